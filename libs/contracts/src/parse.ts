@@ -1,0 +1,129 @@
+// parseMessage: bytes in, a typed and validated message (upcast to the current version) or a coded rejection out.
+import { plainToInstance } from 'class-transformer';
+import { ValidationError, validateSync } from 'class-validator';
+import { MessageRejectionCode } from './codes';
+import { Envelope, EnvelopeHeader, MAX_MESSAGE_BYTES } from './envelope';
+import { DataOf, MESSAGE_TYPES, MessageType, isMessageType } from './registry';
+import { findUpcaster } from './upcasters';
+
+/** A message of any known type; `switch (message.type)` narrows `data`. */
+export type AnyMessage = { [T in MessageType]: Envelope<T, DataOf<T>> }[MessageType];
+export type MessageOf<T extends MessageType> = Envelope<T, DataOf<T>>;
+
+export class MessageRejection {
+  constructor(
+    readonly code: MessageRejectionCode,
+    readonly message: string,
+    /** What could still be read of the message, to route and report it. */
+    readonly partial: { type?: string; eventId?: string; runId?: string } = {},
+  ) {}
+
+  toString(): string {
+    return `${this.code}: ${this.message}`;
+  }
+}
+
+export type ParseResult = { ok: true; message: AnyMessage } | { ok: false; error: MessageRejection };
+
+export interface ParseOptions {
+  maxBytes?: number;
+}
+
+export function parseMessage(bytes: Buffer | string | null | undefined, options: ParseOptions = {}): ParseResult {
+  const maxBytes = options.maxBytes ?? MAX_MESSAGE_BYTES;
+  if (bytes == null) return reject('MSG.NOT_AN_ENVELOPE', 'message has no value');
+  const size = typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.length;
+  if (size > maxBytes) return reject('MSG.TOO_LARGE', `message is ${size} bytes, the limit is ${maxBytes}`);
+
+  let raw: unknown;
+  try {
+    raw = JSON.parse(typeof bytes === 'string' ? bytes : bytes.toString('utf8'));
+  } catch (cause) {
+    return reject('MSG.INVALID_JSON', `message is not JSON: ${(cause as Error).message}`);
+  }
+  return parseObject(raw);
+}
+
+/** Validates an already-decoded object (an HTTP body, a stored snapshot) the same way as bytes from Kafka. */
+export function parseObject(raw: unknown): ParseResult {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return reject('MSG.NOT_AN_ENVELOPE', 'message must be a JSON object');
+  }
+  const record = raw as Record<string, unknown>;
+  const partial = {
+    type: typeof record.type === 'string' ? record.type : undefined,
+    eventId: typeof record.eventId === 'string' ? record.eventId : undefined,
+    runId: typeof record.runId === 'string' ? record.runId : undefined,
+  };
+  if (typeof record.type !== 'string' || typeof record.data !== 'object' || record.data === null) {
+    return reject('MSG.NOT_AN_ENVELOPE', 'message must have a string "type" and an object "data"', partial);
+  }
+  if (!isMessageType(record.type)) {
+    return reject('MSG.UNKNOWN_TYPE', `unknown message type "${record.type.slice(0, 64)}"`, partial);
+  }
+  const type = record.type;
+  const spec = MESSAGE_TYPES[type];
+
+  const header = plainToInstance(EnvelopeHeader, record);
+  const headerErrors = validateSync(header, { forbidUnknownValues: false });
+  if (headerErrors.length > 0) {
+    return reject('MSG.VALIDATION_FAILED', describe(headerErrors), partial);
+  }
+
+  let version = header.schemaVersion;
+  let data = record.data as Record<string, unknown>;
+  if (version > spec.version) {
+    return reject('MSG.UNKNOWN_VERSION', `${type} v${version} is newer than this reader (v${spec.version})`, partial);
+  }
+  while (version < spec.version) {
+    const upcaster = findUpcaster(type, version);
+    if (!upcaster) {
+      return reject('MSG.UNKNOWN_VERSION', `${type} v${version} has no upcaster to v${version + 1}`, partial);
+    }
+    const oldErrors = validateSync(plainToInstance(upcaster.fromData, data), { whitelist: true });
+    if (oldErrors.length > 0) {
+      return reject('MSG.VALIDATION_FAILED', `${type} v${version}: ${describe(oldErrors)}`, partial);
+    }
+    data = upcaster.upcast(data, { occurredAt: header.occurredAt });
+    version += 1;
+  }
+
+  const typed = plainToInstance(spec.data as never, data) as object;
+  const dataErrors = validateSync(typed, { whitelist: true, forbidUnknownValues: true });
+  if (dataErrors.length > 0) {
+    return reject('MSG.VALIDATION_FAILED', `${type}.data: ${describe(dataErrors)}`, partial);
+  }
+
+  const message = {
+    eventId: header.eventId,
+    type,
+    schemaVersion: spec.version,
+    occurredAt: header.occurredAt,
+    producer: header.producer,
+    runId: header.runId,
+    ...(header.causationId ? { causationId: header.causationId } : {}),
+    ...(header.traceparent ? { traceparent: header.traceparent } : {}),
+    data: toPlain(typed),
+  } as AnyMessage;
+  return { ok: true, message };
+}
+
+function reject(code: MessageRejectionCode, message: string, partial = {}): ParseResult {
+  return { ok: false, error: new MessageRejection(code, message, partial) };
+}
+
+/** "changes.0.risk: risk must be one of ..., day: day must be a day as YYYY-MM-DD" */
+export function describe(errors: ValidationError[], prefix = ''): string {
+  const parts: string[] = [];
+  for (const error of errors) {
+    const path = prefix ? `${prefix}.${error.property}` : error.property;
+    if (error.constraints) parts.push(`${path}: ${Object.values(error.constraints).join('; ')}`);
+    if (error.children?.length) parts.push(describe(error.children, path));
+  }
+  return parts.filter(Boolean).join(', ');
+}
+
+/** Data classes carry no behaviour; handlers get plain objects so that snapshots and comparisons stay simple. */
+function toPlain<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
