@@ -15,3 +15,4 @@ export * from './messages/db.messages';
 export * from './messages/dco.messages';
 export * from './messages/run.messages';
 export * from './fixtures';
+export * from './errors';
