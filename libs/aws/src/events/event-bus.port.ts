@@ -1,0 +1,24 @@
+// Publishing operational events (alerts, deployment outcomes) to an EventBridge bus.
+
+export interface BusEvent {
+  source: string;
+  detailType: string;
+  detail: Record<string, unknown>;
+  /** Defaults to the publisher's bus. */
+  busName?: string;
+}
+
+export interface PutEventsResult {
+  eventIds: string[];
+  failed: { index: number; code: string; message: string }[];
+}
+
+export interface EventBus {
+  ensureBus(name: string): Promise<void>;
+  /** At most 10 events per call, as PutEvents allows. */
+  putEvents(events: BusEvent[]): Promise<PutEventsResult>;
+}
+
+export const EVENT_BUS = Symbol('EventBus');
+
+export const MAX_EVENTS_PER_PUT = 10;

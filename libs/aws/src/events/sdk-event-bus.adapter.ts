@@ -1,0 +1,45 @@
+// EventBridge over the AWS SDK v3 (real AWS, or the moto emulator through its endpoint).
+import { CreateEventBusCommand, DescribeEventBusCommand, EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { AwsClientOptions } from '../aws-client.config';
+import { BusEvent, EventBus, MAX_EVENTS_PER_PUT, PutEventsResult } from './event-bus.port';
+
+export class SdkEventBus implements EventBus {
+  constructor(
+    private readonly client: EventBridgeClient,
+    private readonly defaultBus = 'default',
+  ) {}
+
+  static fromOptions(options: AwsClientOptions, defaultBus = 'default'): SdkEventBus {
+    return new SdkEventBus(new EventBridgeClient(options), defaultBus);
+  }
+
+  async ensureBus(name: string): Promise<void> {
+    if (name === 'default') return;
+    try {
+      await this.client.send(new DescribeEventBusCommand({ Name: name }));
+    } catch (error) {
+      if (!(error instanceof Error) || error.name !== 'ResourceNotFoundException') throw error;
+      await this.client.send(new CreateEventBusCommand({ Name: name }));
+    }
+  }
+
+  async putEvents(events: BusEvent[]): Promise<PutEventsResult> {
+    if (events.length > MAX_EVENTS_PER_PUT) throw new Error(`PutEvents accepts at most ${MAX_EVENTS_PER_PUT} entries`);
+    const output = await this.client.send(
+      new PutEventsCommand({
+        Entries: events.map((event) => ({
+          Source: event.source,
+          DetailType: event.detailType,
+          Detail: JSON.stringify(event.detail),
+          EventBusName: event.busName ?? this.defaultBus,
+        })),
+      }),
+    );
+    const result: PutEventsResult = { eventIds: [], failed: [] };
+    (output.Entries ?? []).forEach((entry, index) => {
+      if (entry.EventId) result.eventIds.push(entry.EventId);
+      else result.failed.push({ index, code: entry.ErrorCode ?? 'Unknown', message: entry.ErrorMessage ?? '' });
+    });
+    return result;
+  }
+}
