@@ -1,1 +1,6 @@
+// The messaging lib: the MessageBus port, its Kafka and in-memory adapters, and the contract spec both pass.
 export * from './message-bus.port';
+export * from './in-memory-broker';
+export * from './in-memory-message-bus.adapter';
+export * from './retry-backoff';
+export * from './wire-record';

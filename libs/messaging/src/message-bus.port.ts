@@ -43,8 +43,13 @@ export interface Subscription {
   retry?: RetryPolicy;
   /** Extra acceptance check after parsing (e.g. an HMAC signature); a rejection is dead-lettered with its code. */
   accept?: (message: AnyMessage) => MessageRejection | undefined;
-  /** Read raw records of these extra topics from the beginning before consuming (e.g. a saga snapshot topic). */
+  /**
+   * Where a consumer group without a committed offset starts: true (the default) = the earliest retained message, so a
+   * service deployed after a command was sent still gets it; false = only messages published after it joined.
+   */
   fromBeginning?: boolean;
+  /** Dedupe memory: how many recent eventIds this subscription remembers (default 10 000). */
+  dedupeCapacity?: number;
 }
 
 export interface SubscriptionHandle {
@@ -81,3 +86,35 @@ export const HEADERS = {
   dlqOriginalPartition: 'dco-dlq-partition',
   dlqOriginalOffset: 'dco-dlq-offset',
 } as const;
+
+/**
+ * Counters and gauges an adapter reports as it works; the observability lib turns them into Prometheus metrics.
+ * Every callback is optional and must not throw (an observer's error is ignored so it never changes delivery).
+ */
+export interface BusObserver {
+  onPublished?(event: { topic: string; type: string; bytes: number }): void;
+  /** A message was handled (or skipped as a duplicate) and its offset committed. */
+  onConsumed?(event: { group: string; topic: string; type: string; durationMs: number; duplicate: boolean }): void;
+  onDeadLettered?(event: { group: string; topic: string; code: string; reason: string }): void;
+  /** A handler attempt failed and will be tried again after `delayMs`. */
+  onRetry?(event: { group: string; topic: string; type: string; attempt: number; delayMs: number; error: string }): void;
+  /** Messages between the consumed offset and the partition's end, reported per fetched batch. */
+  onLag?(event: { group: string; topic: string; partition: number; lag: number }): void;
+}
+
+/**
+ * Wraps publishing and handling, e.g. to inject the current trace context into headers and to run a handler in a
+ * consumer span continued from the `traceparent` header. Adapters stay free of any tracing library.
+ */
+export interface BusInterceptor {
+  /** Called once per outgoing message before it is written; may add or change headers. */
+  beforePublish?(message: Envelope, headers: Record<string, string>): void;
+  /** Called around every handler attempt; must call `next()` and return (or rethrow) its result. */
+  aroundHandle?(message: AnyMessage, context: DeliveryContext, next: () => Promise<HandlerOutput | void>): Promise<HandlerOutput | void>;
+}
+
+/** What both adapters accept besides their transport settings. */
+export interface BusHooks {
+  observer?: BusObserver;
+  interceptor?: BusInterceptor;
+}

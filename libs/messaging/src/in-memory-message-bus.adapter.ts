@@ -1,0 +1,158 @@
+// The MessageBus in one process (embedded profile, unit tests): same keys, ordering, groups, retries, DLQ and dedupe as Kafka.
+import { Envelope, MAX_MESSAGE_BYTES, MessageType, dlqTopicOf } from '@dco/contracts';
+import { CommitFn, GroupMember, InMemoryBroker, StoredRecord } from './in-memory-broker';
+import { BusHooks, HEADERS, HandlerOutput, MessageBus, Subscription, SubscriptionHandle } from './message-bus.port';
+import { MessageProcessor } from './message-processor';
+import { Sleep, realSleep } from './retry-backoff';
+import { safeNotify } from './safe-notify';
+import { WireRecord, deadLetterRecord, encodeMessage, encodeOutputRecord, topicFor } from './wire-record';
+
+export interface InMemoryMessageBusOptions extends BusHooks {
+  /** Several buses on one broker behave like several processes on one cluster. */
+  broker?: InMemoryBroker;
+  sleep?: Sleep;
+  maxMessageBytes?: number;
+  /** Namespace for every topic name (several environments or test runs on one broker). */
+  topicPrefix?: string;
+}
+
+export class InMemoryMessageBus implements MessageBus {
+  readonly broker: InMemoryBroker;
+  private readonly sleep: Sleep;
+  private readonly maxBytes: number;
+  readonly topicPrefix: string;
+  private readonly handles = new Set<InMemorySubscription>();
+  private closed = false;
+
+  constructor(private readonly options: InMemoryMessageBusOptions = {}) {
+    this.broker = options.broker ?? new InMemoryBroker();
+    this.sleep = options.sleep ?? realSleep;
+    this.maxBytes = options.maxMessageBytes ?? MAX_MESSAGE_BYTES;
+    this.topicPrefix = options.topicPrefix ?? '';
+  }
+
+  async publish(...messages: Envelope[]): Promise<void> {
+    this.assertOpen();
+    const records = messages.map((message) => encodeMessage(message, this.options.interceptor, this.maxBytes, this.topicPrefix));
+    this.broker.append(records);
+    for (const record of records) {
+      safeNotify(() =>
+        this.options.observer?.onPublished?.({ topic: record.topic, type: record.headers[HEADERS.type], bytes: record.value?.length ?? 0 }),
+      );
+    }
+  }
+
+  async subscribe(subscription: Subscription): Promise<SubscriptionHandle> {
+    this.assertOpen();
+    if (subscription.types.length === 0) throw new RangeError(`subscription of group ${subscription.group} lists no types`);
+    const member = new InMemorySubscription(this, subscription, new MessageProcessor(subscription, this.options, {
+      sleep: this.sleep,
+      maxBytes: this.maxBytes,
+      topicOf: (type) => topicFor(type, this.topicPrefix),
+    }));
+    this.handles.add(member);
+    this.broker.join(subscription.group, member, subscription.fromBeginning ?? true);
+    return {
+      stop: async () => {
+        this.handles.delete(member);
+        await member.stop();
+      },
+    };
+  }
+
+  async ensureTopics(types: readonly string[]): Promise<void> {
+    for (const type of types) {
+      this.broker.createTopic(topicFor(type, this.topicPrefix));
+      this.broker.createTopic(dlqTopicOf(topicFor(type, this.topicPrefix)));
+    }
+  }
+
+  /** Resolves once every delivered message has been handled and committed (retries included). */
+  idle(): Promise<void> {
+    return this.broker.idle();
+  }
+
+  /** Alias of idle(), named after what tests usually want. */
+  drain(): Promise<void> {
+    return this.broker.idle();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.handles].map((handle) => handle.stop()));
+    this.handles.clear();
+  }
+
+  encodeOutputs(outputs: HandlerOutput): WireRecord[] {
+    return [
+      ...(outputs.messages ?? []).map((message) => encodeMessage(message, this.options.interceptor, this.maxBytes, this.topicPrefix)),
+      ...(outputs.records ?? []).map((record) => encodeOutputRecord(record, this.topicPrefix)),
+    ];
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('MessageBus is closed');
+  }
+}
+
+class InMemorySubscription implements GroupMember {
+  readonly topics: ReadonlySet<string>;
+  private running = true;
+  private inFlight: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly bus: InMemoryMessageBus,
+    private readonly subscription: Subscription,
+    private readonly processor: MessageProcessor,
+  ) {
+    this.topics = new Set(subscription.types.map((type: MessageType) => topicFor(type, bus.topicPrefix)));
+  }
+
+  consume(records: readonly StoredRecord[], commit: CommitFn): Promise<void> {
+    const work = this.consumeBatch(records, commit);
+    this.inFlight = work.catch(() => undefined);
+    return work;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return this.inFlight;
+    this.running = false;
+    // Leave first so no new batch is handed over, then let the in-flight one finish and commit.
+    this.bus.broker.leave(this.subscription.group, this);
+    await this.inFlight;
+  }
+
+  /** Commits after each record: the in-memory log has no per-transaction cost worth batching away. */
+  private async consumeBatch(records: readonly StoredRecord[], commit: CommitFn): Promise<void> {
+    const control = { isRunning: () => this.running };
+    for (const record of records) {
+      if (!this.running) return;
+      const incoming = { ...record, offset: String(record.offset) };
+      const outcome = await this.processor.process(incoming, control);
+      let outputs: WireRecord[] = [];
+      switch (outcome.kind) {
+        case 'interrupted':
+          this.processor.discard();
+          return;
+        case 'duplicate':
+          break;
+        case 'dead-letter':
+          outputs = [deadLetterRecord(incoming, outcome.code, outcome.reason)];
+          break;
+        case 'handled':
+          try {
+            outputs = this.bus.encodeOutputs(outcome.output);
+          } catch (error) {
+            // An output that cannot be written (e.g. too large) is the handler's failure: dead-letter the input.
+            this.processor.discard();
+            const reason = `handler output rejected: ${error instanceof Error ? error.message : String(error)}`;
+            outputs = [deadLetterRecord(incoming, 'MSG.HANDLER_FAILED', reason)];
+          }
+          break;
+      }
+      commit(outputs, record.offset + 1);
+      this.processor.confirm();
+    }
+  }
+}

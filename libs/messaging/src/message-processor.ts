@@ -1,0 +1,146 @@
+// What every adapter does with one consumed record: parse, accept, dedupe, run the handler with retries, or dead-letter it.
+import { AnyMessage, MAX_MESSAGE_BYTES, parseMessage } from '@dco/contracts';
+import { DedupeCache } from './dedupe-cache';
+import { BusHooks, DEFAULT_RETRY, DeliveryContext, HandlerOutput, RetryPolicy, Subscription } from './message-bus.port';
+import { Sleep, backoffDelayMs } from './retry-backoff';
+import { safeNotify } from './safe-notify';
+import { IncomingRecord, errorText } from './wire-record';
+
+export type ProcessOutcome =
+  | { kind: 'handled'; message: AnyMessage; output: HandlerOutput; attempts: number }
+  | { kind: 'duplicate'; message: AnyMessage }
+  | { kind: 'dead-letter'; code: string; reason: string; type: string }
+  /** Shutdown began during the retries: nothing is committed and the record is delivered again later. */
+  | { kind: 'interrupted' };
+
+export interface ProcessControl {
+  /** False once the subscription is stopping; retries end and the record stays uncommitted. */
+  isRunning(): boolean;
+  /** Called while waiting between attempts so that a broker session stays alive. */
+  keepAlive?(): Promise<void>;
+}
+
+export const DEFAULT_DEDUPE_CAPACITY = 10_000;
+
+export interface ProcessorOptions {
+  sleep: Sleep;
+  now?: () => number;
+  maxBytes?: number;
+  /** Topic a message type lives on (the type itself, or with the bus's topic prefix). */
+  topicOf?: (type: string) => string;
+}
+
+export class MessageProcessor {
+  private readonly dedupe: DedupeCache;
+  /** eventIds handled in the current, not yet committed batch. */
+  private readonly pending = new Set<string>();
+  private readonly retry: RetryPolicy;
+
+  private readonly sleep: Sleep;
+  private readonly now: () => number;
+  private readonly maxBytes: number;
+  private readonly topicOf: (type: string) => string;
+
+  constructor(
+    private readonly subscription: Subscription,
+    private readonly hooks: BusHooks,
+    options: ProcessorOptions,
+  ) {
+    this.sleep = options.sleep;
+    this.now = options.now ?? Date.now;
+    this.maxBytes = options.maxBytes ?? MAX_MESSAGE_BYTES;
+    this.topicOf = options.topicOf ?? ((type) => type);
+    this.dedupe = new DedupeCache(subscription.dedupeCapacity ?? DEFAULT_DEDUPE_CAPACITY);
+    this.retry = subscription.retry ?? DEFAULT_RETRY;
+    if (this.retry.attempts < 1) throw new RangeError('retry.attempts must be at least 1');
+  }
+
+  async process(record: IncomingRecord, control: ProcessControl): Promise<ProcessOutcome> {
+    const started = this.now();
+    const parsed = parseMessage(record.value, { maxBytes: this.maxBytes });
+    if (!parsed.ok) return this.deadLetter(record, parsed.error.code, parsed.error.message, parsed.error.partial.type);
+    const message = parsed.message;
+    if (this.topicOf(message.type) !== record.topic) {
+      return this.deadLetter(record, 'MSG.VALIDATION_FAILED', `a ${message.type} message does not belong on topic ${record.topic}`, message.type);
+    }
+    const rejection = this.subscription.accept?.(message);
+    if (rejection) return this.deadLetter(record, rejection.code, rejection.message, message.type, message.eventId);
+
+    if (this.pending.has(message.eventId) || this.dedupe.has(message.eventId)) {
+      this.notifyConsumed(record.topic, message.type, started, true);
+      return { kind: 'duplicate', message };
+    }
+
+    for (let attempt = 1; ; attempt += 1) {
+      const context: DeliveryContext = {
+        topic: record.topic,
+        partition: record.partition,
+        offset: record.offset,
+        attempt,
+        headers: record.headers,
+      };
+      try {
+        const output = (await this.invoke(message, context)) ?? {};
+        this.pending.add(message.eventId);
+        this.notifyConsumed(record.topic, message.type, started, false);
+        return { kind: 'handled', message, output, attempts: attempt };
+      } catch (error) {
+        if (attempt >= this.retry.attempts) {
+          const reason = `handler failed after ${attempt} attempt(s): ${errorText(error)}`;
+          return this.deadLetter(record, 'MSG.HANDLER_FAILED', reason, message.type, message.eventId);
+        }
+        if (!control.isRunning()) return { kind: 'interrupted' };
+        const delayMs = backoffDelayMs(this.retry, attempt + 1);
+        safeNotify(() =>
+          this.hooks.observer?.onRetry?.({
+            group: this.subscription.group,
+            topic: record.topic,
+            type: message.type,
+            attempt,
+            delayMs,
+            error: errorText(error),
+          }),
+        );
+        await this.wait(delayMs, control);
+        if (!control.isRunning()) return { kind: 'interrupted' };
+      }
+    }
+  }
+
+  /** The batch holding the pending eventIds was committed: remember them. */
+  confirm(): void {
+    for (const id of this.pending) this.dedupe.add(id);
+    this.pending.clear();
+  }
+
+  /** The batch was not committed (it will be delivered again): forget what it handled. */
+  discard(): void {
+    this.pending.clear();
+  }
+
+  private invoke(message: AnyMessage, context: DeliveryContext): Promise<HandlerOutput | void> {
+    const next = () => this.subscription.handler(message, context);
+    const around = this.hooks.interceptor?.aroundHandle;
+    return around ? around.call(this.hooks.interceptor, message, context, next) : next();
+  }
+
+  private async wait(delayMs: number, control: ProcessControl): Promise<void> {
+    // Wait in slices so a long backoff still keeps the broker session alive and notices a shutdown.
+    const slice = 1_000;
+    for (let left = delayMs; left > 0 && control.isRunning(); left -= slice) {
+      await this.sleep(Math.min(slice, left));
+      await control.keepAlive?.();
+    }
+  }
+
+  private deadLetter(record: IncomingRecord, code: string, reason: string, type?: string, eventId?: string): ProcessOutcome {
+    if (eventId) this.pending.add(eventId);
+    safeNotify(() => this.hooks.observer?.onDeadLettered?.({ group: this.subscription.group, topic: record.topic, code, reason }));
+    return { kind: 'dead-letter', code, reason, type: type ?? 'unknown' };
+  }
+
+  private notifyConsumed(topic: string, type: string, started: number, duplicate: boolean): void {
+    const durationMs = this.now() - started;
+    safeNotify(() => this.hooks.observer?.onConsumed?.({ group: this.subscription.group, topic, type, durationMs, duplicate }));
+  }
+}
