@@ -1,0 +1,2 @@
+// The Daily Credcoin Offering: pure allocation core, ledger and executor ports, and their adapters.
+export * from './domain';
