@@ -1,0 +1,130 @@
+// Metrics: a run's messages become the named series, bus callbacks become handled/DLQ/lag series, GET /metrics serves them.
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import { AnyMessage, MessageOf, MessageType, fixtureMessage } from '@dco/contracts';
+import { DcoMetrics } from './dco-metrics';
+import { PrometheusBusObserver } from './prometheus-bus.observer';
+import { RunSpanSink, RunTelemetryProjector } from './run-telemetry.projector';
+import { ObservabilityModule } from '../observability.module';
+import { RunSpanRecord } from '../tracing/tracing.setup';
+
+const RUN = 'dco-2026-11-26';
+const at = (minute: number): string => new Date(Date.UTC(2026, 10, 26, 6, minute)).toISOString();
+const message = <T extends MessageType>(type: T, minute: number, overrides: Partial<MessageOf<T>> = {}): AnyMessage =>
+  fixtureMessage(type, { runId: RUN, occurredAt: at(minute), ...overrides }) as AnyMessage;
+
+async function value(metrics: DcoMetrics, name: string, labels: Record<string, string> = {}): Promise<number | undefined> {
+  const metric = await metrics.registry.getSingleMetric(name)?.get();
+  const sample = metric?.values.find((entry) => Object.entries(labels).every(([key, expected]) => String(entry.labels[key]) === expected));
+  return sample?.value;
+}
+
+class RecordingSpans implements RunSpanSink {
+  readonly records: RunSpanRecord[] = [];
+  recordRunSpan(record: RunSpanRecord): void {
+    this.records.push(record);
+  }
+}
+
+describe('RunTelemetryProjector', () => {
+  it('measures each stage from its command to its outcome and counts the run once', async () => {
+    const metrics = new DcoMetrics({ service: 'orchestrator' });
+    const spans = new RecordingSpans();
+    const projector = new RunTelemetryProjector(metrics, spans);
+    const completed = message('RunCompleted', 30);
+    const sequence = [
+      message('RunStarted', 0),
+      message('DetectChanges', 0),
+      message('ChangesDetected', 1),
+      message('ApplyInfra', 1),
+      message('InfraApplied', 6),
+      message('MigrateDb', 6),
+      message('DbMigrationProgress', 10),
+      message('DbMigrated', 20),
+      message('RunDco', 20),
+      message('DcoCompleted', 29),
+      completed,
+      completed,
+    ];
+    sequence.forEach((entry) => projector.observe(entry));
+
+    expect(await value(metrics, 'dco_stage_duration_seconds', { stage: 'apply-infra', outcome: 'ok', le: '300' })).toBe(1);
+    expect(await value(metrics, 'dco_stage_duration_seconds', { stage: 'apply-infra', outcome: 'ok', le: '120' })).toBe(0);
+    const sums = (await metrics.registry.getSingleMetric('dco_stage_duration_seconds')?.get())?.values.filter((entry) => (entry as { metricName?: string }).metricName === 'dco_stage_duration_seconds_sum');
+    expect(Object.fromEntries((sums ?? []).map((entry) => [entry.labels.stage, entry.value]))).toEqual({
+      detect: 60,
+      'apply-infra': 300,
+      'migrate-db': 840,
+      'run-dco': 540,
+      run: 1800,
+    });
+    expect(await value(metrics, 'dco_runs_total', { outcome: 'completed' })).toBe(1);
+    expect(await value(metrics, 'dco_migration_progress_ratio', { phase: 'switch' })).toBe(1);
+    expect(await value(metrics, 'dco_offering_allocated_base_units')).toBe(1_000_000);
+    expect(await value(metrics, 'dco_offering_allocations')).toBe(3);
+    expect(projector.activeStages()).toEqual([]);
+    expect(spans.records).toEqual([
+      expect.objectContaining({ runId: RUN, startedAt: new Date(at(0)), endedAt: new Date(at(30)), outcome: 'completed', failed: false }),
+    ]);
+  });
+
+  it('labels failures with their code and counts rollbacks once per event', async () => {
+    const metrics = new DcoMetrics({ service: 'orchestrator' });
+    const projector = new RunTelemetryProjector(metrics);
+    const rolledBack = message('InfraRolledBack', 9);
+    [
+      message('RunStarted', 0),
+      message('ApplyInfra', 1),
+      message('InfraApplied', 2),
+      message('MigrateDb', 2),
+      message('DbMigrationFailed', 5),
+      message('RollbackInfra', 5),
+      rolledBack,
+      rolledBack,
+      message('RunCompletedAfterRollback', 12),
+    ].forEach((entry) => projector.observe(entry));
+    expect(await value(metrics, 'dco_stage_duration_seconds', { stage: 'migrate-db', outcome: 'DB.VALIDATION_MISMATCH', le: '+Inf' })).toBe(1);
+    expect(await value(metrics, 'dco_rollbacks_total', { step: 'rollback-infra' })).toBe(1);
+    expect(await value(metrics, 'dco_runs_total', { outcome: 'completed_after_rollback' })).toBe(1);
+  });
+
+  it('reports the stages still running, and a timeout closes one', () => {
+    const projector = new RunTelemetryProjector(new DcoMetrics({ service: 'orchestrator' }));
+    projector.observe(message('RunStarted', 0));
+    projector.observe(message('MigrateDb', 1));
+    expect(projector.activeStages().map((stage) => stage.stage).sort()).toEqual(['migrate-db', 'run']);
+    projector.observe(message('StepTimedOut', 31));
+    expect(projector.activeStages().map((stage) => stage.stage)).toEqual(['run']);
+  });
+});
+
+describe('PrometheusBusObserver', () => {
+  it('counts handled and dead-lettered messages and records lag', async () => {
+    const metrics = new DcoMetrics({ service: 'detector' });
+    const observer = new PrometheusBusObserver(metrics);
+    observer.messageHandled({ type: 'DetectChanges', group: 'detector', outcome: 'ok', durationMs: 12 });
+    observer.messageHandled({ type: 'DetectChanges', group: 'detector', outcome: 'ok', durationMs: 30 });
+    observer.messageDeadLettered({ topic: 'ExternalChangeReported.dlq', code: 'MSG.BAD_SIGNATURE' });
+    observer.consumerLag({ topic: 'DetectChanges', partition: 2, lag: 5 });
+    expect(await value(metrics, 'dco_messages_handled_total', { type: 'DetectChanges', group: 'detector', outcome: 'ok' })).toBe(2);
+    expect(await value(metrics, 'dco_dlq_messages_total', { topic: 'ExternalChangeReported', code: 'MSG.BAD_SIGNATURE' })).toBe(1);
+    expect(await value(metrics, 'dco_consumer_lag', { topic: 'DetectChanges', partition: '2' })).toBe(5);
+  });
+});
+
+describe('ObservabilityModule', () => {
+  it('serves GET /metrics in the Prometheus text format with the service label', async () => {
+    const moduleRef = await Test.createTestingModule({ imports: [ObservabilityModule.forRoot({ service: 'dco-runner', defaultMetrics: false })] }).compile();
+    const app = moduleRef.createNestApplication({ logger: false });
+    await app.init();
+    try {
+      app.get(DcoMetrics).runs.inc({ outcome: 'completed' });
+      const response = await request(app.getHttpServer()).get('/metrics').expect(200);
+      expect(response.headers['content-type']).toContain('text/plain');
+      expect(response.text).toContain('dco_runs_total{outcome="completed",service="dco-runner"} 1');
+      expect(response.text).toContain('# TYPE dco_stage_duration_seconds histogram');
+    } finally {
+      await app.close();
+    }
+  });
+});
