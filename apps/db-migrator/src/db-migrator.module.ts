@@ -1,0 +1,21 @@
+// The db-migrator service: redeploys Neo4j blue-green and rolls it back.
+import { DynamicModule, Module } from '@nestjs/common';
+import { MIGRATE_DB_PORT, ROLLBACK_DB_PORT } from '@dco/platform';
+import { DbMigratorConfig } from './db-migrator.config';
+import { DbMigratorWorker } from './db-migrator.worker';
+import { simulatedDbMigrator } from './simulated/simulated-db-migrator';
+
+@Module({})
+export class DbMigratorModule {
+  static register(config: DbMigratorConfig): DynamicModule {
+    const simulated = simulatedDbMigrator(config);
+    return {
+      module: DbMigratorModule,
+      providers: [
+        { provide: MIGRATE_DB_PORT, useValue: simulated.migrateDb },
+        { provide: ROLLBACK_DB_PORT, useValue: simulated.rollbackDb },
+        DbMigratorWorker,
+      ],
+    };
+  }
+}

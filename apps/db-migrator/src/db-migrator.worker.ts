@@ -1,0 +1,55 @@
+// The db-migrator service's command loop: routes each command to its use-case port and answers the saga.
+import { Inject, Injectable } from '@nestjs/common';
+import { Clock, IdGenerator, MigrationPhase } from '@dco/contracts';
+import { MessageBus } from '@dco/messaging';
+import {
+  CLOCK,
+  CommandRoute,
+  CommandWorkerHost,
+  HealthRegistry,
+  ID_GENERATOR,
+  MESSAGE_BUS,
+  PLATFORM_CONFIG,
+  CommonConfig,
+  outcome,
+  MIGRATE_DB_PORT, MigrateDbPort, ROLLBACK_DB_PORT, RollbackDbPort,
+} from '@dco/platform';
+
+/** The migration phase a failure code belongs to, for the operator's summary. */
+export function phaseOfFailure(code: string): MigrationPhase {
+  if (code === 'DB.BACKUP_FAILED' || code === 'DB.BACKUP_CORRUPT' || code === 'DB.SOURCE_CHANGED') return 'backup';
+  if (code === 'DB.RESTORE_FAILED' || code === 'DB.TARGET_NOT_EMPTY') return 'restore';
+  if (code === 'DB.VALIDATION_MISMATCH') return 'validate';
+  if (code === 'DB.SWITCH_FAILED') return 'switch';
+  return 'provision';
+}
+
+@Injectable()
+export class DbMigratorWorker extends CommandWorkerHost {
+  constructor(
+    @Inject(MESSAGE_BUS) bus: MessageBus,
+    @Inject(CLOCK) clock: Clock,
+    @Inject(ID_GENERATOR) ids: IdGenerator,
+    @Inject(PLATFORM_CONFIG) config: CommonConfig,
+    health: HealthRegistry,
+    @Inject(MIGRATE_DB_PORT) private readonly migrateDb: MigrateDbPort,
+    @Inject(ROLLBACK_DB_PORT) private readonly rollbackDb: RollbackDbPort,
+  ) {
+    super(bus, clock, ids, health, 'db-migrator', `${config.DCO_NAMESPACE}.db-migrator`);
+  }
+
+  protected routes(): CommandRoute[] {
+    return [
+      {
+        command: 'MigrateDb',
+        handle: async (command, context) => outcome('DbMigrated', await this.migrateDb(command, context)),
+        onFailure: (failure) => ({ type: 'DbMigrationFailed', data: { failure, phase: phaseOfFailure(failure.code) } }),
+      } as CommandRoute<'MigrateDb'>,
+      {
+        command: 'RollbackDb',
+        handle: async (command, context) => outcome('DbRolledBack', await this.rollbackDb(command, context)),
+        onFailure: (failure) => ({ type: 'DbRollbackFailed', data: { failure } }),
+      } as CommandRoute<'RollbackDb'>,
+    ] as CommandRoute[];
+  }
+}

@@ -1,0 +1,7 @@
+// Entry point of the db-migrator service process.
+import 'reflect-metadata';
+import { createBus, runService } from '@dco/platform';
+import { DbMigratorConfig } from './db-migrator.config';
+import { DbMigratorModule } from './db-migrator.module';
+
+void runService({ service: 'db-migrator', config: DbMigratorConfig, feature: (config) => DbMigratorModule.register(config), createBus });

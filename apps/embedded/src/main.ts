@@ -1,0 +1,87 @@
+// npm start: the whole DCO Autopilot in one process (embedded profile: in-memory bus, graph and cloud; or --profile local
+// against the local stack), running one complete daily cycle with a live log, then keeping the API and dashboard up.
+import 'reflect-metadata';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ALL_MESSAGE_TYPES, createMessage, runIdOf, systemClock } from '@dco/contracts';
+import { InMemoryMessageBus, MessageBus } from '@dco/messaging';
+import { CommonConfig, ConfigError, EXIT_CONFIG, PlatformModule, createBus, loadConfig, uuidGenerator } from '@dco/platform';
+import { DbMigratorConfig } from '../../db-migrator/src/db-migrator.config';
+import { DbMigratorModule } from '../../db-migrator/src/db-migrator.module';
+import { DcoRunnerConfig } from '../../dco-runner/src/dco-runner.config';
+import { DcoRunnerModule } from '../../dco-runner/src/dco-runner.module';
+import { DetectorConfig } from '../../detector/src/detector.config';
+import { DetectorModule } from '../../detector/src/detector.module';
+import { InfraDeployerConfig } from '../../infra-deployer/src/infra-deployer.config';
+import { InfraDeployerModule } from '../../infra-deployer/src/infra-deployer.module';
+import { OrchestratorConfig } from '../../orchestrator/src/orchestrator.config';
+import { OrchestratorModule } from '../../orchestrator/src/orchestrator.module';
+import { SchedulerConfig } from '../../scheduler/src/scheduler.config';
+import { SchedulerModule } from '../../scheduler/src/scheduler.module';
+import { parseEmbeddedArgs } from './embedded-args';
+import { FINAL_TYPES, formatLine } from './run-console';
+
+async function main(): Promise<void> {
+  const args = parseEmbeddedArgs(process.argv.slice(2), systemClock.now());
+  const env = { ...process.env, DCO_PROFILE: args.profile };
+  const common = loadConfig(CommonConfig, env);
+  const bus: MessageBus = args.profile === 'embedded' ? new InMemoryMessageBus() : await createBus(common, 'dco-autopilot');
+
+  @Module({
+    imports: [
+      PlatformModule.forRoot({ service: 'dco-autopilot', config: common, bus }),
+      OrchestratorModule.register(loadConfig(OrchestratorConfig, env)),
+      SchedulerModule.register(loadConfig(SchedulerConfig, env)),
+      DetectorModule.register(loadConfig(DetectorConfig, env)),
+      InfraDeployerModule.register(loadConfig(InfraDeployerConfig, env)),
+      DbMigratorModule.register(loadConfig(DbMigratorConfig, env)),
+      DcoRunnerModule.register(loadConfig(DcoRunnerConfig, env)),
+    ],
+  })
+  class EmbeddedModule {}
+
+  const app = await NestFactory.create(EmbeddedModule, { logger: ['error', 'warn'] });
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  await app.listen(common.PORT, common.HOST);
+  const url = `http://${common.HOST}:${common.PORT}`;
+  console.log(`DCO Autopilot (${args.profile} profile) on ${url}  (dashboard ${url}/, API ${url}/api/runs, health ${url}/health)`);
+
+  const runId = runIdOf(args.day);
+  const finished = new Promise<string>((resolve) => {
+    void bus.subscribe({
+      group: 'embedded-console',
+      types: ALL_MESSAGE_TYPES,
+      handler: async (message) => {
+        if (message.runId !== runId) return;
+        const line = formatLine(message);
+        if (line) console.log(line);
+        if ((FINAL_TYPES as readonly string[]).includes(message.type)) resolve(message.type);
+      },
+    });
+  });
+
+  await bus.publish(
+    createMessage(
+      'DailyTick',
+      { day: args.day, trigger: 'manual', scheduledAt: systemClock.now().toISOString() },
+      { runId, producer: 'scheduler' },
+      { clock: systemClock, ids: uuidGenerator },
+    ),
+  );
+
+  const outcome = await finished;
+  console.log(`\n${runId} finished: ${outcome}. ${args.once ? 'Exiting (--once).' : `API and dashboard stay up on ${url}; Ctrl-C to stop.`}`);
+  if (args.once) {
+    await app.close();
+    process.exit(outcome === 'RunFailed' ? 1 : 0);
+  }
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || (error instanceof Error && /^(CONFIG|CLI)\./.test(error.message))) {
+    console.error(error.message);
+    process.exit(EXIT_CONFIG);
+  }
+  console.error('dco-autopilot failed:', error);
+  process.exit(1);
+});

@@ -1,0 +1,19 @@
+// Environment of the infra-deployer service (validated at boot).
+import { IsIn, IsOptional, IsString } from 'class-validator';
+import { CommonConfig } from '@dco/platform';
+
+export class InfraDeployerConfig extends CommonConfig {
+  /** Which implementation of the stage runs: the in-memory stand-in with configured outcomes, or the real use case. */
+  @IsIn(['simulated', 'real'], { message: 'DCO_STAGE_ENGINE must be simulated or real' })
+  DCO_STAGE_ENGINE: 'simulated' | 'real' = 'simulated';
+
+  /** Outcome of the in-memory ApplyInfra stand-in: ok, ok:<ms>, fail:<CODE>[:<ms>] or hang. */
+  @IsOptional()
+  @IsString()
+  DCO_SIMULATE_APPLY_INFRA?: string;
+
+  /** Outcome of the in-memory RollbackInfra stand-in: ok, ok:<ms>, fail:<CODE>[:<ms>] or hang. */
+  @IsOptional()
+  @IsString()
+  DCO_SIMULATE_ROLLBACK_INFRA?: string;
+}

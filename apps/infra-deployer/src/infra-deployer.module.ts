@@ -1,0 +1,21 @@
+// The infra-deployer service: applies infrastructure changes (OpenTofu plan/apply, ECS rollouts) and rolls them back.
+import { DynamicModule, Module } from '@nestjs/common';
+import { APPLY_INFRA_PORT, ROLLBACK_INFRA_PORT } from '@dco/platform';
+import { InfraDeployerConfig } from './infra-deployer.config';
+import { InfraDeployerWorker } from './infra-deployer.worker';
+import { simulatedInfraDeployer } from './simulated/simulated-infra-deployer';
+
+@Module({})
+export class InfraDeployerModule {
+  static register(config: InfraDeployerConfig): DynamicModule {
+    const simulated = simulatedInfraDeployer(config);
+    return {
+      module: InfraDeployerModule,
+      providers: [
+        { provide: APPLY_INFRA_PORT, useValue: simulated.applyInfra },
+        { provide: ROLLBACK_INFRA_PORT, useValue: simulated.rollbackInfra },
+        InfraDeployerWorker,
+      ],
+    };
+  }
+}

@@ -1,0 +1,49 @@
+// Starts one service as its own process: validated config, its bus, the platform module, its feature module, HTTP.
+import { DynamicModule, INestApplication, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ClassConstructor } from 'class-transformer';
+import { MessageBus } from '@dco/messaging';
+import { CommonConfig, ConfigError, loadConfig } from './config';
+import { PlatformModule } from './platform.module';
+
+export interface ServiceDefinition<TConfig extends CommonConfig> {
+  service: string;
+  config: ClassConstructor<TConfig>;
+  /** The service's feature module, built from its validated config. */
+  feature(config: TConfig): DynamicModule;
+  /** How this process reaches the bus; the platform picks Kafka or in-memory by profile. */
+  createBus(config: CommonConfig, service: string): Promise<MessageBus>;
+}
+
+export const EXIT_CONFIG = 78;
+
+export async function createServiceApp<TConfig extends CommonConfig>(
+  definition: ServiceDefinition<TConfig>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ app: INestApplication; config: TConfig }> {
+  const config = loadConfig(definition.config, env);
+  const bus = await definition.createBus(config, definition.service);
+
+  @Module({ imports: [PlatformModule.forRoot({ service: definition.service, config, bus }), definition.feature(config)] })
+  class ServiceRootModule {}
+
+  const app = await NestFactory.create(ServiceRootModule, { logger: ['error', 'warn', 'log'], abortOnError: false });
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  return { app, config };
+}
+
+/** The body of every apps/<app>/src/main.ts. */
+export async function runService<TConfig extends CommonConfig>(definition: ServiceDefinition<TConfig>): Promise<void> {
+  try {
+    const { app, config } = await createServiceApp(definition);
+    await app.listen(config.PORT, config.HOST);
+    console.log(`${definition.service} listening on http://${config.HOST}:${config.PORT} (profile ${config.DCO_PROFILE})`);
+  } catch (error) {
+    if (error instanceof ConfigError || (error instanceof Error && error.message.startsWith('CONFIG.INVALID'))) {
+      console.error(`${definition.service}: ${error.message}`);
+      process.exit(EXIT_CONFIG);
+    }
+    console.error(`${definition.service}: failed to start:`, error);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,39 @@
+import { IsInt, Min } from 'class-validator';
+import { CommonConfig, ConfigError, loadConfig } from './config';
+
+class WorkerConfig extends CommonConfig {
+  @IsInt({ message: 'BATCH_SIZE must be an integer' })
+  @Min(1)
+  BATCH_SIZE = 100;
+}
+
+describe('loadConfig', () => {
+  it('uses defaults for the embedded profile', () => {
+    expect(loadConfig(WorkerConfig, {})).toEqual(expect.objectContaining({ DCO_PROFILE: 'embedded', PORT: 3000, BATCH_SIZE: 100 }));
+  });
+
+  it('converts numbers and keeps declared optional variables', () => {
+    const config = loadConfig(WorkerConfig, { PORT: '4000', DCO_PROFILE: 'local', KAFKA_BROKERS: '127.0.0.1:19092' });
+    expect(config).toEqual(expect.objectContaining({ PORT: 4000, KAFKA_BROKERS: '127.0.0.1:19092' }));
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT (got "eighty")'],
+    [{ DCO_PROFILE: 'prod' }, 'DCO_PROFILE'],
+    [{ DCO_PROFILE: 'local' }, 'KAFKA_BROKERS (not set)'],
+    [{ DCO_PROFILE: 'local', KAFKA_BROKERS: 'kafka' }, 'KAFKA_BROKERS (got "kafka")'],
+    [{ BATCH_SIZE: '0' }, 'BATCH_SIZE'],
+    [{ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'not a url' }, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'],
+  ])('names the bad variable in %j', (env, expected) => {
+    expect(() => loadConfig(WorkerConfig, env)).toThrow(ConfigError);
+    expect(() => loadConfig(WorkerConfig, env)).toThrow(expected);
+  });
+
+  it('never echoes a secret', () => {
+    class SecretConfig extends CommonConfig {
+      @IsInt({ message: 'API_TOKEN must be an integer' })
+      API_TOKEN = 1;
+    }
+    expect(() => loadConfig(SecretConfig, { API_TOKEN: 'hunter2' })).toThrow('API_TOKEN (got "***")');
+  });
+});

@@ -1,0 +1,101 @@
+// Environment configuration validated at boot: a missing or malformed variable stops the process with a message naming it.
+import { plainToInstance } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateIf, validateSync } from 'class-validator';
+import { ClassConstructor } from 'class-transformer';
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG.INVALID';
+  constructor(readonly problems: string[]) {
+    super(`CONFIG.INVALID: invalid environment configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export const PROFILES = ['embedded', 'local', 'aws'] as const;
+export type Profile = (typeof PROFILES)[number];
+
+/** Variables every service reads. */
+export class CommonConfig {
+  @IsIn(PROFILES, { message: 'DCO_PROFILE must be one of embedded, local, aws' })
+  DCO_PROFILE: Profile = 'embedded';
+
+  @IsInt({ message: 'PORT must be an integer' })
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  /** Address the HTTP server binds; 0.0.0.0 in containers. */
+  @IsString()
+  HOST = '127.0.0.1';
+
+  @IsIn(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
+  LOG_LEVEL = 'info';
+
+  /** Comma-separated host:port list; required outside the embedded profile. */
+  @ValidateIf((config: CommonConfig) => config.DCO_PROFILE !== 'embedded')
+  @Matches(/^[\w.-]+:\d+(,[\w.-]+:\d+)*$/, { message: 'KAFKA_BROKERS must be a comma-separated list of host:port' })
+  KAFKA_BROKERS?: string;
+
+  @IsInt({ message: 'KAFKA_PARTITIONS must be an integer' })
+  @Min(1)
+  @Max(1000)
+  KAFKA_PARTITIONS = 6;
+
+  /** Prefix for consumer groups and transactional ids, so several deployments can share a cluster. */
+  @Matches(/^[a-z0-9-]{1,40}$/, { message: 'DCO_NAMESPACE must be 1-40 lowercase letters, digits or dashes' })
+  DCO_NAMESPACE = 'dco';
+
+  /** OTLP/HTTP traces endpoint, e.g. http://127.0.0.1:4318/v1/traces; tracing is off when unset. */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT must be an http(s) URL' })
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string;
+
+  /** Instance name used in transactional ids; defaults to host + pid. */
+  @IsOptional()
+  @IsString()
+  DCO_INSTANCE_ID?: string;
+}
+
+/**
+ * Reads `cls` from the environment. Only variables the class declares are read; numbers and booleans are converted.
+ * Throws ConfigError naming every bad variable.
+ */
+export function loadConfig<T extends object>(cls: ClassConstructor<T>, env: NodeJS.ProcessEnv = process.env): T {
+  const defaults = new cls() as Record<string, unknown>;
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(defaults)) raw[key] = defaults[key];
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined || value === '') continue;
+    if (key in defaults || hasDeclaredProperty(cls, key)) raw[key] = convert(value, defaults[key]);
+  }
+  const config = plainToInstance(cls, raw);
+  const errors = validateSync(config as object, { forbidUnknownValues: false });
+  if (errors.length > 0) {
+    const problems = errors.map((error) => {
+      const given = env[error.property];
+      const detail = Object.values(error.constraints ?? {}).join('; ');
+      return `${error.property}${given === undefined ? ' (not set)' : ` (got "${redact(error.property, given)}")`}: ${detail}`;
+    });
+    throw new ConfigError(problems);
+  }
+  return config;
+}
+
+function hasDeclaredProperty(cls: ClassConstructor<object>, key: string): boolean {
+  // Optional properties without defaults are not own keys of an instance; class-validator metadata knows them.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { getMetadataStorage } = require('class-validator') as typeof import('class-validator');
+  return getMetadataStorage()
+    .getTargetValidationMetadatas(cls, '', true, false)
+    .some((meta) => meta.propertyName === key);
+}
+
+function convert(value: string, example: unknown): unknown {
+  if (typeof example === 'number') return /^-?\d+$/.test(value) ? Number(value) : value;
+  if (typeof example === 'boolean') return value === 'true' ? true : value === 'false' ? false : value;
+  return value;
+}
+
+function redact(name: string, value: string): string {
+  return /TOKEN|KEY|SECRET|PASSWORD/i.test(name) ? '***' : value.slice(0, 80);
+}

@@ -1,0 +1,12 @@
+// Service platform: config validation, Nest bootstrap, /health, the command worker and simulated stage outcomes.
+export * from './bootstrap';
+export * from './command-worker';
+export * from './config';
+export * from './health';
+export * from './ids';
+export * from './platform.module';
+export * from './simulation';
+export * from './tokens';
+export * from './worker-host';
+export * from './stage-ports';
+export * from './bus.factory';

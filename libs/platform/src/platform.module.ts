@@ -1,0 +1,65 @@
+// The module every service process imports once: config, bus, clock, ids, /health, and an orderly shutdown.
+import {
+  DynamicModule,
+  Global,
+  Inject,
+  Injectable,
+  Module,
+  OnApplicationShutdown,
+  BeforeApplicationShutdown,
+} from '@nestjs/common';
+import { systemClock } from '@dco/contracts';
+import { MessageBus } from '@dco/messaging';
+import { CommonConfig } from './config';
+import { HealthController, HealthRegistry } from './health';
+import { uuidGenerator } from './ids';
+import { CLOCK, ID_GENERATOR, MESSAGE_BUS, PLATFORM_CONFIG, SERVICE_NAME } from './tokens';
+
+export interface PlatformOptions {
+  service: string;
+  config: CommonConfig;
+  /** The bus this process talks over: Kafka in the local/aws profiles, the shared in-memory bus when embedded. */
+  bus: MessageBus;
+  /** False when the bus is shared with other modules of one process and closed by its owner. */
+  ownsBus?: boolean;
+}
+
+@Injectable()
+class BusLifecycle implements BeforeApplicationShutdown, OnApplicationShutdown {
+  constructor(
+    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
+    private readonly health: HealthRegistry,
+    @Inject('PLATFORM_OWNS_BUS') private readonly ownsBus: boolean,
+  ) {}
+
+  beforeApplicationShutdown(): void {
+    this.health.markDraining();
+  }
+
+  /** Runs after every worker stopped in beforeApplicationShutdown, so in-flight messages are committed first. */
+  async onApplicationShutdown(): Promise<void> {
+    if (this.ownsBus) await this.bus.close();
+  }
+}
+
+@Global()
+@Module({})
+export class PlatformModule {
+  static forRoot(options: PlatformOptions): DynamicModule {
+    return {
+      module: PlatformModule,
+      controllers: [HealthController],
+      providers: [
+        { provide: SERVICE_NAME, useValue: options.service },
+        { provide: PLATFORM_CONFIG, useValue: options.config },
+        { provide: MESSAGE_BUS, useValue: options.bus },
+        { provide: CLOCK, useValue: systemClock },
+        { provide: ID_GENERATOR, useValue: uuidGenerator },
+        { provide: 'PLATFORM_OWNS_BUS', useValue: options.ownsBus ?? true },
+        HealthRegistry,
+        BusLifecycle,
+      ],
+      exports: [SERVICE_NAME, PLATFORM_CONFIG, MESSAGE_BUS, CLOCK, ID_GENERATOR, HealthRegistry],
+    };
+  }
+}
