@@ -1,0 +1,74 @@
+// neo4j-ami: the newest published Neo4j AMI (owner + name filter) against what the running Neo4j fleet boots from.
+import { Change, CodedError } from '@dco/contracts';
+import { Ec2Inventory, MachineImage } from '@dco/aws';
+import { ChangeSource, DetectionContext } from '../change-source.port';
+import { extractVersion, versionRisk } from '../version-risk';
+
+/** Agreed with db-migrator (ADR 0007): fleet tag dco:role=neo4j + dco:color=blue|green; AMI name neo4j-<version>-*. */
+export const NEO4J_ROLE_TAG = { key: 'dco:role', value: 'neo4j' } as const;
+export const NEO4J_VERSION_TAG = 'dco:neo4j-version';
+
+export interface Neo4jAmiOptions {
+  owners: string[];
+  namePattern: string;
+  /** Tags that select the fleet; default dco:role=neo4j (add e.g. dco:env to share an account between environments). */
+  fleetTags?: Record<string, string>;
+}
+
+export function fleetTags(extra: Record<string, string> | undefined): Record<string, string> {
+  return { [NEO4J_ROLE_TAG.key]: NEO4J_ROLE_TAG.value, ...extra };
+}
+
+export function imageVersion(image: MachineImage | undefined): string | undefined {
+  if (!image) return undefined;
+  return image.tags[NEO4J_VERSION_TAG] ?? extractVersion(image.name);
+}
+
+/** Newest by CreationDate; ties broken by the version in the name so the choice is deterministic. */
+export function newestImage(images: MachineImage[]): MachineImage | undefined {
+  return [...images].sort(
+    (a, b) => Date.parse(b.creationDate) - Date.parse(a.creationDate) || b.name.localeCompare(a.name, 'en', { numeric: true }),
+  )[0];
+}
+
+export class Neo4jAmiSource implements ChangeSource {
+  readonly name = 'neo4j-ami';
+
+  constructor(
+    private readonly ec2: Ec2Inventory,
+    private readonly options: Neo4jAmiOptions,
+  ) {}
+
+  async detect(context: DetectionContext): Promise<Change[]> {
+    const [images, fleet] = await Promise.all([
+      this.ec2.findImages({ owners: this.options.owners, namePattern: this.options.namePattern }),
+      this.ec2.findInstances({ tags: fleetTags(this.options.fleetTags) }),
+    ]);
+    const newest = newestImage(images.filter((image) => !image.deprecationTime || Date.parse(image.deprecationTime) > context.now.getTime()));
+    if (!newest) {
+      throw new CodedError(
+        'DETECT.AMI_FILTER_EMPTY',
+        `no Neo4j AMI matches owners ${this.options.owners.join(',')} and name ${this.options.namePattern}`,
+        'check DCO_NEO4J_AMI_OWNERS / DCO_NEO4J_AMI_NAME; an empty result is never read as "no change"',
+      );
+    }
+    const runningImageIds = [...new Set(fleet.map((instance) => instance.imageId))].sort();
+    if (runningImageIds.length > 0 && runningImageIds.every((id) => id === newest.imageId)) return [];
+    const running = await this.ec2.findImagesById(runningImageIds);
+    const fromVersion = running.map(imageVersion).find((version) => version !== undefined);
+    const toVersion = imageVersion(newest);
+    return [
+      {
+        kind: 'neo4j-ami',
+        subject: 'neo4j',
+        ...(runningImageIds.length > 0 ? { from: runningImageIds.join(',') } : {}),
+        to: newest.imageId,
+        risk: runningImageIds.length === 0 ? 'medium' : versionRisk(fromVersion, toVersion),
+        reason:
+          runningImageIds.length === 0
+            ? `no running Neo4j instance; newest AMI ${newest.name} (Neo4j ${toVersion ?? 'unknown'})`
+            : `Neo4j ${fromVersion ?? 'unknown'} -> ${toVersion ?? 'unknown'}: AMI ${newest.name} created ${newest.creationDate}`,
+      },
+    ];
+  }
+}
