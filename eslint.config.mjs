@@ -15,7 +15,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['libs/saga/src/**/*.ts', 'libs/dco/src/domain/**/*.ts', 'libs/contracts/src/**/*.ts'],
+    files: ['libs/saga/src/**/*.ts', 'libs/dco/src/domain/**/*.ts', 'libs/contracts/src/**/*.ts', 'libs/neo4j/src/domain/**/*.ts'],
     ignores: ['**/*.spec.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [

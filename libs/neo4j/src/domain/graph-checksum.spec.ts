@@ -1,0 +1,112 @@
+// Unit specs of the pure graph codec, checksum and diff summary.
+import { checksumOf, DigestAccumulator } from './graph-checksum';
+import { NodeContent, RelationshipContent } from './graph-value';
+import { compareDigests, ledgerViolation, summarizeVerdict } from './validation-diff';
+import { canonicalNode, decodeFloat, encodeFloat, graphValueProblem } from './value-codec';
+
+const alice: NodeContent = { labels: ['Person', 'Admin'], props: [['name', ['s', 'Alice 𝄞']], ['age', ['i', '9223372036854775807']]] };
+const bob: NodeContent = { labels: ['Person'], props: [['name', ['s', 'Bob']]] };
+const knows: RelationshipContent = { type: 'KNOWS', props: [['since', ['date', 2020, 1, 2]]], start: alice, end: bob };
+
+function digestOf(nodes: NodeContent[], rels: RelationshipContent[]) {
+  const acc = new DigestAccumulator();
+  nodes.forEach((n) => acc.addNode(n));
+  rels.forEach((r) => acc.addRelationship(r));
+  return acc.result();
+}
+
+describe('value codec', () => {
+  it('encodes the floats JSON cannot carry and decodes them back exactly', () => {
+    for (const value of [NaN, Infinity, -Infinity, -0, 0, 1.5, Number.MIN_VALUE, -Number.MAX_VALUE]) {
+      const decoded = decodeFloat(JSON.parse(JSON.stringify(encodeFloat(value))));
+      expect(Object.is(decoded, value)).toBe(true);
+    }
+  });
+
+  it('gives the same canonical text whatever the label and property order', () => {
+    const shuffled: NodeContent = { labels: ['Admin', 'Person'], props: [...alice.props].reverse() };
+    expect(canonicalNode(shuffled)).toBe(canonicalNode(alice));
+  });
+
+  it('ignores the migrator reserved label and property', () => {
+    const restored: NodeContent = { labels: [...alice.labels, '__dcoRestored'], props: [...alice.props, ['__dcoSourceId', ['i', '7']]] };
+    expect(canonicalNode(restored)).toBe(canonicalNode(alice));
+  });
+
+  it.each([
+    [['i', '9223372036854775808'], 'bad int64'],
+    [['i', 1], 'bad int64'],
+    [['f', null], 'bad float'],
+    [['l', [['s', 'a'], ['i', '1']]], 'list is not homogeneous'],
+    [['l', [['l', []]]], 'list item: nested list'],
+    [['dt', 2020, 1, 1, 0, 0, 0, 0, null, null], 'bad date-time'],
+    [['zz', 1], 'unknown value tag "zz"'],
+    [['y', 'not base64!'], 'bad bytes'],
+  ])('rejects malformed value %j', (value, problem) => {
+    expect(graphValueProblem(value)).toBe(problem);
+  });
+
+  it('accepts int64 extremes and every temporal and spatial shape', () => {
+    for (const value of [
+      ['i', '-9223372036854775808'],
+      ['dt', 2020, 1, 1, 0, 0, 0, 5, null, 'Europe/Paris'],
+      ['dt', 2020, 1, 1, 0, 0, 0, 5, 3600, null],
+      ['dur', '14', '-3', '9223372036854775807', '999999999'],
+      ['pt', 4979, 1.5, 'NaN', '-0'],
+      ['l', []],
+    ]) {
+      expect(graphValueProblem(value)).toBeUndefined();
+    }
+  });
+});
+
+describe('graph checksum', () => {
+  it('is independent of read order', () => {
+    expect(checksumOf(digestOf([alice, bob], [knows]))).toBe(checksumOf(digestOf([bob, alice], [knows])));
+  });
+
+  it('changes when one property value changes', () => {
+    const changed: NodeContent = { ...bob, props: [['name', ['s', 'Bob ']]] };
+    expect(checksumOf(digestOf([alice, changed], [knows]))).not.toBe(checksumOf(digestOf([alice, bob], [knows])));
+  });
+
+  it('does not cancel out duplicated entities (sum, not xor)', () => {
+    expect(checksumOf(digestOf([alice, bob, bob, bob], []))).not.toBe(checksumOf(digestOf([alice, bob], [])));
+  });
+
+  it('distinguishes an int from a float of the same value and a reversed relationship', () => {
+    const asInt: NodeContent = { labels: ['X'], props: [['v', ['i', '1']]] };
+    const asFloat: NodeContent = { labels: ['X'], props: [['v', ['f', 1]]] };
+    expect(checksumOf(digestOf([asInt], []))).not.toBe(checksumOf(digestOf([asFloat], [])));
+    const reversed: RelationshipContent = { ...knows, start: bob, end: alice };
+    expect(checksumOf(digestOf([alice, bob], [reversed]))).not.toBe(checksumOf(digestOf([alice, bob], [knows])));
+  });
+});
+
+describe('validation diff', () => {
+  it('names the label, the count and examples of a missing node', () => {
+    const verdict = compareDigests(digestOf([alice, bob], [knows]), digestOf([alice], [knows]), [
+      { kind: 'node', problem: 'missing on target', id: '42', label: 'Person' },
+    ]);
+    expect(verdict.equal).toBe(false);
+    const summary = summarizeVerdict(verdict);
+    expect(summary).toContain('label Person: source 2, target 1 (1 missing on target)');
+    expect(summary).toContain('node 42 (Person): missing on target');
+  });
+
+  it('reports a changed property as a content difference with equal counts', () => {
+    const changed: NodeContent = { ...bob, props: [['name', ['s', 'Robert']]] };
+    const verdict = compareDigests(digestOf([alice, bob], []), digestOf([alice, changed], []));
+    expect(verdict).toMatchObject({ equal: false, countDifferences: [], nodeContentDiffers: true, relationshipContentDiffers: false });
+  });
+
+  it('is equal for equal graphs', () => {
+    expect(compareDigests(digestOf([alice, bob], [knows]), digestOf([bob, alice], [knows])).equal).toBe(true);
+  });
+
+  it('checks ledger sums with big integers', () => {
+    expect(ledgerViolation('2026-01-01', '100000000000000000001', ['100000000000000000000', '1'])).toBeUndefined();
+    expect(ledgerViolation('2026-01-01', '10', ['3', '6'])).toEqual({ day: '2026-01-01', allocated: '10', sumOfAllocations: '9' });
+    expect(ledgerViolation('2026-01-01', '10', ['x'])?.sumOfAllocations).toBe('not a number');
+  });
+});
