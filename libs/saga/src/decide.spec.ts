@@ -1,0 +1,344 @@
+// Table-driven specs of every saga transition: Given a run's history / When a message arrives / Then these messages and this state.
+import { AnyMessage, Change, DataOf, FIXTURE_DATA, MessageType, Step } from '@dco/contracts';
+import { DayContext, Decision, decide } from './decide';
+import { DEFAULT_POLICY, RunPolicy } from './run-policy';
+import { RunState, RunStatus } from './run-state';
+import { SagaRejectionCode } from './saga-rejection';
+import { timeoutFor } from './timers';
+
+const DAY = '2026-11-26';
+const RUN = `dco-${DAY}`;
+const T0 = new Date('2026-11-26T06:00:00.000Z'); // three hours before the default 09:00 UTC DCO deadline
+
+const infraChange: Change = { kind: 'terraform-config', subject: 'infra/', from: 'abc', to: 'def', risk: 'low', reason: 'config changed' };
+const minorNeo4j: Change = { kind: 'neo4j-ami', subject: 'neo4j', from: 'neo4j-5.20.0', to: 'neo4j-5.26.19', risk: 'medium', reason: 'newer AMI' };
+const majorNeo4j: Change = { kind: 'neo4j-ami', subject: 'neo4j', from: 'neo4j-5.26.19', to: 'neo4j-2025.01.0', risk: 'medium', reason: 'newer AMI' };
+const highRisk: Change = { ...infraChange, risk: 'high', reason: 'replaces the VPC' };
+
+/** A run under test: a fixed clock, sequential ids, and the messages the saga sent so far. */
+class Harness {
+  state: RunState | undefined;
+  now = T0;
+  sent: AnyMessage[] = [];
+  private seq = 0;
+  readonly ids = { next: () => `00000000-0000-4000-8000-${String(++this.seq).padStart(12, '0')}` };
+
+  constructor(
+    public day: DayContext = {},
+    public policy: RunPolicy = DEFAULT_POLICY,
+  ) {}
+
+  apply(message: AnyMessage): Decision {
+    const decision = decide(this.state, message, { now: this.now, ids: this.ids, policy: this.policy, day: this.day });
+    if (decision.ok) {
+      this.state = decision.state;
+      this.sent.push(...decision.messages);
+    }
+    return decision;
+  }
+
+  incoming<T extends MessageType>(type: T, data: DataOf<T>, extra: Partial<AnyMessage> = {}): AnyMessage {
+    return {
+      eventId: this.ids.next(),
+      type,
+      schemaVersion: 1,
+      occurredAt: this.now.toISOString(),
+      producer: 'detector',
+      runId: RUN,
+      data,
+      ...extra,
+    } as AnyMessage;
+  }
+}
+
+/** Something that arrives at the saga, built against the run as it is at that moment. */
+type Arrival = (h: Harness) => AnyMessage;
+
+const tick = (runId = RUN): Arrival => (h) => h.incoming('DailyTick', { day: DAY, trigger: 'schedule', scheduledAt: T0.toISOString() }, { runId });
+const request = (runId: string): Arrival => (h) => h.incoming('RunRequested', { day: DAY, reason: 'rerun', requestedBy: 'alice' }, { runId });
+/** A worker's answer to the command the run waits on. */
+const answer = <T extends MessageType>(type: T, data: DataOf<T> = FIXTURE_DATA[type]): Arrival => (h) =>
+  h.incoming(type, data, { causationId: h.state?.pending?.commandId });
+const detected = (...changes: Change[]): Arrival => answer('ChangesDetected', { day: DAY, changes, sources: [] });
+/** The timer fires: the clock moves past the pending deadline. */
+const timeout: Arrival = (h) => {
+  const pending = h.state?.pending;
+  if (!pending) throw new Error('nothing pending to time out');
+  h.now = new Date(Date.parse(pending.deadline) + 1);
+  return timeoutFor(h.state as RunState, h.now, h.ids) as AnyMessage;
+};
+const approve = answer('ApprovalGranted', { by: 'alice', reason: 'reviewed' });
+const rejectIt = answer('ApprovalRejected', { by: 'bob', reason: 'quarter close' });
+const dcoDone = answer('DcoCompleted', { ...FIXTURE_DATA.DcoCompleted, resultHash: 'f'.repeat(64) });
+const later = (ms: number, arrival: Arrival): Arrival => (h) => {
+  h.now = new Date(h.now.getTime() + ms);
+  return arrival(h);
+};
+
+// Histories that bring a run into each state.
+const DETECTING = [tick()];
+const AWAITING_CHANGES = [...DETECTING, detected(highRisk, minorNeo4j)];
+const APPLYING = [...DETECTING, detected(infraChange, minorNeo4j)];
+const APPLYING_ONLY = [...DETECTING, detected(infraChange)];
+const AWAITING_PLAN = [...APPLYING, answer('InfraApprovalRequired')];
+const MIGRATING = [...APPLYING, answer('InfraApplied')];
+const DCO_AFTER_UPDATES = [...MIGRATING, answer('DbMigrated')];
+const DCO_NO_UPDATES = [...DETECTING, detected()];
+const ROLLING_BACK_DB = [...MIGRATING, answer('DbMigrationFailed')];
+const ROLLING_BACK_INFRA = [...ROLLING_BACK_DB, answer('DbRolledBack')];
+const DCO_AFTER_ROLLBACK = [...ROLLING_BACK_INFRA, answer('InfraRolledBack')];
+const COMPLETED = [...DCO_NO_UPDATES, dcoDone];
+
+/** Message types sent, with an alert's cause and a RunDco's afterRollback made visible. */
+function summarize(messages: AnyMessage[]): string[] {
+  return messages.map((m) => {
+    if (m.type === 'AlertRaised') return `AlertRaised:${m.data.cause}:${m.data.severity}`;
+    if (m.type === 'RunDco') return `RunDco${m.data.afterRollback ? '(afterRollback)' : ''}`;
+    return m.type;
+  });
+}
+
+function given(history: Arrival[], day?: DayContext, policy?: RunPolicy): Harness {
+  const h = new Harness(day, policy);
+  for (const arrival of history) {
+    const decision = h.apply(arrival(h));
+    if (!decision.ok) throw new Error(`history step rejected: ${decision.rejection.code} ${decision.rejection.message}`);
+  }
+  return h;
+}
+
+interface Then {
+  status: RunStatus;
+  sends: string[];
+  check?: (state: RunState, sent: AnyMessage[]) => void;
+}
+
+const transitions: Array<[string, Arrival[], Arrival, Then]> = [
+  ['a first tick starts detection', [], tick(), { status: 'Detecting', sends: ['RunStarted', 'DetectChanges'] }],
+  ['a run request starts a rerun', [], request(`${RUN}-r1`), {
+    status: 'Detecting', sends: ['RunStarted', 'DetectChanges'], check: (s) => expect(s).toMatchObject({ trigger: 'request', requestedBy: 'alice' }),
+  }],
+  ['no changes go straight to the DCO', DETECTING, detected(), { status: 'RunningDco', sends: ['RunDco'] }],
+  ['an infra change applies infra first', DETECTING, detected(infraChange, minorNeo4j), {
+    status: 'ApplyingInfra', sends: ['ApplyInfra'], check: (_s, sent) => expect(sent[0].data).toEqual({ day: DAY, changes: [infraChange] }),
+  }],
+  ['only a Neo4j AMI change migrates the database', DETECTING, detected(minorNeo4j), {
+    status: 'MigratingDb', sends: ['MigrateDb'], check: (_s, sent) => expect(sent[0].data).toEqual({ day: DAY, targetImageId: 'neo4j-5.26.19' }),
+  }],
+  ['a high-risk change waits for approval', DETECTING, detected(highRisk), {
+    status: 'AwaitingApproval', sends: ['ApprovalRequested', 'AlertRaised:APPROVAL_REQUIRED:info'],
+  }],
+  ['a Neo4j major version change waits for approval', DETECTING, detected(majorNeo4j), {
+    status: 'AwaitingApproval', sends: ['ApprovalRequested', 'AlertRaised:APPROVAL_REQUIRED:info'],
+    check: (s) => expect(s.approvals[0].reasons[0]).toContain('from 5 to 2025'),
+  }],
+  ['a failed detection still runs the DCO, on the untouched infrastructure', DETECTING, answer('DetectionFailed'), {
+    status: 'RunningDco', sends: ['AlertRaised:STEP_FAILED:warning', 'RunDco(afterRollback)'],
+  }],
+  ['a detection timeout is a failure', DETECTING, timeout, { status: 'RunningDco', sends: ['AlertRaised:STEP_OVERDUE:warning', 'RunDco(afterRollback)'] }],
+  ['an approval continues with the updates', AWAITING_CHANGES, approve, {
+    status: 'ApplyingInfra', sends: ['ApplyInfra'], check: (s) => expect(s.approvals[0].decision).toMatchObject({ granted: true, by: 'alice' }),
+  }],
+  ['a rejection skips the updates and runs the DCO', AWAITING_CHANGES, rejectIt, {
+    status: 'RunningDco', sends: ['AlertRaised:APPROVAL_REJECTED:warning', 'RunDco(afterRollback)'],
+    check: (s) => expect(s.failure?.code).toBe('SAGA.REJECTED'),
+  }],
+  ['an unanswered approval times out into the DCO', AWAITING_CHANGES, timeout, { status: 'RunningDco', sends: ['AlertRaised:STEP_OVERDUE:warning', 'RunDco(afterRollback)'] }],
+  ['applied infra moves on to the database', APPLYING, answer('InfraApplied'), { status: 'MigratingDb', sends: ['MigrateDb'] }],
+  ['applied infra without a database change runs the DCO', APPLYING_ONLY, answer('InfraApplied'), { status: 'RunningDco', sends: ['RunDco'] }],
+  ['a plan that destroys waits for approval and owes no rollback', APPLYING, answer('InfraApprovalRequired'), {
+    status: 'AwaitingApproval', sends: ['ApprovalRequested', 'AlertRaised:APPROVAL_REQUIRED:info'],
+    check: (s) => expect(s).toMatchObject({ touched: [], approvals: [{ gate: 'plan', planId: 'plan-1' }] }),
+  }],
+  ['an approved plan is applied exactly', AWAITING_PLAN, approve, {
+    status: 'ApplyingInfra', sends: ['ApplyInfra'],
+    check: (s, sent) => {
+      expect(sent[0].data).toMatchObject({ approvedPlanId: 'plan-1' });
+      expect(s.pending).toMatchObject({ step: 'apply-infra', attempt: 2 });
+    },
+  }],
+  ['a rejected plan runs the DCO without rolling back', AWAITING_PLAN, rejectIt, {
+    status: 'RunningDco', sends: ['AlertRaised:APPROVAL_REJECTED:warning', 'RunDco(afterRollback)'],
+  }],
+  ['a failed apply rolls infra back', APPLYING, answer('InfraApplyFailed'), {
+    status: 'RollingBackInfra', sends: ['AlertRaised:STEP_FAILED:warning', 'RollbackInfra', 'AlertRaised:ROLLBACK:warning'],
+    check: (s, sent) => expect(sent[1].data).toEqual({ day: DAY, reason: 'INFRA.APPLY_FAILED: tofu apply failed' }),
+  }],
+  ['an apply timeout rolls infra back', APPLYING, timeout, {
+    status: 'RollingBackInfra', sends: ['AlertRaised:STEP_OVERDUE:warning', 'RollbackInfra', 'AlertRaised:ROLLBACK:warning'],
+  }],
+  ['migration progress is recorded', MIGRATING, answer('DbMigrationProgress'), {
+    status: 'MigratingDb', sends: [], check: (s) => expect(s.timeline.at(-1)?.progress).toBe('restore 500/1000'),
+  }],
+  ['a migrated database runs the DCO', MIGRATING, answer('DbMigrated'), { status: 'RunningDco', sends: ['RunDco'] }],
+  ['a failed migration rolls back the database first', MIGRATING, answer('DbMigrationFailed'), {
+    status: 'RollingBackDb', sends: ['AlertRaised:STEP_FAILED:warning', 'RollbackDb', 'AlertRaised:ROLLBACK:warning'],
+    check: (s) => expect(s.compensations).toEqual(['rollback-db', 'rollback-infra']),
+  }],
+  ['a migration timeout rolls back the database first', MIGRATING, timeout, {
+    status: 'RollingBackDb', sends: ['AlertRaised:STEP_OVERDUE:warning', 'RollbackDb', 'AlertRaised:ROLLBACK:warning'],
+  }],
+  ['a rolled-back database continues with infra', ROLLING_BACK_DB, answer('DbRolledBack'), {
+    status: 'RollingBackInfra', sends: ['RollbackInfra', 'AlertRaised:ROLLBACK:warning'],
+  }],
+  ['rolled-back infra runs the DCO on the old infrastructure', ROLLING_BACK_INFRA, answer('InfraRolledBack'), {
+    status: 'RunningDco', sends: ['RunDco(afterRollback)'], check: (s) => expect(s.rolledBack).toEqual(['rollback-db', 'rollback-infra']),
+  }],
+  ['the DCO completes the run', [...DCO_AFTER_UPDATES], dcoDone, {
+    status: 'Completed', sends: ['RunCompleted'],
+    check: (_s, sent) => expect(sent[0].data).toEqual({ day: DAY, steps: ['detect', 'apply-infra', 'migrate-db', 'run-dco'], resultHash: 'f'.repeat(64), deferred: [] }),
+  }],
+  ['the DCO after a rollback completes the run after rollback', DCO_AFTER_ROLLBACK, dcoDone, {
+    status: 'CompletedAfterRollback', sends: ['RunCompletedAfterRollback'],
+    check: (_s, sent) => expect(sent[0].data).toMatchObject({ failure: { code: 'DB.VALIDATION_MISMATCH' }, rolledBack: ['rollback-db', 'rollback-infra'] }),
+  }],
+  ['a DCO failure after updates compensates, then retries the DCO', DCO_AFTER_UPDATES, answer('DcoFailed'), {
+    status: 'RollingBackDb', sends: ['AlertRaised:STEP_FAILED:warning', 'RollbackDb', 'AlertRaised:ROLLBACK:warning'],
+  }],
+  ['a DCO failure without updates fails the run', DCO_NO_UPDATES, answer('DcoFailed'), {
+    status: 'Failed', sends: ['AlertRaised:STEP_FAILED:warning', 'AlertRaised:RUN_FAILED:critical', 'RunFailed'],
+    check: (_s, sent) => expect(sent[2].data).toMatchObject({ failure: { code: 'DCO.EXECUTION_FAILED' }, pending: [] }),
+  }],
+  ['a DCO failure on the old infrastructure fails the run', DCO_AFTER_ROLLBACK, answer('DcoFailed'), {
+    status: 'Failed', sends: ['AlertRaised:STEP_FAILED:warning', 'AlertRaised:RUN_FAILED:critical', 'RunFailed'],
+  }],
+  ['a DCO timeout after updates compensates', DCO_AFTER_UPDATES, timeout, {
+    status: 'RollingBackDb', sends: ['AlertRaised:STEP_OVERDUE:warning', 'RollbackDb', 'AlertRaised:ROLLBACK:warning'],
+  }],
+  ['a failed database rollback parks the run with what is left', ROLLING_BACK_DB, answer('DbRollbackFailed'), {
+    status: 'Failed', sends: ['AlertRaised:COMPENSATION_FAILED:critical', 'RunFailed'],
+    check: (s, sent) => {
+      expect(sent[1].data).toMatchObject({ failure: { code: 'DB.ROLLBACK_FAILED' }, pending: ['rollback-db', 'rollback-infra'] });
+      expect(s.compensationFailure?.code).toBe('DB.ROLLBACK_FAILED');
+    },
+  }],
+  ['a failed infra rollback parks the run', ROLLING_BACK_INFRA, answer('InfraRollbackFailed'), {
+    status: 'Failed', sends: ['AlertRaised:COMPENSATION_FAILED:critical', 'RunFailed'],
+    check: (_s, sent) => expect(sent[1].data).toMatchObject({ pending: ['rollback-infra'] }),
+  }],
+  ['a rollback timeout parks the run', ROLLING_BACK_INFRA, timeout, {
+    status: 'Failed', sends: ['AlertRaised:COMPENSATION_FAILED:critical', 'RunFailed'],
+    check: (_s, sent) => expect(sent[1].data).toMatchObject({ failure: { code: 'SAGA.STEP_TIMED_OUT' }, pending: ['rollback-infra'] }),
+  }],
+  ['changes too late for the deadline are deferred and the DCO runs', DETECTING, later(2.9 * 3_600_000, detected(infraChange, minorNeo4j)), {
+    status: 'RunningDco', sends: ['AlertRaised:DEADLINE_AT_RISK:warning', 'RunDco'],
+    check: (s) => {
+      expect(s.deferred).toEqual([infraChange, minorNeo4j]);
+      expect(s.timeline.filter((r) => r.outcome === 'deferred').map((r) => r.step)).toEqual(['apply-infra', 'migrate-db']);
+    },
+  }],
+  ['a migration that no longer fits after infra is deferred alone', APPLYING, later(2.5 * 3_600_000, answer('InfraApplied')), {
+    status: 'RunningDco', sends: ['AlertRaised:DEADLINE_AT_RISK:warning', 'RunDco'], check: (s) => expect(s.deferred).toEqual([minorNeo4j]),
+  }],
+  ['a late approval defers the updates', AWAITING_CHANGES, later(2.9 * 3_600_000, approve), {
+    status: 'RunningDco', sends: ['AlertRaised:DEADLINE_AT_RISK:warning', 'RunDco'],
+  }],
+];
+
+describe('decide: transitions', () => {
+  it.each(transitions)('%s', (_name, history, when, then) => {
+    const h = given(history);
+    const before = structuredClone(h.state);
+    const decision = h.apply(when(h));
+    if (!decision.ok) throw new Error(`rejected: ${decision.rejection.code} ${decision.rejection.message}`);
+    expect(decision.state.status).toBe(then.status);
+    expect(summarize(decision.messages)).toEqual(then.sends);
+    then.check?.(decision.state, decision.messages);
+    expect(decision.state.version).toBe((before?.version ?? 0) + 1);
+    for (const message of decision.messages) expect(message).toMatchObject({ runId: decision.state.runId, producer: 'orchestrator' });
+  });
+});
+
+type RejectionRow = [string, Arrival[], Arrival, SagaRejectionCode, DayContext?];
+const rejections: RejectionRow[] = [
+  ['a second tick for the same day', DETECTING, tick(), 'SAGA.DUPLICATE_START'],
+  ['a tick carrying a rerun id', [], tick(`${RUN}-r2`), 'SAGA.DAY_MISMATCH'],
+  ['a tick whose run id names another day', [], (h) => h.incoming('DailyTick', { day: '2026-11-27', trigger: 'schedule', scheduledAt: T0.toISOString() }), 'SAGA.DAY_MISMATCH'],
+  ['a rerun while the day still has an active run', [], request(`${RUN}-r1`), 'SAGA.DAY_BUSY', { activeRunId: RUN }],
+  ['an outcome for an unknown run', [], answer('InfraApplied'), 'SAGA.UNKNOWN_RUN'],
+  ['an outcome that answers another step', DETECTING, answer('InfraApplied'), 'SAGA.OUT_OF_ORDER'],
+  ['an approval nobody asked for', APPLYING, approve, 'SAGA.OUT_OF_ORDER'],
+  ['an outcome caused by another command', APPLYING, (h) => h.incoming('InfraApplied', FIXTURE_DATA.InfraApplied, { causationId: '00000000-0000-4000-8000-999999999999' }), 'SAGA.STALE_OUTCOME'],
+  ['changes detected for another day', DETECTING, answer('ChangesDetected', { day: '2026-11-25', changes: [], sources: [] }), 'SAGA.DAY_MISMATCH'],
+  ['a timeout of an earlier attempt', AWAITING_PLAN, (h) => h.incoming('StepTimedOut', { step: 'apply-infra', attempt: 1, deadline: T0.toISOString() }), 'SAGA.STALE_OUTCOME'],
+  ['a timeout before the deadline', DETECTING, (h) => h.incoming('StepTimedOut', { step: 'detect', attempt: 1, deadline: (h.state as RunState).pending?.deadline as string }), 'SAGA.OUT_OF_ORDER'],
+  ['anything after the run ended', COMPLETED, answer('DcoCompleted'), 'SAGA.RUN_FINISHED'],
+  ['a message the saga does not consume', DETECTING, (h) => h.incoming('RunCompleted', FIXTURE_DATA.RunCompleted), 'SAGA.OUT_OF_ORDER'],
+];
+
+describe('decide: rejections change nothing', () => {
+  // Rest parameters keep the callback's arity at 0, so jest does not mistake the optional column for `done`.
+  it.each(rejections)('rejects %s', (...[_name, history, when, code, day]: RejectionRow) => {
+    const h = given(history, day);
+    const before = structuredClone(h.state);
+    const sentBefore = h.sent.length;
+    const decision = h.apply(when(h));
+    expect(decision.ok ? 'accepted' : decision.rejection.code).toBe(code);
+    expect(h.state).toEqual(before);
+    expect(h.sent).toHaveLength(sentBefore);
+  });
+});
+
+describe('decide: whole runs', () => {
+  const run = (history: Arrival[], day?: DayContext) => given(history, day);
+  const chain = (h: Harness) => h.sent.filter((m) => !['AlertRaised', 'RunStarted', 'ApprovalRequested'].includes(m.type)).map((m) => m.type);
+
+  it('given an infra and a database change, when every worker succeeds, then the run completes in order', () => {
+    const h = run([...DCO_AFTER_UPDATES, dcoDone]);
+    expect(chain(h)).toEqual(['DetectChanges', 'ApplyInfra', 'MigrateDb', 'RunDco', 'RunCompleted']);
+    expect(h.state?.timeline.map((r) => `${r.step}:${r.outcome}`)).toEqual(['detect:succeeded', 'apply-infra:succeeded', 'migrate-db:succeeded', 'run-dco:succeeded']);
+    // Each command names the message that caused it.
+    const commands = h.sent.filter((m) => m.type !== 'RunStarted');
+    for (const command of commands) expect(command.causationId).toEqual(expect.any(String));
+  });
+
+  it('given an infra failure, then infra is rolled back and the DCO runs on the old infrastructure', () => {
+    const h = run([...APPLYING_ONLY, answer('InfraApplyFailed'), answer('InfraRolledBack'), dcoDone]);
+    expect(chain(h)).toEqual(['DetectChanges', 'ApplyInfra', 'RollbackInfra', 'RunDco', 'RunCompletedAfterRollback']);
+    expect(h.state?.status).toBe('CompletedAfterRollback');
+  });
+
+  it('given a DCO failure after updates, then it compensates in reverse order and retries the DCO as attempt 2', () => {
+    const h = run([...DCO_AFTER_UPDATES, answer('DcoFailed'), answer('DbRolledBack'), answer('InfraRolledBack'), dcoDone]);
+    expect(chain(h)).toEqual(['DetectChanges', 'ApplyInfra', 'MigrateDb', 'RunDco', 'RollbackDb', 'RollbackInfra', 'RunDco', 'RunCompletedAfterRollback']);
+    expect(h.state?.attempts['run-dco']).toBe(2);
+  });
+
+  it('given a late answer to a timed-out step, then it is stale and the compensation goes on', () => {
+    const h = run([...APPLYING_ONLY]);
+    const applyCommand = h.state?.pending?.commandId;
+    h.apply(timeout(h));
+    const late = h.apply(h.incoming('InfraApplied', FIXTURE_DATA.InfraApplied, { causationId: applyCommand }));
+    expect(!late.ok && late.rejection.code).toBe('SAGA.OUT_OF_ORDER');
+    expect(h.state?.status).toBe('RollingBackInfra');
+  });
+
+  it('given a rerun of a day whose DCO completed, then it never asks for the DCO again and reports the stored result', () => {
+    const h = run([request(`${RUN}-r1`), detected()], { completedDco: { runId: RUN, resultHash: 'e'.repeat(64) } });
+    expect(h.sent.map((m) => m.type)).toEqual(['RunStarted', 'DetectChanges', 'RunCompleted']);
+    expect(h.state).toMatchObject({ status: 'Completed', resultHash: 'e'.repeat(64), dcoReusedFrom: RUN });
+  });
+
+  it('given deferred changes, then RunCompleted lists them', () => {
+    const h = run([...DETECTING, later(2.9 * 3_600_000, detected(infraChange)), dcoDone]);
+    const completed = h.sent.at(-1);
+    expect(completed?.type === 'RunCompleted' && completed.data.deferred).toEqual([infraChange]);
+  });
+
+  it('does not mutate the state it is given', () => {
+    const h = run(APPLYING);
+    const frozen = structuredClone(h.state);
+    decide(h.state, answer('InfraApplied')(h), { now: h.now, ids: h.ids, policy: DEFAULT_POLICY, day: {} });
+    expect(h.state).toEqual(frozen);
+  });
+
+  it.each<[Step, Arrival[]]>([
+    ['detect', DETECTING],
+    ['apply-infra', APPLYING],
+    ['migrate-db', MIGRATING],
+    ['run-dco', DCO_NO_UPDATES],
+  ])('stores a deadline for %s from the policy timeout', (step, history) => {
+    const h = run(history);
+    expect(h.state?.pending).toMatchObject({ step, deadline: new Date(h.now.getTime() + DEFAULT_POLICY.steps[step].timeoutMs).toISOString() });
+  });
+});

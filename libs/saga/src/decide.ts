@@ -1,0 +1,393 @@
+// The saga's decider: (state, message, now, policy) -> the next state and the messages to send, or a coded rejection. Pure.
+import {
+  AlertSeverity,
+  AnyMessage,
+  DataOf,
+  Failure,
+  IdGenerator,
+  MessageType,
+  Step,
+  createMessage,
+  dayOfRunId,
+  rerunOf,
+} from '@dco/contracts';
+import { RunPolicy, approvalReasons, dcoDeadlineOf, isDbChange, isInfraChange } from './run-policy';
+import { OUTCOMES, OutcomeType, RUN_PLAN, UPDATE_STAGES, UpdateStage, isCompensation } from './run-plan';
+import { RunState, StepOutcome, isTerminal } from './run-state';
+import { SagaRejection, rejection } from './saga-rejection';
+
+/** What the saga knows about other runs of the same day (derived from stored state, so it replays identically). */
+export interface DayContext {
+  /** A run of this day whose DCO completed: a rerun reuses its result instead of asking for the DCO again. */
+  completedDco?: { runId: string; resultHash: string };
+  /** A run of this day that has not finished: a second one would race it on the same infrastructure. */
+  activeRunId?: string;
+}
+
+export interface DecideDeps {
+  now: Date;
+  ids: IdGenerator;
+  policy: RunPolicy;
+  day: DayContext;
+}
+
+export type Decision = { ok: true; state: RunState; messages: AnyMessage[] } | { ok: false; rejection: SagaRejection };
+
+export function decide(state: RunState | undefined, message: AnyMessage, deps: DecideDeps): Decision {
+  if (message.type === 'DailyTick' || message.type === 'RunRequested') return start(state, message, deps);
+  if (!state) return reject('SAGA.UNKNOWN_RUN', `${message.type} for ${message.runId}, which has no run`);
+  if (isTerminal(state.status)) return reject('SAGA.RUN_FINISHED', `${message.type} for ${state.runId}, which already ended as ${state.status}`);
+  if (message.type === 'StepTimedOut') return timedOut(state, message, deps);
+  if (message.type in OUTCOMES) return outcome(state, message as AnyMessage & { type: OutcomeType }, deps);
+  return reject('SAGA.OUT_OF_ORDER', `the saga does not consume ${message.type}`);
+}
+
+function start(state: RunState | undefined, message: AnyMessage & { type: 'DailyTick' | 'RunRequested' }, deps: DecideDeps): Decision {
+  if (state) return reject('SAGA.DUPLICATE_START', `${state.runId} already exists (${state.status}); ${message.type} ignored`);
+  const day = message.data.day;
+  if (dayOfRunId(message.runId) !== day) return reject('SAGA.DAY_MISMATCH', `${message.type} for day ${day} carries run id ${message.runId}`);
+  if (message.type === 'DailyTick' && rerunOf(message.runId) > 0) {
+    return reject('SAGA.DAY_MISMATCH', `a DailyTick starts the day's run dco-${day}, not the rerun ${message.runId}`);
+  }
+  if (deps.day.activeRunId) return reject('SAGA.DAY_BUSY', `${deps.day.activeRunId} of ${day} is still running; start a rerun when it has ended`);
+  const now = deps.now.toISOString();
+  const initial: RunState = {
+    runId: message.runId,
+    day,
+    trigger: message.type === 'DailyTick' ? message.data.trigger : 'request',
+    ...(message.type === 'RunRequested' ? { requestedBy: message.data.requestedBy } : {}),
+    status: 'Started',
+    startedAt: now,
+    updatedAt: now,
+    version: 0,
+    dcoDeadline: dcoDeadlineOf(day, deps.policy).toISOString(),
+    changes: [],
+    plan: { infra: false },
+    deferred: [],
+    timeline: [],
+    touched: [],
+    compensations: [],
+    rolledBack: [],
+    approvals: [],
+    alerts: [],
+    attempts: {},
+    dcoAfterRollback: false,
+  };
+  const t = new Transition(initial, message, deps);
+  t.emit('RunStarted', { day, trigger: initial.trigger });
+  t.startStep('detect', 'DetectChanges', { day });
+  return t.done();
+}
+
+function timedOut(state: RunState, message: AnyMessage & { type: 'StepTimedOut' }, deps: DecideDeps): Decision {
+  const pending = state.pending;
+  if (!pending || pending.step !== message.data.step || pending.attempt !== message.data.attempt) {
+    return reject('SAGA.STALE_OUTCOME', `StepTimedOut for ${message.data.step}#${message.data.attempt}, but the run waits on ${describePending(state)}`);
+  }
+  if (deps.now.getTime() < Date.parse(pending.deadline)) {
+    return reject('SAGA.OUT_OF_ORDER', `StepTimedOut for ${pending.step} before its deadline ${pending.deadline}`);
+  }
+  const t = new Transition(state, message, deps);
+  t.fail({ code: 'SAGA.STEP_TIMED_OUT', message: `${pending.step} did not answer by ${pending.deadline}` }, 'timed-out');
+  return t.done();
+}
+
+function outcome(state: RunState, message: AnyMessage & { type: OutcomeType }, deps: DecideDeps): Decision {
+  const expected = OUTCOMES[message.type].step;
+  const pending = state.pending;
+  if (!pending || pending.step !== expected) {
+    return reject('SAGA.OUT_OF_ORDER', `${message.type} answers ${expected}, but ${state.runId} waits on ${describePending(state)}`);
+  }
+  // Outcomes name the command they answer; one that answers an earlier attempt (e.g. after a timeout) is stale.
+  if (message.causationId && message.causationId !== pending.commandId) {
+    return reject('SAGA.STALE_OUTCOME', `${message.type} answers ${message.causationId}, not the current ${pending.step} command ${pending.commandId}`);
+  }
+  if ('day' in message.data && message.data.day !== state.day) {
+    return reject('SAGA.DAY_MISMATCH', `${message.type} is for day ${message.data.day}, the run is for ${state.day}`);
+  }
+  const t = new Transition(state, message, deps);
+  switch (message.type) {
+    case 'ChangesDetected': {
+      t.endStep('succeeded');
+      const changes = message.data.changes;
+      const dbChanges = changes.filter(isDbChange);
+      t.state.changes = changes;
+      t.state.plan = {
+        infra: changes.some(isInfraChange),
+        ...(dbChanges.length > 0 ? { dbTargetImageId: dbChanges[dbChanges.length - 1].to } : {}),
+      };
+      const reasons = approvalReasons(changes, deps.policy);
+      if (reasons.length > 0) t.requestApproval('changes', reasons);
+      else t.advance();
+      break;
+    }
+    case 'InfraApprovalRequired':
+      // The plan was made but nothing applied: no compensation is owed for this attempt.
+      t.endStep('needs-approval');
+      t.state.touched = t.state.touched.filter((step) => step !== 'apply-infra');
+      t.requestApproval('plan', message.data.reasons, message.data.plan.planId);
+      break;
+    case 'ApprovalGranted':
+    case 'ApprovalRejected':
+      t.decideApproval(message.type === 'ApprovalGranted', message.data.by, message.data.reason);
+      break;
+    case 'DbMigrationProgress':
+      t.progress(`${message.data.phase} ${message.data.done}/${message.data.total}`);
+      break;
+    case 'InfraApplied':
+    case 'DbMigrated':
+      t.endStep('succeeded');
+      t.advance();
+      break;
+    case 'DcoCompleted':
+      t.endStep('succeeded');
+      t.state.resultHash = message.data.resultHash;
+      t.finish();
+      break;
+    case 'InfraRolledBack':
+    case 'DbRolledBack':
+      t.endStep('succeeded');
+      t.state.rolledBack.push(t.state.compensations.shift() as Step);
+      t.continueCompensation();
+      break;
+    case 'DetectionFailed':
+    case 'InfraApplyFailed':
+    case 'DbMigrationFailed':
+    case 'DcoFailed':
+    case 'InfraRollbackFailed':
+    case 'DbRollbackFailed':
+      t.fail(message.data.failure, 'failed');
+      break;
+  }
+  return t.done();
+}
+
+/** Applies one accepted message: works on a copy of the state and collects the messages to send. */
+class Transition {
+  readonly state: RunState;
+  private readonly messages: AnyMessage[] = [];
+
+  constructor(
+    state: RunState,
+    private readonly cause: AnyMessage,
+    private readonly deps: DecideDeps,
+  ) {
+    this.state = structuredClone(state);
+    this.state.version += 1;
+    this.state.updatedAt = this.now;
+  }
+
+  done(): Decision {
+    return { ok: true, state: this.state, messages: this.messages };
+  }
+
+  private get now(): string {
+    return this.deps.now.toISOString();
+  }
+
+  emit<T extends MessageType>(type: T, data: DataOf<T>): AnyMessage {
+    const message = createMessage(
+      type,
+      data,
+      { runId: this.state.runId, producer: 'orchestrator', causedBy: this.cause },
+      { clock: { now: () => this.deps.now }, ids: this.deps.ids },
+    ) as AnyMessage;
+    this.messages.push(message);
+    return message;
+  }
+
+  alert(severity: AlertSeverity, cause: string, summary: string, detail?: string): void {
+    const step = this.state.pending?.step ?? 'run';
+    const attempt = this.state.pending?.attempt ?? 0;
+    this.emit('AlertRaised', {
+      severity,
+      cause,
+      dedupeKey: `${this.state.runId}:${step}:${attempt}:${cause}`,
+      summary: summary.slice(0, 500),
+      ...(detail ? { detail: detail.slice(0, 4000) } : {}),
+    });
+    this.state.alerts.push({ severity, cause, summary: summary.slice(0, 500), at: this.now });
+  }
+
+  /** Sends the step's command (if it has one) and waits on its outcome until the policy's timeout. */
+  startStep<T extends MessageType>(step: Step, command?: T, data?: DataOf<T>): void {
+    const attempt = (this.state.attempts[step] ?? 0) + 1;
+    this.state.attempts[step] = attempt;
+    const commandId = command && data ? this.emit(command, data).eventId : this.deps.ids.next();
+    const deadline = new Date(this.deps.now.getTime() + this.deps.policy.steps[step].timeoutMs).toISOString();
+    this.state.pending = { step, attempt, commandId, startedAt: this.now, deadline };
+    this.state.timeline.push({ step, attempt, commandId, startedAt: this.now, outcome: 'running' });
+    this.state.status = RUN_PLAN[step].status;
+  }
+
+  endStep(outcome: StepOutcome, failure?: Failure): void {
+    const pending = this.state.pending;
+    if (!pending) return;
+    const record = this.state.timeline.find((r) => r.step === pending.step && r.attempt === pending.attempt);
+    if (record) {
+      record.endedAt = this.now;
+      record.durationMs = this.deps.now.getTime() - Date.parse(record.startedAt);
+      record.outcome = outcome;
+      if (failure) record.failure = failure;
+    }
+    this.state.pending = undefined;
+  }
+
+  progress(text: string): void {
+    const pending = this.state.pending;
+    const record = pending && this.state.timeline.find((r) => r.step === pending.step && r.attempt === pending.attempt);
+    if (record) record.progress = text;
+  }
+
+  requestApproval(gate: 'changes' | 'plan', reasons: string[], planId?: string): void {
+    this.state.approvals.push({ gate, reasons, requestedAt: this.now, ...(planId ? { planId } : {}) });
+    const requested = this.emit('ApprovalRequested', { reasons, changes: this.state.changes });
+    this.startStep('approval');
+    // Approvals answer the request, so the request is what a decision's causationId may name.
+    if (this.state.pending) this.state.pending.commandId = requested.eventId;
+    const last = this.state.timeline[this.state.timeline.length - 1];
+    last.commandId = requested.eventId;
+    this.alert('info', 'APPROVAL_REQUIRED', `${this.state.runId} waits for approval: ${reasons.join('; ')}`);
+  }
+
+  decideApproval(granted: boolean, by: string, reason: string): void {
+    const approval = this.state.approvals[this.state.approvals.length - 1];
+    approval.decision = { granted, by, reason, at: this.now };
+    if (granted) {
+      this.endStep('succeeded');
+      this.advance();
+      return;
+    }
+    const failure: Failure = { code: 'SAGA.REJECTED', message: `${approval.gate === 'plan' ? 'the infrastructure plan' : 'the changes'} were rejected by ${by}: ${reason}`.slice(0, 4000) };
+    this.endStep('rejected', failure);
+    this.alert('warning', 'APPROVAL_REJECTED', `${this.state.runId}: ${failure.message}`);
+    this.state.failure ??= failure;
+    this.beginCompensation();
+  }
+
+  /** Starts the next update stage that is planned and not yet done, unless it cannot finish before the DCO deadline. */
+  advance(): void {
+    const remaining = UPDATE_STAGES.filter((stage) => this.isPlanned(stage) && !this.succeeded(stage));
+    const next = remaining[0];
+    if (!next) return this.runDco();
+    const needed = this.deps.policy.steps[next].expectedMs + this.deps.policy.steps['run-dco'].expectedMs;
+    const left = Date.parse(this.state.dcoDeadline) - this.deps.now.getTime();
+    if (left < needed) return this.defer(remaining, left, needed);
+    this.state.touched.push(next);
+    if (next === 'apply-infra') {
+      const approvedPlanId = this.approvedPlanId();
+      this.startStep('apply-infra', 'ApplyInfra', {
+        day: this.state.day,
+        changes: this.state.changes.filter(isInfraChange),
+        ...(approvedPlanId ? { approvedPlanId } : {}),
+      });
+    } else {
+      this.startStep('migrate-db', 'MigrateDb', { day: this.state.day, targetImageId: this.state.plan.dbTargetImageId as string });
+    }
+  }
+
+  private defer(stages: UpdateStage[], leftMs: number, neededMs: number): void {
+    const deferred = this.state.changes.filter((change) =>
+      stages.some((stage) => (stage === 'apply-infra' ? isInfraChange(change) : isDbChange(change))),
+    );
+    this.state.deferred.push(...deferred);
+    for (const stage of stages) {
+      this.state.timeline.push({ step: stage, attempt: (this.state.attempts[stage] ?? 0) + 1, startedAt: this.now, endedAt: this.now, durationMs: 0, outcome: 'deferred' });
+    }
+    this.alert(
+      'warning',
+      'DEADLINE_AT_RISK',
+      `${this.state.runId}: deferred ${stages.join(', ')} (${deferred.length} changes): ${Math.max(0, Math.round(leftMs / 60_000))} min left before the DCO deadline ${this.state.dcoDeadline}, ${Math.round(neededMs / 60_000)} min needed`,
+    );
+    this.runDco();
+  }
+
+  private runDco(): void {
+    const completed = this.deps.day.completedDco;
+    if (completed && completed.runId !== this.state.runId) {
+      // The day's offering already ran: a rerun never asks for it again and reports the stored result.
+      this.state.timeline.push({ step: 'run-dco', attempt: 0, startedAt: this.now, endedAt: this.now, durationMs: 0, outcome: 'skipped' });
+      this.state.resultHash = completed.resultHash;
+      this.state.dcoReusedFrom = completed.runId;
+      return this.finish();
+    }
+    this.startStep('run-dco', 'RunDco', { day: this.state.day, afterRollback: this.state.dcoAfterRollback });
+  }
+
+  finish(): void {
+    const resultHash = this.state.resultHash as string;
+    this.state.pending = undefined;
+    if (this.state.failure) {
+      this.state.status = 'CompletedAfterRollback';
+      this.emit('RunCompletedAfterRollback', { day: this.state.day, failure: this.state.failure, rolledBack: this.state.rolledBack, resultHash });
+      return;
+    }
+    this.state.status = 'Completed';
+    const steps = [...new Set(this.state.timeline.filter((r) => r.outcome === 'succeeded').map((r) => r.step))];
+    this.emit('RunCompleted', { day: this.state.day, steps, resultHash, deferred: this.state.deferred });
+  }
+
+  /** The pending step failed or timed out: alert, then compensate, retry the DCO, or park the run. */
+  fail(failure: Failure, outcome: 'failed' | 'timed-out'): void {
+    const pending = this.state.pending;
+    if (!pending) return;
+    const overdue = outcome === 'timed-out';
+    if (isCompensation(pending.step)) {
+      this.alert('critical', 'COMPENSATION_FAILED', `${this.state.runId}: ${pending.step} ${overdue ? 'timed out' : 'failed'}; an operator must finish ${this.state.compensations.join(', ')}`, `${failure.code}: ${failure.message}`);
+      this.endStep(outcome, failure);
+      this.state.compensationFailure = failure;
+      return this.park(failure, this.state.compensations);
+    }
+    this.alert('warning', overdue ? 'STEP_OVERDUE' : 'STEP_FAILED', `${this.state.runId}: ${pending.step} ${overdue ? 'timed out' : 'failed'}: ${failure.code}`, failure.message);
+    this.endStep(outcome, failure);
+    if (pending.step === 'run-dco' && (this.state.dcoAfterRollback || this.state.touched.length === 0)) {
+      // Nothing left to undo and the offering itself failed: only a person can help now.
+      this.alert('critical', 'RUN_FAILED', `${this.state.runId}: the DCO failed with ${failure.code} and nothing is left to roll back`, failure.message);
+      return this.park(failure, []);
+    }
+    this.state.failure ??= failure;
+    this.beginCompensation();
+  }
+
+  private park(failure: Failure, pending: Step[]): void {
+    this.state.status = 'Failed';
+    this.state.pending = undefined;
+    this.emit('RunFailed', { day: this.state.day, failure, pending });
+  }
+
+  private beginCompensation(): void {
+    this.state.compensations = [...this.state.touched].reverse().map((step) => RUN_PLAN[step].compensation as Step);
+    this.state.touched = [];
+    this.state.dcoAfterRollback = true;
+    this.continueCompensation();
+  }
+
+  continueCompensation(): void {
+    const next = this.state.compensations[0];
+    if (!next) return this.runDco();
+    const reason = `${this.state.failure?.code ?? 'INTERNAL.UNEXPECTED'}: ${this.state.failure?.message ?? ''}`.slice(0, 1000);
+    this.startStep(next, next === 'rollback-db' ? 'RollbackDb' : 'RollbackInfra', { day: this.state.day, reason });
+    this.alert('warning', 'ROLLBACK', `${this.state.runId}: ${next} after ${this.state.failure?.code ?? 'a failure'}`);
+  }
+
+  private isPlanned(stage: UpdateStage): boolean {
+    return stage === 'apply-infra' ? this.state.plan.infra : this.state.plan.dbTargetImageId !== undefined;
+  }
+
+  private succeeded(step: Step): boolean {
+    return this.state.timeline.some((r) => r.step === step && (r.outcome === 'succeeded' || r.outcome === 'deferred'));
+  }
+
+  private approvedPlanId(): string | undefined {
+    const approval = [...this.state.approvals].reverse().find((a) => a.gate === 'plan' && a.decision?.granted);
+    return approval?.planId;
+  }
+}
+
+function describePending(state: RunState): string {
+  return state.pending ? `${state.pending.step}#${state.pending.attempt}` : `nothing (${state.status})`;
+}
+
+function reject(code: SagaRejection['code'], message: string): Decision {
+  return { ok: false, rejection: rejection(code, message) };
+}

@@ -1,0 +1,90 @@
+// The run policy: which changes need a person's approval, the DCO deadline, and each step's expected duration and timeout.
+import { Change, Risk, STEPS, Step } from '@dco/contracts';
+import { isValidTimeZone, zonedTimeToInstant } from './zoned-time';
+
+export interface StepTiming {
+  /** Measured typical duration; used to decide whether a stage still fits before the DCO deadline. */
+  expectedMs: number;
+  /** After this long without an answer the step is timed out and treated as a failure. */
+  timeoutMs: number;
+}
+
+export interface RunPolicy {
+  /** The offering must have run by this wall-clock time of its day, in this zone. */
+  dcoDeadline: { time: string; timeZone: string };
+  steps: Record<Step, StepTiming>;
+  approval: {
+    /** Changes of these risks need approval. */
+    risks: Risk[];
+    /** A Neo4j AMI change that moves to another major version needs approval. */
+    neo4jMajorVersionChange: boolean;
+  };
+}
+
+const minutes = (n: number): number => n * 60_000;
+
+export const DEFAULT_POLICY: RunPolicy = {
+  dcoDeadline: { time: '09:00', timeZone: 'UTC' },
+  steps: {
+    detect: { expectedMs: minutes(1), timeoutMs: minutes(10) },
+    approval: { expectedMs: minutes(60), timeoutMs: minutes(120) },
+    'apply-infra': { expectedMs: minutes(15), timeoutMs: minutes(45) },
+    'migrate-db': { expectedMs: minutes(30), timeoutMs: minutes(90) },
+    'run-dco': { expectedMs: minutes(10), timeoutMs: minutes(30) },
+    'rollback-db': { expectedMs: minutes(10), timeoutMs: minutes(30) },
+    'rollback-infra': { expectedMs: minutes(15), timeoutMs: minutes(45) },
+  },
+  approval: { risks: ['high'], neo4jMajorVersionChange: true },
+};
+
+/** Problems with a policy, each naming the field; empty when the policy is usable. */
+export function validatePolicy(policy: RunPolicy): string[] {
+  const problems: string[] = [];
+  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(policy.dcoDeadline.time)) problems.push(`dcoDeadline.time must be HH:MM, got "${policy.dcoDeadline.time}"`);
+  if (!isValidTimeZone(policy.dcoDeadline.timeZone)) problems.push(`dcoDeadline.timeZone is not an IANA time zone: "${policy.dcoDeadline.timeZone}"`);
+  for (const step of STEPS) {
+    const timing = policy.steps[step];
+    if (!timing) {
+      problems.push(`steps.${step} is missing`);
+      continue;
+    }
+    if (!(timing.expectedMs > 0)) problems.push(`steps.${step}.expectedMs must be > 0`);
+    if (!(timing.timeoutMs >= timing.expectedMs)) problems.push(`steps.${step}.timeoutMs must be >= expectedMs`);
+  }
+  return problems;
+}
+
+export const dcoDeadlineOf = (day: string, policy: RunPolicy): Date =>
+  zonedTimeToInstant(day, policy.dcoDeadline.time, policy.dcoDeadline.timeZone);
+
+/** Change kinds that the infra-deployer applies; a neo4j-ami change is the db-migrator's blue-green instead. */
+export const isInfraChange = (change: Change): boolean => change.kind !== 'neo4j-ami';
+export const isDbChange = (change: Change): boolean => change.kind === 'neo4j-ami';
+
+const VERSION = /(\d+)\.(\d+)(?:\.(\d+))?/;
+const majorOf = (text: string | undefined): number | undefined => {
+  const match = text ? VERSION.exec(text) : null;
+  return match ? Number(match[1]) : undefined;
+};
+
+/**
+ * Reasons the changes need approval; empty when they do not.
+ * A Neo4j change names versions in from/to (or the reason for the target); when the old major is unknown it is not guessed.
+ */
+export function approvalReasons(changes: Change[], policy: RunPolicy): string[] {
+  const reasons: string[] = [];
+  for (const change of changes) {
+    if (policy.approval.risks.includes(change.risk)) {
+      reasons.push(`${change.kind} ${change.subject} is ${change.risk} risk: ${change.reason}`);
+      continue;
+    }
+    if (policy.approval.neo4jMajorVersionChange && change.kind === 'neo4j-ami') {
+      const from = majorOf(change.from);
+      const to = majorOf(change.to) ?? majorOf(change.reason);
+      if (from !== undefined && to !== undefined && from !== to) {
+        reasons.push(`Neo4j major version changes from ${from} to ${to} (${change.subject})`);
+      }
+    }
+  }
+  return reasons;
+}

@@ -1,0 +1,102 @@
+// The state of one daily run as the saga keeps it: where the run is, what it changed, what is left to undo, and its timeline.
+import { AlertSeverity, Change, Failure, Step } from '@dco/contracts';
+
+export const RUN_STATUSES = [
+  'Started',
+  'Detecting',
+  'AwaitingApproval',
+  'ApplyingInfra',
+  'MigratingDb',
+  'RunningDco',
+  'RollingBackDb',
+  'RollingBackInfra',
+  'Completed',
+  'CompletedAfterRollback',
+  'Failed',
+] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export const TERMINAL_STATUSES: readonly RunStatus[] = ['Completed', 'CompletedAfterRollback', 'Failed'];
+export const isTerminal = (status: RunStatus): boolean => TERMINAL_STATUSES.includes(status);
+
+export type StepOutcome = 'running' | 'succeeded' | 'failed' | 'timed-out' | 'deferred' | 'rejected' | 'skipped' | 'needs-approval';
+
+/** One entry of the run's timeline: a step attempt from its command to its outcome. */
+export interface StepRecord {
+  step: Step;
+  attempt: number;
+  /** eventId of the command (or request) that started the step; outcomes must name it as their causationId. */
+  commandId?: string;
+  startedAt: string;
+  endedAt?: string;
+  durationMs?: number;
+  outcome: StepOutcome;
+  failure?: Failure;
+  /** Free-form progress such as "restore 500/1000". */
+  progress?: string;
+}
+
+/** The step the run waits on; StepTimedOut fires when `deadline` passes. */
+export interface PendingStep {
+  step: Step;
+  attempt: number;
+  commandId: string;
+  startedAt: string;
+  deadline: string;
+}
+
+export interface ApprovalRecord {
+  /** `changes`: the detected changes need a person; `plan`: the Terraform plan destroys or replaces something. */
+  gate: 'changes' | 'plan';
+  reasons: string[];
+  requestedAt: string;
+  planId?: string;
+  decision?: { granted: boolean; by: string; reason: string; at: string };
+}
+
+export interface AlertRecord {
+  severity: AlertSeverity;
+  cause: string;
+  summary: string;
+  at: string;
+}
+
+export type RunTrigger = 'schedule' | 'catch-up' | 'manual' | 'request';
+
+export interface RunState {
+  runId: string;
+  day: string;
+  trigger: RunTrigger;
+  requestedBy?: string;
+  status: RunStatus;
+  startedAt: string;
+  updatedAt: string;
+  /** Incremented by every accepted message; a snapshot with a lower version is older. */
+  version: number;
+  /** When the DCO must have run; update stages that cannot finish before it are deferred. */
+  dcoDeadline: string;
+  changes: Change[];
+  /** What the run will update: set once the changes are known. */
+  plan: { infra: boolean; dbTargetImageId?: string };
+  deferred: Change[];
+  pending?: PendingStep;
+  timeline: StepRecord[];
+  /** Update steps that may have changed something and therefore need a compensation on failure, in order. */
+  touched: Step[];
+  /** Compensations still to run, next first. */
+  compensations: Step[];
+  /** Compensations that completed. */
+  rolledBack: Step[];
+  /** The failure that sent the run into compensation (the first one). */
+  failure?: Failure;
+  /** A compensation that failed: the run is parked in Failed with `compensations` left to do. */
+  compensationFailure?: Failure;
+  approvals: ApprovalRecord[];
+  alerts: AlertRecord[];
+  attempts: Partial<Record<Step, number>>;
+  /** True once the DCO is asked to run on the old infrastructure after a failure. */
+  dcoAfterRollback: boolean;
+  resultHash?: string;
+  /** The DCO result came from an earlier run of the same day, so no RunDco was sent. */
+  dcoReusedFrom?: string;
+}
