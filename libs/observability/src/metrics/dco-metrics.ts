@@ -22,6 +22,8 @@ export class DcoMetrics {
   readonly offeringAllocatedBaseUnits: Gauge<string>;
   readonly offeringAllocations: Gauge<string>;
   readonly alerts: Counter<'cause' | 'severity' | 'delivery'>;
+  readonly messagesPublished: Counter<'type'>;
+  readonly retries: Counter<'type' | 'group'>;
 
   constructor(options: DcoMetricsOptions) {
     this.registry.setDefaultLabels({ service: options.service });
@@ -43,7 +45,7 @@ export class DcoMetrics {
     });
     this.messagesHandled = new Counter({
       name: 'dco_messages_handled_total',
-      help: 'Messages handled by a consumer group, by type and outcome (ok, failed).',
+      help: 'Messages consumed and committed by a consumer group, by type and outcome (handled, duplicate).',
       labelNames: ['type', 'group', 'outcome'],
       registers,
     });
@@ -76,6 +78,13 @@ export class DcoMetrics {
       name: 'dco_alerts_total',
       help: 'Alerts seen by the publisher, by cause, severity and delivery (published, deduplicated, failed).',
       labelNames: ['cause', 'severity', 'delivery'],
+      registers,
+    });
+    this.messagesPublished = new Counter({ name: 'dco_messages_published_total', help: 'Messages published, by type.', labelNames: ['type'], registers });
+    this.retries = new Counter({
+      name: 'dco_message_retries_total',
+      help: 'Handler attempts that failed and were retried.',
+      labelNames: ['type', 'group'],
       registers,
     });
     if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry });

@@ -102,11 +102,17 @@ describe('PrometheusBusObserver', () => {
   it('counts handled and dead-lettered messages and records lag', async () => {
     const metrics = new DcoMetrics({ service: 'detector' });
     const observer = new PrometheusBusObserver(metrics);
-    observer.messageHandled({ type: 'DetectChanges', group: 'detector', outcome: 'ok', durationMs: 12 });
-    observer.messageHandled({ type: 'DetectChanges', group: 'detector', outcome: 'ok', durationMs: 30 });
-    observer.messageDeadLettered({ topic: 'ExternalChangeReported.dlq', code: 'MSG.BAD_SIGNATURE' });
-    observer.consumerLag({ topic: 'DetectChanges', partition: 2, lag: 5 });
-    expect(await value(metrics, 'dco_messages_handled_total', { type: 'DetectChanges', group: 'detector', outcome: 'ok' })).toBe(2);
+    observer.onConsumed({ type: 'DetectChanges', group: 'detector', topic: 'DetectChanges', durationMs: 12, duplicate: false });
+    observer.onConsumed({ type: 'DetectChanges', group: 'detector', topic: 'DetectChanges', durationMs: 30, duplicate: false });
+    observer.onConsumed({ type: 'DetectChanges', group: 'detector', topic: 'DetectChanges', durationMs: 1, duplicate: true });
+    observer.onDeadLettered({ group: 'detector', topic: 'ExternalChangeReported', code: 'MSG.BAD_SIGNATURE', reason: 'bad hmac' });
+    observer.onRetry({ group: 'detector', topic: 'DetectChanges', type: 'DetectChanges', attempt: 1, delayMs: 100, error: 'x' });
+    observer.onPublished({ topic: 'ChangesDetected', type: 'ChangesDetected', bytes: 300 });
+    observer.onLag({ group: 'detector', topic: 'DetectChanges', partition: 2, lag: 5 });
+    expect(await value(metrics, 'dco_messages_handled_total', { type: 'DetectChanges', group: 'detector', outcome: 'handled' })).toBe(2);
+    expect(await value(metrics, 'dco_messages_handled_total', { type: 'DetectChanges', group: 'detector', outcome: 'duplicate' })).toBe(1);
+    expect(await value(metrics, 'dco_message_retries_total', { type: 'DetectChanges', group: 'detector' })).toBe(1);
+    expect(await value(metrics, 'dco_messages_published_total', { type: 'ChangesDetected' })).toBe(1);
     expect(await value(metrics, 'dco_dlq_messages_total', { topic: 'ExternalChangeReported', code: 'MSG.BAD_SIGNATURE' })).toBe(1);
     expect(await value(metrics, 'dco_consumer_lag', { topic: 'DetectChanges', partition: '2' })).toBe(5);
   });

@@ -1,22 +1,26 @@
 // TracingBusInterceptor: a consumer span around each handled message and a producer span whose traceparent goes into the Kafka headers.
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { AnyMessage, Envelope } from '@dco/contracts';
-import { DeliveryContext, HEADERS } from '@dco/messaging';
+import { BusInterceptor, DeliveryContext, HandlerOutput, HEADERS } from '@dco/messaging';
 import { withLogContext } from '../logging/log-context';
 import { TRACER_NAME } from './tracing.setup';
 import { formatTraceparent, runParentContext } from './trace-context';
 import { recordFailure } from './with-span';
 
-/** The hook shape the MessageBus adapters call around handling and before publishing. */
-export interface TracingHooks {
-  aroundHandle<T>(message: AnyMessage, delivery: DeliveryContext, next: () => Promise<T>): Promise<T>;
-  beforePublish(message: Envelope, headers: Record<string, string>): void;
+/**
+ * Adapters write a handler's output after the handler returned, outside its span; so the output messages of the
+ * same run get the consumer span as their traceparent, which beforePublish then continues.
+ */
+function continueTrace(output: HandlerOutput | void, runId: string, traceparent: string): HandlerOutput | void {
+  if (!output?.messages?.length) return output;
+  return { ...output, messages: output.messages.map((message) => (message.runId === runId ? { ...message, traceparent } : message)) };
 }
 
-export class TracingBusInterceptor implements TracingHooks {
+export class TracingBusInterceptor implements BusInterceptor {
+  /** `group` labels consumer spans when one bus serves one consumer group. */
   constructor(private readonly group?: string) {}
 
-  async aroundHandle<T>(message: AnyMessage, delivery: DeliveryContext, next: () => Promise<T>): Promise<T> {
+  async aroundHandle(message: AnyMessage, delivery: DeliveryContext, next: () => Promise<HandlerOutput | void>): Promise<HandlerOutput | void> {
     const tracer = trace.getTracer(TRACER_NAME);
     const parent = runParentContext(message.runId, [delivery.headers[HEADERS.traceparent], message.traceparent], context.active());
     const span = tracer.startSpan(
@@ -43,7 +47,7 @@ export class TracingBusInterceptor implements TracingHooks {
         try {
           const result = await next();
           span.setStatus({ code: SpanStatusCode.OK });
-          return result;
+          return continueTrace(result, message.runId, formatTraceparent(span.spanContext()));
         } catch (error) {
           recordFailure(span, error);
           throw error;
