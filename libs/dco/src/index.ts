@@ -1,2 +1,4 @@
 // The Daily Credcoin Offering: pure allocation core, ledger and executor ports, and their adapters.
 export * from './domain';
+export * from './ledger';
+export * from './runner';

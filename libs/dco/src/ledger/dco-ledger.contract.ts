@@ -1,0 +1,170 @@
+// The DcoLedger contract: one spec run against the in-memory ledger (unit) and the Neo4j ledger (integration).
+import { randomInt, randomUUID } from 'node:crypto';
+import { CodedError } from '@dco/contracts';
+import { OfferingCompletion } from '../domain';
+import { DcoLedger } from './dco-ledger.port';
+
+export interface LedgerContractHarness {
+  ledger(): DcoLedger;
+  /** Removes what the spec created (its days and its accounts), never anything else. */
+  cleanup(created: { days: string[]; accountIds: string[] }): Promise<void>;
+}
+
+/** A day no other spec uses: far in the future, random, valid. */
+export const uniqueTestDay = (): string =>
+  `${randomInt(2200, 9999)}-${String(randomInt(1, 13)).padStart(2, '0')}-${String(randomInt(1, 29)).padStart(2, '0')}`;
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof CodedError) return `${error.code}: ${error.message}`;
+    throw error;
+  }
+  return 'resolved';
+}
+
+export function describeDcoLedgerContract(name: string, harness: () => LedgerContractHarness): void {
+  describe(`DcoLedger contract: ${name}`, () => {
+    const created = { days: [] as string[], accountIds: [] as string[] };
+    let ledger: DcoLedger;
+    const prefix = `lt-${randomUUID().slice(0, 8)}-`;
+    const day = () => {
+      const value = uniqueTestDay();
+      created.days.push(value);
+      return value;
+    };
+    const account = (name: string) => {
+      created.accountIds.push(prefix + name);
+      return prefix + name;
+    };
+    const completion = (count: number): OfferingCompletion => ({
+      allocated: 100n,
+      undistributed: 0n,
+      resultHash: 'a'.repeat(64),
+      allocationCount: count,
+      contributionCount: 2,
+      completedAt: '2026-11-26T10:00:00.000Z',
+    });
+
+    beforeAll(() => {
+      ledger = harness().ledger();
+    });
+    afterAll(async () => {
+      await harness().cleanup(created);
+    });
+
+    it('returns a day\'s contributions with the existing accounts they refer to, amounts and caps beyond 2^63 intact', async () => {
+      const [today, other] = [day(), day()];
+      const [alice, bob, ghost] = [account('alice'), account('bob'), account('ghost')];
+      await ledger.upsertAccounts([{ accountId: alice, cap: (2n ** 70n).toString() }, { accountId: bob }]);
+      await ledger.addContributions(today, [
+        { contributionId: `${prefix}c1`, accountId: alice, amount: (2n ** 64n + 1n).toString() },
+        { contributionId: `${prefix}c2`, accountId: bob, amount: '5' },
+        { contributionId: `${prefix}c3`, accountId: ghost, amount: '7' },
+      ]);
+      await ledger.addContributions(other, [{ contributionId: `${prefix}c4`, accountId: bob, amount: '9' }]);
+
+      const input = await ledger.readDayInput(today);
+      const byId = (a: { contributionId: string }, b: { contributionId: string }) => (a.contributionId < b.contributionId ? -1 : 1);
+      expect([...input.contributions].sort(byId)).toEqual([
+        { contributionId: `${prefix}c1`, accountId: alice, amount: '18446744073709551617' },
+        { contributionId: `${prefix}c2`, accountId: bob, amount: '5' },
+        { contributionId: `${prefix}c3`, accountId: ghost, amount: '7' },
+      ]);
+      const accounts = [...input.accounts].sort((a, b) => (a.accountId < b.accountId ? -1 : 1));
+      expect(accounts).toEqual([{ accountId: alice, cap: '1180591620717411303424' }, { accountId: bob }]);
+    });
+
+    it('updates and removes caps', async () => {
+      const today = day();
+      const carol = account('carol');
+      await ledger.upsertAccounts([{ accountId: carol, cap: '10' }]);
+      await ledger.addContributions(today, [{ contributionId: `${prefix}c10`, accountId: carol, amount: '1' }]);
+      await ledger.upsertAccounts([{ accountId: carol, cap: '20' }]);
+      expect((await ledger.readDayInput(today)).accounts).toEqual([{ accountId: carol, cap: '20' }]);
+      await ledger.upsertAccounts([{ accountId: carol, cap: null }]);
+      expect((await ledger.readDayInput(today)).accounts).toEqual([{ accountId: carol }]);
+    });
+
+    it('rejects a contribution id that is already recorded, writing nothing of that batch', async () => {
+      const today = day();
+      const dave = account('dave');
+      await ledger.upsertAccounts([{ accountId: dave }]);
+      await ledger.addContributions(today, [{ contributionId: `${prefix}d1`, accountId: dave, amount: '1' }]);
+      const outcome = await codeOf(
+        ledger.addContributions(today, [
+          { contributionId: `${prefix}d2`, accountId: dave, amount: '2' },
+          { contributionId: `${prefix}d1`, accountId: dave, amount: '3' },
+        ]),
+      );
+      expect(outcome).toBe(`DCO.INVALID_INPUT: contribution ${prefix}d1 is duplicated: a contribution with that id is already recorded`);
+      expect((await ledger.readDayInput(today)).contributions).toEqual([{ contributionId: `${prefix}d1`, accountId: dave, amount: '1' }]);
+      const inBatch = await codeOf(
+        ledger.addContributions(today, [
+          { contributionId: `${prefix}d5`, accountId: dave, amount: '2' },
+          { contributionId: `${prefix}d5`, accountId: dave, amount: '3' },
+        ]),
+      );
+      expect(inBatch).toMatch(/^DCO.INVALID_INPUT: contribution .*d5 is duplicated/);
+    });
+
+    it('has no offering for a day that never ran', async () => {
+      expect(await ledger.findOffering(day())).toBeNull();
+      expect(await ledger.readAllocations(day())).toEqual([]);
+    });
+
+    it('creates one PENDING offering per day even when runners race for it', async () => {
+      const today = day();
+      const starts = Array.from({ length: 6 }, (_, index) => ({
+        day: today,
+        offeringId: `${prefix}o${index}`,
+        offered: 2n ** 65n,
+        startedAt: `2026-11-26T10:00:0${index}.000Z`,
+      }));
+      const offerings = await Promise.all(starts.map((start) => ledger.beginOffering(start)));
+      const ids = new Set(offerings.map((offering) => offering.offeringId));
+      expect(ids.size).toBe(1);
+      expect(offerings[0]).toEqual(expect.objectContaining({ day: today, status: 'PENDING', offered: 2n ** 65n }));
+      expect(await ledger.findOffering(today)).toEqual(offerings[0]);
+    });
+
+    it('writes allocations idempotently per offering and account, and reads them sorted', async () => {
+      const today = day();
+      const [erin, frank] = [account('erin'), account('frank')];
+      await ledger.upsertAccounts([{ accountId: erin }, { accountId: frank }]);
+      const offering = await ledger.beginOffering({ day: today, offeringId: `${prefix}ow`, offered: 100n, startedAt: '2026-11-26T10:00:00.000Z' });
+      await ledger.writeAllocations(offering.offeringId, [{ accountId: frank, amount: 2n ** 80n }, { accountId: erin, amount: 0n }]);
+      await ledger.writeAllocations(offering.offeringId, [{ accountId: frank, amount: 60n }]);
+      await ledger.writeAllocations(offering.offeringId, [{ accountId: erin, amount: 40n }, { accountId: frank, amount: 60n }]);
+      expect(await ledger.readAllocations(today)).toEqual([
+        { accountId: erin, amount: 40n },
+        { accountId: frank, amount: 60n },
+      ]);
+    });
+
+    it('completes only with the expected number of allocations, once, and then refuses more writes', async () => {
+      const today = day();
+      const gina = account('gina');
+      await ledger.upsertAccounts([{ accountId: gina }]);
+      const offering = await ledger.beginOffering({ day: today, offeringId: `${prefix}oc`, offered: 100n, startedAt: '2026-11-26T10:00:00.000Z' });
+      await ledger.writeAllocations(offering.offeringId, [{ accountId: gina, amount: 100n }]);
+
+      expect(await codeOf(ledger.completeOffering(today, completion(2)))).toBe(
+        `DCO.EXECUTION_FAILED: offering of ${today} holds 1 allocations but the computation produced 2: contributions changed during the run or allocations were edited; investigate before completing`,
+      );
+      expect((await ledger.findOffering(today))?.status).toBe('PENDING');
+
+      const completed = await ledger.completeOffering(today, completion(1));
+      expect(completed).toEqual({ ...offering, status: 'COMPLETED', completion: completion(1) });
+      const again = await ledger.completeOffering(today, { ...completion(1), resultHash: 'b'.repeat(64) });
+      expect(again.completion?.resultHash).toBe('a'.repeat(64));
+      expect(await ledger.findOffering(today)).toEqual(completed);
+
+      expect(await codeOf(ledger.writeAllocations(offering.offeringId, [{ accountId: gina, amount: 1n }]))).toBe(
+        `DCO.EXECUTION_FAILED: offering ${offering.offeringId} is COMPLETED: allocations can only be written while PENDING`,
+      );
+      expect(await codeOf(ledger.completeOffering(day(), completion(0)))).toMatch(/^DCO.EXECUTION_FAILED: no offering for /);
+    });
+  });
+}

@@ -1,0 +1,37 @@
+// Where the offering's accounts, contributions, Offering and allocations live (Neo4j in production, memory when embedded).
+import { AccountRecord, Allocation, ContributionRecord, OfferingCompletion, OfferingRecord } from '../domain';
+
+export interface DayInput {
+  /** The accounts the day's contributions refer to that exist (an unknown account is simply absent). */
+  accounts: AccountRecord[];
+  contributions: ContributionRecord[];
+}
+
+export interface OfferingStart {
+  day: string;
+  offeringId: string;
+  offered: bigint;
+  startedAt: string;
+}
+
+export interface DcoLedger {
+  /** Creates accounts or updates their cap (null or absent removes it). */
+  upsertAccounts(accounts: readonly AccountRecord[]): Promise<void>;
+  /** Records contributions of a day; a contribution id that already exists fails the whole call with DCO.INVALID_INPUT. */
+  addContributions(day: string, contributions: readonly ContributionRecord[]): Promise<void>;
+  /** The day's contributions and the existing accounts they refer to. */
+  readDayInput(day: string): Promise<DayInput>;
+  findOffering(day: string): Promise<OfferingRecord | null>;
+  /** Creates the day's Offering as PENDING, or returns the one that exists: exactly one per day, even when runners race. */
+  beginOffering(start: OfferingStart): Promise<OfferingRecord>;
+  /** Writes allocations of a PENDING offering; idempotent per offering and account (a rewrite replaces the amount). */
+  writeAllocations(offeringId: string, allocations: readonly Allocation[]): Promise<void>;
+  /**
+   * Marks the day's offering COMPLETED with its totals once the ledger holds exactly `allocationCount` allocations;
+   * returns the stored record (the first completion wins if two runners complete at once).
+   */
+  completeOffering(day: string, completion: OfferingCompletion): Promise<OfferingRecord>;
+  /** The day's stored allocations, sorted by account id. */
+  readAllocations(day: string): Promise<Allocation[]>;
+  close(): Promise<void>;
+}

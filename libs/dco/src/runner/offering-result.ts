@@ -1,0 +1,22 @@
+// Turns a completed Offering record into the DcoCompleted data the saga receives.
+import { CodedError } from '@dco/contracts';
+import { OfferingRecord } from '../domain';
+import { DcoResult } from './dco-executor.port';
+
+export function completedResult(offering: OfferingRecord, reused: boolean): DcoResult {
+  const completion = offering.completion;
+  if (offering.status !== 'COMPLETED' || !completion) {
+    throw new CodedError('DCO.EXECUTION_FAILED', `offering of ${offering.day} is ${offering.status}, not COMPLETED`);
+  }
+  return {
+    day: offering.day,
+    offeringId: offering.offeringId,
+    offered: offering.offered.toString(),
+    allocated: completion.allocated.toString(),
+    undistributed: completion.undistributed.toString(),
+    allocationCount: completion.allocationCount,
+    contributionCount: completion.contributionCount,
+    resultHash: completion.resultHash,
+    reused,
+  };
+}
