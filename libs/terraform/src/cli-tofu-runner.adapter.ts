@@ -1,0 +1,127 @@
+// Runs the real OpenTofu binary: offline (no registry), non-interactive, output captured for failures.
+import { spawn } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { CodedError } from '@dco/contracts';
+import { PlanJson, PlanResult, TofuRunner, TofuWorkdir } from './tofu-runner.port';
+
+export interface CliTofuOptions {
+  /** The tofu binary; default DCO_TOFU_BIN or the stack's cache build. */
+  binary?: string;
+  /** Kill a tofu command that runs longer than this. */
+  timeoutMs?: number;
+}
+
+export function defaultTofuBinary(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.DCO_TOFU_BIN) return env.DCO_TOFU_BIN;
+  const cache = join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'dco-autopilot');
+  return join(cache, 'bin', 'tofu-1.12.6');
+}
+
+interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** No provider may come from the network: an empty provider_installation has no direct {} block. */
+const OFFLINE_CLI_CONFIG = 'provider_installation {\n  filesystem_mirror {\n    path    = "/nonexistent/dco-providers"\n    include = ["*/*/*"]\n  }\n}\n';
+
+export class CliTofuRunner implements TofuRunner {
+  private readonly binary: string;
+  private readonly timeoutMs: number;
+
+  constructor(options: CliTofuOptions = {}) {
+    this.binary = options.binary ?? defaultTofuBinary();
+    this.timeoutMs = options.timeoutMs ?? 600_000;
+  }
+
+  async init(workdir: TofuWorkdir): Promise<void> {
+    await mkdir(dirname(workdir.statePath), { recursive: true });
+    const result = await this.run(workdir, ['init', '-input=false', '-no-color', '-reconfigure', `-backend-config=path=${workdir.statePath}`]);
+    if (result.code !== 0) throw new CodedError('INFRA.INIT_FAILED', `tofu init failed in ${workdir.dir}`, errorText(result));
+  }
+
+  async plan(workdir: TofuWorkdir, planPath: string): Promise<PlanResult> {
+    await mkdir(dirname(planPath), { recursive: true });
+    const result = await this.run(workdir, ['plan', '-input=false', '-no-color', '-detailed-exitcode', '-lock-timeout=60s', `-out=${planPath}`, ...varArgs(workdir)]);
+    if (result.code === 0 || result.code === 2) return { hasChanges: result.code === 2, text: result.stdout };
+    throw new CodedError('INFRA.PLAN_FAILED', `tofu plan failed in ${workdir.dir}`, errorText(result));
+  }
+
+  async show(workdir: TofuWorkdir, planPath: string): Promise<PlanJson> {
+    const result = await this.run(workdir, ['show', '-json', '-no-color', planPath]);
+    if (result.code !== 0) throw new CodedError('INFRA.PLAN_FAILED', `tofu show of ${planPath} failed`, errorText(result));
+    return JSON.parse(result.stdout) as PlanJson;
+  }
+
+  async apply(workdir: TofuWorkdir, planPath: string): Promise<{ output: string }> {
+    const result = await this.run(workdir, ['apply', '-input=false', '-no-color', '-lock-timeout=60s', planPath]);
+    if (result.code !== 0) throw new CodedError('INFRA.APPLY_FAILED', `tofu apply of ${planPath} failed`, errorText(result));
+    return { output: result.stdout };
+  }
+
+  async stateResources(workdir: TofuWorkdir): Promise<string[]> {
+    const result = await this.run(workdir, ['state', 'list', '-no-color']);
+    if (result.code !== 0) {
+      if (/No state file was found/i.test(result.stderr)) return [];
+      throw new CodedError('INFRA.PLAN_FAILED', 'tofu state list failed', errorText(result));
+    }
+    return result.stdout.split('\n').map((line) => line.trim()).filter(Boolean).sort();
+  }
+
+  async outputs(workdir: TofuWorkdir): Promise<Record<string, unknown>> {
+    const result = await this.run(workdir, ['output', '-json', '-no-color']);
+    if (result.code !== 0) throw new CodedError('INFRA.PLAN_FAILED', 'tofu output failed', errorText(result));
+    const raw = JSON.parse(result.stdout || '{}') as Record<string, { value: unknown }>;
+    return Object.fromEntries(Object.entries(raw).map(([name, output]) => [name, output.value]));
+  }
+
+  private async run(workdir: TofuWorkdir, args: string[]): Promise<RunResult> {
+    const cliConfig = join(dirname(workdir.statePath), 'tofu-offline.tfrc');
+    await mkdir(dirname(cliConfig), { recursive: true });
+    await writeFile(cliConfig, OFFLINE_CLI_CONFIG);
+    return new Promise((resolve, reject) => {
+      const child = spawn(this.binary, args, {
+        cwd: workdir.dir,
+        env: {
+          ...process.env,
+          ...workdir.env,
+          TF_IN_AUTOMATION: '1',
+          TF_INPUT: '0',
+          TF_CLI_CONFIG_FILE: cliConfig,
+          CHECKPOINT_DISABLE: '1',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const stdout: Buffer[] = [];
+      const stderr: Buffer[] = [];
+      child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+      child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+      const timer = setTimeout(() => child.kill('SIGTERM'), this.timeoutMs);
+      child.on('error', (error) => {
+        clearTimeout(timer);
+        reject(new CodedError('INFRA.INIT_FAILED', `cannot run ${this.binary}: ${error.message}`, undefined, { cause: error }));
+      });
+      child.on('close', (code, signal) => {
+        clearTimeout(timer);
+        resolve({
+          code: code ?? (signal ? 128 : 1),
+          stdout: Buffer.concat(stdout).toString('utf8'),
+          stderr: Buffer.concat(stderr).toString('utf8') + (signal ? `\nkilled by ${signal} after ${this.timeoutMs} ms` : ''),
+        });
+      });
+    });
+  }
+}
+
+function varArgs(workdir: TofuWorkdir): string[] {
+  return Object.entries(workdir.vars ?? {})
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, value]) => `-var=${name}=${value}`);
+}
+
+function errorText(result: RunResult): string {
+  return `exit ${result.code}\n${result.stderr.trim()}\n${result.stdout.trim()}`.trim().slice(-16000);
+}

@@ -1,0 +1,44 @@
+// The OpenTofu operations the infra-deployer and the detector need, on one working directory and one state file.
+
+export interface TofuWorkdir {
+  /** Directory holding the *.tf files (and .terraform after init). */
+  dir: string;
+  /** Local backend state file; outside the working directory so every config copy shares it. */
+  statePath: string;
+  /** -var values; also readable from *.auto.tfvars / terraform.tfvars.json in the dir. */
+  vars?: Record<string, string>;
+  /** Extra environment for provisioners (e.g. DCO_AWS_ENDPOINT). */
+  env?: Record<string, string>;
+}
+
+export interface PlanResult {
+  hasChanges: boolean;
+  /** Human-readable plan text (for logs and failures). */
+  text: string;
+}
+
+/** The subset of `tofu show -json <plan>` (format 1.x) we read. */
+export interface PlanJson {
+  format_version: string;
+  resource_changes?: {
+    address: string;
+    type: string;
+    change: { actions: string[] };
+    action_reason?: string;
+  }[];
+}
+
+export interface TofuRunner {
+  /** Throws CodedError INFRA.INIT_FAILED with the tool's output. */
+  init(workdir: TofuWorkdir): Promise<void>;
+  /** Saved plan at planPath; throws INFRA.PLAN_FAILED with the plan's error text. */
+  plan(workdir: TofuWorkdir, planPath: string): Promise<PlanResult>;
+  show(workdir: TofuWorkdir, planPath: string): Promise<PlanJson>;
+  /** Applies exactly the saved plan; throws INFRA.APPLY_FAILED with the apply's output. */
+  apply(workdir: TofuWorkdir, planPath: string): Promise<{ output: string }>;
+  /** Resource addresses in the state (tofu state list). */
+  stateResources(workdir: TofuWorkdir): Promise<string[]>;
+  outputs(workdir: TofuWorkdir): Promise<Record<string, unknown>>;
+}
+
+export const TOFU_RUNNER = Symbol('TofuRunner');
