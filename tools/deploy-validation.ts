@@ -38,7 +38,7 @@ export function validateCompose(text: string, declared: (app: string) => Set<str
   // The published schema names its draft with a trailing '#', which ajv does not resolve; the draft is 2019-09 either way.
   // It also names sub-schemas with the pre-2019 "id" keyword; references use JSON pointers, so those names can go.
   const { $schema: _draft, ...schema } = composeSchema;
-  const validate = ajv.compile(withoutLegacyIds(schema));
+  const validate = ajv.compile(withoutLegacyIds(schema) as object);
   if (!validate(compose)) {
     for (const error of validate.errors ?? []) problems.push(`compose schema: ${error.instancePath || '/'} ${error.message} ${JSON.stringify(error.params)}`);
   }
