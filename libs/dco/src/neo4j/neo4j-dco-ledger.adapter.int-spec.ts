@@ -1,0 +1,46 @@
+// Runs the ledger contract against the real Neo4j (blue) of the local stack, plus the schema migrations.
+import { systemClock } from '@dco/contracts';
+import { Driver } from 'neo4j-driver';
+import { describeDcoLedgerContract } from '../ledger/dco-ledger.contract';
+import { DCO_SCHEMA_MIGRATIONS } from './dco-schema.migrations';
+import { createNeo4jDriver, DEFAULT_NEO4J_URI } from './neo4j-connection';
+import { Neo4jDcoLedger } from './neo4j-dco-ledger.adapter';
+import { deleteLedgerTestData } from './neo4j-ledger-test-data';
+import { applySchemaMigrations } from './schema-migration-runner';
+
+const driver: Driver = createNeo4jDriver({ uri: process.env.NEO4J_URI ?? DEFAULT_NEO4J_URI });
+const ledger = new Neo4jDcoLedger(driver);
+
+beforeAll(async () => {
+  await applySchemaMigrations(driver, DCO_SCHEMA_MIGRATIONS, { clock: systemClock });
+});
+afterAll(async () => {
+  await driver.close();
+});
+
+describe('DCO schema migrations', () => {
+  it('are recorded once each and are idempotent when applied again', async () => {
+    const again = await applySchemaMigrations(driver, DCO_SCHEMA_MIGRATIONS, { clock: systemClock });
+    expect(again).toEqual({ applied: [], alreadyApplied: DCO_SCHEMA_MIGRATIONS.map((migration) => migration.version) });
+    const session = driver.session();
+    try {
+      const constraints = await session.run('SHOW CONSTRAINTS YIELD name RETURN collect(name) AS names');
+      expect(constraints.records[0].get('names')).toEqual(
+        expect.arrayContaining(['dco_account_id', 'dco_contribution_id', 'dco_offering_day', 'dco_allocation_offering_account']),
+      );
+      const recorded = await session.run('MATCH (m:SchemaMigration) WHERE m.version IN [1, 2] RETURN count(m) AS count');
+      expect(Number(recorded.records[0].get('count'))).toBe(2);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('refuses a database migrated by a release that named a version differently', async () => {
+    const renamed = DCO_SCHEMA_MIGRATIONS.map((migration, index) => (index === 0 ? { ...migration, name: 'something else' } : migration));
+    await expect(applySchemaMigrations(driver, renamed, { clock: systemClock })).rejects.toThrow(
+      'schema migration 1 is recorded as "dco ledger constraints" but this release calls it "something else"',
+    );
+  });
+});
+
+describeDcoLedgerContract('neo4j', () => ({ ledger: () => ledger, cleanup: (created) => deleteLedgerTestData(driver, created) }));
