@@ -19,3 +19,4 @@ export * from './alerts/deduplicating-alert.publisher';
 export * from './alerts/eventbridge-alert.provisioning';
 export * from './alerts/alert.watchers';
 export * from './alerts/alert-forwarding.subscription';
+export * from './service-observability';

@@ -7,6 +7,8 @@ import { DeduplicatingAlertPublisher } from './deduplicating-alert.publisher';
 import { InMemoryAlertPublisher } from './in-memory-alert.publisher';
 import { DlqGrowthWatcher, OverdueWatcher } from './alert.watchers';
 import { alertForwardingSubscription } from './alert-forwarding.subscription';
+import { InMemoryEventBus } from '@dco/aws';
+import { EventBridgeAlertPublisher } from './eventbridge-alert.publisher';
 
 describeAlertPublisherContract('in memory', async () => {
   const publisher = new InMemoryAlertPublisher();
@@ -14,6 +16,25 @@ describeAlertPublisherContract('in memory', async () => {
     publisher,
     received: async () => publisher.delivered().map((entry) => ({ source: 'dco.autopilot', detailType: entry.detailType, detail: entry.detail })),
   };
+});
+
+describeAlertPublisherContract('EventBridge adapter on the in-memory event bus', async () => {
+  const events = new InMemoryEventBus();
+  await events.ensureBus('dco-alerts');
+  return {
+    publisher: new EventBridgeAlertPublisher(events, 'dco-alerts'),
+    received: async () =>
+      events.published
+        .filter((event) => event.busName === 'dco-alerts')
+        .map((event) => ({ source: event.source, detailType: event.detailType, detail: event.detail as Record<string, string> })),
+  };
+});
+
+describe('EventBridgeAlertPublisher', () => {
+  it('fails with ALERT.PUBLISH_FAILED when the bus rejects the event', async () => {
+    const publisher = new EventBridgeAlertPublisher(new InMemoryEventBus(), 'missing-bus');
+    await expect(publisher.publish(alertFixture('k'))).rejects.toMatchObject({ code: 'ALERT.PUBLISH_FAILED', detail: expect.stringContaining('ResourceNotFoundException') });
+  });
 });
 
 class ManualClock implements Clock {

@@ -1,47 +1,32 @@
-// EventBridge AlertPublisher: PutEvents on the configured bus with Source dco.autopilot, DetailType = cause, Detail = the alert as JSON.
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+// EventBridge AlertPublisher: PutEvents (through the EventBus port) with Source dco.autopilot, DetailType = cause, Detail = the alert.
+import { EventBus } from '@dco/aws';
 import { CodedError } from '@dco/contracts';
 import { ALERT_SOURCE, AlertDelivery, AlertMessage, AlertPublisher, alertDetail } from './alert-publisher.port';
 
-export interface EventBridgeAlertPublisherOptions {
-  client: EventBridgeClient;
-  /** Event bus name or ARN. */
-  eventBusName: string;
-}
-
 export class EventBridgeAlertPublisher implements AlertPublisher {
-  constructor(private readonly options: EventBridgeAlertPublisherOptions) {}
+  constructor(
+    private readonly events: EventBus,
+    /** Event bus name or ARN the alerts go to. */
+    private readonly eventBusName: string,
+  ) {}
 
   async publish(alert: AlertMessage): Promise<AlertDelivery> {
-    let output;
+    let result;
     try {
-      output = await this.options.client.send(
-        new PutEventsCommand({
-          Entries: [
-            {
-              EventBusName: this.options.eventBusName,
-              Source: ALERT_SOURCE,
-              DetailType: alert.data.cause,
-              Detail: JSON.stringify(alertDetail(alert)),
-              Time: new Date(alert.occurredAt),
-              Resources: [],
-            },
-          ],
-        }),
-      );
+      result = await this.events.putEvents([{ source: ALERT_SOURCE, detailType: alert.data.cause, detail: alertDetail(alert), busName: this.eventBusName }]);
     } catch (error) {
-      throw new CodedError('ALERT.PUBLISH_FAILED', `PutEvents to ${this.options.eventBusName} failed`, error instanceof Error ? error.message : String(error), {
-        cause: error,
-      });
+      const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      throw new CodedError('ALERT.PUBLISH_FAILED', `PutEvents to ${this.eventBusName} failed`, detail, { cause: error });
     }
-    const entry = output.Entries?.[0];
-    if ((output.FailedEntryCount ?? 0) > 0 || !entry?.EventId) {
+    const [failed] = result.failed;
+    const [eventId] = result.eventIds;
+    if (failed || !eventId) {
       throw new CodedError(
         'ALERT.PUBLISH_FAILED',
         `EventBridge rejected the alert ${alert.data.dedupeKey}`,
-        `${entry?.ErrorCode ?? 'unknown'}: ${entry?.ErrorMessage ?? 'no event id returned'}`,
+        failed ? `${failed.code}: ${failed.message}` : 'no event id returned',
       );
     }
-    return { status: 'published', deliveryId: entry.EventId };
+    return { status: 'published', deliveryId: eventId };
   }
 }
