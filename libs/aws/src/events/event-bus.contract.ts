@@ -17,6 +17,14 @@ export function eventBusContract(label: string, make: () => Promise<EventBus>): 
       expect(result.eventIds).toHaveLength(2);
     });
 
+    it('keeps rules per bus, updating one by name', async () => {
+      const events = await make();
+      await events.ensureBus(bus);
+      await events.putRule({ busName: bus, name: 'alerts', eventPattern: { source: ['dco.autopilot'] } });
+      await events.putRule({ busName: bus, name: 'alerts', eventPattern: { source: ['dco.autopilot'], 'detail-type': ['Alert'] } });
+      expect(await events.listRules(bus)).toEqual(['alerts']);
+    });
+
     it('refuses more entries than PutEvents allows', async () => {
       const events = await make();
       const many = Array.from({ length: MAX_EVENTS_PER_PUT + 1 }, () => ({ source: 's', detailType: 'd', detail: {}, busName: bus }));

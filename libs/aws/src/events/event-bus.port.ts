@@ -15,6 +15,10 @@ export interface PutEventsResult {
 
 export interface EventBus {
   ensureBus(name: string): Promise<void>;
+  /** Creates or updates a rule on a bus; returns its ARN. */
+  putRule(rule: { busName: string; name: string; eventPattern: Record<string, unknown> }): Promise<string>;
+  /** Rule names on a bus. */
+  listRules(busName: string): Promise<string[]>;
   /** At most 10 events per call, as PutEvents allows. */
   putEvents(events: BusEvent[]): Promise<PutEventsResult>;
 }

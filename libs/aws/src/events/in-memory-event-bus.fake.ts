@@ -12,6 +12,18 @@ export class InMemoryEventBus implements EventBus {
     this.buses.add(name);
   }
 
+  private readonly rules = new Map<string, Record<string, unknown>>();
+
+  async putRule(rule: { busName: string; name: string; eventPattern: Record<string, unknown> }): Promise<string> {
+    if (!this.buses.has(rule.busName)) throw new Error(`ResourceNotFoundException: Event bus ${rule.busName} does not exist`);
+    this.rules.set(`${rule.busName}/${rule.name}`, structuredClone(rule.eventPattern));
+    return `arn:aws:events:us-east-1:123456789012:rule/${rule.busName}/${rule.name}`;
+  }
+
+  async listRules(busName: string): Promise<string[]> {
+    return [...this.rules.keys()].filter((key) => key.startsWith(`${busName}/`)).map((key) => key.slice(busName.length + 1)).sort();
+  }
+
   async putEvents(events: BusEvent[]): Promise<PutEventsResult> {
     if (events.length > MAX_EVENTS_PER_PUT) throw new Error(`PutEvents accepts at most ${MAX_EVENTS_PER_PUT} entries`);
     const result: PutEventsResult = { eventIds: [], failed: [] };

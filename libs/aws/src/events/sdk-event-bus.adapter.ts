@@ -1,5 +1,12 @@
 // EventBridge over the AWS SDK v3 (real AWS, or the moto emulator through its endpoint).
-import { CreateEventBusCommand, DescribeEventBusCommand, EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  CreateEventBusCommand,
+  DescribeEventBusCommand,
+  EventBridgeClient,
+  ListRulesCommand,
+  PutEventsCommand,
+  PutRuleCommand,
+} from '@aws-sdk/client-eventbridge';
 import { AwsClientOptions } from '../aws-client.config';
 import { BusEvent, EventBus, MAX_EVENTS_PER_PUT, PutEventsResult } from './event-bus.port';
 
@@ -21,6 +28,24 @@ export class SdkEventBus implements EventBus {
       if (!(error instanceof Error) || error.name !== 'ResourceNotFoundException') throw error;
       await this.client.send(new CreateEventBusCommand({ Name: name }));
     }
+  }
+
+  async putRule(rule: { busName: string; name: string; eventPattern: Record<string, unknown> }): Promise<string> {
+    const result = await this.client.send(
+      new PutRuleCommand({ Name: rule.name, EventBusName: rule.busName, EventPattern: JSON.stringify(rule.eventPattern), State: 'ENABLED' }),
+    );
+    return result.RuleArn ?? '';
+  }
+
+  async listRules(busName: string): Promise<string[]> {
+    const names: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.client.send(new ListRulesCommand({ EventBusName: busName, NextToken: nextToken }));
+      names.push(...(page.Rules ?? []).map((rule) => rule.Name ?? ''));
+      nextToken = page.NextToken;
+    } while (nextToken);
+    return names.sort();
   }
 
   async putEvents(events: BusEvent[]): Promise<PutEventsResult> {

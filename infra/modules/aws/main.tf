@@ -1,0 +1,121 @@
+# ECS cluster, one Fargate service + task definition per app, the Neo4j instance, the EventBridge bus and alert rule.
+
+locals {
+  tags = {
+    "dco:env"        = var.environment
+    "dco:managed-by" = "terraform"
+  }
+}
+
+resource "aws_ecs_cluster" "this" {
+  name = var.cluster_name
+  tags = local.tags
+
+  setting {
+    name  = "containerInsights"
+    value = "enabled"
+  }
+}
+
+resource "aws_cloudwatch_log_group" "app" {
+  for_each          = var.apps
+  name              = "/dco/${var.environment}/${each.key}"
+  retention_in_days = var.log_retention_days
+  tags              = local.tags
+}
+
+resource "aws_ecs_task_definition" "app" {
+  for_each = var.apps
+
+  family                   = "dco-${each.key}"
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = each.value.cpu
+  memory                   = each.value.memory
+  execution_role_arn       = var.execution_role_arn
+  tags                     = local.tags
+
+  container_definitions = jsonencode([{
+    name      = "dco-${each.key}"
+    image     = each.value.image
+    essential = true
+    environment = [
+      { name = "DCO_APP", value = each.key },
+      { name = "NEO4J_URI", value = var.neo4j_uri },
+    ]
+    logConfiguration = {
+      logDriver = "awslogs"
+      options = {
+        awslogs-group         = aws_cloudwatch_log_group.app[each.key].name
+        awslogs-region        = data.aws_region.current.name
+        awslogs-stream-prefix = each.key
+      }
+    }
+  }])
+}
+
+data "aws_region" "current" {}
+
+resource "aws_ecs_service" "app" {
+  for_each = var.apps
+
+  name            = each.key
+  cluster         = aws_ecs_cluster.this.id
+  task_definition = aws_ecs_task_definition.app[each.key].arn
+  desired_count   = each.value.desired_count
+  launch_type     = "FARGATE"
+
+  deployment_minimum_healthy_percent = 100
+  deployment_maximum_percent         = 200
+
+  # The circuit breaker is one of the rollout's health gates; rollback is done by the infra-deployer (ADR 0008).
+  deployment_circuit_breaker {
+    enable   = true
+    rollback = false
+  }
+
+  network_configuration {
+    subnets         = var.subnet_ids
+    security_groups = var.security_group_ids
+  }
+
+  tags = local.tags
+
+  # Rollouts (canary, health gates, rollback) own the running revision; Terraform owns the service's shape.
+  lifecycle {
+    ignore_changes = [task_definition]
+  }
+}
+
+resource "aws_instance" "neo4j" {
+  ami                    = var.neo4j_ami
+  instance_type          = var.neo4j_instance_type
+  subnet_id              = var.subnet_ids[0]
+  vpc_security_group_ids = var.security_group_ids
+
+  tags = merge(local.tags, {
+    Name        = "dco-neo4j-${var.environment}"
+    "dco:role"  = "neo4j"
+    "dco:color" = "blue"
+  })
+
+  # A replaced database host is a migration, never a side effect: the plan policy asks a person first.
+  lifecycle {
+    prevent_destroy = false
+  }
+}
+
+resource "aws_cloudwatch_event_bus" "this" {
+  name = var.event_bus_name
+  tags = local.tags
+}
+
+resource "aws_cloudwatch_event_rule" "alerts" {
+  name           = "dco-alerts"
+  event_bus_name = aws_cloudwatch_event_bus.this.name
+  event_pattern = jsonencode({
+    source        = ["dco.autopilot"]
+    "detail-type" = ["Alert", "RunFailed", "RunCompletedAfterRollback"]
+  })
+  tags = local.tags
+}
