@@ -1,4 +1,47 @@
 // Environment of the orchestrator service (validated at boot).
+import { IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 import { CommonConfig } from '@dco/platform';
 
-export class OrchestratorConfig extends CommonConfig {}
+/** The orchestrator's own validated config (PLATFORM_CONFIG holds only the common part when embedded). */
+export const ORCHESTRATOR_CONFIG = Symbol('OrchestratorConfig');
+
+export class OrchestratorConfig extends CommonConfig {
+  /** Wall-clock time by which the day's DCO must have run (HH:MM, in DCO_TIME_ZONE). */
+  @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'DCO_DEADLINE must be HH:MM (24 h)' })
+  DCO_DEADLINE = '09:00';
+
+  /** IANA time zone of DCO_DEADLINE, e.g. Europe/Zurich. */
+  @IsString()
+  DCO_TIME_ZONE = 'UTC';
+
+  /** Per-step timeouts overriding the policy, e.g. "apply-infra=2700000,run-dco=600000" (milliseconds). */
+  @IsOptional()
+  @IsString()
+  SAGA_STEP_TIMEOUTS?: string;
+
+  /** Per-step expected durations (measured history) used for deferral, same format as SAGA_STEP_TIMEOUTS. */
+  @IsOptional()
+  @IsString()
+  SAGA_STEP_EXPECTED?: string;
+
+  /** Change risks that need an operator's approval, comma-separated (low, medium, high); "none" for none. */
+  @Matches(/^(none|(low|medium|high)(,(low|medium|high))*)$/, { message: 'SAGA_APPROVAL_RISKS must be "none" or a comma-separated list of low, medium, high' })
+  SAGA_APPROVAL_RISKS = 'high';
+
+  /** How often the step timer looks for overdue steps. */
+  @IsInt({ message: 'SAGA_TIMER_INTERVAL_MS must be an integer' })
+  @Min(50)
+  @Max(600_000)
+  SAGA_TIMER_INTERVAL_MS = 1_000;
+
+  /** How long the start may take to read every run back from the SagaState topic. */
+  @IsInt({ message: 'SAGA_STATE_LOAD_TIMEOUT_MS must be an integer' })
+  @Min(1_000)
+  SAGA_STATE_LOAD_TIMEOUT_MS = 60_000;
+
+  /** Bearer token operators present to approve or reject runs; approvals are refused while it is unset. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'DCO_OPERATOR_TOKEN must be at least 16 characters' })
+  DCO_OPERATOR_TOKEN?: string;
+}

@@ -1,0 +1,127 @@
+// The SagaStore on Kafka: a compacted topic keyed by runId, read from the beginning (read-committed) up to its stable end at start.
+import { CodedError } from '@dco/contracts';
+import { OutputRecord } from '@dco/messaging';
+import { RunState } from '@dco/saga';
+import { randomUUID } from 'node:crypto';
+import { Admin, Kafka, logLevel } from 'kafkajs';
+import { SAGA_STATE_TOPIC, SagaStore } from './saga-store.port';
+import { decodeSnapshot, encodeSnapshot, newestByRun } from './saga-snapshot.codec';
+
+export interface KafkaSagaStoreOptions {
+  brokers: string[];
+  clientId: string;
+  /** Prefix of the loader's throw-away consumer group. */
+  namespace: string;
+  /** The bus's topic prefix, so that the store reads the topic the bus writes. */
+  topicPrefix?: string;
+  topic?: string;
+  partitions: number;
+  replicationFactor?: number;
+  /** Give up loading after this long (e.g. the broker is down) instead of starting with runs missing. */
+  loadTimeoutMs?: number;
+}
+
+export class KafkaSagaStore implements SagaStore {
+  private readonly topic: string;
+  private readonly kafka: Kafka;
+
+  constructor(private readonly options: KafkaSagaStoreOptions) {
+    this.topic = options.topic ?? SAGA_STATE_TOPIC;
+    this.kafka = new Kafka({ clientId: `${options.clientId}-saga-store`, brokers: options.brokers, logLevel: logLevel.ERROR });
+  }
+
+  recordOf(state: RunState): OutputRecord {
+    return { topic: this.topic, key: state.runId, value: encodeSnapshot(state) };
+  }
+
+  async loadAll(): Promise<RunState[]> {
+    const topic = `${this.options.topicPrefix ?? ''}${this.topic}`;
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      await this.ensureCompactedTopic(admin, topic);
+      // fetchTopicOffsets answers read-committed: `high` is the last stable offset, so open transactions are not waited for.
+      const offsets = await admin.fetchTopicOffsets(topic);
+      const remaining = new Map<number, bigint>();
+      for (const { partition, high, low } of offsets) if (BigInt(high) > BigInt(low)) remaining.set(partition, BigInt(high));
+      if (remaining.size === 0) return [];
+      return await this.readUntil(topic, remaining);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  private async readUntil(topic: string, remaining: Map<number, bigint>): Promise<RunState[]> {
+    const groupId = `${this.options.namespace}.orchestrator-state-loader.${randomUUID()}`;
+    const consumer = this.kafka.consumer({ groupId, readUncommitted: false, allowAutoTopicCreation: false });
+    const states: RunState[] = [];
+    const tombstones = new Set<string>();
+    let failure: unknown;
+    let timer: NodeJS.Timeout | undefined;
+    const timeoutMs = this.options.loadTimeoutMs ?? 60_000;
+    try {
+      const caughtUp = new Promise<void>((resolve, reject) => {
+        // Batch events carry the last offset including transaction markers, which eachMessage never sees.
+        consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+          const target = remaining.get(payload.partition);
+          if (target !== undefined && BigInt(payload.lastOffset) + 1n >= target) remaining.delete(payload.partition);
+          if (failure) reject(failure);
+          else if (remaining.size === 0) resolve();
+        });
+        timer = setTimeout(
+          () => reject(new CodedError('SAGA.STATE_LOAD_TIMEOUT', `could not read ${topic} to its end within ${timeoutMs} ms (partitions left: ${[...remaining.keys()].join(',')})`)),
+          timeoutMs,
+        );
+      });
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachMessage: async ({ message }) => {
+          const key = message.key?.toString('utf8');
+          if (!key) return;
+          if (message.value === null) {
+            tombstones.add(key);
+            return;
+          }
+          tombstones.delete(key);
+          try {
+            states.push(decodeSnapshot(key, message.value));
+          } catch (error) {
+            failure = error;
+          }
+        },
+      });
+      await caughtUp;
+      if (failure) throw failure;
+      return newestByRun(states).filter((state) => !tombstones.has(state.runId));
+    } finally {
+      clearTimeout(timer);
+      await consumer.disconnect().catch(() => undefined);
+      const admin = this.kafka.admin();
+      await admin
+        .connect()
+        .then(() => admin.deleteGroups([groupId]))
+        .catch(() => undefined)
+        .finally(() => admin.disconnect());
+    }
+  }
+
+  private async ensureCompactedTopic(admin: Admin, topic: string): Promise<void> {
+    if ((await admin.listTopics()).includes(topic)) return;
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        {
+          topic,
+          numPartitions: this.options.partitions,
+          replicationFactor: this.options.replicationFactor ?? 1,
+          configEntries: [
+            { name: 'cleanup.policy', value: 'compact' },
+            { name: 'min.compaction.lag.ms', value: '60000' },
+          ],
+        },
+      ],
+    });
+  }
+}

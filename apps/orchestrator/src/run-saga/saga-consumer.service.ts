@@ -1,0 +1,85 @@
+// Runs the saga inside the orchestrator: rebuilds every run from the SagaStore, then consumes the saga's inputs and
+// starts the step timer; on shutdown it stops the timer and lets the in-flight message commit.
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Clock, IdGenerator, MessageType } from '@dco/contracts';
+import { MessageBus, SubscriptionHandle } from '@dco/messaging';
+import { CLOCK, HealthRegistry, ID_GENERATOR, MESSAGE_BUS } from '@dco/platform';
+import { RunPolicy, SAGA_INPUT_TYPES, isTerminal } from '@dco/saga';
+import { ORCHESTRATOR_CONFIG, OrchestratorConfig } from '../orchestrator.config';
+import { RunRegistry } from './run-registry';
+import { SagaHandler } from './saga.handler';
+import { SAGA_STORE, SagaStore } from './saga-store.port';
+import { StepTimer } from './step-timer';
+
+export const RUN_POLICY = Symbol('RunPolicy');
+
+/** Everything the saga sends, created up front so that workers can subscribe before the first run. */
+const SAGA_OUTPUT_TYPES: readonly MessageType[] = [
+  'RunStarted', 'DetectChanges', 'ApplyInfra', 'MigrateDb', 'RunDco', 'RollbackDb', 'RollbackInfra', 'ApprovalRequested',
+  'AlertRaised', 'RunCompleted', 'RunCompletedAfterRollback', 'RunFailed',
+];
+
+@Injectable()
+export class SagaConsumerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Saga');
+  private subscription?: SubscriptionHandle;
+  readonly handler: SagaHandler;
+  private readonly timer: StepTimer;
+  private ready = false;
+
+  constructor(
+    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
+    @Inject(SAGA_STORE) private readonly store: SagaStore,
+    @Inject(RUN_POLICY) policy: RunPolicy,
+    @Inject(CLOCK) clock: Clock,
+    @Inject(ID_GENERATOR) ids: IdGenerator,
+    @Inject(ORCHESTRATOR_CONFIG) private readonly config: OrchestratorConfig,
+    private readonly registry: RunRegistry,
+    private readonly health: HealthRegistry,
+  ) {
+    const log = (line: Record<string, unknown>) => {
+      const text = `${String(line.msg)} ${JSON.stringify({ ...line, msg: undefined, level: undefined })}`;
+      if (line.level === 'error') this.logger.error(text);
+      else if (line.level === 'warn') this.logger.warn(text);
+      else this.logger.debug(text);
+    };
+    this.handler = new SagaHandler(registry, store, policy, clock, ids, log);
+    this.timer = new StepTimer(registry, bus, clock, ids, config.SAGA_TIMER_INTERVAL_MS, log);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.health.register({
+      name: 'saga',
+      check: () => {
+        const runs = this.registry.all();
+        return {
+          ok: this.ready,
+          detail: {
+            runs: runs.length,
+            active: runs.filter((run) => !isTerminal(run.status)).length,
+            accepted: this.handler.accepted,
+            rejected: this.handler.rejectedCounts,
+          },
+        };
+      },
+    });
+    // Every run is known before the first input is read: a restart never starts a run twice or forgets one.
+    const states = await this.store.loadAll();
+    this.registry.load(states);
+    this.logger.log(`rebuilt ${states.length} runs from the saga store`);
+    await this.bus.ensureTopics([...SAGA_INPUT_TYPES, ...SAGA_OUTPUT_TYPES]);
+    this.subscription = await this.bus.subscribe({
+      group: `${this.config.DCO_NAMESPACE}.orchestrator`,
+      types: SAGA_INPUT_TYPES,
+      handler: async (message) => this.handler.handle(message),
+    });
+    this.timer.start();
+    this.ready = true;
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.ready = false;
+    await this.timer.stop();
+    await this.subscription?.stop();
+  }
+}

@@ -1,0 +1,62 @@
+// The API's use cases: start a run (or a rerun) for a day, approve or reject a waiting run; each becomes a message on the bus.
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { Clock, IdGenerator, createMessage } from '@dco/contracts';
+import { MessageBus } from '@dco/messaging';
+import { CLOCK, ID_GENERATOR, MESSAGE_BUS } from '@dco/platform';
+import { RunPolicy, dayInZone, isTerminal } from '@dco/saga';
+import { RunRegistry } from '../run-saga/run-registry';
+import { RUN_POLICY } from '../run-saga/saga-consumer.service';
+import { ApiError } from './api-error';
+import { DecisionAcceptedView, DecisionDto, RunAcceptedView, StartRunDto } from './runs.dto';
+
+@Injectable()
+export class RunCommandsService {
+  constructor(
+    private readonly registry: RunRegistry,
+    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    @Inject(RUN_POLICY) private readonly policy: RunPolicy,
+  ) {}
+
+  async startRun(request: StartRunDto): Promise<RunAcceptedView> {
+    const day = request.day ?? dayInZone(this.clock.now(), this.policy.dcoDeadline.timeZone);
+    const active = this.registry.dayContext(day).activeRunId;
+    if (active) throw new ApiError('RUN.ALREADY_ACTIVE', `${active} of ${day} is still running; start a rerun when it has ended`, HttpStatus.CONFLICT);
+    const runId = this.registry.reserveRunId(day);
+    const message = createMessage(
+      'RunRequested',
+      { day, reason: request.reason ?? 'requested through the API', requestedBy: request.requestedBy ?? 'api' },
+      { runId, producer: 'cli' },
+      { clock: this.clock, ids: this.ids },
+    );
+    try {
+      await this.bus.publish(message);
+    } catch (error) {
+      this.registry.release(runId);
+      throw new ApiError('API.UNAVAILABLE', `could not publish RunRequested: ${(error as Error).message}`, HttpStatus.SERVICE_UNAVAILABLE);
+    }
+    return { runId, day, rerun: runId !== `dco-${day}`, eventId: message.eventId };
+  }
+
+  async decide(runId: string, granted: boolean, decision: DecisionDto): Promise<DecisionAcceptedView> {
+    const run = this.registry.get(runId);
+    if (!run) throw new ApiError('RUN.NOT_FOUND', `no run ${runId}`, HttpStatus.NOT_FOUND);
+    if (run.status !== 'AwaitingApproval' || !run.pending || isTerminal(run.status)) {
+      throw new ApiError('RUN.NOT_AWAITING_APPROVAL', `${runId} is ${run.status}, not AwaitingApproval`, HttpStatus.CONFLICT);
+    }
+    const message = createMessage(
+      granted ? 'ApprovalGranted' : 'ApprovalRejected',
+      { by: decision.by, reason: decision.reason },
+      // Caused by the ApprovalRequested, so that a decision on an earlier request is recognised as stale.
+      { runId, producer: 'cli', causedBy: { eventId: run.pending.commandId } },
+      { clock: this.clock, ids: this.ids },
+    );
+    try {
+      await this.bus.publish(message);
+    } catch (error) {
+      throw new ApiError('API.UNAVAILABLE', `could not publish the decision: ${(error as Error).message}`, HttpStatus.SERVICE_UNAVAILABLE);
+    }
+    return { runId, decision: granted ? 'granted' : 'rejected', eventId: message.eventId };
+  }
+}

@@ -1,0 +1,84 @@
+// REST API of the runs: list, inspect, start a run or rerun, approve or reject a run waiting for approval.
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, UseFilters, UseGuards, UsePipes, ValidationPipe } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { describe } from '@dco/contracts';
+import { RunsQuery } from '../runs-query/runs-query.service';
+import { RunSummaryView, RunView } from '../runs-query/run-view';
+import { ApiError, ApiErrorFilter } from './api-error';
+import { OperatorTokenGuard } from './operator-token.guard';
+import { RunCommandsService } from './run-commands.service';
+import { DecisionAcceptedView, DecisionDto, ListRunsQuery, RunAcceptedView, RunIdParam, StartRunDto } from './runs.dto';
+
+export const apiValidationPipe = new ValidationPipe({
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  transform: true,
+  exceptionFactory: (errors) => new ApiError('API.VALIDATION_FAILED', describe(errors), HttpStatus.BAD_REQUEST),
+});
+
+const ERROR_SCHEMA = { schema: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } } };
+
+@ApiTags('runs')
+@Controller('api/runs')
+@UseFilters(ApiErrorFilter)
+@UsePipes(apiValidationPipe)
+export class RunsController {
+  constructor(
+    private readonly runs: RunsQuery,
+    private readonly commands: RunCommandsService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'list runs, newest first' })
+  @ApiOkResponse({ type: [RunSummaryView] })
+  list(@Query() query: ListRunsQuery): RunSummaryView[] {
+    return this.runs.list(query);
+  }
+
+  @Get(':runId')
+  @ApiOperation({ summary: 'one run with its step timeline, changes, approvals and alerts' })
+  @ApiParam({ name: 'runId', example: 'dco-2026-11-26' })
+  @ApiOkResponse({ type: RunView })
+  @ApiResponse({ status: 404, description: 'RUN.NOT_FOUND', ...ERROR_SCHEMA })
+  get(@Param() params: RunIdParam): RunView {
+    const run = this.runs.get(params.runId);
+    if (!run) throw new ApiError('RUN.NOT_FOUND', `no run ${params.runId}`, HttpStatus.NOT_FOUND);
+    return run;
+  }
+
+  @Post()
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: 'start the run of a day, or a rerun (dco-<day>-r<n>) when the day already has one; a rerun never repeats a completed DCO' })
+  @ApiAcceptedResponse({ type: RunAcceptedView })
+  @ApiResponse({ status: 409, description: 'RUN.ALREADY_ACTIVE', ...ERROR_SCHEMA })
+  @ApiResponse({ status: 400, description: 'API.VALIDATION_FAILED', ...ERROR_SCHEMA })
+  start(@Body() body: StartRunDto): Promise<RunAcceptedView> {
+    return this.commands.startRun(body);
+  }
+
+  @Post(':runId/approve')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @UseGuards(OperatorTokenGuard)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'approve a run waiting for approval (who and why are recorded)' })
+  @ApiAcceptedResponse({ type: DecisionAcceptedView })
+  @ApiResponse({ status: 401, description: 'API.UNAUTHORIZED', ...ERROR_SCHEMA })
+  @ApiResponse({ status: 404, description: 'RUN.NOT_FOUND', ...ERROR_SCHEMA })
+  @ApiResponse({ status: 409, description: 'RUN.NOT_AWAITING_APPROVAL', ...ERROR_SCHEMA })
+  approve(@Param() params: RunIdParam, @Body() body: DecisionDto): Promise<DecisionAcceptedView> {
+    return this.commands.decide(params.runId, true, body);
+  }
+
+  @Post(':runId/reject')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @UseGuards(OperatorTokenGuard)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'reject a run waiting for approval: its updates are skipped or rolled back and the DCO runs' })
+  @ApiAcceptedResponse({ type: DecisionAcceptedView })
+  @ApiResponse({ status: 401, description: 'API.UNAUTHORIZED', ...ERROR_SCHEMA })
+  @ApiResponse({ status: 404, description: 'RUN.NOT_FOUND', ...ERROR_SCHEMA })
+  @ApiResponse({ status: 409, description: 'RUN.NOT_AWAITING_APPROVAL', ...ERROR_SCHEMA })
+  reject(@Param() params: RunIdParam, @Body() body: DecisionDto): Promise<DecisionAcceptedView> {
+    return this.commands.decide(params.runId, false, body);
+  }
+}

@@ -1,0 +1,102 @@
+// The read model of a run as the REST API and the dashboard show it: status, step timeline, changes, approvals, alerts.
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { RUN_STATUSES, RunState, isTerminal } from '@dco/saga';
+
+export class StepView {
+  @ApiProperty({ example: 'apply-infra' }) step!: string;
+  @ApiProperty() attempt!: number;
+  @ApiProperty({ example: 'succeeded', enum: ['running', 'succeeded', 'failed', 'timed-out', 'deferred', 'rejected', 'skipped', 'needs-approval'] })
+  outcome!: string;
+  @ApiProperty() startedAt!: string;
+  @ApiPropertyOptional() endedAt?: string;
+  @ApiPropertyOptional() durationMs?: number;
+  @ApiPropertyOptional() deadline?: string;
+  @ApiPropertyOptional() failure?: { code: string; message: string };
+  @ApiPropertyOptional() progress?: string;
+}
+
+export class ChangeView {
+  @ApiProperty() kind!: string;
+  @ApiProperty() subject!: string;
+  @ApiPropertyOptional() from?: string;
+  @ApiProperty() to!: string;
+  @ApiProperty() risk!: string;
+  @ApiProperty() reason!: string;
+}
+
+export class ApprovalView {
+  @ApiProperty({ enum: ['changes', 'plan'] }) gate!: string;
+  @ApiProperty({ type: [String] }) reasons!: string[];
+  @ApiProperty() requestedAt!: string;
+  @ApiPropertyOptional() planId?: string;
+  @ApiPropertyOptional() decision?: { granted: boolean; by: string; reason: string; at: string };
+}
+
+export class AlertView {
+  @ApiProperty({ enum: ['info', 'warning', 'critical'] }) severity!: string;
+  @ApiProperty() cause!: string;
+  @ApiProperty() summary!: string;
+  @ApiProperty() at!: string;
+}
+
+export class RunSummaryView {
+  @ApiProperty({ example: 'dco-2026-11-26' }) runId!: string;
+  @ApiProperty({ example: '2026-11-26' }) day!: string;
+  @ApiProperty({ enum: RUN_STATUSES }) status!: string;
+  @ApiProperty() finished!: boolean;
+  @ApiProperty() trigger!: string;
+  @ApiProperty() startedAt!: string;
+  @ApiProperty() updatedAt!: string;
+  @ApiPropertyOptional() currentStep?: string;
+  @ApiPropertyOptional() resultHash?: string;
+  @ApiPropertyOptional() failure?: { code: string; message: string };
+}
+
+export class RunView extends RunSummaryView {
+  @ApiPropertyOptional() requestedBy?: string;
+  @ApiProperty() dcoDeadline!: string;
+  @ApiProperty({ type: [StepView] }) steps!: StepView[];
+  @ApiProperty({ type: [ChangeView] }) changes!: ChangeView[];
+  @ApiProperty({ type: [ChangeView] }) deferred!: ChangeView[];
+  @ApiProperty({ type: [ApprovalView] }) approvals!: ApprovalView[];
+  @ApiProperty({ type: [AlertView] }) alerts!: AlertView[];
+  @ApiProperty({ type: [String] }) rolledBack!: string[];
+  @ApiProperty({ type: [String], description: 'compensations an operator still has to finish (a parked run)' }) pendingCompensations!: string[];
+  @ApiPropertyOptional() compensationFailure?: { code: string; message: string };
+  @ApiPropertyOptional({ description: 'the run whose DCO result this rerun reports' }) dcoReusedFrom?: string;
+}
+
+export function toSummary(state: RunState): RunSummaryView {
+  return {
+    runId: state.runId,
+    day: state.day,
+    status: state.status,
+    finished: isTerminal(state.status),
+    trigger: state.trigger,
+    startedAt: state.startedAt,
+    updatedAt: state.updatedAt,
+    ...(state.pending ? { currentStep: state.pending.step } : {}),
+    ...(state.resultHash ? { resultHash: state.resultHash } : {}),
+    ...(state.failure ? { failure: { code: state.failure.code, message: state.failure.message } } : {}),
+  };
+}
+
+export function toView(state: RunState): RunView {
+  return {
+    ...toSummary(state),
+    ...(state.requestedBy ? { requestedBy: state.requestedBy } : {}),
+    dcoDeadline: state.dcoDeadline,
+    steps: state.timeline.map((record) => ({
+      ...record,
+      ...(state.pending && state.pending.step === record.step && state.pending.attempt === record.attempt ? { deadline: state.pending.deadline } : {}),
+    })),
+    changes: state.changes,
+    deferred: state.deferred,
+    approvals: state.approvals,
+    alerts: state.alerts,
+    rolledBack: state.rolledBack,
+    pendingCompensations: state.status === 'Failed' ? state.compensations : [],
+    ...(state.compensationFailure ? { compensationFailure: state.compensationFailure } : {}),
+    ...(state.dcoReusedFrom ? { dcoReusedFrom: state.dcoReusedFrom } : {}),
+  };
+}
