@@ -1,0 +1,144 @@
+// The runs REST API over HTTP (in-memory bus): validation, codes, the operator token, and what each call publishes.
+import { INestApplication, Module } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import { AnyMessage, FIXTURE_DATA, createMessage, systemClock } from '@dco/contracts';
+import { InMemoryMessageBus } from '@dco/messaging';
+import { PlatformModule, loadConfig, uuidGenerator } from '@dco/platform';
+import { OrchestratorConfig } from '../orchestrator.config';
+import { OrchestratorModule } from '../orchestrator.module';
+import { RunRegistry } from '../run-saga/run-registry';
+
+const TOKEN = 'operator-token-0123456789';
+// A future day, so that the DCO deadline leaves room for the update stages.
+const DAY = '2030-06-01';
+
+describe('runs API', () => {
+  let app: INestApplication;
+  let bus: InMemoryMessageBus;
+  let registry: RunRegistry;
+
+  const published = (type: string): AnyMessage[] => bus.broker.records(type).map((r) => JSON.parse(String(r.value)) as AnyMessage);
+  const publish = async (message: AnyMessage) => {
+    await bus.publish(message);
+    await bus.broker.idle();
+  };
+  const answerLast = async (command: string, type: 'ChangesDetected', data: object) => {
+    const cause = published(command).at(-1) as AnyMessage;
+    await publish(createMessage(type, data as never, { runId: cause.runId, producer: 'detector', causedBy: cause }, { clock: systemClock, ids: uuidGenerator }));
+  };
+
+  beforeEach(async () => {
+    bus = new InMemoryMessageBus();
+    const config = loadConfig(OrchestratorConfig, { DCO_PROFILE: 'embedded', DCO_OPERATOR_TOKEN: TOKEN });
+    @Module({ imports: [PlatformModule.forRoot({ service: 'orchestrator', config, bus }), OrchestratorModule.register(config)] })
+    class TestRoot {}
+    const moduleRef = await Test.createTestingModule({ imports: [TestRoot] }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    await app.init();
+    registry = app.get(RunRegistry);
+  });
+
+  afterEach(async () => {
+    await app.close();
+  });
+
+  it('starts the day run, then a rerun, and lists both newest first', async () => {
+    const first = await request(app.getHttpServer()).post('/api/runs').send({ day: DAY }).expect(202);
+    expect(first.body).toMatchObject({ runId: `dco-${DAY}`, day: DAY, rerun: false });
+    await bus.broker.idle();
+    // The first run is still active: a rerun would race it.
+    const busy = await request(app.getHttpServer()).post('/api/runs').send({ day: DAY }).expect(409);
+    expect(busy.body.code).toBe('RUN.ALREADY_ACTIVE');
+
+    await answerLast('DetectChanges', 'ChangesDetected', { day: DAY, changes: [], sources: [] });
+    const dco = published('RunDco').at(-1) as AnyMessage;
+    await publish(createMessage('DcoCompleted', { ...FIXTURE_DATA.DcoCompleted, day: DAY }, { runId: dco.runId, producer: 'dco-runner', causedBy: dco }, { clock: systemClock, ids: uuidGenerator }));
+    expect(registry.get(`dco-${DAY}`)?.status).toBe('Completed');
+
+    const rerun = await request(app.getHttpServer()).post('/api/runs').send({ day: DAY, requestedBy: 'alice' }).expect(202);
+    expect(rerun.body).toMatchObject({ runId: `dco-${DAY}-r1`, rerun: true });
+    await bus.broker.idle();
+    expect(published('RunRequested').map((m) => m.runId)).toEqual([`dco-${DAY}`, `dco-${DAY}-r1`]);
+
+    const list = await request(app.getHttpServer()).get('/api/runs').expect(200);
+    expect(list.body.map((run: { runId: string }) => run.runId)).toEqual([`dco-${DAY}-r1`, `dco-${DAY}`]);
+    const one = await request(app.getHttpServer()).get(`/api/runs/dco-${DAY}`).expect(200);
+    expect(one.body.steps.map((s: { step: string; outcome: string }) => `${s.step}:${s.outcome}`)).toEqual(['detect:succeeded', 'run-dco:succeeded']);
+    expect(one.body.resultHash).toBe(FIXTURE_DATA.DcoCompleted.resultHash);
+  });
+
+  it.each([
+    ['a bad day', { day: '2026-02-30x' }, 'day: day must be a day as YYYY-MM-DD'],
+    ['an unknown field', { day: DAY, force: true }, 'force'],
+    ['a non-string requester', { requestedBy: 5 }, 'requestedBy'],
+  ])('refuses %s with API.VALIDATION_FAILED and publishes nothing', async (_name, body, text) => {
+    const response = await request(app.getHttpServer()).post('/api/runs').send(body).expect(400);
+    expect(response.body.code).toBe('API.VALIDATION_FAILED');
+    expect(response.body.message).toContain(text);
+    expect(published('RunRequested')).toHaveLength(0);
+  });
+
+  it('answers malformed JSON and unknown runs with codes', async () => {
+    const malformed = await request(app.getHttpServer()).post('/api/runs').set('content-type', 'application/json').send('{"day":').expect(400);
+    expect(malformed.body.code).toBe('API.VALIDATION_FAILED');
+    expect((await request(app.getHttpServer()).get('/api/runs/dco-2026-01-01').expect(404)).body.code).toBe('RUN.NOT_FOUND');
+    expect((await request(app.getHttpServer()).get('/api/runs/not-a-run').expect(400)).body.code).toBe('API.VALIDATION_FAILED');
+    expect((await request(app.getHttpServer()).get('/api/runs?limit=0').expect(400)).body.code).toBe('API.VALIDATION_FAILED');
+  });
+
+  describe('approvals', () => {
+    const awaitApproval = async () => {
+      await request(app.getHttpServer()).post('/api/runs').send({ day: DAY }).expect(202);
+      await bus.broker.idle();
+      await answerLast('DetectChanges', 'ChangesDetected', { day: DAY, changes: [{ kind: 'app-release', subject: 'api', to: 'v2', risk: 'high', reason: 'schema change' }], sources: [] });
+      expect(registry.get(`dco-${DAY}`)?.status).toBe('AwaitingApproval');
+    };
+    const decide = (action: 'approve' | 'reject', token?: string, body: object = { by: 'alice', reason: 'reviewed' }) => {
+      const call = request(app.getHttpServer()).post(`/api/runs/dco-${DAY}/${action}`).send(body);
+      return token ? call.set('authorization', `Bearer ${token}`) : call;
+    };
+
+    it.each([
+      ['no token', undefined],
+      ['a wrong token', 'operator-token-9999999999'],
+    ])('refuses %s with 401 API.UNAUTHORIZED', async (_name, token) => {
+      await awaitApproval();
+      const response = await decide('approve', token).expect(401);
+      expect(response.body.code).toBe('API.UNAUTHORIZED');
+      expect(published('ApprovalGranted')).toHaveLength(0);
+    });
+
+    it('approves with who and why, and the run goes on', async () => {
+      await awaitApproval();
+      await decide('approve', TOKEN).expect(202);
+      await bus.broker.idle();
+      const run = registry.get(`dco-${DAY}`);
+      expect(run?.status).toBe('ApplyingInfra');
+      expect(run?.approvals[0].decision).toMatchObject({ granted: true, by: 'alice', reason: 'reviewed' });
+    });
+
+    it('rejects, and the run skips its updates', async () => {
+      await awaitApproval();
+      await decide('reject', TOKEN, { by: 'bob', reason: 'freeze' }).expect(202);
+      await bus.broker.idle();
+      expect(registry.get(`dco-${DAY}`)?.status).toBe('RunningDco');
+    });
+
+    it('refuses a decision for a run that does not wait, or does not exist, or lacks a reason', async () => {
+      await request(app.getHttpServer()).post('/api/runs').send({ day: DAY }).expect(202);
+      await bus.broker.idle();
+      expect((await decide('approve', TOKEN).expect(409)).body.code).toBe('RUN.NOT_AWAITING_APPROVAL');
+      const missing = await request(app.getHttpServer()).post('/api/runs/dco-2026-01-01/reject').set('authorization', `Bearer ${TOKEN}`).send({ by: 'a', reason: 'b' }).expect(404);
+      expect(missing.body.code).toBe('RUN.NOT_FOUND');
+      const noReason = await decide('approve', TOKEN, { by: 'alice' }).expect(400);
+      expect(noReason.body).toEqual({ code: 'API.VALIDATION_FAILED', message: expect.stringContaining('reason') });
+    });
+  });
+
+  it('serves the OpenAPI document', async () => {
+    const response = await request(app.getHttpServer()).get('/api/openapi.json').expect(200);
+    expect(Object.keys(response.body.paths)).toEqual(expect.arrayContaining(['/api/runs', '/api/runs/{runId}', '/api/runs/{runId}/approve', '/api/runs/{runId}/reject']));
+    await request(app.getHttpServer()).get('/api/docs/').expect(200);
+  });
+});
