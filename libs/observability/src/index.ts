@@ -20,3 +20,4 @@ export * from './alerts/eventbridge-alert.provisioning';
 export * from './alerts/alert.watchers';
 export * from './alerts/alert-forwarding.subscription';
 export * from './service-observability';
+export * from './alerts/dlq-alerting.observer';

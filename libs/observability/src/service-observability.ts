@@ -1,6 +1,8 @@
 // One call per service process: tracing, metrics, JSON logs and the bus hooks, with a shutdown that flushes spans.
 import { DynamicModule } from '@nestjs/common';
-import { BusHooks } from '@dco/messaging';
+import { IdGenerator, Producer } from '@dco/contracts';
+import { BusHooks, MessageBus } from '@dco/messaging';
+import { CompositeBusObserver, DlqAlertingObserver } from './alerts/dlq-alerting.observer';
 import { DcoLogger, createLogger } from './logging/logger.factory';
 import { PinoNestLogger } from './logging/nest-logger.adapter';
 import { DcoMetrics } from './metrics/dco-metrics';
@@ -15,6 +17,12 @@ export interface ServiceObservabilityOptions {
   otlpEndpoint?: string;
   logLevel?: string;
   defaultMetrics?: boolean;
+  /** Raise DLQ_GROWING when this many messages of one topic are dead-lettered within dlqWindowMs (default 5 in 10 min). */
+  dlqThreshold?: number;
+  dlqWindowMs?: number;
+  ids: IdGenerator;
+  /** The producer name alerts raised by this process carry (the app, or orchestrator when embedded). */
+  producer: Producer;
 }
 
 export interface ServiceObservability {
@@ -26,6 +34,8 @@ export interface ServiceObservability {
   busHooks: BusHooks;
   /** Import into the service's root module (GET /metrics). */
   module: DynamicModule;
+  /** Gives the DLQ watcher the bus its alerts go out on (call once the bus built with busHooks exists). */
+  attachBus(bus: MessageBus): void;
   /** Flushes pending spans; call from the app's shutdown hook. */
   shutdown(): Promise<void>;
 }
@@ -34,12 +44,20 @@ export function setupServiceObservability(options: ServiceObservabilityOptions):
   const tracing = options.otlpEndpoint ? initTracing({ serviceName: options.service, otlpEndpoint: options.otlpEndpoint }) : undefined;
   const metrics = new DcoMetrics({ service: options.service, defaultMetrics: options.defaultMetrics ?? true });
   const logger = createLogger({ service: options.service, level: options.logLevel });
+  const dlqAlerts = new DlqAlertingObserver({
+    producer: options.producer,
+    ids: options.ids,
+    threshold: options.dlqThreshold ?? 5,
+    windowMs: options.dlqWindowMs ?? 600_000,
+    onError: (error) => logger.error({ err: error }, 'could not publish the DLQ_GROWING alert'),
+  });
   return {
     logger,
     nestLogger: new PinoNestLogger(logger),
     metrics,
     tracing,
-    busHooks: { interceptor: new TracingBusInterceptor(), observer: new PrometheusBusObserver(metrics) },
+    busHooks: { interceptor: new TracingBusInterceptor(), observer: new CompositeBusObserver([new PrometheusBusObserver(metrics), dlqAlerts]) },
+    attachBus: (bus) => dlqAlerts.attach(bus),
     module: ObservabilityModule.forRoot({ service: options.service, metrics }),
     shutdown: async () => {
       await tracing?.shutdown();

@@ -9,6 +9,8 @@ import { DlqGrowthWatcher, OverdueWatcher } from './alert.watchers';
 import { alertForwardingSubscription } from './alert-forwarding.subscription';
 import { InMemoryEventBus } from '@dco/aws';
 import { EventBridgeAlertPublisher } from './eventbridge-alert.publisher';
+import { InMemoryMessageBus } from '@dco/messaging';
+import { CompositeBusObserver, DlqAlertingObserver } from './dlq-alerting.observer';
 
 describeAlertPublisherContract('in memory', async () => {
   const publisher = new InMemoryAlertPublisher();
@@ -154,5 +156,32 @@ describe('OverdueWatcher', () => {
     expect(watcher.check(active, new Date(start.getTime() + 32 * 60_000))).toEqual([]);
     const later = watcher.check(active, new Date(start.getTime() + 3 * 3600_000));
     expect(later.map((alert) => [alert.data.cause, alert.data.severity])).toEqual([['RUN_OVERDUE', 'critical']]);
+  });
+});
+
+describe('DlqAlertingObserver', () => {
+  it('publishes one DLQ_GROWING AlertRaised on the bus when a topic crosses the threshold', async () => {
+    const bus = new InMemoryMessageBus();
+    await bus.ensureTopics(['AlertRaised']);
+    const raised: AlertMessage[] = [];
+    const handle = await bus.subscribe({
+      group: 'test',
+      types: ['AlertRaised'],
+      handler: async (message) => {
+        if (message.type === 'AlertRaised') raised.push(message);
+      },
+    });
+    let id = 0;
+    const clock = new ManualClock(Date.UTC(2026, 10, 26, 7));
+    const observer = new DlqAlertingObserver({ producer: 'detector', ids: { next: () => `00000000-0000-4000-8000-${String(++id).padStart(12, '0')}` }, clock, threshold: 2, windowMs: 60_000 });
+    observer.attach(bus);
+    const composite = new CompositeBusObserver([{ onDeadLettered: () => { throw new Error('broken observer'); } }, observer]);
+    for (let index = 0; index < 4; index += 1) composite.onDeadLettered({ group: 'detector', topic: 'ExternalChangeReported', code: 'MSG.BAD_SIGNATURE', reason: 'bad hmac' });
+    const until = Date.now() + 5_000;
+    while (raised.length < 1 && Date.now() < until) await new Promise<void>((resolve) => setImmediate(resolve));
+    await handle.stop();
+    await bus.close();
+    expect(raised).toHaveLength(1);
+    expect(raised[0]).toMatchObject({ runId: 'dco-2026-11-26', producer: 'detector', data: { cause: 'DLQ_GROWING', severity: 'warning' } });
   });
 });
