@@ -51,11 +51,45 @@ resource "terraform_data" "service" {
   for_each = var.apps
 
   # The running revision belongs to rollouts (ADR 0008), like ignore_changes = [task_definition] in modules/aws.
-  triggers_replace = [terraform_data.cluster.output.name, each.key, each.value.desired_count]
+  # Only a new cluster or name replaces the service; its size is service_scale's, so scaling never recreates it.
+  triggers_replace = [terraform_data.cluster.output.name, each.key]
   input = {
     cluster       = terraform_data.cluster.output.name
     service       = each.key
     family        = terraform_data.task_definition[each.key].output.family
+    desired_count = each.value.desired_count
+    # Destroy-time provisioners may only read self, so the command travels in the input.
+    command = var.local_aws_command
+  }
+
+  provisioner "local-exec" {
+    command = "${self.input.command} service"
+    environment = {
+      DCO_CLUSTER       = self.input.cluster
+      DCO_SERVICE       = self.input.service
+      DCO_FAMILY        = self.input.family
+      DCO_DESIRED_COUNT = tostring(self.input.desired_count)
+    }
+  }
+
+  provisioner "local-exec" {
+    when    = destroy
+    command = "${self.input.command} delete-service"
+    environment = {
+      DCO_CLUSTER = self.input.cluster
+      DCO_SERVICE = self.input.service
+    }
+  }
+}
+
+resource "terraform_data" "service_scale" {
+  for_each = var.apps
+
+  triggers_replace = [terraform_data.service[each.key].id, each.value.desired_count]
+  input = {
+    cluster       = terraform_data.service[each.key].output.cluster
+    service       = each.key
+    family        = terraform_data.service[each.key].output.family
     desired_count = each.value.desired_count
   }
 

@@ -42,6 +42,9 @@ async function main(command: string | undefined): Promise<string> {
       await ecs.createService({ cluster, serviceName, taskDefinition: latest.arn, desiredCount });
       return `service ${serviceName} created on ${latest.arn}`;
     }
+    case 'delete-service':
+      await ecs.deleteService(required('DCO_CLUSTER'), required('DCO_SERVICE'));
+      return `service ${required('DCO_SERVICE')} deleted`;
     case 'event-bus':
       await events.ensureBus(required('DCO_BUS'));
       return `event bus ${required('DCO_BUS')}`;
@@ -54,7 +57,7 @@ async function main(command: string | undefined): Promise<string> {
       return `rule ${arn}`;
     }
     default:
-      throw new Error(`unknown command ${command ?? '(none)'}: cluster | task-definition | service | event-bus | rule`);
+      throw new Error(`unknown command ${command ?? '(none)'}: cluster | task-definition | service | delete-service | event-bus | rule`);
   }
 }
 

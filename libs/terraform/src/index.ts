@@ -4,3 +4,4 @@ export * from './cli-tofu-runner.adapter';
 export * from './simulated-tofu-runner.fake';
 export * from './plan-summary';
 export * from './config-fingerprint';
+export * from './terraform-workspace';

@@ -64,6 +64,8 @@ export interface EcsServices {
   createService(spec: CreateServiceSpec): Promise<ServiceStatus>;
   updateService(spec: UpdateServiceSpec): Promise<ServiceStatus>;
   listServices(cluster: string): Promise<string[]>;
+  /** Scales to zero and deletes; a service that does not exist is not an error. */
+  deleteService(cluster: string, serviceName: string): Promise<void>;
 }
 
 export const ECS_SERVICES = Symbol('EcsServices');

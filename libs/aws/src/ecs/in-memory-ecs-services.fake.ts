@@ -79,6 +79,10 @@ export class InMemoryEcsServices implements EcsServices {
     return [...this.services.values()].filter((service) => service.cluster === cluster).map((service) => service.serviceName);
   }
 
+  async deleteService(cluster: string, serviceName: string): Promise<void> {
+    this.services.delete(`${cluster}/${serviceName}`);
+  }
+
   private completedDeployment(taskDefinition: string, count: number): ServiceStatus['deployments'][number] {
     return {
       id: `ecs-svc/${++this.deploymentSequence}`,

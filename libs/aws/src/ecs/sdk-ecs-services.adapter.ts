@@ -3,6 +3,7 @@ import {
   ContainerDefinition,
   CreateClusterCommand,
   CreateServiceCommand,
+  DeleteServiceCommand,
   DescribeClustersCommand,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
@@ -117,7 +118,19 @@ export class SdkEcsServices implements EcsServices {
       names.push(...(page.serviceArns ?? []).map((arn) => arn.split('/').at(-1) ?? arn));
       nextToken = page.nextToken;
     } while (nextToken);
-    return names;
+    // Deleted services linger as INACTIVE for a while (and forever on the emulator): not running, so not listed.
+    const active: string[] = [];
+    for (let index = 0; index < names.length; index += 10) {
+      const batch = await this.client.send(new DescribeServicesCommand({ cluster, services: names.slice(index, index + 10) }));
+      active.push(...(batch.services ?? []).filter((service) => service.status !== 'INACTIVE').map((service) => service.serviceName ?? ''));
+    }
+    return active.sort();
+  }
+
+  async deleteService(cluster: string, serviceName: string): Promise<void> {
+    if (!(await this.describeService(cluster, serviceName))) return;
+    await this.client.send(new UpdateServiceCommand({ cluster, service: serviceName, desiredCount: 0 }));
+    await this.client.send(new DeleteServiceCommand({ cluster, service: serviceName }));
   }
 
   /** The service keeps whatever string it was given; a full ARN keeps comparisons exact (moto stores it verbatim). */

@@ -1,0 +1,41 @@
+// The ApplyInfra use case: plan the configuration, ask for approval when policy says so, apply exactly the saved plan,
+// record it as last good, then roll the services named by app-release changes out (canary + health gates).
+import { ApplyInfraData, CodedError, DataOf, ServiceRevision } from '@dco/contracts';
+import { ApprovalPolicy, DEFAULT_APPROVAL_POLICY, PlanRecord, TerraformWorkspace, approvalReasons } from '@dco/terraform';
+import { EcsRollout } from './ecs-rollout';
+
+export type ApplyInfraOutcome =
+  | { type: 'InfraApplied'; data: DataOf<'InfraApplied'> }
+  | { type: 'InfraApprovalRequired'; data: DataOf<'InfraApprovalRequired'> };
+
+export class ApplyInfraHandler {
+  constructor(
+    private readonly workspace: TerraformWorkspace,
+    private readonly rollout: EcsRollout,
+    private readonly approval: ApprovalPolicy = DEFAULT_APPROVAL_POLICY,
+  ) {}
+
+  async execute(runId: string, command: ApplyInfraData): Promise<ApplyInfraOutcome> {
+    await this.workspace.rememberRunStart(command.day);
+    let record: PlanRecord;
+    if (command.approvedPlanId) {
+      const approved = await this.workspace.planRecord(command.approvedPlanId);
+      if (!approved) throw new CodedError('INFRA.NOT_APPROVED', `approved plan ${command.approvedPlanId} does not exist on this infra-deployer`);
+      record = approved;
+    } else {
+      const hash = await this.workspace.currentHash();
+      record = await this.workspace.prepare(`${runId}-${hash.slice('sha256:'.length, 'sha256:'.length + 12)}`);
+      const reasons = approvalReasons(record.summary, this.approval);
+      if (reasons.length > 0 && !record.appliedAt) return { type: 'InfraApprovalRequired', data: { plan: record.summary, reasons } };
+    }
+    const applied = await this.workspace.apply(record.planId);
+
+    const services: ServiceRevision[] = [];
+    for (const change of command.changes.filter((candidate) => candidate.kind === 'app-release')) {
+      await this.workspace.rememberPreviousRevision(command.day, change.subject, await this.rollout.currentRevision(change.subject));
+      const result = await this.rollout.deploy({ service: change.subject, image: change.to });
+      services.push({ service: result.service, taskDefinition: result.taskDefinition });
+    }
+    return { type: 'InfraApplied', data: { plan: applied.record.summary, services, configHash: applied.record.configHash } };
+  }
+}

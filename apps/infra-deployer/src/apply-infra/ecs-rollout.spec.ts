@@ -1,0 +1,99 @@
+// ECS rollout: canary first, health gates, automatic rollback to the previous revision.
+import { InMemoryEcsServices, ServiceStatus, UpdateServiceSpec } from '@dco/aws';
+import { EcsRollout, RolloutPolicy } from './ecs-rollout';
+import { HealthProbe, HealthSample } from './health-probe.port';
+
+const policy: RolloutPolicy = {
+  cluster: 'dco',
+  canaryFraction: 0.25,
+  canaryAnalysisMs: 30,
+  gateMs: 30,
+  pollIntervalMs: 5,
+  steadyStateTimeoutMs: 200,
+  maxErrorRate: 0.05,
+};
+
+class ScriptedProbe implements HealthProbe {
+  readonly sampled: string[] = [];
+  constructor(private readonly answer: (service: string) => HealthSample) {}
+  async sample({ service }: { service: string }): Promise<HealthSample> {
+    this.sampled.push(service);
+    return this.answer(service);
+  }
+}
+
+class RecordingEcs extends InMemoryEcsServices {
+  readonly updates: UpdateServiceSpec[] = [];
+  failedRevision?: string;
+  override async updateService(spec: UpdateServiceSpec): Promise<ServiceStatus> {
+    this.updates.push(spec);
+    return super.updateService(spec);
+  }
+  override async describeService(cluster: string, name: string): Promise<ServiceStatus | undefined> {
+    const status = await super.describeService(cluster, name);
+    if (status && this.failedRevision === status.taskDefinition) {
+      status.deployments = [{ ...status.deployments[0], rolloutState: 'FAILED', failedTasks: 3 }];
+    }
+    return status;
+  }
+}
+
+async function deployedService() {
+  const ecs = new RecordingEcs();
+  await ecs.ensureCluster('dco');
+  const v1 = await ecs.registerTaskDefinition({ family: 'dco-runner', image: 'dco-runner:1', environment: { NEO4J_URI: 'bolt://blue:7687' } });
+  await ecs.createService({ cluster: 'dco', serviceName: 'dco-runner', taskDefinition: v1.arn, desiredCount: 4 });
+  return { ecs, v1 };
+}
+
+const healthy = (): HealthSample => ({ healthy: true, errorRate: 0, detail: '200' });
+
+describe('EcsRollout', () => {
+  it('runs the canary slice, then moves the whole service to the new revision', async () => {
+    const { ecs, v1 } = await deployedService();
+    const probe = new ScriptedProbe(healthy);
+    const result = await new EcsRollout(ecs, probe, policy).deploy({ service: 'dco-runner', image: 'dco-runner:2' });
+    expect(result.previousTaskDefinition).toBe(v1.arn);
+    expect(await ecs.describeService('dco', 'dco-runner')).toMatchObject({ taskDefinition: result.taskDefinition });
+    expect(await ecs.describeTaskDefinition(result.taskDefinition)).toMatchObject({ image: 'dco-runner:2', environment: { NEO4J_URI: 'bolt://blue:7687' } });
+    expect(await ecs.describeService('dco', 'dco-runner-canary')).toMatchObject({ desiredCount: 0, taskDefinition: result.taskDefinition });
+    expect(probe.sampled.indexOf('dco-runner-canary')).toBeLessThan(probe.sampled.indexOf('dco-runner'));
+  });
+
+  it('rolls back to the previous revision when the new one fails its health gate', async () => {
+    const { ecs, v1 } = await deployedService();
+    const probe = new ScriptedProbe((service) => (service === 'dco-runner' ? { healthy: false, detail: '503 neo4j unreachable' } : healthy()));
+    await expect(new EcsRollout(ecs, probe, policy).deploy({ service: 'dco-runner', image: 'dco-runner:2' })).rejects.toMatchObject({
+      code: 'INFRA.HEALTH_GATE_FAILED',
+      detail: expect.stringContaining('503 neo4j unreachable'),
+    });
+    expect(await ecs.describeService('dco', 'dco-runner')).toMatchObject({ taskDefinition: v1.arn });
+  });
+
+  it('never touches the remaining tasks when the canary fails its analysis', async () => {
+    const { ecs, v1 } = await deployedService();
+    const probe = new ScriptedProbe((service) => (service === 'dco-runner-canary' ? { healthy: true, errorRate: 0.2, detail: '20/100 failed' } : healthy()));
+    await expect(new EcsRollout(ecs, probe, policy).deploy({ service: 'dco-runner', image: 'dco-runner:2' })).rejects.toMatchObject({ code: 'INFRA.CANARY_FAILED' });
+    expect(ecs.updates.filter((update) => update.serviceName === 'dco-runner')).toEqual([]);
+    expect(await ecs.describeService('dco', 'dco-runner')).toMatchObject({ taskDefinition: v1.arn });
+    expect(await ecs.describeService('dco', 'dco-runner-canary')).toMatchObject({ desiredCount: 0 });
+  });
+
+  it('treats a tripped deployment circuit breaker as a failed gate', async () => {
+    const { ecs, v1 } = await deployedService();
+    ecs.failedRevision = 'arn:aws:ecs:us-east-1:123456789012:task-definition/dco-runner:2';
+    const rollout = new EcsRollout(ecs, new ScriptedProbe(healthy), { ...policy, canaryFraction: 0 });
+    await expect(rollout.deploy({ service: 'dco-runner', image: 'dco-runner:2' })).rejects.toMatchObject({
+      code: 'INFRA.HEALTH_GATE_FAILED',
+      detail: expect.stringContaining('circuit breaker'),
+    });
+    expect(await ecs.describeService('dco', 'dco-runner')).toMatchObject({ taskDefinition: v1.arn });
+  });
+
+  it('does nothing when the service already runs the wanted image and environment', async () => {
+    const { ecs, v1 } = await deployedService();
+    const result = await new EcsRollout(ecs, new ScriptedProbe(healthy), policy).deploy({ service: 'dco-runner', image: 'dco-runner:1' });
+    expect(result.taskDefinition).toBe(v1.arn);
+    expect(ecs.updates).toEqual([]);
+  });
+});

@@ -1,0 +1,164 @@
+// ECS rollout of one service: a new task-definition revision, a canary slice analysed first, then the rest, each gated
+// on health (circuit breaker, health endpoint, error rate); a failed gate rolls back to the previous revision.
+import { setTimeout as delay } from 'node:timers/promises';
+import { CodedError, ServiceRevision } from '@dco/contracts';
+import { EcsServices, ServiceStatus, TaskDefinitionInfo } from '@dco/aws';
+import { HealthProbe, HealthSample } from './health-probe.port';
+
+export interface RolloutPolicy {
+  cluster: string;
+  /** Share of the service's tasks the canary runs (0 = no canary). */
+  canaryFraction: number;
+  /** How long the canary is watched before the rest follows. */
+  canaryAnalysisMs: number;
+  /** How long the full service is watched after reaching steady state. */
+  gateMs: number;
+  pollIntervalMs: number;
+  steadyStateTimeoutMs: number;
+  /** Highest tolerated share of failed requests, 0..1. */
+  maxErrorRate: number;
+}
+
+export const DEFAULT_ROLLOUT_POLICY: Omit<RolloutPolicy, 'cluster'> = {
+  canaryFraction: 0.1,
+  canaryAnalysisMs: 60_000,
+  gateMs: 30_000,
+  pollIntervalMs: 2_000,
+  steadyStateTimeoutMs: 600_000,
+  maxErrorRate: 0.01,
+};
+
+export interface RolloutRequest {
+  service: string;
+  image?: string;
+  environment?: Record<string, string>;
+}
+
+export interface RolloutResult extends ServiceRevision {
+  previousTaskDefinition: string;
+}
+
+export const canaryName = (service: string) => `${service}-canary`;
+
+export class EcsRollout {
+  constructor(
+    private readonly ecs: EcsServices,
+    private readonly probe: HealthProbe,
+    private readonly policy: RolloutPolicy,
+  ) {}
+
+  /** The task definition the service runs now (before any rollout). */
+  async currentRevision(service: string): Promise<string> {
+    return (await this.requireService(service)).taskDefinition;
+  }
+
+  async deploy(request: RolloutRequest): Promise<RolloutResult> {
+    const before = await this.requireService(request.service);
+    const current = await this.ecs.describeTaskDefinition(before.taskDefinition);
+    if (!current) throw new CodedError('INFRA.APPLY_FAILED', `task definition ${before.taskDefinition} of ${request.service} cannot be read`);
+    const wanted = { image: request.image ?? current.image, environment: { ...current.environment, ...request.environment } };
+    if (wanted.image === current.image && sameEnvironment(wanted.environment, current.environment)) {
+      return { service: request.service, taskDefinition: current.arn, previousTaskDefinition: current.arn };
+    }
+    const next = await this.ecs.registerTaskDefinition({ family: current.family, image: wanted.image, environment: wanted.environment });
+
+    if (this.policy.canaryFraction > 0) await this.canary(request.service, before, next);
+
+    // desiredCount restated (unchanged): the emulator only recomputes runningCount when it is given.
+    await this.ecs.updateService({ cluster: this.policy.cluster, serviceName: request.service, taskDefinition: next.arn, desiredCount: before.desiredCount });
+    const failure = await this.gate(request.service, next.arn, this.policy.gateMs);
+    if (failure) {
+      await this.ecs.updateService({ cluster: this.policy.cluster, serviceName: request.service, taskDefinition: current.arn, desiredCount: before.desiredCount });
+      const restored = await this.waitForSteadyState(request.service, current.arn);
+      throw new CodedError(
+        'INFRA.HEALTH_GATE_FAILED',
+        `${request.service} failed its health gate on ${revisionName(next.arn)}; rolled back to ${revisionName(current.arn)}`,
+        `${failure}${restored ? '' : `\nrollback to ${current.arn} did not reach steady state in time`}`,
+      );
+    }
+    return { service: request.service, taskDefinition: next.arn, previousTaskDefinition: current.arn };
+  }
+
+  /** Puts the service back on a given revision (RollbackInfra), waits for steady state and its health. */
+  async restore(service: string, taskDefinition: string): Promise<ServiceRevision> {
+    const status = await this.requireService(service);
+    if (status.taskDefinition !== taskDefinition) {
+      await this.ecs.updateService({ cluster: this.policy.cluster, serviceName: service, taskDefinition, desiredCount: status.desiredCount });
+    }
+    const failure = await this.gate(service, taskDefinition, 0);
+    if (failure) throw new CodedError('INFRA.ROLLBACK_FAILED', `${service} is not healthy on ${revisionName(taskDefinition)}`, failure);
+    return { service, taskDefinition };
+  }
+
+  private async canary(service: string, primary: ServiceStatus, next: TaskDefinitionInfo): Promise<void> {
+    const name = canaryName(service);
+    const count = Math.max(1, Math.ceil(primary.desiredCount * this.policy.canaryFraction));
+    const existing = await this.ecs.describeService(this.policy.cluster, name);
+    // Created empty, then scaled: one code path for a first and a later canary, and the emulator reports the count.
+    if (!existing) await this.ecs.createService({ cluster: this.policy.cluster, serviceName: name, taskDefinition: next.arn, desiredCount: 0 });
+    await this.ecs.updateService({ cluster: this.policy.cluster, serviceName: name, taskDefinition: next.arn, desiredCount: count });
+    const failure = await this.gate(name, next.arn, this.policy.canaryAnalysisMs);
+    // The canary is a temporary slice: scaled to zero whether it passed (the primary takes over) or failed.
+    await this.ecs.updateService({ cluster: this.policy.cluster, serviceName: name, desiredCount: 0 });
+    if (failure) {
+      throw new CodedError(
+        'INFRA.CANARY_FAILED',
+        `canary of ${service} on ${revisionName(next.arn)} failed its analysis; ${service} stays on ${revisionName(primary.taskDefinition)}`,
+        failure,
+      );
+    }
+  }
+
+  /** Steady state, then health samples for observeMs (at least one); returns why it failed, or undefined. */
+  private async gate(service: string, taskDefinition: string, observeMs: number): Promise<string | undefined> {
+    const steady = await this.waitForSteadyState(service, taskDefinition);
+    if (steady !== true) return steady === false ? `${service} did not reach steady state on ${revisionName(taskDefinition)} within ${this.policy.steadyStateTimeoutMs} ms` : steady;
+    const deadline = Date.now() + observeMs;
+    let samples = 0;
+    for (;;) {
+      const sample = await this.probe.sample({ service });
+      samples++;
+      const problem = judge(sample, this.policy.maxErrorRate);
+      if (problem) return `${service} sample ${samples}: ${problem}`;
+      if (Date.now() >= deadline) return undefined;
+      await delay(Math.min(this.policy.pollIntervalMs, Math.max(0, deadline - Date.now())));
+    }
+  }
+
+  /** true when running on the revision with every task up; false on timeout; a reason when the circuit breaker tripped. */
+  private async waitForSteadyState(service: string, taskDefinition: string): Promise<true | false | string> {
+    const deadline = Date.now() + this.policy.steadyStateTimeoutMs;
+    for (;;) {
+      const status = await this.requireService(service);
+      const tripped = status.deployments.find((deployment) => deployment.taskDefinition === taskDefinition && deployment.rolloutState === 'FAILED');
+      if (tripped) return `deployment circuit breaker tripped for ${service} on ${revisionName(taskDefinition)} (${tripped.failedTasks} failed tasks)`;
+      // The emulator never advances deployments[0] (STACK-NOTES), so the top-level revision and counts decide.
+      if (status.taskDefinition === taskDefinition && status.runningCount === status.desiredCount && status.pendingCount === 0) return true;
+      if (Date.now() >= deadline) return false;
+      await delay(this.policy.pollIntervalMs);
+    }
+  }
+
+  private async requireService(service: string): Promise<ServiceStatus> {
+    const status = await this.ecs.describeService(this.policy.cluster, service);
+    if (!status) throw new CodedError('INFRA.APPLY_FAILED', `ECS service ${service} does not exist on ${this.policy.cluster}`);
+    return status;
+  }
+}
+
+function judge(sample: HealthSample, maxErrorRate: number): string | undefined {
+  if (!sample.healthy) return `unhealthy: ${sample.detail}`;
+  if (sample.errorRate !== undefined && sample.errorRate > maxErrorRate) {
+    return `error rate ${(sample.errorRate * 100).toFixed(2)}% above ${(maxErrorRate * 100).toFixed(2)}%: ${sample.detail}`;
+  }
+  return undefined;
+}
+
+function sameEnvironment(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every((key) => a[key] === b[key]);
+}
+
+export function revisionName(arn: string): string {
+  return arn.split('/').at(-1) ?? arn;
+}
