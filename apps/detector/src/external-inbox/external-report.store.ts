@@ -11,6 +11,10 @@ export interface StoredReport {
 }
 
 export interface ExternalReportStore {
+  /** Loads what was stored before a restart; call once before isKnown. */
+  open(): Promise<void>;
+  /** Synchronous replay check for the bus's accept hook (the authoritative check is accept's). */
+  isKnown(report: Pick<ExternalChangeReportedData, 'producerId' | 'reportId'>): boolean;
   /** Atomically records the report unless its producer already sent this reportId. */
   accept(report: ExternalChangeReportedData, acceptedAt: Date): Promise<'accepted' | 'replayed'>;
   /** Reports not yet folded into a run, plus those already folded into this day. */
@@ -28,6 +32,14 @@ type LogEntry = { op: 'accept'; report: ExternalChangeReportedData; acceptedAt: 
 export class InMemoryExternalReportStore implements ExternalReportStore {
   protected readonly reports = new Map<string, StoredReport>();
   private queue: Promise<unknown> = Promise.resolve();
+
+  async open(): Promise<void> {
+    await this.load();
+  }
+
+  isKnown(report: Pick<ExternalChangeReportedData, 'producerId' | 'reportId'>): boolean {
+    return this.reports.has(reportKey(report));
+  }
 
   accept(report: ExternalChangeReportedData, acceptedAt: Date): Promise<'accepted' | 'replayed'> {
     return this.serialize(async () => {
@@ -86,6 +98,8 @@ export class InMemoryExternalReportStore implements ExternalReportStore {
  */
 export class FileExternalReportStore extends InMemoryExternalReportStore {
   private loaded = false;
+  /** A crash mid-append leaves a line without its newline; the next entry must not be glued to it. */
+  private tornTail = false;
 
   constructor(private readonly path: string) {
     super();
@@ -99,6 +113,7 @@ export class FileExternalReportStore extends InMemoryExternalReportStore {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
+    this.tornTail = text.length > 0 && !text.endsWith('\n');
     for (const line of text.split('\n')) {
       if (!line.trim()) continue;
       try {
@@ -112,6 +127,8 @@ export class FileExternalReportStore extends InMemoryExternalReportStore {
 
   protected override async persist(entry: LogEntry): Promise<void> {
     await mkdir(dirname(this.path), { recursive: true });
-    await appendFile(this.path, `${JSON.stringify(entry)}\n`, { encoding: 'utf8', flush: true });
+    await this.load();
+    await appendFile(this.path, `${this.tornTail ? '\n' : ''}${JSON.stringify(entry)}\n`, { encoding: 'utf8', flush: true });
+    this.tornTail = false;
   }
 }

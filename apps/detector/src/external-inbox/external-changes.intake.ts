@@ -1,0 +1,53 @@
+// The HTTP front door of the inbox (POST /api/external-changes): answers at once with a coded verdict and forwards the
+// report to the ExternalChangeReported topic, where the inbox consumer is the single place that stores reports and
+// dead-letters rejects with their reason (ADR 0007).
+import { Clock, IdGenerator, MessageRejectionCode, createMessage, parseObject, runIdOf } from '@dco/contracts';
+import { MessageBus } from '@dco/messaging';
+import { ExternalReportVerifier } from './external-report.verifier';
+
+/** A report is a few hundred bytes; anything near this is not a change report. */
+export const MAX_EXTERNAL_REPORT_BYTES = 16 * 1024;
+
+export interface IntakeAnswer {
+  status: number;
+  body: { accepted: true; reportId: string } | { accepted: false; code: MessageRejectionCode; message: string };
+}
+
+const STATUS_BY_CODE: Partial<Record<MessageRejectionCode, number>> = {
+  'MSG.TOO_LARGE': 413,
+  'MSG.INVALID_JSON': 400,
+  'MSG.VALIDATION_FAILED': 400,
+  'MSG.NOT_AN_ENVELOPE': 400,
+  'MSG.BAD_SIGNATURE': 401,
+  'MSG.UNKNOWN_PRODUCER': 403,
+  'MSG.REPLAYED': 409,
+};
+
+export class ExternalChangesIntake {
+  constructor(
+    private readonly bus: MessageBus,
+    private readonly verifier: ExternalReportVerifier,
+    private readonly deps: { clock: Clock; ids: IdGenerator },
+    private readonly maxBytes = MAX_EXTERNAL_REPORT_BYTES,
+  ) {}
+
+  async receive(body: unknown, sizeBytes: number): Promise<IntakeAnswer> {
+    if (sizeBytes > this.maxBytes) return reject('MSG.TOO_LARGE', `report is ${sizeBytes} bytes, the limit is ${this.maxBytes}`);
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return reject('MSG.INVALID_JSON', 'the body must be a JSON object');
+
+    const day = this.deps.clock.now().toISOString().slice(0, 10);
+    const message = createMessage('ExternalChangeReported', body as never, { runId: runIdOf(day), producer: 'external' }, this.deps);
+    const parsed = parseObject(JSON.parse(JSON.stringify(message)));
+    // Forwarded whatever the verdict: a reject reaches the DLQ through the consumer's accept hook, with its reason.
+    await this.bus.publish(message);
+    if (!parsed.ok) return reject(parsed.error.code, parsed.error.message);
+    if (parsed.message.type !== 'ExternalChangeReported') return reject('MSG.VALIDATION_FAILED', 'not an external change report');
+    const rejection = this.verifier.verify(parsed.message.data);
+    if (rejection) return reject(rejection.code, rejection.message);
+    return { status: 202, body: { accepted: true, reportId: parsed.message.data.reportId } };
+  }
+}
+
+function reject(code: MessageRejectionCode, message: string): IntakeAnswer {
+  return { status: STATUS_BY_CODE[code] ?? 400, body: { accepted: false, code, message } };
+}
