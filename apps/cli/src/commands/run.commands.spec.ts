@@ -1,0 +1,107 @@
+// dco run / status / approve / reject against a stub orchestrator API: requests sent, output, error codes and exit codes.
+import { createServer, IncomingMessage, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { EXIT } from '../cli-error';
+import { runCli } from '../main';
+
+interface Seen {
+  method: string;
+  url: string;
+  body: unknown;
+  authorization?: string;
+}
+
+describe('dco run commands', () => {
+  let server: Server;
+  let base: string;
+  let seen: Seen[];
+  let reply: (request: Seen) => [number, unknown];
+  let logs: string[];
+  let errors: string[];
+
+  beforeAll(async () => {
+    server = createServer((request: IncomingMessage, response) => {
+      let text = '';
+      request.on('data', (chunk) => (text += chunk));
+      request.on('end', () => {
+        const entry: Seen = { method: request.method ?? '', url: request.url ?? '', body: text ? JSON.parse(text) : undefined, authorization: request.headers.authorization };
+        seen.push(entry);
+        const [status, body] = reply(entry);
+        response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  beforeEach(() => {
+    seen = [];
+    logs = [];
+    errors = [];
+    reply = () => [200, {}];
+    jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void logs.push(args.join(' ')));
+    jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void errors.push(args.join(' ')));
+    jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (errors.push(String(chunk)), true));
+  });
+  afterEach(() => {
+    jest.restoreAllMocks();
+    delete process.env.DCO_OPERATOR_TOKEN;
+  });
+
+  it('dco run --day asks the API for that day and prints the run id', async () => {
+    reply = () => [202, { runId: 'dco-2026-11-26-r1', day: '2026-11-26', rerun: true }];
+    expect(await runCli(['run', '--day', '2026-11-26', '--by', 'alice', '--api', base])).toBe(EXIT.OK);
+    expect(seen).toEqual([{ method: 'POST', url: '/api/runs', body: { day: '2026-11-26', requestedBy: 'alice', reason: 'requested from the dco CLI' }, authorization: undefined }]);
+    expect(logs[0]).toContain('rerun dco-2026-11-26-r1 requested');
+  });
+
+  it('dco status lists runs, and shows one run with its timeline as JSON', async () => {
+    reply = (request) =>
+      request.url.startsWith('/api/runs?')
+        ? [200, [{ runId: 'dco-2026-11-26', day: '2026-11-26', status: 'Completed', trigger: 'schedule', startedAt: '2026-11-26T06:00:00.000Z', resultHash: 'a'.repeat(64) }]]
+        : [200, { runId: 'dco-2026-11-26', status: 'Completed', steps: [{ step: 'detect', attempt: 1, outcome: 'succeeded' }] }];
+    expect(await runCli(['status', '--api', base])).toBe(EXIT.OK);
+    expect(logs[0]).toMatch(/^dco-2026-11-26\s+Completed/);
+    expect(await runCli(['status', 'dco-2026-11-26', '--json', '--api', base])).toBe(EXIT.OK);
+    expect(JSON.parse(logs[1]).steps[0].step).toBe('detect');
+  });
+
+  it('dco approve sends who, why and the operator token', async () => {
+    process.env.DCO_OPERATOR_TOKEN = 'operator-token-0123456789';
+    reply = () => [202, { runId: 'dco-2026-11-26', decision: 'granted' }];
+    expect(await runCli(['approve', 'dco-2026-11-26', '--reason', 'reviewed', '--by', 'alice', '--api', base])).toBe(EXIT.OK);
+    expect(seen[0]).toEqual({ method: 'POST', url: '/api/runs/dco-2026-11-26/approve', body: { by: 'alice', reason: 'reviewed' }, authorization: 'Bearer operator-token-0123456789' });
+  });
+
+  it.each([
+    [404, { code: 'RUN.NOT_FOUND', message: 'no run dco-2026-01-01' }, EXIT.NOT_FOUND],
+    [409, { code: 'RUN.NOT_AWAITING_APPROVAL', message: 'dco-2026-01-01 is Detecting' }, EXIT.CONFLICT],
+    [401, { code: 'API.UNAUTHORIZED', message: 'the operator token is not valid' }, EXIT.FAILURE],
+    [500, { code: 'API.INTERNAL', message: 'unexpected error' }, EXIT.UNAVAILABLE],
+  ])('maps HTTP %i to its code and exit code', async (status, body, exit) => {
+    process.env.DCO_OPERATOR_TOKEN = 'operator-token-0123456789';
+    reply = () => [status, body];
+    expect(await runCli(['reject', 'dco-2026-01-01', '--reason', 'no', '--api', base])).toBe(exit);
+    expect(errors.join('')).toContain(`${body.code}: ${body.message}`);
+  });
+
+  it.each([
+    [['run', '--day', '2026-13-01'], 'CLI.INVALID_DAY'],
+    [['status', 'run-1'], 'CLI.INVALID_RUN_ID'],
+    [['approve', 'dco-2026-11-26'], "required option '--reason <text>' not specified"],
+    [['approve', 'dco-2026-11-26', '--reason', '  '], 'CLI.INVALID_ARGUMENT: --reason must not be empty'],
+    [['approve', 'dco-2026-11-26', '--reason', 'ok'], 'CLI.NO_TOKEN'],
+    [['status', '--api', 'ftp://x'], 'CLI.INVALID_URL'],
+  ])('refuses %j with a usage error before calling the API', async (argv, text) => {
+    const args = argv.includes('--api') ? argv : [...argv, '--api', base];
+    expect(await runCli(args)).toBe(EXIT.USAGE);
+    expect(errors.join('')).toContain(text);
+    expect(seen).toEqual([]);
+  });
+
+  it('reports an unreachable orchestrator with exit 5', async () => {
+    expect(await runCli(['status', '--api', 'http://127.0.0.1:9'])).toBe(EXIT.UNAVAILABLE);
+    expect(errors.join('')).toContain('CLI.API_UNREACHABLE');
+  });
+});
