@@ -7,8 +7,8 @@ import { versionRisk } from '../version-risk';
 export interface DependencyOptions {
   /** Desired: {"dependencies": {"<name>": "<version>"}}, e.g. infra/release/dependencies.json. */
   manifestPath: string;
-  /** Deployed: the same file inside the last-good configuration the infra-deployer recorded. */
-  deployedPath: string;
+  /** Deployed: the same file inside the last-good configuration the infra-deployer recorded (moves with each apply). */
+  deployedPath: string | (() => Promise<string | undefined>);
 }
 
 export class DependencySource implements ChangeSource {
@@ -23,7 +23,8 @@ export class DependencySource implements ChangeSource {
     const desiredText = await this.documents.read(this.options.manifestPath);
     if (desiredText === undefined) return [];
     const desired = parseStringMap(desiredText, 'dependencies', undefined, `dependency manifest ${this.options.manifestPath}`);
-    const deployedText = await this.documents.read(this.options.deployedPath);
+    const deployedPath = typeof this.options.deployedPath === 'string' ? this.options.deployedPath : await this.options.deployedPath();
+    const deployedText = deployedPath === undefined ? undefined : await this.documents.read(deployedPath);
     const deployed = deployedText === undefined ? {} : parseStringMap(deployedText, 'dependencies', undefined, `deployed dependencies ${this.options.deployedPath}`);
     return Object.entries(desired)
       .filter(([name, version]) => deployed[name] !== version)
