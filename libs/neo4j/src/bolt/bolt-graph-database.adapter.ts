@@ -1,0 +1,312 @@
+// GraphDatabase over Bolt (neo4j-driver): paged reads by id range, batched UNWIND upserts keyed by source id, progress marker.
+import neo4j, { Driver, Integer, ManagedTransaction, Record as Neo4jRecord, Session } from 'neo4j-driver';
+import { CodedError } from '@dco/contracts';
+import { NodeContent, NodeRecord, PROGRESS_LABEL, RelationshipContent, RelationshipRecord, RESTORED_LABEL, SOURCE_ID_PROPERTY } from '../domain/graph-value';
+import { GraphDatabase, GraphDatabaseFactory, OfferingLedgerRow, RestoreProgress } from '../graph-database.port';
+import { fromPropertyList, toPropertyList } from './driver-value.mapper';
+
+const RESTORED = `\`${RESTORED_LABEL}\``;
+const PROGRESS = `\`${PROGRESS_LABEL}\``;
+const SOURCE_ID = `\`${SOURCE_ID_PROPERTY}\``;
+const SOURCE_ID_CONSTRAINT = '__dcoSourceIdUnique';
+const CLEANUP_BATCH = 10_000;
+
+const quote = (name: string) => '`' + name.replace(/`/g, '``') + '`';
+const idOf = (value: unknown): string => (neo4j.isInt(value) ? (value as Integer).toString() : String(value));
+const toNumber = (value: unknown): number => (neo4j.isInt(value) ? (value as Integer).toNumber() : Number(value));
+
+/** Connection problems become DB.UNREACHABLE so that callers can tell them from data problems. */
+function isConnectionError(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  return code === 'ServiceUnavailable' || code === 'SessionExpired' || /connect|ECONNREFUSED|socket/i.test(String((error as Error).message));
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
+function nodeContent(record: Neo4jRecord, labels: string, props: string): NodeContent {
+  return { labels: record.get(labels) as string[], props: toPropertyList(record.get(props) as Record<string, unknown>) };
+}
+
+export class BoltGraphDatabase implements GraphDatabase {
+  private readonly driver: Driver;
+
+  constructor(readonly uri: string, options: { connectionTimeoutMs?: number } = {}) {
+    this.driver = neo4j.driver(uri, undefined, {
+      connectionTimeout: options.connectionTimeoutMs ?? 5_000,
+      connectionAcquisitionTimeout: 60_000,
+      maxTransactionRetryTime: 5_000,
+      notificationFilter: { minimumSeverityLevel: 'OFF' },
+    });
+  }
+
+  async ping(): Promise<void> {
+    await this.read(async (tx) => tx.run('RETURN 1'));
+  }
+
+  async serverVersion(): Promise<string> {
+    return this.read(async (tx) => {
+      const result = await tx.run("CALL dbms.components() YIELD name, versions WHERE name = 'Neo4j Kernel' RETURN versions[0] AS v");
+      return String(result.records[0]?.get('v'));
+    });
+  }
+
+  async changeMarker(): Promise<string> {
+    const session = this.session('READ');
+    try {
+      await session.executeRead((tx) => tx.run('RETURN 1'));
+      return session.lastBookmarks().join(',');
+    } catch (error) {
+      throw this.wrap(error);
+    } finally {
+      await session.close();
+    }
+  }
+
+  async schemaStatements(): Promise<string[]> {
+    return this.read(async (tx) => {
+      const constraints = await tx.run('SHOW CONSTRAINTS YIELD name, createStatement RETURN name, createStatement');
+      const indexes = await tx.run("SHOW INDEXES YIELD name, type, owningConstraint, createStatement WHERE type <> 'LOOKUP' AND owningConstraint IS NULL RETURN name, createStatement");
+      return [...constraints.records, ...indexes.records]
+        .filter((r) => !String(r.get('name')).startsWith('__dco'))
+        .map((r) => String(r.get('createStatement')));
+    });
+  }
+
+  async maxIds(): Promise<{ node: number; relationship: number }> {
+    return this.read(async (tx) => {
+      const nodes = await tx.run('MATCH (n) RETURN coalesce(max(id(n)), -1) AS m');
+      const rels = await tx.run('MATCH ()-[r]->() RETURN coalesce(max(id(r)), -1) AS m');
+      return { node: toNumber(nodes.records[0].get('m')), relationship: toNumber(rels.records[0].get('m')) };
+    });
+  }
+
+  async readNodes(from: number, to: number): Promise<NodeRecord[]> {
+    if (to <= from) return [];
+    return this.read(async (tx) => {
+      const result = await tx.run(
+        `UNWIND range($from, $to - 1) AS i MATCH (n) WHERE id(n) = i AND NOT n:${PROGRESS} RETURN id(n) AS id, labels(n) AS labels, properties(n) AS props`,
+        { from: neo4j.int(from), to: neo4j.int(to) },
+      );
+      return result.records.map((r) => ({ id: idOf(r.get('id')), ...nodeContent(r, 'labels', 'props') }));
+    });
+  }
+
+  async readRelationships(from: number, to: number): Promise<RelationshipRecord[]> {
+    if (to <= from) return [];
+    return this.read(async (tx) => {
+      const result = await tx.run(
+        'UNWIND range($from, $to - 1) AS i MATCH (a)-[r]->(b) WHERE id(r) = i RETURN id(r) AS id, type(r) AS type, id(a) AS s, id(b) AS e, properties(r) AS props',
+        { from: neo4j.int(from), to: neo4j.int(to) },
+      );
+      return result.records.map((r) => ({
+        id: idOf(r.get('id')),
+        type: String(r.get('type')),
+        start: idOf(r.get('s')),
+        end: idOf(r.get('e')),
+        props: toPropertyList(r.get('props') as Record<string, unknown>),
+      }));
+    });
+  }
+
+  async readRelationshipContents(from: number, to: number): Promise<RelationshipContent[]> {
+    if (to <= from) return [];
+    return this.read(async (tx) => {
+      const result = await tx.run(
+        `UNWIND range($from, $to - 1) AS i MATCH (a)-[r]->(b) WHERE id(r) = i
+         RETURN type(r) AS type, properties(r) AS props, labels(a) AS al, properties(a) AS ap, labels(b) AS bl, properties(b) AS bp`,
+        { from: neo4j.int(from), to: neo4j.int(to) },
+      );
+      return result.records.map((r) => ({
+        type: String(r.get('type')),
+        props: toPropertyList(r.get('props') as Record<string, unknown>),
+        start: nodeContent(r, 'al', 'ap'),
+        end: nodeContent(r, 'bl', 'bp'),
+      }));
+    });
+  }
+
+  async countEntities(): Promise<{ nodes: number; relationships: number }> {
+    return this.read(async (tx) => {
+      const nodes = await tx.run(`MATCH (n) WHERE NOT n:${PROGRESS} RETURN count(n) AS c`);
+      const rels = await tx.run('MATCH ()-[r]->() RETURN count(r) AS c');
+      return { nodes: toNumber(nodes.records[0].get('c')), relationships: toNumber(rels.records[0].get('c')) };
+    });
+  }
+
+  async readRestoreProgress(): Promise<RestoreProgress | undefined> {
+    return this.read(async (tx) => {
+      const result = await tx.run(`MATCH (p:${PROGRESS}) RETURN p.backupSha256 AS sha, p.recordsDone AS done LIMIT 1`);
+      const record = result.records[0];
+      return record ? { backupSha256: String(record.get('sha')), recordsDone: toNumber(record.get('done')) } : undefined;
+    });
+  }
+
+  async applySchema(statements: string[]): Promise<void> {
+    const all = [`CREATE CONSTRAINT ${SOURCE_ID_CONSTRAINT} IF NOT EXISTS FOR (n:${RESTORED}) REQUIRE n.${SOURCE_ID} IS UNIQUE`, ...statements];
+    const session = this.session('WRITE');
+    try {
+      for (const statement of all) {
+        try {
+          await session.run(statement);
+        } catch (error) {
+          // A resumed restore meets the schema it already created.
+          if ((error as { code?: string }).code !== 'Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists') throw error;
+        }
+      }
+      await session.run('CALL db.awaitIndexes(600)');
+    } catch (error) {
+      throw this.wrap(error);
+    } finally {
+      await session.close();
+    }
+  }
+
+  async writeNodes(batch: NodeRecord[], progress: RestoreProgress): Promise<void> {
+    await this.write(async (tx) => {
+      for (const [labelKey, nodes] of groupBy(batch, (n) => [...n.labels].sort().join('\u0000'))) {
+        const labels = labelKey === '' ? [] : labelKey.split('\u0000');
+        const setLabels = labels.length ? `SET n:${labels.map(quote).join(':')}` : '';
+        await tx.run(`UNWIND $rows AS row MERGE (n:${RESTORED} {${SOURCE_ID}: row.id}) SET n += row.props ${setLabels}`, {
+          rows: nodes.map((n) => ({ id: neo4j.int(n.id), props: fromPropertyList(n.props) })),
+        });
+      }
+      await this.saveProgress(tx, progress);
+    });
+  }
+
+  async writeRelationships(batch: RelationshipRecord[], progress: RestoreProgress): Promise<void> {
+    await this.write(async (tx) => {
+      for (const [type, rels] of groupBy(batch, (r) => r.type)) {
+        const result = await tx.run(
+          `UNWIND $rows AS row
+           MATCH (a:${RESTORED} {${SOURCE_ID}: row.s}) MATCH (b:${RESTORED} {${SOURCE_ID}: row.e})
+           MERGE (a)-[r:${quote(type)} {${SOURCE_ID}: row.id}]->(b) SET r += row.props RETURN count(r) AS c`,
+          { rows: rels.map((r) => ({ id: neo4j.int(r.id), s: neo4j.int(r.start), e: neo4j.int(r.end), props: fromPropertyList(r.props) })) },
+        );
+        const written = toNumber(result.records[0].get('c'));
+        if (written !== rels.length) {
+          throw new CodedError('DB.RESTORE_FAILED', `${rels.length - written} ${type} relationships reference nodes missing from the backup`);
+        }
+      }
+      await this.saveProgress(tx, progress);
+    });
+  }
+
+  async readRestoredNodes(sourceIds: string[]): Promise<Map<string, NodeContent>> {
+    return this.read(async (tx) => {
+      const result = await tx.run(
+        `UNWIND $ids AS sid MATCH (n:${RESTORED} {${SOURCE_ID}: sid}) RETURN n.${SOURCE_ID} AS sid, labels(n) AS labels, properties(n) AS props`,
+        { ids: sourceIds.map((id) => neo4j.int(id)) },
+      );
+      return new Map(result.records.map((r) => [idOf(r.get('sid')), nodeContent(r, 'labels', 'props')]));
+    });
+  }
+
+  async readRestoredRelationships(sourceIds: string[]): Promise<Map<string, RelationshipContent>> {
+    return this.read(async (tx) => {
+      const result = await tx.run(
+        `UNWIND $ids AS sid MATCH (a)-[r {${SOURCE_ID}: sid}]->(b)
+         RETURN r.${SOURCE_ID} AS sid, type(r) AS type, properties(r) AS props, labels(a) AS al, properties(a) AS ap, labels(b) AS bl, properties(b) AS bp`,
+        { ids: sourceIds.map((id) => neo4j.int(id)) },
+      );
+      return new Map(
+        result.records.map((r) => [
+          idOf(r.get('sid')),
+          { type: String(r.get('type')), props: toPropertyList(r.get('props') as Record<string, unknown>), start: nodeContent(r, 'al', 'ap'), end: nodeContent(r, 'bl', 'bp') },
+        ]),
+      );
+    });
+  }
+
+  async findUnrestored(limit: number): Promise<{ nodes: string[]; relationships: string[] }> {
+    return this.read(async (tx) => {
+      const nodes = await tx.run(`MATCH (n) WHERE n.${SOURCE_ID} IS NULL AND NOT n:${PROGRESS} RETURN elementId(n) AS id LIMIT $limit`, { limit: neo4j.int(limit) });
+      const rels = await tx.run(`MATCH ()-[r]->() WHERE r.${SOURCE_ID} IS NULL RETURN elementId(r) AS id LIMIT $limit`, { limit: neo4j.int(limit) });
+      return { nodes: nodes.records.map((r) => String(r.get('id'))), relationships: rels.records.map((r) => String(r.get('id'))) };
+    });
+  }
+
+  async finishRestore(): Promise<void> {
+    const session = this.session('WRITE');
+    try {
+      // Small transactions: bounded memory on the server whatever the graph size.
+      const loop = async (query: string) => {
+        for (;;) {
+          const result = await session.executeWrite((tx) => tx.run(query, { limit: neo4j.int(CLEANUP_BATCH) }));
+          if (toNumber(result.records[0].get('c')) === 0) return;
+        }
+      };
+      await loop(`MATCH ()-[r]->() WHERE r.${SOURCE_ID} IS NOT NULL WITH r LIMIT $limit REMOVE r.${SOURCE_ID} RETURN count(r) AS c`);
+      await loop(`MATCH (n:${RESTORED}) WITH n LIMIT $limit REMOVE n.${SOURCE_ID}, n:${RESTORED} RETURN count(n) AS c`);
+      await session.run(`DROP CONSTRAINT ${SOURCE_ID_CONSTRAINT} IF EXISTS`);
+      await session.executeWrite((tx) => tx.run(`MATCH (p:${PROGRESS}) DELETE p`));
+    } catch (error) {
+      throw this.wrap(error);
+    } finally {
+      await session.close();
+    }
+  }
+
+  async ledger(): Promise<OfferingLedgerRow[]> {
+    return this.read(async (tx) => {
+      const result = await tx.run(
+        'MATCH (o:Offering) OPTIONAL MATCH (a:Allocation)-[:OF]->(o) RETURN toString(o.day) AS day, toString(o.allocated) AS allocated, collect(toString(a.amount)) AS amounts ORDER BY day',
+      );
+      return result.records.map((r) => ({ day: String(r.get('day')), allocated: String(r.get('allocated')), amounts: (r.get('amounts') as string[]).map(String) }));
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.driver.close();
+  }
+
+  private async saveProgress(tx: ManagedTransaction, progress: RestoreProgress): Promise<void> {
+    await tx.run(`MERGE (p:${PROGRESS} {key: 'restore'}) SET p.backupSha256 = $sha, p.recordsDone = $done`, {
+      sha: progress.backupSha256,
+      done: neo4j.int(progress.recordsDone),
+    });
+  }
+
+  private session(mode: 'READ' | 'WRITE'): Session {
+    return this.driver.session({ defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE });
+  }
+
+  private async read<T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
+    const session = this.session('READ');
+    try {
+      return await session.executeRead(work);
+    } catch (error) {
+      throw this.wrap(error);
+    } finally {
+      await session.close();
+    }
+  }
+
+  private async write<T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
+    const session = this.session('WRITE');
+    try {
+      return await session.executeWrite(work);
+    } catch (error) {
+      throw this.wrap(error);
+    } finally {
+      await session.close();
+    }
+  }
+
+  private wrap(error: unknown): unknown {
+    if (error instanceof CodedError) return error;
+    if (isConnectionError(error)) return new CodedError('DB.UNREACHABLE', `Neo4j at ${this.uri} is unreachable`, String((error as Error).message), { cause: error });
+    return error;
+  }
+}
+
+export const boltGraphDatabaseFactory: GraphDatabaseFactory = { connect: (uri) => new BoltGraphDatabase(uri) };

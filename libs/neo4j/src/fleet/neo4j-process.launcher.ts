@@ -1,0 +1,137 @@
+// Starts and stops a local Neo4j Community server process (one JVM from the cached jars) for the local fleet and the tests.
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { CodedError } from '@dco/contracts';
+import { BoltGraphDatabase } from '../bolt/bolt-graph-database.adapter';
+import { waitFor } from './wait-for';
+
+export interface Neo4jProcessSpec {
+  version: string;
+  boltPort: number;
+  /** Home directory: conf, data, logs, run. Reusing a home restarts the same database. */
+  home: string;
+  heapMb?: number;
+  pageCacheMb?: number;
+  host?: string;
+}
+
+export interface Neo4jProcess {
+  pid: number;
+  boltUri: string;
+  version: string;
+  home: string;
+}
+
+export function neo4jLibDir(version: string, env: NodeJS.ProcessEnv = process.env): string {
+  const cache = env.DCO_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'dco-autopilot');
+  return join(cache, `neo4j-${version}`, 'lib');
+}
+
+function conf(spec: Neo4jProcessSpec): string {
+  const host = spec.host ?? '127.0.0.1';
+  return [
+    '# Written by libs/neo4j neo4j-process.launcher.ts',
+    `server.default_listen_address=${host}`,
+    `server.bolt.listen_address=${host}:${spec.boltPort}`,
+    `server.bolt.advertised_address=${host}:${spec.boltPort}`,
+    'server.http.enabled=false',
+    'server.https.enabled=false',
+    `server.directories.data=${join(spec.home, 'data')}`,
+    `server.directories.logs=${join(spec.home, 'logs')}`,
+    `server.directories.run=${join(spec.home, 'run')}`,
+    `server.memory.heap.initial_size=${spec.heapMb ?? 768}m`,
+    `server.memory.heap.max_size=${spec.heapMb ?? 768}m`,
+    `server.memory.pagecache.size=${spec.pageCacheMb ?? 512}m`,
+    'dbms.security.auth_enabled=false',
+    'dbms.usage_report.enabled=false',
+    'db.tx_log.rotation.retention_policy=2 files',
+    '',
+  ].join('\n');
+}
+
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function logTail(home: string): string {
+  for (const file of [join(home, 'console.log'), join(home, 'logs', 'neo4j.log')]) {
+    if (existsSync(file)) return readFileSync(file, 'utf8').split('\n').slice(-15).join('\n');
+  }
+  return '';
+}
+
+/** Spawns the server detached (it outlives this process, like an instance) and resolves once Bolt answers with the version. */
+export async function launchNeo4jProcess(spec: Neo4jProcessSpec, options: { readyTimeoutMs?: number } = {}): Promise<Neo4jProcess> {
+  const lib = neo4jLibDir(spec.version);
+  if (!existsSync(join(lib, `neo4j-${spec.version}.jar`))) {
+    throw new CodedError('DB.PROVISION_FAILED', `no Neo4j ${spec.version} jars in ${lib} (npm run stack:up downloads the configured versions)`);
+  }
+  mkdirSync(join(spec.home, 'conf'), { recursive: true });
+  writeFileSync(join(spec.home, 'conf', 'neo4j.conf'), conf(spec));
+  const out = openSync(join(spec.home, 'console.log'), 'a');
+  const heap = `${spec.heapMb ?? 768}m`;
+  const child = spawn(
+    'java',
+    [`-Xms${heap}`, `-Xmx${heap}`, '-XX:+UseG1GC', '-cp', `${lib}/*`, 'org.neo4j.server.CommunityEntryPoint', `--home-dir=${spec.home}`, `--config-dir=${join(spec.home, 'conf')}`],
+    { detached: true, stdio: ['ignore', out, out] },
+  );
+  closeSync(out);
+  child.unref();
+  const pid = child.pid;
+  if (pid === undefined) throw new CodedError('DB.PROVISION_FAILED', 'java could not be started');
+  writeFileSync(join(spec.home, 'neo4j.pid'), String(pid));
+  const boltUri = `bolt://${spec.host ?? '127.0.0.1'}:${spec.boltPort}`;
+  const db = new BoltGraphDatabase(boltUri, { connectionTimeoutMs: 1_000 });
+  try {
+    const version = await waitFor(
+      async () => {
+        if (!isProcessAlive(pid)) throw new CodedError('DB.PROVISION_FAILED', `Neo4j ${spec.version} exited during start`, logTail(spec.home));
+        try {
+          return await db.serverVersion();
+        } catch {
+          return undefined;
+        }
+      },
+      { timeoutMs: options.readyTimeoutMs ?? 120_000, description: `Neo4j ${spec.version} on ${boltUri}` },
+    );
+    if (version !== spec.version) throw new CodedError('DB.PROVISION_FAILED', `${boltUri} answers as Neo4j ${version}, not ${spec.version} (port in use?)`);
+    return { pid, boltUri, version, home: spec.home };
+  } catch (error) {
+    stopProcess(pid, 'SIGKILL');
+    if (error instanceof CodedError) throw error;
+    throw new CodedError('DB.PROVISION_FAILED', `Neo4j ${spec.version} did not become reachable on ${boltUri}`, logTail(spec.home), { cause: error });
+  } finally {
+    await db.close();
+  }
+}
+
+function stopProcess(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+/** SIGTERM (clean shutdown), SIGKILL after the deadline; resolves when the process is gone. */
+export async function stopNeo4jProcess(pid: number, options: { timeoutMs?: number } = {}): Promise<void> {
+  if (!isProcessAlive(pid)) return;
+  stopProcess(pid, 'SIGTERM');
+  try {
+    await waitFor(async () => (isProcessAlive(pid) ? undefined : true), { timeoutMs: options.timeoutMs ?? 30_000, description: `Neo4j pid ${pid} to stop` });
+  } catch {
+    stopProcess(pid, 'SIGKILL');
+    await waitFor(async () => (isProcessAlive(pid) ? undefined : true), { timeoutMs: 10_000, description: `Neo4j pid ${pid} to die` });
+  }
+}

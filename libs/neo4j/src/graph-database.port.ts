@@ -1,0 +1,55 @@
+// The GraphDatabase port: what export, restore and validation need from one Neo4j server (Bolt adapter) or its in-memory fake.
+import { NodeContent, NodeRecord, RelationshipContent, RelationshipRecord } from './domain/graph-value';
+
+/** Where an interrupted restore stopped: committed in the same transaction as the batch it describes. */
+export interface RestoreProgress {
+  /** sha256 of the backup being restored, so that a resume never mixes two backups. */
+  backupSha256: string;
+  /** Node and relationship records committed so far, in backup order. */
+  recordsDone: number;
+}
+
+export interface OfferingLedgerRow {
+  day: string;
+  allocated: string;
+  amounts: string[];
+}
+
+export interface GraphDatabase {
+  readonly uri: string;
+  /** Resolves when the server answers a query; rejects with DB.UNREACHABLE otherwise. */
+  ping(): Promise<void>;
+  serverVersion(): Promise<string>;
+  /** An opaque value that changes whenever a transaction commits (the Bolt bookmark of a read). */
+  changeMarker(): Promise<string>;
+  /** CREATE statements of every constraint and index except the built-in lookup indexes and the migrator's own. */
+  schemaStatements(): Promise<string[]>;
+  /** Highest node and relationship id in use, -1 when there are none: export and checksum page over [0, max]. */
+  maxIds(): Promise<{ node: number; relationship: number }>;
+  /** Nodes with from <= id < to (the migrator's own bookkeeping nodes excluded). */
+  readNodes(from: number, to: number): Promise<NodeRecord[]>;
+  readRelationships(from: number, to: number): Promise<RelationshipRecord[]>;
+  /** Relationships with from <= id < to together with their endpoints' content, for the identity-free checksum. */
+  readRelationshipContents(from: number, to: number): Promise<RelationshipContent[]>;
+  /** Counts of user data (bookkeeping excluded). */
+  countEntities(): Promise<{ nodes: number; relationships: number }>;
+  readRestoreProgress(): Promise<RestoreProgress | undefined>;
+  /** Creates the constraints and indexes, plus the migrator's source-id constraint; safe to repeat. */
+  applySchema(statements: string[]): Promise<void>;
+  /** Upserts nodes keyed by source id and records progress, in one transaction. */
+  writeNodes(batch: NodeRecord[], progress: RestoreProgress): Promise<void>;
+  writeRelationships(batch: RelationshipRecord[], progress: RestoreProgress): Promise<void>;
+  /** Restored nodes (by source id) for the validation examples; only meaningful before `finishRestore`. */
+  readRestoredNodes(sourceIds: string[]): Promise<Map<string, NodeContent>>;
+  readRestoredRelationships(sourceIds: string[]): Promise<Map<string, RelationshipContent>>;
+  /** Ids of a few nodes and relationships without a source id (present on the target only). */
+  findUnrestored(limit: number): Promise<{ nodes: string[]; relationships: string[] }>;
+  /** Removes the source ids, the restored label, the source-id constraint and the progress marker. */
+  finishRestore(): Promise<void>;
+  ledger(): Promise<OfferingLedgerRow[]>;
+  close(): Promise<void>;
+}
+
+export interface GraphDatabaseFactory {
+  connect(uri: string): GraphDatabase;
+}

@@ -1,0 +1,86 @@
+// Restores a verified backup into an empty GraphDatabase: schema first, then batched upserts, resumable from the last committed batch.
+import { Readable } from 'node:stream';
+import { CodedError } from '@dco/contracts';
+import { BackupRecord, openBackup, verifyBackup } from '../backup/backup-file.format';
+import { NodeRecord, RelationshipRecord } from '../domain/graph-value';
+import { GraphDatabase } from '../graph-database.port';
+import { TransferProgress } from './export-graph';
+
+export interface RestoreOptions {
+  batchSize?: number;
+  onProgress?: (progress: TransferProgress) => void;
+}
+
+export interface RestoreResult {
+  nodes: number;
+  relationships: number;
+  backupSha256: string;
+  /** Records found already committed by an interrupted earlier run (0 for a fresh restore). */
+  resumedFrom: number;
+}
+
+type Batch = { kind: 'node'; items: NodeRecord[] } | { kind: 'relationship'; items: RelationshipRecord[] };
+
+/**
+ * `open` is called twice: the whole file is verified (header, records, counts, sha256) before anything is written,
+ * so a truncated or tampered backup changes nothing on the target.
+ */
+export async function restoreGraph(target: GraphDatabase, open: () => Readable, options: RestoreOptions = {}): Promise<RestoreResult> {
+  const batchSize = options.batchSize ?? 2_000;
+  const { footer } = await verifyBackup(open());
+  const total = footer.nodes + footer.relationships;
+  const progress = await target.readRestoreProgress();
+  if (progress && progress.backupSha256 !== footer.sha256) {
+    throw new CodedError('DB.TARGET_NOT_EMPTY', `the target ${target.uri} holds a partial restore of another backup`, `marker ${progress.backupSha256}, backup ${footer.sha256}`);
+  }
+  if (!progress) {
+    const counts = await target.countEntities();
+    if (counts.nodes > 0 || counts.relationships > 0) {
+      throw new CodedError('DB.TARGET_NOT_EMPTY', `the target ${target.uri} is not empty (${counts.nodes} nodes, ${counts.relationships} relationships); restore needs an empty server`);
+    }
+  }
+  const resumedFrom = progress?.recordsDone ?? 0;
+  let done = 0;
+  let schemaApplied = false;
+  const schema: string[] = [];
+  let batch: Batch | undefined;
+
+  const flush = async () => {
+    if (!batch || batch.items.length === 0) return;
+    const next = { backupSha256: footer.sha256, recordsDone: done + batch.items.length };
+    if (batch.kind === 'node') await target.writeNodes(batch.items, next);
+    else await target.writeRelationships(batch.items, next);
+    done = next.recordsDone;
+    batch = undefined;
+    options.onProgress?.({ done, total });
+  };
+
+  const reader = await openBackup(open());
+  let seen = 0;
+  for await (const record of reader.records as AsyncGenerator<BackupRecord>) {
+    if (record.kind === 'schema') {
+      schema.push(record.statement);
+      continue;
+    }
+    if (!schemaApplied) {
+      await target.applySchema(schema);
+      schemaApplied = true;
+    }
+    seen += 1;
+    if (seen <= resumedFrom) {
+      done = seen;
+      continue;
+    }
+    if (batch && (batch.kind !== record.kind || batch.items.length >= batchSize)) await flush();
+    if (record.kind === 'node') {
+      if (!batch) batch = { kind: 'node', items: [] };
+      (batch.items as NodeRecord[]).push(record.node);
+    } else {
+      if (!batch) batch = { kind: 'relationship', items: [] };
+      (batch.items as RelationshipRecord[]).push(record.relationship);
+    }
+  }
+  if (!schemaApplied) await target.applySchema(schema);
+  await flush();
+  return { nodes: footer.nodes, relationships: footer.relationships, backupSha256: footer.sha256, resumedFrom };
+}
