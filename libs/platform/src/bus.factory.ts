@@ -16,5 +16,6 @@ export async function createBus(config: CommonConfig, service: string): Promise<
     partitions: config.KAFKA_PARTITIONS,
     namespace: config.DCO_NAMESPACE,
     instanceId: config.DCO_INSTANCE_ID,
+    topicPrefix: config.DCO_TOPIC_PREFIX,
   });
 }

@@ -50,6 +50,11 @@ export class CommonConfig {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT must be an http(s) URL' })
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string;
 
+  /** Prefix of every topic name (e.g. `e2e-1a2b.`), so that test runs or environments can share one cluster. */
+  @IsOptional()
+  @Matches(/^[a-z0-9][a-z0-9.-]{0,40}$/, { message: 'DCO_TOPIC_PREFIX must be up to 41 lowercase letters, digits, dots or dashes' })
+  DCO_TOPIC_PREFIX?: string;
+
   /** Instance name used in transactional ids; defaults to host + pid. */
   @IsOptional()
   @IsString()
