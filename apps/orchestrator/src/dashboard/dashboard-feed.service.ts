@@ -1,0 +1,110 @@
+// Feeds the dashboard, the run metrics and root spans from the bus, forwards AlertRaised to EventBridge, and raises overdue alerts.
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
+import { Clock, IdGenerator, MessageType, createMessage } from '@dco/contracts';
+import { MessageBus, SubscriptionHandle } from '@dco/messaging';
+import { AlertPublisher, DcoMetrics, OverdueWatcher, RunTelemetryProjector, alertForwardingSubscription, currentTracing } from '@dco/observability';
+import { CLOCK, CommonConfig, ID_GENERATOR, MESSAGE_BUS, PLATFORM_CONFIG } from '@dco/platform';
+import { RunPolicy } from '@dco/saga';
+import { RUN_POLICY } from '../run-saga/saga-consumer.service';
+import { DashboardBoard } from './dashboard.board';
+import { DASHBOARD_CONFIG, DashboardConfig } from './dashboard.config';
+import { DASHBOARD_SOURCE } from './dashboard.port';
+
+export const ALERT_PUBLISHER = Symbol('AlertPublisher');
+
+/** What the dashboard and the run telemetry read: every step's command and outcome, progress, alerts and final states. */
+export const DASHBOARD_FEED_TYPES: readonly MessageType[] = [
+  'RunStarted',
+  'DetectChanges',
+  'ChangesDetected',
+  'DetectionFailed',
+  'ApprovalRequested',
+  'ApprovalGranted',
+  'ApprovalRejected',
+  'ApplyInfra',
+  'InfraApplied',
+  'InfraApplyFailed',
+  'MigrateDb',
+  'DbMigrationProgress',
+  'DbMigrated',
+  'DbMigrationFailed',
+  'RunDco',
+  'DcoCompleted',
+  'DcoFailed',
+  'RollbackDb',
+  'DbRolledBack',
+  'DbRollbackFailed',
+  'RollbackInfra',
+  'InfraRolledBack',
+  'InfraRollbackFailed',
+  'StepTimedOut',
+  'RunCompleted',
+  'RunCompletedAfterRollback',
+  'RunFailed',
+  'AlertRaised',
+];
+
+@Injectable()
+export class DashboardFeedService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Dashboard');
+  private readonly handles: SubscriptionHandle[] = [];
+  private readonly projector: RunTelemetryProjector;
+  private readonly overdue: OverdueWatcher;
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
+    @Inject(DASHBOARD_SOURCE) private readonly board: DashboardBoard,
+    @Inject(ALERT_PUBLISHER) private readonly publisher: AlertPublisher,
+    @Inject(PLATFORM_CONFIG) private readonly platform: CommonConfig,
+    @Inject(DASHBOARD_CONFIG) private readonly config: DashboardConfig,
+    @Inject(RUN_POLICY) policy: RunPolicy,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    @Optional() private readonly metrics?: DcoMetrics,
+  ) {
+    this.projector = new RunTelemetryProjector(metrics ?? new DcoMetrics({ service: 'orchestrator' }), {
+      recordRunSpan: (record) => currentTracing()?.recordRunSpan(record),
+    });
+    const expected = Object.fromEntries(Object.entries(policy.steps).map(([step, timing]) => [step, timing.expectedMs]));
+    this.overdue = new OverdueWatcher({ ...expected, run: config.DCO_RUN_EXPECTED_MS });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.bus.ensureTopics([...DASHBOARD_FEED_TYPES]);
+    const namespace = this.platform.DCO_NAMESPACE;
+    // Every orchestrator replica shows everything: its own group per instance.
+    const instance = (this.platform.DCO_INSTANCE_ID ?? `${process.pid}`).replace(/[^A-Za-z0-9_-]/g, '-');
+    this.handles.push(
+      await this.bus.subscribe({
+        group: `${namespace}.orchestrator-dashboard.${instance}`,
+        types: DASHBOARD_FEED_TYPES,
+        handler: async (message) => {
+          this.board.observe(message);
+          this.projector.observe(message);
+        },
+      }),
+    );
+    // Alerts are delivered once for all replicas: one shared group.
+    this.handles.push(await this.bus.subscribe(alertForwardingSubscription({ publisher: this.publisher, metrics: this.metrics, group: `${namespace}.orchestrator-alerts` })));
+    this.timer = setInterval(() => void this.raiseOverdue(), this.config.DCO_ALERT_CHECK_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    for (const handle of this.handles.splice(0)) await handle.stop();
+  }
+
+  /** Checks running stages against their expected durations; each overdue stage is raised once. */
+  async raiseOverdue(): Promise<void> {
+    const alerts = this.overdue.check(this.projector.activeStages(), this.clock.now());
+    if (alerts.length === 0) return;
+    const messages = alerts.map((alert) => createMessage('AlertRaised', alert.data, { runId: alert.runId, producer: 'orchestrator' }, { clock: this.clock, ids: this.ids }));
+    try {
+      await this.bus.publish(...messages);
+    } catch (error) {
+      this.logger.error(`could not raise ${messages.length} overdue alert(s): ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}

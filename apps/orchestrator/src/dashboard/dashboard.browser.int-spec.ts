@@ -1,0 +1,251 @@
+// The dashboard in a real browser (Debian chromium, headless) against the orchestrator with its real saga and REST API on the
+// in-memory bus: a run updating live to completed, a gated run approved by a click, alerts appearing, hostile values escaped.
+import { INestApplication, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BrowserContext, Page, chromium } from 'playwright-core';
+import { AnyMessage, DataOf, FIXTURE_DATA, MessageType, createMessage, systemClock } from '@dco/contracts';
+import { InMemoryMessageBus } from '@dco/messaging';
+import { PlatformModule, loadConfig, uuidGenerator } from '@dco/platform';
+import { runTraceIds } from '@dco/observability';
+import { OrchestratorConfig } from '../orchestrator.config';
+import { OrchestratorModule } from '../orchestrator.module';
+
+const TOKEN = 'dashboard-operator-token-0001';
+const ARTIFACTS = join(__dirname, '..', '..', '..', '..', 'test-artifacts', 'dashboard');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const WAIT_MS = 10_000;
+
+const dayFromNow = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+const clock = systemClock;
+const ids = uuidGenerator;
+
+/** Scripted workers: each command waits until the test releases its type, then answers like its worker would. */
+class Workers {
+  readonly handled: AnyMessage[] = [];
+  private readonly gates = new Map<string, () => void>();
+  private readonly waiting = new Map<string, Promise<void>>();
+
+  constructor(private readonly answers: Partial<Record<MessageType, (command: AnyMessage) => { type: MessageType; data: object }>>) {}
+
+  hold(type: MessageType): void {
+    this.waiting.set(type, new Promise<void>((resolve) => this.gates.set(type, resolve)));
+  }
+
+  release(type: MessageType): void {
+    this.gates.get(type)?.();
+    this.waiting.delete(type);
+  }
+
+  async start(bus: InMemoryMessageBus): Promise<void> {
+    await bus.subscribe({
+      group: 'scripted-workers',
+      types: ['DetectChanges', 'ApplyInfra', 'MigrateDb', 'RunDco', 'RollbackDb', 'RollbackInfra'],
+      handler: async (command) => {
+        this.handled.push(command);
+        await this.waiting.get(command.type);
+        const answer = this.answers[command.type]?.(command);
+        if (!answer) return {};
+        const producer = command.type === 'DetectChanges' ? 'detector' : command.type === 'RunDco' ? 'dco-runner' : command.type.includes('Db') ? 'db-migrator' : 'infra-deployer';
+        return { messages: [createMessage(answer.type, answer.data as DataOf<MessageType>, { runId: command.runId, producer, causedBy: command }, { clock, ids })] };
+      },
+    });
+  }
+}
+
+const changesFor = (command: AnyMessage) => {
+  const day = (command.data as { day: string }).day;
+  const gated = day === GATED_DAY;
+  return {
+    type: 'ChangesDetected' as const,
+    data: {
+      day,
+      changes: [
+        { kind: 'terraform-config', subject: 'infra/main.tf', from: 'a1', to: 'b2', risk: gated ? 'high' : 'low', reason: gated ? 'the plan replaces the Neo4j instance' : 'tags changed' },
+        { kind: 'neo4j-ami', subject: 'neo4j', from: 'ami-0000000000000000a', to: 'ami-0000000000000000b', risk: 'medium', reason: 'neo4j-5.26.19 published' },
+      ],
+      sources: [],
+    },
+  };
+};
+
+const LIVE_DAY = dayFromNow(1);
+const GATED_DAY = dayFromNow(2);
+const workers = new Workers({
+  DetectChanges: changesFor,
+  ApplyInfra: () => ({ type: 'InfraApplied', data: FIXTURE_DATA.InfraApplied }),
+  MigrateDb: () => ({ type: 'DbMigrated', data: FIXTURE_DATA.DbMigrated }),
+  RunDco: (command) => ({ type: 'DcoCompleted', data: { ...FIXTURE_DATA.DcoCompleted, day: (command.data as { day: string }).day } }),
+});
+
+let bus: InMemoryMessageBus;
+let app: INestApplication;
+let baseUrl: string;
+let profileDir: string;
+let context: BrowserContext;
+let page: Page;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const config = loadConfig(OrchestratorConfig, {
+    DCO_PROFILE: 'embedded',
+    DCO_OPERATOR_TOKEN: TOKEN,
+    DCO_DEADLINE: '23:59',
+    PORT: '0',
+    DCO_ALERT_CHECK_INTERVAL_MS: '60000',
+  });
+  bus = new InMemoryMessageBus();
+
+  @Module({ imports: [PlatformModule.forRoot({ service: 'orchestrator', config, bus }), OrchestratorModule.register(config)] })
+  class DashboardSpecRoot {}
+
+  app = await NestFactory.create(DashboardSpecRoot, { logger: ['error'] });
+  await app.listen(0, '127.0.0.1');
+  baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  await workers.start(bus);
+
+  profileDir = mkdtempSync(join(tmpdir(), 'dco-chromium-'));
+  context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1400, height: 1000 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('dialog', (dialog) => {
+    pageErrors.push(`unexpected dialog: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  await page.goto(`${baseUrl}/`);
+  await page.getByTestId('connection').filter({ hasText: 'live' }).waitFor({ timeout: WAIT_MS });
+}, 60_000);
+
+afterAll(async () => {
+  await context?.close();
+  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+  await app?.close();
+});
+
+const tick = (day: string) => createMessage('DailyTick', { day, trigger: 'schedule', scheduledAt: clock.now().toISOString() }, { runId: `dco-${day}`, producer: 'scheduler' }, { clock, ids });
+const screenshot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+describe('dashboard in a browser', () => {
+  it('shows a running run updating live, with migration progress and infrastructure, until it completes', async () => {
+    const runId = `dco-${LIVE_DAY}`;
+    workers.hold('ApplyInfra');
+    workers.hold('MigrateDb');
+    await bus.publish(tick(LIVE_DAY));
+
+    await page.getByTestId('current-run-id').filter({ hasText: runId }).waitFor({ timeout: WAIT_MS });
+    await page.getByTestId('current-status').filter({ hasText: 'ApplyingInfra' }).waitFor({ timeout: WAIT_MS });
+    await page.getByTestId('current-step').filter({ hasText: 'apply-infra' }).waitFor({ timeout: WAIT_MS });
+    const traceHref = await page.getByTestId('current-run').getByTestId('trace-link').getAttribute('href');
+    expect(traceHref).toBe(`http://127.0.0.1:16686/trace/${runTraceIds(runId).traceId}`);
+    await expect(page.locator('[data-testid="timeline-row"][data-step="detect"]').textContent()).resolves.toContain('succeeded');
+
+    workers.release('ApplyInfra');
+    await page.getByTestId('current-status').filter({ hasText: 'MigratingDb' }).waitFor({ timeout: WAIT_MS });
+    await page.getByTestId('ecs-row').filter({ hasText: 'dco-runner' }).waitFor({ timeout: WAIT_MS });
+    await bus.publish(createMessage('DbMigrationProgress', { phase: 'restore', done: 500, total: 1000 }, { runId, producer: 'db-migrator' }, { clock, ids }));
+    await page.getByTestId('migration').filter({ hasText: 'restore: 500/1000' }).waitFor({ timeout: WAIT_MS });
+    await screenshot('01-run-in-progress');
+
+    workers.release('MigrateDb');
+    await page.getByTestId('current-status').filter({ hasText: /^Completed$/ }).waitFor({ timeout: WAIT_MS });
+    await page.locator('[data-testid="neo4j-row"][data-role="green"]').filter({ hasText: 'serving' }).waitFor({ timeout: WAIT_MS });
+    await expect(page.locator('[data-testid="neo4j-row"][data-role="green"]').textContent()).resolves.toContain('5.26.19');
+    await expect(page.locator(`[data-testid="history-row"][data-run-id="${runId}"] [data-testid="history-status"]`).textContent()).resolves.toBe('Completed');
+    const steps = await page.locator('[data-testid="timeline-row"]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-step')));
+    expect(steps).toEqual(['detect', 'apply-infra', 'migrate-db', 'run-dco']);
+    await screenshot('02-run-completed');
+  });
+
+  it('refuses a decision without a valid token and approves a gated run by a click', async () => {
+    const runId = `dco-${GATED_DAY}`;
+    await bus.publish(tick(GATED_DAY));
+    const approval = page.locator(`[data-testid="approval"][data-run-id="${runId}"]`);
+    await approval.waitFor({ timeout: WAIT_MS });
+    await expect(approval.getByTestId('approval-why').first().textContent()).resolves.toContain('high risk');
+
+    // No token yet: the page refuses before calling the API.
+    await approval.getByTestId('approve').click();
+    await approval.getByTestId('approval-result').filter({ hasText: 'operator token first' }).waitFor({ timeout: WAIT_MS });
+
+    // A wrong token: the API answers 401 and the page shows it.
+    await page.getByTestId('operator').fill('alice');
+    await page.getByTestId('token').fill('not-the-operator-token');
+    await page.getByTestId('token-save').click();
+    await approval.getByTestId('approve').click();
+    await approval.getByTestId('approval-result').filter({ hasText: '401 API.UNAUTHORIZED' }).waitFor({ timeout: WAIT_MS });
+    await expect(page.getByTestId('current-status').textContent()).resolves.toBe('AwaitingApproval');
+
+    // Rejecting needs a reason.
+    await page.getByTestId('token').fill(TOKEN);
+    await page.getByTestId('token-save').click();
+    await approval.getByTestId('reject').click();
+    await approval.getByTestId('approval-result').filter({ hasText: 'needs a reason' }).waitFor({ timeout: WAIT_MS });
+    await screenshot('03-awaiting-approval');
+
+    await page.locator('[data-testid="alert"][data-cause="APPROVAL_REQUIRED"]').waitFor({ timeout: WAIT_MS });
+    await approval.getByTestId('approval-reason').fill('reviewed the plan with the DBA');
+    await approval.getByTestId('approve').click();
+    await page.getByTestId('current-status').filter({ hasText: /^Completed$/ }).waitFor({ timeout: WAIT_MS });
+    await expect(page.getByTestId('approvals').textContent()).resolves.toContain('Nothing waits for a decision');
+    // The run ended: its APPROVAL_REQUIRED notice is no longer open.
+    await page.locator('[data-testid="alert"][data-cause="APPROVAL_REQUIRED"]').waitFor({ state: 'detached', timeout: WAIT_MS });
+    const run = (await (await fetch(`${baseUrl}/api/runs/${runId}`)).json()) as { approvals: Array<{ decision?: { by: string; reason: string; granted: boolean } }> };
+    expect(run.approvals[0].decision).toMatchObject({ granted: true, by: 'alice', reason: 'reviewed the plan with the DBA' });
+  });
+
+  it('rejects malformed and unauthorised approve/reject requests at the API', async () => {
+    const runId = `dco-${GATED_DAY}`;
+    const post = (path: string, body: string, token?: string) =>
+      fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) }, body });
+    expect((await post(`/api/runs/${runId}/approve`, JSON.stringify({ by: 'mallory', reason: 'x' }))).status).toBe(401);
+    expect((await post(`/api/runs/${runId}/approve`, JSON.stringify({ by: 'mallory', reason: 'x' }), 'wrong-token-wrong-token')).status).toBe(401);
+    expect((await post(`/api/runs/${runId}/approve`, '{"by": "alice", "reason"', TOKEN)).status).toBe(400);
+    expect((await post(`/api/runs/${runId}/approve`, JSON.stringify({ reason: 'no by' }), TOKEN)).status).toBe(400);
+    expect((await post(`/api/runs/${encodeURIComponent('<script>')}/reject`, JSON.stringify({ by: 'alice', reason: 'x' }), TOKEN)).status).toBe(400);
+    expect((await post(`/api/runs/${runId}/reject`, JSON.stringify({ by: 'alice', reason: 'too late' }), TOKEN)).status).toBe(409);
+  });
+
+  it('shows alerts as they are raised, once per cause, and renders hostile values as text', async () => {
+    const runId = `dco-${GATED_DAY}`;
+    const hostile = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">';
+    const alert = createMessage(
+      'AlertRaised',
+      { severity: 'critical', cause: 'STEP_FAILED', dedupeKey: `${runId}:apply-infra:failed`, summary: `apply-infra failed: ${hostile}`, detail: hostile },
+      { runId, producer: 'orchestrator' },
+      { clock, ids },
+    );
+    await bus.publish(alert);
+    const item = page.locator('[data-testid="alert"][data-cause="STEP_FAILED"]');
+    await item.waitFor({ timeout: WAIT_MS });
+    await expect(item.getByTestId('alert-summary').textContent()).resolves.toBe(`apply-infra failed: ${hostile}`);
+    await expect(item.getByTestId('alert-detail').textContent()).resolves.toBe(hostile);
+    // Raised again (another event, same cause): still one entry.
+    await bus.publish(createMessage('AlertRaised', alert.data, { runId, producer: 'orchestrator' }, { clock, ids }));
+    await item.filter({ hasText: 'raised 2 times' }).waitFor({ timeout: WAIT_MS });
+    await expect(page.locator('[data-testid="alert"]').count()).resolves.toBe(1);
+    await expect(page.locator('#alert-list script, #alert-list img').count()).resolves.toBe(0);
+    await expect(page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).resolves.toBeUndefined();
+    await screenshot('04-alert');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('serves the page with a strict content security policy and the snapshot as JSON', async () => {
+    const response = await fetch(`${baseUrl}/dashboard`);
+    expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    const snapshot = (await (await fetch(`${baseUrl}/api/dashboard`)).json()) as { runs: Array<{ runId: string; status: string }>; alerts: unknown[] };
+    expect(snapshot.runs.map((run) => [run.runId, run.status])).toEqual([
+      [`dco-${GATED_DAY}`, 'Completed'],
+      [`dco-${LIVE_DAY}`, 'Completed'],
+    ]);
+    expect(snapshot.alerts).toHaveLength(1);
+  });
+});

@@ -1,0 +1,101 @@
+// Serves the operator dashboard (static page + script), its JSON snapshot and the server-sent event stream of changes.
+import { Controller, Get, Inject, MessageEvent, Res, Sse } from '@nestjs/common';
+import type { Response } from 'express';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Observable, interval, map, merge } from 'rxjs';
+import { DASHBOARD_SOURCE, DashboardSnapshot, DashboardSource } from './dashboard.port';
+
+const STATIC_DIR = join(__dirname, 'static');
+const ASSETS: Record<string, { file: string; type: string }> = {
+  'dashboard.js': { file: 'dashboard.js', type: 'text/javascript; charset=utf-8' },
+  'dashboard.css': { file: 'dashboard.css', type: 'text/css; charset=utf-8' },
+};
+
+/** No inline script or style, nothing from elsewhere: rendered data can never run as code. */
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/** SSE comment lines every 15 s keep proxies from closing an idle stream. */
+export const HEARTBEAT_MS = 15_000;
+
+@Controller()
+export class DashboardController {
+  private readonly files = new Map<string, string>();
+
+  constructor(@Inject(DASHBOARD_SOURCE) private readonly source: DashboardSource) {
+    for (const name of ['index.html', ...Object.keys(ASSETS)]) this.files.set(name, readFileSync(join(STATIC_DIR, name), 'utf8'));
+  }
+
+  @Get()
+  root(@Res() response: Response): void {
+    response.redirect(302, '/dashboard');
+  }
+
+  @Get('dashboard')
+  page(@Res() response: Response): void {
+    this.send(response, 'index.html', 'text/html; charset=utf-8');
+  }
+
+  @Get('dashboard/dashboard.js')
+  script(@Res() response: Response): void {
+    this.send(response, 'dashboard.js', ASSETS['dashboard.js'].type);
+  }
+
+  @Get('dashboard/dashboard.css')
+  style(@Res() response: Response): void {
+    this.send(response, 'dashboard.css', ASSETS['dashboard.css'].type);
+  }
+
+  @Get('api/dashboard')
+  snapshot(): Promise<DashboardSnapshot> {
+    return this.source.snapshot();
+  }
+
+  /** First a full snapshot, then each change as it happens; the browser reconnects (and gets a fresh snapshot) on its own. */
+  @Sse('api/events')
+  events(): Observable<MessageEvent> {
+    const changes = this.source.changes().pipe(
+      map((change): MessageEvent => {
+        switch (change.kind) {
+          case 'run':
+            return { type: 'run', data: change.run };
+          case 'alert':
+            return { type: 'alert', data: change.alert };
+          case 'alert-closed':
+            return { type: 'alert-closed', data: { dedupeKey: change.dedupeKey } };
+          case 'infrastructure':
+            return { type: 'infrastructure', data: change.infrastructure };
+        }
+      }),
+    );
+    const heartbeat = interval(HEARTBEAT_MS).pipe(map((): MessageEvent => ({ type: 'heartbeat', data: { at: new Date().toISOString() } })));
+    // Changes are subscribed before the snapshot is read and held until it is sent, so none falls in between.
+    const stream = new Observable<MessageEvent>((subscriber) => {
+      const held: MessageEvent[] = [];
+      let snapshotSent = false;
+      const subscription = changes.subscribe({
+        next: (event) => (snapshotSent ? subscriber.next(event) : held.push(event)),
+        error: (error: unknown) => subscriber.error(error),
+      });
+      this.source.snapshot().then(
+        (snapshot) => {
+          subscriber.next({ type: 'snapshot', data: snapshot });
+          snapshotSent = true;
+          held.splice(0).forEach((event) => subscriber.next(event));
+        },
+        (error: unknown) => subscriber.error(error),
+      );
+      return () => subscription.unsubscribe();
+    });
+    return merge(stream, heartbeat);
+  }
+
+  private send(response: Response, name: string, type: string): void {
+    response.setHeader('Content-Type', type);
+    response.setHeader('Content-Security-Policy', CSP);
+    response.setHeader('X-Content-Type-Options', 'nosniff');
+    response.setHeader('Referrer-Policy', 'no-referrer');
+    response.setHeader('Cache-Control', 'no-cache');
+    response.send(this.files.get(name));
+  }
+}

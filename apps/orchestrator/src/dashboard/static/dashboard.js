@@ -1,0 +1,373 @@
+// DCO Autopilot dashboard client: renders /api/events (server-sent events) without reloads; every value is set with textContent.
+'use strict';
+
+(function () {
+  const API_BASE = document.body.dataset.apiBase || '/api';
+  const state = {
+    runs: new Map(),
+    alerts: new Map(),
+    infrastructure: { neo4j: [], ecs: [] },
+    token: sessionStorage.getItem('dco-operator-token') || '',
+    operator: sessionStorage.getItem('dco-operator-name') || '',
+  };
+  const TERMINAL = ['Completed', 'CompletedAfterRollback', 'Failed'];
+  const $ = (id) => document.getElementById(id);
+
+  /** Builds an element; children are nodes or strings (strings become text nodes, never markup). */
+  function el(tag, attributes, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes || {})) {
+      if (value === undefined || value === null || value === false) continue;
+      if (name === 'className') node.className = value;
+      else if (name === 'text') node.textContent = String(value);
+      else if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
+      else node.setAttribute(name, String(value));
+    }
+    for (const child of children.flat()) {
+      if (child === undefined || child === null || child === false) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  }
+
+  /** Only http(s) links are rendered as links. */
+  function safeUrl(value) {
+    try {
+      const url = new URL(String(value), window.location.href);
+      return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  function formatDuration(ms) {
+    if (typeof ms !== 'number' || !isFinite(ms) || ms < 0) return '';
+    const seconds = Math.floor(ms / 1000);
+    const h = Math.floor(seconds / 3600);
+    const m = Math.floor((seconds % 3600) / 60);
+    const s = seconds % 60;
+    if (h) return `${h}h ${String(m).padStart(2, '0')}m`;
+    if (m) return `${m}m ${String(s).padStart(2, '0')}s`;
+    return `${s}s`;
+  }
+
+  function formatTime(iso) {
+    const date = new Date(iso);
+    return isNaN(date.getTime()) ? '' : date.toISOString().replace('T', ' ').slice(0, 19) + 'Z';
+  }
+
+  function badgeClass(status) {
+    if (status === 'Completed' || status === 'succeeded' || status === 'serving' || status === 'healthy') return 'badge badge-ok';
+    if (status === 'Failed' || status === 'failed' || status === 'timed-out' || status === 'rejected' || status === 'rolled-back' || status === 'critical') return 'badge badge-bad';
+    if (status === 'CompletedAfterRollback' || status === 'AwaitingApproval' || status === 'needs-approval' || status === 'deferred' || status === 'warning') return 'badge badge-warn';
+    return 'badge badge-running';
+  }
+
+  function runDurationMs(run) {
+    const end = TERMINAL.includes(run.status) ? Date.parse(run.updatedAt) : Date.now();
+    return end - Date.parse(run.startedAt);
+  }
+
+  function sortedRuns() {
+    return [...state.runs.values()].sort((a, b) => (b.startedAt > a.startedAt ? 1 : b.startedAt < a.startedAt ? -1 : b.runId > a.runId ? 1 : -1));
+  }
+
+  /** Today's run: the newest run still in progress, else the newest run. */
+  function currentRun() {
+    const runs = sortedRuns();
+    return runs.find((run) => !TERMINAL.includes(run.status)) || runs[0];
+  }
+
+  function traceLink(run) {
+    const href = safeUrl(run.traceUrl);
+    return href ? el('a', { href, target: '_blank', rel: 'noopener noreferrer', 'data-testid': 'trace-link', text: 'trace' }) : '';
+  }
+
+  function renderCurrent() {
+    const host = $('current-run');
+    const run = currentRun();
+    if (!run) {
+      host.replaceChildren(el('p', { className: 'muted', text: 'No run yet.' }));
+      return;
+    }
+    const pendingStep = run.currentStep;
+    const head = el(
+      'div',
+      { className: 'run-head' },
+      el('strong', { 'data-testid': 'current-run-id', text: run.runId }),
+      el('span', { className: badgeClass(run.status), 'data-testid': 'current-status', text: run.status }),
+      el('span', { text: `trigger ${run.trigger}` }),
+      el('span', { text: `started ${formatTime(run.startedAt)}` }),
+      el('span', { 'data-testid': 'current-elapsed', 'data-started': run.startedAt, text: `elapsed ${formatDuration(runDurationMs(run))}` }),
+      el('span', { text: `DCO deadline ${formatTime(run.dcoDeadline)}` }),
+      pendingStep ? el('span', { 'data-testid': 'current-step', text: `current step: ${pendingStep}` }) : el('span', { 'data-testid': 'current-step', text: 'no step running' }),
+      traceLink(run),
+    );
+    const rows = (run.steps || []).map((record) => {
+      const running = record.outcome === 'running';
+      const duration = typeof record.durationMs === 'number' ? record.durationMs : running ? Date.now() - Date.parse(record.startedAt) : undefined;
+      return el(
+        'tr',
+        { className: running ? 'current' : '', 'data-testid': 'timeline-row', 'data-step': record.step },
+        el('td', { text: record.step }),
+        el('td', { text: record.attempt }),
+        el('td', {}, el('span', { className: badgeClass(record.outcome), text: record.outcome })),
+        el('td', { text: formatTime(record.startedAt) }),
+        el('td', { className: running ? 'live-duration' : '', 'data-started': running ? record.startedAt : undefined, text: formatDuration(duration) }),
+        el('td', { text: record.failure ? `${record.failure.code}: ${record.failure.message}` : record.progress || (record.deadline ? `deadline ${formatTime(record.deadline)}` : '') }),
+      );
+    });
+    const timeline = el(
+      'table',
+      { 'data-testid': 'timeline' },
+      el('thead', {}, el('tr', {}, ['Step', 'Attempt', 'Outcome', 'Started', 'Duration', 'Detail'].map((name) => el('th', { text: name })))),
+      el('tbody', {}, rows),
+    );
+    const parts = [head, timeline];
+    if (run.migration) {
+      const { phase, done, total } = run.migration;
+      parts.push(
+        el(
+          'p',
+          { 'data-testid': 'migration' },
+          `Migration ${phase}: ${done}/${total} `,
+          el('progress', { max: Math.max(total, 1), value: Math.min(done, Math.max(total, 1)) }),
+        ),
+      );
+    }
+    if (run.changes && run.changes.length) {
+      parts.push(
+        el('h3', { text: 'Changes' }),
+        el('ul', { 'data-testid': 'changes' }, run.changes.map((change) => el('li', { text: `${change.kind} ${change.subject}: ${change.from ?? '-'} -> ${change.to} (${change.risk}) ${change.reason}` }))),
+      );
+    }
+    if (run.failure) parts.push(el('p', { className: 'error', 'data-testid': 'current-failure', text: `${run.failure.code}: ${run.failure.message}` }));
+    host.replaceChildren(...parts);
+  }
+
+  function renderApprovals() {
+    const host = $('approval-list');
+    const waiting = sortedRuns().filter((run) => run.status === 'AwaitingApproval');
+    if (!waiting.length) {
+      host.replaceChildren(el('p', { className: 'muted', text: 'Nothing waits for a decision.' }));
+      return;
+    }
+    host.replaceChildren(
+      ...waiting.map((run) => {
+        const open = (run.approvals || []).filter((approval) => !approval.decision);
+        const reasons = open.flatMap((approval) => approval.reasons || []);
+        const reason = el('input', { type: 'text', maxlength: 500, placeholder: 'reason (required to reject)', 'data-testid': 'approval-reason', 'aria-label': `reason for ${run.runId}` });
+        const result = el('span', { 'data-testid': 'approval-result', role: 'status' });
+        const decide = (decision) => () => submitDecision(run.runId, decision, reason, result);
+        return el(
+          'div',
+          { className: 'approval', 'data-testid': 'approval', 'data-run-id': run.runId },
+          el('strong', { text: run.runId }),
+          el('ul', {}, reasons.map((text) => el('li', { 'data-testid': 'approval-why', text }))),
+          reason,
+          el('button', { type: 'button', 'data-testid': 'approve', onclick: decide('approve'), text: 'Approve' }),
+          el('button', { type: 'button', 'data-testid': 'reject', onclick: decide('reject'), text: 'Reject' }),
+          ' ',
+          result,
+        );
+      }),
+    );
+  }
+
+  async function submitDecision(runId, decision, reasonInput, result) {
+    const reason = reasonInput.value.trim();
+    result.className = '';
+    if (!state.token || !state.operator) {
+      result.className = 'error';
+      result.textContent = 'Enter your name and the operator token first.';
+      return;
+    }
+    if (decision === 'reject' && !reason) {
+      result.className = 'error';
+      result.textContent = 'A rejection needs a reason.';
+      return;
+    }
+    result.textContent = 'sending...';
+    try {
+      const response = await fetch(`${API_BASE}/runs/${encodeURIComponent(runId)}/${decision}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${state.token}` },
+        body: JSON.stringify({ by: state.operator, reason: reason || 'approved from the dashboard' }),
+      });
+      const text = await response.text();
+      let body;
+      try {
+        body = text ? JSON.parse(text) : {};
+      } catch {
+        body = { message: text };
+      }
+      if (!response.ok) {
+        const message = Array.isArray(body.message) ? body.message.join('; ') : body.message || response.statusText;
+        result.className = 'error';
+        result.textContent = `${response.status} ${body.code || ''} ${message}`.replace(/\s+/g, ' ').trim();
+        return;
+      }
+      result.className = 'success';
+      result.textContent = decision === 'approve' ? 'Approval sent.' : 'Rejection sent.';
+    } catch (error) {
+      result.className = 'error';
+      result.textContent = `request failed: ${error && error.message ? error.message : error}`;
+    }
+  }
+
+  function renderAlerts() {
+    const host = $('alert-list');
+    const alerts = [...state.alerts.values()].sort((a, b) => (b.at > a.at ? 1 : -1));
+    if (!alerts.length) {
+      host.replaceChildren(el('li', { className: 'muted', text: 'No open alerts.' }));
+      return;
+    }
+    host.replaceChildren(
+      ...alerts.map((alert) =>
+        el(
+          'li',
+          { className: `alert alert-${alert.severity}`, 'data-testid': 'alert', 'data-cause': alert.cause },
+          el('span', { className: badgeClass(alert.severity), text: alert.severity }),
+          ' ',
+          el('strong', { text: alert.cause }),
+          ' ',
+          el('span', { 'data-testid': 'alert-summary', text: alert.summary }),
+          el('div', { className: 'muted', text: `${alert.runId} at ${formatTime(alert.at)}${alert.count > 1 ? ` (raised ${alert.count} times, delivered once)` : ''}` }),
+          alert.detail ? el('div', { 'data-testid': 'alert-detail', text: alert.detail }) : '',
+        ),
+      ),
+    );
+  }
+
+  function renderInfrastructure() {
+    const { neo4j, ecs } = state.infrastructure;
+    $('neo4j-rows').replaceChildren(
+      ...(neo4j.length
+        ? neo4j.map((server) =>
+            el(
+              'tr',
+              { 'data-testid': 'neo4j-row', 'data-role': server.role },
+              el('td', { text: server.role }),
+              el('td', { text: server.instanceId }),
+              el('td', { text: server.version || '' }),
+              el('td', { text: server.boltUri || '' }),
+              el('td', {}, el('span', { className: badgeClass(server.state), text: server.serving ? 'serving' : server.state })),
+            ),
+          )
+        : [el('tr', {}, el('td', { colspan: 5, className: 'muted', text: 'No blue/green state reported yet.' }))]),
+    );
+    $('ecs-rows').replaceChildren(
+      ...(ecs.length
+        ? ecs.map((service) =>
+            el(
+              'tr',
+              { 'data-testid': 'ecs-row' },
+              el('td', { text: service.service }),
+              el('td', { text: service.revision ?? '' }),
+              el('td', { text: service.taskDefinition }),
+              el('td', {}, el('span', { className: badgeClass(service.health), text: service.health })),
+            ),
+          )
+        : [el('tr', {}, el('td', { colspan: 4, className: 'muted', text: 'No ECS deployment reported yet.' }))]),
+    );
+  }
+
+  function renderHistory() {
+    $('history-rows').replaceChildren(
+      ...sortedRuns().map((run) =>
+        el(
+          'tr',
+          { 'data-testid': 'history-row', 'data-run-id': run.runId },
+          el('td', { text: run.runId }),
+          el('td', {}, el('span', { className: badgeClass(run.status), 'data-testid': 'history-status', text: run.status })),
+          el('td', { text: formatTime(run.startedAt) }),
+          el('td', { text: formatDuration(runDurationMs(run)) }),
+          el('td', { text: run.failure ? run.failure.code : '' }),
+          el('td', {}, traceLink(run)),
+        ),
+      ),
+    );
+  }
+
+  function renderAll() {
+    renderCurrent();
+    renderApprovals();
+    renderAlerts();
+    renderInfrastructure();
+    renderHistory();
+  }
+
+  /** Updates arrive in order on one stream; a snapshot after a reconnect replaces everything. */
+  function upsertRun(run) {
+    state.runs.set(run.runId, run);
+  }
+
+  function setConnection(text, className) {
+    const badge = $('connection');
+    badge.textContent = text;
+    badge.className = className;
+  }
+
+  function connect() {
+    const source = new EventSource(`${API_BASE}/events`);
+    source.addEventListener('open', () => setConnection('live', 'badge badge-ok'));
+    source.addEventListener('error', () => setConnection('reconnecting', 'badge badge-warn'));
+    source.addEventListener('snapshot', (event) => {
+      const snapshot = JSON.parse(event.data);
+      state.runs.clear();
+      state.alerts.clear();
+      (snapshot.runs || []).forEach(upsertRun);
+      (snapshot.alerts || []).forEach((alert) => state.alerts.set(alert.dedupeKey, alert));
+      state.infrastructure = snapshot.infrastructure || { neo4j: [], ecs: [] };
+      setConnection('live', 'badge badge-ok');
+      renderAll();
+    });
+    source.addEventListener('run', (event) => {
+      upsertRun(JSON.parse(event.data));
+      renderCurrent();
+      renderApprovals();
+      renderHistory();
+    });
+    source.addEventListener('alert', (event) => {
+      const alert = JSON.parse(event.data);
+      state.alerts.set(alert.dedupeKey, alert);
+      renderAlerts();
+    });
+    source.addEventListener('alert-closed', (event) => {
+      state.alerts.delete(JSON.parse(event.data).dedupeKey);
+      renderAlerts();
+    });
+    source.addEventListener('infrastructure', (event) => {
+      state.infrastructure = JSON.parse(event.data);
+      renderInfrastructure();
+    });
+  }
+
+  function showToken() {
+    $('token-status').textContent = state.token && state.operator ? `signed as ${state.operator}` : state.token ? 'token set, name missing' : 'no token';
+    $('operator').value = state.operator;
+  }
+
+  $('token-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const token = $('token').value.trim();
+    if (token) state.token = token;
+    state.operator = $('operator').value.trim();
+    $('token').value = '';
+    if (state.token) sessionStorage.setItem('dco-operator-token', state.token);
+    if (state.operator) sessionStorage.setItem('dco-operator-name', state.operator);
+    else sessionStorage.removeItem('dco-operator-name');
+    showToken();
+  });
+
+  // Running durations tick every second without a round trip.
+  setInterval(() => {
+    for (const cell of document.querySelectorAll('[data-started].live-duration')) cell.textContent = formatDuration(Date.now() - Date.parse(cell.dataset.started));
+    const elapsed = document.querySelector('[data-testid="current-elapsed"]');
+    const run = currentRun();
+    if (elapsed && run) elapsed.textContent = `elapsed ${formatDuration(runDurationMs(run))}`;
+  }, 1000);
+
+  showToken();
+  connect();
+})();
