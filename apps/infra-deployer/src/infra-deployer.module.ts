@@ -4,16 +4,17 @@ import { APPLY_INFRA_PORT, ROLLBACK_INFRA_PORT } from '@dco/platform';
 import { InfraDeployerConfig } from './infra-deployer.config';
 import { InfraDeployerWorker } from './infra-deployer.worker';
 import { simulatedInfraDeployer } from './simulated/simulated-infra-deployer';
+import { realInfraDeployer } from './apply-infra/infra-ports.factory';
 
 @Module({})
 export class InfraDeployerModule {
   static register(config: InfraDeployerConfig): DynamicModule {
-    const simulated = simulatedInfraDeployer(config);
+    const stage = config.DCO_STAGE_ENGINE === 'real' ? realInfraDeployer() : simulatedInfraDeployer(config);
     return {
       module: InfraDeployerModule,
       providers: [
-        { provide: APPLY_INFRA_PORT, useValue: simulated.applyInfra },
-        { provide: ROLLBACK_INFRA_PORT, useValue: simulated.rollbackInfra },
+        { provide: APPLY_INFRA_PORT, useValue: stage.applyInfra },
+        { provide: ROLLBACK_INFRA_PORT, useValue: stage.rollbackInfra },
         InfraDeployerWorker,
       ],
     };
