@@ -1,0 +1,148 @@
+// Reads stack/stack.config.json and resolves every path of the local stack (version-keyed cache outside the clone, running state in .stack/).
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+
+export interface KafkaConfig {
+  version: string;
+  port: number;
+  controllerPort: number;
+  heapMb: number;
+  partitions: number;
+}
+
+export interface Neo4jServerConfig {
+  version: string;
+  boltPort: number;
+  heapMb: number;
+  pageCacheMb: number;
+}
+
+export interface StackConfig {
+  /** Absolute path of the repository (the clone) the stack belongs to. */
+  root: string;
+  /** Absolute cache of heavy artifacts, shared by every clone on this machine. */
+  cacheDir: string;
+  /** Absolute running state of this clone: data, pid files, logs. */
+  stateDir: string;
+  host: string;
+  kafka: KafkaConfig;
+  neo4j: Record<string, Neo4jServerConfig>;
+  moto: { version: string; port: number };
+  tofu: { version: string };
+  jaeger: { version: string; otlpGrpcPort: number; otlpHttpPort: number; queryPort: number; queryGrpcPort: number };
+}
+
+/** Where everything of the stack lives on disk. */
+export interface StackPaths {
+  root: string;
+  cacheDir: string;
+  stateDir: string;
+  logsDir: string;
+  pidsDir: string;
+  binDir: string;
+  buildDir: string;
+  kafkaLibs: string;
+  kafkaHome: string;
+  neo4jHomes: string;
+  motoVenv: string;
+  tofu: string;
+  tofuCliConfig: string;
+  tofuProviderMirror: string;
+  jaeger: string;
+  jaegerHome: string;
+  /** The jar folder of one Neo4j version. */
+  neo4jLib(version: string): string;
+}
+
+/** The repository root: the nearest parent of this file that holds stack/stack.config.json (works from sources and from dist/). */
+export function findRepoRoot(start: string = __dirname): string {
+  if (process.env.DCO_STACK_ROOT) return resolve(process.env.DCO_STACK_ROOT);
+  let dir = resolve(start);
+  for (;;) {
+    if (existsSync(join(dir, 'stack', 'stack.config.json')) && existsSync(join(dir, 'package.json'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`STACK.CONFIG_MISSING: no stack/stack.config.json above ${start}`);
+    dir = parent;
+  }
+}
+
+/** Expands `${VAR}`, `${VAR:-default}` (defaults may nest) and a leading `~` the way a POSIX shell would. */
+export function expandShellVars(value: string, env: NodeJS.ProcessEnv = process.env): string {
+  let out = '';
+  let i = 0;
+  while (i < value.length) {
+    if (value.startsWith('${', i)) {
+      let depth = 1;
+      let j = i + 2;
+      while (j < value.length && depth > 0) {
+        if (value.startsWith('${', j)) {
+          depth += 1;
+          j += 2;
+          continue;
+        }
+        if (value[j] === '}') depth -= 1;
+        j += 1;
+      }
+      if (depth !== 0) throw new Error(`STACK.CONFIG_INVALID: unbalanced \${ in "${value}"`);
+      const inner = value.slice(i + 2, j - 1);
+      const sep = inner.indexOf(':-');
+      const name = sep >= 0 ? inner.slice(0, sep) : inner;
+      const fallback = sep >= 0 ? inner.slice(sep + 2) : '';
+      const current = name === 'HOME' ? (env.HOME ?? homedir()) : env[name];
+      out += current !== undefined && current !== '' ? current : expandShellVars(fallback, env);
+      i = j;
+      continue;
+    }
+    const bare = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(value.slice(i));
+    if (bare) {
+      out += bare[1] === 'HOME' ? (env.HOME ?? homedir()) : (env[bare[1]] ?? '');
+      i += bare[0].length;
+      continue;
+    }
+    out += value[i];
+    i += 1;
+  }
+  return out.startsWith('~/') ? join(env.HOME ?? homedir(), out.slice(2)) : out;
+}
+
+interface RawConfig extends Omit<StackConfig, 'root' | 'cacheDir' | 'stateDir'> {
+  cacheDir: string;
+  stateDir: string;
+}
+
+/** The stack configuration with absolute paths. `DCO_STACK_CACHE_DIR` / `DCO_STACK_STATE_DIR` override the file. */
+export function stackConfig(root: string = findRepoRoot(), env: NodeJS.ProcessEnv = process.env): StackConfig {
+  const file = join(root, 'stack', 'stack.config.json');
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as RawConfig;
+  const absolute = (p: string): string => (isAbsolute(p) ? p : join(root, p));
+  return {
+    ...raw,
+    root,
+    cacheDir: absolute(expandShellVars(env.DCO_STACK_CACHE_DIR ?? raw.cacheDir, env)),
+    stateDir: absolute(expandShellVars(env.DCO_STACK_STATE_DIR ?? raw.stateDir, env)),
+  };
+}
+
+export function stackPaths(config: StackConfig = stackConfig()): StackPaths {
+  const { cacheDir, stateDir } = config;
+  return {
+    root: config.root,
+    cacheDir,
+    stateDir,
+    logsDir: join(stateDir, 'logs'),
+    pidsDir: join(stateDir, 'pids'),
+    binDir: join(stateDir, 'bin'),
+    buildDir: join(cacheDir, 'build'),
+    kafkaLibs: join(cacheDir, `kafka-${config.kafka.version}`, 'libs'),
+    kafkaHome: join(stateDir, 'kafka'),
+    neo4jHomes: join(stateDir, 'neo4j'),
+    motoVenv: join(cacheDir, 'moto', `venv-${config.moto.version}`),
+    tofu: join(stateDir, 'bin', 'tofu'),
+    tofuCliConfig: join(stateDir, 'tofu.tfrc'),
+    tofuProviderMirror: join(cacheDir, 'tofu-providers'),
+    jaeger: join(cacheDir, 'bin', `jaeger-${config.jaeger.version}`),
+    jaegerHome: join(stateDir, 'jaeger'),
+    neo4jLib: (version: string) => join(cacheDir, `neo4j-${version}`, 'lib'),
+  };
+}

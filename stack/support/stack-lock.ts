@@ -1,0 +1,67 @@
+// A cross-process lock on the stack's state dir so that concurrent `stack:up`/`down` calls (several engineers, parallel test files) take turns.
+import { mkdirSync, openSync, closeSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { StackError } from '../stack-error';
+import { isProcessAlive } from './process-supervisor';
+import { waitFor, WaitTimeoutError } from './wait-for';
+
+const held = new Map<string, number>();
+
+function tryAcquire(lockFile: string, purpose: string): boolean {
+  try {
+    const fd = openSync(lockFile, 'wx');
+    writeSync(fd, JSON.stringify({ pid: process.pid, purpose, at: new Date().toISOString() }));
+    closeSync(fd);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  let holder: number | undefined;
+  try {
+    holder = (JSON.parse(readFileSync(lockFile, 'utf8')) as { pid: number }).pid;
+  } catch {
+    holder = undefined; // being written right now, or garbage: treat as held unless it stays so
+  }
+  if (holder !== undefined && !isProcessAlive(holder)) {
+    rmSync(lockFile, { force: true }); // its owner died: the lock is stale
+  }
+  return false;
+}
+
+/**
+ * Runs `action` while holding the lock file. Re-entrant within one process. Waits up to `timeoutMs` for another holder,
+ * printing once who it waits for.
+ */
+export async function withStackLock<T>(lockFile: string, purpose: string, action: () => Promise<T>, timeoutMs = 30 * 60 * 1000, log: (line: string) => void = () => undefined): Promise<T> {
+  const depth = held.get(lockFile) ?? 0;
+  if (depth === 0) {
+    mkdirSync(dirname(lockFile), { recursive: true });
+    let announced = false;
+    try {
+      await waitFor(
+        () => {
+          if (tryAcquire(lockFile, purpose)) return true;
+          if (!announced) {
+            announced = true;
+            log(`waiting for another stack operation to finish (lock ${lockFile})`);
+          }
+          return false;
+        },
+        { timeoutMs, intervalMs: 250, description: `the stack lock ${lockFile}` },
+      );
+    } catch (error) {
+      if (error instanceof WaitTimeoutError) throw new StackError('STACK.LOCKED', `another stack operation holds ${lockFile} for more than ${timeoutMs} ms`, { cause: error });
+      throw error;
+    }
+  }
+  held.set(lockFile, depth + 1);
+  try {
+    return await action();
+  } finally {
+    const left = (held.get(lockFile) ?? 1) - 1;
+    if (left === 0) {
+      held.delete(lockFile);
+      rmSync(lockFile, { force: true });
+    } else held.set(lockFile, left);
+  }
+}

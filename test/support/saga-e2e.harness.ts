@@ -1,0 +1,289 @@
+// Process-level harness of the saga e2e and fault specs: each app as its own OS process on the real Kafka, in a topic
+// namespace of its own, with a read-committed tap on every message and helpers to wait on runs and worker counts.
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Admin, Consumer, Kafka, logLevel } from 'kafkajs';
+import { ALL_MESSAGE_TYPES, AnyMessage, DataOf, MessageType, createMessage, parseMessage, systemClock } from '@dco/contracts';
+import { uuidGenerator } from '@dco/platform';
+import { KafkaMessageBus } from '@dco/messaging';
+
+const ROOT = join(__dirname, '..', '..');
+export const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(',');
+
+export type AppName = 'scheduler' | 'orchestrator' | 'detector' | 'infra-deployer' | 'db-migrator' | 'dco-runner';
+
+/** Waits until `check` returns a value other than undefined/false, or throws naming `what` after the deadline. */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number, everyMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface HealthReport {
+  status: string;
+  checks: Record<string, { ok: boolean; detail?: Record<string, unknown> }>;
+}
+
+/** One app process; killed with SIGKILL on request, as a crash would. */
+export class AppProcess {
+  private child?: ChildProcess;
+  readonly output: string[] = [];
+  exitCode: number | null | undefined;
+
+  constructor(
+    readonly name: AppName,
+    readonly port: number,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  start(): this {
+    this.exitCode = undefined;
+    this.child = spawn(process.execPath, ['-r', join(ROOT, 'tools', 'register.js'), join(ROOT, 'apps', this.name, 'src', 'main.ts')], {
+      cwd: ROOT,
+      env: this.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const keep = (chunk: Buffer) => {
+      this.output.push(chunk.toString());
+      if (this.output.length > 400) this.output.splice(0, 100);
+    };
+    this.child.stdout?.on('data', keep);
+    this.child.stderr?.on('data', keep);
+    this.child.on('exit', (code) => (this.exitCode = code));
+    return this;
+  }
+
+  async health(): Promise<HealthReport> {
+    const response = await fetch(`${this.url}/health`, { signal: AbortSignal.timeout(3_000) });
+    return (await response.json()) as HealthReport;
+  }
+
+  async waitHealthy(timeoutMs = 90_000): Promise<void> {
+    await waitFor(
+      `${this.name} to be healthy`,
+      async () => {
+        if (this.exitCode !== undefined) throw new Error(`${this.name} exited with ${this.exitCode}: ${this.output.join('').slice(-2000)}`);
+        return (await this.health()).status === 'ok';
+      },
+      timeoutMs,
+      300,
+    );
+  }
+
+  /** Commands this process completed, by type (from its worker's health check). */
+  async handled(): Promise<Record<string, number>> {
+    const report = await this.health();
+    const worker = Object.entries(report.checks).find(([name]) => name.endsWith('-worker'));
+    return (worker?.[1].detail?.handled as Record<string, number> | undefined) ?? {};
+  }
+
+  /** kill -9. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child || this.exitCode !== undefined) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  /** SIGTERM and wait: a graceful stop. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || this.exitCode !== undefined) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+/** One isolated environment: its own topic prefix and consumer-group namespace on the shared broker. */
+export class SagaE2eEnvironment {
+  readonly id = randomUUID().slice(0, 8);
+  readonly prefix = `e2e-${this.id}.`;
+  readonly namespace = `e2e-${this.id}`;
+  readonly operatorToken = `operator-token-${this.id}-0123456789`;
+  private readonly kafka = new Kafka({ clientId: `e2e-${this.id}`, brokers: BROKERS, logLevel: logLevel.NOTHING });
+  private readonly admin: Admin = this.kafka.admin();
+  private tap?: Consumer;
+  private bus?: KafkaMessageBus;
+  readonly apps: AppProcess[] = [];
+  /** Every message seen on the namespace's topics (read-committed), in arrival order. */
+  readonly seen: AnyMessage[] = [];
+
+  async open(): Promise<this> {
+    await this.admin.connect();
+    const topics = ALL_MESSAGE_TYPES.map((type) => `${this.prefix}${type}`);
+    await this.admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic, numPartitions: 3, replicationFactor: 1 })) });
+    const tap = this.kafka.consumer({ groupId: `${this.namespace}.tap`, readUncommitted: false });
+    this.tap = tap;
+    await tap.connect();
+    await tap.subscribe({ topics, fromBeginning: true });
+    await tap.run({
+      eachMessage: async ({ message }) => {
+        const parsed = parseMessage(message.value);
+        if (parsed.ok) this.seen.push(parsed.message);
+      },
+    });
+    this.bus = new KafkaMessageBus({ brokers: BROKERS, clientId: `e2e-${this.id}-test`, topicPrefix: this.prefix, partitions: 3, namespace: this.namespace, logLevel: 'error' });
+    return this;
+  }
+
+  /** Starts an app with the namespace's settings plus `env`; resolves when it is healthy. */
+  async start(name: AppName, env: Record<string, string> = {}): Promise<AppProcess> {
+    const app = new AppProcess(name, await freePort(), this.envFor(env));
+    this.apps.push(app);
+    app.start();
+    await app.waitHealthy();
+    return app;
+  }
+
+  /** Starts a replacement for a killed app on the same port and settings. */
+  async restart(app: AppProcess): Promise<AppProcess> {
+    await app.kill();
+    app.start();
+    await app.waitHealthy();
+    return app;
+  }
+
+  envFor(env: Record<string, string>): NodeJS.ProcessEnv {
+    return {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: 'test',
+      DCO_PROFILE: 'local',
+      KAFKA_BROKERS: BROKERS.join(','),
+      KAFKA_PARTITIONS: '3',
+      DCO_NAMESPACE: this.namespace,
+      DCO_TOPIC_PREFIX: this.prefix,
+      LOG_LEVEL: 'warn',
+      DCO_OPERATOR_TOKEN: this.operatorToken,
+      SAGA_TIMER_INTERVAL_MS: '250',
+      ...env,
+    };
+  }
+
+  async publish<T extends MessageType>(type: T, data: DataOf<T>, runId: string, causedBy?: AnyMessage): Promise<AnyMessage> {
+    const message = createMessage(type, data, { runId, producer: type === 'DailyTick' ? 'scheduler' : 'cli', ...(causedBy ? { causedBy } : {}) }, { clock: systemClock, ids: uuidGenerator }) as AnyMessage;
+    await this.bus?.publish(message);
+    return message;
+  }
+
+  tick(day: string): Promise<AnyMessage> {
+    return this.publish('DailyTick', { day, trigger: 'manual', scheduledAt: new Date().toISOString() }, `dco-${day}`);
+  }
+
+  messagesOf(runId: string, type?: MessageType): AnyMessage[] {
+    return this.seen.filter((m) => m.runId === runId && (!type || m.type === type));
+  }
+
+  /** Distinct messages of a type for a run (a redelivered record has the same eventId). */
+  distinct(runId: string, type: MessageType): AnyMessage[] {
+    return [...new Map(this.messagesOf(runId, type).map((m) => [m.eventId, m])).values()];
+  }
+
+  async waitForMessage(runId: string, type: MessageType, timeoutMs = 120_000): Promise<AnyMessage> {
+    return waitFor(`${type} of ${runId}`, () => this.messagesOf(runId, type)[0], timeoutMs, 100);
+  }
+
+  /** Follows causationId links from `message` back to the start of its chain. */
+  causationChain(message: AnyMessage): string[] {
+    const byId = new Map(this.seen.map((m) => [m.eventId, m]));
+    const chain: string[] = [];
+    let current: AnyMessage | undefined = message;
+    while (current) {
+      chain.unshift(current.type);
+      current = current.causationId ? byId.get(current.causationId) : undefined;
+    }
+    return chain;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.apps.map((app) => app.kill()));
+    await this.bus?.close().catch(() => undefined);
+    await this.tap?.disconnect().catch(() => undefined);
+    const existing = await this.admin.listTopics().catch(() => [] as string[]);
+    await this.admin.deleteTopics({ topics: existing.filter((topic) => topic.startsWith(this.prefix)) }).catch(() => undefined);
+    await this.admin.disconnect().catch(() => undefined);
+  }
+}
+
+/** The orchestrator's view of a run over its REST API. */
+export interface RunViewJson {
+  runId: string;
+  status: string;
+  finished: boolean;
+  steps: { step: string; attempt: number; outcome: string; failure?: { code: string } }[];
+  failure?: { code: string };
+  resultHash?: string;
+  rolledBack: string[];
+  approvals: { decision?: { granted: boolean; by: string } }[];
+  pendingCompensations: string[];
+}
+
+export async function getRun(orchestrator: AppProcess, runId: string): Promise<RunViewJson | undefined> {
+  const response = await fetch(`${orchestrator.url}/api/runs/${runId}`, { signal: AbortSignal.timeout(3_000) });
+  return response.status === 200 ? ((await response.json()) as RunViewJson) : undefined;
+}
+
+export async function waitForRun(orchestrator: AppProcess, runId: string, predicate: (run: RunViewJson) => boolean, timeoutMs = 180_000): Promise<RunViewJson> {
+  return waitFor(`${runId} to reach the expected state`, async () => {
+    const run = await getRun(orchestrator, runId);
+    return run && predicate(run) ? run : undefined;
+  }, timeoutMs, 300);
+}
+
+export const finished = (run: RunViewJson) => run.finished;
+export const stepsOf = (run: RunViewJson) => run.steps.map((s) => `${s.step}:${s.outcome}`);
+
+/** A random future day, so that runs never collide with earlier test runs and the DCO deadline leaves room. */
+export function futureDay(): string {
+  const year = 2040 + Math.floor(Math.random() * 50);
+  const month = 1 + Math.floor(Math.random() * 12);
+  const day = 1 + Math.floor(Math.random() * 28);
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+export type WorkerEnv = Partial<Record<'detector' | 'infra-deployer' | 'db-migrator' | 'dco-runner', Record<string, string>>>;
+
+/** Starts the four workers (in parallel) with their simulated outcomes. */
+export async function startWorkers(env: SagaE2eEnvironment, settings: WorkerEnv = {}): Promise<Record<'detector' | 'infra-deployer' | 'db-migrator' | 'dco-runner', AppProcess>> {
+  const [detector, infra, db, dco] = await Promise.all([
+    env.start('detector', { DCO_SIMULATED_CHANGES: 'neo4j-ami,terraform-config', ...settings.detector }),
+    env.start('infra-deployer', settings['infra-deployer']),
+    env.start('db-migrator', settings['db-migrator']),
+    env.start('dco-runner', settings['dco-runner']),
+  ]);
+  return { detector, 'infra-deployer': infra, 'db-migrator': db, 'dco-runner': dco };
+}
