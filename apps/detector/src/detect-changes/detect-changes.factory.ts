@@ -88,5 +88,5 @@ export function buildDetectChanges(env: NodeJS.ProcessEnv, deps: DetectorDepende
     requiredSources: (env.DCO_DETECT_REQUIRED_SOURCES ?? '').split(',').map((name) => name.trim()).filter(Boolean),
   });
   const detectChanges: DetectChangesPort = async (command) => handler.execute(command.data.day);
-  return { detectChanges, handler, store, workspace };
+  return { detectChanges, handler, sources, store, workspace };
 }
