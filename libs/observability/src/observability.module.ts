@@ -1,5 +1,5 @@
 // Nest module every app imports: the process's metrics registry (injectable as DcoMetrics) and GET /metrics.
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { DcoMetrics } from './metrics/dco-metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { PrometheusBusObserver } from './metrics/prometheus-bus.observer';
@@ -11,6 +11,19 @@ export interface ObservabilityModuleOptions {
   defaultMetrics?: boolean;
   /** An existing registry holder, e.g. the one the embedded app shares between its modules. */
   metrics?: DcoMetrics;
+  /** Runs when the app shuts down, after the workers stopped (flushes spans, logs). */
+  onShutdown?: () => Promise<void>;
+}
+
+const SHUTDOWN = Symbol('ObservabilityShutdown');
+
+@Injectable()
+class ObservabilityLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(SHUTDOWN) private readonly shutdown: () => Promise<void>) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.shutdown();
+  }
 }
 
 @Global()
@@ -24,6 +37,8 @@ export class ObservabilityModule {
       providers: [
         { provide: DcoMetrics, useValue: metrics },
         { provide: PrometheusBusObserver, useFactory: (m: DcoMetrics) => new PrometheusBusObserver(m), inject: [DcoMetrics] },
+        { provide: SHUTDOWN, useValue: options.onShutdown ?? (async () => undefined) },
+        ObservabilityLifecycle,
       ],
       exports: [DcoMetrics, PrometheusBusObserver],
     };

@@ -51,6 +51,10 @@ export function setupServiceObservability(options: ServiceObservabilityOptions):
     windowMs: options.dlqWindowMs ?? 600_000,
     onError: (error) => logger.error({ err: error }, 'could not publish the DLQ_GROWING alert'),
   });
+  const shutdown = async (): Promise<void> => {
+    await tracing?.shutdown();
+    logger.flush();
+  };
   return {
     logger,
     nestLogger: new PinoNestLogger(logger),
@@ -58,10 +62,7 @@ export function setupServiceObservability(options: ServiceObservabilityOptions):
     tracing,
     busHooks: { interceptor: new TracingBusInterceptor(), observer: new CompositeBusObserver([new PrometheusBusObserver(metrics), dlqAlerts]) },
     attachBus: (bus) => dlqAlerts.attach(bus),
-    module: ObservabilityModule.forRoot({ service: options.service, metrics }),
-    shutdown: async () => {
-      await tracing?.shutdown();
-      logger.flush();
-    },
+    module: ObservabilityModule.forRoot({ service: options.service, metrics, onShutdown: shutdown }),
+    shutdown,
   };
 }

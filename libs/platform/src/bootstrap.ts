@@ -2,8 +2,11 @@
 import { DynamicModule, INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ClassConstructor } from 'class-transformer';
-import { MessageBus } from '@dco/messaging';
+import { PRODUCERS, Producer } from '@dco/contracts';
+import { BusHooks, MessageBus } from '@dco/messaging';
+import { setupServiceObservability } from '@dco/observability';
 import { CommonConfig, ConfigError, loadConfig } from './config';
+import { uuidGenerator } from './ids';
 import { PlatformModule } from './platform.module';
 
 export interface ServiceDefinition<TConfig extends CommonConfig> {
@@ -12,7 +15,7 @@ export interface ServiceDefinition<TConfig extends CommonConfig> {
   /** The service's feature module, built from its validated config. */
   feature(config: TConfig): DynamicModule;
   /** How this process reaches the bus; the platform picks Kafka or in-memory by profile. */
-  createBus(config: CommonConfig, service: string): Promise<MessageBus>;
+  createBus(config: CommonConfig, service: string, hooks?: BusHooks): Promise<MessageBus>;
 }
 
 export const EXIT_CONFIG = 78;
@@ -22,12 +25,21 @@ export async function createServiceApp<TConfig extends CommonConfig>(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ app: INestApplication; config: TConfig }> {
   const config = loadConfig(definition.config, env);
-  const bus = await definition.createBus(config, definition.service);
+  // Tracing, JSON logs, /metrics and the bus hooks (trace context in Kafka headers, bus metrics, DLQ growth alerts).
+  const observability = setupServiceObservability({
+    service: definition.service,
+    otlpEndpoint: config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
+    logLevel: config.LOG_LEVEL,
+    ids: uuidGenerator,
+    producer: (PRODUCERS as readonly string[]).includes(definition.service) ? (definition.service as Producer) : 'orchestrator',
+  });
+  const bus = await definition.createBus(config, definition.service, observability.busHooks);
+  observability.attachBus(bus);
 
-  @Module({ imports: [PlatformModule.forRoot({ service: definition.service, config, bus }), definition.feature(config)] })
+  @Module({ imports: [PlatformModule.forRoot({ service: definition.service, config, bus }), observability.module, definition.feature(config)] })
   class ServiceRootModule {}
 
-  const app = await NestFactory.create(ServiceRootModule, { logger: ['error', 'warn', 'log'], abortOnError: false });
+  const app = await NestFactory.create(ServiceRootModule, { logger: observability.nestLogger, abortOnError: false });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   return { app, config };
 }
