@@ -2,3 +2,6 @@
 export * from './domain';
 export * from './ledger';
 export * from './runner';
+export * from './neo4j';
+export * from './seed/demo-data.generator';
+export * from './ecs';
