@@ -4,3 +4,4 @@ export * from './in-memory-broker';
 export * from './in-memory-message-bus.adapter';
 export * from './retry-backoff';
 export * from './wire-record';
+export * from './kafka-message-bus.adapter';

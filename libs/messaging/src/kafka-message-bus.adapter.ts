@@ -1,0 +1,425 @@
+// The MessageBus on Kafka (kafkajs): idempotent publishing, and consume-handle-produce in one transaction with the offsets.
+import { Envelope, MAX_MESSAGE_BYTES, MessageType, dlqTopicOf } from '@dco/contracts';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import {
+  Admin,
+  Consumer,
+  EachBatchPayload,
+  IHeaders,
+  Kafka,
+  KafkaMessage,
+  LogEntry,
+  Message,
+  Partitioners,
+  Producer,
+  logLevel as KafkaLogLevel,
+} from 'kafkajs';
+import { BusHooks, HEADERS, HandlerOutput, MessageBus, Subscription, SubscriptionHandle } from './message-bus.port';
+import { MessageProcessor, ProcessOutcome } from './message-processor';
+import { Sleep, realSleep } from './retry-backoff';
+import { createTopicsAndWait } from './kafka-topics';
+import { safeNotify } from './safe-notify';
+import { IncomingRecord, WireRecord, deadLetterRecord, encodeMessage, encodeOutputRecord, errorText, topicFor } from './wire-record';
+
+export type BusLogLevel = 'error' | 'warn' | 'info' | 'debug';
+export type BusLogger = (level: BusLogLevel, message: string, detail: Record<string, unknown>) => void;
+
+export interface KafkaMessageBusOptions extends BusHooks {
+  brokers: string[];
+  clientId: string;
+  /**
+   * Names this replica's transactional producers (`<group>.<instanceId>.<n>`). Give it a value that survives a
+   * restart (a pod name) so that the restarted replica fences its predecessor and aborts its open transaction at once;
+   * the default is unique per bus so that two buses of one process never fence each other.
+   */
+  instanceId?: string;
+  /** Partitions of created topics; keep it >= the largest replica count of any consumer group. */
+  partitions?: number;
+  replicationFactor?: number;
+  /** Namespace for every topic name (several environments or test runs on one cluster). */
+  topicPrefix?: string;
+  /** Prefix of consumer-group and transactional ids (`<namespace>.<group>`), so deployments can share a cluster. */
+  namespace?: string;
+  maxMessageBytes?: number;
+  /** Most consumed messages handled per transaction (one commit); larger batches give more throughput. */
+  maxBatchMessages?: number;
+  /** Upper bound of one open transaction; an orphaned one (crashed replica) blocks read-committed readers that long. */
+  transactionTimeoutMs?: number;
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  /** Longest a fetch waits for new records; also bounds how long stop() waits for an idle fetch to return. */
+  maxWaitTimeMs?: number;
+  /** How long subscribe() waits for the group to give this member its partitions. */
+  joinTimeoutMs?: number;
+  /** kafkajs' own log lines; default: errors and warnings as JSON lines on stderr. */
+  logger?: BusLogger;
+  logLevel?: BusLogLevel;
+  sleep?: Sleep;
+  /** An existing client to share (its brokers and clientId win over the ones above). */
+  kafka?: Kafka;
+}
+
+const LEVELS: Record<BusLogLevel, KafkaLogLevel> = {
+  error: KafkaLogLevel.ERROR,
+  warn: KafkaLogLevel.WARN,
+  info: KafkaLogLevel.INFO,
+  debug: KafkaLogLevel.DEBUG,
+};
+
+const stderrLogger: BusLogger = (level, message, detail) => {
+  process.stderr.write(`${JSON.stringify({ level, time: new Date().toISOString(), component: 'kafka', msg: message, ...detail })}\n`);
+};
+
+export class KafkaMessageBus implements MessageBus {
+  readonly topicPrefix: string;
+  private readonly kafka: Kafka;
+  private readonly instanceId: string;
+  private readonly maxBytes: number;
+  private readonly partitions: number;
+  private readonly replicationFactor: number;
+  private readonly sleep: Sleep;
+  private readonly knownTopics = new Set<string>();
+  private readonly subscriptions = new Set<KafkaSubscription>();
+  private producer?: Promise<Producer>;
+  private admin?: Promise<Admin>;
+  private sequence = 0;
+  private closed = false;
+
+  constructor(private readonly options: KafkaMessageBusOptions) {
+    const logger = options.logger ?? stderrLogger;
+    this.kafka =
+      options.kafka ??
+      new Kafka({
+        clientId: options.clientId,
+        brokers: options.brokers,
+        logLevel: LEVELS[options.logLevel ?? 'warn'],
+        logCreator:
+          () =>
+          ({ level, log }: LogEntry) => {
+            const { message, ...detail } = log;
+            logger(level <= KafkaLogLevel.ERROR ? 'error' : level === KafkaLogLevel.WARN ? 'warn' : level === KafkaLogLevel.INFO ? 'info' : 'debug', message, detail);
+          },
+      });
+    this.instanceId = options.instanceId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+    this.topicPrefix = options.topicPrefix ?? '';
+    this.maxBytes = options.maxMessageBytes ?? MAX_MESSAGE_BYTES;
+    this.partitions = options.partitions ?? 6;
+    this.replicationFactor = options.replicationFactor ?? 1;
+    this.sleep = options.sleep ?? realSleep;
+  }
+
+  async publish(...messages: Envelope[]): Promise<void> {
+    this.assertOpen();
+    if (messages.length === 0) return;
+    const records = messages.map((message) => encodeMessage(message, this.options.interceptor, this.maxBytes, this.topicPrefix));
+    await this.ensureTopicNames(records.map((record) => record.topic));
+    const producer = await this.publisher();
+    await producer.sendBatch({ topicMessages: groupByTopic(records), acks: -1 });
+    for (const record of records) {
+      safeNotify(() => this.options.observer?.onPublished?.({ topic: record.topic, type: record.headers[HEADERS.type], bytes: record.value?.length ?? 0 }));
+    }
+  }
+
+  async subscribe(subscription: Subscription): Promise<SubscriptionHandle> {
+    this.assertOpen();
+    if (subscription.types.length === 0) throw new RangeError(`subscription of group ${subscription.group} lists no types`);
+    const topics = subscription.types.map((type: MessageType) => topicFor(type, this.topicPrefix));
+    await this.ensureTopicNames(topics);
+    this.sequence += 1;
+    const groupId = this.options.namespace ? `${this.options.namespace}.${subscription.group}` : subscription.group;
+    const member = new KafkaSubscription(this.kafka, subscription, topics, {
+      ...this.options,
+      groupId,
+      transactionalId: `${groupId}.${this.topicPrefix}${this.instanceId}.${this.sequence}`,
+      processor: new MessageProcessor(subscription, this.options, {
+        sleep: this.sleep,
+        maxBytes: this.maxBytes,
+        topicOf: (type) => topicFor(type, this.topicPrefix),
+      }),
+      encodeOutputs: (output) => this.encodeOutputs(output),
+      ensureTopics: (names) => this.ensureTopicNames(names),
+    });
+    this.subscriptions.add(member);
+    try {
+      await member.start();
+    } catch (error) {
+      this.subscriptions.delete(member);
+      await member.stop();
+      throw error;
+    }
+    return {
+      stop: async () => {
+        this.subscriptions.delete(member);
+        await member.stop();
+      },
+    };
+  }
+
+  async ensureTopics(types: readonly string[]): Promise<void> {
+    await this.ensureTopicNames(types.map((type) => topicFor(type, this.topicPrefix)));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((member) => member.stop()));
+    this.subscriptions.clear();
+    const [producer, admin] = await Promise.all([this.producer?.catch(() => undefined), this.admin?.catch(() => undefined)]);
+    await Promise.all([producer?.disconnect(), admin?.disconnect()]);
+  }
+
+  private encodeOutputs(output: HandlerOutput): WireRecord[] {
+    return [
+      ...(output.messages ?? []).map((message) => encodeMessage(message, this.options.interceptor, this.maxBytes, this.topicPrefix)),
+      ...(output.records ?? []).map((record) => encodeOutputRecord(record, this.topicPrefix)),
+    ];
+  }
+
+  /** Creates missing topics (with their `.dlq`, except for a `.dlq` itself); remembers what exists to stay cheap. */
+  private async ensureTopicNames(names: readonly string[]): Promise<void> {
+    const wanted = new Set<string>();
+    for (const name of names) {
+      wanted.add(name);
+      if (!name.endsWith('.dlq')) wanted.add(dlqTopicOf(name));
+    }
+    const missing = [...wanted].filter((name) => !this.knownTopics.has(name));
+    if (missing.length === 0) return;
+    const admin = await this.adminClient();
+    const existing = new Set(await admin.listTopics());
+    const toCreate = missing.filter((name) => !existing.has(name));
+    if (toCreate.length > 0) {
+      // createTopics is idempotent here: "already exists" (another replica raced us) resolves to false.
+      await createTopicsAndWait(
+        admin,
+        toCreate.map((topic) => ({ topic, numPartitions: this.partitions, replicationFactor: this.replicationFactor })),
+      );
+    }
+    for (const name of missing) this.knownTopics.add(name);
+  }
+
+  private publisher(): Promise<Producer> {
+    this.producer ??= (async () => {
+      const producer = this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
+      await producer.connect();
+      return producer;
+    })();
+    this.producer.catch(() => (this.producer = undefined));
+    return this.producer;
+  }
+
+  private adminClient(): Promise<Admin> {
+    this.admin ??= (async () => {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      return admin;
+    })();
+    this.admin.catch(() => (this.admin = undefined));
+    return this.admin;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('MessageBus is closed');
+  }
+}
+
+interface SubscriptionDeps extends KafkaMessageBusOptions {
+  groupId: string;
+  transactionalId: string;
+  processor: MessageProcessor;
+  encodeOutputs(output: HandlerOutput): WireRecord[];
+  ensureTopics(names: readonly string[]): Promise<void>;
+}
+
+/** One consumer-group member with its own transactional producer. */
+class KafkaSubscription {
+  private readonly consumer: Consumer;
+  private readonly producer: Producer;
+  private stopping?: Promise<void>;
+
+  constructor(
+    kafka: Kafka,
+    private readonly subscription: Subscription,
+    private readonly topics: string[],
+    private readonly deps: SubscriptionDeps,
+  ) {
+    this.consumer = kafka.consumer({
+      groupId: deps.groupId,
+      sessionTimeout: deps.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: deps.heartbeatIntervalMs ?? 3_000,
+      readUncommitted: false,
+      allowAutoTopicCreation: false,
+      maxBytesPerPartition: 4 * 1024 * 1024,
+      maxWaitTimeInMs: deps.maxWaitTimeMs ?? 1_000,
+    });
+    this.producer = kafka.producer({
+      transactionalId: deps.transactionalId,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      transactionTimeout: deps.transactionTimeoutMs ?? 10_000,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+  }
+
+  async start(): Promise<void> {
+    await Promise.all([this.consumer.connect(), this.producer.connect()]);
+    await this.consumer.subscribe({ topics: this.topics, fromBeginning: this.subscription.fromBeginning ?? true });
+    const joined = new Promise<void>((resolve) => {
+      const remove = this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+        remove();
+        resolve();
+      });
+    });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+    const timeoutMs = this.deps.joinTimeoutMs ?? 60_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`group ${this.subscription.group} (${this.deps.groupId}) did not assign partitions within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([joined, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Stops fetching; kafkajs waits for the running batch, which commits what it finished; then leaves the group. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      await this.consumer.stop().catch(() => undefined);
+      await this.consumer.disconnect();
+      await this.producer.disconnect();
+    })();
+    return this.stopping;
+  }
+
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, heartbeat, isRunning, isStale } = payload;
+    const { group } = this.subscription;
+    const lag = Number(batch.offsetLag());
+    safeNotify(() => this.deps.observer?.onLag?.({ group, topic: batch.topic, partition: batch.partition, lag }));
+
+    const maxBatch = this.deps.maxBatchMessages ?? 100;
+    const control = { isRunning: () => isRunning() && !isStale(), keepAlive: heartbeat };
+    let outputs: WireRecord[] = [];
+    let last: string | undefined;
+    let count = 0;
+    const flush = async () => {
+      if (last === undefined) return;
+      await this.commit(payload, last, outputs);
+      payload.resolveOffset(last);
+      this.deps.processor.confirm();
+      outputs = [];
+      last = undefined;
+      count = 0;
+    };
+
+    try {
+      for (const message of batch.messages) {
+        if (!control.isRunning()) break;
+        const record = toIncoming(batch.topic, batch.partition, message);
+        const outcome = await this.deps.processor.process(record, control);
+        if (outcome.kind === 'interrupted') break;
+        outputs.push(...this.outputsOf(outcome, record));
+        last = message.offset;
+        count += 1;
+        if (count >= maxBatch) {
+          await flush();
+          await heartbeat();
+        }
+      }
+      if (!isStale()) await flush();
+    } catch (error) {
+      // Nothing of the unfinished chunk was committed: kafkajs delivers it again from the last committed offset.
+      this.deps.processor.discard();
+      throw error;
+    }
+  }
+
+  private outputsOf(outcome: ProcessOutcome, record: IncomingRecord): WireRecord[] {
+    switch (outcome.kind) {
+      case 'handled':
+        try {
+          return this.deps.encodeOutputs(outcome.output);
+        } catch (error) {
+          // An output that cannot be written (e.g. too large) is the handler's failure: dead-letter the input.
+          const reason = `handler output rejected: ${errorText(error)}`;
+          safeNotify(() => this.deps.observer?.onDeadLettered?.({ group: this.subscription.group, topic: record.topic, code: 'MSG.HANDLER_FAILED', reason }));
+          return [deadLetterRecord(record, 'MSG.HANDLER_FAILED', reason)];
+        }
+      case 'dead-letter':
+        return [deadLetterRecord(record, outcome.code, outcome.reason)];
+      default:
+        return [];
+    }
+  }
+
+  /** Outputs and the next offset in one transaction; with nothing to write, a plain offset commit is enough. */
+  private async commit(payload: EachBatchPayload, lastOffset: string, outputs: WireRecord[]): Promise<void> {
+    const { topic, partition } = payload.batch;
+    const offset = (BigInt(lastOffset) + 1n).toString();
+    if (outputs.length === 0) {
+      // Through the batch payload, not consumer.commitOffsets(): that one silently skips the commit once stop() began,
+      // which is exactly when the in-flight message's offset must still be committed.
+      await payload.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset }] }] });
+      return;
+    }
+    await this.deps.ensureTopics(outputs.map((record) => record.topic));
+    const transaction = await this.producer.transaction();
+    try {
+      await transaction.sendBatch({ topicMessages: groupByTopic(outputs), acks: -1 });
+      await transaction.sendOffsets({ consumerGroupId: this.deps.groupId, topics: [{ topic, partitions: [{ partition, offset }] }] });
+      await transaction.commit();
+    } catch (error) {
+      await transaction.abort().catch(() => undefined);
+      throw error;
+    }
+    for (const record of outputs) {
+      if (record.headers[HEADERS.type]) {
+        safeNotify(() => this.deps.observer?.onPublished?.({ topic: record.topic, type: record.headers[HEADERS.type], bytes: record.value?.length ?? 0 }));
+      }
+    }
+  }
+}
+
+function groupByTopic(records: readonly WireRecord[]): { topic: string; messages: Message[] }[] {
+  const byTopic = new Map<string, Message[]>();
+  for (const record of records) {
+    const messages = byTopic.get(record.topic) ?? [];
+    messages.push({ key: record.key, value: record.value, headers: record.headers });
+    byTopic.set(record.topic, messages);
+  }
+  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+}
+
+function toIncoming(topic: string, partition: number, message: KafkaMessage): IncomingRecord {
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key ? message.key.toString('utf8') : null,
+    value: message.value,
+    headers: headerStrings(message.headers),
+  };
+}
+
+function headerStrings(headers: IHeaders | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    const last = Array.isArray(value) ? value[value.length - 1] : value;
+    if (last !== undefined) result[name] = last.toString();
+  }
+  return result;
+}

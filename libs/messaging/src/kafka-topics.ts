@@ -1,0 +1,31 @@
+// Topic creation that also works on KRaft clusters, where new topics reach the metadata cache a moment after creation.
+import { Admin } from 'kafkajs';
+
+export interface TopicSpec {
+  topic: string;
+  numPartitions: number;
+  replicationFactor: number;
+}
+
+/**
+ * Creates the topics (an "already exists" from a racing replica is fine) and waits until every partition has a leader.
+ * kafkajs' own `waitForLeaders` gives up on the UNKNOWN_TOPIC_OR_PARTITION a KRaft broker answers meanwhile.
+ */
+export async function createTopicsAndWait(admin: Admin, topics: readonly TopicSpec[], timeoutMs = 30_000): Promise<void> {
+  if (topics.length === 0) return;
+  await admin.createTopics({ waitForLeaders: false, topics: [...topics] });
+  const names = topics.map((t) => t.topic);
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const { topics: metadata } = await admin.fetchTopicMetadata({ topics: names });
+      const ready = metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
+      if (ready) return;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`topics ${names.join(', ')} have no leaders after ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ''}`);
+}
