@@ -1,5 +1,5 @@
 // The ECS executor's decisions against a scripted ECS: success, failed exits, stop codes, timeouts, reuse, resuming a task.
-import { DescribeTasksCommandOutput, RunTaskCommandInput, Task } from '@aws-sdk/client-ecs';
+import { DescribeTasksCommandOutput, RunTaskCommandInput, RunTaskCommandOutput, Task } from '@aws-sdk/client-ecs';
 import { CodedError } from '@dco/contracts';
 import { InMemoryDcoLedger } from '../ledger/in-memory-dco-ledger.adapter';
 import { ReferenceDcoExecutor } from '../runner/reference-dco.executor';
@@ -19,7 +19,7 @@ class ScriptedEcs implements EcsTaskApi {
     private readonly job: () => Promise<void> = async () => {},
     private readonly running: string[] = [],
   ) {}
-  async runTask(input: RunTaskCommandInput) {
+  async runTask(input: RunTaskCommandInput): Promise<RunTaskCommandOutput> {
     this.runInputs.push(input);
     await this.job();
     return { tasks: [{ taskArn: ARN }], failures: [], $metadata: {} };
