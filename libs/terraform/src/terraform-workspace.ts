@@ -1,6 +1,6 @@
 // One Terraform configuration under management: saved plans from frozen config snapshots, the last-good record that
 // rollback re-applies, and what each day's run started from. All files live under a state dir that survives restarts.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Clock, CodedError, PlanSummary } from '@dco/contracts';
 import { configHash, snapshotConfig } from './config-fingerprint';
@@ -107,7 +107,10 @@ export class TerraformWorkspace {
 
   /** `plan -detailed-exitcode` of the current configuration, for detection (a throwaway plan id). */
   async planHasChanges(): Promise<{ changes: boolean; destroys: number; replaced: number; summary: string }> {
-    const record = await this.prepare(`detect-${this.clock.now().getTime()}`);
+    const planId = `detect-${this.clock.now().getTime()}`;
+    const record = await this.prepare(planId);
+    // A detection plan is never applied: drop it so they do not pile up in the state dir.
+    await Promise.all([rm(this.planPath(planId), { force: true }), rm(this.recordPath(planId), { force: true })]);
     return {
       changes: record.hasChanges,
       destroys: record.summary.destroys,
