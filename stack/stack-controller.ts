@@ -56,6 +56,13 @@ function findComponent(ctx: StackContext, name: string): StackComponent {
 export async function stackUp(options: StackOptions & { only?: string[]; onReady?: (status: ComponentStatus) => void } = {}): Promise<ComponentStatus[]> {
   const ctx = stackContext(options);
   const wanted = options.only?.length ? options.only.map((name) => findComponent(ctx, name)) : stackComponents(ctx.config);
+  // Fast path without the lock: when everything is already healthy there is nothing to serialize with other stack operations.
+  const current = await Promise.all(wanted.map((component) => component.status(ctx)));
+  if (current.every(isHealthy)) {
+    const reused = current.map((status) => ({ ...status, reused: status.pid !== undefined }));
+    reused.forEach((status) => options.onReady?.(status));
+    return reused;
+  }
   return locked(ctx, 'up', async () => {
     const results = new Map<string, ComponentStatus>();
     const run = async (components: StackComponent[]) => {

@@ -1,0 +1,83 @@
+// Integration spec of the stack tooling itself: `stack:up` is idempotent on a running stack, status reports it, and a component
+// can be started, restarted and stopped by pid through the programmatic API (on an isolated Kafka so the shared broker stays up).
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { canConnect, freePort, runTs, stackConfig, waitFor } from '@dco/testing';
+import { restartComponent, stackStatus, startKafka, StackConfig, StackError, stopKafka } from '@dco/stack';
+
+describe('npm run stack:up on a running stack', () => {
+  it('returns within seconds, restarts nothing and reports every component running', async () => {
+    const before = await stackStatus();
+    const started = Date.now();
+    const up = await runTs('stack/stack.ts', { args: ['up'], timeoutMs: 120000 });
+    const elapsedMs = Date.now() - started;
+    expect(up.code).toBe(0);
+    expect(elapsedMs).toBeLessThan(20000);
+    const after = await stackStatus();
+    expect(after.map((status) => [status.name, status.state, status.pid])).toEqual(before.map((status) => [status.name, status.state, status.pid]));
+    for (const status of before.filter((candidate) => candidate.pid !== undefined)) {
+      expect(up.stdout).toMatch(new RegExp(`^${status.name}\\s+running .*pid ${status.pid}\\s+\\(already running\\)$`, 'm'));
+    }
+
+    const status = await runTs('stack/stack.ts', { args: ['status'], timeoutMs: 60000 });
+    expect(status.code).toBe(0);
+    expect(status.stdout.trim().split('\n')).toHaveLength(before.length);
+  });
+});
+
+describe('an isolated Kafka broker driven through the programmatic API', () => {
+  let config: StackConfig;
+
+  beforeAll(async () => {
+    const shared = stackConfig();
+    const stateDir = mkdtempSync(join(tmpdir(), 'dco-stack-'));
+    config = { ...shared, stateDir, kafka: { ...shared.kafka, port: await freePort(), controllerPort: await freePort(), heapMb: 256 } };
+  });
+
+  afterAll(async () => {
+    await stopKafka({ config, log: () => undefined });
+    rmSync(config.stateDir, { recursive: true, force: true });
+  });
+
+  it('starts, keeps its data across a restart, and stops by pid', async () => {
+    const options = { config, log: () => undefined };
+    const started = await startKafka(options);
+    expect(started.state).toBe('running');
+    const brokers = [`${config.host}:${config.kafka.port}`];
+    const kafka = new Kafka({ clientId: 'stack-restart-spec', brokers, logLevel: logLevel.NOTHING });
+    const topic = `restart-${randomUUID()}`;
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic, acks: -1, messages: [{ key: 'k', value: 'before-restart' }] });
+    await producer.disconnect();
+
+    const restarted = await restartComponent('kafka', options);
+    expect(restarted.state).toBe('running');
+    expect(restarted.pid).not.toBe(started.pid);
+
+    const consumer = kafka.consumer({ groupId: `g-${randomUUID()}` });
+    const seen: string[] = [];
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void seen.push(message.value?.toString() ?? '') });
+    await waitFor(() => seen.length > 0, { timeoutMs: 30000, description: 'the message written before the restart' });
+    await consumer.disconnect();
+    expect(seen).toEqual(['before-restart']);
+
+    expect(await stopKafka(options)).toBe(true);
+    expect(await canConnect(config.host, config.kafka.port)).toBe(false);
+    expect(existsSync(join(config.stateDir, 'pids', 'kafka.pid'))).toBe(false);
+    expect(await stopKafka(options)).toBe(false);
+  });
+
+  it('refuses to start on a port something else already listens on (STACK.PORT_IN_USE)', async () => {
+    const taken = { ...config, kafka: { ...config.kafka, port: stackConfig().kafka.port } };
+    const failure = await startKafka({ config: taken, log: () => undefined }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(StackError);
+    expect((failure as StackError).code).toBe('STACK.PORT_IN_USE');
+    expect((failure as StackError).message).toContain(`${config.host}:${stackConfig().kafka.port}`);
+  });
+});
