@@ -1,0 +1,178 @@
+// Unit specs of the blue-green flow on in-memory servers, fleet, pointer, backups and ECS: switch, failures, no lost write, rollback.
+import { CodedError } from '@dco/contracts';
+import { InMemoryEcsServices } from '@dco/aws';
+import { EcsNeo4jConsumers } from '../consumers/ecs-neo4j-consumers.adapter';
+import { GraphDatabase, GraphDatabaseFactory } from '../graph-database.port';
+import { InMemoryBackupStore } from '../memory/in-memory-backup-store.fake';
+import { InMemoryGraphDatabase, InMemoryGraphServers } from '../memory/in-memory-graph-database.fake';
+import { InMemoryNeo4jFleet } from '../memory/in-memory-neo4j-fleet.fake';
+import { InMemoryConnectionPointerStore } from '../pointer/in-memory-connection-pointer.fake';
+import { BlueGreenMigrator, BlueGreenOptions, MigrationProgress } from './blue-green-migrator';
+
+const BLUE = { instanceId: 'i-blue', boltUri: 'memory://i-blue', version: '5.20.0' };
+
+function seed(db: InMemoryGraphDatabase) {
+  const offering = db.createNode(['Offering'], [['allocated', ['s', '10']], ['day', ['s', '2026-01-01']]]);
+  const a = db.createNode(['Allocation'], [['amount', ['s', '7']]]);
+  const b = db.createNode(['Allocation'], [['amount', ['s', '3']]]);
+  db.createRelationship('OF', a, offering, []);
+  db.createRelationship('OF', b, offering, []);
+  db.createRelationship('SELF', a, a, [['w', ['f', 'NaN']]]);
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  return promise.then(
+    () => 'resolved',
+    (e: unknown) => (e instanceof CodedError ? e.code : `uncoded ${String(e)}`),
+  );
+}
+
+function setup(options: Partial<BlueGreenOptions> = {}, wrap: (uri: string, db: GraphDatabase) => GraphDatabase = (_uri, db) => db) {
+  const servers = new InMemoryGraphServers();
+  const blue = new InMemoryGraphDatabase(BLUE.boltUri, BLUE.version);
+  seed(blue);
+  const fleet = new InMemoryNeo4jFleet(servers);
+  fleet.adopt({ ...BLUE, imageId: 'ami-old', color: 'blue' }, blue);
+  fleet.images.set('ami-new', '5.26.19');
+  fleet.images.set('ami-dead', '5.26.19');
+  fleet.unreachableImages.add('ami-dead');
+  const pointer = new InMemoryConnectionPointerStore();
+  const ecs = new InMemoryEcsServices();
+  const graphs: GraphDatabaseFactory = { connect: (uri) => wrap(uri, servers.connect(uri)) };
+  const migrator = new BlueGreenMigrator(
+    { fleet, graphs, pointer, consumers: new EcsNeo4jConsumers(ecs, [{ cluster: 'dco', serviceName: 'dco-runner' }], { rolloutTimeoutMs: 1_000 }), backups: new InMemoryBackupStore(), clock: { now: () => new Date('2026-01-01T00:00:00Z') } },
+    { initialEndpoint: BLUE, retireGraceMs: 60_000, readyTimeoutMs: 1_000, freezeDrainMs: 0, onSourceChanged: 'recopy-frozen', pageSize: 2, batchSize: 2, ...options },
+  );
+  const serviceUri = async () => (await new EcsNeo4jConsumers(ecs, [{ cluster: 'dco', serviceName: 'dco-runner' }]).currentUris())['dco/dco-runner'];
+  const ready = (async () => {
+    await ecs.ensureCluster('dco');
+    const td = await ecs.registerTaskDefinition({ family: 'dco-runner', image: 'dco:1', environment: { NEO4J_URI: BLUE.boltUri } });
+    await ecs.createService({ cluster: 'dco', serviceName: 'dco-runner', taskDefinition: td.arn, desiredCount: 1 });
+  })();
+  return { servers, blue, fleet, pointer, migrator, serviceUri, ready };
+}
+
+describe('BlueGreenMigrator', () => {
+  it('migrates, switches pointer and services to green, keeps blue for the grace period', async () => {
+    const { migrator, pointer, servers, serviceUri, fleet, ready } = setup();
+    await ready;
+    const phases: MigrationProgress[] = [];
+    const result = await migrator.migrate({ runId: 'dco-2026-01-01', targetImageId: 'ami-new' }, (p) => phases.push(p));
+    expect(result).toMatchObject({ fromInstanceId: 'i-blue', fromVersion: '5.20.0', toVersion: '5.26.19', nodes: 3, relationships: 3 });
+    const current = await pointer.read();
+    expect(current).toMatchObject({ current: { instanceId: result.toInstanceId }, writes: 'open', previous: { instanceId: 'i-blue' } });
+    expect(await serviceUri()).toBe(result.boltUri);
+    expect((await servers.get(result.boltUri)?.countEntities())).toEqual({ nodes: 3, relationships: 3 });
+    expect([...new Set(phases.map((p) => p.phase))]).toEqual(['provision', 'backup', 'restore', 'validate', 'switch']);
+    expect(pointer.history.map((p) => `${p.current.instanceId}:${p.writes}`)).toEqual(['i-blue:frozen', `${result.toInstanceId}:frozen`, `${result.toInstanceId}:open`]);
+    expect(fleet.terminated).toEqual([]);
+  });
+
+  it('answers a redelivered MigrateDb with the same result without provisioning again', async () => {
+    const { migrator, fleet, ready } = setup();
+    await ready;
+    const first = await migrator.migrate({ runId: 'r1', targetImageId: 'ami-new' });
+    const again = await migrator.migrate({ runId: 'r1', targetImageId: 'ami-new' });
+    expect(again).toEqual(first);
+    expect((await fleet.describe()).length).toBe(2);
+  });
+
+  it('retires blue at once when the grace period is zero', async () => {
+    const { migrator, fleet, pointer, ready } = setup({ retireGraceMs: 0 });
+    await ready;
+    const phases: string[] = [];
+    await migrator.migrate({ runId: 'r1', targetImageId: 'ami-new' }, (p) => phases.push(p.phase));
+    expect(fleet.terminated).toEqual(['i-blue']);
+    expect((await pointer.read())?.previous).toBeUndefined();
+    expect(phases).toContain('retire');
+  });
+
+  it('fails validation without cutover when green lost data, and terminates green', async () => {
+    const { migrator, pointer, fleet, serviceUri, ready } = setup({}, (uri, db) =>
+      uri === BLUE.boltUri ? db : Object.assign(Object.create(db) as GraphDatabase, { readNodes: async (f: number, t: number) => (await db.readNodes(f, t)).filter((n) => n.labels[0] !== 'Offering') }),
+    );
+    await ready;
+    const error = await migrator.migrate({ runId: 'r1', targetImageId: 'ami-new' }).catch((e: CodedError) => e);
+    expect(error).toMatchObject({ code: 'DB.VALIDATION_MISMATCH' });
+    expect((error as CodedError).detail).toContain('label Offering: source 1, target 0');
+    expect(await pointer.read()).toBeUndefined();
+    expect(await serviceUri()).toBe(BLUE.boltUri);
+    expect(fleet.terminated).toHaveLength(1);
+  });
+
+  it('times out a green that never answers into a rollback that leaves blue serving', async () => {
+    const { migrator, pointer, blue, ready } = setup();
+    await ready;
+    expect(await codeOf(migrator.migrate({ runId: 'r1', targetImageId: 'ami-dead' }))).toBe('DB.PROVISION_FAILED');
+    expect(await pointer.read()).toBeUndefined();
+    expect(await blue.countEntities()).toEqual({ nodes: 3, relationships: 3 });
+  });
+
+  describe('a write to blue during the copy (ADR 0006)', () => {
+    const writeOnceDuringBackup = (blueRef: { db?: InMemoryGraphDatabase }) => (uri: string, db: GraphDatabase) => {
+      if (uri !== BLUE.boltUri) return db;
+      let written = false;
+      return Object.assign(Object.create(db) as GraphDatabase, {
+        readRelationships: async (f: number, t: number) => {
+          const page = await db.readRelationships(f, t);
+          if (!written && blueRef.db) {
+            written = true;
+            blueRef.db.createNode(['Late'], [['at', ['s', 'during backup']]]);
+          }
+          return page;
+        },
+      });
+    };
+
+    it('is copied to green by a second copy under the write freeze', async () => {
+      const ref: { db?: InMemoryGraphDatabase } = {};
+      const { migrator, blue, servers, pointer, fleet, ready } = setup({}, writeOnceDuringBackup(ref));
+      ref.db = blue;
+      await ready;
+      const result = await migrator.migrate({ runId: 'r1', targetImageId: 'ami-new' });
+      const green = servers.get(result.boltUri) as InMemoryGraphDatabase;
+      expect((await green.countEntities()).nodes).toBe(4);
+      expect((await green.readNodes(0, 100)).some((n) => n.labels.includes('Late'))).toBe(true);
+      expect(fleet.terminated).toHaveLength(1); // the stale first green
+      expect(pointer.history[0]).toMatchObject({ current: { instanceId: 'i-blue' }, writes: 'frozen' });
+    });
+
+    it('aborts with DB.SOURCE_CHANGED when the policy says so, blue open again', async () => {
+      const ref: { db?: InMemoryGraphDatabase } = {};
+      const { migrator, blue, fleet, ready } = setup({ onSourceChanged: 'abort' }, writeOnceDuringBackup(ref));
+      ref.db = blue;
+      await ready;
+      expect(await codeOf(migrator.migrate({ runId: 'r1', targetImageId: 'ami-new' }))).toBe('DB.SOURCE_CHANGED');
+      expect(await migrator.currentPointer()).toMatchObject({ current: BLUE, writes: 'open' });
+      expect(fleet.terminated).toHaveLength(1);
+    });
+  });
+
+  it('rolls back after the switch: pointer and services on blue, green terminated', async () => {
+    const { migrator, pointer, fleet, serviceUri, ready } = setup();
+    await ready;
+    const migrated = await migrator.migrate({ runId: 'r1', targetImageId: 'ami-new' });
+    const rolledBack = await migrator.rollback({ runId: 'r1' });
+    expect(rolledBack).toEqual({ servingInstanceId: 'i-blue', boltUri: BLUE.boltUri, terminatedInstanceId: migrated.toInstanceId });
+    expect(await pointer.read()).toMatchObject({ current: BLUE, writes: 'open' });
+    expect(await serviceUri()).toBe(BLUE.boltUri);
+    expect(fleet.terminated).toEqual([migrated.toInstanceId]);
+    expect(await migrator.rollback({ runId: 'r1' })).toMatchObject({ servingInstanceId: 'i-blue' });
+  });
+
+  it('cannot roll back once blue is retired', async () => {
+    const { migrator, ready } = setup({ retireGraceMs: 0 });
+    await ready;
+    await migrator.migrate({ runId: 'r1', targetImageId: 'ami-new' });
+    expect(await codeOf(migrator.rollback({ runId: 'r1' }))).toBe('DB.ROLLBACK_FAILED');
+  });
+
+  it('rolls back a migration that never switched by terminating its green', async () => {
+    const { migrator, fleet, ready } = setup();
+    await ready;
+    await fleet.provision('ami-new', { clientToken: 'r9-green-1' });
+    const result = await migrator.rollback({ runId: 'r9' });
+    expect(result).toMatchObject({ servingInstanceId: 'i-blue', terminatedInstanceId: expect.stringMatching(/^i-mem/) });
+    expect((await fleet.describe()).map((i) => i.instanceId)).toEqual(['i-blue']);
+  });
+});

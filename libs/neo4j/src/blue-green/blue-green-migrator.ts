@@ -1,0 +1,300 @@
+// The blue-green redeployment of Neo4j: provision green, back up blue, restore, validate, freeze + switch, retire; and rollback.
+import { setTimeout as delay } from 'node:timers/promises';
+import { Clock, CodedError, DataOf, MigrationPhase } from '@dco/contracts';
+import { BackupStore } from '../backup/backup-store.port';
+import { verifyBackup } from '../backup/backup-file.format';
+import { Neo4jConsumers } from '../consumers/neo4j-consumers.port';
+import { Neo4jFleet, Neo4jInstance } from '../fleet/neo4j-fleet.port';
+import { GraphDatabase, GraphDatabaseFactory } from '../graph-database.port';
+import { ConnectionPointer, ConnectionPointerStore, Neo4jEndpoint } from '../pointer/connection-pointer.port';
+import { exportGraph } from '../transfer/export-graph';
+import { restoreGraph } from '../transfer/restore-graph';
+import { validateGraphs } from '../transfer/validate-graph';
+
+export interface MigrationProgress {
+  phase: MigrationPhase;
+  done: number;
+  total: number;
+}
+
+export type ProgressListener = (progress: MigrationProgress) => void;
+
+export interface BlueGreenDependencies {
+  fleet: Neo4jFleet;
+  graphs: GraphDatabaseFactory;
+  pointer: ConnectionPointerStore;
+  consumers: Neo4jConsumers;
+  backups: BackupStore;
+  clock: Clock;
+}
+
+export interface BlueGreenOptions {
+  /** The server in use when no pointer has been written yet (first migration of an environment). */
+  initialEndpoint: Neo4jEndpoint;
+  /** How long blue stays (for rollback) after a successful switch; 0 retires it at the end of the migration. */
+  retireGraceMs: number;
+  readyTimeoutMs: number;
+  /** How long consumers need to notice a write freeze and finish in-flight transactions (their pointer poll interval + margin). */
+  freezeDrainMs: number;
+  /** Blue changed during the copy (ADR 0006): copy again under the write freeze, or give up. */
+  onSourceChanged: 'recopy-frozen' | 'abort';
+  pageSize?: number;
+  batchSize?: number;
+}
+
+export type DbMigrated = DataOf<'DbMigrated'>;
+export type DbRolledBack = DataOf<'DbRolledBack'>;
+
+const endpointOf = (instance: Neo4jInstance): Neo4jEndpoint => ({ instanceId: instance.instanceId, boltUri: instance.boltUri, version: instance.version });
+
+interface CopyResult {
+  nodes: number;
+  relationships: number;
+  checksum: string;
+  /** Blue's change marker when its backup started. */
+  sourceMarker: string;
+}
+
+export class BlueGreenMigrator {
+  constructor(
+    private readonly deps: BlueGreenDependencies,
+    private readonly options: BlueGreenOptions,
+  ) {}
+
+  async currentPointer(): Promise<ConnectionPointer> {
+    return (
+      (await this.deps.pointer.read()) ?? {
+        current: this.options.initialEndpoint,
+        writes: 'open',
+        generation: 0,
+        updatedAt: this.deps.clock.now().toISOString(),
+      }
+    );
+  }
+
+  async migrate(request: { runId: string; targetImageId: string }, onProgress: ProgressListener = () => undefined): Promise<DbMigrated> {
+    let pointer = await this.currentPointer();
+    const done = pointer.lastMigration;
+    if (done?.runId === request.runId && pointer.current.instanceId === done.to.instanceId) {
+      // A redelivered command after success: answer the same, act on nothing.
+      return this.migratedData(done.from, done.to, done);
+    }
+    const blue = pointer.writes === 'frozen' && pointer.previous ? pointer.previous : pointer.current;
+    const blueDb = this.deps.graphs.connect(blue.boltUri);
+    let green: Neo4jInstance | undefined;
+    let frozen = pointer.writes === 'frozen';
+    try {
+      await blueDb.ping();
+      let attempt = 1;
+      let copy: CopyResult;
+      for (;;) {
+        const result = await this.copy(request, attempt, blue, blueDb, onProgress);
+        green = result.green;
+        copy = result.copy;
+        if (!result.changed) {
+          onProgress({ phase: 'switch', done: 0, total: 4 });
+          if (!frozen) {
+            pointer = await this.freeze(pointer);
+            frozen = true;
+          }
+          if ((await blueDb.changeMarker()) === copy.sourceMarker) break;
+        }
+        // Blue took writes after its backup started (ADR 0006): copy again with writes frozen, or give up.
+        if (this.options.onSourceChanged === 'abort' || attempt >= 2) {
+          throw new CodedError('DB.SOURCE_CHANGED', `${blue.boltUri} was written to during the migration; the copy on green is stale`, `backup marker ${copy.sourceMarker}`);
+        }
+        if (!frozen) {
+          pointer = await this.freeze(pointer);
+          frozen = true;
+        }
+        await this.deps.fleet.terminate(green.instanceId);
+        green = undefined;
+        attempt += 1;
+      }
+      onProgress({ phase: 'switch', done: 1, total: 4 });
+      const greenEndpoint = endpointOf(green);
+      const markerBeforeSwitch = copy.sourceMarker;
+      pointer = await this.writePointer(pointer, {
+        current: greenEndpoint,
+        writes: 'frozen',
+        previous: { ...blue, retireAfter: new Date(this.deps.clock.now().getTime() + this.options.retireGraceMs).toISOString() },
+      });
+      if ((await blueDb.changeMarker()) !== markerBeforeSwitch) {
+        throw new CodedError('DB.SOURCE_CHANGED', `a writer ignored the write freeze on ${blue.boltUri}; staying on blue`);
+      }
+      onProgress({ phase: 'switch', done: 2, total: 4 });
+      await this.deps.consumers.pointTo(greenEndpoint, { runId: request.runId });
+      onProgress({ phase: 'switch', done: 3, total: 4 });
+      const record = { runId: request.runId, from: blue, to: greenEndpoint, nodes: copy.nodes, relationships: copy.relationships, checksum: copy.checksum };
+      pointer = await this.writePointer(pointer, { writes: 'open', lastMigration: record });
+      frozen = false;
+      await this.deps.fleet.setColor(green.instanceId, 'blue');
+      await this.deps.fleet.setColor(blue.instanceId, 'retiring');
+      onProgress({ phase: 'switch', done: 4, total: 4 });
+      if (this.options.retireGraceMs === 0) await this.retireDue(onProgress);
+      return this.migratedData(blue, greenEndpoint, record);
+    } catch (error) {
+      await this.abandon(request.runId, blue, green, frozen, error);
+      throw error instanceof CodedError ? error : new CodedError('DB.SWITCH_FAILED', `migration failed: ${(error as Error).message}`, String((error as Error).stack), { cause: error });
+    } finally {
+      await blueDb.close();
+    }
+  }
+
+  /** Provision (or find) green, back blue up (or reuse this attempt's backup), restore, validate, remove the bookkeeping. */
+  private async copy(
+    request: { runId: string; targetImageId: string },
+    attempt: number,
+    blue: Neo4jEndpoint,
+    blueDb: GraphDatabase,
+    onProgress: ProgressListener,
+  ): Promise<{ green: Neo4jInstance; copy: CopyResult; changed: boolean }> {
+    onProgress({ phase: 'provision', done: 0, total: 1 });
+    const green = await this.deps.fleet.provision(request.targetImageId, { clientToken: `${request.runId}-green-${attempt}`, readyTimeoutMs: this.options.readyTimeoutMs });
+    onProgress({ phase: 'provision', done: 1, total: 1 });
+    const greenDb = this.deps.graphs.connect(green.boltUri);
+    try {
+      const key = `${request.runId}/${blue.instanceId}-attempt-${attempt}.backup.gz`;
+      let sourceMarker: string;
+      if (await this.deps.backups.exists(key)) {
+        sourceMarker = (await verifyBackup(this.deps.backups.open(key))).header.source.changeMarker;
+      } else {
+        const artifact = this.deps.backups.create(key);
+        const exported = await exportGraph(blueDb, artifact.stream, {
+          pageSize: this.options.pageSize,
+          clock: this.deps.clock,
+          onProgress: (p) => onProgress({ phase: 'backup', ...p }),
+        });
+        await artifact.commit();
+        sourceMarker = exported.changeMarker;
+      }
+      const progress = await greenDb.readRestoreProgress();
+      const counts = await greenDb.countEntities();
+      const finished = !progress && (counts.nodes > 0 || counts.relationships > 0);
+      if (!finished) {
+        await restoreGraph(greenDb, () => this.deps.backups.open(key), {
+          batchSize: this.options.batchSize,
+          onProgress: (p) => onProgress({ phase: 'restore', ...p }),
+        });
+      }
+      const unchanged = async () => (await blueDb.changeMarker()) === sourceMarker;
+      const stale = { green, copy: { nodes: 0, relationships: 0, checksum: '', sourceMarker }, changed: true };
+      // Comparing a moving blue with green proves nothing: only an unchanged marker from backup start to validation end does.
+      if (!(await unchanged())) return stale;
+      let validation;
+      try {
+        validation = await validateGraphs(blueDb, greenDb, { pageSize: this.options.pageSize, onProgress: (p) => onProgress({ phase: 'validate', ...p }) });
+      } catch (error) {
+        if (error instanceof CodedError && error.code === 'DB.VALIDATION_MISMATCH' && !(await unchanged())) return stale;
+        throw error;
+      }
+      if (!(await unchanged())) return stale;
+      await greenDb.finishRestore();
+      return {
+        green,
+        copy: { nodes: validation.target.nodes, relationships: validation.target.relationships, checksum: validation.checksum, sourceMarker },
+        changed: false,
+      };
+    } catch (error) {
+      (error as { green?: Neo4jInstance }).green = green;
+      throw error;
+    } finally {
+      await greenDb.close();
+    }
+  }
+
+  /** Consumers hold writes, then get time to notice and finish in-flight transactions. */
+  private async freeze(pointer: ConnectionPointer): Promise<ConnectionPointer> {
+    const frozen = await this.writePointer(pointer, { writes: 'frozen' });
+    await delay(this.options.freezeDrainMs);
+    return frozen;
+  }
+
+  /** Any failure before writes open on green: blue serves (writes open), services on blue, green terminated. */
+  private async abandon(runId: string, blue: Neo4jEndpoint, green: Neo4jInstance | undefined, frozen: boolean, error: unknown): Promise<void> {
+    const failedGreen = green ?? (error as { green?: Neo4jInstance }).green;
+    try {
+      const pointer = await this.currentPointer();
+      if (pointer.current.instanceId !== blue.instanceId || frozen || pointer.writes === 'frozen') {
+        await this.writePointer(pointer, { current: blue, writes: 'open', previous: undefined });
+        await this.deps.consumers.pointTo(blue, { runId });
+      }
+      if (failedGreen) await this.deps.fleet.terminate(failedGreen.instanceId);
+    } catch (cleanupError) {
+      // Never swallowed: the saga must learn that blue may not be fully serving.
+      const cause = error instanceof Error ? error.message : String(error);
+      throw new CodedError('DB.ROLLBACK_FAILED', `migration failed (${cause}) and going back to blue failed: ${(cleanupError as Error).message}`, undefined, { cause: cleanupError });
+    }
+  }
+
+  /** Terminates the previous server once its grace period has passed; returns the retired instance ids. */
+  async retireDue(onProgress: ProgressListener = () => undefined): Promise<string[]> {
+    const pointer = await this.currentPointer();
+    const previous = pointer.previous;
+    if (!previous || new Date(previous.retireAfter).getTime() > this.deps.clock.now().getTime() || pointer.writes === 'frozen') return [];
+    onProgress({ phase: 'retire', done: 0, total: 1 });
+    await this.deps.fleet.terminate(previous.instanceId);
+    await this.writePointer(pointer, { previous: undefined });
+    onProgress({ phase: 'retire', done: 1, total: 1 });
+    return [previous.instanceId];
+  }
+
+  /** Back to blue: pointer, services, then green terminated. Idempotent; fails if blue has been retired already. */
+  async rollback(request: { runId: string }): Promise<DbRolledBack> {
+    const pointer = await this.currentPointer();
+    const migration = pointer.lastMigration;
+    const switched = migration?.runId === request.runId && pointer.current.instanceId === migration.to.instanceId;
+    try {
+      if (switched && migration) {
+        if (!pointer.previous || pointer.previous.instanceId !== migration.from.instanceId) {
+          throw new CodedError('DB.ROLLBACK_FAILED', `blue ${migration.from.instanceId} has been retired; the run cannot go back to it`);
+        }
+        const blue: Neo4jEndpoint = { instanceId: migration.from.instanceId, boltUri: migration.from.boltUri, version: migration.from.version };
+        const blueDb = this.deps.graphs.connect(blue.boltUri);
+        try {
+          await blueDb.ping();
+        } finally {
+          await blueDb.close();
+        }
+        await this.writePointer(pointer, { current: blue, writes: 'open', previous: undefined, lastMigration: undefined });
+        await this.deps.consumers.pointTo(blue, { runId: request.runId });
+        await this.deps.fleet.setColor(blue.instanceId, 'blue');
+        await this.deps.fleet.terminate(migration.to.instanceId);
+        return { servingInstanceId: blue.instanceId, boltUri: blue.boltUri, terminatedInstanceId: migration.to.instanceId };
+      }
+      // The migration never switched (or was rolled back already): make sure blue is open and no green of this run is left.
+      if (pointer.writes === 'frozen') await this.writePointer(pointer, { writes: 'open', ...(pointer.previous ? { current: pointer.previous, previous: undefined } : {}) });
+      const serving = (await this.currentPointer()).current;
+      const leftovers = (await this.deps.fleet.describe()).filter((i) => i.clientToken?.startsWith(`${request.runId}-green-`) && i.instanceId !== serving.instanceId);
+      for (const instance of leftovers) await this.deps.fleet.terminate(instance.instanceId);
+      return {
+        servingInstanceId: serving.instanceId,
+        boltUri: serving.boltUri,
+        ...(leftovers[0] ? { terminatedInstanceId: leftovers[0].instanceId } : {}),
+      };
+    } catch (error) {
+      if (error instanceof CodedError) throw error;
+      throw new CodedError('DB.ROLLBACK_FAILED', `rollback of ${request.runId} failed: ${(error as Error).message}`, String((error as Error).stack), { cause: error });
+    }
+  }
+
+  private async writePointer(pointer: ConnectionPointer, change: Partial<ConnectionPointer>): Promise<ConnectionPointer> {
+    const next: ConnectionPointer = { ...pointer, ...change, generation: pointer.generation + 1, updatedAt: this.deps.clock.now().toISOString() };
+    for (const key of ['previous', 'lastMigration'] as const) if (next[key] === undefined) delete next[key];
+    await this.deps.pointer.write(next);
+    return next;
+  }
+
+  private migratedData(from: Neo4jEndpoint, to: Neo4jEndpoint, record: { nodes: number; relationships: number; checksum: string }): DbMigrated {
+    return {
+      fromInstanceId: from.instanceId,
+      toInstanceId: to.instanceId,
+      fromVersion: from.version,
+      toVersion: to.version,
+      boltUri: to.boltUri,
+      nodes: record.nodes,
+      relationships: record.relationships,
+      checksum: record.checksum,
+    };
+  }
+}

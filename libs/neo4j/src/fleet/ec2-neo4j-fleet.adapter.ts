@@ -1,0 +1,223 @@
+// Neo4jFleet over the EC2 API: RunInstances of the AMI with a ClientToken and tags; a host runtime decides how Neo4j starts on it.
+import {
+  CreateTagsCommand,
+  DescribeImagesCommand,
+  DescribeInstancesCommand,
+  EC2Client,
+  Instance,
+  RunInstancesCommand,
+  TerminateInstancesCommand,
+  _InstanceType,
+} from '@aws-sdk/client-ec2';
+import { CodedError } from '@dco/contracts';
+import {
+  BOLT_URI_TAG,
+  CLIENT_TOKEN_TAG,
+  COLOR_TAG,
+  FLEET_ROLE_TAG,
+  Neo4jColor,
+  Neo4jFleet,
+  Neo4jInstance,
+  ProvisionOptions,
+  VERSION_TAG,
+  versionOfImage,
+} from './neo4j-fleet.port';
+import { waitFor } from './wait-for';
+
+export interface LaunchedHost {
+  instanceId: string;
+  privateIp?: string;
+  tags: Record<string, string>;
+}
+
+/**
+ * Where Neo4j actually runs for an instance. In AWS the AMI's user data starts it on the instance; locally a server process of the
+ * AMI's version is started on this machine and its Bolt URI recorded as a tag on the emulator's instance.
+ */
+export interface Neo4jHostRuntime {
+  userData(version: string): string;
+  /** Starts (or finds) Neo4j for the instance; returns its Bolt URI and tags to record. */
+  start(host: LaunchedHost, version: string): Promise<{ boltUri: string; tags: Record<string, string> }>;
+  stop(host: LaunchedHost): Promise<void>;
+}
+
+export interface Ec2FleetOptions {
+  instanceType?: string;
+  subnetId?: string;
+  securityGroupIds?: string[];
+  /** Extra tags (e.g. dco:env) that also select the fleet. */
+  fleetTags?: Record<string, string>;
+  readyTimeoutMs?: number;
+  /** Resolves when Bolt at the URI answers with the expected version, rejects otherwise. */
+  probe(boltUri: string, version: string): Promise<void>;
+}
+
+/** The user data of an AWS instance: the AMI ships Neo4j; this enables it on boot. */
+export const awsUserData = (version: string): string =>
+  ['#!/bin/bash', 'set -euo pipefail', `echo "dco: starting Neo4j ${version}"`, 'systemctl enable --now neo4j', ''].join('\n');
+
+export const awsHostRuntime: Neo4jHostRuntime = {
+  userData: awsUserData,
+  start: async (host) => {
+    if (!host.privateIp) throw new CodedError('DB.PROVISION_FAILED', `instance ${host.instanceId} has no private IP`);
+    return { boltUri: `bolt://${host.privateIp}:7687`, tags: {} };
+  },
+  stop: async () => undefined,
+};
+
+const tagsOf = (instance: Instance): Record<string, string> =>
+  Object.fromEntries((instance.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+
+export class Ec2Neo4jFleet implements Neo4jFleet {
+  constructor(
+    private readonly ec2: EC2Client,
+    private readonly runtime: Neo4jHostRuntime,
+    private readonly options: Ec2FleetOptions,
+  ) {}
+
+  async provision(imageId: string, options: ProvisionOptions): Promise<Neo4jInstance> {
+    const version = await this.versionOf(imageId);
+    let host = await this.findByToken(options.clientToken);
+    if (!host) {
+      const tags = { ...this.fleetTags(), [COLOR_TAG]: 'green', [VERSION_TAG]: version, [CLIENT_TOKEN_TAG]: options.clientToken, Name: `neo4j-${version}-green` };
+      const result = await this.call('RunInstances', () =>
+        this.ec2.send(
+          new RunInstancesCommand({
+            ImageId: imageId,
+            MinCount: 1,
+            MaxCount: 1,
+            ClientToken: options.clientToken,
+            InstanceType: (this.options.instanceType ?? 'r6i.large') as _InstanceType,
+            SubnetId: this.options.subnetId,
+            SecurityGroupIds: this.options.securityGroupIds,
+            UserData: Buffer.from(this.runtime.userData(version)).toString('base64'),
+            TagSpecifications: [{ ResourceType: 'instance', Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }],
+          }),
+        ),
+      );
+      const instance = result.Instances?.[0];
+      if (!instance?.InstanceId) throw new CodedError('DB.PROVISION_FAILED', `RunInstances of ${imageId} returned no instance`);
+      host = { instanceId: instance.InstanceId, privateIp: instance.PrivateIpAddress, tags };
+    }
+    try {
+      const started = await this.runtime.start(host, version);
+      await this.tag(host.instanceId, { ...started.tags, [BOLT_URI_TAG]: started.boltUri });
+      const timeoutMs = options.readyTimeoutMs ?? this.options.readyTimeoutMs ?? 300_000;
+      let lastProblem = '';
+      await waitFor(
+        async () => {
+          try {
+            await this.options.probe(started.boltUri, version);
+            return true;
+          } catch (error) {
+            lastProblem = (error as Error).message;
+            return undefined;
+          }
+        },
+        { timeoutMs, intervalMs: 1_000, description: `Neo4j ${version} on ${started.boltUri}` },
+      ).catch(() => {
+        throw new CodedError('DB.PROVISION_FAILED', `Neo4j ${version} on ${host?.instanceId} (${started.boltUri}) did not answer within ${timeoutMs} ms`, lastProblem);
+      });
+      return { instanceId: host.instanceId, imageId, boltUri: started.boltUri, version, color: 'green', clientToken: options.clientToken };
+    } catch (error) {
+      // A green that never serves is not left running (and billed).
+      await this.terminate(host.instanceId);
+      throw error instanceof CodedError ? error : new CodedError('DB.PROVISION_FAILED', (error as Error).message, undefined, { cause: error });
+    }
+  }
+
+  async terminate(instanceId: string): Promise<void> {
+    const host = (await this.describeHosts([instanceId]))[0];
+    if (!host) return;
+    await this.runtime.stop(host);
+    await this.call('TerminateInstances', () => this.ec2.send(new TerminateInstancesCommand({ InstanceIds: [instanceId] })));
+  }
+
+  async describe(): Promise<Neo4jInstance[]> {
+    const result = await this.call('DescribeInstances', () =>
+      this.ec2.send(
+        new DescribeInstancesCommand({
+          Filters: [
+            ...Object.entries(this.fleetTags()).map(([key, value]) => ({ Name: `tag:${key}`, Values: [value] })),
+            { Name: 'instance-state-name', Values: ['pending', 'running'] },
+          ],
+        }),
+      ),
+    );
+    return (result.Reservations ?? [])
+      .flatMap((r) => r.Instances ?? [])
+      .map((i) => {
+        const tags = tagsOf(i);
+        return {
+          instanceId: i.InstanceId ?? '',
+          imageId: i.ImageId ?? '',
+          boltUri: tags[BOLT_URI_TAG] ?? (i.PrivateIpAddress ? `bolt://${i.PrivateIpAddress}:7687` : ''),
+          version: tags[VERSION_TAG] ?? '',
+          color: tags[COLOR_TAG] as Neo4jColor | undefined,
+          clientToken: tags[CLIENT_TOKEN_TAG],
+        };
+      });
+  }
+
+  async setColor(instanceId: string, color: Neo4jColor): Promise<void> {
+    await this.tag(instanceId, { [COLOR_TAG]: color });
+  }
+
+  private fleetTags(): Record<string, string> {
+    return { [FLEET_ROLE_TAG.key]: FLEET_ROLE_TAG.value, ...this.options.fleetTags };
+  }
+
+  private async versionOf(imageId: string): Promise<string> {
+    const result = await this.call('DescribeImages', () => this.ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] })));
+    const image = result.Images?.[0];
+    if (!image) throw new CodedError('DB.PROVISION_FAILED', `image ${imageId} does not exist`);
+    const version = versionOfImage({ name: image.Name, tags: Object.fromEntries((image.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])) });
+    if (!version) throw new CodedError('DB.PROVISION_FAILED', `image ${imageId} (${image.Name}) has no ${VERSION_TAG} tag and no version in its name`);
+    return version;
+  }
+
+  /** The emulator ignores ClientToken, so the token is also a tag: a redelivered command finds its instance either way. */
+  private async findByToken(clientToken: string): Promise<LaunchedHost | undefined> {
+    const result = await this.call('DescribeInstances', () =>
+      this.ec2.send(
+        new DescribeInstancesCommand({
+          Filters: [
+            { Name: `tag:${CLIENT_TOKEN_TAG}`, Values: [clientToken] },
+            { Name: 'instance-state-name', Values: ['pending', 'running'] },
+          ],
+        }),
+      ),
+    );
+    const instance = (result.Reservations ?? []).flatMap((r) => r.Instances ?? [])[0];
+    return instance?.InstanceId ? { instanceId: instance.InstanceId, privateIp: instance.PrivateIpAddress, tags: tagsOf(instance) } : undefined;
+  }
+
+  private async describeHosts(instanceIds: string[]): Promise<LaunchedHost[]> {
+    const result = await this.call('DescribeInstances', () =>
+      this.ec2.send(new DescribeInstancesCommand({ InstanceIds: instanceIds })).catch((error: Error) => {
+        if (/NotFound/.test(error.name)) return { Reservations: [] };
+        throw error;
+      }),
+    );
+    return (result.Reservations ?? [])
+      .flatMap((r) => r.Instances ?? [])
+      .filter((i) => i.State?.Name !== 'terminated')
+      .map((i) => ({ instanceId: i.InstanceId ?? '', privateIp: i.PrivateIpAddress, tags: tagsOf(i) }));
+  }
+
+  private async tag(instanceId: string, tags: Record<string, string>): Promise<void> {
+    if (Object.keys(tags).length === 0) return;
+    await this.call('CreateTags', () =>
+      this.ec2.send(new CreateTagsCommand({ Resources: [instanceId], Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) })),
+    );
+  }
+
+  private async call<T>(operation: string, send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (error) {
+      if (error instanceof CodedError) throw error;
+      throw new CodedError('DB.PROVISION_FAILED', `EC2 ${operation} failed: ${(error as Error).message}`, undefined, { cause: error });
+    }
+  }
+}

@@ -1,0 +1,42 @@
+// The local fleet's host runtime: an emulator instance gets a real Neo4j server process of the AMI's version on this machine.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { awsUserData, LaunchedHost, Neo4jHostRuntime } from './ec2-neo4j-fleet.adapter';
+import { LOCAL_HOME_TAG, LOCAL_PID_TAG } from './neo4j-fleet.port';
+import { isProcessAlive, launchNeo4jProcess, stopNeo4jProcess } from './neo4j-process.launcher';
+
+export interface LocalHostOptions {
+  /** Parent directory of the servers' homes (e.g. .stack/fleet). */
+  homeRoot: string;
+  /** A free port for a new server. */
+  allocatePort(): Promise<number>;
+  heapMb?: number;
+  pageCacheMb?: number;
+  readyTimeoutMs?: number;
+}
+
+export class LocalNeo4jHostRuntime implements Neo4jHostRuntime {
+  constructor(private readonly options: LocalHostOptions) {}
+
+  userData(version: string): string {
+    return awsUserData(version);
+  }
+
+  async start(host: LaunchedHost, version: string): Promise<{ boltUri: string; tags: Record<string, string> }> {
+    const pid = Number(host.tags[LOCAL_PID_TAG]);
+    const recorded = host.tags['dco:bolt-uri'];
+    if (pid && recorded && isProcessAlive(pid)) return { boltUri: recorded, tags: {} };
+    const home = host.tags[LOCAL_HOME_TAG] ?? join(this.options.homeRoot, host.instanceId);
+    mkdirSync(home, { recursive: true });
+    const server = await launchNeo4jProcess(
+      { version, boltPort: await this.options.allocatePort(), home, heapMb: this.options.heapMb, pageCacheMb: this.options.pageCacheMb },
+      { readyTimeoutMs: this.options.readyTimeoutMs },
+    );
+    return { boltUri: server.boltUri, tags: { [LOCAL_PID_TAG]: String(server.pid), [LOCAL_HOME_TAG]: home } };
+  }
+
+  async stop(host: LaunchedHost): Promise<void> {
+    const pid = Number(host.tags[LOCAL_PID_TAG]);
+    if (pid) await stopNeo4jProcess(pid);
+  }
+}

@@ -1,0 +1,267 @@
+// GraphDatabase in memory: the embedded profile's Neo4j and the unit specs' stand-in, with the same semantics as the Bolt adapter.
+import { CodedError } from '@dco/contracts';
+import { GraphValue, isReservedName, NodeContent, NodeRecord, PropertyList, RelationshipContent, RelationshipRecord, SOURCE_ID_PROPERTY } from '../domain/graph-value';
+import { GraphDatabase, GraphDatabaseFactory, OfferingLedgerRow, RestoreProgress } from '../graph-database.port';
+
+interface StoredNode {
+  labels: Set<string>;
+  props: Map<string, GraphValue>;
+  sourceId?: string;
+}
+
+interface StoredRelationship {
+  type: string;
+  start: number;
+  end: number;
+  props: Map<string, GraphValue>;
+  sourceId?: string;
+}
+
+const toList = (props: Map<string, GraphValue>): PropertyList => [...props.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+const text = (value: GraphValue | undefined): string => (value === undefined ? 'null' : value[0] === 'i' || value[0] === 's' ? value[1] : JSON.stringify(value[1]));
+
+export class InMemoryGraphDatabase implements GraphDatabase {
+  private readonly nodes = new Map<number, StoredNode>();
+  private readonly relationships = new Map<number, StoredRelationship>();
+  private readonly bySourceId = new Map<string, number>();
+  private nextNodeId = 0;
+  private nextRelationshipId = 0;
+  private commits = 0;
+  private schema: string[] = [];
+  private progress?: RestoreProgress;
+  /** False while the "server" is down: every call fails with DB.UNREACHABLE. */
+  reachable = true;
+
+  constructor(readonly uri: string, readonly version: string) {}
+
+  // --- writes by the application (the embedded profile's services and the specs) ---
+  createNode(labels: string[], props: PropertyList): string {
+    const id = this.nextNodeId++;
+    this.nodes.set(id, { labels: new Set(labels), props: new Map(props) });
+    this.commits += 1;
+    return String(id);
+  }
+
+  createRelationship(type: string, start: string, end: string, props: PropertyList): string {
+    if (!this.nodes.has(Number(start)) || !this.nodes.has(Number(end))) throw new Error('relationship endpoints must exist');
+    const id = this.nextRelationshipId++;
+    this.relationships.set(id, { type, start: Number(start), end: Number(end), props: new Map(props) });
+    this.commits += 1;
+    return String(id);
+  }
+
+  setProperty(nodeId: string, key: string, value: GraphValue): void {
+    const node = this.nodes.get(Number(nodeId));
+    if (!node) throw new Error(`no node ${nodeId}`);
+    node.props.set(key, value);
+    this.commits += 1;
+  }
+
+  deleteNode(nodeId: string): void {
+    for (const [id, rel] of this.relationships) if (rel.start === Number(nodeId) || rel.end === Number(nodeId)) this.relationships.delete(id);
+    this.nodes.delete(Number(nodeId));
+    this.commits += 1;
+  }
+
+  // --- GraphDatabase ---
+  async ping(): Promise<void> {
+    this.check();
+  }
+
+  async serverVersion(): Promise<string> {
+    this.check();
+    return this.version;
+  }
+
+  async changeMarker(): Promise<string> {
+    this.check();
+    return `${this.uri}#${this.commits}`;
+  }
+
+  async schemaStatements(): Promise<string[]> {
+    this.check();
+    return [...this.schema];
+  }
+
+  async maxIds(): Promise<{ node: number; relationship: number }> {
+    this.check();
+    return { node: this.nextNodeId - 1, relationship: this.nextRelationshipId - 1 };
+  }
+
+  async readNodes(from: number, to: number): Promise<NodeRecord[]> {
+    this.check();
+    const out: NodeRecord[] = [];
+    for (let id = from; id < to; id++) {
+      const node = this.nodes.get(id);
+      if (node) out.push({ id: String(id), ...this.content(node) });
+    }
+    return out;
+  }
+
+  async readRelationships(from: number, to: number): Promise<RelationshipRecord[]> {
+    this.check();
+    const out: RelationshipRecord[] = [];
+    for (let id = from; id < to; id++) {
+      const rel = this.relationships.get(id);
+      if (rel) out.push({ id: String(id), type: rel.type, start: String(rel.start), end: String(rel.end), props: toList(rel.props) });
+    }
+    return out;
+  }
+
+  async readRelationshipContents(from: number, to: number): Promise<RelationshipContent[]> {
+    this.check();
+    const out: RelationshipContent[] = [];
+    for (let id = from; id < to; id++) {
+      const rel = this.relationships.get(id);
+      if (rel) out.push(this.relationshipContent(rel));
+    }
+    return out;
+  }
+
+  async countEntities(): Promise<{ nodes: number; relationships: number }> {
+    this.check();
+    return { nodes: this.nodes.size, relationships: this.relationships.size };
+  }
+
+  async readRestoreProgress(): Promise<RestoreProgress | undefined> {
+    this.check();
+    return this.progress ? { ...this.progress } : undefined;
+  }
+
+  async applySchema(statements: string[]): Promise<void> {
+    this.check();
+    this.schema = [...new Set([...this.schema, ...statements])];
+  }
+
+  async writeNodes(batch: NodeRecord[], progress: RestoreProgress): Promise<void> {
+    this.check();
+    for (const record of batch) {
+      const existing = this.bySourceId.get(record.id);
+      const id = existing ?? this.nextNodeId++;
+      const node = this.nodes.get(id) ?? { labels: new Set<string>(), props: new Map<string, GraphValue>(), sourceId: record.id };
+      record.labels.forEach((l) => node.labels.add(l));
+      record.props.forEach(([k, v]) => node.props.set(k, v));
+      this.nodes.set(id, node);
+      this.bySourceId.set(record.id, id);
+    }
+    this.commit(progress);
+  }
+
+  async writeRelationships(batch: RelationshipRecord[], progress: RestoreProgress): Promise<void> {
+    this.check();
+    const missing = batch.filter((r) => !this.bySourceId.has(r.start) || !this.bySourceId.has(r.end));
+    if (missing.length) throw new CodedError('DB.RESTORE_FAILED', `${missing.length} relationships reference nodes missing from the backup`);
+    for (const record of batch) {
+      const existing = [...this.relationships.entries()].find(([, r]) => r.sourceId === record.id);
+      const id = existing?.[0] ?? this.nextRelationshipId++;
+      this.relationships.set(id, {
+        type: record.type,
+        start: this.bySourceId.get(record.start) as number,
+        end: this.bySourceId.get(record.end) as number,
+        props: new Map(record.props),
+        sourceId: record.id,
+      });
+    }
+    this.commit(progress);
+  }
+
+  async readRestoredNodes(sourceIds: string[]): Promise<Map<string, NodeContent>> {
+    this.check();
+    const out = new Map<string, NodeContent>();
+    for (const sid of sourceIds) {
+      const id = this.bySourceId.get(sid);
+      const node = id === undefined ? undefined : this.nodes.get(id);
+      if (node?.sourceId === sid) out.set(sid, this.content(node));
+    }
+    return out;
+  }
+
+  async readRestoredRelationships(sourceIds: string[]): Promise<Map<string, RelationshipContent>> {
+    this.check();
+    const wanted = new Set(sourceIds);
+    const out = new Map<string, RelationshipContent>();
+    for (const rel of this.relationships.values()) if (rel.sourceId && wanted.has(rel.sourceId)) out.set(rel.sourceId, this.relationshipContent(rel));
+    return out;
+  }
+
+  async findUnrestored(limit: number): Promise<{ nodes: string[]; relationships: string[] }> {
+    this.check();
+    const nodes = [...this.nodes.entries()].filter(([, n]) => n.sourceId === undefined).slice(0, limit).map(([id]) => String(id));
+    const relationships = [...this.relationships.entries()].filter(([, r]) => r.sourceId === undefined).slice(0, limit).map(([id]) => String(id));
+    return { nodes, relationships };
+  }
+
+  async finishRestore(): Promise<void> {
+    this.check();
+    this.nodes.forEach((n) => delete n.sourceId);
+    this.relationships.forEach((r) => delete r.sourceId);
+    this.bySourceId.clear();
+    this.progress = undefined;
+  }
+
+  async ledger(): Promise<OfferingLedgerRow[]> {
+    this.check();
+    const rows: OfferingLedgerRow[] = [];
+    for (const [id, node] of this.nodes) {
+      if (!node.labels.has('Offering')) continue;
+      const amounts = [...this.relationships.values()]
+        .filter((r) => r.type === 'OF' && r.end === id && this.nodes.get(r.start)?.labels.has('Allocation'))
+        .map((r) => text(this.nodes.get(r.start)?.props.get('amount')));
+      rows.push({ day: text(node.props.get('day')), allocated: text(node.props.get('allocated')), amounts });
+    }
+    return rows.sort((a, b) => (a.day < b.day ? -1 : 1));
+  }
+
+  async close(): Promise<void> {
+    // Nothing to release: the "server" outlives its clients.
+  }
+
+  private content(node: StoredNode): NodeContent {
+    const props = toList(node.props);
+    if (node.sourceId !== undefined) props.push([SOURCE_ID_PROPERTY, ['i', node.sourceId]]);
+    return { labels: [...node.labels].filter((l) => !isReservedName(l)), props };
+  }
+
+  private relationshipContent(rel: StoredRelationship): RelationshipContent {
+    const start = this.nodes.get(rel.start) as StoredNode;
+    const end = this.nodes.get(rel.end) as StoredNode;
+    return { type: rel.type, props: toList(rel.props), start: this.content(start), end: this.content(end) };
+  }
+
+  private commit(progress: RestoreProgress): void {
+    this.progress = { ...progress };
+    this.commits += 1;
+  }
+
+  private check(): void {
+    if (!this.reachable) throw new CodedError('DB.UNREACHABLE', `Neo4j at ${this.uri} is unreachable`);
+  }
+}
+
+/** The in-memory "network": servers by URI, shared by the in-memory fleet and whoever connects. */
+export class InMemoryGraphServers implements GraphDatabaseFactory {
+  private readonly servers = new Map<string, InMemoryGraphDatabase>();
+
+  add(server: InMemoryGraphDatabase): InMemoryGraphDatabase {
+    this.servers.set(server.uri, server);
+    return server;
+  }
+
+  remove(uri: string): void {
+    this.servers.delete(uri);
+  }
+
+  get(uri: string): InMemoryGraphDatabase | undefined {
+    return this.servers.get(uri);
+  }
+
+  connect(uri: string): GraphDatabase {
+    const server = this.servers.get(uri);
+    if (!server) {
+      const unreachable = new InMemoryGraphDatabase(uri, 'unknown');
+      unreachable.reachable = false;
+      return unreachable;
+    }
+    return server;
+  }
+}
