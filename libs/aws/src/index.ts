@@ -9,3 +9,6 @@ export * from './ecs/sdk-ecs-services.adapter';
 export * from './events/event-bus.port';
 export * from './events/in-memory-event-bus.fake';
 export * from './events/sdk-event-bus.adapter';
+export * from './rollout/health-probe.port';
+export * from './rollout/http-health-probe.adapter';
+export * from './rollout/ecs-rollout';

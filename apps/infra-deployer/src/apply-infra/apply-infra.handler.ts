@@ -2,7 +2,7 @@
 // record it as last good, then roll the services named by app-release changes out (canary + health gates).
 import { ApplyInfraData, CodedError, DataOf, ServiceRevision } from '@dco/contracts';
 import { ApprovalPolicy, DEFAULT_APPROVAL_POLICY, PlanRecord, TerraformWorkspace, approvalReasons } from '@dco/terraform';
-import { EcsRollout } from './ecs-rollout';
+import { EcsRollout } from '@dco/aws';
 
 export type ApplyInfraOutcome =
   | { type: 'InfraApplied'; data: DataOf<'InfraApplied'> }

@@ -2,13 +2,20 @@
 // aws profiles, the plan simulator + in-memory ECS in the embedded one.
 import { join, resolve } from 'node:path';
 import { Clock } from '@dco/contracts';
-import { EcsServices, SdkEcsServices, awsClientOptions } from '@dco/aws';
+import {
+  DEFAULT_ROLLOUT_POLICY,
+  EcsRollout,
+  EcsServices,
+  HealthProbe,
+  HttpHealthProbe,
+  RolloutPolicy,
+  SdkEcsServices,
+  awsClientOptions,
+  parseHealthEndpoints,
+} from '@dco/aws';
 import { CliTofuRunner, SimulatedTofuRunner, TerraformWorkspace, TofuRunner } from '@dco/terraform';
 import { RollbackInfraHandler } from '../rollback-infra/rollback-infra.handler';
 import { ApplyInfraHandler } from './apply-infra.handler';
-import { DEFAULT_ROLLOUT_POLICY, EcsRollout, RolloutPolicy } from './ecs-rollout';
-import { HealthProbe } from './health-probe.port';
-import { HttpHealthProbe, parseHealthEndpoints } from './http-health-probe.adapter';
 
 export interface InfraSettings {
   /** Repository root: infra/ and the provisioner script live under it. */

@@ -6,10 +6,8 @@ import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ECSClient } from '@aws-sdk/client-ecs';
-import { SdkEcsServices, localEmulatorOptions } from '@dco/aws';
+import { DEFAULT_ROLLOUT_POLICY, HttpHealthProbe, SdkEcsServices, localEmulatorOptions } from '@dco/aws';
 import { snapshotConfig } from '@dco/terraform';
-import { DEFAULT_ROLLOUT_POLICY } from './ecs-rollout';
-import { HttpHealthProbe } from './http-health-probe.adapter';
 import { buildInfraUseCases } from './infra-use-cases.factory';
 
 export const REPO_ROOT = resolve(__dirname, '../../../..');

@@ -2,7 +2,7 @@
 // on health (circuit breaker, health endpoint, error rate); a failed gate rolls back to the previous revision.
 import { setTimeout as delay } from 'node:timers/promises';
 import { CodedError, ServiceRevision } from '@dco/contracts';
-import { EcsServices, ServiceStatus, TaskDefinitionInfo } from '@dco/aws';
+import { EcsServices, ServiceStatus, TaskDefinitionInfo } from '../ecs/ecs-services.port';
 import { HealthProbe, HealthSample } from './health-probe.port';
 
 export interface RolloutPolicy {
