@@ -1,5 +1,6 @@
 // One AWS call per local-exec provisioner of the local profile (infra/main.tf), through the same libs/aws adapters the
 // services use; arguments come in environment variables so that no value is ever shell-quoted.
+import 'reflect-metadata';
 import { SdkEcsServices, SdkEventBus, awsClientOptions } from '@dco/aws';
 
 function required(name: string): string {
