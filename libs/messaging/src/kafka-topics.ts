@@ -8,7 +8,7 @@ export interface TopicSpec {
 }
 
 /**
- * Creates the topics (an "already exists" from a racing replica is fine) and waits until every partition has a leader.
+ * Creates the topics (an "already exists" from a racing replica is fine) and waits until every partition's leader serves.
  * kafkajs' own `waitForLeaders` gives up on the UNKNOWN_TOPIC_OR_PARTITION a KRaft broker answers meanwhile.
  */
 export async function createTopicsAndWait(admin: Admin, topics: readonly TopicSpec[], timeoutMs = 30_000): Promise<void> {
@@ -20,8 +20,12 @@ export async function createTopicsAndWait(admin: Admin, topics: readonly TopicSp
   while (Date.now() < deadline) {
     try {
       const { topics: metadata } = await admin.fetchTopicMetadata({ topics: names });
-      const ready = metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
-      if (ready) return;
+      const led = metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
+      // A leader in the metadata may not serve yet; a successful ListOffsets on every topic shows that it does.
+      if (led) {
+        await Promise.all(names.map((topic) => admin.fetchTopicOffsets(topic)));
+        return;
+      }
     } catch (error) {
       lastError = error;
     }

@@ -1,0 +1,213 @@
+// Benchmark "messaging": produce-consume throughput and end-to-end latency through the Kafka adapter vs raw kafkajs,
+// both measured in the same run on the local stack's broker (KAFKA_BROKERS overrides it).
+import 'reflect-metadata';
+import { Envelope, fixtureMessage } from '@dco/contracts';
+import { HandlerOutput, KafkaMessageBus } from '@dco/messaging';
+import { Kafka, Partitioners, logLevel } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { createTopicsAndWait } from '../libs/messaging/src/kafka-topics';
+import { testBrokers } from '../libs/messaging/src/testing/kafka-test-cluster';
+import { BenchResult, benchResult, percentile, progress, round } from './support/result';
+
+const MESSAGES = Number(process.env.DCO_BENCH_MESSAGES ?? 20_000);
+const LATENCY_SAMPLES = Number(process.env.DCO_BENCH_LATENCY_SAMPLES ?? 400);
+const ROUNDS = Number(process.env.DCO_BENCH_ROUNDS ?? 2);
+const PARTITIONS = 6;
+const CHUNK = 100;
+const TARGET_OVERHEAD = 1.3;
+
+const brokers = testBrokers();
+const base = `bench-${randomUUID().slice(0, 8)}.`;
+const kafka = new Kafka({ clientId: 'bench-raw', brokers, logLevel: logLevel.NOTHING });
+
+/** Messages spread over 64 runs (keys), like many days and reruns at once. */
+function commands(count: number): Envelope[] {
+  return Array.from({ length: count }, (_, i) =>
+    fixtureMessage('DetectChanges', { eventId: randomUUID(), runId: `dco-2026-11-26-r${i % 64}` } as never),
+  );
+}
+
+function signal(): { promise: Promise<void>; resolve: () => void } {
+  let resolve: () => void = () => undefined;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/** A harness over one way of publishing and consuming: the adapter or raw kafkajs. */
+interface Path {
+  start(onMessage: (eventId: string) => void): Promise<void>;
+  publish(messages: Envelope[]): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function adapterPath(prefix: string, answer: boolean): Path {
+  const bus = new KafkaMessageBus({ brokers, clientId: 'bench-adapter', topicPrefix: prefix, partitions: PARTITIONS, logLevel: 'error', maxWaitTimeMs: 100 });
+  return {
+    start: async (onMessage) => {
+      await bus.ensureTopics(['DetectChanges', 'ChangesDetected']);
+      await bus.subscribe({
+        group: `${prefix}group`,
+        types: ['DetectChanges'],
+        handler: async (message): Promise<HandlerOutput | void> => {
+          onMessage(message.eventId);
+          if (!answer) return;
+          const reply = fixtureMessage('ChangesDetected', { eventId: randomUUID(), runId: message.runId, causationId: message.eventId });
+          return { messages: [reply] };
+        },
+      });
+    },
+    publish: (messages) => bus.publish(...messages),
+    stop: () => bus.close(),
+  };
+}
+
+function rawPath(prefix: string): Path {
+  const topic = `${prefix}DetectChanges`;
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const consumer = kafka.consumer({ groupId: `${prefix}group`, maxWaitTimeInMs: 100 });
+  return {
+    start: async (onMessage) => {
+      const admin = kafka.admin();
+      await admin.connect();
+      await createTopicsAndWait(admin, [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }]);
+      await admin.disconnect();
+      await Promise.all([producer.connect(), consumer.connect()]);
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      const joined = signal();
+      const remove = consumer.on(consumer.events.GROUP_JOIN, () => {
+        remove();
+        joined.resolve();
+      });
+      await consumer.run({
+        eachBatch: async ({ batch }) => {
+          for (const message of batch.messages) onMessage((JSON.parse(message.value?.toString('utf8') ?? '{}') as Envelope).eventId);
+        },
+      });
+      await joined.promise;
+    },
+    publish: async (messages) => {
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: [
+          {
+            topic,
+            messages: messages.map((m) => ({
+              key: m.runId,
+              value: JSON.stringify(m),
+              headers: { 'dco-type': m.type, 'dco-event-id': m.eventId },
+            })),
+          },
+        ],
+      });
+    },
+    stop: async () => {
+      await consumer.disconnect();
+      await producer.disconnect();
+    },
+  };
+}
+
+/** Messages per second from the first publish until the last one is consumed. */
+async function throughput(label: string, path: Path, count: number): Promise<number> {
+  let consumed = 0;
+  const done = signal();
+  await path.start(() => {
+    consumed += 1;
+    if (consumed % Math.ceil(count / 10) === 0 || consumed === count) progress(label, consumed, count);
+    if (consumed === count) done.resolve();
+  });
+  const messages = commands(count);
+  const started = performance.now();
+  for (let i = 0; i < messages.length; i += CHUNK) await path.publish(messages.slice(i, i + CHUNK));
+  await done.promise;
+  const elapsed = performance.now() - started;
+  await path.stop();
+  return count / (elapsed / 1000);
+}
+
+/** One message at a time: publish-call-to-handler latencies in milliseconds. */
+async function latency(label: string, path: Path, samples: number): Promise<number[]> {
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  let arrived = signal();
+  await path.start((eventId) => {
+    const sent = sentAt.get(eventId);
+    if (sent === undefined) return;
+    latencies.push(performance.now() - sent);
+    arrived.resolve();
+  });
+  for (const message of commands(samples)) {
+    arrived = signal();
+    sentAt.set(message.eventId, performance.now());
+    await path.publish([message]);
+    await arrived.promise;
+    if (latencies.length % 50 === 0) progress(label, latencies.length, samples);
+  }
+  await path.stop();
+  return latencies;
+}
+
+async function deleteBenchTopics(): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const topics = (await admin.listTopics()).filter((t) => t.startsWith(base));
+  if (topics.length > 0) await admin.deleteTopics({ topics }).catch(() => undefined);
+  await admin.disconnect();
+}
+
+export async function run(): Promise<BenchResult> {
+  process.stderr.write(`messaging bench on ${brokers.join(',')}: ${MESSAGES} messages x ${ROUNDS} rounds, ${LATENCY_SAMPLES} latency samples\n`);
+  try {
+    // Warm-up of both paths (JIT, connections, broker caches) so that neither pays it inside a measured round.
+    await throughput('warm-up raw    ', rawPath(`${base}warm-raw.`), 2_000);
+    await throughput('warm-up adapter', adapterPath(`${base}warm-bus.`, false), 2_000);
+
+    const raw: number[] = [];
+    const adapter: number[] = [];
+    for (let r = 1; r <= ROUNDS; r += 1) {
+      raw.push(await throughput(`raw     round ${r}`, rawPath(`${base}raw${r}.`), MESSAGES));
+      adapter.push(await throughput(`adapter round ${r}`, adapterPath(`${base}bus${r}.`, false), MESSAGES));
+    }
+    const transactional = await throughput('adapter + output (transaction)', adapterPath(`${base}txn.`, true), Math.ceil(MESSAGES / 2));
+    const rawLatency = await latency('raw latency    ', rawPath(`${base}lat-raw.`), LATENCY_SAMPLES);
+    const busLatency = await latency('adapter latency', adapterPath(`${base}lat-bus.`, false), LATENCY_SAMPLES);
+
+    const rawRate = Math.max(...raw);
+    const busRate = Math.max(...adapter);
+    const metrics = {
+      adapter_msgs_per_s: Math.round(busRate),
+      raw_msgs_per_s: Math.round(rawRate),
+      adapter_transactional_msgs_per_s: Math.round(transactional),
+      e2e_p50_ms: round(percentile(busLatency, 50), 2),
+      e2e_p99_ms: round(percentile(busLatency, 99), 2),
+    };
+    const baseline = {
+      msgs_per_s: Math.round(rawRate),
+      e2e_p50_ms: round(percentile(rawLatency, 50), 2),
+      e2e_p99_ms: round(percentile(rawLatency, 99), 2),
+    };
+    const overhead = round(rawRate / busRate);
+    const ratios = {
+      msgs_per_s: round(busRate / rawRate),
+      throughput_overhead: overhead,
+      e2e_p50: round(metrics.e2e_p50_ms / baseline.e2e_p50_ms),
+      e2e_p99: round(metrics.e2e_p99_ms / baseline.e2e_p99_ms),
+    };
+    const verdict = overhead <= TARGET_OVERHEAD ? 'meets' : 'MISSES';
+    process.stdout.write(
+      `messaging: adapter ${metrics.adapter_msgs_per_s} msg/s vs raw ${metrics.raw_msgs_per_s} msg/s (overhead ${overhead}x, ${verdict} target <= ${TARGET_OVERHEAD}x); ` +
+        `transactional ${metrics.adapter_transactional_msgs_per_s} msg/s; e2e p50 ${metrics.e2e_p50_ms} ms p99 ${metrics.e2e_p99_ms} ms (raw ${baseline.e2e_p50_ms}/${baseline.e2e_p99_ms} ms)\n`,
+    );
+    return benchResult('messaging', {
+      metrics,
+      baseline,
+      ratios,
+      parameters: { messages: MESSAGES, rounds: ROUNDS, latencySamples: LATENCY_SAMPLES, partitions: PARTITIONS, publishChunk: CHUNK, brokers },
+      target: { throughput_overhead_max: TARGET_OVERHEAD },
+      samples: { raw_msgs_per_s: raw.map(Math.round), adapter_msgs_per_s: adapter.map(Math.round) },
+    });
+  } finally {
+    await deleteBenchTopics();
+  }
+}
