@@ -81,16 +81,15 @@ export async function stackUp(options: StackOptions & { only?: string[]; onReady
   });
 }
 
-/** Stops everything this stack started (configured components and extra Neo4j servers), in reverse order. */
+/** Stops everything this stack started (configured components and extra Neo4j servers), all at once: none depends on another. */
 export async function stackDown(options: StackOptions = {}): Promise<string[]> {
   const ctx = stackContext(options);
   return locked(ctx, 'down', async () => {
-    const stopped: string[] = [];
-    const components = [...stackComponents(ctx.config), ...extraNeo4jComponents(ctx)].reverse();
-    for (const component of components) {
-      if (await component.down(ctx)) stopped.push(component.name);
-    }
-    return stopped;
+    const components = [...stackComponents(ctx.config), ...extraNeo4jComponents(ctx)];
+    const outcomes = await Promise.allSettled(components.map((component) => component.down(ctx)));
+    const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    if (failure) throw new StackError('STACK.STOP_FAILED', `could not stop every component: ${failure.reason instanceof Error ? failure.reason.message : String(failure.reason)}`, { cause: failure.reason });
+    return components.filter((_, index) => outcomes[index].status === 'fulfilled' && (outcomes[index] as PromiseFulfilledResult<boolean>).value).map((component) => component.name);
   });
 }
 

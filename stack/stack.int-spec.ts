@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { canConnect, freePort, runTs, stackConfig, waitFor } from '@dco/testing';
-import { restartComponent, stackStatus, startKafka, StackConfig, StackError, stopKafka } from '@dco/stack';
+import { restartComponent, stackDown, stackStatus, startKafka, StackConfig, StackError, stopKafka } from '@dco/stack';
 
 describe('npm run stack:up on a running stack', () => {
   it('returns within seconds, restarts nothing and reports every component running', async () => {
@@ -42,7 +42,7 @@ describe('an isolated Kafka broker driven through the programmatic API', () => {
     rmSync(config.stateDir, { recursive: true, force: true });
   });
 
-  it('starts, keeps its data across a restart, and stops by pid', async () => {
+  it('starts, keeps its data across a restart, and is stopped by pid with stack down', async () => {
     const options = { config, log: () => undefined };
     const started = await startKafka(options);
     expect(started.state).toBe('running');
@@ -67,7 +67,7 @@ describe('an isolated Kafka broker driven through the programmatic API', () => {
     await consumer.disconnect();
     expect(seen).toEqual(['before-restart']);
 
-    expect(await stopKafka(options)).toBe(true);
+    expect(await stackDown(options)).toEqual(['kafka']);
     expect(await canConnect(config.host, config.kafka.port)).toBe(false);
     expect(existsSync(join(config.stateDir, 'pids', 'kafka.pid'))).toBe(false);
     expect(await stopKafka(options)).toBe(false);
