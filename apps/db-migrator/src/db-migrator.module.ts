@@ -4,16 +4,19 @@ import { MIGRATE_DB_PORT, ROLLBACK_DB_PORT } from '@dco/platform';
 import { DbMigratorConfig } from './db-migrator.config';
 import { DbMigratorWorker } from './db-migrator.worker';
 import { simulatedDbMigrator } from './simulated/simulated-db-migrator';
+import { realDbMigrator } from './migrate-db/real-db-migrator';
 
 @Module({})
 export class DbMigratorModule {
   static register(config: DbMigratorConfig): DynamicModule {
     const simulated = simulatedDbMigrator(config);
+    const real = config.DCO_STAGE_ENGINE === 'real' ? realDbMigrator(process.env) : undefined;
     return {
       module: DbMigratorModule,
       providers: [
-        { provide: MIGRATE_DB_PORT, useValue: simulated.migrateDb },
-        { provide: ROLLBACK_DB_PORT, useValue: simulated.rollbackDb },
+        { provide: MIGRATE_DB_PORT, useValue: real?.migrateDb ?? simulated.migrateDb },
+        { provide: ROLLBACK_DB_PORT, useValue: real?.rollbackDb ?? simulated.rollbackDb },
+        ...(real?.providers ?? []),
         DbMigratorWorker,
       ],
     };

@@ -28,3 +28,5 @@ export * from './memory/in-memory-graph-database.fake';
 export * from './memory/in-memory-neo4j-fleet.fake';
 export * from './memory/in-memory-backup-store.fake';
 export * from './blue-green/blue-green-migrator';
+export * from './blue-green/blue-green.environment';
+export * from './fleet/free-port';

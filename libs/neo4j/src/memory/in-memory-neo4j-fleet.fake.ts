@@ -12,7 +12,11 @@ export class InMemoryNeo4jFleet implements Neo4jFleet {
   readonly unreachableImages = new Set<string>();
   readonly terminated: string[] = [];
 
-  constructor(readonly servers: InMemoryGraphServers) {}
+  /** `versionOf` resolves images not in `images` (e.g. the embedded profile's simulated AMIs). */
+  constructor(
+    readonly servers: InMemoryGraphServers,
+    private readonly versionOf: (imageId: string) => string | undefined = () => undefined,
+  ) {}
 
   /** Registers an already running server (the initial blue) as an instance of the fleet. */
   adopt(instance: Neo4jInstance, server: InMemoryGraphDatabase): void {
@@ -23,7 +27,7 @@ export class InMemoryNeo4jFleet implements Neo4jFleet {
   async provision(imageId: string, options: ProvisionOptions): Promise<Neo4jInstance> {
     const existing = [...this.instances.values()].find((i) => i.clientToken === options.clientToken);
     if (existing) return existing;
-    const version = this.images.get(imageId);
+    const version = this.images.get(imageId) ?? this.versionOf(imageId);
     if (!version) throw new CodedError('DB.PROVISION_FAILED', `image ${imageId} does not exist`);
     this.sequence += 1;
     const instanceId = `i-mem${String(this.sequence).padStart(13, '0')}`;

@@ -1,21 +1,9 @@
 // Test support: disposable Neo4j servers of a given version on free ports, so destructive specs never touch the stack's blue.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../fleet/free-port';
 import { launchNeo4jProcess, Neo4jProcess, stopNeo4jProcess } from '../fleet/neo4j-process.launcher';
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface ScratchServer extends Neo4jProcess {
   dispose(): Promise<void>;

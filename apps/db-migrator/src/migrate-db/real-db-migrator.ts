@@ -1,0 +1,50 @@
+// The real db-migrator use cases for DCO_STAGE_ENGINE=real: one lazily built blue-green migrator, plus the timer that retires blue.
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit, Provider } from '@nestjs/common';
+import { MigrateDbPort, RollbackDbPort } from '@dco/platform';
+import { BlueGreenMigrator, buildBlueGreenEnvironment } from '@dco/neo4j';
+import { rollbackDbHandler } from '../rollback-db/rollback-db.handler';
+import { migrateDbHandler } from './migrate-db.handler';
+
+/** Checks every minute whether blue's grace period is over; a failure is logged loudly and retried, never hidden. */
+@Injectable()
+export class BlueRetirementTimer implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('BlueRetirementTimer');
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly migrator: () => Promise<BlueGreenMigrator>, private readonly intervalMs: number) {}
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => void this.tick(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  async tick(): Promise<string[]> {
+    try {
+      const retired = await (await this.migrator()).retireDue();
+      retired.forEach((id) => this.logger.log(`retired Neo4j instance ${id} after its grace period`));
+      return retired;
+    } catch (error) {
+      this.logger.error(`retiring blue failed (will retry): ${(error as Error).message}`);
+      return [];
+    }
+  }
+}
+
+export function realDbMigrator(env: NodeJS.ProcessEnv = process.env): { migrateDb: MigrateDbPort; rollbackDb: RollbackDbPort; providers: Provider[] } {
+  let built: Promise<BlueGreenMigrator> | undefined;
+  const migrator = () => {
+    built ??= buildBlueGreenEnvironment(env).then((environment) => environment.migrator);
+    // A failed build (e.g. the emulator was down) is retried on the next command.
+    built.catch(() => (built = undefined));
+    return built;
+  };
+  return {
+    migrateDb: migrateDbHandler(migrator),
+    rollbackDb: rollbackDbHandler(migrator),
+    providers: [{ provide: BlueRetirementTimer, useFactory: () => new BlueRetirementTimer(migrator, 60_000) }],
+  };
+}

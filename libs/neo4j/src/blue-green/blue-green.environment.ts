@@ -1,0 +1,143 @@
+// Builds the blue-green migrator for a profile from environment variables: shared by the db-migrator service and the dco CLI.
+import { join, resolve } from 'node:path';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { Clock, CodedError, systemClock } from '@dco/contracts';
+import { awsClientOptions, localEmulatorOptions, SdkEcsServices } from '@dco/aws';
+import { BackupStore } from '../backup/backup-store.port';
+import { FileBackupStore } from '../backup/file-backup-store.adapter';
+import { S3BackupStore } from '../backup/s3-backup-store.adapter';
+import { BoltGraphDatabase, boltGraphDatabaseFactory } from '../bolt/bolt-graph-database.adapter';
+import { EcsNeo4jConsumers } from '../consumers/ecs-neo4j-consumers.adapter';
+import { Neo4jConsumers, pointerOnlyConsumers } from '../consumers/neo4j-consumers.port';
+import { awsHostRuntime, Ec2Neo4jFleet } from '../fleet/ec2-neo4j-fleet.adapter';
+import { LocalNeo4jHostRuntime } from '../fleet/local-neo4j-host.runtime';
+import { Neo4jFleet, versionOfImage } from '../fleet/neo4j-fleet.port';
+import { GraphDatabaseFactory } from '../graph-database.port';
+import { InMemoryBackupStore } from '../memory/in-memory-backup-store.fake';
+import { InMemoryGraphDatabase, InMemoryGraphServers } from '../memory/in-memory-graph-database.fake';
+import { InMemoryNeo4jFleet } from '../memory/in-memory-neo4j-fleet.fake';
+import { ConnectionPointerStore, Neo4jEndpoint } from '../pointer/connection-pointer.port';
+import { FileConnectionPointerStore } from '../pointer/file-connection-pointer.adapter';
+import { InMemoryConnectionPointerStore } from '../pointer/in-memory-connection-pointer.fake';
+import { SsmConnectionPointerStore } from '../pointer/ssm-connection-pointer.adapter';
+import { freePort } from '../fleet/free-port';
+import { BlueGreenMigrator, BlueGreenOptions } from './blue-green-migrator';
+
+export const DEFAULT_BLUE_URI = 'bolt://127.0.0.1:17687';
+
+export interface BlueGreenEnvironment {
+  migrator: BlueGreenMigrator;
+  fleet: Neo4jFleet;
+  graphs: GraphDatabaseFactory;
+  pointer: ConnectionPointerStore;
+  backups: BackupStore;
+  /** Only in the embedded profile: the in-memory servers (the demo seeds blue through it). */
+  memory?: InMemoryGraphServers;
+}
+
+const number = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  if (!/^\d+$/.test(value)) throw new CodedError('INTERNAL.UNEXPECTED', `${name} must be a non-negative integer number of milliseconds, got "${value}"`);
+  return Number(value);
+};
+
+/** "cluster/service,cluster/service" -> consumer services. */
+export function parseConsumerServices(text: string | undefined): Array<{ cluster: string; serviceName: string }> {
+  return (text ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const [cluster, serviceName] = entry.split('/');
+      if (!cluster || !serviceName) throw new CodedError('INTERNAL.UNEXPECTED', `DCO_NEO4J_CONSUMER_SERVICES entries must be cluster/service, got "${entry}"`);
+      return { cluster, serviceName };
+    });
+}
+
+/**
+ * Variables: DCO_PROFILE (embedded | local | aws), NEO4J_URI (blue before the first migration), DCO_NEO4J_INSTANCE_ID,
+ * DCO_NEO4J_POINTER_FILE | DCO_NEO4J_POINTER_PARAMETER, DCO_BACKUP_DIR | DCO_BACKUP_BUCKET, DCO_NEO4J_CONSUMER_SERVICES,
+ * DCO_NEO4J_RETIRE_GRACE_MS, DCO_NEO4J_FREEZE_DRAIN_MS, DCO_NEO4J_READY_TIMEOUT_MS, DCO_NEO4J_ON_SOURCE_CHANGED,
+ * DCO_NEO4J_HEAP_MB (local servers), DCO_AWS_ENDPOINT (the emulator), DCO_STATE_DIR (default .stack).
+ */
+export async function buildBlueGreenEnvironment(env: NodeJS.ProcessEnv = process.env, clock: Clock = systemClock): Promise<BlueGreenEnvironment> {
+  const profile = env.DCO_PROFILE ?? 'embedded';
+  const stateDir = resolve(env.DCO_STATE_DIR ?? '.stack');
+  const onSourceChanged = env.DCO_NEO4J_ON_SOURCE_CHANGED === 'abort' ? 'abort' : 'recopy-frozen';
+  const options: Omit<BlueGreenOptions, 'initialEndpoint'> = {
+    // Blue must outlive the run (a failed DCO rolls the database back), so the default grace covers a run.
+    retireGraceMs: number(env, 'DCO_NEO4J_RETIRE_GRACE_MS', profile === 'aws' ? 24 * 3_600_000 : 15 * 60_000),
+    readyTimeoutMs: number(env, 'DCO_NEO4J_READY_TIMEOUT_MS', profile === 'aws' ? 900_000 : 120_000),
+    freezeDrainMs: number(env, 'DCO_NEO4J_FREEZE_DRAIN_MS', profile === 'aws' ? 15_000 : profile === 'local' ? 1_500 : 0),
+    onSourceChanged,
+    pageSize: number(env, 'DCO_NEO4J_PAGE_SIZE', 5_000),
+    batchSize: number(env, 'DCO_NEO4J_BATCH_SIZE', 2_000),
+  };
+
+  if (profile === 'embedded') {
+    const memory = new InMemoryGraphServers();
+    const blueEndpoint: Neo4jEndpoint = { instanceId: 'i-embedded-blue', boltUri: 'memory://i-embedded-blue', version: env.DCO_NEO4J_VERSION ?? '5.20.0' };
+    const fleet = new InMemoryNeo4jFleet(memory, (imageId) => versionOfImage({ name: imageId, tags: {} }) ?? env.DCO_NEO4J_TARGET_VERSION);
+    fleet.adopt({ ...blueEndpoint, imageId: 'ami-embedded-blue', color: 'blue' }, new InMemoryGraphDatabase(blueEndpoint.boltUri, blueEndpoint.version));
+    const pointer = new InMemoryConnectionPointerStore();
+    const backups = new InMemoryBackupStore();
+    const migrator = new BlueGreenMigrator({ fleet, graphs: memory, pointer, consumers: pointerOnlyConsumers, backups, clock }, { ...options, initialEndpoint: blueEndpoint });
+    return { migrator, fleet, graphs: memory, pointer, backups, memory };
+  }
+
+  const aws = profile === 'aws' ? awsClientOptions(env) : localEmulatorOptions(env);
+  const ec2 = new EC2Client(aws);
+  const fleet =
+    profile === 'aws'
+      ? new Ec2Neo4jFleet(ec2, awsHostRuntime, {
+          instanceType: env.DCO_NEO4J_INSTANCE_TYPE,
+          subnetId: env.DCO_NEO4J_SUBNET_ID,
+          securityGroupIds: env.DCO_NEO4J_SECURITY_GROUP_IDS?.split(','),
+          probe: probeBolt,
+        })
+      : new Ec2Neo4jFleet(
+          ec2,
+          new LocalNeo4jHostRuntime({ homeRoot: join(stateDir, 'fleet'), allocatePort: freePort, heapMb: number(env, 'DCO_NEO4J_HEAP_MB', 768), pageCacheMb: number(env, 'DCO_NEO4J_PAGECACHE_MB', 512) }),
+          { instanceType: 'r6i.large', probe: probeBolt },
+        );
+  const pointer: ConnectionPointerStore = env.DCO_NEO4J_POINTER_PARAMETER
+    ? new SsmConnectionPointerStore(new SSMClient(aws), env.DCO_NEO4J_POINTER_PARAMETER)
+    : new FileConnectionPointerStore(env.DCO_NEO4J_POINTER_FILE ?? join(stateDir, 'neo4j-pointer.json'));
+  const backups: BackupStore = env.DCO_BACKUP_BUCKET
+    ? new S3BackupStore(new S3Client({ ...aws, forcePathStyle: true }), env.DCO_BACKUP_BUCKET)
+    : new FileBackupStore(env.DCO_BACKUP_DIR ?? join(stateDir, 'backups'));
+  const services = parseConsumerServices(env.DCO_NEO4J_CONSUMER_SERVICES);
+  const consumers: Neo4jConsumers = services.length ? new EcsNeo4jConsumers(new SdkEcsServices(new ECSClient(aws)), services) : pointerOnlyConsumers;
+  const blueUri = env.NEO4J_URI ?? DEFAULT_BLUE_URI;
+  const initialEndpoint = async (): Promise<Neo4jEndpoint> => {
+    const db = new BoltGraphDatabase(blueUri);
+    try {
+      return { instanceId: env.DCO_NEO4J_INSTANCE_ID ?? 'local-blue', boltUri: blueUri, version: await db.serverVersion() };
+    } catch {
+      return { instanceId: env.DCO_NEO4J_INSTANCE_ID ?? 'local-blue', boltUri: blueUri, version: 'unknown' };
+    } finally {
+      await db.close();
+    }
+  };
+  const existing = await pointer.read();
+  const migrator = new BlueGreenMigrator(
+    { fleet, graphs: boltGraphDatabaseFactory, pointer, consumers, backups, clock },
+    { ...options, initialEndpoint: existing?.current ?? (await initialEndpoint()) },
+  );
+  return { migrator, fleet, graphs: boltGraphDatabaseFactory, pointer, backups };
+}
+
+/** Bolt answers and reports the expected version. */
+export async function probeBolt(boltUri: string, version: string): Promise<void> {
+  const db = new BoltGraphDatabase(boltUri, { connectionTimeoutMs: 2_000 });
+  try {
+    const actual = await db.serverVersion();
+    if (actual !== version) throw new Error(`${boltUri} answers as Neo4j ${actual}, expected ${version}`);
+  } finally {
+    await db.close();
+  }
+}
