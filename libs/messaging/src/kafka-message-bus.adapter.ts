@@ -317,6 +317,12 @@ class KafkaSubscription {
     let count = 0;
     const flush = async () => {
       if (last === undefined) return;
+      if (isStale()) {
+        // The partition moved to another member in a rebalance: commit nothing, it redelivers from the last commit.
+        this.deps.processor.discard();
+        last = undefined;
+        return;
+      }
       await this.commit(payload, last, outputs);
       payload.resolveOffset(last);
       this.deps.processor.confirm();
@@ -339,7 +345,7 @@ class KafkaSubscription {
           await heartbeat();
         }
       }
-      if (!isStale()) await flush();
+      await flush();
     } catch (error) {
       // Nothing of the unfinished chunk was committed: kafkajs delivers it again from the last committed offset.
       this.deps.processor.discard();
