@@ -4,17 +4,18 @@ import { RUN_DCO_PORT } from '@dco/platform';
 import { DcoRunnerConfig } from './dco-runner.config';
 import { DcoRunnerWorker } from './dco-runner.worker';
 import { simulatedDcoRunner } from './simulated/simulated-dco-runner';
+import { realRunDcoProviders } from './run-dco/run-dco.providers';
 
 @Module({})
 export class DcoRunnerModule {
   static register(config: DcoRunnerConfig): DynamicModule {
-    const simulated = simulatedDcoRunner(config);
+    const stage =
+      config.DCO_STAGE_ENGINE === 'real'
+        ? realRunDcoProviders(config.DCO_PROFILE)
+        : [{ provide: RUN_DCO_PORT, useValue: simulatedDcoRunner(config).runDco }];
     return {
       module: DcoRunnerModule,
-      providers: [
-        { provide: RUN_DCO_PORT, useValue: simulated.runDco },
-        DcoRunnerWorker,
-      ],
+      providers: [...stage, DcoRunnerWorker],
     };
   }
 }

@@ -36,15 +36,12 @@ WITH c, row
 OPTIONAL MATCH (a:Account {accountId: row.accountId})
 FOREACH (_ IN CASE WHEN a IS NULL THEN [] ELSE [1] END | CREATE (c)-[:BY]->(a))`;
 
-const READ_CONTRIBUTIONS = `
+// Grouped per account: a tenth of the records a row per contribution needs, and the account's cap in the same pass.
+const READ_DAY_INPUT = `
 MATCH (c:Contribution {day: $day})
-RETURN c.contributionId AS contributionId, c.accountId AS accountId, c.amount AS amount`;
-
-const READ_ACCOUNTS = `
-MATCH (c:Contribution {day: $day})
-WITH DISTINCT c.accountId AS accountId
-MATCH (a:Account {accountId: accountId})
-RETURN a.accountId AS accountId, a.cap AS cap`;
+WITH c.accountId AS accountId, collect(c.contributionId) AS ids, collect(c.amount) AS amounts
+OPTIONAL MATCH (a:Account {accountId: accountId})
+RETURN accountId, ids, amounts, a IS NOT NULL AS known, a.cap AS cap`;
 
 const FIND_OFFERING = 'MATCH (o:Offering {day: $day}) RETURN o {.*} AS offering';
 
@@ -123,24 +120,20 @@ export class Neo4jDcoLedger implements DcoLedger {
   }
 
   async readDayInput(day: string): Promise<DayInput> {
-    const session = this.driver.session({ database: this.options.database, defaultAccessMode: 'READ' });
-    try {
-      return await session.executeRead(async (tx) => {
-        const contributions: ContributionRecord[] = [];
-        const result = await tx.run(READ_CONTRIBUTIONS, { day });
-        for (const record of result.records) {
-          contributions.push({ contributionId: record.get(0) as string, accountId: record.get(1) as string, amount: record.get(2) as RawAmount });
-        }
-        const accounts: AccountRecord[] = [];
-        for (const record of (await tx.run(READ_ACCOUNTS, { day })).records) {
-          const cap = record.get('cap') as RawAmount | null;
-          accounts.push(cap === null ? { accountId: record.get('accountId') as string } : { accountId: record.get('accountId') as string, cap });
-        }
-        return { accounts, contributions };
-      });
-    } finally {
-      await session.close();
+    const result = await this.read((tx) => tx.run(READ_DAY_INPUT, { day }));
+    const contributions: ContributionRecord[] = [];
+    const accounts: AccountRecord[] = [];
+    for (const record of result.records) {
+      const accountId = record.get(0) as string;
+      const ids = record.get(1) as string[];
+      const amounts = record.get(2) as RawAmount[];
+      for (let index = 0; index < ids.length; index += 1) contributions.push({ contributionId: ids[index], accountId, amount: amounts[index] });
+      if (record.get(3) === true) {
+        const cap = record.get(4) as RawAmount | null;
+        accounts.push(cap === null ? { accountId } : { accountId, cap });
+      }
     }
+    return { accounts, contributions };
   }
 
   async findOffering(day: string): Promise<OfferingRecord | null> {

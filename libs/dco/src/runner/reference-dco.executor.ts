@@ -2,6 +2,7 @@
 import { Clock, CodedError, IdGenerator } from '@dco/contracts';
 import {
   allocateOffering,
+  Allocation,
   AllocationResult,
   assertValidDay,
   OfferingRecord,
@@ -20,6 +21,8 @@ export interface ReferenceDcoOptions {
   dailyAmount: RawAmount;
   /** Allocations per write transaction; sized so a batch fits the Neo4j heap comfortably. */
   batchSize: number;
+  /** Write transactions in flight at once (default 2): keeps the database busy while the next batch travels. */
+  writeConcurrency?: number;
 }
 
 export interface OfferingPlan {
@@ -32,6 +35,7 @@ export interface OfferingPlan {
 }
 
 export const DEFAULT_ALLOCATION_BATCH_SIZE = 5000;
+export const DEFAULT_WRITE_CONCURRENCY = 2;
 
 export class ReferenceDcoExecutor implements DcoExecutor {
   constructor(
@@ -41,6 +45,9 @@ export class ReferenceDcoExecutor implements DcoExecutor {
   ) {
     if (!Number.isSafeInteger(options.batchSize) || options.batchSize < 1) {
       throw new RangeError(`batchSize must be a positive integer, got ${options.batchSize}`);
+    }
+    if (options.writeConcurrency !== undefined && (!Number.isSafeInteger(options.writeConcurrency) || options.writeConcurrency < 1)) {
+      throw new RangeError(`writeConcurrency must be a positive integer, got ${options.writeConcurrency}`);
     }
   }
 
@@ -80,11 +87,7 @@ export class ReferenceDcoExecutor implements DcoExecutor {
 
     const started = process.hrtime.bigint();
     const { allocations } = plan.result;
-    const batchSize = this.options.batchSize;
-    for (let from = 0; from < allocations.length; from += batchSize) {
-      await this.ledger.writeAllocations(offering.offeringId, allocations.slice(from, from + batchSize));
-      observer.progress?.(Math.min(from + batchSize, allocations.length), allocations.length);
-    }
+    await this.writeInBatches(offering.offeringId, allocations, observer);
     const completed = await this.ledger.completeOffering(request.day, {
       allocated: plan.result.allocated,
       undistributed: plan.result.undistributed,
@@ -101,6 +104,32 @@ export class ReferenceDcoExecutor implements DcoExecutor {
       );
     }
     return completedResult(completed, false);
+  }
+
+  /** Writes every batch, a few at a time; on the first failure stops taking new batches and rethrows it. */
+  private async writeInBatches(offeringId: string, allocations: readonly Allocation[], observer: DcoRunObserver): Promise<void> {
+    const { batchSize } = this.options;
+    let next = 0;
+    let written = 0;
+    let failure: { error: unknown } | undefined;
+    const worker = async () => {
+      while (!failure && next < allocations.length) {
+        const from = next;
+        next += batchSize;
+        const batch = allocations.slice(from, from + batchSize);
+        try {
+          await this.ledger.writeAllocations(offeringId, batch);
+        } catch (error) {
+          failure ??= { error };
+          return;
+        }
+        written += batch.length;
+        observer.progress?.(written, allocations.length);
+      }
+    };
+    const workers = Math.max(1, Math.min(this.options.writeConcurrency ?? DEFAULT_WRITE_CONCURRENCY, Math.ceil(allocations.length / batchSize)));
+    await Promise.all(Array.from({ length: workers }, worker));
+    if (failure) throw failure.error;
   }
 }
 

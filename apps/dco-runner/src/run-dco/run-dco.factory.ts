@@ -1,0 +1,93 @@
+// Builds the real RunDco stage from the environment: the reference offering or the ECS job, on Neo4j or in memory.
+import { join } from 'node:path';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { awsClientOptions } from '@dco/aws';
+import { Clock, IdGenerator } from '@dco/contracts';
+import {
+  DcoExecutor,
+  DcoLedger,
+  DEFAULT_NEO4J_URI,
+  EcsTaskDcoExecutor,
+  generateDemoAccounts,
+  generateDemoContributions,
+  InMemoryDcoLedger,
+  ReferenceDcoExecutor,
+  sdkEcsTaskApi,
+} from '@dco/dco';
+import { ConnectionPointerStore, FileConnectionPointerStore, SsmConnectionPointerStore } from '@dco/neo4j';
+import { loadConfig, RunDcoPort } from '@dco/platform';
+import { Neo4jLedgerSource } from './neo4j-ledger.source';
+import { RunDcoConfig } from './run-dco.config';
+import { runDcoUseCase } from './run-dco.use-case';
+
+export interface RealDcoRunner {
+  runDco: RunDcoPort;
+  close(): Promise<void>;
+}
+
+export function realDcoRunner(env: NodeJS.ProcessEnv, deps: { clock: Clock; ids: IdGenerator }): RealDcoRunner {
+  const config = loadConfig(RunDcoConfig, env);
+  const ledgers = ledgerSource(config, env, deps.clock);
+  const executorFor = async (day: string): Promise<DcoExecutor> => {
+    const ledger = await ledgers.ledger();
+    if (config.DCO_EXECUTOR === 'ecs') {
+      return new EcsTaskDcoExecutor(sdkEcsTaskApi(new ECSClient(awsClientOptions(env))), ledger, {
+        cluster: config.DCO_ECS_CLUSTER as string,
+        taskDefinition: config.DCO_ECS_TASK_DEFINITION as string,
+        containerName: config.DCO_ECS_CONTAINER,
+        launchType: config.DCO_ECS_LAUNCH_TYPE,
+        subnets: list(config.DCO_ECS_SUBNETS),
+        securityGroups: list(config.DCO_ECS_SECURITY_GROUPS),
+        pollIntervalMs: config.DCO_ECS_POLL_MS,
+        timeoutMs: config.DCO_ECS_TIMEOUT_MS,
+      });
+    }
+    await ledgers.prepareDay?.(ledger, day);
+    return new ReferenceDcoExecutor(ledger, deps, {
+      dailyAmount: config.DCO_DAILY_AMOUNT as string,
+      batchSize: config.DCO_ALLOCATION_BATCH_SIZE,
+      writeConcurrency: config.DCO_WRITE_CONCURRENCY,
+    });
+  };
+  return { runDco: runDcoUseCase(executorFor), close: () => ledgers.close() };
+}
+
+interface LedgerSource {
+  ledger(): Promise<DcoLedger>;
+  prepareDay?(ledger: DcoLedger, day: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+function ledgerSource(config: RunDcoConfig, env: NodeJS.ProcessEnv, clock: Clock): LedgerSource {
+  const kind = config.DCO_LEDGER ?? (config.DCO_PROFILE === 'embedded' ? 'memory' : 'neo4j');
+  if (kind === 'memory') {
+    const ledger = new InMemoryDcoLedger();
+    return { ledger: async () => ledger, prepareDay: (memory, day) => seedDemoDay(memory, day, config), close: async () => {} };
+  }
+  const pointer: ConnectionPointerStore = config.DCO_NEO4J_POINTER_PARAMETER
+    ? new SsmConnectionPointerStore(new SSMClient(awsClientOptions(env)), config.DCO_NEO4J_POINTER_PARAMETER)
+    : new FileConnectionPointerStore(config.DCO_NEO4J_POINTER_FILE ?? join(config.DCO_STATE_DIR, 'neo4j-pointer.json'));
+  return new Neo4jLedgerSource({
+    defaultUri: config.NEO4J_URI ?? DEFAULT_NEO4J_URI,
+    pointer,
+    user: config.NEO4J_USER,
+    password: config.NEO4J_PASSWORD,
+    freezeWaitMs: config.DCO_NEO4J_FREEZE_WAIT_MS,
+    clock,
+  });
+}
+
+/** The embedded demo's contributions: generated once per day, deterministically, when the day has none. */
+async function seedDemoDay(ledger: DcoLedger, day: string, config: RunDcoConfig): Promise<void> {
+  if (config.DCO_DEMO_ACCOUNTS === 0 || config.DCO_DEMO_CONTRIBUTIONS === 0) return;
+  if ((await ledger.findOffering(day)) || (await ledger.readDayInput(day)).contributions.length > 0) return;
+  const generator = { day, accounts: config.DCO_DEMO_ACCOUNTS, contributions: config.DCO_DEMO_CONTRIBUTIONS, seed: Number(day.replaceAll('-', '')), capEvery: 10, cap: 10n ** 20n };
+  await ledger.upsertAccounts(generateDemoAccounts(generator));
+  await ledger.addContributions(day, generateDemoContributions(generator));
+}
+
+function list(text: string | undefined): string[] | undefined {
+  const items = (text ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+  return items.length > 0 ? items : undefined;
+}
