@@ -4,15 +4,14 @@ import { DETECT_CHANGES_PORT } from '@dco/platform';
 import { DetectorConfig } from './detector.config';
 import { DetectorWorker } from './detector.worker';
 import { simulatedDetector } from './simulated/simulated-detector';
-import { systemClock } from '@dco/contracts';
-import { buildDetectChanges } from './detect-changes/detect-changes.factory';
+import { detectorForProfile } from './detect-changes/detect-changes.factory';
 import { ExternalInboxModule } from './external-inbox/external-inbox.module';
 
 @Module({})
 export class DetectorModule {
   static register(config: DetectorConfig): DynamicModule {
     const simulated = simulatedDetector(config);
-    const real = config.DCO_STAGE_ENGINE === 'real' ? buildDetectChanges(process.env, { clock: systemClock }) : undefined;
+    const real = config.DCO_STAGE_ENGINE === 'real' ? detectorForProfile({ ...process.env, DCO_PROFILE: config.DCO_PROFILE }) : undefined;
     return {
       module: DetectorModule,
       imports: real ? [ExternalInboxModule.register(real.store)] : [],

@@ -12,3 +12,5 @@ export * from './events/sdk-event-bus.adapter';
 export * from './rollout/health-probe.port';
 export * from './rollout/http-health-probe.adapter';
 export * from './rollout/ecs-rollout';
+export * from './rollout/ecs-status-health-probe.adapter';
+export * from './embedded-cloud';

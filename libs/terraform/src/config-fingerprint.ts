@@ -1,6 +1,8 @@
 // Content hash of a Terraform configuration directory: what "the configuration changed" means for detection and rollback.
 import { createHash } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
 import { cp, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 
 /** Tool state and secrets never count as configuration. */
@@ -37,4 +39,12 @@ export async function snapshotConfig(source: string, target: string): Promise<vo
     await mkdir(dirname(join(target, file)), { recursive: true });
     await cp(join(source, file), join(target, file), { force: true });
   }
+}
+
+let embeddedState: string | undefined;
+
+/** One fresh state dir per embedded process: its in-memory cloud starts empty, so must its Terraform state. */
+export function embeddedStateDir(): string {
+  embeddedState ??= mkdtempSync(join(tmpdir(), 'dco-embedded-infra-'));
+  return embeddedState;
 }

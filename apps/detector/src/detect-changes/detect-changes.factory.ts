@@ -1,11 +1,12 @@
 // Builds the real DetectChanges use case from the environment: the six sources over the AWS SDK (or injected fakes),
 // the Terraform workspace shared with the infra-deployer, and the inbox's report store.
 import { join, resolve } from 'node:path';
-import { Clock } from '@dco/contracts';
+import { Clock, systemClock } from '@dco/contracts';
 import { Ec2Inventory, EcsServices, SdkEc2Inventory, SdkEcsServices, awsClientOptions } from '@dco/aws';
-import { CliTofuRunner, SimulatedTofuRunner, TerraformWorkspace, TofuRunner } from '@dco/terraform';
+import { CliTofuRunner, SimulatedTofuRunner, TerraformWorkspace, TofuRunner, embeddedStateDir } from '@dco/terraform';
+import { seededEmbeddedCloud } from '../../../infra-deployer/src/apply-infra/embedded-cloud.seed';
 import { DetectChangesPort } from '@dco/platform';
-import { ExternalReportStore, FileExternalReportStore } from '../external-inbox/external-report.store';
+import { ExternalReportStore, FileExternalReportStore, InMemoryExternalReportStore } from '../external-inbox/external-report.store';
 import { ChangeSource } from './change-source.port';
 import { DetectChangesHandler } from './detect-changes.handler';
 import { FileDocumentReader } from './document-reader.port';
@@ -43,6 +44,25 @@ function nonNegative(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   const value = Number(raw);
   if (!Number.isFinite(value) || value < 0) throw new Error(`CONFIG.INVALID: ${name} must be a non-negative number, got "${raw}"`);
   return value;
+}
+
+/**
+ * The detector for the process's profile: embedded = the in-memory cloud shared with the infra-deployer, the plan
+ * simulator on the same fresh state dir, reports kept in memory; local and aws = the SDK, tofu and the file store.
+ */
+export function detectorForProfile(env: NodeJS.ProcessEnv = process.env, clock: Clock = systemClock) {
+  if (env.DCO_PROFILE !== undefined && env.DCO_PROFILE !== 'embedded') return buildDetectChanges(env, { clock });
+  const configDir = env.DCO_INFRA_CONFIG_DIR ?? join(REPO_ROOT, 'infra');
+  const { cloud, ready } = seededEmbeddedCloud(configDir);
+  const built = buildDetectChanges(
+    { ...env, DCO_INFRA_ENGINE: 'simulated', DCO_INFRA_STATE_DIR: env.DCO_INFRA_STATE_DIR ?? embeddedStateDir() },
+    { clock, ec2: cloud.ec2, ecs: cloud.ecs, tofu: new SimulatedTofuRunner(), store: new InMemoryExternalReportStore() },
+  );
+  const detectChanges: DetectChangesPort = async (command, context) => {
+    await ready;
+    return built.detectChanges(command, context);
+  };
+  return { ...built, detectChanges };
 }
 
 export function buildDetectChanges(env: NodeJS.ProcessEnv, deps: DetectorDependencies) {

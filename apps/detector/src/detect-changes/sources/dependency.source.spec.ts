@@ -18,6 +18,10 @@ describe('DependencySource', () => {
     ]);
   });
 
+  it('reports nothing before anything was deployed (no baseline)', async () => {
+    await expect(source({ kafkajs: '2.2.4' }).detect()).resolves.toEqual([]);
+  });
+
   it('reports nothing when the deployed versions match', async () => {
     await expect(source({ kafkajs: '2.2.4' }, { kafkajs: '2.2.4' }).detect()).resolves.toEqual([]);
   });

@@ -25,7 +25,10 @@ export class DependencySource implements ChangeSource {
     const desired = parseStringMap(desiredText, 'dependencies', undefined, `dependency manifest ${this.options.manifestPath}`);
     const deployedPath = typeof this.options.deployedPath === 'string' ? this.options.deployedPath : await this.options.deployedPath();
     const deployedText = deployedPath === undefined ? undefined : await this.documents.read(deployedPath);
-    const deployed = deployedText === undefined ? {} : parseStringMap(deployedText, 'dependencies', undefined, `deployed dependencies ${this.options.deployedPath}`);
+    // Nothing deployed yet: the first apply (a terraform-config change) records the baseline; listing every entry
+    // of the manifest as "new" would only be noise.
+    if (deployedText === undefined) return [];
+    const deployed = parseStringMap(deployedText, 'dependencies', undefined, `deployed dependencies ${deployedPath}`);
     return Object.entries(desired)
       .filter(([name, version]) => deployed[name] !== version)
       .sort(([a], [b]) => a.localeCompare(b))

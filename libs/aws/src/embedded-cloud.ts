@@ -1,0 +1,50 @@
+// The embedded profile's cloud: one set of in-memory EC2/ECS/EventBridge fakes per process, shared by every module,
+// seeded once with what the demo day needs (the services of infra/, a Neo4j fleet, a newer Neo4j AMI).
+import { InMemoryEc2Inventory } from './ec2/in-memory-ec2-inventory.fake';
+import { InMemoryEcsServices } from './ecs/in-memory-ecs-services.fake';
+import { InMemoryEventBus } from './events/in-memory-event-bus.fake';
+
+export interface EmbeddedCloud {
+  ec2: InMemoryEc2Inventory;
+  ecs: InMemoryEcsServices;
+  events: InMemoryEventBus;
+  seeded?: Promise<void>;
+}
+
+export interface EmbeddedSeed {
+  cluster: string;
+  /** App name -> baseline image (infra/terraform.tfvars.json). */
+  apps: Record<string, { image: string; desired_count: number }>;
+  runningNeo4jVersion: string;
+  newestNeo4jVersion: string;
+}
+
+let cloud: EmbeddedCloud | undefined;
+
+export function embeddedCloud(): EmbeddedCloud {
+  cloud ??= { ec2: new InMemoryEc2Inventory(), ecs: new InMemoryEcsServices(), events: new InMemoryEventBus() };
+  return cloud;
+}
+
+/** Idempotent: the first caller seeds, later callers wait for the same seeding. */
+export function seedEmbeddedCloud(target: EmbeddedCloud, seed: EmbeddedSeed): Promise<void> {
+  target.seeded ??= (async () => {
+    await target.ecs.ensureCluster(seed.cluster);
+    for (const [app, spec] of Object.entries(seed.apps)) {
+      const definition = await target.ecs.registerTaskDefinition({ family: `dco-${app}`, image: spec.image, environment: { DCO_APP: app } });
+      await target.ecs.createService({ cluster: seed.cluster, serviceName: app, taskDefinition: definition.arn, desiredCount: spec.desired_count });
+    }
+    const running = target.ec2.addImage({
+      name: `neo4j-${seed.runningNeo4jVersion}-embedded`,
+      creationDate: '2026-01-01T00:00:00.000Z',
+      tags: { 'dco:neo4j-version': seed.runningNeo4jVersion },
+    });
+    target.ec2.addInstance({ imageId: running, instanceType: 'r6i.large', tags: { 'dco:role': 'neo4j', 'dco:color': 'blue' } });
+    target.ec2.addImage({
+      name: `neo4j-${seed.newestNeo4jVersion}-embedded`,
+      creationDate: '2026-11-01T00:00:00.000Z',
+      tags: { 'dco:neo4j-version': seed.newestNeo4jVersion },
+    });
+  })();
+  return target.seeded;
+}
