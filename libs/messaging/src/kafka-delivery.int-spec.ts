@@ -140,6 +140,32 @@ describe('Kafka delivery across processes', () => {
     await uncommitted.disconnect();
   });
 
+  it('a handler running longer than the session timeout keeps its member in the group: handled once', async () => {
+    const group = `slow-${randomUUID().slice(0, 8)}`;
+    const handling: string[] = [];
+    const slowMember = () => {
+      const b = ns.bus({ sessionTimeoutMs: 6_000, heartbeatIntervalMs: 1_000 });
+      buses.push(b);
+      return b.subscribe({
+        group,
+        types: ['DetectChanges'],
+        handler: async (message) => {
+          handling.push(message.eventId);
+          // Longer than the session timeout; a timer-based wait, not a sleep in the test's own flow.
+          await new Promise((resolve) => setTimeout(resolve, 9_000));
+          return { messages: [fixtureMessage('ChangesDetected', { eventId: randomUUID(), causationId: message.eventId })] };
+        },
+      });
+    };
+    await slowMember();
+    await slowMember();
+    const command = fixtureMessage('DetectChanges', { eventId: randomUUID() });
+    await bus().publish(command);
+
+    await eventually('the committed answer', () => ns.records('ChangesDetected').length === 1, TIMEOUT);
+    expect(handling).toEqual([command.eventId]);
+  });
+
   it('a SIGTERM lets the member finish and commit: a new member does not get the message again', async () => {
     const group = `term-${randomUUID().slice(0, 8)}`;
     const first = member('produce', group);

@@ -47,6 +47,8 @@ export interface KafkaMessageBusOptions extends BusHooks {
   /** Upper bound of one open transaction; an orphaned one (crashed replica) blocks read-committed readers that long. */
   transactionTimeoutMs?: number;
   sessionTimeoutMs?: number;
+  /** How long the group waits for members to rejoin in a rebalance; a handler in progress delays its member's rejoin. */
+  rebalanceTimeoutMs?: number;
   heartbeatIntervalMs?: number;
   /** Longest a fetch waits for new records; also bounds how long stop() waits for an idle fetch to return. */
   maxWaitTimeMs?: number;
@@ -251,6 +253,7 @@ class KafkaSubscription {
     this.consumer = kafka.consumer({
       groupId: deps.groupId,
       sessionTimeout: deps.sessionTimeoutMs ?? 30_000,
+      rebalanceTimeout: deps.rebalanceTimeoutMs ?? 60_000,
       heartbeatInterval: deps.heartbeatIntervalMs ?? 3_000,
       readUncommitted: false,
       allowAutoTopicCreation: false,
@@ -331,6 +334,9 @@ class KafkaSubscription {
       count = 0;
     };
 
+    // kafkajs only heartbeats when asked: keep the session alive while a long handler (a migration, an apply) runs,
+    // or the group would evict this member and hand the message to another one mid-flight. kafkajs throttles the calls.
+    const beat = setInterval(() => void heartbeat().catch(() => undefined), Math.max(250, Math.floor((this.deps.heartbeatIntervalMs ?? 3_000) / 2)));
     try {
       for (const message of batch.messages) {
         if (!control.isRunning()) break;
@@ -350,6 +356,8 @@ class KafkaSubscription {
       // Nothing of the unfinished chunk was committed: kafkajs delivers it again from the last committed offset.
       this.deps.processor.discard();
       throw error;
+    } finally {
+      clearInterval(beat);
     }
   }
 
