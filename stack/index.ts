@@ -4,6 +4,7 @@ export {
   stackDown,
   stackStatus,
   isHealthy,
+  isStackHealthy,
   startComponent,
   stopComponent,
   restartComponent,

@@ -104,6 +104,12 @@ export function isHealthy(status: ComponentStatus): boolean {
   return status.state === 'running' || status.state === 'installed';
 }
 
+/** True when every configured component is healthy; extra Neo4j servers belong to their callers and do not count. */
+export function isStackHealthy(statuses: ComponentStatus[], config: StackConfig = stackConfig()): boolean {
+  const configured = new Set(stackComponents(config).map((component) => component.name));
+  return statuses.filter((status) => configured.has(status.name)).every(isHealthy) && statuses.filter((status) => configured.has(status.name)).length === configured.size;
+}
+
 export async function startComponent(name: string, options: StackOptions = {}): Promise<ComponentStatus> {
   const ctx = stackContext(options);
   return locked(ctx, `start ${name}`, () => findComponent(ctx, name).up(ctx));

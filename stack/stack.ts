@@ -1,6 +1,6 @@
 // CLI of the local stack: `npm run stack:up|down|status` (and `restart <component>`), one line per component.
 import { ComponentStatus } from './components/stack-component';
-import { isHealthy, restartComponent, stackDown, stackStatus, stackUp } from './stack-controller';
+import { isStackHealthy, restartComponent, stackDown, stackStatus, stackUp } from './stack-controller';
 import { StackError } from './stack-error';
 
 function line(status: ComponentStatus, startedMs?: number): string {
@@ -26,7 +26,7 @@ async function main(argv: string[]): Promise<number> {
     case 'status': {
       const statuses = await stackStatus();
       for (const status of statuses) console.log(line(status));
-      return statuses.every(isHealthy) ? 0 : 1;
+      return isStackHealthy(statuses) ? 0 : 1;
     }
     case 'restart': {
       if (rest.length === 0) throw new StackError('STACK.UNKNOWN_COMPONENT', 'usage: stack restart <component>');

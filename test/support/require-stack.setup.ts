@@ -1,10 +1,12 @@
 // Jest globalSetup of the integration and e2e suites: fails fast, naming what is down, unless the local stack is up and healthy.
-import { isHealthy, stackStatus } from '../../stack/stack-controller';
+import { stackConfig } from '../../stack/stack-config';
+import { isHealthy, stackComponents, stackStatus } from '../../stack/stack-controller';
 
 export default async function requireStack(): Promise<void> {
   const started = Date.now();
   const statuses = await stackStatus({ log: () => undefined });
-  const down = statuses.filter((status) => !isHealthy(status));
+  const configured = new Set(stackComponents(stackConfig()).map((component) => component.name));
+  const down = statuses.filter((status) => configured.has(status.name) && !isHealthy(status));
   if (down.length > 0) {
     const lines = down.map((status) => `  ${status.name.padEnd(12)} ${status.state.padEnd(9)} ${status.address}${status.detail ? `  (${status.detail})` : ''}`);
     throw new Error(

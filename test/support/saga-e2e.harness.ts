@@ -88,16 +88,14 @@ export class AppProcess {
     return (await response.json()) as HealthReport;
   }
 
-  async waitHealthy(timeoutMs = 90_000): Promise<void> {
-    await waitFor(
+  async waitHealthy(timeoutMs = 240_000): Promise<void> {
+    const outcome = await waitFor(
       `${this.name} to be healthy`,
-      async () => {
-        if (this.exitCode !== undefined) throw new Error(`${this.name} exited with ${this.exitCode}: ${this.output.join('').slice(-2000)}`);
-        return (await this.health()).status === 'ok';
-      },
+      async () => (this.exitCode !== undefined ? 'exited' : (await this.health()).status === 'ok' && 'healthy'),
       timeoutMs,
       300,
     );
+    if (outcome === 'exited') throw new Error(`${this.name} exited with ${this.exitCode}: ${this.output.join('').slice(-3000)}`);
   }
 
   /** Commands this process completed, by type (from its worker's health check). */
@@ -162,7 +160,8 @@ export class SagaE2eEnvironment {
 
   /** Starts an app with the namespace's settings plus `env`; resolves when it is healthy. */
   async start(name: AppName, env: Record<string, string> = {}): Promise<AppProcess> {
-    const app = new AppProcess(name, await freePort(), this.envFor(env));
+    const port = await freePort();
+    const app = new AppProcess(name, port, this.envFor({ PORT: String(port), ...env }));
     this.apps.push(app);
     app.start();
     await app.waitHealthy();
@@ -190,6 +189,11 @@ export class SagaE2eEnvironment {
       LOG_LEVEL: 'warn',
       DCO_OPERATOR_TOKEN: this.operatorToken,
       SAGA_TIMER_INTERVAL_MS: '250',
+      // The local stack's AWS emulator (alerts go to EventBridge there).
+      DCO_AWS_ENDPOINT: process.env.DCO_AWS_ENDPOINT ?? 'http://127.0.0.1:5055',
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      AWS_REGION: 'us-east-1',
       ...env,
     };
   }
