@@ -64,10 +64,10 @@ export class SagaConsumerService implements OnApplicationBootstrap, BeforeApplic
       },
     });
     // Every run is known before the first input is read: a restart never starts a run twice or forgets one.
-    const states = await this.store.loadAll();
+    const states = await this.withRetry('reading the saga store', () => this.store.loadAll());
     this.registry.load(states);
     this.logger.log(`rebuilt ${states.length} runs from the saga store`);
-    await this.bus.ensureTopics([...SAGA_INPUT_TYPES, ...SAGA_OUTPUT_TYPES]);
+    await this.withRetry('creating the saga topics', () => this.bus.ensureTopics([...SAGA_INPUT_TYPES, ...SAGA_OUTPUT_TYPES]));
     this.subscription = await this.bus.subscribe({
       group: `${this.config.DCO_NAMESPACE}.orchestrator`,
       types: SAGA_INPUT_TYPES,
@@ -75,6 +75,21 @@ export class SagaConsumerService implements OnApplicationBootstrap, BeforeApplic
     });
     this.timer.start();
     this.ready = true;
+  }
+
+  /** A broker that is still electing leaders (just started, overloaded) is waited for; an unreadable snapshot is not. */
+  private async withRetry<T>(what: string, action: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + this.config.SAGA_STATE_LOAD_TIMEOUT_MS;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await action();
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        if (code === 'SAGA.SNAPSHOT_UNREADABLE' || Date.now() > deadline) throw error;
+        this.logger.warn(`${what} failed (attempt ${attempt}), retrying: ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(500 * attempt, 5_000)));
+      }
+    }
   }
 
   async beforeApplicationShutdown(): Promise<void> {
