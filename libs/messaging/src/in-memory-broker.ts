@@ -113,6 +113,11 @@ export class InMemoryBroker {
     for (const topic of member.topics) this.dispatchTopic(topic);
   }
 
+  /** The offset the next record of a partition will get. */
+  endOffset(topic: string, partition: number): number {
+    return this.topics.get(topic)?.[partition]?.length ?? 0;
+  }
+
   committedOffset(group: string, topic: string, partition: number): number | undefined {
     return this.groups.get(group)?.offsets.get(topic)?.[partition];
   }

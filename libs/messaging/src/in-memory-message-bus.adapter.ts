@@ -1,11 +1,11 @@
 // The MessageBus in one process (embedded profile, unit tests): same keys, ordering, groups, retries, DLQ and dedupe as Kafka.
 import { Envelope, MAX_MESSAGE_BYTES, MessageType, dlqTopicOf } from '@dco/contracts';
 import { CommitFn, GroupMember, InMemoryBroker, StoredRecord } from './in-memory-broker';
-import { BusHooks, HEADERS, HandlerOutput, MessageBus, Subscription, SubscriptionHandle } from './message-bus.port';
+import { BusHooks, BusObserver, HEADERS, HandlerOutput, MessageBus, Subscription, SubscriptionHandle } from './message-bus.port';
 import { MessageProcessor } from './message-processor';
 import { Sleep, realSleep } from './retry-backoff';
 import { safeNotify } from './safe-notify';
-import { WireRecord, deadLetterRecord, encodeMessage, encodeOutputRecord, topicFor } from './wire-record';
+import { WireRecord, encodeMessage, encodeOutputRecord, topicFor } from './wire-record';
 
 export interface InMemoryMessageBusOptions extends BusHooks {
   /** Several buses on one broker behave like several processes on one cluster. */
@@ -24,7 +24,10 @@ export class InMemoryMessageBus implements MessageBus {
   private readonly handles = new Set<InMemorySubscription>();
   private closed = false;
 
+  readonly observer?: BusObserver;
+
   constructor(private readonly options: InMemoryMessageBusOptions = {}) {
+    this.observer = options.observer;
     this.broker = options.broker ?? new InMemoryBroker();
     this.sleep = options.sleep ?? realSleep;
     this.maxBytes = options.maxMessageBytes ?? MAX_MESSAGE_BYTES;
@@ -126,31 +129,18 @@ class InMemorySubscription implements GroupMember {
   /** Commits after each record: the in-memory log has no per-transaction cost worth batching away. */
   private async consumeBatch(records: readonly StoredRecord[], commit: CommitFn): Promise<void> {
     const control = { isRunning: () => this.running };
+    const { topic, partition, offset } = records[0];
+    const lag = this.bus.broker.endOffset(topic, partition) - offset;
+    safeNotify(() => this.bus.observer?.onLag?.({ group: this.subscription.group, topic, partition, lag }));
     for (const record of records) {
       if (!this.running) return;
       const incoming = { ...record, offset: String(record.offset) };
       const outcome = await this.processor.process(incoming, control);
-      let outputs: WireRecord[] = [];
-      switch (outcome.kind) {
-        case 'interrupted':
-          this.processor.discard();
-          return;
-        case 'duplicate':
-          break;
-        case 'dead-letter':
-          outputs = [deadLetterRecord(incoming, outcome.code, outcome.reason)];
-          break;
-        case 'handled':
-          try {
-            outputs = this.bus.encodeOutputs(outcome.output);
-          } catch (error) {
-            // An output that cannot be written (e.g. too large) is the handler's failure: dead-letter the input.
-            this.processor.discard();
-            const reason = `handler output rejected: ${error instanceof Error ? error.message : String(error)}`;
-            outputs = [deadLetterRecord(incoming, 'MSG.HANDLER_FAILED', reason)];
-          }
-          break;
+      if (outcome.kind === 'interrupted') {
+        this.processor.discard();
+        return;
       }
+      const outputs = this.processor.recordsFor(outcome, incoming, (output) => this.bus.encodeOutputs(output));
       commit(outputs, record.offset + 1);
       this.processor.confirm();
     }

@@ -16,11 +16,11 @@ import {
   logLevel as KafkaLogLevel,
 } from 'kafkajs';
 import { BusHooks, HEADERS, HandlerOutput, MessageBus, Subscription, SubscriptionHandle } from './message-bus.port';
-import { MessageProcessor, ProcessOutcome } from './message-processor';
+import { MessageProcessor } from './message-processor';
 import { Sleep, realSleep } from './retry-backoff';
 import { createTopicsAndWait } from './kafka-topics';
 import { safeNotify } from './safe-notify';
-import { IncomingRecord, WireRecord, deadLetterRecord, encodeMessage, encodeOutputRecord, errorText, topicFor } from './wire-record';
+import { IncomingRecord, WireRecord, encodeMessage, encodeOutputRecord, topicFor } from './wire-record';
 
 export type BusLogLevel = 'error' | 'warn' | 'info' | 'debug';
 export type BusLogger = (level: BusLogLevel, message: string, detail: Record<string, unknown>) => void;
@@ -343,7 +343,7 @@ class KafkaSubscription {
         const record = toIncoming(batch.topic, batch.partition, message);
         const outcome = await this.deps.processor.process(record, control);
         if (outcome.kind === 'interrupted') break;
-        outputs.push(...this.outputsOf(outcome, record));
+        outputs.push(...this.deps.processor.recordsFor(outcome, record, this.deps.encodeOutputs));
         last = message.offset;
         count += 1;
         if (count >= maxBatch) {
@@ -358,24 +358,6 @@ class KafkaSubscription {
       throw error;
     } finally {
       clearInterval(beat);
-    }
-  }
-
-  private outputsOf(outcome: ProcessOutcome, record: IncomingRecord): WireRecord[] {
-    switch (outcome.kind) {
-      case 'handled':
-        try {
-          return this.deps.encodeOutputs(outcome.output);
-        } catch (error) {
-          // An output that cannot be written (e.g. too large) is the handler's failure: dead-letter the input.
-          const reason = `handler output rejected: ${errorText(error)}`;
-          safeNotify(() => this.deps.observer?.onDeadLettered?.({ group: this.subscription.group, topic: record.topic, code: 'MSG.HANDLER_FAILED', reason }));
-          return [deadLetterRecord(record, 'MSG.HANDLER_FAILED', reason)];
-        }
-      case 'dead-letter':
-        return [deadLetterRecord(record, outcome.code, outcome.reason)];
-      default:
-        return [];
     }
   }
 

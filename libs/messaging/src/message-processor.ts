@@ -4,7 +4,7 @@ import { DedupeCache } from './dedupe-cache';
 import { BusHooks, DEFAULT_RETRY, DeliveryContext, HandlerOutput, RetryPolicy, Subscription } from './message-bus.port';
 import { Sleep, backoffDelayMs } from './retry-backoff';
 import { safeNotify } from './safe-notify';
-import { IncomingRecord, errorText } from './wire-record';
+import { IncomingRecord, WireRecord, deadLetterRecord, errorText } from './wire-record';
 
 export type ProcessOutcome =
   | { kind: 'handled'; message: AnyMessage; output: HandlerOutput; attempts: number }
@@ -104,6 +104,27 @@ export class MessageProcessor {
         await this.wait(delayMs, control);
         if (!control.isRunning()) return { kind: 'interrupted' };
       }
+    }
+  }
+
+  /**
+   * What committing this outcome writes: the handler's outputs, or the record's dead letter. An output that cannot be
+   * written (e.g. too large) is the handler's failure, so its input is dead-lettered as MSG.HANDLER_FAILED.
+   */
+  recordsFor(outcome: ProcessOutcome, record: IncomingRecord, encode: (output: HandlerOutput) => WireRecord[]): WireRecord[] {
+    switch (outcome.kind) {
+      case 'handled':
+        try {
+          return encode(outcome.output);
+        } catch (error) {
+          const reason = `handler output rejected: ${errorText(error)}`;
+          this.deadLetter(record, 'MSG.HANDLER_FAILED', reason, outcome.message.type);
+          return [deadLetterRecord(record, 'MSG.HANDLER_FAILED', reason)];
+        }
+      case 'dead-letter':
+        return [deadLetterRecord(record, outcome.code, outcome.reason)];
+      default:
+        return [];
     }
   }
 

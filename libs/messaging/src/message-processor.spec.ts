@@ -1,0 +1,135 @@
+// Unit specs of the pieces both adapters share: backoff, dedupe memory, and processing edge cases seen through the in-memory bus.
+import { CodedError, fixtureMessage } from '@dco/contracts';
+import { randomUUID } from 'node:crypto';
+import { DedupeCache } from './dedupe-cache';
+import { InMemoryBroker } from './in-memory-broker';
+import { InMemoryMessageBus } from './in-memory-message-bus.adapter';
+import { BusObserver } from './message-bus.port';
+import { backoffDelayMs } from './retry-backoff';
+
+const noWait = async () => undefined;
+const command = () => fixtureMessage('RunDco', { eventId: randomUUID() });
+
+describe('backoffDelayMs', () => {
+  it('doubles from the initial delay and stops at the cap', () => {
+    const policy = { attempts: 6, initialDelayMs: 100, maxDelayMs: 500 };
+    expect([2, 3, 4, 5, 6].map((attempt) => backoffDelayMs(policy, attempt))).toEqual([100, 200, 400, 500, 500]);
+  });
+});
+
+describe('DedupeCache', () => {
+  it('forgets the least recently seen id first', () => {
+    const cache = new DedupeCache(2);
+    cache.add('a');
+    cache.add('b');
+    expect(cache.has('a')).toBe(true); // touches a: b is now the oldest
+    cache.add('c');
+    expect([cache.has('a'), cache.has('b'), cache.has('c')]).toEqual([true, false, true]);
+    expect(cache.size).toBe(2);
+  });
+
+  it('refuses a capacity that cannot hold anything', () => {
+    expect(() => new DedupeCache(0)).toThrow(RangeError);
+  });
+});
+
+describe('message processing', () => {
+  it('keeps delivering when an observer throws', async () => {
+    const observer: BusObserver = {
+      onPublished: () => {
+        throw new Error('metrics down');
+      },
+      onConsumed: () => {
+        throw new Error('metrics down');
+      },
+    };
+    const bus = new InMemoryMessageBus({ observer, sleep: noWait });
+    const handled: string[] = [];
+    await bus.subscribe({ group: 'g', types: ['RunDco'], handler: async (m) => void handled.push(m.eventId) });
+    const sent = command();
+    await bus.publish(sent);
+    await bus.idle();
+    expect(handled).toEqual([sent.eventId]);
+  });
+
+  it('dead-letters the input when the handler returns an output too large to write', async () => {
+    const dead: string[] = [];
+    const bus = new InMemoryMessageBus({ sleep: noWait, observer: { onDeadLettered: (e) => dead.push(e.code) } });
+    await bus.subscribe({
+      group: 'g',
+      types: ['RunDco'],
+      handler: async (m) => ({
+        messages: [{ ...fixtureMessage('DcoFailed', { eventId: randomUUID() }), data: { failure: { code: 'DCO.EXECUTION_FAILED', message: 'x'.repeat(300_000) } } }],
+        records: [{ topic: 'Audit', key: m.runId, value: Buffer.from('must not be written') }],
+      }),
+    });
+    await bus.publish(command());
+    await bus.idle();
+    const [letter] = bus.broker.deadLetters('RunDco');
+    expect(letter.code).toBe('MSG.HANDLER_FAILED');
+    expect(letter.reason).toContain('MSG.TOO_LARGE');
+    expect(bus.broker.records('DcoFailed')).toEqual([]);
+    expect(bus.broker.records('Audit')).toEqual([]);
+    expect(dead).toEqual(['MSG.HANDLER_FAILED']);
+  });
+
+  it("puts a CodedError's code, message and detail in the dead-letter reason", async () => {
+    const bus = new InMemoryMessageBus({ sleep: noWait });
+    await bus.subscribe({
+      group: 'g',
+      types: ['RunDco'],
+      retry: { attempts: 2, initialDelayMs: 1, maxDelayMs: 1 },
+      handler: async () => {
+        throw new CodedError('DCO.EXECUTION_FAILED', 'Neo4j write failed', 'connection reset');
+      },
+    });
+    await bus.publish(command());
+    await bus.idle();
+    expect(bus.broker.deadLetters('RunDco')[0].reason).toBe(
+      'handler failed after 2 attempt(s): DCO.EXECUTION_FAILED: Neo4j write failed (connection reset)',
+    );
+  });
+
+  it('a stop during the backoff leaves the message uncommitted for the next member, not dead-lettered', async () => {
+    const broker = new InMemoryBroker();
+    let release: () => void = () => undefined;
+    let waiting: () => void = () => undefined;
+    const inBackoff = new Promise<void>((resolve) => (waiting = resolve));
+    const first = new InMemoryMessageBus({
+      broker,
+      sleep: () => {
+        waiting();
+        return new Promise<void>((resolve) => (release = resolve));
+      },
+    });
+    const handle = await first.subscribe({
+      group: 'g',
+      types: ['RunDco'],
+      handler: async () => {
+        throw new Error('transient');
+      },
+    });
+    const sent = command();
+    await first.publish(sent);
+    await inBackoff;
+    const stopping = handle.stop();
+    release();
+    await stopping;
+    expect(broker.deadLetters('RunDco')).toEqual([]);
+
+    const second = new InMemoryMessageBus({ broker, sleep: noWait });
+    const handled: string[] = [];
+    await second.subscribe({ group: 'g', types: ['RunDco'], handler: async (m) => void handled.push(m.eventId) });
+    await second.idle();
+    expect(handled).toEqual([sent.eventId]);
+  });
+
+  it('reports the lag of each batch it starts', async () => {
+    const lags: number[] = [];
+    const bus = new InMemoryMessageBus({ broker: new InMemoryBroker({ partitions: 1 }), observer: { onLag: (e) => lags.push(e.lag) } });
+    await bus.publish(command(), command(), command());
+    await bus.subscribe({ group: 'g', types: ['RunDco'], handler: async () => undefined });
+    await bus.idle();
+    expect(lags).toEqual([3]);
+  });
+});
