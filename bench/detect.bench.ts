@@ -1,28 +1,19 @@
 // Benchmark "detect": full change detection of a no-change day on the local stack (AWS emulator + real tofu), against
 // a naive baseline measured in the same run (sources one after another, Terraform always planned).
 import 'reflect-metadata';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus, totalmem } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CreateTagsCommand, EC2Client, RegisterImageCommand, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { localEmulatorOptions } from '@dco/aws';
 import { InMemoryExternalReportStore } from '../apps/detector/src/external-inbox/external-report.store';
 import { buildDetectChanges } from '../apps/detector/src/detect-changes/detect-changes.factory';
 import { localInfra } from '../apps/infra-deployer/src/apply-infra/local-infra.fixture';
+import { BenchResult, benchResult, percentile, progress, round, writeResult } from './support/result';
 
 const ITERATIONS = Number(process.env.DCO_BENCH_ITERATIONS ?? 20);
 const TARGET_S = 1;
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-function progress(label: string, done: number, total: number): void {
-  process.stderr.write(`\r${label} ${done}/${total}${done === total ? '\n' : ''}`);
-}
-
-export async function run(): Promise<void> {
+export async function run(): Promise<BenchResult> {
   const endpoint = localEmulatorOptions().endpoint ?? '';
   process.stderr.write(`detect bench: setting up a private fleet and infrastructure on ${endpoint}\n`);
   const infra = await localInfra();
@@ -84,39 +75,30 @@ export async function run(): Promise<void> {
     }
 
     const metrics = {
-      no_change_detect_s: round(percentile(measured, 50)),
-      no_change_detect_p95_s: round(percentile(measured, 95)),
-      no_change_detect_max_s: round(Math.max(...measured)),
+      no_change_detect_s: round(percentile(measured, 50), 4),
+      no_change_detect_p95_s: round(percentile(measured, 95), 4),
+      no_change_detect_max_s: round(Math.max(...measured), 4),
     };
-    const baselineMetrics = { no_change_detect_s: round(percentile(baseline, 50)) };
-    const result = {
-      bench: 'detect',
-      at: new Date().toISOString(),
-      host: { cpus: cpus().length, memGiB: round(totalmem() / 2 ** 30, 1), node: process.version },
-      iterations: ITERATIONS,
-      target: { no_change_detect_s: TARGET_S },
-      metrics,
-      baseline: baselineMetrics,
-      ratios: { no_change_detect: round(metrics.no_change_detect_s / baselineMetrics.no_change_detect_s, 3) },
-    };
-    await mkdir(join(__dirname, 'results'), { recursive: true });
-    await writeFile(join(__dirname, 'results', 'detect.json'), `${JSON.stringify(result, null, 2)}\n`);
+    const baselineMetrics = { no_change_detect_s: round(percentile(baseline, 50), 4) };
     console.log(
       `detect: no-change day ${metrics.no_change_detect_s}s median, ${metrics.no_change_detect_p95_s}s p95 over ${ITERATIONS} runs ` +
         `(target <= ${TARGET_S}s: ${metrics.no_change_detect_p95_s <= TARGET_S ? 'met' : 'MISSED'}); naive baseline ${baselineMetrics.no_change_detect_s}s`,
     );
+    return benchResult('detect', {
+      iterations: ITERATIONS,
+      target: { no_change_detect_s: TARGET_S },
+      metrics,
+      baseline: baselineMetrics,
+      ratios: { no_change_detect: round(metrics.no_change_detect_s / baselineMetrics.no_change_detect_s) },
+    });
   } finally {
     ec2.destroy();
     await infra.close();
   }
 }
 
-function round(value: number, digits = 4): number {
-  return Number(value.toFixed(digits));
-}
-
 if (require.main === module) {
-  run().catch((error: unknown) => {
+  run().then(writeResult).catch((error: unknown) => {
     console.error(error);
     process.exit(1);
   });
