@@ -1,5 +1,7 @@
 // The embedded profile's cloud: one set of in-memory EC2/ECS/EventBridge fakes per process, shared by every module,
 // seeded once with what the demo day needs (the services of infra/, a Neo4j fleet, a newer Neo4j AMI).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { InMemoryEc2Inventory } from './ec2/in-memory-ec2-inventory.fake';
 import { InMemoryEcsServices } from './ecs/in-memory-ecs-services.fake';
 import { InMemoryEventBus } from './events/in-memory-event-bus.fake';
@@ -47,4 +49,19 @@ export function seedEmbeddedCloud(target: EmbeddedCloud, seed: EmbeddedSeed): Pr
     });
   })();
   return target.seeded;
+}
+
+/** The seed from a Terraform configuration's own values (terraform.tfvars.json: cluster_name, apps). */
+export function embeddedSeedFromInfra(configDir: string): EmbeddedSeed {
+  const vars = JSON.parse(readFileSync(join(configDir, 'terraform.tfvars.json'), 'utf8')) as {
+    cluster_name: string;
+    apps: EmbeddedSeed['apps'];
+  };
+  return { cluster: vars.cluster_name, apps: vars.apps, runningNeo4jVersion: '5.20.0', newestNeo4jVersion: '5.26.19' };
+}
+
+/** The process's embedded cloud, seeded (once) from the configuration in configDir. */
+export function seededEmbeddedCloud(configDir: string): { cloud: EmbeddedCloud; ready: Promise<void> } {
+  const cloud = embeddedCloud();
+  return { cloud, ready: seedEmbeddedCloud(cloud, embeddedSeedFromInfra(configDir)) };
 }

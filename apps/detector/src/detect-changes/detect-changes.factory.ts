@@ -2,9 +2,8 @@
 // the Terraform workspace shared with the infra-deployer, and the inbox's report store.
 import { join, resolve } from 'node:path';
 import { Clock, systemClock } from '@dco/contracts';
-import { Ec2Inventory, EcsServices, SdkEc2Inventory, SdkEcsServices, awsClientOptions } from '@dco/aws';
+import { Ec2Inventory, EcsServices, SdkEc2Inventory, SdkEcsServices, awsClientOptions, seededEmbeddedCloud } from '@dco/aws';
 import { CliTofuRunner, SimulatedTofuRunner, TerraformWorkspace, TofuRunner, embeddedStateDir } from '@dco/terraform';
-import { seededEmbeddedCloud } from '../../../infra-deployer/src/apply-infra/embedded-cloud.seed';
 import { DetectChangesPort } from '@dco/platform';
 import { ExternalReportStore, FileExternalReportStore, InMemoryExternalReportStore } from '../external-inbox/external-report.store';
 import { ChangeSource } from './change-source.port';

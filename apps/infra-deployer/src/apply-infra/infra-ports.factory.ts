@@ -1,9 +1,8 @@
 // The infra-deployer's stage ports (ApplyInfra, RollbackInfra) over the real use cases, for the command worker.
 import { systemClock } from '@dco/contracts';
-import { EcsStatusHealthProbe } from '@dco/aws';
+import { EcsStatusHealthProbe, seededEmbeddedCloud } from '@dco/aws';
 import { ApplyInfraPort, RollbackInfraPort } from '@dco/platform';
 import { SimulatedTofuRunner, embeddedStateDir } from '@dco/terraform';
-import { seededEmbeddedCloud } from './embedded-cloud.seed';
 import { InfraDependencies, buildInfraUseCases, infraSettingsFromEnv } from './infra-use-cases.factory';
 
 /**
