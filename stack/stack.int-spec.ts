@@ -77,11 +77,22 @@ describe('an isolated Kafka broker driven through the programmatic API', () => {
     expect(await stopKafka(options)).toBe(false);
   });
 
-  it('refuses to start on a port something else already listens on (STACK.PORT_IN_USE)', async () => {
-    const taken = { ...config, kafka: { ...config.kafka, port: stackConfig().kafka.port } };
+  it('refuses to start when one of its ports is held by something that is not a healthy broker (STACK.PORT_IN_USE)', async () => {
+    const sharedPort = stackConfig().kafka.controllerPort;
+    const taken = { ...config, kafka: { ...config.kafka, controllerPort: sharedPort } };
     const failure = await startKafka({ config: taken, log: () => undefined }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(StackError);
     expect((failure as StackError).code).toBe('STACK.PORT_IN_USE');
-    expect((failure as StackError).message).toContain(`${config.host}:${stackConfig().kafka.port}`);
+    expect((failure as StackError).message).toContain(`${config.host}:${sharedPort}`);
+  });
+
+  it('uses, but never stops, a healthy broker on its port that another clone started', async () => {
+    const otherClone = { ...config, kafka: { ...config.kafka, port: stackConfig().kafka.port, controllerPort: stackConfig().kafka.controllerPort } };
+    const options = { config: otherClone, log: () => undefined };
+    const adopted = await startKafka(options);
+    expect(adopted).toMatchObject({ state: 'running', reused: true });
+    expect(adopted.pid).toBeUndefined();
+    expect(await stopKafka(options)).toBe(false);
+    expect(await canConnect(config.host, stackConfig().kafka.port)).toBe(true);
   });
 });

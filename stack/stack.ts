@@ -5,7 +5,7 @@ import { StackError } from './stack-error';
 
 function line(status: ComponentStatus, startedMs?: number): string {
   const pid = status.pid ? `pid ${status.pid}` : '';
-  const note = status.reused ? 'already running' : startedMs !== undefined && status.state === 'running' ? `ready in ${(startedMs / 1000).toFixed(1)}s` : (status.detail ?? '');
+  const note = status.reused ? (status.pid ? 'already running' : (status.detail ?? 'already running')) : startedMs !== undefined && status.state === 'running' ? `ready in ${(startedMs / 1000).toFixed(1)}s` : (status.detail ?? '');
   return `${status.name.padEnd(12)} ${status.state.padEnd(9)} ${status.address}${pid ? `  ${pid}` : ''}${note ? `  (${note})` : ''}`;
 }
 

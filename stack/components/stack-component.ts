@@ -102,13 +102,18 @@ export class DaemonComponent implements StackComponent {
     } else {
       rmSync(pidFile, { force: true });
     }
-    for (const port of definition.ports) {
-      if (await canConnect(definition.host, port)) {
-        throw new StackError(
-          'STACK.PORT_IN_USE',
-          `${this.name} cannot start: ${definition.host}:${port} is already in use by a process this stack did not start (no live ${pidFile}); stop it or change the port in stack/stack.config.json`,
-        );
-      }
+    const busy: number[] = [];
+    for (const port of definition.ports) if (await canConnect(definition.host, port)) busy.push(port);
+    if (busy.length > 0 && (await safeProbe(definition)) === undefined) {
+      // A healthy instance of the right version that another clone's stack (e.g. CI's fresh clone) runs: use it, never stop it.
+      ctx.log(`${this.name}: using the healthy instance at ${definition.address} that this stack did not start`);
+      return this.external(definition);
+    }
+    if (busy.length > 0) {
+      throw new StackError(
+        'STACK.PORT_IN_USE',
+        `${this.name} cannot start: ${busy.map((port) => `${definition.host}:${port}`).join(', ')} already in use by a process this stack did not start (no live ${pidFile}) that does not pass the ${this.name} health check; stop it or change the port in stack/stack.config.json`,
+      );
     }
     await definition.install();
     await definition.prepare();
@@ -131,11 +136,16 @@ export class DaemonComponent implements StackComponent {
     const definition = this.define(ctx);
     const live = liveRecord(pidFileOf(ctx.paths, this.name));
     if (!live) {
+      if ((await safeProbe(definition)) === undefined) return this.external(definition);
       const stale = readPidRecord(pidFileOf(ctx.paths, this.name));
       return { name: this.name, state: 'stopped', address: definition.address, ...(stale ? { detail: `pid ${stale.pid} is gone` } : {}) };
     }
     const reason = await safeProbe(definition);
     return reason === undefined ? this.running(definition, live, false) : { name: this.name, state: 'unhealthy', address: definition.address, pid: live.pid, detail: reason };
+  }
+
+  private external(definition: DaemonDefinition): ComponentStatus {
+    return { name: this.name, state: 'running', address: definition.address, reused: true, detail: 'healthy, but not started by this stack: left alone by down' };
   }
 
   private running(definition: DaemonDefinition, record: PidRecord, reused: boolean): ComponentStatus {
