@@ -43,7 +43,12 @@ export async function waitFor<T>(condition: () => T | undefined | false | Promis
     }
     const left = deadline - Date.now();
     if (left <= 0) throw new WaitTimeoutError(options.description, options.timeoutMs, lastError);
-    await delay(Math.min(interval, left), undefined, options.signal ? { signal: options.signal } : undefined);
+    try {
+      await delay(Math.min(interval, left), undefined, options.signal ? { signal: options.signal } : undefined);
+    } catch (error) {
+      if (options.signal?.aborted) throw options.signal.reason;
+      throw error;
+    }
   }
 }
 
