@@ -30,6 +30,7 @@ export function ecsServicesContract(label: string, make: () => Promise<EcsServic
       expect(after?.deployments.length).toBeGreaterThan(0);
       expect(await ecs.listServices(cluster)).toContain(`svc-${run}`);
       expect(await ecs.describeService(cluster, `absent-${run}`)).toBeUndefined();
+      expect(await ecs.describeService(`no-cluster-${run}`, `svc-${run}`)).toBeUndefined();
       await ecs.deleteService(cluster, `svc-${run}`);
       await ecs.deleteService(cluster, `svc-${run}`);
       expect(await ecs.describeService(cluster, `svc-${run}`)).toBeUndefined();

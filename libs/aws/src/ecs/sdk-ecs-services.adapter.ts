@@ -74,7 +74,14 @@ export class SdkEcsServices implements EcsServices {
   }
 
   async describeService(cluster: string, serviceName: string): Promise<ServiceStatus | undefined> {
-    const result = await this.client.send(new DescribeServicesCommand({ cluster, services: [serviceName] }));
+    let result;
+    try {
+      result = await this.client.send(new DescribeServicesCommand({ cluster, services: [serviceName] }));
+    } catch (error) {
+      // No cluster, no service: the same answer as for a service that does not exist.
+      if (error instanceof Error && error.name === 'ClusterNotFoundException') return undefined;
+      throw error;
+    }
     const service = (result.services ?? []).find((candidate) => candidate.status !== 'INACTIVE');
     return service ? toStatus(cluster, service) : undefined;
   }
