@@ -39,6 +39,26 @@ describe('ApplyInfra / RollbackInfra on tofu + emulator', () => {
     }
   });
 
+  it('fails an apply that breaks half-way with INFRA.APPLY_FAILED and the apply output; RollbackInfra restores the last good state', async () => {
+    const goodHash = await infra.workspace.lastAppliedHash();
+    const goodResources = await infra.workspace.resources();
+    await writeFile(
+      join(infra.configDir, 'failing.tf'),
+      'resource "terraform_data" "fails_on_create" {\n  provisioner "local-exec" {\n    command = "echo quota exceeded >&2; exit 3"\n  }\n}\n',
+    );
+    try {
+      const failure = await infra.applyInfra.execute('dco-2026-11-03', { day: '2026-11-03', changes: [] }).catch((error: CodedError) => error);
+      expect(failure).toBeInstanceOf(CodedError);
+      expect((failure as CodedError).toFailure()).toMatchObject({ code: 'INFRA.APPLY_FAILED', detail: expect.stringContaining('quota exceeded') });
+      expect(await infra.workspace.lastAppliedHash()).toBe(goodHash);
+    } finally {
+      await import('node:fs/promises').then((fs) => fs.rm(join(infra.configDir, 'failing.tf')));
+    }
+    const rolledBack = await infra.rollbackInfra.execute('dco-2026-11-03', { day: '2026-11-03', reason: 'apply failed' });
+    expect(rolledBack.configHash).toBe(goodHash);
+    expect(await infra.workspace.resources()).toEqual(goodResources);
+  });
+
   it('asks for approval before replacing the Neo4j instance, then applies exactly the approved plan', async () => {
     await infra.writeVars((current) => ({ ...current, neo4j_ami: 'ami-neo4j-5-26-19' }));
     const asked = await infra.applyInfra.execute('dco-2026-11-04', { day: '2026-11-04', changes: [] });
