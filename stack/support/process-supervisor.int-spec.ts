@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isProcessAlive, liveRecord, readPidRecord, spawnDaemon, stopDaemon, tailFile } from './process-supervisor';
+import { isProcessAlive, liveRecord, readPidRecord, rotateLog, spawnDaemon, stopDaemon, tailFile } from './process-supervisor';
 import { withStackLock } from './stack-lock';
 import { waitFor } from './wait-for';
 
@@ -86,6 +86,24 @@ describe('stack lock', () => {
     try {
       writeFileSync(lock, JSON.stringify({ pid: 2 ** 22 + 1, purpose: 'crashed up' }));
       await expect(withStackLock(lock, 'after crash', async () => 'ran', 5000)).resolves.toBe('ran');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('log rotation', () => {
+  it('keeps one previous generation once a log passes its size limit', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dco-rotate-'));
+    try {
+      const log = join(dir, 'x.log');
+      writeFileSync(log, 'a'.repeat(100));
+      rotateLog(log, 1000);
+      expect(readFileSync(log, 'utf8')).toHaveLength(100);
+      writeFileSync(log, 'b'.repeat(2000));
+      rotateLog(log, 1000);
+      expect(readFileSync(`${log}.1`, 'utf8')).toBe('b'.repeat(2000));
+      expect(() => readFileSync(log)).toThrow();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

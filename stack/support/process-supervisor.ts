@@ -71,11 +71,21 @@ export function liveRecord(pidFile: string): PidRecord | undefined {
   return record && isProcessAlive(record.pid, record.owner) ? record : undefined;
 }
 
+/** Logs are appended across restarts; past `maxBytes` the old one becomes `<log>.1` (one generation kept). */
+export function rotateLog(logFile: string, maxBytes = 32 * 1024 * 1024): void {
+  try {
+    if (statSync(logFile).size > maxBytes) renameSync(logFile, `${logFile}.1`);
+  } catch {
+    // no log yet
+  }
+}
+
 /** Spawns the daemon in its own process group, stdout+stderr appended to its log file, and writes the pid file atomically. */
 export function spawnDaemon(spec: DaemonSpec): PidRecord {
   mkdirSync(dirname(spec.logFile), { recursive: true });
   mkdirSync(dirname(spec.pidFile), { recursive: true });
   const command = [spec.command, ...spec.args].join(' ');
+  rotateLog(spec.logFile);
   const fd = openSync(spec.logFile, 'a');
   writeSync(fd, `\n=== ${new Date().toISOString()} starting ${spec.name}: ${command}\n`);
   try {
