@@ -64,7 +64,7 @@ export class MessageProcessor {
       return this.deadLetter(record, 'MSG.VALIDATION_FAILED', `a ${message.type} message does not belong on topic ${record.topic}`, message.type);
     }
     const rejection = this.subscription.accept?.(message);
-    if (rejection) return this.deadLetter(record, rejection.code, rejection.message, message.type, message.eventId);
+    if (rejection) return this.deadLetter(record, rejection.code, rejection.message, message.type);
 
     if (this.pending.has(message.eventId) || this.dedupe.has(message.eventId)) {
       this.notifyConsumed(record.topic, message.type, started, true);
@@ -87,7 +87,7 @@ export class MessageProcessor {
       } catch (error) {
         if (attempt >= this.retry.attempts) {
           const reason = `handler failed after ${attempt} attempt(s): ${errorText(error)}`;
-          return this.deadLetter(record, 'MSG.HANDLER_FAILED', reason, message.type, message.eventId);
+          return this.deadLetter(record, 'MSG.HANDLER_FAILED', reason, message.type);
         }
         if (!control.isRunning()) return { kind: 'interrupted' };
         const delayMs = backoffDelayMs(this.retry, attempt + 1);
@@ -118,6 +118,7 @@ export class MessageProcessor {
           return encode(outcome.output);
         } catch (error) {
           const reason = `handler output rejected: ${errorText(error)}`;
+          this.pending.delete(outcome.message.eventId);
           this.deadLetter(record, 'MSG.HANDLER_FAILED', reason, outcome.message.type);
           return [deadLetterRecord(record, 'MSG.HANDLER_FAILED', reason)];
         }
@@ -154,8 +155,8 @@ export class MessageProcessor {
     }
   }
 
-  private deadLetter(record: IncomingRecord, code: string, reason: string, type?: string, eventId?: string): ProcessOutcome {
-    if (eventId) this.pending.add(eventId);
+  private deadLetter(record: IncomingRecord, code: string, reason: string, type?: string): ProcessOutcome {
+    // Not remembered for dedupe: re-driving a dead letter after a fix publishes the same eventId again, on purpose.
     safeNotify(() => this.hooks.observer?.onDeadLettered?.({ group: this.subscription.group, topic: record.topic, code, reason }));
     return { kind: 'dead-letter', code, reason, type: type ?? 'unknown' };
   }
