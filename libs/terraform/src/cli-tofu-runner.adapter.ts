@@ -100,12 +100,17 @@ export class CliTofuRunner implements TofuRunner {
       child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
       child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
       const timer = setTimeout(() => child.kill('SIGTERM'), this.timeoutMs);
+      const interrupt = () => child.kill('SIGINT');
+      if (workdir.signal?.aborted) interrupt();
+      workdir.signal?.addEventListener('abort', interrupt, { once: true });
       child.on('error', (error) => {
         clearTimeout(timer);
+        workdir.signal?.removeEventListener('abort', interrupt);
         reject(new CodedError('INFRA.INIT_FAILED', `cannot run ${this.binary}: ${error.message}`, undefined, { cause: error }));
       });
       child.on('close', (code, signal) => {
         clearTimeout(timer);
+        workdir.signal?.removeEventListener('abort', interrupt);
         resolve({
           code: code ?? (signal ? 128 : 1),
           stdout: Buffer.concat(stdout).toString('utf8'),

@@ -65,12 +65,12 @@ export class TerraformWorkspace {
   }
 
   /** Freezes the configuration (infra/ or a recorded snapshot), inits and saves a plan under planId. */
-  async prepare(planId: string, sourceDir = this.options.configDir): Promise<PlanRecord> {
+  async prepare(planId: string, sourceDir = this.options.configDir, signal?: AbortSignal): Promise<PlanRecord> {
     assertSafeId(planId);
     const hash = await configHash(sourceDir);
     const snapshotDir = join(this.options.stateDir, 'snapshots', hash.replace('sha256:', ''));
     if (sourceDir !== snapshotDir) await snapshotConfig(sourceDir, snapshotDir);
-    const workdir = this.workdir(snapshotDir);
+    const workdir = { ...this.workdir(snapshotDir), ...(signal ? { signal } : {}) };
     await this.runner.init(workdir);
     const planPath = this.planPath(planId);
     const result = await this.runner.plan(workdir, planPath);
@@ -106,9 +106,9 @@ export class TerraformWorkspace {
   }
 
   /** `plan -detailed-exitcode` of the current configuration, for detection (a throwaway plan id). */
-  async planHasChanges(): Promise<{ changes: boolean; destroys: number; replaced: number; summary: string }> {
+  async planHasChanges(signal?: AbortSignal): Promise<{ changes: boolean; destroys: number; replaced: number; summary: string }> {
     const planId = `detect-${this.clock.now().getTime()}`;
-    const record = await this.prepare(planId);
+    const record = await this.prepare(planId, this.options.configDir, signal);
     // A detection plan is never applied: drop it so they do not pile up in the state dir.
     await Promise.all([rm(this.planPath(planId), { force: true }), rm(this.recordPath(planId), { force: true })]);
     return {

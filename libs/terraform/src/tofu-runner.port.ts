@@ -9,6 +9,8 @@ export interface TofuWorkdir {
   vars?: Record<string, string>;
   /** Extra environment for provisioners (e.g. DCO_AWS_ENDPOINT). */
   env?: Record<string, string>;
+  /** Interrupts a running command (tofu stops gracefully and releases its state lock). */
+  signal?: AbortSignal;
 }
 
 export interface PlanResult {

@@ -4,6 +4,8 @@ import { Change } from '@dco/contracts';
 export interface DetectionContext {
   day: string;
   now: Date;
+  /** Aborted when the source ran out of time: long work (a tofu plan) stops instead of running on unseen. */
+  signal?: AbortSignal;
 }
 
 export interface ChangeSource {

@@ -36,6 +36,16 @@ describe('DetectChangesHandler', () => {
     ]);
   });
 
+  it('aborts the work of a source that ran out of time', async () => {
+    let signal: AbortSignal | undefined;
+    const slow = source('terraform-config', (context) => {
+      signal = context.signal;
+      return never();
+    });
+    await new DetectChangesHandler([slow, source('dependency', async () => [])], clock, { sourceTimeoutMs: 20, requiredSources: [] }).execute('2026-11-26');
+    expect(signal?.aborted).toBe(true);
+  });
+
   it('fails with DETECT.SOURCE_FAILED when a required source fails', async () => {
     const handler = new DetectChangesHandler(
       [source('dependency', async () => [change]), source('terraform-config', async () => { throw new Error('tofu crashed'); })],

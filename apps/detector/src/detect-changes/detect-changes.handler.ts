@@ -42,14 +42,15 @@ export class DetectChangesHandler {
   private async runSource(source: ChangeSource, day: string, now: Date): Promise<{ report: SourceReport; changes: Change[] }> {
     const started = performance.now();
     let timer: NodeJS.Timeout | undefined;
+    const abort = new AbortController();
     try {
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new CodedError('DETECT.SOURCE_FAILED', `${source.name} timed out after ${this.policy.sourceTimeoutMs} ms`)),
-          this.policy.sourceTimeoutMs,
-        );
+        timer = setTimeout(() => {
+          abort.abort();
+          reject(new CodedError('DETECT.SOURCE_FAILED', `${source.name} timed out after ${this.policy.sourceTimeoutMs} ms`));
+        }, this.policy.sourceTimeoutMs);
       });
-      const changes = await Promise.race([source.detect({ day, now }), timeout]);
+      const changes = await Promise.race([source.detect({ day, now, signal: abort.signal }), timeout]);
       return { report: { source: source.name, status: 'ok', durationMs: elapsed(started) }, changes };
     } catch (error) {
       const failure = toFailure(error);

@@ -1,13 +1,13 @@
 // terraform-config: the infra directory's content hash against the last applied one, confirmed by a real plan.
 import { Change } from '@dco/contracts';
-import { ChangeSource } from '../change-source.port';
+import { ChangeSource, DetectionContext } from '../change-source.port';
 
 /** What the infra-deployer's workspace knows about the configuration (implemented over libs/terraform). */
 export interface InfraConfigState {
   currentHash(): Promise<string>;
   lastAppliedHash(): Promise<string | undefined>;
   /** `tofu plan -detailed-exitcode`: true on exit 2; a plan error throws (INFRA.PLAN_FAILED). */
-  planHasChanges(): Promise<{ changes: boolean; destroys: number; replaced: number; summary: string }>;
+  planHasChanges(signal?: AbortSignal): Promise<{ changes: boolean; destroys: number; replaced: number; summary: string }>;
 }
 
 export class TerraformConfigSource implements ChangeSource {
@@ -15,12 +15,12 @@ export class TerraformConfigSource implements ChangeSource {
 
   constructor(private readonly infra: InfraConfigState) {}
 
-  async detect(): Promise<Change[]> {
+  async detect(context?: DetectionContext): Promise<Change[]> {
     const [current, applied] = await Promise.all([this.infra.currentHash(), this.infra.lastAppliedHash()]);
     // Equal hashes skip the plan: the plan costs seconds and a no-change day must stay fast. Drift made outside
     // Terraform is the apply's business (it plans anyway), not detection's.
     if (current === applied) return [];
-    const plan = await this.infra.planHasChanges();
+    const plan = await this.infra.planHasChanges(context?.signal);
     if (!plan.changes) return [];
     return [
       {
