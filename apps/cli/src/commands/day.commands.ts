@@ -1,0 +1,51 @@
+// `dco day --scenario <name>`: a real day on the local stack (six service processes, Kafka, Neo4j, the AWS emulator,
+// OpenTofu, Jaeger), followed live; the services keep running for the dashboard and the trace until Ctrl-C, or stop
+// at the end with --exit. Exit statuses: 0 as expected, 1 not as expected or failed, 2 unknown scenario, 4 another
+// scenario runs, 5 the stack is not up.
+import { Command } from 'commander';
+import { EXIT } from '../cli-error';
+import { describeReport, runDay } from '../day/day-runner';
+import { DAY_SCENARIOS } from '../day/scenario-catalogue';
+
+interface DayCommandOptions {
+  scenario?: string;
+  exit?: boolean;
+  keep?: boolean;
+  list?: boolean;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('day')
+    .description('run a scenario day end to end on the local stack (npm run stack:up first) and check it against its expected outcome')
+    .option('--scenario <name>', `one of: ${DAY_SCENARIOS.map((scenario) => scenario.name).join(', ')}`)
+    .option('--exit', 'stop the services and clean up as soon as the day is over (default: keep them until Ctrl-C)')
+    .option('--keep', "keep the scenario's directory (logs, Terraform state, Neo4j homes) after cleanup")
+    .option('--list', 'list the scenarios and what each expects')
+    .option('--json', 'print the final report as JSON')
+    .action(async (options: DayCommandOptions) => {
+      if (options.list || !options.scenario) {
+        for (const scenario of DAY_SCENARIOS) {
+          console.log(`${scenario.name.padEnd(20)} ${scenario.summary}`);
+          console.log(`${''.padEnd(20)} expects ${scenario.expect.status}: ${scenario.expect.steps.join(' -> ')}`);
+        }
+        if (!options.list) process.exitCode = EXIT.USAGE;
+        return;
+      }
+      const session = await runDay({ scenario: options.scenario, print: (line) => console.log(line), keepFiles: options.keep });
+      const report = session.report;
+      if (options.json) console.log(JSON.stringify({ scenario: report.scenario.name, observation: report.observation, problems: report.problems, faults: report.faults, timings: report.timings }));
+      else describeReport(report).forEach((line) => console.log(line));
+      process.exitCode = report.problems.length === 0 ? EXIT.OK : EXIT.FAILURE;
+      if (!options.exit) {
+        console.log('services keep running for the dashboard and the trace; Ctrl-C stops them and cleans up');
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', () => resolve());
+          process.once('SIGTERM', () => resolve());
+        });
+      }
+      console.log('stopping the services and cleaning up...');
+      await session.close();
+    });
+}

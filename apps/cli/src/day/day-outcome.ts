@@ -1,0 +1,230 @@
+// What a finished day looks like from the outside (REST API, Neo4j, the ECS emulator, the Terraform state, SQS,
+// Jaeger), and the pure comparison of that observation with the scenario catalogue's expectation.
+import { DeleteQueueCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { localEmulatorOptions } from '@dco/aws';
+import { AnyMessage } from '@dco/contracts';
+import { createNeo4jDriver } from '@dco/dco';
+import { FileConnectionPointerStore } from '@dco/neo4j';
+import { jaegerTraceUrl, runTraceIds } from '@dco/observability';
+import { join } from 'node:path';
+import { APP_NAMES, DayWorkspace } from './day-workspace';
+import { GraphSnapshot, splitSnapshot } from './graph-snapshot';
+import { RunFollower } from './run-follower';
+import { ScenarioExpectation } from './scenario-catalogue';
+import { DayServices } from './service-launcher';
+import { PreparedScenario, serverVersion } from './stack-preparation';
+
+export interface RunViewJson {
+  runId: string;
+  status: string;
+  finished: boolean;
+  steps: Array<{ step: string; outcome: string; durationMs?: number; startedAt: string; endedAt?: string }>;
+  failure?: { code: string; message: string };
+  resultHash?: string;
+  rolledBack: string[];
+  deferred: unknown[];
+}
+
+export interface DayObservation {
+  run: { runId: string; status: string; steps: string[]; failureCode?: string; rolledBack: string[]; resultHash?: string; deferred: number };
+  stepDurations: Record<string, number>;
+  serving: { server: 'blue' | 'green'; instanceId: string; boltUri: string; version: string };
+  data: { blueBefore: GraphSnapshot; base: GraphSnapshot; offering: GraphSnapshot };
+  offerings: { onServing: number; elsewhere: number; resultHash?: string; allocationCount?: number };
+  dco: { runDcoCommands: number; completed: number; afterRollback: boolean[] };
+  ecs: { before: number; after: number };
+  terraform: { before: string[]; after: string[] };
+  alerts: string[];
+  trace: { traceId: string; url: string; services: string[]; spans: number };
+  dashboardUrl: string;
+}
+
+export async function fetchRun(orchestratorUrl: string, runId: string): Promise<RunViewJson | undefined> {
+  const response = await fetch(`${orchestratorUrl}/api/runs/${runId}`, { signal: AbortSignal.timeout(5_000) });
+  return response.status === 200 ? ((await response.json()) as RunViewJson) : undefined;
+}
+
+async function offeringsOn(boltUri: string, day: string): Promise<{ count: number; resultHash?: string; allocationCount?: number }> {
+  const driver = createNeo4jDriver({ uri: boltUri });
+  const session = driver.session();
+  try {
+    const result = await session.run('MATCH (o:Offering {day: $day}) RETURN o.resultHash AS hash, o.allocationCount AS allocations', { day });
+    const first = result.records[0];
+    const allocations = first?.get('allocations') as bigint | number | null | undefined;
+    return {
+      count: result.records.length,
+      ...(first?.get('hash') ? { resultHash: String(first.get('hash')) } : {}),
+      ...(allocations !== null && allocations !== undefined ? { allocationCount: Number(allocations) } : {}),
+    };
+  } finally {
+    await session.close();
+    await driver.close();
+  }
+}
+
+/** Alert detail-types delivered to the scenario's SQS queue (the EventBridge rule's target), waiting up to `waitMs`. */
+async function deliveredAlerts(ws: DayWorkspace, expectedAtLeast: number, waitMs: number): Promise<string[]> {
+  const sqs = new SQSClient(localEmulatorOptions({ DCO_AWS_ENDPOINT: ws.endpoints.awsEndpoint }));
+  const received: string[] = [];
+  try {
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: ws.alertQueue }));
+    const deadline = Date.now() + waitMs;
+    let quietRounds = 0;
+    // Read until the expected number arrived and two more rounds brought nothing (a duplicate would show up then).
+    while (Date.now() < deadline && (received.length < expectedAtLeast || quietRounds < 2)) {
+      const batch = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      const messages = batch.Messages ?? [];
+      quietRounds = messages.length === 0 ? quietRounds + 1 : 0;
+      for (const message of messages) received.push(String((JSON.parse(message.Body ?? '{}') as { 'detail-type'?: string })['detail-type']));
+    }
+    return received.sort();
+  } finally {
+    sqs.destroy();
+  }
+}
+
+export async function deleteAlertQueue(ws: DayWorkspace): Promise<void> {
+  const sqs = new SQSClient(localEmulatorOptions({ DCO_AWS_ENDPOINT: ws.endpoints.awsEndpoint }));
+  try {
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: ws.alertQueue }));
+    await sqs.send(new DeleteQueueCommand({ QueueUrl }));
+  } catch {
+    // No queue: nothing to delete.
+  } finally {
+    sqs.destroy();
+  }
+}
+
+interface JaegerTrace {
+  spans: Array<{ processID: string; tags: Array<{ key: string; value: unknown }> }>;
+  processes: Record<string, { serviceName: string }>;
+}
+
+/**
+ * The run's trace in Jaeger, limited to spans of this scenario's messages (the trace id derives from the runId, which
+ * other days of the same date share), waiting until all six services have reported or `waitMs` passed.
+ */
+async function traceOf(ws: DayWorkspace, eventIds: Set<string>, services: string[], waitMs: number): Promise<DayObservation['trace']> {
+  const { traceId } = runTraceIds(ws.runId);
+  const deadline = Date.now() + waitMs;
+  let best = { services: [] as string[], spans: 0 };
+  for (;;) {
+    try {
+      const response = await fetch(`${ws.endpoints.jaegerQueryUrl}/api/traces/${traceId}`, { signal: AbortSignal.timeout(5_000) });
+      if (response.ok) {
+        const trace = ((await response.json()) as { data?: JaegerTrace[] }).data?.[0];
+        const mine = (trace?.spans ?? []).filter((span) => span.tags.some((tag) => tag.key === 'messaging.message.id' && eventIds.has(String(tag.value))));
+        best = { services: [...new Set(mine.map((span) => trace?.processes[span.processID]?.serviceName ?? '?'))].sort(), spans: mine.length };
+      }
+    } catch {
+      // Jaeger busy: try again until the deadline.
+    }
+    if (services.every((app) => best.services.includes(app)) || Date.now() > deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return { traceId, url: jaegerTraceUrl(ws.runId, ws.endpoints.jaegerQueryUrl), ...best };
+}
+
+export async function observeDay(ws: DayWorkspace, prepared: PreparedScenario, services: DayServices, follower: RunFollower, expect: ScenarioExpectation): Promise<DayObservation> {
+  const orchestrator = services.get('orchestrator');
+  const run = await fetchRun(orchestrator.url, ws.runId);
+  if (!run) throw new Error(`the orchestrator does not know ${ws.runId}`);
+  const pointer = await new FileConnectionPointerStore(join(ws.stateDir, 'neo4j-pointer.json')).read();
+  const current = pointer?.current ?? { instanceId: prepared.blue.instanceId, boltUri: prepared.blue.boltUri };
+  const onBlue = current.instanceId === prepared.blue.instanceId;
+  const [version, split, serving, ecsService, after, alerts] = await Promise.all([
+    serverVersion(current.boltUri),
+    splitSnapshot(current.boltUri),
+    offeringsOn(current.boltUri, ws.day),
+    prepared.ecs.describeService(ws.cluster, 'dco-runner'),
+    prepared.workspace.resources(),
+    deliveredAlerts(ws, expect.alerts.length, 20_000),
+  ]);
+  const elsewhere = onBlue ? 0 : (await offeringsOn(prepared.blue.boltUri, ws.day)).count;
+  const ecsDefinition = ecsService ? await prepared.ecs.describeTaskDefinition(ecsService.taskDefinition) : undefined;
+  const trace = await traceOf(ws, new Set(follower.seen.filter((m) => m.runId === ws.runId).map((m) => m.eventId)), expectedTraceServices(expect), 30_000);
+  const runDco = follower.distinct(ws.runId, 'RunDco');
+  return {
+    run: {
+      runId: run.runId,
+      status: run.status,
+      steps: run.steps.map((step) => `${step.step}:${step.outcome}`),
+      ...(run.failure ? { failureCode: run.failure.code } : {}),
+      rolledBack: run.rolledBack,
+      ...(run.resultHash ? { resultHash: run.resultHash } : {}),
+      deferred: run.deferred.length,
+    },
+    stepDurations: stepDurations(run),
+    serving: { server: onBlue ? 'blue' : 'green', instanceId: current.instanceId, boltUri: current.boltUri, version },
+    data: { blueBefore: prepared.blueBefore, base: split.base, offering: split.offering },
+    offerings: { onServing: serving.count, elsewhere, ...(serving.resultHash ? { resultHash: serving.resultHash } : {}), ...(serving.allocationCount !== undefined ? { allocationCount: serving.allocationCount } : {}) },
+    dco: {
+      runDcoCommands: runDco.length,
+      completed: follower.distinct(ws.runId, 'DcoCompleted').length,
+      afterRollback: runDco.map((message: AnyMessage) => message.type === 'RunDco' && message.data.afterRollback === true),
+    },
+    ecs: { before: prepared.ecsBefore.revision, after: ecsDefinition?.revision ?? -1 },
+    terraform: { before: prepared.terraformBefore, after },
+    alerts,
+    trace,
+    dashboardUrl: `${orchestrator.url}/dashboard`,
+  };
+}
+
+/** Seconds per step (summed over attempts), from the run's timeline. */
+export function stepDurations(run: Pick<RunViewJson, 'steps'>): Record<string, number> {
+  const durations: Record<string, number> = {};
+  for (const step of run.steps) {
+    const ms = step.durationMs ?? (step.endedAt ? Date.parse(step.endedAt) - Date.parse(step.startedAt) : 0);
+    durations[step.step] = (durations[step.step] ?? 0) + ms / 1000;
+  }
+  return durations;
+}
+
+/** Services that take part in the run and so must have spans in its trace: all six when both update stages run. */
+export function expectedTraceServices(expect: Pick<ScenarioExpectation, 'steps'>): string[] {
+  const ran = (step: string) => expect.steps.some((entry) => entry.startsWith(`${step}:`) && !entry.endsWith(':deferred') && !entry.endsWith(':rejected'));
+  return APP_NAMES.filter((app) => {
+    if (app === 'infra-deployer') return ran('apply-infra') || ran('rollback-infra');
+    if (app === 'db-migrator') return ran('migrate-db') || ran('rollback-db');
+    return true;
+  });
+}
+
+const sameSnapshot = (a: GraphSnapshot, b: GraphSnapshot) =>
+  a.checksum === b.checksum && JSON.stringify(sortKeys(a.labelCounts)) === JSON.stringify(sortKeys(b.labelCounts)) && JSON.stringify(sortKeys(a.typeCounts)) === JSON.stringify(sortKeys(b.typeCounts));
+const sortKeys = (record: Record<string, number>) => Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+const list = (values: readonly string[]) => `[${values.join(', ')}]`;
+
+/** Every way the observation differs from the expectation; empty when the day went as the catalogue says. */
+export function compareWithExpectation(expect: ScenarioExpectation, seen: DayObservation): string[] {
+  const problems: string[] = [];
+  const check = (ok: boolean, text: string) => {
+    if (!ok) problems.push(text);
+  };
+  check(seen.run.status === expect.status, `run status ${seen.run.status}, expected ${expect.status}`);
+  check(list(seen.run.steps) === list(expect.steps), `steps ${list(seen.run.steps)}, expected ${list(expect.steps)}`);
+  check(seen.run.failureCode === expect.failureCode, `failure ${seen.run.failureCode ?? 'none'}, expected ${expect.failureCode ?? 'none'}`);
+  check(list(seen.run.rolledBack) === list(expect.rolledBack), `rolled back ${list(seen.run.rolledBack)}, expected ${list(expect.rolledBack)}`);
+  check(seen.run.deferred === expect.deferredChanges, `${seen.run.deferred} deferred change(s), expected ${expect.deferredChanges}`);
+  check(seen.serving.server === expect.serving.server, `${seen.serving.server} serves (${seen.serving.boltUri}), expected ${expect.serving.server}`);
+  check(seen.serving.version === expect.serving.version, `the serving Neo4j is ${seen.serving.version}, expected ${expect.serving.version}`);
+  check(sameSnapshot(seen.data.base, seen.data.blueBefore), `the serving graph (without the offering) differs from blue before the run: ${seen.data.base.nodes}/${seen.data.base.relationships} checksum ${seen.data.base.checksum.slice(0, 12)} vs ${seen.data.blueBefore.nodes}/${seen.data.blueBefore.relationships} checksum ${seen.data.blueBefore.checksum.slice(0, 12)}`);
+  check(seen.offerings.onServing === 1, `${seen.offerings.onServing} Offering(s) for the day on the serving server, expected exactly 1`);
+  check(seen.offerings.elsewhere === 0, `${seen.offerings.elsewhere} Offering(s) for the day on the server that no longer serves`);
+  check(seen.offerings.resultHash !== undefined && seen.offerings.resultHash === seen.run.resultHash, `stored result hash ${seen.offerings.resultHash ?? 'none'} vs the run's ${seen.run.resultHash ?? 'none'}`);
+  check(
+    seen.data.offering.labelCounts.Offering === 1 && seen.data.offering.labelCounts.Allocation === seen.offerings.allocationCount,
+    `the day's output on the serving server is ${JSON.stringify(seen.data.offering.labelCounts)}, expected 1 Offering and ${seen.offerings.allocationCount ?? '?'} Allocations`,
+  );
+  check(seen.dco.runDcoCommands === 1 && seen.dco.completed === 1, `RunDco sent ${seen.dco.runDcoCommands} time(s), DcoCompleted ${seen.dco.completed} time(s), expected once each`);
+  check(list(seen.dco.afterRollback.map(String)) === list([String(expect.dcoAfterRollback)]), `RunDco afterRollback ${list(seen.dco.afterRollback.map(String))}, expected [${expect.dcoAfterRollback}]`);
+  check(expect.ecsRevision === 'moved' ? seen.ecs.after > seen.ecs.before : seen.ecs.after === seen.ecs.before, `dco-runner runs revision ${seen.ecs.after} (before ${seen.ecs.before}), expected ${expect.ecsRevision}`);
+  const sameState = list(seen.terraform.after) === list(seen.terraform.before);
+  const grew = seen.terraform.before.every((resource) => seen.terraform.after.includes(resource)) && seen.terraform.after.length > seen.terraform.before.length;
+  check(expect.terraformState === 'baseline' ? sameState : grew, `Terraform state ${list(seen.terraform.after)} (before ${list(seen.terraform.before)}), expected ${expect.terraformState}`);
+  check(list([...new Set(seen.alerts)].sort()) === list(expect.alerts), `alerts delivered ${list(seen.alerts)}, expected ${list(expect.alerts)}`);
+  const missing = expectedTraceServices(expect).filter((app) => !seen.trace.services.includes(app));
+  check(missing.length === 0, `trace ${seen.trace.traceId} has no spans of ${missing.join(', ')}`);
+  return problems;
+}

@@ -1,0 +1,143 @@
+// Runs one day scenario end to end on the local stack: checks the stack, takes the day lock, prepares the stack, starts
+// the six services, lets the scheduler tick the day, follows it live, injects the scenario's fault, observes the result
+// from the outside and compares it with the catalogue; tears everything down again (now, or on Ctrl-C).
+import { join } from 'node:path';
+import { CliError, EXIT } from '../cli-error';
+import { acquireDayLock } from './day-lock';
+import { DayObservation, compareWithExpectation, deleteAlertQueue, fetchRun, observeDay } from './day-outcome';
+import { DayWorkspace, LOCAL_ENDPOINTS, REPO_ROOT, StackEndpoints, createWorkspace } from './day-workspace';
+import { FaultRecord, injectFault } from './fault-injectors';
+import { RunFollower } from './run-follower';
+import { DayScenario, SCENARIO_NAMES, findScenario } from './scenario-catalogue';
+import { DayServices } from './service-launcher';
+import { PreparedScenario, prepareScenario, requireStack } from './stack-preparation';
+
+export const DAY_LOCK_FILE = join(REPO_ROOT, '.stack', 'day', 'active.lock');
+
+export interface DayOptions {
+  scenario: string;
+  print(line: string): void;
+  /** Longest the run may take from the tick to its final event. */
+  timeoutMs?: number;
+  /** Keep the scenario's directory (logs, state) after teardown. */
+  keepFiles?: boolean;
+  endpoints?: StackEndpoints;
+  lockFile?: string;
+}
+
+export interface DayReport {
+  scenario: DayScenario;
+  workspace: DayWorkspace;
+  observation: DayObservation;
+  problems: string[];
+  faults: FaultRecord[];
+  /** Wall time in seconds: preparation, service start, the run itself (tick to final event), total. */
+  timings: { prepare_s: number; services_s: number; run_s: number; total_s: number };
+}
+
+/** A finished day whose services still run (for the dashboard and Jaeger) until `close()`. */
+export interface DaySession {
+  report: DayReport;
+  services: DayServices;
+  close(): Promise<void>;
+}
+
+export function resolveScenario(name: string): DayScenario {
+  const scenario = findScenario(name);
+  if (!scenario) throw new CliError('DAY.UNKNOWN_SCENARIO', `unknown scenario "${name}"; known: ${SCENARIO_NAMES.join(', ')}`, EXIT.USAGE);
+  return scenario;
+}
+
+const seconds = (from: number, to = Date.now()) => Math.round((to - from) / 100) / 10;
+
+export async function runDay(options: DayOptions): Promise<DaySession> {
+  const scenario = resolveScenario(options.scenario);
+  await requireStack();
+  const started = Date.now();
+  const now = new Date();
+  const ws = createWorkspace(scenario, now, options.endpoints ?? LOCAL_ENDPOINTS);
+  const release = await acquireDayLock(options.lockFile ?? DAY_LOCK_FILE, { pid: process.pid, scenario: scenario.name, startedAt: now.toISOString(), dir: ws.dir });
+  const print = options.print;
+  let prepared: PreparedScenario | undefined;
+  let follower: RunFollower | undefined;
+  let services: DayServices | undefined;
+  const close = async () => {
+    await services?.stop().catch((error: Error) => print(`stopping the services failed: ${error.message}`));
+    await follower?.stop();
+    await RunFollower.deleteTopics(ws).catch((error: Error) => print(`deleting the topics of ${ws.namespace} failed: ${error.message}`));
+    await deleteAlertQueue(ws);
+    await prepared?.teardown({ keepFiles: options.keepFiles }).catch((error: Error) => print(`teardown failed: ${error.message}`));
+    await release();
+  };
+  try {
+    print(`scenario ${scenario.name}: ${scenario.summary}`);
+    print(`workspace ${ws.dir} (namespace ${ws.namespace}, day ${ws.day})`);
+    prepared = await prepareScenario(ws, (line) => print(`  prepare: ${line}`));
+    const preparedAt = Date.now();
+    follower = await RunFollower.start(ws, print);
+    services = await DayServices.launch(ws, prepared, now, (line) => print(`  ${line}`));
+    const servicesAt = Date.now();
+    const faults: FaultRecord[] = [];
+    const fault = scenario.fault
+      ? injectFault(scenario.fault, { ws, services, follower, log: print }).then((record) => {
+          faults.push(record);
+        })
+      : Promise.resolve();
+    // A fault that cannot be injected is reported, and the run is still followed to its end.
+    const faultDone = fault.catch((error: Error) => print(`FAULT NOT INJECTED: ${error.message}`));
+    await follower.waitForFinal(ws.runId, options.timeoutMs ?? 600_000).catch((error: Error) => {
+      throw new CliError('DAY.TIMED_OUT', `${ws.runId} did not finish: ${error.message}; logs in ${ws.logsDir}`, EXIT.FAILURE);
+    });
+    const finishedAt = Date.now();
+    await faultDone;
+    const orchestrator = services.get('orchestrator');
+    await waitUntil(async () => (await fetchRun(orchestrator.url, ws.runId))?.finished === true, 30_000);
+    const observation = await observeDay(ws, prepared, services, follower, scenario.expect);
+    const problems = compareWithExpectation(scenario.expect, observation);
+    if (scenario.fault && faults.length === 0) problems.push(`the fault ${scenario.fault} was not injected`);
+    const report: DayReport = {
+      scenario,
+      workspace: ws,
+      observation,
+      problems,
+      faults,
+      timings: { prepare_s: seconds(started, preparedAt), services_s: seconds(preparedAt, servicesAt), run_s: seconds(servicesAt, finishedAt), total_s: seconds(started) },
+    };
+    return { report, services, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new CliError('DAY.TIMED_OUT', `the orchestrator's read model did not show the run as finished within ${timeoutMs} ms`, EXIT.FAILURE);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** The report as lines for the terminal. */
+export function describeReport(report: DayReport): string[] {
+  const seen = report.observation;
+  const lines = [
+    '',
+    `=== ${report.scenario.name}: ${seen.run.status}${seen.run.failureCode ? ` (${seen.run.failureCode})` : ''}`,
+    `steps       ${seen.run.steps.join(' -> ')}`,
+    `rolled back ${seen.run.rolledBack.join(', ') || 'nothing'}`,
+    `serving     ${seen.serving.server} Neo4j ${seen.serving.version} at ${seen.serving.boltUri} (${seen.serving.instanceId})`,
+    `data        ${seen.data.base.nodes} nodes / ${seen.data.base.relationships} relationships besides the offering (blue before: ${seen.data.blueBefore.nodes} / ${seen.data.blueBefore.relationships}), checksum ${seen.data.base.checksum.slice(0, 16)}`,
+    `offering    ${seen.offerings.onServing} for ${report.workspace.day}, ${seen.offerings.allocationCount ?? 0} allocations, hash ${seen.offerings.resultHash?.slice(0, 16) ?? '-'}`,
+    `ecs         dco-runner revision ${seen.ecs.before} -> ${seen.ecs.after}`,
+    `terraform   ${seen.terraform.after.length} resources (before ${seen.terraform.before.length})`,
+    `alerts      ${seen.alerts.join(', ') || 'none'} (EventBridge -> SQS ${report.workspace.alertQueue})`,
+    `faults      ${report.faults.map((fault) => `${fault.fault}: ${fault.detail}`).join('; ') || 'none'}`,
+    `timings     prepare ${report.timings.prepare_s} s, services ${report.timings.services_s} s, run ${report.timings.run_s} s; steps ${Object.entries(seen.stepDurations).map(([step, s]) => `${step} ${s.toFixed(1)} s`).join(', ')}`,
+    `dashboard   ${seen.dashboardUrl}`,
+    `trace       ${seen.trace.url} (${seen.trace.spans} spans from ${seen.trace.services.join(', ')})`,
+  ];
+  if (report.problems.length === 0) lines.push(`verdict     as expected by the scenario catalogue`);
+  else lines.push(`verdict     NOT as expected:`, ...report.problems.map((problem) => `  - ${problem}`));
+  return lines;
+}

@@ -1,0 +1,169 @@
+// One scenario's private corner of the shared local stack: ids, directories, names on Kafka and the emulator, and the
+// environment each of the six services gets (read from apps/<app>/src/<app>.config.ts and the real stage factories).
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { DayScenario } from './scenario-catalogue';
+
+export const REPO_ROOT = resolve(__dirname, '../../../..');
+export const APP_NAMES = ['orchestrator', 'detector', 'infra-deployer', 'db-migrator', 'dco-runner', 'scheduler'] as const;
+export type AppName = (typeof APP_NAMES)[number];
+
+export interface StackEndpoints {
+  kafkaBrokers: string;
+  awsEndpoint: string;
+  otlpTracesUrl: string;
+  jaegerQueryUrl: string;
+}
+
+export const LOCAL_ENDPOINTS: StackEndpoints = {
+  kafkaBrokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:19092',
+  awsEndpoint: process.env.DCO_AWS_ENDPOINT ?? 'http://127.0.0.1:5055',
+  otlpTracesUrl: process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? 'http://127.0.0.1:4318/v1/traces',
+  jaegerQueryUrl: process.env.JAEGER_QUERY_URL ?? 'http://127.0.0.1:16686',
+};
+
+/** A scenario's names and paths; nothing here touches the stack. */
+export interface DayWorkspace {
+  scenario: DayScenario;
+  /** Short random id: part of every name below, so scenarios never see each other's resources. */
+  id: string;
+  /** The day the scheduler ticks (today in UTC: the scheduler's catch-up publishes the tick that just passed). */
+  day: string;
+  runId: string;
+  dir: string;
+  configDir: string;
+  infraStateDir: string;
+  stateDir: string;
+  logsDir: string;
+  releaseManifest: string;
+  envTag: string;
+  cluster: string;
+  eventBus: string;
+  alertQueue: string;
+  amiPrefix: string;
+  topicPrefix: string;
+  namespace: string;
+  operatorToken: string;
+  endpoints: StackEndpoints;
+}
+
+export function createWorkspace(scenario: DayScenario, now: Date, endpoints: StackEndpoints = LOCAL_ENDPOINTS, root = join(REPO_ROOT, '.stack', 'day')): DayWorkspace {
+  const id = randomBytes(4).toString('hex');
+  const day = now.toISOString().slice(0, 10);
+  const dir = join(root, `${scenario.name}-${id}`);
+  const name = `day-${id}`;
+  return {
+    scenario,
+    id,
+    day,
+    runId: `dco-${day}`,
+    dir,
+    configDir: join(dir, 'infra'),
+    infraStateDir: join(dir, 'infra-state'),
+    stateDir: join(dir, 'state'),
+    logsDir: join(dir, 'logs'),
+    releaseManifest: join(dir, 'release-manifest.json'),
+    envTag: name,
+    cluster: `dco-${name}`,
+    eventBus: `dco-${name}`,
+    alertQueue: `dco-${name}-alerts`,
+    amiPrefix: `dco-${name}-neo4j`,
+    topicPrefix: `${name}.`,
+    namespace: name,
+    operatorToken: `operator-${name}-${randomBytes(8).toString('hex')}`,
+    endpoints,
+  };
+}
+
+/** What the preparation hands the launcher: where blue runs and what the health double listens on. */
+export interface PreparedInfo {
+  blue: { instanceId: string; boltUri: string };
+  healthUrl: string;
+}
+
+/** A 5-field cron of the minute that just passed, so the scheduler's catch-up ticks today at once and not again. */
+export function justPassedCron(now: Date): string {
+  const last = new Date(now.getTime() - 60_000);
+  return `${last.getUTCMinutes()} ${last.getUTCHours()} * * *`;
+}
+
+/** HH:MM (UTC) a few minutes from now: too close for a 30-minute migration, enough for the DCO. */
+export function closeDeadline(now: Date, minutes = 10): string {
+  const at = new Date(now.getTime() + minutes * 60_000);
+  return `${String(at.getUTCHours()).padStart(2, '0')}:${String(at.getUTCMinutes()).padStart(2, '0')}`;
+}
+
+/** Every service's environment on the local profile, real stage engines, tracing to Jaeger, alerts to the emulator. */
+export function serviceEnvironment(app: AppName, ws: DayWorkspace, info: PreparedInfo, port: number, now: Date): Record<string, string> {
+  const common: Record<string, string> = {
+    DCO_PROFILE: 'local',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    KAFKA_BROKERS: ws.endpoints.kafkaBrokers,
+    KAFKA_PARTITIONS: '3',
+    DCO_NAMESPACE: ws.namespace,
+    DCO_TOPIC_PREFIX: ws.topicPrefix,
+    // Stable per app: a restarted process fences its killed predecessor's open transaction at once.
+    DCO_INSTANCE_ID: `${app}-${ws.id}`,
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: ws.endpoints.otlpTracesUrl,
+    DCO_AWS_ENDPOINT: ws.endpoints.awsEndpoint,
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_REGION: 'us-east-1',
+  };
+  const infra = { DCO_INFRA_CONFIG_DIR: ws.configDir, DCO_INFRA_STATE_DIR: ws.infraStateDir, DCO_ECS_CLUSTER: ws.cluster };
+  const graph = { DCO_STATE_DIR: ws.stateDir, NEO4J_URI: info.blue.boltUri };
+  const policy = ws.scenario.policy ?? {};
+  switch (app) {
+    case 'scheduler':
+      return { ...common, SCHEDULE_CRON: justPassedCron(now), SCHEDULE_TIME_ZONE: 'UTC', SCHEDULE_CATCH_UP: 'last' };
+    case 'orchestrator':
+      return {
+        ...common,
+        DCO_OPERATOR_TOKEN: ws.operatorToken,
+        DCO_ALERT_EVENT_BUS: ws.eventBus,
+        DCO_ALERT_QUEUE: ws.alertQueue,
+        SAGA_APPROVAL_RISKS: policy.approvalRisks ?? 'high',
+        SAGA_TIMER_INTERVAL_MS: '500',
+        // Far west, 23:59: today's deadline is hours ahead unless the scenario wants it close.
+        ...(policy.deadline === 'too-close' ? { DCO_TIME_ZONE: 'UTC', DCO_DEADLINE: closeDeadline(now) } : { DCO_TIME_ZONE: 'Etc/GMT+12', DCO_DEADLINE: '23:59' }),
+      };
+    case 'detector':
+      return {
+        ...common,
+        ...infra,
+        DCO_STAGE_ENGINE: 'real',
+        DCO_NEO4J_AMI_NAME: `${ws.amiPrefix}-*`,
+        DCO_NEO4J_FLEET_TAGS: `dco:env=${ws.envTag}`,
+        DCO_RELEASE_MANIFEST: ws.releaseManifest,
+      };
+    case 'infra-deployer':
+      return {
+        ...common,
+        ...infra,
+        DCO_STAGE_ENGINE: 'real',
+        DCO_HEALTH_ENDPOINTS: `dco-runner=${info.healthUrl}/dco-runner/health,dco-runner-canary=${info.healthUrl}/dco-runner-canary/health`,
+        DCO_ROLLOUT_CANARY_FRACTION: '0.5',
+        DCO_ROLLOUT_CANARY_ANALYSIS_MS: '1000',
+        DCO_ROLLOUT_GATE_MS: '1000',
+        DCO_ROLLOUT_POLL_MS: '100',
+        DCO_ROLLOUT_STEADY_TIMEOUT_MS: '20000',
+      };
+    case 'db-migrator':
+      return {
+        ...common,
+        ...graph,
+        DCO_STAGE_ENGINE: 'real',
+        DCO_NEO4J_INSTANCE_ID: info.blue.instanceId,
+        DCO_NEO4J_HEAP_MB: '256',
+        DCO_NEO4J_PAGECACHE_MB: '64',
+        DCO_NEO4J_READY_TIMEOUT_MS: '240000',
+        // Blue stays for the whole session (rollback and inspection); the runner retires it on teardown.
+        DCO_NEO4J_RETIRE_GRACE_MS: String(24 * 3_600_000),
+        ...(ws.scenario.fault === 'kill-migrator' ? { DCO_NEO4J_BATCH_SIZE: '50', DCO_NEO4J_PAGE_SIZE: '500' } : {}),
+      };
+    case 'dco-runner':
+      return { ...common, ...graph, DCO_STAGE_ENGINE: 'real', DCO_LEDGER: 'neo4j', DCO_DAILY_AMOUNT: '1000000000000000000000' };
+  }
+}

@@ -1,0 +1,257 @@
+// The day scenarios as data: what each one changes on the local stack, which fault it injects from outside, and the
+// outcome an operator must see. The runner, the e2e specs and the runbooks all read these same expectations.
+
+export const OLD_NEO4J_VERSION = '5.20.0';
+export const NEW_NEO4J_VERSION = '5.26.19';
+export const BASE_IMAGE = 'dco-autopilot/dco-runner:0.1.0';
+export const RELEASE_IMAGE = 'dco-autopilot/dco-runner:0.2.0';
+export const BROKEN_IMAGE = 'dco-autopilot/dco-runner:0.2.0-broken';
+
+/** What the stack preparation changes before the day starts. */
+export interface ScenarioChanges {
+  /** A newer Neo4j AMI is published: blue-green from OLD to NEW. */
+  neo4jAmi?: boolean;
+  /** The Terraform variables gain a service (adds only: no approval by plan policy). */
+  terraform?: 'add-service' | 'broken-provisioner';
+  /** The release manifest moves dco-runner to this image. */
+  release?: string;
+}
+
+/** Faults injected from outside the services while the day runs (never by flags in production code). */
+export type ScenarioFault =
+  | 'corrupt-green' // writes to green through Bolt while the migration validates it
+  | 'kill-migrator' // SIGKILL of the db-migrator process in the middle of the restore, then a restart
+  | 'restart-kafka' // the broker restarts during the run
+  | 'reject-approval'; // an operator rejects the gated run
+
+export interface ScenarioExpectation {
+  status: 'Completed' | 'CompletedAfterRollback' | 'Failed';
+  /** The run's step timeline as `step:outcome`, in order (REST API). */
+  steps: string[];
+  failureCode?: string;
+  /** Compensations in the order they ran. */
+  rolledBack: string[];
+  /** The Neo4j server that serves afterwards (through the connection pointer) and its version. */
+  serving: { server: 'blue' | 'green'; version: string };
+  /** The dco-runner ECS service's revision afterwards compared with before the run. */
+  ecsRevision: 'unchanged' | 'moved';
+  /** The Terraform state afterwards: the baseline resources, or the baseline plus the change's. */
+  terraformState: 'baseline' | 'changed';
+  /** The DCO ran on the old infrastructure after a rollback. */
+  dcoAfterRollback: boolean;
+  /** Changes deferred by the deadline policy. */
+  deferredChanges: number;
+  /** Alert causes (EventBridge detail-type) delivered to the SQS target, sorted. */
+  alerts: string[];
+}
+
+export interface DayScenario {
+  name: string;
+  summary: string;
+  changes: ScenarioChanges;
+  fault?: ScenarioFault;
+  /** Extra orchestrator policy for this scenario (approval risks, deadline). */
+  policy?: { approvalRisks?: string; deadline?: 'far' | 'too-close' };
+  /** Contributions seeded for the day (bigger where a fault must land in the middle of the restore). */
+  graph: { accounts: number; contributions: number };
+  /** Why the scenario takes the time it takes (reported by the e2e spec and the bench). */
+  slowBecause?: string;
+  expect: ScenarioExpectation;
+}
+
+const SMALL_GRAPH = { accounts: 40, contributions: 200 };
+
+export const DAY_SCENARIOS: readonly DayScenario[] = [
+  {
+    name: 'quiet-day',
+    summary: 'nothing changed: detect, then the DCO on blue',
+    changes: {},
+    graph: SMALL_GRAPH,
+    expect: {
+      status: 'Completed',
+      steps: ['detect:succeeded', 'run-dco:succeeded'],
+      rolledBack: [],
+      serving: { server: 'blue', version: OLD_NEO4J_VERSION },
+      ecsRevision: 'unchanged',
+      terraformState: 'baseline',
+      dcoAfterRollback: false,
+      deferredChanges: 0,
+      alerts: [],
+    },
+  },
+  {
+    name: 'neo4j-upgrade',
+    summary: `a newer Neo4j AMI: blue-green from ${OLD_NEO4J_VERSION} to ${NEW_NEO4J_VERSION}, then the DCO on green`,
+    changes: { neo4jAmi: true },
+    graph: SMALL_GRAPH,
+    slowBecause: 'starts a second Neo4j JVM (green) and copies the graph',
+    expect: {
+      status: 'Completed',
+      steps: ['detect:succeeded', 'migrate-db:succeeded', 'run-dco:succeeded'],
+      rolledBack: [],
+      serving: { server: 'green', version: NEW_NEO4J_VERSION },
+      ecsRevision: 'unchanged',
+      terraformState: 'baseline',
+      dcoAfterRollback: false,
+      deferredChanges: 0,
+      alerts: [],
+    },
+  },
+  {
+    name: 'full-change',
+    summary: 'a new Neo4j AMI, a Terraform change and a new dco-runner release on the same day',
+    changes: { neo4jAmi: true, terraform: 'add-service', release: RELEASE_IMAGE },
+    graph: SMALL_GRAPH,
+    slowBecause: 'tofu apply with provisioners, an ECS canary rollout and a green Neo4j JVM',
+    expect: {
+      status: 'Completed',
+      steps: ['detect:succeeded', 'apply-infra:succeeded', 'migrate-db:succeeded', 'run-dco:succeeded'],
+      rolledBack: [],
+      serving: { server: 'green', version: NEW_NEO4J_VERSION },
+      ecsRevision: 'moved',
+      terraformState: 'changed',
+      dcoAfterRollback: false,
+      deferredChanges: 0,
+      alerts: [],
+    },
+  },
+  {
+    name: 'green-corrupt',
+    summary: 'data on green is corrupted after the restore: validation fails, the database then the infrastructure roll back, the DCO runs on blue',
+    changes: { neo4jAmi: true, terraform: 'add-service' },
+    fault: 'corrupt-green',
+    graph: SMALL_GRAPH,
+    slowBecause: 'tofu apply and rollback, a green Neo4j JVM that is thrown away',
+    expect: {
+      status: 'CompletedAfterRollback',
+      steps: ['detect:succeeded', 'apply-infra:succeeded', 'migrate-db:failed', 'rollback-db:succeeded', 'rollback-infra:succeeded', 'run-dco:succeeded'],
+      failureCode: 'DB.VALIDATION_MISMATCH',
+      rolledBack: ['rollback-db', 'rollback-infra'],
+      serving: { server: 'blue', version: OLD_NEO4J_VERSION },
+      ecsRevision: 'unchanged',
+      terraformState: 'baseline',
+      dcoAfterRollback: true,
+      deferredChanges: 0,
+      alerts: ['ROLLBACK', 'STEP_FAILED'],
+    },
+  },
+  {
+    name: 'ecs-health-fail',
+    summary: 'the new dco-runner revision answers unhealthy: the canary fails, the infrastructure rolls back, the DCO runs on the old revision',
+    changes: { release: BROKEN_IMAGE },
+    graph: SMALL_GRAPH,
+    expect: {
+      status: 'CompletedAfterRollback',
+      steps: ['detect:succeeded', 'apply-infra:failed', 'rollback-infra:succeeded', 'run-dco:succeeded'],
+      failureCode: 'INFRA.CANARY_FAILED',
+      rolledBack: ['rollback-infra'],
+      serving: { server: 'blue', version: OLD_NEO4J_VERSION },
+      ecsRevision: 'unchanged',
+      terraformState: 'baseline',
+      dcoAfterRollback: true,
+      deferredChanges: 0,
+      alerts: ['ROLLBACK', 'STEP_FAILED'],
+    },
+  },
+  {
+    name: 'tofu-broken',
+    summary: 'tofu apply fails on a broken configuration: the last good configuration is applied again, the DCO runs',
+    changes: { terraform: 'broken-provisioner' },
+    graph: SMALL_GRAPH,
+    slowBecause: 'two tofu applies (the failing one and the re-apply of the last good configuration)',
+    expect: {
+      status: 'CompletedAfterRollback',
+      steps: ['detect:succeeded', 'apply-infra:failed', 'rollback-infra:succeeded', 'run-dco:succeeded'],
+      failureCode: 'INFRA.APPLY_FAILED',
+      rolledBack: ['rollback-infra'],
+      serving: { server: 'blue', version: OLD_NEO4J_VERSION },
+      ecsRevision: 'unchanged',
+      terraformState: 'baseline',
+      dcoAfterRollback: true,
+      deferredChanges: 0,
+      alerts: ['ROLLBACK', 'STEP_FAILED'],
+    },
+  },
+  {
+    name: 'migrator-killed',
+    summary: 'the db-migrator is killed (SIGKILL) in the middle of the restore and restarted: the redelivered MigrateDb resumes and the upgrade completes',
+    changes: { neo4jAmi: true },
+    fault: 'kill-migrator',
+    graph: { accounts: 500, contributions: 6_000 },
+    slowBecause: 'a bigger graph restored in small batches so that the kill lands mid-restore, plus a service restart',
+    expect: {
+      status: 'Completed',
+      steps: ['detect:succeeded', 'migrate-db:succeeded', 'run-dco:succeeded'],
+      rolledBack: [],
+      serving: { server: 'green', version: NEW_NEO4J_VERSION },
+      ecsRevision: 'unchanged',
+      terraformState: 'baseline',
+      dcoAfterRollback: false,
+      deferredChanges: 0,
+      alerts: [],
+    },
+  },
+  {
+    name: 'kafka-restart',
+    summary: 'the Kafka broker restarts during the migration: every service reconnects and the run completes once',
+    changes: { neo4jAmi: true },
+    fault: 'restart-kafka',
+    graph: SMALL_GRAPH,
+    slowBecause: 'the broker restart (and every consumer group rebalancing) takes tens of seconds',
+    expect: {
+      status: 'Completed',
+      steps: ['detect:succeeded', 'migrate-db:succeeded', 'run-dco:succeeded'],
+      rolledBack: [],
+      serving: { server: 'green', version: NEW_NEO4J_VERSION },
+      ecsRevision: 'unchanged',
+      terraformState: 'baseline',
+      dcoAfterRollback: false,
+      deferredChanges: 0,
+      alerts: [],
+    },
+  },
+  {
+    name: 'approval-rejected',
+    summary: 'the Neo4j upgrade needs approval and the operator rejects it: nothing is applied, the DCO runs on blue',
+    changes: { neo4jAmi: true },
+    fault: 'reject-approval',
+    policy: { approvalRisks: 'medium,high' },
+    graph: SMALL_GRAPH,
+    expect: {
+      status: 'CompletedAfterRollback',
+      steps: ['detect:succeeded', 'approval:rejected', 'run-dco:succeeded'],
+      failureCode: 'SAGA.REJECTED',
+      rolledBack: [],
+      serving: { server: 'blue', version: OLD_NEO4J_VERSION },
+      ecsRevision: 'unchanged',
+      terraformState: 'baseline',
+      dcoAfterRollback: true,
+      deferredChanges: 0,
+      alerts: ['APPROVAL_REJECTED', 'APPROVAL_REQUIRED'],
+    },
+  },
+  {
+    name: 'deadline-too-close',
+    summary: 'the DCO deadline is minutes away and the migration needs 30: the upgrade is deferred, the DCO runs on blue in time',
+    changes: { neo4jAmi: true },
+    policy: { deadline: 'too-close' },
+    graph: SMALL_GRAPH,
+    expect: {
+      status: 'Completed',
+      steps: ['detect:succeeded', 'migrate-db:deferred', 'run-dco:succeeded'],
+      rolledBack: [],
+      serving: { server: 'blue', version: OLD_NEO4J_VERSION },
+      ecsRevision: 'unchanged',
+      terraformState: 'baseline',
+      dcoAfterRollback: false,
+      deferredChanges: 1,
+      alerts: ['DEADLINE_AT_RISK'],
+    },
+  },
+];
+
+export const SCENARIO_NAMES = DAY_SCENARIOS.map((scenario) => scenario.name);
+
+export function findScenario(name: string): DayScenario | undefined {
+  return DAY_SCENARIOS.find((scenario) => scenario.name === name);
+}

@@ -1,0 +1,232 @@
+// Prepares the local stack for one scenario with the project's own libraries: AMIs in the EC2 emulator, a blue Neo4j
+// from the fleet seeded with the day's accounts and contributions, a private copy of infra/ applied once as the last
+// good configuration, a release manifest, the service health double; then the scenario's changes. Everything made
+// here is recorded so that teardown removes it again, also after a failure half-way.
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CreateTagsCommand, DescribeInstancesCommand, EC2Client, RegisterImageCommand } from '@aws-sdk/client-ec2';
+import { DEFAULT_ROLLOUT_POLICY, EcsServices, SdkEcsServices, localEmulatorOptions } from '@dco/aws';
+import { systemClock } from '@dco/contracts';
+import { DCO_SCHEMA_MIGRATIONS, Neo4jDcoLedger, applySchemaMigrations, createNeo4jDriver, generateDemoAccounts, generateDemoContributions } from '@dco/dco';
+import { BoltGraphDatabase, Ec2Neo4jFleet, LocalNeo4jHostRuntime, freePort, probeBolt } from '@dco/neo4j';
+import { TerraformWorkspace, snapshotConfig } from '@dco/terraform';
+import { buildInfraUseCases } from '../../../infra-deployer/src/apply-infra/infra-use-cases.factory';
+import { isHealthy, stackStatus } from '../../../../stack/stack-controller';
+import { CliError, EXIT } from '../cli-error';
+import { DayWorkspace, PreparedInfo, REPO_ROOT } from './day-workspace';
+import { GraphSnapshot, snapshotGraph } from './graph-snapshot';
+import { BASE_IMAGE, BROKEN_IMAGE, NEW_NEO4J_VERSION, OLD_NEO4J_VERSION } from './scenario-catalogue';
+import { ServiceHealthDouble, startServiceHealthDouble } from './service-health.double';
+
+/** Components a day needs; the stack's fixed Neo4j servers are not used (each scenario brings its own blue). */
+const REQUIRED_COMPONENTS = ['kafka', 'moto', 'tofu', 'jaeger'];
+
+export interface PreparedScenario extends PreparedInfo {
+  blueVersion: string;
+  amis: { old: string; new?: string };
+  /** Blue's graph before the run: counts per label and type and the identity-free checksum. */
+  blueBefore: GraphSnapshot;
+  /** What ECS and Terraform looked like before the run. */
+  ecsBefore: { taskDefinition: string; revision: number };
+  terraformBefore: string[];
+  workspace: TerraformWorkspace;
+  ecs: EcsServices;
+  health: ServiceHealthDouble;
+  teardown(options?: { keepFiles?: boolean }): Promise<void>;
+}
+
+/** Fails with DAY.STACK_NOT_READY (exit 5) naming what is down, before anything is created. */
+export async function requireStack(): Promise<void> {
+  const statuses = await stackStatus({ log: () => undefined }).catch((error: Error) => {
+    throw new CliError('DAY.STACK_NOT_READY', `cannot read the local stack's status: ${error.message}; run npm run stack:up`, EXIT.UNAVAILABLE);
+  });
+  const down = REQUIRED_COMPONENTS.filter((name) => {
+    const status = statuses.find((candidate) => candidate.name === name);
+    return !status || !isHealthy(status);
+  });
+  if (down.length > 0) {
+    const detail = down.map((name) => `${name} (${statuses.find((s) => s.name === name)?.state ?? 'missing'})`).join(', ');
+    throw new CliError('DAY.STACK_NOT_READY', `the local stack is not up: ${detail}; start it with npm run stack:up and check it with npm run stack:status`, EXIT.UNAVAILABLE);
+  }
+}
+
+export async function prepareScenario(ws: DayWorkspace, log: (line: string) => void): Promise<PreparedScenario> {
+  const aws = localEmulatorOptions({ DCO_AWS_ENDPOINT: ws.endpoints.awsEndpoint });
+  const ec2 = new EC2Client(aws);
+  const ecs = SdkEcsServices.fromOptions(aws);
+  const fleet = new Ec2Neo4jFleet(
+    ec2,
+    new LocalNeo4jHostRuntime({ homeRoot: join(ws.stateDir, 'fleet'), allocatePort: freePort, heapMb: 256, pageCacheMb: 64 }),
+    { instanceType: 'r6i.large', probe: probeBolt, fleetTags: { 'dco:env': ws.envTag } },
+  );
+  let health: ServiceHealthDouble | undefined;
+  const teardown = async (options: { keepFiles?: boolean } = {}) => {
+    await health?.close();
+    await terminateFleetOf(ws, ec2, fleet);
+    ec2.destroy();
+    if (!options.keepFiles) await rm(ws.dir, { recursive: true, force: true });
+  };
+  try {
+    const scenario = ws.scenario;
+    await mkdir(ws.logsDir, { recursive: true });
+
+    log(`registering Neo4j ${OLD_NEO4J_VERSION} AMI ${ws.amiPrefix}-${OLD_NEO4J_VERSION} in the EC2 emulator`);
+    const oldAmi = await registerAmi(ec2, `${ws.amiPrefix}-${OLD_NEO4J_VERSION}`, OLD_NEO4J_VERSION);
+
+    // Blue (a JVM start and the seed) and the baseline apply (tofu with provisioners) are independent: side by side.
+    const blueReady = (async () => {
+      log(`starting blue: Neo4j ${OLD_NEO4J_VERSION} from the fleet (an EC2 emulator instance with a local server process)`);
+      const instance = await fleet.provision(oldAmi, { clientToken: `${ws.envTag}-blue`, readyTimeoutMs: 240_000 });
+      await fleet.setColor(instance.instanceId, 'blue');
+      log(`seeding blue with ${scenario.graph.accounts} accounts and ${scenario.graph.contributions} contributions for ${ws.day}`);
+      await seedGraph(instance.boltUri, ws.day, scenario.graph);
+      return { instance, before: await snapshotGraph(instance.boltUri) };
+    })();
+    const infraReady = (async () => {
+      log('applying the baseline Terraform configuration (the last good one)');
+      await snapshotConfig(join(REPO_ROOT, 'infra'), ws.configDir);
+      const vars = await baselineVars(ws, oldAmi);
+      await writeJson(join(ws.configDir, 'terraform.tfvars.json'), vars);
+      const built = buildInfraUseCases(
+        {
+          repoRoot: REPO_ROOT,
+          configDir: ws.configDir,
+          stateDir: ws.infraStateDir,
+          engine: 'tofu',
+          rollout: { ...DEFAULT_ROLLOUT_POLICY, cluster: ws.cluster },
+          env: { DCO_AWS_ENDPOINT: ws.endpoints.awsEndpoint },
+        },
+        { clock: systemClock, ecs },
+        { ...process.env, DCO_AWS_ENDPOINT: ws.endpoints.awsEndpoint },
+      );
+      const baseline = await built.workspace.prepare(`baseline-${ws.id}`);
+      await built.workspace.apply(baseline.planId);
+      return { workspace: built.workspace, vars };
+    })();
+    const [blueResult, infraResult] = await Promise.allSettled([blueReady, infraReady]);
+    if (blueResult.status === 'rejected') throw blueResult.reason;
+    if (infraResult.status === 'rejected') throw infraResult.reason;
+    const { instance: blue, before: blueBefore } = blueResult.value;
+    const { workspace, vars: baseVars } = infraResult.value;
+    await writeJson(ws.releaseManifest, { services: { 'dco-runner': { image: BASE_IMAGE } } });
+    const service = await ecs.describeService(ws.cluster, 'dco-runner');
+    const definition = service ? await ecs.describeTaskDefinition(service.taskDefinition) : undefined;
+    if (!service || !definition) throw new CliError('DAY.PREPARATION_FAILED', `the baseline apply left no dco-runner service on ${ws.cluster}`);
+    const terraformBefore = await workspace.resources();
+
+    health = await startServiceHealthDouble(ecs, ws.cluster, [BROKEN_IMAGE]);
+
+    // The scenario's changes, published the way they would arrive in real life.
+    let newAmi: string | undefined;
+    if (scenario.changes.neo4jAmi) {
+      log(`publishing a newer Neo4j AMI: ${ws.amiPrefix}-${NEW_NEO4J_VERSION}`);
+      newAmi = await registerAmi(ec2, `${ws.amiPrefix}-${NEW_NEO4J_VERSION}`, NEW_NEO4J_VERSION);
+    }
+    if (scenario.changes.terraform === 'add-service') {
+      log('editing the Terraform variables: a new service dco-reporter');
+      baseVars.apps['dco-reporter'] = { image: 'dco-autopilot/dco-reporter:0.1.0', desired_count: 1, cpu: 256, memory: 512 };
+      await writeJson(join(ws.configDir, 'terraform.tfvars.json'), baseVars);
+    }
+    if (scenario.changes.terraform === 'broken-provisioner') {
+      log('adding a broken resource to the Terraform configuration (its provisioner exits 3 on apply)');
+      await writeFile(join(ws.configDir, 'broken.tf'), BROKEN_TERRAFORM);
+    }
+    if (scenario.changes.release) {
+      log(`publishing a release manifest: dco-runner -> ${scenario.changes.release}`);
+      await writeJson(ws.releaseManifest, { services: { 'dco-runner': { image: scenario.changes.release } } });
+    }
+    return {
+      blue: { instanceId: blue.instanceId, boltUri: blue.boltUri },
+      blueVersion: blue.version,
+      healthUrl: health.url,
+      amis: { old: oldAmi, ...(newAmi ? { new: newAmi } : {}) },
+      blueBefore,
+      ecsBefore: { taskDefinition: definition.arn, revision: definition.revision },
+      terraformBefore,
+      workspace,
+      ecs,
+      health,
+      teardown,
+    };
+  } catch (error) {
+    // Nothing half-prepared stays behind.
+    await teardown().catch((cleanup: Error) => log(`cleanup after the failed preparation also failed: ${cleanup.message}`));
+    if (error instanceof CliError) throw error;
+    throw new CliError('DAY.PREPARATION_FAILED', `preparing ${ws.scenario.name} failed: ${(error as Error).message}`, EXIT.FAILURE);
+  }
+}
+
+const BROKEN_TERRAFORM = `# Added by the tofu-broken day scenario: plans fine, fails on apply, as a bad provisioner does.
+resource "terraform_data" "broken_migration_hook" {
+  input = "broken"
+
+  provisioner "local-exec" {
+    command = "echo 'migration hook: missing credentials' >&2; exit 3"
+  }
+}
+`;
+
+interface TfVars {
+  apps: Record<string, { image: string; desired_count: number; cpu: number; memory: number }>;
+  [key: string]: unknown;
+}
+
+async function baselineVars(ws: DayWorkspace, ami: string): Promise<TfVars> {
+  const vars = JSON.parse(await readFile(join(ws.configDir, 'terraform.tfvars.json'), 'utf8')) as TfVars;
+  return {
+    ...vars,
+    environment: ws.envTag,
+    cluster_name: ws.cluster,
+    event_bus_name: ws.eventBus,
+    // One service keeps each apply to a few provisioner calls; dco-runner is the one releases move.
+    apps: { 'dco-runner': { image: BASE_IMAGE, desired_count: 2, cpu: 512, memory: 1024 } },
+    neo4j_ami: ami,
+    // The services find the serving server through the connection pointer; this is its stable name (DNS in AWS).
+    neo4j_uri: `bolt://neo4j.${ws.envTag}.internal:7687`,
+  };
+}
+
+async function registerAmi(ec2: EC2Client, name: string, version: string): Promise<string> {
+  const { ImageId } = await ec2.send(new RegisterImageCommand({ Name: name, Description: `Neo4j ${version} (day scenario)`, Architecture: 'x86_64', RootDeviceName: '/dev/xvda', VirtualizationType: 'hvm' }));
+  if (!ImageId) throw new CliError('DAY.PREPARATION_FAILED', `RegisterImage ${name} returned no image id`);
+  await ec2.send(new CreateTagsCommand({ Resources: [ImageId], Tags: [{ Key: 'dco:neo4j-version', Value: version }] }));
+  return ImageId;
+}
+
+async function seedGraph(boltUri: string, day: string, graph: { accounts: number; contributions: number }): Promise<void> {
+  const driver = createNeo4jDriver({ uri: boltUri });
+  try {
+    await applySchemaMigrations(driver, DCO_SCHEMA_MIGRATIONS, { clock: systemClock });
+    const ledger = new Neo4jDcoLedger(driver);
+    const options = { day, accounts: graph.accounts, contributions: graph.contributions, seed: Number(day.replaceAll('-', '')), accountPrefix: 'acct-', capEvery: 10, cap: 10n ** 20n };
+    await ledger.upsertAccounts(generateDemoAccounts(options));
+    await ledger.addContributions(day, generateDemoContributions(options));
+  } finally {
+    await driver.close();
+  }
+}
+
+/** Terminates every Neo4j instance whose server lives under this scenario's directory (blue and any green). */
+async function terminateFleetOf(ws: DayWorkspace, ec2: EC2Client, fleet: Ec2Neo4jFleet): Promise<void> {
+  const result = await ec2.send(
+    new DescribeInstancesCommand({ Filters: [{ Name: 'tag:dco:role', Values: ['neo4j'] }, { Name: 'instance-state-name', Values: ['pending', 'running'] }] }),
+  );
+  const mine = (result.Reservations ?? [])
+    .flatMap((reservation) => reservation.Instances ?? [])
+    .filter((instance) => (instance.Tags ?? []).some((tag) => tag.Key === 'dco:local-home' && (tag.Value ?? '').startsWith(ws.dir)));
+  for (const instance of mine) if (instance.InstanceId) await fleet.terminate(instance.InstanceId);
+}
+
+async function writeJson(path: string, value: unknown): Promise<void> {
+  await writeFile(path, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** The server's version as it reports itself over Bolt. */
+export async function serverVersion(boltUri: string): Promise<string> {
+  const db = new BoltGraphDatabase(boltUri);
+  try {
+    return await db.serverVersion();
+  } finally {
+    await db.close();
+  }
+}
