@@ -5,8 +5,10 @@ import { Clock, IdGenerator, MessageRejectionCode, createMessage, parseObject, r
 import { MessageBus } from '@dco/messaging';
 import { ExternalReportVerifier } from './external-report.verifier';
 
-/** A report is a few hundred bytes; anything near this is not a change report. */
+/** A report is a few hundred bytes (its fields are length-limited to about 2.5 kB); anything near this is not one. */
 export const MAX_EXTERNAL_REPORT_BYTES = 16 * 1024;
+/** Beyond this a body is not even forwarded to the topic for dead-lettering (it only costs the broker). */
+export const MAX_FORWARDED_BYTES = 64 * 1024;
 
 export interface IntakeAnswer {
   status: number;
@@ -32,14 +34,17 @@ export class ExternalChangesIntake {
   ) {}
 
   async receive(body: unknown, sizeBytes: number): Promise<IntakeAnswer> {
-    if (sizeBytes > this.maxBytes) return reject('MSG.TOO_LARGE', `report is ${sizeBytes} bytes, the limit is ${this.maxBytes}`);
+    const tooLarge = `report is ${sizeBytes} bytes, the limit is ${this.maxBytes}`;
+    if (sizeBytes > MAX_FORWARDED_BYTES) return reject('MSG.TOO_LARGE', tooLarge);
     if (typeof body !== 'object' || body === null || Array.isArray(body)) return reject('MSG.INVALID_JSON', 'the body must be a JSON object');
 
     const day = this.deps.clock.now().toISOString().slice(0, 10);
     const message = createMessage('ExternalChangeReported', body as never, { runId: runIdOf(day), producer: 'external' }, this.deps);
     const parsed = parseObject(JSON.parse(JSON.stringify(message)));
-    // Forwarded whatever the verdict: a reject reaches the DLQ through the consumer's accept hook, with its reason.
+    // Forwarded whatever the verdict: a reject reaches the DLQ through the consumer (validation or its accept hook),
+    // with its reason. An oversized report always fails validation there: every field of a report is length-limited.
     await this.bus.publish(message);
+    if (sizeBytes > this.maxBytes) return reject('MSG.TOO_LARGE', tooLarge);
     if (!parsed.ok) return reject(parsed.error.code, parsed.error.message);
     if (parsed.message.type !== 'ExternalChangeReported') return reject('MSG.VALIDATION_FAILED', 'not an external change report');
     const rejection = this.verifier.verify(parsed.message.data);

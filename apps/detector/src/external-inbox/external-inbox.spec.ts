@@ -82,8 +82,11 @@ describe('external-change inbox', () => {
     const { post, bus } = await inbox();
     await post(report({}, randomBytes(32)));
     await post(report({ producerId: 'stranger' }));
+    await post(report({}, null));
+    await post(report({ change: { kind: 'external', subject: 's', to: 't', risk: 'low', reason: 'x'.repeat(20_000) } }));
     const dead = bus.broker.deadLetters('ExternalChangeReported');
-    expect(dead.map((letter) => letter.code).sort()).toEqual(['MSG.BAD_SIGNATURE', 'MSG.UNKNOWN_PRODUCER']);
+    expect(dead.map((letter) => letter.code).sort()).toEqual(['MSG.BAD_SIGNATURE', 'MSG.UNKNOWN_PRODUCER', 'MSG.VALIDATION_FAILED', 'MSG.VALIDATION_FAILED']);
+    expect(dead.find((letter) => letter.reason.includes('reason'))).toBeDefined();
   });
 
   it('rejects a replayed report and acts on it only once', async () => {
