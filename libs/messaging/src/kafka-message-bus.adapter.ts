@@ -42,7 +42,7 @@ export interface KafkaMessageBusOptions extends BusHooks {
   /** Prefix of consumer-group and transactional ids (`<namespace>.<group>`), so deployments can share a cluster. */
   namespace?: string;
   maxMessageBytes?: number;
-  /** Most consumed messages handled per transaction (one commit); larger batches give more throughput. */
+  /** Most consumed messages handled per transaction or offset commit (default 500); larger gives more throughput. */
   maxBatchMessages?: number;
   /** Upper bound of one open transaction; an orphaned one (crashed replica) blocks read-committed readers that long. */
   transactionTimeoutMs?: number;
@@ -73,6 +73,16 @@ const stderrLogger: BusLogger = (level, message, detail) => {
   process.stderr.write(`${JSON.stringify({ level, time: new Date().toISOString(), component: 'kafka', msg: message, ...detail })}\n`);
 };
 
+/**
+ * kafkajs logs every broker error response at ERROR, although it retries them (rebalancing, leader moved, coordinator
+ * loading); those are warnings. What finally fails is logged again by kafkajs, or surfaces as a rejected call.
+ */
+function busLogLevel(level: KafkaLogLevel, message: string): BusLogLevel {
+  if (level <= KafkaLogLevel.ERROR) return message.startsWith('Response ') ? 'warn' : 'error';
+  if (level === KafkaLogLevel.WARN) return 'warn';
+  return level === KafkaLogLevel.INFO ? 'info' : 'debug';
+}
+
 export class KafkaMessageBus implements MessageBus {
   readonly topicPrefix: string;
   private readonly kafka: Kafka;
@@ -90,17 +100,19 @@ export class KafkaMessageBus implements MessageBus {
 
   constructor(private readonly options: KafkaMessageBusOptions) {
     const logger = options.logger ?? stderrLogger;
+    const threshold = options.logLevel ?? 'warn';
     this.kafka =
       options.kafka ??
       new Kafka({
         clientId: options.clientId,
         brokers: options.brokers,
-        logLevel: LEVELS[options.logLevel ?? 'warn'],
+        logLevel: LEVELS[threshold],
         logCreator:
           () =>
           ({ level, log }: LogEntry) => {
             const { message, ...detail } = log;
-            logger(level <= KafkaLogLevel.ERROR ? 'error' : level === KafkaLogLevel.WARN ? 'warn' : level === KafkaLogLevel.INFO ? 'info' : 'debug', message, detail);
+            const mapped = busLogLevel(level, message);
+            if (LEVELS[mapped] <= LEVELS[threshold]) logger(mapped, message, detail);
           },
       });
     this.instanceId = options.instanceId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -313,7 +325,7 @@ class KafkaSubscription {
     const lag = Number(batch.offsetLag());
     safeNotify(() => this.deps.observer?.onLag?.({ group, topic: batch.topic, partition: batch.partition, lag }));
 
-    const maxBatch = this.deps.maxBatchMessages ?? 100;
+    const maxBatch = this.deps.maxBatchMessages ?? 500;
     const control = { isRunning: () => isRunning() && !isStale(), keepAlive: heartbeat };
     let outputs: WireRecord[] = [];
     let last: string | undefined;
