@@ -81,7 +81,7 @@ export async function localInfra(options: { apps?: string[] } = {}) {
       configDir,
       stateDir: join(root, 'state'),
       engine: 'tofu',
-      rollout: { ...DEFAULT_ROLLOUT_POLICY, cluster, canaryFraction: 0.5, canaryAnalysisMs: 300, gateMs: 300, pollIntervalMs: 50, steadyStateTimeoutMs: 5_000 },
+      rollout: { ...DEFAULT_ROLLOUT_POLICY, cluster, canaryFraction: 0.5, canaryAnalysisMs: 300, gateMs: 300, pollIntervalMs: 50, steadyStateTimeoutMs: 20_000 },
       env: { DCO_AWS_ENDPOINT: endpoint },
     },
     { clock: { now: () => new Date() }, ecs, probe: new HttpHealthProbe({ endpoints }) },
