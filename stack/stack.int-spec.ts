@@ -46,7 +46,7 @@ describe('an isolated Kafka broker driven through the programmatic API', () => {
     rmSync(config.stateDir, { recursive: true, force: true });
   });
 
-  it('starts, keeps its data across a restart, and is stopped by pid with stack down', async () => {
+  it('starts, keeps its data across a restart and a crash, and is stopped by pid with stack down', async () => {
     const options = { config, log: () => undefined };
     const started = await startKafka(options);
     expect(started.state).toBe('running');
@@ -71,11 +71,25 @@ describe('an isolated Kafka broker driven through the programmatic API', () => {
     await consumer.disconnect();
     expect(seen).toEqual(['before-restart']);
 
+    // A crash (SIGKILL, no clean shutdown): status notices the dead pid, up starts it again on the same data.
+    process.kill(restarted.pid ?? 0, 'SIGKILL');
+    await waitFor(async () => (await stackStatus(options)).find((status) => status.name === 'kafka')?.state === 'stopped', {
+      timeoutMs: 15000,
+      description: 'status to report the killed broker stopped',
+    });
+    const recovered = await startKafka(options);
+    expect(recovered).toMatchObject({ state: 'running', reused: false });
+    const admin = kafka.admin();
+    await admin.connect();
+    const topics = await admin.listTopics();
+    await admin.disconnect();
+    expect(topics).toContain(topic);
+
     expect(await stackDown(options)).toEqual(['kafka']);
     expect(await canConnect(config.host, config.kafka.port)).toBe(false);
     expect(existsSync(join(config.stateDir, 'pids', 'kafka.pid'))).toBe(false);
     expect(await stopKafka(options)).toBe(false);
-  });
+  }, 300000); // three broker starts on 2 shared cores
 
   it('refuses to start when one of its ports is held by something that is not a healthy broker (STACK.PORT_IN_USE)', async () => {
     const sharedPort = stackConfig().kafka.controllerPort;
