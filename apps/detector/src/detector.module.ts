@@ -14,7 +14,7 @@ export class DetectorModule {
     const real = config.DCO_STAGE_ENGINE === 'real' ? detectorForProfile({ ...process.env, DCO_PROFILE: config.DCO_PROFILE }) : undefined;
     return {
       module: DetectorModule,
-      imports: real ? [ExternalInboxModule.register(real.store)] : [],
+      imports: real ? [ExternalInboxModule.register(real.store, process.env, `${config.DCO_NAMESPACE}.detector.external-inbox`)] : [],
       providers: [
         { provide: DETECT_CHANGES_PORT, useValue: real?.detectChanges ?? simulated.detectChanges },
         DetectorWorker,
