@@ -5,6 +5,7 @@ import { Envelope, fixtureMessage } from '@dco/contracts';
 import { HandlerOutput, KafkaMessageBus } from '@dco/messaging';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createTopicsAndWait } from '../libs/messaging/src/kafka-topics';
 import { testBrokers } from '../libs/messaging/src/testing/kafka-test-cluster';
@@ -12,7 +13,7 @@ import { BenchResult, benchResult, percentile, progress, round } from './support
 
 const MESSAGES = Number(process.env.DCO_BENCH_MESSAGES ?? 20_000);
 const LATENCY_SAMPLES = Number(process.env.DCO_BENCH_LATENCY_SAMPLES ?? 400);
-const ROUNDS = Number(process.env.DCO_BENCH_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.DCO_BENCH_ROUNDS ?? 3);
 const PARTITIONS = 6;
 const CHUNK = 100;
 const TARGET_OVERHEAD = 1.3;
@@ -156,25 +157,40 @@ async function deleteBenchTopics(): Promise<void> {
   await admin.disconnect();
 }
 
+function median(values: readonly number[]): number {
+  return percentile(values, 50);
+}
+
 export async function run(): Promise<BenchResult> {
+  const loadAtStart = round(loadavg()[0], 2);
   process.stderr.write(`messaging bench on ${brokers.join(',')}: ${MESSAGES} messages x ${ROUNDS} rounds, ${LATENCY_SAMPLES} latency samples\n`);
   try {
     // Warm-up of both paths (JIT, connections, broker caches) so that neither pays it inside a measured round.
     await throughput('warm-up raw    ', rawPath(`${base}warm-raw.`), 2_000);
     await throughput('warm-up adapter', adapterPath(`${base}warm-bus.`, false), 2_000);
 
+    // Paired rounds in alternating order: the machine is shared, so its load drifts; each round's ratio compares two
+    // runs made seconds apart, and the median of those ratios is the overhead.
     const raw: number[] = [];
     const adapter: number[] = [];
     for (let r = 1; r <= ROUNDS; r += 1) {
-      raw.push(await throughput(`raw     round ${r}`, rawPath(`${base}raw${r}.`), MESSAGES));
-      adapter.push(await throughput(`adapter round ${r}`, adapterPath(`${base}bus${r}.`, false), MESSAGES));
+      const runRaw = async () => raw.push(await throughput(`raw     round ${r}`, rawPath(`${base}raw${r}.`), MESSAGES));
+      const runAdapter = async () => adapter.push(await throughput(`adapter round ${r}`, adapterPath(`${base}bus${r}.`, false), MESSAGES));
+      if (r % 2 === 1) {
+        await runRaw();
+        await runAdapter();
+      } else {
+        await runAdapter();
+        await runRaw();
+      }
     }
     const transactional = await throughput('adapter + output (transaction)', adapterPath(`${base}txn.`, true), Math.ceil(MESSAGES / 2));
     const rawLatency = await latency('raw latency    ', rawPath(`${base}lat-raw.`), LATENCY_SAMPLES);
     const busLatency = await latency('adapter latency', adapterPath(`${base}lat-bus.`, false), LATENCY_SAMPLES);
 
-    const rawRate = Math.max(...raw);
-    const busRate = Math.max(...adapter);
+    const rawRate = median(raw);
+    const busRate = median(adapter);
+    const overhead = round(median(raw.map((rate, i) => rate / adapter[i])));
     const metrics = {
       adapter_msgs_per_s: Math.round(busRate),
       raw_msgs_per_s: Math.round(rawRate),
@@ -187,9 +203,9 @@ export async function run(): Promise<BenchResult> {
       e2e_p50_ms: round(percentile(rawLatency, 50), 2),
       e2e_p99_ms: round(percentile(rawLatency, 99), 2),
     };
-    const overhead = round(rawRate / busRate);
     const ratios = {
       msgs_per_s: round(busRate / rawRate),
+      /** Median over the paired rounds of raw / adapter throughput: 1.0 = no overhead. */
       throughput_overhead: overhead,
       e2e_p50: round(metrics.e2e_p50_ms / baseline.e2e_p50_ms),
       e2e_p99: round(metrics.e2e_p99_ms / baseline.e2e_p99_ms),
@@ -206,6 +222,7 @@ export async function run(): Promise<BenchResult> {
       parameters: { messages: MESSAGES, rounds: ROUNDS, latencySamples: LATENCY_SAMPLES, partitions: PARTITIONS, publishChunk: CHUNK, brokers },
       target: { throughput_overhead_max: TARGET_OVERHEAD },
       samples: { raw_msgs_per_s: raw.map(Math.round), adapter_msgs_per_s: adapter.map(Math.round) },
+      conditions: { loadAverage1mAtStart: loadAtStart, loadAverage1mAtEnd: round(loadavg()[0], 2) },
     });
   } finally {
     await deleteBenchTopics();

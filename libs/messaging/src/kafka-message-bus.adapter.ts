@@ -20,7 +20,7 @@ import { MessageProcessor } from './message-processor';
 import { Sleep, realSleep } from './retry-backoff';
 import { createTopicsAndWait } from './kafka-topics';
 import { safeNotify } from './safe-notify';
-import { IncomingRecord, WireRecord, encodeMessage, encodeOutputRecord, topicFor } from './wire-record';
+import { IncomingRecord, WireRecord, encodeMessage, encodeOutputRecord, errorText, topicFor } from './wire-record';
 
 export type BusLogLevel = 'error' | 'warn' | 'info' | 'debug';
 export type BusLogger = (level: BusLogLevel, message: string, detail: Record<string, unknown>) => void;
@@ -285,6 +285,12 @@ class KafkaSubscription {
   async start(): Promise<void> {
     await Promise.all([this.consumer.connect(), this.producer.connect()]);
     await this.consumer.subscribe({ topics: this.topics, fromBeginning: this.subscription.fromBeginning ?? true });
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      const error = errorText(payload.error);
+      const logger = this.deps.logger ?? stderrLogger;
+      logger('error', `consumer of group ${this.deps.groupId} crashed${payload.restart ? ', restarting' : ''}: ${error}`, { groupId: this.deps.groupId });
+      safeNotify(() => this.deps.observer?.onSubscriptionCrashed?.({ group: this.subscription.group, error, restarting: payload.restart }));
+    });
     const joined = new Promise<void>((resolve) => {
       const remove = this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
         remove();

@@ -100,6 +100,8 @@ export interface BusObserver {
   onRetry?(event: { group: string; topic: string; type: string; attempt: number; delayMs: number; error: string }): void;
   /** Messages between the consumed offset and the partition's end, reported per fetched batch. */
   onLag?(event: { group: string; topic: string; partition: number; lag: number }): void;
+  /** The subscription's consumer crashed; `restarting` false means it is down for good (health should fail). */
+  onSubscriptionCrashed?(event: { group: string; error: string; restarting: boolean }): void;
 }
 
 /**
