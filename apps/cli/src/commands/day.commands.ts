@@ -33,19 +33,26 @@ export function register(program: Command): void {
         if (!options.list) process.exitCode = EXIT.USAGE;
         return;
       }
-      const session = await runDay({ scenario: options.scenario, print: (line) => console.log(line), keepFiles: options.keep });
-      const report = session.report;
-      if (options.json) console.log(JSON.stringify({ scenario: report.scenario.name, observation: report.observation, problems: report.problems, faults: report.faults, timings: report.timings }));
-      else describeReport(report).forEach((line) => console.log(line));
-      process.exitCode = report.problems.length === 0 ? EXIT.OK : EXIT.FAILURE;
-      if (!options.exit) {
-        console.log('services keep running for the dashboard and the trace; Ctrl-C stops them and cleans up');
-        await new Promise<void>((resolve) => {
-          process.once('SIGINT', () => resolve());
-          process.once('SIGTERM', () => resolve());
-        });
+      // Ctrl-C at any point stops the day and removes what it made; after the report it ends the session.
+      const stop = new AbortController();
+      const onSignal = () => stop.abort();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      try {
+        const session = await runDay({ scenario: options.scenario, print: (line) => console.log(line), keepFiles: options.keep, signal: stop.signal });
+        const report = session.report;
+        if (options.json) console.log(JSON.stringify({ scenario: report.scenario.name, observation: report.observation, problems: report.problems, faults: report.faults, timings: report.timings }));
+        else describeReport(report).forEach((line) => console.log(line));
+        process.exitCode = report.problems.length === 0 ? EXIT.OK : EXIT.FAILURE;
+        if (!options.exit && !stop.signal.aborted) {
+          console.log('services keep running for the dashboard and the trace; Ctrl-C stops them and cleans up');
+          await new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve(), { once: true }));
+        }
+        console.log('stopping the services and cleaning up...');
+        await session.close();
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
       }
-      console.log('stopping the services and cleaning up...');
-      await session.close();
     });
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { CliError, EXIT } from '../cli-error';
 import { acquireDayLock } from './day-lock';
 import { DayObservation, compareWithExpectation, deleteAlertQueue, fetchRun, observeDay } from './day-outcome';
-import { DayWorkspace, LOCAL_ENDPOINTS, REPO_ROOT, StackEndpoints, createWorkspace } from './day-workspace';
+import { DayWorkspace, REPO_ROOT, StackEndpoints, createWorkspace, localEndpoints } from './day-workspace';
 import { FaultRecord, injectFault } from './fault-injectors';
 import { RunFollower } from './run-follower';
 import { DayScenario, SCENARIO_NAMES, findScenario } from './scenario-catalogue';
@@ -23,6 +23,8 @@ export interface DayOptions {
   keepFiles?: boolean;
   endpoints?: StackEndpoints;
   lockFile?: string;
+  /** Ctrl-C: stop where the day is and clean up everything made so far. */
+  signal?: AbortSignal;
 }
 
 export interface DayReport {
@@ -52,10 +54,11 @@ const seconds = (from: number, to = Date.now()) => Math.round((to - from) / 100)
 
 export async function runDay(options: DayOptions): Promise<DaySession> {
   const scenario = resolveScenario(options.scenario);
-  await requireStack();
+  const endpoints = options.endpoints ?? localEndpoints();
+  await requireStack(endpoints);
   const started = Date.now();
   const now = new Date();
-  const ws = createWorkspace(scenario, now, options.endpoints ?? LOCAL_ENDPOINTS);
+  const ws = createWorkspace(scenario, now, endpoints);
   const release = await acquireDayLock(options.lockFile ?? DAY_LOCK_FILE, { pid: process.pid, scenario: scenario.name, startedAt: now.toISOString(), dir: ws.dir });
   const print = options.print;
   let prepared: PreparedScenario | undefined;
@@ -72,10 +75,15 @@ export async function runDay(options: DayOptions): Promise<DaySession> {
   try {
     print(`scenario ${scenario.name}: ${scenario.summary}`);
     print(`workspace ${ws.dir} (namespace ${ws.namespace}, day ${ws.day})`);
+    const interrupted = () => {
+      if (options.signal?.aborted) throw new CliError('DAY.INTERRUPTED', `interrupted; everything ${scenario.name} made is being removed`, EXIT.FAILURE);
+    };
     prepared = await prepareScenario(ws, (line) => print(`  prepare: ${line}`));
+    interrupted();
     const preparedAt = Date.now();
     follower = await RunFollower.start(ws, print);
     services = await DayServices.launch(ws, prepared, now, (line) => print(`  ${line}`));
+    interrupted();
     const servicesAt = Date.now();
     const faults: FaultRecord[] = [];
     const fault = scenario.fault
@@ -85,9 +93,16 @@ export async function runDay(options: DayOptions): Promise<DaySession> {
       : Promise.resolve();
     // A fault that cannot be injected is reported, and the run is still followed to its end.
     const faultDone = fault.catch((error: Error) => print(`FAULT NOT INJECTED: ${error.message}`));
-    await follower.waitForFinal(ws.runId, options.timeoutMs ?? 600_000).catch((error: Error) => {
-      throw new CliError('DAY.TIMED_OUT', `${ws.runId} did not finish: ${error.message}; logs in ${ws.logsDir}`, EXIT.FAILURE);
+    const aborted = new Promise<never>((_, reject) => {
+      options.signal?.addEventListener('abort', () => reject(new CliError('DAY.INTERRUPTED', `interrupted while ${ws.runId} was running; cleaning up`, EXIT.FAILURE)), { once: true });
     });
+    aborted.catch(() => undefined);
+    await Promise.race([
+      aborted,
+      follower.waitForFinal(ws.runId, options.timeoutMs ?? 600_000).catch((error: Error) => {
+        throw new CliError('DAY.TIMED_OUT', `${ws.runId} did not finish: ${error.message}; logs in ${ws.logsDir}`, EXIT.FAILURE);
+      }),
+    ]);
     const finishedAt = Date.now();
     await faultDone;
     const orchestrator = services.get('orchestrator');

@@ -2,6 +2,7 @@
 // environment each of the six services gets (read from apps/<app>/src/<app>.config.ts and the real stage factories).
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import { stackConfig } from '../../../../stack/stack-config';
 import { DayScenario } from './scenario-catalogue';
 
 export const REPO_ROOT = resolve(__dirname, '../../../..');
@@ -15,12 +16,17 @@ export interface StackEndpoints {
   jaegerQueryUrl: string;
 }
 
-export const LOCAL_ENDPOINTS: StackEndpoints = {
-  kafkaBrokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:19092',
-  awsEndpoint: process.env.DCO_AWS_ENDPOINT ?? 'http://127.0.0.1:5055',
-  otlpTracesUrl: process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? 'http://127.0.0.1:4318/v1/traces',
-  jaegerQueryUrl: process.env.JAEGER_QUERY_URL ?? 'http://127.0.0.1:16686',
-};
+/** The local stack's addresses from stack/stack.config.json (the environment's usual variables win). */
+export function localEndpoints(env: NodeJS.ProcessEnv = process.env): StackEndpoints {
+  const config = stackConfig();
+  const host = config.host;
+  return {
+    kafkaBrokers: env.KAFKA_BROKERS ?? `${host}:${config.kafka.port}`,
+    awsEndpoint: env.DCO_AWS_ENDPOINT ?? `http://${host}:${config.moto.port}`,
+    otlpTracesUrl: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? `http://${host}:${config.jaeger.otlpHttpPort}/v1/traces`,
+    jaegerQueryUrl: env.JAEGER_QUERY_URL ?? `http://${host}:${config.jaeger.queryPort}`,
+  };
+}
 
 /** A scenario's names and paths; nothing here touches the stack. */
 export interface DayWorkspace {
@@ -47,7 +53,7 @@ export interface DayWorkspace {
   endpoints: StackEndpoints;
 }
 
-export function createWorkspace(scenario: DayScenario, now: Date, endpoints: StackEndpoints = LOCAL_ENDPOINTS, root = join(REPO_ROOT, '.stack', 'day')): DayWorkspace {
+export function createWorkspace(scenario: DayScenario, now: Date, endpoints: StackEndpoints = localEndpoints(), root = join(REPO_ROOT, '.stack', 'day')): DayWorkspace {
   const id = randomBytes(4).toString('hex');
   const day = now.toISOString().slice(0, 10);
   const dir = join(root, `${scenario.name}-${id}`);

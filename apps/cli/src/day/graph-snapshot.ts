@@ -1,7 +1,7 @@
 // Reads a Neo4j graph into counts and the identity-free checksum of libs/neo4j, split into what the day's DCO wrote
 // (its Offering, Allocations and their relationships) and everything else, so "blue before + the day's allocations"
 // can be checked on whichever server serves afterwards.
-import { BoltGraphDatabase, DigestAccumulator, GraphDigest, checksumOf } from '@dco/neo4j';
+import { BoltGraphDatabase, GraphDatabase, GraphDigest, NodeContent, RelationshipContent, checksumOf, digestGraph } from '@dco/neo4j';
 
 export interface GraphSnapshot {
   nodes: number;
@@ -19,7 +19,6 @@ export interface SplitSnapshot {
 }
 
 const OUTPUT_LABELS = new Set(['Offering', 'Allocation']);
-const PAGE = 5_000;
 
 const toSnapshot = (digest: GraphDigest): GraphSnapshot => ({
   nodes: digest.nodes,
@@ -29,24 +28,31 @@ const toSnapshot = (digest: GraphDigest): GraphSnapshot => ({
   checksum: checksumOf(digest),
 });
 
+/** The graph as seen through a filter: digestGraph of libs/neo4j then counts only what the filter keeps. */
+function filtered(db: GraphDatabase, keepNode: (node: NodeContent) => boolean, keepRelationship: (rel: RelationshipContent) => boolean): GraphDatabase {
+  return new Proxy(db, {
+    get(target, property, receiver) {
+      if (property === 'readNodes') {
+        return async (from: number, to: number) => (await target.readNodes(from, to)).filter(keepNode);
+      }
+      if (property === 'readRelationshipContents') {
+        return async (from: number, to: number) => (await target.readRelationshipContents(from, to)).filter(keepRelationship);
+      }
+      const value: unknown = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+const isOutput = (node: NodeContent) => node.labels.some((label) => OUTPUT_LABELS.has(label));
+const touchesOutput = (rel: RelationshipContent) => isOutput(rel.start) || isOutput(rel.end);
+
 export async function splitSnapshot(boltUri: string): Promise<SplitSnapshot> {
   const db = new BoltGraphDatabase(boltUri);
-  const base = new DigestAccumulator();
-  const offering = new DigestAccumulator();
   try {
-    const max = await db.maxIds();
-    for (let from = 0; from <= max.node; from += PAGE) {
-      for (const node of await db.readNodes(from, Math.min(from + PAGE, max.node + 1))) {
-        (node.labels.some((label) => OUTPUT_LABELS.has(label)) ? offering : base).addNode(node);
-      }
-    }
-    for (let from = 0; from <= max.relationship; from += PAGE) {
-      for (const rel of await db.readRelationshipContents(from, Math.min(from + PAGE, max.relationship + 1))) {
-        const output = [rel.start, rel.end].some((end) => end.labels.some((label) => OUTPUT_LABELS.has(label)));
-        (output ? offering : base).addRelationship(rel);
-      }
-    }
-    return { base: toSnapshot(base.result()), offering: toSnapshot(offering.result()) };
+    const base = await digestGraph(filtered(db, (node) => !isOutput(node), (rel) => !touchesOutput(rel)));
+    const offering = await digestGraph(filtered(db, isOutput, touchesOutput));
+    return { base: toSnapshot(base), offering: toSnapshot(offering) };
   } finally {
     await db.close();
   }

@@ -2,24 +2,48 @@
 // from the fleet seeded with the day's accounts and contributions, a private copy of infra/ applied once as the last
 // good configuration, a release manifest, the service health double; then the scenario's changes. Everything made
 // here is recorded so that teardown removes it again, also after a failure half-way.
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CreateTagsCommand, DescribeInstancesCommand, EC2Client, RegisterImageCommand } from '@aws-sdk/client-ec2';
+import { CreateTagsCommand, DescribeInstancesCommand, DescribeRegionsCommand, EC2Client, RegisterImageCommand } from '@aws-sdk/client-ec2';
 import { DEFAULT_ROLLOUT_POLICY, EcsServices, SdkEcsServices, localEmulatorOptions } from '@dco/aws';
 import { systemClock } from '@dco/contracts';
 import { DCO_SCHEMA_MIGRATIONS, Neo4jDcoLedger, applySchemaMigrations, createNeo4jDriver, generateDemoAccounts, generateDemoContributions } from '@dco/dco';
 import { BoltGraphDatabase, Ec2Neo4jFleet, LocalNeo4jHostRuntime, freePort, probeBolt } from '@dco/neo4j';
 import { TerraformWorkspace, snapshotConfig } from '@dco/terraform';
 import { buildInfraUseCases } from '../../../infra-deployer/src/apply-infra/infra-use-cases.factory';
-import { isHealthy, stackStatus } from '../../../../stack/stack-controller';
+import { stackPaths } from '../../../../stack/stack-config';
+import { canConnect } from '../../../../stack/support/net';
 import { CliError, EXIT } from '../cli-error';
-import { DayWorkspace, PreparedInfo, REPO_ROOT } from './day-workspace';
+import { DayWorkspace, PreparedInfo, REPO_ROOT, StackEndpoints, localEndpoints } from './day-workspace';
 import { GraphSnapshot, snapshotGraph } from './graph-snapshot';
 import { BASE_IMAGE, BROKEN_IMAGE, NEW_NEO4J_VERSION, OLD_NEO4J_VERSION } from './scenario-catalogue';
 import { ServiceHealthDouble, startServiceHealthDouble } from './service-health.double';
 
-/** Components a day needs; the stack's fixed Neo4j servers are not used (each scenario brings its own blue). */
-const REQUIRED_COMPONENTS = ['kafka', 'moto', 'tofu', 'jaeger'];
+/**
+ * Fails with DAY.STACK_NOT_READY (exit 5) naming what is down, before anything is created. The checks are the
+ * cheapest real call each component answers (a busy emulator is slow to dump its whole state, not to answer EC2).
+ */
+export async function requireStack(endpoints: StackEndpoints = localEndpoints()): Promise<void> {
+  const kafka = endpoints.kafkaBrokers.split(',')[0] ?? '';
+  const [kafkaHost, kafkaPort] = kafka.split(':');
+  const ec2 = new EC2Client({ ...localEmulatorOptions({ DCO_AWS_ENDPOINT: endpoints.awsEndpoint }), maxAttempts: 1 });
+  const checks: Array<[string, string, () => Promise<boolean>]> = [
+    ['kafka', kafka, () => canConnect(kafkaHost, Number(kafkaPort), 3_000)],
+    ['moto', endpoints.awsEndpoint, async () => (await ec2.send(new DescribeRegionsCommand({}), { abortSignal: AbortSignal.timeout(10_000) })).Regions !== undefined],
+    ['jaeger', endpoints.jaegerQueryUrl, async () => (await fetch(`${endpoints.jaegerQueryUrl}/api/services`, { signal: AbortSignal.timeout(5_000) })).ok],
+    ['tofu', stackPaths().tofu, async () => existsSync(stackPaths().tofu)],
+  ];
+  try {
+    const results = await Promise.all(checks.map(async ([name, address, check]) => ((await check().catch(() => false)) ? undefined : `${name} (${address})`)));
+    const down = results.filter((entry): entry is string => entry !== undefined);
+    if (down.length > 0) {
+      throw new CliError('DAY.STACK_NOT_READY', `the local stack is not up: ${down.join(', ')} did not answer; start it with npm run stack:up and check it with npm run stack:status`, EXIT.UNAVAILABLE);
+    }
+  } finally {
+    ec2.destroy();
+  }
+}
 
 export interface PreparedScenario extends PreparedInfo {
   blueVersion: string;
@@ -33,21 +57,6 @@ export interface PreparedScenario extends PreparedInfo {
   ecs: EcsServices;
   health: ServiceHealthDouble;
   teardown(options?: { keepFiles?: boolean }): Promise<void>;
-}
-
-/** Fails with DAY.STACK_NOT_READY (exit 5) naming what is down, before anything is created. */
-export async function requireStack(): Promise<void> {
-  const statuses = await stackStatus({ log: () => undefined }).catch((error: Error) => {
-    throw new CliError('DAY.STACK_NOT_READY', `cannot read the local stack's status: ${error.message}; run npm run stack:up`, EXIT.UNAVAILABLE);
-  });
-  const down = REQUIRED_COMPONENTS.filter((name) => {
-    const status = statuses.find((candidate) => candidate.name === name);
-    return !status || !isHealthy(status);
-  });
-  if (down.length > 0) {
-    const detail = down.map((name) => `${name} (${statuses.find((s) => s.name === name)?.state ?? 'missing'})`).join(', ');
-    throw new CliError('DAY.STACK_NOT_READY', `the local stack is not up: ${detail}; start it with npm run stack:up and check it with npm run stack:status`, EXIT.UNAVAILABLE);
-  }
 }
 
 export async function prepareScenario(ws: DayWorkspace, log: (line: string) => void): Promise<PreparedScenario> {
