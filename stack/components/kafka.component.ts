@@ -82,7 +82,7 @@ export async function ensureKafkaJars(ctx: StackContext): Promise<void> {
 
 /** A probe: the broker answers describeCluster (metadata from the KRaft controller, so the broker has joined). */
 export async function probeKafka(brokers: string[]): Promise<string | undefined> {
-  const admin = new Kafka({ clientId: 'dco-stack-probe', brokers, logLevel: logLevel.NOTHING, connectionTimeout: 1500, requestTimeout: 3000, retry: { retries: 0 } }).admin();
+  const admin = new Kafka({ clientId: 'dco-stack-probe', brokers, logLevel: logLevel.NOTHING, connectionTimeout: 3000, requestTimeout: 5000, retry: { retries: 0 } }).admin();
   try {
     await admin.connect();
     const cluster = await admin.describeCluster();

@@ -72,7 +72,7 @@ export function neo4jConf(home: string, host: string, server: Neo4jServerConfig)
 
 /** Bolt probe: connectivity plus `CALL dbms.components()` reporting the expected version. */
 export async function probeNeo4j(boltUri: string, version: string): Promise<string | undefined> {
-  const driver = neo4j.driver(boltUri, undefined, { connectionTimeout: 2000, maxConnectionPoolSize: 1, logging: { level: 'error', logger: () => undefined } });
+  const driver = neo4j.driver(boltUri, undefined, { connectionTimeout: 5000, maxConnectionPoolSize: 1, logging: { level: 'error', logger: () => undefined } });
   try {
     await driver.verifyConnectivity();
     const result = await driver.executeQuery('CALL dbms.components() YIELD name, versions RETURN name, versions[0] AS version');

@@ -30,6 +30,6 @@ export function canConnect(host: string, port: number, timeoutMs = 1000): Promis
 }
 
 /** GET a URL with a timeout; resolves the response or throws (network error, timeout). */
-export async function httpGet(url: string, timeoutMs = 2000): Promise<Response> {
+export async function httpGet(url: string, timeoutMs = 5000): Promise<Response> {
   return fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
 }
