@@ -25,7 +25,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'status': {
       const statuses = await stackStatus();
-      for (const status of statuses) console.log(line(status));
+      if (rest.includes('--json')) console.log(JSON.stringify(statuses, null, 2));
+      else for (const status of statuses) console.log(line(status));
       return isStackHealthy(statuses) ? 0 : 1;
     }
     case 'restart': {
@@ -34,7 +35,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     default:
-      console.error('usage: node -r ./tools/register.js stack/stack.ts up [component...] | down | status | restart <component...>');
+      console.error('usage: node -r ./tools/register.js stack/stack.ts up [component...] | down | status [--json] | restart <component...>');
       return 2;
   }
 }
