@@ -143,7 +143,18 @@ export class SagaE2eEnvironment {
   async open(): Promise<this> {
     await this.admin.connect();
     const topics = ALL_MESSAGE_TYPES.map((type) => `${this.prefix}${type}`);
-    await this.admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic, numPartitions: 3, replicationFactor: 1 })) });
+    // A busy broker may answer "does not host this topic-partition" while it elects leaders: wait until all exist.
+    await waitFor(
+      'the namespace topics',
+      async () => {
+        const existing = new Set(await this.admin.listTopics());
+        const missing = topics.filter((topic) => !existing.has(topic));
+        if (missing.length > 0) await this.admin.createTopics({ waitForLeaders: true, timeout: 30_000, topics: missing.map((topic) => ({ topic, numPartitions: 3, replicationFactor: 1 })) });
+        return (await this.admin.fetchTopicMetadata({ topics })).topics.every((topic) => topic.partitions.every((partition) => partition.leader >= 0));
+      },
+      120_000,
+      1_000,
+    );
     const tap = this.kafka.consumer({ groupId: `${this.namespace}.tap`, readUncommitted: false });
     this.tap = tap;
     await tap.connect();

@@ -1,0 +1,237 @@
+// Benchmark "saga": a full daily run (tick, detect, apply infra, migrate db, DCO, completed) through the real orchestrator
+// saga code and Kafka transactions, with instant in-process workers; hop latency per message, sustained runs per second,
+// next to a raw kafkajs request/reply round trip measured in the same run on the same broker.
+import 'reflect-metadata';
+import { AnyMessage, DataOf, MessageType, createMessage, systemClock } from '@dco/contracts';
+import { HandlerOutput, KafkaMessageBus } from '@dco/messaging';
+import { uuidGenerator } from '@dco/platform';
+import { DEFAULT_POLICY, SAGA_INPUT_TYPES } from '@dco/saga';
+import { Kafka, Partitioners, logLevel } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { KafkaSagaStore } from '../apps/orchestrator/src/run-saga/kafka-saga-store.adapter';
+import { RunRegistry } from '../apps/orchestrator/src/run-saga/run-registry';
+import { SagaHandler } from '../apps/orchestrator/src/run-saga/saga.handler';
+import { createTopicsAndWait } from '../libs/messaging/src/kafka-topics';
+import { testBrokers } from '../libs/messaging/src/testing/kafka-test-cluster';
+import { BenchResult, benchResult, percentile, progress, round } from './support/result';
+
+const SEQUENTIAL_RUNS = Number(process.env.DCO_BENCH_SAGA_RUNS ?? 20);
+const CONCURRENT_RUNS = Number(process.env.DCO_BENCH_SAGA_CONCURRENT ?? 60);
+const RAW_SAMPLES = Number(process.env.DCO_BENCH_RAW_SAMPLES ?? 100);
+const PARTITIONS = 6;
+const MAX_WAIT_MS = 100;
+
+const brokers = testBrokers();
+const prefix = `bench-saga-${randomUUID().slice(0, 8)}.`;
+const ids = uuidGenerator;
+const clock = systemClock;
+
+const CHANGES = [
+  { kind: 'terraform-config', subject: 'infra', from: 'a', to: 'b', risk: 'low', reason: 'config changed' },
+  { kind: 'neo4j-ami', subject: 'neo4j', from: 'ami-1', to: 'ami-2', risk: 'medium', reason: 'newer AMI' },
+] as const;
+
+/** What each instant worker answers. */
+function outcomeOf(command: AnyMessage): { type: MessageType; data: object } | undefined {
+  switch (command.type) {
+    case 'DetectChanges':
+      return { type: 'ChangesDetected', data: { day: command.data.day, changes: CHANGES, sources: [] } };
+    case 'ApplyInfra':
+      return { type: 'InfraApplied', data: { plan: { planId: 'p', adds: 1, changes: 0, destroys: 0, replaced: [] }, services: [], configHash: 'h' } };
+    case 'MigrateDb':
+      return { type: 'DbMigrated', data: { fromInstanceId: 'i-b', toInstanceId: 'i-g', fromVersion: '5.20.0', toVersion: '5.26.19', boltUri: 'bolt://x', nodes: 0, relationships: 0, checksum: 'c' } };
+    case 'RunDco':
+      return { type: 'DcoCompleted', data: { day: command.data.day, offeringId: `o-${command.data.day}`, offered: '0', allocated: '0', undistributed: '0', allocationCount: 0, contributionCount: 0, resultHash: 'a'.repeat(64), reused: false } };
+    default:
+      return undefined;
+  }
+}
+
+/** Distinct future days, so that runs never collide and the DCO deadline leaves room for every stage. */
+function days(count: number, offset: number): string[] {
+  return Array.from({ length: count }, (_, i) => new Date(Date.UTC(2060, 0, 1) + (offset + i) * 86_400_000).toISOString().slice(0, 10));
+}
+
+interface SagaRig {
+  hops: number[];
+  completed: Map<string, number>;
+  tick(day: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function sagaRig(): Promise<SagaRig> {
+  const options = { brokers, topicPrefix: prefix, partitions: PARTITIONS, logLevel: 'error' as const, maxWaitTimeMs: MAX_WAIT_MS, namespace: 'bench' };
+  const orchestratorBus = new KafkaMessageBus({ ...options, clientId: 'bench-orchestrator' });
+  const workerBus = new KafkaMessageBus({ ...options, clientId: 'bench-workers' });
+  const observerBus = new KafkaMessageBus({ ...options, clientId: 'bench-observer' });
+  const store = new KafkaSagaStore({ brokers, clientId: 'bench', namespace: 'bench', topicPrefix: prefix, partitions: PARTITIONS });
+  const registry = new RunRegistry();
+  registry.load(await store.loadAll());
+  const handler = new SagaHandler(registry, store, DEFAULT_POLICY, clock, ids);
+  const hops: number[] = [];
+  const completed = new Map<string, number>();
+  const hop = (message: AnyMessage) => hops.push(Date.now() - Date.parse(message.occurredAt));
+  const commands: MessageType[] = ['DetectChanges', 'ApplyInfra', 'MigrateDb', 'RunDco'];
+  await orchestratorBus.ensureTopics([...SAGA_INPUT_TYPES, ...commands, 'RunStarted', 'RunCompleted', 'AlertRaised', 'ApprovalRequested']);
+
+  await orchestratorBus.subscribe({
+    group: 'orchestrator',
+    types: SAGA_INPUT_TYPES,
+    handler: async (message) => {
+      hop(message);
+      return handler.handle(message);
+    },
+  });
+  await workerBus.subscribe({
+    group: 'workers',
+    types: commands,
+    handler: async (command): Promise<HandlerOutput> => {
+      hop(command);
+      const answer = outcomeOf(command);
+      if (!answer) return {};
+      return { messages: [createMessage(answer.type, answer.data as DataOf<MessageType>, { runId: command.runId, producer: 'detector', causedBy: command }, { clock, ids })] };
+    },
+  });
+  await observerBus.subscribe({
+    group: 'observer',
+    types: ['RunCompleted'],
+    handler: async (message) => {
+      hop(message);
+      completed.set(message.runId, performance.now());
+    },
+  });
+  return {
+    hops,
+    completed,
+    tick: (day) => orchestratorBus.publish(createMessage('DailyTick', { day, trigger: 'manual', scheduledAt: new Date().toISOString() }, { runId: `dco-${day}`, producer: 'scheduler' }, { clock, ids })),
+    close: async () => {
+      await Promise.all([orchestratorBus.close(), workerBus.close(), observerBus.close()]);
+    },
+  };
+}
+
+async function waitUntil(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** Raw kafkajs request/reply: produce a ping, a consumer answers with a pong, the requester sees it. No transactions. */
+async function rawRoundTrips(samples: number): Promise<number[]> {
+  const kafka = new Kafka({ clientId: 'bench-raw', brokers, logLevel: logLevel.NOTHING });
+  const ping = `${prefix}raw-ping`;
+  const pong = `${prefix}raw-pong`;
+  const admin = kafka.admin();
+  await admin.connect();
+  await createTopicsAndWait(admin, [ping, pong].map((topic) => ({ topic, numPartitions: PARTITIONS, replicationFactor: 1 })));
+  await admin.disconnect();
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const responder = kafka.consumer({ groupId: `${prefix}raw-responder`, maxWaitTimeInMs: MAX_WAIT_MS });
+  const requester = kafka.consumer({ groupId: `${prefix}raw-requester`, maxWaitTimeInMs: MAX_WAIT_MS });
+  await Promise.all([producer.connect(), responder.connect(), requester.connect()]);
+  const joined = (consumer: typeof responder) =>
+    new Promise<void>((resolve) => {
+      const remove = consumer.on(consumer.events.GROUP_JOIN, () => {
+        remove();
+        resolve();
+      });
+    });
+  await responder.subscribe({ topics: [ping], fromBeginning: true });
+  await requester.subscribe({ topics: [pong], fromBeginning: true });
+  const pending = new Map<string, () => void>();
+  const joinedBoth = Promise.all([joined(responder), joined(requester)]);
+  await responder.run({ eachMessage: async ({ message }) => void (await producer.send({ topic: pong, acks: -1, messages: [{ key: message.key, value: message.value }] })) });
+  await requester.run({ eachMessage: async ({ message }) => pending.get(String(message.value))?.() });
+  await joinedBoth;
+  const latencies: number[] = [];
+  try {
+    for (let i = 0; i < samples; i += 1) {
+      const id = randomUUID();
+      const answered = new Promise<void>((resolve) => pending.set(id, resolve));
+      const started = performance.now();
+      await producer.send({ topic: ping, acks: -1, messages: [{ key: `dco-2060-01-01-r${i % 64}`, value: id }] });
+      await answered;
+      latencies.push(performance.now() - started);
+      pending.delete(id);
+      progress('raw round trips', i + 1, samples);
+    }
+  } finally {
+    await Promise.all([responder.disconnect(), requester.disconnect(), producer.disconnect()]);
+  }
+  return latencies;
+}
+
+async function deleteTopics(): Promise<void> {
+  const admin = new Kafka({ clientId: 'bench-cleanup', brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
+  await admin.deleteTopics({ topics }).catch(() => undefined);
+  await admin.disconnect();
+}
+
+export async function run(): Promise<BenchResult> {
+  const loadAtStart = round(loadavg()[0], 2);
+  process.stderr.write(`saga bench on ${brokers.join(',')}: ${SEQUENTIAL_RUNS} sequential runs, ${CONCURRENT_RUNS} concurrent runs, ${RAW_SAMPLES} raw round trips\n`);
+  const rig = await sagaRig();
+  try {
+    // Warm-up: one full run (connections, transactions, group joins).
+    const [warm] = days(1, 0);
+    await rig.tick(warm);
+    await waitUntil('the warm-up run', () => rig.completed.has(`dco-${warm}`), 120_000);
+    rig.hops.length = 0;
+
+    const runLatencies: number[] = [];
+    for (const [i, day] of days(SEQUENTIAL_RUNS, 1).entries()) {
+      const started = performance.now();
+      await rig.tick(day);
+      await waitUntil(`run ${day}`, () => rig.completed.has(`dco-${day}`), 120_000);
+      runLatencies.push((rig.completed.get(`dco-${day}`) as number) - started);
+      progress('sequential runs', i + 1, SEQUENTIAL_RUNS);
+    }
+    const hops = [...rig.hops];
+
+    const burst = days(CONCURRENT_RUNS, 1 + SEQUENTIAL_RUNS);
+    const started = performance.now();
+    await Promise.all(burst.map((day) => rig.tick(day)));
+    await waitUntil('the concurrent runs', () => {
+      progress('concurrent runs', burst.filter((day) => rig.completed.has(`dco-${day}`)).length, CONCURRENT_RUNS);
+      return burst.every((day) => rig.completed.has(`dco-${day}`));
+    }, 600_000);
+    const sagasPerSecond = CONCURRENT_RUNS / ((performance.now() - started) / 1000);
+    await rig.close();
+
+    const raw = await rawRoundTrips(RAW_SAMPLES);
+    const metrics = {
+      hop_p50_ms: round(percentile(hops, 50), 1),
+      hop_p99_ms: round(percentile(hops, 99), 1),
+      run_p50_ms: round(percentile(runLatencies, 50), 1),
+      run_p99_ms: round(percentile(runLatencies, 99), 1),
+      sagas_per_s: round(sagasPerSecond, 2),
+      raw_roundtrip_p50_ms: round(percentile(raw, 50), 1),
+      raw_roundtrip_p99_ms: round(percentile(raw, 99), 1),
+    };
+    const baseline = { raw_roundtrip_p50_ms: metrics.raw_roundtrip_p50_ms, raw_roundtrip_p99_ms: metrics.raw_roundtrip_p99_ms };
+    const ratios = {
+      hop_p50_vs_raw_roundtrip_p50: round(metrics.hop_p50_ms / metrics.raw_roundtrip_p50_ms, 2),
+      hop_p99_vs_raw_roundtrip_p99: round(metrics.hop_p99_ms / metrics.raw_roundtrip_p99_ms, 2),
+    };
+    process.stderr.write(
+      `saga: hop p50 ${metrics.hop_p50_ms} ms p99 ${metrics.hop_p99_ms} ms, run p50 ${metrics.run_p50_ms} ms, ${metrics.sagas_per_s} runs/s; raw round trip p50 ${metrics.raw_roundtrip_p50_ms} ms p99 ${metrics.raw_roundtrip_p99_ms} ms (load ${loadAtStart})\n`,
+    );
+    return benchResult('saga', {
+      metrics,
+      baseline,
+      ratios,
+      parameters: { sequentialRuns: SEQUENTIAL_RUNS, concurrentRuns: CONCURRENT_RUNS, rawSamples: RAW_SAMPLES, partitions: PARTITIONS, hopsPerRun: 10, maxWaitMs: MAX_WAIT_MS },
+      notes: 'hop = occurredAt of a message (set inside the producing handler, before its transaction commits) to the consuming handler; the raw baseline is a full request/reply (two hops, no transactions)',
+      loadAverageAtStart: loadAtStart,
+    });
+  } finally {
+    await rig.close().catch(() => undefined);
+    await deleteTopics().catch(() => undefined);
+  }
+}
