@@ -124,10 +124,11 @@ beforeAll(async () => {
   await page.getByTestId('connection').filter({ hasText: 'live' }).waitFor({ timeout: WAIT_MS });
 }, 60_000);
 
+let appClosed = false;
 afterAll(async () => {
+  if (!appClosed) await app?.close();
   await context?.close();
   if (profileDir) rmSync(profileDir, { recursive: true, force: true });
-  await app?.close();
 });
 
 const tick = (day: string) => createMessage('DailyTick', { day, trigger: 'schedule', scheduledAt: clock.now().toISOString() }, { runId: `dco-${day}`, producer: 'scheduler' }, { clock, ids });
@@ -247,5 +248,13 @@ describe('dashboard in a browser', () => {
       [`dco-${LIVE_DAY}`, 'Completed'],
     ]);
     expect(snapshot.alerts).toHaveLength(1);
+  });
+
+  it('shuts down promptly while a dashboard tab is connected, and the tab shows it lost the stream', async () => {
+    const started = Date.now();
+    await app.close();
+    appClosed = true;
+    expect(Date.now() - started).toBeLessThan(5_000);
+    await page.getByTestId('connection').filter({ hasText: 'reconnecting' }).waitFor({ timeout: WAIT_MS });
   });
 });

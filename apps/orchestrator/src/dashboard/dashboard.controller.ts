@@ -1,9 +1,9 @@
 // Serves the operator dashboard (static page + script), its JSON snapshot and the server-sent event stream of changes.
-import { Controller, Get, Inject, MessageEvent, Res, Sse } from '@nestjs/common';
-import type { Response } from 'express';
+import { BeforeApplicationShutdown, Controller, Get, Inject, MessageEvent, Req, Res, Sse } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Observable, interval, map, merge } from 'rxjs';
+import { Observable, ReplaySubject, finalize, interval, map, merge, takeUntil } from 'rxjs';
 import { DASHBOARD_SOURCE, DashboardSnapshot, DashboardSource } from './dashboard.port';
 
 const STATIC_DIR = join(__dirname, 'static');
@@ -19,8 +19,11 @@ const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-sr
 export const HEARTBEAT_MS = 15_000;
 
 @Controller()
-export class DashboardController {
+export class DashboardController implements BeforeApplicationShutdown {
   private readonly files = new Map<string, string>();
+  /** Open (and reconnecting) event streams end on shutdown; otherwise the HTTP server would wait for every open tab. */
+  private readonly closing = new ReplaySubject<void>(1);
+  private shuttingDown = false;
 
   constructor(@Inject(DASHBOARD_SOURCE) private readonly source: DashboardSource) {
     for (const name of ['index.html', ...Object.keys(ASSETS)]) this.files.set(name, readFileSync(join(STATIC_DIR, name), 'utf8'));
@@ -53,7 +56,7 @@ export class DashboardController {
 
   /** First a full snapshot, then each change as it happens; the browser reconnects (and gets a fresh snapshot) on its own. */
   @Sse('api/events')
-  events(): Observable<MessageEvent> {
+  events(@Req() request: Request): Observable<MessageEvent> {
     const changes = this.source.changes().pipe(
       map((change): MessageEvent => {
         switch (change.kind) {
@@ -87,7 +90,19 @@ export class DashboardController {
       );
       return () => subscription.unsubscribe();
     });
-    return merge(stream, heartbeat);
+    return merge(stream, heartbeat).pipe(
+      takeUntil(this.closing),
+      // The response ends on completion, but its keep-alive socket would hold the server open; end that too.
+      finalize(() => {
+        if (this.shuttingDown) setImmediate(() => request.socket.end());
+      }),
+    );
+  }
+
+  beforeApplicationShutdown(): void {
+    this.shuttingDown = true;
+    this.closing.next();
+    this.closing.complete();
   }
 
   private send(response: Response, name: string, type: string): void {
