@@ -3,7 +3,7 @@
 import 'reflect-metadata';
 import { Envelope, fixtureMessage } from '@dco/contracts';
 import { HandlerOutput, KafkaMessageBus } from '@dco/messaging';
-import { Kafka, Partitioners, logLevel } from 'kafkajs';
+import { Consumer, ConsumerRunConfig, Kafka, Partitioners, Producer, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -63,45 +63,85 @@ function adapterPath(prefix: string, answer: boolean): Path {
   };
 }
 
+/** Raw kafkajs consume-produce: each batch's replies and offset in one transaction, as the adapter does. */
+function rawTransactionalPath(prefix: string): Path {
+  const topic = `${prefix}DetectChanges`;
+  const replies = `${prefix}ChangesDetected`;
+  const groupId = `${prefix}group`;
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, transactionalId: `${prefix}raw-txn`, createPartitioner: Partitioners.DefaultPartitioner });
+  const publisher = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
+  return {
+    start: async (onMessage) => {
+      await Promise.all([producer.connect(), publisher.connect()]);
+      await startRawConsumer(consumer, [topic, replies], {
+        autoCommit: false,
+        eachBatch: async ({ batch }) => {
+          const out = batch.messages.map((message) => {
+            const command = JSON.parse(message.value?.toString('utf8') ?? '{}') as Envelope;
+            onMessage(command.eventId);
+            const reply = fixtureMessage('ChangesDetected', { eventId: randomUUID(), runId: command.runId, causationId: command.eventId });
+            return { key: reply.runId, value: JSON.stringify(reply), headers: { 'dco-type': reply.type, 'dco-event-id': reply.eventId } };
+          });
+          const txn = await producer.transaction();
+          await txn.send({ topic: replies, messages: out, acks: -1 });
+          const next = (BigInt(batch.lastOffset()) + 1n).toString();
+          await txn.sendOffsets({ consumerGroupId: groupId, topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }] });
+          await txn.commit();
+        },
+      });
+    },
+    publish: (messages) => rawPublish(publisher, topic, messages),
+    stop: async () => {
+      await consumer.disconnect();
+      await Promise.all([producer.disconnect(), publisher.disconnect()]);
+    },
+  };
+}
+
+/** Creates the topics, subscribes from the beginning, runs and resolves once the consumer has its partitions. */
+async function startRawConsumer(consumer: Consumer, topics: string[], config: ConsumerRunConfig): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  await createTopicsAndWait(admin, topics.map((topic) => ({ topic, numPartitions: PARTITIONS, replicationFactor: 1 })));
+  await admin.disconnect();
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topics[0]], fromBeginning: true });
+  const joined = signal();
+  const remove = consumer.on(consumer.events.GROUP_JOIN, () => {
+    remove();
+    joined.resolve();
+  });
+  await consumer.run(config);
+  await joined.promise;
+}
+
+async function rawPublish(producer: Producer, topic: string, messages: Envelope[]): Promise<void> {
+  await producer.sendBatch({
+    acks: -1,
+    topicMessages: [
+      {
+        topic,
+        messages: messages.map((m) => ({ key: m.runId, value: JSON.stringify(m), headers: { 'dco-type': m.type, 'dco-event-id': m.eventId } })),
+      },
+    ],
+  });
+}
+
 function rawPath(prefix: string): Path {
   const topic = `${prefix}DetectChanges`;
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   const consumer = kafka.consumer({ groupId: `${prefix}group`, maxWaitTimeInMs: 100 });
   return {
     start: async (onMessage) => {
-      const admin = kafka.admin();
-      await admin.connect();
-      await createTopicsAndWait(admin, [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }]);
-      await admin.disconnect();
-      await Promise.all([producer.connect(), consumer.connect()]);
-      await consumer.subscribe({ topics: [topic], fromBeginning: true });
-      const joined = signal();
-      const remove = consumer.on(consumer.events.GROUP_JOIN, () => {
-        remove();
-        joined.resolve();
-      });
-      await consumer.run({
+      await producer.connect();
+      await startRawConsumer(consumer, [topic], {
         eachBatch: async ({ batch }) => {
           for (const message of batch.messages) onMessage((JSON.parse(message.value?.toString('utf8') ?? '{}') as Envelope).eventId);
         },
       });
-      await joined.promise;
     },
-    publish: async (messages) => {
-      await producer.sendBatch({
-        acks: -1,
-        topicMessages: [
-          {
-            topic,
-            messages: messages.map((m) => ({
-              key: m.runId,
-              value: JSON.stringify(m),
-              headers: { 'dco-type': m.type, 'dco-event-id': m.eventId },
-            })),
-          },
-        ],
-      });
-    },
+    publish: (messages) => rawPublish(producer, topic, messages),
     stop: async () => {
       await consumer.disconnect();
       await producer.disconnect();
@@ -184,6 +224,7 @@ export async function run(): Promise<BenchResult> {
         await runRaw();
       }
     }
+    const rawTransactional = await throughput('raw + output (transaction)    ', rawTransactionalPath(`${base}raw-txn.`), Math.ceil(MESSAGES / 2));
     const transactional = await throughput('adapter + output (transaction)', adapterPath(`${base}txn.`, true), Math.ceil(MESSAGES / 2));
     const rawLatency = await latency('raw latency    ', rawPath(`${base}lat-raw.`), LATENCY_SAMPLES);
     const busLatency = await latency('adapter latency', adapterPath(`${base}lat-bus.`, false), LATENCY_SAMPLES);
@@ -200,6 +241,7 @@ export async function run(): Promise<BenchResult> {
     };
     const baseline = {
       msgs_per_s: Math.round(rawRate),
+      transactional_msgs_per_s: Math.round(rawTransactional),
       e2e_p50_ms: round(percentile(rawLatency, 50), 2),
       e2e_p99_ms: round(percentile(rawLatency, 99), 2),
     };
@@ -207,13 +249,14 @@ export async function run(): Promise<BenchResult> {
       msgs_per_s: round(busRate / rawRate),
       /** Median over the paired rounds of raw / adapter throughput: 1.0 = no overhead. */
       throughput_overhead: overhead,
+      transactional_msgs_per_s: round(transactional / rawTransactional),
       e2e_p50: round(metrics.e2e_p50_ms / baseline.e2e_p50_ms),
       e2e_p99: round(metrics.e2e_p99_ms / baseline.e2e_p99_ms),
     };
     const verdict = overhead <= TARGET_OVERHEAD ? 'meets' : 'MISSES';
     process.stdout.write(
       `messaging: adapter ${metrics.adapter_msgs_per_s} msg/s vs raw ${metrics.raw_msgs_per_s} msg/s (overhead ${overhead}x, ${verdict} target <= ${TARGET_OVERHEAD}x); ` +
-        `transactional ${metrics.adapter_transactional_msgs_per_s} msg/s; e2e p50 ${metrics.e2e_p50_ms} ms p99 ${metrics.e2e_p99_ms} ms (raw ${baseline.e2e_p50_ms}/${baseline.e2e_p99_ms} ms)\n`,
+        `transactional ${metrics.adapter_transactional_msgs_per_s} msg/s (raw ${baseline.transactional_msgs_per_s}); e2e p50 ${metrics.e2e_p50_ms} ms p99 ${metrics.e2e_p99_ms} ms (raw ${baseline.e2e_p50_ms}/${baseline.e2e_p99_ms} ms)\n`,
     );
     return benchResult('messaging', {
       metrics,
