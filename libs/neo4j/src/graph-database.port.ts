@@ -24,12 +24,16 @@ export interface GraphDatabase {
   changeMarker(): Promise<string>;
   /** CREATE statements of every constraint and index except the built-in lookup indexes and the migrator's own. */
   schemaStatements(): Promise<string[]>;
-  /** Highest node and relationship id in use, -1 when there are none: export and checksum page over [0, max]. */
-  maxIds(): Promise<{ node: number; relationship: number }>;
+  /** Highest node id in use, -1 when there are none: export and checksum page over [0, max]. */
+  maxNodeId(): Promise<number>;
   /** Nodes with from <= id < to (the migrator's own bookkeeping nodes excluded). */
   readNodes(from: number, to: number): Promise<NodeRecord[]>;
+  /**
+   * Relationships whose start node has from <= id < to. Paging by start node (id seek + expand) keeps every page an index
+   * lookup whatever the planner's statistics say; a relationship-id seek is not planned on small or fresh stores.
+   */
   readRelationships(from: number, to: number): Promise<RelationshipRecord[]>;
-  /** Relationships with from <= id < to together with their endpoints' content, for the identity-free checksum. */
+  /** The same relationships with their endpoints' content, for the identity-free checksum. */
   readRelationshipContents(from: number, to: number): Promise<RelationshipContent[]>;
   /** Counts of user data (bookkeeping excluded). */
   countEntities(): Promise<{ nodes: number; relationships: number }>;

@@ -62,7 +62,7 @@ export function parseConsumerServices(text: string | undefined): Array<{ cluster
  * Variables: DCO_PROFILE (embedded | local | aws), NEO4J_URI (blue before the first migration), DCO_NEO4J_INSTANCE_ID,
  * DCO_NEO4J_POINTER_FILE | DCO_NEO4J_POINTER_PARAMETER, DCO_BACKUP_DIR | DCO_BACKUP_BUCKET, DCO_NEO4J_CONSUMER_SERVICES,
  * DCO_NEO4J_RETIRE_GRACE_MS, DCO_NEO4J_FREEZE_DRAIN_MS, DCO_NEO4J_READY_TIMEOUT_MS, DCO_NEO4J_ON_SOURCE_CHANGED,
- * DCO_NEO4J_HEAP_MB (local servers), DCO_AWS_ENDPOINT (the emulator), DCO_STATE_DIR (default .stack).
+ * DCO_NEO4J_HEAP_MB (local servers), DCO_ENV (fleet tag dco:env), DCO_AWS_ENDPOINT (the emulator), DCO_STATE_DIR (default .stack).
  */
 export async function buildBlueGreenEnvironment(env: NodeJS.ProcessEnv = process.env, clock: Clock = systemClock): Promise<BlueGreenEnvironment> {
   const profile = env.DCO_PROFILE ?? 'embedded';
@@ -91,18 +91,21 @@ export async function buildBlueGreenEnvironment(env: NodeJS.ProcessEnv = process
 
   const aws = profile === 'aws' ? awsClientOptions(env) : localEmulatorOptions(env);
   const ec2 = new EC2Client(aws);
+  // dco:env separates environments (or test runs) sharing one account or emulator.
+  const fleetTags = env.DCO_ENV ? { 'dco:env': env.DCO_ENV } : undefined;
   const fleet =
     profile === 'aws'
       ? new Ec2Neo4jFleet(ec2, awsHostRuntime, {
           instanceType: env.DCO_NEO4J_INSTANCE_TYPE,
           subnetId: env.DCO_NEO4J_SUBNET_ID,
           securityGroupIds: env.DCO_NEO4J_SECURITY_GROUP_IDS?.split(','),
+          fleetTags,
           probe: probeBolt,
         })
       : new Ec2Neo4jFleet(
           ec2,
           new LocalNeo4jHostRuntime({ homeRoot: join(stateDir, 'fleet'), allocatePort: freePort, heapMb: number(env, 'DCO_NEO4J_HEAP_MB', 768), pageCacheMb: number(env, 'DCO_NEO4J_PAGECACHE_MB', 512) }),
-          { instanceType: 'r6i.large', probe: probeBolt },
+          { instanceType: 'r6i.large', fleetTags, probe: probeBolt },
         );
   const pointer: ConnectionPointerStore = env.DCO_NEO4J_POINTER_PARAMETER
     ? new SsmConnectionPointerStore(new SSMClient(aws), env.DCO_NEO4J_POINTER_PARAMETER)

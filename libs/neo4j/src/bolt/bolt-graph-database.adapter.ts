@@ -81,12 +81,8 @@ export class BoltGraphDatabase implements GraphDatabase {
     });
   }
 
-  async maxIds(): Promise<{ node: number; relationship: number }> {
-    return this.read(async (tx) => {
-      const nodes = await tx.run('MATCH (n) RETURN coalesce(max(id(n)), -1) AS m');
-      const rels = await tx.run('MATCH ()-[r]->() RETURN coalesce(max(id(r)), -1) AS m');
-      return { node: toNumber(nodes.records[0].get('m')), relationship: toNumber(rels.records[0].get('m')) };
-    });
+  async maxNodeId(): Promise<number> {
+    return this.read(async (tx) => toNumber((await tx.run('MATCH (n) RETURN coalesce(max(id(n)), -1) AS m')).records[0].get('m')));
   }
 
   async readNodes(from: number, to: number): Promise<NodeRecord[]> {
@@ -104,7 +100,7 @@ export class BoltGraphDatabase implements GraphDatabase {
     if (to <= from) return [];
     return this.read(async (tx) => {
       const result = await tx.run(
-        'UNWIND range($from, $to - 1) AS i MATCH (a)-[r]->(b) WHERE id(r) = i RETURN id(r) AS id, type(r) AS type, id(a) AS s, id(b) AS e, properties(r) AS props',
+        'UNWIND range($from, $to - 1) AS i MATCH (a) WHERE id(a) = i MATCH (a)-[r]->(b) RETURN id(r) AS id, type(r) AS type, id(a) AS s, id(b) AS e, properties(r) AS props',
         { from: neo4j.int(from), to: neo4j.int(to) },
       );
       return result.records.map((r) => ({
@@ -121,7 +117,7 @@ export class BoltGraphDatabase implements GraphDatabase {
     if (to <= from) return [];
     return this.read(async (tx) => {
       const result = await tx.run(
-        `UNWIND range($from, $to - 1) AS i MATCH (a)-[r]->(b) WHERE id(r) = i
+        `UNWIND range($from, $to - 1) AS i MATCH (a) WHERE id(a) = i MATCH (a)-[r]->(b)
          RETURN type(r) AS type, properties(r) AS props, labels(a) AS al, properties(a) AS ap, labels(b) AS bl, properties(b) AS bp`,
         { from: neo4j.int(from), to: neo4j.int(to) },
       );

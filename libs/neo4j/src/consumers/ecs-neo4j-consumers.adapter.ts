@@ -39,7 +39,8 @@ export class EcsNeo4jConsumers implements Neo4jConsumers {
         environment: { ...current.environment, [this.variable]: endpoint.boltUri },
         tags: { 'dco:run-id': context.runId, 'dco:neo4j-instance': endpoint.instanceId },
       });
-      await this.ecs.updateService({ cluster, serviceName, taskDefinition: next.arn });
+      // desiredCount restated: the emulator only recomputes runningCount when it is given.
+      await this.ecs.updateService({ cluster, serviceName, taskDefinition: next.arn, desiredCount: service.desiredCount });
       await this.awaitRollout(cluster, serviceName, next.arn);
       rollouts.push({ service: name, fromTaskDefinition: current.arn, toTaskDefinition: next.arn });
     }
@@ -64,11 +65,12 @@ export class EcsNeo4jConsumers implements Neo4jConsumers {
     await waitFor(
       async () => {
         const status = await this.ecs.describeService(cluster, serviceName);
-        const primary = status?.deployments.find((d) => d.taskDefinition === arn);
-        if (!status || !primary) return undefined;
-        if (primary.rolloutState === 'FAILED') throw new CodedError('DB.SWITCH_FAILED', `the rollout of ${cluster}/${serviceName} to ${arn} failed (circuit breaker)`);
-        const steady = primary.rolloutState === 'COMPLETED' || (primary.rolloutState === undefined && primary.runningCount >= primary.desiredCount);
-        return status.taskDefinition === arn && steady ? true : undefined;
+        if (!status || status.taskDefinition !== arn) return undefined;
+        const deployment = status.deployments.find((d) => d.taskDefinition === arn);
+        if (deployment?.rolloutState === 'FAILED') throw new CodedError('DB.SWITCH_FAILED', `the rollout of ${cluster}/${serviceName} to ${arn} failed (circuit breaker)`);
+        // Real ECS reports the new deployment's rolloutState; the emulator only keeps service-level counts.
+        const steady = deployment ? deployment.rolloutState === 'COMPLETED' || (deployment.rolloutState === undefined && deployment.runningCount >= deployment.desiredCount) : status.runningCount === status.desiredCount && status.pendingCount === 0;
+        return steady ? true : undefined;
       },
       { timeoutMs, intervalMs: 1_000, description: `${cluster}/${serviceName} to run ${arn}` },
     ).catch((error: unknown) => {

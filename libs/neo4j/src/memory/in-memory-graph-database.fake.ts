@@ -83,9 +83,9 @@ export class InMemoryGraphDatabase implements GraphDatabase {
     return [...this.schema];
   }
 
-  async maxIds(): Promise<{ node: number; relationship: number }> {
+  async maxNodeId(): Promise<number> {
     this.check();
-    return { node: this.nextNodeId - 1, relationship: this.nextRelationshipId - 1 };
+    return this.nextNodeId - 1;
   }
 
   async readNodes(from: number, to: number): Promise<NodeRecord[]> {
@@ -101,9 +101,8 @@ export class InMemoryGraphDatabase implements GraphDatabase {
   async readRelationships(from: number, to: number): Promise<RelationshipRecord[]> {
     this.check();
     const out: RelationshipRecord[] = [];
-    for (let id = from; id < to; id++) {
-      const rel = this.relationships.get(id);
-      if (rel) out.push({ id: String(id), type: rel.type, start: String(rel.start), end: String(rel.end), props: toList(rel.props) });
+    for (const [id, rel] of this.relationshipsFrom(from, to)) {
+      out.push({ id: String(id), type: rel.type, start: String(rel.start), end: String(rel.end), props: toList(rel.props) });
     }
     return out;
   }
@@ -111,10 +110,7 @@ export class InMemoryGraphDatabase implements GraphDatabase {
   async readRelationshipContents(from: number, to: number): Promise<RelationshipContent[]> {
     this.check();
     const out: RelationshipContent[] = [];
-    for (let id = from; id < to; id++) {
-      const rel = this.relationships.get(id);
-      if (rel) out.push(this.relationshipContent(rel));
-    }
+    for (const [, rel] of this.relationshipsFrom(from, to)) out.push(this.relationshipContent(rel));
     return out;
   }
 
@@ -214,6 +210,11 @@ export class InMemoryGraphDatabase implements GraphDatabase {
 
   async close(): Promise<void> {
     // Nothing to release: the "server" outlives its clients.
+  }
+
+  /** Relationships whose start node id is in [from, to), in relationship id order. */
+  private relationshipsFrom(from: number, to: number): Array<[number, StoredRelationship]> {
+    return [...this.relationships.entries()].filter(([, r]) => r.start >= from && r.start < to).sort(([a], [b]) => a - b);
   }
 
   private content(node: StoredNode): NodeContent {

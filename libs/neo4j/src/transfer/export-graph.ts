@@ -41,18 +41,19 @@ export async function exportGraph(source: GraphDatabase, output: Writable, optio
     const changeMarker = await source.changeMarker();
     const serverVersion = await source.serverVersion();
     const schema = await source.schemaStatements();
-    const max = await source.maxIds();
+    const maxNode = await source.maxNodeId();
     const header = { createdAt: clock.now().toISOString(), source: { uri: source.uri, serverVersion, changeMarker } };
     const writer = new BackupWriter(output, header);
     for (const statement of schema) await writer.schema(statement);
-    const total = max.node + 1 + max.relationship + 1;
-    await forEachPage(max.node, pageSize, (f, t) => source.readNodes(f, t), async (nodes, to) => {
+    // Two passes over the node id space: nodes, then relationships by start node (restore needs every endpoint first).
+    const total = 2 * (maxNode + 1);
+    await forEachPage(maxNode, pageSize, (f, t) => source.readNodes(f, t), async (nodes, to) => {
       for (const node of nodes) await writer.node(node);
       options.onProgress?.({ done: to, total });
     });
-    await forEachPage(max.relationship, pageSize, (f, t) => source.readRelationships(f, t), async (rels, to) => {
+    await forEachPage(maxNode, pageSize, (f, t) => source.readRelationships(f, t), async (rels, to) => {
       for (const rel of rels) await writer.relationship(rel);
-      options.onProgress?.({ done: max.node + 1 + to, total });
+      options.onProgress?.({ done: maxNode + 1 + to, total });
     });
     const footer = await writer.finish();
     return { header: { format: 'dco-neo4j-backup', version: 1, ...header }, footer, changeMarker };

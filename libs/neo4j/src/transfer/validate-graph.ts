@@ -15,15 +15,15 @@ export interface DigestOptions {
 export async function digestGraph(db: GraphDatabase, options: DigestOptions = {}): Promise<GraphDigest> {
   const pageSize = options.pageSize ?? 5_000;
   const acc = new DigestAccumulator();
-  const max = await db.maxIds();
-  const total = max.node + max.relationship + 2;
-  for (let from = 0; from <= max.node; from += pageSize) {
-    for (const node of await db.readNodes(from, Math.min(from + pageSize, max.node + 1))) acc.addNode(node);
-    options.onProgress?.({ done: Math.min(from + pageSize, max.node + 1), total });
+  const max = await db.maxNodeId();
+  const total = 2 * (max + 1);
+  for (let from = 0; from <= max; from += pageSize) {
+    for (const node of await db.readNodes(from, Math.min(from + pageSize, max + 1))) acc.addNode(node);
+    options.onProgress?.({ done: Math.min(from + pageSize, max + 1), total });
   }
-  for (let from = 0; from <= max.relationship; from += pageSize) {
-    for (const rel of await db.readRelationshipContents(from, Math.min(from + pageSize, max.relationship + 1))) acc.addRelationship(rel);
-    options.onProgress?.({ done: max.node + 1 + Math.min(from + pageSize, max.relationship + 1), total });
+  for (let from = 0; from <= max; from += pageSize) {
+    for (const rel of await db.readRelationshipContents(from, Math.min(from + pageSize, max + 1))) acc.addRelationship(rel);
+    options.onProgress?.({ done: max + 1 + Math.min(from + pageSize, max + 1), total });
   }
   return acc.result();
 }
@@ -38,9 +38,9 @@ async function findExamples(source: GraphDatabase, target: GraphDatabase, limit:
   const extras = await target.findUnrestored(limit);
   extras.nodes.forEach((id) => examples.push({ kind: 'node', problem: 'extra on target', id }));
   extras.relationships.forEach((id) => examples.push({ kind: 'relationship', problem: 'extra on target', id }));
-  const max = await source.maxIds();
-  for (let from = 0; from <= max.node && examples.length < limit; from += pageSize) {
-    const nodes = await source.readNodes(from, Math.min(from + pageSize, max.node + 1));
+  const max = await source.maxNodeId();
+  for (let from = 0; from <= max && examples.length < limit; from += pageSize) {
+    const nodes = await source.readNodes(from, Math.min(from + pageSize, max + 1));
     const restored = await target.readRestoredNodes(nodes.map((n) => n.id));
     for (const node of nodes) {
       const copy = restored.get(node.id);
@@ -49,8 +49,8 @@ async function findExamples(source: GraphDatabase, target: GraphDatabase, limit:
       else if (canonicalNode(copy) !== canonicalNode(node)) examples.push({ kind: 'node', problem: 'changed on target', id: node.id, label });
     }
   }
-  for (let from = 0; from <= max.relationship && examples.length < limit; from += pageSize) {
-    const rels = await source.readRelationships(from, Math.min(from + pageSize, max.relationship + 1));
+  for (let from = 0; from <= max && examples.length < limit; from += pageSize) {
+    const rels = await source.readRelationships(from, Math.min(from + pageSize, max + 1));
     const restored = await target.readRestoredRelationships(rels.map((r) => r.id));
     for (const rel of rels) {
       const copy = restored.get(rel.id);
