@@ -115,6 +115,26 @@ export function messageBusContract(adapter: string, factory: BusContractFactory,
       expect(second.ids()).toEqual(sent.map((m) => m.eventId));
     });
 
+    it("keeps a run's order across retries: a later message never overtakes a retried one", async () => {
+      const b = bus();
+      const order: string[] = [];
+      const first = message('DetectChanges', 'dco-2026-11-28');
+      const second = message('DetectChanges', 'dco-2026-11-28');
+      await b.subscribe({
+        group: group('retry-order'),
+        types: ['DetectChanges'],
+        retry: FAST_RETRY,
+        handler: async (m, c) => {
+          order.push(`${m.eventId === first.eventId ? 'first' : 'second'}#${c.attempt}`);
+          if (m.eventId === first.eventId && c.attempt < 3) throw new Error('not yet');
+        },
+      });
+      await b.publish(first, second);
+
+      await eventually('both messages', () => order.includes('second#1'), timeoutMs);
+      expect(order).toEqual(['first#1', 'first#2', 'first#3', 'second#1']);
+    });
+
     it('shares a group between members: each message is handled by exactly one of them', async () => {
       const shared = group('shared');
       const got = new Received();
