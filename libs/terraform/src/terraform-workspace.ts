@@ -1,6 +1,6 @@
 // One Terraform configuration under management: saved plans from frozen config snapshots, the last-good record that
 // rollback re-applies, and what each day's run started from. All files live under a state dir that survives restarts.
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Clock, CodedError, PlanSummary } from '@dco/contracts';
 import { configHash, snapshotConfig } from './config-fingerprint';
@@ -160,6 +160,46 @@ export class TerraformWorkspace {
     await writeJson(join(this.options.stateDir, 'last-good.json'), good);
   }
 
+  /**
+   * Retention: saved plans, run records and config snapshots older than retentionDays go, except what rollback may
+   * still need (the last good configuration and the snapshots of the run records kept).
+   */
+  async prune(retentionDays = 30): Promise<{ plans: number; runs: number; snapshots: number }> {
+    const cutoff = this.clock.now().getTime() - retentionDays * 86_400_000;
+    const good = await this.lastGood();
+    const removed = { plans: 0, runs: 0, snapshots: 0 };
+    const keepSnapshots = new Set(good ? [good.snapshotDir] : []);
+
+    for (const file of await listDir(join(this.options.stateDir, 'plans'))) {
+      if (!file.endsWith('.json')) continue;
+      const record = await readJson<PlanRecord>(join(this.options.stateDir, 'plans', file));
+      if (!record) continue;
+      if (Date.parse(record.createdAt) >= cutoff || record.planId === good?.planId) {
+        keepSnapshots.add(record.snapshotDir);
+        continue;
+      }
+      await Promise.all([rm(this.recordPath(record.planId), { force: true }), rm(this.planPath(record.planId), { force: true })]);
+      removed.plans++;
+    }
+    for (const file of await listDir(join(this.options.stateDir, 'runs'))) {
+      if (!file.endsWith('.json')) continue;
+      const record = await readJson<RunRecord>(join(this.options.stateDir, 'runs', file));
+      if (record && Date.parse(`${record.day}T00:00:00Z`) < cutoff) {
+        await rm(join(this.options.stateDir, 'runs', file), { force: true });
+        removed.runs++;
+      } else if (record?.previousGood) {
+        keepSnapshots.add(record.previousGood.snapshotDir);
+      }
+    }
+    for (const name of await listDir(join(this.options.stateDir, 'snapshots'))) {
+      const dir = join(this.options.stateDir, 'snapshots', name);
+      if (keepSnapshots.has(dir)) continue;
+      await rm(dir, { recursive: true, force: true });
+      removed.snapshots++;
+    }
+    return removed;
+  }
+
   private workdir(dir: string): TofuWorkdir {
     return { dir, statePath: this.statePath, vars: this.options.vars, env: this.options.env };
   }
@@ -180,6 +220,15 @@ export class TerraformWorkspace {
 
 function assertSafeId(id: string): void {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(id)) throw new CodedError('INFRA.APPLY_FAILED', `invalid plan or run id "${id}"`);
+}
+
+async function listDir(path: string): Promise<string[]> {
+  try {
+    return (await readdir(path)).sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
 }
 
 async function readJson<T>(path: string): Promise<T | undefined> {

@@ -29,6 +29,7 @@ export class ApplyInfraHandler {
       if (reasons.length > 0 && !record.appliedAt) return { type: 'InfraApprovalRequired', data: { plan: record.summary, reasons } };
     }
     const applied = await this.workspace.apply(record.planId);
+    await this.workspace.prune();
 
     const services: ServiceRevision[] = [];
     for (const change of command.changes.filter((candidate) => candidate.kind === 'app-release')) {

@@ -1,5 +1,6 @@
 // The infra-deployer's stage ports (ApplyInfra, RollbackInfra) over the real use cases, for the command worker.
 import { systemClock } from '@dco/contracts';
+import { createLogger } from '@dco/observability';
 import { EcsStatusHealthProbe, seededEmbeddedCloud } from '@dco/aws';
 import { ApplyInfraPort, RollbackInfraPort } from '@dco/platform';
 import { SimulatedTofuRunner, embeddedStateDir } from '@dco/terraform';
@@ -9,7 +10,7 @@ import { InfraDependencies, buildInfraUseCases, infraSettingsFromEnv } from './i
  * The real use cases. In the embedded profile they run on the process's in-memory cloud with the plan simulator and a
  * fresh state dir; in local and aws on the AWS SDK and the tofu binary.
  */
-export function realInfraDeployer(env: NodeJS.ProcessEnv = process.env, deps: InfraDependencies = { clock: systemClock }) {
+export function realInfraDeployer(env: NodeJS.ProcessEnv = process.env, deps: InfraDependencies = { clock: systemClock, log: rolloutLogger(env) }) {
   let ready: Promise<void> = Promise.resolve();
   let settings = infraSettingsFromEnv(env);
   if (env.DCO_PROFILE === 'embedded' || env.DCO_PROFILE === undefined) {
@@ -28,4 +29,9 @@ export function realInfraDeployer(env: NodeJS.ProcessEnv = process.env, deps: In
     return useCases.rollbackInfra.execute(command.runId, command.data);
   };
   return { applyInfra, rollbackInfra, useCases };
+}
+
+function rolloutLogger(env: NodeJS.ProcessEnv) {
+  const logger = createLogger({ service: 'infra-deployer', level: env.LOG_LEVEL ?? 'info' });
+  return (event: string, fields: Record<string, unknown>) => logger.info({ event, ...fields }, event);
 }

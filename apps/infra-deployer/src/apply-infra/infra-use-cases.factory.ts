@@ -8,6 +8,7 @@ import {
   EcsServices,
   HealthProbe,
   HttpHealthProbe,
+  RolloutLog,
   RolloutPolicy,
   SdkEcsServices,
   awsClientOptions,
@@ -59,6 +60,7 @@ export interface InfraDependencies {
   ecs?: EcsServices;
   probe?: HealthProbe;
   tofu?: TofuRunner;
+  log?: RolloutLog;
 }
 
 export function buildInfraUseCases(settings: InfraSettings, deps: InfraDependencies, env: NodeJS.ProcessEnv = process.env) {
@@ -71,7 +73,7 @@ export function buildInfraUseCases(settings: InfraSettings, deps: InfraDependenc
   );
   const ecs = deps.ecs ?? SdkEcsServices.fromOptions(awsClientOptions({ ...env, ...settings.env }));
   const probe = deps.probe ?? new HttpHealthProbe({ endpoints: parseHealthEndpoints(env.DCO_HEALTH_ENDPOINTS) });
-  const rollout = new EcsRollout(ecs, probe, settings.rollout);
+  const rollout = new EcsRollout(ecs, probe, settings.rollout, deps.log);
   return {
     workspace,
     rollout,

@@ -40,11 +40,15 @@ export interface RolloutResult extends ServiceRevision {
 
 export const canaryName = (service: string) => `${service}-canary`;
 
+/** Where a rollout reports its steps (a structured logger in the services; nothing by default). */
+export type RolloutLog = (event: string, fields: Record<string, unknown>) => void;
+
 export class EcsRollout {
   constructor(
     private readonly ecs: EcsServices,
     private readonly probe: HealthProbe,
     private readonly policy: RolloutPolicy,
+    private readonly log: RolloutLog = () => undefined,
   ) {}
 
   /** The task definition the service runs now (before any rollout). */
@@ -61,6 +65,7 @@ export class EcsRollout {
       return { service: request.service, taskDefinition: current.arn, previousTaskDefinition: current.arn };
     }
     const next = await this.ecs.registerTaskDefinition({ family: current.family, image: wanted.image, environment: wanted.environment });
+    this.log('rollout.registered', { ecsService: request.service, from: current.arn, to: next.arn, image: wanted.image });
 
     if (this.policy.canaryFraction > 0) await this.canary(request.service, before, next);
 
@@ -68,14 +73,17 @@ export class EcsRollout {
     await this.ecs.updateService({ cluster: this.policy.cluster, serviceName: request.service, taskDefinition: next.arn, desiredCount: before.desiredCount });
     const failure = await this.gate(request.service, next.arn, this.policy.gateMs);
     if (failure) {
+      this.log('rollout.gate_failed', { ecsService: request.service, revision: next.arn, reason: failure, rollingBackTo: current.arn });
       await this.ecs.updateService({ cluster: this.policy.cluster, serviceName: request.service, taskDefinition: current.arn, desiredCount: before.desiredCount });
       const restored = await this.waitForSteadyState(request.service, current.arn);
+      this.log('rollout.rolled_back', { ecsService: request.service, revision: current.arn, steady: restored === true });
       throw new CodedError(
         'INFRA.HEALTH_GATE_FAILED',
         `${request.service} failed its health gate on ${revisionName(next.arn)}; rolled back to ${revisionName(current.arn)}`,
         `${failure}${restored ? '' : `\nrollback to ${current.arn} did not reach steady state in time`}`,
       );
     }
+    this.log('rollout.completed', { ecsService: request.service, revision: next.arn });
     return { service: request.service, taskDefinition: next.arn, previousTaskDefinition: current.arn };
   }
 
@@ -97,7 +105,9 @@ export class EcsRollout {
     // Created empty, then scaled: one code path for a first and a later canary, and the emulator reports the count.
     if (!existing) await this.ecs.createService({ cluster: this.policy.cluster, serviceName: name, taskDefinition: next.arn, desiredCount: 0 });
     await this.ecs.updateService({ cluster: this.policy.cluster, serviceName: name, taskDefinition: next.arn, desiredCount: count });
+    this.log('rollout.canary_started', { ecsService: service, canary: name, tasks: count, revision: next.arn, analysisMs: this.policy.canaryAnalysisMs });
     const failure = await this.gate(name, next.arn, this.policy.canaryAnalysisMs);
+    this.log(failure ? 'rollout.canary_failed' : 'rollout.canary_passed', { ecsService: service, revision: next.arn, ...(failure ? { reason: failure } : {}) });
     // The canary is a temporary slice: scaled to zero whether it passed (the primary takes over) or failed.
     await this.ecs.updateService({ cluster: this.policy.cluster, serviceName: name, desiredCount: 0 });
     if (failure) {
