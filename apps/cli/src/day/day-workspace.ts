@@ -21,10 +21,10 @@ export function localEndpoints(env: NodeJS.ProcessEnv = process.env): StackEndpo
   const config = stackConfig();
   const host = config.host;
   return {
-    kafkaBrokers: env.KAFKA_BROKERS ?? `${host}:${config.kafka.port}`,
-    awsEndpoint: env.DCO_AWS_ENDPOINT ?? `http://${host}:${config.moto.port}`,
-    otlpTracesUrl: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? `http://${host}:${config.jaeger.otlpHttpPort}/v1/traces`,
-    jaegerQueryUrl: env.JAEGER_QUERY_URL ?? `http://${host}:${config.jaeger.queryPort}`,
+    kafkaBrokers: env.KAFKA_BROKERS || `${host}:${config.kafka.port}`,
+    awsEndpoint: env.DCO_AWS_ENDPOINT || `http://${host}:${config.moto.port}`,
+    otlpTracesUrl: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || `http://${host}:${config.jaeger.otlpHttpPort}/v1/traces`,
+    jaegerQueryUrl: env.JAEGER_QUERY_URL || `http://${host}:${config.jaeger.queryPort}`,
   };
 }
 

@@ -1,0 +1,129 @@
+// The day scenarios' pure parts: the catalogue is consistent, an observation is judged against its expectation, and
+// each service gets the environment its config class and stage factory read.
+import { DayObservation, compareWithExpectation, expectedTraceServices, stepDurations } from './day-outcome';
+import { closeDeadline, createWorkspace, justPassedCron, serviceEnvironment } from './day-workspace';
+import { DAY_SCENARIOS, ScenarioExpectation, findScenario } from './scenario-catalogue';
+
+const snapshot = { nodes: 10, relationships: 5, labelCounts: { Account: 4, Contribution: 6 }, typeCounts: { BY: 5 }, checksum: 'abc' };
+
+/** An observation that matches `expect` exactly. */
+function observed(expect: ScenarioExpectation): DayObservation {
+  return {
+    run: { runId: 'dco-2026-11-26', status: expect.status, steps: [...expect.steps], ...(expect.failureCode ? { failureCode: expect.failureCode } : {}), rolledBack: [...expect.rolledBack], resultHash: 'h1', deferred: expect.deferredChanges },
+    stepDurations: {},
+    serving: { server: expect.serving.server, instanceId: 'i-1', boltUri: 'bolt://127.0.0.1:1', version: expect.serving.version },
+    data: { blueBefore: snapshot, base: { ...snapshot }, offering: { nodes: 4, relationships: 6, labelCounts: { Offering: 1, Allocation: 3 }, typeCounts: {}, checksum: 'x' } },
+    offerings: { onServing: 1, elsewhere: 0, resultHash: 'h1', allocationCount: 3 },
+    dco: { runDcoCommands: 1, completed: 1, afterRollback: [expect.dcoAfterRollback] },
+    ecs: { before: 3, after: expect.ecsRevision === 'moved' ? 4 : 3 },
+    terraform: { before: ['a', 'b'], after: expect.terraformState === 'changed' ? ['a', 'b', 'c'] : ['a', 'b'] },
+    alerts: [...expect.alerts],
+    trace: { traceId: 't', url: 'u', services: expectedTraceServices(expect), spans: 20 },
+    dashboardUrl: 'd',
+  };
+}
+
+describe('day scenario catalogue', () => {
+  it('has the scenarios the runbooks name, each with a unique name', () => {
+    const names = DAY_SCENARIOS.map((scenario) => scenario.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).toEqual(
+      expect.arrayContaining(['quiet-day', 'neo4j-upgrade', 'full-change', 'green-corrupt', 'ecs-health-fail', 'tofu-broken', 'migrator-killed', 'kafka-restart', 'approval-rejected', 'deadline-too-close']),
+    );
+    expect(findScenario('nope')).toBeUndefined();
+  });
+
+  it.each(DAY_SCENARIOS.map((scenario) => [scenario.name, scenario] as const))('%s: its expectation is internally consistent', (_name, scenario) => {
+    const { expect: outcome } = scenario;
+    // Always ends with exactly one DCO.
+    expect(outcome.steps.filter((step) => step.startsWith('run-dco:'))).toEqual(['run-dco:succeeded']);
+    expect(outcome.steps[outcome.steps.length - 1]).toBe('run-dco:succeeded');
+    // What was rolled back shows in the timeline, in the same order.
+    expect(outcome.steps.filter((step) => step.startsWith('rollback-')).map((step) => step.split(':')[0])).toEqual(outcome.rolledBack);
+    expect(outcome.dcoAfterRollback).toBe(outcome.status === 'CompletedAfterRollback');
+    expect(outcome.failureCode === undefined).toBe(outcome.status === 'Completed');
+    // A database that moved means a Neo4j AMI change migrated.
+    if (outcome.serving.server === 'green') expect(scenario.changes.neo4jAmi).toBe(true);
+    expect([...outcome.alerts].sort()).toEqual(outcome.alerts);
+  });
+});
+
+describe('compareWithExpectation', () => {
+  const upgrade = (findScenario('neo4j-upgrade') ?? DAY_SCENARIOS[0]).expect;
+  const corrupt = (findScenario('green-corrupt') ?? DAY_SCENARIOS[0]).expect;
+
+  it('accepts an observation that matches', () => {
+    for (const scenario of DAY_SCENARIOS) expect(compareWithExpectation(scenario.expect, observed(scenario.expect))).toEqual([]);
+  });
+
+  it('names each way a day went wrong', () => {
+    const seen = observed(upgrade);
+    seen.run.status = 'CompletedAfterRollback';
+    seen.serving = { ...seen.serving, server: 'blue', version: '5.20.0' };
+    seen.offerings.onServing = 2;
+    seen.dco.runDcoCommands = 2;
+    seen.data.base = { ...snapshot, checksum: 'different' };
+    seen.trace.services = ['orchestrator'];
+    const problems = compareWithExpectation(upgrade, seen);
+    expect(problems).toEqual([
+      'run status CompletedAfterRollback, expected Completed',
+      'blue serves (bolt://127.0.0.1:1), expected green',
+      'the serving Neo4j is 5.20.0, expected 5.26.19',
+      expect.stringContaining('the serving graph (without the offering) differs from blue before the run'),
+      '2 Offering(s) for the day on the serving server, expected exactly 1',
+      'RunDco sent 2 time(s), DcoCompleted 1 time(s), expected once each',
+      'trace t has no spans of detector, db-migrator, dco-runner, scheduler',
+    ]);
+  });
+
+  it('checks the order of compensations, the ECS revision, the Terraform state and the alerts', () => {
+    const seen = observed(corrupt);
+    seen.run.rolledBack = ['rollback-infra', 'rollback-db'];
+    seen.ecs.after = 4;
+    seen.terraform.after = ['a', 'b', 'c'];
+    seen.alerts = ['STEP_FAILED'];
+    expect(compareWithExpectation(corrupt, seen)).toEqual([
+      'rolled back [rollback-infra, rollback-db], expected [rollback-db, rollback-infra]',
+      'dco-runner runs revision 4 (before 3), expected unchanged',
+      'Terraform state [a, b, c] (before [a, b]), expected baseline',
+      'alerts delivered [STEP_FAILED], expected [ROLLBACK, STEP_FAILED]',
+    ]);
+  });
+
+  it('expects spans of the workers that took part', () => {
+    expect(expectedTraceServices({ steps: ['detect:succeeded', 'run-dco:succeeded'] })).toEqual(['orchestrator', 'detector', 'dco-runner', 'scheduler']);
+    expect(expectedTraceServices({ steps: ['detect:succeeded', 'migrate-db:deferred', 'run-dco:succeeded'] })).not.toContain('db-migrator');
+    expect(expectedTraceServices(corrupt)).toHaveLength(6);
+  });
+
+  it('sums step durations over attempts', () => {
+    expect(stepDurations({ steps: [{ step: 'migrate-db', outcome: 'failed', startedAt: 'x', durationMs: 1500 }, { step: 'migrate-db', outcome: 'succeeded', startedAt: 'x', durationMs: 500 }] })).toEqual({ 'migrate-db': 2 });
+  });
+});
+
+describe('day workspace', () => {
+  const now = new Date('2026-11-26T19:40:30Z');
+  const scenario = findScenario('approval-rejected') ?? DAY_SCENARIOS[0];
+  const ws = createWorkspace(scenario, now, { kafkaBrokers: 'k:1', awsEndpoint: 'http://a:2', otlpTracesUrl: 'http://o:3/v1/traces', jaegerQueryUrl: 'http://j:4' }, '/tmp/day-root');
+  const info = { blue: { instanceId: 'i-blue', boltUri: 'bolt://127.0.0.1:7000' }, healthUrl: 'http://127.0.0.1:9000' };
+
+  it('names everything after the scenario id and ticks today', () => {
+    expect(ws.day).toBe('2026-11-26');
+    expect(ws.runId).toBe('dco-2026-11-26');
+    expect(ws.dir).toBe(`/tmp/day-root/approval-rejected-${ws.id}`);
+    expect(ws.topicPrefix).toBe(`day-${ws.id}.`);
+    expect(justPassedCron(now)).toBe('39 19 * * *');
+    expect(closeDeadline(now)).toBe('19:50');
+  });
+
+  it('gives each service the environment its config reads', () => {
+    const orchestrator = serviceEnvironment('orchestrator', ws, info, 3001, now);
+    expect(orchestrator).toMatchObject({ DCO_PROFILE: 'local', PORT: '3001', SAGA_APPROVAL_RISKS: 'medium,high', DCO_ALERT_QUEUE: ws.alertQueue, DCO_OPERATOR_TOKEN: ws.operatorToken });
+    for (const worker of ['detector', 'infra-deployer', 'db-migrator', 'dco-runner'] as const) {
+      expect(serviceEnvironment(worker, ws, info, 1, now)).toMatchObject({ DCO_STAGE_ENGINE: 'real', DCO_TOPIC_PREFIX: ws.topicPrefix, KAFKA_BROKERS: 'k:1' });
+    }
+    expect(serviceEnvironment('db-migrator', ws, info, 1, now)).toMatchObject({ NEO4J_URI: 'bolt://127.0.0.1:7000', DCO_NEO4J_INSTANCE_ID: 'i-blue', DCO_STATE_DIR: ws.stateDir });
+    expect(serviceEnvironment('scheduler', ws, info, 1, now)).toMatchObject({ SCHEDULE_CRON: '39 19 * * *', SCHEDULE_CATCH_UP: 'last' });
+    expect(serviceEnvironment('infra-deployer', ws, info, 1, now).DCO_HEALTH_ENDPOINTS).toContain('dco-runner-canary=http://127.0.0.1:9000/dco-runner-canary/health');
+  });
+});

@@ -1,0 +1,119 @@
+// Benchmark "day": wall time of a real day on the local stack (six processes, Kafka, Neo4j, the emulator, tofu,
+// Jaeger) for quiet-day and neo4j-upgrade, broken down per stage (from the run's timeline), against the embedded
+// profile's in-memory day measured in the same run (one process, in-memory bus, graph and cloud).
+import 'reflect-metadata';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { stepDurations } from '../apps/cli/src/day/day-outcome';
+import { runDay } from '../apps/cli/src/day/day-runner';
+import { closeDeadline } from '../apps/cli/src/day/day-workspace';
+import { freePort } from '../stack/support/net';
+import { BenchResult, benchResult, progress, round } from './support/result';
+
+const ROOT = join(__dirname, '..');
+const TOTAL_STEPS = 4;
+
+interface Timed {
+  run_s: number;
+  stages: Record<string, number>;
+  verdict: string[];
+}
+
+/** One scenario on the local stack: run time from the tick to the final event, per stage from the timeline. */
+async function localDay(scenario: string): Promise<Timed & { prepare_s: number; services_s: number }> {
+  const session = await runDay({ scenario, print: () => undefined, timeoutMs: 600_000 });
+  try {
+    const { timings, observation, problems } = session.report;
+    return { run_s: timings.run_s, prepare_s: timings.prepare_s, services_s: timings.services_s, stages: observation.stepDurations, verdict: problems };
+  } finally {
+    await session.close();
+  }
+}
+
+/**
+ * The embedded profile's day: the same real use cases over in-memory fakes, in one process. With the deadline ahead the
+ * demo day upgrades Neo4j (and applies its Terraform change); with the deadline passed the updates are deferred and the
+ * day is detect + DCO, the in-memory counterpart of a quiet day.
+ */
+async function embeddedDay(upgrade: boolean): Promise<Timed> {
+  const port = await freePort();
+  const day = new Date().toISOString().slice(0, 10);
+  const deadline = upgrade ? { DCO_TIME_ZONE: 'Etc/GMT+12', DCO_DEADLINE: '23:59' } : { DCO_TIME_ZONE: 'UTC', DCO_DEADLINE: closeDeadline(new Date(), -60) };
+  const child = spawn(process.execPath, ['-r', join(ROOT, 'tools', 'register.js'), join(ROOT, 'apps', 'embedded', 'src', 'main.ts'), '--day', day], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), DCO_STAGE_ENGINE: 'real', DCO_DAILY_AMOUNT: '1000000000000000000000', DCO_DEMO_ACCOUNTS: '40', DCO_DEMO_CONTRIBUTIONS: '200', ...deadline },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  let ticked = 0;
+  const done = new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`embedded day did not finish in 120 s:\n${output.slice(-2000)}`)), 120_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (!ticked && output.includes('tick for')) ticked = Date.now();
+      if (/finished: Run/.test(output)) {
+        clearTimeout(timer);
+        resolve(Date.now());
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`embedded day exited with ${code}:\n${output.slice(-2000)}`)));
+  });
+  try {
+    const finishedAt = await done;
+    const run = (await (await fetch(`http://127.0.0.1:${port}/api/runs/dco-${day}`)).json()) as { status: string; steps: Array<{ step: string; outcome: string; startedAt: string; durationMs?: number }> };
+    return { run_s: round((finishedAt - ticked) / 1000, 2), stages: stepDurations(run), verdict: run.status.startsWith('Completed') ? [] : [`embedded run ${run.status}`] };
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+export async function run(): Promise<BenchResult> {
+  let step = 0;
+  const tick = (label: string) => progress(`day bench: ${label}`.padEnd(40), ++step, TOTAL_STEPS);
+  const embeddedQuiet = await embeddedDay(false);
+  tick('embedded quiet day');
+  const embeddedUpgrade = await embeddedDay(true);
+  tick('embedded upgrade day');
+  const quiet = await localDay('quiet-day');
+  tick('local quiet-day');
+  const upgrade = await localDay('neo4j-upgrade');
+  tick('local neo4j-upgrade');
+
+  const problems = [...quiet.verdict.map((p) => `quiet-day: ${p}`), ...upgrade.verdict.map((p) => `neo4j-upgrade: ${p}`)];
+  if (problems.length > 0) throw new Error(`a benchmarked day did not go as expected:\n${problems.join('\n')}`);
+  const perStage = (prefix: string, stages: Record<string, number>) =>
+    Object.fromEntries(Object.entries(stages).map(([stage, seconds]) => [`${prefix}${stage.replaceAll('-', '_')}_s`, round(seconds, 2)]));
+  const metrics = {
+    quiet_day_s: quiet.run_s,
+    upgrade_day_s: upgrade.run_s,
+    ...perStage('quiet_', quiet.stages),
+    ...perStage('upgrade_', upgrade.stages),
+    quiet_prepare_s: quiet.prepare_s,
+    quiet_services_start_s: quiet.services_s,
+    upgrade_prepare_s: upgrade.prepare_s,
+    upgrade_services_start_s: upgrade.services_s,
+  };
+  const baseline = {
+    quiet_day_s: embeddedQuiet.run_s,
+    upgrade_day_s: embeddedUpgrade.run_s,
+    ...perStage('quiet_', embeddedQuiet.stages),
+    ...perStage('upgrade_', embeddedUpgrade.stages),
+  };
+  const ratios = Object.fromEntries(
+    Object.keys(baseline)
+      .filter((key) => key in metrics && (baseline as Record<string, number>)[key] > 0)
+      .map((key) => [key.replace(/_s$/, ''), round((metrics as Record<string, number>)[key] / (baseline as Record<string, number>)[key], 1)]),
+  );
+  console.log(
+    `day: quiet ${metrics.quiet_day_s} s (embedded ${baseline.quiet_day_s} s), upgrade ${metrics.upgrade_day_s} s (embedded ${baseline.upgrade_day_s} s); ` +
+      `upgrade stages ${Object.entries(upgrade.stages).map(([stage, s]) => `${stage} ${round(s, 1)} s`).join(', ')}`,
+  );
+  return benchResult('day', {
+    metrics,
+    baseline,
+    ratios,
+    notes:
+      'run time = from the scheduler tick to the final run event; the baseline is the embedded profile (one process, in-memory bus/graph/cloud, ' +
+      'the same real use cases) in the same run; its upgrade day also applies its Terraform change. Graph: 40 accounts, 200 contributions.',
+  });
+}

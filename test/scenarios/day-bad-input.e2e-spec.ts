@@ -1,0 +1,70 @@
+// `dco day` refuses bad input with a coded message and exit status, and leaves nothing half-prepared behind: an unknown
+// scenario (2), a stack that is not up (5), a second scenario while one runs (4); Ctrl-C in the middle cleans up.
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnTs, runTs, waitFor } from '@dco/testing';
+import { DAY_LOCK_FILE } from '../../apps/cli/src/day/day-runner';
+import { REPO_ROOT } from '../../apps/cli/src/day/day-workspace';
+
+jest.setTimeout(10 * 60_000);
+
+const CLI = join(REPO_ROOT, 'apps', 'cli', 'src', 'main.ts');
+const DAY_DIR = join(REPO_ROOT, '.stack', 'day');
+const scenarioDirs = () => (existsSync(DAY_DIR) ? readdirSync(DAY_DIR).filter((name) => !name.endsWith('.lock')).sort() : []);
+
+describe('dco day: bad input', () => {
+  it('an unknown scenario: DAY.UNKNOWN_SCENARIO, exit 2, the known names listed, nothing created', async () => {
+    const before = scenarioDirs();
+    const result = await runTs(CLI, { args: ['day', '--scenario', 'no-such-day', '--exit'], timeoutMs: 60_000 });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^DAY\.UNKNOWN_SCENARIO: unknown scenario "no-such-day"; known: quiet-day, neo4j-upgrade/m);
+    expect(scenarioDirs()).toEqual(before);
+    expect(existsSync(DAY_LOCK_FILE)).toBe(false);
+  });
+
+  it('a stack that is not up: DAY.STACK_NOT_READY naming each component, exit 5, nothing created', async () => {
+    // A stack configuration whose every port is free: the same code, pointed at a stack nobody started.
+    const root = mkdtempSync(join(tmpdir(), 'dco-day-nostack-'));
+    try {
+      const config = JSON.parse(readFileSync(join(REPO_ROOT, 'stack', 'stack.config.json'), 'utf8')) as Record<string, Record<string, unknown>>;
+      const shifted = { ...config, kafka: { ...config.kafka, port: 29_092, controllerPort: 29_093 }, moto: { ...config.moto, port: 25_055 }, jaeger: { ...config.jaeger, otlpHttpPort: 24_318, queryPort: 26_686 } };
+      mkdirSync(join(root, 'stack'));
+      writeFileSync(join(root, 'stack', 'stack.config.json'), JSON.stringify(shifted));
+      writeFileSync(join(root, 'package.json'), '{}');
+      const before = scenarioDirs();
+      const env = { DCO_STACK_ROOT: root, KAFKA_BROKERS: '', DCO_AWS_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '', JAEGER_QUERY_URL: '' };
+      const result = await runTs(CLI, { args: ['day', '--scenario', 'quiet-day', '--exit'], env, timeoutMs: 60_000 });
+      expect(result.code).toBe(5);
+      expect(result.stderr).toMatch(/^DAY\.STACK_NOT_READY: the local stack is not up: kafka \(127\.0\.0\.1:29092\), moto \(http:\/\/127\.0\.0\.1:25055\), jaeger \(http:\/\/127\.0\.0\.1:26686\), tofu \(.*\) did not answer; start it with npm run stack:up/m);
+      expect(scenarioDirs()).toEqual(before);
+      expect(existsSync(DAY_LOCK_FILE)).toBe(false);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('a scenario while another runs: DAY.RUN_IN_PROGRESS, exit 4, the running one untouched; Ctrl-C then cleans the first up', async () => {
+    const before = scenarioDirs();
+    const first = spawnTs(CLI, { args: ['day', '--scenario', 'quiet-day', '--exit'] });
+    try {
+      await first.waitForOutput(/workspace .*quiet-day-/, 60_000);
+      const firstDir = scenarioDirs().filter((name) => !before.includes(name));
+      expect(firstDir).toEqual([expect.stringMatching(/^quiet-day-[0-9a-f]{8}$/)]);
+
+      const second = await runTs(CLI, { args: ['day', '--scenario', 'neo4j-upgrade', '--exit'], timeoutMs: 60_000 });
+      expect(second.code).toBe(4);
+      expect(second.stderr).toMatch(new RegExp(`^DAY\\.RUN_IN_PROGRESS: scenario quiet-day is running \\(pid ${first.pid},`, 'm'));
+      expect(scenarioDirs()).toEqual([...before, ...firstDir].sort());
+
+      // Ctrl-C: the first stops where it is and removes everything it made.
+      const exit = await first.kill('SIGINT', 240_000);
+      expect(exit.code).toBe(1);
+      expect(first.stderr()).toMatch(/DAY\.INTERRUPTED/);
+      await waitFor(() => (scenarioDirs().join() === before.join() ? true : undefined), { timeoutMs: 30_000, intervalMs: 200, description: 'the scenario directory to be removed' });
+      expect(existsSync(DAY_LOCK_FILE)).toBe(false);
+    } finally {
+      await first.kill('SIGKILL', 1_000);
+    }
+  });
+});

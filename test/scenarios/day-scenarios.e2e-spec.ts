@@ -1,0 +1,90 @@
+// Every day scenario of the catalogue against the real local stack, each with its own six service processes, blue
+// Neo4j, Terraform workspace, ECS cluster and Kafka namespace, asserted from the outside: the run's state and steps
+// (REST), which Neo4j serves and its version, the data on it (blue's before + the day's allocations), ECS revisions,
+// the Terraform state, exactly one Offering with the run's hash, the alerts on the EventBridge rule's SQS queue, and
+// the trace in Jaeger.
+//
+// Time: ~1-2.5 min per scenario (a Neo4j JVM per blue and per green, a tofu apply per workspace, six Node processes).
+// Two lanes run side by side: scenarios that migrate Neo4j in one (they must not overlap: green's EC2 ClientToken is
+// runId-scoped and every scenario's run is today's), the others in the second; kafka-restart runs alone at the end
+// because the broker it restarts is shared.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DayReport, DaySession, runDay } from '../../apps/cli/src/day/day-runner';
+import { DAY_SCENARIOS, DayScenario } from '../../apps/cli/src/day/scenario-catalogue';
+
+jest.setTimeout(40 * 60_000);
+
+const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts', 'day');
+const migrates = (scenario: DayScenario) => scenario.changes.neo4jAmi === true && scenario.policy === undefined;
+const alone = (scenario: DayScenario) => scenario.fault === 'restart-kafka';
+
+const reports = new Map<string, DayReport | Error>();
+
+async function play(scenario: DayScenario, lane: string): Promise<void> {
+  const lines: string[] = [];
+  let session: DaySession | undefined;
+  try {
+    session = await runDay({ scenario: scenario.name, print: (line) => lines.push(line), lockFile: join(ARTIFACTS, `lane-${lane}.lock`), timeoutMs: 480_000 });
+    reports.set(scenario.name, session.report);
+  } catch (error) {
+    reports.set(scenario.name, error as Error);
+  } finally {
+    await session?.close().catch((error: Error) => lines.push(`close failed: ${error.message}`));
+    writeFileSync(join(ARTIFACTS, `${scenario.name}.log`), `${lines.join('\n')}\n`);
+  }
+}
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const only = (process.env.DAY_SCENARIOS ?? '').split(',').filter(Boolean);
+  const selected = DAY_SCENARIOS.filter((scenario) => only.length === 0 || only.includes(scenario.name));
+  const lane = async (name: string, scenarios: DayScenario[]) => {
+    for (const scenario of scenarios) await play(scenario, name);
+  };
+  await Promise.all([
+    lane('db', selected.filter((scenario) => migrates(scenario) && !alone(scenario))),
+    lane('other', selected.filter((scenario) => !migrates(scenario) && !alone(scenario))),
+  ]);
+  await lane('alone', selected.filter(alone));
+});
+
+describe.each(DAY_SCENARIOS.map((scenario) => [scenario.name, scenario] as const))('day scenario %s', (name, scenario) => {
+  const report = (): DayReport => {
+    const outcome = reports.get(name);
+    if (outcome === undefined) throw new Error(`${name} was not selected (DAY_SCENARIOS=${process.env.DAY_SCENARIOS ?? ''})`);
+    if (outcome instanceof Error) throw outcome;
+    return outcome;
+  };
+  const selected = () => (process.env.DAY_SCENARIOS ?? '').split(',').filter(Boolean);
+  const maybe = selected().length === 0 || selected().includes(name) ? it : it.skip;
+
+  maybe('ends as the catalogue expects, seen from outside', () => {
+    const { observation: seen, problems } = report();
+    const expected = scenario.expect;
+    expect(seen.run.status).toBe(expected.status);
+    expect(seen.run.steps).toEqual(expected.steps);
+    expect(seen.run.rolledBack).toEqual(expected.rolledBack);
+    expect(seen.run.failureCode).toBe(expected.failureCode);
+    expect(seen.serving.server).toBe(expected.serving.server);
+    expect(seen.serving.version).toBe(expected.serving.version);
+    // The DCO ran exactly once, on the server that serves, with the run's result.
+    expect(seen.offerings.onServing).toBe(1);
+    expect(seen.offerings.elsewhere).toBe(0);
+    expect(seen.offerings.resultHash).toBe(seen.run.resultHash);
+    expect(seen.dco.afterRollback).toEqual([expected.dcoAfterRollback]);
+    // Blue's data is all there, unchanged, next to the day's allocations.
+    expect(seen.data.base.checksum).toBe(seen.data.blueBefore.checksum);
+    expect(seen.data.base.labelCounts).toEqual(seen.data.blueBefore.labelCounts);
+    expect(seen.data.offering.labelCounts).toEqual({ Offering: 1, Allocation: seen.offerings.allocationCount });
+    expect([...new Set(seen.alerts)].sort()).toEqual(expected.alerts);
+    // Everything else the catalogue says (ECS revision, Terraform state, trace services, deferrals).
+    expect(problems).toEqual([]);
+  });
+
+  if (scenario.fault) {
+    maybe(`the fault (${scenario.fault}) was injected from outside`, () => {
+      expect(report().faults.map((fault) => fault.fault)).toEqual([scenario.fault]);
+    });
+  }
+});
