@@ -152,7 +152,7 @@ export class KafkaMessageBus implements MessageBus {
         topicOf: (type) => topicFor(type, this.topicPrefix),
       }),
       encodeOutputs: (output) => this.encodeOutputs(output),
-      ensureTopics: (names) => this.ensureTopicNames(names),
+      ensureTopics: (names, withDeadLetters) => this.ensureTopicNames(names, withDeadLetters),
     });
     this.subscriptions.add(member);
     try {
@@ -191,11 +191,11 @@ export class KafkaMessageBus implements MessageBus {
   }
 
   /** Creates missing topics (with their `.dlq`, except for a `.dlq` itself); remembers what exists to stay cheap. */
-  private async ensureTopicNames(names: readonly string[]): Promise<void> {
+  private async ensureTopicNames(names: readonly string[], withDeadLetters = true): Promise<void> {
     const wanted = new Set<string>();
     for (const name of names) {
       wanted.add(name);
-      if (!name.endsWith('.dlq')) wanted.add(dlqTopicOf(name));
+      if (withDeadLetters && !name.endsWith('.dlq')) wanted.add(dlqTopicOf(name));
     }
     const missing = [...wanted].filter((name) => !this.knownTopics.has(name));
     if (missing.length === 0) return;
@@ -247,7 +247,7 @@ interface SubscriptionDeps extends KafkaMessageBusOptions {
   transactionalId: string;
   processor: MessageProcessor;
   encodeOutputs(output: HandlerOutput): WireRecord[];
-  ensureTopics(names: readonly string[]): Promise<void>;
+  ensureTopics(names: readonly string[], withDeadLetters: boolean): Promise<void>;
 }
 
 /** One consumer-group member with its own transactional producer. */
@@ -389,7 +389,9 @@ class KafkaSubscription {
       await payload.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset }] }] });
       return;
     }
-    await this.deps.ensureTopics(outputs.map((record) => record.topic));
+    // Message topics get their .dlq; raw record topics (a snapshot topic) and .dlq topics themselves do not.
+    await this.deps.ensureTopics(outputs.filter((r) => r.headers[HEADERS.type] && !r.headers[HEADERS.dlqCode]).map((r) => r.topic), true);
+    await this.deps.ensureTopics(outputs.filter((r) => !r.headers[HEADERS.type] || r.headers[HEADERS.dlqCode]).map((r) => r.topic), false);
     const transaction = await this.producer.transaction();
     try {
       await transaction.sendBatch({ topicMessages: groupByTopic(outputs), acks: -1 });
