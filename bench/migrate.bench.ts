@@ -1,0 +1,190 @@
+// Benchmark "migrate": a full blue-green migration (local fleet, 5.20.0 -> 5.26.19) of a generated graph of >= 1M nodes and
+// >= 2M relationships: export, restore (nodes, relationships), validation and cutover, plus a naive one-statement-per-record
+// restore of a sample measured in the same run as the baseline.
+import 'reflect-metadata';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateTagsCommand, EC2Client, RegisterImageCommand } from '@aws-sdk/client-ec2';
+import neo4j, { Driver } from 'neo4j-driver';
+import { systemClock } from '@dco/contracts';
+import { localEmulatorOptions } from '@dco/aws';
+import {
+  BlueGreenMigrator,
+  boltGraphDatabaseFactory,
+  Ec2Neo4jFleet,
+  FileBackupStore,
+  FileConnectionPointerStore,
+  freePort,
+  launchNeo4jProcess,
+  LocalNeo4jHostRuntime,
+  MigrationProgress,
+  pointerOnlyConsumers,
+  probeBolt,
+  stopNeo4jProcess,
+} from '@dco/neo4j';
+import { benchResult, BenchResult, progress, round } from './support/result';
+
+const NODES = Number(process.env.DCO_BENCH_NODES ?? 1_000_000);
+const RELS_PER_NODE = Number(process.env.DCO_BENCH_RELS_PER_NODE ?? 2);
+const NAIVE_SAMPLE = Number(process.env.DCO_BENCH_NAIVE_SAMPLE ?? 2_000);
+const HEAP_MB = Number(process.env.DCO_BENCH_HEAP_MB ?? 2_048);
+const PAGECACHE_MB = Number(process.env.DCO_BENCH_PAGECACHE_MB ?? 1_536);
+const GENERATE_BATCH = 20_000;
+
+const note = (text: string): void => void process.stderr.write(`${text}\n`);
+const now = (): number => Number(process.hrtime.bigint()) / 1e9;
+
+/** Accounts with every common property type, each with RELS_PER_NODE outgoing transfers to pseudo-random others. */
+async function generate(driver: Driver): Promise<void> {
+  await driver.executeQuery('CREATE CONSTRAINT account_id IF NOT EXISTS FOR (a:Account) REQUIRE a.id IS UNIQUE');
+  for (let from = 0; from < NODES; from += GENERATE_BATCH) {
+    await driver.executeQuery(
+      `UNWIND range($from, $to - 1) AS i
+       CREATE (:Account {id: i, name: 'account-' + toString(i), balance: i * 1000003, score: i / 7.0, active: i % 3 = 0,
+                         opened: date('2020-01-01') + duration({days: i % 1000}), tags: ['a', toString(i % 10)]})`,
+      { from: neo4j.int(from), to: neo4j.int(Math.min(from + GENERATE_BATCH, NODES)) },
+    );
+    progress('generate nodes', Math.min(from + GENERATE_BATCH, NODES), NODES);
+  }
+  for (let from = 0; from < NODES; from += GENERATE_BATCH / RELS_PER_NODE) {
+    const to = Math.min(from + GENERATE_BATCH / RELS_PER_NODE, NODES);
+    await driver.executeQuery(
+      `UNWIND range($from, $to - 1) AS i UNWIND range(1, $k) AS k
+       MATCH (a:Account {id: i}) MATCH (b:Account {id: (i * 7919 + k * 104729) % $n})
+       CREATE (a)-[:TRANSFER {amount: toString(i * k), at: datetime({epochSeconds: 1700000000 + i, timezone: 'Europe/Berlin'}), weight: k * 0.25}]->(b)`,
+      { from: neo4j.int(from), to: neo4j.int(to), k: neo4j.int(RELS_PER_NODE), n: neo4j.int(NODES) },
+    );
+    progress('generate relationships', to * RELS_PER_NODE, NODES * RELS_PER_NODE);
+  }
+}
+
+/** The baseline: one auto-commit statement per node and per relationship, as a naive copy would do. */
+async function naiveRestore(driver: Driver, sample: number): Promise<{ nodesPerS: number; relsPerS: number }> {
+  const session = driver.session();
+  try {
+    let started = now();
+    for (let i = 0; i < sample; i++) {
+      await session.run("CREATE (:NaiveAccount {id: $id, name: 'naive', balance: $id, score: 0.5, active: true})", { id: neo4j.int(i) });
+      if (i % 200 === 0) progress('naive nodes', i, sample);
+    }
+    progress('naive nodes', sample, sample);
+    const nodesPerS = sample / (now() - started);
+    await session.run('CREATE INDEX naive_id IF NOT EXISTS FOR (a:NaiveAccount) ON (a.id)');
+    await session.run('CALL db.awaitIndexes(300)');
+    started = now();
+    for (let i = 0; i < sample; i++) {
+      await session.run('MATCH (a:NaiveAccount {id: $a}) MATCH (b:NaiveAccount {id: $b}) CREATE (a)-[:NAIVE {amount: $a}]->(b)', { a: neo4j.int(i), b: neo4j.int((i * 7) % sample) });
+      if (i % 200 === 0) progress('naive relationships', i, sample);
+    }
+    progress('naive relationships', sample, sample);
+    return { nodesPerS, relsPerS: sample / (now() - started) };
+  } finally {
+    await session.close();
+  }
+}
+
+export async function run(): Promise<BenchResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'dco-migrate-bench-'));
+  const ec2 = new EC2Client(localEmulatorOptions());
+  const blue = await launchNeo4jProcess({ version: '5.20.0', boltPort: await freePort(), home: join(dir, 'blue'), heapMb: HEAP_MB, pageCacheMb: PAGECACHE_MB }, { readyTimeoutMs: 300_000 });
+  const blueDriver = neo4j.driver(blue.boltUri);
+  const runtime = new LocalNeo4jHostRuntime({ homeRoot: join(dir, 'fleet'), allocatePort: freePort, heapMb: HEAP_MB, pageCacheMb: PAGECACHE_MB, readyTimeoutMs: 300_000 });
+  const fleet = new Ec2Neo4jFleet(ec2, runtime, { fleetTags: { 'dco:env': `bench-${Date.now().toString(36)}` }, probe: probeBolt, readyTimeoutMs: 300_000 });
+  let greenInstance: string | undefined;
+  try {
+    note(`generating ${NODES} nodes and ${NODES * RELS_PER_NODE} relationships on Neo4j 5.20.0 (${blue.boltUri})`);
+    const generateStarted = now();
+    await generate(blueDriver);
+    const generateS = now() - generateStarted;
+
+    const image = await ec2.send(new RegisterImageCommand({ Name: `neo4j-5.26.19-bench-${Date.now()}` }));
+    await ec2.send(new CreateTagsCommand({ Resources: [image.ImageId ?? ''], Tags: [{ Key: 'dco:neo4j-version', Value: '5.26.19' }] }));
+    const migrator = new BlueGreenMigrator(
+      {
+        fleet,
+        graphs: boltGraphDatabaseFactory,
+        pointer: new FileConnectionPointerStore(join(dir, 'neo4j-pointer.json')),
+        consumers: pointerOnlyConsumers,
+        backups: new FileBackupStore(join(dir, 'backups')),
+        clock: systemClock,
+      },
+      {
+        initialEndpoint: { instanceId: 'bench-blue', boltUri: blue.boltUri, version: '5.20.0' },
+        retireGraceMs: 3_600_000,
+        readyTimeoutMs: 300_000,
+        freezeDrainMs: 0,
+        onSourceChanged: 'abort',
+        pageSize: Number(process.env.DCO_BENCH_PAGE_SIZE ?? 10_000),
+        batchSize: Number(process.env.DCO_BENCH_BATCH_SIZE ?? 5_000),
+      },
+    );
+    const marks: Record<string, number> = {};
+    let restoreNodesDoneAt: number | undefined;
+    let peakRssMb = 0;
+    const onProgress = (p: MigrationProgress) => {
+      const t = now();
+      marks[`${p.phase}_start`] ??= t;
+      marks[`${p.phase}_end`] = t;
+      if (p.phase === 'restore' && restoreNodesDoneAt === undefined && p.done >= NODES) restoreNodesDoneAt = t;
+      peakRssMb = Math.max(peakRssMb, process.memoryUsage().rss / 2 ** 20);
+      progress(p.phase.padEnd(9), p.done, p.total);
+    };
+    const started = now();
+    const migrated = await migrator.migrate({ runId: 'bench-migrate', targetImageId: image.ImageId ?? '' }, onProgress);
+    greenInstance = migrated.toInstanceId;
+    const totalS = now() - started;
+    // Phase boundaries: each phase runs from its first progress event to the next phase's first one.
+    const exportS = marks.restore_start - marks.backup_start;
+    const restoreS = marks.validate_start - marks.restore_start;
+    const restoreNodesS = (restoreNodesDoneAt ?? marks.validate_start) - marks.restore_start;
+    const restoreRelsS = marks.validate_start - (restoreNodesDoneAt ?? marks.restore_start);
+    const validateS = marks.switch_start - marks.validate_start;
+    const cutoverS = marks.switch_end - marks.switch_start;
+    const records = migrated.nodes + migrated.relationships;
+
+    note(`naive baseline: ${NAIVE_SAMPLE} nodes and relationships, one statement each, on the green server`);
+    const greenDriver = neo4j.driver(migrated.boltUri);
+    const naive = await naiveRestore(greenDriver, NAIVE_SAMPLE).finally(() => greenDriver.close());
+
+    const metrics = {
+      nodes_count: migrated.nodes,
+      relationships_count: migrated.relationships,
+      export_s: round(exportS),
+      export_records_per_s: round(records / exportS, 0),
+      restore_s: round(restoreS),
+      restore_nodes_per_s: round(migrated.nodes / restoreNodesS, 0),
+      restore_rels_per_s: round(migrated.relationships / restoreRelsS, 0),
+      validate_s: round(validateS),
+      cutover_s: round(cutoverS, 4),
+      provision_s: round(marks.backup_start - marks.provision_start),
+      migration_total_s: round(totalS),
+      generate_s: round(generateS),
+      migrator_peak_rss_mb: round(peakRssMb, 0),
+    };
+    const baseline = { restore_nodes_per_s: round(naive.nodesPerS, 0), restore_rels_per_s: round(naive.relsPerS, 0) };
+    const result = benchResult('migrate', {
+      metrics,
+      baseline,
+      ratios: {
+        restore_nodes: round(metrics.restore_nodes_per_s / baseline.restore_nodes_per_s, 1),
+        restore_rels: round(metrics.restore_rels_per_s / baseline.restore_rels_per_s, 1),
+        validate_vs_export: round(validateS / exportS, 2),
+      },
+      parameters: { nodes: NODES, relsPerNode: RELS_PER_NODE, naiveSample: NAIVE_SAMPLE, heapMb: HEAP_MB, pageCacheMb: PAGECACHE_MB, from: '5.20.0', to: '5.26.19' },
+      checksum: migrated.checksum,
+    });
+    note(
+      `migrate: ${migrated.nodes} nodes + ${migrated.relationships} rels; export ${metrics.export_records_per_s} rec/s (${metrics.export_s} s), ` +
+        `restore ${metrics.restore_nodes_per_s} nodes/s, ${metrics.restore_rels_per_s} rels/s (naive ${baseline.restore_nodes_per_s} / ${baseline.restore_rels_per_s}), ` +
+        `validate ${metrics.validate_s} s, cutover ${metrics.cutover_s} s`,
+    );
+    return result;
+  } finally {
+    await blueDriver.close();
+    if (greenInstance) await fleet.terminate(greenInstance).catch((error: Error) => note(`could not terminate ${greenInstance}: ${error.message}`));
+    await stopNeo4jProcess(blue.pid);
+    ec2.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
