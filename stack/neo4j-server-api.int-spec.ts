@@ -1,8 +1,9 @@
 // Integration spec: startNeo4jServer/stopNeo4jServer give other code (the local Neo4j fleet) extra servers of a chosen version on a free port.
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import neo4j from 'neo4j-driver';
-import { canConnect } from '@dco/testing';
+import { canConnect, stackPaths } from '@dco/testing';
 import { listNeo4jServers, stackStatus, startNeo4jServer, stopNeo4jServer } from '@dco/stack';
 
 describe('extra Neo4j servers', () => {
@@ -35,6 +36,7 @@ describe('extra Neo4j servers', () => {
     expect(await stopNeo4jServer(name, { ...options, removeData: true })).toBe(true);
     expect(await canConnect('127.0.0.1', server.boltPort)).toBe(false);
     expect(existsSync(server.home)).toBe(false);
+    expect(existsSync(join(stackPaths().logsDir, `neo4j-${name}.log`))).toBe(false);
     expect(listNeo4jServers().map((handle) => handle.name)).not.toContain(name);
-  });
+  }, 300000); // a JVM start of 30-150 s on 2 shared cores (the component's own readiness deadline is 240 s)
 });

@@ -5,7 +5,7 @@ import { jaegerComponent } from './components/jaeger.component';
 import { kafkaComponent } from './components/kafka.component';
 import { motoComponent } from './components/moto.component';
 import { neo4jComponent, neo4jComponentName, neo4jHome } from './components/neo4j.component';
-import { ComponentStatus, pidFileOf, StackComponent, StackContext } from './components/stack-component';
+import { ComponentStatus, logFileOf, pidFileOf, StackComponent, StackContext } from './components/stack-component';
 import { tofuComponent } from './components/tofu.component';
 import { Neo4jServerConfig, StackConfig, stackConfig, stackPaths } from './stack-config';
 import { StackError } from './stack-error';
@@ -214,13 +214,16 @@ export async function startNeo4jServer(request: Neo4jServerRequest, options: Sta
   });
 }
 
-/** Stops a Neo4j server started by this stack; `removeData` also deletes its home (data, logs, conf). */
+/** Stops a Neo4j server started by this stack; `removeData` also deletes its home (data, logs, conf) and its .stack/logs file. */
 export async function stopNeo4jServer(name: string, options: StackOptions & { removeData?: boolean } = {}): Promise<boolean> {
   const ctx = stackContext(options);
   return locked(ctx, `stop neo4j ${name}`, async () => {
     const server = ctx.config.neo4j[name] ?? serverConfigFromPidFile(ctx, name);
     const stopped = server ? await neo4jComponent(name, server).down(ctx) : false;
-    if (options.removeData) rmSync(neo4jHome(ctx, name), { recursive: true, force: true });
+    if (options.removeData) {
+      rmSync(neo4jHome(ctx, name), { recursive: true, force: true });
+      rmSync(logFileOf(ctx.paths, neo4jComponentName(name)), { force: true });
+    }
     return stopped;
   });
 }
