@@ -41,7 +41,7 @@ export class KafkaSagaStore implements SagaStore {
     try {
       await this.ensureCompactedTopic(admin, topic);
       // fetchTopicOffsets answers read-committed: `high` is the last stable offset, so open transactions are not waited for.
-      const offsets = await admin.fetchTopicOffsets(topic);
+      const offsets = await this.stableOffsets(admin, topic);
       const remaining = new Map<number, bigint>();
       for (const { partition, high, low } of offsets) if (BigInt(high) > BigInt(low)) remaining.set(partition, BigInt(high));
       if (remaining.size === 0) return [];
@@ -107,10 +107,26 @@ export class KafkaSagaStore implements SagaStore {
     }
   }
 
+  /**
+   * The partitions' offsets, once their leaders serve: a topic just created (here or by a racing replica) answers
+   * "unknown topic" or "not the leader" for a moment on a KRaft broker.
+   */
+  private async stableOffsets(admin: Admin, topic: string): Promise<Array<{ partition: number; high: string; low: string }>> {
+    const deadline = Date.now() + (this.options.loadTimeoutMs ?? 60_000);
+    for (;;) {
+      try {
+        return await admin.fetchTopicOffsets(topic);
+      } catch (error) {
+        if (!(error as { retriable?: boolean }).retriable || Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  }
+
   private async ensureCompactedTopic(admin: Admin, topic: string): Promise<void> {
     if ((await admin.listTopics()).includes(topic)) return;
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: [
         {
           topic,
