@@ -135,6 +135,29 @@ export function messageBusContract(adapter: string, factory: BusContractFactory,
       expect(order).toEqual(['first#1', 'first#2', 'first#3', 'second#1']);
     });
 
+    it('runs one handler at a time per partition within a group, even with several members', async () => {
+      const shared = group('serial');
+      const busy = new Map<number, number>();
+      let overlap = 0;
+      let done = 0;
+      const handler = async (_m: AnyMessage, c: DeliveryContext) => {
+        busy.set(c.partition, (busy.get(c.partition) ?? 0) + 1);
+        if ((busy.get(c.partition) ?? 0) > 1) overlap += 1;
+        for (let i = 0; i < 3; i += 1) await new Promise((resolve) => setImmediate(resolve));
+        busy.set(c.partition, (busy.get(c.partition) ?? 1) - 1);
+        done += 1;
+      };
+      await bus().subscribe({ group: shared, types: ['DetectChanges'], handler });
+      await bus().subscribe({ group: shared, types: ['DetectChanges'], handler });
+      const b = bus();
+      // One publish per message, so new records arrive while earlier ones of the same partition are being handled.
+      for (let i = 0; i < 30; i += 1) await b.publish(message('DetectChanges', `dco-2026-11-${String((i % 3) + 1).padStart(2, '0')}`));
+
+      await eventually('30 messages', () => done >= 30, timeoutMs);
+      expect(done).toBe(30);
+      expect(overlap).toBe(0);
+    });
+
     it('shares a group between members: each message is handled by exactly one of them', async () => {
       const shared = group('shared');
       const got = new Received();
