@@ -11,6 +11,8 @@ interface Seen {
   authorization?: string;
 }
 
+jest.setTimeout(20_000);
+
 describe('dco run commands', () => {
   let server: Server;
   let base: string;

@@ -13,6 +13,9 @@ const TOKEN = 'operator-token-0123456789';
 // A future day, so that the DCO deadline leaves room for the update stages.
 const DAY = '2030-06-01';
 
+// Each test boots a Nest application; on a loaded shared machine that can take several seconds.
+jest.setTimeout(30_000);
+
 describe('runs API', () => {
   let app: INestApplication;
   let bus: InMemoryMessageBus;
