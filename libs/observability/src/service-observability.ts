@@ -10,6 +10,7 @@ import { PrometheusBusObserver } from './metrics/prometheus-bus.observer';
 import { ObservabilityModule } from './observability.module';
 import { TracingBusInterceptor } from './tracing/tracing-bus.interceptor';
 import { TracingHandle, initTracing } from './tracing/tracing.setup';
+import { setTraceNamespace } from './tracing/run-trace';
 
 export interface ServiceObservabilityOptions {
   service: string;
@@ -23,6 +24,8 @@ export interface ServiceObservabilityOptions {
   ids: IdGenerator;
   /** The producer name alerts raised by this process carry (the app, or orchestrator when embedded). */
   producer: Producer;
+  /** DCO_NAMESPACE: scopes the run trace ids to this deployment. */
+  namespace?: string;
 }
 
 export interface ServiceObservability {
@@ -41,6 +44,7 @@ export interface ServiceObservability {
 }
 
 export function setupServiceObservability(options: ServiceObservabilityOptions): ServiceObservability {
+  if (options.namespace) setTraceNamespace(options.namespace);
   const tracing = options.otlpEndpoint ? initTracing({ serviceName: options.service, otlpEndpoint: options.otlpEndpoint }) : undefined;
   const metrics = new DcoMetrics({ service: options.service, defaultMetrics: options.defaultMetrics ?? true });
   const logger = createLogger({ service: options.service, level: options.logLevel });

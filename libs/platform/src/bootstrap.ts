@@ -31,6 +31,7 @@ export async function createServiceApp<TConfig extends CommonConfig>(
     otlpEndpoint: config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
     logLevel: config.LOG_LEVEL,
     ids: uuidGenerator,
+    namespace: config.DCO_NAMESPACE,
     producer: (PRODUCERS as readonly string[]).includes(definition.service) ? (definition.service as Producer) : 'orchestrator',
   });
   const bus = await definition.createBus(config, definition.service, observability.busHooks);

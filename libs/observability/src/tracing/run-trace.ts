@@ -13,14 +13,25 @@ const hex = (seed: string, length: number): string => {
   return /^0+$/.test(digest) ? `${digest.slice(0, -1)}1` : digest;
 };
 
+let processNamespace = '';
+
+/**
+ * The deployment's namespace (DCO_NAMESPACE) this process traces in: two deployments sharing a Jaeger (staging and
+ * production, or parallel test runs) get different traces for the same runId. Every process of a deployment sets the same.
+ */
+export function setTraceNamespace(namespace: string): void {
+  processNamespace = namespace;
+}
+
 /** The trace id and root span id of a run: stable across processes and restarts. */
-export function runTraceIds(runId: string): RunTraceIds {
-  return { traceId: hex(`dco-trace:${runId}`, 32), rootSpanId: hex(`dco-root:${runId}`, 16) };
+export function runTraceIds(runId: string, namespace: string = processNamespace): RunTraceIds {
+  const scope = namespace ? `${namespace}:${runId}` : runId;
+  return { traceId: hex(`dco-trace:${scope}`, 32), rootSpanId: hex(`dco-root:${scope}`, 16) };
 }
 
 /** The W3C traceparent naming the run's root span as parent. */
-export function runTraceparent(runId: string): string {
-  const { traceId, rootSpanId } = runTraceIds(runId);
+export function runTraceparent(runId: string, namespace?: string): string {
+  const { traceId, rootSpanId } = runTraceIds(runId, namespace);
   return `00-${traceId}-${rootSpanId}-01`;
 }
 

@@ -31,6 +31,8 @@ describe('run trace ids', () => {
   it('are stable per run and differ between runs', () => {
     expect(runTraceIds(RUN)).toEqual(runTraceIds(RUN));
     expect(runTraceIds(RUN).traceId).not.toBe(runTraceIds(`${RUN}-r1`).traceId);
+    expect(runTraceIds(RUN, 'staging').traceId).not.toBe(runTraceIds(RUN, 'production').traceId);
+    expect(runTraceIds(RUN, 'staging')).toEqual(runTraceIds(RUN, 'staging'));
     expect(runTraceIds(RUN).traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(runTraceparent(RUN)).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
     expect(jaegerTraceUrl(RUN)).toBe(`http://127.0.0.1:16686/trace/${runTraceIds(RUN).traceId}`);
