@@ -55,7 +55,7 @@ describe('process supervisor', () => {
 });
 
 describe('stack lock', () => {
-  it('serializes concurrent operations and frees the lock afterwards', async () => {
+  it('runs concurrent operations one after another and frees the lock afterwards', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dco-lock-'));
     const lock = join(dir, 'stack.lock');
     const events: string[] = [];
@@ -67,14 +67,28 @@ describe('stack lock', () => {
         await firstHolds;
         events.push('first:end');
       });
+      const second = withStackLock(lock, 'second', async () => {
+        events.push('second:start');
+        expect(JSON.parse(readFileSync(lock, 'utf8'))).toMatchObject({ pid: process.pid, purpose: 'second' });
+      });
       await waitFor(() => events.includes('first:start'), { timeoutMs: 5000, description: 'the first holder' });
-      // A second process would wait the same way; inside one process the lock is re-entrant, so simulate the other process by the file.
-      const holder = JSON.parse(readFileSync(lock, 'utf8')) as { pid: number; purpose: string };
-      expect(holder).toMatchObject({ pid: process.pid, purpose: 'first' });
+      expect(JSON.parse(readFileSync(lock, 'utf8'))).toMatchObject({ pid: process.pid, purpose: 'first' });
+      expect(events).toEqual(['first:start']); // the second waits while the first holds the lock
       releaseFirst();
-      await first;
-      await withStackLock(lock, 'second', async () => void events.push('second'));
-      expect(events).toEqual(['first:start', 'first:end', 'second']);
+      await Promise.all([first, second]);
+      expect(events).toEqual(['first:start', 'first:end', 'second:start']);
+      expect(() => readFileSync(lock)).toThrow();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('releases the lock when the action fails', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dco-lock-'));
+    const lock = join(dir, 'stack.lock');
+    try {
+      await expect(withStackLock(lock, 'failing', async () => Promise.reject(new Error('start failed')))).rejects.toThrow('start failed');
+      await expect(withStackLock(lock, 'next', async () => 'ran', 2000)).resolves.toBe('ran');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

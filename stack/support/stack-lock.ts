@@ -5,7 +5,8 @@ import { StackError } from '../stack-error';
 import { isProcessAlive } from './process-supervisor';
 import { waitFor, WaitTimeoutError } from './wait-for';
 
-const held = new Map<string, number>();
+/** In-process queue per lock file: callers of one process take turns before competing for the file with other processes. */
+const queues = new Map<string, Promise<void>>();
 
 function tryAcquire(lockFile: string, purpose: string): boolean {
   try {
@@ -29,12 +30,16 @@ function tryAcquire(lockFile: string, purpose: string): boolean {
 }
 
 /**
- * Runs `action` while holding the lock file. Re-entrant within one process. Waits up to `timeoutMs` for another holder,
- * printing once who it waits for.
+ * Runs `action` while holding the lock file: concurrent callers, in this process or others, run one after another.
+ * Not re-entrant: an action must not take the same lock again. Waits up to `timeoutMs`, printing once who it waits for.
  */
 export async function withStackLock<T>(lockFile: string, purpose: string, action: () => Promise<T>, timeoutMs = 30 * 60 * 1000, log: (line: string) => void = () => undefined): Promise<T> {
-  const depth = held.get(lockFile) ?? 0;
-  if (depth === 0) {
+  const previous = queues.get(lockFile) ?? Promise.resolve();
+  let release: () => void = () => undefined;
+  const mine = previous.then(() => new Promise<void>((resolveTurn) => (release = resolveTurn)));
+  queues.set(lockFile, mine);
+  await previous;
+  try {
     mkdirSync(dirname(lockFile), { recursive: true });
     let announced = false;
     try {
@@ -53,15 +58,13 @@ export async function withStackLock<T>(lockFile: string, purpose: string, action
       if (error instanceof WaitTimeoutError) throw new StackError('STACK.LOCKED', `another stack operation holds ${lockFile} for more than ${timeoutMs} ms`, { cause: error });
       throw error;
     }
-  }
-  held.set(lockFile, depth + 1);
-  try {
-    return await action();
-  } finally {
-    const left = (held.get(lockFile) ?? 1) - 1;
-    if (left === 0) {
-      held.delete(lockFile);
+    try {
+      return await action();
+    } finally {
       rmSync(lockFile, { force: true });
-    } else held.set(lockFile, left);
+    }
+  } finally {
+    release();
+    if (queues.get(lockFile) === mine) queues.delete(lockFile);
   }
 }
