@@ -65,7 +65,7 @@ export function detectorForProfile(env: NodeJS.ProcessEnv = process.env, clock: 
 }
 
 export function buildDetectChanges(env: NodeJS.ProcessEnv, deps: DetectorDependencies) {
-  const infraStateDir = env.DCO_INFRA_STATE_DIR ?? join(REPO_ROOT, '.stack', 'infra-deployer');
+  const infraStateDir = env.DCO_INFRA_STATE_DIR ?? join(env.DCO_STATE_DIR ?? join(REPO_ROOT, '.stack'), 'infra-deployer');
   const configDir = env.DCO_INFRA_CONFIG_DIR ?? join(REPO_ROOT, 'infra');
   const aws = awsClientOptions(env);
   const ec2 = deps.ec2 ?? SdkEc2Inventory.fromOptions(aws);
@@ -74,7 +74,8 @@ export function buildDetectChanges(env: NodeJS.ProcessEnv, deps: DetectorDepende
   const workspace = new TerraformWorkspace(tofu, { configDir, stateDir: infraStateDir, ...(env.DCO_AWS_ENDPOINT ? { env: { DCO_AWS_ENDPOINT: env.DCO_AWS_ENDPOINT } } : {}) }, deps.clock);
   const store = deps.store ?? new FileExternalReportStore(env.DCO_EXTERNAL_STORE ?? join(infraStateDir, '..', 'detector', 'external-reports.jsonl'));
   const documents = new FileDocumentReader();
-  const fleetTags = parseTags(env.DCO_NEO4J_FLEET_TAGS);
+  // DCO_ENV is the db-migrator's environment tag (dco:env) on the fleet it provisions; both select the same instances.
+  const fleetTags = { ...(env.DCO_ENV ? { 'dco:env': env.DCO_ENV } : {}), ...parseTags(env.DCO_NEO4J_FLEET_TAGS) };
 
   const sources: ChangeSource[] = [
     new Neo4jAmiSource(ec2, {

@@ -40,7 +40,7 @@ export function infraSettingsFromEnv(env: NodeJS.ProcessEnv = process.env, repoR
   return {
     repoRoot,
     configDir: env.DCO_INFRA_CONFIG_DIR ?? join(repoRoot, 'infra'),
-    stateDir: env.DCO_INFRA_STATE_DIR ?? join(repoRoot, '.stack', 'infra-deployer'),
+    stateDir: env.DCO_INFRA_STATE_DIR ?? join(env.DCO_STATE_DIR ?? join(repoRoot, '.stack'), 'infra-deployer'),
     engine: env.DCO_INFRA_ENGINE === 'simulated' ? 'simulated' : 'tofu',
     rollout: {
       cluster: env.DCO_ECS_CLUSTER ?? 'dco-autopilot',
