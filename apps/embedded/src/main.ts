@@ -5,6 +5,7 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ALL_MESSAGE_TYPES, createMessage, runIdOf, systemClock } from '@dco/contracts';
 import { InMemoryMessageBus, MessageBus } from '@dco/messaging';
+import { setupServiceObservability } from '@dco/observability';
 import { CommonConfig, ConfigError, EXIT_CONFIG, PlatformModule, createBus, loadConfig, uuidGenerator } from '@dco/platform';
 import { DbMigratorConfig } from '../../db-migrator/src/db-migrator.config';
 import { DbMigratorModule } from '../../db-migrator/src/db-migrator.module';
@@ -25,11 +26,23 @@ async function main(): Promise<void> {
   const args = parseEmbeddedArgs(process.argv.slice(2), systemClock.now());
   const env = { ...process.env, DCO_PROFILE: args.profile };
   const common = loadConfig(CommonConfig, env);
-  const bus: MessageBus = args.profile === 'embedded' ? new InMemoryMessageBus() : await createBus(common, 'dco-autopilot');
+  // One process, one registry and tracer: /metrics, run traces (when OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set), bus hooks.
+  const observability = setupServiceObservability({
+    service: 'dco-autopilot',
+    otlpEndpoint: common.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
+    logLevel: common.LOG_LEVEL,
+    ids: uuidGenerator,
+    producer: 'orchestrator',
+    namespace: common.DCO_NAMESPACE,
+  });
+  const bus: MessageBus =
+    args.profile === 'embedded' ? new InMemoryMessageBus(observability.busHooks) : await createBus(common, 'dco-autopilot', observability.busHooks);
+  observability.attachBus(bus);
 
   @Module({
     imports: [
       PlatformModule.forRoot({ service: 'dco-autopilot', config: common, bus }),
+      observability.module,
       OrchestratorModule.register(loadConfig(OrchestratorConfig, env)),
       SchedulerModule.register(loadConfig(SchedulerConfig, env)),
       DetectorModule.register(loadConfig(DetectorConfig, env)),
