@@ -1,47 +1,44 @@
 // `dco seed`, `dco allocate`, `dco offering show|verify`: the operator's handle on the day's offering in the Neo4j ledger.
 import { Command } from 'commander';
-import { Neo4jError } from 'neo4j-driver';
-import { CodedError, systemClock } from '@dco/contracts';
-import {
-  applySchemaMigrations,
-  createNeo4jDriver,
-  DCO_SCHEMA_MIGRATIONS,
-  DEFAULT_ALLOCATION_BATCH_SIZE,
-  DEFAULT_NEO4J_URI,
-  DcoRunObserver,
-  generateDemoAccounts,
-  generateDemoContributions,
-  Neo4jDcoLedger,
-  OfferingRecord,
-  parseOffered,
-  ReferenceDcoExecutor,
-  verifyStoredOffering,
-} from '@dco/dco';
-import { randomUUID } from 'node:crypto';
+import type { DcoRunObserver, Neo4jDcoLedger, OfferingRecord } from '@dco/dco';
 import { CliError, EXIT, parseDayOption, parsePositiveInt } from '../cli-error';
+
+// The ledger code (neo4j-driver, the AWS SDK behind @dco/dco) loads only when an offering command runs, so the rest of
+// the CLI starts as fast as before.
+const dcoLib = () => import('@dco/dco');
+const DEFAULT_URI = 'bolt://127.0.0.1:17687';
+const DEFAULT_BATCH = '5000';
 
 interface LedgerOptions {
   neo4j?: string;
 }
 
 const neo4jOption = (command: Command): Command =>
-  command.option('--neo4j <uri>', `Neo4j bolt URI (default: env NEO4J_URI or ${DEFAULT_NEO4J_URI})`);
+  command.option('--neo4j <uri>', `Neo4j bolt URI (default: env NEO4J_URI or ${DEFAULT_URI})`);
 
 /** Opens the ledger (migrating the schema unless read-only), runs `work`, and always closes the driver. */
 async function withLedger<T>(options: LedgerOptions, migrate: boolean, work: (ledger: Neo4jDcoLedger) => Promise<T>): Promise<T> {
-  const uri = options.neo4j ?? process.env.NEO4J_URI ?? DEFAULT_NEO4J_URI;
+  const { applySchemaMigrations, createNeo4jDriver, DCO_SCHEMA_MIGRATIONS, Neo4jDcoLedger } = await dcoLib();
+  const { CodedError, systemClock } = await import('@dco/contracts');
+  const { Neo4jError } = await import('neo4j-driver');
+  const uri = options.neo4j ?? process.env.NEO4J_URI ?? DEFAULT_URI;
   const driver = createNeo4jDriver({ uri, user: process.env.NEO4J_USER, password: process.env.NEO4J_PASSWORD });
   try {
     if (migrate) await applySchemaMigrations(driver, DCO_SCHEMA_MIGRATIONS, { clock: systemClock });
     return await work(new Neo4jDcoLedger(driver));
   } catch (error) {
-    throw asCliError(error, uri);
+    throw asCliError(error, uri, CodedError, Neo4jError);
   } finally {
     await driver.close();
   }
 }
 
-function asCliError(error: unknown, uri: string): unknown {
+function asCliError(
+  error: unknown,
+  uri: string,
+  CodedError: typeof import('@dco/contracts').CodedError,
+  Neo4jError: typeof import('neo4j-driver').Neo4jError,
+): unknown {
   if (error instanceof CodedError) {
     return new CliError(error.code, error.detail ? `${error.message}\n${error.detail}` : error.message, EXIT.FAILURE);
   }
@@ -77,7 +74,8 @@ function summary(offering: OfferingRecord): Record<string, unknown> {
   };
 }
 
-function parseAmountOption(name: string, value: string): bigint {
+async function parseAmountOption(name: string, value: string): Promise<bigint> {
+  const { parseOffered } = await dcoLib();
   try {
     return parseOffered(value);
   } catch (error) {
@@ -106,12 +104,13 @@ export function register(program: Command): void {
       seed: parsePositiveInt('--seed', options.seed),
       accountPrefix: options.accountPrefix,
       ...(options.capEvery ? { capEvery: parsePositiveInt('--cap-every', options.capEvery) } : {}),
-      ...(options.cap ? { cap: parseAmountOption('--cap', options.cap) } : {}),
+      ...(options.cap ? { cap: await parseAmountOption('--cap', options.cap) } : {}),
     };
     if ((generator.capEvery === undefined) !== (generator.cap === undefined)) {
       throw new CliError('CLI.INVALID_OPTION', '--cap-every and --cap go together', EXIT.USAGE);
     }
     const started = Date.now();
+    const { generateDemoAccounts, generateDemoContributions } = await dcoLib();
     await withLedger(options, true, async (ledger) => {
       await ledger.upsertAccounts(generateDemoAccounts(generator));
       await ledger.addContributions(day, generateDemoContributions(generator));
@@ -125,15 +124,18 @@ export function register(program: Command): void {
       .description("run the reference offering for a day (resumes a PENDING one; a COMPLETED day returns its stored result)")
       .requiredOption('--day <day>', 'day of the offering, YYYY-MM-DD')
       .option('--amount <units>', 'offered amount in base units (default: env DCO_DAILY_AMOUNT)')
-      .option('--batch-size <n>', 'allocations per write transaction', String(DEFAULT_ALLOCATION_BATCH_SIZE))
+      .option('--batch-size <n>', 'allocations per write transaction', DEFAULT_BATCH)
       .option('--dry-run', 'compute and print the result without writing anything')
       .option('--json', 'machine-readable output'),
   ).action(async (options: LedgerOptions & { day: string; amount?: string; batchSize: string; dryRun?: boolean; json?: boolean }) => {
     const day = parseDayOption(options.day);
     const amount = options.amount ?? process.env.DCO_DAILY_AMOUNT;
     if (amount === undefined) throw new CliError('CLI.MISSING_OPTION', 'give the offered amount with --amount or env DCO_DAILY_AMOUNT', EXIT.USAGE);
-    const dailyAmount = parseAmountOption('--amount', amount);
+    const dailyAmount = await parseAmountOption('--amount', amount);
     const batchSize = parsePositiveInt('--batch-size', options.batchSize);
+    const { ReferenceDcoExecutor } = await dcoLib();
+    const { systemClock } = await import('@dco/contracts');
+    const { randomUUID } = await import('node:crypto');
     await withLedger(options, !options.dryRun, async (ledger) => {
       const executor = new ReferenceDcoExecutor(ledger, { clock: systemClock, ids: { next: () => randomUUID() } }, { dailyAmount, batchSize });
       if (options.dryRun) {
@@ -182,6 +184,7 @@ export function register(program: Command): void {
       .option('--json', 'machine-readable output'),
   ).action(async (dayArgument: string, options: LedgerOptions & { json?: boolean }) => {
     const day = parseDayOption(dayArgument);
+    const { verifyStoredOffering } = await dcoLib();
     const verification = await withLedger(options, false, async (ledger) => {
       if (!(await ledger.findOffering(day))) throw new CliError('DCO.OFFERING_NOT_FOUND', `no offering for ${day}`, EXIT.NOT_FOUND);
       return verifyStoredOffering(ledger, day);

@@ -1,15 +1,20 @@
-// Spec support: deletes exactly the days and accounts a spec created from the shared Neo4j, in bounded transactions.
+// Spec and bench support: deletes exactly the days and accounts they created from the shared Neo4j, in bounded transactions
+// (offeringsOfDays: only the offering and allocations of those days, keeping their contributions).
 import { Driver } from 'neo4j-driver';
 
-export async function deleteLedgerTestData(driver: Driver, created: { days: string[]; accountIds: string[] }): Promise<void> {
+export async function deleteLedgerTestData(
+  driver: Driver,
+  created: { days: string[]; accountIds: string[]; offeringsOfDays?: string[] },
+): Promise<void> {
   const session = driver.session();
+  const offeringDays = [...created.days, ...(created.offeringsOfDays ?? [])];
   try {
     await session.run(
       `UNWIND $days AS day MATCH (o:Offering {day: day}) MATCH (al:Allocation {offeringId: o.offeringId})
        CALL { WITH al DETACH DELETE al } IN TRANSACTIONS OF 5000 ROWS`,
-      { days: created.days },
+      { days: offeringDays },
     );
-    await session.run('UNWIND $days AS day MATCH (o:Offering {day: day}) DETACH DELETE o', { days: created.days });
+    await session.run('UNWIND $days AS day MATCH (o:Offering {day: day}) DETACH DELETE o', { days: offeringDays });
     await session.run(
       `UNWIND $days AS day MATCH (c:Contribution {day: day}) CALL { WITH c DETACH DELETE c } IN TRANSACTIONS OF 5000 ROWS`,
       { days: created.days },

@@ -129,6 +129,27 @@ describe('ReferenceDcoExecutor', () => {
     expect(await ledger.readAllocations(DAY)).toHaveLength(30);
   });
 
+  it('returns the result of a racing runner that completed the day while this one was writing', async () => {
+    const shared = new InMemoryDcoLedger();
+    await seed(shared, manyAccounts(20), manyContributions(100, 20));
+    const ids = sequentialIds();
+    const other = new ReferenceDcoExecutor(shared, { clock, ids }, { dailyAmount: '777', batchSize: 100 });
+    let batches = 0;
+    // Before this runner's second batch, the other runner runs the whole day to completion.
+    const interleaved: DcoLedger = Object.assign(Object.create(shared) as DcoLedger, {
+      writeAllocations: async (offeringId: string, allocations: readonly Allocation[]) => {
+        batches += 1;
+        if (batches === 2) await other.execute(request);
+        return shared.writeAllocations(offeringId, allocations);
+      },
+    });
+    const slow = new ReferenceDcoExecutor(interleaved, { clock, ids }, { dailyAmount: '777', batchSize: 5, writeConcurrency: 1 });
+    const result = await slow.execute(request);
+    expect(result.reused).toBe(true);
+    expect(result.resultHash).toBe((await shared.findOffering(DAY))?.completion?.resultHash);
+    expect(await shared.readAllocations(DAY)).toHaveLength(20);
+  });
+
   it('plans a dry run without writing anything', async () => {
     const ledger = new InMemoryDcoLedger();
     await seed(ledger, manyAccounts(5), manyContributions(20, 5));

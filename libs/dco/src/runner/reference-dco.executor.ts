@@ -87,7 +87,15 @@ export class ReferenceDcoExecutor implements DcoExecutor {
 
     const started = process.hrtime.bigint();
     const { allocations } = plan.result;
-    await this.writeInBatches(offering.offeringId, allocations, observer);
+    try {
+      await this.writeInBatches(offering.offeringId, allocations, observer);
+    } catch (error) {
+      // A racing runner may have completed the day while this one was still writing: its result stands if it is ours.
+      const raced = await this.ledger.findOffering(request.day);
+      if (raced?.status !== 'COMPLETED') throw error;
+      this.requireSameResult(raced, plan.resultHash);
+      return completedResult(raced, true);
+    }
     const completed = await this.ledger.completeOffering(request.day, {
       allocated: plan.result.allocated,
       undistributed: plan.result.undistributed,
@@ -97,13 +105,16 @@ export class ReferenceDcoExecutor implements DcoExecutor {
       completedAt: this.deps.clock.now().toISOString(),
     });
     observer.phase?.('write', secondsSince(started));
-    if (completed.completion?.resultHash !== plan.resultHash) {
-      throw new CodedError(
-        'DCO.EXECUTION_FAILED',
-        `offering of ${request.day} was completed by another runner with hash ${completed.completion?.resultHash}, this run computed ${plan.resultHash}: contributions changed during the run`,
-      );
-    }
+    this.requireSameResult(completed, plan.resultHash);
     return completedResult(completed, false);
+  }
+
+  private requireSameResult(completed: OfferingRecord, computedHash: string): void {
+    if (completed.completion?.resultHash === computedHash) return;
+    throw new CodedError(
+      'DCO.EXECUTION_FAILED',
+      `offering of ${completed.day} was completed by another runner with hash ${completed.completion?.resultHash}, this run computed ${computedHash}: contributions changed during the run`,
+    );
   }
 
   /** Writes every batch, a few at a time; on the first failure stops taking new batches and rethrows it. */

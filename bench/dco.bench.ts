@@ -1,0 +1,160 @@
+// Benchmark "dco": the reference offering of 1M contributions over 100k accounts read from Neo4j, allocated and written
+// back (read / compute / write split), next to a naive one-statement-per-row write of a sample measured in the same run.
+import 'reflect-metadata';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { systemClock } from '@dco/contracts';
+import {
+  applySchemaMigrations,
+  createNeo4jDriver,
+  DCO_SCHEMA_MIGRATIONS,
+  DEFAULT_ALLOCATION_BATCH_SIZE,
+  DEFAULT_NEO4J_URI,
+  generateDemoAccounts,
+  generateDemoContributions,
+  Neo4jDcoLedger,
+  ReferenceDcoExecutor,
+  verifyStoredOffering,
+} from '@dco/dco';
+import { deleteLedgerTestData } from '../libs/dco/src/neo4j/neo4j-ledger-test-data';
+
+const ACCOUNTS = Number(process.env.DCO_BENCH_ACCOUNTS ?? 100_000);
+const CONTRIBUTIONS = Number(process.env.DCO_BENCH_CONTRIBUTIONS ?? 1_000_000);
+const NAIVE_SAMPLE = Number(process.env.DCO_BENCH_NAIVE_SAMPLE ?? 2_000);
+const BATCH_SIZE = Number(process.env.DCO_BENCH_BATCH_SIZE ?? DEFAULT_ALLOCATION_BATCH_SIZE);
+const OFFERED = 10n ** 24n;
+const TARGET_TOTAL_S = 15;
+
+const round = (value: number, digits = 3): number => Number(value.toFixed(digits));
+const seconds = (started: bigint): number => Number(process.hrtime.bigint() - started) / 1e9;
+const note = (text: string): void => void process.stderr.write(`${text}\n`);
+const progressLine = (label: string) => (done: number, total: number) => {
+  if (done === total || done % (BATCH_SIZE * 4) === 0) process.stderr.write(`\r${label} ${done}/${total}${done === total ? '\n' : ''}`);
+};
+
+export async function run(): Promise<void> {
+  const loadAtStart = loadavg()[0];
+  const uri = process.env.NEO4J_URI ?? DEFAULT_NEO4J_URI;
+  const driver = createNeo4jDriver({ uri });
+  const ledger = new Neo4jDcoLedger(driver);
+  const tag = randomUUID().slice(0, 8);
+  // DCO_BENCH_REUSE_DAY: measure again on a day seeded by an earlier run kept with DCO_BENCH_KEEP=1 (its offering is reset).
+  const reuseDay = process.env.DCO_BENCH_REUSE_DAY;
+  const day = reuseDay ?? `2${String(100 + Math.floor(Math.random() * 800)).padStart(3, '0')}-0${1 + Math.floor(Math.random() * 9)}-1${Math.floor(Math.random() * 9)}`;
+  const naiveDay = `${day.slice(0, 8)}2${day.slice(9)}`;
+  const generator = { day, accounts: ACCOUNTS, contributions: CONTRIBUTIONS, seed: 2026, accountPrefix: `bench-${tag}-`, capEvery: 20, cap: 10n ** 19n };
+  const accounts = generateDemoAccounts(generator);
+  const created = { days: [day, naiveDay], accountIds: accounts.map((account) => account.accountId) };
+  try {
+    await applySchemaMigrations(driver, DCO_SCHEMA_MIGRATIONS, { clock: systemClock });
+    let started = process.hrtime.bigint();
+    if (reuseDay) {
+      note(`dco bench: reusing the contributions of ${day}; resetting its offering`);
+      await deleteLedgerTestData(driver, { days: [], accountIds: [], offeringsOfDays: [day, naiveDay] });
+    } else {
+      note(`dco bench: seeding ${ACCOUNTS} accounts and ${CONTRIBUTIONS} contributions for ${day} on ${uri} (not timed)`);
+      await ledger.upsertAccounts(accounts);
+      const contributions = generateDemoContributions(generator);
+      for (let from = 0; from < contributions.length; from += 100_000) {
+        await ledger.addContributions(day, contributions.slice(from, from + 100_000));
+        progressLine('seeded contributions')(Math.min(from + 100_000, contributions.length), contributions.length);
+      }
+    }
+    const seedSeconds = seconds(started);
+
+    note(`dco bench: allocating ${day} (batches of ${BATCH_SIZE})`);
+    const phases: Record<string, number> = {};
+    const executor = new ReferenceDcoExecutor(ledger, { clock: systemClock, ids: { next: () => `bench-${tag}-${randomUUID()}` } }, { dailyAmount: OFFERED, batchSize: BATCH_SIZE });
+    started = process.hrtime.bigint();
+    const result = await executor.execute(
+      { day, runId: `dco-${day}`, afterRollback: false },
+      { phase: (name, value) => (phases[name] = (phases[name] ?? 0) + value), progress: progressLine('written allocations') },
+    );
+    const totalSeconds = seconds(started);
+
+    started = process.hrtime.bigint();
+    const verification = await verifyStoredOffering(ledger, day);
+    const verifySeconds = seconds(started);
+    if (!verification.ok) throw new Error(`the benchmarked offering does not verify: ${verification.violations.join('; ')}`);
+
+    // Baseline: the same allocation rows, one auto-committed statement per row, for a sample of them.
+    note(`dco bench: naive baseline, ${NAIVE_SAMPLE} allocations one statement per row`);
+    const naive = await ledger.beginOffering({ day: naiveDay, offeringId: `bench-${tag}-naive`, offered: OFFERED, startedAt: systemClock.now().toISOString() });
+    const sample = (await ledger.readAllocations(day)).slice(0, NAIVE_SAMPLE);
+    const session = driver.session();
+    started = process.hrtime.bigint();
+    try {
+      for (const [index, allocation] of sample.entries()) {
+        await session.run(
+          `MATCH (o:Offering {offeringId: $offeringId}), (acc:Account {accountId: $accountId})
+           MERGE (al:Allocation {offeringId: $offeringId, accountId: $accountId})
+           SET al.amount = $amount
+           MERGE (al)-[:OF]->(o)
+           MERGE (al)-[:TO]->(acc)`,
+          { offeringId: naive.offeringId, accountId: allocation.accountId, amount: allocation.amount.toString() },
+        );
+        if ((index + 1) % 500 === 0) progressLine('naive rows')(index + 1, sample.length);
+      }
+    } finally {
+      await session.close();
+    }
+    const naiveSeconds = seconds(started);
+
+    const batchedRowsPerSecond = result.allocationCount / phases.write;
+    const naiveRowsPerSecond = sample.length / naiveSeconds;
+    const metrics = {
+      total_s: round(totalSeconds),
+      read_s: round(phases.read),
+      compute_s: round(phases.compute),
+      write_s: round(phases.write),
+      verify_s: round(verifySeconds),
+      ...(reuseDay ? {} : { seed_s: round(seedSeconds) }),
+      write_rows_per_s: Math.round(batchedRowsPerSecond),
+      naive_write_rows_per_s: Math.round(naiveRowsPerSecond),
+      contributions_count: result.contributionCount,
+      allocations_count: result.allocationCount,
+    };
+    const baseline = {
+      write_rows_per_s: Math.round(naiveRowsPerSecond),
+      write_s_extrapolated: round(result.allocationCount / naiveRowsPerSecond),
+    };
+    const output = {
+      bench: 'dco',
+      at: new Date().toISOString(),
+      // The machine is shared: the load average during the run says how much of it the benchmark really had.
+      host: { cpus: cpus().length, memGiB: round(totalmem() / 2 ** 30, 1), node: process.version, loadavg1: round(loadavg()[0], 2), loadavgAtStart1: round(loadAtStart, 2) },
+      setup: { accounts: ACCOUNTS, contributions: CONTRIBUTIONS, batchSize: BATCH_SIZE, naiveSample: sample.length, neo4j: uri, offered: OFFERED.toString() },
+      target: { total_s: TARGET_TOTAL_S },
+      total_s: metrics.total_s,
+      read_s: metrics.read_s,
+      compute_s: metrics.compute_s,
+      write_s: metrics.write_s,
+      metrics,
+      baseline,
+      ratios: { write_speedup_vs_naive: round(batchedRowsPerSecond / naiveRowsPerSecond, 1) },
+      resultHash: result.resultHash,
+    };
+    await mkdir(join(__dirname, 'results'), { recursive: true });
+    await writeFile(join(__dirname, 'results', 'dco.json'), `${JSON.stringify(output, null, 2)}\n`);
+    console.log(
+      `dco: ${CONTRIBUTIONS} contributions / ${result.allocationCount} allocations in ${metrics.total_s}s ` +
+        `(read ${metrics.read_s}s, compute ${metrics.compute_s}s, write ${metrics.write_s}s; target <= ${TARGET_TOTAL_S}s: ${metrics.total_s <= TARGET_TOTAL_S ? 'met' : 'MISSED'}); ` +
+        `batched writes ${output.ratios.write_speedup_vs_naive}x the naive per-row rate`,
+    );
+  } finally {
+    if (process.env.DCO_BENCH_KEEP !== '1' && !reuseDay) {
+      note('dco bench: removing the benchmark data');
+      await deleteLedgerTestData(driver, created);
+    }
+    await driver.close();
+  }
+}
+
+if (require.main === module) {
+  run().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
