@@ -6,7 +6,7 @@ import { verifyBackup } from '../backup/backup-file.format';
 import { Neo4jConsumers } from '../consumers/neo4j-consumers.port';
 import { Neo4jFleet, Neo4jInstance } from '../fleet/neo4j-fleet.port';
 import { GraphDatabase, GraphDatabaseFactory } from '../graph-database.port';
-import { ConnectionPointer, ConnectionPointerStore, Neo4jEndpoint } from '../pointer/connection-pointer.port';
+import { ConnectionPointer, ConnectionPointerStore, MigrationRecord, Neo4jEndpoint } from '../pointer/connection-pointer.port';
 import { exportGraph } from '../transfer/export-graph';
 import { restoreGraph } from '../transfer/restore-graph';
 import { validateGraphs } from '../transfer/validate-graph';
@@ -83,6 +83,7 @@ export class BlueGreenMigrator {
     const blueDb = this.deps.graphs.connect(blue.boltUri);
     let green: Neo4jInstance | undefined;
     let frozen = pointer.writes === 'frozen';
+    let switched: { green: Neo4jEndpoint; record: MigrationRecord };
     try {
       await blueDb.ping();
       let attempt = 1;
@@ -128,17 +129,20 @@ export class BlueGreenMigrator {
       const record = { runId: request.runId, from: blue, to: greenEndpoint, nodes: copy.nodes, relationships: copy.relationships, checksum: copy.checksum };
       pointer = await this.writePointer(pointer, { writes: 'open', lastMigration: record });
       frozen = false;
-      await this.deps.fleet.setColor(green.instanceId, 'blue');
-      await this.deps.fleet.setColor(blue.instanceId, 'retiring');
-      onProgress({ phase: 'switch', done: 4, total: 4 });
-      if (this.options.retireGraceMs === 0) await this.retireDue(onProgress);
-      return this.migratedData(blue, greenEndpoint, record);
+      switched = { green: greenEndpoint, record };
     } catch (error) {
       await this.abandon(request.runId, blue, green, frozen, error);
       throw error instanceof CodedError ? error : new CodedError('DB.SWITCH_FAILED', `migration failed: ${(error as Error).message}`, String((error as Error).stack), { cause: error });
     } finally {
       await blueDb.close();
     }
+    // Writes are open on green from here: nothing below may send the run back to blue. A failure here fails the command, and
+    // its redelivery finds the recorded migration and answers DbMigrated.
+    await this.deps.fleet.setColor(switched.green.instanceId, 'blue');
+    await this.deps.fleet.setColor(blue.instanceId, 'retiring');
+    onProgress({ phase: 'switch', done: 4, total: 4 });
+    if (this.options.retireGraceMs === 0) await this.retireDue(onProgress);
+    return this.migratedData(blue, switched.green, switched.record);
   }
 
   /** Provision (or find) green, back blue up (or reuse this attempt's backup), restore, validate, remove the bookkeeping. */

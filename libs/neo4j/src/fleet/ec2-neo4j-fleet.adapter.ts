@@ -159,7 +159,9 @@ export class Ec2Neo4jFleet implements Neo4jFleet {
       });
   }
 
+  /** An endpoint that is not an instance of this fleet (e.g. the stack's own blue server) has no color to set. */
   async setColor(instanceId: string, color: Neo4jColor): Promise<void> {
+    if ((await this.describeHosts([instanceId])).length === 0) return;
     await this.tag(instanceId, { [COLOR_TAG]: color });
   }
 
@@ -195,7 +197,8 @@ export class Ec2Neo4jFleet implements Neo4jFleet {
   private async describeHosts(instanceIds: string[]): Promise<LaunchedHost[]> {
     const result = await this.call('DescribeInstances', () =>
       this.ec2.send(new DescribeInstancesCommand({ InstanceIds: instanceIds })).catch((error: Error) => {
-        if (/NotFound/.test(error.name)) return { Reservations: [] };
+        // Unknown or malformed ids (an endpoint that never was an instance) describe as nothing.
+        if (/NotFound|Malformed|InvalidID/i.test(`${error.name} ${error.message}`)) return { Reservations: [] };
         throw error;
       }),
     );
