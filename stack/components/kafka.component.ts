@@ -116,6 +116,7 @@ function kafkaDefinition(ctx: StackContext): DaemonDefinition {
       const clusterIdFile = join(home, 'cluster-id');
       if (!existsSync(clusterIdFile)) writeFileSync(clusterIdFile, randomBytes(16).toString('base64url'));
       const clusterId = readFileSync(clusterIdFile, 'utf8').trim();
+      if (existsSync(join(home, 'data', 'meta.properties'))) return; // formatted before: skip a JVM start (restarts in fault tests)
       await runLogged('java', ['-Xmx256m', log4j, logsDir, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', join(home, 'server.properties'), '--ignore-formatted'], {
         logFile: logFileOf(ctx.paths, KAFKA),
         description: 'format the Kafka storage',
