@@ -1,0 +1,67 @@
+// DashboardFeedService on the in-memory bus: feeds the board, forwards alerts once through the publisher, raises overdue stages.
+import { Subject } from 'rxjs';
+import { AnyMessage, createMessage, fixtureMessage } from '@dco/contracts';
+import { InMemoryMessageBus } from '@dco/messaging';
+import { DcoMetrics, DeduplicatingAlertPublisher, InMemoryAlertPublisher } from '@dco/observability';
+import { CommonConfig, loadConfig } from '@dco/platform';
+import { DEFAULT_POLICY } from '@dco/saga';
+import { RunView } from '../runs-query/run-view';
+import { DashboardBoard } from './dashboard.board';
+import { DashboardConfig } from './dashboard.config';
+import { DashboardFeedService } from './dashboard-feed.service';
+
+const RUN = 'dco-2026-11-26';
+let sequence = 0;
+const ids = { next: () => `20000000-0000-4000-8000-${String(++sequence).padStart(12, '0')}` };
+
+async function until(condition: () => boolean, what: string, deadlineMs = 5_000): Promise<void> {
+  const end = Date.now() + deadlineMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+describe('DashboardFeedService', () => {
+  it('feeds the board and metrics, forwards each alert once, and raises STEP_OVERDUE for a stage past its expected duration', async () => {
+    const bus = new InMemoryMessageBus();
+    const now = new Date('2026-11-26T07:00:00.000Z');
+    const clock = { now: () => now };
+    const board = new DashboardBoard({ list: () => [], get: () => undefined, updates: () => new Subject<RunView>() }, { clock });
+    const publisher = new InMemoryAlertPublisher();
+    const metrics = new DcoMetrics({ service: 'orchestrator' });
+    const platform = loadConfig(CommonConfig, { DCO_PROFILE: 'embedded' });
+    const config = loadConfig(DashboardConfig, { DCO_ALERT_CHECK_INTERVAL_MS: '3600000' });
+    // As createAlertPublisher builds it: EventBridge (here in memory) behind the dedupe window.
+    const deduplicated = new DeduplicatingAlertPublisher(publisher, { windowMs: config.DCO_ALERT_DEDUPE_WINDOW_MS, clock });
+    const feed = new DashboardFeedService(bus, board, deduplicated, platform, config, DEFAULT_POLICY, clock, ids, metrics);
+    const raised: AnyMessage[] = [];
+    await bus.ensureTopics(['AlertRaised']);
+    await bus.subscribe({ group: 'observer', types: ['AlertRaised'], handler: async (message) => void raised.push(message) });
+    await feed.onApplicationBootstrap();
+    try {
+      // migrate-db is expected to take 30 minutes; it started 45 minutes ago.
+      await bus.publish(
+        fixtureMessage('RunStarted', { runId: RUN, occurredAt: '2026-11-26T06:00:00.000Z' }),
+        fixtureMessage('MigrateDb', { runId: RUN, occurredAt: '2026-11-26T06:15:00.000Z' }),
+        fixtureMessage('DbMigrationProgress', { runId: RUN, occurredAt: '2026-11-26T06:20:00.000Z' }),
+      );
+      await until(() => (board as unknown as { migrations: Map<string, unknown> }).migrations.size === 1, 'the progress to reach the board');
+
+      await feed.raiseOverdue();
+      await until(() => raised.length === 1, 'the overdue alert on the bus');
+      expect(raised[0]).toMatchObject({ runId: RUN, producer: 'orchestrator', data: { cause: 'STEP_OVERDUE', dedupeKey: `STEP_OVERDUE:${RUN}:migrate-db` } });
+      await feed.raiseOverdue();
+      await until(() => publisher.delivered().length === 1 && (board as unknown as { alerts: Map<string, unknown> }).alerts.size === 1, 'the alert forwarded and shown');
+      expect(raised).toHaveLength(1);
+
+      // The same alert raised again (another event of the same cause) is shown as a repeat and not delivered again.
+      await bus.publish(createMessage('AlertRaised', (raised[0] as Extract<AnyMessage, { type: 'AlertRaised' }>).data, { runId: RUN, producer: 'orchestrator' }, { clock, ids }));
+      await until(() => (board as unknown as { alerts: Map<string, { count: number }> }).alerts.get(`STEP_OVERDUE:${RUN}:migrate-db`)?.count === 2, 'the repeat on the board');
+      expect(publisher.delivered()).toHaveLength(1);
+    } finally {
+      await feed.beforeApplicationShutdown();
+      await bus.close();
+    }
+  });
+});
