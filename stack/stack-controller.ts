@@ -59,7 +59,7 @@ export async function stackUp(options: StackOptions & { only?: string[]; onReady
   // Fast path without the lock: when everything is already healthy there is nothing to serialize with other stack operations.
   const current = await Promise.all(wanted.map((component) => component.status(ctx)));
   if (current.every(isHealthy)) {
-    const reused = current.map((status) => ({ ...status, reused: status.pid !== undefined }));
+    const reused = current.map((status) => ({ ...status, reused: true }));
     reused.forEach((status) => options.onReady?.(status));
     return reused;
   }
