@@ -87,6 +87,22 @@ describe('BlueGreenMigrator', () => {
     expect(phases).toContain('retire');
   });
 
+  it('never sends the run back to blue once writes opened on green; the retry answers DbMigrated', async () => {
+    const { migrator, pointer, fleet, ready } = setup();
+    await ready;
+    const setColor = fleet.setColor.bind(fleet);
+    fleet.setColor = async () => {
+      throw new Error('EC2 is down');
+    };
+    await expect(migrator.migrate({ runId: 'r1', targetImageId: 'ami-new' })).rejects.toThrow('EC2 is down');
+    const after = await pointer.read();
+    expect(after).toMatchObject({ writes: 'open', lastMigration: { runId: 'r1' } });
+    expect(after?.current.instanceId).not.toBe('i-blue');
+    fleet.setColor = setColor;
+    expect(await migrator.migrate({ runId: 'r1', targetImageId: 'ami-new' })).toMatchObject({ toInstanceId: after?.current.instanceId });
+    expect(fleet.terminated).toEqual([]);
+  });
+
   it('fails validation without cutover when green lost data, and terminates green', async () => {
     const { migrator, pointer, fleet, serviceUri, ready } = setup({}, (uri, db) =>
       uri === BLUE.boltUri ? db : Object.assign(Object.create(db) as GraphDatabase, { readNodes: async (f: number, t: number) => (await db.readNodes(f, t)).filter((n) => n.labels[0] !== 'Offering') }),
