@@ -49,10 +49,10 @@ describe('daily run (each app its own process, real Kafka)', () => {
     const run = await waitForRun(orchestrator, `dco-${day}`, finished);
     expect(run).toMatchObject({ status: 'CompletedAfterRollback', failure: { code: 'INFRA.APPLY_FAILED' }, rolledBack: ['rollback-infra'] });
     expect(stepsOf(run)).toEqual(['detect:succeeded', 'apply-infra:failed', 'rollback-infra:succeeded', 'run-dco:succeeded']);
+    await env.waitForMessage(`dco-${day}`, 'RunCompletedAfterRollback');
     const dco = env.distinct(`dco-${day}`, 'RunDco');
     expect(dco.map((m) => m.type === 'RunDco' && m.data.afterRollback)).toEqual([true]);
     expect(env.distinct(`dco-${day}`, 'MigrateDb')).toHaveLength(0);
-    await env.waitForMessage(`dco-${day}`, 'RunCompletedAfterRollback');
   });
 
   it('database failure: RollbackDb, then RollbackInfra, then the DCO', async () => {
@@ -64,6 +64,7 @@ describe('daily run (each app its own process, real Kafka)', () => {
     await env.tick(day);
     const run = await waitForRun(orchestrator, `dco-${day}`, finished);
     expect(run).toMatchObject({ status: 'CompletedAfterRollback', failure: { code: 'DB.VALIDATION_MISMATCH' }, rolledBack: ['rollback-db', 'rollback-infra'] });
+    await env.waitForMessage(`dco-${day}`, 'RunCompletedAfterRollback');
     const commands = env.messagesOf(`dco-${day}`).filter((m) => ['RollbackDb', 'RollbackInfra', 'RunDco'].includes(m.type)).map((m) => m.type);
     expect(commands).toEqual(['RollbackDb', 'RollbackInfra', 'RunDco']);
   });

@@ -30,6 +30,8 @@ describe('orchestrator faults (each app its own process, real Kafka)', () => {
     }
     const run = await waitForRun(current, runId, finished);
     expect(run.status).toBe('Completed');
+    // The API shows a state as soon as it is decided; the tap reads only committed messages.
+    await env.waitForMessage(runId, 'RunCompleted');
     expect(stepsOf(run)).toEqual(['detect:succeeded', 'apply-infra:succeeded', 'migrate-db:succeeded', 'run-dco:succeeded']);
     for (const type of ['RunStarted', 'DetectChanges', 'ApplyInfra', 'MigrateDb', 'RunDco', 'RunCompleted'] as MessageType[]) {
       expect([type, env.distinct(runId, type).length]).toEqual([type, 1]);
@@ -53,6 +55,7 @@ describe('orchestrator faults (each app its own process, real Kafka)', () => {
     const migrator = await env.restart(workers['db-migrator']);
     const run = await waitForRun(orchestrator, runId, finished);
     expect(run.status).toBe('Completed');
+    await env.waitForMessage(runId, 'RunCompleted');
     expect(await migrator.handled()).toEqual({ MigrateDb: 1 });
     expect(env.distinct(runId, 'DbMigrated')).toHaveLength(1);
     expect(env.distinct(runId, 'MigrateDb')).toHaveLength(1);
@@ -71,6 +74,7 @@ describe('orchestrator faults (each app its own process, real Kafka)', () => {
     await startKafka();
     const run = await waitForRun(orchestrator, runId, finished, 420_000);
     expect(run.status).toBe('Completed');
+    await env.waitForMessage(runId, 'RunCompleted', 240_000);
     expect(env.distinct(runId, 'MigrateDb')).toHaveLength(1);
     expect(env.distinct(runId, 'RunDco')).toHaveLength(1);
   });
