@@ -2,7 +2,7 @@
 // record it as last good, then roll the services named by app-release changes out (canary + health gates).
 import { ApplyInfraData, CodedError, DataOf, ServiceRevision } from '@dco/contracts';
 import { ApprovalPolicy, DEFAULT_APPROVAL_POLICY, PlanRecord, TerraformWorkspace, approvalReasons } from '@dco/terraform';
-import { EcsRollout } from '@dco/aws';
+import { EcsRollout, RolloutLog } from '@dco/aws';
 
 export type ApplyInfraOutcome =
   | { type: 'InfraApplied'; data: DataOf<'InfraApplied'> }
@@ -13,6 +13,7 @@ export class ApplyInfraHandler {
     private readonly workspace: TerraformWorkspace,
     private readonly rollout: EcsRollout,
     private readonly approval: ApprovalPolicy = DEFAULT_APPROVAL_POLICY,
+    private readonly log: RolloutLog = () => undefined,
   ) {}
 
   async execute(runId: string, command: ApplyInfraData): Promise<ApplyInfraOutcome> {
@@ -26,9 +27,13 @@ export class ApplyInfraHandler {
       const hash = await this.workspace.currentHash();
       record = await this.workspace.prepare(`${runId}-${hash.slice('sha256:'.length, 'sha256:'.length + 12)}`);
       const reasons = approvalReasons(record.summary, this.approval);
-      if (reasons.length > 0 && !record.appliedAt) return { type: 'InfraApprovalRequired', data: { plan: record.summary, reasons } };
+      if (reasons.length > 0 && !record.appliedAt) {
+        this.log('infra.approval_required', { runId, planId: record.planId, reasons });
+        return { type: 'InfraApprovalRequired', data: { plan: record.summary, reasons } };
+      }
     }
     const applied = await this.workspace.apply(record.planId);
+    this.log('infra.applied', { runId, planId: record.planId, configHash: record.configHash, ...record.summary, output: applied.output.slice(-4000) });
     await this.workspace.prune();
 
     const services: ServiceRevision[] = [];

@@ -77,7 +77,7 @@ export function buildInfraUseCases(settings: InfraSettings, deps: InfraDependenc
   return {
     workspace,
     rollout,
-    applyInfra: new ApplyInfraHandler(workspace, rollout),
+    applyInfra: new ApplyInfraHandler(workspace, rollout, undefined, deps.log),
     rollbackInfra: new RollbackInfraHandler(workspace, rollout),
   };
 }
