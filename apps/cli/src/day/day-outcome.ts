@@ -110,7 +110,7 @@ async function traceOf(ws: DayWorkspace, eventIds: Set<string>, services: string
   let best = { services: [] as string[], spans: 0 };
   for (;;) {
     try {
-      const response = await fetch(`${ws.endpoints.jaegerQueryUrl}/api/traces/${traceId}`, { signal: AbortSignal.timeout(5_000) });
+      const response = await fetch(`${ws.endpoints.jaegerQueryUrl}/api/traces/${traceId}`, { signal: AbortSignal.timeout(15_000) });
       if (response.ok) {
         const trace = ((await response.json()) as { data?: JaegerTrace[] }).data?.[0];
         const mine = (trace?.spans ?? []).filter((span) => span.tags.some((tag) => tag.key === 'messaging.message.id' && eventIds.has(String(tag.value))));
@@ -142,7 +142,7 @@ export async function observeDay(ws: DayWorkspace, prepared: PreparedScenario, s
   ]);
   const elsewhere = onBlue ? 0 : (await offeringsOn(prepared.blue.boltUri, ws.day)).count;
   const ecsDefinition = ecsService ? await prepared.ecs.describeTaskDefinition(ecsService.taskDefinition) : undefined;
-  const trace = await traceOf(ws, new Set(follower.seen.filter((m) => m.runId === ws.runId).map((m) => m.eventId)), expectedTraceServices(expect), 30_000);
+  const trace = await traceOf(ws, new Set(follower.seen.filter((m) => m.runId === ws.runId).map((m) => m.eventId)), expectedTraceServices(expect), 60_000);
   const runDco = follower.distinct(ws.runId, 'RunDco');
   return {
     run: {
