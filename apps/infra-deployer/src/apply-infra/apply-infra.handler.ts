@@ -33,7 +33,7 @@ export class ApplyInfraHandler {
       }
     }
     const applied = await this.workspace.apply(record.planId);
-    this.log('infra.applied', { runId, planId: record.planId, configHash: record.configHash, ...record.summary, output: applied.output.slice(-4000) });
+    this.log('infra.applied', { runId, configHash: record.configHash, ...record.summary, output: applied.output.slice(-4000) });
     await this.workspace.prune();
 
     const services: ServiceRevision[] = [];
