@@ -35,7 +35,9 @@ export class StepTimer {
   async tick(): Promise<number> {
     const now = this.clock.now();
     let count = 0;
+    const waiting = new Set<string>();
     for (const state of this.registry.all()) {
+      if (state.pending) waiting.add(`${state.runId}:${state.pending.step}:${state.pending.attempt}`);
       const message = timeoutFor(state, now, this.ids);
       if (!message || !state.pending) continue;
       const key = `${state.runId}:${state.pending.step}:${state.pending.attempt}`;
@@ -51,6 +53,8 @@ export class StepTimer {
         this.log({ level: 'error', msg: `could not publish StepTimedOut: ${(error as Error).message}`, runId: state.runId });
       }
     }
+    // Forget steps that moved on, so the map stays as small as the set of waiting steps.
+    for (const key of this.published.keys()) if (!waiting.has(key)) this.published.delete(key);
     return count;
   }
 }
