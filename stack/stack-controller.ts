@@ -115,9 +115,28 @@ export async function startComponent(name: string, options: StackOptions = {}): 
   return locked(ctx, `start ${name}`, () => findComponent(ctx, name).up(ctx));
 }
 
+/**
+ * A fault test that stops or restarts a component must really do so: refuse (STACK.NOT_OWNED) when the healthy instance on
+ * its port was started by another clone's stack, which this one must never signal.
+ */
+async function assertOwned(ctx: StackContext, component: StackComponent, action: string): Promise<void> {
+  const status = await component.status(ctx);
+  if (status.state === 'running' && status.pid === undefined) {
+    throw new StackError(
+      'STACK.NOT_OWNED',
+      `cannot ${action} ${component.name}: the instance at ${status.address} was started by another clone's stack (not ${ctx.paths.stateDir}); stop that stack first or give this one other ports`,
+    );
+  }
+}
+
+/** Stops one component by pid; false when it was not running. Throws STACK.NOT_OWNED for another clone's instance. */
 export async function stopComponent(name: string, options: StackOptions = {}): Promise<boolean> {
   const ctx = stackContext(options);
-  return locked(ctx, `stop ${name}`, () => findComponent(ctx, name).down(ctx));
+  return locked(ctx, `stop ${name}`, async () => {
+    const component = findComponent(ctx, name);
+    await assertOwned(ctx, component, 'stop');
+    return component.down(ctx);
+  });
 }
 
 /** Stops (SIGTERM, then SIGKILL after a deadline) and starts one component again, returning when it is ready. */
@@ -125,6 +144,7 @@ export async function restartComponent(name: string, options: StackOptions = {})
   const ctx = stackContext(options);
   return locked(ctx, `restart ${name}`, async () => {
     const component = findComponent(ctx, name);
+    await assertOwned(ctx, component, 'restart');
     await component.down(ctx);
     return component.up(ctx);
   });

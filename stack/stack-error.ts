@@ -10,7 +10,8 @@ export type StackErrorCode =
   | 'STACK.LOCKED'
   | 'STACK.CONFIG_INVALID'
   | 'STACK.UNKNOWN_COMPONENT'
-  | 'STACK.TOOL_MISSING';
+  | 'STACK.TOOL_MISSING'
+  | 'STACK.NOT_OWNED';
 
 export class StackError extends CodedError {
   readonly logFile?: string;

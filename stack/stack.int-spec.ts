@@ -100,13 +100,15 @@ describe('an isolated Kafka broker driven through the programmatic API', () => {
     expect((failure as StackError).message).toContain(`${config.host}:${sharedPort}`);
   });
 
-  it('uses, but never stops, a healthy broker on its port that another clone started', async () => {
+  it('uses, but never stops or restarts, a healthy broker on its port that another clone started', async () => {
     const otherClone = { ...config, kafka: { ...config.kafka, port: stackConfig().kafka.port, controllerPort: stackConfig().kafka.controllerPort } };
     const options = { config: otherClone, log: () => undefined };
     const adopted = await startKafka(options);
     expect(adopted).toMatchObject({ state: 'running', reused: true });
     expect(adopted.pid).toBeUndefined();
-    expect(await stopKafka(options)).toBe(false);
+    await expect(stopKafka(options)).rejects.toMatchObject({ code: 'STACK.NOT_OWNED' });
+    await expect(restartComponent('kafka', options)).rejects.toMatchObject({ code: 'STACK.NOT_OWNED' });
+    expect(await stackDown(options)).toEqual([]);
     expect(await canConnect(config.host, stackConfig().kafka.port)).toBe(true);
   });
 });
