@@ -3,6 +3,7 @@
 import { ApplyInfraData, CodedError, DataOf, ServiceRevision } from '@dco/contracts';
 import { ApprovalPolicy, DEFAULT_APPROVAL_POLICY, PlanRecord, TerraformWorkspace, approvalReasons } from '@dco/terraform';
 import { EcsRollout, RolloutLog } from '@dco/aws';
+import { withSpan } from '@dco/observability';
 
 export type ApplyInfraOutcome =
   | { type: 'InfraApplied'; data: DataOf<'InfraApplied'> }
@@ -25,21 +26,28 @@ export class ApplyInfraHandler {
       record = approved;
     } else {
       const hash = await this.workspace.currentHash();
-      record = await this.workspace.prepare(`${runId}-${hash.slice('sha256:'.length, 'sha256:'.length + 12)}`);
+      record = await withSpan('plan', { runId, day: command.day }, async (span) => {
+        const prepared = await this.workspace.prepare(`${runId}-${hash.slice('sha256:'.length, 'sha256:'.length + 12)}`);
+        span.setAttributes({ 'dco.plan_id': prepared.planId, 'dco.adds': prepared.summary.adds, 'dco.changes': prepared.summary.changes, 'dco.destroys': prepared.summary.destroys });
+        return prepared;
+      });
       const reasons = approvalReasons(record.summary, this.approval);
       if (reasons.length > 0 && !record.appliedAt) {
         this.log('infra.approval_required', { runId, planId: record.planId, reasons });
         return { type: 'InfraApprovalRequired', data: { plan: record.summary, reasons } };
       }
     }
-    const applied = await this.workspace.apply(record.planId);
+    const planned = record;
+    const applied = await withSpan('apply', { runId, day: command.day, planId: planned.planId }, () => this.workspace.apply(planned.planId));
     this.log('infra.applied', { runId, configHash: record.configHash, ...record.summary, output: applied.output.slice(-4000) });
     await this.workspace.prune();
 
     const services: ServiceRevision[] = [];
     for (const change of command.changes.filter((candidate) => candidate.kind === 'app-release')) {
       await this.workspace.rememberPreviousRevision(command.day, change.subject, await this.rollout.currentRevision(change.subject));
-      const result = await this.rollout.deploy({ service: change.subject, image: change.to });
+      const result = await withSpan('rollout', { runId, day: command.day, service: change.subject, image: change.to }, () =>
+        this.rollout.deploy({ service: change.subject, image: change.to }),
+      );
       services.push({ service: result.service, taskDefinition: result.taskDefinition });
     }
     return { type: 'InfraApplied', data: { plan: applied.record.summary, services, configHash: applied.record.configHash } };
