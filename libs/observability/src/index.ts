@@ -21,3 +21,4 @@ export * from './alerts/alert.watchers';
 export * from './alerts/alert-forwarding.subscription';
 export * from './service-observability';
 export * from './alerts/dlq-alerting.observer';
+export * from './tracing/phase-spans';

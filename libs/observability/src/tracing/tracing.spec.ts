@@ -8,6 +8,7 @@ import { TracingHandle, initTracing } from './tracing.setup';
 import { runTraceIds, runTraceparent, jaegerTraceUrl } from './run-trace';
 import { parseTraceparent, formatTraceparent } from './trace-context';
 import { withSpan } from './with-span';
+import { PhaseSpans } from './phase-spans';
 
 const RUN = 'dco-2026-11-26';
 const exporter = new InMemorySpanExporter();
@@ -137,5 +138,25 @@ describe('run root span', () => {
     tracing.recordRunSpan({ runId: RUN, startedAt: new Date(), endedAt: new Date(), outcome: 'completed' });
     await withSpan('unrelated', {}, async () => undefined);
     expect(byName('unrelated').spanContext().traceId).not.toBe(runTraceIds(RUN).traceId);
+  });
+});
+
+describe('PhaseSpans', () => {
+  it('opens one child span per phase under the active span and records the failing phase', async () => {
+    await withSpan('MigrateDb process', { runId: RUN }, async () => {
+      const phases = new PhaseSpans({ runId: RUN, day: '2026-11-26' });
+      phases.progress('backup', 0, 10);
+      phases.progress('backup', 10, 10);
+      phases.progress('restore', 5, 10);
+      phases.finish(new CodedError('DB.RESTORE_FAILED', 'batch 3 failed'));
+    });
+    const parent = byName('MigrateDb process');
+    const backup = byName('backup');
+    const restore = byName('restore');
+    expect([parentOf(backup), parentOf(restore)]).toEqual([parent.spanContext().spanId, parent.spanContext().spanId]);
+    expect(backup.attributes).toMatchObject({ 'dco.phase': 'backup', 'dco.done': 10, 'dco.total': 10, 'dco.day': '2026-11-26' });
+    expect(backup.status.code).toBe(SpanStatusCode.OK);
+    expect(restore.status.code).toBe(SpanStatusCode.ERROR);
+    expect(restore.attributes['dco.outcome']).toBe('DB.RESTORE_FAILED');
   });
 });

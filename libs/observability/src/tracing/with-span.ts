@@ -11,7 +11,7 @@ export interface SpanAttributes {
   [key: string]: string | number | boolean | string[] | undefined;
 }
 
-function toOtelAttributes(attributes: SpanAttributes): Attributes {
+export function toOtelAttributes(attributes: SpanAttributes): Attributes {
   const result: Attributes = {};
   for (const [key, value] of Object.entries(attributes)) {
     if (value === undefined) continue;
