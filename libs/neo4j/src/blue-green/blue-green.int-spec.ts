@@ -100,7 +100,6 @@ describe('blue-green migration on real servers', () => {
     const phases: string[] = [];
     let wrote: Promise<unknown> | undefined;
     const onProgress = (p: MigrationProgress) => {
-      if (phases[phases.length - 1] !== p.phase) console.log(new Date().toISOString(), p.phase, p.done, p.total);
       phases.push(p.phase);
       if (p.phase === 'restore' && !wrote) wrote = blueDriver.executeQuery("CREATE (:LateWrite {at: 'during restore'})");
     };
