@@ -263,6 +263,7 @@ const rejections: RejectionRow[] = [
   ['a timeout of an earlier attempt', AWAITING_PLAN, (h) => h.incoming('StepTimedOut', { step: 'apply-infra', attempt: 1, deadline: T0.toISOString() }), 'SAGA.STALE_OUTCOME'],
   ['a timeout before the deadline', DETECTING, (h) => h.incoming('StepTimedOut', { step: 'detect', attempt: 1, deadline: (h.state as RunState).pending?.deadline as string }), 'SAGA.OUT_OF_ORDER'],
   ['anything after the run ended', COMPLETED, answer('DcoCompleted'), 'SAGA.RUN_FINISHED'],
+  ['migration progress that trails the migration', DCO_AFTER_UPDATES, answer('DbMigrationProgress'), 'SAGA.STALE_OUTCOME'],
   ['a message the saga does not consume', DETECTING, (h) => h.incoming('RunCompleted', FIXTURE_DATA.RunCompleted), 'SAGA.OUT_OF_ORDER'],
 ];
 

@@ -95,6 +95,10 @@ function timedOut(state: RunState, message: AnyMessage & { type: 'StepTimedOut' 
 function outcome(state: RunState, message: AnyMessage & { type: OutcomeType }, deps: DecideDeps): Decision {
   const expected = OUTCOMES[message.type].step;
   const pending = state.pending;
+  if (message.type === 'DbMigrationProgress' && pending?.step !== expected) {
+    // Progress is published outside the migrator's atomic outcome, so it may trail DbMigrated: stale, not disorder.
+    return reject('SAGA.STALE_OUTCOME', `migration progress of ${state.runId} after the migration step ended`);
+  }
   if (!pending || pending.step !== expected) {
     return reject('SAGA.OUT_OF_ORDER', `${message.type} answers ${expected}, but ${state.runId} waits on ${describePending(state)}`);
   }
