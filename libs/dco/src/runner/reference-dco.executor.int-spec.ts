@@ -49,16 +49,22 @@ async function query<T>(cypher: string, params: Record<string, unknown>, read: (
 }
 
 /** Allocations of the day's offering, and how many distinct accounts and OF/TO links they have. */
-async function allocationShape(day: string) {
-  const [row] = await query(
+async function allocationShape(day: string): Promise<Record<string, number>> {
+  const [linked] = await query(
     `MATCH (o:Offering {day: $day}) OPTIONAL MATCH (o)<-[:OF]-(al:Allocation)
-     RETURN count(al) AS allocations, count(DISTINCT al.accountId) AS accounts,
-            sum(COUNT { (al)-[:OF]->() }) AS ofLinks, sum(COUNT { (al)-[:TO]->(:Account) }) AS toLinks,
-            COUNT { MATCH (x:Allocation) WHERE x.offeringId = o.offeringId } AS nodes`,
+     RETURN o.offeringId AS offeringId, count(al) AS allocations, count(DISTINCT al.accountId) AS accounts,
+            sum(COUNT { (al)-[:OF]->() }) AS ofLinks, sum(COUNT { (al)-[:TO]->(:Account) }) AS toLinks`,
     { day },
-    (values) => Object.fromEntries(Object.entries(values).map(([key, value]) => [key, Number(value)])),
+    (values) => values,
   );
-  return row;
+  // Every Allocation node of the offering, linked or not (the composite unique index answers this lookup).
+  const [nodes] = await query(
+    'MATCH (x:Allocation) WHERE x.offeringId = $offeringId AND x.accountId IS NOT NULL RETURN count(x) AS nodes',
+    { offeringId: linked.offeringId },
+    (values) => Number(values.nodes),
+  );
+  const { offeringId: _offeringId, ...counts } = linked;
+  return { ...Object.fromEntries(Object.entries(counts).map(([key, value]) => [key, Number(value)])), nodes };
 }
 
 function cli(args: string[]): ChildProcess {
