@@ -45,7 +45,8 @@ export interface GraphDatabase {
   writeRelationships(batch: RelationshipRecord[], progress: RestoreProgress): Promise<void>;
   /** Restored nodes (by source id) for the validation examples; only meaningful before `finishRestore`. */
   readRestoredNodes(sourceIds: string[]): Promise<Map<string, NodeContent>>;
-  readRestoredRelationships(sourceIds: string[]): Promise<Map<string, RelationshipContent>>;
+  /** Restored relationships by source id, looked up from their restored start node (relationship properties are not indexed). */
+  readRestoredRelationships(rels: Array<{ id: string; start: string }>): Promise<Map<string, RelationshipContent>>;
   /** Ids of a few nodes and relationships without a source id (present on the target only). */
   findUnrestored(limit: number): Promise<{ nodes: string[]; relationships: string[] }>;
   /** Removes the source ids, the restored label, the source-id constraint and the progress marker. */

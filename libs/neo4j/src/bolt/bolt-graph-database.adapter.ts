@@ -207,12 +207,12 @@ export class BoltGraphDatabase implements GraphDatabase {
     });
   }
 
-  async readRestoredRelationships(sourceIds: string[]): Promise<Map<string, RelationshipContent>> {
+  async readRestoredRelationships(rels: Array<{ id: string; start: string }>): Promise<Map<string, RelationshipContent>> {
     return this.read(async (tx) => {
       const result = await tx.run(
-        `UNWIND $ids AS sid MATCH (a)-[r {${SOURCE_ID}: sid}]->(b)
+        `UNWIND $rows AS row MATCH (a:${RESTORED} {${SOURCE_ID}: row.s})-[r]->(b) WHERE r.${SOURCE_ID} = row.id
          RETURN r.${SOURCE_ID} AS sid, type(r) AS type, properties(r) AS props, labels(a) AS al, properties(a) AS ap, labels(b) AS bl, properties(b) AS bp`,
-        { ids: sourceIds.map((id) => neo4j.int(id)) },
+        { rows: rels.map((r) => ({ id: neo4j.int(r.id), s: neo4j.int(r.start) })) },
       );
       return new Map(
         result.records.map((r) => [

@@ -172,9 +172,9 @@ export class InMemoryGraphDatabase implements GraphDatabase {
     return out;
   }
 
-  async readRestoredRelationships(sourceIds: string[]): Promise<Map<string, RelationshipContent>> {
+  async readRestoredRelationships(rels: Array<{ id: string; start: string }>): Promise<Map<string, RelationshipContent>> {
     this.check();
-    const wanted = new Set(sourceIds);
+    const wanted = new Set(rels.map((r) => r.id));
     const out = new Map<string, RelationshipContent>();
     for (const rel of this.relationships.values()) if (rel.sourceId && wanted.has(rel.sourceId)) out.set(rel.sourceId, this.relationshipContent(rel));
     return out;

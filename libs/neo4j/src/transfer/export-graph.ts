@@ -1,8 +1,7 @@
 // Streams a whole graph from a GraphDatabase into a backup file, page by id range, one page read ahead, memory bounded.
 import { Writable } from 'node:stream';
-import { CodedError } from '@dco/contracts';
 import { BackupFooter, BackupHeader, BackupWriter } from '../backup/backup-file.format';
-import { Clock, systemClock } from '@dco/contracts';
+import { Clock, CodedError, systemClock } from '@dco/contracts';
 import { GraphDatabase } from '../graph-database.port';
 
 export interface TransferProgress {

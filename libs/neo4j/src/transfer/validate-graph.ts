@@ -51,7 +51,7 @@ async function findExamples(source: GraphDatabase, target: GraphDatabase, limit:
   }
   for (let from = 0; from <= max && examples.length < limit; from += pageSize) {
     const rels = await source.readRelationships(from, Math.min(from + pageSize, max + 1));
-    const restored = await target.readRestoredRelationships(rels.map((r) => r.id));
+    const restored = await target.readRestoredRelationships(rels);
     for (const rel of rels) {
       const copy = restored.get(rel.id);
       if (!copy) examples.push({ kind: 'relationship', problem: 'missing on target', id: rel.id, label: rel.type });
