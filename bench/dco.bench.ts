@@ -1,9 +1,7 @@
 // Benchmark "dco": the reference offering of 1M contributions over 100k accounts read from Neo4j, allocated and written
 // back (read / compute / write split), next to a naive one-statement-per-row write of a sample measured in the same run.
 import 'reflect-metadata';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus, loadavg, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { systemClock } from '@dco/contracts';
 import {
@@ -19,6 +17,7 @@ import {
   verifyStoredOffering,
 } from '@dco/dco';
 import { deleteLedgerTestData } from '../libs/dco/src/neo4j/neo4j-ledger-test-data';
+import { BenchResult, benchResult, progress, round, writeResult } from './support/result';
 
 const ACCOUNTS = Number(process.env.DCO_BENCH_ACCOUNTS ?? 100_000);
 const CONTRIBUTIONS = Number(process.env.DCO_BENCH_CONTRIBUTIONS ?? 1_000_000);
@@ -27,14 +26,13 @@ const BATCH_SIZE = Number(process.env.DCO_BENCH_BATCH_SIZE ?? DEFAULT_ALLOCATION
 const OFFERED = 10n ** 24n;
 const TARGET_TOTAL_S = 15;
 
-const round = (value: number, digits = 3): number => Number(value.toFixed(digits));
 const seconds = (started: bigint): number => Number(process.hrtime.bigint() - started) / 1e9;
 const note = (text: string): void => void process.stderr.write(`${text}\n`);
 const progressLine = (label: string) => (done: number, total: number) => {
-  if (done === total || done % (BATCH_SIZE * 4) === 0) process.stderr.write(`\r${label} ${done}/${total}${done === total ? '\n' : ''}`);
+  if (done === total || done % (BATCH_SIZE * 4) === 0) progress(label, done, total);
 };
 
-export async function run(): Promise<void> {
+export async function run(): Promise<BenchResult> {
   const loadAtStart = loadavg()[0];
   const uri = process.env.NEO4J_URI ?? DEFAULT_NEO4J_URI;
   const driver = createNeo4jDriver({ uri });
@@ -120,11 +118,10 @@ export async function run(): Promise<void> {
       write_rows_per_s: Math.round(naiveRowsPerSecond),
       write_s_extrapolated: round(result.allocationCount / naiveRowsPerSecond),
     };
-    const output = {
-      bench: 'dco',
-      at: new Date().toISOString(),
-      // The machine is shared: the load average during the run says how much of it the benchmark really had.
-      host: { cpus: cpus().length, memGiB: round(totalmem() / 2 ** 30, 1), node: process.version, loadavg1: round(loadavg()[0], 2), loadavgAtStart1: round(loadAtStart, 2) },
+    const ratios = { write_speedup_vs_naive: round(batchedRowsPerSecond / naiveRowsPerSecond, 1) };
+    const output = benchResult('dco', {
+      // The machine is shared: the load average says how much of it the benchmark really had.
+      load: { loadavg1AtStart: round(loadAtStart, 2), loadavg1AtEnd: round(loadavg()[0], 2) },
       setup: { accounts: ACCOUNTS, contributions: CONTRIBUTIONS, batchSize: BATCH_SIZE, naiveSample: sample.length, neo4j: uri, offered: OFFERED.toString() },
       target: { total_s: TARGET_TOTAL_S },
       total_s: metrics.total_s,
@@ -133,16 +130,15 @@ export async function run(): Promise<void> {
       write_s: metrics.write_s,
       metrics,
       baseline,
-      ratios: { write_speedup_vs_naive: round(batchedRowsPerSecond / naiveRowsPerSecond, 1) },
+      ratios,
       resultHash: result.resultHash,
-    };
-    await mkdir(join(__dirname, 'results'), { recursive: true });
-    await writeFile(join(__dirname, 'results', 'dco.json'), `${JSON.stringify(output, null, 2)}\n`);
+    });
     console.log(
       `dco: ${CONTRIBUTIONS} contributions / ${result.allocationCount} allocations in ${metrics.total_s}s ` +
-        `(read ${metrics.read_s}s, compute ${metrics.compute_s}s, write ${metrics.write_s}s; target <= ${TARGET_TOTAL_S}s: ${metrics.total_s <= TARGET_TOTAL_S ? 'met' : 'MISSED'}); ` +
-        `batched writes ${output.ratios.write_speedup_vs_naive}x the naive per-row rate`,
+        `(read ${metrics.read_s}s, compute ${metrics.compute_s}s, write ${metrics.write_s}s; target <= ${TARGET_TOTAL_S}s: ${metrics.total_s <= TARGET_TOTAL_S ? 'met' : 'MISSED'}, load average ${round(loadavg()[0], 1)} on ${output.host.cpus} cpus); ` +
+        `batched writes ${ratios.write_speedup_vs_naive}x the naive per-row rate`,
     );
+    return output;
   } finally {
     if (process.env.DCO_BENCH_KEEP !== '1' && !reuseDay) {
       note('dco bench: removing the benchmark data');
@@ -153,7 +149,7 @@ export async function run(): Promise<void> {
 }
 
 if (require.main === module) {
-  run().catch((error: unknown) => {
+  run().then(writeResult).catch((error: unknown) => {
     console.error(error);
     process.exit(1);
   });
