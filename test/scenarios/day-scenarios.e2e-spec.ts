@@ -8,9 +8,9 @@
 // Two lanes run side by side: scenarios that migrate Neo4j in one (they must not overlap: green's EC2 ClientToken is
 // runId-scoped and every scenario's run is today's), the others in the second; kafka-restart runs alone at the end
 // because the broker it restarts is shared.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DayReport, DaySession, runDay } from '../../apps/cli/src/day/day-runner';
+import { DayReport, DaySession, describeReport, runDay } from '../../apps/cli/src/day/day-runner';
 import { DAY_SCENARIOS, DayScenario } from '../../apps/cli/src/day/scenario-catalogue';
 
 jest.setTimeout(40 * 60_000);
@@ -22,16 +22,19 @@ const alone = (scenario: DayScenario) => scenario.fault === 'restart-kafka';
 const reports = new Map<string, DayReport | Error>();
 
 async function play(scenario: DayScenario, lane: string): Promise<void> {
-  const lines: string[] = [];
+  const log = join(ARTIFACTS, `${scenario.name}.log`);
+  writeFileSync(log, '');
+  const print = (line: string) => appendFileSync(log, `${line}\n`);
   let session: DaySession | undefined;
   try {
-    session = await runDay({ scenario: scenario.name, print: (line) => lines.push(line), lockFile: join(ARTIFACTS, `lane-${lane}.lock`), timeoutMs: 480_000 });
+    session = await runDay({ scenario: scenario.name, print, lockFile: join(ARTIFACTS, `lane-${lane}.lock`), timeoutMs: 480_000 });
     reports.set(scenario.name, session.report);
+    describeReport(session.report).forEach(print);
   } catch (error) {
+    print(`FAILED: ${(error as Error).message}`);
     reports.set(scenario.name, error as Error);
   } finally {
-    await session?.close().catch((error: Error) => lines.push(`close failed: ${error.message}`));
-    writeFileSync(join(ARTIFACTS, `${scenario.name}.log`), `${lines.join('\n')}\n`);
+    await session?.close().catch((error: Error) => print(`close failed: ${error.message}`));
   }
 }
 

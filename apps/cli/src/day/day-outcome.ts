@@ -5,7 +5,7 @@ import { localEmulatorOptions } from '@dco/aws';
 import { AnyMessage } from '@dco/contracts';
 import { createNeo4jDriver } from '@dco/dco';
 import { FileConnectionPointerStore } from '@dco/neo4j';
-import { jaegerTraceUrl, runTraceIds } from '@dco/observability';
+import { runTraceIds } from '@dco/observability';
 import { join } from 'node:path';
 import { APP_NAMES, DayWorkspace } from './day-workspace';
 import { GraphSnapshot, splitSnapshot } from './graph-snapshot';
@@ -101,11 +101,12 @@ interface JaegerTrace {
 }
 
 /**
- * The run's trace in Jaeger, limited to spans of this scenario's messages (the trace id derives from the runId, which
- * other days of the same date share), waiting until all six services have reported or `waitMs` passed.
+ * The run's trace in Jaeger, limited to spans of this scenario's messages, waiting until every service that took part
+ * has reported or `waitMs` passed.
  */
 async function traceOf(ws: DayWorkspace, eventIds: Set<string>, services: string[], waitMs: number): Promise<DayObservation['trace']> {
-  const { traceId } = runTraceIds(ws.runId);
+  // Trace ids derive from the namespace and the run id: each scenario's run is its own trace.
+  const { traceId } = runTraceIds(ws.runId, ws.namespace);
   const deadline = Date.now() + waitMs;
   let best = { services: [] as string[], spans: 0 };
   for (;;) {
@@ -122,7 +123,7 @@ async function traceOf(ws: DayWorkspace, eventIds: Set<string>, services: string
     if (services.every((app) => best.services.includes(app)) || Date.now() > deadline) break;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  return { traceId, url: jaegerTraceUrl(ws.runId, ws.endpoints.jaegerQueryUrl), ...best };
+  return { traceId, url: `${ws.endpoints.jaegerQueryUrl}/trace/${traceId}`, ...best };
 }
 
 export async function observeDay(ws: DayWorkspace, prepared: PreparedScenario, services: DayServices, follower: RunFollower, expect: ScenarioExpectation): Promise<DayObservation> {
