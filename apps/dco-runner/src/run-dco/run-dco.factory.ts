@@ -29,10 +29,11 @@ export interface RealDcoRunner {
 export function realDcoRunner(env: NodeJS.ProcessEnv, deps: { clock: Clock; ids: IdGenerator }): RealDcoRunner {
   const config = loadConfig(RunDcoConfig, env);
   const ledgers = ledgerSource(config, env, deps.clock);
+  const ecs = config.DCO_EXECUTOR === 'ecs' ? new ECSClient(awsClientOptions(env)) : undefined;
   const executorFor = async (day: string): Promise<DcoExecutor> => {
     const ledger = await ledgers.ledger();
-    if (config.DCO_EXECUTOR === 'ecs') {
-      return new EcsTaskDcoExecutor(sdkEcsTaskApi(new ECSClient(awsClientOptions(env))), ledger, {
+    if (ecs) {
+      return new EcsTaskDcoExecutor(sdkEcsTaskApi(ecs), ledger, {
         cluster: config.DCO_ECS_CLUSTER as string,
         taskDefinition: config.DCO_ECS_TASK_DEFINITION as string,
         containerName: config.DCO_ECS_CONTAINER,
@@ -50,7 +51,11 @@ export function realDcoRunner(env: NodeJS.ProcessEnv, deps: { clock: Clock; ids:
       writeConcurrency: config.DCO_WRITE_CONCURRENCY,
     });
   };
-  return { runDco: runDcoUseCase(executorFor), close: () => ledgers.close() };
+  const close = async () => {
+    ecs?.destroy();
+    await ledgers.close();
+  };
+  return { runDco: runDcoUseCase(executorFor), close };
 }
 
 interface LedgerSource {
