@@ -3,7 +3,7 @@ import { fixtureMessage } from '@dco/contracts';
 import { randomUUID } from 'node:crypto';
 import { InMemoryBroker } from './in-memory-broker';
 import { InMemoryMessageBus } from './in-memory-message-bus.adapter';
-import { BusContractHarness, messageBusContract } from './message-bus.contract';
+import { BusContractHarness, eventually, messageBusContract } from './message-bus.contract';
 import { dlqTopicOf } from '@dco/contracts';
 
 messageBusContract(
@@ -62,6 +62,35 @@ describe('InMemoryMessageBus', () => {
     await bus.publish(later);
     await bus.idle();
     expect(seen).toEqual([later.eventId]);
+  });
+
+  it('stop() waits for the in-flight messages of every partition it handles', async () => {
+    const bus = new InMemoryMessageBus({ broker: new InMemoryBroker({ partitions: 2 }) });
+    const runIds = ['dco-2026-11-01', 'dco-2026-11-02', 'dco-2026-11-03', 'dco-2026-11-04'];
+    const first = runIds.find((r) => bus.broker.partitionOf(r) === 0) as string;
+    const second = runIds.find((r) => bus.broker.partitionOf(r) === 1) as string;
+    const gates = new Map<string, () => void>();
+    const finished: string[] = [];
+    const handle = await bus.subscribe({
+      group: 'g',
+      types: ['RunDco'],
+      handler: async (m) => {
+        await new Promise<void>((resolve) => gates.set(m.runId, resolve));
+        finished.push(m.runId);
+      },
+    });
+    await bus.publish(fixtureMessage('RunDco', { eventId: randomUUID(), runId: first }), fixtureMessage('RunDco', { eventId: randomUUID(), runId: second }));
+    await eventually('both handlers running', () => gates.size === 2, 2_000);
+    let stopped = false;
+    const stopping = handle.stop().then(() => (stopped = true));
+
+    gates.get(second)?.();
+    await eventually('the second partition done', () => finished.includes(second), 2_000);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(stopped).toBe(false);
+    gates.get(first)?.();
+    await stopping;
+    expect(finished).toEqual([second, first]);
   });
 
   it('refuses to publish after close()', async () => {

@@ -102,7 +102,8 @@ export class InMemoryMessageBus implements MessageBus {
 class InMemorySubscription implements GroupMember {
   readonly topics: ReadonlySet<string>;
   private running = true;
-  private inFlight: Promise<void> = Promise.resolve();
+  /** Batches being handled, one per partition at most. */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly bus: InMemoryMessageBus,
@@ -114,16 +115,18 @@ class InMemorySubscription implements GroupMember {
 
   consume(records: readonly StoredRecord[], commit: CommitFn): Promise<void> {
     const work = this.consumeBatch(records, commit);
-    this.inFlight = work.catch(() => undefined);
+    const settled = work.catch(() => undefined).then(() => void this.inFlight.delete(settled));
+    this.inFlight.add(settled);
     return work;
   }
 
   async stop(): Promise<void> {
-    if (!this.running) return this.inFlight;
-    this.running = false;
-    // Leave first so no new batch is handed over, then let the in-flight one finish and commit.
-    this.bus.broker.leave(this.subscription.group, this);
-    await this.inFlight;
+    if (this.running) {
+      this.running = false;
+      // Leave first so no new batch is handed over, then let the in-flight ones finish and commit.
+      this.bus.broker.leave(this.subscription.group, this);
+    }
+    await Promise.all([...this.inFlight]);
   }
 
   /** Commits after each record: the in-memory log has no per-transaction cost worth batching away. */
@@ -135,14 +138,12 @@ class InMemorySubscription implements GroupMember {
     for (const record of records) {
       if (!this.running) return;
       const incoming = { ...record, offset: String(record.offset) };
-      const outcome = await this.processor.process(incoming, control);
-      if (outcome.kind === 'interrupted') {
-        this.processor.discard();
-        return;
-      }
-      const outputs = this.processor.recordsFor(outcome, incoming, (output) => this.bus.encodeOutputs(output));
+      const chunk = new Set<string>();
+      const outcome = await this.processor.process(incoming, control, chunk);
+      if (outcome.kind === 'interrupted') return;
+      const outputs = this.processor.recordsFor(outcome, incoming, (output) => this.bus.encodeOutputs(output), chunk);
       commit(outputs, record.offset + 1);
-      this.processor.confirm();
+      this.processor.remember(chunk);
     }
   }
 }

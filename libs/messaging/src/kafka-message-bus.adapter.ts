@@ -334,20 +334,21 @@ class KafkaSubscription {
     const maxBatch = this.deps.maxBatchMessages ?? 500;
     const control = { isRunning: () => isRunning() && !isStale(), keepAlive: heartbeat };
     let outputs: WireRecord[] = [];
+    let chunk = new Set<string>();
     let last: string | undefined;
     let count = 0;
     const flush = async () => {
       if (last === undefined) return;
       if (isStale()) {
         // The partition moved to another member in a rebalance: commit nothing, it redelivers from the last commit.
-        this.deps.processor.discard();
         last = undefined;
         return;
       }
       await this.commit(payload, last, outputs);
       payload.resolveOffset(last);
-      this.deps.processor.confirm();
+      this.deps.processor.remember(chunk);
       outputs = [];
+      chunk = new Set();
       last = undefined;
       count = 0;
     };
@@ -359,9 +360,9 @@ class KafkaSubscription {
       for (const message of batch.messages) {
         if (!control.isRunning()) break;
         const record = toIncoming(batch.topic, batch.partition, message);
-        const outcome = await this.deps.processor.process(record, control);
+        const outcome = await this.deps.processor.process(record, control, chunk);
         if (outcome.kind === 'interrupted') break;
-        outputs.push(...this.deps.processor.recordsFor(outcome, record, this.deps.encodeOutputs));
+        outputs.push(...this.deps.processor.recordsFor(outcome, record, this.deps.encodeOutputs, chunk));
         last = message.offset;
         count += 1;
         if (count >= maxBatch) {
@@ -369,11 +370,9 @@ class KafkaSubscription {
           await heartbeat();
         }
       }
+      // On a throw (commit failed, rebalance), nothing of the unfinished chunk was committed and its ids are not
+      // remembered: kafkajs delivers it again from the last committed offset.
       await flush();
-    } catch (error) {
-      // Nothing of the unfinished chunk was committed: kafkajs delivers it again from the last committed offset.
-      this.deps.processor.discard();
-      throw error;
     } finally {
       clearInterval(beat);
     }

@@ -32,8 +32,6 @@ export interface ProcessorOptions {
 
 export class MessageProcessor {
   private readonly dedupe: DedupeCache;
-  /** eventIds handled in the current, not yet committed batch. */
-  private readonly pending = new Set<string>();
   private readonly retry: RetryPolicy;
 
   private readonly sleep: Sleep;
@@ -55,7 +53,12 @@ export class MessageProcessor {
     if (this.retry.attempts < 1) throw new RangeError('retry.attempts must be at least 1');
   }
 
-  async process(record: IncomingRecord, control: ProcessControl): Promise<ProcessOutcome> {
+  /**
+   * Processes one record. `chunk` holds the eventIds handled since the caller's last commit (one set per partition's
+   * chunk, so concurrent partitions never mix): a repeat inside it is a duplicate too; after the commit, the caller
+   * hands it to remember().
+   */
+  async process(record: IncomingRecord, control: ProcessControl, chunk: Set<string>): Promise<ProcessOutcome> {
     const started = this.now();
     const parsed = parseMessage(record.value, { maxBytes: this.maxBytes });
     if (!parsed.ok) return this.deadLetter(record, parsed.error.code, parsed.error.message, parsed.error.partial.type);
@@ -66,7 +69,7 @@ export class MessageProcessor {
     const rejection = this.subscription.accept?.(message);
     if (rejection) return this.deadLetter(record, rejection.code, rejection.message, message.type);
 
-    if (this.pending.has(message.eventId) || this.dedupe.has(message.eventId)) {
+    if (chunk.has(message.eventId) || this.dedupe.has(message.eventId)) {
       this.notifyConsumed(record.topic, message.type, started, true);
       return { kind: 'duplicate', message };
     }
@@ -81,7 +84,7 @@ export class MessageProcessor {
       };
       try {
         const output = (await this.invoke(message, context)) ?? {};
-        this.pending.add(message.eventId);
+        chunk.add(message.eventId);
         this.notifyConsumed(record.topic, message.type, started, false);
         return { kind: 'handled', message, output, attempts: attempt };
       } catch (error) {
@@ -111,14 +114,14 @@ export class MessageProcessor {
    * What committing this outcome writes: the handler's outputs, or the record's dead letter. An output that cannot be
    * written (e.g. too large) is the handler's failure, so its input is dead-lettered as MSG.HANDLER_FAILED.
    */
-  recordsFor(outcome: ProcessOutcome, record: IncomingRecord, encode: (output: HandlerOutput) => WireRecord[]): WireRecord[] {
+  recordsFor(outcome: ProcessOutcome, record: IncomingRecord, encode: (output: HandlerOutput) => WireRecord[], chunk: Set<string>): WireRecord[] {
     switch (outcome.kind) {
       case 'handled':
         try {
           return encode(outcome.output);
         } catch (error) {
           const reason = `handler output rejected: ${errorText(error)}`;
-          this.pending.delete(outcome.message.eventId);
+          chunk.delete(outcome.message.eventId);
           this.deadLetter(record, 'MSG.HANDLER_FAILED', reason, outcome.message.type);
           return [deadLetterRecord(record, 'MSG.HANDLER_FAILED', reason)];
         }
@@ -129,15 +132,9 @@ export class MessageProcessor {
     }
   }
 
-  /** The batch holding the pending eventIds was committed: remember them. */
-  confirm(): void {
-    for (const id of this.pending) this.dedupe.add(id);
-    this.pending.clear();
-  }
-
-  /** The batch was not committed (it will be delivered again): forget what it handled. */
-  discard(): void {
-    this.pending.clear();
+  /** The chunk holding these eventIds was committed: remember them, so a redelivery is skipped. */
+  remember(eventIds: Iterable<string>): void {
+    for (const id of eventIds) this.dedupe.add(id);
   }
 
   private invoke(message: AnyMessage, context: DeliveryContext): Promise<HandlerOutput | void> {
