@@ -66,11 +66,13 @@ export async function run(): Promise<BenchResult> {
     const phases: Record<string, number> = {};
     const executor = new ReferenceDcoExecutor(ledger, { clock: systemClock, ids: { next: () => `bench-${tag}-${randomUUID()}` } }, { dailyAmount: OFFERED, batchSize: BATCH_SIZE });
     started = process.hrtime.bigint();
+    const cpuBefore = process.cpuUsage();
     const result = await executor.execute(
       { day, runId: `dco-${day}`, afterRollback: false },
       { phase: (name, value) => (phases[name] = (phases[name] ?? 0) + value), progress: progressLine('written allocations') },
     );
     const totalSeconds = seconds(started);
+    const cpu = process.cpuUsage(cpuBefore);
 
     started = process.hrtime.bigint();
     const verification = await verifyStoredOffering(ledger, day);
@@ -108,6 +110,8 @@ export async function run(): Promise<BenchResult> {
       compute_s: round(phases.compute),
       write_s: round(phases.write),
       verify_s: round(verifySeconds),
+      // CPU this process used during the run (read decoding, compute, write encoding): against total_s it shows the contention.
+      runner_cpu_s: round((cpu.user + cpu.system) / 1e6),
       ...(reuseDay ? {} : { seed_s: round(seedSeconds) }),
       write_rows_per_s: Math.round(batchedRowsPerSecond),
       naive_write_rows_per_s: Math.round(naiveRowsPerSecond),
