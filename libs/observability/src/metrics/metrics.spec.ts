@@ -88,6 +88,15 @@ describe('RunTelemetryProjector', () => {
     expect(await value(metrics, 'dco_runs_total', { outcome: 'completed_after_rollback' })).toBe(1);
   });
 
+  it('keeps a finished migration at 100% when a progress event from another topic arrives after DbMigrated', async () => {
+    const metrics = new DcoMetrics({ service: 'orchestrator' });
+    const projector = new RunTelemetryProjector(metrics);
+    projector.observe(message('MigrateDb', 1));
+    projector.observe(message('DbMigrated', 4));
+    projector.observe(message('DbMigrationProgress', 3, { data: { phase: 'switch', done: 4, total: 6 } }));
+    expect(await value(metrics, 'dco_migration_progress_ratio', { phase: 'switch' })).toBe(1);
+  });
+
   it('reports the stages still running, and a timeout closes one', () => {
     const projector = new RunTelemetryProjector(new DcoMetrics({ service: 'orchestrator' }));
     projector.observe(message('RunStarted', 0));

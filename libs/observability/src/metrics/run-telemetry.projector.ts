@@ -67,6 +67,8 @@ function stageEnd(message: AnyMessage): { stage: Step; outcome: string } | undef
 export class RunTelemetryProjector {
   private readonly starts = new Map<string, ActiveStage>();
   private readonly finished = new Set<string>();
+  /** Runs whose migration completed: progress events travel on their own topic and may arrive after DbMigrated. */
+  private readonly migrated = new Set<string>();
 
   constructor(
     private readonly metrics: DcoMetrics,
@@ -94,9 +96,11 @@ export class RunTelemetryProjector {
         this.once(message.eventId, () => this.metrics.rollbacks.inc({ step: 'rollback-infra' }));
         break;
       case 'DbMigrationProgress':
+        if (this.migrated.has(message.runId)) break;
         this.metrics.migrationProgress.set({ phase: message.data.phase }, message.data.total > 0 ? Math.min(1, message.data.done / message.data.total) : 0);
         break;
       case 'DbMigrated':
+        this.migrated.add(message.runId);
         for (const phase of ['provision', 'backup', 'restore', 'validate', 'switch']) this.metrics.migrationProgress.set({ phase }, 1);
         break;
       case 'DcoCompleted':
