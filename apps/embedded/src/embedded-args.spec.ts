@@ -1,14 +1,14 @@
-import { parseEmbeddedArgs } from './embedded-args';
+import { nextOfferingDay, parseEmbeddedArgs } from './embedded-args';
 
-const now = new Date('2026-11-26T05:00:00Z');
+const deadlineAtNine = (day: string) => new Date(`${day}T09:00:00.000Z`);
 
 describe('parseEmbeddedArgs', () => {
-  it('defaults to today, embedded, staying up', () => {
-    expect(parseEmbeddedArgs([], now)).toEqual({ day: '2026-11-26', profile: 'embedded', once: false });
+  it('defaults to the next offering day, embedded, staying up', () => {
+    expect(parseEmbeddedArgs([])).toEqual({ profile: 'embedded', once: false });
   });
 
   it('reads every option', () => {
-    expect(parseEmbeddedArgs(['--day', '2026-01-02', '--profile', 'local', '--once'], now)).toEqual({
+    expect(parseEmbeddedArgs(['--day', '2026-01-02', '--profile', 'local', '--once'])).toEqual({
       day: '2026-01-02',
       profile: 'local',
       once: true,
@@ -21,6 +21,17 @@ describe('parseEmbeddedArgs', () => {
     [['--profile', 'aws'], 'CLI.INVALID_PROFILE'],
     [['--verbose'], 'CLI.UNKNOWN_OPTION'],
   ])('rejects %j with %s', (argv, code) => {
-    expect(() => parseEmbeddedArgs(argv, now)).toThrow(code);
+    expect(() => parseEmbeddedArgs(argv)).toThrow(code);
+  });
+});
+
+describe('nextOfferingDay', () => {
+  it('keeps today while its deadline is far enough ahead', () => {
+    expect(nextOfferingDay(new Date('2026-11-26T05:00:00Z'), deadlineAtNine, '2026-11-26', 3_600_000)).toBe('2026-11-26');
+  });
+
+  it('moves to tomorrow once today\'s deadline is too close or past, across a month end', () => {
+    expect(nextOfferingDay(new Date('2026-11-30T08:30:00Z'), deadlineAtNine, '2026-11-30', 3_600_000)).toBe('2026-12-01');
+    expect(nextOfferingDay(new Date('2026-11-30T20:00:00Z'), deadlineAtNine, '2026-11-30', 3_600_000)).toBe('2026-12-01');
   });
 });

@@ -2,13 +2,14 @@
 import { DAY_PATTERN } from '@dco/contracts';
 
 export interface EmbeddedArgs {
-  day: string;
+  /** Unset: the next offering day whose deadline is still ahead (see nextOfferingDay). */
+  day?: string;
   profile: 'embedded' | 'local';
   once: boolean;
 }
 
-export function parseEmbeddedArgs(argv: string[], now: Date): EmbeddedArgs {
-  const args: EmbeddedArgs = { day: now.toISOString().slice(0, 10), profile: 'embedded', once: false };
+export function parseEmbeddedArgs(argv: string[]): EmbeddedArgs {
+  const args: EmbeddedArgs = { profile: 'embedded', once: false };
   for (let index = 0; index < argv.length; index += 1) {
     const flag = argv[index];
     const value = () => {
@@ -18,8 +19,9 @@ export function parseEmbeddedArgs(argv: string[], now: Date): EmbeddedArgs {
       return next;
     };
     if (flag === '--day') {
-      args.day = value();
-      if (!DAY_PATTERN.test(args.day)) throw new Error(`CLI.INVALID_DAY: --day must be YYYY-MM-DD, got "${args.day}"`);
+      const day = value();
+      if (!DAY_PATTERN.test(day)) throw new Error(`CLI.INVALID_DAY: --day must be YYYY-MM-DD, got "${day}"`);
+      args.day = day;
     } else if (flag === '--profile') {
       const profile = value();
       if (profile !== 'embedded' && profile !== 'local') {
@@ -33,4 +35,15 @@ export function parseEmbeddedArgs(argv: string[], now: Date): EmbeddedArgs {
     }
   }
   return args;
+}
+
+/**
+ * The day whose offering the demo prepares: today while its DCO deadline is more than `leadMs` away, else tomorrow,
+ * so that a demo started in the evening shows the updates instead of deferring them.
+ */
+export function nextOfferingDay(now: Date, deadlineOf: (day: string) => Date, today: string, leadMs: number): string {
+  if (deadlineOf(today).getTime() - now.getTime() > leadMs) return today;
+  const next = new Date(`${today}T00:00:00.000Z`);
+  next.setUTCDate(next.getUTCDate() + 1);
+  return next.toISOString().slice(0, 10);
 }

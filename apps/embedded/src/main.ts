@@ -19,12 +19,36 @@ import { OrchestratorConfig } from '../../orchestrator/src/orchestrator.config';
 import { OrchestratorModule } from '../../orchestrator/src/orchestrator.module';
 import { SchedulerConfig } from '../../scheduler/src/scheduler.config';
 import { SchedulerModule } from '../../scheduler/src/scheduler.module';
-import { parseEmbeddedArgs } from './embedded-args';
+import { dayInZone, zonedTimeToInstant } from '@dco/saga';
+import { nextOfferingDay, parseEmbeddedArgs } from './embedded-args';
 import { FINAL_TYPES, formatLine } from './run-console';
 
+/** What `npm start` runs unless the environment says otherwise: real stages, a seeded ledger, no catch-up tick. */
+const EMBEDDED_DEFAULTS: Record<string, string> = {
+  DCO_STAGE_ENGINE: 'real',
+  DCO_DAILY_AMOUNT: '1000000000000',
+  DCO_DEMO_ACCOUNTS: '2000',
+  DCO_DEMO_CONTRIBUTIONS: '10000',
+  SCHEDULE_CATCH_UP: 'none',
+};
+/** The demo needs the updates' expected duration before the deadline, or the saga rightly defers them. */
+const DEMO_LEAD_MS = 60 * 60 * 1000;
+
 async function main(): Promise<void> {
-  const args = parseEmbeddedArgs(process.argv.slice(2), systemClock.now());
+  const args = parseEmbeddedArgs(process.argv.slice(2));
+  // The demo runs the real use cases (on in-memory fakes when embedded); stage modules read process.env themselves.
+  for (const [name, value] of Object.entries(EMBEDDED_DEFAULTS)) process.env[name] ??= value;
   const env = { ...process.env, DCO_PROFILE: args.profile };
+  const orchestratorConfig = loadConfig(OrchestratorConfig, env);
+  const now = systemClock.now();
+  const day =
+    args.day ??
+    nextOfferingDay(
+      now,
+      (candidate) => zonedTimeToInstant(candidate, orchestratorConfig.DCO_DEADLINE, orchestratorConfig.DCO_TIME_ZONE),
+      dayInZone(now, orchestratorConfig.DCO_TIME_ZONE),
+      DEMO_LEAD_MS,
+    );
   const common = loadConfig(CommonConfig, env);
   // One process, one registry and tracer: /metrics, run traces (when OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set), bus hooks.
   const observability = setupServiceObservability({
@@ -43,7 +67,7 @@ async function main(): Promise<void> {
     imports: [
       PlatformModule.forRoot({ service: 'dco-autopilot', config: common, bus }),
       observability.module,
-      OrchestratorModule.register(loadConfig(OrchestratorConfig, env)),
+      OrchestratorModule.register(orchestratorConfig),
       SchedulerModule.register(loadConfig(SchedulerConfig, env)),
       DetectorModule.register(loadConfig(DetectorConfig, env)),
       InfraDeployerModule.register(loadConfig(InfraDeployerConfig, env)),
@@ -59,7 +83,7 @@ async function main(): Promise<void> {
   const url = `http://${common.HOST}:${common.PORT}`;
   console.log(`DCO Autopilot (${args.profile} profile) on ${url}  (dashboard ${url}/, API ${url}/api/runs, health ${url}/health)`);
 
-  const runId = runIdOf(args.day);
+  const runId = runIdOf(day);
   const finished = new Promise<string>((resolve) => {
     void bus.subscribe({
       group: 'embedded-console',
@@ -76,7 +100,7 @@ async function main(): Promise<void> {
   await bus.publish(
     createMessage(
       'DailyTick',
-      { day: args.day, trigger: 'manual', scheduledAt: systemClock.now().toISOString() },
+      { day, trigger: 'manual', scheduledAt: systemClock.now().toISOString() },
       { runId, producer: 'scheduler' },
       { clock: systemClock, ids: uuidGenerator },
     ),

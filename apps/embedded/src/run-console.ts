@@ -28,7 +28,8 @@ export function describeMessage(message: AnyMessage): string | undefined {
       return `plan needs approval: ${message.data.reasons.join('; ')}`;
     case 'InfraApplied': {
       const plan = message.data.plan;
-      return `infrastructure applied: plan ${plan.planId} +${plan.adds} ~${plan.changes} -${plan.destroys}; services ${message.data.services.map((s) => `${s.service}@${s.taskDefinition}`).join(', ')}`;
+      const services = message.data.services.map((s) => `${s.service}@${s.taskDefinition}`).join(', ') || 'no service rollout';
+      return `infrastructure applied: plan ${plan.planId} +${plan.adds} ~${plan.changes} -${plan.destroys}; ${services}`;
     }
     case 'MigrateDb':
       return `migrating Neo4j blue-green to ${message.data.targetImageId}...`;

@@ -5,7 +5,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { Clock, CodedError, systemClock } from '@dco/contracts';
-import { awsClientOptions, localEmulatorOptions, SdkEcsServices } from '@dco/aws';
+import { awsClientOptions, embeddedCloud, localEmulatorOptions, SdkEcsServices } from '@dco/aws';
 import { BackupStore } from '../backup/backup-store.port';
 import { FileBackupStore } from '../backup/file-backup-store.adapter';
 import { S3BackupStore } from '../backup/s3-backup-store.adapter';
@@ -81,8 +81,21 @@ export async function buildBlueGreenEnvironment(env: NodeJS.ProcessEnv = process
   if (profile === 'embedded') {
     const memory = new InMemoryGraphServers();
     const blueEndpoint: Neo4jEndpoint = { instanceId: 'i-embedded-blue', boltUri: 'memory://i-embedded-blue', version: env.DCO_NEO4J_VERSION ?? '5.20.0' };
-    const fleet = new InMemoryNeo4jFleet(memory, (imageId) => versionOfImage({ name: imageId, tags: {} }) ?? env.DCO_NEO4J_TARGET_VERSION);
-    fleet.adopt({ ...blueEndpoint, imageId: 'ami-embedded-blue', color: 'blue' }, new InMemoryGraphDatabase(blueEndpoint.boltUri, blueEndpoint.version));
+    // The process's embedded cloud holds the demo's AMIs (seeded by the detector); their tags name the Neo4j version.
+    const cloud = embeddedCloud();
+    await cloud.seeded;
+    const catalogue = new Map<string, string>();
+    for (const image of await cloud.ec2.findImages({ owners: ['self'], namePattern: 'neo4j-*' })) {
+      const version = versionOfImage(image);
+      if (version) catalogue.set(image.imageId, version);
+    }
+    const fleet = new InMemoryNeo4jFleet(
+      memory,
+      (imageId) => catalogue.get(imageId) ?? versionOfImage({ name: imageId, tags: {} }) ?? env.DCO_NEO4J_TARGET_VERSION,
+    );
+    const blue = new InMemoryGraphDatabase(blueEndpoint.boltUri, blueEndpoint.version);
+    seedDemoGraph(blue, number(env, 'DCO_DEMO_ACCOUNTS', 0));
+    fleet.adopt({ ...blueEndpoint, imageId: 'ami-embedded-blue', color: 'blue' }, blue);
     const pointer = new InMemoryConnectionPointerStore();
     const backups = new InMemoryBackupStore();
     const migrator = new BlueGreenMigrator({ fleet, graphs: memory, pointer, consumers: pointerOnlyConsumers, backups, clock }, { ...options, initialEndpoint: blueEndpoint });
@@ -142,5 +155,21 @@ export async function probeBolt(boltUri: string, version: string): Promise<void>
     if (actual !== version) throw new Error(`${boltUri} answers as Neo4j ${actual}, expected ${version}`);
   } finally {
     await db.close();
+  }
+}
+
+/** The embedded demo's blue graph: accounts, each with a contribution and a referral to the next, so a migration copies real data. */
+function seedDemoGraph(graph: InMemoryGraphDatabase, accounts: number): void {
+  let previous: string | undefined;
+  for (let index = 0; index < accounts; index += 1) {
+    const accountId = `acct-${String(index).padStart(6, '0')}`;
+    const account = graph.createNode(['Account'], [['accountId', ['s', accountId]]]);
+    const contribution = graph.createNode(['Contribution'], [
+      ['contributionId', ['s', `seed-${accountId}`]],
+      ['amount', ['s', String(1_000 + ((index * 7_919) % 100_000))]],
+    ]);
+    graph.createRelationship('BY', contribution, account, []);
+    if (previous) graph.createRelationship('REFERRED', previous, account, [['since', ['i', String(2020 + (index % 6))]]]);
+    previous = account;
   }
 }
