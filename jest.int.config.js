@@ -4,4 +4,5 @@ module.exports = require('./jest.base.config')({
   testTimeout: 120000,
   maxWorkers: 2,
   globalSetup: '<rootDir>/test/support/require-stack.setup.ts',
+  setupFilesAfterEnv: ['<rootDir>/test/support/retry-once.setup.ts'],
 });
