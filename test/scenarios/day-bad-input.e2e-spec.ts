@@ -45,23 +45,25 @@ describe('dco day: bad input', () => {
   });
 
   it('a scenario while another runs: DAY.RUN_IN_PROGRESS, exit 4, the running one untouched; Ctrl-C then cleans the first up', async () => {
-    const before = scenarioDirs();
     const first = spawnTs(CLI, { args: ['day', '--scenario', 'quiet-day', '--exit'] });
     try {
-      await first.waitForOutput(/workspace .*quiet-day-/, 60_000);
-      const firstDir = scenarioDirs().filter((name) => !before.includes(name));
-      expect(firstDir).toEqual([expect.stringMatching(/^quiet-day-[0-9a-f]{8}$/)]);
+      const shown = await first.waitForOutput(/workspace (\S+quiet-day-[0-9a-f]{8}) /, 60_000);
+      const firstDir = /workspace (\S+quiet-day-[0-9a-f]{8}) /.exec(shown)?.[1] ?? '';
+      await waitFor(() => (existsSync(firstDir) && existsSync(DAY_LOCK_FILE) ? true : undefined), { timeoutMs: 60_000, intervalMs: 100, description: 'the first scenario to hold the lock' });
 
       const second = await runTs(CLI, { args: ['day', '--scenario', 'neo4j-upgrade', '--exit'], timeoutMs: 60_000 });
       expect(second.code).toBe(4);
       expect(second.stderr).toMatch(new RegExp(`^DAY\\.RUN_IN_PROGRESS: scenario quiet-day is running \\(pid ${first.pid},`, 'm'));
-      expect(scenarioDirs()).toEqual([...before, ...firstDir].sort());
+      // The second never got as far as a workspace; the first still owns the lock and its directory.
+      expect(second.stdout).not.toMatch(/workspace/);
+      expect(JSON.parse(readFileSync(DAY_LOCK_FILE, 'utf8'))).toMatchObject({ pid: first.pid, scenario: 'quiet-day', dir: firstDir });
+      expect(existsSync(firstDir)).toBe(true);
 
       // Ctrl-C: the first stops where it is and removes everything it made.
       const exit = await first.kill('SIGINT', 240_000);
       expect(exit.code).toBe(1);
       expect(first.stderr()).toMatch(/DAY\.INTERRUPTED/);
-      await waitFor(() => (scenarioDirs().join() === before.join() ? true : undefined), { timeoutMs: 30_000, intervalMs: 200, description: 'the scenario directory to be removed' });
+      expect(existsSync(firstDir)).toBe(false);
       expect(existsSync(DAY_LOCK_FILE)).toBe(false);
     } finally {
       await first.kill('SIGKILL', 1_000);
