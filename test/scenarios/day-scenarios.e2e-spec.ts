@@ -4,10 +4,14 @@
 // the Terraform state, exactly one Offering with the run's hash, the alerts on the EventBridge rule's SQS queue, and
 // the trace in Jaeger.
 //
-// Time: ~1-2.5 min per scenario (a Neo4j JVM per blue and per green, a tofu apply per workspace, six Node processes).
+// Time (measured on the shared 2-core machine under load, per scenario = prepare + six service starts + the run):
+// quiet-day, approval-rejected, deadline-too-close, ecs-health-fail, tofu-broken ~1.5-3 min each (a blue Neo4j JVM,
+// a baseline tofu apply with provisioners and six Node processes dominate; the runs take 10-25 s); neo4j-upgrade,
+// full-change, green-corrupt ~3.5-5 min (plus a green Neo4j JVM: provisioning green is most of migrate-db);
+// migrator-killed the slowest (a 13k-entity graph restored in 50-record batches so the kill lands mid-restore).
 // Two lanes run side by side: scenarios that migrate Neo4j in one (they must not overlap: green's EC2 ClientToken is
 // runId-scoped and every scenario's run is today's), the others in the second; kafka-restart runs alone at the end
-// because the broker it restarts is shared.
+// because the broker it restarts is shared. Whole file: ~25 min; DAY_SCENARIOS=a,b runs a subset.
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DayReport, DaySession, describeReport, runDay } from '../../apps/cli/src/day/day-runner';
