@@ -1,16 +1,10 @@
 // The db-migrator service's command loop: routes each command to its use-case port and answers the saga.
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock, IdGenerator, MigrationPhase } from '@dco/contracts';
-import { MessageBus } from '@dco/messaging';
+import { MigrationPhase } from '@dco/contracts';
 import {
-  CLOCK,
   CommandRoute,
   CommandWorkerHost,
-  HealthRegistry,
-  ID_GENERATOR,
-  MESSAGE_BUS,
-  PLATFORM_CONFIG,
-  CommonConfig,
+  WorkerRuntime,
   outcome,
   MIGRATE_DB_PORT, MigrateDbPort, ROLLBACK_DB_PORT, RollbackDbPort,
 } from '@dco/platform';
@@ -27,15 +21,11 @@ export function phaseOfFailure(code: string): MigrationPhase {
 @Injectable()
 export class DbMigratorWorker extends CommandWorkerHost {
   constructor(
-    @Inject(MESSAGE_BUS) bus: MessageBus,
-    @Inject(CLOCK) clock: Clock,
-    @Inject(ID_GENERATOR) ids: IdGenerator,
-    @Inject(PLATFORM_CONFIG) config: CommonConfig,
-    health: HealthRegistry,
+    runtime: WorkerRuntime,
     @Inject(MIGRATE_DB_PORT) private readonly migrateDb: MigrateDbPort,
     @Inject(ROLLBACK_DB_PORT) private readonly rollbackDb: RollbackDbPort,
   ) {
-    super(bus, clock, ids, health, 'db-migrator', `${config.DCO_NAMESPACE}.db-migrator`);
+    super(runtime, 'db-migrator');
   }
 
   protected routes(): CommandRoute[] {

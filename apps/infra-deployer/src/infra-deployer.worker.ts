@@ -1,16 +1,9 @@
 // The infra-deployer service's command loop: routes each command to its use-case port and answers the saga.
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock, IdGenerator } from '@dco/contracts';
-import { MessageBus } from '@dco/messaging';
 import {
-  CLOCK,
   CommandRoute,
   CommandWorkerHost,
-  HealthRegistry,
-  ID_GENERATOR,
-  MESSAGE_BUS,
-  PLATFORM_CONFIG,
-  CommonConfig,
+  WorkerRuntime,
   outcome,
   APPLY_INFRA_PORT, ApplyInfraPort, ROLLBACK_INFRA_PORT, RollbackInfraPort,
 } from '@dco/platform';
@@ -18,15 +11,11 @@ import {
 @Injectable()
 export class InfraDeployerWorker extends CommandWorkerHost {
   constructor(
-    @Inject(MESSAGE_BUS) bus: MessageBus,
-    @Inject(CLOCK) clock: Clock,
-    @Inject(ID_GENERATOR) ids: IdGenerator,
-    @Inject(PLATFORM_CONFIG) config: CommonConfig,
-    health: HealthRegistry,
+    runtime: WorkerRuntime,
     @Inject(APPLY_INFRA_PORT) private readonly applyInfra: ApplyInfraPort,
     @Inject(ROLLBACK_INFRA_PORT) private readonly rollbackInfra: RollbackInfraPort,
   ) {
-    super(bus, clock, ids, health, 'infra-deployer', `${config.DCO_NAMESPACE}.infra-deployer`);
+    super(runtime, 'infra-deployer');
   }
 
   protected routes(): CommandRoute[] {

@@ -14,6 +14,7 @@ import { CommonConfig } from './config';
 import { HealthController, HealthRegistry } from './health';
 import { uuidGenerator } from './ids';
 import { CLOCK, ID_GENERATOR, MESSAGE_BUS, PLATFORM_CONFIG, SERVICE_NAME } from './tokens';
+import { WorkerRuntime } from './worker-host';
 
 export interface PlatformOptions {
   service: string;
@@ -57,9 +58,10 @@ export class PlatformModule {
         { provide: ID_GENERATOR, useValue: uuidGenerator },
         { provide: 'PLATFORM_OWNS_BUS', useValue: options.ownsBus ?? true },
         HealthRegistry,
+        WorkerRuntime,
         BusLifecycle,
       ],
-      exports: [SERVICE_NAME, PLATFORM_CONFIG, MESSAGE_BUS, CLOCK, ID_GENERATOR, HealthRegistry],
+      exports: [SERVICE_NAME, PLATFORM_CONFIG, MESSAGE_BUS, CLOCK, ID_GENERATOR, HealthRegistry, WorkerRuntime],
     };
   }
 }

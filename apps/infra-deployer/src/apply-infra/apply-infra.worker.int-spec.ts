@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { AnyMessage, createMessage, parseMessage, systemClock } from '@dco/contracts';
 import { InMemoryMessageBus } from '@dco/messaging';
-import { ApplyInfraPort, CommonConfig, HealthRegistry, RollbackInfraPort } from '@dco/platform';
+import { ApplyInfraPort, CommonConfig, HealthRegistry, RollbackInfraPort, WorkerRuntime } from '@dco/platform';
 import { InfraDeployerWorker } from '../infra-deployer.worker';
 import { localInfra } from './local-infra.fixture';
 
@@ -22,7 +22,8 @@ describe('infra-deployer worker with the real ApplyInfra', () => {
     infra = await localInfra();
     const applyInfra: ApplyInfraPort = (command) => infra.applyInfra.execute(command.runId, command.data);
     const rollbackInfra: RollbackInfraPort = (command) => infra.rollbackInfra.execute(command.runId, command.data);
-    worker = new InfraDeployerWorker(bus, systemClock, ids, Object.assign(new CommonConfig(), { DCO_NAMESPACE: 'it' }), new HealthRegistry(), applyInfra, rollbackInfra);
+    const runtime = new WorkerRuntime(bus, systemClock, ids, Object.assign(new CommonConfig(), { DCO_NAMESPACE: 'it' }), new HealthRegistry());
+    worker = new InfraDeployerWorker(runtime, applyInfra, rollbackInfra);
     await worker.onApplicationBootstrap();
   });
   afterAll(async () => {
