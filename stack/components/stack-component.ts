@@ -70,6 +70,17 @@ async function safeProbe(definition: DaemonDefinition): Promise<string | undefin
   }
 }
 
+/**
+ * Whether a process this stack did not start is a healthy instance: asked up to `attempts` times, because one probe
+ * of a busy broker on a loaded machine can time out and a false "unhealthy" turns into STACK.PORT_IN_USE.
+ */
+async function healthyAfterRetries(definition: DaemonDefinition, attempts = 3): Promise<boolean> {
+  for (let attempt = 1; attempt <= attempts; attempt += 1) {
+    if ((await safeProbe(definition)) === undefined) return true;
+  }
+  return false;
+}
+
 /** A component that is one supervised OS process. */
 export class DaemonComponent implements StackComponent {
   constructor(
@@ -104,7 +115,7 @@ export class DaemonComponent implements StackComponent {
     }
     const busy: number[] = [];
     for (const port of definition.ports) if (await canConnect(definition.host, port)) busy.push(port);
-    if (busy.length > 0 && (await safeProbe(definition)) === undefined) {
+    if (busy.length > 0 && (await healthyAfterRetries(definition))) {
       // A healthy instance of the right version that another clone's stack (e.g. CI's fresh clone) runs: use it, never stop it.
       ctx.log(`${this.name}: using the healthy instance at ${definition.address} that this stack did not start`);
       return this.external(definition);
