@@ -2,7 +2,7 @@
 import { createReadStream, createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
-import { CodedError, systemClock } from '@dco/contracts';
+import { systemClock } from '@dco/contracts';
 import {
   BoltGraphDatabase,
   buildBlueGreenEnvironment,
@@ -12,7 +12,7 @@ import {
   restoreGraph,
   validateGraphs,
 } from '@dco/neo4j';
-import { CliError, EXIT, parsePositiveInt } from '../cli-error';
+import { CliError, EXIT, runCoded, parsePositiveInt } from '../cli-error';
 
 interface Progress {
   phase: string;
@@ -55,20 +55,8 @@ function exitCodeOf(code: string): number {
   return EXIT.FAILURE;
 }
 
-/** Runs an action, printing its result (JSON or text) and turning coded errors into CLI errors with the same code. */
-async function run<T>(json: boolean | undefined, work: () => Promise<T>, text: (result: T) => string): Promise<void> {
-  try {
-    const result = await work();
-    console.log(json ? JSON.stringify(result) : text(result));
-  } catch (error) {
-    if (error instanceof CliError) throw error;
-    if (error instanceof CodedError) {
-      if (json) console.log(JSON.stringify({ error: { code: error.code, message: error.message, detail: error.detail } }));
-      throw new CliError(error.code, error.detail ? `${error.message}\n${error.detail}` : error.message, exitCodeOf(error.code));
-    }
-    throw error;
-  }
-}
+const run = <T>(json: boolean | undefined, work: () => Promise<T>, text: (result: T) => string): Promise<void> =>
+  runCoded(json, work, text, exitCodeOf);
 
 async function withDatabases<T>(uris: string[], work: (dbs: BoltGraphDatabase[]) => Promise<T>): Promise<T> {
   const dbs = uris.map((uri) => new BoltGraphDatabase(uri));

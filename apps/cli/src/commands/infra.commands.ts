@@ -1,27 +1,15 @@
 // `dco infra plan|apply|rollback|status` and `dco detect`: the operator's handle on Terraform, rollouts and detection,
 // running the same use cases as the infra-deployer and the detector (profile from DCO_PROFILE).
 import { Command } from 'commander';
-import { CodedError, systemClock } from '@dco/contracts';
+import { systemClock } from '@dco/contracts';
 import { approvalReasons, describePlan } from '@dco/terraform';
 import { detectorForProfile } from '../../../detector/src/detect-changes/detect-changes.factory';
 import { realInfraDeployer } from '../../../infra-deployer/src/apply-infra/infra-ports.factory';
-import { CliError, EXIT, parseDayOption } from '../cli-error';
+import { CliError, EXIT, runCoded, parseDayOption } from '../cli-error';
 
 const PLAN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
-async function run<T>(json: boolean | undefined, work: () => Promise<T>, text: (result: T) => string): Promise<void> {
-  try {
-    const result = await work();
-    console.log(json ? JSON.stringify(result) : text(result));
-  } catch (error) {
-    if (error instanceof CliError) throw error;
-    if (error instanceof CodedError) {
-      if (json) console.log(JSON.stringify({ error: { code: error.code, message: error.message, detail: error.detail } }));
-      throw new CliError(error.code, error.detail ? `${error.message}\n${error.detail}` : error.message, EXIT.FAILURE);
-    }
-    throw error;
-  }
-}
+const run = runCoded;
 
 const today = () => systemClock.now().toISOString().slice(0, 10);
 
