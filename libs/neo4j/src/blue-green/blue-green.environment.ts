@@ -14,7 +14,7 @@ import { EcsNeo4jConsumers } from '../consumers/ecs-neo4j-consumers.adapter';
 import { Neo4jConsumers, pointerOnlyConsumers } from '../consumers/neo4j-consumers.port';
 import { awsHostRuntime, Ec2Neo4jFleet } from '../fleet/ec2-neo4j-fleet.adapter';
 import { LocalNeo4jHostRuntime } from '../fleet/local-neo4j-host.runtime';
-import { Neo4jFleet, versionOfImage } from '../fleet/neo4j-fleet.port';
+import { Neo4jFleet, fleetTagsFromEnv, versionOfImage } from '../fleet/neo4j-fleet.port';
 import { GraphDatabaseFactory } from '../graph-database.port';
 import { InMemoryBackupStore } from '../memory/in-memory-backup-store.fake';
 import { InMemoryGraphDatabase, InMemoryGraphServers } from '../memory/in-memory-graph-database.fake';
@@ -62,7 +62,8 @@ export function parseConsumerServices(text: string | undefined): Array<{ cluster
  * Variables: DCO_PROFILE (embedded | local | aws), NEO4J_URI (blue before the first migration), DCO_NEO4J_INSTANCE_ID,
  * DCO_NEO4J_POINTER_FILE | DCO_NEO4J_POINTER_PARAMETER, DCO_BACKUP_DIR | DCO_BACKUP_BUCKET, DCO_NEO4J_CONSUMER_SERVICES,
  * DCO_NEO4J_RETIRE_GRACE_MS, DCO_NEO4J_FREEZE_DRAIN_MS, DCO_NEO4J_READY_TIMEOUT_MS, DCO_NEO4J_ON_SOURCE_CHANGED,
- * DCO_NEO4J_HEAP_MB (local servers), DCO_ENV (fleet tag dco:env), DCO_AWS_ENDPOINT (the emulator), DCO_STATE_DIR (default .stack).
+ * DCO_NEO4J_HEAP_MB (local servers), DCO_ENV (fleet tag dco:env) and
+ * DCO_NEO4J_FLEET_TAGS (more fleet tags, key=value,...: on every instance launched, and what selects the fleet), DCO_AWS_ENDPOINT (the emulator), DCO_STATE_DIR (default .stack).
  */
 export async function buildBlueGreenEnvironment(env: NodeJS.ProcessEnv = process.env, clock: Clock = systemClock): Promise<BlueGreenEnvironment> {
   const profile = env.DCO_PROFILE ?? 'embedded';
@@ -104,8 +105,8 @@ export async function buildBlueGreenEnvironment(env: NodeJS.ProcessEnv = process
 
   const aws = profile === 'aws' ? awsClientOptions(env) : localEmulatorOptions(env);
   const ec2 = new EC2Client(aws);
-  // dco:env separates environments (or test runs) sharing one account or emulator.
-  const fleetTags = env.DCO_ENV ? { 'dco:env': env.DCO_ENV } : undefined;
+  // dco:env and DCO_NEO4J_FLEET_TAGS separate environments (or test runs) sharing one account or emulator.
+  const fleetTags = fleetTagsFromEnv(env);
   const fleet =
     profile === 'aws'
       ? new Ec2Neo4jFleet(ec2, awsHostRuntime, {

@@ -1,4 +1,5 @@
 // Neo4jFleet over the EC2 API: RunInstances of the AMI with a ClientToken and tags; a host runtime decides how Neo4j starts on it.
+import { createHash } from 'node:crypto';
 import {
   CreateTagsCommand,
   DescribeImagesCommand,
@@ -14,6 +15,7 @@ import {
   BOLT_URI_TAG,
   CLIENT_TOKEN_TAG,
   COLOR_TAG,
+  EC2_CLIENT_TOKEN_TAG,
   FLEET_ROLE_TAG,
   Neo4jColor,
   Neo4jFleet,
@@ -45,7 +47,7 @@ export interface Ec2FleetOptions {
   instanceType?: string;
   subnetId?: string;
   securityGroupIds?: string[];
-  /** Extra tags (e.g. dco:env) that also select the fleet. */
+  /** Extra tags (dco:env, DCO_NEO4J_FLEET_TAGS) put on every instance launched; they also select the fleet and scope ClientTokens. */
   fleetTags?: Record<string, string>;
   readyTimeoutMs?: number;
   /** Resolves when Bolt at the URI answers with the expected version, rejects otherwise. */
@@ -65,6 +67,24 @@ export const awsHostRuntime: Neo4jHostRuntime = {
   stop: async () => undefined,
 };
 
+/** EC2 accepts a ClientToken of at most 64 ASCII characters. */
+export const EC2_CLIENT_TOKEN_MAX = 64;
+
+/**
+ * The ClientToken RunInstances gets for a logical token (runId + step, e.g. dco-2026-11-26-green-1) in one fleet: the logical
+ * token (cut if need be) and a digest of it together with the fleet's selector tags, so that two environments of one account
+ * (staging and prod, two test namespaces) that migrate the same runId never share an idempotency key. Deterministic, <= 64.
+ */
+export function ec2ClientToken(token: string, fleetTags: Record<string, string>): string {
+  const scope = Object.keys(fleetTags)
+    .sort()
+    .map((key) => `${key}=${fleetTags[key]}`)
+    .join(',');
+  const digest = createHash('sha256').update(`${scope}\n${token}`).digest('hex').slice(0, 16);
+  const readable = token.replace(/[^A-Za-z0-9._:-]/g, '_').slice(0, EC2_CLIENT_TOKEN_MAX - digest.length - 1);
+  return `${readable}.${digest}`;
+}
+
 const tagsOf = (instance: Instance): Record<string, string> =>
   Object.fromEntries((instance.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
 
@@ -79,14 +99,22 @@ export class Ec2Neo4jFleet implements Neo4jFleet {
     const version = await this.versionOf(imageId);
     let host = await this.findByToken(options.clientToken);
     if (!host) {
-      const tags = { ...this.fleetTags(), [COLOR_TAG]: 'green', [VERSION_TAG]: version, [CLIENT_TOKEN_TAG]: options.clientToken, Name: `neo4j-${version}-green` };
+      const clientToken = ec2ClientToken(options.clientToken, this.fleetTags());
+      const tags = {
+        ...this.fleetTags(),
+        [COLOR_TAG]: 'green',
+        [VERSION_TAG]: version,
+        [CLIENT_TOKEN_TAG]: options.clientToken,
+        [EC2_CLIENT_TOKEN_TAG]: clientToken,
+        Name: `neo4j-${version}-green`,
+      };
       const result = await this.call('RunInstances', () =>
         this.ec2.send(
           new RunInstancesCommand({
             ImageId: imageId,
             MinCount: 1,
             MaxCount: 1,
-            ClientToken: options.clientToken,
+            ClientToken: clientToken,
             InstanceType: (this.options.instanceType ?? 'r6i.large') as _InstanceType,
             SubnetId: this.options.subnetId,
             SecurityGroupIds: this.options.securityGroupIds,
@@ -178,12 +206,16 @@ export class Ec2Neo4jFleet implements Neo4jFleet {
     return version;
   }
 
-  /** The emulator ignores ClientToken, so the token is also a tag: a redelivered command finds its instance either way. */
+  /**
+   * The emulator ignores ClientToken, so the token is also a tag: a redelivered command finds its instance either way. Only this
+   * fleet's instances count: another environment's instance with the same logical token is not ours.
+   */
   private async findByToken(clientToken: string): Promise<LaunchedHost | undefined> {
     const result = await this.call('DescribeInstances', () =>
       this.ec2.send(
         new DescribeInstancesCommand({
           Filters: [
+            ...Object.entries(this.fleetTags()).map(([key, value]) => ({ Name: `tag:${key}`, Values: [value] })),
             { Name: `tag:${CLIENT_TOKEN_TAG}`, Values: [clientToken] },
             { Name: 'instance-state-name', Values: ['pending', 'running'] },
           ],
