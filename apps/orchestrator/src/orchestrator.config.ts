@@ -24,6 +24,15 @@ export class OrchestratorConfig extends CommonConfig {
   @IsString()
   SAGA_STEP_EXPECTED?: string;
 
+  /**
+   * Maximum run time in milliseconds, from RunStarted: past it no update stage starts, one in flight (or an approval wait) is
+   * timed out into compensation, then the DCO runs on the old infrastructure. The DCO itself is never cut short. Default 6 h.
+   */
+  @IsInt({ message: 'SAGA_MAX_RUN_MS must be an integer number of milliseconds' })
+  @Min(1_000, { message: 'SAGA_MAX_RUN_MS must be at least 1000 (ms)' })
+  @Max(7 * 24 * 3_600_000, { message: 'SAGA_MAX_RUN_MS must be at most 604800000 (7 days)' })
+  SAGA_MAX_RUN_MS = 6 * 3_600_000;
+
   /** Change risks that need an operator's approval, comma-separated (low, medium, high); "none" for none. */
   @Matches(/^(none|(low|medium|high)(,(low|medium|high))*)$/, { message: 'SAGA_APPROVAL_RISKS must be "none" or a comma-separated list of low, medium, high' })
   SAGA_APPROVAL_RISKS = 'high';

@@ -343,3 +343,83 @@ describe('decide: whole runs', () => {
     expect(h.state?.pending).toMatchObject({ step, deadline: new Date(h.now.getTime() + DEFAULT_POLICY.steps[step].timeoutMs).toISOString() });
   });
 });
+
+// The policy's maximum run time (20 min here), measured from RunStarted at T0.
+const SHORT_RUN: RunPolicy = { ...DEFAULT_POLICY, maxRunMs: 20 * 60_000 };
+const RUN_DEADLINE = new Date(T0.getTime() + SHORT_RUN.maxRunMs).toISOString();
+const MIN = 60_000;
+
+const maxRunTime: Array<[string, Arrival[], Arrival, Then]> = [
+  ['an apply in flight at the maximum run time is timed out into the infra rollback', APPLYING, timeout, {
+    status: 'RollingBackInfra', sends: ['AlertRaised:RUN_TIME_EXCEEDED:critical', 'AlertRaised:STEP_OVERDUE:warning', 'RollbackInfra', 'AlertRaised:ROLLBACK:warning'],
+    check: (s) => {
+      expect(s.failure?.code).toBe('SAGA.RUN_TIME_EXCEEDED');
+      expect(s.timeline.find((r) => r.step === 'apply-infra')).toMatchObject({ outcome: 'timed-out', failure: { code: 'SAGA.RUN_TIME_EXCEEDED' } });
+    },
+  }],
+  ['a migration in flight at the maximum run time rolls back the database, then infra', MIGRATING, timeout, {
+    status: 'RollingBackDb', sends: ['AlertRaised:RUN_TIME_EXCEEDED:critical', 'AlertRaised:STEP_OVERDUE:warning', 'RollbackDb', 'AlertRaised:ROLLBACK:warning'],
+    check: (s) => expect(s.compensations).toEqual(['rollback-db', 'rollback-infra']),
+  }],
+  ['an approval still waiting at the maximum run time ends in the DCO on the old infrastructure', AWAITING_CHANGES, timeout, {
+    status: 'RunningDco', sends: ['AlertRaised:RUN_TIME_EXCEEDED:critical', 'AlertRaised:STEP_OVERDUE:warning', 'RunDco(afterRollback)'],
+    check: (s) => expect(s.failure?.code).toBe('SAGA.RUN_TIME_EXCEEDED'),
+  }],
+  ['an update stage is not started after the maximum run time: what was applied is rolled back', APPLYING, later(21 * MIN, answer('InfraApplied')), {
+    status: 'RollingBackInfra', sends: ['AlertRaised:RUN_TIME_EXCEEDED:critical', 'RollbackInfra', 'AlertRaised:ROLLBACK:warning'],
+    check: (s) => expect(s).toMatchObject({ failure: { code: 'SAGA.RUN_TIME_EXCEEDED' }, compensations: ['rollback-infra'], dcoAfterRollback: true }),
+  }],
+  ['changes detected after the maximum run time start no update: the DCO runs on the old infrastructure', DETECTING, later(21 * MIN, detected(infraChange, minorNeo4j)), {
+    status: 'RunningDco', sends: ['AlertRaised:RUN_TIME_EXCEEDED:critical', 'RunDco(afterRollback)'],
+    check: (s) => expect(s.touched).toEqual([]),
+  }],
+  ['updates that finished before the maximum run time go on to the DCO', APPLYING_ONLY, later(21 * MIN, answer('InfraApplied')), { status: 'RunningDco', sends: ['RunDco'] }],
+  ['a DCO in flight at the maximum run time is not cut short; its end says the run overran', DCO_AFTER_UPDATES, later(25 * MIN, dcoDone), {
+    status: 'Completed', sends: ['AlertRaised:RUN_TIME_EXCEEDED:warning', 'RunCompleted'],
+  }],
+  ['a rollback in flight at the maximum run time goes on to the DCO', ROLLING_BACK_INFRA, later(25 * MIN, answer('InfraRolledBack')), {
+    status: 'RunningDco', sends: ['RunDco(afterRollback)'],
+  }],
+];
+
+describe('decide: maximum run time', () => {
+  it.each(maxRunTime)('%s', (_name, history, when, then) => {
+    const h = given(history, {}, SHORT_RUN);
+    const decision = h.apply(when(h));
+    if (!decision.ok) throw new Error(`rejected: ${decision.rejection.code} ${decision.rejection.message}`);
+    expect(decision.state.status).toBe(then.status);
+    expect(summarize(decision.messages)).toEqual(then.sends);
+    then.check?.(decision.state, decision.messages);
+  });
+
+  it('stores the run deadline at the start and ends update and approval waits there, never the DCO or a rollback', () => {
+    expect(given(DETECTING, {}, SHORT_RUN).state).toMatchObject({ runDeadline: RUN_DEADLINE, pending: { step: 'detect', deadline: new Date(T0.getTime() + 10 * MIN).toISOString() } });
+    expect(given(APPLYING, {}, SHORT_RUN).state?.pending).toMatchObject({ step: 'apply-infra', deadline: RUN_DEADLINE });
+    expect(given(AWAITING_CHANGES, {}, SHORT_RUN).state?.pending).toMatchObject({ step: 'approval', deadline: RUN_DEADLINE });
+    const dco = given(DCO_AFTER_UPDATES, {}, SHORT_RUN);
+    expect(dco.state?.pending).toMatchObject({ step: 'run-dco', deadline: new Date(dco.now.getTime() + SHORT_RUN.steps['run-dco'].timeoutMs).toISOString() });
+    const rollback = given(ROLLING_BACK_DB, {}, SHORT_RUN);
+    expect(rollback.state?.pending).toMatchObject({ step: 'rollback-db', deadline: new Date(rollback.now.getTime() + SHORT_RUN.steps['rollback-db'].timeoutMs).toISOString() });
+  });
+
+  it('given a migration that overruns the run, then it compensates in reverse order and ends RunCompletedAfterRollback after the DCO', () => {
+    const h = given([...MIGRATING, timeout, answer('DbRolledBack'), answer('InfraRolledBack'), dcoDone], {}, SHORT_RUN);
+    const commands = h.sent.filter((m) => !['AlertRaised', 'RunStarted'].includes(m.type)).map((m) => m.type);
+    expect(commands).toEqual(['DetectChanges', 'ApplyInfra', 'MigrateDb', 'RollbackDb', 'RollbackInfra', 'RunDco', 'RunCompletedAfterRollback']);
+    const done = h.sent.at(-1);
+    expect(done?.type === 'RunCompletedAfterRollback' && done.data.failure.code).toBe('SAGA.RUN_TIME_EXCEEDED');
+    // One alert for the overrun, not another at the end.
+    expect(h.state?.alerts.filter((a) => a.cause === 'RUN_TIME_EXCEEDED')).toHaveLength(1);
+  });
+
+  it('keeps a run stored before the policy had a maximum run time on its step timeouts', () => {
+    const h = given(APPLYING, {}, SHORT_RUN);
+    const legacy = structuredClone(h.state as RunState);
+    delete legacy.runDeadline;
+    h.state = legacy;
+    h.now = new Date(T0.getTime() + 30 * MIN);
+    const decision = h.apply(answer('InfraApplied')(h));
+    expect(decision.ok && decision.state.status).toBe('MigratingDb');
+  });
+});
+

@@ -61,6 +61,7 @@ function start(state: RunState | undefined, message: AnyMessage & { type: 'Daily
     updatedAt: now,
     version: 0,
     dcoDeadline: dcoDeadlineOf(day, deps.policy).toISOString(),
+    runDeadline: new Date(deps.now.getTime() + deps.policy.maxRunMs).toISOString(),
     changes: [],
     plan: { infra: false },
     deferred: [],
@@ -88,6 +89,12 @@ function timedOut(state: RunState, message: AnyMessage & { type: 'StepTimedOut' 
     return reject('SAGA.OUT_OF_ORDER', `StepTimedOut for ${pending.step} before its deadline ${pending.deadline}`);
   }
   const t = new Transition(state, message, deps);
+  if (pending.deadline === state.runDeadline && boundByRunDeadline(pending.step)) {
+    // The step's wait was cut to the run's maximum run time: the run, not the step, is out of time.
+    t.alert('critical', 'RUN_TIME_EXCEEDED', `${state.runId}: maximum run time exceeded at ${state.runDeadline} (started ${state.startedAt}) while ${pending.step} was in flight; rolling back, then the DCO on the old infrastructure`);
+    t.fail({ code: 'SAGA.RUN_TIME_EXCEEDED', message: `${state.runId} exceeded its maximum run time (${state.runDeadline}) during ${pending.step}` }, 'timed-out');
+    return t.done();
+  }
   t.fail({ code: 'SAGA.STEP_TIMED_OUT', message: `${pending.step} did not answer by ${pending.deadline}` }, 'timed-out');
   return t.done();
 }
@@ -218,7 +225,9 @@ class Transition {
     const attempt = (this.state.attempts[step] ?? 0) + 1;
     this.state.attempts[step] = attempt;
     const commandId = command && data ? this.emit(command, data).eventId : this.deps.ids.next();
-    const deadline = new Date(this.deps.now.getTime() + this.deps.policy.steps[step].timeoutMs).toISOString();
+    let deadline = new Date(this.deps.now.getTime() + this.deps.policy.steps[step].timeoutMs).toISOString();
+    const runDeadline = this.state.runDeadline;
+    if (runDeadline && boundByRunDeadline(step) && Date.parse(runDeadline) < Date.parse(deadline)) deadline = runDeadline;
     this.state.pending = { step, attempt, commandId, startedAt: this.now, deadline };
     this.state.timeline.push({ step, attempt, commandId, startedAt: this.now, outcome: 'running' });
     this.state.status = RUN_PLAN[step].status;
@@ -274,6 +283,7 @@ class Transition {
     const remaining = UPDATE_STAGES.filter((stage) => this.isPlanned(stage) && !this.succeeded(stage));
     const next = remaining[0];
     if (!next) return this.runDco();
+    if (this.runTimeExceeded()) return this.stopForRunTime(next);
     const needed = this.deps.policy.steps[next].expectedMs + this.deps.policy.steps['run-dco'].expectedMs;
     const left = Date.parse(this.state.dcoDeadline) - this.deps.now.getTime();
     if (left < needed) return this.defer(remaining, left, needed);
@@ -318,9 +328,25 @@ class Transition {
     this.startStep('run-dco', 'RunDco', { day: this.state.day, afterRollback: this.state.dcoAfterRollback });
   }
 
+  /** Past the run deadline: no further update stage; what was done is undone, then the DCO runs on the old infrastructure. */
+  private stopForRunTime(next: UpdateStage): void {
+    const failure: Failure = { code: 'SAGA.RUN_TIME_EXCEEDED', message: `${this.state.runId} exceeded its maximum run time (${this.state.runDeadline}) before ${next}` };
+    this.alert('critical', 'RUN_TIME_EXCEEDED', `${this.state.runId}: maximum run time exceeded at ${this.state.runDeadline} (started ${this.state.startedAt}); ${next} not started, rolling back, then the DCO on the old infrastructure`);
+    this.state.failure ??= failure;
+    this.beginCompensation();
+  }
+
+  private runTimeExceeded(): boolean {
+    return this.state.runDeadline !== undefined && this.deps.now.getTime() >= Date.parse(this.state.runDeadline);
+  }
+
   finish(): void {
     const resultHash = this.state.resultHash as string;
     this.state.pending = undefined;
+    if (this.runTimeExceeded() && !this.state.alerts.some((a) => a.cause === 'RUN_TIME_EXCEEDED')) {
+      // The DCO (or a compensation) was in flight at the maximum run time: never aborted, but never silent either.
+      this.alert('warning', 'RUN_TIME_EXCEEDED', `${this.state.runId}: ended after its maximum run time (${this.state.runDeadline}); the DCO or a rollback was in flight and was not cut short`);
+    }
     if (this.state.failure) {
       this.state.status = 'CompletedAfterRollback';
       this.emit('RunCompletedAfterRollback', { day: this.state.day, failure: this.state.failure, rolledBack: this.state.rolledBack, resultHash });
@@ -386,6 +412,11 @@ class Transition {
     const approval = [...this.state.approvals].reverse().find((a) => a.gate === 'plan' && a.decision?.granted);
     return approval?.planId;
   }
+}
+
+/** Update stages and the approval wait end at the run deadline; the DCO and the compensations keep their own timeouts. */
+function boundByRunDeadline(step: Step): boolean {
+  return step !== 'run-dco' && !isCompensation(step);
 }
 
 function describePending(state: RunState): string {

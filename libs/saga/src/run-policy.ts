@@ -13,6 +13,12 @@ export interface RunPolicy {
   /** The offering must have run by this wall-clock time of its day, in this zone. */
   dcoDeadline: { time: string; timeZone: string };
   steps: Record<Step, StepTiming>;
+  /**
+   * The longest a run may take, from RunStarted. Past it the saga starts no further update stage and an update stage (or the
+   * approval wait) still in flight counts as timed out: compensations in reverse order, then the DCO on the old infrastructure.
+   * The DCO and the compensations are never cut short by it; they keep their own step timeouts.
+   */
+  maxRunMs: number;
   approval: {
     /** Changes of these risks need approval. */
     risks: Risk[];
@@ -34,6 +40,8 @@ export const DEFAULT_POLICY: RunPolicy = {
     'rollback-db': { expectedMs: minutes(10), timeoutMs: minutes(30) },
     'rollback-infra': { expectedMs: minutes(15), timeoutMs: minutes(45) },
   },
+  // Above the sum of the forward steps' timeouts (295 min): a run past it is stuck rather than slow.
+  maxRunMs: minutes(360),
   approval: { risks: ['high'], neo4jMajorVersionChange: true },
 };
 
@@ -51,6 +59,7 @@ export function validatePolicy(policy: RunPolicy): string[] {
     if (!(timing.expectedMs > 0)) problems.push(`steps.${step}.expectedMs must be > 0`);
     if (!(timing.timeoutMs >= timing.expectedMs)) problems.push(`steps.${step}.timeoutMs must be >= expectedMs`);
   }
+  if (!(Number.isInteger(policy.maxRunMs) && policy.maxRunMs > 0)) problems.push(`maxRunMs must be a positive integer number of milliseconds, got ${String(policy.maxRunMs)}`);
   return problems;
 }
 

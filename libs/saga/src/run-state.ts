@@ -75,6 +75,11 @@ export interface RunState {
   version: number;
   /** When the DCO must have run; update stages that cannot finish before it are deferred. */
   dcoDeadline: string;
+  /**
+   * startedAt + the policy's maximum run time (absent in runs stored before the policy had one): no update stage starts
+   * after it, and update or approval steps wait on their outcome no later than it.
+   */
+  runDeadline?: string;
   changes: Change[];
   /** What the run will update: set once the changes are known. */
   plan: { infra: boolean; dbTargetImageId?: string };

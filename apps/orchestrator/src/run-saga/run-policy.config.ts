@@ -19,6 +19,7 @@ export function policyFromConfig(config: OrchestratorConfig): RunPolicy {
   const policy: RunPolicy = {
     dcoDeadline: { time: config.DCO_DEADLINE, timeZone: config.DCO_TIME_ZONE },
     steps,
+    maxRunMs: config.SAGA_MAX_RUN_MS,
     approval: {
       risks: config.SAGA_APPROVAL_RISKS === 'none' ? [] : (config.SAGA_APPROVAL_RISKS.split(',') as Risk[]),
       neo4jMajorVersionChange: DEFAULT_POLICY.approval.neo4jMajorVersionChange,
@@ -29,7 +30,8 @@ export function policyFromConfig(config: OrchestratorConfig): RunPolicy {
       problem
         .replace(/^dcoDeadline\.timeZone/, 'DCO_TIME_ZONE')
         .replace(/^dcoDeadline\.time/, 'DCO_DEADLINE')
-        .replace(/^steps\./, 'SAGA_STEP_TIMEOUTS/SAGA_STEP_EXPECTED: '),
+        .replace(/^steps\./, 'SAGA_STEP_TIMEOUTS/SAGA_STEP_EXPECTED: ')
+        .replace(/^maxRunMs/, 'SAGA_MAX_RUN_MS'),
     );
   }
   if (problems.length > 0) throw new ConfigError(problems);
