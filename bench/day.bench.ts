@@ -6,12 +6,14 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { stepDurations } from '../apps/cli/src/day/day-outcome';
 import { runDay } from '../apps/cli/src/day/day-runner';
-import { closeDeadline } from '../apps/cli/src/day/day-workspace';
+import { BulkGraph, closeDeadline } from '../apps/cli/src/day/day-workspace';
 import { freePort } from '../stack/support/net';
 import { BenchResult, benchResult, progress, round } from './support/result';
 
 const ROOT = join(__dirname, '..');
 const TOTAL_STEPS = 4;
+/** The upgrade day moves the migrate benchmark's graph (same generator, same defaults) next to the day's ledger. */
+const BULK_GRAPH = { nodes: Number(process.env.DCO_BENCH_NODES ?? 1_000_000), relsPerNode: Number(process.env.DCO_BENCH_RELS_PER_NODE ?? 2) };
 
 interface Timed {
   run_s: number;
@@ -22,8 +24,8 @@ interface Timed {
 }
 
 /** One scenario on the local stack: run time from the tick to the final event, per stage from the timeline. */
-async function localDay(scenario: string): Promise<Timed & { prepare_s: number; services_s: number }> {
-  const session = await runDay({ scenario, print: () => undefined, timeoutMs: 600_000 });
+async function localDay(scenario: string, bulkGraph?: BulkGraph): Promise<Timed & { prepare_s: number; services_s: number }> {
+  const session = await runDay({ scenario, print: () => undefined, timeoutMs: 3_600_000, bulkGraph });
   try {
     const { timings, observation, problems } = session.report;
     return { run_s: timings.run_s, prepare_s: timings.prepare_s, services_s: timings.services_s, stages: observation.stepDurations, verdict: problems };
@@ -80,7 +82,7 @@ export async function run(): Promise<BenchResult> {
   tick('embedded upgrade day');
   const quiet = await localDay('quiet-day');
   tick('local quiet-day');
-  const upgrade = await localDay('neo4j-upgrade');
+  const upgrade = await localDay('neo4j-upgrade', BULK_GRAPH);
   tick('local neo4j-upgrade');
 
   const problems = [...quiet.verdict.map((p) => `quiet-day: ${p}`), ...upgrade.verdict.map((p) => `neo4j-upgrade: ${p}`)];
@@ -123,6 +125,8 @@ export async function run(): Promise<BenchResult> {
     notes:
       'run time = from the scheduler tick to the final run event; the baseline is the embedded profile (one process, in-memory bus/graph/cloud, ' +
       'the same real use cases) in the same run; its upgrade day also applies its Terraform change; its quiet day is a day whose updates the deadline ' +
-      'deferred (detect + DCO). Local timings include a loaded shared 2-core machine. Graph: 40 accounts, 200 contributions.',
+      'deferred (detect + DCO). Graph: 40 accounts and 200 contributions; the local upgrade day adds the migrate benchmark\'s generated graph ' +
+      `(${BULK_GRAPH.nodes} nodes, ${BULK_GRAPH.nodes * BULK_GRAPH.relsPerNode} relationships) to blue, the embedded one does not.`,
+    parameters: { bulkGraph: BULK_GRAPH },
   });
 }

@@ -30,3 +30,4 @@ export * from './memory/in-memory-backup-store.fake';
 export * from './blue-green/blue-green-migrator';
 export * from './blue-green/blue-green.environment';
 export * from './fleet/free-port';
+export * from './seed/bulk-graph.generator';

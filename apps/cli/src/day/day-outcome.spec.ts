@@ -126,4 +126,12 @@ describe('day workspace', () => {
     expect(serviceEnvironment('scheduler', ws, info, 1, now)).toMatchObject({ SCHEDULE_CRON: '39 19 * * *', SCHEDULE_CATCH_UP: 'last' });
     expect(serviceEnvironment('infra-deployer', ws, info, 1, now).DCO_HEALTH_ENDPOINTS).toContain('dco-runner-canary=http://127.0.0.1:9000/dco-runner-canary/health');
   });
+
+  it('sizes every Neo4j server of the scenario for a bulk graph, and keeps them small without one', () => {
+    expect(ws.neo4jMemory).toEqual({ heapMb: 256, pageCacheMb: 64 });
+    expect(serviceEnvironment('db-migrator', ws, info, 1, now)).toMatchObject({ DCO_NEO4J_HEAP_MB: '256', DCO_NEO4J_PAGECACHE_MB: '64' });
+    const big = createWorkspace(scenario, now, ws.endpoints, '/tmp/day-root', { nodes: 1_000_000, relsPerNode: 2 });
+    expect(big.bulkGraph).toEqual({ nodes: 1_000_000, relsPerNode: 2 });
+    expect(serviceEnvironment('db-migrator', big, info, 1, now)).toMatchObject({ DCO_NEO4J_HEAP_MB: '2048', DCO_NEO4J_PAGECACHE_MB: '1536' });
+  });
 });

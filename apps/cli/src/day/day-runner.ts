@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { CliError, EXIT } from '../cli-error';
 import { acquireDayLock } from './day-lock';
 import { DayObservation, compareWithExpectation, deleteAlertQueue, fetchRun, observeDay } from './day-outcome';
-import { DayWorkspace, REPO_ROOT, StackEndpoints, createWorkspace, localEndpoints } from './day-workspace';
+import { BulkGraph, DayWorkspace, REPO_ROOT, StackEndpoints, createWorkspace, localEndpoints } from './day-workspace';
 import { FaultRecord, injectFault } from './fault-injectors';
 import { RunFollower } from './run-follower';
 import { DayScenario, SCENARIO_NAMES, findScenario } from './scenario-catalogue';
@@ -25,6 +25,8 @@ export interface DayOptions {
   lockFile?: string;
   /** Ctrl-C: stop where the day is and clean up everything made so far. */
   signal?: AbortSignal;
+  /** Adds a generated graph of this size to blue before the run (the day benchmark's upgrade day). */
+  bulkGraph?: BulkGraph;
 }
 
 export interface DayReport {
@@ -58,7 +60,7 @@ export async function runDay(options: DayOptions): Promise<DaySession> {
   await requireStack(endpoints);
   const started = Date.now();
   const now = new Date();
-  const ws = createWorkspace(scenario, now, endpoints);
+  const ws = createWorkspace(scenario, now, endpoints, undefined, options.bulkGraph);
   const release = await acquireDayLock(options.lockFile ?? DAY_LOCK_FILE, { pid: process.pid, scenario: scenario.name, startedAt: now.toISOString(), dir: ws.dir });
   const print = options.print;
   let prepared: PreparedScenario | undefined;

@@ -51,9 +51,27 @@ export interface DayWorkspace {
   namespace: string;
   operatorToken: string;
   endpoints: StackEndpoints;
+  /** A big generated graph added to blue's seed (the day benchmark's upgrade day), if any. */
+  bulkGraph?: BulkGraph;
+  /** Memory of every Neo4j server of the scenario (blue and green): small unless a bulk graph needs more. */
+  neo4jMemory: { heapMb: number; pageCacheMb: number };
 }
 
-export function createWorkspace(scenario: DayScenario, now: Date, endpoints: StackEndpoints = localEndpoints(), root = join(REPO_ROOT, '.stack', 'day')): DayWorkspace {
+export interface BulkGraph {
+  nodes: number;
+  relsPerNode: number;
+}
+
+const SMALL_NEO4J = { heapMb: 256, pageCacheMb: 64 };
+const BULK_NEO4J = { heapMb: 2_048, pageCacheMb: 1_536 };
+
+export function createWorkspace(
+  scenario: DayScenario,
+  now: Date,
+  endpoints: StackEndpoints = localEndpoints(),
+  root = join(REPO_ROOT, '.stack', 'day'),
+  bulkGraph?: BulkGraph,
+): DayWorkspace {
   const id = randomBytes(4).toString('hex');
   const day = now.toISOString().slice(0, 10);
   const dir = join(root, `${scenario.name}-${id}`);
@@ -78,6 +96,8 @@ export function createWorkspace(scenario: DayScenario, now: Date, endpoints: Sta
     namespace: name,
     operatorToken: `operator-${name}-${randomBytes(8).toString('hex')}`,
     endpoints,
+    bulkGraph,
+    neo4jMemory: bulkGraph && bulkGraph.nodes > 0 ? BULK_NEO4J : SMALL_NEO4J,
   };
 }
 
@@ -162,8 +182,8 @@ export function serviceEnvironment(app: AppName, ws: DayWorkspace, info: Prepare
         ...graph,
         DCO_STAGE_ENGINE: 'real',
         DCO_NEO4J_INSTANCE_ID: info.blue.instanceId,
-        DCO_NEO4J_HEAP_MB: '256',
-        DCO_NEO4J_PAGECACHE_MB: '64',
+        DCO_NEO4J_HEAP_MB: String(ws.neo4jMemory.heapMb),
+        DCO_NEO4J_PAGECACHE_MB: String(ws.neo4jMemory.pageCacheMb),
         DCO_NEO4J_READY_TIMEOUT_MS: '240000',
         // Blue stays for the whole session (rollback and inspection); the runner retires it on teardown.
         DCO_NEO4J_RETIRE_GRACE_MS: String(24 * 3_600_000),

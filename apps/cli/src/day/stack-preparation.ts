@@ -9,7 +9,7 @@ import { CreateTagsCommand, DescribeInstancesCommand, DescribeRegionsCommand, EC
 import { DEFAULT_ROLLOUT_POLICY, EcsServices, SdkEcsServices, localEmulatorOptions } from '@dco/aws';
 import { systemClock } from '@dco/contracts';
 import { DCO_SCHEMA_MIGRATIONS, Neo4jDcoLedger, applySchemaMigrations, createNeo4jDriver, generateDemoAccounts, generateDemoContributions } from '@dco/dco';
-import { BoltGraphDatabase, Ec2Neo4jFleet, LocalNeo4jHostRuntime, freePort, probeBolt } from '@dco/neo4j';
+import { BoltGraphDatabase, Ec2Neo4jFleet, LocalNeo4jHostRuntime, freePort, generateBulkGraph, probeBolt } from '@dco/neo4j';
 import { TerraformWorkspace, snapshotConfig } from '@dco/terraform';
 import { buildInfraUseCases } from '../../../infra-deployer/src/apply-infra/infra-use-cases.factory';
 import { stackPaths } from '../../../../stack/stack-config';
@@ -65,7 +65,7 @@ export async function prepareScenario(ws: DayWorkspace, log: (line: string) => v
   const ecs = SdkEcsServices.fromOptions(aws);
   const fleet = new Ec2Neo4jFleet(
     ec2,
-    new LocalNeo4jHostRuntime({ homeRoot: join(ws.stateDir, 'fleet'), allocatePort: freePort, heapMb: 256, pageCacheMb: 64 }),
+    new LocalNeo4jHostRuntime({ homeRoot: join(ws.stateDir, 'fleet'), allocatePort: freePort, ...ws.neo4jMemory }),
     { instanceType: 'r6i.large', probe: probeBolt, fleetTags: { 'dco:env': ws.envTag } },
   );
   let health: ServiceHealthDouble | undefined;
@@ -89,6 +89,12 @@ export async function prepareScenario(ws: DayWorkspace, log: (line: string) => v
       await fleet.setColor(instance.instanceId, 'blue');
       log(`seeding blue with ${scenario.graph.accounts} accounts and ${scenario.graph.contributions} contributions for ${ws.day}`);
       await seedGraph(instance.boltUri, ws.day, scenario.graph);
+      if (ws.bulkGraph && ws.bulkGraph.nodes > 0) {
+        const bulk = ws.bulkGraph;
+        log(`adding a generated graph of ${bulk.nodes} nodes and ${bulk.nodes * bulk.relsPerNode} relationships to blue`);
+        const driver = createNeo4jDriver({ uri: instance.boltUri });
+        await generateBulkGraph(driver, { ...bulk, label: 'Holder' }).finally(() => driver.close());
+      }
       return { instance, before: await snapshotGraph(instance.boltUri) };
     })();
     const infraReady = (async () => {
