@@ -423,3 +423,81 @@ describe('decide: maximum run time', () => {
   });
 });
 
+// Resuming a run parked in Failed by a failed compensation.
+const resumeIt = (by = 'carol', reason = 'fixed the SSM parameter by hand'): Arrival => (h) => h.incoming('RunResumeRequested', { by, reason }, { producer: 'cli' });
+const PARKED_IN_DB_ROLLBACK = [...ROLLING_BACK_DB, answer('DbRollbackFailed')];
+const PARKED_IN_INFRA_ROLLBACK = [...ROLLING_BACK_INFRA, answer('InfraRollbackFailed')];
+const PARKED_BY_DCO = [...DCO_NO_UPDATES, answer('DcoFailed')];
+
+const resumes: Array<[string, Arrival[], Arrival, Then]> = [
+  ['a run parked by a failed database rollback issues RollbackDb again', PARKED_IN_DB_ROLLBACK, resumeIt(), {
+    status: 'RollingBackDb', sends: ['RollbackDb', 'AlertRaised:ROLLBACK:warning', 'AlertRaised:RUN_RESUMED:warning'],
+    check: (s, sent) => {
+      expect(s.pending).toMatchObject({ step: 'rollback-db', attempt: 2, commandId: sent[0].eventId });
+      expect(s.compensations).toEqual(['rollback-db', 'rollback-infra']);
+      expect(s.resumes).toEqual([{ step: 'rollback-db', by: 'carol', reason: 'fixed the SSM parameter by hand', at: T0.toISOString(), failure: { code: 'DB.ROLLBACK_FAILED', message: expect.any(String) } }]);
+      expect(s.compensationFailure).toBeUndefined();
+      expect(sent[0].data).toEqual({ day: DAY, reason: expect.stringContaining('DB.VALIDATION_MISMATCH') });
+    },
+  }],
+  ['a run parked by a failed infra rollback issues RollbackInfra again', PARKED_IN_INFRA_ROLLBACK, resumeIt(), {
+    status: 'RollingBackInfra', sends: ['RollbackInfra', 'AlertRaised:ROLLBACK:warning', 'AlertRaised:RUN_RESUMED:warning'],
+    check: (s) => expect(s.pending).toMatchObject({ step: 'rollback-infra', attempt: 2 }),
+  }],
+  ['a run parked by a rollback timeout is resumed the same way', [...ROLLING_BACK_INFRA, timeout], resumeIt(), {
+    status: 'RollingBackInfra', sends: ['RollbackInfra', 'AlertRaised:ROLLBACK:warning', 'AlertRaised:RUN_RESUMED:warning'],
+  }],
+  ['the resumed database rollback goes on with the infra rollback', [...PARKED_IN_DB_ROLLBACK, resumeIt()], answer('DbRolledBack'), {
+    status: 'RollingBackInfra', sends: ['RollbackInfra', 'AlertRaised:ROLLBACK:warning'],
+  }],
+  ['the last resumed rollback runs the DCO on the old infrastructure', [...PARKED_IN_INFRA_ROLLBACK, resumeIt()], answer('InfraRolledBack'), {
+    status: 'RunningDco', sends: ['RunDco(afterRollback)'],
+  }],
+  ['a resumed rollback that fails again parks the run again', [...PARKED_IN_INFRA_ROLLBACK, resumeIt()], answer('InfraRollbackFailed'), {
+    status: 'Failed', sends: ['AlertRaised:COMPENSATION_FAILED:critical', 'RunFailed'],
+    check: (s) => expect(s).toMatchObject({ compensations: ['rollback-infra'], compensationFailure: { code: 'INFRA.ROLLBACK_FAILED' } }),
+  }],
+];
+
+describe('decide: resuming a Failed run', () => {
+  it.each(resumes)('%s', (_name, history, when, then) => {
+    const h = given(history);
+    const decision = h.apply(when(h));
+    if (!decision.ok) throw new Error(`rejected: ${decision.rejection.code} ${decision.rejection.message}`);
+    expect(decision.state.status).toBe(then.status);
+    expect(summarize(decision.messages)).toEqual(then.sends);
+    then.check?.(decision.state, decision.messages);
+    for (const message of decision.messages) expect(message.causationId).toBeDefined();
+  });
+
+  type ResumeRejection = [string, Arrival[], SagaRejectionCode, DayContext?];
+  it.each<ResumeRejection>([
+    ['an unknown run', [], 'SAGA.UNKNOWN_RUN'],
+    ['a run that has not failed', APPLYING, 'SAGA.NOT_FAILED'],
+    ['a completed run', COMPLETED, 'SAGA.NOT_FAILED'],
+    ['a run already resumed and rolling back', [...PARKED_IN_DB_ROLLBACK, resumeIt()], 'SAGA.NOT_FAILED'],
+    ['a run whose DCO failed with nothing left to roll back', PARKED_BY_DCO, 'SAGA.NOTHING_TO_RESUME'],
+    ['a run whose day has another active run', PARKED_IN_DB_ROLLBACK, 'SAGA.DAY_BUSY', { activeRunId: `${RUN}-r1` }],
+  ])('rejects resuming %s, changing nothing', (...[_name, history, code, day]: ResumeRejection) => {
+    const h = given(history);
+    if (day) h.day = day;
+    const before = structuredClone(h.state);
+    const sentBefore = h.sent.length;
+    const decision = h.apply(resumeIt()(h));
+    expect(decision.ok ? 'accepted' : decision.rejection.code).toBe(code);
+    expect(h.state).toEqual(before);
+    expect(h.sent).toHaveLength(sentBefore);
+  });
+
+  it('given a failed database rollback, when resumed, then it rolls back db then infra, runs the DCO and ends RunCompletedAfterRollback', () => {
+    const h = given([...PARKED_IN_DB_ROLLBACK, resumeIt(), answer('DbRolledBack'), answer('InfraRolledBack'), dcoDone]);
+    const commands = h.sent.filter((m) => !['AlertRaised', 'RunStarted'].includes(m.type)).map((m) => m.type);
+    expect(commands).toEqual(['DetectChanges', 'ApplyInfra', 'MigrateDb', 'RollbackDb', 'RunFailed', 'RollbackDb', 'RollbackInfra', 'RunDco', 'RunCompletedAfterRollback']);
+    const rollbackDbIds = h.sent.filter((m) => m.type === 'RollbackDb').map((m) => m.eventId);
+    expect(new Set(rollbackDbIds).size).toBe(2);
+    const done = h.sent.at(-1);
+    expect(done?.type === 'RunCompletedAfterRollback' && done.data).toMatchObject({ failure: { code: 'DB.VALIDATION_MISMATCH' }, rolledBack: ['rollback-db', 'rollback-infra'] });
+    expect(h.state?.timeline.filter((r) => r.step === 'rollback-db').map((r) => `${r.attempt}:${r.outcome}`)).toEqual(['1:failed', '2:succeeded']);
+  });
+});
+

@@ -36,6 +36,7 @@ export type Decision = { ok: true; state: RunState; messages: AnyMessage[] } | {
 export function decide(state: RunState | undefined, message: AnyMessage, deps: DecideDeps): Decision {
   if (message.type === 'DailyTick' || message.type === 'RunRequested') return start(state, message, deps);
   if (!state) return reject('SAGA.UNKNOWN_RUN', `${message.type} for ${message.runId}, which has no run`);
+  if (message.type === 'RunResumeRequested') return resume(state, message, deps);
   if (isTerminal(state.status)) return reject('SAGA.RUN_FINISHED', `${message.type} for ${state.runId}, which already ended as ${state.status}`);
   if (message.type === 'StepTimedOut') return timedOut(state, message, deps);
   if (message.type in OUTCOMES) return outcome(state, message as AnyMessage & { type: OutcomeType }, deps);
@@ -77,6 +78,21 @@ function start(state: RunState | undefined, message: AnyMessage & { type: 'Daily
   const t = new Transition(initial, message, deps);
   t.emit('RunStarted', { day, trigger: initial.trigger });
   t.startStep('detect', 'DetectChanges', { day });
+  return t.done();
+}
+
+/** An operator resumes a run parked by a failed compensation: that compensation again, then the rest, then the DCO. */
+function resume(state: RunState, message: AnyMessage & { type: 'RunResumeRequested' }, deps: DecideDeps): Decision {
+  if (state.status !== 'Failed') return reject('SAGA.NOT_FAILED', `${state.runId} is ${state.status}; only a Failed run can be resumed`);
+  if (state.compensations.length === 0) {
+    return reject(
+      'SAGA.NOTHING_TO_RESUME',
+      `${state.runId} failed with ${state.failure?.code ?? state.compensationFailure?.code ?? 'a DCO failure'} and has no compensation left to resume; start a rerun of ${state.day} instead`,
+    );
+  }
+  if (deps.day.activeRunId) return reject('SAGA.DAY_BUSY', `${deps.day.activeRunId} of ${state.day} is running; resume ${state.runId} when it has ended`);
+  const t = new Transition(state, message, deps);
+  t.resume(message.data.by, message.data.reason);
   return t.done();
 }
 
@@ -276,6 +292,15 @@ class Transition {
     this.alert('warning', 'APPROVAL_REJECTED', `${this.state.runId}: ${failure.message}`);
     this.state.failure ??= failure;
     this.beginCompensation();
+  }
+
+  resume(by: string, reason: string): void {
+    const step = this.state.compensations[0];
+    const failure = this.state.compensationFailure;
+    this.state.resumes = [...(this.state.resumes ?? []), { step, by, reason, at: this.now, ...(failure ? { failure } : {}) }];
+    this.state.compensationFailure = undefined;
+    this.continueCompensation();
+    this.alert('warning', 'RUN_RESUMED', `${this.state.runId}: resumed by ${by} (${reason}); ${step} issued again`.slice(0, 500));
   }
 
   /** Starts the next update stage that is planned and not yet done, unless it cannot finish before the DCO deadline. */

@@ -47,4 +47,4 @@ export const OUTCOMES = {
 export type OutcomeType = keyof typeof OUTCOMES;
 
 /** Every message type the orchestrator consumes. */
-export const SAGA_INPUT_TYPES: readonly MessageType[] = ['DailyTick', 'RunRequested', 'StepTimedOut', ...(Object.keys(OUTCOMES) as OutcomeType[])];
+export const SAGA_INPUT_TYPES: readonly MessageType[] = ['DailyTick', 'RunRequested', 'RunResumeRequested', 'StepTimedOut', ...(Object.keys(OUTCOMES) as OutcomeType[])];

@@ -61,6 +61,15 @@ export interface AlertRecord {
   at: string;
 }
 
+/** An operator resumed the run from Failed: the compensation issued again, and the failure that had parked the run. */
+export interface ResumeRecord {
+  step: Step;
+  by: string;
+  reason: string;
+  at: string;
+  failure?: Failure;
+}
+
 export type RunTrigger = 'schedule' | 'catch-up' | 'manual' | 'request';
 
 export interface RunState {
@@ -97,6 +106,8 @@ export interface RunState {
   /** A compensation that failed: the run is parked in Failed with `compensations` left to do. */
   compensationFailure?: Failure;
   approvals: ApprovalRecord[];
+  /** Operator resumes of a Failed run, oldest first (absent in runs stored before resumes existed). */
+  resumes?: ResumeRecord[];
   alerts: AlertRecord[];
   attempts: Partial<Record<Step, number>>;
   /** True once the DCO is asked to run on the old infrastructure after a failure. */

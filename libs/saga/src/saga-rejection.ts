@@ -7,6 +7,8 @@ export const SAGA_REJECTION_CODES = [
   'SAGA.OUT_OF_ORDER',
   'SAGA.STALE_OUTCOME',
   'SAGA.RUN_FINISHED',
+  'SAGA.NOT_FAILED',
+  'SAGA.NOTHING_TO_RESUME',
 ] as const;
 export type SagaRejectionCode = (typeof SAGA_REJECTION_CODES)[number];
 

@@ -1,4 +1,4 @@
-// dco run / status / approve / reject against a stub orchestrator API: requests sent, output, error codes and exit codes.
+// dco run / status / approve / reject / resume against a stub orchestrator API: requests sent, output, error codes and exit codes.
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { EXIT } from '../cli-error';
@@ -76,6 +76,25 @@ describe('dco run commands', () => {
     expect(seen[0]).toEqual({ method: 'POST', url: '/api/runs/dco-2026-11-26/approve', body: { by: 'alice', reason: 'reviewed' }, authorization: 'Bearer operator-token-0123456789' });
   });
 
+  it('dco resume sends who, why and the operator token, and names the step issued again', async () => {
+    process.env.DCO_OPERATOR_TOKEN = 'operator-token-0123456789';
+    reply = () => [202, { runId: 'dco-2026-11-26', step: 'rollback-db', eventId: 'e-1' }];
+    expect(await runCli(['resume', 'dco-2026-11-26', '--reason', 'restored the pointer', '--by', 'carol', '--api', base])).toBe(EXIT.OK);
+    expect(seen[0]).toEqual({ method: 'POST', url: '/api/runs/dco-2026-11-26/resume', body: { by: 'carol', reason: 'restored the pointer' }, authorization: 'Bearer operator-token-0123456789' });
+    expect(logs[0]).toContain('rollback-db issued again');
+  });
+
+  it.each([
+    [404, { code: 'RUN.NOT_FOUND', message: 'no run dco-2026-01-01' }, EXIT.NOT_FOUND],
+    [409, { code: 'RUN.NOT_FAILED', message: 'dco-2026-01-01 is RunningDco; only a Failed run can be resumed' }, EXIT.CONFLICT],
+    [409, { code: 'RUN.NOTHING_TO_RESUME', message: 'dco-2026-01-01 has no compensation left' }, EXIT.CONFLICT],
+  ])('dco resume maps HTTP %i to its code and exit code', async (status, body, exit) => {
+    process.env.DCO_OPERATOR_TOKEN = 'operator-token-0123456789';
+    reply = () => [status, body];
+    expect(await runCli(['resume', 'dco-2026-01-01', '--reason', 'fixed', '--api', base])).toBe(exit);
+    expect(errors.join('')).toContain(`${body.code}: ${body.message}`);
+  });
+
   it.each([
     [404, { code: 'RUN.NOT_FOUND', message: 'no run dco-2026-01-01' }, EXIT.NOT_FOUND],
     [409, { code: 'RUN.NOT_AWAITING_APPROVAL', message: 'dco-2026-01-01 is Detecting' }, EXIT.CONFLICT],
@@ -95,6 +114,11 @@ describe('dco run commands', () => {
     [['approve', 'dco-2026-11-26', '--reason', '  '], 'CLI.INVALID_ARGUMENT: --reason must not be empty'],
     [['approve', 'dco-2026-11-26', '--reason', 'ok'], 'CLI.NO_TOKEN'],
     [['status', '--api', 'ftp://x'], 'CLI.INVALID_URL'],
+    [['resume', 'dco-2026-11-26'], "required option '--reason <text>' not specified"],
+    [['resume', 'dco-2026-11-26', '--reason', ' '], 'CLI.INVALID_ARGUMENT: --reason must not be empty'],
+    [['resume', 'last-run', '--reason', 'fixed'], 'CLI.INVALID_RUN_ID'],
+    [['resume', 'dco-2026-11-26', '--reason', 'fixed'], 'CLI.NO_TOKEN'],
+    [['resume', '--reason', 'fixed'], "missing required argument 'runId'"],
   ])('refuses %j with a usage error before calling the API', async (argv, text) => {
     const args = argv.includes('--api') ? argv : [...argv, '--api', base];
     expect(await runCli(args)).toBe(EXIT.USAGE);

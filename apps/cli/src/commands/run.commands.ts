@@ -1,6 +1,6 @@
-// `dco run`, `dco status`, `dco approve`, `dco reject`: operate daily runs through the orchestrator's REST API.
+// `dco run`, `dco status`, `dco approve`, `dco reject`, `dco resume`: operate daily runs through the orchestrator's REST API.
 // Exit codes: 0 ok, 1 failure (e.g. API.UNAUTHORIZED), 2 usage or validation, 3 run not found, 4 conflict (run active,
-// not awaiting approval), 5 orchestrator unreachable or failing. Errors print as "<CODE>: <message>" on stderr.
+// not awaiting approval, not Failed, nothing to resume), 5 orchestrator unreachable or failing. Errors print as "<CODE>: <message>" on stderr.
 import { Command } from 'commander';
 import { RUN_ID_PATTERN } from '@dco/contracts';
 import { CliError, EXIT, parseDayOption } from '../cli-error';
@@ -41,6 +41,7 @@ interface RunDetail extends RunSummary {
   deferred: { kind: string; subject: string }[];
   alerts: { severity: string; cause: string; summary: string }[];
   pendingCompensations: string[];
+  resumes?: { step: string; by: string; reason: string; at: string }[];
 }
 
 /** Where the orchestrator listens: --api, else DCO_API_URL, else the local default; must be an http(s) URL. */
@@ -101,7 +102,7 @@ async function call<T>(base: string, method: 'GET' | 'POST', path: string, body?
 
 function operatorToken(env: NodeJS.ProcessEnv = process.env): string {
   const token = env.DCO_OPERATOR_TOKEN;
-  if (!token) throw new CliError('CLI.NO_TOKEN', 'set DCO_OPERATOR_TOKEN to the operator token to approve or reject runs', EXIT.USAGE);
+  if (!token) throw new CliError('CLI.NO_TOKEN', 'set DCO_OPERATOR_TOKEN to the operator token to approve, reject or resume runs', EXIT.USAGE);
   return token;
 }
 
@@ -129,7 +130,10 @@ function printRun(run: RunDetail): void {
     console.log(`  approval (${approval.gate}): ${decision} [${approval.reasons.join('; ')}]`);
   }
   if (run.deferred.length) console.log(`  deferred: ${run.deferred.map((c) => `${c.kind} ${c.subject}`).join(', ')}`);
-  if (run.pendingCompensations.length) console.log(`  OPERATOR ACTION: compensations left: ${run.pendingCompensations.join(', ')}`);
+  for (const resume of run.resumes ?? []) console.log(`  resumed by ${resume.by} at ${resume.at} (${resume.step} again): ${resume.reason}`);
+  if (run.pendingCompensations.length) {
+    console.log(`  OPERATOR ACTION: compensations left: ${run.pendingCompensations.join(', ')}; fix the cause, then: dco resume ${run.runId} --reason "<what was fixed>"`);
+  }
   if (run.resultHash) console.log(`  result ${run.resultHash}`);
   for (const alert of run.alerts.filter((a) => a.severity !== 'info')) console.log(`  alert ${alert.severity} ${alert.cause}: ${alert.summary}`);
 }
@@ -187,4 +191,20 @@ export function register(program: Command): void {
         else console.log(`${runId}: ${result.decision === 'granted' ? 'approved' : 'rejected'} by ${body.by}`);
       });
   }
+
+  program
+    .command('resume')
+    .description('resume a run parked in Failed by a failed compensation (needs DCO_OPERATOR_TOKEN): that compensation is issued again, then the DCO runs on the old infrastructure; who and why are recorded')
+    .argument('<runId>', 'the Failed run', parseRunId)
+    .requiredOption('--reason <text>', 'what was fixed so that the compensation can succeed now (recorded)')
+    .option('--by <name>', 'who resumes', process.env.USER ?? 'cli')
+    .option('--api <url>', `orchestrator URL (default: DCO_API_URL or ${DEFAULT_API})`)
+    .option('--json', 'machine-readable output')
+    .action(async (runId: string, options: ApiOptions & { reason: string; by: string }) => {
+      const base = apiBase(options.api);
+      const body = { by: parseText('--by', options.by, 200), reason: parseText('--reason', options.reason, 2000) };
+      const result = await call<{ runId: string; step: string; eventId: string }>(base, 'POST', `/api/runs/${runId}/resume`, body, operatorToken());
+      if (options.json) console.log(JSON.stringify(result));
+      else console.log(`${runId}: resumed by ${body.by}; ${result.step} issued again; follow it with: dco status ${runId}`);
+    });
 }

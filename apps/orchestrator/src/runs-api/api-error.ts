@@ -12,6 +12,8 @@ export const API_ERROR_CODES = [
   'RUN.NOT_FOUND',
   'RUN.NOT_AWAITING_APPROVAL',
   'RUN.ALREADY_ACTIVE',
+  'RUN.NOT_FAILED',
+  'RUN.NOTHING_TO_RESUME',
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 

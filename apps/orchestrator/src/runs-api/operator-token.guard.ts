@@ -1,4 +1,4 @@
-// Only operators holding the configured bearer token may approve or reject a run.
+// Only operators holding the configured bearer token may approve, reject or resume a run.
 import { CanActivate, ExecutionContext, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
@@ -11,7 +11,7 @@ export class OperatorTokenGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const expected = this.config.DCO_OPERATOR_TOKEN;
-    if (!expected) throw new ApiError('API.UNAUTHORIZED', 'approvals are disabled: the orchestrator has no DCO_OPERATOR_TOKEN configured', HttpStatus.UNAUTHORIZED);
+    if (!expected) throw new ApiError('API.UNAUTHORIZED', 'operator actions (approve, reject, resume) are disabled: the orchestrator has no DCO_OPERATOR_TOKEN configured', HttpStatus.UNAUTHORIZED);
     const header = context.switchToHttp().getRequest<Request>().headers.authorization ?? '';
     const match = /^Bearer (.+)$/.exec(header);
     if (!match) throw new ApiError('API.UNAUTHORIZED', 'missing "Authorization: Bearer <operator token>" header', HttpStatus.UNAUTHORIZED);

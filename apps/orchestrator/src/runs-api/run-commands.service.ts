@@ -1,4 +1,5 @@
-// The API's use cases: start a run (or a rerun) for a day, approve or reject a waiting run; each becomes a message on the bus.
+// The API's use cases: start a run (or a rerun) for a day, approve or reject a waiting run, resume a Failed run; each becomes a
+// message on the bus (the saga re-checks it and is the authority).
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { Clock, IdGenerator, createMessage } from '@dco/contracts';
 import { MessageBus } from '@dco/messaging';
@@ -7,7 +8,7 @@ import { RunPolicy, dayInZone, isTerminal } from '@dco/saga';
 import { RunRegistry } from '../run-saga/run-registry';
 import { RUN_POLICY } from '../run-saga/saga-consumer.service';
 import { ApiError } from './api-error';
-import { DecisionAcceptedView, DecisionDto, RunAcceptedView, StartRunDto } from './runs.dto';
+import { DecisionAcceptedView, DecisionDto, ResumeAcceptedView, ResumeDto, RunAcceptedView, StartRunDto } from './runs.dto';
 
 @Injectable()
 export class RunCommandsService {
@@ -58,5 +59,23 @@ export class RunCommandsService {
       throw new ApiError('API.UNAVAILABLE', `could not publish the decision: ${(error as Error).message}`, HttpStatus.SERVICE_UNAVAILABLE);
     }
     return { runId, decision: granted ? 'granted' : 'rejected', eventId: message.eventId };
+  }
+
+  /** Resumes a run parked in Failed by a failed compensation: the saga issues that compensation again and carries on. */
+  async resume(runId: string, request: ResumeDto): Promise<ResumeAcceptedView> {
+    const run = this.registry.get(runId);
+    if (!run) throw new ApiError('RUN.NOT_FOUND', `no run ${runId}`, HttpStatus.NOT_FOUND);
+    if (run.status !== 'Failed') throw new ApiError('RUN.NOT_FAILED', `${runId} is ${run.status}; only a Failed run can be resumed`, HttpStatus.CONFLICT);
+    const step = run.compensations[0];
+    if (!step) {
+      throw new ApiError('RUN.NOTHING_TO_RESUME', `${runId} failed with ${run.failure?.code ?? 'a DCO failure'} and has no compensation left; start a rerun of ${run.day} instead`, HttpStatus.CONFLICT);
+    }
+    const message = createMessage('RunResumeRequested', { by: request.by, reason: request.reason }, { runId, producer: 'cli' }, { clock: this.clock, ids: this.ids });
+    try {
+      await this.bus.publish(message);
+    } catch (error) {
+      throw new ApiError('API.UNAVAILABLE', `could not publish RunResumeRequested: ${(error as Error).message}`, HttpStatus.SERVICE_UNAVAILABLE);
+    }
+    return { runId, step, eventId: message.eventId };
   }
 }

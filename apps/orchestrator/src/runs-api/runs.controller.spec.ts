@@ -139,9 +139,72 @@ describe('runs API', () => {
     });
   });
 
+  describe('resume', () => {
+    const RUN = `dco-${DAY}`;
+    const reply = async (command: string, type: 'ChangesDetected' | 'InfraApplyFailed' | 'InfraRollbackFailed' | 'InfraRolledBack' | 'DcoFailed', data: object, producer = 'infra-deployer') => {
+      const cause = published(command).at(-1) as AnyMessage;
+      await publish(createMessage(type, data as never, { runId: cause.runId, producer: producer as never, causedBy: cause }, { clock: systemClock, ids: uuidGenerator }));
+    };
+    const failure = (code: string) => ({ failure: { code, message: `${code} in the spec` } });
+    /** A run whose infra apply failed and whose infra rollback failed too: parked in Failed with rollback-infra left. */
+    const parkRun = async () => {
+      await request(app.getHttpServer()).post('/api/runs').send({ day: DAY }).expect(202);
+      await bus.broker.idle();
+      await reply('DetectChanges', 'ChangesDetected', { day: DAY, changes: [{ kind: 'terraform-config', subject: 'infra/', from: 'a', to: 'b', risk: 'low', reason: 'config changed' }], sources: [] }, 'detector');
+      await reply('ApplyInfra', 'InfraApplyFailed', failure('INFRA.APPLY_FAILED'));
+      await reply('RollbackInfra', 'InfraRollbackFailed', failure('INFRA.ROLLBACK_FAILED'));
+      expect(registry.get(RUN)).toMatchObject({ status: 'Failed', compensations: ['rollback-infra'] });
+    };
+    const resume = (runId: string, token: string | null = TOKEN, body: object = { by: 'carol', reason: 'state lock released by hand' }) => {
+      const call = request(app.getHttpServer()).post(`/api/runs/${runId}/resume`).send(body);
+      return token ? call.set('authorization', `Bearer ${token}`) : call;
+    };
+
+    it('re-issues the failed compensation as a fresh command, records who and why, and the run goes on to the DCO', async () => {
+      await parkRun();
+      const response = await resume(RUN).expect(202);
+      expect(response.body).toEqual({ runId: RUN, step: 'rollback-infra', eventId: expect.any(String) });
+      await bus.broker.idle();
+      const rollbacks = published('RollbackInfra');
+      expect(rollbacks).toHaveLength(2);
+      expect(rollbacks[1].eventId).not.toBe(rollbacks[0].eventId);
+      expect(rollbacks[1]).toMatchObject({ runId: RUN, causationId: response.body.eventId });
+      const one = (await request(app.getHttpServer()).get(`/api/runs/${RUN}`).expect(200)).body;
+      expect(one).toMatchObject({ status: 'RollingBackInfra', pendingCompensations: [], resumes: [{ step: 'rollback-infra', by: 'carol', reason: 'state lock released by hand', failure: { code: 'INFRA.ROLLBACK_FAILED' } }] });
+      await reply('RollbackInfra', 'InfraRolledBack', FIXTURE_DATA.InfraRolledBack);
+      expect(published('RunDco').at(-1)?.data).toMatchObject({ afterRollback: true });
+      expect(registry.get(RUN)?.status).toBe('RunningDco');
+    });
+
+    it('refuses a missing token, a bad run id, an unknown run, a run that is not Failed and a missing reason, publishing nothing', async () => {
+      await request(app.getHttpServer()).post('/api/runs').send({ day: DAY }).expect(202);
+      await bus.broker.idle();
+      expect((await resume(RUN, null).expect(401)).body.code).toBe('API.UNAUTHORIZED');
+      expect((await resume('dco-tomorrow').expect(400)).body.code).toBe('API.VALIDATION_FAILED');
+      expect((await resume('dco-2026-01-01').expect(404)).body.code).toBe('RUN.NOT_FOUND');
+      expect((await resume(RUN).expect(409)).body).toEqual({ code: 'RUN.NOT_FAILED', message: `${RUN} is Detecting; only a Failed run can be resumed` });
+      const noReason = await resume(RUN, TOKEN, { by: 'carol' }).expect(400);
+      expect(noReason.body).toEqual({ code: 'API.VALIDATION_FAILED', message: expect.stringContaining('reason') });
+      expect((await resume(RUN, TOKEN, { by: 'carol', reason: '' }).expect(400)).body.code).toBe('API.VALIDATION_FAILED');
+      expect(published('RunResumeRequested')).toHaveLength(0);
+    });
+
+    it('refuses a run whose DCO failed with nothing left to roll back: that needs a rerun', async () => {
+      await request(app.getHttpServer()).post('/api/runs').send({ day: DAY }).expect(202);
+      await bus.broker.idle();
+      await reply('DetectChanges', 'ChangesDetected', { day: DAY, changes: [], sources: [] }, 'detector');
+      await reply('RunDco', 'DcoFailed', failure('DCO.EXECUTION_FAILED'), 'dco-runner');
+      expect(registry.get(RUN)?.status).toBe('Failed');
+      expect((await resume(RUN).expect(409)).body.code).toBe('RUN.NOTHING_TO_RESUME');
+      expect(published('RunResumeRequested')).toHaveLength(0);
+    });
+  });
+
   it('serves the OpenAPI document', async () => {
     const response = await request(app.getHttpServer()).get('/api/openapi.json').expect(200);
-    expect(Object.keys(response.body.paths)).toEqual(expect.arrayContaining(['/api/runs', '/api/runs/{runId}', '/api/runs/{runId}/approve', '/api/runs/{runId}/reject']));
+    expect(Object.keys(response.body.paths)).toEqual(expect.arrayContaining(['/api/runs', '/api/runs/{runId}', '/api/runs/{runId}/approve', '/api/runs/{runId}/reject', '/api/runs/{runId}/resume']));
+    const resume = response.body.paths['/api/runs/{runId}/resume'].post;
+    expect(Object.keys(resume.responses)).toEqual(expect.arrayContaining(['202', '400', '401', '404', '409']));
     await request(app.getHttpServer()).get('/api/docs/').expect(200);
   });
 });

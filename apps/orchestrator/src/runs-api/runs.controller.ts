@@ -1,4 +1,4 @@
-// REST API of the runs: list, inspect, start a run or rerun, approve or reject a run waiting for approval.
+// REST API of the runs: list, inspect, start a run or rerun, approve or reject a run waiting for approval, resume a Failed run.
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, UseFilters, UseGuards, UsePipes, ValidationPipe } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { describe } from '@dco/contracts';
@@ -7,7 +7,7 @@ import { RunSummaryView, RunView } from '../runs-query/run-view';
 import { ApiError, ApiErrorFilter } from './api-error';
 import { OperatorTokenGuard } from './operator-token.guard';
 import { RunCommandsService } from './run-commands.service';
-import { DecisionAcceptedView, DecisionDto, ListRunsQuery, RunAcceptedView, RunIdParam, StartRunDto } from './runs.dto';
+import { DecisionAcceptedView, DecisionDto, ListRunsQuery, ResumeAcceptedView, ResumeDto, RunAcceptedView, RunIdParam, StartRunDto } from './runs.dto';
 
 export const apiValidationPipe = new ValidationPipe({
   whitelist: true,
@@ -80,5 +80,24 @@ export class RunsController {
   @ApiResponse({ status: 409, description: 'RUN.NOT_AWAITING_APPROVAL', ...ERROR_SCHEMA })
   reject(@Param() params: RunIdParam, @Body() body: DecisionDto): Promise<DecisionAcceptedView> {
     return this.commands.decide(params.runId, false, body);
+  }
+
+  @Post(':runId/resume')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @UseGuards(OperatorTokenGuard)
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'resume a run parked in Failed by a failed compensation (who and why are recorded)',
+    description:
+      'Issues the failed compensation again as a fresh command (same run, same step, next attempt), then the remaining compensations, then the DCO on the old infrastructure; the run ends RunCompletedAfterRollback, or Failed again if the compensation fails again.',
+  })
+  @ApiParam({ name: 'runId', example: 'dco-2026-11-26' })
+  @ApiAcceptedResponse({ type: ResumeAcceptedView })
+  @ApiResponse({ status: 400, description: 'API.VALIDATION_FAILED (bad runId, missing by or reason)', ...ERROR_SCHEMA })
+  @ApiResponse({ status: 401, description: 'API.UNAUTHORIZED', ...ERROR_SCHEMA })
+  @ApiResponse({ status: 404, description: 'RUN.NOT_FOUND', ...ERROR_SCHEMA })
+  @ApiResponse({ status: 409, description: 'RUN.NOT_FAILED, or RUN.NOTHING_TO_RESUME (the DCO failed and nothing is left to roll back: rerun the day)', ...ERROR_SCHEMA })
+  resume(@Param() params: RunIdParam, @Body() body: ResumeDto): Promise<ResumeAcceptedView> {
+    return this.commands.resume(params.runId, body);
   }
 }

@@ -39,6 +39,20 @@ export class DecisionDto {
   reason!: string;
 }
 
+export class ResumeDto {
+  @ApiProperty({ example: 'carol', description: 'who resumes the run' })
+  @IsString({ message: 'by must be a string' })
+  @IsNotEmpty({ message: 'by must name who resumes the run' })
+  @MaxLength(200)
+  by!: string;
+
+  @ApiProperty({ example: 'restored the SSM parameter by hand; RollbackDb can run again' })
+  @IsString({ message: 'reason must be a string' })
+  @IsNotEmpty({ message: 'reason must say why the run can go on' })
+  @MaxLength(2000)
+  reason!: string;
+}
+
 export class ListRunsQuery {
   @ApiPropertyOptional({ example: '2026-11-26' })
   @IsOptional()
@@ -69,6 +83,12 @@ export class RunAcceptedView {
   @ApiProperty({ example: '2026-11-26' }) day!: string;
   @ApiProperty({ description: 'true when the day already had a run, so this one is a rerun' }) rerun!: boolean;
   @ApiProperty({ description: 'eventId of the RunRequested that starts it' }) eventId!: string;
+}
+
+export class ResumeAcceptedView {
+  @ApiProperty() runId!: string;
+  @ApiProperty({ example: 'rollback-db', description: 'the failed compensation that is issued again' }) step!: string;
+  @ApiProperty({ description: 'eventId of the RunResumeRequested' }) eventId!: string;
 }
 
 export class DecisionAcceptedView {

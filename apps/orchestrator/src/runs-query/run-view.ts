@@ -39,6 +39,14 @@ export class AlertView {
   @ApiProperty() at!: string;
 }
 
+export class ResumeView {
+  @ApiProperty({ example: 'rollback-db', description: 'the compensation issued again' }) step!: string;
+  @ApiProperty({ example: 'carol' }) by!: string;
+  @ApiProperty({ example: 'restored the SSM parameter by hand' }) reason!: string;
+  @ApiProperty() at!: string;
+  @ApiPropertyOptional({ description: 'the compensation failure that had parked the run' }) failure?: { code: string; message: string };
+}
+
 export class RunSummaryView {
   @ApiProperty({ example: 'dco-2026-11-26' }) runId!: string;
   @ApiProperty({ example: '2026-11-26' }) day!: string;
@@ -55,11 +63,13 @@ export class RunSummaryView {
 export class RunView extends RunSummaryView {
   @ApiPropertyOptional() requestedBy?: string;
   @ApiProperty() dcoDeadline!: string;
+  @ApiPropertyOptional({ description: 'RunStarted + the maximum run time: no update stage waits past it' }) runDeadline?: string;
   @ApiProperty({ type: [StepView] }) steps!: StepView[];
   @ApiProperty({ type: [ChangeView] }) changes!: ChangeView[];
   @ApiProperty({ type: [ChangeView] }) deferred!: ChangeView[];
   @ApiProperty({ type: [ApprovalView] }) approvals!: ApprovalView[];
   @ApiProperty({ type: [AlertView] }) alerts!: AlertView[];
+  @ApiPropertyOptional({ type: [ResumeView], description: 'operator resumes of the run from Failed, oldest first' }) resumes?: ResumeView[];
   @ApiProperty({ type: [String] }) rolledBack!: string[];
   @ApiProperty({ type: [String], description: 'compensations an operator still has to finish (a parked run)' }) pendingCompensations!: string[];
   @ApiPropertyOptional() compensationFailure?: { code: string; message: string };
@@ -86,6 +96,7 @@ export function toView(state: RunState): RunView {
     ...toSummary(state),
     ...(state.requestedBy ? { requestedBy: state.requestedBy } : {}),
     dcoDeadline: state.dcoDeadline,
+    ...(state.runDeadline ? { runDeadline: state.runDeadline } : {}),
     steps: state.timeline.map((record) => ({
       ...record,
       ...(state.pending && state.pending.step === record.step && state.pending.attempt === record.attempt ? { deadline: state.pending.deadline } : {}),
@@ -94,6 +105,7 @@ export function toView(state: RunState): RunView {
     deferred: state.deferred,
     approvals: state.approvals,
     alerts: state.alerts,
+    resumes: state.resumes ?? [],
     rolledBack: state.rolledBack,
     pendingCompensations: state.status === 'Failed' ? state.compensations : [],
     ...(state.compensationFailure ? { compensationFailure: state.compensationFailure } : {}),

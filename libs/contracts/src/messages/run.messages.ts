@@ -61,6 +61,19 @@ export class ApprovalDecisionData {
   reason!: string;
 }
 
+/** An operator resumes a run parked in Failed: the failed compensation is issued again (who and why are recorded). */
+export class RunResumeRequestedData {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  by!: string;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  reason!: string;
+}
+
 export class RunStartedData {
   @IsDay()
   day!: string;
