@@ -140,6 +140,24 @@ describe('Kafka delivery across processes', () => {
     await uncommitted.disconnect();
   });
 
+  it('a crash before the commit of a multi-record chunk redelivers the whole chunk; every answer is committed exactly once', async () => {
+    const group = `atomic-batch-${randomUUID().slice(0, 8)}`;
+    const crashing = member('die-before-commit', group);
+    await crashing.waitFor('the member to join', (e) => e.event === 'ready');
+    const commands = Array.from({ length: 20 }, () => fixtureMessage('DetectChanges', { eventId: randomUUID() }));
+    await bus().publish(...commands);
+    await crashing.waitFor('the crash inside the transaction', (e) => e.event === 'dying-before-commit');
+    await crashing.exited;
+    const inDeadChunk = commands.filter((c) => crashing.handled(c.eventId));
+    expect(inDeadChunk.length).toBeGreaterThan(1);
+    expect(ns.records('ChangesDetected')).toEqual([]);
+
+    const survivor = member('produce', group);
+    const committed = await eventually('every committed answer', () => (ns.records('ChangesDetected').length >= commands.length ? ns.records('ChangesDetected') : undefined), TIMEOUT);
+    for (const command of inDeadChunk) expect(survivor.handled(command.eventId)).toBe(true);
+    expect(committed.map((r) => JSON.parse(r.value?.toString('utf8') ?? '{}').causationId)).toEqual(commands.map((c) => c.eventId));
+  });
+
   it('a handler running longer than the session timeout keeps its member in the group: handled once', async () => {
     const group = `slow-${randomUUID().slice(0, 8)}`;
     const handling: string[] = [];

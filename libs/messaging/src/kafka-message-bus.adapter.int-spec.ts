@@ -1,7 +1,11 @@
-// The Kafka adapter passes the MessageBus contract on the real broker, each test in its own topic namespace; plus topics.
+// The Kafka adapter passes the MessageBus contract on the real broker, each test in its own topic namespace; plus topics
+// and what only Kafka has: partitions consumed concurrently, with their chunks sharing transactions.
+import { fixtureMessage } from '@dco/contracts';
+import { Producer, ProducerConfig, Transaction } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
-import { messageBusContract } from './message-bus.contract';
+import { eventually, messageBusContract } from './message-bus.contract';
 import { KafkaMessageBus } from './kafka-message-bus.adapter';
+import { HandlerOutput } from './message-bus.port';
 import { KafkaTestNamespace, testBrokers, testKafka } from './testing/kafka-test-cluster';
 
 messageBusContract('kafka', async (topics) => (await new KafkaTestNamespace(topics).open()).harness(), { timeoutMs: 30_000 });
@@ -22,6 +26,77 @@ describe('KafkaMessageBus.ensureTopics', () => {
       await admin.deleteTopics({ topics: names });
     } finally {
       await Promise.all([a.close(), b.close(), admin.disconnect()]);
+    }
+  });
+});
+
+describe('KafkaMessageBus with partitions consumed concurrently', () => {
+  let ns: KafkaTestNamespace;
+
+  beforeEach(async () => {
+    ns = await new KafkaTestNamespace(['DetectChanges', 'ChangesDetected'], 3).open();
+  });
+
+  afterEach(async () => {
+    await ns.close();
+  });
+
+  /** A client whose transactional producers report, per transaction, the partitions whose offsets it committed. */
+  function countingKafka(transactions: number[][]) {
+    const kafka = testKafka('dco-test-counting');
+    const producer = kafka.producer.bind(kafka);
+    kafka.producer = (config?: ProducerConfig): Producer => {
+      const real = producer(config);
+      if (!config?.transactionalId) return real;
+      const transaction = real.transaction.bind(real);
+      real.transaction = async (): Promise<Transaction> => {
+        const txn = await transaction();
+        const sendOffsets = txn.sendOffsets.bind(txn);
+        txn.sendOffsets = async (offsets) => {
+          transactions.push(offsets.topics.flatMap((t) => t.partitions.map((p) => p.partition)));
+          return sendOffsets(offsets);
+        };
+        return txn;
+      };
+      return real;
+    };
+    return kafka;
+  }
+
+  it('handles several partitions at once, keeps each run in order, and commits chunks that finish together in one transaction', async () => {
+    const transactions: number[][] = [];
+    const bus = ns.bus({ partitionsConsumedConcurrently: 3, kafka: countingKafka(transactions) });
+    const inFlight = new Set<number>();
+    let widest = 0;
+    const handled = new Map<string, string[]>();
+    try {
+      await bus.subscribe({
+        group: `concurrent-${randomUUID().slice(0, 8)}`,
+        types: ['DetectChanges'],
+        handler: async (m, c): Promise<HandlerOutput> => {
+          inFlight.add(c.partition);
+          widest = Math.max(widest, inFlight.size);
+          // Each partition's first record waits until all three partitions are in a handler at the same time.
+          if (!handled.has(m.runId) && handled.size < 3) await eventually('three partitions in flight', () => widest >= 3, 20_000).catch(() => undefined);
+          handled.set(m.runId, [...(handled.get(m.runId) ?? []), m.eventId]);
+          inFlight.delete(c.partition);
+          return { messages: [fixtureMessage('ChangesDetected', { eventId: randomUUID(), runId: m.runId, causationId: m.eventId } as never)] };
+        },
+      });
+      // Runs whose keys cover the three partitions; several records each, published at once.
+      const runs = Array.from({ length: 12 }, (_, i) => `dco-2027-01-${String(i + 1).padStart(2, '0')}`);
+      const sent = runs.flatMap((runId) => Array.from({ length: 4 }, () => fixtureMessage('DetectChanges', { eventId: randomUUID(), runId } as never)));
+      await bus.publish(...sent);
+
+      const answers = await eventually('an answer per command', () => (ns.records('ChangesDetected').length >= sent.length ? ns.records('ChangesDetected') : undefined), 30_000);
+      expect(widest).toBe(3);
+      expect(answers).toHaveLength(sent.length);
+      expect(answers.map((r) => JSON.parse(r.value?.toString('utf8') ?? '{}').causationId).sort()).toEqual(sent.map((m) => m.eventId).sort());
+      for (const runId of runs) expect(handled.get(runId)).toEqual(sent.filter((m) => m.runId === runId).map((m) => m.eventId));
+      // Group commit: at least one transaction carried the offsets of more than one partition.
+      expect(Math.max(...transactions.map((partitions) => partitions.length))).toBeGreaterThan(1);
+    } finally {
+      await bus.close();
     }
   });
 });

@@ -17,6 +17,7 @@ import {
 } from 'kafkajs';
 import { BusHooks, HEADERS, HandlerOutput, MessageBus, Subscription, SubscriptionHandle } from './message-bus.port';
 import { MessageProcessor } from './message-processor';
+import { ChunkCommit, CommitQueue } from './kafka-commit-queue';
 import { Sleep, realSleep } from './retry-backoff';
 import { createTopicsAndWait } from './kafka-topics';
 import { safeNotify } from './safe-notify';
@@ -44,6 +45,16 @@ export interface KafkaMessageBusOptions extends BusHooks {
   maxMessageBytes?: number;
   /** Most consumed messages handled per transaction or offset commit (default 500); larger gives more throughput. */
   maxBatchMessages?: number;
+  /**
+   * Longest a partition's chunk collects handled messages before it commits (default 25 ms): bounds the latency that
+   * batching adds to each message, whatever the fetched batch's size.
+   */
+  maxBatchMs?: number;
+  /**
+   * Partitions of one subscription handled at the same time (default 1). Order stays per partition; chunks of
+   * different partitions that finish together share one transaction (group commit), so throughput scales with it.
+   */
+  partitionsConsumedConcurrently?: number;
   /** Upper bound of one open transaction; an orphaned one (crashed replica) blocks read-committed readers that long. */
   transactionTimeoutMs?: number;
   sessionTimeoutMs?: number;
@@ -254,6 +265,7 @@ interface SubscriptionDeps extends KafkaMessageBusOptions {
 class KafkaSubscription {
   private readonly consumer: Consumer;
   private readonly producer: Producer;
+  private readonly commits: CommitQueue;
   private stopping?: Promise<void>;
 
   constructor(
@@ -280,6 +292,7 @@ class KafkaSubscription {
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
     });
+    this.commits = new CommitQueue((chunks) => this.writeTransaction(chunks));
   }
 
   async start(): Promise<void> {
@@ -300,7 +313,7 @@ class KafkaSubscription {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
+      partitionsConsumedConcurrently: Math.max(1, this.deps.partitionsConsumedConcurrently ?? 1),
       eachBatch: (payload) => this.eachBatch(payload),
     });
     const timeoutMs = this.deps.joinTimeoutMs ?? 60_000;
@@ -325,6 +338,12 @@ class KafkaSubscription {
     return this.stopping;
   }
 
+  /**
+   * Handles a fetched batch in chunks: each record in order, its outputs (or dead letter) collected, then one commit per
+   * chunk (outputs + next offset in one transaction). A chunk ends after `maxBatchMessages` records, after `maxBatchMs`,
+   * at the batch's end, and before a failing handler's first retry: the records before it commit on their own, so a
+   * poison message's backoff never holds back (or, on a crash, re-runs) the work finished ahead of it.
+   */
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, heartbeat, isRunning, isStale } = payload;
     const { group } = this.subscription;
@@ -332,26 +351,31 @@ class KafkaSubscription {
     safeNotify(() => this.deps.observer?.onLag?.({ group, topic: batch.topic, partition: batch.partition, lag }));
 
     const maxBatch = this.deps.maxBatchMessages ?? 500;
-    const control = { isRunning: () => isRunning() && !isStale(), keepAlive: heartbeat };
+    const maxBatchMs = this.deps.maxBatchMs ?? 25;
     let outputs: WireRecord[] = [];
-    let chunk = new Set<string>();
+    // Cleared in place, never replaced: a record being retried holds this set and adds its id once it succeeds.
+    const chunk = new Set<string>();
     let last: string | undefined;
     let count = 0;
+    let chunkStarted = 0;
     const flush = async () => {
       if (last === undefined) return;
       if (isStale()) {
         // The partition moved to another member in a rebalance: commit nothing, it redelivers from the last commit.
         last = undefined;
+        outputs = [];
+        chunk.clear();
         return;
       }
       await this.commit(payload, last, outputs);
       payload.resolveOffset(last);
       this.deps.processor.remember(chunk);
       outputs = [];
-      chunk = new Set();
+      chunk.clear();
       last = undefined;
       count = 0;
     };
+    const control = { isRunning: () => isRunning() && !isStale(), keepAlive: heartbeat, beforeRetry: flush };
 
     // kafkajs only heartbeats when asked: keep the session alive while a long handler (a migration, an apply) runs,
     // or the group would evict this member and hand the message to another one mid-flight. kafkajs throttles the calls.
@@ -365,7 +389,8 @@ class KafkaSubscription {
         outputs.push(...this.deps.processor.recordsFor(outcome, record, this.deps.encodeOutputs, chunk));
         last = message.offset;
         count += 1;
-        if (count >= maxBatch) {
+        if (count === 1) chunkStarted = Date.now();
+        if (count >= maxBatch || Date.now() - chunkStarted >= maxBatchMs) {
           await flush();
           await heartbeat();
         }
@@ -388,13 +413,21 @@ class KafkaSubscription {
       await payload.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset }] }] });
       return;
     }
+    await this.commits.commit({ topic, partition, offset, outputs });
+  }
+
+  /** One transaction for the chunks of one or more partitions: all their outputs, then all their offsets. */
+  private async writeTransaction(chunks: readonly ChunkCommit[]): Promise<void> {
+    const outputs = chunks.flatMap((chunk) => chunk.outputs);
     // Message topics get their .dlq; raw record topics (a snapshot topic) and .dlq topics themselves do not.
     await this.deps.ensureTopics(outputs.filter((r) => r.headers[HEADERS.type] && !r.headers[HEADERS.dlqCode]).map((r) => r.topic), true);
     await this.deps.ensureTopics(outputs.filter((r) => !r.headers[HEADERS.type] || r.headers[HEADERS.dlqCode]).map((r) => r.topic), false);
+    const offsets = new Map<string, { partition: number; offset: string }[]>();
+    for (const { topic, partition, offset } of chunks) offsets.set(topic, [...(offsets.get(topic) ?? []), { partition, offset }]);
     const transaction = await this.producer.transaction();
     try {
       await transaction.sendBatch({ topicMessages: groupByTopic(outputs), acks: -1 });
-      await transaction.sendOffsets({ consumerGroupId: this.deps.groupId, topics: [{ topic, partitions: [{ partition, offset }] }] });
+      await transaction.sendOffsets({ consumerGroupId: this.deps.groupId, topics: [...offsets].map(([topic, partitions]) => ({ topic, partitions })) });
       await transaction.commit();
     } catch (error) {
       await transaction.abort().catch(() => undefined);

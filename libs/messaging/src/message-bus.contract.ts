@@ -273,6 +273,49 @@ export function messageBusContract(adapter: string, factory: BusContractFactory,
       expect(dead).toEqual(['MSG.HANDLER_FAILED']);
     });
 
+    it('a poison message inside one batch: the records before it commit before its retries end, it is dead-lettered, the ones after it are handled, every output once', async () => {
+      const b = bus();
+      const runId = 'dco-2026-11-29';
+      const [first, second, poison, third, fourth] = Array.from({ length: 5 }, () => message('DetectChanges', runId));
+      const handled: string[] = [];
+      let answersSeenByLastAttempt: number | undefined;
+      await b.subscribe({
+        group: group('poison-batch'),
+        types: ['DetectChanges'],
+        retry: FAST_RETRY,
+        handler: async (m, c): Promise<HandlerOutput> => {
+          if (m.eventId === poison.eventId) {
+            if (c.attempt === FAST_RETRY.attempts) {
+              // Still inside the batch: the answers of the two records ahead of the poison must already be committed.
+              const answers = await eventually('the answers ahead of the poison', async () => {
+                const records = await harness.records('ChangesDetected');
+                return records.length >= 2 ? records : undefined;
+              }, timeoutMs / 2).catch(() => []);
+              answersSeenByLastAttempt = answers.length;
+            }
+            throw new Error('cannot handle this one');
+          }
+          handled.push(m.eventId);
+          return { messages: [{ ...message('ChangesDetected', runId), causationId: m.eventId }] };
+        },
+      });
+      // One publish: the five records reach the consumer in one fetched batch.
+      await b.publish(first, second, poison, third, fourth);
+
+      const answers = await eventually('four answers', async () => {
+        const records = await harness.records('ChangesDetected');
+        return records.length >= 4 ? records : undefined;
+      }, timeoutMs);
+      expect(answersSeenByLastAttempt).toBe(2);
+      expect(handled).toEqual([first, second, third, fourth].map((m) => m.eventId));
+      expect(answers.map((r) => JSON.parse(r.value?.toString('utf8') ?? '{}').causationId)).toEqual(handled);
+      const letters = await eventually('the dead letter', async () => {
+        const found = await harness.deadLetters('DetectChanges');
+        return found.length > 0 ? found : undefined;
+      }, timeoutMs);
+      expect(letters.map((l) => [l.code, JSON.parse(l.value?.toString('utf8') ?? '{}').eventId])).toEqual([['MSG.HANDLER_FAILED', poison.eventId]]);
+    });
+
     it('handles a duplicated eventId once', async () => {
       const b = bus();
       const got = new Received();

@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { DedupeCache } from './dedupe-cache';
 import { InMemoryBroker } from './in-memory-broker';
 import { InMemoryMessageBus } from './in-memory-message-bus.adapter';
-import { BusObserver } from './message-bus.port';
+import { BusObserver, Subscription } from './message-bus.port';
+import { MessageProcessor } from './message-processor';
 import { backoffDelayMs } from './retry-backoff';
 
 const noWait = async () => undefined;
@@ -131,5 +132,41 @@ describe('message processing', () => {
     await bus.subscribe({ group: 'g', types: ['RunDco'], handler: async () => undefined });
     await bus.idle();
     expect(lags).toEqual([3]);
+  });
+});
+
+describe('MessageProcessor.process', () => {
+  const record = (eventId: string) => ({
+    topic: 'RunDco',
+    partition: 0,
+    offset: '7',
+    key: 'dco-2026-11-26',
+    value: Buffer.from(JSON.stringify(fixtureMessage('RunDco', { eventId }))),
+    headers: {},
+  });
+  const processor = (handler: Subscription['handler'], attempts: number) =>
+    new MessageProcessor({ group: 'g', types: ['RunDco'], handler, retry: { attempts, initialDelayMs: 1, maxDelayMs: 1 } }, {}, { sleep: noWait });
+
+  it('asks the caller to commit the work ahead once, after the first failure and before the first retry', async () => {
+    const events: string[] = [];
+    const handler = async () => {
+      events.push('attempt');
+      if (events.filter((e) => e === 'attempt').length < 3) throw new Error('transient');
+    };
+    const control = { isRunning: () => true, beforeRetry: async () => void events.push('commit-ahead') };
+    const outcome = await processor(handler, 5).process(record(randomUUID()), control, new Set());
+    expect(outcome.kind).toBe('handled');
+    expect(events).toEqual(['attempt', 'commit-ahead', 'attempt', 'attempt']);
+  });
+
+  it('does not ask when the record is not retried (a single attempt goes straight to the dead letter)', async () => {
+    const events: string[] = [];
+    const handler = async () => {
+      events.push('attempt');
+      throw new Error('broken');
+    };
+    const outcome = await processor(handler, 1).process(record(randomUUID()), { isRunning: () => true, beforeRetry: async () => void events.push('commit-ahead') }, new Set());
+    expect(outcome.kind).toBe('dead-letter');
+    expect(events).toEqual(['attempt']);
   });
 });

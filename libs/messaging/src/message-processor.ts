@@ -18,6 +18,11 @@ export interface ProcessControl {
   isRunning(): boolean;
   /** Called while waiting between attempts so that a broker session stays alive. */
   keepAlive?(): Promise<void>;
+  /**
+   * Called once, after a handler's first failure and before its first retry: the caller commits what it handled ahead
+   * of this record, so retries (and a crash during them) never hold back or repeat that work.
+   */
+  beforeRetry?(): Promise<void>;
 }
 
 export const DEFAULT_DEDUPE_CAPACITY = 10_000;
@@ -93,6 +98,7 @@ export class MessageProcessor {
           return this.deadLetter(record, 'MSG.HANDLER_FAILED', reason, message.type);
         }
         if (!control.isRunning()) return { kind: 'interrupted' };
+        if (attempt === 1) await control.beforeRetry?.();
         const delayMs = backoffDelayMs(this.retry, attempt + 1);
         safeNotify(() =>
           this.hooks.observer?.onRetry?.({
