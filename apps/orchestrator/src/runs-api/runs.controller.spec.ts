@@ -143,7 +143,7 @@ describe('runs API', () => {
     const RUN = `dco-${DAY}`;
     const reply = async (command: string, type: 'ChangesDetected' | 'InfraApplyFailed' | 'InfraRollbackFailed' | 'InfraRolledBack' | 'DcoFailed', data: object, producer = 'infra-deployer') => {
       const cause = published(command).at(-1) as AnyMessage;
-      await publish(createMessage(type, data as never, { runId: cause.runId, producer: producer as never, causedBy: cause }, { clock: systemClock, ids: uuidGenerator }));
+      await publish(createMessage(type, data as never, { runId: cause.runId, producer: producer as never, causedBy: cause }, { clock: systemClock, ids: uuidGenerator }) as AnyMessage);
     };
     const failure = (code: string) => ({ failure: { code, message: `${code} in the spec` } });
     /** A run whose infra apply failed and whose infra rollback failed too: parked in Failed with rollback-infra left. */
