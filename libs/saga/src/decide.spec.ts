@@ -373,6 +373,14 @@ const maxRunTime: Array<[string, Arrival[], Arrival, Then]> = [
     status: 'RunningDco', sends: ['AlertRaised:RUN_TIME_EXCEEDED:critical', 'RunDco(afterRollback)'],
     check: (s) => expect(s.touched).toEqual([]),
   }],
+  ['changes that need approval after the maximum run time ask nobody: the DCO runs on the old infrastructure', DETECTING, later(21 * MIN, detected(highRisk)), {
+    status: 'RunningDco', sends: ['AlertRaised:RUN_TIME_EXCEEDED:critical', 'RunDco(afterRollback)'],
+    check: (s) => expect(s.approvals).toEqual([]),
+  }],
+  ['a plan that needs approval after the maximum run time asks nobody and owes no rollback', APPLYING_ONLY, later(20 * MIN, answer('InfraApprovalRequired')), {
+    status: 'RunningDco', sends: ['AlertRaised:RUN_TIME_EXCEEDED:critical', 'RunDco(afterRollback)'],
+    check: (s) => expect(s).toMatchObject({ approvals: [], compensations: [], failure: { code: 'SAGA.RUN_TIME_EXCEEDED' } }),
+  }],
   ['updates that finished before the maximum run time go on to the DCO', APPLYING_ONLY, later(21 * MIN, answer('InfraApplied')), { status: 'RunningDco', sends: ['RunDco'] }],
   ['a DCO in flight at the maximum run time is not cut short; its end says the run overran', DCO_AFTER_UPDATES, later(25 * MIN, dcoDone), {
     status: 'Completed', sends: ['AlertRaised:RUN_TIME_EXCEEDED:warning', 'RunCompleted'],

@@ -269,6 +269,8 @@ class Transition {
   }
 
   requestApproval(gate: 'changes' | 'plan', reasons: string[], planId?: string): void {
+    // Nobody is asked to approve updates that may no longer start.
+    if (this.runTimeExceeded()) return this.stopForRunTime('the approval');
     this.state.approvals.push({ gate, reasons, requestedAt: this.now, ...(planId ? { planId } : {}) });
     const requested = this.emit('ApprovalRequested', { reasons, changes: this.state.changes });
     this.startStep('approval');
@@ -354,7 +356,7 @@ class Transition {
   }
 
   /** Past the run deadline: no further update stage; what was done is undone, then the DCO runs on the old infrastructure. */
-  private stopForRunTime(next: UpdateStage): void {
+  private stopForRunTime(next: string): void {
     const failure: Failure = { code: 'SAGA.RUN_TIME_EXCEEDED', message: `${this.state.runId} exceeded its maximum run time (${this.state.runDeadline}) before ${next}` };
     this.alert('critical', 'RUN_TIME_EXCEEDED', `${this.state.runId}: maximum run time exceeded at ${this.state.runDeadline} (started ${this.state.startedAt}); ${next} not started, rolling back, then the DCO on the old infrastructure`);
     this.state.failure ??= failure;
