@@ -9,6 +9,7 @@ export async function createBus(config: CommonConfig, service: string, hooks: Bu
     brokers: (config.KAFKA_BROKERS ?? '').split(','),
     clientId: service,
     partitions: config.KAFKA_PARTITIONS,
+    partitionsConsumedConcurrently: config.KAFKA_PARTITIONS_CONCURRENTLY,
     namespace: config.DCO_NAMESPACE,
     instanceId: config.DCO_INSTANCE_ID,
     topicPrefix: config.DCO_TOPIC_PREFIX,

@@ -41,6 +41,12 @@ export class CommonConfig {
   @Max(1000)
   KAFKA_PARTITIONS = 6;
 
+  /** Partitions one consumer handles at the same time (order stays per partition; their commits share transactions). */
+  @IsInt({ message: 'KAFKA_PARTITIONS_CONCURRENTLY must be an integer' })
+  @Min(1)
+  @Max(1000)
+  KAFKA_PARTITIONS_CONCURRENTLY = 1;
+
   /** Prefix for consumer groups and transactional ids, so several deployments can share a cluster. */
   @Matches(/^[a-z0-9-]{1,40}$/, { message: 'DCO_NAMESPACE must be 1-40 lowercase letters, digits or dashes' })
   DCO_NAMESPACE = 'dco';
