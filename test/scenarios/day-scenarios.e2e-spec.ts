@@ -9,9 +9,10 @@
 // a baseline tofu apply with provisioners and six Node processes dominate; the runs take 10-25 s); neo4j-upgrade,
 // full-change, green-corrupt ~3.5-5 min (plus a green Neo4j JVM: provisioning green is most of migrate-db);
 // migrator-killed the slowest (a 13k-entity graph restored in 50-record batches so the kill lands mid-restore).
-// Two lanes run side by side: scenarios that migrate Neo4j in one (they must not overlap: green's EC2 ClientToken is
-// runId-scoped and every scenario's run is today's), the others in the second; kafka-restart runs alone at the end
-// because the broker it restarts is shared. Whole file: ~25 min; DAY_SCENARIOS=a,b runs a subset.
+// Two lanes run side by side, balanced by each scenario's weight (a migration starts a second Neo4j JVM; the killed
+// migrator also restores a bigger graph); every scenario has its own fleet tag, so green's EC2 ClientToken never meets
+// another lane's. kafka-restart runs alone at the end because the broker it restarts is shared. DAY_SCENARIOS=a,b runs
+// a subset.
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DayReport, DaySession, describeReport, runDay } from '../../apps/cli/src/day/day-runner';
@@ -22,6 +23,19 @@ jest.setTimeout(40 * 60_000);
 const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts', 'day');
 const migrates = (scenario: DayScenario) => scenario.changes.neo4jAmi === true && scenario.policy === undefined;
 const alone = (scenario: DayScenario) => scenario.fault === 'restart-kafka';
+const weight = (scenario: DayScenario) => (scenario.fault === 'kill-migrator' ? 4 : migrates(scenario) ? 3 : 1);
+
+/** Longest first, each into the lighter lane: two lanes of about equal duration. */
+function balance(scenarios: DayScenario[]): [DayScenario[], DayScenario[]] {
+  const lanes: [DayScenario[], DayScenario[]] = [[], []];
+  const load = [0, 0];
+  for (const scenario of [...scenarios].sort((a, b) => weight(b) - weight(a))) {
+    const lighter = load[0] <= load[1] ? 0 : 1;
+    lanes[lighter].push(scenario);
+    load[lighter] += weight(scenario);
+  }
+  return lanes;
+}
 
 const reports = new Map<string, DayReport | Error>();
 
@@ -49,10 +63,8 @@ beforeAll(async () => {
   const lane = async (name: string, scenarios: DayScenario[]) => {
     for (const scenario of scenarios) await play(scenario, name);
   };
-  await Promise.all([
-    lane('db', selected.filter((scenario) => migrates(scenario) && !alone(scenario))),
-    lane('other', selected.filter((scenario) => !migrates(scenario) && !alone(scenario))),
-  ]);
+  const [first, second] = balance(selected.filter((scenario) => !alone(scenario)));
+  await Promise.all([lane('a', first), lane('b', second)]);
   await lane('alone', selected.filter(alone));
 });
 

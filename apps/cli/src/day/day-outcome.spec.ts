@@ -122,7 +122,12 @@ describe('day workspace', () => {
     for (const worker of ['detector', 'infra-deployer', 'db-migrator', 'dco-runner'] as const) {
       expect(serviceEnvironment(worker, ws, info, 1, now)).toMatchObject({ DCO_STAGE_ENGINE: 'real', DCO_TOPIC_PREFIX: ws.topicPrefix, KAFKA_BROKERS: 'k:1' });
     }
-    expect(serviceEnvironment('db-migrator', ws, info, 1, now)).toMatchObject({ NEO4J_URI: 'bolt://127.0.0.1:7000', DCO_NEO4J_INSTANCE_ID: 'i-blue', DCO_STATE_DIR: ws.stateDir });
+    expect(serviceEnvironment('db-migrator', ws, info, 1, now)).toMatchObject({
+      NEO4J_URI: 'bolt://127.0.0.1:7000',
+      DCO_NEO4J_INSTANCE_ID: 'i-blue',
+      DCO_STATE_DIR: ws.stateDir,
+      DCO_NEO4J_FLEET_TAGS: `dco:env=${ws.envTag}`,
+    });
     expect(serviceEnvironment('scheduler', ws, info, 1, now)).toMatchObject({ SCHEDULE_CRON: '39 19 * * *', SCHEDULE_CATCH_UP: 'last' });
     expect(serviceEnvironment('infra-deployer', ws, info, 1, now).DCO_HEALTH_ENDPOINTS).toContain('dco-runner-canary=http://127.0.0.1:9000/dco-runner-canary/health');
   });

@@ -182,6 +182,8 @@ export function serviceEnvironment(app: AppName, ws: DayWorkspace, info: Prepare
         ...graph,
         DCO_STAGE_ENGINE: 'real',
         DCO_NEO4J_INSTANCE_ID: info.blue.instanceId,
+        // The scenario's own fleet: its green's ClientToken and instance lookups never meet another scenario's.
+        DCO_NEO4J_FLEET_TAGS: `dco:env=${ws.envTag}`,
         DCO_NEO4J_HEAP_MB: String(ws.neo4jMemory.heapMb),
         DCO_NEO4J_PAGECACHE_MB: String(ws.neo4jMemory.pageCacheMb),
         DCO_NEO4J_READY_TIMEOUT_MS: '240000',
