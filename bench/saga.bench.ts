@@ -4,7 +4,7 @@
 // measured in the same run on the same broker.
 import 'reflect-metadata';
 import { AnyMessage, DataOf, MessageType, createMessage, systemClock } from '@dco/contracts';
-import { HandlerOutput, KafkaMessageBus } from '@dco/messaging';
+import { HandlerOutput, KafkaMessageBus, maxUncommittedRecords } from '@dco/messaging';
 import { uuidGenerator } from '@dco/platform';
 import { DEFAULT_POLICY, SAGA_INPUT_TYPES } from '@dco/saga';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
@@ -13,7 +13,7 @@ import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { KafkaSagaStore } from '../apps/orchestrator/src/run-saga/kafka-saga-store.adapter';
 import { RunRegistry } from '../apps/orchestrator/src/run-saga/run-registry';
-import { SagaHandler } from '../apps/orchestrator/src/run-saga/saga.handler';
+import { DEFAULT_REMEMBERED_OUTPUTS, SagaHandler } from '../apps/orchestrator/src/run-saga/saga.handler';
 import { createTopicsAndWait } from '../libs/messaging/src/kafka-topics';
 import { testBrokers } from '../libs/messaging/src/testing/kafka-test-cluster';
 import { BenchResult, benchResult, percentile, progress, round } from './support/result';
@@ -83,7 +83,8 @@ async function sagaRig(): Promise<SagaRig> {
   const store = new KafkaSagaStore({ brokers, clientId: 'bench', namespace: 'bench', topicPrefix: prefix, partitions: PARTITIONS });
   const registry = new RunRegistry();
   registry.load(await store.loadAll());
-  const handler = new SagaHandler(registry, store, DEFAULT_POLICY, clock, ids);
+  const remembered = Math.max(DEFAULT_REMEMBERED_OUTPUTS, 2 * maxUncommittedRecords({ partitionsConsumedConcurrently: CONCURRENCY }));
+  const handler = new SagaHandler(registry, store, DEFAULT_POLICY, clock, ids, undefined, remembered);
   const hops: number[] = [];
   const completed = new Map<string, number>();
   const hop = (message: AnyMessage) => hops.push(Date.now() - Date.parse(message.occurredAt));

@@ -73,6 +73,17 @@ export interface KafkaMessageBusOptions extends BusHooks {
   kafka?: Kafka;
 }
 
+/** Default most records one chunk (one transaction) covers; see `maxBatchMessages`. */
+export const DEFAULT_MAX_BATCH_MESSAGES = 500;
+
+/**
+ * Most consumed records a member may have handled but not yet committed at one moment: a chunk per partition in
+ * flight. A handler that must answer redeliveries after an aborted commit identically (the saga) remembers at least this.
+ */
+export function maxUncommittedRecords(options: Pick<KafkaMessageBusOptions, 'maxBatchMessages' | 'partitionsConsumedConcurrently'>): number {
+  return (options.maxBatchMessages ?? DEFAULT_MAX_BATCH_MESSAGES) * Math.max(1, options.partitionsConsumedConcurrently ?? 1);
+}
+
 const LEVELS: Record<BusLogLevel, KafkaLogLevel> = {
   error: KafkaLogLevel.ERROR,
   warn: KafkaLogLevel.WARN,
@@ -354,7 +365,7 @@ class KafkaSubscription {
     const lag = Number(batch.offsetLag());
     safeNotify(() => this.deps.observer?.onLag?.({ group, topic: batch.topic, partition: batch.partition, lag }));
 
-    const maxBatch = this.deps.maxBatchMessages ?? 500;
+    const maxBatch = this.deps.maxBatchMessages ?? DEFAULT_MAX_BATCH_MESSAGES;
     const maxBatchMs = this.deps.maxBatchMs ?? 25;
     let outputs: WireRecord[] = [];
     // Cleared in place, never replaced: a record being retried holds this set and adds its id once it succeeds.

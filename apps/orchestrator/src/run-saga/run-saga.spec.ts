@@ -131,6 +131,23 @@ describe('the saga in the orchestrator', () => {
     expect(orchestrator.handler.rejectedCounts).toEqual({});
   });
 
+  it('given more redeliveries than the default memory after an aborted commit, then a handler sized for the bus still answers each identically', () => {
+    const bus = new InMemoryMessageBus();
+    const clock = new TestClock();
+    const registry = new RunRegistry();
+    const uncommitted = 6_000; // e.g. 12 partitions in flight x 500 records per chunk
+    const handler = new SagaHandler(registry, new InMemorySagaStore(bus), DEFAULT_POLICY, clock, ids, undefined, uncommitted);
+    const ticks = Array.from({ length: uncommitted }, (_, i) => {
+      const day = new Date(Date.UTC(2061, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
+      return createMessage('DailyTick', { day, trigger: 'schedule', scheduledAt: clock.now().toISOString() }, { runId: `dco-${day}`, producer: 'scheduler' }, { clock, ids });
+    });
+    const first = ticks.map((message) => handler.handle(message));
+    const again = ticks.map((message) => handler.handle(message));
+    expect(again[0]).toEqual(first[0]);
+    expect(again).toEqual(first);
+    expect(handler.rejectedCounts).toEqual({});
+  });
+
   it('given a step that never answers, when the timer passes its deadline, then StepTimedOut travels the bus and the run compensates', async () => {
     const bus = new InMemoryMessageBus();
     const clock = new TestClock();

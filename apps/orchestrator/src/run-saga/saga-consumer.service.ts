@@ -2,12 +2,12 @@
 // starts the step timer; on shutdown it stops the timer and lets the in-flight message commit.
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Clock, IdGenerator, MessageType } from '@dco/contracts';
-import { MessageBus, SubscriptionHandle } from '@dco/messaging';
+import { MessageBus, SubscriptionHandle, maxUncommittedRecords } from '@dco/messaging';
 import { CLOCK, HealthRegistry, ID_GENERATOR, MESSAGE_BUS } from '@dco/platform';
 import { RunPolicy, SAGA_INPUT_TYPES, isTerminal } from '@dco/saga';
 import { ORCHESTRATOR_CONFIG, OrchestratorConfig } from '../orchestrator.config';
 import { RunRegistry } from './run-registry';
-import { SagaHandler } from './saga.handler';
+import { DEFAULT_REMEMBERED_OUTPUTS, SagaHandler } from './saga.handler';
 import { SAGA_STORE, SagaStore } from './saga-store.port';
 import { StepTimer } from './step-timer';
 
@@ -43,7 +43,9 @@ export class SagaConsumerService implements OnApplicationBootstrap, BeforeApplic
       else if (line.level === 'warn') this.logger.warn(text);
       else this.logger.debug(text);
     };
-    this.handler = new SagaHandler(registry, store, policy, clock, ids, log);
+    // Redeliveries after an aborted commit are answered from memory: remember every input the bus may hold uncommitted.
+    const remembered = Math.max(DEFAULT_REMEMBERED_OUTPUTS, 2 * maxUncommittedRecords({ partitionsConsumedConcurrently: config.KAFKA_PARTITIONS_CONCURRENTLY }));
+    this.handler = new SagaHandler(registry, store, policy, clock, ids, log, remembered);
     this.timer = new StepTimer(registry, bus, clock, ids, config.SAGA_TIMER_INTERVAL_MS, log);
   }
 

@@ -15,8 +15,11 @@ export interface RejectedMessage {
   at: string;
 }
 
-/** How many handled inputs are remembered for redelivery after an aborted (not crashed) transaction. */
-const REMEMBERED_OUTPUTS = 5_000;
+/**
+ * How many handled inputs are remembered for redelivery after an aborted (not crashed) transaction, at least; it must
+ * cover every input the bus may hold uncommitted at once (`maxUncommittedRecords`: a chunk per partition in flight).
+ */
+export const DEFAULT_REMEMBERED_OUTPUTS = 5_000;
 
 export class SagaHandler {
   /**
@@ -37,6 +40,7 @@ export class SagaHandler {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly log: (line: Record<string, unknown>) => void = () => undefined,
+    private readonly rememberedOutputs = DEFAULT_REMEMBERED_OUTPUTS,
   ) {}
 
   handle(message: AnyMessage): HandlerOutput {
@@ -78,6 +82,6 @@ export class SagaHandler {
 
   private remember(eventId: string, output: HandlerOutput): void {
     this.applied.set(eventId, output);
-    if (this.applied.size > REMEMBERED_OUTPUTS) this.applied.delete(this.applied.keys().next().value as string);
+    if (this.applied.size > this.rememberedOutputs) this.applied.delete(this.applied.keys().next().value as string);
   }
 }
