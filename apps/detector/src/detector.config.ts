@@ -1,8 +1,8 @@
 // Environment of the detector service (validated at boot).
 import { IsIn, IsOptional, IsString } from 'class-validator';
-import { CommonConfig } from '@dco/platform';
+import { Neo4jFleetConfig } from '@dco/platform';
 
-export class DetectorConfig extends CommonConfig {
+export class DetectorConfig extends Neo4jFleetConfig {
   /** Which implementation of the stage runs: the in-memory stand-in with configured outcomes, or the real use case. */
   @IsIn(['simulated', 'real'], { message: 'DCO_STAGE_ENGINE must be simulated or real' })
   DCO_STAGE_ENGINE: 'simulated' | 'real' = 'simulated';

@@ -67,6 +67,21 @@ export class CommonConfig {
   DCO_INSTANCE_ID?: string;
 }
 
+/** CommonConfig plus the Neo4j fleet's scope (services that launch or look for Neo4j instances: detector, db-migrator). */
+export class Neo4jFleetConfig extends CommonConfig {
+  /** The environment's name: tag dco:env on every Neo4j instance launched; scopes the fleet and its ClientTokens. */
+  @IsOptional()
+  @Matches(/^[^=,]{1,256}$/, { message: 'DCO_ENV must be 1-256 characters without "=" or ","' })
+  DCO_ENV?: string;
+
+  /** More tags of the Neo4j fleet, "key=value,key=value": put on every instance launched and used to find the fleet's instances. */
+  @IsOptional()
+  @Matches(/^\s*(?!aws:)[^=,]{1,128}=[^=,]{0,256}\s*(,\s*(?!aws:)[^=,]{1,128}=[^=,]{0,256}\s*)*$/, {
+    message: 'DCO_NEO4J_FLEET_TAGS must be key=value[,key=value...] (EC2 tag keys, not aws:-prefixed)',
+  })
+  DCO_NEO4J_FLEET_TAGS?: string;
+}
+
 /**
  * Reads `cls` from the environment. Only variables the class declares are read; numbers and booleans are converted.
  * Throws ConfigError naming every bad variable.

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { Clock, systemClock } from '@dco/contracts';
 import { Ec2Inventory, EcsServices, SdkEc2Inventory, SdkEcsServices, awsClientOptions, seededEmbeddedCloud } from '@dco/aws';
 import { CliTofuRunner, SimulatedTofuRunner, TerraformWorkspace, TofuRunner, embeddedStateDir } from '@dco/terraform';
+import { fleetTagsFromEnv } from '@dco/neo4j';
 import { DetectChangesPort } from '@dco/platform';
 import { ExternalReportStore, FileExternalReportStore, InMemoryExternalReportStore } from '../external-inbox/external-report.store';
 import { ChangeSource } from './change-source.port';
@@ -25,17 +26,6 @@ export interface DetectorDependencies {
 }
 
 const REPO_ROOT = resolve(__dirname, '../../../..');
-
-/** "dco:env=prod,team=data" (DCO_NEO4J_FLEET_TAGS). */
-export function parseTags(text: string | undefined): Record<string, string> {
-  const tags: Record<string, string> = {};
-  for (const entry of (text ?? '').split(',').map((part) => part.trim()).filter(Boolean)) {
-    const [key, value] = entry.split('=');
-    if (!key || value === undefined) throw new Error(`CONFIG.INVALID: DCO_NEO4J_FLEET_TAGS entry "${entry}" is not key=value`);
-    tags[key] = value;
-  }
-  return tags;
-}
 
 function nonNegative(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
@@ -75,7 +65,7 @@ export function buildDetectChanges(env: NodeJS.ProcessEnv, deps: DetectorDepende
   const store = deps.store ?? new FileExternalReportStore(env.DCO_EXTERNAL_STORE ?? join(infraStateDir, '..', 'detector', 'external-reports.jsonl'));
   const documents = new FileDocumentReader();
   // DCO_ENV is the db-migrator's environment tag (dco:env) on the fleet it provisions; both select the same instances.
-  const fleetTags = { ...(env.DCO_ENV ? { 'dco:env': env.DCO_ENV } : {}), ...parseTags(env.DCO_NEO4J_FLEET_TAGS) };
+  const fleetTags = fleetTagsFromEnv(env);
 
   const sources: ChangeSource[] = [
     new Neo4jAmiSource(ec2, {
