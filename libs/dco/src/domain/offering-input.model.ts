@@ -24,6 +24,18 @@ export interface OfferingInput {
   contributions: readonly ContributionRecord[];
 }
 
+/**
+ * One account's contributions of a day as a store can group them: the amounts only (the store's own unique constraint
+ * keeps contribution ids unique), whether the account exists, and its cap.
+ */
+export interface AccountDayContributions {
+  accountId: string;
+  /** False when the contributions refer to an account that does not exist. */
+  known: boolean;
+  cap?: RawAmount | null;
+  amounts: readonly RawAmount[];
+}
+
 /** Input after validation: per-account contribution totals (weights) and caps, all BigInt. */
 export interface ValidOfferingInput {
   day: string;

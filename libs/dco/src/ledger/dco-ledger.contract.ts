@@ -76,6 +76,29 @@ export function describeDcoLedgerContract(name: string, harness: () => LedgerCon
       expect(accounts).toEqual([{ accountId: alice, cap: '1180591620717411303424' }, { accountId: bob }]);
     });
 
+    it('groups a day\'s amounts by account, with whether each account exists and its cap', async () => {
+      const [today, other] = [day(), day()];
+      const [erin, frank, ghost] = [account('erin'), account('frank'), account('ghost2')];
+      await ledger.upsertAccounts([{ accountId: erin, cap: (2n ** 70n).toString() }, { accountId: frank }]);
+      await ledger.addContributions(today, [
+        { contributionId: `${prefix}g1`, accountId: erin, amount: (2n ** 64n + 1n).toString() },
+        { contributionId: `${prefix}g2`, accountId: frank, amount: '5' },
+        { contributionId: `${prefix}g3`, accountId: erin, amount: '3' },
+        { contributionId: `${prefix}g4`, accountId: ghost, amount: '7' },
+      ]);
+      await ledger.addContributions(other, [{ contributionId: `${prefix}g5`, accountId: frank, amount: '9' }]);
+
+      const groups = (await ledger.readDayByAccount(today))
+        .map((group) => ({ ...group, amounts: [...group.amounts].sort() }))
+        .sort((a, b) => (a.accountId < b.accountId ? -1 : 1));
+      expect(groups).toEqual([
+        { accountId: erin, known: true, cap: '1180591620717411303424', amounts: ['18446744073709551617', '3'] },
+        { accountId: frank, known: true, amounts: ['5'] },
+        { accountId: ghost, known: false, amounts: ['7'] },
+      ]);
+      expect(await ledger.readDayByAccount(day())).toEqual([]);
+    });
+
     it('updates and removes caps', async () => {
       const today = day();
       const carol = account('carol');

@@ -1,5 +1,5 @@
 // Where the offering's accounts, contributions, Offering and allocations live (Neo4j in production, memory when embedded).
-import { AccountRecord, Allocation, ContributionRecord, OfferingCompletion, OfferingRecord } from '../domain';
+import { AccountDayContributions, AccountRecord, Allocation, ContributionRecord, OfferingCompletion, OfferingRecord } from '../domain';
 
 export interface DayInput {
   /** The accounts the day's contributions refer to that exist (an unknown account is simply absent). */
@@ -21,6 +21,11 @@ export interface DcoLedger {
   addContributions(day: string, contributions: readonly ContributionRecord[]): Promise<void>;
   /** The day's contributions and the existing accounts they refer to. */
   readDayInput(day: string): Promise<DayInput>;
+  /**
+   * The day's contribution amounts grouped by account, with whether each account exists and its cap: what the offering
+   * needs, in a tenth of the records of readDayInput (one per account). Amounts come as stored, unvalidated.
+   */
+  readDayByAccount(day: string): Promise<AccountDayContributions[]>;
   findOffering(day: string): Promise<OfferingRecord | null>;
   /** Creates the day's Offering as PENDING, or returns the one that exists: exactly one per day, even when runners race. */
   beginOffering(start: OfferingStart): Promise<OfferingRecord>;

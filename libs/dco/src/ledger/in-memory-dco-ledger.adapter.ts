@@ -1,5 +1,5 @@
 // The ledger in memory for the embedded profile and unit specs: same contract as the Neo4j ledger, nothing persisted.
-import { AccountRecord, Allocation, compareIds, ContributionRecord, OfferingCompletion, OfferingRecord } from '../domain';
+import { AccountDayContributions, AccountRecord, Allocation, compareIds, ContributionRecord, groupDayContributions, OfferingCompletion, OfferingRecord } from '../domain';
 import { DayInput, DcoLedger, OfferingStart } from './dco-ledger.port';
 import { allocationCountMismatch, duplicateContributions, offeringNotFound, offeringNotPending } from './ledger-errors';
 
@@ -43,6 +43,11 @@ export class InMemoryDcoLedger implements DcoLedger {
       if (account) accounts.set(accountId, { ...account });
     }
     return { accounts: [...accounts.values()], contributions };
+  }
+
+  async readDayByAccount(day: string): Promise<AccountDayContributions[]> {
+    const { accounts, contributions } = await this.readDayInput(day);
+    return groupDayContributions(accounts, contributions);
   }
 
   async findOffering(day: string): Promise<OfferingRecord | null> {

@@ -1,7 +1,8 @@
 // Runs the ledger contract against the real Neo4j (blue) of the local stack, plus the schema migrations.
 import { systemClock } from '@dco/contracts';
-import { Driver } from 'neo4j-driver';
-import { describeDcoLedgerContract } from '../ledger/dco-ledger.contract';
+import { randomUUID } from 'node:crypto';
+import { Driver, Neo4jError, Session } from 'neo4j-driver';
+import { describeDcoLedgerContract, uniqueTestDay } from '../ledger/dco-ledger.contract';
 import { DCO_SCHEMA_MIGRATIONS } from './dco-schema.migrations';
 import { createNeo4jDriver, DEFAULT_NEO4J_URI } from './neo4j-connection';
 import { Neo4jDcoLedger } from './neo4j-dco-ledger.adapter';
@@ -44,3 +45,43 @@ describe('DCO schema migrations', () => {
 });
 
 describeDcoLedgerContract('neo4j', () => ({ ledger: () => ledger, cleanup: (created) => deleteLedgerTestData(driver, created) }));
+
+describe('Neo4jDcoLedger.readDayByAccount', () => {
+  it('groups the rows in the client when the server has no transaction memory left to group the day', async () => {
+    const day = uniqueTestDay();
+    const [alice, ghost] = [`oom-${randomUUID().slice(0, 8)}-alice`, `oom-${randomUUID().slice(0, 8)}-ghost`];
+    const groupings: string[] = [];
+    // The same driver, except that the server-side grouping fails the way Neo4j fails a query over the memory limit.
+    const starved = Object.assign(Object.create(driver) as Driver, {
+      session: (config: Parameters<Driver['session']>[0]) => {
+        const session = driver.session(config);
+        return Object.assign(Object.create(session) as Session, {
+          run: (query: string, params: Record<string, unknown>) => {
+            if (!query.includes('collect(c.amount)')) return session.run(query, params);
+            groupings.push(query);
+            const refused = new Neo4jError('memory pool exhausted', 'Neo.TransientError.General.MemoryPoolOutOfMemoryError', '50N42', 'error: general processing exception');
+            return { subscribe: (observer: { onError?: (error: Error) => void }) => observer.onError?.(refused) };
+          },
+        });
+      },
+    });
+    try {
+      await ledger.upsertAccounts([{ accountId: alice, cap: '10' }]);
+      await ledger.addContributions(day, [
+        { contributionId: `${alice}-c1`, accountId: alice, amount: '4' },
+        { contributionId: `${alice}-c2`, accountId: alice, amount: (2n ** 64n).toString() },
+        { contributionId: `${ghost}-c3`, accountId: ghost, amount: '1' },
+      ]);
+      const groups = (await new Neo4jDcoLedger(starved).readDayByAccount(day))
+        .map((group) => ({ ...group, amounts: [...group.amounts].sort() }))
+        .sort((a, b) => (a.accountId < b.accountId ? -1 : 1));
+      expect(groupings).toHaveLength(1);
+      expect(groups).toEqual([
+        { accountId: alice, known: true, cap: '10', amounts: ['18446744073709551616', '4'] },
+        { accountId: ghost, known: false, amounts: ['1'] },
+      ]);
+    } finally {
+      await deleteLedgerTestData(driver, { days: [day], accountIds: [alice] });
+    }
+  });
+});

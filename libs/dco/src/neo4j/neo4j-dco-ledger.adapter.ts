@@ -1,6 +1,17 @@
 // The ledger in Neo4j: amounts as decimal strings (they outgrow int64), batched UNWIND writes, idempotent MERGEs.
 import { Driver, ManagedTransaction, Neo4jError } from 'neo4j-driver';
-import { AccountRecord, Allocation, compareIds, ContributionRecord, OfferingCompletion, OfferingRecord, OfferingStatus, RawAmount } from '../domain';
+import {
+  AccountDayContributions,
+  AccountRecord,
+  Allocation,
+  compareIds,
+  ContributionRecord,
+  groupDayContributions,
+  OfferingCompletion,
+  OfferingRecord,
+  OfferingStatus,
+  RawAmount,
+} from '../domain';
 import { DayInput, DcoLedger, OfferingStart } from '../ledger/dco-ledger.port';
 import { allocationCountMismatch, duplicateContributions, offeringNotFound, offeringNotPending } from '../ledger/ledger-errors';
 
@@ -41,6 +52,15 @@ FOREACH (_ IN CASE WHEN a IS NULL THEN [] ELSE [1] END | CREATE (c)-[:BY]->(a))`
 const READ_CONTRIBUTIONS = `
 MATCH (c:Contribution {day: $day})
 RETURN c.contributionId AS contributionId, c.accountId AS accountId, c.amount AS amount`;
+
+// The offering's read: one record per account instead of one per contribution, the account joined by its index. The
+// amounts stay strings (Cypher cannot add them exactly); the grouping holds the day in transaction memory, so a day too
+// big for it is read as rows instead (readDayByAccount).
+const READ_DAY_BY_ACCOUNT = `
+MATCH (c:Contribution {day: $day})
+WITH c.accountId AS accountId, collect(c.amount) AS amounts
+OPTIONAL MATCH (a:Account {accountId: accountId})
+RETURN accountId, a IS NOT NULL AS known, a.cap AS cap, amounts`;
 
 const READ_ACCOUNTS = `
 UNWIND $ids AS id
@@ -163,6 +183,31 @@ export class Neo4jDcoLedger implements DcoLedger {
     });
   }
 
+  async readDayByAccount(day: string): Promise<AccountDayContributions[]> {
+    // Auto-commit, so that running out of transaction memory is not retried by the driver but answered with the rows.
+    const session = this.driver.session({ database: this.options.database, defaultAccessMode: 'READ' });
+    try {
+      const groups: AccountDayContributions[] = [];
+      await new Promise<void>((resolve, reject) => {
+        session.run(READ_DAY_BY_ACCOUNT, { day }).subscribe({
+          onNext: (record) => {
+            const [accountId, known, cap, amounts] = [record.get(0) as string, record.get(1) as boolean, record.get(2) as RawAmount | null, record.get(3) as RawAmount[]];
+            groups.push(cap === null ? { accountId, known, amounts } : { accountId, known, cap, amounts });
+          },
+          onCompleted: () => resolve(),
+          onError: reject,
+        });
+      });
+      return groups;
+    } catch (error) {
+      if (!isOutOfMemory(error)) throw error;
+    } finally {
+      await session.close();
+    }
+    const { accounts, contributions } = await this.readDayInput(day);
+    return groupDayContributions(accounts, contributions);
+  }
+
   async findOffering(day: string): Promise<OfferingRecord | null> {
     const result = await this.read((tx) => tx.run(FIND_OFFERING, { day }));
     return result.records.length === 0 ? null : toOffering(result.records[0].get('offering'));
@@ -280,6 +325,11 @@ function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
 
 function isConstraintViolation(error: unknown): error is Neo4jError {
   return error instanceof Neo4jError && error.code === 'Neo.ClientError.Schema.ConstraintValidationFailed';
+}
+
+/** Neo4j refused the query for lack of transaction memory (the per-transaction or the global limit) or heap. */
+function isOutOfMemory(error: unknown): boolean {
+  return error instanceof Neo4jError && error.code.startsWith('Neo.TransientError.General.') && /Memory/i.test(error.code);
 }
 
 /** The offending value from Neo4j's message ("... property `contributionId` = 'c-1'"), when it names one. */

@@ -9,12 +9,12 @@ import {
   parseOffered,
   RawAmount,
   resultHash,
-  validateOfferingInput,
   ValidOfferingInput,
 } from '../domain';
 import { DcoLedger } from '../ledger/dco-ledger.port';
 import { DcoExecutor, DcoResult, DcoRunObserver, DcoRunRequest } from './dco-executor.port';
 import { completedResult } from './offering-result';
+import { validDayInput } from './read-offering-input';
 
 export interface ReferenceDcoOptions {
   /** The fixed daily amount in base units (DCO_DAILY_AMOUNT). */
@@ -57,10 +57,11 @@ export class ReferenceDcoExecutor implements DcoExecutor {
     let started = process.hrtime.bigint();
     const existing = await this.ledger.findOffering(day);
     const offered = existing ? existing.offered : parseOffered(this.options.dailyAmount);
-    const stored = await this.ledger.readDayInput(day);
+    const groups = await this.ledger.readDayByAccount(day);
     observer.phase?.('read', secondsSince(started));
     started = process.hrtime.bigint();
-    const input = validateOfferingInput({ day, offered, accounts: stored.accounts, contributions: stored.contributions });
+    // Reads the rows as well (counted as compute) only when the groups hold a problem to report.
+    const input = await validDayInput(this.ledger, day, offered, groups);
     const result = allocateOffering(input.offered, input.weights, input.caps);
     const plan = { day, existing, input, result, resultHash: resultHash(result.allocations) };
     observer.phase?.('compute', secondsSince(started));

@@ -1,7 +1,8 @@
 // Recomputes a stored offering from its stored contributions and checks the ledger's invariants (dco offering verify).
 import { CodedError } from '@dco/contracts';
-import { allocateOffering, assertValidDay, OfferingRecord, OfferingVerification, validateOfferingInput, verifyOffering } from '../domain';
+import { allocateOffering, assertValidDay, OfferingRecord, OfferingVerification, verifyOffering } from '../domain';
 import { DcoLedger } from '../ledger/dco-ledger.port';
+import { readValidDayInput } from './read-offering-input';
 
 export interface StoredOfferingVerification extends OfferingVerification {
   offering: OfferingRecord;
@@ -11,8 +12,7 @@ export async function verifyStoredOffering(ledger: DcoLedger, day: string): Prom
   assertValidDay(day);
   const offering = await ledger.findOffering(day);
   if (!offering) throw new CodedError('DCO.EXECUTION_FAILED', `no offering for ${day} in the ledger`);
-  const stored = await ledger.readDayInput(day);
-  const input = validateOfferingInput({ day, offered: offering.offered, ...stored });
+  const input = await readValidDayInput(ledger, day, offering.offered);
   const recomputed = allocateOffering(input.offered, input.weights, input.caps);
   const allocations = await ledger.readAllocations(day);
   return { offering, ...verifyOffering(offering, allocations, input.caps, recomputed) };
