@@ -116,7 +116,7 @@ export async function run(): Promise<BenchResult> {
         freezeDrainMs: 0,
         onSourceChanged: 'abort',
         pageSize: Number(process.env.DCO_BENCH_PAGE_SIZE ?? 10_000),
-        batchSize: Number(process.env.DCO_BENCH_BATCH_SIZE ?? 5_000),
+        batchSize: Number(process.env.DCO_BENCH_BATCH_SIZE ?? 10_000),
       },
     );
     const marks: Record<string, number> = {};

@@ -33,14 +33,15 @@ export interface GraphDatabase {
    * lookup whatever the planner's statistics say; a relationship-id seek is not planned on small or fresh stores.
    */
   readRelationships(from: number, to: number): Promise<RelationshipRecord[]>;
-  /** The same relationships with their endpoints' content, for the identity-free checksum. */
-  readRelationshipContents(from: number, to: number): Promise<RelationshipContent[]>;
   /** Counts of user data (bookkeeping excluded). */
   countEntities(): Promise<{ nodes: number; relationships: number }>;
   readRestoreProgress(): Promise<RestoreProgress | undefined>;
   /** Creates the constraints and indexes, plus the migrator's source-id constraint; safe to repeat. */
   applySchema(statements: string[]): Promise<void>;
-  /** Upserts nodes keyed by source id and records progress, in one transaction. */
+  /**
+   * Creates nodes carrying their source id and records progress, in one transaction (a resumed restore skips committed
+   * records, so a batch is never applied twice).
+   */
   writeNodes(batch: NodeRecord[], progress: RestoreProgress): Promise<void>;
   writeRelationships(batch: RelationshipRecord[], progress: RestoreProgress): Promise<void>;
   /** Restored nodes (by source id) for the validation examples; only meaningful before `finishRestore`. */

@@ -75,7 +75,7 @@ export function register(program: Command): void {
     .description('stream every node, relationship, constraint and index into a compressed, checksummed backup file')
     .option('--neo4j <uri>', `source Bolt URI (default: env NEO4J_URI or ${DEFAULT_BLUE_URI})`)
     .requiredOption('--out <file>', 'backup file to write (.backup.gz)')
-    .option('--page-size <n>', 'ids read per query', '5000')
+    .option('--page-size <n>', 'ids read per query', '10000')
     .option('--json', 'machine-readable output')
     .action(async (options: { neo4j?: string; out: string; pageSize: string; json?: boolean }) => {
       const uri = boltUri('--neo4j', options.neo4j ?? process.env.NEO4J_URI ?? DEFAULT_BLUE_URI);
@@ -98,7 +98,7 @@ export function register(program: Command): void {
   db.command('restore <file>')
     .description('restore a backup into an empty server (resumes an interrupted restore of the same backup)')
     .requiredOption('--target <uri>', 'target Bolt URI')
-    .option('--batch-size <n>', 'records per transaction', '2000')
+    .option('--batch-size <n>', 'records per transaction', '10000')
     .option('--json', 'machine-readable output')
     .action(async (file: string, options: { target: string; batchSize: string; json?: boolean }) => {
       const target = boltUri('--target', options.target);

@@ -1,7 +1,7 @@
 // Reads a Neo4j graph into counts and the identity-free checksum of libs/neo4j, split into what the day's DCO wrote
 // (its Offering, Allocations and their relationships) and everything else, so "blue before + the day's allocations"
 // can be checked on whichever server serves afterwards.
-import { BoltGraphDatabase, GraphDatabase, GraphDigest, NodeContent, RelationshipContent, checksumOf, digestGraph } from '@dco/neo4j';
+import { BoltGraphDatabase, DigestFilter, GraphDigest, NodeContent, checksumOf, digestGraph } from '@dco/neo4j';
 
 export interface GraphSnapshot {
   nodes: number;
@@ -28,30 +28,18 @@ const toSnapshot = (digest: GraphDigest): GraphSnapshot => ({
   checksum: checksumOf(digest),
 });
 
-/** The graph as seen through a filter: digestGraph of libs/neo4j then counts only what the filter keeps. */
-function filtered(db: GraphDatabase, keepNode: (node: NodeContent) => boolean, keepRelationship: (rel: RelationshipContent) => boolean): GraphDatabase {
-  return new Proxy(db, {
-    get(target, property, receiver) {
-      if (property === 'readNodes') {
-        return async (from: number, to: number) => (await target.readNodes(from, to)).filter(keepNode);
-      }
-      if (property === 'readRelationshipContents') {
-        return async (from: number, to: number) => (await target.readRelationshipContents(from, to)).filter(keepRelationship);
-      }
-      const value: unknown = Reflect.get(target, property, receiver);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}
-
 const isOutput = (node: NodeContent) => node.labels.some((label) => OUTPUT_LABELS.has(label));
-const touchesOutput = (rel: RelationshipContent) => isOutput(rel.start) || isOutput(rel.end);
+
+/** Everything but the DCO's output: non-output nodes and the relationships between them. */
+const baseFilter: DigestFilter = { node: (node) => !isOutput(node), relationship: (startKept, endKept) => startKept && endKept };
+/** The DCO's output: its nodes and every relationship touching one of them. */
+const offeringFilter: DigestFilter = { node: isOutput, relationship: (startKept, endKept) => startKept || endKept };
 
 export async function splitSnapshot(boltUri: string): Promise<SplitSnapshot> {
   const db = new BoltGraphDatabase(boltUri);
   try {
-    const base = await digestGraph(filtered(db, (node) => !isOutput(node), (rel) => !touchesOutput(rel)));
-    const offering = await digestGraph(filtered(db, isOutput, touchesOutput));
+    const base = await digestGraph(db, { filter: baseFilter });
+    const offering = await digestGraph(db, { filter: offeringFilter });
     return { base: toSnapshot(base), offering: toSnapshot(offering) };
   } finally {
     await db.close();

@@ -34,9 +34,12 @@ export type BackupRecord =
 
 const corrupt = (message: string, detail?: string) => new CodedError('DB.BACKUP_CORRUPT', message, detail);
 
+/** Fast compression: the export is CPU-bound on a small host and level 1 costs a fraction of level 6 for ~15% more bytes. */
+const GZIP_LEVEL = 1;
+
 /** Writes a backup to any byte stream (file, S3 upload), honouring backpressure so memory stays bounded. */
 export class BackupWriter {
-  private readonly gzip: Gzip = createGzip({ level: 6 });
+  private readonly gzip: Gzip = createGzip({ level: GZIP_LEVEL });
   private readonly hash: Hash = createHash('sha256');
   private nodes = 0;
   private relationships = 0;
@@ -51,22 +54,37 @@ export class BackupWriter {
       output.on('close', resolve);
     });
     this.gzip.pipe(output);
-    this.line(JSON.stringify({ format: BACKUP_FORMAT, version: BACKUP_FORMAT_VERSION, ...header }), true);
+    void this.chunk(JSON.stringify({ format: BACKUP_FORMAT, version: BACKUP_FORMAT_VERSION, ...header }) + '\n');
   }
 
   async schema(statement: string): Promise<void> {
     this.schemaStatements += 1;
-    await this.write(JSON.stringify(['schema', statement]));
+    await this.write(JSON.stringify(['schema', statement]) + '\n');
   }
 
   async node(node: NodeRecord): Promise<void> {
-    this.nodes += 1;
-    await this.write(JSON.stringify(['n', node.id, node.labels, node.props]));
+    await this.nodePage([node]);
   }
 
   async relationship(rel: RelationshipRecord): Promise<void> {
-    this.relationships += 1;
-    await this.write(JSON.stringify(['r', rel.id, rel.type, rel.start, rel.end, rel.props]));
+    await this.relationshipPage([rel]);
+  }
+
+  /** Writes a page of nodes as one chunk (one backpressure wait per page, not per record). */
+  async nodePage(nodes: NodeRecord[]): Promise<void> {
+    if (nodes.length === 0) return;
+    let text = '';
+    for (const node of nodes) text += JSON.stringify(['n', node.id, node.labels, node.props]) + '\n';
+    this.nodes += nodes.length;
+    await this.write(text);
+  }
+
+  async relationshipPage(rels: RelationshipRecord[]): Promise<void> {
+    if (rels.length === 0) return;
+    let text = '';
+    for (const rel of rels) text += JSON.stringify(['r', rel.id, rel.type, rel.start, rel.end, rel.props]) + '\n';
+    this.relationships += rels.length;
+    await this.write(text);
   }
 
   /** Writes the footer and waits until the output has flushed everything. */
@@ -83,14 +101,14 @@ export class BackupWriter {
     return footer;
   }
 
-  private line(text: string, hashed: boolean): boolean {
-    const bytes = text + '\n';
-    if (hashed) this.hash.update(bytes);
-    return this.gzip.write(bytes);
+  /** Hashes and compresses whole lines; false when the compressor's buffer is full. */
+  private chunk(lines: string): boolean {
+    this.hash.update(lines);
+    return this.gzip.write(lines);
   }
 
-  private async write(text: string): Promise<void> {
-    if (!this.line(text, true)) await once(this.gzip, 'drain');
+  private async write(lines: string): Promise<void> {
+    if (!this.chunk(lines)) await once(this.gzip, 'drain');
   }
 }
 

@@ -5,6 +5,7 @@ import { BackupStore } from '../backup/backup-store.port';
 import { verifyBackup } from '../backup/backup-file.format';
 import { Neo4jConsumers } from '../consumers/neo4j-consumers.port';
 import { Neo4jFleet, Neo4jInstance } from '../fleet/neo4j-fleet.port';
+import { GraphDigest } from '../domain/graph-checksum';
 import { GraphDatabase, GraphDatabaseFactory } from '../graph-database.port';
 import { ConnectionPointer, ConnectionPointerStore, MigrationRecord, Neo4jEndpoint } from '../pointer/connection-pointer.port';
 import { exportGraph } from '../transfer/export-graph';
@@ -160,6 +161,8 @@ export class BlueGreenMigrator {
     try {
       const key = `${request.runId}/${blue.instanceId}-attempt-${attempt}.backup.gz`;
       let sourceMarker: string;
+      // Blue's digest from the export's own reads; a reused backup (resumed migration) has none and validation reads blue.
+      let sourceDigest: GraphDigest | undefined;
       if (await this.deps.backups.exists(key)) {
         sourceMarker = (await verifyBackup(this.deps.backups.open(key))).header.source.changeMarker;
       } else {
@@ -171,6 +174,7 @@ export class BlueGreenMigrator {
         });
         await artifact.commit();
         sourceMarker = exported.changeMarker;
+        sourceDigest = exported.digest;
       }
       const progress = await greenDb.readRestoreProgress();
       const counts = await greenDb.countEntities();
@@ -187,7 +191,12 @@ export class BlueGreenMigrator {
       if (!(await unchanged())) return stale;
       let validation;
       try {
-        validation = await validateGraphs(blueDb, greenDb, { pageSize: this.options.pageSize, onProgress: (p) => onProgress({ phase: 'validate', ...p }) });
+        // The export's digest describes blue as long as its marker is unchanged, which `unchanged()` checks before and after.
+        validation = await validateGraphs(blueDb, greenDb, {
+          pageSize: this.options.pageSize,
+          sourceDigest,
+          onProgress: (p) => onProgress({ phase: 'validate', ...p }),
+        });
       } catch (error) {
         if (error instanceof CodedError && error.code === 'DB.VALIDATION_MISMATCH' && !(await unchanged())) return stale;
         throw error;

@@ -23,6 +23,8 @@ import { ConnectionPointerStore, Neo4jEndpoint } from '../pointer/connection-poi
 import { FileConnectionPointerStore } from '../pointer/file-connection-pointer.adapter';
 import { InMemoryConnectionPointerStore } from '../pointer/in-memory-connection-pointer.fake';
 import { SsmConnectionPointerStore } from '../pointer/ssm-connection-pointer.adapter';
+import { DEFAULT_PAGE_SIZE } from '../transfer/export-graph';
+import { DEFAULT_BATCH_SIZE } from '../transfer/restore-graph';
 import { freePort } from '../fleet/free-port';
 import { BlueGreenMigrator, BlueGreenOptions } from './blue-green-migrator';
 
@@ -75,8 +77,8 @@ export async function buildBlueGreenEnvironment(env: NodeJS.ProcessEnv = process
     readyTimeoutMs: number(env, 'DCO_NEO4J_READY_TIMEOUT_MS', profile === 'aws' ? 900_000 : 120_000),
     freezeDrainMs: number(env, 'DCO_NEO4J_FREEZE_DRAIN_MS', profile === 'aws' ? 15_000 : profile === 'local' ? 1_500 : 0),
     onSourceChanged,
-    pageSize: number(env, 'DCO_NEO4J_PAGE_SIZE', 5_000),
-    batchSize: number(env, 'DCO_NEO4J_BATCH_SIZE', 2_000),
+    pageSize: number(env, 'DCO_NEO4J_PAGE_SIZE', DEFAULT_PAGE_SIZE),
+    batchSize: number(env, 'DCO_NEO4J_BATCH_SIZE', DEFAULT_BATCH_SIZE),
   };
 
   if (profile === 'embedded') {

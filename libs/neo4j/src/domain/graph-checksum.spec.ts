@@ -1,5 +1,5 @@
 // Unit specs of the pure graph codec, checksum and diff summary.
-import { checksumOf, DigestAccumulator } from './graph-checksum';
+import { checksumOf, DigestAccumulator, GraphDigester } from './graph-checksum';
 import { NodeContent, RelationshipContent } from './graph-value';
 import { compareDigests, ledgerViolation, summarizeVerdict } from './validation-diff';
 import { canonicalNode, decodeFloat, encodeFloat, graphValueProblem } from './value-codec';
@@ -80,6 +80,48 @@ describe('graph checksum', () => {
     expect(checksumOf(digestOf([asInt], []))).not.toBe(checksumOf(digestOf([asFloat], [])));
     const reversed: RelationshipContent = { ...knows, start: bob, end: alice };
     expect(checksumOf(digestOf([alice, bob], [reversed]))).not.toBe(checksumOf(digestOf([alice, bob], [knows])));
+  });
+});
+
+describe('graph digester (node hashes by id, relationships by endpoint hashes)', () => {
+  const digestRecords = (ids: [string, string], opts: { reversed?: boolean; capacity?: number } = {}) => {
+    const digester = new GraphDigester(opts.capacity ?? 100);
+    const [a, b] = ids;
+    // Nodes read in any order; relationships name their endpoints by server-local id.
+    digester.addNode({ id: b, ...bob });
+    digester.addNode({ id: a, ...alice });
+    digester.addRelationship({ id: '7', type: knows.type, start: opts.reversed ? b : a, end: opts.reversed ? a : b, props: knows.props });
+    return digester.result();
+  };
+
+  it('equals the content digest and does not depend on server-local ids', () => {
+    const expected = checksumOf(digestOf([alice, bob], [knows]));
+    expect(checksumOf(digestRecords(['0', '1']))).toBe(expected);
+    expect(checksumOf(digestRecords(['42', '3']))).toBe(expected);
+  });
+
+  it('changes when a relationship is reversed or an endpoint was never read', () => {
+    const expected = checksumOf(digestRecords(['0', '1']));
+    expect(checksumOf(digestRecords(['0', '1'], { reversed: true }))).not.toBe(expected);
+    expect(checksumOf(digestRecords(['0', '99'], { capacity: 50 }))).not.toBe(expected);
+  });
+
+  it('counts only what a filter keeps, relationships by their endpoints', () => {
+    const digester = new GraphDigester(3, { node: (n) => n.labels.includes('Admin'), relationship: (s, e) => s || e });
+    digester.addNode({ id: '0', ...alice });
+    digester.addNode({ id: '1', ...bob });
+    digester.addRelationship({ id: '0', type: 'KNOWS', start: '0', end: '1', props: knows.props });
+    digester.addRelationship({ id: '1', type: 'SELF', start: '1', end: '1', props: [] });
+    const digest = digester.result();
+    expect(digest).toMatchObject({ nodes: 1, relationships: 1, typeCounts: { KNOWS: 1 } });
+    expect(digest.relationshipSum).toBe(digestOf([], [knows]).relationshipSum);
+  });
+
+  it('adds hashes modulo 2^128 without losing the carry', () => {
+    const acc = new DigestAccumulator();
+    acc.addNode(alice, Buffer.alloc(16, 0xff));
+    acc.addNode(alice, Buffer.from('00000000000000000000000000000002', 'hex'));
+    expect(acc.result().nodeSum).toBe(1n);
   });
 });
 

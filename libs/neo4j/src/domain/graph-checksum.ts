@@ -1,12 +1,23 @@
 // Order-independent content checksum of a graph: the sum of per-entity hashes, so any read order and any server agree.
 import { createHash } from 'node:crypto';
-import { NodeContent, RelationshipContent } from './graph-value';
-import { canonicalLabels, canonicalNode, canonicalRelationship } from './value-codec';
+import { NodeContent, NodeRecord, PropertyList, RelationshipContent, RelationshipRecord } from './graph-value';
+import { canonicalLabels, canonicalNode, canonicalProps } from './value-codec';
 
-const MODULUS = 2n ** 128n;
+/** Bytes of one entity hash: the first 128 bits of sha256 over the entity's canonical text. */
+export const ENTITY_HASH_BYTES = 16;
 
-export function entityHash(canonical: string): bigint {
-  return BigInt('0x' + createHash('sha256').update(canonical).digest('hex').slice(0, 32));
+export function entityHash(canonical: string): Buffer {
+  return createHash('sha256').update(canonical).digest().subarray(0, ENTITY_HASH_BYTES);
+}
+
+export const nodeHash = (node: NodeContent): Buffer => entityHash(canonicalNode(node));
+
+/**
+ * A relationship's canonical text names its endpoints by their content hashes, not by server-local ids, so a restored copy
+ * with fresh ids hashes the same; each endpoint's content is hashed once per graph instead of once per relationship.
+ */
+export function relationshipHash(type: string, props: PropertyList, start: Buffer, end: Buffer): Buffer {
+  return entityHash(JSON.stringify(['R', type, canonicalProps(props), start.toString('hex'), end.toString('hex')]));
 }
 
 export interface GraphDigest {
@@ -15,7 +26,7 @@ export interface GraphDigest {
   /** Per label (a node with two labels counts for both) and per relationship type. */
   labelCounts: Record<string, number>;
   typeCounts: Record<string, number>;
-  /** Sum mod 2^128 of the hashes of node contents and of relationship contents (with endpoint contents). */
+  /** Sum mod 2^128 of the hashes of node contents and of relationship contents (with endpoint content hashes). */
   nodeSum: bigint;
   relationshipSum: bigint;
 }
@@ -29,32 +40,125 @@ export const emptyDigest = (): GraphDigest => ({
   relationshipSum: 0n,
 });
 
+/** A 128-bit sum modulo 2^128 in four 32-bit limbs (plain number arithmetic: no BigInt per entity). */
+class Sum128 {
+  private readonly limbs = [0, 0, 0, 0];
+
+  /** Adds a 16-byte big-endian value. */
+  add(hash: Buffer): void {
+    let carry = 0;
+    for (let i = 3; i >= 0; i--) {
+      const sum = this.limbs[i] + hash.readUInt32BE(i * 4) + carry;
+      this.limbs[i] = sum >>> 0;
+      carry = sum > 0xffffffff ? 1 : 0;
+    }
+  }
+
+  value(): bigint {
+    return this.limbs.reduce((acc, limb) => (acc << 32n) | BigInt(limb), 0n);
+  }
+}
+
 /**
  * Accumulates a digest. A sum rather than xor: a duplicated entity changes the result instead of cancelling out.
  * Entities are identified by content, not by server-local ids, so a restored copy with fresh ids digests the same.
  */
 export class DigestAccumulator {
-  private readonly digest = emptyDigest();
+  private nodes = 0;
+  private relationships = 0;
+  private readonly labelCounts: Record<string, number> = {};
+  private readonly typeCounts: Record<string, number> = {};
+  private readonly nodeSum = new Sum128();
+  private readonly relationshipSum = new Sum128();
 
-  addNode(node: NodeContent): void {
-    this.digest.nodes += 1;
-    for (const label of canonicalLabels(node.labels)) this.digest.labelCounts[label] = (this.digest.labelCounts[label] ?? 0) + 1;
-    this.digest.nodeSum = (this.digest.nodeSum + entityHash(canonicalNode(node))) % MODULUS;
+  /** Counts a node; returns its content hash. */
+  addNode(node: NodeContent, hash: Buffer = nodeHash(node)): Buffer {
+    this.nodes += 1;
+    for (const label of canonicalLabels(node.labels)) this.labelCounts[label] = (this.labelCounts[label] ?? 0) + 1;
+    this.nodeSum.add(hash);
+    return hash;
+  }
+
+  /** Counts a relationship given its endpoints' content hashes. */
+  addRelationshipHashes(type: string, props: PropertyList, start: Buffer, end: Buffer): void {
+    this.relationships += 1;
+    this.typeCounts[type] = (this.typeCounts[type] ?? 0) + 1;
+    this.relationshipSum.add(relationshipHash(type, props, start, end));
   }
 
   addRelationship(rel: RelationshipContent): void {
-    this.digest.relationships += 1;
-    this.digest.typeCounts[rel.type] = (this.digest.typeCounts[rel.type] ?? 0) + 1;
-    this.digest.relationshipSum = (this.digest.relationshipSum + entityHash(canonicalRelationship(rel))) % MODULUS;
+    this.addRelationshipHashes(rel.type, rel.props, nodeHash(rel.start), nodeHash(rel.end));
   }
 
   result(): GraphDigest {
-    return { ...this.digest, labelCounts: { ...this.digest.labelCounts }, typeCounts: { ...this.digest.typeCounts } };
+    return {
+      nodes: this.nodes,
+      relationships: this.relationships,
+      labelCounts: { ...this.labelCounts },
+      typeCounts: { ...this.typeCounts },
+      nodeSum: this.nodeSum.value(),
+      relationshipSum: this.relationshipSum.value(),
+    };
+  }
+}
+
+/** Which entities a digest counts: a node by its content, a relationship by whether its endpoints were counted. */
+export interface DigestFilter {
+  node(node: NodeContent): boolean;
+  relationship(startKept: boolean, endKept: boolean): boolean;
+}
+
+/** The hash an endpoint gets when its node was not read in the node pass (the graph changed between passes). */
+const UNKNOWN_ENDPOINT = entityHash('["unknown endpoint"]');
+
+/**
+ * Digests a graph read as one pass over its nodes, then one over its relationships (by server-local ids). Each node's content
+ * hash is kept in a flat table indexed by its id (17 bytes per id up to the highest id), so relationships are hashed with
+ * their endpoints' content without reading that content again. Memory is bounded by the id space, not by the read pages.
+ */
+export class GraphDigester {
+  private readonly acc = new DigestAccumulator();
+  private readonly hashes: Buffer;
+  /** 0: not read, 1: read, not counted by the filter, 2: read and counted. */
+  private readonly state: Uint8Array;
+
+  constructor(readonly capacity: number, private readonly filter?: DigestFilter) {
+    this.hashes = Buffer.alloc(Math.max(0, capacity) * ENTITY_HASH_BYTES);
+    this.state = new Uint8Array(Math.max(0, capacity));
+  }
+
+  addNode(node: NodeRecord): void {
+    const id = Number(node.id);
+    const kept = !this.filter || this.filter.node(node);
+    const hash = nodeHash(node);
+    if (kept) this.acc.addNode(node, hash);
+    if (Number.isInteger(id) && id >= 0 && id < this.capacity) {
+      hash.copy(this.hashes, id * ENTITY_HASH_BYTES);
+      this.state[id] = kept ? 2 : 1;
+    }
+  }
+
+  addRelationship(rel: RelationshipRecord): void {
+    const start = this.endpoint(rel.start);
+    const end = this.endpoint(rel.end);
+    if (this.filter && !this.filter.relationship(start.kept, end.kept)) return;
+    this.acc.addRelationshipHashes(rel.type, rel.props, start.hash, end.hash);
+  }
+
+  result(): GraphDigest {
+    return this.acc.result();
+  }
+
+  private endpoint(idText: string): { hash: Buffer; kept: boolean } {
+    const id = Number(idText);
+    const state = Number.isInteger(id) && id >= 0 && id < this.capacity ? this.state[id] : 0;
+    if (state === 0) return { hash: UNKNOWN_ENDPOINT, kept: false };
+    return { hash: this.hashes.subarray(id * ENTITY_HASH_BYTES, (id + 1) * ENTITY_HASH_BYTES), kept: state === 2 };
   }
 }
 
 /** One printable checksum for a digest (what DbMigrated carries and operators compare). */
 export function checksumOf(digest: GraphDigest): string {
-  const text = `v1|${digest.nodes}|${digest.relationships}|${digest.nodeSum.toString(16)}|${digest.relationshipSum.toString(16)}`;
+  const text = `v2|${digest.nodes}|${digest.relationships}|${digest.nodeSum.toString(16)}|${digest.relationshipSum.toString(16)}`;
   return createHash('sha256').update(text).digest('hex');
 }

@@ -1,5 +1,5 @@
 // Canonical encoding of graph values and records: floats, sorting and validation of untrusted (backup file) input.
-import { EncodedFloat, isReservedName, NodeContent, PropertyList, RelationshipContent } from './graph-value';
+import { EncodedFloat, isReservedName, NodeContent, PropertyList } from './graph-value';
 
 export function encodeFloat(value: number): EncodedFloat {
   if (Number.isNaN(value)) return 'NaN';
@@ -36,10 +36,6 @@ export function canonicalLabels(labels: string[]): string[] {
 /** The canonical text of a node's content; equal content gives equal text whatever the server or read order. */
 export function canonicalNode(node: NodeContent): string {
   return JSON.stringify(['N', canonicalLabels(node.labels), canonicalProps(node.props)]);
-}
-
-export function canonicalRelationship(rel: RelationshipContent): string {
-  return JSON.stringify(['R', rel.type, canonicalProps(rel.props), canonicalNode(rel.start), canonicalNode(rel.end)]);
 }
 
 const INT64 = /^-?(0|[1-9]\d{0,18})$/;

@@ -107,13 +107,6 @@ export class InMemoryGraphDatabase implements GraphDatabase {
     return out;
   }
 
-  async readRelationshipContents(from: number, to: number): Promise<RelationshipContent[]> {
-    this.check();
-    const out: RelationshipContent[] = [];
-    for (const [, rel] of this.relationshipsFrom(from, to)) out.push(this.relationshipContent(rel));
-    return out;
-  }
-
   async countEntities(): Promise<{ nodes: number; relationships: number }> {
     this.check();
     return { nodes: this.nodes.size, relationships: this.relationships.size };
@@ -131,13 +124,15 @@ export class InMemoryGraphDatabase implements GraphDatabase {
 
   async writeNodes(batch: NodeRecord[], progress: RestoreProgress): Promise<void> {
     this.check();
+    // Like the Bolt adapter's CREATE under the source-id uniqueness constraint: a batch applied twice fails whole.
+    const seen = new Set<string>();
     for (const record of batch) {
-      const existing = this.bySourceId.get(record.id);
-      const id = existing ?? this.nextNodeId++;
-      const node = this.nodes.get(id) ?? { labels: new Set<string>(), props: new Map<string, GraphValue>(), sourceId: record.id };
-      record.labels.forEach((l) => node.labels.add(l));
-      record.props.forEach(([k, v]) => node.props.set(k, v));
-      this.nodes.set(id, node);
+      if (this.bySourceId.has(record.id) || seen.has(record.id)) throw new Error(`source id ${record.id} is already restored (uniqueness constraint)`);
+      seen.add(record.id);
+    }
+    for (const record of batch) {
+      const id = this.nextNodeId++;
+      this.nodes.set(id, { labels: new Set(record.labels), props: new Map(record.props), sourceId: record.id });
       this.bySourceId.set(record.id, id);
     }
     this.commit(progress);
@@ -148,9 +143,7 @@ export class InMemoryGraphDatabase implements GraphDatabase {
     const missing = batch.filter((r) => !this.bySourceId.has(r.start) || !this.bySourceId.has(r.end));
     if (missing.length) throw new CodedError('DB.RESTORE_FAILED', `${missing.length} relationships reference nodes missing from the backup`);
     for (const record of batch) {
-      const existing = [...this.relationships.entries()].find(([, r]) => r.sourceId === record.id);
-      const id = existing?.[0] ?? this.nextRelationshipId++;
-      this.relationships.set(id, {
+      this.relationships.set(this.nextRelationshipId++, {
         type: record.type,
         start: this.bySourceId.get(record.start) as number,
         end: this.bySourceId.get(record.end) as number,

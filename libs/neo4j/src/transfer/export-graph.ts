@@ -1,8 +1,13 @@
-// Streams a whole graph from a GraphDatabase into a backup file, page by id range, one page read ahead, memory bounded.
+// Streams a whole graph from a GraphDatabase into a backup file, page by id range, one page read ahead, memory bounded;
+// digests the graph from the same reads, so that validation need not read the source again.
 import { Writable } from 'node:stream';
 import { BackupFooter, BackupHeader, BackupWriter } from '../backup/backup-file.format';
 import { Clock, CodedError, systemClock } from '@dco/contracts';
+import { GraphDigest, GraphDigester } from '../domain/graph-checksum';
 import { GraphDatabase } from '../graph-database.port';
+import { forEachPage } from './paging';
+
+export const DEFAULT_PAGE_SIZE = 10_000;
 
 export interface TransferProgress {
   done: number;
@@ -20,21 +25,15 @@ export interface ExportResult {
   footer: BackupFooter;
   /** The source's change marker taken before the first read: compare it at cutover to detect later writes. */
   changeMarker: string;
-}
-
-/** Reads pages [0, max] in order while the previous page is being written (one page ahead). */
-async function forEachPage<T>(max: number, pageSize: number, read: (from: number, to: number) => Promise<T[]>, handle: (items: T[], to: number) => Promise<void>) {
-  let next: Promise<T[]> | undefined = max >= 0 ? read(0, Math.min(pageSize, max + 1)) : undefined;
-  for (let from = 0; next; from += pageSize) {
-    const items = await next;
-    const to = Math.min(from + pageSize, max + 1);
-    next = to <= max ? read(to, Math.min(to + pageSize, max + 1)) : undefined;
-    await handle(items, to);
-  }
+  /**
+   * The content digest of what was exported (the same as `digestGraph` of the source). It describes the source only while
+   * the source's change marker is still `changeMarker`.
+   */
+  digest: GraphDigest;
 }
 
 export async function exportGraph(source: GraphDatabase, output: Writable, options: ExportOptions = {}): Promise<ExportResult> {
-  const pageSize = options.pageSize ?? 5_000;
+  const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
   const clock = options.clock ?? systemClock;
   try {
     const changeMarker = await source.changeMarker();
@@ -43,19 +42,22 @@ export async function exportGraph(source: GraphDatabase, output: Writable, optio
     const maxNode = await source.maxNodeId();
     const header = { createdAt: clock.now().toISOString(), source: { uri: source.uri, serverVersion, changeMarker } };
     const writer = new BackupWriter(output, header);
+    const digester = new GraphDigester(maxNode + 1);
     for (const statement of schema) await writer.schema(statement);
     // Two passes over the node id space: nodes, then relationships by start node (restore needs every endpoint first).
     const total = 2 * (maxNode + 1);
     await forEachPage(maxNode, pageSize, (f, t) => source.readNodes(f, t), async (nodes, to) => {
-      for (const node of nodes) await writer.node(node);
+      for (const node of nodes) digester.addNode(node);
+      await writer.nodePage(nodes);
       options.onProgress?.({ done: to, total });
     });
     await forEachPage(maxNode, pageSize, (f, t) => source.readRelationships(f, t), async (rels, to) => {
-      for (const rel of rels) await writer.relationship(rel);
+      for (const rel of rels) digester.addRelationship(rel);
+      await writer.relationshipPage(rels);
       options.onProgress?.({ done: maxNode + 1 + to, total });
     });
     const footer = await writer.finish();
-    return { header: { format: 'dco-neo4j-backup', version: 1, ...header }, footer, changeMarker };
+    return { header: { format: 'dco-neo4j-backup', version: 1, ...header }, footer, changeMarker, digest: digester.result() };
   } catch (error) {
     output.destroy();
     if (error instanceof CodedError) throw error;

@@ -19,6 +19,8 @@ export interface RestoreResult {
   resumedFrom: number;
 }
 
+export const DEFAULT_BATCH_SIZE = 10_000;
+
 type Batch = { kind: 'node'; items: NodeRecord[] } | { kind: 'relationship'; items: RelationshipRecord[] };
 
 /**
@@ -26,7 +28,7 @@ type Batch = { kind: 'node'; items: NodeRecord[] } | { kind: 'relationship'; ite
  * so a truncated or tampered backup changes nothing on the target.
  */
 export async function restoreGraph(target: GraphDatabase, open: () => Readable, options: RestoreOptions = {}): Promise<RestoreResult> {
-  const batchSize = options.batchSize ?? 2_000;
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const { footer } = await verifyBackup(open());
   const total = footer.nodes + footer.relationships;
   const progress = await target.readRestoreProgress();
@@ -45,42 +47,56 @@ export async function restoreGraph(target: GraphDatabase, open: () => Readable, 
   const schema: string[] = [];
   let batch: Batch | undefined;
 
+  // One batch is written while the next is read and parsed from the file. Batches still commit one after another, in file
+  // order, each with its progress marker, so a crash leaves a prefix of the file committed and the marker naming it.
+  let inFlight: Promise<void> = Promise.resolve();
   const flush = async () => {
     if (!batch || batch.items.length === 0) return;
-    const next = { backupSha256: footer.sha256, recordsDone: done + batch.items.length };
-    if (batch.kind === 'node') await target.writeNodes(batch.items, next);
-    else await target.writeRelationships(batch.items, next);
-    done = next.recordsDone;
+    const items = batch;
     batch = undefined;
-    options.onProgress?.({ done, total });
+    await inFlight;
+    const next = { backupSha256: footer.sha256, recordsDone: done + items.items.length };
+    inFlight = (items.kind === 'node' ? target.writeNodes(items.items, next) : target.writeRelationships(items.items, next)).then(() => {
+      done = next.recordsDone;
+      options.onProgress?.({ done, total });
+    });
+    // Observed by the next flush or the final wait; this only keeps a failure from being reported as unhandled meanwhile.
+    inFlight.catch(() => undefined);
   };
 
-  const reader = await openBackup(open());
-  let seen = 0;
-  for await (const record of reader.records as AsyncGenerator<BackupRecord>) {
-    if (record.kind === 'schema') {
-      schema.push(record.statement);
-      continue;
+  try {
+    const reader = await openBackup(open());
+    let seen = 0;
+    for await (const record of reader.records as AsyncGenerator<BackupRecord>) {
+      if (record.kind === 'schema') {
+        schema.push(record.statement);
+        continue;
+      }
+      if (!schemaApplied) {
+        await target.applySchema(schema);
+        schemaApplied = true;
+      }
+      seen += 1;
+      if (seen <= resumedFrom) {
+        done = seen;
+        continue;
+      }
+      if (batch && (batch.kind !== record.kind || batch.items.length >= batchSize)) await flush();
+      if (record.kind === 'node') {
+        if (!batch) batch = { kind: 'node', items: [] };
+        (batch.items as NodeRecord[]).push(record.node);
+      } else {
+        if (!batch) batch = { kind: 'relationship', items: [] };
+        (batch.items as RelationshipRecord[]).push(record.relationship);
+      }
     }
-    if (!schemaApplied) {
-      await target.applySchema(schema);
-      schemaApplied = true;
-    }
-    seen += 1;
-    if (seen <= resumedFrom) {
-      done = seen;
-      continue;
-    }
-    if (batch && (batch.kind !== record.kind || batch.items.length >= batchSize)) await flush();
-    if (record.kind === 'node') {
-      if (!batch) batch = { kind: 'node', items: [] };
-      (batch.items as NodeRecord[]).push(record.node);
-    } else {
-      if (!batch) batch = { kind: 'relationship', items: [] };
-      (batch.items as RelationshipRecord[]).push(record.relationship);
-    }
+  } catch (error) {
+    // No write may still be running once the restore has failed.
+    await inFlight.catch(() => undefined);
+    throw error;
   }
   if (!schemaApplied) await target.applySchema(schema);
   await flush();
+  await inFlight;
   return { nodes: footer.nodes, relationships: footer.relationships, backupSha256: footer.sha256, resumedFrom };
 }

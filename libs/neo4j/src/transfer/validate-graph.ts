@@ -1,31 +1,37 @@
 // Compares two graphs: counts per label and type, the identity-free content checksum on both servers, ledger invariants, examples.
 import { CodedError } from '@dco/contracts';
-import { DigestAccumulator, GraphDigest, checksumOf } from '../domain/graph-checksum';
+import { checksumOf, DigestFilter, GraphDigest, GraphDigester } from '../domain/graph-checksum';
 import { canonicalLabels, canonicalNode, canonicalProps } from '../domain/value-codec';
 import { compareDigests, EntityExample, LedgerViolation, ledgerViolation, summarizeVerdict, ValidationVerdict } from '../domain/validation-diff';
 import { GraphDatabase } from '../graph-database.port';
-import { TransferProgress } from './export-graph';
+import { DEFAULT_PAGE_SIZE, TransferProgress } from './export-graph';
+import { forEachPage } from './paging';
 
 export interface DigestOptions {
   pageSize?: number;
   onProgress?: (progress: TransferProgress) => void;
+  /** Counts only part of the graph (a relationship by whether its endpoints were counted); all of it by default. */
+  filter?: DigestFilter;
 }
 
-/** Reads every node and relationship once, page by page, and folds them into a digest (memory bounded by the page size). */
+/**
+ * Reads every node once and every relationship once (without its endpoints' content: their hashes come from the node pass),
+ * one page read ahead, and folds them into a digest. Memory: the page plus 17 bytes per node id.
+ */
 export async function digestGraph(db: GraphDatabase, options: DigestOptions = {}): Promise<GraphDigest> {
-  const pageSize = options.pageSize ?? 5_000;
-  const acc = new DigestAccumulator();
+  const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
   const max = await db.maxNodeId();
+  const digester = new GraphDigester(max + 1, options.filter);
   const total = 2 * (max + 1);
-  for (let from = 0; from <= max; from += pageSize) {
-    for (const node of await db.readNodes(from, Math.min(from + pageSize, max + 1))) acc.addNode(node);
-    options.onProgress?.({ done: Math.min(from + pageSize, max + 1), total });
-  }
-  for (let from = 0; from <= max; from += pageSize) {
-    for (const rel of await db.readRelationshipContents(from, Math.min(from + pageSize, max + 1))) acc.addRelationship(rel);
-    options.onProgress?.({ done: max + 1 + Math.min(from + pageSize, max + 1), total });
-  }
-  return acc.result();
+  await forEachPage(max, pageSize, (f, t) => db.readNodes(f, t), (nodes, to) => {
+    for (const node of nodes) digester.addNode(node);
+    options.onProgress?.({ done: to, total });
+  });
+  await forEachPage(max, pageSize, (f, t) => db.readRelationships(f, t), (rels, to) => {
+    for (const rel of rels) digester.addRelationship(rel);
+    options.onProgress?.({ done: max + 1 + to, total });
+  });
+  return digester.result();
 }
 
 export async function ledgerViolations(db: GraphDatabase): Promise<LedgerViolation[]> {
@@ -70,17 +76,30 @@ export interface ValidationResult {
   checksum: string;
 }
 
-/** Digests both servers in parallel; on any difference throws DB.VALIDATION_MISMATCH with a readable summary. */
-export async function validateGraphs(
-  source: GraphDatabase,
-  target: GraphDatabase,
-  options: DigestOptions & { exampleLimit?: number } = {},
-): Promise<ValidationResult> {
-  const [sourceDigest, targetDigest] = await Promise.all([digestGraph(source, options), digestGraph(target, { pageSize: options.pageSize })]);
+export interface ValidateOptions {
+  pageSize?: number;
+  onProgress?: (progress: TransferProgress) => void;
+  exampleLimit?: number;
+  /**
+   * The source's digest when it is already known, e.g. computed by `exportGraph` while it read the backup. Only valid while
+   * the source has not changed since (the caller checks its change marker); the source is then read again only for examples.
+   */
+  sourceDigest?: GraphDigest;
+}
+
+/**
+ * Digests the target (and the source, in parallel, unless its digest is given); on any difference throws
+ * DB.VALIDATION_MISMATCH with a readable summary.
+ */
+export async function validateGraphs(source: GraphDatabase, target: GraphDatabase, options: ValidateOptions = {}): Promise<ValidationResult> {
+  const [sourceDigest, targetDigest] = await Promise.all([
+    options.sourceDigest ?? digestGraph(source, { pageSize: options.pageSize }),
+    digestGraph(target, { pageSize: options.pageSize, onProgress: options.onProgress }),
+  ]);
   const violations = await ledgerViolations(target);
   let verdict = compareDigests(sourceDigest, targetDigest, [], violations);
   if (!verdict.equal && (verdict.countDifferences.length > 0 || verdict.nodeContentDiffers || verdict.relationshipContentDiffers)) {
-    const examples = await findExamples(source, target, options.exampleLimit ?? 5, options.pageSize ?? 5_000);
+    const examples = await findExamples(source, target, options.exampleLimit ?? 5, options.pageSize ?? DEFAULT_PAGE_SIZE);
     verdict = { ...verdict, examples };
   }
   if (!verdict.equal) {
