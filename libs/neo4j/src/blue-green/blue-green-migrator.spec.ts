@@ -68,6 +68,28 @@ describe('BlueGreenMigrator', () => {
     expect(fleet.terminated).toEqual([]);
   });
 
+  it('reads blue once: validation compares green with the digest taken while exporting', async () => {
+    const blueReads: string[] = [];
+    const { migrator, ready } = setup({}, (uri, db) =>
+      uri !== BLUE.boltUri
+        ? db
+        : new Proxy(db, {
+            get(target, property, receiver) {
+              const value: unknown = Reflect.get(target, property, receiver);
+              if (typeof value !== 'function') return value;
+              return (...args: unknown[]) => {
+                if (property === 'readNodes' || property === 'readRelationships') blueReads.push(`${String(property)}(${args.join(',')})`);
+                return (value as (...a: unknown[]) => unknown).apply(target, args);
+              };
+            },
+          }),
+    );
+    await ready;
+    await migrator.migrate({ runId: 'one-read', targetImageId: 'ami-new' });
+    // Three node ids in pages of two: two pages of nodes and two of relationships, each read once.
+    expect(blueReads).toEqual(['readNodes(0,2)', 'readNodes(2,3)', 'readRelationships(0,2)', 'readRelationships(2,3)']);
+  });
+
   it('answers a redelivered MigrateDb with the same result without provisioning again', async () => {
     const { migrator, fleet, ready } = setup();
     await ready;
