@@ -2,6 +2,13 @@
 
 export class DedupeCache {
   private readonly ids = new Map<string, true>();
+  /**
+   * One live iterator over the map, in insertion order, used only to find the oldest id. A fresh `keys().next()` per
+   * eviction would step over every entry deleted since the map last compacted (each touch and eviction leaves one),
+   * which made remembering an id cost microseconds once the cache was full; the live iterator resumes where the last
+   * eviction stopped. Every id behind it was evicted or touched (moved to the end), so the next one is the oldest.
+   */
+  private readonly oldestFirst = this.ids.keys();
 
   constructor(private readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`dedupe capacity must be a positive integer, got ${capacity}`);
@@ -19,7 +26,7 @@ export class DedupeCache {
     this.ids.delete(eventId);
     this.ids.set(eventId, true);
     while (this.ids.size > this.capacity) {
-      const oldest = this.ids.keys().next().value as string;
+      const oldest = this.oldestFirst.next().value as string;
       this.ids.delete(oldest);
     }
   }

@@ -29,6 +29,29 @@ describe('DedupeCache', () => {
     expect(cache.size).toBe(2);
   });
 
+  it('evicts exactly like a least-recently-seen list over a long mixed sequence of adds and touches', () => {
+    const capacity = 50;
+    const cache = new DedupeCache(capacity);
+    const model: string[] = []; // oldest first
+    let seed = 7;
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    for (let step = 0; step < 5_000; step += 1) {
+      const id = `id-${Math.floor(random() * 120)}`;
+      if (random() < 0.5) {
+        const known = model.includes(id);
+        expect(cache.has(id)).toBe(known);
+        if (known) model.push(...model.splice(model.indexOf(id), 1));
+      } else {
+        cache.add(id);
+        if (model.includes(id)) model.splice(model.indexOf(id), 1);
+        model.push(id);
+        if (model.length > capacity) model.shift();
+      }
+    }
+    expect(cache.size).toBe(model.length);
+    for (const id of model) expect(cache.has(id)).toBe(true);
+  });
+
   it('refuses a capacity that cannot hold anything', () => {
     expect(() => new DedupeCache(0)).toThrow(RangeError);
   });
