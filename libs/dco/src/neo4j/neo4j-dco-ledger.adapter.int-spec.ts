@@ -1,7 +1,7 @@
 // Runs the ledger contract against the real Neo4j (blue) of the local stack, plus the schema migrations.
 import { systemClock } from '@dco/contracts';
 import { randomUUID } from 'node:crypto';
-import { Driver, Neo4jError, Session } from 'neo4j-driver';
+import { Driver, Neo4jError, Session, Transaction } from 'neo4j-driver';
 import { describeDcoLedgerContract, uniqueTestDay } from '../ledger/dco-ledger.contract';
 import { DCO_SCHEMA_MIGRATIONS } from './dco-schema.migrations';
 import { createNeo4jDriver, DEFAULT_NEO4J_URI } from './neo4j-connection';
@@ -56,11 +56,16 @@ describe('Neo4jDcoLedger.readDayByAccount', () => {
       session: (config: Parameters<Driver['session']>[0]) => {
         const session = driver.session(config);
         return Object.assign(Object.create(session) as Session, {
-          run: (query: string, params: Record<string, unknown>) => {
-            if (!query.includes('collect(c.amount)')) return session.run(query, params);
-            groupings.push(query);
-            const refused = new Neo4jError('memory pool exhausted', 'Neo.TransientError.General.MemoryPoolOutOfMemoryError', '50N42', 'error: general processing exception');
-            return { subscribe: (observer: { onError?: (error: Error) => void }) => observer.onError?.(refused) };
+          beginTransaction: () => {
+            const tx = session.beginTransaction();
+            return Object.assign(Object.create(tx) as Transaction, {
+              run: (query: string, params: Record<string, unknown>) => {
+                if (!query.includes('collect(c.amount)')) return tx.run(query, params);
+                groupings.push(query);
+                const refused = new Neo4jError('memory pool exhausted', 'Neo.TransientError.General.MemoryPoolOutOfMemoryError', '50N42', 'error: general processing exception');
+                return { subscribe: (observer: { onError?: (error: Error) => void }) => observer.onError?.(refused) };
+              },
+            });
           },
         });
       },
@@ -82,6 +87,27 @@ describe('Neo4jDcoLedger.readDayByAccount', () => {
       ]);
     } finally {
       await deleteLedgerTestData(driver, { days: [day], accountIds: [alice] });
+    }
+  });
+
+  it('keeps a contribution that lacks its amount (outside the index it reads from), for validation to report', async () => {
+    const day = uniqueTestDay();
+    const bob = `nul-${randomUUID().slice(0, 8)}-bob`;
+    try {
+      await ledger.upsertAccounts([{ accountId: bob }]);
+      await ledger.addContributions(day, [{ contributionId: `${bob}-c1`, accountId: bob, amount: '4' }]);
+      const session = driver.session();
+      try {
+        await session.run('CREATE (:Contribution {contributionId: $id, day: $day, accountId: $bob})', { id: `${bob}-c2`, day, bob });
+      } finally {
+        await session.close();
+      }
+      const groups = await ledger.readDayByAccount(day);
+      expect(groups).toHaveLength(1);
+      expect(groups[0]).toMatchObject({ accountId: bob, known: true });
+      expect([...groups[0].amounts].sort()).toEqual(['4', null]);
+    } finally {
+      await deleteLedgerTestData(driver, { days: [day], accountIds: [bob] });
     }
   });
 });

@@ -54,10 +54,14 @@ MATCH (c:Contribution {day: $day})
 RETURN c.contributionId AS contributionId, c.accountId AS accountId, c.amount AS amount`;
 
 // The offering's read: one record per account instead of one per contribution, the account joined by its index. The
-// amounts stay strings (Cypher cannot add them exactly); the grouping holds the day in transaction memory, so a day too
-// big for it is read as rows instead (readDayByAccount).
+// day's account ids and amounts come from the (day, accountId, amount) index alone (schema migration 3), which holds
+// only contributions that have all three: COUNT_DAY tells whether any lacks one. The amounts stay strings (Cypher
+// cannot add them exactly); the grouping holds the day in transaction memory, so a day too big for it is read as rows.
+const COUNT_DAY = 'MATCH (c:Contribution {day: $day}) RETURN count(c) AS total';
+
 const READ_DAY_BY_ACCOUNT = `
-MATCH (c:Contribution {day: $day})
+MATCH (c:Contribution)
+WHERE c.day = $day AND c.accountId IS NOT NULL AND c.amount IS NOT NULL
 WITH c.accountId AS accountId, collect(c.amount) AS amounts
 OPTIONAL MATCH (a:Account {accountId: accountId})
 RETURN accountId, a IS NOT NULL AS known, a.cap AS cap, amounts`;
@@ -184,23 +188,32 @@ export class Neo4jDcoLedger implements DcoLedger {
   }
 
   async readDayByAccount(day: string): Promise<AccountDayContributions[]> {
-    // Auto-commit, so that running out of transaction memory is not retried by the driver but answered with the rows.
+    // An explicit transaction, so that running out of memory is not retried by the driver but answered with the rows.
     const session = this.driver.session({ database: this.options.database, defaultAccessMode: 'READ' });
     try {
-      const groups: AccountDayContributions[] = [];
-      await new Promise<void>((resolve, reject) => {
-        session.run(READ_DAY_BY_ACCOUNT, { day }).subscribe({
-          onNext: (record) => {
-            const [accountId, known, cap, amounts] = [record.get(0) as string, record.get(1) as boolean, record.get(2) as RawAmount | null, record.get(3) as RawAmount[]];
-            groups.push(cap === null ? { accountId, known, amounts } : { accountId, known, cap, amounts });
-          },
-          onCompleted: () => resolve(),
-          onError: reject,
+      const tx = session.beginTransaction();
+      try {
+        const total = Number((await tx.run(COUNT_DAY, { day })).records[0].get('total'));
+        const groups: AccountDayContributions[] = [];
+        let grouped = 0;
+        await new Promise<void>((resolve, reject) => {
+          tx.run(READ_DAY_BY_ACCOUNT, { day }).subscribe({
+            onNext: (record) => {
+              const [accountId, known, cap, amounts] = [record.get(0) as string, record.get(1) as boolean, record.get(2) as RawAmount | null, record.get(3) as RawAmount[]];
+              groups.push(cap === null ? { accountId, known, amounts } : { accountId, known, cap, amounts });
+              grouped += amounts.length;
+            },
+            onCompleted: () => resolve(),
+            onError: reject,
+          });
         });
-      });
-      return groups;
-    } catch (error) {
-      if (!isOutOfMemory(error)) throw error;
+        await tx.commit();
+        // Otherwise a contribution lacks its account id or amount: the rows below keep it, for validation to report.
+        if (grouped === total) return groups;
+      } catch (error) {
+        if (tx.isOpen()) await tx.rollback();
+        if (!isOutOfMemory(error)) throw error;
+      }
     } finally {
       await session.close();
     }
