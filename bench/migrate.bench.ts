@@ -134,12 +134,14 @@ export async function run(): Promise<BenchResult> {
     const migrated = await migrator.migrate({ runId: 'bench-migrate', targetImageId: image.ImageId ?? '' }, onProgress);
     greenInstance = migrated.toInstanceId;
     const totalS = now() - started;
-    // Phase boundaries: each phase runs from its first progress event to the next phase's first one.
-    const exportS = marks.restore_start - marks.backup_start;
-    const restoreS = marks.validate_start - marks.restore_start;
-    const restoreNodesS = (restoreNodesDoneAt ?? marks.validate_start) - marks.restore_start;
-    const restoreRelsS = marks.validate_start - (restoreNodesDoneAt ?? marks.restore_start);
-    const validateS = marks.switch_start - marks.validate_start;
+    // Phase boundaries: export runs from its first to its last progress event; restore from there (so it includes verifying
+    // the backup and applying the schema) to its last event; validation from there to the switch (so it includes the
+    // change-marker checks and removing the restore bookkeeping).
+    const exportS = marks.backup_end - marks.backup_start;
+    const restoreS = marks.restore_end - marks.backup_end;
+    const restoreNodesS = (restoreNodesDoneAt ?? marks.restore_end) - marks.backup_end;
+    const restoreRelsS = marks.restore_end - (restoreNodesDoneAt ?? marks.backup_end);
+    const validateS = marks.switch_start - marks.restore_end;
     const cutoverS = marks.switch_end - marks.switch_start;
     const records = migrated.nodes + migrated.relationships;
 
