@@ -1,6 +1,8 @@
 // Benchmark "dco": the reference offering of 1M contributions over 100k accounts read from Neo4j, allocated and written
 // back (read / compute / write split), next to a naive one-statement-per-row write of a sample measured in the same run.
 import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { systemClock } from '@dco/contracts';
@@ -31,6 +33,25 @@ const note = (text: string): void => void process.stderr.write(`${text}\n`);
 const progressLine = (label: string) => (done: number, total: number) => {
   if (done === total || done % (BATCH_SIZE * 4) === 0) progress(label, done, total);
 };
+
+/**
+ * CPU seconds used so far by the local Neo4j server behind `uri` (the process listening on its port), or undefined when
+ * it cannot be told (remote server, no ss, no /proc). The server is shared, so this is an upper bound for the run.
+ */
+function serverCpuSeconds(uri: string): number | undefined {
+  try {
+    const { hostname, port } = new URL(uri);
+    if (!['127.0.0.1', 'localhost'].includes(hostname)) return undefined;
+    const listening = execFileSync('ss', ['-ltnpH', `sport = :${port || 7687}`], { encoding: 'utf8' });
+    const pid = /pid=(\d+)/.exec(listening)?.[1];
+    if (!pid) return undefined;
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const ticks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+    return (Number(fields[11]) + Number(fields[12])) / ticks;
+  } catch {
+    return undefined;
+  }
+}
 
 export async function run(): Promise<BenchResult> {
   const loadAtStart = loadavg()[0];
@@ -67,12 +88,14 @@ export async function run(): Promise<BenchResult> {
     const executor = new ReferenceDcoExecutor(ledger, { clock: systemClock, ids: { next: () => `bench-${tag}-${randomUUID()}` } }, { dailyAmount: OFFERED, batchSize: BATCH_SIZE });
     started = process.hrtime.bigint();
     const cpuBefore = process.cpuUsage();
+    const serverCpuBefore = serverCpuSeconds(uri);
     const result = await executor.execute(
       { day, runId: `dco-${day}`, afterRollback: false },
       { phase: (name, value) => (phases[name] = (phases[name] ?? 0) + value), progress: progressLine('written allocations') },
     );
     const totalSeconds = seconds(started);
     const cpu = process.cpuUsage(cpuBefore);
+    const serverCpuAfter = serverCpuSeconds(uri);
 
     started = process.hrtime.bigint();
     const verification = await verifyStoredOffering(ledger, day);
@@ -112,6 +135,8 @@ export async function run(): Promise<BenchResult> {
       verify_s: round(verifySeconds),
       // CPU this process used during the run (read decoding, compute, write encoding): against total_s it shows the contention.
       runner_cpu_s: round((cpu.user + cpu.system) / 1e6),
+      // CPU the Neo4j server used meanwhile (for everyone connected to it): with runner_cpu_s, the work regardless of load.
+      ...(serverCpuBefore !== undefined && serverCpuAfter !== undefined ? { neo4j_cpu_s: round(serverCpuAfter - serverCpuBefore) } : {}),
       ...(reuseDay ? {} : { seed_s: round(seedSeconds) }),
       write_rows_per_s: Math.round(batchedRowsPerSecond),
       naive_write_rows_per_s: Math.round(naiveRowsPerSecond),
@@ -139,7 +164,7 @@ export async function run(): Promise<BenchResult> {
     });
     console.log(
       `dco: ${CONTRIBUTIONS} contributions / ${result.allocationCount} allocations in ${metrics.total_s}s ` +
-        `(read ${metrics.read_s}s, compute ${metrics.compute_s}s, write ${metrics.write_s}s; target <= ${TARGET_TOTAL_S}s: ${metrics.total_s <= TARGET_TOTAL_S ? 'met' : 'MISSED'}, load average ${round(loadavg()[0], 1)} on ${output.host.cpus} cpus); ` +
+        `(read ${metrics.read_s}s, compute ${metrics.compute_s}s, write ${metrics.write_s}s; cpu: runner ${metrics.runner_cpu_s}s, neo4j ${metrics.neo4j_cpu_s ?? '?'}s; target <= ${TARGET_TOTAL_S}s: ${metrics.total_s <= TARGET_TOTAL_S ? 'met' : 'MISSED'}, load average ${round(loadavg()[0], 1)} on ${output.host.cpus} cpus); ` +
         `batched writes ${ratios.write_speedup_vs_naive}x the naive per-row rate`,
     );
     return output;
