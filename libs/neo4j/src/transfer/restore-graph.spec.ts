@@ -1,0 +1,78 @@
+// Unit specs of the pipelined restore on in-memory servers: batches commit in file order, a failed batch stops the restore
+// with the progress marker on the last committed batch, and a resumed restore creates nothing twice.
+import { RestoreProgress } from '../graph-database.port';
+import { InMemoryBackupStore } from '../memory/in-memory-backup-store.fake';
+import { InMemoryGraphDatabase } from '../memory/in-memory-graph-database.fake';
+import { exportGraph } from './export-graph';
+import { restoreGraph } from './restore-graph';
+import { validateGraphs } from './validate-graph';
+
+async function backupOf(blue: InMemoryGraphDatabase): Promise<{ store: InMemoryBackupStore; total: number }> {
+  const store = new InMemoryBackupStore();
+  const artifact = store.create('b');
+  const exported = await exportGraph(blue, artifact.stream, { pageSize: 3 });
+  await artifact.commit();
+  return { store, total: exported.footer.nodes + exported.footer.relationships };
+}
+
+function graph(): InMemoryGraphDatabase {
+  const blue = new InMemoryGraphDatabase('memory://blue', '5.20.0');
+  const ids = Array.from({ length: 10 }, (_, i) => blue.createNode(['N'], [['i', ['i', String(i)]]]));
+  ids.forEach((id, i) => blue.createRelationship('NEXT', id, ids[(i + 1) % ids.length], [['w', ['f', i / 2]]]));
+  return blue;
+}
+
+/** Fails the n-th write (1-based) once; records every write's progress as it starts and as it commits. */
+class FailingTarget extends InMemoryGraphDatabase {
+  writes = 0;
+  readonly started: number[] = [];
+  constructor(private readonly failAt: number) {
+    super('memory://green', '5.26.19');
+  }
+
+  override async writeNodes(batch: Parameters<InMemoryGraphDatabase['writeNodes']>[0], progress: RestoreProgress): Promise<void> {
+    await this.step(progress);
+    return super.writeNodes(batch, progress);
+  }
+
+  override async writeRelationships(batch: Parameters<InMemoryGraphDatabase['writeRelationships']>[0], progress: RestoreProgress): Promise<void> {
+    await this.step(progress);
+    return super.writeRelationships(batch, progress);
+  }
+
+  private async step(progress: RestoreProgress): Promise<void> {
+    this.writes += 1;
+    this.started.push(progress.recordsDone);
+    await new Promise((resolve) => setImmediate(resolve));
+    if (this.writes === this.failAt) throw new Error(`write ${this.failAt} failed`);
+  }
+}
+
+describe('restoreGraph (pipelined batches)', () => {
+  it('commits batches in file order and reports progress after each commit', async () => {
+    const blue = graph();
+    const { store, total } = await backupOf(blue);
+    const green = new FailingTarget(0);
+    const progress: number[] = [];
+    await restoreGraph(green, () => store.open('b'), { batchSize: 4, onProgress: (p) => progress.push(p.done) });
+    // 10 nodes then 10 relationships, never mixed in one batch.
+    expect(green.started).toEqual([4, 8, 10, 14, 18, 20]);
+    expect(progress).toEqual([4, 8, 10, 14, 18, 20]);
+    expect(total).toBe(20);
+    expect((await validateGraphs(blue, green)).verdict.equal).toBe(true);
+  });
+
+  it('stops at a failed batch with the marker on the last committed one, and a resume ends equal without duplicates', async () => {
+    const blue = graph();
+    const { store } = await backupOf(blue);
+    const green = new FailingTarget(3);
+    await expect(restoreGraph(green, () => store.open('b'), { batchSize: 4 })).rejects.toThrow('write 3 failed');
+    // No batch after the failed one was started.
+    expect(green.started).toEqual([4, 8, 10]);
+    expect((await green.readRestoreProgress())?.recordsDone).toBe(8);
+    const resumed = await restoreGraph(green, () => store.open('b'), { batchSize: 4 });
+    expect(resumed.resumedFrom).toBe(8);
+    expect(await green.countEntities()).toEqual({ nodes: 10, relationships: 10 });
+    expect((await validateGraphs(blue, green)).verdict.equal).toBe(true);
+  });
+});
