@@ -1,4 +1,4 @@
-// GraphDatabase over Bolt (neo4j-driver): paged reads by id range, batched UNWIND upserts keyed by source id, progress marker.
+// GraphDatabase over Bolt (neo4j-driver): paged reads by id range, batched UNWIND creates carrying source ids, progress marker.
 import neo4j, { Driver, Integer, ManagedTransaction, Record as Neo4jRecord, Session } from 'neo4j-driver';
 import { CodedError } from '@dco/contracts';
 import { NodeContent, NodeRecord, PROGRESS_LABEL, PropertyList, RelationshipContent, RelationshipRecord, RESTORED_LABEL, SOURCE_ID_PROPERTY } from '../domain/graph-value';
