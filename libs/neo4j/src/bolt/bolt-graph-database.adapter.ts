@@ -232,15 +232,12 @@ export class BoltGraphDatabase implements GraphDatabase {
   async finishRestore(): Promise<void> {
     const session = this.session('WRITE');
     try {
-      // Small transactions: bounded memory on the server whatever the graph size.
-      const loop = async (query: string) => {
-        for (;;) {
-          const result = await session.executeWrite((tx) => tx.run(query, { limit: neo4j.int(CLEANUP_BATCH) }));
-          if (toNumber(result.records[0].get('c')) === 0) return;
-        }
-      };
-      await loop(`MATCH ()-[r]->() WHERE r.${SOURCE_ID} IS NOT NULL WITH r LIMIT $limit REMOVE r.${SOURCE_ID} RETURN count(r) AS c`);
-      await loop(`MATCH (n:${RESTORED}) WITH n LIMIT $limit REMOVE n.${SOURCE_ID}, n:${RESTORED} RETURN count(n) AS c`);
+      // One scan each, committed every CLEANUP_BATCH rows: bounded server memory whatever the graph size, and no rescan of
+      // the already cleaned part (a LIMIT loop over all relationships is quadratic). Safe to repeat after an interruption.
+      await session.run(
+        `MATCH ()-[r]->() WHERE r.${SOURCE_ID} IS NOT NULL CALL { WITH r REMOVE r.${SOURCE_ID} } IN TRANSACTIONS OF ${CLEANUP_BATCH} ROWS`,
+      );
+      await session.run(`MATCH (n:${RESTORED}) CALL { WITH n REMOVE n.${SOURCE_ID}, n:${RESTORED} } IN TRANSACTIONS OF ${CLEANUP_BATCH} ROWS`);
       await session.run(`DROP CONSTRAINT ${SOURCE_ID_CONSTRAINT} IF EXISTS`);
       await session.executeWrite((tx) => tx.run(`MATCH (p:${PROGRESS}) DELETE p`));
     } catch (error) {

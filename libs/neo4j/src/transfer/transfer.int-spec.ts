@@ -136,6 +136,8 @@ describe('export, restore and validate across Neo4j versions', () => {
     await green.finishRestore();
     const leftovers = await run(greenDriver, 'MATCH (n) WHERE n.__dcoSourceId IS NOT NULL OR n:__dcoRestored OR n:__dcoRestoreProgress RETURN count(n) AS c');
     expect(leftovers[0].get('c').toNumber()).toBe(0);
+    const relLeftovers = await run(greenDriver, 'MATCH ()-[r]->() WHERE r.__dcoSourceId IS NOT NULL RETURN count(r) AS c');
+    expect(relLeftovers[0].get('c').toNumber()).toBe(0);
     expect((await green.schemaStatements()).join()).not.toContain('__dco');
     expect(checksumOf(await digestGraph(green))).toBe(checksumOf(await digestGraph(blue)));
   });
