@@ -46,7 +46,7 @@ export interface KafkaMessageBusOptions extends BusHooks {
   /** Most consumed messages handled per transaction or offset commit (default 500); larger gives more throughput. */
   maxBatchMessages?: number;
   /**
-   * Longest a partition's chunk collects handled messages before it commits (default 25 ms): bounds the latency that
+   * Longest a partition's chunk collects handled messages before it commits (default 50 ms): bounds the latency that
    * batching adds to each message, whatever the fetched batch's size.
    */
   maxBatchMs?: number;
@@ -366,7 +366,7 @@ class KafkaSubscription {
     safeNotify(() => this.deps.observer?.onLag?.({ group, topic: batch.topic, partition: batch.partition, lag }));
 
     const maxBatch = this.deps.maxBatchMessages ?? DEFAULT_MAX_BATCH_MESSAGES;
-    const maxBatchMs = this.deps.maxBatchMs ?? 25;
+    const maxBatchMs = this.deps.maxBatchMs ?? 50;
     let outputs: WireRecord[] = [];
     // Cleared in place, never replaced: a record being retried holds this set and adds its id once it succeeds.
     const chunk = new Set<string>();
