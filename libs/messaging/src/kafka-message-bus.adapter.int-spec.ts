@@ -1,12 +1,12 @@
 // The Kafka adapter passes the MessageBus contract on the real broker, each test in its own topic namespace; plus topics
 // and what only Kafka has: partitions consumed concurrently, with their chunks sharing transactions.
 import { fixtureMessage } from '@dco/contracts';
-import { Producer, ProducerConfig, Transaction } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { eventually, messageBusContract } from './message-bus.contract';
 import { KafkaMessageBus } from './kafka-message-bus.adapter';
 import { HandlerOutput } from './message-bus.port';
 import { KafkaTestNamespace, testBrokers, testKafka } from './testing/kafka-test-cluster';
+import { hookTransactions } from './testing/transaction-hook';
 
 messageBusContract('kafka', async (topics) => (await new KafkaTestNamespace(topics).open()).harness(), { timeoutMs: 30_000 });
 
@@ -43,24 +43,13 @@ describe('KafkaMessageBus with partitions consumed concurrently', () => {
 
   /** A client whose transactional producers report, per transaction, the partitions whose offsets it committed. */
   function countingKafka(transactions: number[][]) {
-    const kafka = testKafka('dco-test-counting');
-    const producer = kafka.producer.bind(kafka);
-    kafka.producer = (config?: ProducerConfig): Producer => {
-      const real = producer(config);
-      if (!config?.transactionalId) return real;
-      const transaction = real.transaction.bind(real);
-      real.transaction = async (): Promise<Transaction> => {
-        const txn = await transaction();
-        const sendOffsets = txn.sendOffsets.bind(txn);
-        txn.sendOffsets = async (offsets) => {
-          transactions.push(offsets.topics.flatMap((t) => t.partitions.map((p) => p.partition)));
-          return sendOffsets(offsets);
-        };
-        return txn;
+    return hookTransactions(testKafka('dco-test-counting'), (txn) => {
+      const sendOffsets = txn.sendOffsets.bind(txn);
+      txn.sendOffsets = async (offsets) => {
+        transactions.push(offsets.topics.flatMap((t) => t.partitions.map((p) => p.partition)));
+        return sendOffsets(offsets);
       };
-      return real;
-    };
-    return kafka;
+    });
   }
 
   it('handles several partitions at once, keeps each run in order, and commits chunks that finish together in one transaction', async () => {

@@ -1,11 +1,12 @@
 // A consumer-group member in its own OS process, driven by the delivery int-spec; reports what it does as JSON lines.
 import 'reflect-metadata';
 import { createMessage } from '@dco/contracts';
-import { Kafka, Producer, ProducerConfig, Transaction } from 'kafkajs';
+import { Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { KafkaMessageBus } from '../kafka-message-bus.adapter';
 import { HandlerOutput } from '../message-bus.port';
 import { testBrokers } from './kafka-test-cluster';
+import { hookTransactions } from './transaction-hook';
 
 /**
  * DCO_TEST_MODE:
@@ -29,24 +30,13 @@ function env(name: string): string {
 
 /** A client whose transactional producers SIGKILL this process instead of committing (fault injected from outside the adapter). */
 function kafkaThatDiesBeforeCommit(): Kafka {
-  const kafka = new Kafka({ clientId: 'bus-member', brokers: testBrokers() });
-  const producer = kafka.producer.bind(kafka);
-  kafka.producer = (config?: ProducerConfig): Producer => {
-    const real = producer(config);
-    if (!config?.transactionalId) return real;
-    const transaction = real.transaction.bind(real);
-    real.transaction = async (): Promise<Transaction> => {
-      const txn = await transaction();
-      txn.commit = async () => {
-        report({ event: 'dying-before-commit' });
-        process.kill(process.pid, 'SIGKILL');
-        await new Promise(() => undefined);
-      };
-      return txn;
+  return hookTransactions(new Kafka({ clientId: 'bus-member', brokers: testBrokers() }), (txn) => {
+    txn.commit = async () => {
+      report({ event: 'dying-before-commit' });
+      process.kill(process.pid, 'SIGKILL');
+      await new Promise(() => undefined);
     };
-    return real;
-  };
-  return kafka;
+  });
 }
 
 async function main(): Promise<void> {
