@@ -49,7 +49,8 @@ export class ApprovalRequestedData {
   changes!: Change[];
 }
 
-export class ApprovalDecisionData {
+/** Who did something to a run and why (approvals, rejections, resumes). */
+export class OperatorActionData {
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
@@ -60,19 +61,11 @@ export class ApprovalDecisionData {
   @MaxLength(2000)
   reason!: string;
 }
+
+export class ApprovalDecisionData extends OperatorActionData {}
 
 /** An operator resumes a run parked in Failed: the failed compensation is issued again (who and why are recorded). */
-export class RunResumeRequestedData {
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
-  by!: string;
-
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(2000)
-  reason!: string;
-}
+export class RunResumeRequestedData extends OperatorActionData {}
 
 export class RunStartedData {
   @IsDay()
