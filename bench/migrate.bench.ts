@@ -16,6 +16,7 @@ import {
   FileBackupStore,
   FileConnectionPointerStore,
   freePort,
+  generateBulkGraph,
   launchNeo4jProcess,
   LocalNeo4jHostRuntime,
   MigrationProgress,
@@ -34,30 +35,6 @@ const GENERATE_BATCH = 25_000;
 
 const note = (text: string): void => void process.stderr.write(`${text}\n`);
 const now = (): number => Number(process.hrtime.bigint()) / 1e9;
-
-/**
- * Accounts with common property types, each with RELS_PER_NODE outgoing transfers to pseudo-random accounts of the same batch
- * (created in the same statement, so generation needs no lookups).
- */
-async function generate(driver: Driver): Promise<void> {
-  for (let from = 0; from < NODES; from += GENERATE_BATCH) {
-    const to = Math.min(from + GENERATE_BATCH, NODES);
-    await driver.executeQuery(
-      `UNWIND range($from, $to - 1) AS i
-       CREATE (a:Account {id: i, name: 'account-' + toString(i), balance: i * 1000003, score: i / 7.0, active: i % 3 = 0,
-                          opened: date('2020-01-01') + duration({days: i % 1000}), tags: ['a', toString(i % 10)]})
-       WITH collect(a) AS accounts
-       UNWIND range(0, size(accounts) - 1) AS j
-       UNWIND range(1, $k) AS k
-       WITH accounts[j] AS a, accounts[(j * 7919 + k * 104729) % size(accounts)] AS b, j, k
-       CREATE (a)-[:TRANSFER {amount: toString(j * k), at: datetime({epochSeconds: 1700000000 + j, timezone: 'Europe/Berlin'}), weight: k * 0.25}]->(b)`,
-      { from: neo4j.int(from), to: neo4j.int(to), k: neo4j.int(RELS_PER_NODE) },
-    );
-    progress('generate', to, NODES);
-  }
-  await driver.executeQuery('CREATE CONSTRAINT account_id IF NOT EXISTS FOR (a:Account) REQUIRE a.id IS UNIQUE');
-  await driver.executeQuery('CALL db.awaitIndexes(600)');
-}
 
 /** The baseline: one auto-commit statement per node and per relationship, as a naive copy would do. */
 async function naiveRestore(driver: Driver, sample: number): Promise<{ nodesPerS: number; relsPerS: number }> {
@@ -95,7 +72,7 @@ export async function run(): Promise<BenchResult> {
   try {
     note(`generating ${NODES} nodes and ${NODES * RELS_PER_NODE} relationships on Neo4j 5.20.0 (${blue.boltUri})`);
     const generateStarted = now();
-    await generate(blueDriver);
+    await generateBulkGraph(blueDriver, { nodes: NODES, relsPerNode: RELS_PER_NODE, batch: GENERATE_BATCH, onProgress: (done, total) => progress('generate', done, total) });
     const generateS = now() - generateStarted;
 
     const image = await ec2.send(new RegisterImageCommand({ Name: `neo4j-5.26.19-bench-${Date.now()}` }));
