@@ -76,4 +76,11 @@ describe('backup file format', () => {
   it('rejects a malformed value even when the checksum is recomputed', async () => {
     await expectCorrupt(editLines(await writeBackup(), (lines) => lines.map((l) => l.replace('"NaN"', '"nan"'))), /bad float/);
   });
+
+  it('rejects a record using a name reserved for the migrator (label, type or property key)', async () => {
+    const bytes = await writeBackup();
+    await expectCorrupt(editLines(bytes, (lines) => lines.map((l) => l.replace('["n","0",["A"]', '["n","0",["__dcoRestored"]'))), /reserved name __dcoRestored/);
+    await expectCorrupt(editLines(bytes, (lines) => lines.map((l) => l.replace('"LOOP"', '"__dcoLoop"'))), /reserved name __dcoLoop/);
+    await expectCorrupt(editLines(bytes, (lines) => lines.map((l) => l.replace('[["i",', '[["__dcoSourceId",'))), /reserved name __dcoSourceId/);
+  });
 });

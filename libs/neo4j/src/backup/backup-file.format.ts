@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { Readable, Writable } from 'node:stream';
 import { createGunzip, createGzip, Gzip } from 'node:zlib';
 import { CodedError } from '@dco/contracts';
-import { NodeRecord, RelationshipRecord } from '../domain/graph-value';
+import { NodeRecord, RelationshipRecord, reservedNameOf } from '../domain/graph-value';
 import { propertyListProblem } from '../domain/value-codec';
 
 export const BACKUP_FORMAT = 'dco-neo4j-backup';
@@ -144,12 +144,18 @@ function parseRecord(line: string, lineNumber: number): BackupRecord | BackupFoo
   if (tag === 'n' && value.length === 4 && isString(value[1]) && Array.isArray(value[2]) && value[2].every(isString)) {
     const problem = propertyListProblem(value[3]);
     if (problem) throw corrupt(`backup line ${lineNumber}: ${problem}`);
-    return { kind: 'node', node: { id: value[1], labels: value[2], props: value[3] } };
+    const node = { id: value[1], labels: value[2], props: value[3] };
+    const reserved = reservedNameOf(node);
+    if (reserved !== undefined) throw corrupt(`backup line ${lineNumber}: the reserved name ${reserved}`);
+    return { kind: 'node', node };
   }
   if (tag === 'r' && value.length === 6 && [1, 2, 3, 4].every((i) => isString(value[i]))) {
     const problem = propertyListProblem(value[5]);
     if (problem) throw corrupt(`backup line ${lineNumber}: ${problem}`);
-    return { kind: 'relationship', relationship: { id: value[1], type: value[2], start: value[3], end: value[4], props: value[5] } };
+    const relationship = { id: value[1], type: value[2], start: value[3], end: value[4], props: value[5] };
+    const reserved = reservedNameOf(relationship);
+    if (reserved !== undefined) throw corrupt(`backup line ${lineNumber}: the reserved name ${reserved}`);
+    return { kind: 'relationship', relationship };
   }
   throw corrupt(`backup line ${lineNumber} has an unknown record shape`);
 }

@@ -65,3 +65,11 @@ export const SOURCE_ID_PROPERTY = '__dcoSourceId';
 export const PROGRESS_LABEL = '__dcoRestoreProgress';
 
 export const isReservedName = (name: string): boolean => name.startsWith(RESERVED_PREFIX);
+
+/** The first reserved name a node or relationship uses (a label, its type or a property key), if any. */
+export function reservedNameOf(record: { labels?: string[]; type?: string; props: PropertyList }): string | undefined {
+  if (record.type !== undefined && isReservedName(record.type)) return record.type;
+  for (const label of record.labels ?? []) if (isReservedName(label)) return label;
+  for (const [key] of record.props) if (isReservedName(key)) return key;
+  return undefined;
+}

@@ -1,6 +1,6 @@
 // GraphDatabase in memory: the embedded profile's Neo4j and the unit specs' stand-in, with the same semantics as the Bolt adapter.
 import { CodedError } from '@dco/contracts';
-import { GraphValue, isReservedName, NodeContent, NodeRecord, PropertyList, RelationshipContent, RelationshipRecord, SOURCE_ID_PROPERTY } from '../domain/graph-value';
+import { GraphValue, NodeContent, NodeRecord, PropertyList, RelationshipContent, RelationshipRecord, RESTORED_LABEL, SOURCE_ID_PROPERTY } from '../domain/graph-value';
 import { GraphDatabase, GraphDatabaseFactory, OfferingLedgerRow, RestoreProgress } from '../graph-database.port';
 
 interface StoredNode {
@@ -213,7 +213,8 @@ export class InMemoryGraphDatabase implements GraphDatabase {
   private content(node: StoredNode): NodeContent {
     const props = toList(node.props);
     if (node.sourceId !== undefined) props.push([SOURCE_ID_PROPERTY, ['i', node.sourceId]]);
-    return { labels: [...node.labels].filter((l) => !isReservedName(l)), props };
+    // As over Bolt: a restored node shows its bookkeeping label until finishRestore, and any other label as stored.
+    return { labels: node.sourceId !== undefined ? [...node.labels, RESTORED_LABEL] : [...node.labels], props };
   }
 
   private relationshipContent(rel: StoredRelationship): RelationshipContent {

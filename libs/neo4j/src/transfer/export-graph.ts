@@ -5,6 +5,7 @@ import { BackupFooter, BackupHeader, BackupWriter } from '../backup/backup-file.
 import { Clock, CodedError, systemClock } from '@dco/contracts';
 import { GraphDigest, GraphDigester } from '../domain/graph-checksum';
 import { GraphDatabase } from '../graph-database.port';
+import { NodeRecord, RelationshipRecord, RESERVED_PREFIX, reservedNameOf } from '../domain/graph-value';
 import { forEachPage } from './paging';
 
 export const DEFAULT_PAGE_SIZE = 10_000;
@@ -32,6 +33,14 @@ export interface ExportResult {
   digest: GraphDigest;
 }
 
+/** Names with the migrator's prefix would be dropped from checksums and clash with restore bookkeeping: refuse them. */
+function refuseReserved(kind: 'node' | 'relationship', record: NodeRecord | RelationshipRecord): void {
+  const name = reservedNameOf(record);
+  if (name !== undefined) {
+    throw new CodedError('DB.RESERVED_NAME', `${kind} ${record.id} uses the name ${name}; names starting with ${RESERVED_PREFIX} are reserved for the migrator`);
+  }
+}
+
 export async function exportGraph(source: GraphDatabase, output: Writable, options: ExportOptions = {}): Promise<ExportResult> {
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
   const clock = options.clock ?? systemClock;
@@ -47,12 +56,18 @@ export async function exportGraph(source: GraphDatabase, output: Writable, optio
     // Two passes over the node id space: nodes, then relationships by start node (restore needs every endpoint first).
     const total = 2 * (maxNode + 1);
     await forEachPage(maxNode, pageSize, (f, t) => source.readNodes(f, t), async (nodes, to) => {
-      for (const node of nodes) digester.addNode(node);
+      for (const node of nodes) {
+        refuseReserved('node', node);
+        digester.addNode(node);
+      }
       await writer.nodePage(nodes);
       options.onProgress?.({ done: to, total });
     });
     await forEachPage(maxNode, pageSize, (f, t) => source.readRelationships(f, t), async (rels, to) => {
-      for (const rel of rels) digester.addRelationship(rel);
+      for (const rel of rels) {
+        refuseReserved('relationship', rel);
+        digester.addRelationship(rel);
+      }
       await writer.relationshipPage(rels);
       options.onProgress?.({ done: maxNode + 1 + to, total });
     });

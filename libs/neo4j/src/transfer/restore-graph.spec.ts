@@ -75,4 +75,17 @@ describe('restoreGraph (pipelined batches)', () => {
     expect(await green.countEntities()).toEqual({ nodes: 10, relationships: 10 });
     expect((await validateGraphs(blue, green)).verdict.equal).toBe(true);
   });
+
+  it('refuses to back up a graph that uses a name reserved for the migrator, with a code', async () => {
+    for (const [what, make] of [
+      ['label', (db: InMemoryGraphDatabase) => db.createNode(['__dcoMine'], [])],
+      ['property', (db: InMemoryGraphDatabase) => db.createNode(['N'], [['__dcoSourceId', ['i', '7']]])],
+      ['type', (db: InMemoryGraphDatabase) => db.createRelationship('__dcoLink', db.createNode(['N'], []), db.createNode(['N'], []), [])],
+    ] as const) {
+      const blue = graph();
+      make(blue);
+      const error = await backupOf(blue).then(() => undefined, (e: unknown) => e);
+      expect({ what, code: (error as { code?: string }).code, message: String((error as Error).message) }).toMatchObject({ what, code: 'DB.RESERVED_NAME', message: expect.stringContaining('reserved for the migrator') });
+    }
+  });
 });
