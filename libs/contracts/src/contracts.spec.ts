@@ -1,4 +1,4 @@
-import { ALL_MESSAGE_TYPES, FIXTURE_DATA, createMessage, fixtureMessage, parseMessage, serializeMessage } from './index';
+import { ALL_MESSAGE_TYPES, CodedError, FIXTURE_DATA, createMessage, fixtureMessage, parseMessage, serializeMessage } from './index';
 
 const parse = (value: unknown) => parseMessage(JSON.stringify(value));
 
@@ -80,5 +80,27 @@ describe('createMessage', () => {
       expect.objectContaining({ causationId: cause.eventId, traceparent: cause.traceparent, schemaVersion: 1, occurredAt: '2026-11-26T06:01:00.000Z' }),
     );
     expect(parseMessage(serializeMessage(message)).ok).toBe(true);
+  });
+});
+
+describe('CodedError.toFailure', () => {
+  const failedEvent = (error: CodedError) =>
+    parseMessage(
+      serializeMessage(
+        createMessage('DbMigrationFailed', { failure: error.toFailure(), phase: 'restore' }, { runId: 'dco-2026-01-01', producer: 'db-migrator' }, {
+          clock: { now: () => new Date('2026-01-01T06:00:00Z') },
+          ids: { next: () => '11111111-1111-4111-8111-111111111111' },
+        }),
+      ),
+    );
+
+  it('keeps a known failure code, so the failure event is valid', () => {
+    const parsed = failedEvent(new CodedError('DB.RESERVED_NAME', 'node 1 uses __dcoX'));
+    expect(parsed).toMatchObject({ ok: true, message: { data: { failure: { code: 'DB.RESERVED_NAME' } } } });
+  });
+
+  it('turns a code outside FAILURE_CODES into INTERNAL.UNEXPECTED naming it, instead of an event that would be dead-lettered', () => {
+    const parsed = failedEvent(new CodedError('CONFIG.INVALID', 'DCO_NEO4J_FLEET_TAGS is bad'));
+    expect(parsed).toMatchObject({ ok: true, message: { data: { failure: { code: 'INTERNAL.UNEXPECTED', message: 'CONFIG.INVALID: DCO_NEO4J_FLEET_TAGS is bad' } } } });
   });
 });

@@ -1,5 +1,5 @@
 // Errors with a stable code: what use cases throw so that a worker can turn them into a *Failed event without guessing.
-import { FailureCode } from './codes';
+import { FAILURE_CODES, FailureCode } from './codes';
 import { Failure } from './messages/common';
 
 export class CodedError extends Error {
@@ -13,8 +13,16 @@ export class CodedError extends Error {
     this.name = 'CodedError';
   }
 
+  /**
+   * The failure a *Failed event carries. A code outside FAILURE_CODES (e.g. a CLI or config code thrown deep in a use
+   * case) would make the event itself invalid and dead-letter it, leaving the saga to time out: it becomes
+   * INTERNAL.UNEXPECTED with the original code kept in the message.
+   */
   toFailure(): Failure {
-    return { code: this.code as FailureCode, message: this.message, ...(this.detail ? { detail: this.detail.slice(0, 16000) } : {}) };
+    const known = (FAILURE_CODES as readonly string[]).includes(this.code);
+    const detail = this.detail ? { detail: this.detail.slice(0, 16000) } : {};
+    if (known) return { code: this.code as FailureCode, message: this.message, ...detail };
+    return { code: 'INTERNAL.UNEXPECTED', message: `${this.code}: ${this.message}`.slice(0, 4000), ...detail };
   }
 }
 
