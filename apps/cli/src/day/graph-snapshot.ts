@@ -1,7 +1,7 @@
 // Reads a Neo4j graph into counts and the identity-free checksum of libs/neo4j, split into what the day's DCO wrote
 // (its Offering, Allocations and their relationships) and everything else, so "blue before + the day's allocations"
 // can be checked on whichever server serves afterwards.
-import { BoltGraphDatabase, DigestFilter, GraphDigest, NodeContent, checksumOf, digestGraph } from '@dco/neo4j';
+import { BoltGraphDatabase, DigestFilter, GraphDigest, NodeContent, checksumOf, digestGraphParts } from '@dco/neo4j';
 
 export interface GraphSnapshot {
   nodes: number;
@@ -38,8 +38,7 @@ const offeringFilter: DigestFilter = { node: isOutput, relationship: (startKept,
 export async function splitSnapshot(boltUri: string): Promise<SplitSnapshot> {
   const db = new BoltGraphDatabase(boltUri);
   try {
-    const base = await digestGraph(db, { filter: baseFilter });
-    const offering = await digestGraph(db, { filter: offeringFilter });
+    const { base, offering } = await digestGraphParts(db, { base: baseFilter, offering: offeringFilter });
     return { base: toSnapshot(base), offering: toSnapshot(offering) };
   } finally {
     await db.close();

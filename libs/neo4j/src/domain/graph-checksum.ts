@@ -127,10 +127,10 @@ export class GraphDigester {
     this.state = new Uint8Array(Math.max(0, capacity));
   }
 
-  addNode(node: NodeRecord): void {
+  /** `hash` lets several digesters of one read (different filters) share the node's hashing. */
+  addNode(node: NodeRecord, hash: Buffer = nodeHash(node)): void {
     const id = Number(node.id);
     const kept = !this.filter || this.filter.node(node);
-    const hash = nodeHash(node);
     if (kept) this.acc.addNode(node, hash);
     if (Number.isInteger(id) && id >= 0 && id < this.capacity) {
       hash.copy(this.hashes, id * ENTITY_HASH_BYTES);
