@@ -21,6 +21,8 @@ describe('parseMessage', () => {
     ['a bad event id', JSON.stringify({ ...fixtureMessage('RunDco'), eventId: 'x' }), 'MSG.VALIDATION_FAILED'],
     ['a bad day', JSON.stringify(fixtureMessage('RunDco', { data: { day: '2026-13-01', afterRollback: false } })), 'MSG.VALIDATION_FAILED'],
     ['a float amount', JSON.stringify(fixtureMessage('DcoCompleted', { data: { ...FIXTURE_DATA.DcoCompleted, offered: '1.5' } })), 'MSG.VALIDATION_FAILED'],
+    // ValidateNested alone used to walk into a nested array and accept it, so a handler got an array for a Change.
+    ['a list nested in a change list', JSON.stringify(fixtureMessage('ChangesDetected', { data: { ...FIXTURE_DATA.ChangesDetected, changes: [[]] } } as never)), 'MSG.VALIDATION_FAILED'],
     ['an unknown failure code', JSON.stringify(fixtureMessage('DcoFailed', { data: { failure: { code: 'X.Y', message: 'm' } } } as never)), 'MSG.VALIDATION_FAILED'],
   ])('rejects %s', (_label, bytes, code) => {
     const result = parseMessage(bytes);

@@ -1,9 +1,10 @@
 // Value objects shared by several messages: days, base-unit amounts, changes, failures.
-import { Type } from 'class-transformer';
+import { ClassConstructor, Type } from 'class-transformer';
 import {
   IsArray,
   IsIn,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -20,6 +21,17 @@ export const AMOUNT_PATTERN = /^(0|[1-9]\d{0,77})$/;
 export const IsDay = () => Matches(DAY_PATTERN, { message: '$property must be a day as YYYY-MM-DD' });
 export const IsAmount = () =>
   Matches(AMOUNT_PATTERN, { message: '$property must be a non-negative integer amount in base units, as a string' });
+
+/**
+ * A list of nested values of one class. IsObject on each element: ValidateNested alone walks into an array nested in the
+ * list and accepts `[[]]`, which a handler would then take for an element.
+ */
+export function IsListOf(type: () => ClassConstructor<object>): PropertyDecorator {
+  const decorators = [IsArray(), IsObject({ each: true, message: 'each value in $property must be an object' }), ValidateNested({ each: true }), Type(type)];
+  return (target, property) => {
+    for (const decorate of decorators) decorate(target, property);
+  };
+}
 
 export const CHANGE_KINDS = [
   'neo4j-ami',
@@ -77,8 +89,6 @@ export class Failure {
 }
 
 export class ChangeList {
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => Change)
+  @IsListOf(() => Change)
   changes!: Change[];
 }

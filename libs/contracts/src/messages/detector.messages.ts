@@ -1,7 +1,6 @@
 // Messages of change detection and the external-change inbox.
 import { Type } from 'class-transformer';
 import {
-  IsArray,
   IsBoolean,
   IsIn,
   IsInt,
@@ -14,7 +13,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { Change, Failure, IsDay } from './common';
+import { Change, Failure, IsDay, IsListOf } from './common';
 
 export class DetectChangesData {
   @IsDay()
@@ -42,14 +41,10 @@ export class ChangesDetectedData {
   @IsDay()
   day!: string;
 
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => Change)
+  @IsListOf(() => Change)
   changes!: Change[];
 
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => SourceReport)
+  @IsListOf(() => SourceReport)
   sources!: SourceReport[];
 }
 

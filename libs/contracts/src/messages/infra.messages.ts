@@ -9,15 +9,13 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { Change, Failure, IsDay } from './common';
+import { Change, Failure, IsDay, IsListOf } from './common';
 
 export class ApplyInfraData {
   @IsDay()
   day!: string;
 
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => Change)
+  @IsListOf(() => Change)
   changes!: Change[];
 
   /** Set when an operator approved a plan that needed approval: apply exactly that plan. */
@@ -64,9 +62,7 @@ export class InfraAppliedData {
   @Type(() => PlanSummary)
   plan!: PlanSummary;
 
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => ServiceRevision)
+  @IsListOf(() => ServiceRevision)
   services!: ServiceRevision[];
 
   @IsString()
@@ -105,9 +101,7 @@ export class InfraRolledBackData {
   @IsString()
   configHash!: string;
 
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => ServiceRevision)
+  @IsListOf(() => ServiceRevision)
   services!: ServiceRevision[];
 }
 

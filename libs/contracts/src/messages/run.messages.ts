@@ -13,7 +13,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { Change, Failure, IsDay } from './common';
+import { Change, Failure, IsDay, IsListOf } from './common';
 
 export const STEPS = [
   'detect',
@@ -43,9 +43,7 @@ export class ApprovalRequestedData {
   @IsString({ each: true })
   reasons!: string[];
 
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => Change)
+  @IsListOf(() => Change)
   changes!: Change[];
 }
 
@@ -87,9 +85,7 @@ export class RunCompletedData {
   resultHash!: string;
 
   /** Changes left for a later run because they could not finish before the DCO deadline. */
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => Change)
+  @IsListOf(() => Change)
   deferred!: Change[];
 }
 
