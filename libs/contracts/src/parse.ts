@@ -1,8 +1,9 @@
 // parseMessage: bytes in, a typed and validated message (upcast to the current version) or a coded rejection out.
-import { plainToInstance } from 'class-transformer';
+import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
 import { MessageRejectionCode } from './codes';
 import { Envelope, EnvelopeHeader, MAX_MESSAGE_BYTES } from './envelope';
+import { CompiledCheck, compileCheck } from './compiled-check';
 import { headerPasses } from './envelope-check';
 import { DataOf, MESSAGE_TYPES, MessageType, isMessageType } from './registry';
 import { findUpcaster } from './upcasters';
@@ -93,10 +94,13 @@ export function parseObject(raw: unknown): ParseResult {
     version += 1;
   }
 
-  const typed = plainToInstance(spec.data as never, data) as object;
-  const dataErrors = validateSync(typed, { whitelist: true, forbidUnknownValues: true });
-  if (dataErrors.length > 0) {
-    return reject('MSG.VALIDATION_FAILED', `${type}.data: ${describe(dataErrors)}`, partial);
+  // Hot path: the data class's checks compiled into one function (compiled-check.ts). When it is not sure (invalid or
+  // unusual data), class-validator decides and words the rejection.
+  let plain: object | undefined = checkOf(type)?.(data);
+  if (!plain) {
+    const verdict = validateData(spec.data, data);
+    if (!verdict.ok) return reject('MSG.VALIDATION_FAILED', `${type}.data: ${verdict.reason}`, partial);
+    plain = verdict.data;
   }
 
   const message = {
@@ -108,9 +112,27 @@ export function parseObject(raw: unknown): ParseResult {
     runId: header.runId,
     ...(header.causationId ? { causationId: header.causationId } : {}),
     ...(header.traceparent ? { traceparent: header.traceparent } : {}),
-    data: toPlain(typed),
+    data: plain,
   } as AnyMessage;
   return { ok: true, message };
+}
+
+/**
+ * class-validator's verdict on a message's data (the reference the compiled check must agree with): the plain data,
+ * whitelisted to the class's decorated properties, or the worded errors.
+ */
+export function validateData(cls: ClassConstructor<object>, data: unknown): { ok: true; data: object } | { ok: false; reason: string } {
+  const typed = plainToInstance(cls, data) as object;
+  const errors = validateSync(typed, { whitelist: true, forbidUnknownValues: true });
+  return errors.length > 0 ? { ok: false, reason: describe(errors) } : { ok: true, data: toPlain(typed) };
+}
+
+const checks = new Map<MessageType, CompiledCheck | undefined>();
+
+/** The compiled check of a type's current data class, made on first use. */
+function checkOf(type: MessageType): CompiledCheck | undefined {
+  if (!checks.has(type)) checks.set(type, compileCheck(MESSAGE_TYPES[type].data));
+  return checks.get(type);
 }
 
 function reject(code: MessageRejectionCode, message: string, partial = {}): ParseResult {
