@@ -1,9 +1,10 @@
 // Benchmark "migrate": a full blue-green migration (local fleet, 5.20.0 -> 5.26.19) of a generated graph of >= 1M nodes and
 // >= 2M relationships: export, restore (nodes, relationships), validation and cutover, plus a naive one-statement-per-record
-// restore of a sample measured in the same run as the baseline.
+// restore of a sample measured in the same run as the baseline, and the ceilings of the mechanism on the same servers: the
+// fastest bare Bolt read of blue's whole graph and bare batched UNWIND CREATEs on green (bench/support/bolt-ceilings.ts).
 import 'reflect-metadata';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTagsCommand, EC2Client, RegisterImageCommand } from '@aws-sdk/client-ec2';
 import neo4j, { Driver } from 'neo4j-driver';
@@ -24,6 +25,7 @@ import {
   probeBolt,
   stopNeo4jProcess,
 } from '@dco/neo4j';
+import { measureCreateCeiling, measureReadCeiling } from './support/bolt-ceilings';
 import { benchResult, BenchResult, progress, round } from './support/result';
 
 const NODES = Number(process.env.DCO_BENCH_NODES ?? 1_000_000);
@@ -31,6 +33,12 @@ const RELS_PER_NODE = Number(process.env.DCO_BENCH_RELS_PER_NODE ?? 2);
 const NAIVE_SAMPLE = Number(process.env.DCO_BENCH_NAIVE_SAMPLE ?? 2_000);
 const HEAP_MB = Number(process.env.DCO_BENCH_HEAP_MB ?? 2_048);
 const PAGECACHE_MB = Number(process.env.DCO_BENCH_PAGECACHE_MB ?? 1_536);
+const PAGE_SIZE = Number(process.env.DCO_BENCH_PAGE_SIZE ?? 10_000);
+const BATCH_SIZE = Number(process.env.DCO_BENCH_BATCH_SIZE ?? 10_000);
+/** Node ids each read shape is tried on before the fastest reads the whole graph. */
+const CEILING_TRIAL_NODES = Number(process.env.DCO_BENCH_CEILING_TRIAL_NODES ?? 50_000);
+/** Nodes, and as many relationships, created bare on green for the write ceilings. */
+const CEILING_SAMPLE = Number(process.env.DCO_BENCH_CEILING_SAMPLE ?? Math.min(NODES, 200_000));
 const GENERATE_BATCH = 25_000;
 
 const note = (text: string): void => void process.stderr.write(`${text}\n`);
@@ -92,8 +100,8 @@ export async function run(): Promise<BenchResult> {
         readyTimeoutMs: 300_000,
         freezeDrainMs: 0,
         onSourceChanged: 'abort',
-        pageSize: Number(process.env.DCO_BENCH_PAGE_SIZE ?? 10_000),
-        batchSize: Number(process.env.DCO_BENCH_BATCH_SIZE ?? 10_000),
+        pageSize: PAGE_SIZE,
+        batchSize: BATCH_SIZE,
       },
     );
     const marks: Record<string, number> = {};
@@ -107,6 +115,7 @@ export async function run(): Promise<BenchResult> {
       peakRssMb = Math.max(peakRssMb, process.memoryUsage().rss / 2 ** 20);
       progress(p.phase.padEnd(9), p.done, p.total);
     };
+    const loadAtStart = loadavg()[0];
     const started = now();
     const migrated = await migrator.migrate({ runId: 'bench-migrate', targetImageId: image.ImageId ?? '' }, onProgress);
     greenInstance = migrated.toInstanceId;
@@ -126,6 +135,19 @@ export async function run(): Promise<BenchResult> {
     const greenDriver = neo4j.driver(migrated.boltUri);
     const naive = await naiveRestore(greenDriver, NAIVE_SAMPLE).finally(() => greenDriver.close());
 
+    // The ceilings: what the driver and these servers do with bare queries, so that the export and restore rates can be read
+    // as a share of what the mechanism allows on this host (blue still serves, green is not retired for an hour).
+    note(`read ceiling: ${records} records of blue's graph, the fastest of several read shapes`);
+    const readCeiling = await measureReadCeiling(blueDriver, { trialNodes: CEILING_TRIAL_NODES, expectedRecords: records, onShape: (shape) => note(`  ${shape}`) });
+    note(`create ceiling: ${CEILING_SAMPLE} nodes and relationships, bare UNWIND CREATE in batches of ${BATCH_SIZE}, on the green server`);
+    const ceilingDriver = neo4j.driver(migrated.boltUri);
+    const createCeiling = await measureCreateCeiling(ceilingDriver, {
+      sample: CEILING_SAMPLE,
+      batch: BATCH_SIZE,
+      onProgress: (label, done) => progress(label, done, CEILING_SAMPLE),
+    }).finally(() => ceilingDriver.close());
+    const loadAtEnd = loadavg()[0];
+
     const metrics = {
       nodes_count: migrated.nodes,
       relationships_count: migrated.relationships,
@@ -142,6 +164,13 @@ export async function run(): Promise<BenchResult> {
       migrator_peak_rss_mb: round(peakRssMb, 0),
     };
     const baseline = { restore_nodes_per_s: round(naive.nodesPerS, 0), restore_rels_per_s: round(naive.relsPerS, 0) };
+    const ceilings = {
+      ceiling_read_records_per_s: round(readCeiling.recordsPerS, 0),
+      ceiling_read_s: round(readCeiling.seconds),
+      ceiling_create_nodes_per_s: round(createCeiling.nodesPerS, 0),
+      ceiling_create_rels_per_s: round(createCeiling.relsPerS, 0),
+      ceiling_index_s: round(createCeiling.indexS),
+    };
     const result = benchResult('migrate', {
       metrics,
       baseline,
@@ -149,14 +178,35 @@ export async function run(): Promise<BenchResult> {
         restore_nodes: round(metrics.restore_nodes_per_s / baseline.restore_nodes_per_s, 1),
         restore_rels: round(metrics.restore_rels_per_s / baseline.restore_rels_per_s, 1),
         validate_vs_export: round(validateS / exportS, 2),
+        export_vs_read_ceiling: round(metrics.export_records_per_s / ceilings.ceiling_read_records_per_s, 3),
+        restore_nodes_vs_ceiling: round(metrics.restore_nodes_per_s / ceilings.ceiling_create_nodes_per_s, 3),
+        restore_rels_vs_ceiling: round(metrics.restore_rels_per_s / ceilings.ceiling_create_rels_per_s, 3),
       },
-      parameters: { nodes: NODES, relsPerNode: RELS_PER_NODE, naiveSample: NAIVE_SAMPLE, heapMb: HEAP_MB, pageCacheMb: PAGECACHE_MB, from: '5.20.0', to: '5.26.19' },
+      ceilings,
+      ceilingReadShape: readCeiling.shape,
+      ceilingReadTrialsRecordsPerS: readCeiling.trials,
+      loadAverage1m: { start: round(loadAtStart, 2), end: round(loadAtEnd, 2) },
+      parameters: {
+        nodes: NODES,
+        relsPerNode: RELS_PER_NODE,
+        naiveSample: NAIVE_SAMPLE,
+        pageSize: PAGE_SIZE,
+        batchSize: BATCH_SIZE,
+        ceilingTrialNodes: CEILING_TRIAL_NODES,
+        ceilingSample: CEILING_SAMPLE,
+        heapMb: HEAP_MB,
+        pageCacheMb: PAGECACHE_MB,
+        from: '5.20.0',
+        to: '5.26.19',
+      },
       checksum: migrated.checksum,
     });
     note(
       `migrate: ${migrated.nodes} nodes + ${migrated.relationships} rels; export ${metrics.export_records_per_s} rec/s (${metrics.export_s} s), ` +
         `restore ${metrics.restore_nodes_per_s} nodes/s, ${metrics.restore_rels_per_s} rels/s (naive ${baseline.restore_nodes_per_s} / ${baseline.restore_rels_per_s}), ` +
-        `validate ${metrics.validate_s} s, cutover ${metrics.cutover_s} s`,
+        `validate ${metrics.validate_s} s, cutover ${metrics.cutover_s} s; ceilings: read ${ceilings.ceiling_read_records_per_s} rec/s (${readCeiling.shape}), ` +
+        `create ${ceilings.ceiling_create_nodes_per_s} nodes/s, ${ceilings.ceiling_create_rels_per_s} rels/s; export/ceiling ${result.ratios.export_vs_read_ceiling}, ` +
+        `restore/ceiling ${result.ratios.restore_nodes_vs_ceiling} nodes, ${result.ratios.restore_rels_vs_ceiling} rels; load ${loadAtStart.toFixed(2)} -> ${loadAtEnd.toFixed(2)}`,
     );
     return result;
   } finally {
