@@ -1,5 +1,5 @@
 // The GraphDatabase port: what export, restore and validation need from one Neo4j server (Bolt adapter) or its in-memory fake.
-import { NodeContent, NodeRecord, RelationshipContent, RelationshipRecord } from './domain/graph-value';
+import { NodeContent, NodeRecord, RelationshipRecord, RestoredRelationship } from './domain/graph-value';
 
 /** Where an interrupted restore stopped: committed in the same transaction as the batch it describes. */
 export interface RestoreProgress {
@@ -46,11 +46,14 @@ export interface GraphDatabase {
   writeRelationships(batch: RelationshipRecord[], progress: RestoreProgress): Promise<void>;
   /** Restored nodes (by source id) for the validation examples; only meaningful before `finishRestore`. */
   readRestoredNodes(sourceIds: string[]): Promise<Map<string, NodeContent>>;
-  /** Restored relationships by source id, looked up from their restored start node (relationship properties are not indexed). */
-  readRestoredRelationships(rels: Array<{ id: string; start: string }>): Promise<Map<string, RelationshipContent>>;
-  /** Ids of a few nodes and relationships without a source id (present on the target only). */
+  /**
+   * The relationships leaving restored nodes whose source id is in [from, to), keyed by that source id, for the validation
+   * examples (found through the source-id index); only meaningful before `finishRestore`.
+   */
+  readRestoredOutgoing(from: number, to: number): Promise<Map<string, RestoredRelationship[]>>;
+  /** Ids of a few nodes without a source id (present on the target only) and of relationships leaving such nodes. */
   findUnrestored(limit: number): Promise<{ nodes: string[]; relationships: string[] }>;
-  /** Removes the source ids, the restored label, the source-id constraint and the progress marker. */
+  /** Removes the nodes' source ids, the restored label, the source-id constraint and the progress marker. */
   finishRestore(): Promise<void>;
   ledger(): Promise<OfferingLedgerRow[]>;
   close(): Promise<void>;

@@ -47,6 +47,17 @@ export interface NodeContent {
   props: PropertyList;
 }
 
+/**
+ * A relationship on a restore target, seen from its restored start node: the target's own id of it and the source id of
+ * its end node (none when the end node is not one the restore made). Relationships carry no source id of their own.
+ */
+export interface RestoredRelationship {
+  targetId: string;
+  type: string;
+  end?: string;
+  props: PropertyList;
+}
+
 /** A relationship with the content of its endpoints, so that its hash is independent of server-local ids. */
 export interface RelationshipContent {
   type: string;

@@ -1,5 +1,7 @@
 // Compares two graph digests (and ledger checks) into a readable verdict: which label or type differs, by how much, examples.
 import { GraphDigest } from './graph-checksum';
+import { RelationshipRecord, RestoredRelationship } from './graph-value';
+import { canonicalProps } from './value-codec';
 
 export interface CountDifference {
   kind: 'label' | 'type';
@@ -85,6 +87,48 @@ export function summarizeVerdict(verdict: ValidationVerdict, maxExamples = 5): s
   if (verdict.ledgerViolations.length > maxExamples) lines.push(`ledger: ... and ${verdict.ledgerViolations.length - maxExamples} more offerings`);
   return lines.join('\n');
 }
+
+/**
+ * Examples of relationship differences for the source relationships leaving some start nodes and the target relationships
+ * leaving the same nodes' copies (keyed by start source id). Relationships are matched as multisets per start node by
+ * end node, type and properties: a source one without a twin is "changed" when a leftover target one has its end and type,
+ * else "missing"; a target one left over after that is "extra".
+ */
+export function relationshipExamples(source: readonly RelationshipRecord[], target: ReadonlyMap<string, readonly RestoredRelationship[]>): EntityExample[] {
+  const examples: EntityExample[] = [];
+  const sourceByStart = new Map<string, RelationshipRecord[]>();
+  for (const rel of source) sourceByStart.set(rel.start, [...(sourceByStart.get(rel.start) ?? []), rel]);
+  for (const start of new Set([...sourceByStart.keys(), ...target.keys()])) {
+    // Target relationships of this start node not matched yet, by end and type, then by content.
+    const left = new Map<string, Map<string, RestoredRelationship[]>>();
+    for (const copy of target.get(start) ?? []) {
+      const byContent = left.get(endAndType(copy.end, copy.type)) ?? new Map<string, RestoredRelationship[]>();
+      const key = contentKey(copy.props);
+      byContent.set(key, [...(byContent.get(key) ?? []), copy]);
+      left.set(endAndType(copy.end, copy.type), byContent);
+    }
+    const unmatched: RelationshipRecord[] = [];
+    for (const rel of sourceByStart.get(start) ?? []) {
+      const twins = left.get(endAndType(rel.end, rel.type))?.get(contentKey(rel.props));
+      if (twins?.length) twins.pop();
+      else unmatched.push(rel);
+    }
+    for (const rel of unmatched) {
+      const sameEnds = [...(left.get(endAndType(rel.end, rel.type))?.values() ?? [])].find((copies) => copies.length > 0);
+      if (sameEnds) sameEnds.pop();
+      examples.push({ kind: 'relationship', problem: sameEnds ? 'changed on target' : 'missing on target', id: rel.id, label: rel.type });
+    }
+    for (const byContent of left.values()) {
+      for (const copies of byContent.values()) {
+        for (const copy of copies) examples.push({ kind: 'relationship', problem: 'extra on target', id: copy.targetId, label: copy.type });
+      }
+    }
+  }
+  return examples;
+}
+
+const endAndType = (end: string | undefined, type: string): string => `${end ?? ''}\u0000${type}`;
+const contentKey = (props: RelationshipRecord['props']): string => JSON.stringify(canonicalProps(props));
 
 /** Pure ledger check: an Offering's allocated amount must equal the sum of its Allocation amounts (decimal strings). */
 export function ledgerViolation(day: string, allocated: string, amounts: string[]): LedgerViolation | undefined {

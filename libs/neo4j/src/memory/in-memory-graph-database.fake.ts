@@ -1,6 +1,6 @@
 // GraphDatabase in memory: the embedded profile's Neo4j and the unit specs' stand-in, with the same semantics as the Bolt adapter.
 import { CodedError } from '@dco/contracts';
-import { GraphValue, NodeContent, NodeRecord, PropertyList, RelationshipContent, RelationshipRecord, RESTORED_LABEL, SOURCE_ID_PROPERTY } from '../domain/graph-value';
+import { GraphValue, NodeContent, NodeRecord, PropertyList, RelationshipRecord, RestoredRelationship, RESTORED_LABEL, SOURCE_ID_PROPERTY } from '../domain/graph-value';
 import { GraphDatabase, GraphDatabaseFactory, OfferingLedgerRow, RestoreProgress } from '../graph-database.port';
 
 interface StoredNode {
@@ -14,7 +14,6 @@ interface StoredRelationship {
   start: number;
   end: number;
   props: Map<string, GraphValue>;
-  sourceId?: string;
 }
 
 const toList = (props: Map<string, GraphValue>): PropertyList => [...props.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -148,7 +147,6 @@ export class InMemoryGraphDatabase implements GraphDatabase {
         start: this.bySourceId.get(record.start) as number,
         end: this.bySourceId.get(record.end) as number,
         props: new Map(record.props),
-        sourceId: record.id,
       });
     }
     this.commit(progress);
@@ -165,25 +163,32 @@ export class InMemoryGraphDatabase implements GraphDatabase {
     return out;
   }
 
-  async readRestoredRelationships(rels: Array<{ id: string; start: string }>): Promise<Map<string, RelationshipContent>> {
+  async readRestoredOutgoing(from: number, to: number): Promise<Map<string, RestoredRelationship[]>> {
     this.check();
-    const wanted = new Set(rels.map((r) => r.id));
-    const out = new Map<string, RelationshipContent>();
-    for (const rel of this.relationships.values()) if (rel.sourceId && wanted.has(rel.sourceId)) out.set(rel.sourceId, this.relationshipContent(rel));
+    const out = new Map<string, RestoredRelationship[]>();
+    for (const [id, rel] of this.relationships) {
+      const start = this.nodes.get(rel.start)?.sourceId;
+      if (start === undefined || Number(start) < from || Number(start) >= to) continue;
+      const end = this.nodes.get(rel.end)?.sourceId;
+      const copy = { targetId: String(id), type: rel.type, ...(end === undefined ? {} : { end }), props: toList(rel.props) };
+      out.set(start, [...(out.get(start) ?? []), copy]);
+    }
     return out;
   }
 
   async findUnrestored(limit: number): Promise<{ nodes: string[]; relationships: string[] }> {
     this.check();
     const nodes = [...this.nodes.entries()].filter(([, n]) => n.sourceId === undefined).slice(0, limit).map(([id]) => String(id));
-    const relationships = [...this.relationships.entries()].filter(([, r]) => r.sourceId === undefined).slice(0, limit).map(([id]) => String(id));
+    const relationships = [...this.relationships.entries()]
+      .filter(([, r]) => this.nodes.get(r.start)?.sourceId === undefined)
+      .slice(0, limit)
+      .map(([id]) => String(id));
     return { nodes, relationships };
   }
 
   async finishRestore(): Promise<void> {
     this.check();
     this.nodes.forEach((n) => delete n.sourceId);
-    this.relationships.forEach((r) => delete r.sourceId);
     this.bySourceId.clear();
     this.progress = undefined;
   }
@@ -215,12 +220,6 @@ export class InMemoryGraphDatabase implements GraphDatabase {
     if (node.sourceId !== undefined) props.push([SOURCE_ID_PROPERTY, ['i', node.sourceId]]);
     // As over Bolt: a restored node shows its bookkeeping label until finishRestore, and any other label as stored.
     return { labels: node.sourceId !== undefined ? [...node.labels, RESTORED_LABEL] : [...node.labels], props };
-  }
-
-  private relationshipContent(rel: StoredRelationship): RelationshipContent {
-    const start = this.nodes.get(rel.start) as StoredNode;
-    const end = this.nodes.get(rel.end) as StoredNode;
-    return { type: rel.type, props: toList(rel.props), start: this.content(start), end: this.content(end) };
   }
 
   private commit(progress: RestoreProgress): void {

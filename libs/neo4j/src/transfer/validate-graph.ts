@@ -1,8 +1,8 @@
 // Compares two graphs: counts per label and type, the identity-free content checksum on both servers, ledger invariants, examples.
 import { CodedError } from '@dco/contracts';
 import { checksumOf, DigestFilter, GraphDigest, GraphDigester, nodeHash } from '../domain/graph-checksum';
-import { canonicalLabels, canonicalNode, canonicalProps } from '../domain/value-codec';
-import { compareDigests, EntityExample, LedgerViolation, ledgerViolation, summarizeVerdict, ValidationVerdict } from '../domain/validation-diff';
+import { canonicalLabels, canonicalNode } from '../domain/value-codec';
+import { compareDigests, EntityExample, LedgerViolation, ledgerViolation, relationshipExamples, summarizeVerdict, ValidationVerdict } from '../domain/validation-diff';
 import { GraphDatabase } from '../graph-database.port';
 import { DEFAULT_PAGE_SIZE, TransferProgress } from './export-graph';
 import { forEachPage } from './paging';
@@ -72,15 +72,9 @@ async function findExamples(source: GraphDatabase, target: GraphDatabase, limit:
     }
   }
   for (let from = 0; from <= max && examples.length < limit; from += pageSize) {
-    const rels = await source.readRelationships(from, Math.min(from + pageSize, max + 1));
-    const restored = await target.readRestoredRelationships(rels);
-    for (const rel of rels) {
-      const copy = restored.get(rel.id);
-      if (!copy) examples.push({ kind: 'relationship', problem: 'missing on target', id: rel.id, label: rel.type });
-      else if (copy.type !== rel.type || JSON.stringify(canonicalProps(copy.props)) !== JSON.stringify(canonicalProps(rel.props))) {
-        examples.push({ kind: 'relationship', problem: 'changed on target', id: rel.id, label: rel.type });
-      }
-    }
+    const to = Math.min(from + pageSize, max + 1);
+    const [rels, restored] = await Promise.all([source.readRelationships(from, to), target.readRestoredOutgoing(from, to)]);
+    examples.push(...relationshipExamples(rels, restored));
   }
   return examples.slice(0, limit);
 }
