@@ -2,6 +2,7 @@
 import { AnyMessage, Envelope, MessageRejection, MessageType, fixtureMessage } from '@dco/contracts';
 import { randomUUID } from 'node:crypto';
 import { BusHooks, DeadLetter, DeliveryContext, HEADERS, HandlerOutput, MessageBus, RetryPolicy } from './message-bus.port';
+import { waitFor } from '@dco/testing';
 import { WireRecord } from './wire-record';
 
 /** One isolated namespace (own topics) on the adapter's broker for a single test. */
@@ -25,19 +26,8 @@ export interface ContractOptions {
 }
 
 /** Waits until `check` returns a value other than undefined/false, or fails with `what` after the deadline. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+export function eventually<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number): Promise<T> {
+  return waitFor(check, { description: what, timeoutMs, intervalMs: 20 });
 }
 
 const FAST_RETRY: RetryPolicy = { attempts: 3, initialDelayMs: 5, maxDelayMs: 20 };

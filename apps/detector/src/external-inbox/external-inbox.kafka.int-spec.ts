@@ -1,9 +1,9 @@
 // The external-change inbox on the real Kafka broker: reports posted to the HTTP intake travel through the topic; the
 // subscription's accept hook dead-letters every reject with its code, the accepted urgent one starts a run once.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { setTimeout as delay } from 'node:timers/promises';
 import { systemClock } from '@dco/contracts';
 import { KafkaMessageBus } from '@dco/messaging';
+import { waitFor as sharedWaitFor } from '@dco/testing';
 import { KafkaTestNamespace } from '../../../../libs/messaging/src/testing/kafka-test-cluster';
 import { ExternalChangesIntake } from './external-changes.intake';
 import { ExternalInboxConsumer } from './external-inbox.consumer';
@@ -14,13 +14,7 @@ import { signReport } from './external-signature';
 
 jest.setTimeout(90_000);
 
-async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await delay(100);
-  }
-}
+const waitFor = (condition: () => boolean | Promise<boolean>, what: string): Promise<boolean> => sharedWaitFor(condition, { description: what, timeoutMs: 30_000, intervalMs: 100 });
 
 describe('external-change inbox on Kafka', () => {
   const key = randomBytes(32);

@@ -3,6 +3,7 @@ import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter, ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { fixtureMessage } from '@dco/contracts';
 import { InMemoryMessageBus } from '@dco/messaging';
+import { waitFor as waitUntil } from '@dco/testing';
 import { TracingBusInterceptor } from './tracing-bus.interceptor';
 import { TracingHandle, initTracing } from './tracing.setup';
 import { runTraceIds } from './run-trace';
@@ -17,15 +18,7 @@ beforeAll(() => {
 });
 afterAll(() => tracing.shutdown());
 
-async function waitFor<T>(probe: () => T | undefined, deadlineMs = 5_000): Promise<T> {
-  const until = Date.now() + deadlineMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error('condition not met before the deadline');
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-}
+const waitFor = <T>(probe: () => T | undefined): Promise<T> => waitUntil(probe, { description: 'the spans of the chain', timeoutMs: 5_000, intervalMs: 5 });
 
 it('chains publish -> process -> publish -> process across two consumer groups, with metrics from the observer', async () => {
   const metrics = new DcoMetrics({ service: 'embedded' });
