@@ -2,12 +2,12 @@
 // namespace of its own, with a read-committed tap on every message and helpers to wait on runs and worker counts.
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Admin, Consumer, Kafka, logLevel } from 'kafkajs';
 import { ALL_MESSAGE_TYPES, AnyMessage, DataOf, MessageType, createMessage, parseMessage, systemClock } from '@dco/contracts';
 import { uuidGenerator } from '@dco/platform';
 import { KafkaMessageBus } from '@dco/messaging';
+import { freePort, waitFor as waitUntil } from '@dco/testing';
 
 const ROOT = join(__dirname, '..', '..');
 export const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(',');
@@ -15,30 +15,8 @@ export const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(',
 export type AppName = 'scheduler' | 'orchestrator' | 'detector' | 'infra-deployer' | 'db-migrator' | 'dco-runner';
 
 /** Waits until `check` returns a value other than undefined/false, or throws naming `what` after the deadline. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number, everyMs = 200): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+export function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number, everyMs = 200): Promise<T> {
+  return waitUntil(check, { description: what, timeoutMs, intervalMs: everyMs });
 }
 
 export interface HealthReport {
@@ -195,6 +173,8 @@ export class SagaE2eEnvironment {
       DCO_PROFILE: 'local',
       KAFKA_BROKERS: BROKERS.join(','),
       KAFKA_PARTITIONS: '3',
+      // Every partition of a subscription at once, so the e2e runs cover concurrent partitions and shared commits too.
+      KAFKA_PARTITIONS_CONCURRENTLY: '3',
       DCO_NAMESPACE: this.namespace,
       DCO_TOPIC_PREFIX: this.prefix,
       LOG_LEVEL: 'warn',
