@@ -2,7 +2,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Clock, CodedError, DataOf, MigrationPhase } from '@dco/contracts';
 import { BackupStore } from '../backup/backup-store.port';
-import { verifyBackup } from '../backup/backup-file.format';
+import { BackupFooter, verifyBackup } from '../backup/backup-file.format';
 import { Neo4jConsumers } from '../consumers/neo4j-consumers.port';
 import { Neo4jFleet, Neo4jInstance } from '../fleet/neo4j-fleet.port';
 import { GraphDigest } from '../domain/graph-checksum';
@@ -163,8 +163,12 @@ export class BlueGreenMigrator {
       let sourceMarker: string;
       // Blue's digest from the export's own reads; a reused backup (resumed migration) has none and validation reads blue.
       let sourceDigest: GraphDigest | undefined;
+      // Known and checked before the restore: the restore then checks the file while it writes, in one read instead of two.
+      let footer: BackupFooter;
       if (await this.deps.backups.exists(key)) {
-        sourceMarker = (await verifyBackup(this.deps.backups.open(key))).header.source.changeMarker;
+        const verified = await verifyBackup(this.deps.backups.open(key));
+        sourceMarker = verified.header.source.changeMarker;
+        footer = verified.footer;
       } else {
         const artifact = this.deps.backups.create(key);
         const exported = await exportGraph(blueDb, artifact.stream, {
@@ -175,12 +179,15 @@ export class BlueGreenMigrator {
         await artifact.commit();
         sourceMarker = exported.changeMarker;
         sourceDigest = exported.digest;
+        footer = exported.footer;
       }
       const progress = await greenDb.readRestoreProgress();
       const counts = await greenDb.countEntities();
       const finished = !progress && (counts.nodes > 0 || counts.relationships > 0);
       if (!finished) {
+        // Green is fresh and discarded if anything fails, so it may be written before the file's end is checked.
         await restoreGraph(greenDb, () => this.deps.backups.open(key), {
+          verified: footer,
           batchSize: this.options.batchSize,
           onProgress: (p) => onProgress({ phase: 'restore', ...p }),
         });

@@ -1,18 +1,21 @@
 // Unit specs of the pipelined restore on in-memory servers: batches commit in file order, a failed batch stops the restore
 // with the progress marker on the last committed batch, and a resumed restore creates nothing twice.
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { CodedError } from '@dco/contracts';
 import { RestoreProgress } from '../graph-database.port';
+import { BackupFooter } from '../backup/backup-file.format';
 import { InMemoryBackupStore } from '../memory/in-memory-backup-store.fake';
 import { InMemoryGraphDatabase } from '../memory/in-memory-graph-database.fake';
 import { exportGraph } from './export-graph';
 import { restoreGraph } from './restore-graph';
 import { validateGraphs } from './validate-graph';
 
-async function backupOf(blue: InMemoryGraphDatabase): Promise<{ store: InMemoryBackupStore; total: number }> {
+async function backupOf(blue: InMemoryGraphDatabase): Promise<{ store: InMemoryBackupStore; total: number; footer: BackupFooter }> {
   const store = new InMemoryBackupStore();
   const artifact = store.create('b');
   const exported = await exportGraph(blue, artifact.stream, { pageSize: 3 });
   await artifact.commit();
-  return { store, total: exported.footer.nodes + exported.footer.relationships };
+  return { store, total: exported.footer.nodes + exported.footer.relationships, footer: exported.footer };
 }
 
 function graph(): InMemoryGraphDatabase {
@@ -74,6 +77,34 @@ describe('restoreGraph (pipelined batches)', () => {
     expect(resumed.resumedFrom).toBe(8);
     expect(await green.countEntities()).toEqual({ nodes: 10, relationships: 10 });
     expect((await validateGraphs(blue, green)).verdict.equal).toBe(true);
+  });
+
+  it('with the footer already known, reads the file once and still fails a tampered one with DB.BACKUP_CORRUPT at its end', async () => {
+    const blue = graph();
+    const { store, footer } = await backupOf(blue);
+    let opened = 0;
+    const green = new InMemoryGraphDatabase('memory://green', '5.26.19');
+    await restoreGraph(green, () => (opened += 1, store.open('b')), { verified: footer, batchSize: 4 });
+    expect(opened).toBe(1);
+    expect((await validateGraphs(blue, green)).verdict.equal).toBe(true);
+
+    // One property of the last node changed, the footer left as it was: only the end of the file can tell.
+    const lines = gunzipSync(store.objects.get('b') as Buffer).toString('utf8').split('\n');
+    const last = lines.map((line) => line.startsWith('["n"')).lastIndexOf(true);
+    lines[last] = lines[last].replace('"9"', '"99"');
+    store.objects.set('tampered', gzipSync(lines.join('\n')));
+    const target = new InMemoryGraphDatabase('memory://green2', '5.26.19');
+    const error = await restoreGraph(target, () => store.open('tampered'), { verified: footer, batchSize: 4 }).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(CodedError);
+    expect((error as CodedError).code).toBe('DB.BACKUP_CORRUPT');
+
+    // An intact file that is another backup than the one verified.
+    const other = graph();
+    other.createNode(['Extra'], []);
+    const { store: otherStore } = await backupOf(other);
+    const mixedUp = await restoreGraph(new InMemoryGraphDatabase('memory://green3', '5.26.19'), () => otherStore.open('b'), { verified: footer }).then(() => undefined, (e: unknown) => e);
+    expect((mixedUp as CodedError).code).toBe('DB.BACKUP_CORRUPT');
+    expect((mixedUp as CodedError).message).toContain('not the one that was verified');
   });
 
   it('refuses to back up a graph that uses a name reserved for the migrator, with a code', async () => {

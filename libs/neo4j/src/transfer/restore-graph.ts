@@ -1,7 +1,7 @@
 // Restores a verified backup into an empty GraphDatabase: schema first, then batched upserts, resumable from the last committed batch.
 import { Readable } from 'node:stream';
 import { CodedError } from '@dco/contracts';
-import { BackupRecord, openBackup, verifyBackup } from '../backup/backup-file.format';
+import { BackupFooter, BackupRecord, openBackup, verifyBackup } from '../backup/backup-file.format';
 import { NodeRecord, RelationshipRecord } from '../domain/graph-value';
 import { GraphDatabase } from '../graph-database.port';
 import { TransferProgress } from './export-graph';
@@ -9,6 +9,12 @@ import { TransferProgress } from './export-graph';
 export interface RestoreOptions {
   batchSize?: number;
   onProgress?: (progress: TransferProgress) => void;
+  /**
+   * The backup's footer as its caller already knows it (it wrote the backup, or verified it). The file is then checked
+   * while it is restored rather than in a pass before: a damaged file still fails with DB.BACKUP_CORRUPT, but only at the
+   * end, after writing to the target. For a fresh target that is discarded on failure (a blue-green green) only.
+   */
+  verified?: BackupFooter;
 }
 
 export interface RestoreResult {
@@ -25,11 +31,11 @@ type Batch = { kind: 'node'; items: NodeRecord[] } | { kind: 'relationship'; ite
 
 /**
  * `open` is called twice: the whole file is verified (header, records, counts, sha256) before anything is written,
- * so a truncated or tampered backup changes nothing on the target.
+ * so a truncated or tampered backup changes nothing on the target. With `verified`, once: see there.
  */
 export async function restoreGraph(target: GraphDatabase, open: () => Readable, options: RestoreOptions = {}): Promise<RestoreResult> {
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-  const { footer } = await verifyBackup(open());
+  const footer = options.verified ?? (await verifyBackup(open())).footer;
   const total = footer.nodes + footer.relationships;
   const progress = await target.readRestoreProgress();
   if (progress && progress.backupSha256 !== footer.sha256) {
@@ -89,6 +95,10 @@ export async function restoreGraph(target: GraphDatabase, open: () => Readable, 
         if (!batch) batch = { kind: 'relationship', items: [] };
         (batch.items as RelationshipRecord[]).push(record.relationship);
       }
+    }
+    // The reader checked the file's own footer against its content; it must also be the backup the caller meant.
+    if (reader.footer().sha256 !== footer.sha256) {
+      throw new CodedError('DB.BACKUP_CORRUPT', 'the backup is not the one that was verified (its checksum changed)', `expected ${footer.sha256}, file ${reader.footer().sha256}`);
     }
   } catch (error) {
     // No write may still be running once the restore has failed.
