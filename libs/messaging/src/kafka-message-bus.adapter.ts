@@ -294,6 +294,9 @@ class KafkaSubscription {
       allowAutoTopicCreation: false,
       maxBytesPerPartition: 4 * 1024 * 1024,
       maxWaitTimeInMs: deps.maxWaitTimeMs ?? 1_000,
+      // kafkajs restarts a crashed consumer after a delay; once stop() began, a crash (the broker going away during
+      // shutdown) must not schedule one, or the member reconnects after it was disconnected and keeps the process alive.
+      retry: { retries: 5, restartOnFailure: async () => this.stopping === undefined },
     });
     this.producer = kafka.producer({
       transactionalId: deps.transactionalId,
