@@ -113,6 +113,7 @@ export class SagaE2eEnvironment {
   private readonly kafka = new Kafka({ clientId: `e2e-${this.id}`, brokers: BROKERS, logLevel: logLevel.NOTHING });
   private readonly admin: Admin = this.kafka.admin();
   private tap?: Consumer;
+  private closing = false;
   private bus?: KafkaMessageBus;
   readonly apps: AppProcess[] = [];
   /** Every message seen on the namespace's topics (read-committed), in arrival order. */
@@ -133,7 +134,8 @@ export class SagaE2eEnvironment {
       120_000,
       1_000,
     );
-    const tap = this.kafka.consumer({ groupId: `${this.namespace}.tap`, readUncommitted: false });
+    // A crash during close() (the broker-restart spec) must not schedule a restart that reconnects after disconnect().
+    const tap = this.kafka.consumer({ groupId: `${this.namespace}.tap`, readUncommitted: false, retry: { retries: 5, restartOnFailure: async () => !this.closing } });
     this.tap = tap;
     await tap.connect();
     await tap.subscribe({ topics, fromBeginning: true });
@@ -225,6 +227,7 @@ export class SagaE2eEnvironment {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(this.apps.map((app) => app.kill()));
     await this.bus?.close().catch(() => undefined);
     await this.tap?.disconnect().catch(() => undefined);
