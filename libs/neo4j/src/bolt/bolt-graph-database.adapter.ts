@@ -1,7 +1,8 @@
-// GraphDatabase over Bolt (neo4j-driver): paged reads by id range, batched UNWIND creates carrying source ids, progress marker.
+// GraphDatabase over Bolt (neo4j-driver): paged reads by id range, batched UNWIND creates (nodes carrying source ids), progress marker.
 import neo4j, { Driver, Integer, ManagedTransaction, Record as Neo4jRecord, Session } from 'neo4j-driver';
 import { CodedError } from '@dco/contracts';
 import { NodeContent, NodeRecord, PROGRESS_LABEL, PropertyList, RelationshipRecord, RestoredRelationship, RESTORED_LABEL, SOURCE_ID_PROPERTY } from '../domain/graph-value';
+import { groupBy } from '../domain/group-by';
 import { GraphDatabase, GraphDatabaseFactory, OfferingLedgerRow, RestoreProgress } from '../graph-database.port';
 import { fromGraphValue, toPropertyList } from './driver-value.mapper';
 
@@ -19,17 +20,6 @@ const toNumber = (value: unknown): number => (neo4j.isInt(value) ? (value as Int
 function isConnectionError(error: unknown): boolean {
   const code = (error as { code?: string }).code;
   return code === 'ServiceUnavailable' || code === 'SessionExpired' || /connect|ECONNREFUSED|socket/i.test(String((error as Error).message));
-}
-
-function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const group = groups.get(k);
-    if (group) group.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
 }
 
 /** Property keys of a record in their stored order (sorted by key), as a grouping key. */
@@ -217,14 +207,16 @@ export class BoltGraphDatabase implements GraphDatabase {
          RETURN a.${SOURCE_ID} AS s, elementId(r) AS rid, type(r) AS type, b.${SOURCE_ID} AS e, properties(r) AS props`,
         { from: neo4j.int(from), to: neo4j.int(to) },
       );
-      const out = new Map<string, RestoredRelationship[]>();
-      for (const r of result.records) {
-        const start = idOf(r.get('s'));
-        const end = r.get('e') === null ? undefined : idOf(r.get('e'));
-        const rel = { targetId: String(r.get('rid')), type: String(r.get('type')), ...(end === undefined ? {} : { end }), props: toPropertyList(r.get('props') as Record<string, unknown>) };
-        out.set(start, [...(out.get(start) ?? []), rel]);
-      }
-      return out;
+      return groupBy(
+        result.records,
+        (r) => idOf(r.get('s')),
+        (r): RestoredRelationship => ({
+          targetId: String(r.get('rid')),
+          type: String(r.get('type')),
+          ...(r.get('e') === null ? {} : { end: idOf(r.get('e')) }),
+          props: toPropertyList(r.get('props') as Record<string, unknown>),
+        }),
+      );
     });
   }
 

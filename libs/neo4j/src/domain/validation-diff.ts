@@ -1,5 +1,6 @@
 // Compares two graph digests (and ledger checks) into a readable verdict: which label or type differs, by how much, examples.
 import { GraphDigest } from './graph-checksum';
+import { groupBy } from './group-by';
 import { RelationshipRecord, RestoredRelationship } from './graph-value';
 import { canonicalProps } from './value-codec';
 
@@ -96,17 +97,12 @@ export function summarizeVerdict(verdict: ValidationVerdict, maxExamples = 5): s
  */
 export function relationshipExamples(source: readonly RelationshipRecord[], target: ReadonlyMap<string, readonly RestoredRelationship[]>): EntityExample[] {
   const examples: EntityExample[] = [];
-  const sourceByStart = new Map<string, RelationshipRecord[]>();
-  for (const rel of source) sourceByStart.set(rel.start, [...(sourceByStart.get(rel.start) ?? []), rel]);
+  const sourceByStart = groupBy(source, (rel) => rel.start);
   for (const start of new Set([...sourceByStart.keys(), ...target.keys()])) {
     // Target relationships of this start node not matched yet, by end and type, then by content.
-    const left = new Map<string, Map<string, RestoredRelationship[]>>();
-    for (const copy of target.get(start) ?? []) {
-      const byContent = left.get(endAndType(copy.end, copy.type)) ?? new Map<string, RestoredRelationship[]>();
-      const key = contentKey(copy.props);
-      byContent.set(key, [...(byContent.get(key) ?? []), copy]);
-      left.set(endAndType(copy.end, copy.type), byContent);
-    }
+    const left = new Map(
+      [...groupBy(target.get(start) ?? [], (copy) => endAndType(copy.end, copy.type))].map(([ends, copies]) => [ends, groupBy(copies, (copy) => contentKey(copy.props))]),
+    );
     const unmatched: RelationshipRecord[] = [];
     for (const rel of sourceByStart.get(start) ?? []) {
       const twins = left.get(endAndType(rel.end, rel.type))?.get(contentKey(rel.props));

@@ -1,6 +1,7 @@
 // GraphDatabase in memory: the embedded profile's Neo4j and the unit specs' stand-in, with the same semantics as the Bolt adapter.
 import { CodedError } from '@dco/contracts';
 import { GraphValue, NodeContent, NodeRecord, PropertyList, RelationshipRecord, RestoredRelationship, RESTORED_LABEL, SOURCE_ID_PROPERTY } from '../domain/graph-value';
+import { groupBy } from '../domain/group-by';
 import { GraphDatabase, GraphDatabaseFactory, OfferingLedgerRow, RestoreProgress } from '../graph-database.port';
 
 interface StoredNode {
@@ -165,15 +166,19 @@ export class InMemoryGraphDatabase implements GraphDatabase {
 
   async readRestoredOutgoing(from: number, to: number): Promise<Map<string, RestoredRelationship[]>> {
     this.check();
-    const out = new Map<string, RestoredRelationship[]>();
-    for (const [id, rel] of this.relationships) {
-      const start = this.nodes.get(rel.start)?.sourceId;
-      if (start === undefined || Number(start) < from || Number(start) >= to) continue;
-      const end = this.nodes.get(rel.end)?.sourceId;
-      const copy = { targetId: String(id), type: rel.type, ...(end === undefined ? {} : { end }), props: toList(rel.props) };
-      out.set(start, [...(out.get(start) ?? []), copy]);
-    }
-    return out;
+    const sourceIdOf = (node: number) => this.nodes.get(node)?.sourceId;
+    const outgoing = [...this.relationships].filter(([, rel]) => {
+      const start = sourceIdOf(rel.start);
+      return start !== undefined && Number(start) >= from && Number(start) < to;
+    });
+    return groupBy(
+      outgoing,
+      ([, rel]) => sourceIdOf(rel.start) as string,
+      ([id, rel]): RestoredRelationship => {
+        const end = sourceIdOf(rel.end);
+        return { targetId: String(id), type: rel.type, ...(end === undefined ? {} : { end }), props: toList(rel.props) };
+      },
+    );
   }
 
   async findUnrestored(limit: number): Promise<{ nodes: string[]; relationships: string[] }> {
