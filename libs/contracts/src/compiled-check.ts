@@ -51,15 +51,23 @@ interface ClassPlan {
 }
 
 const plans = new Map<ClassConstructor<object>, ClassPlan | null>();
+const checks = new Map<ClassConstructor<object>, CompiledCheck | undefined>();
 
-/** Compiles (once, then cached) the check of a data class; a class using anything unsupported gets no fast path. */
+/** The check of a data class, compiled on first use; a class using anything unsupported gets no fast path. */
 export function compileCheck(cls: ClassConstructor<object>): CompiledCheck | undefined {
-  const plan = planOf(cls, new Set());
-  if (!plan) return undefined;
-  return (data) => {
-    const result = convertObject(data, plan);
-    return result === UNSURE ? undefined : (result as Record<string, unknown>);
-  };
+  if (!checks.has(cls)) {
+    const plan = planOf(cls, new Set());
+    checks.set(
+      cls,
+      plan
+        ? (data) => {
+            const result = convertObject(data, plan);
+            return result === UNSURE ? undefined : (result as Record<string, unknown>);
+          }
+        : undefined,
+    );
+  }
+  return checks.get(cls);
 }
 
 function planOf(cls: ClassConstructor<object>, visiting: Set<ClassConstructor<object>>): ClassPlan | null {
@@ -80,19 +88,18 @@ function buildPlan(cls: ClassConstructor<object>, visiting: Set<ClassConstructor
   const metadatas = storage.getTargetValidationMetadatas(cls, '', false, false);
   // forbidUnknownValues rejects a class without metadata; validation groups and async checks are not compiled.
   if (metadatas.length === 0) return null;
-  const byProperty = new Map<string, ValidationMetadata[]>();
-  for (const metadata of metadatas) {
-    if (metadata.groups?.length || metadata.always !== undefined || metadata.context !== undefined) return null;
-    byProperty.set(metadata.propertyName, [...(byProperty.get(metadata.propertyName) ?? []), metadata]);
-  }
+  if (metadatas.some((metadata) => metadata.groups?.length || metadata.always !== undefined || metadata.context !== undefined)) return null;
+  // Grouped as class-validator's executor groups them.
+  const byProperty = storage.groupByPropertyName(metadatas);
   let template: string[];
   try {
     template = Object.keys(new cls());
   } catch {
     return null;
   }
+  const names = Object.keys(byProperty);
   const properties: PropertyPlan[] = [];
-  for (const name of [...template.filter((key) => byProperty.has(key)), ...[...byProperty.keys()].filter((key) => !template.includes(key))]) {
+  for (const name of [...template.filter((key) => names.includes(key)), ...names.filter((key) => !template.includes(key))]) {
     // class-transformer decorators other than @Type change what plainToInstance makes: not compiled.
     if (
       transformerStorage.findTransformMetadatas(cls, name, PLAIN_TO_CLASS).length > 0 ||
@@ -101,7 +108,7 @@ function buildPlan(cls: ClassConstructor<object>, visiting: Set<ClassConstructor
     ) {
       return null;
     }
-    const property = propertyPlan(cls, name, byProperty.get(name) ?? [], visiting);
+    const property = propertyPlan(cls, name, byProperty[name], visiting);
     if (!property) return null;
     properties.push(property);
   }

@@ -3,7 +3,7 @@ import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
 import { MessageRejectionCode } from './codes';
 import { Envelope, EnvelopeHeader, MAX_MESSAGE_BYTES } from './envelope';
-import { CompiledCheck, compileCheck } from './compiled-check';
+import { compileCheck } from './compiled-check';
 import { headerPasses } from './envelope-check';
 import { DataOf, MESSAGE_TYPES, MessageType, isMessageType } from './registry';
 import { findUpcaster } from './upcasters';
@@ -96,7 +96,7 @@ export function parseObject(raw: unknown): ParseResult {
 
   // Hot path: the data class's checks compiled into one function (compiled-check.ts). When it is not sure (invalid or
   // unusual data), class-validator decides and words the rejection.
-  let plain: object | undefined = checkOf(type)?.(data);
+  let plain: object | undefined = compileCheck(spec.data)?.(data);
   if (!plain) {
     const verdict = validateData(spec.data, data);
     if (!verdict.ok) return reject('MSG.VALIDATION_FAILED', `${type}.data: ${verdict.reason}`, partial);
@@ -125,14 +125,6 @@ export function validateData(cls: ClassConstructor<object>, data: unknown): { ok
   const typed = plainToInstance(cls, data) as object;
   const errors = validateSync(typed, { whitelist: true, forbidUnknownValues: true });
   return errors.length > 0 ? { ok: false, reason: describe(errors) } : { ok: true, data: toPlain(typed) };
-}
-
-const checks = new Map<MessageType, CompiledCheck | undefined>();
-
-/** The compiled check of a type's current data class, made on first use. */
-function checkOf(type: MessageType): CompiledCheck | undefined {
-  if (!checks.has(type)) checks.set(type, compileCheck(MESSAGE_TYPES[type].data));
-  return checks.get(type);
 }
 
 function reject(code: MessageRejectionCode, message: string, partial = {}): ParseResult {
