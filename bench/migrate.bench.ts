@@ -26,7 +26,7 @@ import {
   stopNeo4jProcess,
 } from '@dco/neo4j';
 import { measureCreateCeiling, measureReadCeiling } from './support/bolt-ceilings';
-import { benchResult, BenchResult, progress, round } from './support/result';
+import { benchResult, BenchResult, now, progress, round } from './support/result';
 
 const NODES = Number(process.env.DCO_BENCH_NODES ?? 1_000_000);
 const RELS_PER_NODE = Number(process.env.DCO_BENCH_RELS_PER_NODE ?? 2);
@@ -42,7 +42,6 @@ const CEILING_SAMPLE = Number(process.env.DCO_BENCH_CEILING_SAMPLE ?? Math.min(N
 const GENERATE_BATCH = 25_000;
 
 const note = (text: string): void => void process.stderr.write(`${text}\n`);
-const now = (): number => Number(process.hrtime.bigint()) / 1e9;
 
 /** The baseline: one auto-commit statement per node and per relationship, as a naive copy would do. */
 async function naiveRestore(driver: Driver, sample: number): Promise<{ nodesPerS: number; relsPerS: number }> {

@@ -2,8 +2,7 @@
 // migrate benchmark's export and restore are compared with: a whole-graph read whose records are counted and dropped, and
 // bare batched UNWIND CREATEs of nodes and of relationships found by an indexed id.
 import neo4j, { Driver, Integer, QueryResult, Result } from 'neo4j-driver';
-
-const now = (): number => Number(process.hrtime.bigint()) / 1e9;
+import { now } from './result';
 
 /** The part of the node id space a read covers: `nodes` first nodes (all when undefined) and their outgoing relationships. */
 interface ReadScope {

@@ -35,6 +35,9 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
 }
 
+/** A monotonic clock in seconds, for timing phases. */
+export const now = (): number => Number(process.hrtime.bigint()) / 1e9;
+
 export function round(value: number, digits = 3): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
