@@ -3,6 +3,7 @@
 import { DayObservation, compareWithExpectation, expectedTraceServices, stepDurations } from './day-outcome';
 import { closeDeadline, createWorkspace, justPassedCron, serviceEnvironment } from './day-workspace';
 import { DAY_SCENARIOS, ScenarioExpectation, findScenario } from './scenario-catalogue';
+import { DailySchedule } from '../../../scheduler/src/daily-tick/daily-schedule';
 
 const snapshot = { nodes: 10, relationships: 5, labelCounts: { Account: 4, Contribution: 6 }, typeCounts: { BY: 5 }, checksum: 'abc' };
 
@@ -112,8 +113,20 @@ describe('day workspace', () => {
     expect(ws.runId).toBe('dco-2026-11-26');
     expect(ws.dir).toBe(`/tmp/day-root/approval-rejected-${ws.id}`);
     expect(ws.topicPrefix).toBe(`day-${ws.id}.`);
-    expect(justPassedCron(now)).toBe('39 19 * * *');
+    expect(justPassedCron(now)).toBe('40 19 * * *');
     expect(closeDeadline(now)).toBe('19:50');
+  });
+
+  it('has the scheduler tick the workspace day, in the first minute after midnight too', () => {
+    for (const at of [now, new Date('2026-11-27T00:00:30Z'), new Date('2026-11-27T23:59:59Z')]) {
+      const day = createWorkspace(scenario, at, ws.endpoints, '/tmp/day-root').day;
+      const schedule = DailySchedule.parse(String(serviceEnvironment('scheduler', ws, info, 1, at).SCHEDULE_CRON), 'UTC');
+      // The scheduler starts a little later and catches up the last scheduled time at or before its start.
+      const catchUp = schedule.lastAtOrBefore(new Date(at.getTime() + 20_000));
+      expect([at.toISOString(), schedule.dayOf(catchUp)]).toEqual([at.toISOString(), day]);
+      expect(schedule.nextAfter(catchUp).getTime() - catchUp.getTime()).toBe(86_400_000);
+    }
+    expect(justPassedCron(new Date('2026-11-27T00:00:30Z'))).toBe('0 0 * * *');
   });
 
   it('gives each service the environment its config reads', () => {
@@ -128,7 +141,7 @@ describe('day workspace', () => {
       DCO_STATE_DIR: ws.stateDir,
       DCO_NEO4J_FLEET_TAGS: `dco:env=${ws.envTag}`,
     });
-    expect(serviceEnvironment('scheduler', ws, info, 1, now)).toMatchObject({ SCHEDULE_CRON: '39 19 * * *', SCHEDULE_CATCH_UP: 'last' });
+    expect(serviceEnvironment('scheduler', ws, info, 1, now)).toMatchObject({ SCHEDULE_CRON: '40 19 * * *', SCHEDULE_CATCH_UP: 'last' });
     expect(serviceEnvironment('infra-deployer', ws, info, 1, now).DCO_HEALTH_ENDPOINTS).toContain('dco-runner-canary=http://127.0.0.1:9000/dco-runner-canary/health');
   });
 

@@ -107,10 +107,13 @@ export interface PreparedInfo {
   healthUrl: string;
 }
 
-/** A 5-field cron of the minute that just passed, so the scheduler's catch-up ticks today at once and not again. */
+/**
+ * A daily 5-field cron of the minute `now` is in (its :00 has passed), so the scheduler's catch-up ticks the workspace's
+ * day at once and not again. Not the minute before: at 00:00:xx UTC that one is 23:59 of yesterday, and the scheduler
+ * would tick yesterday's run while the day runner waits for today's.
+ */
 export function justPassedCron(now: Date): string {
-  const last = new Date(now.getTime() - 60_000);
-  return `${last.getUTCMinutes()} ${last.getUTCHours()} * * *`;
+  return `${now.getUTCMinutes()} ${now.getUTCHours()} * * *`;
 }
 
 /** HH:MM (UTC) a few minutes from now: too close for a 30-minute migration, enough for the DCO. */
