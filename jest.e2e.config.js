@@ -4,10 +4,11 @@ module.exports = require('./jest.base.config')({
   testTimeout: 300000,
   maxWorkers: 1,
   globalSetup: '<rootDir>/test/support/require-stack.setup.ts',
+  globalTeardown: '<rootDir>/test/support/open-handles.teardown.ts',
   setupFilesAfterEnv: ['<rootDir>/test/support/retry-once.setup.ts'],
   // Once every suite has finished, end the run even if a client still holds a socket. One full run (2026-11-27) stayed
   // up after all 32 specs passed, holding one TCP connection to a broker that a fault spec had restarted. Neither spec
   // alone reproduced it. kafkajs can restart a crashed consumer after disconnect(); the bus and the harness now refuse
-  // to, but the run must not hang if another client does.
+  // to, but the run must not hang if another client does. The global teardown names whatever is still open.
   forceExit: true,
 });

@@ -1,0 +1,16 @@
+// Jest globalTeardown of the e2e suites (which run in band, so the specs' sockets and child processes live in this
+// process): names every TCP socket, server and child process still open once all suites have finished. The config's
+// forceExit ends the run regardless; this makes a leak visible in the CI log instead of silently masked.
+const LEAK_KINDS = new Set(['TCPSocketWrap', 'TCPServerWrap', 'TCPWrap', 'ProcessWrap', 'PipeServerWrap']);
+
+export default async function reportOpenHandles(): Promise<void> {
+  // Jest calls this without yielding to the event loop after the last spec, so handles closed by that spec have not
+  // been released yet (an exited child process still counts); one turn of the loop lets libuv finish closing them.
+  await new Promise((resolve) => setImmediate(resolve));
+  const leaked = process.getActiveResourcesInfo().filter((kind) => LEAK_KINDS.has(kind));
+  if (leaked.length === 0) return;
+  const counts = new Map<string, number>();
+  for (const kind of leaked) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  const summary = [...counts].map(([kind, count]) => `${count} ${kind}`).join(', ');
+  process.stderr.write(`\nE2E.OPEN_HANDLES: still open after every e2e suite finished: ${summary}. A client, server or child process was not closed.\n`);
+}
