@@ -66,8 +66,10 @@ describe('DaemonComponent', () => {
     expect((failure as StackError).detail).toContain('boom: bad config');
   });
 
+  // Start deadlines of 5 s, not less: a `node -e` server took 0.3-0.65 s to listen on the loaded 2-core host (load 12), and
+  // a deadline of 1.5 s left a slower start failing with "connection refused" instead of the 503, or never restarted.
   it('fails with STACK.NOT_READY when the probe never passes, and stops the process it started', async () => {
-    const failure = await httpDaemon(port, { healthy: false }, 1500).up(ctx).catch((error: unknown) => error);
+    const failure = await httpDaemon(port, { healthy: false }, 5000).up(ctx).catch((error: unknown) => error);
     expect((failure as StackError).code).toBe('STACK.NOT_READY');
     expect((failure as StackError).message).toContain('answered 503');
     expect(readPidRecord(join(ctx.paths.pidsDir, 'probe-daemon.pid'))).toBeUndefined();
@@ -75,7 +77,7 @@ describe('DaemonComponent', () => {
   });
 
   it('restarts a live process of its own that stays unhealthy past its start deadline', async () => {
-    const healthy = httpDaemon(port, { healthy: true }, 1500);
+    const healthy = httpDaemon(port, { healthy: true }, 5000);
     const sick = spawnDaemon({
       name: 'probe-daemon',
       command: process.execPath,
