@@ -17,10 +17,12 @@ describe('daily run (each app its own process, real Kafka)', () => {
   });
 
   it('happy path: one runId, every stage once, RunCompleted with a causation chain back to the tick', async () => {
+    // The scheduler runs too; without catch-up it publishes nothing until its next cron time, which is half a day away
+    // (its default, 06:00 UTC, would tick today's run into this test when it runs across 06:00).
+    const halfADayAway = new Date(Date.now() + 12 * 3_600_000);
     const [orchestrator] = await Promise.all([
       env.start('orchestrator'),
-      // The scheduler runs too; without catch-up it publishes nothing until its next cron time.
-      env.start('scheduler', { SCHEDULE_CATCH_UP: 'none' }),
+      env.start('scheduler', { SCHEDULE_CATCH_UP: 'none', SCHEDULE_CRON: `${halfADayAway.getUTCMinutes()} ${halfADayAway.getUTCHours()} * * *`, SCHEDULE_TIME_ZONE: 'UTC' }),
       startWorkers(env),
     ]);
     const day = futureDay();
