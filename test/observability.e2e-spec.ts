@@ -50,13 +50,18 @@ describe('observability (each app its own process, real Kafka, Jaeger and the AW
 
   it('traces a daily run as one Jaeger trace across all six services, and each /metrics matches the run', async () => {
     const traced = { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: OTLP };
-    const today = new Date().toISOString().slice(0, 10);
+    // The scheduler's daily time is the minute the test starts in: its catch-up tick is that minute's day even if the
+    // services start after midnight, and it ticks no other day during the test (a cron of every minute would start
+    // tomorrow's run as well when the test runs across midnight UTC).
+    const startedAt = new Date();
+    const today = startedAt.toISOString().slice(0, 10);
+    const dailyCron = `${startedAt.getUTCMinutes()} ${startedAt.getUTCHours()} * * *`;
     const runId = `dco-${today}`;
     // The deadline zone is far west so that today's deadline is still ahead and no update stage is deferred.
     const orchestrator = await env.start('orchestrator', { ...traced, DCO_TIME_ZONE: 'Etc/GMT+12', DCO_DEADLINE: '23:59' });
     const workers = await startWorkers(env, { detector: traced, 'infra-deployer': traced, 'db-migrator': traced, 'dco-runner': traced });
-    // The scheduler ticks today's run itself (catch-up of the last minute), so its span starts the trace.
-    const scheduler = await env.start('scheduler', { ...traced, SCHEDULE_CRON: '* * * * *', SCHEDULE_TIME_ZONE: 'UTC', SCHEDULE_CATCH_UP: 'last' });
+    // The scheduler ticks today's run itself (catch-up of the daily time just passed), so its span starts the trace.
+    const scheduler = await env.start('scheduler', { ...traced, SCHEDULE_CRON: dailyCron, SCHEDULE_TIME_ZONE: 'UTC', SCHEDULE_CATCH_UP: 'last' });
 
     const run = await waitForRun(orchestrator, runId, finished);
     expect(run.status).toBe('Completed');
