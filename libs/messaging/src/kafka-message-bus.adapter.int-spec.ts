@@ -58,6 +58,9 @@ describe('KafkaMessageBus with partitions consumed concurrently', () => {
     const inFlight = new Set<number>();
     let widest = 0;
     const handled = new Map<string, string[]>();
+    let allThreeInFlight: () => void = () => undefined;
+    const threeInFlight = new Promise<void>((resolve) => (allThreeInFlight = resolve));
+    const giveUp = new Promise<void>((resolve) => setTimeout(resolve, 20_000).unref());
     try {
       await bus.subscribe({
         group: `concurrent-${randomUUID().slice(0, 8)}`,
@@ -65,8 +68,12 @@ describe('KafkaMessageBus with partitions consumed concurrently', () => {
         handler: async (m, c): Promise<HandlerOutput> => {
           inFlight.add(c.partition);
           widest = Math.max(widest, inFlight.size);
-          // Each partition's first record waits until all three partitions are in a handler at the same time.
-          if (!handled.has(m.runId) && handled.size < 3) await eventually('three partitions in flight', () => widest >= 3, 20_000).catch(() => undefined);
+          if (widest >= 3) allThreeInFlight();
+          // Each partition's first record waits until all three partitions are in a handler at the same time. One
+          // promise releases them together: their chunks then finish while the first one's transaction is in flight.
+          // (Each polling on its own 20 ms timer let them go up to 20 ms apart; in about 1 run of 25 each chunk then
+          // had a transaction of its own and the group-commit assertion failed.)
+          if (!handled.has(m.runId) && handled.size < 3) await Promise.race([threeInFlight, giveUp]);
           handled.set(m.runId, [...(handled.get(m.runId) ?? []), m.eventId]);
           inFlight.delete(c.partition);
           return { messages: [fixtureMessage('ChangesDetected', { eventId: randomUUID(), runId: m.runId, causationId: m.eventId } as never)] };
