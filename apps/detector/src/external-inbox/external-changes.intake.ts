@@ -40,10 +40,17 @@ export class ExternalChangesIntake {
 
     const day = this.deps.clock.now().toISOString().slice(0, 10);
     const message = createMessage('ExternalChangeReported', body as never, { runId: runIdOf(day), producer: 'external' }, this.deps);
-    const parsed = parseObject(JSON.parse(JSON.stringify(message)));
+    // The verdict is taken before the report is forwarded: once it is on the topic, the inbox consumer may store it
+    // before publish() returns here, and a first report would then look like its own replay (409).
+    const answer = this.verdict(message, sizeBytes, tooLarge);
     // Forwarded whatever the verdict: a reject reaches the DLQ through the consumer (validation or its accept hook),
     // with its reason. An oversized report always fails validation there: every field of a report is length-limited.
     await this.bus.publish(message);
+    return answer;
+  }
+
+  private verdict(message: object, sizeBytes: number, tooLarge: string): IntakeAnswer {
+    const parsed = parseObject(JSON.parse(JSON.stringify(message)));
     if (sizeBytes > this.maxBytes) return reject('MSG.TOO_LARGE', tooLarge);
     if (!parsed.ok) return reject(parsed.error.code, parsed.error.message);
     if (parsed.message.type !== 'ExternalChangeReported') return reject('MSG.VALIDATION_FAILED', 'not an external change report');

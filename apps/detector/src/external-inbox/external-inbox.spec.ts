@@ -99,6 +99,23 @@ describe('external-change inbox', () => {
     expect(bus.broker.deadLetters('ExternalChangeReported').map((letter) => letter.code)).toEqual(['MSG.REPLAYED']);
   });
 
+  it('answers 202 for a first report also when the consumer has stored it before the publish returns', async () => {
+    const { bus, store } = await inbox();
+    // A broker that hands the report to the consumer before it acknowledges the publish (on Kafka, whichever of the two
+    // answers the client reads first).
+    const eager = Object.assign(Object.create(bus) as InMemoryMessageBus, {
+      publish: async (...messages: Parameters<InMemoryMessageBus['publish']>) => {
+        await bus.publish(...messages);
+        await bus.broker.idle();
+      },
+    });
+    const intake = new ExternalChangesIntake(eager, new ExternalReportVerifier(keys, store), deps);
+    const body = report();
+    expect(await intake.receive(body, Buffer.byteLength(JSON.stringify(body)))).toEqual({ status: 202, body: { accepted: true, reportId: body.reportId } });
+    expect(store.isKnown(body as unknown as ExternalChangeReportedData)).toBe(true);
+    expect((await intake.receive(body, Buffer.byteLength(JSON.stringify(body)))).status).toBe(409);
+  });
+
   it('refuses weak or malformed producer keys', () => {
     expect(() => parseProducerKeys('feed:c2hvcnQ=')).toThrow(/CONFIG.INVALID/);
     expect(() => parseProducerKeys('Feed A:' + key.toString('base64'))).toThrow(/CONFIG.INVALID/);
