@@ -47,6 +47,27 @@ function processState(pid: number): string | undefined {
   }
 }
 
+/**
+ * True once `pid` has finished exiting: gone, or a zombie with no thread left. When a multi-threaded process (node, a
+ * JVM) is killed, its main thread turns zombie first while its other threads still exit and hold its files, sockets
+ * included; until they are gone, a port it listened on still accepts connections.
+ */
+export function hasExited(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return true;
+  }
+  const state = processState(pid);
+  if (state === undefined) return existsSync('/proc');
+  if (state !== 'Z' && state !== 'X') return false;
+  try {
+    return Number(/^Threads:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '1') <= 1;
+  } catch {
+    return true;
+  }
+}
+
 /** True while `pid` runs (zombies count as dead); with `owner`, only if its environment carries that DCO_STACK_OWNER. */
 export function isProcessAlive(pid: number, owner?: string): boolean {
   try {
@@ -139,12 +160,13 @@ export async function stopDaemon(pidFile: string, graceMs = 30000): Promise<bool
     return false;
   }
   signalGroup(record.pid, 'SIGTERM');
+  // Until it has exited completely (not only until it stops looking alive): its ports are free only then.
   try {
-    await waitFor(() => !isProcessAlive(record.pid, record.owner), { timeoutMs: graceMs, intervalMs: 100, description: `${record.name} (pid ${record.pid}) to exit after SIGTERM` });
+    await waitFor(() => hasExited(record.pid), { timeoutMs: graceMs, intervalMs: 100, description: `${record.name} (pid ${record.pid}) to exit after SIGTERM` });
   } catch (error) {
     if (!(error instanceof WaitTimeoutError)) throw error;
     signalGroup(record.pid, 'SIGKILL');
-    await waitFor(() => !isProcessAlive(record.pid, record.owner), { timeoutMs: 10000, intervalMs: 100, description: `${record.name} (pid ${record.pid}) to exit after SIGKILL` });
+    await waitFor(() => hasExited(record.pid), { timeoutMs: 10000, intervalMs: 100, description: `${record.name} (pid ${record.pid}) to exit after SIGKILL` });
   }
   rmSync(pidFile, { force: true });
   return true;
