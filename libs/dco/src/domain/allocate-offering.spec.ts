@@ -6,11 +6,6 @@ import { validateOfferingInput } from './validate-offering-input';
 
 type Weights = Map<string, bigint>;
 
-const cpuSeconds = (): number => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1e6;
-};
-
 const asObject = (allocations: { accountId: string; amount: bigint }[]) =>
   Object.fromEntries(allocations.map((allocation) => [allocation.accountId, allocation.amount]));
 
@@ -202,8 +197,8 @@ describe('allocateOffering examples', () => {
     expect(asObject(result.allocations)).toEqual({ big: cap, small: offeredAmount - cap });
   });
 
-  // CPU time, not wall time, so that a loaded shared machine does not fail it; bench/dco.bench.ts reports wall time.
-  it('validates 1M contributions over 100k accounts and allocates them in seconds', () => {
+  // Correctness at full scale only: how fast it is, is measured by `npm run bench -- dco` (compute_s), not here.
+  it('validates 1M contributions over 100k accounts and allocates them exactly', () => {
     const id = (index: number) => `acct-${String(index).padStart(6, '0')}`;
     const accounts = Array.from({ length: 100_000 }, (_, index) => ({ accountId: id(index), ...(index % 10 === 0 ? { cap: '1000000000000000' } : {}) }));
     const contributions = Array.from({ length: 1_000_000 }, (_, index) => ({
@@ -211,16 +206,12 @@ describe('allocateOffering examples', () => {
       accountId: id((index * 7919) % 100_000),
       amount: String(1 + ((index * 104729) % 99_991)) + '000000000000',
     }));
-    const validationStarted = cpuSeconds();
     const input = validateOfferingInput({ day: '2026-11-26', offered: '1000000000000000000000000', accounts, contributions });
-    const allocationStarted = cpuSeconds();
     const result = allocateOffering(input.offered, input.weights, input.caps);
     const hash = resultHash(result.allocations);
-    const finished = cpuSeconds();
     expect(result.allocations).toHaveLength(100_000);
     expect(result.allocated + result.undistributed).toBe(10n ** 24n);
+    expect(result.allocations.filter((allocation) => allocation.amount > (input.caps.get(allocation.accountId) ?? allocation.amount))).toEqual([]);
     expect(hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(finished - allocationStarted).toBeLessThan(1.5);
-    expect(finished - validationStarted).toBeLessThan(5);
   });
 });
