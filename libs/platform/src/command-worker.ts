@@ -58,6 +58,8 @@ export type HandledCounts = Record<string, number>;
 export class CommandWorker {
   private handle?: SubscriptionHandle;
   readonly handled: HandledCounts = {};
+  /** Commands being handled right now, by type (a type drops out at zero): what an operator sees as "busy". */
+  readonly inFlight: HandledCounts = {};
 
   constructor(
     private readonly bus: MessageBus,
@@ -90,11 +92,16 @@ export class CommandWorker {
       },
     };
     let outcome: Outcome | null;
+    this.inFlight[message.type] = (this.inFlight[message.type] ?? 0) + 1;
     try {
       outcome = await route.handle(message as never, context);
     } catch (error) {
       if (!(error instanceof CodedError)) throw error;
       outcome = route.onFailure(error.toFailure(), message as never);
+    } finally {
+      const left = (this.inFlight[message.type] ?? 1) - 1;
+      if (left > 0) this.inFlight[message.type] = left;
+      else delete this.inFlight[message.type];
     }
     this.handled[message.type] = (this.handled[message.type] ?? 0) + 1;
     return { messages: outcome ? [this.answer(message, outcome)] : [] };

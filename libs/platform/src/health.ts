@@ -1,4 +1,4 @@
-// GET /health: liveness plus the checks each service registers (bus connected, handled command counts).
+// GET /health: liveness plus the checks each service registers (bus connected, handled and in-flight command counts).
 import { Controller, Get, HttpStatus, Inject, Injectable, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { SERVICE_NAME } from './tokens';

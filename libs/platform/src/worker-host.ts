@@ -43,6 +43,10 @@ export abstract class CommandWorkerHost implements OnApplicationBootstrap, Befor
     return this.worker?.handled ?? {};
   }
 
+  get inFlight(): Record<string, number> {
+    return this.worker?.inFlight ?? {};
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     this.worker = new CommandWorker(this.bus, {
       producer: this.producer,
@@ -51,7 +55,7 @@ export abstract class CommandWorkerHost implements OnApplicationBootstrap, Befor
       clock: this.clock,
       ids: this.ids,
     });
-    this.health.register({ name: `${this.producer}-worker`, check: () => ({ ok: true, detail: { handled: this.handled } }) });
+    this.health.register({ name: `${this.producer}-worker`, check: () => ({ ok: true, detail: { handled: this.handled, inFlight: this.inFlight } }) });
     await this.worker.start();
   }
 
