@@ -51,7 +51,9 @@ describe('orchestrator faults (each app its own process, real Kafka)', () => {
     const runId = `dco-${day}`;
     await env.tick(day);
     await env.waitForMessage(runId, 'MigrateDb');
-    await waitFor('the db-migrator to be busy with MigrateDb', async () => (await workers['db-migrator'].handled()).MigrateDb === undefined, 5_000);
+    // Killed while its use case runs (6 s simulated): started, not finished, nothing committed.
+    await waitFor('the db-migrator to be busy with MigrateDb', async () => (await workers['db-migrator'].inFlight()).MigrateDb === 1, 30_000);
+    expect(await workers['db-migrator'].handled()).toEqual({});
     const migrator = await env.restart(workers['db-migrator']);
     const run = await waitForRun(orchestrator, runId, finished);
     expect(run.status).toBe('Completed');

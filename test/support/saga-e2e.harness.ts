@@ -78,9 +78,18 @@ export class AppProcess {
 
   /** Commands this process completed, by type (from its worker's health check). */
   async handled(): Promise<Record<string, number>> {
+    return this.workerCounts('handled');
+  }
+
+  /** Commands this process is handling right now, by type (from its worker's health check). */
+  async inFlight(): Promise<Record<string, number>> {
+    return this.workerCounts('inFlight');
+  }
+
+  private async workerCounts(kind: 'handled' | 'inFlight'): Promise<Record<string, number>> {
     const report = await this.health();
     const worker = Object.entries(report.checks).find(([name]) => name.endsWith('-worker'));
-    return (worker?.[1].detail?.handled as Record<string, number> | undefined) ?? {};
+    return (worker?.[1].detail?.[kind] as Record<string, number> | undefined) ?? {};
   }
 
   /** kill -9. */
