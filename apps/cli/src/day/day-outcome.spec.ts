@@ -145,11 +145,11 @@ describe('day workspace', () => {
     expect(serviceEnvironment('infra-deployer', ws, info, 1, now).DCO_HEALTH_ENDPOINTS).toContain('dco-runner-canary=http://127.0.0.1:9000/dco-runner-canary/health');
   });
 
-  it('sizes every Neo4j server of the scenario for a bulk graph, and keeps them small without one', () => {
-    expect(ws.neo4jMemory).toEqual({ heapMb: 256, pageCacheMb: 64 });
-    expect(serviceEnvironment('db-migrator', ws, info, 1, now)).toMatchObject({ DCO_NEO4J_HEAP_MB: '256', DCO_NEO4J_PAGECACHE_MB: '64' });
+  it('sizes every Neo4j server of the scenario for a bulk graph, and keeps them small and quick to start without one', () => {
+    expect(ws.neo4jServer).toEqual({ heapMb: 256, pageCacheMb: 64, quickStart: true });
+    expect(serviceEnvironment('db-migrator', ws, info, 1, now)).toMatchObject({ DCO_NEO4J_HEAP_MB: '256', DCO_NEO4J_PAGECACHE_MB: '64', DCO_NEO4J_QUICK_START: 'true' });
     const big = createWorkspace(scenario, now, ws.endpoints, '/tmp/day-root', { nodes: 1_000_000, relsPerNode: 2 });
     expect(big.bulkGraph).toEqual({ nodes: 1_000_000, relsPerNode: 2 });
-    expect(serviceEnvironment('db-migrator', big, info, 1, now)).toMatchObject({ DCO_NEO4J_HEAP_MB: '2048', DCO_NEO4J_PAGECACHE_MB: '1536' });
+    expect(serviceEnvironment('db-migrator', big, info, 1, now)).toMatchObject({ DCO_NEO4J_HEAP_MB: '2048', DCO_NEO4J_PAGECACHE_MB: '1536', DCO_NEO4J_QUICK_START: 'false' });
   });
 });

@@ -53,8 +53,11 @@ export interface DayWorkspace {
   endpoints: StackEndpoints;
   /** A big generated graph added to blue's seed (the day benchmark's upgrade day), if any. */
   bulkGraph?: BulkGraph;
-  /** Memory of every Neo4j server of the scenario (blue and green): small unless a bulk graph needs more. */
-  neo4jMemory: { heapMb: number; pageCacheMb: number };
+  /**
+   * Every Neo4j server of the scenario (blue and green): small and quick to start (C1 JIT) unless a bulk graph needs
+   * memory and compiled throughput.
+   */
+  neo4jServer: { heapMb: number; pageCacheMb: number; quickStart: boolean };
 }
 
 export interface BulkGraph {
@@ -62,8 +65,8 @@ export interface BulkGraph {
   relsPerNode: number;
 }
 
-const SMALL_NEO4J = { heapMb: 256, pageCacheMb: 64 };
-const BULK_NEO4J = { heapMb: 2_048, pageCacheMb: 1_536 };
+const SMALL_NEO4J = { heapMb: 256, pageCacheMb: 64, quickStart: true };
+const BULK_NEO4J = { heapMb: 2_048, pageCacheMb: 1_536, quickStart: false };
 
 export function createWorkspace(
   scenario: DayScenario,
@@ -97,7 +100,7 @@ export function createWorkspace(
     operatorToken: `operator-${name}-${randomBytes(8).toString('hex')}`,
     endpoints,
     bulkGraph,
-    neo4jMemory: bulkGraph && bulkGraph.nodes > 0 ? BULK_NEO4J : SMALL_NEO4J,
+    neo4jServer: bulkGraph && bulkGraph.nodes > 0 ? BULK_NEO4J : SMALL_NEO4J,
   };
 }
 
@@ -187,8 +190,9 @@ export function serviceEnvironment(app: AppName, ws: DayWorkspace, info: Prepare
         DCO_NEO4J_INSTANCE_ID: info.blue.instanceId,
         // The scenario's own fleet: its green's ClientToken and instance lookups never meet another scenario's.
         DCO_NEO4J_FLEET_TAGS: `dco:env=${ws.envTag}`,
-        DCO_NEO4J_HEAP_MB: String(ws.neo4jMemory.heapMb),
-        DCO_NEO4J_PAGECACHE_MB: String(ws.neo4jMemory.pageCacheMb),
+        DCO_NEO4J_HEAP_MB: String(ws.neo4jServer.heapMb),
+        DCO_NEO4J_PAGECACHE_MB: String(ws.neo4jServer.pageCacheMb),
+        DCO_NEO4J_QUICK_START: String(ws.neo4jServer.quickStart),
         DCO_NEO4J_READY_TIMEOUT_MS: '240000',
         // Blue stays for the whole session (rollback and inspection); the runner retires it on teardown.
         DCO_NEO4J_RETIRE_GRACE_MS: String(24 * 3_600_000),

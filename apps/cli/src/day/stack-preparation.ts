@@ -65,7 +65,7 @@ export async function prepareScenario(ws: DayWorkspace, log: (line: string) => v
   const ecs = SdkEcsServices.fromOptions(aws);
   const fleet = new Ec2Neo4jFleet(
     ec2,
-    new LocalNeo4jHostRuntime({ homeRoot: join(ws.stateDir, 'fleet'), allocatePort: freePort, ...ws.neo4jMemory }),
+    new LocalNeo4jHostRuntime({ homeRoot: join(ws.stateDir, 'fleet'), allocatePort: freePort, ...ws.neo4jServer }),
     { instanceType: 'r6i.large', probe: probeBolt, fleetTags: { 'dco:env': ws.envTag } },
   );
   let health: ServiceHealthDouble | undefined;

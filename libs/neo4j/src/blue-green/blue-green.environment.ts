@@ -47,6 +47,13 @@ const number = (env: NodeJS.ProcessEnv, name: string, fallback: number): number 
   return Number(value);
 };
 
+const flag = (env: NodeJS.ProcessEnv, name: string): boolean => {
+  const value = env[name];
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  throw new CodedError('CONFIG.INVALID', `${name} must be true or false, got "${value}"`);
+};
+
 /** "cluster/service,cluster/service" -> consumer services. */
 export function parseConsumerServices(text: string | undefined): Array<{ cluster: string; serviceName: string }> {
   return (text ?? '')
@@ -64,7 +71,7 @@ export function parseConsumerServices(text: string | undefined): Array<{ cluster
  * Variables: DCO_PROFILE (embedded | local | aws), NEO4J_URI (blue before the first migration), DCO_NEO4J_INSTANCE_ID,
  * DCO_NEO4J_POINTER_FILE | DCO_NEO4J_POINTER_PARAMETER, DCO_BACKUP_DIR | DCO_BACKUP_BUCKET, DCO_NEO4J_CONSUMER_SERVICES,
  * DCO_NEO4J_RETIRE_GRACE_MS, DCO_NEO4J_FREEZE_DRAIN_MS, DCO_NEO4J_READY_TIMEOUT_MS, DCO_NEO4J_ON_SOURCE_CHANGED,
- * DCO_NEO4J_HEAP_MB (local servers), DCO_ENV (fleet tag dco:env) and
+ * DCO_NEO4J_HEAP_MB, DCO_NEO4J_PAGECACHE_MB, DCO_NEO4J_QUICK_START (local servers: true = C1 JIT, for short-lived test servers), DCO_ENV (fleet tag dco:env) and
  * DCO_NEO4J_FLEET_TAGS (more fleet tags, key=value,...: on every instance launched, and what selects the fleet), DCO_AWS_ENDPOINT (the emulator), DCO_STATE_DIR (default .stack).
  */
 export async function buildBlueGreenEnvironment(env: NodeJS.ProcessEnv = process.env, clock: Clock = systemClock): Promise<BlueGreenEnvironment> {
@@ -120,7 +127,7 @@ export async function buildBlueGreenEnvironment(env: NodeJS.ProcessEnv = process
         })
       : new Ec2Neo4jFleet(
           ec2,
-          new LocalNeo4jHostRuntime({ homeRoot: join(stateDir, 'fleet'), allocatePort: freePort, heapMb: number(env, 'DCO_NEO4J_HEAP_MB', 768), pageCacheMb: number(env, 'DCO_NEO4J_PAGECACHE_MB', 512) }),
+          new LocalNeo4jHostRuntime({ homeRoot: join(stateDir, 'fleet'), allocatePort: freePort, heapMb: number(env, 'DCO_NEO4J_HEAP_MB', 768), pageCacheMb: number(env, 'DCO_NEO4J_PAGECACHE_MB', 512), quickStart: flag(env, 'DCO_NEO4J_QUICK_START') }),
           { instanceType: 'r6i.large', fleetTags, probe: probeBolt },
         );
   const pointer: ConnectionPointerStore = env.DCO_NEO4J_POINTER_PARAMETER

@@ -96,7 +96,7 @@ describe('blue-green migration on real servers', () => {
   });
 
   it('migrates to 5.26 with a write to blue during the restore present on green, then rolls back', async () => {
-    const runtime = new LocalNeo4jHostRuntime({ homeRoot: join(dir, 'fleet'), allocatePort: freePort, heapMb: 512, pageCacheMb: 128 });
+    const runtime = new LocalNeo4jHostRuntime({ homeRoot: join(dir, 'fleet'), allocatePort: freePort, heapMb: 512, pageCacheMb: 128, quickStart: true });
     const phases: string[] = [];
     let wrote: Promise<unknown> | undefined;
     const onProgress = (p: MigrationProgress) => {

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { CodedError } from '@dco/contracts';
 import { BoltGraphDatabase } from '../bolt/bolt-graph-database.adapter';
 import { waitFor } from './wait-for';
@@ -15,6 +15,11 @@ export interface Neo4jProcessSpec {
   heapMb?: number;
   pageCacheMb?: number;
   host?: string;
+  /**
+   * A short-lived server with a small graph (tests, day scenarios): the JIT stops at C1, which halves the CPU of a start
+   * on two cores; a long-running or benchmarked server leaves it off (C2 code is faster once warm).
+   */
+  quickStart?: boolean;
 }
 
 export interface Neo4jProcess {
@@ -27,6 +32,28 @@ export interface Neo4jProcess {
 export function neo4jLibDir(version: string, env: NodeJS.ProcessEnv = process.env): string {
   const cache = env.DCO_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'dco-autopilot');
   return join(cache, `neo4j-${version}`, 'lib');
+}
+
+/**
+ * The class-data-sharing archive `npm run stack:up` records next to a version's jars (stack/components/neo4j.component.ts):
+ * the classes a start loads, mapped instead of parsed and verified again. A missing one is no error; one the JVM finds
+ * stale (another JDK, other jars) it ignores (-Xshare:auto).
+ */
+export function neo4jClassArchive(version: string, env: NodeJS.ProcessEnv = process.env): string {
+  return join(dirname(neo4jLibDir(version, env)), 'neo4j-classes.jsa');
+}
+
+/** The JVM options of a start: heap, GC, and the start-up savings that apply. */
+export function neo4jJvmOptions(spec: Neo4jProcessSpec, env: NodeJS.ProcessEnv = process.env): string[] {
+  const heap = `${spec.heapMb ?? 768}m`;
+  const archive = neo4jClassArchive(spec.version, env);
+  return [
+    `-Xms${heap}`,
+    `-Xmx${heap}`,
+    '-XX:+UseG1GC',
+    ...(existsSync(archive) ? [`-XX:SharedArchiveFile=${archive}`] : []),
+    ...(spec.quickStart ? ['-XX:TieredStopAtLevel=1'] : []),
+  ];
 }
 
 function conf(spec: Neo4jProcessSpec): string {
@@ -76,10 +103,9 @@ export async function launchNeo4jProcess(spec: Neo4jProcessSpec, options: { read
   mkdirSync(join(spec.home, 'conf'), { recursive: true });
   writeFileSync(join(spec.home, 'conf', 'neo4j.conf'), conf(spec));
   const out = openSync(join(spec.home, 'console.log'), 'a');
-  const heap = `${spec.heapMb ?? 768}m`;
   const child = spawn(
     'java',
-    [`-Xms${heap}`, `-Xmx${heap}`, '-XX:+UseG1GC', '-cp', `${lib}/*`, 'org.neo4j.server.CommunityEntryPoint', `--home-dir=${spec.home}`, `--config-dir=${join(spec.home, 'conf')}`],
+    [...neo4jJvmOptions(spec), '-cp', `${lib}/*`, 'org.neo4j.server.CommunityEntryPoint', `--home-dir=${spec.home}`, `--config-dir=${join(spec.home, 'conf')}`],
     { detached: true, stdio: ['ignore', out, out] },
   );
   closeSync(out);

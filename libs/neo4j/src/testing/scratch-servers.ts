@@ -11,7 +11,7 @@ export interface ScratchServer extends Neo4jProcess {
 
 export async function startScratchServer(version: string, options: { heapMb?: number; pageCacheMb?: number } = {}): Promise<ScratchServer> {
   const home = mkdtempSync(join(tmpdir(), `dco-neo4j-${version}-`));
-  const server = await launchNeo4jProcess({ version, boltPort: await freePort(), home, heapMb: options.heapMb ?? 512, pageCacheMb: options.pageCacheMb ?? 128 });
+  const server = await launchNeo4jProcess({ version, boltPort: await freePort(), home, heapMb: options.heapMb ?? 512, pageCacheMb: options.pageCacheMb ?? 128, quickStart: true });
   return {
     ...server,
     dispose: async () => {

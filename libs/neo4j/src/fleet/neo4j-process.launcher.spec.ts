@@ -1,0 +1,40 @@
+// The JVM options of a local Neo4j start: the class-data archive when stack:up recorded one, C1 only for quick starts.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CodedError } from '@dco/contracts';
+import { buildBlueGreenEnvironment } from '../blue-green/blue-green.environment';
+import { neo4jClassArchive, neo4jJvmOptions } from './neo4j-process.launcher';
+
+describe('neo4jJvmOptions', () => {
+  let cache: string;
+  beforeEach(() => {
+    cache = mkdtempSync(join(tmpdir(), 'neo4j-jvm-'));
+  });
+  afterEach(() => rmSync(cache, { recursive: true, force: true }));
+  const env = () => ({ DCO_CACHE_DIR: cache });
+
+  it('maps the recorded class-data archive of the version, and none when there is none yet', () => {
+    const spec = { version: '5.20.0', boltPort: 7687, home: '/tmp/h', heapMb: 256 };
+    expect(neo4jJvmOptions(spec, env())).toEqual(['-Xms256m', '-Xmx256m', '-XX:+UseG1GC']);
+    const archive = neo4jClassArchive('5.20.0', env());
+    expect(archive).toBe(join(cache, 'neo4j-5.20.0', 'neo4j-classes.jsa'));
+    mkdirSync(join(cache, 'neo4j-5.20.0'), { recursive: true });
+    writeFileSync(archive, '');
+    expect(neo4jJvmOptions(spec, env())).toEqual(['-Xms256m', '-Xmx256m', '-XX:+UseG1GC', `-XX:SharedArchiveFile=${archive}`]);
+    expect(neo4jJvmOptions({ ...spec, version: '5.26.19' }, env())).not.toContainEqual(expect.stringContaining('SharedArchiveFile'));
+  });
+
+  it('stops the JIT at C1 for a quick start only', () => {
+    const spec = { version: '5.20.0', boltPort: 7687, home: '/tmp/h' };
+    expect(neo4jJvmOptions({ ...spec, quickStart: true }, env())).toContain('-XX:TieredStopAtLevel=1');
+    expect(neo4jJvmOptions(spec, env())).not.toContain('-XX:TieredStopAtLevel=1');
+  });
+
+  it('refuses a DCO_NEO4J_QUICK_START that is not true or false, naming it', async () => {
+    const stateDir = join(cache, 'state');
+    const building = buildBlueGreenEnvironment({ DCO_PROFILE: 'local', DCO_STATE_DIR: stateDir, DCO_NEO4J_QUICK_START: 'yes' });
+    await expect(building).rejects.toBeInstanceOf(CodedError);
+    await expect(building).rejects.toMatchObject({ code: 'CONFIG.INVALID', message: expect.stringContaining('DCO_NEO4J_QUICK_START') });
+  });
+});
