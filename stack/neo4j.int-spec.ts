@@ -1,6 +1,8 @@
 // Integration spec: both Neo4j servers of the local stack accept writes and reads over Bolt and report their versions (blue 5.20.0, green 5.26.19).
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import neo4j, { Driver } from 'neo4j-driver';
+import { stackStatus } from '@dco/stack';
 import { stackEndpoints } from '@dco/testing';
 
 const endpoints = stackEndpoints();
@@ -23,6 +25,16 @@ describe.each([
     expect(endpoints.neo4j[name].version).toBe(version);
     const { records } = await driver.executeQuery('CALL dbms.components() YIELD name, versions, edition RETURN name, versions[0] AS version, edition');
     expect(records.map((record) => [record.get('name'), record.get('version'), record.get('edition')])).toEqual([['Neo4j Kernel', version, 'community']]);
+  });
+
+  it('maps the class-data archive stack:up recorded for its version (a start loads its classes from there)', async () => {
+    const status = (await stackStatus()).find((component) => component.name === `neo4j-${name}`);
+    expect(status?.pid).toBeDefined();
+    const mapped = readFileSync(`/proc/${status?.pid}/maps`, 'utf8')
+      .split('\n')
+      .filter((line) => line.endsWith('neo4j-classes.jsa'));
+    expect(mapped.length).toBeGreaterThan(0);
+    expect(mapped[0]).toContain(`neo4j-${version}/neo4j-classes.jsa`);
   });
 
   it('writes and reads back nodes and a relationship with typed properties', async () => {
