@@ -2,6 +2,7 @@
 // timeout, and approval (approve and reject) through the dco CLI.
 import { runCli } from '../apps/cli/src/main';
 import { EXIT } from '../apps/cli/src/cli-error';
+import { dailyUtcCron } from '../apps/scheduler/src/daily-tick/daily-schedule';
 import { SagaE2eEnvironment, finished, futureDay, startWorkers, stepsOf, waitForRun } from './support/saga-e2e.harness';
 
 jest.setTimeout(600_000);
@@ -22,7 +23,7 @@ describe('daily run (each app its own process, real Kafka)', () => {
     const halfADayAway = new Date(Date.now() + 12 * 3_600_000);
     const [orchestrator] = await Promise.all([
       env.start('orchestrator'),
-      env.start('scheduler', { SCHEDULE_CATCH_UP: 'none', SCHEDULE_CRON: `${halfADayAway.getUTCMinutes()} ${halfADayAway.getUTCHours()} * * *`, SCHEDULE_TIME_ZONE: 'UTC' }),
+      env.start('scheduler', { SCHEDULE_CATCH_UP: 'none', SCHEDULE_CRON: dailyUtcCron(halfADayAway), SCHEDULE_TIME_ZONE: 'UTC' }),
       startWorkers(env),
     ]);
     const day = futureDay();

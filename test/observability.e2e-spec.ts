@@ -3,6 +3,7 @@
 import { DeleteQueueCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { localEmulatorOptions } from '@dco/aws';
 import { runTraceIds } from '@dco/observability';
+import { dailyUtcCron } from '../apps/scheduler/src/daily-tick/daily-schedule';
 import { AppProcess, SagaE2eEnvironment, finished, startWorkers, waitFor, waitForRun } from './support/saga-e2e.harness';
 
 jest.setTimeout(600_000);
@@ -55,13 +56,12 @@ describe('observability (each app its own process, real Kafka, Jaeger and the AW
     // tomorrow's run as well when the test runs across midnight UTC).
     const startedAt = new Date();
     const today = startedAt.toISOString().slice(0, 10);
-    const dailyCron = `${startedAt.getUTCMinutes()} ${startedAt.getUTCHours()} * * *`;
     const runId = `dco-${today}`;
     // The deadline zone is far west so that today's deadline is still ahead and no update stage is deferred.
     const orchestrator = await env.start('orchestrator', { ...traced, DCO_TIME_ZONE: 'Etc/GMT+12', DCO_DEADLINE: '23:59' });
     const workers = await startWorkers(env, { detector: traced, 'infra-deployer': traced, 'db-migrator': traced, 'dco-runner': traced });
     // The scheduler ticks today's run itself (catch-up of the daily time just passed), so its span starts the trace.
-    const scheduler = await env.start('scheduler', { ...traced, SCHEDULE_CRON: dailyCron, SCHEDULE_TIME_ZONE: 'UTC', SCHEDULE_CATCH_UP: 'last' });
+    const scheduler = await env.start('scheduler', { ...traced, SCHEDULE_CRON: dailyUtcCron(startedAt), SCHEDULE_TIME_ZONE: 'UTC', SCHEDULE_CATCH_UP: 'last' });
 
     const run = await waitForRun(orchestrator, runId, finished);
     expect(run.status).toBe('Completed');

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { stackConfig } from '../../../../stack/stack-config';
 import { DayScenario } from './scenario-catalogue';
+import { dailyUtcCron } from '../../../scheduler/src/daily-tick/daily-schedule';
 
 export const REPO_ROOT = resolve(__dirname, '../../../..');
 export const APP_NAMES = ['orchestrator', 'detector', 'infra-deployer', 'db-migrator', 'dco-runner', 'scheduler'] as const;
@@ -116,7 +117,7 @@ export interface PreparedInfo {
  * would tick yesterday's run while the day runner waits for today's.
  */
 export function justPassedCron(now: Date): string {
-  return `${now.getUTCMinutes()} ${now.getUTCHours()} * * *`;
+  return dailyUtcCron(now);
 }
 
 /** HH:MM (UTC) a few minutes from now: too close for a 30-minute migration, enough for the DCO. */

@@ -3,6 +3,11 @@ import { ConfigError } from '@dco/platform';
 import { dayInZone, isValidTimeZone } from '@dco/saga';
 import { CronExpressionParser } from 'cron-parser';
 
+/** The 5-field cron of a daily time at `at`'s UTC hour and minute (with SCHEDULE_TIME_ZONE=UTC). */
+export function dailyUtcCron(at: Date): string {
+  return `${at.getUTCMinutes()} ${at.getUTCHours()} * * *`;
+}
+
 export class DailySchedule {
   private constructor(
     readonly cron: string,
