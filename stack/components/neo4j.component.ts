@@ -76,11 +76,11 @@ export async function ensureNeo4jClassArchive(ctx: StackContext, version: string
   const home = join(ctx.paths.buildDir, `neo4j-cds-${version}-${process.pid}`);
   const recording = `${archive}.${process.pid}.tmp`;
   rmSync(home, { recursive: true, force: true });
-  for (const dir of ['conf', 'data', 'logs', 'run', 'plugins', 'import']) mkdirSync(join(home, dir), { recursive: true });
   const host = ctx.config.host;
   const boltPort = await freePort(host);
-  writeFileSync(join(home, 'conf', 'neo4j.conf'), neo4jConf(home, host, { version, boltPort, heapMb: 256, pageCacheMb: 64 }));
-  const log = openSync(logFileOf(ctx.paths, `neo4j-${version}-class-archive`), 'a');
+  writeNeo4jHome(home, host, { version, boltPort, heapMb: 256, pageCacheMb: 64 });
+  const logFile = logFileOf(ctx.paths, `neo4j-${version}-class-archive`);
+  const log = openSync(logFile, 'a');
   const child = spawn('java', [...neo4jJvmArgs(256), `-XX:ArchiveClassesAtExit=${recording}`, '-cp', `${lib}/*`, ...neo4jMainArgs(home)], { cwd: home, stdio: ['ignore', log, log] });
   closeSync(log);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -88,7 +88,7 @@ export async function ensureNeo4jClassArchive(ctx: StackContext, version: string
   void exited.then(() => (gone = true));
   try {
     const ready = async () => {
-      if (gone) throw new Error(`the recording start exited early (see ${logFileOf(ctx.paths, `neo4j-${version}-class-archive`)})`);
+      if (gone) throw new Error(`the recording start exited early (see ${logFile})`);
       return (await probeNeo4j(`bolt://${host}:${boltPort}`, version)) === undefined;
     };
     await waitFor(ready, { timeoutMs: 240_000, intervalMs: 500, description: `the Neo4j ${version} recording start` });
@@ -128,6 +128,12 @@ function neo4jJvmArgs(heapMb: number): string[] {
 
 function neo4jMainArgs(home: string): string[] {
   return ['org.neo4j.server.CommunityEntryPoint', `--home-dir=${home}`, `--config-dir=${join(home, 'conf')}`, '--console-mode'];
+}
+
+/** A server home's directories and its neo4j.conf. */
+function writeNeo4jHome(home: string, host: string, server: Neo4jServerConfig): void {
+  for (const dir of ['conf', 'data', 'logs', 'run', 'plugins', 'import']) mkdirSync(join(home, dir), { recursive: true });
+  writeFileSync(join(home, 'conf', 'neo4j.conf'), neo4jConf(home, host, server));
 }
 
 export function neo4jConf(home: string, host: string, server: Neo4jServerConfig): string {
@@ -189,10 +195,7 @@ function neo4jDefinition(ctx: StackContext, serverName: string, server: Neo4jSer
       await ensureNeo4jJars(ctx, server.version);
       await ensureNeo4jClassArchive(ctx, server.version);
     },
-    prepare: async () => {
-      for (const dir of ['conf', 'data', 'logs', 'run', 'plugins', 'import']) mkdirSync(join(home, dir), { recursive: true });
-      writeFileSync(join(home, 'conf', 'neo4j.conf'), neo4jConf(home, host, server));
-    },
+    prepare: async () => writeNeo4jHome(home, host, server),
     launch: () => {
       const archive = neo4jClassArchive(ctx, server.version);
       return {
