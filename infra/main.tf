@@ -22,9 +22,10 @@ resource "terraform_data" "cluster" {
 resource "terraform_data" "task_definition" {
   for_each = var.apps
 
-  triggers_replace = [each.value.image, each.value.cpu, each.value.memory, var.neo4j_uri]
+  # The family is the environment's own: environments sharing an account never run each other's revisions (ADR 0011).
+  triggers_replace = [var.environment, each.value.image, each.value.cpu, each.value.memory, var.neo4j_uri]
   input = {
-    family = "dco-${each.key}"
+    family = "dco-${var.environment}-${each.key}"
     image  = each.value.image
     cpu    = each.value.cpu
     memory = each.value.memory

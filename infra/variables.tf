@@ -1,7 +1,7 @@
 # Inputs of DCO Autopilot's infrastructure; values in terraform.tfvars.json, machine-specific ones from the infra-deployer.
 
 variable "environment" {
-  description = "Environment name, carried in tags (dco:env)."
+  description = "Environment name, carried in tags (dco:env) and in the task-definition families (dco-<environment>-<app>)."
   type        = string
 }
 

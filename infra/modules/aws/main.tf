@@ -27,7 +27,7 @@ resource "aws_cloudwatch_log_group" "app" {
 resource "aws_ecs_task_definition" "app" {
   for_each = var.apps
 
-  family                   = "dco-${each.key}"
+  family                   = "dco-${var.environment}-${each.key}"
   requires_compatibilities = ["FARGATE"]
   network_mode             = "awsvpc"
   cpu                      = each.value.cpu

@@ -14,6 +14,8 @@ export interface EmbeddedCloud {
 }
 
 export interface EmbeddedSeed {
+  /** infra/'s `environment`: task-definition families are dco-<environment>-<app>, as infra/main.tf names them. */
+  environment: string;
   cluster: string;
   /** App name -> baseline image (infra/terraform.tfvars.json). */
   apps: Record<string, { image: string; desired_count: number }>;
@@ -33,7 +35,7 @@ export function seedEmbeddedCloud(target: EmbeddedCloud, seed: EmbeddedSeed): Pr
   target.seeded ??= (async () => {
     await target.ecs.ensureCluster(seed.cluster);
     for (const [app, spec] of Object.entries(seed.apps)) {
-      const definition = await target.ecs.registerTaskDefinition({ family: `dco-${app}`, image: spec.image, environment: { DCO_APP: app } });
+      const definition = await target.ecs.registerTaskDefinition({ family: taskFamily(seed.environment, app), image: spec.image, environment: { DCO_APP: app } });
       await target.ecs.createService({ cluster: seed.cluster, serviceName: app, taskDefinition: definition.arn, desiredCount: spec.desired_count });
     }
     const running = target.ec2.addImage({
@@ -51,13 +53,17 @@ export function seedEmbeddedCloud(target: EmbeddedCloud, seed: EmbeddedSeed): Pr
   return target.seeded;
 }
 
-/** The seed from a Terraform configuration's own values (terraform.tfvars.json: cluster_name, apps). */
+/** An app's task-definition family in an environment (infra/main.tf and modules/aws name it the same way, ADR 0011). */
+export const taskFamily = (environment: string, app: string): string => `dco-${environment}-${app}`;
+
+/** The seed from a Terraform configuration's own values (terraform.tfvars.json: environment, cluster_name, apps). */
 export function embeddedSeedFromInfra(configDir: string): EmbeddedSeed {
   const vars = JSON.parse(readFileSync(join(configDir, 'terraform.tfvars.json'), 'utf8')) as {
+    environment: string;
     cluster_name: string;
     apps: EmbeddedSeed['apps'];
   };
-  return { cluster: vars.cluster_name, apps: vars.apps, runningNeo4jVersion: '5.20.0', newestNeo4jVersion: '5.26.19' };
+  return { environment: vars.environment, cluster: vars.cluster_name, apps: vars.apps, runningNeo4jVersion: '5.20.0', newestNeo4jVersion: '5.26.19' };
 }
 
 /** The process's embedded cloud, seeded (once) from the configuration in configDir. */

@@ -27,6 +27,12 @@ describe('infra/ configuration', () => {
     expect(names(root, 'output')).toEqual(names(awsModule, 'output'));
   });
 
+  it("names each app's task-definition family after its environment in both shapes (ADR 0011)", () => {
+    const families = (text: string) => [...text.matchAll(/\bfamily\s*=\s*"([^"]+)"/g)].map((match) => match[1]);
+    expect(families(root)).toEqual(['dco-${var.environment}-${each.key}']);
+    expect(families(awsModule)).toEqual(families(root));
+  });
+
   it('uses only builtin resources in the local root, so init needs no provider and no network', () => {
     const types = [...root.matchAll(/^resource\s+"([^"]+)"/gm)].map((match) => match[1]);
     expect(types.length).toBeGreaterThan(0);

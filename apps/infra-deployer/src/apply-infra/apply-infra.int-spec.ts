@@ -92,3 +92,39 @@ describe('ApplyInfra / RollbackInfra on tofu + emulator', () => {
     expect(await infra.ecs.describeService(infra.cluster, 'dco-runner')).toMatchObject({ desiredCount: 2 });
   });
 });
+
+// Environments share one AWS account (and here one emulator): a day scenario next to another, staging next to
+// production. A service created by one environment's apply runs that environment's task definition, whatever another
+// environment registered in the meantime (once, a scenario's service started on a revision another scenario had just
+// registered with another image, and detection reported a release nobody made).
+describe('two environments on one account', () => {
+  let mine: Awaited<ReturnType<typeof localInfra>>;
+  let other: Awaited<ReturnType<typeof localInfra>>;
+  beforeAll(async () => {
+    [mine, other] = await Promise.all([localInfra(), localInfra()]);
+  });
+  afterAll(() => Promise.all([mine?.close(), other?.close()]));
+
+  const applyAll = async (infra: typeof mine, planId: string) => {
+    const plan = await infra.workspace.prepare(planId);
+    await infra.workspace.apply(plan.planId);
+  };
+  const runningImage = async (infra: typeof mine, cluster: string) => {
+    const service = await infra.ecs.describeService(cluster, 'dco-runner');
+    return service ? (await infra.ecs.describeTaskDefinition(service.taskDefinition))?.image : undefined;
+  };
+
+  it("creates each environment's service on its own task definition, never on the revision another environment registered last", async () => {
+    await applyAll(mine, 'mine-baseline');
+    const otherImage = 'dco-autopilot/dco-runner:9.9.9-other-environment';
+    await other.writeVars((current) => ({ ...current, apps: { 'dco-runner': { ...current.apps['dco-runner'], image: otherImage } } }));
+    await applyAll(other, 'other-baseline');
+    expect(await runningImage(other, other.cluster)).toBe(otherImage);
+
+    // A new cluster re-creates my service (its task definition stays): it must start on my image again.
+    const movedTo = `${mine.cluster}-moved`;
+    await mine.writeVars((current) => ({ ...current, cluster_name: movedTo }));
+    await applyAll(mine, 'mine-moved');
+    expect(await runningImage(mine, movedTo)).toBe('dco-autopilot/dco-runner:0.1.0');
+  });
+});

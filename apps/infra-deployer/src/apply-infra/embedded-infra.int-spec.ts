@@ -28,6 +28,6 @@ describe('embedded profile: detection, apply and rollback on the in-memory cloud
     expect(next?.changes.map((change) => `${change.kind}:${change.subject}`)).toEqual(['neo4j-ami:neo4j', 'app-release:dco-runner']);
 
     const rolledBack = await infra.rollbackInfra(message('RollbackInfra', { day: '2026-11-27', reason: 'DCO failed' }, '2026-11-27'), context);
-    expect(rolledBack?.services).toEqual([{ service: 'dco-runner', taskDefinition: expect.stringMatching(/dco-dco-runner:1$/) }]);
+    expect(rolledBack?.services).toEqual([{ service: 'dco-runner', taskDefinition: expect.stringMatching(/dco-local-dco-runner:1$/) }]);
   });
 });
