@@ -5,7 +5,7 @@ module.exports = require('./jest.base.config')({
   maxWorkers: 1,
   globalSetup: '<rootDir>/test/support/require-stack.setup.ts',
   globalTeardown: '<rootDir>/test/support/open-handles.teardown.ts',
-  setupFilesAfterEnv: ['<rootDir>/test/support/retry-once.setup.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test/support/retry-once.setup.ts', '<rootDir>/test/support/socket-origins.setup.ts'],
   // Once every suite has finished, end the run even if a client still holds a socket. One full run (2026-11-27) stayed
   // up after all 32 specs passed, holding one TCP connection to a broker that a fault spec had restarted. Neither spec
   // alone reproduced it. kafkajs can restart a crashed consumer after disconnect(); the bus and the harness now refuse
