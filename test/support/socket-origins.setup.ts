@@ -1,11 +1,13 @@
 // Records where each TCP socket of the e2e process was opened (spec file, test and call stack), so that the global
 // teardown can say who opened a socket that is still open after the last suite. The e2e level runs in band: every
-// spec shares this process and Node's one `net` module, so the registry lives on net.Socket itself.
+// spec shares this process and Node's one `net` module, so the registry lives on net.Socket itself. Socket.connect is
+// wrapped once; each spec file then names itself as the current one (its own `expect`: a finished file's globals are
+// deleted), and once its tests are done, a later socket is put down to "after" that file.
 import * as net from 'node:net';
-import { SOCKET_ORIGINS, SocketOrigin } from './socket-origins';
+import { CURRENT_SPEC, SOCKET_ORIGINS, SocketOrigin, SpecState } from './socket-origins';
 
 type Registry = WeakMap<net.Socket, SocketOrigin>;
-const holder = net.Socket as unknown as Record<symbol, Registry | undefined>;
+const holder = net.Socket as unknown as Record<symbol, unknown>;
 
 if (!holder[SOCKET_ORIGINS]) {
   const registry: Registry = new WeakMap();
@@ -17,9 +19,9 @@ if (!holder[SOCKET_ORIGINS]) {
       Error.stackTraceLimit = 40;
       const stack = (new Error().stack ?? '').split('\n').slice(2);
       Error.stackTraceLimit = limit;
-      const state = (globalThis as { expect?: { getState(): { testPath?: string; currentTestName?: string } } }).expect?.getState();
+      const state = (holder[CURRENT_SPEC] as (() => SpecState) | undefined)?.();
       registry.set(this, {
-        spec: state?.testPath ?? '(outside a spec)',
+        spec: state?.testPath ?? '(before the first spec)',
         test: state?.currentTestName ?? '(outside a test: beforeAll, afterAll or a timer)',
         at: new Date().toISOString(),
         stack,
@@ -28,3 +30,9 @@ if (!holder[SOCKET_ORIGINS]) {
     return connect.apply(this, args);
   } as typeof net.Socket.prototype.connect;
 }
+
+holder[CURRENT_SPEC] = (): SpecState => expect.getState();
+afterAll(() => {
+  const { testPath } = expect.getState();
+  holder[CURRENT_SPEC] = (): SpecState => ({ testPath: `${testPath ?? '(unknown spec)'}, after its last test`, currentTestName: undefined });
+});

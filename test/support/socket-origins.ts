@@ -2,6 +2,12 @@
 import * as net from 'node:net';
 
 export const SOCKET_ORIGINS = Symbol.for('dco.e2e.socketOrigins');
+export const CURRENT_SPEC = Symbol.for('dco.e2e.currentSpec');
+
+export interface SpecState {
+  testPath?: string;
+  currentTestName?: string;
+}
 
 export interface SocketOrigin {
   spec: string;
