@@ -12,7 +12,7 @@
 // Two lanes run side by side, balanced by each scenario's weight (a migration starts a second Neo4j JVM; the killed
 // migrator also restores a bigger graph); every scenario has its own fleet tag, so green's EC2 ClientToken never meets
 // another lane's. kafka-restart runs alone at the end because the broker it restarts is shared. DAY_SCENARIOS=a,b runs
-// a subset.
+// a subset. A scenario whose outcome check fails is played once more, alone, on the retry (<name>.retry.log).
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DayReport, DaySession, describeReport, runDay } from '../../apps/cli/src/day/day-runner';
@@ -40,7 +40,7 @@ function balance(scenarios: DayScenario[]): [DayScenario[], DayScenario[]] {
 const reports = new Map<string, DayReport | Error>();
 
 async function play(scenario: DayScenario, lane: string): Promise<void> {
-  const log = join(ARTIFACTS, `${scenario.name}.log`);
+  const log = join(ARTIFACTS, lane === 'retry' ? `${scenario.name}.retry.log` : `${scenario.name}.log`);
   writeFileSync(log, '');
   const print = (line: string) => appendFileSync(log, `${line}\n`);
   let session: DaySession | undefined;
@@ -78,7 +78,12 @@ describe.each(DAY_SCENARIOS.map((scenario) => [scenario.name, scenario] as const
   const selected = () => (process.env.DAY_SCENARIOS ?? '').split(',').filter(Boolean);
   const maybe = selected().length === 0 || selected().includes(name) ? it : it.skip;
 
-  maybe('ends as the catalogue expects, seen from outside', () => {
+  // The level's retry-once (a failure printed, then one more run) holds here too: the retry plays the scenario again,
+  // alone, instead of asserting the same stored report twice. A defect fails both runs; a load spike only the first.
+  let outcomeChecks = 0;
+  maybe('ends as the catalogue expects, seen from outside', async () => {
+    outcomeChecks += 1;
+    if (outcomeChecks > 1) await play(scenario, 'retry');
     const { observation: seen, problems } = report();
     const expected = scenario.expect;
     expect(seen.run.status).toBe(expected.status);
