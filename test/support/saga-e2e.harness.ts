@@ -161,7 +161,9 @@ export class SagaE2eEnvironment {
   /** Starts an app with the namespace's settings plus `env`; resolves when it is healthy. */
   async start(name: AppName, env: Record<string, string> = {}): Promise<AppProcess> {
     const port = await freePort();
-    const app = new AppProcess(name, port, this.envFor({ PORT: String(port), ...env }));
+    // Stable across restart() (same port), as a container restarted in place keeps its pod name: the replacement's
+    // transactional producer fences its killed predecessor's open transaction at once (ADR 0004).
+    const app = new AppProcess(name, port, this.envFor({ PORT: String(port), DCO_INSTANCE_ID: `${name}-${port}`, ...env }));
     this.apps.push(app);
     app.start();
     await app.waitHealthy();
@@ -186,6 +188,8 @@ export class SagaE2eEnvironment {
       KAFKA_PARTITIONS: '3',
       // Every partition of a subscription at once, so the e2e runs cover concurrent partitions and shared commits too.
       KAFKA_PARTITIONS_CONCURRENTLY: '3',
+      // A killed app's replacement gets its partitions once the dead member's session ends: 10 s, not the default 30.
+      KAFKA_SESSION_TIMEOUT_MS: '10000',
       DCO_NAMESPACE: this.namespace,
       DCO_TOPIC_PREFIX: this.prefix,
       LOG_LEVEL: 'warn',

@@ -10,6 +10,9 @@ export async function createBus(config: CommonConfig, service: string, hooks: Bu
     clientId: service,
     partitions: config.KAFKA_PARTITIONS,
     partitionsConsumedConcurrently: config.KAFKA_PARTITIONS_CONCURRENTLY,
+    sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+    // A third of the session at most (several beats fit in it), never more often than once a second.
+    heartbeatIntervalMs: Math.max(1_000, Math.min(3_000, Math.floor(config.KAFKA_SESSION_TIMEOUT_MS / 3))),
     namespace: config.DCO_NAMESPACE,
     instanceId: config.DCO_INSTANCE_ID,
     topicPrefix: config.DCO_TOPIC_PREFIX,

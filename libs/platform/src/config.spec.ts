@@ -13,8 +13,8 @@ describe('loadConfig', () => {
   });
 
   it('converts numbers and keeps declared optional variables', () => {
-    const config = loadConfig(WorkerConfig, { PORT: '4000', DCO_PROFILE: 'local', KAFKA_BROKERS: '127.0.0.1:19092', KAFKA_PARTITIONS_CONCURRENTLY: '6' });
-    expect(config).toEqual(expect.objectContaining({ PORT: 4000, KAFKA_BROKERS: '127.0.0.1:19092', KAFKA_PARTITIONS_CONCURRENTLY: 6 }));
+    const config = loadConfig(WorkerConfig, { PORT: '4000', DCO_PROFILE: 'local', KAFKA_BROKERS: '127.0.0.1:19092', KAFKA_PARTITIONS_CONCURRENTLY: '6', KAFKA_SESSION_TIMEOUT_MS: '10000' });
+    expect(config).toEqual(expect.objectContaining({ PORT: 4000, KAFKA_BROKERS: '127.0.0.1:19092', KAFKA_PARTITIONS_CONCURRENTLY: 6, KAFKA_SESSION_TIMEOUT_MS: 10_000 }));
   });
 
   it.each([
@@ -24,6 +24,8 @@ describe('loadConfig', () => {
     [{ DCO_PROFILE: 'local', KAFKA_BROKERS: 'kafka' }, 'KAFKA_BROKERS (got "kafka")'],
     [{ BATCH_SIZE: '0' }, 'BATCH_SIZE'],
     [{ KAFKA_PARTITIONS_CONCURRENTLY: '0' }, 'KAFKA_PARTITIONS_CONCURRENTLY'],
+    [{ KAFKA_SESSION_TIMEOUT_MS: '5000' }, 'KAFKA_SESSION_TIMEOUT_MS must be at least 6000'],
+    [{ KAFKA_SESSION_TIMEOUT_MS: '10 s' }, 'KAFKA_SESSION_TIMEOUT_MS must be an integer'],
     [{ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'not a url' }, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'],
   ])('names the bad variable in %j', (env, expected) => {
     expect(() => loadConfig(WorkerConfig, env)).toThrow(ConfigError);

@@ -47,6 +47,17 @@ export class CommonConfig {
   @Max(1000)
   KAFKA_PARTITIONS_CONCURRENTLY = 1;
 
+  /**
+   * How long a consumer group waits for a member that stopped heartbeating (a killed process) before its partitions
+   * move to the others. Lower = a crashed replica's work resumes sooner; higher = a stalled event loop is tolerated
+   * longer. Within the broker's group.min/max.session.timeout.ms (6 s and 30 min by default). Below about 25 s, keep
+   * DCO_INSTANCE_ID stable across restarts, so a replacement fences its predecessor's open transaction (ADR 0004).
+   */
+  @IsInt({ message: 'KAFKA_SESSION_TIMEOUT_MS must be an integer' })
+  @Min(6_000, { message: 'KAFKA_SESSION_TIMEOUT_MS must be at least 6000 (the broker refuses shorter sessions)' })
+  @Max(300_000, { message: 'KAFKA_SESSION_TIMEOUT_MS must be at most 300000' })
+  KAFKA_SESSION_TIMEOUT_MS = 30_000;
+
   /** Prefix for consumer groups and transactional ids, so several deployments can share a cluster. */
   @Matches(/^[a-z0-9-]{1,40}$/, { message: 'DCO_NAMESPACE must be 1-40 lowercase letters, digits or dashes' })
   DCO_NAMESPACE = 'dco';
