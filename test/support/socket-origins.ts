@@ -22,8 +22,12 @@ export function socketOrigin(socket: unknown): SocketOrigin | undefined {
   return socket && typeof socket === 'object' ? registry?.get(socket) : undefined;
 }
 
-/** The frames worth reading: the project's own and the client library's, without Node internals. */
-export function describeOrigin(origin: SocketOrigin, frames = 8): string[] {
+/**
+ * The frames worth reading: the first few (which client call connected), then every async caller and every frame of the
+ * project's own code, without Node internals; a kafkajs socket's first frames are all the library's.
+ */
+export function describeOrigin(origin: SocketOrigin, first = 4, limit = 24): string[] {
   const useful = origin.stack.map((line) => line.trim()).filter((line) => line.startsWith('at ') && !line.includes('(node:') && !line.startsWith('at node:'));
-  return [`opened ${origin.at} by ${origin.spec.replace(`${process.cwd()}/`, '')} › ${origin.test}`, ...useful.slice(0, frames).map((line) => `  ${line}`)];
+  const callers = useful.slice(first).filter((line) => line.startsWith('at async ') || !line.includes('/node_modules/'));
+  return [`opened ${origin.at} by ${origin.spec.replace(`${process.cwd()}/`, '')} › ${origin.test}`, ...[...useful.slice(0, first), ...callers].slice(0, limit).map((line) => `  ${line}`)];
 }
