@@ -64,9 +64,12 @@ describe('orchestrator faults (each app its own process, real Kafka)', () => {
   });
 
   it('a broker stop and restart mid-run: the run completes', async () => {
+    // The apps keep the default 30 s session here: with the harness's 10 s, the test's own tap consumer missed a
+    // committed command after the restart in 2 of about 6 runs (not yet explained; ADR 0004 addendum).
+    const session = { KAFKA_SESSION_TIMEOUT_MS: '30000' };
     const [orchestrator] = await Promise.all([
-      env.start('orchestrator'),
-      startWorkers(env, { 'infra-deployer': { DCO_SIMULATE_APPLY_INFRA: 'ok:3000' } }),
+      env.start('orchestrator', session),
+      startWorkers(env, { detector: session, 'infra-deployer': { ...session, DCO_SIMULATE_APPLY_INFRA: 'ok:3000' }, 'db-migrator': session, 'dco-runner': session }),
     ]);
     const day = futureDay();
     const runId = `dco-${day}`;
