@@ -4,13 +4,10 @@
 // wrapped once; each spec file then names itself as the current one (its own `expect`: a finished file's globals are
 // deleted), and once its tests are done, a later socket is put down to "after" that file.
 import * as net from 'node:net';
-import { CURRENT_SPEC, SOCKET_ORIGINS, SocketOrigin, SpecState } from './socket-origins';
-
-type Registry = WeakMap<net.Socket, SocketOrigin>;
-const holder = net.Socket as unknown as Record<symbol, unknown>;
+import { CURRENT_SPEC, SOCKET_ORIGINS, SocketOrigin, SpecState, socketRecords as holder } from './socket-origins';
 
 if (!holder[SOCKET_ORIGINS]) {
-  const registry: Registry = new WeakMap();
+  const registry = new WeakMap<object, SocketOrigin>();
   holder[SOCKET_ORIGINS] = registry;
   const connect = net.Socket.prototype.connect as (...args: unknown[]) => net.Socket;
   net.Socket.prototype.connect = function recordOrigin(this: net.Socket, ...args: unknown[]): net.Socket {
@@ -19,7 +16,7 @@ if (!holder[SOCKET_ORIGINS]) {
       Error.stackTraceLimit = 40;
       const stack = (new Error().stack ?? '').split('\n').slice(2);
       Error.stackTraceLimit = limit;
-      const state = (holder[CURRENT_SPEC] as (() => SpecState) | undefined)?.();
+      const state = holder[CURRENT_SPEC]?.();
       registry.set(this, {
         spec: state?.testPath ?? '(before the first spec)',
         test: state?.currentTestName ?? '(outside a test: beforeAll, afterAll or a timer)',

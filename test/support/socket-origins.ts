@@ -17,9 +17,14 @@ export interface SocketOrigin {
   stack: string[];
 }
 
+/**
+ * What the recorder keeps on net.Socket itself, the one object every spec file and the teardown share (Symbol.for keys
+ * are the same in every jest context): the origins by socket, and how to ask the current spec file for its state.
+ */
+export const socketRecords = net.Socket as unknown as { [SOCKET_ORIGINS]?: WeakMap<object, SocketOrigin>; [CURRENT_SPEC]?: () => SpecState };
+
 export function socketOrigin(socket: unknown): SocketOrigin | undefined {
-  const registry = (net.Socket as unknown as Record<symbol, WeakMap<object, SocketOrigin> | undefined>)[SOCKET_ORIGINS];
-  return socket && typeof socket === 'object' ? registry?.get(socket) : undefined;
+  return socket && typeof socket === 'object' ? socketRecords[SOCKET_ORIGINS]?.get(socket) : undefined;
 }
 
 /**
