@@ -59,7 +59,7 @@ describe('observability (each app its own process, real Kafka, Jaeger and the AW
     const runId = `dco-${today}`;
     // The deadline zone is far west so that today's deadline is still ahead and no update stage is deferred.
     const orchestrator = await env.start('orchestrator', { ...traced, DCO_TIME_ZONE: 'Etc/GMT+12', DCO_DEADLINE: '23:59' });
-    const workers = await startWorkers(env, { detector: traced, 'infra-deployer': traced, 'db-migrator': traced, 'dco-runner': traced });
+    const workers = await startWorkers(env, {}, traced);
     // The scheduler ticks today's run itself (catch-up of the daily time just passed), so its span starts the trace.
     const scheduler = await env.start('scheduler', { ...traced, SCHEDULE_CRON: dailyUtcCron(startedAt), SCHEDULE_TIME_ZONE: 'UTC', SCHEDULE_CATCH_UP: 'last' });
 

@@ -69,7 +69,7 @@ describe('orchestrator faults (each app its own process, real Kafka)', () => {
     const session = { KAFKA_SESSION_TIMEOUT_MS: '30000' };
     const [orchestrator] = await Promise.all([
       env.start('orchestrator', session),
-      startWorkers(env, { detector: session, 'infra-deployer': { ...session, DCO_SIMULATE_APPLY_INFRA: 'ok:3000' }, 'db-migrator': session, 'dco-runner': session }),
+      startWorkers(env, { 'infra-deployer': { DCO_SIMULATE_APPLY_INFRA: 'ok:3000' } }, session),
     ]);
     const day = futureDay();
     const runId = `dco-${day}`;

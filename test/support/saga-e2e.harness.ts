@@ -288,13 +288,17 @@ export function futureDay(): string {
 
 export type WorkerEnv = Partial<Record<'detector' | 'infra-deployer' | 'db-migrator' | 'dco-runner', Record<string, string>>>;
 
-/** Starts the four workers (in parallel) with their simulated outcomes. */
-export async function startWorkers(env: SagaE2eEnvironment, settings: WorkerEnv = {}): Promise<Record<'detector' | 'infra-deployer' | 'db-migrator' | 'dco-runner', AppProcess>> {
+/** Starts the four workers (in parallel) with their simulated outcomes; `common` goes to every one of them. */
+export async function startWorkers(
+  env: SagaE2eEnvironment,
+  settings: WorkerEnv = {},
+  common: Record<string, string> = {},
+): Promise<Record<'detector' | 'infra-deployer' | 'db-migrator' | 'dco-runner', AppProcess>> {
   const [detector, infra, db, dco] = await Promise.all([
-    env.start('detector', { DCO_SIMULATED_CHANGES: 'neo4j-ami,terraform-config', ...settings.detector }),
-    env.start('infra-deployer', settings['infra-deployer']),
-    env.start('db-migrator', settings['db-migrator']),
-    env.start('dco-runner', settings['dco-runner']),
+    env.start('detector', { DCO_SIMULATED_CHANGES: 'neo4j-ami,terraform-config', ...common, ...settings.detector }),
+    env.start('infra-deployer', { ...common, ...settings['infra-deployer'] }),
+    env.start('db-migrator', { ...common, ...settings['db-migrator'] }),
+    env.start('dco-runner', { ...common, ...settings['dco-runner'] }),
   ]);
   return { detector, 'infra-deployer': infra, 'db-migrator': db, 'dco-runner': dco };
 }
