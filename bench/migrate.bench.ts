@@ -11,7 +11,6 @@ import neo4j, { Driver } from 'neo4j-driver';
 import { systemClock } from '@dco/contracts';
 import { localEmulatorOptions } from '@dco/aws';
 import {
-  BlueGreenMigrator,
   boltGraphDatabaseFactory,
   Ec2Neo4jFleet,
   FileBackupStore,
@@ -20,11 +19,11 @@ import {
   generateBulkGraph,
   launchNeo4jProcess,
   LocalNeo4jHostRuntime,
-  MigrationProgress,
   pointerOnlyConsumers,
   probeBolt,
   stopNeo4jProcess,
 } from '@dco/neo4j';
+import { BlueGreenMigrator, MigrationProgress } from '../apps/db-migrator/src';
 import { measureCreateCeiling, measureReadCeiling } from './support/bolt-ceilings';
 import { benchResult, BenchResult, now, progress, round } from './support/result';
 

@@ -1,4 +1,4 @@
-// Neo4j blue-green building blocks: value codec, checksum, backup format, export/restore/validate, fleet, pointer and the migrator.
+// Neo4j blue-green building blocks: value codec, checksum, backup format, export/restore/validate, fleet, pointer, consumers.
 export * from './domain/graph-value';
 export * from './domain/value-codec';
 export * from './domain/graph-checksum';
@@ -10,6 +10,7 @@ export * from './backup/s3-backup-store.adapter';
 export * from './graph-database.port';
 export * from './bolt/bolt-graph-database.adapter';
 export * from './bolt/driver-value.mapper';
+export * from './bolt/bolt-probe';
 export * from './transfer/export-graph';
 export * from './transfer/restore-graph';
 export * from './transfer/validate-graph';
@@ -27,7 +28,5 @@ export * from './consumers/ecs-neo4j-consumers.adapter';
 export * from './memory/in-memory-graph-database.fake';
 export * from './memory/in-memory-neo4j-fleet.fake';
 export * from './memory/in-memory-backup-store.fake';
-export * from './blue-green/blue-green-migrator';
-export * from './blue-green/blue-green.environment';
 export * from './fleet/free-port';
 export * from './seed/bulk-graph.generator';

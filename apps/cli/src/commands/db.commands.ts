@@ -5,13 +5,12 @@ import { Command } from 'commander';
 import { systemClock } from '@dco/contracts';
 import {
   BoltGraphDatabase,
-  buildBlueGreenEnvironment,
   checksumOf,
-  DEFAULT_BLUE_URI,
   exportGraph,
   restoreGraph,
   validateGraphs,
 } from '@dco/neo4j';
+import { buildBlueGreenEnvironment, DEFAULT_BLUE_URI } from '../../../db-migrator/src';
 import { CliError, EXIT, runCoded, parsePositiveInt } from '../cli-error';
 
 interface Progress {

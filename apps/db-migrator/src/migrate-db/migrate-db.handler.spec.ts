@@ -1,6 +1,7 @@
 // Given an in-memory blue and fleet, when MigrateDb / RollbackDb arrive, then the use cases answer with the saga's data and progress.
 import { CodedError, DataOf, fixtureMessage, MessageType } from '@dco/contracts';
-import { buildBlueGreenEnvironment, InMemoryGraphDatabase } from '@dco/neo4j';
+import { InMemoryGraphDatabase } from '@dco/neo4j';
+import { buildBlueGreenEnvironment } from './blue-green.environment';
 import { rollbackDbHandler } from '../rollback-db/rollback-db.handler';
 import { migrateDbHandler } from './migrate-db.handler';
 

@@ -1,6 +1,6 @@
 // The MigrateDb use case: runs the blue-green migration for the run and answers DbMigrated (or throws a DB.* CodedError).
 import { MigrateDbPort } from '@dco/platform';
-import { BlueGreenMigrator } from '@dco/neo4j';
+import { BlueGreenMigrator } from './blue-green-migrator';
 import { PhaseSpans } from '@dco/observability';
 import { MigrationProgressReporter } from './migration-progress.reporter';
 

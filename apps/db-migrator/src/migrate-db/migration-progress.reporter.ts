@@ -4,7 +4,7 @@
 import { Logger } from '@nestjs/common';
 import { MigrationPhase } from '@dco/contracts';
 import { CommandContext } from '@dco/platform';
-import { MigrationProgress } from '@dco/neo4j';
+import { MigrationProgress } from './blue-green-migrator';
 
 export class MigrationProgressReporter {
   private last?: { phase: MigrationPhase; percent: number };

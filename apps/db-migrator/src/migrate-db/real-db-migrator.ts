@@ -1,7 +1,8 @@
 // The real db-migrator use cases for DCO_STAGE_ENGINE=real: one lazily built blue-green migrator, plus the timer that retires blue.
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit, Provider } from '@nestjs/common';
 import { MigrateDbPort, RollbackDbPort } from '@dco/platform';
-import { BlueGreenMigrator, buildBlueGreenEnvironment } from '@dco/neo4j';
+import { BlueGreenMigrator } from './blue-green-migrator';
+import { buildBlueGreenEnvironment } from './blue-green.environment';
 import { rollbackDbHandler } from '../rollback-db/rollback-db.handler';
 import { migrateDbHandler } from './migrate-db.handler';
 

@@ -2,8 +2,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CodedError } from '@dco/contracts';
-import { buildBlueGreenEnvironment } from '../blue-green/blue-green.environment';
 import { neo4jClassArchive, neo4jJvmOptions } from './neo4j-process.launcher';
 
 describe('neo4jJvmOptions', () => {
@@ -29,12 +27,5 @@ describe('neo4jJvmOptions', () => {
     const spec = { version: '5.20.0', boltPort: 7687, home: '/tmp/h' };
     expect(neo4jJvmOptions({ ...spec, quickStart: true }, env())).toContain('-XX:TieredStopAtLevel=1');
     expect(neo4jJvmOptions(spec, env())).not.toContain('-XX:TieredStopAtLevel=1');
-  });
-
-  it('refuses a DCO_NEO4J_QUICK_START that is not true or false, naming it', async () => {
-    const stateDir = join(cache, 'state');
-    const building = buildBlueGreenEnvironment({ DCO_PROFILE: 'local', DCO_STATE_DIR: stateDir, DCO_NEO4J_QUICK_START: 'yes' });
-    await expect(building).rejects.toBeInstanceOf(CodedError);
-    await expect(building).rejects.toMatchObject({ code: 'CONFIG.INVALID', message: expect.stringContaining('DCO_NEO4J_QUICK_START') });
   });
 });

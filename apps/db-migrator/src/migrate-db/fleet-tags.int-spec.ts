@@ -5,9 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTagsCommand, DescribeInstancesCommand, EC2Client, RegisterImageCommand } from '@aws-sdk/client-ec2';
 import { localEmulatorOptions } from '@dco/aws';
-import { buildBlueGreenEnvironment } from '../blue-green/blue-green.environment';
-import { awsHostRuntime, Ec2Neo4jFleet } from './ec2-neo4j-fleet.adapter';
-import { CLIENT_TOKEN_TAG, EC2_CLIENT_TOKEN_TAG, fleetTagsFromEnv } from './neo4j-fleet.port';
+import { awsHostRuntime, CLIENT_TOKEN_TAG, EC2_CLIENT_TOKEN_TAG, Ec2Neo4jFleet, fleetTagsFromEnv } from '@dco/neo4j';
+import { buildBlueGreenEnvironment } from './blue-green.environment';
 
 const ec2 = new EC2Client(localEmulatorOptions());
 const ns = `ft${Date.now().toString(36)}`;

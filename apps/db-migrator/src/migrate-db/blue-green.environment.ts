@@ -6,26 +6,36 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { Clock, CodedError, systemClock } from '@dco/contracts';
 import { awsClientOptions, embeddedCloud, localEmulatorOptions, SdkEcsServices } from '@dco/aws';
-import { BackupStore } from '../backup/backup-store.port';
-import { FileBackupStore } from '../backup/file-backup-store.adapter';
-import { S3BackupStore } from '../backup/s3-backup-store.adapter';
-import { BoltGraphDatabase, boltGraphDatabaseFactory } from '../bolt/bolt-graph-database.adapter';
-import { EcsNeo4jConsumers } from '../consumers/ecs-neo4j-consumers.adapter';
-import { Neo4jConsumers, pointerOnlyConsumers } from '../consumers/neo4j-consumers.port';
-import { awsHostRuntime, Ec2Neo4jFleet } from '../fleet/ec2-neo4j-fleet.adapter';
-import { LocalNeo4jHostRuntime } from '../fleet/local-neo4j-host.runtime';
-import { Neo4jFleet, fleetTagsFromEnv, versionOfImage } from '../fleet/neo4j-fleet.port';
-import { GraphDatabaseFactory } from '../graph-database.port';
-import { InMemoryBackupStore } from '../memory/in-memory-backup-store.fake';
-import { InMemoryGraphDatabase, InMemoryGraphServers } from '../memory/in-memory-graph-database.fake';
-import { InMemoryNeo4jFleet } from '../memory/in-memory-neo4j-fleet.fake';
-import { ConnectionPointerStore, Neo4jEndpoint } from '../pointer/connection-pointer.port';
-import { FileConnectionPointerStore } from '../pointer/file-connection-pointer.adapter';
-import { InMemoryConnectionPointerStore } from '../pointer/in-memory-connection-pointer.fake';
-import { SsmConnectionPointerStore } from '../pointer/ssm-connection-pointer.adapter';
-import { DEFAULT_PAGE_SIZE } from '../transfer/export-graph';
-import { DEFAULT_BATCH_SIZE } from '../transfer/restore-graph';
-import { freePort } from '../fleet/free-port';
+import {
+  awsHostRuntime,
+  BackupStore,
+  BoltGraphDatabase,
+  boltGraphDatabaseFactory,
+  ConnectionPointerStore,
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_PAGE_SIZE,
+  Ec2Neo4jFleet,
+  EcsNeo4jConsumers,
+  FileBackupStore,
+  FileConnectionPointerStore,
+  fleetTagsFromEnv,
+  freePort,
+  GraphDatabaseFactory,
+  InMemoryBackupStore,
+  InMemoryConnectionPointerStore,
+  InMemoryGraphDatabase,
+  InMemoryGraphServers,
+  InMemoryNeo4jFleet,
+  LocalNeo4jHostRuntime,
+  Neo4jConsumers,
+  Neo4jEndpoint,
+  Neo4jFleet,
+  pointerOnlyConsumers,
+  probeBolt,
+  S3BackupStore,
+  SsmConnectionPointerStore,
+  versionOfImage,
+} from '@dco/neo4j';
 import { BlueGreenMigrator, BlueGreenOptions } from './blue-green-migrator';
 
 export const DEFAULT_BLUE_URI = 'bolt://127.0.0.1:17687';
@@ -155,17 +165,6 @@ export async function buildBlueGreenEnvironment(env: NodeJS.ProcessEnv = process
     { ...options, initialEndpoint: existing?.current ?? (await initialEndpoint()) },
   );
   return { migrator, fleet, graphs: boltGraphDatabaseFactory, pointer, backups };
-}
-
-/** Bolt answers and reports the expected version. */
-export async function probeBolt(boltUri: string, version: string): Promise<void> {
-  const db = new BoltGraphDatabase(boltUri, { connectionTimeoutMs: 2_000 });
-  try {
-    const actual = await db.serverVersion();
-    if (actual !== version) throw new Error(`${boltUri} answers as Neo4j ${actual}, expected ${version}`);
-  } finally {
-    await db.close();
-  }
 }
 
 /** The embedded demo's blue graph: accounts, each with a contribution and a referral to the next, so a migration copies real data. */

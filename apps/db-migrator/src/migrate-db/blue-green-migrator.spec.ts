@@ -1,12 +1,16 @@
 // Unit specs of the blue-green flow on in-memory servers, fleet, pointer, backups and ECS: switch, failures, no lost write, rollback.
 import { CodedError } from '@dco/contracts';
 import { InMemoryEcsServices } from '@dco/aws';
-import { EcsNeo4jConsumers } from '../consumers/ecs-neo4j-consumers.adapter';
-import { GraphDatabase, GraphDatabaseFactory } from '../graph-database.port';
-import { InMemoryBackupStore } from '../memory/in-memory-backup-store.fake';
-import { InMemoryGraphDatabase, InMemoryGraphServers } from '../memory/in-memory-graph-database.fake';
-import { InMemoryNeo4jFleet } from '../memory/in-memory-neo4j-fleet.fake';
-import { InMemoryConnectionPointerStore } from '../pointer/in-memory-connection-pointer.fake';
+import {
+  EcsNeo4jConsumers,
+  GraphDatabase,
+  GraphDatabaseFactory,
+  InMemoryBackupStore,
+  InMemoryConnectionPointerStore,
+  InMemoryGraphDatabase,
+  InMemoryGraphServers,
+  InMemoryNeo4jFleet,
+} from '@dco/neo4j';
 import { BlueGreenMigrator, BlueGreenOptions, MigrationProgress } from './blue-green-migrator';
 
 const BLUE = { instanceId: 'i-blue', boltUri: 'memory://i-blue', version: '5.20.0' };

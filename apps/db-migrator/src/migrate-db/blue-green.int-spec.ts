@@ -7,21 +7,26 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import neo4j, { Driver } from 'neo4j-driver';
 import { CodedError, systemClock } from '@dco/contracts';
 import { localEmulatorOptions, SdkEcsServices } from '@dco/aws';
-import { FileBackupStore } from '../backup/file-backup-store.adapter';
-import { BoltGraphDatabase, boltGraphDatabaseFactory } from '../bolt/bolt-graph-database.adapter';
-import { checksumOf } from '../domain/graph-checksum';
-import { EcsNeo4jConsumers } from '../consumers/ecs-neo4j-consumers.adapter';
-import { awsHostRuntime, Ec2Neo4jFleet, Neo4jHostRuntime } from '../fleet/ec2-neo4j-fleet.adapter';
-import { freePort } from '../fleet/free-port';
-import { LocalNeo4jHostRuntime } from '../fleet/local-neo4j-host.runtime';
-import { LOCAL_PID_TAG } from '../fleet/neo4j-fleet.port';
-import { isProcessAlive } from '../fleet/neo4j-process.launcher';
-import { FileConnectionPointerStore } from '../pointer/file-connection-pointer.adapter';
-import { bulkStatement, everyTypeGraphStatements } from '../testing/every-type-graph.fixture';
-import { ScratchServer, startScratchServer } from '../testing/scratch-servers';
-import { digestGraph } from '../transfer/validate-graph';
+import {
+  awsHostRuntime,
+  BoltGraphDatabase,
+  boltGraphDatabaseFactory,
+  checksumOf,
+  digestGraph,
+  Ec2Neo4jFleet,
+  EcsNeo4jConsumers,
+  FileBackupStore,
+  FileConnectionPointerStore,
+  freePort,
+  isProcessAlive,
+  LOCAL_PID_TAG,
+  LocalNeo4jHostRuntime,
+  Neo4jHostRuntime,
+  probeBolt,
+} from '@dco/neo4j';
+import { bulkStatement, everyTypeGraphStatements } from '../../../../libs/neo4j/src/testing/every-type-graph.fixture';
+import { ScratchServer, startScratchServer } from '../../../../libs/neo4j/src/testing/scratch-servers';
 import { BlueGreenMigrator, MigrationProgress } from './blue-green-migrator';
-import { probeBolt } from './blue-green.environment';
 
 const aws = localEmulatorOptions();
 const ec2 = new EC2Client(aws);

@@ -1,16 +1,24 @@
 // The blue-green redeployment of Neo4j: provision green, back up blue, restore, validate, freeze + switch, retire; and rollback.
 import { setTimeout as delay } from 'node:timers/promises';
 import { Clock, CodedError, DataOf, MigrationPhase } from '@dco/contracts';
-import { BackupStore } from '../backup/backup-store.port';
-import { BackupFooter, verifyBackup } from '../backup/backup-file.format';
-import { Neo4jConsumers } from '../consumers/neo4j-consumers.port';
-import { Neo4jFleet, Neo4jInstance } from '../fleet/neo4j-fleet.port';
-import { GraphDigest } from '../domain/graph-checksum';
-import { GraphDatabase, GraphDatabaseFactory } from '../graph-database.port';
-import { ConnectionPointer, ConnectionPointerStore, MigrationRecord, Neo4jEndpoint } from '../pointer/connection-pointer.port';
-import { exportGraph } from '../transfer/export-graph';
-import { restoreGraph } from '../transfer/restore-graph';
-import { validateGraphs } from '../transfer/validate-graph';
+import {
+  BackupFooter,
+  BackupStore,
+  ConnectionPointer,
+  ConnectionPointerStore,
+  exportGraph,
+  GraphDatabase,
+  GraphDatabaseFactory,
+  GraphDigest,
+  MigrationRecord,
+  Neo4jConsumers,
+  Neo4jEndpoint,
+  Neo4jFleet,
+  Neo4jInstance,
+  restoreGraph,
+  validateGraphs,
+  verifyBackup,
+} from '@dco/neo4j';
 
 export interface MigrationProgress {
   phase: MigrationPhase;

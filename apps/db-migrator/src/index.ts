@@ -1,0 +1,3 @@
+// The db-migrator's public API for the operator CLI and the benchmarks: the blue-green migration, built from the environment.
+export { BlueGreenMigrator, BlueGreenOptions, BlueGreenDependencies, MigrationProgress, ProgressListener } from './migrate-db/blue-green-migrator';
+export { BlueGreenEnvironment, buildBlueGreenEnvironment, DEFAULT_BLUE_URI } from './migrate-db/blue-green.environment';

@@ -1,0 +1,21 @@
+// The blue-green environment refuses malformed variables before it starts anything, naming the variable.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CodedError } from '@dco/contracts';
+import { buildBlueGreenEnvironment } from './blue-green.environment';
+
+describe('buildBlueGreenEnvironment', () => {
+  let cache: string;
+  beforeEach(() => {
+    cache = mkdtempSync(join(tmpdir(), 'neo4j-jvm-'));
+  });
+  afterEach(() => rmSync(cache, { recursive: true, force: true }));
+
+  it('refuses a DCO_NEO4J_QUICK_START that is not true or false, naming it', async () => {
+    const stateDir = join(cache, 'state');
+    const building = buildBlueGreenEnvironment({ DCO_PROFILE: 'local', DCO_STATE_DIR: stateDir, DCO_NEO4J_QUICK_START: 'yes' });
+    await expect(building).rejects.toBeInstanceOf(CodedError);
+    await expect(building).rejects.toMatchObject({ code: 'CONFIG.INVALID', message: expect.stringContaining('DCO_NEO4J_QUICK_START') });
+  });
+});
