@@ -10,14 +10,12 @@ import {
   applySchemaMigrations,
   createNeo4jDriver,
   DCO_SCHEMA_MIGRATIONS,
-  DEFAULT_ALLOCATION_BATCH_SIZE,
   DEFAULT_NEO4J_URI,
   generateDemoAccounts,
   generateDemoContributions,
   Neo4jDcoLedger,
-  ReferenceDcoExecutor,
-  verifyStoredOffering,
 } from '@dco/dco';
+import { DEFAULT_ALLOCATION_BATCH_SIZE, ReferenceDcoExecutor, verifyStoredOffering } from '../apps/dco-runner/src';
 import { deleteLedgerTestData } from '../libs/dco/src/neo4j/neo4j-ledger-test-data';
 import { BenchResult, benchResult, progress, round, writeResult } from './support/result';
 

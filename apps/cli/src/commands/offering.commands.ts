@@ -6,6 +6,7 @@ import { CliError, EXIT, parseDayOption, parsePositiveInt } from '../cli-error';
 // The ledger code (neo4j-driver, the AWS SDK behind @dco/dco) loads only when an offering command runs, so the rest of
 // the CLI starts as fast as before.
 const dcoLib = () => import('@dco/dco');
+const dcoRunner = () => import('../../../dco-runner/src');
 const DEFAULT_URI = 'bolt://127.0.0.1:17687';
 const DEFAULT_BATCH = '5000';
 
@@ -133,7 +134,7 @@ export function register(program: Command): void {
     if (amount === undefined) throw new CliError('CLI.MISSING_OPTION', 'give the offered amount with --amount or env DCO_DAILY_AMOUNT', EXIT.USAGE);
     const dailyAmount = await parseAmountOption('--amount', amount);
     const batchSize = parsePositiveInt('--batch-size', options.batchSize);
-    const { ReferenceDcoExecutor } = await dcoLib();
+    const { ReferenceDcoExecutor } = await dcoRunner();
     const { systemClock } = await import('@dco/contracts');
     const { randomUUID } = await import('node:crypto');
     await withLedger(options, !options.dryRun, async (ledger) => {
@@ -184,7 +185,7 @@ export function register(program: Command): void {
       .option('--json', 'machine-readable output'),
   ).action(async (dayArgument: string, options: LedgerOptions & { json?: boolean }) => {
     const day = parseDayOption(dayArgument);
-    const { verifyStoredOffering } = await dcoLib();
+    const { verifyStoredOffering } = await dcoRunner();
     const verification = await withLedger(options, false, async (ledger) => {
       if (!(await ledger.findOffering(day))) throw new CliError('DCO.OFFERING_NOT_FOUND', `no offering for ${day}`, EXIT.NOT_FOUND);
       return verifyStoredOffering(ledger, day);

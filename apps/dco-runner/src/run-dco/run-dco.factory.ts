@@ -8,16 +8,15 @@ import {
   DcoExecutor,
   DcoLedger,
   DEFAULT_NEO4J_URI,
-  EcsTaskDcoExecutor,
   generateDemoAccounts,
   generateDemoContributions,
   InMemoryDcoLedger,
-  ReferenceDcoExecutor,
-  sdkEcsTaskApi,
 } from '@dco/dco';
 import { ConnectionPointerStore, FileConnectionPointerStore, SsmConnectionPointerStore } from '@dco/neo4j';
 import { loadConfig, RunDcoPort } from '@dco/platform';
+import { EcsTaskDcoExecutor, sdkEcsTaskApi } from './ecs-task-dco.executor';
 import { Neo4jLedgerSource } from './neo4j-ledger.source';
+import { ReferenceDcoExecutor } from './reference-dco.executor';
 import { RunDcoConfig } from './run-dco.config';
 import { runDcoUseCase } from './run-dco.use-case';
 

@@ -1,5 +1,2 @@
-// Running the offering: the executor port, the reference executor, verification.
+// Running the offering: the executor port (the reference and ECS executors live in apps/dco-runner).
 export * from './dco-executor.port';
-export * from './offering-result';
-export * from './reference-dco.executor';
-export * from './verify-stored-offering';

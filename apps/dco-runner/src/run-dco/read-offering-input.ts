@@ -1,6 +1,5 @@
 // The day's validated offering input, read the cheap way (grouped by account) and row by row only to name problems.
-import { AccountDayContributions, foldDayContributions, RawAmount, validateOfferingInput, ValidOfferingInput } from '../domain';
-import { DcoLedger } from '../ledger/dco-ledger.port';
+import { AccountDayContributions, DcoLedger, foldDayContributions, RawAmount, validateOfferingInput, ValidOfferingInput } from '@dco/dco';
 
 /**
  * Folds the day's grouped contributions (from readDayByAccount) into the allocation's input. When anything is wrong with

@@ -1,8 +1,8 @@
 // The ECS executor's decisions against a scripted ECS: success, failed exits, stop codes, timeouts, reuse, resuming a task.
 import { DescribeTasksCommandOutput, RunTaskCommandInput, RunTaskCommandOutput, Task } from '@aws-sdk/client-ecs';
 import { CodedError } from '@dco/contracts';
-import { InMemoryDcoLedger } from '../ledger/in-memory-dco-ledger.adapter';
-import { ReferenceDcoExecutor } from '../runner/reference-dco.executor';
+import { InMemoryDcoLedger } from '@dco/dco';
+import { ReferenceDcoExecutor } from './reference-dco.executor';
 import { EcsTaskApi, EcsTaskDcoExecutor, EcsTaskDcoOptions } from './ecs-task-dco.executor';
 
 const DAY = '2026-11-26';

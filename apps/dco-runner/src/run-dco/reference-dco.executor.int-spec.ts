@@ -5,13 +5,18 @@ import { join } from 'node:path';
 import { CodedError, systemClock } from '@dco/contracts';
 import { Driver } from 'neo4j-driver';
 import { abortWaiting, waitFor } from '../../../../stack/support/wait-for';
-import { uniqueTestDay } from '../ledger/dco-ledger.contract';
-import { DCO_SCHEMA_MIGRATIONS } from '../neo4j/dco-schema.migrations';
-import { createNeo4jDriver, DEFAULT_NEO4J_URI } from '../neo4j/neo4j-connection';
-import { Neo4jDcoLedger } from '../neo4j/neo4j-dco-ledger.adapter';
-import { deleteLedgerTestData } from '../neo4j/neo4j-ledger-test-data';
-import { applySchemaMigrations } from '../neo4j/schema-migration-runner';
-import { demoAccountId, generateDemoAccounts, generateDemoContributions } from '../seed/demo-data.generator';
+import {
+  applySchemaMigrations,
+  createNeo4jDriver,
+  DCO_SCHEMA_MIGRATIONS,
+  DEFAULT_NEO4J_URI,
+  demoAccountId,
+  generateDemoAccounts,
+  generateDemoContributions,
+  Neo4jDcoLedger,
+} from '@dco/dco';
+import { uniqueTestDay } from '../../../../libs/dco/src/ledger/dco-ledger.contract';
+import { deleteLedgerTestData } from '../../../../libs/dco/src/neo4j/neo4j-ledger-test-data';
 import { ReferenceDcoExecutor } from './reference-dco.executor';
 import { verifyStoredOffering } from './verify-stored-offering';
 

@@ -1,8 +1,6 @@
 // The reference runner on the in-memory ledger: completes, reuses, resumes after a failure mid-write, rejects bad input.
 import { CodedError, Clock, IdGenerator } from '@dco/contracts';
-import { AccountRecord, Allocation, ContributionRecord, resultHash } from '../domain';
-import { DcoLedger } from '../ledger/dco-ledger.port';
-import { InMemoryDcoLedger } from '../ledger/in-memory-dco-ledger.adapter';
+import { AccountRecord, Allocation, ContributionRecord, DcoLedger, InMemoryDcoLedger, resultHash } from '@dco/dco';
 import { ReferenceDcoExecutor } from './reference-dco.executor';
 import { verifyStoredOffering } from './verify-stored-offering';
 

@@ -8,8 +8,8 @@ import { CreateClusterCommand, DeleteClusterCommand, DeregisterTaskDefinitionCom
 import { randomUUID } from 'node:crypto';
 import { localEmulatorOptions } from '@dco/aws';
 import { CodedError } from '@dco/contracts';
-import { InMemoryDcoLedger } from '../ledger/in-memory-dco-ledger.adapter';
-import { ReferenceDcoExecutor } from '../runner/reference-dco.executor';
+import { InMemoryDcoLedger } from '@dco/dco';
+import { ReferenceDcoExecutor } from './reference-dco.executor';
 import { EcsTaskDcoExecutor, EcsTaskDcoOptions, sdkEcsTaskApi } from './ecs-task-dco.executor';
 
 const client = new ECSClient(localEmulatorOptions());

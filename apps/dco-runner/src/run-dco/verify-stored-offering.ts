@@ -1,7 +1,6 @@
 // Recomputes a stored offering from its stored contributions and checks the ledger's invariants (dco offering verify).
 import { CodedError } from '@dco/contracts';
-import { allocateOffering, assertValidDay, OfferingRecord, OfferingVerification, verifyOffering } from '../domain';
-import { DcoLedger } from '../ledger/dco-ledger.port';
+import { allocateOffering, assertValidDay, DcoLedger, OfferingRecord, OfferingVerification, verifyOffering } from '@dco/dco';
 import { readValidDayInput } from './read-offering-input';
 
 export interface StoredOfferingVerification extends OfferingVerification {

@@ -1,7 +1,6 @@
 // Turns a completed Offering record into the DcoCompleted data the saga receives.
 import { CodedError } from '@dco/contracts';
-import { OfferingRecord } from '../domain';
-import { DcoResult } from './dco-executor.port';
+import { DcoResult, OfferingRecord } from '@dco/dco';
 
 export function completedResult(offering: OfferingRecord, reused: boolean): DcoResult {
   const completion = offering.completion;

@@ -14,10 +14,8 @@ import {
 } from '@aws-sdk/client-ecs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CodedError } from '@dco/contracts';
-import { assertValidDay } from '../domain';
-import { DcoLedger } from '../ledger/dco-ledger.port';
-import { DcoExecutor, DcoResult, DcoRunRequest } from '../runner/dco-executor.port';
-import { completedResult } from '../runner/offering-result';
+import { assertValidDay, DcoExecutor, DcoLedger, DcoResult, DcoRunRequest } from '@dco/dco';
+import { completedResult } from './offering-result';
 
 /** The three ECS calls the executor makes (the SDK client in production, a scripted stand-in in unit specs). */
 export interface EcsTaskApi {

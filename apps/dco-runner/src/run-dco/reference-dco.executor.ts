@@ -5,14 +5,17 @@ import {
   Allocation,
   AllocationResult,
   assertValidDay,
+  DcoExecutor,
+  DcoLedger,
+  DcoResult,
+  DcoRunObserver,
+  DcoRunRequest,
   OfferingRecord,
   parseOffered,
   RawAmount,
   resultHash,
   ValidOfferingInput,
-} from '../domain';
-import { DcoLedger } from '../ledger/dco-ledger.port';
-import { DcoExecutor, DcoResult, DcoRunObserver, DcoRunRequest } from './dco-executor.port';
+} from '@dco/dco';
 import { completedResult } from './offering-result';
 import { validDayInput } from './read-offering-input';
 
