@@ -11,6 +11,6 @@ export * from './events/in-memory-event-bus.fake';
 export * from './events/sdk-event-bus.adapter';
 export * from './rollout/health-probe.port';
 export * from './rollout/http-health-probe.adapter';
-export * from './rollout/ecs-rollout';
+export * from './rollout/rollout-policy';
 export * from './rollout/ecs-status-health-probe.adapter';
 export * from './embedded-cloud';

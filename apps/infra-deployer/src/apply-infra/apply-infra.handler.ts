@@ -2,7 +2,7 @@
 // record it as last good, then roll the services named by app-release changes out (canary + health gates).
 import { ApplyInfraData, CodedError, DataOf, ServiceRevision } from '@dco/contracts';
 import { ApprovalPolicy, DEFAULT_APPROVAL_POLICY, PlanRecord, TerraformWorkspace, approvalReasons } from '@dco/terraform';
-import { EcsRollout, RolloutLog } from '@dco/aws';
+import { EcsRollout, RolloutLog } from './ecs-rollout';
 import { withSpan } from '@dco/observability';
 
 export type ApplyInfraOutcome =

@@ -4,11 +4,9 @@ import { join, resolve } from 'node:path';
 import { Clock } from '@dco/contracts';
 import {
   DEFAULT_ROLLOUT_POLICY,
-  EcsRollout,
   EcsServices,
   HealthProbe,
   HttpHealthProbe,
-  RolloutLog,
   RolloutPolicy,
   SdkEcsServices,
   awsClientOptions,
@@ -17,6 +15,7 @@ import {
 import { CliTofuRunner, SimulatedTofuRunner, TerraformWorkspace, TofuRunner } from '@dco/terraform';
 import { RollbackInfraHandler } from '../rollback-infra/rollback-infra.handler';
 import { ApplyInfraHandler } from './apply-infra.handler';
+import { EcsRollout, RolloutLog } from './ecs-rollout';
 
 export interface InfraSettings {
   /** Repository root: infra/ and the provisioner script live under it. */

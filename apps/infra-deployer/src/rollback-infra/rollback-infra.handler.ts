@@ -2,7 +2,7 @@
 // this run rolled out back on the revision it ran before. Failures are raised (INFRA.ROLLBACK_FAILED), never swallowed.
 import { CodedError, DataOf, RollbackData, ServiceRevision, toFailure } from '@dco/contracts';
 import { TerraformWorkspace } from '@dco/terraform';
-import { EcsRollout } from '@dco/aws';
+import { EcsRollout } from '../apply-infra/ecs-rollout';
 
 export class RollbackInfraHandler {
   constructor(

@@ -2,31 +2,7 @@
 // on health (circuit breaker, health endpoint, error rate); a failed gate rolls back to the previous revision.
 import { setTimeout as delay } from 'node:timers/promises';
 import { CodedError, ServiceRevision } from '@dco/contracts';
-import { EcsServices, ServiceStatus, TaskDefinitionInfo } from '../ecs/ecs-services.port';
-import { HealthProbe, HealthSample } from './health-probe.port';
-
-export interface RolloutPolicy {
-  cluster: string;
-  /** Share of the service's tasks the canary runs (0 = no canary). */
-  canaryFraction: number;
-  /** How long the canary is watched before the rest follows. */
-  canaryAnalysisMs: number;
-  /** How long the full service is watched after reaching steady state. */
-  gateMs: number;
-  pollIntervalMs: number;
-  steadyStateTimeoutMs: number;
-  /** Highest tolerated share of failed requests, 0..1. */
-  maxErrorRate: number;
-}
-
-export const DEFAULT_ROLLOUT_POLICY: Omit<RolloutPolicy, 'cluster'> = {
-  canaryFraction: 0.1,
-  canaryAnalysisMs: 60_000,
-  gateMs: 30_000,
-  pollIntervalMs: 2_000,
-  steadyStateTimeoutMs: 600_000,
-  maxErrorRate: 0.01,
-};
+import { EcsServices, HealthProbe, HealthSample, RolloutPolicy, ServiceStatus, TaskDefinitionInfo } from '@dco/aws';
 
 export interface RolloutRequest {
   service: string;

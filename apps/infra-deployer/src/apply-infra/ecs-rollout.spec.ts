@@ -1,8 +1,6 @@
 // ECS rollout: canary first, health gates, automatic rollback to the previous revision.
-import { InMemoryEcsServices } from '../ecs/in-memory-ecs-services.fake';
-import { ServiceStatus, UpdateServiceSpec } from '../ecs/ecs-services.port';
-import { EcsRollout, RolloutPolicy } from './ecs-rollout';
-import { HealthProbe, HealthSample } from './health-probe.port';
+import { HealthProbe, HealthSample, InMemoryEcsServices, RolloutPolicy, ServiceStatus, UpdateServiceSpec } from '@dco/aws';
+import { EcsRollout } from './ecs-rollout';
 
 const policy: RolloutPolicy = {
   cluster: 'dco',
