@@ -1,6 +1,6 @@
 // `dco external sign` produces what the inbox verifies; bad input is a usage error.
 import { randomBytes } from 'node:crypto';
-import { signatureMatches } from '../../../detector/src/external-inbox/external-signature';
+import { signatureMatches } from '../../../detector/src';
 import { EXIT } from '../cli-error';
 import { runCli } from '../main';
 

@@ -2,7 +2,7 @@
 // deliver it to the detector's inbox (POST /api/external-changes), printing the inbox's coded answer.
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { signReport } from '../../../detector/src/external-inbox/external-signature';
+import { signReport } from '../../../detector/src';
 import { CliError, EXIT } from '../cli-error';
 
 function readReport(options: { data?: string; file?: string }): Record<string, unknown> {

@@ -3,8 +3,8 @@
 import { Command } from 'commander';
 import { systemClock } from '@dco/contracts';
 import { approvalReasons, describePlan } from '@dco/terraform';
-import { detectorForProfile } from '../../../detector/src/detect-changes/detect-changes.factory';
-import { realInfraDeployer } from '../../../infra-deployer/src/apply-infra/infra-ports.factory';
+import { detectorForProfile } from '../../../detector/src';
+import { realInfraDeployer } from '../../../infra-deployer/src';
 import { CliError, EXIT, runCoded, parseDayOption } from '../cli-error';
 
 const PLAN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
