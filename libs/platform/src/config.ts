@@ -1,14 +1,46 @@
 // Environment configuration validated at boot: a missing or malformed variable stops the process with a message naming it.
 import { plainToInstance } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateIf, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, registerDecorator, ValidateIf, validateSync } from 'class-validator';
 import { ClassConstructor } from 'class-transformer';
+import { CodedError } from '@dco/contracts';
 
-export class ConfigError extends Error {
-  readonly code = 'CONFIG.INVALID';
+/** Variables that are missing or malformed; the process stops with exit status 78 (see bootstrap). */
+export class ConfigError extends CodedError {
   constructor(readonly problems: string[]) {
-    super(`CONFIG.INVALID: invalid environment configuration:\n  - ${problems.join('\n  - ')}`);
+    super('CONFIG.INVALID', `CONFIG.INVALID: invalid environment configuration:\n  - ${problems.join('\n  - ')}`);
     this.name = 'ConfigError';
   }
+}
+
+/** Whether `error` is a configuration error (ConfigError, or a CodedError with CONFIG.INVALID from a parser). */
+export const isConfigError = (error: unknown): error is CodedError => error instanceof CodedError && error.code === 'CONFIG.INVALID';
+
+/**
+ * A variable with its own syntax (lists, key=value pairs): valid when `parse` accepts it. The parser's message becomes
+ * the problem loadConfig reports, so the variable is checked at boot by the same code that reads it later.
+ */
+export function IsParsedBy(parse: (value: string) => unknown): PropertyDecorator {
+  return (target, propertyName) => {
+    let problem = '';
+    registerDecorator({
+      name: 'isParsedBy',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      validator: {
+        validate: (value: unknown) => {
+          if (value === undefined) return true;
+          try {
+            parse(String(value));
+            return true;
+          } catch (error) {
+            problem = (error instanceof Error ? error.message : String(error)).replace(/^CONFIG\.INVALID: /, '');
+            return false;
+          }
+        },
+        defaultMessage: () => problem,
+      },
+    });
+  };
 }
 
 export const PROFILES = ['embedded', 'local', 'aws'] as const;

@@ -26,10 +26,8 @@ export function parseSimulatedBehaviour(variable: string, value: string | undefi
   throw invalid(variable, text);
 }
 
-function invalid(variable: string, text: string): Error {
-  return new Error(
-    `CONFIG.INVALID: ${variable}="${text}" must be ok, ok:<ms>, fail:<FAILURE_CODE>[:<ms>] or hang`,
-  );
+function invalid(variable: string, text: string): CodedError {
+  return new CodedError('CONFIG.INVALID', `CONFIG.INVALID: ${variable}="${text}" must be ok, ok:<ms>, fail:<FAILURE_CODE>[:<ms>] or hang`);
 }
 
 /**

@@ -46,7 +46,7 @@ export const LOCAL_HOME_TAG = 'dco:local-home';
  * ("team=data,stage=prod"). The db-migrator puts them on every instance it launches and finds its instances by them; the
  * detector selects the running fleet by the same tags. A malformed entry is CONFIG.INVALID naming the variable.
  */
-export function fleetTagsFromEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+export function fleetTagsFromEnv(env: { DCO_ENV?: string; DCO_NEO4J_FLEET_TAGS?: string }): Record<string, string> {
   const tags: Record<string, string> = env.DCO_ENV ? { 'dco:env': env.DCO_ENV } : {};
   for (const entry of (env.DCO_NEO4J_FLEET_TAGS ?? '').split(',').map((part) => part.trim()).filter(Boolean)) {
     const match = FLEET_TAG_ENTRY.exec(entry);
