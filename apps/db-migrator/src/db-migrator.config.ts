@@ -1,8 +1,11 @@
 // Environment of the db-migrator service (validated at boot).
+import { IntersectionType } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString } from 'class-validator';
 import { Neo4jFleetConfig } from '@dco/platform';
+import { BlueGreenConfig } from './migrate-db/blue-green.config';
 
-export class DbMigratorConfig extends Neo4jFleetConfig {
+/** Every variable the db-migrator reads: the common ones, the fleet's scope, the blue-green migration's and the stage engine's. */
+export class DbMigratorConfig extends IntersectionType(Neo4jFleetConfig, BlueGreenConfig) {
   /** Which implementation of the stage runs: the in-memory stand-in with configured outcomes, or the real use case. */
   @IsIn(['simulated', 'real'], { message: 'DCO_STAGE_ENGINE must be simulated or real' })
   DCO_STAGE_ENGINE: 'simulated' | 'real' = 'simulated';

@@ -10,7 +10,7 @@ import { realDbMigrator } from './migrate-db/real-db-migrator';
 export class DbMigratorModule {
   static register(config: DbMigratorConfig): DynamicModule {
     const simulated = simulatedDbMigrator(config);
-    const real = config.DCO_STAGE_ENGINE === 'real' ? realDbMigrator(process.env) : undefined;
+    const real = config.DCO_STAGE_ENGINE === 'real' ? realDbMigrator(config) : undefined;
     return {
       module: DbMigratorModule,
       providers: [

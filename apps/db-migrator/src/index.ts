@@ -1,3 +1,4 @@
-// The db-migrator's public API for the operator CLI and the benchmarks: the blue-green migration, built from the environment.
+// The db-migrator's public API for the operator CLI and the benchmarks: the blue-green migration, built from the validated environment.
 export { BlueGreenMigrator, BlueGreenOptions, BlueGreenDependencies, MigrationProgress, ProgressListener } from './migrate-db/blue-green-migrator';
-export { BlueGreenEnvironment, buildBlueGreenEnvironment, DEFAULT_BLUE_URI } from './migrate-db/blue-green.environment';
+export { DEFAULT_BLUE_URI } from './migrate-db/blue-green.config';
+export { BlueGreenEnvironment, blueGreenEnvironmentFromEnv } from './migrate-db/blue-green.environment';

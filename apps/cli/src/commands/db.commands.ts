@@ -10,7 +10,7 @@ import {
   restoreGraph,
   validateGraphs,
 } from '@dco/neo4j';
-import { buildBlueGreenEnvironment, DEFAULT_BLUE_URI } from '../../../db-migrator/src';
+import { blueGreenEnvironmentFromEnv, DEFAULT_BLUE_URI } from '../../../db-migrator/src';
 import { CliError, EXIT, runCoded, parsePositiveInt } from '../cli-error';
 
 interface Progress {
@@ -148,7 +148,7 @@ export function register(program: Command): void {
       await run(
         options.json,
         async () => {
-          const { migrator } = await buildBlueGreenEnvironment(process.env);
+          const { migrator } = await blueGreenEnvironmentFromEnv(process.env);
           return { runId, ...(await migrator.migrate({ runId, targetImageId: options.image }, progressPrinter(Boolean(options.json)))) };
         },
         (r) => `migrated ${r.nodes} nodes and ${r.relationships} relationships from ${r.fromInstanceId} (Neo4j ${r.fromVersion}) to ${r.toInstanceId} (Neo4j ${r.toVersion}) at ${r.boltUri}; checksum ${r.checksum}`,
@@ -163,7 +163,7 @@ export function register(program: Command): void {
       if (!RUN_ID.test(options.runId)) throw new CliError('CLI.INVALID_ARGUMENT', `--run-id must be lower-case letters, digits and dashes, got "${options.runId}"`, EXIT.USAGE);
       await run(
         options.json,
-        async () => (await buildBlueGreenEnvironment(process.env)).migrator.rollback({ runId: options.runId }),
+        async () => (await blueGreenEnvironmentFromEnv(process.env)).migrator.rollback({ runId: options.runId }),
         (r) => `serving from ${r.servingInstanceId} at ${r.boltUri}${r.terminatedInstanceId ? `; terminated ${r.terminatedInstanceId}` : ''}`,
       );
     });
@@ -175,7 +175,7 @@ export function register(program: Command): void {
       await run(
         options.json,
         async () => {
-          const environment = await buildBlueGreenEnvironment(process.env);
+          const environment = await blueGreenEnvironmentFromEnv(process.env);
           return { pointer: await environment.migrator.currentPointer(), pointerLocation: environment.pointer.location, instances: await environment.fleet.describe() };
         },
         (r) =>

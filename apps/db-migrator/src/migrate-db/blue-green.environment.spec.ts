@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CodedError } from '@dco/contracts';
-import { buildBlueGreenEnvironment } from './blue-green.environment';
+import { blueGreenEnvironmentFromEnv } from './blue-green.environment';
 
-describe('buildBlueGreenEnvironment', () => {
+describe('blueGreenEnvironmentFromEnv', () => {
   let cache: string;
   beforeEach(() => {
     cache = mkdtempSync(join(tmpdir(), 'neo4j-jvm-'));
@@ -14,7 +14,7 @@ describe('buildBlueGreenEnvironment', () => {
 
   it('refuses a DCO_NEO4J_QUICK_START that is not true or false, naming it', async () => {
     const stateDir = join(cache, 'state');
-    const building = buildBlueGreenEnvironment({ DCO_PROFILE: 'local', DCO_STATE_DIR: stateDir, DCO_NEO4J_QUICK_START: 'yes' });
+    const building = blueGreenEnvironmentFromEnv({ DCO_PROFILE: 'local', DCO_STATE_DIR: stateDir, DCO_NEO4J_QUICK_START: 'yes' });
     await expect(building).rejects.toBeInstanceOf(CodedError);
     await expect(building).rejects.toMatchObject({ code: 'CONFIG.INVALID', message: expect.stringContaining('DCO_NEO4J_QUICK_START') });
   });

@@ -1,10 +1,10 @@
-// Builds the blue-green migrator for a profile from environment variables: shared by the db-migrator service and the dco CLI.
+// Builds the blue-green migrator for a profile from the validated config: shared by the db-migrator service and the dco CLI.
 import { join, resolve } from 'node:path';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { Clock, CodedError, systemClock } from '@dco/contracts';
+import { Clock, systemClock } from '@dco/contracts';
 import { awsClientOptions, embeddedCloud, localEmulatorOptions, SdkEcsServices } from '@dco/aws';
 import {
   awsHostRuntime,
@@ -12,8 +12,6 @@ import {
   BoltGraphDatabase,
   boltGraphDatabaseFactory,
   ConnectionPointerStore,
-  DEFAULT_BATCH_SIZE,
-  DEFAULT_PAGE_SIZE,
   Ec2Neo4jFleet,
   EcsNeo4jConsumers,
   FileBackupStore,
@@ -36,9 +34,10 @@ import {
   SsmConnectionPointerStore,
   versionOfImage,
 } from '@dco/neo4j';
+import { loadConfig } from '@dco/platform';
 import { BlueGreenMigrator, BlueGreenOptions } from './blue-green-migrator';
-
-export const DEFAULT_BLUE_URI = 'bolt://127.0.0.1:17687';
+import { BlueGreenEnvironmentConfig } from './blue-green.config';
+import { parseConsumerServices } from './consumer-services';
 
 export interface BlueGreenEnvironment {
   migrator: BlueGreenMigrator;
@@ -50,57 +49,28 @@ export interface BlueGreenEnvironment {
   memory?: InMemoryGraphServers;
 }
 
-const number = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => {
-  const value = env[name];
-  if (value === undefined || value === '') return fallback;
-  if (!/^\d+$/.test(value)) throw new CodedError('INTERNAL.UNEXPECTED', `${name} must be a non-negative integer number of milliseconds, got "${value}"`);
-  return Number(value);
-};
-
-const flag = (env: NodeJS.ProcessEnv, name: string): boolean => {
-  const value = env[name];
-  if (value === undefined || value === '' || value === 'false') return false;
-  if (value === 'true') return true;
-  throw new CodedError('CONFIG.INVALID', `${name} must be true or false, got "${value}"`);
-};
-
-/** "cluster/service,cluster/service" -> consumer services. */
-export function parseConsumerServices(text: string | undefined): Array<{ cluster: string; serviceName: string }> {
-  return (text ?? '')
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter(Boolean)
-    .map((entry) => {
-      const [cluster, serviceName] = entry.split('/');
-      if (!cluster || !serviceName) throw new CodedError('INTERNAL.UNEXPECTED', `DCO_NEO4J_CONSUMER_SERVICES entries must be cluster/service, got "${entry}"`);
-      return { cluster, serviceName };
-    });
+/** The blue-green environment for the variables in `env` (the operator CLI and specs); throws ConfigError naming bad ones. */
+export async function blueGreenEnvironmentFromEnv(env: NodeJS.ProcessEnv, clock: Clock = systemClock): Promise<BlueGreenEnvironment> {
+  return buildBlueGreenEnvironment(loadConfig(BlueGreenEnvironmentConfig, env), clock);
 }
 
-/**
- * Variables: DCO_PROFILE (embedded | local | aws), NEO4J_URI (blue before the first migration), DCO_NEO4J_INSTANCE_ID,
- * DCO_NEO4J_POINTER_FILE | DCO_NEO4J_POINTER_PARAMETER, DCO_BACKUP_DIR | DCO_BACKUP_BUCKET, DCO_NEO4J_CONSUMER_SERVICES,
- * DCO_NEO4J_RETIRE_GRACE_MS, DCO_NEO4J_FREEZE_DRAIN_MS, DCO_NEO4J_READY_TIMEOUT_MS, DCO_NEO4J_ON_SOURCE_CHANGED,
- * DCO_NEO4J_HEAP_MB, DCO_NEO4J_PAGECACHE_MB, DCO_NEO4J_QUICK_START (local servers: true = C1 JIT, for short-lived test servers), DCO_ENV (fleet tag dco:env) and
- * DCO_NEO4J_FLEET_TAGS (more fleet tags, key=value,...: on every instance launched, and what selects the fleet), DCO_AWS_ENDPOINT (the emulator), DCO_STATE_DIR (default .stack).
- */
-export async function buildBlueGreenEnvironment(env: NodeJS.ProcessEnv = process.env, clock: Clock = systemClock): Promise<BlueGreenEnvironment> {
-  const profile = env.DCO_PROFILE ?? 'embedded';
-  const stateDir = resolve(env.DCO_STATE_DIR ?? '.stack');
-  const onSourceChanged = env.DCO_NEO4J_ON_SOURCE_CHANGED === 'abort' ? 'abort' : 'recopy-frozen';
+export async function buildBlueGreenEnvironment(config: BlueGreenEnvironmentConfig, clock: Clock = systemClock): Promise<BlueGreenEnvironment> {
+  const profile = config.DCO_PROFILE;
+  const stateDir = resolve(config.DCO_STATE_DIR);
+  const milliseconds = (value: string | undefined, fallback: number) => (value === undefined ? fallback : Number(value));
   const options: Omit<BlueGreenOptions, 'initialEndpoint'> = {
     // Blue must outlive the run (a failed DCO rolls the database back), so the default grace covers a run.
-    retireGraceMs: number(env, 'DCO_NEO4J_RETIRE_GRACE_MS', profile === 'aws' ? 24 * 3_600_000 : 15 * 60_000),
-    readyTimeoutMs: number(env, 'DCO_NEO4J_READY_TIMEOUT_MS', profile === 'aws' ? 900_000 : 120_000),
-    freezeDrainMs: number(env, 'DCO_NEO4J_FREEZE_DRAIN_MS', profile === 'aws' ? 15_000 : profile === 'local' ? 1_500 : 0),
-    onSourceChanged,
-    pageSize: number(env, 'DCO_NEO4J_PAGE_SIZE', DEFAULT_PAGE_SIZE),
-    batchSize: number(env, 'DCO_NEO4J_BATCH_SIZE', DEFAULT_BATCH_SIZE),
+    retireGraceMs: milliseconds(config.DCO_NEO4J_RETIRE_GRACE_MS, profile === 'aws' ? 24 * 3_600_000 : 15 * 60_000),
+    readyTimeoutMs: milliseconds(config.DCO_NEO4J_READY_TIMEOUT_MS, profile === 'aws' ? 900_000 : 120_000),
+    freezeDrainMs: milliseconds(config.DCO_NEO4J_FREEZE_DRAIN_MS, profile === 'aws' ? 15_000 : profile === 'local' ? 1_500 : 0),
+    onSourceChanged: config.DCO_NEO4J_ON_SOURCE_CHANGED,
+    pageSize: config.DCO_NEO4J_PAGE_SIZE,
+    batchSize: config.DCO_NEO4J_BATCH_SIZE,
   };
 
   if (profile === 'embedded') {
     const memory = new InMemoryGraphServers();
-    const blueEndpoint: Neo4jEndpoint = { instanceId: 'i-embedded-blue', boltUri: 'memory://i-embedded-blue', version: env.DCO_NEO4J_VERSION ?? '5.20.0' };
+    const blueEndpoint: Neo4jEndpoint = { instanceId: 'i-embedded-blue', boltUri: 'memory://i-embedded-blue', version: config.DCO_NEO4J_VERSION };
     // The process's embedded cloud holds the demo's AMIs (seeded by the detector); their tags name the Neo4j version.
     const cloud = embeddedCloud();
     await cloud.seeded;
@@ -111,10 +81,10 @@ export async function buildBlueGreenEnvironment(env: NodeJS.ProcessEnv = process
     }
     const fleet = new InMemoryNeo4jFleet(
       memory,
-      (imageId) => catalogue.get(imageId) ?? versionOfImage({ name: imageId, tags: {} }) ?? env.DCO_NEO4J_TARGET_VERSION,
+      (imageId) => catalogue.get(imageId) ?? versionOfImage({ name: imageId, tags: {} }) ?? config.DCO_NEO4J_TARGET_VERSION,
     );
     const blue = new InMemoryGraphDatabase(blueEndpoint.boltUri, blueEndpoint.version);
-    seedDemoGraph(blue, number(env, 'DCO_DEMO_ACCOUNTS', 0));
+    seedDemoGraph(blue, config.DCO_DEMO_ACCOUNTS);
     fleet.adopt({ ...blueEndpoint, imageId: 'ami-embedded-blue', color: 'blue' }, blue);
     const pointer = new InMemoryConnectionPointerStore();
     const backups = new InMemoryBackupStore();
@@ -122,39 +92,39 @@ export async function buildBlueGreenEnvironment(env: NodeJS.ProcessEnv = process
     return { migrator, fleet, graphs: memory, pointer, backups, memory };
   }
 
-  const aws = profile === 'aws' ? awsClientOptions(env) : localEmulatorOptions(env);
+  const aws = profile === 'aws' ? awsClientOptions(config) : localEmulatorOptions(config);
   const ec2 = new EC2Client(aws);
   // dco:env and DCO_NEO4J_FLEET_TAGS separate environments (or test runs) sharing one account or emulator.
-  const fleetTags = fleetTagsFromEnv(env);
+  const fleetTags = fleetTagsFromEnv(config);
   const fleet =
     profile === 'aws'
       ? new Ec2Neo4jFleet(ec2, awsHostRuntime, {
-          instanceType: env.DCO_NEO4J_INSTANCE_TYPE,
-          subnetId: env.DCO_NEO4J_SUBNET_ID,
-          securityGroupIds: env.DCO_NEO4J_SECURITY_GROUP_IDS?.split(','),
+          instanceType: config.DCO_NEO4J_INSTANCE_TYPE,
+          subnetId: config.DCO_NEO4J_SUBNET_ID,
+          securityGroupIds: config.DCO_NEO4J_SECURITY_GROUP_IDS?.split(','),
           fleetTags,
           probe: probeBolt,
         })
       : new Ec2Neo4jFleet(
           ec2,
-          new LocalNeo4jHostRuntime({ homeRoot: join(stateDir, 'fleet'), allocatePort: freePort, heapMb: number(env, 'DCO_NEO4J_HEAP_MB', 768), pageCacheMb: number(env, 'DCO_NEO4J_PAGECACHE_MB', 512), quickStart: flag(env, 'DCO_NEO4J_QUICK_START') }),
+          new LocalNeo4jHostRuntime({ homeRoot: join(stateDir, 'fleet'), allocatePort: freePort, heapMb: config.DCO_NEO4J_HEAP_MB, pageCacheMb: config.DCO_NEO4J_PAGECACHE_MB, quickStart: config.DCO_NEO4J_QUICK_START }),
           { instanceType: 'r6i.large', fleetTags, probe: probeBolt },
         );
-  const pointer: ConnectionPointerStore = env.DCO_NEO4J_POINTER_PARAMETER
-    ? new SsmConnectionPointerStore(new SSMClient(aws), env.DCO_NEO4J_POINTER_PARAMETER)
-    : new FileConnectionPointerStore(env.DCO_NEO4J_POINTER_FILE ?? join(stateDir, 'neo4j-pointer.json'));
-  const backups: BackupStore = env.DCO_BACKUP_BUCKET
-    ? new S3BackupStore(new S3Client({ ...aws, forcePathStyle: true }), env.DCO_BACKUP_BUCKET)
-    : new FileBackupStore(env.DCO_BACKUP_DIR ?? join(stateDir, 'backups'));
-  const services = parseConsumerServices(env.DCO_NEO4J_CONSUMER_SERVICES);
+  const pointer: ConnectionPointerStore = config.DCO_NEO4J_POINTER_PARAMETER
+    ? new SsmConnectionPointerStore(new SSMClient(aws), config.DCO_NEO4J_POINTER_PARAMETER)
+    : new FileConnectionPointerStore(config.DCO_NEO4J_POINTER_FILE ?? join(stateDir, 'neo4j-pointer.json'));
+  const backups: BackupStore = config.DCO_BACKUP_BUCKET
+    ? new S3BackupStore(new S3Client({ ...aws, forcePathStyle: true }), config.DCO_BACKUP_BUCKET)
+    : new FileBackupStore(config.DCO_BACKUP_DIR ?? join(stateDir, 'backups'));
+  const services = parseConsumerServices(config.DCO_NEO4J_CONSUMER_SERVICES);
   const consumers: Neo4jConsumers = services.length ? new EcsNeo4jConsumers(new SdkEcsServices(new ECSClient(aws)), services) : pointerOnlyConsumers;
-  const blueUri = env.NEO4J_URI ?? DEFAULT_BLUE_URI;
+  const blueUri = config.NEO4J_URI;
   const initialEndpoint = async (): Promise<Neo4jEndpoint> => {
     const db = new BoltGraphDatabase(blueUri);
     try {
-      return { instanceId: env.DCO_NEO4J_INSTANCE_ID ?? 'local-blue', boltUri: blueUri, version: await db.serverVersion() };
+      return { instanceId: config.DCO_NEO4J_INSTANCE_ID, boltUri: blueUri, version: await db.serverVersion() };
     } catch {
-      return { instanceId: env.DCO_NEO4J_INSTANCE_ID ?? 'local-blue', boltUri: blueUri, version: 'unknown' };
+      return { instanceId: config.DCO_NEO4J_INSTANCE_ID, boltUri: blueUri, version: 'unknown' };
     } finally {
       await db.close();
     }

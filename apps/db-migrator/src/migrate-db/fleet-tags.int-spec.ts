@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { CreateTagsCommand, DescribeInstancesCommand, EC2Client, RegisterImageCommand } from '@aws-sdk/client-ec2';
 import { localEmulatorOptions } from '@dco/aws';
 import { awsHostRuntime, CLIENT_TOKEN_TAG, EC2_CLIENT_TOKEN_TAG, Ec2Neo4jFleet, fleetTagsFromEnv } from '@dco/neo4j';
-import { buildBlueGreenEnvironment } from './blue-green.environment';
+import { blueGreenEnvironmentFromEnv } from './blue-green.environment';
 
 const ec2 = new EC2Client(localEmulatorOptions());
 const ns = `ft${Date.now().toString(36)}`;
@@ -39,16 +39,16 @@ describe('EC2 fleet tags and ClientTokens on the emulator', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('puts DCO_ENV and DCO_NEO4J_FLEET_TAGS on the instance, and buildBlueGreenEnvironment finds its fleet by them', async () => {
+  it('puts DCO_ENV and DCO_NEO4J_FLEET_TAGS on the instance, and blueGreenEnvironmentFromEnv finds its fleet by them', async () => {
     const staging = await fleetOf('staging').provision(imageId, { clientToken: `dco-2026-11-26-green-1` });
     launched.push(staging.instanceId);
     const described = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [staging.instanceId] }));
     const tags = tagsOf(described.Reservations?.[0]?.Instances?.[0]?.Tags);
     expect(tags).toMatchObject({ 'dco:role': 'neo4j', 'dco:env': `${ns}-staging`, 'dco:test': ns, team: 'staging-data', [CLIENT_TOKEN_TAG]: 'dco-2026-11-26-green-1' });
 
-    const environment = await buildBlueGreenEnvironment(envOf('staging'));
+    const environment = await blueGreenEnvironmentFromEnv(envOf('staging'));
     expect((await environment.fleet.describe()).map((i) => i.instanceId)).toEqual([staging.instanceId]);
-    const otherTeam = await buildBlueGreenEnvironment({ ...envOf('staging'), DCO_NEO4J_FLEET_TAGS: `dco:test=${ns},team=someone-else` });
+    const otherTeam = await blueGreenEnvironmentFromEnv({ ...envOf('staging'), DCO_NEO4J_FLEET_TAGS: `dco:test=${ns},team=someone-else` });
     expect(await otherTeam.fleet.describe()).toEqual([]);
   });
 

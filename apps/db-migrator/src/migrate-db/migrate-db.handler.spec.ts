@@ -1,12 +1,12 @@
 // Given an in-memory blue and fleet, when MigrateDb / RollbackDb arrive, then the use cases answer with the saga's data and progress.
 import { CodedError, DataOf, fixtureMessage, MessageType } from '@dco/contracts';
 import { InMemoryGraphDatabase } from '@dco/neo4j';
-import { buildBlueGreenEnvironment } from './blue-green.environment';
+import { blueGreenEnvironmentFromEnv } from './blue-green.environment';
 import { rollbackDbHandler } from '../rollback-db/rollback-db.handler';
 import { migrateDbHandler } from './migrate-db.handler';
 
 async function embedded() {
-  const environment = await buildBlueGreenEnvironment({ DCO_PROFILE: 'embedded' }, { now: () => new Date('2026-01-01T00:00:00Z') });
+  const environment = await blueGreenEnvironmentFromEnv({ DCO_PROFILE: 'embedded' }, { now: () => new Date('2026-01-01T00:00:00Z') });
   const blue = environment.memory?.get('memory://i-embedded-blue') as InMemoryGraphDatabase;
   const a = blue.createNode(['Account'], [['id', ['s', 'a']]]);
   blue.createRelationship('SELF', a, a, []);

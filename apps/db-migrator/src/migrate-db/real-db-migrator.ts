@@ -2,6 +2,7 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit, Provider } from '@nestjs/common';
 import { MigrateDbPort, RollbackDbPort } from '@dco/platform';
 import { BlueGreenMigrator } from './blue-green-migrator';
+import { BlueGreenEnvironmentConfig } from './blue-green.config';
 import { buildBlueGreenEnvironment } from './blue-green.environment';
 import { rollbackDbHandler } from '../rollback-db/rollback-db.handler';
 import { migrateDbHandler } from './migrate-db.handler';
@@ -35,10 +36,10 @@ export class BlueRetirementTimer implements OnModuleInit, OnModuleDestroy {
   }
 }
 
-export function realDbMigrator(env: NodeJS.ProcessEnv = process.env): { migrateDb: MigrateDbPort; rollbackDb: RollbackDbPort; providers: Provider[] } {
+export function realDbMigrator(config: BlueGreenEnvironmentConfig): { migrateDb: MigrateDbPort; rollbackDb: RollbackDbPort; providers: Provider[] } {
   let built: Promise<BlueGreenMigrator> | undefined;
   const migrator = () => {
-    built ??= buildBlueGreenEnvironment(env).then((environment) => environment.migrator);
+    built ??= buildBlueGreenEnvironment(config).then((environment) => environment.migrator);
     // A failed build (e.g. the emulator was down) is retried on the next command.
     built.catch(() => (built = undefined));
     return built;
