@@ -1,8 +1,11 @@
-// Environment of the dco-runner service (validated at boot).
-import { IsIn, IsOptional, IsString } from 'class-validator';
+// Environment of the dco-runner service (validated at boot): the stage engine, and the real RunDco stage's executor,
+// ledger, daily amount, batches and ECS job settings.
+import { IntersectionType } from '@nestjs/swagger';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { AwsClientConfig } from '@dco/aws';
 import { CommonConfig } from '@dco/platform';
 
-export class DcoRunnerConfig extends CommonConfig {
+export class DcoRunnerConfig extends IntersectionType(CommonConfig, AwsClientConfig) {
   /** Which implementation of the stage runs: the in-memory stand-in with configured outcomes, or the real use case. */
   @IsIn(['simulated', 'real'], { message: 'DCO_STAGE_ENGINE must be simulated or real' })
   DCO_STAGE_ENGINE: 'simulated' | 'real' = 'simulated';
@@ -11,4 +14,99 @@ export class DcoRunnerConfig extends CommonConfig {
   @IsOptional()
   @IsString()
   DCO_SIMULATE_RUN_DCO?: string;
+
+  /** reference: the built-in offering; ecs: run the existing DCO job as an ECS task. */
+  @IsIn(['reference', 'ecs'], { message: 'DCO_EXECUTOR must be reference or ecs' })
+  DCO_EXECUTOR: 'reference' | 'ecs' = 'reference';
+
+  /** Where the ledger lives; defaults to memory in the embedded profile and Neo4j elsewhere. */
+  @IsOptional()
+  @IsIn(['neo4j', 'memory'], { message: 'DCO_LEDGER must be neo4j or memory' })
+  DCO_LEDGER?: 'neo4j' | 'memory';
+
+  /** The fixed daily amount in base units (a positive integer, any size). */
+  @ValidateIf((config: DcoRunnerConfig) => config.DCO_STAGE_ENGINE === 'real' && config.DCO_EXECUTOR === 'reference')
+  @Matches(/^[1-9][0-9]*$/, { message: 'DCO_DAILY_AMOUNT must be a positive whole number of base units' })
+  DCO_DAILY_AMOUNT?: string;
+
+  @IsInt()
+  @Min(1)
+  @Max(50_000)
+  DCO_ALLOCATION_BATCH_SIZE = 5_000;
+
+  @IsInt()
+  @Min(1)
+  @Max(16)
+  DCO_WRITE_CONCURRENCY = 2;
+
+  /** Neo4j before any blue-green switch (the connection pointer wins once it exists). */
+  @IsOptional()
+  @Matches(/^(bolt|neo4j)(\+s|\+ssc)?:\/\/.+/, { message: 'NEO4J_URI must be a bolt:// or neo4j:// URI' })
+  NEO4J_URI?: string;
+
+  @IsOptional()
+  @IsString()
+  NEO4J_USER?: string;
+
+  @IsOptional()
+  @IsString()
+  NEO4J_PASSWORD?: string;
+
+  /** The blue-green connection pointer (shared with the db-migrator): an SSM parameter, or a file (default .stack/neo4j-pointer.json). */
+  @IsOptional()
+  @IsString()
+  DCO_NEO4J_POINTER_PARAMETER?: string;
+
+  @IsOptional()
+  @IsString()
+  DCO_NEO4J_POINTER_FILE?: string;
+
+  @IsString()
+  DCO_STATE_DIR = '.stack';
+
+  /** How long a run waits for a write freeze (blue-green cutover) to lift before failing the attempt. */
+  @IsInt()
+  @Min(0)
+  DCO_NEO4J_FREEZE_WAIT_MS = 120_000;
+
+  @ValidateIf((config: DcoRunnerConfig) => config.DCO_STAGE_ENGINE === 'real' && config.DCO_EXECUTOR === 'ecs')
+  @IsString({ message: 'DCO_ECS_CLUSTER is required with DCO_EXECUTOR=ecs' })
+  DCO_ECS_CLUSTER?: string;
+
+  @ValidateIf((config: DcoRunnerConfig) => config.DCO_STAGE_ENGINE === 'real' && config.DCO_EXECUTOR === 'ecs')
+  @IsString({ message: 'DCO_ECS_TASK_DEFINITION is required with DCO_EXECUTOR=ecs' })
+  DCO_ECS_TASK_DEFINITION?: string;
+
+  @IsString()
+  DCO_ECS_CONTAINER = 'dco-job';
+
+  @IsOptional()
+  @IsIn(['FARGATE', 'EC2', 'EXTERNAL'])
+  DCO_ECS_LAUNCH_TYPE?: 'FARGATE' | 'EC2' | 'EXTERNAL';
+
+  /** Comma-separated, for awsvpc task definitions. */
+  @IsOptional()
+  @IsString()
+  DCO_ECS_SUBNETS?: string;
+
+  @IsOptional()
+  @IsString()
+  DCO_ECS_SECURITY_GROUPS?: string;
+
+  @IsInt()
+  @Min(1)
+  DCO_ECS_POLL_MS = 5_000;
+
+  @IsInt()
+  @Min(1)
+  DCO_ECS_TIMEOUT_MS = 3_600_000;
+
+  /** Embedded demo: a day without contributions in the in-memory ledger is seeded with this many accounts/contributions. */
+  @IsInt()
+  @Min(0)
+  DCO_DEMO_ACCOUNTS = 0;
+
+  @IsInt()
+  @Min(0)
+  DCO_DEMO_CONTRIBUTIONS = 0;
 }

@@ -11,7 +11,7 @@ export class DcoRunnerModule {
   static register(config: DcoRunnerConfig): DynamicModule {
     const stage =
       config.DCO_STAGE_ENGINE === 'real'
-        ? realRunDcoProviders(config.DCO_PROFILE)
+        ? realRunDcoProviders(config)
         : [{ provide: RUN_DCO_PORT, useValue: simulatedDcoRunner(config).runDco }];
     return {
       module: DcoRunnerModule,

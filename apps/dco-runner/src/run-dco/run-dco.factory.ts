@@ -1,4 +1,4 @@
-// Builds the real RunDco stage from the environment: the reference offering or the ECS job, on Neo4j or in memory.
+// Builds the real RunDco stage from the service's config: the reference offering or the ECS job, on Neo4j or in memory.
 import { join } from 'node:path';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -13,11 +13,11 @@ import {
   InMemoryDcoLedger,
 } from '@dco/dco';
 import { ConnectionPointerStore, FileConnectionPointerStore, SsmConnectionPointerStore } from '@dco/neo4j';
-import { loadConfig, RunDcoPort } from '@dco/platform';
+import { RunDcoPort } from '@dco/platform';
+import { DcoRunnerConfig } from '../dco-runner.config';
 import { EcsTaskDcoExecutor, sdkEcsTaskApi } from './ecs-task-dco.executor';
 import { Neo4jLedgerSource } from './neo4j-ledger.source';
 import { ReferenceDcoExecutor } from './reference-dco.executor';
-import { RunDcoConfig } from './run-dco.config';
 import { runDcoUseCase } from './run-dco.use-case';
 
 export interface RealDcoRunner {
@@ -25,10 +25,9 @@ export interface RealDcoRunner {
   close(): Promise<void>;
 }
 
-export function realDcoRunner(env: NodeJS.ProcessEnv, deps: { clock: Clock; ids: IdGenerator }): RealDcoRunner {
-  const config = loadConfig(RunDcoConfig, env);
-  const ledgers = ledgerSource(config, env, deps.clock);
-  const ecs = config.DCO_EXECUTOR === 'ecs' ? new ECSClient(awsClientOptions(env)) : undefined;
+export function realDcoRunner(config: DcoRunnerConfig, deps: { clock: Clock; ids: IdGenerator }): RealDcoRunner {
+  const ledgers = ledgerSource(config, deps.clock);
+  const ecs = config.DCO_EXECUTOR === 'ecs' ? new ECSClient(awsClientOptions(config)) : undefined;
   const executorFor = async (day: string): Promise<DcoExecutor> => {
     const ledger = await ledgers.ledger();
     if (ecs) {
@@ -63,14 +62,14 @@ interface LedgerSource {
   close(): Promise<void>;
 }
 
-function ledgerSource(config: RunDcoConfig, env: NodeJS.ProcessEnv, clock: Clock): LedgerSource {
+function ledgerSource(config: DcoRunnerConfig, clock: Clock): LedgerSource {
   const kind = config.DCO_LEDGER ?? (config.DCO_PROFILE === 'embedded' ? 'memory' : 'neo4j');
   if (kind === 'memory') {
     const ledger = new InMemoryDcoLedger();
     return { ledger: async () => ledger, prepareDay: (memory, day) => seedDemoDay(memory, day, config), close: async () => {} };
   }
   const pointer: ConnectionPointerStore = config.DCO_NEO4J_POINTER_PARAMETER
-    ? new SsmConnectionPointerStore(new SSMClient(awsClientOptions(env)), config.DCO_NEO4J_POINTER_PARAMETER)
+    ? new SsmConnectionPointerStore(new SSMClient(awsClientOptions(config)), config.DCO_NEO4J_POINTER_PARAMETER)
     : new FileConnectionPointerStore(config.DCO_NEO4J_POINTER_FILE ?? join(config.DCO_STATE_DIR, 'neo4j-pointer.json'));
   return new Neo4jLedgerSource({
     defaultUri: config.NEO4J_URI ?? DEFAULT_NEO4J_URI,
@@ -83,7 +82,7 @@ function ledgerSource(config: RunDcoConfig, env: NodeJS.ProcessEnv, clock: Clock
 }
 
 /** The embedded demo's contributions: generated once per day, deterministically, when the day has none. */
-async function seedDemoDay(ledger: DcoLedger, day: string, config: RunDcoConfig): Promise<void> {
+async function seedDemoDay(ledger: DcoLedger, day: string, config: DcoRunnerConfig): Promise<void> {
   if (config.DCO_DEMO_ACCOUNTS === 0 || config.DCO_DEMO_CONTRIBUTIONS === 0) return;
   if ((await ledger.findOffering(day)) || (await ledger.readDayInput(day)).contributions.length > 0) return;
   const generator = { day, accounts: config.DCO_DEMO_ACCOUNTS, contributions: config.DCO_DEMO_CONTRIBUTIONS, seed: Number(day.replaceAll('-', '')), capEvery: 10, cap: 10n ** 20n };

@@ -2,6 +2,7 @@
 import { Inject, Injectable, OnApplicationShutdown, Provider } from '@nestjs/common';
 import { systemClock } from '@dco/contracts';
 import { RUN_DCO_PORT, uuidGenerator } from '@dco/platform';
+import { DcoRunnerConfig } from '../dco-runner.config';
 import { RealDcoRunner, realDcoRunner } from './run-dco.factory';
 
 const REAL_DCO_RUNNER = Symbol('RealDcoRunner');
@@ -15,8 +16,8 @@ export class RunDcoShutdown implements OnApplicationShutdown {
   }
 }
 
-/** The real stage for DCO_STAGE_ENGINE=real; the profile comes from the service config (the embedded process overrides it). */
-export function realRunDcoProviders(profile: string, env: NodeJS.ProcessEnv = process.env): Provider[] {
-  const runner = realDcoRunner({ ...env, DCO_PROFILE: profile }, { clock: systemClock, ids: uuidGenerator });
+/** The real stage for DCO_STAGE_ENGINE=real. */
+export function realRunDcoProviders(config: DcoRunnerConfig): Provider[] {
+  const runner = realDcoRunner(config, { clock: systemClock, ids: uuidGenerator });
   return [{ provide: REAL_DCO_RUNNER, useValue: runner }, { provide: RUN_DCO_PORT, useValue: runner.runDco }, RunDcoShutdown];
 }
