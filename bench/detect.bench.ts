@@ -5,8 +5,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CreateTagsCommand, EC2Client, RegisterImageCommand, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { localEmulatorOptions } from '@dco/aws';
-import { InMemoryExternalReportStore } from '../apps/detector/src/external-inbox/external-report.store';
-import { buildDetectChanges } from '../apps/detector/src/detect-changes/detect-changes.factory';
+import { loadConfig } from '@dco/platform';
+import { buildDetectChanges, DetectChangesEnvironmentConfig, InMemoryExternalReportStore } from '../apps/detector/src';
 import { localInfra } from '../apps/infra-deployer/src/apply-infra/local-infra.fixture';
 import { BenchResult, benchResult, percentile, progress, round, writeResult } from './support/result';
 
@@ -35,7 +35,7 @@ export async function run(): Promise<BenchResult> {
     const manifest = join(infra.root, 'release-manifest.json');
     await writeFile(manifest, JSON.stringify({ services: { 'dco-runner': { image: 'dco-autopilot/dco-runner:0.1.0' } } }));
     const detector = buildDetectChanges(
-      {
+      loadConfig(DetectChangesEnvironmentConfig, {
         ...process.env,
         DCO_AWS_ENDPOINT: endpoint,
         DCO_INFRA_STATE_DIR: join(infra.root, 'state'),
@@ -44,7 +44,7 @@ export async function run(): Promise<BenchResult> {
         DCO_NEO4J_FLEET_TAGS: `dco:env=${env}`,
         DCO_RELEASE_MANIFEST: manifest,
         DCO_ECS_CLUSTER: infra.cluster,
-      },
+      }),
       { clock: { now: () => new Date() }, store: new InMemoryExternalReportStore() },
     );
 

@@ -1,8 +1,13 @@
 // Environment of the detector service (validated at boot).
+import { IntersectionType } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString } from 'class-validator';
-import { Neo4jFleetConfig } from '@dco/platform';
+import { IsParsedBy, Neo4jFleetConfig } from '@dco/platform';
+import { DetectChangesConfig } from './detect-changes/detect-changes.config';
+import { parseProducerKeys } from './external-inbox/external-signature';
+import { parseSimulatedChanges } from './simulated/simulated-detector';
 
-export class DetectorConfig extends Neo4jFleetConfig {
+/** Every variable the detector reads: the common ones, the fleet's scope, the sources', the inbox's and the stage engine's. */
+export class DetectorConfig extends IntersectionType(Neo4jFleetConfig, DetectChangesConfig) {
   /** Which implementation of the stage runs: the in-memory stand-in with configured outcomes, or the real use case. */
   @IsIn(['simulated', 'real'], { message: 'DCO_STAGE_ENGINE must be simulated or real' })
   DCO_STAGE_ENGINE: 'simulated' | 'real' = 'simulated';
@@ -11,4 +16,14 @@ export class DetectorConfig extends Neo4jFleetConfig {
   @IsOptional()
   @IsString()
   DCO_SIMULATE_DETECT?: string;
+
+  /** Changes the in-memory stand-in reports: comma-separated change kinds, or none (default neo4j-ami,terraform-config). */
+  @IsOptional()
+  @IsParsedBy(parseSimulatedChanges)
+  DCO_SIMULATED_CHANGES?: string;
+
+  /** The external inbox's producer keys: "producerA:base64key,producerB:base64key" (each key at least 16 bytes). */
+  @IsOptional()
+  @IsParsedBy(parseProducerKeys)
+  DCO_EXTERNAL_KEYS?: string;
 }

@@ -11,10 +11,10 @@ import { ExternalInboxModule } from './external-inbox/external-inbox.module';
 export class DetectorModule {
   static register(config: DetectorConfig): DynamicModule {
     const simulated = simulatedDetector(config);
-    const real = config.DCO_STAGE_ENGINE === 'real' ? detectorForProfile({ ...process.env, DCO_PROFILE: config.DCO_PROFILE }) : undefined;
+    const real = config.DCO_STAGE_ENGINE === 'real' ? detectorForProfile(config) : undefined;
     return {
       module: DetectorModule,
-      imports: real ? [ExternalInboxModule.register(real.store, process.env, `${config.DCO_NAMESPACE}.detector.external-inbox`)] : [],
+      imports: real ? [ExternalInboxModule.register(real.store, config, `${config.DCO_NAMESPACE}.detector.external-inbox`)] : [],
       providers: [
         { provide: DETECT_CHANGES_PORT, useValue: real?.detectChanges ?? simulated.detectChanges },
         DetectorWorker,

@@ -1,3 +1,5 @@
-// The detector's public API for the operator CLI: detection on demand, and signing reports for its external inbox.
-export { detectorForProfile } from './detect-changes/detect-changes.factory';
+// The detector's public API for the operator CLI and the benchmark: detection on demand, and signing reports for its inbox.
+export { DetectChangesEnvironmentConfig } from './detect-changes/detect-changes.config';
+export { buildDetectChanges, detectorFromEnv } from './detect-changes/detect-changes.factory';
+export { InMemoryExternalReportStore } from './external-inbox/external-report.store';
 export { signatureMatches, signReport } from './external-inbox/external-signature';

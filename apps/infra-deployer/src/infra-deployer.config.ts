@@ -1,8 +1,11 @@
 // Environment of the infra-deployer service (validated at boot).
+import { IntersectionType } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString } from 'class-validator';
 import { CommonConfig } from '@dco/platform';
+import { ApplyInfraConfig } from './apply-infra/apply-infra.config';
 
-export class InfraDeployerConfig extends CommonConfig {
+/** Every variable the infra-deployer reads: the common ones, the real use cases' and the stage engine's. */
+export class InfraDeployerConfig extends IntersectionType(CommonConfig, ApplyInfraConfig) {
   /** Which implementation of the stage runs: the in-memory stand-in with configured outcomes, or the real use case. */
   @IsIn(['simulated', 'real'], { message: 'DCO_STAGE_ENGINE must be simulated or real' })
   DCO_STAGE_ENGINE: 'simulated' | 'real' = 'simulated';

@@ -9,7 +9,7 @@ import { realInfraDeployer } from './apply-infra/infra-ports.factory';
 @Module({})
 export class InfraDeployerModule {
   static register(config: InfraDeployerConfig): DynamicModule {
-    const stage = config.DCO_STAGE_ENGINE === 'real' ? realInfraDeployer({ ...process.env, DCO_PROFILE: config.DCO_PROFILE }) : simulatedInfraDeployer(config);
+    const stage = config.DCO_STAGE_ENGINE === 'real' ? realInfraDeployer(config) : simulatedInfraDeployer(config);
     return {
       module: InfraDeployerModule,
       providers: [

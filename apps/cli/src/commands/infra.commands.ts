@@ -3,8 +3,8 @@
 import { Command } from 'commander';
 import { systemClock } from '@dco/contracts';
 import { approvalReasons, describePlan } from '@dco/terraform';
-import { detectorForProfile } from '../../../detector/src';
-import { realInfraDeployer } from '../../../infra-deployer/src';
+import { detectorFromEnv } from '../../../detector/src';
+import { realInfraDeployerFromEnv } from '../../../infra-deployer/src';
 import { CliError, EXIT, runCoded, parseDayOption } from '../cli-error';
 
 const PLAN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -24,7 +24,7 @@ export function register(program: Command): void {
       await run(
         options.json,
         async () => {
-          const { workspace } = realInfraDeployer(process.env).useCases;
+          const { workspace } = realInfraDeployerFromEnv(process.env).useCases;
           const record = await workspace.prepare(`manual-${Date.now()}`);
           return { ...record.summary, configHash: record.configHash, hasChanges: record.hasChanges, approvalReasons: approvalReasons(record.summary) };
         },
@@ -42,7 +42,7 @@ export function register(program: Command): void {
       await run(
         options.json,
         async () => {
-          const { workspace } = realInfraDeployer(process.env).useCases;
+          const { workspace } = realInfraDeployerFromEnv(process.env).useCases;
           if (!(await workspace.planRecord(options.plan))) throw new CliError('CLI.NOT_FOUND', `no saved plan ${options.plan}`, EXIT.NOT_FOUND);
           const { record } = await workspace.apply(options.plan);
           return { ...record.summary, configHash: record.configHash, appliedAt: record.appliedAt };
@@ -60,7 +60,7 @@ export function register(program: Command): void {
       const day = parseDayOption(options.day);
       await run(
         options.json,
-        () => realInfraDeployer(process.env).useCases.rollbackInfra.execute(`dco-${day}`, { day, reason: 'operator rollback (dco infra rollback)' }),
+        () => realInfraDeployerFromEnv(process.env).useCases.rollbackInfra.execute(`dco-${day}`, { day, reason: 'operator rollback (dco infra rollback)' }),
         (r) => [`configuration ${r.configHash || '(none recorded)'}`, ...r.services.map((s) => `${s.service} -> ${s.taskDefinition}`)].join('\n'),
       );
     });
@@ -73,7 +73,7 @@ export function register(program: Command): void {
       await run(
         options.json,
         async () => {
-          const { workspace } = realInfraDeployer(process.env).useCases;
+          const { workspace } = realInfraDeployerFromEnv(process.env).useCases;
           const [lastGood, currentHash] = await Promise.all([workspace.lastGood(), workspace.currentHash()]);
           return { lastGood: lastGood ?? null, currentHash, changedSinceLastGood: lastGood?.configHash !== currentHash, resources: lastGood ? await workspace.resources() : [] };
         },
@@ -95,7 +95,7 @@ export function register(program: Command): void {
       const day = parseDayOption(options.day ?? today());
       await run(
         options.json,
-        () => detectorForProfile(process.env).handler.execute(day),
+        () => detectorFromEnv(process.env).handler.execute(day),
         (r) =>
           [
             `${r.changes.length} change(s) for ${r.day}`,

@@ -28,8 +28,8 @@ class ExternalInboxLifecycle implements OnApplicationBootstrap, OnApplicationShu
 
 @Module({})
 export class ExternalInboxModule {
-  static register(store: ExternalReportStore, env: NodeJS.ProcessEnv = process.env, group = 'dco.detector.external-inbox'): DynamicModule {
-    const keys = parseProducerKeys(env.DCO_EXTERNAL_KEYS);
+  static register(store: ExternalReportStore, config: { DCO_EXTERNAL_KEYS?: string }, group = 'dco.detector.external-inbox'): DynamicModule {
+    const keys = parseProducerKeys(config.DCO_EXTERNAL_KEYS);
     const verifier = new ExternalReportVerifier(keys, store);
     return {
       module: ExternalInboxModule,

@@ -2,8 +2,8 @@
 // feeds its apply, the next day sees the deployed state, rollback restores the services.
 import { createMessage, systemClock } from '@dco/contracts';
 import { randomUUID } from 'node:crypto';
-import { detectorForProfile } from '../../../detector/src/detect-changes/detect-changes.factory';
-import { realInfraDeployer } from './infra-ports.factory';
+import { detectorFromEnv } from '../../../detector/src';
+import { realInfraDeployerFromEnv } from './infra-ports.factory';
 
 const ids = { next: () => randomUUID() };
 const context = { attempt: 1, emit: async () => undefined };
@@ -14,8 +14,8 @@ describe('embedded profile: detection, apply and rollback on the in-memory cloud
   const env = { ...process.env, DCO_PROFILE: 'embedded', DCO_ROLLOUT_CANARY_ANALYSIS_MS: '50', DCO_ROLLOUT_GATE_MS: '50', DCO_ROLLOUT_POLL_MS: '10' };
 
   it('detects the demo changes, applies them, sees them deployed, rolls the release back', async () => {
-    const detector = detectorForProfile(env);
-    const infra = realInfraDeployer(env);
+    const detector = detectorFromEnv(env);
+    const infra = realInfraDeployerFromEnv(env);
 
     const first = await detector.detectChanges(message('DetectChanges', { day: '2026-11-27' }, '2026-11-27'), context);
     expect(first?.changes.map((change) => change.kind).sort()).toEqual(['neo4j-ami', 'terraform-config']);

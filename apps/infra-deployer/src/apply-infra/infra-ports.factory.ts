@@ -2,24 +2,25 @@
 import { systemClock } from '@dco/contracts';
 import { createLogger } from '@dco/observability';
 import { EcsStatusHealthProbe, seededEmbeddedCloud } from '@dco/aws';
-import { ApplyInfraPort, RollbackInfraPort } from '@dco/platform';
+import { ApplyInfraPort, RollbackInfraPort, loadConfig } from '@dco/platform';
 import { SimulatedTofuRunner, embeddedStateDir } from '@dco/terraform';
-import { InfraDependencies, buildInfraUseCases, infraSettingsFromEnv } from './infra-use-cases.factory';
+import { InfraEnvironmentConfig } from './apply-infra.config';
+import { InfraDependencies, buildInfraUseCases, infraSettingsOf } from './infra-use-cases.factory';
 
 /**
  * The real use cases. In the embedded profile they run on the process's in-memory cloud with the plan simulator and a
  * fresh state dir; in local and aws on the AWS SDK and the tofu binary.
  */
-export function realInfraDeployer(env: NodeJS.ProcessEnv = process.env, deps: InfraDependencies = { clock: systemClock, log: rolloutLogger(env) }) {
+export function realInfraDeployer(config: InfraEnvironmentConfig, deps: InfraDependencies = { clock: systemClock, log: rolloutLogger(config.LOG_LEVEL) }) {
   let ready: Promise<void> = Promise.resolve();
-  let settings = infraSettingsFromEnv(env);
-  if (env.DCO_PROFILE === 'embedded' || env.DCO_PROFILE === undefined) {
-    settings = { ...settings, engine: 'simulated', stateDir: env.DCO_INFRA_STATE_DIR ?? embeddedStateDir() };
+  let settings = infraSettingsOf(config);
+  if (config.DCO_PROFILE === 'embedded') {
+    settings = { ...settings, engine: 'simulated', stateDir: config.DCO_INFRA_STATE_DIR ?? embeddedStateDir() };
     const embedded = seededEmbeddedCloud(settings.configDir);
     ready = embedded.ready;
     deps = { tofu: new SimulatedTofuRunner(), ecs: embedded.cloud.ecs, probe: new EcsStatusHealthProbe(embedded.cloud.ecs, settings.rollout.cluster), ...deps };
   }
-  const useCases = buildInfraUseCases(settings, deps, env);
+  const useCases = buildInfraUseCases(settings, deps, config);
   const applyInfra: ApplyInfraPort = async (command) => {
     await ready;
     return useCases.applyInfra.execute(command.runId, command.data);
@@ -31,7 +32,12 @@ export function realInfraDeployer(env: NodeJS.ProcessEnv = process.env, deps: In
   return { applyInfra, rollbackInfra, useCases };
 }
 
-function rolloutLogger(env: NodeJS.ProcessEnv) {
-  const logger = createLogger({ service: 'infra-deployer', level: env.LOG_LEVEL ?? 'info' });
+/** The use cases for the variables in `env` (the operator CLI and specs); throws ConfigError naming bad ones. */
+export function realInfraDeployerFromEnv(env: NodeJS.ProcessEnv) {
+  return realInfraDeployer(loadConfig(InfraEnvironmentConfig, env));
+}
+
+function rolloutLogger(level: string) {
+  const logger = createLogger({ service: 'infra-deployer', level });
   return (event: string, fields: Record<string, unknown>) => logger.info({ event, ...fields }, event);
 }

@@ -3,7 +3,7 @@
 import { join, resolve } from 'node:path';
 import { Clock } from '@dco/contracts';
 import {
-  DEFAULT_ROLLOUT_POLICY,
+  AwsClientVariables,
   EcsServices,
   HealthProbe,
   HttpHealthProbe,
@@ -14,6 +14,7 @@ import {
 } from '@dco/aws';
 import { CliTofuRunner, SimulatedTofuRunner, TerraformWorkspace, TofuRunner } from '@dco/terraform';
 import { RollbackInfraHandler } from '../rollback-infra/rollback-infra.handler';
+import { ApplyInfraConfig } from './apply-infra.config';
 import { ApplyInfraHandler } from './apply-infra.handler';
 import { EcsRollout, RolloutLog } from './ecs-rollout';
 
@@ -27,30 +28,23 @@ export interface InfraSettings {
   env?: Record<string, string>;
 }
 
-/** Settings from the environment (DCO_INFRA_*, DCO_ROLLOUT_*, DCO_AWS_ENDPOINT). */
-export function infraSettingsFromEnv(env: NodeJS.ProcessEnv = process.env, repoRoot = resolve(__dirname, '../../../..')): InfraSettings {
-  const number = (name: string, fallback: number) => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const value = Number(raw);
-    if (!Number.isFinite(value) || value < 0) throw new Error(`CONFIG.INVALID: ${name} must be a non-negative number, got "${raw}"`);
-    return value;
-  };
+/** Settings from the validated config (DCO_INFRA_*, DCO_ROLLOUT_*, DCO_ECS_CLUSTER, DCO_AWS_ENDPOINT). */
+export function infraSettingsOf(config: ApplyInfraConfig, repoRoot = resolve(__dirname, '../../../..')): InfraSettings {
   return {
     repoRoot,
-    configDir: env.DCO_INFRA_CONFIG_DIR ?? join(repoRoot, 'infra'),
-    stateDir: env.DCO_INFRA_STATE_DIR ?? join(env.DCO_STATE_DIR ?? join(repoRoot, '.stack'), 'infra-deployer'),
-    engine: env.DCO_INFRA_ENGINE === 'simulated' ? 'simulated' : 'tofu',
+    configDir: config.DCO_INFRA_CONFIG_DIR ?? join(repoRoot, 'infra'),
+    stateDir: config.DCO_INFRA_STATE_DIR ?? join(config.DCO_STATE_DIR ?? join(repoRoot, '.stack'), 'infra-deployer'),
+    engine: config.DCO_INFRA_ENGINE,
     rollout: {
-      cluster: env.DCO_ECS_CLUSTER ?? 'dco-autopilot',
-      canaryFraction: number('DCO_ROLLOUT_CANARY_FRACTION', DEFAULT_ROLLOUT_POLICY.canaryFraction),
-      canaryAnalysisMs: number('DCO_ROLLOUT_CANARY_ANALYSIS_MS', DEFAULT_ROLLOUT_POLICY.canaryAnalysisMs),
-      gateMs: number('DCO_ROLLOUT_GATE_MS', DEFAULT_ROLLOUT_POLICY.gateMs),
-      pollIntervalMs: number('DCO_ROLLOUT_POLL_MS', DEFAULT_ROLLOUT_POLICY.pollIntervalMs),
-      steadyStateTimeoutMs: number('DCO_ROLLOUT_STEADY_TIMEOUT_MS', DEFAULT_ROLLOUT_POLICY.steadyStateTimeoutMs),
-      maxErrorRate: number('DCO_ROLLOUT_MAX_ERROR_RATE', DEFAULT_ROLLOUT_POLICY.maxErrorRate),
+      cluster: config.DCO_ECS_CLUSTER,
+      canaryFraction: config.DCO_ROLLOUT_CANARY_FRACTION,
+      canaryAnalysisMs: config.DCO_ROLLOUT_CANARY_ANALYSIS_MS,
+      gateMs: config.DCO_ROLLOUT_GATE_MS,
+      pollIntervalMs: config.DCO_ROLLOUT_POLL_MS,
+      steadyStateTimeoutMs: config.DCO_ROLLOUT_STEADY_TIMEOUT_MS,
+      maxErrorRate: config.DCO_ROLLOUT_MAX_ERROR_RATE,
     },
-    ...(env.DCO_AWS_ENDPOINT ? { env: { DCO_AWS_ENDPOINT: env.DCO_AWS_ENDPOINT } } : {}),
+    ...(config.DCO_AWS_ENDPOINT ? { env: { DCO_AWS_ENDPOINT: config.DCO_AWS_ENDPOINT } } : {}),
   };
 }
 
@@ -62,7 +56,10 @@ export interface InfraDependencies {
   log?: RolloutLog;
 }
 
-export function buildInfraUseCases(settings: InfraSettings, deps: InfraDependencies, env: NodeJS.ProcessEnv = process.env) {
+/** The AWS client variables and DCO_HEALTH_ENDPOINTS: a validated config, or (the day's stack preparation) an environment. */
+export type InfraClientVariables = AwsClientVariables & { DCO_HEALTH_ENDPOINTS?: string };
+
+export function buildInfraUseCases(settings: InfraSettings, deps: InfraDependencies, clients: InfraClientVariables) {
   const tofu = deps.tofu ?? (settings.engine === 'tofu' ? new CliTofuRunner() : new SimulatedTofuRunner());
   const localAwsCommand = `${process.execPath} -r ${join(settings.repoRoot, 'tools', 'register.js')} ${join(settings.repoRoot, 'infra', 'scripts', 'local-aws.ts')}`;
   const workspace = new TerraformWorkspace(
@@ -70,8 +67,8 @@ export function buildInfraUseCases(settings: InfraSettings, deps: InfraDependenc
     { configDir: settings.configDir, stateDir: settings.stateDir, vars: { local_aws_command: localAwsCommand }, env: settings.env },
     deps.clock,
   );
-  const ecs = deps.ecs ?? SdkEcsServices.fromOptions(awsClientOptions({ ...env, ...settings.env }));
-  const probe = deps.probe ?? new HttpHealthProbe({ endpoints: parseHealthEndpoints(env.DCO_HEALTH_ENDPOINTS) });
+  const ecs = deps.ecs ?? SdkEcsServices.fromOptions(awsClientOptions({ ...clients, ...settings.env }));
+  const probe = deps.probe ?? new HttpHealthProbe({ endpoints: parseHealthEndpoints(clients.DCO_HEALTH_ENDPOINTS) });
   const rollout = new EcsRollout(ecs, probe, settings.rollout, deps.log);
   return {
     workspace,
