@@ -3,9 +3,11 @@
 import { IntersectionType } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { AwsClientConfig } from '@dco/aws';
+import { ConnectionPointerConfig } from '@dco/neo4j';
 import { CommonConfig } from '@dco/platform';
 
-export class DcoRunnerConfig extends IntersectionType(CommonConfig, AwsClientConfig) {
+/** Every variable the dco-runner reads; the blue-green connection pointer's (shared with the db-migrator) come from ConnectionPointerConfig. */
+export class DcoRunnerConfig extends IntersectionType(CommonConfig, AwsClientConfig, ConnectionPointerConfig) {
   /** Which implementation of the stage runs: the in-memory stand-in with configured outcomes, or the real use case. */
   @IsIn(['simulated', 'real'], { message: 'DCO_STAGE_ENGINE must be simulated or real' })
   DCO_STAGE_ENGINE: 'simulated' | 'real' = 'simulated';
@@ -51,15 +53,6 @@ export class DcoRunnerConfig extends IntersectionType(CommonConfig, AwsClientCon
   @IsOptional()
   @IsString()
   NEO4J_PASSWORD?: string;
-
-  /** The blue-green connection pointer (shared with the db-migrator): an SSM parameter, or a file (default .stack/neo4j-pointer.json). */
-  @IsOptional()
-  @IsString()
-  DCO_NEO4J_POINTER_PARAMETER?: string;
-
-  @IsOptional()
-  @IsString()
-  DCO_NEO4J_POINTER_FILE?: string;
 
   @IsString()
   DCO_STATE_DIR = '.stack';

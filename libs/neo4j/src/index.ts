@@ -23,6 +23,7 @@ export * from './pointer/connection-pointer.port';
 export * from './pointer/file-connection-pointer.adapter';
 export * from './pointer/ssm-connection-pointer.adapter';
 export * from './pointer/in-memory-connection-pointer.fake';
+export * from './pointer/connection-pointer.config';
 export * from './consumers/neo4j-consumers.port';
 export * from './consumers/ecs-neo4j-consumers.adapter';
 export * from './memory/in-memory-graph-database.fake';

@@ -2,7 +2,7 @@
 import { IntersectionType, PickType } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Min } from 'class-validator';
 import { AwsClientConfig } from '@dco/aws';
-import { DEFAULT_BATCH_SIZE, DEFAULT_PAGE_SIZE } from '@dco/neo4j';
+import { ConnectionPointerConfig, DEFAULT_BATCH_SIZE, DEFAULT_PAGE_SIZE } from '@dco/neo4j';
 import { IsParsedBy, Neo4jFleetConfig } from '@dco/platform';
 import { parseConsumerServices } from './consumer-services';
 
@@ -11,22 +11,14 @@ export const DEFAULT_BLUE_URI = 'bolt://127.0.0.1:17687';
 const MILLISECONDS = /^\d+$/;
 const milliseconds = (name: string) => ({ message: `${name} must be a non-negative integer number of milliseconds` });
 
-export class BlueGreenConfig extends AwsClientConfig {
+/** The migration's variables; the connection pointer's (shared with the dco-runner) come from ConnectionPointerConfig. */
+export class BlueGreenConfig extends IntersectionType(AwsClientConfig, ConnectionPointerConfig) {
   /** Blue before the first migration (the connection pointer wins once it exists). */
   @IsString()
   NEO4J_URI = DEFAULT_BLUE_URI;
 
   @IsString()
   DCO_NEO4J_INSTANCE_ID = 'local-blue';
-
-  /** The connection pointer: an SSM parameter, or a file (default <DCO_STATE_DIR>/neo4j-pointer.json). */
-  @IsOptional()
-  @IsString()
-  DCO_NEO4J_POINTER_PARAMETER?: string;
-
-  @IsOptional()
-  @IsString()
-  DCO_NEO4J_POINTER_FILE?: string;
 
   /** Backups: an S3 bucket, or a directory (default <DCO_STATE_DIR>/backups). */
   @IsOptional()

@@ -11,11 +11,11 @@ import {
   BackupStore,
   BoltGraphDatabase,
   boltGraphDatabaseFactory,
+  connectionPointerStoreOf,
   ConnectionPointerStore,
   Ec2Neo4jFleet,
   EcsNeo4jConsumers,
   FileBackupStore,
-  FileConnectionPointerStore,
   fleetTagsFromEnv,
   freePort,
   GraphDatabaseFactory,
@@ -31,7 +31,6 @@ import {
   pointerOnlyConsumers,
   probeBolt,
   S3BackupStore,
-  SsmConnectionPointerStore,
   versionOfImage,
 } from '@dco/neo4j';
 import { loadConfig } from '@dco/platform';
@@ -110,9 +109,7 @@ export async function buildBlueGreenEnvironment(config: BlueGreenEnvironmentConf
           new LocalNeo4jHostRuntime({ homeRoot: join(stateDir, 'fleet'), allocatePort: freePort, heapMb: config.DCO_NEO4J_HEAP_MB, pageCacheMb: config.DCO_NEO4J_PAGECACHE_MB, quickStart: config.DCO_NEO4J_QUICK_START }),
           { instanceType: 'r6i.large', fleetTags, probe: probeBolt },
         );
-  const pointer: ConnectionPointerStore = config.DCO_NEO4J_POINTER_PARAMETER
-    ? new SsmConnectionPointerStore(new SSMClient(aws), config.DCO_NEO4J_POINTER_PARAMETER)
-    : new FileConnectionPointerStore(config.DCO_NEO4J_POINTER_FILE ?? join(stateDir, 'neo4j-pointer.json'));
+  const pointer = connectionPointerStoreOf(config, { stateDir, ssm: () => new SSMClient(aws) });
   const backups: BackupStore = config.DCO_BACKUP_BUCKET
     ? new S3BackupStore(new S3Client({ ...aws, forcePathStyle: true }), config.DCO_BACKUP_BUCKET)
     : new FileBackupStore(config.DCO_BACKUP_DIR ?? join(stateDir, 'backups'));

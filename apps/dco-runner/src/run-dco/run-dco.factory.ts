@@ -1,5 +1,4 @@
 // Builds the real RunDco stage from the service's config: the reference offering or the ECS job, on Neo4j or in memory.
-import { join } from 'node:path';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { awsClientOptions } from '@dco/aws';
@@ -12,7 +11,7 @@ import {
   generateDemoContributions,
   InMemoryDcoLedger,
 } from '@dco/dco';
-import { ConnectionPointerStore, FileConnectionPointerStore, SsmConnectionPointerStore } from '@dco/neo4j';
+import { connectionPointerStoreOf } from '@dco/neo4j';
 import { RunDcoPort } from '@dco/platform';
 import { DcoRunnerConfig } from '../dco-runner.config';
 import { EcsTaskDcoExecutor, sdkEcsTaskApi } from './ecs-task-dco.executor';
@@ -68,9 +67,7 @@ function ledgerSource(config: DcoRunnerConfig, clock: Clock): LedgerSource {
     const ledger = new InMemoryDcoLedger();
     return { ledger: async () => ledger, prepareDay: (memory, day) => seedDemoDay(memory, day, config), close: async () => {} };
   }
-  const pointer: ConnectionPointerStore = config.DCO_NEO4J_POINTER_PARAMETER
-    ? new SsmConnectionPointerStore(new SSMClient(awsClientOptions(config)), config.DCO_NEO4J_POINTER_PARAMETER)
-    : new FileConnectionPointerStore(config.DCO_NEO4J_POINTER_FILE ?? join(config.DCO_STATE_DIR, 'neo4j-pointer.json'));
+  const pointer = connectionPointerStoreOf(config, { stateDir: config.DCO_STATE_DIR, ssm: () => new SSMClient(awsClientOptions(config)) });
   return new Neo4jLedgerSource({
     defaultUri: config.NEO4J_URI ?? DEFAULT_NEO4J_URI,
     pointer,
