@@ -10,7 +10,7 @@ function required(name: string): string {
 }
 
 async function main(command: string | undefined): Promise<string> {
-  const options = awsClientOptions();
+  const options = awsClientOptions(process.env);
   if (!options.endpoint) throw new Error('DCO_AWS_ENDPOINT is not set: the local profile only talks to the AWS emulator');
   const ecs = SdkEcsServices.fromOptions(options);
   const events = SdkEventBus.fromOptions(options);

@@ -19,6 +19,7 @@ import {
   validateGraphs,
   verifyBackup,
 } from '@dco/neo4j';
+import { rollBackToBlue } from '../rollback-db/roll-back-to-blue';
 
 export interface MigrationProgress {
   phase: MigrationPhase;
@@ -267,43 +268,9 @@ export class BlueGreenMigrator {
     return [previous.instanceId];
   }
 
-  /** Back to blue: pointer, services, then green terminated. Idempotent; fails if blue has been retired already. */
-  async rollback(request: { runId: string }): Promise<DbRolledBack> {
-    const pointer = await this.currentPointer();
-    const migration = pointer.lastMigration;
-    const switched = migration?.runId === request.runId && pointer.current.instanceId === migration.to.instanceId;
-    try {
-      if (switched && migration) {
-        if (!pointer.previous || pointer.previous.instanceId !== migration.from.instanceId) {
-          throw new CodedError('DB.ROLLBACK_FAILED', `blue ${migration.from.instanceId} has been retired; the run cannot go back to it`);
-        }
-        const blue: Neo4jEndpoint = { instanceId: migration.from.instanceId, boltUri: migration.from.boltUri, version: migration.from.version };
-        const blueDb = this.deps.graphs.connect(blue.boltUri);
-        try {
-          await blueDb.ping();
-        } finally {
-          await blueDb.close();
-        }
-        await this.writePointer(pointer, { current: blue, writes: 'open', previous: undefined, lastMigration: undefined });
-        await this.deps.consumers.pointTo(blue, { runId: request.runId });
-        await this.deps.fleet.setColor(blue.instanceId, 'blue');
-        await this.deps.fleet.terminate(migration.to.instanceId);
-        return { servingInstanceId: blue.instanceId, boltUri: blue.boltUri, terminatedInstanceId: migration.to.instanceId };
-      }
-      // The migration never switched (or was rolled back already): make sure blue is open and no green of this run is left.
-      if (pointer.writes === 'frozen') await this.writePointer(pointer, { writes: 'open', ...(pointer.previous ? { current: pointer.previous, previous: undefined } : {}) });
-      const serving = (await this.currentPointer()).current;
-      const leftovers = (await this.deps.fleet.describe()).filter((i) => i.clientToken?.startsWith(`${request.runId}-green-`) && i.instanceId !== serving.instanceId);
-      for (const instance of leftovers) await this.deps.fleet.terminate(instance.instanceId);
-      return {
-        servingInstanceId: serving.instanceId,
-        boltUri: serving.boltUri,
-        ...(leftovers[0] ? { terminatedInstanceId: leftovers[0].instanceId } : {}),
-      };
-    } catch (error) {
-      if (error instanceof CodedError) throw error;
-      throw new CodedError('DB.ROLLBACK_FAILED', `rollback of ${request.runId} failed: ${(error as Error).message}`, String((error as Error).stack), { cause: error });
-    }
+  /** Back to blue: pointer, services, then green terminated (the RollbackDb use case: rollback-db/roll-back-to-blue.ts). */
+  rollback(request: { runId: string }): Promise<DbRolledBack> {
+    return rollBackToBlue(this.deps, { current: () => this.currentPointer(), write: (pointer, change) => this.writePointer(pointer, change) }, request);
   }
 
   private async writePointer(pointer: ConnectionPointer, change: Partial<ConnectionPointer>): Promise<ConnectionPointer> {
