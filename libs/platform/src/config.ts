@@ -1,6 +1,7 @@
 // Environment configuration validated at boot: a missing or malformed variable stops the process with a message naming it.
-import { plainToInstance } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, registerDecorator, ValidateIf, validateSync } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { plainToInstance, Type } from 'class-transformer';
+import { IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min, registerDecorator, ValidateIf, validateSync } from 'class-validator';
 import { ClassConstructor } from 'class-transformer';
 import { CodedError } from '@dco/contracts';
 
@@ -14,6 +15,12 @@ export class ConfigError extends CodedError {
 
 /** Whether `error` is a configuration error (ConfigError, or a CodedError with CONFIG.INVALID from a parser). */
 export const isConfigError = (error: unknown): error is CodedError => error instanceof CodedError && error.code === 'CONFIG.INVALID';
+
+/** A number of at least 0, fractions allowed (loadConfig converts only whole numbers by itself). */
+export function IsNonNegativeNumber(name: string): PropertyDecorator {
+  const message = { message: `${name} must be a non-negative number` };
+  return applyDecorators(Type(() => Number), IsNumber({}, message), Min(0, message));
+}
 
 /**
  * A variable with its own syntax (lists, key=value pairs): valid when `parse` accepts it. The parser's message becomes

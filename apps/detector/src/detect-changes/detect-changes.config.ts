@@ -1,13 +1,10 @@
 // The variables of the real DetectChanges use case (validated at boot): the six sources, the workspace they compare, AWS.
 import { IntersectionType, PickType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsNumber, IsOptional, IsString, Min } from 'class-validator';
+import { IsOptional, IsString } from 'class-validator';
 import { AwsClientConfig } from '@dco/aws';
-import { IsParsedBy, Neo4jFleetConfig } from '@dco/platform';
+import { IsNonNegativeNumber, IsParsedBy, Neo4jFleetConfig } from '@dco/platform';
 import { InfraWorkspaceConfig } from '@dco/terraform';
 import { parseEngineSupport } from './sources/aws-offering.source';
-
-const nonNegative = (name: string) => ({ message: `${name} must be a non-negative number` });
 
 export class DetectSourcesConfig {
   /** The Neo4j images: owners (comma-separated) and name pattern. */
@@ -36,14 +33,10 @@ export class DetectSourcesConfig {
   @IsParsedBy(parseEngineSupport)
   DCO_ENGINE_END_OF_SUPPORT?: string;
 
-  @Type(() => Number)
-  @IsNumber({}, nonNegative('DCO_OFFERING_HORIZON_DAYS'))
-  @Min(0, nonNegative('DCO_OFFERING_HORIZON_DAYS'))
+  @IsNonNegativeNumber('DCO_OFFERING_HORIZON_DAYS')
   DCO_OFFERING_HORIZON_DAYS = 30;
 
-  @Type(() => Number)
-  @IsNumber({}, nonNegative('DCO_DETECT_SOURCE_TIMEOUT_MS'))
-  @Min(0, nonNegative('DCO_DETECT_SOURCE_TIMEOUT_MS'))
+  @IsNonNegativeNumber('DCO_DETECT_SOURCE_TIMEOUT_MS')
   DCO_DETECT_SOURCE_TIMEOUT_MS = 10_000;
 
   /** Sources whose failure fails the detection (comma-separated names); the others only degrade it. */

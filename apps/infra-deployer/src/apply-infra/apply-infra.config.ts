@@ -1,42 +1,27 @@
 // The variables of the real ApplyInfra / RollbackInfra use cases (validated at boot): the workspace, the rollout policy, health endpoints, AWS.
 import { IntersectionType, PickType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsNumber, IsOptional, Min } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import { AwsClientConfig, DEFAULT_ROLLOUT_POLICY, parseHealthEndpoints } from '@dco/aws';
-import { CommonConfig, IsParsedBy } from '@dco/platform';
+import { CommonConfig, IsNonNegativeNumber, IsParsedBy } from '@dco/platform';
 import { InfraWorkspaceConfig } from '@dco/terraform';
 
-const nonNegative = (name: string) => ({ message: `${name} must be a non-negative number` });
-
 export class RolloutConfig {
-  @Type(() => Number)
-  @IsNumber({}, nonNegative('DCO_ROLLOUT_CANARY_FRACTION'))
-  @Min(0, nonNegative('DCO_ROLLOUT_CANARY_FRACTION'))
+  @IsNonNegativeNumber('DCO_ROLLOUT_CANARY_FRACTION')
   DCO_ROLLOUT_CANARY_FRACTION = DEFAULT_ROLLOUT_POLICY.canaryFraction;
 
-  @Type(() => Number)
-  @IsNumber({}, nonNegative('DCO_ROLLOUT_CANARY_ANALYSIS_MS'))
-  @Min(0, nonNegative('DCO_ROLLOUT_CANARY_ANALYSIS_MS'))
+  @IsNonNegativeNumber('DCO_ROLLOUT_CANARY_ANALYSIS_MS')
   DCO_ROLLOUT_CANARY_ANALYSIS_MS = DEFAULT_ROLLOUT_POLICY.canaryAnalysisMs;
 
-  @Type(() => Number)
-  @IsNumber({}, nonNegative('DCO_ROLLOUT_GATE_MS'))
-  @Min(0, nonNegative('DCO_ROLLOUT_GATE_MS'))
+  @IsNonNegativeNumber('DCO_ROLLOUT_GATE_MS')
   DCO_ROLLOUT_GATE_MS = DEFAULT_ROLLOUT_POLICY.gateMs;
 
-  @Type(() => Number)
-  @IsNumber({}, nonNegative('DCO_ROLLOUT_POLL_MS'))
-  @Min(0, nonNegative('DCO_ROLLOUT_POLL_MS'))
+  @IsNonNegativeNumber('DCO_ROLLOUT_POLL_MS')
   DCO_ROLLOUT_POLL_MS = DEFAULT_ROLLOUT_POLICY.pollIntervalMs;
 
-  @Type(() => Number)
-  @IsNumber({}, nonNegative('DCO_ROLLOUT_STEADY_TIMEOUT_MS'))
-  @Min(0, nonNegative('DCO_ROLLOUT_STEADY_TIMEOUT_MS'))
+  @IsNonNegativeNumber('DCO_ROLLOUT_STEADY_TIMEOUT_MS')
   DCO_ROLLOUT_STEADY_TIMEOUT_MS = DEFAULT_ROLLOUT_POLICY.steadyStateTimeoutMs;
 
-  @Type(() => Number)
-  @IsNumber({}, nonNegative('DCO_ROLLOUT_MAX_ERROR_RATE'))
-  @Min(0, nonNegative('DCO_ROLLOUT_MAX_ERROR_RATE'))
+  @IsNonNegativeNumber('DCO_ROLLOUT_MAX_ERROR_RATE')
   DCO_ROLLOUT_MAX_ERROR_RATE = DEFAULT_ROLLOUT_POLICY.maxErrorRate;
 
   /** Where a rollout reads each service's health: "service=healthUrl|metricsUrl,other=healthUrl". */
