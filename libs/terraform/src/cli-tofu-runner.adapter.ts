@@ -7,13 +7,14 @@ import { CodedError } from '@dco/contracts';
 import { PlanJson, PlanResult, TofuRunner, TofuWorkdir } from './tofu-runner.port';
 
 export interface CliTofuOptions {
-  /** The tofu binary; default DCO_TOFU_BIN or the stack's cache build. */
-  binary?: string;
+  /** The tofu binary (see defaultTofuBinary). */
+  binary: string;
   /** Kill a tofu command that runs longer than this. */
   timeoutMs?: number;
 }
 
-export function defaultTofuBinary(env: NodeJS.ProcessEnv = process.env): string {
+/** DCO_TOFU_BIN, or the build `npm run stack:up` caches under XDG_CACHE_HOME (default ~/.cache). */
+export function defaultTofuBinary(env: { DCO_TOFU_BIN?: string; XDG_CACHE_HOME?: string }): string {
   if (env.DCO_TOFU_BIN) return env.DCO_TOFU_BIN;
   const cache = join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'dco-autopilot');
   return join(cache, 'bin', 'tofu-1.12.6');
@@ -32,8 +33,8 @@ export class CliTofuRunner implements TofuRunner {
   private readonly binary: string;
   private readonly timeoutMs: number;
 
-  constructor(options: CliTofuOptions = {}) {
-    this.binary = options.binary ?? defaultTofuBinary();
+  constructor(options: CliTofuOptions) {
+    this.binary = options.binary;
     this.timeoutMs = options.timeoutMs ?? 600_000;
   }
 

@@ -1,8 +1,8 @@
 // Runs the TofuRunner contract against the real OpenTofu binary (offline, builtin terraform_data only).
-import { CliTofuRunner } from './cli-tofu-runner.adapter';
+import { CliTofuRunner, defaultTofuBinary } from './cli-tofu-runner.adapter';
 import { tofuRunnerContract } from './tofu-runner.contract';
 
-tofuRunnerContract('tofu binary', () => new CliTofuRunner());
+tofuRunnerContract('tofu binary', () => new CliTofuRunner({ binary: defaultTofuBinary(process.env) }));
 
 describe('CliTofuRunner interruption', () => {
   it('stops a plan whose signal is aborted, failing it with INFRA.PLAN_FAILED', async () => {
@@ -12,7 +12,7 @@ describe('CliTofuRunner interruption', () => {
     const root = await mkdtemp(join(tmpdir(), 'dco-tofu-abort-'));
     try {
       await writeFile(join(root, 'main.tf'), 'resource "terraform_data" "a" {\n  input = "x"\n}\n');
-      const tofu = new CliTofuRunner();
+      const tofu = new CliTofuRunner({ binary: defaultTofuBinary(process.env) });
       const workdir = { dir: root, statePath: join(root, 'state', 'terraform.tfstate') };
       await tofu.init(workdir);
       const abort = new AbortController();

@@ -21,6 +21,15 @@ export class InfraWorkspaceConfig {
   @IsIn(['tofu', 'simulated'], { message: 'DCO_INFRA_ENGINE must be tofu or simulated' })
   DCO_INFRA_ENGINE: 'tofu' | 'simulated' = 'tofu';
 
+  /** The tofu binary (default: the build `npm run stack:up` caches under XDG_CACHE_HOME, default ~/.cache). */
+  @IsOptional()
+  @IsString()
+  DCO_TOFU_BIN?: string;
+
+  @IsOptional()
+  @IsString()
+  XDG_CACHE_HOME?: string;
+
   /** The ECS cluster the services run in. */
   @IsString()
   DCO_ECS_CLUSTER = 'dco-autopilot';

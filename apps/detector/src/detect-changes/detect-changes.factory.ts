@@ -3,7 +3,7 @@
 import { join, resolve } from 'node:path';
 import { Clock, systemClock } from '@dco/contracts';
 import { Ec2Inventory, EcsServices, SdkEc2Inventory, SdkEcsServices, awsClientOptions, seededEmbeddedCloud } from '@dco/aws';
-import { CliTofuRunner, SimulatedTofuRunner, TerraformWorkspace, TofuRunner, embeddedStateDir } from '@dco/terraform';
+import { CliTofuRunner, SimulatedTofuRunner, TerraformWorkspace, TofuRunner, defaultTofuBinary, embeddedStateDir } from '@dco/terraform';
 import { fleetTagsFromEnv } from '@dco/neo4j';
 import { DetectChangesPort, loadConfig } from '@dco/platform';
 import { ExternalReportStore, FileExternalReportStore, InMemoryExternalReportStore } from '../external-inbox/external-report.store';
@@ -58,7 +58,7 @@ export function buildDetectChanges(config: DetectChangesEnvironmentConfig, deps:
   const aws = awsClientOptions(config);
   const ec2 = deps.ec2 ?? SdkEc2Inventory.fromOptions(aws);
   const ecs = deps.ecs ?? SdkEcsServices.fromOptions(aws);
-  const tofu = deps.tofu ?? (config.DCO_INFRA_ENGINE === 'simulated' ? new SimulatedTofuRunner() : new CliTofuRunner());
+  const tofu = deps.tofu ?? (config.DCO_INFRA_ENGINE === 'simulated' ? new SimulatedTofuRunner() : new CliTofuRunner({ binary: defaultTofuBinary(config) }));
   const workspace = new TerraformWorkspace(tofu, { configDir, stateDir: infraStateDir, ...(config.DCO_AWS_ENDPOINT ? { env: { DCO_AWS_ENDPOINT: config.DCO_AWS_ENDPOINT } } : {}) }, deps.clock);
   const store = deps.store ?? new FileExternalReportStore(config.DCO_EXTERNAL_STORE ?? join(infraStateDir, '..', 'detector', 'external-reports.jsonl'));
   const documents = new FileDocumentReader();

@@ -12,7 +12,7 @@ import {
   awsClientOptions,
   parseHealthEndpoints,
 } from '@dco/aws';
-import { CliTofuRunner, SimulatedTofuRunner, TerraformWorkspace, TofuRunner } from '@dco/terraform';
+import { CliTofuRunner, SimulatedTofuRunner, TerraformWorkspace, TofuRunner, defaultTofuBinary } from '@dco/terraform';
 import { RollbackInfraHandler } from '../rollback-infra/rollback-infra.handler';
 import { ApplyInfraConfig } from './apply-infra.config';
 import { ApplyInfraHandler } from './apply-infra.handler';
@@ -56,11 +56,11 @@ export interface InfraDependencies {
   log?: RolloutLog;
 }
 
-/** The AWS client variables and DCO_HEALTH_ENDPOINTS: a validated config, or (the day's stack preparation) an environment. */
-export type InfraClientVariables = AwsClientVariables & { DCO_HEALTH_ENDPOINTS?: string };
+/** The AWS clients', the tofu binary's and DCO_HEALTH_ENDPOINTS: a validated config, or (the day's stack preparation) an environment. */
+export type InfraClientVariables = AwsClientVariables & { DCO_HEALTH_ENDPOINTS?: string; DCO_TOFU_BIN?: string; XDG_CACHE_HOME?: string };
 
 export function buildInfraUseCases(settings: InfraSettings, deps: InfraDependencies, clients: InfraClientVariables) {
-  const tofu = deps.tofu ?? (settings.engine === 'tofu' ? new CliTofuRunner() : new SimulatedTofuRunner());
+  const tofu = deps.tofu ?? (settings.engine === 'tofu' ? new CliTofuRunner({ binary: defaultTofuBinary(clients) }) : new SimulatedTofuRunner());
   const localAwsCommand = `${process.execPath} -r ${join(settings.repoRoot, 'tools', 'register.js')} ${join(settings.repoRoot, 'infra', 'scripts', 'local-aws.ts')}`;
   const workspace = new TerraformWorkspace(
     tofu,

@@ -85,7 +85,7 @@ export async function localInfra(options: { apps?: string[] } = {}) {
       env: { DCO_AWS_ENDPOINT: endpoint },
     },
     { clock: { now: () => new Date() }, ecs, probe: new HttpHealthProbe({ endpoints }) },
-    {},
+    process.env,
   );
   return {
     ...useCases,
