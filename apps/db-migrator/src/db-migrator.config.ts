@@ -1,7 +1,7 @@
 // Environment of the db-migrator service (validated at boot).
 import { IntersectionType } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString } from 'class-validator';
-import { Neo4jFleetConfig } from '@dco/platform';
+import { IsIn, IsOptional } from 'class-validator';
+import { IsParsedBy, Neo4jFleetConfig, parseSimulatedBehaviour } from '@dco/platform';
 import { BlueGreenConfig } from './migrate-db/blue-green.config';
 
 /** Every variable the db-migrator reads: the common ones, the fleet's scope, the blue-green migration's and the stage engine's. */
@@ -12,11 +12,11 @@ export class DbMigratorConfig extends IntersectionType(Neo4jFleetConfig, BlueGre
 
   /** Outcome of the in-memory MigrateDb stand-in: ok, ok:<ms>, fail:<CODE>[:<ms>] or hang. */
   @IsOptional()
-  @IsString()
+  @IsParsedBy((value) => parseSimulatedBehaviour('DCO_SIMULATE_MIGRATE_DB', value))
   DCO_SIMULATE_MIGRATE_DB?: string;
 
   /** Outcome of the in-memory RollbackDb stand-in: ok, ok:<ms>, fail:<CODE>[:<ms>] or hang. */
   @IsOptional()
-  @IsString()
+  @IsParsedBy((value) => parseSimulatedBehaviour('DCO_SIMULATE_ROLLBACK_DB', value))
   DCO_SIMULATE_ROLLBACK_DB?: string;
 }

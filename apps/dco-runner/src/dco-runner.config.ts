@@ -4,7 +4,7 @@ import { IntersectionType } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { AwsClientConfig } from '@dco/aws';
 import { ConnectionPointerConfig } from '@dco/neo4j';
-import { CommonConfig } from '@dco/platform';
+import { CommonConfig, IsParsedBy, parseSimulatedBehaviour } from '@dco/platform';
 
 /** Every variable the dco-runner reads; the blue-green connection pointer's (shared with the db-migrator) come from ConnectionPointerConfig. */
 export class DcoRunnerConfig extends IntersectionType(CommonConfig, AwsClientConfig, ConnectionPointerConfig) {
@@ -14,7 +14,7 @@ export class DcoRunnerConfig extends IntersectionType(CommonConfig, AwsClientCon
 
   /** Outcome of the in-memory RunDco stand-in: ok, ok:<ms>, fail:<CODE>[:<ms>] or hang. */
   @IsOptional()
-  @IsString()
+  @IsParsedBy((value) => parseSimulatedBehaviour('DCO_SIMULATE_RUN_DCO', value))
   DCO_SIMULATE_RUN_DCO?: string;
 
   /** reference: the built-in offering; ecs: run the existing DCO job as an ECS task. */

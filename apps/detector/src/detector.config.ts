@@ -1,7 +1,7 @@
 // Environment of the detector service (validated at boot).
 import { IntersectionType } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString } from 'class-validator';
-import { IsParsedBy, Neo4jFleetConfig } from '@dco/platform';
+import { IsIn, IsOptional } from 'class-validator';
+import { IsParsedBy, Neo4jFleetConfig, parseSimulatedBehaviour } from '@dco/platform';
 import { DetectChangesConfig } from './detect-changes/detect-changes.config';
 import { parseProducerKeys } from './external-inbox/external-signature';
 import { parseSimulatedChanges } from './simulated/simulated-detector';
@@ -14,7 +14,7 @@ export class DetectorConfig extends IntersectionType(Neo4jFleetConfig, DetectCha
 
   /** Outcome of the in-memory DetectChanges stand-in: ok, ok:<ms>, fail:<CODE>[:<ms>] or hang. */
   @IsOptional()
-  @IsString()
+  @IsParsedBy((value) => parseSimulatedBehaviour('DCO_SIMULATE_DETECT', value))
   DCO_SIMULATE_DETECT?: string;
 
   /** Changes the in-memory stand-in reports: comma-separated change kinds, or none (default neo4j-ami,terraform-config). */
