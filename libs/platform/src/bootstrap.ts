@@ -5,7 +5,7 @@ import { ClassConstructor } from 'class-transformer';
 import { PRODUCERS, Producer } from '@dco/contracts';
 import { BusHooks, MessageBus } from '@dco/messaging';
 import { setupServiceObservability } from '@dco/observability';
-import { CommonConfig, ConfigError, loadConfig } from './config';
+import { CommonConfig, isConfigError, loadConfig } from './config';
 import { uuidGenerator } from './ids';
 import { PlatformModule } from './platform.module';
 
@@ -52,8 +52,8 @@ export async function runService<TConfig extends CommonConfig>(definition: Servi
     await app.listen(config.PORT, config.HOST);
     console.log(`${definition.service} listening on http://${config.HOST}:${config.PORT} (profile ${config.DCO_PROFILE})`);
   } catch (error) {
-    if (error instanceof ConfigError || (error instanceof Error && error.message.startsWith('CONFIG.INVALID'))) {
-      console.error(`${definition.service}: ${error.message}`);
+    if (isConfigError(error)) {
+      console.error(`${definition.service}: ${error.code}: ${error.message}`);
       process.exit(EXIT_CONFIG);
     }
     console.error(`${definition.service}: failed to start:`, error);

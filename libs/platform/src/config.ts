@@ -2,14 +2,9 @@
 import { plainToInstance } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateIf, validateSync } from 'class-validator';
 import { ClassConstructor } from 'class-transformer';
+import { ConfigError } from '@dco/contracts';
 
-export class ConfigError extends Error {
-  readonly code = 'CONFIG.INVALID';
-  constructor(readonly problems: string[]) {
-    super(`CONFIG.INVALID: invalid environment configuration:\n  - ${problems.join('\n  - ')}`);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError, isConfigError } from '@dco/contracts';
 
 export const PROFILES = ['embedded', 'local', 'aws'] as const;
 export type Profile = (typeof PROFILES)[number];

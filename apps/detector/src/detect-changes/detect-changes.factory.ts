@@ -1,7 +1,7 @@
 // Builds the real DetectChanges use case from the environment: the six sources over the AWS SDK (or injected fakes),
 // the Terraform workspace shared with the infra-deployer, and the inbox's report store.
 import { join, resolve } from 'node:path';
-import { Clock, systemClock } from '@dco/contracts';
+import { Clock, ConfigError, systemClock } from '@dco/contracts';
 import { Ec2Inventory, EcsServices, SdkEc2Inventory, SdkEcsServices, awsClientOptions, seededEmbeddedCloud } from '@dco/aws';
 import { CliTofuRunner, SimulatedTofuRunner, TerraformWorkspace, TofuRunner, embeddedStateDir } from '@dco/terraform';
 import { fleetTagsFromEnv } from '@dco/neo4j';
@@ -31,7 +31,7 @@ function nonNegative(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`CONFIG.INVALID: ${name} must be a non-negative number, got "${raw}"`);
+  if (!Number.isFinite(value) || value < 0) throw new ConfigError(`${name} must be a non-negative number, got "${raw}"`);
   return value;
 }
 

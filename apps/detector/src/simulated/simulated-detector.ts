@@ -1,6 +1,6 @@
 // In-memory stand-in of change detection with outcomes from config (DCO_SIMULATE_DETECT, DCO_SIMULATED_CHANGES),
 // used until the real sources are selected with DCO_STAGE_ENGINE=real and by the saga's process-level specs.
-import { CHANGE_KINDS, Change, ChangeKind } from '@dco/contracts';
+import { CHANGE_KINDS, Change, ChangeKind, ConfigError } from '@dco/contracts';
 import { DetectChangesPort, actOut, parseSimulatedBehaviour } from '@dco/platform';
 import { DetectorConfig } from '../detector.config';
 
@@ -20,7 +20,7 @@ export function parseSimulatedChanges(value: string | undefined): Change[] {
   return text.split(',').map((raw) => {
     const kind = raw.trim() as ChangeKind;
     if (!CHANGE_KINDS.includes(kind)) {
-      throw new Error(`CONFIG.INVALID: DCO_SIMULATED_CHANGES has unknown change kind "${raw}" (known: ${CHANGE_KINDS.join(', ')}, or none)`);
+      throw new ConfigError(`DCO_SIMULATED_CHANGES has unknown change kind "${raw}" (known: ${CHANGE_KINDS.join(', ')}, or none)`);
     }
     return EXAMPLES[kind];
   });

@@ -1,7 +1,7 @@
 // Builds the infra-deployer's use cases (ApplyInfra, RollbackInfra) from settings: real tofu + AWS SDK in the local and
 // aws profiles, the plan simulator + in-memory ECS in the embedded one.
 import { join, resolve } from 'node:path';
-import { Clock } from '@dco/contracts';
+import { Clock, ConfigError } from '@dco/contracts';
 import {
   DEFAULT_ROLLOUT_POLICY,
   EcsRollout,
@@ -34,7 +34,7 @@ export function infraSettingsFromEnv(env: NodeJS.ProcessEnv = process.env, repoR
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;
     const value = Number(raw);
-    if (!Number.isFinite(value) || value < 0) throw new Error(`CONFIG.INVALID: ${name} must be a non-negative number, got "${raw}"`);
+    if (!Number.isFinite(value) || value < 0) throw new ConfigError(`${name} must be a non-negative number, got "${raw}"`);
     return value;
   };
   return {
