@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { CodedError } from '@dco/contracts';
 import { CliError, EXIT } from './cli-error';
 
 export interface CommandGroup {
@@ -36,6 +37,11 @@ export async function runCli(argv: string[]): Promise<number> {
     if (error instanceof CliError) {
       console.error(`${error.code}: ${error.message}`);
       return error.exitCode;
+    }
+    // A coded error from a library (e.g. CONFIG.INVALID from the config a command loads) keeps its code.
+    if (error instanceof CodedError) {
+      console.error(`${error.code}: ${error.message}`);
+      return EXIT.FAILURE;
     }
     console.error(`CLI.UNEXPECTED: ${(error as Error).message ?? String(error)}`);
     return EXIT.FAILURE;
