@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { stepDurations } from '../apps/cli/src/day/day-outcome';
 import { runDay } from '../apps/cli/src/day/day-runner';
 import { BulkGraph, closeDeadline } from '../apps/cli/src/day/day-workspace';
-import { freePort } from '../stack/support/net';
+import { freePort } from '@dco/runtime';
 import { BenchResult, benchResult, progress, round } from './support/result';
 
 const ROOT = join(__dirname, '..');

@@ -10,13 +10,13 @@ import { CreateTagsCommand, EC2Client, RegisterImageCommand } from '@aws-sdk/cli
 import neo4j, { Driver } from 'neo4j-driver';
 import { systemClock } from '@dco/contracts';
 import { localEmulatorOptions } from '@dco/aws';
+import { freePort } from '@dco/runtime';
 import {
   BlueGreenMigrator,
   boltGraphDatabaseFactory,
   Ec2Neo4jFleet,
   FileBackupStore,
   FileConnectionPointerStore,
-  freePort,
   generateBulkGraph,
   launchNeo4jProcess,
   LocalNeo4jHostRuntime,

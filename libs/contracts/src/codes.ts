@@ -75,6 +75,7 @@ export const SERVICE_ERROR_CODES = [
   'SAGA.SNAPSHOT_UNREADABLE',
   'SAGA.STATE_LOAD_TIMEOUT',
   'WAIT.TIMED_OUT',
+  'WAIT.ABORTED',
 ] as const;
 export type ServiceErrorCode = (typeof SERVICE_ERROR_CODES)[number];
 

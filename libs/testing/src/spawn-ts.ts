@@ -2,7 +2,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { findRepoRoot } from '../../../stack/stack-config';
-import { waitFor, WaitTimeoutError } from '../../../stack/support/wait-for';
+import { waitFor, WaitTimeoutError } from '@dco/runtime';
 
 export interface SpawnTsOptions {
   args?: string[];

@@ -3,7 +3,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, WriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '@dco/neo4j';
+import { freePort } from '@dco/runtime';
 import { CliError, EXIT } from '../cli-error';
 import { APP_NAMES, AppName, DayWorkspace, PreparedInfo, REPO_ROOT, serviceEnvironment } from './day-workspace';
 

@@ -9,11 +9,11 @@ import { CreateTagsCommand, DescribeInstancesCommand, DescribeRegionsCommand, EC
 import { DEFAULT_ROLLOUT_POLICY, EcsServices, SdkEcsServices, localEmulatorOptions } from '@dco/aws';
 import { systemClock } from '@dco/contracts';
 import { DCO_SCHEMA_MIGRATIONS, Neo4jDcoLedger, applySchemaMigrations, createNeo4jDriver, generateDemoAccounts, generateDemoContributions } from '@dco/dco';
-import { BoltGraphDatabase, Ec2Neo4jFleet, LocalNeo4jHostRuntime, freePort, generateBulkGraph, probeBolt } from '@dco/neo4j';
+import { BoltGraphDatabase, Ec2Neo4jFleet, LocalNeo4jHostRuntime, generateBulkGraph, probeBolt } from '@dco/neo4j';
 import { TerraformWorkspace, snapshotConfig } from '@dco/terraform';
 import { buildInfraUseCases } from '../../../infra-deployer/src/apply-infra/infra-use-cases.factory';
 import { stackPaths } from '../../../../stack/stack-config';
-import { canConnect } from '../../../../stack/support/net';
+import { canConnect, freePort } from '@dco/runtime';
 import { CliError, EXIT } from '../cli-error';
 import { DayWorkspace, PreparedInfo, REPO_ROOT, StackEndpoints, localEndpoints } from './day-workspace';
 import { GraphSnapshot, snapshotGraph } from './graph-snapshot';

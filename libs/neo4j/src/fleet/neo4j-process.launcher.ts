@@ -4,8 +4,8 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CodedError } from '@dco/contracts';
+import { abortWaiting, waitFor } from '@dco/runtime';
 import { BoltGraphDatabase } from '../bolt/bolt-graph-database.adapter';
-import { waitFor } from './wait-for';
 
 export interface Neo4jProcessSpec {
   version: string;
@@ -118,7 +118,7 @@ export async function launchNeo4jProcess(spec: Neo4jProcessSpec, options: { read
   try {
     const version = await waitFor(
       async () => {
-        if (!isProcessAlive(pid)) throw new CodedError('DB.PROVISION_FAILED', `Neo4j ${spec.version} exited during start`, logTail(spec.home));
+        if (!isProcessAlive(pid)) abortWaiting(new CodedError('DB.PROVISION_FAILED', `Neo4j ${spec.version} exited during start`, logTail(spec.home)));
         try {
           return await db.serverVersion();
         } catch {
