@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { StackConfig, StackPaths } from '../stack-config';
 import { StackError } from '../stack-error';
 import { isProcessAlive, liveRecord, PidRecord, readPidRecord, spawnDaemon, stopDaemon, tailFile } from '../support/process-supervisor';
-import { abortWaiting, canConnect, waitFor, WaitTimeoutError } from '@dco/runtime';
+import { canConnect } from '../../libs/runtime/src/net';
+import { abortWaiting, waitFor, WaitTimeoutError } from '../../libs/runtime/src/wait-for';
 
 export interface StackContext {
   config: StackConfig;

@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isProcessAlive, liveRecord, readPidRecord, rotateLog, spawnDaemon, stopDaemon, tailFile } from './process-supervisor';
-import { canConnect, freePort, waitFor } from '@dco/runtime';
+import { canConnect, freePort } from '../../libs/runtime/src/net';
+import { waitFor } from '../../libs/runtime/src/wait-for';
 import { withStackLock } from './stack-lock';
 
 describe('process supervisor', () => {
