@@ -4,7 +4,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Admin, Consumer, Kafka, logLevel } from 'kafkajs';
-import { ALL_MESSAGE_TYPES, AnyMessage, DataOf, MessageType, createMessage, parseMessage, systemClock } from '@dco/contracts';
+import { ALL_MESSAGE_TYPES, AnyMessage, DataOf, MessageType, createMessage, parseMessage, runIdOf, systemClock } from '@dco/contracts';
 import { uuidGenerator } from '@dco/platform';
 import { KafkaMessageBus } from '@dco/messaging';
 import { freePort, waitFor as waitUntil } from '@dco/testing';
@@ -211,7 +211,7 @@ export class SagaE2eEnvironment {
   }
 
   tick(day: string): Promise<AnyMessage> {
-    return this.publish('DailyTick', { day, trigger: 'manual', scheduledAt: new Date().toISOString() }, `dco-${day}`);
+    return this.publish('DailyTick', { day, trigger: 'manual', scheduledAt: new Date().toISOString() }, runIdOf(day));
   }
 
   messagesOf(runId: string, type?: MessageType): AnyMessage[] {

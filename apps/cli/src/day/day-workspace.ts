@@ -2,6 +2,7 @@
 // environment each of the six services gets (read from apps/<app>/src/<app>.config.ts and the real stage factories).
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import { runIdOf } from '@dco/contracts';
 import { stackConfig } from '../../../../stack/stack-config';
 import { DayScenario } from './scenario-catalogue';
 import { dailyUtcCron } from '../../../scheduler/src/daily-tick/daily-schedule';
@@ -84,7 +85,7 @@ export function createWorkspace(
     scenario,
     id,
     day,
-    runId: `dco-${day}`,
+    runId: runIdOf(day),
     dir,
     configDir: join(dir, 'infra'),
     infraStateDir: join(dir, 'infra-state'),

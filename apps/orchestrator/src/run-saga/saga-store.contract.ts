@@ -1,5 +1,5 @@
 // The SagaStore contract: what the in-memory and the Kafka store both guarantee, run by a unit spec and an int-spec.
-import { AnyMessage, createMessage, systemClock } from '@dco/contracts';
+import { AnyMessage, createMessage, runIdOf, systemClock } from '@dco/contracts';
 import { MessageBus, OutputRecord } from '@dco/messaging';
 import { uuidGenerator } from '@dco/platform';
 import { DEFAULT_POLICY, RunState, decide } from '@dco/saga';
@@ -14,7 +14,7 @@ export interface SagaStoreHarness {
 }
 
 const tick = (day: string): AnyMessage =>
-  createMessage('DailyTick', { day, trigger: 'schedule', scheduledAt: new Date().toISOString() }, { runId: `dco-${day}`, producer: 'scheduler' }, { clock: systemClock, ids: uuidGenerator }) as AnyMessage;
+  createMessage('DailyTick', { day, trigger: 'schedule', scheduledAt: new Date().toISOString() }, { runId: runIdOf(day), producer: 'scheduler' }, { clock: systemClock, ids: uuidGenerator }) as AnyMessage;
 
 function startedRun(message: AnyMessage): RunState {
   const decision = decide(undefined, message, { now: new Date(), ids: uuidGenerator, policy: DEFAULT_POLICY, day: {} });
