@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { freePort, stackConfig, stackPaths, waitFor } from '@dco/testing';
 import { StackError } from '../stack-error';
 import { httpGet } from '../../libs/runtime/src/net';
-import { isProcessAlive, readPidRecord, spawnDaemon } from '../support/process-supervisor';
+import { isProcessAlive } from '../../libs/runtime/src/process-group';
+import { readPidRecord, spawnDaemon } from '../support/process-supervisor';
 import { DaemonComponent, StackContext } from './stack-component';
 
 /** A daemon whose health endpoint answers 200 when `healthy` is true, after `delayMs`; exits at once with `exitCode` if set. */
