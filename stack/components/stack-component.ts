@@ -172,7 +172,7 @@ export class DaemonComponent implements StackComponent {
             abortWaiting(new StackError('STACK.START_FAILED', `${this.name} (pid ${record.pid}) exited while starting`, { logFile, detail: tailFile(logFile) }));
           }
           const reason = await safeProbe(definition);
-          if (reason !== undefined) throw new Error(reason);
+          if (reason !== undefined) throw new StackError('STACK.NOT_READY', reason);
           return true;
         },
         { timeoutMs: definition.startTimeoutMs, intervalMs: 500, description: `${this.name} to become ready at ${definition.address}` },

@@ -1,4 +1,5 @@
 // Starts long-running stack processes detached with a pid file and a log file, recognises them again later, and stops exactly them.
+import { StackError } from '../stack-error';
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -68,7 +69,7 @@ export function spawnDaemon(spec: DaemonSpec): PidRecord {
       detached: true,
       stdio: ['ignore', fd, fd],
     });
-    if (child.pid === undefined) throw new Error(`could not spawn ${spec.command}`);
+    if (child.pid === undefined) throw new StackError('STACK.START_FAILED', `could not spawn ${spec.command}`, { logFile: spec.logFile });
     child.on('error', () => undefined); // reported through the readiness probe and the log file
     child.unref();
     const record: PidRecord = {

@@ -71,7 +71,11 @@ export type ConfigErrorCode = (typeof CONFIG_ERROR_CODES)[number];
 /** Errors a service raises outside a command: they are logged or retried, never carried by an event. */
 export const SERVICE_ERROR_CODES = [
   'ALERT.PUBLISH_FAILED',
+  'ALERT.PROVISION_FAILED',
+  'DB.POINTER_MALFORMED',
+  'MSG.BUS_CLOSED',
   'MSG.DLQ_READ_TIMEOUT',
+  'MSG.TOPICS_NOT_READY',
   'SAGA.SNAPSHOT_UNREADABLE',
   'SAGA.STATE_LOAD_TIMEOUT',
   'WAIT.TIMED_OUT',
@@ -135,6 +139,7 @@ export type CliErrorCode = (typeof CLI_ERROR_CODES)[number];
 /** The local stack installer (npm run stack:*); each names the log file an operator should read next. */
 export const STACK_ERROR_CODES = [
   'STACK.BUILD_FAILED',
+  'STACK.COMMAND_FAILED',
   'STACK.PORT_IN_USE',
   'STACK.NOT_READY',
   'STACK.START_FAILED',
