@@ -337,7 +337,7 @@ class KafkaSubscription {
     const timeoutMs = this.deps.joinTimeoutMs ?? 60_000;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`group ${this.subscription.group} (${this.deps.groupId}) did not assign partitions within ${timeoutMs} ms`)), timeoutMs);
+      timer = setTimeout(() => reject(new CodedError('MSG.GROUP_JOIN_TIMEOUT', `group ${this.subscription.group} (${this.deps.groupId}) did not assign partitions within ${timeoutMs} ms`)), timeoutMs);
     });
     try {
       await Promise.race([joined, timeout]);
