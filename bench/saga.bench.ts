@@ -7,6 +7,7 @@ import { AnyMessage, DataOf, MessageType, createMessage, systemClock } from '@dc
 import { HandlerOutput, KafkaMessageBus, maxUncommittedRecords } from '@dco/messaging';
 import { uuidGenerator } from '@dco/platform';
 import { DEFAULT_POLICY, SAGA_INPUT_TYPES } from '@dco/saga';
+import { waitFor } from '@dco/runtime';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
@@ -131,11 +132,7 @@ async function sagaRig(): Promise<SagaRig> {
 }
 
 async function waitUntil(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  await waitFor(check, { description: what, timeoutMs, intervalMs: 5 });
 }
 
 /** Raw kafkajs request/reply: produce a ping, a consumer answers with a pong, the requester sees it. No transactions. */
