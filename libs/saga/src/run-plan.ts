@@ -48,3 +48,9 @@ export type OutcomeType = keyof typeof OUTCOMES;
 
 /** Every message type the orchestrator consumes. */
 export const SAGA_INPUT_TYPES: readonly MessageType[] = ['DailyTick', 'RunRequested', 'RunResumeRequested', 'StepTimedOut', ...(Object.keys(OUTCOMES) as OutcomeType[])];
+
+/** Everything the saga sends. */
+export const SAGA_OUTPUT_TYPES: readonly MessageType[] = [
+  'RunStarted', 'DetectChanges', 'ApplyInfra', 'MigrateDb', 'RunDco', 'RollbackDb', 'RollbackInfra', 'ApprovalRequested',
+  'AlertRaised', 'RunCompleted', 'RunCompletedAfterRollback', 'RunFailed',
+];
