@@ -400,7 +400,6 @@ class Transition {
   }
 }
 
-
 function describePending(state: RunState): string {
   return state.pending ? `${state.pending.step}#${state.pending.attempt}` : `nothing (${state.status})`;
 }
