@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { stepDurations } from '../tools/day/day-outcome';
 import { runDay } from '../tools/day/day-runner';
 import { BulkGraph, closeDeadline } from '../tools/day/day-workspace';
-import { freePort } from '../stack/support/net';
+import { freePort } from '@dco/probes';
 import { BenchResult, benchResult, progress, round } from './support/result';
 
 const ROOT = join(__dirname, '..');

@@ -2,7 +2,7 @@
 import { ComponentStatus } from '../../stack/components/stack-component';
 import { stackConfig } from '../../stack/stack-config';
 import { isHealthy, stackComponents, stackStatus } from '../../stack/stack-controller';
-import { waitFor, WaitTimeoutError } from '../../stack/support/wait-for';
+import { waitFor, WaitTimeoutError } from '@dco/probes';
 
 /** Grace for components that run but answer slowly (a loaded machine); stopped or missing ones fail at once. */
 const UNHEALTHY_GRACE_MS = 20000;

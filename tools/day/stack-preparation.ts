@@ -13,7 +13,7 @@ import { BoltGraphDatabase, Ec2Neo4jFleet, LocalNeo4jHostRuntime, freePort, gene
 import { TerraformWorkspace, snapshotConfig } from '@dco/terraform';
 import { buildInfraUseCases } from '../../apps/infra-deployer/src';
 import { stackPaths } from '@dco/stack';
-import { canConnect } from '../../stack/support/net';
+import { canConnect } from '@dco/probes';
 import { DayError } from './day-error';
 import { DayWorkspace, PreparedInfo, REPO_ROOT, StackEndpoints, localEndpoints } from './day-workspace';
 import { GraphSnapshot, snapshotGraph } from './graph-snapshot';
