@@ -11,18 +11,22 @@ const UP = '^(?:\\.\\./)+';
 /** What follows an app's folder in an import of its public API: `src` or `src/index`. */
 const PUBLIC_API = 'src(?:/index)?$';
 
+// (a) An app's production code imports another app only through its public API.
 const otherAppsInternals = (app) => ({
   regex: `${UP}(?:apps/)?(?:${APPS.filter((other) => other !== app).join('|')})/(?!${PUBLIC_API})`,
   message: 'an app imports another app only through its public API, apps/<app>/src/index.ts',
 });
+// Tools (the day tooling) likewise.
 const appsInternals = {
   regex: `${UP}apps/[^/]+/(?!${PUBLIC_API})`,
   message: 'tools import an app only through its public API, apps/<app>/src/index.ts',
 };
+// (c) Apps' production code never imports the local stack, the tests or the tools.
 const notInProduction = [
   { regex: `${UP}(?:stack|test|tools)(?:/|$)`, message: 'production code never imports stack/, test/ or tools/ (the day tooling)' },
   { group: ['@dco/stack', '@dco/testing'], message: 'production code never imports the local stack or the test helpers' },
 ];
+// (b) Libs never import apps, stack/, test/ or tools/; only libs/testing uses @dco/stack; @dco/testing is for specs.
 const notInLibs = { regex: `${UP}(?:apps|stack|test|tools)(?:/|$)`, message: 'a lib never imports apps, stack/, test/ or tools/' };
 const stackInLibs = { group: ['@dco/stack'], message: 'only libs/testing may import the local stack (@dco/stack)' };
 const testingInLibs = { group: ['@dco/testing'], message: "a lib's code outside its specs does not import @dco/testing (it brings stack/); waitFor and freePort are in @dco/probes" };
@@ -34,7 +38,7 @@ const restrict = (...patterns) => ({ '@typescript-eslint/no-restricted-imports':
 const CROSS_APP_IMPORTS_TO_FIX = [
   'apps/cli/src/commands/external.commands.ts', // detector's external-signature
   'apps/cli/src/commands/infra.commands.ts', // detector's detect-changes.factory, infra-deployer's infra-ports.factory
-  'apps/embedded/src/main.ts', // every app's module and config class
+  'apps/embedded/src/main.ts', // every app's module and config class (orchestrator and scheduler export them too)
 ];
 
 const boundaries = [
