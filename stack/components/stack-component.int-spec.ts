@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, stackConfig, stackPaths, waitFor } from '@dco/testing';
 import { StackError } from '../stack-error';
-import { httpGet } from '../support/net';
+import { httpGet } from '@dco/probes';
 import { isProcessAlive, readPidRecord, spawnDaemon } from '../support/process-supervisor';
 import { DaemonComponent, StackContext } from './stack-component';
 

@@ -3,9 +3,8 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StackConfig, StackPaths } from '../stack-config';
 import { StackError } from '../stack-error';
-import { canConnect } from '../support/net';
 import { isProcessAlive, liveRecord, PidRecord, readPidRecord, spawnDaemon, stopDaemon, tailFile } from '../support/process-supervisor';
-import { abortWaiting, waitFor, WaitTimeoutError } from '../support/wait-for';
+import { abortWaiting, canConnect, waitFor, WaitTimeoutError } from '@dco/probes';
 
 export interface StackContext {
   config: StackConfig;

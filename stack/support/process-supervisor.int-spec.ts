@@ -3,9 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isProcessAlive, liveRecord, readPidRecord, rotateLog, spawnDaemon, stopDaemon, tailFile } from './process-supervisor';
-import { canConnect, freePort } from './net';
 import { withStackLock } from './stack-lock';
-import { waitFor } from './wait-for';
+import { canConnect, freePort, waitFor } from '@dco/probes';
 
 describe('process supervisor', () => {
   let dir: string;

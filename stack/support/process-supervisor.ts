@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { WaitTimeoutError, waitFor } from './wait-for';
+import { WaitTimeoutError, waitFor } from '@dco/probes';
 
 /** What a pid file holds: enough to find the process again and to be sure it is still ours. */
 export interface PidRecord {

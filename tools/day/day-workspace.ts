@@ -2,11 +2,11 @@
 // environment each of the six services gets (read from apps/<app>/src/<app>.config.ts and the real stage factories).
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { stackConfig } from '../../../../stack/stack-config';
+import { stackConfig } from '@dco/stack';
 import { DayScenario } from './scenario-catalogue';
-import { dailyUtcCron } from '../../../scheduler/src/daily-tick/daily-schedule';
+import { dailyUtcCron } from '../../apps/scheduler/src';
 
-export const REPO_ROOT = resolve(__dirname, '../../../..');
+export const REPO_ROOT = resolve(__dirname, '../..');
 export const APP_NAMES = ['orchestrator', 'detector', 'infra-deployer', 'db-migrator', 'dco-runner', 'scheduler'] as const;
 export type AppName = (typeof APP_NAMES)[number];
 
