@@ -4,10 +4,10 @@
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { stepDurations } from '../apps/cli/src/day/day-outcome';
-import { runDay } from '../apps/cli/src/day/day-runner';
-import { BulkGraph, closeDeadline } from '../apps/cli/src/day/day-workspace';
-import { freePort } from '@dco/runtime';
+import { stepDurations } from '../tools/day/day-outcome';
+import { runDay } from '../tools/day/day-runner';
+import { BulkGraph, closeDeadline } from '../tools/day/day-workspace';
+import { freePort } from '@dco/probes';
 import { BenchResult, benchResult, progress, round } from './support/result';
 
 const ROOT = join(__dirname, '..');

@@ -10,7 +10,7 @@ import { CreateTagsCommand, EC2Client, RegisterImageCommand } from '@aws-sdk/cli
 import neo4j, { Driver } from 'neo4j-driver';
 import { systemClock } from '@dco/contracts';
 import { localEmulatorOptions } from '@dco/aws';
-import { freePort } from '@dco/runtime';
+import { freePort } from '@dco/probes';
 import {
   BlueGreenMigrator,
   boltGraphDatabaseFactory,

@@ -7,7 +7,7 @@ import { AnyMessage, DataOf, MessageType, createMessage, systemClock } from '@dc
 import { HandlerOutput, KafkaMessageBus, maxUncommittedRecords } from '@dco/messaging';
 import { uuidGenerator } from '@dco/platform';
 import { DEFAULT_POLICY, SAGA_INPUT_TYPES } from '@dco/saga';
-import { waitFor } from '@dco/runtime';
+import { waitFor } from '@dco/probes';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';

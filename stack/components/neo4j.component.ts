@@ -6,8 +6,7 @@ import neo4j from 'neo4j-driver';
 import type { Neo4jServerConfig } from '../stack-config';
 import { StackError } from '../stack-error';
 import { mavenCopyDependencies } from '../support/maven';
-import { freePort } from '../../libs/runtime/src/net';
-import { waitFor } from '../../libs/runtime/src/wait-for';
+import { freePort, waitFor } from '@dco/probes';
 import { DaemonComponent, DaemonDefinition, logFileOf, StackContext } from './stack-component';
 
 export function neo4jPom(): string {

@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, stackConfig, stackPaths, waitFor } from '@dco/testing';
 import { StackError } from '../stack-error';
-import { httpGet } from '../../libs/runtime/src/net';
-import { isProcessAlive } from '../../libs/runtime/src/process-group';
+import { httpGet, isProcessAlive } from '@dco/probes';
 import { readPidRecord, spawnDaemon } from '../support/process-supervisor';
 import { DaemonComponent, StackContext } from './stack-component';
 

@@ -3,10 +3,8 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StackConfig, StackPaths } from '../stack-config';
 import { StackError } from '../stack-error';
-import { isProcessAlive } from '../../libs/runtime/src/process-group';
 import { liveRecord, PidRecord, readPidRecord, spawnDaemon, stopDaemon, tailFile } from '../support/process-supervisor';
-import { canConnect } from '../../libs/runtime/src/net';
-import { abortWaiting, waitFor, WaitTimeoutError } from '../../libs/runtime/src/wait-for';
+import { abortWaiting, canConnect, isProcessAlive, waitFor, WaitTimeoutError } from '@dco/probes';
 
 export interface StackContext {
   config: StackConfig;

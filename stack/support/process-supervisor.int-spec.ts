@@ -2,11 +2,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isProcessAlive } from '../../libs/runtime/src/process-group';
 import { liveRecord, readPidRecord, rotateLog, spawnDaemon, stopDaemon, tailFile } from './process-supervisor';
-import { canConnect, freePort } from '../../libs/runtime/src/net';
-import { waitFor } from '../../libs/runtime/src/wait-for';
 import { withStackLock } from './stack-lock';
+import { canConnect, freePort, isProcessAlive, waitFor } from '@dco/probes';
 
 describe('process supervisor', () => {
   let dir: string;

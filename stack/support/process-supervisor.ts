@@ -3,7 +3,7 @@ import { StackError } from '../stack-error';
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { isProcessAlive, stopProcessGroup } from '../../libs/runtime/src/process-group';
+import { isProcessAlive, stopProcessGroup } from '@dco/probes';
 
 /** What a pid file holds: enough to find the process again and to be sure it is still ours. */
 export interface PidRecord {

@@ -12,7 +12,7 @@ export interface CommandGroup {
 
 export function buildProgram(): Command {
   const program = new Command('dco')
-    .description('DCO Autopilot operator CLI: runs, approvals, the offering, the database, scenarios')
+    .description('DCO Autopilot operator CLI: runs, approvals, the offering, the database')
     .showHelpAfterError('(run dco --help for usage)')
     .exitOverride();
   const folder = join(__dirname, 'commands');

@@ -1,8 +1,8 @@
 // Runs a TypeScript file as its own Node process (`node -r ./tools/register.js file.ts`), captures its output and stops it reliably.
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { findRepoRoot } from '../../../stack/stack-config';
-import { waitFor, WaitTimeoutError } from '@dco/runtime';
+import { findRepoRoot } from '@dco/stack';
+import { waitFor, WaitTimeoutError } from '@dco/probes';
 
 export interface SpawnTsOptions {
   args?: string[];

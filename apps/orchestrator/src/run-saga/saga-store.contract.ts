@@ -3,7 +3,7 @@ import { AnyMessage, createMessage, runIdOf, systemClock } from '@dco/contracts'
 import { MessageBus, OutputRecord } from '@dco/messaging';
 import { uuidGenerator } from '@dco/platform';
 import { DEFAULT_POLICY, RunState, decide } from '@dco/saga';
-import { waitFor } from '@dco/testing';
+import { waitFor } from '@dco/probes';
 import { SagaStore } from './saga-store.port';
 
 export interface SagaStoreHarness {

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { CodedError, systemClock } from '@dco/contracts';
 import { Driver } from 'neo4j-driver';
-import { abortWaiting, waitFor } from '../../../../stack/support/wait-for';
+import { abortWaiting, waitFor } from '@dco/probes';
 import { uniqueTestDay } from '../ledger/dco-ledger.contract';
 import { DCO_SCHEMA_MIGRATIONS } from '../neo4j/dco-schema.migrations';
 import { createNeo4jDriver, DEFAULT_NEO4J_URI } from '../neo4j/neo4j-connection';

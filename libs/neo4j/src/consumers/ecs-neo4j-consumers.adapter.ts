@@ -1,7 +1,7 @@
 // Rolls the Neo4j-consuming ECS services: a new task-definition revision with the new NEO4J_URI, UpdateService, wait for the rollout.
 import { CodedError } from '@dco/contracts';
 import { EcsServices } from '@dco/aws';
-import { abortWaiting, waitFor } from '@dco/runtime';
+import { abortWaiting, waitFor } from '@dco/probes';
 import { Neo4jEndpoint } from '../pointer/connection-pointer.port';
 import { ConsumerRollout, Neo4jConsumers } from './neo4j-consumers.port';
 

@@ -11,7 +11,7 @@ import {
   _InstanceType,
 } from '@aws-sdk/client-ec2';
 import { CodedError } from '@dco/contracts';
-import { waitFor } from '@dco/runtime';
+import { waitFor } from '@dco/probes';
 import {
   BOLT_URI_TAG,
   CLIENT_TOKEN_TAG,

@@ -4,7 +4,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CodedError } from '@dco/contracts';
-import { abortWaiting, isProcessAlive, signalGroup, stopProcessGroup, waitFor } from '@dco/runtime';
+import { abortWaiting, isProcessAlive, signalGroup, stopProcessGroup, waitFor } from '@dco/probes';
 import { BoltGraphDatabase } from '../bolt/bolt-graph-database.adapter';
 
 export interface Neo4jProcessSpec {
@@ -79,7 +79,7 @@ function conf(spec: Neo4jProcessSpec): string {
 }
 
 /** Kept here for the blue-green int-spec, which imports it from this file until it moves into apps. */
-export { isProcessAlive } from '@dco/runtime';
+export { isProcessAlive } from '@dco/probes';
 
 function logTail(home: string): string {
   for (const file of [join(home, 'console.log'), join(home, 'logs', 'neo4j.log')]) {

@@ -3,11 +3,11 @@
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { runIdOf } from '@dco/contracts';
-import { stackConfig } from '../../../../stack/stack-config';
+import { stackConfig } from '@dco/stack';
 import { DayScenario } from './scenario-catalogue';
-import { dailyUtcCron } from '../../../scheduler/src/daily-tick/daily-schedule';
+import { dailyUtcCron } from '../../apps/scheduler/src';
 
-export const REPO_ROOT = resolve(__dirname, '../../../..');
+export const REPO_ROOT = resolve(__dirname, '../..');
 export const APP_NAMES = ['orchestrator', 'detector', 'infra-deployer', 'db-migrator', 'dco-runner', 'scheduler'] as const;
 export type AppName = (typeof APP_NAMES)[number];
 

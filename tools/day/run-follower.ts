@@ -3,7 +3,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { ALL_MESSAGE_TYPES, AnyMessage, MessageType } from '@dco/contracts';
 import { KafkaMessageBus } from '@dco/messaging';
-import { FINAL_TYPES, formatLine } from '../../../embedded/src/run-console';
+import { FINAL_TYPES, formatLine } from '../../apps/embedded/src';
 import { DayWorkspace } from './day-workspace';
 
 type Listener = (message: AnyMessage) => void;

@@ -4,7 +4,7 @@ import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { localEmulatorOptions } from '@dco/aws';
 import { createNeo4jDriver } from '@dco/dco';
 import { BoltGraphDatabase } from '@dco/neo4j';
-import { restartComponent } from '../../../../stack/stack-controller';
+import { restartComponent } from '@dco/stack';
 import { DayWorkspace } from './day-workspace';
 import { RunFollower } from './run-follower';
 import { DayServices } from './service-launcher';
