@@ -1,5 +1,7 @@
 // The day tooling's coded errors and the exit status each code means (the operator CLI's statuses: 1 failure,
 // 2 usage, 4 another scenario runs, 5 the stack is not up).
+import { CodedError } from '@dco/contracts';
+
 export const DAY_EXIT = { OK: 0, FAILURE: 1, USAGE: 2, CONFLICT: 4, UNAVAILABLE: 5 } as const;
 
 export type DayErrorCode =
@@ -17,12 +19,11 @@ const EXIT_STATUS: Partial<Record<DayErrorCode, number>> = {
   'DAY.STACK_NOT_READY': DAY_EXIT.UNAVAILABLE,
 };
 
-export class DayError extends Error {
-  constructor(
-    readonly code: DayErrorCode,
-    message: string,
-  ) {
-    super(message);
+export class DayError extends CodedError {
+  declare readonly code: DayErrorCode;
+
+  constructor(code: DayErrorCode, message: string) {
+    super(code, message);
     this.name = 'DayError';
   }
 
