@@ -5,6 +5,9 @@ const moduleNameMapper = {};
 for (const [alias, [target]] of Object.entries(compilerOptions.paths)) {
   moduleNameMapper[`^${alias}$`] = `<rootDir>/${target}`;
 }
+// swc also rewrites the aliases while transpiling (as tools/register.js does): globalSetup and globalTeardown run
+// outside jest's module registry, where moduleNameMapper does not apply, and load stack/, which imports @dco/probes.
+const swcPaths = { baseUrl: __dirname, paths: compilerOptions.paths };
 
 module.exports = (overrides) => ({
   rootDir: __dirname,
@@ -18,6 +21,7 @@ module.exports = (overrides) => ({
           parser: { syntax: 'typescript', decorators: true },
           transform: { legacyDecorator: true, decoratorMetadata: true },
           target: 'es2022',
+          ...swcPaths,
         },
         module: { type: 'commonjs' },
         sourceMaps: 'inline',

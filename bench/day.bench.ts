@@ -4,10 +4,11 @@
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { stepDurations } from '../apps/cli/src/day/day-outcome';
-import { runDay } from '../apps/cli/src/day/day-runner';
-import { BulkGraph, closeDeadline } from '../apps/cli/src/day/day-workspace';
-import { freePort } from '../stack/support/net';
+import { stepDurations } from '../tools/day/day-outcome';
+import { runDay } from '../tools/day/day-runner';
+import { BulkGraph, closeDeadline } from '../tools/day/day-workspace';
+import { runIdOf } from '@dco/contracts';
+import { freePort } from '@dco/probes';
 import { BenchResult, benchResult, progress, round } from './support/result';
 
 const ROOT = join(__dirname, '..');
@@ -64,7 +65,7 @@ async function embeddedDay(upgrade: boolean): Promise<Timed> {
   });
   try {
     const finishedAt = await done;
-    const run = (await (await fetch(`http://127.0.0.1:${port}/api/runs/dco-${day}`)).json()) as { status: string; steps: Array<{ step: string; outcome: string; startedAt: string; durationMs?: number }> };
+    const run = (await (await fetch(`http://127.0.0.1:${port}/api/runs/${runIdOf(day)}`)).json()) as { status: string; steps: Array<{ step: string; outcome: string; startedAt: string; durationMs?: number }> };
     const steps = run.steps.map((step) => `${step.step}:${step.outcome}`);
     const succeeded = { steps: run.steps.filter((step) => step.outcome === 'succeeded') };
     return { run_s: round((finishedAt - ticked) / 1000, 2), stages: stepDurations(succeeded), verdict: run.status === 'Completed' ? [] : [`embedded run ${run.status}: ${steps.join(' -> ')}`], steps };

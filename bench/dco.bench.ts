@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { systemClock } from '@dco/contracts';
+import { runIdOf, systemClock } from '@dco/contracts';
 import {
   applySchemaMigrations,
   createNeo4jDriver,
@@ -88,7 +88,7 @@ export async function run(): Promise<BenchResult> {
     const cpuBefore = process.cpuUsage();
     const serverCpuBefore = serverCpuSeconds(uri);
     const result = await executor.execute(
-      { day, runId: `dco-${day}`, afterRollback: false },
+      { day, runId: runIdOf(day), afterRollback: false },
       { phase: (name, value) => (phases[name] = (phases[name] ?? 0) + value), progress: progressLine('written allocations') },
     );
     const totalSeconds = seconds(started);

@@ -10,12 +10,12 @@ import { CreateTagsCommand, EC2Client, RegisterImageCommand } from '@aws-sdk/cli
 import neo4j, { Driver } from 'neo4j-driver';
 import { systemClock } from '@dco/contracts';
 import { localEmulatorOptions } from '@dco/aws';
+import { freePort } from '@dco/probes';
 import {
   boltGraphDatabaseFactory,
   Ec2Neo4jFleet,
   FileBackupStore,
   FileConnectionPointerStore,
-  freePort,
   generateBulkGraph,
   launchNeo4jProcess,
   LocalNeo4jHostRuntime,

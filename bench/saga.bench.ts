@@ -3,10 +3,11 @@
 // sustained runs per second (a burst of many runs over many partitions), next to a raw kafkajs request/reply round trip
 // measured in the same run on the same broker.
 import 'reflect-metadata';
-import { AnyMessage, DataOf, MessageType, createMessage, systemClock } from '@dco/contracts';
+import { AnyMessage, DataOf, MessageType, createMessage, runIdOf, systemClock } from '@dco/contracts';
 import { HandlerOutput, KafkaMessageBus, maxUncommittedRecords } from '@dco/messaging';
 import { uuidGenerator } from '@dco/platform';
 import { DEFAULT_POLICY, SAGA_INPUT_TYPES } from '@dco/saga';
+import { waitFor } from '@dco/probes';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
@@ -122,7 +123,7 @@ async function sagaRig(): Promise<SagaRig> {
     completed,
     tick: (...ticked) =>
       orchestratorBus.publish(
-        ...ticked.map((day) => createMessage('DailyTick', { day, trigger: 'manual', scheduledAt: new Date().toISOString() }, { runId: `dco-${day}`, producer: 'scheduler' }, { clock, ids })),
+        ...ticked.map((day) => createMessage('DailyTick', { day, trigger: 'manual', scheduledAt: new Date().toISOString() }, { runId: runIdOf(day), producer: 'scheduler' }, { clock, ids })),
       ),
     close: async () => {
       await Promise.all([orchestratorBus.close(), workerBus.close(), observerBus.close()]);
@@ -131,11 +132,7 @@ async function sagaRig(): Promise<SagaRig> {
 }
 
 async function waitUntil(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  await waitFor(check, { description: what, timeoutMs, intervalMs: 5 });
 }
 
 /** Raw kafkajs request/reply: produce a ping, a consumer answers with a pong, the requester sees it. No transactions. */
@@ -201,15 +198,15 @@ export async function run(): Promise<BenchResult> {
     // Warm-up: one full run (connections, transactions, group joins).
     const [warm] = days(1, 0);
     await rig.tick(warm);
-    await waitUntil('the warm-up run', () => rig.completed.has(`dco-${warm}`), 120_000);
+    await waitUntil('the warm-up run', () => rig.completed.has(runIdOf(warm)), 120_000);
     rig.hops.length = 0;
 
     const runLatencies: number[] = [];
     for (const [i, day] of days(SEQUENTIAL_RUNS, 1).entries()) {
       const started = performance.now();
       await rig.tick(day);
-      await waitUntil(`run ${day}`, () => rig.completed.has(`dco-${day}`), 120_000);
-      runLatencies.push((rig.completed.get(`dco-${day}`) as number) - started);
+      await waitUntil(`run ${day}`, () => rig.completed.has(runIdOf(day)), 120_000);
+      runLatencies.push((rig.completed.get(runIdOf(day)) as number) - started);
       progress('sequential runs', i + 1, SEQUENTIAL_RUNS);
     }
     const hops = [...rig.hops];
@@ -220,7 +217,7 @@ export async function run(): Promise<BenchResult> {
     const started = performance.now();
     for (let i = 0; i < burst.length; i += TICK_CHUNK) await rig.tick(...burst.slice(i, i + TICK_CHUNK));
     await waitUntil('the concurrent runs', () => {
-      const done = burst.filter((day) => rig.completed.has(`dco-${day}`)).length;
+      const done = burst.filter((day) => rig.completed.has(runIdOf(day))).length;
       progress('concurrent runs', done, CONCURRENT_RUNS);
       return done === burst.length;
     }, 600_000);
@@ -229,7 +226,7 @@ export async function run(): Promise<BenchResult> {
     const cpuMsPerRun = (cpu.user + cpu.system) / 1000 / CONCURRENT_RUNS;
     const sagasPerSecond = CONCURRENT_RUNS / elapsedS;
     // The steady part of the burst: runs completed between the 10th and the 90th percentile of completion times.
-    const finished = burst.map((day) => rig.completed.get(`dco-${day}`) as number).sort((a, b) => a - b);
+    const finished = burst.map((day) => rig.completed.get(runIdOf(day)) as number).sort((a, b) => a - b);
     const [p10, p90] = [finished[Math.floor(finished.length * 0.1)], finished[Math.ceil(finished.length * 0.9) - 1]];
     const steadyPerSecond = p90 > p10 ? (Math.ceil(finished.length * 0.9) - 1 - Math.floor(finished.length * 0.1)) / ((p90 - p10) / 1000) : sagasPerSecond;
     const burstHops = [...rig.hops];

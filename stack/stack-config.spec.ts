@@ -19,7 +19,7 @@ describe('expandShellVars', () => {
   });
 
   it('rejects an unbalanced expression', () => {
-    expect(() => expandShellVars('${A:-/b', {})).toThrow('STACK.CONFIG_INVALID');
+    expect(() => expandShellVars('${A:-/b', {})).toThrow(expect.objectContaining({ code: 'STACK.CONFIG_INVALID' }));
   });
 });
 

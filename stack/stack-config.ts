@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { StackError } from './stack-error';
 
 export interface KafkaConfig {
   version: string;
@@ -62,7 +63,7 @@ export function findRepoRoot(start: string = __dirname): string {
   for (;;) {
     if (existsSync(join(dir, 'stack', 'stack.config.json')) && existsSync(join(dir, 'package.json'))) return dir;
     const parent = dirname(dir);
-    if (parent === dir) throw new Error(`STACK.CONFIG_MISSING: no stack/stack.config.json above ${start}`);
+    if (parent === dir) throw new StackError('STACK.CONFIG_MISSING', `no stack/stack.config.json above ${start}`);
     dir = parent;
   }
 }
@@ -84,7 +85,7 @@ export function expandShellVars(value: string, env: NodeJS.ProcessEnv = process.
         if (value[j] === '}') depth -= 1;
         j += 1;
       }
-      if (depth !== 0) throw new Error(`STACK.CONFIG_INVALID: unbalanced \${ in "${value}"`);
+      if (depth !== 0) throw new StackError('STACK.CONFIG_INVALID', `unbalanced \${ in "${value}"`);
       const inner = value.slice(i + 2, j - 1);
       const sep = inner.indexOf(':-');
       const name = sep >= 0 ? inner.slice(0, sep) : inner;

@@ -9,7 +9,7 @@ import { ComponentStatus, logFileOf, pidFileOf, StackComponent, StackContext } f
 import { tofuComponent } from './components/tofu.component';
 import { Neo4jServerConfig, StackConfig, stackConfig, stackPaths } from './stack-config';
 import { StackError } from './stack-error';
-import { freePort } from './support/net';
+import { freePort } from '@dco/probes';
 import { liveRecord, readPidRecord } from './support/process-supervisor';
 import { withStackLock } from './support/stack-lock';
 

@@ -1,17 +1,9 @@
 // Coded errors of the local stack (STACK.REASON), each naming the log file an operator should read next.
-import { CodedError } from '../libs/contracts/src/errors'; // the file, not the barrel: the stack CLI stays light and decorator-free
+// The files, not the barrel: the stack CLI stays light and decorator-free.
+import { StackErrorCode } from '../libs/contracts/src/codes';
+import { CodedError } from '../libs/contracts/src/errors';
 
-export type StackErrorCode =
-  | 'STACK.BUILD_FAILED'
-  | 'STACK.PORT_IN_USE'
-  | 'STACK.NOT_READY'
-  | 'STACK.START_FAILED'
-  | 'STACK.STOP_FAILED'
-  | 'STACK.LOCKED'
-  | 'STACK.CONFIG_INVALID'
-  | 'STACK.UNKNOWN_COMPONENT'
-  | 'STACK.TOOL_MISSING'
-  | 'STACK.NOT_OWNED';
+export type { StackErrorCode } from '../libs/contracts/src/codes';
 
 export class StackError extends CodedError {
   readonly logFile?: string;

@@ -2,7 +2,7 @@
 // timeout, and approval (approve and reject) through the dco CLI.
 import { runCli } from '../apps/cli/src/main';
 import { EXIT } from '../apps/cli/src/cli-error';
-import { dailyUtcCron } from '../apps/scheduler/src/daily-tick/daily-schedule';
+import { dailyUtcCron } from '../apps/scheduler/src';
 import { SagaE2eEnvironment, finished, futureDay, startWorkers, stepsOf, waitForRun } from './support/saga-e2e.harness';
 
 jest.setTimeout(600_000);

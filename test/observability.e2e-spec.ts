@@ -3,7 +3,7 @@
 import { DeleteQueueCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { localEmulatorOptions } from '@dco/aws';
 import { runTraceIds } from '@dco/observability';
-import { dailyUtcCron } from '../apps/scheduler/src/daily-tick/daily-schedule';
+import { dailyUtcCron } from '../apps/scheduler/src';
 import { AppProcess, SagaE2eEnvironment, finished, startWorkers, waitFor, waitForRun } from './support/saga-e2e.harness';
 
 jest.setTimeout(600_000);

@@ -3,7 +3,7 @@
 import { MessageType } from '@dco/contracts';
 import { EXIT } from '../apps/cli/src/cli-error';
 import { runCli } from '../apps/cli/src/main';
-import { startKafka, stopKafka } from '../stack/stack-controller';
+import { startKafka, stopKafka } from '@dco/stack';
 import { AppProcess, SagaE2eEnvironment, finished, futureDay, getRun, startWorkers, stepsOf, waitFor, waitForRun } from './support/saga-e2e.harness';
 
 jest.setTimeout(900_000);

@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildGoTool } from '../support/go-build';
-import { httpGet } from '../support/net';
+import { httpGet } from '@dco/probes';
 import { DaemonComponent, DaemonDefinition, logFileOf, StackContext } from './stack-component';
 
 export const JAEGER = 'jaeger';

@@ -2,7 +2,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { StackError } from '../stack-error';
-import { httpGet } from '../support/net';
+import { httpGet } from '@dco/probes';
 import { captureOutput, runLogged } from '../support/run-command';
 import { DaemonComponent, DaemonDefinition, logFileOf, StackContext } from './stack-component';
 

@@ -6,8 +6,7 @@ import neo4j from 'neo4j-driver';
 import type { Neo4jServerConfig } from '../stack-config';
 import { StackError } from '../stack-error';
 import { mavenCopyDependencies } from '../support/maven';
-import { freePort } from '../support/net';
-import { waitFor } from '../support/wait-for';
+import { freePort, waitFor } from '@dco/probes';
 import { DaemonComponent, DaemonDefinition, logFileOf, StackContext } from './stack-component';
 
 export function neo4jPom(): string {
@@ -88,13 +87,13 @@ export async function ensureNeo4jClassArchive(ctx: StackContext, version: string
   void exited.then(() => (gone = true));
   try {
     const ready = async () => {
-      if (gone) throw new Error(`the recording start exited early (see ${logFile})`);
+      if (gone) throw new StackError('STACK.START_FAILED', 'the recording start exited early', { logFile });
       return (await probeNeo4j(`bolt://${host}:${boltPort}`, version)) === undefined;
     };
     await waitFor(ready, { timeoutMs: 240_000, intervalMs: 500, description: `the Neo4j ${version} recording start` });
     child.kill('SIGTERM');
     await waitFor(() => gone, { timeoutMs: 120_000, intervalMs: 200, description: `the Neo4j ${version} recording start to stop and write its archive` });
-    if (!archiveUsable(recording, lib)) throw new Error('the JVM wrote no usable archive');
+    if (!archiveUsable(recording, lib)) throw new StackError('STACK.BUILD_FAILED', 'the JVM wrote no usable archive', { logFile });
     renameSync(recording, archive);
   } catch (error) {
     ctx.log(`neo4j: no class-data archive for ${version}, servers start without it (${error instanceof Error ? error.message : String(error)})`);

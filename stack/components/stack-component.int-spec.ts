@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, stackConfig, stackPaths, waitFor } from '@dco/testing';
 import { StackError } from '../stack-error';
-import { httpGet } from '../support/net';
-import { isProcessAlive, readPidRecord, spawnDaemon } from '../support/process-supervisor';
+import { httpGet, isProcessAlive } from '@dco/probes';
+import { readPidRecord, spawnDaemon } from '../support/process-supervisor';
 import { DaemonComponent, StackContext } from './stack-component';
 
 /** A daemon whose health endpoint answers 200 when `healthy` is true, after `delayMs`; exits at once with `exitCode` if set. */

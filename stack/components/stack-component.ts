@@ -3,9 +3,8 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StackConfig, StackPaths } from '../stack-config';
 import { StackError } from '../stack-error';
-import { canConnect } from '../support/net';
-import { isProcessAlive, liveRecord, PidRecord, readPidRecord, spawnDaemon, stopDaemon, tailFile } from '../support/process-supervisor';
-import { abortWaiting, waitFor, WaitTimeoutError } from '../support/wait-for';
+import { liveRecord, PidRecord, readPidRecord, spawnDaemon, stopDaemon, tailFile } from '../support/process-supervisor';
+import { abortWaiting, canConnect, isProcessAlive, waitFor, WaitTimeoutError } from '@dco/probes';
 
 export interface StackContext {
   config: StackConfig;
@@ -171,7 +170,7 @@ export class DaemonComponent implements StackComponent {
             abortWaiting(new StackError('STACK.START_FAILED', `${this.name} (pid ${record.pid}) exited while starting`, { logFile, detail: tailFile(logFile) }));
           }
           const reason = await safeProbe(definition);
-          if (reason !== undefined) throw new Error(reason);
+          if (reason !== undefined) throw new StackError('STACK.NOT_READY', reason);
           return true;
         },
         { timeoutMs: definition.startTimeoutMs, intervalMs: 500, description: `${this.name} to become ready at ${definition.address}` },

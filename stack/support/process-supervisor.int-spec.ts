@@ -2,10 +2,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isProcessAlive, liveRecord, readPidRecord, rotateLog, spawnDaemon, stopDaemon, tailFile } from './process-supervisor';
-import { canConnect, freePort } from './net';
+import { liveRecord, readPidRecord, rotateLog, spawnDaemon, stopDaemon, tailFile } from './process-supervisor';
 import { withStackLock } from './stack-lock';
-import { waitFor } from './wait-for';
+import { canConnect, freePort, isProcessAlive, waitFor } from '@dco/probes';
 
 describe('process supervisor', () => {
   let dir: string;

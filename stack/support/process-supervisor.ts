@@ -1,8 +1,9 @@
 // Starts long-running stack processes detached with a pid file and a log file, recognises them again later, and stops exactly them.
+import { StackError } from '../stack-error';
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { WaitTimeoutError, waitFor } from './wait-for';
+import { isProcessAlive, stopProcessGroup } from '@dco/probes';
 
 /** What a pid file holds: enough to find the process again and to be sure it is still ours. */
 export interface PidRecord {
@@ -38,54 +39,6 @@ export function readPidRecord(pidFile: string): PidRecord | undefined {
   }
 }
 
-function processState(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * True once `pid` has finished exiting: gone, or a zombie with no thread left. When a multi-threaded process (node, a
- * JVM) is killed, its main thread turns zombie first while its other threads still exit and hold its files, sockets
- * included; until they are gone, a port it listened on still accepts connections.
- */
-export function hasExited(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return true;
-  }
-  const state = processState(pid);
-  if (state === undefined) return existsSync('/proc');
-  if (state !== 'Z' && state !== 'X') return false;
-  try {
-    return Number(/^Threads:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '1') <= 1;
-  } catch {
-    return true;
-  }
-}
-
-/** True while `pid` runs (zombies count as dead); with `owner`, only if its environment carries that DCO_STACK_OWNER. */
-export function isProcessAlive(pid: number, owner?: string): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  const state = processState(pid);
-  if (state === undefined) return existsSync('/proc') ? false : true;
-  if (state === 'Z' || state === 'X') return false;
-  if (owner === undefined) return true;
-  try {
-    return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`DCO_STACK_OWNER=${owner}`);
-  } catch {
-    return false;
-  }
-}
-
 /** The pid record when its process is alive and ours, else undefined. */
 export function liveRecord(pidFile: string): PidRecord | undefined {
   const record = readPidRecord(pidFile);
@@ -116,7 +69,7 @@ export function spawnDaemon(spec: DaemonSpec): PidRecord {
       detached: true,
       stdio: ['ignore', fd, fd],
     });
-    if (child.pid === undefined) throw new Error(`could not spawn ${spec.command}`);
+    if (child.pid === undefined) throw new StackError('STACK.START_FAILED', `could not spawn ${spec.command}`, { logFile: spec.logFile });
     child.on('error', () => undefined); // reported through the readiness probe and the log file
     child.unref();
     const record: PidRecord = {
@@ -137,18 +90,6 @@ export function spawnDaemon(spec: DaemonSpec): PidRecord {
   }
 }
 
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal); // the daemon leads its own group: its children go with it
-  } catch {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      // already gone
-    }
-  }
-}
-
 /**
  * Stops the process of a pid file: SIGTERM to its group, SIGKILL after `graceMs`, then removes the pid file.
  * Returns false when nothing of ours was running (a stale pid file is removed all the same).
@@ -159,15 +100,7 @@ export async function stopDaemon(pidFile: string, graceMs = 30000): Promise<bool
     rmSync(pidFile, { force: true });
     return false;
   }
-  signalGroup(record.pid, 'SIGTERM');
-  // Until it has exited completely (not only until it stops looking alive): its ports are free only then.
-  try {
-    await waitFor(() => hasExited(record.pid), { timeoutMs: graceMs, intervalMs: 100, description: `${record.name} (pid ${record.pid}) to exit after SIGTERM` });
-  } catch (error) {
-    if (!(error instanceof WaitTimeoutError)) throw error;
-    signalGroup(record.pid, 'SIGKILL');
-    await waitFor(() => hasExited(record.pid), { timeoutMs: 10000, intervalMs: 100, description: `${record.name} (pid ${record.pid}) to exit after SIGKILL` });
-  }
+  await stopProcessGroup(record.pid, { graceMs, name: record.name });
   rmSync(pidFile, { force: true });
   return true;
 }

@@ -40,7 +40,7 @@ export async function runLogged(command: string, args: string[], options: RunOpt
 export function captureOutput(command: string, args: string[], env?: NodeJS.ProcessEnv): string {
   const result = spawnSync(command, args, { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60000 });
   if (result.error) throw result.error;
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.status}: ${result.stderr.trim().slice(0, 2000)}`);
+  if (result.status !== 0) throw new StackError('STACK.COMMAND_FAILED', `${command} ${args.join(' ')} exited with ${result.status}: ${result.stderr.trim().slice(0, 2000)}`);
   return `${result.stdout}${result.stderr}`;
 }
 

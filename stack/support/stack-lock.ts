@@ -2,8 +2,7 @@
 import { mkdirSync, openSync, closeSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StackError } from '../stack-error';
-import { isProcessAlive } from './process-supervisor';
-import { waitFor, WaitTimeoutError } from './wait-for';
+import { isProcessAlive, waitFor, WaitTimeoutError } from '@dco/probes';
 
 /** In-process queue per lock file: callers of one process take turns before competing for the file with other processes. */
 const queues = new Map<string, Promise<void>>();

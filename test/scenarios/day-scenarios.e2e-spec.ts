@@ -15,8 +15,8 @@
 // a subset. A scenario whose outcome check fails is played once more, alone, on the retry (<name>.retry.log).
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DayReport, DaySession, describeReport, runDay } from '../../apps/cli/src/day/day-runner';
-import { DAY_SCENARIOS, DayScenario } from '../../apps/cli/src/day/scenario-catalogue';
+import { DayReport, DaySession, describeReport, runDay } from '../../tools/day/day-runner';
+import { DAY_SCENARIOS, DayScenario } from '../../tools/day/scenario-catalogue';
 
 jest.setTimeout(40 * 60_000);
 

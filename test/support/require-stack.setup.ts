@@ -1,8 +1,6 @@
 // Jest globalSetup of the integration and e2e suites: fails fast, naming what is down, unless the local stack is up and healthy.
-import { ComponentStatus } from '../../stack/components/stack-component';
-import { stackConfig } from '../../stack/stack-config';
-import { isHealthy, stackComponents, stackStatus } from '../../stack/stack-controller';
-import { waitFor, WaitTimeoutError } from '../../stack/support/wait-for';
+import { ComponentStatus, isHealthy, stackComponents, stackConfig, stackStatus } from '@dco/stack';
+import { waitFor, WaitTimeoutError } from '@dco/probes';
 
 /** Grace for components that run but answer slowly (a loaded machine); stopped or missing ones fail at once. */
 const UNHEALTHY_GRACE_MS = 20000;

@@ -1,15 +1,13 @@
 // Process-level harness of the saga e2e and fault specs: each app as its own OS process on the real Kafka, in a topic
 // namespace of its own, with a read-committed tap on every message and helpers to wait on runs and worker counts.
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Admin, Consumer, Kafka, logLevel } from 'kafkajs';
-import { ALL_MESSAGE_TYPES, AnyMessage, DataOf, MessageType, createMessage, parseMessage, systemClock } from '@dco/contracts';
+import { ALL_MESSAGE_TYPES, AnyMessage, DataOf, MessageType, createMessage, parseMessage, runIdOf, systemClock } from '@dco/contracts';
 import { uuidGenerator } from '@dco/platform';
 import { KafkaMessageBus } from '@dco/messaging';
-import { freePort, waitFor as waitUntil } from '@dco/testing';
+import { SpawnedTs, freePort, spawnTs, waitFor as waitUntil } from '@dco/testing';
 
-const ROOT = join(__dirname, '..', '..');
 export const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(',');
 
 export type AppName = 'scheduler' | 'orchestrator' | 'detector' | 'infra-deployer' | 'db-migrator' | 'dco-runner';
@@ -26,8 +24,7 @@ export interface HealthReport {
 
 /** One app process; killed with SIGKILL on request, as a crash would. */
 export class AppProcess {
-  private child?: ChildProcess;
-  readonly output: string[] = [];
+  private process?: SpawnedTs;
   exitCode: number | null | undefined;
 
   constructor(
@@ -41,23 +38,14 @@ export class AppProcess {
   }
 
   get pid(): number | undefined {
-    return this.child?.pid;
+    return this.process?.pid;
   }
 
   start(): this {
     this.exitCode = undefined;
-    this.child = spawn(process.execPath, ['-r', join(ROOT, 'tools', 'register.js'), join(ROOT, 'apps', this.name, 'src', 'main.ts')], {
-      cwd: ROOT,
-      env: this.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const keep = (chunk: Buffer) => {
-      this.output.push(chunk.toString());
-      if (this.output.length > 400) this.output.splice(0, 100);
-    };
-    this.child.stdout?.on('data', keep);
-    this.child.stderr?.on('data', keep);
-    this.child.on('exit', (code) => (this.exitCode = code));
+    const started = spawnTs(join('apps', this.name, 'src', 'main.ts'), { env: this.env, inheritEnv: false });
+    void started.exited.then((exit) => (this.exitCode = exit.code));
+    this.process = started;
     return this;
   }
 
@@ -73,7 +61,7 @@ export class AppProcess {
       timeoutMs,
       300,
     );
-    if (outcome === 'exited') throw new Error(`${this.name} exited with ${this.exitCode}: ${this.output.join('').slice(-3000)}`);
+    if (outcome === 'exited') throw new Error(`${this.name} exited with ${this.exitCode}: ${this.process?.output().slice(-3000)}`);
   }
 
   /** Commands this process completed, by type (from its worker's health check). */
@@ -94,22 +82,12 @@ export class AppProcess {
 
   /** kill -9. */
   async kill(): Promise<void> {
-    const child = this.child;
-    if (!child || this.exitCode !== undefined) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGKILL');
-    await exited;
+    await this.process?.kill('SIGKILL');
   }
 
-  /** SIGTERM and wait: a graceful stop. */
+  /** SIGTERM and wait: a graceful stop (SIGKILL after 15 s). */
   async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || this.exitCode !== undefined) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(timer);
+    await this.process?.kill('SIGTERM', 15_000);
   }
 }
 
@@ -211,7 +189,7 @@ export class SagaE2eEnvironment {
   }
 
   tick(day: string): Promise<AnyMessage> {
-    return this.publish('DailyTick', { day, trigger: 'manual', scheduledAt: new Date().toISOString() }, `dco-${day}`);
+    return this.publish('DailyTick', { day, trigger: 'manual', scheduledAt: new Date().toISOString() }, runIdOf(day));
   }
 
   messagesOf(runId: string, type?: MessageType): AnyMessage[] {

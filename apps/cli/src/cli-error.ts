@@ -1,15 +1,15 @@
 // Coded CLI errors and exit statuses (documented in the README): 0 ok, 1 failure, 2 usage, 3 not found, 4 conflict, 5 unavailable.
-import { CodedError } from '@dco/contracts';
+import { CodedError, ErrorCode } from '@dco/contracts';
 
 export const EXIT = { OK: 0, FAILURE: 1, USAGE: 2, NOT_FOUND: 3, CONFLICT: 4, UNAVAILABLE: 5 } as const;
 
-export class CliError extends Error {
+export class CliError extends CodedError {
   constructor(
-    readonly code: string,
+    code: ErrorCode,
     message: string,
     readonly exitCode: number = EXIT.FAILURE,
   ) {
-    super(message);
+    super(code, message);
     this.name = 'CliError';
   }
 }

@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { CodedError } from '@dco/contracts';
 import { CliError, EXIT } from './cli-error';
 
 export interface CommandGroup {
@@ -11,7 +12,7 @@ export interface CommandGroup {
 
 export function buildProgram(): Command {
   const program = new Command('dco')
-    .description('DCO Autopilot operator CLI: runs, approvals, the offering, the database, scenarios')
+    .description('DCO Autopilot operator CLI: runs, approvals, the offering, the database')
     .showHelpAfterError('(run dco --help for usage)')
     .exitOverride();
   const folder = join(__dirname, 'commands');
@@ -36,6 +37,11 @@ export async function runCli(argv: string[]): Promise<number> {
     if (error instanceof CliError) {
       console.error(`${error.code}: ${error.message}`);
       return error.exitCode;
+    }
+    // A coded error from a library (e.g. CONFIG.INVALID from the config a command loads) keeps its code.
+    if (error instanceof CodedError) {
+      console.error(`${error.code}: ${error.message}`);
+      return EXIT.FAILURE;
     }
     console.error(`CLI.UNEXPECTED: ${(error as Error).message ?? String(error)}`);
     return EXIT.FAILURE;

@@ -1,5 +1,5 @@
 // Arguments of npm start: --day YYYY-MM-DD, --profile embedded|local, --once.
-import { DAY_PATTERN } from '@dco/contracts';
+import { CodedError, DAY_PATTERN } from '@dco/contracts';
 
 export interface EmbeddedArgs {
   /** Unset: the next offering day whose deadline is still ahead (see nextOfferingDay). */
@@ -14,24 +14,24 @@ export function parseEmbeddedArgs(argv: string[]): EmbeddedArgs {
     const flag = argv[index];
     const value = () => {
       const next = argv[index + 1];
-      if (next === undefined || next.startsWith('--')) throw new Error(`CLI.MISSING_VALUE: ${flag} needs a value`);
+      if (next === undefined || next.startsWith('--')) throw new CodedError('CLI.MISSING_VALUE', `${flag} needs a value`);
       index += 1;
       return next;
     };
     if (flag === '--day') {
       const day = value();
-      if (!DAY_PATTERN.test(day)) throw new Error(`CLI.INVALID_DAY: --day must be YYYY-MM-DD, got "${day}"`);
+      if (!DAY_PATTERN.test(day)) throw new CodedError('CLI.INVALID_DAY', `--day must be YYYY-MM-DD, got "${day}"`);
       args.day = day;
     } else if (flag === '--profile') {
       const profile = value();
       if (profile !== 'embedded' && profile !== 'local') {
-        throw new Error(`CLI.INVALID_PROFILE: --profile must be embedded or local, got "${profile}"`);
+        throw new CodedError('CLI.INVALID_PROFILE', `--profile must be embedded or local, got "${profile}"`);
       }
       args.profile = profile;
     } else if (flag === '--once') {
       args.once = true;
     } else {
-      throw new Error(`CLI.UNKNOWN_OPTION: unknown option "${flag}" (use --day, --profile, --once)`);
+      throw new CodedError('CLI.UNKNOWN_OPTION', `unknown option "${flag}" (use --day, --profile, --once)`);
     }
   }
   return args;

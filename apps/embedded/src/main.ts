@@ -3,10 +3,10 @@
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ALL_MESSAGE_TYPES, createMessage, runIdOf, systemClock } from '@dco/contracts';
+import { ALL_MESSAGE_TYPES, CLI_ERROR_CODES, CodedError, createMessage, runIdOf, systemClock } from '@dco/contracts';
 import { InMemoryMessageBus, MessageBus } from '@dco/messaging';
 import { setupServiceObservability } from '@dco/observability';
-import { CommonConfig, ConfigError, EXIT_CONFIG, PlatformModule, createBus, loadConfig, uuidGenerator } from '@dco/platform';
+import { CommonConfig, EXIT_CONFIG, isConfigError, PlatformModule, createBus, loadConfig, uuidGenerator } from '@dco/platform';
 import { DbMigratorConfig } from '../../db-migrator/src/db-migrator.config';
 import { DbMigratorModule } from '../../db-migrator/src/db-migrator.module';
 import { DcoRunnerConfig } from '../../dco-runner/src/dco-runner.config';
@@ -115,8 +115,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || (error instanceof Error && /^(CONFIG|CLI)\./.test(error.message))) {
-    console.error(error.message);
+  // A malformed variable or argument (npm start --day 26/11/2026): the configuration exit status, like every service.
+  if (isConfigError(error) || (error instanceof CodedError && (CLI_ERROR_CODES as readonly string[]).includes(error.code))) {
+    console.error(`${error.code}: ${error.message}`);
     process.exit(EXIT_CONFIG);
   }
   console.error('dco-autopilot failed:', error);

@@ -1,4 +1,4 @@
-// Renders a run's messages as a readable live log line each (npm start, dco day).
+// Renders a run's messages as a readable live log line each (npm start, npm run day).
 import { AnyMessage } from '@dco/contracts';
 
 const time = (iso: string) => iso.slice(11, 19);

@@ -1,3 +1,3 @@
-// The infra-deployer's public API for the operator CLI and the day's stack preparation: its use cases, built from settings.
+// The infra-deployer's public API for other apps and tools (the operator CLI, the day's stack preparation): its use cases, built from settings.
 export { buildInfraUseCases, InfraDependencies, InfraSettings } from './apply-infra/infra-use-cases.factory';
 export { realInfraDeployerFromEnv } from './apply-infra/infra-ports.factory';

@@ -1,4 +1,5 @@
-// Stable error and failure codes (AREA.REASON). Operators, alerts and tests match on these, so never rename one.
+// Stable error and failure codes (AREA.REASON), the one registry of them. Operators, alerts and tests match on these, so
+// never rename one; codes.spec.ts fails when the source uses a code that is not listed here.
 
 /** Why a message could not be accepted; each is also the dead-letter reason. */
 export const MESSAGE_REJECTION_CODES = [
@@ -48,3 +49,125 @@ export const FAILURE_CODES = [
   'INTERNAL.UNEXPECTED',
 ] as const;
 export type FailureCode = (typeof FAILURE_CODES)[number];
+
+/** Why the saga refused a message: the message changes nothing (logged and counted by the orchestrator). */
+export const SAGA_REJECTION_CODES = [
+  'SAGA.UNKNOWN_RUN',
+  'SAGA.DUPLICATE_START',
+  'SAGA.DAY_BUSY',
+  'SAGA.DAY_MISMATCH',
+  'SAGA.OUT_OF_ORDER',
+  'SAGA.STALE_OUTCOME',
+  'SAGA.RUN_FINISHED',
+  'SAGA.NOT_FAILED',
+  'SAGA.NOTHING_TO_RESUME',
+] as const;
+export type SagaRejectionCode = (typeof SAGA_REJECTION_CODES)[number];
+
+/** A service or tool refuses to start: a variable or argument is malformed (exit status 78). */
+export const CONFIG_ERROR_CODES = ['CONFIG.INVALID'] as const;
+export type ConfigErrorCode = (typeof CONFIG_ERROR_CODES)[number];
+
+/** Errors a service raises outside a command: they are logged or retried, never carried by an event. */
+export const SERVICE_ERROR_CODES = [
+  'ALERT.PUBLISH_FAILED',
+  'ALERT.PROVISION_FAILED',
+  'DB.POINTER_MALFORMED',
+  'MSG.BUS_CLOSED',
+  'MSG.DLQ_READ_TIMEOUT',
+  'MSG.GROUP_JOIN_TIMEOUT',
+  'MSG.TOPICS_NOT_READY',
+  'SAGA.SNAPSHOT_UNREADABLE',
+  'SAGA.STATE_LOAD_TIMEOUT',
+  'WAIT.TIMED_OUT',
+  'WAIT.ABORTED',
+] as const;
+export type ServiceErrorCode = (typeof SERVICE_ERROR_CODES)[number];
+
+/** The orchestrator's HTTP API answers {code, message} with one of these. */
+export const API_ERROR_CODES = [
+  'API.VALIDATION_FAILED',
+  'API.UNAUTHORIZED',
+  'API.NOT_FOUND',
+  'API.UNAVAILABLE',
+  'API.INTERNAL',
+  'RUN.NOT_FOUND',
+  'RUN.NOT_AWAITING_APPROVAL',
+  'RUN.ALREADY_ACTIVE',
+  'RUN.NOT_FAILED',
+  'RUN.NOTHING_TO_RESUME',
+] as const;
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+
+/** The dco CLI, npm start and the repository's tools print one of these before exiting non-zero. */
+export const CLI_ERROR_CODES = [
+  'CLI.API_UNREACHABLE',
+  'CLI.FILTER_REQUIRED',
+  'CLI.INVALID_ARGUMENT',
+  'CLI.INVALID_DAY',
+  'CLI.INVALID_NUMBER',
+  'CLI.INVALID_OPTION',
+  'CLI.INVALID_POSITION',
+  'CLI.INVALID_PROFILE',
+  'CLI.INVALID_RUN_ID',
+  'CLI.INVALID_URL',
+  'CLI.KAFKA_UNAVAILABLE',
+  'CLI.MISSING_OPTION',
+  'CLI.MISSING_VALUE',
+  'CLI.NOT_FOUND',
+  'CLI.NO_BROKERS',
+  'CLI.NO_TOKEN',
+  'CLI.REJECTED',
+  'CLI.UNAVAILABLE',
+  'CLI.UNEXPECTED',
+  'CLI.UNKNOWN_APP',
+  'CLI.UNKNOWN_OPTION',
+  'CLI.UNKNOWN_TYPE',
+  'DAY.INTERRUPTED',
+  'DAY.PREPARATION_FAILED',
+  'DAY.RUN_IN_PROGRESS',
+  'DAY.SERVICE_FAILED',
+  'DAY.STACK_NOT_READY',
+  'DAY.TIMED_OUT',
+  'DAY.UNEXPECTED',
+  'DAY.UNKNOWN_SCENARIO',
+  'DCO.NEO4J_UNAVAILABLE',
+  'DCO.OFFERING_NOT_FOUND',
+  'DCO.VERIFY_FAILED',
+  'DEPLOY.INVALID',
+] as const;
+export type CliErrorCode = (typeof CLI_ERROR_CODES)[number];
+
+/** The local stack installer (npm run stack:*); each names the log file an operator should read next. */
+export const STACK_ERROR_CODES = [
+  'STACK.BUILD_FAILED',
+  'STACK.COMMAND_FAILED',
+  'STACK.PORT_IN_USE',
+  'STACK.NOT_READY',
+  'STACK.START_FAILED',
+  'STACK.STOP_FAILED',
+  'STACK.LOCKED',
+  'STACK.CONFIG_INVALID',
+  'STACK.CONFIG_MISSING',
+  'STACK.UNKNOWN_COMPONENT',
+  'STACK.TOOL_MISSING',
+  'STACK.NOT_OWNED',
+] as const;
+export type StackErrorCode = (typeof STACK_ERROR_CODES)[number];
+
+/** Every code the project uses. */
+export const ERROR_CODES = [
+  ...MESSAGE_REJECTION_CODES,
+  ...FAILURE_CODES,
+  ...SAGA_REJECTION_CODES,
+  ...CONFIG_ERROR_CODES,
+  ...SERVICE_ERROR_CODES,
+  ...API_ERROR_CODES,
+  ...CLI_ERROR_CODES,
+  ...STACK_ERROR_CODES,
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}

@@ -1,10 +1,11 @@
 // Run identity (ARCHITECTURE.md section 4): dco-<day> for the day's run, dco-<day>-r<n> for a manual rerun.
+import { CodedError } from './errors';
 import { RUN_ID_PATTERN } from './envelope';
 
 export const runIdOf = (day: string, rerun?: number): string => (rerun ? `dco-${day}-r${rerun}` : `dco-${day}`);
 
 export function dayOfRunId(runId: string): string {
-  if (!RUN_ID_PATTERN.test(runId)) throw new Error(`not a run id: ${runId}`);
+  if (!RUN_ID_PATTERN.test(runId)) throw new CodedError('INTERNAL.UNEXPECTED', `not a run id: ${runId}`);
   return runId.slice(4, 14);
 }
 

@@ -1,4 +1,5 @@
 // A bounded memory of processed eventIds (least recently seen evicted first), one per subscription.
+import { CodedError } from '@dco/contracts';
 
 export class DedupeCache {
   private readonly ids = new Map<string, true>();
@@ -11,7 +12,7 @@ export class DedupeCache {
   private readonly oldestFirst = this.ids.keys();
 
   constructor(private readonly capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`dedupe capacity must be a positive integer, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1) throw new CodedError('INTERNAL.UNEXPECTED', `dedupe capacity must be a positive integer, got ${capacity}`);
   }
 
   has(eventId: string): boolean {

@@ -1,4 +1,5 @@
 // An in-process stand-in for the Kafka cluster: partitioned topic logs, consumer-group offsets and membership.
+import { CodedError } from '@dco/contracts';
 import { createHash } from 'node:crypto';
 import { DeadLetter } from './message-bus.port';
 import { WireRecord, toDeadLetter } from './wire-record';
@@ -47,7 +48,7 @@ export class InMemoryBroker {
   constructor(options: InMemoryBrokerOptions = {}) {
     this.partitions = options.partitions ?? 6;
     this.maxBatch = options.maxBatch ?? 100;
-    if (!Number.isInteger(this.partitions) || this.partitions < 1) throw new RangeError('partitions must be a positive integer');
+    if (!Number.isInteger(this.partitions) || this.partitions < 1) throw new CodedError('INTERNAL.UNEXPECTED', 'partitions must be a positive integer');
   }
 
   createTopic(topic: string): void {
@@ -151,7 +152,7 @@ export class InMemoryBroker {
     this.busy.add(slot);
     const batch = log.slice(offsets[partition], offsets[partition] + this.maxBatch);
     const commit: CommitFn = (outputs, nextOffset) => {
-      if (nextOffset <= offsets[partition]) throw new RangeError(`offset ${nextOffset} of ${topic}/${partition} was already committed`);
+      if (nextOffset <= offsets[partition]) throw new CodedError('INTERNAL.UNEXPECTED', `offset ${nextOffset} of ${topic}/${partition} was already committed`);
       // Output first, offset second, with no await between: nothing can observe one without the other.
       this.append(outputs);
       offsets[partition] = nextOffset;

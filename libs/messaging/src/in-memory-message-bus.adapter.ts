@@ -1,5 +1,5 @@
 // The MessageBus in one process (embedded profile, unit tests): same keys, ordering, groups, retries, DLQ and dedupe as Kafka.
-import { Envelope, MAX_MESSAGE_BYTES, MessageType, dlqTopicOf } from '@dco/contracts';
+import { Envelope, MAX_MESSAGE_BYTES, MessageType, dlqTopicOf, CodedError } from '@dco/contracts';
 import { CommitFn, GroupMember, InMemoryBroker, StoredRecord } from './in-memory-broker';
 import { BusHooks, BusObserver, HEADERS, HandlerOutput, MessageBus, Subscription, SubscriptionHandle } from './message-bus.port';
 import { MessageProcessor } from './message-processor';
@@ -47,7 +47,7 @@ export class InMemoryMessageBus implements MessageBus {
 
   async subscribe(subscription: Subscription): Promise<SubscriptionHandle> {
     this.assertOpen();
-    if (subscription.types.length === 0) throw new RangeError(`subscription of group ${subscription.group} lists no types`);
+    if (subscription.types.length === 0) throw new CodedError('INTERNAL.UNEXPECTED', `subscription of group ${subscription.group} lists no types`);
     const member = new InMemorySubscription(this, subscription, new MessageProcessor(subscription, this.options, {
       sleep: this.sleep,
       maxBytes: this.maxBytes,
@@ -95,7 +95,7 @@ export class InMemoryMessageBus implements MessageBus {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new Error('MessageBus is closed');
+    if (this.closed) throw new CodedError('MSG.BUS_CLOSED', 'MessageBus is closed');
   }
 }
 

@@ -1,5 +1,5 @@
 // The MessageBus on Kafka (kafkajs): idempotent publishing, and consume-handle-produce in one transaction with the offsets.
-import { Envelope, MAX_MESSAGE_BYTES, MessageType, dlqTopicOf } from '@dco/contracts';
+import { Envelope, MAX_MESSAGE_BYTES, MessageType, dlqTopicOf, CodedError } from '@dco/contracts';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import {
@@ -159,7 +159,7 @@ export class KafkaMessageBus implements MessageBus {
 
   async subscribe(subscription: Subscription): Promise<SubscriptionHandle> {
     this.assertOpen();
-    if (subscription.types.length === 0) throw new RangeError(`subscription of group ${subscription.group} lists no types`);
+    if (subscription.types.length === 0) throw new CodedError('INTERNAL.UNEXPECTED', `subscription of group ${subscription.group} lists no types`);
     const topics = subscription.types.map((type: MessageType) => topicFor(type, this.topicPrefix));
     await this.ensureTopicNames(topics);
     this.sequence += 1;
@@ -260,7 +260,7 @@ export class KafkaMessageBus implements MessageBus {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new Error('MessageBus is closed');
+    if (this.closed) throw new CodedError('MSG.BUS_CLOSED', 'MessageBus is closed');
   }
 }
 
@@ -337,7 +337,7 @@ class KafkaSubscription {
     const timeoutMs = this.deps.joinTimeoutMs ?? 60_000;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`group ${this.subscription.group} (${this.deps.groupId}) did not assign partitions within ${timeoutMs} ms`)), timeoutMs);
+      timer = setTimeout(() => reject(new CodedError('MSG.GROUP_JOIN_TIMEOUT', `group ${this.subscription.group} (${this.deps.groupId}) did not assign partitions within ${timeoutMs} ms`)), timeoutMs);
     });
     try {
       await Promise.race([joined, timeout]);

@@ -1,4 +1,5 @@
 // Topic creation that also works on KRaft clusters, where new topics reach the metadata cache a moment after creation.
+import { CodedError } from '@dco/contracts';
 import { Admin } from 'kafkajs';
 
 export interface TopicSpec {
@@ -31,5 +32,5 @@ export async function createTopicsAndWait(admin: Admin, topics: readonly TopicSp
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`topics ${names.join(', ')} have no leaders after ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ''}`);
+  throw new CodedError('MSG.TOPICS_NOT_READY', `topics ${names.join(', ')} have no leaders after ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ''}`);
 }

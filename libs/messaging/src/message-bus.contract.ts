@@ -2,7 +2,7 @@
 import { AnyMessage, Envelope, MessageRejection, MessageType, fixtureMessage } from '@dco/contracts';
 import { randomUUID } from 'node:crypto';
 import { BusHooks, DeadLetter, DeliveryContext, HEADERS, HandlerOutput, MessageBus, RetryPolicy } from './message-bus.port';
-import { waitFor } from '@dco/testing';
+import { waitFor } from '@dco/probes';
 import { WireRecord } from './wire-record';
 
 /** One isolated namespace (own topics) on the adapter's broker for a single test. */

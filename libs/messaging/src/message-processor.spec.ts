@@ -53,7 +53,7 @@ describe('DedupeCache', () => {
   });
 
   it('refuses a capacity that cannot hold anything', () => {
-    expect(() => new DedupeCache(0)).toThrow(RangeError);
+    expect(() => new DedupeCache(0)).toThrow(expect.objectContaining({ code: 'INTERNAL.UNEXPECTED' }));
   });
 });
 

@@ -1,5 +1,5 @@
 // What every adapter does with one consumed record: parse, accept, dedupe, run the handler with retries, or dead-letter it.
-import { AnyMessage, MAX_MESSAGE_BYTES, parseMessage } from '@dco/contracts';
+import { AnyMessage, MAX_MESSAGE_BYTES, parseMessage, CodedError } from '@dco/contracts';
 import { DedupeCache } from './dedupe-cache';
 import { BusHooks, DEFAULT_RETRY, DeliveryContext, HandlerOutput, RetryPolicy, Subscription } from './message-bus.port';
 import { Sleep, backoffDelayMs } from './retry-backoff';
@@ -55,7 +55,7 @@ export class MessageProcessor {
     this.topicOf = options.topicOf ?? ((type) => type);
     this.dedupe = new DedupeCache(subscription.dedupeCapacity ?? DEFAULT_DEDUPE_CAPACITY);
     this.retry = subscription.retry ?? DEFAULT_RETRY;
-    if (this.retry.attempts < 1) throw new RangeError('retry.attempts must be at least 1');
+    if (this.retry.attempts < 1) throw new CodedError('INTERNAL.UNEXPECTED', 'retry.attempts must be at least 1');
   }
 
   /**

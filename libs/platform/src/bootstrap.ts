@@ -53,7 +53,7 @@ export async function runService<TConfig extends CommonConfig>(definition: Servi
     console.log(`${definition.service} listening on http://${config.HOST}:${config.PORT} (profile ${config.DCO_PROFILE})`);
   } catch (error) {
     if (isConfigError(error)) {
-      console.error(`${definition.service}: ${error.message}`);
+      console.error(`${definition.service}: ${error.code}: ${error.message}`);
       process.exit(EXIT_CONFIG);
     }
     console.error(`${definition.service}: failed to start:`, error);

@@ -3,18 +3,9 @@ import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Type } from 'class-transformer';
 import { IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min, registerDecorator, ValidateIf, validateSync } from 'class-validator';
 import { ClassConstructor } from 'class-transformer';
-import { CodedError } from '@dco/contracts';
+import { ConfigError } from '@dco/contracts';
 
-/** Variables that are missing or malformed; the process stops with exit status 78 (see bootstrap). */
-export class ConfigError extends CodedError {
-  constructor(readonly problems: string[]) {
-    super('CONFIG.INVALID', `CONFIG.INVALID: invalid environment configuration:\n  - ${problems.join('\n  - ')}`);
-    this.name = 'ConfigError';
-  }
-}
-
-/** Whether `error` is a configuration error (ConfigError, or a CodedError with CONFIG.INVALID from a parser). */
-export const isConfigError = (error: unknown): error is CodedError => error instanceof CodedError && error.code === 'CONFIG.INVALID';
+export { ConfigError, isConfigError } from '@dco/contracts';
 
 /** A number of at least 0, fractions allowed (loadConfig converts only whole numbers by itself). */
 export function IsNonNegativeNumber(name: string): PropertyDecorator {
@@ -40,7 +31,7 @@ export function IsParsedBy(parse: (value: string) => unknown): PropertyDecorator
             parse(String(value));
             return true;
           } catch (error) {
-            problem = (error instanceof Error ? error.message : String(error)).replace(/^CONFIG\.INVALID: /, '');
+            problem = error instanceof Error ? error.message : String(error);
             return false;
           }
         },

@@ -1,5 +1,5 @@
 // Configured outcomes for the in-memory stand-in of a stage, so tests drive failure paths from outside the process.
-import { CodedError, FAILURE_CODES, FailureCode } from '@dco/contracts';
+import { CodedError, ConfigError, FAILURE_CODES, FailureCode } from '@dco/contracts';
 
 export type SimulatedBehaviour =
   | { kind: 'ok'; delayMs: number }
@@ -26,8 +26,8 @@ export function parseSimulatedBehaviour(variable: string, value: string | undefi
   throw invalid(variable, text);
 }
 
-function invalid(variable: string, text: string): CodedError {
-  return new CodedError('CONFIG.INVALID', `CONFIG.INVALID: ${variable}="${text}" must be ok, ok:<ms>, fail:<FAILURE_CODE>[:<ms>] or hang`);
+function invalid(variable: string, text: string): ConfigError {
+  return new ConfigError(`${variable}="${text}" must be ok, ok:<ms>, fail:<FAILURE_CODE>[:<ms>] or hang`);
 }
 
 /**

@@ -1,4 +1,5 @@
 // Derives what the saga needs to know about a day's other runs from their stored states.
+import { RUN_ID_PATTERN, dayOfRunId, rerunOf, runIdOf } from '@dco/contracts';
 import { DayContext } from './decide';
 import { RunState, isTerminal } from './run-state';
 
@@ -17,8 +18,7 @@ export function dayContextOf(runs: Iterable<RunState>, day: string, exceptRunId?
 export function nextRunIdOf(existingRunIds: Iterable<string>, day: string): string {
   let highest = -1;
   for (const runId of existingRunIds) {
-    const match = /^dco-(\d{4}-\d{2}-\d{2})(?:-r(\d+))?$/.exec(runId);
-    if (match && match[1] === day) highest = Math.max(highest, match[2] ? Number(match[2]) : 0);
+    if (RUN_ID_PATTERN.test(runId) && dayOfRunId(runId) === day) highest = Math.max(highest, rerunOf(runId));
   }
-  return highest < 0 ? `dco-${day}` : `dco-${day}-r${highest + 1}`;
+  return runIdOf(day, highest < 0 ? undefined : highest + 1);
 }

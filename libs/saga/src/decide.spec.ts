@@ -113,6 +113,26 @@ interface Then {
   check?: (state: RunState, sent: AnyMessage[]) => void;
 }
 
+/** When the arrival reaches the run, Then the saga accepts it with this status, these messages and these checks. */
+function thenAccepts(h: Harness, when: Arrival, then: Then): Extract<Decision, { ok: true }> {
+  const decision = h.apply(when(h));
+  if (!decision.ok) throw new Error(`rejected: ${decision.rejection.code} ${decision.rejection.message}`);
+  expect(decision.state.status).toBe(then.status);
+  expect(summarize(decision.messages)).toEqual(then.sends);
+  then.check?.(decision.state, decision.messages);
+  return decision;
+}
+
+/** When the arrival reaches the run, Then the saga rejects it with this code and the run and its messages stay as they were. */
+function thenRejects(h: Harness, when: Arrival, code: SagaRejectionCode): void {
+  const before = structuredClone(h.state);
+  const sentBefore = h.sent.length;
+  const decision = h.apply(when(h));
+  expect(decision.ok ? 'accepted' : decision.rejection.code).toBe(code);
+  expect(h.state).toEqual(before);
+  expect(h.sent).toHaveLength(sentBefore);
+}
+
 const transitions: Array<[string, Arrival[], Arrival, Then]> = [
   ['a first tick starts detection', [], tick(), { status: 'Detecting', sends: ['RunStarted', 'DetectChanges'] }],
   ['a run request starts a rerun', [], request(`${RUN}-r1`), {
@@ -239,11 +259,7 @@ describe('decide: transitions', () => {
   it.each(transitions)('%s', (_name, history, when, then) => {
     const h = given(history);
     const before = structuredClone(h.state);
-    const decision = h.apply(when(h));
-    if (!decision.ok) throw new Error(`rejected: ${decision.rejection.code} ${decision.rejection.message}`);
-    expect(decision.state.status).toBe(then.status);
-    expect(summarize(decision.messages)).toEqual(then.sends);
-    then.check?.(decision.state, decision.messages);
+    const decision = thenAccepts(h, when, then);
     expect(decision.state.version).toBe((before?.version ?? 0) + 1);
     for (const message of decision.messages) expect(message).toMatchObject({ runId: decision.state.runId, producer: 'orchestrator' });
   });
@@ -270,13 +286,7 @@ const rejections: RejectionRow[] = [
 describe('decide: rejections change nothing', () => {
   // Rest parameters keep the callback's arity at 0, so jest does not mistake the optional column for `done`.
   it.each(rejections)('rejects %s', (...[_name, history, when, code, day]: RejectionRow) => {
-    const h = given(history, day);
-    const before = structuredClone(h.state);
-    const sentBefore = h.sent.length;
-    const decision = h.apply(when(h));
-    expect(decision.ok ? 'accepted' : decision.rejection.code).toBe(code);
-    expect(h.state).toEqual(before);
-    expect(h.sent).toHaveLength(sentBefore);
+    thenRejects(given(history, day), when, code);
   });
 });
 
@@ -392,12 +402,7 @@ const maxRunTime: Array<[string, Arrival[], Arrival, Then]> = [
 
 describe('decide: maximum run time', () => {
   it.each(maxRunTime)('%s', (_name, history, when, then) => {
-    const h = given(history, {}, SHORT_RUN);
-    const decision = h.apply(when(h));
-    if (!decision.ok) throw new Error(`rejected: ${decision.rejection.code} ${decision.rejection.message}`);
-    expect(decision.state.status).toBe(then.status);
-    expect(summarize(decision.messages)).toEqual(then.sends);
-    then.check?.(decision.state, decision.messages);
+    thenAccepts(given(history, {}, SHORT_RUN), when, then);
   });
 
   it('stores the run deadline at the start and ends update and approval waits there, never the DCO or a rollback', () => {
@@ -469,12 +474,7 @@ const resumes: Array<[string, Arrival[], Arrival, Then]> = [
 
 describe('decide: resuming a Failed run', () => {
   it.each(resumes)('%s', (_name, history, when, then) => {
-    const h = given(history);
-    const decision = h.apply(when(h));
-    if (!decision.ok) throw new Error(`rejected: ${decision.rejection.code} ${decision.rejection.message}`);
-    expect(decision.state.status).toBe(then.status);
-    expect(summarize(decision.messages)).toEqual(then.sends);
-    then.check?.(decision.state, decision.messages);
+    const decision = thenAccepts(given(history), when, then);
     for (const message of decision.messages) expect(message.causationId).toBeDefined();
   });
 
@@ -489,12 +489,7 @@ describe('decide: resuming a Failed run', () => {
   ])('rejects resuming %s, changing nothing', (...[_name, history, code, day]: ResumeRejection) => {
     const h = given(history);
     if (day) h.day = day;
-    const before = structuredClone(h.state);
-    const sentBefore = h.sent.length;
-    const decision = h.apply(resumeIt()(h));
-    expect(decision.ok ? 'accepted' : decision.rejection.code).toBe(code);
-    expect(h.state).toEqual(before);
-    expect(h.sent).toHaveLength(sentBefore);
+    thenRejects(h, resumeIt(), code);
   });
 
   it('given a failed database rollback, when resumed, then it rolls back db then infra, runs the DCO and ends RunCompletedAfterRollback', () => {

@@ -1,18 +1,9 @@
 // The saga's decider: (state, message, now, policy) -> the next state and the messages to send, or a coded rejection. Pure.
-import {
-  AlertSeverity,
-  AnyMessage,
-  DataOf,
-  Failure,
-  IdGenerator,
-  MessageType,
-  Step,
-  createMessage,
-  dayOfRunId,
-  rerunOf,
-} from '@dco/contracts';
+// It walks the run plan: the steps' commands, outcomes and compensations come from RUN_PLAN, the clocks from run-deadlines.
+import { AlertSeverity, AnyMessage, Change, DataOf, Failure, IdGenerator, Step, createMessage, dayOfRunId, rerunOf } from '@dco/contracts';
 import { RunPolicy, approvalReasons, dcoDeadlineOf, isDbChange, isInfraChange } from './run-policy';
-import { OUTCOMES, OutcomeType, RUN_PLAN, UPDATE_STAGES, UpdateStage, isCompensation } from './run-plan';
+import { OUTCOMES, OutcomeType, RUN_PLAN, SagaOutputType, UPDATE_STAGES, UpdateStage, compensationOf, isCompensation, isOutcome } from './run-plan';
+import { dcoDeadlineAtRisk, deferredChangesOf, endsAtRunDeadline, runDeadlineOf, runTimeExceeded, stepDeadlineOf } from './run-deadlines';
 import { RunState, StepOutcome, isTerminal } from './run-state';
 import { SagaRejection, rejection } from './saga-rejection';
 
@@ -33,13 +24,15 @@ export interface DecideDeps {
 
 export type Decision = { ok: true; state: RunState; messages: AnyMessage[] } | { ok: false; rejection: SagaRejection };
 
+type OutcomeMessage = Extract<AnyMessage, { type: OutcomeType }>;
+
 export function decide(state: RunState | undefined, message: AnyMessage, deps: DecideDeps): Decision {
   if (message.type === 'DailyTick' || message.type === 'RunRequested') return start(state, message, deps);
   if (!state) return reject('SAGA.UNKNOWN_RUN', `${message.type} for ${message.runId}, which has no run`);
   if (message.type === 'RunResumeRequested') return resume(state, message, deps);
   if (isTerminal(state.status)) return reject('SAGA.RUN_FINISHED', `${message.type} for ${state.runId}, which already ended as ${state.status}`);
   if (message.type === 'StepTimedOut') return timedOut(state, message, deps);
-  if (message.type in OUTCOMES) return outcome(state, message as AnyMessage & { type: OutcomeType }, deps);
+  if (isOutcome(message.type)) return outcome(state, message as OutcomeMessage, deps);
   return reject('SAGA.OUT_OF_ORDER', `the saga does not consume ${message.type}`);
 }
 
@@ -62,7 +55,7 @@ function start(state: RunState | undefined, message: AnyMessage & { type: 'Daily
     updatedAt: now,
     version: 0,
     dcoDeadline: dcoDeadlineOf(day, deps.policy).toISOString(),
-    runDeadline: new Date(deps.now.getTime() + deps.policy.maxRunMs).toISOString(),
+    runDeadline: runDeadlineOf(deps.now, deps.policy).toISOString(),
     changes: [],
     plan: { infra: false },
     deferred: [],
@@ -77,7 +70,7 @@ function start(state: RunState | undefined, message: AnyMessage & { type: 'Daily
   };
   const t = new Transition(initial, message, deps);
   t.emit('RunStarted', { day, trigger: initial.trigger });
-  t.startStep('detect', 'DetectChanges', { day });
+  t.startStep('detect');
   return t.done();
 }
 
@@ -105,8 +98,7 @@ function timedOut(state: RunState, message: AnyMessage & { type: 'StepTimedOut' 
     return reject('SAGA.OUT_OF_ORDER', `StepTimedOut for ${pending.step} before its deadline ${pending.deadline}`);
   }
   const t = new Transition(state, message, deps);
-  if (pending.deadline === state.runDeadline && boundByRunDeadline(pending.step)) {
-    // The step's wait was cut to the run's maximum run time: the run, not the step, is out of time.
+  if (endsAtRunDeadline(state, pending)) {
     t.alert('critical', 'RUN_TIME_EXCEEDED', `${state.runId}: maximum run time exceeded at ${state.runDeadline} (started ${state.startedAt}) while ${pending.step} was in flight; rolling back, then the DCO on the old infrastructure`);
     t.fail({ code: 'SAGA.RUN_TIME_EXCEEDED', message: `${state.runId} exceeded its maximum run time (${state.runDeadline}) during ${pending.step}` }, 'timed-out');
     return t.done();
@@ -115,8 +107,8 @@ function timedOut(state: RunState, message: AnyMessage & { type: 'StepTimedOut' 
   return t.done();
 }
 
-function outcome(state: RunState, message: AnyMessage & { type: OutcomeType }, deps: DecideDeps): Decision {
-  const expected = OUTCOMES[message.type].step;
+function outcome(state: RunState, message: OutcomeMessage, deps: DecideDeps): Decision {
+  const { step: expected, kind } = OUTCOMES[message.type];
   const pending = state.pending;
   if (message.type === 'DbMigrationProgress' && pending?.step !== expected) {
     // Progress is published outside the migrator's atomic outcome, so it may trail DbMigrated: stale, not disorder.
@@ -134,57 +126,37 @@ function outcome(state: RunState, message: AnyMessage & { type: OutcomeType }, d
   }
   const t = new Transition(state, message, deps);
   switch (message.type) {
-    case 'ChangesDetected': {
+    case 'ChangesDetected':
       t.endStep('succeeded');
-      const changes = message.data.changes;
-      const dbChanges = changes.filter(isDbChange);
-      t.state.changes = changes;
-      t.state.plan = {
-        infra: changes.some(isInfraChange),
-        ...(dbChanges.length > 0 ? { dbTargetImageId: dbChanges[dbChanges.length - 1].to } : {}),
-      };
-      const reasons = approvalReasons(changes, deps.policy);
-      if (reasons.length > 0) t.requestApproval('changes', reasons);
-      else t.advance();
+      t.planUpdates(message.data.changes);
       break;
-    }
     case 'InfraApprovalRequired':
       // The plan was made but nothing applied: no compensation is owed for this attempt.
       t.endStep('needs-approval');
-      t.state.touched = t.state.touched.filter((step) => step !== 'apply-infra');
+      t.state.touched = t.state.touched.filter((step) => step !== expected);
       t.requestApproval('plan', message.data.reasons, message.data.plan.planId);
       break;
     case 'ApprovalGranted':
     case 'ApprovalRejected':
-      t.decideApproval(message.type === 'ApprovalGranted', message.data.by, message.data.reason);
+      t.decideApproval(kind === 'succeeded', message.data.by, message.data.reason);
       break;
     case 'DbMigrationProgress':
       t.progress(`${message.data.phase} ${message.data.done}/${message.data.total}`);
-      break;
-    case 'InfraApplied':
-    case 'DbMigrated':
-      t.endStep('succeeded');
-      t.advance();
       break;
     case 'DcoCompleted':
       t.endStep('succeeded');
       t.state.resultHash = message.data.resultHash;
       t.finish();
       break;
-    case 'InfraRolledBack':
-    case 'DbRolledBack':
-      t.endStep('succeeded');
-      t.state.rolledBack.push(t.state.compensations.shift() as Step);
-      t.continueCompensation();
-      break;
-    case 'DetectionFailed':
-    case 'InfraApplyFailed':
-    case 'DbMigrationFailed':
-    case 'DcoFailed':
-    case 'InfraRollbackFailed':
-    case 'DbRollbackFailed':
-      t.fail(message.data.failure, 'failed');
-      break;
+    default:
+      // The other outcomes carry nothing but what the plan says they mean: a step failed, a stage or a compensation is done.
+      if ('failure' in message.data) {
+        t.fail(message.data.failure, 'failed');
+      } else {
+        t.endStep('succeeded');
+        if (isCompensation(expected)) t.compensated();
+        else t.advance();
+      }
   }
   return t.done();
 }
@@ -212,7 +184,7 @@ class Transition {
     return this.deps.now.toISOString();
   }
 
-  emit<T extends MessageType>(type: T, data: DataOf<T>): AnyMessage {
+  emit<T extends SagaOutputType>(type: T, data: DataOf<T>): AnyMessage {
     const message = createMessage(
       type,
       data,
@@ -236,14 +208,13 @@ class Transition {
     this.state.alerts.push({ severity, cause, summary: summary.slice(0, 500), at: this.now });
   }
 
-  /** Sends the step's command (if it has one) and waits on its outcome until the policy's timeout. */
-  startStep<T extends MessageType>(step: Step, command?: T, data?: DataOf<T>): void {
+  /** Sends the step's command, built from the run as the plan says, and waits on its outcome until the step's deadline. */
+  startStep(step: Step): void {
     const attempt = (this.state.attempts[step] ?? 0) + 1;
     this.state.attempts[step] = attempt;
-    const commandId = command && data ? this.emit(command, data).eventId : this.deps.ids.next();
-    let deadline = new Date(this.deps.now.getTime() + this.deps.policy.steps[step].timeoutMs).toISOString();
-    const runDeadline = this.state.runDeadline;
-    if (runDeadline && boundByRunDeadline(step) && Date.parse(runDeadline) < Date.parse(deadline)) deadline = runDeadline;
+    const command = RUN_PLAN[step].command;
+    const commandId = this.emit(command.type, command.data(this.state)).eventId;
+    const deadline = stepDeadlineOf(this.state, step, this.deps.now, this.deps.policy);
     this.state.pending = { step, attempt, commandId, startedAt: this.now, deadline };
     this.state.timeline.push({ step, attempt, commandId, startedAt: this.now, outcome: 'running' });
     this.state.status = RUN_PLAN[step].status;
@@ -268,16 +239,24 @@ class Transition {
     if (record) record.progress = text;
   }
 
+  /** Records what the detected changes will update, then asks a person first if the policy says the changes need approval. */
+  planUpdates(changes: Change[]): void {
+    const dbChanges = changes.filter(isDbChange);
+    this.state.changes = changes;
+    this.state.plan = {
+      infra: changes.some(isInfraChange),
+      ...(dbChanges.length > 0 ? { dbTargetImageId: dbChanges[dbChanges.length - 1].to } : {}),
+    };
+    const reasons = approvalReasons(changes, this.deps.policy);
+    if (reasons.length > 0) this.requestApproval('changes', reasons);
+    else this.advance();
+  }
+
   requestApproval(gate: 'changes' | 'plan', reasons: string[], planId?: string): void {
     // Nobody is asked to approve updates that may no longer start.
-    if (this.runTimeExceeded()) return this.stopForRunTime('the approval');
+    if (runTimeExceeded(this.state, this.deps.now)) return this.stopForRunTime('the approval');
     this.state.approvals.push({ gate, reasons, requestedAt: this.now, ...(planId ? { planId } : {}) });
-    const requested = this.emit('ApprovalRequested', { reasons, changes: this.state.changes });
     this.startStep('approval');
-    // Approvals answer the request, so the request is what a decision's causationId may name.
-    if (this.state.pending) this.state.pending.commandId = requested.eventId;
-    const last = this.state.timeline[this.state.timeline.length - 1];
-    last.commandId = requested.eventId;
     this.alert('info', 'APPROVAL_REQUIRED', `${this.state.runId} waits for approval: ${reasons.join('; ')}`);
   }
 
@@ -305,32 +284,20 @@ class Transition {
     this.alert('warning', 'RUN_RESUMED', `${this.state.runId}: resumed by ${by} (${reason}); ${step} issued again`.slice(0, 500));
   }
 
-  /** Starts the next update stage that is planned and not yet done, unless it cannot finish before the DCO deadline. */
+  /** Starts the plan's next update stage that is planned and not yet done, unless it cannot finish before the DCO deadline. */
   advance(): void {
-    const remaining = UPDATE_STAGES.filter((stage) => this.isPlanned(stage) && !this.succeeded(stage));
+    const remaining = UPDATE_STAGES.filter((stage) => RUN_PLAN[stage].update.planned(this.state) && !this.succeeded(stage));
     const next = remaining[0];
     if (!next) return this.runDco();
-    if (this.runTimeExceeded()) return this.stopForRunTime(next);
-    const needed = this.deps.policy.steps[next].expectedMs + this.deps.policy.steps['run-dco'].expectedMs;
-    const left = Date.parse(this.state.dcoDeadline) - this.deps.now.getTime();
-    if (left < needed) return this.defer(remaining, left, needed);
+    if (runTimeExceeded(this.state, this.deps.now)) return this.stopForRunTime(next);
+    const atRisk = dcoDeadlineAtRisk(this.state, next, this.deps.now, this.deps.policy);
+    if (atRisk) return this.defer(remaining, atRisk.leftMs, atRisk.neededMs);
     this.state.touched.push(next);
-    if (next === 'apply-infra') {
-      const approvedPlanId = this.approvedPlanId();
-      this.startStep('apply-infra', 'ApplyInfra', {
-        day: this.state.day,
-        changes: this.state.changes.filter(isInfraChange),
-        ...(approvedPlanId ? { approvedPlanId } : {}),
-      });
-    } else {
-      this.startStep('migrate-db', 'MigrateDb', { day: this.state.day, targetImageId: this.state.plan.dbTargetImageId as string });
-    }
+    this.startStep(next);
   }
 
   private defer(stages: UpdateStage[], leftMs: number, neededMs: number): void {
-    const deferred = this.state.changes.filter((change) =>
-      stages.some((stage) => (stage === 'apply-infra' ? isInfraChange(change) : isDbChange(change))),
-    );
+    const deferred = deferredChangesOf(this.state, stages);
     this.state.deferred.push(...deferred);
     for (const stage of stages) {
       this.state.timeline.push({ step: stage, attempt: (this.state.attempts[stage] ?? 0) + 1, startedAt: this.now, endedAt: this.now, durationMs: 0, outcome: 'deferred' });
@@ -352,7 +319,7 @@ class Transition {
       this.state.dcoReusedFrom = completed.runId;
       return this.finish();
     }
-    this.startStep('run-dco', 'RunDco', { day: this.state.day, afterRollback: this.state.dcoAfterRollback });
+    this.startStep('run-dco');
   }
 
   /** Past the run deadline: no further update stage; what was done is undone, then the DCO runs on the old infrastructure. */
@@ -363,14 +330,10 @@ class Transition {
     this.beginCompensation();
   }
 
-  private runTimeExceeded(): boolean {
-    return this.state.runDeadline !== undefined && this.deps.now.getTime() >= Date.parse(this.state.runDeadline);
-  }
-
   finish(): void {
     const resultHash = this.state.resultHash as string;
     this.state.pending = undefined;
-    if (this.runTimeExceeded() && !this.state.alerts.some((a) => a.cause === 'RUN_TIME_EXCEEDED')) {
+    if (runTimeExceeded(this.state, this.deps.now) && !this.state.alerts.some((a) => a.cause === 'RUN_TIME_EXCEEDED')) {
       // The DCO (or a compensation) was in flight at the maximum run time: never aborted, but never silent either.
       this.alert('warning', 'RUN_TIME_EXCEEDED', `${this.state.runId}: ended after its maximum run time (${this.state.runDeadline}); the DCO or a rollback was in flight and was not cut short`);
     }
@@ -413,37 +376,28 @@ class Transition {
   }
 
   private beginCompensation(): void {
-    this.state.compensations = [...this.state.touched].reverse().map((step) => RUN_PLAN[step].compensation as Step);
+    this.state.compensations = [...this.state.touched].reverse().map((step) => compensationOf(step) as Step);
     this.state.touched = [];
     this.state.dcoAfterRollback = true;
     this.continueCompensation();
   }
 
-  continueCompensation(): void {
-    const next = this.state.compensations[0];
-    if (!next) return this.runDco();
-    const reason = `${this.state.failure?.code ?? 'INTERNAL.UNEXPECTED'}: ${this.state.failure?.message ?? ''}`.slice(0, 1000);
-    this.startStep(next, next === 'rollback-db' ? 'RollbackDb' : 'RollbackInfra', { day: this.state.day, reason });
-    this.alert('warning', 'ROLLBACK', `${this.state.runId}: ${next} after ${this.state.failure?.code ?? 'a failure'}`);
+  /** The pending compensation is done: on with the next one, or the DCO on the old infrastructure. */
+  compensated(): void {
+    this.state.rolledBack.push(this.state.compensations.shift() as Step);
+    this.continueCompensation();
   }
 
-  private isPlanned(stage: UpdateStage): boolean {
-    return stage === 'apply-infra' ? this.state.plan.infra : this.state.plan.dbTargetImageId !== undefined;
+  private continueCompensation(): void {
+    const next = this.state.compensations[0];
+    if (!next) return this.runDco();
+    this.startStep(next);
+    this.alert('warning', 'ROLLBACK', `${this.state.runId}: ${next} after ${this.state.failure?.code ?? 'a failure'}`);
   }
 
   private succeeded(step: Step): boolean {
     return this.state.timeline.some((r) => r.step === step && (r.outcome === 'succeeded' || r.outcome === 'deferred'));
   }
-
-  private approvedPlanId(): string | undefined {
-    const approval = [...this.state.approvals].reverse().find((a) => a.gate === 'plan' && a.decision?.granted);
-    return approval?.planId;
-  }
-}
-
-/** Update stages and the approval wait end at the run deadline; the DCO and the compensations keep their own timeouts. */
-function boundByRunDeadline(step: Step): boolean {
-  return step !== 'run-dco' && !isCompensation(step);
 }
 
 function describePending(state: RunState): string {

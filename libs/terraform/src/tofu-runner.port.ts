@@ -42,5 +42,3 @@ export interface TofuRunner {
   stateResources(workdir: TofuWorkdir): Promise<string[]>;
   outputs(workdir: TofuWorkdir): Promise<Record<string, unknown>>;
 }
-
-export const TOFU_RUNNER = Symbol('TofuRunner');

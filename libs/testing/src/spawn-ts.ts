@@ -1,12 +1,14 @@
 // Runs a TypeScript file as its own Node process (`node -r ./tools/register.js file.ts`), captures its output and stops it reliably.
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { findRepoRoot } from '../../../stack/stack-config';
-import { waitFor, WaitTimeoutError } from '../../../stack/support/wait-for';
+import { findRepoRoot } from '@dco/stack';
+import { waitFor, WaitTimeoutError } from '@dco/probes';
 
 export interface SpawnTsOptions {
   args?: string[];
   env?: NodeJS.ProcessEnv;
+  /** false: the process sees only `env`, as a container would (default true: this process's environment plus `env`). */
+  inheritEnv?: boolean;
   /** Default: the repository root (so relative paths in `file` resolve from there). */
   cwd?: string;
   /** Keep at most this many characters of combined output (default 4 MB). */
@@ -40,7 +42,7 @@ export function spawnTs(file: string, options: SpawnTsOptions = {}): SpawnedTs {
   const limit = options.maxOutputChars ?? 4 * 1024 * 1024;
   const child = spawn(process.execPath, ['-r', join(root, 'tools', 'register.js'), file, ...(options.args ?? [])], {
     cwd: options.cwd ?? root,
-    env: { ...process.env, ...options.env },
+    env: options.inheritEnv === false ? { ...options.env } : { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   if (child.pid === undefined) throw new Error(`could not spawn ${file}`);

@@ -1,5 +1,5 @@
 // Addresses and client settings of the running local stack, for integration specs (Kafka brokers, Neo4j Bolt URIs, AWS emulator, Jaeger).
-import { stackConfig, StackConfig, stackPaths } from '../../../stack/stack-config';
+import { stackConfig, StackConfig, stackPaths } from '@dco/stack';
 
 export interface StackEndpoints {
   kafkaBrokers: string[];

@@ -2,6 +2,7 @@
 // deliver it to the detector's inbox (POST /api/external-changes), printing the inbox's coded answer.
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { isErrorCode } from '@dco/contracts';
 import { signReport } from '../../../detector/src';
 import { CliError, EXIT } from '../cli-error';
 
@@ -61,6 +62,6 @@ export function register(program: Command): void {
       }
       const answer = (await response.json()) as { accepted: boolean; code?: string; message?: string };
       console.log(JSON.stringify({ status: response.status, ...answer }));
-      if (!answer.accepted) throw new CliError(answer.code ?? 'CLI.REJECTED', answer.message ?? `rejected with ${response.status}`, response.status === 409 ? EXIT.CONFLICT : EXIT.FAILURE);
+      if (!answer.accepted) throw new CliError(isErrorCode(answer.code) ? answer.code : 'CLI.REJECTED', answer.message ?? `rejected with ${response.status}`, response.status === 409 ? EXIT.CONFLICT : EXIT.FAILURE);
     });
 }

@@ -1,7 +1,7 @@
 // `dco infra plan|apply|rollback|status` and `dco detect`: the operator's handle on Terraform, rollouts and detection,
 // running the same use cases as the infra-deployer and the detector (profile from DCO_PROFILE).
 import { Command } from 'commander';
-import { systemClock } from '@dco/contracts';
+import { runIdOf, systemClock } from '@dco/contracts';
 import { approvalReasons, describePlan } from '@dco/terraform';
 import { detectorFromEnv } from '../../../detector/src';
 import { realInfraDeployerFromEnv } from '../../../infra-deployer/src';
@@ -60,7 +60,7 @@ export function register(program: Command): void {
       const day = parseDayOption(options.day);
       await run(
         options.json,
-        () => realInfraDeployerFromEnv(process.env).useCases.rollbackInfra.execute(`dco-${day}`, { day, reason: 'operator rollback (dco infra rollback)' }),
+        () => realInfraDeployerFromEnv(process.env).useCases.rollbackInfra.execute(runIdOf(day), { day, reason: 'operator rollback (dco infra rollback)' }),
         (r) => [`configuration ${r.configHash || '(none recorded)'}`, ...r.services.map((s) => `${s.service} -> ${s.taskDefinition}`)].join('\n'),
       );
     });

@@ -1,5 +1,6 @@
 // `dco seed`, `dco allocate`, `dco offering show|verify`: the operator's handle on the day's offering in the Neo4j ledger.
 import { Command } from 'commander';
+import { runIdOf } from '@dco/contracts';
 import type { DcoRunObserver, Neo4jDcoLedger, OfferingRecord } from '@dco/dco';
 import { CliError, EXIT, parseDayOption, parsePositiveInt } from '../cli-error';
 
@@ -156,7 +157,7 @@ export function register(program: Command): void {
         console.log(options.json ? JSON.stringify(output) : `dry run ${day}: ${output.allocated} of ${output.offered} to ${output.allocationCount} accounts (${output.cappedCount} capped, ${output.undistributed} undistributed), hash ${output.resultHash}`);
         return;
       }
-      const result = await executor.execute({ day, runId: `dco-${day}`, afterRollback: false }, { progress: progress('writing allocations') });
+      const result = await executor.execute({ day, runId: runIdOf(day), afterRollback: false }, { progress: progress('writing allocations') });
       console.log(
         options.json
           ? JSON.stringify(result)

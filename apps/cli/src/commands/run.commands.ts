@@ -2,7 +2,7 @@
 // Exit codes: 0 ok, 1 failure (e.g. API.UNAUTHORIZED), 2 usage or validation, 3 run not found, 4 conflict (run active,
 // not awaiting approval, not Failed, nothing to resume), 5 orchestrator unreachable or failing. Errors print as "<CODE>: <message>" on stderr.
 import { Command } from 'commander';
-import { RUN_ID_PATTERN } from '@dco/contracts';
+import { isErrorCode, RUN_ID_PATTERN } from '@dco/contracts';
 import { CliError, EXIT, parseDayOption } from '../cli-error';
 
 const DEFAULT_API = 'http://127.0.0.1:3000';
@@ -95,7 +95,10 @@ async function call<T>(base: string, method: 'GET' | 'POST', path: string, body?
   }
   if (!response.ok) {
     const error = payload as { code?: string; message?: string } | undefined;
-    throw new CliError(error?.code ?? `HTTP.${response.status}`, error?.message ?? (text.slice(0, 200) || response.statusText), EXIT_OF_STATUS[response.status] ?? EXIT.UNAVAILABLE);
+    const message = error?.message ?? (text.slice(0, 200) || response.statusText);
+    // An answer without a registered code (a proxy's error page, an older orchestrator) keeps its status in the message.
+    const [code, shown] = isErrorCode(error?.code) ? [error.code, message] : ['CLI.UNEXPECTED' as const, `HTTP ${response.status}: ${message}`];
+    throw new CliError(code, shown, EXIT_OF_STATUS[response.status] ?? EXIT.UNAVAILABLE);
   }
   return payload as T;
 }

@@ -17,7 +17,6 @@ import {
   EcsNeo4jConsumers,
   FileBackupStore,
   fleetTagsFromEnv,
-  freePort,
   GraphDatabaseFactory,
   InMemoryBackupStore,
   InMemoryConnectionPointerStore,
@@ -33,6 +32,7 @@ import {
   S3BackupStore,
   versionOfImage,
 } from '@dco/neo4j';
+import { freePort } from '@dco/probes';
 import { loadConfig } from '@dco/platform';
 import { BlueGreenMigrator, BlueGreenOptions } from './blue-green-migrator';
 import { BlueGreenEnvironmentConfig } from './blue-green.config';

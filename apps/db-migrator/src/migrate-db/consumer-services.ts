@@ -1,5 +1,5 @@
 // DCO_NEO4J_CONSUMER_SERVICES: the ECS services that follow the database from blue to green.
-import { CodedError } from '@dco/contracts';
+import { ConfigError } from '@dco/contracts';
 
 /** "cluster/service,cluster/service" -> consumer services. */
 export function parseConsumerServices(text: string | undefined): Array<{ cluster: string; serviceName: string }> {
@@ -9,7 +9,7 @@ export function parseConsumerServices(text: string | undefined): Array<{ cluster
     .filter(Boolean)
     .map((entry) => {
       const [cluster, serviceName] = entry.split('/');
-      if (!cluster || !serviceName) throw new CodedError('CONFIG.INVALID', `DCO_NEO4J_CONSUMER_SERVICES entries must be cluster/service, got "${entry}"`);
+      if (!cluster || !serviceName) throw new ConfigError(`DCO_NEO4J_CONSUMER_SERVICES entries must be cluster/service, got "${entry}"`);
       return { cluster, serviceName };
     });
 }

@@ -51,6 +51,8 @@ export class Neo4jLedgerSource {
       if (!pointer) return this.options.defaultUri;
       if (pointer.writes === 'open') return pointer.current.boltUri;
       if (Date.now() >= deadline) {
+        // Deliberately not a CodedError: the command worker turns a CodedError into DcoFailed, while this one must be
+        // retried by the bus (the freeze lifts once the migration switches). Needs a transient code the worker retries.
         throw new Error(`Neo4j writes are still frozen by the connection pointer at ${this.options.pointer?.location} after ${this.options.freezeWaitMs} ms`);
       }
       await delay(FREEZE_POLL_MS);

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { CodedError, systemClock } from '@dco/contracts';
 import { Driver } from 'neo4j-driver';
-import { abortWaiting, waitFor } from '../../../../stack/support/wait-for';
+import { abortWaiting, waitFor } from '@dco/probes';
 import {
   applySchemaMigrations,
   createNeo4jDriver,

@@ -1,7 +1,7 @@
 // HMAC-SHA256 authentication of external change reports: canonical JSON of the data without `signature`, one key
 // per producer, constant-time comparison.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { CodedError } from '@dco/contracts';
+import { ConfigError } from '@dco/contracts';
 
 /** JSON with object keys sorted at every level and no whitespace: the same data always gives the same bytes. */
 export function canonicalJson(value: unknown): string {
@@ -40,7 +40,7 @@ export function parseProducerKeys(text: string | undefined): Map<string, Buffer>
     const producer = entry.slice(0, separator);
     const key = Buffer.from(entry.slice(separator + 1), 'base64');
     if (separator <= 0 || !/^[a-z0-9][a-z0-9-]{0,63}$/.test(producer) || key.length < 16) {
-      throw new CodedError('CONFIG.INVALID', `CONFIG.INVALID: DCO_EXTERNAL_KEYS entry for "${producer || entry.slice(0, 20)}" must be producer:base64key with a key of at least 16 bytes`);
+      throw new ConfigError(`DCO_EXTERNAL_KEYS entry for "${producer || entry.slice(0, 20)}" must be producer:base64key with a key of at least 16 bytes`);
     }
     keys.set(producer, key);
   }

@@ -1,8 +1,8 @@
 // In-memory stand-in of change detection with outcomes from config (DCO_SIMULATE_DETECT, DCO_SIMULATED_CHANGES),
 // used until the real sources are selected with DCO_STAGE_ENGINE=real and by the saga's process-level specs.
-import { Change, CHANGE_KINDS, ChangeKind, CodedError } from '@dco/contracts';
+import { CHANGE_KINDS, Change, ChangeKind, ConfigError } from '@dco/contracts';
 import { DetectChangesPort, actOut, parseSimulatedBehaviour } from '@dco/platform';
-import type { DetectorConfig } from '../detector.config';
+import { DetectorConfig } from '../detector.config';
 
 const EXAMPLES: Record<ChangeKind, Change> = {
   'neo4j-ami': { kind: 'neo4j-ami', subject: 'neo4j', from: 'ami-neo4j-5-20-0', to: 'ami-neo4j-5-26-19', risk: 'medium', reason: 'a newer Neo4j AMI was published' },
@@ -20,15 +20,15 @@ export function parseSimulatedChanges(value: string | undefined): Change[] {
   return text.split(',').map((raw) => {
     const kind = raw.trim() as ChangeKind;
     if (!CHANGE_KINDS.includes(kind)) {
-      throw new CodedError('CONFIG.INVALID', `CONFIG.INVALID: DCO_SIMULATED_CHANGES has unknown change kind "${raw}" (known: ${CHANGE_KINDS.join(', ')}, or none)`);
+      throw new ConfigError(`DCO_SIMULATED_CHANGES has unknown change kind "${raw}" (known: ${CHANGE_KINDS.join(', ')}, or none)`);
     }
     return EXAMPLES[kind];
   });
 }
 
-export function simulatedDetector(config: DetectorConfig) {
+export function simulatedDetector(config: DetectorConfig, env: NodeJS.ProcessEnv = process.env) {
   const behaviour = parseSimulatedBehaviour('DCO_SIMULATE_DETECT', config.DCO_SIMULATE_DETECT);
-  const changes = parseSimulatedChanges(config.DCO_SIMULATED_CHANGES);
+  const changes = parseSimulatedChanges(env.DCO_SIMULATED_CHANGES);
   const detectChanges: DetectChangesPort = async (command) => {
     await actOut(behaviour, 'detect');
     return {

@@ -2,7 +2,7 @@
 // redelivery after an aborted commit, and the step timer.
 import { AnyMessage, Clock, DataOf, FIXTURE_DATA, MessageType, createMessage } from '@dco/contracts';
 import { InMemoryMessageBus } from '@dco/messaging';
-import { DEFAULT_POLICY, RunState } from '@dco/saga';
+import { DEFAULT_POLICY, RunState, SAGA_INPUT_TYPES } from '@dco/saga';
 import { InMemorySagaStore } from './in-memory-saga-store.adapter';
 import { RunRegistry } from './run-registry';
 import { SagaHandler } from './saga.handler';
@@ -52,7 +52,7 @@ class Orchestrator {
     this.registry.load(await this.store.loadAll());
     await this.bus.subscribe({
       group: 'orchestrator',
-      types: ['DailyTick', 'RunRequested', 'StepTimedOut', 'ChangesDetected', 'DetectionFailed', 'InfraApplied', 'InfraApplyFailed', 'DbMigrated', 'DbMigrationFailed', 'DcoCompleted', 'DcoFailed', 'DbRolledBack', 'InfraRolledBack', 'ApprovalGranted', 'ApprovalRejected'],
+      types: SAGA_INPUT_TYPES,
       handler: async (message) => this.handler.handle(message),
     });
   }
@@ -61,7 +61,8 @@ class Orchestrator {
 async function startWorkers(bus: InMemoryMessageBus, clock: Clock, script: Script, handled: AnyMessage[]): Promise<void> {
   await bus.subscribe({
     group: 'workers',
-    types: ['DetectChanges', 'ApplyInfra', 'MigrateDb', 'RunDco', 'RollbackDb', 'RollbackInfra'],
+    // Every worker command, whether or not this script answers it.
+    types: Object.keys(HAPPY) as MessageType[],
     handler: async (command) => {
       handled.push(command);
       const answer = script[command.type];

@@ -1,10 +1,10 @@
 // Runs the saga inside the orchestrator: rebuilds every run from the SagaStore, then consumes the saga's inputs and
 // starts the step timer; on shutdown it stops the timer and lets the in-flight message commit.
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { Clock, IdGenerator, MessageType } from '@dco/contracts';
+import { Clock, IdGenerator } from '@dco/contracts';
 import { MessageBus, SubscriptionHandle, maxUncommittedRecords } from '@dco/messaging';
 import { CLOCK, HealthRegistry, ID_GENERATOR, MESSAGE_BUS } from '@dco/platform';
-import { RunPolicy, SAGA_INPUT_TYPES, isTerminal } from '@dco/saga';
+import { RunPolicy, SAGA_INPUT_TYPES, SAGA_OUTPUT_TYPES, isTerminal } from '@dco/saga';
 import { ORCHESTRATOR_CONFIG, OrchestratorConfig } from '../orchestrator.config';
 import { RunRegistry } from './run-registry';
 import { DEFAULT_REMEMBERED_OUTPUTS, SagaHandler } from './saga.handler';
@@ -12,12 +12,6 @@ import { SAGA_STORE, SagaStore } from './saga-store.port';
 import { StepTimer } from './step-timer';
 
 export const RUN_POLICY = Symbol('RunPolicy');
-
-/** Everything the saga sends, created up front so that workers can subscribe before the first run. */
-const SAGA_OUTPUT_TYPES: readonly MessageType[] = [
-  'RunStarted', 'DetectChanges', 'ApplyInfra', 'MigrateDb', 'RunDco', 'RollbackDb', 'RollbackInfra', 'ApprovalRequested',
-  'AlertRaised', 'RunCompleted', 'RunCompletedAfterRollback', 'RunFailed',
-];
 
 @Injectable()
 export class SagaConsumerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -69,6 +63,7 @@ export class SagaConsumerService implements OnApplicationBootstrap, BeforeApplic
     const states = await this.withRetry('reading the saga store', () => this.store.loadAll());
     this.registry.load(states);
     this.logger.log(`rebuilt ${states.length} runs from the saga store`);
+    // Every topic the saga reads or writes exists before the first run, so that workers can subscribe to their commands.
     await this.withRetry('creating the saga topics', () => this.bus.ensureTopics([...SAGA_INPUT_TYPES, ...SAGA_OUTPUT_TYPES]));
     this.subscription = await this.bus.subscribe({
       group: `${this.config.DCO_NAMESPACE}.orchestrator`,

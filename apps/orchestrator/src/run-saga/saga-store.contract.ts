@@ -1,8 +1,9 @@
 // The SagaStore contract: what the in-memory and the Kafka store both guarantee, run by a unit spec and an int-spec.
-import { AnyMessage, createMessage, systemClock } from '@dco/contracts';
+import { AnyMessage, createMessage, runIdOf, systemClock } from '@dco/contracts';
 import { MessageBus, OutputRecord } from '@dco/messaging';
 import { uuidGenerator } from '@dco/platform';
 import { DEFAULT_POLICY, RunState, decide } from '@dco/saga';
+import { waitFor } from '@dco/probes';
 import { SagaStore } from './saga-store.port';
 
 export interface SagaStoreHarness {
@@ -12,18 +13,8 @@ export interface SagaStoreHarness {
   close(): Promise<void>;
 }
 
-const waitFor = async <T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-};
-
 const tick = (day: string): AnyMessage =>
-  createMessage('DailyTick', { day, trigger: 'schedule', scheduledAt: new Date().toISOString() }, { runId: `dco-${day}`, producer: 'scheduler' }, { clock: systemClock, ids: uuidGenerator }) as AnyMessage;
+  createMessage('DailyTick', { day, trigger: 'schedule', scheduledAt: new Date().toISOString() }, { runId: runIdOf(day), producer: 'scheduler' }, { clock: systemClock, ids: uuidGenerator }) as AnyMessage;
 
 function startedRun(message: AnyMessage): RunState {
   const decision = decide(undefined, message, { now: new Date(), ids: uuidGenerator, policy: DEFAULT_POLICY, day: {} });
@@ -65,12 +56,11 @@ export function sagaStoreContract(name: string, open: () => Promise<SagaStoreHar
       });
       await harness.bus.publish(tick('2026-01-01'), tick('2026-01-02'), tick('2026-01-03'));
       const loaded = await waitFor(
-        'both runs to be stored',
         async () => {
           const states = await harness.store().loadAll();
           return states.length >= 2 ? states : undefined;
         },
-        timeoutMs,
+        { description: 'both runs to be stored', timeoutMs, intervalMs: 50 },
       );
       expect(loaded.map((s) => `${s.runId}:${s.version}:${s.status}`).sort()).toEqual(['dco-2026-01-01:1:Detecting', 'dco-2026-01-02:2:ApplyingInfra']);
     });
@@ -79,7 +69,6 @@ export function sagaStoreContract(name: string, open: () => Promise<SagaStoreHar
       await storeOnTick(() => [{ topic: 'SagaState', key: 'dco-2026-02-01', value: Buffer.from('{"format":99}') }]);
       await harness.bus.publish(tick('2026-02-01'));
       const error = await waitFor(
-        'the unreadable snapshot to be stored',
         async () => {
           try {
             await harness.store().loadAll();
@@ -88,7 +77,7 @@ export function sagaStoreContract(name: string, open: () => Promise<SagaStoreHar
             return caught as { code?: string };
           }
         },
-        timeoutMs,
+        { description: 'the unreadable snapshot to be stored', timeoutMs, intervalMs: 50 },
       );
       expect(error.code).toBe('SAGA.SNAPSHOT_UNREADABLE');
     });

@@ -2,28 +2,17 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import type { Request, Response } from 'express';
+import { ApiErrorCode, CodedError } from '@dco/contracts';
 
-export const API_ERROR_CODES = [
-  'API.VALIDATION_FAILED',
-  'API.UNAUTHORIZED',
-  'API.NOT_FOUND',
-  'API.UNAVAILABLE',
-  'API.INTERNAL',
-  'RUN.NOT_FOUND',
-  'RUN.NOT_AWAITING_APPROVAL',
-  'RUN.ALREADY_ACTIVE',
-  'RUN.NOT_FAILED',
-  'RUN.NOTHING_TO_RESUME',
-] as const;
-export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+export class ApiError extends CodedError {
+  declare readonly code: ApiErrorCode;
 
-export class ApiError extends Error {
   constructor(
-    readonly code: ApiErrorCode,
+    code: ApiErrorCode,
     message: string,
     readonly status: HttpStatus,
   ) {
-    super(message);
+    super(code, message);
     this.name = 'ApiError';
   }
 }

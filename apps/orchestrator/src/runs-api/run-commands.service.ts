@@ -1,7 +1,7 @@
 // The API's use cases: start a run (or a rerun) for a day, approve or reject a waiting run, resume a Failed run; each becomes a
 // message on the bus (the saga re-checks it and is the authority).
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
-import { Clock, IdGenerator, createMessage } from '@dco/contracts';
+import { Clock, IdGenerator, createMessage, runIdOf } from '@dco/contracts';
 import { MessageBus } from '@dco/messaging';
 import { CLOCK, ID_GENERATOR, MESSAGE_BUS } from '@dco/platform';
 import { RunPolicy, dayInZone, isTerminal } from '@dco/saga';
@@ -37,7 +37,7 @@ export class RunCommandsService {
       this.registry.release(runId);
       throw new ApiError('API.UNAVAILABLE', `could not publish RunRequested: ${(error as Error).message}`, HttpStatus.SERVICE_UNAVAILABLE);
     }
-    return { runId, day, rerun: runId !== `dco-${day}`, eventId: message.eventId };
+    return { runId, day, rerun: runId !== runIdOf(day), eventId: message.eventId };
   }
 
   async decide(runId: string, granted: boolean, decision: DecisionDto): Promise<DecisionAcceptedView> {

@@ -38,8 +38,6 @@ export interface Ec2Inventory {
   findInstances(query: InstanceQuery): Promise<FleetInstance[]>;
 }
 
-export const EC2_INVENTORY = Symbol('Ec2Inventory');
-
 export const LIVE_INSTANCE_STATES = ['pending', 'running'];
 
 /** Tag carried by an image that has no native DeprecationTime (the emulator has no EnableImageDeprecation). */

@@ -67,5 +67,3 @@ export interface EcsServices {
   /** Scales to zero and deletes; a service that does not exist is not an error. */
   deleteService(cluster: string, serviceName: string): Promise<void>;
 }
-
-export const ECS_SERVICES = Symbol('EcsServices');

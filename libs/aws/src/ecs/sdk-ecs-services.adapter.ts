@@ -1,4 +1,5 @@
 // ECS over the AWS SDK v3 (real AWS, or the moto emulator through its endpoint).
+import { CodedError } from '@dco/contracts';
 import {
   ContainerDefinition,
   CreateClusterCommand,
@@ -59,7 +60,7 @@ export class SdkEcsServices implements EcsServices {
         ...(spec.tags ? { tags: Object.entries(spec.tags).map(([key, value]) => ({ key, value })) } : {}),
       }),
     );
-    if (!result.taskDefinition) throw new Error(`RegisterTaskDefinition returned nothing for ${spec.family}`);
+    if (!result.taskDefinition) throw new CodedError('INTERNAL.UNEXPECTED', `RegisterTaskDefinition returned nothing for ${spec.family}`);
     return toInfo(result.taskDefinition);
   }
 
@@ -100,7 +101,7 @@ export class SdkEcsServices implements EcsServices {
         },
       }),
     );
-    if (!result.service) throw new Error(`CreateService returned nothing for ${spec.serviceName}`);
+    if (!result.service) throw new CodedError('INTERNAL.UNEXPECTED', `CreateService returned nothing for ${spec.serviceName}`);
     return toStatus(spec.cluster, result.service);
   }
 
@@ -113,7 +114,7 @@ export class SdkEcsServices implements EcsServices {
         ...(spec.desiredCount !== undefined ? { desiredCount: spec.desiredCount } : {}),
       }),
     );
-    if (!result.service) throw new Error(`UpdateService returned nothing for ${spec.serviceName}`);
+    if (!result.service) throw new CodedError('INTERNAL.UNEXPECTED', `UpdateService returned nothing for ${spec.serviceName}`);
     return toStatus(spec.cluster, result.service);
   }
 
@@ -144,7 +145,7 @@ export class SdkEcsServices implements EcsServices {
   private async fullArn(reference: string): Promise<string> {
     if (reference.startsWith('arn:')) return reference;
     const info = await this.describeTaskDefinition(reference);
-    if (!info) throw new Error(`ClientException: task definition ${reference} not found`);
+    if (!info) throw new CodedError('INFRA.APPLY_FAILED', `ClientException: task definition ${reference} not found`);
     return info.arn;
   }
 }

@@ -23,6 +23,4 @@ export interface EventBus {
   putEvents(events: BusEvent[]): Promise<PutEventsResult>;
 }
 
-export const EVENT_BUS = Symbol('EventBus');
-
 export const MAX_EVENTS_PER_PUT = 10;

@@ -1,4 +1,5 @@
 // EventBridge over the AWS SDK v3 (real AWS, or the moto emulator through its endpoint).
+import { CodedError } from '@dco/contracts';
 import {
   CreateEventBusCommand,
   DescribeEventBusCommand,
@@ -49,7 +50,7 @@ export class SdkEventBus implements EventBus {
   }
 
   async putEvents(events: BusEvent[]): Promise<PutEventsResult> {
-    if (events.length > MAX_EVENTS_PER_PUT) throw new Error(`PutEvents accepts at most ${MAX_EVENTS_PER_PUT} entries`);
+    if (events.length > MAX_EVENTS_PER_PUT) throw new CodedError('INTERNAL.UNEXPECTED', `PutEvents accepts at most ${MAX_EVENTS_PER_PUT} entries`);
     const output = await this.client.send(
       new PutEventsCommand({
         Entries: events.map((event) => ({

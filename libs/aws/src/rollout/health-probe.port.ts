@@ -15,5 +15,3 @@ export interface HealthSample {
 export interface HealthProbe {
   sample(target: HealthTarget): Promise<HealthSample>;
 }
-
-export const HEALTH_PROBE = Symbol('HealthProbe');

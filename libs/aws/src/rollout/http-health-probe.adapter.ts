@@ -1,7 +1,7 @@
 // HealthProbe over HTTP: GET the service's health URL (2xx = healthy) and read request counters from its Prometheus
 // /metrics to compute the error rate between two samples. Locally this is how a rollout sees the real processes,
 // since the AWS emulator does not run tasks (STACK-NOTES, ADR 0008).
-import { CodedError } from '@dco/contracts';
+import { ConfigError } from '@dco/contracts';
 import { HealthProbe, HealthSample, HealthTarget } from './health-probe.port';
 
 export interface HttpHealthEndpoint {
@@ -21,7 +21,7 @@ export function parseHealthEndpoints(text: string | undefined): Record<string, H
   const endpoints: Record<string, HttpHealthEndpoint> = {};
   for (const entry of (text ?? '').split(',').map((part) => part.trim()).filter(Boolean)) {
     const separator = entry.indexOf('=');
-    if (separator <= 0) throw new CodedError('CONFIG.INVALID', `CONFIG.INVALID: DCO_HEALTH_ENDPOINTS entry "${entry}" is not service=url[|metricsUrl]`);
+    if (separator <= 0) throw new ConfigError(`DCO_HEALTH_ENDPOINTS entry "${entry}" is not service=url[|metricsUrl]`);
     const [healthUrl, metricsUrl] = entry.slice(separator + 1).split('|');
     endpoints[entry.slice(0, separator)] = { healthUrl, ...(metricsUrl ? { metricsUrl } : {}) };
   }

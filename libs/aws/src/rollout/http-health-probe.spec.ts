@@ -7,7 +7,7 @@ describe('HttpHealthProbe parsing', () => {
       a: { healthUrl: 'http://h/health', metricsUrl: 'http://h/metrics' },
       b: { healthUrl: 'http://b/health' },
     });
-    expect(() => parseHealthEndpoints('nonsense')).toThrow(/CONFIG.INVALID/);
+    expect(() => parseHealthEndpoints('nonsense')).toThrow(expect.objectContaining({ code: 'CONFIG.INVALID' }));
   });
 
   it('sums 5xx and all requests of the counter only', () => {

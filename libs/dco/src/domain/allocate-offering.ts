@@ -1,4 +1,5 @@
 // The reference offering: a fixed amount shared pro rata to contributions, capped per account, exact to the base unit.
+import { CodedError } from '@dco/contracts';
 import { compareIds } from './compare-ids';
 import { Allocation, AllocationResult } from './offering-input.model';
 
@@ -25,7 +26,7 @@ export function allocateOffering(
   let totalWeight = 0n;
   const capped: Share[] = [];
   for (const [accountId, weight] of weights) {
-    if (weight <= 0n) throw new RangeError(`weight of account ${accountId} must be positive, got ${weight}`);
+    if (weight <= 0n) throw new CodedError('DCO.INVALID_INPUT', `weight of account ${accountId} must be positive, got ${weight}`);
     totalWeight += weight;
     const cap = caps.get(accountId);
     if (cap !== undefined) capped.push({ accountId, weight, cap });

@@ -56,9 +56,9 @@ export async function applySchemaMigrations(
 
 function checkOrder(migrations: readonly SchemaMigration[]): void {
   migrations.forEach((migration, index) => {
-    if (!Number.isSafeInteger(migration.version) || migration.version < 1) throw new RangeError(`migration version ${migration.version} must be a positive integer`);
+    if (!Number.isSafeInteger(migration.version) || migration.version < 1) throw new CodedError('INTERNAL.UNEXPECTED', `migration version ${migration.version} must be a positive integer`);
     if (index > 0 && migration.version <= migrations[index - 1].version) {
-      throw new RangeError(`migrations must be in increasing version order: ${migrations[index - 1].version} then ${migration.version}`);
+      throw new CodedError('INTERNAL.UNEXPECTED', `migrations must be in increasing version order: ${migrations[index - 1].version} then ${migration.version}`);
     }
   });
 }

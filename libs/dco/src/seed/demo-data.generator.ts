@@ -1,4 +1,5 @@
 // Deterministic accounts and contributions for demos and benchmarks: the same seed always gives the same day.
+import { CodedError } from '@dco/contracts';
 import { AccountRecord, ContributionRecord } from '../domain';
 
 export interface DemoDataOptions {
@@ -41,7 +42,7 @@ export function generateDemoAccounts(options: DemoDataOptions): AccountRecord[] 
 
 /** Contribution ids are `<day>-<seed>-<index>`; amounts are skewed (many small, a few large), all positive. */
 export function generateDemoContributions(options: DemoDataOptions): ContributionRecord[] {
-  if (options.accounts < 1) throw new RangeError('at least one account is needed for contributions');
+  if (options.accounts < 1) throw new CodedError('INTERNAL.UNEXPECTED', 'at least one account is needed for contributions');
   const prefix = options.accountPrefix ?? 'acct-';
   const next = random(options.seed);
   const max = options.maxAmount ?? 10n ** 18n;

@@ -228,7 +228,7 @@ export async function openBackup(input: Readable): Promise<BackupReader> {
     header,
     records: records(),
     footer: () => {
-      if (!footer) throw new Error('backup footer requested before the records were read to the end');
+      if (!footer) throw new CodedError('INTERNAL.UNEXPECTED', 'backup footer requested before the records were read to the end');
       return footer;
     },
   };

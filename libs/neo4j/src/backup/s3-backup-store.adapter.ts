@@ -1,4 +1,5 @@
 // Backup artifacts in S3: written to a local staging file while streaming, uploaded on commit; read back as a stream.
+import { CodedError } from '@dco/contracts';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,7 +40,7 @@ export class S3BackupStore implements BackupStore {
       .send(new GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }))
       .then((result) => {
         const body = result.Body as Readable | undefined;
-        if (!body) throw new Error(`${this.locate(key)} has no body`);
+        if (!body) throw new CodedError('DB.RESTORE_FAILED', `${this.locate(key)} has no body`);
         body.on('error', (error) => out.destroy(error));
         body.pipe(out);
       })

@@ -1,4 +1,5 @@
 // Converts between neo4j-driver values (Integer, temporal, Point, Int8Array) and the exact, driver-independent GraphValue.
+import { CodedError } from '@dco/contracts';
 import neo4j, { Date as Neo4jDate, DateTime, Duration, Integer, LocalDateTime, LocalTime, Point, Time } from 'neo4j-driver';
 import { GraphValue, PropertyList } from '../domain/graph-value';
 import { decodeFloat, encodeFloat } from '../domain/value-codec';
@@ -49,7 +50,7 @@ export function toGraphValue(value: unknown): GraphValue {
       ? ['pt', num(p.srid), encodeFloat(p.x), encodeFloat(p.y)]
       : ['pt', num(p.srid), encodeFloat(p.x), encodeFloat(p.y), encodeFloat(p.z)];
   }
-  throw new TypeError(`unsupported Neo4j property value: ${Object.prototype.toString.call(value)}`);
+  throw new CodedError('INTERNAL.UNEXPECTED', `unsupported Neo4j property value: ${Object.prototype.toString.call(value)}`);
 }
 
 export function fromGraphValue(value: GraphValue): unknown {

@@ -1,7 +1,7 @@
 // Rolls the Neo4j-consuming ECS services: a new task-definition revision with the new NEO4J_URI, UpdateService, wait for the rollout.
 import { CodedError } from '@dco/contracts';
 import { EcsServices } from '@dco/aws';
-import { waitFor } from '../fleet/wait-for';
+import { abortWaiting, waitFor } from '@dco/probes';
 import { Neo4jEndpoint } from '../pointer/connection-pointer.port';
 import { ConsumerRollout, Neo4jConsumers } from './neo4j-consumers.port';
 
@@ -67,7 +67,7 @@ export class EcsNeo4jConsumers implements Neo4jConsumers {
         const status = await this.ecs.describeService(cluster, serviceName);
         if (!status || status.taskDefinition !== arn) return undefined;
         const deployment = status.deployments.find((d) => d.taskDefinition === arn);
-        if (deployment?.rolloutState === 'FAILED') throw new CodedError('DB.SWITCH_FAILED', `the rollout of ${cluster}/${serviceName} to ${arn} failed (circuit breaker)`);
+        if (deployment?.rolloutState === 'FAILED') abortWaiting(new CodedError('DB.SWITCH_FAILED', `the rollout of ${cluster}/${serviceName} to ${arn} failed (circuit breaker)`));
         // Real ECS reports the new deployment's rolloutState; the emulator only keeps service-level counts.
         const steady = deployment ? deployment.rolloutState === 'COMPLETED' || (deployment.rolloutState === undefined && deployment.runningCount >= deployment.desiredCount) : status.runningCount === status.desiredCount && status.pendingCount === 0;
         return steady ? true : undefined;

@@ -11,6 +11,7 @@ import {
   _InstanceType,
 } from '@aws-sdk/client-ec2';
 import { CodedError } from '@dco/contracts';
+import { waitFor } from '@dco/probes';
 import {
   BOLT_URI_TAG,
   CLIENT_TOKEN_TAG,
@@ -24,7 +25,6 @@ import {
   VERSION_TAG,
   versionOfImage,
 } from './neo4j-fleet.port';
-import { waitFor } from './wait-for';
 
 export interface LaunchedHost {
   instanceId: string;

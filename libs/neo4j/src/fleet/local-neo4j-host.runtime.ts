@@ -1,9 +1,10 @@
 // The local fleet's host runtime: an emulator instance gets a real Neo4j server process of the AMI's version on this machine.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { isProcessAlive } from '@dco/probes';
 import { awsUserData, LaunchedHost, Neo4jHostRuntime } from './ec2-neo4j-fleet.adapter';
 import { LOCAL_HOME_TAG, LOCAL_PID_TAG } from './neo4j-fleet.port';
-import { isProcessAlive, launchNeo4jProcess, stopNeo4jProcess } from './neo4j-process.launcher';
+import { launchNeo4jProcess, stopNeo4jProcess } from './neo4j-process.launcher';
 
 export interface LocalHostOptions {
   /** Parent directory of the servers' homes (e.g. .stack/fleet). */

@@ -4,8 +4,8 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CodedError } from '@dco/contracts';
+import { abortWaiting, isProcessAlive, signalGroup, stopProcessGroup, waitFor } from '@dco/probes';
 import { BoltGraphDatabase } from '../bolt/bolt-graph-database.adapter';
-import { waitFor } from './wait-for';
 
 export interface Neo4jProcessSpec {
   version: string;
@@ -78,14 +78,8 @@ function conf(spec: Neo4jProcessSpec): string {
   ].join('\n');
 }
 
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** Kept here for the blue-green int-spec, which imports it from this file until it moves into apps. */
+export { isProcessAlive } from '@dco/probes';
 
 function logTail(home: string): string {
   for (const file of [join(home, 'console.log'), join(home, 'logs', 'neo4j.log')]) {
@@ -118,7 +112,7 @@ export async function launchNeo4jProcess(spec: Neo4jProcessSpec, options: { read
   try {
     const version = await waitFor(
       async () => {
-        if (!isProcessAlive(pid)) throw new CodedError('DB.PROVISION_FAILED', `Neo4j ${spec.version} exited during start`, logTail(spec.home));
+        if (!isProcessAlive(pid)) abortWaiting(new CodedError('DB.PROVISION_FAILED', `Neo4j ${spec.version} exited during start`, logTail(spec.home)));
         try {
           return await db.serverVersion();
         } catch {
@@ -130,7 +124,7 @@ export async function launchNeo4jProcess(spec: Neo4jProcessSpec, options: { read
     if (version !== spec.version) throw new CodedError('DB.PROVISION_FAILED', `${boltUri} answers as Neo4j ${version}, not ${spec.version} (port in use?)`);
     return { pid, boltUri, version, home: spec.home };
   } catch (error) {
-    stopProcess(pid, 'SIGKILL');
+    signalGroup(pid, 'SIGKILL');
     if (error instanceof CodedError) throw error;
     throw new CodedError('DB.PROVISION_FAILED', `Neo4j ${spec.version} did not become reachable on ${boltUri}`, logTail(spec.home), { cause: error });
   } finally {
@@ -138,26 +132,8 @@ export async function launchNeo4jProcess(spec: Neo4jProcessSpec, options: { read
   }
 }
 
-function stopProcess(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      // Already gone.
-    }
-  }
-}
-
 /** SIGTERM (clean shutdown), SIGKILL after the deadline; resolves when the process is gone. */
 export async function stopNeo4jProcess(pid: number, options: { timeoutMs?: number } = {}): Promise<void> {
   if (!isProcessAlive(pid)) return;
-  stopProcess(pid, 'SIGTERM');
-  try {
-    await waitFor(async () => (isProcessAlive(pid) ? undefined : true), { timeoutMs: options.timeoutMs ?? 30_000, description: `Neo4j pid ${pid} to stop` });
-  } catch {
-    stopProcess(pid, 'SIGKILL');
-    await waitFor(async () => (isProcessAlive(pid) ? undefined : true), { timeoutMs: 10_000, description: `Neo4j pid ${pid} to die` });
-  }
+  await stopProcessGroup(pid, { graceMs: options.timeoutMs ?? 30_000, name: 'Neo4j' });
 }

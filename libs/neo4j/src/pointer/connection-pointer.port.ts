@@ -1,4 +1,5 @@
 // The connection pointer: which Neo4j the services use and whether they may write (SSM parameter in AWS, a watched file locally).
+import { CodedError } from '@dco/contracts';
 
 export interface Neo4jEndpoint {
   instanceId: string;
@@ -44,7 +45,7 @@ export function parsePointer(text: string, location: string): ConnectionPointer 
   const endpointOk = (e: unknown): e is Neo4jEndpoint =>
     typeof e === 'object' && e !== null && ['instanceId', 'boltUri', 'version'].every((k) => typeof (e as Record<string, unknown>)[k] === 'string');
   if (!endpointOk(value.current) || (value.writes !== 'open' && value.writes !== 'frozen') || typeof value.generation !== 'number') {
-    throw new Error(`the Neo4j connection pointer at ${location} is malformed`);
+    throw new CodedError('DB.POINTER_MALFORMED', `the Neo4j connection pointer at ${location} is malformed`);
   }
   return value as ConnectionPointer;
 }

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../fleet/free-port';
+import { freePort } from '@dco/probes';
 import { launchNeo4jProcess, Neo4jProcess, stopNeo4jProcess } from '../fleet/neo4j-process.launcher';
 
 export interface ScratchServer extends Neo4jProcess {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import neo4j from 'neo4j-driver';
 import { BoltGraphDatabase } from '../bolt/bolt-graph-database.adapter';
-import { waitFor } from '../fleet/wait-for';
+import { waitFor } from '@dco/probes';
 import { bulkStatement, everyTypeGraphStatements } from '../testing/every-type-graph.fixture';
 import { ScratchServer, startScratchServer } from '../testing/scratch-servers';
 import { exportGraph } from './export-graph';

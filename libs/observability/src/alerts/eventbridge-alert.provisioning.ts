@@ -1,4 +1,5 @@
 // Creates the alert route: an event bus, a rule matching source dco.autopilot, and an SQS queue as its target (idempotent).
+import { CodedError } from '@dco/contracts';
 import { CreateEventBusCommand, DescribeEventBusCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { ALERT_SOURCE } from './alert-publisher.port';
@@ -22,10 +23,10 @@ export async function ensureAlertRouting(options: AlertRoutingOptions): Promise<
   const { eventBridge, sqs } = options;
   const eventBusArn = await ensureBus(eventBridge, options.eventBusName);
   const queue = await sqs.send(new CreateQueueCommand({ QueueName: options.queueName }));
-  if (!queue.QueueUrl) throw new Error(`CreateQueue ${options.queueName} returned no QueueUrl`);
+  if (!queue.QueueUrl) throw new CodedError('ALERT.PROVISION_FAILED', `CreateQueue ${options.queueName} returned no QueueUrl`);
   const attributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl, AttributeNames: ['QueueArn'] }));
   const queueArn = attributes.Attributes?.QueueArn;
-  if (!queueArn) throw new Error(`queue ${options.queueName} has no QueueArn`);
+  if (!queueArn) throw new CodedError('ALERT.PROVISION_FAILED', `queue ${options.queueName} has no QueueArn`);
   const rule = await eventBridge.send(
     new PutRuleCommand({
       Name: options.ruleName,
@@ -35,7 +36,7 @@ export async function ensureAlertRouting(options: AlertRoutingOptions): Promise<
       Description: 'DCO Autopilot alerts to the operators queue',
     }),
   );
-  if (!rule.RuleArn) throw new Error(`PutRule ${options.ruleName} returned no RuleArn`);
+  if (!rule.RuleArn) throw new CodedError('ALERT.PROVISION_FAILED', `PutRule ${options.ruleName} returned no RuleArn`);
   // On AWS the queue must allow EventBridge to send to it; the policy names this rule only.
   await sqs.send(
     new SetQueueAttributesCommand({
@@ -60,7 +61,7 @@ export async function ensureAlertRouting(options: AlertRoutingOptions): Promise<
     new PutTargetsCommand({ Rule: options.ruleName, EventBusName: options.eventBusName, Targets: [{ Id: 'dco-alerts-queue', Arn: queueArn }] }),
   );
   if ((targets.FailedEntryCount ?? 0) > 0) {
-    throw new Error(`PutTargets on ${options.ruleName} failed: ${targets.FailedEntries?.map((entry) => entry.ErrorMessage).join('; ')}`);
+    throw new CodedError('ALERT.PROVISION_FAILED', `PutTargets on ${options.ruleName} failed: ${targets.FailedEntries?.map((entry) => entry.ErrorMessage).join('; ')}`);
   }
   return { eventBusArn, ruleArn: rule.RuleArn, queueUrl: queue.QueueUrl, queueArn };
 }
@@ -68,7 +69,7 @@ export async function ensureAlertRouting(options: AlertRoutingOptions): Promise<
 async function ensureBus(client: EventBridgeClient, name: string): Promise<string> {
   if (name === 'default') {
     const existing = await client.send(new DescribeEventBusCommand({ Name: name }));
-    if (!existing.Arn) throw new Error('the default event bus has no ARN');
+    if (!existing.Arn) throw new CodedError('ALERT.PROVISION_FAILED', 'the default event bus has no ARN');
     return existing.Arn;
   }
   try {
@@ -78,6 +79,6 @@ async function ensureBus(client: EventBridgeClient, name: string): Promise<strin
     if (!(error instanceof Error) || error.name !== 'ResourceNotFoundException') throw error;
   }
   const created = await client.send(new CreateEventBusCommand({ Name: name }));
-  if (!created.EventBusArn) throw new Error(`CreateEventBus ${name} returned no ARN`);
+  if (!created.EventBusArn) throw new CodedError('ALERT.PROVISION_FAILED', `CreateEventBus ${name} returned no ARN`);
   return created.EventBusArn;
 }

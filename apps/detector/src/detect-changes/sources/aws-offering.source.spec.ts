@@ -36,6 +36,6 @@ describe('AwsOfferingSource', () => {
   });
 
   it('refuses a malformed end-of-support entry', () => {
-    expect(() => parseEngineSupport('neo4j-5.20')).toThrow(/CONFIG.INVALID/);
+    expect(() => parseEngineSupport('neo4j-5.20')).toThrow(expect.objectContaining({ code: 'CONFIG.INVALID' }));
   });
 });

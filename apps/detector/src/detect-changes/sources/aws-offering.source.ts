@@ -1,5 +1,5 @@
 // aws-offering: what AWS is taking away from the running fleet: deprecated AMIs, retiring instance types, engine end of support.
-import { Change, CodedError } from '@dco/contracts';
+import { Change, ConfigError } from '@dco/contracts';
 import { Ec2Inventory } from '@dco/aws';
 import { ChangeSource, DetectionContext } from '../change-source.port';
 import { compareVersions } from '../version-risk';
@@ -48,7 +48,7 @@ export function parseEngineSupport(text: string | undefined): EngineSupport[] {
     .filter(Boolean)
     .map((entry) => {
       const match = entry.match(/^([a-z0-9-]+)@([0-9.]+):(\d{4}-\d{2}-\d{2})$/);
-      if (!match) throw new CodedError('CONFIG.INVALID', `CONFIG.INVALID: DCO_ENGINE_END_OF_SUPPORT entry "${entry}" is not engine@version:YYYY-MM-DD`);
+      if (!match) throw new ConfigError(`DCO_ENGINE_END_OF_SUPPORT entry "${entry}" is not engine@version:YYYY-MM-DD`);
       return { engine: match[1], version: match[2], endOfSupport: match[3] };
     });
 }

@@ -9,12 +9,12 @@ import { CreateTagsCommand, DescribeInstancesCommand, DescribeRegionsCommand, EC
 import { DEFAULT_ROLLOUT_POLICY, EcsServices, SdkEcsServices, localEmulatorOptions } from '@dco/aws';
 import { systemClock } from '@dco/contracts';
 import { DCO_SCHEMA_MIGRATIONS, Neo4jDcoLedger, applySchemaMigrations, createNeo4jDriver, generateDemoAccounts, generateDemoContributions } from '@dco/dco';
-import { BoltGraphDatabase, Ec2Neo4jFleet, LocalNeo4jHostRuntime, freePort, generateBulkGraph, probeBolt } from '@dco/neo4j';
+import { BoltGraphDatabase, Ec2Neo4jFleet, LocalNeo4jHostRuntime, generateBulkGraph, probeBolt } from '@dco/neo4j';
 import { TerraformWorkspace, snapshotConfig } from '@dco/terraform';
-import { buildInfraUseCases } from '../../../infra-deployer/src/apply-infra/infra-use-cases.factory';
-import { stackPaths } from '../../../../stack/stack-config';
-import { canConnect } from '../../../../stack/support/net';
-import { CliError, EXIT } from '../cli-error';
+import { buildInfraUseCases } from '../../apps/infra-deployer/src';
+import { stackPaths } from '@dco/stack';
+import { canConnect, freePort } from '@dco/probes';
+import { DayError } from './day-error';
 import { DayWorkspace, PreparedInfo, REPO_ROOT, StackEndpoints, localEndpoints } from './day-workspace';
 import { GraphSnapshot, snapshotGraph } from './graph-snapshot';
 import { BASE_IMAGE, BROKEN_IMAGE, NEW_NEO4J_VERSION, OLD_NEO4J_VERSION } from './scenario-catalogue';
@@ -38,7 +38,7 @@ export async function requireStack(endpoints: StackEndpoints = localEndpoints())
     const results = await Promise.all(checks.map(async ([name, address, check]) => ((await check().catch(() => false)) ? undefined : `${name} (${address})`)));
     const down = results.filter((entry): entry is string => entry !== undefined);
     if (down.length > 0) {
-      throw new CliError('DAY.STACK_NOT_READY', `the local stack is not up: ${down.join(', ')} did not answer; start it with npm run stack:up and check it with npm run stack:status`, EXIT.UNAVAILABLE);
+      throw new DayError('DAY.STACK_NOT_READY', `the local stack is not up: ${down.join(', ')} did not answer; start it with npm run stack:up and check it with npm run stack:status`);
     }
   } finally {
     ec2.destroy();
@@ -126,7 +126,7 @@ export async function prepareScenario(ws: DayWorkspace, log: (line: string) => v
     await writeJson(ws.releaseManifest, { services: { 'dco-runner': { image: BASE_IMAGE } } });
     const service = await ecs.describeService(ws.cluster, 'dco-runner');
     const definition = service ? await ecs.describeTaskDefinition(service.taskDefinition) : undefined;
-    if (!service || !definition) throw new CliError('DAY.PREPARATION_FAILED', `the baseline apply left no dco-runner service on ${ws.cluster}`);
+    if (!service || !definition) throw new DayError('DAY.PREPARATION_FAILED', `the baseline apply left no dco-runner service on ${ws.cluster}`);
     const terraformBefore = await workspace.resources();
 
     health = await startServiceHealthDouble(ecs, ws.cluster, [BROKEN_IMAGE]);
@@ -166,8 +166,8 @@ export async function prepareScenario(ws: DayWorkspace, log: (line: string) => v
   } catch (error) {
     // Nothing half-prepared stays behind.
     await teardown().catch((cleanup: Error) => log(`cleanup after the failed preparation also failed: ${cleanup.message}`));
-    if (error instanceof CliError) throw error;
-    throw new CliError('DAY.PREPARATION_FAILED', `preparing ${ws.scenario.name} failed: ${(error as Error).message}`, EXIT.FAILURE);
+    if (error instanceof DayError) throw error;
+    throw new DayError('DAY.PREPARATION_FAILED', `preparing ${ws.scenario.name} failed: ${(error as Error).message}`);
   }
 }
 
@@ -203,7 +203,7 @@ async function baselineVars(ws: DayWorkspace, ami: string): Promise<TfVars> {
 
 async function registerAmi(ec2: EC2Client, name: string, version: string): Promise<string> {
   const { ImageId } = await ec2.send(new RegisterImageCommand({ Name: name, Description: `Neo4j ${version} (day scenario)`, Architecture: 'x86_64', RootDeviceName: '/dev/xvda', VirtualizationType: 'hvm' }));
-  if (!ImageId) throw new CliError('DAY.PREPARATION_FAILED', `RegisterImage ${name} returned no image id`);
+  if (!ImageId) throw new DayError('DAY.PREPARATION_FAILED', `RegisterImage ${name} returned no image id`);
   await ec2.send(new CreateTagsCommand({ Resources: [ImageId], Tags: [{ Key: 'dco:neo4j-version', Value: version }] }));
   return ImageId;
 }

@@ -1,4 +1,4 @@
-// Small network probes for the stack: free ports, TCP reachability, HTTP checks with a timeout.
+// Small network probes for the stack, the tools and the tests: free ports, TCP reachability, HTTP checks with a timeout.
 import { createConnection, createServer } from 'node:net';
 
 /** A TCP port nobody listens on right now (the OS picks it). */

@@ -2,11 +2,12 @@
 // environment each of the six services gets (read from apps/<app>/src/<app>.config.ts and the real stage factories).
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { stackConfig } from '../../../../stack/stack-config';
+import { runIdOf } from '@dco/contracts';
+import { stackConfig } from '@dco/stack';
 import { DayScenario } from './scenario-catalogue';
-import { dailyUtcCron } from '../../../scheduler/src/daily-tick/daily-schedule';
+import { dailyUtcCron } from '../../apps/scheduler/src';
 
-export const REPO_ROOT = resolve(__dirname, '../../../..');
+export const REPO_ROOT = resolve(__dirname, '../..');
 export const APP_NAMES = ['orchestrator', 'detector', 'infra-deployer', 'db-migrator', 'dco-runner', 'scheduler'] as const;
 export type AppName = (typeof APP_NAMES)[number];
 
@@ -84,7 +85,7 @@ export function createWorkspace(
     scenario,
     id,
     day,
-    runId: `dco-${day}`,
+    runId: runIdOf(day),
     dir,
     configDir: join(dir, 'infra'),
     infraStateDir: join(dir, 'infra-state'),

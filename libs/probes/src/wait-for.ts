@@ -1,5 +1,6 @@
-// Polls a condition until it holds or a deadline passes; the one waiting primitive of the stack and of the tests (no blind sleeps).
+// Polls a condition until it holds or a deadline passes: the one waiting primitive of the services, the stack and the tests (no blind sleeps).
 import { setTimeout as delay } from 'node:timers/promises';
+import { CodedError } from '../../contracts/src/errors'; // the file, not the barrel: the stack CLI loads this and stays decorator-free
 
 export interface WaitForOptions {
   /** Give up after this many milliseconds. */
@@ -12,14 +13,14 @@ export interface WaitForOptions {
   signal?: AbortSignal;
 }
 
-export class WaitTimeoutError extends Error {
+export class WaitTimeoutError extends CodedError {
   constructor(
     readonly description: string,
     readonly timeoutMs: number,
     readonly lastError?: unknown,
   ) {
     const last = lastError instanceof Error ? `; last error: ${lastError.message}` : lastError !== undefined ? `; last: ${String(lastError)}` : '';
-    super(`timed out after ${timeoutMs} ms waiting for ${description}${last}`);
+    super('WAIT.TIMED_OUT', `timed out after ${timeoutMs} ms waiting for ${description}${last}`, undefined, lastError === undefined ? undefined : { cause: lastError });
     this.name = 'WaitTimeoutError';
   }
 }
@@ -52,9 +53,10 @@ export async function waitFor<T>(condition: () => T | undefined | false | Promis
   }
 }
 
-class FatalWaitError extends Error {
+/** Carries an abortWaiting error out of the condition; waitFor unwraps it, so callers never see this one. */
+class FatalWaitError extends CodedError {
   constructor(override readonly cause: unknown) {
-    super('fatal');
+    super('WAIT.ABORTED', 'abortWaiting called outside a waitFor condition');
   }
 }
 

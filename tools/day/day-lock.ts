@@ -1,7 +1,7 @@
 // One day scenario at a time on this machine: a lock file naming the process that runs it (a dead owner's lock is stale).
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { CliError, EXIT } from '../cli-error';
+import { DayError } from './day-error';
 
 export interface DayLockOwner {
   pid: number;
@@ -32,17 +32,16 @@ export async function acquireDayLock(path: string, owner: DayLockOwner): Promise
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = await readOwner(path);
       if (holder && alive(holder.pid)) {
-        throw new CliError(
+        throw new DayError(
           'DAY.RUN_IN_PROGRESS',
           `scenario ${holder.scenario} is running (pid ${holder.pid}, since ${holder.startedAt}, files in ${holder.dir}); stop it with Ctrl-C (or kill ${holder.pid}) before starting another`,
-          EXIT.CONFLICT,
         );
       }
       // The owner died without cleaning up: the lock is stale.
       await rm(path, { force: true });
     }
   }
-  throw new CliError('DAY.RUN_IN_PROGRESS', `could not take the day lock ${path}`, EXIT.CONFLICT);
+  throw new DayError('DAY.RUN_IN_PROGRESS', `could not take the day lock ${path}`);
 }
 
 async function readOwner(path: string): Promise<DayLockOwner | undefined> {

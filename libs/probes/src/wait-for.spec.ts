@@ -1,5 +1,5 @@
 // Unit spec of waitFor: returns the first truthy value, retries thrown errors, times out with the description and the last error.
-import { abortWaiting, waitFor, WaitTimeoutError } from './index';
+import { abortWaiting, waitFor, WaitTimeoutError } from './wait-for';
 
 describe('waitFor', () => {
   it('returns the first value that is neither undefined nor false', async () => {

@@ -3,7 +3,7 @@
 import { DayObservation, compareWithExpectation, expectedTraceServices, stepDurations } from './day-outcome';
 import { closeDeadline, createWorkspace, justPassedCron, serviceEnvironment } from './day-workspace';
 import { DAY_SCENARIOS, ScenarioExpectation, findScenario } from './scenario-catalogue';
-import { DailySchedule } from '../../../scheduler/src/daily-tick/daily-schedule';
+import { DailySchedule } from '../../apps/scheduler/src';
 
 const snapshot = { nodes: 10, relationships: 5, labelCounts: { Account: 4, Contribution: 6 }, typeCounts: { BY: 5 }, checksum: 'abc' };
 

@@ -3,8 +3,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, WriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '@dco/neo4j';
-import { CliError, EXIT } from '../cli-error';
+import { freePort } from '@dco/probes';
+import { DayError } from './day-error';
 import { APP_NAMES, AppName, DayWorkspace, PreparedInfo, REPO_ROOT, serviceEnvironment } from './day-workspace';
 
 const HEALTH_TIMEOUT_MS = 240_000;
@@ -69,10 +69,10 @@ export class ServiceProcess {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (this.exitCode !== undefined) {
-        throw new CliError('DAY.SERVICE_FAILED', `${this.app} exited with ${this.exitCode} while starting (log ${this.logFile}):\n${this.tail.slice(-1500)}`, EXIT.FAILURE);
+        throw new DayError('DAY.SERVICE_FAILED', `${this.app} exited with ${this.exitCode} while starting (log ${this.logFile}):\n${this.tail.slice(-1500)}`);
       }
       if (await this.healthy()) return;
-      if (Date.now() > deadline) throw new CliError('DAY.SERVICE_FAILED', `${this.app} was not healthy within ${timeoutMs} ms (log ${this.logFile})`, EXIT.FAILURE);
+      if (Date.now() > deadline) throw new DayError('DAY.SERVICE_FAILED', `${this.app} was not healthy within ${timeoutMs} ms (log ${this.logFile})`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }

@@ -2,7 +2,7 @@
 // the six services, lets the scheduler tick the day, follows it live, injects the scenario's fault, observes the result
 // from the outside and compares it with the catalogue; tears everything down again (now, or on Ctrl-C).
 import { join } from 'node:path';
-import { CliError, EXIT } from '../cli-error';
+import { DayError } from './day-error';
 import { acquireDayLock } from './day-lock';
 import { DayObservation, compareWithExpectation, deleteAlertQueue, fetchRun, observeDay } from './day-outcome';
 import { BulkGraph, DayWorkspace, REPO_ROOT, StackEndpoints, createWorkspace, localEndpoints } from './day-workspace';
@@ -48,7 +48,7 @@ export interface DaySession {
 
 export function resolveScenario(name: string): DayScenario {
   const scenario = findScenario(name);
-  if (!scenario) throw new CliError('DAY.UNKNOWN_SCENARIO', `unknown scenario "${name}"; known: ${SCENARIO_NAMES.join(', ')}`, EXIT.USAGE);
+  if (!scenario) throw new DayError('DAY.UNKNOWN_SCENARIO', `unknown scenario "${name}"; known: ${SCENARIO_NAMES.join(', ')}`);
   return scenario;
 }
 
@@ -78,7 +78,7 @@ export async function runDay(options: DayOptions): Promise<DaySession> {
     print(`scenario ${scenario.name}: ${scenario.summary}`);
     print(`workspace ${ws.dir} (namespace ${ws.namespace}, day ${ws.day})`);
     const interrupted = () => {
-      if (options.signal?.aborted) throw new CliError('DAY.INTERRUPTED', `interrupted; everything ${scenario.name} made is being removed`, EXIT.FAILURE);
+      if (options.signal?.aborted) throw new DayError('DAY.INTERRUPTED', `interrupted; everything ${scenario.name} made is being removed`);
     };
     prepared = await prepareScenario(ws, (line) => print(`  prepare: ${line}`));
     interrupted();
@@ -96,13 +96,13 @@ export async function runDay(options: DayOptions): Promise<DaySession> {
     // A fault that cannot be injected is reported, and the run is still followed to its end.
     const faultDone = fault.catch((error: Error) => print(`FAULT NOT INJECTED: ${error.message}`));
     const aborted = new Promise<never>((_, reject) => {
-      options.signal?.addEventListener('abort', () => reject(new CliError('DAY.INTERRUPTED', `interrupted while ${ws.runId} was running; cleaning up`, EXIT.FAILURE)), { once: true });
+      options.signal?.addEventListener('abort', () => reject(new DayError('DAY.INTERRUPTED', `interrupted while ${ws.runId} was running; cleaning up`)), { once: true });
     });
     aborted.catch(() => undefined);
     await Promise.race([
       aborted,
       follower.waitForFinal(ws.runId, options.timeoutMs ?? 600_000).catch((error: Error) => {
-        throw new CliError('DAY.TIMED_OUT', `${ws.runId} did not finish: ${error.message}; logs in ${ws.logsDir}`, EXIT.FAILURE);
+        throw new DayError('DAY.TIMED_OUT', `${ws.runId} did not finish: ${error.message}; logs in ${ws.logsDir}`);
       }),
     ]);
     const finishedAt = Date.now();
@@ -130,7 +130,7 @@ export async function runDay(options: DayOptions): Promise<DaySession> {
 async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new CliError('DAY.TIMED_OUT', `the orchestrator's read model did not show the run as finished within ${timeoutMs} ms`, EXIT.FAILURE);
+    if (Date.now() > deadline) throw new DayError('DAY.TIMED_OUT', `the orchestrator's read model did not show the run as finished within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

@@ -3,7 +3,8 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { ALL_MESSAGE_TYPES, AnyMessage, MessageType } from '@dco/contracts';
 import { KafkaMessageBus } from '@dco/messaging';
-import { FINAL_TYPES, formatLine } from '../../../embedded/src/run-console';
+import { WaitTimeoutError } from '@dco/probes';
+import { FINAL_TYPES, formatLine } from '../../apps/embedded/src';
 import { DayWorkspace } from './day-workspace';
 
 type Listener = (message: AnyMessage) => void;
@@ -60,7 +61,7 @@ export class RunFollower {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.listeners.delete(listener);
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+        reject(new WaitTimeoutError(what, timeoutMs));
       }, timeoutMs);
       const listener: Listener = (message) => {
         if (!match(message)) return;

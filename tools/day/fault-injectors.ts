@@ -4,7 +4,8 @@ import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { localEmulatorOptions } from '@dco/aws';
 import { createNeo4jDriver } from '@dco/dco';
 import { BoltGraphDatabase } from '@dco/neo4j';
-import { restartComponent } from '../../../../stack/stack-controller';
+import { waitFor } from '@dco/probes';
+import { restartComponent } from '@dco/stack';
 import { DayWorkspace } from './day-workspace';
 import { RunFollower } from './run-follower';
 import { DayServices } from './service-launcher';
@@ -25,15 +26,9 @@ export interface FaultRecord {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Polls until `check` gives a value, or throws after the deadline. */
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`fault injection timed out after ${timeoutMs} ms waiting for ${what}`);
-    await pause(everyMs);
-  }
+/** Polls until `check` gives a value (a thrown error counts as not yet), or throws WaitTimeoutError after the deadline. */
+function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number, everyMs = 100): Promise<T> {
+  return waitFor(check, { description: `fault injection: ${what}`, timeoutMs, intervalMs: everyMs });
 }
 
 /** Green of this run as the EC2 emulator knows it (client token `<runId>-green-1`, under the scenario's fleet home). */
