@@ -36,8 +36,6 @@ const restrict = (...patterns) => ({ '@typescript-eslint/no-restricted-imports':
 // apps/<app>/src/index.ts (the use-cases branch does detector, infra-deployer, db-migrator and dco-runner) and the
 // files import that. Only the cross-app rule is lifted; remove each line once its file imports public APIs only.
 const CROSS_APP_IMPORTS_TO_FIX = [
-  'apps/cli/src/commands/external.commands.ts', // detector's external-signature
-  'apps/cli/src/commands/infra.commands.ts', // detector's detect-changes.factory, infra-deployer's infra-ports.factory
   'apps/embedded/src/main.ts', // every app's module and config class (orchestrator and scheduler export them too)
 ];
 
