@@ -38,9 +38,8 @@ export class BusContext extends BaseRpcContext<[AnyMessage, DeliveryContext]> im
     return this.args[1];
   }
 
-  emit<T extends MessageType>(type: T, data: DataOf<T>): Promise<void> {
-    return this.publish({ type, data } as Outcome);
-  }
+  /** A property, not a method: a use case may hand `emit` on without its context (as with the former plain object). */
+  readonly emit: CommandContext['emit'] = (type, data) => this.publish({ type, data } as Outcome);
 }
 
 /**
