@@ -1,8 +1,12 @@
-// Benchmark "messaging": produce-consume throughput and end-to-end latency through the Kafka adapter vs raw kafkajs,
-// both measured in the same run on the local stack's broker (KAFKA_BROKERS overrides it).
+// Benchmark "messaging": produce-consume throughput and end-to-end latency through the Kafka adapter, and through the
+// Nest bus transport on top of it (the workers' path), vs raw kafkajs, all measured in the same run on the local stack's
+// broker (KAFKA_BROKERS overrides it).
 import 'reflect-metadata';
-import { Envelope, fixtureMessage } from '@dco/contracts';
-import { HandlerOutput, KafkaMessageBus } from '@dco/messaging';
+import { INestApplication, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import { Envelope, FIXTURE_DATA, MessageOf, fixtureMessage, systemClock } from '@dco/contracts';
+import { CommandController, HandlerOutput, KafkaMessageBus, handledBy, outcome, startBusTransport } from '@dco/messaging';
 import { Consumer, ConsumerRunConfig, Kafka, Partitioners, Producer, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
@@ -17,6 +21,8 @@ const ROUNDS = Number(process.env.DCO_BENCH_ROUNDS ?? 3);
 const PARTITIONS = 6;
 const CHUNK = 100;
 const TARGET_OVERHEAD = 1.3;
+/** The workers' path: the bus transport's Nest handler dispatch on top of the adapter. */
+const TARGET_TRANSPORT_OVERHEAD = 1.15;
 
 const brokers = testBrokers();
 const base = `bench-${randomUUID().slice(0, 8)}.`;
@@ -35,15 +41,19 @@ function signal(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
-/** A harness over one way of publishing and consuming: the adapter or raw kafkajs. */
+/** A harness over one way of publishing and consuming: the transport, the adapter or raw kafkajs. */
 interface Path {
   start(onMessage: (eventId: string) => void): Promise<void>;
   publish(messages: Envelope[]): Promise<void>;
   stop(): Promise<void>;
 }
 
+function benchBus(prefix: string, clientId: string): KafkaMessageBus {
+  return new KafkaMessageBus({ brokers, clientId, topicPrefix: prefix, partitions: PARTITIONS, logLevel: 'error', maxWaitTimeMs: 100 });
+}
+
 function adapterPath(prefix: string, answer: boolean): Path {
-  const bus = new KafkaMessageBus({ brokers, clientId: 'bench-adapter', topicPrefix: prefix, partitions: PARTITIONS, logLevel: 'error', maxWaitTimeMs: 100 });
+  const bus = benchBus(prefix, 'bench-adapter');
   return {
     start: async (onMessage) => {
       await bus.ensureTopics(['DetectChanges', 'ChangesDetected']);
@@ -60,6 +70,38 @@ function adapterPath(prefix: string, answer: boolean): Path {
     },
     publish: (messages) => bus.publish(...messages),
     stop: () => bus.close(),
+  };
+}
+
+/** A worker's module: one @EventPattern controller on the bus transport that answers like the adapter path. */
+function workerModule(onMessage: (eventId: string) => void, answer: boolean) {
+  @CommandController()
+  class DetectChangesController {
+    @EventPattern('DetectChanges', handledBy('detector', { onFailure: (failure) => ({ type: 'DetectionFailed', data: { failure } }) }))
+    async onDetectChanges(@Payload() command: MessageOf<'DetectChanges'>) {
+      onMessage(command.eventId);
+      return answer ? outcome('ChangesDetected', FIXTURE_DATA.ChangesDetected) : null;
+    }
+  }
+  @Module({ controllers: [DetectChangesController] })
+  class BenchWorkerModule {}
+  return BenchWorkerModule;
+}
+
+function transportPath(prefix: string, answer: boolean): Path {
+  const bus = benchBus(prefix, 'bench-transport');
+  let app: INestApplication | undefined;
+  return {
+    start: async (onMessage) => {
+      await bus.ensureTopics(['DetectChanges', 'ChangesDetected']);
+      app = await NestFactory.create(workerModule(onMessage, answer), { logger: false });
+      await startBusTransport(app, { bus, clock: systemClock, ids: { next: () => randomUUID() }, groupOf: () => `${prefix}group` });
+    },
+    publish: (messages) => bus.publish(...messages),
+    stop: async () => {
+      await app?.close();
+      await bus.close();
+    },
   };
 }
 
@@ -205,39 +247,45 @@ export async function run(): Promise<BenchResult> {
   const loadAtStart = round(loadavg()[0], 2);
   process.stderr.write(`messaging bench on ${brokers.join(',')}: ${MESSAGES} messages x ${ROUNDS} rounds, ${LATENCY_SAMPLES} latency samples\n`);
   try {
-    // Warm-up of both paths (JIT, connections, broker caches) so that neither pays it inside a measured round.
-    await throughput('warm-up raw    ', rawPath(`${base}warm-raw.`), 2_000);
-    await throughput('warm-up adapter', adapterPath(`${base}warm-bus.`, false), 2_000);
+    // Warm-up of every path (JIT, connections, broker caches) so that none pays it inside a measured round.
+    await throughput('warm-up raw      ', rawPath(`${base}warm-raw.`), 2_000);
+    await throughput('warm-up adapter  ', adapterPath(`${base}warm-bus.`, false), 2_000);
+    await throughput('warm-up transport', transportPath(`${base}warm-nest.`, false), 2_000);
 
-    // Paired rounds in alternating order: the machine is shared, so its load drifts; each round's ratio compares two
-    // runs made seconds apart, and the median of those ratios is the overhead.
+    // Paired rounds in rotating order: the machine is shared, so its load drifts; each round's ratios compare runs made
+    // seconds apart, and the median of those ratios is the overhead.
     const raw: number[] = [];
     const adapter: number[] = [];
+    const transport: number[] = [];
     for (let r = 1; r <= ROUNDS; r += 1) {
-      const runRaw = async () => raw.push(await throughput(`raw     round ${r}`, rawPath(`${base}raw${r}.`), MESSAGES));
-      const runAdapter = async () => adapter.push(await throughput(`adapter round ${r}`, adapterPath(`${base}bus${r}.`, false), MESSAGES));
-      if (r % 2 === 1) {
-        await runRaw();
-        await runAdapter();
-      } else {
-        await runAdapter();
-        await runRaw();
-      }
+      const runs = [
+        async () => raw.push(await throughput(`raw       round ${r}`, rawPath(`${base}raw${r}.`), MESSAGES)),
+        async () => adapter.push(await throughput(`adapter   round ${r}`, adapterPath(`${base}bus${r}.`, false), MESSAGES)),
+        async () => transport.push(await throughput(`transport round ${r}`, transportPath(`${base}nest${r}.`, false), MESSAGES)),
+      ];
+      for (let i = 0; i < runs.length; i += 1) await runs[(i + r) % runs.length]();
     }
-    const rawTransactional = await throughput('raw + output (transaction)    ', rawTransactionalPath(`${base}raw-txn.`), Math.ceil(MESSAGES / 2));
-    const transactional = await throughput('adapter + output (transaction)', adapterPath(`${base}txn.`, true), Math.ceil(MESSAGES / 2));
-    const rawLatency = await latency('raw latency    ', rawPath(`${base}lat-raw.`), LATENCY_SAMPLES);
-    const busLatency = await latency('adapter latency', adapterPath(`${base}lat-bus.`, false), LATENCY_SAMPLES);
+    const rawTransactional = await throughput('raw + output (transaction)      ', rawTransactionalPath(`${base}raw-txn.`), Math.ceil(MESSAGES / 2));
+    const transactional = await throughput('adapter + output (transaction)  ', adapterPath(`${base}txn.`, true), Math.ceil(MESSAGES / 2));
+    const transportTransactional = await throughput('transport + output (transaction)', transportPath(`${base}nest-txn.`, true), Math.ceil(MESSAGES / 2));
+    const rawLatency = await latency('raw latency      ', rawPath(`${base}lat-raw.`), LATENCY_SAMPLES);
+    const busLatency = await latency('adapter latency  ', adapterPath(`${base}lat-bus.`, false), LATENCY_SAMPLES);
+    const transportLatency = await latency('transport latency', transportPath(`${base}lat-nest.`, false), LATENCY_SAMPLES);
 
     const rawRate = median(raw);
     const busRate = median(adapter);
     const overhead = round(median(raw.map((rate, i) => rate / adapter[i])));
+    const transportOverhead = round(median(raw.map((rate, i) => rate / transport[i])));
     const metrics = {
       adapter_msgs_per_s: Math.round(busRate),
       raw_msgs_per_s: Math.round(rawRate),
       adapter_transactional_msgs_per_s: Math.round(transactional),
       e2e_p50_ms: round(percentile(busLatency, 50), 2),
       e2e_p99_ms: round(percentile(busLatency, 99), 2),
+      transport_msgs_per_s: Math.round(median(transport)),
+      transport_transactional_msgs_per_s: Math.round(transportTransactional),
+      transport_e2e_p50_ms: round(percentile(transportLatency, 50), 2),
+      transport_e2e_p99_ms: round(percentile(transportLatency, 99), 2),
     };
     const baseline = {
       msgs_per_s: Math.round(rawRate),
@@ -252,19 +300,27 @@ export async function run(): Promise<BenchResult> {
       transactional_msgs_per_s: round(transactional / rawTransactional),
       e2e_p50: round(metrics.e2e_p50_ms / baseline.e2e_p50_ms),
       e2e_p99: round(metrics.e2e_p99_ms / baseline.e2e_p99_ms),
+      /** Median over the paired rounds of raw / transport throughput: the workers' path against raw kafkajs. */
+      transport_throughput_overhead: transportOverhead,
+      transport_transactional_msgs_per_s: round(transportTransactional / rawTransactional),
+      transport_e2e_p50: round(metrics.transport_e2e_p50_ms / baseline.e2e_p50_ms),
+      transport_e2e_p99: round(metrics.transport_e2e_p99_ms / baseline.e2e_p99_ms),
     };
     const verdict = overhead <= TARGET_OVERHEAD ? 'meets' : 'MISSES';
+    const transportVerdict = transportOverhead <= TARGET_TRANSPORT_OVERHEAD ? 'meets' : 'MISSES';
     process.stdout.write(
       `messaging: adapter ${metrics.adapter_msgs_per_s} msg/s vs raw ${metrics.raw_msgs_per_s} msg/s (overhead ${overhead}x, ${verdict} target <= ${TARGET_OVERHEAD}x); ` +
-        `transactional ${metrics.adapter_transactional_msgs_per_s} msg/s (raw ${baseline.transactional_msgs_per_s}); e2e p50 ${metrics.e2e_p50_ms} ms p99 ${metrics.e2e_p99_ms} ms (raw ${baseline.e2e_p50_ms}/${baseline.e2e_p99_ms} ms)\n`,
+        `transactional ${metrics.adapter_transactional_msgs_per_s} msg/s (raw ${baseline.transactional_msgs_per_s}); e2e p50 ${metrics.e2e_p50_ms} ms p99 ${metrics.e2e_p99_ms} ms (raw ${baseline.e2e_p50_ms}/${baseline.e2e_p99_ms} ms)\n` +
+        `messaging: transport ${metrics.transport_msgs_per_s} msg/s (overhead ${transportOverhead}x, ${transportVerdict} target <= ${TARGET_TRANSPORT_OVERHEAD}x); ` +
+        `transactional ${metrics.transport_transactional_msgs_per_s} msg/s; e2e p50 ${metrics.transport_e2e_p50_ms} ms p99 ${metrics.transport_e2e_p99_ms} ms\n`,
     );
     return benchResult('messaging', {
       metrics,
       baseline,
       ratios,
       parameters: { messages: MESSAGES, rounds: ROUNDS, latencySamples: LATENCY_SAMPLES, partitions: PARTITIONS, publishChunk: CHUNK, brokers },
-      target: { throughput_overhead_max: TARGET_OVERHEAD },
-      samples: { raw_msgs_per_s: raw.map(Math.round), adapter_msgs_per_s: adapter.map(Math.round) },
+      target: { throughput_overhead_max: TARGET_OVERHEAD, transport_throughput_overhead_max: TARGET_TRANSPORT_OVERHEAD },
+      samples: { raw_msgs_per_s: raw.map(Math.round), adapter_msgs_per_s: adapter.map(Math.round), transport_msgs_per_s: transport.map(Math.round) },
       conditions: { loadAverage1mAtStart: loadAtStart, loadAverage1mAtEnd: round(loadavg()[0], 2) },
     });
   } finally {

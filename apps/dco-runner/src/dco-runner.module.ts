@@ -2,7 +2,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { RUN_DCO_PORT } from '@dco/platform';
 import { DcoRunnerConfig } from './dco-runner.config';
-import { DcoRunnerWorker } from './dco-runner.worker';
+import { DcoRunnerController } from './dco-runner.controller';
 import { simulatedDcoRunner } from './simulated/simulated-dco-runner';
 import { realRunDcoProviders } from './run-dco/run-dco.providers';
 
@@ -15,7 +15,8 @@ export class DcoRunnerModule {
         : [{ provide: RUN_DCO_PORT, useValue: simulatedDcoRunner(config).runDco }];
     return {
       module: DcoRunnerModule,
-      providers: [...stage, DcoRunnerWorker],
+      controllers: [DcoRunnerController],
+      providers: stage,
     };
   }
 }

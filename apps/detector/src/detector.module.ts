@@ -2,7 +2,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { DETECT_CHANGES_PORT } from '@dco/platform';
 import { DetectorConfig } from './detector.config';
-import { DetectorWorker } from './detector.worker';
+import { DetectorController } from './detector.controller';
 import { simulatedDetector } from './simulated/simulated-detector';
 import { detectorForProfile } from './detect-changes/detect-changes.factory';
 import { ExternalInboxModule } from './external-inbox/external-inbox.module';
@@ -15,9 +15,9 @@ export class DetectorModule {
     return {
       module: DetectorModule,
       imports: real ? [ExternalInboxModule.register(real.store, config, `${config.DCO_NAMESPACE}.detector.external-inbox`)] : [],
+      controllers: [DetectorController],
       providers: [
         { provide: DETECT_CHANGES_PORT, useValue: real?.detectChanges ?? simulated.detectChanges },
-        DetectorWorker,
       ],
     };
   }

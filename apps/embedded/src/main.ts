@@ -6,7 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import { ALL_MESSAGE_TYPES, CLI_ERROR_CODES, CodedError, createMessage, runIdOf, systemClock } from '@dco/contracts';
 import { InMemoryMessageBus, MessageBus } from '@dco/messaging';
 import { setupServiceObservability } from '@dco/observability';
-import { CommonConfig, EXIT_CONFIG, isConfigError, PlatformModule, createBus, loadConfig, uuidGenerator } from '@dco/platform';
+import { CommonConfig, EXIT_CONFIG, isConfigError, PlatformModule, createBus, loadConfig, startCommandWorkers, uuidGenerator } from '@dco/platform';
 import { DbMigratorConfig } from '../../db-migrator/src/db-migrator.config';
 import { DbMigratorModule } from '../../db-migrator/src/db-migrator.module';
 import { DcoRunnerConfig } from '../../dco-runner/src/dco-runner.config';
@@ -79,6 +79,7 @@ async function main(): Promise<void> {
 
   const app = await NestFactory.create(EmbeddedModule, { logger: ['error', 'warn'] });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  await startCommandWorkers(app);
   await app.listen(common.PORT, common.HOST);
   const url = `http://${common.HOST}:${common.PORT}`;
   console.log(`DCO Autopilot (${args.profile} profile) on ${url}  (dashboard ${url}/, API ${url}/api/runs, health ${url}/health)`);

@@ -2,7 +2,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APPLY_INFRA_PORT, ROLLBACK_INFRA_PORT } from '@dco/platform';
 import { InfraDeployerConfig } from './infra-deployer.config';
-import { InfraDeployerWorker } from './infra-deployer.worker';
+import { InfraDeployerController } from './infra-deployer.controller';
 import { simulatedInfraDeployer } from './simulated/simulated-infra-deployer';
 import { realInfraDeployer } from './apply-infra/infra-ports.factory';
 
@@ -12,10 +12,10 @@ export class InfraDeployerModule {
     const stage = config.DCO_STAGE_ENGINE === 'real' ? realInfraDeployer(config) : simulatedInfraDeployer(config);
     return {
       module: InfraDeployerModule,
+      controllers: [InfraDeployerController],
       providers: [
         { provide: APPLY_INFRA_PORT, useValue: stage.applyInfra },
         { provide: ROLLBACK_INFRA_PORT, useValue: stage.rollbackInfra },
-        InfraDeployerWorker,
       ],
     };
   }

@@ -1,4 +1,4 @@
-// The messaging lib: the MessageBus port, its Kafka and in-memory adapters, and the contract spec both pass.
+// The messaging lib: the MessageBus port, its Kafka and in-memory adapters, the contract spec both pass, and the bus as a Nest transport.
 export * from './message-bus.port';
 export * from './in-memory-broker';
 export * from './in-memory-message-bus.adapter';
@@ -8,3 +8,7 @@ export * from './kafka-message-bus.adapter';
 export * from './dead-letter-queue.port';
 export * from './in-memory-dead-letter-queue.adapter';
 export * from './kafka-dead-letter-queue.adapter';
+export * from './bus-transport.context';
+export * from './bus-transport.server';
+export * from './bus-transport.client';
+export * from './bus-transport';

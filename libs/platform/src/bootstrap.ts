@@ -1,4 +1,5 @@
-// Starts one service as its own process: validated config, its bus, the platform module, its feature module, HTTP.
+// Starts one service as its own process: validated config, its bus, the platform module, its feature module, its command
+// workers on the bus transport, HTTP.
 import { DynamicModule, INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ClassConstructor } from 'class-transformer';
@@ -6,6 +7,7 @@ import { PRODUCERS, Producer } from '@dco/contracts';
 import { BusHooks, MessageBus } from '@dco/messaging';
 import { setupServiceObservability } from '@dco/observability';
 import { CommonConfig, isConfigError, loadConfig } from './config';
+import { startCommandWorkers } from './command-worker';
 import { uuidGenerator } from './ids';
 import { PlatformModule } from './platform.module';
 
@@ -49,6 +51,7 @@ export async function createServiceApp<TConfig extends CommonConfig>(
 export async function runService<TConfig extends CommonConfig>(definition: ServiceDefinition<TConfig>): Promise<void> {
   try {
     const { app, config } = await createServiceApp(definition);
+    await startCommandWorkers(app);
     await app.listen(config.PORT, config.HOST);
     console.log(`${definition.service} listening on http://${config.HOST}:${config.PORT} (profile ${config.DCO_PROFILE})`);
   } catch (error) {

@@ -1,4 +1,4 @@
-// Service platform: config validation, Nest bootstrap, /health, the command worker and simulated stage outcomes.
+// Service platform: config validation, Nest bootstrap, /health, the command workers and simulated stage outcomes.
 export * from './bootstrap';
 export * from './command-worker';
 export * from './config';
@@ -7,6 +7,5 @@ export * from './ids';
 export * from './platform.module';
 export * from './simulation';
 export * from './tokens';
-export * from './worker-host';
 export * from './stage-ports';
 export * from './bus.factory';

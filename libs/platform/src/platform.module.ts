@@ -14,7 +14,7 @@ import { CommonConfig } from './config';
 import { HealthController, HealthRegistry } from './health';
 import { uuidGenerator } from './ids';
 import { CLOCK, ID_GENERATOR, MESSAGE_BUS, PLATFORM_CONFIG, SERVICE_NAME } from './tokens';
-import { WorkerRuntime } from './worker-host';
+import { WorkerRuntime } from './command-worker';
 
 export interface PlatformOptions {
   service: string;

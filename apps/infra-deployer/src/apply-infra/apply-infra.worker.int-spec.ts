@@ -5,9 +5,11 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { AnyMessage, createMessage, parseMessage, systemClock } from '@dco/contracts';
-import { InMemoryMessageBus } from '@dco/messaging';
-import { ApplyInfraPort, CommonConfig, HealthRegistry, RollbackInfraPort, WorkerRuntime } from '@dco/platform';
-import { InfraDeployerWorker } from '../infra-deployer.worker';
+import { INestApplication, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { InMemoryMessageBus, startBusTransport } from '@dco/messaging';
+import { APPLY_INFRA_PORT, ApplyInfraPort, ROLLBACK_INFRA_PORT, RollbackInfraPort } from '@dco/platform';
+import { InfraDeployerController } from '../infra-deployer.controller';
 import { localInfra } from './local-infra.fixture';
 
 jest.setTimeout(180_000);
@@ -16,18 +18,25 @@ describe('infra-deployer worker with the real ApplyInfra', () => {
   const ids = { next: () => randomUUID() };
   const bus = new InMemoryMessageBus();
   let infra: Awaited<ReturnType<typeof localInfra>>;
-  let worker: InfraDeployerWorker;
+  let worker: INestApplication;
 
   beforeAll(async () => {
     infra = await localInfra();
     const applyInfra: ApplyInfraPort = (command) => infra.applyInfra.execute(command.runId, command.data);
     const rollbackInfra: RollbackInfraPort = (command) => infra.rollbackInfra.execute(command.runId, command.data);
-    const runtime = new WorkerRuntime(bus, systemClock, ids, Object.assign(new CommonConfig(), { DCO_NAMESPACE: 'it' }), new HealthRegistry());
-    worker = new InfraDeployerWorker(runtime, applyInfra, rollbackInfra);
-    await worker.onApplicationBootstrap();
+    @Module({
+      controllers: [InfraDeployerController],
+      providers: [
+        { provide: APPLY_INFRA_PORT, useValue: applyInfra },
+        { provide: ROLLBACK_INFRA_PORT, useValue: rollbackInfra },
+      ],
+    })
+    class WorkerModule {}
+    worker = await NestFactory.create(WorkerModule, { logger: false, abortOnError: false });
+    await startBusTransport(worker, { bus, clock: systemClock, ids, groupOf: (service) => `it.${service}` });
   });
   afterAll(async () => {
-    await worker.beforeApplicationShutdown();
+    await worker.close();
     await bus.close();
     await infra.close();
   });

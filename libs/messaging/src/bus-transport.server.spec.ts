@@ -1,36 +1,44 @@
-// The generic worker loop on the in-memory bus: outcomes caused by the command, coded failures as failure events, and
-// the handled / in-flight counts the health check (and the fault specs) read.
+// The bus transport on the in-memory bus: outcomes caused by the command, coded failures as failure events, and the
+// handled / in-flight counts the health check (and the fault specs) read.
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { EventPattern, Payload } from '@nestjs/microservices';
 import { CodedError, fixtureMessage, FIXTURE_DATA, MessageOf, parseMessage, systemClock } from '@dco/contracts';
-import { InMemoryMessageBus } from '@dco/messaging';
 import { waitFor } from '@dco/testing';
-import { CommandWorker } from './command-worker';
-import { uuidGenerator } from './ids';
+import { randomUUID } from 'node:crypto';
+import { handledBy, outcome } from './bus-transport.context';
+import { startBusTransport } from './bus-transport';
+import { CommandController } from './bus-transport.server';
+import { InMemoryMessageBus } from './in-memory-message-bus.adapter';
 
 async function startWorker(handle: (message: MessageOf<'MigrateDb'>) => Promise<void>) {
   const bus = new InMemoryMessageBus();
-  const worker = new CommandWorker(bus, {
-    producer: 'db-migrator',
-    group: 'command-worker-spec',
+  @CommandController()
+  class MigrateDbController {
+    @EventPattern('MigrateDb', handledBy('db-migrator', { onFailure: (failure) => ({ type: 'DbMigrationFailed', data: { failure, phase: 'restore' } }) }))
+    async onMigrateDb(@Payload() message: MessageOf<'MigrateDb'>) {
+      await handle(message);
+      return outcome('DbMigrated', FIXTURE_DATA.DbMigrated);
+    }
+  }
+  @Module({ controllers: [MigrateDbController] })
+  class WorkerModule {}
+  const app = await NestFactory.create(WorkerModule, { logger: false, abortOnError: false });
+  const server = await startBusTransport(app, {
+    bus,
+    groupOf: (service) => `bus-transport-spec.${service}`,
     clock: systemClock,
-    ids: uuidGenerator,
+    ids: { next: () => randomUUID() },
     retry: { attempts: 2, initialDelayMs: 1, maxDelayMs: 1 },
-    routes: [
-      {
-        command: 'MigrateDb',
-        handle: async (message) => {
-          await handle(message as MessageOf<'MigrateDb'>);
-          return { type: 'DbMigrated', data: FIXTURE_DATA.DbMigrated };
-        },
-        onFailure: (failure) => ({ type: 'DbMigrationFailed', data: { failure, phase: 'restore' } }),
-      },
-    ],
   });
-  await worker.start();
+  const counts = server.services.get('db-migrator');
+  if (!counts) throw new Error('the transport did not pick up the db-migrator handler');
+  const worker = { ...counts, stop: () => app.close() };
   const answers = (type: string) => bus.broker.records(type).map((record) => parseMessage(record.value));
   return { bus, worker, answers };
 }
 
-describe('CommandWorker', () => {
+describe('BusTransportServer', () => {
   it('counts a command in flight while its use case runs, then as handled, and answers caused by it', async () => {
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
@@ -48,7 +56,7 @@ describe('CommandWorker', () => {
     await bus.close();
   });
 
-  it('answers a coded failure with the route failure event, and a crash leaves nothing in flight', async () => {
+  it('answers a coded failure with the failure event of its handler, and a crash leaves nothing in flight', async () => {
     const { bus, worker, answers } = await startWorker(async (message) => {
       if (message.data.targetImageId === 'ami-crash') throw new Error('not coded');
       throw new CodedError('DB.VALIDATION_MISMATCH', 'green differs');
