@@ -2,3 +2,5 @@
 export { BlueGreenMigrator, BlueGreenOptions, BlueGreenDependencies, MigrationProgress, ProgressListener } from './migrate-db/blue-green-migrator';
 export { DEFAULT_BLUE_URI } from './migrate-db/blue-green.config';
 export { BlueGreenEnvironment, blueGreenEnvironmentFromEnv } from './migrate-db/blue-green.environment';
+export { DbMigratorConfig } from './db-migrator.config';
+export { DbMigratorModule } from './db-migrator.module';

@@ -3,3 +3,5 @@ export { DetectChangesEnvironmentConfig } from './detect-changes/detect-changes.
 export { buildDetectChanges, detectorFromEnv } from './detect-changes/detect-changes.factory';
 export { InMemoryExternalReportStore } from './external-inbox/external-report.store';
 export { signatureMatches, signReport } from './external-inbox/external-signature';
+export { DetectorConfig } from './detector.config';
+export { DetectorModule } from './detector.module';

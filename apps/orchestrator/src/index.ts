@@ -1,0 +1,3 @@
+// The orchestrator's public API for other apps and tools: its Nest module and validated config, for the embedded profile.
+export { OrchestratorConfig } from './orchestrator.config';
+export { OrchestratorModule } from './orchestrator.module';
