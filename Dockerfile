@@ -3,6 +3,8 @@
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
+# npm ci's postinstall applies these to node_modules (patch-package; ADR 0012).
+COPY patches ./patches
 RUN npm ci --no-audit --no-fund
 
 FROM deps AS verify

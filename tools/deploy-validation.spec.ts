@@ -38,6 +38,11 @@ describe('deployment descriptors', () => {
   });
 
   it('catch a Dockerfile that no longer starts the chosen app', () => {
-    expect(validateDockerfile('FROM node:18\n')).toHaveLength(4);
+    expect(validateDockerfile('FROM node:18\n')).toHaveLength(5);
+  });
+
+  it('catch a Dockerfile whose npm ci runs before the patches are in the image', () => {
+    const late = readFileSync(join(root, 'Dockerfile'), 'utf8').replace('COPY patches ./patches\n', '').replace('COPY . .\n', 'COPY . .\nCOPY patches ./patches\n');
+    expect(validateDockerfile(late)).toEqual(['Dockerfile: COPY patches/ before RUN npm ci, or the image runs unpatched dependencies']);
   });
 });

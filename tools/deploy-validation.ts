@@ -161,6 +161,10 @@ export function validateDockerfile(text: string): string[] {
   if (!/apps\/\$\{APP\}\/src\/main\.ts/.test(text)) problems.push('Dockerfile: entrypoint must start apps/${APP}/src/main.ts');
   if (!/HEALTHCHECK .*\/health/.test(text)) problems.push('Dockerfile: HEALTHCHECK must probe /health');
   if (!/^FROM node:20/m.test(text)) problems.push('Dockerfile: runtime must be Node 20 like the project');
+  // npm ci's postinstall applies patches/ (kafkajs' read-committed filter, ADR 0013); without them it installs unpatched.
+  const patches = text.search(/^COPY patches /m);
+  const install = text.search(/^RUN npm ci/m);
+  if (patches < 0 || patches > install) problems.push('Dockerfile: COPY patches/ before RUN npm ci, or the image runs unpatched dependencies');
   return problems;
 }
 

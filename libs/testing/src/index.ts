@@ -5,3 +5,4 @@ export { stackConfig, stackPaths, findRepoRoot } from '@dco/stack';
 export type { StackConfig, StackPaths } from '@dco/stack';
 export * from './spawn-ts';
 export * from './stack-endpoints';
+export * from './private-kafka';
