@@ -40,4 +40,10 @@ describe('deployment descriptors', () => {
   it('catch a Dockerfile that no longer starts the chosen app', () => {
     expect(validateDockerfile('FROM node:18\n')).toHaveLength(4);
   });
+
+  it('catch a Dockerfile that ships the developer tooling', () => {
+    const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+    const broken = dockerfile.replace('COPY --from=verify /app/tools/register.js ./tools/register.js', 'COPY --from=verify /app/tools ./tools');
+    expect(validateDockerfile(broken)).toEqual(['Dockerfile: copy only tools/register.js, not tools/ (the day tooling is not for production)']);
+  });
 });

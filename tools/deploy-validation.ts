@@ -161,6 +161,7 @@ export function validateDockerfile(text: string): string[] {
   if (!/apps\/\$\{APP\}\/src\/main\.ts/.test(text)) problems.push('Dockerfile: entrypoint must start apps/${APP}/src/main.ts');
   if (!/HEALTHCHECK .*\/health/.test(text)) problems.push('Dockerfile: HEALTHCHECK must probe /health');
   if (!/^FROM node:20/m.test(text)) problems.push('Dockerfile: runtime must be Node 20 like the project');
+  if (/^COPY .*\/app\/tools\/? \.\/tools\/?$/m.test(text)) problems.push('Dockerfile: copy only tools/register.js, not tools/ (the day tooling is not for production)');
   return problems;
 }
 
