@@ -19,7 +19,8 @@ WORKDIR /app
 # OpenTofu for the infra-deployer is copied in by the platform's base image in a real deployment (see docs/deployment.md).
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=verify /app/package.json /app/tsconfig.json ./
-COPY --from=verify /app/tools ./tools
+# Of tools/, only the TypeScript loader the entrypoint needs: the rest (the day scenarios, lint and deploy checks) is developer tooling.
+COPY --from=verify /app/tools/register.js ./tools/register.js
 COPY --from=verify /app/apps ./apps
 COPY --from=verify /app/libs ./libs
 COPY --from=verify /app/infra ./infra

@@ -2,16 +2,14 @@
 // Jaeger) for quiet-day and neo4j-upgrade, broken down per stage (from the run's timeline), against the embedded
 // profile's in-memory day measured in the same run (one process, in-memory bus, graph and cloud).
 import 'reflect-metadata';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { stepDurations } from '../tools/day/day-outcome';
 import { runDay } from '../tools/day/day-runner';
 import { BulkGraph, closeDeadline } from '../tools/day/day-workspace';
 import { runIdOf } from '@dco/contracts';
-import { freePort } from '@dco/probes';
+import { freePort, spawnTs } from '@dco/testing';
 import { BenchResult, benchResult, progress, round } from './support/result';
 
-const ROOT = join(__dirname, '..');
 const TOTAL_STEPS = 4;
 /** The upgrade day moves the migrate benchmark's graph (same generator, same defaults) next to the day's ledger. */
 const BULK_GRAPH = { nodes: Number(process.env.DCO_BENCH_NODES ?? 1_000_000), relsPerNode: Number(process.env.DCO_BENCH_RELS_PER_NODE ?? 2) };
@@ -44,33 +42,25 @@ async function embeddedDay(upgrade: boolean): Promise<Timed> {
   const port = await freePort();
   const day = new Date().toISOString().slice(0, 10);
   const deadline = upgrade ? { DCO_TIME_ZONE: 'Etc/GMT+12', DCO_DEADLINE: '23:59' } : { DCO_TIME_ZONE: 'UTC', DCO_DEADLINE: closeDeadline(new Date(), -60) };
-  const child = spawn(process.execPath, ['-r', join(ROOT, 'tools', 'register.js'), join(ROOT, 'apps', 'embedded', 'src', 'main.ts'), '--day', day], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(port), DCO_STAGE_ENGINE: 'real', DCO_DAILY_AMOUNT: '1000000000000000000000', DCO_DEMO_ACCOUNTS: '40', DCO_DEMO_CONTRIBUTIONS: '200', ...deadline },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const embedded = spawnTs(join('apps', 'embedded', 'src', 'main.ts'), {
+    args: ['--day', day],
+    env: { PORT: String(port), DCO_STAGE_ENGINE: 'real', DCO_DAILY_AMOUNT: '1000000000000000000000', DCO_DEMO_ACCOUNTS: '40', DCO_DEMO_CONTRIBUTIONS: '200', ...deadline },
   });
-  let output = '';
+  // Timed as the lines arrive, not when a poll notices them.
   let ticked = 0;
-  const done = new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`embedded day did not finish in 120 s:\n${output.slice(-2000)}`)), 120_000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (!ticked && output.includes('tick for')) ticked = Date.now();
-      if (/finished: Run/.test(output)) {
-        clearTimeout(timer);
-        resolve(Date.now());
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`embedded day exited with ${code}:\n${output.slice(-2000)}`)));
+  let finishedAt = 0;
+  embedded.child.stdout?.on('data', () => {
+    if (!ticked && embedded.stdout().includes('tick for')) ticked = Date.now();
+    if (!finishedAt && /finished: Run/.test(embedded.stdout())) finishedAt = Date.now();
   });
   try {
-    const finishedAt = await done;
+    await embedded.waitForOutput(/finished: Run/, 120_000);
     const run = (await (await fetch(`http://127.0.0.1:${port}/api/runs/${runIdOf(day)}`)).json()) as { status: string; steps: Array<{ step: string; outcome: string; startedAt: string; durationMs?: number }> };
     const steps = run.steps.map((step) => `${step.step}:${step.outcome}`);
     const succeeded = { steps: run.steps.filter((step) => step.outcome === 'succeeded') };
     return { run_s: round((finishedAt - ticked) / 1000, 2), stages: stepDurations(succeeded), verdict: run.status === 'Completed' ? [] : [`embedded run ${run.status}: ${steps.join(' -> ')}`], steps };
   } finally {
-    child.kill('SIGTERM');
+    await embedded.kill('SIGTERM');
   }
 }
 

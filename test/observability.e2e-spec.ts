@@ -4,7 +4,8 @@ import { DeleteQueueCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClien
 import { localEmulatorOptions } from '@dco/aws';
 import { runTraceIds } from '@dco/observability';
 import { dailyUtcCron } from '../apps/scheduler/src';
-import { AppProcess, SagaE2eEnvironment, finished, startWorkers, waitFor, waitForRun } from './support/saga-e2e.harness';
+import { AppProcess, waitFor } from '@dco/testing';
+import { SagaE2eEnvironment, finished, startWorkers, waitForRun } from './support/saga-e2e.harness';
 
 jest.setTimeout(600_000);
 
@@ -68,7 +69,6 @@ describe('observability (each app its own process, real Kafka, Jaeger and the AW
 
     const { traceId, rootSpanId } = runTraceIds(runId, env.namespace);
     const trace = await waitFor(
-      `trace ${traceId} with the run root and all six services in Jaeger`,
       async () => {
         const response = await fetch(`${JAEGER_QUERY}/api/traces/${traceId}`);
         if (!response.ok) return undefined;
@@ -77,8 +77,7 @@ describe('observability (each app its own process, real Kafka, Jaeger and the AW
         const services = new Set(Object.values(found.processes).map((process) => process.serviceName));
         return SERVICES.every((service) => services.has(service)) ? found : undefined;
       },
-      60_000,
-      500,
+      { description: `trace ${traceId} with the run root and all six services in Jaeger`, timeoutMs: 60_000, intervalMs: 500 },
     );
     const byId = new Map(trace.spans.map((span) => [span.spanID, span]));
     const root = byId.get(rootSpanId) as JaegerSpan;
@@ -98,7 +97,7 @@ describe('observability (each app its own process, real Kafka, Jaeger and the AW
     expect(tick && [serviceOf(trace, tick), parentOf(tick)]).toEqual(['scheduler', rootSpanId]);
 
     // Metrics of each process, against what the run did (the orchestrator's own consumer may trail the API by a moment).
-    await waitFor('the orchestrator to count the run', () => metric(orchestrator, 'dco_runs_total', { outcome: 'completed' }), 20_000, 200).catch(async (error: Error) => {
+    await waitFor(() => metric(orchestrator, 'dco_runs_total', { outcome: 'completed' }), { description: 'the orchestrator to count the run', timeoutMs: 20_000 }).catch(async (error: Error) => {
       const text = await (await fetch(`${orchestrator.url}/metrics`)).text();
       throw new Error(`${error.message}\n${text.split('\n').filter((line) => line.startsWith('dco_')).join('\n')}`);
     });
@@ -138,14 +137,12 @@ describe('observability (each app its own process, real Kafka, Jaeger and the AW
       const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: queueName }));
       const received: Array<{ source: string; 'detail-type': string; detail: { dedupeKey: string; runId: string } }> = [];
       await waitFor(
-        `the ${raised.length} alert(s) of ${runId} in ${queueName}`,
         async () => {
           const batch = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
           for (const message of batch.Messages ?? []) received.push(JSON.parse(message.Body ?? '{}'));
           return received.length >= new Set(raised).size;
         },
-        30_000,
-        100,
+        { description: `the ${raised.length} alert(s) of ${runId} in ${queueName}`, timeoutMs: 30_000, intervalMs: 100 },
       );
       // Drain a little longer: a duplicate would arrive now.
       for (let round = 0; round < 2; round += 1) {

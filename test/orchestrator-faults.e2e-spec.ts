@@ -4,7 +4,8 @@ import { MessageType } from '@dco/contracts';
 import { EXIT } from '../apps/cli/src/cli-error';
 import { runCli } from '../apps/cli/src/main';
 import { startKafka, stopKafka } from '@dco/stack';
-import { AppProcess, SagaE2eEnvironment, finished, futureDay, getRun, startWorkers, stepsOf, waitFor, waitForRun } from './support/saga-e2e.harness';
+import { AppProcess, waitFor } from '@dco/testing';
+import { SagaE2eEnvironment, finished, futureDay, getRun, startWorkers, stepsOf, waitForRun } from './support/saga-e2e.harness';
 
 jest.setTimeout(900_000);
 
@@ -52,7 +53,7 @@ describe('orchestrator faults (each app its own process, real Kafka)', () => {
     await env.tick(day);
     await env.waitForMessage(runId, 'MigrateDb');
     // Killed while its use case runs (6 s simulated): started, not finished, nothing committed.
-    await waitFor('the db-migrator to be busy with MigrateDb', async () => (await workers['db-migrator'].inFlight()).MigrateDb === 1, 30_000);
+    await waitFor(async () => (await workers['db-migrator'].inFlight()).MigrateDb === 1, { description: 'the db-migrator to be busy with MigrateDb', timeoutMs: 30_000 });
     expect(await workers['db-migrator'].handled()).toEqual({});
     const migrator = await env.restart(workers['db-migrator']);
     const run = await waitForRun(orchestrator, runId, finished);
@@ -99,13 +100,12 @@ describe('orchestrator faults (each app its own process, real Kafka)', () => {
     await env.publish('DcoCompleted', { day, offeringId: 'o', offered: '0', allocated: '0', undistributed: '0', allocationCount: 0, contributionCount: 0, resultHash: 'a'.repeat(64), reused: false }, runId, tick);
     await env.tick(day);
     const rejected = await waitFor(
-      'three rejections',
       async () => {
         const counts = (await orchestrator.health()).checks.saga.detail?.rejected as Record<string, number>;
         const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
         return total >= 3 ? counts : undefined;
       },
-      60_000,
+      { description: 'three rejections', timeoutMs: 60_000 },
     );
     expect(rejected).toEqual({ 'SAGA.UNKNOWN_RUN': 1, 'SAGA.OUT_OF_ORDER': 1, 'SAGA.DUPLICATE_START': 1 });
 

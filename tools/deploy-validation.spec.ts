@@ -45,4 +45,10 @@ describe('deployment descriptors', () => {
     const late = readFileSync(join(root, 'Dockerfile'), 'utf8').replace('COPY patches ./patches\n', '').replace('COPY . .\n', 'COPY . .\nCOPY patches ./patches\n');
     expect(validateDockerfile(late)).toEqual(['Dockerfile: COPY patches/ before RUN npm ci, or the image runs unpatched dependencies']);
   });
+
+  it('catch a Dockerfile that ships the developer tooling', () => {
+    const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+    const broken = dockerfile.replace('COPY --from=verify /app/tools/register.js ./tools/register.js', 'COPY --from=verify /app/tools ./tools');
+    expect(validateDockerfile(broken)).toEqual(['Dockerfile: copy only tools/register.js, not tools/ (the day tooling is not for production)']);
+  });
 });

@@ -165,6 +165,7 @@ export function validateDockerfile(text: string): string[] {
   const patches = text.search(/^COPY patches /m);
   const install = text.search(/^RUN npm ci/m);
   if (patches < 0 || patches > install) problems.push('Dockerfile: COPY patches/ before RUN npm ci, or the image runs unpatched dependencies');
+  if (/^COPY .*\/app\/tools\/? \.\/tools\/?$/m.test(text)) problems.push('Dockerfile: copy only tools/register.js, not tools/ (the day tooling is not for production)');
   return problems;
 }
 

@@ -1,95 +1,15 @@
 // Process-level harness of the saga e2e and fault specs: each app as its own OS process on the real Kafka, in a topic
 // namespace of its own, with a read-committed tap on every message and helpers to wait on runs and worker counts.
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { Admin, Consumer, Kafka, logLevel } from 'kafkajs';
 import { ALL_MESSAGE_TYPES, AnyMessage, DataOf, MessageType, createMessage, parseMessage, runIdOf, systemClock } from '@dco/contracts';
 import { uuidGenerator } from '@dco/platform';
 import { KafkaMessageBus } from '@dco/messaging';
-import { SpawnedTs, freePort, spawnTs, waitFor as waitUntil } from '@dco/testing';
+import { AppProcess, freePort, waitFor } from '@dco/testing';
 
 export const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(',');
 
 export type AppName = 'scheduler' | 'orchestrator' | 'detector' | 'infra-deployer' | 'db-migrator' | 'dco-runner';
-
-/** Waits until `check` returns a value other than undefined/false, or throws naming `what` after the deadline. */
-export function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number, everyMs = 200): Promise<T> {
-  return waitUntil(check, { description: what, timeoutMs, intervalMs: everyMs });
-}
-
-export interface HealthReport {
-  status: string;
-  checks: Record<string, { ok: boolean; detail?: Record<string, unknown> }>;
-}
-
-/** One app process; killed with SIGKILL on request, as a crash would. */
-export class AppProcess {
-  private process?: SpawnedTs;
-  exitCode: number | null | undefined;
-
-  constructor(
-    readonly name: AppName,
-    readonly port: number,
-    private readonly env: NodeJS.ProcessEnv,
-  ) {}
-
-  get url(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  get pid(): number | undefined {
-    return this.process?.pid;
-  }
-
-  start(): this {
-    this.exitCode = undefined;
-    const started = spawnTs(join('apps', this.name, 'src', 'main.ts'), { env: this.env, inheritEnv: false });
-    void started.exited.then((exit) => (this.exitCode = exit.code));
-    this.process = started;
-    return this;
-  }
-
-  async health(): Promise<HealthReport> {
-    const response = await fetch(`${this.url}/health`, { signal: AbortSignal.timeout(3_000) });
-    return (await response.json()) as HealthReport;
-  }
-
-  async waitHealthy(timeoutMs = 240_000): Promise<void> {
-    const outcome = await waitFor(
-      `${this.name} to be healthy`,
-      async () => (this.exitCode !== undefined ? 'exited' : (await this.health()).status === 'ok' && 'healthy'),
-      timeoutMs,
-      300,
-    );
-    if (outcome === 'exited') throw new Error(`${this.name} exited with ${this.exitCode}: ${this.process?.output().slice(-3000)}`);
-  }
-
-  /** Commands this process completed, by type (from its worker's health check). */
-  async handled(): Promise<Record<string, number>> {
-    return this.workerCounts('handled');
-  }
-
-  /** Commands this process is handling right now, by type (from its worker's health check). */
-  async inFlight(): Promise<Record<string, number>> {
-    return this.workerCounts('inFlight');
-  }
-
-  private async workerCounts(kind: 'handled' | 'inFlight'): Promise<Record<string, number>> {
-    const report = await this.health();
-    const worker = Object.entries(report.checks).find(([name]) => name.endsWith('-worker'));
-    return (worker?.[1].detail?.[kind] as Record<string, number> | undefined) ?? {};
-  }
-
-  /** kill -9. */
-  async kill(): Promise<void> {
-    await this.process?.kill('SIGKILL');
-  }
-
-  /** SIGTERM and wait: a graceful stop (SIGKILL after 15 s). */
-  async stop(): Promise<void> {
-    await this.process?.kill('SIGTERM', 15_000);
-  }
-}
 
 /** One isolated environment: its own topic prefix and consumer-group namespace on the shared broker. */
 export class SagaE2eEnvironment {
@@ -111,15 +31,13 @@ export class SagaE2eEnvironment {
     const topics = ALL_MESSAGE_TYPES.map((type) => `${this.prefix}${type}`);
     // A busy broker may answer "does not host this topic-partition" while it elects leaders: wait until all exist.
     await waitFor(
-      'the namespace topics',
       async () => {
         const existing = new Set(await this.admin.listTopics());
         const missing = topics.filter((topic) => !existing.has(topic));
         if (missing.length > 0) await this.admin.createTopics({ waitForLeaders: true, timeout: 30_000, topics: missing.map((topic) => ({ topic, numPartitions: 3, replicationFactor: 1 })) });
         return (await this.admin.fetchTopicMetadata({ topics })).topics.every((topic) => topic.partitions.every((partition) => partition.leader >= 0));
       },
-      120_000,
-      1_000,
+      { description: 'the namespace topics', timeoutMs: 120_000, intervalMs: 1_000 },
     );
     // A crash during close() (the broker-restart spec) must not schedule a restart that reconnects after disconnect().
     const tap = this.kafka.consumer({ groupId: `${this.namespace}.tap`, readUncommitted: false, retry: { retries: 5, restartOnFailure: async () => !this.closing } });
@@ -158,8 +76,6 @@ export class SagaE2eEnvironment {
 
   envFor(env: Record<string, string>): NodeJS.ProcessEnv {
     return {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
       NODE_ENV: 'test',
       DCO_PROFILE: 'local',
       KAFKA_BROKERS: BROKERS.join(','),
@@ -202,7 +118,7 @@ export class SagaE2eEnvironment {
   }
 
   async waitForMessage(runId: string, type: MessageType, timeoutMs = 120_000): Promise<AnyMessage> {
-    return waitFor(`${type} of ${runId}`, () => this.messagesOf(runId, type)[0], timeoutMs, 100);
+    return waitFor(() => this.messagesOf(runId, type)[0], { description: `${type} of ${runId}`, timeoutMs, intervalMs: 100 });
   }
 
   /** Follows causationId links from `message` back to the start of its chain. */
@@ -247,10 +163,13 @@ export async function getRun(orchestrator: AppProcess, runId: string): Promise<R
 }
 
 export async function waitForRun(orchestrator: AppProcess, runId: string, predicate: (run: RunViewJson) => boolean, timeoutMs = 180_000): Promise<RunViewJson> {
-  return waitFor(`${runId} to reach the expected state`, async () => {
-    const run = await getRun(orchestrator, runId);
-    return run && predicate(run) ? run : undefined;
-  }, timeoutMs, 300);
+  return waitFor(
+    async () => {
+      const run = await getRun(orchestrator, runId);
+      return run && predicate(run) ? run : undefined;
+    },
+    { description: `${runId} to reach the expected state`, timeoutMs, intervalMs: 300 },
+  );
 }
 
 export const finished = (run: RunViewJson) => run.finished;

@@ -6,6 +6,7 @@ import { AnyMessage } from '@dco/contracts';
 import { createNeo4jDriver } from '@dco/dco';
 import { FileConnectionPointerStore } from '@dco/neo4j';
 import { runTraceIds } from '@dco/observability';
+import { WaitTimeoutError, waitFor } from '@dco/probes';
 import { join } from 'node:path';
 import { APP_NAMES, DayWorkspace } from './day-workspace';
 import { GraphSnapshot, splitSnapshot } from './graph-snapshot';
@@ -107,22 +108,22 @@ interface JaegerTrace {
 async function traceOf(ws: DayWorkspace, eventIds: Set<string>, services: string[], waitMs: number): Promise<DayObservation['trace']> {
   // Trace ids derive from the namespace and the run id: each scenario's run is its own trace.
   const { traceId } = runTraceIds(ws.runId, ws.namespace);
-  const deadline = Date.now() + waitMs;
   let best = { services: [] as string[], spans: 0 };
-  for (;;) {
-    try {
+  // A failed query (Jaeger busy) is tried again until the deadline; after it, the report shows what Jaeger had.
+  await waitFor(
+    async () => {
       const response = await fetch(`${ws.endpoints.jaegerQueryUrl}/api/traces/${traceId}`, { signal: AbortSignal.timeout(15_000) });
       if (response.ok) {
         const trace = ((await response.json()) as { data?: JaegerTrace[] }).data?.[0];
         const mine = (trace?.spans ?? []).filter((span) => span.tags.some((tag) => tag.key === 'messaging.message.id' && eventIds.has(String(tag.value))));
         best = { services: [...new Set(mine.map((span) => trace?.processes[span.processID]?.serviceName ?? '?'))].sort(), spans: mine.length };
       }
-    } catch {
-      // Jaeger busy: try again until the deadline.
-    }
-    if (services.every((app) => best.services.includes(app)) || Date.now() > deadline) break;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
+      return services.every((app) => best.services.includes(app));
+    },
+    { description: `spans of ${services.join(', ')} in trace ${traceId}`, timeoutMs: waitMs, intervalMs: 500 },
+  ).catch((error: unknown) => {
+    if (!(error instanceof WaitTimeoutError)) throw error;
+  });
   return { traceId, url: `${ws.endpoints.jaegerQueryUrl}/trace/${traceId}`, ...best };
 }
 

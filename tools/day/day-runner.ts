@@ -2,6 +2,7 @@
 // the six services, lets the scheduler tick the day, follows it live, injects the scenario's fault, observes the result
 // from the outside and compares it with the catalogue; tears everything down again (now, or on Ctrl-C).
 import { join } from 'node:path';
+import { WaitTimeoutError, waitFor } from '@dco/probes';
 import { DayError } from './day-error';
 import { acquireDayLock } from './day-lock';
 import { DayObservation, compareWithExpectation, deleteAlertQueue, fetchRun, observeDay } from './day-outcome';
@@ -108,7 +109,13 @@ export async function runDay(options: DayOptions): Promise<DaySession> {
     const finishedAt = Date.now();
     await faultDone;
     const orchestrator = services.get('orchestrator');
-    await waitUntil(async () => (await fetchRun(orchestrator.url, ws.runId))?.finished === true, 30_000);
+    await waitFor(async () => (await fetchRun(orchestrator.url, ws.runId))?.finished === true, {
+      description: "the orchestrator's read model to show the run as finished",
+      timeoutMs: 30_000,
+      intervalMs: 250,
+    }).catch((error: unknown) => {
+      throw error instanceof WaitTimeoutError ? new DayError('DAY.TIMED_OUT', error.message) : error;
+    });
     const observation = await observeDay(ws, prepared, services, follower, scenario.expect);
     const problems = compareWithExpectation(scenario.expect, observation);
     if (scenario.fault && faults.length === 0) problems.push(`the fault ${scenario.fault} was not injected`);
@@ -124,14 +131,6 @@ export async function runDay(options: DayOptions): Promise<DaySession> {
   } catch (error) {
     await close();
     throw error;
-  }
-}
-
-async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new DayError('DAY.TIMED_OUT', `the orchestrator's read model did not show the run as finished within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 

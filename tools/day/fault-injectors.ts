@@ -26,11 +26,6 @@ export interface FaultRecord {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Polls until `check` gives a value (a thrown error counts as not yet), or throws WaitTimeoutError after the deadline. */
-function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number, everyMs = 100): Promise<T> {
-  return waitFor(check, { description: `fault injection: ${what}`, timeoutMs, intervalMs: everyMs });
-}
-
 /** Green of this run as the EC2 emulator knows it (client token `<runId>-green-1`, under the scenario's fleet home). */
 async function findGreen(ws: DayWorkspace): Promise<string | undefined> {
   const ec2 = new EC2Client(localEmulatorOptions({ DCO_AWS_ENDPOINT: ws.endpoints.awsEndpoint }));
@@ -60,11 +55,11 @@ const migrationEnded = (ctx: FaultContext) => ctx.follower.seen.some((m) => m.ru
  * validation compares a corrupted green with blue.
  */
 async function corruptGreen(ctx: FaultContext): Promise<FaultRecord> {
-  const boltUri = await until('green to be provisioned', () => findGreen(ctx.ws), 300_000, 200);
+  const boltUri = await waitFor(() => findGreen(ctx.ws), { description: 'green to be provisioned', timeoutMs: 300_000 });
   const db = new BoltGraphDatabase(boltUri);
   const driver = createNeo4jDriver({ uri: boltUri });
   try {
-    await until('accounts restored on green', async () => ((await db.countEntities()).nodes > 0 ? true : undefined), 300_000, 50);
+    await waitFor(async () => (await db.countEntities()).nodes > 0, { description: 'accounts restored on green', timeoutMs: 300_000, intervalMs: 50 });
     ctx.log(`FAULT corrupting green at ${boltUri}: an account's data is changed behind the migrator's back`);
     let writes = 0;
     while (!migrationEnded(ctx)) {
@@ -85,19 +80,17 @@ async function corruptGreen(ctx: FaultContext): Promise<FaultRecord> {
 
 /** SIGKILL of the db-migrator while green's restore is in progress, then a restart of the same service. */
 async function killMigrator(ctx: FaultContext): Promise<FaultRecord> {
-  const boltUri = await until('green to be provisioned', () => findGreen(ctx.ws), 300_000, 200);
+  const boltUri = await waitFor(() => findGreen(ctx.ws), { description: 'green to be provisioned', timeoutMs: 300_000 });
   const db = new BoltGraphDatabase(boltUri);
   let restored: number;
   try {
-    restored = await until(
-      'the restore to be in progress on green',
+    restored = await waitFor(
       async () => {
         const progress = await db.readRestoreProgress();
         const counts = await db.countEntities();
         return progress && counts.nodes > 0 ? counts.nodes : undefined;
       },
-      300_000,
-      25,
+      { description: 'the restore to be in progress on green', timeoutMs: 300_000, intervalMs: 25 },
     );
   } finally {
     await db.close();

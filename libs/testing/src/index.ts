@@ -1,8 +1,9 @@
-// Test helpers shared by every spec: condition polling with a deadline, the stack's config and endpoints, free ports, TS child processes.
+// Test helpers shared by every spec: condition polling with a deadline, the stack's config and endpoints, free ports, TS child processes, service processes.
 export { waitFor, WaitTimeoutError, abortWaiting, freePort, canConnect } from '@dco/probes';
 export type { WaitForOptions } from '@dco/probes';
 export { stackConfig, stackPaths, findRepoRoot } from '@dco/stack';
 export type { StackConfig, StackPaths } from '@dco/stack';
 export * from './spawn-ts';
+export * from './app-process';
 export * from './stack-endpoints';
 export * from './private-kafka';
