@@ -41,6 +41,8 @@ function asCliError(
   CodedError: typeof import('@dco/contracts').CodedError,
   Neo4jError: typeof import('neo4j-driver').Neo4jError,
 ): unknown {
+  // A CliError is a CodedError too: it keeps the exit status it chose (e.g. 3 for an unknown day).
+  if (error instanceof CliError) return error;
   if (error instanceof CodedError) {
     return new CliError(error.code, error.detail ? `${error.message}\n${error.detail}` : error.message, EXIT.FAILURE);
   }
