@@ -84,6 +84,17 @@ export const SERVICE_ERROR_CODES = [
 ] as const;
 export type ServiceErrorCode = (typeof SERVICE_ERROR_CODES)[number];
 
+/**
+ * A use case's temporary condition: the bus transport retries the command (with backoff, then dead-letters it) instead of
+ * answering it with the step's failure event, because the same command succeeds once the condition lifts.
+ */
+export const TRANSIENT_ERROR_CODES = ['DB.WRITES_FROZEN'] as const;
+export type TransientErrorCode = (typeof TRANSIENT_ERROR_CODES)[number];
+
+export function isTransientErrorCode(code: string): code is TransientErrorCode {
+  return (TRANSIENT_ERROR_CODES as readonly string[]).includes(code);
+}
+
 /** The orchestrator's HTTP API answers {code, message} with one of these. */
 export const API_ERROR_CODES = [
   'API.VALIDATION_FAILED',
@@ -162,6 +173,7 @@ export const ERROR_CODES = [
   ...SAGA_REJECTION_CODES,
   ...CONFIG_ERROR_CODES,
   ...SERVICE_ERROR_CODES,
+  ...TRANSIENT_ERROR_CODES,
   ...API_ERROR_CODES,
   ...CLI_ERROR_CODES,
   ...STACK_ERROR_CODES,

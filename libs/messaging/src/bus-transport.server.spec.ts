@@ -56,6 +56,19 @@ describe('BusTransportServer', () => {
     await bus.close();
   });
 
+  it('retries a command whose use case reports a transient code, and answers once it succeeds', async () => {
+    let calls = 0;
+    const { bus, worker, answers } = await startWorker(async () => {
+      calls += 1;
+      if (calls === 1) throw new CodedError('DB.WRITES_FROZEN', 'writes are frozen for the switch');
+    });
+    await bus.publish(fixtureMessage('MigrateDb'));
+    await bus.idle();
+    expect([calls, answers('DbMigrationFailed'), answers('DbMigrated').length, worker.handled]).toEqual([2, [], 1, { MigrateDb: 1 }]);
+    await worker.stop();
+    await bus.close();
+  });
+
   it('answers a coded failure with the failure event of its handler, and a crash leaves nothing in flight', async () => {
     const { bus, worker, answers } = await startWorker(async (message) => {
       if (message.data.targetImageId === 'ami-crash') throw new Error('not coded');

@@ -4,7 +4,7 @@
 import { Catch, Controller, RpcExceptionFilter, UseFilters, applyDecorators } from '@nestjs/common';
 import { CustomTransportStrategy, MessageHandler as NestMessageHandler, Server } from '@nestjs/microservices';
 import { Observable, isObservable, lastValueFrom, throwError } from 'rxjs';
-import { AnyMessage, Clock, CodedError, Envelope, IdGenerator, MessageType, Producer, createMessage, isMessageType } from '@dco/contracts';
+import { AnyMessage, Clock, CodedError, Envelope, IdGenerator, MessageType, Producer, createMessage, isMessageType, isTransientErrorCode } from '@dco/contracts';
 import { BusContext, CommandHandlerExtras, Outcome, isCommandHandlerExtras } from './bus-transport.context';
 import { DeliveryContext, HandlerOutput, MessageBus, RetryPolicy, SubscriptionHandle } from './message-bus.port';
 
@@ -112,7 +112,8 @@ export class BusTransportServer extends Server implements CustomTransportStrateg
       // Nest hands back an Observable when the handler returned one or threw (through the exception filter).
       answer = (isObservable(returned) ? await lastValueFrom(returned, { defaultValue: null }) : returned) as Outcome | null;
     } catch (error) {
-      if (!(error instanceof CodedError)) throw error;
+      // Anything but a business failure goes back to the bus, which retries it: a crash, or a temporary condition.
+      if (!(error instanceof CodedError) || isTransientErrorCode(error.code)) throw error;
       answer = handler.extras.onFailure(error.toFailure(), message);
     } finally {
       const left = (counts.inFlight[message.type] ?? 1) - 1;

@@ -1,6 +1,6 @@
 // Hands out the Neo4j ledger the blue-green connection pointer names, migrated, waiting out a cutover's write freeze.
 import { setTimeout as delay } from 'node:timers/promises';
-import { Clock } from '@dco/contracts';
+import { Clock, CodedError } from '@dco/contracts';
 import { applySchemaMigrations, createNeo4jDriver, DCO_SCHEMA_MIGRATIONS, Neo4jDcoLedger } from '@dco/dco';
 import { ConnectionPointerStore } from '@dco/neo4j';
 import { Driver } from 'neo4j-driver';
@@ -51,9 +51,8 @@ export class Neo4jLedgerSource {
       if (!pointer) return this.options.defaultUri;
       if (pointer.writes === 'open') return pointer.current.boltUri;
       if (Date.now() >= deadline) {
-        // Deliberately not a CodedError: the command worker turns a CodedError into DcoFailed, while this one must be
-        // retried by the bus (the freeze lifts once the migration switches). Needs a transient code the worker retries.
-        throw new Error(`Neo4j writes are still frozen by the connection pointer at ${this.options.pointer?.location} after ${this.options.freezeWaitMs} ms`);
+        // A transient code: the bus retries the command (the freeze lifts once the migration switches) instead of DcoFailed.
+        throw new CodedError('DB.WRITES_FROZEN', `Neo4j writes are still frozen by the connection pointer at ${this.options.pointer?.location} after ${this.options.freezeWaitMs} ms`);
       }
       await delay(FREEZE_POLL_MS);
     }

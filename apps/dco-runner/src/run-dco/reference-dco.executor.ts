@@ -1,5 +1,5 @@
 // The reference offering run against the ledger: validate, compute, write allocations in batches, complete; resumable.
-import { Clock, CodedError, IdGenerator } from '@dco/contracts';
+import { Clock, CodedError, ConfigError, IdGenerator } from '@dco/contracts';
 import {
   allocateOffering,
   Allocation,
@@ -47,10 +47,10 @@ export class ReferenceDcoExecutor implements DcoExecutor {
     private readonly options: ReferenceDcoOptions,
   ) {
     if (!Number.isSafeInteger(options.batchSize) || options.batchSize < 1) {
-      throw new RangeError(`batchSize must be a positive integer, got ${options.batchSize}`);
+      throw new ConfigError(`batchSize must be a positive integer, got ${options.batchSize}`);
     }
     if (options.writeConcurrency !== undefined && (!Number.isSafeInteger(options.writeConcurrency) || options.writeConcurrency < 1)) {
-      throw new RangeError(`writeConcurrency must be a positive integer, got ${options.writeConcurrency}`);
+      throw new ConfigError(`writeConcurrency must be a positive integer, got ${options.writeConcurrency}`);
     }
   }
 
