@@ -10,7 +10,7 @@ import { policyFromConfig } from './run-saga/run-policy.config';
 import { RunRegistry } from './run-saga/run-registry';
 import { RUN_POLICY, SagaConsumerService } from './run-saga/saga-consumer.service';
 import { SAGA_STORE, SagaStore } from './run-saga/saga-store.port';
-import { OpenApiPublisher } from './runs-api/openapi.publisher';
+import { ApiFallbacksInstaller } from './runs-api/api-fallbacks';
 import { OperatorTokenGuard } from './runs-api/operator-token.guard';
 import { RunCommandsService } from './runs-api/run-commands.service';
 import { RunsController } from './runs-api/runs.controller';
@@ -45,7 +45,7 @@ export class OrchestratorModule {
         RunsQuery,
         RunCommandsService,
         OperatorTokenGuard,
-        OpenApiPublisher,
+        ApiFallbacksInstaller,
         ...dashboardProviders(),
       ],
       exports: [RunsQuery, RunCommandsService],

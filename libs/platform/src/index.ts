@@ -10,3 +10,5 @@ export * from './tokens';
 export * from './worker-host';
 export * from './stage-ports';
 export * from './bus.factory';
+export * from './openapi/openapi.document';
+export * from './openapi/openapi.publisher';
