@@ -38,6 +38,8 @@ async function main(): Promise<void> {
   const args = parseEmbeddedArgs(process.argv.slice(2));
   // The demo runs the real use cases (on in-memory fakes when embedded); stage modules read process.env themselves.
   for (const [name, value] of Object.entries(EMBEDDED_DEFAULTS)) process.env[name] ??= value;
+  // A person reads this console: log lines of every module (some create their own logger) in the live log's format.
+  process.env.LOG_FORMAT = args.logFormat ?? process.env.LOG_FORMAT ?? 'human';
   const env = { ...process.env, DCO_PROFILE: args.profile };
   const orchestratorConfig = loadConfig(OrchestratorConfig, env);
   const now = systemClock.now();
@@ -55,6 +57,7 @@ async function main(): Promise<void> {
     service: 'dco-autopilot',
     otlpEndpoint: common.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
     logLevel: common.LOG_LEVEL,
+    logFormat: common.LOG_FORMAT,
     ids: uuidGenerator,
     producer: 'orchestrator',
     namespace: common.DCO_NAMESPACE,
