@@ -1,5 +1,6 @@
 // Nest wiring of the external-change inbox: the HTTP controller and the bus consumer, sharing one report store.
-import { DynamicModule, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Inject, Injectable, MiddlewareConsumer, Module, NestModule, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { json } from 'express';
 import { Clock, IdGenerator } from '@dco/contracts';
 import { MessageBus } from '@dco/messaging';
 import { CLOCK, ID_GENERATOR, MESSAGE_BUS } from '@dco/platform';
@@ -27,7 +28,12 @@ class ExternalInboxLifecycle implements OnApplicationBootstrap, OnApplicationShu
 }
 
 @Module({})
-export class ExternalInboxModule {
+export class ExternalInboxModule implements NestModule {
+  /** Structured-mode CloudEvents are JSON under their own media type, which the application's JSON parser skips. */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(json({ type: 'application/cloudevents+json', limit: '100kb' })).forRoutes(ExternalChangesController);
+  }
+
   static register(store: ExternalReportStore, env: NodeJS.ProcessEnv = process.env, group = 'dco.detector.external-inbox'): DynamicModule {
     const keys = parseProducerKeys(env.DCO_EXTERNAL_KEYS);
     const verifier = new ExternalReportVerifier(keys, store);
