@@ -8,3 +8,4 @@ export * from './kafka-message-bus.adapter';
 export * from './dead-letter-queue.port';
 export * from './in-memory-dead-letter-queue.adapter';
 export * from './kafka-dead-letter-queue.adapter';
+export * from './asyncapi/asyncapi.document';
