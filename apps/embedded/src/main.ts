@@ -7,30 +7,12 @@ import { ALL_MESSAGE_TYPES, createMessage, runIdOf, systemClock } from '@dco/con
 import { InMemoryMessageBus, MessageBus } from '@dco/messaging';
 import { setupServiceObservability } from '@dco/observability';
 import { CommonConfig, ConfigError, EXIT_CONFIG, PlatformModule, createBus, loadConfig, uuidGenerator } from '@dco/platform';
-import { DbMigratorConfig } from '../../db-migrator/src/db-migrator.config';
-import { DbMigratorModule } from '../../db-migrator/src/db-migrator.module';
-import { DcoRunnerConfig } from '../../dco-runner/src/dco-runner.config';
-import { DcoRunnerModule } from '../../dco-runner/src/dco-runner.module';
-import { DetectorConfig } from '../../detector/src/detector.config';
-import { DetectorModule } from '../../detector/src/detector.module';
-import { InfraDeployerConfig } from '../../infra-deployer/src/infra-deployer.config';
-import { InfraDeployerModule } from '../../infra-deployer/src/infra-deployer.module';
 import { OrchestratorConfig } from '../../orchestrator/src/orchestrator.config';
-import { OrchestratorModule } from '../../orchestrator/src/orchestrator.module';
-import { SchedulerConfig } from '../../scheduler/src/scheduler.config';
-import { SchedulerModule } from '../../scheduler/src/scheduler.module';
 import { dayInZone, zonedTimeToInstant } from '@dco/saga';
 import { nextOfferingDay, parseEmbeddedArgs } from './embedded-args';
+import { EMBEDDED_DEFAULTS, serviceModules } from './embedded.modules';
 import { FINAL_TYPES, formatLine } from './run-console';
 
-/** What `npm start` runs unless the environment says otherwise: real stages, a seeded ledger, no catch-up tick. */
-const EMBEDDED_DEFAULTS: Record<string, string> = {
-  DCO_STAGE_ENGINE: 'real',
-  DCO_DAILY_AMOUNT: '1000000000000',
-  DCO_DEMO_ACCOUNTS: '2000',
-  DCO_DEMO_CONTRIBUTIONS: '10000',
-  SCHEDULE_CATCH_UP: 'none',
-};
 /** The demo needs the updates' expected duration before the deadline, or the saga rightly defers them. */
 const DEMO_LEAD_MS = 60 * 60 * 1000;
 
@@ -70,12 +52,7 @@ async function main(): Promise<void> {
     imports: [
       PlatformModule.forRoot({ service: 'dco-autopilot', config: common, bus }),
       observability.module,
-      OrchestratorModule.register(orchestratorConfig),
-      SchedulerModule.register(loadConfig(SchedulerConfig, env)),
-      DetectorModule.register(loadConfig(DetectorConfig, env)),
-      InfraDeployerModule.register(loadConfig(InfraDeployerConfig, env)),
-      DbMigratorModule.register(loadConfig(DbMigratorConfig, env)),
-      DcoRunnerModule.register(loadConfig(DcoRunnerConfig, env)),
+      ...serviceModules(env, orchestratorConfig),
     ],
   })
   class EmbeddedModule {}
