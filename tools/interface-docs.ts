@@ -1,11 +1,13 @@
-// The checked-in interface documents, generated from the code: each service's OpenAPI document and the typed paths of
-// the orchestrator's API that clients build on (openapi-typescript). `npm run docs:interfaces` rewrites them; a spec
+// The checked-in interface documents, generated from the code: the bus's AsyncAPI document, each service's OpenAPI
+// document and the typed paths of the orchestrator's API that clients build on (openapi-typescript). `npm run docs:interfaces` rewrites them; a spec
 // fails when one is stale.
 import { Type } from '@nestjs/common';
 import { OpenAPIObject } from '@nestjs/swagger';
+import { buildAsyncApiDocument } from '@dco/messaging';
 import { MetricsController } from '@dco/observability';
 import { HealthController, buildOpenApiDocument } from '@dco/platform';
 import { ExternalChangesController } from '../apps/detector/src/external-inbox/external-changes.controller';
+import { AsyncApiController } from '../apps/orchestrator/src/bus-contract/asyncapi.controller';
 import { DashboardController } from '../apps/orchestrator/src/dashboard/dashboard.controller';
 import { RunsController } from '../apps/orchestrator/src/runs-api/runs.controller';
 
@@ -13,7 +15,7 @@ const OPERATIONS: Type[] = [HealthController, MetricsController];
 
 /** The HTTP controllers of each service process; the embedded process serves all of them. */
 export const SERVICE_CONTROLLERS: Record<string, Type[]> = {
-  orchestrator: [RunsController, DashboardController, ...OPERATIONS],
+  orchestrator: [RunsController, AsyncApiController, DashboardController, ...OPERATIONS],
   detector: [ExternalChangesController, ...OPERATIONS],
   scheduler: OPERATIONS,
   'infra-deployer': OPERATIONS,
@@ -22,6 +24,7 @@ export const SERVICE_CONTROLLERS: Record<string, Type[]> = {
 };
 
 export const openApiPath = (service: string) => `docs/openapi/${service}.openapi.json`;
+export const ASYNCAPI_PATH = 'docs/asyncapi.json';
 export const ORCHESTRATOR_API_TYPES = 'apps/orchestrator/src/runs-api/orchestrator-api.types.ts';
 
 export function serviceOpenApi(service: string): Promise<OpenAPIObject> {
@@ -32,7 +35,7 @@ export const asJson = (document: unknown): string => `${JSON.stringify(document,
 
 /** Every generated file, by its path from the repository root. */
 export async function renderInterfaceDocs(): Promise<Map<string, string>> {
-  const files = new Map<string, string>();
+  const files = new Map<string, string>([[ASYNCAPI_PATH, asJson(buildAsyncApiDocument())]]);
   for (const service of Object.keys(SERVICE_CONTROLLERS)) files.set(openApiPath(service), asJson(await serviceOpenApi(service)));
   // Loaded here: openapi-typescript is an ES module at heart, which node loads but jest's module system does not.
   const { default: openapiTS, astToString } = await import('openapi-typescript');

@@ -3,6 +3,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { InMemoryMessageBus, KafkaMessageBus, MessageBus } from '@dco/messaging';
 import { MESSAGE_BUS } from '@dco/platform';
 import { ORCHESTRATOR_CONFIG, OrchestratorConfig } from './orchestrator.config';
+import { AsyncApiController } from './bus-contract/asyncapi.controller';
 import { DASHBOARD_CONTROLLERS, dashboardProviders } from './dashboard/dashboard.providers';
 import { InMemorySagaStore } from './run-saga/in-memory-saga-store.adapter';
 import { KafkaSagaStore } from './run-saga/kafka-saga-store.adapter';
@@ -35,7 +36,7 @@ export class OrchestratorModule {
     const policy = policyFromConfig(config);
     return {
       module: OrchestratorModule,
-      controllers: [RunsController, ...DASHBOARD_CONTROLLERS],
+      controllers: [RunsController, AsyncApiController, ...DASHBOARD_CONTROLLERS],
       providers: [
         { provide: ORCHESTRATOR_CONFIG, useValue: config },
         { provide: RUN_POLICY, useValue: policy },

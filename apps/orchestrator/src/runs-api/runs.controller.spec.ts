@@ -211,4 +211,9 @@ describe('runs API', () => {
     expect(Object.keys(resume.responses)).toEqual(expect.arrayContaining(['202', '400', '401', '404', '409']));
     await request(app.getHttpServer()).get('/api/docs/').expect(200);
   });
+
+  it('serves the AsyncAPI document of the bus, the one checked in', async () => {
+    const response = await request(app.getHttpServer()).get('/api/asyncapi.json').expect(200);
+    expect(response.body).toEqual(JSON.parse(readFileSync(join(__dirname, '../../../../docs/asyncapi.json'), 'utf8')));
+  });
 });

@@ -1,0 +1,91 @@
+// The bus's AsyncAPI document against the official parser and against real traffic: it covers every registered message
+// type and its dead-letter topic, and every message of a full day played in one process (embedded profile, in-memory
+// bus) validates against the payload schema the document gives its type.
+import { Module } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { AsyncAPIDocumentInterface, Parser } from '@asyncapi/parser';
+import Ajv, { ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { ALL_MESSAGE_TYPES, FIXTURE_DATA, createMessage, dlqTopicOf, fixtureMessage, runIdOf, systemClock } from '@dco/contracts';
+import { InMemoryMessageBus, buildAsyncApiDocument } from '@dco/messaging';
+import { ObservabilityModule } from '@dco/observability';
+import { CommonConfig, PlatformModule, loadConfig, uuidGenerator } from '@dco/platform';
+import { waitFor } from '@dco/testing';
+import { EMBEDDED_DEFAULTS, serviceModules } from './embedded.modules';
+
+jest.setTimeout(120_000);
+const DAY = '2030-06-01';
+
+describe('the AsyncAPI document of the bus', () => {
+  let document: AsyncAPIDocumentInterface;
+  const validators = new Map<string, ValidateFunction>();
+  const validate = (value: unknown) => {
+    const type = (value as { type: string }).type;
+    const check = validators.get(type);
+    if (!check) return [`no schema for type ${type}`];
+    return check(value) ? [] : (check.errors ?? []).map((error) => `${type} ${error.instancePath} ${error.message}`);
+  };
+
+  beforeAll(async () => {
+    const parsed = await new Parser().parse(JSON.stringify(buildAsyncApiDocument()));
+    expect(parsed.diagnostics.filter((diagnostic) => diagnostic.severity === 0)).toEqual([]);
+    document = parsed.document as AsyncAPIDocumentInterface;
+    const ajv = addFormats(new Ajv({ strict: false, allErrors: true }));
+    for (const message of document.messages()) {
+      const payload = message.payload()?.json();
+      if (payload && message.id() !== undefined && !message.id().endsWith('DeadLetter')) validators.set(message.id(), ajv.compile(payload));
+    }
+  });
+
+  it('is AsyncAPI 3 and covers every registered message type with its key, headers, schema version and dead-letter topic', () => {
+    expect(document.version()).toBe('3.0.0');
+    const channels = document.channels().all().map((channel) => channel.address());
+    for (const type of ALL_MESSAGE_TYPES) {
+      expect(channels).toEqual(expect.arrayContaining([type, dlqTopicOf(type)]));
+      const message = document.messages().get(type);
+      expect(message?.headers()?.required()).toEqual(['dco-type', 'dco-event-id']);
+      expect(message?.bindings().get('kafka')?.value()).toMatchObject({ key: { pattern: expect.any(String) } });
+      expect(message?.payload()?.properties()?.schemaVersion.const()).toBe(fixtureMessage(type).schemaVersion);
+    }
+    expect(validators.size).toBe(ALL_MESSAGE_TYPES.length);
+  });
+
+  it('accepts the fixture of every type and refuses a broken one', () => {
+    expect(ALL_MESSAGE_TYPES.flatMap((type) => validate(JSON.parse(JSON.stringify(fixtureMessage(type)))))).toEqual([]);
+    const broken = { ...fixtureMessage('ChangesDetected'), data: { ...FIXTURE_DATA.ChangesDetected, day: 'tomorrow' } };
+    expect(validate(broken)).toEqual([expect.stringContaining('/data/day')]);
+    expect(validate({ ...fixtureMessage('DailyTick'), schemaVersion: 1 })).toEqual([expect.stringContaining('/schemaVersion')]);
+  });
+
+  it('validates every message of a full day played through the in-memory bus', async () => {
+    const env: NodeJS.ProcessEnv = { ...EMBEDDED_DEFAULTS, DCO_DEMO_ACCOUNTS: '50', DCO_DEMO_CONTRIBUTIONS: '200', ...process.env, DCO_PROFILE: 'embedded', LOG_LEVEL: 'warn' };
+    const saved = { ...process.env };
+    Object.assign(process.env, env);
+    const bus = new InMemoryMessageBus();
+    const common = loadConfig(CommonConfig, env);
+    @Module({
+      imports: [
+        PlatformModule.forRoot({ service: 'dco-autopilot', config: common, bus }),
+        ObservabilityModule.forRoot({ service: 'dco-autopilot', defaultMetrics: false }),
+        ...serviceModules(env),
+      ],
+    })
+    class EmbeddedDay {}
+    const app = (await Test.createTestingModule({ imports: [EmbeddedDay] }).compile()).createNestApplication({ logger: false });
+    await app.init();
+    try {
+      const tick = createMessage('DailyTick', { day: DAY, trigger: 'manual', scheduledAt: systemClock.now().toISOString() }, { runId: runIdOf(DAY), producer: 'scheduler' }, { clock: systemClock, ids: uuidGenerator });
+      await bus.publish(tick);
+      await waitFor(() => bus.broker.records('RunCompleted').length > 0, { description: 'the day run completed', timeoutMs: 90_000, intervalMs: 100 });
+      const messages = ALL_MESSAGE_TYPES.flatMap((type) => bus.broker.records(type).map((record) => JSON.parse(String(record.value)) as { type: string }));
+      expect(new Set(messages.map((message) => message.type))).toEqual(
+        new Set(['DailyTick', 'RunStarted', 'DetectChanges', 'ChangesDetected', 'ApplyInfra', 'InfraApplied', 'MigrateDb', 'DbMigrationProgress', 'DbMigrated', 'RunDco', 'DcoCompleted', 'RunCompleted']),
+      );
+      expect(messages.flatMap(validate)).toEqual([]);
+      expect(bus.broker.deadLetters()).toEqual([]);
+    } finally {
+      await app.close();
+      process.env = saved;
+    }
+  });
+});
