@@ -9,3 +9,4 @@ export * from './dead-letter-queue.port';
 export * from './in-memory-dead-letter-queue.adapter';
 export * from './kafka-dead-letter-queue.adapter';
 export * from './asyncapi/asyncapi.document';
+export * from './kafka-topics';
