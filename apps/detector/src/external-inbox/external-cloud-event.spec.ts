@@ -3,12 +3,13 @@
 // legacy body still works, flagged deprecated.
 import { INestApplication, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { CloudEvent, HTTP, Kafka } from 'cloudevents';
 import { InMemoryMessageBus } from '@dco/messaging';
 import { CommonConfig, PlatformModule, loadConfig } from '@dco/platform';
 import { EXTERNAL_CHANGE_EVENT_TYPE, readKafkaCloudEvent, signedCloudEvent } from './external-cloud-event';
+import { unsignedReport } from './external-report.fixture';
 import { InMemoryExternalReportStore } from './external-report.store';
 import { ExternalInboxModule } from './external-inbox.module';
 import { signReport } from './external-signature';
@@ -16,15 +17,7 @@ import { signReport } from './external-signature';
 const key = randomBytes(32);
 jest.setTimeout(30_000);
 
-const report = (overrides: Record<string, unknown> = {}) => ({
-  producerId: 'security-feed',
-  reportId: `r-${randomUUID()}`,
-  reportedAt: '2026-11-26T06:59:00Z',
-  change: { kind: 'external', subject: 'openssl', from: '3.0.1', to: '3.0.15', risk: 'high', reason: 'CVE-2026-0001' },
-  urgent: false,
-  ...overrides,
-});
-const event = (overrides: Record<string, unknown> = {}, signWith = key) => signedCloudEvent(report(overrides) as never, signWith);
+const event = (overrides: Record<string, unknown> = {}, signWith = key) => signedCloudEvent(unsignedReport(overrides) as never, signWith);
 /** The event with attributes replaced after signing (what a faulty or hostile producer sends). */
 const altered = (attributes: Record<string, unknown>) => new CloudEvent({ ...event().toJSON(), ...attributes }, false);
 
@@ -103,7 +96,7 @@ describe('external change reports as CloudEvents', () => {
   });
 
   it('still accepts the legacy signed body until its sunset, flagged Deprecation and Sunset', async () => {
-    const legacy: Record<string, unknown> = report();
+    const legacy: Record<string, unknown> = unsignedReport();
     legacy.signature = signReport(legacy, key);
     const response = await send({ headers: { 'content-type': 'application/json' }, body: legacy });
     expect(response.status).toBe(202);
