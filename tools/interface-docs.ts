@@ -7,6 +7,7 @@ import { buildAsyncApiDocument } from '@dco/messaging';
 import { MetricsController } from '@dco/observability';
 import { HealthController, buildOpenApiDocument } from '@dco/platform';
 import { ExternalChangesController } from '../apps/detector/src/external-inbox/external-changes.controller';
+import { EXTERNAL_CLOUD_EVENTS_ASYNCAPI } from '../apps/detector/src/external-inbox/external-cloud-events.asyncapi';
 import { AsyncApiController } from '../apps/orchestrator/src/bus-contract/asyncapi.controller';
 import { DashboardController } from '../apps/orchestrator/src/dashboard/dashboard.controller';
 import { RunsController } from '../apps/orchestrator/src/runs-api/runs.controller';
@@ -35,7 +36,7 @@ export const asJson = (document: unknown): string => `${JSON.stringify(document,
 
 /** Every generated file, by its path from the repository root. */
 export async function renderInterfaceDocs(): Promise<Map<string, string>> {
-  const files = new Map<string, string>([[ASYNCAPI_PATH, asJson(buildAsyncApiDocument())]]);
+  const files = new Map<string, string>([[ASYNCAPI_PATH, asJson(buildAsyncApiDocument([EXTERNAL_CLOUD_EVENTS_ASYNCAPI]))]]);
   for (const service of Object.keys(SERVICE_CONTROLLERS)) files.set(openApiPath(service), asJson(await serviceOpenApi(service)));
   // Loaded here: openapi-typescript is an ES module at heart, which node loads but jest's module system does not.
   const { default: openapiTS, astToString } = await import('openapi-typescript');

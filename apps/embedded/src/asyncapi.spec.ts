@@ -4,13 +4,18 @@
 import { Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { AsyncAPIDocumentInterface, Parser } from '@asyncapi/parser';
+import { randomBytes } from 'node:crypto';
 import Ajv, { ValidateFunction } from 'ajv';
+import { Kafka as CloudEventsKafka } from 'cloudevents';
 import addFormats from 'ajv-formats';
 import { ALL_MESSAGE_TYPES, FIXTURE_DATA, createMessage, dlqTopicOf, fixtureMessage, runIdOf, systemClock } from '@dco/contracts';
 import { InMemoryMessageBus, buildAsyncApiDocument } from '@dco/messaging';
 import { ObservabilityModule } from '@dco/observability';
 import { CommonConfig, PlatformModule, loadConfig, uuidGenerator } from '@dco/platform';
 import { waitFor } from '@dco/testing';
+import { signedCloudEvent } from '../../detector/src/external-inbox/external-cloud-event';
+import { EXTERNAL_CLOUD_EVENTS_ASYNCAPI } from '../../detector/src/external-inbox/external-cloud-events.asyncapi';
+import { unsignedReport } from '../../detector/src/external-inbox/external-report.fixture';
 import { EMBEDDED_DEFAULTS, serviceModules } from './embedded.modules';
 
 jest.setTimeout(120_000);
@@ -27,13 +32,13 @@ describe('the AsyncAPI document of the bus', () => {
   };
 
   beforeAll(async () => {
-    const parsed = await new Parser().parse(JSON.stringify(buildAsyncApiDocument()));
+    const parsed = await new Parser().parse(JSON.stringify(buildAsyncApiDocument([EXTERNAL_CLOUD_EVENTS_ASYNCAPI])));
     expect(parsed.diagnostics.filter((diagnostic) => diagnostic.severity === 0)).toEqual([]);
     document = parsed.document as AsyncAPIDocumentInterface;
     const ajv = addFormats(new Ajv({ strict: false, allErrors: true }));
     for (const message of document.messages()) {
       const payload = message.payload()?.json();
-      if (payload && message.id() !== undefined && !message.id().endsWith('DeadLetter')) validators.set(message.id(), ajv.compile(payload));
+      if (payload && (ALL_MESSAGE_TYPES as string[]).includes(message.id())) validators.set(message.id(), ajv.compile(payload));
     }
   });
 
@@ -48,6 +53,16 @@ describe('the AsyncAPI document of the bus', () => {
       expect(message?.payload()?.properties()?.schemaVersion.const()).toBe(fixtureMessage(type).schemaVersion);
     }
     expect(validators.size).toBe(ALL_MESSAGE_TYPES.length);
+    expect(channels).toEqual(expect.arrayContaining(['ExternalChangeCloudEvents', 'ExternalChangeCloudEvents.dlq']));
+  });
+
+  it('describes the CloudEvents Kafka binding that the SDK produces', () => {
+    const binary = CloudEventsKafka.binary(signedCloudEvent(unsignedReport(), randomBytes(32)));
+    const message = document.messages().get('ExternalChangeCloudEvent');
+    const ajv = addFormats(new Ajv({ strict: false, allErrors: true }));
+    const headers = Object.fromEntries(Object.entries(binary.headers).filter(([, value]) => value !== undefined));
+    expect(ajv.validate(message?.headers()?.json() as object, headers) ? [] : ajv.errors).toEqual([]);
+    expect(ajv.validate(message?.payload()?.json() as object, binary.value) ? [] : ajv.errors).toEqual([]);
   });
 
   it('accepts the fixture of every type and refuses a broken one', () => {

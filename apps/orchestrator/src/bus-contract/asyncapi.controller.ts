@@ -2,11 +2,12 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { buildAsyncApiDocument } from '@dco/messaging';
+import { EXTERNAL_CLOUD_EVENTS_ASYNCAPI } from '../../../detector/src/external-inbox/external-cloud-events.asyncapi';
 
 @ApiTags('contracts')
 @Controller('api')
 export class AsyncApiController {
-  private readonly document = buildAsyncApiDocument();
+  private readonly document = buildAsyncApiDocument([EXTERNAL_CLOUD_EVENTS_ASYNCAPI]);
 
   @Get('asyncapi.json')
   @ApiOperation({ summary: "the message bus's AsyncAPI 3.0 document, generated from the contracts registry" })

@@ -76,7 +76,15 @@ function envelopeSchema(type: MessageType, envelope: Schema): Schema {
   };
 }
 
-export function buildAsyncApiDocument(): Record<string, unknown> {
+/** Channels of topics outside the registry (an external way in), merged into the document. */
+export interface AsyncApiFragment {
+  channels: Record<string, unknown>;
+  operations: Record<string, unknown>;
+  messages: Record<string, unknown>;
+  schemas: Record<string, unknown>;
+}
+
+export function buildAsyncApiDocument(fragments: AsyncApiFragment[] = []): Record<string, unknown> {
   const schemas = classSchemas();
   const envelope = targetConstructorToSchema(EnvelopeHeader) as Schema;
   const channels: Record<string, unknown> = {};
@@ -115,6 +123,12 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
       channel: { $ref: `#/channels/${dlqTopicOf(type)}` },
       messages: [{ $ref: `#/channels/${dlqTopicOf(type)}/messages/${deadLetter}` }],
     };
+  }
+  for (const fragment of fragments) {
+    Object.assign(channels, fragment.channels);
+    Object.assign(operations, fragment.operations);
+    Object.assign(messages, fragment.messages);
+    Object.assign(schemas, fragment.schemas);
   }
   return {
     asyncapi: '3.0.0',
