@@ -3,16 +3,16 @@
 // bus) validates against the payload schema the document gives its type.
 import { Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { AsyncAPIDocumentInterface, Parser } from '@asyncapi/parser';
+import type { AsyncAPIDocumentInterface } from '@asyncapi/parser';
 import { randomBytes } from 'node:crypto';
-import Ajv, { ValidateFunction } from 'ajv';
+import Ajv from 'ajv';
 import { Kafka as CloudEventsKafka } from 'cloudevents';
 import addFormats from 'ajv-formats';
 import { ALL_MESSAGE_TYPES, FIXTURE_DATA, createMessage, dlqTopicOf, fixtureMessage, runIdOf, systemClock } from '@dco/contracts';
 import { InMemoryMessageBus, buildAsyncApiDocument } from '@dco/messaging';
 import { ObservabilityModule } from '@dco/observability';
 import { CommonConfig, PlatformModule, loadConfig, uuidGenerator } from '@dco/platform';
-import { waitFor } from '@dco/testing';
+import { asyncApiMessageCheck, waitFor } from '@dco/testing';
 import { signedCloudEvent } from '../../detector/src/external-inbox/external-cloud-event';
 import { EXTERNAL_CLOUD_EVENTS_ASYNCAPI } from '../../detector/src/external-inbox/external-cloud-events.asyncapi';
 import { unsignedReport } from '../../detector/src/external-inbox/external-report.fixture';
@@ -23,23 +23,13 @@ const DAY = '2030-06-01';
 
 describe('the AsyncAPI document of the bus', () => {
   let document: AsyncAPIDocumentInterface;
-  const validators = new Map<string, ValidateFunction>();
-  const validate = (value: unknown) => {
-    const type = (value as { type: string }).type;
-    const check = validators.get(type);
-    if (!check) return [`no schema for type ${type}`];
-    return check(value) ? [] : (check.errors ?? []).map((error) => `${type} ${error.instancePath} ${error.message}`);
-  };
+  let validators: Map<string, unknown>;
+  let validate: (message: unknown) => string[];
 
   beforeAll(async () => {
-    const parsed = await new Parser().parse(JSON.stringify(buildAsyncApiDocument([EXTERNAL_CLOUD_EVENTS_ASYNCAPI])));
-    expect(parsed.diagnostics.filter((diagnostic) => diagnostic.severity === 0)).toEqual([]);
-    document = parsed.document as AsyncAPIDocumentInterface;
-    const ajv = addFormats(new Ajv({ strict: false, allErrors: true }));
-    for (const message of document.messages()) {
-      const payload = message.payload()?.json();
-      if (payload && (ALL_MESSAGE_TYPES as string[]).includes(message.id())) validators.set(message.id(), ajv.compile(payload));
-    }
+    const check = await asyncApiMessageCheck(buildAsyncApiDocument([EXTERNAL_CLOUD_EVENTS_ASYNCAPI]));
+    ({ document, validators } = check);
+    validate = check.errorsOf;
   });
 
   it('is AsyncAPI 3 and covers every registered message type with its key, headers, schema version and dead-letter topic', () => {

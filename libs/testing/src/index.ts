@@ -6,3 +6,4 @@ export type { StackConfig, StackPaths } from '../../../stack/stack-config';
 export { freePort, canConnect } from '../../../stack/support/net';
 export * from './spawn-ts';
 export * from './stack-endpoints';
+export * from './asyncapi-messages';
