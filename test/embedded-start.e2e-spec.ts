@@ -18,6 +18,8 @@ describe('npm start (embedded profile)', () => {
     expect(`exit ${exit.code}\n${output.slice(-3000)}`).toMatch(/^exit 0\n/);
     expect(output).toMatch(/detector\s+detected \d+ change\(s\): neo4j-ami/);
     expect(output).toMatch(/infra-deployer\s+infrastructure applied/);
+    // Log lines render as console lines too (logger.spec.ts shows the format): no raw JSON interrupts the live log.
+    expect(output.split('\n').filter((line) => line.startsWith('{'))).toEqual([]);
     expect(output).toMatch(/Neo4j migrated 5\.20\.0 -> 5\.26\.19: [1-9]\d* nodes/);
     expect(output).toMatch(new RegExp(`DCO ${day}: offered (\\d+), allocated \\1 to [1-9]\\d* accounts`));
     expect(output).toContain(`RUN COMPLETED ${day}: steps detect -> apply-infra -> migrate-db -> run-dco`);

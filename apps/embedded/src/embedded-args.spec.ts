@@ -8,10 +8,11 @@ describe('parseEmbeddedArgs', () => {
   });
 
   it('reads every option', () => {
-    expect(parseEmbeddedArgs(['--day', '2026-01-02', '--profile', 'local', '--once'])).toEqual({
+    expect(parseEmbeddedArgs(['--day', '2026-01-02', '--profile', 'local', '--once', '--log-format', 'json'])).toEqual({
       day: '2026-01-02',
       profile: 'local',
       once: true,
+      logFormat: 'json',
     });
   });
 
@@ -20,6 +21,7 @@ describe('parseEmbeddedArgs', () => {
     [['--day'], 'CLI.MISSING_VALUE'],
     [['--profile', 'aws'], 'CLI.INVALID_PROFILE'],
     [['--verbose'], 'CLI.UNKNOWN_OPTION'],
+    [['--log-format', 'xml'], 'CLI.INVALID_LOG_FORMAT'],
   ])('rejects %j with %s', (argv, code) => {
     expect(() => parseEmbeddedArgs(argv)).toThrow(expect.objectContaining({ code }));
   });

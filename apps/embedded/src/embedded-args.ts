@@ -1,11 +1,14 @@
-// Arguments of npm start: --day YYYY-MM-DD, --profile embedded|local, --once.
+// Arguments of npm start: --day YYYY-MM-DD, --profile embedded|local, --once, --log-format human|json.
 import { CodedError, DAY_PATTERN } from '@dco/contracts';
+import { LOG_FORMATS, LogFormat } from '@dco/observability';
 
 export interface EmbeddedArgs {
   /** Unset: the next offering day whose deadline is still ahead (see nextOfferingDay). */
   day?: string;
   profile: 'embedded' | 'local';
   once: boolean;
+  /** Unset: LOG_FORMAT, else human. */
+  logFormat?: LogFormat;
 }
 
 export function parseEmbeddedArgs(argv: string[]): EmbeddedArgs {
@@ -28,10 +31,14 @@ export function parseEmbeddedArgs(argv: string[]): EmbeddedArgs {
         throw new CodedError('CLI.INVALID_PROFILE', `--profile must be embedded or local, got "${profile}"`);
       }
       args.profile = profile;
+    } else if (flag === '--log-format') {
+      const format = value();
+      if (!(LOG_FORMATS as readonly string[]).includes(format)) throw new CodedError('CLI.INVALID_LOG_FORMAT', `--log-format must be human or json, got "${format}"`);
+      args.logFormat = format as LogFormat;
     } else if (flag === '--once') {
       args.once = true;
     } else {
-      throw new CodedError('CLI.UNKNOWN_OPTION', `unknown option "${flag}" (use --day, --profile, --once)`);
+      throw new CodedError('CLI.UNKNOWN_OPTION', `unknown option "${flag}" (use --day, --profile, --once, --log-format)`);
     }
   }
   return args;

@@ -7,24 +7,12 @@ import { ALL_MESSAGE_TYPES, CLI_ERROR_CODES, CodedError, createMessage, runIdOf,
 import { InMemoryMessageBus, MessageBus } from '@dco/messaging';
 import { setupServiceObservability } from '@dco/observability';
 import { CommonConfig, EXIT_CONFIG, isConfigError, PlatformModule, createBus, loadConfig, startCommandWorkers, uuidGenerator } from '@dco/platform';
-import { DbMigratorConfig, DbMigratorModule } from '../../db-migrator/src';
-import { DcoRunnerConfig, DcoRunnerModule } from '../../dco-runner/src';
-import { DetectorConfig, DetectorModule } from '../../detector/src';
-import { InfraDeployerConfig, InfraDeployerModule } from '../../infra-deployer/src';
-import { OrchestratorConfig, OrchestratorModule } from '../../orchestrator/src';
-import { SchedulerConfig, SchedulerModule } from '../../scheduler/src';
+import { OrchestratorConfig } from '../../orchestrator/src';
 import { dayInZone, zonedTimeToInstant } from '@dco/saga';
 import { nextOfferingDay, parseEmbeddedArgs } from './embedded-args';
+import { EMBEDDED_DEFAULTS, serviceModules } from './embedded.modules';
 import { FINAL_TYPES, formatLine } from './run-console';
 
-/** What `npm start` runs unless the environment says otherwise: real stages, a seeded ledger, no catch-up tick. */
-const EMBEDDED_DEFAULTS: Record<string, string> = {
-  DCO_STAGE_ENGINE: 'real',
-  DCO_DAILY_AMOUNT: '1000000000000',
-  DCO_DEMO_ACCOUNTS: '2000',
-  DCO_DEMO_CONTRIBUTIONS: '10000',
-  SCHEDULE_CATCH_UP: 'none',
-};
 /** The demo needs the updates' expected duration before the deadline, or the saga rightly defers them. */
 const DEMO_LEAD_MS = 60 * 60 * 1000;
 
@@ -32,6 +20,8 @@ async function main(): Promise<void> {
   const args = parseEmbeddedArgs(process.argv.slice(2));
   // The demo runs the real use cases (on in-memory fakes when embedded); stage modules read process.env themselves.
   for (const [name, value] of Object.entries(EMBEDDED_DEFAULTS)) process.env[name] ??= value;
+  // A person reads this console: log lines of every module (some create their own logger) in the live log's format.
+  process.env.LOG_FORMAT = args.logFormat ?? process.env.LOG_FORMAT ?? 'human';
   const env = { ...process.env, DCO_PROFILE: args.profile };
   const orchestratorConfig = loadConfig(OrchestratorConfig, env);
   const now = systemClock.now();
@@ -49,6 +39,7 @@ async function main(): Promise<void> {
     service: 'dco-autopilot',
     otlpEndpoint: common.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
     logLevel: common.LOG_LEVEL,
+    logFormat: common.LOG_FORMAT,
     ids: uuidGenerator,
     producer: 'orchestrator',
     namespace: common.DCO_NAMESPACE,
@@ -61,12 +52,7 @@ async function main(): Promise<void> {
     imports: [
       PlatformModule.forRoot({ service: 'dco-autopilot', config: common, bus }),
       observability.module,
-      OrchestratorModule.register(orchestratorConfig),
-      SchedulerModule.register(loadConfig(SchedulerConfig, env)),
-      DetectorModule.register(loadConfig(DetectorConfig, env)),
-      InfraDeployerModule.register(loadConfig(InfraDeployerConfig, env)),
-      DbMigratorModule.register(loadConfig(DbMigratorConfig, env)),
-      DcoRunnerModule.register(loadConfig(DcoRunnerConfig, env)),
+      ...serviceModules(env, orchestratorConfig),
     ],
   })
   class EmbeddedModule {}

@@ -1,7 +1,6 @@
 // Renders a run's messages as a readable live log line each (npm start, npm run day).
 import { AnyMessage } from '@dco/contracts';
-
-const time = (iso: string) => iso.slice(11, 19);
+import { consoleLine } from '@dco/observability';
 
 export function describeMessage(message: AnyMessage): string | undefined {
   switch (message.type) {
@@ -72,7 +71,7 @@ export function describeMessage(message: AnyMessage): string | undefined {
 
 export function formatLine(message: AnyMessage): string | undefined {
   const text = describeMessage(message);
-  return text === undefined ? undefined : `${time(message.occurredAt)} ${message.runId.padEnd(18)} ${message.producer.padEnd(14)} ${text}`;
+  return text === undefined ? undefined : consoleLine(message.occurredAt, message.runId, message.producer, text);
 }
 
 export const FINAL_TYPES = ['RunCompleted', 'RunCompletedAfterRollback', 'RunFailed'] as const;

@@ -1,3 +1,6 @@
 // The orchestrator's public API for other apps and tools: its Nest module and validated config, for the embedded profile.
 export { OrchestratorConfig } from './orchestrator.config';
 export { OrchestratorModule } from './orchestrator.module';
+export { AsyncApiController } from './bus-contract/asyncapi.controller';
+export { DashboardController } from './dashboard/dashboard.controller';
+export { RunsController } from './runs-api/runs.controller';

@@ -3,6 +3,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { InMemoryMessageBus, KafkaMessageBus, MessageBus } from '@dco/messaging';
 import { MESSAGE_BUS } from '@dco/platform';
 import { ORCHESTRATOR_CONFIG, OrchestratorConfig } from './orchestrator.config';
+import { AsyncApiController } from './bus-contract/asyncapi.controller';
 import { DASHBOARD_CONTROLLERS, dashboardProviders } from './dashboard/dashboard.providers';
 import { InMemorySagaStore } from './run-saga/in-memory-saga-store.adapter';
 import { KafkaSagaStore } from './run-saga/kafka-saga-store.adapter';
@@ -10,7 +11,7 @@ import { policyFromConfig } from './run-saga/run-policy.config';
 import { RunRegistry } from './run-saga/run-registry';
 import { RUN_POLICY, SagaConsumerService } from './run-saga/saga-consumer.service';
 import { SAGA_STORE, SagaStore } from './run-saga/saga-store.port';
-import { OpenApiPublisher } from './runs-api/openapi.publisher';
+import { ApiFallbacksInstaller } from './runs-api/api-fallbacks';
 import { OperatorTokenGuard } from './runs-api/operator-token.guard';
 import { RunCommandsService } from './runs-api/run-commands.service';
 import { RunsController } from './runs-api/runs.controller';
@@ -35,7 +36,7 @@ export class OrchestratorModule {
     const policy = policyFromConfig(config);
     return {
       module: OrchestratorModule,
-      controllers: [RunsController, ...DASHBOARD_CONTROLLERS],
+      controllers: [RunsController, AsyncApiController, ...DASHBOARD_CONTROLLERS],
       providers: [
         { provide: ORCHESTRATOR_CONFIG, useValue: config },
         { provide: RUN_POLICY, useValue: policy },
@@ -45,7 +46,7 @@ export class OrchestratorModule {
         RunsQuery,
         RunCommandsService,
         OperatorTokenGuard,
-        OpenApiPublisher,
+        ApiFallbacksInstaller,
         ...dashboardProviders(),
       ],
       exports: [RunsQuery, RunCommandsService],

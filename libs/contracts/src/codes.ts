@@ -13,6 +13,13 @@ export const MESSAGE_REJECTION_CODES = [
   'MSG.UNKNOWN_PRODUCER',
   'MSG.REPLAYED',
   'MSG.HANDLER_FAILED',
+  // CloudEvents in front of external change reports (apps/detector/src/external-inbox/external-cloud-event.ts).
+  'CE.NOT_A_CLOUD_EVENT',
+  'CE.UNSUPPORTED_SPECVERSION',
+  'CE.INVALID_ATTRIBUTES',
+  'CE.UNSUPPORTED_TYPE',
+  'CE.MISSING_DATA',
+  'CE.MISSING_SIGNATURE',
 ] as const;
 export type MessageRejectionCode = (typeof MESSAGE_REJECTION_CODES)[number];
 
@@ -120,6 +127,8 @@ export const CLI_ERROR_CODES = [
   'CLI.INVALID_OPTION',
   'CLI.INVALID_POSITION',
   'CLI.INVALID_PROFILE',
+  'DOCS.STALE',
+  'CLI.INVALID_LOG_FORMAT',
   'CLI.INVALID_RUN_ID',
   'CLI.INVALID_URL',
   'CLI.KAFKA_UNAVAILABLE',

@@ -12,3 +12,5 @@ export * from './bus-transport.context';
 export * from './bus-transport.server';
 export * from './bus-transport.client';
 export * from './bus-transport';
+export * from './asyncapi/asyncapi.document';
+export * from './kafka-topics';

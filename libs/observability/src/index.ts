@@ -4,6 +4,8 @@ export * from './tracing/trace-context';
 export * from './tracing/tracing.setup';
 export * from './tracing/with-span';
 export * from './tracing/tracing-bus.interceptor';
+export * from './logging/console-line';
+export * from './logging/human-log.format';
 export * from './logging/log-context';
 export * from './logging/logger.factory';
 export * from './logging/nest-logger.adapter';

@@ -3,6 +3,7 @@ import { DynamicModule } from '@nestjs/common';
 import { IdGenerator, Producer } from '@dco/contracts';
 import { BusHooks, MessageBus } from '@dco/messaging';
 import { CompositeBusObserver, DlqAlertingObserver } from './alerts/dlq-alerting.observer';
+import { LogFormat } from './logging/human-log.format';
 import { DcoLogger, createLogger } from './logging/logger.factory';
 import { PinoNestLogger } from './logging/nest-logger.adapter';
 import { DcoMetrics } from './metrics/dco-metrics';
@@ -17,6 +18,8 @@ export interface ServiceObservabilityOptions {
   /** OTLP/HTTP traces endpoint; tracing stays off (no exporter, spans are not recorded) when absent. */
   otlpEndpoint?: string;
   logLevel?: string;
+  /** json (the default, for log pipelines) or human (a console a person reads). */
+  logFormat?: LogFormat;
   defaultMetrics?: boolean;
   /** Raise DLQ_GROWING when this many messages of one topic are dead-lettered within dlqWindowMs (default 5 in 10 min). */
   dlqThreshold?: number;
@@ -47,7 +50,7 @@ export function setupServiceObservability(options: ServiceObservabilityOptions):
   if (options.namespace) setTraceNamespace(options.namespace);
   const tracing = options.otlpEndpoint ? initTracing({ serviceName: options.service, otlpEndpoint: options.otlpEndpoint }) : undefined;
   const metrics = new DcoMetrics({ service: options.service, defaultMetrics: options.defaultMetrics ?? true });
-  const logger = createLogger({ service: options.service, level: options.logLevel });
+  const logger = createLogger({ service: options.service, level: options.logLevel, format: options.logFormat });
   const dlqAlerts = new DlqAlertingObserver({
     producer: options.producer,
     ids: options.ids,

@@ -32,6 +32,7 @@ export async function createServiceApp<TConfig extends CommonConfig>(
     service: definition.service,
     otlpEndpoint: config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
     logLevel: config.LOG_LEVEL,
+    logFormat: config.LOG_FORMAT,
     ids: uuidGenerator,
     namespace: config.DCO_NAMESPACE,
     producer: (PRODUCERS as readonly string[]).includes(definition.service) ? (definition.service as Producer) : 'orchestrator',

@@ -61,6 +61,10 @@ export class CommonConfig {
   @IsIn(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
   LOG_LEVEL = 'info';
 
+  /** json for log pipelines (the default), human for a person at a console. */
+  @IsIn(['json', 'human'])
+  LOG_FORMAT: 'json' | 'human' = 'json';
+
   /** Comma-separated host:port list; required outside the embedded profile. */
   @ValidateIf((config: CommonConfig) => config.DCO_PROFILE !== 'embedded')
   @Matches(/^[\w.-]+:\d+(,[\w.-]+:\d+)*$/, { message: 'KAFKA_BROKERS must be a comma-separated list of host:port' })

@@ -1,5 +1,6 @@
 // GET /health: liveness plus the checks each service registers (bus connected, handled and in-flight command counts).
 import { Controller, Get, HttpStatus, Inject, Injectable, Res } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { SERVICE_NAME } from './tokens';
 
@@ -47,6 +48,21 @@ export class HealthRegistry {
   }
 }
 
+const HEALTH_REPORT_SCHEMA = {
+  type: 'object',
+  required: ['status', 'service', 'uptimeSeconds', 'checks'],
+  properties: {
+    status: { type: 'string', enum: ['ok', 'unhealthy', 'draining'] },
+    service: { type: 'string', example: 'orchestrator' },
+    uptimeSeconds: { type: 'integer' },
+    checks: {
+      type: 'object',
+      additionalProperties: { type: 'object', required: ['ok'], properties: { ok: { type: 'boolean' }, detail: {} } },
+    },
+  },
+};
+
+@ApiTags('operations')
 @Controller()
 export class HealthController {
   constructor(
@@ -55,6 +71,9 @@ export class HealthController {
   ) {}
 
   @Get('health')
+  @ApiOperation({ summary: 'liveness and the checks of this process (bus connected, workers)' })
+  @ApiResponse({ status: 200, description: 'every check is ok', schema: HEALTH_REPORT_SCHEMA })
+  @ApiResponse({ status: 503, description: 'a check failed, or the process is draining before shutdown', schema: HEALTH_REPORT_SCHEMA })
   async health(@Res() response: Response): Promise<void> {
     const report = await this.registry.report(this.service);
     response.status(report.status === 'ok' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json(report);

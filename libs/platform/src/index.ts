@@ -9,3 +9,5 @@ export * from './simulation';
 export * from './tokens';
 export * from './stage-ports';
 export * from './bus.factory';
+export * from './openapi/openapi.document';
+export * from './openapi/openapi.publisher';

@@ -1,4 +1,4 @@
-// The module every service process imports once: config, bus, clock, ids, /health, and an orderly shutdown.
+// The module every service process imports once: config, bus, clock, ids, /health, /api/openapi.json, and an orderly shutdown.
 import {
   DynamicModule,
   Global,
@@ -9,10 +9,12 @@ import {
   BeforeApplicationShutdown,
 } from '@nestjs/common';
 import { systemClock } from '@dco/contracts';
+import { DiscoveryModule } from '@nestjs/core';
 import { MessageBus } from '@dco/messaging';
 import { CommonConfig } from './config';
 import { HealthController, HealthRegistry } from './health';
 import { uuidGenerator } from './ids';
+import { OpenApiPublisher } from './openapi/openapi.publisher';
 import { CLOCK, ID_GENERATOR, MESSAGE_BUS, PLATFORM_CONFIG, SERVICE_NAME } from './tokens';
 import { WorkerRuntime } from './command-worker';
 
@@ -49,6 +51,7 @@ export class PlatformModule {
   static forRoot(options: PlatformOptions): DynamicModule {
     return {
       module: PlatformModule,
+      imports: [DiscoveryModule],
       controllers: [HealthController],
       providers: [
         { provide: SERVICE_NAME, useValue: options.service },
@@ -60,6 +63,7 @@ export class PlatformModule {
         HealthRegistry,
         WorkerRuntime,
         BusLifecycle,
+        OpenApiPublisher,
       ],
       exports: [SERVICE_NAME, PLATFORM_CONFIG, MESSAGE_BUS, CLOCK, ID_GENERATOR, HealthRegistry, WorkerRuntime],
     };

@@ -7,3 +7,4 @@ export * from './spawn-ts';
 export * from './app-process';
 export * from './stack-endpoints';
 export * from './private-kafka';
+export * from './asyncapi-messages';

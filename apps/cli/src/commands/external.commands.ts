@@ -1,9 +1,10 @@
-// `dco external sign|send`: for the owners of an external system, sign a change report with their producer key and
-// deliver it to the detector's inbox (POST /api/external-changes), printing the inbox's coded answer.
+// `dco external sign|send`: for the owners of an external system, sign a change report with their producer key as a
+// CloudEvent and deliver it to the detector's inbox (POST /api/external-changes), printing the inbox's coded answer.
 import { readFileSync } from 'node:fs';
+import { HTTP, Message } from 'cloudevents';
 import { Command } from 'commander';
 import { isErrorCode } from '@dco/contracts';
-import { signReport } from '../../../detector/src';
+import { signedCloudEvent, signReport } from '../../../detector/src';
 import { CliError, EXIT } from '../cli-error';
 
 function readReport(options: { data?: string; file?: string }): Record<string, unknown> {
@@ -26,36 +27,51 @@ function producerKey(value: string): Buffer {
   return key;
 }
 
+type UnsignedReport = Parameters<typeof signedCloudEvent>[0];
+
+/** The HTTP message to send: a structured CloudEvent given as is, or the report signed into one (binary mode by default). */
+function cloudEventMessage(input: Record<string, unknown>, options: { key?: string; mode?: string }): Message {
+  if (input.specversion !== undefined) return { headers: { 'content-type': 'application/cloudevents+json; charset=utf-8' }, body: JSON.stringify(input) };
+  if (!options.key) throw new CliError('CLI.INVALID_ARGUMENT', 'give --key to sign the report (or pass a signed structured CloudEvent)', EXIT.USAGE);
+  const event = signedCloudEvent(input as unknown as UnsignedReport, producerKey(options.key));
+  return options.mode === 'structured' ? HTTP.structured(event) : HTTP.binary(event);
+}
+
 export function register(program: Command): void {
   const external = program.command('external').description('sign and send external change reports to the detector inbox');
 
   external
     .command('sign')
-    .description('print the report with its HMAC-SHA256 signature (canonical JSON of every field but signature)')
+    .description('print the report as a signed structured-mode CloudEvent (or, with --legacy, as the deprecated signed report)')
     .requiredOption('--key <base64|env:VAR>', "the producer's key, as configured in the detector's DCO_EXTERNAL_KEYS")
     .option('--data <json>', 'the report as JSON')
     .option('--file <path>', 'the report in a JSON file')
-    .action((options: { key: string; data?: string; file?: string }) => {
-      const report = readReport(options);
-      const { signature: _old, ...unsigned } = report;
-      console.log(JSON.stringify({ ...unsigned, signature: signReport(unsigned, producerKey(options.key)) }));
+    .option('--legacy', 'print the deprecated signed report body instead of a CloudEvent')
+    .action((options: { key: string; data?: string; file?: string; legacy?: boolean }) => {
+      const { signature: _old, ...unsigned } = readReport(options);
+      const key = producerKey(options.key);
+      if (options.legacy) console.log(JSON.stringify({ ...unsigned, signature: signReport(unsigned, key) }));
+      else console.log(signedCloudEvent(unsigned as unknown as UnsignedReport, key).toString());
     });
 
   external
     .command('send')
-    .description('POST a (signed) report to the detector and print its answer; exit 1 when it is rejected')
+    .description('POST a report to the detector as a CloudEvent (signed with --key, or a signed structured event as is) and print its answer; exit 1 when it is rejected')
     .requiredOption('--url <url>', 'the detector base URL, e.g. http://127.0.0.1:3002')
+    .option('--key <base64|env:VAR>', "the producer's key, to sign the report")
+    .option('--mode <binary|structured>', 'the CloudEvents HTTP content mode', 'binary')
     .option('--data <json>', 'the report as JSON')
     .option('--file <path>', 'the report in a JSON file')
-    .action(async (options: { url: string; data?: string; file?: string }) => {
+    .action(async (options: { url: string; key?: string; mode: string; data?: string; file?: string }) => {
       if (!/^https?:\/\/[^\s]+$/.test(options.url)) throw new CliError('CLI.INVALID_ARGUMENT', `--url must be an http(s) URL, got "${options.url}"`, EXIT.USAGE);
-      const report = readReport(options);
+      if (options.mode !== 'binary' && options.mode !== 'structured') throw new CliError('CLI.INVALID_ARGUMENT', `--mode must be binary or structured, got "${options.mode}"`, EXIT.USAGE);
+      const message = cloudEventMessage(readReport(options), options);
       let response: Response;
       try {
         response = await fetch(`${options.url.replace(/\/$/, '')}/api/external-changes`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(report),
+          headers: message.headers as Record<string, string>,
+          body: message.body as string,
         });
       } catch (error) {
         throw new CliError('CLI.UNAVAILABLE', `detector at ${options.url} is unreachable: ${(error as Error).message}`, EXIT.UNAVAILABLE);

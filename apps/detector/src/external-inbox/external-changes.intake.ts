@@ -3,6 +3,7 @@
 // dead-letters rejects with their reason (ADR 0007).
 import { Clock, IdGenerator, MessageRejectionCode, createMessage, parseObject, runIdOf } from '@dco/contracts';
 import { MessageBus } from '@dco/messaging';
+import { CloudEventReading } from './external-cloud-event';
 import { ExternalReportVerifier } from './external-report.verifier';
 
 /** A report is a few hundred bytes (its fields are length-limited to about 2.5 kB); anything near this is not one. */
@@ -23,6 +24,7 @@ const STATUS_BY_CODE: Partial<Record<MessageRejectionCode, number>> = {
   'MSG.BAD_SIGNATURE': 401,
   'MSG.UNKNOWN_PRODUCER': 403,
   'MSG.REPLAYED': 409,
+  'CE.MISSING_SIGNATURE': 401,
 };
 
 export class ExternalChangesIntake {
@@ -47,6 +49,11 @@ export class ExternalChangesIntake {
     // with its reason. An oversized report always fails validation there: every field of a report is length-limited.
     await this.bus.publish(message);
     return answer;
+  }
+
+  /** A report that came as a CloudEvent: refused with its CE.* code when the event does not carry one. */
+  async receiveCloudEvent(reading: CloudEventReading, sizeBytes: number): Promise<IntakeAnswer> {
+    return reading.ok ? this.receive(reading.report, sizeBytes) : reject(reading.code, reading.message);
   }
 
   private verdict(message: object, sizeBytes: number, tooLarge: string): IntakeAnswer {

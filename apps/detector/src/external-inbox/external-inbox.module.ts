@@ -1,10 +1,14 @@
-// Nest wiring of the external-change inbox: the HTTP controller and the bus consumer, sharing one report store.
-import { DynamicModule, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+// Nest wiring of the external-change inbox: the HTTP controller, the CloudEvents Kafka binding and the bus consumer,
+// sharing one report store.
+import { DynamicModule, Inject, Injectable, MiddlewareConsumer, Module, NestModule, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { json } from 'express';
 import { Clock, IdGenerator } from '@dco/contracts';
-import { MessageBus } from '@dco/messaging';
-import { CLOCK, ID_GENERATOR, MESSAGE_BUS } from '@dco/platform';
+import { Kafka, logLevel } from 'kafkajs';
+import { KafkaMessageBus, MessageBus } from '@dco/messaging';
+import { CLOCK, CommonConfig, ID_GENERATOR, MESSAGE_BUS, PLATFORM_CONFIG } from '@dco/platform';
 import { EXTERNAL_CHANGES_INTAKE, ExternalChangesController } from './external-changes.controller';
 import { ExternalChangesIntake } from './external-changes.intake';
+import { ExternalCloudEventsConsumer } from './external-cloud-events.consumer';
 import { ExternalInboxConsumer } from './external-inbox.consumer';
 import { ExternalInboxHandler } from './external-inbox.handler';
 import { ExternalReportStore } from './external-report.store';
@@ -12,22 +16,40 @@ import { ExternalReportVerifier } from './external-report.verifier';
 import { parseProducerKeys } from './external-signature';
 
 const EXTERNAL_INBOX_CONSUMER = Symbol('ExternalInboxConsumer');
+const EXTERNAL_CLOUD_EVENTS_CONSUMER = Symbol('ExternalCloudEventsConsumer');
 
 @Injectable()
 class ExternalInboxLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
-  constructor(@Inject(EXTERNAL_INBOX_CONSUMER) private readonly consumer: ExternalInboxConsumer) {}
+  constructor(
+    @Inject(EXTERNAL_INBOX_CONSUMER) private readonly consumer: ExternalInboxConsumer,
+    @Inject(EXTERNAL_CLOUD_EVENTS_CONSUMER) private readonly cloudEvents: ExternalCloudEventsConsumer | null,
+  ) {}
 
-  onApplicationBootstrap(): Promise<void> {
-    return this.consumer.start();
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumer.start();
+    await this.cloudEvents?.start();
   }
 
-  onApplicationShutdown(): Promise<void> {
-    return this.consumer.stop();
+  async onApplicationShutdown(): Promise<void> {
+    await this.cloudEvents?.stop();
+    await this.consumer.stop();
   }
 }
 
+/** On Kafka, external producers may also write CloudEvents to a topic (the Kafka binding); in memory there is no such way in. */
+function cloudEventsConsumer(bus: MessageBus, config: CommonConfig, intake: ExternalChangesIntake, group: string): ExternalCloudEventsConsumer | null {
+  if (!(bus instanceof KafkaMessageBus) || !config.KAFKA_BROKERS) return null;
+  const kafka = new Kafka({ clientId: 'detector-external-cloudevents', brokers: config.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+  return new ExternalCloudEventsConsumer(intake, { kafka, groupId: `${group}.cloudevents`, topicPrefix: bus.topicPrefix, partitions: config.KAFKA_PARTITIONS });
+}
+
 @Module({})
-export class ExternalInboxModule {
+export class ExternalInboxModule implements NestModule {
+  /** Structured-mode CloudEvents are JSON under their own media type, which the application's JSON parser skips. */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(json({ type: 'application/cloudevents+json', limit: '100kb' })).forRoutes(ExternalChangesController);
+  }
+
   static register(store: ExternalReportStore, config: { DCO_EXTERNAL_KEYS?: string }, group = 'dco.detector.external-inbox'): DynamicModule {
     const keys = parseProducerKeys(config.DCO_EXTERNAL_KEYS);
     const verifier = new ExternalReportVerifier(keys, store);
@@ -45,6 +67,11 @@ export class ExternalInboxModule {
           inject: [MESSAGE_BUS, CLOCK, ID_GENERATOR],
           useFactory: (bus: MessageBus, clock: Clock, ids: IdGenerator) =>
             new ExternalInboxConsumer(bus, store, verifier, new ExternalInboxHandler(store, { clock, ids }), group),
+        },
+        {
+          provide: EXTERNAL_CLOUD_EVENTS_CONSUMER,
+          inject: [MESSAGE_BUS, PLATFORM_CONFIG, EXTERNAL_CHANGES_INTAKE],
+          useFactory: (bus: MessageBus, config: CommonConfig, intake: ExternalChangesIntake) => cloudEventsConsumer(bus, config, intake, group),
         },
         ExternalInboxLifecycle,
       ],

@@ -7,6 +7,7 @@ import { ExternalChangesIntake } from './external-changes.intake';
 import { ExternalInboxConsumer } from './external-inbox.consumer';
 import { ExternalInboxHandler } from './external-inbox.handler';
 import { InMemoryExternalReportStore } from './external-report.store';
+import { unsignedReport } from './external-report.fixture';
 import { ExternalReportVerifier } from './external-report.verifier';
 import { canonicalJson, parseProducerKeys, signReport } from './external-signature';
 
@@ -15,14 +16,7 @@ const keys = parseProducerKeys(`security-feed:${key.toString('base64')}`);
 const deps = { clock: { now: () => new Date('2026-11-26T07:00:00Z') }, ids: { next: () => randomUUID() } };
 
 function report(overrides: Partial<ExternalChangeReportedData> = {}, signWith: Buffer | null = key): Record<string, unknown> {
-  const data: Record<string, unknown> = {
-    producerId: 'security-feed',
-    reportId: `r-${randomUUID()}`,
-    reportedAt: '2026-11-26T06:59:00Z',
-    change: { kind: 'external', subject: 'openssl', from: '3.0.1', to: '3.0.15', risk: 'high', reason: 'CVE-2026-0001' },
-    urgent: false,
-    ...overrides,
-  };
+  const data: Record<string, unknown> = unsignedReport(overrides);
   if (signWith) data.signature = signReport(data, signWith);
   return data;
 }

@@ -1,5 +1,6 @@
 // Serves the operator dashboard (static page + script), its JSON snapshot and the server-sent event stream of changes.
 import { BeforeApplicationShutdown, Controller, Get, Inject, MessageEvent, Req, Res, Sse } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +19,9 @@ const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-sr
 /** SSE comment lines every 15 s keep proxies from closing an idle stream. */
 export const HEARTBEAT_MS = 15_000;
 
+const TEXT = { schema: { type: 'string' } };
+
+@ApiTags('dashboard')
 @Controller()
 export class DashboardController implements BeforeApplicationShutdown {
   private readonly files = new Map<string, string>();
@@ -30,32 +34,48 @@ export class DashboardController implements BeforeApplicationShutdown {
   }
 
   @Get()
+  @ApiOperation({ summary: 'redirects to the dashboard' })
+  @ApiResponse({ status: 302, description: 'to /dashboard' })
   root(@Res() response: Response): void {
     response.redirect(302, '/dashboard');
   }
 
   @Get('dashboard')
+  @ApiOperation({ summary: 'the operator dashboard page' })
+  @ApiProduces('text/html')
+  @ApiOkResponse(TEXT)
   page(@Res() response: Response): void {
     this.send(response, 'index.html', 'text/html; charset=utf-8');
   }
 
   @Get('dashboard/dashboard.js')
+  @ApiOperation({ summary: "the dashboard's script" })
+  @ApiProduces('text/javascript')
+  @ApiOkResponse(TEXT)
   script(@Res() response: Response): void {
     this.send(response, 'dashboard.js', ASSETS['dashboard.js'].type);
   }
 
   @Get('dashboard/dashboard.css')
+  @ApiOperation({ summary: "the dashboard's style sheet" })
+  @ApiProduces('text/css')
+  @ApiOkResponse(TEXT)
   style(@Res() response: Response): void {
     this.send(response, 'dashboard.css', ASSETS['dashboard.css'].type);
   }
 
   @Get('api/dashboard')
+  @ApiOperation({ summary: 'what the dashboard shows: runs, open alerts, infrastructure' })
+  @ApiOkResponse({ schema: { type: 'object' } })
   snapshot(): Promise<DashboardSnapshot> {
     return this.source.snapshot();
   }
 
   /** First a full snapshot, then each change as it happens; the browser reconnects (and gets a fresh snapshot) on its own. */
   @Sse('api/events')
+  @ApiOperation({ summary: 'server-sent events: a snapshot, then run, alert, alert-closed, infrastructure and heartbeat events' })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse(TEXT)
   events(@Req() request: Request): Observable<MessageEvent> {
     const changes = this.source.changes().pipe(
       map((change): MessageEvent => {

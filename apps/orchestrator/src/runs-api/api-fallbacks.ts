@@ -1,7 +1,7 @@
 // Errors raised before any controller runs (malformed JSON bodies, unknown /api/runs routes) answered as {code, message} too.
 // Installed on the HTTP adapter after Nest's router and before its own not-found and error handlers.
-import { HttpStatus } from '@nestjs/common';
-import type { AbstractHttpAdapter } from '@nestjs/core';
+import { HttpStatus, Injectable, OnModuleInit } from '@nestjs/common';
+import { AbstractHttpAdapter, HttpAdapterHost } from '@nestjs/core';
 import type { NextFunction, Request, Response } from 'express';
 import { ApiErrorBody } from './api-error';
 
@@ -18,4 +18,14 @@ export function installApiFallbacks(adapter: AbstractHttpAdapter): void {
         : { code: 'API.INTERNAL', message: 'unexpected error' };
     response.status(status).json(body);
   });
+}
+
+@Injectable()
+export class ApiFallbacksInstaller implements OnModuleInit {
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  /** Runs after Nest registered the routes and before its not-found handler. */
+  onModuleInit(): void {
+    if (this.adapterHost.httpAdapter) installApiFallbacks(this.adapterHost.httpAdapter);
+  }
 }

@@ -1,5 +1,7 @@
 // The runs REST API over HTTP (in-memory bus): validation, codes, the operator token, and what each call publishes.
 import { INestApplication, Module } from '@nestjs/common';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { AnyMessage, FIXTURE_DATA, createMessage, systemClock } from '@dco/contracts';
@@ -200,11 +202,18 @@ describe('runs API', () => {
     });
   });
 
-  it('serves the OpenAPI document', async () => {
+  it('serves the OpenAPI document: the routes of the checked-in one (this app has no /metrics)', async () => {
     const response = await request(app.getHttpServer()).get('/api/openapi.json').expect(200);
+    const checkedIn = JSON.parse(readFileSync(join(__dirname, '../../../../docs/openapi/orchestrator.openapi.json'), 'utf8'));
+    for (const path of Object.keys(response.body.paths)) expect(response.body.paths[path]).toEqual(checkedIn.paths[path]);
     expect(Object.keys(response.body.paths)).toEqual(expect.arrayContaining(['/api/runs', '/api/runs/{runId}', '/api/runs/{runId}/approve', '/api/runs/{runId}/reject', '/api/runs/{runId}/resume']));
     const resume = response.body.paths['/api/runs/{runId}/resume'].post;
     expect(Object.keys(resume.responses)).toEqual(expect.arrayContaining(['202', '400', '401', '404', '409']));
     await request(app.getHttpServer()).get('/api/docs/').expect(200);
+  });
+
+  it('serves the AsyncAPI document of the bus, the one checked in', async () => {
+    const response = await request(app.getHttpServer()).get('/api/asyncapi.json').expect(200);
+    expect(response.body).toEqual(JSON.parse(readFileSync(join(__dirname, '../../../../docs/asyncapi.json'), 'utf8')));
   });
 });

@@ -1,6 +1,6 @@
 // REST API of the runs: list, inspect, start a run or rerun, approve or reject a run waiting for approval, resume a Failed run.
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, UseFilters, UseGuards, UsePipes, ValidationPipe } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { describe } from '@dco/contracts';
 import { RunsQuery } from '../runs-query/runs-query.service';
 import { RunSummaryView, RunView } from '../runs-query/run-view';
@@ -37,7 +37,6 @@ export class RunsController {
 
   @Get(':runId')
   @ApiOperation({ summary: 'one run with its step timeline, changes, approvals and alerts' })
-  @ApiParam({ name: 'runId', example: 'dco-2026-11-26' })
   @ApiOkResponse({ type: RunView })
   @ApiResponse({ status: 404, description: 'RUN.NOT_FOUND', ...ERROR_SCHEMA })
   get(@Param() params: RunIdParam): RunView {
@@ -91,7 +90,6 @@ export class RunsController {
     description:
       'Issues the failed compensation again as a fresh command (same run, same step, next attempt), then the remaining compensations, then the DCO on the old infrastructure; the run ends RunCompletedAfterRollback, or Failed again if the compensation fails again.',
   })
-  @ApiParam({ name: 'runId', example: 'dco-2026-11-26' })
   @ApiAcceptedResponse({ type: ResumeAcceptedView })
   @ApiResponse({ status: 400, description: 'API.VALIDATION_FAILED (bad runId, missing by or reason)', ...ERROR_SCHEMA })
   @ApiResponse({ status: 401, description: 'API.UNAUTHORIZED', ...ERROR_SCHEMA })

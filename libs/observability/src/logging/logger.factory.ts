@@ -1,6 +1,8 @@
-// pino JSON logger: service, runId, traceId and spanId on every line; secrets, tokens and HMAC signatures redacted.
+// pino logger: JSON lines (or human ones, LOG_FORMAT=human) with service, runId, traceId and spanId; secrets, tokens and
+// HMAC signatures redacted.
 import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import pino, { DestinationStream, Logger, LoggerOptions } from 'pino';
+import { LogFormat, humanLogDestination, parseLogFormat } from './human-log.format';
 import { currentLogContext } from './log-context';
 
 export type DcoLogger = Logger;
@@ -37,6 +39,8 @@ export const REDACTED = '[REDACTED]';
 export interface LoggerFactoryOptions {
   service: string;
   level?: string;
+  /** json (default) or human; LOG_FORMAT when unset. */
+  format?: LogFormat;
   /** Where lines go; stdout by default. */
   destination?: DestinationStream;
 }
@@ -66,5 +70,7 @@ export function createLogger(options: LoggerFactoryOptions): DcoLogger {
     redact: { paths: REDACT_PATHS, censor: REDACTED },
     mixin: correlationFields,
   };
+  const format = options.format ?? parseLogFormat(process.env.LOG_FORMAT);
+  if (format === 'human') return pino(config, humanLogDestination(options.destination ?? process.stdout));
   return options.destination ? pino(config, options.destination) : pino(config);
 }

@@ -5,6 +5,7 @@ import { TracingHandle, initTracing } from '../tracing/tracing.setup';
 import { runTraceIds } from '../tracing/run-trace';
 import { withSpan } from '../tracing/with-span';
 import { REDACTED, createLogger } from './logger.factory';
+import { humanLogLine } from './human-log.format';
 import { withLogContext } from './log-context';
 import { PinoNestLogger } from './nest-logger.adapter';
 
@@ -85,5 +86,67 @@ describe('PinoNestLogger', () => {
     expect(lines[0]).toMatchObject({ level: 'info', msg: 'Nest application successfully started', context: 'NestApplication', service: 'scheduler' });
     expect(lines[1]).toMatchObject({ level: 'error', msg: 'boom', context: 'ExceptionsHandler', stack: 'Error: boom\n    at x' });
     expect(lines[2]).toMatchObject({ level: 'debug', event: 'tick', context: 'Scheduler' });
+  });
+});
+
+describe('log formats', () => {
+  function text(): { stream: Writable; lines: string[] } {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+        done();
+      },
+    });
+    return { stream, lines };
+  }
+  const applied = { event: 'infra.applied', planId: 'dco-2026-11-26-afbbc461f074', adds: 7, replaced: [], output: 'Apply complete! Resources changed: 7.' };
+
+  it('JSON stays the default', () => {
+    const saved = process.env.LOG_FORMAT;
+    delete process.env.LOG_FORMAT;
+    try {
+      const { stream, lines } = text();
+      createLogger({ service: 'infra-deployer', destination: stream }).info(applied, 'infra.applied');
+      expect(JSON.parse(lines[0])).toMatchObject({ service: 'infra-deployer', msg: 'infra.applied', adds: 7 });
+    } finally {
+      if (saved !== undefined) process.env.LOG_FORMAT = saved;
+    }
+  });
+
+  it('human (LOG_FORMAT=human) writes the live log\'s columns, no JSON line, and still redacts', async () => {
+    const saved = process.env.LOG_FORMAT;
+    process.env.LOG_FORMAT = 'human';
+    try {
+      const { stream, lines } = text();
+      const logger = createLogger({ service: 'infra-deployer', destination: stream });
+      await withSpan('apply', { runId: 'dco-2026-11-26' }, async () => logger.info(applied, 'infra.applied'));
+      logger.warn({ signature: 'ab'.repeat(32) }, 'report refused');
+      expect(lines).toEqual([
+        expect.stringMatching(/^\d\d:\d\d:\d\d dco-2026-11-26 {5}infra-deployer infra\.applied planId=dco-2026-11-26-afbbc461f074 adds=7 replaced=\[\] output="Apply complete! Resources changed: 7\."$/),
+        expect.stringMatching(/^\d\d:\d\d:\d\d - {18}infra-deployer WARN: report refused signature=\[REDACTED\]$/),
+      ]);
+      expect(lines.some((line) => line.includes('{"'))).toBe(false);
+    } finally {
+      if (saved === undefined) delete process.env.LOG_FORMAT;
+      else process.env.LOG_FORMAT = saved;
+    }
+  });
+
+  it('renders an error by its message', () => {
+    expect(humanLogLine({ level: 'error', time: '2026-11-26T07:00:01.000Z', service: 'detector', msg: 'failed', err: { type: 'Error', message: 'boom', stack: 'Error: boom' } })).toBe(
+      '07:00:01 -                  detector       ERROR: failed err="boom"',
+    );
+  });
+
+  it('refuses an unknown format', () => {
+    const saved = process.env.LOG_FORMAT;
+    process.env.LOG_FORMAT = 'xml';
+    try {
+      expect(() => createLogger({ service: 'detector' })).toThrow('CONFIG.INVALID: LOG_FORMAT');
+    } finally {
+      if (saved === undefined) delete process.env.LOG_FORMAT;
+      else process.env.LOG_FORMAT = saved;
+    }
   });
 });

@@ -1,5 +1,6 @@
 // Metrics: a run's messages become the named series, bus callbacks become handled/DLQ/lag series, GET /metrics serves them.
 import { Test } from '@nestjs/testing';
+import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import request from 'supertest';
 import { AnyMessage, MessageOf, MessageType, fixtureMessage } from '@dco/contracts';
 import { DcoMetrics } from './dco-metrics';
@@ -138,6 +139,27 @@ describe('ObservabilityModule', () => {
       expect(response.headers['content-type']).toContain('text/plain');
       expect(response.text).toContain('dco_runs_total{outcome="completed",service="dco-runner"} 1');
       expect(response.text).toContain('# TYPE dco_stage_duration_seconds histogram');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('serves an exposition that a port of Prometheus\'s own text-format parser reads, every family typed', async () => {
+    const metrics = new DcoMetrics({ service: 'detector', defaultMetrics: true });
+    const moduleRef = await Test.createTestingModule({ imports: [ObservabilityModule.forRoot({ service: 'detector', metrics })] }).compile();
+    const app = moduleRef.createNestApplication({ logger: false });
+    await app.init();
+    try {
+      const observer = new PrometheusBusObserver(metrics);
+      observer.onConsumed({ type: 'DetectChanges', group: 'detector', topic: 'DetectChanges', durationMs: 12, duplicate: false });
+      observer.onDeadLettered({ group: 'detector', topic: 'ExternalChangeReported', code: 'MSG.BAD_SIGNATURE', reason: 'a "quoted"\nreason' });
+      metrics.runs.inc({ outcome: 'completed' });
+      const families = parsePrometheusTextFormat((await request(app.getHttpServer()).get('/metrics').expect(200)).text);
+      const byName = new Map(families.map((family) => [family.name, family]));
+      expect(byName.get('dco_runs_total')).toMatchObject({ type: 'COUNTER', metrics: [{ labels: { outcome: 'completed', service: 'detector' }, value: '1' }] });
+      expect(byName.get('dco_stage_duration_seconds')?.type).toBe('HISTOGRAM');
+      expect(byName.get('process_cpu_user_seconds_total')?.type).toBe('COUNTER');
+      expect(families.filter((family) => family.type === 'UNTYPED').map((family) => family.name)).toEqual([]);
     } finally {
       await app.close();
     }
