@@ -46,7 +46,7 @@ export class OrchestratorModule {
         RunCommandsService,
         OperatorTokenGuard,
         OpenApiPublisher,
-        ...dashboardProviders(),
+        ...dashboardProviders(config),
       ],
       exports: [RunsQuery, RunCommandsService],
     };
