@@ -12,11 +12,23 @@ COPY . .
 # The image is only built from sources that type-check and lint.
 RUN npm run typecheck && npm run lint
 
+# OpenTofu, which the infra-deployer and the detector run (DCO_TOFU_BIN=/usr/local/bin/tofu); the same version as the
+# local stack's build (stack/components/tofu.component.ts), checked against the release's SHA256SUMS.
+FROM debian:bookworm-slim AS tofu
+ARG TOFU_VERSION=1.12.6
+ARG TARGETARCH=amd64
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates curl unzip \
+ && curl -fsSLO "https://github.com/opentofu/opentofu/releases/download/v${TOFU_VERSION}/tofu_${TOFU_VERSION}_linux_${TARGETARCH}.zip" \
+ && curl -fsSLO "https://github.com/opentofu/opentofu/releases/download/v${TOFU_VERSION}/tofu_${TOFU_VERSION}_SHA256SUMS" \
+ && grep " tofu_${TOFU_VERSION}_linux_${TARGETARCH}.zip\$" "tofu_${TOFU_VERSION}_SHA256SUMS" | sha256sum -c - \
+ && unzip "tofu_${TOFU_VERSION}_linux_${TARGETARCH}.zip" tofu -d /usr/local/bin
+
 FROM node:20-bookworm-slim AS runtime
 ARG APP=orchestrator
 ENV NODE_ENV=production APP=${APP} HOST=0.0.0.0 PORT=3000 DCO_PROFILE=aws
 WORKDIR /app
-# OpenTofu for the infra-deployer is copied in by the platform's base image in a real deployment (see docs/deployment.md).
+# Every service's image carries tofu (one image for all); only the infra-deployer and the detector run it (docs/deployment.md).
+COPY --from=tofu /usr/local/bin/tofu /usr/local/bin/tofu
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=verify /app/package.json /app/tsconfig.json ./
 # Of tools/, only the TypeScript loader the entrypoint needs: the rest (the day scenarios, lint and deploy checks) is developer tooling.

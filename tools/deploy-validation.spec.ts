@@ -1,9 +1,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { declaredVariables, validateCompose, validateDockerfile, validateKubernetes, validateRepository } from './deploy-validation';
+import { appConfigCheck, validateCompose, validateDockerfile, validateKubernetes, validateReplicaDocs, validateRepository, validateTerraformVariables } from './deploy-validation';
 
 const root = join(__dirname, '..');
-const declared = (app: string) => declaredVariables(root, app);
+const declared = (app: string) => appConfigCheck(root, app);
 const compose = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
 const k8s = Object.fromEntries(readdirSync(join(root, 'k8s')).map((name) => [name, readFileSync(join(root, 'k8s', name), 'utf8')]));
 
@@ -22,6 +22,39 @@ describe('deployment descriptors', () => {
     expect(validateCompose(broken, declared)).toContain('compose: scheduler sets KAFKA_BROKER, which apps/scheduler does not declare');
   });
 
+  it('catch a variable the app requires that a manifest does not set', () => {
+    const broken = compose.replace(/DCO_DAILY_AMOUNT: "\d+", /, '');
+    expect(validateCompose(broken, declared).join('\n')).toContain('compose: dco-runner would not start: DCO_DAILY_AMOUNT (not set)');
+    const k8sBroken = { ...k8s, 'dco-runner.yaml': k8s['dco-runner.yaml'].replace(/ {12}- name: DCO_DAILY_AMOUNT\n {14}value: "\d+"\n/, '') };
+    expect(validateKubernetes(k8sBroken, declared).join('\n')).toContain('k8s: dco-runner would not start: DCO_DAILY_AMOUNT (not set)');
+  });
+
+  it('catch a Kubernetes variable no app declares, a stand-in, and a secret given as a literal', () => {
+    const broken = {
+      ...k8s,
+      'detector.yaml': k8s['detector.yaml'].replace('- name: DCO_STAGE_ENGINE\n              value: real', '- name: DCO_STAGE_ENGINE\n              value: simulated\n            - name: DCO_DETECTOR_MODE\n              value: fast\n            - name: DCO_EXTERNAL_KEYS\n              value: "a:b"'),
+    };
+    const problems = validateKubernetes(broken, declared).join('\n');
+    expect(problems).toContain('k8s: detector sets DCO_DETECTOR_MODE, which apps/detector does not declare');
+    expect(problems).toContain('k8s: detector would not start: DCO_STAGE_ENGINE (got "simulated")');
+    expect(problems).toContain('k8s: detector sets DCO_EXTERNAL_KEYS as a literal; take it from a Secret (valueFrom.secretKeyRef)');
+  });
+
+  it('catch replica counts beyond what a service supports (tools/replica-limits.ts)', () => {
+    const broken = { ...k8s, 'orchestrator.yaml': k8s['orchestrator.yaml'].replace('replicas: 1', 'replicas: 2').replace('type: Recreate', 'type: RollingUpdate') };
+    const problems = validateKubernetes(broken, declared).join('\n');
+    expect(problems).toContain('k8s: orchestrator runs 2 replicas but supports at most 1 (ADR 0004');
+    expect(problems).toContain('k8s: orchestrator runs at most one replica, so its Deployment needs strategy Recreate');
+    const tfvars = readFileSync(join(root, 'infra', 'terraform.tfvars.json'), 'utf8');
+    expect(validateTerraformVariables(tfvars.replace(/("detector": \{[^}]*"desired_count": )1/, '$13')).join('\n')).toContain('tfvars: detector runs 3 replicas but supports at most 1');
+    expect(validateReplicaDocs('| `scheduler` | 2 | 2 |')).toHaveLength(5);
+  });
+
+  it('catch a PodDisruptionBudget that never lets a node drain', () => {
+    const broken = { ...k8s, 'db-migrator.yaml': k8s['db-migrator.yaml'].replace('maxUnavailable: 1', 'minAvailable: 1') };
+    expect(validateKubernetes(broken, declared)).toContain("k8s: db-migrator's PodDisruptionBudget keeps 1 of 1 replicas available, so no node can ever be drained");
+  });
+
   it('catch a missing probe and a worker that may outscale its partitions', () => {
     const broken = {
       ...k8s,
@@ -38,7 +71,7 @@ describe('deployment descriptors', () => {
   });
 
   it('catch a Dockerfile that no longer starts the chosen app', () => {
-    expect(validateDockerfile('FROM node:18\n')).toHaveLength(5);
+    expect(validateDockerfile('FROM node:18\n')).toHaveLength(6);
   });
 
   it('catch a Dockerfile whose npm ci runs before the patches are in the image', () => {

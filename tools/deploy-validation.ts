@@ -1,10 +1,12 @@
-// Static checks of docker-compose.yml, k8s/ and the Dockerfile: schema-valid, and in step with the code
-// (one service per app, env vars the apps really declare, probes on /health, partitions >= max replicas).
+// Static checks of docker-compose.yml, k8s/, infra/terraform.tfvars.json and the Dockerfile: schema-valid, and in step
+// with the code (one service per app, env vars the app's config class declares and requires, probes on /health,
+// replica counts within what each service supports (tools/replica-limits.ts), partitions >= max replicas).
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2019 from 'ajv/dist/2019';
-import { getMetadataStorage } from 'class-validator';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
+import { ConfigError, declaredVariables, loadConfig } from '@dco/platform';
+import { REPLICA_LIMITS } from './replica-limits';
 
 export const SERVICES = ['scheduler', 'orchestrator', 'detector', 'infra-deployer', 'db-migrator', 'dco-runner'] as const;
 export const WORKERS = ['detector', 'infra-deployer', 'db-migrator', 'dco-runner'] as const;
@@ -13,19 +15,60 @@ const RUNTIME_VARIABLES = new Set(['APP', 'NODE_ENV']);
 
 type Json = Record<string, unknown>;
 
-/** Names of the environment variables an app's config class declares (its own, inherited and optional ones). */
-export function declaredVariables(root: string, app: string): Set<string> {
+/** An app's config class, as the validator sees it: what it declares, and the problems it has with an environment. */
+export interface AppConfigCheck {
+  declared: Set<string>;
+  /** The variables the class refuses in `env` (required ones not set, bad values), as loadConfig words them. */
+  refused(env: Record<string, string>): string[];
+}
+
+/** The config class of apps/<app>/src/<app>.config.ts. */
+export function appConfigCheck(root: string, app: string): AppConfigCheck {
   const file = join(root, 'apps', app, 'src', `${app}.config.ts`);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const exported = require(file) as Record<string, new () => object>;
   const cls = Object.values(exported).find((value) => typeof value === 'function');
   if (!cls) throw new Error(`${file} exports no config class`);
-  const names = new Set(Object.keys(new cls()));
-  for (const meta of getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false)) names.add(meta.propertyName);
-  return names;
+  return {
+    declared: declaredVariables(cls),
+    refused: (env) => {
+      try {
+        loadConfig(cls, env);
+        return [];
+      } catch (error) {
+        if (error instanceof ConfigError) return error.problems;
+        throw error;
+      }
+    },
+  };
 }
 
-export function validateCompose(text: string, declared: (app: string) => Set<string>): string[] {
+/** A value the manifest does not spell out (a Secret, a field of the pod): present, its content checked elsewhere. */
+const FROM_ELSEWHERE = 'set-by-the-platform-0123456789';
+
+/**
+ * Every variable `env` sets is declared by the app's config class, and the class refuses nothing in it: every variable
+ * it requires is set, and every literal value is valid. Values from elsewhere (`fromElsewhere`) only count as set.
+ */
+function checkEnvironment(where: string, app: string, env: Record<string, string>, fromElsewhere: Set<string>, config: AppConfigCheck): string[] {
+  const problems: string[] = [];
+  for (const name of Object.keys(env)) {
+    if (!RUNTIME_VARIABLES.has(name) && !config.declared.has(name)) problems.push(`${where}: ${app} sets ${name}, which apps/${app} does not declare`);
+  }
+  for (const problem of config.refused(env)) {
+    const name = problem.split(' ')[0];
+    if (!fromElsewhere.has(name)) problems.push(`${where}: ${app} would not start: ${problem}`);
+  }
+  return problems;
+}
+
+function checkReplicas(where: string, app: string, replicas: number | undefined): string[] {
+  const limit = REPLICA_LIMITS[app as keyof typeof REPLICA_LIMITS];
+  if (replicas === undefined || replicas <= limit.max) return [];
+  return [`${where}: ${app} runs ${replicas} replicas but supports at most ${limit.max} (${limit.reason})`];
+}
+
+export function validateCompose(text: string, configOf: (app: string) => AppConfigCheck): string[] {
   const problems: string[] = [];
   const compose = parseYaml(text, { merge: true }) as Json;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -51,12 +94,9 @@ export function validateCompose(text: string, declared: (app: string) => Set<str
     }
     const args = ((service.build as Json | undefined)?.args ?? {}) as Json;
     if (args.APP !== app) problems.push(`compose: service ${app} must build with APP=${app}`);
-    const env = (service.environment ?? {}) as Json;
-    for (const name of Object.keys(env)) {
-      if (!RUNTIME_VARIABLES.has(name) && !declared(app).has(name)) {
-        problems.push(`compose: ${app} sets ${name}, which apps/${app} does not declare`);
-      }
-    }
+    const env = Object.fromEntries(Object.entries((service.environment ?? {}) as Json).map(([name, value]) => [name, String(value)]));
+    problems.push(...checkEnvironment('compose', app, env, new Set(), configOf(app)));
+    problems.push(...checkReplicas('compose', app, ((service.deploy as Json | undefined)?.replicas as number | undefined) ?? 1));
     if (!service.healthcheck) problems.push(`compose: ${app} has no healthcheck`);
   }
   return problems;
@@ -86,9 +126,16 @@ const K8S_MODELS: Record<string, [string, string]> = {
   'v1/ConfigMap': ['kubernetes-models/v1', 'ConfigMap'],
   'v1/Namespace': ['kubernetes-models/v1', 'Namespace'],
   'policy/v1/PodDisruptionBudget': ['kubernetes-models/policy/v1', 'PodDisruptionBudget'],
+  'v1/ServiceAccount': ['kubernetes-models/v1', 'ServiceAccount'],
 };
 
-export function validateKubernetes(files: Record<string, string>, declared: (app: string) => Set<string>): string[] {
+interface EnvVar {
+  name: string;
+  value?: string;
+  valueFrom?: Json;
+}
+
+export function validateKubernetes(files: Record<string, string>, configOf: (app: string) => AppConfigCheck): string[] {
   const problems: string[] = [];
   const documents: K8sDocument[] = [];
   for (const [file, text] of Object.entries(files)) {
@@ -119,11 +166,18 @@ export function validateKubernetes(files: Record<string, string>, declared: (app
   const find = (kind: string, name: string) => documents.find((d) => d.kind === kind && d.metadata?.name === name);
   const config = documents.find((d) => d.kind === 'ConfigMap');
   const partitions = Number(config?.data?.KAFKA_PARTITIONS ?? NaN);
+  const configMaps = (name: unknown) => documents.find((d) => d.kind === 'ConfigMap' && d.metadata?.name === name)?.data ?? {};
   for (const app of SERVICES) {
     const deployment = find('Deployment', app);
     if (!deployment) {
       problems.push(`k8s: no Deployment for ${app}`);
       continue;
+    }
+    const limit = REPLICA_LIMITS[app];
+    const replicas = deployment.spec?.replicas as number | undefined;
+    problems.push(...checkReplicas('k8s', app, replicas));
+    if (limit.max === 1 && (deployment.spec?.strategy as Json | undefined)?.type !== 'Recreate') {
+      problems.push(`k8s: ${app} runs at most one replica, so its Deployment needs strategy Recreate (a rolling update overlaps two)`);
     }
     const containers = ((deployment.spec?.template as Json)?.spec as Json)?.containers as Json[];
     for (const container of containers ?? []) {
@@ -132,24 +186,35 @@ export function validateKubernetes(files: Record<string, string>, declared: (app
         if (path !== '/health') problems.push(`k8s: ${app} ${probe} must GET /health`);
       }
       if (!(container.resources as Json)?.limits) problems.push(`k8s: ${app} has no resource limits`);
-      for (const variable of (container.env as { name: string }[] | undefined) ?? []) {
-        if (!declared(app).has(variable.name)) problems.push(`k8s: ${app} sets ${variable.name}, which apps/${app} does not declare`);
+      const env: Record<string, string> = {};
+      for (const source of (container.envFrom as { configMapRef?: { name?: string } }[] | undefined) ?? []) Object.assign(env, configMaps(source.configMapRef?.name));
+      const fromElsewhere = new Set<string>();
+      for (const variable of (container.env as EnvVar[] | undefined) ?? []) {
+        if ((variable.valueFrom as Json | undefined)?.secretKeyRef === undefined && /PASSWORD|TOKEN|SECRET|_KEYS?$/.test(variable.name) && variable.value !== undefined) {
+          problems.push(`k8s: ${app} sets ${variable.name} as a literal; take it from a Secret (valueFrom.secretKeyRef)`);
+        }
+        if (variable.valueFrom) fromElsewhere.add(variable.name);
+        env[variable.name] = variable.valueFrom ? FROM_ELSEWHERE : (variable.value ?? '');
       }
+      problems.push(...checkEnvironment('k8s', app, env, fromElsewhere, configOf(app)));
     }
     if (!find('Service', app)) problems.push(`k8s: no Service for ${app}`);
-    if (!find('PodDisruptionBudget', app)) problems.push(`k8s: no PodDisruptionBudget for ${app}`);
-    if ((WORKERS as readonly string[]).includes(app)) {
-      const scaled = find('ScaledObject', app);
-      const max = (scaled?.spec as { maxReplicaCount?: number } | undefined)?.maxReplicaCount;
-      if (!scaled) problems.push(`k8s: no KEDA ScaledObject for worker ${app}`);
-      else if (!(typeof max === 'number' && max <= partitions)) {
-        problems.push(`k8s: ${app} may scale to ${max} replicas but topics have ${partitions} partitions`);
-      }
+    const budget = find('PodDisruptionBudget', app)?.spec as { minAvailable?: number | string; maxUnavailable?: number | string } | undefined;
+    if (!budget) problems.push(`k8s: no PodDisruptionBudget for ${app}`);
+    else if (typeof budget.minAvailable === 'number' && budget.minAvailable >= (replicas ?? 1)) {
+      problems.push(`k8s: ${app}'s PodDisruptionBudget keeps ${budget.minAvailable} of ${replicas ?? 1} replicas available, so no node can ever be drained`);
+    }
+    const scaled = find('ScaledObject', app);
+    const max = (scaled?.spec as { maxReplicaCount?: number } | undefined)?.maxReplicaCount;
+    if ((WORKERS as readonly string[]).includes(app) && limit.max > 1 && !scaled) problems.push(`k8s: no KEDA ScaledObject for worker ${app}`);
+    if (scaled) {
+      problems.push(...checkReplicas('k8s ScaledObject', app, max));
+      if (!(typeof max === 'number' && max <= partitions)) problems.push(`k8s: ${app} may scale to ${max} replicas but topics have ${partitions} partitions`);
     }
   }
   if (config) {
     for (const name of Object.keys(config.data ?? {})) {
-      if (!SERVICES.every((app) => declared(app).has(name))) problems.push(`k8s: ConfigMap sets ${name}, which not every app declares`);
+      if (!SERVICES.every((app) => configOf(app).declared.has(name))) problems.push(`k8s: ConfigMap sets ${name}, which not every app declares`);
     }
   }
   return problems;
@@ -161,6 +226,7 @@ export function validateDockerfile(text: string): string[] {
   if (!/apps\/\$\{APP\}\/src\/main\.ts/.test(text)) problems.push('Dockerfile: entrypoint must start apps/${APP}/src/main.ts');
   if (!/HEALTHCHECK .*\/health/.test(text)) problems.push('Dockerfile: HEALTHCHECK must probe /health');
   if (!/^FROM node:20/m.test(text)) problems.push('Dockerfile: runtime must be Node 20 like the project');
+  if (!/^COPY --from=\S+ \S*\/tofu \/usr\/local\/bin\/tofu$/m.test(text)) problems.push('Dockerfile: the infra-deployer runs tofu; copy it to /usr/local/bin/tofu in the runtime image');
   // npm ci's postinstall applies patches/ (kafkajs' read-committed filter, ADR 0013); without them it installs unpatched.
   const patches = text.search(/^COPY patches /m);
   const install = text.search(/^RUN npm ci/m);
@@ -169,11 +235,27 @@ export function validateDockerfile(text: string): string[] {
   return problems;
 }
 
+/** The ECS services' desired counts (infra/terraform.tfvars.json) within what each service supports. */
+export function validateTerraformVariables(text: string): string[] {
+  const apps = ((JSON.parse(text) as Json).apps ?? {}) as Record<string, { desired_count?: number }>;
+  const problems = SERVICES.filter((app) => !apps[app]).map((app) => `tfvars: no ECS service for ${app}`);
+  for (const app of SERVICES) problems.push(...checkReplicas('tfvars', app, apps[app]?.desired_count));
+  return problems;
+}
+
+/** docs/deployment.md's copy of the replica table says what tools/replica-limits.ts says. */
+export function validateReplicaDocs(markdown: string): string[] {
+  return SERVICES.filter((app) => {
+    const { replicas, max } = REPLICA_LIMITS[app];
+    return !new RegExp(`^\\| \`${app}\` \\| ${replicas} \\| ${max} \\|`, 'm').test(markdown);
+  }).map((app) => `docs/deployment.md: the replica table's row for ${app} must read | \`${app}\` | ${REPLICA_LIMITS[app].replicas} | ${REPLICA_LIMITS[app].max} | (tools/replica-limits.ts)`);
+}
+
 export function validateRepository(root: string): string[] {
-  const cache = new Map<string, Set<string>>();
-  const declared = (app: string) => {
-    if (!cache.has(app)) cache.set(app, declaredVariables(root, app));
-    return cache.get(app) as Set<string>;
+  const cache = new Map<string, AppConfigCheck>();
+  const configOf = (app: string) => {
+    if (!cache.has(app)) cache.set(app, appConfigCheck(root, app));
+    return cache.get(app) as AppConfigCheck;
   };
   const k8sDir = join(root, 'k8s');
   const k8sFiles = Object.fromEntries(
@@ -182,8 +264,10 @@ export function validateRepository(root: string): string[] {
       .map((name) => [name, readFileSync(join(k8sDir, name), 'utf8')]),
   );
   return [
-    ...validateCompose(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), declared),
-    ...validateKubernetes(k8sFiles, declared),
+    ...validateCompose(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), configOf),
+    ...validateKubernetes(k8sFiles, configOf),
+    ...validateTerraformVariables(readFileSync(join(root, 'infra', 'terraform.tfvars.json'), 'utf8')),
+    ...validateReplicaDocs(readFileSync(join(root, 'docs', 'deployment.md'), 'utf8')),
     ...validateDockerfile(readFileSync(join(root, 'Dockerfile'), 'utf8')),
   ];
 }

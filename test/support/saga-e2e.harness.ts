@@ -87,6 +87,9 @@ export class SagaE2eEnvironment {
       DCO_NAMESPACE: this.namespace,
       DCO_TOPIC_PREFIX: this.prefix,
       LOG_LEVEL: 'warn',
+      // The saga specs drive the workers' in-memory stand-ins; outside the embedded profile only this opt-in admits them (ADR 0014).
+      DCO_STAGE_ENGINE: 'simulated',
+      DCO_ALLOW_SIMULATED: 'test',
       DCO_OPERATOR_TOKEN: this.operatorToken,
       SAGA_TIMER_INTERVAL_MS: '250',
       // The local stack's AWS emulator (alerts go to EventBridge there).
@@ -185,7 +188,7 @@ export function futureDay(): string {
 
 export type WorkerEnv = Partial<Record<'detector' | 'infra-deployer' | 'db-migrator' | 'dco-runner', Record<string, string>>>;
 
-/** Starts the four workers (in parallel) with their simulated outcomes; `common` goes to every one of them. */
+/** Starts the four workers (in parallel) with their simulated outcomes (envFor selects the stand-ins); `common` goes to every one of them. */
 export async function startWorkers(
   env: SagaE2eEnvironment,
   settings: WorkerEnv = {},

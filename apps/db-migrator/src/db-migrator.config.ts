@@ -1,15 +1,11 @@
 // Environment of the db-migrator service (validated at boot).
 import { IntersectionType } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
-import { IsParsedBy, Neo4jFleetConfig, parseSimulatedBehaviour } from '@dco/platform';
+import { IsOptional } from 'class-validator';
+import { IsParsedBy, Neo4jFleetConfig, parseSimulatedBehaviour, StageEngineConfig } from '@dco/platform';
 import { BlueGreenConfig } from './migrate-db/blue-green.config';
 
 /** Every variable the db-migrator reads: the common ones, the fleet's scope, the blue-green migration's and the stage engine's. */
-export class DbMigratorConfig extends IntersectionType(Neo4jFleetConfig, BlueGreenConfig) {
-  /** Which implementation of the stage runs: the in-memory stand-in with configured outcomes, or the real use case. */
-  @IsIn(['simulated', 'real'], { message: 'DCO_STAGE_ENGINE must be simulated or real' })
-  DCO_STAGE_ENGINE: 'simulated' | 'real' = 'simulated';
-
+export class DbMigratorConfig extends IntersectionType(Neo4jFleetConfig, BlueGreenConfig, StageEngineConfig) {
   /** Outcome of the in-memory MigrateDb stand-in: ok, ok:<ms>, fail:<CODE>[:<ms>] or hang. */
   @IsOptional()
   @IsParsedBy((value) => parseSimulatedBehaviour('DCO_SIMULATE_MIGRATE_DB', value))

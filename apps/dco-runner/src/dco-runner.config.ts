@@ -4,14 +4,10 @@ import { IntersectionType } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { AwsClientConfig } from '@dco/aws';
 import { ConnectionPointerConfig } from '@dco/neo4j';
-import { CommonConfig, IsParsedBy, parseSimulatedBehaviour } from '@dco/platform';
+import { CommonConfig, IsParsedBy, parseSimulatedBehaviour, StageEngineConfig } from '@dco/platform';
 
 /** Every variable the dco-runner reads; the blue-green connection pointer's (shared with the db-migrator) come from ConnectionPointerConfig. */
-export class DcoRunnerConfig extends IntersectionType(CommonConfig, AwsClientConfig, ConnectionPointerConfig) {
-  /** Which implementation of the stage runs: the in-memory stand-in with configured outcomes, or the real use case. */
-  @IsIn(['simulated', 'real'], { message: 'DCO_STAGE_ENGINE must be simulated or real' })
-  DCO_STAGE_ENGINE: 'simulated' | 'real' = 'simulated';
-
+export class DcoRunnerConfig extends IntersectionType(CommonConfig, AwsClientConfig, ConnectionPointerConfig, StageEngineConfig) {
   /** Outcome of the in-memory RunDco stand-in: ok, ok:<ms>, fail:<CODE>[:<ms>] or hang. */
   @IsOptional()
   @IsParsedBy((value) => parseSimulatedBehaviour('DCO_SIMULATE_RUN_DCO', value))

@@ -1,17 +1,13 @@
 // Environment of the detector service (validated at boot).
 import { IntersectionType } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
-import { IsParsedBy, Neo4jFleetConfig, parseSimulatedBehaviour } from '@dco/platform';
+import { IsOptional } from 'class-validator';
+import { IsParsedBy, Neo4jFleetConfig, parseSimulatedBehaviour, StageEngineConfig } from '@dco/platform';
 import { DetectChangesConfig } from './detect-changes/detect-changes.config';
 import { parseProducerKeys } from './external-inbox/external-signature';
 import { parseSimulatedChanges } from './simulated/simulated-detector';
 
 /** Every variable the detector reads: the common ones, the fleet's scope, the sources', the inbox's and the stage engine's. */
-export class DetectorConfig extends IntersectionType(Neo4jFleetConfig, DetectChangesConfig) {
-  /** Which implementation of the stage runs: the in-memory stand-in with configured outcomes, or the real use case. */
-  @IsIn(['simulated', 'real'], { message: 'DCO_STAGE_ENGINE must be simulated or real' })
-  DCO_STAGE_ENGINE: 'simulated' | 'real' = 'simulated';
-
+export class DetectorConfig extends IntersectionType(Neo4jFleetConfig, DetectChangesConfig, StageEngineConfig) {
   /** Outcome of the in-memory DetectChanges stand-in: ok, ok:<ms>, fail:<CODE>[:<ms>] or hang. */
   @IsOptional()
   @IsParsedBy((value) => parseSimulatedBehaviour('DCO_SIMULATE_DETECT', value))

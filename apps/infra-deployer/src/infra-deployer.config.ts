@@ -1,15 +1,11 @@
 // Environment of the infra-deployer service (validated at boot).
 import { IntersectionType } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
-import { CommonConfig, IsParsedBy, parseSimulatedBehaviour } from '@dco/platform';
+import { IsOptional } from 'class-validator';
+import { CommonConfig, IsParsedBy, parseSimulatedBehaviour, StageEngineConfig } from '@dco/platform';
 import { ApplyInfraConfig } from './apply-infra/apply-infra.config';
 
 /** Every variable the infra-deployer reads: the common ones, the real use cases' and the stage engine's. */
-export class InfraDeployerConfig extends IntersectionType(CommonConfig, ApplyInfraConfig) {
-  /** Which implementation of the stage runs: the in-memory stand-in with configured outcomes, or the real use case. */
-  @IsIn(['simulated', 'real'], { message: 'DCO_STAGE_ENGINE must be simulated or real' })
-  DCO_STAGE_ENGINE: 'simulated' | 'real' = 'simulated';
-
+export class InfraDeployerConfig extends IntersectionType(CommonConfig, ApplyInfraConfig, StageEngineConfig) {
   /** Outcome of the in-memory ApplyInfra stand-in: ok, ok:<ms>, fail:<CODE>[:<ms>] or hang. */
   @IsOptional()
   @IsParsedBy((value) => parseSimulatedBehaviour('DCO_SIMULATE_APPLY_INFRA', value))

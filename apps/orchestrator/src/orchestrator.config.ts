@@ -1,11 +1,15 @@
 // Environment of the orchestrator service (validated at boot).
+import { IntersectionType } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { AwsClientConfig } from '@dco/aws';
 import { CommonConfig } from '@dco/platform';
+import { DashboardConfig } from './dashboard/dashboard.config';
 
 /** The orchestrator's own validated config (PLATFORM_CONFIG holds only the common part when embedded). */
 export const ORCHESTRATOR_CONFIG = Symbol('OrchestratorConfig');
 
-export class OrchestratorConfig extends CommonConfig {
+/** Every variable the orchestrator reads: the common ones, the saga's, the dashboard's and alerts', and AWS (EventBridge). */
+export class OrchestratorConfig extends IntersectionType(CommonConfig, DashboardConfig, AwsClientConfig) {
   /** Wall-clock time by which the day's DCO must have run (HH:MM, in DCO_TIME_ZONE). */
   @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'DCO_DEADLINE must be HH:MM (24 h)' })
   DCO_DEADLINE = '09:00';

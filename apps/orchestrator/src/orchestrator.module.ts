@@ -47,7 +47,7 @@ export class OrchestratorModule {
         RunCommandsService,
         OperatorTokenGuard,
         ApiFallbacksInstaller,
-        ...dashboardProviders(),
+        ...dashboardProviders(config),
       ],
       exports: [RunsQuery, RunCommandsService],
     };

@@ -1,7 +1,7 @@
 // Environment configuration validated at boot: a missing or malformed variable stops the process with a message naming it.
 import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Type } from 'class-transformer';
-import { IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min, registerDecorator, ValidateIf, validateSync } from 'class-validator';
+import { getMetadataStorage, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min, registerDecorator, ValidateIf, validateSync } from 'class-validator';
 import { ClassConstructor } from 'class-transformer';
 import { ConfigError } from '@dco/contracts';
 
@@ -110,6 +110,28 @@ export class CommonConfig {
   @IsOptional()
   @IsString()
   DCO_INSTANCE_ID?: string;
+
+  /** `test`: lets the test harnesses run the in-memory stand-ins (STAND_INS) outside the embedded profile. Never in a deployment. */
+  @IsOptional()
+  @IsIn(['test'], { message: 'DCO_ALLOW_SIMULATED must be "test" or unset' })
+  DCO_ALLOW_SIMULATED?: 'test';
+}
+
+/**
+ * The switches whose value selects an in-memory stand-in, and that value. A stand-in answers with made-up data (an
+ * empty offering, a fake migration, a plan nobody applied), so loadConfig refuses it outside the embedded profile
+ * unless DCO_ALLOW_SIMULATED=test says a test harness asked for it (ADR 0014).
+ */
+export const STAND_INS: Readonly<Record<string, string>> = {
+  DCO_STAGE_ENGINE: 'simulated',
+  DCO_INFRA_ENGINE: 'simulated',
+  DCO_LEDGER: 'memory',
+};
+
+/** Which implementation of a worker's stage runs: the real use case (default in every profile) or the stand-in with configured outcomes. */
+export class StageEngineConfig {
+  @IsIn(['simulated', 'real'], { message: 'DCO_STAGE_ENGINE must be simulated or real' })
+  DCO_STAGE_ENGINE: 'simulated' | 'real' = 'real';
 }
 
 /** CommonConfig plus the Neo4j fleet's scope (services that launch or look for Neo4j instances: detector, db-migrator). */
@@ -134,31 +156,37 @@ export class Neo4jFleetConfig extends CommonConfig {
 export function loadConfig<T extends object>(cls: ClassConstructor<T>, env: NodeJS.ProcessEnv = process.env): T {
   const defaults = new cls() as Record<string, unknown>;
   const raw: Record<string, unknown> = {};
+  const declared = declaredVariables(cls);
   for (const key of Object.keys(defaults)) raw[key] = defaults[key];
   for (const [key, value] of Object.entries(env)) {
     if (value === undefined || value === '') continue;
-    if (key in defaults || hasDeclaredProperty(cls, key)) raw[key] = convert(value, defaults[key]);
+    if (key in defaults || declared.has(key)) raw[key] = convert(value, defaults[key]);
   }
   const config = plainToInstance(cls, raw);
   const errors = validateSync(config as object, { forbidUnknownValues: false });
-  if (errors.length > 0) {
-    const problems = errors.map((error) => {
-      const given = env[error.property];
-      const detail = Object.values(error.constraints ?? {}).join('; ');
-      return `${error.property}${given === undefined ? ' (not set)' : ` (got "${redact(error.property, given)}")`}: ${detail}`;
-    });
-    throw new ConfigError(problems);
-  }
+  const problems = errors.map((error) => {
+    const given = env[error.property];
+    const detail = Object.values(error.constraints ?? {}).join('; ');
+    return `${error.property}${given === undefined ? ' (not set)' : ` (got "${redact(error.property, given)}")`}: ${detail}`;
+  });
+  problems.push(...standInProblems(config as Record<string, unknown>));
+  if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
 
-function hasDeclaredProperty(cls: ClassConstructor<object>, key: string): boolean {
+function standInProblems(config: Record<string, unknown>): string[] {
+  if (config.DCO_PROFILE === 'embedded' || config.DCO_ALLOW_SIMULATED === 'test') return [];
+  return Object.entries(STAND_INS)
+    .filter(([name, standIn]) => config[name] === standIn)
+    .map(([name, standIn]) => `${name} (got "${standIn}"): ${standIn} is an in-memory stand-in that answers with made-up data; it is accepted only with DCO_PROFILE=embedded or, in tests, DCO_ALLOW_SIMULATED=test`);
+}
+
+/** Names of the environment variables `cls` declares: its own, inherited and optional ones. */
+export function declaredVariables(cls: ClassConstructor<object>): Set<string> {
+  const names = new Set(Object.keys(new cls()));
   // Optional properties without defaults are not own keys of an instance; class-validator metadata knows them.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { getMetadataStorage } = require('class-validator') as typeof import('class-validator');
-  return getMetadataStorage()
-    .getTargetValidationMetadatas(cls, '', true, false)
-    .some((meta) => meta.propertyName === key);
+  for (const meta of getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false)) names.add(meta.propertyName);
+  return names;
 }
 
 function convert(value: string, example: unknown): unknown {

@@ -1,5 +1,5 @@
 // In-memory stand-in of change detection with outcomes from config (DCO_SIMULATE_DETECT, DCO_SIMULATED_CHANGES),
-// used until the real sources are selected with DCO_STAGE_ENGINE=real and by the saga's process-level specs.
+// selected by DCO_STAGE_ENGINE=simulated (embedded, or the saga's process-level specs with DCO_ALLOW_SIMULATED=test; ADR 0014).
 import { CHANGE_KINDS, Change, ChangeKind, ConfigError } from '@dco/contracts';
 import { DetectChangesPort, actOut, parseSimulatedBehaviour } from '@dco/platform';
 import { DetectorConfig } from '../detector.config';

@@ -4,7 +4,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { InMemoryEventBus, SdkEventBus, awsClientOptions } from '@dco/aws';
 import { AlertPublisher, DeduplicatingAlertPublisher, EventBridgeAlertPublisher, ensureAlertRouting } from '@dco/observability';
-import { CommonConfig, PLATFORM_CONFIG, loadConfig } from '@dco/platform';
+import { OrchestratorConfig } from '../orchestrator.config';
 import { RunsQuery } from '../runs-query/runs-query.service';
 import { DashboardBoard } from './dashboard.board';
 import { DASHBOARD_CONFIG, DashboardConfig } from './dashboard.config';
@@ -15,14 +15,14 @@ import { DASHBOARD_SOURCE } from './dashboard.port';
 export const DASHBOARD_CONTROLLERS: Type[] = [DashboardController];
 
 /** The alert publisher of the profile: EventBridge on AWS or the emulator, an in-memory event bus when embedded. */
-export async function createAlertPublisher(platform: CommonConfig, config: DashboardConfig, env: NodeJS.ProcessEnv = process.env): Promise<AlertPublisher> {
+export async function createAlertPublisher(config: OrchestratorConfig): Promise<AlertPublisher> {
   let publisher: AlertPublisher;
-  if (platform.DCO_PROFILE === 'embedded') {
+  if (config.DCO_PROFILE === 'embedded') {
     const events = new InMemoryEventBus();
     await events.ensureBus(config.DCO_ALERT_EVENT_BUS);
     publisher = new EventBridgeAlertPublisher(events, config.DCO_ALERT_EVENT_BUS);
   } else {
-    const options = awsClientOptions(env);
+    const options = awsClientOptions(config);
     const eventBridge = new EventBridgeClient(options);
     if (config.DCO_ALERT_QUEUE) {
       await ensureAlertRouting({
@@ -40,9 +40,9 @@ export async function createAlertPublisher(platform: CommonConfig, config: Dashb
   return new DeduplicatingAlertPublisher(publisher, { windowMs: config.DCO_ALERT_DEDUPE_WINDOW_MS });
 }
 
-export function dashboardProviders(env: NodeJS.ProcessEnv = process.env): Provider[] {
+export function dashboardProviders(config: OrchestratorConfig): Provider[] {
   return [
-    { provide: DASHBOARD_CONFIG, useFactory: () => loadConfig(DashboardConfig, env) },
+    { provide: DASHBOARD_CONFIG, useValue: config },
     {
       provide: DASHBOARD_SOURCE,
       useFactory: (runs: RunsQuery, config: DashboardConfig) => new DashboardBoard(runs, { jaegerUiBase: config.JAEGER_UI_URL }),
@@ -50,8 +50,7 @@ export function dashboardProviders(env: NodeJS.ProcessEnv = process.env): Provid
     },
     {
       provide: ALERT_PUBLISHER,
-      useFactory: (platform: CommonConfig, config: DashboardConfig) => createAlertPublisher(platform, config, env),
-      inject: [PLATFORM_CONFIG, DASHBOARD_CONFIG],
+      useFactory: () => createAlertPublisher(config),
     },
     DashboardFeedService,
   ];
