@@ -12,7 +12,10 @@ import { BenchResult, benchResult, progress, round } from './support/result';
 
 const TOTAL_STEPS = 4;
 /** The upgrade day moves the migrate benchmark's graph (same generator, same defaults) next to the day's ledger. */
-const BULK_GRAPH = { nodes: Number(process.env.DCO_BENCH_NODES ?? 1_000_000), relsPerNode: Number(process.env.DCO_BENCH_RELS_PER_NODE ?? 2) };
+const BULK_GRAPH = {
+  nodes: Number(process.env.DCO_BENCH_NODES ?? 1_000_000),
+  relsPerNode: Number(process.env.DCO_BENCH_RELS_PER_NODE ?? 2),
+};
 
 interface Timed {
   run_s: number;
@@ -23,11 +26,20 @@ interface Timed {
 }
 
 /** One scenario on the local stack: run time from the tick to the final event, per stage from the timeline. */
-async function localDay(scenario: string, bulkGraph?: BulkGraph): Promise<Timed & { prepare_s: number; services_s: number }> {
+async function localDay(
+  scenario: string,
+  bulkGraph?: BulkGraph,
+): Promise<Timed & { prepare_s: number; services_s: number }> {
   const session = await runDay({ scenario, print: () => undefined, timeoutMs: 3_600_000, bulkGraph });
   try {
     const { timings, observation, problems } = session.report;
-    return { run_s: timings.run_s, prepare_s: timings.prepare_s, services_s: timings.services_s, stages: observation.stepDurations, verdict: problems };
+    return {
+      run_s: timings.run_s,
+      prepare_s: timings.prepare_s,
+      services_s: timings.services_s,
+      stages: observation.stepDurations,
+      verdict: problems,
+    };
   } finally {
     await session.close();
   }
@@ -41,10 +53,19 @@ async function localDay(scenario: string, bulkGraph?: BulkGraph): Promise<Timed 
 async function embeddedDay(upgrade: boolean): Promise<Timed> {
   const port = await freePort();
   const day = new Date().toISOString().slice(0, 10);
-  const deadline = upgrade ? { DCO_TIME_ZONE: 'Etc/GMT+12', DCO_DEADLINE: '23:59' } : { DCO_TIME_ZONE: 'UTC', DCO_DEADLINE: closeDeadline(new Date(), -60) };
+  const deadline = upgrade
+    ? { DCO_TIME_ZONE: 'Etc/GMT+12', DCO_DEADLINE: '23:59' }
+    : { DCO_TIME_ZONE: 'UTC', DCO_DEADLINE: closeDeadline(new Date(), -60) };
   const embedded = spawnTs(join('apps', 'embedded', 'src', 'main.ts'), {
     args: ['--day', day],
-    env: { PORT: String(port), DCO_STAGE_ENGINE: 'real', DCO_DAILY_AMOUNT: '1000000000000000000000', DCO_DEMO_ACCOUNTS: '40', DCO_DEMO_CONTRIBUTIONS: '200', ...deadline },
+    env: {
+      PORT: String(port),
+      DCO_STAGE_ENGINE: 'real',
+      DCO_DAILY_AMOUNT: '1000000000000000000000',
+      DCO_DEMO_ACCOUNTS: '40',
+      DCO_DEMO_CONTRIBUTIONS: '200',
+      ...deadline,
+    },
   });
   // Timed as the lines arrive, not when a poll notices them.
   let ticked = 0;
@@ -55,10 +76,18 @@ async function embeddedDay(upgrade: boolean): Promise<Timed> {
   });
   try {
     await embedded.waitForOutput(/finished: Run/, 120_000);
-    const run = (await (await fetch(`http://127.0.0.1:${port}/api/runs/${runIdOf(day)}`)).json()) as { status: string; steps: Array<{ step: string; outcome: string; startedAt: string; durationMs?: number }> };
+    const run = (await (await fetch(`http://127.0.0.1:${port}/api/runs/${runIdOf(day)}`)).json()) as {
+      status: string;
+      steps: Array<{ step: string; outcome: string; startedAt: string; durationMs?: number }>;
+    };
     const steps = run.steps.map((step) => `${step.step}:${step.outcome}`);
     const succeeded = { steps: run.steps.filter((step) => step.outcome === 'succeeded') };
-    return { run_s: round((finishedAt - ticked) / 1000, 2), stages: stepDurations(succeeded), verdict: run.status === 'Completed' ? [] : [`embedded run ${run.status}: ${steps.join(' -> ')}`], steps };
+    return {
+      run_s: round((finishedAt - ticked) / 1000, 2),
+      stages: stepDurations(succeeded),
+      verdict: run.status === 'Completed' ? [] : [`embedded run ${run.status}: ${steps.join(' -> ')}`],
+      steps,
+    };
   } finally {
     await embedded.kill('SIGTERM');
   }
@@ -76,10 +105,15 @@ export async function run(): Promise<BenchResult> {
   const upgrade = await localDay('neo4j-upgrade', BULK_GRAPH);
   tick('local neo4j-upgrade');
 
-  const problems = [...quiet.verdict.map((p) => `quiet-day: ${p}`), ...upgrade.verdict.map((p) => `neo4j-upgrade: ${p}`)];
+  const problems = [
+    ...quiet.verdict.map((p) => `quiet-day: ${p}`),
+    ...upgrade.verdict.map((p) => `neo4j-upgrade: ${p}`),
+  ];
   if (problems.length > 0) throw new Error(`a benchmarked day did not go as expected:\n${problems.join('\n')}`);
   const perStage = (prefix: string, stages: Record<string, number>) =>
-    Object.fromEntries(Object.entries(stages).map(([stage, seconds]) => [`${prefix}${stage.replaceAll('-', '_')}_s`, round(seconds, 2)]));
+    Object.fromEntries(
+      Object.entries(stages).map(([stage, seconds]) => [`${prefix}${stage.replaceAll('-', '_')}_s`, round(seconds, 2)]),
+    );
   const metrics = {
     quiet_day_s: quiet.run_s,
     upgrade_day_s: upgrade.run_s,
@@ -91,13 +125,20 @@ export async function run(): Promise<BenchResult> {
     upgrade_services_start_s: upgrade.services_s,
   };
   // A baseline day that did not do the same work (e.g. the embedded migration failed and rolled back) is left out, with why.
-  const upgradeBaselineValid = embeddedUpgrade.verdict.length === 0 && (embeddedUpgrade.steps ?? []).includes('migrate-db:succeeded');
+  const upgradeBaselineValid =
+    embeddedUpgrade.verdict.length === 0 && (embeddedUpgrade.steps ?? []).includes('migrate-db:succeeded');
   const baseline: Record<string, number> = {
     quiet_day_s: embeddedQuiet.run_s,
     ...perStage('quiet_', embeddedQuiet.stages),
-    ...(upgradeBaselineValid ? { upgrade_day_s: embeddedUpgrade.run_s, ...perStage('upgrade_', embeddedUpgrade.stages) } : {}),
+    ...(upgradeBaselineValid
+      ? { upgrade_day_s: embeddedUpgrade.run_s, ...perStage('upgrade_', embeddedUpgrade.stages) }
+      : {}),
   };
-  const baselineProblems = upgradeBaselineValid ? [] : [`embedded upgrade day left out of the baseline: ${embeddedUpgrade.verdict.join('; ') || (embeddedUpgrade.steps ?? []).join(' -> ')}`];
+  const baselineProblems = upgradeBaselineValid
+    ? []
+    : [
+        `embedded upgrade day left out of the baseline: ${embeddedUpgrade.verdict.join('; ') || (embeddedUpgrade.steps ?? []).join(' -> ')}`,
+      ];
   baselineProblems.forEach((problem) => process.stderr.write(`${problem}\n`));
   const ratios = Object.fromEntries(
     Object.keys(baseline)
@@ -106,7 +147,9 @@ export async function run(): Promise<BenchResult> {
   );
   console.log(
     `day: quiet ${metrics.quiet_day_s} s (embedded ${baseline.quiet_day_s} s), upgrade ${metrics.upgrade_day_s} s (embedded ${baseline.upgrade_day_s ?? 'n/a'} s); ` +
-      `upgrade stages ${Object.entries(upgrade.stages).map(([stage, s]) => `${stage} ${round(s, 1)} s`).join(', ')}`,
+      `upgrade stages ${Object.entries(upgrade.stages)
+        .map(([stage, s]) => `${stage} ${round(s, 1)} s`)
+        .join(', ')}`,
   );
   return benchResult('day', {
     metrics,
@@ -116,7 +159,7 @@ export async function run(): Promise<BenchResult> {
     notes:
       'run time = from the scheduler tick to the final run event; the baseline is the embedded profile (one process, in-memory bus/graph/cloud, ' +
       'the same real use cases) in the same run; its upgrade day also applies its Terraform change; its quiet day is a day whose updates the deadline ' +
-      'deferred (detect + DCO). Graph: 40 accounts and 200 contributions; the local upgrade day adds the migrate benchmark\'s generated graph ' +
+      "deferred (detect + DCO). Graph: 40 accounts and 200 contributions; the local upgrade day adds the migrate benchmark's generated graph " +
       `(${BULK_GRAPH.nodes} nodes, ${BULK_GRAPH.nodes * BULK_GRAPH.relsPerNode} relationships) to blue, the embedded one does not.`,
     parameters: { bulkGraph: BULK_GRAPH },
   });

@@ -59,9 +59,19 @@ export async function run(): Promise<BenchResult> {
   const tag = randomUUID().slice(0, 8);
   // DCO_BENCH_REUSE_DAY: measure again on a day seeded by an earlier run kept with DCO_BENCH_KEEP=1 (its offering is reset).
   const reuseDay = process.env.DCO_BENCH_REUSE_DAY;
-  const day = reuseDay ?? `2${String(100 + Math.floor(Math.random() * 800)).padStart(3, '0')}-0${1 + Math.floor(Math.random() * 9)}-1${Math.floor(Math.random() * 9)}`;
+  const day =
+    reuseDay ??
+    `2${String(100 + Math.floor(Math.random() * 800)).padStart(3, '0')}-0${1 + Math.floor(Math.random() * 9)}-1${Math.floor(Math.random() * 9)}`;
   const naiveDay = `${day.slice(0, 8)}2${day.slice(9)}`;
-  const generator = { day, accounts: ACCOUNTS, contributions: CONTRIBUTIONS, seed: 2026, accountPrefix: `bench-${tag}-`, capEvery: 20, cap: 10n ** 19n };
+  const generator = {
+    day,
+    accounts: ACCOUNTS,
+    contributions: CONTRIBUTIONS,
+    seed: 2026,
+    accountPrefix: `bench-${tag}-`,
+    capEvery: 20,
+    cap: 10n ** 19n,
+  };
   const accounts = generateDemoAccounts(generator);
   const created = { days: [day, naiveDay], accountIds: accounts.map((account) => account.accountId) };
   try {
@@ -71,7 +81,9 @@ export async function run(): Promise<BenchResult> {
       note(`dco bench: reusing the contributions of ${day}; resetting its offering`);
       await deleteLedgerTestData(driver, { days: [], accountIds: [], offeringsOfDays: [day, naiveDay] });
     } else {
-      note(`dco bench: seeding ${ACCOUNTS} accounts and ${CONTRIBUTIONS} contributions for ${day} on ${uri} (not timed)`);
+      note(
+        `dco bench: seeding ${ACCOUNTS} accounts and ${CONTRIBUTIONS} contributions for ${day} on ${uri} (not timed)`,
+      );
       await ledger.upsertAccounts(accounts);
       const contributions = generateDemoContributions(generator);
       for (let from = 0; from < contributions.length; from += 100_000) {
@@ -83,13 +95,20 @@ export async function run(): Promise<BenchResult> {
 
     note(`dco bench: allocating ${day} (batches of ${BATCH_SIZE})`);
     const phases: Record<string, number> = {};
-    const executor = new ReferenceDcoExecutor(ledger, { clock: systemClock, ids: { next: () => `bench-${tag}-${randomUUID()}` } }, { dailyAmount: OFFERED, batchSize: BATCH_SIZE });
+    const executor = new ReferenceDcoExecutor(
+      ledger,
+      { clock: systemClock, ids: { next: () => `bench-${tag}-${randomUUID()}` } },
+      { dailyAmount: OFFERED, batchSize: BATCH_SIZE },
+    );
     started = process.hrtime.bigint();
     const cpuBefore = process.cpuUsage();
     const serverCpuBefore = serverCpuSeconds(uri);
     const result = await executor.execute(
       { day, runId: runIdOf(day), afterRollback: false },
-      { phase: (name, value) => (phases[name] = (phases[name] ?? 0) + value), progress: progressLine('written allocations') },
+      {
+        phase: (name, value) => (phases[name] = (phases[name] ?? 0) + value),
+        progress: progressLine('written allocations'),
+      },
     );
     const totalSeconds = seconds(started);
     const cpu = process.cpuUsage(cpuBefore);
@@ -98,11 +117,17 @@ export async function run(): Promise<BenchResult> {
     started = process.hrtime.bigint();
     const verification = await verifyStoredOffering(ledger, day);
     const verifySeconds = seconds(started);
-    if (!verification.ok) throw new Error(`the benchmarked offering does not verify: ${verification.violations.join('; ')}`);
+    if (!verification.ok)
+      throw new Error(`the benchmarked offering does not verify: ${verification.violations.join('; ')}`);
 
     // Baseline: the same allocation rows, one auto-committed statement per row, for a sample of them.
     note(`dco bench: naive baseline, ${NAIVE_SAMPLE} allocations one statement per row`);
-    const naive = await ledger.beginOffering({ day: naiveDay, offeringId: `bench-${tag}-naive`, offered: OFFERED, startedAt: systemClock.now().toISOString() });
+    const naive = await ledger.beginOffering({
+      day: naiveDay,
+      offeringId: `bench-${tag}-naive`,
+      offered: OFFERED,
+      startedAt: systemClock.now().toISOString(),
+    });
     const sample = (await ledger.readAllocations(day)).slice(0, NAIVE_SAMPLE);
     const session = driver.session();
     started = process.hrtime.bigint();
@@ -134,7 +159,9 @@ export async function run(): Promise<BenchResult> {
       // CPU this process used during the run (read decoding, compute, write encoding): against total_s it shows the contention.
       runner_cpu_s: round((cpu.user + cpu.system) / 1e6),
       // CPU the Neo4j server used meanwhile (for everyone connected to it): with runner_cpu_s, the work regardless of load.
-      ...(serverCpuBefore !== undefined && serverCpuAfter !== undefined ? { neo4j_cpu_s: round(serverCpuAfter - serverCpuBefore) } : {}),
+      ...(serverCpuBefore !== undefined && serverCpuAfter !== undefined
+        ? { neo4j_cpu_s: round(serverCpuAfter - serverCpuBefore) }
+        : {}),
       ...(reuseDay ? {} : { seed_s: round(seedSeconds) }),
       write_rows_per_s: Math.round(batchedRowsPerSecond),
       naive_write_rows_per_s: Math.round(naiveRowsPerSecond),
@@ -149,7 +176,14 @@ export async function run(): Promise<BenchResult> {
     const output = benchResult('dco', {
       // The machine is shared: the load average says how much of it the benchmark really had.
       load: { loadavg1AtStart: round(loadAtStart, 2), loadavg1AtEnd: round(loadavg()[0], 2) },
-      setup: { accounts: ACCOUNTS, contributions: CONTRIBUTIONS, batchSize: BATCH_SIZE, naiveSample: sample.length, neo4j: uri, offered: OFFERED.toString() },
+      setup: {
+        accounts: ACCOUNTS,
+        contributions: CONTRIBUTIONS,
+        batchSize: BATCH_SIZE,
+        naiveSample: sample.length,
+        neo4j: uri,
+        offered: OFFERED.toString(),
+      },
       target: { total_s: TARGET_TOTAL_S },
       total_s: metrics.total_s,
       read_s: metrics.read_s,
@@ -176,8 +210,10 @@ export async function run(): Promise<BenchResult> {
 }
 
 if (require.main === module) {
-  run().then(writeResult).catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
+  run()
+    .then(writeResult)
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
 }

@@ -22,18 +22,31 @@ export async function run(): Promise<BenchResult> {
     await infra.applyInfra.execute('dco-2026-11-01', { day: '2026-11-01', changes: [] });
     const env = `bench${Date.now().toString(36)}`;
     const { ImageId } = await ec2.send(new RegisterImageCommand({ Name: `neo4j-${env}-5.26.19-x86_64` }));
-    await ec2.send(new CreateTagsCommand({ Resources: [ImageId ?? ''], Tags: [{ Key: 'dco:neo4j-version', Value: '5.26.19' }] }));
+    await ec2.send(
+      new CreateTagsCommand({ Resources: [ImageId ?? ''], Tags: [{ Key: 'dco:neo4j-version', Value: '5.26.19' }] }),
+    );
     await ec2.send(
       new RunInstancesCommand({
         ImageId,
         InstanceType: 'r6i.large',
         MinCount: 1,
         MaxCount: 1,
-        TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'dco:role', Value: 'neo4j' }, { Key: 'dco:env', Value: env }] }],
+        TagSpecifications: [
+          {
+            ResourceType: 'instance',
+            Tags: [
+              { Key: 'dco:role', Value: 'neo4j' },
+              { Key: 'dco:env', Value: env },
+            ],
+          },
+        ],
       }),
     );
     const manifest = join(infra.root, 'release-manifest.json');
-    await writeFile(manifest, JSON.stringify({ services: { 'dco-runner': { image: 'dco-autopilot/dco-runner:0.1.0' } } }));
+    await writeFile(
+      manifest,
+      JSON.stringify({ services: { 'dco-runner': { image: 'dco-autopilot/dco-runner:0.1.0' } } }),
+    );
     const detector = buildDetectChanges(
       loadConfig(DetectChangesEnvironmentConfig, {
         ...process.env,
@@ -98,8 +111,10 @@ export async function run(): Promise<BenchResult> {
 }
 
 if (require.main === module) {
-  run().then(writeResult).catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
+  run()
+    .then(writeResult)
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
 }

@@ -6,7 +6,14 @@ import { INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { Envelope, FIXTURE_DATA, MessageOf, fixtureMessage, systemClock } from '@dco/contracts';
-import { CommandController, HandlerOutput, KafkaMessageBus, handledBy, outcome, startBusTransport } from '@dco/messaging';
+import {
+  CommandController,
+  HandlerOutput,
+  KafkaMessageBus,
+  handledBy,
+  outcome,
+  startBusTransport,
+} from '@dco/messaging';
 import { Consumer, ConsumerRunConfig, Kafka, Partitioners, Producer, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
@@ -49,7 +56,14 @@ interface Path {
 }
 
 function benchBus(prefix: string, clientId: string): KafkaMessageBus {
-  return new KafkaMessageBus({ brokers, clientId, topicPrefix: prefix, partitions: PARTITIONS, logLevel: 'error', maxWaitTimeMs: 100 });
+  return new KafkaMessageBus({
+    brokers,
+    clientId,
+    topicPrefix: prefix,
+    partitions: PARTITIONS,
+    logLevel: 'error',
+    maxWaitTimeMs: 100,
+  });
 }
 
 function adapterPath(prefix: string, answer: boolean): Path {
@@ -63,7 +77,11 @@ function adapterPath(prefix: string, answer: boolean): Path {
         handler: async (message): Promise<HandlerOutput | void> => {
           onMessage(message.eventId);
           if (!answer) return;
-          const reply = fixtureMessage('ChangesDetected', { eventId: randomUUID(), runId: message.runId, causationId: message.eventId });
+          const reply = fixtureMessage('ChangesDetected', {
+            eventId: randomUUID(),
+            runId: message.runId,
+            causationId: message.eventId,
+          });
           return { messages: [reply] };
         },
       });
@@ -77,7 +95,10 @@ function adapterPath(prefix: string, answer: boolean): Path {
 function workerModule(onMessage: (eventId: string) => void, answer: boolean) {
   @CommandController()
   class DetectChangesController {
-    @EventPattern('DetectChanges', handledBy('detector', { onFailure: (failure) => ({ type: 'DetectionFailed', data: { failure } }) }))
+    @EventPattern(
+      'DetectChanges',
+      handledBy('detector', { onFailure: (failure) => ({ type: 'DetectionFailed', data: { failure } }) }),
+    )
     async onDetectChanges(@Payload() command: MessageOf<'DetectChanges'>) {
       onMessage(command.eventId);
       return answer ? outcome('ChangesDetected', FIXTURE_DATA.ChangesDetected) : null;
@@ -95,7 +116,12 @@ function transportPath(prefix: string, answer: boolean): Path {
     start: async (onMessage) => {
       await bus.ensureTopics(['DetectChanges', 'ChangesDetected']);
       app = await NestFactory.create(workerModule(onMessage, answer), { logger: false });
-      await startBusTransport(app, { bus, clock: systemClock, ids: { next: () => randomUUID() }, groupOf: () => `${prefix}group` });
+      await startBusTransport(app, {
+        bus,
+        clock: systemClock,
+        ids: { next: () => randomUUID() },
+        groupOf: () => `${prefix}group`,
+      });
     },
     publish: (messages) => bus.publish(...messages),
     stop: async () => {
@@ -110,8 +136,17 @@ function rawTransactionalPath(prefix: string): Path {
   const topic = `${prefix}DetectChanges`;
   const replies = `${prefix}ChangesDetected`;
   const groupId = `${prefix}group`;
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, transactionalId: `${prefix}raw-txn`, createPartitioner: Partitioners.DefaultPartitioner });
-  const publisher = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    transactionalId: `${prefix}raw-txn`,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  const publisher = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
   return {
     start: async (onMessage) => {
@@ -122,13 +157,24 @@ function rawTransactionalPath(prefix: string): Path {
           const out = batch.messages.map((message) => {
             const command = JSON.parse(message.value?.toString('utf8') ?? '{}') as Envelope;
             onMessage(command.eventId);
-            const reply = fixtureMessage('ChangesDetected', { eventId: randomUUID(), runId: command.runId, causationId: command.eventId });
-            return { key: reply.runId, value: JSON.stringify(reply), headers: { 'dco-type': reply.type, 'dco-event-id': reply.eventId } };
+            const reply = fixtureMessage('ChangesDetected', {
+              eventId: randomUUID(),
+              runId: command.runId,
+              causationId: command.eventId,
+            });
+            return {
+              key: reply.runId,
+              value: JSON.stringify(reply),
+              headers: { 'dco-type': reply.type, 'dco-event-id': reply.eventId },
+            };
           });
           const txn = await producer.transaction();
           await txn.send({ topic: replies, messages: out, acks: -1 });
           const next = (BigInt(batch.lastOffset()) + 1n).toString();
-          await txn.sendOffsets({ consumerGroupId: groupId, topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }] });
+          await txn.sendOffsets({
+            consumerGroupId: groupId,
+            topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }],
+          });
           await txn.commit();
         },
       });
@@ -145,7 +191,10 @@ function rawTransactionalPath(prefix: string): Path {
 async function startRawConsumer(consumer: Consumer, topics: string[], config: ConsumerRunConfig): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
-  await createTopicsAndWait(admin, topics.map((topic) => ({ topic, numPartitions: PARTITIONS, replicationFactor: 1 })));
+  await createTopicsAndWait(
+    admin,
+    topics.map((topic) => ({ topic, numPartitions: PARTITIONS, replicationFactor: 1 })),
+  );
   await admin.disconnect();
   await consumer.connect();
   await consumer.subscribe({ topics: [topics[0]], fromBeginning: true });
@@ -164,7 +213,11 @@ async function rawPublish(producer: Producer, topic: string, messages: Envelope[
     topicMessages: [
       {
         topic,
-        messages: messages.map((m) => ({ key: m.runId, value: JSON.stringify(m), headers: { 'dco-type': m.type, 'dco-event-id': m.eventId } })),
+        messages: messages.map((m) => ({
+          key: m.runId,
+          value: JSON.stringify(m),
+          headers: { 'dco-type': m.type, 'dco-event-id': m.eventId },
+        })),
       },
     ],
   });
@@ -172,14 +225,19 @@ async function rawPublish(producer: Producer, topic: string, messages: Envelope[
 
 function rawPath(prefix: string): Path {
   const topic = `${prefix}DetectChanges`;
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   const consumer = kafka.consumer({ groupId: `${prefix}group`, maxWaitTimeInMs: 100 });
   return {
     start: async (onMessage) => {
       await producer.connect();
       await startRawConsumer(consumer, [topic], {
         eachBatch: async ({ batch }) => {
-          for (const message of batch.messages) onMessage((JSON.parse(message.value?.toString('utf8') ?? '{}') as Envelope).eventId);
+          for (const message of batch.messages)
+            onMessage((JSON.parse(message.value?.toString('utf8') ?? '{}') as Envelope).eventId);
         },
       });
     },
@@ -245,7 +303,9 @@ function median(values: readonly number[]): number {
 
 export async function run(): Promise<BenchResult> {
   const loadAtStart = round(loadavg()[0], 2);
-  process.stderr.write(`messaging bench on ${brokers.join(',')}: ${MESSAGES} messages x ${ROUNDS} rounds, ${LATENCY_SAMPLES} latency samples\n`);
+  process.stderr.write(
+    `messaging bench on ${brokers.join(',')}: ${MESSAGES} messages x ${ROUNDS} rounds, ${LATENCY_SAMPLES} latency samples\n`,
+  );
   try {
     // Warm-up of every path (JIT, connections, broker caches) so that none pays it inside a measured round.
     await throughput('warm-up raw      ', rawPath(`${base}warm-raw.`), 2_000);
@@ -260,17 +320,35 @@ export async function run(): Promise<BenchResult> {
     for (let r = 1; r <= ROUNDS; r += 1) {
       const runs = [
         async () => raw.push(await throughput(`raw       round ${r}`, rawPath(`${base}raw${r}.`), MESSAGES)),
-        async () => adapter.push(await throughput(`adapter   round ${r}`, adapterPath(`${base}bus${r}.`, false), MESSAGES)),
-        async () => transport.push(await throughput(`transport round ${r}`, transportPath(`${base}nest${r}.`, false), MESSAGES)),
+        async () =>
+          adapter.push(await throughput(`adapter   round ${r}`, adapterPath(`${base}bus${r}.`, false), MESSAGES)),
+        async () =>
+          transport.push(await throughput(`transport round ${r}`, transportPath(`${base}nest${r}.`, false), MESSAGES)),
       ];
       for (let i = 0; i < runs.length; i += 1) await runs[(i + r) % runs.length]();
     }
-    const rawTransactional = await throughput('raw + output (transaction)      ', rawTransactionalPath(`${base}raw-txn.`), Math.ceil(MESSAGES / 2));
-    const transactional = await throughput('adapter + output (transaction)  ', adapterPath(`${base}txn.`, true), Math.ceil(MESSAGES / 2));
-    const transportTransactional = await throughput('transport + output (transaction)', transportPath(`${base}nest-txn.`, true), Math.ceil(MESSAGES / 2));
+    const rawTransactional = await throughput(
+      'raw + output (transaction)      ',
+      rawTransactionalPath(`${base}raw-txn.`),
+      Math.ceil(MESSAGES / 2),
+    );
+    const transactional = await throughput(
+      'adapter + output (transaction)  ',
+      adapterPath(`${base}txn.`, true),
+      Math.ceil(MESSAGES / 2),
+    );
+    const transportTransactional = await throughput(
+      'transport + output (transaction)',
+      transportPath(`${base}nest-txn.`, true),
+      Math.ceil(MESSAGES / 2),
+    );
     const rawLatency = await latency('raw latency      ', rawPath(`${base}lat-raw.`), LATENCY_SAMPLES);
     const busLatency = await latency('adapter latency  ', adapterPath(`${base}lat-bus.`, false), LATENCY_SAMPLES);
-    const transportLatency = await latency('transport latency', transportPath(`${base}lat-nest.`, false), LATENCY_SAMPLES);
+    const transportLatency = await latency(
+      'transport latency',
+      transportPath(`${base}lat-nest.`, false),
+      LATENCY_SAMPLES,
+    );
 
     const rawRate = median(raw);
     const busRate = median(adapter);
@@ -318,9 +396,23 @@ export async function run(): Promise<BenchResult> {
       metrics,
       baseline,
       ratios,
-      parameters: { messages: MESSAGES, rounds: ROUNDS, latencySamples: LATENCY_SAMPLES, partitions: PARTITIONS, publishChunk: CHUNK, brokers },
-      target: { throughput_overhead_max: TARGET_OVERHEAD, transport_throughput_overhead_max: TARGET_TRANSPORT_OVERHEAD },
-      samples: { raw_msgs_per_s: raw.map(Math.round), adapter_msgs_per_s: adapter.map(Math.round), transport_msgs_per_s: transport.map(Math.round) },
+      parameters: {
+        messages: MESSAGES,
+        rounds: ROUNDS,
+        latencySamples: LATENCY_SAMPLES,
+        partitions: PARTITIONS,
+        publishChunk: CHUNK,
+        brokers,
+      },
+      target: {
+        throughput_overhead_max: TARGET_OVERHEAD,
+        transport_throughput_overhead_max: TARGET_TRANSPORT_OVERHEAD,
+      },
+      samples: {
+        raw_msgs_per_s: raw.map(Math.round),
+        adapter_msgs_per_s: adapter.map(Math.round),
+        transport_msgs_per_s: transport.map(Math.round),
+      },
       conditions: { loadAverage1mAtStart: loadAtStart, loadAverage1mAtEnd: round(loadavg()[0], 2) },
     });
   } finally {

@@ -48,7 +48,9 @@ async function naiveRestore(driver: Driver, sample: number): Promise<{ nodesPerS
   try {
     let started = now();
     for (let i = 0; i < sample; i++) {
-      await session.run("CREATE (:NaiveAccount {id: $id, name: 'naive', balance: $id, score: 0.5, active: true})", { id: neo4j.int(i) });
+      await session.run("CREATE (:NaiveAccount {id: $id, name: 'naive', balance: $id, score: 0.5, active: true})", {
+        id: neo4j.int(i),
+      });
       if (i % 200 === 0) progress('naive nodes', i, sample);
     }
     progress('naive nodes', sample, sample);
@@ -57,7 +59,10 @@ async function naiveRestore(driver: Driver, sample: number): Promise<{ nodesPerS
     await session.run('CALL db.awaitIndexes(300)');
     started = now();
     for (let i = 0; i < sample; i++) {
-      await session.run('MATCH (a:NaiveAccount {id: $a}) MATCH (b:NaiveAccount {id: $b}) CREATE (a)-[:NAIVE {amount: $a}]->(b)', { a: neo4j.int(i), b: neo4j.int((i * 7) % sample) });
+      await session.run(
+        'MATCH (a:NaiveAccount {id: $a}) MATCH (b:NaiveAccount {id: $b}) CREATE (a)-[:NAIVE {amount: $a}]->(b)',
+        { a: neo4j.int(i), b: neo4j.int((i * 7) % sample) },
+      );
       if (i % 200 === 0) progress('naive relationships', i, sample);
     }
     progress('naive relationships', sample, sample);
@@ -70,19 +75,48 @@ async function naiveRestore(driver: Driver, sample: number): Promise<{ nodesPerS
 export async function run(): Promise<BenchResult> {
   const dir = mkdtempSync(join(tmpdir(), 'dco-migrate-bench-'));
   const ec2 = new EC2Client(localEmulatorOptions());
-  const blue = await launchNeo4jProcess({ version: '5.20.0', boltPort: await freePort(), home: join(dir, 'blue'), heapMb: HEAP_MB, pageCacheMb: PAGECACHE_MB }, { readyTimeoutMs: 300_000 });
+  const blue = await launchNeo4jProcess(
+    {
+      version: '5.20.0',
+      boltPort: await freePort(),
+      home: join(dir, 'blue'),
+      heapMb: HEAP_MB,
+      pageCacheMb: PAGECACHE_MB,
+    },
+    { readyTimeoutMs: 300_000 },
+  );
   const blueDriver = neo4j.driver(blue.boltUri);
-  const runtime = new LocalNeo4jHostRuntime({ homeRoot: join(dir, 'fleet'), allocatePort: freePort, heapMb: HEAP_MB, pageCacheMb: PAGECACHE_MB, readyTimeoutMs: 300_000 });
-  const fleet = new Ec2Neo4jFleet(ec2, runtime, { fleetTags: { 'dco:env': `bench-${Date.now().toString(36)}` }, probe: probeBolt, readyTimeoutMs: 300_000 });
+  const runtime = new LocalNeo4jHostRuntime({
+    homeRoot: join(dir, 'fleet'),
+    allocatePort: freePort,
+    heapMb: HEAP_MB,
+    pageCacheMb: PAGECACHE_MB,
+    readyTimeoutMs: 300_000,
+  });
+  const fleet = new Ec2Neo4jFleet(ec2, runtime, {
+    fleetTags: { 'dco:env': `bench-${Date.now().toString(36)}` },
+    probe: probeBolt,
+    readyTimeoutMs: 300_000,
+  });
   let greenInstance: string | undefined;
   try {
     note(`generating ${NODES} nodes and ${NODES * RELS_PER_NODE} relationships on Neo4j 5.20.0 (${blue.boltUri})`);
     const generateStarted = now();
-    await generateBulkGraph(blueDriver, { nodes: NODES, relsPerNode: RELS_PER_NODE, batch: GENERATE_BATCH, onProgress: (done, total) => progress('generate', done, total) });
+    await generateBulkGraph(blueDriver, {
+      nodes: NODES,
+      relsPerNode: RELS_PER_NODE,
+      batch: GENERATE_BATCH,
+      onProgress: (done, total) => progress('generate', done, total),
+    });
     const generateS = now() - generateStarted;
 
     const image = await ec2.send(new RegisterImageCommand({ Name: `neo4j-5.26.19-bench-${Date.now()}` }));
-    await ec2.send(new CreateTagsCommand({ Resources: [image.ImageId ?? ''], Tags: [{ Key: 'dco:neo4j-version', Value: '5.26.19' }] }));
+    await ec2.send(
+      new CreateTagsCommand({
+        Resources: [image.ImageId ?? ''],
+        Tags: [{ Key: 'dco:neo4j-version', Value: '5.26.19' }],
+      }),
+    );
     const migrator = new BlueGreenMigrator(
       {
         fleet,
@@ -136,8 +170,14 @@ export async function run(): Promise<BenchResult> {
     // The ceilings: what the driver and these servers do with bare queries, so that the export and restore rates can be read
     // as a share of what the mechanism allows on this host (blue still serves, green is not retired for an hour).
     note(`read ceiling: ${records} records of blue's graph, the fastest of several read shapes`);
-    const readCeiling = await measureReadCeiling(blueDriver, { trialNodes: CEILING_TRIAL_NODES, expectedRecords: records, onShape: (shape) => note(`  ${shape}`) });
-    note(`create ceiling: ${CEILING_SAMPLE} nodes and relationships, bare UNWIND CREATE in batches of ${BATCH_SIZE}, on the green server`);
+    const readCeiling = await measureReadCeiling(blueDriver, {
+      trialNodes: CEILING_TRIAL_NODES,
+      expectedRecords: records,
+      onShape: (shape) => note(`  ${shape}`),
+    });
+    note(
+      `create ceiling: ${CEILING_SAMPLE} nodes and relationships, bare UNWIND CREATE in batches of ${BATCH_SIZE}, on the green server`,
+    );
     const ceilingDriver = neo4j.driver(migrated.boltUri);
     const createCeiling = await measureCreateCeiling(ceilingDriver, {
       sample: CEILING_SAMPLE,
@@ -209,7 +249,10 @@ export async function run(): Promise<BenchResult> {
     return result;
   } finally {
     await blueDriver.close();
-    if (greenInstance) await fleet.terminate(greenInstance).catch((error: Error) => note(`could not terminate ${greenInstance}: ${error.message}`));
+    if (greenInstance)
+      await fleet
+        .terminate(greenInstance)
+        .catch((error: Error) => note(`could not terminate ${greenInstance}: ${error.message}`));
     await stopNeo4jProcess(blue.pid);
     ec2.destroy();
     rmSync(dir, { recursive: true, force: true });

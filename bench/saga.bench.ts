@@ -46,11 +46,39 @@ function outcomeOf(command: AnyMessage): { type: MessageType; data: object } | u
     case 'DetectChanges':
       return { type: 'ChangesDetected', data: { day: command.data.day, changes: CHANGES, sources: [] } };
     case 'ApplyInfra':
-      return { type: 'InfraApplied', data: { plan: { planId: 'p', adds: 1, changes: 0, destroys: 0, replaced: [] }, services: [], configHash: 'h' } };
+      return {
+        type: 'InfraApplied',
+        data: { plan: { planId: 'p', adds: 1, changes: 0, destroys: 0, replaced: [] }, services: [], configHash: 'h' },
+      };
     case 'MigrateDb':
-      return { type: 'DbMigrated', data: { fromInstanceId: 'i-b', toInstanceId: 'i-g', fromVersion: '5.20.0', toVersion: '5.26.19', boltUri: 'bolt://x', nodes: 0, relationships: 0, checksum: 'c' } };
+      return {
+        type: 'DbMigrated',
+        data: {
+          fromInstanceId: 'i-b',
+          toInstanceId: 'i-g',
+          fromVersion: '5.20.0',
+          toVersion: '5.26.19',
+          boltUri: 'bolt://x',
+          nodes: 0,
+          relationships: 0,
+          checksum: 'c',
+        },
+      };
     case 'RunDco':
-      return { type: 'DcoCompleted', data: { day: command.data.day, offeringId: `o-${command.data.day}`, offered: '0', allocated: '0', undistributed: '0', allocationCount: 0, contributionCount: 0, resultHash: 'a'.repeat(64), reused: false } };
+      return {
+        type: 'DcoCompleted',
+        data: {
+          day: command.data.day,
+          offeringId: `o-${command.data.day}`,
+          offered: '0',
+          allocated: '0',
+          undistributed: '0',
+          allocationCount: 0,
+          contributionCount: 0,
+          resultHash: 'a'.repeat(64),
+          reused: false,
+        },
+      };
     default:
       return undefined;
   }
@@ -58,7 +86,9 @@ function outcomeOf(command: AnyMessage): { type: MessageType; data: object } | u
 
 /** Distinct future days, so that runs never collide and the DCO deadline leaves room for every stage. */
 function days(count: number, offset: number): string[] {
-  return Array.from({ length: count }, (_, i) => new Date(Date.UTC(2060, 0, 1) + (offset + i) * 86_400_000).toISOString().slice(0, 10));
+  return Array.from({ length: count }, (_, i) =>
+    new Date(Date.UTC(2060, 0, 1) + (offset + i) * 86_400_000).toISOString().slice(0, 10),
+  );
 }
 
 interface SagaRig {
@@ -81,16 +111,32 @@ async function sagaRig(): Promise<SagaRig> {
   const orchestratorBus = new KafkaMessageBus({ ...options, clientId: 'bench-orchestrator' });
   const workerBus = new KafkaMessageBus({ ...options, clientId: 'bench-workers' });
   const observerBus = new KafkaMessageBus({ ...options, clientId: 'bench-observer' });
-  const store = new KafkaSagaStore({ brokers, clientId: 'bench', namespace: 'bench', topicPrefix: prefix, partitions: PARTITIONS });
+  const store = new KafkaSagaStore({
+    brokers,
+    clientId: 'bench',
+    namespace: 'bench',
+    topicPrefix: prefix,
+    partitions: PARTITIONS,
+  });
   const registry = new RunRegistry();
   registry.load(await store.loadAll());
-  const remembered = Math.max(DEFAULT_REMEMBERED_OUTPUTS, 2 * maxUncommittedRecords({ partitionsConsumedConcurrently: CONCURRENCY }));
+  const remembered = Math.max(
+    DEFAULT_REMEMBERED_OUTPUTS,
+    2 * maxUncommittedRecords({ partitionsConsumedConcurrently: CONCURRENCY }),
+  );
   const handler = new SagaHandler(registry, store, DEFAULT_POLICY, clock, ids, undefined, remembered);
   const hops: number[] = [];
   const completed = new Map<string, number>();
   const hop = (message: AnyMessage) => hops.push(Date.now() - Date.parse(message.occurredAt));
   const commands: MessageType[] = ['DetectChanges', 'ApplyInfra', 'MigrateDb', 'RunDco'];
-  await orchestratorBus.ensureTopics([...SAGA_INPUT_TYPES, ...commands, 'RunStarted', 'RunCompleted', 'AlertRaised', 'ApprovalRequested']);
+  await orchestratorBus.ensureTopics([
+    ...SAGA_INPUT_TYPES,
+    ...commands,
+    'RunStarted',
+    'RunCompleted',
+    'AlertRaised',
+    'ApprovalRequested',
+  ]);
 
   await orchestratorBus.subscribe({
     group: 'orchestrator',
@@ -107,7 +153,16 @@ async function sagaRig(): Promise<SagaRig> {
       hop(command);
       const answer = outcomeOf(command);
       if (!answer) return {};
-      return { messages: [createMessage(answer.type, answer.data as DataOf<MessageType>, { runId: command.runId, producer: 'detector', causedBy: command }, { clock, ids })] };
+      return {
+        messages: [
+          createMessage(
+            answer.type,
+            answer.data as DataOf<MessageType>,
+            { runId: command.runId, producer: 'detector', causedBy: command },
+            { clock, ids },
+          ),
+        ],
+      };
     },
   });
   await observerBus.subscribe({
@@ -123,7 +178,14 @@ async function sagaRig(): Promise<SagaRig> {
     completed,
     tick: (...ticked) =>
       orchestratorBus.publish(
-        ...ticked.map((day) => createMessage('DailyTick', { day, trigger: 'manual', scheduledAt: new Date().toISOString() }, { runId: runIdOf(day), producer: 'scheduler' }, { clock, ids })),
+        ...ticked.map((day) =>
+          createMessage(
+            'DailyTick',
+            { day, trigger: 'manual', scheduledAt: new Date().toISOString() },
+            { runId: runIdOf(day), producer: 'scheduler' },
+            { clock, ids },
+          ),
+        ),
       ),
     close: async () => {
       await Promise.all([orchestratorBus.close(), workerBus.close(), observerBus.close()]);
@@ -142,9 +204,16 @@ async function rawRoundTrips(samples: number): Promise<number[]> {
   const pong = `${prefix}raw-pong`;
   const admin = kafka.admin();
   await admin.connect();
-  await createTopicsAndWait(admin, [ping, pong].map((topic) => ({ topic, numPartitions: PARTITIONS, replicationFactor: 1 })));
+  await createTopicsAndWait(
+    admin,
+    [ping, pong].map((topic) => ({ topic, numPartitions: PARTITIONS, replicationFactor: 1 })),
+  );
   await admin.disconnect();
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   const responder = kafka.consumer({ groupId: `${prefix}raw-responder`, maxWaitTimeInMs: MAX_WAIT_MS });
   const requester = kafka.consumer({ groupId: `${prefix}raw-requester`, maxWaitTimeInMs: MAX_WAIT_MS });
   await Promise.all([producer.connect(), responder.connect(), requester.connect()]);
@@ -159,7 +228,10 @@ async function rawRoundTrips(samples: number): Promise<number[]> {
   await requester.subscribe({ topics: [pong], fromBeginning: true });
   const pending = new Map<string, () => void>();
   const joinedBoth = Promise.all([joined(responder), joined(requester)]);
-  await responder.run({ eachMessage: async ({ message }) => void (await producer.send({ topic: pong, acks: -1, messages: [{ key: message.key, value: message.value }] })) });
+  await responder.run({
+    eachMessage: async ({ message }) =>
+      void (await producer.send({ topic: pong, acks: -1, messages: [{ key: message.key, value: message.value }] })),
+  });
   await requester.run({ eachMessage: async ({ message }) => pending.get(String(message.value))?.() });
   await joinedBoth;
   const latencies: number[] = [];
@@ -216,11 +288,15 @@ export async function run(): Promise<BenchResult> {
     const cpuAtStart = process.cpuUsage();
     const started = performance.now();
     for (let i = 0; i < burst.length; i += TICK_CHUNK) await rig.tick(...burst.slice(i, i + TICK_CHUNK));
-    await waitUntil('the concurrent runs', () => {
-      const done = burst.filter((day) => rig.completed.has(runIdOf(day))).length;
-      progress('concurrent runs', done, CONCURRENT_RUNS);
-      return done === burst.length;
-    }, 600_000);
+    await waitUntil(
+      'the concurrent runs',
+      () => {
+        const done = burst.filter((day) => rig.completed.has(runIdOf(day))).length;
+        progress('concurrent runs', done, CONCURRENT_RUNS);
+        return done === burst.length;
+      },
+      600_000,
+    );
     const elapsedS = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuAtStart);
     const cpuMsPerRun = (cpu.user + cpu.system) / 1000 / CONCURRENT_RUNS;
@@ -228,7 +304,10 @@ export async function run(): Promise<BenchResult> {
     // The steady part of the burst: runs completed between the 10th and the 90th percentile of completion times.
     const finished = burst.map((day) => rig.completed.get(runIdOf(day)) as number).sort((a, b) => a - b);
     const [p10, p90] = [finished[Math.floor(finished.length * 0.1)], finished[Math.ceil(finished.length * 0.9) - 1]];
-    const steadyPerSecond = p90 > p10 ? (Math.ceil(finished.length * 0.9) - 1 - Math.floor(finished.length * 0.1)) / ((p90 - p10) / 1000) : sagasPerSecond;
+    const steadyPerSecond =
+      p90 > p10
+        ? (Math.ceil(finished.length * 0.9) - 1 - Math.floor(finished.length * 0.1)) / ((p90 - p10) / 1000)
+        : sagasPerSecond;
     const burstHops = [...rig.hops];
     await rig.close();
 
@@ -247,7 +326,10 @@ export async function run(): Promise<BenchResult> {
       raw_roundtrip_p50_ms: round(percentile(raw, 50), 1),
       raw_roundtrip_p99_ms: round(percentile(raw, 99), 1),
     };
-    const baseline = { raw_roundtrip_p50_ms: metrics.raw_roundtrip_p50_ms, raw_roundtrip_p99_ms: metrics.raw_roundtrip_p99_ms };
+    const baseline = {
+      raw_roundtrip_p50_ms: metrics.raw_roundtrip_p50_ms,
+      raw_roundtrip_p99_ms: metrics.raw_roundtrip_p99_ms,
+    };
     const ratios = {
       hop_p50_vs_raw_roundtrip_p50: round(metrics.hop_p50_ms / metrics.raw_roundtrip_p50_ms, 2),
       hop_p99_vs_raw_roundtrip_p99: round(metrics.hop_p99_ms / metrics.raw_roundtrip_p99_ms, 2),

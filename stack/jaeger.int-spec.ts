@@ -13,7 +13,10 @@ interface JaegerTrace {
 describe('Jaeger on the local stack', () => {
   it('returns a span sent over OTLP/HTTP by its trace id and lists its service', async () => {
     const serviceName = `stack-probe-${randomUUID().slice(0, 8)}`;
-    const emitted = await runTs('stack/fixtures/emit-span.script.ts', { args: [jaeger.otlpHttpUrl, serviceName, 'DailyTick', 'dco-2026-11-26'], timeoutMs: 60000 });
+    const emitted = await runTs('stack/fixtures/emit-span.script.ts', {
+      args: [jaeger.otlpHttpUrl, serviceName, 'DailyTick', 'dco-2026-11-26'],
+      timeoutMs: 60000,
+    });
     expect(emitted.stderr).toBe('');
     expect(emitted.code).toBe(0);
     const { traceId, spanId } = JSON.parse(emitted.stdout) as { traceId: string; spanId: string };
@@ -30,7 +33,9 @@ describe('Jaeger on the local stack', () => {
     const stored = trace.spans.find((candidate) => candidate.spanID === spanId);
     expect(stored?.operationName).toBe('DailyTick');
     expect(trace.processes[stored?.processID ?? '']?.serviceName).toBe(serviceName);
-    expect(stored?.tags).toEqual(expect.arrayContaining([expect.objectContaining({ key: 'dco.run_id', value: 'dco-2026-11-26' })]));
+    expect(stored?.tags).toEqual(
+      expect.arrayContaining([expect.objectContaining({ key: 'dco.run_id', value: 'dco-2026-11-26' })]),
+    );
 
     const services = (await (await fetch(`${jaeger.queryUrl}/api/services`)).json()) as { data: string[] };
     expect(services.data).toContain(serviceName);

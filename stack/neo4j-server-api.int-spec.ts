@@ -21,11 +21,15 @@ describe('extra Neo4j servers', () => {
 
     const again = await startNeo4jServer({ name, version: '5.26.19' }, options);
     expect([again.pid, again.boltPort]).toEqual([server.pid, server.boltPort]);
-    await expect(startNeo4jServer({ name, version: '5.20.0' }, options)).rejects.toMatchObject({ code: 'STACK.CONFIG_INVALID' });
+    await expect(startNeo4jServer({ name, version: '5.20.0' }, options)).rejects.toMatchObject({
+      code: 'STACK.CONFIG_INVALID',
+    });
 
     const driver = neo4j.driver(server.boltUri);
     try {
-      const { records } = await driver.executeQuery('CREATE (n:Probe {v: 1}) WITH n CALL dbms.components() YIELD versions RETURN versions[0] AS version, n.v AS v');
+      const { records } = await driver.executeQuery(
+        'CREATE (n:Probe {v: 1}) WITH n CALL dbms.components() YIELD versions RETURN versions[0] AS version, n.v AS v',
+      );
       expect([records[0].get('version'), records[0].get('v').toNumber()]).toEqual(['5.26.19', 1]);
     } finally {
       await driver.close();

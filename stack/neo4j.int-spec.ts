@@ -23,8 +23,12 @@ describe.each([
 
   it(`reports version ${version}`, async () => {
     expect(endpoints.neo4j[name].version).toBe(version);
-    const { records } = await driver.executeQuery('CALL dbms.components() YIELD name, versions, edition RETURN name, versions[0] AS version, edition');
-    expect(records.map((record) => [record.get('name'), record.get('version'), record.get('edition')])).toEqual([['Neo4j Kernel', version, 'community']]);
+    const { records } = await driver.executeQuery(
+      'CALL dbms.components() YIELD name, versions, edition RETURN name, versions[0] AS version, edition',
+    );
+    expect(records.map((record) => [record.get('name'), record.get('version'), record.get('edition')])).toEqual([
+      ['Neo4j Kernel', version, 'community'],
+    ]);
   });
 
   it('maps the class-data archive stack:up recorded for its version (a start loads its classes from there)', async () => {

@@ -4,12 +4,18 @@ import { expandShellVars, findRepoRoot, stackConfig, stackPaths } from './stack-
 
 describe('expandShellVars', () => {
   it('uses XDG_CACHE_HOME when set', () => {
-    expect(expandShellVars('${XDG_CACHE_HOME:-$HOME/.cache}/dco-autopilot', { HOME: '/home/a', XDG_CACHE_HOME: '/xdg' })).toBe('/xdg/dco-autopilot');
+    expect(
+      expandShellVars('${XDG_CACHE_HOME:-$HOME/.cache}/dco-autopilot', { HOME: '/home/a', XDG_CACHE_HOME: '/xdg' }),
+    ).toBe('/xdg/dco-autopilot');
   });
 
   it('falls back to $HOME/.cache when XDG_CACHE_HOME is unset or empty', () => {
-    expect(expandShellVars('${XDG_CACHE_HOME:-$HOME/.cache}/dco-autopilot', { HOME: '/home/a' })).toBe('/home/a/.cache/dco-autopilot');
-    expect(expandShellVars('${XDG_CACHE_HOME:-$HOME/.cache}/x', { HOME: '/home/a', XDG_CACHE_HOME: '' })).toBe('/home/a/.cache/x');
+    expect(expandShellVars('${XDG_CACHE_HOME:-$HOME/.cache}/dco-autopilot', { HOME: '/home/a' })).toBe(
+      '/home/a/.cache/dco-autopilot',
+    );
+    expect(expandShellVars('${XDG_CACHE_HOME:-$HOME/.cache}/x', { HOME: '/home/a', XDG_CACHE_HOME: '' })).toBe(
+      '/home/a/.cache/x',
+    );
   });
 
   it('expands nested defaults, bare variables and a leading tilde', () => {
@@ -38,7 +44,11 @@ describe('stackConfig and stackPaths', () => {
   });
 
   it('honours DCO_STACK_CACHE_DIR and DCO_STACK_STATE_DIR', () => {
-    const config = stackConfig(root, { HOME: '/home/a', DCO_STACK_CACHE_DIR: '/c', DCO_STACK_STATE_DIR: 'other-state' });
+    const config = stackConfig(root, {
+      HOME: '/home/a',
+      DCO_STACK_CACHE_DIR: '/c',
+      DCO_STACK_STATE_DIR: 'other-state',
+    });
     expect(config.cacheDir).toBe('/c');
     expect(config.stateDir).toBe(join(root, 'other-state'));
   });

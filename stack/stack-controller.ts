@@ -41,7 +41,9 @@ function locked<T>(ctx: StackContext, purpose: string, action: () => Promise<T>)
 }
 
 function findComponent(ctx: StackContext, name: string): StackComponent {
-  const component = stackComponents(ctx.config).find((candidate) => candidate.name === name) ?? extraNeo4jComponents(ctx).find((candidate) => candidate.name === name);
+  const component =
+    stackComponents(ctx.config).find((candidate) => candidate.name === name) ??
+    extraNeo4jComponents(ctx).find((candidate) => candidate.name === name);
   if (!component) {
     const known = stackComponents(ctx.config).map((candidate) => candidate.name);
     throw new StackError('STACK.UNKNOWN_COMPONENT', `unknown stack component "${name}"; known: ${known.join(', ')}`);
@@ -53,9 +55,13 @@ function findComponent(ctx: StackContext, name: string): StackComponent {
  * Starts every component (or the named ones) and returns when all are ready. Healthy components are left alone,
  * so a second call takes seconds. JVMs start one after another; moto, tofu and Jaeger in parallel with them.
  */
-export async function stackUp(options: StackOptions & { only?: string[]; onReady?: (status: ComponentStatus) => void } = {}): Promise<ComponentStatus[]> {
+export async function stackUp(
+  options: StackOptions & { only?: string[]; onReady?: (status: ComponentStatus) => void } = {},
+): Promise<ComponentStatus[]> {
   const ctx = stackContext(options);
-  const wanted = options.only?.length ? options.only.map((name) => findComponent(ctx, name)) : stackComponents(ctx.config);
+  const wanted = options.only?.length
+    ? options.only.map((name) => findComponent(ctx, name))
+    : stackComponents(ctx.config);
   // Fast path without the lock: when everything is already healthy there is nothing to serialize with other stack operations.
   const current = await Promise.all(wanted.map((component) => component.status(ctx)));
   if (current.every(isHealthy)) {
@@ -77,7 +83,9 @@ export async function stackUp(options: StackOptions & { only?: string[]; onReady
     const outcomes = await Promise.allSettled([run(jvms), ...others.map((component) => run([component]))]);
     const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
     if (failure) throw failure.reason;
-    return wanted.map((component) => results.get(component.name)).filter((status): status is ComponentStatus => status !== undefined);
+    return wanted
+      .map((component) => results.get(component.name))
+      .filter((status): status is ComponentStatus => status !== undefined);
   });
 }
 
@@ -88,8 +96,18 @@ export async function stackDown(options: StackOptions = {}): Promise<string[]> {
     const components = [...stackComponents(ctx.config), ...extraNeo4jComponents(ctx)];
     const outcomes = await Promise.allSettled(components.map((component) => component.down(ctx)));
     const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
-    if (failure) throw new StackError('STACK.STOP_FAILED', `could not stop every component: ${failure.reason instanceof Error ? failure.reason.message : String(failure.reason)}`, { cause: failure.reason });
-    return components.filter((_, index) => outcomes[index].status === 'fulfilled' && (outcomes[index] as PromiseFulfilledResult<boolean>).value).map((component) => component.name);
+    if (failure)
+      throw new StackError(
+        'STACK.STOP_FAILED',
+        `could not stop every component: ${failure.reason instanceof Error ? failure.reason.message : String(failure.reason)}`,
+        { cause: failure.reason },
+      );
+    return components
+      .filter(
+        (_, index) =>
+          outcomes[index].status === 'fulfilled' && (outcomes[index] as PromiseFulfilledResult<boolean>).value,
+      )
+      .map((component) => component.name);
   });
 }
 
@@ -107,7 +125,10 @@ export function isHealthy(status: ComponentStatus): boolean {
 /** True when every configured component is healthy; extra Neo4j servers belong to their callers and do not count. */
 export function isStackHealthy(statuses: ComponentStatus[], config: StackConfig = stackConfig()): boolean {
   const configured = new Set(stackComponents(config).map((component) => component.name));
-  return statuses.filter((status) => configured.has(status.name)).every(isHealthy) && statuses.filter((status) => configured.has(status.name)).length === configured.size;
+  return (
+    statuses.filter((status) => configured.has(status.name)).every(isHealthy) &&
+    statuses.filter((status) => configured.has(status.name)).length === configured.size
+  );
 }
 
 export async function startComponent(name: string, options: StackOptions = {}): Promise<ComponentStatus> {
@@ -179,13 +200,25 @@ function handleFromPidFile(ctx: StackContext, serverName: string): Neo4jServerHa
   const record = liveRecord(pidFileOf(ctx.paths, neo4jComponentName(serverName)));
   if (!record?.meta) return undefined;
   const { version, boltPort, boltUri, home } = record.meta;
-  return { name: serverName, version: String(version), boltPort: Number(boltPort), boltUri: String(boltUri), home: String(home), pid: record.pid };
+  return {
+    name: serverName,
+    version: String(version),
+    boltPort: Number(boltPort),
+    boltUri: String(boltUri),
+    home: String(home),
+    pid: record.pid,
+  };
 }
 
 function serverConfigFromPidFile(ctx: StackContext, serverName: string): Neo4jServerConfig | undefined {
   const meta = readPidRecord(pidFileOf(ctx.paths, neo4jComponentName(serverName)))?.meta;
   if (!meta) return undefined;
-  return { version: String(meta.version), boltPort: Number(meta.boltPort), heapMb: Number(meta.heapMb ?? 512), pageCacheMb: Number(meta.pageCacheMb ?? 256) };
+  return {
+    version: String(meta.version),
+    boltPort: Number(meta.boltPort),
+    heapMb: Number(meta.heapMb ?? 512),
+    pageCacheMb: Number(meta.pageCacheMb ?? 256),
+  };
 }
 
 /** Neo4j servers started through startNeo4jServer (not in stack.config.json), found by their pid files. */
@@ -210,32 +243,48 @@ function extraNeo4jComponents(ctx: StackContext): StackComponent[] {
  * Starts (or finds running) a Neo4j server of `version` with its own home under .stack/neo4j/<name>, returning when Bolt answers
  * and `dbms.components()` reports that version. Idempotent for the same name and version.
  */
-export async function startNeo4jServer(request: Neo4jServerRequest, options: StackOptions = {}): Promise<Neo4jServerHandle> {
+export async function startNeo4jServer(
+  request: Neo4jServerRequest,
+  options: StackOptions = {},
+): Promise<Neo4jServerHandle> {
   const ctx = stackContext(options);
   return locked(ctx, `start neo4j ${request.name}`, async () => {
     const configured = ctx.config.neo4j[request.name];
     const running = handleFromPidFile(ctx, request.name);
     if (running && running.version !== request.version) {
-      throw new StackError('STACK.CONFIG_INVALID', `Neo4j server "${request.name}" already runs version ${running.version} (pid ${running.pid}); stop it before starting ${request.version}`);
+      throw new StackError(
+        'STACK.CONFIG_INVALID',
+        `Neo4j server "${request.name}" already runs version ${running.version} (pid ${running.pid}); stop it before starting ${request.version}`,
+      );
     }
     if (running && request.boltPort !== undefined && running.boltPort !== request.boltPort) {
-      throw new StackError('STACK.CONFIG_INVALID', `Neo4j server "${request.name}" already listens on ${running.boltPort}, not ${request.boltPort}`);
+      throw new StackError(
+        'STACK.CONFIG_INVALID',
+        `Neo4j server "${request.name}" already listens on ${running.boltPort}, not ${request.boltPort}`,
+      );
     }
     const server: Neo4jServerConfig = {
       version: request.version,
-      boltPort: request.boltPort ?? running?.boltPort ?? (configured?.version === request.version ? configured.boltPort : await freePort(ctx.config.host)),
+      boltPort:
+        request.boltPort ??
+        running?.boltPort ??
+        (configured?.version === request.version ? configured.boltPort : await freePort(ctx.config.host)),
       heapMb: request.heapMb ?? configured?.heapMb ?? 512,
       pageCacheMb: request.pageCacheMb ?? configured?.pageCacheMb ?? 256,
     };
     await neo4jComponent(request.name, server).up(ctx);
     const handle = handleFromPidFile(ctx, request.name);
-    if (!handle) throw new StackError('STACK.START_FAILED', `Neo4j server "${request.name}" started but its pid file is missing`);
+    if (!handle)
+      throw new StackError('STACK.START_FAILED', `Neo4j server "${request.name}" started but its pid file is missing`);
     return handle;
   });
 }
 
 /** Stops a Neo4j server started by this stack; `removeData` also deletes its home (data, logs, conf) and its .stack/logs file. */
-export async function stopNeo4jServer(name: string, options: StackOptions & { removeData?: boolean } = {}): Promise<boolean> {
+export async function stopNeo4jServer(
+  name: string,
+  options: StackOptions & { removeData?: boolean } = {},
+): Promise<boolean> {
   const ctx = stackContext(options);
   return locked(ctx, `stop neo4j ${name}`, async () => {
     const server = ctx.config.neo4j[name] ?? serverConfigFromPidFile(ctx, name);

@@ -8,8 +8,14 @@ export type { StackErrorCode } from '../libs/contracts/src/codes';
 export class StackError extends CodedError {
   readonly logFile?: string;
 
-  constructor(code: StackErrorCode, message: string, options: { logFile?: string; detail?: string; cause?: unknown } = {}) {
-    super(code, options.logFile ? `${message} (read ${options.logFile})` : message, options.detail, { cause: options.cause });
+  constructor(
+    code: StackErrorCode,
+    message: string,
+    options: { logFile?: string; detail?: string; cause?: unknown } = {},
+  ) {
+    super(code, options.logFile ? `${message} (read ${options.logFile})` : message, options.detail, {
+      cause: options.cause,
+    });
     this.name = 'StackError';
     this.logFile = options.logFile;
   }

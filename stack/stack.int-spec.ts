@@ -6,12 +6,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { canConnect, freePort, runTs, stackConfig, waitFor } from '@dco/testing';
-import { restartComponent, stackComponents, stackDown, stackStatus, startKafka, StackConfig, StackError, stopKafka } from '@dco/stack';
+import {
+  restartComponent,
+  stackComponents,
+  stackDown,
+  stackStatus,
+  startKafka,
+  StackConfig,
+  StackError,
+  stopKafka,
+} from '@dco/stack';
 
 describe('npm run stack:up on a running stack', () => {
   // Only the configured components: extra Neo4j servers that other spec files start meanwhile are listed by status too.
   const configured = new Set(stackComponents(stackConfig()).map((component) => component.name));
-  const ofConfigured = async () => (await stackStatus()).filter((status) => configured.has(status.name)).map((status) => [status.name, status.state, status.pid]);
+  const ofConfigured = async () =>
+    (await stackStatus())
+      .filter((status) => configured.has(status.name))
+      .map((status) => [status.name, status.state, status.pid]);
 
   // What makes a second stack:up quick, stated as behaviour (its time is printed, not asserted): it downloads, builds,
   // installs and restarts nothing, and finds every component already running.
@@ -39,7 +51,11 @@ describe('an isolated Kafka broker driven through the programmatic API', () => {
   beforeAll(async () => {
     const shared = stackConfig();
     const stateDir = mkdtempSync(join(tmpdir(), 'dco-stack-'));
-    config = { ...shared, stateDir, kafka: { ...shared.kafka, port: await freePort(), controllerPort: await freePort(), heapMb: 256 } };
+    config = {
+      ...shared,
+      stateDir,
+      kafka: { ...shared.kafka, port: await freePort(), controllerPort: await freePort(), heapMb: 256 },
+    };
   });
 
   afterAll(async () => {
@@ -74,10 +90,13 @@ describe('an isolated Kafka broker driven through the programmatic API', () => {
 
     // A crash (SIGKILL, no clean shutdown): status notices the dead pid, up starts it again on the same data.
     process.kill(restarted.pid ?? 0, 'SIGKILL');
-    await waitFor(async () => (await stackStatus(options)).find((status) => status.name === 'kafka')?.state === 'stopped', {
-      timeoutMs: 15000,
-      description: 'status to report the killed broker stopped',
-    });
+    await waitFor(
+      async () => (await stackStatus(options)).find((status) => status.name === 'kafka')?.state === 'stopped',
+      {
+        timeoutMs: 15000,
+        description: 'status to report the killed broker stopped',
+      },
+    );
     const recovered = await startKafka(options);
     expect(recovered).toMatchObject({ state: 'running', reused: false });
     const admin = kafka.admin();
@@ -102,7 +121,10 @@ describe('an isolated Kafka broker driven through the programmatic API', () => {
   });
 
   it('uses, but never stops or restarts, a healthy broker on its port that another clone started', async () => {
-    const otherClone = { ...config, kafka: { ...config.kafka, port: stackConfig().kafka.port, controllerPort: stackConfig().kafka.controllerPort } };
+    const otherClone = {
+      ...config,
+      kafka: { ...config.kafka, port: stackConfig().kafka.port, controllerPort: stackConfig().kafka.controllerPort },
+    };
     const options = { config: otherClone, log: () => undefined };
     const adopted = await startKafka(options);
     expect(adopted).toMatchObject({ state: 'running', reused: true });

@@ -5,7 +5,13 @@ import { StackError } from './stack-error';
 
 function line(status: ComponentStatus, startedMs?: number): string {
   const pid = status.pid ? `pid ${status.pid}` : '';
-  const note = status.reused ? (status.pid ? 'already running' : (status.detail ?? 'already running')) : startedMs !== undefined && status.state === 'running' ? `ready in ${(startedMs / 1000).toFixed(1)}s` : (status.detail ?? '');
+  const note = status.reused
+    ? status.pid
+      ? 'already running'
+      : (status.detail ?? 'already running')
+    : startedMs !== undefined && status.state === 'running'
+      ? `ready in ${(startedMs / 1000).toFixed(1)}s`
+      : (status.detail ?? '');
   return `${status.name.padEnd(12)} ${status.state.padEnd(9)} ${status.address}${pid ? `  ${pid}` : ''}${note ? `  (${note})` : ''}`;
 }
 
@@ -35,7 +41,9 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     default:
-      console.error('usage: node -r ./tools/register.js stack/stack.ts up [component...] | down | status [--json] | restart <component...>');
+      console.error(
+        'usage: node -r ./tools/register.js stack/stack.ts up [component...] | down | status [--json] | restart <component...>',
+      );
       return 2;
   }
 }

@@ -10,13 +10,23 @@ const run = promisify(execFile);
 const { tofu } = stackEndpoints();
 
 async function tofuIn(dir: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, TF_CLI_CONFIG_FILE: tofu.cliConfigFile, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' };
+  const env = {
+    ...process.env,
+    TF_CLI_CONFIG_FILE: tofu.cliConfigFile,
+    TF_IN_AUTOMATION: '1',
+    TF_INPUT: '0',
+    CHECKPOINT_DISABLE: '1',
+  };
   try {
     const { stdout, stderr } = await run(tofu.binary, args, { cwd: dir, env, maxBuffer: 32 * 1024 * 1024 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof failed.code === 'number' ? failed.code : -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+    return {
+      code: typeof failed.code === 'number' ? failed.code : -1,
+      stdout: failed.stdout ?? '',
+      stderr: failed.stderr ?? '',
+    };
   }
 }
 
@@ -49,7 +59,9 @@ output "neo4j_version" {
   it(`is OpenTofu v${stackConfig().tofu.version}`, async () => {
     const version = await tofuIn(dir, ['version', '-json']);
     expect(version.code).toBe(0);
-    expect((JSON.parse(version.stdout) as { terraform_version: string }).terraform_version).toBe(stackConfig().tofu.version);
+    expect((JSON.parse(version.stdout) as { terraform_version: string }).terraform_version).toBe(
+      stackConfig().tofu.version,
+    );
   });
 
   it('runs init and a plan with changes (-detailed-exitcode 2), shows it as JSON, applies it, and then plans no changes', async () => {
@@ -62,7 +74,9 @@ output "neo4j_version" {
     expect(plan.code).toBe(2);
     const show = await tofuIn(dir, ['show', '-json', 'tfplan']);
     const json = JSON.parse(show.stdout) as { resource_changes: { address: string; change: { actions: string[] } }[] };
-    expect(json.resource_changes.map((change) => [change.address, change.change.actions])).toEqual([['terraform_data.neo4j', ['create']]]);
+    expect(json.resource_changes.map((change) => [change.address, change.change.actions])).toEqual([
+      ['terraform_data.neo4j', ['create']],
+    ]);
 
     const apply = await tofuIn(dir, ['apply', '-input=false', '-no-color', 'tfplan']);
     expect(apply.code).toBe(0);
@@ -73,7 +87,10 @@ output "neo4j_version" {
   });
 
   it('refuses a registry provider offline (only the filesystem mirror is configured)', async () => {
-    writeFileSync(join(dir, 'aws.tf'), 'terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws" }\n  }\n}\n');
+    writeFileSync(
+      join(dir, 'aws.tf'),
+      'terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws" }\n  }\n}\n',
+    );
     const init = await tofuIn(dir, ['init', '-input=false', '-no-color']);
     expect(init.code).toBe(1);
     expect(init.stderr).toMatch(/hashicorp\/aws/);

@@ -22,7 +22,20 @@ describe('AsyncAPI document against a day on the real Kafka', () => {
     await env.tick(day);
     expect(await waitForRun(orchestrator, `dco-${day}`, finished)).toMatchObject({ status: 'Completed' });
     const messages = env.messagesOf(`dco-${day}`);
-    expect(messages.map((message) => message.type)).toEqual(expect.arrayContaining(['DailyTick', 'DetectChanges', 'ChangesDetected', 'ApplyInfra', 'InfraApplied', 'MigrateDb', 'DbMigrated', 'RunDco', 'DcoCompleted', 'RunCompleted']));
+    expect(messages.map((message) => message.type)).toEqual(
+      expect.arrayContaining([
+        'DailyTick',
+        'DetectChanges',
+        'ChangesDetected',
+        'ApplyInfra',
+        'InfraApplied',
+        'MigrateDb',
+        'DbMigrated',
+        'RunDco',
+        'DcoCompleted',
+        'RunCompleted',
+      ]),
+    );
     expect(messages.flatMap((message) => check.errorsOf(JSON.parse(JSON.stringify(message))))).toEqual([]);
   });
 });

@@ -23,7 +23,11 @@ describe('daily run (each app its own process, real Kafka)', () => {
     const halfADayAway = new Date(Date.now() + 12 * 3_600_000);
     const [orchestrator] = await Promise.all([
       env.start('orchestrator'),
-      env.start('scheduler', { SCHEDULE_CATCH_UP: 'none', SCHEDULE_CRON: dailyUtcCron(halfADayAway), SCHEDULE_TIME_ZONE: 'UTC' }),
+      env.start('scheduler', {
+        SCHEDULE_CATCH_UP: 'none',
+        SCHEDULE_CRON: dailyUtcCron(halfADayAway),
+        SCHEDULE_TIME_ZONE: 'UTC',
+      }),
       startWorkers(env),
     ]);
     const day = futureDay();
@@ -33,12 +37,27 @@ describe('daily run (each app its own process, real Kafka)', () => {
 
     const run = await waitForRun(orchestrator, runId, finished);
     expect(run.status).toBe('Completed');
-    expect(stepsOf(run)).toEqual(['detect:succeeded', 'apply-infra:succeeded', 'migrate-db:succeeded', 'run-dco:succeeded']);
+    expect(stepsOf(run)).toEqual([
+      'detect:succeeded',
+      'apply-infra:succeeded',
+      'migrate-db:succeeded',
+      'run-dco:succeeded',
+    ]);
     const completed = await env.waitForMessage(runId, 'RunCompleted');
     expect(env.causationChain(completed)).toEqual([
-      'DailyTick', 'DetectChanges', 'ChangesDetected', 'ApplyInfra', 'InfraApplied', 'MigrateDb', 'DbMigrated', 'RunDco', 'DcoCompleted', 'RunCompleted',
+      'DailyTick',
+      'DetectChanges',
+      'ChangesDetected',
+      'ApplyInfra',
+      'InfraApplied',
+      'MigrateDb',
+      'DbMigrated',
+      'RunDco',
+      'DcoCompleted',
+      'RunCompleted',
     ]);
-    for (const type of ['DetectChanges', 'ApplyInfra', 'MigrateDb', 'RunDco', 'RunStarted'] as const) expect(env.distinct(runId, type)).toHaveLength(1);
+    for (const type of ['DetectChanges', 'ApplyInfra', 'MigrateDb', 'RunDco', 'RunStarted'] as const)
+      expect(env.distinct(runId, type)).toHaveLength(1);
     expect(new Set(env.seen.filter((m) => m.type !== 'DailyTick').map((m) => m.runId))).toEqual(new Set([runId]));
   });
 
@@ -50,8 +69,17 @@ describe('daily run (each app its own process, real Kafka)', () => {
     const day = futureDay();
     await env.tick(day);
     const run = await waitForRun(orchestrator, `dco-${day}`, finished);
-    expect(run).toMatchObject({ status: 'CompletedAfterRollback', failure: { code: 'INFRA.APPLY_FAILED' }, rolledBack: ['rollback-infra'] });
-    expect(stepsOf(run)).toEqual(['detect:succeeded', 'apply-infra:failed', 'rollback-infra:succeeded', 'run-dco:succeeded']);
+    expect(run).toMatchObject({
+      status: 'CompletedAfterRollback',
+      failure: { code: 'INFRA.APPLY_FAILED' },
+      rolledBack: ['rollback-infra'],
+    });
+    expect(stepsOf(run)).toEqual([
+      'detect:succeeded',
+      'apply-infra:failed',
+      'rollback-infra:succeeded',
+      'run-dco:succeeded',
+    ]);
     await env.waitForMessage(`dco-${day}`, 'RunCompletedAfterRollback');
     const dco = env.distinct(`dco-${day}`, 'RunDco');
     expect(dco.map((m) => m.type === 'RunDco' && m.data.afterRollback)).toEqual([true]);
@@ -66,7 +94,11 @@ describe('daily run (each app its own process, real Kafka)', () => {
     const day = futureDay();
     await env.tick(day);
     const run = await waitForRun(orchestrator, `dco-${day}`, finished);
-    expect(run).toMatchObject({ status: 'CompletedAfterRollback', failure: { code: 'DB.VALIDATION_MISMATCH' }, rolledBack: ['rollback-db', 'rollback-infra'] });
+    expect(run).toMatchObject({
+      status: 'CompletedAfterRollback',
+      failure: { code: 'DB.VALIDATION_MISMATCH' },
+      rolledBack: ['rollback-db', 'rollback-infra'],
+    });
     await env.waitForMessage(`dco-${day}`, 'RunCompletedAfterRollback');
     // In the order the orchestrator issued them: they are on three topics, and when one fetch of the tap (lagging on a
     // loaded host) brings several, kafkajs hands them over in the order of its assigned topics, not as they were written.
@@ -87,7 +119,14 @@ describe('daily run (each app its own process, real Kafka)', () => {
     await env.tick(day);
     const run = await waitForRun(orchestrator, `dco-${day}`, finished);
     expect(run).toMatchObject({ status: 'CompletedAfterRollback', failure: { code: 'SAGA.STEP_TIMED_OUT' } });
-    expect(stepsOf(run)).toEqual(['detect:succeeded', 'apply-infra:succeeded', 'migrate-db:timed-out', 'rollback-db:succeeded', 'rollback-infra:succeeded', 'run-dco:succeeded']);
+    expect(stepsOf(run)).toEqual([
+      'detect:succeeded',
+      'apply-infra:succeeded',
+      'migrate-db:timed-out',
+      'rollback-db:succeeded',
+      'rollback-infra:succeeded',
+      'run-dco:succeeded',
+    ]);
     expect(env.distinct(`dco-${day}`, 'StepTimedOut').length).toBeGreaterThanOrEqual(1);
   });
 
@@ -109,8 +148,30 @@ describe('daily run (each app its own process, real Kafka)', () => {
 
     process.env.DCO_OPERATOR_TOKEN = env.operatorToken;
     try {
-      expect(await runCli(['approve', `dco-${approved}`, '--reason', 'plan reviewed', '--by', 'alice', '--api', orchestrator.url])).toBe(EXIT.OK);
-      expect(await runCli(['reject', `dco-${rejected}`, '--reason', 'change freeze', '--by', 'bob', '--api', orchestrator.url])).toBe(EXIT.OK);
+      expect(
+        await runCli([
+          'approve',
+          `dco-${approved}`,
+          '--reason',
+          'plan reviewed',
+          '--by',
+          'alice',
+          '--api',
+          orchestrator.url,
+        ]),
+      ).toBe(EXIT.OK);
+      expect(
+        await runCli([
+          'reject',
+          `dco-${rejected}`,
+          '--reason',
+          'change freeze',
+          '--by',
+          'bob',
+          '--api',
+          orchestrator.url,
+        ]),
+      ).toBe(EXIT.OK);
     } finally {
       delete process.env.DCO_OPERATOR_TOKEN;
     }
@@ -118,10 +179,20 @@ describe('daily run (each app its own process, real Kafka)', () => {
     const done = await waitForRun(orchestrator, `dco-${approved}`, finished);
     expect(done.status).toBe('Completed');
     expect(done.approvals[0].decision).toMatchObject({ granted: true, by: 'alice' });
-    expect(stepsOf(done)).toEqual(['detect:succeeded', 'approval:succeeded', 'apply-infra:succeeded', 'migrate-db:succeeded', 'run-dco:succeeded']);
+    expect(stepsOf(done)).toEqual([
+      'detect:succeeded',
+      'approval:succeeded',
+      'apply-infra:succeeded',
+      'migrate-db:succeeded',
+      'run-dco:succeeded',
+    ]);
 
     const skipped = await waitForRun(orchestrator, `dco-${rejected}`, finished);
-    expect(skipped).toMatchObject({ status: 'CompletedAfterRollback', failure: { code: 'SAGA.REJECTED' }, rolledBack: [] });
+    expect(skipped).toMatchObject({
+      status: 'CompletedAfterRollback',
+      failure: { code: 'SAGA.REJECTED' },
+      rolledBack: [],
+    });
     expect(stepsOf(skipped)).toEqual(['detect:succeeded', 'approval:rejected', 'run-dco:succeeded']);
     expect(env.distinct(`dco-${rejected}`, 'ApplyInfra')).toHaveLength(0);
   });

@@ -11,7 +11,10 @@ const dayAfterTomorrow = (): string => {
 describe('npm start (embedded profile)', () => {
   it('runs a full daily cycle: detect, apply infra, migrate Neo4j blue-green, DCO', async () => {
     const day = dayAfterTomorrow();
-    const app = spawnTs('apps/embedded/src/main.ts', { args: ['--once', '--day', day], env: { PORT: '0', LOG_LEVEL: 'warn' } });
+    const app = spawnTs('apps/embedded/src/main.ts', {
+      args: ['--once', '--day', day],
+      env: { PORT: '0', LOG_LEVEL: 'warn' },
+    });
     const exit = await app.exited;
     const output = app.stdout();
     // The output rides along so that a failure shows what the run printed.

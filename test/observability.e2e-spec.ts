@@ -31,7 +31,9 @@ async function metric(app: AppProcess, name: string, labels: Record<string, stri
   for (const line of text.split('\n')) {
     const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? ([-+\d.eE]+|NaN|[+-]Inf)$/.exec(line);
     if (!match || match[1] !== name) continue;
-    const present = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((pair) => [pair[1], pair[2]]));
+    const present = Object.fromEntries(
+      [...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((pair) => [pair[1], pair[2]]),
+    );
     if (Object.entries(labels).every(([key, value]) => present[key] === value)) return Number(match[3]);
   }
   return undefined;
@@ -59,10 +61,19 @@ describe('observability (each app its own process, real Kafka, Jaeger and the AW
     const today = startedAt.toISOString().slice(0, 10);
     const runId = `dco-${today}`;
     // The deadline zone is far west so that today's deadline is still ahead and no update stage is deferred.
-    const orchestrator = await env.start('orchestrator', { ...traced, DCO_TIME_ZONE: 'Etc/GMT+12', DCO_DEADLINE: '23:59' });
+    const orchestrator = await env.start('orchestrator', {
+      ...traced,
+      DCO_TIME_ZONE: 'Etc/GMT+12',
+      DCO_DEADLINE: '23:59',
+    });
     const workers = await startWorkers(env, {}, traced);
     // The scheduler ticks today's run itself (catch-up of the daily time just passed), so its span starts the trace.
-    const scheduler = await env.start('scheduler', { ...traced, SCHEDULE_CRON: dailyUtcCron(startedAt), SCHEDULE_TIME_ZONE: 'UTC', SCHEDULE_CATCH_UP: 'last' });
+    const scheduler = await env.start('scheduler', {
+      ...traced,
+      SCHEDULE_CRON: dailyUtcCron(startedAt),
+      SCHEDULE_TIME_ZONE: 'UTC',
+      SCHEDULE_CATCH_UP: 'last',
+    });
 
     const run = await waitForRun(orchestrator, runId, finished);
     expect(run.status).toBe('Completed');
@@ -77,7 +88,11 @@ describe('observability (each app its own process, real Kafka, Jaeger and the AW
         const services = new Set(Object.values(found.processes).map((process) => process.serviceName));
         return SERVICES.every((service) => services.has(service)) ? found : undefined;
       },
-      { description: `trace ${traceId} with the run root and all six services in Jaeger`, timeoutMs: 60_000, intervalMs: 500 },
+      {
+        description: `trace ${traceId} with the run root and all six services in Jaeger`,
+        timeoutMs: 60_000,
+        intervalMs: 500,
+      },
     );
     const byId = new Map(trace.spans.map((span) => [span.spanID, span]));
     const root = byId.get(rootSpanId) as JaegerSpan;
@@ -87,19 +102,37 @@ describe('observability (each app its own process, real Kafka, Jaeger and the AW
     expect(orphans.map((span) => `${serviceOf(trace, span)}:${span.operationName}`)).toEqual([]);
 
     // Parent-child links across the Kafka hops: each worker's handling is a child of the orchestrator's publish.
-    for (const [command, worker] of [['DetectChanges', 'detector'], ['ApplyInfra', 'infra-deployer'], ['MigrateDb', 'db-migrator'], ['RunDco', 'dco-runner']]) {
-      const processed = trace.spans.find((span) => span.operationName === `${command} process` && serviceOf(trace, span) === worker);
+    for (const [command, worker] of [
+      ['DetectChanges', 'detector'],
+      ['ApplyInfra', 'infra-deployer'],
+      ['MigrateDb', 'db-migrator'],
+      ['RunDco', 'dco-runner'],
+    ]) {
+      const processed = trace.spans.find(
+        (span) => span.operationName === `${command} process` && serviceOf(trace, span) === worker,
+      );
       expect(processed).toBeDefined();
       const parent = byId.get(parentOf(processed as JaegerSpan) ?? '');
-      expect(parent && [parent.operationName, serviceOf(trace, parent)]).toEqual([`${command} publish`, 'orchestrator']);
+      expect(parent && [parent.operationName, serviceOf(trace, parent)]).toEqual([
+        `${command} publish`,
+        'orchestrator',
+      ]);
     }
     const tick = trace.spans.find((span) => span.operationName === 'DailyTick publish');
     expect(tick && [serviceOf(trace, tick), parentOf(tick)]).toEqual(['scheduler', rootSpanId]);
 
     // Metrics of each process, against what the run did (the orchestrator's own consumer may trail the API by a moment).
-    await waitFor(() => metric(orchestrator, 'dco_runs_total', { outcome: 'completed' }), { description: 'the orchestrator to count the run', timeoutMs: 20_000 }).catch(async (error: Error) => {
+    await waitFor(() => metric(orchestrator, 'dco_runs_total', { outcome: 'completed' }), {
+      description: 'the orchestrator to count the run',
+      timeoutMs: 20_000,
+    }).catch(async (error: Error) => {
       const text = await (await fetch(`${orchestrator.url}/metrics`)).text();
-      throw new Error(`${error.message}\n${text.split('\n').filter((line) => line.startsWith('dco_')).join('\n')}`);
+      throw new Error(
+        `${error.message}\n${text
+          .split('\n')
+          .filter((line) => line.startsWith('dco_'))
+          .join('\n')}`,
+      );
     });
     expect(await metric(orchestrator, 'dco_runs_total', { outcome: 'completed', service: 'orchestrator' })).toBe(1);
     for (const stage of ['detect', 'apply-infra', 'migrate-db', 'run-dco']) {
@@ -110,21 +143,33 @@ describe('observability (each app its own process, real Kafka, Jaeger and the AW
     expect(await metric(orchestrator, 'dco_offering_allocations')).toBe(completed.data.allocationCount);
     expect(await metric(orchestrator, 'dco_offering_allocated_base_units')).toBe(Number(completed.data.allocated));
     expect(await metric(orchestrator, 'dco_migration_progress_ratio', { phase: 'switch' })).toBe(1);
-    const handled = (app: AppProcess, type: string) => metric(app, 'dco_messages_handled_total', { type, outcome: 'handled', service: app.name });
+    const handled = (app: AppProcess, type: string) =>
+      metric(app, 'dco_messages_handled_total', { type, outcome: 'handled', service: app.name });
     expect(await handled(workers.detector, 'DetectChanges')).toBe(1);
     expect(await handled(workers['infra-deployer'], 'ApplyInfra')).toBe(1);
     expect(await handled(workers['db-migrator'], 'MigrateDb')).toBe(1);
     expect(await handled(workers['dco-runner'], 'RunDco')).toBe(1);
-    expect(await metric(scheduler, 'dco_messages_published_total', { type: 'DailyTick', service: 'scheduler' })).toBeGreaterThanOrEqual(1);
+    expect(
+      await metric(scheduler, 'dco_messages_published_total', { type: 'DailyTick', service: 'scheduler' }),
+    ).toBeGreaterThanOrEqual(1);
     expect(await metric(workers.detector, 'process_cpu_seconds_total', { service: 'detector' })).toBeGreaterThan(0);
   });
 
-  it('delivers the alert of an induced failure to the EventBridge rule\'s SQS queue exactly once per cause', async () => {
+  it("delivers the alert of an induced failure to the EventBridge rule's SQS queue exactly once per cause", async () => {
     const sqs = new SQSClient(localEmulatorOptions());
     const queueName = `dco-alerts-${env.id}`;
-    const aws = { DCO_AWS_ENDPOINT: 'http://127.0.0.1:5055', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', DCO_AWS_REGION: 'us-east-1' };
+    const aws = {
+      DCO_AWS_ENDPOINT: 'http://127.0.0.1:5055',
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      DCO_AWS_REGION: 'us-east-1',
+    };
     try {
-      const orchestrator = await env.start('orchestrator', { ...aws, DCO_ALERT_EVENT_BUS: `dco-alerts-${env.id}`, DCO_ALERT_QUEUE: queueName });
+      const orchestrator = await env.start('orchestrator', {
+        ...aws,
+        DCO_ALERT_EVENT_BUS: `dco-alerts-${env.id}`,
+        DCO_ALERT_QUEUE: queueName,
+      });
       await startWorkers(env, { 'infra-deployer': { DCO_SIMULATE_APPLY_INFRA: 'fail:INFRA.APPLY_FAILED' } });
       const day = `2041-0${1 + (Number.parseInt(env.id.slice(0, 2), 16) % 9)}-1${Number.parseInt(env.id.slice(2, 3), 16) % 9}`;
       const runId = `dco-${day}`;
@@ -132,21 +177,32 @@ describe('observability (each app its own process, real Kafka, Jaeger and the AW
       const run = await waitForRun(orchestrator, runId, finished);
       expect(run.status).toBe('CompletedAfterRollback');
 
-      const raised = env.distinct(runId, 'AlertRaised').map((message) => (message.type === 'AlertRaised' ? message.data.dedupeKey : ''));
+      const raised = env
+        .distinct(runId, 'AlertRaised')
+        .map((message) => (message.type === 'AlertRaised' ? message.data.dedupeKey : ''));
       expect(raised.length).toBeGreaterThan(0);
       const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: queueName }));
-      const received: Array<{ source: string; 'detail-type': string; detail: { dedupeKey: string; runId: string } }> = [];
+      const received: Array<{ source: string; 'detail-type': string; detail: { dedupeKey: string; runId: string } }> =
+        [];
       await waitFor(
         async () => {
-          const batch = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+          const batch = await sqs.send(
+            new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+          );
           for (const message of batch.Messages ?? []) received.push(JSON.parse(message.Body ?? '{}'));
           return received.length >= new Set(raised).size;
         },
-        { description: `the ${raised.length} alert(s) of ${runId} in ${queueName}`, timeoutMs: 30_000, intervalMs: 100 },
+        {
+          description: `the ${raised.length} alert(s) of ${runId} in ${queueName}`,
+          timeoutMs: 30_000,
+          intervalMs: 100,
+        },
       );
       // Drain a little longer: a duplicate would arrive now.
       for (let round = 0; round < 2; round += 1) {
-        const batch = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+        const batch = await sqs.send(
+          new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+        );
         for (const message of batch.Messages ?? []) received.push(JSON.parse(message.Body ?? '{}'));
       }
       expect(received.every((event) => event.source === 'dco.autopilot' && event.detail.runId === runId)).toBe(true);

@@ -17,7 +17,10 @@ describe('the generated orchestrator API client against the orchestrator process
 
   it('approves, rejects and resumes runs through the typed client', async () => {
     const orchestrator = await env.start('orchestrator');
-    const client = createClient<paths>({ baseUrl: orchestrator.url, headers: { authorization: `Bearer ${env.operatorToken}` } });
+    const client = createClient<paths>({
+      baseUrl: orchestrator.url,
+      headers: { authorization: `Bearer ${env.operatorToken}` },
+    });
     /** The worker's answer to the run's command, as the stage service would publish it. */
     const answer = async <T extends MessageType>(runId: string, command: MessageType, type: T, data: DataOf<T>) =>
       env.publish(type, data, runId, await env.waitForMessage(runId, command));
@@ -28,27 +31,49 @@ describe('the generated orchestrator API client against the orchestrator process
 
     for (const run of [approved, rejected]) {
       await env.tick(run.day);
-      await answer(run.runId, 'DetectChanges', 'ChangesDetected', { day: run.day, changes: [{ kind: 'app-release', subject: 'api', to: 'v2', risk: 'high', reason: 'schema change' }], sources: [] });
+      await answer(run.runId, 'DetectChanges', 'ChangesDetected', {
+        day: run.day,
+        changes: [{ kind: 'app-release', subject: 'api', to: 'v2', risk: 'high', reason: 'schema change' }],
+        sources: [],
+      });
       await waitForRun(orchestrator, run.runId, (view) => view.status === 'AwaitingApproval');
     }
-    const approval = await client.POST('/api/runs/{runId}/approve', { params: { path: { runId: approved.runId } }, body: { by: 'alice', reason: 'reviewed' } });
+    const approval = await client.POST('/api/runs/{runId}/approve', {
+      params: { path: { runId: approved.runId } },
+      body: { by: 'alice', reason: 'reviewed' },
+    });
     expect(approval.data).toMatchObject({ runId: approved.runId, decision: 'granted' });
     await env.waitForMessage(approved.runId, 'ApplyInfra');
-    const rejection = await client.POST('/api/runs/{runId}/reject', { params: { path: { runId: rejected.runId } }, body: { by: 'bob', reason: 'freeze' } });
+    const rejection = await client.POST('/api/runs/{runId}/reject', {
+      params: { path: { runId: rejected.runId } },
+      body: { by: 'bob', reason: 'freeze' },
+    });
     expect(rejection.data).toMatchObject({ runId: rejected.runId, decision: 'rejected' });
     await env.waitForMessage(rejected.runId, 'RunDco');
 
     await env.tick(resumed.day);
-    await answer(resumed.runId, 'DetectChanges', 'ChangesDetected', { day: resumed.day, changes: [{ kind: 'terraform-config', subject: 'infra/', from: 'a', to: 'b', risk: 'low', reason: 'config changed' }], sources: [] });
+    await answer(resumed.runId, 'DetectChanges', 'ChangesDetected', {
+      day: resumed.day,
+      changes: [
+        { kind: 'terraform-config', subject: 'infra/', from: 'a', to: 'b', risk: 'low', reason: 'config changed' },
+      ],
+      sources: [],
+    });
     await answer(resumed.runId, 'ApplyInfra', 'InfraApplyFailed', failure('INFRA.APPLY_FAILED'));
     await answer(resumed.runId, 'RollbackInfra', 'InfraRollbackFailed', failure('INFRA.ROLLBACK_FAILED'));
     await waitForRun(orchestrator, resumed.runId, (view) => view.status === 'Failed');
-    const resume = await client.POST('/api/runs/{runId}/resume', { params: { path: { runId: resumed.runId } }, body: { by: 'carol', reason: 'lock released' } });
+    const resume = await client.POST('/api/runs/{runId}/resume', {
+      params: { path: { runId: resumed.runId } },
+      body: { by: 'carol', reason: 'lock released' },
+    });
     expect(resume.data).toMatchObject({ runId: resumed.runId, step: 'rollback-infra' });
     await waitForRun(orchestrator, resumed.runId, (view) => view.status === 'RollingBackInfra');
     expect(env.distinct(resumed.runId, 'RollbackInfra')).toHaveLength(2);
 
-    const refused = await client.POST('/api/runs/{runId}/resume', { params: { path: { runId: approved.runId } }, body: { by: 'carol', reason: 'again' } });
+    const refused = await client.POST('/api/runs/{runId}/resume', {
+      params: { path: { runId: approved.runId } },
+      body: { by: 'carol', reason: 'again' },
+    });
     expect(refused.response.status).toBe(409);
     expect(refused.error).toMatchObject({ code: 'RUN.NOT_FAILED' });
   });

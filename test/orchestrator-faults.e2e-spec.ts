@@ -5,7 +5,15 @@ import { EXIT } from '../apps/cli/src/cli-error';
 import { runCli } from '../apps/cli/src/main';
 import { startKafka, stopKafka } from '@dco/stack';
 import { AppProcess, waitFor } from '@dco/testing';
-import { SagaE2eEnvironment, finished, futureDay, getRun, startWorkers, stepsOf, waitForRun } from './support/saga-e2e.harness';
+import {
+  SagaE2eEnvironment,
+  finished,
+  futureDay,
+  getRun,
+  startWorkers,
+  stepsOf,
+  waitForRun,
+} from './support/saga-e2e.harness';
 
 jest.setTimeout(900_000);
 
@@ -33,8 +41,20 @@ describe('orchestrator faults (each app its own process, real Kafka)', () => {
     expect(run.status).toBe('Completed');
     // The API shows a state as soon as it is decided; the tap reads only committed messages.
     await env.waitForMessage(runId, 'RunCompleted');
-    expect(stepsOf(run)).toEqual(['detect:succeeded', 'apply-infra:succeeded', 'migrate-db:succeeded', 'run-dco:succeeded']);
-    for (const type of ['RunStarted', 'DetectChanges', 'ApplyInfra', 'MigrateDb', 'RunDco', 'RunCompleted'] as MessageType[]) {
+    expect(stepsOf(run)).toEqual([
+      'detect:succeeded',
+      'apply-infra:succeeded',
+      'migrate-db:succeeded',
+      'run-dco:succeeded',
+    ]);
+    for (const type of [
+      'RunStarted',
+      'DetectChanges',
+      'ApplyInfra',
+      'MigrateDb',
+      'RunDco',
+      'RunCompleted',
+    ] as MessageType[]) {
       expect([type, env.distinct(runId, type).length]).toEqual([type, 1]);
     }
     expect(await workers.detector.handled()).toEqual({ DetectChanges: 1 });
@@ -53,7 +73,10 @@ describe('orchestrator faults (each app its own process, real Kafka)', () => {
     await env.tick(day);
     await env.waitForMessage(runId, 'MigrateDb');
     // Killed while its use case runs (6 s simulated): started, not finished, nothing committed.
-    await waitFor(async () => (await workers['db-migrator'].inFlight()).MigrateDb === 1, { description: 'the db-migrator to be busy with MigrateDb', timeoutMs: 30_000 });
+    await waitFor(async () => (await workers['db-migrator'].inFlight()).MigrateDb === 1, {
+      description: 'the db-migrator to be busy with MigrateDb',
+      timeoutMs: 30_000,
+    });
     expect(await workers['db-migrator'].handled()).toEqual({});
     const migrator = await env.restart(workers['db-migrator']);
     const run = await waitForRun(orchestrator, runId, finished);
@@ -86,7 +109,10 @@ describe('orchestrator faults (each app its own process, real Kafka)', () => {
   });
 
   it('bad input is rejected with a code, changes nothing and crashes nothing', async () => {
-    const [orchestrator, workers] = await Promise.all([env.start('orchestrator', { SAGA_APPROVAL_RISKS: 'medium,high' }), startWorkers(env)]);
+    const [orchestrator, workers] = await Promise.all([
+      env.start('orchestrator', { SAGA_APPROVAL_RISKS: 'medium,high' }),
+      startWorkers(env),
+    ]);
     const day = futureDay();
     const runId = `dco-${day}`;
     const tick = await env.tick(day);
@@ -96,8 +122,27 @@ describe('orchestrator faults (each app its own process, real Kafka)', () => {
 
     let unknown = futureDay();
     while (unknown === day) unknown = futureDay();
-    await env.publish('InfraApplied', { plan: { planId: 'p', adds: 0, changes: 0, destroys: 0, replaced: [] }, services: [], configHash: 'x' }, `dco-${unknown}`);
-    await env.publish('DcoCompleted', { day, offeringId: 'o', offered: '0', allocated: '0', undistributed: '0', allocationCount: 0, contributionCount: 0, resultHash: 'a'.repeat(64), reused: false }, runId, tick);
+    await env.publish(
+      'InfraApplied',
+      { plan: { planId: 'p', adds: 0, changes: 0, destroys: 0, replaced: [] }, services: [], configHash: 'x' },
+      `dco-${unknown}`,
+    );
+    await env.publish(
+      'DcoCompleted',
+      {
+        day,
+        offeringId: 'o',
+        offered: '0',
+        allocated: '0',
+        undistributed: '0',
+        allocationCount: 0,
+        contributionCount: 0,
+        resultHash: 'a'.repeat(64),
+        reused: false,
+      },
+      runId,
+      tick,
+    );
     await env.tick(day);
     const rejected = await waitFor(
       async () => {
@@ -109,16 +154,28 @@ describe('orchestrator faults (each app its own process, real Kafka)', () => {
     );
     expect(rejected).toEqual({ 'SAGA.UNKNOWN_RUN': 1, 'SAGA.OUT_OF_ORDER': 1, 'SAGA.DUPLICATE_START': 1 });
 
-    const malformed = await fetch(`${orchestrator.url}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"day":' });
-    expect([malformed.status, ((await malformed.json()) as { code: string }).code]).toEqual([400, 'API.VALIDATION_FAILED']);
+    const malformed = await fetch(`${orchestrator.url}/api/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"day":',
+    });
+    expect([malformed.status, ((await malformed.json()) as { code: string }).code]).toEqual([
+      400,
+      'API.VALIDATION_FAILED',
+    ]);
     const noReason = await fetch(`${orchestrator.url}/api/runs/${runId}/approve`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${env.operatorToken}` },
       body: JSON.stringify({ by: 'alice' }),
     });
-    expect([noReason.status, ((await noReason.json()) as { code: string }).code]).toEqual([400, 'API.VALIDATION_FAILED']);
+    expect([noReason.status, ((await noReason.json()) as { code: string }).code]).toEqual([
+      400,
+      'API.VALIDATION_FAILED',
+    ]);
     const errors: string[] = [];
-    const spy = jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void errors.push(args.join(' ')));
+    const spy = jest
+      .spyOn(console, 'error')
+      .mockImplementation((...args: unknown[]) => void errors.push(args.join(' ')));
     try {
       expect(await runCli(['approve', 'not-a-run', '--reason', 'x', '--api', orchestrator.url])).toBe(EXIT.USAGE);
       expect(await runCli(['run', '--day', 'tomorrow', '--api', orchestrator.url])).toBe(EXIT.USAGE);

@@ -3,7 +3,15 @@
 // DCO still runs.
 import { runCli } from '../apps/cli/src/main';
 import { EXIT } from '../apps/cli/src/cli-error';
-import { RunViewJson, SagaE2eEnvironment, finished, futureDay, startWorkers, stepsOf, waitForRun } from './support/saga-e2e.harness';
+import {
+  RunViewJson,
+  SagaE2eEnvironment,
+  finished,
+  futureDay,
+  startWorkers,
+  stepsOf,
+  waitForRun,
+} from './support/saga-e2e.harness';
 
 jest.setTimeout(600_000);
 
@@ -20,7 +28,12 @@ describe('run recovery (each app its own process, real Kafka)', () => {
   it('a run parked by a failed RollbackDb is resumed: RollbackDb again (a new command), RollbackInfra, the DCO, RunCompletedAfterRollback', async () => {
     const [orchestrator, workers] = await Promise.all([
       env.start('orchestrator'),
-      startWorkers(env, { 'db-migrator': { DCO_SIMULATE_MIGRATE_DB: 'fail:DB.VALIDATION_MISMATCH', DCO_SIMULATE_ROLLBACK_DB: 'fail:DB.ROLLBACK_FAILED' } }),
+      startWorkers(env, {
+        'db-migrator': {
+          DCO_SIMULATE_MIGRATE_DB: 'fail:DB.VALIDATION_MISMATCH',
+          DCO_SIMULATE_ROLLBACK_DB: 'fail:DB.ROLLBACK_FAILED',
+        },
+      }),
     ]);
     const day = futureDay();
     const runId = `dco-${day}`;
@@ -35,8 +48,13 @@ describe('run recovery (each app its own process, real Kafka)', () => {
       expect(await runCli(['resume', runId, '--reason', ' ', '--api', orchestrator.url])).toBe(EXIT.USAGE);
       // The operator fixes the cause: here, a db-migrator whose rollback works again.
       await workers['db-migrator'].stop();
-      await env.start('db-migrator', { DCO_SIMULATE_MIGRATE_DB: 'fail:DB.VALIDATION_MISMATCH', DCO_SIMULATE_ROLLBACK_DB: 'ok' });
-      expect(await runCli(['resume', runId, '--reason', 'db-migrator fixed', '--by', 'carol', '--api', orchestrator.url])).toBe(EXIT.OK);
+      await env.start('db-migrator', {
+        DCO_SIMULATE_MIGRATE_DB: 'fail:DB.VALIDATION_MISMATCH',
+        DCO_SIMULATE_ROLLBACK_DB: 'ok',
+      });
+      expect(
+        await runCli(['resume', runId, '--reason', 'db-migrator fixed', '--by', 'carol', '--api', orchestrator.url]),
+      ).toBe(EXIT.OK);
       // A second resume while the first is being carried out is a conflict (API) or rejected (saga), never a third RollbackDb.
       const again = await runCli(['resume', runId, '--reason', 'again', '--api', orchestrator.url]);
       expect([EXIT.OK, EXIT.CONFLICT]).toContain(again);
@@ -44,11 +62,25 @@ describe('run recovery (each app its own process, real Kafka)', () => {
       delete process.env.DCO_OPERATOR_TOKEN;
     }
 
-    const done = (await waitForRun(orchestrator, runId, (run) => run.status === 'CompletedAfterRollback')) as RunViewJson & { resumes: { by: string; step: string }[] };
-    expect(done).toMatchObject({ failure: { code: 'DB.VALIDATION_MISMATCH' }, rolledBack: ['rollback-db', 'rollback-infra'], pendingCompensations: [] });
+    const done = (await waitForRun(
+      orchestrator,
+      runId,
+      (run) => run.status === 'CompletedAfterRollback',
+    )) as RunViewJson & { resumes: { by: string; step: string }[] };
+    expect(done).toMatchObject({
+      failure: { code: 'DB.VALIDATION_MISMATCH' },
+      rolledBack: ['rollback-db', 'rollback-infra'],
+      pendingCompensations: [],
+    });
     expect(done.resumes).toEqual([expect.objectContaining({ by: 'carol', step: 'rollback-db' })]);
     expect(stepsOf(done)).toEqual([
-      'detect:succeeded', 'apply-infra:succeeded', 'migrate-db:failed', 'rollback-db:failed', 'rollback-db:succeeded', 'rollback-infra:succeeded', 'run-dco:succeeded',
+      'detect:succeeded',
+      'apply-infra:succeeded',
+      'migrate-db:failed',
+      'rollback-db:failed',
+      'rollback-db:succeeded',
+      'rollback-infra:succeeded',
+      'run-dco:succeeded',
     ]);
     await env.waitForMessage(runId, 'RunCompletedAfterRollback');
     const rollbacks = env.distinct(runId, 'RollbackDb');

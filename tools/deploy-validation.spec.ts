@@ -1,11 +1,21 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { appConfigCheck, validateCompose, validateDockerfile, validateKubernetes, validateReplicaDocs, validateRepository, validateTerraformVariables } from './deploy-validation';
+import {
+  appConfigCheck,
+  validateCompose,
+  validateDockerfile,
+  validateKubernetes,
+  validateReplicaDocs,
+  validateRepository,
+  validateTerraformVariables,
+} from './deploy-validation';
 
 const root = join(__dirname, '..');
 const declared = (app: string) => appConfigCheck(root, app);
 const compose = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
-const k8s = Object.fromEntries(readdirSync(join(root, 'k8s')).map((name) => [name, readFileSync(join(root, 'k8s', name), 'utf8')]));
+const k8s = Object.fromEntries(
+  readdirSync(join(root, 'k8s')).map((name) => [name, readFileSync(join(root, 'k8s', name), 'utf8')]),
+);
 
 describe('deployment descriptors', () => {
   it('are valid and in step with the apps', () => {
@@ -19,46 +29,77 @@ describe('deployment descriptors', () => {
 
   it('catch an env var no app declares', () => {
     const broken = compose.replace('KAFKA_PARTITIONS: "6"', 'KAFKA_PARTITIONS: "6"\n    KAFKA_BROKER: typo:9092');
-    expect(validateCompose(broken, declared)).toContain('compose: scheduler sets KAFKA_BROKER, which apps/scheduler does not declare');
+    expect(validateCompose(broken, declared)).toContain(
+      'compose: scheduler sets KAFKA_BROKER, which apps/scheduler does not declare',
+    );
   });
 
   it('catch a variable the app requires that a manifest does not set', () => {
     const broken = compose.replace(/DCO_DAILY_AMOUNT: "\d+", /, '');
-    expect(validateCompose(broken, declared).join('\n')).toContain('compose: dco-runner would not start: DCO_DAILY_AMOUNT (not set)');
-    const k8sBroken = { ...k8s, 'dco-runner.yaml': k8s['dco-runner.yaml'].replace(/ {12}- name: DCO_DAILY_AMOUNT\n {14}value: "\d+"\n/, '') };
-    expect(validateKubernetes(k8sBroken, declared).join('\n')).toContain('k8s: dco-runner would not start: DCO_DAILY_AMOUNT (not set)');
+    expect(validateCompose(broken, declared).join('\n')).toContain(
+      'compose: dco-runner would not start: DCO_DAILY_AMOUNT (not set)',
+    );
+    const k8sBroken = {
+      ...k8s,
+      'dco-runner.yaml': k8s['dco-runner.yaml'].replace(/ {12}- name: DCO_DAILY_AMOUNT\n {14}value: "\d+"\n/, ''),
+    };
+    expect(validateKubernetes(k8sBroken, declared).join('\n')).toContain(
+      'k8s: dco-runner would not start: DCO_DAILY_AMOUNT (not set)',
+    );
   });
 
   it('catch a Kubernetes variable no app declares, a stand-in, and a secret given as a literal', () => {
     const broken = {
       ...k8s,
-      'detector.yaml': k8s['detector.yaml'].replace('- name: DCO_STAGE_ENGINE\n              value: real', '- name: DCO_STAGE_ENGINE\n              value: simulated\n            - name: DCO_DETECTOR_MODE\n              value: fast\n            - name: DCO_EXTERNAL_KEYS\n              value: "a:b"'),
+      'detector.yaml': k8s['detector.yaml'].replace(
+        '- name: DCO_STAGE_ENGINE\n              value: real',
+        '- name: DCO_STAGE_ENGINE\n              value: simulated\n            - name: DCO_DETECTOR_MODE\n              value: fast\n            - name: DCO_EXTERNAL_KEYS\n              value: "a:b"',
+      ),
     };
     const problems = validateKubernetes(broken, declared).join('\n');
     expect(problems).toContain('k8s: detector sets DCO_DETECTOR_MODE, which apps/detector does not declare');
     expect(problems).toContain('k8s: detector would not start: DCO_STAGE_ENGINE (got "simulated")');
-    expect(problems).toContain('k8s: detector sets DCO_EXTERNAL_KEYS as a literal; take it from a Secret (valueFrom.secretKeyRef)');
+    expect(problems).toContain(
+      'k8s: detector sets DCO_EXTERNAL_KEYS as a literal; take it from a Secret (valueFrom.secretKeyRef)',
+    );
   });
 
   it('catch replica counts beyond what a service supports (tools/replica-limits.ts)', () => {
-    const broken = { ...k8s, 'orchestrator.yaml': k8s['orchestrator.yaml'].replace('replicas: 1', 'replicas: 2').replace('type: Recreate', 'type: RollingUpdate') };
+    const broken = {
+      ...k8s,
+      'orchestrator.yaml': k8s['orchestrator.yaml']
+        .replace('replicas: 1', 'replicas: 2')
+        .replace('type: Recreate', 'type: RollingUpdate'),
+    };
     const problems = validateKubernetes(broken, declared).join('\n');
     expect(problems).toContain('k8s: orchestrator runs 2 replicas but supports at most 1 (ADR 0004');
     expect(problems).toContain('k8s: orchestrator runs at most one replica, so its Deployment needs strategy Recreate');
     const tfvars = readFileSync(join(root, 'infra', 'terraform.tfvars.json'), 'utf8');
-    expect(validateTerraformVariables(tfvars.replace(/("detector": \{[^}]*"desired_count": )1/, '$13')).join('\n')).toContain('tfvars: detector runs 3 replicas but supports at most 1');
+    expect(
+      validateTerraformVariables(tfvars.replace(/("detector": \{[^}]*"desired_count": )1/, '$13')).join('\n'),
+    ).toContain('tfvars: detector runs 3 replicas but supports at most 1');
     expect(validateReplicaDocs('| `scheduler` | 2 | 2 |')).toHaveLength(5);
   });
 
   it('catch a PodDisruptionBudget that never lets a node drain', () => {
-    const broken = { ...k8s, 'db-migrator.yaml': k8s['db-migrator.yaml'].replace('maxUnavailable: 1', 'minAvailable: 1') };
-    expect(validateKubernetes(broken, declared)).toContain("k8s: db-migrator's PodDisruptionBudget keeps 1 of 1 replicas available, so no node can ever be drained");
+    const broken = {
+      ...k8s,
+      'db-migrator.yaml': k8s['db-migrator.yaml'].replace('maxUnavailable: 1', 'minAvailable: 1'),
+    };
+    expect(validateKubernetes(broken, declared)).toContain(
+      "k8s: db-migrator's PodDisruptionBudget keeps 1 of 1 replicas available, so no node can ever be drained",
+    );
   });
 
   it('catch a missing probe and a worker that may outscale its partitions', () => {
     const broken = {
       ...k8s,
-      'dco-runner.yaml': k8s['dco-runner.yaml'].replace('path: /health, port: http }\n            periodSeconds: 10', 'path: /ready, port: http }\n            periodSeconds: 10').replace('maxReplicaCount: 6', 'maxReplicaCount: 12'),
+      'dco-runner.yaml': k8s['dco-runner.yaml']
+        .replace(
+          'path: /health, port: http }\n            periodSeconds: 10',
+          'path: /ready, port: http }\n            periodSeconds: 10',
+        )
+        .replace('maxReplicaCount: 6', 'maxReplicaCount: 12'),
     };
     const problems = validateKubernetes(broken, declared);
     expect(problems).toContain('k8s: dco-runner readinessProbe must GET /health');
@@ -75,13 +116,22 @@ describe('deployment descriptors', () => {
   });
 
   it('catch a Dockerfile whose npm ci runs before the patches are in the image', () => {
-    const late = readFileSync(join(root, 'Dockerfile'), 'utf8').replace('COPY patches ./patches\n', '').replace('COPY . .\n', 'COPY . .\nCOPY patches ./patches\n');
-    expect(validateDockerfile(late)).toEqual(['Dockerfile: COPY patches/ before RUN npm ci, or the image runs unpatched dependencies']);
+    const late = readFileSync(join(root, 'Dockerfile'), 'utf8')
+      .replace('COPY patches ./patches\n', '')
+      .replace('COPY . .\n', 'COPY . .\nCOPY patches ./patches\n');
+    expect(validateDockerfile(late)).toEqual([
+      'Dockerfile: COPY patches/ before RUN npm ci, or the image runs unpatched dependencies',
+    ]);
   });
 
   it('catch a Dockerfile that ships the developer tooling', () => {
     const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
-    const broken = dockerfile.replace('COPY --from=verify /app/tools/register.js ./tools/register.js', 'COPY --from=verify /app/tools ./tools');
-    expect(validateDockerfile(broken)).toEqual(['Dockerfile: copy only tools/register.js, not tools/ (the day tooling is not for production)']);
+    const broken = dockerfile.replace(
+      'COPY --from=verify /app/tools/register.js ./tools/register.js',
+      'COPY --from=verify /app/tools ./tools',
+    );
+    expect(validateDockerfile(broken)).toEqual([
+      'Dockerfile: copy only tools/register.js, not tools/ (the day tooling is not for production)',
+    ]);
   });
 });

@@ -8,7 +8,14 @@ import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { ConfigError, declaredVariables, loadConfig } from '@dco/platform';
 import { REPLICA_LIMITS } from './replica-limits';
 
-export const SERVICES = ['scheduler', 'orchestrator', 'detector', 'infra-deployer', 'db-migrator', 'dco-runner'] as const;
+export const SERVICES = [
+  'scheduler',
+  'orchestrator',
+  'detector',
+  'infra-deployer',
+  'db-migrator',
+  'dco-runner',
+] as const;
 export const WORKERS = ['detector', 'infra-deployer', 'db-migrator', 'dco-runner'] as const;
 /** Variables read by the container or the runtime rather than by an app's config class. */
 const RUNTIME_VARIABLES = new Set(['APP', 'NODE_ENV']);
@@ -50,10 +57,17 @@ const FROM_ELSEWHERE = 'set-by-the-platform-0123456789';
  * Every variable `env` sets is declared by the app's config class, and the class refuses nothing in it: every variable
  * it requires is set, and every literal value is valid. Values from elsewhere (`fromElsewhere`) only count as set.
  */
-function checkEnvironment(where: string, app: string, env: Record<string, string>, fromElsewhere: Set<string>, config: AppConfigCheck): string[] {
+function checkEnvironment(
+  where: string,
+  app: string,
+  env: Record<string, string>,
+  fromElsewhere: Set<string>,
+  config: AppConfigCheck,
+): string[] {
   const problems: string[] = [];
   for (const name of Object.keys(env)) {
-    if (!RUNTIME_VARIABLES.has(name) && !config.declared.has(name)) problems.push(`${where}: ${app} sets ${name}, which apps/${app} does not declare`);
+    if (!RUNTIME_VARIABLES.has(name) && !config.declared.has(name))
+      problems.push(`${where}: ${app} sets ${name}, which apps/${app} does not declare`);
   }
   for (const problem of config.refused(env)) {
     const name = problem.split(' ')[0];
@@ -83,7 +97,8 @@ export function validateCompose(text: string, configOf: (app: string) => AppConf
   const { $schema: _draft, ...schema } = composeSchema;
   const validate = ajv.compile(withoutLegacyIds(schema) as object);
   if (!validate(compose)) {
-    for (const error of validate.errors ?? []) problems.push(`compose schema: ${error.instancePath || '/'} ${error.message} ${JSON.stringify(error.params)}`);
+    for (const error of validate.errors ?? [])
+      problems.push(`compose schema: ${error.instancePath || '/'} ${error.message} ${JSON.stringify(error.params)}`);
   }
   const services = (compose.services ?? {}) as Record<string, Json>;
   for (const app of SERVICES) {
@@ -94,9 +109,13 @@ export function validateCompose(text: string, configOf: (app: string) => AppConf
     }
     const args = ((service.build as Json | undefined)?.args ?? {}) as Json;
     if (args.APP !== app) problems.push(`compose: service ${app} must build with APP=${app}`);
-    const env = Object.fromEntries(Object.entries((service.environment ?? {}) as Json).map(([name, value]) => [name, String(value)]));
+    const env = Object.fromEntries(
+      Object.entries((service.environment ?? {}) as Json).map(([name, value]) => [name, String(value)]),
+    );
     problems.push(...checkEnvironment('compose', app, env, new Set(), configOf(app)));
-    problems.push(...checkReplicas('compose', app, ((service.deploy as Json | undefined)?.replicas as number | undefined) ?? 1));
+    problems.push(
+      ...checkReplicas('compose', app, ((service.deploy as Json | undefined)?.replicas as number | undefined) ?? 1),
+    );
     if (!service.healthcheck) problems.push(`compose: ${app} has no healthcheck`);
   }
   return problems;
@@ -157,8 +176,11 @@ export function validateKubernetes(files: Record<string, string>, configOf: (app
         problems.push(`k8s ${key} ${document.metadata?.name}: ${(error as Error).message}`);
       }
     } else if (key === 'keda.sh/v1alpha1/ScaledObject') {
-      const spec = document.spec as { scaleTargetRef?: { name?: string }; maxReplicaCount?: number; triggers?: Json[] } | undefined;
-      if (!spec?.scaleTargetRef?.name || !spec.triggers?.length) problems.push(`k8s ScaledObject ${document.metadata.name}: needs scaleTargetRef.name and triggers`);
+      const spec = document.spec as
+        | { scaleTargetRef?: { name?: string }; maxReplicaCount?: number; triggers?: Json[] }
+        | undefined;
+      if (!spec?.scaleTargetRef?.name || !spec.triggers?.length)
+        problems.push(`k8s ScaledObject ${document.metadata.name}: needs scaleTargetRef.name and triggers`);
     } else {
       problems.push(`k8s: unexpected kind ${key}`);
     }
@@ -166,7 +188,8 @@ export function validateKubernetes(files: Record<string, string>, configOf: (app
   const find = (kind: string, name: string) => documents.find((d) => d.kind === kind && d.metadata?.name === name);
   const config = documents.find((d) => d.kind === 'ConfigMap');
   const partitions = Number(config?.data?.KAFKA_PARTITIONS ?? NaN);
-  const configMaps = (name: unknown) => documents.find((d) => d.kind === 'ConfigMap' && d.metadata?.name === name)?.data ?? {};
+  const configMaps = (name: unknown) =>
+    documents.find((d) => d.kind === 'ConfigMap' && d.metadata?.name === name)?.data ?? {};
   for (const app of SERVICES) {
     const deployment = find('Deployment', app);
     if (!deployment) {
@@ -177,7 +200,9 @@ export function validateKubernetes(files: Record<string, string>, configOf: (app
     const replicas = deployment.spec?.replicas as number | undefined;
     problems.push(...checkReplicas('k8s', app, replicas));
     if (limit.max === 1 && (deployment.spec?.strategy as Json | undefined)?.type !== 'Recreate') {
-      problems.push(`k8s: ${app} runs at most one replica, so its Deployment needs strategy Recreate (a rolling update overlaps two)`);
+      problems.push(
+        `k8s: ${app} runs at most one replica, so its Deployment needs strategy Recreate (a rolling update overlaps two)`,
+      );
     }
     const containers = ((deployment.spec?.template as Json)?.spec as Json)?.containers as Json[];
     for (const container of containers ?? []) {
@@ -187,11 +212,18 @@ export function validateKubernetes(files: Record<string, string>, configOf: (app
       }
       if (!(container.resources as Json)?.limits) problems.push(`k8s: ${app} has no resource limits`);
       const env: Record<string, string> = {};
-      for (const source of (container.envFrom as { configMapRef?: { name?: string } }[] | undefined) ?? []) Object.assign(env, configMaps(source.configMapRef?.name));
+      for (const source of (container.envFrom as { configMapRef?: { name?: string } }[] | undefined) ?? [])
+        Object.assign(env, configMaps(source.configMapRef?.name));
       const fromElsewhere = new Set<string>();
       for (const variable of (container.env as EnvVar[] | undefined) ?? []) {
-        if ((variable.valueFrom as Json | undefined)?.secretKeyRef === undefined && /PASSWORD|TOKEN|SECRET|_KEYS?$/.test(variable.name) && variable.value !== undefined) {
-          problems.push(`k8s: ${app} sets ${variable.name} as a literal; take it from a Secret (valueFrom.secretKeyRef)`);
+        if (
+          (variable.valueFrom as Json | undefined)?.secretKeyRef === undefined &&
+          /PASSWORD|TOKEN|SECRET|_KEYS?$/.test(variable.name) &&
+          variable.value !== undefined
+        ) {
+          problems.push(
+            `k8s: ${app} sets ${variable.name} as a literal; take it from a Secret (valueFrom.secretKeyRef)`,
+          );
         }
         if (variable.valueFrom) fromElsewhere.add(variable.name);
         env[variable.name] = variable.valueFrom ? FROM_ELSEWHERE : (variable.value ?? '');
@@ -199,22 +231,29 @@ export function validateKubernetes(files: Record<string, string>, configOf: (app
       problems.push(...checkEnvironment('k8s', app, env, fromElsewhere, configOf(app)));
     }
     if (!find('Service', app)) problems.push(`k8s: no Service for ${app}`);
-    const budget = find('PodDisruptionBudget', app)?.spec as { minAvailable?: number | string; maxUnavailable?: number | string } | undefined;
+    const budget = find('PodDisruptionBudget', app)?.spec as
+      | { minAvailable?: number | string; maxUnavailable?: number | string }
+      | undefined;
     if (!budget) problems.push(`k8s: no PodDisruptionBudget for ${app}`);
     else if (typeof budget.minAvailable === 'number' && budget.minAvailable >= (replicas ?? 1)) {
-      problems.push(`k8s: ${app}'s PodDisruptionBudget keeps ${budget.minAvailable} of ${replicas ?? 1} replicas available, so no node can ever be drained`);
+      problems.push(
+        `k8s: ${app}'s PodDisruptionBudget keeps ${budget.minAvailable} of ${replicas ?? 1} replicas available, so no node can ever be drained`,
+      );
     }
     const scaled = find('ScaledObject', app);
     const max = (scaled?.spec as { maxReplicaCount?: number } | undefined)?.maxReplicaCount;
-    if ((WORKERS as readonly string[]).includes(app) && limit.max > 1 && !scaled) problems.push(`k8s: no KEDA ScaledObject for worker ${app}`);
+    if ((WORKERS as readonly string[]).includes(app) && limit.max > 1 && !scaled)
+      problems.push(`k8s: no KEDA ScaledObject for worker ${app}`);
     if (scaled) {
       problems.push(...checkReplicas('k8s ScaledObject', app, max));
-      if (!(typeof max === 'number' && max <= partitions)) problems.push(`k8s: ${app} may scale to ${max} replicas but topics have ${partitions} partitions`);
+      if (!(typeof max === 'number' && max <= partitions))
+        problems.push(`k8s: ${app} may scale to ${max} replicas but topics have ${partitions} partitions`);
     }
   }
   if (config) {
     for (const name of Object.keys(config.data ?? {})) {
-      if (!SERVICES.every((app) => configOf(app).declared.has(name))) problems.push(`k8s: ConfigMap sets ${name}, which not every app declares`);
+      if (!SERVICES.every((app) => configOf(app).declared.has(name)))
+        problems.push(`k8s: ConfigMap sets ${name}, which not every app declares`);
     }
   }
   return problems;
@@ -223,15 +262,19 @@ export function validateKubernetes(files: Record<string, string>, configOf: (app
 export function validateDockerfile(text: string): string[] {
   const problems: string[] = [];
   if (!/^ARG APP=/m.test(text)) problems.push('Dockerfile: needs ARG APP to pick the service');
-  if (!/apps\/\$\{APP\}\/src\/main\.ts/.test(text)) problems.push('Dockerfile: entrypoint must start apps/${APP}/src/main.ts');
+  if (!/apps\/\$\{APP\}\/src\/main\.ts/.test(text))
+    problems.push('Dockerfile: entrypoint must start apps/${APP}/src/main.ts');
   if (!/HEALTHCHECK .*\/health/.test(text)) problems.push('Dockerfile: HEALTHCHECK must probe /health');
   if (!/^FROM node:20/m.test(text)) problems.push('Dockerfile: runtime must be Node 20 like the project');
-  if (!/^COPY --from=\S+ \S*\/tofu \/usr\/local\/bin\/tofu$/m.test(text)) problems.push('Dockerfile: the infra-deployer runs tofu; copy it to /usr/local/bin/tofu in the runtime image');
+  if (!/^COPY --from=\S+ \S*\/tofu \/usr\/local\/bin\/tofu$/m.test(text))
+    problems.push('Dockerfile: the infra-deployer runs tofu; copy it to /usr/local/bin/tofu in the runtime image');
   // npm ci's postinstall applies patches/ (kafkajs' read-committed filter, ADR 0013); without them it installs unpatched.
   const patches = text.search(/^COPY patches /m);
   const install = text.search(/^RUN npm ci/m);
-  if (patches < 0 || patches > install) problems.push('Dockerfile: COPY patches/ before RUN npm ci, or the image runs unpatched dependencies');
-  if (/^COPY .*\/app\/tools\/? \.\/tools\/?$/m.test(text)) problems.push('Dockerfile: copy only tools/register.js, not tools/ (the day tooling is not for production)');
+  if (patches < 0 || patches > install)
+    problems.push('Dockerfile: COPY patches/ before RUN npm ci, or the image runs unpatched dependencies');
+  if (/^COPY .*\/app\/tools\/? \.\/tools\/?$/m.test(text))
+    problems.push('Dockerfile: copy only tools/register.js, not tools/ (the day tooling is not for production)');
   return problems;
 }
 
@@ -248,7 +291,10 @@ export function validateReplicaDocs(markdown: string): string[] {
   return SERVICES.filter((app) => {
     const { replicas, max } = REPLICA_LIMITS[app];
     return !new RegExp(`^\\| \`${app}\` \\| ${replicas} \\| ${max} \\|`, 'm').test(markdown);
-  }).map((app) => `docs/deployment.md: the replica table's row for ${app} must read | \`${app}\` | ${REPLICA_LIMITS[app].replicas} | ${REPLICA_LIMITS[app].max} | (tools/replica-limits.ts)`);
+  }).map(
+    (app) =>
+      `docs/deployment.md: the replica table's row for ${app} must read | \`${app}\` | ${REPLICA_LIMITS[app].replicas} | ${REPLICA_LIMITS[app].max} | (tools/replica-limits.ts)`,
+  );
 }
 
 export function validateRepository(root: string): string[] {

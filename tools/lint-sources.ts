@@ -27,5 +27,7 @@ async function lintSources(sources: SourceToLint[]): Promise<LintMessage[][]> {
 }
 
 if (require.main === module) {
-  void lintSources(JSON.parse(readFileSync(0, 'utf8')) as SourceToLint[]).then((results) => console.log(JSON.stringify(results)));
+  void lintSources(JSON.parse(readFileSync(0, 'utf8')) as SourceToLint[]).then((results) =>
+    console.log(JSON.stringify(results)),
+  );
 }

@@ -14,32 +14,38 @@ export const REPLICA_LIMITS = {
   scheduler: {
     replicas: 2,
     max: 2,
-    reason: "every replica publishes the day's DailyTick under the same run id (runIdOf(day)); the saga starts one run and rejects the rest (SAGA.DUPLICATE_START); more replicas only add duplicate ticks",
+    reason:
+      "every replica publishes the day's DailyTick under the same run id (runIdOf(day)); the saga starts one run and rejects the rest (SAGA.DUPLICATE_START); more replicas only add duplicate ticks",
   },
   orchestrator: {
     replicas: 1,
     max: 1,
-    reason: 'ADR 0004: the saga state is loaded once at start and the group assignor would split the input topics between replicas; a second replica meets stale state (HA with a lease is later work)',
+    reason:
+      'ADR 0004: the saga state is loaded once at start and the group assignor would split the input topics between replicas; a second replica meets stale state (HA with a lease is later work)',
   },
   detector: {
     replicas: 1,
     max: 1,
-    reason: "ADR 0007: the external-report store and the Terraform workspace it compares are pod-local files (state in S3 / a compacted topic is later work)",
+    reason:
+      'ADR 0007: the external-report store and the Terraform workspace it compares are pod-local files (state in S3 / a compacted topic is later work)',
   },
   'infra-deployer': {
     replicas: 1,
     max: 1,
-    reason: 'ADR 0007: Terraform state, saved plans and the last-good snapshot are pod-local files (remote state is later work)',
+    reason:
+      'ADR 0007: Terraform state, saved plans and the last-good snapshot are pod-local files (remote state is later work)',
   },
   'db-migrator': {
     replicas: 1,
     max: 1,
-    reason: 'ADR 0006: backups and the migration in flight are pod-local; two migrators would race on one blue-green cutover',
+    reason:
+      'ADR 0006: backups and the migration in flight are pod-local; two migrators would race on one blue-green cutover',
   },
   'dco-runner': {
     replicas: 2,
     max: 6,
-    reason: 'ADR 0005: the ledger makes a day exactly-once across runners (unique Offering per day, idempotent allocations); needs the SSM connection pointer; at most one replica per partition',
+    reason:
+      'ADR 0005: the ledger makes a day exactly-once across runners (unique Offering per day, idempotent allocations); needs the SSM connection pointer; at most one replica per partition',
   },
 } as const satisfies Record<string, ReplicaLimit>;
 

@@ -15,7 +15,11 @@ for (const path of process.argv.slice(2)) {
     errors.push(error.message);
   }
   const problems = await lint({ ref: path, config });
-  errors.push(...problems.filter((problem) => problem.severity === 'error').map((problem) => `${problem.ruleId}: ${problem.message}`));
+  errors.push(
+    ...problems
+      .filter((problem) => problem.severity === 'error')
+      .map((problem) => `${problem.ruleId}: ${problem.message}`),
+  );
   failed ||= errors.length > 0;
   console.log(JSON.stringify(errors.length ? { path, valid: false, errors } : { path, valid: true }));
 }

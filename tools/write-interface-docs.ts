@@ -17,7 +17,8 @@ const current = (path: string) => {
 void renderInterfaceDocs().then((files) => {
   const stale = [...files].filter(([path, content]) => current(path) !== content);
   if (process.argv.includes('--check')) {
-    for (const [path] of stale) console.log(`DOCS.STALE: ${path} differs from what the code generates (npm run docs:interfaces)`);
+    for (const [path] of stale)
+      console.log(`DOCS.STALE: ${path} differs from what the code generates (npm run docs:interfaces)`);
     process.exit(stale.length ? 1 : 0);
   }
   for (const [path, content] of stale) {

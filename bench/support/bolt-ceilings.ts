@@ -27,7 +27,12 @@ function countRecords(result: Result): Promise<number> {
   });
 }
 
-async function readSession(driver: Driver, fetchSize: number, query: string, params: Record<string, unknown>): Promise<number> {
+async function readSession(
+  driver: Driver,
+  fetchSize: number,
+  query: string,
+  params: Record<string, unknown>,
+): Promise<number> {
   const session = driver.session({ defaultAccessMode: neo4j.session.READ, fetchSize });
   try {
     return await countRecords(session.run(query, params));
@@ -37,9 +42,11 @@ async function readSession(driver: Driver, fetchSize: number, query: string, par
 }
 
 const NODES_SCAN = 'MATCH (n) WITH n LIMIT $limit RETURN id(n) AS id, labels(n) AS labels, properties(n) AS props';
-const RELS_SCAN = 'MATCH (a) WITH a LIMIT $limit MATCH (a)-[r]->(b) RETURN id(r) AS id, type(r) AS type, id(a) AS s, id(b) AS e, properties(r) AS props';
+const RELS_SCAN =
+  'MATCH (a) WITH a LIMIT $limit MATCH (a)-[r]->(b) RETURN id(r) AS id, type(r) AS type, id(a) AS s, id(b) AS e, properties(r) AS props';
 // The exporter's page queries (BoltGraphDatabase.readNodes / readRelationships without the progress-label filter).
-const NODES_PAGE = 'UNWIND range($from, $to - 1) AS i MATCH (n) WHERE id(n) = i RETURN id(n) AS id, labels(n) AS labels, properties(n) AS props';
+const NODES_PAGE =
+  'UNWIND range($from, $to - 1) AS i MATCH (n) WHERE id(n) = i RETURN id(n) AS id, labels(n) AS labels, properties(n) AS props';
 const RELS_PAGE =
   'UNWIND range($from, $to - 1) AS i MATCH (a) WHERE id(a) = i MATCH (a)-[r]->(b) RETURN id(r) AS id, type(r) AS type, id(a) AS s, id(b) AS e, properties(r) AS props';
 
@@ -50,7 +57,10 @@ const scan = (fetchSize: number): ReadShape => ({
   name: `scan/fetch-${fetchSize === -1 ? 'all' : fetchSize}`,
   read: async (driver, scope, maxNodeId) => {
     const limit = limitOf(scope, maxNodeId);
-    return (await readSession(driver, fetchSize, NODES_SCAN, { limit })) + (await readSession(driver, fetchSize, RELS_SCAN, { limit }));
+    return (
+      (await readSession(driver, fetchSize, NODES_SCAN, { limit })) +
+      (await readSession(driver, fetchSize, RELS_SCAN, { limit }))
+    );
   },
 });
 
@@ -59,7 +69,10 @@ const parallelScan = (fetchSize: number): ReadShape => ({
   name: `scan-2-sessions/fetch-${fetchSize === -1 ? 'all' : fetchSize}`,
   read: async (driver, scope, maxNodeId) => {
     const limit = limitOf(scope, maxNodeId);
-    const counts = await Promise.all([readSession(driver, fetchSize, NODES_SCAN, { limit }), readSession(driver, fetchSize, RELS_SCAN, { limit })]);
+    const counts = await Promise.all([
+      readSession(driver, fetchSize, NODES_SCAN, { limit }),
+      readSession(driver, fetchSize, RELS_SCAN, { limit }),
+    ]);
     return counts[0] + counts[1];
   },
 });
@@ -93,7 +106,14 @@ const pages = (pageSize: number, sessions: number): ReadShape => ({
  * fetch-1000 read 66k-73k records/s, whole-graph scans with fetch 10000 or all slightly ahead of the exporter's pages, a
  * second session gaining nothing (the server and the client's decoding share the same two cores).
  */
-export const READ_SHAPES: readonly ReadShape[] = [scan(1_000), scan(10_000), scan(-1), parallelScan(-1), pages(10_000, 1), pages(10_000, 2)];
+export const READ_SHAPES: readonly ReadShape[] = [
+  scan(1_000),
+  scan(10_000),
+  scan(-1),
+  parallelScan(-1),
+  pages(10_000, 1),
+  pages(10_000, 2),
+];
 
 export interface ReadCeiling {
   /** Records of the whole graph read with the fastest shape, per second. */
@@ -111,8 +131,13 @@ export interface ReadCeiling {
  * way of reading this host does best, not a shape chosen in advance. The whole read must return `expectedRecords`, so that
  * a shape cannot win by reading less.
  */
-export async function measureReadCeiling(driver: Driver, options: { trialNodes: number; expectedRecords: number; onShape?: (shape: string) => void }): Promise<ReadCeiling> {
-  const maxNodeId = (await driver.executeQuery('MATCH (n) RETURN coalesce(max(id(n)), -1) AS m')).records[0].get('m') as Integer;
+export async function measureReadCeiling(
+  driver: Driver,
+  options: { trialNodes: number; expectedRecords: number; onShape?: (shape: string) => void },
+): Promise<ReadCeiling> {
+  const maxNodeId = (await driver.executeQuery('MATCH (n) RETURN coalesce(max(id(n)), -1) AS m')).records[0].get(
+    'm',
+  ) as Integer;
   const max = maxNodeId.toNumber();
   const trials: Record<string, number> = {};
   for (const shape of [...READ_SHAPES, ...[...READ_SHAPES].reverse()]) {
@@ -126,7 +151,8 @@ export async function measureReadCeiling(driver: Driver, options: { trialNodes: 
   const started = now();
   const records = await fastest.read(driver, {}, max);
   const seconds = now() - started;
-  if (records !== options.expectedRecords) throw new Error(`the ceiling read ${records} records, the migration moved ${options.expectedRecords}`);
+  if (records !== options.expectedRecords)
+    throw new Error(`the ceiling read ${records} records, the migration moved ${options.expectedRecords}`);
   return { recordsPerS: records / seconds, records, seconds, shape: fastest.name, trials };
 }
 
@@ -151,7 +177,14 @@ async function write(driver: Driver, query: string, rows: unknown[]): Promise<Qu
 }
 
 /** Writes `count` rows in batches of `batch`, one transaction each, building the next batch while the current one commits. */
-async function writeBatches(driver: Driver, query: string, count: number, batch: number, row: (i: number) => unknown, onProgress?: (done: number) => void): Promise<number> {
+async function writeBatches(
+  driver: Driver,
+  query: string,
+  count: number,
+  batch: number,
+  row: (i: number) => unknown,
+  onProgress?: (done: number) => void,
+): Promise<number> {
   const build = (from: number) => Array.from({ length: Math.min(batch, count - from) }, (_, j) => row(from + j));
   const started = now();
   let rows = build(0);
@@ -184,11 +217,16 @@ async function removeSample(driver: Driver, batch: number): Promise<void> {
  * their id, then `sample` relationships with the generator's TRANSFER properties between nodes found by that id. No file,
  * no grouping, no source-id constraint, no progress marker. Everything is deleted afterwards.
  */
-export async function measureCreateCeiling(driver: Driver, options: { sample: number; batch: number; onProgress?: (label: string, done: number) => void }): Promise<CreateCeiling> {
+export async function measureCreateCeiling(
+  driver: Driver,
+  options: { sample: number; batch: number; onProgress?: (label: string, done: number) => void },
+): Promise<CreateCeiling> {
   const { sample, batch } = options;
   await removeSample(driver, batch);
   // The generator's zoned date-time, as the server builds it, so that the driver sends the same zone id and offset.
-  const at = (await driver.executeQuery("RETURN datetime({epochSeconds: 1700000000, timezone: 'Europe/Berlin'}) AS at")).records[0].get('at') as unknown;
+  const at = (
+    await driver.executeQuery("RETURN datetime({epochSeconds: 1700000000, timezone: 'Europe/Berlin'}) AS at")
+  ).records[0].get('at') as unknown;
   const day0 = Date.UTC(2020, 0, 1);
   try {
     const nodesPerS = await writeBatches(
@@ -224,9 +262,14 @@ export async function measureCreateCeiling(driver: Driver, options: { sample: nu
       (done) => options.onProgress?.('ceiling relationships', done),
     );
     // A MATCH that found no endpoint would create nothing and look fast: the sample must be complete.
-    const created = await driver.executeQuery(`MATCH (:${CEILING_LABEL})-[r:${CEILING_TYPE}]->() RETURN count(r) AS rels, count(DISTINCT startNode(r)) AS starts`);
+    const created = await driver.executeQuery(
+      `MATCH (:${CEILING_LABEL})-[r:${CEILING_TYPE}]->() RETURN count(r) AS rels, count(DISTINCT startNode(r)) AS starts`,
+    );
     const [rels, starts] = ['rels', 'starts'].map((key) => (created.records[0].get(key) as Integer).toNumber());
-    if (rels !== sample || starts !== sample) throw new Error(`the ceiling sample holds ${starts} nodes with ${rels} relationships, expected ${sample} of each`);
+    if (rels !== sample || starts !== sample)
+      throw new Error(
+        `the ceiling sample holds ${starts} nodes with ${rels} relationships, expected ${sample} of each`,
+      );
     started = now();
     await removeSample(driver, batch);
     return { nodesPerS, relsPerS, indexS, cleanupS: now() - started };

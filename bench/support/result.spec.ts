@@ -7,7 +7,12 @@ import { benchResult, percentile, round, writeResult } from './result';
 describe('bench result helpers', () => {
   it('takes nearest-rank percentiles of unsorted values', () => {
     const values = [5, 1, 4, 2, 3, 10, 9, 8, 7, 6];
-    expect([percentile(values, 50), percentile(values, 99), percentile(values, 0), percentile([], 50)]).toEqual([5, 10, 1, NaN]);
+    expect([percentile(values, 50), percentile(values, 99), percentile(values, 0), percentile([], 50)]).toEqual([
+      5,
+      10,
+      1,
+      NaN,
+    ]);
   });
 
   it('rounds to the given digits', () => {

@@ -47,10 +47,15 @@ export function round(value: number, digits = 3): number {
 export function progress(label: string, done: number, total: number): void {
   const width = 24;
   const filled = total > 0 ? Math.round((done / total) * width) : width;
-  process.stderr.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}${done >= total ? '\n' : ''}`);
+  process.stderr.write(
+    `\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}${done >= total ? '\n' : ''}`,
+  );
 }
 
-export function benchResult(bench: string, parts: Pick<BenchResult, 'metrics' | 'baseline' | 'ratios'> & Record<string, unknown>): BenchResult {
+export function benchResult(
+  bench: string,
+  parts: Pick<BenchResult, 'metrics' | 'baseline' | 'ratios'> & Record<string, unknown>,
+): BenchResult {
   return { bench, at: new Date().toISOString(), host: hostInfo(), ...parts };
 }
 

@@ -61,7 +61,8 @@ describe('neo4j.conf', () => {
 
   it('accepts only names that are safe as directory and pid-file names', () => {
     expect(() => assertNeo4jServerName('green-2')).not.toThrow();
-    for (const bad of ['', '../x', 'Blue', 'a b', '-x']) expect(() => assertNeo4jServerName(bad)).toThrow('invalid Neo4j server name');
+    for (const bad of ['', '../x', 'Blue', 'a b', '-x'])
+      expect(() => assertNeo4jServerName(bad)).toThrow('invalid Neo4j server name');
   });
 });
 

@@ -82,7 +82,14 @@ export async function ensureKafkaJars(ctx: StackContext): Promise<void> {
 
 /** A probe: the broker answers describeCluster (metadata from the KRaft controller, so the broker has joined). */
 export async function probeKafka(brokers: string[]): Promise<string | undefined> {
-  const admin = new Kafka({ clientId: 'dco-stack-probe', brokers, logLevel: logLevel.NOTHING, connectionTimeout: 3000, requestTimeout: 5000, retry: { retries: 0 } }).admin();
+  const admin = new Kafka({
+    clientId: 'dco-stack-probe',
+    brokers,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 3000,
+    requestTimeout: 5000,
+    retry: { retries: 0 },
+  }).admin();
   try {
     await admin.connect();
     const cluster = await admin.describeCluster();
@@ -117,10 +124,27 @@ function kafkaDefinition(ctx: StackContext): DaemonDefinition {
       if (!existsSync(clusterIdFile)) writeFileSync(clusterIdFile, randomBytes(16).toString('base64url'));
       const clusterId = readFileSync(clusterIdFile, 'utf8').trim();
       if (existsSync(join(home, 'data', 'meta.properties'))) return; // formatted before: skip a JVM start (restarts in fault tests)
-      await runLogged('java', ['-Xmx256m', log4j, logsDir, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', join(home, 'server.properties'), '--ignore-formatted'], {
-        logFile: logFileOf(ctx.paths, KAFKA),
-        description: 'format the Kafka storage',
-      });
+      await runLogged(
+        'java',
+        [
+          '-Xmx256m',
+          log4j,
+          logsDir,
+          '-cp',
+          classpath,
+          'kafka.tools.StorageTool',
+          'format',
+          '-t',
+          clusterId,
+          '-c',
+          join(home, 'server.properties'),
+          '--ignore-formatted',
+        ],
+        {
+          logFile: logFileOf(ctx.paths, KAFKA),
+          description: 'format the Kafka storage',
+        },
+      );
     },
     launch: () => ({
       command: 'java',

@@ -27,10 +27,18 @@ export async function ensureMoto(ctx: StackContext): Promise<void> {
   const logFile = logFileOf(ctx.paths, 'moto-install');
   rmSync(venv, { recursive: true, force: true }); // venvs are not relocatable: build in place, verify after
   await runLogged('python3', ['-m', 'venv', venv], { logFile, description: 'create the moto venv' });
-  await runLogged(join(venv, 'bin', 'pip'), ['install', '--disable-pip-version-check', '-q', `moto[server]==${version}`], { logFile, description: `install moto[server]==${version}` });
+  await runLogged(
+    join(venv, 'bin', 'pip'),
+    ['install', '--disable-pip-version-check', '-q', `moto[server]==${version}`],
+    { logFile, description: `install moto[server]==${version}` },
+  );
   const got = installedVersion(venv);
   if (got !== version) {
-    throw new StackError('STACK.BUILD_FAILED', `moto ${version} is not importable from ${venv} after pip install (found ${got ?? 'nothing'})`, { logFile });
+    throw new StackError(
+      'STACK.BUILD_FAILED',
+      `moto ${version} is not importable from ${venv} after pip install (found ${got ?? 'nothing'})`,
+      { logFile },
+    );
   }
 }
 

@@ -23,7 +23,10 @@ export function neo4jPom(): string {
 /** Server names become directory and pid-file names. */
 export function assertNeo4jServerName(name: string): void {
   if (!/^[a-z0-9][a-z0-9-]{0,40}$/.test(name)) {
-    throw new StackError('STACK.CONFIG_INVALID', `invalid Neo4j server name "${name}": use lower-case letters, digits and dashes`);
+    throw new StackError(
+      'STACK.CONFIG_INVALID',
+      `invalid Neo4j server name "${name}": use lower-case letters, digits and dashes`,
+    );
   }
 }
 
@@ -33,7 +36,11 @@ export function neo4jComponentName(serverName: string): string {
 
 /** Downloads the jars of one Neo4j version into the cache (neo4j-<version>/lib) unless they are there. */
 export async function ensureNeo4jJars(ctx: StackContext, version: string): Promise<void> {
-  if (!/^5\.\d+\.\d+$/.test(version)) throw new StackError('STACK.CONFIG_INVALID', `Neo4j ${version} is not supported: the stack runs 5.x servers (CommunityEntryPoint)`);
+  if (!/^5\.\d+\.\d+$/.test(version))
+    throw new StackError(
+      'STACK.CONFIG_INVALID',
+      `Neo4j ${version} is not supported: the stack runs 5.x servers (CommunityEntryPoint)`,
+    );
   const lib = ctx.paths.neo4jLib(version);
   if (existsSync(lib) && readdirSync(lib).includes(`neo4j-${version}.jar`)) return;
   ctx.log(`neo4j: downloading Neo4j ${version} jars from Maven Central into ${lib}`);
@@ -58,7 +65,12 @@ export function neo4jClassArchive(ctx: StackContext, version: string): string {
 /** True when this JDK can map `archive` for the jars of `lib` (-Xshare:on fails on another JDK build or other jars). */
 function archiveUsable(archive: string, lib: string): boolean {
   if (!existsSync(archive)) return false;
-  return spawnSync('java', ['-Xshare:on', `-XX:SharedArchiveFile=${archive}`, '-cp', `${lib}/*`, '-version'], { stdio: 'ignore', timeout: 60_000 }).status === 0;
+  return (
+    spawnSync('java', ['-Xshare:on', `-XX:SharedArchiveFile=${archive}`, '-cp', `${lib}/*`, '-version'], {
+      stdio: 'ignore',
+      timeout: 60_000,
+    }).status === 0
+  );
 }
 
 /**
@@ -80,7 +92,11 @@ export async function ensureNeo4jClassArchive(ctx: StackContext, version: string
   writeNeo4jHome(home, host, { version, boltPort, heapMb: 256, pageCacheMb: 64 });
   const logFile = logFileOf(ctx.paths, `neo4j-${version}-class-archive`);
   const log = openSync(logFile, 'a');
-  const child = spawn('java', [...neo4jJvmArgs(256), `-XX:ArchiveClassesAtExit=${recording}`, '-cp', `${lib}/*`, ...neo4jMainArgs(home)], { cwd: home, stdio: ['ignore', log, log] });
+  const child = spawn(
+    'java',
+    [...neo4jJvmArgs(256), `-XX:ArchiveClassesAtExit=${recording}`, '-cp', `${lib}/*`, ...neo4jMainArgs(home)],
+    { cwd: home, stdio: ['ignore', log, log] },
+  );
   closeSync(log);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let gone = false;
@@ -92,11 +108,18 @@ export async function ensureNeo4jClassArchive(ctx: StackContext, version: string
     };
     await waitFor(ready, { timeoutMs: 240_000, intervalMs: 500, description: `the Neo4j ${version} recording start` });
     child.kill('SIGTERM');
-    await waitFor(() => gone, { timeoutMs: 120_000, intervalMs: 200, description: `the Neo4j ${version} recording start to stop and write its archive` });
-    if (!archiveUsable(recording, lib)) throw new StackError('STACK.BUILD_FAILED', 'the JVM wrote no usable archive', { logFile });
+    await waitFor(() => gone, {
+      timeoutMs: 120_000,
+      intervalMs: 200,
+      description: `the Neo4j ${version} recording start to stop and write its archive`,
+    });
+    if (!archiveUsable(recording, lib))
+      throw new StackError('STACK.BUILD_FAILED', 'the JVM wrote no usable archive', { logFile });
     renameSync(recording, archive);
   } catch (error) {
-    ctx.log(`neo4j: no class-data archive for ${version}, servers start without it (${error instanceof Error ? error.message : String(error)})`);
+    ctx.log(
+      `neo4j: no class-data archive for ${version}, servers start without it (${error instanceof Error ? error.message : String(error)})`,
+    );
     child.kill('SIGKILL');
     await exited;
   } finally {
@@ -126,12 +149,18 @@ function neo4jJvmArgs(heapMb: number): string[] {
 }
 
 function neo4jMainArgs(home: string): string[] {
-  return ['org.neo4j.server.CommunityEntryPoint', `--home-dir=${home}`, `--config-dir=${join(home, 'conf')}`, '--console-mode'];
+  return [
+    'org.neo4j.server.CommunityEntryPoint',
+    `--home-dir=${home}`,
+    `--config-dir=${join(home, 'conf')}`,
+    '--console-mode',
+  ];
 }
 
 /** A server home's directories and its neo4j.conf. */
 function writeNeo4jHome(home: string, host: string, server: Neo4jServerConfig): void {
-  for (const dir of ['conf', 'data', 'logs', 'run', 'plugins', 'import']) mkdirSync(join(home, dir), { recursive: true });
+  for (const dir of ['conf', 'data', 'logs', 'run', 'plugins', 'import'])
+    mkdirSync(join(home, dir), { recursive: true });
   writeFileSync(join(home, 'conf', 'neo4j.conf'), neo4jConf(home, host, server));
 }
 
@@ -162,10 +191,16 @@ export function neo4jConf(home: string, host: string, server: Neo4jServerConfig)
 
 /** Bolt probe: connectivity plus `CALL dbms.components()` reporting the expected version. */
 export async function probeNeo4j(boltUri: string, version: string): Promise<string | undefined> {
-  const driver = neo4j.driver(boltUri, undefined, { connectionTimeout: 5000, maxConnectionPoolSize: 1, logging: { level: 'error', logger: () => undefined } });
+  const driver = neo4j.driver(boltUri, undefined, {
+    connectionTimeout: 5000,
+    maxConnectionPoolSize: 1,
+    logging: { level: 'error', logger: () => undefined },
+  });
   try {
     await driver.verifyConnectivity();
-    const result = await driver.executeQuery('CALL dbms.components() YIELD name, versions RETURN name, versions[0] AS version');
+    const result = await driver.executeQuery(
+      'CALL dbms.components() YIELD name, versions RETURN name, versions[0] AS version',
+    );
     const reported = result.records.map((record) => String(record.get('version')));
     return reported.includes(version) ? undefined : `reports version ${reported.join(', ')} instead of ${version}`;
   } catch (error) {
@@ -189,7 +224,15 @@ function neo4jDefinition(ctx: StackContext, serverName: string, server: Neo4jSer
     ports: [server.boltPort],
     startTimeoutMs: 240000,
     stopGraceMs: 60000,
-    meta: { server: serverName, version: server.version, boltPort: server.boltPort, heapMb: server.heapMb, pageCacheMb: server.pageCacheMb, boltUri, home },
+    meta: {
+      server: serverName,
+      version: server.version,
+      boltPort: server.boltPort,
+      heapMb: server.heapMb,
+      pageCacheMb: server.pageCacheMb,
+      boltUri,
+      home,
+    },
     install: async () => {
       await ensureNeo4jJars(ctx, server.version);
       await ensureNeo4jClassArchive(ctx, server.version);

@@ -9,7 +9,11 @@ import { readPidRecord, spawnDaemon } from '../support/process-supervisor';
 import { DaemonComponent, StackContext } from './stack-component';
 
 /** A daemon whose health endpoint answers 200 when `healthy` is true, after `delayMs`; exits at once with `exitCode` if set. */
-function httpDaemon(port: number, behaviour: { healthy: boolean; delayMs?: number; exitCode?: number }, startTimeoutMs = 10000): DaemonComponent {
+function httpDaemon(
+  port: number,
+  behaviour: { healthy: boolean; delayMs?: number; exitCode?: number },
+  startTimeoutMs = 10000,
+): DaemonComponent {
   const script = `
     if (${behaviour.exitCode ?? -1} >= 0) { console.error('bo' + 'om: bad config'); process.exit(${behaviour.exitCode ?? 0}); }
     setTimeout(() => require('node:http').createServer((req, res) => { res.statusCode = ${behaviour.healthy ? 200 : 503}; res.end(); })
@@ -59,7 +63,9 @@ describe('DaemonComponent', () => {
   });
 
   it('fails with STACK.START_FAILED and the log tail when the process exits while starting', async () => {
-    const failure = await httpDaemon(port, { healthy: true, exitCode: 3 }).up(ctx).catch((error: unknown) => error);
+    const failure = await httpDaemon(port, { healthy: true, exitCode: 3 })
+      .up(ctx)
+      .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(StackError);
     expect((failure as StackError).code).toBe('STACK.START_FAILED');
     expect((failure as StackError).message).toContain(join(ctx.paths.logsDir, 'probe-daemon.log'));
@@ -69,7 +75,9 @@ describe('DaemonComponent', () => {
   // Start deadlines of 5 s, not less: a `node -e` server took 0.3-0.65 s to listen on the loaded 2-core host (load 12), and
   // a deadline of 1.5 s left a slower start failing with "connection refused" instead of the 503, or never restarted.
   it('fails with STACK.NOT_READY when the probe never passes, and stops the process it started', async () => {
-    const failure = await httpDaemon(port, { healthy: false }, 5000).up(ctx).catch((error: unknown) => error);
+    const failure = await httpDaemon(port, { healthy: false }, 5000)
+      .up(ctx)
+      .catch((error: unknown) => error);
     expect((failure as StackError).code).toBe('STACK.NOT_READY');
     expect((failure as StackError).message).toContain('answered 503');
     expect(readPidRecord(join(ctx.paths.pidsDir, 'probe-daemon.pid'))).toBeUndefined();
@@ -81,12 +89,18 @@ describe('DaemonComponent', () => {
     const sick = spawnDaemon({
       name: 'probe-daemon',
       command: process.execPath,
-      args: ['-e', `require('node:http').createServer((req, res) => { res.statusCode = 500; res.end(); }).listen(${port}, '127.0.0.1')`],
+      args: [
+        '-e',
+        `require('node:http').createServer((req, res) => { res.statusCode = 500; res.end(); }).listen(${port}, '127.0.0.1')`,
+      ],
       logFile: join(ctx.paths.logsDir, 'probe-daemon.log'),
       pidFile: join(ctx.paths.pidsDir, 'probe-daemon.pid'),
       owner: healthy.owner(ctx),
     });
-    await waitFor(async () => (await healthy.status(ctx)).state === 'unhealthy', { timeoutMs: 10000, description: 'the sick daemon to listen' });
+    await waitFor(async () => (await healthy.status(ctx)).state === 'unhealthy', {
+      timeoutMs: 10000,
+      description: 'the sick daemon to listen',
+    });
     const lines: string[] = [];
     const restarted = await healthy.up({ ...ctx, log: (line) => lines.push(line) });
     expect(restarted).toMatchObject({ state: 'running', reused: false });

@@ -106,7 +106,9 @@ export class DaemonComponent implements StackComponent {
         await this.awaitReady(definition, live, logFile);
         return this.running(definition, live, true);
       } catch (error) {
-        ctx.log(`${this.name}: pid ${live.pid} is not healthy (${error instanceof Error ? error.message : String(error)}); restarting it`);
+        ctx.log(
+          `${this.name}: pid ${live.pid} is not healthy (${error instanceof Error ? error.message : String(error)}); restarting it`,
+        );
         await stopDaemon(pidFile, definition.stopGraceMs);
       }
     } else {
@@ -128,7 +130,14 @@ export class DaemonComponent implements StackComponent {
     await definition.install();
     await definition.prepare();
     const launch = definition.launch();
-    const record = spawnDaemon({ name: this.name, ...launch, logFile, pidFile, owner: this.owner(ctx), meta: definition.meta });
+    const record = spawnDaemon({
+      name: this.name,
+      ...launch,
+      logFile,
+      pidFile,
+      owner: this.owner(ctx),
+      meta: definition.meta,
+    });
     try {
       await this.awaitReady(definition, record, logFile);
     } catch (error) {
@@ -148,14 +157,27 @@ export class DaemonComponent implements StackComponent {
     if (!live) {
       if ((await safeProbe(definition)) === undefined) return this.external(definition);
       const stale = readPidRecord(pidFileOf(ctx.paths, this.name));
-      return { name: this.name, state: 'stopped', address: definition.address, ...(stale ? { detail: `pid ${stale.pid} is gone` } : {}) };
+      return {
+        name: this.name,
+        state: 'stopped',
+        address: definition.address,
+        ...(stale ? { detail: `pid ${stale.pid} is gone` } : {}),
+      };
     }
     const reason = await safeProbe(definition);
-    return reason === undefined ? this.running(definition, live, false) : { name: this.name, state: 'unhealthy', address: definition.address, pid: live.pid, detail: reason };
+    return reason === undefined
+      ? this.running(definition, live, false)
+      : { name: this.name, state: 'unhealthy', address: definition.address, pid: live.pid, detail: reason };
   }
 
   private external(definition: DaemonDefinition): ComponentStatus {
-    return { name: this.name, state: 'running', address: definition.address, reused: true, detail: 'healthy, but not started by this stack: left alone by down' };
+    return {
+      name: this.name,
+      state: 'running',
+      address: definition.address,
+      reused: true,
+      detail: 'healthy, but not started by this stack: left alone by down',
+    };
   }
 
   private running(definition: DaemonDefinition, record: PidRecord, reused: boolean): ComponentStatus {
@@ -167,21 +189,34 @@ export class DaemonComponent implements StackComponent {
       await waitFor(
         async () => {
           if (!isProcessAlive(record.pid, record.owner)) {
-            abortWaiting(new StackError('STACK.START_FAILED', `${this.name} (pid ${record.pid}) exited while starting`, { logFile, detail: tailFile(logFile) }));
+            abortWaiting(
+              new StackError('STACK.START_FAILED', `${this.name} (pid ${record.pid}) exited while starting`, {
+                logFile,
+                detail: tailFile(logFile),
+              }),
+            );
           }
           const reason = await safeProbe(definition);
           if (reason !== undefined) throw new StackError('STACK.NOT_READY', reason);
           return true;
         },
-        { timeoutMs: definition.startTimeoutMs, intervalMs: 500, description: `${this.name} to become ready at ${definition.address}` },
+        {
+          timeoutMs: definition.startTimeoutMs,
+          intervalMs: 500,
+          description: `${this.name} to become ready at ${definition.address}`,
+        },
       );
     } catch (error) {
       if (error instanceof WaitTimeoutError) {
-        throw new StackError('STACK.NOT_READY', `${this.name} did not become ready at ${definition.address} within ${definition.startTimeoutMs} ms: ${error.lastError instanceof Error ? error.lastError.message : 'no probe answer'}`, {
-          logFile,
-          detail: tailFile(logFile),
-          cause: error,
-        });
+        throw new StackError(
+          'STACK.NOT_READY',
+          `${this.name} did not become ready at ${definition.address} within ${definition.startTimeoutMs} ms: ${error.lastError instanceof Error ? error.lastError.message : 'no probe answer'}`,
+          {
+            logFile,
+            detail: tailFile(logFile),
+            cause: error,
+          },
+        );
       }
       throw error;
     }

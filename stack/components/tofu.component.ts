@@ -25,7 +25,11 @@ export async function ensureTofuBinary(ctx: StackContext): Promise<void> {
   const binary = tofuBinary(ctx);
   if (existsSync(binary)) return;
   const replace = HCL_REPLACE[version];
-  if (!replace) throw new StackError('STACK.CONFIG_INVALID', `no hcl replace line known for OpenTofu ${version}: copy it from the tag's go.mod into stack/components/tofu.component.ts`);
+  if (!replace)
+    throw new StackError(
+      'STACK.CONFIG_INVALID',
+      `no hcl replace line known for OpenTofu ${version}: copy it from the tag's go.mod into stack/components/tofu.component.ts`,
+    );
   ctx.log(`tofu: building OpenTofu ${version} from the Go module proxy (several minutes on 2 cores)`);
   await buildGoTool({
     moduleDir: join(ctx.paths.buildDir, 'tofu'),
@@ -81,7 +85,12 @@ export const tofuComponent: StackComponent = {
     linkBinary(tofuBinary(ctx), ctx.paths.tofu);
     writeFileSync(ctx.paths.tofuCliConfig, tofuCliConfig(ctx.paths.tofuProviderMirror));
     const status = await this.status(ctx);
-    if (status.state !== 'installed') throw new StackError('STACK.NOT_READY', `tofu at ${ctx.paths.tofu} is not usable: ${status.detail ?? status.state}`, { logFile: logFileOf(ctx.paths, 'tofu-install') });
+    if (status.state !== 'installed')
+      throw new StackError(
+        'STACK.NOT_READY',
+        `tofu at ${ctx.paths.tofu} is not usable: ${status.detail ?? status.state}`,
+        { logFile: logFileOf(ctx.paths, 'tofu-install') },
+      );
     return status;
   },
   async down() {
@@ -89,14 +98,25 @@ export const tofuComponent: StackComponent = {
   },
   async status(ctx): Promise<ComponentStatus> {
     const { version } = ctx.config.tofu;
-    if (!existsSync(ctx.paths.tofu)) return { name: TOFU, state: 'missing', address: ctx.paths.tofu, detail: 'run npm run stack:up' };
+    if (!existsSync(ctx.paths.tofu))
+      return { name: TOFU, state: 'missing', address: ctx.paths.tofu, detail: 'run npm run stack:up' };
     try {
       const output = captureOutput(ctx.paths.tofu, ['version'], tofuEnv(ctx));
       return output.includes(`OpenTofu v${version}`)
         ? { name: TOFU, state: 'installed', address: ctx.paths.tofu, detail: `OpenTofu v${version}` }
-        : { name: TOFU, state: 'unhealthy', address: ctx.paths.tofu, detail: `reports ${output.split('\n')[0]} instead of v${version}` };
+        : {
+            name: TOFU,
+            state: 'unhealthy',
+            address: ctx.paths.tofu,
+            detail: `reports ${output.split('\n')[0]} instead of v${version}`,
+          };
     } catch (error) {
-      return { name: TOFU, state: 'unhealthy', address: ctx.paths.tofu, detail: error instanceof Error ? error.message : String(error) };
+      return {
+        name: TOFU,
+        state: 'unhealthy',
+        address: ctx.paths.tofu,
+        detail: error instanceof Error ? error.message : String(error),
+      };
     }
   },
 };

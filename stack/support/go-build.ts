@@ -26,11 +26,25 @@ export async function buildGoTool(build: GoToolBuild): Promise<void> {
     writeFileSync(goModFile, `${header}\n`);
     rmSync(join(build.moduleDir, 'go.sum'), { force: true });
   }
-  const env: NodeJS.ProcessEnv = { GOFLAGS: '-buildvcs=false', CGO_ENABLED: build.cgo ? '1' : '0', GOTOOLCHAIN: 'local' };
+  const env: NodeJS.ProcessEnv = {
+    GOFLAGS: '-buildvcs=false',
+    CGO_ENABLED: build.cgo ? '1' : '0',
+    GOTOOLCHAIN: 'local',
+  };
   const pkg = build.tool.slice(0, build.tool.lastIndexOf('@'));
-  await runLogged('go', ['get', '-tool', build.tool], { cwd: build.moduleDir, env, logFile: build.logFile, description: `resolve ${build.tool} (${build.description})` });
+  await runLogged('go', ['get', '-tool', build.tool], {
+    cwd: build.moduleDir,
+    env,
+    logFile: build.logFile,
+    description: `resolve ${build.tool} (${build.description})`,
+  });
   mkdirSync(dirname(build.output), { recursive: true });
   const tmp = `${build.output}.tmp-${process.pid}`;
-  await runLogged('go', ['build', '-trimpath', '-ldflags', build.ldflags, '-o', tmp, pkg], { cwd: build.moduleDir, env, logFile: build.logFile, description: build.description });
+  await runLogged('go', ['build', '-trimpath', '-ldflags', build.ldflags, '-o', tmp, pkg], {
+    cwd: build.moduleDir,
+    env,
+    logFile: build.logFile,
+    description: build.description,
+  });
   renameSync(tmp, build.output);
 }

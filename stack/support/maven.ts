@@ -25,7 +25,16 @@ export async function mavenCopyDependencies(download: JarDownload): Promise<void
   const props = Object.entries(download.properties ?? {}).map(([key, value]) => `-D${key}=${value}`);
   await runLogged(
     'mvn',
-    ['-q', '-B', '-f', pom, 'org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${tmp}`, ...props],
+    [
+      '-q',
+      '-B',
+      '-f',
+      pom,
+      'org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy-dependencies',
+      '-DincludeScope=runtime',
+      `-DoutputDirectory=${tmp}`,
+      ...props,
+    ],
     { logFile: download.logFile, description: download.description },
   );
   rmSync(download.outputDir, { recursive: true, force: true });

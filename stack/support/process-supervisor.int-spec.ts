@@ -20,13 +20,26 @@ describe('process supervisor', () => {
 
   // Output markers are built by concatenation so that they do not already appear in the log's "starting" header line.
   function daemon(script: string, owner = `${dir}#d`) {
-    return spawnDaemon({ name: 'd', command: process.execPath, args: ['-e', script], logFile: join(dir, 'd.log'), pidFile: join(dir, 'd.pid'), owner, meta: { port: 1 } });
+    return spawnDaemon({
+      name: 'd',
+      command: process.execPath,
+      args: ['-e', script],
+      logFile: join(dir, 'd.log'),
+      pidFile: join(dir, 'd.pid'),
+      owner,
+      meta: { port: 1 },
+    });
   }
 
   it('records a live daemon it owns, logs its output, and stops it with SIGTERM', async () => {
-    const record = daemon("process.on('SIGTERM', () => { console.log('by' + 'e-out'); process.exit(0); }); console.log('hel' + 'lo-out'); setInterval(() => {}, 1000);");
+    const record = daemon(
+      "process.on('SIGTERM', () => { console.log('by' + 'e-out'); process.exit(0); }); console.log('hel' + 'lo-out'); setInterval(() => {}, 1000);",
+    );
     expect(readPidRecord(join(dir, 'd.pid'))).toMatchObject({ name: 'd', pid: record.pid, meta: { port: 1 } });
-    await waitFor(() => tailFile(join(dir, 'd.log')).includes('hello-out'), { timeoutMs: 10000, description: 'the daemon output' });
+    await waitFor(() => tailFile(join(dir, 'd.log')).includes('hello-out'), {
+      timeoutMs: 10000,
+      description: 'the daemon output',
+    });
     expect(liveRecord(join(dir, 'd.pid'))?.pid).toBe(record.pid);
     expect(isProcessAlive(record.pid, 'someone-else')).toBe(false);
 
@@ -37,8 +50,13 @@ describe('process supervisor', () => {
   });
 
   it('escalates to SIGKILL when the daemon ignores SIGTERM past the deadline', async () => {
-    const record = daemon("process.on('SIGTERM', () => console.log('ignoring' + ' TERM')); console.log('handler' + '-installed'); setInterval(() => {}, 1000);");
-    await waitFor(() => tailFile(join(dir, 'd.log')).includes('handler-installed'), { timeoutMs: 10000, description: 'the daemon to install its handler' });
+    const record = daemon(
+      "process.on('SIGTERM', () => console.log('ignoring' + ' TERM')); console.log('handler' + '-installed'); setInterval(() => {}, 1000);",
+    );
+    await waitFor(() => tailFile(join(dir, 'd.log')).includes('handler-installed'), {
+      timeoutMs: 10000,
+      description: 'the daemon to install its handler',
+    });
     const started = Date.now();
     expect(await stopDaemon(join(dir, 'd.pid'), 500)).toBe(true);
     expect(Date.now() - started).toBeGreaterThanOrEqual(500);
@@ -53,14 +71,21 @@ describe('process supervisor', () => {
     for (let round = 0; round < 12; round += 1) {
       const port = await freePort();
       daemon(`require('node:http').createServer((req, res) => res.end()).listen(${port}, '127.0.0.1');`);
-      await waitFor(() => canConnect('127.0.0.1', port), { timeoutMs: 10000, intervalMs: 20, description: `the daemon to listen on ${port}` });
+      await waitFor(() => canConnect('127.0.0.1', port), {
+        timeoutMs: 10000,
+        intervalMs: 20,
+        description: `the daemon to listen on ${port}`,
+      });
       expect(await stopDaemon(join(dir, 'd.pid'), 10000)).toBe(true);
       expect([round, await canConnect('127.0.0.1', port)]).toEqual([round, false]);
     }
   });
 
   it('treats a pid file of a dead or foreign process as stale and never signals that process', async () => {
-    writeFileSync(join(dir, 'd.pid'), JSON.stringify({ name: 'd', pid: process.pid, owner: 'not-this-one', startedAt: '', command: '', logFile: '' }));
+    writeFileSync(
+      join(dir, 'd.pid'),
+      JSON.stringify({ name: 'd', pid: process.pid, owner: 'not-this-one', startedAt: '', command: '', logFile: '' }),
+    );
     expect(liveRecord(join(dir, 'd.pid'))).toBeUndefined();
     expect(await stopDaemon(join(dir, 'd.pid'))).toBe(false); // would have killed this jest worker otherwise
     expect(readPidRecord(join(dir, 'd.pid'))).toBeUndefined();
@@ -100,7 +125,9 @@ describe('stack lock', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dco-lock-'));
     const lock = join(dir, 'stack.lock');
     try {
-      await expect(withStackLock(lock, 'failing', async () => Promise.reject(new Error('start failed')))).rejects.toThrow('start failed');
+      await expect(
+        withStackLock(lock, 'failing', async () => Promise.reject(new Error('start failed'))),
+      ).rejects.toThrow('start failed');
       await expect(withStackLock(lock, 'next', async () => 'ran', 2000)).resolves.toBe('ran');
     } finally {
       rmSync(dir, { recursive: true, force: true });

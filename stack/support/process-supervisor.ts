@@ -1,7 +1,19 @@
 // Starts long-running stack processes detached with a pid file and a log file, recognises them again later, and stops exactly them.
 import { StackError } from '../stack-error';
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { isProcessAlive, stopProcessGroup } from '@dco/probes';
 
@@ -69,7 +81,8 @@ export function spawnDaemon(spec: DaemonSpec): PidRecord {
       detached: true,
       stdio: ['ignore', fd, fd],
     });
-    if (child.pid === undefined) throw new StackError('STACK.START_FAILED', `could not spawn ${spec.command}`, { logFile: spec.logFile });
+    if (child.pid === undefined)
+      throw new StackError('STACK.START_FAILED', `could not spawn ${spec.command}`, { logFile: spec.logFile });
     child.on('error', () => undefined); // reported through the readiness probe and the log file
     child.unref();
     const record: PidRecord = {
@@ -114,7 +127,12 @@ export function tailFile(file: string, lines = 25): string {
       const length = Math.min(size, 64 * 1024);
       const buffer = Buffer.alloc(length);
       readSync(fd, buffer, 0, length, size - length);
-      return buffer.toString('utf8').split('\n').slice(-lines - 1).join('\n').trimEnd();
+      return buffer
+        .toString('utf8')
+        .split('\n')
+        .slice(-lines - 1)
+        .join('\n')
+        .trimEnd();
     } finally {
       closeSync(fd);
     }

@@ -21,7 +21,11 @@ export async function runLogged(command: string, args: string[], options: RunOpt
   writeSync(fd, `\n=== ${new Date().toISOString()} ${options.description}: ${[command, ...args].join(' ')}\n`);
   try {
     const code = await new Promise<number | string>((resolveExit, reject) => {
-      const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', fd, fd] });
+      const child = spawn(command, args, {
+        cwd: options.cwd,
+        env: { ...process.env, ...options.env },
+        stdio: ['ignore', fd, fd],
+      });
       child.once('error', reject);
       child.once('exit', (exitCode, signal) => resolveExit(exitCode ?? signal ?? 'unknown'));
     });
@@ -40,7 +44,11 @@ export async function runLogged(command: string, args: string[], options: RunOpt
 export function captureOutput(command: string, args: string[], env?: NodeJS.ProcessEnv): string {
   const result = spawnSync(command, args, { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60000 });
   if (result.error) throw result.error;
-  if (result.status !== 0) throw new StackError('STACK.COMMAND_FAILED', `${command} ${args.join(' ')} exited with ${result.status}: ${result.stderr.trim().slice(0, 2000)}`);
+  if (result.status !== 0)
+    throw new StackError(
+      'STACK.COMMAND_FAILED',
+      `${command} ${args.join(' ')} exited with ${result.status}: ${result.stderr.trim().slice(0, 2000)}`,
+    );
   return `${result.stdout}${result.stderr}`;
 }
 
@@ -49,6 +57,9 @@ export function requireTool(command: string): void {
   if (command.includes('/')) return;
   const found = spawnSync('sh', ['-c', `command -v "${command}"`], { encoding: 'utf8' });
   if (found.status !== 0) {
-    throw new StackError('STACK.TOOL_MISSING', `"${command}" is not installed or not on PATH; the local stack needs java 17, mvn, go >= 1.26 and python3 (see docs/adr/0002-local-stack.md)`);
+    throw new StackError(
+      'STACK.TOOL_MISSING',
+      `"${command}" is not installed or not on PATH; the local stack needs java 17, mvn, go >= 1.26 and python3 (see docs/adr/0002-local-stack.md)`,
+    );
   }
 }

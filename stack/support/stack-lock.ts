@@ -32,7 +32,13 @@ function tryAcquire(lockFile: string, purpose: string): boolean {
  * Runs `action` while holding the lock file: concurrent callers, in this process or others, run one after another.
  * Not re-entrant: an action must not take the same lock again. Waits up to `timeoutMs`, printing once who it waits for.
  */
-export async function withStackLock<T>(lockFile: string, purpose: string, action: () => Promise<T>, timeoutMs = 30 * 60 * 1000, log: (line: string) => void = () => undefined): Promise<T> {
+export async function withStackLock<T>(
+  lockFile: string,
+  purpose: string,
+  action: () => Promise<T>,
+  timeoutMs = 30 * 60 * 1000,
+  log: (line: string) => void = () => undefined,
+): Promise<T> {
   const previous = queues.get(lockFile) ?? Promise.resolve();
   let release: () => void = () => undefined;
   const mine = previous.then(() => new Promise<void>((resolveTurn) => (release = resolveTurn)));
@@ -54,7 +60,12 @@ export async function withStackLock<T>(lockFile: string, purpose: string, action
         { timeoutMs, intervalMs: 250, description: `the stack lock ${lockFile}` },
       );
     } catch (error) {
-      if (error instanceof WaitTimeoutError) throw new StackError('STACK.LOCKED', `another stack operation holds ${lockFile} for more than ${timeoutMs} ms`, { cause: error });
+      if (error instanceof WaitTimeoutError)
+        throw new StackError(
+          'STACK.LOCKED',
+          `another stack operation holds ${lockFile} for more than ${timeoutMs} ms`,
+          { cause: error },
+        );
       throw error;
     }
     try {

@@ -45,7 +45,12 @@ async function play(scenario: DayScenario, lane: string): Promise<void> {
   const print = (line: string) => appendFileSync(log, `${line}\n`);
   let session: DaySession | undefined;
   try {
-    session = await runDay({ scenario: scenario.name, print, lockFile: join(ARTIFACTS, `lane-${lane}.lock`), timeoutMs: 480_000 });
+    session = await runDay({
+      scenario: scenario.name,
+      print,
+      lockFile: join(ARTIFACTS, `lane-${lane}.lock`),
+      timeoutMs: 480_000,
+    });
     reports.set(scenario.name, session.report);
     describeReport(session.report).forEach(print);
   } catch (error) {
@@ -68,47 +73,51 @@ beforeAll(async () => {
   await lane('alone', selected.filter(alone));
 });
 
-describe.each(DAY_SCENARIOS.map((scenario) => [scenario.name, scenario] as const))('day scenario %s', (name, scenario) => {
-  const report = (): DayReport => {
-    const outcome = reports.get(name);
-    if (outcome === undefined) throw new Error(`${name} was not selected (DAY_SCENARIOS=${process.env.DAY_SCENARIOS ?? ''})`);
-    if (outcome instanceof Error) throw outcome;
-    return outcome;
-  };
-  const selected = () => (process.env.DAY_SCENARIOS ?? '').split(',').filter(Boolean);
-  const maybe = selected().length === 0 || selected().includes(name) ? it : it.skip;
+describe.each(DAY_SCENARIOS.map((scenario) => [scenario.name, scenario] as const))(
+  'day scenario %s',
+  (name, scenario) => {
+    const report = (): DayReport => {
+      const outcome = reports.get(name);
+      if (outcome === undefined)
+        throw new Error(`${name} was not selected (DAY_SCENARIOS=${process.env.DAY_SCENARIOS ?? ''})`);
+      if (outcome instanceof Error) throw outcome;
+      return outcome;
+    };
+    const selected = () => (process.env.DAY_SCENARIOS ?? '').split(',').filter(Boolean);
+    const maybe = selected().length === 0 || selected().includes(name) ? it : it.skip;
 
-  // The level's retry-once (a failure printed, then one more run) holds here too: the retry plays the scenario again,
-  // alone, instead of asserting the same stored report twice. A defect fails both runs; a load spike only the first.
-  let outcomeChecks = 0;
-  maybe('ends as the catalogue expects, seen from outside', async () => {
-    outcomeChecks += 1;
-    if (outcomeChecks > 1) await play(scenario, 'retry');
-    const { observation: seen, problems } = report();
-    const expected = scenario.expect;
-    expect(seen.run.status).toBe(expected.status);
-    expect(seen.run.steps).toEqual(expected.steps);
-    expect(seen.run.rolledBack).toEqual(expected.rolledBack);
-    expect(seen.run.failureCode).toBe(expected.failureCode);
-    expect(seen.serving.server).toBe(expected.serving.server);
-    expect(seen.serving.version).toBe(expected.serving.version);
-    // The DCO ran exactly once, on the server that serves, with the run's result.
-    expect(seen.offerings.onServing).toBe(1);
-    expect(seen.offerings.elsewhere).toBe(0);
-    expect(seen.offerings.resultHash).toBe(seen.run.resultHash);
-    expect(seen.dco.afterRollback).toEqual([expected.dcoAfterRollback]);
-    // Blue's data is all there, unchanged, next to the day's allocations.
-    expect(seen.data.base.checksum).toBe(seen.data.blueBefore.checksum);
-    expect(seen.data.base.labelCounts).toEqual(seen.data.blueBefore.labelCounts);
-    expect(seen.data.offering.labelCounts).toEqual({ Offering: 1, Allocation: seen.offerings.allocationCount });
-    expect([...new Set(seen.alerts)].sort()).toEqual(expected.alerts);
-    // Everything else the catalogue says (ECS revision, Terraform state, trace services, deferrals).
-    expect(problems).toEqual([]);
-  });
-
-  if (scenario.fault) {
-    maybe(`the fault (${scenario.fault}) was injected from outside`, () => {
-      expect(report().faults.map((fault) => fault.fault)).toEqual([scenario.fault]);
+    // The level's retry-once (a failure printed, then one more run) holds here too: the retry plays the scenario again,
+    // alone, instead of asserting the same stored report twice. A defect fails both runs; a load spike only the first.
+    let outcomeChecks = 0;
+    maybe('ends as the catalogue expects, seen from outside', async () => {
+      outcomeChecks += 1;
+      if (outcomeChecks > 1) await play(scenario, 'retry');
+      const { observation: seen, problems } = report();
+      const expected = scenario.expect;
+      expect(seen.run.status).toBe(expected.status);
+      expect(seen.run.steps).toEqual(expected.steps);
+      expect(seen.run.rolledBack).toEqual(expected.rolledBack);
+      expect(seen.run.failureCode).toBe(expected.failureCode);
+      expect(seen.serving.server).toBe(expected.serving.server);
+      expect(seen.serving.version).toBe(expected.serving.version);
+      // The DCO ran exactly once, on the server that serves, with the run's result.
+      expect(seen.offerings.onServing).toBe(1);
+      expect(seen.offerings.elsewhere).toBe(0);
+      expect(seen.offerings.resultHash).toBe(seen.run.resultHash);
+      expect(seen.dco.afterRollback).toEqual([expected.dcoAfterRollback]);
+      // Blue's data is all there, unchanged, next to the day's allocations.
+      expect(seen.data.base.checksum).toBe(seen.data.blueBefore.checksum);
+      expect(seen.data.base.labelCounts).toEqual(seen.data.blueBefore.labelCounts);
+      expect(seen.data.offering.labelCounts).toEqual({ Offering: 1, Allocation: seen.offerings.allocationCount });
+      expect([...new Set(seen.alerts)].sort()).toEqual(expected.alerts);
+      // Everything else the catalogue says (ECS revision, Terraform state, trace services, deferrals).
+      expect(problems).toEqual([]);
     });
-  }
-});
+
+    if (scenario.fault) {
+      maybe(`the fault (${scenario.fault}) was injected from outside`, () => {
+        expect(report().faults.map((fault) => fault.fault)).toEqual([scenario.fault]);
+      });
+    }
+  },
+);

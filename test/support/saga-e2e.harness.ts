@@ -2,7 +2,16 @@
 // namespace of its own, with a read-committed tap on every message and helpers to wait on runs and worker counts.
 import { randomUUID } from 'node:crypto';
 import { Admin, Consumer, Kafka, logLevel } from 'kafkajs';
-import { ALL_MESSAGE_TYPES, AnyMessage, DataOf, MessageType, createMessage, parseMessage, runIdOf, systemClock } from '@dco/contracts';
+import {
+  ALL_MESSAGE_TYPES,
+  AnyMessage,
+  DataOf,
+  MessageType,
+  createMessage,
+  parseMessage,
+  runIdOf,
+  systemClock,
+} from '@dco/contracts';
 import { uuidGenerator } from '@dco/platform';
 import { KafkaMessageBus } from '@dco/messaging';
 import { AppProcess, freePort, waitFor } from '@dco/testing';
@@ -34,13 +43,24 @@ export class SagaE2eEnvironment {
       async () => {
         const existing = new Set(await this.admin.listTopics());
         const missing = topics.filter((topic) => !existing.has(topic));
-        if (missing.length > 0) await this.admin.createTopics({ waitForLeaders: true, timeout: 30_000, topics: missing.map((topic) => ({ topic, numPartitions: 3, replicationFactor: 1 })) });
-        return (await this.admin.fetchTopicMetadata({ topics })).topics.every((topic) => topic.partitions.every((partition) => partition.leader >= 0));
+        if (missing.length > 0)
+          await this.admin.createTopics({
+            waitForLeaders: true,
+            timeout: 30_000,
+            topics: missing.map((topic) => ({ topic, numPartitions: 3, replicationFactor: 1 })),
+          });
+        return (await this.admin.fetchTopicMetadata({ topics })).topics.every((topic) =>
+          topic.partitions.every((partition) => partition.leader >= 0),
+        );
       },
       { description: 'the namespace topics', timeoutMs: 120_000, intervalMs: 1_000 },
     );
     // A crash during close() (the broker-restart spec) must not schedule a restart that reconnects after disconnect().
-    const tap = this.kafka.consumer({ groupId: `${this.namespace}.tap`, readUncommitted: false, retry: { retries: 5, restartOnFailure: async () => !this.closing } });
+    const tap = this.kafka.consumer({
+      groupId: `${this.namespace}.tap`,
+      readUncommitted: false,
+      retry: { retries: 5, restartOnFailure: async () => !this.closing },
+    });
     this.tap = tap;
     await tap.connect();
     await tap.subscribe({ topics, fromBeginning: true });
@@ -50,7 +70,14 @@ export class SagaE2eEnvironment {
         if (parsed.ok) this.seen.push(parsed.message);
       },
     });
-    this.bus = new KafkaMessageBus({ brokers: BROKERS, clientId: `e2e-${this.id}-test`, topicPrefix: this.prefix, partitions: 3, namespace: this.namespace, logLevel: 'error' });
+    this.bus = new KafkaMessageBus({
+      brokers: BROKERS,
+      clientId: `e2e-${this.id}-test`,
+      topicPrefix: this.prefix,
+      partitions: 3,
+      namespace: this.namespace,
+      logLevel: 'error',
+    });
     return this;
   }
 
@@ -59,7 +86,11 @@ export class SagaE2eEnvironment {
     const port = await freePort();
     // Stable across restart() (same port), as a container restarted in place keeps its pod name: the replacement's
     // transactional producer fences its killed predecessor's open transaction at once (ADR 0004).
-    const app = new AppProcess(name, port, this.envFor({ PORT: String(port), DCO_INSTANCE_ID: `${name}-${port}`, ...env }));
+    const app = new AppProcess(
+      name,
+      port,
+      this.envFor({ PORT: String(port), DCO_INSTANCE_ID: `${name}-${port}`, ...env }),
+    );
     this.apps.push(app);
     app.start();
     await app.waitHealthy();
@@ -101,8 +132,18 @@ export class SagaE2eEnvironment {
     };
   }
 
-  async publish<T extends MessageType>(type: T, data: DataOf<T>, runId: string, causedBy?: AnyMessage): Promise<AnyMessage> {
-    const message = createMessage(type, data, { runId, producer: type === 'DailyTick' ? 'scheduler' : 'cli', ...(causedBy ? { causedBy } : {}) }, { clock: systemClock, ids: uuidGenerator }) as AnyMessage;
+  async publish<T extends MessageType>(
+    type: T,
+    data: DataOf<T>,
+    runId: string,
+    causedBy?: AnyMessage,
+  ): Promise<AnyMessage> {
+    const message = createMessage(
+      type,
+      data,
+      { runId, producer: type === 'DailyTick' ? 'scheduler' : 'cli', ...(causedBy ? { causedBy } : {}) },
+      { clock: systemClock, ids: uuidGenerator },
+    ) as AnyMessage;
     await this.bus?.publish(message);
     return message;
   }
@@ -121,7 +162,11 @@ export class SagaE2eEnvironment {
   }
 
   async waitForMessage(runId: string, type: MessageType, timeoutMs = 120_000): Promise<AnyMessage> {
-    return waitFor(() => this.messagesOf(runId, type)[0], { description: `${type} of ${runId}`, timeoutMs, intervalMs: 100 });
+    return waitFor(() => this.messagesOf(runId, type)[0], {
+      description: `${type} of ${runId}`,
+      timeoutMs,
+      intervalMs: 100,
+    });
   }
 
   /** Follows causationId links from `message` back to the start of its chain. */
@@ -142,7 +187,9 @@ export class SagaE2eEnvironment {
     await this.bus?.close().catch(() => undefined);
     await this.tap?.disconnect().catch(() => undefined);
     const existing = await this.admin.listTopics().catch(() => [] as string[]);
-    await this.admin.deleteTopics({ topics: existing.filter((topic) => topic.startsWith(this.prefix)) }).catch(() => undefined);
+    await this.admin
+      .deleteTopics({ topics: existing.filter((topic) => topic.startsWith(this.prefix)) })
+      .catch(() => undefined);
     await this.admin.disconnect().catch(() => undefined);
   }
 }
@@ -165,7 +212,12 @@ export async function getRun(orchestrator: AppProcess, runId: string): Promise<R
   return response.status === 200 ? ((await response.json()) as RunViewJson) : undefined;
 }
 
-export async function waitForRun(orchestrator: AppProcess, runId: string, predicate: (run: RunViewJson) => boolean, timeoutMs = 180_000): Promise<RunViewJson> {
+export async function waitForRun(
+  orchestrator: AppProcess,
+  runId: string,
+  predicate: (run: RunViewJson) => boolean,
+  timeoutMs = 180_000,
+): Promise<RunViewJson> {
   return waitFor(
     async () => {
       const run = await getRun(orchestrator, runId);
@@ -186,7 +238,9 @@ export function futureDay(): string {
   return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
-export type WorkerEnv = Partial<Record<'detector' | 'infra-deployer' | 'db-migrator' | 'dco-runner', Record<string, string>>>;
+export type WorkerEnv = Partial<
+  Record<'detector' | 'infra-deployer' | 'db-migrator' | 'dco-runner', Record<string, string>>
+>;
 
 /** Starts the four workers (in parallel) with their simulated outcomes (envFor selects the stand-ins); `common` goes to every one of them. */
 export async function startWorkers(

@@ -31,5 +31,8 @@ if (!holder[SOCKET_ORIGINS]) {
 holder[CURRENT_SPEC] = (): SpecState => expect.getState();
 afterAll(() => {
   const { testPath } = expect.getState();
-  holder[CURRENT_SPEC] = (): SpecState => ({ testPath: `${testPath ?? '(unknown spec)'}, after its last test`, currentTestName: undefined });
+  holder[CURRENT_SPEC] = (): SpecState => ({
+    testPath: `${testPath ?? '(unknown spec)'}, after its last test`,
+    currentTestName: undefined,
+  });
 });

@@ -21,7 +21,10 @@ export interface SocketOrigin {
  * What the recorder keeps on net.Socket itself, the one object every spec file and the teardown share (Symbol.for keys
  * are the same in every jest context): the origins by socket, and how to ask the current spec file for its state.
  */
-export const socketRecords = net.Socket as unknown as { [SOCKET_ORIGINS]?: WeakMap<object, SocketOrigin>; [CURRENT_SPEC]?: () => SpecState };
+export const socketRecords = net.Socket as unknown as {
+  [SOCKET_ORIGINS]?: WeakMap<object, SocketOrigin>;
+  [CURRENT_SPEC]?: () => SpecState;
+};
 
 export function socketOrigin(socket: unknown): SocketOrigin | undefined {
   return socket && typeof socket === 'object' ? socketRecords[SOCKET_ORIGINS]?.get(socket) : undefined;
@@ -32,7 +35,14 @@ export function socketOrigin(socket: unknown): SocketOrigin | undefined {
  * project's own code, without Node internals; a kafkajs socket's first frames are all the library's.
  */
 export function describeOrigin(origin: SocketOrigin, first = 4, limit = 24): string[] {
-  const useful = origin.stack.map((line) => line.trim()).filter((line) => line.startsWith('at ') && !line.includes('(node:') && !line.startsWith('at node:'));
-  const callers = useful.slice(first).filter((line) => line.startsWith('at async ') || !line.includes('/node_modules/'));
-  return [`opened ${origin.at} by ${origin.spec.replace(`${process.cwd()}/`, '')} › ${origin.test}`, ...[...useful.slice(0, first), ...callers].slice(0, limit).map((line) => `  ${line}`)];
+  const useful = origin.stack
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith('at ') && !line.includes('(node:') && !line.startsWith('at node:'));
+  const callers = useful
+    .slice(first)
+    .filter((line) => line.startsWith('at async ') || !line.includes('/node_modules/'));
+  return [
+    `opened ${origin.at} by ${origin.spec.replace(`${process.cwd()}/`, '')} › ${origin.test}`,
+    ...[...useful.slice(0, first), ...callers].slice(0, limit).map((line) => `  ${line}`),
+  ];
 }

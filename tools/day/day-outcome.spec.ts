@@ -5,15 +5,44 @@ import { closeDeadline, createWorkspace, justPassedCron, serviceEnvironment } fr
 import { DAY_SCENARIOS, ScenarioExpectation, findScenario } from './scenario-catalogue';
 import { DailySchedule } from '../../apps/scheduler/src';
 
-const snapshot = { nodes: 10, relationships: 5, labelCounts: { Account: 4, Contribution: 6 }, typeCounts: { BY: 5 }, checksum: 'abc' };
+const snapshot = {
+  nodes: 10,
+  relationships: 5,
+  labelCounts: { Account: 4, Contribution: 6 },
+  typeCounts: { BY: 5 },
+  checksum: 'abc',
+};
 
 /** An observation that matches `expect` exactly. */
 function observed(expect: ScenarioExpectation): DayObservation {
   return {
-    run: { runId: 'dco-2026-11-26', status: expect.status, steps: [...expect.steps], ...(expect.failureCode ? { failureCode: expect.failureCode } : {}), rolledBack: [...expect.rolledBack], resultHash: 'h1', deferred: expect.deferredChanges },
+    run: {
+      runId: 'dco-2026-11-26',
+      status: expect.status,
+      steps: [...expect.steps],
+      ...(expect.failureCode ? { failureCode: expect.failureCode } : {}),
+      rolledBack: [...expect.rolledBack],
+      resultHash: 'h1',
+      deferred: expect.deferredChanges,
+    },
     stepDurations: {},
-    serving: { server: expect.serving.server, instanceId: 'i-1', boltUri: 'bolt://127.0.0.1:1', version: expect.serving.version },
-    data: { blueBefore: snapshot, base: { ...snapshot }, offering: { nodes: 4, relationships: 6, labelCounts: { Offering: 1, Allocation: 3 }, typeCounts: {}, checksum: 'x' } },
+    serving: {
+      server: expect.serving.server,
+      instanceId: 'i-1',
+      boltUri: 'bolt://127.0.0.1:1',
+      version: expect.serving.version,
+    },
+    data: {
+      blueBefore: snapshot,
+      base: { ...snapshot },
+      offering: {
+        nodes: 4,
+        relationships: 6,
+        labelCounts: { Offering: 1, Allocation: 3 },
+        typeCounts: {},
+        checksum: 'x',
+      },
+    },
     offerings: { onServing: 1, elsewhere: 0, resultHash: 'h1', allocationCount: 3 },
     dco: { runDcoCommands: 1, completed: 1, afterRollback: [expect.dcoAfterRollback] },
     ecs: { before: 3, after: expect.ecsRevision === 'moved' ? 4 : 3 },
@@ -29,24 +58,40 @@ describe('day scenario catalogue', () => {
     const names = DAY_SCENARIOS.map((scenario) => scenario.name);
     expect(new Set(names).size).toBe(names.length);
     expect(names).toEqual(
-      expect.arrayContaining(['quiet-day', 'neo4j-upgrade', 'full-change', 'green-corrupt', 'ecs-health-fail', 'tofu-broken', 'migrator-killed', 'kafka-restart', 'approval-rejected', 'deadline-too-close']),
+      expect.arrayContaining([
+        'quiet-day',
+        'neo4j-upgrade',
+        'full-change',
+        'green-corrupt',
+        'ecs-health-fail',
+        'tofu-broken',
+        'migrator-killed',
+        'kafka-restart',
+        'approval-rejected',
+        'deadline-too-close',
+      ]),
     );
     expect(findScenario('nope')).toBeUndefined();
   });
 
-  it.each(DAY_SCENARIOS.map((scenario) => [scenario.name, scenario] as const))('%s: its expectation is internally consistent', (_name, scenario) => {
-    const { expect: outcome } = scenario;
-    // Always ends with exactly one DCO.
-    expect(outcome.steps.filter((step) => step.startsWith('run-dco:'))).toEqual(['run-dco:succeeded']);
-    expect(outcome.steps[outcome.steps.length - 1]).toBe('run-dco:succeeded');
-    // What was rolled back shows in the timeline, in the same order.
-    expect(outcome.steps.filter((step) => step.startsWith('rollback-')).map((step) => step.split(':')[0])).toEqual(outcome.rolledBack);
-    expect(outcome.dcoAfterRollback).toBe(outcome.status === 'CompletedAfterRollback');
-    expect(outcome.failureCode === undefined).toBe(outcome.status === 'Completed');
-    // A database that moved means a Neo4j AMI change migrated.
-    if (outcome.serving.server === 'green') expect(scenario.changes.neo4jAmi).toBe(true);
-    expect([...outcome.alerts].sort()).toEqual(outcome.alerts);
-  });
+  it.each(DAY_SCENARIOS.map((scenario) => [scenario.name, scenario] as const))(
+    '%s: its expectation is internally consistent',
+    (_name, scenario) => {
+      const { expect: outcome } = scenario;
+      // Always ends with exactly one DCO.
+      expect(outcome.steps.filter((step) => step.startsWith('run-dco:'))).toEqual(['run-dco:succeeded']);
+      expect(outcome.steps[outcome.steps.length - 1]).toBe('run-dco:succeeded');
+      // What was rolled back shows in the timeline, in the same order.
+      expect(outcome.steps.filter((step) => step.startsWith('rollback-')).map((step) => step.split(':')[0])).toEqual(
+        outcome.rolledBack,
+      );
+      expect(outcome.dcoAfterRollback).toBe(outcome.status === 'CompletedAfterRollback');
+      expect(outcome.failureCode === undefined).toBe(outcome.status === 'Completed');
+      // A database that moved means a Neo4j AMI change migrated.
+      if (outcome.serving.server === 'green') expect(scenario.changes.neo4jAmi).toBe(true);
+      expect([...outcome.alerts].sort()).toEqual(outcome.alerts);
+    },
+  );
 });
 
 describe('compareWithExpectation', () => {
@@ -54,7 +99,8 @@ describe('compareWithExpectation', () => {
   const corrupt = (findScenario('green-corrupt') ?? DAY_SCENARIOS[0]).expect;
 
   it('accepts an observation that matches', () => {
-    for (const scenario of DAY_SCENARIOS) expect(compareWithExpectation(scenario.expect, observed(scenario.expect))).toEqual([]);
+    for (const scenario of DAY_SCENARIOS)
+      expect(compareWithExpectation(scenario.expect, observed(scenario.expect))).toEqual([]);
   });
 
   it('names each way a day went wrong', () => {
@@ -92,20 +138,44 @@ describe('compareWithExpectation', () => {
   });
 
   it('expects spans of the workers that took part', () => {
-    expect(expectedTraceServices({ steps: ['detect:succeeded', 'run-dco:succeeded'] })).toEqual(['orchestrator', 'detector', 'dco-runner', 'scheduler']);
-    expect(expectedTraceServices({ steps: ['detect:succeeded', 'migrate-db:deferred', 'run-dco:succeeded'] })).not.toContain('db-migrator');
+    expect(expectedTraceServices({ steps: ['detect:succeeded', 'run-dco:succeeded'] })).toEqual([
+      'orchestrator',
+      'detector',
+      'dco-runner',
+      'scheduler',
+    ]);
+    expect(
+      expectedTraceServices({ steps: ['detect:succeeded', 'migrate-db:deferred', 'run-dco:succeeded'] }),
+    ).not.toContain('db-migrator');
     expect(expectedTraceServices(corrupt)).toHaveLength(6);
   });
 
   it('sums step durations over attempts', () => {
-    expect(stepDurations({ steps: [{ step: 'migrate-db', outcome: 'failed', startedAt: 'x', durationMs: 1500 }, { step: 'migrate-db', outcome: 'succeeded', startedAt: 'x', durationMs: 500 }] })).toEqual({ 'migrate-db': 2 });
+    expect(
+      stepDurations({
+        steps: [
+          { step: 'migrate-db', outcome: 'failed', startedAt: 'x', durationMs: 1500 },
+          { step: 'migrate-db', outcome: 'succeeded', startedAt: 'x', durationMs: 500 },
+        ],
+      }),
+    ).toEqual({ 'migrate-db': 2 });
   });
 });
 
 describe('day workspace', () => {
   const now = new Date('2026-11-26T19:40:30Z');
   const scenario = findScenario('approval-rejected') ?? DAY_SCENARIOS[0];
-  const ws = createWorkspace(scenario, now, { kafkaBrokers: 'k:1', awsEndpoint: 'http://a:2', otlpTracesUrl: 'http://o:3/v1/traces', jaegerQueryUrl: 'http://j:4' }, '/tmp/day-root');
+  const ws = createWorkspace(
+    scenario,
+    now,
+    {
+      kafkaBrokers: 'k:1',
+      awsEndpoint: 'http://a:2',
+      otlpTracesUrl: 'http://o:3/v1/traces',
+      jaegerQueryUrl: 'http://j:4',
+    },
+    '/tmp/day-root',
+  );
   const info = { blue: { instanceId: 'i-blue', boltUri: 'bolt://127.0.0.1:7000' }, healthUrl: 'http://127.0.0.1:9000' };
 
   it('names everything after the scenario id and ticks today', () => {
@@ -120,7 +190,10 @@ describe('day workspace', () => {
   it('has the scheduler tick the workspace day, in the first minute after midnight too', () => {
     for (const at of [now, new Date('2026-11-27T00:00:30Z'), new Date('2026-11-27T23:59:59Z')]) {
       const day = createWorkspace(scenario, at, ws.endpoints, '/tmp/day-root').day;
-      const schedule = DailySchedule.parse(String(serviceEnvironment('scheduler', ws, info, 1, at).SCHEDULE_CRON), 'UTC');
+      const schedule = DailySchedule.parse(
+        String(serviceEnvironment('scheduler', ws, info, 1, at).SCHEDULE_CRON),
+        'UTC',
+      );
       // The scheduler starts a little later and catches up the last scheduled time at or before its start.
       const catchUp = schedule.lastAtOrBefore(new Date(at.getTime() + 20_000));
       expect([at.toISOString(), schedule.dayOf(catchUp)]).toEqual([at.toISOString(), day]);
@@ -131,9 +204,19 @@ describe('day workspace', () => {
 
   it('gives each service the environment its config reads', () => {
     const orchestrator = serviceEnvironment('orchestrator', ws, info, 3001, now);
-    expect(orchestrator).toMatchObject({ DCO_PROFILE: 'local', PORT: '3001', SAGA_APPROVAL_RISKS: 'medium,high', DCO_ALERT_QUEUE: ws.alertQueue, DCO_OPERATOR_TOKEN: ws.operatorToken });
+    expect(orchestrator).toMatchObject({
+      DCO_PROFILE: 'local',
+      PORT: '3001',
+      SAGA_APPROVAL_RISKS: 'medium,high',
+      DCO_ALERT_QUEUE: ws.alertQueue,
+      DCO_OPERATOR_TOKEN: ws.operatorToken,
+    });
     for (const worker of ['detector', 'infra-deployer', 'db-migrator', 'dco-runner'] as const) {
-      expect(serviceEnvironment(worker, ws, info, 1, now)).toMatchObject({ DCO_STAGE_ENGINE: 'real', DCO_TOPIC_PREFIX: ws.topicPrefix, KAFKA_BROKERS: 'k:1' });
+      expect(serviceEnvironment(worker, ws, info, 1, now)).toMatchObject({
+        DCO_STAGE_ENGINE: 'real',
+        DCO_TOPIC_PREFIX: ws.topicPrefix,
+        KAFKA_BROKERS: 'k:1',
+      });
     }
     expect(serviceEnvironment('db-migrator', ws, info, 1, now)).toMatchObject({
       NEO4J_URI: 'bolt://127.0.0.1:7000',
@@ -141,15 +224,28 @@ describe('day workspace', () => {
       DCO_STATE_DIR: ws.stateDir,
       DCO_NEO4J_FLEET_TAGS: `dco:env=${ws.envTag}`,
     });
-    expect(serviceEnvironment('scheduler', ws, info, 1, now)).toMatchObject({ SCHEDULE_CRON: '40 19 * * *', SCHEDULE_CATCH_UP: 'last' });
-    expect(serviceEnvironment('infra-deployer', ws, info, 1, now).DCO_HEALTH_ENDPOINTS).toContain('dco-runner-canary=http://127.0.0.1:9000/dco-runner-canary/health');
+    expect(serviceEnvironment('scheduler', ws, info, 1, now)).toMatchObject({
+      SCHEDULE_CRON: '40 19 * * *',
+      SCHEDULE_CATCH_UP: 'last',
+    });
+    expect(serviceEnvironment('infra-deployer', ws, info, 1, now).DCO_HEALTH_ENDPOINTS).toContain(
+      'dco-runner-canary=http://127.0.0.1:9000/dco-runner-canary/health',
+    );
   });
 
   it('sizes every Neo4j server of the scenario for a bulk graph, and keeps them small and quick to start without one', () => {
     expect(ws.neo4jServer).toEqual({ heapMb: 256, pageCacheMb: 64, quickStart: true });
-    expect(serviceEnvironment('db-migrator', ws, info, 1, now)).toMatchObject({ DCO_NEO4J_HEAP_MB: '256', DCO_NEO4J_PAGECACHE_MB: '64', DCO_NEO4J_QUICK_START: 'true' });
+    expect(serviceEnvironment('db-migrator', ws, info, 1, now)).toMatchObject({
+      DCO_NEO4J_HEAP_MB: '256',
+      DCO_NEO4J_PAGECACHE_MB: '64',
+      DCO_NEO4J_QUICK_START: 'true',
+    });
     const big = createWorkspace(scenario, now, ws.endpoints, '/tmp/day-root', { nodes: 1_000_000, relsPerNode: 2 });
     expect(big.bulkGraph).toEqual({ nodes: 1_000_000, relsPerNode: 2 });
-    expect(serviceEnvironment('db-migrator', big, info, 1, now)).toMatchObject({ DCO_NEO4J_HEAP_MB: '2048', DCO_NEO4J_PAGECACHE_MB: '1536', DCO_NEO4J_QUICK_START: 'false' });
+    expect(serviceEnvironment('db-migrator', big, info, 1, now)).toMatchObject({
+      DCO_NEO4J_HEAP_MB: '2048',
+      DCO_NEO4J_PAGECACHE_MB: '1536',
+      DCO_NEO4J_QUICK_START: 'false',
+    });
   });
 });

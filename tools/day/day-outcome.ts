@@ -27,7 +27,15 @@ export interface RunViewJson {
 }
 
 export interface DayObservation {
-  run: { runId: string; status: string; steps: string[]; failureCode?: string; rolledBack: string[]; resultHash?: string; deferred: number };
+  run: {
+    runId: string;
+    status: string;
+    steps: string[];
+    failureCode?: string;
+    rolledBack: string[];
+    resultHash?: string;
+    deferred: number;
+  };
   stepDurations: Record<string, number>;
   serving: { server: 'blue' | 'green'; instanceId: string; boltUri: string; version: string };
   data: { blueBefore: GraphSnapshot; base: GraphSnapshot; offering: GraphSnapshot };
@@ -45,11 +53,17 @@ export async function fetchRun(orchestratorUrl: string, runId: string): Promise<
   return response.status === 200 ? ((await response.json()) as RunViewJson) : undefined;
 }
 
-async function offeringsOn(boltUri: string, day: string): Promise<{ count: number; resultHash?: string; allocationCount?: number }> {
+async function offeringsOn(
+  boltUri: string,
+  day: string,
+): Promise<{ count: number; resultHash?: string; allocationCount?: number }> {
   const driver = createNeo4jDriver({ uri: boltUri });
   const session = driver.session();
   try {
-    const result = await session.run('MATCH (o:Offering {day: $day}) RETURN o.resultHash AS hash, o.allocationCount AS allocations', { day });
+    const result = await session.run(
+      'MATCH (o:Offering {day: $day}) RETURN o.resultHash AS hash, o.allocationCount AS allocations',
+      { day },
+    );
     const first = result.records[0];
     const allocations = first?.get('allocations') as bigint | number | null | undefined;
     return {
@@ -73,10 +87,13 @@ async function deliveredAlerts(ws: DayWorkspace, expectedAtLeast: number, waitMs
     let quietRounds = 0;
     // Read until the expected number arrived and two more rounds brought nothing (a duplicate would show up then).
     while (Date.now() < deadline && (received.length < expectedAtLeast || quietRounds < 2)) {
-      const batch = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      const batch = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+      );
       const messages = batch.Messages ?? [];
       quietRounds = messages.length === 0 ? quietRounds + 1 : 0;
-      for (const message of messages) received.push(String((JSON.parse(message.Body ?? '{}') as { 'detail-type'?: string })['detail-type']));
+      for (const message of messages)
+        received.push(String((JSON.parse(message.Body ?? '{}') as { 'detail-type'?: string })['detail-type']));
     }
     return received.sort();
   } finally {
@@ -105,18 +122,30 @@ interface JaegerTrace {
  * The run's trace in Jaeger, limited to spans of this scenario's messages, waiting until every service that took part
  * has reported or `waitMs` passed.
  */
-async function traceOf(ws: DayWorkspace, eventIds: Set<string>, services: string[], waitMs: number): Promise<DayObservation['trace']> {
+async function traceOf(
+  ws: DayWorkspace,
+  eventIds: Set<string>,
+  services: string[],
+  waitMs: number,
+): Promise<DayObservation['trace']> {
   // Trace ids derive from the namespace and the run id: each scenario's run is its own trace.
   const { traceId } = runTraceIds(ws.runId, ws.namespace);
   let best = { services: [] as string[], spans: 0 };
   // A failed query (Jaeger busy) is tried again until the deadline; after it, the report shows what Jaeger had.
   await waitFor(
     async () => {
-      const response = await fetch(`${ws.endpoints.jaegerQueryUrl}/api/traces/${traceId}`, { signal: AbortSignal.timeout(15_000) });
+      const response = await fetch(`${ws.endpoints.jaegerQueryUrl}/api/traces/${traceId}`, {
+        signal: AbortSignal.timeout(15_000),
+      });
       if (response.ok) {
         const trace = ((await response.json()) as { data?: JaegerTrace[] }).data?.[0];
-        const mine = (trace?.spans ?? []).filter((span) => span.tags.some((tag) => tag.key === 'messaging.message.id' && eventIds.has(String(tag.value))));
-        best = { services: [...new Set(mine.map((span) => trace?.processes[span.processID]?.serviceName ?? '?'))].sort(), spans: mine.length };
+        const mine = (trace?.spans ?? []).filter((span) =>
+          span.tags.some((tag) => tag.key === 'messaging.message.id' && eventIds.has(String(tag.value))),
+        );
+        best = {
+          services: [...new Set(mine.map((span) => trace?.processes[span.processID]?.serviceName ?? '?'))].sort(),
+          spans: mine.length,
+        };
       }
       return services.every((app) => best.services.includes(app));
     },
@@ -127,7 +156,13 @@ async function traceOf(ws: DayWorkspace, eventIds: Set<string>, services: string
   return { traceId, url: `${ws.endpoints.jaegerQueryUrl}/trace/${traceId}`, ...best };
 }
 
-export async function observeDay(ws: DayWorkspace, prepared: PreparedScenario, services: DayServices, follower: RunFollower, expect: ScenarioExpectation): Promise<DayObservation> {
+export async function observeDay(
+  ws: DayWorkspace,
+  prepared: PreparedScenario,
+  services: DayServices,
+  follower: RunFollower,
+  expect: ScenarioExpectation,
+): Promise<DayObservation> {
   const orchestrator = services.get('orchestrator');
   const run = await fetchRun(orchestrator.url, ws.runId);
   if (!run) throw new Error(`the orchestrator does not know ${ws.runId}`);
@@ -144,7 +179,12 @@ export async function observeDay(ws: DayWorkspace, prepared: PreparedScenario, s
   ]);
   const elsewhere = onBlue ? 0 : (await offeringsOn(prepared.blue.boltUri, ws.day)).count;
   const ecsDefinition = ecsService ? await prepared.ecs.describeTaskDefinition(ecsService.taskDefinition) : undefined;
-  const trace = await traceOf(ws, new Set(follower.seen.filter((m) => m.runId === ws.runId).map((m) => m.eventId)), expectedTraceServices(expect), 60_000);
+  const trace = await traceOf(
+    ws,
+    new Set(follower.seen.filter((m) => m.runId === ws.runId).map((m) => m.eventId)),
+    expectedTraceServices(expect),
+    60_000,
+  );
   const runDco = follower.distinct(ws.runId, 'RunDco');
   return {
     run: {
@@ -159,11 +199,18 @@ export async function observeDay(ws: DayWorkspace, prepared: PreparedScenario, s
     stepDurations: stepDurations(run),
     serving: { server: onBlue ? 'blue' : 'green', instanceId: current.instanceId, boltUri: current.boltUri, version },
     data: { blueBefore: prepared.blueBefore, base: split.base, offering: split.offering },
-    offerings: { onServing: serving.count, elsewhere, ...(serving.resultHash ? { resultHash: serving.resultHash } : {}), ...(serving.allocationCount !== undefined ? { allocationCount: serving.allocationCount } : {}) },
+    offerings: {
+      onServing: serving.count,
+      elsewhere,
+      ...(serving.resultHash ? { resultHash: serving.resultHash } : {}),
+      ...(serving.allocationCount !== undefined ? { allocationCount: serving.allocationCount } : {}),
+    },
     dco: {
       runDcoCommands: runDco.length,
       completed: follower.distinct(ws.runId, 'DcoCompleted').length,
-      afterRollback: runDco.map((message: AnyMessage) => message.type === 'RunDco' && message.data.afterRollback === true),
+      afterRollback: runDco.map(
+        (message: AnyMessage) => message.type === 'RunDco' && message.data.afterRollback === true,
+      ),
     },
     ecs: { before: prepared.ecsBefore.revision, after: ecsDefinition?.revision ?? -1 },
     terraform: { before: prepared.terraformBefore, after },
@@ -185,7 +232,10 @@ export function stepDurations(run: Pick<RunViewJson, 'steps'>): Record<string, n
 
 /** Services that take part in the run and so must have spans in its trace: all six when both update stages run. */
 export function expectedTraceServices(expect: Pick<ScenarioExpectation, 'steps'>): string[] {
-  const ran = (step: string) => expect.steps.some((entry) => entry.startsWith(`${step}:`) && !entry.endsWith(':deferred') && !entry.endsWith(':rejected'));
+  const ran = (step: string) =>
+    expect.steps.some(
+      (entry) => entry.startsWith(`${step}:`) && !entry.endsWith(':deferred') && !entry.endsWith(':rejected'),
+    );
   return APP_NAMES.filter((app) => {
     if (app === 'infra-deployer') return ran('apply-infra') || ran('rollback-infra');
     if (app === 'db-migrator') return ran('migrate-db') || ran('rollback-db');
@@ -194,8 +244,11 @@ export function expectedTraceServices(expect: Pick<ScenarioExpectation, 'steps'>
 }
 
 const sameSnapshot = (a: GraphSnapshot, b: GraphSnapshot) =>
-  a.checksum === b.checksum && JSON.stringify(sortKeys(a.labelCounts)) === JSON.stringify(sortKeys(b.labelCounts)) && JSON.stringify(sortKeys(a.typeCounts)) === JSON.stringify(sortKeys(b.typeCounts));
-const sortKeys = (record: Record<string, number>) => Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+  a.checksum === b.checksum &&
+  JSON.stringify(sortKeys(a.labelCounts)) === JSON.stringify(sortKeys(b.labelCounts)) &&
+  JSON.stringify(sortKeys(a.typeCounts)) === JSON.stringify(sortKeys(b.typeCounts));
+const sortKeys = (record: Record<string, number>) =>
+  Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
 const list = (values: readonly string[]) => `[${values.join(', ')}]`;
 
 /** Every way the observation differs from the expectation; empty when the day went as the catalogue says. */
@@ -206,26 +259,71 @@ export function compareWithExpectation(expect: ScenarioExpectation, seen: DayObs
   };
   check(seen.run.status === expect.status, `run status ${seen.run.status}, expected ${expect.status}`);
   check(list(seen.run.steps) === list(expect.steps), `steps ${list(seen.run.steps)}, expected ${list(expect.steps)}`);
-  check(seen.run.failureCode === expect.failureCode, `failure ${seen.run.failureCode ?? 'none'}, expected ${expect.failureCode ?? 'none'}`);
-  check(list(seen.run.rolledBack) === list(expect.rolledBack), `rolled back ${list(seen.run.rolledBack)}, expected ${list(expect.rolledBack)}`);
-  check(seen.run.deferred === expect.deferredChanges, `${seen.run.deferred} deferred change(s), expected ${expect.deferredChanges}`);
-  check(seen.serving.server === expect.serving.server, `${seen.serving.server} serves (${seen.serving.boltUri}), expected ${expect.serving.server}`);
-  check(seen.serving.version === expect.serving.version, `the serving Neo4j is ${seen.serving.version}, expected ${expect.serving.version}`);
-  check(sameSnapshot(seen.data.base, seen.data.blueBefore), `the serving graph (without the offering) differs from blue before the run: ${seen.data.base.nodes}/${seen.data.base.relationships} checksum ${seen.data.base.checksum.slice(0, 12)} vs ${seen.data.blueBefore.nodes}/${seen.data.blueBefore.relationships} checksum ${seen.data.blueBefore.checksum.slice(0, 12)}`);
-  check(seen.offerings.onServing === 1, `${seen.offerings.onServing} Offering(s) for the day on the serving server, expected exactly 1`);
-  check(seen.offerings.elsewhere === 0, `${seen.offerings.elsewhere} Offering(s) for the day on the server that no longer serves`);
-  check(seen.offerings.resultHash !== undefined && seen.offerings.resultHash === seen.run.resultHash, `stored result hash ${seen.offerings.resultHash ?? 'none'} vs the run's ${seen.run.resultHash ?? 'none'}`);
   check(
-    seen.data.offering.labelCounts.Offering === 1 && seen.data.offering.labelCounts.Allocation === seen.offerings.allocationCount,
+    seen.run.failureCode === expect.failureCode,
+    `failure ${seen.run.failureCode ?? 'none'}, expected ${expect.failureCode ?? 'none'}`,
+  );
+  check(
+    list(seen.run.rolledBack) === list(expect.rolledBack),
+    `rolled back ${list(seen.run.rolledBack)}, expected ${list(expect.rolledBack)}`,
+  );
+  check(
+    seen.run.deferred === expect.deferredChanges,
+    `${seen.run.deferred} deferred change(s), expected ${expect.deferredChanges}`,
+  );
+  check(
+    seen.serving.server === expect.serving.server,
+    `${seen.serving.server} serves (${seen.serving.boltUri}), expected ${expect.serving.server}`,
+  );
+  check(
+    seen.serving.version === expect.serving.version,
+    `the serving Neo4j is ${seen.serving.version}, expected ${expect.serving.version}`,
+  );
+  check(
+    sameSnapshot(seen.data.base, seen.data.blueBefore),
+    `the serving graph (without the offering) differs from blue before the run: ${seen.data.base.nodes}/${seen.data.base.relationships} checksum ${seen.data.base.checksum.slice(0, 12)} vs ${seen.data.blueBefore.nodes}/${seen.data.blueBefore.relationships} checksum ${seen.data.blueBefore.checksum.slice(0, 12)}`,
+  );
+  check(
+    seen.offerings.onServing === 1,
+    `${seen.offerings.onServing} Offering(s) for the day on the serving server, expected exactly 1`,
+  );
+  check(
+    seen.offerings.elsewhere === 0,
+    `${seen.offerings.elsewhere} Offering(s) for the day on the server that no longer serves`,
+  );
+  check(
+    seen.offerings.resultHash !== undefined && seen.offerings.resultHash === seen.run.resultHash,
+    `stored result hash ${seen.offerings.resultHash ?? 'none'} vs the run's ${seen.run.resultHash ?? 'none'}`,
+  );
+  check(
+    seen.data.offering.labelCounts.Offering === 1 &&
+      seen.data.offering.labelCounts.Allocation === seen.offerings.allocationCount,
     `the day's output on the serving server is ${JSON.stringify(seen.data.offering.labelCounts)}, expected 1 Offering and ${seen.offerings.allocationCount ?? '?'} Allocations`,
   );
-  check(seen.dco.runDcoCommands === 1 && seen.dco.completed === 1, `RunDco sent ${seen.dco.runDcoCommands} time(s), DcoCompleted ${seen.dco.completed} time(s), expected once each`);
-  check(list(seen.dco.afterRollback.map(String)) === list([String(expect.dcoAfterRollback)]), `RunDco afterRollback ${list(seen.dco.afterRollback.map(String))}, expected [${expect.dcoAfterRollback}]`);
-  check(expect.ecsRevision === 'moved' ? seen.ecs.after > seen.ecs.before : seen.ecs.after === seen.ecs.before, `dco-runner runs revision ${seen.ecs.after} (before ${seen.ecs.before}), expected ${expect.ecsRevision}`);
+  check(
+    seen.dco.runDcoCommands === 1 && seen.dco.completed === 1,
+    `RunDco sent ${seen.dco.runDcoCommands} time(s), DcoCompleted ${seen.dco.completed} time(s), expected once each`,
+  );
+  check(
+    list(seen.dco.afterRollback.map(String)) === list([String(expect.dcoAfterRollback)]),
+    `RunDco afterRollback ${list(seen.dco.afterRollback.map(String))}, expected [${expect.dcoAfterRollback}]`,
+  );
+  check(
+    expect.ecsRevision === 'moved' ? seen.ecs.after > seen.ecs.before : seen.ecs.after === seen.ecs.before,
+    `dco-runner runs revision ${seen.ecs.after} (before ${seen.ecs.before}), expected ${expect.ecsRevision}`,
+  );
   const sameState = list(seen.terraform.after) === list(seen.terraform.before);
-  const grew = seen.terraform.before.every((resource) => seen.terraform.after.includes(resource)) && seen.terraform.after.length > seen.terraform.before.length;
-  check(expect.terraformState === 'baseline' ? sameState : grew, `Terraform state ${list(seen.terraform.after)} (before ${list(seen.terraform.before)}), expected ${expect.terraformState}`);
-  check(list([...new Set(seen.alerts)].sort()) === list(expect.alerts), `alerts delivered ${list(seen.alerts)}, expected ${list(expect.alerts)}`);
+  const grew =
+    seen.terraform.before.every((resource) => seen.terraform.after.includes(resource)) &&
+    seen.terraform.after.length > seen.terraform.before.length;
+  check(
+    expect.terraformState === 'baseline' ? sameState : grew,
+    `Terraform state ${list(seen.terraform.after)} (before ${list(seen.terraform.before)}), expected ${expect.terraformState}`,
+  );
+  check(
+    list([...new Set(seen.alerts)].sort()) === list(expect.alerts),
+    `alerts delivered ${list(seen.alerts)}, expected ${list(expect.alerts)}`,
+  );
   const missing = expectedTraceServices(expect).filter((app) => !seen.trace.services.includes(app));
   check(missing.length === 0, `trace ${seen.trace.traceId} has no spans of ${missing.join(', ')}`);
   return problems;

@@ -49,7 +49,8 @@ export interface DaySession {
 
 export function resolveScenario(name: string): DayScenario {
   const scenario = findScenario(name);
-  if (!scenario) throw new DayError('DAY.UNKNOWN_SCENARIO', `unknown scenario "${name}"; known: ${SCENARIO_NAMES.join(', ')}`);
+  if (!scenario)
+    throw new DayError('DAY.UNKNOWN_SCENARIO', `unknown scenario "${name}"; known: ${SCENARIO_NAMES.join(', ')}`);
   return scenario;
 }
 
@@ -62,7 +63,12 @@ export async function runDay(options: DayOptions): Promise<DaySession> {
   const started = Date.now();
   const now = new Date();
   const ws = createWorkspace(scenario, now, endpoints, undefined, options.bulkGraph);
-  const release = await acquireDayLock(options.lockFile ?? DAY_LOCK_FILE, { pid: process.pid, scenario: scenario.name, startedAt: now.toISOString(), dir: ws.dir });
+  const release = await acquireDayLock(options.lockFile ?? DAY_LOCK_FILE, {
+    pid: process.pid,
+    scenario: scenario.name,
+    startedAt: now.toISOString(),
+    dir: ws.dir,
+  });
   const print = options.print;
   let prepared: PreparedScenario | undefined;
   let follower: RunFollower | undefined;
@@ -70,16 +76,21 @@ export async function runDay(options: DayOptions): Promise<DaySession> {
   const close = async () => {
     await services?.stop().catch((error: Error) => print(`stopping the services failed: ${error.message}`));
     await follower?.stop();
-    await RunFollower.deleteTopics(ws).catch((error: Error) => print(`deleting the topics of ${ws.namespace} failed: ${error.message}`));
+    await RunFollower.deleteTopics(ws).catch((error: Error) =>
+      print(`deleting the topics of ${ws.namespace} failed: ${error.message}`),
+    );
     await deleteAlertQueue(ws);
-    await prepared?.teardown({ keepFiles: options.keepFiles }).catch((error: Error) => print(`teardown failed: ${error.message}`));
+    await prepared
+      ?.teardown({ keepFiles: options.keepFiles })
+      .catch((error: Error) => print(`teardown failed: ${error.message}`));
     await release();
   };
   try {
     print(`scenario ${scenario.name}: ${scenario.summary}`);
     print(`workspace ${ws.dir} (namespace ${ws.namespace}, day ${ws.day})`);
     const interrupted = () => {
-      if (options.signal?.aborted) throw new DayError('DAY.INTERRUPTED', `interrupted; everything ${scenario.name} made is being removed`);
+      if (options.signal?.aborted)
+        throw new DayError('DAY.INTERRUPTED', `interrupted; everything ${scenario.name} made is being removed`);
     };
     prepared = await prepareScenario(ws, (line) => print(`  prepare: ${line}`));
     interrupted();
@@ -97,7 +108,11 @@ export async function runDay(options: DayOptions): Promise<DaySession> {
     // A fault that cannot be injected is reported, and the run is still followed to its end.
     const faultDone = fault.catch((error: Error) => print(`FAULT NOT INJECTED: ${error.message}`));
     const aborted = new Promise<never>((_, reject) => {
-      options.signal?.addEventListener('abort', () => reject(new DayError('DAY.INTERRUPTED', `interrupted while ${ws.runId} was running; cleaning up`)), { once: true });
+      options.signal?.addEventListener(
+        'abort',
+        () => reject(new DayError('DAY.INTERRUPTED', `interrupted while ${ws.runId} was running; cleaning up`)),
+        { once: true },
+      );
     });
     aborted.catch(() => undefined);
     await Promise.race([
@@ -125,7 +140,12 @@ export async function runDay(options: DayOptions): Promise<DaySession> {
       observation,
       problems,
       faults,
-      timings: { prepare_s: seconds(started, preparedAt), services_s: seconds(preparedAt, servicesAt), run_s: seconds(servicesAt, finishedAt), total_s: seconds(started) },
+      timings: {
+        prepare_s: seconds(started, preparedAt),
+        services_s: seconds(preparedAt, servicesAt),
+        run_s: seconds(servicesAt, finishedAt),
+        total_s: seconds(started),
+      },
     };
     return { report, services, close };
   } catch (error) {
@@ -149,7 +169,11 @@ export function describeReport(report: DayReport): string[] {
     `terraform   ${seen.terraform.after.length} resources (before ${seen.terraform.before.length})`,
     `alerts      ${seen.alerts.join(', ') || 'none'} (EventBridge -> SQS ${report.workspace.alertQueue})`,
     `faults      ${report.faults.map((fault) => `${fault.fault}: ${fault.detail}`).join('; ') || 'none'}`,
-    `timings     prepare ${report.timings.prepare_s} s, services ${report.timings.services_s} s, run ${report.timings.run_s} s; steps ${Object.entries(seen.stepDurations).map(([step, s]) => `${step} ${s.toFixed(1)} s`).join(', ')}`,
+    `timings     prepare ${report.timings.prepare_s} s, services ${report.timings.services_s} s, run ${report.timings.run_s} s; steps ${Object.entries(
+      seen.stepDurations,
+    )
+      .map(([step, s]) => `${step} ${s.toFixed(1)} s`)
+      .join(', ')}`,
     `dashboard   ${seen.dashboardUrl}`,
     `trace       ${seen.trace.url} (${seen.trace.spans} spans from ${seen.trace.services.join(', ')})`,
   ];

@@ -8,7 +8,14 @@ import { DayScenario } from './scenario-catalogue';
 import { dailyUtcCron } from '../../apps/scheduler/src';
 
 export const REPO_ROOT = resolve(__dirname, '../..');
-export const APP_NAMES = ['orchestrator', 'detector', 'infra-deployer', 'db-migrator', 'dco-runner', 'scheduler'] as const;
+export const APP_NAMES = [
+  'orchestrator',
+  'detector',
+  'infra-deployer',
+  'db-migrator',
+  'dco-runner',
+  'scheduler',
+] as const;
 export type AppName = (typeof APP_NAMES)[number];
 
 export interface StackEndpoints {
@@ -128,7 +135,13 @@ export function closeDeadline(now: Date, minutes = 10): string {
 }
 
 /** Every service's environment on the local profile, real stage engines, tracing to Jaeger, alerts to the emulator. */
-export function serviceEnvironment(app: AppName, ws: DayWorkspace, info: PreparedInfo, port: number, now: Date): Record<string, string> {
+export function serviceEnvironment(
+  app: AppName,
+  ws: DayWorkspace,
+  info: PreparedInfo,
+  port: number,
+  now: Date,
+): Record<string, string> {
   const common: Record<string, string> = {
     DCO_PROFILE: 'local',
     PORT: String(port),
@@ -146,7 +159,11 @@ export function serviceEnvironment(app: AppName, ws: DayWorkspace, info: Prepare
     AWS_SECRET_ACCESS_KEY: 'testing',
     AWS_REGION: 'us-east-1',
   };
-  const infra = { DCO_INFRA_CONFIG_DIR: ws.configDir, DCO_INFRA_STATE_DIR: ws.infraStateDir, DCO_ECS_CLUSTER: ws.cluster };
+  const infra = {
+    DCO_INFRA_CONFIG_DIR: ws.configDir,
+    DCO_INFRA_STATE_DIR: ws.infraStateDir,
+    DCO_ECS_CLUSTER: ws.cluster,
+  };
   const graph = { DCO_STATE_DIR: ws.stateDir, NEO4J_URI: info.blue.boltUri };
   const policy = ws.scenario.policy ?? {};
   switch (app) {
@@ -161,7 +178,9 @@ export function serviceEnvironment(app: AppName, ws: DayWorkspace, info: Prepare
         SAGA_APPROVAL_RISKS: policy.approvalRisks ?? 'high',
         SAGA_TIMER_INTERVAL_MS: '500',
         // Far west, 23:59: today's deadline is hours ahead unless the scenario wants it close.
-        ...(policy.deadline === 'too-close' ? { DCO_TIME_ZONE: 'UTC', DCO_DEADLINE: closeDeadline(now) } : { DCO_TIME_ZONE: 'Etc/GMT+12', DCO_DEADLINE: '23:59' }),
+        ...(policy.deadline === 'too-close'
+          ? { DCO_TIME_ZONE: 'UTC', DCO_DEADLINE: closeDeadline(now) }
+          : { DCO_TIME_ZONE: 'Etc/GMT+12', DCO_DEADLINE: '23:59' }),
       };
     case 'detector':
       return {
@@ -201,6 +220,12 @@ export function serviceEnvironment(app: AppName, ws: DayWorkspace, info: Prepare
         ...(ws.scenario.fault === 'kill-migrator' ? { DCO_NEO4J_BATCH_SIZE: '50', DCO_NEO4J_PAGE_SIZE: '500' } : {}),
       };
     case 'dco-runner':
-      return { ...common, ...graph, DCO_STAGE_ENGINE: 'real', DCO_LEDGER: 'neo4j', DCO_DAILY_AMOUNT: '1000000000000000000000' };
+      return {
+        ...common,
+        ...graph,
+        DCO_STAGE_ENGINE: 'real',
+        DCO_LEDGER: 'neo4j',
+        DCO_DAILY_AMOUNT: '1000000000000000000000',
+      };
   }
 }

@@ -48,30 +48,48 @@ async function findGreen(ws: DayWorkspace): Promise<string | undefined> {
   }
 }
 
-const migrationEnded = (ctx: FaultContext) => ctx.follower.seen.some((m) => m.runId === ctx.ws.runId && (m.type === 'DbMigrated' || m.type === 'DbMigrationFailed'));
+const migrationEnded = (ctx: FaultContext) =>
+  ctx.follower.seen.some(
+    (m) => m.runId === ctx.ws.runId && (m.type === 'DbMigrated' || m.type === 'DbMigrationFailed'),
+  );
 
 /**
  * Once green holds restored accounts, keeps changing one of them through Bolt until the migration ends, so the
  * validation compares a corrupted green with blue.
  */
 async function corruptGreen(ctx: FaultContext): Promise<FaultRecord> {
-  const boltUri = await waitFor(() => findGreen(ctx.ws), { description: 'green to be provisioned', timeoutMs: 300_000 });
+  const boltUri = await waitFor(() => findGreen(ctx.ws), {
+    description: 'green to be provisioned',
+    timeoutMs: 300_000,
+  });
   const db = new BoltGraphDatabase(boltUri);
   const driver = createNeo4jDriver({ uri: boltUri });
   try {
-    await waitFor(async () => (await db.countEntities()).nodes > 0, { description: 'accounts restored on green', timeoutMs: 300_000, intervalMs: 50 });
+    await waitFor(async () => (await db.countEntities()).nodes > 0, {
+      description: 'accounts restored on green',
+      timeoutMs: 300_000,
+      intervalMs: 50,
+    });
     ctx.log(`FAULT corrupting green at ${boltUri}: an account's data is changed behind the migrator's back`);
     let writes = 0;
     while (!migrationEnded(ctx)) {
       const session = driver.session();
       await session
-        .executeWrite((tx) => tx.run("MATCH (a:Account) WITH a ORDER BY a.accountId LIMIT 1 SET a.cap = '1', a.corruptedBy = 'day scenario green-corrupt'"))
+        .executeWrite((tx) =>
+          tx.run(
+            "MATCH (a:Account) WITH a ORDER BY a.accountId LIMIT 1 SET a.cap = '1', a.corruptedBy = 'day scenario green-corrupt'",
+          ),
+        )
         .then(() => (writes += 1))
         .catch(() => undefined)
         .finally(() => session.close());
       await pause(50);
     }
-    return { fault: 'corrupt-green', at: new Date().toISOString(), detail: `${writes} corrupting writes on ${boltUri}` };
+    return {
+      fault: 'corrupt-green',
+      at: new Date().toISOString(),
+      detail: `${writes} corrupting writes on ${boltUri}`,
+    };
   } finally {
     await db.close();
     await driver.close();
@@ -80,7 +98,10 @@ async function corruptGreen(ctx: FaultContext): Promise<FaultRecord> {
 
 /** SIGKILL of the db-migrator while green's restore is in progress, then a restart of the same service. */
 async function killMigrator(ctx: FaultContext): Promise<FaultRecord> {
-  const boltUri = await waitFor(() => findGreen(ctx.ws), { description: 'green to be provisioned', timeoutMs: 300_000 });
+  const boltUri = await waitFor(() => findGreen(ctx.ws), {
+    description: 'green to be provisioned',
+    timeoutMs: 300_000,
+  });
   const db = new BoltGraphDatabase(boltUri);
   let restored: number;
   try {
@@ -100,7 +121,11 @@ async function killMigrator(ctx: FaultContext): Promise<FaultRecord> {
   await migrator.kill();
   await ctx.services.restart('db-migrator');
   ctx.log(`db-migrator restarted (pid ${migrator.pid})`);
-  return { fault: 'kill-migrator', at: new Date().toISOString(), detail: `killed with ${restored} nodes restored; restarted` };
+  return {
+    fault: 'kill-migrator',
+    at: new Date().toISOString(),
+    detail: `killed with ${restored} nodes restored; restarted`,
+  };
 }
 
 /** Restarts the broker once the migration has started (every service sees the broker go away mid-run). */
@@ -110,7 +135,11 @@ async function restartKafka(ctx: FaultContext): Promise<FaultRecord> {
   const started = Date.now();
   await restartComponent('kafka', { log: () => undefined });
   ctx.log(`Kafka back after ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  return { fault: 'restart-kafka', at: new Date().toISOString(), detail: `broker down and up in ${Date.now() - started} ms` };
+  return {
+    fault: 'restart-kafka',
+    at: new Date().toISOString(),
+    detail: `broker down and up in ${Date.now() - started} ms`,
+  };
 }
 
 /** The operator's rejection over the REST API, as `dco reject` sends it. */

@@ -31,7 +31,10 @@ const toSnapshot = (digest: GraphDigest): GraphSnapshot => ({
 const isOutput = (node: NodeContent) => node.labels.some((label) => OUTPUT_LABELS.has(label));
 
 /** Everything but the DCO's output: non-output nodes and the relationships between them. */
-const baseFilter: DigestFilter = { node: (node) => !isOutput(node), relationship: (startKept, endKept) => startKept && endKept };
+const baseFilter: DigestFilter = {
+  node: (node) => !isOutput(node),
+  relationship: (startKept, endKept) => startKept && endKept,
+};
 /** The DCO's output: its nodes and every relationship touching one of them. */
 const offeringFilter: DigestFilter = { node: isOutput, relationship: (startKept, endKept) => startKept || endKept };
 

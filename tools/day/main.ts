@@ -18,7 +18,9 @@ interface DayCommandOptions {
 
 export function buildDayProgram(): Command {
   return new Command('day')
-    .description('run a scenario day end to end on the local stack (npm run stack:up first) and check it against its expected outcome')
+    .description(
+      'run a scenario day end to end on the local stack (npm run stack:up first) and check it against its expected outcome',
+    )
     .option('--scenario <name>', `one of: ${DAY_SCENARIOS.map((scenario) => scenario.name).join(', ')}`)
     .option('--exit', 'stop the services and clean up as soon as the day is over (default: keep them until Ctrl-C)')
     .option('--keep', "keep the scenario's directory (logs, Terraform state, Neo4j homes) after cleanup")
@@ -39,9 +41,23 @@ export function buildDayProgram(): Command {
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       try {
-        const session = await runDay({ scenario: options.scenario, print: (line) => console.log(line), keepFiles: options.keep, signal: stop.signal });
+        const session = await runDay({
+          scenario: options.scenario,
+          print: (line) => console.log(line),
+          keepFiles: options.keep,
+          signal: stop.signal,
+        });
         const report = session.report;
-        if (options.json) console.log(JSON.stringify({ scenario: report.scenario.name, observation: report.observation, problems: report.problems, faults: report.faults, timings: report.timings }));
+        if (options.json)
+          console.log(
+            JSON.stringify({
+              scenario: report.scenario.name,
+              observation: report.observation,
+              problems: report.problems,
+              faults: report.faults,
+              timings: report.timings,
+            }),
+          );
         else describeReport(report).forEach((line) => console.log(line));
         process.exitCode = report.problems.length === 0 ? DAY_EXIT.OK : DAY_EXIT.FAILURE;
         if (!options.exit && !stop.signal.aborted) {

@@ -74,16 +74,26 @@ export class RunFollower {
   }
 
   waitForType(runId: string, type: MessageType, timeoutMs: number): Promise<AnyMessage> {
-    return this.waitFor((message) => message.runId === runId && message.type === type, `${type} of ${runId}`, timeoutMs);
+    return this.waitFor(
+      (message) => message.runId === runId && message.type === type,
+      `${type} of ${runId}`,
+      timeoutMs,
+    );
   }
 
   waitForFinal(runId: string, timeoutMs: number): Promise<AnyMessage> {
-    return this.waitFor((message) => message.runId === runId && (FINAL_TYPES as readonly string[]).includes(message.type), `the end of ${runId}`, timeoutMs);
+    return this.waitFor(
+      (message) => message.runId === runId && (FINAL_TYPES as readonly string[]).includes(message.type),
+      `the end of ${runId}`,
+      timeoutMs,
+    );
   }
 
   /** Distinct messages (by eventId) of a type for a run. */
   distinct(runId: string, type: MessageType): AnyMessage[] {
-    return [...new Map(this.seen.filter((m) => m.runId === runId && m.type === type).map((m) => [m.eventId, m])).values()];
+    return [
+      ...new Map(this.seen.filter((m) => m.runId === runId && m.type === type).map((m) => [m.eventId, m])).values(),
+    ];
   }
 
   async stop(): Promise<void> {
@@ -93,7 +103,11 @@ export class RunFollower {
 
   /** Deletes the namespace's topics (teardown of a finished scenario). */
   static async deleteTopics(ws: DayWorkspace): Promise<void> {
-    const admin = new Kafka({ clientId: `${ws.namespace}-cleanup`, brokers: ws.endpoints.kafkaBrokers.split(','), logLevel: logLevel.NOTHING }).admin();
+    const admin = new Kafka({
+      clientId: `${ws.namespace}-cleanup`,
+      brokers: ws.endpoints.kafkaBrokers.split(','),
+      logLevel: logLevel.NOTHING,
+    }).admin();
     await admin.connect();
     try {
       const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(ws.topicPrefix));

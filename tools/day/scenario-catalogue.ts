@@ -117,14 +117,22 @@ export const DAY_SCENARIOS: readonly DayScenario[] = [
   },
   {
     name: 'green-corrupt',
-    summary: 'data on green is corrupted after the restore: validation fails, the database then the infrastructure roll back, the DCO runs on blue',
+    summary:
+      'data on green is corrupted after the restore: validation fails, the database then the infrastructure roll back, the DCO runs on blue',
     changes: { neo4jAmi: true, terraform: 'add-service' },
     fault: 'corrupt-green',
     graph: SMALL_GRAPH,
     slowBecause: 'tofu apply and rollback, a green Neo4j JVM that is thrown away',
     expect: {
       status: 'CompletedAfterRollback',
-      steps: ['detect:succeeded', 'apply-infra:succeeded', 'migrate-db:failed', 'rollback-db:succeeded', 'rollback-infra:succeeded', 'run-dco:succeeded'],
+      steps: [
+        'detect:succeeded',
+        'apply-infra:succeeded',
+        'migrate-db:failed',
+        'rollback-db:succeeded',
+        'rollback-infra:succeeded',
+        'run-dco:succeeded',
+      ],
       failureCode: 'DB.VALIDATION_MISMATCH',
       rolledBack: ['rollback-db', 'rollback-infra'],
       serving: { server: 'blue', version: OLD_NEO4J_VERSION },
@@ -137,7 +145,8 @@ export const DAY_SCENARIOS: readonly DayScenario[] = [
   },
   {
     name: 'ecs-health-fail',
-    summary: 'the new dco-runner revision answers unhealthy: the canary fails, the infrastructure rolls back, the DCO runs on the old revision',
+    summary:
+      'the new dco-runner revision answers unhealthy: the canary fails, the infrastructure rolls back, the DCO runs on the old revision',
     changes: { release: BROKEN_IMAGE },
     graph: SMALL_GRAPH,
     expect: {
@@ -174,7 +183,8 @@ export const DAY_SCENARIOS: readonly DayScenario[] = [
   },
   {
     name: 'migrator-killed',
-    summary: 'the db-migrator is killed (SIGKILL) in the middle of the restore and restarted: the redelivered MigrateDb resumes and the upgrade completes',
+    summary:
+      'the db-migrator is killed (SIGKILL) in the middle of the restore and restarted: the redelivered MigrateDb resumes and the upgrade completes',
     changes: { neo4jAmi: true },
     fault: 'kill-migrator',
     graph: { accounts: 500, contributions: 6_000 },
@@ -232,7 +242,8 @@ export const DAY_SCENARIOS: readonly DayScenario[] = [
   },
   {
     name: 'deadline-too-close',
-    summary: 'the DCO deadline is minutes away and the migration needs 30: the upgrade is deferred, the DCO runs on blue in time',
+    summary:
+      'the DCO deadline is minutes away and the migration needs 30: the upgrade is deferred, the DCO runs on blue in time',
     changes: { neo4jAmi: true },
     policy: { deadline: 'too-close' },
     graph: SMALL_GRAPH,

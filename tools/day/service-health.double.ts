@@ -12,7 +12,11 @@ export interface ServiceHealthDouble {
   close(): Promise<void>;
 }
 
-export async function startServiceHealthDouble(ecs: EcsServices, cluster: string, brokenImages: readonly string[]): Promise<ServiceHealthDouble> {
+export async function startServiceHealthDouble(
+  ecs: EcsServices,
+  cluster: string,
+  brokenImages: readonly string[],
+): Promise<ServiceHealthDouble> {
   const answers: ServiceHealthDouble['answers'] = [];
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const [, service, kind] = (request.url ?? '').split('/');

@@ -12,12 +12,23 @@ export class DayServices {
   private constructor(readonly processes: Map<AppName, AppProcess>) {}
 
   /** The six services; the scheduler's catch-up tick starts the day. */
-  static async launch(ws: DayWorkspace, info: PreparedInfo, now: Date, log: (line: string) => void): Promise<DayServices> {
+  static async launch(
+    ws: DayWorkspace,
+    info: PreparedInfo,
+    now: Date,
+    log: (line: string) => void,
+  ): Promise<DayServices> {
     const processes = new Map<AppName, AppProcess>();
     for (const app of APP_NAMES) {
       const port = await freePort();
       const logFile = join(ws.logsDir, `${app}.log`);
-      processes.set(app, new AppProcess(app, port, serviceEnvironment(app, ws, info, port, now), { logFile, stopGraceMs: STOP_GRACE_MS }));
+      processes.set(
+        app,
+        new AppProcess(app, port, serviceEnvironment(app, ws, info, port, now), {
+          logFile,
+          stopGraceMs: STOP_GRACE_MS,
+        }),
+      );
     }
     const services = new DayServices(processes);
     try {

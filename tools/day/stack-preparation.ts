@@ -5,10 +5,23 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CreateTagsCommand, DescribeInstancesCommand, DescribeRegionsCommand, EC2Client, RegisterImageCommand } from '@aws-sdk/client-ec2';
+import {
+  CreateTagsCommand,
+  DescribeInstancesCommand,
+  DescribeRegionsCommand,
+  EC2Client,
+  RegisterImageCommand,
+} from '@aws-sdk/client-ec2';
 import { DEFAULT_ROLLOUT_POLICY, EcsServices, SdkEcsServices, localEmulatorOptions } from '@dco/aws';
 import { systemClock } from '@dco/contracts';
-import { DCO_SCHEMA_MIGRATIONS, Neo4jDcoLedger, applySchemaMigrations, createNeo4jDriver, generateDemoAccounts, generateDemoContributions } from '@dco/dco';
+import {
+  DCO_SCHEMA_MIGRATIONS,
+  Neo4jDcoLedger,
+  applySchemaMigrations,
+  createNeo4jDriver,
+  generateDemoAccounts,
+  generateDemoContributions,
+} from '@dco/dco';
 import { BoltGraphDatabase, Ec2Neo4jFleet, LocalNeo4jHostRuntime, generateBulkGraph, probeBolt } from '@dco/neo4j';
 import { TerraformWorkspace, snapshotConfig } from '@dco/terraform';
 import { buildInfraUseCases } from '../../apps/infra-deployer/src';
@@ -30,15 +43,32 @@ export async function requireStack(endpoints: StackEndpoints = localEndpoints())
   const ec2 = new EC2Client({ ...localEmulatorOptions({ DCO_AWS_ENDPOINT: endpoints.awsEndpoint }), maxAttempts: 1 });
   const checks: Array<[string, string, () => Promise<boolean>]> = [
     ['kafka', kafka, () => canConnect(kafkaHost, Number(kafkaPort), 3_000)],
-    ['moto', endpoints.awsEndpoint, async () => (await ec2.send(new DescribeRegionsCommand({}), { abortSignal: AbortSignal.timeout(10_000) })).Regions !== undefined],
-    ['jaeger', endpoints.jaegerQueryUrl, async () => (await fetch(`${endpoints.jaegerQueryUrl}/api/services`, { signal: AbortSignal.timeout(5_000) })).ok],
+    [
+      'moto',
+      endpoints.awsEndpoint,
+      async () =>
+        (await ec2.send(new DescribeRegionsCommand({}), { abortSignal: AbortSignal.timeout(10_000) })).Regions !==
+        undefined,
+    ],
+    [
+      'jaeger',
+      endpoints.jaegerQueryUrl,
+      async () => (await fetch(`${endpoints.jaegerQueryUrl}/api/services`, { signal: AbortSignal.timeout(5_000) })).ok,
+    ],
     ['tofu', stackPaths().tofu, async () => existsSync(stackPaths().tofu)],
   ];
   try {
-    const results = await Promise.all(checks.map(async ([name, address, check]) => ((await check().catch(() => false)) ? undefined : `${name} (${address})`)));
+    const results = await Promise.all(
+      checks.map(async ([name, address, check]) =>
+        (await check().catch(() => false)) ? undefined : `${name} (${address})`,
+      ),
+    );
     const down = results.filter((entry): entry is string => entry !== undefined);
     if (down.length > 0) {
-      throw new DayError('DAY.STACK_NOT_READY', `the local stack is not up: ${down.join(', ')} did not answer; start it with npm run stack:up and check it with npm run stack:status`);
+      throw new DayError(
+        'DAY.STACK_NOT_READY',
+        `the local stack is not up: ${down.join(', ')} did not answer; start it with npm run stack:up and check it with npm run stack:status`,
+      );
     }
   } finally {
     ec2.destroy();
@@ -84,14 +114,20 @@ export async function prepareScenario(ws: DayWorkspace, log: (line: string) => v
 
     // Blue (a JVM start and the seed) and the baseline apply (tofu with provisioners) are independent: side by side.
     const blueReady = (async () => {
-      log(`starting blue: Neo4j ${OLD_NEO4J_VERSION} from the fleet (an EC2 emulator instance with a local server process)`);
+      log(
+        `starting blue: Neo4j ${OLD_NEO4J_VERSION} from the fleet (an EC2 emulator instance with a local server process)`,
+      );
       const instance = await fleet.provision(oldAmi, { clientToken: `${ws.envTag}-blue`, readyTimeoutMs: 240_000 });
       await fleet.setColor(instance.instanceId, 'blue');
-      log(`seeding blue with ${scenario.graph.accounts} accounts and ${scenario.graph.contributions} contributions for ${ws.day}`);
+      log(
+        `seeding blue with ${scenario.graph.accounts} accounts and ${scenario.graph.contributions} contributions for ${ws.day}`,
+      );
       await seedGraph(instance.boltUri, ws.day, scenario.graph);
       if (ws.bulkGraph && ws.bulkGraph.nodes > 0) {
         const bulk = ws.bulkGraph;
-        log(`adding a generated graph of ${bulk.nodes} nodes and ${bulk.nodes * bulk.relsPerNode} relationships to blue`);
+        log(
+          `adding a generated graph of ${bulk.nodes} nodes and ${bulk.nodes * bulk.relsPerNode} relationships to blue`,
+        );
         const driver = createNeo4jDriver({ uri: instance.boltUri });
         await generateBulkGraph(driver, { ...bulk, label: 'Holder' }).finally(() => driver.close());
       }
@@ -126,7 +162,8 @@ export async function prepareScenario(ws: DayWorkspace, log: (line: string) => v
     await writeJson(ws.releaseManifest, { services: { 'dco-runner': { image: BASE_IMAGE } } });
     const service = await ecs.describeService(ws.cluster, 'dco-runner');
     const definition = service ? await ecs.describeTaskDefinition(service.taskDefinition) : undefined;
-    if (!service || !definition) throw new DayError('DAY.PREPARATION_FAILED', `the baseline apply left no dco-runner service on ${ws.cluster}`);
+    if (!service || !definition)
+      throw new DayError('DAY.PREPARATION_FAILED', `the baseline apply left no dco-runner service on ${ws.cluster}`);
     const terraformBefore = await workspace.resources();
 
     health = await startServiceHealthDouble(ecs, ws.cluster, [BROKEN_IMAGE]);
@@ -139,7 +176,12 @@ export async function prepareScenario(ws: DayWorkspace, log: (line: string) => v
     }
     if (scenario.changes.terraform === 'add-service') {
       log('editing the Terraform variables: a new service dco-reporter');
-      baseVars.apps['dco-reporter'] = { image: 'dco-autopilot/dco-reporter:0.1.0', desired_count: 1, cpu: 256, memory: 512 };
+      baseVars.apps['dco-reporter'] = {
+        image: 'dco-autopilot/dco-reporter:0.1.0',
+        desired_count: 1,
+        cpu: 256,
+        memory: 512,
+      };
       await writeJson(join(ws.configDir, 'terraform.tfvars.json'), baseVars);
     }
     if (scenario.changes.terraform === 'broken-provisioner') {
@@ -165,7 +207,9 @@ export async function prepareScenario(ws: DayWorkspace, log: (line: string) => v
     };
   } catch (error) {
     // Nothing half-prepared stays behind.
-    await teardown().catch((cleanup: Error) => log(`cleanup after the failed preparation also failed: ${cleanup.message}`));
+    await teardown().catch((cleanup: Error) =>
+      log(`cleanup after the failed preparation also failed: ${cleanup.message}`),
+    );
     if (error instanceof DayError) throw error;
     throw new DayError('DAY.PREPARATION_FAILED', `preparing ${ws.scenario.name} failed: ${(error as Error).message}`);
   }
@@ -202,18 +246,38 @@ async function baselineVars(ws: DayWorkspace, ami: string): Promise<TfVars> {
 }
 
 async function registerAmi(ec2: EC2Client, name: string, version: string): Promise<string> {
-  const { ImageId } = await ec2.send(new RegisterImageCommand({ Name: name, Description: `Neo4j ${version} (day scenario)`, Architecture: 'x86_64', RootDeviceName: '/dev/xvda', VirtualizationType: 'hvm' }));
+  const { ImageId } = await ec2.send(
+    new RegisterImageCommand({
+      Name: name,
+      Description: `Neo4j ${version} (day scenario)`,
+      Architecture: 'x86_64',
+      RootDeviceName: '/dev/xvda',
+      VirtualizationType: 'hvm',
+    }),
+  );
   if (!ImageId) throw new DayError('DAY.PREPARATION_FAILED', `RegisterImage ${name} returned no image id`);
   await ec2.send(new CreateTagsCommand({ Resources: [ImageId], Tags: [{ Key: 'dco:neo4j-version', Value: version }] }));
   return ImageId;
 }
 
-async function seedGraph(boltUri: string, day: string, graph: { accounts: number; contributions: number }): Promise<void> {
+async function seedGraph(
+  boltUri: string,
+  day: string,
+  graph: { accounts: number; contributions: number },
+): Promise<void> {
   const driver = createNeo4jDriver({ uri: boltUri });
   try {
     await applySchemaMigrations(driver, DCO_SCHEMA_MIGRATIONS, { clock: systemClock });
     const ledger = new Neo4jDcoLedger(driver);
-    const options = { day, accounts: graph.accounts, contributions: graph.contributions, seed: Number(day.replaceAll('-', '')), accountPrefix: 'acct-', capEvery: 10, cap: 10n ** 20n };
+    const options = {
+      day,
+      accounts: graph.accounts,
+      contributions: graph.contributions,
+      seed: Number(day.replaceAll('-', '')),
+      accountPrefix: 'acct-',
+      capEvery: 10,
+      cap: 10n ** 20n,
+    };
     await ledger.upsertAccounts(generateDemoAccounts(options));
     await ledger.addContributions(day, generateDemoContributions(options));
   } finally {
@@ -224,11 +288,18 @@ async function seedGraph(boltUri: string, day: string, graph: { accounts: number
 /** Terminates every Neo4j instance whose server lives under this scenario's directory (blue and any green). */
 async function terminateFleetOf(ws: DayWorkspace, ec2: EC2Client, fleet: Ec2Neo4jFleet): Promise<void> {
   const result = await ec2.send(
-    new DescribeInstancesCommand({ Filters: [{ Name: 'tag:dco:role', Values: ['neo4j'] }, { Name: 'instance-state-name', Values: ['pending', 'running'] }] }),
+    new DescribeInstancesCommand({
+      Filters: [
+        { Name: 'tag:dco:role', Values: ['neo4j'] },
+        { Name: 'instance-state-name', Values: ['pending', 'running'] },
+      ],
+    }),
   );
   const mine = (result.Reservations ?? [])
     .flatMap((reservation) => reservation.Instances ?? [])
-    .filter((instance) => (instance.Tags ?? []).some((tag) => tag.Key === 'dco:local-home' && (tag.Value ?? '').startsWith(ws.dir)));
+    .filter((instance) =>
+      (instance.Tags ?? []).some((tag) => tag.Key === 'dco:local-home' && (tag.Value ?? '').startsWith(ws.dir)),
+    );
   for (const instance of mine) if (instance.InstanceId) await fleet.terminate(instance.InstanceId);
 }
 

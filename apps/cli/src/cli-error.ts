@@ -46,8 +46,13 @@ export async function runCoded<T>(
   } catch (error) {
     if (error instanceof CliError) throw error;
     if (error instanceof CodedError) {
-      if (json) console.log(JSON.stringify({ error: { code: error.code, message: error.message, detail: error.detail } }));
-      throw new CliError(error.code, error.detail ? `${error.message}\n${error.detail}` : error.message, exitCodeOf(error.code));
+      if (json)
+        console.log(JSON.stringify({ error: { code: error.code, message: error.message, detail: error.detail } }));
+      throw new CliError(
+        error.code,
+        error.detail ? `${error.message}\n${error.detail}` : error.message,
+        exitCodeOf(error.code),
+      );
     }
     throw error;
   }

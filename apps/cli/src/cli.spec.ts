@@ -9,13 +9,17 @@ describe('dco CLI', () => {
     logs = [];
     jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void errors.push(args.join(' ')));
     jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void logs.push(args.join(' ')));
-    jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (errors.push(String(chunk)), true));
+    jest
+      .spyOn(process.stderr, 'write')
+      .mockImplementation((chunk: string | Uint8Array) => (errors.push(String(chunk)), true));
   });
   afterEach(() => jest.restoreAllMocks());
 
   it('prints the version as JSON', async () => {
     expect(await runCli(['version', '--json'])).toBe(EXIT.OK);
-    expect(JSON.parse(logs[0])).toEqual(expect.objectContaining({ schemas: expect.objectContaining({ DailyTick: 2 }) }));
+    expect(JSON.parse(logs[0])).toEqual(
+      expect.objectContaining({ schemas: expect.objectContaining({ DailyTick: 2 }) }),
+    );
   });
 
   it('rejects an unknown command with the usage exit code', async () => {

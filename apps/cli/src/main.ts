@@ -16,7 +16,9 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run dco --help for usage)')
     .exitOverride();
   const folder = join(__dirname, 'commands');
-  for (const file of readdirSync(folder).filter((name) => /\.commands\.(ts|js)$/.test(name)).sort()) {
+  for (const file of readdirSync(folder)
+    .filter((name) => /\.commands\.(ts|js)$/.test(name))
+    .sort()) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const group = require(join(folder, file)) as Partial<CommandGroup>;
     if (typeof group.register === 'function') group.register(program);

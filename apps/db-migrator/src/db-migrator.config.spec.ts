@@ -4,7 +4,9 @@ import { DbMigratorConfig } from './db-migrator.config';
 
 describe('DbMigratorConfig: fleet tags', () => {
   it('takes key=value lists and refuses anything else, naming the variable', () => {
-    expect(loadConfig(DbMigratorConfig, { DCO_ENV: 'staging', DCO_NEO4J_FLEET_TAGS: 'team=data, cost-center=42' })).toMatchObject({ DCO_NEO4J_FLEET_TAGS: 'team=data, cost-center=42' });
+    expect(
+      loadConfig(DbMigratorConfig, { DCO_ENV: 'staging', DCO_NEO4J_FLEET_TAGS: 'team=data, cost-center=42' }),
+    ).toMatchObject({ DCO_NEO4J_FLEET_TAGS: 'team=data, cost-center=42' });
     for (const bad of ['team', 'a=b=c', 'aws:owner=me', 'team=data,']) {
       expect(() => loadConfig(DbMigratorConfig, { DCO_NEO4J_FLEET_TAGS: bad })).toThrow('DCO_NEO4J_FLEET_TAGS');
     }
@@ -13,12 +15,24 @@ describe('DbMigratorConfig: fleet tags', () => {
 
 describe('DbMigratorConfig: the blue-green variables', () => {
   it('keeps the documented defaults', () => {
-    expect(loadConfig(DbMigratorConfig, {})).toMatchObject({ NEO4J_URI: 'bolt://127.0.0.1:17687', DCO_NEO4J_ON_SOURCE_CHANGED: 'recopy-frozen', DCO_NEO4J_HEAP_MB: 768, DCO_NEO4J_QUICK_START: false, DCO_STATE_DIR: '.stack' });
+    expect(loadConfig(DbMigratorConfig, {})).toMatchObject({
+      NEO4J_URI: 'bolt://127.0.0.1:17687',
+      DCO_NEO4J_ON_SOURCE_CHANGED: 'recopy-frozen',
+      DCO_NEO4J_HEAP_MB: 768,
+      DCO_NEO4J_QUICK_START: false,
+      DCO_STATE_DIR: '.stack',
+    });
   });
 
   it('refuses malformed values at boot, in the CONFIG.INVALID: NAME (got "x"): ... format', () => {
-    expect(() => loadConfig(DbMigratorConfig, { DCO_NEO4J_RETIRE_GRACE_MS: '15m' })).toThrow('DCO_NEO4J_RETIRE_GRACE_MS (got "15m"): DCO_NEO4J_RETIRE_GRACE_MS must be a non-negative integer number of milliseconds');
-    expect(() => loadConfig(DbMigratorConfig, { DCO_NEO4J_CONSUMER_SERVICES: 'dco' })).toThrow('DCO_NEO4J_CONSUMER_SERVICES (got "dco"): DCO_NEO4J_CONSUMER_SERVICES entries must be cluster/service, got "dco"');
-    expect(() => loadConfig(DbMigratorConfig, { DCO_NEO4J_QUICK_START: 'yes' })).toThrow(expect.objectContaining({ code: 'CONFIG.INVALID' }));
+    expect(() => loadConfig(DbMigratorConfig, { DCO_NEO4J_RETIRE_GRACE_MS: '15m' })).toThrow(
+      'DCO_NEO4J_RETIRE_GRACE_MS (got "15m"): DCO_NEO4J_RETIRE_GRACE_MS must be a non-negative integer number of milliseconds',
+    );
+    expect(() => loadConfig(DbMigratorConfig, { DCO_NEO4J_CONSUMER_SERVICES: 'dco' })).toThrow(
+      'DCO_NEO4J_CONSUMER_SERVICES (got "dco"): DCO_NEO4J_CONSUMER_SERVICES entries must be cluster/service, got "dco"',
+    );
+    expect(() => loadConfig(DbMigratorConfig, { DCO_NEO4J_QUICK_START: 'yes' })).toThrow(
+      expect.objectContaining({ code: 'CONFIG.INVALID' }),
+    );
   });
 });

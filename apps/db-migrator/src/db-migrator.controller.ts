@@ -7,7 +7,10 @@ import {
   CommandController,
   handledBy,
   outcome,
-  MIGRATE_DB_PORT, MigrateDbPort, ROLLBACK_DB_PORT, RollbackDbPort,
+  MIGRATE_DB_PORT,
+  MigrateDbPort,
+  ROLLBACK_DB_PORT,
+  RollbackDbPort,
 } from '@dco/platform';
 
 /** The migration phase a failure code belongs to, for the operator's summary. */
@@ -26,12 +29,20 @@ export class DbMigratorController {
     @Inject(ROLLBACK_DB_PORT) private readonly rollbackDb: RollbackDbPort,
   ) {}
 
-  @EventPattern('MigrateDb', handledBy('db-migrator', { onFailure: (failure) => ({ type: 'DbMigrationFailed', data: { failure, phase: phaseOfFailure(failure.code) } }) }))
+  @EventPattern(
+    'MigrateDb',
+    handledBy('db-migrator', {
+      onFailure: (failure) => ({ type: 'DbMigrationFailed', data: { failure, phase: phaseOfFailure(failure.code) } }),
+    }),
+  )
   async onMigrateDb(@Payload() command: MessageOf<'MigrateDb'>, @Ctx() context: CommandContext) {
     return outcome('DbMigrated', await this.migrateDb(command, context));
   }
 
-  @EventPattern('RollbackDb', handledBy('db-migrator', { onFailure: (failure) => ({ type: 'DbRollbackFailed', data: { failure } }) }))
+  @EventPattern(
+    'RollbackDb',
+    handledBy('db-migrator', { onFailure: (failure) => ({ type: 'DbRollbackFailed', data: { failure } }) }),
+  )
   async onRollbackDb(@Payload() command: MessageOf<'RollbackDb'>, @Ctx() context: CommandContext) {
     return outcome('DbRolledBack', await this.rollbackDb(command, context));
   }

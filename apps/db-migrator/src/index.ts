@@ -1,5 +1,11 @@
 // The db-migrator's public API for the operator CLI and the benchmarks: the blue-green migration, built from the validated environment.
-export { BlueGreenMigrator, BlueGreenOptions, BlueGreenDependencies, MigrationProgress, ProgressListener } from './migrate-db/blue-green-migrator';
+export {
+  BlueGreenMigrator,
+  BlueGreenOptions,
+  BlueGreenDependencies,
+  MigrationProgress,
+  ProgressListener,
+} from './migrate-db/blue-green-migrator';
 export { DEFAULT_BLUE_URI } from './migrate-db/blue-green.config';
 export { BlueGreenEnvironment, blueGreenEnvironmentFromEnv } from './migrate-db/blue-green.environment';
 export { DbMigratorConfig } from './db-migrator.config';

@@ -4,4 +4,9 @@ import { createBus, runService } from '@dco/platform';
 import { DbMigratorConfig } from './db-migrator.config';
 import { DbMigratorModule } from './db-migrator.module';
 
-void runService({ service: 'db-migrator', config: DbMigratorConfig, feature: (config) => DbMigratorModule.register(config), createBus });
+void runService({
+  service: 'db-migrator',
+  config: DbMigratorConfig,
+  feature: (config) => DbMigratorModule.register(config),
+  createBus,
+});

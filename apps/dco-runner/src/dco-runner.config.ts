@@ -7,7 +7,12 @@ import { ConnectionPointerConfig } from '@dco/neo4j';
 import { CommonConfig, IsParsedBy, parseSimulatedBehaviour, StageEngineConfig } from '@dco/platform';
 
 /** Every variable the dco-runner reads; the blue-green connection pointer's (shared with the db-migrator) come from ConnectionPointerConfig. */
-export class DcoRunnerConfig extends IntersectionType(CommonConfig, AwsClientConfig, ConnectionPointerConfig, StageEngineConfig) {
+export class DcoRunnerConfig extends IntersectionType(
+  CommonConfig,
+  AwsClientConfig,
+  ConnectionPointerConfig,
+  StageEngineConfig,
+) {
   /** Outcome of the in-memory RunDco stand-in: ok, ok:<ms>, fail:<CODE>[:<ms>] or hang. */
   @IsOptional()
   @IsParsedBy((value) => parseSimulatedBehaviour('DCO_SIMULATE_RUN_DCO', value))

@@ -8,7 +8,10 @@ import { CommandContext, CommandController, handledBy, outcome, RUN_DCO_PORT, Ru
 export class DcoRunnerController {
   constructor(@Inject(RUN_DCO_PORT) private readonly runDco: RunDcoPort) {}
 
-  @EventPattern('RunDco', handledBy('dco-runner', { onFailure: (failure) => ({ type: 'DcoFailed', data: { failure } }) }))
+  @EventPattern(
+    'RunDco',
+    handledBy('dco-runner', { onFailure: (failure) => ({ type: 'DcoFailed', data: { failure } }) }),
+  )
   async onRunDco(@Payload() command: MessageOf<'RunDco'>, @Ctx() context: CommandContext) {
     return outcome('DcoCompleted', await this.runDco(command, context));
   }

@@ -4,7 +4,10 @@ import { DetectorConfig } from './detector.config';
 
 describe('DetectorConfig: fleet scope', () => {
   it('takes DCO_ENV and key=value fleet tags, and refuses a malformed list naming the variable', () => {
-    expect(loadConfig(DetectorConfig, { DCO_ENV: 'prod', DCO_NEO4J_FLEET_TAGS: 'team=data' })).toMatchObject({ DCO_ENV: 'prod', DCO_NEO4J_FLEET_TAGS: 'team=data' });
+    expect(loadConfig(DetectorConfig, { DCO_ENV: 'prod', DCO_NEO4J_FLEET_TAGS: 'team=data' })).toMatchObject({
+      DCO_ENV: 'prod',
+      DCO_NEO4J_FLEET_TAGS: 'team=data',
+    });
     expect(() => loadConfig(DetectorConfig, { DCO_NEO4J_FLEET_TAGS: 'a=b=c' })).toThrow('DCO_NEO4J_FLEET_TAGS');
     expect(() => loadConfig(DetectorConfig, { DCO_ENV: 'a,b' })).toThrow('DCO_ENV');
   });
@@ -12,13 +15,28 @@ describe('DetectorConfig: fleet scope', () => {
 
 describe('DetectorConfig: the sources, the inbox and the stand-in', () => {
   it('keeps the documented defaults', () => {
-    expect(loadConfig(DetectorConfig, {})).toMatchObject({ DCO_NEO4J_AMI_OWNERS: 'self', DCO_NEO4J_AMI_NAME: 'neo4j-*', DCO_OFFERING_HORIZON_DAYS: 30, DCO_DETECT_SOURCE_TIMEOUT_MS: 10_000, DCO_ECS_CLUSTER: 'dco-autopilot', DCO_INFRA_ENGINE: 'tofu' });
+    expect(loadConfig(DetectorConfig, {})).toMatchObject({
+      DCO_NEO4J_AMI_OWNERS: 'self',
+      DCO_NEO4J_AMI_NAME: 'neo4j-*',
+      DCO_OFFERING_HORIZON_DAYS: 30,
+      DCO_DETECT_SOURCE_TIMEOUT_MS: 10_000,
+      DCO_ECS_CLUSTER: 'dco-autopilot',
+      DCO_INFRA_ENGINE: 'tofu',
+    });
   });
 
   it('refuses malformed lists at boot, naming the variable and hiding keys', () => {
-    expect(() => loadConfig(DetectorConfig, { DCO_ENGINE_END_OF_SUPPORT: 'neo4j-5.20' })).toThrow('DCO_ENGINE_END_OF_SUPPORT (got "neo4j-5.20"): DCO_ENGINE_END_OF_SUPPORT entry "neo4j-5.20" is not engine@version:YYYY-MM-DD');
-    expect(() => loadConfig(DetectorConfig, { DCO_SIMULATED_CHANGES: 'nonsense' })).toThrow('DCO_SIMULATED_CHANGES (got "nonsense")');
-    expect(() => loadConfig(DetectorConfig, { DCO_EXTERNAL_KEYS: 'feed:c2hvcnQ=' })).toThrow('DCO_EXTERNAL_KEYS (got "***")');
-    expect(() => loadConfig(DetectorConfig, { DCO_OFFERING_HORIZON_DAYS: '-1' })).toThrow('DCO_OFFERING_HORIZON_DAYS (got "-1"): DCO_OFFERING_HORIZON_DAYS must be a non-negative number');
+    expect(() => loadConfig(DetectorConfig, { DCO_ENGINE_END_OF_SUPPORT: 'neo4j-5.20' })).toThrow(
+      'DCO_ENGINE_END_OF_SUPPORT (got "neo4j-5.20"): DCO_ENGINE_END_OF_SUPPORT entry "neo4j-5.20" is not engine@version:YYYY-MM-DD',
+    );
+    expect(() => loadConfig(DetectorConfig, { DCO_SIMULATED_CHANGES: 'nonsense' })).toThrow(
+      'DCO_SIMULATED_CHANGES (got "nonsense")',
+    );
+    expect(() => loadConfig(DetectorConfig, { DCO_EXTERNAL_KEYS: 'feed:c2hvcnQ=' })).toThrow(
+      'DCO_EXTERNAL_KEYS (got "***")',
+    );
+    expect(() => loadConfig(DetectorConfig, { DCO_OFFERING_HORIZON_DAYS: '-1' })).toThrow(
+      'DCO_OFFERING_HORIZON_DAYS (got "-1"): DCO_OFFERING_HORIZON_DAYS must be a non-negative number',
+    );
   });
 });

@@ -14,11 +14,11 @@ export class DetectorModule {
     const real = config.DCO_STAGE_ENGINE === 'real' ? detectorForProfile(config) : undefined;
     return {
       module: DetectorModule,
-      imports: real ? [ExternalInboxModule.register(real.store, config, `${config.DCO_NAMESPACE}.detector.external-inbox`)] : [],
+      imports: real
+        ? [ExternalInboxModule.register(real.store, config, `${config.DCO_NAMESPACE}.detector.external-inbox`)]
+        : [],
       controllers: [DetectorController],
-      providers: [
-        { provide: DETECT_CHANGES_PORT, useValue: real?.detectChanges ?? simulated.detectChanges },
-      ],
+      providers: [{ provide: DETECT_CHANGES_PORT, useValue: real?.detectChanges ?? simulated.detectChanges }],
     };
   }
 }

@@ -4,4 +4,9 @@ import { createBus, runService } from '@dco/platform';
 import { DetectorConfig } from './detector.config';
 import { DetectorModule } from './detector.module';
 
-void runService({ service: 'detector', config: DetectorConfig, feature: (config) => DetectorModule.register(config), createBus });
+void runService({
+  service: 'detector',
+  config: DetectorConfig,
+  feature: (config) => DetectorModule.register(config),
+  createBus,
+});

@@ -8,7 +8,15 @@ import { randomBytes } from 'node:crypto';
 import Ajv from 'ajv';
 import { Kafka as CloudEventsKafka } from 'cloudevents';
 import addFormats from 'ajv-formats';
-import { ALL_MESSAGE_TYPES, FIXTURE_DATA, createMessage, dlqTopicOf, fixtureMessage, runIdOf, systemClock } from '@dco/contracts';
+import {
+  ALL_MESSAGE_TYPES,
+  FIXTURE_DATA,
+  createMessage,
+  dlqTopicOf,
+  fixtureMessage,
+  runIdOf,
+  systemClock,
+} from '@dco/contracts';
 import { InMemoryMessageBus, buildAsyncApiDocument } from '@dco/messaging';
 import { ObservabilityModule } from '@dco/observability';
 import { CommonConfig, PlatformModule, loadConfig, startCommandWorkers, uuidGenerator } from '@dco/platform';
@@ -34,7 +42,10 @@ describe('the AsyncAPI document of the bus', () => {
 
   it('is AsyncAPI 3 and covers every registered message type with its key, headers, schema version and dead-letter topic', () => {
     expect(document.version()).toBe('3.0.0');
-    const channels = document.channels().all().map((channel) => channel.address());
+    const channels = document
+      .channels()
+      .all()
+      .map((channel) => channel.address());
     for (const type of ALL_MESSAGE_TYPES) {
       expect(channels).toEqual(expect.arrayContaining([type, dlqTopicOf(type)]));
       const message = document.messages().get(type);
@@ -59,11 +70,20 @@ describe('the AsyncAPI document of the bus', () => {
     expect(ALL_MESSAGE_TYPES.flatMap((type) => validate(JSON.parse(JSON.stringify(fixtureMessage(type)))))).toEqual([]);
     const broken = { ...fixtureMessage('ChangesDetected'), data: { ...FIXTURE_DATA.ChangesDetected, day: 'tomorrow' } };
     expect(validate(broken)).toEqual([expect.stringContaining('/data/day')]);
-    expect(validate({ ...fixtureMessage('DailyTick'), schemaVersion: 1 })).toEqual([expect.stringContaining('/schemaVersion')]);
+    expect(validate({ ...fixtureMessage('DailyTick'), schemaVersion: 1 })).toEqual([
+      expect.stringContaining('/schemaVersion'),
+    ]);
   });
 
   it('validates every message of a full day played through the in-memory bus', async () => {
-    const env: NodeJS.ProcessEnv = { ...EMBEDDED_DEFAULTS, DCO_DEMO_ACCOUNTS: '50', DCO_DEMO_CONTRIBUTIONS: '200', ...process.env, DCO_PROFILE: 'embedded', LOG_LEVEL: 'warn' };
+    const env: NodeJS.ProcessEnv = {
+      ...EMBEDDED_DEFAULTS,
+      DCO_DEMO_ACCOUNTS: '50',
+      DCO_DEMO_CONTRIBUTIONS: '200',
+      ...process.env,
+      DCO_PROFILE: 'embedded',
+      LOG_LEVEL: 'warn',
+    };
     const saved = { ...process.env };
     Object.assign(process.env, env);
     const bus = new InMemoryMessageBus();
@@ -76,16 +96,42 @@ describe('the AsyncAPI document of the bus', () => {
       ],
     })
     class EmbeddedDay {}
-    const app = (await Test.createTestingModule({ imports: [EmbeddedDay] }).compile()).createNestApplication({ logger: false });
+    const app = (await Test.createTestingModule({ imports: [EmbeddedDay] }).compile()).createNestApplication({
+      logger: false,
+    });
     await app.init();
     await startCommandWorkers(app);
     try {
-      const tick = createMessage('DailyTick', { day: DAY, trigger: 'manual', scheduledAt: systemClock.now().toISOString() }, { runId: runIdOf(DAY), producer: 'scheduler' }, { clock: systemClock, ids: uuidGenerator });
+      const tick = createMessage(
+        'DailyTick',
+        { day: DAY, trigger: 'manual', scheduledAt: systemClock.now().toISOString() },
+        { runId: runIdOf(DAY), producer: 'scheduler' },
+        { clock: systemClock, ids: uuidGenerator },
+      );
       await bus.publish(tick);
-      await waitFor(() => bus.broker.records('RunCompleted').length > 0, { description: 'the day run completed', timeoutMs: 90_000, intervalMs: 100 });
-      const messages = ALL_MESSAGE_TYPES.flatMap((type) => bus.broker.records(type).map((record) => JSON.parse(String(record.value)) as { type: string }));
+      await waitFor(() => bus.broker.records('RunCompleted').length > 0, {
+        description: 'the day run completed',
+        timeoutMs: 90_000,
+        intervalMs: 100,
+      });
+      const messages = ALL_MESSAGE_TYPES.flatMap((type) =>
+        bus.broker.records(type).map((record) => JSON.parse(String(record.value)) as { type: string }),
+      );
       expect(new Set(messages.map((message) => message.type))).toEqual(
-        new Set(['DailyTick', 'RunStarted', 'DetectChanges', 'ChangesDetected', 'ApplyInfra', 'InfraApplied', 'MigrateDb', 'DbMigrationProgress', 'DbMigrated', 'RunDco', 'DcoCompleted', 'RunCompleted']),
+        new Set([
+          'DailyTick',
+          'RunStarted',
+          'DetectChanges',
+          'ChangesDetected',
+          'ApplyInfra',
+          'InfraApplied',
+          'MigrateDb',
+          'DbMigrationProgress',
+          'DbMigrated',
+          'RunDco',
+          'DcoCompleted',
+          'RunCompleted',
+        ]),
       );
       expect(messages.flatMap(validate)).toEqual([]);
       expect(bus.broker.deadLetters()).toEqual([]);

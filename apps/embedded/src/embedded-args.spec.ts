@@ -29,11 +29,17 @@ describe('parseEmbeddedArgs', () => {
 
 describe('nextOfferingDay', () => {
   it('keeps today while its deadline is far enough ahead', () => {
-    expect(nextOfferingDay(new Date('2026-11-26T05:00:00Z'), deadlineAtNine, '2026-11-26', 3_600_000)).toBe('2026-11-26');
+    expect(nextOfferingDay(new Date('2026-11-26T05:00:00Z'), deadlineAtNine, '2026-11-26', 3_600_000)).toBe(
+      '2026-11-26',
+    );
   });
 
-  it('moves to tomorrow once today\'s deadline is too close or past, across a month end', () => {
-    expect(nextOfferingDay(new Date('2026-11-30T08:30:00Z'), deadlineAtNine, '2026-11-30', 3_600_000)).toBe('2026-12-01');
-    expect(nextOfferingDay(new Date('2026-11-30T20:00:00Z'), deadlineAtNine, '2026-11-30', 3_600_000)).toBe('2026-12-01');
+  it("moves to tomorrow once today's deadline is too close or past, across a month end", () => {
+    expect(nextOfferingDay(new Date('2026-11-30T08:30:00Z'), deadlineAtNine, '2026-11-30', 3_600_000)).toBe(
+      '2026-12-01',
+    );
+    expect(nextOfferingDay(new Date('2026-11-30T20:00:00Z'), deadlineAtNine, '2026-11-30', 3_600_000)).toBe(
+      '2026-12-01',
+    );
   });
 });

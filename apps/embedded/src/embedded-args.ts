@@ -17,7 +17,8 @@ export function parseEmbeddedArgs(argv: string[]): EmbeddedArgs {
     const flag = argv[index];
     const value = () => {
       const next = argv[index + 1];
-      if (next === undefined || next.startsWith('--')) throw new CodedError('CLI.MISSING_VALUE', `${flag} needs a value`);
+      if (next === undefined || next.startsWith('--'))
+        throw new CodedError('CLI.MISSING_VALUE', `${flag} needs a value`);
       index += 1;
       return next;
     };
@@ -33,12 +34,16 @@ export function parseEmbeddedArgs(argv: string[]): EmbeddedArgs {
       args.profile = profile;
     } else if (flag === '--log-format') {
       const format = value();
-      if (!(LOG_FORMATS as readonly string[]).includes(format)) throw new CodedError('CLI.INVALID_LOG_FORMAT', `--log-format must be human or json, got "${format}"`);
+      if (!(LOG_FORMATS as readonly string[]).includes(format))
+        throw new CodedError('CLI.INVALID_LOG_FORMAT', `--log-format must be human or json, got "${format}"`);
       args.logFormat = format as LogFormat;
     } else if (flag === '--once') {
       args.once = true;
     } else {
-      throw new CodedError('CLI.UNKNOWN_OPTION', `unknown option "${flag}" (use --day, --profile, --once, --log-format)`);
+      throw new CodedError(
+        'CLI.UNKNOWN_OPTION',
+        `unknown option "${flag}" (use --day, --profile, --once, --log-format)`,
+      );
     }
   }
   return args;

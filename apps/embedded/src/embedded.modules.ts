@@ -18,7 +18,10 @@ export const EMBEDDED_DEFAULTS: Record<string, string> = {
   SCHEDULE_CATCH_UP: 'none',
 };
 
-export function serviceModules(env: NodeJS.ProcessEnv, orchestratorConfig = loadConfig(OrchestratorConfig, env)): DynamicModule[] {
+export function serviceModules(
+  env: NodeJS.ProcessEnv,
+  orchestratorConfig = loadConfig(OrchestratorConfig, env),
+): DynamicModule[] {
   return [
     OrchestratorModule.register(orchestratorConfig),
     SchedulerModule.register(loadConfig(SchedulerConfig, env)),

@@ -6,7 +6,16 @@ import { NestFactory } from '@nestjs/core';
 import { ALL_MESSAGE_TYPES, CLI_ERROR_CODES, CodedError, createMessage, runIdOf, systemClock } from '@dco/contracts';
 import { InMemoryMessageBus, MessageBus } from '@dco/messaging';
 import { setupServiceObservability } from '@dco/observability';
-import { CommonConfig, EXIT_CONFIG, isConfigError, PlatformModule, createBus, loadConfig, startCommandWorkers, uuidGenerator } from '@dco/platform';
+import {
+  CommonConfig,
+  EXIT_CONFIG,
+  isConfigError,
+  PlatformModule,
+  createBus,
+  loadConfig,
+  startCommandWorkers,
+  uuidGenerator,
+} from '@dco/platform';
 import { OrchestratorConfig } from '../../orchestrator/src';
 import { dayInZone, zonedTimeToInstant } from '@dco/saga';
 import { nextOfferingDay, parseEmbeddedArgs } from './embedded-args';
@@ -45,7 +54,9 @@ async function main(): Promise<void> {
     namespace: common.DCO_NAMESPACE,
   });
   const bus: MessageBus =
-    args.profile === 'embedded' ? new InMemoryMessageBus(observability.busHooks) : await createBus(common, 'dco-autopilot', observability.busHooks);
+    args.profile === 'embedded'
+      ? new InMemoryMessageBus(observability.busHooks)
+      : await createBus(common, 'dco-autopilot', observability.busHooks);
   observability.attachBus(bus);
 
   @Module({
@@ -62,7 +73,9 @@ async function main(): Promise<void> {
   await startCommandWorkers(app);
   await app.listen(common.PORT, common.HOST);
   const url = `http://${common.HOST}:${common.PORT}`;
-  console.log(`DCO Autopilot (${args.profile} profile) on ${url}  (dashboard ${url}/, API ${url}/api/runs, health ${url}/health)`);
+  console.log(
+    `DCO Autopilot (${args.profile} profile) on ${url}  (dashboard ${url}/, API ${url}/api/runs, health ${url}/health)`,
+  );
 
   const runId = runIdOf(day);
   const finished = new Promise<string>((resolve) => {
@@ -88,7 +101,9 @@ async function main(): Promise<void> {
   );
 
   const outcome = await finished;
-  console.log(`\n${runId} finished: ${outcome}. ${args.once ? 'Exiting (--once).' : `API and dashboard stay up on ${url}; Ctrl-C to stop.`}`);
+  console.log(
+    `\n${runId} finished: ${outcome}. ${args.once ? 'Exiting (--once).' : `API and dashboard stay up on ${url}; Ctrl-C to stop.`}`,
+  );
   if (args.once) {
     await app.close();
     process.exit(outcome === 'RunFailed' ? 1 : 0);
@@ -97,7 +112,10 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // A malformed variable or argument (npm start --day 26/11/2026): the configuration exit status, like every service.
-  if (isConfigError(error) || (error instanceof CodedError && (CLI_ERROR_CODES as readonly string[]).includes(error.code))) {
+  if (
+    isConfigError(error) ||
+    (error instanceof CodedError && (CLI_ERROR_CODES as readonly string[]).includes(error.code))
+  ) {
     console.error(`${error.code}: ${error.message}`);
     process.exit(EXIT_CONFIG);
   }

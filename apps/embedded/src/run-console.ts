@@ -14,7 +14,11 @@ export function describeMessage(message: AnyMessage): string | undefined {
       return message.data.changes.length === 0
         ? 'no change detected'
         : `detected ${message.data.changes.length} change(s): ` +
-            message.data.changes.map((change) => `${change.kind} ${change.subject} ${change.from ?? '-'} -> ${change.to} [${change.risk}]`).join('; ');
+            message.data.changes
+              .map(
+                (change) => `${change.kind} ${change.subject} ${change.from ?? '-'} -> ${change.to} [${change.risk}]`,
+              )
+              .join('; ');
     case 'ApprovalRequested':
       return `waiting for approval: ${message.data.reasons.join('; ')}`;
     case 'ApprovalGranted':
@@ -27,7 +31,8 @@ export function describeMessage(message: AnyMessage): string | undefined {
       return `plan needs approval: ${message.data.reasons.join('; ')}`;
     case 'InfraApplied': {
       const plan = message.data.plan;
-      const services = message.data.services.map((s) => `${s.service}@${s.taskDefinition}`).join(', ') || 'no service rollout';
+      const services =
+        message.data.services.map((s) => `${s.service}@${s.taskDefinition}`).join(', ') || 'no service rollout';
       return `infrastructure applied: plan ${plan.planId} +${plan.adds} ~${plan.changes} -${plan.destroys}; ${services}`;
     }
     case 'MigrateDb':

@@ -7,7 +7,10 @@ import {
   CommandController,
   handledBy,
   outcome,
-  APPLY_INFRA_PORT, ApplyInfraPort, ROLLBACK_INFRA_PORT, RollbackInfraPort,
+  APPLY_INFRA_PORT,
+  ApplyInfraPort,
+  ROLLBACK_INFRA_PORT,
+  RollbackInfraPort,
 } from '@dco/platform';
 
 @CommandController()
@@ -18,12 +21,18 @@ export class InfraDeployerController {
   ) {}
 
   /** Answers InfraApplied, or InfraApprovalRequired when the plan needs a person's approval. */
-  @EventPattern('ApplyInfra', handledBy('infra-deployer', { onFailure: (failure) => ({ type: 'InfraApplyFailed', data: { failure } }) }))
+  @EventPattern(
+    'ApplyInfra',
+    handledBy('infra-deployer', { onFailure: (failure) => ({ type: 'InfraApplyFailed', data: { failure } }) }),
+  )
   async onApplyInfra(@Payload() command: MessageOf<'ApplyInfra'>, @Ctx() context: CommandContext) {
     return this.applyInfra(command, context);
   }
 
-  @EventPattern('RollbackInfra', handledBy('infra-deployer', { onFailure: (failure) => ({ type: 'InfraRollbackFailed', data: { failure } }) }))
+  @EventPattern(
+    'RollbackInfra',
+    handledBy('infra-deployer', { onFailure: (failure) => ({ type: 'InfraRollbackFailed', data: { failure } }) }),
+  )
   async onRollbackInfra(@Payload() command: MessageOf<'RollbackInfra'>, @Ctx() context: CommandContext) {
     return outcome('InfraRolledBack', await this.rollbackInfra(command, context));
   }

@@ -4,4 +4,9 @@ import { createBus, runService } from '@dco/platform';
 import { InfraDeployerConfig } from './infra-deployer.config';
 import { InfraDeployerModule } from './infra-deployer.module';
 
-void runService({ service: 'infra-deployer', config: InfraDeployerConfig, feature: (config) => InfraDeployerModule.register(config), createBus });
+void runService({
+  service: 'infra-deployer',
+  config: InfraDeployerConfig,
+  feature: (config) => InfraDeployerModule.register(config),
+  createBus,
+});

@@ -4,4 +4,9 @@ import { createBus, runService } from '@dco/platform';
 import { OrchestratorConfig } from './orchestrator.config';
 import { OrchestratorModule } from './orchestrator.module';
 
-void runService({ service: 'orchestrator', config: OrchestratorConfig, feature: (config) => OrchestratorModule.register(config), createBus });
+void runService({
+  service: 'orchestrator',
+  config: OrchestratorConfig,
+  feature: (config) => OrchestratorModule.register(config),
+  createBus,
+});

@@ -38,7 +38,9 @@ export class OrchestratorConfig extends IntersectionType(CommonConfig, Dashboard
   SAGA_MAX_RUN_MS = 6 * 3_600_000;
 
   /** Change risks that need an operator's approval, comma-separated (low, medium, high); "none" for none. */
-  @Matches(/^(none|(low|medium|high)(,(low|medium|high))*)$/, { message: 'SAGA_APPROVAL_RISKS must be "none" or a comma-separated list of low, medium, high' })
+  @Matches(/^(none|(low|medium|high)(,(low|medium|high))*)$/, {
+    message: 'SAGA_APPROVAL_RISKS must be "none" or a comma-separated list of low, medium, high',
+  })
   SAGA_APPROVAL_RISKS = 'high';
 
   /** How often the step timer looks for overdue steps. */

@@ -4,4 +4,9 @@ import { createBus, runService } from '@dco/platform';
 import { SchedulerConfig } from './scheduler.config';
 import { SchedulerModule } from './scheduler.module';
 
-void runService({ service: 'scheduler', config: SchedulerConfig, feature: (config) => SchedulerModule.register(config), createBus });
+void runService({
+  service: 'scheduler',
+  config: SchedulerConfig,
+  feature: (config) => SchedulerModule.register(config),
+  createBus,
+});

@@ -35,15 +35,28 @@ export function seedEmbeddedCloud(target: EmbeddedCloud, seed: EmbeddedSeed): Pr
   target.seeded ??= (async () => {
     await target.ecs.ensureCluster(seed.cluster);
     for (const [app, spec] of Object.entries(seed.apps)) {
-      const definition = await target.ecs.registerTaskDefinition({ family: taskFamily(seed.environment, app), image: spec.image, environment: { DCO_APP: app } });
-      await target.ecs.createService({ cluster: seed.cluster, serviceName: app, taskDefinition: definition.arn, desiredCount: spec.desired_count });
+      const definition = await target.ecs.registerTaskDefinition({
+        family: taskFamily(seed.environment, app),
+        image: spec.image,
+        environment: { DCO_APP: app },
+      });
+      await target.ecs.createService({
+        cluster: seed.cluster,
+        serviceName: app,
+        taskDefinition: definition.arn,
+        desiredCount: spec.desired_count,
+      });
     }
     const running = target.ec2.addImage({
       name: `neo4j-${seed.runningNeo4jVersion}-embedded`,
       creationDate: '2026-01-01T00:00:00.000Z',
       tags: { 'dco:neo4j-version': seed.runningNeo4jVersion },
     });
-    target.ec2.addInstance({ imageId: running, instanceType: 'r6i.large', tags: { 'dco:role': 'neo4j', 'dco:color': 'blue' } });
+    target.ec2.addInstance({
+      imageId: running,
+      instanceType: 'r6i.large',
+      tags: { 'dco:role': 'neo4j', 'dco:color': 'blue' },
+    });
     target.ec2.addImage({
       name: `neo4j-${seed.newestNeo4jVersion}-embedded`,
       creationDate: '2026-11-01T00:00:00.000Z',
@@ -63,7 +76,13 @@ export function embeddedSeedFromInfra(configDir: string): EmbeddedSeed {
     cluster_name: string;
     apps: EmbeddedSeed['apps'];
   };
-  return { environment: vars.environment, cluster: vars.cluster_name, apps: vars.apps, runningNeo4jVersion: '5.20.0', newestNeo4jVersion: '5.26.19' };
+  return {
+    environment: vars.environment,
+    cluster: vars.cluster_name,
+    apps: vars.apps,
+    runningNeo4jVersion: '5.20.0',
+    newestNeo4jVersion: '5.26.19',
+  };
 }
 
 /** The process's embedded cloud, seeded (once) from the configuration in configDir. */

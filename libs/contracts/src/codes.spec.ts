@@ -47,7 +47,15 @@ describe('the code registry', () => {
       `const label = 'Not.A code'; const file = 'run-id.ts';`,
     ].join('\n');
     expect(codeLiterals(source)).toEqual(
-      expect.arrayContaining(['AREA.THROWN', 'AREA.WRAPPED_LINE', 'AREA.RETURNED', 'AREA.COMPARED', 'AREA.EXPECTED', 'AREA.REJECTED', 'AREA.PRINTED']),
+      expect.arrayContaining([
+        'AREA.THROWN',
+        'AREA.WRAPPED_LINE',
+        'AREA.RETURNED',
+        'AREA.COMPARED',
+        'AREA.EXPECTED',
+        'AREA.REJECTED',
+        'AREA.PRINTED',
+      ]),
     );
     expect(codeLiterals(source)).toHaveLength(7);
   });

@@ -16,13 +16,17 @@ export type CompiledCheck = (data: unknown) => Record<string, unknown> | undefin
 
 /** The part of class-transformer's metadata storage read here (it has no typed public export). */
 interface TransformerStorage {
-  findTypeMetadata(target: object, property: string): { typeFunction: () => unknown; options?: { discriminator?: unknown } } | undefined;
+  findTypeMetadata(
+    target: object,
+    property: string,
+  ): { typeFunction: () => unknown; options?: { discriminator?: unknown } } | undefined;
   findTransformMetadatas(target: object, property: string, transformationType: number): unknown[];
   findExcludeMetadata(target: object, property: string): unknown;
   findExposeMetadata(target: object, property: string): unknown;
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the storage singleton is only exported from this path
-const transformerStorage = (require('class-transformer/cjs/storage') as { defaultMetadataStorage: TransformerStorage }).defaultMetadataStorage;
+const transformerStorage = (require('class-transformer/cjs/storage') as { defaultMetadataStorage: TransformerStorage })
+  .defaultMetadataStorage;
 const PLAIN_TO_CLASS = 0;
 
 /** The value failed, or is out of what the fast path handles: class-validator decides. */
@@ -88,7 +92,12 @@ function buildPlan(cls: ClassConstructor<object>, visiting: Set<ClassConstructor
   const metadatas = storage.getTargetValidationMetadatas(cls, '', false, false);
   // forbidUnknownValues rejects a class without metadata; validation groups and async checks are not compiled.
   if (metadatas.length === 0) return null;
-  if (metadatas.some((metadata) => metadata.groups?.length || metadata.always !== undefined || metadata.context !== undefined)) return null;
+  if (
+    metadatas.some(
+      (metadata) => metadata.groups?.length || metadata.always !== undefined || metadata.context !== undefined,
+    )
+  )
+    return null;
   // Grouped as class-validator's executor groups them.
   const byProperty = storage.groupByPropertyName(metadatas);
   let template: string[];
@@ -99,7 +108,10 @@ function buildPlan(cls: ClassConstructor<object>, visiting: Set<ClassConstructor
   }
   const names = Object.keys(byProperty);
   const properties: PropertyPlan[] = [];
-  for (const name of [...template.filter((key) => names.includes(key)), ...names.filter((key) => !template.includes(key))]) {
+  for (const name of [
+    ...template.filter((key) => names.includes(key)),
+    ...names.filter((key) => !template.includes(key)),
+  ]) {
     // class-transformer decorators other than @Type change what plainToInstance makes: not compiled.
     if (
       transformerStorage.findTransformMetadatas(cls, name, PLAIN_TO_CLASS).length > 0 ||
@@ -115,7 +127,12 @@ function buildPlan(cls: ClassConstructor<object>, visiting: Set<ClassConstructor
   return { name: cls.name, properties };
 }
 
-function propertyPlan(cls: ClassConstructor<object>, name: string, metadatas: ValidationMetadata[], visiting: Set<ClassConstructor<object>>): PropertyPlan | null {
+function propertyPlan(
+  cls: ClassConstructor<object>,
+  name: string,
+  metadatas: ValidationMetadata[],
+  visiting: Set<ClassConstructor<object>>,
+): PropertyPlan | null {
   const storage = getMetadataStorage();
   const plan: PropertyPlan = { name, conditions: [], checks: [] };
   for (const metadata of metadatas) {
@@ -127,7 +144,11 @@ function propertyPlan(cls: ClassConstructor<object>, name: string, metadatas: Va
         for (const constraint of storage.getTargetValidatorConstraints(metadata.constraintCls)) {
           if (constraint.async) return null;
           const instance = constraint.instance as { validate(value: unknown, args: ValidationArguments): unknown };
-          plan.checks.push({ validate: instance.validate.bind(instance), constraints: metadata.constraints ?? [], each: metadata.each === true });
+          plan.checks.push({
+            validate: instance.validate.bind(instance),
+            constraints: metadata.constraints ?? [],
+            each: metadata.each === true,
+          });
         }
         break;
       case ValidationTypes.NESTED_VALIDATION: {

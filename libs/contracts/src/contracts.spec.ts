@@ -1,4 +1,12 @@
-import { ALL_MESSAGE_TYPES, CodedError, FIXTURE_DATA, createMessage, fixtureMessage, parseMessage, serializeMessage } from './index';
+import {
+  ALL_MESSAGE_TYPES,
+  CodedError,
+  FIXTURE_DATA,
+  createMessage,
+  fixtureMessage,
+  parseMessage,
+  serializeMessage,
+} from './index';
 
 const parse = (value: unknown) => parseMessage(JSON.stringify(value));
 
@@ -15,15 +23,41 @@ describe('parseMessage', () => {
     ['null', 'null', 'MSG.NOT_AN_ENVELOPE'],
     ['no data', JSON.stringify({ type: 'DailyTick' }), 'MSG.NOT_AN_ENVELOPE'],
     ['an unknown type', JSON.stringify({ ...fixtureMessage('DailyTick'), type: 'Nope' }), 'MSG.UNKNOWN_TYPE'],
-    ['a future version', JSON.stringify({ ...fixtureMessage('DcoCompleted'), schemaVersion: 9 }), 'MSG.UNKNOWN_VERSION'],
-    ['an old version without upcaster', JSON.stringify({ ...fixtureMessage('DcoCompleted'), schemaVersion: 0 }), 'MSG.VALIDATION_FAILED'],
+    [
+      'a future version',
+      JSON.stringify({ ...fixtureMessage('DcoCompleted'), schemaVersion: 9 }),
+      'MSG.UNKNOWN_VERSION',
+    ],
+    [
+      'an old version without upcaster',
+      JSON.stringify({ ...fixtureMessage('DcoCompleted'), schemaVersion: 0 }),
+      'MSG.VALIDATION_FAILED',
+    ],
     ['a bad run id', JSON.stringify({ ...fixtureMessage('RunDco'), runId: 'run-1' }), 'MSG.VALIDATION_FAILED'],
     ['a bad event id', JSON.stringify({ ...fixtureMessage('RunDco'), eventId: 'x' }), 'MSG.VALIDATION_FAILED'],
-    ['a bad day', JSON.stringify(fixtureMessage('RunDco', { data: { day: '2026-13-01', afterRollback: false } })), 'MSG.VALIDATION_FAILED'],
-    ['a float amount', JSON.stringify(fixtureMessage('DcoCompleted', { data: { ...FIXTURE_DATA.DcoCompleted, offered: '1.5' } })), 'MSG.VALIDATION_FAILED'],
+    [
+      'a bad day',
+      JSON.stringify(fixtureMessage('RunDco', { data: { day: '2026-13-01', afterRollback: false } })),
+      'MSG.VALIDATION_FAILED',
+    ],
+    [
+      'a float amount',
+      JSON.stringify(fixtureMessage('DcoCompleted', { data: { ...FIXTURE_DATA.DcoCompleted, offered: '1.5' } })),
+      'MSG.VALIDATION_FAILED',
+    ],
     // ValidateNested alone used to walk into a nested array and accept it, so a handler got an array for a Change.
-    ['a list nested in a change list', JSON.stringify(fixtureMessage('ChangesDetected', { data: { ...FIXTURE_DATA.ChangesDetected, changes: [[]] } } as never)), 'MSG.VALIDATION_FAILED'],
-    ['an unknown failure code', JSON.stringify(fixtureMessage('DcoFailed', { data: { failure: { code: 'X.Y', message: 'm' } } } as never)), 'MSG.VALIDATION_FAILED'],
+    [
+      'a list nested in a change list',
+      JSON.stringify(
+        fixtureMessage('ChangesDetected', { data: { ...FIXTURE_DATA.ChangesDetected, changes: [[]] } } as never),
+      ),
+      'MSG.VALIDATION_FAILED',
+    ],
+    [
+      'an unknown failure code',
+      JSON.stringify(fixtureMessage('DcoFailed', { data: { failure: { code: 'X.Y', message: 'm' } } } as never)),
+      'MSG.VALIDATION_FAILED',
+    ],
   ])('rejects %s', (_label, bytes, code) => {
     const result = parseMessage(bytes);
     expect(result.ok).toBe(false);
@@ -37,20 +71,27 @@ describe('parseMessage', () => {
 
   it('names the invalid nested property', () => {
     const bad = fixtureMessage('ChangesDetected', {
-      data: { ...FIXTURE_DATA.ChangesDetected, changes: [{ ...FIXTURE_DATA.ChangesDetected.changes[0], risk: 'extreme' }] },
+      data: {
+        ...FIXTURE_DATA.ChangesDetected,
+        changes: [{ ...FIXTURE_DATA.ChangesDetected.changes[0], risk: 'extreme' }],
+      },
     } as never);
     const result = parse(bad);
     expect(!result.ok && result.error.message).toContain('changes.0.risk');
   });
 
   it('strips fields a data class does not declare', () => {
-    const result = parse(fixtureMessage('RunDco', { data: { day: '2026-11-26', afterRollback: false, injected: 1 } } as never));
+    const result = parse(
+      fixtureMessage('RunDco', { data: { day: '2026-11-26', afterRollback: false, injected: 1 } } as never),
+    );
     expect(result.ok && result.message.data).toEqual({ day: '2026-11-26', afterRollback: false });
   });
 
   it('keeps the partial identity of a rejected message for dead-lettering', () => {
     const result = parse({ ...fixtureMessage('RunDco'), schemaVersion: 7 });
-    expect(!result.ok && result.error.partial).toEqual(expect.objectContaining({ type: 'RunDco', runId: 'dco-2026-11-26' }));
+    expect(!result.ok && result.error.partial).toEqual(
+      expect.objectContaining({ type: 'RunDco', runId: 'dco-2026-11-26' }),
+    );
   });
 });
 
@@ -59,7 +100,10 @@ describe('upcasting', () => {
     const v1 = { ...fixtureMessage('DailyTick'), schemaVersion: 1, data: { date: '2026-11-25' } };
     const result = parse(v1);
     expect(result.ok && result.message).toEqual(
-      expect.objectContaining({ schemaVersion: 2, data: { day: '2026-11-25', trigger: 'schedule', scheduledAt: v1.occurredAt } }),
+      expect.objectContaining({
+        schemaVersion: 2,
+        data: { day: '2026-11-25', trigger: 'schedule', scheduledAt: v1.occurredAt },
+      }),
     );
   });
 
@@ -71,15 +115,25 @@ describe('upcasting', () => {
 
 describe('createMessage', () => {
   it('fills ids, version, causation and continues the trace', () => {
-    const cause = fixtureMessage('DetectChanges', { traceparent: '00-0123456789abcdef0123456789abcdef-0123456789abcdef-01' });
+    const cause = fixtureMessage('DetectChanges', {
+      traceparent: '00-0123456789abcdef0123456789abcdef-0123456789abcdef-01',
+    });
     const message = createMessage(
       'ChangesDetected',
       FIXTURE_DATA.ChangesDetected,
       { runId: cause.runId, producer: 'detector', causedBy: cause },
-      { clock: { now: () => new Date('2026-11-26T06:01:00Z') }, ids: { next: () => '11111111-1111-4111-8111-111111111111' } },
+      {
+        clock: { now: () => new Date('2026-11-26T06:01:00Z') },
+        ids: { next: () => '11111111-1111-4111-8111-111111111111' },
+      },
     );
     expect(message).toEqual(
-      expect.objectContaining({ causationId: cause.eventId, traceparent: cause.traceparent, schemaVersion: 1, occurredAt: '2026-11-26T06:01:00.000Z' }),
+      expect.objectContaining({
+        causationId: cause.eventId,
+        traceparent: cause.traceparent,
+        schemaVersion: 1,
+        occurredAt: '2026-11-26T06:01:00.000Z',
+      }),
     );
     expect(parseMessage(serializeMessage(message)).ok).toBe(true);
   });
@@ -89,10 +143,15 @@ describe('CodedError.toFailure', () => {
   const failedEvent = (error: CodedError) =>
     parseMessage(
       serializeMessage(
-        createMessage('DbMigrationFailed', { failure: error.toFailure(), phase: 'restore' }, { runId: 'dco-2026-01-01', producer: 'db-migrator' }, {
-          clock: { now: () => new Date('2026-01-01T06:00:00Z') },
-          ids: { next: () => '11111111-1111-4111-8111-111111111111' },
-        }),
+        createMessage(
+          'DbMigrationFailed',
+          { failure: error.toFailure(), phase: 'restore' },
+          { runId: 'dco-2026-01-01', producer: 'db-migrator' },
+          {
+            clock: { now: () => new Date('2026-01-01T06:00:00Z') },
+            ids: { next: () => '11111111-1111-4111-8111-111111111111' },
+          },
+        ),
       ),
     );
 
@@ -103,6 +162,11 @@ describe('CodedError.toFailure', () => {
 
   it('turns a code outside FAILURE_CODES into INTERNAL.UNEXPECTED naming it, instead of an event that would be dead-lettered', () => {
     const parsed = failedEvent(new CodedError('CONFIG.INVALID', 'DCO_NEO4J_FLEET_TAGS is bad'));
-    expect(parsed).toMatchObject({ ok: true, message: { data: { failure: { code: 'INTERNAL.UNEXPECTED', message: 'CONFIG.INVALID: DCO_NEO4J_FLEET_TAGS is bad' } } } });
+    expect(parsed).toMatchObject({
+      ok: true,
+      message: {
+        data: { failure: { code: 'INTERNAL.UNEXPECTED', message: 'CONFIG.INVALID: DCO_NEO4J_FLEET_TAGS is bad' } },
+      },
+    });
   });
 });

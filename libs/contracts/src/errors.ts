@@ -36,7 +36,12 @@ export class ConfigError extends CodedError {
 
   constructor(problems: string | string[], options?: { cause?: unknown }) {
     const list = typeof problems === 'string' ? [problems] : problems;
-    super('CONFIG.INVALID', typeof problems === 'string' ? problems : `invalid environment configuration:\n  - ${list.join('\n  - ')}`, undefined, options);
+    super(
+      'CONFIG.INVALID',
+      typeof problems === 'string' ? problems : `invalid environment configuration:\n  - ${list.join('\n  - ')}`,
+      undefined,
+      options,
+    );
     this.name = 'ConfigError';
     this.problems = list;
   }

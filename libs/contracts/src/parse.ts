@@ -71,9 +71,16 @@ export function parseObject(raw: unknown): ParseResult {
   const header = headerPasses(record) ? (record as unknown as EnvelopeHeader) : undefined;
   if (!header) {
     // An empty stand-in for the data spares a deep copy of it; an array still fails the header's IsObject.
-    const errors = validateSync(plainToInstance(EnvelopeHeader, { ...record, data: Array.isArray(record.data) ? record.data : {} }), { forbidUnknownValues: false });
+    const errors = validateSync(
+      plainToInstance(EnvelopeHeader, { ...record, data: Array.isArray(record.data) ? record.data : {} }),
+      { forbidUnknownValues: false },
+    );
     // headerPasses() runs the same predicates as the decorators, so errors is never empty here; guard regardless.
-    return reject('MSG.VALIDATION_FAILED', errors.length > 0 ? describe(errors) : 'envelope header is invalid', partial);
+    return reject(
+      'MSG.VALIDATION_FAILED',
+      errors.length > 0 ? describe(errors) : 'envelope header is invalid',
+      partial,
+    );
   }
 
   let version = header.schemaVersion;
@@ -121,7 +128,10 @@ export function parseObject(raw: unknown): ParseResult {
  * class-validator's verdict on a message's data (the reference the compiled check must agree with): the plain data,
  * whitelisted to the class's decorated properties, or the worded errors.
  */
-export function validateData(cls: ClassConstructor<object>, data: unknown): { ok: true; data: object } | { ok: false; reason: string } {
+export function validateData(
+  cls: ClassConstructor<object>,
+  data: unknown,
+): { ok: true; data: object } | { ok: false; reason: string } {
   const typed = plainToInstance(cls, data) as object;
   const errors = validateSync(typed, { whitelist: true, forbidUnknownValues: true });
   return errors.length > 0 ? { ok: false, reason: describe(errors) } : { ok: true, data: toPlain(typed) };

@@ -1,6 +1,12 @@
 // The catalogue of message types: topic = type, current schema version, data class, and whether it is a command or an event.
 import { ClassConstructor } from 'class-transformer';
-import { ChangesDetectedData, DetectChangesData, DetectionFailedData, ExternalChangeReportedData, RunRequestedData } from './messages/detector.messages';
+import {
+  ChangesDetectedData,
+  DetectChangesData,
+  DetectionFailedData,
+  ExternalChangeReportedData,
+  RunRequestedData,
+} from './messages/detector.messages';
 import { DailyTickData } from './messages/scheduler.messages';
 import {
   ApplyInfraData,
@@ -11,7 +17,13 @@ import {
   RollbackData,
   StepFailedData,
 } from './messages/infra.messages';
-import { DbMigratedData, DbMigrationFailedData, DbMigrationProgressData, DbRolledBackData, MigrateDbData } from './messages/db.messages';
+import {
+  DbMigratedData,
+  DbMigrationFailedData,
+  DbMigrationProgressData,
+  DbRolledBackData,
+  MigrateDbData,
+} from './messages/db.messages';
 import { DcoCompletedData, DcoFailedData, RunDcoData } from './messages/dco.messages';
 import {
   AlertRaisedData,

@@ -17,7 +17,11 @@ describe('BusTransportClient', () => {
   });
 
   it('refuses a message emitted under another type, and a request that waits for a reply', async () => {
-    await expect(lastValueFrom(client.emit('RunDco', fixtureMessage('MigrateDb')))).rejects.toThrow(/emit\('RunDco'\) was given a MigrateDb message/);
-    await expect(lastValueFrom(client.send('MigrateDb', fixtureMessage('MigrateDb')))).rejects.toThrow(/has no reply on the bus/);
+    await expect(lastValueFrom(client.emit('RunDco', fixtureMessage('MigrateDb')))).rejects.toThrow(
+      /emit\('RunDco'\) was given a MigrateDb message/,
+    );
+    await expect(lastValueFrom(client.send('MigrateDb', fixtureMessage('MigrateDb')))).rejects.toThrow(
+      /has no reply on the bus/,
+    );
   });
 });

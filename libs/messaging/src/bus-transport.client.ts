@@ -15,7 +15,10 @@ export class BusTransportClient extends ClientProxy {
   close(): void {}
 
   override on(): never {
-    throw new CodedError('INTERNAL.UNEXPECTED', 'the bus transport client has no events; observe the bus through its hooks');
+    throw new CodedError(
+      'INTERNAL.UNEXPECTED',
+      'the bus transport client has no events; observe the bus through its hooks',
+    );
   }
 
   unwrap<T>(): T {
@@ -23,14 +26,20 @@ export class BusTransportClient extends ClientProxy {
   }
 
   protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
-    const err = new CodedError('INTERNAL.UNEXPECTED', `send('${String(packet.pattern)}') has no reply on the bus: emit the command and consume its answer event`);
+    const err = new CodedError(
+      'INTERNAL.UNEXPECTED',
+      `send('${String(packet.pattern)}') has no reply on the bus: emit the command and consume its answer event`,
+    );
     callback({ err, isDisposed: true });
     return () => undefined;
   }
 
   protected async dispatchEvent<T>(packet: ReadPacket<Envelope>): Promise<T> {
     if (packet.data.type !== packet.pattern) {
-      throw new CodedError('MSG.VALIDATION_FAILED', `emit('${String(packet.pattern)}') was given a ${packet.data.type} message`);
+      throw new CodedError(
+        'MSG.VALIDATION_FAILED',
+        `emit('${String(packet.pattern)}') was given a ${packet.data.type} message`,
+      );
     }
     await this.bus.publish(packet.data);
     return undefined as T;

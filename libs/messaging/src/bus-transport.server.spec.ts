@@ -15,7 +15,12 @@ async function startWorker(handle: (message: MessageOf<'MigrateDb'>) => Promise<
   const bus = new InMemoryMessageBus();
   @CommandController()
   class MigrateDbController {
-    @EventPattern('MigrateDb', handledBy('db-migrator', { onFailure: (failure) => ({ type: 'DbMigrationFailed', data: { failure, phase: 'restore' } }) }))
+    @EventPattern(
+      'MigrateDb',
+      handledBy('db-migrator', {
+        onFailure: (failure) => ({ type: 'DbMigrationFailed', data: { failure, phase: 'restore' } }),
+      }),
+    )
     async onMigrateDb(@Payload() message: MessageOf<'MigrateDb'>) {
       await handle(message);
       return outcome('DbMigrated', FIXTURE_DATA.DbMigrated);
@@ -45,13 +50,20 @@ describe('BusTransportServer', () => {
     const { bus, worker, answers } = await startWorker(() => gate);
     const command = fixtureMessage('MigrateDb');
     await bus.publish(command);
-    await waitFor(() => worker.inFlight.MigrateDb === 1, { timeoutMs: 5000, description: 'the command to be in flight' });
+    await waitFor(() => worker.inFlight.MigrateDb === 1, {
+      timeoutMs: 5000,
+      description: 'the command to be in flight',
+    });
     expect(worker.handled).toEqual({});
     release();
     await bus.idle();
     expect([worker.inFlight, worker.handled]).toEqual([{}, { MigrateDb: 1 }]);
     const [answer] = answers('DbMigrated');
-    expect(answer.ok && [answer.message.type, answer.message.causationId, answer.message.runId]).toEqual(['DbMigrated', command.eventId, command.runId]);
+    expect(answer.ok && [answer.message.type, answer.message.causationId, answer.message.runId]).toEqual([
+      'DbMigrated',
+      command.eventId,
+      command.runId,
+    ]);
     await worker.stop();
     await bus.close();
   });
@@ -64,7 +76,12 @@ describe('BusTransportServer', () => {
     });
     await bus.publish(fixtureMessage('MigrateDb'));
     await bus.idle();
-    expect([calls, answers('DbMigrationFailed'), answers('DbMigrated').length, worker.handled]).toEqual([2, [], 1, { MigrateDb: 1 }]);
+    expect([calls, answers('DbMigrationFailed'), answers('DbMigrated').length, worker.handled]).toEqual([
+      2,
+      [],
+      1,
+      { MigrateDb: 1 },
+    ]);
     await worker.stop();
     await bus.close();
   });
@@ -74,11 +91,16 @@ describe('BusTransportServer', () => {
       if (message.data.targetImageId === 'ami-crash') throw new Error('not coded');
       throw new CodedError('DB.VALIDATION_MISMATCH', 'green differs');
     });
-    await bus.publish(fixtureMessage('MigrateDb'), fixtureMessage('MigrateDb', { data: { ...FIXTURE_DATA.MigrateDb, targetImageId: 'ami-crash' } }));
+    await bus.publish(
+      fixtureMessage('MigrateDb'),
+      fixtureMessage('MigrateDb', { data: { ...FIXTURE_DATA.MigrateDb, targetImageId: 'ami-crash' } }),
+    );
     await bus.idle();
     expect([worker.inFlight, worker.handled]).toEqual([{}, { MigrateDb: 1 }]);
     const [failed] = answers('DbMigrationFailed');
-    expect(failed.ok && failed.message.type === 'DbMigrationFailed' && failed.message.data.failure.code).toBe('DB.VALIDATION_MISMATCH');
+    expect(failed.ok && failed.message.type === 'DbMigrationFailed' && failed.message.data.failure.code).toBe(
+      'DB.VALIDATION_MISMATCH',
+    );
     expect(bus.broker.deadLetters().map((letter) => letter.code)).toEqual(['MSG.HANDLER_FAILED']);
     await worker.stop();
     await bus.close();

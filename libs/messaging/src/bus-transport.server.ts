@@ -4,7 +4,18 @@
 import { Catch, Controller, RpcExceptionFilter, UseFilters, applyDecorators } from '@nestjs/common';
 import { CustomTransportStrategy, MessageHandler as NestMessageHandler, Server } from '@nestjs/microservices';
 import { Observable, isObservable, lastValueFrom, throwError } from 'rxjs';
-import { AnyMessage, Clock, CodedError, Envelope, IdGenerator, MessageType, Producer, createMessage, isMessageType, isTransientErrorCode } from '@dco/contracts';
+import {
+  AnyMessage,
+  Clock,
+  CodedError,
+  Envelope,
+  IdGenerator,
+  MessageType,
+  Producer,
+  createMessage,
+  isMessageType,
+  isTransientErrorCode,
+} from '@dco/contracts';
 import { BusContext, CommandHandlerExtras, Outcome, isCommandHandlerExtras } from './bus-transport.context';
 import { DeliveryContext, HandlerOutput, MessageBus, RetryPolicy, SubscriptionHandle } from './message-bus.port';
 
@@ -57,7 +68,8 @@ export class BusTransportServer extends Server implements CustomTransportStrateg
             group: this.options.groupOf(service),
             types,
             retry: this.options.retry,
-            handler: (message, delivery) => this.dispatch(service, handlers.get(message.type), counts, message, delivery),
+            handler: (message, delivery) =>
+              this.dispatch(service, handlers.get(message.type), counts, message, delivery),
           }),
         );
       }
@@ -74,7 +86,10 @@ export class BusTransportServer extends Server implements CustomTransportStrateg
   }
 
   on(): never {
-    throw new CodedError('INTERNAL.UNEXPECTED', 'the bus transport has no server events; observe the bus through its hooks');
+    throw new CodedError(
+      'INTERNAL.UNEXPECTED',
+      'the bus transport has no server events; observe the bus through its hooks',
+    );
   }
 
   unwrap<T>(): T {
@@ -86,9 +101,16 @@ export class BusTransportServer extends Server implements CustomTransportStrateg
     for (const [pattern, handle] of this.getHandlers()) {
       const extras: unknown = handle.extras;
       if (!isMessageType(pattern) || !isCommandHandlerExtras(extras)) {
-        throw new CodedError('INTERNAL.UNEXPECTED', `@EventPattern('${pattern}') on the bus transport needs a message type and handledBy(service, { onFailure })`);
+        throw new CodedError(
+          'INTERNAL.UNEXPECTED',
+          `@EventPattern('${pattern}') on the bus transport needs a message type and handledBy(service, { onFailure })`,
+        );
       }
-      if (handle.next) throw new CodedError('INTERNAL.UNEXPECTED', `two handlers for ${pattern}: a command has one answer, so one handler`);
+      if (handle.next)
+        throw new CodedError(
+          'INTERNAL.UNEXPECTED',
+          `two handlers for ${pattern}: a command has one answer, so one handler`,
+        );
       const handlers = byService.get(extras.service) ?? new Map<MessageType, CommandHandler>();
       handlers.set(pattern, { handle, extras });
       byService.set(extras.service, handlers);
@@ -104,13 +126,17 @@ export class BusTransportServer extends Server implements CustomTransportStrateg
     delivery: DeliveryContext,
   ): Promise<HandlerOutput> {
     if (!handler) throw new CodedError('INTERNAL.UNEXPECTED', `no handler for ${message.type}`);
-    const context = new BusContext(message, delivery, (event) => this.options.bus.publish(this.answer(service, message, event)));
+    const context = new BusContext(message, delivery, (event) =>
+      this.options.bus.publish(this.answer(service, message, event)),
+    );
     let answer: Outcome | null;
     counts.inFlight[message.type] = (counts.inFlight[message.type] ?? 0) + 1;
     try {
       const returned: unknown = await handler.handle(message, context);
       // Nest hands back an Observable when the handler returned one or threw (through the exception filter).
-      answer = (isObservable(returned) ? await lastValueFrom(returned, { defaultValue: null }) : returned) as Outcome | null;
+      answer = (
+        isObservable(returned) ? await lastValueFrom(returned, { defaultValue: null }) : returned
+      ) as Outcome | null;
     } catch (error) {
       // Anything but a business failure goes back to the bus, which retries it: a crash, or a temporary condition.
       if (!(error instanceof CodedError) || isTransientErrorCode(error.code)) throw error;
@@ -125,7 +151,12 @@ export class BusTransportServer extends Server implements CustomTransportStrateg
   }
 
   private answer(service: Producer, cause: AnyMessage, event: Outcome): Envelope {
-    return createMessage(event.type, event.data, { runId: cause.runId, producer: service, causedBy: cause }, { clock: this.options.clock, ids: this.options.ids });
+    return createMessage(
+      event.type,
+      event.data,
+      { runId: cause.runId, producer: service, causedBy: cause },
+      { clock: this.options.clock, ids: this.options.ids },
+    );
   }
 }
 

@@ -7,7 +7,10 @@ import { BusTransportOptions, BusTransportServer } from './bus-transport.server'
  * Connects the transport to the app (a hybrid app: HTTP and the bus), runs the app's lifecycle hooks first so that
  * handlers only run on initialised providers, and subscribes. `app.close()` stops the subscriptions.
  */
-export async function startBusTransport(app: INestApplication, options: BusTransportOptions): Promise<BusTransportServer> {
+export async function startBusTransport(
+  app: INestApplication,
+  options: BusTransportOptions,
+): Promise<BusTransportServer> {
   const server = new BusTransportServer(options);
   app.connectMicroservice<MicroserviceOptions>({ strategy: server });
   await app.init();

@@ -11,7 +11,11 @@ export interface DeadLetterHarness {
   close(): Promise<void>;
 }
 
-export function deadLetterQueueContract(adapter: string, factory: () => Promise<DeadLetterHarness>, timeoutMs: number): void {
+export function deadLetterQueueContract(
+  adapter: string,
+  factory: () => Promise<DeadLetterHarness>,
+  timeoutMs: number,
+): void {
   describe(`DeadLetterQueue contract: ${adapter}`, () => {
     let harness: DeadLetterHarness;
     beforeEach(async () => {
@@ -40,12 +44,18 @@ export function deadLetterQueueContract(adapter: string, factory: () => Promise<
       const other = fixtureMessage('RunDco', { eventId: randomUUID() });
       await bus.publish(broken, other);
 
-      const listed = await eventually('two dead letters', async () => {
-        const entries = await queue.list('RunDco');
-        return entries.length === 2 ? entries : undefined;
-      }, timeoutMs);
+      const listed = await eventually(
+        'two dead letters',
+        async () => {
+          const entries = await queue.list('RunDco');
+          return entries.length === 2 ? entries : undefined;
+        },
+        timeoutMs,
+      );
       expect(listed.map((e) => e.eventId).sort()).toEqual([broken.eventId, other.eventId].sort());
-      expect(listed.every((e) => e.code === 'MSG.HANDLER_FAILED' && e.reason.includes('bug in the handler'))).toBe(true);
+      expect(listed.every((e) => e.code === 'MSG.HANDLER_FAILED' && e.reason.includes('bug in the handler'))).toBe(
+        true,
+      );
       expect(await queue.list('RunDco', { limit: 1 })).toHaveLength(1);
 
       fixed = true;

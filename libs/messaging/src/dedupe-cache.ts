@@ -12,7 +12,8 @@ export class DedupeCache {
   private readonly oldestFirst = this.ids.keys();
 
   constructor(private readonly capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new CodedError('INTERNAL.UNEXPECTED', `dedupe capacity must be a positive integer, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new CodedError('INTERNAL.UNEXPECTED', `dedupe capacity must be a positive integer, got ${capacity}`);
   }
 
   has(eventId: string): boolean {

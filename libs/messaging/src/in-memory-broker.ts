@@ -48,11 +48,16 @@ export class InMemoryBroker {
   constructor(options: InMemoryBrokerOptions = {}) {
     this.partitions = options.partitions ?? 6;
     this.maxBatch = options.maxBatch ?? 100;
-    if (!Number.isInteger(this.partitions) || this.partitions < 1) throw new CodedError('INTERNAL.UNEXPECTED', 'partitions must be a positive integer');
+    if (!Number.isInteger(this.partitions) || this.partitions < 1)
+      throw new CodedError('INTERNAL.UNEXPECTED', 'partitions must be a positive integer');
   }
 
   createTopic(topic: string): void {
-    if (!this.topics.has(topic)) this.topics.set(topic, Array.from({ length: this.partitions }, () => []));
+    if (!this.topics.has(topic))
+      this.topics.set(
+        topic,
+        Array.from({ length: this.partitions }, () => []),
+      );
   }
 
   hasTopic(topic: string): boolean {
@@ -65,7 +70,12 @@ export class InMemoryBroker {
       this.createTopic(record.topic);
       const log = this.topics.get(record.topic) as StoredRecord[][];
       const partition = this.partitionOf(record.key);
-      const entry: StoredRecord = { ...record, headers: { ...record.headers }, partition, offset: log[partition].length };
+      const entry: StoredRecord = {
+        ...record,
+        headers: { ...record.headers },
+        partition,
+        offset: log[partition].length,
+      };
       log[partition].push(entry);
       return entry;
     });
@@ -100,7 +110,10 @@ export class InMemoryBroker {
       this.createTopic(topic);
       if (!state.offsets.has(topic)) {
         const log = this.topics.get(topic) as StoredRecord[][];
-        state.offsets.set(topic, log.map((partition) => (fromBeginning ? 0 : partition.length)));
+        state.offsets.set(
+          topic,
+          log.map((partition) => (fromBeginning ? 0 : partition.length)),
+        );
       }
     }
     state.members.push(member);
@@ -131,7 +144,8 @@ export class InMemoryBroker {
   private dispatchTopic(topic: string): void {
     for (const [group, state] of this.groups) {
       if (!state.offsets.has(topic)) continue;
-      for (let partition = 0; partition < this.partitions; partition += 1) this.dispatch(group, state, topic, partition);
+      for (let partition = 0; partition < this.partitions; partition += 1)
+        this.dispatch(group, state, topic, partition);
     }
   }
 
@@ -152,7 +166,11 @@ export class InMemoryBroker {
     this.busy.add(slot);
     const batch = log.slice(offsets[partition], offsets[partition] + this.maxBatch);
     const commit: CommitFn = (outputs, nextOffset) => {
-      if (nextOffset <= offsets[partition]) throw new CodedError('INTERNAL.UNEXPECTED', `offset ${nextOffset} of ${topic}/${partition} was already committed`);
+      if (nextOffset <= offsets[partition])
+        throw new CodedError(
+          'INTERNAL.UNEXPECTED',
+          `offset ${nextOffset} of ${topic}/${partition} was already committed`,
+        );
       // Output first, offset second, with no await between: nothing can observe one without the other.
       this.append(outputs);
       offsets[partition] = nextOffset;

@@ -8,7 +8,11 @@ deadLetterQueueContract(
   'in-memory',
   async () => {
     const broker = new InMemoryBroker();
-    return { bus: new InMemoryMessageBus({ broker }), queue: new InMemoryDeadLetterQueue(broker), close: () => broker.idle() };
+    return {
+      bus: new InMemoryMessageBus({ broker }),
+      queue: new InMemoryDeadLetterQueue(broker),
+      close: () => broker.idle(),
+    };
   },
   2_000,
 );

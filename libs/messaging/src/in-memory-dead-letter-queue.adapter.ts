@@ -1,6 +1,13 @@
 // Dead-letter listing and re-driving on the in-memory broker (embedded profile, unit tests).
 import { dlqTopicOf } from '@dco/contracts';
-import { DeadLetterEntry, DeadLetterQueue, RedriveFilter, eventIdOf, matchesFilter, redriveHeaders } from './dead-letter-queue.port';
+import {
+  DeadLetterEntry,
+  DeadLetterQueue,
+  RedriveFilter,
+  eventIdOf,
+  matchesFilter,
+  redriveHeaders,
+} from './dead-letter-queue.port';
 import { InMemoryBroker } from './in-memory-broker';
 import { toDeadLetter, topicFor } from './wire-record';
 
@@ -24,7 +31,14 @@ export class InMemoryDeadLetterQueue implements DeadLetterQueue {
   async redrive(type: string, filter: RedriveFilter): Promise<DeadLetterEntry[]> {
     const dlqTopic = dlqTopicOf(topicFor(type, this.topicPrefix));
     const chosen = (await this.list(type)).filter((entry) => matchesFilter(entry, filter));
-    this.broker.append(chosen.map((entry) => ({ topic: topicFor(type, this.topicPrefix), key: entry.key, value: entry.value, headers: redriveHeaders(entry, dlqTopic) })));
+    this.broker.append(
+      chosen.map((entry) => ({
+        topic: topicFor(type, this.topicPrefix),
+        key: entry.key,
+        value: entry.value,
+        headers: redriveHeaders(entry, dlqTopic),
+      })),
+    );
     return chosen;
   }
 

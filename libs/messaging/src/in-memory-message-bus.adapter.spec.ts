@@ -13,7 +13,8 @@ messageBusContract(
     const prefix = `t${randomUUID().slice(0, 6)}.`;
     return {
       createBus: (hooks) => new InMemoryMessageBus({ ...hooks, broker, topicPrefix: prefix }),
-      produceRaw: async (type, value, key) => void broker.append([{ topic: `${prefix}${type}`, key: key ?? null, value, headers: {} }]),
+      produceRaw: async (type, value, key) =>
+        void broker.append([{ topic: `${prefix}${type}`, key: key ?? null, value, headers: {} }]),
       records: async (topic) => broker.records(`${prefix}${topic}`),
       deadLetters: async (type) => broker.deadLetters(`${prefix}${type}`),
       close: async () => {
@@ -57,7 +58,12 @@ describe('InMemoryMessageBus', () => {
     const bus = new InMemoryMessageBus();
     await bus.publish(fixtureMessage('RunDco', { eventId: randomUUID() }));
     const seen: string[] = [];
-    await bus.subscribe({ group: 'late', types: ['RunDco'], fromBeginning: false, handler: async (m) => void seen.push(m.eventId) });
+    await bus.subscribe({
+      group: 'late',
+      types: ['RunDco'],
+      fromBeginning: false,
+      handler: async (m) => void seen.push(m.eventId),
+    });
     const later = fixtureMessage('RunDco', { eventId: randomUUID() });
     await bus.publish(later);
     await bus.idle();
@@ -79,7 +85,10 @@ describe('InMemoryMessageBus', () => {
         finished.push(m.runId);
       },
     });
-    await bus.publish(fixtureMessage('RunDco', { eventId: randomUUID(), runId: first }), fixtureMessage('RunDco', { eventId: randomUUID(), runId: second }));
+    await bus.publish(
+      fixtureMessage('RunDco', { eventId: randomUUID(), runId: first }),
+      fixtureMessage('RunDco', { eventId: randomUUID(), runId: second }),
+    );
     await eventually('both handlers running', () => gates.size === 2, 2_000);
     let stopped = false;
     const stopping = handle.stop().then(() => (stopped = true));

@@ -1,7 +1,15 @@
 // The MessageBus in one process (embedded profile, unit tests): same keys, ordering, groups, retries, DLQ and dedupe as Kafka.
 import { Envelope, MAX_MESSAGE_BYTES, MessageType, dlqTopicOf, CodedError } from '@dco/contracts';
 import { CommitFn, GroupMember, InMemoryBroker, StoredRecord } from './in-memory-broker';
-import { BusHooks, BusObserver, HEADERS, HandlerOutput, MessageBus, Subscription, SubscriptionHandle } from './message-bus.port';
+import {
+  BusHooks,
+  BusObserver,
+  HEADERS,
+  HandlerOutput,
+  MessageBus,
+  Subscription,
+  SubscriptionHandle,
+} from './message-bus.port';
 import { MessageProcessor } from './message-processor';
 import { Sleep, realSleep } from './retry-backoff';
 import { safeNotify } from './safe-notify';
@@ -36,23 +44,34 @@ export class InMemoryMessageBus implements MessageBus {
 
   async publish(...messages: Envelope[]): Promise<void> {
     this.assertOpen();
-    const records = messages.map((message) => encodeMessage(message, this.options.interceptor, this.maxBytes, this.topicPrefix));
+    const records = messages.map((message) =>
+      encodeMessage(message, this.options.interceptor, this.maxBytes, this.topicPrefix),
+    );
     this.broker.append(records);
     for (const record of records) {
       safeNotify(() =>
-        this.options.observer?.onPublished?.({ topic: record.topic, type: record.headers[HEADERS.type], bytes: record.value?.length ?? 0 }),
+        this.options.observer?.onPublished?.({
+          topic: record.topic,
+          type: record.headers[HEADERS.type],
+          bytes: record.value?.length ?? 0,
+        }),
       );
     }
   }
 
   async subscribe(subscription: Subscription): Promise<SubscriptionHandle> {
     this.assertOpen();
-    if (subscription.types.length === 0) throw new CodedError('INTERNAL.UNEXPECTED', `subscription of group ${subscription.group} lists no types`);
-    const member = new InMemorySubscription(this, subscription, new MessageProcessor(subscription, this.options, {
-      sleep: this.sleep,
-      maxBytes: this.maxBytes,
-      topicOf: (type) => topicFor(type, this.topicPrefix),
-    }));
+    if (subscription.types.length === 0)
+      throw new CodedError('INTERNAL.UNEXPECTED', `subscription of group ${subscription.group} lists no types`);
+    const member = new InMemorySubscription(
+      this,
+      subscription,
+      new MessageProcessor(subscription, this.options, {
+        sleep: this.sleep,
+        maxBytes: this.maxBytes,
+        topicOf: (type) => topicFor(type, this.topicPrefix),
+      }),
+    );
     this.handles.add(member);
     this.broker.join(subscription.group, member, subscription.fromBeginning ?? true);
     return {
@@ -89,7 +108,9 @@ export class InMemoryMessageBus implements MessageBus {
 
   encodeOutputs(outputs: HandlerOutput): WireRecord[] {
     return [
-      ...(outputs.messages ?? []).map((message) => encodeMessage(message, this.options.interceptor, this.maxBytes, this.topicPrefix)),
+      ...(outputs.messages ?? []).map((message) =>
+        encodeMessage(message, this.options.interceptor, this.maxBytes, this.topicPrefix),
+      ),
       ...(outputs.records ?? []).map((record) => encodeOutputRecord(record, this.topicPrefix)),
     ];
   }

@@ -26,14 +26,23 @@ function fakeKafka(configs: Array<{ retry?: { restartOnFailure?: RestartOnFailur
       };
     },
     producer: () => ({ connect: async () => undefined, disconnect: async () => undefined }),
-    admin: () => ({ connect: async () => undefined, disconnect: async () => undefined, listTopics: async () => ['DetectChanges', 'DetectChanges.dlq'] }),
+    admin: () => ({
+      connect: async () => undefined,
+      disconnect: async () => undefined,
+      listTopics: async () => ['DetectChanges', 'DetectChanges.dlq'],
+    }),
   } as unknown as Kafka;
 }
 
 describe('KafkaMessageBus consumer restarts', () => {
   it('lets kafkajs restart a crashed consumer while subscribed, and never once its subscription stops', async () => {
     const configs: Array<{ retry?: { restartOnFailure?: RestartOnFailure } }> = [];
-    const bus = new KafkaMessageBus({ brokers: ['unused:1'], clientId: 'spec', kafka: fakeKafka(configs), logLevel: 'error' });
+    const bus = new KafkaMessageBus({
+      brokers: ['unused:1'],
+      clientId: 'spec',
+      kafka: fakeKafka(configs),
+      logLevel: 'error',
+    });
     const handle = await bus.subscribe({ group: 'g', types: ['DetectChanges'], handler: async () => undefined });
     const restartOnFailure = configs[0]?.retry?.restartOnFailure;
     expect(restartOnFailure).toBeDefined();

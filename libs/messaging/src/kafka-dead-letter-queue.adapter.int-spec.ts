@@ -7,7 +7,11 @@ deadLetterQueueContract(
   'kafka',
   async () => {
     const ns = await new KafkaTestNamespace(['RunDco', 'DcoCompleted']).open();
-    return { bus: ns.bus(), queue: new KafkaDeadLetterQueue({ brokers: testBrokers(), topicPrefix: ns.prefix }), close: () => ns.close() };
+    return {
+      bus: ns.bus(),
+      queue: new KafkaDeadLetterQueue({ brokers: testBrokers(), topicPrefix: ns.prefix }),
+      close: () => ns.close(),
+    };
   },
   30_000,
 );

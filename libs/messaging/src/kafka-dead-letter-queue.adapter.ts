@@ -2,7 +2,14 @@
 import { CodedError, dlqTopicOf } from '@dco/contracts';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
-import { DeadLetterEntry, DeadLetterQueue, RedriveFilter, eventIdOf, matchesFilter, redriveHeaders } from './dead-letter-queue.port';
+import {
+  DeadLetterEntry,
+  DeadLetterQueue,
+  RedriveFilter,
+  eventIdOf,
+  matchesFilter,
+  redriveHeaders,
+} from './dead-letter-queue.port';
 import { toDeadLetter, topicFor } from './wire-record';
 
 export interface KafkaDeadLetterQueueOptions {
@@ -19,7 +26,9 @@ export class KafkaDeadLetterQueue implements DeadLetterQueue {
   private readonly prefix: string;
 
   constructor(private readonly options: KafkaDeadLetterQueueOptions) {
-    this.kafka = options.kafka ?? new Kafka({ clientId: options.clientId ?? 'dco-dlq', brokers: options.brokers, logLevel: logLevel.NOTHING });
+    this.kafka =
+      options.kafka ??
+      new Kafka({ clientId: options.clientId ?? 'dco-dlq', brokers: options.brokers, logLevel: logLevel.NOTHING });
     this.prefix = options.topicPrefix ?? '';
   }
 
@@ -32,13 +41,22 @@ export class KafkaDeadLetterQueue implements DeadLetterQueue {
     const dlqTopic = dlqTopicOf(topicFor(type, this.prefix));
     const chosen = (await this.readAll(dlqTopic)).filter((entry) => matchesFilter(entry, filter));
     if (chosen.length === 0) return [];
-    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+    const producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      allowAutoTopicCreation: false,
+    });
     await producer.connect();
     try {
       await producer.send({
         topic: topicFor(type, this.prefix),
         acks: -1,
-        messages: chosen.map((entry) => ({ key: entry.key, value: entry.value, headers: redriveHeaders(entry, dlqTopic) })),
+        messages: chosen.map((entry) => ({
+          key: entry.key,
+          value: entry.value,
+          headers: redriveHeaders(entry, dlqTopic),
+        })),
       });
     } finally {
       await producer.disconnect();
@@ -57,7 +75,8 @@ export class KafkaDeadLetterQueue implements DeadLetterQueue {
       const existing = await admin.listTopics();
       if (!existing.includes(topic)) return [];
       const ends = new Map<number, bigint>();
-      for (const p of await admin.fetchTopicOffsets(topic)) if (BigInt(p.high) > BigInt(p.low)) ends.set(p.partition, BigInt(p.high));
+      for (const p of await admin.fetchTopicOffsets(topic))
+        if (BigInt(p.high) > BigInt(p.low)) ends.set(p.partition, BigInt(p.high));
       if (ends.size === 0) return [];
       const limits = new Map(ends);
 
@@ -69,7 +88,10 @@ export class KafkaDeadLetterQueue implements DeadLetterQueue {
         await consumer.subscribe({ topics: [topic], fromBeginning: true });
         await new Promise<void>((resolve, reject) => {
           const timer = setTimeout(
-            () => reject(new CodedError('MSG.DLQ_READ_TIMEOUT', `could not read ${topic} to its end within ${timeoutMs} ms`)),
+            () =>
+              reject(
+                new CodedError('MSG.DLQ_READ_TIMEOUT', `could not read ${topic} to its end within ${timeoutMs} ms`),
+              ),
             timeoutMs,
           );
           // Batch events also cover transaction markers, which are never delivered as messages but end a partition.
@@ -85,9 +107,16 @@ export class KafkaDeadLetterQueue implements DeadLetterQueue {
               eachMessage: async ({ partition, message }) => {
                 if (BigInt(message.offset) >= (limits.get(partition) ?? 0n)) return;
                 const headers: Record<string, string> = {};
-                for (const [name, value] of Object.entries(message.headers ?? {})) if (value !== undefined) headers[name] = value.toString();
+                for (const [name, value] of Object.entries(message.headers ?? {}))
+                  if (value !== undefined) headers[name] = value.toString();
                 const record = { topic, key: message.key?.toString('utf8') ?? null, value: message.value, headers };
-                entries.push({ ...toDeadLetter(record), key: record.key, partition, offset: message.offset, eventId: eventIdOf(message.value) });
+                entries.push({
+                  ...toDeadLetter(record),
+                  key: record.key,
+                  partition,
+                  offset: message.offset,
+                  eventId: eventIdOf(message.value),
+                });
               },
             })
             .catch(reject);

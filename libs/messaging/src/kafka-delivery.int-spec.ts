@@ -26,11 +26,15 @@ class MemberProcess {
   private stderr = '';
 
   constructor(mode: string, prefix: string, group: string) {
-    this.child = spawn(process.execPath, ['-r', './tools/register.js', 'libs/messaging/src/testing/bus-member.process.ts'], {
-      cwd: ROOT,
-      env: { ...process.env, DCO_TEST_MODE: mode, DCO_TEST_PREFIX: prefix, DCO_TEST_GROUP: group },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    this.child = spawn(
+      process.execPath,
+      ['-r', './tools/register.js', 'libs/messaging/src/testing/bus-member.process.ts'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, DCO_TEST_MODE: mode, DCO_TEST_PREFIX: prefix, DCO_TEST_GROUP: group },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let buffer = '';
     this.child.stdout?.on('data', (chunk: Buffer) => {
       buffer += chunk.toString('utf8');
@@ -38,7 +42,10 @@ class MemberProcess {
       buffer = lines.pop() ?? '';
       for (const line of lines) if (line.startsWith('{')) this.events.push(JSON.parse(line) as MemberEvent);
     });
-    this.child.stderr?.on('data', (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString('utf8')).slice(-4000)));
+    this.child.stderr?.on(
+      'data',
+      (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString('utf8')).slice(-4000)),
+    );
     this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
   }
 
@@ -94,7 +101,10 @@ describe('Kafka delivery across processes', () => {
     const message = fixtureMessage('DetectChanges', { eventId: randomUUID() });
     await bus().publish(message);
 
-    const handled = await other.waitFor('the member to handle it', (e) => e.event === 'handling' && e.eventId === message.eventId);
+    const handled = await other.waitFor(
+      'the member to handle it',
+      (e) => e.event === 'handling' && e.eventId === message.eventId,
+    );
     expect(handled.pid).not.toBe(process.pid);
   });
 
@@ -104,18 +114,28 @@ describe('Kafka delivery across processes', () => {
     await doomed.waitFor('the first member to join', (e) => e.event === 'ready');
     const message = fixtureMessage('DetectChanges', { eventId: randomUUID() });
     await bus().publish(message);
-    await doomed.waitFor('the first member to start handling', (e) => e.event === 'handling' && e.eventId === message.eventId);
+    await doomed.waitFor(
+      'the first member to start handling',
+      (e) => e.event === 'handling' && e.eventId === message.eventId,
+    );
     doomed.kill('SIGKILL');
     await doomed.exited;
 
     const survivor = member('handle', group);
-    await survivor.waitFor('the message on the other member', (e) => e.event === 'handling' && e.eventId === message.eventId);
+    await survivor.waitFor(
+      'the message on the other member',
+      (e) => e.event === 'handling' && e.eventId === message.eventId,
+    );
     expect(survivor.handled(message.eventId)).toBe(true);
   });
 
   it('outputs become visible only with the committed offset: a crash before commit leaves nothing for read-committed readers', async () => {
     const group = `atomic-${randomUUID().slice(0, 8)}`;
-    const uncommitted = ns.kafka.consumer({ groupId: `${ns.prefix}uncommitted`, readUncommitted: true, maxWaitTimeInMs: 250 });
+    const uncommitted = ns.kafka.consumer({
+      groupId: `${ns.prefix}uncommitted`,
+      readUncommitted: true,
+      maxWaitTimeInMs: 250,
+    });
     const dirty: string[] = [];
     await startReader(uncommitted, `${ns.prefix}ChangesDetected`, dirty);
 
@@ -127,13 +147,21 @@ describe('Kafka delivery across processes', () => {
     await crashing.exited;
 
     // The answer reached the log (a read-uncommitted reader sees it) but not the read-committed world.
-    await eventually('the uncommitted answer', () => dirty.some((v) => JSON.parse(v).causationId === command.eventId), TIMEOUT);
+    await eventually(
+      'the uncommitted answer',
+      () => dirty.some((v) => JSON.parse(v).causationId === command.eventId),
+      TIMEOUT,
+    );
     expect(ns.records('ChangesDetected')).toEqual([]);
 
     // Another member takes over: the command is handled again and its answer committed exactly once.
     const survivor = member('produce', group);
     await survivor.waitFor('the redelivery', (e) => e.event === 'handling' && e.eventId === command.eventId);
-    const committed = await eventually('the committed answer', () => (ns.records('ChangesDetected').length > 0 ? ns.records('ChangesDetected') : undefined), TIMEOUT);
+    const committed = await eventually(
+      'the committed answer',
+      () => (ns.records('ChangesDetected').length > 0 ? ns.records('ChangesDetected') : undefined),
+      TIMEOUT,
+    );
     expect(committed).toHaveLength(1);
     expect(JSON.parse(committed[0].value?.toString('utf8') ?? '{}').causationId).toBe(command.eventId);
     expect(dirty.length).toBe(2);
@@ -153,9 +181,15 @@ describe('Kafka delivery across processes', () => {
     expect(ns.records('ChangesDetected')).toEqual([]);
 
     const survivor = member('produce', group);
-    const committed = await eventually('every committed answer', () => (ns.records('ChangesDetected').length >= commands.length ? ns.records('ChangesDetected') : undefined), TIMEOUT);
+    const committed = await eventually(
+      'every committed answer',
+      () => (ns.records('ChangesDetected').length >= commands.length ? ns.records('ChangesDetected') : undefined),
+      TIMEOUT,
+    );
     for (const command of inDeadChunk) expect(survivor.handled(command.eventId)).toBe(true);
-    expect(committed.map((r) => JSON.parse(r.value?.toString('utf8') ?? '{}').causationId)).toEqual(commands.map((c) => c.eventId));
+    expect(committed.map((r) => JSON.parse(r.value?.toString('utf8') ?? '{}').causationId)).toEqual(
+      commands.map((c) => c.eventId),
+    );
   });
 
   it('a handler running longer than the session timeout keeps its member in the group: handled once', async () => {
@@ -171,7 +205,9 @@ describe('Kafka delivery across processes', () => {
           handling.push(message.eventId);
           // Longer than the session timeout; a timer-based wait, not a sleep in the test's own flow.
           await new Promise((resolve) => setTimeout(resolve, 9_000));
-          return { messages: [fixtureMessage('ChangesDetected', { eventId: randomUUID(), causationId: message.eventId })] };
+          return {
+            messages: [fixtureMessage('ChangesDetected', { eventId: randomUUID(), causationId: message.eventId })],
+          };
         },
       });
     };

@@ -8,12 +8,21 @@ import { HandlerOutput } from './message-bus.port';
 import { KafkaTestNamespace, testBrokers, testKafka } from './testing/kafka-test-cluster';
 import { hookTransactions } from './testing/transaction-hook';
 
-messageBusContract('kafka', async (topics) => (await new KafkaTestNamespace(topics).open()).harness(), { timeoutMs: 30_000 });
+messageBusContract('kafka', async (topics) => (await new KafkaTestNamespace(topics).open()).harness(), {
+  timeoutMs: 30_000,
+});
 
 describe('KafkaMessageBus.ensureTopics', () => {
   it('creates each topic and its .dlq with the configured partitions, and is safe to race and repeat', async () => {
     const prefix = `it-${randomUUID().slice(0, 8)}.`;
-    const make = () => new KafkaMessageBus({ brokers: testBrokers(), clientId: 'dco-test', topicPrefix: prefix, partitions: 4, logLevel: 'error' });
+    const make = () =>
+      new KafkaMessageBus({
+        brokers: testBrokers(),
+        clientId: 'dco-test',
+        topicPrefix: prefix,
+        partitions: 4,
+        logLevel: 'error',
+      });
     const [a, b] = [make(), make()];
     const admin = testKafka('dco-test-topics').admin();
     await admin.connect();
@@ -76,19 +85,36 @@ describe('KafkaMessageBus with partitions consumed concurrently', () => {
           if (!handled.has(m.runId) && handled.size < 3) await Promise.race([threeInFlight, giveUp]);
           handled.set(m.runId, [...(handled.get(m.runId) ?? []), m.eventId]);
           inFlight.delete(c.partition);
-          return { messages: [fixtureMessage('ChangesDetected', { eventId: randomUUID(), runId: m.runId, causationId: m.eventId } as never)] };
+          return {
+            messages: [
+              fixtureMessage('ChangesDetected', {
+                eventId: randomUUID(),
+                runId: m.runId,
+                causationId: m.eventId,
+              } as never),
+            ],
+          };
         },
       });
       // Runs whose keys cover the three partitions; several records each, published at once.
       const runs = Array.from({ length: 12 }, (_, i) => `dco-2027-01-${String(i + 1).padStart(2, '0')}`);
-      const sent = runs.flatMap((runId) => Array.from({ length: 4 }, () => fixtureMessage('DetectChanges', { eventId: randomUUID(), runId } as never)));
+      const sent = runs.flatMap((runId) =>
+        Array.from({ length: 4 }, () => fixtureMessage('DetectChanges', { eventId: randomUUID(), runId } as never)),
+      );
       await bus.publish(...sent);
 
-      const answers = await eventually('an answer per command', () => (ns.records('ChangesDetected').length >= sent.length ? ns.records('ChangesDetected') : undefined), 30_000);
+      const answers = await eventually(
+        'an answer per command',
+        () => (ns.records('ChangesDetected').length >= sent.length ? ns.records('ChangesDetected') : undefined),
+        30_000,
+      );
       expect(widest).toBe(3);
       expect(answers).toHaveLength(sent.length);
-      expect(answers.map((r) => JSON.parse(r.value?.toString('utf8') ?? '{}').causationId).sort()).toEqual(sent.map((m) => m.eventId).sort());
-      for (const runId of runs) expect(handled.get(runId)).toEqual(sent.filter((m) => m.runId === runId).map((m) => m.eventId));
+      expect(answers.map((r) => JSON.parse(r.value?.toString('utf8') ?? '{}').causationId).sort()).toEqual(
+        sent.map((m) => m.eventId).sort(),
+      );
+      for (const runId of runs)
+        expect(handled.get(runId)).toEqual(sent.filter((m) => m.runId === runId).map((m) => m.eventId));
       // Group commit: at least one transaction carried the offsets of more than one partition.
       expect(Math.max(...transactions.map((partitions) => partitions.length))).toBeGreaterThan(1);
     } finally {

@@ -80,8 +80,12 @@ export const DEFAULT_MAX_BATCH_MESSAGES = 500;
  * Most consumed records a member may have handled but not yet committed at one moment: a chunk per partition in
  * flight. A handler that must answer redeliveries after an aborted commit identically (the saga) remembers at least this.
  */
-export function maxUncommittedRecords(options: Pick<KafkaMessageBusOptions, 'maxBatchMessages' | 'partitionsConsumedConcurrently'>): number {
-  return (options.maxBatchMessages ?? DEFAULT_MAX_BATCH_MESSAGES) * Math.max(1, options.partitionsConsumedConcurrently ?? 1);
+export function maxUncommittedRecords(
+  options: Pick<KafkaMessageBusOptions, 'maxBatchMessages' | 'partitionsConsumedConcurrently'>,
+): number {
+  return (
+    (options.maxBatchMessages ?? DEFAULT_MAX_BATCH_MESSAGES) * Math.max(1, options.partitionsConsumedConcurrently ?? 1)
+  );
 }
 
 const LEVELS: Record<BusLogLevel, KafkaLogLevel> = {
@@ -92,7 +96,9 @@ const LEVELS: Record<BusLogLevel, KafkaLogLevel> = {
 };
 
 const stderrLogger: BusLogger = (level, message, detail) => {
-  process.stderr.write(`${JSON.stringify({ level, time: new Date().toISOString(), component: 'kafka', msg: message, ...detail })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ level, time: new Date().toISOString(), component: 'kafka', msg: message, ...detail })}\n`,
+  );
 };
 
 /**
@@ -148,18 +154,27 @@ export class KafkaMessageBus implements MessageBus {
   async publish(...messages: Envelope[]): Promise<void> {
     this.assertOpen();
     if (messages.length === 0) return;
-    const records = messages.map((message) => encodeMessage(message, this.options.interceptor, this.maxBytes, this.topicPrefix));
+    const records = messages.map((message) =>
+      encodeMessage(message, this.options.interceptor, this.maxBytes, this.topicPrefix),
+    );
     await this.ensureTopicNames(records.map((record) => record.topic));
     const producer = await this.publisher();
     await producer.sendBatch({ topicMessages: groupByTopic(records), acks: -1 });
     for (const record of records) {
-      safeNotify(() => this.options.observer?.onPublished?.({ topic: record.topic, type: record.headers[HEADERS.type], bytes: record.value?.length ?? 0 }));
+      safeNotify(() =>
+        this.options.observer?.onPublished?.({
+          topic: record.topic,
+          type: record.headers[HEADERS.type],
+          bytes: record.value?.length ?? 0,
+        }),
+      );
     }
   }
 
   async subscribe(subscription: Subscription): Promise<SubscriptionHandle> {
     this.assertOpen();
-    if (subscription.types.length === 0) throw new CodedError('INTERNAL.UNEXPECTED', `subscription of group ${subscription.group} lists no types`);
+    if (subscription.types.length === 0)
+      throw new CodedError('INTERNAL.UNEXPECTED', `subscription of group ${subscription.group} lists no types`);
     const topics = subscription.types.map((type: MessageType) => topicFor(type, this.topicPrefix));
     await this.ensureTopicNames(topics);
     this.sequence += 1;
@@ -201,13 +216,18 @@ export class KafkaMessageBus implements MessageBus {
     this.closed = true;
     await Promise.all([...this.subscriptions].map((member) => member.stop()));
     this.subscriptions.clear();
-    const [producer, admin] = await Promise.all([this.producer?.catch(() => undefined), this.admin?.catch(() => undefined)]);
+    const [producer, admin] = await Promise.all([
+      this.producer?.catch(() => undefined),
+      this.admin?.catch(() => undefined),
+    ]);
     await Promise.all([producer?.disconnect(), admin?.disconnect()]);
   }
 
   private encodeOutputs(output: HandlerOutput): WireRecord[] {
     return [
-      ...(output.messages ?? []).map((message) => encodeMessage(message, this.options.interceptor, this.maxBytes, this.topicPrefix)),
+      ...(output.messages ?? []).map((message) =>
+        encodeMessage(message, this.options.interceptor, this.maxBytes, this.topicPrefix),
+      ),
       ...(output.records ?? []).map((record) => encodeOutputRecord(record, this.topicPrefix)),
     ];
   }
@@ -319,8 +339,18 @@ class KafkaSubscription {
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       const error = errorText(payload.error);
       const logger = this.deps.logger ?? stderrLogger;
-      logger('error', `consumer of group ${this.deps.groupId} crashed${payload.restart ? ', restarting' : ''}: ${error}`, { groupId: this.deps.groupId });
-      safeNotify(() => this.deps.observer?.onSubscriptionCrashed?.({ group: this.subscription.group, error, restarting: payload.restart }));
+      logger(
+        'error',
+        `consumer of group ${this.deps.groupId} crashed${payload.restart ? ', restarting' : ''}: ${error}`,
+        { groupId: this.deps.groupId },
+      );
+      safeNotify(() =>
+        this.deps.observer?.onSubscriptionCrashed?.({
+          group: this.subscription.group,
+          error,
+          restarting: payload.restart,
+        }),
+      );
     });
     const joined = new Promise<void>((resolve) => {
       const remove = this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
@@ -337,7 +367,16 @@ class KafkaSubscription {
     const timeoutMs = this.deps.joinTimeoutMs ?? 60_000;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new CodedError('MSG.GROUP_JOIN_TIMEOUT', `group ${this.subscription.group} (${this.deps.groupId}) did not assign partitions within ${timeoutMs} ms`)), timeoutMs);
+      timer = setTimeout(
+        () =>
+          reject(
+            new CodedError(
+              'MSG.GROUP_JOIN_TIMEOUT',
+              `group ${this.subscription.group} (${this.deps.groupId}) did not assign partitions within ${timeoutMs} ms`,
+            ),
+          ),
+        timeoutMs,
+      );
     });
     try {
       await Promise.race([joined, timeout]);
@@ -397,7 +436,10 @@ class KafkaSubscription {
 
     // kafkajs only heartbeats when asked: keep the session alive while a long handler (a migration, an apply) runs,
     // or the group would evict this member and hand the message to another one mid-flight. kafkajs throttles the calls.
-    const beat = setInterval(() => void heartbeat().catch(() => undefined), Math.max(250, Math.floor((this.deps.heartbeatIntervalMs ?? 3_000) / 2)));
+    const beat = setInterval(
+      () => void heartbeat().catch(() => undefined),
+      Math.max(250, Math.floor((this.deps.heartbeatIntervalMs ?? 3_000) / 2)),
+    );
     try {
       for (const message of batch.messages) {
         if (!control.isRunning()) break;
@@ -438,14 +480,24 @@ class KafkaSubscription {
   private async writeTransaction(chunks: readonly ChunkCommit[]): Promise<void> {
     const outputs = chunks.flatMap((chunk) => chunk.outputs);
     // Message topics get their .dlq; raw record topics (a snapshot topic) and .dlq topics themselves do not.
-    await this.deps.ensureTopics(outputs.filter((r) => r.headers[HEADERS.type] && !r.headers[HEADERS.dlqCode]).map((r) => r.topic), true);
-    await this.deps.ensureTopics(outputs.filter((r) => !r.headers[HEADERS.type] || r.headers[HEADERS.dlqCode]).map((r) => r.topic), false);
+    await this.deps.ensureTopics(
+      outputs.filter((r) => r.headers[HEADERS.type] && !r.headers[HEADERS.dlqCode]).map((r) => r.topic),
+      true,
+    );
+    await this.deps.ensureTopics(
+      outputs.filter((r) => !r.headers[HEADERS.type] || r.headers[HEADERS.dlqCode]).map((r) => r.topic),
+      false,
+    );
     const offsets = new Map<string, { partition: number; offset: string }[]>();
-    for (const { topic, partition, offset } of chunks) offsets.set(topic, [...(offsets.get(topic) ?? []), { partition, offset }]);
+    for (const { topic, partition, offset } of chunks)
+      offsets.set(topic, [...(offsets.get(topic) ?? []), { partition, offset }]);
     const transaction = await this.producer.transaction();
     try {
       await transaction.sendBatch({ topicMessages: groupByTopic(outputs), acks: -1 });
-      await transaction.sendOffsets({ consumerGroupId: this.deps.groupId, topics: [...offsets].map(([topic, partitions]) => ({ topic, partitions })) });
+      await transaction.sendOffsets({
+        consumerGroupId: this.deps.groupId,
+        topics: [...offsets].map(([topic, partitions]) => ({ topic, partitions })),
+      });
       await transaction.commit();
     } catch (error) {
       await transaction.abort().catch(() => undefined);
@@ -453,7 +505,13 @@ class KafkaSubscription {
     }
     for (const record of outputs) {
       if (record.headers[HEADERS.type]) {
-        safeNotify(() => this.deps.observer?.onPublished?.({ topic: record.topic, type: record.headers[HEADERS.type], bytes: record.value?.length ?? 0 }));
+        safeNotify(() =>
+          this.deps.observer?.onPublished?.({
+            topic: record.topic,
+            type: record.headers[HEADERS.type],
+            bytes: record.value?.length ?? 0,
+          }),
+        );
       }
     }
   }

@@ -12,7 +12,11 @@ export interface TopicSpec {
  * Creates the topics (an "already exists" from a racing replica is fine) and waits until every partition's leader serves.
  * kafkajs' own `waitForLeaders` gives up on the UNKNOWN_TOPIC_OR_PARTITION a KRaft broker answers meanwhile.
  */
-export async function createTopicsAndWait(admin: Admin, topics: readonly TopicSpec[], timeoutMs = 30_000): Promise<void> {
+export async function createTopicsAndWait(
+  admin: Admin,
+  topics: readonly TopicSpec[],
+  timeoutMs = 30_000,
+): Promise<void> {
   if (topics.length === 0) return;
   await admin.createTopics({ waitForLeaders: false, topics: [...topics] });
   const names = topics.map((t) => t.topic);
@@ -32,5 +36,8 @@ export async function createTopicsAndWait(admin: Admin, topics: readonly TopicSp
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new CodedError('MSG.TOPICS_NOT_READY', `topics ${names.join(', ')} have no leaders after ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ''}`);
+  throw new CodedError(
+    'MSG.TOPICS_NOT_READY',
+    `topics ${names.join(', ')} have no leaders after ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ''}`,
+  );
 }

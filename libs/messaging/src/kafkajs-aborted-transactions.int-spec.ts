@@ -45,7 +45,13 @@ describe('kafkajs read-committed consumer after a broker restart aborted two tra
     await admin.connect();
     await admin.setOffsets({ groupId, topic: TOPIC, partitions: [{ partition: 0, offset: String(offset) }] });
     await admin.disconnect();
-    const consumer = kafka.consumer({ groupId, readUncommitted: false, allowAutoTopicCreation: false, maxBytesPerPartition: 4 * 1024 * 1024, maxWaitTimeInMs: 250 });
+    const consumer = kafka.consumer({
+      groupId,
+      readUncommitted: false,
+      allowAutoTopicCreation: false,
+      maxBytesPerPartition: 4 * 1024 * 1024,
+      maxWaitTimeInMs: 250,
+    });
     const seen: string[] = [];
     await consumer.connect();
     try {
@@ -61,7 +67,11 @@ describe('kafkajs read-committed consumer after a broker restart aborted two tra
 
   beforeAll(async () => {
     broker = await startPrivateKafka();
-    kafka = new Kafka({ clientId: 'dco-aborted-transactions-spec', brokers: broker.brokers, logLevel: logLevel.NOTHING });
+    kafka = new Kafka({
+      clientId: 'dco-aborted-transactions-spec',
+      brokers: broker.brokers,
+      logLevel: logLevel.NOTHING,
+    });
     const admin = kafka.admin();
     await admin.connect();
     await createTopicsAndWait(admin, [{ topic: TOPIC, numPartitions: 1, replicationFactor: 1 }]);
@@ -88,8 +98,15 @@ describe('kafkajs read-committed consumer after a broker restart aborted two tra
 
       // Then: from before both transactions, and from A's abort marker (past both first offsets), exactly the commits.
       const last = 'b committed after restart';
-      expect(await readCommitted('from-start', before, last)).toEqual(['c committed before', 'a committed after restart', last]);
-      expect(await readCommitted('from-abort-marker', afterAbortMarker - 1, last)).toEqual(['a committed after restart', last]);
+      expect(await readCommitted('from-start', before, last)).toEqual([
+        'c committed before',
+        'a committed after restart',
+        last,
+      ]);
+      expect(await readCommitted('from-abort-marker', afterAbortMarker - 1, last)).toEqual([
+        'a committed after restart',
+        last,
+      ]);
     },
     BROKER_MS,
   );

@@ -16,10 +16,15 @@ interface AbortedTransaction {
   firstOffset: string;
 }
 
-type FilterAbortedMessages = (fetch: { messages: FetchedRecord[]; abortedTransactions: AbortedTransaction[] }) => FetchedRecord[];
+type FilterAbortedMessages = (fetch: {
+  messages: FetchedRecord[];
+  abortedTransactions: AbortedTransaction[];
+}) => FetchedRecord[];
 
 // The module the consumer's Batch calls, loaded from node_modules as installed, so this spec fails without the patch.
-const filterAbortedMessages = createRequire(__filename)('kafkajs/src/consumer/filterAbortedMessages') as FilterAbortedMessages;
+const filterAbortedMessages = createRequire(__filename)(
+  'kafkajs/src/consumer/filterAbortedMessages',
+) as FilterAbortedMessages;
 
 const ABORT_KEY = Buffer.from([0, 0, 0, 0]); // control record key: version 0, type 0 (abort)
 const COMMIT_KEY = Buffer.from([0, 0, 0, 1]); // version 0, type 1 (commit)
@@ -38,7 +43,10 @@ const marker = (offset: number, producerId: string, key: Buffer): FetchedRecord 
 });
 const abortMarker = (offset: number, producerId: string) => marker(offset, producerId, ABORT_KEY);
 const commitMarker = (offset: number, producerId: string) => marker(offset, producerId, COMMIT_KEY);
-const aborted = (producerId: string, firstOffset: number): AbortedTransaction => ({ producerId, firstOffset: String(firstOffset) });
+const aborted = (producerId: string, firstOffset: number): AbortedTransaction => ({
+  producerId,
+  firstOffset: String(firstOffset),
+});
 
 /** Offsets of the data records the consumer would hand to the application (kafkajs' Batch then drops control records). */
 function delivered(messages: FetchedRecord[], abortedTransactions: AbortedTransaction[]): number[] {
@@ -59,13 +67,29 @@ describe('kafkajs read-committed filter (filterAbortedMessages, patched)', () =>
       // kafkajs 2.2.4 moved one aborted transaction per record into its set, so P1 entered it at offset 3, after its
       // abort marker, and its committed records 3 and 4 were dropped.
       given: [aborted(P2, 0), aborted(P1, 1)],
-      records: [abortMarker(2, P1), data(3, P1), data(4, P1), commitMarker(5, P1), abortMarker(6, P2), data(7, P2), commitMarker(8, P2)],
+      records: [
+        abortMarker(2, P1),
+        data(3, P1),
+        data(4, P1),
+        commitMarker(5, P1),
+        abortMarker(6, P2),
+        data(7, P2),
+        commitMarker(8, P2),
+      ],
       then: [3, 4, 7],
     },
     {
       name: 'the same fetch with the list in the order the broker writes it (by abort marker)',
       given: [aborted(P1, 1), aborted(P2, 0)],
-      records: [abortMarker(2, P1), data(3, P1), data(4, P1), commitMarker(5, P1), abortMarker(6, P2), data(7, P2), commitMarker(8, P2)],
+      records: [
+        abortMarker(2, P1),
+        data(3, P1),
+        data(4, P1),
+        commitMarker(5, P1),
+        abortMarker(6, P2),
+        data(7, P2),
+        commitMarker(8, P2),
+      ],
       then: [3, 4, 7],
     },
     {
@@ -79,7 +103,14 @@ describe('kafkajs read-committed filter (filterAbortedMessages, patched)', () =>
     {
       name: 'a data record whose key happens to be an abort marker key does not end the aborted transaction',
       given: [aborted(P1, 0)],
-      records: [data(0, P1), { ...data(1, P1), key: Buffer.from(ABORT_KEY) }, data(2, P1), abortMarker(3, P1), data(4, P1), commitMarker(5, P1)],
+      records: [
+        data(0, P1),
+        { ...data(1, P1), key: Buffer.from(ABORT_KEY) },
+        data(2, P1),
+        abortMarker(3, P1),
+        data(4, P1),
+        commitMarker(5, P1),
+      ],
       then: [4],
     },
     {

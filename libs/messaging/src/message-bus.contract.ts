@@ -1,7 +1,15 @@
 // The behaviour every MessageBus adapter must have; run against the in-memory adapter (unit) and Kafka (integration).
 import { AnyMessage, Envelope, MessageRejection, MessageType, fixtureMessage } from '@dco/contracts';
 import { randomUUID } from 'node:crypto';
-import { BusHooks, DeadLetter, DeliveryContext, HEADERS, HandlerOutput, MessageBus, RetryPolicy } from './message-bus.port';
+import {
+  BusHooks,
+  DeadLetter,
+  DeliveryContext,
+  HEADERS,
+  HandlerOutput,
+  MessageBus,
+  RetryPolicy,
+} from './message-bus.port';
 import { waitFor } from '@dco/probes';
 import { WireRecord } from './wire-record';
 
@@ -26,7 +34,11 @@ export interface ContractOptions {
 }
 
 /** Waits until `check` returns a value other than undefined/false, or fails with `what` after the deadline. */
-export function eventually<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number): Promise<T> {
+export function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs: number,
+): Promise<T> {
   return waitFor(check, { description: what, timeoutMs, intervalMs: 20 });
 }
 
@@ -87,7 +99,11 @@ export function messageBusContract(adapter: string, factory: BusContractFactory,
       expect(context.headers[HEADERS.type]).toBe('DetectChanges');
       expect(context.headers[HEADERS.eventId]).toBe(sent.eventId);
       expect(context.headers[HEADERS.traceparent]).toBe(sent.traceparent);
-      const record = await eventually('the stored record', async () => (await harness.records('DetectChanges'))[0], timeoutMs);
+      const record = await eventually(
+        'the stored record',
+        async () => (await harness.records('DetectChanges'))[0],
+        timeoutMs,
+      );
       expect(record.key).toBe(sent.runId);
     });
 
@@ -95,12 +111,24 @@ export function messageBusContract(adapter: string, factory: BusContractFactory,
       const b = bus();
       const first = new Received();
       const second = new Received();
-      await b.subscribe({ group: group('order-1'), types: ['DetectChanges'], handler: async (m, c) => first.push(m, c) });
-      await b.subscribe({ group: group('order-2'), types: ['DetectChanges'], handler: async (m, c) => second.push(m, c) });
+      await b.subscribe({
+        group: group('order-1'),
+        types: ['DetectChanges'],
+        handler: async (m, c) => first.push(m, c),
+      });
+      await b.subscribe({
+        group: group('order-2'),
+        types: ['DetectChanges'],
+        handler: async (m, c) => second.push(m, c),
+      });
       const sent = Array.from({ length: 30 }, () => message('DetectChanges', 'dco-2026-11-27'));
       for (let i = 0; i < sent.length; i += 10) await b.publish(...sent.slice(i, i + 10));
 
-      await eventually('30 messages in both groups', () => first.items.length >= 30 && second.items.length >= 30, timeoutMs);
+      await eventually(
+        '30 messages in both groups',
+        () => first.items.length >= 30 && second.items.length >= 30,
+        timeoutMs,
+      );
       expect(first.ids()).toEqual(sent.map((m) => m.eventId));
       expect(second.ids()).toEqual(sent.map((m) => m.eventId));
     });
@@ -141,7 +169,8 @@ export function messageBusContract(adapter: string, factory: BusContractFactory,
       await bus().subscribe({ group: shared, types: ['DetectChanges'], handler });
       const b = bus();
       // One publish per message, so new records arrive while earlier ones of the same partition are being handled.
-      for (let i = 0; i < 30; i += 1) await b.publish(message('DetectChanges', `dco-2026-11-${String((i % 3) + 1).padStart(2, '0')}`));
+      for (let i = 0; i < 30; i += 1)
+        await b.publish(message('DetectChanges', `dco-2026-11-${String((i % 3) + 1).padStart(2, '0')}`));
 
       await eventually('30 messages', () => done >= 30, timeoutMs);
       expect(done).toBe(30);
@@ -155,7 +184,9 @@ export function messageBusContract(adapter: string, factory: BusContractFactory,
       const c = bus();
       await a.subscribe({ group: shared, types: ['DetectChanges'], handler: async (m, ctx) => got.push(m, ctx, 'a') });
       await c.subscribe({ group: shared, types: ['DetectChanges'], handler: async (m, ctx) => got.push(m, ctx, 'c') });
-      const sent = Array.from({ length: 40 }, (_, i) => message('DetectChanges', `dco-2026-12-${String((i % 28) + 1).padStart(2, '0')}`));
+      const sent = Array.from({ length: 40 }, (_, i) =>
+        message('DetectChanges', `dco-2026-12-${String((i % 28) + 1).padStart(2, '0')}`),
+      );
       await a.publish(...sent);
 
       await eventually('40 messages', () => got.items.length >= 40, timeoutMs);
@@ -168,7 +199,10 @@ export function messageBusContract(adapter: string, factory: BusContractFactory,
       ['MSG.UNKNOWN_TYPE', () => bytes({ ...message('DetectChanges'), type: 'NoSuchType' })],
       ['MSG.VALIDATION_FAILED', () => bytes({ ...message('DetectChanges'), data: { day: 'yesterday' } })],
       ['MSG.UNKNOWN_VERSION', () => bytes({ ...message('DetectChanges'), schemaVersion: 99 })],
-      ['MSG.TOO_LARGE', () => bytes({ ...message('DetectChanges'), data: { day: '2026-11-26', padding: 'x'.repeat(300 * 1024) } })],
+      [
+        'MSG.TOO_LARGE',
+        () => bytes({ ...message('DetectChanges'), data: { day: '2026-11-26', padding: 'x'.repeat(300 * 1024) } }),
+      ],
       ['MSG.NOT_AN_ENVELOPE', () => bytes([1, 2, 3])],
     ])('dead-letters %s with its code and the original bytes, and keeps consuming', async (code, make) => {
       const b = bus();
@@ -181,7 +215,11 @@ export function messageBusContract(adapter: string, factory: BusContractFactory,
 
       await eventually('the next good message', () => got.items.length === 1, timeoutMs);
       expect(got.ids()).toEqual([next.eventId]);
-      const dead = await eventually('a dead letter', async () => (await harness.deadLetters('DetectChanges')).find((d) => d.code === code), timeoutMs);
+      const dead = await eventually(
+        'a dead letter',
+        async () => (await harness.deadLetters('DetectChanges')).find((d) => d.code === code),
+        timeoutMs,
+      );
       expect(dead.value?.equals(bad)).toBe(true);
       expect(dead.reason.length).toBeGreaterThan(0);
       expect(dead.headers[HEADERS.dlqCode]).toBe(code);
@@ -195,7 +233,8 @@ export function messageBusContract(adapter: string, factory: BusContractFactory,
       await b.subscribe({
         group: group('accept'),
         types: ['DetectChanges'],
-        accept: (m) => (m.runId === forged.runId ? new MessageRejection('MSG.BAD_SIGNATURE', 'signature does not match') : undefined),
+        accept: (m) =>
+          m.runId === forged.runId ? new MessageRejection('MSG.BAD_SIGNATURE', 'signature does not match') : undefined,
         handler: async (m, c) => got.push(m, c),
       });
       const good = message('DetectChanges');
@@ -203,7 +242,11 @@ export function messageBusContract(adapter: string, factory: BusContractFactory,
 
       await eventually('the good message', () => got.items.length === 1, timeoutMs);
       expect(got.ids()).toEqual([good.eventId]);
-      const dead = await eventually('a dead letter', async () => (await harness.deadLetters('DetectChanges'))[0], timeoutMs);
+      const dead = await eventually(
+        'a dead letter',
+        async () => (await harness.deadLetters('DetectChanges'))[0],
+        timeoutMs,
+      );
       expect(dead.code).toBe('MSG.BAD_SIGNATURE');
       expect(dead.reason).toContain('signature does not match');
     });
@@ -253,10 +296,14 @@ export function messageBusContract(adapter: string, factory: BusContractFactory,
       await eventually('the next message', () => handled.length === 1, timeoutMs);
       expect(handled).toEqual([next.eventId]);
       expect(poisonAttempts).toBe(FAST_RETRY.attempts);
-      const [letter] = await eventually('the dead letter', async () => {
-        const letters = await harness.deadLetters('DetectChanges');
-        return letters.length > 0 ? letters : undefined;
-      }, timeoutMs);
+      const [letter] = await eventually(
+        'the dead letter',
+        async () => {
+          const letters = await harness.deadLetters('DetectChanges');
+          return letters.length > 0 ? letters : undefined;
+        },
+        timeoutMs,
+      );
       expect(letter.code).toBe('MSG.HANDLER_FAILED');
       expect(letter.reason).toContain('disk full');
       expect(JSON.parse(letter.value?.toString('utf8') ?? '{}').eventId).toBe(poison.eventId);
@@ -277,10 +324,14 @@ export function messageBusContract(adapter: string, factory: BusContractFactory,
           if (m.eventId === poison.eventId) {
             if (c.attempt === FAST_RETRY.attempts) {
               // Still inside the batch: the answers of the two records ahead of the poison must already be committed.
-              const answers = await eventually('the answers ahead of the poison', async () => {
-                const records = await harness.records('ChangesDetected');
-                return records.length >= 2 ? records : undefined;
-              }, timeoutMs / 2).catch(() => []);
+              const answers = await eventually(
+                'the answers ahead of the poison',
+                async () => {
+                  const records = await harness.records('ChangesDetected');
+                  return records.length >= 2 ? records : undefined;
+                },
+                timeoutMs / 2,
+              ).catch(() => []);
               answersSeenByLastAttempt = answers.length;
             }
             throw new Error('cannot handle this one');
@@ -292,18 +343,28 @@ export function messageBusContract(adapter: string, factory: BusContractFactory,
       // One publish: the five records reach the consumer in one fetched batch.
       await b.publish(first, second, poison, third, fourth);
 
-      const answers = await eventually('four answers', async () => {
-        const records = await harness.records('ChangesDetected');
-        return records.length >= 4 ? records : undefined;
-      }, timeoutMs);
+      const answers = await eventually(
+        'four answers',
+        async () => {
+          const records = await harness.records('ChangesDetected');
+          return records.length >= 4 ? records : undefined;
+        },
+        timeoutMs,
+      );
       expect(answersSeenByLastAttempt).toBe(2);
       expect(handled).toEqual([first, second, third, fourth].map((m) => m.eventId));
       expect(answers.map((r) => JSON.parse(r.value?.toString('utf8') ?? '{}').causationId)).toEqual(handled);
-      const letters = await eventually('the dead letter', async () => {
-        const found = await harness.deadLetters('DetectChanges');
-        return found.length > 0 ? found : undefined;
-      }, timeoutMs);
-      expect(letters.map((l) => [l.code, JSON.parse(l.value?.toString('utf8') ?? '{}').eventId])).toEqual([['MSG.HANDLER_FAILED', poison.eventId]]);
+      const letters = await eventually(
+        'the dead letter',
+        async () => {
+          const found = await harness.deadLetters('DetectChanges');
+          return found.length > 0 ? found : undefined;
+        },
+        timeoutMs,
+      );
+      expect(letters.map((l) => [l.code, JSON.parse(l.value?.toString('utf8') ?? '{}').eventId])).toEqual([
+        ['MSG.HANDLER_FAILED', poison.eventId],
+      ]);
     });
 
     it('handles a duplicated eventId once', async () => {
@@ -335,17 +396,25 @@ export function messageBusContract(adapter: string, factory: BusContractFactory,
           ],
         }),
       });
-      await b.subscribe({ group: group('downstream'), types: ['ChangesDetected'], handler: async (m, c) => downstream.push(m, c) });
+      await b.subscribe({
+        group: group('downstream'),
+        types: ['ChangesDetected'],
+        handler: async (m, c) => downstream.push(m, c),
+      });
       const command = message('DetectChanges');
       await b.publish(command);
 
       await eventually('the downstream event', () => downstream.items.length === 1, timeoutMs);
       expect(downstream.items[0].message.causationId).toBe(command.eventId);
       expect(downstream.items[0].message.runId).toBe(command.runId);
-      const state = await eventually('the snapshot records', async () => {
-        const records = await harness.records('SagaState');
-        return records.length === 2 ? records : undefined;
-      }, timeoutMs);
+      const state = await eventually(
+        'the snapshot records',
+        async () => {
+          const records = await harness.records('SagaState');
+          return records.length === 2 ? records : undefined;
+        },
+        timeoutMs,
+      );
       expect(state.map((r) => [r.key, r.value?.toString('utf8') ?? null])).toEqual([
         [command.runId, `state-of-${command.eventId}`],
         ['dco-2026-01-01', null],
@@ -380,7 +449,11 @@ export function messageBusContract(adapter: string, factory: BusContractFactory,
       const after: string[] = [];
       await b.publish(second);
       const other = bus();
-      await other.subscribe({ group: shared, types: ['DetectChanges'], handler: async (m) => void after.push(m.eventId) });
+      await other.subscribe({
+        group: shared,
+        types: ['DetectChanges'],
+        handler: async (m) => void after.push(m.eventId),
+      });
       await eventually('the second message on the new member', () => after.length === 1, timeoutMs);
       expect(after).toEqual([second.eventId]);
       expect(seen).toEqual([first.eventId]);
@@ -412,7 +485,10 @@ export function messageBusContract(adapter: string, factory: BusContractFactory,
 
     it('refuses to publish a message larger than the limit, naming MSG.TOO_LARGE', async () => {
       const b = bus();
-      const huge = { ...message('DetectChanges'), data: { day: '2026-11-26', padding: 'x'.repeat(300 * 1024) } } as Envelope;
+      const huge = {
+        ...message('DetectChanges'),
+        data: { day: '2026-11-26', padding: 'x'.repeat(300 * 1024) },
+      } as Envelope;
       await expect(b.publish(huge)).rejects.toMatchObject({ code: 'MSG.TOO_LARGE' });
       expect(await harness.records('DetectChanges')).toEqual([]);
     });

@@ -97,7 +97,14 @@ export interface BusObserver {
   onConsumed?(event: { group: string; topic: string; type: string; durationMs: number; duplicate: boolean }): void;
   onDeadLettered?(event: { group: string; topic: string; code: string; reason: string }): void;
   /** A handler attempt failed and will be tried again after `delayMs`. */
-  onRetry?(event: { group: string; topic: string; type: string; attempt: number; delayMs: number; error: string }): void;
+  onRetry?(event: {
+    group: string;
+    topic: string;
+    type: string;
+    attempt: number;
+    delayMs: number;
+    error: string;
+  }): void;
   /** Messages between the consumed offset and the partition's end, reported per fetched batch. */
   onLag?(event: { group: string; topic: string; partition: number; lag: number }): void;
   /** The subscription's consumer crashed; `restarting` false means it is down for good (health should fail). */
@@ -112,7 +119,11 @@ export interface BusInterceptor {
   /** Called once per outgoing message before it is written; may add or change headers. */
   beforePublish?(message: Envelope, headers: Record<string, string>): void;
   /** Called around every handler attempt; must call `next()` and return (or rethrow) its result. */
-  aroundHandle?(message: AnyMessage, context: DeliveryContext, next: () => Promise<HandlerOutput | void>): Promise<HandlerOutput | void>;
+  aroundHandle?(
+    message: AnyMessage,
+    context: DeliveryContext,
+    next: () => Promise<HandlerOutput | void>,
+  ): Promise<HandlerOutput | void>;
 }
 
 /** What both adapters accept besides their transport settings. */

@@ -83,7 +83,12 @@ describe('message processing', () => {
       group: 'g',
       types: ['RunDco'],
       handler: async (m) => ({
-        messages: [{ ...fixtureMessage('DcoFailed', { eventId: randomUUID() }), data: { failure: { code: 'DCO.EXECUTION_FAILED', message: 'x'.repeat(300_000) } } }],
+        messages: [
+          {
+            ...fixtureMessage('DcoFailed', { eventId: randomUUID() }),
+            data: { failure: { code: 'DCO.EXECUTION_FAILED', message: 'x'.repeat(300_000) } },
+          },
+        ],
         records: [{ topic: 'Audit', key: m.runId, value: Buffer.from('must not be written') }],
       }),
     });
@@ -150,7 +155,10 @@ describe('message processing', () => {
 
   it('reports the lag of each batch it starts', async () => {
     const lags: number[] = [];
-    const bus = new InMemoryMessageBus({ broker: new InMemoryBroker({ partitions: 1 }), observer: { onLag: (e) => lags.push(e.lag) } });
+    const bus = new InMemoryMessageBus({
+      broker: new InMemoryBroker({ partitions: 1 }),
+      observer: { onLag: (e) => lags.push(e.lag) },
+    });
     await bus.publish(command(), command(), command());
     await bus.subscribe({ group: 'g', types: ['RunDco'], handler: async () => undefined });
     await bus.idle();
@@ -168,7 +176,11 @@ describe('MessageProcessor.process', () => {
     headers: {},
   });
   const processor = (handler: Subscription['handler'], attempts: number) =>
-    new MessageProcessor({ group: 'g', types: ['RunDco'], handler, retry: { attempts, initialDelayMs: 1, maxDelayMs: 1 } }, {}, { sleep: noWait });
+    new MessageProcessor(
+      { group: 'g', types: ['RunDco'], handler, retry: { attempts, initialDelayMs: 1, maxDelayMs: 1 } },
+      {},
+      { sleep: noWait },
+    );
 
   it('asks the caller to commit the work ahead once, after the first failure and before the first retry', async () => {
     const events: string[] = [];
@@ -188,7 +200,11 @@ describe('MessageProcessor.process', () => {
       events.push('attempt');
       throw new Error('broken');
     };
-    const outcome = await processor(handler, 1).process(record(randomUUID()), { isRunning: () => true, beforeRetry: async () => void events.push('commit-ahead') }, new Set());
+    const outcome = await processor(handler, 1).process(
+      record(randomUUID()),
+      { isRunning: () => true, beforeRetry: async () => void events.push('commit-ahead') },
+      new Set(),
+    );
     expect(outcome.kind).toBe('dead-letter');
     expect(events).toEqual(['attempt']);
   });

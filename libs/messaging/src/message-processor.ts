@@ -69,7 +69,12 @@ export class MessageProcessor {
     if (!parsed.ok) return this.deadLetter(record, parsed.error.code, parsed.error.message, parsed.error.partial.type);
     const message = parsed.message;
     if (this.topicOf(message.type) !== record.topic) {
-      return this.deadLetter(record, 'MSG.VALIDATION_FAILED', `a ${message.type} message does not belong on topic ${record.topic}`, message.type);
+      return this.deadLetter(
+        record,
+        'MSG.VALIDATION_FAILED',
+        `a ${message.type} message does not belong on topic ${record.topic}`,
+        message.type,
+      );
     }
     const rejection = this.subscription.accept?.(message);
     if (rejection) return this.deadLetter(record, rejection.code, rejection.message, message.type);
@@ -120,7 +125,12 @@ export class MessageProcessor {
    * What committing this outcome writes: the handler's outputs, or the record's dead letter. An output that cannot be
    * written (e.g. too large) is the handler's failure, so its input is dead-lettered as MSG.HANDLER_FAILED.
    */
-  recordsFor(outcome: ProcessOutcome, record: IncomingRecord, encode: (output: HandlerOutput) => WireRecord[], chunk: Set<string>): WireRecord[] {
+  recordsFor(
+    outcome: ProcessOutcome,
+    record: IncomingRecord,
+    encode: (output: HandlerOutput) => WireRecord[],
+    chunk: Set<string>,
+  ): WireRecord[] {
     switch (outcome.kind) {
       case 'handled':
         try {
@@ -160,12 +170,16 @@ export class MessageProcessor {
 
   private deadLetter(record: IncomingRecord, code: string, reason: string, type?: string): ProcessOutcome {
     // Not remembered for dedupe: re-driving a dead letter after a fix publishes the same eventId again, on purpose.
-    safeNotify(() => this.hooks.observer?.onDeadLettered?.({ group: this.subscription.group, topic: record.topic, code, reason }));
+    safeNotify(() =>
+      this.hooks.observer?.onDeadLettered?.({ group: this.subscription.group, topic: record.topic, code, reason }),
+    );
     return { kind: 'dead-letter', code, reason, type: type ?? 'unknown' };
   }
 
   private notifyConsumed(topic: string, type: string, started: number, duplicate: boolean): void {
     const durationMs = this.now() - started;
-    safeNotify(() => this.hooks.observer?.onConsumed?.({ group: this.subscription.group, topic, type, durationMs, duplicate }));
+    safeNotify(() =>
+      this.hooks.observer?.onConsumed?.({ group: this.subscription.group, topic, type, durationMs, duplicate }),
+    );
   }
 }

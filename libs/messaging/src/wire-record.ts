@@ -24,10 +24,18 @@ export function topicFor(type: string, prefix = ''): string {
   return `${prefix}${type}`;
 }
 
-export function encodeMessage(message: Envelope, interceptor?: BusInterceptor, maxBytes = MAX_MESSAGE_BYTES, prefix = ''): WireRecord {
+export function encodeMessage(
+  message: Envelope,
+  interceptor?: BusInterceptor,
+  maxBytes = MAX_MESSAGE_BYTES,
+  prefix = '',
+): WireRecord {
   const value = serializeMessage(message);
   if (value.length > maxBytes) {
-    throw new CodedError('MSG.TOO_LARGE', `${message.type} ${message.eventId} is ${value.length} bytes, the limit is ${maxBytes}`);
+    throw new CodedError(
+      'MSG.TOO_LARGE',
+      `${message.type} ${message.eventId} is ${value.length} bytes, the limit is ${maxBytes}`,
+    );
   }
   const headers: Record<string, string> = { [HEADERS.type]: message.type, [HEADERS.eventId]: message.eventId };
   if (message.traceparent) headers[HEADERS.traceparent] = message.traceparent;

@@ -30,13 +30,18 @@ class ObservabilityLifecycle implements OnApplicationShutdown {
 @Module({})
 export class ObservabilityModule {
   static forRoot(options: ObservabilityModuleOptions): DynamicModule {
-    const metrics = options.metrics ?? new DcoMetrics({ service: options.service, defaultMetrics: options.defaultMetrics ?? true });
+    const metrics =
+      options.metrics ?? new DcoMetrics({ service: options.service, defaultMetrics: options.defaultMetrics ?? true });
     return {
       module: ObservabilityModule,
       controllers: [MetricsController],
       providers: [
         { provide: DcoMetrics, useValue: metrics },
-        { provide: PrometheusBusObserver, useFactory: (m: DcoMetrics) => new PrometheusBusObserver(m), inject: [DcoMetrics] },
+        {
+          provide: PrometheusBusObserver,
+          useFactory: (m: DcoMetrics) => new PrometheusBusObserver(m),
+          inject: [DcoMetrics],
+        },
         { provide: SHUTDOWN, useValue: options.onShutdown ?? (async () => undefined) },
         ObservabilityLifecycle,
       ],

@@ -48,7 +48,9 @@ export interface ServiceObservability {
 
 export function setupServiceObservability(options: ServiceObservabilityOptions): ServiceObservability {
   if (options.namespace) setTraceNamespace(options.namespace);
-  const tracing = options.otlpEndpoint ? initTracing({ serviceName: options.service, otlpEndpoint: options.otlpEndpoint }) : undefined;
+  const tracing = options.otlpEndpoint
+    ? initTracing({ serviceName: options.service, otlpEndpoint: options.otlpEndpoint })
+    : undefined;
   const metrics = new DcoMetrics({ service: options.service, defaultMetrics: options.defaultMetrics ?? true });
   const logger = createLogger({ service: options.service, level: options.logLevel, format: options.logFormat });
   const dlqAlerts = new DlqAlertingObserver({
@@ -67,7 +69,10 @@ export function setupServiceObservability(options: ServiceObservabilityOptions):
     nestLogger: new PinoNestLogger(logger),
     metrics,
     tracing,
-    busHooks: { interceptor: new TracingBusInterceptor(), observer: new CompositeBusObserver([new PrometheusBusObserver(metrics), dlqAlerts]) },
+    busHooks: {
+      interceptor: new TracingBusInterceptor(),
+      observer: new CompositeBusObserver([new PrometheusBusObserver(metrics), dlqAlerts]),
+    },
     attachBus: (bus) => dlqAlerts.attach(bus),
     module: ObservabilityModule.forRoot({ service: options.service, metrics, onShutdown: shutdown }),
     shutdown,

@@ -35,12 +35,20 @@ export async function createServiceApp<TConfig extends CommonConfig>(
     logFormat: config.LOG_FORMAT,
     ids: uuidGenerator,
     namespace: config.DCO_NAMESPACE,
-    producer: (PRODUCERS as readonly string[]).includes(definition.service) ? (definition.service as Producer) : 'orchestrator',
+    producer: (PRODUCERS as readonly string[]).includes(definition.service)
+      ? (definition.service as Producer)
+      : 'orchestrator',
   });
   const bus = await definition.createBus(config, definition.service, observability.busHooks);
   observability.attachBus(bus);
 
-  @Module({ imports: [PlatformModule.forRoot({ service: definition.service, config, bus }), observability.module, definition.feature(config)] })
+  @Module({
+    imports: [
+      PlatformModule.forRoot({ service: definition.service, config, bus }),
+      observability.module,
+      definition.feature(config),
+    ],
+  })
   class ServiceRootModule {}
 
   const app = await NestFactory.create(ServiceRootModule, { logger: observability.nestLogger, abortOnError: false });
@@ -54,7 +62,9 @@ export async function runService<TConfig extends CommonConfig>(definition: Servi
     const { app, config } = await createServiceApp(definition);
     await startCommandWorkers(app);
     await app.listen(config.PORT, config.HOST);
-    console.log(`${definition.service} listening on http://${config.HOST}:${config.PORT} (profile ${config.DCO_PROFILE})`);
+    console.log(
+      `${definition.service} listening on http://${config.HOST}:${config.PORT} (profile ${config.DCO_PROFILE})`,
+    );
   } catch (error) {
     if (isConfigError(error)) {
       console.error(`${definition.service}: ${error.code}: ${error.message}`);

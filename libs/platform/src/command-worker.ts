@@ -27,7 +27,12 @@ export class WorkerRuntime {
  */
 export async function startCommandWorkers(app: INestApplication): Promise<BusTransportServer> {
   const { bus, clock, ids, config, health } = app.get(WorkerRuntime);
-  const server = await startBusTransport(app, { bus, clock, ids, groupOf: (service) => `${config.DCO_NAMESPACE}.${service}` });
+  const server = await startBusTransport(app, {
+    bus,
+    clock,
+    ids,
+    groupOf: (service) => `${config.DCO_NAMESPACE}.${service}`,
+  });
   for (const [service, counts] of server.services) {
     health.register({ name: `${service}-worker`, check: () => ({ ok: true, detail: counts }) });
   }

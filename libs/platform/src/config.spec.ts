@@ -19,7 +19,9 @@ const LOCAL = { DCO_PROFILE: 'local', KAFKA_BROKERS: 'kafka:9092' };
 describe('loadConfig and the stand-ins (ADR 0014)', () => {
   it('Given no DCO_STAGE_ENGINE, When a worker loads on any profile, Then it takes the real engine', () => {
     expect(loadConfig(StageWorkerConfig, LOCAL).DCO_STAGE_ENGINE).toBe('real');
-    expect(loadConfig(StageWorkerConfig, { DCO_PROFILE: 'aws', KAFKA_BROKERS: 'kafka:9092' }).DCO_STAGE_ENGINE).toBe('real');
+    expect(loadConfig(StageWorkerConfig, { DCO_PROFILE: 'aws', KAFKA_BROKERS: 'kafka:9092' }).DCO_STAGE_ENGINE).toBe(
+      'real',
+    );
     expect(loadConfig(StageWorkerConfig, {}).DCO_STAGE_ENGINE).toBe('real');
   });
 
@@ -34,23 +36,46 @@ describe('loadConfig and the stand-ins (ADR 0014)', () => {
   });
 
   it('Given the embedded profile or the test opt-in, Then the stand-ins are accepted', () => {
-    expect(loadConfig(StageWorkerConfig, { DCO_STAGE_ENGINE: 'simulated', DCO_LEDGER: 'memory' })).toMatchObject({ DCO_STAGE_ENGINE: 'simulated', DCO_LEDGER: 'memory' });
-    expect(loadConfig(StageWorkerConfig, { ...LOCAL, DCO_STAGE_ENGINE: 'simulated', DCO_ALLOW_SIMULATED: 'test' }).DCO_STAGE_ENGINE).toBe('simulated');
+    expect(loadConfig(StageWorkerConfig, { DCO_STAGE_ENGINE: 'simulated', DCO_LEDGER: 'memory' })).toMatchObject({
+      DCO_STAGE_ENGINE: 'simulated',
+      DCO_LEDGER: 'memory',
+    });
+    expect(
+      loadConfig(StageWorkerConfig, { ...LOCAL, DCO_STAGE_ENGINE: 'simulated', DCO_ALLOW_SIMULATED: 'test' })
+        .DCO_STAGE_ENGINE,
+    ).toBe('simulated');
   });
 
   it('accepts only "test" as the opt-in', () => {
-    expect(() => loadConfig(StageWorkerConfig, { ...LOCAL, DCO_STAGE_ENGINE: 'simulated', DCO_ALLOW_SIMULATED: 'yes' })).toThrow('DCO_ALLOW_SIMULATED must be "test" or unset');
+    expect(() =>
+      loadConfig(StageWorkerConfig, { ...LOCAL, DCO_STAGE_ENGINE: 'simulated', DCO_ALLOW_SIMULATED: 'yes' }),
+    ).toThrow('DCO_ALLOW_SIMULATED must be "test" or unset');
   });
 });
 
 describe('loadConfig', () => {
   it('uses defaults for the embedded profile', () => {
-    expect(loadConfig(WorkerConfig, {})).toEqual(expect.objectContaining({ DCO_PROFILE: 'embedded', PORT: 3000, BATCH_SIZE: 100 }));
+    expect(loadConfig(WorkerConfig, {})).toEqual(
+      expect.objectContaining({ DCO_PROFILE: 'embedded', PORT: 3000, BATCH_SIZE: 100 }),
+    );
   });
 
   it('converts numbers and keeps declared optional variables', () => {
-    const config = loadConfig(WorkerConfig, { PORT: '4000', DCO_PROFILE: 'local', KAFKA_BROKERS: '127.0.0.1:19092', KAFKA_PARTITIONS_CONCURRENTLY: '6', KAFKA_SESSION_TIMEOUT_MS: '10000' });
-    expect(config).toEqual(expect.objectContaining({ PORT: 4000, KAFKA_BROKERS: '127.0.0.1:19092', KAFKA_PARTITIONS_CONCURRENTLY: 6, KAFKA_SESSION_TIMEOUT_MS: 10_000 }));
+    const config = loadConfig(WorkerConfig, {
+      PORT: '4000',
+      DCO_PROFILE: 'local',
+      KAFKA_BROKERS: '127.0.0.1:19092',
+      KAFKA_PARTITIONS_CONCURRENTLY: '6',
+      KAFKA_SESSION_TIMEOUT_MS: '10000',
+    });
+    expect(config).toEqual(
+      expect.objectContaining({
+        PORT: 4000,
+        KAFKA_BROKERS: '127.0.0.1:19092',
+        KAFKA_PARTITIONS_CONCURRENTLY: 6,
+        KAFKA_SESSION_TIMEOUT_MS: 10_000,
+      }),
+    );
   });
 
   it.each([

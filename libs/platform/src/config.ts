@@ -1,7 +1,21 @@
 // Environment configuration validated at boot: a missing or malformed variable stops the process with a message naming it.
 import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Type } from 'class-transformer';
-import { getMetadataStorage, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min, registerDecorator, ValidateIf, validateSync } from 'class-validator';
+import {
+  getMetadataStorage,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  registerDecorator,
+  ValidateIf,
+  validateSync,
+} from 'class-validator';
 import { ClassConstructor } from 'class-transformer';
 import { ConfigError } from '@dco/contracts';
 
@@ -10,7 +24,11 @@ export { ConfigError, isConfigError } from '@dco/contracts';
 /** A number of at least 0, fractions allowed (loadConfig converts only whole numbers by itself). */
 export function IsNonNegativeNumber(name: string): PropertyDecorator {
   const message = { message: `${name} must be a non-negative number` };
-  return applyDecorators(Type(() => Number), IsNumber({}, message), Min(0, message));
+  return applyDecorators(
+    Type(() => Number),
+    IsNumber({}, message),
+    Min(0, message),
+  );
 }
 
 /**
@@ -98,12 +116,17 @@ export class CommonConfig {
 
   /** OTLP/HTTP traces endpoint, e.g. http://127.0.0.1:4318/v1/traces; tracing is off when unset. */
   @IsOptional()
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT must be an http(s) URL' })
+  @IsUrl(
+    { require_tld: false, protocols: ['http', 'https'] },
+    { message: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT must be an http(s) URL' },
+  )
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string;
 
   /** Prefix of every topic name (e.g. `e2e-1a2b.`), so that test runs or environments can share one cluster. */
   @IsOptional()
-  @Matches(/^[a-z0-9][a-z0-9.-]{0,40}$/, { message: 'DCO_TOPIC_PREFIX must be up to 41 lowercase letters, digits, dots or dashes' })
+  @Matches(/^[a-z0-9][a-z0-9.-]{0,40}$/, {
+    message: 'DCO_TOPIC_PREFIX must be up to 41 lowercase letters, digits, dots or dashes',
+  })
   DCO_TOPIC_PREFIX?: string;
 
   /** Instance name used in transactional ids; defaults to host + pid. */
@@ -178,14 +201,18 @@ function standInProblems(config: Record<string, unknown>): string[] {
   if (config.DCO_PROFILE === 'embedded' || config.DCO_ALLOW_SIMULATED === 'test') return [];
   return Object.entries(STAND_INS)
     .filter(([name, standIn]) => config[name] === standIn)
-    .map(([name, standIn]) => `${name} (got "${standIn}"): ${standIn} is an in-memory stand-in that answers with made-up data; it is accepted only with DCO_PROFILE=embedded or, in tests, DCO_ALLOW_SIMULATED=test`);
+    .map(
+      ([name, standIn]) =>
+        `${name} (got "${standIn}"): ${standIn} is an in-memory stand-in that answers with made-up data; it is accepted only with DCO_PROFILE=embedded or, in tests, DCO_ALLOW_SIMULATED=test`,
+    );
 }
 
 /** Names of the environment variables `cls` declares: its own, inherited and optional ones. */
 export function declaredVariables(cls: ClassConstructor<object>): Set<string> {
   const names = new Set(Object.keys(new cls()));
   // Optional properties without defaults are not own keys of an instance; class-validator metadata knows them.
-  for (const meta of getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false)) names.add(meta.propertyName);
+  for (const meta of getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false))
+    names.add(meta.propertyName);
   return names;
 }
 

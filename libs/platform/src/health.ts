@@ -73,7 +73,11 @@ export class HealthController {
   @Get('health')
   @ApiOperation({ summary: 'liveness and the checks of this process (bus connected, workers)' })
   @ApiResponse({ status: 200, description: 'every check is ok', schema: HEALTH_REPORT_SCHEMA })
-  @ApiResponse({ status: 503, description: 'a check failed, or the process is draining before shutdown', schema: HEALTH_REPORT_SCHEMA })
+  @ApiResponse({
+    status: 503,
+    description: 'a check failed, or the process is draining before shutdown',
+    schema: HEALTH_REPORT_SCHEMA,
+  })
   async health(@Res() response: Response): Promise<void> {
     const report = await this.registry.report(this.service);
     response.status(report.status === 'ok' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json(report);

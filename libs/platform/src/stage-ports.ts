@@ -6,16 +6,17 @@ import { CommandContext } from './command-worker';
  * A stage use case: the command in, the success data out; throws CodedError on a business failure; resolves null to
  * leave the command unanswered (the saga's step timeout decides).
  */
-export type StagePort<C extends 'DetectChanges' | 'ApplyInfra' | 'RollbackInfra' | 'MigrateDb' | 'RollbackDb' | 'RunDco', R> = (
-  command: MessageOf<C>,
-  context: CommandContext,
-) => Promise<R | null>;
+export type StagePort<
+  C extends 'DetectChanges' | 'ApplyInfra' | 'RollbackInfra' | 'MigrateDb' | 'RollbackDb' | 'RunDco',
+  R,
+> = (command: MessageOf<C>, context: CommandContext) => Promise<R | null>;
 
 export type DetectChangesPort = StagePort<'DetectChanges', DataOf<'ChangesDetected'>>;
 /** Applies infra; answers InfraApprovalRequired instead of InfraApplied when the plan needs a person's approval. */
 export type ApplyInfraPort = StagePort<
   'ApplyInfra',
-  { type: 'InfraApplied'; data: DataOf<'InfraApplied'> } | { type: 'InfraApprovalRequired'; data: DataOf<'InfraApprovalRequired'> }
+  | { type: 'InfraApplied'; data: DataOf<'InfraApplied'> }
+  | { type: 'InfraApprovalRequired'; data: DataOf<'InfraApprovalRequired'> }
 >;
 export type RollbackInfraPort = StagePort<'RollbackInfra', DataOf<'InfraRolledBack'>>;
 export type MigrateDbPort = StagePort<'MigrateDb', DataOf<'DbMigrated'>>;

@@ -71,10 +71,18 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): void {
 export async function stopProcessGroup(pid: number, options: { graceMs: number; name: string }): Promise<void> {
   signalGroup(pid, 'SIGTERM');
   try {
-    await waitFor(() => hasExited(pid), { timeoutMs: options.graceMs, intervalMs: 100, description: `${options.name} (pid ${pid}) to exit after SIGTERM` });
+    await waitFor(() => hasExited(pid), {
+      timeoutMs: options.graceMs,
+      intervalMs: 100,
+      description: `${options.name} (pid ${pid}) to exit after SIGTERM`,
+    });
   } catch (error) {
     if (!(error instanceof WaitTimeoutError)) throw error;
     signalGroup(pid, 'SIGKILL');
-    await waitFor(() => hasExited(pid), { timeoutMs: 10000, intervalMs: 100, description: `${options.name} (pid ${pid}) to exit after SIGKILL` });
+    await waitFor(() => hasExited(pid), {
+      timeoutMs: 10000,
+      intervalMs: 100,
+      description: `${options.name} (pid ${pid}) to exit after SIGKILL`,
+    });
   }
 }

@@ -4,7 +4,11 @@ import { abortWaiting, waitFor, WaitTimeoutError } from './wait-for';
 describe('waitFor', () => {
   it('returns the first value that is neither undefined nor false', async () => {
     let calls = 0;
-    const value = await waitFor(() => (++calls < 3 ? undefined : `ready after ${calls}`), { timeoutMs: 2000, intervalMs: 1, description: 'three calls' });
+    const value = await waitFor(() => (++calls < 3 ? undefined : `ready after ${calls}`), {
+      timeoutMs: 2000,
+      intervalMs: 1,
+      description: 'three calls',
+    });
     expect(value).toBe('ready after 3');
   });
 
@@ -16,7 +20,9 @@ describe('waitFor', () => {
       { timeoutMs: 30, intervalMs: 5, description: 'the broker' },
     ).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(WaitTimeoutError);
-    expect((failure as WaitTimeoutError).message).toBe('timed out after 30 ms waiting for the broker; last error: connection refused');
+    expect((failure as WaitTimeoutError).message).toBe(
+      'timed out after 30 ms waiting for the broker; last error: connection refused',
+    );
   });
 
   it('stops at once on abortWaiting and rethrows that error', async () => {
@@ -36,7 +42,12 @@ describe('waitFor', () => {
 
   it('honours an abort signal', async () => {
     const controller = new AbortController();
-    const waiting = waitFor(() => false, { timeoutMs: 5000, intervalMs: 5, description: 'never', signal: controller.signal });
+    const waiting = waitFor(() => false, {
+      timeoutMs: 5000,
+      intervalMs: 5,
+      description: 'never',
+      signal: controller.signal,
+    });
     controller.abort(new Error('test over'));
     await expect(waiting).rejects.toThrow('test over');
   });

@@ -19,8 +19,18 @@ export class WaitTimeoutError extends CodedError {
     readonly timeoutMs: number,
     readonly lastError?: unknown,
   ) {
-    const last = lastError instanceof Error ? `; last error: ${lastError.message}` : lastError !== undefined ? `; last: ${String(lastError)}` : '';
-    super('WAIT.TIMED_OUT', `timed out after ${timeoutMs} ms waiting for ${description}${last}`, undefined, lastError === undefined ? undefined : { cause: lastError });
+    const last =
+      lastError instanceof Error
+        ? `; last error: ${lastError.message}`
+        : lastError !== undefined
+          ? `; last: ${String(lastError)}`
+          : '';
+    super(
+      'WAIT.TIMED_OUT',
+      `timed out after ${timeoutMs} ms waiting for ${description}${last}`,
+      undefined,
+      lastError === undefined ? undefined : { cause: lastError },
+    );
     this.name = 'WaitTimeoutError';
   }
 }
@@ -29,7 +39,10 @@ export class WaitTimeoutError extends CodedError {
  * Calls `condition` until it returns a value other than `undefined`/`false`, and returns that value.
  * A thrown error counts as "not yet" (it is kept for the timeout message) unless it is marked fatal with `abortWaiting`.
  */
-export async function waitFor<T>(condition: () => T | undefined | false | Promise<T | undefined | false>, options: WaitForOptions): Promise<T> {
+export async function waitFor<T>(
+  condition: () => T | undefined | false | Promise<T | undefined | false>,
+  options: WaitForOptions,
+): Promise<T> {
   const deadline = Date.now() + options.timeoutMs;
   const interval = options.intervalMs ?? 200;
   let lastError: unknown;

@@ -9,7 +9,8 @@ export function dayContextOf(runs: Iterable<RunState>, day: string, exceptRunId?
     if (run.day !== day || run.runId === exceptRunId) continue;
     if (!isTerminal(run.status)) context.activeRunId = run.runId;
     const dcoDone = run.resultHash && (run.status === 'Completed' || run.status === 'CompletedAfterRollback');
-    if (dcoDone && !context.completedDco) context.completedDco = { runId: run.dcoReusedFrom ?? run.runId, resultHash: run.resultHash as string };
+    if (dcoDone && !context.completedDco)
+      context.completedDco = { runId: run.dcoReusedFrom ?? run.runId, resultHash: run.resultHash as string };
   }
   return context;
 }

@@ -10,9 +10,30 @@ const DAY = '2026-11-26';
 const RUN = `dco-${DAY}`;
 const T0 = new Date('2026-11-26T06:00:00.000Z'); // three hours before the default 09:00 UTC DCO deadline
 
-const infraChange: Change = { kind: 'terraform-config', subject: 'infra/', from: 'abc', to: 'def', risk: 'low', reason: 'config changed' };
-const minorNeo4j: Change = { kind: 'neo4j-ami', subject: 'neo4j', from: 'neo4j-5.20.0', to: 'neo4j-5.26.19', risk: 'medium', reason: 'newer AMI' };
-const majorNeo4j: Change = { kind: 'neo4j-ami', subject: 'neo4j', from: 'neo4j-5.26.19', to: 'neo4j-2025.01.0', risk: 'medium', reason: 'newer AMI' };
+const infraChange: Change = {
+  kind: 'terraform-config',
+  subject: 'infra/',
+  from: 'abc',
+  to: 'def',
+  risk: 'low',
+  reason: 'config changed',
+};
+const minorNeo4j: Change = {
+  kind: 'neo4j-ami',
+  subject: 'neo4j',
+  from: 'neo4j-5.20.0',
+  to: 'neo4j-5.26.19',
+  risk: 'medium',
+  reason: 'newer AMI',
+};
+const majorNeo4j: Change = {
+  kind: 'neo4j-ami',
+  subject: 'neo4j',
+  from: 'neo4j-5.26.19',
+  to: 'neo4j-2025.01.0',
+  risk: 'medium',
+  reason: 'newer AMI',
+};
 const highRisk: Change = { ...infraChange, risk: 'high', reason: 'replaces the VPC' };
 
 /** A run under test: a fixed clock, sequential ids, and the messages the saga sent so far. */
@@ -54,11 +75,19 @@ class Harness {
 /** Something that arrives at the saga, built against the run as it is at that moment. */
 type Arrival = (h: Harness) => AnyMessage;
 
-const tick = (runId = RUN): Arrival => (h) => h.incoming('DailyTick', { day: DAY, trigger: 'schedule', scheduledAt: T0.toISOString() }, { runId });
-const request = (runId: string): Arrival => (h) => h.incoming('RunRequested', { day: DAY, reason: 'rerun', requestedBy: 'alice' }, { runId });
+const tick =
+  (runId = RUN): Arrival =>
+  (h) =>
+    h.incoming('DailyTick', { day: DAY, trigger: 'schedule', scheduledAt: T0.toISOString() }, { runId });
+const request =
+  (runId: string): Arrival =>
+  (h) =>
+    h.incoming('RunRequested', { day: DAY, reason: 'rerun', requestedBy: 'alice' }, { runId });
 /** A worker's answer to the command the run waits on. */
-const answer = <T extends MessageType>(type: T, data: DataOf<T> = FIXTURE_DATA[type]): Arrival => (h) =>
-  h.incoming(type, data, { causationId: h.state?.pending?.commandId });
+const answer =
+  <T extends MessageType>(type: T, data: DataOf<T> = FIXTURE_DATA[type]): Arrival =>
+  (h) =>
+    h.incoming(type, data, { causationId: h.state?.pending?.commandId });
 const detected = (...changes: Change[]): Arrival => answer('ChangesDetected', { day: DAY, changes, sources: [] });
 /** The timer fires: the clock moves past the pending deadline. */
 const timeout: Arrival = (h) => {
@@ -70,10 +99,12 @@ const timeout: Arrival = (h) => {
 const approve = answer('ApprovalGranted', { by: 'alice', reason: 'reviewed' });
 const rejectIt = answer('ApprovalRejected', { by: 'bob', reason: 'quarter close' });
 const dcoDone = answer('DcoCompleted', { ...FIXTURE_DATA.DcoCompleted, resultHash: 'f'.repeat(64) });
-const later = (ms: number, arrival: Arrival): Arrival => (h) => {
-  h.now = new Date(h.now.getTime() + ms);
-  return arrival(h);
-};
+const later =
+  (ms: number, arrival: Arrival): Arrival =>
+  (h) => {
+    h.now = new Date(h.now.getTime() + ms);
+    return arrival(h);
+  };
 
 // Histories that bring a run into each state.
 const DETECTING = [tick()];
@@ -102,7 +133,8 @@ function given(history: Arrival[], day?: DayContext, policy?: RunPolicy): Harnes
   const h = new Harness(day, policy);
   for (const arrival of history) {
     const decision = h.apply(arrival(h));
-    if (!decision.ok) throw new Error(`history step rejected: ${decision.rejection.code} ${decision.rejection.message}`);
+    if (!decision.ok)
+      throw new Error(`history step rejected: ${decision.rejection.code} ${decision.rejection.message}`);
   }
   return h;
 }
@@ -135,124 +167,349 @@ function thenRejects(h: Harness, when: Arrival, code: SagaRejectionCode): void {
 
 const transitions: Array<[string, Arrival[], Arrival, Then]> = [
   ['a first tick starts detection', [], tick(), { status: 'Detecting', sends: ['RunStarted', 'DetectChanges'] }],
-  ['a run request starts a rerun', [], request(`${RUN}-r1`), {
-    status: 'Detecting', sends: ['RunStarted', 'DetectChanges'], check: (s) => expect(s).toMatchObject({ trigger: 'request', requestedBy: 'alice' }),
-  }],
+  [
+    'a run request starts a rerun',
+    [],
+    request(`${RUN}-r1`),
+    {
+      status: 'Detecting',
+      sends: ['RunStarted', 'DetectChanges'],
+      check: (s) => expect(s).toMatchObject({ trigger: 'request', requestedBy: 'alice' }),
+    },
+  ],
   ['no changes go straight to the DCO', DETECTING, detected(), { status: 'RunningDco', sends: ['RunDco'] }],
-  ['an infra change applies infra first', DETECTING, detected(infraChange, minorNeo4j), {
-    status: 'ApplyingInfra', sends: ['ApplyInfra'], check: (_s, sent) => expect(sent[0].data).toEqual({ day: DAY, changes: [infraChange] }),
-  }],
-  ['only a Neo4j AMI change migrates the database', DETECTING, detected(minorNeo4j), {
-    status: 'MigratingDb', sends: ['MigrateDb'], check: (_s, sent) => expect(sent[0].data).toEqual({ day: DAY, targetImageId: 'neo4j-5.26.19' }),
-  }],
-  ['a high-risk change waits for approval', DETECTING, detected(highRisk), {
-    status: 'AwaitingApproval', sends: ['ApprovalRequested', 'AlertRaised:APPROVAL_REQUIRED:info'],
-  }],
-  ['a Neo4j major version change waits for approval', DETECTING, detected(majorNeo4j), {
-    status: 'AwaitingApproval', sends: ['ApprovalRequested', 'AlertRaised:APPROVAL_REQUIRED:info'],
-    check: (s) => expect(s.approvals[0].reasons[0]).toContain('from 5 to 2025'),
-  }],
-  ['a failed detection still runs the DCO, on the untouched infrastructure', DETECTING, answer('DetectionFailed'), {
-    status: 'RunningDco', sends: ['AlertRaised:STEP_FAILED:warning', 'RunDco(afterRollback)'],
-  }],
-  ['a detection timeout is a failure', DETECTING, timeout, { status: 'RunningDco', sends: ['AlertRaised:STEP_OVERDUE:warning', 'RunDco(afterRollback)'] }],
-  ['an approval continues with the updates', AWAITING_CHANGES, approve, {
-    status: 'ApplyingInfra', sends: ['ApplyInfra'], check: (s) => expect(s.approvals[0].decision).toMatchObject({ granted: true, by: 'alice' }),
-  }],
-  ['a rejection skips the updates and runs the DCO', AWAITING_CHANGES, rejectIt, {
-    status: 'RunningDco', sends: ['AlertRaised:APPROVAL_REJECTED:warning', 'RunDco(afterRollback)'],
-    check: (s) => expect(s.failure?.code).toBe('SAGA.REJECTED'),
-  }],
-  ['an unanswered approval times out into the DCO', AWAITING_CHANGES, timeout, { status: 'RunningDco', sends: ['AlertRaised:STEP_OVERDUE:warning', 'RunDco(afterRollback)'] }],
-  ['applied infra moves on to the database', APPLYING, answer('InfraApplied'), { status: 'MigratingDb', sends: ['MigrateDb'] }],
-  ['applied infra without a database change runs the DCO', APPLYING_ONLY, answer('InfraApplied'), { status: 'RunningDco', sends: ['RunDco'] }],
-  ['a plan that destroys waits for approval and owes no rollback', APPLYING, answer('InfraApprovalRequired'), {
-    status: 'AwaitingApproval', sends: ['ApprovalRequested', 'AlertRaised:APPROVAL_REQUIRED:info'],
-    check: (s) => expect(s).toMatchObject({ touched: [], approvals: [{ gate: 'plan', planId: 'plan-1' }] }),
-  }],
-  ['an approved plan is applied exactly', AWAITING_PLAN, approve, {
-    status: 'ApplyingInfra', sends: ['ApplyInfra'],
-    check: (s, sent) => {
-      expect(sent[0].data).toMatchObject({ approvedPlanId: 'plan-1' });
-      expect(s.pending).toMatchObject({ step: 'apply-infra', attempt: 2 });
+  [
+    'an infra change applies infra first',
+    DETECTING,
+    detected(infraChange, minorNeo4j),
+    {
+      status: 'ApplyingInfra',
+      sends: ['ApplyInfra'],
+      check: (_s, sent) => expect(sent[0].data).toEqual({ day: DAY, changes: [infraChange] }),
     },
-  }],
-  ['a rejected plan runs the DCO without rolling back', AWAITING_PLAN, rejectIt, {
-    status: 'RunningDco', sends: ['AlertRaised:APPROVAL_REJECTED:warning', 'RunDco(afterRollback)'],
-  }],
-  ['a failed apply rolls infra back', APPLYING, answer('InfraApplyFailed'), {
-    status: 'RollingBackInfra', sends: ['AlertRaised:STEP_FAILED:warning', 'RollbackInfra', 'AlertRaised:ROLLBACK:warning'],
-    check: (s, sent) => expect(sent[1].data).toEqual({ day: DAY, reason: 'INFRA.APPLY_FAILED: tofu apply failed' }),
-  }],
-  ['an apply timeout rolls infra back', APPLYING, timeout, {
-    status: 'RollingBackInfra', sends: ['AlertRaised:STEP_OVERDUE:warning', 'RollbackInfra', 'AlertRaised:ROLLBACK:warning'],
-  }],
-  ['migration progress is recorded', MIGRATING, answer('DbMigrationProgress'), {
-    status: 'MigratingDb', sends: [], check: (s) => expect(s.timeline.at(-1)?.progress).toBe('restore 500/1000'),
-  }],
+  ],
+  [
+    'only a Neo4j AMI change migrates the database',
+    DETECTING,
+    detected(minorNeo4j),
+    {
+      status: 'MigratingDb',
+      sends: ['MigrateDb'],
+      check: (_s, sent) => expect(sent[0].data).toEqual({ day: DAY, targetImageId: 'neo4j-5.26.19' }),
+    },
+  ],
+  [
+    'a high-risk change waits for approval',
+    DETECTING,
+    detected(highRisk),
+    {
+      status: 'AwaitingApproval',
+      sends: ['ApprovalRequested', 'AlertRaised:APPROVAL_REQUIRED:info'],
+    },
+  ],
+  [
+    'a Neo4j major version change waits for approval',
+    DETECTING,
+    detected(majorNeo4j),
+    {
+      status: 'AwaitingApproval',
+      sends: ['ApprovalRequested', 'AlertRaised:APPROVAL_REQUIRED:info'],
+      check: (s) => expect(s.approvals[0].reasons[0]).toContain('from 5 to 2025'),
+    },
+  ],
+  [
+    'a failed detection still runs the DCO, on the untouched infrastructure',
+    DETECTING,
+    answer('DetectionFailed'),
+    {
+      status: 'RunningDco',
+      sends: ['AlertRaised:STEP_FAILED:warning', 'RunDco(afterRollback)'],
+    },
+  ],
+  [
+    'a detection timeout is a failure',
+    DETECTING,
+    timeout,
+    { status: 'RunningDco', sends: ['AlertRaised:STEP_OVERDUE:warning', 'RunDco(afterRollback)'] },
+  ],
+  [
+    'an approval continues with the updates',
+    AWAITING_CHANGES,
+    approve,
+    {
+      status: 'ApplyingInfra',
+      sends: ['ApplyInfra'],
+      check: (s) => expect(s.approvals[0].decision).toMatchObject({ granted: true, by: 'alice' }),
+    },
+  ],
+  [
+    'a rejection skips the updates and runs the DCO',
+    AWAITING_CHANGES,
+    rejectIt,
+    {
+      status: 'RunningDco',
+      sends: ['AlertRaised:APPROVAL_REJECTED:warning', 'RunDco(afterRollback)'],
+      check: (s) => expect(s.failure?.code).toBe('SAGA.REJECTED'),
+    },
+  ],
+  [
+    'an unanswered approval times out into the DCO',
+    AWAITING_CHANGES,
+    timeout,
+    { status: 'RunningDco', sends: ['AlertRaised:STEP_OVERDUE:warning', 'RunDco(afterRollback)'] },
+  ],
+  [
+    'applied infra moves on to the database',
+    APPLYING,
+    answer('InfraApplied'),
+    { status: 'MigratingDb', sends: ['MigrateDb'] },
+  ],
+  [
+    'applied infra without a database change runs the DCO',
+    APPLYING_ONLY,
+    answer('InfraApplied'),
+    { status: 'RunningDco', sends: ['RunDco'] },
+  ],
+  [
+    'a plan that destroys waits for approval and owes no rollback',
+    APPLYING,
+    answer('InfraApprovalRequired'),
+    {
+      status: 'AwaitingApproval',
+      sends: ['ApprovalRequested', 'AlertRaised:APPROVAL_REQUIRED:info'],
+      check: (s) => expect(s).toMatchObject({ touched: [], approvals: [{ gate: 'plan', planId: 'plan-1' }] }),
+    },
+  ],
+  [
+    'an approved plan is applied exactly',
+    AWAITING_PLAN,
+    approve,
+    {
+      status: 'ApplyingInfra',
+      sends: ['ApplyInfra'],
+      check: (s, sent) => {
+        expect(sent[0].data).toMatchObject({ approvedPlanId: 'plan-1' });
+        expect(s.pending).toMatchObject({ step: 'apply-infra', attempt: 2 });
+      },
+    },
+  ],
+  [
+    'a rejected plan runs the DCO without rolling back',
+    AWAITING_PLAN,
+    rejectIt,
+    {
+      status: 'RunningDco',
+      sends: ['AlertRaised:APPROVAL_REJECTED:warning', 'RunDco(afterRollback)'],
+    },
+  ],
+  [
+    'a failed apply rolls infra back',
+    APPLYING,
+    answer('InfraApplyFailed'),
+    {
+      status: 'RollingBackInfra',
+      sends: ['AlertRaised:STEP_FAILED:warning', 'RollbackInfra', 'AlertRaised:ROLLBACK:warning'],
+      check: (s, sent) => expect(sent[1].data).toEqual({ day: DAY, reason: 'INFRA.APPLY_FAILED: tofu apply failed' }),
+    },
+  ],
+  [
+    'an apply timeout rolls infra back',
+    APPLYING,
+    timeout,
+    {
+      status: 'RollingBackInfra',
+      sends: ['AlertRaised:STEP_OVERDUE:warning', 'RollbackInfra', 'AlertRaised:ROLLBACK:warning'],
+    },
+  ],
+  [
+    'migration progress is recorded',
+    MIGRATING,
+    answer('DbMigrationProgress'),
+    {
+      status: 'MigratingDb',
+      sends: [],
+      check: (s) => expect(s.timeline.at(-1)?.progress).toBe('restore 500/1000'),
+    },
+  ],
   ['a migrated database runs the DCO', MIGRATING, answer('DbMigrated'), { status: 'RunningDco', sends: ['RunDco'] }],
-  ['a failed migration rolls back the database first', MIGRATING, answer('DbMigrationFailed'), {
-    status: 'RollingBackDb', sends: ['AlertRaised:STEP_FAILED:warning', 'RollbackDb', 'AlertRaised:ROLLBACK:warning'],
-    check: (s) => expect(s.compensations).toEqual(['rollback-db', 'rollback-infra']),
-  }],
-  ['a migration timeout rolls back the database first', MIGRATING, timeout, {
-    status: 'RollingBackDb', sends: ['AlertRaised:STEP_OVERDUE:warning', 'RollbackDb', 'AlertRaised:ROLLBACK:warning'],
-  }],
-  ['a rolled-back database continues with infra', ROLLING_BACK_DB, answer('DbRolledBack'), {
-    status: 'RollingBackInfra', sends: ['RollbackInfra', 'AlertRaised:ROLLBACK:warning'],
-  }],
-  ['rolled-back infra runs the DCO on the old infrastructure', ROLLING_BACK_INFRA, answer('InfraRolledBack'), {
-    status: 'RunningDco', sends: ['RunDco(afterRollback)'], check: (s) => expect(s.rolledBack).toEqual(['rollback-db', 'rollback-infra']),
-  }],
-  ['the DCO completes the run', [...DCO_AFTER_UPDATES], dcoDone, {
-    status: 'Completed', sends: ['RunCompleted'],
-    check: (_s, sent) => expect(sent[0].data).toEqual({ day: DAY, steps: ['detect', 'apply-infra', 'migrate-db', 'run-dco'], resultHash: 'f'.repeat(64), deferred: [] }),
-  }],
-  ['the DCO after a rollback completes the run after rollback', DCO_AFTER_ROLLBACK, dcoDone, {
-    status: 'CompletedAfterRollback', sends: ['RunCompletedAfterRollback'],
-    check: (_s, sent) => expect(sent[0].data).toMatchObject({ failure: { code: 'DB.VALIDATION_MISMATCH' }, rolledBack: ['rollback-db', 'rollback-infra'] }),
-  }],
-  ['a DCO failure after updates compensates, then retries the DCO', DCO_AFTER_UPDATES, answer('DcoFailed'), {
-    status: 'RollingBackDb', sends: ['AlertRaised:STEP_FAILED:warning', 'RollbackDb', 'AlertRaised:ROLLBACK:warning'],
-  }],
-  ['a DCO failure without updates fails the run', DCO_NO_UPDATES, answer('DcoFailed'), {
-    status: 'Failed', sends: ['AlertRaised:STEP_FAILED:warning', 'AlertRaised:RUN_FAILED:critical', 'RunFailed'],
-    check: (_s, sent) => expect(sent[2].data).toMatchObject({ failure: { code: 'DCO.EXECUTION_FAILED' }, pending: [] }),
-  }],
-  ['a DCO failure on the old infrastructure fails the run', DCO_AFTER_ROLLBACK, answer('DcoFailed'), {
-    status: 'Failed', sends: ['AlertRaised:STEP_FAILED:warning', 'AlertRaised:RUN_FAILED:critical', 'RunFailed'],
-  }],
-  ['a DCO timeout after updates compensates', DCO_AFTER_UPDATES, timeout, {
-    status: 'RollingBackDb', sends: ['AlertRaised:STEP_OVERDUE:warning', 'RollbackDb', 'AlertRaised:ROLLBACK:warning'],
-  }],
-  ['a failed database rollback parks the run with what is left', ROLLING_BACK_DB, answer('DbRollbackFailed'), {
-    status: 'Failed', sends: ['AlertRaised:COMPENSATION_FAILED:critical', 'RunFailed'],
-    check: (s, sent) => {
-      expect(sent[1].data).toMatchObject({ failure: { code: 'DB.ROLLBACK_FAILED' }, pending: ['rollback-db', 'rollback-infra'] });
-      expect(s.compensationFailure?.code).toBe('DB.ROLLBACK_FAILED');
+  [
+    'a failed migration rolls back the database first',
+    MIGRATING,
+    answer('DbMigrationFailed'),
+    {
+      status: 'RollingBackDb',
+      sends: ['AlertRaised:STEP_FAILED:warning', 'RollbackDb', 'AlertRaised:ROLLBACK:warning'],
+      check: (s) => expect(s.compensations).toEqual(['rollback-db', 'rollback-infra']),
     },
-  }],
-  ['a failed infra rollback parks the run', ROLLING_BACK_INFRA, answer('InfraRollbackFailed'), {
-    status: 'Failed', sends: ['AlertRaised:COMPENSATION_FAILED:critical', 'RunFailed'],
-    check: (_s, sent) => expect(sent[1].data).toMatchObject({ pending: ['rollback-infra'] }),
-  }],
-  ['a rollback timeout parks the run', ROLLING_BACK_INFRA, timeout, {
-    status: 'Failed', sends: ['AlertRaised:COMPENSATION_FAILED:critical', 'RunFailed'],
-    check: (_s, sent) => expect(sent[1].data).toMatchObject({ failure: { code: 'SAGA.STEP_TIMED_OUT' }, pending: ['rollback-infra'] }),
-  }],
-  ['changes too late for the deadline are deferred and the DCO runs', DETECTING, later(2.9 * 3_600_000, detected(infraChange, minorNeo4j)), {
-    status: 'RunningDco', sends: ['AlertRaised:DEADLINE_AT_RISK:warning', 'RunDco'],
-    check: (s) => {
-      expect(s.deferred).toEqual([infraChange, minorNeo4j]);
-      expect(s.timeline.filter((r) => r.outcome === 'deferred').map((r) => r.step)).toEqual(['apply-infra', 'migrate-db']);
+  ],
+  [
+    'a migration timeout rolls back the database first',
+    MIGRATING,
+    timeout,
+    {
+      status: 'RollingBackDb',
+      sends: ['AlertRaised:STEP_OVERDUE:warning', 'RollbackDb', 'AlertRaised:ROLLBACK:warning'],
     },
-  }],
-  ['a migration that no longer fits after infra is deferred alone', APPLYING, later(2.5 * 3_600_000, answer('InfraApplied')), {
-    status: 'RunningDco', sends: ['AlertRaised:DEADLINE_AT_RISK:warning', 'RunDco'], check: (s) => expect(s.deferred).toEqual([minorNeo4j]),
-  }],
-  ['a late approval defers the updates', AWAITING_CHANGES, later(2.9 * 3_600_000, approve), {
-    status: 'RunningDco', sends: ['AlertRaised:DEADLINE_AT_RISK:warning', 'RunDco'],
-  }],
+  ],
+  [
+    'a rolled-back database continues with infra',
+    ROLLING_BACK_DB,
+    answer('DbRolledBack'),
+    {
+      status: 'RollingBackInfra',
+      sends: ['RollbackInfra', 'AlertRaised:ROLLBACK:warning'],
+    },
+  ],
+  [
+    'rolled-back infra runs the DCO on the old infrastructure',
+    ROLLING_BACK_INFRA,
+    answer('InfraRolledBack'),
+    {
+      status: 'RunningDco',
+      sends: ['RunDco(afterRollback)'],
+      check: (s) => expect(s.rolledBack).toEqual(['rollback-db', 'rollback-infra']),
+    },
+  ],
+  [
+    'the DCO completes the run',
+    [...DCO_AFTER_UPDATES],
+    dcoDone,
+    {
+      status: 'Completed',
+      sends: ['RunCompleted'],
+      check: (_s, sent) =>
+        expect(sent[0].data).toEqual({
+          day: DAY,
+          steps: ['detect', 'apply-infra', 'migrate-db', 'run-dco'],
+          resultHash: 'f'.repeat(64),
+          deferred: [],
+        }),
+    },
+  ],
+  [
+    'the DCO after a rollback completes the run after rollback',
+    DCO_AFTER_ROLLBACK,
+    dcoDone,
+    {
+      status: 'CompletedAfterRollback',
+      sends: ['RunCompletedAfterRollback'],
+      check: (_s, sent) =>
+        expect(sent[0].data).toMatchObject({
+          failure: { code: 'DB.VALIDATION_MISMATCH' },
+          rolledBack: ['rollback-db', 'rollback-infra'],
+        }),
+    },
+  ],
+  [
+    'a DCO failure after updates compensates, then retries the DCO',
+    DCO_AFTER_UPDATES,
+    answer('DcoFailed'),
+    {
+      status: 'RollingBackDb',
+      sends: ['AlertRaised:STEP_FAILED:warning', 'RollbackDb', 'AlertRaised:ROLLBACK:warning'],
+    },
+  ],
+  [
+    'a DCO failure without updates fails the run',
+    DCO_NO_UPDATES,
+    answer('DcoFailed'),
+    {
+      status: 'Failed',
+      sends: ['AlertRaised:STEP_FAILED:warning', 'AlertRaised:RUN_FAILED:critical', 'RunFailed'],
+      check: (_s, sent) =>
+        expect(sent[2].data).toMatchObject({ failure: { code: 'DCO.EXECUTION_FAILED' }, pending: [] }),
+    },
+  ],
+  [
+    'a DCO failure on the old infrastructure fails the run',
+    DCO_AFTER_ROLLBACK,
+    answer('DcoFailed'),
+    {
+      status: 'Failed',
+      sends: ['AlertRaised:STEP_FAILED:warning', 'AlertRaised:RUN_FAILED:critical', 'RunFailed'],
+    },
+  ],
+  [
+    'a DCO timeout after updates compensates',
+    DCO_AFTER_UPDATES,
+    timeout,
+    {
+      status: 'RollingBackDb',
+      sends: ['AlertRaised:STEP_OVERDUE:warning', 'RollbackDb', 'AlertRaised:ROLLBACK:warning'],
+    },
+  ],
+  [
+    'a failed database rollback parks the run with what is left',
+    ROLLING_BACK_DB,
+    answer('DbRollbackFailed'),
+    {
+      status: 'Failed',
+      sends: ['AlertRaised:COMPENSATION_FAILED:critical', 'RunFailed'],
+      check: (s, sent) => {
+        expect(sent[1].data).toMatchObject({
+          failure: { code: 'DB.ROLLBACK_FAILED' },
+          pending: ['rollback-db', 'rollback-infra'],
+        });
+        expect(s.compensationFailure?.code).toBe('DB.ROLLBACK_FAILED');
+      },
+    },
+  ],
+  [
+    'a failed infra rollback parks the run',
+    ROLLING_BACK_INFRA,
+    answer('InfraRollbackFailed'),
+    {
+      status: 'Failed',
+      sends: ['AlertRaised:COMPENSATION_FAILED:critical', 'RunFailed'],
+      check: (_s, sent) => expect(sent[1].data).toMatchObject({ pending: ['rollback-infra'] }),
+    },
+  ],
+  [
+    'a rollback timeout parks the run',
+    ROLLING_BACK_INFRA,
+    timeout,
+    {
+      status: 'Failed',
+      sends: ['AlertRaised:COMPENSATION_FAILED:critical', 'RunFailed'],
+      check: (_s, sent) =>
+        expect(sent[1].data).toMatchObject({ failure: { code: 'SAGA.STEP_TIMED_OUT' }, pending: ['rollback-infra'] }),
+    },
+  ],
+  [
+    'changes too late for the deadline are deferred and the DCO runs',
+    DETECTING,
+    later(2.9 * 3_600_000, detected(infraChange, minorNeo4j)),
+    {
+      status: 'RunningDco',
+      sends: ['AlertRaised:DEADLINE_AT_RISK:warning', 'RunDco'],
+      check: (s) => {
+        expect(s.deferred).toEqual([infraChange, minorNeo4j]);
+        expect(s.timeline.filter((r) => r.outcome === 'deferred').map((r) => r.step)).toEqual([
+          'apply-infra',
+          'migrate-db',
+        ]);
+      },
+    },
+  ],
+  [
+    'a migration that no longer fits after infra is deferred alone',
+    APPLYING,
+    later(2.5 * 3_600_000, answer('InfraApplied')),
+    {
+      status: 'RunningDco',
+      sends: ['AlertRaised:DEADLINE_AT_RISK:warning', 'RunDco'],
+      check: (s) => expect(s.deferred).toEqual([minorNeo4j]),
+    },
+  ],
+  [
+    'a late approval defers the updates',
+    AWAITING_CHANGES,
+    later(2.9 * 3_600_000, approve),
+    {
+      status: 'RunningDco',
+      sends: ['AlertRaised:DEADLINE_AT_RISK:warning', 'RunDco'],
+    },
+  ],
 ];
 
 describe('decide: transitions', () => {
@@ -261,7 +518,8 @@ describe('decide: transitions', () => {
     const before = structuredClone(h.state);
     const decision = thenAccepts(h, when, then);
     expect(decision.state.version).toBe((before?.version ?? 0) + 1);
-    for (const message of decision.messages) expect(message).toMatchObject({ runId: decision.state.runId, producer: 'orchestrator' });
+    for (const message of decision.messages)
+      expect(message).toMatchObject({ runId: decision.state.runId, producer: 'orchestrator' });
   });
 });
 
@@ -269,18 +527,59 @@ type RejectionRow = [string, Arrival[], Arrival, SagaRejectionCode, DayContext?]
 const rejections: RejectionRow[] = [
   ['a second tick for the same day', DETECTING, tick(), 'SAGA.DUPLICATE_START'],
   ['a tick carrying a rerun id', [], tick(`${RUN}-r2`), 'SAGA.DAY_MISMATCH'],
-  ['a tick whose run id names another day', [], (h) => h.incoming('DailyTick', { day: '2026-11-27', trigger: 'schedule', scheduledAt: T0.toISOString() }), 'SAGA.DAY_MISMATCH'],
+  [
+    'a tick whose run id names another day',
+    [],
+    (h) => h.incoming('DailyTick', { day: '2026-11-27', trigger: 'schedule', scheduledAt: T0.toISOString() }),
+    'SAGA.DAY_MISMATCH',
+  ],
   ['a rerun while the day still has an active run', [], request(`${RUN}-r1`), 'SAGA.DAY_BUSY', { activeRunId: RUN }],
   ['an outcome for an unknown run', [], answer('InfraApplied'), 'SAGA.UNKNOWN_RUN'],
   ['an outcome that answers another step', DETECTING, answer('InfraApplied'), 'SAGA.OUT_OF_ORDER'],
   ['an approval nobody asked for', APPLYING, approve, 'SAGA.OUT_OF_ORDER'],
-  ['an outcome caused by another command', APPLYING, (h) => h.incoming('InfraApplied', FIXTURE_DATA.InfraApplied, { causationId: '00000000-0000-4000-8000-999999999999' }), 'SAGA.STALE_OUTCOME'],
-  ['changes detected for another day', DETECTING, answer('ChangesDetected', { day: '2026-11-25', changes: [], sources: [] }), 'SAGA.DAY_MISMATCH'],
-  ['a timeout of an earlier attempt', AWAITING_PLAN, (h) => h.incoming('StepTimedOut', { step: 'apply-infra', attempt: 1, deadline: T0.toISOString() }), 'SAGA.STALE_OUTCOME'],
-  ['a timeout before the deadline', DETECTING, (h) => h.incoming('StepTimedOut', { step: 'detect', attempt: 1, deadline: (h.state as RunState).pending?.deadline as string }), 'SAGA.OUT_OF_ORDER'],
+  [
+    'an outcome caused by another command',
+    APPLYING,
+    (h) =>
+      h.incoming('InfraApplied', FIXTURE_DATA.InfraApplied, { causationId: '00000000-0000-4000-8000-999999999999' }),
+    'SAGA.STALE_OUTCOME',
+  ],
+  [
+    'changes detected for another day',
+    DETECTING,
+    answer('ChangesDetected', { day: '2026-11-25', changes: [], sources: [] }),
+    'SAGA.DAY_MISMATCH',
+  ],
+  [
+    'a timeout of an earlier attempt',
+    AWAITING_PLAN,
+    (h) => h.incoming('StepTimedOut', { step: 'apply-infra', attempt: 1, deadline: T0.toISOString() }),
+    'SAGA.STALE_OUTCOME',
+  ],
+  [
+    'a timeout before the deadline',
+    DETECTING,
+    (h) =>
+      h.incoming('StepTimedOut', {
+        step: 'detect',
+        attempt: 1,
+        deadline: (h.state as RunState).pending?.deadline as string,
+      }),
+    'SAGA.OUT_OF_ORDER',
+  ],
   ['anything after the run ended', COMPLETED, answer('DcoCompleted'), 'SAGA.RUN_FINISHED'],
-  ['migration progress that trails the migration', DCO_AFTER_UPDATES, answer('DbMigrationProgress'), 'SAGA.STALE_OUTCOME'],
-  ['a message the saga does not consume', DETECTING, (h) => h.incoming('RunCompleted', FIXTURE_DATA.RunCompleted), 'SAGA.OUT_OF_ORDER'],
+  [
+    'migration progress that trails the migration',
+    DCO_AFTER_UPDATES,
+    answer('DbMigrationProgress'),
+    'SAGA.STALE_OUTCOME',
+  ],
+  [
+    'a message the saga does not consume',
+    DETECTING,
+    (h) => h.incoming('RunCompleted', FIXTURE_DATA.RunCompleted),
+    'SAGA.OUT_OF_ORDER',
+  ],
 ];
 
 describe('decide: rejections change nothing', () => {
@@ -292,12 +591,18 @@ describe('decide: rejections change nothing', () => {
 
 describe('decide: whole runs', () => {
   const run = (history: Arrival[], day?: DayContext) => given(history, day);
-  const chain = (h: Harness) => h.sent.filter((m) => !['AlertRaised', 'RunStarted', 'ApprovalRequested'].includes(m.type)).map((m) => m.type);
+  const chain = (h: Harness) =>
+    h.sent.filter((m) => !['AlertRaised', 'RunStarted', 'ApprovalRequested'].includes(m.type)).map((m) => m.type);
 
   it('given an infra and a database change, when every worker succeeds, then the run completes in order', () => {
     const h = run([...DCO_AFTER_UPDATES, dcoDone]);
     expect(chain(h)).toEqual(['DetectChanges', 'ApplyInfra', 'MigrateDb', 'RunDco', 'RunCompleted']);
-    expect(h.state?.timeline.map((r) => `${r.step}:${r.outcome}`)).toEqual(['detect:succeeded', 'apply-infra:succeeded', 'migrate-db:succeeded', 'run-dco:succeeded']);
+    expect(h.state?.timeline.map((r) => `${r.step}:${r.outcome}`)).toEqual([
+      'detect:succeeded',
+      'apply-infra:succeeded',
+      'migrate-db:succeeded',
+      'run-dco:succeeded',
+    ]);
     // Each command names the message that caused it.
     const commands = h.sent.filter((m) => m.type !== 'RunStarted');
     for (const command of commands) expect(command.causationId).toEqual(expect.any(String));
@@ -310,8 +615,23 @@ describe('decide: whole runs', () => {
   });
 
   it('given a DCO failure after updates, then it compensates in reverse order and retries the DCO as attempt 2', () => {
-    const h = run([...DCO_AFTER_UPDATES, answer('DcoFailed'), answer('DbRolledBack'), answer('InfraRolledBack'), dcoDone]);
-    expect(chain(h)).toEqual(['DetectChanges', 'ApplyInfra', 'MigrateDb', 'RunDco', 'RollbackDb', 'RollbackInfra', 'RunDco', 'RunCompletedAfterRollback']);
+    const h = run([
+      ...DCO_AFTER_UPDATES,
+      answer('DcoFailed'),
+      answer('DbRolledBack'),
+      answer('InfraRolledBack'),
+      dcoDone,
+    ]);
+    expect(chain(h)).toEqual([
+      'DetectChanges',
+      'ApplyInfra',
+      'MigrateDb',
+      'RunDco',
+      'RollbackDb',
+      'RollbackInfra',
+      'RunDco',
+      'RunCompletedAfterRollback',
+    ]);
     expect(h.state?.attempts['run-dco']).toBe(2);
   });
 
@@ -350,7 +670,10 @@ describe('decide: whole runs', () => {
     ['run-dco', DCO_NO_UPDATES],
   ])('stores a deadline for %s from the policy timeout', (step, history) => {
     const h = run(history);
-    expect(h.state?.pending).toMatchObject({ step, deadline: new Date(h.now.getTime() + DEFAULT_POLICY.steps[step].timeoutMs).toISOString() });
+    expect(h.state?.pending).toMatchObject({
+      step,
+      deadline: new Date(h.now.getTime() + DEFAULT_POLICY.steps[step].timeoutMs).toISOString(),
+    });
   });
 });
 
@@ -360,44 +683,122 @@ const RUN_DEADLINE = new Date(T0.getTime() + SHORT_RUN.maxRunMs).toISOString();
 const MIN = 60_000;
 
 const maxRunTime: Array<[string, Arrival[], Arrival, Then]> = [
-  ['an apply in flight at the maximum run time is timed out into the infra rollback', APPLYING, timeout, {
-    status: 'RollingBackInfra', sends: ['AlertRaised:RUN_TIME_EXCEEDED:critical', 'AlertRaised:STEP_OVERDUE:warning', 'RollbackInfra', 'AlertRaised:ROLLBACK:warning'],
-    check: (s) => {
-      expect(s.failure?.code).toBe('SAGA.RUN_TIME_EXCEEDED');
-      expect(s.timeline.find((r) => r.step === 'apply-infra')).toMatchObject({ outcome: 'timed-out', failure: { code: 'SAGA.RUN_TIME_EXCEEDED' } });
+  [
+    'an apply in flight at the maximum run time is timed out into the infra rollback',
+    APPLYING,
+    timeout,
+    {
+      status: 'RollingBackInfra',
+      sends: [
+        'AlertRaised:RUN_TIME_EXCEEDED:critical',
+        'AlertRaised:STEP_OVERDUE:warning',
+        'RollbackInfra',
+        'AlertRaised:ROLLBACK:warning',
+      ],
+      check: (s) => {
+        expect(s.failure?.code).toBe('SAGA.RUN_TIME_EXCEEDED');
+        expect(s.timeline.find((r) => r.step === 'apply-infra')).toMatchObject({
+          outcome: 'timed-out',
+          failure: { code: 'SAGA.RUN_TIME_EXCEEDED' },
+        });
+      },
     },
-  }],
-  ['a migration in flight at the maximum run time rolls back the database, then infra', MIGRATING, timeout, {
-    status: 'RollingBackDb', sends: ['AlertRaised:RUN_TIME_EXCEEDED:critical', 'AlertRaised:STEP_OVERDUE:warning', 'RollbackDb', 'AlertRaised:ROLLBACK:warning'],
-    check: (s) => expect(s.compensations).toEqual(['rollback-db', 'rollback-infra']),
-  }],
-  ['an approval still waiting at the maximum run time ends in the DCO on the old infrastructure', AWAITING_CHANGES, timeout, {
-    status: 'RunningDco', sends: ['AlertRaised:RUN_TIME_EXCEEDED:critical', 'AlertRaised:STEP_OVERDUE:warning', 'RunDco(afterRollback)'],
-    check: (s) => expect(s.failure?.code).toBe('SAGA.RUN_TIME_EXCEEDED'),
-  }],
-  ['an update stage is not started after the maximum run time: what was applied is rolled back', APPLYING, later(21 * MIN, answer('InfraApplied')), {
-    status: 'RollingBackInfra', sends: ['AlertRaised:RUN_TIME_EXCEEDED:critical', 'RollbackInfra', 'AlertRaised:ROLLBACK:warning'],
-    check: (s) => expect(s).toMatchObject({ failure: { code: 'SAGA.RUN_TIME_EXCEEDED' }, compensations: ['rollback-infra'], dcoAfterRollback: true }),
-  }],
-  ['changes detected after the maximum run time start no update: the DCO runs on the old infrastructure', DETECTING, later(21 * MIN, detected(infraChange, minorNeo4j)), {
-    status: 'RunningDco', sends: ['AlertRaised:RUN_TIME_EXCEEDED:critical', 'RunDco(afterRollback)'],
-    check: (s) => expect(s.touched).toEqual([]),
-  }],
-  ['changes that need approval after the maximum run time ask nobody: the DCO runs on the old infrastructure', DETECTING, later(21 * MIN, detected(highRisk)), {
-    status: 'RunningDco', sends: ['AlertRaised:RUN_TIME_EXCEEDED:critical', 'RunDco(afterRollback)'],
-    check: (s) => expect(s.approvals).toEqual([]),
-  }],
-  ['a plan that needs approval after the maximum run time asks nobody and owes no rollback', APPLYING_ONLY, later(20 * MIN, answer('InfraApprovalRequired')), {
-    status: 'RunningDco', sends: ['AlertRaised:RUN_TIME_EXCEEDED:critical', 'RunDco(afterRollback)'],
-    check: (s) => expect(s).toMatchObject({ approvals: [], compensations: [], failure: { code: 'SAGA.RUN_TIME_EXCEEDED' } }),
-  }],
-  ['updates that finished before the maximum run time go on to the DCO', APPLYING_ONLY, later(21 * MIN, answer('InfraApplied')), { status: 'RunningDco', sends: ['RunDco'] }],
-  ['a DCO in flight at the maximum run time is not cut short; its end says the run overran', DCO_AFTER_UPDATES, later(25 * MIN, dcoDone), {
-    status: 'Completed', sends: ['AlertRaised:RUN_TIME_EXCEEDED:warning', 'RunCompleted'],
-  }],
-  ['a rollback in flight at the maximum run time goes on to the DCO', ROLLING_BACK_INFRA, later(25 * MIN, answer('InfraRolledBack')), {
-    status: 'RunningDco', sends: ['RunDco(afterRollback)'],
-  }],
+  ],
+  [
+    'a migration in flight at the maximum run time rolls back the database, then infra',
+    MIGRATING,
+    timeout,
+    {
+      status: 'RollingBackDb',
+      sends: [
+        'AlertRaised:RUN_TIME_EXCEEDED:critical',
+        'AlertRaised:STEP_OVERDUE:warning',
+        'RollbackDb',
+        'AlertRaised:ROLLBACK:warning',
+      ],
+      check: (s) => expect(s.compensations).toEqual(['rollback-db', 'rollback-infra']),
+    },
+  ],
+  [
+    'an approval still waiting at the maximum run time ends in the DCO on the old infrastructure',
+    AWAITING_CHANGES,
+    timeout,
+    {
+      status: 'RunningDco',
+      sends: ['AlertRaised:RUN_TIME_EXCEEDED:critical', 'AlertRaised:STEP_OVERDUE:warning', 'RunDco(afterRollback)'],
+      check: (s) => expect(s.failure?.code).toBe('SAGA.RUN_TIME_EXCEEDED'),
+    },
+  ],
+  [
+    'an update stage is not started after the maximum run time: what was applied is rolled back',
+    APPLYING,
+    later(21 * MIN, answer('InfraApplied')),
+    {
+      status: 'RollingBackInfra',
+      sends: ['AlertRaised:RUN_TIME_EXCEEDED:critical', 'RollbackInfra', 'AlertRaised:ROLLBACK:warning'],
+      check: (s) =>
+        expect(s).toMatchObject({
+          failure: { code: 'SAGA.RUN_TIME_EXCEEDED' },
+          compensations: ['rollback-infra'],
+          dcoAfterRollback: true,
+        }),
+    },
+  ],
+  [
+    'changes detected after the maximum run time start no update: the DCO runs on the old infrastructure',
+    DETECTING,
+    later(21 * MIN, detected(infraChange, minorNeo4j)),
+    {
+      status: 'RunningDco',
+      sends: ['AlertRaised:RUN_TIME_EXCEEDED:critical', 'RunDco(afterRollback)'],
+      check: (s) => expect(s.touched).toEqual([]),
+    },
+  ],
+  [
+    'changes that need approval after the maximum run time ask nobody: the DCO runs on the old infrastructure',
+    DETECTING,
+    later(21 * MIN, detected(highRisk)),
+    {
+      status: 'RunningDco',
+      sends: ['AlertRaised:RUN_TIME_EXCEEDED:critical', 'RunDco(afterRollback)'],
+      check: (s) => expect(s.approvals).toEqual([]),
+    },
+  ],
+  [
+    'a plan that needs approval after the maximum run time asks nobody and owes no rollback',
+    APPLYING_ONLY,
+    later(20 * MIN, answer('InfraApprovalRequired')),
+    {
+      status: 'RunningDco',
+      sends: ['AlertRaised:RUN_TIME_EXCEEDED:critical', 'RunDco(afterRollback)'],
+      check: (s) =>
+        expect(s).toMatchObject({ approvals: [], compensations: [], failure: { code: 'SAGA.RUN_TIME_EXCEEDED' } }),
+    },
+  ],
+  [
+    'updates that finished before the maximum run time go on to the DCO',
+    APPLYING_ONLY,
+    later(21 * MIN, answer('InfraApplied')),
+    { status: 'RunningDco', sends: ['RunDco'] },
+  ],
+  [
+    'a DCO in flight at the maximum run time is not cut short; its end says the run overran',
+    DCO_AFTER_UPDATES,
+    later(25 * MIN, dcoDone),
+    {
+      status: 'Completed',
+      sends: ['AlertRaised:RUN_TIME_EXCEEDED:warning', 'RunCompleted'],
+    },
+  ],
+  [
+    'a rollback in flight at the maximum run time goes on to the DCO',
+    ROLLING_BACK_INFRA,
+    later(25 * MIN, answer('InfraRolledBack')),
+    {
+      status: 'RunningDco',
+      sends: ['RunDco(afterRollback)'],
+    },
+  ],
 ];
 
 describe('decide: maximum run time', () => {
@@ -406,19 +807,42 @@ describe('decide: maximum run time', () => {
   });
 
   it('stores the run deadline at the start and ends update and approval waits there, never the DCO or a rollback', () => {
-    expect(given(DETECTING, {}, SHORT_RUN).state).toMatchObject({ runDeadline: RUN_DEADLINE, pending: { step: 'detect', deadline: new Date(T0.getTime() + 10 * MIN).toISOString() } });
-    expect(given(APPLYING, {}, SHORT_RUN).state?.pending).toMatchObject({ step: 'apply-infra', deadline: RUN_DEADLINE });
-    expect(given(AWAITING_CHANGES, {}, SHORT_RUN).state?.pending).toMatchObject({ step: 'approval', deadline: RUN_DEADLINE });
+    expect(given(DETECTING, {}, SHORT_RUN).state).toMatchObject({
+      runDeadline: RUN_DEADLINE,
+      pending: { step: 'detect', deadline: new Date(T0.getTime() + 10 * MIN).toISOString() },
+    });
+    expect(given(APPLYING, {}, SHORT_RUN).state?.pending).toMatchObject({
+      step: 'apply-infra',
+      deadline: RUN_DEADLINE,
+    });
+    expect(given(AWAITING_CHANGES, {}, SHORT_RUN).state?.pending).toMatchObject({
+      step: 'approval',
+      deadline: RUN_DEADLINE,
+    });
     const dco = given(DCO_AFTER_UPDATES, {}, SHORT_RUN);
-    expect(dco.state?.pending).toMatchObject({ step: 'run-dco', deadline: new Date(dco.now.getTime() + SHORT_RUN.steps['run-dco'].timeoutMs).toISOString() });
+    expect(dco.state?.pending).toMatchObject({
+      step: 'run-dco',
+      deadline: new Date(dco.now.getTime() + SHORT_RUN.steps['run-dco'].timeoutMs).toISOString(),
+    });
     const rollback = given(ROLLING_BACK_DB, {}, SHORT_RUN);
-    expect(rollback.state?.pending).toMatchObject({ step: 'rollback-db', deadline: new Date(rollback.now.getTime() + SHORT_RUN.steps['rollback-db'].timeoutMs).toISOString() });
+    expect(rollback.state?.pending).toMatchObject({
+      step: 'rollback-db',
+      deadline: new Date(rollback.now.getTime() + SHORT_RUN.steps['rollback-db'].timeoutMs).toISOString(),
+    });
   });
 
   it('given a migration that overruns the run, then it compensates in reverse order and ends RunCompletedAfterRollback after the DCO', () => {
     const h = given([...MIGRATING, timeout, answer('DbRolledBack'), answer('InfraRolledBack'), dcoDone], {}, SHORT_RUN);
     const commands = h.sent.filter((m) => !['AlertRaised', 'RunStarted'].includes(m.type)).map((m) => m.type);
-    expect(commands).toEqual(['DetectChanges', 'ApplyInfra', 'MigrateDb', 'RollbackDb', 'RollbackInfra', 'RunDco', 'RunCompletedAfterRollback']);
+    expect(commands).toEqual([
+      'DetectChanges',
+      'ApplyInfra',
+      'MigrateDb',
+      'RollbackDb',
+      'RollbackInfra',
+      'RunDco',
+      'RunCompletedAfterRollback',
+    ]);
     const done = h.sent.at(-1);
     expect(done?.type === 'RunCompletedAfterRollback' && done.data.failure.code).toBe('SAGA.RUN_TIME_EXCEEDED');
     // One alert for the overrun, not another at the end.
@@ -437,39 +861,90 @@ describe('decide: maximum run time', () => {
 });
 
 // Resuming a run parked in Failed by a failed compensation.
-const resumeIt = (by = 'carol', reason = 'fixed the SSM parameter by hand'): Arrival => (h) => h.incoming('RunResumeRequested', { by, reason }, { producer: 'cli' });
+const resumeIt =
+  (by = 'carol', reason = 'fixed the SSM parameter by hand'): Arrival =>
+  (h) =>
+    h.incoming('RunResumeRequested', { by, reason }, { producer: 'cli' });
 const PARKED_IN_DB_ROLLBACK = [...ROLLING_BACK_DB, answer('DbRollbackFailed')];
 const PARKED_IN_INFRA_ROLLBACK = [...ROLLING_BACK_INFRA, answer('InfraRollbackFailed')];
 const PARKED_BY_DCO = [...DCO_NO_UPDATES, answer('DcoFailed')];
 
 const resumes: Array<[string, Arrival[], Arrival, Then]> = [
-  ['a run parked by a failed database rollback issues RollbackDb again', PARKED_IN_DB_ROLLBACK, resumeIt(), {
-    status: 'RollingBackDb', sends: ['RollbackDb', 'AlertRaised:ROLLBACK:warning', 'AlertRaised:RUN_RESUMED:warning'],
-    check: (s, sent) => {
-      expect(s.pending).toMatchObject({ step: 'rollback-db', attempt: 2, commandId: sent[0].eventId });
-      expect(s.compensations).toEqual(['rollback-db', 'rollback-infra']);
-      expect(s.resumes).toEqual([{ step: 'rollback-db', by: 'carol', reason: 'fixed the SSM parameter by hand', at: T0.toISOString(), failure: { code: 'DB.ROLLBACK_FAILED', message: expect.any(String) } }]);
-      expect(s.compensationFailure).toBeUndefined();
-      expect(sent[0].data).toEqual({ day: DAY, reason: expect.stringContaining('DB.VALIDATION_MISMATCH') });
+  [
+    'a run parked by a failed database rollback issues RollbackDb again',
+    PARKED_IN_DB_ROLLBACK,
+    resumeIt(),
+    {
+      status: 'RollingBackDb',
+      sends: ['RollbackDb', 'AlertRaised:ROLLBACK:warning', 'AlertRaised:RUN_RESUMED:warning'],
+      check: (s, sent) => {
+        expect(s.pending).toMatchObject({ step: 'rollback-db', attempt: 2, commandId: sent[0].eventId });
+        expect(s.compensations).toEqual(['rollback-db', 'rollback-infra']);
+        expect(s.resumes).toEqual([
+          {
+            step: 'rollback-db',
+            by: 'carol',
+            reason: 'fixed the SSM parameter by hand',
+            at: T0.toISOString(),
+            failure: { code: 'DB.ROLLBACK_FAILED', message: expect.any(String) },
+          },
+        ]);
+        expect(s.compensationFailure).toBeUndefined();
+        expect(sent[0].data).toEqual({ day: DAY, reason: expect.stringContaining('DB.VALIDATION_MISMATCH') });
+      },
     },
-  }],
-  ['a run parked by a failed infra rollback issues RollbackInfra again', PARKED_IN_INFRA_ROLLBACK, resumeIt(), {
-    status: 'RollingBackInfra', sends: ['RollbackInfra', 'AlertRaised:ROLLBACK:warning', 'AlertRaised:RUN_RESUMED:warning'],
-    check: (s) => expect(s.pending).toMatchObject({ step: 'rollback-infra', attempt: 2 }),
-  }],
-  ['a run parked by a rollback timeout is resumed the same way', [...ROLLING_BACK_INFRA, timeout], resumeIt(), {
-    status: 'RollingBackInfra', sends: ['RollbackInfra', 'AlertRaised:ROLLBACK:warning', 'AlertRaised:RUN_RESUMED:warning'],
-  }],
-  ['the resumed database rollback goes on with the infra rollback', [...PARKED_IN_DB_ROLLBACK, resumeIt()], answer('DbRolledBack'), {
-    status: 'RollingBackInfra', sends: ['RollbackInfra', 'AlertRaised:ROLLBACK:warning'],
-  }],
-  ['the last resumed rollback runs the DCO on the old infrastructure', [...PARKED_IN_INFRA_ROLLBACK, resumeIt()], answer('InfraRolledBack'), {
-    status: 'RunningDco', sends: ['RunDco(afterRollback)'],
-  }],
-  ['a resumed rollback that fails again parks the run again', [...PARKED_IN_INFRA_ROLLBACK, resumeIt()], answer('InfraRollbackFailed'), {
-    status: 'Failed', sends: ['AlertRaised:COMPENSATION_FAILED:critical', 'RunFailed'],
-    check: (s) => expect(s).toMatchObject({ compensations: ['rollback-infra'], compensationFailure: { code: 'INFRA.ROLLBACK_FAILED' } }),
-  }],
+  ],
+  [
+    'a run parked by a failed infra rollback issues RollbackInfra again',
+    PARKED_IN_INFRA_ROLLBACK,
+    resumeIt(),
+    {
+      status: 'RollingBackInfra',
+      sends: ['RollbackInfra', 'AlertRaised:ROLLBACK:warning', 'AlertRaised:RUN_RESUMED:warning'],
+      check: (s) => expect(s.pending).toMatchObject({ step: 'rollback-infra', attempt: 2 }),
+    },
+  ],
+  [
+    'a run parked by a rollback timeout is resumed the same way',
+    [...ROLLING_BACK_INFRA, timeout],
+    resumeIt(),
+    {
+      status: 'RollingBackInfra',
+      sends: ['RollbackInfra', 'AlertRaised:ROLLBACK:warning', 'AlertRaised:RUN_RESUMED:warning'],
+    },
+  ],
+  [
+    'the resumed database rollback goes on with the infra rollback',
+    [...PARKED_IN_DB_ROLLBACK, resumeIt()],
+    answer('DbRolledBack'),
+    {
+      status: 'RollingBackInfra',
+      sends: ['RollbackInfra', 'AlertRaised:ROLLBACK:warning'],
+    },
+  ],
+  [
+    'the last resumed rollback runs the DCO on the old infrastructure',
+    [...PARKED_IN_INFRA_ROLLBACK, resumeIt()],
+    answer('InfraRolledBack'),
+    {
+      status: 'RunningDco',
+      sends: ['RunDco(afterRollback)'],
+    },
+  ],
+  [
+    'a resumed rollback that fails again parks the run again',
+    [...PARKED_IN_INFRA_ROLLBACK, resumeIt()],
+    answer('InfraRollbackFailed'),
+    {
+      status: 'Failed',
+      sends: ['AlertRaised:COMPENSATION_FAILED:critical', 'RunFailed'],
+      check: (s) =>
+        expect(s).toMatchObject({
+          compensations: ['rollback-infra'],
+          compensationFailure: { code: 'INFRA.ROLLBACK_FAILED' },
+        }),
+    },
+  ],
 ];
 
 describe('decide: resuming a Failed run', () => {
@@ -495,12 +970,27 @@ describe('decide: resuming a Failed run', () => {
   it('given a failed database rollback, when resumed, then it rolls back db then infra, runs the DCO and ends RunCompletedAfterRollback', () => {
     const h = given([...PARKED_IN_DB_ROLLBACK, resumeIt(), answer('DbRolledBack'), answer('InfraRolledBack'), dcoDone]);
     const commands = h.sent.filter((m) => !['AlertRaised', 'RunStarted'].includes(m.type)).map((m) => m.type);
-    expect(commands).toEqual(['DetectChanges', 'ApplyInfra', 'MigrateDb', 'RollbackDb', 'RunFailed', 'RollbackDb', 'RollbackInfra', 'RunDco', 'RunCompletedAfterRollback']);
+    expect(commands).toEqual([
+      'DetectChanges',
+      'ApplyInfra',
+      'MigrateDb',
+      'RollbackDb',
+      'RunFailed',
+      'RollbackDb',
+      'RollbackInfra',
+      'RunDco',
+      'RunCompletedAfterRollback',
+    ]);
     const rollbackDbIds = h.sent.filter((m) => m.type === 'RollbackDb').map((m) => m.eventId);
     expect(new Set(rollbackDbIds).size).toBe(2);
     const done = h.sent.at(-1);
-    expect(done?.type === 'RunCompletedAfterRollback' && done.data).toMatchObject({ failure: { code: 'DB.VALIDATION_MISMATCH' }, rolledBack: ['rollback-db', 'rollback-infra'] });
-    expect(h.state?.timeline.filter((r) => r.step === 'rollback-db').map((r) => `${r.attempt}:${r.outcome}`)).toEqual(['1:failed', '2:succeeded']);
+    expect(done?.type === 'RunCompletedAfterRollback' && done.data).toMatchObject({
+      failure: { code: 'DB.VALIDATION_MISMATCH' },
+      rolledBack: ['rollback-db', 'rollback-infra'],
+    });
+    expect(h.state?.timeline.filter((r) => r.step === 'rollback-db').map((r) => `${r.attempt}:${r.outcome}`)).toEqual([
+      '1:failed',
+      '2:succeeded',
+    ]);
   });
 });
-

@@ -1,9 +1,37 @@
 // The saga's decider: (state, message, now, policy) -> the next state and the messages to send, or a coded rejection. Pure.
 // It walks the run plan: the steps' commands, outcomes and compensations come from RUN_PLAN, the clocks from run-deadlines.
-import { AlertSeverity, AnyMessage, Change, DataOf, Failure, IdGenerator, Step, createMessage, dayOfRunId, rerunOf } from '@dco/contracts';
+import {
+  AlertSeverity,
+  AnyMessage,
+  Change,
+  DataOf,
+  Failure,
+  IdGenerator,
+  Step,
+  createMessage,
+  dayOfRunId,
+  rerunOf,
+} from '@dco/contracts';
 import { RunPolicy, approvalReasons, dcoDeadlineOf, isDbChange, isInfraChange } from './run-policy';
-import { OUTCOMES, OutcomeType, RUN_PLAN, SagaOutputType, UPDATE_STAGES, UpdateStage, compensationOf, isCompensation, isOutcome } from './run-plan';
-import { dcoDeadlineAtRisk, deferredChangesOf, endsAtRunDeadline, runDeadlineOf, runTimeExceeded, stepDeadlineOf } from './run-deadlines';
+import {
+  OUTCOMES,
+  OutcomeType,
+  RUN_PLAN,
+  SagaOutputType,
+  UPDATE_STAGES,
+  UpdateStage,
+  compensationOf,
+  isCompensation,
+  isOutcome,
+} from './run-plan';
+import {
+  dcoDeadlineAtRisk,
+  deferredChangesOf,
+  endsAtRunDeadline,
+  runDeadlineOf,
+  runTimeExceeded,
+  stepDeadlineOf,
+} from './run-deadlines';
 import { RunState, StepOutcome, isTerminal } from './run-state';
 import { SagaRejection, rejection } from './saga-rejection';
 
@@ -30,20 +58,31 @@ export function decide(state: RunState | undefined, message: AnyMessage, deps: D
   if (message.type === 'DailyTick' || message.type === 'RunRequested') return start(state, message, deps);
   if (!state) return reject('SAGA.UNKNOWN_RUN', `${message.type} for ${message.runId}, which has no run`);
   if (message.type === 'RunResumeRequested') return resume(state, message, deps);
-  if (isTerminal(state.status)) return reject('SAGA.RUN_FINISHED', `${message.type} for ${state.runId}, which already ended as ${state.status}`);
+  if (isTerminal(state.status))
+    return reject('SAGA.RUN_FINISHED', `${message.type} for ${state.runId}, which already ended as ${state.status}`);
   if (message.type === 'StepTimedOut') return timedOut(state, message, deps);
   if (isOutcome(message.type)) return outcome(state, message as OutcomeMessage, deps);
   return reject('SAGA.OUT_OF_ORDER', `the saga does not consume ${message.type}`);
 }
 
-function start(state: RunState | undefined, message: AnyMessage & { type: 'DailyTick' | 'RunRequested' }, deps: DecideDeps): Decision {
-  if (state) return reject('SAGA.DUPLICATE_START', `${state.runId} already exists (${state.status}); ${message.type} ignored`);
+function start(
+  state: RunState | undefined,
+  message: AnyMessage & { type: 'DailyTick' | 'RunRequested' },
+  deps: DecideDeps,
+): Decision {
+  if (state)
+    return reject('SAGA.DUPLICATE_START', `${state.runId} already exists (${state.status}); ${message.type} ignored`);
   const day = message.data.day;
-  if (dayOfRunId(message.runId) !== day) return reject('SAGA.DAY_MISMATCH', `${message.type} for day ${day} carries run id ${message.runId}`);
+  if (dayOfRunId(message.runId) !== day)
+    return reject('SAGA.DAY_MISMATCH', `${message.type} for day ${day} carries run id ${message.runId}`);
   if (message.type === 'DailyTick' && rerunOf(message.runId) > 0) {
     return reject('SAGA.DAY_MISMATCH', `a DailyTick starts the day's run dco-${day}, not the rerun ${message.runId}`);
   }
-  if (deps.day.activeRunId) return reject('SAGA.DAY_BUSY', `${deps.day.activeRunId} of ${day} is still running; start a rerun when it has ended`);
+  if (deps.day.activeRunId)
+    return reject(
+      'SAGA.DAY_BUSY',
+      `${deps.day.activeRunId} of ${day} is still running; start a rerun when it has ended`,
+    );
   const now = deps.now.toISOString();
   const initial: RunState = {
     runId: message.runId,
@@ -76,14 +115,19 @@ function start(state: RunState | undefined, message: AnyMessage & { type: 'Daily
 
 /** An operator resumes a run parked by a failed compensation: that compensation again, then the rest, then the DCO. */
 function resume(state: RunState, message: AnyMessage & { type: 'RunResumeRequested' }, deps: DecideDeps): Decision {
-  if (state.status !== 'Failed') return reject('SAGA.NOT_FAILED', `${state.runId} is ${state.status}; only a Failed run can be resumed`);
+  if (state.status !== 'Failed')
+    return reject('SAGA.NOT_FAILED', `${state.runId} is ${state.status}; only a Failed run can be resumed`);
   if (state.compensations.length === 0) {
     return reject(
       'SAGA.NOTHING_TO_RESUME',
       `${state.runId} failed with ${state.failure?.code ?? state.compensationFailure?.code ?? 'a DCO failure'} and has no compensation left to resume; start a rerun of ${state.day} instead`,
     );
   }
-  if (deps.day.activeRunId) return reject('SAGA.DAY_BUSY', `${deps.day.activeRunId} of ${state.day} is running; resume ${state.runId} when it has ended`);
+  if (deps.day.activeRunId)
+    return reject(
+      'SAGA.DAY_BUSY',
+      `${deps.day.activeRunId} of ${state.day} is running; resume ${state.runId} when it has ended`,
+    );
   const t = new Transition(state, message, deps);
   t.resume(message.data.by, message.data.reason);
   return t.done();
@@ -92,18 +136,34 @@ function resume(state: RunState, message: AnyMessage & { type: 'RunResumeRequest
 function timedOut(state: RunState, message: AnyMessage & { type: 'StepTimedOut' }, deps: DecideDeps): Decision {
   const pending = state.pending;
   if (!pending || pending.step !== message.data.step || pending.attempt !== message.data.attempt) {
-    return reject('SAGA.STALE_OUTCOME', `StepTimedOut for ${message.data.step}#${message.data.attempt}, but the run waits on ${describePending(state)}`);
+    return reject(
+      'SAGA.STALE_OUTCOME',
+      `StepTimedOut for ${message.data.step}#${message.data.attempt}, but the run waits on ${describePending(state)}`,
+    );
   }
   if (deps.now.getTime() < Date.parse(pending.deadline)) {
     return reject('SAGA.OUT_OF_ORDER', `StepTimedOut for ${pending.step} before its deadline ${pending.deadline}`);
   }
   const t = new Transition(state, message, deps);
   if (endsAtRunDeadline(state, pending)) {
-    t.alert('critical', 'RUN_TIME_EXCEEDED', `${state.runId}: maximum run time exceeded at ${state.runDeadline} (started ${state.startedAt}) while ${pending.step} was in flight; rolling back, then the DCO on the old infrastructure`);
-    t.fail({ code: 'SAGA.RUN_TIME_EXCEEDED', message: `${state.runId} exceeded its maximum run time (${state.runDeadline}) during ${pending.step}` }, 'timed-out');
+    t.alert(
+      'critical',
+      'RUN_TIME_EXCEEDED',
+      `${state.runId}: maximum run time exceeded at ${state.runDeadline} (started ${state.startedAt}) while ${pending.step} was in flight; rolling back, then the DCO on the old infrastructure`,
+    );
+    t.fail(
+      {
+        code: 'SAGA.RUN_TIME_EXCEEDED',
+        message: `${state.runId} exceeded its maximum run time (${state.runDeadline}) during ${pending.step}`,
+      },
+      'timed-out',
+    );
     return t.done();
   }
-  t.fail({ code: 'SAGA.STEP_TIMED_OUT', message: `${pending.step} did not answer by ${pending.deadline}` }, 'timed-out');
+  t.fail(
+    { code: 'SAGA.STEP_TIMED_OUT', message: `${pending.step} did not answer by ${pending.deadline}` },
+    'timed-out',
+  );
   return t.done();
 }
 
@@ -115,11 +175,17 @@ function outcome(state: RunState, message: OutcomeMessage, deps: DecideDeps): De
     return reject('SAGA.STALE_OUTCOME', `migration progress of ${state.runId} after the migration step ended`);
   }
   if (!pending || pending.step !== expected) {
-    return reject('SAGA.OUT_OF_ORDER', `${message.type} answers ${expected}, but ${state.runId} waits on ${describePending(state)}`);
+    return reject(
+      'SAGA.OUT_OF_ORDER',
+      `${message.type} answers ${expected}, but ${state.runId} waits on ${describePending(state)}`,
+    );
   }
   // Outcomes name the command they answer; one that answers an earlier attempt (e.g. after a timeout) is stale.
   if (message.causationId && message.causationId !== pending.commandId) {
-    return reject('SAGA.STALE_OUTCOME', `${message.type} answers ${message.causationId}, not the current ${pending.step} command ${pending.commandId}`);
+    return reject(
+      'SAGA.STALE_OUTCOME',
+      `${message.type} answers ${message.causationId}, not the current ${pending.step} command ${pending.commandId}`,
+    );
   }
   if ('day' in message.data && message.data.day !== state.day) {
     return reject('SAGA.DAY_MISMATCH', `${message.type} is for day ${message.data.day}, the run is for ${state.day}`);
@@ -268,7 +334,14 @@ class Transition {
       this.advance();
       return;
     }
-    const failure: Failure = { code: 'SAGA.REJECTED', message: `${approval.gate === 'plan' ? 'the infrastructure plan' : 'the changes'} were rejected by ${by}: ${reason}`.slice(0, 4000) };
+    const failure: Failure = {
+      code: 'SAGA.REJECTED',
+      message:
+        `${approval.gate === 'plan' ? 'the infrastructure plan' : 'the changes'} were rejected by ${by}: ${reason}`.slice(
+          0,
+          4000,
+        ),
+    };
     this.endStep('rejected', failure);
     this.alert('warning', 'APPROVAL_REJECTED', `${this.state.runId}: ${failure.message}`);
     this.state.failure ??= failure;
@@ -278,15 +351,24 @@ class Transition {
   resume(by: string, reason: string): void {
     const step = this.state.compensations[0];
     const failure = this.state.compensationFailure;
-    this.state.resumes = [...(this.state.resumes ?? []), { step, by, reason, at: this.now, ...(failure ? { failure } : {}) }];
+    this.state.resumes = [
+      ...(this.state.resumes ?? []),
+      { step, by, reason, at: this.now, ...(failure ? { failure } : {}) },
+    ];
     this.state.compensationFailure = undefined;
     this.continueCompensation();
-    this.alert('warning', 'RUN_RESUMED', `${this.state.runId}: resumed by ${by} (${reason}); ${step} issued again`.slice(0, 500));
+    this.alert(
+      'warning',
+      'RUN_RESUMED',
+      `${this.state.runId}: resumed by ${by} (${reason}); ${step} issued again`.slice(0, 500),
+    );
   }
 
   /** Starts the plan's next update stage that is planned and not yet done, unless it cannot finish before the DCO deadline. */
   advance(): void {
-    const remaining = UPDATE_STAGES.filter((stage) => RUN_PLAN[stage].update.planned(this.state) && !this.succeeded(stage));
+    const remaining = UPDATE_STAGES.filter(
+      (stage) => RUN_PLAN[stage].update.planned(this.state) && !this.succeeded(stage),
+    );
     const next = remaining[0];
     if (!next) return this.runDco();
     if (runTimeExceeded(this.state, this.deps.now)) return this.stopForRunTime(next);
@@ -300,7 +382,14 @@ class Transition {
     const deferred = deferredChangesOf(this.state, stages);
     this.state.deferred.push(...deferred);
     for (const stage of stages) {
-      this.state.timeline.push({ step: stage, attempt: (this.state.attempts[stage] ?? 0) + 1, startedAt: this.now, endedAt: this.now, durationMs: 0, outcome: 'deferred' });
+      this.state.timeline.push({
+        step: stage,
+        attempt: (this.state.attempts[stage] ?? 0) + 1,
+        startedAt: this.now,
+        endedAt: this.now,
+        durationMs: 0,
+        outcome: 'deferred',
+      });
     }
     this.alert(
       'warning',
@@ -314,7 +403,14 @@ class Transition {
     const completed = this.deps.day.completedDco;
     if (completed && completed.runId !== this.state.runId) {
       // The day's offering already ran: a rerun never asks for it again and reports the stored result.
-      this.state.timeline.push({ step: 'run-dco', attempt: 0, startedAt: this.now, endedAt: this.now, durationMs: 0, outcome: 'skipped' });
+      this.state.timeline.push({
+        step: 'run-dco',
+        attempt: 0,
+        startedAt: this.now,
+        endedAt: this.now,
+        durationMs: 0,
+        outcome: 'skipped',
+      });
       this.state.resultHash = completed.resultHash;
       this.state.dcoReusedFrom = completed.runId;
       return this.finish();
@@ -324,8 +420,15 @@ class Transition {
 
   /** Past the run deadline: no further update stage; what was done is undone, then the DCO runs on the old infrastructure. */
   private stopForRunTime(next: string): void {
-    const failure: Failure = { code: 'SAGA.RUN_TIME_EXCEEDED', message: `${this.state.runId} exceeded its maximum run time (${this.state.runDeadline}) before ${next}` };
-    this.alert('critical', 'RUN_TIME_EXCEEDED', `${this.state.runId}: maximum run time exceeded at ${this.state.runDeadline} (started ${this.state.startedAt}); ${next} not started, rolling back, then the DCO on the old infrastructure`);
+    const failure: Failure = {
+      code: 'SAGA.RUN_TIME_EXCEEDED',
+      message: `${this.state.runId} exceeded its maximum run time (${this.state.runDeadline}) before ${next}`,
+    };
+    this.alert(
+      'critical',
+      'RUN_TIME_EXCEEDED',
+      `${this.state.runId}: maximum run time exceeded at ${this.state.runDeadline} (started ${this.state.startedAt}); ${next} not started, rolling back, then the DCO on the old infrastructure`,
+    );
     this.state.failure ??= failure;
     this.beginCompensation();
   }
@@ -335,11 +438,20 @@ class Transition {
     this.state.pending = undefined;
     if (runTimeExceeded(this.state, this.deps.now) && !this.state.alerts.some((a) => a.cause === 'RUN_TIME_EXCEEDED')) {
       // The DCO (or a compensation) was in flight at the maximum run time: never aborted, but never silent either.
-      this.alert('warning', 'RUN_TIME_EXCEEDED', `${this.state.runId}: ended after its maximum run time (${this.state.runDeadline}); the DCO or a rollback was in flight and was not cut short`);
+      this.alert(
+        'warning',
+        'RUN_TIME_EXCEEDED',
+        `${this.state.runId}: ended after its maximum run time (${this.state.runDeadline}); the DCO or a rollback was in flight and was not cut short`,
+      );
     }
     if (this.state.failure) {
       this.state.status = 'CompletedAfterRollback';
-      this.emit('RunCompletedAfterRollback', { day: this.state.day, failure: this.state.failure, rolledBack: this.state.rolledBack, resultHash });
+      this.emit('RunCompletedAfterRollback', {
+        day: this.state.day,
+        failure: this.state.failure,
+        rolledBack: this.state.rolledBack,
+        resultHash,
+      });
       return;
     }
     this.state.status = 'Completed';
@@ -353,16 +465,31 @@ class Transition {
     if (!pending) return;
     const overdue = outcome === 'timed-out';
     if (isCompensation(pending.step)) {
-      this.alert('critical', 'COMPENSATION_FAILED', `${this.state.runId}: ${pending.step} ${overdue ? 'timed out' : 'failed'}; an operator must finish ${this.state.compensations.join(', ')}`, `${failure.code}: ${failure.message}`);
+      this.alert(
+        'critical',
+        'COMPENSATION_FAILED',
+        `${this.state.runId}: ${pending.step} ${overdue ? 'timed out' : 'failed'}; an operator must finish ${this.state.compensations.join(', ')}`,
+        `${failure.code}: ${failure.message}`,
+      );
       this.endStep(outcome, failure);
       this.state.compensationFailure = failure;
       return this.park(failure, this.state.compensations);
     }
-    this.alert('warning', overdue ? 'STEP_OVERDUE' : 'STEP_FAILED', `${this.state.runId}: ${pending.step} ${overdue ? 'timed out' : 'failed'}: ${failure.code}`, failure.message);
+    this.alert(
+      'warning',
+      overdue ? 'STEP_OVERDUE' : 'STEP_FAILED',
+      `${this.state.runId}: ${pending.step} ${overdue ? 'timed out' : 'failed'}: ${failure.code}`,
+      failure.message,
+    );
     this.endStep(outcome, failure);
     if (pending.step === 'run-dco' && (this.state.dcoAfterRollback || this.state.touched.length === 0)) {
       // Nothing left to undo and the offering itself failed: only a person can help now.
-      this.alert('critical', 'RUN_FAILED', `${this.state.runId}: the DCO failed with ${failure.code} and nothing is left to roll back`, failure.message);
+      this.alert(
+        'critical',
+        'RUN_FAILED',
+        `${this.state.runId}: the DCO failed with ${failure.code} and nothing is left to roll back`,
+        failure.message,
+      );
       return this.park(failure, []);
     }
     this.state.failure ??= failure;

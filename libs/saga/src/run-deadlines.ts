@@ -12,23 +12,32 @@ export const runDeadlineOf = (now: Date, policy: RunPolicy): Date => new Date(no
 export const boundByRunDeadline = (step: Step): boolean => step !== 'run-dco' && !isCompensation(step);
 
 /** Past the run deadline no update stage starts and nobody is asked to approve one; runs stored without a deadline have none. */
-export const runTimeExceeded = (run: RunState, now: Date): boolean => run.runDeadline !== undefined && now.getTime() >= Date.parse(run.runDeadline);
+export const runTimeExceeded = (run: RunState, now: Date): boolean =>
+  run.runDeadline !== undefined && now.getTime() >= Date.parse(run.runDeadline);
 
 /** How long a step started now is waited on: the policy's timeout, cut to the run deadline for the steps it binds. */
 export function stepDeadlineOf(run: RunState, step: Step, now: Date, policy: RunPolicy): string {
   const deadline = new Date(now.getTime() + policy.steps[step].timeoutMs).toISOString();
   const runDeadline = run.runDeadline;
-  return runDeadline && boundByRunDeadline(step) && Date.parse(runDeadline) < Date.parse(deadline) ? runDeadline : deadline;
+  return runDeadline && boundByRunDeadline(step) && Date.parse(runDeadline) < Date.parse(deadline)
+    ? runDeadline
+    : deadline;
 }
 
 /** The pending step's wait was cut to the run deadline: when it times out, the run, not the step, is out of time. */
-export const endsAtRunDeadline = (run: RunState, pending: PendingStep): boolean => pending.deadline === run.runDeadline && boundByRunDeadline(pending.step);
+export const endsAtRunDeadline = (run: RunState, pending: PendingStep): boolean =>
+  pending.deadline === run.runDeadline && boundByRunDeadline(pending.step);
 
 /**
  * An update stage fits when the stage and then the DCO can finish, at their expected durations, before the DCO deadline.
  * Returns the time left and the time needed when it does not fit (the stage and those after it are then deferred).
  */
-export function dcoDeadlineAtRisk(run: RunState, stage: UpdateStage, now: Date, policy: RunPolicy): { leftMs: number; neededMs: number } | undefined {
+export function dcoDeadlineAtRisk(
+  run: RunState,
+  stage: UpdateStage,
+  now: Date,
+  policy: RunPolicy,
+): { leftMs: number; neededMs: number } | undefined {
   const neededMs = policy.steps[stage].expectedMs + policy.steps['run-dco'].expectedMs;
   const leftMs = Date.parse(run.dcoDeadline) - now.getTime();
   return leftMs < neededMs ? { leftMs, neededMs } : undefined;

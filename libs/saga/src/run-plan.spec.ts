@@ -22,10 +22,26 @@ describe('run plan: the saga topics', () => {
   it('consumes the starts, the operator and timer messages, and every step outcome', () => {
     expect(new Set(SAGA_INPUT_TYPES)).toEqual(
       new Set([
-        'DailyTick', 'RunRequested', 'RunResumeRequested', 'StepTimedOut',
-        'ChangesDetected', 'DetectionFailed', 'InfraApplied', 'InfraApprovalRequired', 'InfraApplyFailed', 'DbMigrationProgress', 'DbMigrated',
-        'DbMigrationFailed', 'DcoCompleted', 'DcoFailed', 'DbRolledBack', 'DbRollbackFailed', 'InfraRolledBack', 'InfraRollbackFailed',
-        'ApprovalGranted', 'ApprovalRejected',
+        'DailyTick',
+        'RunRequested',
+        'RunResumeRequested',
+        'StepTimedOut',
+        'ChangesDetected',
+        'DetectionFailed',
+        'InfraApplied',
+        'InfraApprovalRequired',
+        'InfraApplyFailed',
+        'DbMigrationProgress',
+        'DbMigrated',
+        'DbMigrationFailed',
+        'DcoCompleted',
+        'DcoFailed',
+        'DbRolledBack',
+        'DbRollbackFailed',
+        'InfraRolledBack',
+        'InfraRollbackFailed',
+        'ApprovalGranted',
+        'ApprovalRejected',
       ]),
     );
     expect(SAGA_INPUT_TYPES).toHaveLength(new Set(SAGA_INPUT_TYPES).size);
@@ -34,8 +50,18 @@ describe('run plan: the saga topics', () => {
   it('sends the run events, every step command and the approval request', () => {
     expect(new Set(SAGA_OUTPUT_TYPES)).toEqual(
       new Set([
-        'RunStarted', 'DetectChanges', 'ApplyInfra', 'MigrateDb', 'RunDco', 'RollbackDb', 'RollbackInfra', 'ApprovalRequested',
-        'AlertRaised', 'RunCompleted', 'RunCompletedAfterRollback', 'RunFailed',
+        'RunStarted',
+        'DetectChanges',
+        'ApplyInfra',
+        'MigrateDb',
+        'RunDco',
+        'RollbackDb',
+        'RollbackInfra',
+        'ApprovalRequested',
+        'AlertRaised',
+        'RunCompleted',
+        'RunCompletedAfterRollback',
+        'RunFailed',
       ]),
     );
     expect(SAGA_OUTPUT_TYPES).toHaveLength(new Set(SAGA_OUTPUT_TYPES).size);
@@ -58,7 +84,8 @@ describe('run plan: steps, stages and compensations', () => {
   });
 
   it('gives every update stage a compensation, and only update stages', () => {
-    for (const step of STEPS) expect([step, compensationOf(step) !== undefined]).toEqual([step, plan[step].update !== undefined]);
+    for (const step of STEPS)
+      expect([step, compensationOf(step) !== undefined]).toEqual([step, plan[step].update !== undefined]);
   });
 
   it('makes every compensation a step of the plan with a command, which changes nothing that needs undoing itself', () => {
@@ -76,7 +103,13 @@ describe('run plan: steps, stages and compensations', () => {
 });
 
 describe('run plan: outcomes', () => {
-  const declared = STEPS.flatMap((step) => Object.entries(plan[step].outcomes).map(([kind, type]) => ({ type: type as OutcomeType, step, kind: kind as OutcomeKind })));
+  const declared = STEPS.flatMap((step) =>
+    Object.entries(plan[step].outcomes).map(([kind, type]) => ({
+      type: type as OutcomeType,
+      step,
+      kind: kind as OutcomeKind,
+    })),
+  );
 
   it('lets each outcome answer exactly one step', () => {
     expect(Object.keys(OUTCOMES)).toHaveLength(declared.length);
@@ -84,25 +117,67 @@ describe('run plan: outcomes', () => {
   });
 
   it('gives every step one success and one failure', () => {
-    for (const step of STEPS) expect(declared.filter((o) => o.step === step).map((o) => o.kind)).toEqual(expect.arrayContaining(['succeeded', 'failed']));
+    for (const step of STEPS)
+      expect(declared.filter((o) => o.step === step).map((o) => o.kind)).toEqual(
+        expect.arrayContaining(['succeeded', 'failed']),
+      );
   });
 
   it('carries a failure in every failed outcome but the rejected approval, and in no other outcome', () => {
     const withFailure = declared.filter(({ type }) => 'failure' in FIXTURE_DATA[type]).map(({ type }) => type);
-    const failed = declared.filter(({ step, kind }) => kind === 'failed' && step !== 'approval').map(({ type }) => type);
+    const failed = declared
+      .filter(({ step, kind }) => kind === 'failed' && step !== 'approval')
+      .map(({ type }) => type);
     expect(withFailure).toEqual(failed);
   });
 });
 
 describe('run plan: commands', () => {
-  const infra: Change = { kind: 'terraform-config', subject: 'infra/', from: 'abc', to: 'def', risk: 'low', reason: 'config changed' };
-  const neo4j: Change = { kind: 'neo4j-ami', subject: 'neo4j', from: 'neo4j-5.20.0', to: 'neo4j-5.26.19', risk: 'medium', reason: 'newer AMI' };
+  const infra: Change = {
+    kind: 'terraform-config',
+    subject: 'infra/',
+    from: 'abc',
+    to: 'def',
+    risk: 'low',
+    reason: 'config changed',
+  };
+  const neo4j: Change = {
+    kind: 'neo4j-ami',
+    subject: 'neo4j',
+    from: 'neo4j-5.20.0',
+    to: 'neo4j-5.26.19',
+    risk: 'medium',
+    reason: 'newer AMI',
+  };
   const at = '2026-11-26T06:00:00.000Z';
   const run: RunState = {
-    runId: 'dco-2026-11-26', day: '2026-11-26', trigger: 'schedule', status: 'AwaitingApproval', startedAt: at, updatedAt: at, version: 3,
-    dcoDeadline: '2026-11-26T09:00:00.000Z', changes: [infra, neo4j], plan: { infra: true, dbTargetImageId: 'neo4j-5.26.19' }, deferred: [],
-    timeline: [], touched: [], compensations: [], rolledBack: [], alerts: [], attempts: {}, dcoAfterRollback: true,
-    approvals: [{ gate: 'plan', reasons: ['replaces the VPC'], requestedAt: at, planId: 'plan-1', decision: { granted: true, by: 'alice', reason: 'ok', at } }],
+    runId: 'dco-2026-11-26',
+    day: '2026-11-26',
+    trigger: 'schedule',
+    status: 'AwaitingApproval',
+    startedAt: at,
+    updatedAt: at,
+    version: 3,
+    dcoDeadline: '2026-11-26T09:00:00.000Z',
+    changes: [infra, neo4j],
+    plan: { infra: true, dbTargetImageId: 'neo4j-5.26.19' },
+    deferred: [],
+    timeline: [],
+    touched: [],
+    compensations: [],
+    rolledBack: [],
+    alerts: [],
+    attempts: {},
+    dcoAfterRollback: true,
+    approvals: [
+      {
+        gate: 'plan',
+        reasons: ['replaces the VPC'],
+        requestedAt: at,
+        planId: 'plan-1',
+        decision: { granted: true, by: 'alice', reason: 'ok', at },
+      },
+    ],
     failure: { code: 'DB.VALIDATION_MISMATCH', message: 'counts differ' },
   };
 

@@ -37,7 +37,10 @@ export interface StepDefinition {
   compensation?: Step;
 }
 
-const command = <T extends MessageType>(type: T, data: (run: RunState) => DataOf<T>): StepCommand<T> => ({ type, data });
+const command = <T extends MessageType>(type: T, data: (run: RunState) => DataOf<T>): StepCommand<T> => ({
+  type,
+  data,
+});
 
 /** The plan id of the latest approved plan: the infra-deployer then applies exactly that plan. */
 const approvedPlanId = (run: RunState): string | undefined =>
@@ -62,14 +65,21 @@ export const RUN_PLAN = {
   approval: {
     status: 'AwaitingApproval',
     // The request of the latest gate; the decision answers it, like an outcome answers its command.
-    command: command('ApprovalRequested', (run) => ({ reasons: run.approvals[run.approvals.length - 1].reasons, changes: run.changes })),
+    command: command('ApprovalRequested', (run) => ({
+      reasons: run.approvals[run.approvals.length - 1].reasons,
+      changes: run.changes,
+    })),
     outcomes: { succeeded: 'ApprovalGranted', failed: 'ApprovalRejected' },
   },
   'apply-infra': {
     status: 'ApplyingInfra',
     command: command('ApplyInfra', (run) => {
       const planId = approvedPlanId(run);
-      return { day: run.day, changes: run.changes.filter(isInfraChange), ...(planId ? { approvedPlanId: planId } : {}) };
+      return {
+        day: run.day,
+        changes: run.changes.filter(isInfraChange),
+        ...(planId ? { approvedPlanId: planId } : {}),
+      };
     }),
     outcomes: { succeeded: 'InfraApplied', failed: 'InfraApplyFailed', needsApproval: 'InfraApprovalRequired' },
     update: { applies: isInfraChange, planned: (run) => run.plan.infra },
@@ -122,22 +132,39 @@ export type OutcomeType = { [S in Step]: Plan[S]['outcomes'][keyof Plan[S]['outc
 
 /** Which step each outcome event answers, and what it means for the run. */
 export const OUTCOMES = Object.fromEntries(
-  STEPS.flatMap((step) => Object.entries(STEP_DEFINITIONS[step].outcomes).map(([kind, type]) => [type, { step, kind: kind as OutcomeKind }])),
+  STEPS.flatMap((step) =>
+    Object.entries(STEP_DEFINITIONS[step].outcomes).map(([kind, type]) => [type, { step, kind: kind as OutcomeKind }]),
+  ),
 ) as Record<OutcomeType, { step: Step; kind: OutcomeKind }>;
-export const isOutcome = (type: MessageType): type is OutcomeType => Object.prototype.hasOwnProperty.call(OUTCOMES, type);
+export const isOutcome = (type: MessageType): type is OutcomeType =>
+  Object.prototype.hasOwnProperty.call(OUTCOMES, type);
 
 /** Messages that start, resume or time out a run rather than answer a step. */
-export const RUN_CONTROL_TYPES = ['DailyTick', 'RunRequested', 'RunResumeRequested', 'StepTimedOut'] as const satisfies readonly MessageType[];
+export const RUN_CONTROL_TYPES = [
+  'DailyTick',
+  'RunRequested',
+  'RunResumeRequested',
+  'StepTimedOut',
+] as const satisfies readonly MessageType[];
 
 /** What the saga says about the run itself, besides the step commands. */
-export const RUN_EVENT_TYPES = ['RunStarted', 'AlertRaised', 'RunCompleted', 'RunCompletedAfterRollback', 'RunFailed'] as const satisfies readonly MessageType[];
+export const RUN_EVENT_TYPES = [
+  'RunStarted',
+  'AlertRaised',
+  'RunCompleted',
+  'RunCompletedAfterRollback',
+  'RunFailed',
+] as const satisfies readonly MessageType[];
 export type RunEventType = (typeof RUN_EVENT_TYPES)[number];
 
 /** Every message type the saga may send; its decider cannot emit any other. */
 export type SagaOutputType = RunEventType | StepCommandType;
 
 /** Every message type the orchestrator consumes. */
-export const SAGA_INPUT_TYPES: readonly MessageType[] = [...RUN_CONTROL_TYPES, ...(Object.keys(OUTCOMES) as OutcomeType[])];
+export const SAGA_INPUT_TYPES: readonly MessageType[] = [
+  ...RUN_CONTROL_TYPES,
+  ...(Object.keys(OUTCOMES) as OutcomeType[]),
+];
 
 /** Everything the saga sends. */
 export const SAGA_OUTPUT_TYPES: readonly SagaOutputType[] = [...RUN_EVENT_TYPES, ...STEP_COMMAND_TYPES];

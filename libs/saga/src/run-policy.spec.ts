@@ -5,7 +5,14 @@ import { DEFAULT_POLICY, approvalReasons, dcoDeadlineOf, validatePolicy } from '
 import { RunState } from './run-state';
 import { dayInZone, zonedTimeToInstant } from './zoned-time';
 
-const change = (over: Partial<Change>): Change => ({ kind: 'neo4j-ami', subject: 'neo4j', to: 'x', risk: 'low', reason: '', ...over });
+const change = (over: Partial<Change>): Change => ({
+  kind: 'neo4j-ami',
+  subject: 'neo4j',
+  to: 'x',
+  risk: 'low',
+  reason: '',
+  ...over,
+});
 
 describe('approvalReasons', () => {
   it.each<[string, Change, number]>([
@@ -13,7 +20,11 @@ describe('approvalReasons', () => {
     ['a high-risk change', change({ kind: 'app-release', risk: 'high' }), 1],
     ['a Neo4j minor upgrade', change({ from: '5.20.0', to: '5.26.19' }), 0],
     ['a Neo4j major upgrade', change({ from: '4.4.30', to: '5.26.19' }), 1],
-    ['a Neo4j AMI whose target version is only in the reason', change({ from: 'neo4j-4.4.1', to: 'ami-1', reason: 'neo4j-5.26.19 published' }), 1],
+    [
+      'a Neo4j AMI whose target version is only in the reason',
+      change({ from: 'neo4j-4.4.1', to: 'ami-1', reason: 'neo4j-5.26.19 published' }),
+      1,
+    ],
     ['a Neo4j AMI with no known old version', change({ from: 'ami-0', to: 'ami-1' }), 0],
   ])('%s', (_name, input, count) => {
     expect(approvalReasons([input], DEFAULT_POLICY)).toHaveLength(count);
@@ -22,9 +33,16 @@ describe('approvalReasons', () => {
 
 describe('deadlines', () => {
   it('puts the DCO deadline at the wall-clock time of the configured zone', () => {
-    expect(dcoDeadlineOf('2026-11-26', { ...DEFAULT_POLICY, dcoDeadline: { time: '09:00', timeZone: 'Europe/Zurich' } }).toISOString()).toBe('2026-11-26T08:00:00.000Z');
+    expect(
+      dcoDeadlineOf('2026-11-26', {
+        ...DEFAULT_POLICY,
+        dcoDeadline: { time: '09:00', timeZone: 'Europe/Zurich' },
+      }).toISOString(),
+    ).toBe('2026-11-26T08:00:00.000Z');
     expect(zonedTimeToInstant('2026-07-01', '09:00', 'Europe/Zurich').toISOString()).toBe('2026-07-01T07:00:00.000Z');
-    expect(zonedTimeToInstant('2026-03-08', '03:30', 'America/New_York').toISOString()).toBe('2026-03-08T07:30:00.000Z');
+    expect(zonedTimeToInstant('2026-03-08', '03:30', 'America/New_York').toISOString()).toBe(
+      '2026-03-08T07:30:00.000Z',
+    );
   });
 
   it('reads the day of an instant in a zone', () => {
@@ -37,17 +55,29 @@ describe('deadlines', () => {
       dcoDeadline: { time: '25:00', timeZone: 'Mars/Olympus' },
       steps: { ...DEFAULT_POLICY.steps, detect: { expectedMs: 10, timeoutMs: 5 } },
     });
-    expect(problems).toEqual([expect.stringContaining('dcoDeadline.time'), expect.stringContaining('dcoDeadline.timeZone'), expect.stringContaining('steps.detect.timeoutMs')]);
+    expect(problems).toEqual([
+      expect.stringContaining('dcoDeadline.time'),
+      expect.stringContaining('dcoDeadline.timeZone'),
+      expect.stringContaining('steps.detect.timeoutMs'),
+    ]);
     expect(validatePolicy(DEFAULT_POLICY)).toEqual([]);
   });
 });
 
 describe('day context', () => {
-  const run = (runId: string, status: RunState['status'], resultHash?: string) => ({ runId, day: runId.slice(4, 14), status, resultHash }) as RunState;
+  const run = (runId: string, status: RunState['status'], resultHash?: string) =>
+    ({ runId, day: runId.slice(4, 14), status, resultHash }) as RunState;
 
   it('knows the completed DCO and the active run of a day', () => {
-    const runs = [run('dco-2026-11-26', 'Completed', 'a'.repeat(64)), run('dco-2026-11-26-r1', 'Detecting'), run('dco-2026-11-25', 'Failed')];
-    expect(dayContextOf(runs, '2026-11-26')).toEqual({ activeRunId: 'dco-2026-11-26-r1', completedDco: { runId: 'dco-2026-11-26', resultHash: 'a'.repeat(64) } });
+    const runs = [
+      run('dco-2026-11-26', 'Completed', 'a'.repeat(64)),
+      run('dco-2026-11-26-r1', 'Detecting'),
+      run('dco-2026-11-25', 'Failed'),
+    ];
+    expect(dayContextOf(runs, '2026-11-26')).toEqual({
+      activeRunId: 'dco-2026-11-26-r1',
+      completedDco: { runId: 'dco-2026-11-26', resultHash: 'a'.repeat(64) },
+    });
     expect(dayContextOf(runs, '2026-11-25')).toEqual({});
     expect(dayContextOf(runs, '2026-11-26', 'dco-2026-11-26-r1')).toEqual({ completedDco: expect.anything() });
   });
@@ -55,6 +85,8 @@ describe('day context', () => {
   it('numbers reruns after the highest existing one', () => {
     expect(nextRunIdOf([], '2026-11-26')).toBe('dco-2026-11-26');
     expect(nextRunIdOf(['dco-2026-11-26'], '2026-11-26')).toBe('dco-2026-11-26-r1');
-    expect(nextRunIdOf(['dco-2026-11-26', 'dco-2026-11-26-r3', 'dco-2026-11-27'], '2026-11-26')).toBe('dco-2026-11-26-r4');
+    expect(nextRunIdOf(['dco-2026-11-26', 'dco-2026-11-26-r3', 'dco-2026-11-27'], '2026-11-26')).toBe(
+      'dco-2026-11-26-r4',
+    );
   });
 });

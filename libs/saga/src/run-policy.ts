@@ -48,8 +48,10 @@ export const DEFAULT_POLICY: RunPolicy = {
 /** Problems with a policy, each naming the field; empty when the policy is usable. */
 export function validatePolicy(policy: RunPolicy): string[] {
   const problems: string[] = [];
-  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(policy.dcoDeadline.time)) problems.push(`dcoDeadline.time must be HH:MM, got "${policy.dcoDeadline.time}"`);
-  if (!isValidTimeZone(policy.dcoDeadline.timeZone)) problems.push(`dcoDeadline.timeZone is not an IANA time zone: "${policy.dcoDeadline.timeZone}"`);
+  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(policy.dcoDeadline.time))
+    problems.push(`dcoDeadline.time must be HH:MM, got "${policy.dcoDeadline.time}"`);
+  if (!isValidTimeZone(policy.dcoDeadline.timeZone))
+    problems.push(`dcoDeadline.timeZone is not an IANA time zone: "${policy.dcoDeadline.timeZone}"`);
   for (const step of STEPS) {
     const timing = policy.steps[step];
     if (!timing) {
@@ -59,7 +61,8 @@ export function validatePolicy(policy: RunPolicy): string[] {
     if (!(timing.expectedMs > 0)) problems.push(`steps.${step}.expectedMs must be > 0`);
     if (!(timing.timeoutMs >= timing.expectedMs)) problems.push(`steps.${step}.timeoutMs must be >= expectedMs`);
   }
-  if (!(Number.isInteger(policy.maxRunMs) && policy.maxRunMs > 0)) problems.push(`maxRunMs must be a positive integer number of milliseconds, got ${String(policy.maxRunMs)}`);
+  if (!(Number.isInteger(policy.maxRunMs) && policy.maxRunMs > 0))
+    problems.push(`maxRunMs must be a positive integer number of milliseconds, got ${String(policy.maxRunMs)}`);
   return problems;
 }
 

@@ -19,7 +19,15 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 export const TERMINAL_STATUSES: readonly RunStatus[] = ['Completed', 'CompletedAfterRollback', 'Failed'];
 export const isTerminal = (status: RunStatus): boolean => TERMINAL_STATUSES.includes(status);
 
-export type StepOutcome = 'running' | 'succeeded' | 'failed' | 'timed-out' | 'deferred' | 'rejected' | 'skipped' | 'needs-approval';
+export type StepOutcome =
+  | 'running'
+  | 'succeeded'
+  | 'failed'
+  | 'timed-out'
+  | 'deferred'
+  | 'rejected'
+  | 'skipped'
+  | 'needs-approval';
 
 /** One entry of the run's timeline: a step attempt from its command to its outcome. */
 export interface StepRecord {

@@ -27,7 +27,8 @@ interface RunResult {
 }
 
 /** No provider may come from the network: an empty provider_installation has no direct {} block. */
-const OFFLINE_CLI_CONFIG = 'provider_installation {\n  filesystem_mirror {\n    path    = "/nonexistent/dco-providers"\n    include = ["*/*/*"]\n  }\n}\n';
+const OFFLINE_CLI_CONFIG =
+  'provider_installation {\n  filesystem_mirror {\n    path    = "/nonexistent/dco-providers"\n    include = ["*/*/*"]\n  }\n}\n';
 
 export class CliTofuRunner implements TofuRunner {
   private readonly binary: string;
@@ -40,26 +41,43 @@ export class CliTofuRunner implements TofuRunner {
 
   async init(workdir: TofuWorkdir): Promise<void> {
     await mkdir(dirname(workdir.statePath), { recursive: true });
-    const result = await this.run(workdir, ['init', '-input=false', '-no-color', '-reconfigure', `-backend-config=path=${workdir.statePath}`]);
-    if (result.code !== 0) throw new CodedError('INFRA.INIT_FAILED', `tofu init failed in ${workdir.dir}`, errorText(result));
+    const result = await this.run(workdir, [
+      'init',
+      '-input=false',
+      '-no-color',
+      '-reconfigure',
+      `-backend-config=path=${workdir.statePath}`,
+    ]);
+    if (result.code !== 0)
+      throw new CodedError('INFRA.INIT_FAILED', `tofu init failed in ${workdir.dir}`, errorText(result));
   }
 
   async plan(workdir: TofuWorkdir, planPath: string): Promise<PlanResult> {
     await mkdir(dirname(planPath), { recursive: true });
-    const result = await this.run(workdir, ['plan', '-input=false', '-no-color', '-detailed-exitcode', '-lock-timeout=60s', `-out=${planPath}`, ...varArgs(workdir)]);
+    const result = await this.run(workdir, [
+      'plan',
+      '-input=false',
+      '-no-color',
+      '-detailed-exitcode',
+      '-lock-timeout=60s',
+      `-out=${planPath}`,
+      ...varArgs(workdir),
+    ]);
     if (result.code === 0 || result.code === 2) return { hasChanges: result.code === 2, text: result.stdout };
     throw new CodedError('INFRA.PLAN_FAILED', `tofu plan failed in ${workdir.dir}`, errorText(result));
   }
 
   async show(workdir: TofuWorkdir, planPath: string): Promise<PlanJson> {
     const result = await this.run(workdir, ['show', '-json', '-no-color', planPath]);
-    if (result.code !== 0) throw new CodedError('INFRA.PLAN_FAILED', `tofu show of ${planPath} failed`, errorText(result));
+    if (result.code !== 0)
+      throw new CodedError('INFRA.PLAN_FAILED', `tofu show of ${planPath} failed`, errorText(result));
     return JSON.parse(result.stdout) as PlanJson;
   }
 
   async apply(workdir: TofuWorkdir, planPath: string): Promise<{ output: string }> {
     const result = await this.run(workdir, ['apply', '-input=false', '-no-color', '-lock-timeout=60s', planPath]);
-    if (result.code !== 0) throw new CodedError('INFRA.APPLY_FAILED', `tofu apply of ${planPath} failed`, errorText(result));
+    if (result.code !== 0)
+      throw new CodedError('INFRA.APPLY_FAILED', `tofu apply of ${planPath} failed`, errorText(result));
     return { output: result.stdout };
   }
 
@@ -69,7 +87,11 @@ export class CliTofuRunner implements TofuRunner {
       if (/No state file was found/i.test(result.stderr)) return [];
       throw new CodedError('INFRA.PLAN_FAILED', 'tofu state list failed', errorText(result));
     }
-    return result.stdout.split('\n').map((line) => line.trim()).filter(Boolean).sort();
+    return result.stdout
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean)
+      .sort();
   }
 
   async outputs(workdir: TofuWorkdir): Promise<Record<string, unknown>> {
@@ -107,7 +129,11 @@ export class CliTofuRunner implements TofuRunner {
       child.on('error', (error) => {
         clearTimeout(timer);
         workdir.signal?.removeEventListener('abort', interrupt);
-        reject(new CodedError('INFRA.INIT_FAILED', `cannot run ${this.binary}: ${error.message}`, undefined, { cause: error }));
+        reject(
+          new CodedError('INFRA.INIT_FAILED', `cannot run ${this.binary}: ${error.message}`, undefined, {
+            cause: error,
+          }),
+        );
       });
       child.on('close', (code, signal) => {
         clearTimeout(timer);
@@ -115,7 +141,8 @@ export class CliTofuRunner implements TofuRunner {
         resolve({
           code: code ?? (signal ? 128 : 1),
           stdout: Buffer.concat(stdout).toString('utf8'),
-          stderr: Buffer.concat(stderr).toString('utf8') + (signal ? `\nkilled by ${signal} after ${this.timeoutMs} ms` : ''),
+          stderr:
+            Buffer.concat(stderr).toString('utf8') + (signal ? `\nkilled by ${signal} after ${this.timeoutMs} ms` : ''),
         });
       });
     });

@@ -17,7 +17,9 @@ describe('CliTofuRunner interruption', () => {
       await tofu.init(workdir);
       const abort = new AbortController();
       abort.abort();
-      await expect(tofu.plan({ ...workdir, signal: abort.signal }, join(root, 'p.tfplan'))).rejects.toMatchObject({ code: 'INFRA.PLAN_FAILED' });
+      await expect(tofu.plan({ ...workdir, signal: abort.signal }, join(root, 'p.tfplan'))).rejects.toMatchObject({
+        code: 'INFRA.PLAN_FAILED',
+      });
     } finally {
       await rm(root, { recursive: true, force: true });
     }

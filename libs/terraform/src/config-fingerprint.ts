@@ -6,7 +6,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 
 /** Tool state and secrets never count as configuration. */
-const IGNORED = new Set(['.terraform', '.terraform.lock.hcl', 'terraform.tfstate', 'terraform.tfstate.backup', 'node_modules']);
+const IGNORED = new Set([
+  '.terraform',
+  '.terraform.lock.hcl',
+  'terraform.tfstate',
+  'terraform.tfstate.backup',
+  'node_modules',
+]);
 
 async function listFiles(root: string, dir = root): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });

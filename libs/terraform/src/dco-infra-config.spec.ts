@@ -9,7 +9,8 @@ const hcl = (dir: string) =>
     .filter((name) => name.endsWith('.tf'))
     .map((name) => readFileSync(join(dir, name), 'utf8'))
     .join('\n');
-const names = (text: string, kind: 'variable' | 'output') => [...text.matchAll(new RegExp(`^${kind}\\s+"([^"]+)"`, 'gm'))].map((match) => match[1]).sort();
+const names = (text: string, kind: 'variable' | 'output') =>
+  [...text.matchAll(new RegExp(`^${kind}\\s+"([^"]+)"`, 'gm'))].map((match) => match[1]).sort();
 
 const root = hcl(infra);
 const awsModule = hcl(join(infra, 'modules', 'aws'));
@@ -41,10 +42,16 @@ describe('infra/ configuration', () => {
   });
 
   it('has values for every variable without a default, and release manifests for exactly the deployed apps', () => {
-    const values = JSON.parse(readFileSync(join(infra, 'terraform.tfvars.json'), 'utf8')) as Record<string, unknown> & { apps: Record<string, unknown> };
-    const withoutDefault = [...root.matchAll(/^variable\s+"([^"]+)"\s*\{([\s\S]*?)^\}/gm)].filter((match) => !/\bdefault\s*=/.test(match[2])).map((match) => match[1]);
+    const values = JSON.parse(readFileSync(join(infra, 'terraform.tfvars.json'), 'utf8')) as Record<string, unknown> & {
+      apps: Record<string, unknown>;
+    };
+    const withoutDefault = [...root.matchAll(/^variable\s+"([^"]+)"\s*\{([\s\S]*?)^\}/gm)]
+      .filter((match) => !/\bdefault\s*=/.test(match[2]))
+      .map((match) => match[1]);
     expect(withoutDefault.filter((name) => !(name in values))).toEqual([]);
-    const release = JSON.parse(readFileSync(join(infra, 'release', 'release-manifest.json'), 'utf8')) as { services: Record<string, { image: string }> };
+    const release = JSON.parse(readFileSync(join(infra, 'release', 'release-manifest.json'), 'utf8')) as {
+      services: Record<string, { image: string }>;
+    };
     expect(Object.keys(release.services).sort()).toEqual(Object.keys(values.apps).sort());
   });
 });

@@ -24,14 +24,20 @@ export interface ApprovalPolicy {
   protectedAddresses: string[];
 }
 
-export const DEFAULT_APPROVAL_POLICY: ApprovalPolicy = { protectedAddresses: ['terraform_data.neo4j_instance', 'module.aws.aws_instance.neo4j'] };
+export const DEFAULT_APPROVAL_POLICY: ApprovalPolicy = {
+  protectedAddresses: ['terraform_data.neo4j_instance', 'module.aws.aws_instance.neo4j'],
+};
 
 /** Why this plan needs a person: any destroy, or a replaced protected resource. Empty = apply unattended. */
 export function approvalReasons(summary: PlanSummary, policy: ApprovalPolicy = DEFAULT_APPROVAL_POLICY): string[] {
   const reasons: string[] = [];
   if (summary.destroys > 0) reasons.push(`the plan destroys ${summary.destroys} resource(s)`);
   for (const address of summary.replaced) {
-    if (policy.protectedAddresses.some((prefix) => address === prefix || address.startsWith(`${prefix}[`) || address.startsWith(`${prefix}.`))) {
+    if (
+      policy.protectedAddresses.some(
+        (prefix) => address === prefix || address.startsWith(`${prefix}[`) || address.startsWith(`${prefix}.`),
+      )
+    ) {
       reasons.push(`the plan replaces ${address}`);
     }
   }

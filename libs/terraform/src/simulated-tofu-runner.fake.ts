@@ -73,7 +73,11 @@ export class SimulatedTofuRunner implements TofuRunner {
     const plan = await readPlan(planPath);
     const state = await readState(workdir.statePath);
     if (state.serial !== plan.stateSerial || plan.statePath !== workdir.statePath) {
-      throw new CodedError('INFRA.APPLY_FAILED', `saved plan ${planPath} is stale`, 'Error: Saved plan is stale: the state changed since this plan was created');
+      throw new CodedError(
+        'INFRA.APPLY_FAILED',
+        `saved plan ${planPath} is stale`,
+        'Error: Saved plan is stale: the state changed since this plan was created',
+      );
     }
     const next: SimulatedState = { serial: state.serial + 1, resources: plan.desired, outputs: plan.outputs };
     await mkdir(dirname(workdir.statePath), { recursive: true });
@@ -100,23 +104,34 @@ export class SimulatedTofuRunner implements TofuRunner {
     const blocks = await this.blocks(workdir, code);
     const variables = blocks.filter((block) => block.kind === 'variable');
     const declared = new Set(variables.map((block) => block.labels[0]));
-    const defaults = Object.fromEntries(variables.map((block) => [block.labels[0], block.body.match(/default\s*=\s*([^\n]+)/)?.[1]?.trim()]));
+    const defaults = Object.fromEntries(
+      variables.map((block) => [block.labels[0], block.body.match(/default\s*=\s*([^\n]+)/)?.[1]?.trim()]),
+    );
     const values = { ...defaults, ...(await tfvars(workdir.dir)), ...workdir.vars };
     for (const block of blocks) {
       for (const match of block.body.matchAll(/\bvar\.([A-Za-z_][A-Za-z0-9_-]*)/g)) {
         if (!declared.has(match[1])) {
-          throw new CodedError(code, `tofu plan failed in ${workdir.dir}`, `Error: Reference to undeclared input variable\n\nAn input variable with the name "${match[1]}" has not been declared.`);
+          throw new CodedError(
+            code,
+            `tofu plan failed in ${workdir.dir}`,
+            `Error: Reference to undeclared input variable\n\nAn input variable with the name "${match[1]}" has not been declared.`,
+          );
         }
       }
     }
-    const substitute = (body: string) => body.replace(/\bvar\.([A-Za-z_][A-Za-z0-9_-]*)/g, (_, name: string) => JSON.stringify(values[name] ?? null));
+    const substitute = (body: string) =>
+      body.replace(/\bvar\.([A-Za-z_][A-Za-z0-9_-]*)/g, (_, name: string) => JSON.stringify(values[name] ?? null));
     const resources: Record<string, SimulatedResource> = {};
     const outputs: Record<string, string> = {};
     for (const block of blocks) {
       if (block.kind === 'resource') {
         const body = substitute(block.body);
         const triggers = body.match(/triggers_replace\s*=\s*(\[[^\]]*\]|[^\n]+)/)?.[1] ?? '';
-        resources[`${block.labels[0]}.${block.labels[1]}`] = { type: block.labels[0], digest: digest(body), replaceDigest: digest(triggers) };
+        resources[`${block.labels[0]}.${block.labels[1]}`] = {
+          type: block.labels[0],
+          digest: digest(body),
+          replaceDigest: digest(triggers),
+        };
       }
       if (block.kind === 'output') outputs[block.labels[0]] = substitute(block.body).trim();
     }
@@ -146,9 +161,17 @@ function topLevelBlocks(text: string, code: 'INFRA.INIT_FAILED' | 'INFRA.PLAN_FA
       else if (!inString && char === '}') depth--;
     }
     if (depth !== 0) {
-      throw new CodedError(code, 'tofu plan failed: configuration does not parse', `Error: Unclosed configuration block\n\nThere is no closing brace for the ${match[1]} block opened here.`);
+      throw new CodedError(
+        code,
+        'tofu plan failed: configuration does not parse',
+        `Error: Unclosed configuration block\n\nThere is no closing brace for the ${match[1]} block opened here.`,
+      );
     }
-    blocks.push({ kind: match[1], labels: [...match[2].matchAll(/"([^"]*)"/g)].map((label) => label[1]), body: text.slice(header.lastIndex, index - 1) });
+    blocks.push({
+      kind: match[1],
+      labels: [...match[2].matchAll(/"([^"]*)"/g)].map((label) => label[1]),
+      body: text.slice(header.lastIndex, index - 1),
+    });
     header.lastIndex = index;
   }
   return blocks;

@@ -9,13 +9,18 @@ describe('TerraformWorkspace', () => {
   let root: string;
   let now: Date;
   let workspace: TerraformWorkspace;
-  const config = (value: string) => writeFile(join(root, 'infra', 'main.tf'), `resource "terraform_data" "a" {\n  input = "${value}"\n}\n`);
+  const config = (value: string) =>
+    writeFile(join(root, 'infra', 'main.tf'), `resource "terraform_data" "a" {\n  input = "${value}"\n}\n`);
 
   beforeEach(async () => {
     root = await mkdtemp(join(tmpdir(), 'dco-workspace-'));
     await mkdir(join(root, 'infra'));
     now = new Date('2026-01-01T06:00:00Z');
-    workspace = new TerraformWorkspace(new SimulatedTofuRunner(), { configDir: join(root, 'infra'), stateDir: join(root, 'state') }, { now: () => now });
+    workspace = new TerraformWorkspace(
+      new SimulatedTofuRunner(),
+      { configDir: join(root, 'infra'), stateDir: join(root, 'state') },
+      { now: () => now },
+    );
   });
   afterEach(() => rm(root, { recursive: true, force: true }));
 

@@ -95,10 +95,16 @@ export class TerraformWorkspace {
   /** Applies exactly the saved plan (never re-plans), then records its configuration as the last good one. */
   async apply(planId: string): Promise<{ record: PlanRecord; output: string }> {
     const record = await this.planRecord(planId);
-    if (!record) throw new CodedError('INFRA.APPLY_FAILED', `no saved plan ${planId}`, 'the plan was never made on this state dir, or was removed');
+    if (!record)
+      throw new CodedError(
+        'INFRA.APPLY_FAILED',
+        `no saved plan ${planId}`,
+        'the plan was never made on this state dir, or was removed',
+      );
     if (record.appliedAt) return { record, output: 'already applied' };
     let output = 'No changes.';
-    if (record.hasChanges) output = (await this.runner.apply(this.workdir(record.snapshotDir), this.planPath(planId))).output;
+    if (record.hasChanges)
+      output = (await this.runner.apply(this.workdir(record.snapshotDir), this.planPath(planId))).output;
     const applied = { ...record, appliedAt: this.clock.now().toISOString() };
     await writeJson(this.recordPath(planId), applied);
     await this.markGood(applied);
@@ -106,7 +112,9 @@ export class TerraformWorkspace {
   }
 
   /** `plan -detailed-exitcode` of the current configuration, for detection (a throwaway plan id). */
-  async planHasChanges(signal?: AbortSignal): Promise<{ changes: boolean; destroys: number; replaced: number; summary: string }> {
+  async planHasChanges(
+    signal?: AbortSignal,
+  ): Promise<{ changes: boolean; destroys: number; replaced: number; summary: string }> {
     const planId = `detect-${this.clock.now().getTime()}`;
     const record = await this.prepare(planId, this.options.configDir, signal);
     // A detection plan is never applied: drop it so they do not pile up in the state dir.
@@ -178,7 +186,10 @@ export class TerraformWorkspace {
         keepSnapshots.add(record.snapshotDir);
         continue;
       }
-      await Promise.all([rm(this.recordPath(record.planId), { force: true }), rm(this.planPath(record.planId), { force: true })]);
+      await Promise.all([
+        rm(this.recordPath(record.planId), { force: true }),
+        rm(this.planPath(record.planId), { force: true }),
+      ]);
       removed.plans++;
     }
     for (const file of await listDir(join(this.options.stateDir, 'runs'))) {
@@ -219,7 +230,8 @@ export class TerraformWorkspace {
 }
 
 function assertSafeId(id: string): void {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(id)) throw new CodedError('INFRA.APPLY_FAILED', `invalid plan or run id "${id}"`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(id))
+    throw new CodedError('INFRA.APPLY_FAILED', `invalid plan or run id "${id}"`);
 }
 
 async function listDir(path: string): Promise<string[]> {

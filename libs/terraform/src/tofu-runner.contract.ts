@@ -50,7 +50,13 @@ export function tofuRunnerContract(label: string, make: () => TofuRunner): void 
       await tofu.init(workdir);
       const plan = await tofu.plan(workdir, join(root, 'p1.tfplan'));
       expect(plan.hasChanges).toBe(true);
-      expect(summarizePlan('p1', await tofu.show(workdir, join(root, 'p1.tfplan')))).toEqual({ planId: 'p1', adds: 2, changes: 0, destroys: 0, replaced: [] });
+      expect(summarizePlan('p1', await tofu.show(workdir, join(root, 'p1.tfplan')))).toEqual({
+        planId: 'p1',
+        adds: 2,
+        changes: 0,
+        destroys: 0,
+        replaced: [],
+      });
       await tofu.apply(workdir, join(root, 'p1.tfplan'));
       expect(await tofu.stateResources(workdir)).toEqual(['terraform_data.neo4j_instance', 'terraform_data.service']);
       expect((await tofu.plan(workdir, join(root, 'p2.tfplan'))).hasChanges).toBe(false);
@@ -88,7 +94,10 @@ export function tofuRunnerContract(label: string, make: () => TofuRunner): void 
       await tofu.plan(workdir, join(root, 'old.tfplan'));
       await tofu.plan(workdir, join(root, 'new.tfplan'));
       await tofu.apply(workdir, join(root, 'new.tfplan'));
-      await expect(tofu.apply(workdir, join(root, 'old.tfplan'))).rejects.toMatchObject({ code: 'INFRA.APPLY_FAILED', detail: expect.stringMatching(/stale/i) });
+      await expect(tofu.apply(workdir, join(root, 'old.tfplan'))).rejects.toMatchObject({
+        code: 'INFRA.APPLY_FAILED',
+        detail: expect.stringMatching(/stale/i),
+      });
     });
   });
 }

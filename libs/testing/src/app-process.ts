@@ -73,7 +73,12 @@ export class AppProcess {
   async waitHealthy(timeoutMs = 240_000): Promise<void> {
     await waitFor(
       async () => {
-        if (this.exitCode !== undefined) abortWaiting(new Error(`${this.name} exited with ${this.exitCode} while starting:\n${this.process?.output().slice(-3000)}`));
+        if (this.exitCode !== undefined)
+          abortWaiting(
+            new Error(
+              `${this.name} exited with ${this.exitCode} while starting:\n${this.process?.output().slice(-3000)}`,
+            ),
+          );
         return (await this.health()).status === 'ok';
       },
       { description: `${this.name} to be healthy`, timeoutMs, intervalMs: 300 },

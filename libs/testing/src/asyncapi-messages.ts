@@ -15,13 +15,15 @@ export interface AsyncApiMessageCheck {
 export async function asyncApiMessageCheck(asyncApiDocument: object): Promise<AsyncApiMessageCheck> {
   const parsed = await new Parser().parse(JSON.stringify(asyncApiDocument));
   const errors = parsed.diagnostics.filter((diagnostic) => diagnostic.severity === 0);
-  if (!parsed.document || errors.length) throw new Error(`the AsyncAPI document does not parse: ${errors.map((error) => error.message).join('; ')}`);
+  if (!parsed.document || errors.length)
+    throw new Error(`the AsyncAPI document does not parse: ${errors.map((error) => error.message).join('; ')}`);
   const document = parsed.document;
   const ajv = addFormats(new Ajv({ strict: false, allErrors: true }));
   const validators = new Map<string, ValidateFunction>();
   for (const message of document.messages()) {
     const payload = message.payload()?.json();
-    if (payload && (ALL_MESSAGE_TYPES as string[]).includes(message.id())) validators.set(message.id(), ajv.compile(payload));
+    if (payload && (ALL_MESSAGE_TYPES as string[]).includes(message.id()))
+      validators.set(message.id(), ajv.compile(payload));
   }
   const errorsOf = (value: unknown): string[] => {
     const type = (value as { type?: string }).type ?? '';

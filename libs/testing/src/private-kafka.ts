@@ -20,7 +20,13 @@ export async function startPrivateKafka(heapMb = 384): Promise<PrivateKafka> {
   const config: StackConfig = {
     ...shared,
     stateDir,
-    kafka: { ...shared.kafka, port: await freePort(shared.host), controllerPort: await freePort(shared.host), heapMb, partitions: 1 },
+    kafka: {
+      ...shared.kafka,
+      port: await freePort(shared.host),
+      controllerPort: await freePort(shared.host),
+      heapMb,
+      partitions: 1,
+    },
   };
   const log = (line: string): void => void process.stderr.write(`private kafka: ${line}\n`);
   try {

@@ -77,7 +77,10 @@ export function spawnTs(file: string, options: SpawnTsOptions = {}): SpawnedTs {
       return waitFor(
         () => {
           if (matches()) return all;
-          if (exit) throw new Error(`${file} exited (${exit.code ?? exit.signal}) before printing ${String(pattern)}:\n${all.slice(-4000)}`);
+          if (exit)
+            throw new Error(
+              `${file} exited (${exit.code ?? exit.signal}) before printing ${String(pattern)}:\n${all.slice(-4000)}`,
+            );
           return undefined;
         },
         { timeoutMs, intervalMs: 50, description: `${file} to print ${String(pattern)}` },
@@ -106,7 +109,10 @@ export function spawnTs(file: string, options: SpawnTsOptions = {}): SpawnedTs {
 }
 
 /** Runs a TypeScript file to completion and returns its exit and output. */
-export async function runTs(file: string, options: SpawnTsOptions & { timeoutMs?: number } = {}): Promise<ExitInfo & { stdout: string; stderr: string; output: string }> {
+export async function runTs(
+  file: string,
+  options: SpawnTsOptions & { timeoutMs?: number } = {},
+): Promise<ExitInfo & { stdout: string; stderr: string; output: string }> {
   const spawned = spawnTs(file, options);
   const timer = setTimeout(() => void spawned.kill('SIGTERM'), options.timeoutMs ?? 600000);
   try {

@@ -14,8 +14,17 @@ export function stackEndpoints(config: StackConfig = stackConfig()): StackEndpoi
   const paths = stackPaths(config);
   return {
     kafkaBrokers: [`${host}:${config.kafka.port}`],
-    neo4j: Object.fromEntries(Object.entries(config.neo4j).map(([name, server]) => [name, { boltUri: `bolt://${host}:${server.boltPort}`, version: server.version }])),
-    aws: { endpoint: `http://${host}:${config.moto.port}`, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } },
+    neo4j: Object.fromEntries(
+      Object.entries(config.neo4j).map(([name, server]) => [
+        name,
+        { boltUri: `bolt://${host}:${server.boltPort}`, version: server.version },
+      ]),
+    ),
+    aws: {
+      endpoint: `http://${host}:${config.moto.port}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    },
     jaeger: {
       queryUrl: `http://${host}:${config.jaeger.queryPort}`,
       otlpHttpUrl: `http://${host}:${config.jaeger.otlpHttpPort}`,

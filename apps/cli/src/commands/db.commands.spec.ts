@@ -11,7 +11,9 @@ describe('dco db', () => {
     logs = [];
     jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void errors.push(args.join(' ')));
     jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void logs.push(args.join(' ')));
-    jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (errors.push(String(chunk)), true));
+    jest
+      .spyOn(process.stderr, 'write')
+      .mockImplementation((chunk: string | Uint8Array) => (errors.push(String(chunk)), true));
   });
   afterEach(() => {
     jest.restoreAllMocks();
@@ -35,14 +37,23 @@ describe('dco db', () => {
   });
 
   it('reports a missing backup file as not found', async () => {
-    expect(await runCli(['db', 'restore', '/nonexistent/backup.gz', '--target', 'bolt://127.0.0.1:7687'])).toBe(EXIT.NOT_FOUND);
+    expect(await runCli(['db', 'restore', '/nonexistent/backup.gz', '--target', 'bolt://127.0.0.1:7687'])).toBe(
+      EXIT.NOT_FOUND,
+    );
     expect(errors.join('')).toContain('CLI.NOT_FOUND');
   });
 
   it('migrates in the embedded profile and prints JSON', async () => {
     process.env.DCO_PROFILE = 'embedded';
-    expect(await runCli(['db', 'migrate', '--image', 'neo4j-5.26.19-test', '--run-id', 'manual-1', '--json'])).toBe(EXIT.OK);
-    expect(JSON.parse(logs[0])).toMatchObject({ runId: 'manual-1', fromVersion: '5.20.0', toVersion: '5.26.19', nodes: 0 });
+    expect(await runCli(['db', 'migrate', '--image', 'neo4j-5.26.19-test', '--run-id', 'manual-1', '--json'])).toBe(
+      EXIT.OK,
+    );
+    expect(JSON.parse(logs[0])).toMatchObject({
+      runId: 'manual-1',
+      fromVersion: '5.20.0',
+      toVersion: '5.26.19',
+      nodes: 0,
+    });
   });
 
   it('prints a coded JSON error when the migration fails', async () => {

@@ -3,13 +3,7 @@ import { createReadStream, createWriteStream, existsSync, mkdirSync } from 'node
 import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
 import { systemClock } from '@dco/contracts';
-import {
-  BoltGraphDatabase,
-  checksumOf,
-  exportGraph,
-  restoreGraph,
-  validateGraphs,
-} from '@dco/neo4j';
+import { BoltGraphDatabase, checksumOf, exportGraph, restoreGraph, validateGraphs } from '@dco/neo4j';
 import { blueGreenEnvironmentFromEnv, DEFAULT_BLUE_URI } from '../../../db-migrator/src';
 import { CliError, EXIT, runCoded, parsePositiveInt } from '../cli-error';
 
@@ -23,12 +17,20 @@ const BOLT_URI = /^(bolt|neo4j)(\+s|\+ssc)?:\/\/[\w.-]+(:\d{1,5})?$/;
 const RUN_ID = /^[a-z0-9][a-z0-9-]{0,80}$/;
 
 function boltUri(name: string, value: string): string {
-  if (!BOLT_URI.test(value)) throw new CliError('CLI.INVALID_ARGUMENT', `${name} must be a Bolt URI like bolt://127.0.0.1:7687, got "${value}"`, EXIT.USAGE);
+  if (!BOLT_URI.test(value))
+    throw new CliError(
+      'CLI.INVALID_ARGUMENT',
+      `${name} must be a Bolt URI like bolt://127.0.0.1:7687, got "${value}"`,
+      EXIT.USAGE,
+    );
   return value;
 }
 
 /** A redrawn bar on a terminal; on a pipe one line per phase and quarter; nothing with --json. */
-export function progressPrinter(json: boolean, stream: NodeJS.WriteStream = process.stderr): (progress: Progress) => void {
+export function progressPrinter(
+  json: boolean,
+  stream: NodeJS.WriteStream = process.stderr,
+): (progress: Progress) => void {
   let last = '';
   return ({ phase, done, total }) => {
     if (json) return;
@@ -37,7 +39,9 @@ export function progressPrinter(json: boolean, stream: NodeJS.WriteStream = proc
     if (stream.isTTY) {
       const width = 30;
       const filled = Math.round(ratio * width);
-      stream.write(`\r${phase.padEnd(9)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(percent).padStart(3)}% ${done}/${total}${ratio === 1 ? '\n' : ''}`);
+      stream.write(
+        `\r${phase.padEnd(9)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(percent).padStart(3)}% ${done}/${total}${ratio === 1 ? '\n' : ''}`,
+      );
       return;
     }
     const key = `${phase}:${Math.floor(percent / 25)}`;
@@ -87,10 +91,23 @@ export function register(program: Command): void {
             mkdirSync(dirname(out), { recursive: true });
             const started = Date.now();
             const progress = progressPrinter(Boolean(options.json));
-            const result = await exportGraph(source, createWriteStream(out), { pageSize, clock: systemClock, onProgress: (p) => progress({ phase: 'backup', ...p }) });
-            return { file: out, nodes: result.footer.nodes, relationships: result.footer.relationships, schemaStatements: result.footer.schemaStatements, sha256: result.footer.sha256, sourceVersion: result.header.source.serverVersion, seconds: (Date.now() - started) / 1000 };
+            const result = await exportGraph(source, createWriteStream(out), {
+              pageSize,
+              clock: systemClock,
+              onProgress: (p) => progress({ phase: 'backup', ...p }),
+            });
+            return {
+              file: out,
+              nodes: result.footer.nodes,
+              relationships: result.footer.relationships,
+              schemaStatements: result.footer.schemaStatements,
+              sha256: result.footer.sha256,
+              sourceVersion: result.header.source.serverVersion,
+              seconds: (Date.now() - started) / 1000,
+            };
           }),
-        (r) => `backed up ${r.nodes} nodes and ${r.relationships} relationships of Neo4j ${r.sourceVersion} to ${r.file} (sha256 ${r.sha256}) in ${r.seconds.toFixed(1)} s`,
+        (r) =>
+          `backed up ${r.nodes} nodes and ${r.relationships} relationships of Neo4j ${r.sourceVersion} to ${r.file} (sha256 ${r.sha256}) in ${r.seconds.toFixed(1)} s`,
       );
     });
 
@@ -110,10 +127,14 @@ export function register(program: Command): void {
           withDatabases([target], async ([db]) => {
             const progress = progressPrinter(Boolean(options.json));
             const started = Date.now();
-            const result = await restoreGraph(db, () => createReadStream(path), { batchSize, onProgress: (p) => progress({ phase: 'restore', ...p }) });
+            const result = await restoreGraph(db, () => createReadStream(path), {
+              batchSize,
+              onProgress: (p) => progress({ phase: 'restore', ...p }),
+            });
             return { ...result, target, seconds: (Date.now() - started) / 1000 };
           }),
-        (r) => `restored ${r.nodes} nodes and ${r.relationships} relationships into ${r.target}${r.resumedFrom ? ` (resumed after ${r.resumedFrom} records)` : ''} in ${r.seconds.toFixed(1)} s`,
+        (r) =>
+          `restored ${r.nodes} nodes and ${r.relationships} relationships into ${r.target}${r.resumedFrom ? ` (resumed after ${r.resumedFrom} records)` : ''} in ${r.seconds.toFixed(1)} s`,
       );
     });
 
@@ -129,29 +150,54 @@ export function register(program: Command): void {
         () =>
           withDatabases(uris, async ([source, target]) => {
             const progress = progressPrinter(Boolean(options.json));
-            const result = await validateGraphs(source, target, { onProgress: (p) => progress({ phase: 'validate', ...p }) });
-            return { equal: true, checksum: result.checksum, sourceChecksum: checksumOf(result.source), nodes: result.target.nodes, relationships: result.target.relationships, labelCounts: result.target.labelCounts, typeCounts: result.target.typeCounts };
+            const result = await validateGraphs(source, target, {
+              onProgress: (p) => progress({ phase: 'validate', ...p }),
+            });
+            return {
+              equal: true,
+              checksum: result.checksum,
+              sourceChecksum: checksumOf(result.source),
+              nodes: result.target.nodes,
+              relationships: result.target.relationships,
+              labelCounts: result.target.labelCounts,
+              typeCounts: result.target.typeCounts,
+            };
           }),
         (r) => `equal: ${r.nodes} nodes, ${r.relationships} relationships, checksum ${r.checksum}`,
       );
     });
 
   db.command('migrate')
-    .description('blue-green: provision green from the image, back up, restore, validate, switch, retire (env: DCO_PROFILE, NEO4J_URI, ...)')
+    .description(
+      'blue-green: provision green from the image, back up, restore, validate, switch, retire (env: DCO_PROFILE, NEO4J_URI, ...)',
+    )
     .requiredOption('--image <id>', 'the image (AMI) green is built from')
     .option('--run-id <id>', 'idempotency key of this migration (default: manual-<timestamp>)')
     .option('--json', 'machine-readable output')
     .action(async (options: { image: string; runId?: string; json?: boolean }) => {
       const runId = options.runId ?? `manual-${Date.now()}`;
-      if (!RUN_ID.test(runId)) throw new CliError('CLI.INVALID_ARGUMENT', `--run-id must be lower-case letters, digits and dashes, got "${runId}"`, EXIT.USAGE);
-      if (!/^[\w.-]{1,128}$/.test(options.image)) throw new CliError('CLI.INVALID_ARGUMENT', `--image must be an image id, got "${options.image}"`, EXIT.USAGE);
+      if (!RUN_ID.test(runId))
+        throw new CliError(
+          'CLI.INVALID_ARGUMENT',
+          `--run-id must be lower-case letters, digits and dashes, got "${runId}"`,
+          EXIT.USAGE,
+        );
+      if (!/^[\w.-]{1,128}$/.test(options.image))
+        throw new CliError('CLI.INVALID_ARGUMENT', `--image must be an image id, got "${options.image}"`, EXIT.USAGE);
       await run(
         options.json,
         async () => {
           const { migrator } = await blueGreenEnvironmentFromEnv(process.env);
-          return { runId, ...(await migrator.migrate({ runId, targetImageId: options.image }, progressPrinter(Boolean(options.json)))) };
+          return {
+            runId,
+            ...(await migrator.migrate(
+              { runId, targetImageId: options.image },
+              progressPrinter(Boolean(options.json)),
+            )),
+          };
         },
-        (r) => `migrated ${r.nodes} nodes and ${r.relationships} relationships from ${r.fromInstanceId} (Neo4j ${r.fromVersion}) to ${r.toInstanceId} (Neo4j ${r.toVersion}) at ${r.boltUri}; checksum ${r.checksum}`,
+        (r) =>
+          `migrated ${r.nodes} nodes and ${r.relationships} relationships from ${r.fromInstanceId} (Neo4j ${r.fromVersion}) to ${r.toInstanceId} (Neo4j ${r.toVersion}) at ${r.boltUri}; checksum ${r.checksum}`,
       );
     });
 
@@ -160,11 +206,17 @@ export function register(program: Command): void {
     .requiredOption('--run-id <id>', 'the run whose migration to undo')
     .option('--json', 'machine-readable output')
     .action(async (options: { runId: string; json?: boolean }) => {
-      if (!RUN_ID.test(options.runId)) throw new CliError('CLI.INVALID_ARGUMENT', `--run-id must be lower-case letters, digits and dashes, got "${options.runId}"`, EXIT.USAGE);
+      if (!RUN_ID.test(options.runId))
+        throw new CliError(
+          'CLI.INVALID_ARGUMENT',
+          `--run-id must be lower-case letters, digits and dashes, got "${options.runId}"`,
+          EXIT.USAGE,
+        );
       await run(
         options.json,
         async () => (await blueGreenEnvironmentFromEnv(process.env)).migrator.rollback({ runId: options.runId }),
-        (r) => `serving from ${r.servingInstanceId} at ${r.boltUri}${r.terminatedInstanceId ? `; terminated ${r.terminatedInstanceId}` : ''}`,
+        (r) =>
+          `serving from ${r.servingInstanceId} at ${r.boltUri}${r.terminatedInstanceId ? `; terminated ${r.terminatedInstanceId}` : ''}`,
       );
     });
 
@@ -176,12 +228,18 @@ export function register(program: Command): void {
         options.json,
         async () => {
           const environment = await blueGreenEnvironmentFromEnv(process.env);
-          return { pointer: await environment.migrator.currentPointer(), pointerLocation: environment.pointer.location, instances: await environment.fleet.describe() };
+          return {
+            pointer: await environment.migrator.currentPointer(),
+            pointerLocation: environment.pointer.location,
+            instances: await environment.fleet.describe(),
+          };
         },
         (r) =>
           [
             `current: ${r.pointer.current.instanceId} ${r.pointer.current.boltUri} (Neo4j ${r.pointer.current.version}), writes ${r.pointer.writes}`,
-            r.pointer.previous ? `previous: ${r.pointer.previous.instanceId} ${r.pointer.previous.boltUri}, retired after ${r.pointer.previous.retireAfter}` : 'previous: none',
+            r.pointer.previous
+              ? `previous: ${r.pointer.previous.instanceId} ${r.pointer.previous.boltUri}, retired after ${r.pointer.previous.retireAfter}`
+              : 'previous: none',
             ...r.instances.map((i) => `instance ${i.instanceId} ${i.color ?? ''} ${i.boltUri} Neo4j ${i.version}`),
           ].join('\n'),
       );

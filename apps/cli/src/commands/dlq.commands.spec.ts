@@ -37,7 +37,9 @@ describe('dco dlq', () => {
   it('lists the dead letters with position, code and reason', async () => {
     await run('dlq', 'list', 'RunDco');
     expect(logs).toHaveLength(1);
-    expect(logs[0]).toMatch(/^\d+:0\s+MSG\.HANDLER_FAILED\s+[0-9a-f-]{36} handler failed after 1 attempt\(s\): Error: executor crashed/);
+    expect(logs[0]).toMatch(
+      /^\d+:0\s+MSG\.HANDLER_FAILED\s+[0-9a-f-]{36} handler failed after 1 attempt\(s\): Error: executor crashed/,
+    );
   });
 
   it('re-drives by code and prints how many, as JSON when asked', async () => {

@@ -18,10 +18,18 @@ describe('dco external', () => {
   afterEach(() => jest.restoreAllMocks());
 
   const key = randomBytes(32);
-  const report = { producerId: 'security-feed', reportId: 'r-1', reportedAt: '2026-11-26T06:00:00Z', urgent: false, change: { kind: 'external', subject: 'openssl', to: '3.0.15', risk: 'high', reason: 'CVE' } };
+  const report = {
+    producerId: 'security-feed',
+    reportId: 'r-1',
+    reportedAt: '2026-11-26T06:00:00Z',
+    urgent: false,
+    change: { kind: 'external', subject: 'openssl', to: '3.0.15', risk: 'high', reason: 'CVE' },
+  };
 
   it('signs a report as a structured CloudEvent whose signature the inbox accepts', async () => {
-    expect(await runCli(['external', 'sign', '--key', key.toString('base64'), '--data', JSON.stringify(report)])).toBe(EXIT.OK);
+    expect(await runCli(['external', 'sign', '--key', key.toString('base64'), '--data', JSON.stringify(report)])).toBe(
+      EXIT.OK,
+    );
     const reading = readHttpCloudEvent({ headers: { 'content-type': 'application/cloudevents+json' }, body: logs[0] });
     expect(reading).toMatchObject({ ok: true, report: { producerId: 'security-feed', reportId: 'r-1' } });
     const signed = (reading as { report: Record<string, unknown> }).report;
@@ -30,7 +38,9 @@ describe('dco external', () => {
   });
 
   it('still signs the deprecated report body with --legacy', async () => {
-    expect(await runCli(['external', 'sign', '--legacy', '--key', key.toString('base64'), '--data', JSON.stringify(report)])).toBe(EXIT.OK);
+    expect(
+      await runCli(['external', 'sign', '--legacy', '--key', key.toString('base64'), '--data', JSON.stringify(report)]),
+    ).toBe(EXIT.OK);
     expect(signatureMatches(JSON.parse(logs[0]) as Record<string, unknown>, key)).toBe(true);
   });
 
@@ -41,13 +51,28 @@ describe('dco external', () => {
       request.on('data', (chunk: Buffer) => (body += chunk.toString()));
       request.on('end', () => {
         received.push({ headers: request.headers, body });
-        response.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ accepted: true, reportId: 'r-1' }));
+        response
+          .writeHead(202, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ accepted: true, reportId: 'r-1' }));
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      expect(await runCli(['external', 'send', '--url', url, '--mode', mode, '--key', key.toString('base64'), '--data', JSON.stringify(report)])).toBe(EXIT.OK);
+      expect(
+        await runCli([
+          'external',
+          'send',
+          '--url',
+          url,
+          '--mode',
+          mode,
+          '--key',
+          key.toString('base64'),
+          '--data',
+          JSON.stringify(report),
+        ]),
+      ).toBe(EXIT.OK);
     } finally {
       server.close();
     }

@@ -14,7 +14,9 @@ const run = runCoded;
 const today = () => systemClock.now().toISOString().slice(0, 10);
 
 export function register(program: Command): void {
-  const infra = program.command('infra').description('OpenTofu plans and applies, ECS rollouts and infra rollback (same use cases as the infra-deployer)');
+  const infra = program
+    .command('infra')
+    .description('OpenTofu plans and applies, ECS rollouts and infra rollback (same use cases as the infra-deployer)');
 
   infra
     .command('plan')
@@ -26,9 +28,15 @@ export function register(program: Command): void {
         async () => {
           const { workspace } = realInfraDeployerFromEnv(process.env).useCases;
           const record = await workspace.prepare(`manual-${Date.now()}`);
-          return { ...record.summary, configHash: record.configHash, hasChanges: record.hasChanges, approvalReasons: approvalReasons(record.summary) };
+          return {
+            ...record.summary,
+            configHash: record.configHash,
+            hasChanges: record.hasChanges,
+            approvalReasons: approvalReasons(record.summary),
+          };
         },
-        (r) => `plan ${r.planId}: ${describePlan(r)}${r.replaced.length ? ` (replaces ${r.replaced.join(', ')})` : ''}${r.approvalReasons.length ? `\nneeds approval: ${r.approvalReasons.join('; ')}` : ''}`,
+        (r) =>
+          `plan ${r.planId}: ${describePlan(r)}${r.replaced.length ? ` (replaces ${r.replaced.join(', ')})` : ''}${r.approvalReasons.length ? `\nneeds approval: ${r.approvalReasons.join('; ')}` : ''}`,
       );
     });
 
@@ -38,12 +46,14 @@ export function register(program: Command): void {
     .requiredOption('--plan <id>', 'the plan id printed by `dco infra plan` or carried by InfraApprovalRequired')
     .option('--json', 'machine-readable output')
     .action(async (options: { plan: string; json?: boolean }) => {
-      if (!PLAN_ID.test(options.plan)) throw new CliError('CLI.INVALID_ARGUMENT', `--plan must be a plan id, got "${options.plan}"`, EXIT.USAGE);
+      if (!PLAN_ID.test(options.plan))
+        throw new CliError('CLI.INVALID_ARGUMENT', `--plan must be a plan id, got "${options.plan}"`, EXIT.USAGE);
       await run(
         options.json,
         async () => {
           const { workspace } = realInfraDeployerFromEnv(process.env).useCases;
-          if (!(await workspace.planRecord(options.plan))) throw new CliError('CLI.NOT_FOUND', `no saved plan ${options.plan}`, EXIT.NOT_FOUND);
+          if (!(await workspace.planRecord(options.plan)))
+            throw new CliError('CLI.NOT_FOUND', `no saved plan ${options.plan}`, EXIT.NOT_FOUND);
           const { record } = await workspace.apply(options.plan);
           return { ...record.summary, configHash: record.configHash, appliedAt: record.appliedAt };
         },
@@ -60,8 +70,16 @@ export function register(program: Command): void {
       const day = parseDayOption(options.day);
       await run(
         options.json,
-        () => realInfraDeployerFromEnv(process.env).useCases.rollbackInfra.execute(runIdOf(day), { day, reason: 'operator rollback (dco infra rollback)' }),
-        (r) => [`configuration ${r.configHash || '(none recorded)'}`, ...r.services.map((s) => `${s.service} -> ${s.taskDefinition}`)].join('\n'),
+        () =>
+          realInfraDeployerFromEnv(process.env).useCases.rollbackInfra.execute(runIdOf(day), {
+            day,
+            reason: 'operator rollback (dco infra rollback)',
+          }),
+        (r) =>
+          [
+            `configuration ${r.configHash || '(none recorded)'}`,
+            ...r.services.map((s) => `${s.service} -> ${s.taskDefinition}`),
+          ].join('\n'),
       );
     });
 
@@ -75,11 +93,18 @@ export function register(program: Command): void {
         async () => {
           const { workspace } = realInfraDeployerFromEnv(process.env).useCases;
           const [lastGood, currentHash] = await Promise.all([workspace.lastGood(), workspace.currentHash()]);
-          return { lastGood: lastGood ?? null, currentHash, changedSinceLastGood: lastGood?.configHash !== currentHash, resources: lastGood ? await workspace.resources() : [] };
+          return {
+            lastGood: lastGood ?? null,
+            currentHash,
+            changedSinceLastGood: lastGood?.configHash !== currentHash,
+            resources: lastGood ? await workspace.resources() : [],
+          };
         },
         (r) =>
           [
-            r.lastGood ? `last good: ${r.lastGood.configHash} (plan ${r.lastGood.planId}, applied ${r.lastGood.appliedAt})` : 'last good: none (never applied)',
+            r.lastGood
+              ? `last good: ${r.lastGood.configHash} (plan ${r.lastGood.planId}, applied ${r.lastGood.appliedAt})`
+              : 'last good: none (never applied)',
             `infra/ now: ${r.currentHash}${r.changedSinceLastGood ? ' (changed)' : ' (unchanged)'}`,
             ...r.resources.map((address) => `  ${address}`),
           ].join('\n'),
@@ -100,7 +125,9 @@ export function register(program: Command): void {
           [
             `${r.changes.length} change(s) for ${r.day}`,
             ...r.changes.map((c) => `  ${c.kind} ${c.subject}: ${c.from ?? '-'} -> ${c.to} [${c.risk}] ${c.reason}`),
-            ...r.sources.map((s) => `  source ${s.source} ${s.status} ${s.durationMs} ms${s.error ? ` ${s.error}` : ''}`),
+            ...r.sources.map(
+              (s) => `  source ${s.source} ${s.status} ${s.durationMs} ms${s.error ? ` ${s.error}` : ''}`,
+            ),
           ].join('\n'),
       );
     });

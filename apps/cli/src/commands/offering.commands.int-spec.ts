@@ -26,26 +26,65 @@ beforeEach(() => {
 });
 afterEach(() => jest.restoreAllMocks());
 afterAll(async () => {
-  await deleteLedgerTestData(driver, { days: [day], accountIds: Array.from({ length: ACCOUNTS }, (_, index) => demoAccountId(prefix, index)) });
+  await deleteLedgerTestData(driver, {
+    days: [day],
+    accountIds: Array.from({ length: ACCOUNTS }, (_, index) => demoAccountId(prefix, index)),
+  });
   await driver.close();
 });
 
 describe('dco offering commands on Neo4j', () => {
   it('seeds a deterministic day, dry-runs, allocates, shows and verifies it', async () => {
-    expect(await dco('seed', '--accounts', String(ACCOUNTS), '--contributions', '2000', '--day', day, '--seed', '5', '--account-prefix', prefix, '--cap-every', '10', '--cap', '1000000000000000000')).toBe(EXIT.OK);
+    expect(
+      await dco(
+        'seed',
+        '--accounts',
+        String(ACCOUNTS),
+        '--contributions',
+        '2000',
+        '--day',
+        day,
+        '--seed',
+        '5',
+        '--account-prefix',
+        prefix,
+        '--cap-every',
+        '10',
+        '--cap',
+        '1000000000000000000',
+      ),
+    ).toBe(EXIT.OK);
     expect(logs[0]).toMatch(new RegExp(`^seeded ${ACCOUNTS} accounts and 2000 contributions for ${day}`));
 
-    expect(await dco('allocate', '--day', day, '--amount', '50000000000000000000000', '--dry-run', '--json')).toBe(EXIT.OK);
-    const plan = JSON.parse(logs[0]) as { resultHash: string; existing: string | null; allocated: string; undistributed: string };
+    expect(await dco('allocate', '--day', day, '--amount', '50000000000000000000000', '--dry-run', '--json')).toBe(
+      EXIT.OK,
+    );
+    const plan = JSON.parse(logs[0]) as {
+      resultHash: string;
+      existing: string | null;
+      allocated: string;
+      undistributed: string;
+    };
     expect(plan.existing).toBeNull();
     expect(await dco('offering', 'show', day)).toBe(EXIT.NOT_FOUND);
 
-    expect(await dco('allocate', '--day', day, '--amount', '50000000000000000000000', '--batch-size', '64', '--json')).toBe(EXIT.OK);
+    expect(
+      await dco('allocate', '--day', day, '--amount', '50000000000000000000000', '--batch-size', '64', '--json'),
+    ).toBe(EXIT.OK);
     const result = JSON.parse(logs[0]) as { resultHash: string; reused: boolean; allocated: string };
-    expect(result).toEqual(expect.objectContaining({ resultHash: plan.resultHash, reused: false, allocated: plan.allocated }));
+    expect(result).toEqual(
+      expect.objectContaining({ resultHash: plan.resultHash, reused: false, allocated: plan.allocated }),
+    );
 
     expect(await dco('offering', 'show', day, '--json')).toBe(EXIT.OK);
-    expect(JSON.parse(logs[0])).toEqual(expect.objectContaining({ day, status: 'COMPLETED', offered: '50000000000000000000000', resultHash: plan.resultHash }));
+    expect(JSON.parse(logs[0])).toEqual(
+      expect.objectContaining({
+        day,
+        status: 'COMPLETED',
+        offered: '50000000000000000000000',
+        resultHash: plan.resultHash,
+      }),
+    );
 
     expect(await dco('offering', 'verify', day)).toBe(EXIT.OK);
     expect(logs[0]).toContain(`offering of ${day} verified`);
@@ -75,7 +114,21 @@ describe('dco offering commands on Neo4j', () => {
   });
 
   it('refuses to seed the same contributions twice and to verify an unknown day', async () => {
-    expect(await dco('seed', '--accounts', '3', '--contributions', '3', '--day', day, '--seed', '5', '--account-prefix', prefix)).toBe(EXIT.FAILURE);
+    expect(
+      await dco(
+        'seed',
+        '--accounts',
+        '3',
+        '--contributions',
+        '3',
+        '--day',
+        day,
+        '--seed',
+        '5',
+        '--account-prefix',
+        prefix,
+      ),
+    ).toBe(EXIT.FAILURE);
     expect(errors.join('\n')).toMatch(new RegExp(`^DCO.INVALID_INPUT: contribution ${day}-5-0 is duplicated`));
     expect(await dco('offering', 'verify', '2026-13-01')).toBe(EXIT.USAGE);
     expect(await dco('offering', 'verify', uniqueTestDay())).toBe(EXIT.NOT_FOUND);

@@ -26,7 +26,12 @@ describe('dco run commands', () => {
       let text = '';
       request.on('data', (chunk) => (text += chunk));
       request.on('end', () => {
-        const entry: Seen = { method: request.method ?? '', url: request.url ?? '', body: text ? JSON.parse(text) : undefined, authorization: request.headers.authorization };
+        const entry: Seen = {
+          method: request.method ?? '',
+          url: request.url ?? '',
+          body: text ? JSON.parse(text) : undefined,
+          authorization: request.headers.authorization,
+        };
         seen.push(entry);
         const [status, body] = reply(entry);
         response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -44,7 +49,9 @@ describe('dco run commands', () => {
     reply = () => [200, {}];
     jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void logs.push(args.join(' ')));
     jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void errors.push(args.join(' ')));
-    jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (errors.push(String(chunk)), true));
+    jest
+      .spyOn(process.stderr, 'write')
+      .mockImplementation((chunk: string | Uint8Array) => (errors.push(String(chunk)), true));
   });
   afterEach(() => {
     jest.restoreAllMocks();
@@ -54,15 +61,41 @@ describe('dco run commands', () => {
   it('dco run --day asks the API for that day and prints the run id', async () => {
     reply = () => [202, { runId: 'dco-2026-11-26-r1', day: '2026-11-26', rerun: true }];
     expect(await runCli(['run', '--day', '2026-11-26', '--by', 'alice', '--api', base])).toBe(EXIT.OK);
-    expect(seen).toEqual([{ method: 'POST', url: '/api/runs', body: { day: '2026-11-26', requestedBy: 'alice', reason: 'requested from the dco CLI' }, authorization: undefined }]);
+    expect(seen).toEqual([
+      {
+        method: 'POST',
+        url: '/api/runs',
+        body: { day: '2026-11-26', requestedBy: 'alice', reason: 'requested from the dco CLI' },
+        authorization: undefined,
+      },
+    ]);
     expect(logs[0]).toContain('rerun dco-2026-11-26-r1 requested');
   });
 
   it('dco status lists runs, and shows one run with its timeline as JSON', async () => {
     reply = (request) =>
       request.url.startsWith('/api/runs?')
-        ? [200, [{ runId: 'dco-2026-11-26', day: '2026-11-26', status: 'Completed', trigger: 'schedule', startedAt: '2026-11-26T06:00:00.000Z', resultHash: 'a'.repeat(64) }]]
-        : [200, { runId: 'dco-2026-11-26', status: 'Completed', steps: [{ step: 'detect', attempt: 1, outcome: 'succeeded' }] }];
+        ? [
+            200,
+            [
+              {
+                runId: 'dco-2026-11-26',
+                day: '2026-11-26',
+                status: 'Completed',
+                trigger: 'schedule',
+                startedAt: '2026-11-26T06:00:00.000Z',
+                resultHash: 'a'.repeat(64),
+              },
+            ],
+          ]
+        : [
+            200,
+            {
+              runId: 'dco-2026-11-26',
+              status: 'Completed',
+              steps: [{ step: 'detect', attempt: 1, outcome: 'succeeded' }],
+            },
+          ];
     expect(await runCli(['status', '--api', base])).toBe(EXIT.OK);
     expect(logs[0]).toMatch(/^dco-2026-11-26\s+Completed/);
     expect(await runCli(['status', 'dco-2026-11-26', '--json', '--api', base])).toBe(EXIT.OK);
@@ -72,21 +105,39 @@ describe('dco run commands', () => {
   it('dco approve sends who, why and the operator token', async () => {
     process.env.DCO_OPERATOR_TOKEN = 'operator-token-0123456789';
     reply = () => [202, { runId: 'dco-2026-11-26', decision: 'granted' }];
-    expect(await runCli(['approve', 'dco-2026-11-26', '--reason', 'reviewed', '--by', 'alice', '--api', base])).toBe(EXIT.OK);
-    expect(seen[0]).toEqual({ method: 'POST', url: '/api/runs/dco-2026-11-26/approve', body: { by: 'alice', reason: 'reviewed' }, authorization: 'Bearer operator-token-0123456789' });
+    expect(await runCli(['approve', 'dco-2026-11-26', '--reason', 'reviewed', '--by', 'alice', '--api', base])).toBe(
+      EXIT.OK,
+    );
+    expect(seen[0]).toEqual({
+      method: 'POST',
+      url: '/api/runs/dco-2026-11-26/approve',
+      body: { by: 'alice', reason: 'reviewed' },
+      authorization: 'Bearer operator-token-0123456789',
+    });
   });
 
   it('dco resume sends who, why and the operator token, and names the step issued again', async () => {
     process.env.DCO_OPERATOR_TOKEN = 'operator-token-0123456789';
     reply = () => [202, { runId: 'dco-2026-11-26', step: 'rollback-db', eventId: 'e-1' }];
-    expect(await runCli(['resume', 'dco-2026-11-26', '--reason', 'restored the pointer', '--by', 'carol', '--api', base])).toBe(EXIT.OK);
-    expect(seen[0]).toEqual({ method: 'POST', url: '/api/runs/dco-2026-11-26/resume', body: { by: 'carol', reason: 'restored the pointer' }, authorization: 'Bearer operator-token-0123456789' });
+    expect(
+      await runCli(['resume', 'dco-2026-11-26', '--reason', 'restored the pointer', '--by', 'carol', '--api', base]),
+    ).toBe(EXIT.OK);
+    expect(seen[0]).toEqual({
+      method: 'POST',
+      url: '/api/runs/dco-2026-11-26/resume',
+      body: { by: 'carol', reason: 'restored the pointer' },
+      authorization: 'Bearer operator-token-0123456789',
+    });
     expect(logs[0]).toContain('rollback-db issued again');
   });
 
   it.each([
     [404, { code: 'RUN.NOT_FOUND', message: 'no run dco-2026-01-01' }, EXIT.NOT_FOUND],
-    [409, { code: 'RUN.NOT_FAILED', message: 'dco-2026-01-01 is RunningDco; only a Failed run can be resumed' }, EXIT.CONFLICT],
+    [
+      409,
+      { code: 'RUN.NOT_FAILED', message: 'dco-2026-01-01 is RunningDco; only a Failed run can be resumed' },
+      EXIT.CONFLICT,
+    ],
     [409, { code: 'RUN.NOTHING_TO_RESUME', message: 'dco-2026-01-01 has no compensation left' }, EXIT.CONFLICT],
   ])('dco resume maps HTTP %i to its code and exit code', async (status, body, exit) => {
     process.env.DCO_OPERATOR_TOKEN = 'operator-token-0123456789';

@@ -60,31 +60,51 @@ export function apiBase(option: string | undefined, env: NodeJS.ProcessEnv = pro
 }
 
 function parseRunId(value: string): string {
-  if (!RUN_ID_PATTERN.test(value)) throw new CliError('CLI.INVALID_RUN_ID', `a run id looks like dco-YYYY-MM-DD or dco-YYYY-MM-DD-rN, got "${value}"`, EXIT.USAGE);
+  if (!RUN_ID_PATTERN.test(value))
+    throw new CliError(
+      'CLI.INVALID_RUN_ID',
+      `a run id looks like dco-YYYY-MM-DD or dco-YYYY-MM-DD-rN, got "${value}"`,
+      EXIT.USAGE,
+    );
   return value;
 }
 
 function parseText(name: string, value: string, max: number): string {
   const text = value.trim();
   if (!text) throw new CliError('CLI.INVALID_ARGUMENT', `${name} must not be empty`, EXIT.USAGE);
-  if (text.length > max) throw new CliError('CLI.INVALID_ARGUMENT', `${name} must be at most ${max} characters`, EXIT.USAGE);
+  if (text.length > max)
+    throw new CliError('CLI.INVALID_ARGUMENT', `${name} must be at most ${max} characters`, EXIT.USAGE);
   return text;
 }
 
-const EXIT_OF_STATUS: Record<number, number> = { 400: EXIT.USAGE, 401: EXIT.FAILURE, 403: EXIT.FAILURE, 404: EXIT.NOT_FOUND, 409: EXIT.CONFLICT };
+const EXIT_OF_STATUS: Record<number, number> = {
+  400: EXIT.USAGE,
+  401: EXIT.FAILURE,
+  403: EXIT.FAILURE,
+  404: EXIT.NOT_FOUND,
+  409: EXIT.CONFLICT,
+};
 
 async function call<T>(base: string, method: 'GET' | 'POST', path: string, body?: object, token?: string): Promise<T> {
   let response: Response;
   try {
     response = await fetch(`${base}${path}`, {
       method,
-      headers: { accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      headers: {
+        accept: 'application/json',
+        ...(body ? { 'content-type': 'application/json' } : {}),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
       ...(body ? { body: JSON.stringify(body) } : {}),
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-    throw new CliError('CLI.API_UNREACHABLE', `cannot reach the orchestrator at ${base} (${cause}); set --api or DCO_API_URL`, EXIT.UNAVAILABLE);
+    throw new CliError(
+      'CLI.API_UNREACHABLE',
+      `cannot reach the orchestrator at ${base} (${cause}); set --api or DCO_API_URL`,
+      EXIT.UNAVAILABLE,
+    );
   }
   const text = await response.text();
   let payload: unknown;
@@ -97,7 +117,9 @@ async function call<T>(base: string, method: 'GET' | 'POST', path: string, body?
     const error = payload as { code?: string; message?: string } | undefined;
     const message = error?.message ?? (text.slice(0, 200) || response.statusText);
     // An answer without a registered code (a proxy's error page, an older orchestrator) keeps its status in the message.
-    const [code, shown] = isErrorCode(error?.code) ? [error.code, message] : ['CLI.UNEXPECTED' as const, `HTTP ${response.status}: ${message}`];
+    const [code, shown] = isErrorCode(error?.code)
+      ? [error.code, message]
+      : ['CLI.UNEXPECTED' as const, `HTTP ${response.status}: ${message}`];
     throw new CliError(code, shown, EXIT_OF_STATUS[response.status] ?? EXIT.UNAVAILABLE);
   }
   return payload as T;
@@ -105,7 +127,12 @@ async function call<T>(base: string, method: 'GET' | 'POST', path: string, body?
 
 function operatorToken(env: NodeJS.ProcessEnv = process.env): string {
   const token = env.DCO_OPERATOR_TOKEN;
-  if (!token) throw new CliError('CLI.NO_TOKEN', 'set DCO_OPERATOR_TOKEN to the operator token to approve, reject or resume runs', EXIT.USAGE);
+  if (!token)
+    throw new CliError(
+      'CLI.NO_TOKEN',
+      'set DCO_OPERATOR_TOKEN to the operator token to approve, reject or resume runs',
+      EXIT.USAGE,
+    );
   return token;
 }
 
@@ -117,34 +144,56 @@ function printRuns(runs: RunSummary[]): void {
     return;
   }
   for (const run of runs) {
-    const detail = run.failure ? `${run.failure.code}` : run.currentStep ? `at ${run.currentStep}` : run.resultHash ? `result ${run.resultHash.slice(0, 12)}` : '';
-    console.log(`${run.runId.padEnd(20)} ${run.status.padEnd(24)} ${run.trigger.padEnd(9)} ${run.startedAt}  ${detail}`);
+    const detail = run.failure
+      ? `${run.failure.code}`
+      : run.currentStep
+        ? `at ${run.currentStep}`
+        : run.resultHash
+          ? `result ${run.resultHash.slice(0, 12)}`
+          : '';
+    console.log(
+      `${run.runId.padEnd(20)} ${run.status.padEnd(24)} ${run.trigger.padEnd(9)} ${run.startedAt}  ${detail}`,
+    );
   }
 }
 
 function printRun(run: RunDetail): void {
   console.log(`${run.runId}  ${run.status}  (day ${run.day}, ${run.trigger}, started ${run.startedAt})`);
   for (const step of run.steps) {
-    const extra = step.failure ? `${step.failure.code}: ${step.failure.message}` : step.outcome === 'running' && step.deadline ? `deadline ${step.deadline}` : step.progress ?? '';
-    console.log(`  ${step.step.padEnd(15)} #${step.attempt} ${step.outcome.padEnd(15)} ${seconds(step.durationMs).padEnd(9)} ${extra}`);
+    const extra = step.failure
+      ? `${step.failure.code}: ${step.failure.message}`
+      : step.outcome === 'running' && step.deadline
+        ? `deadline ${step.deadline}`
+        : (step.progress ?? '');
+    console.log(
+      `  ${step.step.padEnd(15)} #${step.attempt} ${step.outcome.padEnd(15)} ${seconds(step.durationMs).padEnd(9)} ${extra}`,
+    );
   }
   for (const approval of run.approvals) {
-    const decision = approval.decision ? `${approval.decision.granted ? 'approved' : 'rejected'} by ${approval.decision.by}: ${approval.decision.reason}` : 'waiting for approval';
+    const decision = approval.decision
+      ? `${approval.decision.granted ? 'approved' : 'rejected'} by ${approval.decision.by}: ${approval.decision.reason}`
+      : 'waiting for approval';
     console.log(`  approval (${approval.gate}): ${decision} [${approval.reasons.join('; ')}]`);
   }
   if (run.deferred.length) console.log(`  deferred: ${run.deferred.map((c) => `${c.kind} ${c.subject}`).join(', ')}`);
-  for (const resume of run.resumes ?? []) console.log(`  resumed by ${resume.by} at ${resume.at} (${resume.step} again): ${resume.reason}`);
+  for (const resume of run.resumes ?? [])
+    console.log(`  resumed by ${resume.by} at ${resume.at} (${resume.step} again): ${resume.reason}`);
   if (run.pendingCompensations.length) {
-    console.log(`  OPERATOR ACTION: compensations left: ${run.pendingCompensations.join(', ')}; fix the cause, then: dco resume ${run.runId} --reason "<what was fixed>"`);
+    console.log(
+      `  OPERATOR ACTION: compensations left: ${run.pendingCompensations.join(', ')}; fix the cause, then: dco resume ${run.runId} --reason "<what was fixed>"`,
+    );
   }
   if (run.resultHash) console.log(`  result ${run.resultHash}`);
-  for (const alert of run.alerts.filter((a) => a.severity !== 'info')) console.log(`  alert ${alert.severity} ${alert.cause}: ${alert.summary}`);
+  for (const alert of run.alerts.filter((a) => a.severity !== 'info'))
+    console.log(`  alert ${alert.severity} ${alert.cause}: ${alert.summary}`);
 }
 
 export function register(program: Command): void {
   program
     .command('run')
-    .description('start the run of a day, or a rerun if that day already ran (the DCO itself never runs twice for a day)')
+    .description(
+      'start the run of a day, or a rerun if that day already ran (the DCO itself never runs twice for a day)',
+    )
     .option('--day <day>', 'the day to run, YYYY-MM-DD (default: today in the orchestrator time zone)', parseDayOption)
     .option('--by <name>', 'who asks for the run', process.env.USER ?? 'cli')
     .option('--reason <text>', 'why', 'requested from the dco CLI')
@@ -152,10 +201,17 @@ export function register(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (options: ApiOptions & { day?: string; by: string; reason: string }) => {
       const base = apiBase(options.api);
-      const body = { ...(options.day ? { day: options.day } : {}), requestedBy: parseText('--by', options.by, 200), reason: parseText('--reason', options.reason, 500) };
+      const body = {
+        ...(options.day ? { day: options.day } : {}),
+        requestedBy: parseText('--by', options.by, 200),
+        reason: parseText('--reason', options.reason, 500),
+      };
       const accepted = await call<{ runId: string; day: string; rerun: boolean }>(base, 'POST', '/api/runs', body);
       if (options.json) console.log(JSON.stringify(accepted));
-      else console.log(`${accepted.rerun ? 'rerun' : 'run'} ${accepted.runId} requested for ${accepted.day}; follow it with: dco status ${accepted.runId}`);
+      else
+        console.log(
+          `${accepted.rerun ? 'rerun' : 'run'} ${accepted.runId} requested for ${accepted.day}; follow it with: dco status ${accepted.runId}`,
+        );
     });
 
   program
@@ -189,7 +245,13 @@ export function register(program: Command): void {
       .action(async (runId: string, options: ApiOptions & { reason: string; by: string }) => {
         const base = apiBase(options.api);
         const body = { by: parseText('--by', options.by, 200), reason: parseText('--reason', options.reason, 2000) };
-        const result = await call<{ runId: string; decision: string }>(base, 'POST', `/api/runs/${runId}/${action}`, body, operatorToken());
+        const result = await call<{ runId: string; decision: string }>(
+          base,
+          'POST',
+          `/api/runs/${runId}/${action}`,
+          body,
+          operatorToken(),
+        );
         if (options.json) console.log(JSON.stringify(result));
         else console.log(`${runId}: ${result.decision === 'granted' ? 'approved' : 'rejected'} by ${body.by}`);
       });
@@ -197,7 +259,9 @@ export function register(program: Command): void {
 
   program
     .command('resume')
-    .description('resume a run parked in Failed by a failed compensation (needs DCO_OPERATOR_TOKEN): that compensation is issued again, then the DCO runs on the old infrastructure; who and why are recorded')
+    .description(
+      'resume a run parked in Failed by a failed compensation (needs DCO_OPERATOR_TOKEN): that compensation is issued again, then the DCO runs on the old infrastructure; who and why are recorded',
+    )
     .argument('<runId>', 'the Failed run', parseRunId)
     .requiredOption('--reason <text>', 'what was fixed so that the compensation can succeed now (recorded)')
     .option('--by <name>', 'who resumes', process.env.USER ?? 'cli')
@@ -206,8 +270,17 @@ export function register(program: Command): void {
     .action(async (runId: string, options: ApiOptions & { reason: string; by: string }) => {
       const base = apiBase(options.api);
       const body = { by: parseText('--by', options.by, 200), reason: parseText('--reason', options.reason, 2000) };
-      const result = await call<{ runId: string; step: string; eventId: string }>(base, 'POST', `/api/runs/${runId}/resume`, body, operatorToken());
+      const result = await call<{ runId: string; step: string; eventId: string }>(
+        base,
+        'POST',
+        `/api/runs/${runId}/resume`,
+        body,
+        operatorToken(),
+      );
       if (options.json) console.log(JSON.stringify(result));
-      else console.log(`${runId}: resumed by ${body.by}; ${result.step} issued again; follow it with: dco status ${runId}`);
+      else
+        console.log(
+          `${runId}: resumed by ${body.by}; ${result.step} issued again; follow it with: dco status ${runId}`,
+        );
     });
 }

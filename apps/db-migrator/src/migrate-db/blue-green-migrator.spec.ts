@@ -16,7 +16,13 @@ import { BlueGreenMigrator, BlueGreenOptions, MigrationProgress } from './blue-g
 const BLUE = { instanceId: 'i-blue', boltUri: 'memory://i-blue', version: '5.20.0' };
 
 function seed(db: InMemoryGraphDatabase) {
-  const offering = db.createNode(['Offering'], [['allocated', ['s', '10']], ['day', ['s', '2026-01-01']]]);
+  const offering = db.createNode(
+    ['Offering'],
+    [
+      ['allocated', ['s', '10']],
+      ['day', ['s', '2026-01-01']],
+    ],
+  );
   const a = db.createNode(['Allocation'], [['amount', ['s', '7']]]);
   const b = db.createNode(['Allocation'], [['amount', ['s', '3']]]);
   db.createRelationship('OF', a, offering, []);
@@ -31,7 +37,10 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
   );
 }
 
-function setup(options: Partial<BlueGreenOptions> = {}, wrap: (uri: string, db: GraphDatabase) => GraphDatabase = (_uri, db) => db) {
+function setup(
+  options: Partial<BlueGreenOptions> = {},
+  wrap: (uri: string, db: GraphDatabase) => GraphDatabase = (_uri, db) => db,
+) {
   const servers = new InMemoryGraphServers();
   const blue = new InMemoryGraphDatabase(BLUE.boltUri, BLUE.version);
   seed(blue);
@@ -44,13 +53,36 @@ function setup(options: Partial<BlueGreenOptions> = {}, wrap: (uri: string, db: 
   const ecs = new InMemoryEcsServices();
   const graphs: GraphDatabaseFactory = { connect: (uri) => wrap(uri, servers.connect(uri)) };
   const migrator = new BlueGreenMigrator(
-    { fleet, graphs, pointer, consumers: new EcsNeo4jConsumers(ecs, [{ cluster: 'dco', serviceName: 'dco-runner' }], { rolloutTimeoutMs: 1_000 }), backups: new InMemoryBackupStore(), clock: { now: () => new Date('2026-01-01T00:00:00Z') } },
-    { initialEndpoint: BLUE, retireGraceMs: 60_000, readyTimeoutMs: 1_000, freezeDrainMs: 0, onSourceChanged: 'recopy-frozen', pageSize: 2, batchSize: 2, ...options },
+    {
+      fleet,
+      graphs,
+      pointer,
+      consumers: new EcsNeo4jConsumers(ecs, [{ cluster: 'dco', serviceName: 'dco-runner' }], {
+        rolloutTimeoutMs: 1_000,
+      }),
+      backups: new InMemoryBackupStore(),
+      clock: { now: () => new Date('2026-01-01T00:00:00Z') },
+    },
+    {
+      initialEndpoint: BLUE,
+      retireGraceMs: 60_000,
+      readyTimeoutMs: 1_000,
+      freezeDrainMs: 0,
+      onSourceChanged: 'recopy-frozen',
+      pageSize: 2,
+      batchSize: 2,
+      ...options,
+    },
   );
-  const serviceUri = async () => (await new EcsNeo4jConsumers(ecs, [{ cluster: 'dco', serviceName: 'dco-runner' }]).currentUris())['dco/dco-runner'];
+  const serviceUri = async () =>
+    (await new EcsNeo4jConsumers(ecs, [{ cluster: 'dco', serviceName: 'dco-runner' }]).currentUris())['dco/dco-runner'];
   const ready = (async () => {
     await ecs.ensureCluster('dco');
-    const td = await ecs.registerTaskDefinition({ family: 'dco-runner', image: 'dco:1', environment: { NEO4J_URI: BLUE.boltUri } });
+    const td = await ecs.registerTaskDefinition({
+      family: 'dco-runner',
+      image: 'dco:1',
+      environment: { NEO4J_URI: BLUE.boltUri },
+    });
     await ecs.createService({ cluster: 'dco', serviceName: 'dco-runner', taskDefinition: td.arn, desiredCount: 1 });
   })();
   return { servers, blue, fleet, pointer, migrator, serviceUri, ready };
@@ -62,13 +94,27 @@ describe('BlueGreenMigrator', () => {
     await ready;
     const phases: MigrationProgress[] = [];
     const result = await migrator.migrate({ runId: 'dco-2026-01-01', targetImageId: 'ami-new' }, (p) => phases.push(p));
-    expect(result).toMatchObject({ fromInstanceId: 'i-blue', fromVersion: '5.20.0', toVersion: '5.26.19', nodes: 3, relationships: 3 });
+    expect(result).toMatchObject({
+      fromInstanceId: 'i-blue',
+      fromVersion: '5.20.0',
+      toVersion: '5.26.19',
+      nodes: 3,
+      relationships: 3,
+    });
     const current = await pointer.read();
-    expect(current).toMatchObject({ current: { instanceId: result.toInstanceId }, writes: 'open', previous: { instanceId: 'i-blue' } });
+    expect(current).toMatchObject({
+      current: { instanceId: result.toInstanceId },
+      writes: 'open',
+      previous: { instanceId: 'i-blue' },
+    });
     expect(await serviceUri()).toBe(result.boltUri);
-    expect((await servers.get(result.boltUri)?.countEntities())).toEqual({ nodes: 3, relationships: 3 });
+    expect(await servers.get(result.boltUri)?.countEntities()).toEqual({ nodes: 3, relationships: 3 });
     expect([...new Set(phases.map((p) => p.phase))]).toEqual(['provision', 'backup', 'restore', 'validate', 'switch']);
-    expect(pointer.history.map((p) => `${p.current.instanceId}:${p.writes}`)).toEqual(['i-blue:frozen', `${result.toInstanceId}:frozen`, `${result.toInstanceId}:open`]);
+    expect(pointer.history.map((p) => `${p.current.instanceId}:${p.writes}`)).toEqual([
+      'i-blue:frozen',
+      `${result.toInstanceId}:frozen`,
+      `${result.toInstanceId}:open`,
+    ]);
     expect(fleet.terminated).toEqual([]);
   });
 
@@ -82,7 +128,8 @@ describe('BlueGreenMigrator', () => {
               const value: unknown = Reflect.get(target, property, receiver);
               if (typeof value !== 'function') return value;
               return (...args: unknown[]) => {
-                if (property === 'readNodes' || property === 'readRelationships') blueReads.push(`${String(property)}(${args.join(',')})`);
+                if (property === 'readNodes' || property === 'readRelationships')
+                  blueReads.push(`${String(property)}(${args.join(',')})`);
                 return (value as (...a: unknown[]) => unknown).apply(target, args);
               };
             },
@@ -125,13 +172,20 @@ describe('BlueGreenMigrator', () => {
     expect(after).toMatchObject({ writes: 'open', lastMigration: { runId: 'r1' } });
     expect(after?.current.instanceId).not.toBe('i-blue');
     fleet.setColor = setColor;
-    expect(await migrator.migrate({ runId: 'r1', targetImageId: 'ami-new' })).toMatchObject({ toInstanceId: after?.current.instanceId });
+    expect(await migrator.migrate({ runId: 'r1', targetImageId: 'ami-new' })).toMatchObject({
+      toInstanceId: after?.current.instanceId,
+    });
     expect(fleet.terminated).toEqual([]);
   });
 
   it('fails validation without cutover when green lost data, and terminates green', async () => {
     const { migrator, pointer, fleet, serviceUri, ready } = setup({}, (uri, db) =>
-      uri === BLUE.boltUri ? db : Object.assign(Object.create(db) as GraphDatabase, { readNodes: async (f: number, t: number) => (await db.readNodes(f, t)).filter((n) => n.labels[0] !== 'Offering') }),
+      uri === BLUE.boltUri
+        ? db
+        : Object.assign(Object.create(db) as GraphDatabase, {
+            readNodes: async (f: number, t: number) =>
+              (await db.readNodes(f, t)).filter((n) => n.labels[0] !== 'Offering'),
+          }),
     );
     await ready;
     const error = await migrator.migrate({ runId: 'r1', targetImageId: 'ami-new' }).catch((e: CodedError) => e);
@@ -195,7 +249,11 @@ describe('BlueGreenMigrator', () => {
     await ready;
     const migrated = await migrator.migrate({ runId: 'r1', targetImageId: 'ami-new' });
     const rolledBack = await migrator.rollback({ runId: 'r1' });
-    expect(rolledBack).toEqual({ servingInstanceId: 'i-blue', boltUri: BLUE.boltUri, terminatedInstanceId: migrated.toInstanceId });
+    expect(rolledBack).toEqual({
+      servingInstanceId: 'i-blue',
+      boltUri: BLUE.boltUri,
+      terminatedInstanceId: migrated.toInstanceId,
+    });
     expect(await pointer.read()).toMatchObject({ current: BLUE, writes: 'open' });
     expect(await serviceUri()).toBe(BLUE.boltUri);
     expect(fleet.terminated).toEqual([migrated.toInstanceId]);
@@ -214,7 +272,10 @@ describe('BlueGreenMigrator', () => {
     await ready;
     await fleet.provision('ami-new', { clientToken: 'r9-green-1' });
     const result = await migrator.rollback({ runId: 'r9' });
-    expect(result).toMatchObject({ servingInstanceId: 'i-blue', terminatedInstanceId: expect.stringMatching(/^i-mem/) });
+    expect(result).toMatchObject({
+      servingInstanceId: 'i-blue',
+      terminatedInstanceId: expect.stringMatching(/^i-mem/),
+    });
     expect((await fleet.describe()).map((i) => i.instanceId)).toEqual(['i-blue']);
   });
 });

@@ -55,7 +55,11 @@ export interface BlueGreenOptions {
 export type DbMigrated = DataOf<'DbMigrated'>;
 export type DbRolledBack = DataOf<'DbRolledBack'>;
 
-const endpointOf = (instance: Neo4jInstance): Neo4jEndpoint => ({ instanceId: instance.instanceId, boltUri: instance.boltUri, version: instance.version });
+const endpointOf = (instance: Neo4jInstance): Neo4jEndpoint => ({
+  instanceId: instance.instanceId,
+  boltUri: instance.boltUri,
+  version: instance.version,
+});
 
 interface CopyResult {
   nodes: number;
@@ -82,7 +86,10 @@ export class BlueGreenMigrator {
     );
   }
 
-  async migrate(request: { runId: string; targetImageId: string }, onProgress: ProgressListener = () => undefined): Promise<DbMigrated> {
+  async migrate(
+    request: { runId: string; targetImageId: string },
+    onProgress: ProgressListener = () => undefined,
+  ): Promise<DbMigrated> {
     let pointer = await this.currentPointer();
     const done = pointer.lastMigration;
     if (done?.runId === request.runId && pointer.current.instanceId === done.to.instanceId) {
@@ -112,7 +119,11 @@ export class BlueGreenMigrator {
         }
         // Blue took writes after its backup started (ADR 0006): copy again with writes frozen, or give up.
         if (this.options.onSourceChanged === 'abort' || attempt >= 2) {
-          throw new CodedError('DB.SOURCE_CHANGED', `${blue.boltUri} was written to during the migration; the copy on green is stale`, `backup marker ${copy.sourceMarker}`);
+          throw new CodedError(
+            'DB.SOURCE_CHANGED',
+            `${blue.boltUri} was written to during the migration; the copy on green is stale`,
+            `backup marker ${copy.sourceMarker}`,
+          );
         }
         if (!frozen) {
           pointer = await this.freeze(pointer);
@@ -128,21 +139,41 @@ export class BlueGreenMigrator {
       pointer = await this.writePointer(pointer, {
         current: greenEndpoint,
         writes: 'frozen',
-        previous: { ...blue, retireAfter: new Date(this.deps.clock.now().getTime() + this.options.retireGraceMs).toISOString() },
+        previous: {
+          ...blue,
+          retireAfter: new Date(this.deps.clock.now().getTime() + this.options.retireGraceMs).toISOString(),
+        },
       });
       if ((await blueDb.changeMarker()) !== markerBeforeSwitch) {
-        throw new CodedError('DB.SOURCE_CHANGED', `a writer ignored the write freeze on ${blue.boltUri}; staying on blue`);
+        throw new CodedError(
+          'DB.SOURCE_CHANGED',
+          `a writer ignored the write freeze on ${blue.boltUri}; staying on blue`,
+        );
       }
       onProgress({ phase: 'switch', done: 2, total: 4 });
       await this.deps.consumers.pointTo(greenEndpoint, { runId: request.runId });
       onProgress({ phase: 'switch', done: 3, total: 4 });
-      const record = { runId: request.runId, from: blue, to: greenEndpoint, nodes: copy.nodes, relationships: copy.relationships, checksum: copy.checksum };
+      const record = {
+        runId: request.runId,
+        from: blue,
+        to: greenEndpoint,
+        nodes: copy.nodes,
+        relationships: copy.relationships,
+        checksum: copy.checksum,
+      };
       pointer = await this.writePointer(pointer, { writes: 'open', lastMigration: record });
       frozen = false;
       switched = { green: greenEndpoint, record };
     } catch (error) {
       await this.abandon(request.runId, blue, green, frozen, error);
-      throw error instanceof CodedError ? error : new CodedError('DB.SWITCH_FAILED', `migration failed: ${(error as Error).message}`, String((error as Error).stack), { cause: error });
+      throw error instanceof CodedError
+        ? error
+        : new CodedError(
+            'DB.SWITCH_FAILED',
+            `migration failed: ${(error as Error).message}`,
+            String((error as Error).stack),
+            { cause: error },
+          );
     } finally {
       await blueDb.close();
     }
@@ -164,7 +195,10 @@ export class BlueGreenMigrator {
     onProgress: ProgressListener,
   ): Promise<{ green: Neo4jInstance; copy: CopyResult; changed: boolean }> {
     onProgress({ phase: 'provision', done: 0, total: 1 });
-    const green = await this.deps.fleet.provision(request.targetImageId, { clientToken: `${request.runId}-green-${attempt}`, readyTimeoutMs: this.options.readyTimeoutMs });
+    const green = await this.deps.fleet.provision(request.targetImageId, {
+      clientToken: `${request.runId}-green-${attempt}`,
+      readyTimeoutMs: this.options.readyTimeoutMs,
+    });
     onProgress({ phase: 'provision', done: 1, total: 1 });
     const greenDb = this.deps.graphs.connect(green.boltUri);
     try {
@@ -214,14 +248,20 @@ export class BlueGreenMigrator {
           onProgress: (p) => onProgress({ phase: 'validate', ...p }),
         });
       } catch (error) {
-        if (error instanceof CodedError && error.code === 'DB.VALIDATION_MISMATCH' && !(await unchanged())) return stale;
+        if (error instanceof CodedError && error.code === 'DB.VALIDATION_MISMATCH' && !(await unchanged()))
+          return stale;
         throw error;
       }
       if (!(await unchanged())) return stale;
       await greenDb.finishRestore();
       return {
         green,
-        copy: { nodes: validation.target.nodes, relationships: validation.target.relationships, checksum: validation.checksum, sourceMarker },
+        copy: {
+          nodes: validation.target.nodes,
+          relationships: validation.target.relationships,
+          checksum: validation.checksum,
+          sourceMarker,
+        },
         changed: false,
       };
     } catch (error) {
@@ -240,7 +280,13 @@ export class BlueGreenMigrator {
   }
 
   /** Any failure before writes open on green: blue serves (writes open), services on blue, green terminated. */
-  private async abandon(runId: string, blue: Neo4jEndpoint, green: Neo4jInstance | undefined, frozen: boolean, error: unknown): Promise<void> {
+  private async abandon(
+    runId: string,
+    blue: Neo4jEndpoint,
+    green: Neo4jInstance | undefined,
+    frozen: boolean,
+    error: unknown,
+  ): Promise<void> {
     const failedGreen = green ?? (error as { green?: Neo4jInstance }).green;
     try {
       const pointer = await this.currentPointer();
@@ -252,7 +298,12 @@ export class BlueGreenMigrator {
     } catch (cleanupError) {
       // Never swallowed: the saga must learn that blue may not be fully serving.
       const cause = error instanceof Error ? error.message : String(error);
-      throw new CodedError('DB.ROLLBACK_FAILED', `migration failed (${cause}) and going back to blue failed: ${(cleanupError as Error).message}`, undefined, { cause: cleanupError });
+      throw new CodedError(
+        'DB.ROLLBACK_FAILED',
+        `migration failed (${cause}) and going back to blue failed: ${(cleanupError as Error).message}`,
+        undefined,
+        { cause: cleanupError },
+      );
     }
   }
 
@@ -260,7 +311,12 @@ export class BlueGreenMigrator {
   async retireDue(onProgress: ProgressListener = () => undefined): Promise<string[]> {
     const pointer = await this.currentPointer();
     const previous = pointer.previous;
-    if (!previous || new Date(previous.retireAfter).getTime() > this.deps.clock.now().getTime() || pointer.writes === 'frozen') return [];
+    if (
+      !previous ||
+      new Date(previous.retireAfter).getTime() > this.deps.clock.now().getTime() ||
+      pointer.writes === 'frozen'
+    )
+      return [];
     onProgress({ phase: 'retire', done: 0, total: 1 });
     await this.deps.fleet.terminate(previous.instanceId);
     await this.writePointer(pointer, { previous: undefined });
@@ -270,17 +326,33 @@ export class BlueGreenMigrator {
 
   /** Back to blue: pointer, services, then green terminated (the RollbackDb use case: rollback-db/roll-back-to-blue.ts). */
   rollback(request: { runId: string }): Promise<DbRolledBack> {
-    return rollBackToBlue(this.deps, { current: () => this.currentPointer(), write: (pointer, change) => this.writePointer(pointer, change) }, request);
+    return rollBackToBlue(
+      this.deps,
+      { current: () => this.currentPointer(), write: (pointer, change) => this.writePointer(pointer, change) },
+      request,
+    );
   }
 
-  private async writePointer(pointer: ConnectionPointer, change: Partial<ConnectionPointer>): Promise<ConnectionPointer> {
-    const next: ConnectionPointer = { ...pointer, ...change, generation: pointer.generation + 1, updatedAt: this.deps.clock.now().toISOString() };
+  private async writePointer(
+    pointer: ConnectionPointer,
+    change: Partial<ConnectionPointer>,
+  ): Promise<ConnectionPointer> {
+    const next: ConnectionPointer = {
+      ...pointer,
+      ...change,
+      generation: pointer.generation + 1,
+      updatedAt: this.deps.clock.now().toISOString(),
+    };
     for (const key of ['previous', 'lastMigration'] as const) if (next[key] === undefined) delete next[key];
     await this.deps.pointer.write(next);
     return next;
   }
 
-  private migratedData(from: Neo4jEndpoint, to: Neo4jEndpoint, record: { nodes: number; relationships: number; checksum: string }): DbMigrated {
+  private migratedData(
+    from: Neo4jEndpoint,
+    to: Neo4jEndpoint,
+    record: { nodes: number; relationships: number; checksum: string },
+  ): DbMigrated {
     return {
       fromInstanceId: from.instanceId,
       toInstanceId: to.instanceId,

@@ -105,4 +105,7 @@ export class BlueGreenConfig extends IntersectionType(AwsClientConfig, Connectio
 }
 
 /** What the blue-green composition reads: the profile, the fleet's scope and BlueGreenConfig (the operator CLI loads this). */
-export class BlueGreenEnvironmentConfig extends IntersectionType(PickType(Neo4jFleetConfig, ['DCO_PROFILE', 'DCO_ENV', 'DCO_NEO4J_FLEET_TAGS'] as const), BlueGreenConfig) {}
+export class BlueGreenEnvironmentConfig extends IntersectionType(
+  PickType(Neo4jFleetConfig, ['DCO_PROFILE', 'DCO_ENV', 'DCO_NEO4J_FLEET_TAGS'] as const),
+  BlueGreenConfig,
+) {}

@@ -14,8 +14,15 @@ describe('blueGreenEnvironmentFromEnv', () => {
 
   it('refuses a DCO_NEO4J_QUICK_START that is not true or false, naming it', async () => {
     const stateDir = join(cache, 'state');
-    const building = blueGreenEnvironmentFromEnv({ DCO_PROFILE: 'local', DCO_STATE_DIR: stateDir, DCO_NEO4J_QUICK_START: 'yes' });
+    const building = blueGreenEnvironmentFromEnv({
+      DCO_PROFILE: 'local',
+      DCO_STATE_DIR: stateDir,
+      DCO_NEO4J_QUICK_START: 'yes',
+    });
     await expect(building).rejects.toBeInstanceOf(CodedError);
-    await expect(building).rejects.toMatchObject({ code: 'CONFIG.INVALID', message: expect.stringContaining('DCO_NEO4J_QUICK_START') });
+    await expect(building).rejects.toMatchObject({
+      code: 'CONFIG.INVALID',
+      message: expect.stringContaining('DCO_NEO4J_QUICK_START'),
+    });
   });
 });

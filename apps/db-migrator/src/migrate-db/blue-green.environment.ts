@@ -49,19 +49,29 @@ export interface BlueGreenEnvironment {
 }
 
 /** The blue-green environment for the variables in `env` (the operator CLI and specs); throws ConfigError naming bad ones. */
-export async function blueGreenEnvironmentFromEnv(env: NodeJS.ProcessEnv, clock: Clock = systemClock): Promise<BlueGreenEnvironment> {
+export async function blueGreenEnvironmentFromEnv(
+  env: NodeJS.ProcessEnv,
+  clock: Clock = systemClock,
+): Promise<BlueGreenEnvironment> {
   return buildBlueGreenEnvironment(loadConfig(BlueGreenEnvironmentConfig, env), clock);
 }
 
-export async function buildBlueGreenEnvironment(config: BlueGreenEnvironmentConfig, clock: Clock = systemClock): Promise<BlueGreenEnvironment> {
+export async function buildBlueGreenEnvironment(
+  config: BlueGreenEnvironmentConfig,
+  clock: Clock = systemClock,
+): Promise<BlueGreenEnvironment> {
   const profile = config.DCO_PROFILE;
   const stateDir = resolve(config.DCO_STATE_DIR);
-  const milliseconds = (value: string | undefined, fallback: number) => (value === undefined ? fallback : Number(value));
+  const milliseconds = (value: string | undefined, fallback: number) =>
+    value === undefined ? fallback : Number(value);
   const options: Omit<BlueGreenOptions, 'initialEndpoint'> = {
     // Blue must outlive the run (a failed DCO rolls the database back), so the default grace covers a run.
     retireGraceMs: milliseconds(config.DCO_NEO4J_RETIRE_GRACE_MS, profile === 'aws' ? 24 * 3_600_000 : 15 * 60_000),
     readyTimeoutMs: milliseconds(config.DCO_NEO4J_READY_TIMEOUT_MS, profile === 'aws' ? 900_000 : 120_000),
-    freezeDrainMs: milliseconds(config.DCO_NEO4J_FREEZE_DRAIN_MS, profile === 'aws' ? 15_000 : profile === 'local' ? 1_500 : 0),
+    freezeDrainMs: milliseconds(
+      config.DCO_NEO4J_FREEZE_DRAIN_MS,
+      profile === 'aws' ? 15_000 : profile === 'local' ? 1_500 : 0,
+    ),
     onSourceChanged: config.DCO_NEO4J_ON_SOURCE_CHANGED,
     pageSize: config.DCO_NEO4J_PAGE_SIZE,
     batchSize: config.DCO_NEO4J_BATCH_SIZE,
@@ -69,7 +79,11 @@ export async function buildBlueGreenEnvironment(config: BlueGreenEnvironmentConf
 
   if (profile === 'embedded') {
     const memory = new InMemoryGraphServers();
-    const blueEndpoint: Neo4jEndpoint = { instanceId: 'i-embedded-blue', boltUri: 'memory://i-embedded-blue', version: config.DCO_NEO4J_VERSION };
+    const blueEndpoint: Neo4jEndpoint = {
+      instanceId: 'i-embedded-blue',
+      boltUri: 'memory://i-embedded-blue',
+      version: config.DCO_NEO4J_VERSION,
+    };
     // The process's embedded cloud holds the demo's AMIs (seeded by the detector); their tags name the Neo4j version.
     const cloud = embeddedCloud();
     await cloud.seeded;
@@ -80,14 +94,18 @@ export async function buildBlueGreenEnvironment(config: BlueGreenEnvironmentConf
     }
     const fleet = new InMemoryNeo4jFleet(
       memory,
-      (imageId) => catalogue.get(imageId) ?? versionOfImage({ name: imageId, tags: {} }) ?? config.DCO_NEO4J_TARGET_VERSION,
+      (imageId) =>
+        catalogue.get(imageId) ?? versionOfImage({ name: imageId, tags: {} }) ?? config.DCO_NEO4J_TARGET_VERSION,
     );
     const blue = new InMemoryGraphDatabase(blueEndpoint.boltUri, blueEndpoint.version);
     seedDemoGraph(blue, config.DCO_DEMO_ACCOUNTS);
     fleet.adopt({ ...blueEndpoint, imageId: 'ami-embedded-blue', color: 'blue' }, blue);
     const pointer = new InMemoryConnectionPointerStore();
     const backups = new InMemoryBackupStore();
-    const migrator = new BlueGreenMigrator({ fleet, graphs: memory, pointer, consumers: pointerOnlyConsumers, backups, clock }, { ...options, initialEndpoint: blueEndpoint });
+    const migrator = new BlueGreenMigrator(
+      { fleet, graphs: memory, pointer, consumers: pointerOnlyConsumers, backups, clock },
+      { ...options, initialEndpoint: blueEndpoint },
+    );
     return { migrator, fleet, graphs: memory, pointer, backups, memory };
   }
 
@@ -106,7 +124,13 @@ export async function buildBlueGreenEnvironment(config: BlueGreenEnvironmentConf
         })
       : new Ec2Neo4jFleet(
           ec2,
-          new LocalNeo4jHostRuntime({ homeRoot: join(stateDir, 'fleet'), allocatePort: freePort, heapMb: config.DCO_NEO4J_HEAP_MB, pageCacheMb: config.DCO_NEO4J_PAGECACHE_MB, quickStart: config.DCO_NEO4J_QUICK_START }),
+          new LocalNeo4jHostRuntime({
+            homeRoot: join(stateDir, 'fleet'),
+            allocatePort: freePort,
+            heapMb: config.DCO_NEO4J_HEAP_MB,
+            pageCacheMb: config.DCO_NEO4J_PAGECACHE_MB,
+            quickStart: config.DCO_NEO4J_QUICK_START,
+          }),
           { instanceType: 'r6i.large', fleetTags, probe: probeBolt },
         );
   const pointer = connectionPointerStoreOf(config, { stateDir, ssm: () => new SSMClient(aws) });
@@ -114,7 +138,9 @@ export async function buildBlueGreenEnvironment(config: BlueGreenEnvironmentConf
     ? new S3BackupStore(new S3Client({ ...aws, forcePathStyle: true }), config.DCO_BACKUP_BUCKET)
     : new FileBackupStore(config.DCO_BACKUP_DIR ?? join(stateDir, 'backups'));
   const services = parseConsumerServices(config.DCO_NEO4J_CONSUMER_SERVICES);
-  const consumers: Neo4jConsumers = services.length ? new EcsNeo4jConsumers(new SdkEcsServices(new ECSClient(aws)), services) : pointerOnlyConsumers;
+  const consumers: Neo4jConsumers = services.length
+    ? new EcsNeo4jConsumers(new SdkEcsServices(new ECSClient(aws)), services)
+    : pointerOnlyConsumers;
   const blueUri = config.NEO4J_URI;
   const initialEndpoint = async (): Promise<Neo4jEndpoint> => {
     const db = new BoltGraphDatabase(blueUri);
@@ -140,12 +166,16 @@ function seedDemoGraph(graph: InMemoryGraphDatabase, accounts: number): void {
   for (let index = 0; index < accounts; index += 1) {
     const accountId = `acct-${String(index).padStart(6, '0')}`;
     const account = graph.createNode(['Account'], [['accountId', ['s', accountId]]]);
-    const contribution = graph.createNode(['Contribution'], [
-      ['contributionId', ['s', `seed-${accountId}`]],
-      ['amount', ['s', String(1_000 + ((index * 7_919) % 100_000))]],
-    ]);
+    const contribution = graph.createNode(
+      ['Contribution'],
+      [
+        ['contributionId', ['s', `seed-${accountId}`]],
+        ['amount', ['s', String(1_000 + ((index * 7_919) % 100_000))]],
+      ],
+    );
     graph.createRelationship('BY', contribution, account, []);
-    if (previous) graph.createRelationship('REFERRED', previous, account, [['since', ['i', String(2020 + (index % 6))]]]);
+    if (previous)
+      graph.createRelationship('REFERRED', previous, account, [['since', ['i', String(2020 + (index % 6))]]]);
     previous = account;
   }
 }

@@ -39,7 +39,10 @@ const tags = (record: Record<string, string>) => Object.entries(record).map(([Ke
 async function instanceState(instanceId: string): Promise<{ state?: string; tags: Record<string, string> }> {
   const result = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
   const instance = result.Reservations?.[0]?.Instances?.[0];
-  return { state: instance?.State?.Name, tags: Object.fromEntries((instance?.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])) };
+  return {
+    state: instance?.State?.Name,
+    tags: Object.fromEntries((instance?.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
+  };
 }
 
 describe('blue-green migration on real servers', () => {
@@ -60,21 +63,35 @@ describe('blue-green migration on real servers', () => {
         backups: new FileBackupStore(join(dir, 'backups')),
         clock: systemClock,
       },
-      { initialEndpoint: blueEndpoint(), retireGraceMs: 600_000, readyTimeoutMs, freezeDrainMs: 200, onSourceChanged: 'recopy-frozen', pageSize: 1_000, batchSize: 500 },
+      {
+        initialEndpoint: blueEndpoint(),
+        retireGraceMs: 600_000,
+        readyTimeoutMs,
+        freezeDrainMs: 200,
+        onSourceChanged: 'recopy-frozen',
+        pageSize: 1_000,
+        batchSize: 500,
+      },
     );
-  const serviceUri = async () => (await new EcsNeo4jConsumers(ecs, [{ cluster, serviceName: service }]).currentUris())[`${cluster}/${service}`];
+  const serviceUri = async () =>
+    (await new EcsNeo4jConsumers(ecs, [{ cluster, serviceName: service }]).currentUris())[`${cluster}/${service}`];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'dco-blue-green-'));
     pointer = new FileConnectionPointerStore(join(dir, 'neo4j-pointer.json'));
     blueServer = await startScratchServer('5.20.0');
     blueDriver = neo4j.driver(blueServer.boltUri);
-    for (const statement of [...everyTypeGraphStatements, bulkStatement(2_000)]) await blueDriver.executeQuery(statement.query, statement.params ?? {});
+    for (const statement of [...everyTypeGraphStatements, bulkStatement(2_000)])
+      await blueDriver.executeQuery(statement.query, statement.params ?? {});
     const image = await ec2.send(new RegisterImageCommand({ Name: `neo4j-5.26.19-${env}` }));
     imageId = image.ImageId ?? '';
     await ec2.send(new CreateTagsCommand({ Resources: [imageId], Tags: tags({ 'dco:neo4j-version': '5.26.19' }) }));
     await ecs.ensureCluster(cluster);
-    const td = await ecs.registerTaskDefinition({ family: `${env}-runner`, image: 'dco-runner:1', environment: { NEO4J_URI: blueServer.boltUri } });
+    const td = await ecs.registerTaskDefinition({
+      family: `${env}-runner`,
+      image: 'dco-runner:1',
+      environment: { NEO4J_URI: blueServer.boltUri },
+    });
     await ecs.createService({ cluster, serviceName: service, taskDefinition: td.arn, desiredCount: 1 });
   }, 240_000);
 
@@ -93,20 +110,33 @@ describe('blue-green migration on real servers', () => {
     expect(error).toBeInstanceOf(CodedError);
     expect((error as CodedError).code).toBe('DB.PROVISION_FAILED');
     const pointerNow = await pointer.read();
-    expect(pointerNow === undefined || (pointerNow.current.boltUri === blueServer.boltUri && pointerNow.writes === 'open')).toBe(true);
+    expect(
+      pointerNow === undefined || (pointerNow.current.boltUri === blueServer.boltUri && pointerNow.writes === 'open'),
+    ).toBe(true);
     expect(await serviceUri()).toBe(blueServer.boltUri);
-    const terminated = await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag:dco:client-token', Values: [`${env}-dead-green-1`] }] }));
-    expect(terminated.Reservations?.flatMap((r) => r.Instances ?? []).map((i) => i.State?.Name)).toEqual(['terminated']);
+    const terminated = await ec2.send(
+      new DescribeInstancesCommand({ Filters: [{ Name: 'tag:dco:client-token', Values: [`${env}-dead-green-1`] }] }),
+    );
+    expect(terminated.Reservations?.flatMap((r) => r.Instances ?? []).map((i) => i.State?.Name)).toEqual([
+      'terminated',
+    ]);
     expect(checksumOf(await digestGraph(new BoltGraphDatabase(blueServer.boltUri)))).toBe(before);
   });
 
   it('migrates to 5.26 with a write to blue during the restore present on green, then rolls back', async () => {
-    const runtime = new LocalNeo4jHostRuntime({ homeRoot: join(dir, 'fleet'), allocatePort: freePort, heapMb: 512, pageCacheMb: 128, quickStart: true });
+    const runtime = new LocalNeo4jHostRuntime({
+      homeRoot: join(dir, 'fleet'),
+      allocatePort: freePort,
+      heapMb: 512,
+      pageCacheMb: 128,
+      quickStart: true,
+    });
     const phases: string[] = [];
     let wrote: Promise<unknown> | undefined;
     const onProgress = (p: MigrationProgress) => {
       phases.push(p.phase);
-      if (p.phase === 'restore' && !wrote) wrote = blueDriver.executeQuery("CREATE (:LateWrite {at: 'during restore'})");
+      if (p.phase === 'restore' && !wrote)
+        wrote = blueDriver.executeQuery("CREATE (:LateWrite {at: 'during restore'})");
     };
     const m = migrator(runtime);
     const result = await m.migrate({ runId: env, targetImageId: imageId }, onProgress);
@@ -114,28 +144,47 @@ describe('blue-green migration on real servers', () => {
     expect(result).toMatchObject({ fromVersion: '5.20.0', toVersion: '5.26.19', nodes: 4_010, relationships: 2_007 });
 
     const current = await pointer.read();
-    expect(current).toMatchObject({ current: { instanceId: result.toInstanceId, boltUri: result.boltUri }, writes: 'open', previous: { instanceId: 'scratch-blue' } });
+    expect(current).toMatchObject({
+      current: { instanceId: result.toInstanceId, boltUri: result.boltUri },
+      writes: 'open',
+      previous: { instanceId: 'scratch-blue' },
+    });
     expect(await serviceUri()).toBe(result.boltUri);
     const green = new BoltGraphDatabase(result.boltUri);
     const greenDriver = neo4j.driver(result.boltUri);
     try {
       const late = await greenDriver.executeQuery('MATCH (n:LateWrite) RETURN n.at AS at');
       expect(late.records.map((r) => r.get('at'))).toEqual(['during restore']);
-      expect(checksumOf(await digestGraph(green))).toBe(checksumOf(await digestGraph(new BoltGraphDatabase(blueServer.boltUri))));
+      expect(checksumOf(await digestGraph(green))).toBe(
+        checksumOf(await digestGraph(new BoltGraphDatabase(blueServer.boltUri))),
+      );
       expect(result.checksum).toBe(checksumOf(await digestGraph(green)));
     } finally {
       await greenDriver.close();
       await green.close();
     }
     const greenInstance = await instanceState(result.toInstanceId);
-    expect(greenInstance).toMatchObject({ state: 'running', tags: { 'dco:color': 'blue', 'dco:neo4j-version': '5.26.19', 'dco:env': env } });
+    expect(greenInstance).toMatchObject({
+      state: 'running',
+      tags: { 'dco:color': 'blue', 'dco:neo4j-version': '5.26.19', 'dco:env': env },
+    });
 
     const rolledBack = await m.rollback({ runId: env });
-    expect(rolledBack).toEqual({ servingInstanceId: 'scratch-blue', boltUri: blueServer.boltUri, terminatedInstanceId: result.toInstanceId });
+    expect(rolledBack).toEqual({
+      servingInstanceId: 'scratch-blue',
+      boltUri: blueServer.boltUri,
+      terminatedInstanceId: result.toInstanceId,
+    });
     expect(await pointer.read()).toMatchObject({ current: { boltUri: blueServer.boltUri }, writes: 'open' });
     expect(await serviceUri()).toBe(blueServer.boltUri);
     expect((await instanceState(result.toInstanceId)).state).toBe('terminated');
     expect(isProcessAlive(Number(greenInstance.tags[LOCAL_PID_TAG]))).toBe(false);
-    expect(phases.filter((p, i) => phases.indexOf(p) === i)).toEqual(['provision', 'backup', 'restore', 'validate', 'switch']);
+    expect(phases.filter((p, i) => phases.indexOf(p) === i)).toEqual([
+      'provision',
+      'backup',
+      'restore',
+      'validate',
+      'switch',
+    ]);
   }, 600_000);
 });

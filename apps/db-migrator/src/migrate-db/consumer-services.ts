@@ -9,7 +9,8 @@ export function parseConsumerServices(text: string | undefined): Array<{ cluster
     .filter(Boolean)
     .map((entry) => {
       const [cluster, serviceName] = entry.split('/');
-      if (!cluster || !serviceName) throw new ConfigError(`DCO_NEO4J_CONSUMER_SERVICES entries must be cluster/service, got "${entry}"`);
+      if (!cluster || !serviceName)
+        throw new ConfigError(`DCO_NEO4J_CONSUMER_SERVICES entries must be cluster/service, got "${entry}"`);
       return { cluster, serviceName };
     });
 }

@@ -10,7 +10,8 @@ import { blueGreenEnvironmentFromEnv } from './blue-green.environment';
 
 const ec2 = new EC2Client(localEmulatorOptions());
 const ns = `ft${Date.now().toString(36)}`;
-const tagsOf = (tags: Array<{ Key?: string; Value?: string }> | undefined) => Object.fromEntries((tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+const tagsOf = (tags: Array<{ Key?: string; Value?: string }> | undefined) =>
+  Object.fromEntries((tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
 
 describe('EC2 fleet tags and ClientTokens on the emulator', () => {
   let imageId: string;
@@ -24,13 +25,16 @@ describe('EC2 fleet tags and ClientTokens on the emulator', () => {
     NEO4J_URI: 'bolt://127.0.0.1:1',
   });
   // The emulator's instances have private IPs but no Neo4j: the probe only has to let provisioning finish.
-  const fleetOf = (name: string) => new Ec2Neo4jFleet(ec2, awsHostRuntime, { fleetTags: fleetTagsFromEnv(envOf(name)), probe: async () => undefined });
+  const fleetOf = (name: string) =>
+    new Ec2Neo4jFleet(ec2, awsHostRuntime, { fleetTags: fleetTagsFromEnv(envOf(name)), probe: async () => undefined });
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'dco-fleet-tags-'));
     const image = await ec2.send(new RegisterImageCommand({ Name: `neo4j-5.26.19-${ns}` }));
     imageId = image.ImageId ?? '';
-    await ec2.send(new CreateTagsCommand({ Resources: [imageId], Tags: [{ Key: 'dco:neo4j-version', Value: '5.26.19' }] }));
+    await ec2.send(
+      new CreateTagsCommand({ Resources: [imageId], Tags: [{ Key: 'dco:neo4j-version', Value: '5.26.19' }] }),
+    );
   });
 
   afterAll(async () => {
@@ -44,11 +48,20 @@ describe('EC2 fleet tags and ClientTokens on the emulator', () => {
     launched.push(staging.instanceId);
     const described = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [staging.instanceId] }));
     const tags = tagsOf(described.Reservations?.[0]?.Instances?.[0]?.Tags);
-    expect(tags).toMatchObject({ 'dco:role': 'neo4j', 'dco:env': `${ns}-staging`, 'dco:test': ns, team: 'staging-data', [CLIENT_TOKEN_TAG]: 'dco-2026-11-26-green-1' });
+    expect(tags).toMatchObject({
+      'dco:role': 'neo4j',
+      'dco:env': `${ns}-staging`,
+      'dco:test': ns,
+      team: 'staging-data',
+      [CLIENT_TOKEN_TAG]: 'dco-2026-11-26-green-1',
+    });
 
     const environment = await blueGreenEnvironmentFromEnv(envOf('staging'));
     expect((await environment.fleet.describe()).map((i) => i.instanceId)).toEqual([staging.instanceId]);
-    const otherTeam = await blueGreenEnvironmentFromEnv({ ...envOf('staging'), DCO_NEO4J_FLEET_TAGS: `dco:test=${ns},team=someone-else` });
+    const otherTeam = await blueGreenEnvironmentFromEnv({
+      ...envOf('staging'),
+      DCO_NEO4J_FLEET_TAGS: `dco:test=${ns},team=someone-else`,
+    });
     expect(await otherTeam.fleet.describe()).toEqual([]);
   });
 
@@ -58,8 +71,12 @@ describe('EC2 fleet tags and ClientTokens on the emulator', () => {
     const prod = await fleetOf('prod').provision(imageId, { clientToken: token });
     launched.push(staging.instanceId, prod.instanceId);
     expect(prod.instanceId).not.toBe(staging.instanceId);
-    const described = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [staging.instanceId, prod.instanceId] }));
-    const ec2Tokens = (described.Reservations ?? []).flatMap((r) => r.Instances ?? []).map((i) => tagsOf(i.Tags)[EC2_CLIENT_TOKEN_TAG]);
+    const described = await ec2.send(
+      new DescribeInstancesCommand({ InstanceIds: [staging.instanceId, prod.instanceId] }),
+    );
+    const ec2Tokens = (described.Reservations ?? [])
+      .flatMap((r) => r.Instances ?? [])
+      .map((i) => tagsOf(i.Tags)[EC2_CLIENT_TOKEN_TAG]);
     expect(new Set(ec2Tokens).size).toBe(2);
     for (const ec2Token of ec2Tokens) expect(ec2Token.length).toBeLessThanOrEqual(64);
     expect((await fleetOf('staging').provision(imageId, { clientToken: token })).instanceId).toBe(staging.instanceId);

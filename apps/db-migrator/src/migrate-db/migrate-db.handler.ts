@@ -8,9 +8,15 @@ export function migrateDbHandler(migrator: () => Promise<BlueGreenMigrator>): Mi
   return async (command, context) => {
     const reporter = new MigrationProgressReporter(context);
     // One span per phase (provision, backup, restore, validate, switch, retire) under the MigrateDb consumer span.
-    const phases = new PhaseSpans({ runId: command.runId, day: command.data.day, targetImageId: command.data.targetImageId });
+    const phases = new PhaseSpans({
+      runId: command.runId,
+      day: command.data.day,
+      targetImageId: command.data.targetImageId,
+    });
     try {
-      const migrated = await (await migrator()).migrate({ runId: command.runId, targetImageId: command.data.targetImageId }, (progress) => {
+      const migrated = await (
+        await migrator()
+      ).migrate({ runId: command.runId, targetImageId: command.data.targetImageId }, (progress) => {
         phases.progress(progress.phase, progress.done, progress.total);
         reporter.listener(progress);
       });

@@ -30,10 +30,26 @@ describe('MigrationProgressReporter', () => {
 
   it('reports each phase change, then at most every 10 %', async () => {
     const seen: string[] = [];
-    const reporter = new MigrationProgressReporter({ emit: async (_type: string, data: { phase: string; done: number }) => void seen.push(`${data.phase}:${data.done}`) } as never);
+    const reporter = new MigrationProgressReporter({
+      emit: async (_type: string, data: { phase: string; done: number }) =>
+        void seen.push(`${data.phase}:${data.done}`),
+    } as never);
     for (let done = 0; done <= 100; done += 1) reporter.listener({ phase: 'restore', done, total: 100 });
     reporter.listener({ phase: 'validate', done: 0, total: 100 });
     await reporter.flushed();
-    expect(seen).toEqual(['restore:0', 'restore:10', 'restore:20', 'restore:30', 'restore:40', 'restore:50', 'restore:60', 'restore:70', 'restore:80', 'restore:90', 'restore:100', 'validate:0']);
+    expect(seen).toEqual([
+      'restore:0',
+      'restore:10',
+      'restore:20',
+      'restore:30',
+      'restore:40',
+      'restore:50',
+      'restore:60',
+      'restore:70',
+      'restore:80',
+      'restore:90',
+      'restore:100',
+      'validate:0',
+    ]);
   });
 });

@@ -19,7 +19,11 @@ export class MigrationProgressReporter {
     const total = Math.max(progress.total, 0);
     const done = Math.min(Math.max(progress.done, 0), total);
     const percent = total === 0 ? 100 : Math.floor((100 * done) / total);
-    const due = !this.last || this.last.phase !== progress.phase || percent >= this.last.percent + 10 || (done === total && this.last.percent < 100);
+    const due =
+      !this.last ||
+      this.last.phase !== progress.phase ||
+      percent >= this.last.percent + 10 ||
+      (done === total && this.last.percent < 100);
     if (!due) return;
     this.last = { phase: progress.phase, percent };
     // Events leave in order; each failure is caught on the chain, so none is left unhandled.
@@ -27,7 +31,9 @@ export class MigrationProgressReporter {
       .then(() => this.context.emit('DbMigrationProgress', { phase: progress.phase, done, total }))
       .catch((error: unknown) => {
         this.failedPublishes += 1;
-        this.logger.warn(`progress ${progress.phase} ${done}/${total} not published: ${(error as Error).message ?? String(error)}`);
+        this.logger.warn(
+          `progress ${progress.phase} ${done}/${total} not published: ${(error as Error).message ?? String(error)}`,
+        );
       });
   };
 

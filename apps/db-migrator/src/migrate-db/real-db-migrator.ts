@@ -13,7 +13,10 @@ export class BlueRetirementTimer implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('BlueRetirementTimer');
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly migrator: () => Promise<BlueGreenMigrator>, private readonly intervalMs: number) {}
+  constructor(
+    private readonly migrator: () => Promise<BlueGreenMigrator>,
+    private readonly intervalMs: number,
+  ) {}
 
   onModuleInit(): void {
     this.timer = setInterval(() => void this.tick(), this.intervalMs);
@@ -36,7 +39,11 @@ export class BlueRetirementTimer implements OnModuleInit, OnModuleDestroy {
   }
 }
 
-export function realDbMigrator(config: BlueGreenEnvironmentConfig): { migrateDb: MigrateDbPort; rollbackDb: RollbackDbPort; providers: Provider[] } {
+export function realDbMigrator(config: BlueGreenEnvironmentConfig): {
+  migrateDb: MigrateDbPort;
+  rollbackDb: RollbackDbPort;
+  providers: Provider[];
+} {
   let built: Promise<BlueGreenMigrator> | undefined;
   const migrator = () => {
     built ??= buildBlueGreenEnvironment(config).then((environment) => environment.migrator);

@@ -21,9 +21,16 @@ export async function rollBackToBlue(
   try {
     if (switched && migration) {
       if (!pointer.previous || pointer.previous.instanceId !== migration.from.instanceId) {
-        throw new CodedError('DB.ROLLBACK_FAILED', `blue ${migration.from.instanceId} has been retired; the run cannot go back to it`);
+        throw new CodedError(
+          'DB.ROLLBACK_FAILED',
+          `blue ${migration.from.instanceId} has been retired; the run cannot go back to it`,
+        );
       }
-      const blue: Neo4jEndpoint = { instanceId: migration.from.instanceId, boltUri: migration.from.boltUri, version: migration.from.version };
+      const blue: Neo4jEndpoint = {
+        instanceId: migration.from.instanceId,
+        boltUri: migration.from.boltUri,
+        version: migration.from.version,
+      };
       const blueDb = deps.graphs.connect(blue.boltUri);
       try {
         await blueDb.ping();
@@ -34,12 +41,22 @@ export async function rollBackToBlue(
       await deps.consumers.pointTo(blue, { runId: request.runId });
       await deps.fleet.setColor(blue.instanceId, 'blue');
       await deps.fleet.terminate(migration.to.instanceId);
-      return { servingInstanceId: blue.instanceId, boltUri: blue.boltUri, terminatedInstanceId: migration.to.instanceId };
+      return {
+        servingInstanceId: blue.instanceId,
+        boltUri: blue.boltUri,
+        terminatedInstanceId: migration.to.instanceId,
+      };
     }
     // The migration never switched (or was rolled back already): make sure blue is open and no green of this run is left.
-    if (pointer.writes === 'frozen') await pointers.write(pointer, { writes: 'open', ...(pointer.previous ? { current: pointer.previous, previous: undefined } : {}) });
+    if (pointer.writes === 'frozen')
+      await pointers.write(pointer, {
+        writes: 'open',
+        ...(pointer.previous ? { current: pointer.previous, previous: undefined } : {}),
+      });
     const serving = (await pointers.current()).current;
-    const leftovers = (await deps.fleet.describe()).filter((i) => i.clientToken?.startsWith(`${request.runId}-green-`) && i.instanceId !== serving.instanceId);
+    const leftovers = (await deps.fleet.describe()).filter(
+      (i) => i.clientToken?.startsWith(`${request.runId}-green-`) && i.instanceId !== serving.instanceId,
+    );
     for (const instance of leftovers) await deps.fleet.terminate(instance.instanceId);
     return {
       servingInstanceId: serving.instanceId,
@@ -48,6 +65,11 @@ export async function rollBackToBlue(
     };
   } catch (error) {
     if (error instanceof CodedError) throw error;
-    throw new CodedError('DB.ROLLBACK_FAILED', `rollback of ${request.runId} failed: ${(error as Error).message}`, String((error as Error).stack), { cause: error });
+    throw new CodedError(
+      'DB.ROLLBACK_FAILED',
+      `rollback of ${request.runId} failed: ${(error as Error).message}`,
+      String((error as Error).stack),
+      { cause: error },
+    );
   }
 }

@@ -25,7 +25,11 @@ export function simulatedDbMigrator(config: DbMigratorConfig) {
   };
   const rollbackDb: RollbackDbPort = async (command) => {
     if ((await actOut(rollback, 'rollback-db')) === 'silent') return null;
-    return { servingInstanceId: 'i-blue', boltUri: 'bolt://blue.simulated:7687', terminatedInstanceId: `i-green-${command.runId}` };
+    return {
+      servingInstanceId: 'i-blue',
+      boltUri: 'bolt://blue.simulated:7687',
+      terminatedInstanceId: `i-green-${command.runId}`,
+    };
   };
   return { migrateDb, rollbackDb };
 }

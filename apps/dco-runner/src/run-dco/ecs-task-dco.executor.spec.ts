@@ -7,7 +7,13 @@ import { EcsTaskApi, EcsTaskDcoExecutor, EcsTaskDcoOptions } from './ecs-task-dc
 
 const DAY = '2026-11-26';
 const request = { day: DAY, runId: `dco-${DAY}`, afterRollback: false };
-const options: EcsTaskDcoOptions = { cluster: 'dco', taskDefinition: 'dco-job:3', containerName: 'job', pollIntervalMs: 1, timeoutMs: 2_000 };
+const options: EcsTaskDcoOptions = {
+  cluster: 'dco',
+  taskDefinition: 'dco-job:3',
+  containerName: 'job',
+  pollIntervalMs: 1,
+  timeoutMs: 2_000,
+};
 const ARN = 'arn:aws:ecs:us-east-1:123456789012:task/dco/abc';
 
 /** ECS as a script: each DescribeTasks answers the next task state; RunTask runs `job` (what the container would do). */
@@ -48,14 +54,21 @@ async function seededLedger() {
     { contributionId: 'c2', accountId: 'b', amount: '3' },
   ]);
   const job = () =>
-    new ReferenceDcoExecutor(ledger, { clock: { now: () => new Date('2026-11-26T09:00:00Z') }, ids: { next: () => 'offering-job' } }, { dailyAmount: '400', batchSize: 10 })
+    new ReferenceDcoExecutor(
+      ledger,
+      { clock: { now: () => new Date('2026-11-26T09:00:00Z') }, ids: { next: () => 'offering-job' } },
+      { dailyAmount: '400', batchSize: 10 },
+    )
       .execute(request)
       .then(() => undefined);
   return { ledger, job };
 }
 
 async function failure(promise: Promise<unknown>): Promise<CodedError> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   if (!(error instanceof CodedError)) throw new Error(`expected a CodedError, got ${String(error)}`);
   return error;
 }
@@ -63,10 +76,26 @@ async function failure(promise: Promise<unknown>): Promise<CodedError> {
 describe('EcsTaskDcoExecutor', () => {
   it('runs the job task, waits for STOPPED with exit 0 and returns the offering the job completed', async () => {
     const { ledger, job } = await seededLedger();
-    const ecs = new ScriptedEcs([{ lastStatus: 'PROVISIONING' }, { lastStatus: 'RUNNING' }, stopped(0, { stopCode: 'EssentialContainerExited' })], job);
-    const result = await new EcsTaskDcoExecutor(ecs, ledger, { ...options, launchType: 'FARGATE', subnets: ['subnet-1'], securityGroups: ['sg-1'] }).execute(request);
+    const ecs = new ScriptedEcs(
+      [{ lastStatus: 'PROVISIONING' }, { lastStatus: 'RUNNING' }, stopped(0, { stopCode: 'EssentialContainerExited' })],
+      job,
+    );
+    const result = await new EcsTaskDcoExecutor(ecs, ledger, {
+      ...options,
+      launchType: 'FARGATE',
+      subnets: ['subnet-1'],
+      securityGroups: ['sg-1'],
+    }).execute(request);
 
-    expect(result).toEqual(expect.objectContaining({ day: DAY, offeringId: 'offering-job', allocated: '400', allocationCount: 2, reused: false }));
+    expect(result).toEqual(
+      expect.objectContaining({
+        day: DAY,
+        offeringId: 'offering-job',
+        allocated: '400',
+        allocationCount: 2,
+        reused: false,
+      }),
+    );
     expect(ecs.describes).toBe(3);
     expect(ecs.runInputs).toEqual([
       expect.objectContaining({
@@ -75,10 +104,19 @@ describe('EcsTaskDcoExecutor', () => {
         count: 1,
         startedBy: `dco-offering-${DAY}`,
         launchType: 'FARGATE',
-        networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-1'], securityGroups: ['sg-1'], assignPublicIp: 'DISABLED' } },
+        networkConfiguration: {
+          awsvpcConfiguration: { subnets: ['subnet-1'], securityGroups: ['sg-1'], assignPublicIp: 'DISABLED' },
+        },
         overrides: {
           containerOverrides: [
-            { name: 'job', environment: [{ name: 'DCO_DAY', value: DAY }, { name: 'DCO_RUN_ID', value: `dco-${DAY}` }, { name: 'DCO_AFTER_ROLLBACK', value: 'false' }] },
+            {
+              name: 'job',
+              environment: [
+                { name: 'DCO_DAY', value: DAY },
+                { name: 'DCO_RUN_ID', value: `dco-${DAY}` },
+                { name: 'DCO_AFTER_ROLLBACK', value: 'false' },
+              ],
+            },
           ],
         },
       }),
@@ -86,32 +124,57 @@ describe('EcsTaskDcoExecutor', () => {
   });
 
   it.each<[string, Partial<Task>, RegExp]>([
-    ['a non-zero exit code', stopped(3, { stopCode: 'EssentialContainerExited' }), /stopped without success: EssentialContainerExited; exit codes job=3/],
-    ['no exit code (never started)', stopped(undefined, { stopCode: 'TaskFailedToStart', stoppedReason: 'CannotPullContainerError' }), /TaskFailedToStart, CannotPullContainerError; exit codes job=none/],
-    ['a user stop with exit 0', stopped(0, { stopCode: 'UserInitiated', stoppedReason: 'stopped by operator' }), /UserInitiated, stopped by operator/],
+    [
+      'a non-zero exit code',
+      stopped(3, { stopCode: 'EssentialContainerExited' }),
+      /stopped without success: EssentialContainerExited; exit codes job=3/,
+    ],
+    [
+      'no exit code (never started)',
+      stopped(undefined, { stopCode: 'TaskFailedToStart', stoppedReason: 'CannotPullContainerError' }),
+      /TaskFailedToStart, CannotPullContainerError; exit codes job=none/,
+    ],
+    [
+      'a user stop with exit 0',
+      stopped(0, { stopCode: 'UserInitiated', stoppedReason: 'stopped by operator' }),
+      /UserInitiated, stopped by operator/,
+    ],
   ])('fails with DCO.TASK_FAILED on %s', async (_label, state, message) => {
     const { ledger, job } = await seededLedger();
-    const error = await failure(new EcsTaskDcoExecutor(new ScriptedEcs([state], job), ledger, options).execute(request));
+    const error = await failure(
+      new EcsTaskDcoExecutor(new ScriptedEcs([state], job), ledger, options).execute(request),
+    );
     expect(error.code).toBe('DCO.TASK_FAILED');
     expect(error.message).toMatch(message);
   });
 
   it('fails when the task is still running at the deadline', async () => {
     const { ledger } = await seededLedger();
-    const error = await failure(new EcsTaskDcoExecutor(new ScriptedEcs([{ lastStatus: 'RUNNING' }]), ledger, { ...options, timeoutMs: 20 }).execute(request));
+    const error = await failure(
+      new EcsTaskDcoExecutor(new ScriptedEcs([{ lastStatus: 'RUNNING' }]), ledger, {
+        ...options,
+        timeoutMs: 20,
+      }).execute(request),
+    );
     expect(error.message).toBe(`DCO task ${ARN} still RUNNING after 20 ms`);
   });
 
   it('fails when the task exits 0 but the offering is not completed', async () => {
     const { ledger } = await seededLedger();
-    const error = await failure(new EcsTaskDcoExecutor(new ScriptedEcs([stopped(0)]), ledger, options).execute(request));
+    const error = await failure(
+      new EcsTaskDcoExecutor(new ScriptedEcs([stopped(0)]), ledger, options).execute(request),
+    );
     expect(error.message).toBe(`DCO task ${ARN} exited 0 but the offering of ${DAY} is missing in the ledger`);
   });
 
   it('fails when RunTask reports a failure', async () => {
     const { ledger } = await seededLedger();
     const ecs = new ScriptedEcs([stopped(0)]);
-    ecs.runTask = async () => ({ tasks: [], failures: [{ reason: 'RESOURCE:MEMORY', detail: 'no capacity' }], $metadata: {} });
+    ecs.runTask = async () => ({
+      tasks: [],
+      failures: [{ reason: 'RESOURCE:MEMORY', detail: 'no capacity' }],
+      $metadata: {},
+    });
     const error = await failure(new EcsTaskDcoExecutor(ecs, ledger, options).execute(request));
     expect(error.message).toBe('RunTask of dco-job:3 on dco failed: RESOURCE:MEMORY');
     expect(error.detail).toBe('no capacity');

@@ -74,7 +74,11 @@ export class EcsTaskDcoExecutor implements DcoExecutor {
   /** A redelivered RunDco finds the day's task still running and waits for it instead of starting a second one. */
   private async runningTaskFor(day: string): Promise<string | undefined> {
     const listed = await this.call('ListTasks', () =>
-      this.ecs.listTasks({ cluster: this.options.cluster, startedBy: STARTED_BY_PREFIX + day, desiredStatus: 'RUNNING' }),
+      this.ecs.listTasks({
+        cluster: this.options.cluster,
+        startedBy: STARTED_BY_PREFIX + day,
+        desiredStatus: 'RUNNING',
+      }),
     );
     return listed.taskArns?.[0];
   }
@@ -112,7 +116,11 @@ export class EcsTaskDcoExecutor implements DcoExecutor {
     const failure = output.failures?.[0];
     const arn = output.tasks?.[0]?.taskArn;
     if (failure || !arn) {
-      throw new CodedError('DCO.TASK_FAILED', `RunTask of ${taskDefinition} on ${cluster} failed: ${failure?.reason ?? 'no task returned'}`, failure?.detail);
+      throw new CodedError(
+        'DCO.TASK_FAILED',
+        `RunTask of ${taskDefinition} on ${cluster} failed: ${failure?.reason ?? 'no task returned'}`,
+        failure?.detail,
+      );
     }
     return arn;
   }
@@ -120,12 +128,21 @@ export class EcsTaskDcoExecutor implements DcoExecutor {
   private async waitUntilStopped(taskArn: string): Promise<Task> {
     const deadline = Date.now() + this.options.timeoutMs;
     for (;;) {
-      const described = await this.call('DescribeTasks', () => this.ecs.describeTasks({ cluster: this.options.cluster, tasks: [taskArn] }));
+      const described = await this.call('DescribeTasks', () =>
+        this.ecs.describeTasks({ cluster: this.options.cluster, tasks: [taskArn] }),
+      );
       const task = described.tasks?.[0];
-      if (!task) throw new CodedError('DCO.TASK_FAILED', `DescribeTasks does not know task ${taskArn}: ${described.failures?.[0]?.reason ?? 'not found'}`);
+      if (!task)
+        throw new CodedError(
+          'DCO.TASK_FAILED',
+          `DescribeTasks does not know task ${taskArn}: ${described.failures?.[0]?.reason ?? 'not found'}`,
+        );
       if (task.lastStatus === 'STOPPED') return task;
       if (Date.now() >= deadline) {
-        throw new CodedError('DCO.TASK_FAILED', `DCO task ${taskArn} still ${task.lastStatus} after ${this.options.timeoutMs} ms`);
+        throw new CodedError(
+          'DCO.TASK_FAILED',
+          `DCO task ${taskArn} still ${task.lastStatus} after ${this.options.timeoutMs} ms`,
+        );
       }
       await delay(Math.min(this.options.pollIntervalMs, Math.max(deadline - Date.now(), 0)));
     }
@@ -135,8 +152,16 @@ export class EcsTaskDcoExecutor implements DcoExecutor {
     const containers = task.containers ?? [];
     const failed = containers.filter((container) => container.exitCode !== 0);
     const stopCode = task.stopCode;
-    if (containers.length > 0 && failed.length === 0 && (stopCode === undefined || stopCode === 'EssentialContainerExited')) return;
-    const exits = containers.map((container) => `${container.name ?? '?'}=${container.exitCode ?? 'none'}${container.reason ? ` (${container.reason})` : ''}`);
+    if (
+      containers.length > 0 &&
+      failed.length === 0 &&
+      (stopCode === undefined || stopCode === 'EssentialContainerExited')
+    )
+      return;
+    const exits = containers.map(
+      (container) =>
+        `${container.name ?? '?'}=${container.exitCode ?? 'none'}${container.reason ? ` (${container.reason})` : ''}`,
+    );
     throw new CodedError(
       'DCO.TASK_FAILED',
       `DCO task ${task.taskArn} stopped without success: ${stopCode ?? 'no stop code'}${task.stoppedReason ? `, ${task.stoppedReason}` : ''}; exit codes ${exits.join(', ') || 'none'}`,

@@ -31,7 +31,12 @@ describe('Neo4jLedgerSource', () => {
   it('waits while writes are frozen and proceeds once the pointer opens them', async () => {
     const pointer = new InMemoryConnectionPointerStore();
     await pointer.write(pointerTo(UNREACHABLE, 'frozen', 1));
-    const source = new Neo4jLedgerSource({ defaultUri: UNREACHABLE, pointer, freezeWaitMs: 30_000, clock: systemClock });
+    const source = new Neo4jLedgerSource({
+      defaultUri: UNREACHABLE,
+      pointer,
+      freezeWaitMs: 30_000,
+      clock: systemClock,
+    });
     try {
       const pending = source.ledger();
       await pointer.write(pointerTo(BLUE, 'open', 2));
@@ -46,6 +51,8 @@ describe('Neo4jLedgerSource', () => {
     const pointer = new InMemoryConnectionPointerStore();
     await pointer.write(pointerTo(BLUE, 'frozen', 1));
     const source = new Neo4jLedgerSource({ defaultUri: BLUE, pointer, freezeWaitMs: 50, clock: systemClock });
-    await expect(source.ledger()).rejects.toThrow('Neo4j writes are still frozen by the connection pointer at memory:neo4j-pointer after 50 ms');
+    await expect(source.ledger()).rejects.toThrow(
+      'Neo4j writes are still frozen by the connection pointer at memory:neo4j-pointer after 50 ms',
+    );
   });
 });

@@ -52,7 +52,10 @@ export class Neo4jLedgerSource {
       if (pointer.writes === 'open') return pointer.current.boltUri;
       if (Date.now() >= deadline) {
         // A transient code: the bus retries the command (the freeze lifts once the migration switches) instead of DcoFailed.
-        throw new CodedError('DB.WRITES_FROZEN', `Neo4j writes are still frozen by the connection pointer at ${this.options.pointer?.location} after ${this.options.freezeWaitMs} ms`);
+        throw new CodedError(
+          'DB.WRITES_FROZEN',
+          `Neo4j writes are still frozen by the connection pointer at ${this.options.pointer?.location} after ${this.options.freezeWaitMs} ms`,
+        );
       }
       await delay(FREEZE_POLL_MS);
     }

@@ -1,5 +1,12 @@
 // The day's validated offering input, read the cheap way (grouped by account) and row by row only to name problems.
-import { AccountDayContributions, DcoLedger, foldDayContributions, RawAmount, validateOfferingInput, ValidOfferingInput } from '@dco/dco';
+import {
+  AccountDayContributions,
+  DcoLedger,
+  foldDayContributions,
+  RawAmount,
+  validateOfferingInput,
+  ValidOfferingInput,
+} from '@dco/dco';
 
 /**
  * Folds the day's grouped contributions (from readDayByAccount) into the allocation's input. When anything is wrong with
@@ -18,6 +25,10 @@ export async function validDayInput(
   return validateOfferingInput({ day, offered, accounts: stored.accounts, contributions: stored.contributions });
 }
 
-export async function readValidDayInput(ledger: DcoLedger, day: string, offered: RawAmount): Promise<ValidOfferingInput> {
+export async function readValidDayInput(
+  ledger: DcoLedger,
+  day: string,
+  offered: RawAmount,
+): Promise<ValidOfferingInput> {
   return validDayInput(ledger, day, offered, await ledger.readDayByAccount(day));
 }

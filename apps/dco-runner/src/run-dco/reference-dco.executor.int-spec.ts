@@ -30,13 +30,24 @@ const children: ChildProcess[] = [];
 
 let idCounter = 0;
 const executor = (batchSize = 1000) =>
-  new ReferenceDcoExecutor(ledger, { clock: systemClock, ids: { next: () => `spec-offering-${randomUUID()}-${++idCounter}` } }, { dailyAmount: AMOUNT, batchSize });
+  new ReferenceDcoExecutor(
+    ledger,
+    { clock: systemClock, ids: { next: () => `spec-offering-${randomUUID()}-${++idCounter}` } },
+    { dailyAmount: AMOUNT, batchSize },
+  );
 
 async function seedDay(accounts: number, contributions: number, options: { capEvery?: number } = {}) {
   const day = uniqueTestDay();
   created.days.push(day);
   const accountPrefix = `rt-${randomUUID().slice(0, 8)}-`;
-  const generator = { day, accounts, contributions, seed: 11, accountPrefix, ...(options.capEvery ? { capEvery: options.capEvery, cap: 10n ** 21n } : {}) };
+  const generator = {
+    day,
+    accounts,
+    contributions,
+    seed: 11,
+    accountPrefix,
+    ...(options.capEvery ? { capEvery: options.capEvery, cap: 10n ** 21n } : {}),
+  };
   const accountRecords = generateDemoAccounts(generator);
   created.accountIds.push(...accountRecords.map((account) => account.accountId));
   await ledger.upsertAccounts(accountRecords);
@@ -44,7 +55,11 @@ async function seedDay(accounts: number, contributions: number, options: { capEv
   return { day, accountPrefix };
 }
 
-async function query<T>(cypher: string, params: Record<string, unknown>, read: (row: Record<string, unknown>) => T): Promise<T[]> {
+async function query<T>(
+  cypher: string,
+  params: Record<string, unknown>,
+  read: (row: Record<string, unknown>) => T,
+): Promise<T[]> {
   const session = driver.session();
   try {
     return (await session.run(cypher, params)).records.map((record) => read(record.toObject()));
@@ -73,15 +88,21 @@ async function allocationShape(day: string): Promise<Record<string, number>> {
 }
 
 function cli(args: string[]): ChildProcess {
-  const child = spawn(process.execPath, ['-r', './tools/register.js', 'apps/cli/src/main.ts', ...args, '--neo4j', NEO4J_URI], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['-r', './tools/register.js', 'apps/cli/src/main.ts', ...args, '--neo4j', NEO4J_URI],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   children.push(child);
   return child;
 }
 
-function finished(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+function finished(
+  child: ChildProcess,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -102,14 +123,30 @@ describe('ReferenceDcoExecutor on Neo4j', () => {
   it('completes a day and returns the stored result on a rerun without writing', async () => {
     const { day } = await seedDay(300, 3000, { capEvery: 7 });
     const first = await executor(64).execute({ day, runId: `dco-${day}`, afterRollback: false });
-    expect(first).toEqual(expect.objectContaining({ day, offered: AMOUNT, allocationCount: 300, contributionCount: 3000, reused: false }));
+    expect(first).toEqual(
+      expect.objectContaining({ day, offered: AMOUNT, allocationCount: 300, contributionCount: 3000, reused: false }),
+    );
     expect(BigInt(first.allocated) + BigInt(first.undistributed)).toBe(BigInt(AMOUNT));
-    const [writtenBefore] = await query('MATCH (al:Allocation {offeringId: $id}) RETURN max(al.amount) AS probe, count(al) AS count', { id: first.offeringId }, (row) => row);
+    const [writtenBefore] = await query(
+      'MATCH (al:Allocation {offeringId: $id}) RETURN max(al.amount) AS probe, count(al) AS count',
+      { id: first.offeringId },
+      (row) => row,
+    );
 
     const second = await executor(64).execute({ day, runId: `dco-${day}-r1`, afterRollback: false });
     expect(second).toEqual({ ...first, reused: true });
-    expect(await allocationShape(day)).toEqual({ allocations: 300, accounts: 300, ofLinks: 300, toLinks: 300, nodes: 300 });
-    const [writtenAfter] = await query('MATCH (al:Allocation {offeringId: $id}) RETURN max(al.amount) AS probe, count(al) AS count', { id: first.offeringId }, (row) => row);
+    expect(await allocationShape(day)).toEqual({
+      allocations: 300,
+      accounts: 300,
+      ofLinks: 300,
+      toLinks: 300,
+      nodes: 300,
+    });
+    const [writtenAfter] = await query(
+      'MATCH (al:Allocation {offeringId: $id}) RETURN max(al.amount) AS probe, count(al) AS count',
+      { id: first.offeringId },
+      (row) => row,
+    );
     expect(writtenAfter).toEqual(writtenBefore);
     expect((await verifyStoredOffering(ledger, day)).violations).toEqual([]);
   });
@@ -124,8 +161,13 @@ describe('ReferenceDcoExecutor on Neo4j', () => {
     const exit = finished(child);
     const progress = await waitFor(
       async () => {
-        if (child.exitCode !== null) abortWaiting(new Error(`allocate exited (${child.exitCode}) before it could be killed mid-write`));
-        const [row] = await query('MATCH (o:Offering {day: $day}) RETURN COUNT { (o)<-[:OF]-() } AS count', { day }, (values) => Number(values.count));
+        if (child.exitCode !== null)
+          abortWaiting(new Error(`allocate exited (${child.exitCode}) before it could be killed mid-write`));
+        const [row] = await query(
+          'MATCH (o:Offering {day: $day}) RETURN COUNT { (o)<-[:OF]-() } AS count',
+          { day },
+          (values) => Number(values.count),
+        );
         return row >= 40 ? row : undefined;
       },
       { timeoutMs: 150_000, intervalMs: 30, description: 'the allocation run to write its first batches' },
@@ -141,7 +183,13 @@ describe('ReferenceDcoExecutor on Neo4j', () => {
     const resumed = await executor().execute({ day, runId: `dco-${day}`, afterRollback: false });
     expect(resumed.resultHash).toBe(expected.resultHash);
     expect(resumed.reused).toBe(false);
-    expect(await allocationShape(day)).toEqual({ allocations: accounts, accounts, ofLinks: accounts, toLinks: accounts, nodes: accounts });
+    expect(await allocationShape(day)).toEqual({
+      allocations: accounts,
+      accounts,
+      ofLinks: accounts,
+      toLinks: accounts,
+      nodes: accounts,
+    });
     const verification = await verifyStoredOffering(ledger, day);
     expect(verification.violations).toEqual([]);
     expect(verification.storedHash).toBe(expected.resultHash);
@@ -150,14 +198,26 @@ describe('ReferenceDcoExecutor on Neo4j', () => {
   it('gives two runner processes racing for one day a single Offering and one result', async () => {
     const { day } = await seedDay(2_000, 6_000);
     const contributing = (await executor().plan(day)).result.allocations.length;
-    const runs = await Promise.all([0, 1].map(() => finished(cli(['allocate', '--day', day, '--amount', AMOUNT, '--batch-size', '200', '--json']))));
+    const runs = await Promise.all(
+      [0, 1].map(() => finished(cli(['allocate', '--day', day, '--amount', AMOUNT, '--batch-size', '200', '--json']))),
+    );
     for (const run of runs) expect(run).toEqual(expect.objectContaining({ code: 0 }));
-    const results = runs.map((run) => JSON.parse(run.stdout.trim().split('\n').pop() as string) as { offeringId: string; resultHash: string });
+    const results = runs.map(
+      (run) => JSON.parse(run.stdout.trim().split('\n').pop() as string) as { offeringId: string; resultHash: string },
+    );
     expect(results[0].offeringId).toBe(results[1].offeringId);
     expect(results[0].resultHash).toBe(results[1].resultHash);
-    const offerings = await query('MATCH (o:Offering {day: $day}) RETURN count(o) AS count', { day }, (row) => Number(row.count));
+    const offerings = await query('MATCH (o:Offering {day: $day}) RETURN count(o) AS count', { day }, (row) =>
+      Number(row.count),
+    );
     expect(offerings).toEqual([1]);
-    expect(await allocationShape(day)).toEqual({ allocations: contributing, accounts: contributing, ofLinks: contributing, toLinks: contributing, nodes: contributing });
+    expect(await allocationShape(day)).toEqual({
+      allocations: contributing,
+      accounts: contributing,
+      ofLinks: contributing,
+      toLinks: contributing,
+      nodes: contributing,
+    });
   }, 300_000);
 
   describe('rejects bad stored data before writing anything', () => {
@@ -166,13 +226,29 @@ describe('ReferenceDcoExecutor on Neo4j', () => {
       ['a zero amount', "SET c.amount = '0'", {}, /amount 0, which is zero/],
       ['a fractional amount', "SET c.amount = '2.5'", {}, /amount "2.5", which is fractional/],
       ['a non-numeric amount', "SET c.amount = 'lots'", {}, /amount "lots", which is not a number/],
-      ['an unknown account', "SET c.accountId = 'nobody-' + c.contributionId", {}, /refers to unknown account "nobody-/],
-      ['a cap below zero', "WITH c MATCH (a:Account {accountId: c.accountId}) SET a.cap = '-1'", {}, /cap -1 of account .* is below zero/],
+      [
+        'an unknown account',
+        "SET c.accountId = 'nobody-' + c.contributionId",
+        {},
+        /refers to unknown account "nobody-/,
+      ],
+      [
+        'a cap below zero',
+        "WITH c MATCH (a:Account {accountId: c.accountId}) SET a.cap = '-1'",
+        {},
+        /cap -1 of account .* is below zero/,
+      ],
     ];
     it.each(cases)('%s', async (_label, corruption, params, message) => {
       const { day } = await seedDay(5, 10);
-      await query(`MATCH (c:Contribution {day: $day}) WITH c ORDER BY c.contributionId LIMIT 1 ${corruption}`, { ...params, day }, () => null);
-      const error = await executor().execute({ day, runId: `dco-${day}`, afterRollback: false }).catch((caught: unknown) => caught);
+      await query(
+        `MATCH (c:Contribution {day: $day}) WITH c ORDER BY c.contributionId LIMIT 1 ${corruption}`,
+        { ...params, day },
+        () => null,
+      );
+      const error = await executor()
+        .execute({ day, runId: `dco-${day}`, afterRollback: false })
+        .catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(CodedError);
       expect((error as CodedError).code).toBe('DCO.INVALID_INPUT');
       expect((error as CodedError).message).toMatch(message);
@@ -180,15 +256,23 @@ describe('ReferenceDcoExecutor on Neo4j', () => {
     });
 
     it('a malformed day', async () => {
-      const error = await executor().execute({ day: '2026-02-30', runId: 'dco-2026-02-30', afterRollback: false }).catch((caught: unknown) => caught);
+      const error = await executor()
+        .execute({ day: '2026-02-30', runId: 'dco-2026-02-30', afterRollback: false })
+        .catch((caught: unknown) => caught);
       expect((error as CodedError).code).toBe('DCO.INVALID_INPUT');
       expect(await ledger.findOffering('2026-02-30')).toBeNull();
     });
 
     it('an offered amount of zero', async () => {
       const { day } = await seedDay(3, 3);
-      const zero = new ReferenceDcoExecutor(ledger, { clock: systemClock, ids: { next: () => randomUUID() } }, { dailyAmount: '0', batchSize: 10 });
-      await expect(zero.execute({ day, runId: `dco-${day}`, afterRollback: false })).rejects.toThrow('offered amount 0 is zero: nothing to offer');
+      const zero = new ReferenceDcoExecutor(
+        ledger,
+        { clock: systemClock, ids: { next: () => randomUUID() } },
+        { dailyAmount: '0', batchSize: 10 },
+      );
+      await expect(zero.execute({ day, runId: `dco-${day}`, afterRollback: false })).rejects.toThrow(
+        'offered amount 0 is zero: nothing to offer',
+      );
       expect(await ledger.findOffering(day)).toBeNull();
     });
 

@@ -32,7 +32,8 @@ async function seed(ledger: DcoLedger, accounts: AccountRecord[], contributions:
   await ledger.addContributions(DAY, contributions);
 }
 
-const manyAccounts = (count: number) => Array.from({ length: count }, (_, index) => ({ accountId: `acct-${String(index).padStart(4, '0')}` }));
+const manyAccounts = (count: number) =>
+  Array.from({ length: count }, (_, index) => ({ accountId: `acct-${String(index).padStart(4, '0')}` }));
 const manyContributions = (count: number, accounts: number) =>
   Array.from({ length: count }, (_, index) => ({
     contributionId: `c-${index}`,
@@ -55,12 +56,20 @@ describe('ReferenceDcoExecutor', () => {
 
   it('allocates the day, stores every allocation and completes the offering', async () => {
     const ledger = new InMemoryDcoLedger();
-    await seed(ledger, [{ accountId: 'alice' }, { accountId: 'bob', cap: '300' }, { accountId: 'carol' }], [
-      { contributionId: 'c1', accountId: 'alice', amount: '10' },
-      { contributionId: 'c2', accountId: 'bob', amount: '30' },
-      { contributionId: 'c3', accountId: 'carol', amount: '10' },
-    ]);
-    const executor = new ReferenceDcoExecutor(ledger, { clock, ids: sequentialIds() }, { dailyAmount: '1000', batchSize: 2 });
+    await seed(
+      ledger,
+      [{ accountId: 'alice' }, { accountId: 'bob', cap: '300' }, { accountId: 'carol' }],
+      [
+        { contributionId: 'c1', accountId: 'alice', amount: '10' },
+        { contributionId: 'c2', accountId: 'bob', amount: '30' },
+        { contributionId: 'c3', accountId: 'carol', amount: '10' },
+      ],
+    );
+    const executor = new ReferenceDcoExecutor(
+      ledger,
+      { clock, ids: sequentialIds() },
+      { dailyAmount: '1000', batchSize: 2 },
+    );
     const phases: string[] = [];
     const result = await executor.execute(request, { phase: (name) => phases.push(name) });
 
@@ -89,7 +98,11 @@ describe('ReferenceDcoExecutor', () => {
   it('returns the stored result of a completed day without writing again', async () => {
     const ledger = new FailingAfterLedger(Number.POSITIVE_INFINITY);
     await seed(ledger, manyAccounts(10), manyContributions(50, 10));
-    const executor = new ReferenceDcoExecutor(ledger, { clock, ids: sequentialIds() }, { dailyAmount: '999', batchSize: 3 });
+    const executor = new ReferenceDcoExecutor(
+      ledger,
+      { clock, ids: sequentialIds() },
+      { dailyAmount: '999', batchSize: 3 },
+    );
     const first = await executor.execute(request);
     const writes = ledger.writes;
     const second = await executor.execute({ ...request, runId: `dco-${DAY}-r1` });
@@ -100,11 +113,19 @@ describe('ReferenceDcoExecutor', () => {
   it('resumes after a failure in the middle of the writes with the same hash and no duplicate', async () => {
     const clean = new InMemoryDcoLedger();
     await seed(clean, manyAccounts(100), manyContributions(1000, 100));
-    const reference = await new ReferenceDcoExecutor(clean, { clock, ids: sequentialIds() }, { dailyAmount: '1000003', batchSize: 7 }).execute(request);
+    const reference = await new ReferenceDcoExecutor(
+      clean,
+      { clock, ids: sequentialIds() },
+      { dailyAmount: '1000003', batchSize: 7 },
+    ).execute(request);
 
     const ledger = new FailingAfterLedger(5);
     await seed(ledger, manyAccounts(100), manyContributions(1000, 100));
-    const executor = new ReferenceDcoExecutor(ledger, { clock, ids: sequentialIds() }, { dailyAmount: '1000003', batchSize: 7 });
+    const executor = new ReferenceDcoExecutor(
+      ledger,
+      { clock, ids: sequentialIds() },
+      { dailyAmount: '1000003', batchSize: 7 },
+    );
     await expect(executor.execute(request)).rejects.toThrow('connection reset by peer');
     expect((await ledger.findOffering(DAY))?.status).toBe('PENDING');
     expect(await ledger.readAllocations(DAY)).toHaveLength(35);
@@ -141,7 +162,11 @@ describe('ReferenceDcoExecutor', () => {
         return shared.writeAllocations(offeringId, allocations);
       },
     });
-    const slow = new ReferenceDcoExecutor(interleaved, { clock, ids }, { dailyAmount: '777', batchSize: 5, writeConcurrency: 1 });
+    const slow = new ReferenceDcoExecutor(
+      interleaved,
+      { clock, ids },
+      { dailyAmount: '777', batchSize: 5, writeConcurrency: 1 },
+    );
     const result = await slow.execute(request);
     expect(result.reused).toBe(true);
     expect(result.resultHash).toBe((await shared.findOffering(DAY))?.completion?.resultHash);
@@ -151,7 +176,11 @@ describe('ReferenceDcoExecutor', () => {
   it('plans a dry run without writing anything', async () => {
     const ledger = new InMemoryDcoLedger();
     await seed(ledger, manyAccounts(5), manyContributions(20, 5));
-    const plan = await new ReferenceDcoExecutor(ledger, { clock, ids: sequentialIds() }, { dailyAmount: '100', batchSize: 10 }).plan(DAY);
+    const plan = await new ReferenceDcoExecutor(
+      ledger,
+      { clock, ids: sequentialIds() },
+      { dailyAmount: '100', batchSize: 10 },
+    ).plan(DAY);
     expect(plan.result.allocated).toBe(100n);
     expect(plan.existing).toBeNull();
     expect(await ledger.findOffering(DAY)).toBeNull();
@@ -159,17 +188,63 @@ describe('ReferenceDcoExecutor', () => {
 
   describe('rejects bad input before writing anything', () => {
     it.each<[string, AccountRecord[], ContributionRecord[], string, RegExp]>([
-      ['a negative amount', [{ accountId: 'a' }], [{ contributionId: 'c1', accountId: 'a', amount: '-1' }], '100', /amount -1, which is negative/],
-      ['a zero amount', [{ accountId: 'a' }], [{ contributionId: 'c1', accountId: 'a', amount: '0' }], '100', /amount 0, which is zero/],
-      ['a fractional amount', [{ accountId: 'a' }], [{ contributionId: 'c1', accountId: 'a', amount: '1.5' }], '100', /amount "1.5", which is fractional/],
-      ['a non-numeric amount', [{ accountId: 'a' }], [{ contributionId: 'c1', accountId: 'a', amount: 'x' }], '100', /amount "x", which is not a number/],
-      ['an unknown account', [{ accountId: 'a' }], [{ contributionId: 'c1', accountId: 'b', amount: '1' }], '100', /refers to unknown account "b"/],
-      ['a cap below zero', [{ accountId: 'a', cap: '-5' }], [{ contributionId: 'c1', accountId: 'a', amount: '1' }], '100', /cap -5 of account a is below zero/],
-      ['an offered amount of zero', [{ accountId: 'a' }], [{ contributionId: 'c1', accountId: 'a', amount: '1' }], '0', /offered amount 0 is zero/],
+      [
+        'a negative amount',
+        [{ accountId: 'a' }],
+        [{ contributionId: 'c1', accountId: 'a', amount: '-1' }],
+        '100',
+        /amount -1, which is negative/,
+      ],
+      [
+        'a zero amount',
+        [{ accountId: 'a' }],
+        [{ contributionId: 'c1', accountId: 'a', amount: '0' }],
+        '100',
+        /amount 0, which is zero/,
+      ],
+      [
+        'a fractional amount',
+        [{ accountId: 'a' }],
+        [{ contributionId: 'c1', accountId: 'a', amount: '1.5' }],
+        '100',
+        /amount "1.5", which is fractional/,
+      ],
+      [
+        'a non-numeric amount',
+        [{ accountId: 'a' }],
+        [{ contributionId: 'c1', accountId: 'a', amount: 'x' }],
+        '100',
+        /amount "x", which is not a number/,
+      ],
+      [
+        'an unknown account',
+        [{ accountId: 'a' }],
+        [{ contributionId: 'c1', accountId: 'b', amount: '1' }],
+        '100',
+        /refers to unknown account "b"/,
+      ],
+      [
+        'a cap below zero',
+        [{ accountId: 'a', cap: '-5' }],
+        [{ contributionId: 'c1', accountId: 'a', amount: '1' }],
+        '100',
+        /cap -5 of account a is below zero/,
+      ],
+      [
+        'an offered amount of zero',
+        [{ accountId: 'a' }],
+        [{ contributionId: 'c1', accountId: 'a', amount: '1' }],
+        '0',
+        /offered amount 0 is zero/,
+      ],
     ])('%s', async (_label, accounts, contributions, dailyAmount, message) => {
       const ledger = new InMemoryDcoLedger();
       await seed(ledger, accounts, contributions);
-      const executor = new ReferenceDcoExecutor(ledger, { clock, ids: sequentialIds() }, { dailyAmount, batchSize: 10 });
+      const executor = new ReferenceDcoExecutor(
+        ledger,
+        { clock, ids: sequentialIds() },
+        { dailyAmount, batchSize: 10 },
+      );
       const error = await rejection(executor.execute(request));
       expect(error.code).toBe('DCO.INVALID_INPUT');
       expect(error.message).toMatch(message);
@@ -178,7 +253,11 @@ describe('ReferenceDcoExecutor', () => {
 
     it('a malformed day', async () => {
       const ledger = new InMemoryDcoLedger();
-      const executor = new ReferenceDcoExecutor(ledger, { clock, ids: sequentialIds() }, { dailyAmount: '1', batchSize: 1 });
+      const executor = new ReferenceDcoExecutor(
+        ledger,
+        { clock, ids: sequentialIds() },
+        { dailyAmount: '1', batchSize: 1 },
+      );
       const error = await rejection(executor.execute({ ...request, day: '2026-11-31' }));
       expect(error.code).toBe('DCO.INVALID_INPUT');
       expect(error.message).toContain('day "2026-11-31" is malformed');
@@ -187,10 +266,12 @@ describe('ReferenceDcoExecutor', () => {
     it('a duplicated contribution id (refused by the ledger when recorded)', async () => {
       const ledger = new InMemoryDcoLedger();
       await ledger.upsertAccounts([{ accountId: 'a' }]);
-      const error = await rejection(ledger.addContributions(DAY, [
-        { contributionId: 'c1', accountId: 'a', amount: '1' },
-        { contributionId: 'c1', accountId: 'a', amount: '2' },
-      ]));
+      const error = await rejection(
+        ledger.addContributions(DAY, [
+          { contributionId: 'c1', accountId: 'a', amount: '1' },
+          { contributionId: 'c1', accountId: 'a', amount: '2' },
+        ]),
+      );
       expect(error.code).toBe('DCO.INVALID_INPUT');
       expect(error.message).toContain('contribution c1 is duplicated');
     });
@@ -198,20 +279,33 @@ describe('ReferenceDcoExecutor', () => {
 
   it('verification reports tampered allocations', async () => {
     const ledger = new InMemoryDcoLedger();
-    await seed(ledger, [{ accountId: 'a', cap: '50' }, { accountId: 'b' }], [
-      { contributionId: 'c1', accountId: 'a', amount: '1' },
-      { contributionId: 'c2', accountId: 'b', amount: '1' },
-    ]);
-    await new ReferenceDcoExecutor(ledger, { clock, ids: sequentialIds() }, { dailyAmount: '100', batchSize: 10 }).execute(request);
+    await seed(
+      ledger,
+      [{ accountId: 'a', cap: '50' }, { accountId: 'b' }],
+      [
+        { contributionId: 'c1', accountId: 'a', amount: '1' },
+        { contributionId: 'c2', accountId: 'b', amount: '1' },
+      ],
+    );
+    await new ReferenceDcoExecutor(
+      ledger,
+      { clock, ids: sequentialIds() },
+      { dailyAmount: '100', batchSize: 10 },
+    ).execute(request);
     const tampered: DcoLedger = Object.assign(Object.create(ledger) as DcoLedger, {
-      readAllocations: async () => [{ accountId: 'a', amount: 60n }, { accountId: 'b', amount: 50n }],
+      readAllocations: async () => [
+        { accountId: 'a', amount: 60n },
+        { accountId: 'b', amount: 50n },
+      ],
     });
     const verification = await verifyStoredOffering(tampered, DAY);
     expect(verification.ok).toBe(false);
-    expect(verification.violations).toEqual(expect.arrayContaining([
-      'allocation of account a (60) exceeds its cap 50',
-      'allocations sum to 110 but the offering records 100 allocated',
-      expect.stringMatching(/^hash of the stored allocations [0-9a-f]{64} != recorded result hash/),
-    ]));
+    expect(verification.violations).toEqual(
+      expect.arrayContaining([
+        'allocation of account a (60) exceeds its cap 50',
+        'allocations sum to 110 but the offering records 100 allocated',
+        expect.stringMatching(/^hash of the stored allocations [0-9a-f]{64} != recorded result hash/),
+      ]),
+    );
   });
 });

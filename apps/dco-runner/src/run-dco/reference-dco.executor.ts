@@ -49,7 +49,10 @@ export class ReferenceDcoExecutor implements DcoExecutor {
     if (!Number.isSafeInteger(options.batchSize) || options.batchSize < 1) {
       throw new ConfigError(`batchSize must be a positive integer, got ${options.batchSize}`);
     }
-    if (options.writeConcurrency !== undefined && (!Number.isSafeInteger(options.writeConcurrency) || options.writeConcurrency < 1)) {
+    if (
+      options.writeConcurrency !== undefined &&
+      (!Number.isSafeInteger(options.writeConcurrency) || options.writeConcurrency < 1)
+    ) {
       throw new ConfigError(`writeConcurrency must be a positive integer, got ${options.writeConcurrency}`);
     }
   }
@@ -122,7 +125,11 @@ export class ReferenceDcoExecutor implements DcoExecutor {
   }
 
   /** Writes every batch, a few at a time; on the first failure stops taking new batches and rethrows it. */
-  private async writeInBatches(offeringId: string, allocations: readonly Allocation[], observer: DcoRunObserver): Promise<void> {
+  private async writeInBatches(
+    offeringId: string,
+    allocations: readonly Allocation[],
+    observer: DcoRunObserver,
+  ): Promise<void> {
     const { batchSize } = this.options;
     let next = 0;
     let written = 0;
@@ -142,7 +149,10 @@ export class ReferenceDcoExecutor implements DcoExecutor {
         observer.progress?.(written, allocations.length);
       }
     };
-    const workers = Math.max(1, Math.min(this.options.writeConcurrency ?? DEFAULT_WRITE_CONCURRENCY, Math.ceil(allocations.length / batchSize)));
+    const workers = Math.max(
+      1,
+      Math.min(this.options.writeConcurrency ?? DEFAULT_WRITE_CONCURRENCY, Math.ceil(allocations.length / batchSize)),
+    );
     await Promise.all(Array.from({ length: workers }, worker));
     if (failure) throw failure.error;
   }

@@ -65,9 +65,16 @@ function ledgerSource(config: DcoRunnerConfig, clock: Clock): LedgerSource {
   const kind = config.DCO_LEDGER ?? (config.DCO_PROFILE === 'embedded' ? 'memory' : 'neo4j');
   if (kind === 'memory') {
     const ledger = new InMemoryDcoLedger();
-    return { ledger: async () => ledger, prepareDay: (memory, day) => seedDemoDay(memory, day, config), close: async () => {} };
+    return {
+      ledger: async () => ledger,
+      prepareDay: (memory, day) => seedDemoDay(memory, day, config),
+      close: async () => {},
+    };
   }
-  const pointer = connectionPointerStoreOf(config, { stateDir: config.DCO_STATE_DIR, ssm: () => new SSMClient(awsClientOptions(config)) });
+  const pointer = connectionPointerStoreOf(config, {
+    stateDir: config.DCO_STATE_DIR,
+    ssm: () => new SSMClient(awsClientOptions(config)),
+  });
   return new Neo4jLedgerSource({
     defaultUri: config.NEO4J_URI ?? DEFAULT_NEO4J_URI,
     pointer,
@@ -82,12 +89,22 @@ function ledgerSource(config: DcoRunnerConfig, clock: Clock): LedgerSource {
 async function seedDemoDay(ledger: DcoLedger, day: string, config: DcoRunnerConfig): Promise<void> {
   if (config.DCO_DEMO_ACCOUNTS === 0 || config.DCO_DEMO_CONTRIBUTIONS === 0) return;
   if ((await ledger.findOffering(day)) || (await ledger.readDayInput(day)).contributions.length > 0) return;
-  const generator = { day, accounts: config.DCO_DEMO_ACCOUNTS, contributions: config.DCO_DEMO_CONTRIBUTIONS, seed: Number(day.replaceAll('-', '')), capEvery: 10, cap: 10n ** 20n };
+  const generator = {
+    day,
+    accounts: config.DCO_DEMO_ACCOUNTS,
+    contributions: config.DCO_DEMO_CONTRIBUTIONS,
+    seed: Number(day.replaceAll('-', '')),
+    capEvery: 10,
+    cap: 10n ** 20n,
+  };
   await ledger.upsertAccounts(generateDemoAccounts(generator));
   await ledger.addContributions(day, generateDemoContributions(generator));
 }
 
 function list(text: string | undefined): string[] | undefined {
-  const items = (text ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+  const items = (text ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
   return items.length > 0 ? items : undefined;
 }

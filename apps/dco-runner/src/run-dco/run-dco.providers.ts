@@ -19,5 +19,9 @@ export class RunDcoShutdown implements OnApplicationShutdown {
 /** The real stage for DCO_STAGE_ENGINE=real. */
 export function realRunDcoProviders(config: DcoRunnerConfig): Provider[] {
   const runner = realDcoRunner(config, { clock: systemClock, ids: uuidGenerator });
-  return [{ provide: REAL_DCO_RUNNER, useValue: runner }, { provide: RUN_DCO_PORT, useValue: runner.runDco }, RunDcoShutdown];
+  return [
+    { provide: REAL_DCO_RUNNER, useValue: runner },
+    { provide: RUN_DCO_PORT, useValue: runner.runDco },
+    RunDcoShutdown,
+  ];
 }

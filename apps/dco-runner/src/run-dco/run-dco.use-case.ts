@@ -9,7 +9,11 @@ export function runDcoUseCase(executorFor: (day: string) => Promise<DcoExecutor>
     const executor = await executorFor(day);
     return withSpan('allocate', { runId: command.runId, day, afterRollback }, async (span) => {
       const result = await executor.execute({ day, runId: command.runId, afterRollback });
-      span.setAttributes({ 'dco.allocations': result.allocationCount, 'dco.contributions': result.contributionCount, 'dco.reused': result.reused });
+      span.setAttributes({
+        'dco.allocations': result.allocationCount,
+        'dco.contributions': result.contributionCount,
+        'dco.reused': result.reused,
+      });
       return result;
     });
   };

@@ -1,6 +1,13 @@
 // Recomputes a stored offering from its stored contributions and checks the ledger's invariants (dco offering verify).
 import { CodedError } from '@dco/contracts';
-import { allocateOffering, assertValidDay, DcoLedger, OfferingRecord, OfferingVerification, verifyOffering } from '@dco/dco';
+import {
+  allocateOffering,
+  assertValidDay,
+  DcoLedger,
+  OfferingRecord,
+  OfferingVerification,
+  verifyOffering,
+} from '@dco/dco';
 import { readValidDayInput } from './read-offering-input';
 
 export interface StoredOfferingVerification extends OfferingVerification {

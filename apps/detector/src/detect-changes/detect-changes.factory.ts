@@ -2,11 +2,29 @@
 // the Terraform workspace shared with the infra-deployer, and the inbox's report store.
 import { join, resolve } from 'node:path';
 import { Clock, systemClock } from '@dco/contracts';
-import { Ec2Inventory, EcsServices, SdkEc2Inventory, SdkEcsServices, awsClientOptions, seededEmbeddedCloud } from '@dco/aws';
-import { CliTofuRunner, SimulatedTofuRunner, TerraformWorkspace, TofuRunner, defaultTofuBinary, embeddedStateDir } from '@dco/terraform';
+import {
+  Ec2Inventory,
+  EcsServices,
+  SdkEc2Inventory,
+  SdkEcsServices,
+  awsClientOptions,
+  seededEmbeddedCloud,
+} from '@dco/aws';
+import {
+  CliTofuRunner,
+  SimulatedTofuRunner,
+  TerraformWorkspace,
+  TofuRunner,
+  defaultTofuBinary,
+  embeddedStateDir,
+} from '@dco/terraform';
 import { fleetTagsFromEnv } from '@dco/neo4j';
 import { DetectChangesPort, loadConfig } from '@dco/platform';
-import { ExternalReportStore, FileExternalReportStore, InMemoryExternalReportStore } from '../external-inbox/external-report.store';
+import {
+  ExternalReportStore,
+  FileExternalReportStore,
+  InMemoryExternalReportStore,
+} from '../external-inbox/external-report.store';
 import { ChangeSource } from './change-source.port';
 import { DetectChangesEnvironmentConfig } from './detect-changes.config';
 import { DetectChangesHandler } from './detect-changes.handler';
@@ -38,7 +56,13 @@ export function detectorForProfile(config: DetectChangesEnvironmentConfig, clock
   const { cloud, ready } = seededEmbeddedCloud(configDir);
   const built = buildDetectChanges(
     { ...config, DCO_INFRA_ENGINE: 'simulated', DCO_INFRA_STATE_DIR: config.DCO_INFRA_STATE_DIR ?? embeddedStateDir() },
-    { clock, ec2: cloud.ec2, ecs: cloud.ecs, tofu: new SimulatedTofuRunner(), store: new InMemoryExternalReportStore() },
+    {
+      clock,
+      ec2: cloud.ec2,
+      ecs: cloud.ecs,
+      tofu: new SimulatedTofuRunner(),
+      store: new InMemoryExternalReportStore(),
+    },
   );
   const detectChanges: DetectChangesPort = async (command, context) => {
     await ready;
@@ -53,21 +77,40 @@ export function detectorFromEnv(env: NodeJS.ProcessEnv, clock: Clock = systemClo
 }
 
 export function buildDetectChanges(config: DetectChangesEnvironmentConfig, deps: DetectorDependencies) {
-  const infraStateDir = config.DCO_INFRA_STATE_DIR ?? join(config.DCO_STATE_DIR ?? join(REPO_ROOT, '.stack'), 'infra-deployer');
+  const infraStateDir =
+    config.DCO_INFRA_STATE_DIR ?? join(config.DCO_STATE_DIR ?? join(REPO_ROOT, '.stack'), 'infra-deployer');
   const configDir = config.DCO_INFRA_CONFIG_DIR ?? join(REPO_ROOT, 'infra');
   const aws = awsClientOptions(config);
   const ec2 = deps.ec2 ?? SdkEc2Inventory.fromOptions(aws);
   const ecs = deps.ecs ?? SdkEcsServices.fromOptions(aws);
-  const tofu = deps.tofu ?? (config.DCO_INFRA_ENGINE === 'simulated' ? new SimulatedTofuRunner() : new CliTofuRunner({ binary: defaultTofuBinary(config) }));
-  const workspace = new TerraformWorkspace(tofu, { configDir, stateDir: infraStateDir, ...(config.DCO_AWS_ENDPOINT ? { env: { DCO_AWS_ENDPOINT: config.DCO_AWS_ENDPOINT } } : {}) }, deps.clock);
-  const store = deps.store ?? new FileExternalReportStore(config.DCO_EXTERNAL_STORE ?? join(infraStateDir, '..', 'detector', 'external-reports.jsonl'));
+  const tofu =
+    deps.tofu ??
+    (config.DCO_INFRA_ENGINE === 'simulated'
+      ? new SimulatedTofuRunner()
+      : new CliTofuRunner({ binary: defaultTofuBinary(config) }));
+  const workspace = new TerraformWorkspace(
+    tofu,
+    {
+      configDir,
+      stateDir: infraStateDir,
+      ...(config.DCO_AWS_ENDPOINT ? { env: { DCO_AWS_ENDPOINT: config.DCO_AWS_ENDPOINT } } : {}),
+    },
+    deps.clock,
+  );
+  const store =
+    deps.store ??
+    new FileExternalReportStore(
+      config.DCO_EXTERNAL_STORE ?? join(infraStateDir, '..', 'detector', 'external-reports.jsonl'),
+    );
   const documents = new FileDocumentReader();
   // DCO_ENV is the db-migrator's environment tag (dco:env) on the fleet it provisions; both select the same instances.
   const fleetTags = fleetTagsFromEnv(config);
 
   const sources: ChangeSource[] = [
     new Neo4jAmiSource(ec2, {
-      owners: config.DCO_NEO4J_AMI_OWNERS.split(',').map((owner) => owner.trim()).filter(Boolean),
+      owners: config.DCO_NEO4J_AMI_OWNERS.split(',')
+        .map((owner) => owner.trim())
+        .filter(Boolean),
       namePattern: config.DCO_NEO4J_AMI_NAME,
       fleetTags,
     }),
@@ -93,7 +136,10 @@ export function buildDetectChanges(config: DetectChangesEnvironmentConfig, deps:
   ];
   const handler = new DetectChangesHandler(sources, deps.clock, {
     sourceTimeoutMs: config.DCO_DETECT_SOURCE_TIMEOUT_MS,
-    requiredSources: (config.DCO_DETECT_REQUIRED_SOURCES ?? '').split(',').map((name) => name.trim()).filter(Boolean),
+    requiredSources: (config.DCO_DETECT_REQUIRED_SOURCES ?? '')
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean),
   });
   const detectChanges: DetectChangesPort = async (command) => handler.execute(command.data.day);
   return { detectChanges, handler, sources, store, workspace };

@@ -11,17 +11,25 @@ const never = () => new Promise<Change[]>(() => undefined);
 
 describe('DetectChangesHandler', () => {
   it('collects the changes of every source with one report each', async () => {
-    const handler = new DetectChangesHandler([source('dependency', async () => [change]), source('external', async () => [])], clock);
+    const handler = new DetectChangesHandler(
+      [source('dependency', async () => [change]), source('external', async () => [])],
+      clock,
+    );
     const result = await handler.execute('2026-11-26');
     expect(result.changes).toEqual([change]);
-    expect(result.sources.map((report) => [report.source, report.status])).toEqual([['dependency', 'ok'], ['external', 'ok']]);
+    expect(result.sources.map((report) => [report.source, report.status])).toEqual([
+      ['dependency', 'ok'],
+      ['external', 'ok'],
+    ]);
   });
 
   it('reports a failing or hanging optional source and keeps the others', async () => {
     const handler = new DetectChangesHandler(
       [
         source('dependency', async () => [change]),
-        source('neo4j-ami', async () => { throw new CodedError('DETECT.AMI_FILTER_EMPTY', 'no AMI'); }),
+        source('neo4j-ami', async () => {
+          throw new CodedError('DETECT.AMI_FILTER_EMPTY', 'no AMI');
+        }),
         source('external', never),
       ],
       clock,
@@ -42,21 +50,39 @@ describe('DetectChangesHandler', () => {
       signal = context.signal;
       return never();
     });
-    await new DetectChangesHandler([slow, source('dependency', async () => [])], clock, { sourceTimeoutMs: 20, requiredSources: [] }).execute('2026-11-26');
+    await new DetectChangesHandler([slow, source('dependency', async () => [])], clock, {
+      sourceTimeoutMs: 20,
+      requiredSources: [],
+    }).execute('2026-11-26');
     expect(signal?.aborted).toBe(true);
   });
 
   it('fails with DETECT.SOURCE_FAILED when a required source fails', async () => {
     const handler = new DetectChangesHandler(
-      [source('dependency', async () => [change]), source('terraform-config', async () => { throw new Error('tofu crashed'); })],
+      [
+        source('dependency', async () => [change]),
+        source('terraform-config', async () => {
+          throw new Error('tofu crashed');
+        }),
+      ],
       clock,
       { sourceTimeoutMs: 1000, requiredSources: ['terraform-config'] },
     );
-    await expect(handler.execute('2026-11-26')).rejects.toMatchObject({ code: 'DETECT.SOURCE_FAILED', detail: expect.stringContaining('tofu crashed') });
+    await expect(handler.execute('2026-11-26')).rejects.toMatchObject({
+      code: 'DETECT.SOURCE_FAILED',
+      detail: expect.stringContaining('tofu crashed'),
+    });
   });
 
   it('fails when every source fails', async () => {
-    const handler = new DetectChangesHandler([source('a', async () => { throw new Error('down'); })], clock);
+    const handler = new DetectChangesHandler(
+      [
+        source('a', async () => {
+          throw new Error('down');
+        }),
+      ],
+      clock,
+    );
     await expect(handler.execute('2026-11-26')).rejects.toMatchObject({ code: 'DETECT.SOURCE_FAILED' });
   });
 });

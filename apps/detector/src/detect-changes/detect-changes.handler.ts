@@ -39,7 +39,11 @@ export class DetectChangesHandler {
     return { day, changes: results.flatMap((result) => result.changes), sources };
   }
 
-  private async runSource(source: ChangeSource, day: string, now: Date): Promise<{ report: SourceReport; changes: Change[] }> {
+  private async runSource(
+    source: ChangeSource,
+    day: string,
+    now: Date,
+  ): Promise<{ report: SourceReport; changes: Change[] }> {
     const started = performance.now();
     let timer: NodeJS.Timeout | undefined;
     const abort = new AbortController();
@@ -47,7 +51,9 @@ export class DetectChangesHandler {
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
           abort.abort();
-          reject(new CodedError('DETECT.SOURCE_FAILED', `${source.name} timed out after ${this.policy.sourceTimeoutMs} ms`));
+          reject(
+            new CodedError('DETECT.SOURCE_FAILED', `${source.name} timed out after ${this.policy.sourceTimeoutMs} ms`),
+          );
         }, this.policy.sourceTimeoutMs);
       });
       const changes = await Promise.race([source.detect({ day, now, signal: abort.signal }), timeout]);
@@ -55,7 +61,12 @@ export class DetectChangesHandler {
     } catch (error) {
       const failure = toFailure(error);
       return {
-        report: { source: source.name, status: 'failed', durationMs: elapsed(started), error: `${failure.code}: ${failure.message}`.slice(0, 2000) },
+        report: {
+          source: source.name,
+          status: 'failed',
+          durationMs: elapsed(started),
+          error: `${failure.code}: ${failure.message}`.slice(0, 2000),
+        },
         changes: [],
       };
     } finally {

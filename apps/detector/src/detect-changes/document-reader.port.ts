@@ -27,7 +27,12 @@ export class InMemoryDocumentReader implements DocumentReader {
 }
 
 /** Parses a manifest of name -> string value under one key; anything else is DETECT.MANIFEST_INVALID. */
-export function parseStringMap(text: string, key: string, field: string | undefined, label: string): Record<string, string> {
+export function parseStringMap(
+  text: string,
+  key: string,
+  field: string | undefined,
+  label: string,
+): Record<string, string> {
   let document: unknown;
   try {
     document = JSON.parse(text);

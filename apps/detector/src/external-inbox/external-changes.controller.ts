@@ -3,7 +3,12 @@
 import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { EXTERNAL_CHANGE_EVENT_TYPE, SIGNATURE_EXTENSION, isCloudEventRequest, readHttpCloudEvent } from './external-cloud-event';
+import {
+  EXTERNAL_CHANGE_EVENT_TYPE,
+  SIGNATURE_EXTENSION,
+  isCloudEventRequest,
+  readHttpCloudEvent,
+} from './external-cloud-event';
 import { ExternalChangesIntake } from './external-changes.intake';
 
 export const EXTERNAL_CHANGES_INTAKE = Symbol('ExternalChangesIntake');
@@ -15,14 +20,21 @@ const REJECTED = {
   schema: {
     type: 'object',
     required: ['accepted', 'code', 'message'],
-    properties: { accepted: { type: 'boolean', enum: [false] }, code: { type: 'string', example: 'MSG.BAD_SIGNATURE' }, message: { type: 'string' } },
+    properties: {
+      accepted: { type: 'boolean', enum: [false] },
+      code: { type: 'string', example: 'MSG.BAD_SIGNATURE' },
+      message: { type: 'string' },
+    },
   },
 };
 
 const CHANGE_DATA = {
   type: 'object',
   required: ['change', 'urgent'],
-  properties: { change: { type: 'object', description: 'kind, subject, from, to, risk, reason' }, urgent: { type: 'boolean' } },
+  properties: {
+    change: { type: 'object', description: 'kind, subject, from, to, risk, reason' },
+    urgent: { type: 'boolean' },
+  },
 };
 
 @ApiTags('external changes')
@@ -41,7 +53,11 @@ export class ExternalChangesController {
       `Deprecated until ${LEGACY_REPORT_SUNSET.toISOString().slice(0, 10)}: the bare signed report as application/json (answered with Deprecation and Sunset headers).`,
   })
   @ApiHeader({ name: 'ce-specversion', required: false, description: 'binary mode: 1.0' })
-  @ApiHeader({ name: `ce-${SIGNATURE_EXTENSION}`, required: false, description: 'binary mode: the HMAC-SHA256 of the report, hex' })
+  @ApiHeader({
+    name: `ce-${SIGNATURE_EXTENSION}`,
+    required: false,
+    description: 'binary mode: the HMAC-SHA256 of the report, hex',
+  })
   @ApiConsumes('application/cloudevents+json', 'application/json')
   @ApiBody({
     required: true,
@@ -70,9 +86,18 @@ export class ExternalChangesController {
   @ApiResponse({
     status: 202,
     description: 'accepted: kept for the next detection, or starts a run when urgent',
-    schema: { type: 'object', required: ['accepted', 'reportId'], properties: { accepted: { type: 'boolean', enum: [true] }, reportId: { type: 'string' } } },
+    schema: {
+      type: 'object',
+      required: ['accepted', 'reportId'],
+      properties: { accepted: { type: 'boolean', enum: [true] }, reportId: { type: 'string' } },
+    },
   })
-  @ApiResponse({ status: 400, description: 'CE.NOT_A_CLOUD_EVENT, CE.UNSUPPORTED_SPECVERSION, CE.INVALID_ATTRIBUTES, CE.UNSUPPORTED_TYPE, CE.MISSING_DATA, MSG.INVALID_JSON, MSG.VALIDATION_FAILED', ...REJECTED })
+  @ApiResponse({
+    status: 400,
+    description:
+      'CE.NOT_A_CLOUD_EVENT, CE.UNSUPPORTED_SPECVERSION, CE.INVALID_ATTRIBUTES, CE.UNSUPPORTED_TYPE, CE.MISSING_DATA, MSG.INVALID_JSON, MSG.VALIDATION_FAILED',
+    ...REJECTED,
+  })
   @ApiResponse({ status: 401, description: 'CE.MISSING_SIGNATURE, MSG.BAD_SIGNATURE', ...REJECTED })
   @ApiResponse({ status: 403, description: 'MSG.UNKNOWN_PRODUCER', ...REJECTED })
   @ApiResponse({ status: 409, description: 'MSG.REPLAYED', ...REJECTED })

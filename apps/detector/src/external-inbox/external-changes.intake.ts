@@ -38,10 +38,16 @@ export class ExternalChangesIntake {
   async receive(body: unknown, sizeBytes: number): Promise<IntakeAnswer> {
     const tooLarge = `report is ${sizeBytes} bytes, the limit is ${this.maxBytes}`;
     if (sizeBytes > MAX_FORWARDED_BYTES) return reject('MSG.TOO_LARGE', tooLarge);
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) return reject('MSG.INVALID_JSON', 'the body must be a JSON object');
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      return reject('MSG.INVALID_JSON', 'the body must be a JSON object');
 
     const day = this.deps.clock.now().toISOString().slice(0, 10);
-    const message = createMessage('ExternalChangeReported', body as never, { runId: runIdOf(day), producer: 'external' }, this.deps);
+    const message = createMessage(
+      'ExternalChangeReported',
+      body as never,
+      { runId: runIdOf(day), producer: 'external' },
+      this.deps,
+    );
     // The verdict is taken before the report is forwarded: once it is on the topic, the inbox consumer may store it
     // before publish() returns here, and a first report would then look like its own replay (409).
     const answer = this.verdict(message, sizeBytes, tooLarge);
@@ -60,7 +66,8 @@ export class ExternalChangesIntake {
     const parsed = parseObject(JSON.parse(JSON.stringify(message)));
     if (sizeBytes > this.maxBytes) return reject('MSG.TOO_LARGE', tooLarge);
     if (!parsed.ok) return reject(parsed.error.code, parsed.error.message);
-    if (parsed.message.type !== 'ExternalChangeReported') return reject('MSG.VALIDATION_FAILED', 'not an external change report');
+    if (parsed.message.type !== 'ExternalChangeReported')
+      return reject('MSG.VALIDATION_FAILED', 'not an external change report');
     const rejection = this.verifier.verify(parsed.message.data);
     if (rejection) return reject(rejection.code, rejection.message);
     return { status: 202, body: { accepted: true, reportId: parsed.message.data.reportId } };

@@ -17,7 +17,8 @@ import { signReport } from './external-signature';
 const key = randomBytes(32);
 jest.setTimeout(30_000);
 
-const event = (overrides: Record<string, unknown> = {}, signWith = key) => signedCloudEvent(unsignedReport(overrides) as never, signWith);
+const event = (overrides: Record<string, unknown> = {}, signWith = key) =>
+  signedCloudEvent(unsignedReport(overrides) as never, signWith);
 /** The event with attributes replaced after signing (what a faulty or hostile producer sends). */
 const altered = (attributes: Record<string, unknown>) => new CloudEvent({ ...event().toJSON(), ...attributes }, false);
 
@@ -45,7 +46,9 @@ describe('external change reports as CloudEvents', () => {
     store = new InMemoryExternalReportStore();
     const config = loadConfig(CommonConfig, { DCO_PROFILE: 'embedded' });
     const env = { DCO_EXTERNAL_KEYS: `security-feed:${key.toString('base64')}` };
-    @Module({ imports: [PlatformModule.forRoot({ service: 'detector', config, bus }), ExternalInboxModule.register(store, env)] })
+    @Module({
+      imports: [PlatformModule.forRoot({ service: 'detector', config, bus }), ExternalInboxModule.register(store, env)],
+    })
     class TestRoot {}
     app = (await Test.createTestingModule({ imports: [TestRoot] }).compile()).createNestApplication({ logger: false });
     await app.init();
@@ -62,7 +65,12 @@ describe('external change reports as CloudEvents', () => {
     expect(response.status).toBe(202);
     expect(response.body).toEqual({ accepted: true, reportId: sent.id });
     expect((await store.pendingFor('2026-11-26')).map((stored) => stored.report)).toEqual([
-      expect.objectContaining({ producerId: 'security-feed', reportId: sent.id, reportedAt: '2026-11-26T06:59:00.000Z', urgent: false }),
+      expect.objectContaining({
+        producerId: 'security-feed',
+        reportId: sent.id,
+        reportedAt: '2026-11-26T06:59:00.000Z',
+        urgent: false,
+      }),
     ]);
   });
 
@@ -73,19 +81,42 @@ describe('external change reports as CloudEvents', () => {
 
   it.each([
     ['a wrong specversion', () => HTTP.structured(altered({ specversion: '0.3' })), 400, 'CE.UNSUPPORTED_SPECVERSION'],
-    ['a wrong specversion header', () => ({ ...HTTP.binary(event()), headers: { ...HTTP.binary(event()).headers, 'ce-specversion': '2.0' } }), 400, 'CE.UNSUPPORTED_SPECVERSION'],
+    [
+      'a wrong specversion header',
+      () => ({ ...HTTP.binary(event()), headers: { ...HTTP.binary(event()).headers, 'ce-specversion': '2.0' } }),
+      400,
+      'CE.UNSUPPORTED_SPECVERSION',
+    ],
     ['an unknown type', () => HTTP.binary(altered({ type: 'com.example.other' })), 400, 'CE.UNSUPPORTED_TYPE'],
-    ['a source that names no producer', () => HTTP.binary(altered({ source: 'https://example.com/feed' })), 400, 'CE.INVALID_ATTRIBUTES'],
+    [
+      'a source that names no producer',
+      () => HTTP.binary(altered({ source: 'https://example.com/feed' })),
+      400,
+      'CE.INVALID_ATTRIBUTES',
+    ],
     ['no time (the SDK always sets one; other producers may not)', () => withoutTime(), 400, 'CE.INVALID_ATTRIBUTES'],
     ['no data', () => HTTP.structured(altered({ data: undefined })), 400, 'CE.MISSING_DATA'],
     ['no signature', () => HTTP.binary(altered({ dcosignature: undefined })), 401, 'CE.MISSING_SIGNATURE'],
     ['a wrong signature', () => HTTP.binary(event({}, randomBytes(32))), 401, 'MSG.BAD_SIGNATURE'],
-    ['a tampered report', () => HTTP.binary(altered({ data: { ...event().data, urgent: true } })), 401, 'MSG.BAD_SIGNATURE'],
+    [
+      'a tampered report',
+      () => HTTP.binary(altered({ data: { ...event().data, urgent: true } })),
+      401,
+      'MSG.BAD_SIGNATURE',
+    ],
     ['an unknown producer', () => HTTP.binary(event({ producerId: 'stranger' })), 403, 'MSG.UNKNOWN_PRODUCER'],
-    ['a structured body that is no event', () => ({ headers: { 'content-type': 'application/cloudevents+json' }, body: '[1,2]' }), 400, 'CE.UNSUPPORTED_SPECVERSION'],
+    [
+      'a structured body that is no event',
+      () => ({ headers: { 'content-type': 'application/cloudevents+json' }, body: '[1,2]' }),
+      400,
+      'CE.UNSUPPORTED_SPECVERSION',
+    ],
   ])('refuses %s with a coded answer and stores nothing', async (_label, make, status, code) => {
     const response = await send(make());
-    expect({ status: response.status, body: response.body }).toEqual({ status, body: { accepted: false, code, message: expect.any(String) } });
+    expect({ status: response.status, body: response.body }).toEqual({
+      status,
+      body: { accepted: false, code, message: expect.any(String) },
+    });
     expect(await store.pendingFor('2026-11-26')).toEqual([]);
   });
 
@@ -109,8 +140,14 @@ describe('external change reports as CloudEvents', () => {
     ['structured', Kafka.structured],
   ])('reads the Kafka binding in %s mode into the same report', (_mode, serialize) => {
     const sent = event();
-    expect(readKafkaCloudEvent(serialize(sent))).toEqual({ ok: true, report: expect.objectContaining({ reportId: sent.id, producerId: 'security-feed', signature: sent.dcosignature }) });
-    expect(readKafkaCloudEvent(serialize(altered({ type: 'x' })))).toMatchObject({ ok: false, code: 'CE.UNSUPPORTED_TYPE' });
+    expect(readKafkaCloudEvent(serialize(sent))).toEqual({
+      ok: true,
+      report: expect.objectContaining({ reportId: sent.id, producerId: 'security-feed', signature: sent.dcosignature }),
+    });
+    expect(readKafkaCloudEvent(serialize(altered({ type: 'x' })))).toMatchObject({
+      ok: false,
+      code: 'CE.UNSUPPORTED_TYPE',
+    });
   });
 
   it('names the type it accepts', () => {

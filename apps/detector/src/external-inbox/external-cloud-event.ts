@@ -13,7 +13,9 @@ const SOURCE = /^urn:dco:producer:([a-z0-9][a-z0-9-]{0,63})$/;
 
 export const producerSource = (producerId: string): string => `urn:dco:producer:${producerId}`;
 
-export type CloudEventReading = { ok: true; report: Record<string, unknown> } | { ok: false; code: MessageRejectionCode; message: string };
+export type CloudEventReading =
+  | { ok: true; report: Record<string, unknown> }
+  | { ok: false; code: MessageRejectionCode; message: string };
 
 const refuse = (code: MessageRejectionCode, message: string): CloudEventReading => ({ ok: false, code, message });
 const header = (headers: Headers, name: string): string | undefined => {
@@ -23,7 +25,11 @@ const header = (headers: Headers, name: string): string | undefined => {
 
 /** An HTTP request in either CloudEvents mode; anything else is a legacy report body (deprecated). */
 export function isCloudEventRequest(headers: Headers): boolean {
-  return (header(headers, 'content-type') ?? '').startsWith('application/cloudevents') || header(headers, 'ce-specversion') !== undefined || header(headers, 'ce-id') !== undefined;
+  return (
+    (header(headers, 'content-type') ?? '').startsWith('application/cloudevents') ||
+    header(headers, 'ce-specversion') !== undefined ||
+    header(headers, 'ce-id') !== undefined
+  );
 }
 
 /** The attributes the SDK would fill in or default when absent, as the producer sent them. */
@@ -40,9 +46,14 @@ function rawAttributes(body: unknown, binaryHeader: (name: string) => string | u
 }
 
 function read(toEvent: () => CloudEventV1<unknown> | CloudEventV1<unknown>[], raw: RawAttributes): CloudEventReading {
-  if (raw.specversion !== '1.0') return refuse('CE.UNSUPPORTED_SPECVERSION', `specversion must be "1.0", got ${JSON.stringify(raw.specversion ?? null)}`);
+  if (raw.specversion !== '1.0')
+    return refuse(
+      'CE.UNSUPPORTED_SPECVERSION',
+      `specversion must be "1.0", got ${JSON.stringify(raw.specversion ?? null)}`,
+    );
   // The SDK stamps a missing time with the time of reading, which would make the signature fail for an unclear reason.
-  if (typeof raw.time !== 'string') return refuse('CE.INVALID_ATTRIBUTES', 'time is required, as an RFC 3339 timestamp: it is the reportedAt');
+  if (typeof raw.time !== 'string')
+    return refuse('CE.INVALID_ATTRIBUTES', 'time is required, as an RFC 3339 timestamp: it is the reportedAt');
   let event: CloudEventV1<unknown> | CloudEventV1<unknown>[];
   try {
     event = toEvent();
@@ -55,26 +66,43 @@ function read(toEvent: () => CloudEventV1<unknown> | CloudEventV1<unknown>[], ra
 }
 
 export function readHttpCloudEvent(message: { headers: Headers; body: unknown }): CloudEventReading {
-  return read(() => HTTP.toEvent<unknown>(message), rawAttributes(message.body, (name) => header(message.headers, `ce-${name}`)));
+  return read(
+    () => HTTP.toEvent<unknown>(message),
+    rawAttributes(message.body, (name) => header(message.headers, `ce-${name}`)),
+  );
 }
 
 export function readKafkaCloudEvent(message: KafkaMessage): CloudEventReading {
-  return read(() => Kafka.toEvent<unknown>(message), rawAttributes(message.value, (name) => header(message.headers, `ce_${name}`)));
+  return read(
+    () => Kafka.toEvent<unknown>(message),
+    rawAttributes(message.value, (name) => header(message.headers, `ce_${name}`)),
+  );
 }
 
 function reportOf(event: CloudEventV1<unknown>): CloudEventReading {
-  if (event.type !== EXTERNAL_CHANGE_EVENT_TYPE) return refuse('CE.UNSUPPORTED_TYPE', `type must be ${EXTERNAL_CHANGE_EVENT_TYPE}, got "${event.type}"`);
+  if (event.type !== EXTERNAL_CHANGE_EVENT_TYPE)
+    return refuse('CE.UNSUPPORTED_TYPE', `type must be ${EXTERNAL_CHANGE_EVENT_TYPE}, got "${event.type}"`);
   const producer = SOURCE.exec(event.source ?? '');
-  if (!producer) return refuse('CE.INVALID_ATTRIBUTES', `source must be urn:dco:producer:<producer id>, got "${event.source}"`);
+  if (!producer)
+    return refuse('CE.INVALID_ATTRIBUTES', `source must be urn:dco:producer:<producer id>, got "${event.source}"`);
   if (!event.id) return refuse('CE.INVALID_ATTRIBUTES', 'id is required: it is the reportId');
   const time = event.time ? new Date(event.time) : undefined;
-  if (!time || Number.isNaN(time.getTime())) return refuse('CE.INVALID_ATTRIBUTES', 'time is required, as an RFC 3339 timestamp: it is the reportedAt');
+  if (!time || Number.isNaN(time.getTime()))
+    return refuse('CE.INVALID_ATTRIBUTES', 'time is required, as an RFC 3339 timestamp: it is the reportedAt');
   const data = typeof event.data === 'string' ? parseJson(event.data) : event.data;
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) return refuse('CE.MISSING_DATA', 'data must be a JSON object with change and urgent');
+  if (data === null || typeof data !== 'object' || Array.isArray(data))
+    return refuse('CE.MISSING_DATA', 'data must be a JSON object with change and urgent');
   const signature = (event as unknown as Record<string, unknown>)[SIGNATURE_EXTENSION];
-  if (typeof signature !== 'string' || signature === '') return refuse('CE.MISSING_SIGNATURE', `the ${SIGNATURE_EXTENSION} extension attribute must carry the report's HMAC-SHA256`);
+  if (typeof signature !== 'string' || signature === '')
+    return refuse(
+      'CE.MISSING_SIGNATURE',
+      `the ${SIGNATURE_EXTENSION} extension attribute must carry the report's HMAC-SHA256`,
+    );
   const { change, urgent } = data as Record<string, unknown>;
-  return { ok: true, report: { producerId: producer[1], reportId: event.id, reportedAt: time.toISOString(), change, urgent, signature } };
+  return {
+    ok: true,
+    report: { producerId: producer[1], reportId: event.id, reportedAt: time.toISOString(), change, urgent, signature },
+  };
 }
 
 function parseJson(text: string): unknown {
@@ -86,7 +114,10 @@ function parseJson(text: string): unknown {
 }
 
 /** The CloudEvent of an unsigned report, signed with the producer's key: what `dco external send` and specs send. */
-export function signedCloudEvent(report: { producerId: string; reportId: string; reportedAt: string; change: unknown; urgent: boolean }, key: Buffer): CloudEvent<{ change: unknown; urgent: boolean }> {
+export function signedCloudEvent(
+  report: { producerId: string; reportId: string; reportedAt: string; change: unknown; urgent: boolean },
+  key: Buffer,
+): CloudEvent<{ change: unknown; urgent: boolean }> {
   const reportedAt = new Date(report.reportedAt).toISOString();
   const signature = signReport({ ...report, reportedAt }, key);
   return new CloudEvent({

@@ -12,7 +12,8 @@ export const EXTERNAL_CLOUD_EVENTS_ASYNCAPI: AsyncApiFragment = {
     [TOPIC]: {
       address: TOPIC,
       title: 'External change reports (CloudEvents, Kafka binding)',
-      description: 'External producers write one CloudEvent per report, binary or structured mode; the detector verifies it and forwards it to ExternalChangeReported.',
+      description:
+        'External producers write one CloudEvent per report, binary or structured mode; the detector verifies it and forwards it to ExternalChangeReported.',
       messages: { [MESSAGE]: { $ref: `#/components/messages/${MESSAGE}` } },
     },
     [`${TOPIC}.dlq`]: {
@@ -22,9 +23,21 @@ export const EXTERNAL_CLOUD_EVENTS_ASYNCAPI: AsyncApiFragment = {
     },
   },
   operations: {
-    [`send${MESSAGE}`]: { action: 'send', channel: { $ref: `#/channels/${TOPIC}` }, messages: [{ $ref: `#/channels/${TOPIC}/messages/${MESSAGE}` }] },
-    [`receive${MESSAGE}`]: { action: 'receive', channel: { $ref: `#/channels/${TOPIC}` }, messages: [{ $ref: `#/channels/${TOPIC}/messages/${MESSAGE}` }] },
-    [`deadLetter${MESSAGE}`]: { action: 'send', channel: { $ref: `#/channels/${TOPIC}.dlq` }, messages: [{ $ref: `#/channels/${TOPIC}.dlq/messages/${MESSAGE}DeadLetter` }] },
+    [`send${MESSAGE}`]: {
+      action: 'send',
+      channel: { $ref: `#/channels/${TOPIC}` },
+      messages: [{ $ref: `#/channels/${TOPIC}/messages/${MESSAGE}` }],
+    },
+    [`receive${MESSAGE}`]: {
+      action: 'receive',
+      channel: { $ref: `#/channels/${TOPIC}` },
+      messages: [{ $ref: `#/channels/${TOPIC}/messages/${MESSAGE}` }],
+    },
+    [`deadLetter${MESSAGE}`]: {
+      action: 'send',
+      channel: { $ref: `#/channels/${TOPIC}.dlq` },
+      messages: [{ $ref: `#/channels/${TOPIC}.dlq/messages/${MESSAGE}DeadLetter` }],
+    },
   },
   messages: {
     [MESSAGE]: {
@@ -40,8 +53,13 @@ export const EXTERNAL_CLOUD_EVENTS_ASYNCAPI: AsyncApiFragment = {
           ce_source: text('the producer', { pattern: '^urn:dco:producer:[a-z0-9][a-z0-9-]{0,63}$' }),
           ce_id: text('the report id', { pattern: '^[A-Za-z0-9._:-]{1,128}$' }),
           ce_time: text('when the change was reported', { format: 'date-time' }),
-          [`ce_${SIGNATURE_EXTENSION}`]: text("HMAC-SHA256 (hex) of the report's canonical JSON with the producer key", { pattern: '^[0-9a-f]{64}$' }),
-          'content-type': text('application/json in binary mode; application/cloudevents+json in structured mode (the attributes then travel in the value)'),
+          [`ce_${SIGNATURE_EXTENSION}`]: text(
+            "HMAC-SHA256 (hex) of the report's canonical JSON with the producer key",
+            { pattern: '^[0-9a-f]{64}$' },
+          ),
+          'content-type': text(
+            'application/json in binary mode; application/cloudevents+json in structured mode (the attributes then travel in the value)',
+          ),
         },
       },
       payload: {

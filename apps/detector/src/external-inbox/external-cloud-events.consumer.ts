@@ -18,7 +18,11 @@ export interface ExternalCloudEventsOptions {
 }
 
 const headerText = (headers: IHeaders | undefined): Record<string, string> =>
-  Object.fromEntries(Object.entries(headers ?? {}).flatMap(([name, value]) => (value === undefined ? [] : [[name, (Array.isArray(value) ? value[0] : value).toString()]])));
+  Object.fromEntries(
+    Object.entries(headers ?? {}).flatMap(([name, value]) =>
+      value === undefined ? [] : [[name, (Array.isArray(value) ? value[0] : value).toString()]],
+    ),
+  );
 
 export class ExternalCloudEventsConsumer {
   private consumer?: Consumer;
@@ -38,7 +42,10 @@ export class ExternalCloudEventsConsumer {
     try {
       const existing = new Set(await admin.listTopics());
       const missing = [this.topic, dlqTopicOf(this.topic)].filter((topic) => !existing.has(topic));
-      await createTopicsAndWait(admin, missing.map((topic) => ({ topic, numPartitions: this.options.partitions ?? 1, replicationFactor: 1 })));
+      await createTopicsAndWait(
+        admin,
+        missing.map((topic) => ({ topic, numPartitions: this.options.partitions ?? 1, replicationFactor: 1 })),
+      );
     } finally {
       await admin.disconnect();
     }
@@ -57,9 +64,19 @@ export class ExternalCloudEventsConsumer {
           await this.intake.receiveCloudEvent(reading, message.value?.length ?? 0);
           return;
         }
-        const record = { topic: this.topic, key: message.key?.toString('utf8') ?? null, value: message.value, headers, partition, offset: message.offset };
+        const record = {
+          topic: this.topic,
+          key: message.key?.toString('utf8') ?? null,
+          value: message.value,
+          headers,
+          partition,
+          offset: message.offset,
+        };
         const dead = deadLetterRecord(record, reading.code, reading.message);
-        await this.producer?.send({ topic: dead.topic, messages: [{ key: dead.key, value: dead.value, headers: dead.headers }] });
+        await this.producer?.send({
+          topic: dead.topic,
+          messages: [{ key: dead.key, value: dead.value, headers: dead.headers }],
+        });
       },
     });
   }

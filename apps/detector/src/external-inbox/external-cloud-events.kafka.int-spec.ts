@@ -31,7 +31,13 @@ describe('external change reports over the CloudEvents Kafka binding', () => {
 
   const report = (signWith = key) =>
     signedCloudEvent(
-      { producerId: 'security-feed', reportId: `r-${randomUUID()}`, reportedAt: new Date().toISOString(), change: { kind: 'external', subject: 'openssl', to: '3.0.15', risk: 'high', reason: 'CVE' }, urgent: false },
+      {
+        producerId: 'security-feed',
+        reportId: `r-${randomUUID()}`,
+        reportedAt: new Date().toISOString(),
+        change: { kind: 'external', subject: 'openssl', to: '3.0.15', risk: 'high', reason: 'CVE' },
+        urgent: false,
+      },
       signWith,
     );
   /** What a Kafka client sends for the SDK's message: JSON text, defined headers only. */
@@ -42,19 +48,37 @@ describe('external change reports over the CloudEvents Kafka binding', () => {
         {
           key: message.key || null,
           value: typeof message.value === 'string' ? message.value : JSON.stringify(message.value),
-          headers: Object.fromEntries(Object.entries(message.headers).filter(([, value]) => value !== undefined).map(([name, value]) => [name, String(value)])),
+          headers: Object.fromEntries(
+            Object.entries(message.headers)
+              .filter(([, value]) => value !== undefined)
+              .map(([name, value]) => [name, String(value)]),
+          ),
         },
       ],
     });
 
   beforeAll(async () => {
-    namespace = await new KafkaTestNamespace(['ExternalChangeReported', 'RunRequested', EXTERNAL_CLOUD_EVENTS_TOPIC]).open();
+    namespace = await new KafkaTestNamespace([
+      'ExternalChangeReported',
+      'RunRequested',
+      EXTERNAL_CLOUD_EVENTS_TOPIC,
+    ]).open();
     bus = namespace.bus();
     const verifier = new ExternalReportVerifier(new Map([['security-feed', key]]), store);
-    inbox = new ExternalInboxConsumer(bus, store, verifier, new ExternalInboxHandler(store, { clock: systemClock, ids }), `${namespace.prefix}inbox`);
+    inbox = new ExternalInboxConsumer(
+      bus,
+      store,
+      verifier,
+      new ExternalInboxHandler(store, { clock: systemClock, ids }),
+      `${namespace.prefix}inbox`,
+    );
     await inbox.start();
     const intake = new ExternalChangesIntake(bus, verifier, { clock: systemClock, ids });
-    cloudEvents = new ExternalCloudEventsConsumer(intake, { kafka, groupId: `${namespace.prefix}cloudevents`, topicPrefix: namespace.prefix });
+    cloudEvents = new ExternalCloudEventsConsumer(intake, {
+      kafka,
+      groupId: `${namespace.prefix}cloudevents`,
+      topicPrefix: namespace.prefix,
+    });
     await cloudEvents.start();
     await producer.connect();
   });
@@ -73,16 +97,32 @@ describe('external change reports over the CloudEvents Kafka binding', () => {
     await send(CloudEventsKafka.binary(binary));
     await send(CloudEventsKafka.structured(structured));
     await send(CloudEventsKafka.binary(report(randomBytes(32))));
-    await send({ ...CloudEventsKafka.binary(report()), headers: { ...CloudEventsKafka.binary(report()).headers, ce_specversion: '0.3' } });
+    await send({
+      ...CloudEventsKafka.binary(report()),
+      headers: { ...CloudEventsKafka.binary(report()).headers, ce_specversion: '0.3' },
+    });
 
     const known = (event: { id: string }) => store.isKnown({ producerId: 'security-feed', reportId: event.id });
-    await waitFor(() => known(binary) && known(structured), { description: 'both reports stored', timeoutMs: 30_000, intervalMs: 100 });
-    await waitFor(() => namespace.records(`${EXTERNAL_CLOUD_EVENTS_TOPIC}.dlq`).length >= 1 && namespace.records('ExternalChangeReported.dlq').length >= 1, {
-      description: 'the two dead letters',
+    await waitFor(() => known(binary) && known(structured), {
+      description: 'both reports stored',
       timeoutMs: 30_000,
       intervalMs: 100,
     });
-    expect(namespace.records(`${EXTERNAL_CLOUD_EVENTS_TOPIC}.dlq`).map((record) => record.headers['dco-dlq-code'])).toEqual(['CE.UNSUPPORTED_SPECVERSION']);
-    expect(namespace.records('ExternalChangeReported.dlq').map((record) => record.headers['dco-dlq-code'])).toEqual(['MSG.BAD_SIGNATURE']);
+    await waitFor(
+      () =>
+        namespace.records(`${EXTERNAL_CLOUD_EVENTS_TOPIC}.dlq`).length >= 1 &&
+        namespace.records('ExternalChangeReported.dlq').length >= 1,
+      {
+        description: 'the two dead letters',
+        timeoutMs: 30_000,
+        intervalMs: 100,
+      },
+    );
+    expect(
+      namespace.records(`${EXTERNAL_CLOUD_EVENTS_TOPIC}.dlq`).map((record) => record.headers['dco-dlq-code']),
+    ).toEqual(['CE.UNSUPPORTED_SPECVERSION']);
+    expect(namespace.records('ExternalChangeReported.dlq').map((record) => record.headers['dco-dlq-code'])).toEqual([
+      'MSG.BAD_SIGNATURE',
+    ]);
   });
 });

@@ -24,7 +24,11 @@ export class ExternalInboxHandler {
       'RunRequested',
       {
         day,
-        reason: `urgent external change ${message.data.reportId} from ${message.data.producerId}: ${message.data.change.subject}`.slice(0, 500),
+        reason:
+          `urgent external change ${message.data.reportId} from ${message.data.producerId}: ${message.data.change.subject}`.slice(
+            0,
+            500,
+          ),
         requestedBy: `external:${message.data.producerId}`.slice(0, 200),
       },
       { runId: runIdOf(day), producer: 'detector', causedBy: message },

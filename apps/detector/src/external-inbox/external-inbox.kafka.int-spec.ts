@@ -14,7 +14,8 @@ import { signReport } from './external-signature';
 
 jest.setTimeout(90_000);
 
-const waitFor = (condition: () => boolean | Promise<boolean>, what: string): Promise<boolean> => sharedWaitFor(condition, { description: what, timeoutMs: 30_000, intervalMs: 100 });
+const waitFor = (condition: () => boolean | Promise<boolean>, what: string): Promise<boolean> =>
+  sharedWaitFor(condition, { description: what, timeoutMs: 30_000, intervalMs: 100 });
 
 describe('external-change inbox on Kafka', () => {
   const key = randomBytes(32);
@@ -28,7 +29,13 @@ describe('external-change inbox on Kafka', () => {
     namespace = await new KafkaTestNamespace(['ExternalChangeReported', 'RunRequested']).open();
     bus = namespace.bus();
     const verifier = new ExternalReportVerifier(new Map([['security-feed', key]]), store);
-    consumer = new ExternalInboxConsumer(bus, store, verifier, new ExternalInboxHandler(store, { clock: systemClock, ids }), `${namespace.prefix}inbox`);
+    consumer = new ExternalInboxConsumer(
+      bus,
+      store,
+      verifier,
+      new ExternalInboxHandler(store, { clock: systemClock, ids }),
+      `${namespace.prefix}inbox`,
+    );
     await consumer.start();
   });
   afterAll(async () => {
@@ -55,13 +62,19 @@ describe('external-change inbox on Kafka', () => {
     const post = (body: Record<string, unknown>) => intake.receive(body, Buffer.byteLength(JSON.stringify(body)));
 
     expect((await post(good)).status).toBe(202);
-    await waitFor(() => store.isKnown({ producerId: 'security-feed', reportId: String(good.reportId) }), 'the accepted report');
+    await waitFor(
+      () => store.isKnown({ producerId: 'security-feed', reportId: String(good.reportId) }),
+      'the accepted report',
+    );
     expect((await post(good)).status).toBe(409);
     expect((await post(report('security-feed', randomBytes(32)))).status).toBe(401);
     expect((await post(report('stranger', key))).status).toBe(403);
 
     await waitFor(() => namespace.records('ExternalChangeReported.dlq').length >= 3, 'three dead letters');
-    const codes = namespace.records('ExternalChangeReported.dlq').map((record) => record.headers['dco-dlq-code']).sort();
+    const codes = namespace
+      .records('ExternalChangeReported.dlq')
+      .map((record) => record.headers['dco-dlq-code'])
+      .sort();
     expect(codes).toEqual(['MSG.BAD_SIGNATURE', 'MSG.REPLAYED', 'MSG.UNKNOWN_PRODUCER']);
     await waitFor(() => namespace.records('RunRequested').length >= 1, 'the RunRequested');
     expect(namespace.records('RunRequested')).toHaveLength(1);

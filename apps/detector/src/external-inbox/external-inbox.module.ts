@@ -1,6 +1,15 @@
 // Nest wiring of the external-change inbox: the HTTP controller, the CloudEvents Kafka binding and the bus consumer,
 // sharing one report store.
-import { DynamicModule, Inject, Injectable, MiddlewareConsumer, Module, NestModule, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  DynamicModule,
+  Inject,
+  Injectable,
+  MiddlewareConsumer,
+  Module,
+  NestModule,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { json } from 'express';
 import { Clock, IdGenerator } from '@dco/contracts';
 import { Kafka, logLevel } from 'kafkajs';
@@ -37,10 +46,24 @@ class ExternalInboxLifecycle implements OnApplicationBootstrap, OnApplicationShu
 }
 
 /** On Kafka, external producers may also write CloudEvents to a topic (the Kafka binding); in memory there is no such way in. */
-function cloudEventsConsumer(bus: MessageBus, config: CommonConfig, intake: ExternalChangesIntake, group: string): ExternalCloudEventsConsumer | null {
+function cloudEventsConsumer(
+  bus: MessageBus,
+  config: CommonConfig,
+  intake: ExternalChangesIntake,
+  group: string,
+): ExternalCloudEventsConsumer | null {
   if (!(bus instanceof KafkaMessageBus) || !config.KAFKA_BROKERS) return null;
-  const kafka = new Kafka({ clientId: 'detector-external-cloudevents', brokers: config.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
-  return new ExternalCloudEventsConsumer(intake, { kafka, groupId: `${group}.cloudevents`, topicPrefix: bus.topicPrefix, partitions: config.KAFKA_PARTITIONS });
+  const kafka = new Kafka({
+    clientId: 'detector-external-cloudevents',
+    brokers: config.KAFKA_BROKERS.split(','),
+    logLevel: logLevel.NOTHING,
+  });
+  return new ExternalCloudEventsConsumer(intake, {
+    kafka,
+    groupId: `${group}.cloudevents`,
+    topicPrefix: bus.topicPrefix,
+    partitions: config.KAFKA_PARTITIONS,
+  });
 }
 
 @Module({})
@@ -50,7 +73,11 @@ export class ExternalInboxModule implements NestModule {
     consumer.apply(json({ type: 'application/cloudevents+json', limit: '100kb' })).forRoutes(ExternalChangesController);
   }
 
-  static register(store: ExternalReportStore, config: { DCO_EXTERNAL_KEYS?: string }, group = 'dco.detector.external-inbox'): DynamicModule {
+  static register(
+    store: ExternalReportStore,
+    config: { DCO_EXTERNAL_KEYS?: string },
+    group = 'dco.detector.external-inbox',
+  ): DynamicModule {
     const keys = parseProducerKeys(config.DCO_EXTERNAL_KEYS);
     const verifier = new ExternalReportVerifier(keys, store);
     return {
@@ -60,7 +87,8 @@ export class ExternalInboxModule implements NestModule {
         {
           provide: EXTERNAL_CHANGES_INTAKE,
           inject: [MESSAGE_BUS, CLOCK, ID_GENERATOR],
-          useFactory: (bus: MessageBus, clock: Clock, ids: IdGenerator) => new ExternalChangesIntake(bus, verifier, { clock, ids }),
+          useFactory: (bus: MessageBus, clock: Clock, ids: IdGenerator) =>
+            new ExternalChangesIntake(bus, verifier, { clock, ids }),
         },
         {
           provide: EXTERNAL_INBOX_CONSUMER,
@@ -71,7 +99,8 @@ export class ExternalInboxModule implements NestModule {
         {
           provide: EXTERNAL_CLOUD_EVENTS_CONSUMER,
           inject: [MESSAGE_BUS, PLATFORM_CONFIG, EXTERNAL_CHANGES_INTAKE],
-          useFactory: (bus: MessageBus, config: CommonConfig, intake: ExternalChangesIntake) => cloudEventsConsumer(bus, config, intake, group),
+          useFactory: (bus: MessageBus, config: CommonConfig, intake: ExternalChangesIntake) =>
+            cloudEventsConsumer(bus, config, intake, group),
         },
         ExternalInboxLifecycle,
       ],

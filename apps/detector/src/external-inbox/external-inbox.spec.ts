@@ -15,7 +15,10 @@ const key = randomBytes(32);
 const keys = parseProducerKeys(`security-feed:${key.toString('base64')}`);
 const deps = { clock: { now: () => new Date('2026-11-26T07:00:00Z') }, ids: { next: () => randomUUID() } };
 
-function report(overrides: Partial<ExternalChangeReportedData> = {}, signWith: Buffer | null = key): Record<string, unknown> {
+function report(
+  overrides: Partial<ExternalChangeReportedData> = {},
+  signWith: Buffer | null = key,
+): Record<string, unknown> {
   const data: Record<string, unknown> = unsignedReport(overrides);
   if (signWith) data.signature = signReport(data, signWith);
   return data;
@@ -38,7 +41,9 @@ async function inbox() {
 
 describe('external-change inbox', () => {
   it('canonical JSON sorts keys at every level', () => {
-    expect(canonicalJson({ b: 1, a: { d: [2, { f: 1, e: 0 }], c: 'x' } })).toBe('{"a":{"c":"x","d":[2,{"e":0,"f":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [2, { f: 1, e: 0 }], c: 'x' } })).toBe(
+      '{"a":{"c":"x","d":[2,{"e":0,"f":1}]},"b":1}',
+    );
   });
 
   it('accepts a signed report and keeps it for the next detection', async () => {
@@ -54,7 +59,10 @@ describe('external-change inbox', () => {
     await post(report({ urgent: true }));
     const requests = bus.broker.records('RunRequested');
     expect(requests).toHaveLength(1);
-    expect(JSON.parse(requests[0].value?.toString() ?? '{}')).toMatchObject({ runId: 'dco-2026-11-26', data: { day: '2026-11-26', requestedBy: 'external:security-feed' } });
+    expect(JSON.parse(requests[0].value?.toString() ?? '{}')).toMatchObject({
+      runId: 'dco-2026-11-26',
+      data: { day: '2026-11-26', requestedBy: 'external:security-feed' },
+    });
   });
 
   it.each([
@@ -62,7 +70,12 @@ describe('external-change inbox', () => {
     ['a wrong signature', () => report({}, randomBytes(32)), 401, 'MSG.BAD_SIGNATURE'],
     ['a tampered report', () => ({ ...report(), urgent: true }), 401, 'MSG.BAD_SIGNATURE'],
     ['an unknown producer', () => report({ producerId: 'stranger' }), 403, 'MSG.UNKNOWN_PRODUCER'],
-    ['an oversized body', () => report({ change: { kind: 'external', subject: 's', to: 't', risk: 'low', reason: 'x'.repeat(20_000) } }), 413, 'MSG.TOO_LARGE'],
+    [
+      'an oversized body',
+      () => report({ change: { kind: 'external', subject: 's', to: 't', risk: 'low', reason: 'x'.repeat(20_000) } }),
+      413,
+      'MSG.TOO_LARGE',
+    ],
     ['a body that is not an object', () => ['not', 'a', 'report'], 400, 'MSG.INVALID_JSON'],
   ])('rejects %s with a coded answer, stores nothing', async (_label, make, status, code) => {
     const { post, store, bus } = await inbox();
@@ -77,9 +90,16 @@ describe('external-change inbox', () => {
     await post(report({}, randomBytes(32)));
     await post(report({ producerId: 'stranger' }));
     await post(report({}, null));
-    await post(report({ change: { kind: 'external', subject: 's', to: 't', risk: 'low', reason: 'x'.repeat(20_000) } }));
+    await post(
+      report({ change: { kind: 'external', subject: 's', to: 't', risk: 'low', reason: 'x'.repeat(20_000) } }),
+    );
     const dead = bus.broker.deadLetters('ExternalChangeReported');
-    expect(dead.map((letter) => letter.code).sort()).toEqual(['MSG.BAD_SIGNATURE', 'MSG.UNKNOWN_PRODUCER', 'MSG.VALIDATION_FAILED', 'MSG.VALIDATION_FAILED']);
+    expect(dead.map((letter) => letter.code).sort()).toEqual([
+      'MSG.BAD_SIGNATURE',
+      'MSG.UNKNOWN_PRODUCER',
+      'MSG.VALIDATION_FAILED',
+      'MSG.VALIDATION_FAILED',
+    ]);
     expect(dead.find((letter) => letter.reason.includes('reason'))).toBeDefined();
   });
 
@@ -105,13 +125,18 @@ describe('external-change inbox', () => {
     });
     const intake = new ExternalChangesIntake(eager, new ExternalReportVerifier(keys, store), deps);
     const body = report();
-    expect(await intake.receive(body, Buffer.byteLength(JSON.stringify(body)))).toEqual({ status: 202, body: { accepted: true, reportId: body.reportId } });
+    expect(await intake.receive(body, Buffer.byteLength(JSON.stringify(body)))).toEqual({
+      status: 202,
+      body: { accepted: true, reportId: body.reportId },
+    });
     expect(store.isKnown(body as unknown as ExternalChangeReportedData)).toBe(true);
     expect((await intake.receive(body, Buffer.byteLength(JSON.stringify(body)))).status).toBe(409);
   });
 
   it('refuses weak or malformed producer keys', () => {
     expect(() => parseProducerKeys('feed:c2hvcnQ=')).toThrow(expect.objectContaining({ code: 'CONFIG.INVALID' }));
-    expect(() => parseProducerKeys('Feed A:' + key.toString('base64'))).toThrow(expect.objectContaining({ code: 'CONFIG.INVALID' }));
+    expect(() => parseProducerKeys('Feed A:' + key.toString('base64'))).toThrow(
+      expect.objectContaining({ code: 'CONFIG.INVALID' }),
+    );
   });
 });

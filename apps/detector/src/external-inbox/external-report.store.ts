@@ -26,7 +26,9 @@ export function reportKey(report: Pick<ExternalChangeReportedData, 'producerId' 
   return `${report.producerId}/${report.reportId}`;
 }
 
-type LogEntry = { op: 'accept'; report: ExternalChangeReportedData; acceptedAt: string } | { op: 'fold'; day: string; keys: string[] };
+type LogEntry =
+  | { op: 'accept'; report: ExternalChangeReportedData; acceptedAt: string }
+  | { op: 'fold'; day: string; keys: string[] };
 
 /** Keeps the reports in memory, backed by a subclass's append-only log. */
 export class InMemoryExternalReportStore implements ExternalReportStore {
@@ -56,13 +58,17 @@ export class InMemoryExternalReportStore implements ExternalReportStore {
     await this.load();
     return [...this.reports.values()]
       .filter((stored) => stored.foldedInto === undefined || stored.foldedInto === day)
-      .sort((a, b) => a.acceptedAt.localeCompare(b.acceptedAt) || reportKey(a.report).localeCompare(reportKey(b.report)))
+      .sort(
+        (a, b) => a.acceptedAt.localeCompare(b.acceptedAt) || reportKey(a.report).localeCompare(reportKey(b.report)),
+      )
       .map((stored) => structuredClone(stored));
   }
 
   markFolded(day: string, reports: StoredReport[]): Promise<void> {
     return this.serialize(async () => {
-      const keys = reports.map((stored) => reportKey(stored.report)).filter((key) => this.reports.get(key)?.foldedInto !== day);
+      const keys = reports
+        .map((stored) => reportKey(stored.report))
+        .filter((key) => this.reports.get(key)?.foldedInto !== day);
       if (keys.length === 0) return;
       const entry: LogEntry = { op: 'fold', day, keys };
       await this.persist(entry);
@@ -128,7 +134,10 @@ export class FileExternalReportStore extends InMemoryExternalReportStore {
   protected override async persist(entry: LogEntry): Promise<void> {
     await mkdir(dirname(this.path), { recursive: true });
     await this.load();
-    await appendFile(this.path, `${this.tornTail ? '\n' : ''}${JSON.stringify(entry)}\n`, { encoding: 'utf8', flush: true });
+    await appendFile(this.path, `${this.tornTail ? '\n' : ''}${JSON.stringify(entry)}\n`, {
+      encoding: 'utf8',
+      flush: true,
+    });
     this.tornTail = false;
   }
 }

@@ -13,11 +13,19 @@ export class ExternalReportVerifier {
   /** Checks the data of an already schema-validated report. */
   verify(data: ExternalChangeReportedData): MessageRejection | undefined {
     const key = this.keys.get(data.producerId);
-    if (!key) return new MessageRejection('MSG.UNKNOWN_PRODUCER', `producer ${data.producerId} has no key (DCO_EXTERNAL_KEYS)`);
+    if (!key)
+      return new MessageRejection('MSG.UNKNOWN_PRODUCER', `producer ${data.producerId} has no key (DCO_EXTERNAL_KEYS)`);
     if (!signatureMatches(data as unknown as Record<string, unknown>, key)) {
-      return new MessageRejection('MSG.BAD_SIGNATURE', `signature of report ${data.reportId} from ${data.producerId} does not match`);
+      return new MessageRejection(
+        'MSG.BAD_SIGNATURE',
+        `signature of report ${data.reportId} from ${data.producerId} does not match`,
+      );
     }
-    if (this.store.isKnown(data)) return new MessageRejection('MSG.REPLAYED', `report ${data.reportId} from ${data.producerId} was already accepted`);
+    if (this.store.isKnown(data))
+      return new MessageRejection(
+        'MSG.REPLAYED',
+        `report ${data.reportId} from ${data.producerId} was already accepted`,
+      );
     return undefined;
   }
 

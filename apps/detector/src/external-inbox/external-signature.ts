@@ -25,7 +25,10 @@ export function signReport(data: Record<string, unknown>, key: Buffer): string {
 }
 
 export function signatureMatches(data: Record<string, unknown>, key: Buffer): boolean {
-  const given = typeof data.signature === 'string' && /^[0-9a-f]{64}$/.test(data.signature) ? Buffer.from(data.signature, 'hex') : Buffer.alloc(0);
+  const given =
+    typeof data.signature === 'string' && /^[0-9a-f]{64}$/.test(data.signature)
+      ? Buffer.from(data.signature, 'hex')
+      : Buffer.alloc(0);
   const expected = Buffer.from(signReport(data, key), 'hex');
   // Compare equal-length buffers always, so a short or missing signature costs the same time as a wrong one.
   const comparable = given.length === expected.length ? given : Buffer.alloc(expected.length);
@@ -35,12 +38,17 @@ export function signatureMatches(data: Record<string, unknown>, key: Buffer): bo
 /** Parses DCO_EXTERNAL_KEYS: "producerA:base64key,producerB:base64key"; each key at least 16 bytes. */
 export function parseProducerKeys(text: string | undefined): Map<string, Buffer> {
   const keys = new Map<string, Buffer>();
-  for (const entry of (text ?? '').split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const entry of (text ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const separator = entry.indexOf(':');
     const producer = entry.slice(0, separator);
     const key = Buffer.from(entry.slice(separator + 1), 'base64');
     if (separator <= 0 || !/^[a-z0-9][a-z0-9-]{0,63}$/.test(producer) || key.length < 16) {
-      throw new ConfigError(`DCO_EXTERNAL_KEYS entry for "${producer || entry.slice(0, 20)}" must be producer:base64key with a key of at least 16 bytes`);
+      throw new ConfigError(
+        `DCO_EXTERNAL_KEYS entry for "${producer || entry.slice(0, 20)}" must be producer:base64key with a key of at least 16 bytes`,
+      );
     }
     keys.set(producer, key);
   }

@@ -5,12 +5,52 @@ import { DetectChangesPort, actOut, parseSimulatedBehaviour } from '@dco/platfor
 import { DetectorConfig } from '../detector.config';
 
 const EXAMPLES: Record<ChangeKind, Change> = {
-  'neo4j-ami': { kind: 'neo4j-ami', subject: 'neo4j', from: 'ami-neo4j-5-20-0', to: 'ami-neo4j-5-26-19', risk: 'medium', reason: 'a newer Neo4j AMI was published' },
-  'terraform-config': { kind: 'terraform-config', subject: 'infra', from: 'sha256:old', to: 'sha256:new', risk: 'low', reason: 'Terraform configuration changed since the last apply' },
-  'app-release': { kind: 'app-release', subject: 'dco-runner', from: 'dco-runner:1.4.0', to: 'dco-runner:1.5.0', risk: 'low', reason: 'release manifest names a newer image' },
-  dependency: { kind: 'dependency', subject: 'neo4j-driver', from: '5.28.0', to: '6.3.0', risk: 'low', reason: 'dependency manifest changed' },
-  'aws-offering': { kind: 'aws-offering', subject: 'm5.large', to: 'retiring', risk: 'medium', reason: 'instance type on the retirement list' },
-  external: { kind: 'external', subject: 'security-feed', to: 'CVE-2026-0001', risk: 'medium', reason: 'external change report' },
+  'neo4j-ami': {
+    kind: 'neo4j-ami',
+    subject: 'neo4j',
+    from: 'ami-neo4j-5-20-0',
+    to: 'ami-neo4j-5-26-19',
+    risk: 'medium',
+    reason: 'a newer Neo4j AMI was published',
+  },
+  'terraform-config': {
+    kind: 'terraform-config',
+    subject: 'infra',
+    from: 'sha256:old',
+    to: 'sha256:new',
+    risk: 'low',
+    reason: 'Terraform configuration changed since the last apply',
+  },
+  'app-release': {
+    kind: 'app-release',
+    subject: 'dco-runner',
+    from: 'dco-runner:1.4.0',
+    to: 'dco-runner:1.5.0',
+    risk: 'low',
+    reason: 'release manifest names a newer image',
+  },
+  dependency: {
+    kind: 'dependency',
+    subject: 'neo4j-driver',
+    from: '5.28.0',
+    to: '6.3.0',
+    risk: 'low',
+    reason: 'dependency manifest changed',
+  },
+  'aws-offering': {
+    kind: 'aws-offering',
+    subject: 'm5.large',
+    to: 'retiring',
+    risk: 'medium',
+    reason: 'instance type on the retirement list',
+  },
+  external: {
+    kind: 'external',
+    subject: 'security-feed',
+    to: 'CVE-2026-0001',
+    risk: 'medium',
+    reason: 'external change report',
+  },
 };
 
 /** Parses DCO_SIMULATED_CHANGES: a comma-separated list of change kinds, or "none". */
@@ -20,7 +60,9 @@ export function parseSimulatedChanges(value: string | undefined): Change[] {
   return text.split(',').map((raw) => {
     const kind = raw.trim() as ChangeKind;
     if (!CHANGE_KINDS.includes(kind)) {
-      throw new ConfigError(`DCO_SIMULATED_CHANGES has unknown change kind "${raw}" (known: ${CHANGE_KINDS.join(', ')}, or none)`);
+      throw new ConfigError(
+        `DCO_SIMULATED_CHANGES has unknown change kind "${raw}" (known: ${CHANGE_KINDS.join(', ')}, or none)`,
+      );
     }
     return EXAMPLES[kind];
   });

@@ -34,4 +34,7 @@ export class RolloutConfig {
 export class ApplyInfraConfig extends IntersectionType(InfraWorkspaceConfig, RolloutConfig, AwsClientConfig) {}
 
 /** What the operator CLI needs to build the use cases (no broker). */
-export class InfraEnvironmentConfig extends IntersectionType(PickType(CommonConfig, ['DCO_PROFILE', 'LOG_LEVEL'] as const), ApplyInfraConfig) {}
+export class InfraEnvironmentConfig extends IntersectionType(
+  PickType(CommonConfig, ['DCO_PROFILE', 'LOG_LEVEL'] as const),
+  ApplyInfraConfig,
+) {}

@@ -1,7 +1,13 @@
 // The ApplyInfra use case: plan the configuration, ask for approval when policy says so, apply exactly the saved plan,
 // record it as last good, then roll the services named by app-release changes out (canary + health gates).
 import { ApplyInfraData, CodedError, DataOf, ServiceRevision } from '@dco/contracts';
-import { ApprovalPolicy, DEFAULT_APPROVAL_POLICY, PlanRecord, TerraformWorkspace, approvalReasons } from '@dco/terraform';
+import {
+  ApprovalPolicy,
+  DEFAULT_APPROVAL_POLICY,
+  PlanRecord,
+  TerraformWorkspace,
+  approvalReasons,
+} from '@dco/terraform';
 import { EcsRollout, RolloutLog } from './ecs-rollout';
 import { withSpan } from '@dco/observability';
 
@@ -22,13 +28,24 @@ export class ApplyInfraHandler {
     let record: PlanRecord;
     if (command.approvedPlanId) {
       const approved = await this.workspace.planRecord(command.approvedPlanId);
-      if (!approved) throw new CodedError('INFRA.NOT_APPROVED', `approved plan ${command.approvedPlanId} does not exist on this infra-deployer`);
+      if (!approved)
+        throw new CodedError(
+          'INFRA.NOT_APPROVED',
+          `approved plan ${command.approvedPlanId} does not exist on this infra-deployer`,
+        );
       record = approved;
     } else {
       const hash = await this.workspace.currentHash();
       record = await withSpan('plan', { runId, day: command.day }, async (span) => {
-        const prepared = await this.workspace.prepare(`${runId}-${hash.slice('sha256:'.length, 'sha256:'.length + 12)}`);
-        span.setAttributes({ 'dco.plan_id': prepared.planId, 'dco.adds': prepared.summary.adds, 'dco.changes': prepared.summary.changes, 'dco.destroys': prepared.summary.destroys });
+        const prepared = await this.workspace.prepare(
+          `${runId}-${hash.slice('sha256:'.length, 'sha256:'.length + 12)}`,
+        );
+        span.setAttributes({
+          'dco.plan_id': prepared.planId,
+          'dco.adds': prepared.summary.adds,
+          'dco.changes': prepared.summary.changes,
+          'dco.destroys': prepared.summary.destroys,
+        });
         return prepared;
       });
       const reasons = approvalReasons(record.summary, this.approval);
@@ -38,18 +55,34 @@ export class ApplyInfraHandler {
       }
     }
     const planned = record;
-    const applied = await withSpan('apply', { runId, day: command.day, planId: planned.planId }, () => this.workspace.apply(planned.planId));
-    this.log('infra.applied', { runId, configHash: record.configHash, ...record.summary, output: applied.output.slice(-4000) });
+    const applied = await withSpan('apply', { runId, day: command.day, planId: planned.planId }, () =>
+      this.workspace.apply(planned.planId),
+    );
+    this.log('infra.applied', {
+      runId,
+      configHash: record.configHash,
+      ...record.summary,
+      output: applied.output.slice(-4000),
+    });
     await this.workspace.prune();
 
     const services: ServiceRevision[] = [];
     for (const change of command.changes.filter((candidate) => candidate.kind === 'app-release')) {
-      await this.workspace.rememberPreviousRevision(command.day, change.subject, await this.rollout.currentRevision(change.subject));
-      const result = await withSpan('rollout', { runId, day: command.day, service: change.subject, image: change.to }, () =>
-        this.rollout.deploy({ service: change.subject, image: change.to }),
+      await this.workspace.rememberPreviousRevision(
+        command.day,
+        change.subject,
+        await this.rollout.currentRevision(change.subject),
+      );
+      const result = await withSpan(
+        'rollout',
+        { runId, day: command.day, service: change.subject, image: change.to },
+        () => this.rollout.deploy({ service: change.subject, image: change.to }),
       );
       services.push({ service: result.service, taskDefinition: result.taskDefinition });
     }
-    return { type: 'InfraApplied', data: { plan: applied.record.summary, services, configHash: applied.record.configHash } };
+    return {
+      type: 'InfraApplied',
+      data: { plan: applied.record.summary, services, configHash: applied.record.configHash },
+    };
   }
 }

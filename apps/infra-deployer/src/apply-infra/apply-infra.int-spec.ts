@@ -22,17 +22,28 @@ describe('ApplyInfra / RollbackInfra on tofu + emulator', () => {
     expect(await infra.ecs.describeService(infra.cluster, 'dco-runner')).toMatchObject({ desiredCount: 2 });
 
     const again = await infra.applyInfra.execute('dco-2026-11-02', { day: '2026-11-02', changes: [] });
-    expect(again).toMatchObject({ type: 'InfraApplied', data: { plan: { adds: 0, changes: 0, destroys: 0, replaced: [] } } });
+    expect(again).toMatchObject({
+      type: 'InfraApplied',
+      data: { plan: { adds: 0, changes: 0, destroys: 0, replaced: [] } },
+    });
     expect(await infra.workspace.lastAppliedHash()).toBe(first.data.configHash);
   });
 
   it('fails a broken configuration with INFRA.PLAN_FAILED carrying the plan error, applying nothing', async () => {
     const before = await infra.workspace.resources();
-    await writeFile(join(infra.configDir, 'broken.tf'), 'resource "terraform_data" "broken" {\n  input = var.does_not_exist\n}\n');
+    await writeFile(
+      join(infra.configDir, 'broken.tf'),
+      'resource "terraform_data" "broken" {\n  input = var.does_not_exist\n}\n',
+    );
     try {
-      const failure = await infra.applyInfra.execute('dco-2026-11-03', { day: '2026-11-03', changes: [] }).catch((error: CodedError) => error);
+      const failure = await infra.applyInfra
+        .execute('dco-2026-11-03', { day: '2026-11-03', changes: [] })
+        .catch((error: CodedError) => error);
       expect(failure).toBeInstanceOf(CodedError);
-      expect((failure as CodedError).toFailure()).toMatchObject({ code: 'INFRA.PLAN_FAILED', detail: expect.stringContaining('does_not_exist') });
+      expect((failure as CodedError).toFailure()).toMatchObject({
+        code: 'INFRA.PLAN_FAILED',
+        detail: expect.stringContaining('does_not_exist'),
+      });
       expect(await infra.workspace.resources()).toEqual(before);
     } finally {
       await import('node:fs/promises').then((fs) => fs.rm(join(infra.configDir, 'broken.tf')));
@@ -47,14 +58,22 @@ describe('ApplyInfra / RollbackInfra on tofu + emulator', () => {
       'resource "terraform_data" "fails_on_create" {\n  provisioner "local-exec" {\n    command = "echo quota exceeded >&2; exit 3"\n  }\n}\n',
     );
     try {
-      const failure = await infra.applyInfra.execute('dco-2026-11-03', { day: '2026-11-03', changes: [] }).catch((error: CodedError) => error);
+      const failure = await infra.applyInfra
+        .execute('dco-2026-11-03', { day: '2026-11-03', changes: [] })
+        .catch((error: CodedError) => error);
       expect(failure).toBeInstanceOf(CodedError);
-      expect((failure as CodedError).toFailure()).toMatchObject({ code: 'INFRA.APPLY_FAILED', detail: expect.stringContaining('quota exceeded') });
+      expect((failure as CodedError).toFailure()).toMatchObject({
+        code: 'INFRA.APPLY_FAILED',
+        detail: expect.stringContaining('quota exceeded'),
+      });
       expect(await infra.workspace.lastAppliedHash()).toBe(goodHash);
     } finally {
       await import('node:fs/promises').then((fs) => fs.rm(join(infra.configDir, 'failing.tf')));
     }
-    const rolledBack = await infra.rollbackInfra.execute('dco-2026-11-03', { day: '2026-11-03', reason: 'apply failed' });
+    const rolledBack = await infra.rollbackInfra.execute('dco-2026-11-03', {
+      day: '2026-11-03',
+      reason: 'apply failed',
+    });
     expect(rolledBack.configHash).toBe(goodHash);
     expect(await infra.workspace.resources()).toEqual(goodResources);
   });
@@ -62,12 +81,22 @@ describe('ApplyInfra / RollbackInfra on tofu + emulator', () => {
   it('asks for approval before replacing the Neo4j instance, then applies exactly the approved plan', async () => {
     await infra.writeVars((current) => ({ ...current, neo4j_ami: 'ami-neo4j-5-26-19' }));
     const asked = await infra.applyInfra.execute('dco-2026-11-04', { day: '2026-11-04', changes: [] });
-    expect(asked).toMatchObject({ type: 'InfraApprovalRequired', data: { reasons: ['the plan replaces terraform_data.neo4j_instance'] } });
+    expect(asked).toMatchObject({
+      type: 'InfraApprovalRequired',
+      data: { reasons: ['the plan replaces terraform_data.neo4j_instance'] },
+    });
     if (asked.type !== 'InfraApprovalRequired') return;
     expect(await infra.workspace.outputs()).toMatchObject({ neo4j: { ami: 'ami-neo4j-5-20-0' } });
 
-    const applied = await infra.applyInfra.execute('dco-2026-11-04', { day: '2026-11-04', changes: [], approvedPlanId: asked.data.plan.planId });
-    expect(applied).toMatchObject({ type: 'InfraApplied', data: { plan: { planId: asked.data.plan.planId, replaced: ['terraform_data.neo4j_instance'] } } });
+    const applied = await infra.applyInfra.execute('dco-2026-11-04', {
+      day: '2026-11-04',
+      changes: [],
+      approvedPlanId: asked.data.plan.planId,
+    });
+    expect(applied).toMatchObject({
+      type: 'InfraApplied',
+      data: { plan: { planId: asked.data.plan.planId, replaced: ['terraform_data.neo4j_instance'] } },
+    });
     expect(await infra.workspace.outputs()).toMatchObject({ neo4j: { ami: 'ami-neo4j-5-26-19' } });
   });
 
@@ -77,14 +106,21 @@ describe('ApplyInfra / RollbackInfra on tofu + emulator', () => {
     await infra.writeVars((current) => ({
       ...current,
       neo4j_ami: 'ami-neo4j-5-26-19',
-      apps: { ...current.apps, scheduler: { image: 'dco-autopilot/scheduler:0.1.0', desired_count: 1, cpu: 256, memory: 512 }, 'dco-runner': { image: 'dco-autopilot/dco-runner:0.1.0', desired_count: 3, cpu: 256, memory: 512 } },
+      apps: {
+        ...current.apps,
+        scheduler: { image: 'dco-autopilot/scheduler:0.1.0', desired_count: 1, cpu: 256, memory: 512 },
+        'dco-runner': { image: 'dco-autopilot/dco-runner:0.1.0', desired_count: 3, cpu: 256, memory: 512 },
+      },
     }));
     const applied = await infra.applyInfra.execute('dco-2026-11-05', { day: '2026-11-05', changes: [] });
     expect(applied).toMatchObject({ type: 'InfraApplied', data: { plan: { adds: expect.any(Number) } } });
     expect(await infra.ecs.describeService(infra.cluster, 'scheduler')).toBeDefined();
     expect(await infra.ecs.describeService(infra.cluster, 'dco-runner')).toMatchObject({ desiredCount: 3 });
 
-    const rolledBack = await infra.rollbackInfra.execute('dco-2026-11-05', { day: '2026-11-05', reason: 'db migration failed' });
+    const rolledBack = await infra.rollbackInfra.execute('dco-2026-11-05', {
+      day: '2026-11-05',
+      reason: 'db migration failed',
+    });
     expect(rolledBack.configHash).toBe(goodHash);
     expect(await infra.workspace.lastAppliedHash()).toBe(goodHash);
     expect(await infra.workspace.resources()).toEqual(goodResources);
@@ -117,7 +153,10 @@ describe('two environments on one account', () => {
   it("creates each environment's service on its own task definition, never on the revision another environment registered last", async () => {
     await applyAll(mine, 'mine-baseline');
     const otherImage = 'dco-autopilot/dco-runner:9.9.9-other-environment';
-    await other.writeVars((current) => ({ ...current, apps: { 'dco-runner': { ...current.apps['dco-runner'], image: otherImage } } }));
+    await other.writeVars((current) => ({
+      ...current,
+      apps: { 'dco-runner': { ...current.apps['dco-runner'], image: otherImage } },
+    }));
     await applyAll(other, 'other-baseline');
     expect(await runningImage(other, other.cluster)).toBe(otherImage);
 

@@ -56,18 +56,36 @@ describe('infra-deployer worker with the real ApplyInfra', () => {
   }
 
   it('answers a broken configuration with InfraApplyFailed and the plan error', async () => {
-    await writeFile(join(infra.configDir, 'broken.tf'), 'resource "terraform_data" "broken" {\n  input = var.does_not_exist\n}\n');
-    const command = createMessage('ApplyInfra', { day: '2026-11-10', changes: [] }, { runId: 'dco-2026-11-10', producer: 'orchestrator' }, { clock: systemClock, ids });
+    await writeFile(
+      join(infra.configDir, 'broken.tf'),
+      'resource "terraform_data" "broken" {\n  input = var.does_not_exist\n}\n',
+    );
+    const command = createMessage(
+      'ApplyInfra',
+      { day: '2026-11-10', changes: [] },
+      { runId: 'dco-2026-11-10', producer: 'orchestrator' },
+      { clock: systemClock, ids },
+    );
     await bus.publish(command);
     const failed = await answerTo(command.eventId, 'InfraApplyFailed');
-    expect(failed).toMatchObject({ runId: 'dco-2026-11-10', data: { failure: { code: 'INFRA.PLAN_FAILED', detail: expect.stringContaining('does_not_exist') } } });
+    expect(failed).toMatchObject({
+      runId: 'dco-2026-11-10',
+      data: { failure: { code: 'INFRA.PLAN_FAILED', detail: expect.stringContaining('does_not_exist') } },
+    });
     await rm(join(infra.configDir, 'broken.tf'));
   });
 
   it('answers a good configuration with InfraApplied', async () => {
-    const command = createMessage('ApplyInfra', { day: '2026-11-11', changes: [] }, { runId: 'dco-2026-11-11', producer: 'orchestrator' }, { clock: systemClock, ids });
+    const command = createMessage(
+      'ApplyInfra',
+      { day: '2026-11-11', changes: [] },
+      { runId: 'dco-2026-11-11', producer: 'orchestrator' },
+      { clock: systemClock, ids },
+    );
     await bus.publish(command);
     const applied = await answerTo(command.eventId, 'InfraApplied');
-    expect(applied).toMatchObject({ data: { configHash: await infra.workspace.currentHash(), plan: { adds: expect.any(Number) } } });
+    expect(applied).toMatchObject({
+      data: { configHash: await infra.workspace.currentHash(), plan: { adds: expect.any(Number) } },
+    });
   });
 });

@@ -1,5 +1,12 @@
 // ECS rollout: canary first, health gates, automatic rollback to the previous revision.
-import { HealthProbe, HealthSample, InMemoryEcsServices, RolloutPolicy, ServiceStatus, UpdateServiceSpec } from '@dco/aws';
+import {
+  HealthProbe,
+  HealthSample,
+  InMemoryEcsServices,
+  RolloutPolicy,
+  ServiceStatus,
+  UpdateServiceSpec,
+} from '@dco/aws';
 import { EcsRollout } from './ecs-rollout';
 
 const policy: RolloutPolicy = {
@@ -40,7 +47,11 @@ class RecordingEcs extends InMemoryEcsServices {
 async function deployedService() {
   const ecs = new RecordingEcs();
   await ecs.ensureCluster('dco');
-  const v1 = await ecs.registerTaskDefinition({ family: 'dco-runner', image: 'dco-runner:1', environment: { NEO4J_URI: 'bolt://blue:7687' } });
+  const v1 = await ecs.registerTaskDefinition({
+    family: 'dco-runner',
+    image: 'dco-runner:1',
+    environment: { NEO4J_URI: 'bolt://blue:7687' },
+  });
   await ecs.createService({ cluster: 'dco', serviceName: 'dco-runner', taskDefinition: v1.arn, desiredCount: 4 });
   return { ecs, v1 };
 }
@@ -54,15 +65,25 @@ describe('EcsRollout', () => {
     const result = await new EcsRollout(ecs, probe, policy).deploy({ service: 'dco-runner', image: 'dco-runner:2' });
     expect(result.previousTaskDefinition).toBe(v1.arn);
     expect(await ecs.describeService('dco', 'dco-runner')).toMatchObject({ taskDefinition: result.taskDefinition });
-    expect(await ecs.describeTaskDefinition(result.taskDefinition)).toMatchObject({ image: 'dco-runner:2', environment: { NEO4J_URI: 'bolt://blue:7687' } });
-    expect(await ecs.describeService('dco', 'dco-runner-canary')).toMatchObject({ desiredCount: 0, taskDefinition: result.taskDefinition });
+    expect(await ecs.describeTaskDefinition(result.taskDefinition)).toMatchObject({
+      image: 'dco-runner:2',
+      environment: { NEO4J_URI: 'bolt://blue:7687' },
+    });
+    expect(await ecs.describeService('dco', 'dco-runner-canary')).toMatchObject({
+      desiredCount: 0,
+      taskDefinition: result.taskDefinition,
+    });
     expect(probe.sampled.indexOf('dco-runner-canary')).toBeLessThan(probe.sampled.indexOf('dco-runner'));
   });
 
   it('rolls back to the previous revision when the new one fails its health gate', async () => {
     const { ecs, v1 } = await deployedService();
-    const probe = new ScriptedProbe((service) => (service === 'dco-runner' ? { healthy: false, detail: '503 neo4j unreachable' } : healthy()));
-    await expect(new EcsRollout(ecs, probe, policy).deploy({ service: 'dco-runner', image: 'dco-runner:2' })).rejects.toMatchObject({
+    const probe = new ScriptedProbe((service) =>
+      service === 'dco-runner' ? { healthy: false, detail: '503 neo4j unreachable' } : healthy(),
+    );
+    await expect(
+      new EcsRollout(ecs, probe, policy).deploy({ service: 'dco-runner', image: 'dco-runner:2' }),
+    ).rejects.toMatchObject({
       code: 'INFRA.HEALTH_GATE_FAILED',
       detail: expect.stringContaining('503 neo4j unreachable'),
     });
@@ -71,8 +92,12 @@ describe('EcsRollout', () => {
 
   it('never touches the remaining tasks when the canary fails its analysis', async () => {
     const { ecs, v1 } = await deployedService();
-    const probe = new ScriptedProbe((service) => (service === 'dco-runner-canary' ? { healthy: true, errorRate: 0.2, detail: '20/100 failed' } : healthy()));
-    await expect(new EcsRollout(ecs, probe, policy).deploy({ service: 'dco-runner', image: 'dco-runner:2' })).rejects.toMatchObject({ code: 'INFRA.CANARY_FAILED' });
+    const probe = new ScriptedProbe((service) =>
+      service === 'dco-runner-canary' ? { healthy: true, errorRate: 0.2, detail: '20/100 failed' } : healthy(),
+    );
+    await expect(
+      new EcsRollout(ecs, probe, policy).deploy({ service: 'dco-runner', image: 'dco-runner:2' }),
+    ).rejects.toMatchObject({ code: 'INFRA.CANARY_FAILED' });
     expect(ecs.updates.filter((update) => update.serviceName === 'dco-runner')).toEqual([]);
     expect(await ecs.describeService('dco', 'dco-runner')).toMatchObject({ taskDefinition: v1.arn });
     expect(await ecs.describeService('dco', 'dco-runner-canary')).toMatchObject({ desiredCount: 0 });
@@ -91,7 +116,10 @@ describe('EcsRollout', () => {
 
   it('does nothing when the service already runs the wanted image and environment', async () => {
     const { ecs, v1 } = await deployedService();
-    const result = await new EcsRollout(ecs, new ScriptedProbe(healthy), policy).deploy({ service: 'dco-runner', image: 'dco-runner:1' });
+    const result = await new EcsRollout(ecs, new ScriptedProbe(healthy), policy).deploy({
+      service: 'dco-runner',
+      image: 'dco-runner:1',
+    });
     expect(result.taskDefinition).toBe(v1.arn);
     expect(ecs.updates).toEqual([]);
   });

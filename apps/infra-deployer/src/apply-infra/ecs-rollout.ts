@@ -35,24 +35,59 @@ export class EcsRollout {
   async deploy(request: RolloutRequest): Promise<RolloutResult> {
     const before = await this.requireService(request.service);
     const current = await this.ecs.describeTaskDefinition(before.taskDefinition);
-    if (!current) throw new CodedError('INFRA.APPLY_FAILED', `task definition ${before.taskDefinition} of ${request.service} cannot be read`);
-    const wanted = { image: request.image ?? current.image, environment: { ...current.environment, ...request.environment } };
+    if (!current)
+      throw new CodedError(
+        'INFRA.APPLY_FAILED',
+        `task definition ${before.taskDefinition} of ${request.service} cannot be read`,
+      );
+    const wanted = {
+      image: request.image ?? current.image,
+      environment: { ...current.environment, ...request.environment },
+    };
     if (wanted.image === current.image && sameEnvironment(wanted.environment, current.environment)) {
       return { service: request.service, taskDefinition: current.arn, previousTaskDefinition: current.arn };
     }
-    const next = await this.ecs.registerTaskDefinition({ family: current.family, image: wanted.image, environment: wanted.environment });
-    this.log('rollout.registered', { ecsService: request.service, from: current.arn, to: next.arn, image: wanted.image });
+    const next = await this.ecs.registerTaskDefinition({
+      family: current.family,
+      image: wanted.image,
+      environment: wanted.environment,
+    });
+    this.log('rollout.registered', {
+      ecsService: request.service,
+      from: current.arn,
+      to: next.arn,
+      image: wanted.image,
+    });
 
     if (this.policy.canaryFraction > 0) await this.canary(request.service, before, next);
 
     // desiredCount restated (unchanged): the emulator only recomputes runningCount when it is given.
-    await this.ecs.updateService({ cluster: this.policy.cluster, serviceName: request.service, taskDefinition: next.arn, desiredCount: before.desiredCount });
+    await this.ecs.updateService({
+      cluster: this.policy.cluster,
+      serviceName: request.service,
+      taskDefinition: next.arn,
+      desiredCount: before.desiredCount,
+    });
     const failure = await this.gate(request.service, next.arn, this.policy.gateMs);
     if (failure) {
-      this.log('rollout.gate_failed', { ecsService: request.service, revision: next.arn, reason: failure, rollingBackTo: current.arn });
-      await this.ecs.updateService({ cluster: this.policy.cluster, serviceName: request.service, taskDefinition: current.arn, desiredCount: before.desiredCount });
+      this.log('rollout.gate_failed', {
+        ecsService: request.service,
+        revision: next.arn,
+        reason: failure,
+        rollingBackTo: current.arn,
+      });
+      await this.ecs.updateService({
+        cluster: this.policy.cluster,
+        serviceName: request.service,
+        taskDefinition: current.arn,
+        desiredCount: before.desiredCount,
+      });
       const restored = await this.waitForSteadyState(request.service, current.arn);
-      this.log('rollout.rolled_back', { ecsService: request.service, revision: current.arn, steady: restored === true });
+      this.log('rollout.rolled_back', {
+        ecsService: request.service,
+        revision: current.arn,
+        steady: restored === true,
+      });
       throw new CodedError(
         'INFRA.HEALTH_GATE_FAILED',
         `${request.service} failed its health gate on ${revisionName(next.arn)}; rolled back to ${revisionName(current.arn)}`,
@@ -67,10 +102,20 @@ export class EcsRollout {
   async restore(service: string, taskDefinition: string): Promise<ServiceRevision> {
     const status = await this.requireService(service);
     if (status.taskDefinition !== taskDefinition) {
-      await this.ecs.updateService({ cluster: this.policy.cluster, serviceName: service, taskDefinition, desiredCount: status.desiredCount });
+      await this.ecs.updateService({
+        cluster: this.policy.cluster,
+        serviceName: service,
+        taskDefinition,
+        desiredCount: status.desiredCount,
+      });
     }
     const failure = await this.gate(service, taskDefinition, 0);
-    if (failure) throw new CodedError('INFRA.ROLLBACK_FAILED', `${service} is not healthy on ${revisionName(taskDefinition)}`, failure);
+    if (failure)
+      throw new CodedError(
+        'INFRA.ROLLBACK_FAILED',
+        `${service} is not healthy on ${revisionName(taskDefinition)}`,
+        failure,
+      );
     return { service, taskDefinition };
   }
 
@@ -79,11 +124,32 @@ export class EcsRollout {
     const count = Math.max(1, Math.ceil(primary.desiredCount * this.policy.canaryFraction));
     const existing = await this.ecs.describeService(this.policy.cluster, name);
     // Created empty, then scaled: one code path for a first and a later canary, and the emulator reports the count.
-    if (!existing) await this.ecs.createService({ cluster: this.policy.cluster, serviceName: name, taskDefinition: next.arn, desiredCount: 0 });
-    await this.ecs.updateService({ cluster: this.policy.cluster, serviceName: name, taskDefinition: next.arn, desiredCount: count });
-    this.log('rollout.canary_started', { ecsService: service, canary: name, tasks: count, revision: next.arn, analysisMs: this.policy.canaryAnalysisMs });
+    if (!existing)
+      await this.ecs.createService({
+        cluster: this.policy.cluster,
+        serviceName: name,
+        taskDefinition: next.arn,
+        desiredCount: 0,
+      });
+    await this.ecs.updateService({
+      cluster: this.policy.cluster,
+      serviceName: name,
+      taskDefinition: next.arn,
+      desiredCount: count,
+    });
+    this.log('rollout.canary_started', {
+      ecsService: service,
+      canary: name,
+      tasks: count,
+      revision: next.arn,
+      analysisMs: this.policy.canaryAnalysisMs,
+    });
     const failure = await this.gate(name, next.arn, this.policy.canaryAnalysisMs);
-    this.log(failure ? 'rollout.canary_failed' : 'rollout.canary_passed', { ecsService: service, revision: next.arn, ...(failure ? { reason: failure } : {}) });
+    this.log(failure ? 'rollout.canary_failed' : 'rollout.canary_passed', {
+      ecsService: service,
+      revision: next.arn,
+      ...(failure ? { reason: failure } : {}),
+    });
     // The canary is a temporary slice: scaled to zero whether it passed (the primary takes over) or failed.
     await this.ecs.updateService({ cluster: this.policy.cluster, serviceName: name, desiredCount: 0 });
     if (failure) {
@@ -98,7 +164,10 @@ export class EcsRollout {
   /** Steady state, then health samples for observeMs (at least one); returns why it failed, or undefined. */
   private async gate(service: string, taskDefinition: string, observeMs: number): Promise<string | undefined> {
     const steady = await this.waitForSteadyState(service, taskDefinition);
-    if (steady !== true) return steady === false ? `${service} did not reach steady state on ${revisionName(taskDefinition)} within ${this.policy.steadyStateTimeoutMs} ms` : steady;
+    if (steady !== true)
+      return steady === false
+        ? `${service} did not reach steady state on ${revisionName(taskDefinition)} within ${this.policy.steadyStateTimeoutMs} ms`
+        : steady;
     const deadline = Date.now() + observeMs;
     let samples = 0;
     for (;;) {
@@ -116,10 +185,18 @@ export class EcsRollout {
     const deadline = Date.now() + this.policy.steadyStateTimeoutMs;
     for (;;) {
       const status = await this.requireService(service);
-      const tripped = status.deployments.find((deployment) => deployment.taskDefinition === taskDefinition && deployment.rolloutState === 'FAILED');
-      if (tripped) return `deployment circuit breaker tripped for ${service} on ${revisionName(taskDefinition)} (${tripped.failedTasks} failed tasks)`;
+      const tripped = status.deployments.find(
+        (deployment) => deployment.taskDefinition === taskDefinition && deployment.rolloutState === 'FAILED',
+      );
+      if (tripped)
+        return `deployment circuit breaker tripped for ${service} on ${revisionName(taskDefinition)} (${tripped.failedTasks} failed tasks)`;
       // The emulator never advances deployments[0] (STACK-NOTES), so the top-level revision and counts decide.
-      if (status.taskDefinition === taskDefinition && status.runningCount === status.desiredCount && status.pendingCount === 0) return true;
+      if (
+        status.taskDefinition === taskDefinition &&
+        status.runningCount === status.desiredCount &&
+        status.pendingCount === 0
+      )
+        return true;
       if (Date.now() >= deadline) return false;
       await delay(this.policy.pollIntervalMs);
     }
@@ -127,7 +204,8 @@ export class EcsRollout {
 
   private async requireService(service: string): Promise<ServiceStatus> {
     const status = await this.ecs.describeService(this.policy.cluster, service);
-    if (!status) throw new CodedError('INFRA.APPLY_FAILED', `ECS service ${service} does not exist on ${this.policy.cluster}`);
+    if (!status)
+      throw new CodedError('INFRA.APPLY_FAILED', `ECS service ${service} does not exist on ${this.policy.cluster}`);
     return status;
   }
 }

@@ -11,14 +11,22 @@ import { InfraDependencies, buildInfraUseCases, infraSettingsOf } from './infra-
  * The real use cases. In the embedded profile they run on the process's in-memory cloud with the plan simulator and a
  * fresh state dir; in local and aws on the AWS SDK and the tofu binary.
  */
-export function realInfraDeployer(config: InfraEnvironmentConfig, deps: InfraDependencies = { clock: systemClock, log: rolloutLogger(config.LOG_LEVEL) }) {
+export function realInfraDeployer(
+  config: InfraEnvironmentConfig,
+  deps: InfraDependencies = { clock: systemClock, log: rolloutLogger(config.LOG_LEVEL) },
+) {
   let ready: Promise<void> = Promise.resolve();
   let settings = infraSettingsOf(config);
   if (config.DCO_PROFILE === 'embedded') {
     settings = { ...settings, engine: 'simulated', stateDir: config.DCO_INFRA_STATE_DIR ?? embeddedStateDir() };
     const embedded = seededEmbeddedCloud(settings.configDir);
     ready = embedded.ready;
-    deps = { tofu: new SimulatedTofuRunner(), ecs: embedded.cloud.ecs, probe: new EcsStatusHealthProbe(embedded.cloud.ecs, settings.rollout.cluster), ...deps };
+    deps = {
+      tofu: new SimulatedTofuRunner(),
+      ecs: embedded.cloud.ecs,
+      probe: new EcsStatusHealthProbe(embedded.cloud.ecs, settings.rollout.cluster),
+      ...deps,
+    };
   }
   const useCases = buildInfraUseCases(settings, deps, config);
   const applyInfra: ApplyInfraPort = async (command) => {

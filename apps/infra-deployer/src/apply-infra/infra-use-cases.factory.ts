@@ -57,14 +57,27 @@ export interface InfraDependencies {
 }
 
 /** The AWS clients', the tofu binary's and DCO_HEALTH_ENDPOINTS: a validated config, or (the day's stack preparation) an environment. */
-export type InfraClientVariables = AwsClientVariables & { DCO_HEALTH_ENDPOINTS?: string; DCO_TOFU_BIN?: string; XDG_CACHE_HOME?: string };
+export type InfraClientVariables = AwsClientVariables & {
+  DCO_HEALTH_ENDPOINTS?: string;
+  DCO_TOFU_BIN?: string;
+  XDG_CACHE_HOME?: string;
+};
 
 export function buildInfraUseCases(settings: InfraSettings, deps: InfraDependencies, clients: InfraClientVariables) {
-  const tofu = deps.tofu ?? (settings.engine === 'tofu' ? new CliTofuRunner({ binary: defaultTofuBinary(clients) }) : new SimulatedTofuRunner());
+  const tofu =
+    deps.tofu ??
+    (settings.engine === 'tofu'
+      ? new CliTofuRunner({ binary: defaultTofuBinary(clients) })
+      : new SimulatedTofuRunner());
   const localAwsCommand = `${process.execPath} -r ${join(settings.repoRoot, 'tools', 'register.js')} ${join(settings.repoRoot, 'infra', 'scripts', 'local-aws.ts')}`;
   const workspace = new TerraformWorkspace(
     tofu,
-    { configDir: settings.configDir, stateDir: settings.stateDir, vars: { local_aws_command: localAwsCommand }, env: settings.env },
+    {
+      configDir: settings.configDir,
+      stateDir: settings.stateDir,
+      vars: { local_aws_command: localAwsCommand },
+      env: settings.env,
+    },
     deps.clock,
   );
   const ecs = deps.ecs ?? SdkEcsServices.fromOptions(awsClientOptions({ ...clients, ...settings.env }));

@@ -20,7 +20,11 @@ export interface ServiceBehaviour {
 }
 
 /** One HTTP server standing in for every service's tasks: /<service>/health and /<service>/metrics. */
-export async function startServiceDoubles(): Promise<{ url: string; behaviour: Map<string, ServiceBehaviour>; close(): Promise<void> }> {
+export async function startServiceDoubles(): Promise<{
+  url: string;
+  behaviour: Map<string, ServiceBehaviour>;
+  close(): Promise<void>;
+}> {
   const behaviour = new Map<string, ServiceBehaviour>();
   const counters = new Map<string, { ok: number; failed: number }>();
   const server: Server = createServer((request, response) => {
@@ -55,14 +59,18 @@ export async function localInfra(options: { apps?: string[] } = {}) {
   await snapshotConfig(join(REPO_ROOT, 'infra'), configDir);
   const suffix = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`;
   const cluster = `dco-it-${suffix}`;
-  const vars = JSON.parse(await readFile(join(configDir, 'terraform.tfvars.json'), 'utf8')) as { apps: Record<string, unknown> } & Record<string, unknown>;
+  const vars = JSON.parse(await readFile(join(configDir, 'terraform.tfvars.json'), 'utf8')) as {
+    apps: Record<string, unknown>;
+  } & Record<string, unknown>;
   const apps = options.apps ?? ['dco-runner'];
   const tfvars = {
     ...vars,
     environment: `it-${suffix}`,
     cluster_name: cluster,
     event_bus_name: `dco-it-${suffix}`,
-    apps: Object.fromEntries(apps.map((app) => [app, { image: `dco-autopilot/${app}:0.1.0`, desired_count: 2, cpu: 256, memory: 512 }])),
+    apps: Object.fromEntries(
+      apps.map((app) => [app, { image: `dco-autopilot/${app}:0.1.0`, desired_count: 2, cpu: 256, memory: 512 }]),
+    ),
   };
   const writeVars = (change: (current: typeof tfvars) => typeof tfvars) =>
     writeFile(join(configDir, 'terraform.tfvars.json'), JSON.stringify(change(tfvars), null, 2));
@@ -70,7 +78,12 @@ export async function localInfra(options: { apps?: string[] } = {}) {
 
   const doubles = await startServiceDoubles();
   const endpoints = Object.fromEntries(
-    apps.flatMap((app) => [app, `${app}-canary`]).map((service) => [service, { healthUrl: `${doubles.url}/${service}/health`, metricsUrl: `${doubles.url}/${service}/metrics` }]),
+    apps
+      .flatMap((app) => [app, `${app}-canary`])
+      .map((service) => [
+        service,
+        { healthUrl: `${doubles.url}/${service}/health`, metricsUrl: `${doubles.url}/${service}/metrics` },
+      ]),
   );
   const client = new ECSClient(localEmulatorOptions());
   const ecs = new SdkEcsServices(client);
@@ -81,7 +94,15 @@ export async function localInfra(options: { apps?: string[] } = {}) {
       configDir,
       stateDir: join(root, 'state'),
       engine: 'tofu',
-      rollout: { ...DEFAULT_ROLLOUT_POLICY, cluster, canaryFraction: 0.5, canaryAnalysisMs: 300, gateMs: 300, pollIntervalMs: 50, steadyStateTimeoutMs: 20_000 },
+      rollout: {
+        ...DEFAULT_ROLLOUT_POLICY,
+        cluster,
+        canaryFraction: 0.5,
+        canaryAnalysisMs: 300,
+        gateMs: 300,
+        pollIntervalMs: 50,
+        steadyStateTimeoutMs: 20_000,
+      },
       env: { DCO_AWS_ENDPOINT: endpoint },
     },
     { clock: { now: () => new Date() }, ecs, probe: new HttpHealthProbe({ endpoints }) },

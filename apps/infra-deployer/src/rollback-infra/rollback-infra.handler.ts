@@ -16,11 +16,16 @@ export class RollbackInfraHandler {
       const target = run.previousGood ?? (await this.workspace.lastGood());
       const services: ServiceRevision[] = [];
       // Services first: they must not keep running a revision whose infrastructure is being taken away.
-      for (const [service, taskDefinition] of Object.entries(run.previousRevisions).sort(([a], [b]) => a.localeCompare(b))) {
+      for (const [service, taskDefinition] of Object.entries(run.previousRevisions).sort(([a], [b]) =>
+        a.localeCompare(b),
+      )) {
         services.push(await this.rollout.restore(service, taskDefinition));
       }
       if (!target) return { configHash: '', services };
-      const record = await this.workspace.prepare(`${runId}-rollback-${target.configHash.slice(7, 19)}`, target.snapshotDir);
+      const record = await this.workspace.prepare(
+        `${runId}-rollback-${target.configHash.slice(7, 19)}`,
+        target.snapshotDir,
+      );
       await this.workspace.apply(record.planId);
       return { configHash: target.configHash, services };
     } catch (error) {

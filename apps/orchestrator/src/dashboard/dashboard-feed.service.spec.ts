@@ -27,17 +27,37 @@ describe('DashboardFeedService', () => {
     const bus = new InMemoryMessageBus();
     const now = new Date('2026-11-26T07:00:00.000Z');
     const clock = { now: () => now };
-    const board = new DashboardBoard({ list: () => [], get: () => undefined, updates: () => new Subject<RunView>() }, { clock });
+    const board = new DashboardBoard(
+      { list: () => [], get: () => undefined, updates: () => new Subject<RunView>() },
+      { clock },
+    );
     const publisher = new InMemoryAlertPublisher();
     const metrics = new DcoMetrics({ service: 'orchestrator' });
     const platform = loadConfig(CommonConfig, { DCO_PROFILE: 'embedded' });
     const config = loadConfig(DashboardConfig, { DCO_ALERT_CHECK_INTERVAL_MS: '3600000' });
     // As createAlertPublisher builds it: EventBridge (here in memory) behind the dedupe window.
-    const deduplicated = new DeduplicatingAlertPublisher(publisher, { windowMs: config.DCO_ALERT_DEDUPE_WINDOW_MS, clock });
-    const feed = new DashboardFeedService(bus, board, deduplicated, platform, config, DEFAULT_POLICY, clock, ids, metrics);
+    const deduplicated = new DeduplicatingAlertPublisher(publisher, {
+      windowMs: config.DCO_ALERT_DEDUPE_WINDOW_MS,
+      clock,
+    });
+    const feed = new DashboardFeedService(
+      bus,
+      board,
+      deduplicated,
+      platform,
+      config,
+      DEFAULT_POLICY,
+      clock,
+      ids,
+      metrics,
+    );
     const raised: AnyMessage[] = [];
     await bus.ensureTopics(['AlertRaised']);
-    await bus.subscribe({ group: 'observer', types: ['AlertRaised'], handler: async (message) => void raised.push(message) });
+    await bus.subscribe({
+      group: 'observer',
+      types: ['AlertRaised'],
+      handler: async (message) => void raised.push(message),
+    });
     await feed.onApplicationBootstrap();
     try {
       // migrate-db is expected to take 30 minutes; it started 45 minutes ago.
@@ -46,18 +66,42 @@ describe('DashboardFeedService', () => {
         fixtureMessage('MigrateDb', { runId: RUN, occurredAt: '2026-11-26T06:15:00.000Z' }),
         fixtureMessage('DbMigrationProgress', { runId: RUN, occurredAt: '2026-11-26T06:20:00.000Z' }),
       );
-      await until(() => (board as unknown as { migrations: Map<string, unknown> }).migrations.size === 1, 'the progress to reach the board');
+      await until(
+        () => (board as unknown as { migrations: Map<string, unknown> }).migrations.size === 1,
+        'the progress to reach the board',
+      );
 
       await feed.raiseOverdue();
       await until(() => raised.length === 1, 'the overdue alert on the bus');
-      expect(raised[0]).toMatchObject({ runId: RUN, producer: 'orchestrator', data: { cause: 'STEP_OVERDUE', dedupeKey: `STEP_OVERDUE:${RUN}:migrate-db` } });
+      expect(raised[0]).toMatchObject({
+        runId: RUN,
+        producer: 'orchestrator',
+        data: { cause: 'STEP_OVERDUE', dedupeKey: `STEP_OVERDUE:${RUN}:migrate-db` },
+      });
       await feed.raiseOverdue();
-      await until(() => publisher.delivered().length === 1 && (board as unknown as { alerts: Map<string, unknown> }).alerts.size === 1, 'the alert forwarded and shown');
+      await until(
+        () =>
+          publisher.delivered().length === 1 &&
+          (board as unknown as { alerts: Map<string, unknown> }).alerts.size === 1,
+        'the alert forwarded and shown',
+      );
       expect(raised).toHaveLength(1);
 
       // The same alert raised again (another event of the same cause) is shown as a repeat and not delivered again.
-      await bus.publish(createMessage('AlertRaised', (raised[0] as Extract<AnyMessage, { type: 'AlertRaised' }>).data, { runId: RUN, producer: 'orchestrator' }, { clock, ids }));
-      await until(() => (board as unknown as { alerts: Map<string, { count: number }> }).alerts.get(`STEP_OVERDUE:${RUN}:migrate-db`)?.count === 2, 'the repeat on the board');
+      await bus.publish(
+        createMessage(
+          'AlertRaised',
+          (raised[0] as Extract<AnyMessage, { type: 'AlertRaised' }>).data,
+          { runId: RUN, producer: 'orchestrator' },
+          { clock, ids },
+        ),
+      );
+      await until(
+        () =>
+          (board as unknown as { alerts: Map<string, { count: number }> }).alerts.get(`STEP_OVERDUE:${RUN}:migrate-db`)
+            ?.count === 2,
+        'the repeat on the board',
+      );
       expect(publisher.delivered()).toHaveLength(1);
     } finally {
       await feed.beforeApplicationShutdown();

@@ -1,8 +1,22 @@
 // Feeds the dashboard, the run metrics and root spans from the bus, forwards AlertRaised to EventBridge, and raises overdue alerts.
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  Optional,
+} from '@nestjs/common';
 import { Clock, IdGenerator, MessageType, createMessage } from '@dco/contracts';
 import { MessageBus, SubscriptionHandle } from '@dco/messaging';
-import { AlertPublisher, DcoMetrics, OverdueWatcher, RunTelemetryProjector, alertForwardingSubscription, currentTracing } from '@dco/observability';
+import {
+  AlertPublisher,
+  DcoMetrics,
+  OverdueWatcher,
+  RunTelemetryProjector,
+  alertForwardingSubscription,
+  currentTracing,
+} from '@dco/observability';
 import { CLOCK, CommonConfig, ID_GENERATOR, MESSAGE_BUS, PLATFORM_CONFIG } from '@dco/platform';
 import { RunPolicy } from '@dco/saga';
 import { RUN_POLICY } from '../run-saga/saga-consumer.service';
@@ -66,7 +80,9 @@ export class DashboardFeedService implements OnApplicationBootstrap, BeforeAppli
     this.projector = new RunTelemetryProjector(metrics ?? new DcoMetrics({ service: 'orchestrator' }), {
       recordRunSpan: (record) => currentTracing()?.recordRunSpan(record),
     });
-    const expected = Object.fromEntries(Object.entries(policy.steps).map(([step, timing]) => [step, timing.expectedMs]));
+    const expected = Object.fromEntries(
+      Object.entries(policy.steps).map(([step, timing]) => [step, timing.expectedMs]),
+    );
     this.overdue = new OverdueWatcher({ ...expected, run: config.DCO_RUN_EXPECTED_MS });
   }
 
@@ -86,7 +102,15 @@ export class DashboardFeedService implements OnApplicationBootstrap, BeforeAppli
       }),
     );
     // Alerts are delivered once for all replicas: one shared group.
-    this.handles.push(await this.bus.subscribe(alertForwardingSubscription({ publisher: this.publisher, metrics: this.metrics, group: `${namespace}.orchestrator-alerts` })));
+    this.handles.push(
+      await this.bus.subscribe(
+        alertForwardingSubscription({
+          publisher: this.publisher,
+          metrics: this.metrics,
+          group: `${namespace}.orchestrator-alerts`,
+        }),
+      ),
+    );
     this.timer = setInterval(() => void this.raiseOverdue(), this.config.DCO_ALERT_CHECK_INTERVAL_MS);
     this.timer.unref();
   }
@@ -100,11 +124,20 @@ export class DashboardFeedService implements OnApplicationBootstrap, BeforeAppli
   async raiseOverdue(): Promise<void> {
     const alerts = this.overdue.check(this.projector.activeStages(), this.clock.now());
     if (alerts.length === 0) return;
-    const messages = alerts.map((alert) => createMessage('AlertRaised', alert.data, { runId: alert.runId, producer: 'orchestrator' }, { clock: this.clock, ids: this.ids }));
+    const messages = alerts.map((alert) =>
+      createMessage(
+        'AlertRaised',
+        alert.data,
+        { runId: alert.runId, producer: 'orchestrator' },
+        { clock: this.clock, ids: this.ids },
+      ),
+    );
     try {
       await this.bus.publish(...messages);
     } catch (error) {
-      this.logger.error(`could not raise ${messages.length} overdue alert(s): ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.error(
+        `could not raise ${messages.length} overdue alert(s): ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 }

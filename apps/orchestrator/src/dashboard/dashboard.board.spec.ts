@@ -43,7 +43,8 @@ class FakeRuns implements RunsReader {
   }
 }
 
-const message = <T extends MessageType>(type: T, overrides: Partial<MessageOf<T>> = {}): AnyMessage => fixtureMessage(type, { runId: RUN, ...overrides }) as AnyMessage;
+const message = <T extends MessageType>(type: T, overrides: Partial<MessageOf<T>> = {}): AnyMessage =>
+  fixtureMessage(type, { runId: RUN, ...overrides }) as AnyMessage;
 
 describe('DashboardBoard', () => {
   it('lists runs newest first with their Jaeger trace link and streams their updates', async () => {
@@ -73,7 +74,9 @@ describe('DashboardBoard', () => {
     expect(kinds).toEqual(['run', 'infrastructure', 'infrastructure', 'infrastructure']);
     const snapshot = await board.snapshot();
     expect(snapshot.runs[0].migration).toMatchObject({ phase: 'restore', done: 500, total: 1000 });
-    expect(snapshot.infrastructure.ecs).toEqual([expect.objectContaining({ service: 'dco-runner', revision: 2, health: 'healthy' })]);
+    expect(snapshot.infrastructure.ecs).toEqual([
+      expect.objectContaining({ service: 'dco-runner', revision: 2, health: 'healthy' }),
+    ]);
     expect(snapshot.infrastructure.neo4j.map((server) => [server.role, server.instanceId, server.state])).toEqual([
       ['blue', 'i-blue', 'serving'],
       ['green', 'i-green', 'retired'],
@@ -88,7 +91,11 @@ describe('DashboardBoard', () => {
     board.observe(failed);
     board.observe(failed);
     board.observe(message('AlertRaised', { occurredAt: '2026-11-26T06:31:00.000Z' }));
-    board.observe(message('AlertRaised', { data: { severity: 'info', cause: 'APPROVAL_REQUIRED', dedupeKey: `${RUN}:approval`, summary: 'waits' } }));
+    board.observe(
+      message('AlertRaised', {
+        data: { severity: 'info', cause: 'APPROVAL_REQUIRED', dedupeKey: `${RUN}:approval`, summary: 'waits' },
+      }),
+    );
     let alerts = (await board.snapshot()).alerts;
     expect(alerts.map((alert) => [alert.cause, alert.count])).toEqual([
       ['STEP_FAILED', 2],

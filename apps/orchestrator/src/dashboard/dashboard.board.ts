@@ -65,7 +65,9 @@ export class DashboardBoard implements DashboardSource {
   }
 
   changes(): Observable<DashboardChange> {
-    const runChanges = this.runs.updates().pipe(map((run): DashboardChange => ({ kind: 'run', run: this.enrich(run) })));
+    const runChanges = this.runs
+      .updates()
+      .pipe(map((run): DashboardChange => ({ kind: 'run', run: this.enrich(run) })));
     return merge(runChanges, this.local.asObservable());
   }
 
@@ -116,12 +118,20 @@ export class DashboardBoard implements DashboardSource {
       }
       case 'DbRolledBack': {
         const neo4j = this.infrastructure.neo4j.map((server): Neo4jServerView => {
-          if (server.instanceId === message.data.servingInstanceId) return { ...server, serving: true, state: 'serving', boltUri: message.data.boltUri };
-          if (server.instanceId === message.data.terminatedInstanceId) return { ...server, serving: false, state: 'retired' };
+          if (server.instanceId === message.data.servingInstanceId)
+            return { ...server, serving: true, state: 'serving', boltUri: message.data.boltUri };
+          if (server.instanceId === message.data.terminatedInstanceId)
+            return { ...server, serving: false, state: 'retired' };
           return { ...server, serving: false, state: server.state === 'retired' ? 'retired' : 'standby' };
         });
         if (!neo4j.some((server) => server.instanceId === message.data.servingInstanceId)) {
-          neo4j.unshift({ instanceId: message.data.servingInstanceId, boltUri: message.data.boltUri, role: 'blue', serving: true, state: 'serving' });
+          neo4j.unshift({
+            instanceId: message.data.servingInstanceId,
+            boltUri: message.data.boltUri,
+            role: 'blue',
+            serving: true,
+            state: 'serving',
+          });
         }
         return this.setInfrastructure({ ...this.infrastructure, neo4j, updatedAt: message.occurredAt });
       }
@@ -133,7 +143,9 @@ export class DashboardBoard implements DashboardSource {
           byService.set(revision.service, {
             service: revision.service,
             taskDefinition: revision.taskDefinition,
-            ...(revisionOf(revision.taskDefinition) !== undefined ? { revision: revisionOf(revision.taskDefinition) } : {}),
+            ...(revisionOf(revision.taskDefinition) !== undefined
+              ? { revision: revisionOf(revision.taskDefinition) }
+              : {}),
             health,
             updatedAt: message.occurredAt,
           });
@@ -165,7 +177,16 @@ export class DashboardBoard implements DashboardSource {
     const existing = this.alerts.get(data.dedupeKey);
     const alert: AlertView = existing
       ? { ...existing, count: events.size }
-      : { runId, at, severity: data.severity, cause: data.cause, summary: data.summary, dedupeKey: data.dedupeKey, count: 1, ...(data.detail ? { detail: data.detail } : {}) };
+      : {
+          runId,
+          at,
+          severity: data.severity,
+          cause: data.cause,
+          summary: data.summary,
+          dedupeKey: data.dedupeKey,
+          count: 1,
+          ...(data.detail ? { detail: data.detail } : {}),
+        };
     this.alerts.set(data.dedupeKey, alert);
     this.local.next({ kind: 'alert', alert });
   }

@@ -29,7 +29,11 @@ class Workers {
   private readonly gates = new Map<string, () => void>();
   private readonly waiting = new Map<string, Promise<void>>();
 
-  constructor(private readonly answers: Partial<Record<MessageType, (command: AnyMessage) => { type: MessageType; data: object }>>) {}
+  constructor(
+    private readonly answers: Partial<
+      Record<MessageType, (command: AnyMessage) => { type: MessageType; data: object }>
+    >,
+  ) {}
 
   hold(type: MessageType): void {
     this.waiting.set(type, new Promise<void>((resolve) => this.gates.set(type, resolve)));
@@ -49,8 +53,24 @@ class Workers {
         await this.waiting.get(command.type);
         const answer = this.answers[command.type]?.(command);
         if (!answer) return {};
-        const producer = command.type === 'DetectChanges' ? 'detector' : command.type === 'RunDco' ? 'dco-runner' : command.type.includes('Db') ? 'db-migrator' : 'infra-deployer';
-        return { messages: [createMessage(answer.type, answer.data as DataOf<MessageType>, { runId: command.runId, producer, causedBy: command }, { clock, ids })] };
+        const producer =
+          command.type === 'DetectChanges'
+            ? 'detector'
+            : command.type === 'RunDco'
+              ? 'dco-runner'
+              : command.type.includes('Db')
+                ? 'db-migrator'
+                : 'infra-deployer';
+        return {
+          messages: [
+            createMessage(
+              answer.type,
+              answer.data as DataOf<MessageType>,
+              { runId: command.runId, producer, causedBy: command },
+              { clock, ids },
+            ),
+          ],
+        };
       },
     });
   }
@@ -64,8 +84,22 @@ const changesFor = (command: AnyMessage) => {
     data: {
       day,
       changes: [
-        { kind: 'terraform-config', subject: 'infra/main.tf', from: 'a1', to: 'b2', risk: gated ? 'high' : 'low', reason: gated ? 'the plan replaces the Neo4j instance' : 'tags changed' },
-        { kind: 'neo4j-ami', subject: 'neo4j', from: 'ami-0000000000000000a', to: 'ami-0000000000000000b', risk: 'medium', reason: 'neo4j-5.26.19 published' },
+        {
+          kind: 'terraform-config',
+          subject: 'infra/main.tf',
+          from: 'a1',
+          to: 'b2',
+          risk: gated ? 'high' : 'low',
+          reason: gated ? 'the plan replaces the Neo4j instance' : 'tags changed',
+        },
+        {
+          kind: 'neo4j-ami',
+          subject: 'neo4j',
+          from: 'ami-0000000000000000a',
+          to: 'ami-0000000000000000b',
+          risk: 'medium',
+          reason: 'neo4j-5.26.19 published',
+        },
       ],
       sources: [],
     },
@@ -78,7 +112,10 @@ const workers = new Workers({
   DetectChanges: changesFor,
   ApplyInfra: () => ({ type: 'InfraApplied', data: FIXTURE_DATA.InfraApplied }),
   MigrateDb: () => ({ type: 'DbMigrated', data: FIXTURE_DATA.DbMigrated }),
-  RunDco: (command) => ({ type: 'DcoCompleted', data: { ...FIXTURE_DATA.DcoCompleted, day: (command.data as { day: string }).day } }),
+  RunDco: (command) => ({
+    type: 'DcoCompleted',
+    data: { ...FIXTURE_DATA.DcoCompleted, day: (command.data as { day: string }).day },
+  }),
 });
 
 let bus: InMemoryMessageBus;
@@ -100,7 +137,9 @@ beforeAll(async () => {
   });
   bus = new InMemoryMessageBus();
 
-  @Module({ imports: [PlatformModule.forRoot({ service: 'orchestrator', config, bus }), OrchestratorModule.register(config)] })
+  @Module({
+    imports: [PlatformModule.forRoot({ service: 'orchestrator', config, bus }), OrchestratorModule.register(config)],
+  })
   class DashboardSpecRoot {}
 
   app = await NestFactory.create(DashboardSpecRoot, { logger: ['error'] });
@@ -113,7 +152,15 @@ beforeAll(async () => {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1400, height: 1000 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   page = context.pages()[0] ?? (await context.newPage());
   page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -132,7 +179,13 @@ afterAll(async () => {
   if (profileDir) rmSync(profileDir, { recursive: true, force: true });
 });
 
-const tick = (day: string) => createMessage('DailyTick', { day, trigger: 'schedule', scheduledAt: clock.now().toISOString() }, { runId: `dco-${day}`, producer: 'scheduler' }, { clock, ids });
+const tick = (day: string) =>
+  createMessage(
+    'DailyTick',
+    { day, trigger: 'schedule', scheduledAt: clock.now().toISOString() },
+    { runId: `dco-${day}`, producer: 'scheduler' },
+    { clock, ids },
+  );
 const screenshot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 
 describe('dashboard in a browser', () => {
@@ -147,21 +200,42 @@ describe('dashboard in a browser', () => {
     await page.getByTestId('current-step').filter({ hasText: 'apply-infra' }).waitFor({ timeout: WAIT_MS });
     const traceHref = await page.getByTestId('current-run').getByTestId('trace-link').getAttribute('href');
     expect(traceHref).toBe(`http://127.0.0.1:16686/trace/${runTraceIds(runId).traceId}`);
-    await expect(page.locator('[data-testid="timeline-row"][data-step="detect"]').textContent()).resolves.toContain('succeeded');
+    await expect(page.locator('[data-testid="timeline-row"][data-step="detect"]').textContent()).resolves.toContain(
+      'succeeded',
+    );
 
     workers.release('ApplyInfra');
     await page.getByTestId('current-status').filter({ hasText: 'MigratingDb' }).waitFor({ timeout: WAIT_MS });
     await page.getByTestId('ecs-row').filter({ hasText: 'dco-runner' }).waitFor({ timeout: WAIT_MS });
-    await bus.publish(createMessage('DbMigrationProgress', { phase: 'restore', done: 500, total: 1000 }, { runId, producer: 'db-migrator' }, { clock, ids }));
+    await bus.publish(
+      createMessage(
+        'DbMigrationProgress',
+        { phase: 'restore', done: 500, total: 1000 },
+        { runId, producer: 'db-migrator' },
+        { clock, ids },
+      ),
+    );
     await page.getByTestId('migration').filter({ hasText: 'restore: 500/1000' }).waitFor({ timeout: WAIT_MS });
     await screenshot('01-run-in-progress');
 
     workers.release('MigrateDb');
-    await page.getByTestId('current-status').filter({ hasText: /^Completed$/ }).waitFor({ timeout: WAIT_MS });
-    await page.locator('[data-testid="neo4j-row"][data-role="green"]').filter({ hasText: 'serving' }).waitFor({ timeout: WAIT_MS });
-    await expect(page.locator('[data-testid="neo4j-row"][data-role="green"]').textContent()).resolves.toContain('5.26.19');
-    await expect(page.locator(`[data-testid="history-row"][data-run-id="${runId}"] [data-testid="history-status"]`).textContent()).resolves.toBe('Completed');
-    const steps = await page.locator('[data-testid="timeline-row"]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-step')));
+    await page
+      .getByTestId('current-status')
+      .filter({ hasText: /^Completed$/ })
+      .waitFor({ timeout: WAIT_MS });
+    await page
+      .locator('[data-testid="neo4j-row"][data-role="green"]')
+      .filter({ hasText: 'serving' })
+      .waitFor({ timeout: WAIT_MS });
+    await expect(page.locator('[data-testid="neo4j-row"][data-role="green"]').textContent()).resolves.toContain(
+      '5.26.19',
+    );
+    await expect(
+      page.locator(`[data-testid="history-row"][data-run-id="${runId}"] [data-testid="history-status"]`).textContent(),
+    ).resolves.toBe('Completed');
+    const steps = await page
+      .locator('[data-testid="timeline-row"]')
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-step')));
     expect(steps).toEqual(['detect', 'apply-infra', 'migrate-db', 'run-dco']);
     await screenshot('02-run-completed');
   });
@@ -175,14 +249,20 @@ describe('dashboard in a browser', () => {
 
     // No token yet: the page refuses before calling the API.
     await approval.getByTestId('approve').click();
-    await approval.getByTestId('approval-result').filter({ hasText: 'operator token first' }).waitFor({ timeout: WAIT_MS });
+    await approval
+      .getByTestId('approval-result')
+      .filter({ hasText: 'operator token first' })
+      .waitFor({ timeout: WAIT_MS });
 
     // A wrong token: the API answers 401 and the page shows it.
     await page.getByTestId('operator').fill('alice');
     await page.getByTestId('token').fill('not-the-operator-token');
     await page.getByTestId('token-save').click();
     await approval.getByTestId('approve').click();
-    await approval.getByTestId('approval-result').filter({ hasText: '401 API.UNAUTHORIZED' }).waitFor({ timeout: WAIT_MS });
+    await approval
+      .getByTestId('approval-result')
+      .filter({ hasText: '401 API.UNAUTHORIZED' })
+      .waitFor({ timeout: WAIT_MS });
     await expect(page.getByTestId('current-status').textContent()).resolves.toBe('AwaitingApproval');
 
     // Rejecting needs a reason.
@@ -195,24 +275,57 @@ describe('dashboard in a browser', () => {
     await page.locator('[data-testid="alert"][data-cause="APPROVAL_REQUIRED"]').waitFor({ timeout: WAIT_MS });
     await approval.getByTestId('approval-reason').fill('reviewed the plan with the DBA');
     await approval.getByTestId('approve').click();
-    await page.getByTestId('current-status').filter({ hasText: /^Completed$/ }).waitFor({ timeout: WAIT_MS });
+    await page
+      .getByTestId('current-status')
+      .filter({ hasText: /^Completed$/ })
+      .waitFor({ timeout: WAIT_MS });
     await expect(page.getByTestId('approvals').textContent()).resolves.toContain('Nothing waits for a decision');
     // The run ended: its APPROVAL_REQUIRED notice is no longer open.
-    await page.locator('[data-testid="alert"][data-cause="APPROVAL_REQUIRED"]').waitFor({ state: 'detached', timeout: WAIT_MS });
-    const run = (await (await fetch(`${baseUrl}/api/runs/${runId}`)).json()) as { approvals: Array<{ decision?: { by: string; reason: string; granted: boolean } }> };
-    expect(run.approvals[0].decision).toMatchObject({ granted: true, by: 'alice', reason: 'reviewed the plan with the DBA' });
+    await page
+      .locator('[data-testid="alert"][data-cause="APPROVAL_REQUIRED"]')
+      .waitFor({ state: 'detached', timeout: WAIT_MS });
+    const run = (await (await fetch(`${baseUrl}/api/runs/${runId}`)).json()) as {
+      approvals: Array<{ decision?: { by: string; reason: string; granted: boolean } }>;
+    };
+    expect(run.approvals[0].decision).toMatchObject({
+      granted: true,
+      by: 'alice',
+      reason: 'reviewed the plan with the DBA',
+    });
   });
 
   it('rejects malformed and unauthorised approve/reject requests at the API', async () => {
     const runId = `dco-${GATED_DAY}`;
     const post = (path: string, body: string, token?: string) =>
-      fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) }, body });
+      fetch(`${baseUrl}${path}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+        body,
+      });
     expect((await post(`/api/runs/${runId}/approve`, JSON.stringify({ by: 'mallory', reason: 'x' }))).status).toBe(401);
-    expect((await post(`/api/runs/${runId}/approve`, JSON.stringify({ by: 'mallory', reason: 'x' }), 'wrong-token-wrong-token')).status).toBe(401);
+    expect(
+      (
+        await post(
+          `/api/runs/${runId}/approve`,
+          JSON.stringify({ by: 'mallory', reason: 'x' }),
+          'wrong-token-wrong-token',
+        )
+      ).status,
+    ).toBe(401);
     expect((await post(`/api/runs/${runId}/approve`, '{"by": "alice", "reason"', TOKEN)).status).toBe(400);
     expect((await post(`/api/runs/${runId}/approve`, JSON.stringify({ reason: 'no by' }), TOKEN)).status).toBe(400);
-    expect((await post(`/api/runs/${encodeURIComponent('<script>')}/reject`, JSON.stringify({ by: 'alice', reason: 'x' }), TOKEN)).status).toBe(400);
-    expect((await post(`/api/runs/${runId}/reject`, JSON.stringify({ by: 'alice', reason: 'too late' }), TOKEN)).status).toBe(409);
+    expect(
+      (
+        await post(
+          `/api/runs/${encodeURIComponent('<script>')}/reject`,
+          JSON.stringify({ by: 'alice', reason: 'x' }),
+          TOKEN,
+        )
+      ).status,
+    ).toBe(400);
+    expect(
+      (await post(`/api/runs/${runId}/reject`, JSON.stringify({ by: 'alice', reason: 'too late' }), TOKEN)).status,
+    ).toBe(409);
   });
 
   it('shows alerts as they are raised, once per cause, and renders hostile values as text', async () => {
@@ -220,7 +333,13 @@ describe('dashboard in a browser', () => {
     const hostile = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">';
     const alert = createMessage(
       'AlertRaised',
-      { severity: 'critical', cause: 'STEP_FAILED', dedupeKey: `${runId}:apply-infra:failed`, summary: `apply-infra failed: ${hostile}`, detail: hostile },
+      {
+        severity: 'critical',
+        cause: 'STEP_FAILED',
+        dedupeKey: `${runId}:apply-infra:failed`,
+        summary: `apply-infra failed: ${hostile}`,
+        detail: hostile,
+      },
       { runId, producer: 'orchestrator' },
       { clock, ids },
     );
@@ -243,7 +362,10 @@ describe('dashboard in a browser', () => {
     const response = await fetch(`${baseUrl}/dashboard`);
     expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
-    const snapshot = (await (await fetch(`${baseUrl}/api/dashboard`)).json()) as { runs: Array<{ runId: string; status: string }>; alerts: unknown[] };
+    const snapshot = (await (await fetch(`${baseUrl}/api/dashboard`)).json()) as {
+      runs: Array<{ runId: string; status: string }>;
+      alerts: unknown[];
+    };
     expect(snapshot.runs.map((run) => [run.runId, run.status])).toEqual([
       [`dco-${GATED_DAY}`, 'Completed'],
       [`dco-${LIVE_DAY}`, 'Completed'],
@@ -255,7 +377,11 @@ describe('dashboard in a browser', () => {
     // Without ending the event streams, close() waits for the tab's open connection and never finishes.
     let closed = false;
     const closing = app.close().then(() => (closed = true));
-    await waitFor(() => closed, { timeoutMs: WAIT_MS, intervalMs: 50, description: 'the app to close while a dashboard tab is connected' });
+    await waitFor(() => closed, {
+      timeoutMs: WAIT_MS,
+      intervalMs: 50,
+      description: 'the app to close while a dashboard tab is connected',
+    });
     await closing;
     appClosed = true;
     await page.getByTestId('connection').filter({ hasText: 'reconnecting' }).waitFor({ timeout: WAIT_MS });

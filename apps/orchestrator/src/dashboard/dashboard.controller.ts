@@ -14,7 +14,8 @@ const ASSETS: Record<string, { file: string; type: string }> = {
 };
 
 /** No inline script or style, nothing from elsewhere: rendered data can never run as code. */
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** SSE comment lines every 15 s keep proxies from closing an idle stream. */
 export const HEARTBEAT_MS = 15_000;
@@ -30,7 +31,8 @@ export class DashboardController implements BeforeApplicationShutdown {
   private shuttingDown = false;
 
   constructor(@Inject(DASHBOARD_SOURCE) private readonly source: DashboardSource) {
-    for (const name of ['index.html', ...Object.keys(ASSETS)]) this.files.set(name, readFileSync(join(STATIC_DIR, name), 'utf8'));
+    for (const name of ['index.html', ...Object.keys(ASSETS)])
+      this.files.set(name, readFileSync(join(STATIC_DIR, name), 'utf8'));
   }
 
   @Get()
@@ -73,7 +75,9 @@ export class DashboardController implements BeforeApplicationShutdown {
 
   /** First a full snapshot, then each change as it happens; the browser reconnects (and gets a fresh snapshot) on its own. */
   @Sse('api/events')
-  @ApiOperation({ summary: 'server-sent events: a snapshot, then run, alert, alert-closed, infrastructure and heartbeat events' })
+  @ApiOperation({
+    summary: 'server-sent events: a snapshot, then run, alert, alert-closed, infrastructure and heartbeat events',
+  })
   @ApiProduces('text/event-stream')
   @ApiOkResponse(TEXT)
   events(@Req() request: Request): Observable<MessageEvent> {
@@ -91,7 +95,9 @@ export class DashboardController implements BeforeApplicationShutdown {
         }
       }),
     );
-    const heartbeat = interval(HEARTBEAT_MS).pipe(map((): MessageEvent => ({ type: 'heartbeat', data: { at: new Date().toISOString() } })));
+    const heartbeat = interval(HEARTBEAT_MS).pipe(
+      map((): MessageEvent => ({ type: 'heartbeat', data: { at: new Date().toISOString() } })),
+    );
     // Changes are subscribed before the snapshot is read and held until it is sent, so none falls in between.
     const stream = new Observable<MessageEvent>((subscriber) => {
       const held: MessageEvent[] = [];

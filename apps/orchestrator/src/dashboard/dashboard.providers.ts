@@ -3,7 +3,12 @@ import { Provider, Type } from '@nestjs/common';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { InMemoryEventBus, SdkEventBus, awsClientOptions } from '@dco/aws';
-import { AlertPublisher, DeduplicatingAlertPublisher, EventBridgeAlertPublisher, ensureAlertRouting } from '@dco/observability';
+import {
+  AlertPublisher,
+  DeduplicatingAlertPublisher,
+  EventBridgeAlertPublisher,
+  ensureAlertRouting,
+} from '@dco/observability';
 import { OrchestratorConfig } from '../orchestrator.config';
 import { RunsQuery } from '../runs-query/runs-query.service';
 import { DashboardBoard } from './dashboard.board';
@@ -45,7 +50,8 @@ export function dashboardProviders(config: OrchestratorConfig): Provider[] {
     { provide: DASHBOARD_CONFIG, useValue: config },
     {
       provide: DASHBOARD_SOURCE,
-      useFactory: (runs: RunsQuery, config: DashboardConfig) => new DashboardBoard(runs, { jaegerUiBase: config.JAEGER_UI_URL }),
+      useFactory: (runs: RunsQuery, config: DashboardConfig) =>
+        new DashboardBoard(runs, { jaegerUiBase: config.JAEGER_UI_URL }),
       inject: [RunsQuery, DASHBOARD_CONFIG],
     },
     {

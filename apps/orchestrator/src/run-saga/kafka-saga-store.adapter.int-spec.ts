@@ -8,7 +8,15 @@ sagaStoreContract(
   async () => {
     const namespace = await new KafkaTestNamespace(['DailyTick', 'SagaState']).open();
     const bus = namespace.bus();
-    const store = () => new KafkaSagaStore({ brokers: testBrokers(), clientId: 'saga-store-it', namespace: 'it', topicPrefix: namespace.prefix, partitions: 3, loadTimeoutMs: 20_000 });
+    const store = () =>
+      new KafkaSagaStore({
+        brokers: testBrokers(),
+        clientId: 'saga-store-it',
+        namespace: 'it',
+        topicPrefix: namespace.prefix,
+        partitions: 3,
+        loadTimeoutMs: 20_000,
+      });
     return {
       bus,
       store,

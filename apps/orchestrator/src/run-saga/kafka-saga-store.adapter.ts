@@ -27,7 +27,11 @@ export class KafkaSagaStore implements SagaStore {
 
   constructor(private readonly options: KafkaSagaStoreOptions) {
     this.topic = options.topic ?? SAGA_STATE_TOPIC;
-    this.kafka = new Kafka({ clientId: `${options.clientId}-saga-store`, brokers: options.brokers, logLevel: logLevel.ERROR });
+    this.kafka = new Kafka({
+      clientId: `${options.clientId}-saga-store`,
+      brokers: options.brokers,
+      logLevel: logLevel.ERROR,
+    });
   }
 
   recordOf(state: RunState): OutputRecord {
@@ -43,7 +47,8 @@ export class KafkaSagaStore implements SagaStore {
       // fetchTopicOffsets answers read-committed: `high` is the last stable offset, so open transactions are not waited for.
       const offsets = await this.stableOffsets(admin, topic);
       const remaining = new Map<number, bigint>();
-      for (const { partition, high, low } of offsets) if (BigInt(high) > BigInt(low)) remaining.set(partition, BigInt(high));
+      for (const { partition, high, low } of offsets)
+        if (BigInt(high) > BigInt(low)) remaining.set(partition, BigInt(high));
       if (remaining.size === 0) return [];
       return await this.readUntil(topic, remaining);
     } finally {
@@ -69,7 +74,13 @@ export class KafkaSagaStore implements SagaStore {
           else if (remaining.size === 0) resolve();
         });
         timer = setTimeout(
-          () => reject(new CodedError('SAGA.STATE_LOAD_TIMEOUT', `could not read ${topic} to its end within ${timeoutMs} ms (partitions left: ${[...remaining.keys()].join(',')})`)),
+          () =>
+            reject(
+              new CodedError(
+                'SAGA.STATE_LOAD_TIMEOUT',
+                `could not read ${topic} to its end within ${timeoutMs} ms (partitions left: ${[...remaining.keys()].join(',')})`,
+              ),
+            ),
           timeoutMs,
         );
       });
@@ -111,7 +122,10 @@ export class KafkaSagaStore implements SagaStore {
    * The partitions' offsets, once their leaders serve: a topic just created (here or by a racing replica) answers
    * "unknown topic" or "not the leader" for a moment on a KRaft broker.
    */
-  private async stableOffsets(admin: Admin, topic: string): Promise<Array<{ partition: number; high: string; low: string }>> {
+  private async stableOffsets(
+    admin: Admin,
+    topic: string,
+  ): Promise<Array<{ partition: number; high: string; low: string }>> {
     const deadline = Date.now() + (this.options.loadTimeoutMs ?? 60_000);
     for (;;) {
       try {

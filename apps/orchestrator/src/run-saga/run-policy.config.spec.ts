@@ -9,8 +9,13 @@ describe('policyFromConfig: maximum run time', () => {
     expect(policyFromConfig(loadConfig(OrchestratorConfig, { SAGA_MAX_RUN_MS: '5400000' })).maxRunMs).toBe(5_400_000);
   });
 
-  it.each(['abc', '1.5', '0', '999', '-60000', String(8 * 24 * 3_600_000)])('refuses SAGA_MAX_RUN_MS=%s, naming the variable', (value) => {
-    expect(() => loadConfig(OrchestratorConfig, { SAGA_MAX_RUN_MS: value })).toThrow(ConfigError);
-    expect(() => loadConfig(OrchestratorConfig, { SAGA_MAX_RUN_MS: value })).toThrow(`SAGA_MAX_RUN_MS (got "${value}")`);
-  });
+  it.each(['abc', '1.5', '0', '999', '-60000', String(8 * 24 * 3_600_000)])(
+    'refuses SAGA_MAX_RUN_MS=%s, naming the variable',
+    (value) => {
+      expect(() => loadConfig(OrchestratorConfig, { SAGA_MAX_RUN_MS: value })).toThrow(ConfigError);
+      expect(() => loadConfig(OrchestratorConfig, { SAGA_MAX_RUN_MS: value })).toThrow(
+        `SAGA_MAX_RUN_MS (got "${value}")`,
+      );
+    },
+  );
 });

@@ -38,13 +38,22 @@ export function policyFromConfig(config: OrchestratorConfig): RunPolicy {
   return policy;
 }
 
-function parseStepDurations(variable: string, value: string | undefined, problems: string[]): Partial<Record<Step, number>> {
+function parseStepDurations(
+  variable: string,
+  value: string | undefined,
+  problems: string[],
+): Partial<Record<Step, number>> {
   const result: Partial<Record<Step, number>> = {};
   if (!value) return result;
-  for (const entry of value.split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const entry of value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const match = /^([a-z-]+)=(\d+)$/.exec(entry);
     if (!match || !(STEPS as readonly string[]).includes(match[1]) || Number(match[2]) <= 0) {
-      problems.push(`${variable} (got "${entry}"): each entry must be <step>=<milliseconds> with step one of ${STEPS.join(', ')}`);
+      problems.push(
+        `${variable} (got "${entry}"): each entry must be <step>=<milliseconds> with step one of ${STEPS.join(', ')}`,
+      );
       continue;
     }
     result[match[1] as Step] = Number(match[2]);

@@ -25,7 +25,17 @@ type Script = Partial<Record<MessageType, { type: MessageType; data: object } | 
 
 /** Answers each command like its worker would; null = consume and never answer. */
 const HAPPY: Script = {
-  DetectChanges: { type: 'ChangesDetected', data: { day: DAY, changes: [{ kind: 'terraform-config', subject: 'infra', to: 'b', risk: 'low', reason: 'r' }, { kind: 'neo4j-ami', subject: 'neo4j', from: '5.20.0', to: '5.26.19', risk: 'medium', reason: 'r' }], sources: [] } },
+  DetectChanges: {
+    type: 'ChangesDetected',
+    data: {
+      day: DAY,
+      changes: [
+        { kind: 'terraform-config', subject: 'infra', to: 'b', risk: 'low', reason: 'r' },
+        { kind: 'neo4j-ami', subject: 'neo4j', from: '5.20.0', to: '5.26.19', risk: 'medium', reason: 'r' },
+      ],
+      sources: [],
+    },
+  },
   ApplyInfra: { type: 'InfraApplied', data: FIXTURE_DATA.InfraApplied },
   MigrateDb: { type: 'DbMigrated', data: FIXTURE_DATA.DbMigrated },
   RunDco: { type: 'DcoCompleted', data: FIXTURE_DATA.DcoCompleted },
@@ -58,7 +68,12 @@ class Orchestrator {
   }
 }
 
-async function startWorkers(bus: InMemoryMessageBus, clock: Clock, script: Script, handled: AnyMessage[]): Promise<void> {
+async function startWorkers(
+  bus: InMemoryMessageBus,
+  clock: Clock,
+  script: Script,
+  handled: AnyMessage[],
+): Promise<void> {
   await bus.subscribe({
     group: 'workers',
     // Every worker command, whether or not this script answers it.
@@ -67,13 +82,31 @@ async function startWorkers(bus: InMemoryMessageBus, clock: Clock, script: Scrip
       handled.push(command);
       const answer = script[command.type];
       if (!answer) return {};
-      return { messages: [createMessage(answer.type, answer.data as DataOf<MessageType>, { runId: command.runId, producer: 'detector', causedBy: command }, { clock, ids })] };
+      return {
+        messages: [
+          createMessage(
+            answer.type,
+            answer.data as DataOf<MessageType>,
+            { runId: command.runId, producer: 'detector', causedBy: command },
+            { clock, ids },
+          ),
+        ],
+      };
     },
   });
 }
 
-const tick = (clock: Clock) => createMessage('DailyTick', { day: DAY, trigger: 'schedule', scheduledAt: clock.now().toISOString() }, { runId: RUN, producer: 'scheduler' }, { clock, ids });
-const finals = (bus: InMemoryMessageBus) => bus.broker.records('RunCompleted').length + bus.broker.records('RunCompletedAfterRollback').length + bus.broker.records('RunFailed').length;
+const tick = (clock: Clock) =>
+  createMessage(
+    'DailyTick',
+    { day: DAY, trigger: 'schedule', scheduledAt: clock.now().toISOString() },
+    { runId: RUN, producer: 'scheduler' },
+    { clock, ids },
+  );
+const finals = (bus: InMemoryMessageBus) =>
+  bus.broker.records('RunCompleted').length +
+  bus.broker.records('RunCompletedAfterRollback').length +
+  bus.broker.records('RunFailed').length;
 
 describe('the saga in the orchestrator', () => {
   it('given scripted workers, when the day ticks twice, then one run completes with a causation chain and its snapshot is stored', async () => {
@@ -94,7 +127,10 @@ describe('the saga in the orchestrator', () => {
     expect(stored).toEqual([orchestrator.registry.get(RUN)]);
     expect(stored[0].status).toBe('Completed');
     // Every command names the message that caused it, back to the tick.
-    const all = [...handled, ...bus.broker.records('RunCompleted').map((r) => JSON.parse(String(r.value)) as AnyMessage)];
+    const all = [
+      ...handled,
+      ...bus.broker.records('RunCompleted').map((r) => JSON.parse(String(r.value)) as AnyMessage),
+    ];
     for (const message of all) expect(message.causationId).toEqual(expect.any(String));
   });
 
@@ -115,7 +151,14 @@ describe('the saga in the orchestrator', () => {
     second.registry.load(await second.store.loadAll());
     expect(second.registry.get(RUN)).toEqual(first.registry.get(RUN));
     const apply = handled.find((m) => m.type === 'ApplyInfra') as AnyMessage;
-    const output = second.handler.handle(createMessage('InfraApplied', FIXTURE_DATA.InfraApplied, { runId: RUN, producer: 'infra-deployer', causedBy: apply }, { clock, ids }));
+    const output = second.handler.handle(
+      createMessage(
+        'InfraApplied',
+        FIXTURE_DATA.InfraApplied,
+        { runId: RUN, producer: 'infra-deployer', causedBy: apply },
+        { clock, ids },
+      ),
+    );
     expect(output.messages?.map((m) => m.type)).toEqual(['MigrateDb']);
     expect(handled.filter((m) => m.type === 'ApplyInfra')).toHaveLength(1);
   });
@@ -137,10 +180,23 @@ describe('the saga in the orchestrator', () => {
     const clock = new TestClock();
     const registry = new RunRegistry();
     const uncommitted = 6_000; // e.g. 12 partitions in flight x 500 records per chunk
-    const handler = new SagaHandler(registry, new InMemorySagaStore(bus), DEFAULT_POLICY, clock, ids, undefined, uncommitted);
+    const handler = new SagaHandler(
+      registry,
+      new InMemorySagaStore(bus),
+      DEFAULT_POLICY,
+      clock,
+      ids,
+      undefined,
+      uncommitted,
+    );
     const ticks = Array.from({ length: uncommitted }, (_, i) => {
       const day = new Date(Date.UTC(2061, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
-      return createMessage('DailyTick', { day, trigger: 'schedule', scheduledAt: clock.now().toISOString() }, { runId: `dco-${day}`, producer: 'scheduler' }, { clock, ids });
+      return createMessage(
+        'DailyTick',
+        { day, trigger: 'schedule', scheduledAt: clock.now().toISOString() },
+        { runId: `dco-${day}`, producer: 'scheduler' },
+        { clock, ids },
+      );
     });
     const first = ticks.map((message) => handler.handle(message));
     const again = ticks.map((message) => handler.handle(message));
@@ -177,7 +233,14 @@ describe('the saga in the orchestrator', () => {
     const clock = new TestClock();
     const orchestrator = new Orchestrator(bus, clock);
     await orchestrator.start();
-    await bus.publish(createMessage('InfraApplied', FIXTURE_DATA.InfraApplied, { runId: 'dco-2026-01-01', producer: 'infra-deployer' }, { clock, ids }));
+    await bus.publish(
+      createMessage(
+        'InfraApplied',
+        FIXTURE_DATA.InfraApplied,
+        { runId: 'dco-2026-01-01', producer: 'infra-deployer' },
+        { clock, ids },
+      ),
+    );
     await bus.broker.idle();
     expect(orchestrator.handler.rejectedCounts).toEqual({ 'SAGA.UNKNOWN_RUN': 1 });
     expect(await orchestrator.store.loadAll()).toEqual([]);

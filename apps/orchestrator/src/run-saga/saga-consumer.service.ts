@@ -38,7 +38,10 @@ export class SagaConsumerService implements OnApplicationBootstrap, BeforeApplic
       else this.logger.debug(text);
     };
     // Redeliveries after an aborted commit are answered from memory: remember every input the bus may hold uncommitted.
-    const remembered = Math.max(DEFAULT_REMEMBERED_OUTPUTS, 2 * maxUncommittedRecords({ partitionsConsumedConcurrently: config.KAFKA_PARTITIONS_CONCURRENTLY }));
+    const remembered = Math.max(
+      DEFAULT_REMEMBERED_OUTPUTS,
+      2 * maxUncommittedRecords({ partitionsConsumedConcurrently: config.KAFKA_PARTITIONS_CONCURRENTLY }),
+    );
     this.handler = new SagaHandler(registry, store, policy, clock, ids, log, remembered);
     this.timer = new StepTimer(registry, bus, clock, ids, config.SAGA_TIMER_INTERVAL_MS, log);
   }
@@ -64,7 +67,9 @@ export class SagaConsumerService implements OnApplicationBootstrap, BeforeApplic
     this.registry.load(states);
     this.logger.log(`rebuilt ${states.length} runs from the saga store`);
     // Every topic the saga reads or writes exists before the first run, so that workers can subscribe to their commands.
-    await this.withRetry('creating the saga topics', () => this.bus.ensureTopics([...SAGA_INPUT_TYPES, ...SAGA_OUTPUT_TYPES]));
+    await this.withRetry('creating the saga topics', () =>
+      this.bus.ensureTopics([...SAGA_INPUT_TYPES, ...SAGA_OUTPUT_TYPES]),
+    );
     this.subscription = await this.bus.subscribe({
       group: `${this.config.DCO_NAMESPACE}.orchestrator`,
       types: SAGA_INPUT_TYPES,

@@ -23,7 +23,10 @@ export function decodeSnapshot(key: string, value: Buffer): RunState {
     throw new CodedError('SAGA.SNAPSHOT_UNREADABLE', `snapshot of ${key} is not JSON`, (error as Error).message);
   }
   if (stored.format !== SNAPSHOT_FORMAT) {
-    throw new CodedError('SAGA.SNAPSHOT_UNREADABLE', `snapshot of ${key} has format ${String(stored.format)}, this orchestrator reads ${SNAPSHOT_FORMAT}`);
+    throw new CodedError(
+      'SAGA.SNAPSHOT_UNREADABLE',
+      `snapshot of ${key} has format ${String(stored.format)}, this orchestrator reads ${SNAPSHOT_FORMAT}`,
+    );
   }
   const state = stored.state;
   if (!state || state.runId !== key || !RUN_STATUSES.includes(state.status) || typeof state.version !== 'number') {

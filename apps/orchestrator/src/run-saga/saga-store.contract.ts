@@ -14,7 +14,12 @@ export interface SagaStoreHarness {
 }
 
 const tick = (day: string): AnyMessage =>
-  createMessage('DailyTick', { day, trigger: 'schedule', scheduledAt: new Date().toISOString() }, { runId: runIdOf(day), producer: 'scheduler' }, { clock: systemClock, ids: uuidGenerator }) as AnyMessage;
+  createMessage(
+    'DailyTick',
+    { day, trigger: 'schedule', scheduledAt: new Date().toISOString() },
+    { runId: runIdOf(day), producer: 'scheduler' },
+    { clock: systemClock, ids: uuidGenerator },
+  ) as AnyMessage;
 
 function startedRun(message: AnyMessage): RunState {
   const decision = decide(undefined, message, { now: new Date(), ids: uuidGenerator, policy: DEFAULT_POLICY, day: {} });
@@ -40,7 +45,8 @@ export function sagaStoreContract(name: string, open: () => Promise<SagaStoreHar
         types: ['DailyTick'],
         retry: { attempts: 1, initialDelayMs: 1, maxDelayMs: 1 },
         handler: async (message) => {
-          if (message.type === 'DailyTick' && message.data.day === '2026-01-03') throw new Error('handler failed: nothing may be stored');
+          if (message.type === 'DailyTick' && message.data.day === '2026-01-03')
+            throw new Error('handler failed: nothing may be stored');
           return { records: recordsFor(message).length ? recordsFor(message) : [store.recordOf(startedRun(message))] };
         },
       });
@@ -52,7 +58,10 @@ export function sagaStoreContract(name: string, open: () => Promise<SagaStoreHar
         if (message.type !== 'DailyTick' || message.data.day !== '2026-01-02') return [];
         const state = startedRun(message);
         // Two snapshots of one run in one commit: the later version wins.
-        return [writer.recordOf({ ...state, version: 1 }), writer.recordOf({ ...state, version: 2, status: 'ApplyingInfra' })];
+        return [
+          writer.recordOf({ ...state, version: 1 }),
+          writer.recordOf({ ...state, version: 2, status: 'ApplyingInfra' }),
+        ];
       });
       await harness.bus.publish(tick('2026-01-01'), tick('2026-01-02'), tick('2026-01-03'));
       const loaded = await waitFor(
@@ -62,7 +71,10 @@ export function sagaStoreContract(name: string, open: () => Promise<SagaStoreHar
         },
         { description: 'both runs to be stored', timeoutMs, intervalMs: 50 },
       );
-      expect(loaded.map((s) => `${s.runId}:${s.version}:${s.status}`).sort()).toEqual(['dco-2026-01-01:1:Detecting', 'dco-2026-01-02:2:ApplyingInfra']);
+      expect(loaded.map((s) => `${s.runId}:${s.version}:${s.status}`).sort()).toEqual([
+        'dco-2026-01-01:1:Detecting',
+        'dco-2026-01-02:2:ApplyingInfra',
+      ]);
     });
 
     it('refuses to start from a snapshot it cannot read', async () => {

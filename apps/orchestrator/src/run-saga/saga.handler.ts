@@ -75,9 +75,21 @@ export class SagaHandler {
 
   private reject(message: AnyMessage, rejection: SagaRejection): void {
     this.rejectedCounts[rejection.code] = (this.rejectedCounts[rejection.code] ?? 0) + 1;
-    this.rejectedLog.push({ eventId: message.eventId, type: message.type, runId: message.runId, ...rejection, at: this.clock.now().toISOString() });
+    this.rejectedLog.push({
+      eventId: message.eventId,
+      type: message.type,
+      runId: message.runId,
+      ...rejection,
+      at: this.clock.now().toISOString(),
+    });
     if (this.rejectedLog.length > 200) this.rejectedLog.shift();
-    this.log({ level: 'warn', msg: `rejected ${message.type}: ${rejection.message}`, code: rejection.code, runId: message.runId, eventId: message.eventId });
+    this.log({
+      level: 'warn',
+      msg: `rejected ${message.type}: ${rejection.message}`,
+      code: rejection.code,
+      runId: message.runId,
+      eventId: message.eventId,
+    });
   }
 
   private remember(eventId: string, output: HandlerOutput): void {

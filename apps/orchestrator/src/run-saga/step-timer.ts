@@ -48,9 +48,18 @@ export class StepTimer {
         await this.bus.publish(message);
         this.published.set(key, now.getTime());
         count += 1;
-        this.log({ level: 'warn', msg: `step ${state.pending.step} of ${state.runId} is overdue`, runId: state.runId, deadline: state.pending.deadline });
+        this.log({
+          level: 'warn',
+          msg: `step ${state.pending.step} of ${state.runId} is overdue`,
+          runId: state.runId,
+          deadline: state.pending.deadline,
+        });
       } catch (error) {
-        this.log({ level: 'error', msg: `could not publish StepTimedOut: ${(error as Error).message}`, runId: state.runId });
+        this.log({
+          level: 'error',
+          msg: `could not publish StepTimedOut: ${(error as Error).message}`,
+          runId: state.runId,
+        });
       }
     }
     // Forget steps that moved on, so the map stays as small as the set of waiting steps.

@@ -47,9 +47,18 @@ export function toBody(exception: unknown): [number, ApiErrorBody] {
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const response = exception.getResponse();
-    const message = typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? exception.message);
-    return [status, { code: CODE_OF_STATUS[status] ?? (status >= 500 ? 'API.INTERNAL' : 'API.VALIDATION_FAILED'), message }];
+    const message =
+      typeof response === 'string'
+        ? response
+        : String((response as { message?: unknown }).message ?? exception.message);
+    return [
+      status,
+      { code: CODE_OF_STATUS[status] ?? (status >= 500 ? 'API.INTERNAL' : 'API.VALIDATION_FAILED'), message },
+    ];
   }
   const message = exception instanceof Error ? exception.message : String(exception);
-  return [HttpStatus.INTERNAL_SERVER_ERROR, { code: 'API.INTERNAL', message: `unexpected error: ${message}`.slice(0, 500) }];
+  return [
+    HttpStatus.INTERNAL_SERVER_ERROR,
+    { code: 'API.INTERNAL', message: `unexpected error: ${message}`.slice(0, 500) },
+  ];
 }

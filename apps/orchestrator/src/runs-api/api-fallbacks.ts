@@ -7,7 +7,10 @@ import { ApiErrorBody } from './api-error';
 
 export function installApiFallbacks(adapter: AbstractHttpAdapter): void {
   adapter.use('/api/runs', (request: Request, response: Response) => {
-    response.status(HttpStatus.NOT_FOUND).json({ code: 'API.NOT_FOUND', message: `no route ${request.method} ${request.originalUrl}` } satisfies ApiErrorBody);
+    response.status(HttpStatus.NOT_FOUND).json({
+      code: 'API.NOT_FOUND',
+      message: `no route ${request.method} ${request.originalUrl}`,
+    } satisfies ApiErrorBody);
   });
   adapter.use((error: unknown, request: Request, response: Response, next: NextFunction) => {
     if (!request.originalUrl.startsWith('/api/') || response.headersSent) return next(error);

@@ -11,10 +11,20 @@ export class OperatorTokenGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const expected = this.config.DCO_OPERATOR_TOKEN;
-    if (!expected) throw new ApiError('API.UNAUTHORIZED', 'operator actions (approve, reject, resume) are disabled: the orchestrator has no DCO_OPERATOR_TOKEN configured', HttpStatus.UNAUTHORIZED);
+    if (!expected)
+      throw new ApiError(
+        'API.UNAUTHORIZED',
+        'operator actions (approve, reject, resume) are disabled: the orchestrator has no DCO_OPERATOR_TOKEN configured',
+        HttpStatus.UNAUTHORIZED,
+      );
     const header = context.switchToHttp().getRequest<Request>().headers.authorization ?? '';
     const match = /^Bearer (.+)$/.exec(header);
-    if (!match) throw new ApiError('API.UNAUTHORIZED', 'missing "Authorization: Bearer <operator token>" header', HttpStatus.UNAUTHORIZED);
+    if (!match)
+      throw new ApiError(
+        'API.UNAUTHORIZED',
+        'missing "Authorization: Bearer <operator token>" header',
+        HttpStatus.UNAUTHORIZED,
+      );
     const given = Buffer.from(match[1]);
     const wanted = Buffer.from(expected);
     if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) {

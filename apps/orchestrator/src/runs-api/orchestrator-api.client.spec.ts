@@ -20,9 +20,21 @@ describe('the generated orchestrator API client', () => {
   const auth = { headers: { authorization: `Bearer ${TOKEN}` } };
 
   /** The worker's reply to the last command of that type, as the stage service would publish it. */
-  const reply = async <T extends MessageType>(command: string, type: T, data: DataOf<T>, producer: AnyMessage['producer']) => {
+  const reply = async <T extends MessageType>(
+    command: string,
+    type: T,
+    data: DataOf<T>,
+    producer: AnyMessage['producer'],
+  ) => {
     const cause = JSON.parse(String(bus.broker.records(command).at(-1)?.value)) as AnyMessage;
-    await bus.publish(createMessage(type, data, { runId: cause.runId, producer, causedBy: cause }, { clock: systemClock, ids: uuidGenerator }) as AnyMessage);
+    await bus.publish(
+      createMessage(
+        type,
+        data,
+        { runId: cause.runId, producer, causedBy: cause },
+        { clock: systemClock, ids: uuidGenerator },
+      ) as AnyMessage,
+    );
     await bus.broker.idle();
   };
   const startRun = async (day: string) => {
@@ -31,13 +43,20 @@ describe('the generated orchestrator API client', () => {
     await bus.broker.idle();
     return data?.runId as string;
   };
-  const statusOf = async (runId: string) => (await client.GET('/api/runs/{runId}', { params: { path: { runId } } })).data?.status;
-  const risky = (day: string): DataOf<'ChangesDetected'> => ({ day, changes: [{ kind: 'app-release', subject: 'api', to: 'v2', risk: 'high', reason: 'schema change' }], sources: [] });
+  const statusOf = async (runId: string) =>
+    (await client.GET('/api/runs/{runId}', { params: { path: { runId } } })).data?.status;
+  const risky = (day: string): DataOf<'ChangesDetected'> => ({
+    day,
+    changes: [{ kind: 'app-release', subject: 'api', to: 'v2', risk: 'high', reason: 'schema change' }],
+    sources: [],
+  });
 
   beforeEach(async () => {
     bus = new InMemoryMessageBus();
     const config = loadConfig(OrchestratorConfig, { DCO_PROFILE: 'embedded', DCO_OPERATOR_TOKEN: TOKEN });
-    @Module({ imports: [PlatformModule.forRoot({ service: 'orchestrator', config, bus }), OrchestratorModule.register(config)] })
+    @Module({
+      imports: [PlatformModule.forRoot({ service: 'orchestrator', config, bus }), OrchestratorModule.register(config)],
+    })
     class TestRoot {}
     app = (await Test.createTestingModule({ imports: [TestRoot] }).compile()).createNestApplication({ logger: false });
     await app.listen(0, '127.0.0.1');
@@ -50,7 +69,11 @@ describe('the generated orchestrator API client', () => {
     const runId = await startRun('2030-06-01');
     await reply('DetectChanges', 'ChangesDetected', risky('2030-06-01'), 'detector');
     expect(await statusOf(runId)).toBe('AwaitingApproval');
-    const { data, response } = await client.POST('/api/runs/{runId}/approve', { params: { path: { runId } }, body: { by: 'alice', reason: 'reviewed' }, ...auth });
+    const { data, response } = await client.POST('/api/runs/{runId}/approve', {
+      params: { path: { runId } },
+      body: { by: 'alice', reason: 'reviewed' },
+      ...auth,
+    });
     expect(response.status).toBe(202);
     expect(data).toMatchObject({ runId, decision: 'granted' });
     await bus.broker.idle();
@@ -61,7 +84,10 @@ describe('the generated orchestrator API client', () => {
     const runId = await startRun('2030-06-02');
     await reply('DetectChanges', 'ChangesDetected', risky('2030-06-02'), 'detector');
     const decision = { params: { path: { runId } }, body: { by: 'bob', reason: 'freeze' }, ...auth };
-    expect((await client.POST('/api/runs/{runId}/reject', decision)).data).toMatchObject({ runId, decision: 'rejected' });
+    expect((await client.POST('/api/runs/{runId}/reject', decision)).data).toMatchObject({
+      runId,
+      decision: 'rejected',
+    });
     await bus.broker.idle();
     expect(await statusOf(runId)).toBe('RunningDco');
     const again = await client.POST('/api/runs/{runId}/reject', decision);
@@ -72,11 +98,26 @@ describe('the generated orchestrator API client', () => {
   it('resumes a run parked in Failed by a failed compensation', async () => {
     const runId = await startRun('2030-06-03');
     const failure = (code: FailureCode) => ({ failure: { code, message: `${code} in the spec` } });
-    await reply('DetectChanges', 'ChangesDetected', { day: '2030-06-03', changes: [{ kind: 'terraform-config', subject: 'infra/', from: 'a', to: 'b', risk: 'low', reason: 'config changed' }], sources: [] }, 'detector');
+    await reply(
+      'DetectChanges',
+      'ChangesDetected',
+      {
+        day: '2030-06-03',
+        changes: [
+          { kind: 'terraform-config', subject: 'infra/', from: 'a', to: 'b', risk: 'low', reason: 'config changed' },
+        ],
+        sources: [],
+      },
+      'detector',
+    );
     await reply('ApplyInfra', 'InfraApplyFailed', failure('INFRA.APPLY_FAILED'), 'infra-deployer');
     await reply('RollbackInfra', 'InfraRollbackFailed', failure('INFRA.ROLLBACK_FAILED'), 'infra-deployer');
     expect(await statusOf(runId)).toBe('Failed');
-    const { data } = await client.POST('/api/runs/{runId}/resume', { params: { path: { runId } }, body: { by: 'carol', reason: 'lock released' }, ...auth });
+    const { data } = await client.POST('/api/runs/{runId}/resume', {
+      params: { path: { runId } },
+      body: { by: 'carol', reason: 'lock released' },
+      ...auth,
+    });
     expect(data).toEqual({ runId, step: 'rollback-infra', eventId: expect.any(String) });
     await bus.broker.idle();
     expect(await statusOf(runId)).toBe('RollingBackInfra');

@@ -8,7 +8,14 @@ import { RunPolicy, dayInZone, isTerminal } from '@dco/saga';
 import { RunRegistry } from '../run-saga/run-registry';
 import { RUN_POLICY } from '../run-saga/saga-consumer.service';
 import { ApiError } from './api-error';
-import { DecisionAcceptedView, DecisionDto, ResumeAcceptedView, ResumeDto, RunAcceptedView, StartRunDto } from './runs.dto';
+import {
+  DecisionAcceptedView,
+  DecisionDto,
+  ResumeAcceptedView,
+  ResumeDto,
+  RunAcceptedView,
+  StartRunDto,
+} from './runs.dto';
 
 @Injectable()
 export class RunCommandsService {
@@ -23,7 +30,12 @@ export class RunCommandsService {
   async startRun(request: StartRunDto): Promise<RunAcceptedView> {
     const day = request.day ?? dayInZone(this.clock.now(), this.policy.dcoDeadline.timeZone);
     const active = this.registry.dayContext(day).activeRunId;
-    if (active) throw new ApiError('RUN.ALREADY_ACTIVE', `${active} of ${day} is still running; start a rerun when it has ended`, HttpStatus.CONFLICT);
+    if (active)
+      throw new ApiError(
+        'RUN.ALREADY_ACTIVE',
+        `${active} of ${day} is still running; start a rerun when it has ended`,
+        HttpStatus.CONFLICT,
+      );
     const runId = this.registry.reserveRunId(day);
     const message = createMessage(
       'RunRequested',
@@ -35,7 +47,11 @@ export class RunCommandsService {
       await this.bus.publish(message);
     } catch (error) {
       this.registry.release(runId);
-      throw new ApiError('API.UNAVAILABLE', `could not publish RunRequested: ${(error as Error).message}`, HttpStatus.SERVICE_UNAVAILABLE);
+      throw new ApiError(
+        'API.UNAVAILABLE',
+        `could not publish RunRequested: ${(error as Error).message}`,
+        HttpStatus.SERVICE_UNAVAILABLE,
+      );
     }
     return { runId, day, rerun: runId !== runIdOf(day), eventId: message.eventId };
   }
@@ -44,7 +60,11 @@ export class RunCommandsService {
     const run = this.registry.get(runId);
     if (!run) throw new ApiError('RUN.NOT_FOUND', `no run ${runId}`, HttpStatus.NOT_FOUND);
     if (run.status !== 'AwaitingApproval' || !run.pending || isTerminal(run.status)) {
-      throw new ApiError('RUN.NOT_AWAITING_APPROVAL', `${runId} is ${run.status}, not AwaitingApproval`, HttpStatus.CONFLICT);
+      throw new ApiError(
+        'RUN.NOT_AWAITING_APPROVAL',
+        `${runId} is ${run.status}, not AwaitingApproval`,
+        HttpStatus.CONFLICT,
+      );
     }
     const message = createMessage(
       granted ? 'ApprovalGranted' : 'ApprovalRejected',
@@ -56,7 +76,11 @@ export class RunCommandsService {
     try {
       await this.bus.publish(message);
     } catch (error) {
-      throw new ApiError('API.UNAVAILABLE', `could not publish the decision: ${(error as Error).message}`, HttpStatus.SERVICE_UNAVAILABLE);
+      throw new ApiError(
+        'API.UNAVAILABLE',
+        `could not publish the decision: ${(error as Error).message}`,
+        HttpStatus.SERVICE_UNAVAILABLE,
+      );
     }
     return { runId, decision: granted ? 'granted' : 'rejected', eventId: message.eventId };
   }
@@ -65,16 +89,34 @@ export class RunCommandsService {
   async resume(runId: string, request: ResumeDto): Promise<ResumeAcceptedView> {
     const run = this.registry.get(runId);
     if (!run) throw new ApiError('RUN.NOT_FOUND', `no run ${runId}`, HttpStatus.NOT_FOUND);
-    if (run.status !== 'Failed') throw new ApiError('RUN.NOT_FAILED', `${runId} is ${run.status}; only a Failed run can be resumed`, HttpStatus.CONFLICT);
+    if (run.status !== 'Failed')
+      throw new ApiError(
+        'RUN.NOT_FAILED',
+        `${runId} is ${run.status}; only a Failed run can be resumed`,
+        HttpStatus.CONFLICT,
+      );
     const step = run.compensations[0];
     if (!step) {
-      throw new ApiError('RUN.NOTHING_TO_RESUME', `${runId} failed with ${run.failure?.code ?? 'a DCO failure'} and has no compensation left; start a rerun of ${run.day} instead`, HttpStatus.CONFLICT);
+      throw new ApiError(
+        'RUN.NOTHING_TO_RESUME',
+        `${runId} failed with ${run.failure?.code ?? 'a DCO failure'} and has no compensation left; start a rerun of ${run.day} instead`,
+        HttpStatus.CONFLICT,
+      );
     }
-    const message = createMessage('RunResumeRequested', { by: request.by, reason: request.reason }, { runId, producer: 'cli' }, { clock: this.clock, ids: this.ids });
+    const message = createMessage(
+      'RunResumeRequested',
+      { by: request.by, reason: request.reason },
+      { runId, producer: 'cli' },
+      { clock: this.clock, ids: this.ids },
+    );
     try {
       await this.bus.publish(message);
     } catch (error) {
-      throw new ApiError('API.UNAVAILABLE', `could not publish RunResumeRequested: ${(error as Error).message}`, HttpStatus.SERVICE_UNAVAILABLE);
+      throw new ApiError(
+        'API.UNAVAILABLE',
+        `could not publish RunResumeRequested: ${(error as Error).message}`,
+        HttpStatus.SERVICE_UNAVAILABLE,
+      );
     }
     return { runId, step, eventId: message.eventId };
   }

@@ -23,20 +23,30 @@ describe('runs API', () => {
   let bus: InMemoryMessageBus;
   let registry: RunRegistry;
 
-  const published = (type: string): AnyMessage[] => bus.broker.records(type).map((r) => JSON.parse(String(r.value)) as AnyMessage);
+  const published = (type: string): AnyMessage[] =>
+    bus.broker.records(type).map((r) => JSON.parse(String(r.value)) as AnyMessage);
   const publish = async (message: AnyMessage) => {
     await bus.publish(message);
     await bus.broker.idle();
   };
   const answerLast = async (command: string, type: 'ChangesDetected', data: object) => {
     const cause = published(command).at(-1) as AnyMessage;
-    await publish(createMessage(type, data as never, { runId: cause.runId, producer: 'detector', causedBy: cause }, { clock: systemClock, ids: uuidGenerator }));
+    await publish(
+      createMessage(
+        type,
+        data as never,
+        { runId: cause.runId, producer: 'detector', causedBy: cause },
+        { clock: systemClock, ids: uuidGenerator },
+      ),
+    );
   };
 
   beforeEach(async () => {
     bus = new InMemoryMessageBus();
     const config = loadConfig(OrchestratorConfig, { DCO_PROFILE: 'embedded', DCO_OPERATOR_TOKEN: TOKEN });
-    @Module({ imports: [PlatformModule.forRoot({ service: 'orchestrator', config, bus }), OrchestratorModule.register(config)] })
+    @Module({
+      imports: [PlatformModule.forRoot({ service: 'orchestrator', config, bus }), OrchestratorModule.register(config)],
+    })
     class TestRoot {}
     const moduleRef = await Test.createTestingModule({ imports: [TestRoot] }).compile();
     app = moduleRef.createNestApplication({ logger: false });
@@ -58,10 +68,20 @@ describe('runs API', () => {
 
     await answerLast('DetectChanges', 'ChangesDetected', { day: DAY, changes: [], sources: [] });
     const dco = published('RunDco').at(-1) as AnyMessage;
-    await publish(createMessage('DcoCompleted', { ...FIXTURE_DATA.DcoCompleted, day: DAY }, { runId: dco.runId, producer: 'dco-runner', causedBy: dco }, { clock: systemClock, ids: uuidGenerator }));
+    await publish(
+      createMessage(
+        'DcoCompleted',
+        { ...FIXTURE_DATA.DcoCompleted, day: DAY },
+        { runId: dco.runId, producer: 'dco-runner', causedBy: dco },
+        { clock: systemClock, ids: uuidGenerator },
+      ),
+    );
     expect(registry.get(`dco-${DAY}`)?.status).toBe('Completed');
 
-    const rerun = await request(app.getHttpServer()).post('/api/runs').send({ day: DAY, requestedBy: 'alice' }).expect(202);
+    const rerun = await request(app.getHttpServer())
+      .post('/api/runs')
+      .send({ day: DAY, requestedBy: 'alice' })
+      .expect(202);
     expect(rerun.body).toMatchObject({ runId: `dco-${DAY}-r1`, rerun: true });
     await bus.broker.idle();
     expect(published('RunRequested').map((m) => m.runId)).toEqual([`dco-${DAY}`, `dco-${DAY}-r1`]);
@@ -69,7 +89,10 @@ describe('runs API', () => {
     const list = await request(app.getHttpServer()).get('/api/runs').expect(200);
     expect(list.body.map((run: { runId: string }) => run.runId)).toEqual([`dco-${DAY}-r1`, `dco-${DAY}`]);
     const one = await request(app.getHttpServer()).get(`/api/runs/dco-${DAY}`).expect(200);
-    expect(one.body.steps.map((s: { step: string; outcome: string }) => `${s.step}:${s.outcome}`)).toEqual(['detect:succeeded', 'run-dco:succeeded']);
+    expect(one.body.steps.map((s: { step: string; outcome: string }) => `${s.step}:${s.outcome}`)).toEqual([
+      'detect:succeeded',
+      'run-dco:succeeded',
+    ]);
     expect(one.body.resultHash).toBe(FIXTURE_DATA.DcoCompleted.resultHash);
   });
 
@@ -85,21 +108,39 @@ describe('runs API', () => {
   });
 
   it('answers malformed JSON and unknown runs with codes', async () => {
-    const malformed = await request(app.getHttpServer()).post('/api/runs').set('content-type', 'application/json').send('{"day":').expect(400);
+    const malformed = await request(app.getHttpServer())
+      .post('/api/runs')
+      .set('content-type', 'application/json')
+      .send('{"day":')
+      .expect(400);
     expect(malformed.body.code).toBe('API.VALIDATION_FAILED');
-    expect((await request(app.getHttpServer()).get('/api/runs/dco-2026-01-01').expect(404)).body.code).toBe('RUN.NOT_FOUND');
-    expect((await request(app.getHttpServer()).get('/api/runs/not-a-run').expect(400)).body.code).toBe('API.VALIDATION_FAILED');
-    expect((await request(app.getHttpServer()).get('/api/runs?limit=0').expect(400)).body.code).toBe('API.VALIDATION_FAILED');
+    expect((await request(app.getHttpServer()).get('/api/runs/dco-2026-01-01').expect(404)).body.code).toBe(
+      'RUN.NOT_FOUND',
+    );
+    expect((await request(app.getHttpServer()).get('/api/runs/not-a-run').expect(400)).body.code).toBe(
+      'API.VALIDATION_FAILED',
+    );
+    expect((await request(app.getHttpServer()).get('/api/runs?limit=0').expect(400)).body.code).toBe(
+      'API.VALIDATION_FAILED',
+    );
   });
 
   describe('approvals', () => {
     const awaitApproval = async () => {
       await request(app.getHttpServer()).post('/api/runs').send({ day: DAY }).expect(202);
       await bus.broker.idle();
-      await answerLast('DetectChanges', 'ChangesDetected', { day: DAY, changes: [{ kind: 'app-release', subject: 'api', to: 'v2', risk: 'high', reason: 'schema change' }], sources: [] });
+      await answerLast('DetectChanges', 'ChangesDetected', {
+        day: DAY,
+        changes: [{ kind: 'app-release', subject: 'api', to: 'v2', risk: 'high', reason: 'schema change' }],
+        sources: [],
+      });
       expect(registry.get(`dco-${DAY}`)?.status).toBe('AwaitingApproval');
     };
-    const decide = (action: 'approve' | 'reject', token?: string, body: object = { by: 'alice', reason: 'reviewed' }) => {
+    const decide = (
+      action: 'approve' | 'reject',
+      token?: string,
+      body: object = { by: 'alice', reason: 'reviewed' },
+    ) => {
       const call = request(app.getHttpServer()).post(`/api/runs/dco-${DAY}/${action}`).send(body);
       return token ? call.set('authorization', `Bearer ${token}`) : call;
     };
@@ -134,7 +175,11 @@ describe('runs API', () => {
       await request(app.getHttpServer()).post('/api/runs').send({ day: DAY }).expect(202);
       await bus.broker.idle();
       expect((await decide('approve', TOKEN).expect(409)).body.code).toBe('RUN.NOT_AWAITING_APPROVAL');
-      const missing = await request(app.getHttpServer()).post('/api/runs/dco-2026-01-01/reject').set('authorization', `Bearer ${TOKEN}`).send({ by: 'a', reason: 'b' }).expect(404);
+      const missing = await request(app.getHttpServer())
+        .post('/api/runs/dco-2026-01-01/reject')
+        .set('authorization', `Bearer ${TOKEN}`)
+        .send({ by: 'a', reason: 'b' })
+        .expect(404);
       expect(missing.body.code).toBe('RUN.NOT_FOUND');
       const noReason = await decide('approve', TOKEN, { by: 'alice' }).expect(400);
       expect(noReason.body).toEqual({ code: 'API.VALIDATION_FAILED', message: expect.stringContaining('reason') });
@@ -143,21 +188,48 @@ describe('runs API', () => {
 
   describe('resume', () => {
     const RUN = `dco-${DAY}`;
-    const reply = async (command: string, type: 'ChangesDetected' | 'InfraApplyFailed' | 'InfraRollbackFailed' | 'InfraRolledBack' | 'DcoFailed', data: object, producer = 'infra-deployer') => {
+    const reply = async (
+      command: string,
+      type: 'ChangesDetected' | 'InfraApplyFailed' | 'InfraRollbackFailed' | 'InfraRolledBack' | 'DcoFailed',
+      data: object,
+      producer = 'infra-deployer',
+    ) => {
       const cause = published(command).at(-1) as AnyMessage;
-      await publish(createMessage(type, data as never, { runId: cause.runId, producer: producer as never, causedBy: cause }, { clock: systemClock, ids: uuidGenerator }) as AnyMessage);
+      await publish(
+        createMessage(
+          type,
+          data as never,
+          { runId: cause.runId, producer: producer as never, causedBy: cause },
+          { clock: systemClock, ids: uuidGenerator },
+        ) as AnyMessage,
+      );
     };
     const failure = (code: string) => ({ failure: { code, message: `${code} in the spec` } });
     /** A run whose infra apply failed and whose infra rollback failed too: parked in Failed with rollback-infra left. */
     const parkRun = async () => {
       await request(app.getHttpServer()).post('/api/runs').send({ day: DAY }).expect(202);
       await bus.broker.idle();
-      await reply('DetectChanges', 'ChangesDetected', { day: DAY, changes: [{ kind: 'terraform-config', subject: 'infra/', from: 'a', to: 'b', risk: 'low', reason: 'config changed' }], sources: [] }, 'detector');
+      await reply(
+        'DetectChanges',
+        'ChangesDetected',
+        {
+          day: DAY,
+          changes: [
+            { kind: 'terraform-config', subject: 'infra/', from: 'a', to: 'b', risk: 'low', reason: 'config changed' },
+          ],
+          sources: [],
+        },
+        'detector',
+      );
       await reply('ApplyInfra', 'InfraApplyFailed', failure('INFRA.APPLY_FAILED'));
       await reply('RollbackInfra', 'InfraRollbackFailed', failure('INFRA.ROLLBACK_FAILED'));
       expect(registry.get(RUN)).toMatchObject({ status: 'Failed', compensations: ['rollback-infra'] });
     };
-    const resume = (runId: string, token: string | null = TOKEN, body: object = { by: 'carol', reason: 'state lock released by hand' }) => {
+    const resume = (
+      runId: string,
+      token: string | null = TOKEN,
+      body: object = { by: 'carol', reason: 'state lock released by hand' },
+    ) => {
       const call = request(app.getHttpServer()).post(`/api/runs/${runId}/resume`).send(body);
       return token ? call.set('authorization', `Bearer ${token}`) : call;
     };
@@ -172,7 +244,18 @@ describe('runs API', () => {
       expect(rollbacks[1].eventId).not.toBe(rollbacks[0].eventId);
       expect(rollbacks[1]).toMatchObject({ runId: RUN, causationId: response.body.eventId });
       const one = (await request(app.getHttpServer()).get(`/api/runs/${RUN}`).expect(200)).body;
-      expect(one).toMatchObject({ status: 'RollingBackInfra', pendingCompensations: [], resumes: [{ step: 'rollback-infra', by: 'carol', reason: 'state lock released by hand', failure: { code: 'INFRA.ROLLBACK_FAILED' } }] });
+      expect(one).toMatchObject({
+        status: 'RollingBackInfra',
+        pendingCompensations: [],
+        resumes: [
+          {
+            step: 'rollback-infra',
+            by: 'carol',
+            reason: 'state lock released by hand',
+            failure: { code: 'INFRA.ROLLBACK_FAILED' },
+          },
+        ],
+      });
       await reply('RollbackInfra', 'InfraRolledBack', FIXTURE_DATA.InfraRolledBack);
       expect(published('RunDco').at(-1)?.data).toMatchObject({ afterRollback: true });
       expect(registry.get(RUN)?.status).toBe('RunningDco');
@@ -184,10 +267,15 @@ describe('runs API', () => {
       expect((await resume(RUN, null).expect(401)).body.code).toBe('API.UNAUTHORIZED');
       expect((await resume('dco-tomorrow').expect(400)).body.code).toBe('API.VALIDATION_FAILED');
       expect((await resume('dco-2026-01-01').expect(404)).body.code).toBe('RUN.NOT_FOUND');
-      expect((await resume(RUN).expect(409)).body).toEqual({ code: 'RUN.NOT_FAILED', message: `${RUN} is Detecting; only a Failed run can be resumed` });
+      expect((await resume(RUN).expect(409)).body).toEqual({
+        code: 'RUN.NOT_FAILED',
+        message: `${RUN} is Detecting; only a Failed run can be resumed`,
+      });
       const noReason = await resume(RUN, TOKEN, { by: 'carol' }).expect(400);
       expect(noReason.body).toEqual({ code: 'API.VALIDATION_FAILED', message: expect.stringContaining('reason') });
-      expect((await resume(RUN, TOKEN, { by: 'carol', reason: '' }).expect(400)).body.code).toBe('API.VALIDATION_FAILED');
+      expect((await resume(RUN, TOKEN, { by: 'carol', reason: '' }).expect(400)).body.code).toBe(
+        'API.VALIDATION_FAILED',
+      );
       expect(published('RunResumeRequested')).toHaveLength(0);
     });
 
@@ -204,9 +292,20 @@ describe('runs API', () => {
 
   it('serves the OpenAPI document: the routes of the checked-in one (this app has no /metrics)', async () => {
     const response = await request(app.getHttpServer()).get('/api/openapi.json').expect(200);
-    const checkedIn = JSON.parse(readFileSync(join(__dirname, '../../../../docs/openapi/orchestrator.openapi.json'), 'utf8'));
-    for (const path of Object.keys(response.body.paths)) expect(response.body.paths[path]).toEqual(checkedIn.paths[path]);
-    expect(Object.keys(response.body.paths)).toEqual(expect.arrayContaining(['/api/runs', '/api/runs/{runId}', '/api/runs/{runId}/approve', '/api/runs/{runId}/reject', '/api/runs/{runId}/resume']));
+    const checkedIn = JSON.parse(
+      readFileSync(join(__dirname, '../../../../docs/openapi/orchestrator.openapi.json'), 'utf8'),
+    );
+    for (const path of Object.keys(response.body.paths))
+      expect(response.body.paths[path]).toEqual(checkedIn.paths[path]);
+    expect(Object.keys(response.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/runs',
+        '/api/runs/{runId}',
+        '/api/runs/{runId}/approve',
+        '/api/runs/{runId}/reject',
+        '/api/runs/{runId}/resume',
+      ]),
+    );
     const resume = response.body.paths['/api/runs/{runId}/resume'].post;
     expect(Object.keys(resume.responses)).toEqual(expect.arrayContaining(['202', '400', '401', '404', '409']));
     await request(app.getHttpServer()).get('/api/docs/').expect(200);

@@ -1,5 +1,18 @@
 // REST API of the runs: list, inspect, start a run or rerun, approve or reject a run waiting for approval, resume a Failed run.
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, UseFilters, UseGuards, UsePipes, ValidationPipe } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Post,
+  Query,
+  UseFilters,
+  UseGuards,
+  UsePipes,
+  ValidationPipe,
+} from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { describe } from '@dco/contracts';
 import { RunsQuery } from '../runs-query/runs-query.service';
@@ -7,7 +20,16 @@ import { RunSummaryView, RunView } from '../runs-query/run-view';
 import { ApiError, ApiErrorFilter } from './api-error';
 import { OperatorTokenGuard } from './operator-token.guard';
 import { RunCommandsService } from './run-commands.service';
-import { DecisionAcceptedView, DecisionDto, ListRunsQuery, ResumeAcceptedView, ResumeDto, RunAcceptedView, RunIdParam, StartRunDto } from './runs.dto';
+import {
+  DecisionAcceptedView,
+  DecisionDto,
+  ListRunsQuery,
+  ResumeAcceptedView,
+  ResumeDto,
+  RunAcceptedView,
+  RunIdParam,
+  StartRunDto,
+} from './runs.dto';
 
 export const apiValidationPipe = new ValidationPipe({
   whitelist: true,
@@ -16,7 +38,9 @@ export const apiValidationPipe = new ValidationPipe({
   exceptionFactory: (errors) => new ApiError('API.VALIDATION_FAILED', describe(errors), HttpStatus.BAD_REQUEST),
 });
 
-const ERROR_SCHEMA = { schema: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } } };
+const ERROR_SCHEMA = {
+  schema: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } },
+};
 
 @ApiTags('runs')
 @Controller('api/runs')
@@ -47,7 +71,10 @@ export class RunsController {
 
   @Post()
   @HttpCode(HttpStatus.ACCEPTED)
-  @ApiOperation({ summary: 'start the run of a day, or a rerun (dco-<day>-r<n>) when the day already has one; a rerun never repeats a completed DCO' })
+  @ApiOperation({
+    summary:
+      'start the run of a day, or a rerun (dco-<day>-r<n>) when the day already has one; a rerun never repeats a completed DCO',
+  })
   @ApiAcceptedResponse({ type: RunAcceptedView })
   @ApiResponse({ status: 409, description: 'RUN.ALREADY_ACTIVE', ...ERROR_SCHEMA })
   @ApiResponse({ status: 400, description: 'API.VALIDATION_FAILED', ...ERROR_SCHEMA })
@@ -72,7 +99,9 @@ export class RunsController {
   @HttpCode(HttpStatus.ACCEPTED)
   @UseGuards(OperatorTokenGuard)
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'reject a run waiting for approval: its updates are skipped or rolled back and the DCO runs' })
+  @ApiOperation({
+    summary: 'reject a run waiting for approval: its updates are skipped or rolled back and the DCO runs',
+  })
   @ApiAcceptedResponse({ type: DecisionAcceptedView })
   @ApiResponse({ status: 401, description: 'API.UNAUTHORIZED', ...ERROR_SCHEMA })
   @ApiResponse({ status: 404, description: 'RUN.NOT_FOUND', ...ERROR_SCHEMA })
@@ -94,7 +123,12 @@ export class RunsController {
   @ApiResponse({ status: 400, description: 'API.VALIDATION_FAILED (bad runId, missing by or reason)', ...ERROR_SCHEMA })
   @ApiResponse({ status: 401, description: 'API.UNAUTHORIZED', ...ERROR_SCHEMA })
   @ApiResponse({ status: 404, description: 'RUN.NOT_FOUND', ...ERROR_SCHEMA })
-  @ApiResponse({ status: 409, description: 'RUN.NOT_FAILED, or RUN.NOTHING_TO_RESUME (the DCO failed and nothing is left to roll back: rerun the day)', ...ERROR_SCHEMA })
+  @ApiResponse({
+    status: 409,
+    description:
+      'RUN.NOT_FAILED, or RUN.NOTHING_TO_RESUME (the DCO failed and nothing is left to roll back: rerun the day)',
+    ...ERROR_SCHEMA,
+  })
   resume(@Param() params: RunIdParam, @Body() body: ResumeDto): Promise<ResumeAcceptedView> {
     return this.commands.resume(params.runId, body);
   }

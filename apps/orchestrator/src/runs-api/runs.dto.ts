@@ -74,7 +74,11 @@ export class ListRunsQuery {
 }
 
 export class RunIdParam {
-  @ApiProperty({ example: 'dco-2026-11-26', pattern: RUN_ID_PATTERN.source, description: 'dco-<day>, or dco-<day>-r<n> for a rerun' })
+  @ApiProperty({
+    example: 'dco-2026-11-26',
+    pattern: RUN_ID_PATTERN.source,
+    description: 'dco-<day>, or dco-<day>-r<n> for a rerun',
+  })
   @Matches(RUN_ID_PATTERN, { message: 'runId must look like dco-YYYY-MM-DD or dco-YYYY-MM-DD-rN' })
   runId!: string;
 }

@@ -5,7 +5,10 @@ import { RUN_STATUSES, RunState, isTerminal } from '@dco/saga';
 export class StepView {
   @ApiProperty({ example: 'apply-infra' }) step!: string;
   @ApiProperty() attempt!: number;
-  @ApiProperty({ example: 'succeeded', enum: ['running', 'succeeded', 'failed', 'timed-out', 'deferred', 'rejected', 'skipped', 'needs-approval'] })
+  @ApiProperty({
+    example: 'succeeded',
+    enum: ['running', 'succeeded', 'failed', 'timed-out', 'deferred', 'rejected', 'skipped', 'needs-approval'],
+  })
   outcome!: string;
   @ApiProperty() startedAt!: string;
   @ApiPropertyOptional() endedAt?: string;
@@ -44,7 +47,10 @@ export class ResumeView {
   @ApiProperty({ example: 'carol' }) by!: string;
   @ApiProperty({ example: 'restored the SSM parameter by hand' }) reason!: string;
   @ApiProperty() at!: string;
-  @ApiPropertyOptional({ description: 'the compensation failure that had parked the run' }) failure?: { code: string; message: string };
+  @ApiPropertyOptional({ description: 'the compensation failure that had parked the run' }) failure?: {
+    code: string;
+    message: string;
+  };
 }
 
 export class RunSummaryView {
@@ -63,15 +69,18 @@ export class RunSummaryView {
 export class RunView extends RunSummaryView {
   @ApiPropertyOptional() requestedBy?: string;
   @ApiProperty() dcoDeadline!: string;
-  @ApiPropertyOptional({ description: 'RunStarted + the maximum run time: no update stage waits past it' }) runDeadline?: string;
+  @ApiPropertyOptional({ description: 'RunStarted + the maximum run time: no update stage waits past it' })
+  runDeadline?: string;
   @ApiProperty({ type: [StepView] }) steps!: StepView[];
   @ApiProperty({ type: [ChangeView] }) changes!: ChangeView[];
   @ApiProperty({ type: [ChangeView] }) deferred!: ChangeView[];
   @ApiProperty({ type: [ApprovalView] }) approvals!: ApprovalView[];
   @ApiProperty({ type: [AlertView] }) alerts!: AlertView[];
-  @ApiPropertyOptional({ type: [ResumeView], description: 'operator resumes of the run from Failed, oldest first' }) resumes?: ResumeView[];
+  @ApiPropertyOptional({ type: [ResumeView], description: 'operator resumes of the run from Failed, oldest first' })
+  resumes?: ResumeView[];
   @ApiProperty({ type: [String] }) rolledBack!: string[];
-  @ApiProperty({ type: [String], description: 'compensations an operator still has to finish (a parked run)' }) pendingCompensations!: string[];
+  @ApiProperty({ type: [String], description: 'compensations an operator still has to finish (a parked run)' })
+  pendingCompensations!: string[];
   @ApiPropertyOptional() compensationFailure?: { code: string; message: string };
   @ApiPropertyOptional({ description: 'the run whose DCO result this rerun reports' }) dcoReusedFrom?: string;
 }
@@ -99,7 +108,9 @@ export function toView(state: RunState): RunView {
     ...(state.runDeadline ? { runDeadline: state.runDeadline } : {}),
     steps: state.timeline.map((record) => ({
       ...record,
-      ...(state.pending && state.pending.step === record.step && state.pending.attempt === record.attempt ? { deadline: state.pending.deadline } : {}),
+      ...(state.pending && state.pending.step === record.step && state.pending.attempt === record.attempt
+        ? { deadline: state.pending.deadline }
+        : {}),
     })),
     changes: state.changes,
     deferred: state.deferred,

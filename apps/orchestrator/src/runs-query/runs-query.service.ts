@@ -18,8 +18,12 @@ export class RunsQuery {
   list(filter: RunsFilter = {}): RunSummaryView[] {
     return this.registry
       .all()
-      .filter((run) => (filter.day ? run.day === filter.day : true) && (filter.status ? run.status === filter.status : true))
-      .sort((a, b) => (a.startedAt === b.startedAt ? b.runId.localeCompare(a.runId) : b.startedAt.localeCompare(a.startedAt)))
+      .filter(
+        (run) => (filter.day ? run.day === filter.day : true) && (filter.status ? run.status === filter.status : true),
+      )
+      .sort((a, b) =>
+        a.startedAt === b.startedAt ? b.runId.localeCompare(a.runId) : b.startedAt.localeCompare(a.startedAt),
+      )
       .slice(0, filter.limit ?? 100)
       .map(toSummary);
   }

@@ -27,6 +27,8 @@ describe('DailySchedule', () => {
     ['every day', 'UTC', 'SCHEDULE_CRON'],
     ['0 6 * * *', 'Mars/Olympus', 'SCHEDULE_TIME_ZONE (got "Mars/Olympus")'],
   ])('refuses cron "%s" in "%s" naming the variable', (cron, zone, text) => {
-    expect(() => DailySchedule.parse(cron, zone)).toThrow(expect.objectContaining({ code: 'CONFIG.INVALID', message: expect.stringContaining(text) }));
+    expect(() => DailySchedule.parse(cron, zone)).toThrow(
+      expect.objectContaining({ code: 'CONFIG.INVALID', message: expect.stringContaining(text) }),
+    );
   });
 });

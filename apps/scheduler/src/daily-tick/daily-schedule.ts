@@ -17,10 +17,13 @@ export class DailySchedule {
   /** Validates both values; a bad one stops the boot with an error naming its variable. */
   static parse(cron: string, timeZone: string): DailySchedule {
     const problems: string[] = [];
-    if (!isValidTimeZone(timeZone)) problems.push(`SCHEDULE_TIME_ZONE (got "${timeZone}"): not an IANA time zone such as Europe/Zurich`);
+    if (!isValidTimeZone(timeZone))
+      problems.push(`SCHEDULE_TIME_ZONE (got "${timeZone}"): not an IANA time zone such as Europe/Zurich`);
     const fields = cron.trim().split(/\s+/).length;
     if (fields !== 5) {
-      problems.push(`SCHEDULE_CRON (got "${cron}"): expected 5 fields (minute hour day-of-month month day-of-week), got ${fields}`);
+      problems.push(
+        `SCHEDULE_CRON (got "${cron}"): expected 5 fields (minute hour day-of-month month day-of-week), got ${fields}`,
+      );
     } else {
       try {
         CronExpressionParser.parse(cron, { tz: problems.length ? 'UTC' : timeZone }).next();
@@ -39,7 +42,9 @@ export class DailySchedule {
 
   /** The latest scheduled instant at or before `instant`. */
   lastAtOrBefore(instant: Date): Date {
-    return CronExpressionParser.parse(this.cron, { currentDate: new Date(instant.getTime() + 1), tz: this.timeZone }).prev().toDate();
+    return CronExpressionParser.parse(this.cron, { currentDate: new Date(instant.getTime() + 1), tz: this.timeZone })
+      .prev()
+      .toDate();
   }
 
   /** The offering day a scheduled instant belongs to: its calendar day in the schedule's zone. */

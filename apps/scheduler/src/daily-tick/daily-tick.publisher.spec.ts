@@ -14,12 +14,19 @@ class TestClock implements Clock {
 let seq = 0;
 const ids = { next: () => `20000000-0000-4000-8000-${String(++seq).padStart(12, '0')}` };
 const schedule = DailySchedule.parse('0 6 * * *', 'UTC');
-const ticks = (bus: InMemoryMessageBus) => bus.broker.records('DailyTick').map((r) => JSON.parse(String(r.value)) as AnyMessage);
+const ticks = (bus: InMemoryMessageBus) =>
+  bus.broker.records('DailyTick').map((r) => JSON.parse(String(r.value)) as AnyMessage);
 
 describe('DailyTickPublisher', () => {
   it('with catch-up "last", publishes the missed tick of the latest scheduled time at start', async () => {
     const bus = new InMemoryMessageBus();
-    const publisher = new DailyTickPublisher(schedule, 'last', bus, new TestClock(new Date('2026-11-26T08:15:00Z')), ids);
+    const publisher = new DailyTickPublisher(
+      schedule,
+      'last',
+      bus,
+      new TestClock(new Date('2026-11-26T08:15:00Z')),
+      ids,
+    );
     await publisher.start();
     await publisher.stop();
     expect(ticks(bus).map((m) => [m.runId, m.data])).toEqual([
@@ -41,11 +48,9 @@ describe('DailyTickPublisher', () => {
     clock.time = new Date('2026-11-29T06:30:00Z');
     expect(await publisher.poll()).toBe(2);
     await publisher.stop();
-    expect(ticks(bus).map((m) => `${m.type === 'DailyTick' && m.data.day}:${m.type === 'DailyTick' && m.data.trigger}`)).toEqual([
-      '2026-11-27:schedule',
-      '2026-11-28:schedule',
-      '2026-11-29:schedule',
-    ]);
+    expect(
+      ticks(bus).map((m) => `${m.type === 'DailyTick' && m.data.day}:${m.type === 'DailyTick' && m.data.trigger}`),
+    ).toEqual(['2026-11-27:schedule', '2026-11-28:schedule', '2026-11-29:schedule']);
   });
 
   it('keeps retrying a tick while the bus refuses it', async () => {
@@ -60,10 +65,20 @@ describe('DailyTickPublisher', () => {
       ensureTopics: async () => undefined,
       close: async () => undefined,
     };
-    const publisher = new DailyTickPublisher(schedule, 'last', flaky, new TestClock(new Date('2026-11-26T08:15:00Z')), ids, () => undefined, 1);
+    const publisher = new DailyTickPublisher(
+      schedule,
+      'last',
+      flaky,
+      new TestClock(new Date('2026-11-26T08:15:00Z')),
+      ids,
+      () => undefined,
+      1,
+    );
     await publisher.start();
     await publisher.stop();
     expect(delivered).toHaveLength(1);
-    expect(publisher.published).toEqual([{ day: '2026-11-26', trigger: 'catch-up', scheduledAt: '2026-11-26T06:00:00.000Z' }]);
+    expect(publisher.published).toEqual([
+      { day: '2026-11-26', trigger: 'catch-up', scheduledAt: '2026-11-26T06:00:00.000Z' },
+    ]);
   });
 });

@@ -40,7 +40,10 @@ export class DailyTickPublisher {
       await this.publishWithRetry(last, 'catch-up');
     }
     this.nextAt = this.schedule.nextAfter(now);
-    this.log('log', `next DailyTick at ${this.nextAt.toISOString()} (${this.schedule.cron} in ${this.schedule.timeZone})`);
+    this.log(
+      'log',
+      `next DailyTick at ${this.nextAt.toISOString()} (${this.schedule.cron} in ${this.schedule.timeZone})`,
+    );
     this.arm();
   }
 

@@ -22,13 +22,18 @@ export class DailyTickService implements OnApplicationBootstrap, BeforeApplicati
     @Inject(ID_GENERATOR) ids: IdGenerator,
     private readonly health: HealthRegistry,
   ) {
-    this.publisher = new DailyTickPublisher(schedule, config.SCHEDULE_CATCH_UP, bus, clock, ids, (level, text) => this.logger[level](text));
+    this.publisher = new DailyTickPublisher(schedule, config.SCHEDULE_CATCH_UP, bus, clock, ids, (level, text) =>
+      this.logger[level](text),
+    );
   }
 
   async onApplicationBootstrap(): Promise<void> {
     this.health.register({
       name: 'scheduler',
-      check: () => ({ ok: this.publisher.next !== undefined, detail: { next: this.publisher.next?.toISOString(), published: this.publisher.published.length } }),
+      check: () => ({
+        ok: this.publisher.next !== undefined,
+        detail: { next: this.publisher.next?.toISOString(), published: this.publisher.published.length },
+      }),
     });
     await this.bus.ensureTopics(['DailyTick']);
     await this.publisher.start();

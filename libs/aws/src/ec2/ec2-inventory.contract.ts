@@ -41,8 +41,16 @@ export function ec2InventoryContract(
     it('finds live instances by every tag, not terminated ones', async () => {
       const { inventory, seed } = await make();
       const imageId = await seed.addImage({ name: `fleet-${run}` });
-      const blue = await seed.addInstance({ imageId, instanceType: 't3.large', tags: { 'dco:role': `neo4j-${run}`, 'dco:color': 'blue' } });
-      const gone = await seed.addInstance({ imageId, instanceType: 't3.large', tags: { 'dco:role': `neo4j-${run}`, 'dco:color': 'green' } });
+      const blue = await seed.addInstance({
+        imageId,
+        instanceType: 't3.large',
+        tags: { 'dco:role': `neo4j-${run}`, 'dco:color': 'blue' },
+      });
+      const gone = await seed.addInstance({
+        imageId,
+        instanceType: 't3.large',
+        tags: { 'dco:role': `neo4j-${run}`, 'dco:color': 'green' },
+      });
       await seed.addInstance({ imageId, instanceType: 't3.large', tags: { 'dco:role': `other-${run}` } });
       await seed.terminate(gone);
       const live = await inventory.findInstances({ tags: { 'dco:role': `neo4j-${run}` } });

@@ -45,6 +45,9 @@ export const DEPRECATION_TAG = 'dco:deprecation-time';
 
 /** Converts an EC2 name filter (with * and ?) into an anchored regular expression. */
 export function namePatternToRegExp(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const escaped = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${escaped}$`);
 }

@@ -22,7 +22,10 @@ ec2InventoryContract('SDK adapter on the emulator', async () => ({
       if (!ImageId) throw new Error('RegisterImage returned no ImageId');
       if (tags && Object.keys(tags).length > 0) {
         await client.send(
-          new CreateTagsCommand({ Resources: [ImageId], Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }),
+          new CreateTagsCommand({
+            Resources: [ImageId],
+            Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+          }),
         );
       }
       return ImageId;
@@ -34,7 +37,9 @@ ec2InventoryContract('SDK adapter on the emulator', async () => ({
           InstanceType: instanceType as 't3.large',
           MinCount: 1,
           MaxCount: 1,
-          TagSpecifications: [{ ResourceType: 'instance', Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }],
+          TagSpecifications: [
+            { ResourceType: 'instance', Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) },
+          ],
         }),
       );
       const id = result.Instances?.[0]?.InstanceId;

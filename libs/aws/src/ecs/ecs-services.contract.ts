@@ -8,10 +8,21 @@ export function ecsServicesContract(label: string, make: () => Promise<EcsServic
 
     it('registers numbered revisions of a family with image and environment', async () => {
       const ecs = await make();
-      const first = await ecs.registerTaskDefinition({ family: `app-${run}`, image: 'repo/app:1', environment: { NEO4J_URI: 'bolt://a:7687' } });
-      const second = await ecs.registerTaskDefinition({ family: `app-${run}`, image: 'repo/app:2', environment: { NEO4J_URI: 'bolt://b:7687' } });
+      const first = await ecs.registerTaskDefinition({
+        family: `app-${run}`,
+        image: 'repo/app:1',
+        environment: { NEO4J_URI: 'bolt://a:7687' },
+      });
+      const second = await ecs.registerTaskDefinition({
+        family: `app-${run}`,
+        image: 'repo/app:2',
+        environment: { NEO4J_URI: 'bolt://b:7687' },
+      });
       expect(second.revision).toBe(first.revision + 1);
-      expect(await ecs.describeTaskDefinition(first.arn)).toMatchObject({ image: 'repo/app:1', environment: { NEO4J_URI: 'bolt://a:7687' } });
+      expect(await ecs.describeTaskDefinition(first.arn)).toMatchObject({
+        image: 'repo/app:1',
+        environment: { NEO4J_URI: 'bolt://a:7687' },
+      });
       expect(await ecs.describeTaskDefinition(`app-${run}`)).toMatchObject({ arn: second.arn, image: 'repo/app:2' });
       expect(await ecs.describeTaskDefinition(`missing-${run}`)).toBeUndefined();
     });
@@ -23,7 +34,10 @@ export function ecsServicesContract(label: string, make: () => Promise<EcsServic
       const v1 = await ecs.registerTaskDefinition({ family: `svc-${run}`, image: 'repo/svc:1', environment: {} });
       const v2 = await ecs.registerTaskDefinition({ family: `svc-${run}`, image: 'repo/svc:2', environment: {} });
       await ecs.createService({ cluster, serviceName: `svc-${run}`, taskDefinition: v1.arn, desiredCount: 2 });
-      expect(await ecs.describeService(cluster, `svc-${run}`)).toMatchObject({ taskDefinition: v1.arn, desiredCount: 2 });
+      expect(await ecs.describeService(cluster, `svc-${run}`)).toMatchObject({
+        taskDefinition: v1.arn,
+        desiredCount: 2,
+      });
       await ecs.updateService({ cluster, serviceName: `svc-${run}`, taskDefinition: v2.arn, desiredCount: 3 });
       const after = await ecs.describeService(cluster, `svc-${run}`);
       expect(after).toMatchObject({ taskDefinition: v2.arn, desiredCount: 3 });

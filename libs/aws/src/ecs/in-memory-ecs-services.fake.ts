@@ -76,7 +76,9 @@ export class InMemoryEcsServices implements EcsServices {
   }
 
   async listServices(cluster: string): Promise<string[]> {
-    return [...this.services.values()].filter((service) => service.cluster === cluster).map((service) => service.serviceName);
+    return [...this.services.values()]
+      .filter((service) => service.cluster === cluster)
+      .map((service) => service.serviceName);
   }
 
   async deleteService(cluster: string, serviceName: string): Promise<void> {

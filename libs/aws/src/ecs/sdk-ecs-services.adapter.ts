@@ -60,7 +60,8 @@ export class SdkEcsServices implements EcsServices {
         ...(spec.tags ? { tags: Object.entries(spec.tags).map(([key, value]) => ({ key, value })) } : {}),
       }),
     );
-    if (!result.taskDefinition) throw new CodedError('INTERNAL.UNEXPECTED', `RegisterTaskDefinition returned nothing for ${spec.family}`);
+    if (!result.taskDefinition)
+      throw new CodedError('INTERNAL.UNEXPECTED', `RegisterTaskDefinition returned nothing for ${spec.family}`);
     return toInfo(result.taskDefinition);
   }
 
@@ -69,7 +70,11 @@ export class SdkEcsServices implements EcsServices {
       const result = await this.client.send(new DescribeTaskDefinitionCommand({ taskDefinition: reference }));
       return result.taskDefinition ? toInfo(result.taskDefinition) : undefined;
     } catch (error) {
-      if (error instanceof Error && /ClientException|not found|Unable to describe/i.test(`${error.name} ${error.message}`)) return undefined;
+      if (
+        error instanceof Error &&
+        /ClientException|not found|Unable to describe/i.test(`${error.name} ${error.message}`)
+      )
+        return undefined;
       throw error;
     }
   }
@@ -101,7 +106,8 @@ export class SdkEcsServices implements EcsServices {
         },
       }),
     );
-    if (!result.service) throw new CodedError('INTERNAL.UNEXPECTED', `CreateService returned nothing for ${spec.serviceName}`);
+    if (!result.service)
+      throw new CodedError('INTERNAL.UNEXPECTED', `CreateService returned nothing for ${spec.serviceName}`);
     return toStatus(spec.cluster, result.service);
   }
 
@@ -114,7 +120,8 @@ export class SdkEcsServices implements EcsServices {
         ...(spec.desiredCount !== undefined ? { desiredCount: spec.desiredCount } : {}),
       }),
     );
-    if (!result.service) throw new CodedError('INTERNAL.UNEXPECTED', `UpdateService returned nothing for ${spec.serviceName}`);
+    if (!result.service)
+      throw new CodedError('INTERNAL.UNEXPECTED', `UpdateService returned nothing for ${spec.serviceName}`);
     return toStatus(spec.cluster, result.service);
   }
 
@@ -129,8 +136,14 @@ export class SdkEcsServices implements EcsServices {
     // Deleted services linger as INACTIVE for a while (and forever on the emulator): not running, so not listed.
     const active: string[] = [];
     for (let index = 0; index < names.length; index += 10) {
-      const batch = await this.client.send(new DescribeServicesCommand({ cluster, services: names.slice(index, index + 10) }));
-      active.push(...(batch.services ?? []).filter((service) => service.status !== 'INACTIVE').map((service) => service.serviceName ?? ''));
+      const batch = await this.client.send(
+        new DescribeServicesCommand({ cluster, services: names.slice(index, index + 10) }),
+      );
+      active.push(
+        ...(batch.services ?? [])
+          .filter((service) => service.status !== 'INACTIVE')
+          .map((service) => service.serviceName ?? ''),
+      );
     }
     return active.sort();
   }

@@ -21,13 +21,22 @@ export function eventBusContract(label: string, make: () => Promise<EventBus>): 
       const events = await make();
       await events.ensureBus(bus);
       await events.putRule({ busName: bus, name: 'alerts', eventPattern: { source: ['dco.autopilot'] } });
-      await events.putRule({ busName: bus, name: 'alerts', eventPattern: { source: ['dco.autopilot'], 'detail-type': ['Alert'] } });
+      await events.putRule({
+        busName: bus,
+        name: 'alerts',
+        eventPattern: { source: ['dco.autopilot'], 'detail-type': ['Alert'] },
+      });
       expect(await events.listRules(bus)).toEqual(['alerts']);
     });
 
     it('refuses more entries than PutEvents allows', async () => {
       const events = await make();
-      const many = Array.from({ length: MAX_EVENTS_PER_PUT + 1 }, () => ({ source: 's', detailType: 'd', detail: {}, busName: bus }));
+      const many = Array.from({ length: MAX_EVENTS_PER_PUT + 1 }, () => ({
+        source: 's',
+        detailType: 'd',
+        detail: {},
+        busName: bus,
+      }));
       await expect(events.putEvents(many)).rejects.toThrow(/at most/);
     });
   });

@@ -15,13 +15,17 @@ export class InMemoryEventBus implements EventBus {
   private readonly rules = new Map<string, Record<string, unknown>>();
 
   async putRule(rule: { busName: string; name: string; eventPattern: Record<string, unknown> }): Promise<string> {
-    if (!this.buses.has(rule.busName)) throw new Error(`ResourceNotFoundException: Event bus ${rule.busName} does not exist`);
+    if (!this.buses.has(rule.busName))
+      throw new Error(`ResourceNotFoundException: Event bus ${rule.busName} does not exist`);
     this.rules.set(`${rule.busName}/${rule.name}`, structuredClone(rule.eventPattern));
     return `arn:aws:events:us-east-1:123456789012:rule/${rule.busName}/${rule.name}`;
   }
 
   async listRules(busName: string): Promise<string[]> {
-    return [...this.rules.keys()].filter((key) => key.startsWith(`${busName}/`)).map((key) => key.slice(busName.length + 1)).sort();
+    return [...this.rules.keys()]
+      .filter((key) => key.startsWith(`${busName}/`))
+      .map((key) => key.slice(busName.length + 1))
+      .sort();
   }
 
   async putEvents(events: BusEvent[]): Promise<PutEventsResult> {
@@ -30,7 +34,11 @@ export class InMemoryEventBus implements EventBus {
     events.forEach((event, index) => {
       const busName = event.busName ?? this.defaultBus;
       if (!this.buses.has(busName)) {
-        result.failed.push({ index, code: 'ResourceNotFoundException', message: `Event bus ${busName} does not exist` });
+        result.failed.push({
+          index,
+          code: 'ResourceNotFoundException',
+          message: `Event bus ${busName} does not exist`,
+        });
         return;
       }
       const id = randomUUID();

@@ -33,7 +33,12 @@ export class SdkEventBus implements EventBus {
 
   async putRule(rule: { busName: string; name: string; eventPattern: Record<string, unknown> }): Promise<string> {
     const result = await this.client.send(
-      new PutRuleCommand({ Name: rule.name, EventBusName: rule.busName, EventPattern: JSON.stringify(rule.eventPattern), State: 'ENABLED' }),
+      new PutRuleCommand({
+        Name: rule.name,
+        EventBusName: rule.busName,
+        EventPattern: JSON.stringify(rule.eventPattern),
+        State: 'ENABLED',
+      }),
     );
     return result.RuleArn ?? '';
   }
@@ -50,7 +55,8 @@ export class SdkEventBus implements EventBus {
   }
 
   async putEvents(events: BusEvent[]): Promise<PutEventsResult> {
-    if (events.length > MAX_EVENTS_PER_PUT) throw new CodedError('INTERNAL.UNEXPECTED', `PutEvents accepts at most ${MAX_EVENTS_PER_PUT} entries`);
+    if (events.length > MAX_EVENTS_PER_PUT)
+      throw new CodedError('INTERNAL.UNEXPECTED', `PutEvents accepts at most ${MAX_EVENTS_PER_PUT} entries`);
     const output = await this.client.send(
       new PutEventsCommand({
         Entries: events.map((event) => ({

@@ -19,7 +19,10 @@ export interface HttpHealthProbeOptions {
 /** Parses DCO_HEALTH_ENDPOINTS: "service=healthUrl|metricsUrl,other=healthUrl". */
 export function parseHealthEndpoints(text: string | undefined): Record<string, HttpHealthEndpoint> {
   const endpoints: Record<string, HttpHealthEndpoint> = {};
-  for (const entry of (text ?? '').split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const entry of (text ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const separator = entry.indexOf('=');
     if (separator <= 0) throw new ConfigError(`DCO_HEALTH_ENDPOINTS entry "${entry}" is not service=url[|metricsUrl]`);
     const [healthUrl, metricsUrl] = entry.slice(separator + 1).split('|');
@@ -51,7 +54,8 @@ export class HttpHealthProbe implements HealthProbe {
 
   async sample(target: HealthTarget): Promise<HealthSample> {
     const endpoint = this.options.endpoints[target.service];
-    if (!endpoint) return { healthy: false, detail: `no health endpoint configured for ${target.service} (DCO_HEALTH_ENDPOINTS)` };
+    if (!endpoint)
+      return { healthy: false, detail: `no health endpoint configured for ${target.service} (DCO_HEALTH_ENDPOINTS)` };
     const health = await this.get(endpoint.healthUrl);
     let errorRate: number | undefined;
     let metricsDetail = '';

@@ -27,7 +27,12 @@ export const IsAmount = () =>
  * list and accepts `[[]]`, which a handler would then take for an element.
  */
 export function IsListOf(type: () => ClassConstructor<object>): PropertyDecorator {
-  const decorators = [IsArray(), IsObject({ each: true, message: 'each value in $property must be an object' }), ValidateNested({ each: true }), Type(type)];
+  const decorators = [
+    IsArray(),
+    IsObject({ each: true, message: 'each value in $property must be an object' }),
+    ValidateNested({ each: true }),
+    Type(type),
+  ];
   return (target, property) => {
     for (const decorate of decorators) decorate(target, property);
   };

@@ -13,14 +13,7 @@ export class MigrateDbData {
   targetImageId!: string;
 }
 
-export const MIGRATION_PHASES = [
-  'provision',
-  'backup',
-  'restore',
-  'validate',
-  'switch',
-  'retire',
-] as const;
+export const MIGRATION_PHASES = ['provision', 'backup', 'restore', 'validate', 'switch', 'retire'] as const;
 export type MigrationPhase = (typeof MIGRATION_PHASES)[number];
 
 export class DbMigrationProgressData {

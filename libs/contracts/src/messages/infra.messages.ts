@@ -1,14 +1,6 @@
 // Messages of the infrastructure stage: Terraform/OpenTofu plan and apply, ECS rollouts, and their rollback.
 import { Type } from 'class-transformer';
-import {
-  IsArray,
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { IsArray, IsInt, IsNotEmpty, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
 import { Change, Failure, IsDay, IsListOf } from './common';
 
 export class ApplyInfraData {

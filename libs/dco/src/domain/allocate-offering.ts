@@ -26,7 +26,8 @@ export function allocateOffering(
   let totalWeight = 0n;
   const capped: Share[] = [];
   for (const [accountId, weight] of weights) {
-    if (weight <= 0n) throw new CodedError('DCO.INVALID_INPUT', `weight of account ${accountId} must be positive, got ${weight}`);
+    if (weight <= 0n)
+      throw new CodedError('DCO.INVALID_INPUT', `weight of account ${accountId} must be positive, got ${weight}`);
     totalWeight += weight;
     const cap = caps.get(accountId);
     if (cap !== undefined) capped.push({ accountId, weight, cap });

@@ -1,5 +1,11 @@
 // The fast path of input validation for a day's contributions grouped by account (the shape a store returns cheaply).
-import { AccountDayContributions, AccountRecord, ContributionRecord, RawAmount, ValidOfferingInput } from './offering-input.model';
+import {
+  AccountDayContributions,
+  AccountRecord,
+  ContributionRecord,
+  RawAmount,
+  ValidOfferingInput,
+} from './offering-input.model';
 import { assertValidDay, parseAmount, parseOffered } from './validate-offering-input';
 
 const POSITIVE_DIGITS = /^[1-9][0-9]*$/;
@@ -11,7 +17,11 @@ const POSITIVE_DIGITS = /^[1-9][0-9]*$/;
  * validates the detailed rows instead, which lists every problem with its contribution id. A malformed day or offered
  * amount throws DCO.INVALID_INPUT as in `validateOfferingInput`.
  */
-export function foldDayContributions(day: string, offered: RawAmount, groups: readonly AccountDayContributions[]): ValidOfferingInput | undefined {
+export function foldDayContributions(
+  day: string,
+  offered: RawAmount,
+  groups: readonly AccountDayContributions[],
+): ValidOfferingInput | undefined {
   assertValidDay(day);
   const offeredAmount = parseOffered(offered);
   const weights = new Map<string, bigint>();
@@ -44,14 +54,19 @@ function positiveAmount(amount: RawAmount): bigint | undefined {
 }
 
 /** Groups a day's rows by account (first-seen order) the way readDayByAccount returns them. */
-export function groupDayContributions(accounts: readonly AccountRecord[], contributions: readonly ContributionRecord[]): AccountDayContributions[] {
+export function groupDayContributions(
+  accounts: readonly AccountRecord[],
+  contributions: readonly ContributionRecord[],
+): AccountDayContributions[] {
   const known = new Map(accounts.map((account) => [account.accountId, account]));
   const groups = new Map<string, { accountId: string; known: boolean; cap?: RawAmount | null; amounts: RawAmount[] }>();
   for (const { accountId, amount } of contributions) {
     let entry = groups.get(accountId);
     if (!entry) {
       const account = known.get(accountId);
-      entry = account ? { accountId, known: true, cap: account.cap, amounts: [] } : { accountId, known: false, amounts: [] };
+      entry = account
+        ? { accountId, known: true, cap: account.cap, amounts: [] }
+        : { accountId, known: false, amounts: [] };
       groups.set(accountId, entry);
     }
     entry.amounts.push(amount);

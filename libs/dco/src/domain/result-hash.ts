@@ -7,7 +7,9 @@ const LINES_PER_CHUNK = 4096;
 
 /** One line per allocation, `"<accountId as JSON>":<amount>\n`, in account-id order; the input order does not matter. */
 export function resultHash(allocations: readonly Allocation[]): string {
-  const sorted = isSorted(allocations) ? allocations : [...allocations].sort((a, b) => compareIds(a.accountId, b.accountId));
+  const sorted = isSorted(allocations)
+    ? allocations
+    : [...allocations].sort((a, b) => compareIds(a.accountId, b.accountId));
   const hash = createHash('sha256');
   let chunk = '';
   for (let index = 0; index < sorted.length; index += 1) {

@@ -15,7 +15,8 @@ const base = (overrides: Partial<OfferingInput> = {}): OfferingInput => ({
   ...overrides,
 });
 
-const withContribution = (contribution: ContributionRecord) => base({ contributions: [...base().contributions, contribution] });
+const withContribution = (contribution: ContributionRecord) =>
+  base({ contributions: [...base().contributions, contribution] });
 
 function rejection(input: OfferingInput): CodedError {
   try {
@@ -31,23 +32,58 @@ describe('validateOfferingInput', () => {
   it('folds valid contributions into per-account weights and caps', () => {
     const valid = validateOfferingInput(base());
     expect(valid.offered).toBe(1000n);
-    expect([...valid.weights]).toEqual([['alice', 15n], ['bob', 30n]]);
+    expect([...valid.weights]).toEqual([
+      ['alice', 15n],
+      ['bob', 30n],
+    ]);
     expect([...valid.caps]).toEqual([['bob', 300n]]);
     expect(valid.contributionCount).toBe(3);
   });
 
   it.each<[string, ContributionRecord, RegExp]>([
-    ['a negative amount', { contributionId: 'c9', accountId: 'bob', amount: '-4' }, /contribution c9 of account bob has amount -4, which is negative/],
-    ['a negative number', { contributionId: 'c9', accountId: 'bob', amount: -4 }, /contribution c9 of account bob has amount -4, which is negative/],
-    ['a zero amount', { contributionId: 'c9', accountId: 'bob', amount: '0' }, /contribution c9 .* amount 0, which is zero/],
-    ['a fractional string', { contributionId: 'c9', accountId: 'bob', amount: '12.5' }, /amount "12.5", which is fractional/],
-    ['a fractional number', { contributionId: 'c9', accountId: 'bob', amount: 0.25 }, /amount 0.25, which is fractional/],
-    ['a non-numeric amount', { contributionId: 'c9', accountId: 'bob', amount: 'ten' }, /amount "ten", which is not a number/],
+    [
+      'a negative amount',
+      { contributionId: 'c9', accountId: 'bob', amount: '-4' },
+      /contribution c9 of account bob has amount -4, which is negative/,
+    ],
+    [
+      'a negative number',
+      { contributionId: 'c9', accountId: 'bob', amount: -4 },
+      /contribution c9 of account bob has amount -4, which is negative/,
+    ],
+    [
+      'a zero amount',
+      { contributionId: 'c9', accountId: 'bob', amount: '0' },
+      /contribution c9 .* amount 0, which is zero/,
+    ],
+    [
+      'a fractional string',
+      { contributionId: 'c9', accountId: 'bob', amount: '12.5' },
+      /amount "12.5", which is fractional/,
+    ],
+    [
+      'a fractional number',
+      { contributionId: 'c9', accountId: 'bob', amount: 0.25 },
+      /amount 0.25, which is fractional/,
+    ],
+    [
+      'a non-numeric amount',
+      { contributionId: 'c9', accountId: 'bob', amount: 'ten' },
+      /amount "ten", which is not a number/,
+    ],
     ['an empty amount', { contributionId: 'c9', accountId: 'bob', amount: '' }, /amount "", which is not a number/],
     ['NaN', { contributionId: 'c9', accountId: 'bob', amount: Number.NaN }, /which is not a number/],
     ['an unsafe JS number', { contributionId: 'c9', accountId: 'bob', amount: 2 ** 60 }, /beyond 2\^53/],
-    ['an unknown account', { contributionId: 'c9', accountId: 'mallory', amount: '1' }, /contribution c9 refers to unknown account "mallory"/],
-    ['a duplicated contribution id', { contributionId: 'c2', accountId: 'alice', amount: '1' }, /contribution c2 is duplicated/],
+    [
+      'an unknown account',
+      { contributionId: 'c9', accountId: 'mallory', amount: '1' },
+      /contribution c9 refers to unknown account "mallory"/,
+    ],
+    [
+      'a duplicated contribution id',
+      { contributionId: 'c2', accountId: 'alice', amount: '1' },
+      /contribution c2 is duplicated/,
+    ],
   ])('rejects %s', (_label, contribution, message) => {
     const error = rejection(withContribution(contribution));
     expect(error.code).toBe('DCO.INVALID_INPUT');
@@ -55,11 +91,14 @@ describe('validateOfferingInput', () => {
     expect(error.message).toMatch(message);
   });
 
-  it.each([['2026-13-01'], ['2026-02-30'], ['26-11-2026'], ['2026-11-26T00:00:00Z'], ['']])('rejects the malformed day %j', (day) => {
-    const error = rejection(base({ day }));
-    expect(error.code).toBe('DCO.INVALID_INPUT');
-    expect(error.message).toContain(`day ${JSON.stringify(day)} is malformed`);
-  });
+  it.each([['2026-13-01'], ['2026-02-30'], ['26-11-2026'], ['2026-11-26T00:00:00Z'], ['']])(
+    'rejects the malformed day %j',
+    (day) => {
+      const error = rejection(base({ day }));
+      expect(error.code).toBe('DCO.INVALID_INPUT');
+      expect(error.message).toContain(`day ${JSON.stringify(day)} is malformed`);
+    },
+  );
 
   it.each<[string, OfferingInput['offered'], RegExp]>([
     ['zero', '0', /offered amount 0 is zero: nothing to offer/],
@@ -79,7 +118,9 @@ describe('validateOfferingInput', () => {
   });
 
   it('rejects a fractional cap and an account listed twice', () => {
-    const error = rejection(base({ accounts: [{ accountId: 'alice', cap: '2.5' }, { accountId: 'bob' }, { accountId: 'bob' }] }));
+    const error = rejection(
+      base({ accounts: [{ accountId: 'alice', cap: '2.5' }, { accountId: 'bob' }, { accountId: 'bob' }] }),
+    );
     expect(error.message).toContain('cap "2.5" of account alice is fractional');
     expect(error.message).toContain('(and 1 more problem)');
     expect(error.detail).toContain('account bob is listed twice');

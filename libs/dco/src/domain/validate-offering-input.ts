@@ -23,7 +23,10 @@ export function isValidDay(day: unknown): day is string {
 
 export function assertValidDay(day: unknown): asserts day is string {
   if (!isValidDay(day)) {
-    throw invalidInput([`day ${JSON.stringify(day)} is malformed: expected a calendar day as YYYY-MM-DD`], 'invalid offering day');
+    throw invalidInput(
+      [`day ${JSON.stringify(day)} is malformed: expected a calendar day as YYYY-MM-DD`],
+      'invalid offering day',
+    );
   }
 }
 
@@ -56,14 +59,17 @@ const AMOUNT_PROBLEM_TEXT: Record<AmountProblem, string> = {
 };
 
 function describeAmount(raw: RawAmount): string {
-  return typeof raw === 'bigint' ? raw.toString() : JSON.stringify(raw) ?? String(raw);
+  return typeof raw === 'bigint' ? raw.toString() : (JSON.stringify(raw) ?? String(raw));
 }
 
 /** The offered daily amount: a positive whole number of base units. */
 export function parseOffered(raw: RawAmount): bigint {
   const parsed = parseAmount(raw);
   if ('problem' in parsed) {
-    throw invalidInput([`offered amount ${describeAmount(raw)} ${AMOUNT_PROBLEM_TEXT[parsed.problem]}`], 'invalid offering');
+    throw invalidInput(
+      [`offered amount ${describeAmount(raw)} ${AMOUNT_PROBLEM_TEXT[parsed.problem]}`],
+      'invalid offering',
+    );
   }
   if (parsed.value <= 0n) {
     const problem = parsed.value === 0n ? 'is zero: nothing to offer' : AMOUNT_PROBLEM_TEXT.negative;
@@ -89,7 +95,9 @@ function collectCaps(accounts: readonly AccountRecord[], problems: string[]): Ma
     }
     const cap = parseAmount(account.cap);
     if ('problem' in cap) {
-      problems.push(`cap ${describeAmount(account.cap)} of account ${account.accountId} ${AMOUNT_PROBLEM_TEXT[cap.problem]}`);
+      problems.push(
+        `cap ${describeAmount(account.cap)} of account ${account.accountId} ${AMOUNT_PROBLEM_TEXT[cap.problem]}`,
+      );
     } else if (cap.value < 0n) {
       problems.push(`cap ${cap.value} of account ${account.accountId} is below zero`);
     }
@@ -120,7 +128,9 @@ export function validateOfferingInput(input: OfferingInput): ValidOfferingInput 
   for (const contribution of input.contributions) {
     const { contributionId, accountId, amount } = contribution;
     if (typeof contributionId !== 'string' || contributionId.length === 0) {
-      problems.push(`contribution id ${JSON.stringify(contributionId)} of account ${accountId} is empty or not a string`);
+      problems.push(
+        `contribution id ${JSON.stringify(contributionId)} of account ${accountId} is empty or not a string`,
+      );
       continue;
     }
     const before = seen.size;
@@ -140,12 +150,16 @@ export function validateOfferingInput(input: OfferingInput): ValidOfferingInput 
     } else {
       const parsed = parseAmount(amount);
       if ('problem' in parsed) {
-        problems.push(`contribution ${contributionId} of account ${accountId} has amount ${describeAmount(amount)}, which ${AMOUNT_PROBLEM_TEXT[parsed.problem]}`);
+        problems.push(
+          `contribution ${contributionId} of account ${accountId} has amount ${describeAmount(amount)}, which ${AMOUNT_PROBLEM_TEXT[parsed.problem]}`,
+        );
         continue;
       }
       if (parsed.value <= 0n) {
         const why = parsed.value === 0n ? 'is zero: a contribution must be positive' : AMOUNT_PROBLEM_TEXT.negative;
-        problems.push(`contribution ${contributionId} of account ${accountId} has amount ${parsed.value}, which ${why}`);
+        problems.push(
+          `contribution ${contributionId} of account ${accountId} has amount ${parsed.value}, which ${why}`,
+        );
         continue;
       }
       value = parsed.value;

@@ -19,7 +19,8 @@ export function verifyOffering(
 ): OfferingVerification {
   const violations: string[] = [];
   const completion = offering.completion;
-  if (offering.status !== 'COMPLETED' || !completion) violations.push(`offering of ${offering.day} is ${offering.status}, not COMPLETED`);
+  if (offering.status !== 'COMPLETED' || !completion)
+    violations.push(`offering of ${offering.day} is ${offering.status}, not COMPLETED`);
 
   let sum = 0n;
   const seen = new Set<string>();
@@ -28,26 +29,35 @@ export function verifyOffering(
     seen.add(accountId);
     if (amount < 0n) violations.push(`allocation of account ${accountId} is negative (${amount})`);
     const cap = caps.get(accountId);
-    if (cap !== undefined && amount > cap) violations.push(`allocation of account ${accountId} (${amount}) exceeds its cap ${cap}`);
+    if (cap !== undefined && amount > cap)
+      violations.push(`allocation of account ${accountId} (${amount}) exceeds its cap ${cap}`);
     sum += amount;
   }
   const storedHash = resultHash(stored);
   const recomputedHash = resultHash(recomputed.allocations);
   if (completion) {
-    if (sum !== completion.allocated) violations.push(`allocations sum to ${sum} but the offering records ${completion.allocated} allocated`);
+    if (sum !== completion.allocated)
+      violations.push(`allocations sum to ${sum} but the offering records ${completion.allocated} allocated`);
     if (completion.allocated + completion.undistributed !== offering.offered) {
-      violations.push(`allocated ${completion.allocated} + undistributed ${completion.undistributed} != offered ${offering.offered}`);
+      violations.push(
+        `allocated ${completion.allocated} + undistributed ${completion.undistributed} != offered ${offering.offered}`,
+      );
     }
     if (stored.length !== completion.allocationCount) {
       violations.push(`${stored.length} allocations stored but the offering records ${completion.allocationCount}`);
     }
-    if (storedHash !== completion.resultHash) violations.push(`hash of the stored allocations ${storedHash} != recorded result hash ${completion.resultHash}`);
+    if (storedHash !== completion.resultHash)
+      violations.push(`hash of the stored allocations ${storedHash} != recorded result hash ${completion.resultHash}`);
     if (recomputedHash !== completion.resultHash) {
-      violations.push(`recomputing from the stored contributions gives hash ${recomputedHash}, the offering records ${completion.resultHash}`);
+      violations.push(
+        `recomputing from the stored contributions gives hash ${recomputedHash}, the offering records ${completion.resultHash}`,
+      );
     }
   }
   if (sum + recomputed.undistributed !== offering.offered && violations.length === 0) {
-    violations.push(`allocations sum to ${sum}, which with ${recomputed.undistributed} undistributed is not the offered ${offering.offered}`);
+    violations.push(
+      `allocations sum to ${sum}, which with ${recomputed.undistributed} undistributed is not the offered ${offering.offered}`,
+    );
   }
   return { ok: violations.length === 0, violations, storedHash, recomputedHash };
 }

@@ -54,7 +54,7 @@ export function describeDcoLedgerContract(name: string, harness: () => LedgerCon
       await harness().cleanup(created);
     });
 
-    it('returns a day\'s contributions with the existing accounts they refer to, amounts and caps beyond 2^63 intact', async () => {
+    it("returns a day's contributions with the existing accounts they refer to, amounts and caps beyond 2^63 intact", async () => {
       const [today, other] = [day(), day()];
       const [alice, bob, ghost] = [account('alice'), account('bob'), account('ghost')];
       await ledger.upsertAccounts([{ accountId: alice, cap: (2n ** 70n).toString() }, { accountId: bob }]);
@@ -66,7 +66,8 @@ export function describeDcoLedgerContract(name: string, harness: () => LedgerCon
       await ledger.addContributions(other, [{ contributionId: `${prefix}c4`, accountId: bob, amount: '9' }]);
 
       const input = await ledger.readDayInput(today);
-      const byId = (a: { contributionId: string }, b: { contributionId: string }) => (a.contributionId < b.contributionId ? -1 : 1);
+      const byId = (a: { contributionId: string }, b: { contributionId: string }) =>
+        a.contributionId < b.contributionId ? -1 : 1;
       expect([...input.contributions].sort(byId)).toEqual([
         { contributionId: `${prefix}c1`, accountId: alice, amount: '18446744073709551617' },
         { contributionId: `${prefix}c2`, accountId: bob, amount: '5' },
@@ -76,7 +77,7 @@ export function describeDcoLedgerContract(name: string, harness: () => LedgerCon
       expect(accounts).toEqual([{ accountId: alice, cap: '1180591620717411303424' }, { accountId: bob }]);
     });
 
-    it('groups a day\'s amounts by account, with whether each account exists and its cap', async () => {
+    it("groups a day's amounts by account, with whether each account exists and its cap", async () => {
       const [today, other] = [day(), day()];
       const [erin, frank, ghost] = [account('erin'), account('frank'), account('ghost2')];
       await ledger.upsertAccounts([{ accountId: erin, cap: (2n ** 70n).toString() }, { accountId: frank }]);
@@ -121,8 +122,12 @@ export function describeDcoLedgerContract(name: string, harness: () => LedgerCon
           { contributionId: `${prefix}d1`, accountId: dave, amount: '3' },
         ]),
       );
-      expect(outcome).toBe(`DCO.INVALID_INPUT: contribution ${prefix}d1 is duplicated: a contribution with that id is already recorded`);
-      expect((await ledger.readDayInput(today)).contributions).toEqual([{ contributionId: `${prefix}d1`, accountId: dave, amount: '1' }]);
+      expect(outcome).toBe(
+        `DCO.INVALID_INPUT: contribution ${prefix}d1 is duplicated: a contribution with that id is already recorded`,
+      );
+      expect((await ledger.readDayInput(today)).contributions).toEqual([
+        { contributionId: `${prefix}d1`, accountId: dave, amount: '1' },
+      ]);
       const inBatch = await codeOf(
         ledger.addContributions(today, [
           { contributionId: `${prefix}d5`, accountId: dave, amount: '2' },
@@ -156,10 +161,21 @@ export function describeDcoLedgerContract(name: string, harness: () => LedgerCon
       const today = day();
       const [erin, frank] = [account('erin'), account('frank')];
       await ledger.upsertAccounts([{ accountId: erin }, { accountId: frank }]);
-      const offering = await ledger.beginOffering({ day: today, offeringId: `${prefix}ow`, offered: 100n, startedAt: '2026-11-26T10:00:00.000Z' });
-      await ledger.writeAllocations(offering.offeringId, [{ accountId: frank, amount: 2n ** 80n }, { accountId: erin, amount: 0n }]);
+      const offering = await ledger.beginOffering({
+        day: today,
+        offeringId: `${prefix}ow`,
+        offered: 100n,
+        startedAt: '2026-11-26T10:00:00.000Z',
+      });
+      await ledger.writeAllocations(offering.offeringId, [
+        { accountId: frank, amount: 2n ** 80n },
+        { accountId: erin, amount: 0n },
+      ]);
       await ledger.writeAllocations(offering.offeringId, [{ accountId: frank, amount: 60n }]);
-      await ledger.writeAllocations(offering.offeringId, [{ accountId: erin, amount: 40n }, { accountId: frank, amount: 60n }]);
+      await ledger.writeAllocations(offering.offeringId, [
+        { accountId: erin, amount: 40n },
+        { accountId: frank, amount: 60n },
+      ]);
       expect(await ledger.readAllocations(today)).toEqual([
         { accountId: erin, amount: 40n },
         { accountId: frank, amount: 60n },
@@ -170,7 +186,12 @@ export function describeDcoLedgerContract(name: string, harness: () => LedgerCon
       const today = day();
       const gina = account('gina');
       await ledger.upsertAccounts([{ accountId: gina }]);
-      const offering = await ledger.beginOffering({ day: today, offeringId: `${prefix}oc`, offered: 100n, startedAt: '2026-11-26T10:00:00.000Z' });
+      const offering = await ledger.beginOffering({
+        day: today,
+        offeringId: `${prefix}oc`,
+        offered: 100n,
+        startedAt: '2026-11-26T10:00:00.000Z',
+      });
       await ledger.writeAllocations(offering.offeringId, [{ accountId: gina, amount: 100n }]);
 
       expect(await codeOf(ledger.completeOffering(today, completion(2)))).toBe(
@@ -187,7 +208,9 @@ export function describeDcoLedgerContract(name: string, harness: () => LedgerCon
       expect(await codeOf(ledger.writeAllocations(offering.offeringId, [{ accountId: gina, amount: 1n }]))).toBe(
         `DCO.EXECUTION_FAILED: offering ${offering.offeringId} is COMPLETED: allocations can only be written while PENDING`,
       );
-      expect(await codeOf(ledger.completeOffering(day(), completion(0)))).toMatch(/^DCO.EXECUTION_FAILED: no offering for /);
+      expect(await codeOf(ledger.completeOffering(day(), completion(0)))).toMatch(
+        /^DCO.EXECUTION_FAILED: no offering for /,
+      );
     });
   });
 }

@@ -1,5 +1,12 @@
 // Where the offering's accounts, contributions, Offering and allocations live (Neo4j in production, memory when embedded).
-import { AccountDayContributions, AccountRecord, Allocation, ContributionRecord, OfferingCompletion, OfferingRecord } from '../domain';
+import {
+  AccountDayContributions,
+  AccountRecord,
+  Allocation,
+  ContributionRecord,
+  OfferingCompletion,
+  OfferingRecord,
+} from '../domain';
 
 export interface DayInput {
   /** The accounts the day's contributions refer to that exist (an unknown account is simply absent). */

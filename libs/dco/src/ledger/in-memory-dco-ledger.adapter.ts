@@ -1,5 +1,14 @@
 // The ledger in memory for the embedded profile and unit specs: same contract as the Neo4j ledger, nothing persisted.
-import { AccountDayContributions, AccountRecord, Allocation, compareIds, ContributionRecord, groupDayContributions, OfferingCompletion, OfferingRecord } from '../domain';
+import {
+  AccountDayContributions,
+  AccountRecord,
+  Allocation,
+  compareIds,
+  ContributionRecord,
+  groupDayContributions,
+  OfferingCompletion,
+  OfferingRecord,
+} from '../domain';
 import { DayInput, DcoLedger, OfferingStart } from './dco-ledger.port';
 import { allocationCountMismatch, duplicateContributions, offeringNotFound, offeringNotPending } from './ledger-errors';
 
@@ -29,7 +38,11 @@ export class InMemoryDcoLedger implements DcoLedger {
     }
     if (duplicates.length > 0) throw duplicateContributions(duplicates);
     for (const contribution of contributions) {
-      this.contributions.set(contribution.contributionId, { ...contribution, amount: String(contribution.amount), day });
+      this.contributions.set(contribution.contributionId, {
+        ...contribution,
+        amount: String(contribution.amount),
+        day,
+      });
     }
   }
 
@@ -87,7 +100,9 @@ export class InMemoryDcoLedger implements DcoLedger {
     const offering = this.offerings.get(day);
     if (!offering) return [];
     const stored = this.allocations.get(offering.offeringId) ?? new Map<string, bigint>();
-    return [...stored].map(([accountId, amount]) => ({ accountId, amount })).sort((a, b) => compareIds(a.accountId, b.accountId));
+    return [...stored]
+      .map(([accountId, amount]) => ({ accountId, amount }))
+      .sort((a, b) => compareIds(a.accountId, b.accountId));
   }
 
   async close(): Promise<void> {}

@@ -5,7 +5,10 @@ export const offeringNotFound = (what: string): CodedError =>
   new CodedError('DCO.EXECUTION_FAILED', `no offering ${what} in the ledger`);
 
 export const offeringNotPending = (offeringId: string, status: string): CodedError =>
-  new CodedError('DCO.EXECUTION_FAILED', `offering ${offeringId} is ${status}: allocations can only be written while PENDING`);
+  new CodedError(
+    'DCO.EXECUTION_FAILED',
+    `offering ${offeringId} is ${status}: allocations can only be written while PENDING`,
+  );
 
 export const allocationCountMismatch = (day: string, stored: number, expected: number): CodedError =>
   new CodedError(

@@ -27,9 +27,16 @@ describe('DCO schema migrations', () => {
     try {
       const constraints = await session.run('SHOW CONSTRAINTS YIELD name RETURN collect(name) AS names');
       expect(constraints.records[0].get('names')).toEqual(
-        expect.arrayContaining(['dco_account_id', 'dco_contribution_id', 'dco_offering_day', 'dco_allocation_offering_account']),
+        expect.arrayContaining([
+          'dco_account_id',
+          'dco_contribution_id',
+          'dco_offering_day',
+          'dco_allocation_offering_account',
+        ]),
       );
-      const recorded = await session.run('MATCH (m:SchemaMigration) WHERE m.version IN [1, 2] RETURN count(m) AS count');
+      const recorded = await session.run(
+        'MATCH (m:SchemaMigration) WHERE m.version IN [1, 2] RETURN count(m) AS count',
+      );
       expect(Number(recorded.records[0].get('count'))).toBe(2);
     } finally {
       await session.close();
@@ -37,14 +44,19 @@ describe('DCO schema migrations', () => {
   });
 
   it('refuses a database migrated by a release that named a version differently', async () => {
-    const renamed = DCO_SCHEMA_MIGRATIONS.map((migration, index) => (index === 0 ? { ...migration, name: 'something else' } : migration));
+    const renamed = DCO_SCHEMA_MIGRATIONS.map((migration, index) =>
+      index === 0 ? { ...migration, name: 'something else' } : migration,
+    );
     await expect(applySchemaMigrations(driver, renamed, { clock: systemClock })).rejects.toThrow(
       'schema migration 1 is recorded as "dco ledger constraints" but this release calls it "something else"',
     );
   });
 });
 
-describeDcoLedgerContract('neo4j', () => ({ ledger: () => ledger, cleanup: (created) => deleteLedgerTestData(driver, created) }));
+describeDcoLedgerContract('neo4j', () => ({
+  ledger: () => ledger,
+  cleanup: (created) => deleteLedgerTestData(driver, created),
+}));
 
 describe('Neo4jDcoLedger.readDayByAccount', () => {
   it('groups the rows in the client when the server has no transaction memory left to group the day', async () => {
@@ -64,7 +76,12 @@ describe('Neo4jDcoLedger.readDayByAccount', () => {
               run: (query: string, params: Record<string, unknown>) => {
                 if (!query.includes('collect(c.amount)')) return tx.run(query, params);
                 groupings.push(query);
-                const refused = new Neo4jError('memory pool exhausted', 'Neo.TransientError.General.MemoryPoolOutOfMemoryError', '50N42', 'error: general processing exception');
+                const refused = new Neo4jError(
+                  'memory pool exhausted',
+                  'Neo.TransientError.General.MemoryPoolOutOfMemoryError',
+                  '50N42',
+                  'error: general processing exception',
+                );
                 return { subscribe: (observer: { onError?: (error: Error) => void }) => observer.onError?.(refused) };
               },
             });
@@ -100,7 +117,11 @@ describe('Neo4jDcoLedger.readDayByAccount', () => {
       await ledger.addContributions(day, [{ contributionId: `${bob}-c1`, accountId: bob, amount: '4' }]);
       const session = driver.session();
       try {
-        await session.run('CREATE (:Contribution {contributionId: $id, day: $day, accountId: $bob})', { id: `${bob}-c2`, day, bob });
+        await session.run('CREATE (:Contribution {contributionId: $id, day: $day, accountId: $bob})', {
+          id: `${bob}-c2`,
+          day,
+          bob,
+        });
       } finally {
         await session.close();
       }

@@ -13,7 +13,12 @@ import {
   RawAmount,
 } from '../domain';
 import { DayInput, DcoLedger, OfferingStart } from '../ledger/dco-ledger.port';
-import { allocationCountMismatch, duplicateContributions, offeringNotFound, offeringNotPending } from '../ledger/ledger-errors';
+import {
+  allocationCountMismatch,
+  duplicateContributions,
+  offeringNotFound,
+  offeringNotPending,
+} from '../ledger/ledger-errors';
 
 export interface Neo4jDcoLedgerOptions {
   database?: string;
@@ -130,7 +135,10 @@ export class Neo4jDcoLedger implements DcoLedger {
 
   async upsertAccounts(accounts: readonly AccountRecord[]): Promise<void> {
     for (const rows of chunks(accounts, this.writeBatchSize)) {
-      const params = rows.map(({ accountId, cap }) => ({ accountId, cap: cap === undefined || cap === null ? null : String(cap) }));
+      const params = rows.map(({ accountId, cap }) => ({
+        accountId,
+        cap: cap === undefined || cap === null ? null : String(cap),
+      }));
       await this.write((tx) => tx.run(UPSERT_ACCOUNTS, { rows: params }));
     }
   }
@@ -148,12 +156,17 @@ export class Neo4jDcoLedger implements DcoLedger {
     }
     if (duplicates.length > 0) throw duplicateContributions(duplicates);
     for (const rows of chunks(contributions, this.writeBatchSize)) {
-      const params = rows.map(({ contributionId, accountId, amount }) => ({ contributionId, accountId, amount: String(amount) }));
+      const params = rows.map(({ contributionId, accountId, amount }) => ({
+        contributionId,
+        accountId,
+        amount: String(amount),
+      }));
       try {
         await this.write((tx) => tx.run(CREATE_CONTRIBUTIONS, { rows: params, day }));
       } catch (error) {
         // Someone recorded one of these ids between the check and this batch.
-        if (isConstraintViolation(error)) throw duplicateContributions([constrainedValue(error) ?? rows[0].contributionId]);
+        if (isConstraintViolation(error))
+          throw duplicateContributions([constrainedValue(error) ?? rows[0].contributionId]);
         throw error;
       }
     }
@@ -168,7 +181,11 @@ export class Neo4jDcoLedger implements DcoLedger {
         tx.run(READ_CONTRIBUTIONS, { day }).subscribe({
           onNext: (record) => {
             const accountId = record.get(1) as string;
-            contributions.push({ contributionId: record.get(0) as string, accountId, amount: record.get(2) as RawAmount });
+            contributions.push({
+              contributionId: record.get(0) as string,
+              accountId,
+              amount: record.get(2) as RawAmount,
+            });
             accountIds.add(accountId);
           },
           onCompleted: () => resolve(),
@@ -199,7 +216,12 @@ export class Neo4jDcoLedger implements DcoLedger {
         await new Promise<void>((resolve, reject) => {
           tx.run(READ_DAY_BY_ACCOUNT, { day }).subscribe({
             onNext: (record) => {
-              const [accountId, known, cap, amounts] = [record.get(0) as string, record.get(1) as boolean, record.get(2) as RawAmount | null, record.get(3) as RawAmount[]];
+              const [accountId, known, cap, amounts] = [
+                record.get(0) as string,
+                record.get(1) as boolean,
+                record.get(2) as RawAmount | null,
+                record.get(3) as RawAmount[],
+              ];
               groups.push(cap === null ? { accountId, known, amounts } : { accountId, known, cap, amounts });
               grouped += amounts.length;
             },
@@ -227,7 +249,12 @@ export class Neo4jDcoLedger implements DcoLedger {
   }
 
   async beginOffering(start: OfferingStart): Promise<OfferingRecord> {
-    const params = { day: start.day, offeringId: start.offeringId, offered: start.offered.toString(), startedAt: start.startedAt };
+    const params = {
+      day: start.day,
+      offeringId: start.offeringId,
+      offered: start.offered.toString(),
+      startedAt: start.startedAt,
+    };
     try {
       const result = await this.write((tx) => tx.run(BEGIN_OFFERING, params));
       return toOffering(result.records[0].get('offering'));
@@ -282,7 +309,10 @@ export class Neo4jDcoLedger implements DcoLedger {
   async readAllocations(day: string): Promise<Allocation[]> {
     const result = await this.read((tx) => tx.run(READ_ALLOCATIONS, { day }));
     return result.records
-      .map((record) => ({ accountId: record.get('accountId') as string, amount: BigInt(record.get('amount') as string) }))
+      .map((record) => ({
+        accountId: record.get('accountId') as string,
+        amount: BigInt(record.get('amount') as string),
+      }))
       .sort((a, b) => compareIds(a.accountId, b.accountId));
   }
 
@@ -342,7 +372,9 @@ function isConstraintViolation(error: unknown): error is Neo4jError {
 
 /** Neo4j refused the query for lack of transaction memory (the per-transaction or the global limit) or heap. */
 function isOutOfMemory(error: unknown): boolean {
-  return error instanceof Neo4jError && error.code.startsWith('Neo.TransientError.General.') && /Memory/i.test(error.code);
+  return (
+    error instanceof Neo4jError && error.code.startsWith('Neo.TransientError.General.') && /Memory/i.test(error.code)
+  );
 }
 
 /** The offending value from Neo4j's message ("... property `contributionId` = 'c-1'"), when it names one. */

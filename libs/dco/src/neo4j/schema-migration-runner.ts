@@ -14,7 +14,8 @@ export interface MigrationReport {
   alreadyApplied: number[];
 }
 
-const BOOTSTRAP = 'CREATE CONSTRAINT schema_migration_version IF NOT EXISTS FOR (m:SchemaMigration) REQUIRE m.version IS UNIQUE';
+const BOOTSTRAP =
+  'CREATE CONSTRAINT schema_migration_version IF NOT EXISTS FOR (m:SchemaMigration) REQUIRE m.version IS UNIQUE';
 const ATTEMPTS = 3;
 
 export async function applySchemaMigrations(
@@ -27,7 +28,9 @@ export async function applySchemaMigrations(
   try {
     await runWithRetry(() => session.run(BOOTSTRAP));
     const recorded = await session.run('MATCH (m:SchemaMigration) RETURN m.version AS version, m.name AS name');
-    const applied = new Map<number, string>(recorded.records.map((record) => [Number(record.get('version')), String(record.get('name'))]));
+    const applied = new Map<number, string>(
+      recorded.records.map((record) => [Number(record.get('version')), String(record.get('name'))]),
+    );
     const report: MigrationReport = { applied: [], alreadyApplied: [] };
     for (const migration of migrations) {
       const recordedName = applied.get(migration.version);
@@ -56,9 +59,13 @@ export async function applySchemaMigrations(
 
 function checkOrder(migrations: readonly SchemaMigration[]): void {
   migrations.forEach((migration, index) => {
-    if (!Number.isSafeInteger(migration.version) || migration.version < 1) throw new CodedError('INTERNAL.UNEXPECTED', `migration version ${migration.version} must be a positive integer`);
+    if (!Number.isSafeInteger(migration.version) || migration.version < 1)
+      throw new CodedError('INTERNAL.UNEXPECTED', `migration version ${migration.version} must be a positive integer`);
     if (index > 0 && migration.version <= migrations[index - 1].version) {
-      throw new CodedError('INTERNAL.UNEXPECTED', `migrations must be in increasing version order: ${migrations[index - 1].version} then ${migration.version}`);
+      throw new CodedError(
+        'INTERNAL.UNEXPECTED',
+        `migrations must be in increasing version order: ${migrations[index - 1].version} then ${migration.version}`,
+      );
     }
   });
 }

@@ -13,7 +13,12 @@ describe('demo data generator', () => {
   it('produces input the offering accepts, with every tenth account capped', () => {
     const accounts = generateDemoAccounts(options);
     expect(accounts.filter((account) => account.cap === '1000')).toHaveLength(5);
-    const valid = validateOfferingInput({ day: options.day, offered: '1000000', accounts, contributions: generateDemoContributions(options) });
+    const valid = validateOfferingInput({
+      day: options.day,
+      offered: '1000000',
+      accounts,
+      contributions: generateDemoContributions(options),
+    });
     expect(valid.contributionCount).toBe(500);
     expect(valid.weights.size).toBeGreaterThan(40);
   });

@@ -35,14 +35,19 @@ export function generateDemoAccounts(options: DemoDataOptions): AccountRecord[] 
   const accounts: AccountRecord[] = [];
   for (let index = 0; index < options.accounts; index += 1) {
     const capped = options.capEvery !== undefined && options.cap !== undefined && index % options.capEvery === 0;
-    accounts.push(capped ? { accountId: demoAccountId(prefix, index), cap: (options.cap as bigint).toString() } : { accountId: demoAccountId(prefix, index) });
+    accounts.push(
+      capped
+        ? { accountId: demoAccountId(prefix, index), cap: (options.cap as bigint).toString() }
+        : { accountId: demoAccountId(prefix, index) },
+    );
   }
   return accounts;
 }
 
 /** Contribution ids are `<day>-<seed>-<index>`; amounts are skewed (many small, a few large), all positive. */
 export function generateDemoContributions(options: DemoDataOptions): ContributionRecord[] {
-  if (options.accounts < 1) throw new CodedError('INTERNAL.UNEXPECTED', 'at least one account is needed for contributions');
+  if (options.accounts < 1)
+    throw new CodedError('INTERNAL.UNEXPECTED', 'at least one account is needed for contributions');
   const prefix = options.accountPrefix ?? 'acct-';
   const next = random(options.seed);
   const max = options.maxAmount ?? 10n ** 18n;
@@ -53,7 +58,11 @@ export function generateDemoContributions(options: DemoDataOptions): Contributio
     const account = Math.floor(next() * options.accounts);
     const step = BigInt(Math.floor(next() * Number(steps)));
     const amount = 1n + (max * step * step) / (steps * steps);
-    contributions.push({ contributionId: `${options.day}-${options.seed}-${index}`, accountId: demoAccountId(prefix, account), amount: amount.toString() });
+    contributions.push({
+      contributionId: `${options.day}-${options.seed}-${index}`,
+      accountId: demoAccountId(prefix, account),
+      amount: amount.toString(),
+    });
   }
   return contributions;
 }

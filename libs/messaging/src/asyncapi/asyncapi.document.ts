@@ -2,12 +2,23 @@
 // message type (topic = type) and one per dead-letter topic; each message with its Kafka key, headers, envelope and
 // data schema (from the data class's class-validator decorators) and its schema version.
 import { targetConstructorToSchema, validationMetadatasToSchemas } from 'class-validator-jsonschema';
-import { ALL_MESSAGE_TYPES, EnvelopeHeader, MESSAGE_TYPES, MessageType, PRODUCERS, RUN_ID_PATTERN, TRACEPARENT_PATTERN, dlqTopicOf } from '@dco/contracts';
+import {
+  ALL_MESSAGE_TYPES,
+  EnvelopeHeader,
+  MESSAGE_TYPES,
+  MessageType,
+  PRODUCERS,
+  RUN_ID_PATTERN,
+  TRACEPARENT_PATTERN,
+  dlqTopicOf,
+} from '@dco/contracts';
 import { HEADERS } from '../message-bus.port';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the storage singleton is only exported from this path
 const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as {
-  defaultMetadataStorage: NonNullable<Parameters<typeof validationMetadatasToSchemas>[0]>['classTransformerMetadataStorage'];
+  defaultMetadataStorage: NonNullable<
+    Parameters<typeof validationMetadatasToSchemas>[0]
+  >['classTransformerMetadataStorage'];
 };
 
 type Schema = Record<string, unknown>;
@@ -15,15 +26,26 @@ const SCHEMAS = '#/components/schemas/';
 const KAFKA_BINDING_VERSION = '0.5.0';
 
 const UUID = { type: 'string', format: 'uuid' };
-const RUN_KEY = { type: 'string', pattern: RUN_ID_PATTERN.source, description: 'the runId: every message of a run lands on one partition, in order' };
+const RUN_KEY = {
+  type: 'string',
+  pattern: RUN_ID_PATTERN.source,
+  description: 'the runId: every message of a run lands on one partition, in order',
+};
 
 const WIRE_HEADERS: Schema = {
   type: 'object',
   required: [HEADERS.type, HEADERS.eventId],
   properties: {
-    [HEADERS.type]: { type: 'string', description: 'the message type (also the topic, after an optional namespace prefix)' },
+    [HEADERS.type]: {
+      type: 'string',
+      description: 'the message type (also the topic, after an optional namespace prefix)',
+    },
     [HEADERS.eventId]: { ...UUID, description: 'the eventId of the envelope, for deduplication without parsing' },
-    [HEADERS.traceparent]: { type: 'string', pattern: TRACEPARENT_PATTERN.source, description: 'W3C trace context of the run' },
+    [HEADERS.traceparent]: {
+      type: 'string',
+      pattern: TRACEPARENT_PATTERN.source,
+      description: 'W3C trace context of the run',
+    },
   },
 };
 
@@ -32,9 +54,18 @@ const DEAD_LETTER_HEADERS: Schema = {
     { $ref: `${SCHEMAS}WireHeaders` },
     {
       type: 'object',
-      required: [HEADERS.dlqCode, HEADERS.dlqReason, HEADERS.dlqOriginalTopic, HEADERS.dlqOriginalPartition, HEADERS.dlqOriginalOffset],
+      required: [
+        HEADERS.dlqCode,
+        HEADERS.dlqReason,
+        HEADERS.dlqOriginalTopic,
+        HEADERS.dlqOriginalPartition,
+        HEADERS.dlqOriginalOffset,
+      ],
       properties: {
-        [HEADERS.dlqCode]: { type: 'string', description: 'why the record was rejected, a stable code such as MSG.VALIDATION_FAILED' },
+        [HEADERS.dlqCode]: {
+          type: 'string',
+          description: 'why the record was rejected, a stable code such as MSG.VALIDATION_FAILED',
+        },
         [HEADERS.dlqReason]: { type: 'string', maxLength: 2000 },
         [HEADERS.dlqOriginalTopic]: { type: 'string' },
         [HEADERS.dlqOriginalPartition]: { type: 'string', pattern: '^\\d+$' },
@@ -53,10 +84,16 @@ function classSchemas(): Record<string, Schema> {
   const visit = (name: string, schema: Schema | undefined) => {
     if (schemas[name] || !schema) return;
     schemas[name] = schema;
-    for (const match of JSON.stringify(schema).matchAll(/"#\/components\/schemas\/([^"]+)"/g)) visit(match[1], nested[match[1]]);
+    for (const match of JSON.stringify(schema).matchAll(/"#\/components\/schemas\/([^"]+)"/g))
+      visit(match[1], nested[match[1]]);
   };
-  for (const type of ALL_MESSAGE_TYPES) visit(MESSAGE_TYPES[type].data.name, targetConstructorToSchema(MESSAGE_TYPES[type].data, options) as Schema);
-  return Object.fromEntries(Object.keys(schemas).sort().map((name) => [name, schemas[name]]));
+  for (const type of ALL_MESSAGE_TYPES)
+    visit(MESSAGE_TYPES[type].data.name, targetConstructorToSchema(MESSAGE_TYPES[type].data, options) as Schema);
+  return Object.fromEntries(
+    Object.keys(schemas)
+      .sort()
+      .map((name) => [name, schemas[name]]),
+  );
 }
 
 /** The envelope of one message type: the header fields with the type and version fixed, and its data class. */
@@ -115,9 +152,21 @@ export function buildAsyncApiDocument(fragments: AsyncApiFragment[] = []): Recor
     };
     schemas[`${type}Envelope`] = envelopeSchema(type, envelope);
     channels[type] = { address: type, title: type, messages: { [type]: { $ref: `#/components/messages/${type}` } } };
-    channels[dlqTopicOf(type)] = { address: dlqTopicOf(type), title: `${type} dead letters`, messages: { [deadLetter]: { $ref: `#/components/messages/${deadLetter}` } } };
-    operations[`send${type}`] = { action: 'send', channel: { $ref: `#/channels/${type}` }, messages: [{ $ref: `#/channels/${type}/messages/${type}` }] };
-    operations[`receive${type}`] = { action: 'receive', channel: { $ref: `#/channels/${type}` }, messages: [{ $ref: `#/channels/${type}/messages/${type}` }] };
+    channels[dlqTopicOf(type)] = {
+      address: dlqTopicOf(type),
+      title: `${type} dead letters`,
+      messages: { [deadLetter]: { $ref: `#/components/messages/${deadLetter}` } },
+    };
+    operations[`send${type}`] = {
+      action: 'send',
+      channel: { $ref: `#/channels/${type}` },
+      messages: [{ $ref: `#/channels/${type}/messages/${type}` }],
+    };
+    operations[`receive${type}`] = {
+      action: 'receive',
+      channel: { $ref: `#/channels/${type}` },
+      messages: [{ $ref: `#/channels/${type}/messages/${type}` }],
+    };
     operations[`deadLetter${type}`] = {
       action: 'send',
       channel: { $ref: `#/channels/${dlqTopicOf(type)}` },
@@ -141,9 +190,14 @@ export function buildAsyncApiDocument(fragments: AsyncApiFragment[] = []): Recor
         'A record a consumer cannot accept goes unchanged to `<topic>.dlq` with the reason in its headers. Generated from libs/contracts/src/registry.ts.',
     },
     defaultContentType: 'application/json',
-    servers: { local: { host: '127.0.0.1:19092', protocol: 'kafka', description: 'the local stack broker (npm run stack:up)' } },
+    servers: {
+      local: { host: '127.0.0.1:19092', protocol: 'kafka', description: 'the local stack broker (npm run stack:up)' },
+    },
     channels,
     operations,
-    components: { messages, schemas: { ...schemas, WireHeaders: WIRE_HEADERS, DeadLetterHeaders: DEAD_LETTER_HEADERS } },
+    components: {
+      messages,
+      schemas: { ...schemas, WireHeaders: WIRE_HEADERS, DeadLetterHeaders: DEAD_LETTER_HEADERS },
+    },
   };
 }

@@ -12,7 +12,10 @@ import { WireRecord, toDeadLetter } from '../wire-record';
 /** KAFKA_BROKERS if set, else the local stack's broker from stack/stack.config.json. */
 export function testBrokers(): string[] {
   if (process.env.KAFKA_BROKERS) return process.env.KAFKA_BROKERS.split(',');
-  const config = JSON.parse(readFileSync(join(__dirname, '../../../../stack/stack.config.json'), 'utf8')) as { host: string; kafka: { port: number } };
+  const config = JSON.parse(readFileSync(join(__dirname, '../../../../stack/stack.config.json'), 'utf8')) as {
+    host: string;
+    kafka: { port: number };
+  };
   return [`${config.host}:${config.kafka.port}`];
 }
 
@@ -25,7 +28,10 @@ export class KafkaTestNamespace {
   readonly prefix = `it-${randomUUID().slice(0, 8)}.`;
   readonly kafka = testKafka('dco-test-namespace');
   private readonly admin: Admin = this.kafka.admin();
-  private readonly producer: Producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+  private readonly producer: Producer = this.kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: false,
+  });
   private tap?: Consumer;
   private readonly seen = new Map<string, WireRecord[]>();
 
@@ -41,7 +47,11 @@ export class KafkaTestNamespace {
       this.admin,
       this.topicNames().map((topic) => ({ topic, numPartitions: this.partitions, replicationFactor: 1 })),
     );
-    const tap = this.kafka.consumer({ groupId: `${this.prefix}tap`, allowAutoTopicCreation: false, maxWaitTimeInMs: 250 });
+    const tap = this.kafka.consumer({
+      groupId: `${this.prefix}tap`,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: 250,
+    });
     this.tap = tap;
     await tap.connect();
     await tap.subscribe({ topics: this.topicNames(), fromBeginning: true });
@@ -55,7 +65,8 @@ export class KafkaTestNamespace {
       eachMessage: async ({ topic, message }) => {
         const list = this.seen.get(topic) ?? [];
         const headers: Record<string, string> = {};
-        for (const [name, value] of Object.entries(message.headers ?? {})) if (value !== undefined) headers[name] = value.toString();
+        for (const [name, value] of Object.entries(message.headers ?? {}))
+          if (value !== undefined) headers[name] = value.toString();
         list.push({ topic, key: message.key?.toString('utf8') ?? null, value: message.value, headers });
         this.seen.set(topic, list);
       },
@@ -82,7 +93,12 @@ export class KafkaTestNamespace {
     });
   }
 
-  async produceRaw(topic: string, value: Buffer, key: string | null = null, headers: Record<string, string> = {}): Promise<void> {
+  async produceRaw(
+    topic: string,
+    value: Buffer,
+    key: string | null = null,
+    headers: Record<string, string> = {},
+  ): Promise<void> {
     await this.producer.send({ topic: `${this.prefix}${topic}`, acks: -1, messages: [{ key, value, headers }] });
   }
 

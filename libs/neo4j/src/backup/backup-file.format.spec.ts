@@ -6,16 +6,28 @@ import { NodeRecord, RelationshipRecord } from '../domain/graph-value';
 import { BackupWriter, openBackup, verifyBackup } from './backup-file.format';
 
 const nodes: NodeRecord[] = [
-  { id: '0', labels: ['A'], props: [['s', ['s', '\u2028 line sep 😀 \n']], ['f', ['f', 'NaN']]] },
+  {
+    id: '0',
+    labels: ['A'],
+    props: [
+      ['s', ['s', '\u2028 line sep 😀 \n']],
+      ['f', ['f', 'NaN']],
+    ],
+  },
   { id: '1', labels: [], props: [] },
 ];
-const rels: RelationshipRecord[] = [{ id: '0', type: 'LOOP', start: '0', end: '0', props: [['i', ['i', '-9223372036854775808']]] }];
+const rels: RelationshipRecord[] = [
+  { id: '0', type: 'LOOP', start: '0', end: '0', props: [['i', ['i', '-9223372036854775808']]] },
+];
 
 async function writeBackup(): Promise<Buffer> {
   const sink = new PassThrough();
   const chunks: Buffer[] = [];
   sink.on('data', (c: Buffer) => chunks.push(c));
-  const writer = new BackupWriter(sink, { createdAt: '2026-01-01T00:00:00Z', source: { uri: 'bolt://x', serverVersion: '5.20.0', changeMarker: 'm' } });
+  const writer = new BackupWriter(sink, {
+    createdAt: '2026-01-01T00:00:00Z',
+    source: { uri: 'bolt://x', serverVersion: '5.20.0', changeMarker: 'm' },
+  });
   await writer.schema('CREATE CONSTRAINT c IF NOT EXISTS FOR (n:A) REQUIRE n.s IS UNIQUE');
   for (const n of nodes) await writer.node(n);
   for (const r of rels) await writer.relationship(r);
@@ -43,7 +55,11 @@ describe('backup file format', () => {
     const reader = await openBackup(Readable.from([await writeBackup()]));
     const records = [];
     for await (const r of reader.records) records.push(r);
-    expect(reader.header).toMatchObject({ format: 'dco-neo4j-backup', version: 1, source: { serverVersion: '5.20.0' } });
+    expect(reader.header).toMatchObject({
+      format: 'dco-neo4j-backup',
+      version: 1,
+      source: { serverVersion: '5.20.0' },
+    });
     expect(records).toEqual([
       { kind: 'schema', statement: 'CREATE CONSTRAINT c IF NOT EXISTS FOR (n:A) REQUIRE n.s IS UNIQUE' },
       ...nodes.map((node) => ({ kind: 'node', node })),
@@ -58,15 +74,24 @@ describe('backup file format', () => {
   });
 
   it('rejects a file cut at a line boundary (no footer)', async () => {
-    await expectCorrupt(editLines(await writeBackup(), (lines) => lines.slice(0, 3)), /without a footer/);
+    await expectCorrupt(
+      editLines(await writeBackup(), (lines) => lines.slice(0, 3)),
+      /without a footer/,
+    );
   });
 
   it('rejects a tampered record', async () => {
-    await expectCorrupt(editLines(await writeBackup(), (lines) => lines.map((l) => l.replace('LOOP', 'POOL'))), /checksum does not match/);
+    await expectCorrupt(
+      editLines(await writeBackup(), (lines) => lines.map((l) => l.replace('LOOP', 'POOL'))),
+      /checksum does not match/,
+    );
   });
 
   it('rejects a wrong format version', async () => {
-    await expectCorrupt(editLines(await writeBackup(), (lines) => [lines[0].replace('"version":1', '"version":2'), ...lines.slice(1)]), /unsupported backup format version 2/);
+    await expectCorrupt(
+      editLines(await writeBackup(), (lines) => [lines[0].replace('"version":1', '"version":2'), ...lines.slice(1)]),
+      /unsupported backup format version 2/,
+    );
   });
 
   it('rejects bytes that are not gzip', async () => {
@@ -74,13 +99,25 @@ describe('backup file format', () => {
   });
 
   it('rejects a malformed value even when the checksum is recomputed', async () => {
-    await expectCorrupt(editLines(await writeBackup(), (lines) => lines.map((l) => l.replace('"NaN"', '"nan"'))), /bad float/);
+    await expectCorrupt(
+      editLines(await writeBackup(), (lines) => lines.map((l) => l.replace('"NaN"', '"nan"'))),
+      /bad float/,
+    );
   });
 
   it('rejects a record using a name reserved for the migrator (label, type or property key)', async () => {
     const bytes = await writeBackup();
-    await expectCorrupt(editLines(bytes, (lines) => lines.map((l) => l.replace('["n","0",["A"]', '["n","0",["__dcoRestored"]'))), /reserved name __dcoRestored/);
-    await expectCorrupt(editLines(bytes, (lines) => lines.map((l) => l.replace('"LOOP"', '"__dcoLoop"'))), /reserved name __dcoLoop/);
-    await expectCorrupt(editLines(bytes, (lines) => lines.map((l) => l.replace('[["i",', '[["__dcoSourceId",'))), /reserved name __dcoSourceId/);
+    await expectCorrupt(
+      editLines(bytes, (lines) => lines.map((l) => l.replace('["n","0",["A"]', '["n","0",["__dcoRestored"]'))),
+      /reserved name __dcoRestored/,
+    );
+    await expectCorrupt(
+      editLines(bytes, (lines) => lines.map((l) => l.replace('"LOOP"', '"__dcoLoop"'))),
+      /reserved name __dcoLoop/,
+    );
+    await expectCorrupt(
+      editLines(bytes, (lines) => lines.map((l) => l.replace('[["i",', '[["__dcoSourceId",'))),
+      /reserved name __dcoSourceId/,
+    );
   });
 });

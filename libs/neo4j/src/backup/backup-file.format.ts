@@ -119,9 +119,12 @@ function parseHeader(line: string | undefined): BackupHeader {
   } catch {
     throw corrupt('the backup has no readable header (not a DCO Neo4j backup, or damaged)');
   }
-  if (header.format !== BACKUP_FORMAT) throw corrupt(`not a DCO Neo4j backup (format ${JSON.stringify(header.format)})`);
+  if (header.format !== BACKUP_FORMAT)
+    throw corrupt(`not a DCO Neo4j backup (format ${JSON.stringify(header.format)})`);
   if (header.version !== BACKUP_FORMAT_VERSION) {
-    throw corrupt(`unsupported backup format version ${String(header.version)}; this migrator reads version ${BACKUP_FORMAT_VERSION}`);
+    throw corrupt(
+      `unsupported backup format version ${String(header.version)}; this migrator reads version ${BACKUP_FORMAT_VERSION}`,
+    );
   }
   return header as BackupHeader;
 }
@@ -208,9 +211,20 @@ export async function openBackup(input: Readable): Promise<BackupReader> {
       const parsed = parseRecord(line, lineNumber);
       if ('end' in parsed) {
         const actual = hash.digest('hex');
-        if (parsed.sha256 !== actual) throw corrupt('the backup checksum does not match its content (tampered or damaged)', `footer ${parsed.sha256}, content ${actual}`);
-        if (parsed.nodes !== counts.nodes || parsed.relationships !== counts.relationships || parsed.schemaStatements !== counts.schemaStatements) {
-          throw corrupt('the backup footer counts do not match its records', JSON.stringify({ footer: parsed, counted: counts }));
+        if (parsed.sha256 !== actual)
+          throw corrupt(
+            'the backup checksum does not match its content (tampered or damaged)',
+            `footer ${parsed.sha256}, content ${actual}`,
+          );
+        if (
+          parsed.nodes !== counts.nodes ||
+          parsed.relationships !== counts.relationships ||
+          parsed.schemaStatements !== counts.schemaStatements
+        ) {
+          throw corrupt(
+            'the backup footer counts do not match its records',
+            JSON.stringify({ footer: parsed, counted: counts }),
+          );
         }
         if ((await nextLine()) !== undefined) throw corrupt('the backup has data after its footer');
         footer = parsed;
@@ -228,7 +242,8 @@ export async function openBackup(input: Readable): Promise<BackupReader> {
     header,
     records: records(),
     footer: () => {
-      if (!footer) throw new CodedError('INTERNAL.UNEXPECTED', 'backup footer requested before the records were read to the end');
+      if (!footer)
+        throw new CodedError('INTERNAL.UNEXPECTED', 'backup footer requested before the records were read to the end');
       return footer;
     },
   };

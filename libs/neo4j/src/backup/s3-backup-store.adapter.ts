@@ -25,7 +25,12 @@ export class S3BackupStore implements BackupStore {
     const commit = async () => {
       try {
         await this.s3.send(
-          new PutObjectCommand({ Bucket: this.bucket, Key: this.prefix + key, Body: createReadStream(file), ContentLength: statSync(file).size }),
+          new PutObjectCommand({
+            Bucket: this.bucket,
+            Key: this.prefix + key,
+            Body: createReadStream(file),
+            ContentLength: statSync(file).size,
+          }),
         );
       } finally {
         rmSync(staging, { recursive: true, force: true });

@@ -1,7 +1,16 @@
 // GraphDatabase over Bolt (neo4j-driver): paged reads by id range, batched UNWIND creates (nodes carrying source ids), progress marker.
 import neo4j, { Driver, Integer, ManagedTransaction, Record as Neo4jRecord, Session } from 'neo4j-driver';
 import { CodedError } from '@dco/contracts';
-import { NodeContent, NodeRecord, PROGRESS_LABEL, PropertyList, RelationshipRecord, RestoredRelationship, RESTORED_LABEL, SOURCE_ID_PROPERTY } from '../domain/graph-value';
+import {
+  NodeContent,
+  NodeRecord,
+  PROGRESS_LABEL,
+  PropertyList,
+  RelationshipRecord,
+  RestoredRelationship,
+  RESTORED_LABEL,
+  SOURCE_ID_PROPERTY,
+} from '../domain/graph-value';
 import { groupBy } from '../domain/group-by';
 import { GraphDatabase, GraphDatabaseFactory, OfferingLedgerRow, RestoreProgress } from '../graph-database.port';
 import { fromGraphValue, toPropertyList } from './driver-value.mapper';
@@ -19,7 +28,11 @@ const toNumber = (value: unknown): number => (neo4j.isInt(value) ? (value as Int
 /** Connection problems become DB.UNREACHABLE so that callers can tell them from data problems. */
 function isConnectionError(error: unknown): boolean {
   const code = (error as { code?: string }).code;
-  return code === 'ServiceUnavailable' || code === 'SessionExpired' || /connect|ECONNREFUSED|socket/i.test(String((error as Error).message));
+  return (
+    code === 'ServiceUnavailable' ||
+    code === 'SessionExpired' ||
+    /connect|ECONNREFUSED|socket/i.test(String((error as Error).message))
+  );
 }
 
 /** Property keys of a record in their stored order (sorted by key), as a grouping key. */
@@ -30,13 +43,19 @@ const inlineProperties = (props: PropertyList, sourceId: boolean): string =>
 const propertyValues = (props: PropertyList): unknown[] => props.map(([, value]) => fromGraphValue(value));
 
 function nodeContent(record: Neo4jRecord, labels: string, props: string): NodeContent {
-  return { labels: record.get(labels) as string[], props: toPropertyList(record.get(props) as Record<string, unknown>) };
+  return {
+    labels: record.get(labels) as string[],
+    props: toPropertyList(record.get(props) as Record<string, unknown>),
+  };
 }
 
 export class BoltGraphDatabase implements GraphDatabase {
   private readonly driver: Driver;
 
-  constructor(readonly uri: string, options: { connectionTimeoutMs?: number } = {}) {
+  constructor(
+    readonly uri: string,
+    options: { connectionTimeoutMs?: number } = {},
+  ) {
     this.driver = neo4j.driver(uri, undefined, {
       connectionTimeout: options.connectionTimeoutMs ?? 5_000,
       connectionAcquisitionTimeout: 60_000,
@@ -53,7 +72,9 @@ export class BoltGraphDatabase implements GraphDatabase {
 
   async serverVersion(): Promise<string> {
     return this.read(async (tx) => {
-      const result = await tx.run("CALL dbms.components() YIELD name, versions WHERE name = 'Neo4j Kernel' RETURN versions[0] AS v");
+      const result = await tx.run(
+        "CALL dbms.components() YIELD name, versions WHERE name = 'Neo4j Kernel' RETURN versions[0] AS v",
+      );
       return String(result.records[0]?.get('v'));
     });
   }
@@ -73,7 +94,9 @@ export class BoltGraphDatabase implements GraphDatabase {
   async schemaStatements(): Promise<string[]> {
     return this.read(async (tx) => {
       const constraints = await tx.run('SHOW CONSTRAINTS YIELD name, createStatement RETURN name, createStatement');
-      const indexes = await tx.run("SHOW INDEXES YIELD name, type, owningConstraint, createStatement WHERE type <> 'LOOKUP' AND owningConstraint IS NULL RETURN name, createStatement");
+      const indexes = await tx.run(
+        "SHOW INDEXES YIELD name, type, owningConstraint, createStatement WHERE type <> 'LOOKUP' AND owningConstraint IS NULL RETURN name, createStatement",
+      );
       return [...constraints.records, ...indexes.records]
         .filter((r) => !String(r.get('name')).startsWith('__dco'))
         .map((r) => String(r.get('createStatement')));
@@ -81,7 +104,9 @@ export class BoltGraphDatabase implements GraphDatabase {
   }
 
   async maxNodeId(): Promise<number> {
-    return this.read(async (tx) => toNumber((await tx.run('MATCH (n) RETURN coalesce(max(id(n)), -1) AS m')).records[0].get('m')));
+    return this.read(async (tx) =>
+      toNumber((await tx.run('MATCH (n) RETURN coalesce(max(id(n)), -1) AS m')).records[0].get('m')),
+    );
   }
 
   async readNodes(from: number, to: number): Promise<NodeRecord[]> {
@@ -124,12 +149,17 @@ export class BoltGraphDatabase implements GraphDatabase {
     return this.read(async (tx) => {
       const result = await tx.run(`MATCH (p:${PROGRESS}) RETURN p.backupSha256 AS sha, p.recordsDone AS done LIMIT 1`);
       const record = result.records[0];
-      return record ? { backupSha256: String(record.get('sha')), recordsDone: toNumber(record.get('done')) } : undefined;
+      return record
+        ? { backupSha256: String(record.get('sha')), recordsDone: toNumber(record.get('done')) }
+        : undefined;
     });
   }
 
   async applySchema(statements: string[]): Promise<void> {
-    const all = [`CREATE CONSTRAINT ${SOURCE_ID_CONSTRAINT} IF NOT EXISTS FOR (n:${RESTORED}) REQUIRE n.${SOURCE_ID} IS UNIQUE`, ...statements];
+    const all = [
+      `CREATE CONSTRAINT ${SOURCE_ID_CONSTRAINT} IF NOT EXISTS FOR (n:${RESTORED}) REQUIRE n.${SOURCE_ID} IS UNIQUE`,
+      ...statements,
+    ];
     const session = this.session('WRITE');
     try {
       for (const statement of all) {
@@ -137,7 +167,8 @@ export class BoltGraphDatabase implements GraphDatabase {
           await session.run(statement);
         } catch (error) {
           // A resumed restore meets the schema it already created.
-          if ((error as { code?: string }).code !== 'Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists') throw error;
+          if ((error as { code?: string }).code !== 'Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists')
+            throw error;
         }
       }
       await session.run('CALL db.awaitIndexes(600)');
@@ -156,7 +187,10 @@ export class BoltGraphDatabase implements GraphDatabase {
    */
   async writeNodes(batch: NodeRecord[], progress: RestoreProgress): Promise<void> {
     await this.write(async (tx) => {
-      for (const nodes of groupBy(batch, (n) => [...n.labels].sort().join('\u0000') + '\u0001' + propertyKeys(n.props)).values()) {
+      for (const nodes of groupBy(
+        batch,
+        (n) => [...n.labels].sort().join('\u0000') + '\u0001' + propertyKeys(n.props),
+      ).values()) {
         const labels = [RESTORED, ...[...nodes[0].labels].sort().map(quote)].join(':');
         await tx.run(`UNWIND $rows AS row CREATE (n:${labels} {${inlineProperties(nodes[0].props, true)}})`, {
           rows: nodes.map((n) => ({ id: neo4j.int(n.id), v: propertyValues(n.props) })),
@@ -183,7 +217,10 @@ export class BoltGraphDatabase implements GraphDatabase {
         );
         const written = toNumber(result.records[0].get('c'));
         if (written !== rels.length) {
-          throw new CodedError('DB.RESTORE_FAILED', `${rels.length - written} ${type} relationships reference nodes missing from the backup`);
+          throw new CodedError(
+            'DB.RESTORE_FAILED',
+            `${rels.length - written} ${type} relationships reference nodes missing from the backup`,
+          );
         }
       }
       await this.saveProgress(tx, progress);
@@ -222,9 +259,18 @@ export class BoltGraphDatabase implements GraphDatabase {
 
   async findUnrestored(limit: number): Promise<{ nodes: string[]; relationships: string[] }> {
     return this.read(async (tx) => {
-      const nodes = await tx.run(`MATCH (n) WHERE n.${SOURCE_ID} IS NULL AND NOT n:${PROGRESS} RETURN elementId(n) AS id LIMIT $limit`, { limit: neo4j.int(limit) });
-      const rels = await tx.run(`MATCH (n)-[r]->() WHERE n.${SOURCE_ID} IS NULL AND NOT n:${PROGRESS} RETURN elementId(r) AS id LIMIT $limit`, { limit: neo4j.int(limit) });
-      return { nodes: nodes.records.map((r) => String(r.get('id'))), relationships: rels.records.map((r) => String(r.get('id'))) };
+      const nodes = await tx.run(
+        `MATCH (n) WHERE n.${SOURCE_ID} IS NULL AND NOT n:${PROGRESS} RETURN elementId(n) AS id LIMIT $limit`,
+        { limit: neo4j.int(limit) },
+      );
+      const rels = await tx.run(
+        `MATCH (n)-[r]->() WHERE n.${SOURCE_ID} IS NULL AND NOT n:${PROGRESS} RETURN elementId(r) AS id LIMIT $limit`,
+        { limit: neo4j.int(limit) },
+      );
+      return {
+        nodes: nodes.records.map((r) => String(r.get('id'))),
+        relationships: rels.records.map((r) => String(r.get('id'))),
+      };
     });
   }
 
@@ -233,7 +279,9 @@ export class BoltGraphDatabase implements GraphDatabase {
     try {
       // One scan, committed every CLEANUP_BATCH rows: bounded server memory whatever the graph size, and no rescan of the
       // already cleaned part (a LIMIT loop is quadratic). Safe to repeat after an interruption.
-      await session.run(`MATCH (n:${RESTORED}) CALL { WITH n REMOVE n.${SOURCE_ID}, n:${RESTORED} } IN TRANSACTIONS OF ${CLEANUP_BATCH} ROWS`);
+      await session.run(
+        `MATCH (n:${RESTORED}) CALL { WITH n REMOVE n.${SOURCE_ID}, n:${RESTORED} } IN TRANSACTIONS OF ${CLEANUP_BATCH} ROWS`,
+      );
       await session.run(`DROP CONSTRAINT ${SOURCE_ID_CONSTRAINT} IF EXISTS`);
       await session.executeWrite((tx) => tx.run(`MATCH (p:${PROGRESS}) DELETE p`));
     } catch (error) {
@@ -248,7 +296,11 @@ export class BoltGraphDatabase implements GraphDatabase {
       const result = await tx.run(
         'MATCH (o:Offering) OPTIONAL MATCH (a:Allocation)-[:OF]->(o) RETURN toString(o.day) AS day, toString(o.allocated) AS allocated, collect(toString(a.amount)) AS amounts ORDER BY day',
       );
-      return result.records.map((r) => ({ day: String(r.get('day')), allocated: String(r.get('allocated')), amounts: (r.get('amounts') as string[]).map(String) }));
+      return result.records.map((r) => ({
+        day: String(r.get('day')),
+        allocated: String(r.get('allocated')),
+        amounts: (r.get('amounts') as string[]).map(String),
+      }));
     });
   }
 
@@ -291,7 +343,10 @@ export class BoltGraphDatabase implements GraphDatabase {
 
   private wrap(error: unknown): unknown {
     if (error instanceof CodedError) return error;
-    if (isConnectionError(error)) return new CodedError('DB.UNREACHABLE', `Neo4j at ${this.uri} is unreachable`, String((error as Error).message), { cause: error });
+    if (isConnectionError(error))
+      return new CodedError('DB.UNREACHABLE', `Neo4j at ${this.uri} is unreachable`, String((error as Error).message), {
+        cause: error,
+      });
     return error;
   }
 }

@@ -1,6 +1,15 @@
 // Converts between neo4j-driver values (Integer, temporal, Point, Int8Array) and the exact, driver-independent GraphValue.
 import { CodedError } from '@dco/contracts';
-import neo4j, { Date as Neo4jDate, DateTime, Duration, Integer, LocalDateTime, LocalTime, Point, Time } from 'neo4j-driver';
+import neo4j, {
+  Date as Neo4jDate,
+  DateTime,
+  Duration,
+  Integer,
+  LocalDateTime,
+  LocalTime,
+  Point,
+  Time,
+} from 'neo4j-driver';
 import { GraphValue, PropertyList } from '../domain/graph-value';
 import { decodeFloat, encodeFloat } from '../domain/value-codec';
 
@@ -14,7 +23,8 @@ export function toGraphValue(value: unknown): GraphValue {
   if (typeof value === 'number') return ['f', encodeFloat(value)];
   if (typeof value === 'bigint') return ['i', value.toString()];
   if (neo4j.isInt(value)) return ['i', (value as Integer).toString()];
-  if (value instanceof Int8Array || value instanceof Uint8Array) return ['y', Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')];
+  if (value instanceof Int8Array || value instanceof Uint8Array)
+    return ['y', Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')];
   if (Array.isArray(value)) return ['l', value.map(toGraphValue)];
   if (neo4j.isDate(value as object)) {
     const d = value as Neo4jDate<Numberish>;
@@ -31,7 +41,14 @@ export function toGraphValue(value: unknown): GraphValue {
   if (neo4j.isDateTime(value as object)) {
     const t = value as DateTime<Numberish>;
     return [
-      'dt', num(t.year), num(t.month), num(t.day), num(t.hour), num(t.minute), num(t.second), num(t.nanosecond),
+      'dt',
+      num(t.year),
+      num(t.month),
+      num(t.day),
+      num(t.hour),
+      num(t.minute),
+      num(t.second),
+      num(t.nanosecond),
       t.timeZoneOffsetSeconds === undefined || t.timeZoneOffsetSeconds === null ? null : num(t.timeZoneOffsetSeconds),
       t.timeZoneId ?? null,
     ];
@@ -50,7 +67,10 @@ export function toGraphValue(value: unknown): GraphValue {
       ? ['pt', num(p.srid), encodeFloat(p.x), encodeFloat(p.y)]
       : ['pt', num(p.srid), encodeFloat(p.x), encodeFloat(p.y), encodeFloat(p.z)];
   }
-  throw new CodedError('INTERNAL.UNEXPECTED', `unsupported Neo4j property value: ${Object.prototype.toString.call(value)}`);
+  throw new CodedError(
+    'INTERNAL.UNEXPECTED',
+    `unsupported Neo4j property value: ${Object.prototype.toString.call(value)}`,
+  );
 }
 
 export function fromGraphValue(value: GraphValue): unknown {
@@ -73,11 +93,26 @@ export function fromGraphValue(value: GraphValue): unknown {
     case 'ltime':
       return new neo4j.types.LocalTime(value[1], value[2], value[3], value[4]);
     case 'dt':
-      return new neo4j.types.DateTime(value[1], value[2], value[3], value[4], value[5], value[6], value[7], value[8] ?? undefined, value[9] ?? undefined);
+      return new neo4j.types.DateTime(
+        value[1],
+        value[2],
+        value[3],
+        value[4],
+        value[5],
+        value[6],
+        value[7],
+        value[8] ?? undefined,
+        value[9] ?? undefined,
+      );
     case 'ldt':
       return new neo4j.types.LocalDateTime(value[1], value[2], value[3], value[4], value[5], value[6], value[7]);
     case 'dur':
-      return new neo4j.types.Duration(neo4j.int(value[1]), neo4j.int(value[2]), neo4j.int(value[3]), neo4j.int(value[4]));
+      return new neo4j.types.Duration(
+        neo4j.int(value[1]),
+        neo4j.int(value[2]),
+        neo4j.int(value[3]),
+        neo4j.int(value[4]),
+      );
     case 'pt':
       return value.length === 5
         ? new neo4j.types.Point(value[1], decodeFloat(value[2]), decodeFloat(value[3]), decodeFloat(value[4]))

@@ -28,7 +28,8 @@ export class EcsNeo4jConsumers implements Neo4jConsumers {
       const service = await this.ecs.describeService(cluster, serviceName);
       if (!service) throw new CodedError('DB.SWITCH_FAILED', `ECS service ${name} does not exist`);
       const current = await this.ecs.describeTaskDefinition(service.taskDefinition);
-      if (!current) throw new CodedError('DB.SWITCH_FAILED', `task definition ${service.taskDefinition} of ${name} does not exist`);
+      if (!current)
+        throw new CodedError('DB.SWITCH_FAILED', `task definition ${service.taskDefinition} of ${name} does not exist`);
       if (current.environment[this.variable] === endpoint.boltUri) {
         rollouts.push({ service: name, fromTaskDefinition: current.arn, toTaskDefinition: current.arn });
         continue;
@@ -40,13 +41,22 @@ export class EcsNeo4jConsumers implements Neo4jConsumers {
         tags: { 'dco:run-id': context.runId, 'dco:neo4j-instance': endpoint.instanceId },
       });
       // desiredCount restated: the emulator only recomputes runningCount when it is given.
-      await this.ecs.updateService({ cluster, serviceName, taskDefinition: next.arn, desiredCount: service.desiredCount });
+      await this.ecs.updateService({
+        cluster,
+        serviceName,
+        taskDefinition: next.arn,
+        desiredCount: service.desiredCount,
+      });
       await this.awaitRollout(cluster, serviceName, next.arn);
       rollouts.push({ service: name, fromTaskDefinition: current.arn, toTaskDefinition: next.arn });
     }
     const uris = await this.currentUris();
     const stale = Object.entries(uris).filter(([, uri]) => uri !== endpoint.boltUri);
-    if (stale.length) throw new CodedError('DB.SWITCH_FAILED', `services still use the old Neo4j: ${stale.map(([s, u]) => `${s} -> ${u}`).join(', ')}`);
+    if (stale.length)
+      throw new CodedError(
+        'DB.SWITCH_FAILED',
+        `services still use the old Neo4j: ${stale.map(([s, u]) => `${s} -> ${u}`).join(', ')}`,
+      );
     return rollouts;
   }
 
@@ -67,9 +77,18 @@ export class EcsNeo4jConsumers implements Neo4jConsumers {
         const status = await this.ecs.describeService(cluster, serviceName);
         if (!status || status.taskDefinition !== arn) return undefined;
         const deployment = status.deployments.find((d) => d.taskDefinition === arn);
-        if (deployment?.rolloutState === 'FAILED') abortWaiting(new CodedError('DB.SWITCH_FAILED', `the rollout of ${cluster}/${serviceName} to ${arn} failed (circuit breaker)`));
+        if (deployment?.rolloutState === 'FAILED')
+          abortWaiting(
+            new CodedError(
+              'DB.SWITCH_FAILED',
+              `the rollout of ${cluster}/${serviceName} to ${arn} failed (circuit breaker)`,
+            ),
+          );
         // Real ECS reports the new deployment's rolloutState; the emulator only keeps service-level counts.
-        const steady = deployment ? deployment.rolloutState === 'COMPLETED' || (deployment.rolloutState === undefined && deployment.runningCount >= deployment.desiredCount) : status.runningCount === status.desiredCount && status.pendingCount === 0;
+        const steady = deployment
+          ? deployment.rolloutState === 'COMPLETED' ||
+            (deployment.rolloutState === undefined && deployment.runningCount >= deployment.desiredCount)
+          : status.runningCount === status.desiredCount && status.pendingCount === 0;
         return steady ? true : undefined;
       },
       { timeoutMs, intervalMs: 1_000, description: `${cluster}/${serviceName} to run ${arn}` },

@@ -4,7 +4,13 @@ import { NodeContent, RelationshipContent } from './graph-value';
 import { compareDigests, ledgerViolation, summarizeVerdict } from './validation-diff';
 import { canonicalNode, decodeFloat, encodeFloat, graphValueProblem } from './value-codec';
 
-const alice: NodeContent = { labels: ['Person', 'Admin'], props: [['name', ['s', 'Alice 𝄞']], ['age', ['i', '9223372036854775807']]] };
+const alice: NodeContent = {
+  labels: ['Person', 'Admin'],
+  props: [
+    ['name', ['s', 'Alice 𝄞']],
+    ['age', ['i', '9223372036854775807']],
+  ],
+};
 const bob: NodeContent = { labels: ['Person'], props: [['name', ['s', 'Bob']]] };
 const knows: RelationshipContent = { type: 'KNOWS', props: [['since', ['date', 2020, 1, 2]]], start: alice, end: bob };
 
@@ -29,7 +35,10 @@ describe('value codec', () => {
   });
 
   it('ignores the migrator reserved label and property', () => {
-    const restored: NodeContent = { labels: [...alice.labels, '__dcoRestored'], props: [...alice.props, ['__dcoSourceId', ['i', '7']]] };
+    const restored: NodeContent = {
+      labels: [...alice.labels, '__dcoRestored'],
+      props: [...alice.props, ['__dcoSourceId', ['i', '7']]],
+    };
     expect(canonicalNode(restored)).toBe(canonicalNode(alice));
   });
 
@@ -37,7 +46,16 @@ describe('value codec', () => {
     [['i', '9223372036854775808'], 'bad int64'],
     [['i', 1], 'bad int64'],
     [['f', null], 'bad float'],
-    [['l', [['s', 'a'], ['i', '1']]], 'list is not homogeneous'],
+    [
+      [
+        'l',
+        [
+          ['s', 'a'],
+          ['i', '1'],
+        ],
+      ],
+      'list is not homogeneous',
+    ],
     [['l', [['l', []]]], 'list item: nested list'],
     [['dt', 2020, 1, 1, 0, 0, 0, 0, null, null], 'bad date-time'],
     [['zz', 1], 'unknown value tag "zz"'],
@@ -90,7 +108,13 @@ describe('graph digester (node hashes by id, relationships by endpoint hashes)',
     // Nodes read in any order; relationships name their endpoints by server-local id.
     digester.addNode({ id: b, ...bob });
     digester.addNode({ id: a, ...alice });
-    digester.addRelationship({ id: '7', type: knows.type, start: opts.reversed ? b : a, end: opts.reversed ? a : b, props: knows.props });
+    digester.addRelationship({
+      id: '7',
+      type: knows.type,
+      start: opts.reversed ? b : a,
+      end: opts.reversed ? a : b,
+      props: knows.props,
+    });
     return digester.result();
   };
 
@@ -139,7 +163,12 @@ describe('validation diff', () => {
   it('reports a changed property as a content difference with equal counts', () => {
     const changed: NodeContent = { ...bob, props: [['name', ['s', 'Robert']]] };
     const verdict = compareDigests(digestOf([alice, bob], []), digestOf([alice, changed], []));
-    expect(verdict).toMatchObject({ equal: false, countDifferences: [], nodeContentDiffers: true, relationshipContentDiffers: false });
+    expect(verdict).toMatchObject({
+      equal: false,
+      countDifferences: [],
+      nodeContentDiffers: true,
+      relationshipContentDiffers: false,
+    });
   });
 
   it('is equal for equal graphs', () => {
@@ -148,7 +177,11 @@ describe('validation diff', () => {
 
   it('checks ledger sums with big integers', () => {
     expect(ledgerViolation('2026-01-01', '100000000000000000001', ['100000000000000000000', '1'])).toBeUndefined();
-    expect(ledgerViolation('2026-01-01', '10', ['3', '6'])).toEqual({ day: '2026-01-01', allocated: '10', sumOfAllocations: '9' });
+    expect(ledgerViolation('2026-01-01', '10', ['3', '6'])).toEqual({
+      day: '2026-01-01',
+      allocated: '10',
+      sumOfAllocations: '9',
+    });
     expect(ledgerViolation('2026-01-01', '10', ['x'])?.sumOfAllocations).toBe('not a number');
   });
 });

@@ -122,7 +122,10 @@ export class GraphDigester {
   /** 0: not read, 1: read, not counted by the filter, 2: read and counted. */
   private readonly state: Uint8Array;
 
-  constructor(readonly capacity: number, private readonly filter?: DigestFilter) {
+  constructor(
+    readonly capacity: number,
+    private readonly filter?: DigestFilter,
+  ) {
     this.hashes = Buffer.alloc(Math.max(0, capacity) * ENTITY_HASH_BYTES);
     this.state = new Uint8Array(Math.max(0, capacity));
   }

@@ -1,6 +1,10 @@
 // Groups items by a string key, keeping each group's items (or a value made from each) in their original order.
 
-export function groupBy<T, V = T>(items: Iterable<T>, key: (item: T) => string, value: (item: T) => V = (item) => item as unknown as V): Map<string, V[]> {
+export function groupBy<T, V = T>(
+  items: Iterable<T>,
+  key: (item: T) => string,
+  value: (item: T) => V = (item) => item as unknown as V,
+): Map<string, V[]> {
   const groups = new Map<string, V[]>();
   for (const item of items) {
     const k = key(item);

@@ -1,7 +1,13 @@
 import { RelationshipRecord, RestoredRelationship } from './graph-value';
 import { relationshipExamples } from './validation-diff';
 
-const rel = (id: string, start: string, end: string, type = 'KNOWS', since = 2020): RelationshipRecord => ({ id, type, start, end, props: [['since', ['i', String(since)]]] });
+const rel = (id: string, start: string, end: string, type = 'KNOWS', since = 2020): RelationshipRecord => ({
+  id,
+  type,
+  start,
+  end,
+  props: [['since', ['i', String(since)]]],
+});
 const copy = (targetId: string, end: string | undefined, type = 'KNOWS', since = 2020): RestoredRelationship => ({
   targetId,
   type,
@@ -24,13 +30,17 @@ describe('relationshipExamples (relationships matched by their endpoints, type a
   it('names one of two parallel relationships as missing when only one was restored', () => {
     const target = restored();
     target.set('1', [copy('t1', '2'), copy('t3', '3', 'LIKES')]);
-    expect(relationshipExamples(source, target)).toEqual([{ kind: 'relationship', problem: 'missing on target', id: 'r2', label: 'KNOWS' }]);
+    expect(relationshipExamples(source, target)).toEqual([
+      { kind: 'relationship', problem: 'missing on target', id: 'r2', label: 'KNOWS' },
+    ]);
   });
 
   it('calls a relationship with the same endpoints and type but other properties changed', () => {
     const target = restored();
     target.set('2', [copy('t4', '1', 'KNOWS', 1999)]);
-    expect(relationshipExamples(source, target)).toEqual([{ kind: 'relationship', problem: 'changed on target', id: 'r4', label: 'KNOWS' }]);
+    expect(relationshipExamples(source, target)).toEqual([
+      { kind: 'relationship', problem: 'changed on target', id: 'r4', label: 'KNOWS' },
+    ]);
   });
 
   it('reports a relationship whose type changed as missing, and its copy as extra', () => {
@@ -55,6 +65,8 @@ describe('relationshipExamples (relationships matched by their endpoints, type a
   it('reports the relationships of a start node missing on the target as missing', () => {
     const target = restored();
     target.delete('2');
-    expect(relationshipExamples(source, target)).toEqual([{ kind: 'relationship', problem: 'missing on target', id: 'r4', label: 'KNOWS' }]);
+    expect(relationshipExamples(source, target)).toEqual([
+      { kind: 'relationship', problem: 'missing on target', id: 'r4', label: 'KNOWS' },
+    ]);
   });
 });

@@ -34,7 +34,11 @@ export interface ValidationVerdict {
   ledgerViolations: LedgerViolation[];
 }
 
-function countDifferences(kind: 'label' | 'type', source: Record<string, number>, target: Record<string, number>): CountDifference[] {
+function countDifferences(
+  kind: 'label' | 'type',
+  source: Record<string, number>,
+  target: Record<string, number>,
+): CountDifference[] {
   const names = [...new Set([...Object.keys(source), ...Object.keys(target)])].sort();
   return names
     .map((name) => ({ kind, name, source: source[name] ?? 0, target: target[name] ?? 0 }))
@@ -51,14 +55,21 @@ export function compareDigests(
     ...countDifferences('label', source.labelCounts, target.labelCounts),
     ...countDifferences('type', source.typeCounts, target.typeCounts),
   ];
-  if (source.nodes !== target.nodes) differences.unshift({ kind: 'label', name: '(all nodes)', source: source.nodes, target: target.nodes });
+  if (source.nodes !== target.nodes)
+    differences.unshift({ kind: 'label', name: '(all nodes)', source: source.nodes, target: target.nodes });
   if (source.relationships !== target.relationships) {
-    differences.unshift({ kind: 'type', name: '(all relationships)', source: source.relationships, target: target.relationships });
+    differences.unshift({
+      kind: 'type',
+      name: '(all relationships)',
+      source: source.relationships,
+      target: target.relationships,
+    });
   }
   const nodeContentDiffers = source.nodeSum !== target.nodeSum;
   const relationshipContentDiffers = source.relationshipSum !== target.relationshipSum;
   return {
-    equal: differences.length === 0 && !nodeContentDiffers && !relationshipContentDiffers && ledgerViolations.length === 0,
+    equal:
+      differences.length === 0 && !nodeContentDiffers && !relationshipContentDiffers && ledgerViolations.length === 0,
     countDifferences: differences,
     nodeContentDiffers,
     relationshipContentDiffers,
@@ -85,7 +96,8 @@ export function summarizeVerdict(verdict: ValidationVerdict, maxExamples = 5): s
   for (const v of verdict.ledgerViolations.slice(0, maxExamples)) {
     lines.push(`ledger: Offering ${v.day} allocated ${v.allocated} but its allocations sum to ${v.sumOfAllocations}`);
   }
-  if (verdict.ledgerViolations.length > maxExamples) lines.push(`ledger: ... and ${verdict.ledgerViolations.length - maxExamples} more offerings`);
+  if (verdict.ledgerViolations.length > maxExamples)
+    lines.push(`ledger: ... and ${verdict.ledgerViolations.length - maxExamples} more offerings`);
   return lines.join('\n');
 }
 
@@ -95,13 +107,19 @@ export function summarizeVerdict(verdict: ValidationVerdict, maxExamples = 5): s
  * end node, type and properties: a source one without a twin is "changed" when a leftover target one has its end and type,
  * else "missing"; a target one left over after that is "extra".
  */
-export function relationshipExamples(source: readonly RelationshipRecord[], target: ReadonlyMap<string, readonly RestoredRelationship[]>): EntityExample[] {
+export function relationshipExamples(
+  source: readonly RelationshipRecord[],
+  target: ReadonlyMap<string, readonly RestoredRelationship[]>,
+): EntityExample[] {
   const examples: EntityExample[] = [];
   const sourceByStart = groupBy(source, (rel) => rel.start);
   for (const start of new Set([...sourceByStart.keys(), ...target.keys()])) {
     // Target relationships of this start node not matched yet, by end and type, then by content.
     const left = new Map(
-      [...groupBy(target.get(start) ?? [], (copy) => endAndType(copy.end, copy.type))].map(([ends, copies]) => [ends, groupBy(copies, (copy) => contentKey(copy.props))]),
+      [...groupBy(target.get(start) ?? [], (copy) => endAndType(copy.end, copy.type))].map(([ends, copies]) => [
+        ends,
+        groupBy(copies, (copy) => contentKey(copy.props)),
+      ]),
     );
     const unmatched: RelationshipRecord[] = [];
     for (const rel of sourceByStart.get(start) ?? []) {
@@ -110,13 +128,21 @@ export function relationshipExamples(source: readonly RelationshipRecord[], targ
       else unmatched.push(rel);
     }
     for (const rel of unmatched) {
-      const sameEnds = [...(left.get(endAndType(rel.end, rel.type))?.values() ?? [])].find((copies) => copies.length > 0);
+      const sameEnds = [...(left.get(endAndType(rel.end, rel.type))?.values() ?? [])].find(
+        (copies) => copies.length > 0,
+      );
       if (sameEnds) sameEnds.pop();
-      examples.push({ kind: 'relationship', problem: sameEnds ? 'changed on target' : 'missing on target', id: rel.id, label: rel.type });
+      examples.push({
+        kind: 'relationship',
+        problem: sameEnds ? 'changed on target' : 'missing on target',
+        id: rel.id,
+        label: rel.type,
+      });
     }
     for (const byContent of left.values()) {
       for (const copies of byContent.values()) {
-        for (const copy of copies) examples.push({ kind: 'relationship', problem: 'extra on target', id: copy.targetId, label: copy.type });
+        for (const copy of copies)
+          examples.push({ kind: 'relationship', problem: 'extra on target', id: copy.targetId, label: copy.type });
       }
     }
   }

@@ -27,7 +27,13 @@ class FakeEc2 {
 
   async send(command: unknown): Promise<unknown> {
     if (command instanceof DescribeImagesCommand) {
-      return { Images: (command.input.ImageIds ?? []).map((ImageId) => ({ ImageId, Name: `neo4j-5.26.19-${ImageId}`, Tags: [] })) };
+      return {
+        Images: (command.input.ImageIds ?? []).map((ImageId) => ({
+          ImageId,
+          Name: `neo4j-5.26.19-${ImageId}`,
+          Tags: [],
+        })),
+      };
     }
     if (command instanceof RunInstancesCommand) {
       this.runInstances.push(command.input);
@@ -37,7 +43,10 @@ class FakeEc2 {
         ClientToken: command.input.ClientToken,
         PrivateIpAddress: `10.0.0.${this.instances.length + 1}`,
         State: { Name: 'running' },
-        Tags: (command.input.TagSpecifications?.[0]?.Tags ?? []).map((t) => ({ Key: t.Key ?? '', Value: t.Value ?? '' })),
+        Tags: (command.input.TagSpecifications?.[0]?.Tags ?? []).map((t) => ({
+          Key: t.Key ?? '',
+          Value: t.Value ?? '',
+        })),
       };
       this.instances.push(instance);
       return { Instances: [instance] };
@@ -64,7 +73,8 @@ class FakeEc2 {
       return {};
     }
     if (command instanceof TerminateInstancesCommand) {
-      for (const i of this.instances.filter((x) => command.input.InstanceIds?.includes(x.InstanceId))) i.State = { Name: 'terminated' };
+      for (const i of this.instances.filter((x) => command.input.InstanceIds?.includes(x.InstanceId)))
+        i.State = { Name: 'terminated' };
       return {};
     }
     throw new Error(`the fake EC2 does not know ${(command as object).constructor.name}`);
@@ -83,14 +93,30 @@ const runtime: Neo4jHostRuntime = {
 };
 
 const fleetFor = (ec2: FakeEc2, env: NodeJS.ProcessEnv) =>
-  new Ec2Neo4jFleet(ec2 as unknown as EC2Client, runtime, { fleetTags: fleetTagsFromEnv(env), probe: async () => undefined, readyTimeoutMs: 1_000 });
+  new Ec2Neo4jFleet(ec2 as unknown as EC2Client, runtime, {
+    fleetTags: fleetTagsFromEnv(env),
+    probe: async () => undefined,
+    readyTimeoutMs: 1_000,
+  });
 
 describe('Ec2Neo4jFleet', () => {
   it('launches with the configured fleet tags (DCO_ENV and DCO_NEO4J_FLEET_TAGS) in TagSpecifications', async () => {
     const ec2 = new FakeEc2();
-    const green = await fleetFor(ec2, { DCO_ENV: 'staging', DCO_NEO4J_FLEET_TAGS: 'team=data, cost-center=42' }).provision('ami-1', { clientToken: 'dco-2026-11-26-green-1' });
-    const tags = Object.fromEntries((ec2.runInstances[0].TagSpecifications?.[0]?.Tags ?? []).map((t) => [t.Key, t.Value]));
-    expect(tags).toMatchObject({ 'dco:role': 'neo4j', 'dco:env': 'staging', team: 'data', 'cost-center': '42', 'dco:color': 'green', [CLIENT_TOKEN_TAG]: 'dco-2026-11-26-green-1' });
+    const green = await fleetFor(ec2, {
+      DCO_ENV: 'staging',
+      DCO_NEO4J_FLEET_TAGS: 'team=data, cost-center=42',
+    }).provision('ami-1', { clientToken: 'dco-2026-11-26-green-1' });
+    const tags = Object.fromEntries(
+      (ec2.runInstances[0].TagSpecifications?.[0]?.Tags ?? []).map((t) => [t.Key, t.Value]),
+    );
+    expect(tags).toMatchObject({
+      'dco:role': 'neo4j',
+      'dco:env': 'staging',
+      team: 'data',
+      'cost-center': '42',
+      'dco:color': 'green',
+      [CLIENT_TOKEN_TAG]: 'dco-2026-11-26-green-1',
+    });
     expect(ec2.tagsOf(green.instanceId)).toMatchObject({ team: 'data', 'cost-center': '42' });
     expect(green.clientToken).toBe('dco-2026-11-26-green-1');
   });

@@ -56,7 +56,13 @@ export interface Ec2FleetOptions {
 
 /** The user data of an AWS instance: the AMI ships Neo4j; this enables it on boot. */
 export const awsUserData = (version: string): string =>
-  ['#!/bin/bash', 'set -euo pipefail', `echo "dco: starting Neo4j ${version}"`, 'systemctl enable --now neo4j', ''].join('\n');
+  [
+    '#!/bin/bash',
+    'set -euo pipefail',
+    `echo "dco: starting Neo4j ${version}"`,
+    'systemctl enable --now neo4j',
+    '',
+  ].join('\n');
 
 export const awsHostRuntime: Neo4jHostRuntime = {
   userData: awsUserData,
@@ -119,12 +125,15 @@ export class Ec2Neo4jFleet implements Neo4jFleet {
             SubnetId: this.options.subnetId,
             SecurityGroupIds: this.options.securityGroupIds,
             UserData: Buffer.from(this.runtime.userData(version)).toString('base64'),
-            TagSpecifications: [{ ResourceType: 'instance', Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }],
+            TagSpecifications: [
+              { ResourceType: 'instance', Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) },
+            ],
           }),
         ),
       );
       const instance = result.Instances?.[0];
-      if (!instance?.InstanceId) throw new CodedError('DB.PROVISION_FAILED', `RunInstances of ${imageId} returned no instance`);
+      if (!instance?.InstanceId)
+        throw new CodedError('DB.PROVISION_FAILED', `RunInstances of ${imageId} returned no instance`);
       host = { instanceId: instance.InstanceId, privateIp: instance.PrivateIpAddress, tags };
     }
     try {
@@ -144,13 +153,26 @@ export class Ec2Neo4jFleet implements Neo4jFleet {
         },
         { timeoutMs, intervalMs: 1_000, description: `Neo4j ${version} on ${started.boltUri}` },
       ).catch(() => {
-        throw new CodedError('DB.PROVISION_FAILED', `Neo4j ${version} on ${host?.instanceId} (${started.boltUri}) did not answer within ${timeoutMs} ms`, lastProblem);
+        throw new CodedError(
+          'DB.PROVISION_FAILED',
+          `Neo4j ${version} on ${host?.instanceId} (${started.boltUri}) did not answer within ${timeoutMs} ms`,
+          lastProblem,
+        );
       });
-      return { instanceId: host.instanceId, imageId, boltUri: started.boltUri, version, color: 'green', clientToken: options.clientToken };
+      return {
+        instanceId: host.instanceId,
+        imageId,
+        boltUri: started.boltUri,
+        version,
+        color: 'green',
+        clientToken: options.clientToken,
+      };
     } catch (error) {
       // A green that never serves is not left running (and billed).
       await this.terminate(host.instanceId);
-      throw error instanceof CodedError ? error : new CodedError('DB.PROVISION_FAILED', (error as Error).message, undefined, { cause: error });
+      throw error instanceof CodedError
+        ? error
+        : new CodedError('DB.PROVISION_FAILED', (error as Error).message, undefined, { cause: error });
     }
   }
 
@@ -158,7 +180,9 @@ export class Ec2Neo4jFleet implements Neo4jFleet {
     const host = (await this.describeHosts([instanceId]))[0];
     if (!host) return;
     await this.runtime.stop(host);
-    await this.call('TerminateInstances', () => this.ec2.send(new TerminateInstancesCommand({ InstanceIds: [instanceId] })));
+    await this.call('TerminateInstances', () =>
+      this.ec2.send(new TerminateInstancesCommand({ InstanceIds: [instanceId] })),
+    );
   }
 
   async describe(): Promise<Neo4jInstance[]> {
@@ -198,11 +222,20 @@ export class Ec2Neo4jFleet implements Neo4jFleet {
   }
 
   private async versionOf(imageId: string): Promise<string> {
-    const result = await this.call('DescribeImages', () => this.ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] })));
+    const result = await this.call('DescribeImages', () =>
+      this.ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] })),
+    );
     const image = result.Images?.[0];
     if (!image) throw new CodedError('DB.PROVISION_FAILED', `image ${imageId} does not exist`);
-    const version = versionOfImage({ name: image.Name, tags: Object.fromEntries((image.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])) });
-    if (!version) throw new CodedError('DB.PROVISION_FAILED', `image ${imageId} (${image.Name}) has no ${VERSION_TAG} tag and no version in its name`);
+    const version = versionOfImage({
+      name: image.Name,
+      tags: Object.fromEntries((image.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
+    });
+    if (!version)
+      throw new CodedError(
+        'DB.PROVISION_FAILED',
+        `image ${imageId} (${image.Name}) has no ${VERSION_TAG} tag and no version in its name`,
+      );
     return version;
   }
 
@@ -223,7 +256,9 @@ export class Ec2Neo4jFleet implements Neo4jFleet {
       ),
     );
     const instance = (result.Reservations ?? []).flatMap((r) => r.Instances ?? [])[0];
-    return instance?.InstanceId ? { instanceId: instance.InstanceId, privateIp: instance.PrivateIpAddress, tags: tagsOf(instance) } : undefined;
+    return instance?.InstanceId
+      ? { instanceId: instance.InstanceId, privateIp: instance.PrivateIpAddress, tags: tagsOf(instance) }
+      : undefined;
   }
 
   private async describeHosts(instanceIds: string[]): Promise<LaunchedHost[]> {
@@ -243,7 +278,12 @@ export class Ec2Neo4jFleet implements Neo4jFleet {
   private async tag(instanceId: string, tags: Record<string, string>): Promise<void> {
     if (Object.keys(tags).length === 0) return;
     await this.call('CreateTags', () =>
-      this.ec2.send(new CreateTagsCommand({ Resources: [instanceId], Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) })),
+      this.ec2.send(
+        new CreateTagsCommand({
+          Resources: [instanceId],
+          Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+        }),
+      ),
     );
   }
 
@@ -252,7 +292,9 @@ export class Ec2Neo4jFleet implements Neo4jFleet {
       return await send();
     } catch (error) {
       if (error instanceof CodedError) throw error;
-      throw new CodedError('DB.PROVISION_FAILED', `EC2 ${operation} failed: ${(error as Error).message}`, undefined, { cause: error });
+      throw new CodedError('DB.PROVISION_FAILED', `EC2 ${operation} failed: ${(error as Error).message}`, undefined, {
+        cause: error,
+      });
     }
   }
 }

@@ -32,7 +32,14 @@ export class LocalNeo4jHostRuntime implements Neo4jHostRuntime {
     const home = host.tags[LOCAL_HOME_TAG] ?? join(this.options.homeRoot, host.instanceId);
     mkdirSync(home, { recursive: true });
     const server = await launchNeo4jProcess(
-      { version, boltPort: await this.options.allocatePort(), home, heapMb: this.options.heapMb, pageCacheMb: this.options.pageCacheMb, quickStart: this.options.quickStart },
+      {
+        version,
+        boltPort: await this.options.allocatePort(),
+        home,
+        heapMb: this.options.heapMb,
+        pageCacheMb: this.options.pageCacheMb,
+        quickStart: this.options.quickStart,
+      },
       { readyTimeoutMs: this.options.readyTimeoutMs },
     );
     return { boltUri: server.boltUri, tags: { [LOCAL_PID_TAG]: String(server.pid), [LOCAL_HOME_TAG]: home } };

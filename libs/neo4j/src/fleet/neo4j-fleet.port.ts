@@ -48,9 +48,16 @@ export const LOCAL_HOME_TAG = 'dco:local-home';
  */
 export function fleetTagsFromEnv(env: { DCO_ENV?: string; DCO_NEO4J_FLEET_TAGS?: string }): Record<string, string> {
   const tags: Record<string, string> = env.DCO_ENV ? { 'dco:env': env.DCO_ENV } : {};
-  for (const entry of (env.DCO_NEO4J_FLEET_TAGS ?? '').split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const entry of (env.DCO_NEO4J_FLEET_TAGS ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const match = FLEET_TAG_ENTRY.exec(entry);
-    if (!match) throw new CodedError('CONFIG.INVALID', `DCO_NEO4J_FLEET_TAGS entry "${entry}" is not key=value (EC2 tag key 1-128, value 0-256 characters)`);
+    if (!match)
+      throw new CodedError(
+        'CONFIG.INVALID',
+        `DCO_NEO4J_FLEET_TAGS entry "${entry}" is not key=value (EC2 tag key 1-128, value 0-256 characters)`,
+      );
     tags[match[1].trim()] = match[2].trim();
   }
   return tags;

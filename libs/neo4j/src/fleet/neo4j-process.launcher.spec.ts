@@ -19,8 +19,15 @@ describe('neo4jJvmOptions', () => {
     expect(archive).toBe(join(cache, 'neo4j-5.20.0', 'neo4j-classes.jsa'));
     mkdirSync(join(cache, 'neo4j-5.20.0'), { recursive: true });
     writeFileSync(archive, '');
-    expect(neo4jJvmOptions(spec, env())).toEqual(['-Xms256m', '-Xmx256m', '-XX:+UseG1GC', `-XX:SharedArchiveFile=${archive}`]);
-    expect(neo4jJvmOptions({ ...spec, version: '5.26.19' }, env())).not.toContainEqual(expect.stringContaining('SharedArchiveFile'));
+    expect(neo4jJvmOptions(spec, env())).toEqual([
+      '-Xms256m',
+      '-Xmx256m',
+      '-XX:+UseG1GC',
+      `-XX:SharedArchiveFile=${archive}`,
+    ]);
+    expect(neo4jJvmOptions({ ...spec, version: '5.26.19' }, env())).not.toContainEqual(
+      expect.stringContaining('SharedArchiveFile'),
+    );
   });
 
   it('stops the JIT at C1 for a quick start only', () => {

@@ -89,17 +89,30 @@ function logTail(home: string): string {
 }
 
 /** Spawns the server detached (it outlives this process, like an instance) and resolves once Bolt answers with the version. */
-export async function launchNeo4jProcess(spec: Neo4jProcessSpec, options: { readyTimeoutMs?: number } = {}): Promise<Neo4jProcess> {
+export async function launchNeo4jProcess(
+  spec: Neo4jProcessSpec,
+  options: { readyTimeoutMs?: number } = {},
+): Promise<Neo4jProcess> {
   const lib = neo4jLibDir(spec.version);
   if (!existsSync(join(lib, `neo4j-${spec.version}.jar`))) {
-    throw new CodedError('DB.PROVISION_FAILED', `no Neo4j ${spec.version} jars in ${lib} (npm run stack:up downloads the configured versions)`);
+    throw new CodedError(
+      'DB.PROVISION_FAILED',
+      `no Neo4j ${spec.version} jars in ${lib} (npm run stack:up downloads the configured versions)`,
+    );
   }
   mkdirSync(join(spec.home, 'conf'), { recursive: true });
   writeFileSync(join(spec.home, 'conf', 'neo4j.conf'), conf(spec));
   const out = openSync(join(spec.home, 'console.log'), 'a');
   const child = spawn(
     'java',
-    [...neo4jJvmOptions(spec), '-cp', `${lib}/*`, 'org.neo4j.server.CommunityEntryPoint', `--home-dir=${spec.home}`, `--config-dir=${join(spec.home, 'conf')}`],
+    [
+      ...neo4jJvmOptions(spec),
+      '-cp',
+      `${lib}/*`,
+      'org.neo4j.server.CommunityEntryPoint',
+      `--home-dir=${spec.home}`,
+      `--config-dir=${join(spec.home, 'conf')}`,
+    ],
     { detached: true, stdio: ['ignore', out, out] },
   );
   closeSync(out);
@@ -112,7 +125,10 @@ export async function launchNeo4jProcess(spec: Neo4jProcessSpec, options: { read
   try {
     const version = await waitFor(
       async () => {
-        if (!isProcessAlive(pid)) abortWaiting(new CodedError('DB.PROVISION_FAILED', `Neo4j ${spec.version} exited during start`, logTail(spec.home)));
+        if (!isProcessAlive(pid))
+          abortWaiting(
+            new CodedError('DB.PROVISION_FAILED', `Neo4j ${spec.version} exited during start`, logTail(spec.home)),
+          );
         try {
           return await db.serverVersion();
         } catch {
@@ -121,12 +137,21 @@ export async function launchNeo4jProcess(spec: Neo4jProcessSpec, options: { read
       },
       { timeoutMs: options.readyTimeoutMs ?? 120_000, description: `Neo4j ${spec.version} on ${boltUri}` },
     );
-    if (version !== spec.version) throw new CodedError('DB.PROVISION_FAILED', `${boltUri} answers as Neo4j ${version}, not ${spec.version} (port in use?)`);
+    if (version !== spec.version)
+      throw new CodedError(
+        'DB.PROVISION_FAILED',
+        `${boltUri} answers as Neo4j ${version}, not ${spec.version} (port in use?)`,
+      );
     return { pid, boltUri, version, home: spec.home };
   } catch (error) {
     signalGroup(pid, 'SIGKILL');
     if (error instanceof CodedError) throw error;
-    throw new CodedError('DB.PROVISION_FAILED', `Neo4j ${spec.version} did not become reachable on ${boltUri}`, logTail(spec.home), { cause: error });
+    throw new CodedError(
+      'DB.PROVISION_FAILED',
+      `Neo4j ${spec.version} did not become reachable on ${boltUri}`,
+      logTail(spec.home),
+      { cause: error },
+    );
   } finally {
     await db.close();
   }

@@ -1,6 +1,15 @@
 // GraphDatabase in memory: the embedded profile's Neo4j and the unit specs' stand-in, with the same semantics as the Bolt adapter.
 import { CodedError } from '@dco/contracts';
-import { GraphValue, NodeContent, NodeRecord, PropertyList, RelationshipRecord, RestoredRelationship, RESTORED_LABEL, SOURCE_ID_PROPERTY } from '../domain/graph-value';
+import {
+  GraphValue,
+  NodeContent,
+  NodeRecord,
+  PropertyList,
+  RelationshipRecord,
+  RestoredRelationship,
+  RESTORED_LABEL,
+  SOURCE_ID_PROPERTY,
+} from '../domain/graph-value';
 import { groupBy } from '../domain/group-by';
 import { GraphDatabase, GraphDatabaseFactory, OfferingLedgerRow, RestoreProgress } from '../graph-database.port';
 
@@ -17,8 +26,10 @@ interface StoredRelationship {
   props: Map<string, GraphValue>;
 }
 
-const toList = (props: Map<string, GraphValue>): PropertyList => [...props.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-const text = (value: GraphValue | undefined): string => (value === undefined ? 'null' : value[0] === 'i' || value[0] === 's' ? value[1] : JSON.stringify(value[1]));
+const toList = (props: Map<string, GraphValue>): PropertyList =>
+  [...props.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+const text = (value: GraphValue | undefined): string =>
+  value === undefined ? 'null' : value[0] === 'i' || value[0] === 's' ? value[1] : JSON.stringify(value[1]);
 
 export class InMemoryGraphDatabase implements GraphDatabase {
   private readonly nodes = new Map<number, StoredNode>();
@@ -32,7 +43,10 @@ export class InMemoryGraphDatabase implements GraphDatabase {
   /** False while the "server" is down: every call fails with DB.UNREACHABLE. */
   reachable = true;
 
-  constructor(readonly uri: string, readonly version: string) {}
+  constructor(
+    readonly uri: string,
+    readonly version: string,
+  ) {}
 
   // --- writes by the application (the embedded profile's services and the specs) ---
   createNode(labels: string[], props: PropertyList): string {
@@ -43,7 +57,8 @@ export class InMemoryGraphDatabase implements GraphDatabase {
   }
 
   createRelationship(type: string, start: string, end: string, props: PropertyList): string {
-    if (!this.nodes.has(Number(start)) || !this.nodes.has(Number(end))) throw new Error('relationship endpoints must exist');
+    if (!this.nodes.has(Number(start)) || !this.nodes.has(Number(end)))
+      throw new Error('relationship endpoints must exist');
     const id = this.nextRelationshipId++;
     this.relationships.set(id, { type, start: Number(start), end: Number(end), props: new Map(props) });
     this.commits += 1;
@@ -58,7 +73,8 @@ export class InMemoryGraphDatabase implements GraphDatabase {
   }
 
   deleteNode(nodeId: string): void {
-    for (const [id, rel] of this.relationships) if (rel.start === Number(nodeId) || rel.end === Number(nodeId)) this.relationships.delete(id);
+    for (const [id, rel] of this.relationships)
+      if (rel.start === Number(nodeId) || rel.end === Number(nodeId)) this.relationships.delete(id);
     this.nodes.delete(Number(nodeId));
     this.commits += 1;
   }
@@ -102,7 +118,13 @@ export class InMemoryGraphDatabase implements GraphDatabase {
     this.check();
     const out: RelationshipRecord[] = [];
     for (const [id, rel] of this.relationshipsFrom(from, to)) {
-      out.push({ id: String(id), type: rel.type, start: String(rel.start), end: String(rel.end), props: toList(rel.props) });
+      out.push({
+        id: String(id),
+        type: rel.type,
+        start: String(rel.start),
+        end: String(rel.end),
+        props: toList(rel.props),
+      });
     }
     return out;
   }
@@ -127,7 +149,8 @@ export class InMemoryGraphDatabase implements GraphDatabase {
     // Like the Bolt adapter's CREATE under the source-id uniqueness constraint: a batch applied twice fails whole.
     const seen = new Set<string>();
     for (const record of batch) {
-      if (this.bySourceId.has(record.id) || seen.has(record.id)) throw new Error(`source id ${record.id} is already restored (uniqueness constraint)`);
+      if (this.bySourceId.has(record.id) || seen.has(record.id))
+        throw new Error(`source id ${record.id} is already restored (uniqueness constraint)`);
       seen.add(record.id);
     }
     for (const record of batch) {
@@ -141,7 +164,11 @@ export class InMemoryGraphDatabase implements GraphDatabase {
   async writeRelationships(batch: RelationshipRecord[], progress: RestoreProgress): Promise<void> {
     this.check();
     const missing = batch.filter((r) => !this.bySourceId.has(r.start) || !this.bySourceId.has(r.end));
-    if (missing.length) throw new CodedError('DB.RESTORE_FAILED', `${missing.length} relationships reference nodes missing from the backup`);
+    if (missing.length)
+      throw new CodedError(
+        'DB.RESTORE_FAILED',
+        `${missing.length} relationships reference nodes missing from the backup`,
+      );
     for (const record of batch) {
       this.relationships.set(this.nextRelationshipId++, {
         type: record.type,
@@ -176,14 +203,22 @@ export class InMemoryGraphDatabase implements GraphDatabase {
       ([, rel]) => sourceIdOf(rel.start) as string,
       ([id, rel]): RestoredRelationship => {
         const end = sourceIdOf(rel.end);
-        return { targetId: String(id), type: rel.type, ...(end === undefined ? {} : { end }), props: toList(rel.props) };
+        return {
+          targetId: String(id),
+          type: rel.type,
+          ...(end === undefined ? {} : { end }),
+          props: toList(rel.props),
+        };
       },
     );
   }
 
   async findUnrestored(limit: number): Promise<{ nodes: string[]; relationships: string[] }> {
     this.check();
-    const nodes = [...this.nodes.entries()].filter(([, n]) => n.sourceId === undefined).slice(0, limit).map(([id]) => String(id));
+    const nodes = [...this.nodes.entries()]
+      .filter(([, n]) => n.sourceId === undefined)
+      .slice(0, limit)
+      .map(([id]) => String(id));
     const relationships = [...this.relationships.entries()]
       .filter(([, r]) => this.nodes.get(r.start)?.sourceId === undefined)
       .slice(0, limit)
@@ -217,7 +252,9 @@ export class InMemoryGraphDatabase implements GraphDatabase {
 
   /** Relationships whose start node id is in [from, to), in relationship id order. */
   private relationshipsFrom(from: number, to: number): Array<[number, StoredRelationship]> {
-    return [...this.relationships.entries()].filter(([, r]) => r.start >= from && r.start < to).sort(([a], [b]) => a - b);
+    return [...this.relationships.entries()]
+      .filter(([, r]) => r.start >= from && r.start < to)
+      .sort(([a], [b]) => a - b);
   }
 
   private content(node: StoredNode): NodeContent {

@@ -33,9 +33,19 @@ export class InMemoryNeo4jFleet implements Neo4jFleet {
     const instanceId = `i-mem${String(this.sequence).padStart(13, '0')}`;
     if (this.unreachableImages.has(imageId)) {
       this.terminated.push(instanceId);
-      throw new CodedError('DB.PROVISION_FAILED', `Neo4j ${version} on ${instanceId} did not answer within ${options.readyTimeoutMs ?? 0} ms`);
+      throw new CodedError(
+        'DB.PROVISION_FAILED',
+        `Neo4j ${version} on ${instanceId} did not answer within ${options.readyTimeoutMs ?? 0} ms`,
+      );
     }
-    const instance: Neo4jInstance = { instanceId, imageId, boltUri: `memory://${instanceId}`, version, color: 'green', clientToken: options.clientToken };
+    const instance: Neo4jInstance = {
+      instanceId,
+      imageId,
+      boltUri: `memory://${instanceId}`,
+      version,
+      color: 'green',
+      clientToken: options.clientToken,
+    };
     this.servers.add(new InMemoryGraphDatabase(instance.boltUri, version));
     this.instances.set(instanceId, instance);
     return instance;

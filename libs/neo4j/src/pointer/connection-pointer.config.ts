@@ -20,7 +20,10 @@ export class ConnectionPointerConfig {
 }
 
 /** The configured pointer store; the SSM client is only built when the pointer is a parameter. */
-export function connectionPointerStoreOf(config: ConnectionPointerConfig, options: { stateDir: string; ssm: () => SSMClient }): ConnectionPointerStore {
+export function connectionPointerStoreOf(
+  config: ConnectionPointerConfig,
+  options: { stateDir: string; ssm: () => SSMClient },
+): ConnectionPointerStore {
   return config.DCO_NEO4J_POINTER_PARAMETER
     ? new SsmConnectionPointerStore(options.ssm(), config.DCO_NEO4J_POINTER_PARAMETER)
     : new FileConnectionPointerStore(config.DCO_NEO4J_POINTER_FILE ?? join(options.stateDir, 'neo4j-pointer.json'));

@@ -8,7 +8,11 @@ const pointer = (generation: number, boltUri: string): ConnectionPointer => ({
   updatedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, generation)).toISOString(),
 });
 
-export function connectionPointerContract(name: string, create: () => Promise<ConnectionPointerStore>, waitMs = 10_000): void {
+export function connectionPointerContract(
+  name: string,
+  create: () => Promise<ConnectionPointerStore>,
+  waitMs = 10_000,
+): void {
   describe(`ConnectionPointerStore contract: ${name}`, () => {
     it('reads nothing before the first write, then what was written last', async () => {
       const store = await create();
@@ -29,7 +33,9 @@ export function connectionPointerContract(name: string, create: () => Promise<Co
         if (p.current.boltUri === 'bolt://green:7687') resolveSwitch();
       }, 50);
       await store.write(pointer(2, 'bolt://green:7687'));
-      const deadline = new Promise((_, reject) => setTimeout(() => reject(new Error('no switch notification')), waitMs).unref());
+      const deadline = new Promise((_, reject) =>
+        setTimeout(() => reject(new Error('no switch notification')), waitMs).unref(),
+      );
       await Promise.race([switched, deadline]);
       stop();
       expect(seen[seen.length - 1]).toBe('bolt://green:7687');

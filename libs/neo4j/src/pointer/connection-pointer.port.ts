@@ -43,15 +43,25 @@ export interface ConnectionPointerStore {
 export function parsePointer(text: string, location: string): ConnectionPointer {
   const value = JSON.parse(text) as Partial<ConnectionPointer>;
   const endpointOk = (e: unknown): e is Neo4jEndpoint =>
-    typeof e === 'object' && e !== null && ['instanceId', 'boltUri', 'version'].every((k) => typeof (e as Record<string, unknown>)[k] === 'string');
-  if (!endpointOk(value.current) || (value.writes !== 'open' && value.writes !== 'frozen') || typeof value.generation !== 'number') {
+    typeof e === 'object' &&
+    e !== null &&
+    ['instanceId', 'boltUri', 'version'].every((k) => typeof (e as Record<string, unknown>)[k] === 'string');
+  if (
+    !endpointOk(value.current) ||
+    (value.writes !== 'open' && value.writes !== 'frozen') ||
+    typeof value.generation !== 'number'
+  ) {
     throw new CodedError('DB.POINTER_MALFORMED', `the Neo4j connection pointer at ${location} is malformed`);
   }
   return value as ConnectionPointer;
 }
 
 /** Polling watcher shared by the adapters: notifies when the generation changes. */
-export function pollPointer(read: () => Promise<ConnectionPointer | undefined>, listener: (pointer: ConnectionPointer) => void, intervalMs: number): () => void {
+export function pollPointer(
+  read: () => Promise<ConnectionPointer | undefined>,
+  listener: (pointer: ConnectionPointer) => void,
+  intervalMs: number,
+): () => void {
   let last = -1;
   let stopped = false;
   const tick = async () => {

@@ -7,4 +7,7 @@ import { FileConnectionPointerStore } from './file-connection-pointer.adapter';
 import { InMemoryConnectionPointerStore } from './in-memory-connection-pointer.fake';
 
 connectionPointerContract('in memory', async () => new InMemoryConnectionPointerStore());
-connectionPointerContract('file', async () => new FileConnectionPointerStore(join(mkdtempSync(join(tmpdir(), 'dco-pointer-')), 'neo4j-pointer.json')));
+connectionPointerContract(
+  'file',
+  async () => new FileConnectionPointerStore(join(mkdtempSync(join(tmpdir(), 'dco-pointer-')), 'neo4j-pointer.json')),
+);

@@ -19,7 +19,9 @@ export class SsmConnectionPointerStore implements ConnectionPointerStore {
   }
 
   async write(pointer: ConnectionPointer): Promise<void> {
-    await this.ssm.send(new PutParameterCommand({ Name: this.location, Value: JSON.stringify(pointer), Type: 'String', Overwrite: true }));
+    await this.ssm.send(
+      new PutParameterCommand({ Name: this.location, Value: JSON.stringify(pointer), Type: 'String', Overwrite: true }),
+    );
   }
 
   watch(listener: (pointer: ConnectionPointer) => void, intervalMs = 5_000): () => void {

@@ -18,7 +18,11 @@ afterAll(() => {
   s3.destroy();
 });
 
-connectionPointerContract('SSM parameter', async () => new SsmConnectionPointerStore(ssm, `/dco/test/${Date.now().toString(36)}-${++sequence}/neo4j-pointer`), 20_000);
+connectionPointerContract(
+  'SSM parameter',
+  async () => new SsmConnectionPointerStore(ssm, `/dco/test/${Date.now().toString(36)}-${++sequence}/neo4j-pointer`),
+  20_000,
+);
 
 describe('S3 backup store on the emulator', () => {
   it('stores a backup and reads it back verified; a missing key is reported', async () => {
@@ -26,7 +30,10 @@ describe('S3 backup store on the emulator', () => {
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     const store = new S3BackupStore(s3, bucket);
     const artifact = store.create('run-1/blue.backup.gz');
-    const writer = new BackupWriter(artifact.stream, { createdAt: new Date().toISOString(), source: { uri: 'bolt://x', serverVersion: '5.20.0', changeMarker: 'm' } });
+    const writer = new BackupWriter(artifact.stream, {
+      createdAt: new Date().toISOString(),
+      source: { uri: 'bolt://x', serverVersion: '5.20.0', changeMarker: 'm' },
+    });
     await writer.node({ id: '0', labels: ['A'], props: [['s', ['s', 'ü']]] });
     const footer = await writer.finish();
     await artifact.commit();

@@ -9,9 +9,19 @@ export interface ScratchServer extends Neo4jProcess {
   dispose(): Promise<void>;
 }
 
-export async function startScratchServer(version: string, options: { heapMb?: number; pageCacheMb?: number } = {}): Promise<ScratchServer> {
+export async function startScratchServer(
+  version: string,
+  options: { heapMb?: number; pageCacheMb?: number } = {},
+): Promise<ScratchServer> {
   const home = mkdtempSync(join(tmpdir(), `dco-neo4j-${version}-`));
-  const server = await launchNeo4jProcess({ version, boltPort: await freePort(), home, heapMb: options.heapMb ?? 512, pageCacheMb: options.pageCacheMb ?? 128, quickStart: true });
+  const server = await launchNeo4jProcess({
+    version,
+    boltPort: await freePort(),
+    home,
+    heapMb: options.heapMb ?? 512,
+    pageCacheMb: options.pageCacheMb ?? 128,
+    quickStart: true,
+  });
   return {
     ...server,
     dispose: async () => {

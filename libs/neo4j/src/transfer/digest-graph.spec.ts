@@ -13,7 +13,9 @@ describe('digestGraphParts', () => {
     const db = new InMemoryGraphDatabase('memory://blue', '5.20.0');
     const accounts = Array.from({ length: 7 }, (_, i) => db.createNode(['Account'], [['id', ['i', String(i)]]]));
     const offering = db.createNode(['Offering'], [['day', ['s', '2026-11-26']]]);
-    accounts.forEach((account, i) => db.createRelationship('PAYS', account, accounts[(i + 3) % accounts.length], [['w', ['f', i]]]));
+    accounts.forEach((account, i) =>
+      db.createRelationship('PAYS', account, accounts[(i + 3) % accounts.length], [['w', ['f', i]]]),
+    );
     accounts.slice(0, 4).forEach((account) => db.createRelationship('IN', account, offering, []));
     const reads = jest.spyOn(db, 'readNodes');
 

@@ -37,11 +37,18 @@ export interface ExportResult {
 function refuseReserved(kind: 'node' | 'relationship', record: NodeRecord | RelationshipRecord): void {
   const name = reservedNameOf(record);
   if (name !== undefined) {
-    throw new CodedError('DB.RESERVED_NAME', `${kind} ${record.id} uses the name ${name}; names starting with ${RESERVED_PREFIX} are reserved for the migrator`);
+    throw new CodedError(
+      'DB.RESERVED_NAME',
+      `${kind} ${record.id} uses the name ${name}; names starting with ${RESERVED_PREFIX} are reserved for the migrator`,
+    );
   }
 }
 
-export async function exportGraph(source: GraphDatabase, output: Writable, options: ExportOptions = {}): Promise<ExportResult> {
+export async function exportGraph(
+  source: GraphDatabase,
+  output: Writable,
+  options: ExportOptions = {},
+): Promise<ExportResult> {
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
   const clock = options.clock ?? systemClock;
   try {
@@ -55,27 +62,47 @@ export async function exportGraph(source: GraphDatabase, output: Writable, optio
     for (const statement of schema) await writer.schema(statement);
     // Two passes over the node id space: nodes, then relationships by start node (restore needs every endpoint first).
     const total = 2 * (maxNode + 1);
-    await forEachPage(maxNode, pageSize, (f, t) => source.readNodes(f, t), async (nodes, to) => {
-      for (const node of nodes) {
-        refuseReserved('node', node);
-        digester.addNode(node);
-      }
-      await writer.nodePage(nodes);
-      options.onProgress?.({ done: to, total });
-    });
-    await forEachPage(maxNode, pageSize, (f, t) => source.readRelationships(f, t), async (rels, to) => {
-      for (const rel of rels) {
-        refuseReserved('relationship', rel);
-        digester.addRelationship(rel);
-      }
-      await writer.relationshipPage(rels);
-      options.onProgress?.({ done: maxNode + 1 + to, total });
-    });
+    await forEachPage(
+      maxNode,
+      pageSize,
+      (f, t) => source.readNodes(f, t),
+      async (nodes, to) => {
+        for (const node of nodes) {
+          refuseReserved('node', node);
+          digester.addNode(node);
+        }
+        await writer.nodePage(nodes);
+        options.onProgress?.({ done: to, total });
+      },
+    );
+    await forEachPage(
+      maxNode,
+      pageSize,
+      (f, t) => source.readRelationships(f, t),
+      async (rels, to) => {
+        for (const rel of rels) {
+          refuseReserved('relationship', rel);
+          digester.addRelationship(rel);
+        }
+        await writer.relationshipPage(rels);
+        options.onProgress?.({ done: maxNode + 1 + to, total });
+      },
+    );
     const footer = await writer.finish();
-    return { header: { format: 'dco-neo4j-backup', version: 1, ...header }, footer, changeMarker, digest: digester.result() };
+    return {
+      header: { format: 'dco-neo4j-backup', version: 1, ...header },
+      footer,
+      changeMarker,
+      digest: digester.result(),
+    };
   } catch (error) {
     output.destroy();
     if (error instanceof CodedError) throw error;
-    throw new CodedError('DB.BACKUP_FAILED', `backup of ${source.uri} failed: ${(error as Error).message}`, String((error as Error).stack), { cause: error });
+    throw new CodedError(
+      'DB.BACKUP_FAILED',
+      `backup of ${source.uri} failed: ${(error as Error).message}`,
+      String((error as Error).stack),
+      { cause: error },
+    );
   }
 }

@@ -10,7 +10,9 @@ import { exportGraph } from './export-graph';
 import { restoreGraph } from './restore-graph';
 import { validateGraphs } from './validate-graph';
 
-async function backupOf(blue: InMemoryGraphDatabase): Promise<{ store: InMemoryBackupStore; total: number; footer: BackupFooter }> {
+async function backupOf(
+  blue: InMemoryGraphDatabase,
+): Promise<{ store: InMemoryBackupStore; total: number; footer: BackupFooter }> {
   const store = new InMemoryBackupStore();
   const artifact = store.create('b');
   const exported = await exportGraph(blue, artifact.stream, { pageSize: 3 });
@@ -33,12 +35,18 @@ class FailingTarget extends InMemoryGraphDatabase {
     super('memory://green', '5.26.19');
   }
 
-  override async writeNodes(batch: Parameters<InMemoryGraphDatabase['writeNodes']>[0], progress: RestoreProgress): Promise<void> {
+  override async writeNodes(
+    batch: Parameters<InMemoryGraphDatabase['writeNodes']>[0],
+    progress: RestoreProgress,
+  ): Promise<void> {
     await this.step(progress);
     return super.writeNodes(batch, progress);
   }
 
-  override async writeRelationships(batch: Parameters<InMemoryGraphDatabase['writeRelationships']>[0], progress: RestoreProgress): Promise<void> {
+  override async writeRelationships(
+    batch: Parameters<InMemoryGraphDatabase['writeRelationships']>[0],
+    progress: RestoreProgress,
+  ): Promise<void> {
     await this.step(progress);
     return super.writeRelationships(batch, progress);
   }
@@ -84,17 +92,22 @@ describe('restoreGraph (pipelined batches)', () => {
     const { store, footer } = await backupOf(blue);
     let opened = 0;
     const green = new InMemoryGraphDatabase('memory://green', '5.26.19');
-    await restoreGraph(green, () => (opened += 1, store.open('b')), { verified: footer, batchSize: 4 });
+    await restoreGraph(green, () => ((opened += 1), store.open('b')), { verified: footer, batchSize: 4 });
     expect(opened).toBe(1);
     expect((await validateGraphs(blue, green)).verdict.equal).toBe(true);
 
     // One property of the last node changed, the footer left as it was: only the end of the file can tell.
-    const lines = gunzipSync(store.objects.get('b') as Buffer).toString('utf8').split('\n');
+    const lines = gunzipSync(store.objects.get('b') as Buffer)
+      .toString('utf8')
+      .split('\n');
     const last = lines.map((line) => line.startsWith('["n"')).lastIndexOf(true);
     lines[last] = lines[last].replace('"9"', '"99"');
     store.objects.set('tampered', gzipSync(lines.join('\n')));
     const target = new InMemoryGraphDatabase('memory://green2', '5.26.19');
-    const error = await restoreGraph(target, () => store.open('tampered'), { verified: footer, batchSize: 4 }).then(() => undefined, (e: unknown) => e);
+    const error = await restoreGraph(target, () => store.open('tampered'), { verified: footer, batchSize: 4 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(CodedError);
     expect((error as CodedError).code).toBe('DB.BACKUP_CORRUPT');
 
@@ -102,7 +115,14 @@ describe('restoreGraph (pipelined batches)', () => {
     const other = graph();
     other.createNode(['Extra'], []);
     const { store: otherStore } = await backupOf(other);
-    const mixedUp = await restoreGraph(new InMemoryGraphDatabase('memory://green3', '5.26.19'), () => otherStore.open('b'), { verified: footer }).then(() => undefined, (e: unknown) => e);
+    const mixedUp = await restoreGraph(
+      new InMemoryGraphDatabase('memory://green3', '5.26.19'),
+      () => otherStore.open('b'),
+      { verified: footer },
+    ).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect((mixedUp as CodedError).code).toBe('DB.BACKUP_CORRUPT');
     expect((mixedUp as CodedError).message).toContain('not the one that was verified');
   });
@@ -111,12 +131,27 @@ describe('restoreGraph (pipelined batches)', () => {
     for (const [what, make] of [
       ['label', (db: InMemoryGraphDatabase) => db.createNode(['__dcoMine'], [])],
       ['property', (db: InMemoryGraphDatabase) => db.createNode(['N'], [['__dcoSourceId', ['i', '7']]])],
-      ['type', (db: InMemoryGraphDatabase) => db.createRelationship('__dcoLink', db.createNode(['N'], []), db.createNode(['N'], []), [])],
+      [
+        'type',
+        (db: InMemoryGraphDatabase) =>
+          db.createRelationship('__dcoLink', db.createNode(['N'], []), db.createNode(['N'], []), []),
+      ],
     ] as const) {
       const blue = graph();
       make(blue);
-      const error = await backupOf(blue).then(() => undefined, (e: unknown) => e);
-      expect({ what, code: (error as { code?: string }).code, message: String((error as Error).message) }).toMatchObject({ what, code: 'DB.RESERVED_NAME', message: expect.stringContaining('reserved for the migrator') });
+      const error = await backupOf(blue).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect({
+        what,
+        code: (error as { code?: string }).code,
+        message: String((error as Error).message),
+      }).toMatchObject({
+        what,
+        code: 'DB.RESERVED_NAME',
+        message: expect.stringContaining('reserved for the migrator'),
+      });
     }
   });
 });

@@ -33,18 +33,29 @@ type Batch = { kind: 'node'; items: NodeRecord[] } | { kind: 'relationship'; ite
  * `open` is called twice: the whole file is verified (header, records, counts, sha256) before anything is written,
  * so a truncated or tampered backup changes nothing on the target. With `verified`, once: see there.
  */
-export async function restoreGraph(target: GraphDatabase, open: () => Readable, options: RestoreOptions = {}): Promise<RestoreResult> {
+export async function restoreGraph(
+  target: GraphDatabase,
+  open: () => Readable,
+  options: RestoreOptions = {},
+): Promise<RestoreResult> {
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const footer = options.verified ?? (await verifyBackup(open())).footer;
   const total = footer.nodes + footer.relationships;
   const progress = await target.readRestoreProgress();
   if (progress && progress.backupSha256 !== footer.sha256) {
-    throw new CodedError('DB.TARGET_NOT_EMPTY', `the target ${target.uri} holds a partial restore of another backup`, `marker ${progress.backupSha256}, backup ${footer.sha256}`);
+    throw new CodedError(
+      'DB.TARGET_NOT_EMPTY',
+      `the target ${target.uri} holds a partial restore of another backup`,
+      `marker ${progress.backupSha256}, backup ${footer.sha256}`,
+    );
   }
   if (!progress) {
     const counts = await target.countEntities();
     if (counts.nodes > 0 || counts.relationships > 0) {
-      throw new CodedError('DB.TARGET_NOT_EMPTY', `the target ${target.uri} is not empty (${counts.nodes} nodes, ${counts.relationships} relationships); restore needs an empty server`);
+      throw new CodedError(
+        'DB.TARGET_NOT_EMPTY',
+        `the target ${target.uri} is not empty (${counts.nodes} nodes, ${counts.relationships} relationships); restore needs an empty server`,
+      );
     }
   }
   const resumedFrom = progress?.recordsDone ?? 0;
@@ -62,7 +73,9 @@ export async function restoreGraph(target: GraphDatabase, open: () => Readable, 
     batch = undefined;
     await inFlight;
     const next = { backupSha256: footer.sha256, recordsDone: done + items.items.length };
-    inFlight = (items.kind === 'node' ? target.writeNodes(items.items, next) : target.writeRelationships(items.items, next)).then(() => {
+    inFlight = (
+      items.kind === 'node' ? target.writeNodes(items.items, next) : target.writeRelationships(items.items, next)
+    ).then(() => {
       done = next.recordsDone;
       options.onProgress?.({ done, total });
     });
@@ -98,7 +111,11 @@ export async function restoreGraph(target: GraphDatabase, open: () => Readable, 
     }
     // The reader checked the file's own footer against its content; it must also be the backup the caller meant.
     if (reader.footer().sha256 !== footer.sha256) {
-      throw new CodedError('DB.BACKUP_CORRUPT', 'the backup is not the one that was verified (its checksum changed)', `expected ${footer.sha256}, file ${reader.footer().sha256}`);
+      throw new CodedError(
+        'DB.BACKUP_CORRUPT',
+        'the backup is not the one that was verified (its checksum changed)',
+        `expected ${footer.sha256}, file ${reader.footer().sha256}`,
+      );
     }
   } catch (error) {
     // No write may still be running once the restore has failed.

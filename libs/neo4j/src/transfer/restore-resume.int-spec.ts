@@ -13,15 +13,36 @@ import { validateGraphs } from './validate-graph';
 
 const ROOT = resolve(__dirname, '../../../..');
 
-function restoreProcess(file: string, target: string): { child: ChildProcess; output: Promise<{ code: number | null; stdout: string }> } {
-  const child = spawn(process.execPath, ['-r', './tools/register.js', 'apps/cli/src/main.ts', 'db', 'restore', file, '--target', target, '--batch-size', '250', '--json'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+function restoreProcess(
+  file: string,
+  target: string,
+): { child: ChildProcess; output: Promise<{ code: number | null; stdout: string }> } {
+  const child = spawn(
+    process.execPath,
+    [
+      '-r',
+      './tools/register.js',
+      'apps/cli/src/main.ts',
+      'db',
+      'restore',
+      file,
+      '--target',
+      target,
+      '--batch-size',
+      '250',
+      '--json',
+    ],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr?.resume();
-  const output = new Promise<{ code: number | null; stdout: string }>((done) => child.on('exit', (code) => done({ code, stdout })));
+  const output = new Promise<{ code: number | null; stdout: string }>((done) =>
+    child.on('exit', (code) => done({ code, stdout })),
+  );
   return { child, output };
 }
 
@@ -33,7 +54,8 @@ describe('restore killed with SIGKILL', () => {
   beforeAll(async () => {
     [blueServer, greenServer] = await Promise.all([startScratchServer('5.20.0'), startScratchServer('5.26.19')]);
     const driver = neo4j.driver(blueServer.boltUri);
-    for (const statement of [...everyTypeGraphStatements, bulkStatement(15_000)]) await driver.executeQuery(statement.query, statement.params ?? {});
+    for (const statement of [...everyTypeGraphStatements, bulkStatement(15_000)])
+      await driver.executeQuery(statement.query, statement.params ?? {});
     await driver.close();
     dir = mkdtempSync(join(tmpdir(), 'dco-resume-'));
   }, 300_000);
@@ -52,10 +74,13 @@ describe('restore killed with SIGKILL', () => {
       const total = exported.footer.nodes + exported.footer.relationships;
 
       const first = restoreProcess(file, greenServer.boltUri);
-      const reached = await waitFor(async () => {
-        const progress = await green.readRestoreProgress().catch(() => undefined);
-        return progress && progress.recordsDone >= 2_000 ? progress.recordsDone : undefined;
-      }, { timeoutMs: 240_000, intervalMs: 100, description: 'the first restore to commit some batches' });
+      const reached = await waitFor(
+        async () => {
+          const progress = await green.readRestoreProgress().catch(() => undefined);
+          return progress && progress.recordsDone >= 2_000 ? progress.recordsDone : undefined;
+        },
+        { timeoutMs: 240_000, intervalMs: 100, description: 'the first restore to commit some batches' },
+      );
       first.child.kill('SIGKILL');
       const killed = await first.output;
       expect(killed.code).toBeNull();

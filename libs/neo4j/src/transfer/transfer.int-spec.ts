@@ -32,14 +32,16 @@ describe('export, restore and validate across Neo4j versions', () => {
   let dir: string;
   let backupFile: string;
 
-  const run = async (driver: Driver, query: string, params: Record<string, unknown> = {}) => (await driver.executeQuery(query, params)).records;
+  const run = async (driver: Driver, query: string, params: Record<string, unknown> = {}) =>
+    (await driver.executeQuery(query, params)).records;
 
   beforeAll(async () => {
     [blueServer, greenServer] = await Promise.all([startScratchServer('5.20.0'), startScratchServer('5.26.19')]);
     blue = new BoltGraphDatabase(blueServer.boltUri);
     green = new BoltGraphDatabase(greenServer.boltUri);
     const blueDriver = neo4j.driver(blueServer.boltUri);
-    for (const statement of everyTypeGraphStatements) await blueDriver.executeQuery(statement.query, statement.params ?? {});
+    for (const statement of everyTypeGraphStatements)
+      await blueDriver.executeQuery(statement.query, statement.params ?? {});
     await blueDriver.close();
     greenDriver = neo4j.driver(greenServer.boltUri);
     dir = mkdtempSync(join(tmpdir(), 'dco-transfer-'));
@@ -70,7 +72,10 @@ describe('export, restore and validate across Neo4j versions', () => {
 
   it('refuses a tampered backup without writing anything', async () => {
     const tampered = join(dir, 'tampered.gz');
-    writeFileSync(tampered, gzipSync(Buffer.from(gunzipSync(readFileSync(backupFile)).toString('utf8').replace('"Bob"', '"Rob"'))));
+    writeFileSync(
+      tampered,
+      gzipSync(Buffer.from(gunzipSync(readFileSync(backupFile)).toString('utf8').replace('"Bob"', '"Rob"'))),
+    );
     expect(await codeOf(restoreGraph(green, () => createReadStream(tampered)))).toBe('DB.BACKUP_CORRUPT');
     expect(await green.countEntities()).toEqual({ nodes: 0, relationships: 0 });
   });
@@ -83,7 +88,10 @@ describe('export, restore and validate across Neo4j versions', () => {
 
     const contents = async (db: BoltGraphDatabase) => (await db.readNodes(0, 1000)).map(canonicalNode).sort();
     expect(await contents(green)).toEqual(await contents(blue));
-    const [a] = await run(greenDriver, "MATCH (a:Person {key: 'a'}) RETURN a.imax AS imax, a.fneg0 AS z, a.fnan AS nan, a.dtzone AS dt, a.bytes AS bytes, a.g3 AS g3");
+    const [a] = await run(
+      greenDriver,
+      "MATCH (a:Person {key: 'a'}) RETURN a.imax AS imax, a.fneg0 AS z, a.fnan AS nan, a.dtzone AS dt, a.bytes AS bytes, a.g3 AS g3",
+    );
     expect(a.get('imax').toString()).toBe('9223372036854775807');
     expect(Object.is(a.get('z'), -0)).toBe(true);
     expect(Number.isNaN(a.get('nan'))).toBe(true);
@@ -101,8 +109,18 @@ describe('export, restore and validate across Neo4j versions', () => {
   });
 
   it.each([
-    ['one property changed', "MATCH (n:Person {key: 'b'}) SET n.str = 'Bobby'", "MATCH (n:Person {key: 'b'}) SET n.str = 'Bob'", /node content checksum differs[\s\S]*changed on target/],
-    ['a stray node', 'CREATE (:Stray)', 'MATCH (n:Stray) DELETE n', /label Stray: source 0, target 1[\s\S]*extra on target/],
+    [
+      'one property changed',
+      "MATCH (n:Person {key: 'b'}) SET n.str = 'Bobby'",
+      "MATCH (n:Person {key: 'b'}) SET n.str = 'Bob'",
+      /node content checksum differs[\s\S]*changed on target/,
+    ],
+    [
+      'a stray node',
+      'CREATE (:Stray)',
+      'MATCH (n:Stray) DELETE n',
+      /label Stray: source 0, target 1[\s\S]*extra on target/,
+    ],
     [
       'a relationship dropped',
       "MATCH ()-[r:KNOWS {key: 'k3'}]->() DELETE r",
@@ -123,13 +141,16 @@ describe('export, restore and validate across Neo4j versions', () => {
     ],
     [
       'a node deleted',
-      "MATCH (n:Isolated) SET n:__dcoParked REMOVE n:Isolated, n:__dcoRestored",
-      "MATCH (n:__dcoParked) SET n:Isolated:__dcoRestored REMOVE n:__dcoParked",
+      'MATCH (n:Isolated) SET n:__dcoParked REMOVE n:Isolated, n:__dcoRestored',
+      'MATCH (n:__dcoParked) SET n:Isolated:__dcoRestored REMOVE n:__dcoParked',
       /label Isolated: source 1, target 0 \(1 missing on target\)[\s\S]*node \d+ \(Isolated\): missing on target/,
     ],
   ])('catches %s on green and passes again once it is undone', async (_name, corrupt, undo, expected) => {
     await run(greenDriver, corrupt);
-    const error = await validateGraphs(blue, green).then(() => undefined, (e: unknown) => e);
+    const error = await validateGraphs(blue, green).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     await run(greenDriver, undo);
     expect(error).toBeInstanceOf(CodedError);
     expect((error as CodedError).code).toBe('DB.VALIDATION_MISMATCH');
@@ -138,17 +159,34 @@ describe('export, restore and validate across Neo4j versions', () => {
   });
 
   it('catches a broken ledger invariant', async () => {
-    await run(greenDriver, "MATCH (a:Allocation {amount: '40000000000000000000'}) SET a.amount = '39999999999999999999'");
-    const error = await validateGraphs(blue, green).then(() => undefined, (e: unknown) => e);
-    await run(greenDriver, "MATCH (a:Allocation {amount: '39999999999999999999'}) SET a.amount = '40000000000000000000'");
-    expect((error as CodedError).detail).toContain('ledger: Offering 2026-01-01 allocated 100000000000000000000 but its allocations sum to 99999999999999999999');
+    await run(
+      greenDriver,
+      "MATCH (a:Allocation {amount: '40000000000000000000'}) SET a.amount = '39999999999999999999'",
+    );
+    const error = await validateGraphs(blue, green).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    await run(
+      greenDriver,
+      "MATCH (a:Allocation {amount: '39999999999999999999'}) SET a.amount = '40000000000000000000'",
+    );
+    expect((error as CodedError).detail).toContain(
+      'ledger: Offering 2026-01-01 allocated 100000000000000000000 but its allocations sum to 99999999999999999999',
+    );
   });
 
   it('removes the migrator bookkeeping and still digests equal', async () => {
     await green.finishRestore();
-    const leftovers = await run(greenDriver, 'MATCH (n) WHERE n.__dcoSourceId IS NOT NULL OR n:__dcoRestored OR n:__dcoRestoreProgress RETURN count(n) AS c');
+    const leftovers = await run(
+      greenDriver,
+      'MATCH (n) WHERE n.__dcoSourceId IS NOT NULL OR n:__dcoRestored OR n:__dcoRestoreProgress RETURN count(n) AS c',
+    );
     expect(leftovers[0].get('c').toNumber()).toBe(0);
-    const relLeftovers = await run(greenDriver, 'MATCH ()-[r]->() WHERE r.__dcoSourceId IS NOT NULL RETURN count(r) AS c');
+    const relLeftovers = await run(
+      greenDriver,
+      'MATCH ()-[r]->() WHERE r.__dcoSourceId IS NOT NULL RETURN count(r) AS c',
+    );
     expect(relLeftovers[0].get('c').toNumber()).toBe(0);
     expect((await green.schemaStatements()).join()).not.toContain('__dco');
     expect(checksumOf(await digestGraph(green))).toBe(checksumOf(await digestGraph(blue)));

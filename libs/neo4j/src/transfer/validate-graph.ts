@@ -2,7 +2,15 @@
 import { CodedError } from '@dco/contracts';
 import { checksumOf, DigestFilter, GraphDigest, GraphDigester, nodeHash } from '../domain/graph-checksum';
 import { canonicalLabels, canonicalNode } from '../domain/value-codec';
-import { compareDigests, EntityExample, LedgerViolation, ledgerViolation, relationshipExamples, summarizeVerdict, ValidationVerdict } from '../domain/validation-diff';
+import {
+  compareDigests,
+  EntityExample,
+  LedgerViolation,
+  ledgerViolation,
+  relationshipExamples,
+  summarizeVerdict,
+  ValidationVerdict,
+} from '../domain/validation-diff';
 import { GraphDatabase } from '../graph-database.port';
 import { DEFAULT_PAGE_SIZE, TransferProgress } from './export-graph';
 import { forEachPage } from './paging';
@@ -36,26 +44,43 @@ export async function digestGraphParts<K extends string>(
   const names = Object.keys(parts) as K[];
   const digesters = names.map((name) => new GraphDigester(max + 1, parts[name]));
   const total = 2 * (max + 1);
-  await forEachPage(max, pageSize, (f, t) => db.readNodes(f, t), (nodes, to) => {
-    for (const node of nodes) {
-      const hash = nodeHash(node);
-      for (const digester of digesters) digester.addNode(node, hash);
-    }
-    options.onProgress?.({ done: to, total });
-  });
-  await forEachPage(max, pageSize, (f, t) => db.readRelationships(f, t), (rels, to) => {
-    for (const rel of rels) for (const digester of digesters) digester.addRelationship(rel);
-    options.onProgress?.({ done: max + 1 + to, total });
-  });
+  await forEachPage(
+    max,
+    pageSize,
+    (f, t) => db.readNodes(f, t),
+    (nodes, to) => {
+      for (const node of nodes) {
+        const hash = nodeHash(node);
+        for (const digester of digesters) digester.addNode(node, hash);
+      }
+      options.onProgress?.({ done: to, total });
+    },
+  );
+  await forEachPage(
+    max,
+    pageSize,
+    (f, t) => db.readRelationships(f, t),
+    (rels, to) => {
+      for (const rel of rels) for (const digester of digesters) digester.addRelationship(rel);
+      options.onProgress?.({ done: max + 1 + to, total });
+    },
+  );
   return Object.fromEntries(names.map((name, i) => [name, digesters[i].result()])) as Record<K, GraphDigest>;
 }
 
 export async function ledgerViolations(db: GraphDatabase): Promise<LedgerViolation[]> {
-  return (await db.ledger()).map((row) => ledgerViolation(row.day, row.allocated, row.amounts)).filter((v): v is LedgerViolation => v !== undefined);
+  return (await db.ledger())
+    .map((row) => ledgerViolation(row.day, row.allocated, row.amounts))
+    .filter((v): v is LedgerViolation => v !== undefined);
 }
 
 /** Finds a few concrete differing entities while the target still carries source ids (before finishRestore). */
-async function findExamples(source: GraphDatabase, target: GraphDatabase, limit: number, pageSize: number): Promise<EntityExample[]> {
+async function findExamples(
+  source: GraphDatabase,
+  target: GraphDatabase,
+  limit: number,
+  pageSize: number,
+): Promise<EntityExample[]> {
   const examples: EntityExample[] = [];
   const extras = await target.findUnrestored(limit);
   extras.nodes.forEach((id) => examples.push({ kind: 'node', problem: 'extra on target', id }));
@@ -68,12 +93,16 @@ async function findExamples(source: GraphDatabase, target: GraphDatabase, limit:
       const copy = restored.get(node.id);
       const label = canonicalLabels(node.labels)[0];
       if (!copy) examples.push({ kind: 'node', problem: 'missing on target', id: node.id, label });
-      else if (canonicalNode(copy) !== canonicalNode(node)) examples.push({ kind: 'node', problem: 'changed on target', id: node.id, label });
+      else if (canonicalNode(copy) !== canonicalNode(node))
+        examples.push({ kind: 'node', problem: 'changed on target', id: node.id, label });
     }
   }
   for (let from = 0; from <= max && examples.length < limit; from += pageSize) {
     const to = Math.min(from + pageSize, max + 1);
-    const [rels, restored] = await Promise.all([source.readRelationships(from, to), target.readRestoredOutgoing(from, to)]);
+    const [rels, restored] = await Promise.all([
+      source.readRelationships(from, to),
+      target.readRestoredOutgoing(from, to),
+    ]);
     examples.push(...relationshipExamples(rels, restored));
   }
   return examples.slice(0, limit);
@@ -101,20 +130,36 @@ export interface ValidateOptions {
  * Digests the target (and the source, in parallel, unless its digest is given); on any difference throws
  * DB.VALIDATION_MISMATCH with a readable summary.
  */
-export async function validateGraphs(source: GraphDatabase, target: GraphDatabase, options: ValidateOptions = {}): Promise<ValidationResult> {
+export async function validateGraphs(
+  source: GraphDatabase,
+  target: GraphDatabase,
+  options: ValidateOptions = {},
+): Promise<ValidationResult> {
   const [sourceDigest, targetDigest] = await Promise.all([
     options.sourceDigest ?? digestGraph(source, { pageSize: options.pageSize }),
     digestGraph(target, { pageSize: options.pageSize, onProgress: options.onProgress }),
   ]);
   const violations = await ledgerViolations(target);
   let verdict = compareDigests(sourceDigest, targetDigest, [], violations);
-  if (!verdict.equal && (verdict.countDifferences.length > 0 || verdict.nodeContentDiffers || verdict.relationshipContentDiffers)) {
-    const examples = await findExamples(source, target, options.exampleLimit ?? 5, options.pageSize ?? DEFAULT_PAGE_SIZE);
+  if (
+    !verdict.equal &&
+    (verdict.countDifferences.length > 0 || verdict.nodeContentDiffers || verdict.relationshipContentDiffers)
+  ) {
+    const examples = await findExamples(
+      source,
+      target,
+      options.exampleLimit ?? 5,
+      options.pageSize ?? DEFAULT_PAGE_SIZE,
+    );
     verdict = { ...verdict, examples };
   }
   if (!verdict.equal) {
     const summary = summarizeVerdict(verdict);
-    throw new CodedError('DB.VALIDATION_MISMATCH', `${target.uri} does not match ${source.uri}: ${summary.split('\n')[0]}`, summary);
+    throw new CodedError(
+      'DB.VALIDATION_MISMATCH',
+      `${target.uri} does not match ${source.uri}: ${summary.split('\n')[0]}`,
+      summary,
+    );
   }
   return { verdict, source: sourceDigest, target: targetDigest, checksum: checksumOf(targetDigest) };
 }

@@ -20,7 +20,10 @@ export function alertForwardingSubscription(options: AlertForwardingOptions): Su
       const labels = { cause: message.data.cause, severity: message.data.severity };
       try {
         const delivery = await options.publisher.publish(message);
-        options.metrics?.alerts.inc({ ...labels, delivery: delivery.status === 'published' ? 'published' : 'deduplicated' });
+        options.metrics?.alerts.inc({
+          ...labels,
+          delivery: delivery.status === 'published' ? 'published' : 'deduplicated',
+        });
       } catch (error) {
         options.metrics?.alerts.inc({ ...labels, delivery: 'failed' });
         throw error;

@@ -18,7 +18,13 @@ export interface AlertPublisherUnderTest {
 export function alertFixture(dedupeKey: string, overrides: Partial<AlertMessage['data']> = {}): AlertMessage {
   return fixtureMessage('AlertRaised', {
     runId: 'dco-2026-11-26',
-    data: { severity: 'critical', cause: 'STEP_FAILED', dedupeKey, summary: `apply-infra failed (${dedupeKey})`, ...overrides },
+    data: {
+      severity: 'critical',
+      cause: 'STEP_FAILED',
+      dedupeKey,
+      summary: `apply-infra failed (${dedupeKey})`,
+      ...overrides,
+    },
   });
 }
 

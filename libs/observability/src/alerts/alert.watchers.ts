@@ -27,7 +27,8 @@ export class DlqGrowthWatcher {
     recent.push(at);
     this.seen.set(topic, recent);
     const last = this.alertedAt.get(topic);
-    if (recent.length < this.options.threshold || (last !== undefined && at - last < this.options.windowMs)) return undefined;
+    if (recent.length < this.options.threshold || (last !== undefined && at - last < this.options.windowMs))
+      return undefined;
     this.alertedAt.set(topic, at);
     const windowStart = Math.floor(at / this.options.windowMs);
     return {

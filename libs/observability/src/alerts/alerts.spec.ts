@@ -16,7 +16,10 @@ describeAlertPublisherContract('in memory', async () => {
   const publisher = new InMemoryAlertPublisher();
   return {
     publisher,
-    received: async () => publisher.delivered().map((entry) => ({ source: 'dco.autopilot', detailType: entry.detailType, detail: entry.detail })),
+    received: async () =>
+      publisher
+        .delivered()
+        .map((entry) => ({ source: 'dco.autopilot', detailType: entry.detailType, detail: entry.detail })),
   };
 });
 
@@ -28,14 +31,21 @@ describeAlertPublisherContract('EventBridge adapter on the in-memory event bus',
     received: async () =>
       events.published
         .filter((event) => event.busName === 'dco-alerts')
-        .map((event) => ({ source: event.source, detailType: event.detailType, detail: event.detail as Record<string, string> })),
+        .map((event) => ({
+          source: event.source,
+          detailType: event.detailType,
+          detail: event.detail as Record<string, string>,
+        })),
   };
 });
 
 describe('EventBridgeAlertPublisher', () => {
   it('fails with ALERT.PUBLISH_FAILED when the bus rejects the event', async () => {
     const publisher = new EventBridgeAlertPublisher(new InMemoryEventBus(), 'missing-bus');
-    await expect(publisher.publish(alertFixture('k'))).rejects.toMatchObject({ code: 'ALERT.PUBLISH_FAILED', detail: expect.stringContaining('ResourceNotFoundException') });
+    await expect(publisher.publish(alertFixture('k'))).rejects.toMatchObject({
+      code: 'ALERT.PUBLISH_FAILED',
+      detail: expect.stringContaining('ResourceNotFoundException'),
+    });
   });
 });
 
@@ -67,7 +77,11 @@ describe('DeduplicatingAlertPublisher', () => {
     const inner = new InMemoryAlertPublisher();
     const clock = new ManualClock(Date.UTC(2026, 10, 26));
     const publisher = new DeduplicatingAlertPublisher(inner, { windowMs: 60_000, clock });
-    const results = await Promise.all([publisher.publish(alertFixture('k1')), publisher.publish(alertFixture('k1')), publisher.publish(alertFixture('k2'))]);
+    const results = await Promise.all([
+      publisher.publish(alertFixture('k1')),
+      publisher.publish(alertFixture('k1')),
+      publisher.publish(alertFixture('k2')),
+    ]);
     expect(results.map((result) => result.status)).toEqual(['published', 'duplicate', 'published']);
     clock.advance(59_000);
     expect((await publisher.publish(alertFixture('k1'))).status).toBe('duplicate');
@@ -99,13 +113,19 @@ describe('alertForwardingSubscription', () => {
   it('forwards AlertRaised to the publisher and counts the delivery', async () => {
     const inner = new InMemoryAlertPublisher();
     const metrics = new DcoMetrics({ service: 'orchestrator' });
-    const subscription = alertForwardingSubscription({ publisher: new DeduplicatingAlertPublisher(inner, { windowMs: 60_000 }), metrics });
+    const subscription = alertForwardingSubscription({
+      publisher: new DeduplicatingAlertPublisher(inner, { windowMs: 60_000 }),
+      metrics,
+    });
     expect(subscription.types).toEqual(['AlertRaised']);
     const alert: AlertMessage = alertFixture('dco-2026-11-26:apply-infra:failed');
     await subscription.handler(alert, delivery);
     await subscription.handler(alert, { ...delivery, attempt: 2 });
     expect(inner.delivered()).toHaveLength(1);
-    const counts = (await metrics.registry.getSingleMetric('dco_alerts_total')?.get())?.values.map((entry) => [entry.labels.delivery, entry.value]);
+    const counts = (await metrics.registry.getSingleMetric('dco_alerts_total')?.get())?.values.map((entry) => [
+      entry.labels.delivery,
+      entry.value,
+    ]);
     expect(counts).toEqual([
       ['published', 1],
       ['deduplicated', 1],
@@ -122,7 +142,8 @@ describe('DlqGrowthWatcher', () => {
   it('alerts once when a topic reaches the threshold within the window', () => {
     const watcher = new DlqGrowthWatcher({ threshold: 3, windowMs: 60_000 });
     const t0 = Date.UTC(2026, 10, 26, 6);
-    const raise = (offsetMs: number, topic = 'ExternalChangeReported') => watcher.deadLettered(topic, 'MSG.BAD_SIGNATURE', new Date(t0 + offsetMs), 'dco-2026-11-26');
+    const raise = (offsetMs: number, topic = 'ExternalChangeReported') =>
+      watcher.deadLettered(topic, 'MSG.BAD_SIGNATURE', new Date(t0 + offsetMs), 'dco-2026-11-26');
     expect(raise(0)).toBeUndefined();
     expect(raise(1_000)).toBeUndefined();
     expect(raise(2_000, 'DailyTick')).toBeUndefined();
@@ -173,15 +194,38 @@ describe('DlqAlertingObserver', () => {
     });
     let id = 0;
     const clock = new ManualClock(Date.UTC(2026, 10, 26, 7));
-    const observer = new DlqAlertingObserver({ producer: 'detector', ids: { next: () => `00000000-0000-4000-8000-${String(++id).padStart(12, '0')}` }, clock, threshold: 2, windowMs: 60_000 });
+    const observer = new DlqAlertingObserver({
+      producer: 'detector',
+      ids: { next: () => `00000000-0000-4000-8000-${String(++id).padStart(12, '0')}` },
+      clock,
+      threshold: 2,
+      windowMs: 60_000,
+    });
     observer.attach(bus);
-    const composite = new CompositeBusObserver([{ onDeadLettered: () => { throw new Error('broken observer'); } }, observer]);
-    for (let index = 0; index < 4; index += 1) composite.onDeadLettered({ group: 'detector', topic: 'ExternalChangeReported', code: 'MSG.BAD_SIGNATURE', reason: 'bad hmac' });
+    const composite = new CompositeBusObserver([
+      {
+        onDeadLettered: () => {
+          throw new Error('broken observer');
+        },
+      },
+      observer,
+    ]);
+    for (let index = 0; index < 4; index += 1)
+      composite.onDeadLettered({
+        group: 'detector',
+        topic: 'ExternalChangeReported',
+        code: 'MSG.BAD_SIGNATURE',
+        reason: 'bad hmac',
+      });
     const until = Date.now() + 5_000;
     while (raised.length < 1 && Date.now() < until) await new Promise<void>((resolve) => setImmediate(resolve));
     await handle.stop();
     await bus.close();
     expect(raised).toHaveLength(1);
-    expect(raised[0]).toMatchObject({ runId: 'dco-2026-11-26', producer: 'detector', data: { cause: 'DLQ_GROWING', severity: 'warning' } });
+    expect(raised[0]).toMatchObject({
+      runId: 'dco-2026-11-26',
+      producer: 'detector',
+      data: { cause: 'DLQ_GROWING', severity: 'warning' },
+    });
   });
 });

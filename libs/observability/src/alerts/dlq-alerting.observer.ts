@@ -32,7 +32,12 @@ export class DlqAlertingObserver implements BusObserver {
     const runId = runIdOf(now.toISOString().slice(0, 10));
     const raised = this.watcher.deadLettered(event.topic.replace(/\.dlq$/, ''), event.code, now, runId);
     if (!raised || !this.bus) return;
-    const message = createMessage('AlertRaised', raised.data, { runId: raised.runId, producer: this.options.producer }, { clock: this.clock, ids: this.options.ids });
+    const message = createMessage(
+      'AlertRaised',
+      raised.data,
+      { runId: raised.runId, producer: this.options.producer },
+      { clock: this.clock, ids: this.options.ids },
+    );
     this.bus.publish(message).catch((error: unknown) => this.options.onError?.(error));
   }
 }

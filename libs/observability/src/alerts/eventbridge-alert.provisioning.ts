@@ -1,7 +1,18 @@
 // Creates the alert route: an event bus, a rule matching source dco.autopilot, and an SQS queue as its target (idempotent).
 import { CodedError } from '@dco/contracts';
-import { CreateEventBusCommand, DescribeEventBusCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import {
+  CreateEventBusCommand,
+  DescribeEventBusCommand,
+  EventBridgeClient,
+  PutRuleCommand,
+  PutTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  SQSClient,
+  SetQueueAttributesCommand,
+} from '@aws-sdk/client-sqs';
 import { ALERT_SOURCE } from './alert-publisher.port';
 
 export interface AlertRoutingOptions {
@@ -23,8 +34,11 @@ export async function ensureAlertRouting(options: AlertRoutingOptions): Promise<
   const { eventBridge, sqs } = options;
   const eventBusArn = await ensureBus(eventBridge, options.eventBusName);
   const queue = await sqs.send(new CreateQueueCommand({ QueueName: options.queueName }));
-  if (!queue.QueueUrl) throw new CodedError('ALERT.PROVISION_FAILED', `CreateQueue ${options.queueName} returned no QueueUrl`);
-  const attributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl, AttributeNames: ['QueueArn'] }));
+  if (!queue.QueueUrl)
+    throw new CodedError('ALERT.PROVISION_FAILED', `CreateQueue ${options.queueName} returned no QueueUrl`);
+  const attributes = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl, AttributeNames: ['QueueArn'] }),
+  );
   const queueArn = attributes.Attributes?.QueueArn;
   if (!queueArn) throw new CodedError('ALERT.PROVISION_FAILED', `queue ${options.queueName} has no QueueArn`);
   const rule = await eventBridge.send(
@@ -58,10 +72,17 @@ export async function ensureAlertRouting(options: AlertRoutingOptions): Promise<
     }),
   );
   const targets = await eventBridge.send(
-    new PutTargetsCommand({ Rule: options.ruleName, EventBusName: options.eventBusName, Targets: [{ Id: 'dco-alerts-queue', Arn: queueArn }] }),
+    new PutTargetsCommand({
+      Rule: options.ruleName,
+      EventBusName: options.eventBusName,
+      Targets: [{ Id: 'dco-alerts-queue', Arn: queueArn }],
+    }),
   );
   if ((targets.FailedEntryCount ?? 0) > 0) {
-    throw new CodedError('ALERT.PROVISION_FAILED', `PutTargets on ${options.ruleName} failed: ${targets.FailedEntries?.map((entry) => entry.ErrorMessage).join('; ')}`);
+    throw new CodedError(
+      'ALERT.PROVISION_FAILED',
+      `PutTargets on ${options.ruleName} failed: ${targets.FailedEntries?.map((entry) => entry.ErrorMessage).join('; ')}`,
+    );
   }
   return { eventBusArn, ruleArn: rule.RuleArn, queueUrl: queue.QueueUrl, queueArn };
 }

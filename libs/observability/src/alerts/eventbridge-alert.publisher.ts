@@ -13,10 +13,14 @@ export class EventBridgeAlertPublisher implements AlertPublisher {
   async publish(alert: AlertMessage): Promise<AlertDelivery> {
     let result;
     try {
-      result = await this.events.putEvents([{ source: ALERT_SOURCE, detailType: alert.data.cause, detail: alertDetail(alert), busName: this.eventBusName }]);
+      result = await this.events.putEvents([
+        { source: ALERT_SOURCE, detailType: alert.data.cause, detail: alertDetail(alert), busName: this.eventBusName },
+      ]);
     } catch (error) {
       const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      throw new CodedError('ALERT.PUBLISH_FAILED', `PutEvents to ${this.eventBusName} failed`, detail, { cause: error });
+      throw new CodedError('ALERT.PUBLISH_FAILED', `PutEvents to ${this.eventBusName} failed`, detail, {
+        cause: error,
+      });
     }
     const [failed] = result.failed;
     const [eventId] = result.eventIds;

@@ -7,11 +7,24 @@ export const LOG_FORMATS = ['json', 'human'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /** Said by the columns or by the message already; the rest of a record follows the message as key=value. */
-const SHOWN_ELSEWHERE = new Set(['level', 'time', 'service', 'pid', 'hostname', 'runId', 'msg', 'messageType', 'eventId', 'traceId', 'spanId']);
+const SHOWN_ELSEWHERE = new Set([
+  'level',
+  'time',
+  'service',
+  'pid',
+  'hostname',
+  'runId',
+  'msg',
+  'messageType',
+  'eventId',
+  'traceId',
+  'spanId',
+]);
 
 function valueText(value: unknown): string {
   if (typeof value === 'string') return /^[^\s"=]+$/.test(value) ? value : JSON.stringify(value);
-  if (value !== null && typeof value === 'object' && 'message' in value) return JSON.stringify((value as { message: unknown }).message);
+  if (value !== null && typeof value === 'object' && 'message' in value)
+    return JSON.stringify((value as { message: unknown }).message);
   return JSON.stringify(value);
 }
 
@@ -19,23 +32,32 @@ export function humanLogLine(record: Record<string, unknown>): string {
   const level = String(record.level ?? 'info');
   const message = String(record.msg ?? '');
   const fields = Object.entries(record)
-    .filter(([key, value]) => !SHOWN_ELSEWHERE.has(key) && !(key === 'event' && value === message) && value !== undefined)
+    .filter(
+      ([key, value]) => !SHOWN_ELSEWHERE.has(key) && !(key === 'event' && value === message) && value !== undefined,
+    )
     .map(([key, value]) => `${key}=${valueText(value)}`);
   const text = [level === 'info' ? '' : `${level.toUpperCase()}:`, message, ...fields].filter(Boolean).join(' ');
-  return consoleLine(String(record.time ?? new Date().toISOString()), record.runId as string | undefined, String(record.service ?? ''), text);
+  return consoleLine(
+    String(record.time ?? new Date().toISOString()),
+    record.runId as string | undefined,
+    String(record.service ?? ''),
+    text,
+  );
 }
 
 /** A pino destination that writes each record as a human line to `out` (stdout by default). */
 export function humanLogDestination(out: { write(text: string): unknown } = process.stdout): DestinationStream {
   return {
     write(line: string) {
-      for (const text of line.split('\n').filter(Boolean)) out.write(`${humanLogLine(JSON.parse(text) as Record<string, unknown>)}\n`);
+      for (const text of line.split('\n').filter(Boolean))
+        out.write(`${humanLogLine(JSON.parse(text) as Record<string, unknown>)}\n`);
     },
   };
 }
 
 export function parseLogFormat(text: string | undefined): LogFormat {
   const format = text ?? 'json';
-  if (!(LOG_FORMATS as readonly string[]).includes(format)) throw new Error(`CONFIG.INVALID: LOG_FORMAT must be ${LOG_FORMATS.join(' or ')}, got "${format}"`);
+  if (!(LOG_FORMATS as readonly string[]).includes(format))
+    throw new Error(`CONFIG.INVALID: LOG_FORMAT must be ${LOG_FORMATS.join(' or ')}, got "${format}"`);
   return format as LogFormat;
 }

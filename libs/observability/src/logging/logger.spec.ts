@@ -38,7 +38,13 @@ describe('createLogger', () => {
     expect(outside).toMatchObject({ service: 'detector', level: 'info', msg: 'outside' });
     expect(outside.runId).toBeUndefined();
     expect(outside.traceId).toBeUndefined();
-    expect(inside).toMatchObject({ service: 'detector', msg: 'inside', sources: 6, runId: 'dco-2026-11-26', traceId: runTraceIds('dco-2026-11-26').traceId });
+    expect(inside).toMatchObject({
+      service: 'detector',
+      msg: 'inside',
+      sources: 6,
+      runId: 'dco-2026-11-26',
+      traceId: runTraceIds('dco-2026-11-26').traceId,
+    });
     expect(inside.spanId).toMatch(/^[0-9a-f]{16}$/);
     expect(typeof inside.time).toBe('string');
   });
@@ -68,9 +74,14 @@ describe('createLogger', () => {
       'with secrets',
     );
     const text = JSON.stringify(lines[0]);
-    for (const secret of ['op-token-1', 'op-token-2', 'op-token-3', 'deadbeef', 'AKIA-SECRET', 'neo4j-pass']) expect(text).not.toContain(secret);
+    for (const secret of ['op-token-1', 'op-token-2', 'op-token-3', 'deadbeef', 'AKIA-SECRET', 'neo4j-pass'])
+      expect(text).not.toContain(secret);
     expect(text).toContain('openssl');
-    expect(lines[0]).toMatchObject({ token: REDACTED, db: { password: REDACTED }, message: { data: { signature: REDACTED } } });
+    expect(lines[0]).toMatchObject({
+      token: REDACTED,
+      db: { password: REDACTED },
+      message: { data: { signature: REDACTED } },
+    });
   });
 });
 
@@ -83,8 +94,18 @@ describe('PinoNestLogger', () => {
     nest.debug({ event: 'tick' }, 'Scheduler');
     nest.verbose('hidden', 'Scheduler');
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatchObject({ level: 'info', msg: 'Nest application successfully started', context: 'NestApplication', service: 'scheduler' });
-    expect(lines[1]).toMatchObject({ level: 'error', msg: 'boom', context: 'ExceptionsHandler', stack: 'Error: boom\n    at x' });
+    expect(lines[0]).toMatchObject({
+      level: 'info',
+      msg: 'Nest application successfully started',
+      context: 'NestApplication',
+      service: 'scheduler',
+    });
+    expect(lines[1]).toMatchObject({
+      level: 'error',
+      msg: 'boom',
+      context: 'ExceptionsHandler',
+      stack: 'Error: boom\n    at x',
+    });
     expect(lines[2]).toMatchObject({ level: 'debug', event: 'tick', context: 'Scheduler' });
   });
 });
@@ -100,7 +121,13 @@ describe('log formats', () => {
     });
     return { stream, lines };
   }
-  const applied = { event: 'infra.applied', planId: 'dco-2026-11-26-afbbc461f074', adds: 7, replaced: [], output: 'Apply complete! Resources changed: 7.' };
+  const applied = {
+    event: 'infra.applied',
+    planId: 'dco-2026-11-26-afbbc461f074',
+    adds: 7,
+    replaced: [],
+    output: 'Apply complete! Resources changed: 7.',
+  };
 
   it('JSON stays the default', () => {
     const saved = process.env.LOG_FORMAT;
@@ -114,7 +141,7 @@ describe('log formats', () => {
     }
   });
 
-  it('human (LOG_FORMAT=human) writes the live log\'s columns, no JSON line, and still redacts', async () => {
+  it("human (LOG_FORMAT=human) writes the live log's columns, no JSON line, and still redacts", async () => {
     const saved = process.env.LOG_FORMAT;
     process.env.LOG_FORMAT = 'human';
     try {
@@ -123,7 +150,9 @@ describe('log formats', () => {
       await withSpan('apply', { runId: 'dco-2026-11-26' }, async () => logger.info(applied, 'infra.applied'));
       logger.warn({ signature: 'ab'.repeat(32) }, 'report refused');
       expect(lines).toEqual([
-        expect.stringMatching(/^\d\d:\d\d:\d\d dco-2026-11-26 {5}infra-deployer infra\.applied planId=dco-2026-11-26-afbbc461f074 adds=7 replaced=\[\] output="Apply complete! Resources changed: 7\."$/),
+        expect.stringMatching(
+          /^\d\d:\d\d:\d\d dco-2026-11-26 {5}infra-deployer infra\.applied planId=dco-2026-11-26-afbbc461f074 adds=7 replaced=\[\] output="Apply complete! Resources changed: 7\."$/,
+        ),
         expect.stringMatching(/^\d\d:\d\d:\d\d - {18}infra-deployer WARN: report refused signature=\[REDACTED\]$/),
       ]);
       expect(lines.some((line) => line.includes('{"'))).toBe(false);
@@ -134,9 +163,15 @@ describe('log formats', () => {
   });
 
   it('renders an error by its message', () => {
-    expect(humanLogLine({ level: 'error', time: '2026-11-26T07:00:01.000Z', service: 'detector', msg: 'failed', err: { type: 'Error', message: 'boom', stack: 'Error: boom' } })).toBe(
-      '07:00:01 -                  detector       ERROR: failed err="boom"',
-    );
+    expect(
+      humanLogLine({
+        level: 'error',
+        time: '2026-11-26T07:00:01.000Z',
+        service: 'detector',
+        msg: 'failed',
+        err: { type: 'Error', message: 'boom', stack: 'Error: boom' },
+      }),
+    ).toBe('07:00:01 -                  detector       ERROR: failed err="boom"');
   });
 
   it('refuses an unknown format', () => {

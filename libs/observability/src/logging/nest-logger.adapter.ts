@@ -30,13 +30,24 @@ export class PinoNestLogger implements LoggerService {
   }
 
   setLogLevels(levels: LogLevel[]): void {
-    const order: Array<[LogLevel, string]> = [['verbose', 'trace'], ['debug', 'debug'], ['log', 'info'], ['warn', 'warn'], ['error', 'error'], ['fatal', 'fatal']];
+    const order: Array<[LogLevel, string]> = [
+      ['verbose', 'trace'],
+      ['debug', 'debug'],
+      ['log', 'info'],
+      ['warn', 'warn'],
+      ['error', 'error'],
+      ['fatal', 'fatal'],
+    ];
     const lowest = order.find(([nest]) => levels.includes(nest));
     if (lowest) this.logger.level = lowest[1];
   }
 
   /** Nest passes (message, context) or (message, stack, context); the last string is the context. */
-  private write(level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal', message: unknown, optional: unknown[]): void {
+  private write(
+    level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal',
+    message: unknown,
+    optional: unknown[],
+  ): void {
     const strings = optional.filter((value): value is string => typeof value === 'string');
     const nestContext = strings.length > 0 ? strings[strings.length - 1] : undefined;
     const stack = level === 'error' && strings.length > 1 ? strings[0] : undefined;

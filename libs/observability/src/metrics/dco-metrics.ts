@@ -35,8 +35,18 @@ export class DcoMetrics {
       buckets: STAGE_DURATION_BUCKETS,
       registers,
     });
-    this.runs = new Counter({ name: 'dco_runs_total', help: 'Runs that reached a final state, by outcome.', labelNames: ['outcome'], registers });
-    this.rollbacks = new Counter({ name: 'dco_rollbacks_total', help: 'Compensations completed, by step rolled back.', labelNames: ['step'], registers });
+    this.runs = new Counter({
+      name: 'dco_runs_total',
+      help: 'Runs that reached a final state, by outcome.',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.rollbacks = new Counter({
+      name: 'dco_rollbacks_total',
+      help: 'Compensations completed, by step rolled back.',
+      labelNames: ['step'],
+      registers,
+    });
     this.dlqMessages = new Counter({
       name: 'dco_dlq_messages_total',
       help: 'Messages dead-lettered, by original topic and reason code.',
@@ -73,14 +83,23 @@ export class DcoMetrics {
       help: 'Base units allocated by the latest offering.',
       registers,
     });
-    this.offeringAllocations = new Gauge({ name: 'dco_offering_allocations', help: 'Allocations made by the latest offering.', registers });
+    this.offeringAllocations = new Gauge({
+      name: 'dco_offering_allocations',
+      help: 'Allocations made by the latest offering.',
+      registers,
+    });
     this.alerts = new Counter({
       name: 'dco_alerts_total',
       help: 'Alerts seen by the publisher, by cause, severity and delivery (published, deduplicated, failed).',
       labelNames: ['cause', 'severity', 'delivery'],
       registers,
     });
-    this.messagesPublished = new Counter({ name: 'dco_messages_published_total', help: 'Messages published, by type.', labelNames: ['type'], registers });
+    this.messagesPublished = new Counter({
+      name: 'dco_messages_published_total',
+      help: 'Messages published, by type.',
+      labelNames: ['type'],
+      registers,
+    });
     this.retries = new Counter({
       name: 'dco_message_retries_total',
       help: 'Handler attempts that failed and were retried.',

@@ -14,9 +14,15 @@ const at = (minute: number): string => new Date(Date.UTC(2026, 10, 26, 6, minute
 const message = <T extends MessageType>(type: T, minute: number, overrides: Partial<MessageOf<T>> = {}): AnyMessage =>
   fixtureMessage(type, { runId: RUN, occurredAt: at(minute), ...overrides }) as AnyMessage;
 
-async function value(metrics: DcoMetrics, name: string, labels: Record<string, string> = {}): Promise<number | undefined> {
+async function value(
+  metrics: DcoMetrics,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number | undefined> {
   const metric = await metrics.registry.getSingleMetric(name)?.get();
-  const sample = metric?.values.find((entry) => Object.entries(labels).every(([key, expected]) => String(entry.labels[key]) === expected));
+  const sample = metric?.values.find((entry) =>
+    Object.entries(labels).every(([key, expected]) => String(entry.labels[key]) === expected),
+  );
   return sample?.value;
 }
 
@@ -49,9 +55,15 @@ describe('RunTelemetryProjector', () => {
     ];
     sequence.forEach((entry) => projector.observe(entry));
 
-    expect(await value(metrics, 'dco_stage_duration_seconds', { stage: 'apply-infra', outcome: 'ok', le: '300' })).toBe(1);
-    expect(await value(metrics, 'dco_stage_duration_seconds', { stage: 'apply-infra', outcome: 'ok', le: '120' })).toBe(0);
-    const sums = (await metrics.registry.getSingleMetric('dco_stage_duration_seconds')?.get())?.values.filter((entry) => (entry as { metricName?: string }).metricName === 'dco_stage_duration_seconds_sum');
+    expect(await value(metrics, 'dco_stage_duration_seconds', { stage: 'apply-infra', outcome: 'ok', le: '300' })).toBe(
+      1,
+    );
+    expect(await value(metrics, 'dco_stage_duration_seconds', { stage: 'apply-infra', outcome: 'ok', le: '120' })).toBe(
+      0,
+    );
+    const sums = (await metrics.registry.getSingleMetric('dco_stage_duration_seconds')?.get())?.values.filter(
+      (entry) => (entry as { metricName?: string }).metricName === 'dco_stage_duration_seconds_sum',
+    );
     expect(Object.fromEntries((sums ?? []).map((entry) => [entry.labels.stage, entry.value]))).toEqual({
       detect: 60,
       'apply-infra': 300,
@@ -65,7 +77,13 @@ describe('RunTelemetryProjector', () => {
     expect(await value(metrics, 'dco_offering_allocations')).toBe(3);
     expect(projector.activeStages()).toEqual([]);
     expect(spans.records).toEqual([
-      expect.objectContaining({ runId: RUN, startedAt: new Date(at(0)), endedAt: new Date(at(30)), outcome: 'completed', failed: false }),
+      expect.objectContaining({
+        runId: RUN,
+        startedAt: new Date(at(0)),
+        endedAt: new Date(at(30)),
+        outcome: 'completed',
+        failed: false,
+      }),
     ]);
   });
 
@@ -84,7 +102,13 @@ describe('RunTelemetryProjector', () => {
       rolledBack,
       message('RunCompletedAfterRollback', 12),
     ].forEach((entry) => projector.observe(entry));
-    expect(await value(metrics, 'dco_stage_duration_seconds', { stage: 'migrate-db', outcome: 'DB.VALIDATION_MISMATCH', le: '+Inf' })).toBe(1);
+    expect(
+      await value(metrics, 'dco_stage_duration_seconds', {
+        stage: 'migrate-db',
+        outcome: 'DB.VALIDATION_MISMATCH',
+        le: '+Inf',
+      }),
+    ).toBe(1);
     expect(await value(metrics, 'dco_rollbacks_total', { step: 'rollback-infra' })).toBe(1);
     expect(await value(metrics, 'dco_runs_total', { outcome: 'completed_after_rollback' })).toBe(1);
   });
@@ -102,7 +126,12 @@ describe('RunTelemetryProjector', () => {
     const projector = new RunTelemetryProjector(new DcoMetrics({ service: 'orchestrator' }));
     projector.observe(message('RunStarted', 0));
     projector.observe(message('MigrateDb', 1));
-    expect(projector.activeStages().map((stage) => stage.stage).sort()).toEqual(['migrate-db', 'run']);
+    expect(
+      projector
+        .activeStages()
+        .map((stage) => stage.stage)
+        .sort(),
+    ).toEqual(['migrate-db', 'run']);
     projector.observe(message('StepTimedOut', 31));
     expect(projector.activeStages().map((stage) => stage.stage)).toEqual(['run']);
   });
@@ -112,25 +141,71 @@ describe('PrometheusBusObserver', () => {
   it('counts handled and dead-lettered messages and records lag', async () => {
     const metrics = new DcoMetrics({ service: 'detector' });
     const observer = new PrometheusBusObserver(metrics);
-    observer.onConsumed({ type: 'DetectChanges', group: 'detector', topic: 'DetectChanges', durationMs: 12, duplicate: false });
-    observer.onConsumed({ type: 'DetectChanges', group: 'detector', topic: 'DetectChanges', durationMs: 30, duplicate: false });
-    observer.onConsumed({ type: 'DetectChanges', group: 'detector', topic: 'DetectChanges', durationMs: 1, duplicate: true });
-    observer.onDeadLettered({ group: 'detector', topic: 'ExternalChangeReported', code: 'MSG.BAD_SIGNATURE', reason: 'bad hmac' });
-    observer.onRetry({ group: 'detector', topic: 'DetectChanges', type: 'DetectChanges', attempt: 1, delayMs: 100, error: 'x' });
+    observer.onConsumed({
+      type: 'DetectChanges',
+      group: 'detector',
+      topic: 'DetectChanges',
+      durationMs: 12,
+      duplicate: false,
+    });
+    observer.onConsumed({
+      type: 'DetectChanges',
+      group: 'detector',
+      topic: 'DetectChanges',
+      durationMs: 30,
+      duplicate: false,
+    });
+    observer.onConsumed({
+      type: 'DetectChanges',
+      group: 'detector',
+      topic: 'DetectChanges',
+      durationMs: 1,
+      duplicate: true,
+    });
+    observer.onDeadLettered({
+      group: 'detector',
+      topic: 'ExternalChangeReported',
+      code: 'MSG.BAD_SIGNATURE',
+      reason: 'bad hmac',
+    });
+    observer.onRetry({
+      group: 'detector',
+      topic: 'DetectChanges',
+      type: 'DetectChanges',
+      attempt: 1,
+      delayMs: 100,
+      error: 'x',
+    });
     observer.onPublished({ topic: 'ChangesDetected', type: 'ChangesDetected', bytes: 300 });
     observer.onLag({ group: 'detector', topic: 'DetectChanges', partition: 2, lag: 5 });
-    expect(await value(metrics, 'dco_messages_handled_total', { type: 'DetectChanges', group: 'detector', outcome: 'handled' })).toBe(2);
-    expect(await value(metrics, 'dco_messages_handled_total', { type: 'DetectChanges', group: 'detector', outcome: 'duplicate' })).toBe(1);
+    expect(
+      await value(metrics, 'dco_messages_handled_total', {
+        type: 'DetectChanges',
+        group: 'detector',
+        outcome: 'handled',
+      }),
+    ).toBe(2);
+    expect(
+      await value(metrics, 'dco_messages_handled_total', {
+        type: 'DetectChanges',
+        group: 'detector',
+        outcome: 'duplicate',
+      }),
+    ).toBe(1);
     expect(await value(metrics, 'dco_message_retries_total', { type: 'DetectChanges', group: 'detector' })).toBe(1);
     expect(await value(metrics, 'dco_messages_published_total', { type: 'ChangesDetected' })).toBe(1);
-    expect(await value(metrics, 'dco_dlq_messages_total', { topic: 'ExternalChangeReported', code: 'MSG.BAD_SIGNATURE' })).toBe(1);
+    expect(
+      await value(metrics, 'dco_dlq_messages_total', { topic: 'ExternalChangeReported', code: 'MSG.BAD_SIGNATURE' }),
+    ).toBe(1);
     expect(await value(metrics, 'dco_consumer_lag', { topic: 'DetectChanges', partition: '2' })).toBe(5);
   });
 });
 
 describe('ObservabilityModule', () => {
   it('serves GET /metrics in the Prometheus text format with the service label', async () => {
-    const moduleRef = await Test.createTestingModule({ imports: [ObservabilityModule.forRoot({ service: 'dco-runner', defaultMetrics: false })] }).compile();
+    const moduleRef = await Test.createTestingModule({
+      imports: [ObservabilityModule.forRoot({ service: 'dco-runner', defaultMetrics: false })],
+    }).compile();
     const app = moduleRef.createNestApplication({ logger: false });
     await app.init();
     try {
@@ -144,19 +219,35 @@ describe('ObservabilityModule', () => {
     }
   });
 
-  it('serves an exposition that a port of Prometheus\'s own text-format parser reads, every family typed', async () => {
+  it("serves an exposition that a port of Prometheus's own text-format parser reads, every family typed", async () => {
     const metrics = new DcoMetrics({ service: 'detector', defaultMetrics: true });
-    const moduleRef = await Test.createTestingModule({ imports: [ObservabilityModule.forRoot({ service: 'detector', metrics })] }).compile();
+    const moduleRef = await Test.createTestingModule({
+      imports: [ObservabilityModule.forRoot({ service: 'detector', metrics })],
+    }).compile();
     const app = moduleRef.createNestApplication({ logger: false });
     await app.init();
     try {
       const observer = new PrometheusBusObserver(metrics);
-      observer.onConsumed({ type: 'DetectChanges', group: 'detector', topic: 'DetectChanges', durationMs: 12, duplicate: false });
-      observer.onDeadLettered({ group: 'detector', topic: 'ExternalChangeReported', code: 'MSG.BAD_SIGNATURE', reason: 'a "quoted"\nreason' });
+      observer.onConsumed({
+        type: 'DetectChanges',
+        group: 'detector',
+        topic: 'DetectChanges',
+        durationMs: 12,
+        duplicate: false,
+      });
+      observer.onDeadLettered({
+        group: 'detector',
+        topic: 'ExternalChangeReported',
+        code: 'MSG.BAD_SIGNATURE',
+        reason: 'a "quoted"\nreason',
+      });
       metrics.runs.inc({ outcome: 'completed' });
       const families = parsePrometheusTextFormat((await request(app.getHttpServer()).get('/metrics').expect(200)).text);
       const byName = new Map(families.map((family) => [family.name, family]));
-      expect(byName.get('dco_runs_total')).toMatchObject({ type: 'COUNTER', metrics: [{ labels: { outcome: 'completed', service: 'detector' }, value: '1' }] });
+      expect(byName.get('dco_runs_total')).toMatchObject({
+        type: 'COUNTER',
+        metrics: [{ labels: { outcome: 'completed', service: 'detector' }, value: '1' }],
+      });
       expect(byName.get('dco_stage_duration_seconds')?.type).toBe('HISTOGRAM');
       expect(byName.get('process_cpu_user_seconds_total')?.type).toBe('COUNTER');
       expect(families.filter((family) => family.type === 'UNTYPED').map((family) => family.name)).toEqual([]);

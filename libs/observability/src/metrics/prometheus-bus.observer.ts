@@ -12,8 +12,13 @@ export class PrometheusBusObserver implements BusObserver {
   }
 
   onConsumed(event: Event<'onConsumed'>): void {
-    this.metrics.messagesHandled.inc({ type: event.type, group: event.group, outcome: event.duplicate ? 'duplicate' : 'handled' });
-    if (!event.duplicate) this.metrics.handleDuration.observe({ type: event.type, group: event.group }, event.durationMs / 1000);
+    this.metrics.messagesHandled.inc({
+      type: event.type,
+      group: event.group,
+      outcome: event.duplicate ? 'duplicate' : 'handled',
+    });
+    if (!event.duplicate)
+      this.metrics.handleDuration.observe({ type: event.type, group: event.group }, event.durationMs / 1000);
   }
 
   onDeadLettered(event: Event<'onDeadLettered'>): void {

@@ -24,7 +24,11 @@ const STAGE_STARTS: Partial<Record<AnyMessage['type'], Step>> = {
   RollbackInfra: 'rollback-infra',
 };
 
-const TERMINAL_OUTCOMES = { RunCompleted: 'completed', RunCompletedAfterRollback: 'completed_after_rollback', RunFailed: 'failed' } as const;
+const TERMINAL_OUTCOMES = {
+  RunCompleted: 'completed',
+  RunCompletedAfterRollback: 'completed_after_rollback',
+  RunFailed: 'failed',
+} as const;
 
 /** The stage and outcome label a message closes, if it closes one. */
 function stageEnd(message: AnyMessage): { stage: Step; outcome: string } | undefined {
@@ -97,11 +101,15 @@ export class RunTelemetryProjector {
         break;
       case 'DbMigrationProgress':
         if (this.migrated.has(message.runId)) break;
-        this.metrics.migrationProgress.set({ phase: message.data.phase }, message.data.total > 0 ? Math.min(1, message.data.done / message.data.total) : 0);
+        this.metrics.migrationProgress.set(
+          { phase: message.data.phase },
+          message.data.total > 0 ? Math.min(1, message.data.done / message.data.total) : 0,
+        );
         break;
       case 'DbMigrated':
         this.migrated.add(message.runId);
-        for (const phase of ['provision', 'backup', 'restore', 'validate', 'switch']) this.metrics.migrationProgress.set({ phase }, 1);
+        for (const phase of ['provision', 'backup', 'restore', 'validate', 'switch'])
+          this.metrics.migrationProgress.set({ phase }, 1);
         break;
       case 'DcoCompleted':
         // Base units are BigInt strings; a gauge is a float64, exact up to 2^53 base units, which is the documented limit here.

@@ -7,7 +7,12 @@ const PROGRAM = 'libs/observability/src/tracing/trace-hop.program.ts';
 
 interface JaegerTrace {
   traceID: string;
-  spans: Array<{ spanID: string; operationName: string; references: Array<{ refType: string; spanID: string }>; processID: string }>;
+  spans: Array<{
+    spanID: string;
+    operationName: string;
+    references: Array<{ refType: string; spanID: string }>;
+    processID: string;
+  }>;
   processes: Record<string, { serviceName: string }>;
 }
 
@@ -46,7 +51,11 @@ it('joins the spans of a run from two processes into one Jaeger trace whose span
   expect(parentName('ApplyInfra process')).toBe('ApplyInfra publish');
   expect(parentName('plan')).toBe('ApplyInfra process');
   expect(parentName('InfraApplied publish')).toBe('ApplyInfra process');
-  const orphans = trace.spans.filter((span) => span.spanID !== rootSpanId && !span.references.some((reference) => byId.has(reference.spanID)));
+  const orphans = trace.spans.filter(
+    (span) => span.spanID !== rootSpanId && !span.references.some((reference) => byId.has(reference.spanID)),
+  );
   expect(orphans).toEqual([]);
-  expect(new Set(Object.values(trace.processes).map((process) => process.serviceName))).toEqual(new Set(['trace-hop-publisher', 'trace-hop-handler']));
+  expect(new Set(Object.values(trace.processes).map((process) => process.serviceName))).toEqual(
+    new Set(['trace-hop-publisher', 'trace-hop-handler']),
+  );
 });

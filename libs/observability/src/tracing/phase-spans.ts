@@ -15,8 +15,12 @@ export class PhaseSpans {
     if (this.current?.phase !== phase) {
       this.endCurrent();
       const active = context.active();
-      const parent = this.attributes.runId ? runParentContext(this.attributes.runId, [trace.getSpanContext(active)], active) : active;
-      const span = trace.getTracer(TRACER_NAME).startSpan(phase, { attributes: toOtelAttributes({ ...this.attributes, phase }) }, parent);
+      const parent = this.attributes.runId
+        ? runParentContext(this.attributes.runId, [trace.getSpanContext(active)], active)
+        : active;
+      const span = trace
+        .getTracer(TRACER_NAME)
+        .startSpan(phase, { attributes: toOtelAttributes({ ...this.attributes, phase }) }, parent);
       this.current = { phase, span };
     }
     this.current.span.setAttributes({ 'dco.done': done, 'dco.total': total });

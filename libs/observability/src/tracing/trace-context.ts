@@ -31,7 +31,11 @@ export function activeTraceparent(active: Context = context.active()): string | 
  * The parent for work on a run's message: the first candidate that belongs to the run's trace, else the run's root.
  * Candidates from another trace (an HTTP request span, a foreign caller) are ignored so that a run stays one trace.
  */
-export function runParentContext(runId: string, candidates: ReadonlyArray<string | SpanContext | undefined>, base: Context = ROOT_CONTEXT): Context {
+export function runParentContext(
+  runId: string,
+  candidates: ReadonlyArray<string | SpanContext | undefined>,
+  base: Context = ROOT_CONTEXT,
+): Context {
   const { traceId } = runTraceIds(runId);
   for (const candidate of candidates) {
     const spanContext = typeof candidate === 'string' ? parseTraceparent(candidate) : candidate;

@@ -21,10 +21,14 @@ async function main(): Promise<void> {
     console.log(`traceparent=${headers.traceparent}`);
   } else {
     const started = new Date();
-    const output = await interceptor.aroundHandle(command, { topic: 'ApplyInfra', partition: 0, offset: '0', attempt: 1, headers: { traceparent } }, async () => {
-      await withSpan('plan', { runId, adds: 1 }, async () => undefined);
-      return { messages: [fixtureMessage('InfraApplied', { runId })] };
-    });
+    const output = await interceptor.aroundHandle(
+      command,
+      { topic: 'ApplyInfra', partition: 0, offset: '0', attempt: 1, headers: { traceparent } },
+      async () => {
+        await withSpan('plan', { runId, adds: 1 }, async () => undefined);
+        return { messages: [fixtureMessage('InfraApplied', { runId })] };
+      },
+    );
     for (const message of output?.messages ?? []) interceptor.beforePublish(message, {});
     tracing.recordRunSpan({ runId, startedAt: started, endedAt: new Date(), outcome: 'completed' });
   }

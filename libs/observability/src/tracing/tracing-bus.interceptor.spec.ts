@@ -18,17 +18,23 @@ beforeAll(() => {
 });
 afterAll(() => tracing.shutdown());
 
-const waitFor = <T>(probe: () => T | undefined): Promise<T> => waitUntil(probe, { description: 'the spans of the chain', timeoutMs: 5_000, intervalMs: 5 });
+const waitFor = <T>(probe: () => T | undefined): Promise<T> =>
+  waitUntil(probe, { description: 'the spans of the chain', timeoutMs: 5_000, intervalMs: 5 });
 
 it('chains publish -> process -> publish -> process across two consumer groups, with metrics from the observer', async () => {
   const metrics = new DcoMetrics({ service: 'embedded' });
-  const bus = new InMemoryMessageBus({ interceptor: new TracingBusInterceptor(), observer: new PrometheusBusObserver(metrics) });
+  const bus = new InMemoryMessageBus({
+    interceptor: new TracingBusInterceptor(),
+    observer: new PrometheusBusObserver(metrics),
+  });
   await bus.ensureTopics(['ApplyInfra', 'InfraApplied']);
   const seen: string[] = [];
   const deployer = await bus.subscribe({
     group: 'infra-deployer',
     types: ['ApplyInfra'],
-    handler: async (message) => ({ messages: [fixtureMessage('InfraApplied', { runId: message.runId, causationId: message.eventId })] }),
+    handler: async (message) => ({
+      messages: [fixtureMessage('InfraApplied', { runId: message.runId, causationId: message.eventId })],
+    }),
   });
   const orchestrator = await bus.subscribe({
     group: 'orchestrator',
@@ -49,8 +55,15 @@ it('chains publish -> process -> publish -> process across two consumer groups, 
       if (!span) throw new Error(`missing span ${name}`);
       return span;
     };
-    const chain = ['ApplyInfra publish', 'ApplyInfra process', 'InfraApplied publish', 'InfraApplied process'].map(find);
-    expect(chain.map((span) => span.kind)).toEqual([SpanKind.PRODUCER, SpanKind.CONSUMER, SpanKind.PRODUCER, SpanKind.CONSUMER]);
+    const chain = ['ApplyInfra publish', 'ApplyInfra process', 'InfraApplied publish', 'InfraApplied process'].map(
+      find,
+    );
+    expect(chain.map((span) => span.kind)).toEqual([
+      SpanKind.PRODUCER,
+      SpanKind.CONSUMER,
+      SpanKind.PRODUCER,
+      SpanKind.CONSUMER,
+    ]);
     expect(chain[0].parentSpanContext?.spanId).toBe(runTraceIds(RUN).rootSpanId);
     for (let index = 1; index < chain.length; index += 1) {
       expect(chain[index].parentSpanContext?.spanId).toBe(chain[index - 1].spanContext().spanId);

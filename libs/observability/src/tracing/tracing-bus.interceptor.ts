@@ -13,16 +13,27 @@ import { recordFailure } from './with-span';
  */
 function continueTrace(output: HandlerOutput | void, runId: string, traceparent: string): HandlerOutput | void {
   if (!output?.messages?.length) return output;
-  return { ...output, messages: output.messages.map((message) => (message.runId === runId ? { ...message, traceparent } : message)) };
+  return {
+    ...output,
+    messages: output.messages.map((message) => (message.runId === runId ? { ...message, traceparent } : message)),
+  };
 }
 
 export class TracingBusInterceptor implements BusInterceptor {
   /** `group` labels consumer spans when one bus serves one consumer group. */
   constructor(private readonly group?: string) {}
 
-  async aroundHandle(message: AnyMessage, delivery: DeliveryContext, next: () => Promise<HandlerOutput | void>): Promise<HandlerOutput | void> {
+  async aroundHandle(
+    message: AnyMessage,
+    delivery: DeliveryContext,
+    next: () => Promise<HandlerOutput | void>,
+  ): Promise<HandlerOutput | void> {
     const tracer = trace.getTracer(TRACER_NAME);
-    const parent = runParentContext(message.runId, [delivery.headers[HEADERS.traceparent], message.traceparent], context.active());
+    const parent = runParentContext(
+      message.runId,
+      [delivery.headers[HEADERS.traceparent], message.traceparent],
+      context.active(),
+    );
     const span = tracer.startSpan(
       `${message.type} process`,
       {
@@ -61,7 +72,11 @@ export class TracingBusInterceptor implements BusInterceptor {
   beforePublish(message: Envelope, headers: Record<string, string>): void {
     const tracer = trace.getTracer(TRACER_NAME);
     const activeContext = context.active();
-    const parent = runParentContext(message.runId, [trace.getSpanContext(activeContext), message.traceparent], activeContext);
+    const parent = runParentContext(
+      message.runId,
+      [trace.getSpanContext(activeContext), message.traceparent],
+      activeContext,
+    );
     const span = tracer.startSpan(
       `${message.type} publish`,
       {

@@ -3,7 +3,12 @@ import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace } f
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, NodeTracerProvider, SimpleSpanProcessor, SpanExporter } from '@opentelemetry/sdk-trace-node';
+import {
+  BatchSpanProcessor,
+  NodeTracerProvider,
+  SimpleSpanProcessor,
+  SpanExporter,
+} from '@opentelemetry/sdk-trace-node';
 import { RunRootIdGenerator } from './run-root-id.generator';
 import { runTraceIds } from './run-trace';
 
@@ -46,7 +51,8 @@ let active: TracingHandle | undefined;
 /** Installs the global tracer provider for this process (once; later calls return the first handle). */
 export function initTracing(options: TracingOptions): TracingHandle {
   if (active) return active;
-  const exporter = options.exporter ?? new OTLPTraceExporter({ url: options.otlpEndpoint ?? 'http://127.0.0.1:4318/v1/traces' });
+  const exporter =
+    options.exporter ?? new OTLPTraceExporter({ url: options.otlpEndpoint ?? 'http://127.0.0.1:4318/v1/traces' });
   const processor = options.exportImmediately
     ? new SimpleSpanProcessor(exporter)
     : new BatchSpanProcessor(exporter, { scheduledDelayMillis: 500, maxExportBatchSize: 256, maxQueueSize: 4096 });
@@ -78,7 +84,9 @@ export function initTracing(options: TracingOptions): TracingHandle {
           ROOT_CONTEXT,
         ),
       );
-      span.setStatus(record.failed ? { code: SpanStatusCode.ERROR, message: record.outcome } : { code: SpanStatusCode.OK });
+      span.setStatus(
+        record.failed ? { code: SpanStatusCode.ERROR, message: record.outcome } : { code: SpanStatusCode.OK },
+      );
       span.end(record.endedAt);
     },
     flush: () => provider.forceFlush(),

@@ -20,11 +20,23 @@ beforeAll(() => {
 afterAll(() => tracing.shutdown());
 beforeEach(() => exporter.reset());
 
-const delivery = (headers: Record<string, string>): DeliveryContext => ({ topic: 'ApplyInfra', partition: 0, offset: '7', attempt: 1, headers });
+const delivery = (headers: Record<string, string>): DeliveryContext => ({
+  topic: 'ApplyInfra',
+  partition: 0,
+  offset: '7',
+  attempt: 1,
+  headers,
+});
 const parentOf = (span: ReadableSpan): string | undefined => span.parentSpanContext?.spanId;
 const byName = (name: string): ReadableSpan => {
   const span = exporter.getFinishedSpans().find((candidate) => candidate.name === name);
-  if (!span) throw new Error(`no span ${name}; have ${exporter.getFinishedSpans().map((s) => s.name).join(', ')}`);
+  if (!span)
+    throw new Error(
+      `no span ${name}; have ${exporter
+        .getFinishedSpans()
+        .map((s) => s.name)
+        .join(', ')}`,
+    );
   return span;
 };
 
@@ -95,14 +107,22 @@ describe('TracingBusInterceptor', () => {
   it('uses the envelope traceparent when the headers lost it', async () => {
     const interceptor = new TracingBusInterceptor();
     const upstream = `00-${runTraceIds(RUN).traceId}-aaaaaaaaaaaaaaaa-01`;
-    await interceptor.aroundHandle(fixtureMessage('MigrateDb', { runId: RUN, traceparent: upstream }), delivery({}), async () => undefined);
+    await interceptor.aroundHandle(
+      fixtureMessage('MigrateDb', { runId: RUN, traceparent: upstream }),
+      delivery({}),
+      async () => undefined,
+    );
     expect(parentOf(byName('MigrateDb process'))).toBe('aaaaaaaaaaaaaaaa');
   });
 
   it('records a failed handler with its code and rethrows it unchanged', async () => {
     const interceptor = new TracingBusInterceptor();
     const error = new CodedError('DB.VALIDATION_MISMATCH', 'green differs');
-    await expect(interceptor.aroundHandle(fixtureMessage('MigrateDb', { runId: RUN }), delivery({}), async () => Promise.reject(error))).rejects.toBe(error);
+    await expect(
+      interceptor.aroundHandle(fixtureMessage('MigrateDb', { runId: RUN }), delivery({}), async () =>
+        Promise.reject(error),
+      ),
+    ).rejects.toBe(error);
     const span = byName('MigrateDb process');
     expect(span.status.code).toBe(SpanStatusCode.ERROR);
     expect(span.attributes['dco.outcome']).toBe('DB.VALIDATION_MISMATCH');
@@ -114,7 +134,9 @@ describe('TracingBusInterceptor', () => {
     const tracer = trace.getTracer('test');
     const http = tracer.startSpan('POST /api/runs/approve');
     const headers: Record<string, string> = {};
-    context.with(trace.setSpan(context.active(), http), () => interceptor.beforePublish(fixtureMessage('ApprovalGranted', { runId: RUN }), headers));
+    context.with(trace.setSpan(context.active(), http), () =>
+      interceptor.beforePublish(fixtureMessage('ApprovalGranted', { runId: RUN }), headers),
+    );
     http.end();
     expect(parseTraceparent(headers.traceparent)?.traceId).toBe(runTraceIds(RUN).traceId);
   });
@@ -124,7 +146,14 @@ describe('run root span', () => {
   it('is recorded with the run ids, its start and end, and its outcome', () => {
     const startedAt = new Date('2026-11-26T06:00:00Z');
     const endedAt = new Date('2026-11-26T06:42:00Z');
-    tracing.recordRunSpan({ runId: RUN, startedAt, endedAt, outcome: 'failed', failed: true, attributes: { 'dco.day': '2026-11-26' } });
+    tracing.recordRunSpan({
+      runId: RUN,
+      startedAt,
+      endedAt,
+      outcome: 'failed',
+      failed: true,
+      attributes: { 'dco.day': '2026-11-26' },
+    });
     const root = byName(`run ${RUN}`);
     expect(root.spanContext().traceId).toBe(runTraceIds(RUN).traceId);
     expect(root.spanContext().spanId).toBe(runTraceIds(RUN).rootSpanId);
@@ -154,7 +183,12 @@ describe('PhaseSpans', () => {
     const backup = byName('backup');
     const restore = byName('restore');
     expect([parentOf(backup), parentOf(restore)]).toEqual([parent.spanContext().spanId, parent.spanContext().spanId]);
-    expect(backup.attributes).toMatchObject({ 'dco.phase': 'backup', 'dco.done': 10, 'dco.total': 10, 'dco.day': '2026-11-26' });
+    expect(backup.attributes).toMatchObject({
+      'dco.phase': 'backup',
+      'dco.done': 10,
+      'dco.total': 10,
+      'dco.day': '2026-11-26',
+    });
     expect(backup.status.code).toBe(SpanStatusCode.OK);
     expect(restore.status.code).toBe(SpanStatusCode.ERROR);
     expect(restore.attributes['dco.outcome']).toBe('DB.RESTORE_FAILED');

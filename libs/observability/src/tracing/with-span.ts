@@ -34,23 +34,28 @@ export function recordFailure(span: Span, error: unknown): void {
  * Runs `fn` inside a child span of the active one (or of the run's root when there is none and runId is given).
  * The span ends when `fn` settles; a failure is recorded with its code and rethrown unchanged.
  */
-export async function withSpan<T>(name: string, attributes: SpanAttributes, fn: (span: Span) => Promise<T> | T): Promise<T> {
+export async function withSpan<T>(
+  name: string,
+  attributes: SpanAttributes,
+  fn: (span: Span) => Promise<T> | T,
+): Promise<T> {
   const tracer = trace.getTracer(TRACER_NAME);
   const activeContext = context.active();
   const activeSpan = trace.getSpanContext(activeContext);
   const parent = attributes.runId ? runParentContext(attributes.runId, [activeSpan], activeContext) : activeContext;
   const span = tracer.startSpan(name, { attributes: toOtelAttributes(attributes) }, parent);
-  const run = () => context.with(trace.setSpan(parent, span), async () => {
-    try {
-      const result = await fn(span);
-      span.setStatus({ code: SpanStatusCode.OK });
-      return result;
-    } catch (error) {
-      recordFailure(span, error);
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
+  const run = () =>
+    context.with(trace.setSpan(parent, span), async () => {
+      try {
+        const result = await fn(span);
+        span.setStatus({ code: SpanStatusCode.OK });
+        return result;
+      } catch (error) {
+        recordFailure(span, error);
+        throw error;
+      } finally {
+        span.end();
+      }
+    });
   return attributes.runId ? withLogContext({ runId: attributes.runId }, run) : run();
 }

@@ -16,7 +16,10 @@ const DEFAULT_DESCRIPTION =
 /** Every injection token a class's constructor asks for: its parameter types, replaced by their @Inject tokens. */
 function injectionTokens(type: Type): unknown[] {
   const tokens: unknown[] = [...((Reflect.getMetadata('design:paramtypes', type) as unknown[] | undefined) ?? [])];
-  for (const { index, param } of (Reflect.getMetadata('self:paramtypes', type) as { index: number; param: unknown }[] | undefined) ?? []) tokens[index] = param;
+  for (const { index, param } of (Reflect.getMetadata('self:paramtypes', type) as
+    | { index: number; param: unknown }[]
+    | undefined) ?? [])
+    tokens[index] = param;
   return tokens;
 }
 
@@ -31,14 +34,17 @@ function guardsOf(controller: Type): Type[] {
 /** Operations without a guard are public; saying so (security: []) keeps validators and generators from guessing. */
 function declarePublicOperations(document: OpenAPIObject): OpenAPIObject {
   for (const item of Object.values(document.paths)) {
-    for (const operation of [item.get, item.put, item.post, item.delete, item.patch]) if (operation && !operation.security) operation.security = [];
+    for (const operation of [item.get, item.put, item.post, item.delete, item.patch])
+      if (operation && !operation.security) operation.security = [];
   }
   return document;
 }
 
 export async function buildOpenApiDocument(info: OpenApiDocumentInfo, controllers: Type[]): Promise<OpenAPIObject> {
   const dependants = [...controllers, ...controllers.flatMap(guardsOf)];
-  const tokens = new Set(dependants.flatMap(injectionTokens).filter((token) => token !== undefined && token !== Object));
+  const tokens = new Set(
+    dependants.flatMap(injectionTokens).filter((token) => token !== undefined && token !== Object),
+  );
   @Module({ controllers, providers: [...tokens].map((token) => ({ provide: token as string, useValue: {} })) })
   class ApiDocumentModule {}
 
@@ -51,7 +57,9 @@ export async function buildOpenApiDocument(info: OpenApiDocumentInfo, controller
       .addServer('/', 'the process that serves this document')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'the operator token (DCO_OPERATOR_TOKEN)' })
       .build();
-    const document = SwaggerModule.createDocument(preview, config, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
+    const document = SwaggerModule.createDocument(preview, config, {
+      operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}`,
+    });
     return declarePublicOperations(document);
   } finally {
     await preview.close();

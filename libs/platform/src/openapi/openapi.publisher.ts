@@ -22,7 +22,8 @@ export class OpenApiPublisher implements OnModuleInit {
     const document = await buildOpenApiDocument({ service: this.service }, controllers);
     const host = {
       getHttpAdapter: () => adapter,
-      useStaticAssets: (path: string, options: object) => (adapter as unknown as { useStaticAssets(p: string, o: object): void }).useStaticAssets(path, options),
+      useStaticAssets: (path: string, options: object) =>
+        (adapter as unknown as { useStaticAssets(p: string, o: object): void }).useStaticAssets(path, options),
     } as unknown as INestApplication;
     SwaggerModule.setup('api/docs', host, document, { jsonDocumentUrl: 'api/openapi.json' });
   }

@@ -22,15 +22,26 @@ function manifest(text: string) {
 describe('AppReleaseSource', () => {
   it('reports a service whose running image differs from the manifest', async () => {
     const ecs = await deployed('dco/dco-runner:1.4.0');
-    const source = new AppReleaseSource(manifest('{"services":{"dco-runner":{"image":"dco/dco-runner:1.5.0"}}}'), ecs, { manifestPath: 'release.json', cluster });
+    const source = new AppReleaseSource(manifest('{"services":{"dco-runner":{"image":"dco/dco-runner:1.5.0"}}}'), ecs, {
+      manifestPath: 'release.json',
+      cluster,
+    });
     await expect(source.detect()).resolves.toEqual([
-      expect.objectContaining({ kind: 'app-release', subject: 'dco-runner', from: 'dco/dco-runner:1.4.0', to: 'dco/dco-runner:1.5.0' }),
+      expect.objectContaining({
+        kind: 'app-release',
+        subject: 'dco-runner',
+        from: 'dco/dco-runner:1.4.0',
+        to: 'dco/dco-runner:1.5.0',
+      }),
     ]);
   });
 
   it('reports nothing when every service runs its manifest image', async () => {
     const ecs = await deployed('dco/dco-runner:1.5.0');
-    const source = new AppReleaseSource(manifest('{"services":{"dco-runner":{"image":"dco/dco-runner:1.5.0"}}}'), ecs, { manifestPath: 'release.json', cluster });
+    const source = new AppReleaseSource(manifest('{"services":{"dco-runner":{"image":"dco/dco-runner:1.5.0"}}}'), ecs, {
+      manifestPath: 'release.json',
+      cluster,
+    });
     await expect(source.detect()).resolves.toEqual([]);
   });
 

@@ -6,7 +6,11 @@ const context = { day: '2026-11-26', now: new Date('2026-11-26T06:00:00Z') };
 
 function fleet(deprecationTime?: string) {
   const ec2 = new InMemoryEc2Inventory();
-  const imageId = ec2.addImage({ name: 'neo4j-5.20.0-a', creationDate: '2026-01-01T00:00:00Z', ...(deprecationTime ? { deprecationTime } : {}) });
+  const imageId = ec2.addImage({
+    name: 'neo4j-5.20.0-a',
+    creationDate: '2026-01-01T00:00:00Z',
+    ...(deprecationTime ? { deprecationTime } : {}),
+  });
   ec2.addInstance({ imageId, instanceType: 'm4.large', tags: { 'dco:role': 'neo4j', 'dco:color': 'blue' } });
   return ec2;
 }

@@ -93,7 +93,9 @@ export class AwsOfferingSource implements ChangeSource {
       });
     }
 
-    const versions = [...new Set(images.map(imageVersion).filter((version): version is string => version !== undefined))].sort(compareVersions);
+    const versions = [
+      ...new Set(images.map(imageVersion).filter((version): version is string => version !== undefined)),
+    ].sort(compareVersions);
     for (const version of versions) {
       const support = this.options.engineSupport.find(
         (entry) => entry.engine === 'neo4j' && (version === entry.version || version.startsWith(`${entry.version}.`)),

@@ -11,7 +11,10 @@ function source(desired: object, deployed?: object) {
 
 describe('DependencySource', () => {
   it('reports each changed or new dependency with its risk', async () => {
-    const changes = await source({ 'neo4j-driver': '6.3.0', kafkajs: '2.2.4', pino: '9.14.0' }, { 'neo4j-driver': '5.28.0', kafkajs: '2.2.4' }).detect();
+    const changes = await source(
+      { 'neo4j-driver': '6.3.0', kafkajs: '2.2.4', pino: '9.14.0' },
+      { 'neo4j-driver': '5.28.0', kafkajs: '2.2.4' },
+    ).detect();
     expect(changes).toEqual([
       expect.objectContaining({ subject: 'neo4j-driver', from: '5.28.0', to: '6.3.0', risk: 'high' }),
       expect.objectContaining({ subject: 'pino', to: '9.14.0', risk: 'low' }),

@@ -22,8 +22,14 @@ export class DependencySource implements ChangeSource {
   async detect(): Promise<Change[]> {
     const desiredText = await this.documents.read(this.options.manifestPath);
     if (desiredText === undefined) return [];
-    const desired = parseStringMap(desiredText, 'dependencies', undefined, `dependency manifest ${this.options.manifestPath}`);
-    const deployedPath = typeof this.options.deployedPath === 'string' ? this.options.deployedPath : await this.options.deployedPath();
+    const desired = parseStringMap(
+      desiredText,
+      'dependencies',
+      undefined,
+      `dependency manifest ${this.options.manifestPath}`,
+    );
+    const deployedPath =
+      typeof this.options.deployedPath === 'string' ? this.options.deployedPath : await this.options.deployedPath();
     const deployedText = deployedPath === undefined ? undefined : await this.documents.read(deployedPath);
     // Nothing deployed yet: the first apply (a terraform-config change) records the baseline; listing every entry
     // of the manifest as "new" would only be noise.
@@ -38,7 +44,10 @@ export class DependencySource implements ChangeSource {
         ...(deployed[name] !== undefined ? { from: deployed[name] } : {}),
         to: version,
         risk: deployed[name] === undefined ? 'low' : versionRisk(deployed[name], version),
-        reason: deployed[name] === undefined ? `${name} ${version} is new in the manifest` : `${name} ${deployed[name]} -> ${version}`,
+        reason:
+          deployed[name] === undefined
+            ? `${name} ${version} is new in the manifest`
+            : `${name} ${deployed[name]} -> ${version}`,
       }));
   }
 }

@@ -18,12 +18,16 @@ describe('ExternalSource', () => {
     await store.accept(report('r-1'), new Date('2026-11-25T10:00:01Z'));
     const external = new ExternalSource(store);
     const first = await external.detect({ day: '2026-11-26', now: new Date() });
-    expect(first).toEqual([expect.objectContaining({ kind: 'external', subject: 'openssl', reason: 'security-feed report r-1: CVE fix' })]);
+    expect(first).toEqual([
+      expect.objectContaining({ kind: 'external', subject: 'openssl', reason: 'security-feed report r-1: CVE fix' }),
+    ]);
     await expect(external.detect({ day: '2026-11-26', now: new Date() })).resolves.toHaveLength(1);
     await expect(external.detect({ day: '2026-11-27', now: new Date() })).resolves.toEqual([]);
   });
 
   it('reports nothing when nothing was accepted', async () => {
-    await expect(new ExternalSource(new InMemoryExternalReportStore()).detect({ day: '2026-11-26', now: new Date() })).resolves.toEqual([]);
+    await expect(
+      new ExternalSource(new InMemoryExternalReportStore()).detect({ day: '2026-11-26', now: new Date() }),
+    ).resolves.toEqual([]);
   });
 });

@@ -25,7 +25,11 @@ describe('Neo4jAmiSource', () => {
 
   it('rates a major version as high risk', async () => {
     const { ec2 } = fleetOn('5.26.19');
-    ec2.addImage({ name: 'neo4j-2025.01.0-c', creationDate: '2026-11-02T00:00:00Z', tags: { 'dco:neo4j-version': '2025.01.0' } });
+    ec2.addImage({
+      name: 'neo4j-2025.01.0-c',
+      creationDate: '2026-11-02T00:00:00Z',
+      tags: { 'dco:neo4j-version': '2025.01.0' },
+    });
     const [change] = await new Neo4jAmiSource(ec2, options).detect(context);
     expect(change.risk).toBe('high');
   });
@@ -37,13 +41,19 @@ describe('Neo4jAmiSource', () => {
 
   it('skips deprecated images when choosing the newest', async () => {
     const { ec2 } = fleetOn('5.26.19');
-    ec2.addImage({ name: 'neo4j-5.26.20-x', creationDate: '2026-11-03T00:00:00Z', deprecationTime: '2026-11-20T00:00:00Z' });
+    ec2.addImage({
+      name: 'neo4j-5.26.20-x',
+      creationDate: '2026-11-03T00:00:00Z',
+      deprecationTime: '2026-11-20T00:00:00Z',
+    });
     await expect(new Neo4jAmiSource(ec2, options).detect(context)).resolves.toEqual([]);
   });
 
   it('rejects a filter that matches no image with DETECT.AMI_FILTER_EMPTY', async () => {
     const { ec2 } = fleetOn('5.26.19');
-    await expect(new Neo4jAmiSource(ec2, { owners: ['self'], namePattern: 'neo5j-*' }).detect(context)).rejects.toMatchObject({
+    await expect(
+      new Neo4jAmiSource(ec2, { owners: ['self'], namePattern: 'neo5j-*' }).detect(context),
+    ).rejects.toMatchObject({
       code: 'DETECT.AMI_FILTER_EMPTY',
     });
   });

@@ -27,7 +27,8 @@ export function imageVersion(image: MachineImage | undefined): string | undefine
 /** Newest by CreationDate; ties broken by the version in the name so the choice is deterministic. */
 export function newestImage(images: MachineImage[]): MachineImage | undefined {
   return [...images].sort(
-    (a, b) => Date.parse(b.creationDate) - Date.parse(a.creationDate) || b.name.localeCompare(a.name, 'en', { numeric: true }),
+    (a, b) =>
+      Date.parse(b.creationDate) - Date.parse(a.creationDate) || b.name.localeCompare(a.name, 'en', { numeric: true }),
   )[0];
 }
 
@@ -44,7 +45,9 @@ export class Neo4jAmiSource implements ChangeSource {
       this.ec2.findImages({ owners: this.options.owners, namePattern: this.options.namePattern }),
       this.ec2.findInstances({ tags: fleetTags(this.options.fleetTags) }),
     ]);
-    const newest = newestImage(images.filter((image) => !image.deprecationTime || Date.parse(image.deprecationTime) > context.now.getTime()));
+    const newest = newestImage(
+      images.filter((image) => !image.deprecationTime || Date.parse(image.deprecationTime) > context.now.getTime()),
+    );
     if (!newest) {
       throw new CodedError(
         'DETECT.AMI_FILTER_EMPTY',

@@ -25,7 +25,12 @@ async function privateFleet(version: string) {
   const prefix = `neo4j-${env}`;
   const addImage = async (imageVersion: string, extraTags: Record<string, string> = {}) => {
     const { ImageId } = await ec2Client.send(new RegisterImageCommand({ Name: `${prefix}-${imageVersion}-x86_64` }));
-    await ec2Client.send(new CreateTagsCommand({ Resources: [ImageId ?? ''], Tags: tags({ 'dco:neo4j-version': imageVersion, ...extraTags }) }));
+    await ec2Client.send(
+      new CreateTagsCommand({
+        Resources: [ImageId ?? ''],
+        Tags: tags({ 'dco:neo4j-version': imageVersion, ...extraTags }),
+      }),
+    );
     return ImageId ?? '';
   };
   const running = await addImage(version);
@@ -35,7 +40,9 @@ async function privateFleet(version: string) {
       InstanceType: 'm4.large',
       MinCount: 1,
       MaxCount: 1,
-      TagSpecifications: [{ ResourceType: 'instance', Tags: tags({ 'dco:role': 'neo4j', 'dco:color': 'blue', 'dco:env': env }) }],
+      TagSpecifications: [
+        { ResourceType: 'instance', Tags: tags({ 'dco:role': 'neo4j', 'dco:color': 'blue', 'dco:env': env }) },
+      ],
     }),
   );
   return { env, prefix, running, addImage, fleetTags: { 'dco:env': env } };
@@ -44,16 +51,26 @@ async function privateFleet(version: string) {
 describe('neo4j-ami on the emulator', () => {
   it('reports nothing while the fleet runs the newest AMI, then the newer AMI once published', async () => {
     const fleet = await privateFleet('5.20.0');
-    const source = new Neo4jAmiSource(ec2, { owners: ['self'], namePattern: `${fleet.prefix}-*`, fleetTags: fleet.fleetTags });
+    const source = new Neo4jAmiSource(ec2, {
+      owners: ['self'],
+      namePattern: `${fleet.prefix}-*`,
+      fleetTags: fleet.fleetTags,
+    });
     await expect(source.detect(context)).resolves.toEqual([]);
     const newer = await fleet.addImage('5.26.19');
     const changes = await source.detect(context);
-    expect(changes).toEqual([expect.objectContaining({ kind: 'neo4j-ami', from: fleet.running, to: newer, risk: 'medium' })]);
+    expect(changes).toEqual([
+      expect.objectContaining({ kind: 'neo4j-ami', from: fleet.running, to: newer, risk: 'medium' }),
+    ]);
   });
 
   it('rejects a filter that matches nothing with DETECT.AMI_FILTER_EMPTY', async () => {
     const fleet = await privateFleet('5.20.0');
-    const source = new Neo4jAmiSource(ec2, { owners: ['self'], namePattern: `${fleet.prefix}-nothing-*`, fleetTags: fleet.fleetTags });
+    const source = new Neo4jAmiSource(ec2, {
+      owners: ['self'],
+      namePattern: `${fleet.prefix}-nothing-*`,
+      fleetTags: fleet.fleetTags,
+    });
     await expect(source.detect(context)).rejects.toMatchObject({ code: 'DETECT.AMI_FILTER_EMPTY' });
   });
 });
@@ -61,7 +78,12 @@ describe('neo4j-ami on the emulator', () => {
 describe('aws-offering on the emulator', () => {
   it('reports a retiring instance type and engine end of support of the running fleet, nothing otherwise', async () => {
     const fleet = await privateFleet('5.20.0');
-    const quiet = new AwsOfferingSource(ec2, { retiringInstanceTypes: [], engineSupport: [], horizonDays: 30, fleetTags: fleet.fleetTags });
+    const quiet = new AwsOfferingSource(ec2, {
+      retiringInstanceTypes: [],
+      engineSupport: [],
+      horizonDays: 30,
+      fleetTags: fleet.fleetTags,
+    });
     await expect(quiet.detect(context)).resolves.toEqual([]);
     const soon = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
     const loud = new AwsOfferingSource(ec2, {
@@ -79,15 +101,25 @@ describe('app-release on the emulator', () => {
   it('compares the manifest with the running task definition image', async () => {
     const cluster = `detect-${Date.now().toString(36)}`;
     await ecs.ensureCluster(cluster);
-    const definition = await ecs.registerTaskDefinition({ family: `${cluster}-runner`, image: 'dco/dco-runner:1.4.0', environment: {} });
+    const definition = await ecs.registerTaskDefinition({
+      family: `${cluster}-runner`,
+      image: 'dco/dco-runner:1.4.0',
+      environment: {},
+    });
     await ecs.createService({ cluster, serviceName: 'dco-runner', taskDefinition: definition.arn, desiredCount: 1 });
     const documents = new InMemoryDocumentReader();
     const source = new AppReleaseSource(documents, ecs, { manifestPath: 'release.json', cluster });
 
-    documents.documents.set('release.json', JSON.stringify({ services: { 'dco-runner': { image: 'dco/dco-runner:1.4.0' } } }));
+    documents.documents.set(
+      'release.json',
+      JSON.stringify({ services: { 'dco-runner': { image: 'dco/dco-runner:1.4.0' } } }),
+    );
     await expect(source.detect()).resolves.toEqual([]);
 
-    documents.documents.set('release.json', JSON.stringify({ services: { 'dco-runner': { image: 'dco/dco-runner:1.5.0' } } }));
+    documents.documents.set(
+      'release.json',
+      JSON.stringify({ services: { 'dco-runner': { image: 'dco/dco-runner:1.5.0' } } }),
+    );
     await expect(source.detect()).resolves.toEqual([
       expect.objectContaining({ subject: 'dco-runner', from: 'dco/dco-runner:1.4.0', to: 'dco/dco-runner:1.5.0' }),
     ]);

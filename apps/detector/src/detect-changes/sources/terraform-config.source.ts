@@ -7,7 +7,9 @@ export interface InfraConfigState {
   currentHash(): Promise<string>;
   lastAppliedHash(): Promise<string | undefined>;
   /** `tofu plan -detailed-exitcode`: true on exit 2; a plan error throws (INFRA.PLAN_FAILED). */
-  planHasChanges(signal?: AbortSignal): Promise<{ changes: boolean; destroys: number; replaced: number; summary: string }>;
+  planHasChanges(
+    signal?: AbortSignal,
+  ): Promise<{ changes: boolean; destroys: number; replaced: number; summary: string }>;
 }
 
 export class TerraformConfigSource implements ChangeSource {
@@ -29,7 +31,9 @@ export class TerraformConfigSource implements ChangeSource {
         ...(applied ? { from: applied } : {}),
         to: current,
         risk: plan.destroys + plan.replaced > 0 ? 'high' : 'medium',
-        reason: applied ? `configuration changed since the last apply; plan: ${plan.summary}` : `never applied; plan: ${plan.summary}`,
+        reason: applied
+          ? `configuration changed since the last apply; plan: ${plan.summary}`
+          : `never applied; plan: ${plan.summary}`,
       },
     ];
   }

@@ -21,12 +21,20 @@ describe('terraform-config and dependency sources on a real workspace', () => {
     const source = new TerraformConfigSource(infra.workspace);
     await expect(source.detect()).resolves.toEqual([]);
 
-    await writeFile(join(infra.configDir, 'README.md'), 'a comment-only change: the hash moves, the plan finds nothing\n');
+    await writeFile(
+      join(infra.configDir, 'README.md'),
+      'a comment-only change: the hash moves, the plan finds nothing\n',
+    );
     await expect(source.detect()).resolves.toEqual([]);
 
     await infra.writeVars((current) => ({ ...current, neo4j_instance_type: 'r6i.xlarge' }));
     const [change] = await source.detect();
-    expect(change).toMatchObject({ kind: 'terraform-config', from: await infra.workspace.lastAppliedHash(), to: await infra.workspace.currentHash(), risk: 'high' });
+    expect(change).toMatchObject({
+      kind: 'terraform-config',
+      from: await infra.workspace.lastAppliedHash(),
+      to: await infra.workspace.currentHash(),
+      risk: 'high',
+    });
     expect(change.reason).toContain('1 to replace');
   });
 
@@ -42,6 +50,8 @@ describe('terraform-config and dependency sources on a real workspace', () => {
     const path = join(infra.configDir, 'release', 'dependencies.json');
     const manifest = JSON.parse(await readFile(path, 'utf8')) as { dependencies: Record<string, string> };
     await writeFile(path, JSON.stringify({ dependencies: { ...manifest.dependencies, kafkajs: '2.3.0' } }));
-    await expect(source.detect()).resolves.toEqual([expect.objectContaining({ subject: 'kafkajs', from: '2.2.4', to: '2.3.0', risk: 'medium' })]);
+    await expect(source.detect()).resolves.toEqual([
+      expect.objectContaining({ subject: 'kafkajs', from: '2.2.4', to: '2.3.0', risk: 'medium' }),
+    ]);
   });
 });

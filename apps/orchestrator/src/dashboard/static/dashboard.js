@@ -57,9 +57,25 @@
   }
 
   function badgeClass(status) {
-    if (status === 'Completed' || status === 'succeeded' || status === 'serving' || status === 'healthy') return 'badge badge-ok';
-    if (status === 'Failed' || status === 'failed' || status === 'timed-out' || status === 'rejected' || status === 'rolled-back' || status === 'critical') return 'badge badge-bad';
-    if (status === 'CompletedAfterRollback' || status === 'AwaitingApproval' || status === 'needs-approval' || status === 'deferred' || status === 'warning') return 'badge badge-warn';
+    if (status === 'Completed' || status === 'succeeded' || status === 'serving' || status === 'healthy')
+      return 'badge badge-ok';
+    if (
+      status === 'Failed' ||
+      status === 'failed' ||
+      status === 'timed-out' ||
+      status === 'rejected' ||
+      status === 'rolled-back' ||
+      status === 'critical'
+    )
+      return 'badge badge-bad';
+    if (
+      status === 'CompletedAfterRollback' ||
+      status === 'AwaitingApproval' ||
+      status === 'needs-approval' ||
+      status === 'deferred' ||
+      status === 'warning'
+    )
+      return 'badge badge-warn';
     return 'badge badge-running';
   }
 
@@ -69,7 +85,9 @@
   }
 
   function sortedRuns() {
-    return [...state.runs.values()].sort((a, b) => (b.startedAt > a.startedAt ? 1 : b.startedAt < a.startedAt ? -1 : b.runId > a.runId ? 1 : -1));
+    return [...state.runs.values()].sort((a, b) =>
+      b.startedAt > a.startedAt ? 1 : b.startedAt < a.startedAt ? -1 : b.runId > a.runId ? 1 : -1,
+    );
   }
 
   /** Today's run: the newest run still in progress, else the newest run. */
@@ -80,7 +98,9 @@
 
   function traceLink(run) {
     const href = safeUrl(run.traceUrl);
-    return href ? el('a', { href, target: '_blank', rel: 'noopener noreferrer', 'data-testid': 'trace-link', text: 'trace' }) : '';
+    return href
+      ? el('a', { href, target: '_blank', rel: 'noopener noreferrer', 'data-testid': 'trace-link', text: 'trace' })
+      : '';
   }
 
   function renderCurrent() {
@@ -98,14 +118,25 @@
       el('span', { className: badgeClass(run.status), 'data-testid': 'current-status', text: run.status }),
       el('span', { text: `trigger ${run.trigger}` }),
       el('span', { text: `started ${formatTime(run.startedAt)}` }),
-      el('span', { 'data-testid': 'current-elapsed', 'data-started': run.startedAt, text: `elapsed ${formatDuration(runDurationMs(run))}` }),
+      el('span', {
+        'data-testid': 'current-elapsed',
+        'data-started': run.startedAt,
+        text: `elapsed ${formatDuration(runDurationMs(run))}`,
+      }),
       el('span', { text: `DCO deadline ${formatTime(run.dcoDeadline)}` }),
-      pendingStep ? el('span', { 'data-testid': 'current-step', text: `current step: ${pendingStep}` }) : el('span', { 'data-testid': 'current-step', text: 'no step running' }),
+      pendingStep
+        ? el('span', { 'data-testid': 'current-step', text: `current step: ${pendingStep}` })
+        : el('span', { 'data-testid': 'current-step', text: 'no step running' }),
       traceLink(run),
     );
     const rows = (run.steps || []).map((record) => {
       const running = record.outcome === 'running';
-      const duration = typeof record.durationMs === 'number' ? record.durationMs : running ? Date.now() - Date.parse(record.startedAt) : undefined;
+      const duration =
+        typeof record.durationMs === 'number'
+          ? record.durationMs
+          : running
+            ? Date.now() - Date.parse(record.startedAt)
+            : undefined;
       return el(
         'tr',
         { className: running ? 'current' : '', 'data-testid': 'timeline-row', 'data-step': record.step },
@@ -113,14 +144,30 @@
         el('td', { text: record.attempt }),
         el('td', {}, el('span', { className: badgeClass(record.outcome), text: record.outcome })),
         el('td', { text: formatTime(record.startedAt) }),
-        el('td', { className: running ? 'live-duration' : '', 'data-started': running ? record.startedAt : undefined, text: formatDuration(duration) }),
-        el('td', { text: record.failure ? `${record.failure.code}: ${record.failure.message}` : record.progress || (record.deadline ? `deadline ${formatTime(record.deadline)}` : '') }),
+        el('td', {
+          className: running ? 'live-duration' : '',
+          'data-started': running ? record.startedAt : undefined,
+          text: formatDuration(duration),
+        }),
+        el('td', {
+          text: record.failure
+            ? `${record.failure.code}: ${record.failure.message}`
+            : record.progress || (record.deadline ? `deadline ${formatTime(record.deadline)}` : ''),
+        }),
       );
     });
     const timeline = el(
       'table',
       { 'data-testid': 'timeline' },
-      el('thead', {}, el('tr', {}, ['Step', 'Attempt', 'Outcome', 'Started', 'Duration', 'Detail'].map((name) => el('th', { text: name })))),
+      el(
+        'thead',
+        {},
+        el(
+          'tr',
+          {},
+          ['Step', 'Attempt', 'Outcome', 'Started', 'Duration', 'Detail'].map((name) => el('th', { text: name })),
+        ),
+      ),
       el('tbody', {}, rows),
     );
     const parts = [head, timeline];
@@ -138,10 +185,25 @@
     if (run.changes && run.changes.length) {
       parts.push(
         el('h3', { text: 'Changes' }),
-        el('ul', { 'data-testid': 'changes' }, run.changes.map((change) => el('li', { text: `${change.kind} ${change.subject}: ${change.from ?? '-'} -> ${change.to} (${change.risk}) ${change.reason}` }))),
+        el(
+          'ul',
+          { 'data-testid': 'changes' },
+          run.changes.map((change) =>
+            el('li', {
+              text: `${change.kind} ${change.subject}: ${change.from ?? '-'} -> ${change.to} (${change.risk}) ${change.reason}`,
+            }),
+          ),
+        ),
       );
     }
-    if (run.failure) parts.push(el('p', { className: 'error', 'data-testid': 'current-failure', text: `${run.failure.code}: ${run.failure.message}` }));
+    if (run.failure)
+      parts.push(
+        el('p', {
+          className: 'error',
+          'data-testid': 'current-failure',
+          text: `${run.failure.code}: ${run.failure.message}`,
+        }),
+      );
     host.replaceChildren(...parts);
   }
 
@@ -156,14 +218,24 @@
       ...waiting.map((run) => {
         const open = (run.approvals || []).filter((approval) => !approval.decision);
         const reasons = open.flatMap((approval) => approval.reasons || []);
-        const reason = el('input', { type: 'text', maxlength: 500, placeholder: 'reason (required to reject)', 'data-testid': 'approval-reason', 'aria-label': `reason for ${run.runId}` });
+        const reason = el('input', {
+          type: 'text',
+          maxlength: 500,
+          placeholder: 'reason (required to reject)',
+          'data-testid': 'approval-reason',
+          'aria-label': `reason for ${run.runId}`,
+        });
         const result = el('span', { 'data-testid': 'approval-result', role: 'status' });
         const decide = (decision) => () => submitDecision(run.runId, decision, reason, result);
         return el(
           'div',
           { className: 'approval', 'data-testid': 'approval', 'data-run-id': run.runId },
           el('strong', { text: run.runId }),
-          el('ul', {}, reasons.map((text) => el('li', { 'data-testid': 'approval-why', text }))),
+          el(
+            'ul',
+            {},
+            reasons.map((text) => el('li', { 'data-testid': 'approval-why', text })),
+          ),
           reason,
           el('button', { type: 'button', 'data-testid': 'approve', onclick: decide('approve'), text: 'Approve' }),
           el('button', { type: 'button', 'data-testid': 'reject', onclick: decide('reject'), text: 'Reject' }),
@@ -232,7 +304,10 @@
           el('strong', { text: alert.cause }),
           ' ',
           el('span', { 'data-testid': 'alert-summary', text: alert.summary }),
-          el('div', { className: 'muted', text: `${alert.runId} at ${formatTime(alert.at)}${alert.count > 1 ? ` (raised ${alert.count} times, delivered once)` : ''}` }),
+          el('div', {
+            className: 'muted',
+            text: `${alert.runId} at ${formatTime(alert.at)}${alert.count > 1 ? ` (raised ${alert.count} times, delivered once)` : ''}`,
+          }),
           alert.detail ? el('div', { 'data-testid': 'alert-detail', text: alert.detail }) : '',
         ),
       ),
@@ -251,7 +326,11 @@
               el('td', { text: server.instanceId }),
               el('td', { text: server.version || '' }),
               el('td', { text: server.boltUri || '' }),
-              el('td', {}, el('span', { className: badgeClass(server.state), text: server.serving ? 'serving' : server.state })),
+              el(
+                'td',
+                {},
+                el('span', { className: badgeClass(server.state), text: server.serving ? 'serving' : server.state }),
+              ),
             ),
           )
         : [el('tr', {}, el('td', { colspan: 5, className: 'muted', text: 'No blue/green state reported yet.' }))]),
@@ -279,7 +358,11 @@
           'tr',
           { 'data-testid': 'history-row', 'data-run-id': run.runId },
           el('td', { text: run.runId }),
-          el('td', {}, el('span', { className: badgeClass(run.status), 'data-testid': 'history-status', text: run.status })),
+          el(
+            'td',
+            {},
+            el('span', { className: badgeClass(run.status), 'data-testid': 'history-status', text: run.status }),
+          ),
           el('td', { text: formatTime(run.startedAt) }),
           el('td', { text: formatDuration(runDurationMs(run)) }),
           el('td', { text: run.failure ? run.failure.code : '' }),
@@ -344,7 +427,12 @@
   }
 
   function showToken() {
-    $('token-status').textContent = state.token && state.operator ? `signed as ${state.operator}` : state.token ? 'token set, name missing' : 'no token';
+    $('token-status').textContent =
+      state.token && state.operator
+        ? `signed as ${state.operator}`
+        : state.token
+          ? 'token set, name missing'
+          : 'no token';
     $('operator').value = state.operator;
   }
 
@@ -362,7 +450,8 @@
 
   // Running durations tick every second without a round trip.
   setInterval(() => {
-    for (const cell of document.querySelectorAll('[data-started].live-duration')) cell.textContent = formatDuration(Date.now() - Date.parse(cell.dataset.started));
+    for (const cell of document.querySelectorAll('[data-started].live-duration'))
+      cell.textContent = formatDuration(Date.now() - Date.parse(cell.dataset.started));
     const elapsed = document.querySelector('[data-testid="current-elapsed"]');
     const run = currentRun();
     if (elapsed && run) elapsed.textContent = `elapsed ${formatDuration(runDurationMs(run))}`;
