@@ -35,7 +35,7 @@ export function appConfigCheck(root: string, app: string): AppConfigCheck {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const exported = require(file) as Record<string, new () => object>;
   const cls = Object.values(exported).find((value) => typeof value === 'function');
-  if (!cls) throw new Error(`${file} exports no config class`);
+  if (!cls) throw new ConfigError(`${file} exports no config class`);
   return {
     declared: declaredVariables(cls),
     refused: (env) => {

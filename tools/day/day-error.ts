@@ -11,7 +11,8 @@ export type DayErrorCode =
   | 'DAY.PREPARATION_FAILED'
   | 'DAY.SERVICE_FAILED'
   | 'DAY.INTERRUPTED'
-  | 'DAY.TIMED_OUT';
+  | 'DAY.TIMED_OUT'
+  | 'DAY.UNEXPECTED';
 
 const EXIT_STATUS: Partial<Record<DayErrorCode, number>> = {
   'DAY.UNKNOWN_SCENARIO': DAY_EXIT.USAGE,

@@ -3,6 +3,7 @@
 import { DeleteQueueCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { localEmulatorOptions } from '@dco/aws';
 import { AnyMessage } from '@dco/contracts';
+import { DayError } from './day-error';
 import { createNeo4jDriver } from '@dco/dco';
 import { FileConnectionPointerStore } from '@dco/neo4j';
 import { runTraceIds } from '@dco/observability';
@@ -165,7 +166,7 @@ export async function observeDay(
 ): Promise<DayObservation> {
   const orchestrator = services.get('orchestrator');
   const run = await fetchRun(orchestrator.url, ws.runId);
-  if (!run) throw new Error(`the orchestrator does not know ${ws.runId}`);
+  if (!run) throw new DayError('DAY.UNEXPECTED', `the orchestrator does not know ${ws.runId}`);
   const pointer = await new FileConnectionPointerStore(join(ws.stateDir, 'neo4j-pointer.json')).read();
   const current = pointer?.current ?? { instanceId: prepared.blue.instanceId, boltUri: prepared.blue.boltUri };
   const onBlue = current.instanceId === prepared.blue.instanceId;

@@ -6,6 +6,7 @@ import { createNeo4jDriver } from '@dco/dco';
 import { BoltGraphDatabase } from '@dco/neo4j';
 import { waitFor } from '@dco/probes';
 import { restartComponent } from '@dco/stack';
+import { DayError } from './day-error';
 import { DayWorkspace } from './day-workspace';
 import { RunFollower } from './run-follower';
 import { DayServices } from './service-launcher';
@@ -152,7 +153,8 @@ async function rejectApproval(ctx: FaultContext): Promise<FaultRecord> {
     headers: { 'content-type': 'application/json', authorization: `Bearer ${ctx.ws.operatorToken}` },
     body: JSON.stringify({ by: 'day-scenario', reason: 'change freeze' }),
   });
-  if (!response.ok) throw new Error(`reject answered ${response.status}: ${await response.text()}`);
+  if (!response.ok)
+    throw new DayError('DAY.UNEXPECTED', `reject answered ${response.status}: ${await response.text()}`);
   return { fault: 'reject-approval', at: new Date().toISOString(), detail: 'rejected by day-scenario: change freeze' };
 }
 

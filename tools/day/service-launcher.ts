@@ -46,7 +46,7 @@ export class DayServices {
 
   get(app: AppName): AppProcess {
     const service = this.processes.get(app);
-    if (!service) throw new Error(`no ${app} process`);
+    if (!service) throw new DayError('DAY.UNEXPECTED', `no ${app} process`);
     return service;
   }
 

@@ -1,4 +1,5 @@
 // Readiness probe of a Neo4j server a fleet starts: Bolt answers and reports the expected version.
+import { CodedError } from '@dco/contracts';
 import { BoltGraphDatabase } from './bolt-graph-database.adapter';
 
 /** Bolt answers and reports the expected version. */
@@ -6,7 +7,8 @@ export async function probeBolt(boltUri: string, version: string): Promise<void>
   const db = new BoltGraphDatabase(boltUri, { connectionTimeoutMs: 2_000 });
   try {
     const actual = await db.serverVersion();
-    if (actual !== version) throw new Error(`${boltUri} answers as Neo4j ${actual}, expected ${version}`);
+    if (actual !== version)
+      throw new CodedError('DB.UNREACHABLE', `${boltUri} answers as Neo4j ${actual}, expected ${version}`);
   } finally {
     await db.close();
   }
