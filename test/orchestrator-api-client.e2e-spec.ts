@@ -3,20 +3,23 @@
 import createClient from 'openapi-fetch';
 import type { paths } from '../apps/orchestrator/src/runs-api/orchestrator-api.types';
 import { DataOf, FailureCode, MessageType } from '@dco/contracts';
+import { AppProcess, waitFor } from '@dco/testing';
 import { SagaE2eEnvironment, futureDay, waitForRun } from './support/saga-e2e.harness';
 
 jest.setTimeout(300_000);
 
 describe('the generated orchestrator API client against the orchestrator process', () => {
   let env: SagaE2eEnvironment;
+  let orchestrator: AppProcess;
 
+  // One orchestrator for the suite: a retried test must not start a second one in the same consumer group.
   beforeAll(async () => {
     env = await new SagaE2eEnvironment().open();
+    orchestrator = await env.start('orchestrator');
   });
   afterAll(() => env.close());
 
   it('approves, rejects and resumes runs through the typed client', async () => {
-    const orchestrator = await env.start('orchestrator');
     const client = createClient<paths>({
       baseUrl: orchestrator.url,
       headers: { authorization: `Bearer ${env.operatorToken}` },
@@ -68,6 +71,11 @@ describe('the generated orchestrator API client against the orchestrator process
     });
     expect(resume.data).toMatchObject({ runId: resumed.runId, step: 'rollback-infra' });
     await waitForRun(orchestrator, resumed.runId, (view) => view.status === 'RollingBackInfra');
+    // The run's view can change before the spec's tap has read the command the same transaction wrote.
+    await waitFor(() => env.distinct(resumed.runId, 'RollbackInfra').length >= 2, {
+      description: 'the resumed compensation command',
+      timeoutMs: 60_000,
+    });
     expect(env.distinct(resumed.runId, 'RollbackInfra')).toHaveLength(2);
 
     const refused = await client.POST('/api/runs/{runId}/resume', {
