@@ -17,13 +17,12 @@ import {
   EcsNeo4jConsumers,
   FileBackupStore,
   FileConnectionPointerStore,
-  isProcessAlive,
   LOCAL_PID_TAG,
   LocalNeo4jHostRuntime,
   Neo4jHostRuntime,
   probeBolt,
 } from '@dco/neo4j';
-import { freePort } from '@dco/probes';
+import { freePort, isProcessAlive } from '@dco/probes';
 import { bulkStatement, everyTypeGraphStatements } from '../../../../libs/neo4j/src/testing/every-type-graph.fixture';
 import { ScratchServer, startScratchServer } from '../../../../libs/neo4j/src/testing/scratch-servers';
 import { BlueGreenMigrator, MigrationProgress } from './blue-green-migrator';

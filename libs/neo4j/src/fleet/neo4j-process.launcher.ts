@@ -78,9 +78,6 @@ function conf(spec: Neo4jProcessSpec): string {
   ].join('\n');
 }
 
-/** Kept here for the blue-green int-spec, which imports it from this file until it moves into apps. */
-export { isProcessAlive } from '@dco/probes';
-
 function logTail(home: string): string {
   for (const file of [join(home, 'console.log'), join(home, 'logs', 'neo4j.log')]) {
     if (existsSync(file)) return readFileSync(file, 'utf8').split('\n').slice(-15).join('\n');
