@@ -227,6 +227,19 @@ export async function waitForRun(
   );
 }
 
+/** The causation chain of a day whose every stage ran and succeeded, from the tick to RunCompleted. */
+export const HAPPY_PATH_CHAIN = [
+  'DailyTick',
+  'DetectChanges',
+  'ChangesDetected',
+  'ApplyInfra',
+  'InfraApplied',
+  'MigrateDb',
+  'DbMigrated',
+  'RunDco',
+  'DcoCompleted',
+  'RunCompleted',
+] as const;
 export const finished = (run: RunViewJson) => run.finished;
 export const stepsOf = (run: RunViewJson) => run.steps.map((s) => `${s.step}:${s.outcome}`);
 
