@@ -54,6 +54,16 @@ export class OrchestratorConfig extends IntersectionType(CommonConfig, Dashboard
   @Min(1_000)
   SAGA_STATE_LOAD_TIMEOUT_MS = 60_000;
 
+  /**
+   * The orchestrator's consumer-group session (the common default is 30 s): a killed active's lease, and its input
+   * partitions, move to a standby after this long. Short is safe here because the new active fences its predecessor
+   * through the exclusive transactional id before it reads anything (ADR 0004). Within the broker's 6 s minimum.
+   */
+  @IsInt({ message: 'KAFKA_SESSION_TIMEOUT_MS must be an integer' })
+  @Min(6_000, { message: 'KAFKA_SESSION_TIMEOUT_MS must be at least 6000 (the broker refuses shorter sessions)' })
+  @Max(300_000, { message: 'KAFKA_SESSION_TIMEOUT_MS must be at most 300000' })
+  override KAFKA_SESSION_TIMEOUT_MS = 8_000;
+
   /** Bearer token operators present to approve or reject runs; approvals are refused while it is unset. */
   @IsOptional()
   @IsString()

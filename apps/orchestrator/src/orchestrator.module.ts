@@ -1,16 +1,27 @@
 // The orchestrator service: the saga of every run, its policy, the REST API and the dashboard.
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Logger, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { hostname } from 'node:os';
 import { InMemoryMessageBus, KafkaMessageBus, MessageBus } from '@dco/messaging';
 import { MESSAGE_BUS } from '@dco/platform';
 import { ORCHESTRATOR_CONFIG, OrchestratorConfig } from './orchestrator.config';
 import { AsyncApiController } from './bus-contract/asyncapi.controller';
 import { DASHBOARD_CONTROLLERS, dashboardProviders } from './dashboard/dashboard.providers';
+import { ActiveOnlyGuard } from './leadership/active-only.guard';
+import { Leadership } from './leadership/leadership';
+import {
+  KafkaOrchestratorLease,
+  LEASE_GROUP,
+  ORCHESTRATOR_LEASE,
+  OrchestratorLease,
+  SoleLease,
+} from './leadership/orchestrator-lease';
 import { InMemorySagaStore } from './run-saga/in-memory-saga-store.adapter';
 import { KafkaSagaStore } from './run-saga/kafka-saga-store.adapter';
 import { policyFromConfig } from './run-saga/run-policy.config';
 import { RunRegistry } from './run-saga/run-registry';
 import { RUN_POLICY, SagaConsumerService } from './run-saga/saga-consumer.service';
-import { SAGA_STORE, SagaStore } from './run-saga/saga-store.port';
+import { ORCHESTRATOR_LEASE_TOPIC, SAGA_STORE, SagaStore } from './run-saga/saga-store.port';
 import { ApiFallbacksInstaller } from './runs-api/api-fallbacks';
 import { OperatorTokenGuard } from './runs-api/operator-token.guard';
 import { RunCommandsService } from './runs-api/run-commands.service';
@@ -30,6 +41,21 @@ function sagaStoreFor(bus: MessageBus, config: OrchestratorConfig): SagaStore {
   });
 }
 
+/** The lease that elects the active orchestrator: through Kafka where the bus is Kafka, always held in memory. */
+function leaseFor(bus: MessageBus, config: OrchestratorConfig): OrchestratorLease {
+  const name = config.DCO_INSTANCE_ID ?? hostname();
+  if (!(bus instanceof KafkaMessageBus)) return new SoleLease(name);
+  const logger = new Logger('Lease');
+  return new KafkaOrchestratorLease({
+    brokers: (config.KAFKA_BROKERS ?? '').split(','),
+    name,
+    topic: `${bus.topicPrefix}${ORCHESTRATOR_LEASE_TOPIC}`,
+    groupId: `${config.DCO_NAMESPACE}.${LEASE_GROUP}`,
+    sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+    log: (level, message) => (level === 'warn' ? logger.warn(message) : logger.log(message)),
+  });
+}
+
 @Module({})
 export class OrchestratorModule {
   static register(config: OrchestratorConfig): DynamicModule {
@@ -41,6 +67,9 @@ export class OrchestratorModule {
         { provide: ORCHESTRATOR_CONFIG, useValue: config },
         { provide: RUN_POLICY, useValue: policy },
         { provide: SAGA_STORE, useFactory: (bus: MessageBus) => sagaStoreFor(bus, config), inject: [MESSAGE_BUS] },
+        { provide: ORCHESTRATOR_LEASE, useFactory: (bus: MessageBus) => leaseFor(bus, config), inject: [MESSAGE_BUS] },
+        Leadership,
+        { provide: APP_GUARD, useClass: ActiveOnlyGuard },
         RunRegistry,
         SagaConsumerService,
         RunsQuery,

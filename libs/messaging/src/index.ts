@@ -14,3 +14,4 @@ export * from './bus-transport.client';
 export * from './bus-transport';
 export * from './asyncapi/asyncapi.document';
 export * from './kafka-topics';
+export * from './kafka-lease';

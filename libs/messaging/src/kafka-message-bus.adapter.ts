@@ -182,7 +182,9 @@ export class KafkaMessageBus implements MessageBus {
     const member = new KafkaSubscription(this.kafka, subscription, topics, {
       ...this.options,
       groupId,
-      transactionalId: `${groupId}.${this.topicPrefix}${this.instanceId}.${this.sequence}`,
+      transactionalId: subscription.exclusive
+        ? this.exclusiveTransactionalId(subscription.group)
+        : `${groupId}.${this.topicPrefix}${this.instanceId}.${this.sequence}`,
       processor: new MessageProcessor(subscription, this.options, {
         sleep: this.sleep,
         maxBytes: this.maxBytes,
@@ -205,6 +207,37 @@ export class KafkaMessageBus implements MessageBus {
         await member.stop();
       },
     };
+  }
+
+  /** The transactional id of an exclusive subscription of `group`: the same in every process of the deployment. */
+  exclusiveTransactionalId(group: string): string {
+    const groupId = this.options.namespace ? `${this.options.namespace}.${group}` : group;
+    return `${groupId}.${this.topicPrefix}exclusive`;
+  }
+
+  /**
+   * Fences every earlier producer of `group`'s exclusive transactional id: InitProducerId bumps the epoch and aborts
+   * the predecessor's open transaction (a killed or deposed holder), then an empty transaction is begun and dropped to
+   * show the producer is usable. Once this resolves, the predecessor can commit nothing more and read-committed readers
+   * are no longer held back by its transaction.
+   */
+  async fenceExclusive(group: string): Promise<void> {
+    this.assertOpen();
+    const producer = this.kafka.producer({
+      transactionalId: this.exclusiveTransactionalId(group),
+      idempotent: true,
+      maxInFlightRequests: 1,
+      transactionTimeout: this.options.transactionTimeoutMs ?? 10_000,
+      retry: { retries: 30, initialRetryTime: 50, maxRetryTime: 1_000 },
+      allowAutoTopicCreation: false,
+    });
+    await producer.connect();
+    try {
+      const transaction = await producer.transaction();
+      await transaction.abort();
+    } finally {
+      await producer.disconnect().catch(() => undefined);
+    }
   }
 
   async ensureTopics(types: readonly string[]): Promise<void> {

@@ -50,6 +50,12 @@ export interface Subscription {
   fromBeginning?: boolean;
   /** Dedupe memory: how many recent eventIds this subscription remembers (default 10 000). */
   dedupeCapacity?: number;
+  /**
+   * One member at a time (a lease decides which): the Kafka adapter gives its producer the transactional id
+   * `<group>.<prefix>exclusive`, the same in every replica and pod, so each new holder fences the previous one's open
+   * transaction, whatever the pods are called (ADR 0004).
+   */
+  exclusive?: boolean;
 }
 
 export interface SubscriptionHandle {

@@ -4,7 +4,7 @@ import { OutputRecord } from '@dco/messaging';
 import { RunState } from '@dco/saga';
 import { randomUUID } from 'node:crypto';
 import { Admin, Kafka, logLevel } from 'kafkajs';
-import { SAGA_STATE_TOPIC, SagaStore } from './saga-store.port';
+import { SAGA_STATE_TOPIC, SagaFollower, SagaStateSink, SagaStore } from './saga-store.port';
 import { decodeSnapshot, encodeSnapshot, newestByRun } from './saga-snapshot.codec';
 
 export interface KafkaSagaStoreOptions {
@@ -54,6 +54,84 @@ export class KafkaSagaStore implements SagaStore {
     } finally {
       await admin.disconnect();
     }
+  }
+
+  async follow(sink: SagaStateSink): Promise<SagaFollower> {
+    const topic = `${this.options.topicPrefix ?? ''}${this.topic}`;
+    const admin = this.kafka.admin();
+    await admin.connect();
+    const remaining = new Map<number, bigint>();
+    try {
+      await this.ensureCompactedTopic(admin, topic);
+      for (const { partition, high, low } of await this.stableOffsets(admin, topic))
+        if (BigInt(high) > BigInt(low)) remaining.set(partition, BigInt(high));
+    } finally {
+      await admin.disconnect();
+    }
+    const groupId = `${this.options.namespace}.orchestrator-follower.${randomUUID()}`;
+    const consumer = this.kafka.consumer({
+      groupId,
+      readUncommitted: false,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: 250,
+    });
+    // Until caught up, the newest snapshot per run (log order per key is version order); then live changes.
+    const pending = new Map<string, RunState | null>();
+    let caught = false;
+    let broken = false;
+    let markCaughtUp: () => void = () => undefined;
+    const caughtUp = new Promise<void>((resolve) => (markCaughtUp = resolve));
+    const catchUp = () => {
+      if (caught || remaining.size > 0) return;
+      caught = true;
+      sink.replace([...pending.values()].filter((state): state is RunState => state !== null));
+      pending.clear();
+      markCaughtUp();
+    };
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      const target = remaining.get(payload.partition);
+      if (target !== undefined && BigInt(payload.lastOffset) + 1n >= target) remaining.delete(payload.partition);
+      catchUp();
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachMessage: async ({ message }) => {
+        const key = message.key?.toString('utf8');
+        if (!key || broken) return;
+        let state: RunState | null = null;
+        if (message.value !== null) {
+          try {
+            state = decodeSnapshot(key, message.value);
+          } catch (error) {
+            broken = true;
+            sink.failed(error);
+            return;
+          }
+        }
+        if (!caught) pending.set(key, state);
+        else if (state) sink.put(state);
+        else sink.remove(key);
+      },
+    });
+    catchUp();
+    return {
+      caughtUp,
+      stop: async () => {
+        await consumer.disconnect().catch(() => undefined);
+        await this.deleteGroup(groupId);
+      },
+    };
+  }
+
+  private async deleteGroup(groupId: string): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin
+      .connect()
+      .then(() => admin.deleteGroups([groupId]))
+      .catch(() => undefined)
+      .finally(() => admin.disconnect());
   }
 
   private async readUntil(topic: string, remaining: Map<number, bigint>): Promise<RunState[]> {

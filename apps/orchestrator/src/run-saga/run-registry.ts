@@ -14,6 +14,27 @@ export class RunRegistry {
     for (const state of states) this.runs.set(state.runId, state);
   }
 
+  /**
+   * Every run as `states` says (a fresh load or a standby's catch-up): runs not in it are forgotten, and each run whose
+   * version changed is announced like an accepted change.
+   */
+  replace(states: Iterable<RunState>): void {
+    const next = new Map<string, RunState>();
+    for (const state of states) next.set(state.runId, state);
+    const previous = new Map(this.runs);
+    this.runs.clear();
+    for (const [runId, state] of next) {
+      this.runs.set(runId, state);
+      this.reserved.delete(runId);
+      if (previous.get(runId)?.version !== state.version) this.changed.next(state);
+    }
+  }
+
+  /** A run deleted from the store (a tombstone). */
+  remove(runId: string): void {
+    this.runs.delete(runId);
+  }
+
   get(runId: string): RunState | undefined {
     return this.runs.get(runId);
   }

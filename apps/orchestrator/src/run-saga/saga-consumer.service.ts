@@ -1,17 +1,23 @@
-// Runs the saga inside the orchestrator: rebuilds every run from the SagaStore, then consumes the saga's inputs and
-// starts the step timer; on shutdown it stops the timer and lets the in-flight message commit.
+// Runs the saga inside the orchestrator. A standby follows the committed states; the lease holder fences its
+// predecessor, rebuilds every run from the SagaStore, then consumes the saga's inputs and runs the step timer (ADR 0004).
+// On losing the lease it stops both at once; on shutdown it lets the in-flight message commit, then leaves the lease.
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Clock, IdGenerator } from '@dco/contracts';
-import { MessageBus, SubscriptionHandle, maxUncommittedRecords } from '@dco/messaging';
+import { KafkaMessageBus, MessageBus, SubscriptionHandle, maxUncommittedRecords } from '@dco/messaging';
 import { CLOCK, HealthRegistry, ID_GENERATOR, MESSAGE_BUS } from '@dco/platform';
 import { RunPolicy, SAGA_INPUT_TYPES, SAGA_OUTPUT_TYPES, isTerminal } from '@dco/saga';
 import { ORCHESTRATOR_CONFIG, OrchestratorConfig } from '../orchestrator.config';
 import { RunRegistry } from './run-registry';
 import { DEFAULT_REMEMBERED_OUTPUTS, SagaHandler } from './saga.handler';
-import { SAGA_STORE, SagaStore } from './saga-store.port';
+import { SAGA_STORE, SagaFollower, SagaStore } from './saga-store.port';
+import { Leadership } from '../leadership/leadership';
+import { ORCHESTRATOR_LEASE, OrchestratorLease } from '../leadership/orchestrator-lease';
 import { StepTimer } from './step-timer';
 
 export const RUN_POLICY = Symbol('RunPolicy');
+
+/** The saga's consumer group (before the namespace); its transactional id is exclusive to the lease holder. */
+export const SAGA_GROUP = 'orchestrator';
 
 @Injectable()
 export class SagaConsumerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -20,6 +26,10 @@ export class SagaConsumerService implements OnApplicationBootstrap, BeforeApplic
   readonly handler: SagaHandler;
   private readonly timer: StepTimer;
   private ready = false;
+  private stopping = false;
+  private follower?: SagaFollower;
+  /** Lease changes, applied one after the other. */
+  private transitions: Promise<void> = Promise.resolve();
 
   constructor(
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
@@ -30,6 +40,8 @@ export class SagaConsumerService implements OnApplicationBootstrap, BeforeApplic
     @Inject(ORCHESTRATOR_CONFIG) private readonly config: OrchestratorConfig,
     private readonly registry: RunRegistry,
     private readonly health: HealthRegistry,
+    private readonly leadership: Leadership,
+    @Inject(ORCHESTRATOR_LEASE) private readonly lease: OrchestratorLease,
   ) {
     const log = (line: Record<string, unknown>) => {
       const text = `${String(line.msg)} ${JSON.stringify({ ...line, msg: undefined, level: undefined })}`;
@@ -54,6 +66,7 @@ export class SagaConsumerService implements OnApplicationBootstrap, BeforeApplic
         return {
           ok: this.ready,
           detail: {
+            role: this.leadership.role,
             runs: runs.length,
             active: runs.filter((run) => !isTerminal(run.status)).length,
             accepted: this.handler.accepted,
@@ -62,20 +75,84 @@ export class SagaConsumerService implements OnApplicationBootstrap, BeforeApplic
         };
       },
     });
-    // Every run is known before the first input is read: a restart never starts a run twice or forgets one.
-    const states = await this.withRetry('reading the saga store', () => this.store.loadAll());
-    this.registry.load(states);
-    this.logger.log(`rebuilt ${states.length} runs from the saga store`);
     // Every topic the saga reads or writes exists before the first run, so that workers can subscribe to their commands.
     await this.withRetry('creating the saga topics', () =>
       this.bus.ensureTopics([...SAGA_INPUT_TYPES, ...SAGA_OUTPUT_TYPES]),
     );
-    this.subscription = await this.bus.subscribe({
-      group: `${this.config.DCO_NAMESPACE}.orchestrator`,
-      types: SAGA_INPUT_TYPES,
-      handler: async (message) => this.handler.handle(message),
+    // A standby until the lease says otherwise: it follows the committed states and serves them to the API.
+    if (this.store.follow) await this.follow();
+    await this.lease.start((held) => {
+      this.transitions = this.transitions
+        .then(() => (held ? this.activate() : this.standDown()))
+        .catch((error: unknown) => this.logger.error(`lease transition failed: ${(error as Error).message}`));
     });
-    this.timer.start();
+    // In memory the lease is held at once: the process is active before the app reports started, as before.
+    await this.transitions;
+  }
+
+  /**
+   * Gained the lease. The order matters (ADR 0004): fence the predecessor first (its open transaction is aborted and it
+   * can commit nothing more), only then read every run to the end (nothing is left behind an open transaction), then
+   * consume and time steps.
+   */
+  private async activate(): Promise<void> {
+    if (this.stopping) return;
+    const started = Date.now();
+    try {
+      await this.follower?.stop();
+      this.follower = undefined;
+      const bus = this.bus;
+      if (bus instanceof KafkaMessageBus)
+        await this.withRetry('fencing the previous active orchestrator', () => bus.fenceExclusive(SAGA_GROUP));
+      const states = await this.withRetry('reading the saga store', () => this.store.loadAll());
+      this.registry.replace(states);
+      this.handler.forget();
+      if (this.stopping) return;
+      this.subscription = await this.bus.subscribe({
+        group: SAGA_GROUP,
+        types: SAGA_INPUT_TYPES,
+        handler: async (message) => this.handler.handle(message),
+        exclusive: true,
+      });
+      this.timer.start();
+      this.leadership.set('active');
+      this.ready = true;
+      this.logger.log(`active: rebuilt ${states.length} runs from the saga store in ${Date.now() - started} ms`);
+    } catch (error) {
+      // A holder that cannot run the saga gives the lease back, so that a standby takes over; /health turns unhealthy.
+      this.ready = false;
+      this.logger.error(`could not become the active orchestrator: ${(error as Error).message}`);
+      await this.lease.stop().catch(() => undefined);
+    }
+  }
+
+  /** Lost the lease: stop timing and consuming at once (the new active fenced this one's writes), follow again. */
+  private async standDown(): Promise<void> {
+    const wasActive = this.leadership.role === 'active';
+    this.leadership.set('standby');
+    await this.timer.stop();
+    await this.subscription?.stop().catch(() => undefined);
+    this.subscription = undefined;
+    if (wasActive) this.logger.warn('lost the lease: standby now');
+    if (!this.stopping && this.store.follow) await this.follow();
+  }
+
+  /** A standby's view: every committed state, then each committed change; ready once it caught up. */
+  private async follow(): Promise<void> {
+    const store = this.store;
+    if (!store.follow) return;
+    this.follower = await this.withRetry('following the saga store', () =>
+      store.follow!({
+        replace: (states) => this.registry.replace(states),
+        put: (state) => this.registry.put(state),
+        remove: (runId) => this.registry.remove(runId),
+        failed: (error) => {
+          this.ready = false;
+          this.logger.error(`standby stopped following: ${(error as Error).message}`);
+        },
+      }),
+    );
+    await this.follower.caughtUp;
     this.ready = true;
   }
 
@@ -95,8 +172,15 @@ export class SagaConsumerService implements OnApplicationBootstrap, BeforeApplic
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     this.ready = false;
     await this.timer.stop();
     await this.subscription?.stop();
+    this.subscription = undefined;
+    // Only after the in-flight message committed: leaving the lease group hands over at once.
+    await this.lease.stop();
+    await this.transitions;
+    await this.follower?.stop();
+    this.follower = undefined;
   }
 }

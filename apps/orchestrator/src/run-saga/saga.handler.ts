@@ -68,6 +68,11 @@ export class SagaHandler {
     return output;
   }
 
+  /** Forgets the remembered outputs: the states were reloaded from the store, which holds only what committed. */
+  forget(): void {
+    this.applied.clear();
+  }
+
   /** The latest rejected messages, newest last. */
   get rejected(): readonly RejectedMessage[] {
     return this.rejectedLog;
