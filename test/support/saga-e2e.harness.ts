@@ -227,6 +227,23 @@ export async function waitForRun(
   );
 }
 
+/** An orchestrator's role from its /health (`checks.saga.detail.role`): active or standby (ADR 0004). */
+export async function roleOf(orchestrator: AppProcess): Promise<'active' | 'standby' | undefined> {
+  const report = (await orchestrator.health().catch(() => undefined)) as
+    | { checks?: { saga?: { detail?: { role?: 'active' | 'standby' } } } }
+    | undefined;
+  return report?.checks?.saga?.detail?.role;
+}
+
+/** Waits until `orchestrator` holds the lease and runs the saga. */
+export async function waitForActive(orchestrator: AppProcess, timeoutMs = 60_000): Promise<void> {
+  await waitFor(async () => (await roleOf(orchestrator)) === 'active', {
+    description: `${orchestrator.name} on ${orchestrator.url} to become the active orchestrator`,
+    timeoutMs,
+    intervalMs: 100,
+  });
+}
+
 /** The causation chain of a day whose every stage ran and succeeded, from the tick to RunCompleted. */
 export const HAPPY_PATH_CHAIN = [
   'DailyTick',

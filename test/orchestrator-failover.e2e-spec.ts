@@ -1,0 +1,95 @@
+// Orchestrator high availability on the real Kafka (ADR 0004): two orchestrator processes, one active through the lease,
+// one standby that follows SagaState and serves reads. kill -9 of the active mid-run: the standby fences it, reloads,
+// and finishes the run with every command sent exactly once. A standby answers API.NOT_ACTIVE to a change.
+import { MessageType } from '@dco/contracts';
+import { waitFor } from '@dco/testing';
+import {
+  SagaE2eEnvironment,
+  finished,
+  futureDay,
+  getRun,
+  roleOf,
+  startWorkers,
+  stepsOf,
+  waitForActive,
+  waitForRun,
+} from './support/saga-e2e.harness';
+
+jest.setTimeout(600_000);
+
+describe('orchestrator failover (two orchestrator processes, real Kafka)', () => {
+  let env: SagaE2eEnvironment;
+
+  beforeEach(async () => {
+    env = await new SagaE2eEnvironment().open();
+  });
+  afterEach(async () => {
+    await env.close();
+  });
+
+  it('kill -9 of the active mid-run: the standby takes over and the run completes with no duplicate command', async () => {
+    // The migration takes a while, so the active is killed with a step in flight.
+    const workers = await startWorkers(env, { 'db-migrator': { DCO_SIMULATE_MIGRATE_DB: 'ok:3000' } });
+    const first = await env.start('orchestrator');
+    await waitForActive(first);
+    const second = await env.start('orchestrator');
+    // Healthy as a standby: it follows the committed states and keeps out of the saga.
+    expect(await roleOf(second)).toBe('standby');
+
+    // A change sent to the standby is refused, naming the active one.
+    const refused = await fetch(`${second.url}/api/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ day: futureDay(), reason: 'sent to the standby' }),
+    });
+    const body = (await refused.json()) as { code: string; message: string };
+    expect([refused.status, body.code]).toEqual([503, 'API.NOT_ACTIVE']);
+    expect(body.message).toContain(`orchestrator-${first.port}`);
+
+    const day = futureDay();
+    const runId = `dco-${day}`;
+    await env.tick(day);
+    await env.waitForMessage(runId, 'MigrateDb');
+    // The standby serves the run from SagaState before it ever ran the saga.
+    const seen = await waitForRun(second, runId, (run) => run.status === 'MigratingDb', 30_000);
+    expect(seen.finished).toBe(false);
+    expect(await roleOf(second)).toBe('standby');
+
+    await first.kill();
+    await waitForActive(second, 60_000);
+    const metrics = await (await fetch(`${second.url}/metrics`)).text();
+    expect(metrics).toMatch(/^dco_orchestrator_active\{[^}]*\} 1$/m);
+
+    const run = await waitForRun(second, runId, finished);
+    expect(run.status).toBe('Completed');
+    await env.waitForMessage(runId, 'RunCompleted');
+    expect(stepsOf(run)).toEqual([
+      'detect:succeeded',
+      'apply-infra:succeeded',
+      'migrate-db:succeeded',
+      'run-dco:succeeded',
+    ]);
+    for (const type of [
+      'RunStarted',
+      'DetectChanges',
+      'ApplyInfra',
+      'MigrateDb',
+      'RunDco',
+      'RunCompleted',
+    ] as MessageType[]) {
+      expect([type, env.distinct(runId, type).length]).toEqual([type, 1]);
+    }
+    expect(await workers['db-migrator'].handled()).toEqual({ MigrateDb: 1 });
+    expect(await workers['dco-runner'].handled()).toEqual({ RunDco: 1 });
+
+    // The killed one comes back as a standby (the lease stays with the new active) and follows the finished run.
+    first.start();
+    await first.waitHealthy();
+    expect(await roleOf(first)).toBe('standby');
+    await waitFor(async () => (await getRun(first, runId))?.finished, {
+      description: 'the restarted orchestrator to follow the finished run',
+      timeoutMs: 30_000,
+    });
+    expect(await roleOf(second)).toBe('active');
+  });
+});
