@@ -18,10 +18,10 @@ export const REPLICA_LIMITS = {
       "every replica publishes the day's DailyTick under the same run id (runIdOf(day)); the saga starts one run and rejects the rest (SAGA.DUPLICATE_START); more replicas only add duplicate ticks",
   },
   orchestrator: {
-    replicas: 1,
-    max: 1,
+    replicas: 2,
+    max: 3,
     reason:
-      'ADR 0004: the saga state is loaded once at start and the group assignor would split the input topics between replicas; a second replica meets stale state (HA with a lease is later work)',
+      'ADR 0004: one active (the OrchestratorLease holder, fenced by an exclusive transactional id), the others standbys that follow SagaState and serve reads; more than one standby adds nothing but lease-group members',
   },
   detector: {
     replicas: 1,
