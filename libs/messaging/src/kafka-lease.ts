@@ -107,7 +107,7 @@ export class KafkaLease {
   }
 
   async start(): Promise<void> {
-    const { kafka, topic, groupId, sessionTimeoutMs } = this.options;
+    const { kafka, topic, sessionTimeoutMs } = this.options;
     const admin = kafka.admin();
     await admin.connect();
     try {
@@ -118,6 +118,21 @@ export class KafkaLease {
     } finally {
       await admin.disconnect();
     }
+    // Step down a little before the group can have evicted this member: a standby may hold the lease from then on, and
+    // a member that still claimed it when it rejoins could take it back.
+    const silenceMs = Math.max(sessionTimeoutMs - 2_000, Math.floor(sessionTimeoutMs * 0.75));
+    this.watchdog = setInterval(() => {
+      if (!this.held || Date.now() - this.lastHeartbeat <= silenceMs) return;
+      this.options.log?.('warn', `no heartbeat for ${silenceMs} ms: the lease is presumed lost, rejoining`);
+      this.set(false);
+      void this.rejoin();
+    }, 250);
+    this.watchdog.unref();
+    await this.join();
+  }
+
+  private async join(): Promise<void> {
+    const { kafka, topic, groupId, sessionTimeoutMs } = this.options;
     const heartbeatInterval = this.options.heartbeatIntervalMs ?? Math.max(500, Math.min(1_000, sessionTimeoutMs / 3));
     const consumer = kafka.consumer({
       groupId,
@@ -131,26 +146,36 @@ export class KafkaLease {
       retry: { retries: 5, restartOnFailure: async () => !this.stopped },
     });
     this.consumer = consumer;
+    this.lastHeartbeat = Date.now();
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      if (this.consumer !== consumer) return;
       this.lastHeartbeat = Date.now();
       this.set((payload.memberAssignment[topic] ?? []).includes(0));
     });
-    consumer.on(consumer.events.HEARTBEAT, () => (this.lastHeartbeat = Date.now()));
+    consumer.on(consumer.events.HEARTBEAT, () => {
+      if (this.consumer === consumer) this.lastHeartbeat = Date.now();
+    });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (this.consumer !== consumer) return;
       this.options.log?.('warn', `lease consumer crashed${payload.restart ? ', restarting' : ''}: ${payload.error}`);
       if (!payload.restart) this.set(false);
     });
-    this.watchdog = setInterval(() => {
-      if (this.held && Date.now() - this.lastHeartbeat > sessionTimeoutMs) {
-        this.options.log?.('warn', `no heartbeat for ${sessionTimeoutMs} ms: the lease is presumed lost`);
-        this.set(false);
-      }
-    }, 250);
-    this.watchdog.unref();
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: false });
     // Nothing is ever written to the lease topic: the run loop is there for the heartbeats and rebalances.
     await consumer.run({ autoCommit: false, eachBatch: async () => undefined });
+  }
+
+  /** A fresh member: the old one may still be assigned partition 0 in a generation nobody else knows is over. */
+  private async rejoin(): Promise<void> {
+    const previous = this.consumer;
+    this.consumer = undefined;
+    void previous?.disconnect().catch(() => undefined);
+    if (this.stopped) return;
+    await this.join().catch((error: unknown) => {
+      this.options.log?.('warn', `could not rejoin the lease group: ${(error as Error).message}`);
+      if (!this.stopped) setTimeout(() => void this.rejoin(), 1_000).unref();
+    });
   }
 
   /** Leaves the group at once (the next member takes over without waiting for a session to expire). */
