@@ -27,6 +27,8 @@ export class SagaConsumerService implements OnApplicationBootstrap, BeforeApplic
   private readonly timer: StepTimer;
   private ready = false;
   private stopping = false;
+  /** Could not become active (fence or load failed past its timeout): unhealthy until restarted. */
+  private failed = false;
   private follower?: SagaFollower;
   /** Lease changes, applied one after the other. */
   private transitions: Promise<void> = Promise.resolve();
@@ -64,7 +66,7 @@ export class SagaConsumerService implements OnApplicationBootstrap, BeforeApplic
       check: () => {
         const runs = this.registry.all();
         return {
-          ok: this.ready,
+          ok: this.ready && !this.failed,
           detail: {
             role: this.leadership.role,
             runs: runs.length,
@@ -119,7 +121,9 @@ export class SagaConsumerService implements OnApplicationBootstrap, BeforeApplic
       this.ready = true;
       this.logger.log(`active: rebuilt ${states.length} runs from the saga store in ${Date.now() - started} ms`);
     } catch (error) {
-      // A holder that cannot run the saga gives the lease back, so that a standby takes over; /health turns unhealthy.
+      // A holder that cannot run the saga gives the lease back, so that a standby takes over; /health stays unhealthy
+      // (the liveness probe restarts the process, which then joins the lease group again).
+      this.failed = true;
       this.ready = false;
       this.logger.error(`could not become the active orchestrator: ${(error as Error).message}`);
       await this.lease.stop().catch(() => undefined);
@@ -134,7 +138,7 @@ export class SagaConsumerService implements OnApplicationBootstrap, BeforeApplic
     await this.subscription?.stop().catch(() => undefined);
     this.subscription = undefined;
     if (wasActive) this.logger.warn('lost the lease: standby now');
-    if (!this.stopping && this.store.follow) await this.follow();
+    if (!this.stopping && !this.failed && this.store.follow) await this.follow();
   }
 
   /** A standby's view: every committed state, then each committed change; ready once it caught up. */
