@@ -1,4 +1,5 @@
-// DashboardFeedService on the in-memory bus: feeds the board, forwards alerts once through the publisher, raises overdue stages.
+// DashboardFeedService on the in-memory bus: feeds the board, forwards alerts once through the publisher, raises overdue
+// stages (on the active orchestrator only).
 import { Subject } from 'rxjs';
 import { AnyMessage, createMessage, fixtureMessage } from '@dco/contracts';
 import { InMemoryMessageBus } from '@dco/messaging';
@@ -9,6 +10,8 @@ import { RunView } from '../runs-query/run-view';
 import { DashboardBoard } from './dashboard.board';
 import { DashboardConfig } from './dashboard.config';
 import { DashboardFeedService } from './dashboard-feed.service';
+import { Leadership } from '../leadership/leadership';
+import { SoleLease } from '../leadership/orchestrator-lease';
 
 const RUN = 'dco-2026-11-26';
 let sequence = 0;
@@ -25,7 +28,7 @@ async function until(condition: () => boolean, what: string, deadlineMs = 5_000)
 describe('DashboardFeedService', () => {
   it('feeds the board and metrics, forwards each alert once, and raises STEP_OVERDUE for a stage past its expected duration', async () => {
     const bus = new InMemoryMessageBus();
-    const now = new Date('2026-11-26T07:00:00.000Z');
+    let now = new Date('2026-11-26T07:00:00.000Z');
     const clock = { now: () => now };
     const board = new DashboardBoard(
       { list: () => [], get: () => undefined, updates: () => new Subject<RunView>() },
@@ -40,6 +43,8 @@ describe('DashboardFeedService', () => {
       windowMs: config.DCO_ALERT_DEDUPE_WINDOW_MS,
       clock,
     });
+    // A standby until set active below: only the active orchestrator raises overdue alerts.
+    const leadership = new Leadership(new SoleLease('orchestrator-a'));
     const feed = new DashboardFeedService(
       bus,
       board,
@@ -50,6 +55,7 @@ describe('DashboardFeedService', () => {
       clock,
       ids,
       metrics,
+      leadership,
     );
     const raised: AnyMessage[] = [];
     await bus.ensureTopics(['AlertRaised']);
@@ -72,7 +78,12 @@ describe('DashboardFeedService', () => {
       );
 
       await feed.raiseOverdue();
+      // Raised by the active one's check (a minute later), not by the standby's.
+      now = new Date('2026-11-26T07:01:00.000Z');
+      leadership.set('active');
+      await feed.raiseOverdue();
       await until(() => raised.length === 1, 'the overdue alert on the bus');
+      expect(raised[0].occurredAt).toBe('2026-11-26T07:01:00.000Z');
       expect(raised[0]).toMatchObject({
         runId: RUN,
         producer: 'orchestrator',

@@ -19,6 +19,7 @@ import {
 } from '@dco/observability';
 import { CLOCK, CommonConfig, ID_GENERATOR, MESSAGE_BUS, PLATFORM_CONFIG } from '@dco/platform';
 import { RunPolicy } from '@dco/saga';
+import { Leadership } from '../leadership/leadership';
 import { RUN_POLICY } from '../run-saga/saga-consumer.service';
 import { DashboardBoard } from './dashboard.board';
 import { DASHBOARD_CONFIG, DashboardConfig } from './dashboard.config';
@@ -76,6 +77,7 @@ export class DashboardFeedService implements OnApplicationBootstrap, BeforeAppli
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
     @Optional() private readonly metrics?: DcoMetrics,
+    @Optional() private readonly leadership?: Leadership,
   ) {
     this.projector = new RunTelemetryProjector(metrics ?? new DcoMetrics({ service: 'orchestrator' }), {
       recordRunSpan: (record) => currentTracing()?.recordRunSpan(record),
@@ -120,8 +122,10 @@ export class DashboardFeedService implements OnApplicationBootstrap, BeforeAppli
     for (const handle of this.handles.splice(0)) await handle.stop();
   }
 
-  /** Checks running stages against their expected durations; each overdue stage is raised once. */
+  /** Checks running stages against their expected durations; each overdue stage is raised once, by the active. */
   async raiseOverdue(): Promise<void> {
+    // A timer: the active orchestrator's alone, or every standby would raise the same alert again (ADR 0004).
+    if (this.leadership && this.leadership.role !== 'active') return;
     const alerts = this.overdue.check(this.projector.activeStages(), this.clock.now());
     if (alerts.length === 0) return;
     const messages = alerts.map((alert) =>
