@@ -135,17 +135,28 @@ export class SagaConsumerService implements OnApplicationBootstrap, BeforeApplic
     const wasActive = this.leadership.role === 'active';
     this.leadership.set('standby');
     await this.timer.stop();
-    await this.subscription?.stop().catch(() => undefined);
+    // Bounded: with the broker away (the usual reason to lose the lease) the in-flight commit may retry for long; the
+    // next active's fence makes it fail anyway, and the lease must be free to come back here meanwhile.
+    const subscription = this.subscription;
     this.subscription = undefined;
+    if (subscription) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        subscription.stop().catch(() => undefined),
+        new Promise((resolve) => (timer = setTimeout(resolve, this.config.KAFKA_SESSION_TIMEOUT_MS))),
+      ]);
+      clearTimeout(timer);
+    }
     if (wasActive) this.logger.warn('lost the lease: standby now');
-    if (!this.stopping && !this.failed && this.store.follow) await this.follow();
+    // Not waiting for the catch-up: a lease regained meanwhile is applied at once (it stops this follower first).
+    if (!this.stopping && !this.failed && this.store.follow) await this.follow(false);
   }
 
   /** A standby's view: every committed state, then each committed change; ready once it caught up. */
-  private async follow(): Promise<void> {
+  private async follow(untilCaughtUp = true): Promise<void> {
     const store = this.store;
     if (!store.follow) return;
-    this.follower = await this.withRetry('following the saga store', () =>
+    const follower = await this.withRetry('following the saga store', () =>
       store.follow!({
         replace: (states) => this.registry.replace(states),
         put: (state) => this.registry.put(state),
@@ -156,8 +167,11 @@ export class SagaConsumerService implements OnApplicationBootstrap, BeforeApplic
         },
       }),
     );
-    await this.follower.caughtUp;
-    this.ready = true;
+    this.follower = follower;
+    const caughtUp = follower.caughtUp.then(() => {
+      if (this.follower === follower) this.ready = true;
+    });
+    if (untilCaughtUp) await caughtUp;
   }
 
   /** A broker that is still electing leaders (just started, overloaded) is waited for; an unreadable snapshot is not. */
