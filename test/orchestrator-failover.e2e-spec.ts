@@ -2,7 +2,7 @@
 // one standby that follows SagaState and serves reads. kill -9 of the active mid-run: the standby fences it, reloads,
 // and finishes the run with every command sent exactly once. A standby answers API.NOT_ACTIVE to a change.
 import { MessageType } from '@dco/contracts';
-import { waitFor } from '@dco/testing';
+import { PrivateKafka, startPrivateKafka, waitFor } from '@dco/testing';
 import {
   SagaE2eEnvironment,
   finished,
@@ -91,5 +91,39 @@ describe('orchestrator failover (two orchestrator processes, real Kafka)', () =>
       timeoutMs: 30_000,
     });
     expect(await roleOf(second)).toBe('active');
+  });
+
+  describe('on a private broker', () => {
+    let kafka: PrivateKafka;
+    let privateEnv: SagaE2eEnvironment;
+
+    beforeAll(async () => {
+      kafka = await startPrivateKafka();
+    });
+    afterAll(async () => {
+      await privateEnv?.close();
+      await kafka?.close();
+    });
+
+    it('a broker restart mid-run: an orchestrator holds the lease again and the run completes with every command once', async () => {
+      privateEnv = await new SagaE2eEnvironment(kafka.brokers).open();
+      await startWorkers(privateEnv, { 'infra-deployer': { DCO_SIMULATE_APPLY_INFRA: 'ok:3000' } });
+      const first = await privateEnv.start('orchestrator');
+      await waitForActive(first);
+      const second = await privateEnv.start('orchestrator');
+      const day = futureDay();
+      const runId = `dco-${day}`;
+      await privateEnv.tick(day);
+      await privateEnv.waitForMessage(runId, 'ApplyInfra');
+      await kafka.restart();
+      const run = await waitForRun(first, runId, finished, 300_000);
+      expect(run.status).toBe('Completed');
+      await privateEnv.waitForMessage(runId, 'RunCompleted', 120_000);
+      for (const type of ['RunStarted', 'ApplyInfra', 'MigrateDb', 'RunDco', 'RunCompleted'] as MessageType[])
+        expect([type, privateEnv.distinct(runId, type).length]).toEqual([type, 1]);
+      // Exactly one of the two is active afterwards.
+      const roles = [await roleOf(first), await roleOf(second)].sort();
+      expect(roles).toEqual(['active', 'standby']);
+    });
   });
 });

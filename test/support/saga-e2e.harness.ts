@@ -26,14 +26,20 @@ export class SagaE2eEnvironment {
   readonly prefix = `e2e-${this.id}.`;
   readonly namespace = `e2e-${this.id}`;
   readonly operatorToken = `operator-token-${this.id}-0123456789`;
-  private readonly kafka = new Kafka({ clientId: `e2e-${this.id}`, brokers: BROKERS, logLevel: logLevel.NOTHING });
-  private readonly admin: Admin = this.kafka.admin();
+  private readonly kafka: Kafka;
+  private readonly admin: Admin;
   private tap?: Consumer;
   private closing = false;
   private bus?: KafkaMessageBus;
   readonly apps: AppProcess[] = [];
   /** Every message seen on the namespace's topics (read-committed), in arrival order. */
   readonly seen: AnyMessage[] = [];
+
+  /** `brokers`: the shared stack's by default; a spec that restarts its broker passes a private one's. */
+  constructor(readonly brokers: string[] = BROKERS) {
+    this.kafka = new Kafka({ clientId: `e2e-${this.id}`, brokers, logLevel: logLevel.NOTHING });
+    this.admin = this.kafka.admin();
+  }
 
   async open(): Promise<this> {
     await this.admin.connect();
@@ -71,7 +77,7 @@ export class SagaE2eEnvironment {
       },
     });
     this.bus = new KafkaMessageBus({
-      brokers: BROKERS,
+      brokers: this.brokers,
       clientId: `e2e-${this.id}-test`,
       topicPrefix: this.prefix,
       partitions: 3,
@@ -109,7 +115,7 @@ export class SagaE2eEnvironment {
     return {
       NODE_ENV: 'test',
       DCO_PROFILE: 'local',
-      KAFKA_BROKERS: BROKERS.join(','),
+      KAFKA_BROKERS: this.brokers.join(','),
       KAFKA_PARTITIONS: '3',
       // Every partition of a subscription at once, so the e2e runs cover concurrent partitions and shared commits too.
       KAFKA_PARTITIONS_CONCURRENTLY: '3',
