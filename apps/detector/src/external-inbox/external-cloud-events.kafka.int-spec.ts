@@ -64,7 +64,7 @@ describe('external change reports over the CloudEvents Kafka binding', () => {
       EXTERNAL_CLOUD_EVENTS_TOPIC,
     ]).open();
     bus = namespace.bus();
-    const verifier = new ExternalReportVerifier(new Map([['security-feed', key]]), store);
+    const verifier = new ExternalReportVerifier(new Map([['security-feed', [{ key }]]]), store);
     inbox = new ExternalInboxConsumer(
       bus,
       store,
