@@ -12,7 +12,6 @@ import { RunRegistry } from './run-saga/run-registry';
 import { RUN_POLICY, SagaConsumerService } from './run-saga/saga-consumer.service';
 import { SAGA_STORE, SagaStore } from './run-saga/saga-store.port';
 import { ApiFallbacksInstaller } from './runs-api/api-fallbacks';
-import { OperatorTokenGuard } from './runs-api/operator-token.guard';
 import { RunCommandsService } from './runs-api/run-commands.service';
 import { RunsController } from './runs-api/runs.controller';
 import { RunsQuery } from './runs-query/runs-query.service';
@@ -45,7 +44,6 @@ export class OrchestratorModule {
         SagaConsumerService,
         RunsQuery,
         RunCommandsService,
-        OperatorTokenGuard,
         ApiFallbacksInstaller,
         ...dashboardProviders(config),
       ],

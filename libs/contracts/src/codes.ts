@@ -12,6 +12,7 @@ export const MESSAGE_REJECTION_CODES = [
   'MSG.BAD_SIGNATURE',
   'MSG.UNKNOWN_PRODUCER',
   'MSG.REPLAYED',
+  'MSG.STALE_REPORT',
   'MSG.HANDLER_FAILED',
   // CloudEvents in front of external change reports (apps/detector/src/external-inbox/external-cloud-event.ts).
   'CE.NOT_A_CLOUD_EVENT',
@@ -106,6 +107,8 @@ export function isTransientErrorCode(code: string): code is TransientErrorCode {
 export const API_ERROR_CODES = [
   'API.VALIDATION_FAILED',
   'API.UNAUTHORIZED',
+  'API.FORBIDDEN',
+  'API.RATE_LIMITED',
   'API.NOT_FOUND',
   'API.UNAVAILABLE',
   'API.INTERNAL',

@@ -18,6 +18,7 @@ import {
 } from 'class-validator';
 import { ClassConstructor } from 'class-transformer';
 import { ConfigError } from '@dco/contracts';
+import { parseApiCredentials } from './http/api-credentials';
 
 export { ConfigError, isConfigError } from '@dco/contracts';
 
@@ -134,6 +135,38 @@ export class CommonConfig {
   @IsString()
   DCO_INSTANCE_ID?: string;
 
+  /**
+   * Who may call this service's HTTP API: "name:role:sha256hex" entries (comma or new line separated; role viewer,
+   * operator or admin; the sha256 of the token, never the token). Without any credential only /health answers.
+   */
+  @IsOptional()
+  @IsParsedBy((text) => parseApiCredentials(text))
+  DCO_API_CREDENTIALS?: string;
+
+  /** A file of more credential entries, one per line (# comments): a mounted secret. */
+  @IsOptional()
+  @IsString()
+  DCO_API_CREDENTIALS_FILE?: string;
+
+  /** PEM certificate and key: the API answers HTTPS when both are set. */
+  @IsOptional()
+  @IsString()
+  DCO_API_TLS_CERT_FILE?: string;
+
+  @IsOptional()
+  @IsString()
+  DCO_API_TLS_KEY_FILE?: string;
+
+  /** Requests per minute one client address may send to the external intake and to POST /api/session. */
+  @IsInt({ message: 'DCO_API_RATE_LIMIT_INTAKE must be an integer' })
+  @Min(1)
+  DCO_API_RATE_LIMIT_INTAKE = 300;
+
+  /** Requests per minute one actor may send to the decision endpoints (approve, reject, resume, start). */
+  @IsInt({ message: 'DCO_API_RATE_LIMIT_DECISIONS must be an integer' })
+  @Min(1)
+  DCO_API_RATE_LIMIT_DECISIONS = 30;
+
   /** `test`: lets the test harnesses run the in-memory stand-ins (STAND_INS) outside the embedded profile. Never in a deployment. */
   @IsOptional()
   @IsIn(['test'], { message: 'DCO_ALLOW_SIMULATED must be "test" or unset' })
@@ -223,5 +256,5 @@ function convert(value: string, example: unknown): unknown {
 }
 
 function redact(name: string, value: string): string {
-  return /TOKEN|KEY|SECRET|PASSWORD/i.test(name) ? '***' : value.slice(0, 80);
+  return /TOKEN|KEY|SECRET|PASSWORD|CREDENTIALS/i.test(name) ? '***' : value.slice(0, 80);
 }
