@@ -1,6 +1,6 @@
 // One scenario's private corner of the shared local stack: ids, directories, names on Kafka and the emulator, and the
 // environment each of the six services gets (read from apps/<app>/src/<app>.config.ts and the real stage factories).
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { runIdOf } from '@dco/contracts';
 import { stackConfig } from '@dco/stack';
@@ -58,7 +58,8 @@ export interface DayWorkspace {
   amiPrefix: string;
   topicPrefix: string;
   namespace: string;
-  operatorToken: string;
+  /** The API token of the scenario's credential `day-scenario` (admin): it reads the run and decides as the operator. */
+  apiToken: string;
   endpoints: StackEndpoints;
   /** A big generated graph added to blue's seed (the day benchmark's upgrade day), if any. */
   bulkGraph?: BulkGraph;
@@ -106,7 +107,7 @@ export function createWorkspace(
     amiPrefix: `dco-${name}-neo4j`,
     topicPrefix: `${name}.`,
     namespace: name,
-    operatorToken: `operator-${name}-${randomBytes(8).toString('hex')}`,
+    apiToken: randomBytes(24).toString('base64url'),
     endpoints,
     bulkGraph,
     neo4jServer: bulkGraph && bulkGraph.nodes > 0 ? BULK_NEO4J : SMALL_NEO4J,
@@ -153,6 +154,8 @@ export function serviceEnvironment(
     DCO_TOPIC_PREFIX: ws.topicPrefix,
     // Stable per app: a restarted process fences its killed predecessor's open transaction at once.
     DCO_INSTANCE_ID: `${app}-${ws.id}`,
+    // Every service's API (runs, /metrics) answers only this credential; only the hash of its token is configured.
+    DCO_API_CREDENTIALS: `day-scenario:admin:${createHash('sha256').update(ws.apiToken).digest('hex')}`,
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: ws.endpoints.otlpTracesUrl,
     DCO_AWS_ENDPOINT: ws.endpoints.awsEndpoint,
     AWS_ACCESS_KEY_ID: 'testing',
@@ -172,7 +175,6 @@ export function serviceEnvironment(
     case 'orchestrator':
       return {
         ...common,
-        DCO_OPERATOR_TOKEN: ws.operatorToken,
         DCO_ALERT_EVENT_BUS: ws.eventBus,
         DCO_ALERT_QUEUE: ws.alertQueue,
         SAGA_APPROVAL_RISKS: policy.approvalRisks ?? 'high',

@@ -456,8 +456,7 @@
     if (!token) return;
     const answer = await session('POST', { token });
     if (!answer.ok) {
-      state.actor = undefined;
-      showActor();
+      // The session held so far (if any) stays; the refusal is shown until the next sign-in.
       $('token-status').textContent = `${answer.status} ${answer.body.code || ''} ${answer.body.message || ''}`.trim();
       return;
     }
