@@ -61,7 +61,7 @@ export async function fetchRun(
   return response.status === 200 ? ((await response.json()) as RunViewJson) : undefined;
 }
 
-async function offeringsOn(
+export async function offeringsOn(
   boltUri: string,
   day: string,
 ): Promise<{ count: number; resultHash?: string; allocationCount?: number }> {
