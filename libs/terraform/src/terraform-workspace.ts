@@ -2,7 +2,7 @@
 // rollback re-applies, and what each day's run started from. All files live under a state dir that survives restarts.
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Clock, CodedError, PlanSummary } from '@dco/contracts';
+import { Clock, CodedError, PlanSummary, pathWithin } from '@dco/contracts';
 import { configHash, snapshotConfig } from './config-fingerprint';
 import { describePlan, planHasWork, summarizePlan } from './plan-summary';
 import { TofuRunner, TofuWorkdir } from './tofu-runner.port';
@@ -216,16 +216,16 @@ export class TerraformWorkspace {
   }
 
   private planPath(planId: string): string {
-    return join(this.options.stateDir, 'plans', `${planId}.tfplan`);
+    return pathWithin(this.options.stateDir, 'plans', `${planId}.tfplan`);
   }
 
   private recordPath(planId: string): string {
-    return join(this.options.stateDir, 'plans', `${planId}.json`);
+    return pathWithin(this.options.stateDir, 'plans', `${planId}.json`);
   }
 
   private runPath(day: string): string {
     assertSafeId(day);
-    return join(this.options.stateDir, 'runs', `${day}.json`);
+    return pathWithin(this.options.stateDir, 'runs', `${day}.json`);
   }
 }
 
