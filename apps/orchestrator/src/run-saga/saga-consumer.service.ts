@@ -1,6 +1,13 @@
 // Runs the saga inside the orchestrator: rebuilds every run from the SagaStore, then consumes the saga's inputs and
 // starts the step timer; on shutdown it stops the timer and lets the in-flight message commit.
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  LoggerService,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
 import { Clock, IdGenerator } from '@dco/contracts';
 import { MessageBus, SubscriptionHandle, maxUncommittedRecords } from '@dco/messaging';
 import { CLOCK, HealthRegistry, ID_GENERATOR, MESSAGE_BUS } from '@dco/platform';
@@ -12,6 +19,21 @@ import { SAGA_STORE, SagaStore } from './saga-store.port';
 import { StepTimer } from './step-timer';
 
 export const RUN_POLICY = Symbol('RunPolicy');
+
+/**
+ * A saga log line as structured fields (msg plus its fields, never JSON inside the message): the logger's redaction
+ * paths then reach every field, and log pipelines can query them.
+ */
+export function writeSagaLog(
+  logger: Pick<LoggerService, 'error' | 'warn' | 'debug'>,
+  line: Record<string, unknown>,
+): void {
+  const { level, ...fields } = line;
+  const entry = { ...fields, msg: String(fields.msg ?? '') };
+  if (level === 'error') logger.error(entry);
+  else if (level === 'warn') logger.warn(entry);
+  else logger.debug?.(entry);
+}
 
 @Injectable()
 export class SagaConsumerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -31,12 +53,7 @@ export class SagaConsumerService implements OnApplicationBootstrap, BeforeApplic
     private readonly registry: RunRegistry,
     private readonly health: HealthRegistry,
   ) {
-    const log = (line: Record<string, unknown>) => {
-      const text = `${String(line.msg)} ${JSON.stringify({ ...line, msg: undefined, level: undefined })}`;
-      if (line.level === 'error') this.logger.error(text);
-      else if (line.level === 'warn') this.logger.warn(text);
-      else this.logger.debug(text);
-    };
+    const log = (line: Record<string, unknown>) => writeSagaLog(this.logger, line);
     // Redeliveries after an aborted commit are answered from memory: remember every input the bus may hold uncommitted.
     const remembered = Math.max(
       DEFAULT_REMEMBERED_OUTPUTS,
