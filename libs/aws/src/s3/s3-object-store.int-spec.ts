@@ -1,4 +1,5 @@
 // The ObjectStore contract on the stack's moto S3: fails if the emulator's version ignores If-None-Match / If-Match.
+import { S3Client } from '@aws-sdk/client-s3';
 import { localEmulatorOptions } from '../aws-client.config';
 import { objectStoreContract } from './object-store.contract';
 import { S3ObjectStore } from './s3-object-store.adapter';
