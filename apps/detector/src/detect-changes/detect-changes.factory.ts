@@ -7,6 +7,7 @@ import {
   EcsServices,
   SdkEc2Inventory,
   SdkEcsServices,
+  S3ObjectStore,
   awsClientOptions,
   seededEmbeddedCloud,
 } from '@dco/aws';
@@ -25,6 +26,7 @@ import {
   FileExternalReportStore,
   InMemoryExternalReportStore,
 } from '../external-inbox/external-report.store';
+import { ObjectExternalReportStore } from '../external-inbox/object-external-report.store';
 import { ChangeSource } from './change-source.port';
 import { DetectChangesEnvironmentConfig } from './detect-changes.config';
 import { DetectChangesHandler } from './detect-changes.handler';
@@ -48,7 +50,7 @@ const REPO_ROOT = resolve(__dirname, '../../../..');
 
 /**
  * The detector for the process's profile: embedded = the in-memory cloud shared with the infra-deployer, the plan
- * simulator on the same fresh state dir, reports kept in memory; local and aws = the SDK, tofu and the file store.
+ * simulator on the same fresh state dir, reports kept in memory; local and aws = the SDK, tofu and the S3 store (DCO_EXTERNAL_BUCKET) or the file store.
  */
 export function detectorForProfile(config: DetectChangesEnvironmentConfig, clock: Clock = systemClock) {
   if (config.DCO_PROFILE !== 'embedded') return buildDetectChanges(config, { clock });
@@ -76,6 +78,23 @@ export function detectorFromEnv(env: NodeJS.ProcessEnv, clock: Clock = systemClo
   return detectorForProfile(loadConfig(DetectChangesEnvironmentConfig, env), clock);
 }
 
+/** S3 (shared by every replica) when DCO_EXTERNAL_BUCKET is set, else the one-replica file. ADR 0016. */
+function externalReportStore(config: DetectChangesEnvironmentConfig, infraStateDir: string): ExternalReportStore {
+  if (config.DCO_EXTERNAL_BUCKET) {
+    const objects = new S3ObjectStore(S3ObjectStore.client(awsClientOptions(config)), {
+      bucket: config.DCO_EXTERNAL_BUCKET,
+      prefix: config.DCO_EXTERNAL_PREFIX,
+    });
+    // On the local emulator the bucket is made on first use; in AWS it is provisioned with the account.
+    return new ObjectExternalReportStore(objects, () =>
+      config.DCO_AWS_ENDPOINT ? objects.ensureBucket() : Promise.resolve(),
+    );
+  }
+  return new FileExternalReportStore(
+    config.DCO_EXTERNAL_STORE ?? join(infraStateDir, '..', 'detector', 'external-reports.jsonl'),
+  );
+}
+
 export function buildDetectChanges(config: DetectChangesEnvironmentConfig, deps: DetectorDependencies) {
   const infraStateDir =
     config.DCO_INFRA_STATE_DIR ?? join(config.DCO_STATE_DIR ?? join(REPO_ROOT, '.stack'), 'infra-deployer');
@@ -97,11 +116,7 @@ export function buildDetectChanges(config: DetectChangesEnvironmentConfig, deps:
     },
     deps.clock,
   );
-  const store =
-    deps.store ??
-    new FileExternalReportStore(
-      config.DCO_EXTERNAL_STORE ?? join(infraStateDir, '..', 'detector', 'external-reports.jsonl'),
-    );
+  const store = deps.store ?? externalReportStore(config, infraStateDir);
   const documents = new FileDocumentReader();
   // DCO_ENV is the db-migrator's environment tag (dco:env) on the fleet it provisions; both select the same instances.
   const fleetTags = fleetTagsFromEnv(config);
