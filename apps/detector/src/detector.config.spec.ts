@@ -58,3 +58,16 @@ describe('DetectorConfig: the shared report store (ADR 0016)', () => {
     expect(() => loadConfig(DetectorConfig, { DCO_EXTERNAL_PREFIX: '/abs' })).toThrow('DCO_EXTERNAL_PREFIX');
   });
 });
+
+describe('DetectorConfig: the remote Terraform state it compares (ADR 0016)', () => {
+  it('shares the infra-deployer variables and their checks', () => {
+    expect(loadConfig(DetectorConfig, { DCO_INFRA_BUCKET: 'dco-state' })).toMatchObject({
+      DCO_INFRA_BUCKET: 'dco-state',
+      DCO_INFRA_PREFIX: 'infra',
+    });
+    expect(() => loadConfig(DetectorConfig, { DCO_INFRA_BUCKET: 'x' })).toThrow('DCO_INFRA_BUCKET');
+    expect(() => loadConfig(DetectorConfig, { DCO_INFRA_LOCK_TIMEOUT_MS: 'soon' })).toThrow(
+      'DCO_INFRA_LOCK_TIMEOUT_MS',
+    );
+  });
+});

@@ -18,6 +18,7 @@ import {
   TofuRunner,
   defaultTofuBinary,
   embeddedStateDir,
+  remoteStateOf,
 } from '@dco/terraform';
 import { fleetTagsFromEnv } from '@dco/neo4j';
 import { DetectChangesPort, loadConfig } from '@dco/platform';
@@ -107,15 +108,20 @@ export function buildDetectChanges(config: DetectChangesEnvironmentConfig, deps:
     (config.DCO_INFRA_ENGINE === 'simulated'
       ? new SimulatedTofuRunner()
       : new CliTofuRunner({ binary: defaultTofuBinary(config) }));
+  // With DCO_INFRA_BUCKET the detector reads the infra-deployer's state and last-good record in S3 (ADR 0016).
+  const remote = config.DCO_PROFILE === 'embedded' ? undefined : remoteStateOf(config);
+  let remoteReady: Promise<void> | undefined;
   const workspace = new TerraformWorkspace(
     tofu,
     {
       configDir,
       stateDir: infraStateDir,
-      ...(config.DCO_AWS_ENDPOINT ? { env: { DCO_AWS_ENDPOINT: config.DCO_AWS_ENDPOINT } } : {}),
+      ...remote?.options,
+      env: { ...(config.DCO_AWS_ENDPOINT ? { DCO_AWS_ENDPOINT: config.DCO_AWS_ENDPOINT } : {}), ...remote?.env },
     },
     deps.clock,
   );
+  const prepareRemote = () => (remoteReady ??= (remote?.prepare() ?? Promise.resolve()).catch(() => undefined));
   const store = deps.store ?? externalReportStore(config, infraStateDir);
   const documents = new FileDocumentReader();
   // DCO_ENV is the db-migrator's environment tag (dco:env) on the fleet it provisions; both select the same instances.
@@ -156,6 +162,9 @@ export function buildDetectChanges(config: DetectChangesEnvironmentConfig, deps:
       .map((name) => name.trim())
       .filter(Boolean),
   });
-  const detectChanges: DetectChangesPort = async (command) => handler.execute(command.data.day);
+  const detectChanges: DetectChangesPort = async (command) => {
+    await prepareRemote();
+    return handler.execute(command.data.day);
+  };
   return { detectChanges, handler, sources, store, workspace };
 }

@@ -28,6 +28,7 @@ export function realInfraDeployer(
       ...deps,
     };
   }
+  if (settings.remote && config.DCO_PROFILE !== 'embedded') ready = settings.remote.prepare();
   const useCases = buildInfraUseCases(settings, deps, config);
   const applyInfra: ApplyInfraPort = async (command) => {
     await ready;
