@@ -21,6 +21,7 @@ import { ChunkCommit, ChunkEntry, CommitQueue } from './kafka-commit-queue';
 import { Sleep, realSleep } from './retry-backoff';
 import { createTopicsAndWait } from './kafka-topics';
 import { safeNotify } from './safe-notify';
+import { KafkaSecurity, authorized, kafkaSecurityConfig } from './kafka-security';
 import {
   IncomingRecord,
   WireRecord,
@@ -38,6 +39,8 @@ export type BusLogger = (level: BusLogLevel, message: string, detail: Record<str
 export interface KafkaMessageBusOptions extends BusHooks {
   brokers: string[];
   clientId: string;
+  /** SASL credentials and TLS of this service's principal (ADR 0019); unset = PLAINTEXT without authentication. */
+  security?: KafkaSecurity;
   /**
    * Names this replica's transactional producers (`<group>.<instanceId>.<n>`). Give it a value that survives a
    * restart (a pod name) so that the restarted replica fences its predecessor and aborts its open transaction at once;
@@ -143,6 +146,7 @@ export class KafkaMessageBus implements MessageBus {
       new Kafka({
         clientId: options.clientId,
         brokers: options.brokers,
+        ...kafkaSecurityConfig(options.security),
         logLevel: LEVELS[threshold],
         logCreator:
           () =>
@@ -166,9 +170,13 @@ export class KafkaMessageBus implements MessageBus {
     const records = messages.map((message) =>
       encodeMessage(message, this.options.interceptor, this.maxBytes, this.topicPrefix),
     );
-    await this.ensureTopicNames(records.map((record) => record.topic));
-    const producer = await this.publisher();
-    await producer.sendBatch({ topicMessages: groupByTopic(records), acks: -1 });
+    const topics = [...new Set(records.map((record) => record.topic))];
+    await authorized(`write ${topics.join(', ')}`, async () => {
+      // The topics only: their .dlq belongs to their consumers (see writeTransaction).
+      await this.ensureTopicNames(topics, false);
+      const producer = await this.publisher();
+      await producer.sendBatch({ topicMessages: groupByTopic(records), acks: -1 });
+    });
     for (const record of records) {
       safeNotify(() =>
         this.options.observer?.onPublished?.({
@@ -185,7 +193,7 @@ export class KafkaMessageBus implements MessageBus {
     if (subscription.types.length === 0)
       throw new CodedError('INTERNAL.UNEXPECTED', `subscription of group ${subscription.group} lists no types`);
     const topics = subscription.types.map((type: MessageType) => topicFor(type, this.topicPrefix));
-    await this.ensureTopicNames(topics);
+    await authorized(`create or describe ${topics.join(', ')}`, () => this.ensureTopicNames(topics));
     this.sequence += 1;
     const groupId = this.options.namespace ? `${this.options.namespace}.${subscription.group}` : subscription.group;
     const member = new KafkaSubscription(this.kafka, subscription, topics, {
@@ -202,7 +210,7 @@ export class KafkaMessageBus implements MessageBus {
     });
     this.subscriptions.add(member);
     try {
-      await member.start();
+      await authorized(`read ${topics.join(', ')} in group ${groupId}`, () => member.start());
     } catch (error) {
       this.subscriptions.delete(member);
       await member.stop();
@@ -217,7 +225,8 @@ export class KafkaMessageBus implements MessageBus {
   }
 
   async ensureTopics(types: readonly string[]): Promise<void> {
-    await this.ensureTopicNames(types.map((type) => topicFor(type, this.topicPrefix)));
+    const topics = types.map((type) => topicFor(type, this.topicPrefix));
+    await authorized(`create or describe ${topics.join(', ')}`, () => this.ensureTopicNames(topics));
   }
 
   async close(): Promise<void> {
@@ -635,13 +644,10 @@ class KafkaSubscription {
     outputs: readonly WireRecord[],
     positions: readonly { topic: string; partition: number; offset: string }[],
   ): Promise<string | undefined> {
-    // Message topics get their .dlq; raw record topics (a snapshot topic) and .dlq topics themselves do not.
+    // Only the topics written; a topic's .dlq belongs to its consumers (created when they subscribe), and with ACLs a
+    // writer may not even see it (ADR 0019).
     await this.deps.ensureTopics(
-      outputs.filter((r) => r.headers[HEADERS.type] && !r.headers[HEADERS.dlqCode]).map((r) => r.topic),
-      true,
-    );
-    await this.deps.ensureTopics(
-      outputs.filter((r) => !r.headers[HEADERS.type] || r.headers[HEADERS.dlqCode]).map((r) => r.topic),
+      outputs.map((r) => r.topic),
       false,
     );
     const offsets = new Map<string, { partition: number; offset: string }[]>();
