@@ -231,6 +231,7 @@ export class BlueGreenMigrator {
         // Green is fresh and discarded if anything fails, so it may be written before the file's end is checked.
         await restoreGraph(greenDb, () => this.deps.backups.open(key), {
           verified: footer,
+          keepBookkeeping: true,
           batchSize: this.options.batchSize,
           onProgress: (p) => onProgress({ phase: 'restore', ...p }),
         });
@@ -245,6 +246,7 @@ export class BlueGreenMigrator {
         validation = await validateGraphs(blueDb, greenDb, {
           pageSize: this.options.pageSize,
           sourceDigest,
+          restoreInProgress: true,
           onProgress: (p) => onProgress({ phase: 'validate', ...p }),
         });
       } catch (error) {
