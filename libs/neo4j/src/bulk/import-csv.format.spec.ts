@@ -24,7 +24,12 @@ describe('import CSV format', () => {
     ['a date of years 1..9999', ['date', 2024, 2, 29], 'date'],
     ['a date out of that range', ['date', 999999999, 12, 31], undefined],
     ['a year-zero date', ['date', 0, 1, 1], undefined],
-    ['a datetime', ['dt', 2024, 1, 1, 0, 0, 0, 0, 0, null], undefined],
+    ['a datetime with an offset', ['dt', 2024, 1, 1, 0, 0, 0, 0, 0, null], 'datetime'],
+    ['a datetime with a zone id', ['dt', 2024, 10, 27, 2, 30, 0, 1, 7200, 'Europe/Berlin'], 'datetime'],
+    ['a datetime with a seconds offset', ['dt', 2024, 1, 1, 0, 0, 0, 0, 30, null], undefined],
+    ['a datetime out of the year range', ['dt', 10000, 1, 1, 0, 0, 0, 0, 0, null], undefined],
+    ['a local datetime', ['ldt', 2024, 1, 1, 12, 0, 0, 500000000], 'localdatetime'],
+    ['a local time', ['ltime', 1, 2, 3, 4], undefined],
     ['a duration', ['dur', '1', '0', '0', '0'], undefined],
     ['a point', ['pt', 7203, 1, 2], undefined],
     [
@@ -69,6 +74,11 @@ describe('import CSV format', () => {
       ]),
     ).toBe('"a;b c"');
     expect(csvCell(['date', 33, 2, 3])).toBe('"0033-02-03"');
+    expect(csvCell(['dt', 2024, 10, 27, 2, 30, 0, 1, 7200, 'Europe/Berlin'])).toBe(
+      '"2024-10-27T02:30:00.000000001+02:00[Europe/Berlin]"',
+    );
+    expect(csvCell(['dt', 2024, 1, 1, 0, 0, 0, 0, -28800, null])).toBe('"2024-01-01T00:00:00.000000000-08:00"');
+    expect(csvCell(['ldt', 2024, 1, 1, 12, 0, 0, 500000000])).toBe('"2024-01-01T12:00:00.500000000"');
     expect(csvCell(['f', 1.7976931348623157e308])).toBe('"1.7976931348623157e+308"');
   });
 

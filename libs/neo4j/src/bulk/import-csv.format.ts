@@ -7,8 +7,8 @@ import { GraphValue, NodeRecord, PropertyList, RelationshipRecord } from '../dom
 export const ARRAY_DELIMITER = ';';
 
 /** Import types of the CSV path. Anything else (temporal but plain dates, durations, points, bytes) goes to the patch. */
-export type CsvType = 'string' | 'long' | 'double' | 'boolean' | 'date';
-export type CsvColumnType = CsvType | `${Exclude<CsvType, 'date'>}[]`;
+export type CsvType = 'string' | 'long' | 'double' | 'boolean' | 'date' | 'datetime' | 'localdatetime';
+export type CsvColumnType = CsvType | `${'string' | 'long' | 'double' | 'boolean'}[]`;
 
 const PLAIN_DATE_YEARS = { min: 1, max: 9999 };
 /** A string cell the importer reads back exactly: not empty (an empty cell is "no value"), no line break or control. */
@@ -18,7 +18,7 @@ const PLAIN_STRING = /^[^\u0000-\u001f\u007f\u2028\u2029]+$/;
 // eslint-disable-next-line no-control-regex -- as above
 const PLAIN_NAME = /^[^\s:,"'`;(){}[\]\\\u0000-\u001f]+$/;
 
-const TAG_TYPES: Partial<Record<GraphValue[0], Exclude<CsvType, 'date'>>> = {
+const TAG_TYPES: Partial<Record<GraphValue[0], 'string' | 'long' | 'double' | 'boolean'>> = {
   s: 'string',
   i: 'long',
   f: 'double',
@@ -40,10 +40,21 @@ function plainScalar(value: GraphValue): boolean {
   }
 }
 
+const plainYear = (year: number) => year >= PLAIN_DATE_YEARS.min && year <= PLAIN_DATE_YEARS.max;
+/** A zone id the importer's `[...]` suffix takes as written (IANA names). */
+const PLAIN_ZONE = /^[A-Za-z][A-Za-z0-9_+\-/]*$/;
+
 /** The CSV column type that carries `value` exactly, or undefined when only the patch can. */
 export function csvTypeOf(value: GraphValue): CsvColumnType | undefined {
-  if (value[0] === 'date')
-    return value[1] >= PLAIN_DATE_YEARS.min && value[1] <= PLAIN_DATE_YEARS.max ? 'date' : undefined;
+  if (value[0] === 'date') return plainYear(value[1]) ? 'date' : undefined;
+  if (value[0] === 'ldt') return plainYear(value[1]) ? 'localdatetime' : undefined;
+  if (value[0] === 'dt') {
+    const [, year, , , , , , , offset, zone] = value;
+    // Whole-minute offsets only (the text form has no seconds); a zone id is written with the offset it had, so that a
+    // local time a DST change makes ambiguous keeps its offset.
+    const offsetOk = offset === null ? zone !== null : offset % 60 === 0;
+    return plainYear(year) && offsetOk && (zone === null || PLAIN_ZONE.test(zone)) ? 'datetime' : undefined;
+  }
   if (value[0] === 'l') {
     const items = value[1];
     // An empty list has no item type, and an empty cell would be read as "no value".
@@ -62,6 +73,15 @@ export function csvTypeOf(value: GraphValue): CsvColumnType | undefined {
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
+function localDateTimeText(y: number, mo: number, d: number, h: number, mi: number, s: number, ns: number): string {
+  return `${pad(y, 4)}-${pad(mo, 2)}-${pad(d, 2)}T${pad(h, 2)}:${pad(mi, 2)}:${pad(s, 2)}.${pad(ns, 9)}`;
+}
+
+function offsetText(seconds: number): string {
+  const minutes = Math.abs(seconds) / 60;
+  return `${seconds < 0 ? '-' : '+'}${pad(Math.floor(minutes / 60), 2)}:${pad(minutes % 60, 2)}`;
+}
+
 function scalarText(value: GraphValue): string {
   switch (value[0]) {
     case 's':
@@ -74,6 +94,16 @@ function scalarText(value: GraphValue): string {
       return String(value[1]);
     case 'date':
       return `${pad(value[1], 4)}-${pad(value[2], 2)}-${pad(value[3], 2)}`;
+    case 'ldt':
+      return localDateTimeText(value[1], value[2], value[3], value[4], value[5], value[6], value[7]);
+    case 'dt': {
+      const [, y, mo, d, h, mi, sec, ns, offset, zone] = value;
+      return (
+        localDateTimeText(y, mo, d, h, mi, sec, ns) +
+        (offset === null ? '' : offsetText(offset)) +
+        (zone === null ? '' : `[${zone}]`)
+      );
+    }
     default:
       throw new CodedError('INTERNAL.UNEXPECTED', `no CSV text for a ${value[0]} value`);
   }

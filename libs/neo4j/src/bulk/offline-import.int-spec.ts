@@ -78,6 +78,9 @@ describe('offline bulk restore (neo4j-admin import into a stopped green)', () =>
     const bulk = manifest.parts.find((p) => header(p.file).includes('name:string'));
     expect(header(bulk?.file ?? '')).toBe(':ID,:LABEL,i:long,name:string,v:double');
     expect(manifest.parts.every((p) => /^[0-9a-f]{64}$/.test(p.sha256))).toBe(true);
+    // Zoned and offset date-times (one at an ambiguous DST hour) and local date-times go through CSV, not the patch.
+    const everyType = manifest.parts.map((p) => header(p.file)).find((h) => h.includes('dtzone')) ?? '';
+    expect(everyType).toMatch(/dtoffset:datetime.*dtzone:datetime.*ldt:localdatetime/);
   });
 
   it('fails a damaged part with DB.BACKUP_CORRUPT before green is stopped or anything imported', async () => {
