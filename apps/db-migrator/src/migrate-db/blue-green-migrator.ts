@@ -310,6 +310,7 @@ export class BlueGreenMigrator {
   ): Promise<{ green: Neo4jInstance; copy: CopyResult; changed: boolean }> {
     const prefix = `${request.runId}/${blue.instanceId}-attempt-${attempt}.bulk`;
     let greenDb: GraphDatabase | undefined;
+    let greenReader: BoltBlockReader | undefined;
     try {
       let sourceMarker: string;
       let sourceDigest: GraphDigest | undefined;
@@ -338,11 +339,14 @@ export class BlueGreenMigrator {
       const stale = { green, copy: { nodes: 0, relationships: 0, checksum: '', sourceMarker }, changed: true };
       if (!(await unchanged())) return stale;
       greenDb = this.deps.graphs.connect(green.boltUri);
+      // Green read as blue was: one aggregated record per id range.
+      greenReader = green.boltUri.startsWith('bolt') ? new BoltBlockReader(green.boltUri) : undefined;
       let validation;
       try {
         validation = await validateGraphs(blueDb, greenDb, {
           pageSize: this.options.pageSize,
           sourceDigest,
+          targetReader: greenReader,
           onProgress: (p) => onProgress({ phase: 'validate', ...p }),
         });
       } catch (error) {
@@ -365,6 +369,7 @@ export class BlueGreenMigrator {
       (error as { green?: Neo4jInstance }).green = green;
       throw error;
     } finally {
+      await greenReader?.close();
       await greenDb?.close();
     }
   }

@@ -13,6 +13,7 @@ import {
   ValidationVerdict,
 } from '../domain/validation-diff';
 import { GraphDatabase } from '../graph-database.port';
+import type { GraphRangeReader } from '../bulk/bulk-export';
 import { NodeRecord } from '../domain/graph-value';
 import { DEFAULT_PAGE_SIZE, TransferProgress } from './export-graph';
 import { forEachPage } from './paging';
@@ -27,6 +28,8 @@ export interface DigestOptions {
    * left out of every node. Off by default: then they are differences like any other name.
    */
   restoreInProgress?: boolean;
+  /** Reads the ranges instead of the database's own per-record reads (e.g. `BoltBlockReader`: one record per range). */
+  reader?: GraphRangeReader;
 }
 
 /**
@@ -57,7 +60,7 @@ export async function digestGraphParts<K extends string>(
   await forEachPage(
     max,
     pageSize,
-    (f, t) => db.readNodes(f, t),
+    (f, t) => (options.reader ?? db).readNodes(f, t),
     (nodes, to) => {
       for (const read of nodes) {
         const node = asSourceHadIt(read);
@@ -70,7 +73,7 @@ export async function digestGraphParts<K extends string>(
   await forEachPage(
     max,
     pageSize,
-    (f, t) => db.readRelationships(f, t),
+    (f, t) => (options.reader ?? db).readRelationships(f, t),
     (rels, to) => {
       for (const rel of rels) for (const digester of digesters) digester.addRelationship(rel);
       options.onProgress?.({ done: max + 1 + to, total });
@@ -141,6 +144,8 @@ export interface ValidateOptions {
    * for (without source ids there is nothing to match entities by).
    */
   restoreInProgress?: boolean;
+  /** How the target is read for its digest (see DigestOptions.reader). */
+  targetReader?: GraphRangeReader;
 }
 
 /**
@@ -158,6 +163,7 @@ export async function validateGraphs(
       pageSize: options.pageSize,
       onProgress: options.onProgress,
       restoreInProgress: options.restoreInProgress,
+      reader: options.targetReader,
     }),
   ]);
   const violations = await ledgerViolations(target);
