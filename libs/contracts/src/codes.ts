@@ -35,6 +35,8 @@ export const FAILURE_CODES = [
   'INFRA.CANARY_FAILED',
   'INFRA.ROLLBACK_FAILED',
   'INFRA.NOT_APPROVED',
+  'INFRA.PLAN_STALE',
+  'INFRA.STORE_FAILED',
   'DB.PROVISION_FAILED',
   'DB.UNREACHABLE',
   'DB.BACKUP_FAILED',
@@ -47,6 +49,8 @@ export const FAILURE_CODES = [
   'DB.SOURCE_CHANGED',
   'DB.SWITCH_FAILED',
   'DB.ROLLBACK_FAILED',
+  'DB.MIGRATION_LEASE_LOST',
+  'DB.MIGRATION_LEASE_FAILED',
   'DCO.INVALID_INPUT',
   'DCO.EXECUTION_FAILED',
   'DCO.TASK_FAILED',
@@ -96,7 +100,7 @@ export type ServiceErrorCode = (typeof SERVICE_ERROR_CODES)[number];
  * A use case's temporary condition: the bus transport retries the command (with backoff, then dead-letters it) instead of
  * answering it with the step's failure event, because the same command succeeds once the condition lifts.
  */
-export const TRANSIENT_ERROR_CODES = ['DB.WRITES_FROZEN'] as const;
+export const TRANSIENT_ERROR_CODES = ['DB.WRITES_FROZEN', 'DB.MIGRATION_LEASE_HELD', 'INFRA.STATE_LOCKED'] as const;
 export type TransientErrorCode = (typeof TRANSIENT_ERROR_CODES)[number];
 
 export function isTransientErrorCode(code: string): code is TransientErrorCode {
@@ -150,6 +154,7 @@ export const CLI_ERROR_CODES = [
   'DAY.SERVICE_FAILED',
   'DAY.STACK_NOT_READY',
   'DAY.TIMED_OUT',
+  'DAY.TOPOLOGY_INVALID',
   'DAY.UNEXPECTED',
   'DAY.UNKNOWN_SCENARIO',
   'DCO.NEO4J_UNAVAILABLE',
