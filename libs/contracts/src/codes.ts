@@ -13,6 +13,8 @@ export const MESSAGE_REJECTION_CODES = [
   'MSG.UNKNOWN_PRODUCER',
   'MSG.REPLAYED',
   'MSG.HANDLER_FAILED',
+  'MSG.OUTPUT_REFUSED',
+  'MSG.DLQ_TRUNCATED',
   // CloudEvents in front of external change reports (apps/detector/src/external-inbox/external-cloud-event.ts).
   'CE.NOT_A_CLOUD_EVENT',
   'CE.UNSUPPORTED_SPECVERSION',
@@ -88,6 +90,8 @@ export const SERVICE_ERROR_CODES = [
   'MSG.BUS_CLOSED',
   'MSG.DLQ_READ_TIMEOUT',
   'MSG.GROUP_JOIN_TIMEOUT',
+  'MSG.NOT_AUTHORIZED',
+  'MSG.RECORD_PARKED',
   'MSG.TOPICS_NOT_READY',
   'SAGA.SNAPSHOT_UNREADABLE',
   'SAGA.STATE_LOAD_TIMEOUT',
