@@ -27,7 +27,8 @@ describe('blueGreenEnvironmentFromEnv', () => {
   });
 
   it('imports offline by default on the local runtime only, and refuses offline-import where there is none', async () => {
-    expect(restoreModeOf('local', undefined)).toBe('offline-import');
+    expect(restoreModeOf('local', undefined)).toBe('online');
+    expect(restoreModeOf('local', 'offline-import')).toBe('offline-import');
     expect(restoreModeOf('local', 'online')).toBe('online');
     expect(restoreModeOf('aws', undefined)).toBe('online');
     expect(restoreModeOf('embedded', undefined)).toBe('online');

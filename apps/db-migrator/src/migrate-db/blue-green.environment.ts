@@ -58,7 +58,8 @@ export async function blueGreenEnvironmentFromEnv(
 }
 
 /**
- * How green is filled: offline-import by default on the local fleet runtime, online elsewhere. Only the local runtime can
+ * How green is filled: online by default; offline-import when asked for, on the local fleet runtime only. The default stays
+ * online until the offline path has run through the kill -9 resume and the day scenarios (ADR 0018). Only the local runtime can
  * import offline (the EC2 one would pull the parts in user data or SSM Run Command: not built), so asking for it elsewhere
  * is refused rather than silently done online.
  */
@@ -68,7 +69,7 @@ export function restoreModeOf(profile: string, configured: RestoreMode | undefin
       'CONFIG.INVALID',
       `DCO_NEO4J_RESTORE_MODE (got "offline-import"): the ${profile} profile has no offline import; use online`,
     );
-  return configured ?? (profile === 'local' ? 'offline-import' : 'online');
+  return configured ?? 'online';
 }
 
 export async function buildBlueGreenEnvironment(
