@@ -14,6 +14,12 @@ export interface Neo4jProcessSpec {
   home: string;
   heapMb?: number;
   pageCacheMb?: number;
+  /** dbms.memory.transaction.total.max: all transactions together; above it a query fails instead of the heap. */
+  transactionTotalMaxMb?: number;
+  /** db.memory.transaction.max: one transaction. */
+  transactionMaxMb?: number;
+  /** -XX:+ExitOnOutOfMemoryError: a heap exhausted anyway ends the JVM (to be restarted) instead of leaving it unhealthy. */
+  exitOnOutOfMemory?: boolean;
   host?: string;
   /**
    * A short-lived server with a small graph (tests, day scenarios): the JIT stops at C1, which halves the CPU of a start
@@ -51,6 +57,7 @@ export function neo4jJvmOptions(spec: Neo4jProcessSpec, env: NodeJS.ProcessEnv =
     `-Xms${heap}`,
     `-Xmx${heap}`,
     '-XX:+UseG1GC',
+    ...(spec.exitOnOutOfMemory ? ['-XX:+ExitOnOutOfMemoryError'] : []),
     ...(existsSync(archive) ? [`-XX:SharedArchiveFile=${archive}`] : []),
     ...(spec.quickStart ? ['-XX:TieredStopAtLevel=1'] : []),
   ];
@@ -71,6 +78,8 @@ function conf(spec: Neo4jProcessSpec): string {
     `server.memory.heap.initial_size=${spec.heapMb ?? 768}m`,
     `server.memory.heap.max_size=${spec.heapMb ?? 768}m`,
     `server.memory.pagecache.size=${spec.pageCacheMb ?? 512}m`,
+    ...(spec.transactionTotalMaxMb ? [`dbms.memory.transaction.total.max=${spec.transactionTotalMaxMb}m`] : []),
+    ...(spec.transactionMaxMb ? [`db.memory.transaction.max=${spec.transactionMaxMb}m`] : []),
     'dbms.security.auth_enabled=false',
     'dbms.usage_report.enabled=false',
     'db.tx_log.rotation.retention_policy=2 files',
