@@ -20,6 +20,7 @@ import { launchNeo4jProcess, Neo4jProcess, stopNeo4jProcess } from '@dco/neo4j';
 import { abortWaiting, freePort, waitFor } from '@dco/probes';
 import { stackConfig } from '@dco/stack';
 import { Driver } from 'neo4j-driver';
+import { uniqueTestDay } from '../../../../libs/dco/src/ledger/dco-ledger.contract';
 import { verifyStoredOffering } from './verify-stored-offering';
 
 const ROOT = join(__dirname, '../../../..');
@@ -127,7 +128,7 @@ afterAll(async () => {
 
 describe('the offering in bounded memory', () => {
   it('allocates a day far beyond the per-transaction memory limit exactly, in a runner with a small heap', async () => {
-    const day = '2031-03-01';
+    const day = uniqueTestDay();
     const expected = await seedDay(day, DAY);
 
     const run = await finished(allocate(day, 5_000));
@@ -149,7 +150,7 @@ describe('the offering in bounded memory', () => {
   }, 900_000);
 
   it('keeps one Offering and one allocation per account when the runner is killed between batches and run again', async () => {
-    const day = '2031-03-02';
+    const day = uniqueTestDay();
     const expected = await seedDay(day, { accounts: 3_000, contributions: 9_000 });
     const accounts = expected.allocationCount;
 

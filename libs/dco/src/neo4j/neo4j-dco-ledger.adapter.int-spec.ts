@@ -6,7 +6,7 @@ import { AccountDayContributions } from '../domain';
 import { describeDcoLedgerContract, uniqueTestDay } from '../ledger/dco-ledger.contract';
 import { DCO_SCHEMA_MIGRATIONS } from './dco-schema.migrations';
 import { createNeo4jDriver, DEFAULT_NEO4J_URI } from './neo4j-connection';
-import { Neo4jDcoLedger } from './neo4j-dco-ledger.adapter';
+import { DAY_PAGE_STATEMENTS, Neo4jDcoLedger } from './neo4j-dco-ledger.adapter';
 import { deleteLedgerTestData } from './neo4j-ledger-test-data';
 import { applySchemaMigrations } from './schema-migration-runner';
 
@@ -60,6 +60,27 @@ describeDcoLedgerContract('neo4j', () => ({
 }));
 
 describe('Neo4jDcoLedger.readDayPages', () => {
+  interface Plan {
+    operatorType: string;
+    arguments: Record<string, unknown>;
+    children: Plan[];
+  }
+  const chain = (plan: Plan): Plan[] => [plan, ...plan.children.flatMap(chain)];
+
+  it.each(Object.entries(DAY_PAGE_STATEMENTS))(
+    '%s reads the composite index in its order and stops at the page (a page costs its rows, not the day)',
+    async (_name, statement) => {
+      const params = { day: '2026-01-01', after: '', accountId: 'a', skip: 0n, rows: 10n };
+      const { summary } = await driver.executeQuery(`EXPLAIN ${statement}`, params);
+      const operators = chain(summary.plan as unknown as Plan);
+      const seek = operators.find((operator) => operator.operatorType.startsWith('NodeIndexSeek'));
+      expect(String(seek?.arguments.Details)).toContain('Contribution(day, accountId, amount)');
+      const limit = operators.find((operator) => operator.operatorType.startsWith('Limit'));
+      expect(limit?.children.map((child) => child.operatorType)).toEqual([seek?.operatorType]);
+      expect(operators.map((operator) => operator.operatorType.split('@')[0])).not.toContain('Top');
+    },
+  );
+
   it('leaves out a contribution that lacks its amount (outside the index it pages), which the count and the rows show', async () => {
     const day = uniqueTestDay();
     const bob = `nul-${randomUUID().slice(0, 8)}-bob`;
