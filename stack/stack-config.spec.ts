@@ -40,6 +40,10 @@ describe('stackConfig and stackPaths', () => {
     expect(paths.kafkaLibs).toBe(`/home/a/.cache/dco-autopilot/kafka-${config.kafka.version}/libs`);
     expect(paths.neo4jLib('5.26.19')).toBe('/home/a/.cache/dco-autopilot/neo4j-5.26.19/lib');
     expect(paths.tofu).toBe(join(root, '.stack', 'bin', 'tofu'));
+    expect(paths.kafkaToolsLibs).toBe(`/home/a/.cache/dco-autopilot/kafka-${config.kafka.version}/tools-libs`);
+    expect(paths.awsCliVenv).toBe(`/home/a/.cache/dco-autopilot/aws-cli/venv-${config.awsCli.version}`);
+    expect(paths.kafkaConsoleConsumer).toBe(join(root, '.stack', 'bin', 'kafka-console-consumer'));
+    expect(paths.aws).toBe(join(root, '.stack', 'bin', 'aws'));
     expect(paths.logsDir).toBe(join(root, '.stack', 'logs'));
   });
 

@@ -45,6 +45,8 @@ export interface StackConfig {
   kafka: KafkaConfig;
   neo4j: Record<string, Neo4jServerConfig>;
   moto: { version: string; port: number };
+  /** The AWS CLI (v1, from PyPI) that specs read the emulator with, as an operator would. */
+  awsCli: { version: string };
   tofu: { version: string };
   jaeger: { version: string; otlpGrpcPort: number; otlpHttpPort: number; queryPort: number; queryGrpcPort: number };
 }
@@ -62,6 +64,14 @@ export interface StackPaths {
   kafkaHome: string;
   neo4jHomes: string;
   motoVenv: string;
+  /** Kafka's command-line tools (kafka-tools and its dependencies) of the broker's version. */
+  kafkaToolsLibs: string;
+  kafkaToolsLog4j: string;
+  /** Wrappers in the state dir's bin/: Kafka's `kafka-run-class` and `kafka-console-consumer`, the AWS CLI's `aws`. */
+  kafkaRunClass: string;
+  kafkaConsoleConsumer: string;
+  awsCliVenv: string;
+  aws: string;
   tofu: string;
   tofuCliConfig: string;
   tofuProviderMirror: string;
@@ -154,6 +164,12 @@ export function stackPaths(config: StackConfig = stackConfig()): StackPaths {
     kafkaHome: join(stateDir, 'kafka'),
     neo4jHomes: join(stateDir, 'neo4j'),
     motoVenv: join(cacheDir, 'moto', `venv-${config.moto.version}`),
+    kafkaToolsLibs: join(cacheDir, `kafka-${config.kafka.version}`, 'tools-libs'),
+    kafkaToolsLog4j: join(cacheDir, `kafka-${config.kafka.version}`, 'tools-log4j.properties'),
+    kafkaRunClass: join(stateDir, 'bin', 'kafka-run-class'),
+    kafkaConsoleConsumer: join(stateDir, 'bin', 'kafka-console-consumer'),
+    awsCliVenv: join(cacheDir, 'aws-cli', `venv-${config.awsCli.version}`),
+    aws: join(stateDir, 'bin', 'aws'),
     tofu: join(stateDir, 'bin', 'tofu'),
     tofuCliConfig: join(stateDir, 'tofu.tfrc'),
     tofuProviderMirror: join(cacheDir, 'tofu-providers'),

@@ -1,8 +1,10 @@
 // The local stack as a whole: up/down/status of every component, and the programmatic API fault tests and local adapters use.
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { awsCliComponent } from './components/aws-cli.component';
 import { jaegerComponent } from './components/jaeger.component';
 import { kafkaComponent } from './components/kafka.component';
+import { kafkaToolsComponent } from './components/kafka-tools.component';
 import { motoComponent } from './components/moto.component';
 import { neo4jComponent, neo4jComponentName, neo4jHome } from './components/neo4j.component';
 import { ComponentStatus, logFileOf, pidFileOf, StackComponent, StackContext } from './components/stack-component';
@@ -24,12 +26,24 @@ export function stackContext(options: StackOptions = {}): StackContext {
   return { config, paths: stackPaths(config), log: options.log ?? ((line) => process.stderr.write(`${line}\n`)) };
 }
 
-/** The configured components in start order: the JVMs one after another (2 cores), then the light ones. */
+/**
+ * The configured components in start order: the JVMs one after another (2 cores), then the light ones. The command-line
+ * tools come last: kafka-tools runs a JVM to check itself, so it waits behind the broker and the Neo4j servers.
+ */
 export function stackComponents(config: StackConfig): StackComponent[] {
   const neo4jServers = Object.entries(config.neo4j).map(([name, server]) => neo4jComponent(name, server));
-  return [kafkaComponent, ...neo4jServers, motoComponent, tofuComponent, jaegerComponent];
+  return [
+    kafkaComponent,
+    ...neo4jServers,
+    motoComponent,
+    tofuComponent,
+    jaegerComponent,
+    kafkaToolsComponent,
+    awsCliComponent,
+  ];
 }
 
+/** Components that run a JVM (kafka, kafka-tools, neo4j-*): started one after another. */
 const JVM_COMPONENT = /^(kafka|neo4j-)/;
 
 function lockFile(ctx: StackContext): string {

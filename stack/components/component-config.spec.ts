@@ -1,7 +1,14 @@
 // Unit spec of the generated configuration files: the settings the project relies on are present and derived from stack.config.json.
 import { stackConfig, stackPaths } from '../stack-config';
+import { awsWrapperScript } from './aws-cli.component';
 import { jaegerConfig } from './jaeger.component';
 import { kafkaPom, kafkaServerProperties } from './kafka.component';
+import {
+  CONSOLE_CONSUMER_CLASS,
+  kafkaConsoleConsumerScript,
+  kafkaRunClassScript,
+  kafkaToolsPom,
+} from './kafka-tools.component';
 import { assertNeo4jServerName, neo4jConf } from './neo4j.component';
 import { StackContext } from './stack-component';
 import { tofuCliConfig } from './tofu.component';
@@ -86,5 +93,29 @@ describe('tofu CLI config', () => {
     expect(hcl).toContain('filesystem_mirror');
     expect(hcl).toContain('path    = "/cache/tofu-providers"');
     expect(hcl).not.toContain('direct');
+  });
+});
+
+describe('standard tool wrappers', () => {
+  it('runs Kafka tools of the broker version from the cache, records on stdout and logs on stderr', () => {
+    expect(kafkaToolsPom(config.kafka.version)).toContain('<artifactId>kafka-tools</artifactId>');
+    expect(kafkaToolsPom(config.kafka.version)).toContain(`<kafka.version>${config.kafka.version}</kafka.version>`);
+    const runClass = kafkaRunClassScript(ctx);
+    expect(runClass.startsWith('#!/bin/sh\n')).toBe(true);
+    expect(runClass).toContain(`-cp '/cache/kafka-${config.kafka.version}/tools-libs/*'`);
+    expect(runClass).toContain(
+      `'-Dlog4j.configuration=file:/cache/kafka-${config.kafka.version}/tools-log4j.properties'`,
+    );
+    expect(runClass.trimEnd().endsWith('"$@"')).toBe(true);
+  });
+
+  it('finds kafka-run-class next to the console consumer, with no path of the clone in it', () => {
+    const script = kafkaConsoleConsumerScript();
+    expect(script).toContain(`"$(dirname "$0")/kafka-run-class" ${CONSOLE_CONSUMER_CLASS} "$@"`);
+    expect(script).not.toContain('/state');
+  });
+
+  it('points aws at the pinned venv of the cache', () => {
+    expect(awsWrapperScript(ctx)).toContain(`exec '/cache/aws-cli/venv-${config.awsCli.version}/bin/aws' "$@"`);
   });
 });

@@ -12,6 +12,7 @@ export type DayErrorCode =
   | 'DAY.SERVICE_FAILED'
   | 'DAY.INTERRUPTED'
   | 'DAY.TIMED_OUT'
+  | 'DAY.TOPOLOGY_INVALID'
   | 'DAY.UNEXPECTED';
 
 const EXIT_STATUS: Partial<Record<DayErrorCode, number>> = {

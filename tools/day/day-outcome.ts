@@ -54,7 +54,7 @@ export async function fetchRun(orchestratorUrl: string, runId: string): Promise<
   return response.status === 200 ? ((await response.json()) as RunViewJson) : undefined;
 }
 
-async function offeringsOn(
+export async function offeringsOn(
   boltUri: string,
   day: string,
 ): Promise<{ count: number; resultHash?: string; allocationCount?: number }> {

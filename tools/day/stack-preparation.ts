@@ -260,7 +260,7 @@ async function registerAmi(ec2: EC2Client, name: string, version: string): Promi
   return ImageId;
 }
 
-async function seedGraph(
+export async function seedGraph(
   boltUri: string,
   day: string,
   graph: { accounts: number; contributions: number },

@@ -16,6 +16,8 @@ export interface AppProcessOptions {
   logFile?: string;
   /** How long stop() waits after SIGTERM before SIGKILL (default 15 s). */
   stopGraceMs?: number;
+  /** The app (apps/<app>/src/main.ts) when the name is a replica's (`dco-runner-1`); default: the name. */
+  app?: string;
 }
 
 /** The tail of the output kept in memory, for the error of a process that exits while starting. */
@@ -47,7 +49,7 @@ export class AppProcess {
 
   start(): this {
     this.exitCode = undefined;
-    const started = spawnTs(join('apps', this.name, 'src', 'main.ts'), {
+    const started = spawnTs(join('apps', this.options.app ?? this.name, 'src', 'main.ts'), {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...this.env },
       inheritEnv: false,
       maxOutputChars: OUTPUT_TAIL_CHARS,

@@ -8,3 +8,4 @@ export * from './app-process';
 export * from './stack-endpoints';
 export * from './private-kafka';
 export * from './asyncapi-messages';
+export * from './standard-tools';

@@ -39,6 +39,31 @@ describe('Neo4jAmiSource', () => {
     await expect(new Neo4jAmiSource(ec2, options).detect(context)).resolves.toEqual([]);
   });
 
+  it('judges only the serving (blue) server: a retiring old one in its grace period does not re-report the migration', async () => {
+    const ec2 = new InMemoryEc2Inventory();
+    const old = ec2.addImage({ name: 'neo4j-5.20.0-a', creationDate: '2026-01-01T00:00:00Z' });
+    ec2.addInstance({
+      imageId: old,
+      instanceType: 'r6i.large',
+      tags: { 'dco:role': 'neo4j', 'dco:color': 'retiring' },
+    });
+    const newest = ec2.addImage({ name: 'neo4j-5.26.19-b', creationDate: '2026-11-01T00:00:00Z' });
+    ec2.addInstance({ imageId: newest, instanceType: 'r6i.large', tags: { 'dco:role': 'neo4j', 'dco:color': 'blue' } });
+    await expect(new Neo4jAmiSource(ec2, options).detect(context)).resolves.toEqual([]);
+  });
+
+  it('does not count a green still being built as serving', async () => {
+    const { ec2, imageId } = fleetOn('5.20.0');
+    const newest = ec2.addImage({ name: 'neo4j-5.26.19-b', creationDate: '2026-11-01T00:00:00Z' });
+    ec2.addInstance({
+      imageId: newest,
+      instanceType: 'r6i.large',
+      tags: { 'dco:role': 'neo4j', 'dco:color': 'green' },
+    });
+    const changes = await new Neo4jAmiSource(ec2, options).detect(context);
+    expect(changes).toEqual([expect.objectContaining({ from: imageId, to: newest })]);
+  });
+
   it('skips deprecated images when choosing the newest', async () => {
     const { ec2 } = fleetOn('5.26.19');
     ec2.addImage({

@@ -7,6 +7,8 @@ import { extractVersion, versionRisk } from '../version-risk';
 /** Agreed with db-migrator (ADR 0007): fleet tag dco:role=neo4j + dco:color=blue|green; AMI name neo4j-<version>-*. */
 export const NEO4J_ROLE_TAG = { key: 'dco:role', value: 'neo4j' } as const;
 export const NEO4J_VERSION_TAG = 'dco:neo4j-version';
+/** The db-migrator's colour tag: blue serves, green is being built, retiring waits out its grace period (ADR 0006). */
+export const NEO4J_COLOR_TAG = 'dco:color';
 
 export interface Neo4jAmiOptions {
   owners: string[];
@@ -32,6 +34,16 @@ export function newestImage(images: MachineImage[]): MachineImage | undefined {
   )[0];
 }
 
+/**
+ * The instances that serve: those tagged blue. A retiring old server (kept for rollback during its grace period) and a
+ * green still being built say nothing about what the fleet runs; judging them too re-reported the migration that had
+ * just succeeded, every day until the old server was terminated. A fleet with no colour tags at all counts whole.
+ */
+export function serving<T extends { tags: Record<string, string> }>(fleet: T[]): T[] {
+  if (fleet.every((instance) => instance.tags[NEO4J_COLOR_TAG] === undefined)) return fleet;
+  return fleet.filter((instance) => instance.tags[NEO4J_COLOR_TAG] === 'blue');
+}
+
 export class Neo4jAmiSource implements ChangeSource {
   readonly name = 'neo4j-ami';
 
@@ -55,7 +67,7 @@ export class Neo4jAmiSource implements ChangeSource {
         'check DCO_NEO4J_AMI_OWNERS / DCO_NEO4J_AMI_NAME; an empty result is never read as "no change"',
       );
     }
-    const runningImageIds = [...new Set(fleet.map((instance) => instance.imageId))].sort();
+    const runningImageIds = [...new Set(serving(fleet).map((instance) => instance.imageId))].sort();
     if (runningImageIds.length > 0 && runningImageIds.every((id) => id === newest.imageId)) return [];
     const running = await this.ec2.findImagesById(runningImageIds);
     const fromVersion = running.map(imageVersion).find((version) => version !== undefined);
