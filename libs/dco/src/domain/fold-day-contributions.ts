@@ -26,7 +26,7 @@ export function foldDayContributions(
   return 'input' in folded ? folded.input : undefined;
 }
 
-/** Groups a day's rows by account (first-seen order) the way readDayByAccount returns them. */
+/** Groups a day's rows by account (first-seen order), as a page of readDayPages holds them. */
 export function groupDayContributions(
   accounts: readonly AccountRecord[],
   contributions: readonly ContributionRecord[],
