@@ -63,7 +63,8 @@ export function neo4jJvmOptions(spec: Neo4jProcessSpec, env: NodeJS.ProcessEnv =
   ];
 }
 
-function conf(spec: Neo4jProcessSpec): string {
+/** The server's neo4j.conf: listen addresses, directories, memory. */
+export function neo4jConf(spec: Neo4jProcessSpec): string {
   const host = spec.host ?? '127.0.0.1';
   return [
     '# Written by libs/neo4j neo4j-process.launcher.ts',
@@ -107,7 +108,7 @@ export async function launchNeo4jProcess(
     );
   }
   mkdirSync(join(spec.home, 'conf'), { recursive: true });
-  writeFileSync(join(spec.home, 'conf', 'neo4j.conf'), conf(spec));
+  writeFileSync(join(spec.home, 'conf', 'neo4j.conf'), neo4jConf(spec));
   const out = openSync(join(spec.home, 'console.log'), 'a');
   const child = spawn(
     'java',
