@@ -163,6 +163,7 @@ export function serviceEnvironment(
     DCO_INFRA_CONFIG_DIR: ws.configDir,
     DCO_INFRA_STATE_DIR: ws.infraStateDir,
     DCO_ECS_CLUSTER: ws.cluster,
+    ...dayRemoteState(ws),
   };
   const graph = { DCO_STATE_DIR: ws.stateDir, NEO4J_URI: info.blue.boltUri };
   const policy = ws.scenario.policy ?? {};
@@ -190,6 +191,9 @@ export function serviceEnvironment(
         DCO_NEO4J_AMI_NAME: `${ws.amiPrefix}-*`,
         DCO_NEO4J_FLEET_TAGS: `dco:env=${ws.envTag}`,
         DCO_RELEASE_MANIFEST: ws.releaseManifest,
+        // Reports shared by every detector replica (ADR 0016).
+        DCO_EXTERNAL_BUCKET: DAY_STATE_BUCKET,
+        DCO_EXTERNAL_PREFIX: `${ws.id}/detector`,
       };
     case 'infra-deployer':
       return {
@@ -209,6 +213,9 @@ export function serviceEnvironment(
         ...graph,
         DCO_STAGE_ENGINE: 'real',
         DCO_NEO4J_INSTANCE_ID: info.blue.instanceId,
+        // One migration lease for the scenario, shared by every db-migrator replica (ADR 0016).
+        DCO_MIGRATION_LEASE_BUCKET: DAY_STATE_BUCKET,
+        DCO_MIGRATION_LEASE_PREFIX: `${ws.id}/db-migrator`,
         // The scenario's own fleet: its green's ClientToken and instance lookups never meet another scenario's.
         DCO_NEO4J_FLEET_TAGS: `dco:env=${ws.envTag}`,
         DCO_NEO4J_HEAP_MB: String(ws.neo4jServer.heapMb),
@@ -228,4 +235,12 @@ export function serviceEnvironment(
         DCO_DAILY_AMOUNT: '1000000000000000000000',
       };
   }
+}
+
+/** The emulator bucket where a scenario's workers keep what outlives a process (one prefix per scenario, ADR 0016). */
+export const DAY_STATE_BUCKET = 'dco-day-state';
+
+/** The Terraform state and records of a scenario in the emulator's S3: every infra-deployer and detector replica shares them. */
+export function dayRemoteState(ws: Pick<DayWorkspace, 'id'>): { DCO_INFRA_BUCKET: string; DCO_INFRA_PREFIX: string } {
+  return { DCO_INFRA_BUCKET: DAY_STATE_BUCKET, DCO_INFRA_PREFIX: `${ws.id}/infra` };
 }

@@ -36,3 +36,29 @@ describe('DbMigratorConfig: the blue-green variables', () => {
     );
   });
 });
+
+describe('DbMigratorConfig: the migration lease (ADR 0016)', () => {
+  it('keeps the documented defaults and takes a bucket', () => {
+    expect(loadConfig(DbMigratorConfig, { DCO_MIGRATION_LEASE_BUCKET: 'dco-state' })).toMatchObject({
+      DCO_MIGRATION_LEASE_BUCKET: 'dco-state',
+      DCO_MIGRATION_LEASE_PREFIX: 'db-migrator',
+      DCO_MIGRATION_LEASE_TTL_MS: 120_000,
+      DCO_MIGRATION_LEASE_RENEW_MS: 30_000,
+    });
+  });
+
+  it('refuses each malformed lease variable, naming it', () => {
+    const refused: [Record<string, string>, string][] = [
+      [{ DCO_MIGRATION_LEASE_BUCKET: 'Bad_Bucket' }, 'DCO_MIGRATION_LEASE_BUCKET must be an S3 bucket name'],
+      [{ DCO_MIGRATION_LEASE_PREFIX: '../x' }, 'DCO_MIGRATION_LEASE_PREFIX must be slash-separated'],
+      [{ DCO_MIGRATION_LEASE_TTL_MS: 'soon' }, 'DCO_MIGRATION_LEASE_TTL_MS must be an integer'],
+      [{ DCO_MIGRATION_LEASE_TTL_MS: '500' }, 'DCO_MIGRATION_LEASE_TTL_MS must be at least 1000'],
+      [{ DCO_MIGRATION_LEASE_RENEW_MS: '50' }, 'DCO_MIGRATION_LEASE_RENEW_MS must be at least 100'],
+      [
+        { DCO_MIGRATION_LEASE_TTL_MS: '10000', DCO_MIGRATION_LEASE_RENEW_MS: '6000' },
+        'DCO_MIGRATION_LEASE_RENEW_MS must be at most half DCO_MIGRATION_LEASE_TTL_MS',
+      ],
+    ];
+    for (const [env, message] of refused) expect(() => loadConfig(DbMigratorConfig, env)).toThrow(message);
+  });
+});

@@ -1,7 +1,7 @@
 // The orchestrator service: the saga of every run, its policy, the REST API and the dashboard.
 import { DynamicModule, Module } from '@nestjs/common';
 import { InMemoryMessageBus, KafkaMessageBus, MessageBus } from '@dco/messaging';
-import { MESSAGE_BUS } from '@dco/platform';
+import { MESSAGE_BUS, kafkaSecurity } from '@dco/platform';
 import { ORCHESTRATOR_CONFIG, OrchestratorConfig } from './orchestrator.config';
 import { AsyncApiController } from './bus-contract/asyncapi.controller';
 import { DASHBOARD_CONTROLLERS, dashboardProviders } from './dashboard/dashboard.providers';
@@ -23,6 +23,7 @@ function sagaStoreFor(bus: MessageBus, config: OrchestratorConfig): SagaStore {
   return new KafkaSagaStore({
     brokers: (config.KAFKA_BROKERS ?? '').split(','),
     clientId: 'orchestrator',
+    security: kafkaSecurity(config),
     namespace: config.DCO_NAMESPACE,
     topicPrefix: bus instanceof KafkaMessageBus ? bus.topicPrefix : '',
     partitions: config.KAFKA_PARTITIONS,

@@ -14,3 +14,5 @@ export * from './bus-transport.client';
 export * from './bus-transport';
 export * from './asyncapi/asyncapi.document';
 export * from './kafka-topics';
+export * from './kafka-security';
+export * from './kafka-acls';

@@ -3,12 +3,14 @@ import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Type } from 'class-transformer';
 import {
   getMetadataStorage,
+  IsBoolean,
   IsIn,
   IsInt,
   IsNumber,
   IsOptional,
   IsString,
   IsUrl,
+  Length,
   Matches,
   Max,
   Min,
@@ -18,6 +20,8 @@ import {
 } from 'class-validator';
 import { ClassConstructor } from 'class-transformer';
 import { ConfigError } from '@dco/contracts';
+import { KAFKA_SASL_MECHANISMS, KafkaSaslMechanism, KafkaSecurity } from '@dco/messaging';
+import { accessSync, constants, readFileSync } from 'node:fs';
 
 export { ConfigError, isConfigError } from '@dco/contracts';
 
@@ -62,8 +66,61 @@ export function IsParsedBy(parse: (value: string) => unknown): PropertyDecorator
 export const PROFILES = ['embedded', 'local', 'aws'] as const;
 export type Profile = (typeof PROFILES)[number];
 
+const saslWanted = (config: KafkaClientConfig): boolean =>
+  config.KAFKA_SASL_MECHANISM !== undefined ||
+  config.KAFKA_SASL_USERNAME !== undefined ||
+  config.KAFKA_SASL_PASSWORD !== undefined;
+
+/**
+ * How a process authenticates to Kafka (ADR 0019): SASL (SCRAM-SHA-512 on a self-managed cluster) with this service's
+ * own principal, and TLS. All unset = PLAINTEXT without authentication, as the local stack's shared broker runs.
+ */
+export class KafkaClientConfig {
+  @ValidateIf(saslWanted)
+  @IsIn(KAFKA_SASL_MECHANISMS, {
+    message: `KAFKA_SASL_MECHANISM must be one of ${KAFKA_SASL_MECHANISMS.join(', ')} (required with a SASL username or password)`,
+  })
+  KAFKA_SASL_MECHANISM?: KafkaSaslMechanism;
+
+  @ValidateIf(saslWanted)
+  @Matches(/^[A-Za-z0-9._@=-]{1,128}$/, {
+    message: 'KAFKA_SASL_USERNAME must be 1-128 letters, digits or ._@=- (required with KAFKA_SASL_MECHANISM)',
+  })
+  KAFKA_SASL_USERNAME?: string;
+
+  /** The principal's password; never logged (loadConfig redacts it, the clients never print it). */
+  @ValidateIf(saslWanted)
+  @IsString({ message: 'KAFKA_SASL_PASSWORD must be set with KAFKA_SASL_MECHANISM' })
+  @Length(8, 1024, { message: 'KAFKA_SASL_PASSWORD must be 8-1024 characters' })
+  KAFKA_SASL_PASSWORD?: string;
+
+  /** TLS to the brokers (MSK's TLS listener, a self-managed cluster's SASL_SSL). */
+  @IsBoolean({ message: 'KAFKA_TLS must be true or false' })
+  KAFKA_TLS = false;
+
+  /** PEM file of the CA that signed the brokers' certificates, instead of the system's trust store; implies TLS. */
+  @IsOptional()
+  @IsParsedBy((path) => accessSync(path, constants.R_OK))
+  KAFKA_TLS_CA_FILE?: string;
+}
+
+/** The SASL and TLS settings of `config` for the Kafka clients, or undefined for PLAINTEXT without authentication. */
+export function kafkaSecurity(config: KafkaClientConfig): KafkaSecurity | undefined {
+  const security: KafkaSecurity = {};
+  if (config.KAFKA_TLS_CA_FILE) security.tls = { ca: readFileSync(config.KAFKA_TLS_CA_FILE, 'utf8') };
+  else if (config.KAFKA_TLS) security.tls = true;
+  if (config.KAFKA_SASL_MECHANISM && config.KAFKA_SASL_USERNAME && config.KAFKA_SASL_PASSWORD) {
+    security.sasl = {
+      mechanism: config.KAFKA_SASL_MECHANISM,
+      username: config.KAFKA_SASL_USERNAME,
+      password: config.KAFKA_SASL_PASSWORD,
+    };
+  }
+  return security.tls || security.sasl ? security : undefined;
+}
+
 /** Variables every service reads. */
-export class CommonConfig {
+export class CommonConfig extends KafkaClientConfig {
   @IsIn(PROFILES, { message: 'DCO_PROFILE must be one of embedded, local, aws' })
   DCO_PROFILE: Profile = 'embedded';
 

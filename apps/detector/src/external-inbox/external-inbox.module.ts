@@ -13,8 +13,8 @@ import {
 import { json } from 'express';
 import { Clock, IdGenerator } from '@dco/contracts';
 import { Kafka, logLevel } from 'kafkajs';
-import { KafkaMessageBus, MessageBus } from '@dco/messaging';
-import { CLOCK, CommonConfig, ID_GENERATOR, MESSAGE_BUS, PLATFORM_CONFIG } from '@dco/platform';
+import { KafkaMessageBus, MessageBus, kafkaSecurityConfig } from '@dco/messaging';
+import { CLOCK, CommonConfig, ID_GENERATOR, MESSAGE_BUS, PLATFORM_CONFIG, kafkaSecurity } from '@dco/platform';
 import { EXTERNAL_CHANGES_INTAKE, ExternalChangesController } from './external-changes.controller';
 import { ExternalChangesIntake } from './external-changes.intake';
 import { ExternalCloudEventsConsumer } from './external-cloud-events.consumer';
@@ -56,6 +56,7 @@ function cloudEventsConsumer(
   const kafka = new Kafka({
     clientId: 'detector-external-cloudevents',
     brokers: config.KAFKA_BROKERS.split(','),
+    ...kafkaSecurityConfig(kafkaSecurity(config)),
     logLevel: logLevel.NOTHING,
   });
   return new ExternalCloudEventsConsumer(intake, {
