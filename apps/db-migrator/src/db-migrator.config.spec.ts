@@ -35,6 +35,33 @@ describe('DbMigratorConfig: the blue-green variables', () => {
       expect.objectContaining({ code: 'CONFIG.INVALID' }),
     );
   });
+
+  it('takes the restore mode and read-ahead, and refuses anything else with CONFIG.INVALID naming the variable', () => {
+    expect(loadConfig(DbMigratorConfig, {})).toMatchObject({ DCO_NEO4J_READ_AHEAD: 1 });
+    expect(loadConfig(DbMigratorConfig, {}).DCO_NEO4J_RESTORE_MODE).toBeUndefined();
+    expect(loadConfig(DbMigratorConfig, { DCO_NEO4J_RESTORE_MODE: 'online', DCO_NEO4J_READ_AHEAD: '4' })).toMatchObject(
+      { DCO_NEO4J_RESTORE_MODE: 'online', DCO_NEO4J_READ_AHEAD: 4 },
+    );
+    expect(loadConfig(DbMigratorConfig, { DCO_NEO4J_RESTORE_MODE: 'offline-import' })).toMatchObject({
+      DCO_NEO4J_RESTORE_MODE: 'offline-import',
+    });
+    for (const bad of ['offline', 'ONLINE', 'offline-import,online']) {
+      expect(() => loadConfig(DbMigratorConfig, { DCO_NEO4J_RESTORE_MODE: bad })).toThrow(
+        expect.objectContaining({
+          code: 'CONFIG.INVALID',
+          message: expect.stringContaining('DCO_NEO4J_RESTORE_MODE must be offline-import or online'),
+        }),
+      );
+    }
+    for (const bad of ['-1', '9', '1.5', 'two']) {
+      expect(() => loadConfig(DbMigratorConfig, { DCO_NEO4J_READ_AHEAD: bad })).toThrow(
+        expect.objectContaining({
+          code: 'CONFIG.INVALID',
+          message: expect.stringContaining('DCO_NEO4J_READ_AHEAD must be an integer from 0 to 8'),
+        }),
+      );
+    }
+  });
 });
 
 describe('DbMigratorConfig: the migration lease (ADR 0016)', () => {
