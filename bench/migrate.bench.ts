@@ -2,8 +2,10 @@
 // >= 2M relationships: export, restore (nodes, relationships), validation and cutover, plus a naive one-statement-per-record
 // restore of a sample measured in the same run as the baseline, and the ceilings of the mechanism on the same servers: the
 // fastest bare Bolt read of blue's whole graph and bare batched UNWIND CREATEs on green (bench/support/bolt-ceilings.ts).
+// With the offline restore (ADR 0018, DCO_BENCH_RESTORE_MODE=offline-import, the default), the ceiling of the restore is
+// neo4j-admin import alone of the same CSV parts into a scratch home, measured in the same run.
 import 'reflect-metadata';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTagsCommand, EC2Client, RegisterImageCommand } from '@aws-sdk/client-ec2';
@@ -19,6 +21,9 @@ import {
   generateBulkGraph,
   launchNeo4jProcess,
   LocalNeo4jHostRuntime,
+  LocalOfflineGreenRestorer,
+  runAdminImport,
+  stageBulkBackup,
   pointerOnlyConsumers,
   probeBolt,
   stopNeo4jProcess,
@@ -39,6 +44,8 @@ const CEILING_TRIAL_NODES = Number(process.env.DCO_BENCH_CEILING_TRIAL_NODES ?? 
 /** Nodes, and as many relationships, created bare on green for the write ceilings. */
 const CEILING_SAMPLE = Number(process.env.DCO_BENCH_CEILING_SAMPLE ?? Math.min(NODES, 200_000));
 const GENERATE_BATCH = 25_000;
+const RESTORE_MODE = (process.env.DCO_BENCH_RESTORE_MODE ?? 'offline-import') as 'offline-import' | 'online';
+const READ_AHEAD = Number(process.env.DCO_BENCH_READ_AHEAD ?? 1);
 
 const note = (text: string): void => void process.stderr.write(`${text}\n`);
 
@@ -117,14 +124,21 @@ export async function run(): Promise<BenchResult> {
         Tags: [{ Key: 'dco:neo4j-version', Value: '5.26.19' }],
       }),
     );
+    const backups = new FileBackupStore(join(dir, 'backups'));
     const migrator = new BlueGreenMigrator(
       {
         fleet,
         graphs: boltGraphDatabaseFactory,
         pointer: new FileConnectionPointerStore(join(dir, 'neo4j-pointer.json')),
         consumers: pointerOnlyConsumers,
-        backups: new FileBackupStore(join(dir, 'backups')),
+        backups,
         clock: systemClock,
+        offlineRestorer: new LocalOfflineGreenRestorer({
+          homeRoot: join(dir, 'fleet'),
+          heapMb: HEAP_MB,
+          pageCacheMb: PAGECACHE_MB,
+          readyTimeoutMs: 300_000,
+        }),
       },
       {
         initialEndpoint: { instanceId: 'bench-blue', boltUri: blue.boltUri, version: '5.20.0' },
@@ -134,6 +148,8 @@ export async function run(): Promise<BenchResult> {
         onSourceChanged: 'abort',
         pageSize: PAGE_SIZE,
         batchSize: BATCH_SIZE,
+        restoreMode: RESTORE_MODE,
+        readAhead: READ_AHEAD,
       },
     );
     const marks: Record<string, number> = {};
@@ -157,8 +173,11 @@ export async function run(): Promise<BenchResult> {
     // change-marker checks and removing the restore bookkeeping).
     const exportS = marks.backup_end - marks.backup_start;
     const restoreS = marks.restore_end - marks.backup_end;
-    const restoreNodesS = (restoreNodesDoneAt ?? marks.restore_end) - marks.backup_end;
-    const restoreRelsS = marks.restore_end - (restoreNodesDoneAt ?? marks.backup_end);
+    // The offline restore imports nodes and relationships in one run of the tool: both rates are over the whole restore, as
+    // the import ceiling's are over the whole import.
+    const offline = RESTORE_MODE === 'offline-import';
+    const restoreNodesS = offline ? restoreS : (restoreNodesDoneAt ?? marks.restore_end) - marks.backup_end;
+    const restoreRelsS = offline ? restoreS : marks.restore_end - (restoreNodesDoneAt ?? marks.backup_end);
     const validateS = marks.switch_start - marks.restore_end;
     const cutoverS = marks.switch_end - marks.switch_start;
     const records = migrated.nodes + migrated.relationships;
@@ -184,6 +203,21 @@ export async function run(): Promise<BenchResult> {
       batch: BATCH_SIZE,
       onProgress: (label, done) => progress(label, done, CEILING_SAMPLE),
     }).finally(() => ceilingDriver.close());
+    // neo4j-admin import alone of the same parts (the JVM start included, as in the restore), into a scratch home.
+    let importCeiling: { nodesPerS: number; relsPerS: number; seconds: number } | undefined;
+    if (offline) {
+      note('import ceiling: neo4j-admin database import full of the same parts into a scratch home');
+      const home = join(dir, 'import-ceiling');
+      mkdirSync(join(home, 'conf'), { recursive: true });
+      writeFileSync(
+        join(home, 'conf', 'neo4j.conf'),
+        `server.directories.data=${join(home, 'data')}\nserver.directories.logs=${join(home, 'logs')}\n`,
+      );
+      const staged = join(home, 'parts');
+      const manifest = await stageBulkBackup(backups, 'bench-migrate/bench-blue-attempt-1.bulk', staged);
+      const { seconds } = await runAdminImport({ version: '5.26.19', home, dir: staged, manifest });
+      importCeiling = { nodesPerS: manifest.nodes / seconds, relsPerS: manifest.relationships / seconds, seconds };
+    }
     const loadAtEnd = loadavg()[0];
 
     const metrics = {
@@ -208,6 +242,13 @@ export async function run(): Promise<BenchResult> {
       ceiling_create_nodes_per_s: round(createCeiling.nodesPerS, 0),
       ceiling_create_rels_per_s: round(createCeiling.relsPerS, 0),
       ceiling_index_s: round(createCeiling.indexS),
+      ...(importCeiling
+        ? {
+            ceiling_import_nodes_per_s: round(importCeiling.nodesPerS, 0),
+            ceiling_import_rels_per_s: round(importCeiling.relsPerS, 0),
+            ceiling_import_s: round(importCeiling.seconds),
+          }
+        : {}),
     };
     const result = benchResult('migrate', {
       metrics,
@@ -219,6 +260,12 @@ export async function run(): Promise<BenchResult> {
         export_vs_read_ceiling: round(metrics.export_records_per_s / ceilings.ceiling_read_records_per_s, 3),
         restore_nodes_vs_ceiling: round(metrics.restore_nodes_per_s / ceilings.ceiling_create_nodes_per_s, 3),
         restore_rels_vs_ceiling: round(metrics.restore_rels_per_s / ceilings.ceiling_create_rels_per_s, 3),
+        ...(importCeiling
+          ? {
+              restore_nodes_vs_import: round(metrics.restore_nodes_per_s / importCeiling.nodesPerS, 3),
+              restore_rels_vs_import: round(metrics.restore_rels_per_s / importCeiling.relsPerS, 3),
+            }
+          : {}),
       },
       ceilings,
       ceilingReadShape: readCeiling.shape,
@@ -232,6 +279,8 @@ export async function run(): Promise<BenchResult> {
         batchSize: BATCH_SIZE,
         ceilingTrialNodes: CEILING_TRIAL_NODES,
         ceilingSample: CEILING_SAMPLE,
+        restoreMode: RESTORE_MODE,
+        readAhead: READ_AHEAD,
         heapMb: HEAP_MB,
         pageCacheMb: PAGECACHE_MB,
         from: '5.20.0',
@@ -244,7 +293,9 @@ export async function run(): Promise<BenchResult> {
         `restore ${metrics.restore_nodes_per_s} nodes/s, ${metrics.restore_rels_per_s} rels/s (naive ${baseline.restore_nodes_per_s} / ${baseline.restore_rels_per_s}), ` +
         `validate ${metrics.validate_s} s, cutover ${metrics.cutover_s} s; ceilings: read ${ceilings.ceiling_read_records_per_s} rec/s (${readCeiling.shape}), ` +
         `create ${ceilings.ceiling_create_nodes_per_s} nodes/s, ${ceilings.ceiling_create_rels_per_s} rels/s; export/ceiling ${result.ratios.export_vs_read_ceiling}, ` +
-        `restore/ceiling ${result.ratios.restore_nodes_vs_ceiling} nodes, ${result.ratios.restore_rels_vs_ceiling} rels; load ${loadAtStart.toFixed(2)} -> ${loadAtEnd.toFixed(2)}`,
+        `restore/ceiling ${result.ratios.restore_nodes_vs_ceiling} nodes, ${result.ratios.restore_rels_vs_ceiling} rels; ` +
+        `restore/import ${result.ratios.restore_nodes_vs_import ?? '-'} nodes, ${result.ratios.restore_rels_vs_import ?? '-'} rels ` +
+        `(import alone ${ceilings.ceiling_import_s ?? '-'} s), total ${metrics.migration_total_s} s; load ${loadAtStart.toFixed(2)} -> ${loadAtEnd.toFixed(2)}`,
     );
     return result;
   } finally {

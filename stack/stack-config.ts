@@ -17,6 +17,21 @@ export interface Neo4jServerConfig {
   boltPort: number;
   heapMb: number;
   pageCacheMb: number;
+  /** dbms.memory.transaction.total.max: every transaction together, well under the heap (ADR 0020). */
+  transactionTotalMaxMb: number;
+  /** db.memory.transaction.max: one transaction, so that no single query can take the others' memory. */
+  transactionMaxMb: number;
+}
+
+/**
+ * The transaction memory limits of a server of `heapMb` as stack.config.json sets blue's and green's: all transactions
+ * together at 60% of the heap (the rest for the server's own caches, Bolt buffers and GC headroom), one at 15% (four
+ * large queries at once still fit). Servers started without explicit limits get these.
+ */
+export function neo4jTransactionLimits(
+  heapMb: number,
+): Pick<Neo4jServerConfig, 'transactionTotalMaxMb' | 'transactionMaxMb'> {
+  return { transactionTotalMaxMb: Math.floor(heapMb * 0.6), transactionMaxMb: Math.floor(heapMb * 0.15) };
 }
 
 export interface StackConfig {

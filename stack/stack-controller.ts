@@ -9,7 +9,7 @@ import { motoComponent } from './components/moto.component';
 import { neo4jComponent, neo4jComponentName, neo4jHome } from './components/neo4j.component';
 import { ComponentStatus, logFileOf, pidFileOf, StackComponent, StackContext } from './components/stack-component';
 import { tofuComponent } from './components/tofu.component';
-import { Neo4jServerConfig, StackConfig, stackConfig, stackPaths } from './stack-config';
+import { Neo4jServerConfig, neo4jTransactionLimits, StackConfig, stackConfig, stackPaths } from './stack-config';
 import { StackError } from './stack-error';
 import { freePort } from '@dco/probes';
 import { liveRecord, readPidRecord } from './support/process-supervisor';
@@ -227,11 +227,15 @@ function handleFromPidFile(ctx: StackContext, serverName: string): Neo4jServerHa
 function serverConfigFromPidFile(ctx: StackContext, serverName: string): Neo4jServerConfig | undefined {
   const meta = readPidRecord(pidFileOf(ctx.paths, neo4jComponentName(serverName)))?.meta;
   if (!meta) return undefined;
+  const heapMb = Number(meta.heapMb ?? 512);
+  const limits = neo4jTransactionLimits(heapMb);
   return {
     version: String(meta.version),
     boltPort: Number(meta.boltPort),
-    heapMb: Number(meta.heapMb ?? 512),
+    heapMb,
     pageCacheMb: Number(meta.pageCacheMb ?? 256),
+    transactionTotalMaxMb: Number(meta.transactionTotalMaxMb ?? limits.transactionTotalMaxMb),
+    transactionMaxMb: Number(meta.transactionMaxMb ?? limits.transactionMaxMb),
   };
 }
 
@@ -277,14 +281,18 @@ export async function startNeo4jServer(
         `Neo4j server "${request.name}" already listens on ${running.boltPort}, not ${request.boltPort}`,
       );
     }
+    const heapMb = request.heapMb ?? configured?.heapMb ?? 512;
     const server: Neo4jServerConfig = {
       version: request.version,
       boltPort:
         request.boltPort ??
         running?.boltPort ??
         (configured?.version === request.version ? configured.boltPort : await freePort(ctx.config.host)),
-      heapMb: request.heapMb ?? configured?.heapMb ?? 512,
+      heapMb,
       pageCacheMb: request.pageCacheMb ?? configured?.pageCacheMb ?? 256,
+      ...(configured?.heapMb === heapMb
+        ? { transactionTotalMaxMb: configured.transactionTotalMaxMb, transactionMaxMb: configured.transactionMaxMb }
+        : neo4jTransactionLimits(heapMb)),
     };
     await neo4jComponent(request.name, server).up(ctx);
     const handle = handleFromPidFile(ctx, request.name);

@@ -5,6 +5,7 @@ import { EXIT } from '../apps/cli/src/cli-error';
 import { dailyUtcCron } from '../apps/scheduler/src';
 import {
   HAPPY_PATH_CHAIN,
+  E2E_TOKENS,
   SagaE2eEnvironment,
   finished,
   futureDay,
@@ -143,34 +144,17 @@ describe('daily run (each app its own process, real Kafka)', () => {
     // Waiting means waiting: no update command left the orchestrator.
     expect(env.distinct(`dco-${approved}`, 'ApplyInfra')).toHaveLength(0);
 
-    process.env.DCO_OPERATOR_TOKEN = env.operatorToken;
     try {
-      expect(
-        await runCli([
-          'approve',
-          `dco-${approved}`,
-          '--reason',
-          'plan reviewed',
-          '--by',
-          'alice',
-          '--api',
-          orchestrator.url,
-        ]),
-      ).toBe(EXIT.OK);
-      expect(
-        await runCli([
-          'reject',
-          `dco-${rejected}`,
-          '--reason',
-          'change freeze',
-          '--by',
-          'bob',
-          '--api',
-          orchestrator.url,
-        ]),
-      ).toBe(EXIT.OK);
+      process.env.DCO_API_TOKEN = E2E_TOKENS.alice;
+      expect(await runCli(['approve', `dco-${approved}`, '--reason', 'plan reviewed', '--api', orchestrator.url])).toBe(
+        EXIT.OK,
+      );
+      process.env.DCO_API_TOKEN = E2E_TOKENS.bob;
+      expect(await runCli(['reject', `dco-${rejected}`, '--reason', 'change freeze', '--api', orchestrator.url])).toBe(
+        EXIT.OK,
+      );
     } finally {
-      delete process.env.DCO_OPERATOR_TOKEN;
+      delete process.env.DCO_API_TOKEN;
     }
 
     const done = await waitForRun(orchestrator, `dco-${approved}`, finished);

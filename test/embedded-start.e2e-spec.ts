@@ -26,6 +26,11 @@ describe('npm start (embedded profile)', () => {
     expect(output).toMatch(/Neo4j migrated 5\.20\.0 -> 5\.26\.19: [1-9]\d* nodes/);
     expect(output).toMatch(new RegExp(`DCO ${day}: offered (\\d+), allocated \\1 to [1-9]\\d* accounts`));
     expect(output).toContain(`RUN COMPLETED ${day}: steps detect -> apply-infra -> migrate-db -> run-dco`);
+    // No set-up: an admin credential is generated and its token printed once, nowhere else.
+    const token = /export DCO_API_TOKEN=([\w-]{32})\)/.exec(output)?.[1];
+    expect(token).toBeDefined();
+    expect(output.split(token as string)).toHaveLength(2);
+    expect(app.stderr()).not.toContain(token);
   });
 
   it('refuses a malformed --day with a coded message and the config exit status', async () => {

@@ -5,7 +5,14 @@ import { localEmulatorOptions } from '@dco/aws';
 import { runTraceIds } from '@dco/observability';
 import { dailyUtcCron } from '../apps/scheduler/src';
 import { AppProcess, waitFor } from '@dco/testing';
-import { SagaE2eEnvironment, finished, startWorkers, waitForRun } from './support/saga-e2e.harness';
+import {
+  E2E_AUTHORIZATION,
+  E2E_TOKENS,
+  SagaE2eEnvironment,
+  finished,
+  startWorkers,
+  waitForRun,
+} from './support/saga-e2e.harness';
 
 jest.setTimeout(600_000);
 
@@ -27,7 +34,9 @@ interface JaegerTrace {
 
 /** One sample of a Prometheus text exposition, by metric name and label subset. */
 async function metric(app: AppProcess, name: string, labels: Record<string, string> = {}): Promise<number | undefined> {
-  const text = await (await fetch(`${app.url}/metrics`)).text();
+  const response = await fetch(`${app.url}/metrics`, { headers: E2E_AUTHORIZATION });
+  if (response.status !== 200) return undefined;
+  const text = await response.text();
   for (const line of text.split('\n')) {
     const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? ([-+\d.eE]+|NaN|[+-]Inf)$/.exec(line);
     if (!match || match[1] !== name) continue;
@@ -78,6 +87,21 @@ describe('observability (each app its own process, real Kafka, Jaeger and the AW
     const run = await waitForRun(orchestrator, runId, finished);
     expect(run.status).toBe('Completed');
 
+    // /metrics of every app answers a viewer and no one without a credential; /health answers everyone.
+    for (const app of [orchestrator, scheduler, ...Object.values(workers)]) {
+      const anonymous = await fetch(`${app.url}/metrics`);
+      expect([app.name, anonymous.status, ((await anonymous.json()) as { code?: string }).code]).toEqual([
+        app.name,
+        401,
+        'API.UNAUTHORIZED',
+      ]);
+      const viewer = await fetch(`${app.url}/metrics`, {
+        headers: { authorization: `Bearer ${E2E_TOKENS['e2e-viewer']}` },
+      });
+      expect([app.name, viewer.status]).toEqual([app.name, 200]);
+      expect((await fetch(`${app.url}/health`)).status).toBe(200);
+    }
+
     const { traceId, rootSpanId } = runTraceIds(runId, env.namespace);
     const trace = await waitFor(
       async () => {
@@ -126,7 +150,7 @@ describe('observability (each app its own process, real Kafka, Jaeger and the AW
       description: 'the orchestrator to count the run',
       timeoutMs: 20_000,
     }).catch(async (error: Error) => {
-      const text = await (await fetch(`${orchestrator.url}/metrics`)).text();
+      const text = await (await fetch(`${orchestrator.url}/metrics`, { headers: E2E_AUTHORIZATION })).text();
       throw new Error(
         `${error.message}\n${text
           .split('\n')

@@ -4,6 +4,7 @@
 import { MessageType } from '@dco/contracts';
 import { PrivateKafka, startPrivateKafka, waitFor } from '@dco/testing';
 import {
+  E2E_AUTHORIZATION,
   SagaE2eEnvironment,
   finished,
   futureDay,
@@ -39,7 +40,7 @@ describe('orchestrator failover (two orchestrator processes, real Kafka)', () =>
     // A change sent to the standby is refused, naming the active one.
     const refused = await fetch(`${second.url}/api/runs`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...E2E_AUTHORIZATION },
       body: JSON.stringify({ day: futureDay(), reason: 'sent to the standby' }),
     });
     const body = (await refused.json()) as { code: string; message: string };
@@ -57,7 +58,7 @@ describe('orchestrator failover (two orchestrator processes, real Kafka)', () =>
 
     await first.kill();
     await waitForActive(second, 60_000);
-    const metrics = await (await fetch(`${second.url}/metrics`)).text();
+    const metrics = await (await fetch(`${second.url}/metrics`, { headers: E2E_AUTHORIZATION })).text();
     expect(metrics).toMatch(/^dco_orchestrator_active\{[^}]*\} 1$/m);
 
     const run = await waitForRun(second, runId, finished);

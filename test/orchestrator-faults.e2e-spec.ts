@@ -6,6 +6,7 @@ import { runCli } from '../apps/cli/src/main';
 import { startKafka, stopKafka } from '@dco/stack';
 import { AppProcess, waitFor } from '@dco/testing';
 import {
+  E2E_AUTHORIZATION,
   SagaE2eEnvironment,
   finished,
   futureDay,
@@ -156,7 +157,7 @@ describe('orchestrator faults (each app its own process, real Kafka)', () => {
 
     const malformed = await fetch(`${orchestrator.url}/api/runs`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...E2E_AUTHORIZATION },
       body: '{"day":',
     });
     expect([malformed.status, ((await malformed.json()) as { code: string }).code]).toEqual([
@@ -165,8 +166,8 @@ describe('orchestrator faults (each app its own process, real Kafka)', () => {
     ]);
     const noReason = await fetch(`${orchestrator.url}/api/runs/${runId}/approve`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${env.operatorToken}` },
-      body: JSON.stringify({ by: 'alice' }),
+      headers: { 'content-type': 'application/json', ...E2E_AUTHORIZATION },
+      body: JSON.stringify({}),
     });
     expect([noReason.status, ((await noReason.json()) as { code: string }).code]).toEqual([
       400,

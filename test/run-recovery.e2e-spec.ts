@@ -5,6 +5,7 @@ import { runCli } from '../apps/cli/src/main';
 import { EXIT } from '../apps/cli/src/cli-error';
 import {
   RunViewJson,
+  E2E_TOKENS,
   SagaE2eEnvironment,
   finished,
   futureDay,
@@ -42,7 +43,7 @@ describe('run recovery (each app its own process, real Kafka)', () => {
     expect(parked).toMatchObject({ status: 'Failed', pendingCompensations: ['rollback-db', 'rollback-infra'] });
     await env.waitForMessage(runId, 'RunFailed');
 
-    process.env.DCO_OPERATOR_TOKEN = env.operatorToken;
+    process.env.DCO_API_TOKEN = E2E_TOKENS.alice;
     try {
       // A bad request is refused before anything is sent.
       expect(await runCli(['resume', runId, '--reason', ' ', '--api', orchestrator.url])).toBe(EXIT.USAGE);
@@ -52,14 +53,12 @@ describe('run recovery (each app its own process, real Kafka)', () => {
         DCO_SIMULATE_MIGRATE_DB: 'fail:DB.VALIDATION_MISMATCH',
         DCO_SIMULATE_ROLLBACK_DB: 'ok',
       });
-      expect(
-        await runCli(['resume', runId, '--reason', 'db-migrator fixed', '--by', 'carol', '--api', orchestrator.url]),
-      ).toBe(EXIT.OK);
+      expect(await runCli(['resume', runId, '--reason', 'db-migrator fixed', '--api', orchestrator.url])).toBe(EXIT.OK);
       // A second resume while the first is being carried out is a conflict (API) or rejected (saga), never a third RollbackDb.
       const again = await runCli(['resume', runId, '--reason', 'again', '--api', orchestrator.url]);
       expect([EXIT.OK, EXIT.CONFLICT]).toContain(again);
     } finally {
-      delete process.env.DCO_OPERATOR_TOKEN;
+      delete process.env.DCO_API_TOKEN;
     }
 
     const done = (await waitForRun(
@@ -72,7 +71,7 @@ describe('run recovery (each app its own process, real Kafka)', () => {
       rolledBack: ['rollback-db', 'rollback-infra'],
       pendingCompensations: [],
     });
-    expect(done.resumes).toEqual([expect.objectContaining({ by: 'carol', step: 'rollback-db' })]);
+    expect(done.resumes).toEqual([expect.objectContaining({ by: 'alice', step: 'rollback-db' })]);
     expect(stepsOf(done)).toEqual([
       'detect:succeeded',
       'apply-infra:succeeded',

@@ -74,7 +74,7 @@ async function requestRun(ws: DayWorkspace, services: DayServices, day: string):
       for (const replica of services.replicas('orchestrator')) {
         const response = await fetch(`${replica.url}/api/runs`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${ws.operatorToken}` },
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${ws.apiToken}` },
           body: JSON.stringify({ day, reason: 'topology spec: the next day' }),
           signal: AbortSignal.timeout(10_000),
         }).catch(() => undefined);
@@ -200,7 +200,7 @@ describe('the deployed topology under chaos', () => {
         waitFor(
           async () => {
             for (const replica of run.replicas('orchestrator')) {
-              const view = await fetchRun(replica.url, runIdOf(day)).catch(() => undefined);
+              const view = await fetchRun(replica.url, runIdOf(day), ws.apiToken).catch(() => undefined);
               if (view?.finished) return view;
             }
             return undefined;

@@ -78,18 +78,25 @@ describe('deployment descriptors', () => {
     expect(problems).toContain('k8s: orchestrator runs 4 replicas but supports at most 3 (ADR 0004');
     const tfvars = readFileSync(join(root, 'infra', 'terraform.tfvars.json'), 'utf8');
     expect(
-      validateTerraformVariables(tfvars.replace(/("detector": \{[^}]*"desired_count": )1/, '$13')).join('\n'),
-    ).toContain('tfvars: detector runs 3 replicas but supports at most 1');
+      validateTerraformVariables(tfvars.replace(/("detector": \{[^}]*"desired_count": )2/, '$14')).join('\n'),
+    ).toContain('tfvars: detector runs 4 replicas but supports at most 3');
+    const overscaled = {
+      ...k8s,
+      'db-migrator.yaml': k8s['db-migrator.yaml'].replace('maxReplicaCount: 3', 'maxReplicaCount: 4'),
+    };
+    expect(validateKubernetes(overscaled, declared).join('\n')).toContain(
+      'k8s ScaledObject: db-migrator runs 4 replicas but supports at most 3 (ADR 0016',
+    );
     expect(validateReplicaDocs('| `scheduler` | 2 | 2 |')).toHaveLength(5);
   });
 
   it('catch a PodDisruptionBudget that never lets a node drain', () => {
     const broken = {
       ...k8s,
-      'db-migrator.yaml': k8s['db-migrator.yaml'].replace('maxUnavailable: 1', 'minAvailable: 1'),
+      'db-migrator.yaml': k8s['db-migrator.yaml'].replace('minAvailable: 1', 'minAvailable: 2'),
     };
     expect(validateKubernetes(broken, declared)).toContain(
-      "k8s: db-migrator's PodDisruptionBudget keeps 1 of 1 replicas available, so no node can ever be drained",
+      "k8s: db-migrator's PodDisruptionBudget keeps 2 of 2 replicas available, so no node can ever be drained",
     );
   });
 

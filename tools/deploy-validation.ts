@@ -112,7 +112,13 @@ export function validateCompose(text: string, configOf: (app: string) => AppConf
     const env = Object.fromEntries(
       Object.entries((service.environment ?? {}) as Json).map(([name, value]) => [name, String(value)]),
     );
-    problems.push(...checkEnvironment('compose', app, env, new Set(), configOf(app)));
+    // "${VARIABLE:-}" is taken from the shell or an .env file when compose runs: set, but not a literal to validate.
+    const interpolated = new Set(
+      Object.entries(env)
+        .filter(([, value]) => /^\$\{[A-Z0-9_]+(:?-[^}]*)?\}$/.test(value))
+        .map(([name]) => name),
+    );
+    problems.push(...checkEnvironment('compose', app, env, interpolated, configOf(app)));
     problems.push(
       ...checkReplicas('compose', app, ((service.deploy as Json | undefined)?.replicas as number | undefined) ?? 1),
     );
@@ -199,7 +205,7 @@ export function validateKubernetes(files: Record<string, string>, configOf: (app
     const limit = REPLICA_LIMITS[app];
     const replicas = deployment.spec?.replicas as number | undefined;
     problems.push(...checkReplicas('k8s', app, replicas));
-    if (limit.max === 1 && (deployment.spec?.strategy as Json | undefined)?.type !== 'Recreate') {
+    if ((limit.max as number) === 1 && (deployment.spec?.strategy as Json | undefined)?.type !== 'Recreate') {
       problems.push(
         `k8s: ${app} runs at most one replica, so its Deployment needs strategy Recreate (a rolling update overlaps two)`,
       );

@@ -5,11 +5,11 @@ import { Type } from '@nestjs/common';
 import { OpenAPIObject } from '@nestjs/swagger';
 import { buildAsyncApiDocument } from '@dco/messaging';
 import { MetricsController } from '@dco/observability';
-import { HealthController, buildOpenApiDocument } from '@dco/platform';
+import { HealthController, SessionController, buildOpenApiDocument } from '@dco/platform';
 import { EXTERNAL_CLOUD_EVENTS_ASYNCAPI, ExternalChangesController } from '../apps/detector/src';
 import { AsyncApiController, DashboardController, RunsController } from '../apps/orchestrator/src';
 
-const OPERATIONS: Type[] = [HealthController, MetricsController];
+const OPERATIONS: Type[] = [HealthController, SessionController, MetricsController];
 
 /** The HTTP controllers of each service process; the embedded process serves all of them. */
 export const SERVICE_CONTROLLERS: Record<string, Type[]> = {

@@ -24,22 +24,22 @@ export const REPLICA_LIMITS = {
       'ADR 0004: one active (the OrchestratorLease holder, fenced by an exclusive transactional id), the others standbys that follow SagaState and serve reads; more than one standby adds nothing but lease-group members',
   },
   detector: {
-    replicas: 1,
-    max: 1,
+    replicas: 2,
+    max: 3,
     reason:
-      'ADR 0007: the external-report store and the Terraform workspace it compares are pod-local files (state in S3 / a compacted topic is later work)',
+      'ADR 0016: external reports are S3 objects written with conditional puts (DCO_EXTERNAL_BUCKET), the Terraform state and last-good record it compares are in S3 (DCO_INFRA_BUCKET); any replica answers any DetectChanges',
   },
   'infra-deployer': {
-    replicas: 1,
-    max: 1,
+    replicas: 2,
+    max: 3,
     reason:
-      'ADR 0007: Terraform state, saved plans and the last-good snapshot are pod-local files (remote state is later work)',
+      'ADR 0016: Terraform state in the S3 backend locked with use_lockfile, saved plans, snapshots and last-good in S3 (DCO_INFRA_BUCKET); two applies of one environment serialize on the lock (INFRA.STATE_LOCKED, INFRA.PLAN_STALE)',
   },
   'db-migrator': {
-    replicas: 1,
-    max: 1,
+    replicas: 2,
+    max: 3,
     reason:
-      'ADR 0006: backups and the migration in flight are pod-local; two migrators would race on one blue-green cutover',
+      "ADR 0016: MigrateDb and RollbackDb hold the environment's migration lease in S3 (DCO_MIGRATION_LEASE_BUCKET), so one replica drives a cutover; backups in S3 (DCO_BACKUP_BUCKET)",
   },
   'dco-runner': {
     replicas: 2,

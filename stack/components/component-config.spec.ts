@@ -64,6 +64,8 @@ describe('neo4j.conf', () => {
     expect(props.get('server.directories.logs')).toBe('/state/neo4j/blue/logs');
     expect(props.get('server.memory.pagecache.size')).toBe(`${config.neo4j.blue.pageCacheMb}m`);
     expect(props.get('server.memory.heap.max_size')).toBe(`${config.neo4j.blue.heapMb}m`);
+    expect(props.get('dbms.memory.transaction.total.max')).toBe(`${config.neo4j.blue.transactionTotalMaxMb}m`);
+    expect(props.get('db.memory.transaction.max')).toBe(`${config.neo4j.blue.transactionMaxMb}m`);
   });
 
   it('accepts only names that are safe as directory and pid-file names', () => {

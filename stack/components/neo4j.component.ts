@@ -89,7 +89,14 @@ export async function ensureNeo4jClassArchive(ctx: StackContext, version: string
   rmSync(home, { recursive: true, force: true });
   const host = ctx.config.host;
   const boltPort = await freePort(host);
-  writeNeo4jHome(home, host, { version, boltPort, heapMb: 256, pageCacheMb: 64 });
+  writeNeo4jHome(home, host, {
+    version,
+    boltPort,
+    heapMb: 256,
+    pageCacheMb: 64,
+    transactionTotalMaxMb: 128,
+    transactionMaxMb: 64,
+  });
   const logFile = logFileOf(ctx.paths, `neo4j-${version}-class-archive`);
   const log = openSync(logFile, 'a');
   const child = spawn(
@@ -134,6 +141,9 @@ function neo4jJvmArgs(heapMb: number): string[] {
     `-Xms${heapMb}m`,
     `-Xmx${heapMb}m`,
     '-XX:+UseG1GC',
+    // A heap exhausted despite the transaction limits ends the server (the supervisor sees it down) instead of leaving
+    // it answering nothing for minutes, as the 10M-contribution read did (issue 21).
+    '-XX:+ExitOnOutOfMemoryError',
     '-XX:-OmitStackTraceInFastThrow',
     '-XX:+DisableExplicitGC',
     '-XX:MaxMetaspaceSize=512m',
@@ -181,7 +191,8 @@ export function neo4jConf(home: string, host: string, server: Neo4jServerConfig)
     `server.memory.heap.initial_size=${server.heapMb}m`,
     `server.memory.heap.max_size=${server.heapMb}m`,
     `server.memory.pagecache.size=${server.pageCacheMb}m`,
-    'dbms.memory.transaction.total.max=256m',
+    `dbms.memory.transaction.total.max=${server.transactionTotalMaxMb}m`,
+    `db.memory.transaction.max=${server.transactionMaxMb}m`,
     'dbms.security.auth_enabled=false',
     'dbms.usage_report.enabled=false',
     'db.tx_log.rotation.retention_policy=2 files',
@@ -230,6 +241,8 @@ function neo4jDefinition(ctx: StackContext, serverName: string, server: Neo4jSer
       boltPort: server.boltPort,
       heapMb: server.heapMb,
       pageCacheMb: server.pageCacheMb,
+      transactionTotalMaxMb: server.transactionTotalMaxMb,
+      transactionMaxMb: server.transactionMaxMb,
       boltUri,
       home,
     },

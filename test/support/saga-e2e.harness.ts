@@ -1,6 +1,6 @@
 // Process-level harness of the saga e2e and fault specs: each app as its own OS process on the real Kafka, in a topic
 // namespace of its own, with a read-committed tap on every message and helpers to wait on runs and worker counts.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Admin, Consumer, Kafka, logLevel } from 'kafkajs';
 import {
   ALL_MESSAGE_TYPES,
@@ -12,11 +12,33 @@ import {
   runIdOf,
   systemClock,
 } from '@dco/contracts';
-import { uuidGenerator } from '@dco/platform';
+import { sha256Hex, uuidGenerator } from '@dco/platform';
 import { KafkaMessageBus } from '@dco/messaging';
 import { AppProcess, freePort, waitFor } from '@dco/testing';
 
 export const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(',');
+
+/**
+ * The API credentials every app of an e2e environment is started with (fresh tokens per test process): an admin the
+ * harness reads and acts with, two operators the approval specs decide as, and a viewer.
+ */
+export const E2E_TOKENS = {
+  'e2e-admin': randomBytes(24).toString('base64url'),
+  alice: randomBytes(24).toString('base64url'),
+  bob: randomBytes(24).toString('base64url'),
+  'e2e-viewer': randomBytes(24).toString('base64url'),
+} as const;
+const ROLES: Record<keyof typeof E2E_TOKENS, string> = {
+  'e2e-admin': 'admin',
+  alice: 'operator',
+  bob: 'operator',
+  'e2e-viewer': 'viewer',
+};
+export const E2E_API_CREDENTIALS = Object.entries(E2E_TOKENS)
+  .map(([name, token]) => `${name}:${ROLES[name as keyof typeof E2E_TOKENS]}:${sha256Hex(token)}`)
+  .join(',');
+/** The header of a request as the harness's admin. */
+export const E2E_AUTHORIZATION = { authorization: `Bearer ${E2E_TOKENS['e2e-admin']}` };
 
 export type AppName = 'scheduler' | 'orchestrator' | 'detector' | 'infra-deployer' | 'db-migrator' | 'dco-runner';
 
@@ -25,7 +47,8 @@ export class SagaE2eEnvironment {
   readonly id = randomUUID().slice(0, 8);
   readonly prefix = `e2e-${this.id}.`;
   readonly namespace = `e2e-${this.id}`;
-  readonly operatorToken = `operator-token-${this.id}-0123456789`;
+  /** The admin's API token (E2E_TOKENS has the others). */
+  readonly apiToken = E2E_TOKENS['e2e-admin'];
   private readonly kafka: Kafka;
   private readonly admin: Admin;
   private tap?: Consumer;
@@ -127,7 +150,7 @@ export class SagaE2eEnvironment {
       // The saga specs drive the workers' in-memory stand-ins; outside the embedded profile only this opt-in admits them (ADR 0014).
       DCO_STAGE_ENGINE: 'simulated',
       DCO_ALLOW_SIMULATED: 'test',
-      DCO_OPERATOR_TOKEN: this.operatorToken,
+      DCO_API_CREDENTIALS: E2E_API_CREDENTIALS,
       SAGA_TIMER_INTERVAL_MS: '250',
       // The local stack's AWS emulator (alerts go to EventBridge there).
       DCO_AWS_ENDPOINT: process.env.DCO_AWS_ENDPOINT ?? 'http://127.0.0.1:5055',
@@ -214,7 +237,10 @@ export interface RunViewJson {
 }
 
 export async function getRun(orchestrator: AppProcess, runId: string): Promise<RunViewJson | undefined> {
-  const response = await fetch(`${orchestrator.url}/api/runs/${runId}`, { signal: AbortSignal.timeout(3_000) });
+  const response = await fetch(`${orchestrator.url}/api/runs/${runId}`, {
+    headers: E2E_AUTHORIZATION,
+    signal: AbortSignal.timeout(3_000),
+  });
   return response.status === 200 ? ((await response.json()) as RunViewJson) : undefined;
 }
 

@@ -209,8 +209,9 @@ describe('day workspace', () => {
       PORT: '3001',
       SAGA_APPROVAL_RISKS: 'medium,high',
       DCO_ALERT_QUEUE: ws.alertQueue,
-      DCO_OPERATOR_TOKEN: ws.operatorToken,
     });
+    expect(orchestrator.DCO_API_CREDENTIALS).toMatch(/^day-scenario:admin:[0-9a-f]{64}$/);
+    expect(JSON.stringify(orchestrator)).not.toContain(ws.apiToken);
     for (const worker of ['detector', 'infra-deployer', 'db-migrator', 'dco-runner'] as const) {
       expect(serviceEnvironment(worker, ws, info, 1, now)).toMatchObject({
         DCO_STAGE_ENGINE: 'real',

@@ -49,8 +49,15 @@ export interface DayObservation {
   dashboardUrl: string;
 }
 
-export async function fetchRun(orchestratorUrl: string, runId: string): Promise<RunViewJson | undefined> {
-  const response = await fetch(`${orchestratorUrl}/api/runs/${runId}`, { signal: AbortSignal.timeout(5_000) });
+export async function fetchRun(
+  orchestratorUrl: string,
+  runId: string,
+  apiToken: string,
+): Promise<RunViewJson | undefined> {
+  const response = await fetch(`${orchestratorUrl}/api/runs/${runId}`, {
+    headers: { authorization: `Bearer ${apiToken}` },
+    signal: AbortSignal.timeout(5_000),
+  });
   return response.status === 200 ? ((await response.json()) as RunViewJson) : undefined;
 }
 
@@ -165,7 +172,7 @@ export async function observeDay(
   expect: ScenarioExpectation,
 ): Promise<DayObservation> {
   const orchestrator = services.get('orchestrator');
-  const run = await fetchRun(orchestrator.url, ws.runId);
+  const run = await fetchRun(orchestrator.url, ws.runId, ws.apiToken);
   if (!run) throw new DayError('DAY.UNEXPECTED', `the orchestrator does not know ${ws.runId}`);
   const pointer = await new FileConnectionPointerStore(join(ws.stateDir, 'neo4j-pointer.json')).read();
   const current = pointer?.current ?? { instanceId: prepared.blue.instanceId, boltUri: prepared.blue.boltUri };

@@ -124,7 +124,7 @@ export async function runDay(options: DayOptions): Promise<DaySession> {
     const finishedAt = Date.now();
     await faultDone;
     const orchestrator = services.get('orchestrator');
-    await waitFor(async () => (await fetchRun(orchestrator.url, ws.runId))?.finished === true, {
+    await waitFor(async () => (await fetchRun(orchestrator.url, ws.runId, ws.apiToken))?.finished === true, {
       description: "the orchestrator's read model to show the run as finished",
       timeoutMs: 30_000,
       intervalMs: 250,

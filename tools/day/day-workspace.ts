@@ -1,6 +1,6 @@
 // One scenario's private corner of the shared local stack: ids, directories, names on Kafka and the emulator, and the
 // environment each of the six services gets (read from apps/<app>/src/<app>.config.ts and the real stage factories).
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { runIdOf } from '@dco/contracts';
 import { stackConfig } from '@dco/stack';
@@ -58,7 +58,8 @@ export interface DayWorkspace {
   amiPrefix: string;
   topicPrefix: string;
   namespace: string;
-  operatorToken: string;
+  /** The API token of the scenario's credential `day-scenario` (admin): it reads the run and decides as the operator. */
+  apiToken: string;
   endpoints: StackEndpoints;
   /** A big generated graph added to blue's seed (the day benchmark's upgrade day), if any. */
   bulkGraph?: BulkGraph;
@@ -106,7 +107,7 @@ export function createWorkspace(
     amiPrefix: `dco-${name}-neo4j`,
     topicPrefix: `${name}.`,
     namespace: name,
-    operatorToken: `operator-${name}-${randomBytes(8).toString('hex')}`,
+    apiToken: randomBytes(24).toString('base64url'),
     endpoints,
     bulkGraph,
     neo4jServer: bulkGraph && bulkGraph.nodes > 0 ? BULK_NEO4J : SMALL_NEO4J,
@@ -153,6 +154,8 @@ export function serviceEnvironment(
     DCO_TOPIC_PREFIX: ws.topicPrefix,
     // Stable per app: a restarted process fences its killed predecessor's open transaction at once.
     DCO_INSTANCE_ID: `${app}-${ws.id}`,
+    // Every service's API (runs, /metrics) answers only this credential; only the hash of its token is configured.
+    DCO_API_CREDENTIALS: `day-scenario:admin:${createHash('sha256').update(ws.apiToken).digest('hex')}`,
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: ws.endpoints.otlpTracesUrl,
     DCO_AWS_ENDPOINT: ws.endpoints.awsEndpoint,
     AWS_ACCESS_KEY_ID: 'testing',
@@ -163,6 +166,7 @@ export function serviceEnvironment(
     DCO_INFRA_CONFIG_DIR: ws.configDir,
     DCO_INFRA_STATE_DIR: ws.infraStateDir,
     DCO_ECS_CLUSTER: ws.cluster,
+    ...dayRemoteState(ws),
   };
   const graph = { DCO_STATE_DIR: ws.stateDir, NEO4J_URI: info.blue.boltUri };
   const policy = ws.scenario.policy ?? {};
@@ -172,7 +176,6 @@ export function serviceEnvironment(
     case 'orchestrator':
       return {
         ...common,
-        DCO_OPERATOR_TOKEN: ws.operatorToken,
         DCO_ALERT_EVENT_BUS: ws.eventBus,
         DCO_ALERT_QUEUE: ws.alertQueue,
         SAGA_APPROVAL_RISKS: policy.approvalRisks ?? 'high',
@@ -190,6 +193,9 @@ export function serviceEnvironment(
         DCO_NEO4J_AMI_NAME: `${ws.amiPrefix}-*`,
         DCO_NEO4J_FLEET_TAGS: `dco:env=${ws.envTag}`,
         DCO_RELEASE_MANIFEST: ws.releaseManifest,
+        // Reports shared by every detector replica (ADR 0016).
+        DCO_EXTERNAL_BUCKET: DAY_STATE_BUCKET,
+        DCO_EXTERNAL_PREFIX: `${ws.id}/detector`,
       };
     case 'infra-deployer':
       return {
@@ -209,6 +215,9 @@ export function serviceEnvironment(
         ...graph,
         DCO_STAGE_ENGINE: 'real',
         DCO_NEO4J_INSTANCE_ID: info.blue.instanceId,
+        // One migration lease for the scenario, shared by every db-migrator replica (ADR 0016).
+        DCO_MIGRATION_LEASE_BUCKET: DAY_STATE_BUCKET,
+        DCO_MIGRATION_LEASE_PREFIX: `${ws.id}/db-migrator`,
         // The scenario's own fleet: its green's ClientToken and instance lookups never meet another scenario's.
         DCO_NEO4J_FLEET_TAGS: `dco:env=${ws.envTag}`,
         DCO_NEO4J_HEAP_MB: String(ws.neo4jServer.heapMb),
@@ -228,4 +237,12 @@ export function serviceEnvironment(
         DCO_DAILY_AMOUNT: '1000000000000000000000',
       };
   }
+}
+
+/** The emulator bucket where a scenario's workers keep what outlives a process (one prefix per scenario, ADR 0016). */
+export const DAY_STATE_BUCKET = 'dco-day-state';
+
+/** The Terraform state and records of a scenario in the emulator's S3: every infra-deployer and detector replica shares them. */
+export function dayRemoteState(ws: Pick<DayWorkspace, 'id'>): { DCO_INFRA_BUCKET: string; DCO_INFRA_PREFIX: string } {
+  return { DCO_INFRA_BUCKET: DAY_STATE_BUCKET, DCO_INFRA_PREFIX: `${ws.id}/infra` };
 }

@@ -150,8 +150,8 @@ async function rejectApproval(ctx: FaultContext): Promise<FaultRecord> {
   ctx.log(`OPERATOR dco reject ${ctx.ws.runId} --reason "change freeze" --api ${orchestrator.url}`);
   const response = await fetch(`${orchestrator.url}/api/runs/${ctx.ws.runId}/reject`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${ctx.ws.operatorToken}` },
-    body: JSON.stringify({ by: 'day-scenario', reason: 'change freeze' }),
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${ctx.ws.apiToken}` },
+    body: JSON.stringify({ reason: 'change freeze' }),
   });
   if (!response.ok)
     throw new DayError('DAY.UNEXPECTED', `reject answered ${response.status}: ${await response.text()}`);

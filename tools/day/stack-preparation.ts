@@ -23,12 +23,12 @@ import {
   generateDemoContributions,
 } from '@dco/dco';
 import { BoltGraphDatabase, Ec2Neo4jFleet, LocalNeo4jHostRuntime, generateBulkGraph, probeBolt } from '@dco/neo4j';
-import { TerraformWorkspace, snapshotConfig } from '@dco/terraform';
+import { TerraformWorkspace, remoteStateOf, snapshotConfig } from '@dco/terraform';
 import { buildInfraUseCases } from '../../apps/infra-deployer/src';
 import { stackPaths } from '@dco/stack';
 import { canConnect, freePort } from '@dco/probes';
 import { DayError } from './day-error';
-import { DayWorkspace, PreparedInfo, REPO_ROOT, StackEndpoints, localEndpoints } from './day-workspace';
+import { DayWorkspace, PreparedInfo, REPO_ROOT, StackEndpoints, dayRemoteState, localEndpoints } from './day-workspace';
 import { GraphSnapshot, snapshotGraph } from './graph-snapshot';
 import { BASE_IMAGE, BROKEN_IMAGE, NEW_NEO4J_VERSION, OLD_NEO4J_VERSION } from './scenario-catalogue';
 import { ServiceHealthDouble, startServiceHealthDouble } from './service-health.double';
@@ -138,6 +138,9 @@ export async function prepareScenario(ws: DayWorkspace, log: (line: string) => v
       await snapshotConfig(join(REPO_ROOT, 'infra'), ws.configDir);
       const vars = await baselineVars(ws, oldAmi);
       await writeJson(join(ws.configDir, 'terraform.tfvars.json'), vars);
+      // The same S3 state and records the scenario's infra-deployer and detector replicas use (ADR 0016).
+      const remote = remoteStateOf({ ...dayRemoteState(ws), DCO_AWS_ENDPOINT: ws.endpoints.awsEndpoint });
+      await remote.prepare();
       const built = buildInfraUseCases(
         {
           repoRoot: REPO_ROOT,
@@ -146,6 +149,7 @@ export async function prepareScenario(ws: DayWorkspace, log: (line: string) => v
           engine: 'tofu',
           rollout: { ...DEFAULT_ROLLOUT_POLICY, cluster: ws.cluster },
           env: { DCO_AWS_ENDPOINT: ws.endpoints.awsEndpoint },
+          remote,
         },
         { clock: systemClock, ecs },
         { ...process.env, DCO_AWS_ENDPOINT: ws.endpoints.awsEndpoint },

@@ -35,4 +35,57 @@ describe('DbMigratorConfig: the blue-green variables', () => {
       expect.objectContaining({ code: 'CONFIG.INVALID' }),
     );
   });
+
+  it('takes the restore mode and read-ahead, and refuses anything else with CONFIG.INVALID naming the variable', () => {
+    expect(loadConfig(DbMigratorConfig, {})).toMatchObject({ DCO_NEO4J_READ_AHEAD: 1 });
+    expect(loadConfig(DbMigratorConfig, {}).DCO_NEO4J_RESTORE_MODE).toBeUndefined();
+    expect(loadConfig(DbMigratorConfig, { DCO_NEO4J_RESTORE_MODE: 'online', DCO_NEO4J_READ_AHEAD: '4' })).toMatchObject(
+      { DCO_NEO4J_RESTORE_MODE: 'online', DCO_NEO4J_READ_AHEAD: 4 },
+    );
+    expect(loadConfig(DbMigratorConfig, { DCO_NEO4J_RESTORE_MODE: 'offline-import' })).toMatchObject({
+      DCO_NEO4J_RESTORE_MODE: 'offline-import',
+    });
+    for (const bad of ['offline', 'ONLINE', 'offline-import,online']) {
+      expect(() => loadConfig(DbMigratorConfig, { DCO_NEO4J_RESTORE_MODE: bad })).toThrow(
+        expect.objectContaining({
+          code: 'CONFIG.INVALID',
+          message: expect.stringContaining('DCO_NEO4J_RESTORE_MODE must be offline-import or online'),
+        }),
+      );
+    }
+    for (const bad of ['-1', '9', '1.5', 'two']) {
+      expect(() => loadConfig(DbMigratorConfig, { DCO_NEO4J_READ_AHEAD: bad })).toThrow(
+        expect.objectContaining({
+          code: 'CONFIG.INVALID',
+          message: expect.stringContaining('DCO_NEO4J_READ_AHEAD must be an integer from 0 to 8'),
+        }),
+      );
+    }
+  });
+});
+
+describe('DbMigratorConfig: the migration lease (ADR 0016)', () => {
+  it('keeps the documented defaults and takes a bucket', () => {
+    expect(loadConfig(DbMigratorConfig, { DCO_MIGRATION_LEASE_BUCKET: 'dco-state' })).toMatchObject({
+      DCO_MIGRATION_LEASE_BUCKET: 'dco-state',
+      DCO_MIGRATION_LEASE_PREFIX: 'db-migrator',
+      DCO_MIGRATION_LEASE_TTL_MS: 120_000,
+      DCO_MIGRATION_LEASE_RENEW_MS: 30_000,
+    });
+  });
+
+  it('refuses each malformed lease variable, naming it', () => {
+    const refused: [Record<string, string>, string][] = [
+      [{ DCO_MIGRATION_LEASE_BUCKET: 'Bad_Bucket' }, 'DCO_MIGRATION_LEASE_BUCKET must be an S3 bucket name'],
+      [{ DCO_MIGRATION_LEASE_PREFIX: '../x' }, 'DCO_MIGRATION_LEASE_PREFIX must be slash-separated'],
+      [{ DCO_MIGRATION_LEASE_TTL_MS: 'soon' }, 'DCO_MIGRATION_LEASE_TTL_MS must be an integer'],
+      [{ DCO_MIGRATION_LEASE_TTL_MS: '500' }, 'DCO_MIGRATION_LEASE_TTL_MS must be at least 1000'],
+      [{ DCO_MIGRATION_LEASE_RENEW_MS: '50' }, 'DCO_MIGRATION_LEASE_RENEW_MS must be at least 100'],
+      [
+        { DCO_MIGRATION_LEASE_TTL_MS: '10000', DCO_MIGRATION_LEASE_RENEW_MS: '6000' },
+        'DCO_MIGRATION_LEASE_RENEW_MS must be at most half DCO_MIGRATION_LEASE_TTL_MS',
+      ],
+    ];
+    for (const [env, message] of refused) expect(() => loadConfig(DbMigratorConfig, env)).toThrow(message);
+  });
 });

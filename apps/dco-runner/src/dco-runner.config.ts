@@ -42,6 +42,24 @@ export class DcoRunnerConfig extends IntersectionType(
   @Max(16)
   DCO_WRITE_CONCURRENCY = 2;
 
+  /**
+   * Contributions per read transaction of the offering (ADR 0020): the server holds one page per transaction and the
+   * runner one page at a time. 20,000 rows stay far below a 153 MiB per-transaction limit.
+   */
+  @IsInt({ message: 'DCO_READ_PAGE_ROWS must be a whole number of contributions' })
+  @Min(100, { message: 'DCO_READ_PAGE_ROWS must be at least 100 (smaller pages cost a round trip each)' })
+  @Max(200_000, { message: 'DCO_READ_PAGE_ROWS must be at most 200000 (a page must fit the transaction memory limit)' })
+  DCO_READ_PAGE_ROWS = 20_000;
+
+  /**
+   * Most contributing accounts a day may have: above it the run fails with DCO.DAY_TOO_LARGE before writing anything,
+   * instead of outgrowing the runner's memory (about 1 KiB per account, ADR 0020).
+   */
+  @IsInt({ message: 'DCO_MAX_DAY_ACCOUNTS must be a whole number of accounts' })
+  @Min(1, { message: 'DCO_MAX_DAY_ACCOUNTS must be at least 1' })
+  @Max(20_000_000, { message: 'DCO_MAX_DAY_ACCOUNTS must be at most 20000000' })
+  DCO_MAX_DAY_ACCOUNTS = 2_000_000;
+
   /** Neo4j before any blue-green switch (the connection pointer wins once it exists). */
   @IsOptional()
   @Matches(/^(bolt|neo4j)(\+s|\+ssc)?:\/\/.+/, { message: 'NEO4J_URI must be a bolt:// or neo4j:// URI' })

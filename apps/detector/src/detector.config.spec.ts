@@ -40,3 +40,34 @@ describe('DetectorConfig: the sources, the inbox and the stand-in', () => {
     );
   });
 });
+
+describe('DetectorConfig: the shared report store (ADR 0016)', () => {
+  it('takes a bucket and prefix, with the documented default prefix', () => {
+    expect(loadConfig(DetectorConfig, { DCO_EXTERNAL_BUCKET: 'dco-state' })).toMatchObject({
+      DCO_EXTERNAL_BUCKET: 'dco-state',
+      DCO_EXTERNAL_PREFIX: 'detector/external-reports',
+    });
+    expect(loadConfig(DetectorConfig, { DCO_EXTERNAL_PREFIX: 'prod/inbox' }).DCO_EXTERNAL_PREFIX).toBe('prod/inbox');
+  });
+
+  it('refuses a bucket that is not an S3 name and a prefix that could escape, naming the variable', () => {
+    expect(() => loadConfig(DetectorConfig, { DCO_EXTERNAL_BUCKET: 'Bad_Bucket' })).toThrow(
+      'DCO_EXTERNAL_BUCKET must be an S3 bucket name',
+    );
+    expect(() => loadConfig(DetectorConfig, { DCO_EXTERNAL_PREFIX: '../other' })).toThrow('DCO_EXTERNAL_PREFIX');
+    expect(() => loadConfig(DetectorConfig, { DCO_EXTERNAL_PREFIX: '/abs' })).toThrow('DCO_EXTERNAL_PREFIX');
+  });
+});
+
+describe('DetectorConfig: the remote Terraform state it compares (ADR 0016)', () => {
+  it('shares the infra-deployer variables and their checks', () => {
+    expect(loadConfig(DetectorConfig, { DCO_INFRA_BUCKET: 'dco-state' })).toMatchObject({
+      DCO_INFRA_BUCKET: 'dco-state',
+      DCO_INFRA_PREFIX: 'infra',
+    });
+    expect(() => loadConfig(DetectorConfig, { DCO_INFRA_BUCKET: 'x' })).toThrow('DCO_INFRA_BUCKET');
+    expect(() => loadConfig(DetectorConfig, { DCO_INFRA_LOCK_TIMEOUT_MS: 'soon' })).toThrow(
+      'DCO_INFRA_LOCK_TIMEOUT_MS',
+    );
+  });
+});

@@ -1,6 +1,6 @@
 // Environment of the detector service (validated at boot).
 import { IntersectionType } from '@nestjs/swagger';
-import { IsOptional } from 'class-validator';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { IsParsedBy, Neo4jFleetConfig, parseSimulatedBehaviour, StageEngineConfig } from '@dco/platform';
 import { DetectChangesConfig } from './detect-changes/detect-changes.config';
 import { parseProducerKeys } from './external-inbox/external-signature';
@@ -18,8 +18,17 @@ export class DetectorConfig extends IntersectionType(Neo4jFleetConfig, DetectCha
   @IsParsedBy(parseSimulatedChanges)
   DCO_SIMULATED_CHANGES?: string;
 
-  /** The external inbox's producer keys: "producerA:base64key,producerB:base64key" (each key at least 16 bytes). */
+  /**
+   * The external inbox's producer keys: "producer:keyId:base64key" (or "producer:base64key"), comma-separated, each key
+   * at least 16 bytes; several per producer during a rotation.
+   */
   @IsOptional()
   @IsParsedBy(parseProducerKeys)
   DCO_EXTERNAL_KEYS?: string;
+
+  /** How far (either way) a report's reportedAt may be from the detector's clock when it arrives; default 5 min. */
+  @IsInt({ message: 'DCO_EXTERNAL_MAX_AGE_MS must be an integer number of milliseconds' })
+  @Min(1_000)
+  @Max(24 * 3_600_000)
+  DCO_EXTERNAL_MAX_AGE_MS = 5 * 60_000;
 }

@@ -6,9 +6,12 @@ import { NestFactory } from '@nestjs/core';
 import { ALL_MESSAGE_TYPES, CLI_ERROR_CODES, CodedError, createMessage, runIdOf, systemClock } from '@dco/contracts';
 import { InMemoryMessageBus, MessageBus } from '@dco/messaging';
 import { setupServiceObservability } from '@dco/observability';
+import { randomBytes } from 'node:crypto';
 import {
   CommonConfig,
   EXIT_CONFIG,
+  httpsOptionsOf,
+  sha256Hex,
   isConfigError,
   PlatformModule,
   createBus,
@@ -31,6 +34,7 @@ async function main(): Promise<void> {
   for (const [name, value] of Object.entries(EMBEDDED_DEFAULTS)) process.env[name] ??= value;
   // A person reads this console: log lines of every module (some create their own logger) in the live log's format.
   process.env.LOG_FORMAT = args.logFormat ?? process.env.LOG_FORMAT ?? 'human';
+  const generatedToken = generateLocalCredential(process.env);
   const env = { ...process.env, DCO_PROFILE: args.profile };
   const orchestratorConfig = loadConfig(OrchestratorConfig, env);
   const now = systemClock.now();
@@ -68,14 +72,21 @@ async function main(): Promise<void> {
   })
   class EmbeddedModule {}
 
-  const app = await NestFactory.create(EmbeddedModule, { logger: ['error', 'warn'] });
+  const app = await NestFactory.create(EmbeddedModule, {
+    logger: ['error', 'warn'],
+    httpsOptions: httpsOptionsOf(common),
+  });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   await startCommandWorkers(app);
   await app.listen(common.PORT, common.HOST);
-  const url = `http://${common.HOST}:${common.PORT}`;
+  const url = `${common.DCO_API_TLS_CERT_FILE ? 'https' : 'http'}://${common.HOST}:${common.PORT}`;
   console.log(
     `DCO Autopilot (${args.profile} profile) on ${url}  (dashboard ${url}/, API ${url}/api/runs, health ${url}/health)`,
   );
+  if (generatedToken)
+    console.log(
+      `API token of the generated admin credential "local-admin" (shown once; sign in to the dashboard with it, or: export DCO_API_TOKEN=${generatedToken})`,
+    );
 
   const runId = runIdOf(day);
   const finished = new Promise<string>((resolve) => {
@@ -108,6 +119,17 @@ async function main(): Promise<void> {
     await app.close();
     process.exit(outcome === 'RunFailed' ? 1 : 0);
   }
+}
+
+/**
+ * npm start needs no set-up: without configured credentials, one admin credential is generated for this process and its
+ * token returned (printed once). Only its hash is kept in the environment the modules read.
+ */
+function generateLocalCredential(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.DCO_API_CREDENTIALS || env.DCO_API_CREDENTIALS_FILE) return undefined;
+  const token = randomBytes(24).toString('base64url');
+  env.DCO_API_CREDENTIALS = `local-admin:admin:${sha256Hex(token)}`;
+  return token;
 }
 
 main().catch((error: unknown) => {

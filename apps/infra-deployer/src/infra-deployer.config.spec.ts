@@ -27,3 +27,30 @@ describe('InfraDeployerConfig', () => {
     );
   });
 });
+
+describe('InfraDeployerConfig: remote state (ADR 0016)', () => {
+  it('takes a bucket, a prefix and a lock timeout, with the documented defaults', () => {
+    expect(loadConfig(InfraDeployerConfig, {})).toMatchObject({
+      DCO_INFRA_PREFIX: 'infra',
+      DCO_INFRA_LOCK_TIMEOUT_MS: 60_000,
+    });
+    expect(
+      loadConfig(InfraDeployerConfig, {
+        DCO_INFRA_BUCKET: 'dco-state',
+        DCO_INFRA_PREFIX: 'prod/infra',
+        DCO_INFRA_LOCK_TIMEOUT_MS: '5000',
+      }),
+    ).toMatchObject({ DCO_INFRA_BUCKET: 'dco-state', DCO_INFRA_PREFIX: 'prod/infra', DCO_INFRA_LOCK_TIMEOUT_MS: 5000 });
+  });
+
+  it('refuses each malformed remote-state variable, naming it', () => {
+    const refused: [Record<string, string>, string][] = [
+      [{ DCO_INFRA_BUCKET: 'Not_A_Bucket' }, 'DCO_INFRA_BUCKET must be an S3 bucket name'],
+      [{ DCO_INFRA_PREFIX: '../other-env' }, 'DCO_INFRA_PREFIX must be slash-separated'],
+      [{ DCO_INFRA_PREFIX: 'a//b' }, 'DCO_INFRA_PREFIX must be slash-separated'],
+      [{ DCO_INFRA_LOCK_TIMEOUT_MS: 'a minute' }, 'DCO_INFRA_LOCK_TIMEOUT_MS must be an integer'],
+      [{ DCO_INFRA_LOCK_TIMEOUT_MS: '-1' }, 'DCO_INFRA_LOCK_TIMEOUT_MS must not be negative'],
+    ];
+    for (const [env, message] of refused) expect(() => loadConfig(InfraDeployerConfig, env)).toThrow(message);
+  });
+});

@@ -1,6 +1,6 @@
 // Environment of the orchestrator service (validated at boot).
 import { IntersectionType } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { AwsClientConfig } from '@dco/aws';
 import { CommonConfig } from '@dco/platform';
 import { DashboardConfig } from './dashboard/dashboard.config';
@@ -63,10 +63,4 @@ export class OrchestratorConfig extends IntersectionType(CommonConfig, Dashboard
   @Min(6_000, { message: 'KAFKA_SESSION_TIMEOUT_MS must be at least 6000 (the broker refuses shorter sessions)' })
   @Max(300_000, { message: 'KAFKA_SESSION_TIMEOUT_MS must be at most 300000' })
   override KAFKA_SESSION_TIMEOUT_MS = 8_000;
-
-  /** Bearer token operators present to approve or reject runs; approvals are refused while it is unset. */
-  @IsOptional()
-  @IsString()
-  @MinLength(16, { message: 'DCO_OPERATOR_TOKEN must be at least 16 characters' })
-  DCO_OPERATOR_TOKEN?: string;
 }

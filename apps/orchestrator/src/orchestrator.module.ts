@@ -3,7 +3,7 @@ import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { hostname } from 'node:os';
 import { InMemoryMessageBus, KafkaMessageBus, MessageBus } from '@dco/messaging';
-import { MESSAGE_BUS } from '@dco/platform';
+import { MESSAGE_BUS, kafkaSecurity } from '@dco/platform';
 import { ORCHESTRATOR_CONFIG, OrchestratorConfig } from './orchestrator.config';
 import { AsyncApiController } from './bus-contract/asyncapi.controller';
 import { DASHBOARD_CONTROLLERS, dashboardProviders } from './dashboard/dashboard.providers';
@@ -23,7 +23,6 @@ import { RunRegistry } from './run-saga/run-registry';
 import { RUN_POLICY, SagaConsumerService } from './run-saga/saga-consumer.service';
 import { ORCHESTRATOR_LEASE_TOPIC, SAGA_STORE, SagaStore } from './run-saga/saga-store.port';
 import { ApiFallbacksInstaller } from './runs-api/api-fallbacks';
-import { OperatorTokenGuard } from './runs-api/operator-token.guard';
 import { RunCommandsService } from './runs-api/run-commands.service';
 import { RunsController } from './runs-api/runs.controller';
 import { RunsQuery } from './runs-query/runs-query.service';
@@ -34,6 +33,7 @@ function sagaStoreFor(bus: MessageBus, config: OrchestratorConfig): SagaStore {
   return new KafkaSagaStore({
     brokers: (config.KAFKA_BROKERS ?? '').split(','),
     clientId: 'orchestrator',
+    security: kafkaSecurity(config),
     namespace: config.DCO_NAMESPACE,
     topicPrefix: bus instanceof KafkaMessageBus ? bus.topicPrefix : '',
     partitions: config.KAFKA_PARTITIONS,
@@ -74,7 +74,6 @@ export class OrchestratorModule {
         SagaConsumerService,
         RunsQuery,
         RunCommandsService,
-        OperatorTokenGuard,
         ApiFallbacksInstaller,
         ...dashboardProviders(config),
       ],

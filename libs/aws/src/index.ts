@@ -1,4 +1,4 @@
-// AWS ports (EC2 inventory, ECS services, EventBridge) with their SDK adapters and in-memory fakes.
+// AWS ports (EC2 inventory, ECS services, EventBridge, S3 objects with conditional writes) with their SDK adapters and in-memory fakes.
 export * from './aws-client.config';
 export * from './ec2/ec2-inventory.port';
 export * from './ec2/in-memory-ec2-inventory.fake';
@@ -14,3 +14,6 @@ export * from './rollout/http-health-probe.adapter';
 export * from './rollout/rollout-policy';
 export * from './rollout/ecs-status-health-probe.adapter';
 export * from './embedded-cloud';
+export * from './s3/object-store.port';
+export * from './s3/s3-object-store.adapter';
+export * from './s3/in-memory-object-store.fake';

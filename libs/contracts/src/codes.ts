@@ -12,7 +12,10 @@ export const MESSAGE_REJECTION_CODES = [
   'MSG.BAD_SIGNATURE',
   'MSG.UNKNOWN_PRODUCER',
   'MSG.REPLAYED',
+  'MSG.STALE_REPORT',
   'MSG.HANDLER_FAILED',
+  'MSG.OUTPUT_REFUSED',
+  'MSG.DLQ_TRUNCATED',
   // CloudEvents in front of external change reports (apps/detector/src/external-inbox/external-cloud-event.ts).
   'CE.NOT_A_CLOUD_EVENT',
   'CE.UNSUPPORTED_SPECVERSION',
@@ -35,6 +38,8 @@ export const FAILURE_CODES = [
   'INFRA.CANARY_FAILED',
   'INFRA.ROLLBACK_FAILED',
   'INFRA.NOT_APPROVED',
+  'INFRA.PLAN_STALE',
+  'INFRA.STORE_FAILED',
   'DB.PROVISION_FAILED',
   'DB.UNREACHABLE',
   'DB.BACKUP_FAILED',
@@ -42,13 +47,17 @@ export const FAILURE_CODES = [
   'DB.RESTORE_FAILED',
   'DB.TARGET_NOT_EMPTY',
   'DB.RESERVED_NAME',
+  'DB.BULK_UNSUPPORTED',
   'DB.VALIDATION_MISMATCH',
   'DB.SOURCE_CHANGED',
   'DB.SWITCH_FAILED',
   'DB.ROLLBACK_FAILED',
+  'DB.MIGRATION_LEASE_LOST',
+  'DB.MIGRATION_LEASE_FAILED',
   'DCO.INVALID_INPUT',
   'DCO.EXECUTION_FAILED',
   'DCO.TASK_FAILED',
+  'DCO.DAY_TOO_LARGE',
   'SAGA.STEP_TIMED_OUT',
   'SAGA.RUN_TIME_EXCEEDED',
   'SAGA.DEFERRED',
@@ -83,7 +92,10 @@ export const SERVICE_ERROR_CODES = [
   'MSG.BUS_CLOSED',
   'MSG.DLQ_READ_TIMEOUT',
   'MSG.GROUP_JOIN_TIMEOUT',
+  'MSG.NOT_AUTHORIZED',
+  'MSG.RECORD_PARKED',
   'MSG.TOPICS_NOT_READY',
+  'PATH.OUTSIDE_ROOT',
   'SAGA.SNAPSHOT_UNREADABLE',
   'SAGA.STATE_LOAD_TIMEOUT',
   'WAIT.TIMED_OUT',
@@ -95,7 +107,7 @@ export type ServiceErrorCode = (typeof SERVICE_ERROR_CODES)[number];
  * A use case's temporary condition: the bus transport retries the command (with backoff, then dead-letters it) instead of
  * answering it with the step's failure event, because the same command succeeds once the condition lifts.
  */
-export const TRANSIENT_ERROR_CODES = ['DB.WRITES_FROZEN'] as const;
+export const TRANSIENT_ERROR_CODES = ['DB.WRITES_FROZEN', 'DB.MIGRATION_LEASE_HELD', 'INFRA.STATE_LOCKED'] as const;
 export type TransientErrorCode = (typeof TRANSIENT_ERROR_CODES)[number];
 
 export function isTransientErrorCode(code: string): code is TransientErrorCode {
@@ -106,6 +118,8 @@ export function isTransientErrorCode(code: string): code is TransientErrorCode {
 export const API_ERROR_CODES = [
   'API.VALIDATION_FAILED',
   'API.UNAUTHORIZED',
+  'API.FORBIDDEN',
+  'API.RATE_LIMITED',
   'API.NOT_FOUND',
   'API.UNAVAILABLE',
   'API.NOT_ACTIVE',

@@ -6,6 +6,7 @@ export * from './kernel';
 export * from './parse';
 export * from './registry';
 export * from './run-id';
+export * from './identifiers';
 export * from './upcasters';
 export * from './messages/common';
 export * from './messages/scheduler.messages';

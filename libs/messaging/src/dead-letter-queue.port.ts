@@ -35,9 +35,17 @@ const DLQ_HEADERS: readonly string[] = [
   HEADERS.dlqOriginalTopic,
   HEADERS.dlqOriginalPartition,
   HEADERS.dlqOriginalOffset,
+  HEADERS.dlqTruncated,
+  HEADERS.dlqSha256,
+  HEADERS.dlqOriginalBytes,
 ];
 
+/**
+ * Whether a dead letter is chosen for a re-drive. A truncated one (MSG.DLQ_TRUNCATED) never is: it holds only a prefix
+ * of the original, which the original topic would reject; its sha256 and position lead an operator to the original.
+ */
 export function matchesFilter(entry: DeadLetterEntry, filter: RedriveFilter): boolean {
+  if (entry.truncated) return false;
   if (filter.code && entry.code !== filter.code) return false;
   if (filter.eventId && entry.eventId !== filter.eventId) return false;
   if (filter.positions && !filter.positions.includes(`${entry.partition}:${entry.offset}`)) return false;

@@ -15,3 +15,5 @@ export * from './bus-transport';
 export * from './asyncapi/asyncapi.document';
 export * from './kafka-topics';
 export * from './kafka-lease';
+export * from './kafka-security';
+export * from './kafka-acls';

@@ -1,5 +1,15 @@
 // Group commit: chunks of several partitions that finish while a transaction is in flight share the next transaction.
-import { WireRecord } from './wire-record';
+import { IncomingRecord, WireRecord } from './wire-record';
+
+/** One consumed record of a chunk and what committing it writes (its outputs, or its dead letter). */
+export interface ChunkEntry {
+  record: IncomingRecord;
+  outputs: WireRecord[];
+  /** Set when `outputs` is the record's dead letter with this code and reason. */
+  deadLetter?: { code: string; reason: string };
+  /** eventId of a handled message (remembered for dedupe once committed, unless its outputs were refused). */
+  eventId?: string;
+}
 
 /** One partition's handled chunk: what it writes, and the offset after its last record. */
 export interface ChunkCommit {
@@ -8,6 +18,10 @@ export interface ChunkCommit {
   /** The next offset to consume (last handled + 1). */
   offset: string;
   outputs: WireRecord[];
+  /** The chunk's records in order, so a write the broker refuses can be narrowed down to the record that caused it. */
+  entries?: ChunkEntry[];
+  /** Filled by the writer: eventIds whose outputs were replaced by a dead letter, so dedupe must not remember them. */
+  forgotten?: string[];
 }
 
 /**

@@ -11,10 +11,13 @@ import {
   redriveHeaders,
 } from './dead-letter-queue.port';
 import { toDeadLetter, topicFor } from './wire-record';
+import { KafkaSecurity, kafkaSecurityConfig } from './kafka-security';
 
 export interface KafkaDeadLetterQueueOptions {
   brokers: string[];
   clientId?: string;
+  /** SASL credentials and TLS of the operator's principal (ADR 0019). */
+  security?: KafkaSecurity;
   topicPrefix?: string;
   /** How long reading a `.dlq` topic to its end may take. */
   timeoutMs?: number;
@@ -28,7 +31,12 @@ export class KafkaDeadLetterQueue implements DeadLetterQueue {
   constructor(private readonly options: KafkaDeadLetterQueueOptions) {
     this.kafka =
       options.kafka ??
-      new Kafka({ clientId: options.clientId ?? 'dco-dlq', brokers: options.brokers, logLevel: logLevel.NOTHING });
+      new Kafka({
+        clientId: options.clientId ?? 'dco-dlq',
+        brokers: options.brokers,
+        ...kafkaSecurityConfig(options.security),
+        logLevel: logLevel.NOTHING,
+      });
     this.prefix = options.topicPrefix ?? '';
   }
 

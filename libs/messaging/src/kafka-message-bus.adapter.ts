@@ -17,11 +17,21 @@ import {
 } from 'kafkajs';
 import { BusHooks, HEADERS, HandlerOutput, MessageBus, Subscription, SubscriptionHandle } from './message-bus.port';
 import { MessageProcessor } from './message-processor';
-import { ChunkCommit, CommitQueue } from './kafka-commit-queue';
+import { ChunkCommit, ChunkEntry, CommitQueue } from './kafka-commit-queue';
 import { Sleep, realSleep } from './retry-backoff';
 import { createTopicsAndWait } from './kafka-topics';
 import { safeNotify } from './safe-notify';
-import { IncomingRecord, WireRecord, encodeMessage, encodeOutputRecord, errorText, topicFor } from './wire-record';
+import { KafkaSecurity, authorized, kafkaSecurityConfig } from './kafka-security';
+import {
+  IncomingRecord,
+  WireRecord,
+  deadLetterRecord,
+  encodeMessage,
+  encodeOutputRecord,
+  errorText,
+  topicFor,
+  truncatedDeadLetter,
+} from './wire-record';
 
 export type BusLogLevel = 'error' | 'warn' | 'info' | 'debug';
 export type BusLogger = (level: BusLogLevel, message: string, detail: Record<string, unknown>) => void;
@@ -29,6 +39,8 @@ export type BusLogger = (level: BusLogLevel, message: string, detail: Record<str
 export interface KafkaMessageBusOptions extends BusHooks {
   brokers: string[];
   clientId: string;
+  /** SASL credentials and TLS of this service's principal (ADR 0019); unset = PLAINTEXT without authentication. */
+  security?: KafkaSecurity;
   /**
    * Names this replica's transactional producers (`<group>.<instanceId>.<n>`). Give it a value that survives a
    * restart (a pod name) so that the restarted replica fences its predecessor and aborts its open transaction at once;
@@ -134,6 +146,7 @@ export class KafkaMessageBus implements MessageBus {
       new Kafka({
         clientId: options.clientId,
         brokers: options.brokers,
+        ...kafkaSecurityConfig(options.security),
         logLevel: LEVELS[threshold],
         logCreator:
           () =>
@@ -157,9 +170,13 @@ export class KafkaMessageBus implements MessageBus {
     const records = messages.map((message) =>
       encodeMessage(message, this.options.interceptor, this.maxBytes, this.topicPrefix),
     );
-    await this.ensureTopicNames(records.map((record) => record.topic));
-    const producer = await this.publisher();
-    await producer.sendBatch({ topicMessages: groupByTopic(records), acks: -1 });
+    const topics = [...new Set(records.map((record) => record.topic))];
+    await authorized(`write ${topics.join(', ')}`, async () => {
+      // The topics only: their .dlq belongs to their consumers (see writeTransaction).
+      await this.ensureTopicNames(topics, false);
+      const producer = await this.publisher();
+      await producer.sendBatch({ topicMessages: groupByTopic(records), acks: -1 });
+    });
     for (const record of records) {
       safeNotify(() =>
         this.options.observer?.onPublished?.({
@@ -176,7 +193,7 @@ export class KafkaMessageBus implements MessageBus {
     if (subscription.types.length === 0)
       throw new CodedError('INTERNAL.UNEXPECTED', `subscription of group ${subscription.group} lists no types`);
     const topics = subscription.types.map((type: MessageType) => topicFor(type, this.topicPrefix));
-    await this.ensureTopicNames(topics);
+    await authorized(`create or describe ${topics.join(', ')}`, () => this.ensureTopicNames(topics));
     this.sequence += 1;
     const groupId = this.options.namespace ? `${this.options.namespace}.${subscription.group}` : subscription.group;
     const member = new KafkaSubscription(this.kafka, subscription, topics, {
@@ -195,7 +212,7 @@ export class KafkaMessageBus implements MessageBus {
     });
     this.subscriptions.add(member);
     try {
-      await member.start();
+      await authorized(`read ${topics.join(', ')} in group ${groupId}`, () => member.start());
     } catch (error) {
       this.subscriptions.delete(member);
       await member.stop();
@@ -241,7 +258,8 @@ export class KafkaMessageBus implements MessageBus {
   }
 
   async ensureTopics(types: readonly string[]): Promise<void> {
-    await this.ensureTopicNames(types.map((type) => topicFor(type, this.topicPrefix)));
+    const topics = types.map((type) => topicFor(type, this.topicPrefix));
+    await authorized(`create or describe ${topics.join(', ')}`, () => this.ensureTopicNames(topics));
   }
 
   async close(): Promise<void> {
@@ -328,12 +346,12 @@ interface SubscriptionDeps extends KafkaMessageBusOptions {
 /** One consumer-group member with its own transactional producer. */
 class KafkaSubscription {
   private readonly consumer: Consumer;
-  private readonly producer: Producer;
+  private producer: Producer;
   private readonly commits: CommitQueue;
   private stopping?: Promise<void>;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly subscription: Subscription,
     private readonly topics: string[],
     private readonly deps: SubscriptionDeps,
@@ -351,11 +369,16 @@ class KafkaSubscription {
       // shutdown) must not schedule one, or the member reconnects after it was disconnected and keeps the process alive.
       retry: { retries: 5, restartOnFailure: async () => this.stopping === undefined },
     });
-    this.producer = kafka.producer({
-      transactionalId: deps.transactionalId,
+    this.producer = this.createProducer();
+    this.commits = new CommitQueue((chunks) => this.writeTransaction(chunks));
+  }
+
+  private createProducer(): Producer {
+    return this.kafka.producer({
+      transactionalId: this.deps.transactionalId,
       idempotent: true,
       maxInFlightRequests: 1,
-      transactionTimeout: deps.transactionTimeoutMs ?? 10_000,
+      transactionTimeout: this.deps.transactionTimeoutMs ?? 10_000,
       // The broker answers CONCURRENT_TRANSACTIONS while it still writes the previous transaction's markers, which is
       // normal right after a commit; kafkajs' default first retry waits 300 ms, which capped a partition at a few
       // transactions a second. Retry after 10 ms (doubling, as before; unlimited as idempotence requires).
@@ -363,7 +386,18 @@ class KafkaSubscription {
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
     });
-    this.commits = new CommitQueue((chunks) => this.writeTransaction(chunks));
+  }
+
+  /**
+   * After a refused produce, kafkajs has rolled back its sequence numbers for every partition of the request, also
+   * for those the broker did append (in the now aborted transaction). Writing on with them would be answered as a
+   * duplicate (the records silently dropped) or out of order. A new producer of the same transactional id bumps the
+   * epoch, which starts every sequence afresh.
+   */
+  private async renewProducer(): Promise<void> {
+    await this.producer.disconnect().catch(() => undefined);
+    this.producer = this.createProducer();
+    await this.producer.connect();
   }
 
   async start(): Promise<void> {
@@ -442,7 +476,7 @@ class KafkaSubscription {
 
     const maxBatch = this.deps.maxBatchMessages ?? DEFAULT_MAX_BATCH_MESSAGES;
     const maxBatchMs = this.deps.maxBatchMs ?? 50;
-    let outputs: WireRecord[] = [];
+    let entries: ChunkEntry[] = [];
     // Cleared in place, never replaced: a record being retried holds this set and adds its id once it succeeds.
     const chunk = new Set<string>();
     let last: string | undefined;
@@ -453,14 +487,15 @@ class KafkaSubscription {
       if (isStale()) {
         // The partition moved to another member in a rebalance: commit nothing, it redelivers from the last commit.
         last = undefined;
-        outputs = [];
+        entries = [];
         chunk.clear();
         return;
       }
-      await this.commit(payload, last, outputs);
+      const forgotten = await this.commit(payload, last, entries);
       payload.resolveOffset(last);
+      for (const id of forgotten) chunk.delete(id);
       this.deps.processor.remember(chunk);
-      outputs = [];
+      entries = [];
       chunk.clear();
       last = undefined;
       count = 0;
@@ -479,7 +514,8 @@ class KafkaSubscription {
         const record = toIncoming(batch.topic, batch.partition, message);
         const outcome = await this.deps.processor.process(record, control, chunk);
         if (outcome.kind === 'interrupted') break;
-        outputs.push(...this.deps.processor.recordsFor(outcome, record, this.deps.encodeOutputs, chunk));
+        const outputs = this.deps.processor.recordsFor(outcome, record, this.deps.encodeOutputs, chunk);
+        entries.push(toEntry(record, outcome.kind === 'handled' ? outcome.message.eventId : undefined, outputs));
         last = message.offset;
         count += 1;
         if (count === 1) chunkStarted = Date.now();
@@ -496,37 +532,177 @@ class KafkaSubscription {
     }
   }
 
-  /** Outputs and the next offset in one transaction; with nothing to write, a plain offset commit is enough. */
-  private async commit(payload: EachBatchPayload, lastOffset: string, outputs: WireRecord[]): Promise<void> {
+  /**
+   * Outputs and the next offset in one transaction; with nothing to write, a plain offset commit is enough. Resolves
+   * with the eventIds whose outputs were replaced by a dead letter (the broker refused them).
+   */
+  private async commit(payload: EachBatchPayload, lastOffset: string, entries: ChunkEntry[]): Promise<string[]> {
     const { topic, partition } = payload.batch;
     const offset = (BigInt(lastOffset) + 1n).toString();
+    const outputs = entries.flatMap((entry) => entry.outputs);
     if (outputs.length === 0) {
       // Through the batch payload, not consumer.commitOffsets(): that one silently skips the commit once stop() began,
       // which is exactly when the in-flight message's offset must still be committed.
       await payload.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset }] }] });
-      return;
+      return [];
     }
-    await this.commits.commit({ topic, partition, offset, outputs });
+    const chunk: ChunkCommit = { topic, partition, offset, outputs, entries, forgotten: [] };
+    await this.commits.commit(chunk);
+    return chunk.forgotten ?? [];
   }
 
-  /** One transaction for the chunks of one or more partitions: all their outputs, then all their offsets. */
+  /**
+   * One transaction for the chunks of one or more partitions. When the broker refuses what it carries (a record too
+   * large for it, a topic this principal may not write, ...), nothing of it became visible (it was aborted), so the
+   * chunks are written again one by one, and a refused chunk record by record, degrading each refused record's
+   * writes: its dead letter truncated (MSG.DLQ_TRUNCATED), refused outputs replaced by the input's dead letter
+   * (MSG.OUTPUT_REFUSED), and as a last resort the record parked (MSG.RECORD_PARKED: offset committed, alert raised).
+   * One partition's bad record therefore never blocks another partition's chunk, nor its own partition.
+   */
   private async writeTransaction(chunks: readonly ChunkCommit[]): Promise<void> {
-    const outputs = chunks.flatMap((chunk) => chunk.outputs);
-    // Message topics get their .dlq; raw record topics (a snapshot topic) and .dlq topics themselves do not.
-    await this.deps.ensureTopics(
-      outputs.filter((r) => r.headers[HEADERS.type] && !r.headers[HEADERS.dlqCode]).map((r) => r.topic),
-      true,
+    const refusal = await this.tryWrite(
+      chunks.flatMap((chunk) => chunk.outputs),
+      chunks.map(({ topic, partition, offset }) => ({ topic, partition, offset })),
     );
+    if (refusal === undefined) return;
+    this.log('warn', `the broker refused a transaction of ${chunks.length} chunk(s), writing them one by one`, {
+      code: 'MSG.OUTPUT_REFUSED',
+      groupId: this.deps.groupId,
+      error: refusal,
+    });
+    for (const chunk of chunks) {
+      if (chunks.length > 1) {
+        const alone = await this.tryWrite(chunk.outputs, [chunk]);
+        if (alone === undefined) continue;
+      }
+      await this.writeRecordByRecord(chunk);
+    }
+  }
+
+  /** A refused chunk: each record with its outputs and its offset in its own transaction, degraded when refused. */
+  private async writeRecordByRecord(chunk: ChunkCommit): Promise<void> {
+    const entries = chunk.entries ?? [];
+    for (const [index, entry] of entries.entries()) {
+      const isLast = index === entries.length - 1;
+      if (entry.outputs.length === 0 && !isLast) continue; // its offset is committed with a later record's
+      const offset = isLast ? chunk.offset : (BigInt(entry.record.offset) + 1n).toString();
+      const position = [{ topic: chunk.topic, partition: chunk.partition, offset }];
+      let refusal = entry.outputs.length === 0 ? undefined : await this.tryWrite(entry.outputs, position);
+      if (entry.outputs.length === 0) refusal = await this.tryWrite([], position);
+      if (refusal === undefined) continue;
+      for (const fallback of this.fallbacks(entry, refusal)) {
+        refusal = await this.tryWrite(fallback.outputs, position);
+        if (refusal === undefined) {
+          if (entry.eventId && !entry.deadLetter) chunk.forgotten?.push(entry.eventId);
+          this.log('warn', fallback.note, {
+            code: fallback.code,
+            groupId: this.deps.groupId,
+            topic: chunk.topic,
+            partition: chunk.partition,
+            offset: entry.record.offset,
+          });
+          if (fallback.code === 'MSG.OUTPUT_REFUSED')
+            this.deps.processor.notifyDeadLettered(entry.record, fallback.code, fallback.reason);
+          break;
+        }
+      }
+      if (refusal === undefined) continue;
+      // Nothing about this record can be written: skip it so the partition moves on, and say so loudly.
+      const parked = await this.tryWrite([], position);
+      if (parked !== undefined)
+        throw new CodedError('MSG.RECORD_PARKED', `could not commit past ${chunk.topic}/${chunk.partition}`, parked);
+      if (entry.eventId) chunk.forgotten?.push(entry.eventId);
+      const reason = `neither its outputs nor its dead letter could be written: ${refusal}`;
+      this.log('error', `MSG.RECORD_PARKED: ${chunk.topic}/${chunk.partition}@${entry.record.offset} skipped`, {
+        code: 'MSG.RECORD_PARKED',
+        groupId: this.deps.groupId,
+        topic: chunk.topic,
+        partition: chunk.partition,
+        offset: entry.record.offset,
+        sha256: truncatedDeadLetter(entry.record, 'MSG.RECORD_PARKED', '').headers[HEADERS.dlqSha256],
+        reason,
+      });
+      safeNotify(() =>
+        this.deps.observer?.onParked?.({
+          group: this.subscription.group,
+          topic: chunk.topic,
+          partition: chunk.partition,
+          offset: entry.record.offset,
+          reason,
+        }),
+      );
+    }
+  }
+
+  /** What to write instead of a record's refused outputs, smallest last. */
+  private fallbacks(
+    entry: ChunkEntry,
+    refusal: string,
+  ): { outputs: WireRecord[]; code: string; reason: string; note: string }[] {
+    const at = `${entry.record.topic}/${entry.record.partition}@${entry.record.offset}`;
+    if (entry.deadLetter) {
+      const { code, reason } = entry.deadLetter;
+      return [
+        {
+          outputs: [truncatedDeadLetter(entry.record, code, reason)],
+          code: 'MSG.DLQ_TRUNCATED',
+          reason,
+          note: `the dead letter of ${at} was refused (${refusal}); stored truncated`,
+        },
+      ];
+    }
+    const reason = `the broker refused the handler's output: ${refusal}`;
+    return [
+      {
+        outputs: [deadLetterRecord(entry.record, 'MSG.OUTPUT_REFUSED', reason)],
+        code: 'MSG.OUTPUT_REFUSED',
+        reason,
+        note: `the output of ${at} was refused (${refusal}); its input is dead-lettered`,
+      },
+      {
+        outputs: [truncatedDeadLetter(entry.record, 'MSG.OUTPUT_REFUSED', reason)],
+        code: 'MSG.OUTPUT_REFUSED',
+        reason,
+        note: `the output of ${at} was refused (${refusal}); its input is dead-lettered truncated`,
+      },
+    ];
+  }
+
+  /**
+   * Writes outputs and offsets in one transaction. Resolves undefined once committed, or with the broker's refusal
+   * when it refused a write (the transaction was then aborted: nothing of it is visible, so trying again is safe).
+   * Throws on anything else (a lost connection, a failed commit whose outcome is unknown): the chunks are delivered again.
+   */
+  private async tryWrite(
+    outputs: readonly WireRecord[],
+    positions: readonly { topic: string; partition: number; offset: string }[],
+  ): Promise<string | undefined> {
+    // Only the topics written; a topic's .dlq belongs to its consumers (created when they subscribe), and with ACLs a
+    // writer may not even see it (ADR 0019).
     await this.deps.ensureTopics(
-      outputs.filter((r) => !r.headers[HEADERS.type] || r.headers[HEADERS.dlqCode]).map((r) => r.topic),
+      outputs.map((r) => r.topic),
       false,
     );
     const offsets = new Map<string, { partition: number; offset: string }[]>();
-    for (const { topic, partition, offset } of chunks)
+    for (const { topic, partition, offset } of positions)
       offsets.set(topic, [...(offsets.get(topic) ?? []), { partition, offset }]);
     const transaction = await this.producer.transaction();
     try {
-      await transaction.sendBatch({ topicMessages: groupByTopic(outputs), acks: -1 });
+      if (outputs.length > 0) await transaction.sendBatch({ topicMessages: groupByTopic(outputs), acks: -1 });
+    } catch (error) {
+      const refused = refusalOf(error);
+      // An abort that fails leaves the transaction's fate unknown: never write its records again then.
+      const aborted = await transaction.abort().then(
+        () => true,
+        () => false,
+      );
+      if (refused !== undefined && aborted) {
+        await this.renewProducer();
+        return `${refused}: ${errorText(error)}`;
+      }
+      throw error;
+    }
+    try {
       await transaction.sendOffsets({
         consumerGroupId: this.deps.groupId,
         topics: [...offsets].map(([topic, partitions]) => ({ topic, partitions })),
@@ -547,7 +723,47 @@ class KafkaSubscription {
         );
       }
     }
+    return undefined;
   }
+
+  private log(level: BusLogLevel, message: string, detail: Record<string, unknown>): void {
+    (this.deps.logger ?? stderrLogger)(level, message, detail);
+  }
+}
+
+/**
+ * Broker errors that refuse what was written, as opposed to failing to reach the broker: writing the same records again
+ * gets the same answer, so the adapter writes less instead (see writeTransaction).
+ */
+const REFUSALS = new Set([
+  'MESSAGE_TOO_LARGE',
+  'RECORD_LIST_TOO_LARGE',
+  'INVALID_RECORD',
+  'CORRUPT_MESSAGE',
+  'TOPIC_AUTHORIZATION_FAILED',
+  'POLICY_VIOLATION',
+  'INVALID_TOPIC_EXCEPTION',
+  'INVALID_REQUIRED_ACKS',
+]);
+
+/** The kafkajs error type of a refusal somewhere in an error's causes, or undefined. */
+export function refusalOf(error: unknown, depth = 0): string | undefined {
+  if (typeof error !== 'object' || error === null || depth > 5) return undefined;
+  const { type, cause, errors } = error as { type?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof type === 'string' && REFUSALS.has(type)) return type;
+  for (const inner of [cause, ...(Array.isArray(errors) ? errors : [])]) {
+    const found = refusalOf(inner, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+function toEntry(record: IncomingRecord, eventId: string | undefined, outputs: WireRecord[]): ChunkEntry {
+  const only = outputs.length === 1 ? outputs[0] : undefined;
+  const code = only?.headers[HEADERS.dlqCode];
+  if (only && code && only.headers[HEADERS.dlqOriginalOffset] === record.offset)
+    return { record, outputs, deadLetter: { code, reason: only.headers[HEADERS.dlqReason] ?? '' } };
+  return { record, outputs, eventId };
 }
 
 function groupByTopic(records: readonly WireRecord[]): { topic: string; messages: Message[] }[] {

@@ -70,6 +70,8 @@ export interface DeadLetter {
   code: string;
   value: Buffer | null;
   headers: Record<string, string>;
+  /** Set when `value` is only a prefix of the original (MSG.DLQ_TRUNCATED): such a dead letter cannot be re-driven. */
+  truncated?: { sha256: string; originalBytes: number };
 }
 
 export interface MessageBus {
@@ -91,6 +93,12 @@ export const HEADERS = {
   dlqOriginalTopic: 'dco-dlq-topic',
   dlqOriginalPartition: 'dco-dlq-partition',
   dlqOriginalOffset: 'dco-dlq-offset',
+  /** Set (to MSG.DLQ_TRUNCATED) on a dead letter that keeps only a prefix of the original value. */
+  dlqTruncated: 'dco-dlq-truncated',
+  /** sha256 (hex) of the original value of a truncated dead letter. */
+  dlqSha256: 'dco-dlq-sha256',
+  /** Size in bytes of the original value of a truncated dead letter. */
+  dlqOriginalBytes: 'dco-dlq-original-bytes',
 } as const;
 
 /**
@@ -102,6 +110,11 @@ export interface BusObserver {
   /** A message was handled (or skipped as a duplicate) and its offset committed. */
   onConsumed?(event: { group: string; topic: string; type: string; durationMs: number; duplicate: boolean }): void;
   onDeadLettered?(event: { group: string; topic: string; code: string; reason: string }): void;
+  /**
+   * A record neither its outputs nor its dead letter (not even truncated) could be written for was skipped: its offset
+   * is committed without them (MSG.RECORD_PARKED). It stays readable at its position in its topic until retention.
+   */
+  onParked?(event: { group: string; topic: string; partition: number; offset: string; reason: string }): void;
   /** A handler attempt failed and will be tried again after `delayMs`. */
   onRetry?(event: {
     group: string;

@@ -76,7 +76,7 @@ describe('message processing', () => {
     expect(handled).toEqual([sent.eventId]);
   });
 
-  it('dead-letters the input when the handler returns an output too large to write', async () => {
+  it('dead-letters the input as MSG.OUTPUT_REFUSED when the handler returns an output too large to write', async () => {
     const dead: string[] = [];
     const bus = new InMemoryMessageBus({ sleep: noWait, observer: { onDeadLettered: (e) => dead.push(e.code) } });
     await bus.subscribe({
@@ -95,11 +95,11 @@ describe('message processing', () => {
     await bus.publish(command());
     await bus.idle();
     const [letter] = bus.broker.deadLetters('RunDco');
-    expect(letter.code).toBe('MSG.HANDLER_FAILED');
+    expect(letter.code).toBe('MSG.OUTPUT_REFUSED');
     expect(letter.reason).toContain('MSG.TOO_LARGE');
     expect(bus.broker.records('DcoFailed')).toEqual([]);
     expect(bus.broker.records('Audit')).toEqual([]);
-    expect(dead).toEqual(['MSG.HANDLER_FAILED']);
+    expect(dead).toEqual(['MSG.OUTPUT_REFUSED']);
   });
 
   it("puts a CodedError's code, message and detail in the dead-letter reason", async () => {

@@ -123,7 +123,7 @@ export class MessageProcessor {
 
   /**
    * What committing this outcome writes: the handler's outputs, or the record's dead letter. An output that cannot be
-   * written (e.g. too large) is the handler's failure, so its input is dead-lettered as MSG.HANDLER_FAILED.
+   * written (e.g. too large) dead-letters its input as MSG.OUTPUT_REFUSED: the handler ran, its result cannot be kept.
    */
   recordsFor(
     outcome: ProcessOutcome,
@@ -136,10 +136,10 @@ export class MessageProcessor {
         try {
           return encode(outcome.output);
         } catch (error) {
-          const reason = `handler output rejected: ${errorText(error)}`;
+          const reason = `handler output refused: ${errorText(error)}`;
           chunk.delete(outcome.message.eventId);
-          this.deadLetter(record, 'MSG.HANDLER_FAILED', reason, outcome.message.type);
-          return [deadLetterRecord(record, 'MSG.HANDLER_FAILED', reason)];
+          this.deadLetter(record, 'MSG.OUTPUT_REFUSED', reason, outcome.message.type);
+          return [deadLetterRecord(record, 'MSG.OUTPUT_REFUSED', reason)];
         }
       case 'dead-letter':
         return [deadLetterRecord(record, outcome.code, outcome.reason)];
@@ -166,6 +166,11 @@ export class MessageProcessor {
       await this.sleep(Math.min(slice, left));
       await control.keepAlive?.();
     }
+  }
+
+  /** Reports a dead letter the adapter wrote in place of outputs the broker refused (see the Kafka adapter). */
+  notifyDeadLettered(record: IncomingRecord, code: string, reason: string): void {
+    this.deadLetter(record, code, reason);
   }
 
   private deadLetter(record: IncomingRecord, code: string, reason: string, type?: string): ProcessOutcome {

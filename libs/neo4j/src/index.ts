@@ -29,3 +29,8 @@ export * from './memory/in-memory-graph-database.fake';
 export * from './memory/in-memory-neo4j-fleet.fake';
 export * from './memory/in-memory-backup-store.fake';
 export * from './seed/bulk-graph.generator';
+export * from './transfer/paging';
+export * from './bulk/import-csv.format';
+export * from './bulk/bulk-export';
+export * from './bulk/bolt-block.reader';
+export * from './bulk/offline-import';

@@ -10,6 +10,7 @@ import { CommonConfig, isConfigError, loadConfig } from './config';
 import { startCommandWorkers } from './command-worker';
 import { uuidGenerator } from './ids';
 import { PlatformModule } from './platform.module';
+import { httpsOptionsOf } from './http/tls';
 
 export interface ServiceDefinition<TConfig extends CommonConfig> {
   service: string;
@@ -27,6 +28,7 @@ export async function createServiceApp<TConfig extends CommonConfig>(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ app: INestApplication; config: TConfig }> {
   const config = loadConfig(definition.config, env);
+  const httpsOptions = httpsOptionsOf(config);
   // Tracing, JSON logs, /metrics and the bus hooks (trace context in Kafka headers, bus metrics, DLQ growth alerts).
   const observability = setupServiceObservability({
     service: definition.service,
@@ -51,7 +53,11 @@ export async function createServiceApp<TConfig extends CommonConfig>(
   })
   class ServiceRootModule {}
 
-  const app = await NestFactory.create(ServiceRootModule, { logger: observability.nestLogger, abortOnError: false });
+  const app = await NestFactory.create(ServiceRootModule, {
+    logger: observability.nestLogger,
+    abortOnError: false,
+    httpsOptions,
+  });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   return { app, config };
 }
@@ -63,7 +69,7 @@ export async function runService<TConfig extends CommonConfig>(definition: Servi
     await startCommandWorkers(app);
     await app.listen(config.PORT, config.HOST);
     console.log(
-      `${definition.service} listening on http://${config.HOST}:${config.PORT} (profile ${config.DCO_PROFILE})`,
+      `${definition.service} listening on ${config.DCO_API_TLS_CERT_FILE ? 'https' : 'http'}://${config.HOST}:${config.PORT} (profile ${config.DCO_PROFILE})`,
     );
   } catch (error) {
     if (isConfigError(error)) {

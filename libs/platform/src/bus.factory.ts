@@ -1,6 +1,6 @@
 // Picks the bus of a process by profile: Kafka for local and aws, a private in-memory bus when a service runs alone embedded.
 import { BusHooks, InMemoryMessageBus, KafkaMessageBus, MessageBus } from '@dco/messaging';
-import { CommonConfig } from './config';
+import { CommonConfig, kafkaSecurity } from './config';
 
 export async function createBus(config: CommonConfig, service: string, hooks: BusHooks = {}): Promise<MessageBus> {
   if (config.DCO_PROFILE === 'embedded') return new InMemoryMessageBus(hooks);
@@ -8,6 +8,7 @@ export async function createBus(config: CommonConfig, service: string, hooks: Bu
   return new KafkaMessageBus({
     brokers: (config.KAFKA_BROKERS ?? '').split(','),
     clientId: service,
+    security: kafkaSecurity(config),
     partitions: config.KAFKA_PARTITIONS,
     partitionsConsumedConcurrently: config.KAFKA_PARTITIONS_CONCURRENTLY,
     sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,

@@ -3,12 +3,14 @@ import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Type } from 'class-transformer';
 import {
   getMetadataStorage,
+  IsBoolean,
   IsIn,
   IsInt,
   IsNumber,
   IsOptional,
   IsString,
   IsUrl,
+  Length,
   Matches,
   Max,
   Min,
@@ -18,6 +20,9 @@ import {
 } from 'class-validator';
 import { ClassConstructor } from 'class-transformer';
 import { ConfigError } from '@dco/contracts';
+import { KAFKA_SASL_MECHANISMS, KafkaSaslMechanism, KafkaSecurity } from '@dco/messaging';
+import { accessSync, constants, readFileSync } from 'node:fs';
+import { parseApiCredentials } from './http/api-credentials';
 
 export { ConfigError, isConfigError } from '@dco/contracts';
 
@@ -62,8 +67,61 @@ export function IsParsedBy(parse: (value: string) => unknown): PropertyDecorator
 export const PROFILES = ['embedded', 'local', 'aws'] as const;
 export type Profile = (typeof PROFILES)[number];
 
+const saslWanted = (config: KafkaClientConfig): boolean =>
+  config.KAFKA_SASL_MECHANISM !== undefined ||
+  config.KAFKA_SASL_USERNAME !== undefined ||
+  config.KAFKA_SASL_PASSWORD !== undefined;
+
+/**
+ * How a process authenticates to Kafka (ADR 0019): SASL (SCRAM-SHA-512 on a self-managed cluster) with this service's
+ * own principal, and TLS. All unset = PLAINTEXT without authentication, as the local stack's shared broker runs.
+ */
+export class KafkaClientConfig {
+  @ValidateIf(saslWanted)
+  @IsIn(KAFKA_SASL_MECHANISMS, {
+    message: `KAFKA_SASL_MECHANISM must be one of ${KAFKA_SASL_MECHANISMS.join(', ')} (required with a SASL username or password)`,
+  })
+  KAFKA_SASL_MECHANISM?: KafkaSaslMechanism;
+
+  @ValidateIf(saslWanted)
+  @Matches(/^[A-Za-z0-9._@=-]{1,128}$/, {
+    message: 'KAFKA_SASL_USERNAME must be 1-128 letters, digits or ._@=- (required with KAFKA_SASL_MECHANISM)',
+  })
+  KAFKA_SASL_USERNAME?: string;
+
+  /** The principal's password; never logged (loadConfig redacts it, the clients never print it). */
+  @ValidateIf(saslWanted)
+  @IsString({ message: 'KAFKA_SASL_PASSWORD must be set with KAFKA_SASL_MECHANISM' })
+  @Length(8, 1024, { message: 'KAFKA_SASL_PASSWORD must be 8-1024 characters' })
+  KAFKA_SASL_PASSWORD?: string;
+
+  /** TLS to the brokers (MSK's TLS listener, a self-managed cluster's SASL_SSL). */
+  @IsBoolean({ message: 'KAFKA_TLS must be true or false' })
+  KAFKA_TLS = false;
+
+  /** PEM file of the CA that signed the brokers' certificates, instead of the system's trust store; implies TLS. */
+  @IsOptional()
+  @IsParsedBy((path) => accessSync(path, constants.R_OK))
+  KAFKA_TLS_CA_FILE?: string;
+}
+
+/** The SASL and TLS settings of `config` for the Kafka clients, or undefined for PLAINTEXT without authentication. */
+export function kafkaSecurity(config: KafkaClientConfig): KafkaSecurity | undefined {
+  const security: KafkaSecurity = {};
+  if (config.KAFKA_TLS_CA_FILE) security.tls = { ca: readFileSync(config.KAFKA_TLS_CA_FILE, 'utf8') };
+  else if (config.KAFKA_TLS) security.tls = true;
+  if (config.KAFKA_SASL_MECHANISM && config.KAFKA_SASL_USERNAME && config.KAFKA_SASL_PASSWORD) {
+    security.sasl = {
+      mechanism: config.KAFKA_SASL_MECHANISM,
+      username: config.KAFKA_SASL_USERNAME,
+      password: config.KAFKA_SASL_PASSWORD,
+    };
+  }
+  return security.tls || security.sasl ? security : undefined;
+}
+
 /** Variables every service reads. */
-export class CommonConfig {
+export class CommonConfig extends KafkaClientConfig {
   @IsIn(PROFILES, { message: 'DCO_PROFILE must be one of embedded, local, aws' })
   DCO_PROFILE: Profile = 'embedded';
 
@@ -133,6 +191,38 @@ export class CommonConfig {
   @IsOptional()
   @IsString()
   DCO_INSTANCE_ID?: string;
+
+  /**
+   * Who may call this service's HTTP API: "name:role:sha256hex" entries (comma or new line separated; role viewer,
+   * operator or admin; the sha256 of the token, never the token). Without any credential only /health answers.
+   */
+  @IsOptional()
+  @IsParsedBy((text) => parseApiCredentials(text))
+  DCO_API_CREDENTIALS?: string;
+
+  /** A file of more credential entries, one per line (# comments): a mounted secret. */
+  @IsOptional()
+  @IsString()
+  DCO_API_CREDENTIALS_FILE?: string;
+
+  /** PEM certificate and key: the API answers HTTPS when both are set. */
+  @IsOptional()
+  @IsString()
+  DCO_API_TLS_CERT_FILE?: string;
+
+  @IsOptional()
+  @IsString()
+  DCO_API_TLS_KEY_FILE?: string;
+
+  /** Requests per minute one client address may send to the external intake and to POST /api/session. */
+  @IsInt({ message: 'DCO_API_RATE_LIMIT_INTAKE must be an integer' })
+  @Min(1)
+  DCO_API_RATE_LIMIT_INTAKE = 300;
+
+  /** Requests per minute one actor may send to the decision endpoints (approve, reject, resume, start). */
+  @IsInt({ message: 'DCO_API_RATE_LIMIT_DECISIONS must be an integer' })
+  @Min(1)
+  DCO_API_RATE_LIMIT_DECISIONS = 30;
 
   /** `test`: lets the test harnesses run the in-memory stand-ins (STAND_INS) outside the embedded profile. Never in a deployment. */
   @IsOptional()
@@ -223,5 +313,5 @@ function convert(value: string, example: unknown): unknown {
 }
 
 function redact(name: string, value: string): string {
-  return /TOKEN|KEY|SECRET|PASSWORD/i.test(name) ? '***' : value.slice(0, 80);
+  return /TOKEN|KEY|SECRET|PASSWORD|CREDENTIALS/i.test(name) ? '***' : value.slice(0, 80);
 }

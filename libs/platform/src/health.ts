@@ -2,6 +2,7 @@
 import { Controller, Get, HttpStatus, Inject, Injectable, Res } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { Public } from './http/api-auth.decorators';
 import { SERVICE_NAME } from './tokens';
 
 export interface HealthCheckResult {
@@ -71,6 +72,7 @@ export class HealthController {
   ) {}
 
   @Get('health')
+  @Public()
   @ApiOperation({ summary: 'liveness and the checks of this process (bus connected, workers)' })
   @ApiResponse({ status: 200, description: 'every check is ok', schema: HEALTH_REPORT_SCHEMA })
   @ApiResponse({

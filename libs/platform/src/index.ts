@@ -11,3 +11,4 @@ export * from './stage-ports';
 export * from './bus.factory';
 export * from './openapi/openapi.document';
 export * from './openapi/openapi.publisher';
+export * from './http';

@@ -1,4 +1,5 @@
-// The module every service process imports once: config, bus, clock, ids, /health, /api/openapi.json, and an orderly shutdown.
+// The module every service process imports once: config, bus, clock, ids, /health, /api/openapi.json, the API's credentials
+// guard and sessions, and an orderly shutdown.
 import {
   DynamicModule,
   Global,
@@ -9,7 +10,7 @@ import {
   BeforeApplicationShutdown,
 } from '@nestjs/common';
 import { systemClock } from '@dco/contracts';
-import { DiscoveryModule } from '@nestjs/core';
+import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { MessageBus } from '@dco/messaging';
 import { CommonConfig } from './config';
 import { HealthController, HealthRegistry } from './health';
@@ -17,6 +18,9 @@ import { uuidGenerator } from './ids';
 import { OpenApiPublisher } from './openapi/openapi.publisher';
 import { CLOCK, ID_GENERATOR, MESSAGE_BUS, PLATFORM_CONFIG, SERVICE_NAME } from './tokens';
 import { WorkerRuntime } from './command-worker';
+import { ApiAuthGuard } from './http/api-auth.guard';
+import { ApiAuthenticator } from './http/api-authenticator';
+import { SessionController } from './http/session.controller';
 
 export interface PlatformOptions {
   service: string;
@@ -52,7 +56,7 @@ export class PlatformModule {
     return {
       module: PlatformModule,
       imports: [DiscoveryModule],
-      controllers: [HealthController],
+      controllers: [HealthController, SessionController],
       providers: [
         { provide: SERVICE_NAME, useValue: options.service },
         { provide: PLATFORM_CONFIG, useValue: options.config },
@@ -64,8 +68,19 @@ export class PlatformModule {
         WorkerRuntime,
         BusLifecycle,
         OpenApiPublisher,
+        { provide: ApiAuthenticator, useValue: new ApiAuthenticator(options.config) },
+        { provide: APP_GUARD, useClass: ApiAuthGuard },
       ],
-      exports: [SERVICE_NAME, PLATFORM_CONFIG, MESSAGE_BUS, CLOCK, ID_GENERATOR, HealthRegistry, WorkerRuntime],
+      exports: [
+        ApiAuthenticator,
+        SERVICE_NAME,
+        PLATFORM_CONFIG,
+        MESSAGE_BUS,
+        CLOCK,
+        ID_GENERATOR,
+        HealthRegistry,
+        WorkerRuntime,
+      ],
     };
   }
 }

@@ -1,10 +1,13 @@
 // Runs the real OpenTofu binary: offline (no registry), non-interactive, output captured for failures.
 import { spawn } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CodedError } from '@dco/contracts';
-import { PlanJson, PlanResult, TofuRunner, TofuWorkdir } from './tofu-runner.port';
+import { PlanJson, PlanResult, S3Backend, TofuRunner, TofuWorkdir } from './tofu-runner.port';
+
+/** Written into the working directory at init when the state is in S3; never part of the configuration's hash. */
+export const BACKEND_OVERRIDE_FILE = 'dco_backend_override.tf.json';
 
 export interface CliTofuOptions {
   /** The tofu binary (see defaultTofuBinary). */
@@ -41,12 +44,15 @@ export class CliTofuRunner implements TofuRunner {
 
   async init(workdir: TofuWorkdir): Promise<void> {
     await mkdir(dirname(workdir.statePath), { recursive: true });
+    const override = join(workdir.dir, BACKEND_OVERRIDE_FILE);
+    if (workdir.backend) await writeFile(override, JSON.stringify(backendOverride(workdir.backend), null, 2));
+    else await rm(override, { force: true });
     const result = await this.run(workdir, [
       'init',
       '-input=false',
       '-no-color',
       '-reconfigure',
-      `-backend-config=path=${workdir.statePath}`,
+      ...(workdir.backend ? [] : [`-backend-config=path=${workdir.statePath}`]),
     ]);
     if (result.code !== 0)
       throw new CodedError('INFRA.INIT_FAILED', `tofu init failed in ${workdir.dir}`, errorText(result));
@@ -59,11 +65,12 @@ export class CliTofuRunner implements TofuRunner {
       '-input=false',
       '-no-color',
       '-detailed-exitcode',
-      '-lock-timeout=60s',
+      lockTimeout(workdir),
       `-out=${planPath}`,
       ...varArgs(workdir),
     ]);
     if (result.code === 0 || result.code === 2) return { hasChanges: result.code === 2, text: result.stdout };
+    throwIfLocked(result, 'plan');
     throw new CodedError('INFRA.PLAN_FAILED', `tofu plan failed in ${workdir.dir}`, errorText(result));
   }
 
@@ -75,7 +82,14 @@ export class CliTofuRunner implements TofuRunner {
   }
 
   async apply(workdir: TofuWorkdir, planPath: string): Promise<{ output: string }> {
-    const result = await this.run(workdir, ['apply', '-input=false', '-no-color', '-lock-timeout=60s', planPath]);
+    const result = await this.run(workdir, ['apply', '-input=false', '-no-color', lockTimeout(workdir), planPath]);
+    throwIfLocked(result, 'apply');
+    if (result.code !== 0 && /Saved plan is stale/i.test(result.stderr + result.stdout))
+      throw new CodedError(
+        'INFRA.PLAN_STALE',
+        `the saved plan ${planPath} is stale: the state changed since it was made (another apply ran first)`,
+        errorText(result),
+      );
     if (result.code !== 0)
       throw new CodedError('INFRA.APPLY_FAILED', `tofu apply of ${planPath} failed`, errorText(result));
     return { output: result.stdout };
@@ -85,6 +99,7 @@ export class CliTofuRunner implements TofuRunner {
     const result = await this.run(workdir, ['state', 'list', '-no-color']);
     if (result.code !== 0) {
       if (/No state file was found/i.test(result.stderr)) return [];
+      throwIfLocked(result, 'state list');
       throw new CodedError('INFRA.PLAN_FAILED', 'tofu state list failed', errorText(result));
     }
     return result.stdout
@@ -147,6 +162,40 @@ export class CliTofuRunner implements TofuRunner {
       });
     });
   }
+}
+
+function lockTimeout(workdir: TofuWorkdir): string {
+  return `-lock-timeout=${Math.max(0, Math.round(workdir.lockTimeoutMs ?? 60_000))}ms`;
+}
+
+/** Another operation (another replica's plan or apply) held the state lock for longer than the lock timeout. */
+function throwIfLocked(result: RunResult, operation: string): void {
+  if (result.code !== 0 && /Error acquiring the state lock/i.test(result.stderr + result.stdout))
+    throw new CodedError(
+      'INFRA.STATE_LOCKED',
+      `tofu ${operation}: the Terraform state is locked by another operation`,
+      errorText(result),
+    );
+}
+
+/** The s3 backend settings; credentials come from the environment (AWS_ACCESS_KEY_ID...), never from this file. */
+function backendOverride(backend: S3Backend): unknown {
+  const s3: Record<string, unknown> = {
+    bucket: backend.bucket,
+    key: backend.key,
+    region: backend.region,
+    use_lockfile: true,
+  };
+  if (backend.endpoint)
+    Object.assign(s3, {
+      endpoints: { s3: backend.endpoint },
+      use_path_style: true,
+      skip_credentials_validation: true,
+      skip_region_validation: true,
+      skip_requesting_account_id: true,
+      skip_metadata_api_check: true,
+    });
+  return { terraform: { backend: { s3 } } };
 }
 
 function varArgs(workdir: TofuWorkdir): string[] {

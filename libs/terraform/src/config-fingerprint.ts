@@ -12,6 +12,8 @@ const IGNORED = new Set([
   'terraform.tfstate',
   'terraform.tfstate.backup',
   'node_modules',
+  // The S3 backend settings the runner writes at init (cli-tofu-runner.adapter.ts BACKEND_OVERRIDE_FILE).
+  'dco_backend_override.tf.json',
 ]);
 
 async function listFiles(root: string, dir = root): Promise<string[]> {
@@ -24,6 +26,11 @@ async function listFiles(root: string, dir = root): Promise<string[]> {
     else if (entry.isFile()) files.push(relative(root, path));
   }
   return files.sort();
+}
+
+/** The configuration's files (relative paths, sorted), tool state excluded. */
+export function configFiles(dir: string): Promise<string[]> {
+  return listFiles(dir);
 }
 
 /** sha256 over (relative path, content) of every file, in path order: the same tree gives the same hash anywhere. */

@@ -6,3 +6,5 @@ export * from './plan-summary';
 export * from './config-fingerprint';
 export * from './terraform-workspace';
 export * from './infra-workspace.config';
+export * from './remote-workspace';
+export * from './dir-object-store.adapter';

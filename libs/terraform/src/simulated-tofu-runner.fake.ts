@@ -74,7 +74,7 @@ export class SimulatedTofuRunner implements TofuRunner {
     const state = await readState(workdir.statePath);
     if (state.serial !== plan.stateSerial || plan.statePath !== workdir.statePath) {
       throw new CodedError(
-        'INFRA.APPLY_FAILED',
+        'INFRA.PLAN_STALE',
         `saved plan ${planPath} is stale`,
         'Error: Saved plan is stale: the state changed since this plan was created',
       );

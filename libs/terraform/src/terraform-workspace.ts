@@ -1,19 +1,35 @@
 // One Terraform configuration under management: saved plans from frozen config snapshots, the last-good record that
-// rollback re-applies, and what each day's run started from. All files live under a state dir that survives restarts.
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { Clock, CodedError, PlanSummary } from '@dco/contracts';
-import { configHash, snapshotConfig } from './config-fingerprint';
+// rollback re-applies, and what each day's run started from. Records, saved plans and config snapshots live in a store
+// (a directory that survives restarts, or S3 shared by replicas: ADR 0016); the state dir is then a local cache where
+// tofu finds plan files and snapshot directories, filled from the store on demand.
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { Clock, CodedError, PlanSummary, pathWithin } from '@dco/contracts';
+import { ObjectStore, readJsonObject, updateJsonObject } from '@dco/aws';
+import { configHash, configFiles, snapshotConfig } from './config-fingerprint';
+import { DirObjectStore } from './dir-object-store.adapter';
 import { describePlan, planHasWork, summarizePlan } from './plan-summary';
-import { TofuRunner, TofuWorkdir } from './tofu-runner.port';
+import { S3Backend, TofuRunner, TofuWorkdir } from './tofu-runner.port';
 
 export interface WorkspaceOptions {
   /** The configuration as maintained in the repository (infra/). */
   configDir: string;
-  /** Durable: state file, saved plans, snapshots, last-good record. */
+  /** Durable without a store (state file, saved plans, snapshots, last-good record); a local cache with one. */
   stateDir: string;
+  /** Where records, saved plans and config snapshots live (default: a DirObjectStore on stateDir). */
+  store?: ObjectStore;
+  /** Terraform state in S3 with a lock (default: the local backend in stateDir). */
+  backend?: S3Backend;
+  /** How long plan and apply wait for the state lock (default 60 s). */
+  lockTimeoutMs?: number;
   vars?: Record<string, string>;
   env?: Record<string, string>;
+}
+
+/** A config snapshot as one object: every file's relative path and base64 content. */
+interface SnapshotBundle {
+  configHash: string;
+  files: Record<string, string>;
 }
 
 export interface PlanRecord {
@@ -42,11 +58,15 @@ export interface RunRecord {
 }
 
 export class TerraformWorkspace {
+  private readonly store: ObjectStore;
+
   constructor(
     private readonly runner: TofuRunner,
     private readonly options: WorkspaceOptions,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.store = options.store ?? new DirObjectStore(options.stateDir);
+  }
 
   get statePath(): string {
     return join(this.options.stateDir, 'terraform.tfstate');
@@ -56,8 +76,10 @@ export class TerraformWorkspace {
     return configHash(this.options.configDir);
   }
 
+  /** The last good configuration, its snapshot materialized in the local cache. */
   async lastGood(): Promise<AppliedConfig | undefined> {
-    return readJson<AppliedConfig>(join(this.options.stateDir, 'last-good.json'));
+    const good = await this.readRecord<AppliedConfig>('last-good.json');
+    return good ? { ...good, snapshotDir: await this.materialize(good.configHash) } : undefined;
   }
 
   async lastAppliedHash(): Promise<string | undefined> {
@@ -68,13 +90,15 @@ export class TerraformWorkspace {
   async prepare(planId: string, sourceDir = this.options.configDir, signal?: AbortSignal): Promise<PlanRecord> {
     assertSafeId(planId);
     const hash = await configHash(sourceDir);
-    const snapshotDir = join(this.options.stateDir, 'snapshots', hash.replace('sha256:', ''));
+    const snapshotDir = this.snapshotPath(hash);
     if (sourceDir !== snapshotDir) await snapshotConfig(sourceDir, snapshotDir);
+    await this.saveSnapshot(hash, snapshotDir);
     const workdir = { ...this.workdir(snapshotDir), ...(signal ? { signal } : {}) };
     await this.runner.init(workdir);
     const planPath = this.planPath(planId);
     const result = await this.runner.plan(workdir, planPath);
     const summary = summarizePlan(planId, await this.runner.show(workdir, planPath));
+    await this.guard('save the plan', async () => this.store.put(planKey(planId), await readFile(planPath)));
     const record: PlanRecord = {
       planId,
       configHash: hash,
@@ -83,13 +107,15 @@ export class TerraformWorkspace {
       hasChanges: result.hasChanges && planHasWork(summary),
       createdAt: this.clock.now().toISOString(),
     };
-    await writeJson(this.recordPath(planId), record);
+    await this.writeRecord(recordKey(planId), record);
     return record;
   }
 
+  /** A saved plan's record (made by any replica), its snapshot materialized in the local cache. */
   async planRecord(planId: string): Promise<PlanRecord | undefined> {
     assertSafeId(planId);
-    return readJson<PlanRecord>(this.recordPath(planId));
+    const record = await this.readRecord<PlanRecord>(recordKey(planId));
+    return record ? { ...record, snapshotDir: await this.materialize(record.configHash) } : undefined;
   }
 
   /** Applies exactly the saved plan (never re-plans), then records its configuration as the last good one. */
@@ -103,10 +129,15 @@ export class TerraformWorkspace {
       );
     if (record.appliedAt) return { record, output: 'already applied' };
     let output = 'No changes.';
-    if (record.hasChanges)
-      output = (await this.runner.apply(this.workdir(record.snapshotDir), this.planPath(planId))).output;
+    if (record.hasChanges) {
+      const workdir = this.workdir(record.snapshotDir);
+      const planPath = await this.materializePlan(planId);
+      // Perhaps another replica's snapshot: its backend must be set up here too (the local one was, by prepare).
+      if (this.options.backend) await this.runner.init(workdir);
+      output = (await this.runner.apply(workdir, planPath)).output;
+    }
     const applied = { ...record, appliedAt: this.clock.now().toISOString() };
-    await writeJson(this.recordPath(planId), applied);
+    await this.writeRecord(recordKey(planId), applied);
     await this.markGood(applied);
     return { record: applied, output };
   }
@@ -117,8 +148,8 @@ export class TerraformWorkspace {
   ): Promise<{ changes: boolean; destroys: number; replaced: number; summary: string }> {
     const planId = `detect-${this.clock.now().getTime()}`;
     const record = await this.prepare(planId, this.options.configDir, signal);
-    // A detection plan is never applied: drop it so they do not pile up in the state dir.
-    await Promise.all([rm(this.planPath(planId), { force: true }), rm(this.recordPath(planId), { force: true })]);
+    // A detection plan is never applied: drop it so they do not pile up in the store.
+    await this.removePlan(planId);
     return {
       changes: record.hasChanges,
       destroys: record.summary.destroys,
@@ -128,34 +159,46 @@ export class TerraformWorkspace {
   }
 
   async resources(): Promise<string[]> {
-    const good = await this.lastGood();
-    return this.runner.stateResources(this.workdir(good?.snapshotDir ?? this.options.configDir));
+    return this.runner.stateResources(await this.initializedWorkdir());
   }
 
   async outputs(): Promise<Record<string, unknown>> {
-    const good = await this.lastGood();
-    return this.runner.outputs(this.workdir(good?.snapshotDir ?? this.options.configDir));
+    return this.runner.outputs(await this.initializedWorkdir());
   }
 
   async runRecord(day: string): Promise<RunRecord> {
-    return (await readJson<RunRecord>(this.runPath(day))) ?? { day, previousRevisions: {} };
+    const record = await this.readRecord<RunRecord>(runKey(day));
+    if (!record) return { day, previousRevisions: {} };
+    return record.previousGood
+      ? {
+          ...record,
+          previousGood: { ...record.previousGood, snapshotDir: await this.materialize(record.previousGood.configHash) },
+        }
+      : record;
   }
 
-  /** Idempotent: only the first call of a day records what the run started from. */
+  /** Idempotent, also across replicas (a conditional create): only the first call of a day records the starting point. */
   async rememberRunStart(day: string): Promise<RunRecord> {
-    const existing = await readJson<RunRecord>(this.runPath(day));
+    const existing = await this.readRecord<RunRecord>(runKey(day));
     if (existing) return existing;
     const good = await this.lastGood();
     const record: RunRecord = { day, ...(good ? { previousGood: good } : {}), previousRevisions: {} };
-    await writeJson(this.runPath(day), record);
+    const created = await this.guard('record the run start', () =>
+      this.store.create(runKey(day), JSON.stringify(record)),
+    );
+    if (created === 'exists') return (await this.readRecord<RunRecord>(runKey(day)))!;
     return record;
   }
 
+  /** The first revision recorded for a service wins; concurrent replicas' updates are compare-and-set, none lost. */
   async rememberPreviousRevision(day: string, service: string, taskDefinition: string): Promise<void> {
-    const record = await this.rememberRunStart(day);
-    if (record.previousRevisions[service]) return;
-    record.previousRevisions[service] = taskDefinition;
-    await writeJson(this.runPath(day), record);
+    await this.rememberRunStart(day);
+    await this.guard('record a previous revision', () =>
+      updateJsonObject<RunRecord>(this.store, runKey(day), (record) => {
+        if (!record || record.previousRevisions[service]) return undefined;
+        return { ...record, previousRevisions: { ...record.previousRevisions, [service]: taskDefinition } };
+      }),
+    );
   }
 
   async markGood(record: Pick<PlanRecord, 'configHash' | 'snapshotDir' | 'planId'>): Promise<void> {
@@ -165,7 +208,7 @@ export class TerraformWorkspace {
       planId: record.planId,
       appliedAt: this.clock.now().toISOString(),
     };
-    await writeJson(join(this.options.stateDir, 'last-good.json'), good);
+    await this.writeRecord('last-good.json', good);
   }
 
   /**
@@ -174,88 +217,167 @@ export class TerraformWorkspace {
    */
   async prune(retentionDays = 30): Promise<{ plans: number; runs: number; snapshots: number }> {
     const cutoff = this.clock.now().getTime() - retentionDays * 86_400_000;
-    const good = await this.lastGood();
+    const good = await this.readRecord<AppliedConfig>('last-good.json');
     const removed = { plans: 0, runs: 0, snapshots: 0 };
-    const keepSnapshots = new Set(good ? [good.snapshotDir] : []);
+    const keepHashes = new Set(good ? [good.configHash] : []);
 
-    for (const file of await listDir(join(this.options.stateDir, 'plans'))) {
-      if (!file.endsWith('.json')) continue;
-      const record = await readJson<PlanRecord>(join(this.options.stateDir, 'plans', file));
+    for (const key of await this.store.list('plans/')) {
+      if (!key.endsWith('.json')) continue;
+      const record = await this.readRecord<PlanRecord>(key);
       if (!record) continue;
       if (Date.parse(record.createdAt) >= cutoff || record.planId === good?.planId) {
-        keepSnapshots.add(record.snapshotDir);
+        keepHashes.add(record.configHash);
         continue;
       }
-      await Promise.all([
-        rm(this.recordPath(record.planId), { force: true }),
-        rm(this.planPath(record.planId), { force: true }),
-      ]);
+      await this.removePlan(record.planId);
       removed.plans++;
     }
-    for (const file of await listDir(join(this.options.stateDir, 'runs'))) {
-      if (!file.endsWith('.json')) continue;
-      const record = await readJson<RunRecord>(join(this.options.stateDir, 'runs', file));
+    for (const key of await this.store.list('runs/')) {
+      if (!key.endsWith('.json')) continue;
+      const record = await this.readRecord<RunRecord>(key);
       if (record && Date.parse(`${record.day}T00:00:00Z`) < cutoff) {
-        await rm(join(this.options.stateDir, 'runs', file), { force: true });
+        await this.store.delete(key);
         removed.runs++;
       } else if (record?.previousGood) {
-        keepSnapshots.add(record.previousGood.snapshotDir);
+        keepHashes.add(record.previousGood.configHash);
       }
     }
-    for (const name of await listDir(join(this.options.stateDir, 'snapshots'))) {
-      const dir = join(this.options.stateDir, 'snapshots', name);
-      if (keepSnapshots.has(dir)) continue;
-      await rm(dir, { recursive: true, force: true });
+    for (const key of await this.store.list('snapshots/')) {
+      const match = /^snapshots\/([0-9a-f]{64})\.json$/.exec(key);
+      if (!match || keepHashes.has(`sha256:${match[1]}`)) continue;
+      await this.store.delete(key);
+      await rm(this.snapshotPath(`sha256:${match[1]}`), { recursive: true, force: true });
       removed.snapshots++;
     }
     return removed;
   }
 
+  /** The local snapshot directory of a configuration hash, filled from the store when this replica has not got it. */
+  private async materialize(hash: string): Promise<string> {
+    const dir = this.snapshotPath(hash);
+    if ((await configHash(dir).catch(() => undefined)) === hash) return dir;
+    const bundle = await this.readRecord<SnapshotBundle>(snapshotKey(hash));
+    if (!bundle)
+      throw new CodedError(
+        'INFRA.STORE_FAILED',
+        `config snapshot ${hash} is missing from ${this.store.locate(snapshotKey(hash))}`,
+      );
+    await rm(dir, { recursive: true, force: true });
+    for (const [file, content] of Object.entries(bundle.files)) {
+      const path = join(dir, file);
+      if (!path.startsWith(dir + '/'))
+        throw new CodedError('INFRA.STORE_FAILED', `snapshot ${hash} names a file outside it: ${file}`);
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, Buffer.from(content, 'base64'));
+    }
+    return dir;
+  }
+
+  /** Content addressed: a snapshot already in the store is the same one. */
+  private async saveSnapshot(hash: string, dir: string): Promise<void> {
+    const key = snapshotKey(hash);
+    if (await this.guard('read a config snapshot', () => this.store.get(key))) return;
+    const files: Record<string, string> = {};
+    for (const file of await configFiles(dir)) files[file] = (await readFile(join(dir, file))).toString('base64');
+    const bundle: SnapshotBundle = { configHash: hash, files };
+    await this.guard('save a config snapshot', () => this.store.create(key, JSON.stringify(bundle)));
+  }
+
+  /** The saved plan's file in the local cache, fetched from the store when another replica made it. */
+  private async materializePlan(planId: string): Promise<string> {
+    const path = this.planPath(planId);
+    if (this.store instanceof DirObjectStore && this.store.root === this.options.stateDir) return path;
+    const object = await this.guard('read the saved plan', () => this.store.get(planKey(planId)));
+    if (!object)
+      throw new CodedError(
+        'INFRA.STORE_FAILED',
+        `saved plan ${planId} is missing from ${this.store.locate(planKey(planId))}`,
+      );
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, object.body);
+    return path;
+  }
+
+  private async removePlan(planId: string): Promise<void> {
+    await Promise.all([
+      this.store.delete(planKey(planId)),
+      this.store.delete(recordKey(planId)),
+      rm(this.planPath(planId), { force: true }),
+    ]);
+  }
+
+  /** The last good snapshot (or the configuration itself before any apply), initialized against the state backend. */
+  private async initializedWorkdir(): Promise<TofuWorkdir> {
+    const good = await this.lastGood();
+    const workdir = this.workdir(good?.snapshotDir ?? this.options.configDir);
+    if (this.options.backend) await this.runner.init(workdir);
+    return workdir;
+  }
+
+  private async readRecord<T>(key: string): Promise<T | undefined> {
+    return (await this.guard(`read ${key}`, () => readJsonObject<T>(this.store, key)))?.value;
+  }
+
+  private async writeRecord(key: string, value: unknown): Promise<void> {
+    await this.guard(`write ${key}`, () => this.store.put(key, JSON.stringify(value, null, 2)));
+  }
+
+  /** A store failure (S3 unreachable, access denied) is INFRA.STORE_FAILED; coded errors pass through. */
+  private async guard<T>(action: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof CodedError) throw error;
+      throw new CodedError(
+        'INFRA.STORE_FAILED',
+        `cannot ${action} in ${this.store.locate('')}: ${(error as Error).message}`,
+        undefined,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+
   private workdir(dir: string): TofuWorkdir {
-    return { dir, statePath: this.statePath, vars: this.options.vars, env: this.options.env };
+    return {
+      dir,
+      statePath: this.statePath,
+      vars: this.options.vars,
+      env: this.options.env,
+      ...(this.options.backend ? { backend: this.options.backend } : {}),
+      ...(this.options.lockTimeoutMs !== undefined ? { lockTimeoutMs: this.options.lockTimeoutMs } : {}),
+    };
   }
 
   private planPath(planId: string): string {
-    return join(this.options.stateDir, 'plans', `${planId}.tfplan`);
+    return pathWithin(this.options.stateDir, planKey(planId));
   }
 
-  private recordPath(planId: string): string {
-    return join(this.options.stateDir, 'plans', `${planId}.json`);
+  private snapshotPath(hash: string): string {
+    return join(this.options.stateDir, 'snapshots', hash.replace('sha256:', ''));
   }
+}
 
-  private runPath(day: string): string {
-    assertSafeId(day);
-    return join(this.options.stateDir, 'runs', `${day}.json`);
-  }
+function planKey(planId: string): string {
+  return `plans/${planId}.tfplan`;
+}
+
+function recordKey(planId: string): string {
+  return `plans/${planId}.json`;
+}
+
+function runKey(day: string): string {
+  assertSafeId(day);
+  return `runs/${day}.json`;
+}
+
+/** Bundles sit beside (not inside) the local snapshot directories: snapshots/<hex>.json vs snapshots/<hex>/. */
+function snapshotKey(hash: string): string {
+  return `snapshots/${hash.replace('sha256:', '')}.json`;
 }
 
 function assertSafeId(id: string): void {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(id))
     throw new CodedError('INFRA.APPLY_FAILED', `invalid plan or run id "${id}"`);
-}
-
-async function listDir(path: string): Promise<string[]> {
-  try {
-    return (await readdir(path)).sort();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-}
-
-async function readJson<T>(path: string): Promise<T | undefined> {
-  try {
-    return JSON.parse(await readFile(path, 'utf8')) as T;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-}
-
-/** Write-then-rename, so a crash never leaves a half-written record. */
-async function writeJson(path: string, value: unknown): Promise<void> {
-  await mkdir(join(path, '..'), { recursive: true });
-  const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, JSON.stringify(value, null, 2), { flush: true });
-  await rename(temporary, path);
 }

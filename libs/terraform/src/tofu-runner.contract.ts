@@ -95,7 +95,7 @@ export function tofuRunnerContract(label: string, make: () => TofuRunner): void 
       await tofu.plan(workdir, join(root, 'new.tfplan'));
       await tofu.apply(workdir, join(root, 'new.tfplan'));
       await expect(tofu.apply(workdir, join(root, 'old.tfplan'))).rejects.toMatchObject({
-        code: 'INFRA.APPLY_FAILED',
+        code: 'INFRA.PLAN_STALE',
         detail: expect.stringMatching(/stale/i),
       });
     });

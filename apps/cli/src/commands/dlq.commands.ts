@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { isMessageType } from '@dco/contracts';
 import { DeadLetterEntry, DeadLetterQueue, KafkaDeadLetterQueue, RedriveFilter } from '@dco/messaging';
+import { KafkaClientConfig, isConfigError, kafkaSecurity, loadConfig } from '@dco/platform';
 import { CliError, EXIT, parsePositiveInt } from '../cli-error';
 
 interface QueueOptions {
@@ -22,9 +23,18 @@ const kafkaQueue: QueueFactory = (options) => {
       EXIT.USAGE,
     );
   }
+  let security;
+  try {
+    // The operator's principal (KAFKA_SASL_* / KAFKA_TLS*), validated as the services validate theirs.
+    security = kafkaSecurity(loadConfig(KafkaClientConfig));
+  } catch (error) {
+    if (isConfigError(error)) throw new CliError('CONFIG.INVALID', error.message, EXIT.USAGE);
+    throw error;
+  }
   return new KafkaDeadLetterQueue({
     brokers: brokers.split(','),
     clientId: 'dco-cli',
+    security,
     topicPrefix: options.topicPrefix,
   });
 };

@@ -13,6 +13,8 @@ interface Seen {
 
 jest.setTimeout(20_000);
 
+const TOKEN = 'api-token-0123456789';
+
 describe('dco run commands', () => {
   let server: Server;
   let base: string;
@@ -47,6 +49,7 @@ describe('dco run commands', () => {
     logs = [];
     errors = [];
     reply = () => [200, {}];
+    process.env.DCO_API_TOKEN = TOKEN;
     jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void logs.push(args.join(' ')));
     jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void errors.push(args.join(' ')));
     jest
@@ -55,18 +58,18 @@ describe('dco run commands', () => {
   });
   afterEach(() => {
     jest.restoreAllMocks();
-    delete process.env.DCO_OPERATOR_TOKEN;
+    delete process.env.DCO_API_TOKEN;
   });
 
-  it('dco run --day asks the API for that day and prints the run id', async () => {
+  it('dco run --day asks the API for that day with the API token and prints the run id', async () => {
     reply = () => [202, { runId: 'dco-2026-11-26-r1', day: '2026-11-26', rerun: true }];
-    expect(await runCli(['run', '--day', '2026-11-26', '--by', 'alice', '--api', base])).toBe(EXIT.OK);
+    expect(await runCli(['run', '--day', '2026-11-26', '--api', base])).toBe(EXIT.OK);
     expect(seen).toEqual([
       {
         method: 'POST',
         url: '/api/runs',
-        body: { day: '2026-11-26', requestedBy: 'alice', reason: 'requested from the dco CLI' },
-        authorization: undefined,
+        body: { day: '2026-11-26', reason: 'requested from the dco CLI' },
+        authorization: `Bearer ${TOKEN}`,
       },
     ]);
     expect(logs[0]).toContain('rerun dco-2026-11-26-r1 requested');
@@ -97,38 +100,34 @@ describe('dco run commands', () => {
             },
           ];
     expect(await runCli(['status', '--api', base])).toBe(EXIT.OK);
+    expect(seen[0].authorization).toBe(`Bearer ${TOKEN}`);
     expect(logs[0]).toMatch(/^dco-2026-11-26\s+Completed/);
     expect(await runCli(['status', 'dco-2026-11-26', '--json', '--api', base])).toBe(EXIT.OK);
     expect(JSON.parse(logs[1]).steps[0].step).toBe('detect');
   });
 
-  it('dco approve sends who, why and the operator token', async () => {
-    process.env.DCO_OPERATOR_TOKEN = 'operator-token-0123456789';
-    reply = () => [202, { runId: 'dco-2026-11-26', decision: 'granted' }];
-    expect(await runCli(['approve', 'dco-2026-11-26', '--reason', 'reviewed', '--by', 'alice', '--api', base])).toBe(
-      EXIT.OK,
-    );
+  it('dco approve sends why and the API token, and prints who the API recorded', async () => {
+    reply = () => [202, { runId: 'dco-2026-11-26', decision: 'granted', by: 'alice' }];
+    expect(await runCli(['approve', 'dco-2026-11-26', '--reason', 'reviewed', '--api', base])).toBe(EXIT.OK);
     expect(seen[0]).toEqual({
       method: 'POST',
       url: '/api/runs/dco-2026-11-26/approve',
-      body: { by: 'alice', reason: 'reviewed' },
-      authorization: 'Bearer operator-token-0123456789',
+      body: { reason: 'reviewed' },
+      authorization: `Bearer ${TOKEN}`,
     });
+    expect(logs[0]).toBe('dco-2026-11-26: approved by alice');
   });
 
-  it('dco resume sends who, why and the operator token, and names the step issued again', async () => {
-    process.env.DCO_OPERATOR_TOKEN = 'operator-token-0123456789';
-    reply = () => [202, { runId: 'dco-2026-11-26', step: 'rollback-db', eventId: 'e-1' }];
-    expect(
-      await runCli(['resume', 'dco-2026-11-26', '--reason', 'restored the pointer', '--by', 'carol', '--api', base]),
-    ).toBe(EXIT.OK);
+  it('dco resume sends why and the API token, and names who resumed and the step issued again', async () => {
+    reply = () => [202, { runId: 'dco-2026-11-26', step: 'rollback-db', eventId: 'e-1', by: 'carol' }];
+    expect(await runCli(['resume', 'dco-2026-11-26', '--reason', 'restored the pointer', '--api', base])).toBe(EXIT.OK);
     expect(seen[0]).toEqual({
       method: 'POST',
       url: '/api/runs/dco-2026-11-26/resume',
-      body: { by: 'carol', reason: 'restored the pointer' },
-      authorization: 'Bearer operator-token-0123456789',
+      body: { reason: 'restored the pointer' },
+      authorization: `Bearer ${TOKEN}`,
     });
-    expect(logs[0]).toContain('rollback-db issued again');
+    expect(logs[0]).toContain('resumed by carol; rollback-db issued again');
   });
 
   it.each([
@@ -140,7 +139,6 @@ describe('dco run commands', () => {
     ],
     [409, { code: 'RUN.NOTHING_TO_RESUME', message: 'dco-2026-01-01 has no compensation left' }, EXIT.CONFLICT],
   ])('dco resume maps HTTP %i to its code and exit code', async (status, body, exit) => {
-    process.env.DCO_OPERATOR_TOKEN = 'operator-token-0123456789';
     reply = () => [status, body];
     expect(await runCli(['resume', 'dco-2026-01-01', '--reason', 'fixed', '--api', base])).toBe(exit);
     expect(errors.join('')).toContain(`${body.code}: ${body.message}`);
@@ -149,10 +147,19 @@ describe('dco run commands', () => {
   it.each([
     [404, { code: 'RUN.NOT_FOUND', message: 'no run dco-2026-01-01' }, EXIT.NOT_FOUND],
     [409, { code: 'RUN.NOT_AWAITING_APPROVAL', message: 'dco-2026-01-01 is Detecting' }, EXIT.CONFLICT],
-    [401, { code: 'API.UNAUTHORIZED', message: 'the operator token is not valid' }, EXIT.FAILURE],
+    [
+      401,
+      { code: 'API.UNAUTHORIZED', message: 'the bearer token is not one of the configured API credentials' },
+      EXIT.FAILURE,
+    ],
+    [
+      403,
+      { code: 'API.FORBIDDEN', message: 'val is viewer; POST /api/runs/dco-2026-01-01/reject needs operator' },
+      EXIT.FAILURE,
+    ],
+    [429, { code: 'API.RATE_LIMITED', message: 'too many decisions requests; retry in 12 s' }, EXIT.UNAVAILABLE],
     [500, { code: 'API.INTERNAL', message: 'unexpected error' }, EXIT.UNAVAILABLE],
   ])('maps HTTP %i to its code and exit code', async (status, body, exit) => {
-    process.env.DCO_OPERATOR_TOKEN = 'operator-token-0123456789';
     reply = () => [status, body];
     expect(await runCli(['reject', 'dco-2026-01-01', '--reason', 'no', '--api', base])).toBe(exit);
     expect(errors.join('')).toContain(`${body.code}: ${body.message}`);
@@ -163,17 +170,31 @@ describe('dco run commands', () => {
     [['status', 'run-1'], 'CLI.INVALID_RUN_ID'],
     [['approve', 'dco-2026-11-26'], "required option '--reason <text>' not specified"],
     [['approve', 'dco-2026-11-26', '--reason', '  '], 'CLI.INVALID_ARGUMENT: --reason must not be empty'],
-    [['approve', 'dco-2026-11-26', '--reason', 'ok'], 'CLI.NO_TOKEN'],
+    [['approve', 'dco-2026-11-26', '--reason', 'ok', '--by', 'mallory'], "unknown option '--by'"],
+    [['run', '--by', 'mallory'], "unknown option '--by'"],
     [['status', '--api', 'ftp://x'], 'CLI.INVALID_URL'],
     [['resume', 'dco-2026-11-26'], "required option '--reason <text>' not specified"],
     [['resume', 'dco-2026-11-26', '--reason', ' '], 'CLI.INVALID_ARGUMENT: --reason must not be empty'],
     [['resume', 'last-run', '--reason', 'fixed'], 'CLI.INVALID_RUN_ID'],
-    [['resume', 'dco-2026-11-26', '--reason', 'fixed'], 'CLI.NO_TOKEN'],
     [['resume', '--reason', 'fixed'], "missing required argument 'runId'"],
   ])('refuses %j with a usage error before calling the API', async (argv, text) => {
     const args = argv.includes('--api') ? argv : [...argv, '--api', base];
     expect(await runCli(args)).toBe(EXIT.USAGE);
     expect(errors.join('')).toContain(text);
+    expect(seen).toEqual([]);
+  });
+
+  it.each([
+    [['approve', 'dco-2026-11-26', '--reason', 'ok'], undefined],
+    [['resume', 'dco-2026-11-26', '--reason', 'fixed'], undefined],
+    [['status'], undefined],
+    [['run'], 'a token with spaces'],
+  ])('refuses %j without a usable DCO_API_TOKEN (CLI.NO_TOKEN) before calling the API', async (argv, token) => {
+    if (token === undefined) delete process.env.DCO_API_TOKEN;
+    else process.env.DCO_API_TOKEN = token;
+    expect(await runCli([...argv, '--api', base])).toBe(EXIT.USAGE);
+    expect(errors.join('')).toContain('CLI.NO_TOKEN');
+    expect(errors.join('')).not.toContain('a token with spaces');
     expect(seen).toEqual([]);
   });
 

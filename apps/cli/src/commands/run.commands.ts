@@ -81,11 +81,13 @@ const EXIT_OF_STATUS: Record<number, number> = {
   400: EXIT.USAGE,
   401: EXIT.FAILURE,
   403: EXIT.FAILURE,
+  429: EXIT.UNAVAILABLE,
   404: EXIT.NOT_FOUND,
   409: EXIT.CONFLICT,
 };
 
-async function call<T>(base: string, method: 'GET' | 'POST', path: string, body?: object, token?: string): Promise<T> {
+async function call<T>(base: string, method: 'GET' | 'POST', path: string, body?: object): Promise<T> {
+  const token = apiToken();
   let response: Response;
   try {
     response = await fetch(`${base}${path}`, {
@@ -93,7 +95,7 @@ async function call<T>(base: string, method: 'GET' | 'POST', path: string, body?
       headers: {
         accept: 'application/json',
         ...(body ? { 'content-type': 'application/json' } : {}),
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        authorization: `Bearer ${token}`,
       },
       ...(body ? { body: JSON.stringify(body) } : {}),
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
@@ -125,14 +127,17 @@ async function call<T>(base: string, method: 'GET' | 'POST', path: string, body?
   return payload as T;
 }
 
-function operatorToken(env: NodeJS.ProcessEnv = process.env): string {
-  const token = env.DCO_OPERATOR_TOKEN;
+/** The API token of a named credential (viewer to read, operator to act); its name is recorded as who acted. */
+function apiToken(env: NodeJS.ProcessEnv = process.env): string {
+  const token = env.DCO_API_TOKEN;
   if (!token)
     throw new CliError(
       'CLI.NO_TOKEN',
-      'set DCO_OPERATOR_TOKEN to the operator token to approve, reject or resume runs',
+      'set DCO_API_TOKEN to an API token (npm start prints one; otherwise ask for a credential in DCO_API_CREDENTIALS)',
       EXIT.USAGE,
     );
+  if (!/^[\x21-\x7e]{1,512}$/.test(token))
+    throw new CliError('CLI.NO_TOKEN', 'DCO_API_TOKEN must be 1-512 printable characters without spaces', EXIT.USAGE);
   return token;
 }
 
@@ -195,15 +200,13 @@ export function register(program: Command): void {
       'start the run of a day, or a rerun if that day already ran (the DCO itself never runs twice for a day)',
     )
     .option('--day <day>', 'the day to run, YYYY-MM-DD (default: today in the orchestrator time zone)', parseDayOption)
-    .option('--by <name>', 'who asks for the run', process.env.USER ?? 'cli')
     .option('--reason <text>', 'why', 'requested from the dco CLI')
     .option('--api <url>', `orchestrator URL (default: DCO_API_URL or ${DEFAULT_API})`)
     .option('--json', 'machine-readable output')
-    .action(async (options: ApiOptions & { day?: string; by: string; reason: string }) => {
+    .action(async (options: ApiOptions & { day?: string; reason: string }) => {
       const base = apiBase(options.api);
       const body = {
         ...(options.day ? { day: options.day } : {}),
-        requestedBy: parseText('--by', options.by, 200),
         reason: parseText('--reason', options.reason, 500),
       };
       const accepted = await call<{ runId: string; day: string; rerun: boolean }>(base, 'POST', '/api/runs', body);
@@ -236,51 +239,49 @@ export function register(program: Command): void {
   for (const action of ['approve', 'reject'] as const) {
     program
       .command(action)
-      .description(`${action} a run that waits for approval (needs DCO_OPERATOR_TOKEN); who and why are recorded`)
+      .description(
+        `${action} a run that waits for approval (needs an operator's DCO_API_TOKEN); who (the credential's name) and why are recorded`,
+      )
       .argument('<runId>', 'the run waiting for approval', parseRunId)
       .requiredOption('--reason <text>', 'why (recorded with the decision)')
-      .option('--by <name>', 'who decides', process.env.USER ?? 'cli')
       .option('--api <url>', `orchestrator URL (default: DCO_API_URL or ${DEFAULT_API})`)
       .option('--json', 'machine-readable output')
-      .action(async (runId: string, options: ApiOptions & { reason: string; by: string }) => {
+      .action(async (runId: string, options: ApiOptions & { reason: string }) => {
         const base = apiBase(options.api);
-        const body = { by: parseText('--by', options.by, 200), reason: parseText('--reason', options.reason, 2000) };
-        const result = await call<{ runId: string; decision: string }>(
+        const body = { reason: parseText('--reason', options.reason, 2000) };
+        const result = await call<{ runId: string; decision: string; by: string }>(
           base,
           'POST',
           `/api/runs/${runId}/${action}`,
           body,
-          operatorToken(),
         );
         if (options.json) console.log(JSON.stringify(result));
-        else console.log(`${runId}: ${result.decision === 'granted' ? 'approved' : 'rejected'} by ${body.by}`);
+        else console.log(`${runId}: ${result.decision === 'granted' ? 'approved' : 'rejected'} by ${result.by}`);
       });
   }
 
   program
     .command('resume')
     .description(
-      'resume a run parked in Failed by a failed compensation (needs DCO_OPERATOR_TOKEN): that compensation is issued again, then the DCO runs on the old infrastructure; who and why are recorded',
+      "resume a run parked in Failed by a failed compensation (needs an operator's DCO_API_TOKEN): that compensation is issued again, then the DCO runs on the old infrastructure; who and why are recorded",
     )
     .argument('<runId>', 'the Failed run', parseRunId)
     .requiredOption('--reason <text>', 'what was fixed so that the compensation can succeed now (recorded)')
-    .option('--by <name>', 'who resumes', process.env.USER ?? 'cli')
     .option('--api <url>', `orchestrator URL (default: DCO_API_URL or ${DEFAULT_API})`)
     .option('--json', 'machine-readable output')
-    .action(async (runId: string, options: ApiOptions & { reason: string; by: string }) => {
+    .action(async (runId: string, options: ApiOptions & { reason: string }) => {
       const base = apiBase(options.api);
-      const body = { by: parseText('--by', options.by, 200), reason: parseText('--reason', options.reason, 2000) };
-      const result = await call<{ runId: string; step: string; eventId: string }>(
+      const body = { reason: parseText('--reason', options.reason, 2000) };
+      const result = await call<{ runId: string; step: string; eventId: string; by: string }>(
         base,
         'POST',
         `/api/runs/${runId}/resume`,
         body,
-        operatorToken(),
       );
       if (options.json) console.log(JSON.stringify(result));
       else
         console.log(
-          `${runId}: resumed by ${body.by}; ${result.step} issued again; follow it with: dco status ${runId}`,
+          `${runId}: resumed by ${result.by}; ${result.step} issued again; follow it with: dco status ${runId}`,
         );
     });
 }

@@ -4,6 +4,10 @@ import { Clock, CodedError, DataOf, MigrationPhase } from '@dco/contracts';
 import {
   BackupFooter,
   BackupStore,
+  BoltBlockReader,
+  exportBulk,
+  MANIFEST_FILE,
+  readBulkManifest,
   ConnectionPointer,
   ConnectionPointerStore,
   exportGraph,
@@ -29,6 +33,15 @@ export interface MigrationProgress {
 
 export type ProgressListener = (progress: MigrationProgress) => void;
 
+/**
+ * Fills a fresh green from a bulk backup before it serves (ADR 0018): the parts checked against the manifest, the target
+ * version's `neo4j-admin database import full` into green's store, green started again at the same Bolt URI, schema and
+ * patch applied, the patch's bookkeeping removed. Doing it again imports again from the same parts.
+ */
+export interface OfflineGreenRestorer {
+  restore(green: Neo4jInstance, backups: BackupStore, prefix: string): Promise<unknown>;
+}
+
 export interface BlueGreenDependencies {
   fleet: Neo4jFleet;
   graphs: GraphDatabaseFactory;
@@ -36,6 +49,8 @@ export interface BlueGreenDependencies {
   consumers: Neo4jConsumers;
   backups: BackupStore;
   clock: Clock;
+  /** The fleet runtime's offline restore; the migrator uses it when `restoreMode` is offline-import. */
+  offlineRestorer?: OfflineGreenRestorer;
 }
 
 export interface BlueGreenOptions {
@@ -50,6 +65,10 @@ export interface BlueGreenOptions {
   onSourceChanged: 'recopy-frozen' | 'abort';
   pageSize?: number;
   batchSize?: number;
+  /** offline-import (needs `offlineRestorer`) or online (batched UNWIND over Bolt); online by default. */
+  restoreMode?: 'offline-import' | 'online';
+  /** Ranges read ahead of the one being written by the bulk export. */
+  readAhead?: number;
 }
 
 export type DbMigrated = DataOf<'DbMigrated'>;
@@ -200,6 +219,8 @@ export class BlueGreenMigrator {
       readyTimeoutMs: this.options.readyTimeoutMs,
     });
     onProgress({ phase: 'provision', done: 1, total: 1 });
+    const offline = this.options.restoreMode === 'offline-import' ? this.deps.offlineRestorer : undefined;
+    if (offline) return this.copyOffline(offline, request, attempt, blue, blueDb, green, onProgress);
     const greenDb = this.deps.graphs.connect(green.boltUri);
     try {
       const key = `${request.runId}/${blue.instanceId}-attempt-${attempt}.backup.gz`;
@@ -231,6 +252,7 @@ export class BlueGreenMigrator {
         // Green is fresh and discarded if anything fails, so it may be written before the file's end is checked.
         await restoreGraph(greenDb, () => this.deps.backups.open(key), {
           verified: footer,
+          keepBookkeeping: true,
           batchSize: this.options.batchSize,
           onProgress: (p) => onProgress({ phase: 'restore', ...p }),
         });
@@ -245,6 +267,7 @@ export class BlueGreenMigrator {
         validation = await validateGraphs(blueDb, greenDb, {
           pageSize: this.options.pageSize,
           sourceDigest,
+          restoreInProgress: true,
           onProgress: (p) => onProgress({ phase: 'validate', ...p }),
         });
       } catch (error) {
@@ -269,6 +292,85 @@ export class BlueGreenMigrator {
       throw error;
     } finally {
       await greenDb.close();
+    }
+  }
+
+  /**
+   * The offline path (ADR 0018): a bulk backup of blue (or this attempt's, when it is complete), imported into green before
+   * green serves, then validated strictly: a finished restore leaves exactly blue's graph.
+   */
+  private async copyOffline(
+    restorer: OfflineGreenRestorer,
+    request: { runId: string },
+    attempt: number,
+    blue: Neo4jEndpoint,
+    blueDb: GraphDatabase,
+    green: Neo4jInstance,
+    onProgress: ProgressListener,
+  ): Promise<{ green: Neo4jInstance; copy: CopyResult; changed: boolean }> {
+    const prefix = `${request.runId}/${blue.instanceId}-attempt-${attempt}.bulk`;
+    let greenDb: GraphDatabase | undefined;
+    let greenReader: BoltBlockReader | undefined;
+    try {
+      let sourceMarker: string;
+      let sourceDigest: GraphDigest | undefined;
+      if (await this.deps.backups.exists(`${prefix}/${MANIFEST_FILE}`)) {
+        sourceMarker = (await readBulkManifest(this.deps.backups, prefix)).source.changeMarker;
+      } else {
+        const reader = blue.boltUri.startsWith('bolt') ? new BoltBlockReader(blue.boltUri) : undefined;
+        try {
+          const exported = await exportBulk(blueDb, this.deps.backups, prefix, {
+            pageSize: this.options.pageSize,
+            readAhead: this.options.readAhead,
+            reader,
+            clock: this.deps.clock,
+            onProgress: (p) => onProgress({ phase: 'backup', ...p }),
+          });
+          sourceMarker = exported.changeMarker;
+          sourceDigest = exported.digest;
+        } finally {
+          await reader?.close();
+        }
+      }
+      onProgress({ phase: 'restore', done: 0, total: 1 });
+      await restorer.restore(green, this.deps.backups, prefix);
+      onProgress({ phase: 'restore', done: 1, total: 1 });
+      const unchanged = async () => (await blueDb.changeMarker()) === sourceMarker;
+      const stale = { green, copy: { nodes: 0, relationships: 0, checksum: '', sourceMarker }, changed: true };
+      if (!(await unchanged())) return stale;
+      greenDb = this.deps.graphs.connect(green.boltUri);
+      // Green read as blue was: one aggregated record per id range.
+      greenReader = green.boltUri.startsWith('bolt') ? new BoltBlockReader(green.boltUri) : undefined;
+      let validation;
+      try {
+        validation = await validateGraphs(blueDb, greenDb, {
+          pageSize: this.options.pageSize,
+          sourceDigest,
+          targetReader: greenReader,
+          onProgress: (p) => onProgress({ phase: 'validate', ...p }),
+        });
+      } catch (error) {
+        if (error instanceof CodedError && error.code === 'DB.VALIDATION_MISMATCH' && !(await unchanged()))
+          return stale;
+        throw error;
+      }
+      if (!(await unchanged())) return stale;
+      return {
+        green,
+        copy: {
+          nodes: validation.target.nodes,
+          relationships: validation.target.relationships,
+          checksum: validation.checksum,
+          sourceMarker,
+        },
+        changed: false,
+      };
+    } catch (error) {
+      (error as { green?: Neo4jInstance }).green = green;
+      throw error;
+    } finally {
+      await greenReader?.close();
+      await greenDb?.close();
     }
   }
 

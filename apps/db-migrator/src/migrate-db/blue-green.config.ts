@@ -1,14 +1,17 @@
 // The variables of the blue-green migration (validated at boot): where blue is, the pointer, backups, consumers, timings, the local fleet.
 import { IntersectionType, PickType } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { AwsClientConfig } from '@dco/aws';
-import { ConnectionPointerConfig, DEFAULT_BATCH_SIZE, DEFAULT_PAGE_SIZE } from '@dco/neo4j';
+import { ConnectionPointerConfig, DEFAULT_BATCH_SIZE, DEFAULT_PAGE_SIZE, READ_AHEAD } from '@dco/neo4j';
 import { IsParsedBy, Neo4jFleetConfig } from '@dco/platform';
 import { parseConsumerServices } from './consumer-services';
 
 export const DEFAULT_BLUE_URI = 'bolt://127.0.0.1:17687';
 
 const MILLISECONDS = /^\d+$/;
+
+export const RESTORE_MODES = ['offline-import', 'online'] as const;
+export type RestoreMode = (typeof RESTORE_MODES)[number];
 const milliseconds = (name: string) => ({ message: `${name} must be a non-negative integer number of milliseconds` });
 
 /** The migration's variables; the connection pointer's (shared with the dco-runner) come from ConnectionPointerConfig. */
@@ -60,6 +63,20 @@ export class BlueGreenConfig extends IntersectionType(AwsClientConfig, Connectio
   @IsInt({ message: 'DCO_NEO4J_BATCH_SIZE must be an integer' })
   @Min(1)
   DCO_NEO4J_BATCH_SIZE = DEFAULT_BATCH_SIZE;
+
+  /**
+   * How green is filled (ADR 0018): offline-import (neo4j-admin import into green before it serves; the local default) or
+   * online (batched UNWIND over Bolt; the default elsewhere, and for a green that must already serve).
+   */
+  @IsOptional()
+  @IsIn(RESTORE_MODES, { message: 'DCO_NEO4J_RESTORE_MODE must be offline-import or online' })
+  DCO_NEO4J_RESTORE_MODE?: RestoreMode;
+
+  /** Id ranges the export and validation read ahead of the one being handled (concurrent reads on blue). */
+  @IsInt({ message: 'DCO_NEO4J_READ_AHEAD must be an integer from 0 to 8' })
+  @Min(0, { message: 'DCO_NEO4J_READ_AHEAD must be an integer from 0 to 8' })
+  @Max(8, { message: 'DCO_NEO4J_READ_AHEAD must be an integer from 0 to 8' })
+  DCO_NEO4J_READ_AHEAD = READ_AHEAD;
 
   /** Embedded profile: blue's version, the version of an image the catalogue does not know, and the demo graph's size. */
   @IsString()

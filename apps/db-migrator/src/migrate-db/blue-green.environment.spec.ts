@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CodedError } from '@dco/contracts';
-import { blueGreenEnvironmentFromEnv } from './blue-green.environment';
+import { blueGreenEnvironmentFromEnv, restoreModeOf } from './blue-green.environment';
 
 describe('blueGreenEnvironmentFromEnv', () => {
   let cache: string;
@@ -24,5 +24,21 @@ describe('blueGreenEnvironmentFromEnv', () => {
       code: 'CONFIG.INVALID',
       message: expect.stringContaining('DCO_NEO4J_QUICK_START'),
     });
+  });
+
+  it('imports offline by default on the local runtime only, and refuses offline-import where there is none', async () => {
+    expect(restoreModeOf('local', undefined)).toBe('online');
+    expect(restoreModeOf('local', 'offline-import')).toBe('offline-import');
+    expect(restoreModeOf('local', 'online')).toBe('online');
+    expect(restoreModeOf('aws', undefined)).toBe('online');
+    expect(restoreModeOf('embedded', undefined)).toBe('online');
+    for (const profile of ['aws', 'embedded']) {
+      expect(() => restoreModeOf(profile, 'offline-import')).toThrow(
+        expect.objectContaining({ code: 'CONFIG.INVALID', message: expect.stringContaining('DCO_NEO4J_RESTORE_MODE') }),
+      );
+    }
+    await expect(
+      blueGreenEnvironmentFromEnv({ DCO_PROFILE: 'embedded', DCO_NEO4J_RESTORE_MODE: 'offline-import' }),
+    ).rejects.toMatchObject({ code: 'CONFIG.INVALID' });
   });
 });

@@ -4,7 +4,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { Clock, systemClock } from '@dco/contracts';
+import { Clock, CodedError, systemClock } from '@dco/contracts';
 import { awsClientOptions, embeddedCloud, localEmulatorOptions, SdkEcsServices } from '@dco/aws';
 import {
   awsHostRuntime,
@@ -31,11 +31,12 @@ import {
   probeBolt,
   S3BackupStore,
   versionOfImage,
+  LocalOfflineGreenRestorer,
 } from '@dco/neo4j';
 import { freePort } from '@dco/probes';
 import { loadConfig } from '@dco/platform';
 import { BlueGreenMigrator, BlueGreenOptions } from './blue-green-migrator';
-import { BlueGreenEnvironmentConfig } from './blue-green.config';
+import { BlueGreenEnvironmentConfig, RestoreMode } from './blue-green.config';
 import { parseConsumerServices } from './consumer-services';
 
 export interface BlueGreenEnvironment {
@@ -54,6 +55,21 @@ export async function blueGreenEnvironmentFromEnv(
   clock: Clock = systemClock,
 ): Promise<BlueGreenEnvironment> {
   return buildBlueGreenEnvironment(loadConfig(BlueGreenEnvironmentConfig, env), clock);
+}
+
+/**
+ * How green is filled: online by default; offline-import when asked for, on the local fleet runtime only. The default stays
+ * online until the offline path has run through the kill -9 resume and the day scenarios (ADR 0018). Only the local runtime can
+ * import offline (the EC2 one would pull the parts in user data or SSM Run Command: not built), so asking for it elsewhere
+ * is refused rather than silently done online.
+ */
+export function restoreModeOf(profile: string, configured: RestoreMode | undefined): RestoreMode {
+  if (configured === 'offline-import' && profile !== 'local')
+    throw new CodedError(
+      'CONFIG.INVALID',
+      `DCO_NEO4J_RESTORE_MODE (got "offline-import"): the ${profile} profile has no offline import; use online`,
+    );
+  return configured ?? 'online';
 }
 
 export async function buildBlueGreenEnvironment(
@@ -75,6 +91,8 @@ export async function buildBlueGreenEnvironment(
     onSourceChanged: config.DCO_NEO4J_ON_SOURCE_CHANGED,
     pageSize: config.DCO_NEO4J_PAGE_SIZE,
     batchSize: config.DCO_NEO4J_BATCH_SIZE,
+    restoreMode: restoreModeOf(profile, config.DCO_NEO4J_RESTORE_MODE),
+    readAhead: config.DCO_NEO4J_READ_AHEAD,
   };
 
   if (profile === 'embedded') {
@@ -154,7 +172,26 @@ export async function buildBlueGreenEnvironment(
   };
   const existing = await pointer.read();
   const migrator = new BlueGreenMigrator(
-    { fleet, graphs: boltGraphDatabaseFactory, pointer, consumers, backups, clock },
+    {
+      fleet,
+      graphs: boltGraphDatabaseFactory,
+      pointer,
+      consumers,
+      backups,
+      clock,
+      // The local runtime imports next to green's home; the EC2 runtime has no offline import yet (ADR 0018).
+      ...(profile === 'local'
+        ? {
+            offlineRestorer: new LocalOfflineGreenRestorer({
+              homeRoot: join(stateDir, 'fleet'),
+              heapMb: config.DCO_NEO4J_HEAP_MB,
+              pageCacheMb: config.DCO_NEO4J_PAGECACHE_MB,
+              quickStart: config.DCO_NEO4J_QUICK_START,
+              readyTimeoutMs: options.readyTimeoutMs,
+            }),
+          }
+        : {}),
+    },
     { ...options, initialEndpoint: existing?.current ?? (await initialEndpoint()) },
   );
   return { migrator, fleet, graphs: boltGraphDatabaseFactory, pointer, backups };

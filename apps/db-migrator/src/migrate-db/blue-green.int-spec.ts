@@ -19,13 +19,15 @@ import {
   FileConnectionPointerStore,
   LOCAL_PID_TAG,
   LocalNeo4jHostRuntime,
+  LocalOfflineGreenRestorer,
   Neo4jHostRuntime,
+  recordedPid,
   probeBolt,
 } from '@dco/neo4j';
 import { freePort, isProcessAlive } from '@dco/probes';
 import { bulkStatement, everyTypeGraphStatements } from '../../../../libs/neo4j/src/testing/every-type-graph.fixture';
 import { ScratchServer, startScratchServer } from '../../../../libs/neo4j/src/testing/scratch-servers';
-import { BlueGreenMigrator, MigrationProgress } from './blue-green-migrator';
+import { BlueGreenMigrator, MigrationProgress, OfflineGreenRestorer } from './blue-green-migrator';
 
 const aws = localEmulatorOptions();
 const ec2 = new EC2Client(aws);
@@ -52,7 +54,11 @@ describe('blue-green migration on real servers', () => {
   let pointer: FileConnectionPointerStore;
   const blueEndpoint = () => ({ instanceId: 'scratch-blue', boltUri: blueServer.boltUri, version: '5.20.0' });
 
-  const migrator = (runtime: Neo4jHostRuntime, readyTimeoutMs = 120_000) =>
+  const migrator = (
+    runtime: Neo4jHostRuntime,
+    readyTimeoutMs = 120_000,
+    offline?: { restorer: OfflineGreenRestorer },
+  ) =>
     new BlueGreenMigrator(
       {
         fleet: new Ec2Neo4jFleet(ec2, runtime, { fleetTags: { 'dco:env': env }, probe: probeBolt }),
@@ -61,9 +67,11 @@ describe('blue-green migration on real servers', () => {
         consumers: new EcsNeo4jConsumers(ecs, [{ cluster, serviceName: service }], { rolloutTimeoutMs: 60_000 }),
         backups: new FileBackupStore(join(dir, 'backups')),
         clock: systemClock,
+        offlineRestorer: offline?.restorer,
       },
       {
         initialEndpoint: blueEndpoint(),
+        restoreMode: offline ? 'offline-import' : 'online',
         retireGraceMs: 600_000,
         readyTimeoutMs,
         freezeDrainMs: 200,
@@ -185,5 +193,31 @@ describe('blue-green migration on real servers', () => {
       'validate',
       'switch',
     ]);
+  }, 600_000);
+
+  it('migrates by offline import into green (local runtime), equal to blue, and rollback stops the restarted server', async () => {
+    const homeRoot = join(dir, 'fleet-offline');
+    const server = { heapMb: 512, pageCacheMb: 128, quickStart: true };
+    const runtime = new LocalNeo4jHostRuntime({ homeRoot, allocatePort: freePort, ...server });
+    const restorer = new LocalOfflineGreenRestorer({ homeRoot, ...server });
+    // The previous test rolled back to blue: the pointer names blue again.
+    const m = migrator(runtime, 120_000, { restorer });
+    const result = await m.migrate({ runId: `${env}-offline`, targetImageId: imageId });
+    expect(result).toMatchObject({ fromVersion: '5.20.0', toVersion: '5.26.19' });
+    const green = new BoltGraphDatabase(result.boltUri);
+    try {
+      expect(checksumOf(await digestGraph(green))).toBe(
+        checksumOf(await digestGraph(new BoltGraphDatabase(blueServer.boltUri))),
+      );
+      expect(await green.readRestoreProgress()).toBeUndefined();
+    } finally {
+      await green.close();
+    }
+    // The offline restore started green again: its tag names the stopped process, its home the live one.
+    const restarted = recordedPid(join(homeRoot, result.toInstanceId)) as number;
+    expect(isProcessAlive(restarted)).toBe(true);
+    await m.rollback({ runId: `${env}-offline` });
+    expect((await instanceState(result.toInstanceId)).state).toBe('terminated');
+    expect(isProcessAlive(restarted)).toBe(false);
   }, 600_000);
 });

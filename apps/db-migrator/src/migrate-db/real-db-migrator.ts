@@ -6,6 +6,7 @@ import { BlueGreenEnvironmentConfig } from './blue-green.config';
 import { buildBlueGreenEnvironment } from './blue-green.environment';
 import { rollbackDbHandler } from '../rollback-db/rollback-db.handler';
 import { migrateDbHandler } from './migrate-db.handler';
+import { MigrationLeaseEnvironment, migrationLeaseOf, underLease } from '../migration-lease/migration-lease.factory';
 
 /** Checks every minute whether blue's grace period is over; a failure is logged loudly and retried, never hidden. */
 @Injectable()
@@ -39,7 +40,8 @@ export class BlueRetirementTimer implements OnModuleInit, OnModuleDestroy {
   }
 }
 
-export function realDbMigrator(config: BlueGreenEnvironmentConfig): {
+/** MigrateDb and RollbackDb hold the environment's migration lease (ADR 0016): two replicas never drive one cutover. */
+export function realDbMigrator(config: BlueGreenEnvironmentConfig & MigrationLeaseEnvironment): {
   migrateDb: MigrateDbPort;
   rollbackDb: RollbackDbPort;
   providers: Provider[];
@@ -51,9 +53,10 @@ export function realDbMigrator(config: BlueGreenEnvironmentConfig): {
     built.catch(() => (built = undefined));
     return built;
   };
+  const lease = migrationLeaseOf(config);
   return {
-    migrateDb: migrateDbHandler(migrator),
-    rollbackDb: rollbackDbHandler(migrator),
+    migrateDb: underLease(lease, migrateDbHandler(migrator)),
+    rollbackDb: underLease(lease, rollbackDbHandler(migrator)),
     providers: [{ provide: BlueRetirementTimer, useFactory: () => new BlueRetirementTimer(migrator, 60_000) }],
   };
 }

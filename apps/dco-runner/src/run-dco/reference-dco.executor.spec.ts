@@ -263,6 +263,41 @@ describe('ReferenceDcoExecutor', () => {
       expect(error.message).toContain('day "2026-11-31" is malformed');
     });
 
+    it('names the problem of a contribution in a later page, and a contribution lacking its account id', async () => {
+      const ledger = new InMemoryDcoLedger();
+      await seed(ledger, manyAccounts(50), [
+        ...manyContributions(400, 50),
+        { contributionId: 'bad', accountId: 'acct-0049', amount: '2.5' },
+        { contributionId: 'orphan', accountId: null as unknown as string, amount: '3' },
+      ]);
+      const executor = new ReferenceDcoExecutor(
+        ledger,
+        { clock, ids: sequentialIds() },
+        { dailyAmount: '100', batchSize: 10, readPageRows: 16 },
+      );
+      const error = await rejection(executor.execute(request));
+      expect(error.code).toBe('DCO.INVALID_INPUT');
+      expect(error.message).toContain('contribution bad of account acct-0049 has amount "2.5", which is fractional');
+      expect(error.detail).toContain('contribution orphan refers to unknown account null');
+      expect(await ledger.findOffering(DAY)).toBeNull();
+    });
+
+    it('a day with more contributing accounts than the limit: DCO.DAY_TOO_LARGE, no offering', async () => {
+      const ledger = new InMemoryDcoLedger();
+      await seed(ledger, manyAccounts(30), manyContributions(300, 30));
+      const limited = (maxDayAccounts: number) =>
+        new ReferenceDcoExecutor(
+          ledger,
+          { clock, ids: sequentialIds() },
+          { dailyAmount: '100', batchSize: 10, readPageRows: 20, maxDayAccounts },
+        );
+      const error = await rejection(limited(29).execute(request));
+      expect(error.code).toBe('DCO.DAY_TOO_LARGE');
+      expect(error.message).toContain(`the offering of ${DAY} has more than 29 contributing accounts`);
+      expect(await ledger.findOffering(DAY)).toBeNull();
+      expect((await limited(30).execute(request)).allocationCount).toBe(30);
+    });
+
     it('a duplicated contribution id (refused by the ledger when recorded)', async () => {
       const ledger = new InMemoryDcoLedger();
       await ledger.upsertAccounts([{ accountId: 'a' }]);

@@ -17,7 +17,7 @@ import {
   ValidOfferingInput,
 } from '@dco/dco';
 import { completedResult } from './offering-result';
-import { validDayInput } from './read-offering-input';
+import { DEFAULT_MAX_DAY_ACCOUNTS, DEFAULT_READ_PAGE_ROWS, readValidDayInput } from './read-offering-input';
 
 export interface ReferenceDcoOptions {
   /** The fixed daily amount in base units (DCO_DAILY_AMOUNT). */
@@ -26,6 +26,10 @@ export interface ReferenceDcoOptions {
   batchSize: number;
   /** Write transactions in flight at once (default 2): keeps the database busy while the next batch travels. */
   writeConcurrency?: number;
+  /** Contributions per read transaction (DCO_READ_PAGE_ROWS, default 20,000). */
+  readPageRows?: number;
+  /** A day with more contributing accounts is refused with DCO.DAY_TOO_LARGE (DCO_MAX_DAY_ACCOUNTS, default 2M). */
+  maxDayAccounts?: number;
 }
 
 export interface OfferingPlan {
@@ -49,11 +53,11 @@ export class ReferenceDcoExecutor implements DcoExecutor {
     if (!Number.isSafeInteger(options.batchSize) || options.batchSize < 1) {
       throw new ConfigError(`batchSize must be a positive integer, got ${options.batchSize}`);
     }
-    if (
-      options.writeConcurrency !== undefined &&
-      (!Number.isSafeInteger(options.writeConcurrency) || options.writeConcurrency < 1)
-    ) {
-      throw new ConfigError(`writeConcurrency must be a positive integer, got ${options.writeConcurrency}`);
+    for (const name of ['writeConcurrency', 'readPageRows', 'maxDayAccounts'] as const) {
+      const value = options[name];
+      if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) {
+        throw new ConfigError(`${name} must be a positive integer, got ${value}`);
+      }
     }
   }
 
@@ -63,11 +67,13 @@ export class ReferenceDcoExecutor implements DcoExecutor {
     let started = process.hrtime.bigint();
     const existing = await this.ledger.findOffering(day);
     const offered = existing ? existing.offered : parseOffered(this.options.dailyAmount);
-    const groups = await this.ledger.readDayByAccount(day);
+    // Reading and folding are one pass over the pages: both count as read.
+    const input = await readValidDayInput(this.ledger, day, offered, {
+      pageRows: this.options.readPageRows ?? DEFAULT_READ_PAGE_ROWS,
+      maxAccounts: this.options.maxDayAccounts ?? DEFAULT_MAX_DAY_ACCOUNTS,
+    });
     observer.phase?.('read', secondsSince(started));
     started = process.hrtime.bigint();
-    // Reads the rows as well (counted as compute) only when the groups hold a problem to report.
-    const input = await validDayInput(this.ledger, day, offered, groups);
     const result = allocateOffering(input.offered, input.weights, input.caps);
     const plan = { day, existing, input, result, resultHash: resultHash(result.allocations) };
     observer.phase?.('compute', secondsSince(started));

@@ -46,6 +46,8 @@ export function realDcoRunner(config: DcoRunnerConfig, deps: { clock: Clock; ids
       dailyAmount: config.DCO_DAILY_AMOUNT as string,
       batchSize: config.DCO_ALLOCATION_BATCH_SIZE,
       writeConcurrency: config.DCO_WRITE_CONCURRENCY,
+      readPageRows: config.DCO_READ_PAGE_ROWS,
+      maxDayAccounts: config.DCO_MAX_DAY_ACCOUNTS,
     });
   };
   const close = async () => {

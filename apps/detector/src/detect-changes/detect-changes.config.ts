@@ -1,6 +1,6 @@
 // The variables of the real DetectChanges use case (validated at boot): the six sources, the workspace they compare, AWS.
 import { IntersectionType, PickType } from '@nestjs/swagger';
-import { IsOptional, IsString } from 'class-validator';
+import { IsOptional, IsString, Matches } from 'class-validator';
 import { AwsClientConfig } from '@dco/aws';
 import { IsNonNegativeNumber, IsParsedBy, Neo4jFleetConfig } from '@dco/platform';
 import { InfraWorkspaceConfig } from '@dco/terraform';
@@ -48,6 +48,20 @@ export class DetectSourcesConfig {
   @IsOptional()
   @IsString()
   DCO_EXTERNAL_STORE?: string;
+
+  /**
+   * The S3 bucket of the external reports, shared by every detector replica (ADR 0016); unset = the file store above
+   * (one replica only; the embedded profile keeps them in memory).
+   */
+  @IsOptional()
+  @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'DCO_EXTERNAL_BUCKET must be an S3 bucket name' })
+  DCO_EXTERNAL_BUCKET?: string;
+
+  /** Key prefix of the reports in DCO_EXTERNAL_BUCKET (slash-separated segments of letters, digits, . _ -). */
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/, {
+    message: 'DCO_EXTERNAL_PREFIX must be slash-separated segments of letters, digits, . _ -',
+  })
+  DCO_EXTERNAL_PREFIX = 'detector/external-reports';
 }
 
 /** The sources, the workspace and the AWS clients: what the real use case reads besides the common variables. */

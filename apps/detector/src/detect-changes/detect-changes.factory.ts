@@ -7,6 +7,7 @@ import {
   EcsServices,
   SdkEc2Inventory,
   SdkEcsServices,
+  S3ObjectStore,
   awsClientOptions,
   seededEmbeddedCloud,
 } from '@dco/aws';
@@ -17,6 +18,7 @@ import {
   TofuRunner,
   defaultTofuBinary,
   embeddedStateDir,
+  remoteStateOf,
 } from '@dco/terraform';
 import { fleetTagsFromEnv } from '@dco/neo4j';
 import { DetectChangesPort, loadConfig } from '@dco/platform';
@@ -25,6 +27,7 @@ import {
   FileExternalReportStore,
   InMemoryExternalReportStore,
 } from '../external-inbox/external-report.store';
+import { ObjectExternalReportStore } from '../external-inbox/object-external-report.store';
 import { ChangeSource } from './change-source.port';
 import { DetectChangesEnvironmentConfig } from './detect-changes.config';
 import { DetectChangesHandler } from './detect-changes.handler';
@@ -48,7 +51,7 @@ const REPO_ROOT = resolve(__dirname, '../../../..');
 
 /**
  * The detector for the process's profile: embedded = the in-memory cloud shared with the infra-deployer, the plan
- * simulator on the same fresh state dir, reports kept in memory; local and aws = the SDK, tofu and the file store.
+ * simulator on the same fresh state dir, reports kept in memory; local and aws = the SDK, tofu and the S3 store (DCO_EXTERNAL_BUCKET) or the file store.
  */
 export function detectorForProfile(config: DetectChangesEnvironmentConfig, clock: Clock = systemClock) {
   if (config.DCO_PROFILE !== 'embedded') return buildDetectChanges(config, { clock });
@@ -76,6 +79,23 @@ export function detectorFromEnv(env: NodeJS.ProcessEnv, clock: Clock = systemClo
   return detectorForProfile(loadConfig(DetectChangesEnvironmentConfig, env), clock);
 }
 
+/** S3 (shared by every replica) when DCO_EXTERNAL_BUCKET is set, else the one-replica file. ADR 0016. */
+function externalReportStore(config: DetectChangesEnvironmentConfig, infraStateDir: string): ExternalReportStore {
+  if (config.DCO_EXTERNAL_BUCKET) {
+    const objects = new S3ObjectStore(S3ObjectStore.client(awsClientOptions(config)), {
+      bucket: config.DCO_EXTERNAL_BUCKET,
+      prefix: config.DCO_EXTERNAL_PREFIX,
+    });
+    // On the local emulator the bucket is made on first use; in AWS it is provisioned with the account.
+    return new ObjectExternalReportStore(objects, () =>
+      config.DCO_AWS_ENDPOINT ? objects.ensureBucket() : Promise.resolve(),
+    );
+  }
+  return new FileExternalReportStore(
+    config.DCO_EXTERNAL_STORE ?? join(infraStateDir, '..', 'detector', 'external-reports.jsonl'),
+  );
+}
+
 export function buildDetectChanges(config: DetectChangesEnvironmentConfig, deps: DetectorDependencies) {
   const infraStateDir =
     config.DCO_INFRA_STATE_DIR ?? join(config.DCO_STATE_DIR ?? join(REPO_ROOT, '.stack'), 'infra-deployer');
@@ -88,20 +108,21 @@ export function buildDetectChanges(config: DetectChangesEnvironmentConfig, deps:
     (config.DCO_INFRA_ENGINE === 'simulated'
       ? new SimulatedTofuRunner()
       : new CliTofuRunner({ binary: defaultTofuBinary(config) }));
+  // With DCO_INFRA_BUCKET the detector reads the infra-deployer's state and last-good record in S3 (ADR 0016).
+  const remote = config.DCO_PROFILE === 'embedded' ? undefined : remoteStateOf(config);
+  let remoteReady: Promise<void> | undefined;
   const workspace = new TerraformWorkspace(
     tofu,
     {
       configDir,
       stateDir: infraStateDir,
-      ...(config.DCO_AWS_ENDPOINT ? { env: { DCO_AWS_ENDPOINT: config.DCO_AWS_ENDPOINT } } : {}),
+      ...remote?.options,
+      env: { ...(config.DCO_AWS_ENDPOINT ? { DCO_AWS_ENDPOINT: config.DCO_AWS_ENDPOINT } : {}), ...remote?.env },
     },
     deps.clock,
   );
-  const store =
-    deps.store ??
-    new FileExternalReportStore(
-      config.DCO_EXTERNAL_STORE ?? join(infraStateDir, '..', 'detector', 'external-reports.jsonl'),
-    );
+  const prepareRemote = () => (remoteReady ??= (remote?.prepare() ?? Promise.resolve()).catch(() => undefined));
+  const store = deps.store ?? externalReportStore(config, infraStateDir);
   const documents = new FileDocumentReader();
   // DCO_ENV is the db-migrator's environment tag (dco:env) on the fleet it provisions; both select the same instances.
   const fleetTags = fleetTagsFromEnv(config);
@@ -141,6 +162,9 @@ export function buildDetectChanges(config: DetectChangesEnvironmentConfig, deps:
       .map((name) => name.trim())
       .filter(Boolean),
   });
-  const detectChanges: DetectChangesPort = async (command) => handler.execute(command.data.day);
+  const detectChanges: DetectChangesPort = async (command) => {
+    await prepareRemote();
+    return handler.execute(command.data.day);
+  };
   return { detectChanges, handler, sources, store, workspace };
 }

@@ -5,10 +5,12 @@ import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiResponse, ApiTags } f
 import type { Request, Response } from 'express';
 import {
   EXTERNAL_CHANGE_EVENT_TYPE,
+  KEY_ID_EXTENSION,
   SIGNATURE_EXTENSION,
   isCloudEventRequest,
   readHttpCloudEvent,
 } from './external-cloud-event';
+import { Public, RateLimited } from '@dco/platform';
 import { ExternalChangesIntake } from './external-changes.intake';
 
 export const EXTERNAL_CHANGES_INTAKE = Symbol('ExternalChangesIntake');
@@ -44,12 +46,17 @@ export class ExternalChangesController {
 
   @Post()
   @HttpCode(202)
+  // No API credential: the body authenticates itself (its HMAC); counted per client address.
+  @Public()
+  @RateLimited('intake')
   @ApiOperation({
     summary: 'report a change of an external system as a CloudEvent, signed with the producer key (HMAC-SHA256)',
     description:
       `CloudEvents 1.0, binary mode (ce-* headers, data as the application/json body) or structured mode (application/cloudevents+json). ` +
       `type ${EXTERNAL_CHANGE_EVENT_TYPE}; source urn:dco:producer:<producer id>; id the report id; time the reported-at; data {change, urgent}; ` +
-      `the ${SIGNATURE_EXTENSION} extension attribute (header ce-${SIGNATURE_EXTENSION}) the HMAC-SHA256 hex of the report's canonical JSON. ` +
+      `the ${SIGNATURE_EXTENSION} extension attribute (header ce-${SIGNATURE_EXTENSION}) the HMAC-SHA256 hex of the report's canonical JSON; ` +
+      `optionally ${KEY_ID_EXTENSION}, the id of the producer key that signed it (part of the signed report as keyId). ` +
+      `A refused report is answered with its code and never forwarded to Kafka. ` +
       `Deprecated until ${LEGACY_REPORT_SUNSET.toISOString().slice(0, 10)}: the bare signed report as application/json (answered with Deprecation and Sunset headers).`,
   })
   @ApiHeader({ name: 'ce-specversion', required: false, description: 'binary mode: 1.0' })
@@ -100,8 +107,18 @@ export class ExternalChangesController {
   })
   @ApiResponse({ status: 401, description: 'CE.MISSING_SIGNATURE, MSG.BAD_SIGNATURE', ...REJECTED })
   @ApiResponse({ status: 403, description: 'MSG.UNKNOWN_PRODUCER', ...REJECTED })
+  @ApiResponse({
+    status: 400,
+    description: 'MSG.STALE_REPORT: reportedAt is more than DCO_EXTERNAL_MAX_AGE_MS (default 5 min) from now',
+    ...REJECTED,
+  })
   @ApiResponse({ status: 409, description: 'MSG.REPLAYED', ...REJECTED })
-  @ApiResponse({ status: 413, description: 'MSG.TOO_LARGE', ...REJECTED })
+  @ApiResponse({ status: 413, description: 'MSG.TOO_LARGE (the limit is 16 kB)', ...REJECTED })
+  @ApiResponse({
+    status: 429,
+    description: 'API.RATE_LIMITED: more than DCO_API_RATE_LIMIT_INTAKE requests a minute from this address',
+    schema: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } },
+  })
   async report(@Body() body: unknown, @Req() request: Request, @Res() response: Response): Promise<void> {
     const size = Number(request.headers['content-length'] ?? Buffer.byteLength(JSON.stringify(body ?? null)));
     let answer;

@@ -1,15 +1,14 @@
-// The HTTP front door of the inbox (POST /api/external-changes): answers at once with a coded verdict and forwards the
-// report to the ExternalChangeReported topic, where the inbox consumer is the single place that stores reports and
-// dead-letters rejects with their reason (ADR 0007).
+// The front door of the inbox (POST /api/external-changes and the CloudEvents Kafka binding): answers at once with a coded
+// verdict and forwards an accepted report to the ExternalChangeReported topic, where the inbox consumer is the single
+// place that stores reports (ADR 0007). A refused body never reaches Kafka: an unauthenticated sender cannot fill the
+// topic or its DLQ.
 import { Clock, IdGenerator, MessageRejectionCode, createMessage, parseObject, runIdOf } from '@dco/contracts';
 import { MessageBus } from '@dco/messaging';
 import { CloudEventReading } from './external-cloud-event';
-import { ExternalReportVerifier } from './external-report.verifier';
+import { DEFAULT_REPORT_MAX_AGE_MS, ExternalReportVerifier } from './external-report.verifier';
 
 /** A report is a few hundred bytes (its fields are length-limited to about 2.5 kB); anything near this is not one. */
 export const MAX_EXTERNAL_REPORT_BYTES = 16 * 1024;
-/** Beyond this a body is not even forwarded to the topic for dead-lettering (it only costs the broker). */
-export const MAX_FORWARDED_BYTES = 64 * 1024;
 
 export interface IntakeAnswer {
   status: number;
@@ -24,6 +23,7 @@ const STATUS_BY_CODE: Partial<Record<MessageRejectionCode, number>> = {
   'MSG.BAD_SIGNATURE': 401,
   'MSG.UNKNOWN_PRODUCER': 403,
   'MSG.REPLAYED': 409,
+  'MSG.STALE_REPORT': 400,
   'CE.MISSING_SIGNATURE': 401,
 };
 
@@ -32,12 +32,15 @@ export class ExternalChangesIntake {
     private readonly bus: MessageBus,
     private readonly verifier: ExternalReportVerifier,
     private readonly deps: { clock: Clock; ids: IdGenerator },
-    private readonly maxBytes = MAX_EXTERNAL_REPORT_BYTES,
+    private readonly limits: { maxBytes: number; maxAgeMs: number } = {
+      maxBytes: MAX_EXTERNAL_REPORT_BYTES,
+      maxAgeMs: DEFAULT_REPORT_MAX_AGE_MS,
+    },
   ) {}
 
   async receive(body: unknown, sizeBytes: number): Promise<IntakeAnswer> {
-    const tooLarge = `report is ${sizeBytes} bytes, the limit is ${this.maxBytes}`;
-    if (sizeBytes > MAX_FORWARDED_BYTES) return reject('MSG.TOO_LARGE', tooLarge);
+    if (sizeBytes > this.limits.maxBytes)
+      return reject('MSG.TOO_LARGE', `report is ${sizeBytes} bytes, the limit is ${this.limits.maxBytes}`);
     if (typeof body !== 'object' || body === null || Array.isArray(body))
       return reject('MSG.INVALID_JSON', 'the body must be a JSON object');
 
@@ -50,10 +53,8 @@ export class ExternalChangesIntake {
     );
     // The verdict is taken before the report is forwarded: once it is on the topic, the inbox consumer may store it
     // before publish() returns here, and a first report would then look like its own replay (409).
-    const answer = this.verdict(message, sizeBytes, tooLarge);
-    // Forwarded whatever the verdict: a reject reaches the DLQ through the consumer (validation or its accept hook),
-    // with its reason. An oversized report always fails validation there: every field of a report is length-limited.
-    await this.bus.publish(message);
+    const answer = this.verdict(message);
+    if (answer.body.accepted) await this.bus.publish(message);
     return answer;
   }
 
@@ -62,13 +63,12 @@ export class ExternalChangesIntake {
     return reading.ok ? this.receive(reading.report, sizeBytes) : reject(reading.code, reading.message);
   }
 
-  private verdict(message: object, sizeBytes: number, tooLarge: string): IntakeAnswer {
+  private verdict(message: object): IntakeAnswer {
     const parsed = parseObject(JSON.parse(JSON.stringify(message)));
-    if (sizeBytes > this.maxBytes) return reject('MSG.TOO_LARGE', tooLarge);
     if (!parsed.ok) return reject(parsed.error.code, parsed.error.message);
     if (parsed.message.type !== 'ExternalChangeReported')
       return reject('MSG.VALIDATION_FAILED', 'not an external change report');
-    const rejection = this.verifier.verify(parsed.message.data);
+    const rejection = this.verifier.verifyFresh(parsed.message.data, this.deps.clock, this.limits.maxAgeMs);
     if (rejection) return reject(rejection.code, rejection.message);
     return { status: 202, body: { accepted: true, reportId: parsed.message.data.reportId } };
   }

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { CloudEvent, HTTP, Kafka } from 'cloudevents';
 import { InMemoryMessageBus } from '@dco/messaging';
-import { CommonConfig, PlatformModule, loadConfig } from '@dco/platform';
+import { CLOCK, CommonConfig, PlatformModule, loadConfig } from '@dco/platform';
 import { EXTERNAL_CHANGE_EVENT_TYPE, readKafkaCloudEvent, signedCloudEvent } from './external-cloud-event';
 import { unsignedReport } from './external-report.fixture';
 import { InMemoryExternalReportStore } from './external-report.store';
@@ -15,6 +15,10 @@ import { ExternalInboxModule } from './external-inbox.module';
 import { signReport } from './external-signature';
 
 const key = randomBytes(32);
+const rotatedKey = randomBytes(32);
+/** One minute after the fixture's reportedAt. */
+const NOW = new Date('2026-11-26T07:00:00Z');
+const RATE_LIMIT = 40;
 jest.setTimeout(30_000);
 
 const event = (overrides: Record<string, unknown> = {}, signWith = key) =>
@@ -44,13 +48,22 @@ describe('external change reports as CloudEvents', () => {
   beforeEach(async () => {
     bus = new InMemoryMessageBus();
     store = new InMemoryExternalReportStore();
-    const config = loadConfig(CommonConfig, { DCO_PROFILE: 'embedded' });
-    const env = { DCO_EXTERNAL_KEYS: `security-feed:${key.toString('base64')}` };
+    const config = loadConfig(CommonConfig, {
+      DCO_PROFILE: 'embedded',
+      DCO_API_RATE_LIMIT_INTAKE: String(RATE_LIMIT),
+    });
+    const env = {
+      DCO_EXTERNAL_KEYS: `security-feed:${key.toString('base64')},security-feed:k2:${rotatedKey.toString('base64')}`,
+    };
     @Module({
       imports: [PlatformModule.forRoot({ service: 'detector', config, bus }), ExternalInboxModule.register(store, env)],
     })
     class TestRoot {}
-    app = (await Test.createTestingModule({ imports: [TestRoot] }).compile()).createNestApplication({ logger: false });
+    const moduleRef = await Test.createTestingModule({ imports: [TestRoot] })
+      .overrideProvider(CLOCK)
+      .useValue({ now: () => NOW })
+      .compile();
+    app = moduleRef.createNestApplication({ logger: false });
     await app.init();
   });
 
@@ -106,17 +119,60 @@ describe('external change reports as CloudEvents', () => {
     ],
     ['an unknown producer', () => HTTP.binary(event({ producerId: 'stranger' })), 403, 'MSG.UNKNOWN_PRODUCER'],
     [
+      'a key id the producer does not have',
+      () => HTTP.binary(signedCloudEvent(unsignedReport() as never, rotatedKey, 'k3')),
+      401,
+      'MSG.BAD_SIGNATURE',
+    ],
+    [
+      'a report older than the window (5 min)',
+      () => HTTP.binary(event({ reportedAt: '2026-11-26T06:54:59Z' })),
+      400,
+      'MSG.STALE_REPORT',
+    ],
+    [
+      'a body over 16 kB',
+      () => ({
+        headers: { 'content-type': 'application/json' },
+        body: { ...unsignedReport(), padding: 'x'.repeat(17 * 1024) },
+      }),
+      413,
+      'MSG.TOO_LARGE',
+    ],
+    [
       'a structured body that is no event',
       () => ({ headers: { 'content-type': 'application/cloudevents+json' }, body: '[1,2]' }),
       400,
       'CE.UNSUPPORTED_SPECVERSION',
     ],
-  ])('refuses %s with a coded answer and stores nothing', async (_label, make, status, code) => {
-    const response = await send(make());
-    expect({ status: response.status, body: response.body }).toEqual({
-      status,
-      body: { accepted: false, code, message: expect.any(String) },
-    });
+  ])(
+    'refuses %s with a coded answer, never forwards it to the bus, stores nothing',
+    async (_label, make, status, code) => {
+      const response = await send(make());
+      expect({ status: response.status, body: response.body }).toEqual({
+        status,
+        body: { accepted: false, code, message: expect.any(String) },
+      });
+      expect(bus.broker.records('ExternalChangeReported')).toEqual([]);
+      expect(await store.pendingFor('2026-11-26')).toEqual([]);
+    },
+  );
+
+  it('accepts a report signed with a named key of the producer (dcokeyid), next to its unnamed key', async () => {
+    const sent = signedCloudEvent(unsignedReport() as never, rotatedKey, 'k2');
+    expect((await send(HTTP.binary(sent))).status).toBe(202);
+    expect((await store.pendingFor('2026-11-26')).map((stored) => stored.report.keyId)).toEqual(['k2']);
+  });
+
+  it('answers API.RATE_LIMITED with Retry-After past the per-address limit, without reading the body', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < RATE_LIMIT + 1; i += 1)
+      statuses.push((await send({ headers: { 'content-type': 'application/json' }, body: '[]' })).status);
+    expect(statuses.slice(0, RATE_LIMIT).every((status) => status === 400)).toBe(true);
+    const limited = await send(HTTP.binary(event()));
+    expect(limited.status).toBe(429);
+    expect(limited.body).toMatchObject({ code: 'API.RATE_LIMITED' });
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect(await store.pendingFor('2026-11-26')).toEqual([]);
   });
 

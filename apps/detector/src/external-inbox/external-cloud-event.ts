@@ -9,6 +9,8 @@ import { signReport } from './external-signature';
 
 export const EXTERNAL_CHANGE_EVENT_TYPE = 'dco.external-change.reported.v1';
 export const SIGNATURE_EXTENSION = 'dcosignature';
+/** The id of the producer key that signed the report (optional; part of the signed report as keyId). */
+export const KEY_ID_EXTENSION = 'dcokeyid';
 const SOURCE = /^urn:dco:producer:([a-z0-9][a-z0-9-]{0,63})$/;
 
 export const producerSource = (producerId: string): string => `urn:dco:producer:${producerId}`;
@@ -99,9 +101,18 @@ function reportOf(event: CloudEventV1<unknown>): CloudEventReading {
       `the ${SIGNATURE_EXTENSION} extension attribute must carry the report's HMAC-SHA256`,
     );
   const { change, urgent } = data as Record<string, unknown>;
+  const keyId = (event as unknown as Record<string, unknown>)[KEY_ID_EXTENSION];
   return {
     ok: true,
-    report: { producerId: producer[1], reportId: event.id, reportedAt: time.toISOString(), change, urgent, signature },
+    report: {
+      producerId: producer[1],
+      reportId: event.id,
+      reportedAt: time.toISOString(),
+      ...(keyId === undefined ? {} : { keyId }),
+      change,
+      urgent,
+      signature,
+    },
   };
 }
 
@@ -117,9 +128,10 @@ function parseJson(text: string): unknown {
 export function signedCloudEvent(
   report: { producerId: string; reportId: string; reportedAt: string; change: unknown; urgent: boolean },
   key: Buffer,
+  keyId?: string,
 ): CloudEvent<{ change: unknown; urgent: boolean }> {
   const reportedAt = new Date(report.reportedAt).toISOString();
-  const signature = signReport({ ...report, reportedAt }, key);
+  const signature = signReport({ ...report, reportedAt, keyId }, key);
   return new CloudEvent({
     specversion: '1.0',
     type: EXTERNAL_CHANGE_EVENT_TYPE,
@@ -129,5 +141,6 @@ export function signedCloudEvent(
     datacontenttype: 'application/json',
     data: { change: report.change, urgent: report.urgent },
     [SIGNATURE_EXTENSION]: signature,
+    ...(keyId === undefined ? {} : { [KEY_ID_EXTENSION]: keyId }),
   });
 }

@@ -60,10 +60,10 @@ export class ExternalCloudEventsConsumer {
         const headers = headerText(message.headers);
         const value = message.value?.toString('utf8');
         const reading = readKafkaCloudEvent({ headers, key: message.key ?? '', value, body: value });
-        if (reading.ok) {
-          await this.intake.receiveCloudEvent(reading, message.value?.length ?? 0);
-          return;
-        }
+        // A refused event (not a CloudEvent, badly signed, stale...) is dead-lettered here with its code: the intake
+        // forwards only accepted reports to ExternalChangeReported.
+        const answer = await this.intake.receiveCloudEvent(reading, message.value?.length ?? 0);
+        if (answer.body.accepted) return;
         const record = {
           topic: this.topic,
           key: message.key?.toString('utf8') ?? null,
@@ -72,7 +72,7 @@ export class ExternalCloudEventsConsumer {
           partition,
           offset: message.offset,
         };
-        const dead = deadLetterRecord(record, reading.code, reading.message);
+        const dead = deadLetterRecord(record, answer.body.code, answer.body.message);
         await this.producer?.send({
           topic: dead.topic,
           messages: [{ key: dead.key, value: dead.value, headers: dead.headers }],

@@ -1,7 +1,8 @@
-// The external-change inbox on the real Kafka broker: reports posted to the HTTP intake travel through the topic; the
-// subscription's accept hook dead-letters every reject with its code, the accepted urgent one starts a run once.
+// The external-change inbox on the real Kafka broker: only the reports the intake accepts travel through the topic (a
+// refused one never reaches Kafka); a forged report written to the topic directly is dead-lettered with its code by the
+// subscription's accept hook; the accepted urgent one starts a run once.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { systemClock } from '@dco/contracts';
+import { createMessage, runIdOf, systemClock } from '@dco/contracts';
 import { KafkaMessageBus } from '@dco/messaging';
 import { waitFor as sharedWaitFor } from '@dco/testing';
 import { KafkaTestNamespace } from '../../../../libs/messaging/src/testing/kafka-test-cluster';
@@ -28,7 +29,7 @@ describe('external-change inbox on Kafka', () => {
   beforeAll(async () => {
     namespace = await new KafkaTestNamespace(['ExternalChangeReported', 'RunRequested']).open();
     bus = namespace.bus();
-    const verifier = new ExternalReportVerifier(new Map([['security-feed', key]]), store);
+    const verifier = new ExternalReportVerifier(new Map([['security-feed', [{ key }]]]), store);
     consumer = new ExternalInboxConsumer(
       bus,
       store,
@@ -44,14 +45,14 @@ describe('external-change inbox on Kafka', () => {
     await namespace.close();
   });
 
-  it('stores the signed report, starts one run for it, and dead-letters the rejects with their codes', async () => {
-    const verifier = new ExternalReportVerifier(new Map([['security-feed', key]]), store);
+  it('stores the signed report, starts one run for it, keeps refused reports off Kafka, dead-letters a forged one', async () => {
+    const verifier = new ExternalReportVerifier(new Map([['security-feed', [{ key }]]]), store);
     const intake = new ExternalChangesIntake(bus, verifier, { clock: systemClock, ids });
-    const report = (producerId: string, signWith: Buffer) => {
+    const report = (producerId: string, signWith: Buffer, reportedAt = new Date()) => {
       const data: Record<string, unknown> = {
         producerId,
         reportId: `r-${randomUUID()}`,
-        reportedAt: new Date().toISOString(),
+        reportedAt: reportedAt.toISOString(),
         change: { kind: 'external', subject: 'openssl', to: '3.0.15', risk: 'high', reason: 'CVE-2026-0001' },
         urgent: true,
       };
@@ -69,13 +70,26 @@ describe('external-change inbox on Kafka', () => {
     expect((await post(good)).status).toBe(409);
     expect((await post(report('security-feed', randomBytes(32)))).status).toBe(401);
     expect((await post(report('stranger', key))).status).toBe(403);
+    const stale = await post(report('security-feed', key, new Date(Date.now() - 10 * 60_000)));
+    expect(stale).toMatchObject({ status: 400, body: { code: 'MSG.STALE_REPORT' } });
 
-    await waitFor(() => namespace.records('ExternalChangeReported.dlq').length >= 3, 'three dead letters');
-    const codes = namespace
-      .records('ExternalChangeReported.dlq')
-      .map((record) => record.headers['dco-dlq-code'])
-      .sort();
-    expect(codes).toEqual(['MSG.BAD_SIGNATURE', 'MSG.REPLAYED', 'MSG.UNKNOWN_PRODUCER']);
+    // Written around the intake, straight to the topic: the consumer's accept hook refuses it.
+    const forged = report('security-feed', randomBytes(32));
+    const day = new Date().toISOString().slice(0, 10);
+    await bus.publish(
+      createMessage(
+        'ExternalChangeReported',
+        forged as never,
+        { runId: runIdOf(day), producer: 'external' },
+        { clock: systemClock, ids },
+      ),
+    );
+    await waitFor(() => namespace.records('ExternalChangeReported.dlq').length >= 1, 'the forged report dead-lettered');
+    expect(namespace.records('ExternalChangeReported.dlq').map((record) => record.headers['dco-dlq-code'])).toEqual([
+      'MSG.BAD_SIGNATURE',
+    ]);
+    // The accepted report and the forged one; none of the four refused by the intake.
+    expect(namespace.records('ExternalChangeReported')).toHaveLength(2);
     await waitFor(() => namespace.records('RunRequested').length >= 1, 'the RunRequested');
     expect(namespace.records('RunRequested')).toHaveLength(1);
     expect(await store.pendingFor(new Date().toISOString().slice(0, 10))).toHaveLength(1);

@@ -13,15 +13,15 @@ import {
 import { json } from 'express';
 import { Clock, IdGenerator } from '@dco/contracts';
 import { Kafka, logLevel } from 'kafkajs';
-import { KafkaMessageBus, MessageBus } from '@dco/messaging';
-import { CLOCK, CommonConfig, ID_GENERATOR, MESSAGE_BUS, PLATFORM_CONFIG } from '@dco/platform';
+import { KafkaMessageBus, MessageBus, kafkaSecurityConfig } from '@dco/messaging';
+import { CLOCK, CommonConfig, ID_GENERATOR, MESSAGE_BUS, PLATFORM_CONFIG, kafkaSecurity } from '@dco/platform';
 import { EXTERNAL_CHANGES_INTAKE, ExternalChangesController } from './external-changes.controller';
-import { ExternalChangesIntake } from './external-changes.intake';
+import { ExternalChangesIntake, MAX_EXTERNAL_REPORT_BYTES } from './external-changes.intake';
 import { ExternalCloudEventsConsumer } from './external-cloud-events.consumer';
 import { ExternalInboxConsumer } from './external-inbox.consumer';
 import { ExternalInboxHandler } from './external-inbox.handler';
 import { ExternalReportStore } from './external-report.store';
-import { ExternalReportVerifier } from './external-report.verifier';
+import { DEFAULT_REPORT_MAX_AGE_MS, ExternalReportVerifier } from './external-report.verifier';
 import { parseProducerKeys } from './external-signature';
 
 const EXTERNAL_INBOX_CONSUMER = Symbol('ExternalInboxConsumer');
@@ -56,6 +56,7 @@ function cloudEventsConsumer(
   const kafka = new Kafka({
     clientId: 'detector-external-cloudevents',
     brokers: config.KAFKA_BROKERS.split(','),
+    ...kafkaSecurityConfig(kafkaSecurity(config)),
     logLevel: logLevel.NOTHING,
   });
   return new ExternalCloudEventsConsumer(intake, {
@@ -70,12 +71,12 @@ function cloudEventsConsumer(
 export class ExternalInboxModule implements NestModule {
   /** Structured-mode CloudEvents are JSON under their own media type, which the application's JSON parser skips. */
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(json({ type: 'application/cloudevents+json', limit: '100kb' })).forRoutes(ExternalChangesController);
+    consumer.apply(json({ type: 'application/cloudevents+json', limit: '16kb' })).forRoutes(ExternalChangesController);
   }
 
   static register(
     store: ExternalReportStore,
-    config: { DCO_EXTERNAL_KEYS?: string },
+    config: { DCO_EXTERNAL_KEYS?: string; DCO_EXTERNAL_MAX_AGE_MS?: number },
     group = 'dco.detector.external-inbox',
   ): DynamicModule {
     const keys = parseProducerKeys(config.DCO_EXTERNAL_KEYS);
@@ -88,7 +89,15 @@ export class ExternalInboxModule implements NestModule {
           provide: EXTERNAL_CHANGES_INTAKE,
           inject: [MESSAGE_BUS, CLOCK, ID_GENERATOR],
           useFactory: (bus: MessageBus, clock: Clock, ids: IdGenerator) =>
-            new ExternalChangesIntake(bus, verifier, { clock, ids }),
+            new ExternalChangesIntake(
+              bus,
+              verifier,
+              { clock, ids },
+              {
+                maxBytes: MAX_EXTERNAL_REPORT_BYTES,
+                maxAgeMs: config.DCO_EXTERNAL_MAX_AGE_MS ?? DEFAULT_REPORT_MAX_AGE_MS,
+              },
+            ),
         },
         {
           provide: EXTERNAL_INBOX_CONSUMER,

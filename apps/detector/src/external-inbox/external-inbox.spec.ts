@@ -1,7 +1,8 @@
-// The external-change inbox end to end on the in-memory bus: signed reports are kept (urgent ones start a run),
-// every kind of bad report is answered with its code and dead-lettered with its reason, nothing of it is stored.
+// The external-change inbox end to end on the in-memory bus: signed reports are kept (urgent ones start a run), every
+// kind of bad report is answered with its code and never forwarded to the topic; one forged onto the topic directly is
+// dead-lettered with its reason; nothing of it is stored.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { ExternalChangeReportedData } from '@dco/contracts';
+import { ExternalChangeReportedData, createMessage } from '@dco/contracts';
 import { InMemoryMessageBus } from '@dco/messaging';
 import { ExternalChangesIntake } from './external-changes.intake';
 import { ExternalInboxConsumer } from './external-inbox.consumer';
@@ -12,7 +13,11 @@ import { ExternalReportVerifier } from './external-report.verifier';
 import { canonicalJson, parseProducerKeys, signReport } from './external-signature';
 
 const key = randomBytes(32);
-const keys = parseProducerKeys(`security-feed:${key.toString('base64')}`);
+const nextKey = randomBytes(32);
+// Mid-rotation: the old key without an id and the new one as "2026-12".
+const keys = parseProducerKeys(
+  `security-feed:${key.toString('base64')},security-feed:2026-12:${nextKey.toString('base64')}`,
+);
 const deps = { clock: { now: () => new Date('2026-11-26T07:00:00Z') }, ids: { next: () => randomUUID() } };
 
 function report(
@@ -70,6 +75,10 @@ describe('external-change inbox', () => {
     ['a wrong signature', () => report({}, randomBytes(32)), 401, 'MSG.BAD_SIGNATURE'],
     ['a tampered report', () => ({ ...report(), urgent: true }), 401, 'MSG.BAD_SIGNATURE'],
     ['an unknown producer', () => report({ producerId: 'stranger' }), 403, 'MSG.UNKNOWN_PRODUCER'],
+    ['an unknown key id', () => report({ keyId: '2027-01' }, nextKey), 401, 'MSG.BAD_SIGNATURE'],
+    ['a key id of another key', () => report({ keyId: '2026-12' }, key), 401, 'MSG.BAD_SIGNATURE'],
+    ['a report from 6 minutes ago', () => report({ reportedAt: '2026-11-26T06:54:00Z' }), 400, 'MSG.STALE_REPORT'],
+    ['a report from the future', () => report({ reportedAt: '2026-11-26T07:06:00Z' }), 400, 'MSG.STALE_REPORT'],
     [
       'an oversized body',
       () => report({ change: { kind: 'external', subject: 's', to: 't', risk: 'low', reason: 'x'.repeat(20_000) } }),
@@ -77,30 +86,35 @@ describe('external-change inbox', () => {
       'MSG.TOO_LARGE',
     ],
     ['a body that is not an object', () => ['not', 'a', 'report'], 400, 'MSG.INVALID_JSON'],
-  ])('rejects %s with a coded answer, stores nothing', async (_label, make, status, code) => {
+  ])('rejects %s with a coded answer, never forwards it, stores nothing', async (_label, make, status, code) => {
     const { post, store, bus } = await inbox();
     const answer = await post(make());
     expect(answer).toMatchObject({ status, body: { accepted: false, code } });
+    expect(bus.broker.records('ExternalChangeReported')).toHaveLength(0);
     expect(await store.pendingFor('2026-11-26')).toEqual([]);
     expect(bus.broker.records('RunRequested')).toHaveLength(0);
   });
 
-  it('dead-letters rejected reports with their reason', async () => {
-    const { post, bus } = await inbox();
-    await post(report({}, randomBytes(32)));
-    await post(report({ producerId: 'stranger' }));
-    await post(report({}, null));
-    await post(
-      report({ change: { kind: 'external', subject: 's', to: 't', risk: 'low', reason: 'x'.repeat(20_000) } }),
+  it('accepts the reports of both keys during a rotation, named by key id or not', async () => {
+    const { post, store } = await inbox();
+    const bodies = [report(), report({ keyId: '2026-12' }, nextKey), report({}, nextKey)];
+    for (const body of bodies) expect((await post(body)).status).toBe(202);
+    expect((await store.pendingFor('2026-11-26')).map((stored) => stored.report.reportId).sort()).toEqual(
+      bodies.map((body) => body.reportId).sort(),
     );
-    const dead = bus.broker.deadLetters('ExternalChangeReported');
-    expect(dead.map((letter) => letter.code).sort()).toEqual([
+  });
+
+  it('dead-letters a report forged onto the topic around the intake, with its reason', async () => {
+    const { bus, store } = await inbox();
+    const forged = report({}, randomBytes(32));
+    await bus.publish(
+      createMessage('ExternalChangeReported', forged as never, { runId: 'dco-2026-11-26', producer: 'external' }, deps),
+    );
+    await bus.broker.idle();
+    expect(bus.broker.deadLetters('ExternalChangeReported').map((letter) => letter.code)).toEqual([
       'MSG.BAD_SIGNATURE',
-      'MSG.UNKNOWN_PRODUCER',
-      'MSG.VALIDATION_FAILED',
-      'MSG.VALIDATION_FAILED',
     ]);
-    expect(dead.find((letter) => letter.reason.includes('reason'))).toBeDefined();
+    expect(await store.pendingFor('2026-11-26')).toEqual([]);
   });
 
   it('rejects a replayed report and acts on it only once', async () => {
@@ -110,7 +124,7 @@ describe('external-change inbox', () => {
     expect(await post(body)).toMatchObject({ status: 409, body: { code: 'MSG.REPLAYED' } });
     expect(await store.pendingFor('2026-11-26')).toHaveLength(1);
     expect(bus.broker.records('RunRequested')).toHaveLength(1);
-    expect(bus.broker.deadLetters('ExternalChangeReported').map((letter) => letter.code)).toEqual(['MSG.REPLAYED']);
+    expect(bus.broker.records('ExternalChangeReported')).toHaveLength(1);
   });
 
   it('answers 202 for a first report also when the consumer has stored it before the publish returns', async () => {
@@ -134,9 +148,19 @@ describe('external-change inbox', () => {
   });
 
   it('refuses weak or malformed producer keys', () => {
-    expect(() => parseProducerKeys('feed:c2hvcnQ=')).toThrow(expect.objectContaining({ code: 'CONFIG.INVALID' }));
-    expect(() => parseProducerKeys('Feed A:' + key.toString('base64'))).toThrow(
-      expect.objectContaining({ code: 'CONFIG.INVALID' }),
-    );
+    const base64 = key.toString('base64');
+    for (const text of [
+      'feed:c2hvcnQ=',
+      `Feed A:${base64}`,
+      `feed:bad id!:${base64}`,
+      `feed:k1:${base64},feed:k1:${base64}`,
+      `feed:a:b:${base64}`,
+    ])
+      expect(() => parseProducerKeys(text)).toThrow(expect.objectContaining({ code: 'CONFIG.INVALID' }));
+    expect(
+      parseProducerKeys(`feed:k1:${base64},feed:k2:${base64}`)
+        .get('feed')
+        ?.map((k) => k.keyId),
+    ).toEqual(['k1', 'k2']);
   });
 });

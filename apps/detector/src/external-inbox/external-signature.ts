@@ -1,5 +1,5 @@
-// HMAC-SHA256 authentication of external change reports: canonical JSON of the data without `signature`, one key
-// per producer, constant-time comparison.
+// HMAC-SHA256 authentication of external change reports: canonical JSON of the data without `signature`, one or more
+// keys per producer (by key id, for overlapping rotation), constant-time comparison.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ConfigError } from '@dco/contracts';
 
@@ -35,22 +35,43 @@ export function signatureMatches(data: Record<string, unknown>, key: Buffer): bo
   return timingSafeEqual(comparable, expected) && given.length === expected.length;
 }
 
-/** Parses DCO_EXTERNAL_KEYS: "producerA:base64key,producerB:base64key"; each key at least 16 bytes. */
-export function parseProducerKeys(text: string | undefined): Map<string, Buffer> {
-  const keys = new Map<string, Buffer>();
+/** One signing key of a producer; a report that names a key id is checked against that key only. */
+export interface ProducerKey {
+  keyId?: string;
+  key: Buffer;
+}
+
+const PRODUCER = /^[a-z0-9][a-z0-9-]{0,63}$/;
+export const KEY_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * Parses DCO_EXTERNAL_KEYS: "producer:keyId:base64key" entries (or "producer:base64key", a key without an id), comma
+ * separated; each key at least 16 bytes. A producer may have several keys at once, so a rotation overlaps: the new key
+ * is added, producers move to it, the old one is removed.
+ */
+export function parseProducerKeys(text: string | undefined): Map<string, ProducerKey[]> {
+  const keys = new Map<string, ProducerKey[]>();
   for (const entry of (text ?? '')
     .split(',')
     .map((part) => part.trim())
     .filter(Boolean)) {
-    const separator = entry.indexOf(':');
-    const producer = entry.slice(0, separator);
-    const key = Buffer.from(entry.slice(separator + 1), 'base64');
-    if (separator <= 0 || !/^[a-z0-9][a-z0-9-]{0,63}$/.test(producer) || key.length < 16) {
+    const parts = entry.split(':');
+    const [producer, keyId, encoded] = parts.length === 3 ? parts : [parts[0], undefined, parts[1] ?? ''];
+    const key = Buffer.from(encoded, 'base64');
+    const known = keys.get(producer) ?? [];
+    if (
+      parts.length < 2 ||
+      parts.length > 3 ||
+      !PRODUCER.test(producer) ||
+      (keyId !== undefined && !KEY_ID_PATTERN.test(keyId)) ||
+      key.length < 16 ||
+      known.some((other) => other.keyId === keyId)
+    ) {
       throw new ConfigError(
-        `DCO_EXTERNAL_KEYS entry for "${producer || entry.slice(0, 20)}" must be producer:base64key with a key of at least 16 bytes`,
+        `DCO_EXTERNAL_KEYS entry for "${(producer || entry).slice(0, 20)}" must be producer:keyId:base64key (or producer:base64key) with a key of at least 16 bytes and key ids unique per producer`,
       );
     }
-    keys.set(producer, key);
+    keys.set(producer, [...known, { keyId, key }]);
   }
   return keys;
 }

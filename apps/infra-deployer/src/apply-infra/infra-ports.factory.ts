@@ -18,7 +18,13 @@ export function realInfraDeployer(
   let ready: Promise<void> = Promise.resolve();
   let settings = infraSettingsOf(config);
   if (config.DCO_PROFILE === 'embedded') {
-    settings = { ...settings, engine: 'simulated', stateDir: config.DCO_INFRA_STATE_DIR ?? embeddedStateDir() };
+    // The simulator keeps its state in a fresh local dir: never the S3 state of a real environment.
+    settings = {
+      ...settings,
+      engine: 'simulated',
+      stateDir: config.DCO_INFRA_STATE_DIR ?? embeddedStateDir(),
+      remote: undefined,
+    };
     const embedded = seededEmbeddedCloud(settings.configDir);
     ready = embedded.ready;
     deps = {
@@ -28,13 +34,25 @@ export function realInfraDeployer(
       ...deps,
     };
   }
+  // The state bucket (made on the emulator; a no-op in AWS) before the first command; a failure is retried by the next.
+  const remote = settings.remote;
+  let remoteReady: Promise<void> | undefined;
+  const prepared = async () => {
+    await ready;
+    if (!remote) return;
+    remoteReady ??= remote.prepare().catch((error: unknown) => {
+      remoteReady = undefined;
+      throw error;
+    });
+    await remoteReady;
+  };
   const useCases = buildInfraUseCases(settings, deps, config);
   const applyInfra: ApplyInfraPort = async (command) => {
-    await ready;
+    await prepared();
     return useCases.applyInfra.execute(command.runId, command.data);
   };
   const rollbackInfra: RollbackInfraPort = async (command) => {
-    await ready;
+    await prepared();
     return useCases.rollbackInfra.execute(command.runId, command.data);
   };
   return { applyInfra, rollbackInfra, useCases };

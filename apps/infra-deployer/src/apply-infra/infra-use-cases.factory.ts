@@ -12,7 +12,15 @@ import {
   awsClientOptions,
   parseHealthEndpoints,
 } from '@dco/aws';
-import { CliTofuRunner, SimulatedTofuRunner, TerraformWorkspace, TofuRunner, defaultTofuBinary } from '@dco/terraform';
+import {
+  CliTofuRunner,
+  RemoteState,
+  SimulatedTofuRunner,
+  TerraformWorkspace,
+  TofuRunner,
+  defaultTofuBinary,
+  remoteStateOf,
+} from '@dco/terraform';
 import { RollbackInfraHandler } from '../rollback-infra/rollback-infra.handler';
 import { ApplyInfraConfig } from './apply-infra.config';
 import { ApplyInfraHandler } from './apply-infra.handler';
@@ -26,6 +34,8 @@ export interface InfraSettings {
   engine: 'tofu' | 'simulated';
   rollout: RolloutPolicy;
   env?: Record<string, string>;
+  /** State, plans and records in S3 (DCO_INFRA_BUCKET); unset = the local backend and files in stateDir. */
+  remote?: RemoteState;
 }
 
 /** Settings from the validated config (DCO_INFRA_*, DCO_ROLLOUT_*, DCO_ECS_CLUSTER, DCO_AWS_ENDPOINT). */
@@ -45,6 +55,7 @@ export function infraSettingsOf(config: ApplyInfraConfig, repoRoot = resolve(__d
       maxErrorRate: config.DCO_ROLLOUT_MAX_ERROR_RATE,
     },
     ...(config.DCO_AWS_ENDPOINT ? { env: { DCO_AWS_ENDPOINT: config.DCO_AWS_ENDPOINT } } : {}),
+    remote: remoteStateOf(config),
   };
 }
 
@@ -76,7 +87,8 @@ export function buildInfraUseCases(settings: InfraSettings, deps: InfraDependenc
       configDir: settings.configDir,
       stateDir: settings.stateDir,
       vars: { local_aws_command: localAwsCommand },
-      env: settings.env,
+      ...settings.remote?.options,
+      env: { ...settings.env, ...settings.remote?.env },
     },
     deps.clock,
   );

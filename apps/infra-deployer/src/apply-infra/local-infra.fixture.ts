@@ -53,6 +53,14 @@ export async function startServiceDoubles(): Promise<{
   };
 }
 
+const SPEC_EPOCH = '2026-11-10T00:00:00Z';
+
+/** Real time, shifted to start at `epoch`. */
+function clockFrom(epoch: string): { now(): Date } {
+  const offset = Date.parse(epoch) - Date.now();
+  return { now: () => new Date(Date.now() + offset) };
+}
+
 export async function localInfra(options: { apps?: string[] } = {}) {
   const root = await mkdtemp(join(tmpdir(), 'dco-infra-'));
   const configDir = join(root, 'config');
@@ -105,7 +113,9 @@ export async function localInfra(options: { apps?: string[] } = {}) {
       },
       env: { DCO_AWS_ENDPOINT: endpoint },
     },
-    { clock: { now: () => new Date() }, ecs, probe: new HttpHealthProbe({ endpoints }) },
+    // The specs' days are fixed (2026-11-0x): the workspace's clock runs from just after them, so its 30-day retention
+    // never prunes a run record a spec is about to roll back (it did once the calendar passed 2026-12-05).
+    { clock: clockFrom(SPEC_EPOCH), ecs, probe: new HttpHealthProbe({ endpoints }) },
     process.env,
   );
   return {

@@ -8,13 +8,15 @@ import { join } from 'node:path';
 import { BrowserContext, Page, chromium } from 'playwright-core';
 import { AnyMessage, DataOf, FIXTURE_DATA, MessageType, createMessage, systemClock } from '@dco/contracts';
 import { InMemoryMessageBus } from '@dco/messaging';
-import { PlatformModule, loadConfig, uuidGenerator } from '@dco/platform';
+import { PlatformModule, loadConfig, sha256Hex, uuidGenerator } from '@dco/platform';
 import { runTraceIds } from '@dco/observability';
 import { waitFor } from '@dco/testing';
 import { OrchestratorConfig } from '../orchestrator.config';
 import { OrchestratorModule } from '../orchestrator.module';
 
 const TOKEN = 'dashboard-operator-token-0001';
+const VIEWER_TOKEN = 'dashboard-viewer-token-0001';
+const AS_VIEWER = { authorization: `Bearer ${VIEWER_TOKEN}` };
 const ARTIFACTS = join(__dirname, '..', '..', '..', '..', 'test-artifacts', 'dashboard');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const WAIT_MS = 10_000;
@@ -130,7 +132,7 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   const config = loadConfig(OrchestratorConfig, {
     DCO_PROFILE: 'embedded',
-    DCO_OPERATOR_TOKEN: TOKEN,
+    DCO_API_CREDENTIALS: `alice:operator:${sha256Hex(TOKEN)},wall:viewer:${sha256Hex(VIEWER_TOKEN)}`,
     DCO_DEADLINE: '23:59',
     PORT: '0',
     DCO_ALERT_CHECK_INTERVAL_MS: '60000',
@@ -169,7 +171,19 @@ beforeAll(async () => {
     void dialog.dismiss();
   });
   await page.goto(`${baseUrl}/`);
+  // Nothing is shown before signing in; a viewer's token is enough to watch.
+  await page.getByTestId('connection').filter({ hasText: 'sign in' }).waitFor({ timeout: WAIT_MS });
+  await page.getByTestId('token').fill(VIEWER_TOKEN);
+  await page.getByTestId('token-save').click();
+  await page
+    .getByTestId('token-status')
+    .filter({ hasText: 'signed in as wall (viewer)' })
+    .waitFor({ timeout: WAIT_MS });
   await page.getByTestId('connection').filter({ hasText: 'live' }).waitFor({ timeout: WAIT_MS });
+  // The session is an HttpOnly cookie: the page's script cannot read it.
+  await expect(
+    page.evaluate(() => (globalThis as unknown as { document: { cookie: string } }).document.cookie),
+  ).resolves.toBe('');
 }, 60_000);
 
 let appClosed = false;
@@ -240,34 +254,33 @@ describe('dashboard in a browser', () => {
     await screenshot('02-run-completed');
   });
 
-  it('refuses a decision without a valid token and approves a gated run by a click', async () => {
+  it("refuses a viewer's decision and a wrong token, and approves a gated run by an operator's click", async () => {
     const runId = `dco-${GATED_DAY}`;
     await bus.publish(tick(GATED_DAY));
     const approval = page.locator(`[data-testid="approval"][data-run-id="${runId}"]`);
     await approval.waitFor({ timeout: WAIT_MS });
     await expect(approval.getByTestId('approval-why').first().textContent()).resolves.toContain('high risk');
 
-    // No token yet: the page refuses before calling the API.
+    // Signed in as a viewer: the API answers 403 and the page shows it.
     await approval.getByTestId('approve').click();
     await approval
       .getByTestId('approval-result')
-      .filter({ hasText: 'operator token first' })
+      .filter({ hasText: '403 API.FORBIDDEN' })
       .waitFor({ timeout: WAIT_MS });
 
-    // A wrong token: the API answers 401 and the page shows it.
-    await page.getByTestId('operator').fill('alice');
+    // A wrong token is refused at sign-in (401) and the page shows it.
     await page.getByTestId('token').fill('not-the-operator-token');
     await page.getByTestId('token-save').click();
-    await approval.getByTestId('approve').click();
-    await approval
-      .getByTestId('approval-result')
-      .filter({ hasText: '401 API.UNAUTHORIZED' })
-      .waitFor({ timeout: WAIT_MS });
+    await page.getByTestId('token-status').filter({ hasText: '401 API.UNAUTHORIZED' }).waitFor({ timeout: WAIT_MS });
     await expect(page.getByTestId('current-status').textContent()).resolves.toBe('AwaitingApproval');
 
-    // Rejecting needs a reason.
+    // Signed in as the operator alice; rejecting needs a reason.
     await page.getByTestId('token').fill(TOKEN);
     await page.getByTestId('token-save').click();
+    await page
+      .getByTestId('token-status')
+      .filter({ hasText: 'signed in as alice (operator)' })
+      .waitFor({ timeout: WAIT_MS });
     await approval.getByTestId('reject').click();
     await approval.getByTestId('approval-result').filter({ hasText: 'needs a reason' }).waitFor({ timeout: WAIT_MS });
     await screenshot('03-awaiting-approval');
@@ -284,7 +297,7 @@ describe('dashboard in a browser', () => {
     await page
       .locator('[data-testid="alert"][data-cause="APPROVAL_REQUIRED"]')
       .waitFor({ state: 'detached', timeout: WAIT_MS });
-    const run = (await (await fetch(`${baseUrl}/api/runs/${runId}`)).json()) as {
+    const run = (await (await fetch(`${baseUrl}/api/runs/${runId}`, { headers: AS_VIEWER })).json()) as {
       approvals: Array<{ decision?: { by: string; reason: string; granted: boolean } }>;
     };
     expect(run.approvals[0].decision).toMatchObject({
@@ -302,30 +315,24 @@ describe('dashboard in a browser', () => {
         headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
         body,
       });
-    expect((await post(`/api/runs/${runId}/approve`, JSON.stringify({ by: 'mallory', reason: 'x' }))).status).toBe(401);
+    const answer = async (response: Promise<Response>) => {
+      const done = await response;
+      return [done.status, ((await done.json()) as { code?: string }).code];
+    };
+    const decision = JSON.stringify({ reason: 'x' });
+    expect(await answer(post(`/api/runs/${runId}/approve`, decision))).toEqual([401, 'API.UNAUTHORIZED']);
+    expect(await answer(post(`/api/runs/${runId}/approve`, decision, 'wrong-token-wrong-token'))).toEqual([
+      401,
+      'API.UNAUTHORIZED',
+    ]);
+    expect(await answer(post(`/api/runs/${runId}/approve`, decision, VIEWER_TOKEN))).toEqual([403, 'API.FORBIDDEN']);
+    expect((await post(`/api/runs/${runId}/approve`, '{"reason"', TOKEN)).status).toBe(400);
+    // Who decides is the credential, never the body.
     expect(
-      (
-        await post(
-          `/api/runs/${runId}/approve`,
-          JSON.stringify({ by: 'mallory', reason: 'x' }),
-          'wrong-token-wrong-token',
-        )
-      ).status,
-    ).toBe(401);
-    expect((await post(`/api/runs/${runId}/approve`, '{"by": "alice", "reason"', TOKEN)).status).toBe(400);
-    expect((await post(`/api/runs/${runId}/approve`, JSON.stringify({ reason: 'no by' }), TOKEN)).status).toBe(400);
-    expect(
-      (
-        await post(
-          `/api/runs/${encodeURIComponent('<script>')}/reject`,
-          JSON.stringify({ by: 'alice', reason: 'x' }),
-          TOKEN,
-        )
-      ).status,
-    ).toBe(400);
-    expect(
-      (await post(`/api/runs/${runId}/reject`, JSON.stringify({ by: 'alice', reason: 'too late' }), TOKEN)).status,
-    ).toBe(409);
+      await answer(post(`/api/runs/${runId}/approve`, JSON.stringify({ by: 'mallory', reason: 'x' }), TOKEN)),
+    ).toEqual([400, 'API.VALIDATION_FAILED']);
+    expect((await post(`/api/runs/${encodeURIComponent('<script>')}/reject`, decision, TOKEN)).status).toBe(400);
+    expect((await post(`/api/runs/${runId}/reject`, JSON.stringify({ reason: 'too late' }), TOKEN)).status).toBe(409);
   });
 
   it('shows alerts as they are raised, once per cause, and renders hostile values as text', async () => {
@@ -362,7 +369,8 @@ describe('dashboard in a browser', () => {
     const response = await fetch(`${baseUrl}/dashboard`);
     expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
-    const snapshot = (await (await fetch(`${baseUrl}/api/dashboard`)).json()) as {
+    expect((await fetch(`${baseUrl}/api/dashboard`)).status).toBe(401);
+    const snapshot = (await (await fetch(`${baseUrl}/api/dashboard`, { headers: AS_VIEWER })).json()) as {
       runs: Array<{ runId: string; status: string }>;
       alerts: unknown[];
     };

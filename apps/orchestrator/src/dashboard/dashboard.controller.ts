@@ -1,10 +1,12 @@
-// Serves the operator dashboard (static page + script), its JSON snapshot and the server-sent event stream of changes.
+// Serves the operator dashboard (static page + script: public, they hold no data), its JSON snapshot and the server-sent
+// event stream of changes (a viewer credential or the session cookie of POST /api/session).
 import { BeforeApplicationShutdown, Controller, Get, Inject, MessageEvent, Req, Res, Sse } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Observable, ReplaySubject, finalize, interval, map, merge, takeUntil } from 'rxjs';
+import { Public } from '@dco/platform';
 import { DASHBOARD_SOURCE, DashboardSnapshot, DashboardSource } from './dashboard.port';
 
 const STATIC_DIR = join(__dirname, 'static');
@@ -36,6 +38,7 @@ export class DashboardController implements BeforeApplicationShutdown {
   }
 
   @Get()
+  @Public()
   @ApiOperation({ summary: 'redirects to the dashboard' })
   @ApiResponse({ status: 302, description: 'to /dashboard' })
   root(@Res() response: Response): void {
@@ -43,6 +46,7 @@ export class DashboardController implements BeforeApplicationShutdown {
   }
 
   @Get('dashboard')
+  @Public()
   @ApiOperation({ summary: 'the operator dashboard page' })
   @ApiProduces('text/html')
   @ApiOkResponse(TEXT)
@@ -51,6 +55,7 @@ export class DashboardController implements BeforeApplicationShutdown {
   }
 
   @Get('dashboard/dashboard.js')
+  @Public()
   @ApiOperation({ summary: "the dashboard's script" })
   @ApiProduces('text/javascript')
   @ApiOkResponse(TEXT)
@@ -59,6 +64,7 @@ export class DashboardController implements BeforeApplicationShutdown {
   }
 
   @Get('dashboard/dashboard.css')
+  @Public()
   @ApiOperation({ summary: "the dashboard's style sheet" })
   @ApiProduces('text/css')
   @ApiOkResponse(TEXT)

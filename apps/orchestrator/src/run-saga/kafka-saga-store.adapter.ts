@@ -1,6 +1,6 @@
 // The SagaStore on Kafka: a compacted topic keyed by runId, read from the beginning (read-committed) up to its stable end at start.
 import { CodedError } from '@dco/contracts';
-import { OutputRecord } from '@dco/messaging';
+import { KafkaSecurity, OutputRecord, kafkaSecurityConfig } from '@dco/messaging';
 import { RunState } from '@dco/saga';
 import { randomUUID } from 'node:crypto';
 import { Admin, Kafka, logLevel } from 'kafkajs';
@@ -10,6 +10,8 @@ import { decodeSnapshot, encodeSnapshot, newestByRun } from './saga-snapshot.cod
 export interface KafkaSagaStoreOptions {
   brokers: string[];
   clientId: string;
+  /** SASL credentials and TLS of the orchestrator's principal (ADR 0019). */
+  security?: KafkaSecurity;
   /** Prefix of the loader's throw-away consumer group. */
   namespace: string;
   /** The bus's topic prefix, so that the store reads the topic the bus writes. */
@@ -30,6 +32,7 @@ export class KafkaSagaStore implements SagaStore {
     this.kafka = new Kafka({
       clientId: `${options.clientId}-saga-store`,
       brokers: options.brokers,
+      ...kafkaSecurityConfig(options.security),
       logLevel: logLevel.ERROR,
     });
   }

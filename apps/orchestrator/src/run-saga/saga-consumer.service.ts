@@ -1,7 +1,14 @@
 // Runs the saga inside the orchestrator. A standby follows the committed states; the lease holder fences its
 // predecessor, rebuilds every run from the SagaStore, then consumes the saga's inputs and runs the step timer (ADR 0004).
 // On losing the lease it stops both at once; on shutdown it lets the in-flight message commit, then leaves the lease.
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  LoggerService,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
 import { Clock, IdGenerator } from '@dco/contracts';
 import { KafkaMessageBus, MessageBus, SubscriptionHandle, maxUncommittedRecords } from '@dco/messaging';
 import { CLOCK, HealthRegistry, ID_GENERATOR, MESSAGE_BUS } from '@dco/platform';
@@ -18,6 +25,21 @@ export const RUN_POLICY = Symbol('RunPolicy');
 
 /** The saga's consumer group (before the namespace); its transactional id is exclusive to the lease holder. */
 export const SAGA_GROUP = 'orchestrator';
+
+/**
+ * A saga log line as structured fields (msg plus its fields, never JSON inside the message): the logger's redaction
+ * paths then reach every field, and log pipelines can query them.
+ */
+export function writeSagaLog(
+  logger: Pick<LoggerService, 'error' | 'warn' | 'debug'>,
+  line: Record<string, unknown>,
+): void {
+  const { level, ...fields } = line;
+  const entry = { ...fields, msg: String(fields.msg ?? '') };
+  if (level === 'error') logger.error(entry);
+  else if (level === 'warn') logger.warn(entry);
+  else logger.debug?.(entry);
+}
 
 @Injectable()
 export class SagaConsumerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -45,12 +67,7 @@ export class SagaConsumerService implements OnApplicationBootstrap, BeforeApplic
     private readonly leadership: Leadership,
     @Inject(ORCHESTRATOR_LEASE) private readonly lease: OrchestratorLease,
   ) {
-    const log = (line: Record<string, unknown>) => {
-      const text = `${String(line.msg)} ${JSON.stringify({ ...line, msg: undefined, level: undefined })}`;
-      if (line.level === 'error') this.logger.error(text);
-      else if (line.level === 'warn') this.logger.warn(text);
-      else this.logger.debug(text);
-    };
+    const log = (line: Record<string, unknown>) => writeSagaLog(this.logger, line);
     // Redeliveries after an aborted commit are answered from memory: remember every input the bus may hold uncommitted.
     const remembered = Math.max(
       DEFAULT_REMEMBERED_OUTPUTS,

@@ -2,7 +2,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import type { Request, Response } from 'express';
-import { ApiErrorCode, CodedError } from '@dco/contracts';
+import { API_ERROR_CODES, ApiErrorCode, CodedError } from '@dco/contracts';
 
 export class ApiError extends CodedError {
   declare readonly code: ApiErrorCode;
@@ -26,6 +26,8 @@ export interface ApiErrorBody {
 const CODE_OF_STATUS: Partial<Record<number, ApiErrorCode>> = {
   400: 'API.VALIDATION_FAILED',
   401: 'API.UNAUTHORIZED',
+  403: 'API.FORBIDDEN',
+  429: 'API.RATE_LIMITED',
   404: 'API.NOT_FOUND',
   503: 'API.UNAVAILABLE',
 };
@@ -51,14 +53,20 @@ export function toBody(exception: unknown): [number, ApiErrorBody] {
       typeof response === 'string'
         ? response
         : String((response as { message?: unknown }).message ?? exception.message);
-    return [
-      status,
-      { code: CODE_OF_STATUS[status] ?? (status >= 500 ? 'API.INTERNAL' : 'API.VALIDATION_FAILED'), message },
-    ];
+    // The platform's guard answers with its own code (API.UNAUTHORIZED, API.FORBIDDEN, API.RATE_LIMITED).
+    const given = typeof response === 'object' ? (response as { code?: unknown }).code : undefined;
+    const code = isApiErrorCode(given)
+      ? given
+      : (CODE_OF_STATUS[status] ?? (status >= 500 ? 'API.INTERNAL' : 'API.VALIDATION_FAILED'));
+    return [status, { code, message }];
   }
   const message = exception instanceof Error ? exception.message : String(exception);
   return [
     HttpStatus.INTERNAL_SERVER_ERROR,
     { code: 'API.INTERNAL', message: `unexpected error: ${message}`.slice(0, 500) },
   ];
+}
+
+function isApiErrorCode(value: unknown): value is ApiErrorCode {
+  return (API_ERROR_CODES as readonly unknown[]).includes(value);
 }

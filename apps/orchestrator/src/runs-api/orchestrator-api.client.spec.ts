@@ -4,20 +4,20 @@ import { INestApplication, Module } from '@nestjs/common';
 import createClient from 'openapi-fetch';
 import { AnyMessage, DataOf, FailureCode, MessageType, createMessage, systemClock } from '@dco/contracts';
 import { InMemoryMessageBus } from '@dco/messaging';
-import { PlatformModule, loadConfig, uuidGenerator } from '@dco/platform';
+import { PlatformModule, loadConfig, sha256Hex, uuidGenerator } from '@dco/platform';
 import { Test } from '@nestjs/testing';
 import { OrchestratorConfig } from '../orchestrator.config';
 import { OrchestratorModule } from '../orchestrator.module';
 import type { paths } from './orchestrator-api.types';
 
-const TOKEN = 'operator-token-0123456789';
+/** An admin: the spec's days are years ahead, which only an admin may start. */
+const TOKEN = 'admin-token-0123456789';
 jest.setTimeout(30_000);
 
 describe('the generated orchestrator API client', () => {
   let app: INestApplication;
   let bus: InMemoryMessageBus;
   let client: ReturnType<typeof createClient<paths>>;
-  const auth = { headers: { authorization: `Bearer ${TOKEN}` } };
 
   /** The worker's reply to the last command of that type, as the stage service would publish it. */
   const reply = async <T extends MessageType>(
@@ -38,7 +38,7 @@ describe('the generated orchestrator API client', () => {
     await bus.broker.idle();
   };
   const startRun = async (day: string) => {
-    const { data, response } = await client.POST('/api/runs', { body: { day, requestedBy: 'spec' } });
+    const { data, response } = await client.POST('/api/runs', { body: { day } });
     expect(response.status).toBe(202);
     await bus.broker.idle();
     return data?.runId as string;
@@ -53,17 +53,27 @@ describe('the generated orchestrator API client', () => {
 
   beforeEach(async () => {
     bus = new InMemoryMessageBus();
-    const config = loadConfig(OrchestratorConfig, { DCO_PROFILE: 'embedded', DCO_OPERATOR_TOKEN: TOKEN });
+    const config = loadConfig(OrchestratorConfig, {
+      DCO_PROFILE: 'embedded',
+      DCO_API_CREDENTIALS: `root:admin:${sha256Hex(TOKEN)}`,
+    });
     @Module({
       imports: [PlatformModule.forRoot({ service: 'orchestrator', config, bus }), OrchestratorModule.register(config)],
     })
     class TestRoot {}
     app = (await Test.createTestingModule({ imports: [TestRoot] }).compile()).createNestApplication({ logger: false });
     await app.listen(0, '127.0.0.1');
-    client = createClient<paths>({ baseUrl: await app.getUrl() });
+    client = createClient<paths>({ baseUrl: await app.getUrl(), headers: { authorization: `Bearer ${TOKEN}` } });
   });
 
   afterEach(() => app.close());
+
+  it('reads the coded refusal of a request without a credential', async () => {
+    const anonymous = createClient<paths>({ baseUrl: await app.getUrl() });
+    const { error, response } = await anonymous.GET('/api/runs');
+    expect(response.status).toBe(401);
+    expect(error).toMatchObject({ code: 'API.UNAUTHORIZED' });
+  });
 
   it('approves a run waiting for approval', async () => {
     const runId = await startRun('2030-06-01');
@@ -71,11 +81,10 @@ describe('the generated orchestrator API client', () => {
     expect(await statusOf(runId)).toBe('AwaitingApproval');
     const { data, response } = await client.POST('/api/runs/{runId}/approve', {
       params: { path: { runId } },
-      body: { by: 'alice', reason: 'reviewed' },
-      ...auth,
+      body: { reason: 'reviewed' },
     });
     expect(response.status).toBe(202);
-    expect(data).toMatchObject({ runId, decision: 'granted' });
+    expect(data).toMatchObject({ runId, decision: 'granted', by: 'root' });
     await bus.broker.idle();
     expect(await statusOf(runId)).toBe('ApplyingInfra');
   });
@@ -83,7 +92,7 @@ describe('the generated orchestrator API client', () => {
   it('rejects a run waiting for approval, and reads the coded refusal of a second decision', async () => {
     const runId = await startRun('2030-06-02');
     await reply('DetectChanges', 'ChangesDetected', risky('2030-06-02'), 'detector');
-    const decision = { params: { path: { runId } }, body: { by: 'bob', reason: 'freeze' }, ...auth };
+    const decision = { params: { path: { runId } }, body: { reason: 'freeze' } };
     expect((await client.POST('/api/runs/{runId}/reject', decision)).data).toMatchObject({
       runId,
       decision: 'rejected',
@@ -115,10 +124,9 @@ describe('the generated orchestrator API client', () => {
     expect(await statusOf(runId)).toBe('Failed');
     const { data } = await client.POST('/api/runs/{runId}/resume', {
       params: { path: { runId } },
-      body: { by: 'carol', reason: 'lock released' },
-      ...auth,
+      body: { reason: 'lock released' },
     });
-    expect(data).toEqual({ runId, step: 'rollback-infra', eventId: expect.any(String) });
+    expect(data).toEqual({ runId, step: 'rollback-infra', eventId: expect.any(String), by: 'root' });
     await bus.broker.idle();
     expect(await statusOf(runId)).toBe('RollingBackInfra');
   });

@@ -10,7 +10,10 @@ export interface paths {
         /** list runs, newest first */
         get: operations["Runs_list"];
         put?: never;
-        /** start the run of a day, or a rerun (dco-<day>-r<n>) when the day already has one; a rerun never repeats a completed DCO */
+        /**
+         * start the run of a day, or a rerun (dco-<day>-r<n>) when the day already has one; a rerun never repeats a completed DCO
+         * @description An operator may start a run of today or tomorrow (in the DCO time zone); any other day needs an admin (API.FORBIDDEN).
+         */
         post: operations["Runs_start"];
         delete?: never;
         options?: never;
@@ -44,7 +47,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** approve a run waiting for approval (who and why are recorded) */
+        /** approve a run waiting for approval (the credential's name and the reason are recorded) */
         post: operations["Runs_approve"];
         delete?: never;
         options?: never;
@@ -225,6 +228,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** who this request is signed in as */
+        get: operations["Session_whoAmI"];
+        put?: never;
+        /** sign in: exchanges an API token for an HttpOnly SameSite=Strict session cookie (12 h) */
+        post: operations["Session_open"];
+        /** sign out: forgets the session and clears its cookie */
+        delete: operations["Session_close"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -352,11 +374,6 @@ export interface components {
              * @example 2026-11-26
              */
             day?: string;
-            /**
-             * @description who asks for the run (recorded with it)
-             * @example alice
-             */
-            requestedBy?: string;
             /** @example rerun after the fix of INFRA.APPLY_FAILED */
             reason?: string;
         };
@@ -369,13 +386,13 @@ export interface components {
             rerun: boolean;
             /** @description eventId of the RunRequested that starts it */
             eventId: string;
-        };
-        DecisionDto: {
             /**
-             * @description who decides
+             * @description the credential's name, recorded as who asked for the run
              * @example alice
              */
-            by: string;
+            requestedBy: string;
+        };
+        DecisionDto: {
             /** @example reviewed the plan: 1 replaced instance is expected */
             reason: string;
         };
@@ -383,14 +400,14 @@ export interface components {
             runId: string;
             /** @enum {string} */
             decision: "granted" | "rejected";
+            /**
+             * @description the credential's name, recorded as who decided
+             * @example alice
+             */
+            by: string;
             eventId: string;
         };
         ResumeDto: {
-            /**
-             * @description who resumes the run
-             * @example carol
-             */
-            by: string;
             /** @example restored the SSM parameter by hand; RollbackDb can run again */
             reason: string;
         };
@@ -401,6 +418,11 @@ export interface components {
              * @example rollback-db
              */
             step: string;
+            /**
+             * @description the credential's name, recorded as who resumed
+             * @example carol
+             */
+            by: string;
             /** @description eventId of the RunResumeRequested */
             eventId: string;
         };
@@ -432,6 +454,30 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RunSummaryView"][];
+                };
+            };
+            /** @description API.UNAUTHORIZED (no or an unknown credential) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description API.FORBIDDEN (the credential's role is too low) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code?: string;
+                        message?: string;
+                    };
                 };
             };
         };
@@ -469,8 +515,44 @@ export interface operations {
                     };
                 };
             };
+            /** @description API.UNAUTHORIZED (no or an unknown credential) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description API.FORBIDDEN (the credential's role is too low) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code?: string;
+                        message?: string;
+                    };
+                };
+            };
             /** @description RUN.ALREADY_ACTIVE */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description API.RATE_LIMITED (Retry-After says when) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -501,6 +583,30 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RunView"];
+                };
+            };
+            /** @description API.UNAUTHORIZED (no or an unknown credential) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description API.FORBIDDEN (the credential's role is too low) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code?: string;
+                        message?: string;
+                    };
                 };
             };
             /** @description RUN.NOT_FOUND */
@@ -541,8 +647,20 @@ export interface operations {
                     "application/json": components["schemas"]["DecisionAcceptedView"];
                 };
             };
-            /** @description API.UNAUTHORIZED */
+            /** @description API.UNAUTHORIZED (no or an unknown credential) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description API.FORBIDDEN (the credential's role is too low) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -567,6 +685,18 @@ export interface operations {
             };
             /** @description RUN.NOT_AWAITING_APPROVAL */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description API.RATE_LIMITED (Retry-After says when) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -603,8 +733,20 @@ export interface operations {
                     "application/json": components["schemas"]["DecisionAcceptedView"];
                 };
             };
-            /** @description API.UNAUTHORIZED */
+            /** @description API.UNAUTHORIZED (no or an unknown credential) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description API.FORBIDDEN (the credential's role is too low) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -629,6 +771,18 @@ export interface operations {
             };
             /** @description RUN.NOT_AWAITING_APPROVAL */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description API.RATE_LIMITED (Retry-After says when) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -665,7 +819,7 @@ export interface operations {
                     "application/json": components["schemas"]["ResumeAcceptedView"];
                 };
             };
-            /** @description API.VALIDATION_FAILED (bad runId, missing by or reason) */
+            /** @description API.VALIDATION_FAILED (bad runId, missing reason, or a by field: the actor is the credential) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -677,8 +831,20 @@ export interface operations {
                     };
                 };
             };
-            /** @description API.UNAUTHORIZED */
+            /** @description API.UNAUTHORIZED (no or an unknown credential) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description API.FORBIDDEN (the credential's role is too low) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -703,6 +869,18 @@ export interface operations {
             };
             /** @description RUN.NOT_FAILED, or RUN.NOTHING_TO_RESUME (the DCO failed and nothing is left to roll back: rerun the day) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description API.RATE_LIMITED (Retry-After says when) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -897,6 +1075,124 @@ export interface operations {
                         };
                     };
                 };
+            };
+        };
+    };
+    Session_whoAmI: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @enum {string} */
+                        role: "viewer" | "operator" | "admin";
+                    };
+                };
+            };
+            /** @description API.UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code?: string;
+                        message?: string;
+                    };
+                };
+            };
+        };
+    };
+    Session_open: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    token: string;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @enum {string} */
+                        role: "viewer" | "operator" | "admin";
+                    };
+                };
+            };
+            /** @description API.VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description API.UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description API.RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code?: string;
+                        message?: string;
+                    };
+                };
+            };
+        };
+    };
+    Session_close: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description signed out */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -3,7 +3,7 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { Clock, IdGenerator, createMessage, runIdOf } from '@dco/contracts';
 import { MessageBus } from '@dco/messaging';
-import { CLOCK, ID_GENERATOR, MESSAGE_BUS } from '@dco/platform';
+import { ApiActor, CLOCK, ID_GENERATOR, MESSAGE_BUS, hasRole } from '@dco/platform';
 import { RunPolicy, dayInZone, isTerminal } from '@dco/saga';
 import { RunRegistry } from '../run-saga/run-registry';
 import { RUN_POLICY } from '../run-saga/saga-consumer.service';
@@ -27,8 +27,16 @@ export class RunCommandsService {
     @Inject(RUN_POLICY) private readonly policy: RunPolicy,
   ) {}
 
-  async startRun(request: StartRunDto): Promise<RunAcceptedView> {
-    const day = request.day ?? dayInZone(this.clock.now(), this.policy.dcoDeadline.timeZone);
+  async startRun(request: StartRunDto, actor: ApiActor): Promise<RunAcceptedView> {
+    const today = dayInZone(this.clock.now(), this.policy.dcoDeadline.timeZone);
+    const day = request.day ?? today;
+    // A run of another day would run its DCO early (and the real tick would then be a duplicate): an admin's decision.
+    if (!hasRole(actor, 'admin') && day !== today && day !== nextDay(today))
+      throw new ApiError(
+        'API.FORBIDDEN',
+        `${actor.name} is ${actor.role}: an operator may start a run of today (${today}) or tomorrow; ${day} needs an admin`,
+        HttpStatus.FORBIDDEN,
+      );
     const active = this.registry.dayContext(day).activeRunId;
     if (active)
       throw new ApiError(
@@ -39,7 +47,7 @@ export class RunCommandsService {
     const runId = this.registry.reserveRunId(day);
     const message = createMessage(
       'RunRequested',
-      { day, reason: request.reason ?? 'requested through the API', requestedBy: request.requestedBy ?? 'api' },
+      { day, reason: request.reason ?? 'requested through the API', requestedBy: actor.name },
       { runId, producer: 'cli' },
       { clock: this.clock, ids: this.ids },
     );
@@ -53,10 +61,10 @@ export class RunCommandsService {
         HttpStatus.SERVICE_UNAVAILABLE,
       );
     }
-    return { runId, day, rerun: runId !== runIdOf(day), eventId: message.eventId };
+    return { runId, day, rerun: runId !== runIdOf(day), eventId: message.eventId, requestedBy: actor.name };
   }
 
-  async decide(runId: string, granted: boolean, decision: DecisionDto): Promise<DecisionAcceptedView> {
+  async decide(runId: string, granted: boolean, decision: DecisionDto, actor: ApiActor): Promise<DecisionAcceptedView> {
     const run = this.registry.get(runId);
     if (!run) throw new ApiError('RUN.NOT_FOUND', `no run ${runId}`, HttpStatus.NOT_FOUND);
     if (run.status !== 'AwaitingApproval' || !run.pending || isTerminal(run.status)) {
@@ -68,7 +76,7 @@ export class RunCommandsService {
     }
     const message = createMessage(
       granted ? 'ApprovalGranted' : 'ApprovalRejected',
-      { by: decision.by, reason: decision.reason },
+      { by: actor.name, reason: decision.reason },
       // Caused by the ApprovalRequested, so that a decision on an earlier request is recognised as stale.
       { runId, producer: 'cli', causedBy: { eventId: run.pending.commandId } },
       { clock: this.clock, ids: this.ids },
@@ -82,11 +90,11 @@ export class RunCommandsService {
         HttpStatus.SERVICE_UNAVAILABLE,
       );
     }
-    return { runId, decision: granted ? 'granted' : 'rejected', eventId: message.eventId };
+    return { runId, decision: granted ? 'granted' : 'rejected', eventId: message.eventId, by: actor.name };
   }
 
   /** Resumes a run parked in Failed by a failed compensation: the saga issues that compensation again and carries on. */
-  async resume(runId: string, request: ResumeDto): Promise<ResumeAcceptedView> {
+  async resume(runId: string, request: ResumeDto, actor: ApiActor): Promise<ResumeAcceptedView> {
     const run = this.registry.get(runId);
     if (!run) throw new ApiError('RUN.NOT_FOUND', `no run ${runId}`, HttpStatus.NOT_FOUND);
     if (run.status !== 'Failed')
@@ -105,7 +113,7 @@ export class RunCommandsService {
     }
     const message = createMessage(
       'RunResumeRequested',
-      { by: request.by, reason: request.reason },
+      { by: actor.name, reason: request.reason },
       { runId, producer: 'cli' },
       { clock: this.clock, ids: this.ids },
     );
@@ -118,6 +126,12 @@ export class RunCommandsService {
         HttpStatus.SERVICE_UNAVAILABLE,
       );
     }
-    return { runId, step, eventId: message.eventId };
+    return { runId, step, eventId: message.eventId, by: actor.name };
   }
+}
+
+function nextDay(day: string): string {
+  const next = new Date(`${day}T00:00:00Z`);
+  next.setUTCDate(next.getUTCDate() + 1);
+  return next.toISOString().slice(0, 10);
 }

@@ -1,4 +1,5 @@
-// Request bodies and query parameters of the runs API, validated with class-validator.
+// Request bodies and query parameters of the runs API, validated with class-validator. Who acts is never in a body: it is
+// the name of the caller's credential, and a body naming someone (by, requestedBy) is refused as an unknown property.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
@@ -11,13 +12,6 @@ export class StartRunDto {
   @Matches(DAY_PATTERN, { message: 'day must be a day as YYYY-MM-DD' })
   day?: string;
 
-  @ApiPropertyOptional({ example: 'alice', description: 'who asks for the run (recorded with it)' })
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
-  requestedBy?: string;
-
   @ApiPropertyOptional({ example: 'rerun after the fix of INFRA.APPLY_FAILED' })
   @IsOptional()
   @IsString()
@@ -26,12 +20,6 @@ export class StartRunDto {
 }
 
 export class DecisionDto {
-  @ApiProperty({ example: 'alice', description: 'who decides' })
-  @IsString({ message: 'by must be a string' })
-  @IsNotEmpty({ message: 'by must name who decides' })
-  @MaxLength(200)
-  by!: string;
-
   @ApiProperty({ example: 'reviewed the plan: 1 replaced instance is expected' })
   @IsString({ message: 'reason must be a string' })
   @IsNotEmpty({ message: 'reason must say why' })
@@ -40,12 +28,6 @@ export class DecisionDto {
 }
 
 export class ResumeDto {
-  @ApiProperty({ example: 'carol', description: 'who resumes the run' })
-  @IsString({ message: 'by must be a string' })
-  @IsNotEmpty({ message: 'by must name who resumes the run' })
-  @MaxLength(200)
-  by!: string;
-
   @ApiProperty({ example: 'restored the SSM parameter by hand; RollbackDb can run again' })
   @IsString({ message: 'reason must be a string' })
   @IsNotEmpty({ message: 'reason must say why the run can go on' })
@@ -88,16 +70,20 @@ export class RunAcceptedView {
   @ApiProperty({ example: '2026-11-26' }) day!: string;
   @ApiProperty({ description: 'true when the day already had a run, so this one is a rerun' }) rerun!: boolean;
   @ApiProperty({ description: 'eventId of the RunRequested that starts it' }) eventId!: string;
+  @ApiProperty({ example: 'alice', description: "the credential's name, recorded as who asked for the run" })
+  requestedBy!: string;
 }
 
 export class ResumeAcceptedView {
   @ApiProperty() runId!: string;
   @ApiProperty({ example: 'rollback-db', description: 'the failed compensation that is issued again' }) step!: string;
+  @ApiProperty({ example: 'carol', description: "the credential's name, recorded as who resumed" }) by!: string;
   @ApiProperty({ description: 'eventId of the RunResumeRequested' }) eventId!: string;
 }
 
 export class DecisionAcceptedView {
   @ApiProperty() runId!: string;
   @ApiProperty({ enum: ['granted', 'rejected'] }) decision!: string;
+  @ApiProperty({ example: 'alice', description: "the credential's name, recorded as who decided" }) by!: string;
   @ApiProperty() eventId!: string;
 }

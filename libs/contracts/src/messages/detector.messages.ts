@@ -65,6 +65,11 @@ export class ExternalChangeReportedData {
   @IsISO8601({ strict: true })
   reportedAt!: string;
 
+  /** Which of the producer's keys signed it (several are configured during a rotation); absent: any of them. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'keyId must be 1-64 letters, digits, dots, underscores or dashes' })
+  keyId?: string;
+
   @ValidateNested()
   @Type(() => Change)
   change!: Change;

@@ -1,6 +1,7 @@
 // Messages of the infrastructure stage: Terraform/OpenTofu plan and apply, ECS rollouts, and their rollback.
 import { Type } from 'class-transformer';
-import { IsArray, IsInt, IsNotEmpty, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
+import { IsArray, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Min, ValidateNested } from 'class-validator';
+import { PLAN_ID_PATTERN } from '../identifiers';
 import { Change, Failure, IsDay, IsListOf } from './common';
 
 export class ApplyInfraData {
@@ -10,10 +11,9 @@ export class ApplyInfraData {
   @IsListOf(() => Change)
   changes!: Change[];
 
-  /** Set when an operator approved a plan that needed approval: apply exactly that plan. */
+  /** Set when an operator approved a plan that needed approval: apply exactly that plan. It names a file: strict. */
   @IsOptional()
-  @IsString()
-  @IsNotEmpty()
+  @Matches(PLAN_ID_PATTERN, { message: 'approvedPlanId must be a plan id (letters, digits, _ -, dot-separated parts)' })
   approvedPlanId?: string;
 }
 

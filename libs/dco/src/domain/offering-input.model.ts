@@ -34,6 +34,11 @@ export interface AccountDayContributions {
   known: boolean;
   cap?: RawAmount | null;
   amounts: readonly RawAmount[];
+  /**
+   * More amounts of the account of the group just before (a page holds at most so many rows, and one account may have
+   * more contributions than a page): folded into the same weight instead of counting as an account met twice.
+   */
+  continued?: boolean;
 }
 
 /** Input after validation: per-account contribution totals (weights) and caps, all BigInt. */

@@ -1,7 +1,7 @@
 // The DcoLedger contract: one spec run against the in-memory ledger (unit) and the Neo4j ledger (integration).
 import { randomInt, randomUUID } from 'node:crypto';
 import { CodedError } from '@dco/contracts';
-import { OfferingCompletion } from '../domain';
+import { AccountDayContributions, OfferingCompletion } from '../domain';
 import { DcoLedger } from './dco-ledger.port';
 
 export interface LedgerContractHarness {
@@ -89,15 +89,43 @@ export function describeDcoLedgerContract(name: string, harness: () => LedgerCon
       ]);
       await ledger.addContributions(other, [{ contributionId: `${prefix}g5`, accountId: frank, amount: '9' }]);
 
-      const groups = (await ledger.readDayByAccount(today))
-        .map((group) => ({ ...group, amounts: [...group.amounts].sort() }))
-        .sort((a, b) => (a.accountId < b.accountId ? -1 : 1));
+      const pages = await allPages(ledger.readDayPages(today, 2));
+      for (const page of pages)
+        expect(page.reduce((rows, group) => rows + group.amounts.length, 0)).toBeLessThanOrEqual(2);
+      const groups = pages.flat().map((group) => ({ ...group, amounts: [...group.amounts].sort() }));
       expect(groups).toEqual([
         { accountId: erin, known: true, cap: '1180591620717411303424', amounts: ['18446744073709551617', '3'] },
         { accountId: frank, known: true, amounts: ['5'] },
         { accountId: ghost, known: false, amounts: ['7'] },
       ]);
-      expect(await ledger.readDayByAccount(day())).toEqual([]);
+      expect(await allPages(ledger.readDayPages(day(), 2))).toEqual([]);
+      expect(await ledger.countDayContributions(today)).toBe(4);
+      expect(await ledger.readDayRowsOf(today, [ghost, frank])).toEqual({
+        accounts: [{ accountId: frank }],
+        contributions: expect.arrayContaining([
+          { contributionId: `${prefix}g2`, accountId: frank, amount: '5' },
+          { contributionId: `${prefix}g4`, accountId: ghost, amount: '7' },
+        ]),
+      });
+    });
+
+    it('pages an account with more contributions than a page as continued groups of it', async () => {
+      const today = day();
+      const [gina, hugo] = [account('gina'), account('hugo')];
+      await ledger.upsertAccounts([{ accountId: gina, cap: '100' }, { accountId: hugo }]);
+      const amounts = ['1', '2', '3', '4', '5'];
+      await ledger.addContributions(today, [
+        ...amounts.map((amount) => ({ contributionId: `${prefix}h-${amount}`, accountId: gina, amount })),
+        { contributionId: `${prefix}h-h`, accountId: hugo, amount: '9' },
+      ]);
+      const pages = await allPages(ledger.readDayPages(today, 2));
+      const ginas = pages.flat().filter((group) => group.accountId === gina);
+      expect(ginas.map((group) => group.continued ?? false)).toEqual([false, true, true]);
+      expect(ginas.every((group) => group.known && group.cap === '100')).toBe(true);
+      expect(ginas.flatMap((group) => group.amounts).sort()).toEqual(amounts);
+      expect(pages.flat().filter((group) => group.accountId === hugo)).toEqual([
+        { accountId: hugo, known: true, amounts: ['9'] },
+      ]);
     });
 
     it('updates and removes caps', async () => {
@@ -213,4 +241,10 @@ export function describeDcoLedgerContract(name: string, harness: () => LedgerCon
       );
     });
   });
+}
+
+async function allPages(pages: AsyncIterable<AccountDayContributions[]>): Promise<AccountDayContributions[][]> {
+  const read: AccountDayContributions[][] = [];
+  for await (const page of pages) read.push(page);
+  return read;
 }

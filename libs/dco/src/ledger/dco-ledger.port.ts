@@ -26,13 +26,23 @@ export interface DcoLedger {
   upsertAccounts(accounts: readonly AccountRecord[]): Promise<void>;
   /** Records contributions of a day; a contribution id that already exists fails the whole call with DCO.INVALID_INPUT. */
   addContributions(day: string, contributions: readonly ContributionRecord[]): Promise<void>;
-  /** The day's contributions and the existing accounts they refer to. */
+  /** The day's contributions and the existing accounts they refer to, all at once: for small days (tests, the demo). */
   readDayInput(day: string): Promise<DayInput>;
   /**
-   * The day's contribution amounts grouped by account, with whether each account exists and its cap: what the offering
-   * needs, in a tenth of the records of readDayInput (one per account). Amounts come as stored, unvalidated.
+   * The day's contribution amounts grouped by account, with whether each account exists and its cap, in pages of at
+   * most `pageRows` contributions, in the store's account order: what the offering needs, one bounded page in memory at
+   * a time. An account is in one page, unless it alone has more than a page: then its later groups are `continued`.
+   * Amounts come as stored, unvalidated. Contributions lacking a string account id or an amount are in no page
+   * (countDayContributions counts them; readDayRowsOf returns them).
    */
-  readDayByAccount(day: string): Promise<AccountDayContributions[]>;
+  readDayPages(day: string, pageRows: number): AsyncIterable<AccountDayContributions[]>;
+  /** How many contributions the day has, whatever their properties. */
+  countDayContributions(day: string): Promise<number>;
+  /**
+   * The day's contributions of these accounts, with the accounts that exist, plus up to 50 contributions lacking a
+   * string account id or an amount: the rows that name the problems the paged read found.
+   */
+  readDayRowsOf(day: string, accountIds: readonly string[]): Promise<DayInput>;
   findOffering(day: string): Promise<OfferingRecord | null>;
   /** Creates the day's Offering as PENDING, or returns the one that exists: exactly one per day, even when runners race. */
   beginOffering(start: OfferingStart): Promise<OfferingRecord>;

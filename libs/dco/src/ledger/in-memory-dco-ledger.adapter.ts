@@ -58,9 +58,43 @@ export class InMemoryDcoLedger implements DcoLedger {
     return { accounts: [...accounts.values()], contributions };
   }
 
-  async readDayByAccount(day: string): Promise<AccountDayContributions[]> {
+  async *readDayPages(day: string, pageRows: number): AsyncGenerator<AccountDayContributions[]> {
     const { accounts, contributions } = await this.readDayInput(day);
-    return groupDayContributions(accounts, contributions);
+    const complete = contributions.filter((row) => isPaged(row));
+    const groups = groupDayContributions(accounts, complete).sort((a, b) => compareIds(a.accountId, b.accountId));
+    // Pages as the Neo4j ledger cuts them: whole accounts up to pageRows amounts, an account larger than a page alone.
+    let page: AccountDayContributions[] = [];
+    let rows = 0;
+    for (const group of groups) {
+      if (rows > 0 && rows + group.amounts.length > pageRows) {
+        yield page;
+        [page, rows] = [[], 0];
+      }
+      if (group.amounts.length <= pageRows) {
+        page.push(group);
+        rows += group.amounts.length;
+        continue;
+      }
+      for (let from = 0; from < group.amounts.length; from += pageRows) {
+        yield [
+          { ...group, amounts: group.amounts.slice(from, from + pageRows), ...(from > 0 ? { continued: true } : {}) },
+        ];
+      }
+    }
+    if (page.length > 0) yield page;
+  }
+
+  async countDayContributions(day: string): Promise<number> {
+    return (await this.readDayInput(day)).contributions.length;
+  }
+
+  async readDayRowsOf(day: string, accountIds: readonly string[]): Promise<DayInput> {
+    const wanted = new Set(accountIds);
+    const { accounts, contributions } = await this.readDayInput(day);
+    const incomplete = contributions.filter((row) => !isPaged(row)).slice(0, 50);
+    const rows = [...contributions.filter((row) => isPaged(row) && wanted.has(row.accountId)), ...incomplete];
+    const referenced = new Set(rows.map((row) => row.accountId));
+    return { accounts: accounts.filter((account) => referenced.has(account.accountId)), contributions: rows };
   }
 
   async findOffering(day: string): Promise<OfferingRecord | null> {
@@ -110,4 +144,9 @@ export class InMemoryDcoLedger implements DcoLedger {
 
 function copy(offering: OfferingRecord): OfferingRecord {
   return { ...offering, ...(offering.completion ? { completion: { ...offering.completion } } : {}) };
+}
+
+/** What the Neo4j ledger's composite index holds, so both ledgers page the same rows. */
+function isPaged(row: ContributionRecord): boolean {
+  return typeof row.accountId === 'string' && row.amount !== undefined && row.amount !== null;
 }

@@ -1,11 +1,12 @@
 // Runs the ledger contract against the real Neo4j (blue) of the local stack, plus the schema migrations.
 import { systemClock } from '@dco/contracts';
 import { randomUUID } from 'node:crypto';
-import { Driver, Neo4jError, Session, Transaction } from 'neo4j-driver';
+import { Driver } from 'neo4j-driver';
+import { AccountDayContributions } from '../domain';
 import { describeDcoLedgerContract, uniqueTestDay } from '../ledger/dco-ledger.contract';
 import { DCO_SCHEMA_MIGRATIONS } from './dco-schema.migrations';
 import { createNeo4jDriver, DEFAULT_NEO4J_URI } from './neo4j-connection';
-import { Neo4jDcoLedger } from './neo4j-dco-ledger.adapter';
+import { DAY_PAGE_STATEMENTS, Neo4jDcoLedger } from './neo4j-dco-ledger.adapter';
 import { deleteLedgerTestData } from './neo4j-ledger-test-data';
 import { applySchemaMigrations } from './schema-migration-runner';
 
@@ -58,58 +59,29 @@ describeDcoLedgerContract('neo4j', () => ({
   cleanup: (created) => deleteLedgerTestData(driver, created),
 }));
 
-describe('Neo4jDcoLedger.readDayByAccount', () => {
-  it('groups the rows in the client when the server has no transaction memory left to group the day', async () => {
-    const day = uniqueTestDay();
-    // One run prefix for both, so that sorting by id puts alice before ghost in every run.
-    const run = `oom-${randomUUID().slice(0, 8)}`;
-    const [alice, ghost] = [`${run}-alice`, `${run}-ghost`];
-    const groupings: string[] = [];
-    // The same driver, except that the server-side grouping fails the way Neo4j fails a query over the memory limit.
-    const starved = Object.assign(Object.create(driver) as Driver, {
-      session: (config: Parameters<Driver['session']>[0]) => {
-        const session = driver.session(config);
-        return Object.assign(Object.create(session) as Session, {
-          beginTransaction: () => {
-            const tx = session.beginTransaction();
-            return Object.assign(Object.create(tx) as Transaction, {
-              run: (query: string, params: Record<string, unknown>) => {
-                if (!query.includes('collect(c.amount)')) return tx.run(query, params);
-                groupings.push(query);
-                const refused = new Neo4jError(
-                  'memory pool exhausted',
-                  'Neo.TransientError.General.MemoryPoolOutOfMemoryError',
-                  '50N42',
-                  'error: general processing exception',
-                );
-                return { subscribe: (observer: { onError?: (error: Error) => void }) => observer.onError?.(refused) };
-              },
-            });
-          },
-        });
-      },
-    });
-    try {
-      await ledger.upsertAccounts([{ accountId: alice, cap: '10' }]);
-      await ledger.addContributions(day, [
-        { contributionId: `${alice}-c1`, accountId: alice, amount: '4' },
-        { contributionId: `${alice}-c2`, accountId: alice, amount: (2n ** 64n).toString() },
-        { contributionId: `${ghost}-c3`, accountId: ghost, amount: '1' },
-      ]);
-      const groups = (await new Neo4jDcoLedger(starved).readDayByAccount(day))
-        .map((group) => ({ ...group, amounts: [...group.amounts].sort() }))
-        .sort((a, b) => (a.accountId < b.accountId ? -1 : 1));
-      expect(groupings).toHaveLength(1);
-      expect(groups).toEqual([
-        { accountId: alice, known: true, cap: '10', amounts: ['18446744073709551616', '4'] },
-        { accountId: ghost, known: false, amounts: ['1'] },
-      ]);
-    } finally {
-      await deleteLedgerTestData(driver, { days: [day], accountIds: [alice] });
-    }
-  });
+describe('Neo4jDcoLedger.readDayPages', () => {
+  interface Plan {
+    operatorType: string;
+    arguments: Record<string, unknown>;
+    children: Plan[];
+  }
+  const chain = (plan: Plan): Plan[] => [plan, ...plan.children.flatMap(chain)];
 
-  it('keeps a contribution that lacks its amount (outside the index it reads from), for validation to report', async () => {
+  it.each(Object.entries(DAY_PAGE_STATEMENTS))(
+    '%s reads the composite index in its order and stops at the page (a page costs its rows, not the day)',
+    async (_name, statement) => {
+      const params = { day: '2026-01-01', after: '', accountId: 'a', skip: 0n, rows: 10n };
+      const { summary } = await driver.executeQuery(`EXPLAIN ${statement}`, params);
+      const operators = chain(summary.plan as unknown as Plan);
+      const seek = operators.find((operator) => operator.operatorType.startsWith('NodeIndexSeek'));
+      expect(String(seek?.arguments.Details)).toContain('Contribution(day, accountId, amount)');
+      const limit = operators.find((operator) => operator.operatorType.startsWith('Limit'));
+      expect(limit?.children.map((child) => child.operatorType)).toEqual([seek?.operatorType]);
+      expect(operators.map((operator) => operator.operatorType.split('@')[0])).not.toContain('Top');
+    },
+  );
+
+  it('leaves out a contribution that lacks its amount (outside the index it pages), which the count and the rows show', async () => {
     const day = uniqueTestDay();
     const bob = `nul-${randomUUID().slice(0, 8)}-bob`;
     try {
@@ -125,10 +97,13 @@ describe('Neo4jDcoLedger.readDayByAccount', () => {
       } finally {
         await session.close();
       }
-      const groups = await ledger.readDayByAccount(day);
-      expect(groups).toHaveLength(1);
-      expect(groups[0]).toMatchObject({ accountId: bob, known: true });
-      expect([...groups[0].amounts].sort()).toEqual(['4', null]);
+      const pages: AccountDayContributions[][] = [];
+      for await (const page of ledger.readDayPages(day, 100)) pages.push(page);
+      expect(pages).toEqual([[{ accountId: bob, known: true, amounts: ['4'] }]]);
+      expect(await ledger.countDayContributions(day)).toBe(2);
+      expect((await ledger.readDayRowsOf(day, [])).contributions).toEqual([
+        { contributionId: `${bob}-c2`, accountId: bob, amount: null },
+      ]);
     } finally {
       await deleteLedgerTestData(driver, { days: [day], accountIds: [bob] });
     }

@@ -1,12 +1,12 @@
 // The ledger in Neo4j: amounts as decimal strings (they outgrow int64), batched UNWIND writes, idempotent MERGEs.
-import { Driver, ManagedTransaction, Neo4jError } from 'neo4j-driver';
+import { setTimeout as delay } from 'node:timers/promises';
+import { Driver, ManagedTransaction, Neo4jError, Transaction } from 'neo4j-driver';
 import {
   AccountDayContributions,
   AccountRecord,
   Allocation,
   compareIds,
   ContributionRecord,
-  groupDayContributions,
   OfferingCompletion,
   OfferingRecord,
   OfferingStatus,
@@ -27,6 +27,10 @@ export interface Neo4jDcoLedgerOptions {
 }
 
 const DEFAULT_WRITE_BATCH = 10_000;
+/** Allocations per write transaction until the server's transaction memory limit says less (see writeAllocations). */
+const DEFAULT_ALLOCATION_ROWS = 5_000;
+const WRITE_ATTEMPTS = 6;
+const RETRY_BASE_MS = 100;
 
 const UPSERT_ACCOUNTS = `
 UNWIND $rows AS row
@@ -58,18 +62,54 @@ const READ_CONTRIBUTIONS = `
 MATCH (c:Contribution {day: $day})
 RETURN c.contributionId AS contributionId, c.accountId AS accountId, c.amount AS amount`;
 
-// The offering's read: one record per account instead of one per contribution, the account joined by its index. The
-// day's account ids and amounts come from the (day, accountId, amount) index alone (schema migration 3), which holds
-// only contributions that have all three: COUNT_DAY tells whether any lacks one. The amounts stay strings (Cypher
-// cannot add them exactly); the grouping holds the day in transaction memory, so a day too big for it is read as rows.
+// The offering's read, one page at a time (ADR 0020): keyset pages in account order straight from the composite
+// (day, accountId, amount) index (schema migration 3, which serves both the range and the order, so a page costs its own
+// rows, not the day's), grouped by account within the page and joined to the account by its unique index. Server memory
+// is bounded by the page, whatever the day. The index holds only contributions having all three properties (and a
+// string account id answers the range): COUNT_DAY tells whether any lacks one, READ_INCOMPLETE_ROWS names them.
 const COUNT_DAY = 'MATCH (c:Contribution {day: $day}) RETURN count(c) AS total';
 
-const READ_DAY_BY_ACCOUNT = `
+// The hint and the ORDER BY on the index's leading properties make the planner read the composite index in its order and
+// stop after $rows (Limit, no Top); without them it seeks the `day` index and sorts the rest of the day for every page.
+const dayPage = (from: '>=' | '>') => `
 MATCH (c:Contribution)
-WHERE c.day = $day AND c.accountId IS NOT NULL AND c.amount IS NOT NULL
-WITH c.accountId AS accountId, collect(c.amount) AS amounts
+USING INDEX c:Contribution(day, accountId, amount)
+WHERE c.day = $day AND c.accountId ${from} $after AND c.amount IS NOT NULL
+WITH c.day AS day, c.accountId AS accountId, c.amount AS amount
+ORDER BY day, accountId
+LIMIT $rows
+WITH accountId, collect(amount) AS amounts
 OPTIONAL MATCH (a:Account {accountId: accountId})
-RETURN accountId, a IS NOT NULL AS known, a.cap AS cap, amounts`;
+RETURN accountId, a IS NOT NULL AS known, a.cap AS cap, amounts
+ORDER BY accountId`;
+const FIRST_DAY_PAGE = dayPage('>=');
+const NEXT_DAY_PAGE = dayPage('>');
+
+// One account with more contributions than a page: its amounts in pages of their own (index order, skipped by offset:
+// only for such an account, so the offset's cost stays within it).
+const ACCOUNT_PAGE = `
+MATCH (c:Contribution)
+USING INDEX c:Contribution(day, accountId, amount)
+WHERE c.day = $day AND c.accountId = $accountId AND c.amount IS NOT NULL
+WITH c.day AS day, c.accountId AS accountId, c.amount AS amount
+ORDER BY day, accountId, amount
+SKIP $skip
+LIMIT $rows
+RETURN collect(amount) AS amounts`;
+
+/** The paged reads, for the spec that holds their plans to an ordered index read cut short by LIMIT. */
+export const DAY_PAGE_STATEMENTS = { FIRST_DAY_PAGE, NEXT_DAY_PAGE, ACCOUNT_PAGE } as const;
+
+const READ_ROWS_OF = `
+MATCH (c:Contribution)
+WHERE c.day = $day AND c.accountId IN $ids
+RETURN c.contributionId AS contributionId, c.accountId AS accountId, c.amount AS amount`;
+
+const READ_INCOMPLETE_ROWS = `
+MATCH (c:Contribution {day: $day})
+WHERE c.amount IS NULL OR NOT coalesce(c.accountId >= '', false)
+RETURN c.contributionId AS contributionId, c.accountId AS accountId, c.amount AS amount
+LIMIT 50`;
 
 const READ_ACCOUNTS = `
 UNWIND $ids AS id
@@ -125,6 +165,7 @@ RETURN al.accountId AS accountId, al.amount AS amount`;
 
 export class Neo4jDcoLedger implements DcoLedger {
   private readonly writeBatchSize: number;
+  private allocationRowsPerTransaction = DEFAULT_ALLOCATION_ROWS;
 
   constructor(
     private readonly driver: Driver,
@@ -204,43 +245,86 @@ export class Neo4jDcoLedger implements DcoLedger {
     });
   }
 
-  async readDayByAccount(day: string): Promise<AccountDayContributions[]> {
-    // An explicit transaction, so that running out of memory is not retried by the driver but answered with the rows.
-    const session = this.driver.session({ database: this.options.database, defaultAccessMode: 'READ' });
-    try {
-      const tx = session.beginTransaction();
-      try {
-        const total = Number((await tx.run(COUNT_DAY, { day })).records[0].get('total'));
-        const groups: AccountDayContributions[] = [];
-        let grouped = 0;
-        await new Promise<void>((resolve, reject) => {
-          tx.run(READ_DAY_BY_ACCOUNT, { day }).subscribe({
-            onNext: (record) => {
-              const [accountId, known, cap, amounts] = [
-                record.get(0) as string,
-                record.get(1) as boolean,
-                record.get(2) as RawAmount | null,
-                record.get(3) as RawAmount[],
-              ];
-              groups.push(cap === null ? { accountId, known, amounts } : { accountId, known, cap, amounts });
-              grouped += amounts.length;
-            },
-            onCompleted: () => resolve(),
-            onError: reject,
-          });
-        });
-        await tx.commit();
-        // Otherwise a contribution lacks its account id or amount: the rows below keep it, for validation to report.
-        if (grouped === total) return groups;
-      } catch (error) {
-        if (tx.isOpen()) await tx.rollback();
-        if (!isOutOfMemory(error)) throw error;
+  async *readDayPages(day: string, pageRows: number): AsyncGenerator<AccountDayContributions[]> {
+    if (!Number.isSafeInteger(pageRows) || pageRows < 1)
+      throw new RangeError(`pageRows must be positive, got ${pageRows}`);
+    let after: string | undefined;
+    for (;;) {
+      const groups = await this.readPage(day, after, pageRows);
+      const rows = groups.reduce((sum, group) => sum + group.amounts.length, 0);
+      // A short page is the day's last; a full one may have cut its last account short, which the next page reads again.
+      if (rows < pageRows) {
+        if (groups.length > 0) yield groups;
+        return;
       }
-    } finally {
-      await session.close();
+      if (groups.length > 1) {
+        groups.pop();
+        yield groups;
+        after = groups[groups.length - 1].accountId;
+        continue;
+      }
+      const [only] = groups;
+      yield* this.readLargeAccount(day, only, pageRows);
+      after = only.accountId;
     }
-    const { accounts, contributions } = await this.readDayInput(day);
-    return groupDayContributions(accounts, contributions);
+  }
+
+  async countDayContributions(day: string): Promise<number> {
+    const result = await this.read((tx) => tx.run(COUNT_DAY, { day }));
+    return Number(result.records[0].get('total'));
+  }
+
+  async readDayRowsOf(day: string, accountIds: readonly string[]): Promise<DayInput> {
+    return this.read(async (tx) => {
+      const contributions: ContributionRecord[] = [];
+      for (const statement of [READ_ROWS_OF, READ_INCOMPLETE_ROWS]) {
+        for (const record of (await tx.run(statement, { day, ids: [...accountIds] })).records) {
+          contributions.push({
+            contributionId: record.get('contributionId') as string,
+            accountId: record.get('accountId') as string,
+            amount: record.get('amount') as RawAmount,
+          });
+        }
+      }
+      const ids = [...new Set(contributions.map((row) => row.accountId).filter((id) => typeof id === 'string'))];
+      const accounts: AccountRecord[] = [];
+      for (const record of (await tx.run(READ_ACCOUNTS, { ids })).records) {
+        const cap = record.get('cap') as RawAmount | null;
+        const accountId = record.get('accountId') as string;
+        accounts.push(cap === null ? { accountId } : { accountId, cap });
+      }
+      return { accounts, contributions };
+    });
+  }
+
+  /** One keyset page: the accounts after `after` (from the first when undefined) with up to `rows` amounts in all. */
+  private async readPage(day: string, after: string | undefined, rows: number): Promise<AccountDayContributions[]> {
+    const statement = after === undefined ? FIRST_DAY_PAGE : NEXT_DAY_PAGE;
+    const result = await this.read((tx) => tx.run(statement, { day, after: after ?? '', rows: BigInt(rows) }));
+    return result.records.map((record) => {
+      const accountId = record.get('accountId') as string;
+      const known = record.get('known') as boolean;
+      const cap = record.get('cap') as RawAmount | null;
+      const amounts = record.get('amounts') as RawAmount[];
+      return cap === null ? { accountId, known, amounts } : { accountId, known, cap, amounts };
+    });
+  }
+
+  /** Every amount of one account that fills a page alone, page by page, the later pages marked `continued`. */
+  private async *readLargeAccount(
+    day: string,
+    account: AccountDayContributions,
+    rows: number,
+  ): AsyncGenerator<AccountDayContributions[]> {
+    const { amounts: _first, ...group } = account;
+    for (let skip = 0; ; skip += rows) {
+      const result = await this.read((tx) =>
+        tx.run(ACCOUNT_PAGE, { day, accountId: account.accountId, skip: BigInt(skip), rows: BigInt(rows) }),
+      );
+      const amounts = result.records[0].get('amounts') as RawAmount[];
+      if (amounts.length > 0) yield [skip === 0 ? { ...group, amounts } : { ...group, amounts, continued: true }];
+      if (amounts.length < rows) return;
+    }
   }
 
   async findOffering(day: string): Promise<OfferingRecord | null> {
@@ -268,9 +352,32 @@ export class Neo4jDcoLedger implements DcoLedger {
   }
 
   async writeAllocations(offeringId: string, allocations: readonly Allocation[]): Promise<void> {
+    for (const batch of chunks(allocations, this.allocationRowsPerTransaction)) {
+      await this.writeAllocationBatch(offeringId, batch);
+    }
+  }
+
+  /**
+   * One transaction per batch; a batch the server's transaction memory limit refuses (db.memory.transaction.max, or
+   * every transaction together above dbms.memory.transaction.total.max) is split in halves, and later batches of this
+   * ledger start at the size that fitted. Each half commits on its own: harmless, since allocations are idempotent.
+   */
+  private async writeAllocationBatch(offeringId: string, batch: readonly Allocation[]): Promise<void> {
+    try {
+      await this.writeAllocationsOnce(offeringId, batch);
+    } catch (error) {
+      if (!isOutOfMemory(error) || batch.length === 1) throw error;
+      const half = Math.ceil(batch.length / 2);
+      this.allocationRowsPerTransaction = Math.min(this.allocationRowsPerTransaction, half);
+      await this.writeAllocationBatch(offeringId, batch.slice(0, half));
+      await this.writeAllocationBatch(offeringId, batch.slice(half));
+    }
+  }
+
+  private async writeAllocationsOnce(offeringId: string, allocations: readonly Allocation[]): Promise<void> {
     const rows = allocations.map(({ accountId, amount }) => ({ accountId, amount: amount.toString() }));
     const write = (statement: string) =>
-      this.write(async (tx) => {
+      this.writeUnlessOutOfMemory(async (tx) => {
         const status = await tx.run(OFFERING_STATUS, { offeringId });
         if (status.records.length === 0) throw offeringNotFound(`with id ${offeringId}`);
         const current = status.records[0].get('status') as string;
@@ -326,6 +433,30 @@ export class Neo4jDcoLedger implements DcoLedger {
       return await session.executeRead(work);
     } finally {
       await session.close();
+    }
+  }
+
+  /**
+   * A write in an explicit transaction, retried on transient errors (a deadlock on the dense Offering node) like the
+   * driver's managed ones, except on running out of memory: the driver would retry that for its whole retry time, when
+   * the caller can answer it at once with a smaller batch.
+   */
+  private async writeUnlessOutOfMemory(work: (tx: Transaction) => Promise<void>): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      const session = this.driver.session({ database: this.options.database });
+      const tx = session.beginTransaction();
+      try {
+        await work(tx);
+        await tx.commit();
+        return;
+      } catch (error) {
+        if (tx.isOpen()) await tx.rollback().catch(() => undefined);
+        const retriable = error instanceof Neo4jError && error.retriable && !isOutOfMemory(error);
+        if (!retriable || attempt >= WRITE_ATTEMPTS) throw error;
+        await delay(RETRY_BASE_MS * 2 ** attempt * (0.5 + Math.random()));
+      } finally {
+        await session.close();
+      }
     }
   }
 

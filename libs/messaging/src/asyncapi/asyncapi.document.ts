@@ -70,6 +70,21 @@ const DEAD_LETTER_HEADERS: Schema = {
         [HEADERS.dlqOriginalTopic]: { type: 'string' },
         [HEADERS.dlqOriginalPartition]: { type: 'string', pattern: '^\\d+$' },
         [HEADERS.dlqOriginalOffset]: { type: 'string', pattern: '^\\d+$' },
+        [HEADERS.dlqTruncated]: {
+          type: 'string',
+          const: 'MSG.DLQ_TRUNCATED',
+          description: 'the value is only the first 1024 bytes of the original, which was too large to copy',
+        },
+        [HEADERS.dlqSha256]: {
+          type: 'string',
+          pattern: '^[0-9a-f]{64}$',
+          description: 'sha256 of the original value (truncated dead letters)',
+        },
+        [HEADERS.dlqOriginalBytes]: {
+          type: 'string',
+          pattern: '^\\d+$',
+          description: 'size of the original value (truncated dead letters)',
+        },
       },
     },
   ],

@@ -2,7 +2,7 @@
 import { checksumOf, DigestAccumulator, GraphDigester } from './graph-checksum';
 import { NodeContent, RelationshipContent } from './graph-value';
 import { compareDigests, ledgerViolation, summarizeVerdict } from './validation-diff';
-import { canonicalNode, decodeFloat, encodeFloat, graphValueProblem } from './value-codec';
+import { canonicalNode, decodeFloat, encodeFloat, graphValueProblem, withoutRestoreBookkeeping } from './value-codec';
 
 const alice: NodeContent = {
   labels: ['Person', 'Admin'],
@@ -34,12 +34,16 @@ describe('value codec', () => {
     expect(canonicalNode(shuffled)).toBe(canonicalNode(alice));
   });
 
-  it('ignores the migrator reserved label and property', () => {
+  it('counts the migrator reserved label and property, and leaves them out only for a restore in progress', () => {
     const restored: NodeContent = {
       labels: [...alice.labels, '__dcoRestored'],
       props: [...alice.props, ['__dcoSourceId', ['i', '7']]],
     };
-    expect(canonicalNode(restored)).toBe(canonicalNode(alice));
+    expect(canonicalNode(restored)).not.toBe(canonicalNode(alice));
+    expect(canonicalNode(withoutRestoreBookkeeping(restored))).toBe(canonicalNode(alice));
+    // Only the restore's own names: any other reserved name left on a target is a difference.
+    const other: NodeContent = { labels: [...alice.labels, '__dcoParked'], props: alice.props };
+    expect(canonicalNode(withoutRestoreBookkeeping(other))).not.toBe(canonicalNode(alice));
   });
 
   it.each([

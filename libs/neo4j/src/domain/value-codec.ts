@@ -1,5 +1,5 @@
 // Canonical encoding of graph values and records: floats, sorting and validation of untrusted (backup file) input.
-import { EncodedFloat, isReservedName, NodeContent, PropertyList } from './graph-value';
+import { EncodedFloat, NodeContent, PropertyList, RESTORED_LABEL, SOURCE_ID_PROPERTY } from './graph-value';
 
 export function encodeFloat(value: number): EncodedFloat {
   if (Number.isNaN(value)) return 'NaN';
@@ -24,13 +24,28 @@ export function decodeFloat(value: EncodedFloat): number {
   }
 }
 
-/** Sorts properties by key (code-point order) and drops the migrator's reserved ones. */
+/**
+ * Sorts properties by key (code-point order). Every name counts, the migrator's reserved ones too: a finished restore must
+ * leave exactly the source's graph, so bookkeeping left on a target is a difference (the source never has any: export
+ * refuses reserved names).
+ */
 export function canonicalProps(props: PropertyList): PropertyList {
-  return props.filter(([key]) => !isReservedName(key)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...props].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 export function canonicalLabels(labels: string[]): string[] {
-  return labels.filter((label) => !isReservedName(label)).sort();
+  return [...labels].sort();
+}
+
+/**
+ * A node of a restore still in progress as the source had it: without the restore's label and source id. Only the
+ * migrator's validation before `finishRestore` reads nodes through this; any other reserved name still counts.
+ */
+export function withoutRestoreBookkeeping(node: NodeContent): NodeContent {
+  return {
+    labels: node.labels.filter((label) => label !== RESTORED_LABEL),
+    props: node.props.filter(([key]) => key !== SOURCE_ID_PROPERTY),
+  };
 }
 
 /** The canonical text of a node's content; equal content gives equal text whatever the server or read order. */

@@ -1,5 +1,5 @@
 // The local fleet's host runtime: an emulator instance gets a real Neo4j server process of the AMI's version on this machine.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isProcessAlive } from '@dco/probes';
 import { awsUserData, LaunchedHost, Neo4jHostRuntime } from './ec2-neo4j-fleet.adapter';
@@ -18,6 +18,18 @@ export interface LocalHostOptions {
   quickStart?: boolean;
 }
 
+/**
+ * The live server of a host: its tagged pid, else the pid its home records (an offline restore starts the server again,
+ * so the tag can name the process it stopped).
+ */
+function livePid(host: LaunchedHost, home: string | undefined): number | undefined {
+  const tagged = Number(host.tags[LOCAL_PID_TAG]);
+  if (tagged && isProcessAlive(tagged)) return tagged;
+  const file = home === undefined ? undefined : join(home, 'neo4j.pid');
+  const recorded = file && existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) : NaN;
+  return Number.isSafeInteger(recorded) && recorded > 0 && isProcessAlive(recorded) ? recorded : undefined;
+}
+
 export class LocalNeo4jHostRuntime implements Neo4jHostRuntime {
   constructor(private readonly options: LocalHostOptions) {}
 
@@ -26,9 +38,8 @@ export class LocalNeo4jHostRuntime implements Neo4jHostRuntime {
   }
 
   async start(host: LaunchedHost, version: string): Promise<{ boltUri: string; tags: Record<string, string> }> {
-    const pid = Number(host.tags[LOCAL_PID_TAG]);
     const recorded = host.tags['dco:bolt-uri'];
-    if (pid && recorded && isProcessAlive(pid)) return { boltUri: recorded, tags: {} };
+    if (recorded && livePid(host, host.tags[LOCAL_HOME_TAG]) !== undefined) return { boltUri: recorded, tags: {} };
     const home = host.tags[LOCAL_HOME_TAG] ?? join(this.options.homeRoot, host.instanceId);
     mkdirSync(home, { recursive: true });
     const server = await launchNeo4jProcess(
@@ -46,7 +57,7 @@ export class LocalNeo4jHostRuntime implements Neo4jHostRuntime {
   }
 
   async stop(host: LaunchedHost): Promise<void> {
-    const pid = Number(host.tags[LOCAL_PID_TAG]);
+    const pid = livePid(host, host.tags[LOCAL_HOME_TAG]);
     if (pid) await stopNeo4jProcess(pid);
   }
 }

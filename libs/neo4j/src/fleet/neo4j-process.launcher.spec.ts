@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { neo4jClassArchive, neo4jJvmOptions } from './neo4j-process.launcher';
+import { neo4jClassArchive, neo4jConf, neo4jJvmOptions } from './neo4j-process.launcher';
 
 describe('neo4jJvmOptions', () => {
   let cache: string;
@@ -34,5 +34,22 @@ describe('neo4jJvmOptions', () => {
     const spec = { version: '5.20.0', boltPort: 7687, home: '/tmp/h' };
     expect(neo4jJvmOptions({ ...spec, quickStart: true }, env())).toContain('-XX:TieredStopAtLevel=1');
     expect(neo4jJvmOptions(spec, env())).not.toContain('-XX:TieredStopAtLevel=1');
+  });
+
+  it('exits on OutOfMemoryError only when asked (as the stack servers are)', () => {
+    const spec = { version: '5.20.0', boltPort: 7687, home: '/tmp/h' };
+    expect(neo4jJvmOptions({ ...spec, exitOnOutOfMemory: true }, env())).toContain('-XX:+ExitOnOutOfMemoryError');
+    expect(neo4jJvmOptions(spec, env())).not.toContain('-XX:+ExitOnOutOfMemoryError');
+  });
+});
+
+describe('neo4jConf', () => {
+  it('writes the transaction memory limits it is given, and none by default', () => {
+    const spec = { version: '5.20.0', boltPort: 7687, home: '/tmp/h' };
+    const limited = neo4jConf({ ...spec, transactionTotalMaxMb: 614, transactionMaxMb: 153 }).split('\n');
+    expect(limited).toEqual(
+      expect.arrayContaining(['dbms.memory.transaction.total.max=614m', 'db.memory.transaction.max=153m']),
+    );
+    expect(neo4jConf(spec)).not.toContain('memory.transaction');
   });
 });

@@ -14,6 +14,12 @@ export interface Neo4jProcessSpec {
   home: string;
   heapMb?: number;
   pageCacheMb?: number;
+  /** dbms.memory.transaction.total.max: all transactions together; above it a query fails instead of the heap. */
+  transactionTotalMaxMb?: number;
+  /** db.memory.transaction.max: one transaction. */
+  transactionMaxMb?: number;
+  /** -XX:+ExitOnOutOfMemoryError: a heap exhausted anyway ends the JVM (to be restarted) instead of leaving it unhealthy. */
+  exitOnOutOfMemory?: boolean;
   host?: string;
   /**
    * A short-lived server with a small graph (tests, day scenarios): the JIT stops at C1, which halves the CPU of a start
@@ -51,12 +57,14 @@ export function neo4jJvmOptions(spec: Neo4jProcessSpec, env: NodeJS.ProcessEnv =
     `-Xms${heap}`,
     `-Xmx${heap}`,
     '-XX:+UseG1GC',
+    ...(spec.exitOnOutOfMemory ? ['-XX:+ExitOnOutOfMemoryError'] : []),
     ...(existsSync(archive) ? [`-XX:SharedArchiveFile=${archive}`] : []),
     ...(spec.quickStart ? ['-XX:TieredStopAtLevel=1'] : []),
   ];
 }
 
-function conf(spec: Neo4jProcessSpec): string {
+/** The server's neo4j.conf: listen addresses, directories, memory. */
+export function neo4jConf(spec: Neo4jProcessSpec): string {
   const host = spec.host ?? '127.0.0.1';
   return [
     '# Written by libs/neo4j neo4j-process.launcher.ts',
@@ -71,6 +79,8 @@ function conf(spec: Neo4jProcessSpec): string {
     `server.memory.heap.initial_size=${spec.heapMb ?? 768}m`,
     `server.memory.heap.max_size=${spec.heapMb ?? 768}m`,
     `server.memory.pagecache.size=${spec.pageCacheMb ?? 512}m`,
+    ...(spec.transactionTotalMaxMb ? [`dbms.memory.transaction.total.max=${spec.transactionTotalMaxMb}m`] : []),
+    ...(spec.transactionMaxMb ? [`db.memory.transaction.max=${spec.transactionMaxMb}m`] : []),
     'dbms.security.auth_enabled=false',
     'dbms.usage_report.enabled=false',
     'db.tx_log.rotation.retention_policy=2 files',
@@ -98,7 +108,7 @@ export async function launchNeo4jProcess(
     );
   }
   mkdirSync(join(spec.home, 'conf'), { recursive: true });
-  writeFileSync(join(spec.home, 'conf', 'neo4j.conf'), conf(spec));
+  writeFileSync(join(spec.home, 'conf', 'neo4j.conf'), neo4jConf(spec));
   const out = openSync(join(spec.home, 'console.log'), 'a');
   const child = spawn(
     'java',

@@ -127,6 +127,35 @@ describe('restoreGraph (pipelined batches)', () => {
     expect((mixedUp as CodedError).message).toContain('not the one that was verified');
   });
 
+  it('leaves exactly the source graph once finished: no restored label, source id or progress marker', async () => {
+    const blue = graph();
+    const { store } = await backupOf(blue);
+    const green = new InMemoryGraphDatabase('memory://green', '5.26.19');
+    await restoreGraph(green, () => store.open('b'), { batchSize: 4 });
+    expect(await green.readRestoreProgress()).toBeUndefined();
+    const names = (await green.readNodes(0, 100)).flatMap((n) => [...n.labels, ...n.props.map(([key]) => key)]);
+    expect(names.filter((name) => name.startsWith('__dco'))).toEqual([]);
+    expect((await validateGraphs(blue, green)).verdict.equal).toBe(true);
+  });
+
+  it('counts bookkeeping left on the target as a difference unless the restore is declared unfinished', async () => {
+    const blue = graph();
+    const { store } = await backupOf(blue);
+    const green = new InMemoryGraphDatabase('memory://green', '5.26.19');
+    await restoreGraph(green, () => store.open('b'), { batchSize: 4, keepBookkeeping: true });
+    expect((await validateGraphs(blue, green, { restoreInProgress: true })).verdict.equal).toBe(true);
+    const error = (await validateGraphs(blue, green).then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as CodedError;
+    expect(error.code).toBe('DB.VALIDATION_MISMATCH');
+    expect(error.detail).toContain('label __dcoRestored: source 0, target 10');
+    expect(error.detail).toContain('label __dcoRestoreProgress: source 0, target 1');
+    expect(error.detail).toContain('node content checksum differs');
+    await green.finishRestore();
+    expect((await validateGraphs(blue, green)).verdict.equal).toBe(true);
+  });
+
   it('refuses to back up a graph that uses a name reserved for the migrator, with a code', async () => {
     for (const [what, make] of [
       ['label', (db: InMemoryGraphDatabase) => db.createNode(['__dcoMine'], [])],

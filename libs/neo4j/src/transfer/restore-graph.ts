@@ -15,6 +15,12 @@ export interface RestoreOptions {
    * end, after writing to the target. For a fresh target that is discarded on failure (a blue-green green) only.
    */
   verified?: BackupFooter;
+  /**
+   * Leaves the restore's bookkeeping (source ids, restored label, progress marker) on the target, for a caller that
+   * validates with examples matched by source id and calls `finishRestore` itself (the blue-green migrator). By default a
+   * finished restore removes it: the target then holds exactly the backup's graph.
+   */
+  keepBookkeeping?: boolean;
 }
 
 export interface RestoreResult {
@@ -125,5 +131,6 @@ export async function restoreGraph(
   if (!schemaApplied) await target.applySchema(schema);
   await flush();
   await inFlight;
+  if (!options.keepBookkeeping) await target.finishRestore();
   return { nodes: footer.nodes, relationships: footer.relationships, backupSha256: footer.sha256, resumedFrom };
 }

@@ -1,7 +1,8 @@
 // Compares two graphs: counts per label and type, the identity-free content checksum on both servers, ledger invariants, examples.
 import { CodedError } from '@dco/contracts';
 import { checksumOf, DigestFilter, GraphDigest, GraphDigester, nodeHash } from '../domain/graph-checksum';
-import { canonicalLabels, canonicalNode } from '../domain/value-codec';
+import { canonicalLabels, canonicalNode, withoutRestoreBookkeeping } from '../domain/value-codec';
+import { PROGRESS_LABEL } from '../domain/graph-value';
 import {
   compareDigests,
   EntityExample,
@@ -12,6 +13,8 @@ import {
   ValidationVerdict,
 } from '../domain/validation-diff';
 import { GraphDatabase } from '../graph-database.port';
+import type { GraphRangeReader } from '../bulk/bulk-export';
+import { NodeRecord } from '../domain/graph-value';
 import { DEFAULT_PAGE_SIZE, TransferProgress } from './export-graph';
 import { forEachPage } from './paging';
 
@@ -20,6 +23,13 @@ export interface DigestOptions {
   onProgress?: (progress: TransferProgress) => void;
   /** Counts only part of the graph (a relationship by whether its endpoints were counted); all of it by default. */
   filter?: DigestFilter;
+  /**
+   * Reads a target whose restore is not finished yet (before `finishRestore`): the restore's own label and source id are
+   * left out of every node. Off by default: then they are differences like any other name.
+   */
+  restoreInProgress?: boolean;
+  /** Reads the ranges instead of the database's own per-record reads (e.g. `BoltBlockReader`: one record per range). */
+  reader?: GraphRangeReader;
 }
 
 /**
@@ -39,6 +49,9 @@ export async function digestGraphParts<K extends string>(
   parts: Record<K, DigestFilter | undefined>,
   options: Omit<DigestOptions, 'filter'> = {},
 ): Promise<Record<K, GraphDigest>> {
+  const asSourceHadIt = options.restoreInProgress
+    ? (node: NodeRecord): NodeRecord => ({ id: node.id, ...withoutRestoreBookkeeping(node) })
+    : (node: NodeRecord): NodeRecord => node;
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
   const max = await db.maxNodeId();
   const names = Object.keys(parts) as K[];
@@ -47,9 +60,10 @@ export async function digestGraphParts<K extends string>(
   await forEachPage(
     max,
     pageSize,
-    (f, t) => db.readNodes(f, t),
+    (f, t) => (options.reader ?? db).readNodes(f, t),
     (nodes, to) => {
-      for (const node of nodes) {
+      for (const read of nodes) {
+        const node = asSourceHadIt(read);
         const hash = nodeHash(node);
         for (const digester of digesters) digester.addNode(node, hash);
       }
@@ -59,7 +73,7 @@ export async function digestGraphParts<K extends string>(
   await forEachPage(
     max,
     pageSize,
-    (f, t) => db.readRelationships(f, t),
+    (f, t) => (options.reader ?? db).readRelationships(f, t),
     (rels, to) => {
       for (const rel of rels) for (const digester of digesters) digester.addRelationship(rel);
       options.onProgress?.({ done: max + 1 + to, total });
@@ -93,7 +107,7 @@ async function findExamples(
       const copy = restored.get(node.id);
       const label = canonicalLabels(node.labels)[0];
       if (!copy) examples.push({ kind: 'node', problem: 'missing on target', id: node.id, label });
-      else if (canonicalNode(copy) !== canonicalNode(node))
+      else if (canonicalNode(withoutRestoreBookkeeping(copy)) !== canonicalNode(node))
         examples.push({ kind: 'node', problem: 'changed on target', id: node.id, label });
     }
   }
@@ -124,6 +138,14 @@ export interface ValidateOptions {
    * the source has not changed since (the caller checks its change marker); the source is then read again only for examples.
    */
   sourceDigest?: GraphDigest;
+  /**
+   * The target is a restore not finished yet (the migrator validates before `finishRestore`, so that the examples can
+   * match entities by source id): its bookkeeping is left out. Otherwise it is a difference, and examples are not looked
+   * for (without source ids there is nothing to match entities by).
+   */
+  restoreInProgress?: boolean;
+  /** How the target is read for its digest (see DigestOptions.reader). */
+  targetReader?: GraphRangeReader;
 }
 
 /**
@@ -137,11 +159,25 @@ export async function validateGraphs(
 ): Promise<ValidationResult> {
   const [sourceDigest, targetDigest] = await Promise.all([
     options.sourceDigest ?? digestGraph(source, { pageSize: options.pageSize }),
-    digestGraph(target, { pageSize: options.pageSize, onProgress: options.onProgress }),
+    digestGraph(target, {
+      pageSize: options.pageSize,
+      onProgress: options.onProgress,
+      restoreInProgress: options.restoreInProgress,
+      reader: options.targetReader,
+    }),
   ]);
   const violations = await ledgerViolations(target);
   let verdict = compareDigests(sourceDigest, targetDigest, [], violations);
+  // The progress marker is no user node (reads leave it out); a finished restore has none, so one left is a difference.
+  if (!options.restoreInProgress && (await target.readRestoreProgress())) {
+    verdict = {
+      ...verdict,
+      equal: false,
+      countDifferences: [...verdict.countDifferences, { kind: 'label', name: PROGRESS_LABEL, source: 0, target: 1 }],
+    };
+  }
   if (
+    options.restoreInProgress &&
     !verdict.equal &&
     (verdict.countDifferences.length > 0 || verdict.nodeContentDiffers || verdict.relationshipContentDiffers)
   ) {

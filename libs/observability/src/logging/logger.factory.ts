@@ -14,7 +14,7 @@ const SECRET_KEYS = [
   'secretAccessKey',
   'sessionToken',
   'token',
-  'operatorToken',
+  'apiToken',
   'apiKey',
   'authorization',
   'Authorization',

@@ -4,6 +4,8 @@ import { Module, Type } from '@nestjs/common';
 import { GUARDS_METADATA } from '@nestjs/common/constants';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { PUBLIC_ROUTE } from '../http/api-auth.decorators';
+import { SESSION_COOKIE } from '../http/api-authenticator';
 
 export interface OpenApiDocumentInfo {
   service: string;
@@ -31,11 +33,26 @@ function guardsOf(controller: Type): Type[] {
   return [...onClass, ...onMethods];
 }
 
-/** Operations without a guard are public; saying so (security: []) keeps validators and generators from guessing. */
-function declarePublicOperations(document: OpenAPIObject): OpenAPIObject {
+/** The operation ids of the routes marked @Public(): they say so (security: []), every other one needs a credential. */
+function publicOperationIds(controllers: Type[]): Set<string> {
+  const ids = new Set<string>();
+  for (const controller of controllers) {
+    const onClass = Reflect.getMetadata(PUBLIC_ROUTE, controller) === true;
+    for (const name of Object.getOwnPropertyNames(controller.prototype)) {
+      if (name === 'constructor') continue;
+      const handler = controller.prototype[name] as object;
+      if (onClass || Reflect.getMetadata(PUBLIC_ROUTE, handler) === true)
+        ids.add(`${controller.name.replace(/Controller$/, '')}_${name}`);
+    }
+  }
+  return ids;
+}
+
+function declareSecurity(document: OpenAPIObject, publicIds: Set<string>): OpenAPIObject {
   for (const item of Object.values(document.paths)) {
     for (const operation of [item.get, item.put, item.post, item.delete, item.patch])
-      if (operation && !operation.security) operation.security = [];
+      if (operation)
+        operation.security = publicIds.has(operation.operationId ?? '') ? [] : [{ bearer: [] }, { session: [] }];
   }
   return document;
 }
@@ -55,12 +72,25 @@ export async function buildOpenApiDocument(info: OpenApiDocumentInfo, controller
       .setDescription(info.description ?? DEFAULT_DESCRIPTION)
       .setVersion('1')
       .addServer('/', 'the process that serves this document')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'the operator token (DCO_OPERATOR_TOKEN)' })
+      .addBearerAuth(
+        {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'an API token of a named credential (DCO_API_CREDENTIALS): viewer to read, operator to change, admin to start a run for any day',
+        },
+        'bearer',
+      )
+      .addCookieAuth(
+        SESSION_COOKIE,
+        { type: 'apiKey', in: 'cookie', description: 'the session of POST /api/session' },
+        'session',
+      )
       .build();
     const document = SwaggerModule.createDocument(preview, config, {
       operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}`,
     });
-    return declarePublicOperations(document);
+    return declareSecurity(document, publicOperationIds(controllers));
   } finally {
     await preview.close();
   }

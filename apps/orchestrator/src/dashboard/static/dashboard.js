@@ -7,8 +7,9 @@
     runs: new Map(),
     alerts: new Map(),
     infrastructure: { neo4j: [], ecs: [] },
-    token: sessionStorage.getItem('dco-operator-token') || '',
-    operator: sessionStorage.getItem('dco-operator-name') || '',
+    /** The signed-in credential ({name, role}); the session itself is an HttpOnly cookie this script never sees. */
+    actor: undefined,
+    source: undefined,
   };
   const TERMINAL = ['Completed', 'CompletedAfterRollback', 'Failed'];
   const $ = (id) => document.getElementById(id);
@@ -249,9 +250,9 @@
   async function submitDecision(runId, decision, reasonInput, result) {
     const reason = reasonInput.value.trim();
     result.className = '';
-    if (!state.token || !state.operator) {
+    if (!state.actor) {
       result.className = 'error';
-      result.textContent = 'Enter your name and the operator token first.';
+      result.textContent = 'Sign in with an operator token first.';
       return;
     }
     if (decision === 'reject' && !reason) {
@@ -263,8 +264,9 @@
     try {
       const response = await fetch(`${API_BASE}/runs/${encodeURIComponent(runId)}/${decision}`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${state.token}` },
-        body: JSON.stringify({ by: state.operator, reason: reason || 'approved from the dashboard' }),
+        headers: { 'Content-Type': 'application/json' },
+        credentials: 'same-origin',
+        body: JSON.stringify({ reason: reason || 'approved from the dashboard' }),
       });
       const text = await response.text();
       let body;
@@ -392,7 +394,9 @@
   }
 
   function connect() {
+    if (state.source) state.source.close();
     const source = new EventSource(`${API_BASE}/events`);
+    state.source = source;
     source.addEventListener('open', () => setConnection('live', 'badge badge-ok'));
     source.addEventListener('error', () => setConnection('reconnecting', 'badge badge-warn'));
     source.addEventListener('snapshot', (event) => {
@@ -426,26 +430,46 @@
     });
   }
 
-  function showToken() {
-    $('token-status').textContent =
-      state.token && state.operator
-        ? `signed as ${state.operator}`
-        : state.token
-          ? 'token set, name missing'
-          : 'no token';
-    $('operator').value = state.operator;
+  function showActor() {
+    $('token-status').textContent = state.actor
+      ? `signed in as ${state.actor.name} (${state.actor.role})`
+      : 'not signed in';
+    if (!state.actor) setConnection('sign in to see the runs', 'badge badge-pending');
   }
 
-  $('token-form').addEventListener('submit', (event) => {
+  /** The session cookie (HttpOnly, SameSite=Strict) authenticates the event stream and the decisions. */
+  async function session(method, body) {
+    const response = await fetch(`${API_BASE}/session`, {
+      method,
+      credentials: 'same-origin',
+      headers: body ? { 'Content-Type': 'application/json' } : {},
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await response.text();
+    return { ok: response.ok, status: response.status, body: text ? JSON.parse(text) : {} };
+  }
+
+  $('token-form').addEventListener('submit', async (event) => {
     event.preventDefault();
     const token = $('token').value.trim();
-    if (token) state.token = token;
-    state.operator = $('operator').value.trim();
     $('token').value = '';
-    if (state.token) sessionStorage.setItem('dco-operator-token', state.token);
-    if (state.operator) sessionStorage.setItem('dco-operator-name', state.operator);
-    else sessionStorage.removeItem('dco-operator-name');
-    showToken();
+    if (!token) return;
+    const answer = await session('POST', { token });
+    if (!answer.ok) {
+      // The session held so far (if any) stays; the refusal is shown until the next sign-in.
+      $('token-status').textContent = `${answer.status} ${answer.body.code || ''} ${answer.body.message || ''}`.trim();
+      return;
+    }
+    state.actor = answer.body;
+    showActor();
+    connect();
+  });
+
+  $('sign-out').addEventListener('click', async () => {
+    await session('DELETE');
+    state.actor = undefined;
+    if (state.source) state.source.close();
+    showActor();
   });
 
   // Running durations tick every second without a round trip.
@@ -457,6 +481,13 @@
     if (elapsed && run) elapsed.textContent = `elapsed ${formatDuration(runDurationMs(run))}`;
   }, 1000);
 
-  showToken();
-  connect();
+  // A session from earlier in this browser (the cookie) is used at once; otherwise the page waits for a token.
+  session('GET').then(
+    (answer) => {
+      state.actor = answer.ok ? answer.body : undefined;
+      showActor();
+      if (state.actor) connect();
+    },
+    () => showActor(),
+  );
 })();

@@ -1,0 +1,247 @@
+// Exports a graph as the backup of the offline restore: gzip'd `neo4j-admin database import full` CSV parts (one per label
+// set / relationship type and typed columns), a patch of what CSV cannot carry exactly, and a manifest written last.
+import { createHash } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { createGzip, Gzip } from 'node:zlib';
+import { Clock, CodedError, systemClock } from '@dco/contracts';
+import { BackupStore } from '../backup/backup-store.port';
+import { GraphDigest, GraphDigester } from '../domain/graph-checksum';
+import { NodeRecord, RelationshipRecord, RESERVED_PREFIX, RESTORED_LABEL, reservedNameOf } from '../domain/graph-value';
+import { GraphDatabase } from '../graph-database.port';
+import { DEFAULT_PAGE_SIZE, TransferProgress } from '../transfer/export-graph';
+import { forEachPage, READ_AHEAD } from '../transfer/paging';
+import { CsvRow, nodeRow, PatchEntry, relationshipRow } from './import-csv.format';
+
+export const BULK_FORMAT = 'dco-neo4j-bulk';
+export const MANIFEST_FILE = 'manifest.json';
+export const PATCH_FILE = 'patch.jsonl.gz';
+
+export interface BulkPart {
+  file: string;
+  kind: 'nodes' | 'relationships';
+  rows: number;
+  sha256: string;
+}
+
+export interface BulkManifest {
+  format: typeof BULK_FORMAT;
+  version: 1;
+  createdAt: string;
+  source: { uri: string; serverVersion: string; changeMarker: string };
+  schema: string[];
+  nodes: number;
+  relationships: number;
+  parts: BulkPart[];
+  patch: { file: string; entries: number; sha256: string };
+}
+
+/** The reads of an export: by default the GraphDatabase's own; `BoltBlockReader` reads one aggregated record per range. */
+export interface GraphRangeReader {
+  readNodes(from: number, to: number): Promise<NodeRecord[]>;
+  readRelationships(from: number, to: number): Promise<RelationshipRecord[]>;
+}
+
+export interface BulkExportOptions {
+  pageSize?: number;
+  /** Ranges requested ahead of the one being written (concurrent reads on the server). */
+  readAhead?: number;
+  reader?: GraphRangeReader;
+  clock?: Clock;
+  onProgress?: (progress: TransferProgress) => void;
+}
+
+export interface BulkExportResult {
+  manifest: BulkManifest;
+  changeMarker: string;
+  /** The digest of what was exported, as `exportGraph` gives it. */
+  digest: GraphDigest;
+}
+
+/** A gzip'd file in the store whose sha256 is taken over the compressed bytes (what is stored and transferred). */
+class GzipFile {
+  private readonly gzip: Gzip = createGzip({ level: 1 });
+  private readonly hash = createHash('sha256');
+  private readonly done: Promise<void>;
+  rows = 0;
+
+  constructor(store: BackupStore, key: string) {
+    const artifact = store.create(key);
+    const hash = this.hash;
+    const tee = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        hash.update(chunk);
+        if (artifact.stream.write(chunk)) callback();
+        else artifact.stream.once('drain', () => callback());
+      },
+      final(callback) {
+        artifact.stream.end(() => callback());
+      },
+    });
+    this.gzip.pipe(tee);
+    this.done = new Promise<void>((resolve, reject) => {
+      tee.on('finish', resolve);
+      tee.on('error', reject);
+      this.gzip.on('error', reject);
+      artifact.stream.on('error', reject);
+    }).then(() => artifact.commit());
+    this.done.catch(() => undefined);
+  }
+
+  async write(text: string): Promise<void> {
+    if (!this.gzip.write(text)) await new Promise((resolve) => this.gzip.once('drain', resolve));
+  }
+
+  async close(): Promise<string> {
+    this.gzip.end();
+    await this.done;
+    return this.hash.digest('hex');
+  }
+
+  destroy(): void {
+    this.gzip.destroy();
+  }
+}
+
+/** The CSV parts of one kind: a file per part key, opened on its first row with the part's header as first line. */
+class PartWriter {
+  private readonly open = new Map<string, { name: string; file: GzipFile }>();
+  readonly parts: BulkPart[] = [];
+
+  constructor(
+    private readonly store: BackupStore,
+    private readonly prefix: string,
+    private readonly kind: 'nodes' | 'relationships',
+  ) {}
+
+  async add(row: CsvRow): Promise<void> {
+    let part = this.open.get(row.partKey);
+    if (!part) {
+      const name = `${this.kind}-${String(this.open.size + 1).padStart(4, '0')}.csv.gz`;
+      part = { name, file: new GzipFile(this.store, `${this.prefix}/${name}`) };
+      this.open.set(row.partKey, part);
+      await part.file.write(row.header + '\n');
+    }
+    part.file.rows += 1;
+    await part.file.write(row.line + '\n');
+  }
+
+  async close(): Promise<void> {
+    for (const { name, file } of this.open.values())
+      this.parts.push({ file: name, kind: this.kind, rows: file.rows, sha256: await file.close() });
+  }
+
+  destroy(): void {
+    for (const { file } of this.open.values()) file.destroy();
+  }
+}
+
+function refuseReserved(kind: 'node' | 'relationship', record: NodeRecord | RelationshipRecord): void {
+  const name = reservedNameOf(record);
+  if (name !== undefined) {
+    throw new CodedError(
+      'DB.RESERVED_NAME',
+      `${kind} ${record.id} uses the name ${name}; names starting with ${RESERVED_PREFIX} are reserved for the migrator`,
+    );
+  }
+}
+
+/**
+ * Reads the graph by id range (nodes, then relationships by start node), writes each record as a CSV row of its part and
+ * what CSV cannot carry to the patch, then the manifest. The manifest is written last: a backup without one is incomplete.
+ */
+export async function exportBulk(
+  source: GraphDatabase,
+  store: BackupStore,
+  prefix: string,
+  options: BulkExportOptions = {},
+): Promise<BulkExportResult> {
+  const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+  const readAhead = options.readAhead ?? READ_AHEAD;
+  const reader = options.reader ?? source;
+  const clock = options.clock ?? systemClock;
+  const nodes = new PartWriter(store, prefix, 'nodes');
+  const relationships = new PartWriter(store, prefix, 'relationships');
+  const patch = new GzipFile(store, `${prefix}/${PATCH_FILE}`);
+  const writePatch = async (entry: PatchEntry | undefined) => {
+    if (!entry) return;
+    patch.rows += 1;
+    await patch.write(JSON.stringify(entry) + '\n');
+  };
+  try {
+    const changeMarker = await source.changeMarker();
+    const serverVersion = await source.serverVersion();
+    const schema = await source.schemaStatements();
+    const maxNode = await source.maxNodeId();
+    const digester = new GraphDigester(maxNode + 1);
+    const total = 2 * (maxNode + 1);
+    let nodeCount = 0;
+    let relationshipCount = 0;
+    await forEachPage(
+      maxNode,
+      pageSize,
+      (f, t) => reader.readNodes(f, t),
+      async (page, to) => {
+        for (const node of page) {
+          refuseReserved('node', node);
+          digester.addNode(node);
+          const row = nodeRow(node, RESTORED_LABEL);
+          await nodes.add(row);
+          await writePatch(row.patch);
+        }
+        nodeCount += page.length;
+        options.onProgress?.({ done: to, total });
+      },
+      readAhead,
+    );
+    await forEachPage(
+      maxNode,
+      pageSize,
+      (f, t) => reader.readRelationships(f, t),
+      async (page, to) => {
+        for (const rel of page) {
+          refuseReserved('relationship', rel);
+          digester.addRelationship(rel);
+          const row = relationshipRow(rel);
+          await relationships.add(row);
+          await writePatch(row.patch);
+        }
+        relationshipCount += page.length;
+        options.onProgress?.({ done: maxNode + 1 + to, total });
+      },
+      readAhead,
+    );
+    await nodes.close();
+    await relationships.close();
+    const patchEntries = patch.rows;
+    const patchSha = await patch.close();
+    const manifest: BulkManifest = {
+      format: BULK_FORMAT,
+      version: 1,
+      createdAt: clock.now().toISOString(),
+      source: { uri: source.uri, serverVersion, changeMarker },
+      schema,
+      nodes: nodeCount,
+      relationships: relationshipCount,
+      parts: [...nodes.parts, ...relationships.parts],
+      patch: { file: PATCH_FILE, entries: patchEntries, sha256: patchSha },
+    };
+    const out = store.create(`${prefix}/${MANIFEST_FILE}`);
+    await new Promise<void>((resolve, reject) => {
+      out.stream.on('error', reject);
+      out.stream.end(JSON.stringify(manifest, null, 2) + '\n', () => resolve());
+    });
+    await out.commit();
+    return { manifest, changeMarker, digest: digester.result() };
+  } catch (error) {
+    nodes.destroy();
+    relationships.destroy();
+    patch.destroy();
+    if (error instanceof CodedError) throw error;
+    throw new CodedError(
+      'DB.BACKUP_FAILED',
+      `bulk backup of ${source.uri} failed: ${(error as Error).message}`,
+      String((error as Error).stack),
+      { cause: error },
+    );
+  }
+}

@@ -1,0 +1,134 @@
+// The offline restore end to end on private servers started for this spec (never the stack's blue or green: it stops and
+// starts green): bulk export of 5.20.0 through aggregated reads, neo4j-admin import of 5.26.19 into green, patch, validation.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import neo4j, { Driver } from 'neo4j-driver';
+import { CodedError } from '@dco/contracts';
+import { freePort, isProcessAlive } from '@dco/probes';
+import { FileBackupStore } from '../backup/file-backup-store.adapter';
+import { BoltGraphDatabase } from '../bolt/bolt-graph-database.adapter';
+import { launchNeo4jProcess, Neo4jProcess, Neo4jProcessSpec, stopNeo4jProcess } from '../fleet/neo4j-process.launcher';
+import { bulkStatement, everyTypeGraphStatements } from '../testing/every-type-graph.fixture';
+import { ScratchServer, startScratchServer } from '../testing/scratch-servers';
+import { validateGraphs } from '../transfer/validate-graph';
+import { BoltBlockReader } from './bolt-block.reader';
+import { exportBulk } from './bulk-export';
+import { restoreBulkOffline } from './offline-import';
+
+/** Values the CSV path cannot carry exactly, beyond the every-type fixture's. */
+const AWKWARD = `
+  CREATE (x:Awkward:\`semi;colon\` {key: 'awk', \`odd name: with, comma\`: 1, semis: ['a;b', 'c'], lines: 'one\ntwo',
+          crlf: 'a\r\nb', quote: 'say "hi", ok', tab: 'a\tb', lead: ' spaced ', emptyStrs: [''], oneEmpty: [],
+          bigDate: date('+20000-01-01'), oldDate: date('0000-01-01'), nums: [1.5, 2.0], fneg: [-0.0], tiny: 5e-324})
+  CREATE (y:Awkward {key: 'awk2', plain: 'fine'})
+  CREATE (x)-[:\`TYPE WITH SPACE\` {bytes: $bytes, emptyList: [], s: 'a\nb', plain: 3}]->(y)
+  CREATE (y)-[:PLAIN {w: 1.25}]->(x)`;
+
+describe('offline bulk restore (neo4j-admin import into a stopped green)', () => {
+  let blueServer: ScratchServer;
+  let blue: BoltGraphDatabase;
+  let reader: BoltBlockReader;
+  let green: Neo4jProcess;
+  let greenSpec: Neo4jProcessSpec;
+  let dir: string;
+  let store: FileBackupStore;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'dco-bulk-'));
+    greenSpec = {
+      version: '5.26.19',
+      boltPort: await freePort(),
+      home: join(dir, 'green'),
+      heapMb: 512,
+      pageCacheMb: 128,
+      quickStart: true,
+    };
+    [blueServer, green] = await Promise.all([startScratchServer('5.20.0'), launchNeo4jProcess(greenSpec)]);
+    blue = new BoltGraphDatabase(blueServer.boltUri);
+    reader = new BoltBlockReader(blueServer.boltUri);
+    const driver: Driver = neo4j.driver(blueServer.boltUri);
+    for (const statement of [...everyTypeGraphStatements, bulkStatement(50)])
+      await driver.executeQuery(statement.query, statement.params ?? {});
+    await driver.executeQuery(AWKWARD, { bytes: new Int8Array([1, -2, 3]) });
+    await driver.close();
+    store = new FileBackupStore(join(dir, 'backups'));
+  }, 240_000);
+
+  afterAll(async () => {
+    await blue?.close();
+    await reader?.close();
+    await blueServer?.dispose();
+    if (green) await stopNeo4jProcess(green.pid);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('exports typed CSV parts, a patch of what CSV cannot carry, and a manifest with a sha256 per part', async () => {
+    const result = await exportBulk(blue, store, 'b1', { reader, pageSize: 7, readAhead: 2 });
+    const { manifest } = result;
+    expect(manifest).toMatchObject({ nodes: 111, relationships: 59, source: { serverVersion: '5.20.0' } });
+    expect(manifest.schema.join('\n')).toContain('offering_day');
+    // The every-type node and relationship, both awkward nodes' odd values and the space-typed relationship's bytes.
+    expect(manifest.patch.entries).toBeGreaterThanOrEqual(4);
+    const header = (file: string) =>
+      gunzipSync(readFileSync(store.locate(`b1/${file}`)))
+        .toString('utf8')
+        .split('\n')[0];
+    const bulk = manifest.parts.find((p) => header(p.file).includes('name:string'));
+    expect(header(bulk?.file ?? '')).toBe(':ID,:LABEL,i:long,name:string,v:double');
+    expect(manifest.parts.every((p) => /^[0-9a-f]{64}$/.test(p.sha256))).toBe(true);
+    // Zoned and offset date-times (one at an ambiguous DST hour) and local date-times go through CSV, not the patch.
+    const everyType = manifest.parts.map((p) => header(p.file)).find((h) => h.includes('dtzone')) ?? '';
+    expect(everyType).toMatch(/dtoffset:datetime.*dtzone:datetime.*ldt:localdatetime/);
+  });
+
+  it('fails a damaged part with DB.BACKUP_CORRUPT before green is stopped or anything imported', async () => {
+    cpSync(store.locate('b1'), store.locate('bad'), { recursive: true });
+    const part = store.locate('bad/nodes-0001.csv.gz');
+    const bytes = readFileSync(part);
+    bytes[bytes.length - 5] ^= 0xff;
+    writeFileSync(part, bytes);
+    const error = await restoreBulkOffline(store, 'bad', { pid: green.pid, spec: greenSpec }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(CodedError);
+    expect((error as CodedError).code).toBe('DB.BACKUP_CORRUPT');
+    expect(isProcessAlive(green.pid)).toBe(true);
+  });
+
+  it('imports into green, applies schema and patch, and leaves exactly the source graph (strict validation)', async () => {
+    const restored = await restoreBulkOffline(store, 'b1', { pid: green.pid, spec: greenSpec });
+    green = restored.server;
+    const target = new BoltGraphDatabase(green.boltUri);
+    try {
+      const greenReader = new BoltBlockReader(green.boltUri);
+      const validation = await validateGraphs(blue, target, { targetReader: greenReader }).finally(() =>
+        greenReader.close(),
+      );
+      expect(validation.verdict.equal).toBe(true);
+      // The aggregated reads digest green exactly as the per-record ones do.
+      expect((await validateGraphs(blue, target)).checksum).toBe(validation.checksum);
+      expect(validation.target).toMatchObject({ nodes: 111, relationships: 59 });
+      const schema = (await target.schemaStatements()).join('\n');
+      expect(schema).toContain('offering_day');
+      expect(schema).toContain('thing_text');
+      expect(schema).not.toContain('__dco');
+      expect(await target.readRestoreProgress()).toBeUndefined();
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('resumes by importing the same parts again over the store it wrote', async () => {
+    const restored = await restoreBulkOffline(store, 'b1', { pid: green.pid, spec: greenSpec });
+    green = restored.server;
+    const target = new BoltGraphDatabase(green.boltUri);
+    try {
+      expect((await validateGraphs(blue, target)).verdict.equal).toBe(true);
+    } finally {
+      await target.close();
+    }
+  });
+});

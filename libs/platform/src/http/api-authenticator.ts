@@ -1,0 +1,115 @@
+// Who a request comes from: a bearer token of a named credential, or the dashboard's session cookie that a token was
+// exchanged for (POST /api/session); plus the per-process rate limits of the intake and decision endpoints.
+import { HttpStatus } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { ConfigError } from '@dco/contracts';
+import type { IncomingHttpHeaders } from 'node:http';
+import { ApiHttpError } from './api-error';
+import { ApiActor, ApiCredential, findCredential, parseApiCredentials } from './api-credentials';
+import { RateLimitBucket } from './api-auth.decorators';
+import { RateLimiter } from './rate-limiter';
+
+export const SESSION_COOKIE = 'dco_session';
+export const SESSION_TTL_MS = 12 * 3_600_000;
+
+export interface ApiAuthSettings {
+  DCO_API_CREDENTIALS?: string;
+  DCO_API_CREDENTIALS_FILE?: string;
+  DCO_API_TLS_CERT_FILE?: string;
+  DCO_API_RATE_LIMIT_INTAKE: number;
+  DCO_API_RATE_LIMIT_DECISIONS: number;
+}
+
+/** The configured credentials: the variable's entries and the file's (either may be empty). */
+export function loadApiCredentials(settings: ApiAuthSettings): ApiCredential[] {
+  const credentials = parseApiCredentials(settings.DCO_API_CREDENTIALS);
+  if (settings.DCO_API_CREDENTIALS_FILE) {
+    let text: string;
+    try {
+      text = readFileSync(settings.DCO_API_CREDENTIALS_FILE, 'utf8');
+    } catch (error) {
+      throw new ConfigError(
+        `DCO_API_CREDENTIALS_FILE (${settings.DCO_API_CREDENTIALS_FILE}) cannot be read: ${(error as Error).message}`,
+      );
+    }
+    credentials.push(...parseApiCredentials(text, 'DCO_API_CREDENTIALS_FILE'));
+  }
+  return credentials;
+}
+
+export class ApiAuthenticator {
+  private readonly credentials: ApiCredential[];
+  private readonly sessions = new Map<string, { actor: ApiActor; expiresAt: number }>();
+  private readonly limiters: Record<RateLimitBucket, RateLimiter>;
+  readonly secureCookies: boolean;
+
+  constructor(
+    settings: ApiAuthSettings,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.credentials = loadApiCredentials(settings);
+    this.secureCookies = Boolean(settings.DCO_API_TLS_CERT_FILE);
+    this.limiters = {
+      intake: new RateLimiter(settings.DCO_API_RATE_LIMIT_INTAKE, now),
+      session: new RateLimiter(settings.DCO_API_RATE_LIMIT_DECISIONS, now),
+      decisions: new RateLimiter(settings.DCO_API_RATE_LIMIT_DECISIONS, now),
+    };
+  }
+
+  /** The caller of a request, or API.UNAUTHORIZED saying what is missing. */
+  authenticate(headers: IncomingHttpHeaders): ApiActor {
+    if (this.credentials.length === 0)
+      throw unauthorized(
+        'this service has no API credentials configured (DCO_API_CREDENTIALS or DCO_API_CREDENTIALS_FILE), so it answers no one',
+      );
+    const bearer = /^Bearer ([\x21-\x7e]{1,512})$/.exec(headers.authorization ?? '');
+    if (headers.authorization !== undefined) {
+      const credential = bearer ? findCredential(this.credentials, bearer[1]) : undefined;
+      if (!credential) throw unauthorized('the bearer token is not one of the configured API credentials');
+      return { name: credential.name, role: credential.role };
+    }
+    const sessionId = cookieValue(headers.cookie, SESSION_COOKIE);
+    if (sessionId !== undefined) {
+      const session = this.sessions.get(sessionId);
+      if (!session || session.expiresAt <= this.now()) {
+        this.sessions.delete(sessionId);
+        throw unauthorized('the session has expired or is unknown: sign in again with a token (POST /api/session)');
+      }
+      return session.actor;
+    }
+    throw unauthorized('missing "Authorization: Bearer <token>" header (DCO_API_TOKEN for the dco CLI)');
+  }
+
+  /** Exchanges a token for a session id (the dashboard's cookie). */
+  openSession(token: string): { id: string; actor: ApiActor; expiresAt: number } {
+    const actor = this.authenticate({ authorization: `Bearer ${token}` });
+    const id = randomBytes(32).toString('base64url');
+    const expiresAt = this.now() + SESSION_TTL_MS;
+    this.sessions.set(id, { actor, expiresAt });
+    for (const [key, session] of this.sessions) if (session.expiresAt <= this.now()) this.sessions.delete(key);
+    return { id, actor, expiresAt };
+  }
+
+  closeSession(headers: IncomingHttpHeaders): void {
+    const sessionId = cookieValue(headers.cookie, SESSION_COOKIE);
+    if (sessionId !== undefined) this.sessions.delete(sessionId);
+  }
+
+  /** Undefined when the request may go on, else the seconds to wait (Retry-After). */
+  rateLimit(bucket: RateLimitBucket, key: string): number | undefined {
+    return this.limiters[bucket].take(key);
+  }
+}
+
+function unauthorized(message: string): ApiHttpError {
+  return new ApiHttpError('API.UNAUTHORIZED', message, HttpStatus.UNAUTHORIZED);
+}
+
+export function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const separator = part.indexOf('=');
+    if (separator > 0 && part.slice(0, separator).trim() === name) return part.slice(separator + 1).trim();
+  }
+  return undefined;
+}
