@@ -53,6 +53,19 @@ describe('kafkaAclTable', () => {
     expect(allowed('User:cli', 'GROUP', 'dco-dlq-reader-1234', 'READ')).toBe(true);
   });
 
+  it('lets the orchestrators hold their lease, fence through the one exclusive transactional id and follow SagaState', () => {
+    // orchestrator.module / saga-consumer.service: lease group `<ns>.orchestrator-lease`, saga group `orchestrator`
+    // (the bus prefixes `<ns>.`), its exclusive txn id `<groupId>.<prefix>exclusive`, followers `<ns>.orchestrator-follower.<uuid>`.
+    expect(allowed('User:orchestrator', 'TOPIC', 'OrchestratorLease', 'READ')).toBe(true);
+    expect(allowed('User:orchestrator', 'GROUP', 'dco.orchestrator-lease', 'DESCRIBE')).toBe(true);
+    expect(allowed('User:orchestrator', 'GROUP', 'dco.orchestrator', 'READ')).toBe(true);
+    expect(allowed('User:orchestrator', 'TRANSACTIONAL_ID', 'dco.orchestrator.exclusive', 'WRITE')).toBe(true);
+    expect(allowed('User:orchestrator', 'GROUP', 'dco.orchestrator-follower.9a2b', 'DELETE')).toBe(true);
+    expect(allowed('User:dco-runner', 'TRANSACTIONAL_ID', 'dco.orchestrator.exclusive', 'WRITE')).toBe(false);
+    expect(allowed('User:detector', 'GROUP', 'dco.orchestrator-lease', 'READ')).toBe(false);
+    expect(writersOf(rules, 'OrchestratorLease')).toEqual([]);
+  });
+
   it('namespaces topics with the topic prefix, and converts to kafkajs createAcls entries', () => {
     const prefixed = kafkaAclTable({ namespace: 'stg', topicPrefix: 'stg.' });
     expect(writersOf(prefixed, 'stg.ApplyInfra')).toEqual(['User:cli', 'User:orchestrator']);

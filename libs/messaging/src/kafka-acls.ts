@@ -76,6 +76,9 @@ export const EXTERNAL_CLOUD_EVENTS_TOPIC_NAME = 'ExternalChangeCloudEvents';
 /** The saga's compacted snapshot topic (apps/orchestrator, SAGA_STATE_TOPIC): only the orchestrator reads or writes it. */
 export const SAGA_STATE_TOPIC_NAME = 'SagaState';
 
+/** The orchestrators' lease topic (apps/orchestrator, ORCHESTRATOR_LEASE_TOPIC): joined, never written (ADR 0004). */
+export const ORCHESTRATOR_LEASE_TOPIC_NAME = 'OrchestratorLease';
+
 export type AclOperation = 'READ' | 'WRITE' | 'CREATE' | 'DESCRIBE' | 'DESCRIBE_CONFIGS' | 'DELETE';
 
 /** One ALLOW rule: `principal` may `operation` on the resource (a literal name, or every name with this prefix). */
@@ -143,6 +146,16 @@ export function kafkaAclTable(options: AclTableOptions = {}): AclRule[] {
   allow('orchestrator', 'GROUP', 'PREFIXED', `${ns}.${ns}.orchestrator`, ['READ']);
   allow('orchestrator', 'TRANSACTIONAL_ID', 'PREFIXED', `${ns}.${ns}.orchestrator`, ['WRITE']);
   allow('orchestrator', 'GROUP', 'PREFIXED', `${ns}.orchestrator-state-loader.`, ['READ', 'DELETE']);
+  // High availability (ADR 0004): the lease group and topic, the saga's own group `<ns>.orchestrator` (its subscription
+  // is exclusive to the lease holder), the one transactional id every pod fences with, and the standbys' followers.
+  allow('orchestrator', 'TOPIC', 'LITERAL', topic(ORCHESTRATOR_LEASE_TOPIC_NAME), ['READ', 'DESCRIBE', 'CREATE']);
+  allow('orchestrator', 'GROUP', 'LITERAL', `${ns}.orchestrator-lease`, ['READ', 'DESCRIBE']);
+  allow('orchestrator', 'GROUP', 'LITERAL', `${ns}.orchestrator`, ['READ']);
+  allow('orchestrator', 'TRANSACTIONAL_ID', 'LITERAL', `${ns}.orchestrator.${options.topicPrefix ?? ''}exclusive`, [
+    'WRITE',
+    'DESCRIBE',
+  ]);
+  allow('orchestrator', 'GROUP', 'PREFIXED', `${ns}.orchestrator-follower.`, ['READ', 'DELETE']);
 
   for (const [worker, inputs] of Object.entries(WORKER_INPUTS) as [Worker, readonly MessageType[]][]) {
     for (const type of inputs) reads(worker, type);
