@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { canConnect, freePort, runTs, stackConfig, waitFor } from '@dco/testing';
+import { canConnect, freePorts, runTs, stackConfig, waitFor } from '@dco/testing';
 import {
   restartComponent,
   stackComponents,
@@ -45,16 +45,25 @@ describe('npm run stack:up on a running stack', () => {
   });
 });
 
+/** A broker that did not start fails the spec with the last lines of its log (CI keeps no temp dir). */
+function withLogTail<T>(starting: Promise<T>): Promise<T> {
+  return starting.catch((error: unknown) => {
+    const detail = (error as { detail?: string }).detail;
+    throw detail ? new Error(`${(error as Error).message}\n--- last lines of the log ---\n${detail}`) : error;
+  });
+}
+
 describe('an isolated Kafka broker driven through the programmatic API', () => {
   let config: StackConfig;
 
   beforeAll(async () => {
     const shared = stackConfig();
     const stateDir = mkdtempSync(join(tmpdir(), 'dco-stack-'));
+    const [port, controllerPort] = await freePorts(2);
     config = {
       ...shared,
       stateDir,
-      kafka: { ...shared.kafka, port: await freePort(), controllerPort: await freePort(), heapMb: 256 },
+      kafka: { ...shared.kafka, port, controllerPort, heapMb: 256 },
     };
   });
 
@@ -65,7 +74,7 @@ describe('an isolated Kafka broker driven through the programmatic API', () => {
 
   it('starts, keeps its data across a restart and a crash, and is stopped by pid with stack down', async () => {
     const options = { config, log: () => undefined };
-    const started = await startKafka(options);
+    const started = await withLogTail(startKafka(options));
     expect(started.state).toBe('running');
     const brokers = [`${config.host}:${config.kafka.port}`];
     const kafka = new Kafka({ clientId: 'stack-restart-spec', brokers, logLevel: logLevel.NOTHING });
@@ -75,7 +84,7 @@ describe('an isolated Kafka broker driven through the programmatic API', () => {
     await producer.send({ topic, acks: -1, messages: [{ key: 'k', value: 'before-restart' }] });
     await producer.disconnect();
 
-    const restarted = await restartComponent('kafka', options);
+    const restarted = await withLogTail(restartComponent('kafka', options));
     expect(restarted.state).toBe('running');
     expect(restarted.pid).not.toBe(started.pid);
 
@@ -97,7 +106,7 @@ describe('an isolated Kafka broker driven through the programmatic API', () => {
         description: 'status to report the killed broker stopped',
       },
     );
-    const recovered = await startKafka(options);
+    const recovered = await withLogTail(startKafka(options));
     expect(recovered).toMatchObject({ state: 'running', reused: false });
     const admin = kafka.admin();
     await admin.connect();

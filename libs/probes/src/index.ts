@@ -3,5 +3,5 @@
 // process group. The stack installer, the tools and every test use these; so may any lib.
 export { waitFor, WaitTimeoutError, abortWaiting } from './wait-for';
 export type { WaitForOptions } from './wait-for';
-export { freePort, canConnect, httpGet } from './net';
+export { freePort, freePorts, canConnect, httpGet } from './net';
 export { hasExited, isProcessAlive, signalGroup, stopProcessGroup } from './process-group';

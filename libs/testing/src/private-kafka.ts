@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { freePort, waitFor } from '@dco/probes';
+import { freePorts, waitFor } from '@dco/probes';
 import { restartComponent, stackConfig, StackConfig, stackPaths, startKafka, stopKafka } from '@dco/stack';
 
 export interface PrivateKafka {
@@ -20,13 +20,14 @@ export interface PrivateKafka {
 export async function startPrivateKafka(heapMb = 384): Promise<PrivateKafka> {
   const shared = stackConfig();
   const stateDir = mkdtempSync(join(tmpdir(), 'dco-private-kafka-'));
+  const [port, controllerPort] = await freePorts(2, shared.host);
   const config: StackConfig = {
     ...shared,
     stateDir,
     kafka: {
       ...shared.kafka,
-      port: await freePort(shared.host),
-      controllerPort: await freePort(shared.host),
+      port,
+      controllerPort,
       heapMb,
       partitions: 1,
     },
@@ -74,7 +75,7 @@ export async function startPrivateSecureKafka(options: PrivateSecureKafkaOptions
   const paths = stackPaths(shared);
   const home = mkdtempSync(join(tmpdir(), 'dco-private-secure-kafka-'));
   const host = shared.host;
-  const [port, controllerPort] = [await freePort(host), await freePort(host)];
+  const [port, controllerPort] = await freePorts(2, host);
   const admin = { username: 'dco-admin', password: randomBytes(18).toString('base64url') };
   const users = { ...options.users, [admin.username]: admin.password };
   for (const [name, password] of Object.entries(users))
