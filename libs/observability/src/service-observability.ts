@@ -5,6 +5,7 @@ import { BusHooks, MessageBus } from '@dco/messaging';
 import { CompositeBusObserver, DlqAlertingObserver } from './alerts/dlq-alerting.observer';
 import { LogFormat } from './logging/human-log.format';
 import { DcoLogger, createLogger } from './logging/logger.factory';
+import { LoggingBusObserver } from './logging/logging-bus.observer';
 import { PinoNestLogger } from './logging/nest-logger.adapter';
 import { DcoMetrics } from './metrics/dco-metrics';
 import { PrometheusBusObserver } from './metrics/prometheus-bus.observer';
@@ -71,7 +72,11 @@ export function setupServiceObservability(options: ServiceObservabilityOptions):
     tracing,
     busHooks: {
       interceptor: new TracingBusInterceptor(),
-      observer: new CompositeBusObserver([new PrometheusBusObserver(metrics), dlqAlerts]),
+      observer: new CompositeBusObserver([
+        new PrometheusBusObserver(metrics),
+        dlqAlerts,
+        new LoggingBusObserver(logger.child({ context: 'MessageBus' })),
+      ]),
     },
     attachBus: (bus) => dlqAlerts.attach(bus),
     module: ObservabilityModule.forRoot({ service: options.service, metrics, onShutdown: shutdown }),

@@ -58,6 +58,10 @@ export class CompositeBusObserver implements BusObserver {
     this.each((observer) => observer.onDeadLettered?.(event));
   }
 
+  onParked(event: Parameters<NonNullable<BusObserver['onParked']>>[0]): void {
+    this.each((observer) => observer.onParked?.(event));
+  }
+
   onRetry(event: Parameters<NonNullable<BusObserver['onRetry']>>[0]): void {
     this.each((observer) => observer.onRetry?.(event));
   }
