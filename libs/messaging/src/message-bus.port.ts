@@ -31,9 +31,22 @@ export interface RetryPolicy {
   attempts: number;
   initialDelayMs: number;
   maxDelayMs: number;
+  /**
+   * A handler that fails with a transient condition (a CodedError whose code isTransientErrorCode: a lease or lock
+   * another replica holds, writes frozen for a cutover) is retried for this long from its first attempt, however many
+   * attempts that takes, and at least `attempts` times: such a condition ends by itself (a lease expires, a lock is
+   * released), usually later than a few quick attempts would wait. Unset: transient failures count like any other.
+   */
+  transientForMs?: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, initialDelayMs: 100, maxDelayMs: 5_000 };
+/** Ten minutes of transient retries: longer than the migration lease's and Terraform state lock's default expiries. */
+export const DEFAULT_RETRY: RetryPolicy = {
+  attempts: 5,
+  initialDelayMs: 100,
+  maxDelayMs: 5_000,
+  transientForMs: 10 * 60_000,
+};
 
 export interface Subscription {
   /** Consumer group: replicas of one service share it, so each message is handled by one replica. */

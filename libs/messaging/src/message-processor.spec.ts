@@ -194,6 +194,79 @@ describe('MessageProcessor.process', () => {
     expect(events).toEqual(['attempt', 'commit-ahead', 'attempt', 'attempt']);
   });
 
+  describe('a transient condition (a lease another replica holds)', () => {
+    // The clock moves by each backoff the processor sleeps, so "how long" is the policy's time, not the machine's.
+    const leaseHeldUntil = (freeAtMs: number) => {
+      let nowMs = 0;
+      let attempts = 0;
+      const handler = async () => {
+        attempts += 1;
+        if (nowMs < freeAtMs) throw new CodedError('DB.MIGRATION_LEASE_HELD', 'held by db-migrator-0 until later');
+      };
+      const make = (retry: Subscription['retry']) =>
+        new MessageProcessor(
+          { group: 'g', types: ['RunDco'], handler, retry },
+          {},
+          { sleep: async (ms) => void (nowMs += ms), now: () => nowMs },
+        );
+      return { make, attempts: () => attempts };
+    };
+    const running = { isRunning: () => true };
+
+    it('is retried until it clears, past the attempts that other failures get (the restarted migrator waits out the lease)', async () => {
+      const lease = leaseHeldUntil(120_000);
+      const outcome = await lease
+        .make({ attempts: 5, initialDelayMs: 100, maxDelayMs: 5_000, transientForMs: 600_000 })
+        .process(record(randomUUID()), running, new Set());
+      expect(outcome.kind).toBe('handled');
+      expect(lease.attempts()).toBeGreaterThan(5);
+    });
+
+    it('is dead-lettered with its code once the transient budget is spent', async () => {
+      const lease = leaseHeldUntil(Number.MAX_SAFE_INTEGER);
+      const outcome = await lease
+        .make({ attempts: 5, initialDelayMs: 100, maxDelayMs: 5_000, transientForMs: 60_000 })
+        .process(record(randomUUID()), running, new Set());
+      expect(outcome).toMatchObject({ kind: 'dead-letter', code: 'MSG.HANDLER_FAILED' });
+      expect((outcome as { reason: string }).reason).toContain('DB.MIGRATION_LEASE_HELD');
+      // 60 s of backoff doubling from 100 ms to its 5 s cap: 18 attempts, never an endless loop.
+      expect(lease.attempts()).toBeGreaterThanOrEqual(15);
+      expect(lease.attempts()).toBeLessThanOrEqual(20);
+    });
+
+    it('counts like any failure when the policy has no transient budget, and by default the budget is ten minutes', async () => {
+      const lease = leaseHeldUntil(120_000);
+      const outcome = await lease
+        .make({ attempts: 5, initialDelayMs: 100, maxDelayMs: 5_000 })
+        .process(record(randomUUID()), running, new Set());
+      expect(outcome.kind).toBe('dead-letter');
+      expect(lease.attempts()).toBe(5);
+      const byDefault = leaseHeldUntil(120_000);
+      await expect(byDefault.make(undefined).process(record(randomUUID()), running, new Set())).resolves.toMatchObject({
+        kind: 'handled',
+      });
+    });
+
+    it('does not stretch the attempts of a failure that is not transient', async () => {
+      let attempts = 0;
+      const outcome = await new MessageProcessor(
+        {
+          group: 'g',
+          types: ['RunDco'],
+          handler: async () => {
+            attempts += 1;
+            throw new CodedError('DB.RESTORE_FAILED', 'green refused the write');
+          },
+          retry: { attempts: 3, initialDelayMs: 100, maxDelayMs: 5_000, transientForMs: 600_000 },
+        },
+        {},
+        { sleep: noWait },
+      ).process(record(randomUUID()), running, new Set());
+      expect(outcome.kind).toBe('dead-letter');
+      expect(attempts).toBe(3);
+    });
+  });
+
   it('does not ask when the record is not retried (a single attempt goes straight to the dead letter)', async () => {
     const events: string[] = [];
     const handler = async () => {

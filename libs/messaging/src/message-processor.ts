@@ -1,5 +1,5 @@
 // What every adapter does with one consumed record: parse, accept, dedupe, run the handler with retries, or dead-letter it.
-import { AnyMessage, MAX_MESSAGE_BYTES, parseMessage, CodedError } from '@dco/contracts';
+import { AnyMessage, MAX_MESSAGE_BYTES, parseMessage, CodedError, isTransientErrorCode } from '@dco/contracts';
 import { DedupeCache } from './dedupe-cache';
 import { BusHooks, DEFAULT_RETRY, DeliveryContext, HandlerOutput, RetryPolicy, Subscription } from './message-bus.port';
 import { Sleep, backoffDelayMs } from './retry-backoff';
@@ -98,7 +98,7 @@ export class MessageProcessor {
         this.notifyConsumed(record.topic, message.type, started, false);
         return { kind: 'handled', message, output, attempts: attempt };
       } catch (error) {
-        if (attempt >= this.retry.attempts) {
+        if (this.givesUp(error, attempt, started)) {
           const reason = `handler failed after ${attempt} attempt(s): ${errorText(error)}`;
           return this.deadLetter(record, 'MSG.HANDLER_FAILED', reason, message.type);
         }
@@ -119,6 +119,13 @@ export class MessageProcessor {
         if (!control.isRunning()) return { kind: 'interrupted' };
       }
     }
+  }
+
+  /** A transient condition is waited out for `transientForMs`; anything else gets `attempts` attempts. */
+  private givesUp(error: unknown, attempt: number, started: number): boolean {
+    if (attempt < this.retry.attempts) return false;
+    const transient = error instanceof CodedError && isTransientErrorCode(error.code);
+    return !transient || this.now() - started >= (this.retry.transientForMs ?? 0);
   }
 
   /**

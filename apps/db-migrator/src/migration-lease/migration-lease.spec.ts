@@ -40,6 +40,31 @@ describe('MigrationLease', () => {
     expect(await codeOf(lease('pod-a').renew(held))).toBe('DB.MIGRATION_LEASE_LOST');
   });
 
+  it('is taken back at once by a later start of its holder, never by the holding process itself', async () => {
+    const { objects, clock } = setup();
+    const start = () =>
+      new MigrationLease(objects, clock, { scope: 'prod', holder: 'pod-a', ttlMs: 60_000, renewMs: 20_000 });
+    const first = start();
+    const held = await first.acquire('run-1 MigrateDb');
+    // The same process asked again (a RollbackDb while its MigrateDb runs): refused, as for any other holder.
+    expect(await codeOf(first.acquire('run-1 RollbackDb'))).toBe('DB.MIGRATION_LEASE_HELD');
+    // pod-a was killed mid-migration and restarted under its name: the redelivered command resumes without waiting.
+    clock.advance(1_000);
+    const restarted = await start().acquire('run-1 MigrateDb');
+    expect(restarted.record).toMatchObject({ holder: 'pod-a', expiresAt: '2026-12-05T08:01:01.000Z' });
+    expect(restarted.record.incarnation).not.toBe(held.record.incarnation);
+    // The earlier process, were it alive, would learn it on its next renewal.
+    expect(await codeOf(first.renew(held))).toBe('DB.MIGRATION_LEASE_LOST');
+    // Another replica still waits.
+    expect(
+      await codeOf(
+        new MigrationLease(objects, clock, { scope: 'prod', holder: 'pod-b', ttlMs: 60_000, renewMs: 20_000 }).acquire(
+          'run-2',
+        ),
+      ),
+    ).toBe('DB.MIGRATION_LEASE_HELD');
+  });
+
   it('renewal extends the lease; release frees it at once', async () => {
     const { clock, lease } = setup();
     let held = await lease('pod-a').acquire('run-1');

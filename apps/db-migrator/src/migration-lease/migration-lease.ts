@@ -2,7 +2,7 @@
 // migrates or rolls back that environment's Neo4j, so two replicas never drive one blue-green cutover. Taken with a
 // conditional create (If-None-Match: *) or, once expired or released, a conditional replace (If-Match: ETag); renewed
 // by replace at the ETag it holds, so a holder that was taken over learns it on its next renewal. ADR 0016.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Clock, CodedError } from '@dco/contracts';
 import { ObjectStore } from '@dco/aws';
 
@@ -14,12 +14,18 @@ export interface LeaseRecord {
   /** Another replica may take the lease over after this instant; "released" leases carry the release time. */
   expiresAt: string;
   released?: boolean;
+  /** Which start of the holder's process took it: a later start under the same name knows the earlier one is gone. */
+  incarnation?: string;
 }
 
 export interface MigrationLeaseOptions {
   /** The environment (DCO_ENV) whose migrations the lease serializes. */
   scope: string;
-  /** This replica (pod name, DCO_INSTANCE_ID or host:pid). */
+  /**
+   * This replica (DCO_INSTANCE_ID, i.e. the pod name, or host:pid), unique among the replicas running at one time. A
+   * process started under the name of a holder takes its lease back at once: the earlier process of that name is gone
+   * (a container restarted in its pod, a killed migrator restarted), and the lease is its own unfinished work.
+   */
   holder: string;
   ttlMs: number;
   renewMs: number;
@@ -34,6 +40,7 @@ export interface HeldLease {
 
 export class MigrationLease {
   readonly key: string;
+  private readonly incarnation = randomUUID();
 
   constructor(
     private readonly objects: ObjectStore,
@@ -56,6 +63,7 @@ export class MigrationLease {
       purpose,
       acquiredAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + this.options.ttlMs).toISOString(),
+      incarnation: this.incarnation,
     };
     const body = JSON.stringify(record);
     const current = await this.guard('read', () => this.objects.get(this.key));
@@ -65,7 +73,8 @@ export class MigrationLease {
       return this.acquire(purpose); // another replica created it first: look at what it holds
     }
     const held = JSON.parse(current.body.toString('utf8')) as LeaseRecord;
-    if (!held.released && Date.parse(held.expiresAt) > now.getTime())
+    const leftByEarlierStart = held.holder === this.options.holder && held.incarnation !== this.incarnation;
+    if (!held.released && Date.parse(held.expiresAt) > now.getTime() && !leftByEarlierStart)
       throw new CodedError(
         'DB.MIGRATION_LEASE_HELD',
         `the migration lease of "${this.options.scope}" is held by ${held.holder} (${held.purpose}) until ${held.expiresAt}`,
