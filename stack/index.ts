@@ -23,3 +23,4 @@ export type { StackConfig, StackPaths, Neo4jServerConfig, KafkaConfig } from './
 export { StackError } from './stack-error';
 export type { StackErrorCode } from './stack-error';
 export { tofuEnv } from './components/tofu.component';
+export { newKafkaClusterId } from './components/kafka.component';

@@ -2,7 +2,7 @@
 import { stackConfig, stackPaths } from '../stack-config';
 import { awsWrapperScript } from './aws-cli.component';
 import { jaegerConfig } from './jaeger.component';
-import { kafkaPom, kafkaServerProperties } from './kafka.component';
+import { kafkaPom, kafkaServerProperties, newKafkaClusterId } from './kafka.component';
 import {
   CONSOLE_CONSUMER_CLASS,
   kafkaConsoleConsumerScript,
@@ -24,6 +24,16 @@ function properties(text: string): Map<string, string> {
       .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)] as [string, string]),
   );
 }
+
+describe('Kafka cluster id', () => {
+  it('never starts with "-" (a command line would read it as an option): such a draw is replaced', () => {
+    const draws = [Buffer.from([0xf8, ...Array(15).fill(1)]), Buffer.from(Array(16).fill(7))];
+    expect(draws[0].toString('base64url').startsWith('-')).toBe(true);
+    const id = newKafkaClusterId(() => draws.shift() as Buffer);
+    expect(id).toBe(Buffer.from(Array(16).fill(7)).toString('base64url'));
+    expect(draws).toHaveLength(0);
+  });
+});
 
 describe('Kafka server.properties', () => {
   const props = properties(kafkaServerProperties(ctx));

@@ -66,6 +66,17 @@ log4j.logger.org.apache.kafka.storage.internals.log=WARN
 log4j.logger.kafka.log.LogCleaner=WARN
 `;
 
+/**
+ * A KRaft cluster id: 16 random bytes in base64url, never starting with '-' (as Kafka's own Uuid.randomUuid() avoids,
+ * because command-line parsers take such a value for an option; 1 id in 64 did, and the storage format failed).
+ */
+export function newKafkaClusterId(random: (size: number) => Buffer = randomBytes): string {
+  for (;;) {
+    const id = random(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
 /** Downloads the broker jars into the cache (kafka-<version>/libs) unless they are there. */
 export async function ensureKafkaJars(ctx: StackContext): Promise<void> {
   const { version } = ctx.config.kafka;
@@ -121,7 +132,7 @@ function kafkaDefinition(ctx: StackContext): DaemonDefinition {
       writeFileSync(join(home, 'server.properties'), kafkaServerProperties(ctx));
       writeFileSync(join(home, 'log4j.properties'), LOG4J);
       const clusterIdFile = join(home, 'cluster-id');
-      if (!existsSync(clusterIdFile)) writeFileSync(clusterIdFile, randomBytes(16).toString('base64url'));
+      if (!existsSync(clusterIdFile)) writeFileSync(clusterIdFile, newKafkaClusterId());
       const clusterId = readFileSync(clusterIdFile, 'utf8').trim();
       if (existsSync(join(home, 'data', 'meta.properties'))) return; // formatted before: skip a JVM start (restarts in fault tests)
       await runLogged(
@@ -134,8 +145,8 @@ function kafkaDefinition(ctx: StackContext): DaemonDefinition {
           classpath,
           'kafka.tools.StorageTool',
           'format',
-          '-t',
-          clusterId,
+          // One token: a base64url id may start with '-', and "-t <id>" then reads as a missing value (exit 1).
+          `--cluster-id=${clusterId}`,
           '-c',
           join(home, 'server.properties'),
           '--ignore-formatted',

@@ -6,7 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { freePorts, waitFor } from '@dco/probes';
-import { restartComponent, stackConfig, StackConfig, stackPaths, startKafka, stopKafka } from '@dco/stack';
+import {
+  newKafkaClusterId,
+  restartComponent,
+  stackConfig,
+  StackConfig,
+  stackPaths,
+  startKafka,
+  stopKafka,
+} from '@dco/stack';
 
 export interface PrivateKafka {
   brokers: string[];
@@ -135,7 +143,7 @@ export async function startPrivateSecureKafka(options: PrivateSecureKafkaOptions
       'java',
       java(
         'kafka.tools.StorageTool',
-        ['format', `--cluster-id=${randomBytes(16).toString('base64url')}`, '-c', propertiesFile, ...scram],
+        ['format', `--cluster-id=${newKafkaClusterId()}`, '-c', propertiesFile, ...scram],
         256,
       ),
       { stdio: ['ignore', 'ignore', 'pipe'] },
