@@ -1,4 +1,4 @@
-// three-days-down (issue 17, item 3; ADR 0021): after three days without a run, the late tick of the fourth day runs
+// three-days-down (issue 17, item 3; ADR 0023): after three days without a run, the late tick of the fourth day runs
 // each missed day in order, one after the other, each with exactly one DCO, then its own day. Each app its own process on
 // the real Kafka; the orchestrator is killed and restarted during the catch-up, which goes on from the saga store.
 import { AnyMessage, runIdOf } from '@dco/contracts';

@@ -39,7 +39,7 @@ export class OrchestratorConfig extends IntersectionType(CommonConfig, Dashboard
   SAGA_MAX_RUN_MS = 6 * 3_600_000;
 
   /**
-   * Days missed since the last day that has a run (ADR 0021): `all` runs each of them, oldest first, before the ticked day;
+   * Days missed since the last day that has a run (ADR 0023): `all` runs each of them, oldest first, before the ticked day;
    * `last` runs only the ticked day; `none` no missed day (not even a late tick of the scheduler).
    */
   @IsIn(CATCH_UP_POLICIES, { message: 'DCO_CATCH_UP must be all, last or none' })

@@ -1,4 +1,4 @@
-// Every missed day (ADR 0021): the days a tick runs under each policy and cap, UTC day arithmetic across month, year and
+// Every missed day (ADR 0023): the days a tick runs under each policy and cap, UTC day arithmetic across month, year and
 // leap-day boundaries, and which run starts next so that days run one after the other, each once.
 import { RunState } from './run-state';
 import {

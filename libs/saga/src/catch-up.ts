@@ -1,4 +1,4 @@
-// Every missed day (ADR 0021): which days a tick runs after downtime, and which run the saga starts next. Pure.
+// Every missed day (ADR 0023): which days a tick runs after downtime, and which run the saga starts next. Pure.
 // Days are YYYY-MM-DD offering days; their arithmetic is on UTC calendar dates (no time zone, no daylight saving).
 import { AnyMessage, IdGenerator, createMessage, runIdOf } from '@dco/contracts';
 import { RunState, isTerminal } from './run-state';

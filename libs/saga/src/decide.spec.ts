@@ -996,7 +996,7 @@ describe('decide: resuming a Failed run', () => {
   });
 });
 
-describe('every missed day (ADR 0021)', () => {
+describe('every missed day (ADR 0023)', () => {
   const TODAY = '2026-11-30';
   const lateTick = (h: Harness, day = TODAY) =>
     h.incoming(

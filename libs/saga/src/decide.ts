@@ -42,7 +42,7 @@ export interface DayContext {
   completedDco?: { runId: string; resultHash: string };
   /** A run of this day that has not finished: a second one would race it on the same infrastructure. */
   activeRunId?: string;
-  /** The latest earlier day that has a run: the days after it are missed (ADR 0021). */
+  /** The latest earlier day that has a run: the days after it are missed (ADR 0023). */
   lastRunDay?: string;
   /** A run of an earlier day that has not ended (queued included): a day's tick waits for it. */
   unfinishedBefore?: string;
@@ -148,7 +148,7 @@ function start(
   return t.done();
 }
 
-/** The saga asks for the next day of a catch-up with a RunRequested of this requester (ADR 0021). */
+/** The saga asks for the next day of a catch-up with a RunRequested of this requester (ADR 0023). */
 function isCatchUpRequest(message: AnyMessage): boolean {
   return (
     message.type === 'RunRequested' &&

@@ -84,7 +84,7 @@ describe('day context', () => {
       completedDco: expect.anything(),
       lastRunDay: '2026-11-25',
     });
-    // A later day knows the last day that ran and an earlier run still in progress (it waits for it: ADR 0021).
+    // A later day knows the last day that ran and an earlier run still in progress (it waits for it: ADR 0023).
     expect(dayContextOf(runs, '2026-11-30')).toEqual({
       lastRunDay: '2026-11-26',
       unfinishedBefore: 'dco-2026-11-26-r1',

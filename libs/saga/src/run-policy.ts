@@ -20,7 +20,7 @@ export interface RunPolicy {
    * The DCO and the compensations are never cut short by it; they keep their own step timeouts.
    */
   maxRunMs: number;
-  /** What a tick does about the days missed since the last run (ADR 0021). */
+  /** What a tick does about the days missed since the last run (ADR 0023). */
   catchUp: CatchUpSettings;
   approval: {
     /** Changes of these risks need approval. */

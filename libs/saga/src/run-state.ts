@@ -2,7 +2,7 @@
 import { AlertSeverity, Change, Failure, Step } from '@dco/contracts';
 
 export const RUN_STATUSES = [
-  // Waits for the runs of earlier days to end (missed days run first, oldest first: ADR 0021).
+  // Waits for the runs of earlier days to end (missed days run first, oldest first: ADR 0023).
   'Queued',
   'Started',
   'Detecting',
@@ -58,7 +58,7 @@ export interface PendingStep {
 export interface ApprovalRecord {
   /**
    * `changes`: the detected changes need a person; `plan`: the Terraform plan destroys or replaces something; `catch-up`:
-   * more missed days than DCO_CATCH_UP_MAX_DAYS would run before this day (ADR 0021).
+   * more missed days than DCO_CATCH_UP_MAX_DAYS would run before this day (ADR 0023).
    */
   gate: 'changes' | 'plan' | 'catch-up';
   reasons: string[];
@@ -127,7 +127,7 @@ export interface RunState {
   dcoAfterRollback: boolean;
   resultHash?: string;
   /**
-   * The missed days this day's tick found (ADR 0021): the days after `after` (the last day that had a run) up to this
+   * The missed days this day's tick found (ADR 0023): the days after `after` (the last day that had a run) up to this
    * day run first, oldest first, while this run is Queued; `skipped` once an operator refused them (or did not answer).
    */
   catchUp?: { after: string; missed: number; skipped?: boolean };

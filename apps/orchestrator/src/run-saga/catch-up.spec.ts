@@ -1,4 +1,4 @@
-// Every missed day through the saga handler on the in-memory bus (ADR 0021): after three days down, the late tick runs
+// Every missed day through the saga handler on the in-memory bus (ADR 0023): after three days down, the late tick runs
 // the three missed days one after the other, oldest first, each with one DCO, then its own day; a restarted
 // orchestrator carries the catch-up on from the store alone.
 import { AnyMessage, Clock, FIXTURE_DATA, MessageType, createMessage } from '@dco/contracts';
@@ -62,7 +62,7 @@ const tickOf = (day: string, trigger: 'schedule' | 'catch-up', clock: Clock) =>
   );
 const dayOf = (m: AnyMessage) => (m.data as { day: string }).day;
 
-describe('every missed day through the saga (ADR 0021)', () => {
+describe('every missed day through the saga (ADR 0023)', () => {
   it('after three days down, runs each missed day in order, one after the other, each DCO once, then the day', async () => {
     const bus = new InMemoryMessageBus();
     const clock = new TestClock(new Date('2026-11-26T06:00:00.000Z'));

@@ -20,7 +20,7 @@ describe('policyFromConfig: maximum run time', () => {
   );
 });
 
-describe('policyFromConfig: every missed day (ADR 0021)', () => {
+describe('policyFromConfig: every missed day (ADR 0023)', () => {
   it('defaults to all with a cap of 7 days and takes DCO_CATCH_UP and DCO_CATCH_UP_MAX_DAYS', () => {
     expect(policyFromConfig(loadConfig(OrchestratorConfig, {})).catchUp).toEqual({ policy: 'all', maxDays: 7 });
     expect(

@@ -56,7 +56,7 @@ export class SagaHandler {
     }
     this.registry.put(decision.state);
     const messages = [...decision.messages];
-    // A run that ended or was queued may let the next day of a catch-up start (ADR 0021): its request commits with this.
+    // A run that ended or was queued may let the next day of a catch-up start (ADR 0023): its request commits with this.
     const ended = isTerminal(decision.state.status) && !(state && isTerminal(state.status));
     const queued = decision.state.status === 'Queued' && state?.status !== 'Queued';
     const next = ended || queued ? nextCatchUpRun(this.registry.all()) : undefined;
