@@ -1070,6 +1070,17 @@ describe('every missed day (ADR 0023)', () => {
     expect(h.state?.catchUp).toBeUndefined();
   });
 
+  it.each(['last', 'none'] as const)(
+    'with "%s", days stay independent: a tick does not wait for an earlier run',
+    (policy) => {
+      const h = new Harness(
+        { lastRunDay: '2026-11-25', unfinishedBefore: 'dco-2026-11-25' },
+        { ...DEFAULT_POLICY, catchUp: { policy, maxDays: 7 } },
+      );
+      expect(types(h.apply(tick()(h)))).toEqual(['RunStarted', 'DetectChanges']);
+    },
+  );
+
   it('beyond the cap, the run asks an operator; granted, it queues behind the missed days', () => {
     const h = new Harness({ lastRunDay: '2026-11-20' });
     const asked = h.apply(lateTick(h));

@@ -140,7 +140,9 @@ function start(
     else t.queue(`${plan.missed.length} missed day(s) ${describeDays(plan.missed)} run first, oldest first`);
     return t.done();
   }
-  if (message.type === 'DailyTick' && deps.day.unfinishedBefore) {
+  // With `all`, days run one after the other: a tick waits for an earlier day's unfinished run (with `last` and `none`
+  // days stay independent, as before ADR 0023).
+  if (message.type === 'DailyTick' && settings.policy === 'all' && deps.day.unfinishedBefore) {
     t.queue(`it starts when ${deps.day.unfinishedBefore} has ended`);
     return t.done();
   }
