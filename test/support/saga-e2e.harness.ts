@@ -152,6 +152,9 @@ export class SagaE2eEnvironment {
       DCO_ALLOW_SIMULATED: 'test',
       DCO_API_CREDENTIALS: E2E_API_CREDENTIALS,
       SAGA_TIMER_INTERVAL_MS: '250',
+      // The specs tick unrelated random days in one namespace, side by side: independent days (ADR 0023's `last`; the
+      // default `all` would run the years between them first). test/missed-days.e2e-spec.ts sets `all`.
+      DCO_CATCH_UP: 'last',
       // The local stack's AWS emulator (alerts go to EventBridge there).
       DCO_AWS_ENDPOINT: process.env.DCO_AWS_ENDPOINT ?? 'http://127.0.0.1:5055',
       AWS_ACCESS_KEY_ID: 'testing',

@@ -1,8 +1,9 @@
 // Environment of the orchestrator service (validated at boot).
 import { IntersectionType } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { AwsClientConfig } from '@dco/aws';
 import { CommonConfig } from '@dco/platform';
+import { CATCH_UP_POLICIES, CatchUpPolicy, MAX_CATCH_UP_DAYS } from '@dco/saga';
 import { DashboardConfig } from './dashboard/dashboard.config';
 
 /** The orchestrator's own validated config (PLATFORM_CONFIG holds only the common part when embedded). */
@@ -36,6 +37,19 @@ export class OrchestratorConfig extends IntersectionType(CommonConfig, Dashboard
   @Min(1_000, { message: 'SAGA_MAX_RUN_MS must be at least 1000 (ms)' })
   @Max(7 * 24 * 3_600_000, { message: 'SAGA_MAX_RUN_MS must be at most 604800000 (7 days)' })
   SAGA_MAX_RUN_MS = 6 * 3_600_000;
+
+  /**
+   * Days missed since the last day that has a run (ADR 0023): `all` runs each of them, oldest first, before the ticked day;
+   * `last` runs only the ticked day; `none` no missed day (not even a late tick of the scheduler).
+   */
+  @IsIn(CATCH_UP_POLICIES, { message: 'DCO_CATCH_UP must be all, last or none' })
+  DCO_CATCH_UP: CatchUpPolicy = 'all';
+
+  /** With DCO_CATCH_UP=all: more missed days than this wait for an operator's approval (0: always ask). */
+  @IsInt({ message: 'DCO_CATCH_UP_MAX_DAYS must be an integer number of days' })
+  @Min(0, { message: 'DCO_CATCH_UP_MAX_DAYS must be at least 0' })
+  @Max(MAX_CATCH_UP_DAYS, { message: `DCO_CATCH_UP_MAX_DAYS must be at most ${MAX_CATCH_UP_DAYS}` })
+  DCO_CATCH_UP_MAX_DAYS = 7;
 
   /** Change risks that need an operator's approval, comma-separated (low, medium, high); "none" for none. */
   @Matches(/^(none|(low|medium|high)(,(low|medium|high))*)$/, {

@@ -17,7 +17,11 @@ export class SchedulerConfig extends CommonConfig {
   @IsString()
   SCHEDULE_TIME_ZONE = 'UTC';
 
-  /** On start: `last` publishes the tick of the most recent scheduled time (a missed day runs late), `none` waits for the next. */
+  /**
+   * On start: `last` publishes the tick of the most recent scheduled time (a missed day runs late), `none` waits for the
+   * next. The days missed before that one are the saga's to run (DCO_CATCH_UP on the orchestrator, ADR 0023): it knows
+   * from its store which days ran; the scheduler keeps no state.
+   */
   @IsIn(CATCH_UP_POLICIES, { message: 'SCHEDULE_CATCH_UP must be none or last' })
   SCHEDULE_CATCH_UP: CatchUpPolicy = 'last';
 }

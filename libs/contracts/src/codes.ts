@@ -77,6 +77,7 @@ export const SAGA_REJECTION_CODES = [
   'SAGA.RUN_FINISHED',
   'SAGA.NOT_FAILED',
   'SAGA.NOTHING_TO_RESUME',
+  'SAGA.CATCH_UP_DISABLED',
 ] as const;
 export type SagaRejectionCode = (typeof SAGA_REJECTION_CODES)[number];
 

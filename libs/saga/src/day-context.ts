@@ -1,11 +1,17 @@
 // Derives what the saga needs to know about a day's other runs from their stored states.
 import { RUN_ID_PATTERN, dayOfRunId, rerunOf, runIdOf } from '@dco/contracts';
+import { lastRunDayBefore, unfinishedRunBefore } from './catch-up';
 import { DayContext } from './decide';
 import { RunState, isTerminal } from './run-state';
 
 export function dayContextOf(runs: Iterable<RunState>, day: string, exceptRunId?: string): DayContext {
   const context: DayContext = {};
-  for (const run of runs) {
+  const all = [...runs];
+  const lastRunDay = lastRunDayBefore(all, day);
+  if (lastRunDay !== undefined) context.lastRunDay = lastRunDay;
+  const unfinishedBefore = unfinishedRunBefore(all, day);
+  if (unfinishedBefore !== undefined) context.unfinishedBefore = unfinishedBefore;
+  for (const run of all) {
     if (run.day !== day || run.runId === exceptRunId) continue;
     if (!isTerminal(run.status)) context.activeRunId = run.runId;
     const dcoDone = run.resultHash && (run.status === 'Completed' || run.status === 'CompletedAfterRollback');

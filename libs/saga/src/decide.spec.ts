@@ -1,5 +1,6 @@
 // Table-driven specs of every saga transition: Given a run's history / When a message arrives / Then these messages and this state.
 import { AnyMessage, Change, DataOf, FIXTURE_DATA, MessageType, Step } from '@dco/contracts';
+import { CATCH_UP_REQUESTER } from './catch-up';
 import { DayContext, Decision, decide } from './decide';
 import { DEFAULT_POLICY, RunPolicy } from './run-policy';
 import { RunState, RunStatus } from './run-state';
@@ -992,5 +993,167 @@ describe('decide: resuming a Failed run', () => {
       '1:failed',
       '2:succeeded',
     ]);
+  });
+});
+
+describe('every missed day (ADR 0023)', () => {
+  const TODAY = '2026-11-30';
+  const lateTick = (h: Harness, day = TODAY) =>
+    h.incoming(
+      'DailyTick',
+      { day, trigger: 'catch-up', scheduledAt: `${day}T06:00:00.000Z` },
+      { runId: `dco-${day}`, producer: 'scheduler' },
+    );
+  const alerts = (d: Decision) =>
+    d.ok ? d.messages.flatMap((m) => (m.type === 'AlertRaised' ? [`${m.data.cause}:${m.data.severity}`] : [])) : [];
+  const types = (d: Decision) => (d.ok ? d.messages.map((m) => m.type) : []);
+
+  it('with "all", a tick after three missed days queues its run and starts nothing yet', () => {
+    const h = new Harness({ lastRunDay: '2026-11-26' });
+    h.now = new Date(`${TODAY}T08:15:00.000Z`);
+    const decision = h.apply(lateTick(h));
+    expect(types(decision)).toEqual(['AlertRaised']);
+    expect(alerts(decision)).toEqual(['RUN_QUEUED:info']);
+    expect(h.state).toMatchObject({
+      status: 'Queued',
+      trigger: 'catch-up',
+      catchUp: { after: '2026-11-26', missed: 3 },
+    });
+    expect(h.state?.pending).toBeUndefined();
+  });
+
+  it('a queued run starts on the catch-up request only, with its clock from then', () => {
+    const h = new Harness({ lastRunDay: '2026-11-26' });
+    h.apply(lateTick(h));
+    // An operator's request (or any other producer) does not start it: the run of the day exists.
+    const byOperator = h.apply(
+      h.incoming(
+        'RunRequested',
+        { day: TODAY, reason: 'now', requestedBy: CATCH_UP_REQUESTER },
+        { runId: `dco-${TODAY}` },
+      ),
+    );
+    expect(byOperator).toEqual({ ok: false, rejection: expect.objectContaining({ code: 'SAGA.DUPLICATE_START' }) });
+    h.now = new Date(`${TODAY}T11:00:00.000Z`);
+    const dequeued = h.apply(
+      h.incoming(
+        'RunRequested',
+        { day: TODAY, reason: 'catch-up', requestedBy: CATCH_UP_REQUESTER },
+        { runId: `dco-${TODAY}`, producer: 'orchestrator' },
+      ),
+    );
+    expect(types(dequeued)).toEqual(['RunStarted', 'DetectChanges']);
+    expect(h.state).toMatchObject({ status: 'Detecting', startedAt: `${TODAY}T11:00:00.000Z` });
+    expect(h.state?.runDeadline).toBe(
+      new Date(Date.parse(`${TODAY}T11:00:00.000Z`) + DEFAULT_POLICY.maxRunMs).toISOString(),
+    );
+  });
+
+  it('a missed day requested by the catch-up runs as a catch-up run', () => {
+    const h = new Harness({ lastRunDay: '2026-11-26' });
+    const decision = h.apply(
+      h.incoming(
+        'RunRequested',
+        { day: '2026-11-27', reason: 'catch-up', requestedBy: CATCH_UP_REQUESTER },
+        { runId: 'dco-2026-11-27', producer: 'orchestrator' },
+      ),
+    );
+    expect(types(decision)).toEqual(['RunStarted', 'DetectChanges']);
+    expect(h.state).toMatchObject({ trigger: 'catch-up', requestedBy: CATCH_UP_REQUESTER, status: 'Detecting' });
+  });
+
+  it('a tick waits for an unfinished run of an earlier day', () => {
+    const h = new Harness({ lastRunDay: '2026-11-29', unfinishedBefore: 'dco-2026-11-29' });
+    const decision = h.apply(lateTick(h));
+    expect(alerts(decision)).toEqual(['RUN_QUEUED:info']);
+    expect(h.state?.status).toBe('Queued');
+    expect(h.state?.catchUp).toBeUndefined();
+  });
+
+  it.each(['last', 'none'] as const)(
+    'with "%s", days stay independent: a tick does not wait for an earlier run',
+    (policy) => {
+      const h = new Harness(
+        { lastRunDay: '2026-11-25', unfinishedBefore: 'dco-2026-11-25' },
+        { ...DEFAULT_POLICY, catchUp: { policy, maxDays: 7 } },
+      );
+      expect(types(h.apply(tick()(h)))).toEqual(['RunStarted', 'DetectChanges']);
+    },
+  );
+
+  it('beyond the cap, the run asks an operator; granted, it queues behind the missed days', () => {
+    const h = new Harness({ lastRunDay: '2026-11-20' });
+    const asked = h.apply(lateTick(h));
+    expect(types(asked)).toEqual(['ApprovalRequested', 'AlertRaised']);
+    expect(alerts(asked)).toEqual(['CATCH_UP_APPROVAL_REQUIRED:warning']);
+    expect(h.state).toMatchObject({ status: 'AwaitingApproval', catchUp: { after: '2026-11-20', missed: 9 } });
+    expect(h.state?.approvals[0]).toMatchObject({
+      gate: 'catch-up',
+      reasons: [expect.stringContaining('9 missed days 2026-11-21..2026-11-29 exceed DCO_CATCH_UP_MAX_DAYS=7')],
+    });
+    const granted = h.apply(
+      h.incoming(
+        'ApprovalGranted',
+        { by: 'alice', reason: 'month end' },
+        {
+          runId: `dco-${TODAY}`,
+          causationId: h.state?.pending?.commandId,
+        },
+      ),
+    );
+    expect(alerts(granted)).toEqual(['RUN_QUEUED:info']);
+    expect(h.state?.status).toBe('Queued');
+    expect(h.state?.pending).toBeUndefined();
+  });
+
+  it.each([
+    [
+      'rejected',
+      (h: Harness) =>
+        h.incoming(
+          'ApprovalRejected',
+          { by: 'bob', reason: 'too old' },
+          { runId: `dco-${TODAY}`, causationId: h.state?.pending?.commandId },
+        ),
+      'DAYS_SKIPPED:warning',
+    ],
+    ['unanswered', timeout, 'DAYS_SKIPPED:critical'],
+  ])('beyond the cap, %s, the missed days are skipped and the day runs alone', (_name, arrival, alert) => {
+    const h = new Harness({ lastRunDay: '2026-11-20' });
+    h.apply(lateTick(h));
+    const decision = h.apply(arrival(h));
+    expect(decision.ok).toBe(true);
+    expect(alerts(decision)).toEqual([alert]);
+    expect(types(decision)).toEqual(['AlertRaised', 'RunStarted', 'DetectChanges']);
+    expect(h.state).toMatchObject({ status: 'Detecting', catchUp: { skipped: true } });
+  });
+
+  it('with "last", the day runs and the skipped days are named in an alert', () => {
+    const h = new Harness({ lastRunDay: '2026-11-26' }, { ...DEFAULT_POLICY, catchUp: { policy: 'last', maxDays: 7 } });
+    const decision = h.apply(lateTick(h));
+    expect(types(decision)).toEqual(['AlertRaised', 'RunStarted', 'DetectChanges']);
+    expect(decision.ok && decision.messages[0].type === 'AlertRaised' && decision.messages[0].data.summary).toContain(
+      '3 missed day(s) 2026-11-27..2026-11-29 do not run (DCO_CATCH_UP=last)',
+    );
+  });
+
+  it('with "none", a late tick is refused with a stable code; a scheduled tick runs', () => {
+    const none = { ...DEFAULT_POLICY, catchUp: { policy: 'none' as const, maxDays: 7 } };
+    const h = new Harness({ lastRunDay: '2026-11-26' }, none);
+    expect(h.apply(lateTick(h))).toEqual({
+      ok: false,
+      rejection: expect.objectContaining({ code: 'SAGA.CATCH_UP_DISABLED' }),
+    });
+    const scheduled = new Harness({ lastRunDay: '2026-11-29' }, none);
+    expect(types(scheduled.apply(tick()(scheduled)))).toEqual(['RunStarted', 'DetectChanges']);
+  });
+
+  it('a second tick of the queued day is a duplicate (the per-day idempotency holds)', () => {
+    const h = new Harness({ lastRunDay: '2026-11-26' });
+    h.apply(lateTick(h));
+    expect(h.apply(lateTick(h))).toEqual({
+      ok: false,
+      rejection: expect.objectContaining({ code: 'SAGA.DUPLICATE_START' }),
+    });
   });
 });

@@ -12,6 +12,7 @@ import {
   dayOfRunId,
   rerunOf,
 } from '@dco/contracts';
+import { CATCH_UP_REQUESTER, catchUpPlan } from './catch-up';
 import { RunPolicy, approvalReasons, dcoDeadlineOf, isDbChange, isInfraChange } from './run-policy';
 import {
   OUTCOMES,
@@ -41,6 +42,10 @@ export interface DayContext {
   completedDco?: { runId: string; resultHash: string };
   /** A run of this day that has not finished: a second one would race it on the same infrastructure. */
   activeRunId?: string;
+  /** The latest earlier day that has a run: the days after it are missed (ADR 0023). */
+  lastRunDay?: string;
+  /** A run of an earlier day that has not ended (queued included): a day's tick waits for it. */
+  unfinishedBefore?: string;
 }
 
 export interface DecideDeps {
@@ -70,6 +75,7 @@ function start(
   message: AnyMessage & { type: 'DailyTick' | 'RunRequested' },
   deps: DecideDeps,
 ): Decision {
+  if (state?.status === 'Queued' && isCatchUpRequest(message)) return dequeue(state, message, deps);
   if (state)
     return reject('SAGA.DUPLICATE_START', `${state.runId} already exists (${state.status}); ${message.type} ignored`);
   const day = message.data.day;
@@ -83,11 +89,23 @@ function start(
       'SAGA.DAY_BUSY',
       `${deps.day.activeRunId} of ${day} is still running; start a rerun when it has ended`,
     );
+  const settings = deps.policy.catchUp;
+  const plan =
+    message.type === 'DailyTick'
+      ? catchUpPlan({ lastRunDay: deps.day.lastRunDay, day, late: message.data.trigger === 'catch-up', settings })
+      : undefined;
+  if (plan && plan.run.length === 0)
+    return reject(
+      'SAGA.CATCH_UP_DISABLED',
+      `the late tick of ${day} does not run: DCO_CATCH_UP=none runs no missed day (${plan.skipped.length} missed)`,
+    );
   const now = deps.now.toISOString();
+  const trigger =
+    message.type === 'DailyTick' ? message.data.trigger : isCatchUpRequest(message) ? 'catch-up' : 'request';
   const initial: RunState = {
     runId: message.runId,
     day,
-    trigger: message.type === 'DailyTick' ? message.data.trigger : 'request',
+    trigger,
     ...(message.type === 'RunRequested' ? { requestedBy: message.data.requestedBy } : {}),
     status: 'Started',
     startedAt: now,
@@ -108,9 +126,53 @@ function start(
     dcoAfterRollback: false,
   };
   const t = new Transition(initial, message, deps);
-  t.emit('RunStarted', { day, trigger: initial.trigger });
-  t.startStep('detect');
+  if (plan && plan.skipped.length > 0) {
+    t.alert(
+      'warning',
+      'DAYS_SKIPPED',
+      `${message.runId}: ${plan.skipped.length} missed day(s) ${describeDays(plan.skipped)} do not run (DCO_CATCH_UP=${settings.policy})`,
+    );
+  }
+  const after = deps.day.lastRunDay;
+  if (plan && plan.missed.length > 0 && after !== undefined && settings.policy === 'all') {
+    t.state.catchUp = { after, missed: plan.missed.length };
+    if (plan.needsApproval) t.requestCatchUpApproval(plan.missed, settings.maxDays);
+    else t.queue(`${plan.missed.length} missed day(s) ${describeDays(plan.missed)} run first, oldest first`);
+    return t.done();
+  }
+  // With `all`, days run one after the other: a tick waits for an earlier day's unfinished run (with `last` and `none`
+  // days stay independent, as before ADR 0023).
+  if (message.type === 'DailyTick' && settings.policy === 'all' && deps.day.unfinishedBefore) {
+    t.queue(`it starts when ${deps.day.unfinishedBefore} has ended`);
+    return t.done();
+  }
+  t.begin();
   return t.done();
+}
+
+/** The saga asks for the next day of a catch-up with a RunRequested of this requester (ADR 0023). */
+function isCatchUpRequest(message: AnyMessage): boolean {
+  return (
+    message.type === 'RunRequested' &&
+    message.producer === 'orchestrator' &&
+    message.data.requestedBy === CATCH_UP_REQUESTER
+  );
+}
+
+/** The days before a queued run have run (or were refused): it starts now, its clock from now. */
+function dequeue(state: RunState, message: AnyMessage, deps: DecideDeps): Decision {
+  if (deps.day.activeRunId)
+    return reject('SAGA.DAY_BUSY', `${deps.day.activeRunId} of ${state.day} is running; ${state.runId} stays queued`);
+  const t = new Transition(state, message, deps);
+  t.state.startedAt = t.state.updatedAt;
+  t.state.runDeadline = runDeadlineOf(deps.now, deps.policy).toISOString();
+  t.begin();
+  return t.done();
+}
+
+/** "2026-11-27" or "2026-11-27..2026-11-29". */
+function describeDays(days: string[]): string {
+  return days.length === 1 ? days[0] : `${days[0]}..${days[days.length - 1]}`;
 }
 
 /** An operator resumes a run parked by a failed compensation: that compensation again, then the rest, then the DCO. */
@@ -145,6 +207,11 @@ function timedOut(state: RunState, message: AnyMessage & { type: 'StepTimedOut' 
     return reject('SAGA.OUT_OF_ORDER', `StepTimedOut for ${pending.step} before its deadline ${pending.deadline}`);
   }
   const t = new Transition(state, message, deps);
+  if (pending.step === 'approval' && state.approvals[state.approvals.length - 1]?.gate === 'catch-up') {
+    // Nobody answered: the missed days are refused so that this day's own DCO still runs (a person may rerun them).
+    t.skipCatchUp('nobody', `no decision by ${pending.deadline}`, 'timed-out');
+    return t.done();
+  }
   if (endsAtRunDeadline(state, pending)) {
     t.alert(
       'critical',
@@ -318,6 +385,47 @@ class Transition {
     else this.advance();
   }
 
+  /** The run starts its steps: RunStarted, then detection. */
+  begin(): void {
+    this.state.status = 'Started';
+    this.emit('RunStarted', { day: this.state.day, trigger: this.state.trigger });
+    this.startStep('detect');
+  }
+
+  /** The run waits for earlier days; the saga starts it when they have ended (nextCatchUpRun). */
+  queue(why: string): void {
+    this.state.status = 'Queued';
+    this.alert('info', 'RUN_QUEUED', `${this.state.runId} is queued: ${why}`);
+  }
+
+  requestCatchUpApproval(missed: string[], maxDays: number): void {
+    const reasons = [
+      `${missed.length} missed days ${describeDays(missed)} exceed DCO_CATCH_UP_MAX_DAYS=${maxDays}: grant to run them all, oldest first, before ${this.state.day}; reject to run only ${this.state.day}`,
+    ];
+    this.state.approvals.push({ gate: 'catch-up', reasons, requestedAt: this.now });
+    this.startStep('approval');
+    this.alert('warning', 'CATCH_UP_APPROVAL_REQUIRED', `${this.state.runId} waits for approval: ${reasons[0]}`);
+  }
+
+  /** The missed days do not run (refused or unanswered): this day runs on its own. */
+  skipCatchUp(by: string, reason: string, outcome: 'rejected' | 'timed-out'): void {
+    const catchUp = this.state.catchUp;
+    if (catchUp) catchUp.skipped = true;
+    this.endStep(outcome, {
+      code: outcome === 'rejected' ? 'SAGA.REJECTED' : 'SAGA.STEP_TIMED_OUT',
+      message: `the catch-up of ${catchUp?.missed ?? 0} missed day(s) was refused by ${by}: ${reason}`.slice(0, 4000),
+    });
+    this.alert(
+      outcome === 'rejected' ? 'warning' : 'critical',
+      'DAYS_SKIPPED',
+      `${this.state.runId}: ${catchUp?.missed ?? 0} missed day(s) after ${catchUp?.after ?? '?'} do not run (${by}: ${reason}); ${this.state.day} runs alone`.slice(
+        0,
+        500,
+      ),
+    );
+    this.begin();
+  }
+
   requestApproval(gate: 'changes' | 'plan', reasons: string[], planId?: string): void {
     // Nobody is asked to approve updates that may no longer start.
     if (runTimeExceeded(this.state, this.deps.now)) return this.stopForRunTime('the approval');
@@ -329,6 +437,11 @@ class Transition {
   decideApproval(granted: boolean, by: string, reason: string): void {
     const approval = this.state.approvals[this.state.approvals.length - 1];
     approval.decision = { granted, by, reason, at: this.now };
+    if (approval.gate === 'catch-up') {
+      if (!granted) return this.skipCatchUp(by, reason, 'rejected');
+      this.endStep('succeeded');
+      return this.queue(`${by} approved the catch-up of ${this.state.catchUp?.missed ?? 0} missed day(s)`);
+    }
     if (granted) {
       this.endStep('succeeded');
       this.advance();

@@ -7,3 +7,4 @@ export * from './decide';
 export * from './timers';
 export * from './zoned-time';
 export * from './day-context';
+export * from './catch-up';

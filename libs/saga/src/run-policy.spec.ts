@@ -77,9 +77,18 @@ describe('day context', () => {
     expect(dayContextOf(runs, '2026-11-26')).toEqual({
       activeRunId: 'dco-2026-11-26-r1',
       completedDco: { runId: 'dco-2026-11-26', resultHash: 'a'.repeat(64) },
+      lastRunDay: '2026-11-25',
     });
     expect(dayContextOf(runs, '2026-11-25')).toEqual({});
-    expect(dayContextOf(runs, '2026-11-26', 'dco-2026-11-26-r1')).toEqual({ completedDco: expect.anything() });
+    expect(dayContextOf(runs, '2026-11-26', 'dco-2026-11-26-r1')).toEqual({
+      completedDco: expect.anything(),
+      lastRunDay: '2026-11-25',
+    });
+    // A later day knows the last day that ran and an earlier run still in progress (it waits for it: ADR 0023).
+    expect(dayContextOf(runs, '2026-11-30')).toEqual({
+      lastRunDay: '2026-11-26',
+      unfinishedBefore: 'dco-2026-11-26-r1',
+    });
   });
 
   it('numbers reruns after the highest existing one', () => {

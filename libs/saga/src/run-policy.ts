@@ -1,5 +1,6 @@
 // The run policy: which changes need a person's approval, the DCO deadline, and each step's expected duration and timeout.
 import { Change, Risk, STEPS, Step } from '@dco/contracts';
+import { CATCH_UP_POLICIES, CatchUpSettings, MAX_CATCH_UP_DAYS } from './catch-up';
 import { isValidTimeZone, zonedTimeToInstant } from './zoned-time';
 
 export interface StepTiming {
@@ -19,6 +20,8 @@ export interface RunPolicy {
    * The DCO and the compensations are never cut short by it; they keep their own step timeouts.
    */
   maxRunMs: number;
+  /** What a tick does about the days missed since the last run (ADR 0023). */
+  catchUp: CatchUpSettings;
   approval: {
     /** Changes of these risks need approval. */
     risks: Risk[];
@@ -42,6 +45,7 @@ export const DEFAULT_POLICY: RunPolicy = {
   },
   // Above the sum of the forward steps' timeouts (295 min): a run past it is stuck rather than slow.
   maxRunMs: minutes(360),
+  catchUp: { policy: 'all', maxDays: 7 },
   approval: { risks: ['high'], neo4jMajorVersionChange: true },
 };
 
@@ -63,6 +67,13 @@ export function validatePolicy(policy: RunPolicy): string[] {
   }
   if (!(Number.isInteger(policy.maxRunMs) && policy.maxRunMs > 0))
     problems.push(`maxRunMs must be a positive integer number of milliseconds, got ${String(policy.maxRunMs)}`);
+  if (!CATCH_UP_POLICIES.includes(policy.catchUp.policy))
+    problems.push(
+      `catchUp.policy must be one of ${CATCH_UP_POLICIES.join(', ')}, got "${String(policy.catchUp.policy)}"`,
+    );
+  const maxDays = policy.catchUp.maxDays;
+  if (!(Number.isInteger(maxDays) && maxDays >= 0 && maxDays <= MAX_CATCH_UP_DAYS))
+    problems.push(`catchUp.maxDays must be an integer from 0 to ${MAX_CATCH_UP_DAYS}, got ${String(maxDays)}`);
   return problems;
 }
 

@@ -2,6 +2,8 @@
 import { AlertSeverity, Change, Failure, Step } from '@dco/contracts';
 
 export const RUN_STATUSES = [
+  // Waits for the runs of earlier days to end (missed days run first, oldest first: ADR 0023).
+  'Queued',
   'Started',
   'Detecting',
   'AwaitingApproval',
@@ -54,8 +56,11 @@ export interface PendingStep {
 }
 
 export interface ApprovalRecord {
-  /** `changes`: the detected changes need a person; `plan`: the Terraform plan destroys or replaces something. */
-  gate: 'changes' | 'plan';
+  /**
+   * `changes`: the detected changes need a person; `plan`: the Terraform plan destroys or replaces something; `catch-up`:
+   * more missed days than DCO_CATCH_UP_MAX_DAYS would run before this day (ADR 0023).
+   */
+  gate: 'changes' | 'plan' | 'catch-up';
   reasons: string[];
   requestedAt: string;
   planId?: string;
@@ -121,6 +126,11 @@ export interface RunState {
   /** True once the DCO is asked to run on the old infrastructure after a failure. */
   dcoAfterRollback: boolean;
   resultHash?: string;
+  /**
+   * The missed days this day's tick found (ADR 0023): the days after `after` (the last day that had a run) up to this
+   * day run first, oldest first, while this run is Queued; `skipped` once an operator refused them (or did not answer).
+   */
+  catchUp?: { after: string; missed: number; skipped?: boolean };
   /** The DCO result came from an earlier run of the same day, so no RunDco was sent. */
   dcoReusedFrom?: string;
 }

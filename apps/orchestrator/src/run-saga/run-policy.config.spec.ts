@@ -19,3 +19,36 @@ describe('policyFromConfig: maximum run time', () => {
     },
   );
 });
+
+describe('policyFromConfig: every missed day (ADR 0023)', () => {
+  it('defaults to all with a cap of 7 days and takes DCO_CATCH_UP and DCO_CATCH_UP_MAX_DAYS', () => {
+    expect(policyFromConfig(loadConfig(OrchestratorConfig, {})).catchUp).toEqual({ policy: 'all', maxDays: 7 });
+    expect(
+      policyFromConfig(loadConfig(OrchestratorConfig, { DCO_CATCH_UP: 'last', DCO_CATCH_UP_MAX_DAYS: '0' })).catchUp,
+    ).toEqual({ policy: 'last', maxDays: 0 });
+    expect(policyFromConfig(loadConfig(OrchestratorConfig, { DCO_CATCH_UP: 'none' })).catchUp.policy).toBe('none');
+  });
+
+  it.each([
+    ['DCO_CATCH_UP', 'ALL'],
+    ['DCO_CATCH_UP', 'every'],
+    ['DCO_CATCH_UP', 'all,last'],
+    ['DCO_CATCH_UP_MAX_DAYS', 'seven'],
+    ['DCO_CATCH_UP_MAX_DAYS', '2.5'],
+    ['DCO_CATCH_UP_MAX_DAYS', '-1'],
+    ['DCO_CATCH_UP_MAX_DAYS', '367'],
+  ])('refuses %s=%s at boot with CONFIG.INVALID, naming the variable', (variable, value) => {
+    const load = () => loadConfig(OrchestratorConfig, { [variable]: value });
+    expect(load).toThrow(expect.objectContaining({ code: 'CONFIG.INVALID' }));
+    expect(load).toThrow(`${variable} (got "${value}")`);
+  });
+
+  it('refuses a catch-up policy that reaches it unvalidated, naming the variable', () => {
+    const config = loadConfig(OrchestratorConfig, {});
+    Object.assign(config, { DCO_CATCH_UP: 'sometimes', DCO_CATCH_UP_MAX_DAYS: 1000 });
+    expect(() => policyFromConfig(config)).toThrow(expect.objectContaining({ code: 'CONFIG.INVALID' }));
+    expect(() => policyFromConfig(config)).toThrow(
+      /DCO_CATCH_UP must be one of all, last, none.*DCO_CATCH_UP_MAX_DAYS/s,
+    );
+  });
+});

@@ -20,6 +20,7 @@ export function policyFromConfig(config: OrchestratorConfig): RunPolicy {
     dcoDeadline: { time: config.DCO_DEADLINE, timeZone: config.DCO_TIME_ZONE },
     steps,
     maxRunMs: config.SAGA_MAX_RUN_MS,
+    catchUp: { policy: config.DCO_CATCH_UP, maxDays: config.DCO_CATCH_UP_MAX_DAYS },
     approval: {
       risks: config.SAGA_APPROVAL_RISKS === 'none' ? [] : (config.SAGA_APPROVAL_RISKS.split(',') as Risk[]),
       neo4jMajorVersionChange: DEFAULT_POLICY.approval.neo4jMajorVersionChange,
@@ -31,7 +32,9 @@ export function policyFromConfig(config: OrchestratorConfig): RunPolicy {
         .replace(/^dcoDeadline\.timeZone/, 'DCO_TIME_ZONE')
         .replace(/^dcoDeadline\.time/, 'DCO_DEADLINE')
         .replace(/^steps\./, 'SAGA_STEP_TIMEOUTS/SAGA_STEP_EXPECTED: ')
-        .replace(/^maxRunMs/, 'SAGA_MAX_RUN_MS'),
+        .replace(/^maxRunMs/, 'SAGA_MAX_RUN_MS')
+        .replace(/^catchUp\.policy/, 'DCO_CATCH_UP')
+        .replace(/^catchUp\.maxDays/, 'DCO_CATCH_UP_MAX_DAYS'),
     );
   }
   if (problems.length > 0) throw new ConfigError(problems);

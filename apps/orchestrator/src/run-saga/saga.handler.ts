@@ -2,7 +2,7 @@
 // returned to the bus so that all of them commit atomically with the consumed offset.
 import { AnyMessage, Clock, IdGenerator, dayOfRunId } from '@dco/contracts';
 import { HandlerOutput } from '@dco/messaging';
-import { RunPolicy, SagaRejection, decide } from '@dco/saga';
+import { RunPolicy, SagaRejection, catchUpRequestOf, decide, isTerminal, nextCatchUpRun } from '@dco/saga';
 import { RunRegistry } from './run-registry';
 import { SagaStore } from './saga-store.port';
 
@@ -55,7 +55,13 @@ export class SagaHandler {
       return {};
     }
     this.registry.put(decision.state);
-    const output: HandlerOutput = { messages: decision.messages, records: [this.store.recordOf(decision.state)] };
+    const messages = [...decision.messages];
+    // A run that ended or was queued may let the next day of a catch-up start (ADR 0023): its request commits with this.
+    const ended = isTerminal(decision.state.status) && !(state && isTerminal(state.status));
+    const queued = decision.state.status === 'Queued' && state?.status !== 'Queued';
+    const next = ended || queued ? nextCatchUpRun(this.registry.all()) : undefined;
+    if (next) messages.push(catchUpRequestOf(next, message, this.clock.now(), this.ids));
+    const output: HandlerOutput = { messages, records: [this.store.recordOf(decision.state)] };
     this.remember(message.eventId, output);
     this.accepted += 1;
     this.log({
@@ -63,7 +69,7 @@ export class SagaHandler {
       msg: `${message.type} -> ${decision.state.status}`,
       runId: message.runId,
       eventId: message.eventId,
-      sent: decision.messages.map((m) => m.type),
+      sent: messages.map((m) => m.type),
     });
     return output;
   }

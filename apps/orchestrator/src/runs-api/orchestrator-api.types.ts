@@ -274,7 +274,7 @@ export interface components {
             /** @example 2026-11-26 */
             day: string;
             /** @enum {string} */
-            status: "Started" | "Detecting" | "AwaitingApproval" | "ApplyingInfra" | "MigratingDb" | "RunningDco" | "RollingBackDb" | "RollingBackInfra" | "Completed" | "CompletedAfterRollback" | "Failed";
+            status: "Queued" | "Started" | "Detecting" | "AwaitingApproval" | "ApplyingInfra" | "MigratingDb" | "RunningDco" | "RollingBackDb" | "RollingBackInfra" | "Completed" | "CompletedAfterRollback" | "Failed";
             finished: boolean;
             trigger: string;
             startedAt: string;
@@ -309,7 +309,7 @@ export interface components {
         };
         ApprovalView: {
             /** @enum {string} */
-            gate: "changes" | "plan";
+            gate: "changes" | "plan" | "catch-up";
             reasons: string[];
             requestedAt: string;
             planId?: string;
@@ -342,7 +342,7 @@ export interface components {
             /** @example 2026-11-26 */
             day: string;
             /** @enum {string} */
-            status: "Started" | "Detecting" | "AwaitingApproval" | "ApplyingInfra" | "MigratingDb" | "RunningDco" | "RollingBackDb" | "RollingBackInfra" | "Completed" | "CompletedAfterRollback" | "Failed";
+            status: "Queued" | "Started" | "Detecting" | "AwaitingApproval" | "ApplyingInfra" | "MigratingDb" | "RunningDco" | "RollingBackDb" | "RollingBackInfra" | "Completed" | "CompletedAfterRollback" | "Failed";
             finished: boolean;
             trigger: string;
             startedAt: string;
@@ -439,7 +439,7 @@ export interface operations {
         parameters: {
             query?: {
                 day?: string;
-                status?: "Started" | "Detecting" | "AwaitingApproval" | "ApplyingInfra" | "MigratingDb" | "RunningDco" | "RollingBackDb" | "RollingBackInfra" | "Completed" | "CompletedAfterRollback" | "Failed";
+                status?: "Queued" | "Started" | "Detecting" | "AwaitingApproval" | "ApplyingInfra" | "MigratingDb" | "RunningDco" | "RollingBackDb" | "RollingBackInfra" | "Completed" | "CompletedAfterRollback" | "Failed";
                 limit?: number;
             };
             header?: never;

@@ -28,7 +28,7 @@ export class ChangeView {
 }
 
 export class ApprovalView {
-  @ApiProperty({ enum: ['changes', 'plan'] }) gate!: string;
+  @ApiProperty({ enum: ['changes', 'plan', 'catch-up'] }) gate!: string;
   @ApiProperty({ type: [String] }) reasons!: string[];
   @ApiProperty() requestedAt!: string;
   @ApiPropertyOptional() planId?: string;
