@@ -9,6 +9,7 @@ const VARS = {
   apps: { orchestrator: { image: 'o:1', desired_count: 2 }, detector: { image: 'd:1', desired_count: 1 } },
 };
 const ENV = (app: string) => ({ DCO_APP: app, NEO4J_URI: 'bolt://127.0.0.1:17687' });
+const DECLARED = (app: string) => ({ DCO_APP: app });
 const IN_SYNC = {
   services: [
     { app: 'orchestrator', desiredCount: 2, taskEnvironment: ENV('orchestrator') },
@@ -33,8 +34,13 @@ describe('expectedResources', () => {
       eventBus: 'dco-bus',
       rules: ['dco-alerts'],
       services: [
-        { app: 'detector', family: 'dco-local-detector', desiredCount: 1, environment: ENV('detector') },
-        { app: 'orchestrator', family: 'dco-local-orchestrator', desiredCount: 2, environment: ENV('orchestrator') },
+        { app: 'detector', family: 'dco-local-detector', desiredCount: 1, environment: DECLARED('detector') },
+        {
+          app: 'orchestrator',
+          family: 'dco-local-orchestrator',
+          desiredCount: 2,
+          environment: DECLARED('orchestrator'),
+        },
       ],
     });
   });
@@ -47,7 +53,6 @@ describe('expectedResources', () => {
     ['a negative desired count', { ...VARS, apps: { a: { desired_count: -1 } } }],
     ['a fractional desired count', { ...VARS, apps: { a: { desired_count: 1.5 } } }],
     ['an app name that is no identifier', { ...VARS, apps: { 'a/b': { desired_count: 1 } } }],
-    ['no neo4j_uri', { ...VARS, neo4j_uri: 3 }],
   ])('rejects a baseline with %s (DETECT.DRIFT_BASELINE_INVALID)', (_, vars) => {
     expect(codeOf(() => expectedResources(vars))).toBe('DETECT.DRIFT_BASELINE_INVALID');
   });
@@ -60,11 +65,19 @@ describe('compareDrift', () => {
     expect(compareDrift(expected, IN_SYNC)).toEqual([]);
   });
 
+  it('a released image or a cutover to green (NEO4J_URI) is not drift: rollouts and the db-migrator own them', () => {
+    const moved = IN_SYNC.services.map((service) => ({
+      ...service,
+      taskEnvironment: { ...service.taskEnvironment, NEO4J_URI: 'bolt://green:7687' },
+    }));
+    expect(compareDrift(expected, { ...IN_SYNC, services: moved })).toEqual([]);
+  });
+
   it('names the resource, the attribute, the expected and live values and the address to replace', () => {
     const live = {
       ...IN_SYNC,
       services: [
-        { app: 'orchestrator', desiredCount: 5, taskEnvironment: { DCO_APP: 'orchestrator' } },
+        { app: 'orchestrator', desiredCount: 5, taskEnvironment: { DCO_APP: 'detector' } },
         { app: 'detector' },
       ],
       rules: [],
@@ -93,9 +106,9 @@ describe('compareDrift', () => {
       },
       {
         resource: 'ecs-task-definition dco-local-orchestrator',
-        attribute: 'environment.NEO4J_URI',
-        expected: 'bolt://127.0.0.1:17687',
-        live: '(unset)',
+        attribute: 'environment.DCO_APP',
+        expected: 'orchestrator',
+        live: 'detector',
         address: 'terraform_data.task_definition["orchestrator"]',
       },
       {

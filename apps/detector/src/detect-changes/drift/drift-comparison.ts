@@ -14,7 +14,7 @@ export interface ExpectedService {
   /** dco-<environment>-<app> (ADR 0011). */
   family: string;
   desiredCount: number;
-  /** The task definition's environment as infra/main.tf declares it. */
+  /** The task definition's environment infra/main.tf declares and nothing else changes (NEO4J_URI is the cutover's). */
   environment: Record<string, string>;
 }
 
@@ -64,7 +64,6 @@ export function expectedResources(vars: unknown): ExpectedResources {
   const environment = nameAt(values.environment, 'environment');
   const cluster = nameAt(values.cluster_name, 'cluster_name');
   const eventBus = nameAt(values.event_bus_name, 'event_bus_name');
-  const neo4jUri = typeof values.neo4j_uri === 'string' ? values.neo4j_uri : invalid('has no neo4j_uri');
   const apps = values.apps;
   if (typeof apps !== 'object' || apps === null || Array.isArray(apps)) return invalid('has no apps object');
   const services = Object.entries(apps as Record<string, unknown>).map(([app, spec]): ExpectedService => {
@@ -76,15 +75,16 @@ export function expectedResources(vars: unknown): ExpectedResources {
       app,
       family: `dco-${environment}-${app}`,
       desiredCount: count,
-      environment: { DCO_APP: app, NEO4J_URI: neo4jUri },
+      environment: { DCO_APP: app },
     };
   });
   return { cluster, services: services.sort((a, b) => a.app.localeCompare(b.app)), eventBus, rules: [ALERT_RULE_NAME] };
 }
 
 /**
- * Every attribute that differs. The task definition's image is not compared: the running revision belongs to rollouts
- * (ADR 0008), so a newer image than the one applied is a release, not drift; its environment is Terraform's.
+ * Every attribute that differs. Two task-definition attributes Terraform declares are not compared, because another
+ * stage owns them after the apply: the image (rollouts, ADR 0008: a newer image is a release, not drift) and NEO4J_URI
+ * (the db-migrator's cutover points the consumers at green, ADR 0006).
  */
 export function compareDrift(expected: ExpectedResources, live: LiveResources): DriftFinding[] {
   const findings: DriftFinding[] = [];
