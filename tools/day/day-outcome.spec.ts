@@ -45,7 +45,11 @@ function observed(expect: ScenarioExpectation): DayObservation {
     },
     offerings: { onServing: 1, elsewhere: 0, resultHash: 'h1', allocationCount: 3 },
     dco: { runDcoCommands: 1, completed: 1, afterRollback: [expect.dcoAfterRollback] },
-    ecs: { before: 3, after: expect.ecsRevision === 'moved' ? 4 : 3 },
+    ecs: {
+      before: 3,
+      after: expect.ecsRevision === 'moved' ? 4 : 3,
+      ...(expect.ecsDesiredCount !== undefined ? { desiredCount: expect.ecsDesiredCount } : {}),
+    },
     terraform: { before: ['a', 'b'], after: expect.terraformState === 'changed' ? ['a', 'b', 'c'] : ['a', 'b'] },
     alerts: [...expect.alerts],
     trace: { traceId: 't', url: 'u', services: expectedTraceServices(expect), spans: 20 },
@@ -135,6 +139,14 @@ describe('compareWithExpectation', () => {
       'Terraform state [a, b, c] (before [a, b]), expected baseline',
       'alerts delivered [STEP_FAILED], expected [ROLLBACK, STEP_FAILED]',
     ]);
+  });
+
+  it('checks the desired count a drift scenario restores', () => {
+    const drift = findScenario('drift-scaled-by-hand')?.expect;
+    expect(drift?.ecsDesiredCount).toBe(2);
+    const seen = observed(drift!);
+    seen.ecs.desiredCount = 5;
+    expect(compareWithExpectation(drift!, seen)).toEqual(['dco-runner desiredCount 5, expected 2']);
   });
 
   it('expects spans of the workers that took part', () => {

@@ -42,7 +42,7 @@ export interface DayObservation {
   data: { blueBefore: GraphSnapshot; base: GraphSnapshot; offering: GraphSnapshot };
   offerings: { onServing: number; elsewhere: number; resultHash?: string; allocationCount?: number };
   dco: { runDcoCommands: number; completed: number; afterRollback: boolean[] };
-  ecs: { before: number; after: number };
+  ecs: { before: number; after: number; desiredCount?: number };
   terraform: { before: string[]; after: string[] };
   alerts: string[];
   trace: { traceId: string; url: string; services: string[]; spans: number };
@@ -220,7 +220,11 @@ export async function observeDay(
         (message: AnyMessage) => message.type === 'RunDco' && message.data.afterRollback === true,
       ),
     },
-    ecs: { before: prepared.ecsBefore.revision, after: ecsDefinition?.revision ?? -1 },
+    ecs: {
+      before: prepared.ecsBefore.revision,
+      after: ecsDefinition?.revision ?? -1,
+      ...(ecsService ? { desiredCount: ecsService.desiredCount } : {}),
+    },
     terraform: { before: prepared.terraformBefore, after },
     alerts,
     trace,
@@ -320,6 +324,11 @@ export function compareWithExpectation(expect: ScenarioExpectation, seen: DayObs
     expect.ecsRevision === 'moved' ? seen.ecs.after > seen.ecs.before : seen.ecs.after === seen.ecs.before,
     `dco-runner runs revision ${seen.ecs.after} (before ${seen.ecs.before}), expected ${expect.ecsRevision}`,
   );
+  if (expect.ecsDesiredCount !== undefined)
+    check(
+      seen.ecs.desiredCount === expect.ecsDesiredCount,
+      `dco-runner desiredCount ${seen.ecs.desiredCount ?? 'none'}, expected ${expect.ecsDesiredCount}`,
+    );
   const sameState = list(seen.terraform.after) === list(seen.terraform.before);
   const grew =
     seen.terraform.before.every((resource) => seen.terraform.after.includes(resource)) &&

@@ -15,6 +15,8 @@ export interface ScenarioChanges {
   terraform?: 'add-service' | 'broken-provisioner';
   /** The release manifest moves dco-runner to this image. */
   release?: string;
+  /** After the baseline apply ("yesterday"), dco-runner is scaled to this count by hand (UpdateService): drift. */
+  scaleByHand?: number;
 }
 
 /** Faults injected from outside the services while the day runs (never by flags in production code). */
@@ -35,6 +37,8 @@ export interface ScenarioExpectation {
   serving: { server: 'blue' | 'green'; version: string };
   /** The dco-runner ECS service's revision afterwards compared with before the run. */
   ecsRevision: 'unchanged' | 'moved';
+  /** The dco-runner ECS service's desiredCount afterwards, where the scenario cares (drift restored). */
+  ecsDesiredCount?: number;
   /** The Terraform state afterwards: the baseline resources, or the baseline plus the change's. */
   terraformState: 'baseline' | 'changed';
   /** The DCO ran on the old infrastructure after a rollback. */
@@ -73,6 +77,25 @@ export const DAY_SCENARIOS: readonly DayScenario[] = [
       rolledBack: [],
       serving: { server: 'blue', version: OLD_NEO4J_VERSION },
       ecsRevision: 'unchanged',
+      terraformState: 'baseline',
+      dcoAfterRollback: false,
+      deferredChanges: 0,
+      alerts: [],
+    },
+  },
+  {
+    name: 'drift-scaled-by-hand',
+    summary: 'dco-runner scaled from 2 to 5 by hand since the last apply: a drift change, re-applied back to 2',
+    changes: { scaleByHand: 5 },
+    graph: SMALL_GRAPH,
+    slowBecause: 'one tofu apply that replaces the service_scale resource (its provisioner scales the service)',
+    expect: {
+      status: 'Completed',
+      steps: ['detect:succeeded', 'apply-infra:succeeded', 'run-dco:succeeded'],
+      rolledBack: [],
+      serving: { server: 'blue', version: OLD_NEO4J_VERSION },
+      ecsRevision: 'unchanged',
+      ecsDesiredCount: 2,
       terraformState: 'baseline',
       dcoAfterRollback: false,
       deferredChanges: 0,

@@ -172,6 +172,15 @@ export async function prepareScenario(ws: DayWorkspace, log: (line: string) => v
 
     health = await startServiceHealthDouble(ecs, ws.cluster, [BROKEN_IMAGE]);
 
+    if (scenario.changes.scaleByHand !== undefined) {
+      log(`scaling dco-runner to ${scenario.changes.scaleByHand} by hand, outside Terraform (drift)`);
+      await ecs.updateService({
+        cluster: ws.cluster,
+        serviceName: 'dco-runner',
+        desiredCount: scenario.changes.scaleByHand,
+      });
+    }
+
     // The scenario's changes, published the way they would arrive in real life.
     let newAmi: string | undefined;
     if (scenario.changes.neo4jAmi) {

@@ -33,7 +33,8 @@ export function describeMessage(message: AnyMessage): string | undefined {
       const plan = message.data.plan;
       const services =
         message.data.services.map((s) => `${s.service}@${s.taskDefinition}`).join(', ') || 'no service rollout';
-      return `infrastructure applied: plan ${plan.planId} +${plan.adds} ~${plan.changes} -${plan.destroys}; ${services}`;
+      const replaced = plan.replaced.length > 0 ? ` (replaced ${plan.replaced.join(', ')})` : '';
+      return `infrastructure applied: plan ${plan.planId} +${plan.adds} ~${plan.changes} -${plan.destroys}${replaced}; ${services}`;
     }
     case 'MigrateDb':
       return `migrating Neo4j blue-green to ${message.data.targetImageId}...`;

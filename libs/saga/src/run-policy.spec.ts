@@ -1,7 +1,7 @@
 // Policy, time-zone and day-context helpers: approval reasons, deadlines across DST, run ids of reruns.
 import { Change } from '@dco/contracts';
 import { dayContextOf, nextRunIdOf } from './day-context';
-import { DEFAULT_POLICY, approvalReasons, dcoDeadlineOf, validatePolicy } from './run-policy';
+import { DEFAULT_POLICY, approvalReasons, dcoDeadlineOf, isInfraChange, validatePolicy } from './run-policy';
 import { RunState } from './run-state';
 import { dayInZone, zonedTimeToInstant } from './zoned-time';
 
@@ -26,8 +26,17 @@ describe('approvalReasons', () => {
       1,
     ],
     ['a Neo4j AMI with no known old version', change({ from: 'ami-0', to: 'ami-1' }), 0],
+    // DCO_DRIFT_POLICY: reapply makes drift medium risk (applied unattended), approve makes it high (a person first).
+    ['drift under DCO_DRIFT_POLICY=reapply', change({ kind: 'drift', risk: 'medium' }), 0],
+    ['drift under DCO_DRIFT_POLICY=approve', change({ kind: 'drift', risk: 'high' }), 1],
   ])('%s', (_name, input, count) => {
     expect(approvalReasons([input], DEFAULT_POLICY)).toHaveLength(count);
+  });
+});
+
+describe('isInfraChange', () => {
+  it("drift is the infra-deployer's: the run plans an apply, which restores the declared state", () => {
+    expect(isInfraChange(change({ kind: 'drift' }))).toBe(true);
   });
 });
 

@@ -67,6 +67,7 @@ export class CliTofuRunner implements TofuRunner {
       '-detailed-exitcode',
       lockTimeout(workdir),
       `-out=${planPath}`,
+      ...(workdir.replace ?? []).map((address) => `-replace=${address}`),
       ...varArgs(workdir),
     ]);
     if (result.code === 0 || result.code === 2) return { hasChanges: result.code === 2, text: result.stdout };

@@ -3,6 +3,7 @@ export * from './tofu-runner.port';
 export * from './cli-tofu-runner.adapter';
 export * from './simulated-tofu-runner.fake';
 export * from './plan-summary';
+export * from './drift-replace';
 export * from './config-fingerprint';
 export * from './terraform-workspace';
 export * from './infra-workspace.config';

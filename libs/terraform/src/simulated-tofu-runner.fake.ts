@@ -42,7 +42,8 @@ export class SimulatedTofuRunner implements TofuRunner {
       const current = state.resources[address];
       let actions: string[];
       if (!current) actions = ['create'];
-      else if (current.replaceDigest !== resource.replaceDigest) actions = ['delete', 'create'];
+      else if (current.replaceDigest !== resource.replaceDigest || workdir.replace?.includes(address))
+        actions = ['delete', 'create'];
       else if (current.digest !== resource.digest) actions = ['update'];
       else actions = ['no-op'];
       changes.push({ address, type: resource.type, change: { actions } });

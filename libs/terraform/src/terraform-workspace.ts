@@ -86,8 +86,16 @@ export class TerraformWorkspace {
     return (await this.lastGood())?.configHash;
   }
 
-  /** Freezes the configuration (infra/ or a recorded snapshot), inits and saves a plan under planId. */
-  async prepare(planId: string, sourceDir = this.options.configDir, signal?: AbortSignal): Promise<PlanRecord> {
+  /**
+   * Freezes the configuration (infra/ or a recorded snapshot), inits and saves a plan under planId; `replace` names
+   * resources replaced even when unchanged (the re-apply of drift).
+   */
+  async prepare(
+    planId: string,
+    sourceDir = this.options.configDir,
+    signal?: AbortSignal,
+    replace: string[] = [],
+  ): Promise<PlanRecord> {
     assertSafeId(planId);
     const hash = await configHash(sourceDir);
     const snapshotDir = this.snapshotPath(hash);
@@ -96,7 +104,7 @@ export class TerraformWorkspace {
     const workdir = { ...this.workdir(snapshotDir), ...(signal ? { signal } : {}) };
     await this.runner.init(workdir);
     const planPath = this.planPath(planId);
-    const result = await this.runner.plan(workdir, planPath);
+    const result = await this.runner.plan(replace.length > 0 ? { ...workdir, replace } : workdir, planPath);
     const summary = summarizePlan(planId, await this.runner.show(workdir, planPath));
     await this.guard('save the plan', async () => this.store.put(planKey(planId), await readFile(planPath)));
     const record: PlanRecord = {

@@ -27,6 +27,8 @@ export interface TofuWorkdir {
   vars?: Record<string, string>;
   /** Extra environment for provisioners (e.g. DCO_AWS_ENDPOINT). */
   env?: Record<string, string>;
+  /** Resources the plan replaces even when unchanged (`-replace`): the re-apply of drift. */
+  replace?: string[];
   /** Interrupts a running command (tofu stops gracefully and releases its state lock). */
   signal?: AbortSignal;
 }

@@ -1,9 +1,10 @@
-// The variables of the real DetectChanges use case (validated at boot): the six sources, the workspace they compare, AWS.
+// The variables of the real DetectChanges use case (validated at boot): the seven sources, the workspace they compare, AWS.
 import { IntersectionType, PickType } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import { AwsClientConfig } from '@dco/aws';
 import { IsNonNegativeNumber, IsParsedBy, Neo4jFleetConfig } from '@dco/platform';
 import { InfraWorkspaceConfig } from '@dco/terraform';
+import { DRIFT_POLICIES, DriftPolicy } from './drift/drift-comparison';
 import { parseEngineSupport } from './sources/aws-offering.source';
 
 export class DetectSourcesConfig {
@@ -38,6 +39,13 @@ export class DetectSourcesConfig {
 
   @IsNonNegativeNumber('DCO_DETECT_SOURCE_TIMEOUT_MS')
   DCO_DETECT_SOURCE_TIMEOUT_MS = 10_000;
+
+  /**
+   * What a detected drift (a live resource that differs from the last apply) leads to: reapply = the day's apply restores
+   * the declared value (medium risk), approve = a person approves the re-apply first (high risk), ignore = not checked.
+   */
+  @IsIn(DRIFT_POLICIES, { message: `DCO_DRIFT_POLICY must be one of ${DRIFT_POLICIES.join(', ')}` })
+  DCO_DRIFT_POLICY: DriftPolicy = 'reapply';
 
   /** Sources whose failure fails the detection (comma-separated names); the others only degrade it. */
   @IsOptional()

@@ -1,12 +1,15 @@
-// Builds the real DetectChanges use case from the validated config: the six sources over the AWS SDK (or injected fakes),
+// Builds the real DetectChanges use case from the validated config: the seven sources over the AWS SDK (or injected fakes),
 // the Terraform workspace shared with the infra-deployer, and the inbox's report store.
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { Clock, systemClock } from '@dco/contracts';
+import { Clock, CodedError, systemClock } from '@dco/contracts';
 import {
   Ec2Inventory,
   EcsServices,
+  EventBus,
   SdkEc2Inventory,
   SdkEcsServices,
+  SdkEventBus,
   S3ObjectStore,
   awsClientOptions,
   seededEmbeddedCloud,
@@ -35,6 +38,7 @@ import { FileDocumentReader } from './document-reader.port';
 import { AppReleaseSource } from './sources/app-release.source';
 import { AwsOfferingSource, parseEngineSupport, parseRetiringInstanceTypes } from './sources/aws-offering.source';
 import { DependencySource } from './sources/dependency.source';
+import { DriftSource } from './sources/drift.source';
 import { ExternalSource } from './sources/external.source';
 import { Neo4jAmiSource } from './sources/neo4j-ami.source';
 import { TerraformConfigSource } from './sources/terraform-config.source';
@@ -43,6 +47,7 @@ export interface DetectorDependencies {
   clock: Clock;
   ec2?: Ec2Inventory;
   ecs?: EcsServices;
+  events?: EventBus;
   tofu?: TofuRunner;
   store?: ExternalReportStore;
 }
@@ -94,6 +99,21 @@ function externalReportStore(config: DetectChangesEnvironmentConfig, infraStateD
   return new FileExternalReportStore(
     config.DCO_EXTERNAL_STORE ?? join(infraStateDir, '..', 'detector', 'external-reports.jsonl'),
   );
+}
+
+/** The last apply's variables (its snapshot's terraform.tfvars.json); undefined before the first apply. */
+export async function appliedVariables(workspace: TerraformWorkspace): Promise<unknown> {
+  const good = await workspace.lastGood();
+  if (!good) return undefined;
+  const path = join(good.snapshotDir, 'terraform.tfvars.json');
+  const text = await readFile(path, 'utf8').catch((error: Error) => {
+    throw new CodedError('DETECT.DRIFT_BASELINE_INVALID', `cannot read ${path}: ${error.message}`);
+  });
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new CodedError('DETECT.DRIFT_BASELINE_INVALID', `${path} is not JSON: ${(error as Error).message}`);
+  }
 }
 
 export function buildDetectChanges(config: DetectChangesEnvironmentConfig, deps: DetectorDependencies) {
@@ -155,6 +175,11 @@ export function buildDetectChanges(config: DetectChangesEnvironmentConfig, deps:
     }),
     new ExternalSource(store),
   ];
+  // The embedded profile's simulated apply runs no provisioner: its in-memory cloud never holds what it "applied".
+  if (config.DCO_PROFILE !== 'embedded' && config.DCO_DRIFT_POLICY !== 'ignore') {
+    const events = deps.events ?? SdkEventBus.fromOptions(aws);
+    sources.push(new DriftSource(() => appliedVariables(workspace), ecs, events, config.DCO_DRIFT_POLICY));
+  }
   const handler = new DetectChangesHandler(sources, deps.clock, {
     sourceTimeoutMs: config.DCO_DETECT_SOURCE_TIMEOUT_MS,
     requiredSources: (config.DCO_DETECT_REQUIRED_SOURCES ?? '')

@@ -51,6 +51,21 @@ const EXAMPLES: Record<ChangeKind, Change> = {
     risk: 'medium',
     reason: 'external change report',
   },
+  drift: {
+    kind: 'drift',
+    subject: 'ecs-service dco-autopilot/orchestrator desiredCount',
+    from: '2',
+    to: '5',
+    risk: 'medium',
+    reason: 'ECS service dco-autopilot/orchestrator desiredCount is 5 live, the last apply left 2',
+    drift: {
+      resource: 'ecs-service dco-autopilot/orchestrator',
+      attribute: 'desiredCount',
+      expected: '2',
+      live: '5',
+      address: 'terraform_data.service_scale["orchestrator"]',
+    },
+  },
 };
 
 /** Parses DCO_SIMULATED_CHANGES: a comma-separated list of change kinds, or "none". */

@@ -1,5 +1,5 @@
 // The ApplyInfra use case: plan the configuration, ask for approval when policy says so, apply exactly the saved plan,
-// record it as last good, then roll the services named by app-release changes out (canary + health gates).
+// replacing the resources that drifted, record it as last good, then roll the services named by app-release changes out (canary + health gates).
 import { ApplyInfraData, CodedError, DataOf, ServiceRevision } from '@dco/contracts';
 import {
   ApprovalPolicy,
@@ -7,6 +7,7 @@ import {
   PlanRecord,
   TerraformWorkspace,
   approvalReasons,
+  driftReplaceAddresses,
 } from '@dco/terraform';
 import { EcsRollout, RolloutLog } from './ecs-rollout';
 import { withSpan } from '@dco/observability';
@@ -36,9 +37,14 @@ export class ApplyInfraHandler {
       record = approved;
     } else {
       const hash = await this.workspace.currentHash();
+      // Drift: the drifted resources are replaced, so the apply writes their declared values again.
+      const replace = driftReplaceAddresses(command.changes);
       record = await withSpan('plan', { runId, day: command.day }, async (span) => {
         const prepared = await this.workspace.prepare(
           `${runId}-${hash.slice('sha256:'.length, 'sha256:'.length + 12)}`,
+          undefined,
+          undefined,
+          replace,
         );
         span.setAttributes({
           'dco.plan_id': prepared.planId,

@@ -45,11 +45,45 @@ export const CHANGE_KINDS = [
   'dependency',
   'aws-offering',
   'external',
+  'drift',
 ] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
 export const RISKS = ['low', 'medium', 'high'] as const;
 export type Risk = (typeof RISKS)[number];
+
+/** A Terraform resource address, e.g. terraform_data.service_scale["orchestrator"]. */
+export const RESOURCE_ADDRESS_PATTERN = /^[a-z_][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*(\["[A-Za-z0-9._-]+"\])?$/;
+
+/**
+ * What a drift change found (kind `drift`): one attribute of one live resource differs from what the last apply left.
+ * `address` is the Terraform resource that declares it: the re-apply replaces it, which restores the declared value.
+ */
+export class ChangeDrift {
+  /** The live resource, e.g. "ecs-service dco-autopilot/orchestrator". */
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  resource!: string;
+
+  /** e.g. desiredCount, exists, environment.NEO4J_URI */
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  attribute!: string;
+
+  @IsString()
+  @MaxLength(500)
+  expected!: string;
+
+  @IsString()
+  @MaxLength(500)
+  live!: string;
+
+  @Matches(RESOURCE_ADDRESS_PATTERN, { message: '$property must be a Terraform resource address' })
+  @MaxLength(200)
+  address!: string;
+}
 
 /** One detected change: what, from which value to which, how risky and why it matters. */
 export class Change {
@@ -76,6 +110,13 @@ export class Change {
   @IsString()
   @MaxLength(1000)
   reason!: string;
+
+  /** Only on kind `drift` (optional: version 1 readers of the other kinds are unchanged). */
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ChangeDrift)
+  drift?: ChangeDrift;
 }
 
 /** Why a step failed: a stable code, a message a person can act on, optional structured detail. */
