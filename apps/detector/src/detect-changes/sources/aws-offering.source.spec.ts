@@ -1,6 +1,7 @@
 // aws-offering: a deprecated running AMI and a type the region no longer offers (or the operator retires) become a Neo4j
 // blue-green onto a supported image/type; what cannot be remediated stays an aws-offering change; engine end of support.
 import { InMemoryEc2Inventory, InMemoryImageParameters, InMemoryInstanceTypeOfferings } from '@dco/aws';
+import { DEFAULT_POLICY, approvalReasons, isDbChange } from '@dco/saga';
 import {
   AwsOfferingOptions,
   AwsOfferingSource,
@@ -107,6 +108,21 @@ describe('AwsOfferingSource', () => {
           'blue-green onto neo4j-5.20.0-a on r6i.large: instance type m4.large is no longer offered in eu-north-1: the fleet moves to r6i.large',
       },
     ]);
+  });
+
+  it("is remediated by the saga's blue-green (a db change), with approval under the default policy only when the type changes", async () => {
+    const moved = world();
+    moved.offerings.withdraw('m4.large');
+    const typeChange = await source(moved).detect(context);
+    expect(typeChange.every(isDbChange)).toBe(true);
+    expect(approvalReasons(typeChange, DEFAULT_POLICY)).toEqual([
+      expect.stringContaining('instance type m4.large is no longer offered in eu-north-1'),
+    ]);
+    const deprecated = world({ deprecationTime: '2026-11-01T00:00:00Z' });
+    deprecated.ec2.addImage({ name: 'neo4j-5.20.3-b', creationDate: '2026-10-01T00:00:00Z' });
+    const imageOnly = await source(deprecated, { targetInstanceType: 'm4.large' }).detect(context);
+    expect(imageOnly.every(isDbChange)).toBe(true);
+    expect(approvalReasons(imageOnly, DEFAULT_POLICY)).toEqual([]);
   });
 
   it("also retires a type on the operator's list (override) although AWS still offers it; a later date waits", async () => {
