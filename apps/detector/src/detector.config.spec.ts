@@ -71,3 +71,30 @@ describe('DetectorConfig: the remote Terraform state it compares (ADR 0016)', ()
     );
   });
 });
+
+describe('DetectorConfig: AWS offering changes from AWS (ADR 0022)', () => {
+  it('takes an SSM image path, the green instance type (default r6i.large) and the retiring list override', () => {
+    expect(loadConfig(DetectorConfig, {}).DCO_NEO4J_INSTANCE_TYPE).toBe('r6i.large');
+    expect(
+      loadConfig(DetectorConfig, {
+        DCO_NEO4J_AMI_SSM_PATH: '/aws/service/neo4j/ami',
+        DCO_NEO4J_INSTANCE_TYPE: 'm7g.xlarge',
+        DCO_RETIRING_INSTANCE_TYPES: 'm4.large:2027-01-31,t2.medium',
+      }),
+    ).toMatchObject({
+      DCO_NEO4J_AMI_SSM_PATH: '/aws/service/neo4j/ami',
+      DCO_NEO4J_INSTANCE_TYPE: 'm7g.xlarge',
+      DCO_RETIRING_INSTANCE_TYPES: 'm4.large:2027-01-31,t2.medium',
+    });
+  });
+
+  it.each([
+    ['DCO_NEO4J_AMI_SSM_PATH', 'aws/service/neo4j', 'is not an SSM parameter path'],
+    ['DCO_NEO4J_INSTANCE_TYPE', 'R6I large', 'must be an EC2 instance type'],
+    ['DCO_RETIRING_INSTANCE_TYPES', 'm4.large:31-01-2027', 'is not type[:YYYY-MM-DD]'],
+  ])('refuses a malformed %s at boot with CONFIG.INVALID', (variable, value, problem) => {
+    expect(() => loadConfig(DetectorConfig, { [variable]: value })).toThrow(
+      expect.objectContaining({ code: 'CONFIG.INVALID', message: expect.stringContaining(problem) }),
+    );
+  });
+});

@@ -1,11 +1,11 @@
 // The variables of the real DetectChanges use case (validated at boot): the seven sources, the workspace they compare, AWS.
 import { IntersectionType, PickType } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
-import { AwsClientConfig } from '@dco/aws';
+import { AwsClientConfig, INSTANCE_TYPE_NAME, parseImageParameterPath } from '@dco/aws';
 import { IsNonNegativeNumber, IsParsedBy, Neo4jFleetConfig } from '@dco/platform';
 import { InfraWorkspaceConfig } from '@dco/terraform';
 import { DRIFT_POLICIES, DriftPolicy } from './drift/drift-comparison';
-import { parseEngineSupport } from './sources/aws-offering.source';
+import { parseEngineSupport, parseRetiringInstanceTypes } from './sources/aws-offering.source';
 
 export class DetectSourcesConfig {
   /** The Neo4j images: owners (comma-separated) and name pattern. */
@@ -14,6 +14,18 @@ export class DetectSourcesConfig {
 
   @IsString()
   DCO_NEO4J_AMI_NAME = 'neo4j-*';
+
+  /**
+   * An SSM parameter path (or one parameter) whose values are the published Neo4j AMI ids, e.g. an owner's public
+   * parameters; set, it replaces the owners + name filter as the list of published images (ADR 0022).
+   */
+  @IsOptional()
+  @IsParsedBy((value) => parseImageParameterPath(value))
+  DCO_NEO4J_AMI_SSM_PATH?: string;
+
+  /** The type the db-migrator builds green on (same variable as the db-migrator's): a retiring type's replacement. */
+  @Matches(INSTANCE_TYPE_NAME, { message: 'DCO_NEO4J_INSTANCE_TYPE must be an EC2 instance type such as r6i.large' })
+  DCO_NEO4J_INSTANCE_TYPE = 'r6i.large';
 
   /** The release and dependency manifests (default <DCO_INFRA_CONFIG_DIR>/release/...). */
   @IsOptional()
@@ -24,9 +36,12 @@ export class DetectSourcesConfig {
   @IsString()
   DCO_DEPENDENCY_MANIFEST?: string;
 
-  /** "type:YYYY-MM-DD,type" */
+  /**
+   * Operator override, "type:YYYY-MM-DD,type": types to leave although the region still offers them (what AWS no longer
+   * offers is found by DescribeInstanceTypeOfferings without it).
+   */
   @IsOptional()
-  @IsString()
+  @IsParsedBy(parseRetiringInstanceTypes)
   DCO_RETIRING_INSTANCE_TYPES?: string;
 
   /** "engine@version:YYYY-MM-DD,..." */

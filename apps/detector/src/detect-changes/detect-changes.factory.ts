@@ -7,11 +7,18 @@ import {
   Ec2Inventory,
   EcsServices,
   EventBus,
+  ImageParameters,
+  InMemoryImageParameters,
+  InMemoryInstanceTypeOfferings,
+  InstanceTypeOfferings,
   SdkEc2Inventory,
   SdkEcsServices,
   SdkEventBus,
+  SdkImageParameters,
+  SdkInstanceTypeOfferings,
   S3ObjectStore,
   awsClientOptions,
+  parseImageParameterPath,
   seededEmbeddedCloud,
 } from '@dco/aws';
 import {
@@ -48,6 +55,8 @@ export interface DetectorDependencies {
   ec2?: Ec2Inventory;
   ecs?: EcsServices;
   events?: EventBus;
+  offerings?: InstanceTypeOfferings;
+  imageParameters?: ImageParameters;
   tofu?: TofuRunner;
   store?: ExternalReportStore;
 }
@@ -68,6 +77,9 @@ export function detectorForProfile(config: DetectChangesEnvironmentConfig, clock
       clock,
       ec2: cloud.ec2,
       ecs: cloud.ecs,
+      // The embedded cloud offers every instance type and publishes no SSM parameters.
+      offerings: new InMemoryInstanceTypeOfferings('all', awsClientOptions(config).region),
+      imageParameters: new InMemoryImageParameters(),
       tofu: new SimulatedTofuRunner(),
       store: new InMemoryExternalReportStore(),
     },
@@ -123,6 +135,8 @@ export function buildDetectChanges(config: DetectChangesEnvironmentConfig, deps:
   const aws = awsClientOptions(config);
   const ec2 = deps.ec2 ?? SdkEc2Inventory.fromOptions(aws);
   const ecs = deps.ecs ?? SdkEcsServices.fromOptions(aws);
+  const offerings = deps.offerings ?? SdkInstanceTypeOfferings.fromOptions(aws);
+  const imageParameters = deps.imageParameters ?? SdkImageParameters.fromOptions(aws);
   const tofu =
     deps.tofu ??
     (config.DCO_INFRA_ENGINE === 'simulated'
@@ -146,15 +160,16 @@ export function buildDetectChanges(config: DetectChangesEnvironmentConfig, deps:
   const documents = new FileDocumentReader();
   // DCO_ENV is the db-migrator's environment tag (dco:env) on the fleet it provisions; both select the same instances.
   const fleetTags = fleetTagsFromEnv(config);
+  const images = {
+    owners: config.DCO_NEO4J_AMI_OWNERS.split(',')
+      .map((owner) => owner.trim())
+      .filter(Boolean),
+    namePattern: config.DCO_NEO4J_AMI_NAME,
+    ...(config.DCO_NEO4J_AMI_SSM_PATH ? { ssmPath: parseImageParameterPath(config.DCO_NEO4J_AMI_SSM_PATH) } : {}),
+  };
 
   const sources: ChangeSource[] = [
-    new Neo4jAmiSource(ec2, {
-      owners: config.DCO_NEO4J_AMI_OWNERS.split(',')
-        .map((owner) => owner.trim())
-        .filter(Boolean),
-      namePattern: config.DCO_NEO4J_AMI_NAME,
-      fleetTags,
-    }),
+    new Neo4jAmiSource(ec2, { ...images, fleetTags }, imageParameters),
     new TerraformConfigSource(workspace),
     new AppReleaseSource(documents, ecs, {
       manifestPath: config.DCO_RELEASE_MANIFEST ?? join(configDir, 'release', 'release-manifest.json'),
@@ -167,12 +182,19 @@ export function buildDetectChanges(config: DetectChangesEnvironmentConfig, deps:
         return good ? join(good.snapshotDir, 'release', 'dependencies.json') : undefined;
       },
     }),
-    new AwsOfferingSource(ec2, {
-      retiringInstanceTypes: parseRetiringInstanceTypes(config.DCO_RETIRING_INSTANCE_TYPES),
-      engineSupport: parseEngineSupport(config.DCO_ENGINE_END_OF_SUPPORT),
-      horizonDays: config.DCO_OFFERING_HORIZON_DAYS,
-      fleetTags,
-    }),
+    new AwsOfferingSource(
+      ec2,
+      offerings,
+      {
+        retiringInstanceTypes: parseRetiringInstanceTypes(config.DCO_RETIRING_INSTANCE_TYPES),
+        engineSupport: parseEngineSupport(config.DCO_ENGINE_END_OF_SUPPORT),
+        horizonDays: config.DCO_OFFERING_HORIZON_DAYS,
+        fleetTags,
+        images,
+        targetInstanceType: config.DCO_NEO4J_INSTANCE_TYPE,
+      },
+      imageParameters,
+    ),
     new ExternalSource(store),
   ];
   // The embedded profile's simulated apply runs no provisioner: its in-memory cloud never holds what it "applied".

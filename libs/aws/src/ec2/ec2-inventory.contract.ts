@@ -3,7 +3,8 @@ import { Ec2Inventory } from './ec2-inventory.port';
 
 /** How a contract run creates its fixtures on the implementation under test. */
 export interface Ec2Seeder {
-  addImage(image: { name: string; tags?: Record<string, string> }): Promise<string>;
+  /** deprecationTime: natively where the implementation can (EnableImageDeprecation), else as DEPRECATION_TAG. */
+  addImage(image: { name: string; tags?: Record<string, string>; deprecationTime?: string }): Promise<string>;
   addInstance(instance: { imageId: string; instanceType: string; tags: Record<string, string> }): Promise<string>;
   terminate(instanceId: string): Promise<void>;
 }
@@ -36,6 +37,16 @@ export function ec2InventoryContract(
       const id = await seed.addImage({ name: `byid-${run}` });
       const images = await inventory.findImagesById([id, 'ami-00000000000000000']);
       expect(images.map((image) => image.imageId)).toEqual([id]);
+    });
+
+    it("reports an image's deprecation time, and none for an image that is not deprecated", async () => {
+      const { inventory, seed } = await make();
+      const deprecated = await seed.addImage({ name: `old-${run}`, deprecationTime: '2026-11-01T00:00:00.000Z' });
+      const current = await seed.addImage({ name: `new-${run}` });
+      const images = await inventory.findImagesById([deprecated, current]);
+      const byId = new Map(images.map((image) => [image.imageId, image]));
+      expect(Date.parse(byId.get(deprecated)?.deprecationTime ?? '')).toBe(Date.parse('2026-11-01T00:00:00.000Z'));
+      expect(byId.get(current)?.deprecationTime).toBeUndefined();
     });
 
     it('finds live instances by every tag, not terminated ones', async () => {

@@ -7,6 +7,7 @@ import {
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { localEmulatorOptions } from '../aws-client.config';
+import { DEPRECATION_TAG } from './ec2-inventory.port';
 import { ec2InventoryContract } from './ec2-inventory.contract';
 import { SdkEc2Inventory } from './sdk-ec2-inventory.adapter';
 
@@ -17,14 +18,16 @@ ec2InventoryContract('SDK adapter on the emulator', async () => ({
   inventory: new SdkEc2Inventory(client),
   owner: 'self',
   seed: {
-    addImage: async ({ name, tags }) => {
+    addImage: async ({ name, tags, deprecationTime }) => {
       const { ImageId } = await client.send(new RegisterImageCommand({ Name: name, RootDeviceName: '/dev/xvda' }));
       if (!ImageId) throw new Error('RegisterImage returned no ImageId');
-      if (tags && Object.keys(tags).length > 0) {
+      // moto 5.2.5 implements neither EnableImageDeprecation nor DeprecationTime: the adapter's tag fallback stands in.
+      const allTags = { ...tags, ...(deprecationTime ? { [DEPRECATION_TAG]: deprecationTime } : {}) };
+      if (Object.keys(allTags).length > 0) {
         await client.send(
           new CreateTagsCommand({
             Resources: [ImageId],
-            Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+            Tags: Object.entries(allTags).map(([Key, Value]) => ({ Key, Value })),
           }),
         );
       }

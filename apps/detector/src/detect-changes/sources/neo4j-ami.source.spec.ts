@@ -1,5 +1,5 @@
 // neo4j-ami: finds a newer AMI, stays quiet when the fleet runs the newest, rejects an empty filter.
-import { InMemoryEc2Inventory } from '@dco/aws';
+import { InMemoryEc2Inventory, InMemoryImageParameters } from '@dco/aws';
 import { Neo4jAmiSource } from './neo4j-ami.source';
 
 const context = { day: '2026-11-26', now: new Date('2026-11-26T06:00:00Z') };
@@ -81,5 +81,22 @@ describe('Neo4jAmiSource', () => {
     ).rejects.toMatchObject({
       code: 'DETECT.AMI_FILTER_EMPTY',
     });
+  });
+
+  it('reads the published images from the SSM parameter path when one is configured, not the name filter', async () => {
+    const { ec2, imageId } = fleetOn('5.20.0');
+    ec2.addImage({ name: 'neo4j-5.26.30-by-name', creationDate: '2026-11-20T00:00:00Z' });
+    const published = ec2.addImage({ name: 'neo4j-5.26.19-ssm', creationDate: '2026-11-01T00:00:00Z' });
+    const parameters = new InMemoryImageParameters();
+    parameters.put('/neo4j/ami/5.26/x86_64/ami-id', published);
+    const changes = await new Neo4jAmiSource(ec2, { ...options, ssmPath: '/neo4j/ami' }, parameters).detect(context);
+    expect(changes).toEqual([expect.objectContaining({ from: imageId, to: published })]);
+  });
+
+  it('rejects an SSM path that publishes no AMI id with DETECT.AMI_SSM_PATH_EMPTY', async () => {
+    const { ec2 } = fleetOn('5.26.19');
+    await expect(
+      new Neo4jAmiSource(ec2, { ...options, ssmPath: '/neo4j/nothing' }, new InMemoryImageParameters()).detect(context),
+    ).rejects.toMatchObject({ code: 'DETECT.AMI_SSM_PATH_EMPTY' });
   });
 });

@@ -1,8 +1,9 @@
-// neo4j-ami: the newest published Neo4j AMI (owner + name filter) against what the running Neo4j fleet boots from.
+// neo4j-ami: the newest published Neo4j AMI (owner + name filter, or an SSM parameter path) against what the running Neo4j fleet boots from.
 import { Change, CodedError } from '@dco/contracts';
-import { Ec2Inventory, MachineImage } from '@dco/aws';
+import { Ec2Inventory, ImageParameters, MachineImage } from '@dco/aws';
 import { ChangeSource, DetectionContext } from '../change-source.port';
 import { extractVersion, versionRisk } from '../version-risk';
+import { PublishedImageOptions, publishedImages, publishedWhere } from './published-images';
 
 /** Agreed with db-migrator (ADR 0007): fleet tag dco:role=neo4j + dco:color=blue|green; AMI name neo4j-<version>-*. */
 export const NEO4J_ROLE_TAG = { key: 'dco:role', value: 'neo4j' } as const;
@@ -10,9 +11,7 @@ export const NEO4J_VERSION_TAG = 'dco:neo4j-version';
 /** The db-migrator's colour tag: blue serves, green is being built, retiring waits out its grace period (ADR 0006). */
 export const NEO4J_COLOR_TAG = 'dco:color';
 
-export interface Neo4jAmiOptions {
-  owners: string[];
-  namePattern: string;
+export interface Neo4jAmiOptions extends PublishedImageOptions {
   /** Tags that select the fleet; default dco:role=neo4j (add e.g. dco:env to share an account between environments). */
   fleetTags?: Record<string, string>;
 }
@@ -50,11 +49,13 @@ export class Neo4jAmiSource implements ChangeSource {
   constructor(
     private readonly ec2: Ec2Inventory,
     private readonly options: Neo4jAmiOptions,
+    /** Required when options.ssmPath is set. */
+    private readonly parameters?: ImageParameters,
   ) {}
 
   async detect(context: DetectionContext): Promise<Change[]> {
     const [images, fleet] = await Promise.all([
-      this.ec2.findImages({ owners: this.options.owners, namePattern: this.options.namePattern }),
+      publishedImages(this.ec2, this.parameters, this.options),
       this.ec2.findInstances({ tags: fleetTags(this.options.fleetTags) }),
     ]);
     const newest = newestImage(
@@ -63,8 +64,8 @@ export class Neo4jAmiSource implements ChangeSource {
     if (!newest) {
       throw new CodedError(
         'DETECT.AMI_FILTER_EMPTY',
-        `no Neo4j AMI matches owners ${this.options.owners.join(',')} and name ${this.options.namePattern}`,
-        'check DCO_NEO4J_AMI_OWNERS / DCO_NEO4J_AMI_NAME; an empty result is never read as "no change"',
+        `no usable Neo4j AMI is published under ${publishedWhere(this.options)}`,
+        'check DCO_NEO4J_AMI_OWNERS / DCO_NEO4J_AMI_NAME / DCO_NEO4J_AMI_SSM_PATH; an empty result is never read as "no change"',
       );
     }
     const runningImageIds = [...new Set(serving(fleet).map((instance) => instance.imageId))].sort();
