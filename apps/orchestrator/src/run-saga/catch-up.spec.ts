@@ -53,6 +53,21 @@ async function startWorkers(bus: InMemoryMessageBus, clock: Clock, handled: AnyM
   });
 }
 
+/** A bus with the saga subscribed and the answering workers: what each test starts from, on the 26th at 06:00. */
+async function sagaOn(policy: RunPolicy = DEFAULT_POLICY, answerDco = true) {
+  const bus = new InMemoryMessageBus();
+  const clock = new TestClock(new Date('2026-11-26T06:00:00.000Z'));
+  const orchestrator = orchestratorOn(bus, clock, policy);
+  await bus.subscribe({
+    group: 'orchestrator',
+    types: SAGA_INPUT_TYPES,
+    handler: async (m) => orchestrator.handler.handle(m),
+  });
+  const handled: AnyMessage[] = [];
+  await startWorkers(bus, clock, handled, answerDco);
+  return { bus, clock, orchestrator, handled };
+}
+
 const tickOf = (day: string, trigger: 'schedule' | 'catch-up', clock: Clock) =>
   createMessage(
     'DailyTick',
@@ -64,16 +79,7 @@ const dayOf = (m: AnyMessage) => (m.data as { day: string }).day;
 
 describe('every missed day through the saga (ADR 0023)', () => {
   it('after three days down, runs each missed day in order, one after the other, each DCO once, then the day', async () => {
-    const bus = new InMemoryMessageBus();
-    const clock = new TestClock(new Date('2026-11-26T06:00:00.000Z'));
-    const orchestrator = orchestratorOn(bus, clock);
-    await bus.subscribe({
-      group: 'orchestrator',
-      types: SAGA_INPUT_TYPES,
-      handler: async (m) => orchestrator.handler.handle(m),
-    });
-    const handled: AnyMessage[] = [];
-    await startWorkers(bus, clock, handled);
+    const { bus, clock, orchestrator, handled } = await sagaOn();
     await bus.publish(tickOf('2026-11-26', 'schedule', clock));
     await bus.broker.idle();
 
@@ -105,16 +111,7 @@ describe('every missed day through the saga (ADR 0023)', () => {
   });
 
   it('a restarted orchestrator carries the catch-up on from the store alone', async () => {
-    const bus = new InMemoryMessageBus();
-    const clock = new TestClock(new Date('2026-11-26T06:00:00.000Z'));
-    const first = orchestratorOn(bus, clock);
-    await bus.subscribe({
-      group: 'orchestrator',
-      types: SAGA_INPUT_TYPES,
-      handler: async (m) => first.handler.handle(m),
-    });
-    const handled: AnyMessage[] = [];
-    await startWorkers(bus, clock, handled, false);
+    const { bus, clock, orchestrator: first, handled } = await sagaOn(DEFAULT_POLICY, false);
     // The 26th ran (its DCO answered by hand below), then two days down.
     await bus.publish(tickOf('2026-11-26', 'schedule', clock));
     await bus.broker.idle();
@@ -153,16 +150,10 @@ describe('every missed day through the saga (ADR 0023)', () => {
   });
 
   it('beyond the cap, nothing runs until an operator grants it; then the missed days run, oldest first', async () => {
-    const bus = new InMemoryMessageBus();
-    const clock = new TestClock(new Date('2026-11-26T06:00:00.000Z'));
-    const orchestrator = orchestratorOn(bus, clock, { ...DEFAULT_POLICY, catchUp: { policy: 'all', maxDays: 2 } });
-    await bus.subscribe({
-      group: 'orchestrator',
-      types: SAGA_INPUT_TYPES,
-      handler: async (m) => orchestrator.handler.handle(m),
+    const { bus, clock, orchestrator, handled } = await sagaOn({
+      ...DEFAULT_POLICY,
+      catchUp: { policy: 'all', maxDays: 2 },
     });
-    const handled: AnyMessage[] = [];
-    await startWorkers(bus, clock, handled);
     await bus.publish(tickOf('2026-11-26', 'schedule', clock));
     await bus.broker.idle();
     clock.time = new Date('2026-11-30T08:15:00.000Z');
