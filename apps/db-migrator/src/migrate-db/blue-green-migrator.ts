@@ -88,6 +88,24 @@ interface CopyResult {
   sourceMarker: string;
 }
 
+/**
+ * Validates green against blue; 'moved' when blue changed meanwhile (a mismatch then proves nothing, and neither does a
+ * match): only an unchanged marker from the backup's start to the validation's end makes the result count.
+ */
+async function validateUnlessMoved<T>(
+  unchanged: () => Promise<boolean>,
+  validate: () => Promise<T>,
+): Promise<T | 'moved'> {
+  let validation: T;
+  try {
+    validation = await validate();
+  } catch (error) {
+    if (error instanceof CodedError && error.code === 'DB.VALIDATION_MISMATCH' && !(await unchanged())) return 'moved';
+    throw error;
+  }
+  return (await unchanged()) ? validation : 'moved';
+}
+
 export class BlueGreenMigrator {
   constructor(
     private readonly deps: BlueGreenDependencies,
@@ -261,21 +279,16 @@ export class BlueGreenMigrator {
       const stale = { green, copy: { nodes: 0, relationships: 0, checksum: '', sourceMarker }, changed: true };
       // Comparing a moving blue with green proves nothing: only an unchanged marker from backup start to validation end does.
       if (!(await unchanged())) return stale;
-      let validation;
-      try {
-        // The export's digest describes blue as long as its marker is unchanged, which `unchanged()` checks before and after.
-        validation = await validateGraphs(blueDb, greenDb, {
+      // The export's digest describes blue as long as its marker is unchanged, which `unchanged()` checks before and after.
+      const validation = await validateUnlessMoved(unchanged, () =>
+        validateGraphs(blueDb, greenDb, {
           pageSize: this.options.pageSize,
           sourceDigest,
           restoreInProgress: true,
           onProgress: (p) => onProgress({ phase: 'validate', ...p }),
-        });
-      } catch (error) {
-        if (error instanceof CodedError && error.code === 'DB.VALIDATION_MISMATCH' && !(await unchanged()))
-          return stale;
-        throw error;
-      }
-      if (!(await unchanged())) return stale;
+        }),
+      );
+      if (validation === 'moved') return stale;
       await greenDb.finishRestore();
       return {
         green,
@@ -341,20 +354,16 @@ export class BlueGreenMigrator {
       greenDb = this.deps.graphs.connect(green.boltUri);
       // Green read as blue was: one aggregated record per id range.
       greenReader = green.boltUri.startsWith('bolt') ? new BoltBlockReader(green.boltUri) : undefined;
-      let validation;
-      try {
-        validation = await validateGraphs(blueDb, greenDb, {
+      const target = greenDb;
+      const validation = await validateUnlessMoved(unchanged, () =>
+        validateGraphs(blueDb, target, {
           pageSize: this.options.pageSize,
           sourceDigest,
           targetReader: greenReader,
           onProgress: (p) => onProgress({ phase: 'validate', ...p }),
-        });
-      } catch (error) {
-        if (error instanceof CodedError && error.code === 'DB.VALIDATION_MISMATCH' && !(await unchanged()))
-          return stale;
-        throw error;
-      }
-      if (!(await unchanged())) return stale;
+        }),
+      );
+      if (validation === 'moved') return stale;
       return {
         green,
         copy: {

@@ -6,9 +6,9 @@ import { createGzip, Gzip } from 'node:zlib';
 import { Clock, CodedError, systemClock } from '@dco/contracts';
 import { BackupStore } from '../backup/backup-store.port';
 import { GraphDigest, GraphDigester } from '../domain/graph-checksum';
-import { NodeRecord, RelationshipRecord, RESERVED_PREFIX, RESTORED_LABEL, reservedNameOf } from '../domain/graph-value';
+import { NodeRecord, RelationshipRecord, RESTORED_LABEL } from '../domain/graph-value';
 import { GraphDatabase } from '../graph-database.port';
-import { DEFAULT_PAGE_SIZE, TransferProgress } from '../transfer/export-graph';
+import { DEFAULT_PAGE_SIZE, refuseReserved, TransferProgress } from '../transfer/export-graph';
 import { forEachPage, READ_AHEAD } from '../transfer/paging';
 import { CsvRow, nodeRow, PatchEntry, relationshipRow } from './import-csv.format';
 
@@ -132,16 +132,6 @@ class PartWriter {
 
   destroy(): void {
     for (const { file } of this.open.values()) file.destroy();
-  }
-}
-
-function refuseReserved(kind: 'node' | 'relationship', record: NodeRecord | RelationshipRecord): void {
-  const name = reservedNameOf(record);
-  if (name !== undefined) {
-    throw new CodedError(
-      'DB.RESERVED_NAME',
-      `${kind} ${record.id} uses the name ${name}; names starting with ${RESERVED_PREFIX} are reserved for the migrator`,
-    );
   }
 }
 

@@ -34,7 +34,7 @@ export interface ExportResult {
 }
 
 /** Names with the migrator's prefix would be dropped from checksums and clash with restore bookkeeping: refuse them. */
-function refuseReserved(kind: 'node' | 'relationship', record: NodeRecord | RelationshipRecord): void {
+export function refuseReserved(kind: 'node' | 'relationship', record: NodeRecord | RelationshipRecord): void {
   const name = reservedNameOf(record);
   if (name !== undefined) {
     throw new CodedError(
