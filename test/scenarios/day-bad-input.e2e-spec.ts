@@ -24,9 +24,8 @@ describe('npm run day: bad input', () => {
     const before = scenarioDirs();
     const result = await runTs(DAY, { args: ['--scenario', 'no-such-day', '--exit'], timeoutMs: 60_000 });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(
-      /^DAY\.UNKNOWN_SCENARIO: unknown scenario "no-such-day"; known: quiet-day, neo4j-upgrade/m,
-    );
+    expect(result.stderr).toMatch(/^DAY\.UNKNOWN_SCENARIO: unknown scenario "no-such-day"; known: quiet-day, /m);
+    expect(result.stderr).toContain(' neo4j-upgrade,');
     expect(scenarioDirs()).toEqual(before);
     expect(existsSync(DAY_LOCK_FILE)).toBe(false);
   });
