@@ -2,23 +2,15 @@
 import { createConnection, createServer, Server } from 'node:net';
 
 /** A TCP port nobody listens on right now (the OS picks it). */
-export function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  const [port] = await freePorts(1, host);
+  return port;
 }
 
 /**
  * `count` distinct TCP ports nobody listens on right now: each stays bound until all are picked, so two successive
  * picks can never return the same port (two `freePort()` calls can: the first port is free again when the second
- * asks, and a broker whose client and controller listeners share a port refuses to format its storage).
+ * asks, and a broker whose client and controller listeners share a port cannot start).
  */
 export async function freePorts(count: number, host = '127.0.0.1'): Promise<number[]> {
   const servers: Server[] = [];
