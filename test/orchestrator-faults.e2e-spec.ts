@@ -1,9 +1,10 @@
-// Faults across processes on the real Kafka: kill -9 the orchestrator after each step, kill -9 a worker mid-command,
-// restart the broker mid-run, and bad input (unknown runs, out-of-order events, malformed requests, bad CLI arguments).
+// Faults across processes on the real Kafka: kill -9 the orchestrator after each step, kill -9 a worker mid-command, and
+// bad input (unknown runs, out-of-order events, malformed requests, bad CLI arguments). A broker restart mid-run is
+// orchestrator-failover's (a private broker, every command once, one active orchestrator afterwards) and topology's (in
+// the middle of a migration, every replica running): restarting the shared broker here disturbed every other client.
 import { MessageType } from '@dco/contracts';
 import { EXIT } from '../apps/cli/src/cli-error';
 import { runCli } from '../apps/cli/src/main';
-import { startKafka, stopKafka } from '@dco/stack';
 import { AppProcess, waitFor } from '@dco/testing';
 import {
   E2E_AUTHORIZATION,
@@ -86,27 +87,6 @@ describe('orchestrator faults (each app its own process, real Kafka)', () => {
     expect(await migrator.handled()).toEqual({ MigrateDb: 1 });
     expect(env.distinct(runId, 'DbMigrated')).toHaveLength(1);
     expect(env.distinct(runId, 'MigrateDb')).toHaveLength(1);
-  });
-
-  it('a broker stop and restart mid-run: the run completes', async () => {
-    // The apps keep the default 30 s session here: with the harness's 10 s, the test's own tap consumer missed a
-    // committed command after the restart in 2 of about 6 runs (not yet explained; ADR 0004 addendum).
-    const session = { KAFKA_SESSION_TIMEOUT_MS: '30000' };
-    const [orchestrator] = await Promise.all([
-      env.start('orchestrator', session),
-      startWorkers(env, { 'infra-deployer': { DCO_SIMULATE_APPLY_INFRA: 'ok:3000' } }, session),
-    ]);
-    const day = futureDay();
-    const runId = `dco-${day}`;
-    await env.tick(day);
-    await env.waitForMessage(runId, 'ApplyInfra');
-    await stopKafka();
-    await startKafka();
-    const run = await waitForRun(orchestrator, runId, finished, 420_000);
-    expect(run.status).toBe('Completed');
-    await env.waitForMessage(runId, 'RunCompleted', 240_000);
-    expect(env.distinct(runId, 'MigrateDb')).toHaveLength(1);
-    expect(env.distinct(runId, 'RunDco')).toHaveLength(1);
   });
 
   it('bad input is rejected with a code, changes nothing and crashes nothing', async () => {
