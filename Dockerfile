@@ -7,7 +7,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 # npm ci's postinstall applies these to node_modules (patch-package; ADR 0012).
 COPY patches ./patches
-# The image's own node is the lockfile's version, so the copy npm ci installs for npm scripts is dropped (about 120 MB).
+# The image's own node is the lockfile's version, so the copy npm ci installs for npm scripts is dropped (about 190 MB).
 RUN npm ci --no-audit --no-fund && rm -rf node_modules/node-linux-* node_modules/.bin/node
 
 FROM deps AS verify
