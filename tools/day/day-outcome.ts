@@ -8,6 +8,7 @@ import { createNeo4jDriver } from '@dco/dco';
 import { FileConnectionPointerStore } from '@dco/neo4j';
 import { runTraceIds } from '@dco/observability';
 import { WaitTimeoutError, waitFor } from '@dco/probes';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { APP_NAMES, DayWorkspace } from './day-workspace';
 import { GraphSnapshot, splitSnapshot } from './graph-snapshot';
@@ -46,7 +47,28 @@ export interface DayObservation {
   terraform: { before: string[]; after: string[] };
   alerts: string[];
   trace: { traceId: string; url: string; services: string[]; spans: number };
+  /** Node process warnings in the services' logs, `<service>: <line>` (none expected: ADR 0024). */
+  processWarnings: string[];
   dashboardUrl: string;
+}
+
+/**
+ * The warnings Node prints for a process (`(node:PID) Warning: NodeVersionSupportWarning: ...` from the AWS SDK on a
+ * Node it is about to drop, `(node:PID) [DEP0040] DeprecationWarning: ...`), one per line of a service's log.
+ */
+export function processWarningsIn(service: string, log: string): string[] {
+  return [...log.matchAll(/^\(node:\d+\) (?:\[\w+\] )?\w*Warning: .*$/gm)].map(([line]) => `${service}: ${line}`);
+}
+
+async function serviceLogWarnings(services: DayServices): Promise<string[]> {
+  const logs = await Promise.all(
+    services
+      .all()
+      .map(async (service) =>
+        service.logFile ? processWarningsIn(service.name, await readFile(service.logFile, 'utf8')) : [],
+      ),
+  );
+  return logs.flat();
 }
 
 export async function fetchRun(
@@ -194,6 +216,7 @@ export async function observeDay(
     60_000,
   );
   const runDco = follower.distinct(ws.runId, 'RunDco');
+  const processWarnings = await serviceLogWarnings(services);
   return {
     run: {
       runId: run.runId,
@@ -228,6 +251,7 @@ export async function observeDay(
     terraform: { before: prepared.terraformBefore, after },
     alerts,
     trace,
+    processWarnings,
     dashboardUrl: `${orchestrator.url}/dashboard`,
   };
 }
@@ -343,5 +367,6 @@ export function compareWithExpectation(expect: ScenarioExpectation, seen: DayObs
   );
   const missing = expectedTraceServices(expect).filter((app) => !seen.trace.services.includes(app));
   check(missing.length === 0, `trace ${seen.trace.traceId} has no spans of ${missing.join(', ')}`);
+  check(seen.processWarnings.length === 0, `Node warnings in the service logs: ${seen.processWarnings.join('; ')}`);
   return problems;
 }

@@ -1,12 +1,12 @@
 // The backup artifact: gzip'd NDJSON with a versioned header, one line per schema statement, node and relationship, and a footer with counts + sha256.
 import { createHash, Hash } from 'node:crypto';
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import { Readable, Writable } from 'node:stream';
 import { createGunzip, createGzip, Gzip } from 'node:zlib';
 import { CodedError } from '@dco/contracts';
 import { NodeRecord, RelationshipRecord, reservedNameOf } from '../domain/graph-value';
 import { propertyListProblem } from '../domain/value-codec';
+import { jsonLines } from './json-lines.format';
 
 export const BACKUP_FORMAT = 'dco-neo4j-backup';
 export const BACKUP_FORMAT_VERSION = 1;
@@ -184,7 +184,7 @@ export async function openBackup(input: Readable): Promise<BackupReader> {
   gunzip.on('error', (error) => {
     streamError = error;
   });
-  const lines = createInterface({ input: input.pipe(gunzip), crlfDelay: Infinity })[Symbol.asyncIterator]();
+  const lines = jsonLines(input.pipe(gunzip));
   const nextLine = async (): Promise<string | undefined> => {
     try {
       const { value, done } = await lines.next();

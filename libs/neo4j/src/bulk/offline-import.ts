@@ -16,10 +16,10 @@ import {
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { createInterface } from 'node:readline';
 import neo4j from 'neo4j-driver';
 import { CodedError } from '@dco/contracts';
 import { BackupStore } from '../backup/backup-store.port';
+import { jsonLines } from '../backup/json-lines.format';
 import { BoltGraphDatabase } from '../bolt/bolt-graph-database.adapter';
 import { fromPropertyList } from '../bolt/driver-value.mapper';
 import { RESTORED_LABEL, SOURCE_ID_PROPERTY } from '../domain/graph-value';
@@ -156,8 +156,7 @@ export async function runAdminImport(spec: AdminImportSpec): Promise<{ seconds: 
 }
 
 async function* patchEntries(path: string): AsyncGenerator<PatchEntry> {
-  const lines = createInterface({ input: createReadStream(path).pipe(createGunzip()), crlfDelay: Infinity });
-  for await (const line of lines) {
+  for await (const line of jsonLines(createReadStream(path).pipe(createGunzip()))) {
     if (!line) continue;
     const entry = JSON.parse(line) as PatchEntry;
     const problem = propertyListProblem(entry.props);

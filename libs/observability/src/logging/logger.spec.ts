@@ -1,6 +1,6 @@
 // Logger: JSON lines with service, runId, traceId and spanId; secrets and signatures never reach the output.
 import { Writable } from 'node:stream';
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { TracingHandle, initTracing } from '../tracing/tracing.setup';
 import { runTraceIds } from '../tracing/run-trace';
 import { withSpan } from '../tracing/with-span';

@@ -1,6 +1,6 @@
 // Span id generator that hands out a run's deterministic root ids when the run's root span is recorded, random ids otherwise.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { IdGenerator, RandomIdGenerator } from '@opentelemetry/sdk-trace-base';
+import { IdGenerator, RandomIdGenerator } from '@opentelemetry/sdk-trace';
 import { RunTraceIds } from './run-trace';
 
 export class RunRootIdGenerator implements IdGenerator {

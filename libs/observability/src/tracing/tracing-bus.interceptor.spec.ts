@@ -1,6 +1,6 @@
 // TracingBusInterceptor on the real in-memory MessageBus: a command and its outcome form one parent-child chain in the run trace.
 import { SpanKind } from '@opentelemetry/api';
-import { InMemorySpanExporter, ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, ReadableSpan } from '@opentelemetry/sdk-trace';
 import { fixtureMessage } from '@dco/contracts';
 import { InMemoryMessageBus } from '@dco/messaging';
 import { waitFor as waitUntil } from '@dco/testing';

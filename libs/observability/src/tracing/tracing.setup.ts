@@ -1,14 +1,10 @@
-// OpenTelemetry setup per app: a Node tracer provider exporting OTLP/HTTP to Jaeger, W3C propagation, flush on shutdown.
+// OpenTelemetry setup per app: a tracer provider exporting OTLP/HTTP to Jaeger, W3C propagation, flush on shutdown.
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  BatchSpanProcessor,
-  NodeTracerProvider,
-  SimpleSpanProcessor,
-  SpanExporter,
-} from '@opentelemetry/sdk-trace-node';
+import { BatchSpanProcessor, SimpleSpanProcessor, SpanExporter, TracerProvider } from '@opentelemetry/sdk-trace';
 import { RunRootIdGenerator } from './run-root-id.generator';
 import { runTraceIds } from './run-trace';
 
@@ -54,10 +50,10 @@ export function initTracing(options: TracingOptions): TracingHandle {
   const exporter =
     options.exporter ?? new OTLPTraceExporter({ url: options.otlpEndpoint ?? 'http://127.0.0.1:4318/v1/traces' });
   const processor = options.exportImmediately
-    ? new SimpleSpanProcessor(exporter)
-    : new BatchSpanProcessor(exporter, { scheduledDelayMillis: 500, maxExportBatchSize: 256, maxQueueSize: 4096 });
+    ? new SimpleSpanProcessor({ exporter })
+    : new BatchSpanProcessor({ exporter, scheduledDelayMillis: 500, maxExportBatchSize: 256, maxQueueSize: 4096 });
   const ids = new RunRootIdGenerator();
-  const provider = new NodeTracerProvider({
+  const provider = new TracerProvider({
     resource: resourceFromAttributes({
       'service.name': options.serviceName,
       'service.namespace': 'dco-autopilot',
@@ -66,7 +62,10 @@ export function initTracing(options: TracingOptions): TracingHandle {
     idGenerator: ids,
     spanProcessors: [processor],
   });
-  provider.register({ propagator: new W3CTraceContextPropagator() });
+  // What SDK 2's NodeTracerProvider.register() did (SDK 3 has no Node provider): the async-local context, the W3C propagator.
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  trace.setGlobalTracerProvider(provider);
   let stopped: Promise<void> | undefined;
   const handle: TracingHandle = {
     serviceName: options.serviceName,

@@ -1,6 +1,6 @@
 // Tracing: spans of one run share the run's trace, parent-child links survive a Kafka hop, the root span has the run's ids.
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
-import { InMemorySpanExporter, ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, ReadableSpan } from '@opentelemetry/sdk-trace';
 import { CodedError, fixtureMessage } from '@dco/contracts';
 import { DeliveryContext } from '@dco/messaging';
 import { TracingBusInterceptor } from './tracing-bus.interceptor';
