@@ -10,6 +10,7 @@ import { bulkStatement, everyTypeGraphStatements } from '../testing/every-type-g
 import { ScratchServer, startScratchServer } from '../testing/scratch-servers';
 import { exportGraph } from './export-graph';
 import { validateGraphs } from './validate-graph';
+import { testBackupSigner } from '../testing/test-backup-signer.fixture';
 
 const ROOT = resolve(__dirname, '../../../..');
 
@@ -70,7 +71,7 @@ describe('restore killed with SIGKILL', () => {
     const green = new BoltGraphDatabase(greenServer.boltUri);
     try {
       const file = join(dir, 'blue.backup.gz');
-      const exported = await exportGraph(blue, createWriteStream(file));
+      const exported = await exportGraph(blue, createWriteStream(file), { signer: testBackupSigner });
       const total = exported.footer.nodes + exported.footer.relationships;
 
       const first = restoreProcess(file, greenServer.boltUri);
