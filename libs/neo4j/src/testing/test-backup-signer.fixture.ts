@@ -3,9 +3,12 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { BackupFooter, signedFooterPayload } from '../backup/backup-file.format';
-import { BackupSigner } from '../backup/backup-signature';
+import { BackupSigner, parseBackupKeys } from '../backup/backup-signature';
 
-export const testBackupSigner = new BackupSigner({ keyId: 'test', secret: Buffer.alloc(32, 7) });
+/** The key as DCO_BACKUP_SIGNING_KEY takes it: for a spec that runs the CLI or a service on what it signed. */
+export const TEST_BACKUP_KEY_ENTRY = `test:${Buffer.alloc(32, 7).toString('base64')}`;
+
+export const testBackupSigner = new BackupSigner(parseBackupKeys(TEST_BACKUP_KEY_ENTRY, 'TEST_BACKUP_KEY_ENTRY')[0]);
 
 /** Same key id as `testBackupSigner`, another secret: what a forger without the key produces. */
 export const forgingBackupSigner = new BackupSigner({ keyId: 'test', secret: Buffer.alloc(32, 9) });

@@ -10,7 +10,7 @@ import { bulkStatement, everyTypeGraphStatements } from '../testing/every-type-g
 import { ScratchServer, startScratchServer } from '../testing/scratch-servers';
 import { exportGraph } from './export-graph';
 import { validateGraphs } from './validate-graph';
-import { testBackupSigner } from '../testing/test-backup-signer.fixture';
+import { TEST_BACKUP_KEY_ENTRY, testBackupSigner } from '../testing/test-backup-signer.fixture';
 
 const ROOT = resolve(__dirname, '../../../..');
 
@@ -35,6 +35,8 @@ function restoreProcess(
     ],
     {
       cwd: ROOT,
+      // The CLI verifies the backup with the key the spec signed it with.
+      env: { ...process.env, DCO_BACKUP_SIGNING_KEY: TEST_BACKUP_KEY_ENTRY },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
