@@ -31,6 +31,7 @@ import {
 import { BlueGreenMigrator, MigrationProgress } from '../apps/db-migrator/src';
 import { measureCreateCeiling, measureReadCeiling } from './support/bolt-ceilings';
 import { benchResult, BenchResult, now, progress, round } from './support/result';
+import { testBackupSigner } from '../libs/neo4j/src/testing/test-backup-signer.fixture';
 
 const NODES = Number(process.env.DCO_BENCH_NODES ?? 1_000_000);
 const RELS_PER_NODE = Number(process.env.DCO_BENCH_RELS_PER_NODE ?? 2);
@@ -132,6 +133,7 @@ export async function run(): Promise<BenchResult> {
         pointer: new FileConnectionPointerStore(join(dir, 'neo4j-pointer.json')),
         consumers: pointerOnlyConsumers,
         backups,
+        signer: testBackupSigner,
         clock: systemClock,
         offlineRestorer: new LocalOfflineGreenRestorer({
           homeRoot: join(dir, 'fleet'),
@@ -214,7 +216,12 @@ export async function run(): Promise<BenchResult> {
         `server.directories.data=${join(home, 'data')}\nserver.directories.logs=${join(home, 'logs')}\n`,
       );
       const staged = join(home, 'parts');
-      const manifest = await stageBulkBackup(backups, 'bench-migrate/bench-blue-attempt-1.bulk', staged);
+      const manifest = await stageBulkBackup(
+        backups,
+        'bench-migrate/bench-blue-attempt-1.bulk',
+        staged,
+        testBackupSigner,
+      );
       const { seconds } = await runAdminImport({ version: '5.26.19', home, dir: staged, manifest });
       importCeiling = { nodesPerS: manifest.nodes / seconds, relsPerS: manifest.relationships / seconds, seconds };
     }

@@ -1,13 +1,17 @@
 // The day scenarios' pure parts: the catalogue is consistent, an observation is judged against its expectation, and
 // each service gets the environment its config class and stage factory read.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   DayObservation,
   compareWithExpectation,
   expectedTraceServices,
   processWarningsIn,
+  secretsInLogs,
   stepDurations,
 } from './day-outcome';
-import { closeDeadline, createWorkspace, justPassedCron, serviceEnvironment } from './day-workspace';
+import { closeDeadline, createWorkspace, justPassedCron, serviceEnvironment, workspaceSecrets } from './day-workspace';
 import { DAY_SCENARIOS, ScenarioExpectation, findScenario } from './scenario-catalogue';
 import { DailySchedule } from '../../apps/scheduler/src';
 
@@ -61,6 +65,7 @@ function observed(expect: ScenarioExpectation): DayObservation {
     trace: { traceId: 't', url: 'u', services: expectedTraceServices(expect), spans: 20 },
     processWarnings: [],
     dashboardUrl: 'd',
+    secretsInLogs: [],
   };
 }
 
@@ -112,6 +117,22 @@ describe('compareWithExpectation', () => {
   it('accepts an observation that matches', () => {
     for (const scenario of DAY_SCENARIOS)
       expect(compareWithExpectation(scenario.expect, observed(scenario.expect))).toEqual([]);
+  });
+
+  it('finds a configured secret in any service log, naming the file and the secret but not its value', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dco-day-logs-'));
+    try {
+      const secrets = { 'the API token': 'tok-123456', 'the Neo4j password': 'pw-abcdef' };
+      writeFileSync(join(dir, 'orchestrator.log'), '{"msg":"started"}\n');
+      writeFileSync(join(dir, 'dco-runner.log'), '{"msg":"connecting","uri":"bolt://neo4j:pw-abcdef@x"}\n');
+      expect(secretsInLogs(dir, secrets)).toEqual(['dco-runner.log: the Neo4j password']);
+      const seen = { ...observed(upgrade), secretsInLogs: ['dco-runner.log: the Neo4j password'] };
+      expect(compareWithExpectation(upgrade, seen)).toEqual([
+        'secrets in the service logs: dco-runner.log: the Neo4j password',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('names each way a day went wrong', () => {
@@ -249,6 +270,11 @@ describe('day workspace', () => {
     });
     expect(orchestrator.DCO_API_CREDENTIALS).toMatch(/^day-scenario:admin:[0-9a-f]{64}$/);
     expect(JSON.stringify(orchestrator)).not.toContain(ws.apiToken);
+    // The secrets the log scan looks for are configured where the services read them.
+    const secrets = workspaceSecrets(ws);
+    expect(serviceEnvironment('db-migrator', ws, info, 1, now).DCO_BACKUP_SIGNING_KEY).toBe(ws.backupSigningKey);
+    expect(ws.backupSigningKey).toContain(secrets['the backup signing key']);
+    expect(serviceEnvironment('dco-runner', ws, info, 1, now).NEO4J_PASSWORD).toBe(secrets['the Neo4j password']);
     for (const worker of ['detector', 'infra-deployer', 'db-migrator', 'dco-runner'] as const) {
       expect(serviceEnvironment(worker, ws, info, 1, now)).toMatchObject({
         DCO_STAGE_ENGINE: 'real',

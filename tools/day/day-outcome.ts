@@ -9,8 +9,9 @@ import { FileConnectionPointerStore } from '@dco/neo4j';
 import { runTraceIds } from '@dco/observability';
 import { WaitTimeoutError, waitFor } from '@dco/probes';
 import { readFile } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { APP_NAMES, DayWorkspace } from './day-workspace';
+import { APP_NAMES, DayWorkspace, workspaceSecrets } from './day-workspace';
 import { GraphSnapshot, splitSnapshot } from './graph-snapshot';
 import { RunFollower } from './run-follower';
 import { ScenarioExpectation } from './scenario-catalogue';
@@ -50,6 +51,19 @@ export interface DayObservation {
   /** Node process warnings in the services' logs, `<service>: <line>` (none expected: ADR 0024). */
   processWarnings: string[];
   dashboardUrl: string;
+  /** "<log file>: <secret>" for every configured secret found in a service's log (none expected). */
+  secretsInLogs: string[];
+}
+
+/** Every file of `dir` searched for every secret (by value); the findings name the file and the secret, never its value. */
+export function secretsInLogs(dir: string, secrets: Record<string, string>): string[] {
+  const files = existsSync(dir) ? readdirSync(dir).filter((name) => statSync(join(dir, name)).isFile()) : [];
+  return files.flatMap((file) => {
+    const text = readFileSync(join(dir, file), 'utf8');
+    return Object.entries(secrets)
+      .filter(([, value]) => value.length > 0 && text.includes(value))
+      .map(([name]) => `${file}: ${name}`);
+  });
 }
 
 /**
@@ -253,6 +267,7 @@ export async function observeDay(
     trace,
     processWarnings,
     dashboardUrl: `${orchestrator.url}/dashboard`,
+    secretsInLogs: secretsInLogs(ws.logsDir, workspaceSecrets(ws)),
   };
 }
 
@@ -319,6 +334,7 @@ export function compareWithExpectation(expect: ScenarioExpectation, seen: DayObs
     sameSnapshot(seen.data.base, seen.data.blueBefore),
     `the serving graph (without the offering) differs from blue before the run: ${seen.data.base.nodes}/${seen.data.base.relationships} checksum ${seen.data.base.checksum.slice(0, 12)} vs ${seen.data.blueBefore.nodes}/${seen.data.blueBefore.relationships} checksum ${seen.data.blueBefore.checksum.slice(0, 12)}`,
   );
+  check(seen.secretsInLogs.length === 0, `secrets in the service logs: ${seen.secretsInLogs.join('; ')}`);
   check(
     seen.offerings.onServing === 1,
     `${seen.offerings.onServing} Offering(s) for the day on the serving server, expected exactly 1`,

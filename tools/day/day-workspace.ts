@@ -60,6 +60,13 @@ export interface DayWorkspace {
   namespace: string;
   /** The API token of the scenario's credential `day-scenario` (admin): it reads the run and decides as the operator. */
   apiToken: string;
+  /** The db-migrator's backup signing key (`keyId:base64secret`). */
+  backupSigningKey: string;
+  /**
+   * The dco-runner's Neo4j password. The local servers run without authentication (they accept any credentials), so it
+   * is configured only for the log scan: a service that printed it would be found out.
+   */
+  neo4jPassword: string;
   endpoints: StackEndpoints;
   /** A big generated graph added to blue's seed (the day benchmark's upgrade day), if any. */
   bulkGraph?: BulkGraph;
@@ -108,6 +115,8 @@ export function createWorkspace(
     topicPrefix: `${name}.`,
     namespace: name,
     apiToken: randomBytes(24).toString('base64url'),
+    backupSigningKey: `day-${id}:${randomBytes(32).toString('base64')}`,
+    neo4jPassword: randomBytes(18).toString('base64url'),
     endpoints,
     bulkGraph,
     neo4jServer: bulkGraph && bulkGraph.nodes > 0 ? BULK_NEO4J : SMALL_NEO4J,
@@ -214,6 +223,7 @@ export function serviceEnvironment(
         ...common,
         ...graph,
         DCO_STAGE_ENGINE: 'real',
+        DCO_BACKUP_SIGNING_KEY: ws.backupSigningKey,
         DCO_NEO4J_INSTANCE_ID: info.blue.instanceId,
         // One migration lease for the scenario, shared by every db-migrator replica (ADR 0016).
         DCO_MIGRATION_LEASE_BUCKET: DAY_STATE_BUCKET,
@@ -234,9 +244,25 @@ export function serviceEnvironment(
         ...graph,
         DCO_STAGE_ENGINE: 'real',
         DCO_LEDGER: 'neo4j',
+        NEO4J_USER: 'neo4j',
+        NEO4J_PASSWORD: ws.neo4jPassword,
         DCO_DAILY_AMOUNT: '1000000000000000000000',
       };
   }
+}
+
+/**
+ * The secrets a scenario configures, by name: none of them may appear in any service's log. The Kafka SCRAM password is
+ * not among them: the shared broker is PLAINTEXT (kafka-acls.int-spec scans a SCRAM broker's client logs instead).
+ */
+export function workspaceSecrets(
+  ws: Pick<DayWorkspace, 'apiToken' | 'backupSigningKey' | 'neo4jPassword'>,
+): Record<string, string> {
+  return {
+    'the API token': ws.apiToken,
+    'the backup signing key': ws.backupSigningKey.slice(ws.backupSigningKey.indexOf(':') + 1),
+    'the Neo4j password': ws.neo4jPassword,
+  };
 }
 
 /** The emulator bucket where a scenario's workers keep what outlives a process (one prefix per scenario, ADR 0016). */

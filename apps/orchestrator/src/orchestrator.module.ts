@@ -38,6 +38,7 @@ function sagaStoreFor(bus: MessageBus, config: OrchestratorConfig): SagaStore {
     topicPrefix: bus instanceof KafkaMessageBus ? bus.topicPrefix : '',
     partitions: config.KAFKA_PARTITIONS,
     loadTimeoutMs: config.SAGA_STATE_LOAD_TIMEOUT_MS,
+    logger: bus instanceof KafkaMessageBus ? bus.logger : undefined,
   });
 }
 
@@ -52,6 +53,8 @@ function leaseFor(bus: MessageBus, config: OrchestratorConfig): OrchestratorLeas
     topic: `${bus.topicPrefix}${ORCHESTRATOR_LEASE_TOPIC}`,
     groupId: `${config.DCO_NAMESPACE}.${LEASE_GROUP}`,
     sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+    security: kafkaSecurity(config),
+    logger: bus.logger,
     log: (level, message) => (level === 'warn' ? logger.warn(message) : logger.log(message)),
   });
 }

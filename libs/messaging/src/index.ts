@@ -5,6 +5,7 @@ export * from './in-memory-message-bus.adapter';
 export * from './retry-backoff';
 export * from './wire-record';
 export * from './kafka-message-bus.adapter';
+export * from './kafka-logging';
 export * from './dead-letter-queue.port';
 export * from './in-memory-dead-letter-queue.adapter';
 export * from './kafka-dead-letter-queue.adapter';

@@ -1,8 +1,10 @@
 // The ACL table on a real broker (ADR 0019): a private KRaft broker with SASL/SCRAM-SHA-512 and StandardAuthorizer,
 // the table applied with admin.createAcls; a worker's principal cannot publish a decision or a command, but its own
-// subscription (group, transactional id, outcome topic) works end to end.
+// subscription (group, transactional id, outcome topic) works end to end. Every kafkajs line, at info level, goes through
+// the service logger (logCreator -> pino with its redaction): no password is in any of them, the failed handshake's included.
 import { CodedError, MessageType, dlqTopicOf, fixtureMessage } from '@dco/contracts';
 import { waitFor } from '@dco/probes';
+import { createLogger, pinoBusLogger } from '@dco/observability';
 import { PrivateSecureKafka, startPrivateSecureKafka } from '@dco/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -15,11 +17,21 @@ jest.setTimeout(180_000);
 
 const password = () => randomBytes(12).toString('base64url');
 const USERS = { orchestrator: password(), 'infra-deployer': password() };
+const WRONG_PASSWORD = password();
 const TYPES: MessageType[] = ['ApplyInfra', 'InfraApplied', 'ApprovalGranted', 'RollbackInfra'];
 
 describe('Kafka ACLs from the table, on a broker with SCRAM-SHA-512 and StandardAuthorizer', () => {
   let kafka: PrivateSecureKafka;
   const buses: KafkaMessageBus[] = [];
+  const logLines: string[] = [];
+  const logger = pinoBusLogger(
+    createLogger({
+      service: 'acl-spec',
+      level: 'debug',
+      format: 'json',
+      destination: { write: (line) => logLines.push(line) },
+    }),
+  );
 
   const busOf = (username: keyof typeof USERS, secret = USERS[username]) => {
     const bus = new KafkaMessageBus({
@@ -28,8 +40,9 @@ describe('Kafka ACLs from the table, on a broker with SCRAM-SHA-512 and Standard
       security: { sasl: { mechanism: 'scram-sha-512', username, password: secret } },
       namespace: 'dco',
       partitions: 1,
-      logLevel: 'error',
-      logger: () => undefined,
+      // Not debug: kafkajs 2.2.4's debug logging of the SASL response breaks SCRAM (a Buffer getter on a logged copy).
+      logLevel: 'info',
+      logger,
       sessionTimeoutMs: 10_000,
       heartbeatIntervalMs: 1_000,
       maxWaitTimeMs: 250,
@@ -119,10 +132,18 @@ describe('Kafka ACLs from the table, on a broker with SCRAM-SHA-512 and Standard
   });
 
   it('refuses a wrong password with MSG.NOT_AUTHORIZED', async () => {
-    const intruder = busOf('infra-deployer', 'not-the-password');
+    const intruder = busOf('infra-deployer', WRONG_PASSWORD);
     const error = await refusal(
       intruder.publish(fixtureMessage('InfraApplied', { eventId: randomUUID(), runId: 'dco-2026-12-07' } as never)),
     );
     expect(error.code).toBe('MSG.NOT_AUTHORIZED');
+  });
+
+  it("writes no password to any log line, the refused handshake's included", async () => {
+    await Promise.all(buses.map((bus) => bus.close().catch(() => undefined)));
+    const text = logLines.join('');
+    expect(text).toContain('"component":"kafka"');
+    expect(text).toMatch(/SASL SCRAM SHA512 authentication failed/);
+    for (const secret of [...Object.values(USERS), WRONG_PASSWORD]) expect(text).not.toContain(secret);
   });
 });

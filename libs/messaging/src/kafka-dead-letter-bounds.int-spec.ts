@@ -4,7 +4,7 @@ import { fixtureMessage } from '@dco/contracts';
 import { ConfigResourceTypes } from 'kafkajs';
 import { createHash, randomUUID } from 'node:crypto';
 import { eventually } from './message-bus.contract';
-import { BusLogLevel } from './kafka-message-bus.adapter';
+import { BusLogLevel } from './message-bus.port';
 import { HEADERS, HandlerOutput } from './message-bus.port';
 import { KafkaTestNamespace } from './testing/kafka-test-cluster';
 import { hookTransactions } from './testing/transaction-hook';

@@ -12,12 +12,16 @@ import {
 } from './dead-letter-queue.port';
 import { toDeadLetter, topicFor } from './wire-record';
 import { KafkaSecurity, kafkaSecurityConfig } from './kafka-security';
+import { kafkaLogging } from './kafka-logging';
+import { BusLogger } from './message-bus.port';
 
 export interface KafkaDeadLetterQueueOptions {
   brokers: string[];
   clientId?: string;
   /** SASL credentials and TLS of the operator's principal (ADR 0019). */
   security?: KafkaSecurity;
+  /** The Kafka client's log lines (errors only); default: none. */
+  logger?: BusLogger;
   topicPrefix?: string;
   /** How long reading a `.dlq` topic to its end may take. */
   timeoutMs?: number;
@@ -35,7 +39,8 @@ export class KafkaDeadLetterQueue implements DeadLetterQueue {
         clientId: options.clientId ?? 'dco-dlq',
         brokers: options.brokers,
         ...kafkaSecurityConfig(options.security),
-        logLevel: logLevel.NOTHING,
+        // The CLI's client is silent unless given a logger: its failures reach the operator as coded errors.
+        ...(options.logger ? kafkaLogging(options.logger, 'error') : { logLevel: logLevel.NOTHING }),
       });
     this.prefix = options.topicPrefix ?? '';
   }

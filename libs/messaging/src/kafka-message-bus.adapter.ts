@@ -9,19 +9,27 @@ import {
   IHeaders,
   Kafka,
   KafkaMessage,
-  LogEntry,
   Message,
   Partitioners,
   Producer,
-  logLevel as KafkaLogLevel,
 } from 'kafkajs';
-import { BusHooks, HEADERS, HandlerOutput, MessageBus, Subscription, SubscriptionHandle } from './message-bus.port';
+import {
+  BusHooks,
+  BusLogLevel,
+  BusLogger,
+  HEADERS,
+  HandlerOutput,
+  MessageBus,
+  Subscription,
+  SubscriptionHandle,
+} from './message-bus.port';
 import { MessageProcessor } from './message-processor';
 import { ChunkCommit, ChunkEntry, CommitQueue } from './kafka-commit-queue';
 import { Sleep, realSleep } from './retry-backoff';
 import { createTopicsAndWait } from './kafka-topics';
 import { safeNotify } from './safe-notify';
 import { KafkaSecurity, authorized, kafkaSecurityConfig } from './kafka-security';
+import { kafkaLogging, stderrBusLogger } from './kafka-logging';
 import {
   IncomingRecord,
   WireRecord,
@@ -32,9 +40,6 @@ import {
   topicFor,
   truncatedDeadLetter,
 } from './wire-record';
-
-export type BusLogLevel = 'error' | 'warn' | 'info' | 'debug';
-export type BusLogger = (level: BusLogLevel, message: string, detail: Record<string, unknown>) => void;
 
 export interface KafkaMessageBusOptions extends BusHooks {
   brokers: string[];
@@ -100,31 +105,10 @@ export function maxUncommittedRecords(
   );
 }
 
-const LEVELS: Record<BusLogLevel, KafkaLogLevel> = {
-  error: KafkaLogLevel.ERROR,
-  warn: KafkaLogLevel.WARN,
-  info: KafkaLogLevel.INFO,
-  debug: KafkaLogLevel.DEBUG,
-};
-
-const stderrLogger: BusLogger = (level, message, detail) => {
-  process.stderr.write(
-    `${JSON.stringify({ level, time: new Date().toISOString(), component: 'kafka', msg: message, ...detail })}\n`,
-  );
-};
-
-/**
- * kafkajs logs every broker error response at ERROR, although it retries them (rebalancing, leader moved, coordinator
- * loading); those are warnings. What finally fails is logged again by kafkajs, or surfaces as a rejected call.
- */
-function busLogLevel(level: KafkaLogLevel, message: string): BusLogLevel {
-  if (level <= KafkaLogLevel.ERROR) return message.startsWith('Response ') ? 'warn' : 'error';
-  if (level === KafkaLogLevel.WARN) return 'warn';
-  return level === KafkaLogLevel.INFO ? 'info' : 'debug';
-}
-
 export class KafkaMessageBus implements MessageBus {
   readonly topicPrefix: string;
+  /** Where this bus's Kafka client logs: other Kafka clients of the same service log there too. */
+  readonly logger: BusLogger;
   private readonly kafka: Kafka;
   private readonly instanceId: string;
   private readonly maxBytes: number;
@@ -139,7 +123,8 @@ export class KafkaMessageBus implements MessageBus {
   private closed = false;
 
   constructor(private readonly options: KafkaMessageBusOptions) {
-    const logger = options.logger ?? stderrLogger;
+    const logger = options.logger ?? stderrBusLogger;
+    this.logger = logger;
     const threshold = options.logLevel ?? 'warn';
     this.kafka =
       options.kafka ??
@@ -147,14 +132,7 @@ export class KafkaMessageBus implements MessageBus {
         clientId: options.clientId,
         brokers: options.brokers,
         ...kafkaSecurityConfig(options.security),
-        logLevel: LEVELS[threshold],
-        logCreator:
-          () =>
-          ({ level, log }: LogEntry) => {
-            const { message, ...detail } = log;
-            const mapped = busLogLevel(level, message);
-            if (LEVELS[mapped] <= LEVELS[threshold]) logger(mapped, message, detail);
-          },
+        ...kafkaLogging(logger, threshold),
       });
     this.instanceId = options.instanceId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
     this.topicPrefix = options.topicPrefix ?? '';
@@ -405,7 +383,7 @@ class KafkaSubscription {
     await this.consumer.subscribe({ topics: this.topics, fromBeginning: this.subscription.fromBeginning ?? true });
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       const error = errorText(payload.error);
-      const logger = this.deps.logger ?? stderrLogger;
+      const logger = this.deps.logger ?? stderrBusLogger;
       logger(
         'error',
         `consumer of group ${this.deps.groupId} crashed${payload.restart ? ', restarting' : ''}: ${error}`,
@@ -727,7 +705,7 @@ class KafkaSubscription {
   }
 
   private log(level: BusLogLevel, message: string, detail: Record<string, unknown>): void {
-    (this.deps.logger ?? stderrLogger)(level, message, detail);
+    (this.deps.logger ?? stderrBusLogger)(level, message, detail);
   }
 }
 

@@ -158,8 +158,14 @@ export interface BusInterceptor {
   ): Promise<HandlerOutput | void>;
 }
 
+export type BusLogLevel = 'error' | 'warn' | 'info' | 'debug';
+/** A log line as its message plus fields; the message never embeds the fields (redaction matches field names). */
+export type BusLogger = (level: BusLogLevel, message: string, detail: Record<string, unknown>) => void;
+
 /** What both adapters accept besides their transport settings. */
 export interface BusHooks {
   observer?: BusObserver;
   interceptor?: BusInterceptor;
+  /** The transport's own log lines (the Kafka client's): the service's structured logger, with its redaction. */
+  logger?: BusLogger;
 }

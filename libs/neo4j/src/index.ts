@@ -4,6 +4,7 @@ export * from './domain/value-codec';
 export * from './domain/graph-checksum';
 export * from './domain/validation-diff';
 export * from './backup/backup-file.format';
+export * from './backup/backup-signature';
 export * from './backup/backup-store.port';
 export * from './backup/file-backup-store.adapter';
 export * from './backup/s3-backup-store.adapter';

@@ -9,6 +9,7 @@ export * from './logging/human-log.format';
 export * from './logging/log-context';
 export * from './logging/logger.factory';
 export * from './logging/nest-logger.adapter';
+export * from './logging/bus-logger.adapter';
 export * from './metrics/dco-metrics';
 export * from './metrics/prometheus-bus.observer';
 export * from './metrics/run-telemetry.projector';

@@ -7,6 +7,7 @@ import { LogFormat } from './logging/human-log.format';
 import { DcoLogger, createLogger } from './logging/logger.factory';
 import { LoggingBusObserver } from './logging/logging-bus.observer';
 import { PinoNestLogger } from './logging/nest-logger.adapter';
+import { pinoBusLogger } from './logging/bus-logger.adapter';
 import { DcoMetrics } from './metrics/dco-metrics';
 import { PrometheusBusObserver } from './metrics/prometheus-bus.observer';
 import { ObservabilityModule } from './observability.module';
@@ -72,6 +73,7 @@ export function setupServiceObservability(options: ServiceObservabilityOptions):
     tracing,
     busHooks: {
       interceptor: new TracingBusInterceptor(),
+      logger: pinoBusLogger(logger),
       observer: new CompositeBusObserver([
         new PrometheusBusObserver(metrics),
         dlqAlerts,

@@ -23,6 +23,7 @@ import { ConfigError } from '@dco/contracts';
 import { KAFKA_SASL_MECHANISMS, KafkaSaslMechanism, KafkaSecurity } from '@dco/messaging';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { parseApiCredentials } from './http/api-credentials';
+import { parseOidcClaimPath, parseOidcRoleMap, parseOidcUrl } from './http/oidc-verifier';
 
 export { ConfigError, isConfigError } from '@dco/contracts';
 
@@ -121,6 +122,12 @@ export function kafkaSecurity(config: KafkaClientConfig): KafkaSecurity | undefi
 }
 
 /** Variables every service reads. */
+/** Any OIDC variable set asks for all three (issuer, audience, JWKS URL). */
+const oidcWanted = (config: CommonConfig) =>
+  config.DCO_OIDC_ISSUER !== undefined ||
+  config.DCO_OIDC_AUDIENCE !== undefined ||
+  config.DCO_OIDC_JWKS_URL !== undefined;
+
 export class CommonConfig extends KafkaClientConfig {
   @IsIn(PROFILES, { message: 'DCO_PROFILE must be one of embedded, local, aws' })
   DCO_PROFILE: Profile = 'embedded';
@@ -204,6 +211,38 @@ export class CommonConfig extends KafkaClientConfig {
   @IsOptional()
   @IsString()
   DCO_API_CREDENTIALS_FILE?: string;
+
+  /**
+   * OIDC bearer tokens (besides the named credentials): the identity provider's issuer (the tokens' `iss`), the
+   * audience this API expects (`aud`) and the URL of its signing keys (JWKS). All three or none.
+   */
+  @ValidateIf(oidcWanted)
+  @IsString({ message: 'DCO_OIDC_ISSUER must be set with DCO_OIDC_AUDIENCE and DCO_OIDC_JWKS_URL' })
+  @IsParsedBy((text) => parseOidcUrl(text, 'DCO_OIDC_ISSUER'))
+  DCO_OIDC_ISSUER?: string;
+
+  @ValidateIf(oidcWanted)
+  @IsString({ message: 'DCO_OIDC_AUDIENCE must be set with DCO_OIDC_ISSUER and DCO_OIDC_JWKS_URL' })
+  @Length(1, 500, { message: 'DCO_OIDC_AUDIENCE must be 1-500 characters' })
+  DCO_OIDC_AUDIENCE?: string;
+
+  @ValidateIf(oidcWanted)
+  @IsString({ message: 'DCO_OIDC_JWKS_URL must be set with DCO_OIDC_ISSUER and DCO_OIDC_AUDIENCE' })
+  @IsParsedBy((text) => parseOidcUrl(text, 'DCO_OIDC_JWKS_URL'))
+  DCO_OIDC_JWKS_URL?: string;
+
+  /** The claim (or dotted path, e.g. realm_access.roles) holding the caller's roles: a string or a list of strings. */
+  @IsParsedBy((text) => parseOidcClaimPath(text, 'DCO_OIDC_ROLES_CLAIM'))
+  DCO_OIDC_ROLES_CLAIM = 'roles';
+
+  /** "claimValue:role" entries (role viewer, operator or admin); default: the values viewer, operator, admin themselves. */
+  @IsOptional()
+  @IsParsedBy((text) => parseOidcRoleMap(text))
+  DCO_OIDC_ROLE_MAP?: string;
+
+  /** The claim naming the actor recorded on approvals and run requests (e.g. preferred_username); default sub. */
+  @IsParsedBy((text) => parseOidcClaimPath(text, 'DCO_OIDC_NAME_CLAIM'))
+  DCO_OIDC_NAME_CLAIM = 'sub';
 
   /** PEM certificate and key: the API answers HTTPS when both are set. */
   @IsOptional()

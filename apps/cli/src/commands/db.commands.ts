@@ -3,8 +3,14 @@ import { createReadStream, createWriteStream, existsSync, mkdirSync } from 'node
 import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
 import { systemClock } from '@dco/contracts';
-import { BoltGraphDatabase, checksumOf, exportGraph, restoreGraph, validateGraphs } from '@dco/neo4j';
-import { blueGreenEnvironmentFromEnv, DEFAULT_BLUE_URI } from '../../../db-migrator/src';
+import { loadConfig } from '@dco/platform';
+import { BackupSigner, BoltGraphDatabase, checksumOf, exportGraph, restoreGraph, validateGraphs } from '@dco/neo4j';
+import {
+  backupSignerOf,
+  BackupSigningEnvironmentConfig,
+  blueGreenEnvironmentFromEnv,
+  DEFAULT_BLUE_URI,
+} from '../../../db-migrator/src';
 import { CliError, EXIT, runCoded, parsePositiveInt } from '../cli-error';
 
 interface Progress {
@@ -24,6 +30,15 @@ function boltUri(name: string, value: string): string {
       EXIT.USAGE,
     );
   return value;
+}
+
+/**
+ * The signer of `db backup|restore`: the configured keys, or the local state directory's generated key (as the local
+ * db-migrator uses), so that the CLI restores what a local migration backed up and the other way round.
+ */
+function backupSigner(): BackupSigner {
+  const config = loadConfig(BackupSigningEnvironmentConfig);
+  return backupSignerOf(config, config.DCO_PROFILE === 'aws' ? 'aws' : 'local', resolve(config.DCO_STATE_DIR));
 }
 
 /** A redrawn bar on a terminal; on a pipe one line per phase and quarter; nothing with --json. */
@@ -92,6 +107,7 @@ export function register(program: Command): void {
             const started = Date.now();
             const progress = progressPrinter(Boolean(options.json));
             const result = await exportGraph(source, createWriteStream(out), {
+              signer: backupSigner(),
               pageSize,
               clock: systemClock,
               onProgress: (p) => progress({ phase: 'backup', ...p }),
@@ -128,6 +144,7 @@ export function register(program: Command): void {
             const progress = progressPrinter(Boolean(options.json));
             const started = Date.now();
             const result = await restoreGraph(db, () => createReadStream(path), {
+              signer: backupSigner(),
               batchSize,
               onProgress: (p) => progress({ phase: 'restore', ...p }),
             });

@@ -12,6 +12,7 @@ import {
   InMemoryNeo4jFleet,
 } from '@dco/neo4j';
 import { BlueGreenMigrator, BlueGreenOptions, MigrationProgress } from './blue-green-migrator';
+import { testBackupSigner } from '../../../../libs/neo4j/src/testing/test-backup-signer.fixture';
 
 const BLUE = { instanceId: 'i-blue', boltUri: 'memory://i-blue', version: '5.20.0' };
 
@@ -61,6 +62,7 @@ function setup(
         rolloutTimeoutMs: 1_000,
       }),
       backups: new InMemoryBackupStore(),
+      signer: testBackupSigner,
       clock: { now: () => new Date('2026-01-01T00:00:00Z') },
     },
     {

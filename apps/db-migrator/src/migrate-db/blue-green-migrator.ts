@@ -3,6 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Clock, CodedError, DataOf, MigrationPhase } from '@dco/contracts';
 import {
   BackupFooter,
+  BackupSigner,
   BackupStore,
   BoltBlockReader,
   exportBulk,
@@ -39,7 +40,7 @@ export type ProgressListener = (progress: MigrationProgress) => void;
  * patch applied, the patch's bookkeeping removed. Doing it again imports again from the same parts.
  */
 export interface OfflineGreenRestorer {
-  restore(green: Neo4jInstance, backups: BackupStore, prefix: string): Promise<unknown>;
+  restore(green: Neo4jInstance, backups: BackupStore, prefix: string, signer: BackupSigner): Promise<unknown>;
 }
 
 export interface BlueGreenDependencies {
@@ -48,6 +49,8 @@ export interface BlueGreenDependencies {
   pointer: ConnectionPointerStore;
   consumers: Neo4jConsumers;
   backups: BackupStore;
+  /** Signs the backups the migrator writes and verifies the ones it reads (its own, from an earlier attempt). */
+  signer: BackupSigner;
   clock: Clock;
   /** The fleet runtime's offline restore; the migrator uses it when `restoreMode` is offline-import. */
   offlineRestorer?: OfflineGreenRestorer;
@@ -248,12 +251,13 @@ export class BlueGreenMigrator {
       // Known and checked before the restore: the restore then checks the file while it writes, in one read instead of two.
       let footer: BackupFooter;
       if (await this.deps.backups.exists(key)) {
-        const verified = await verifyBackup(this.deps.backups.open(key));
+        const verified = await verifyBackup(this.deps.backups.open(key), this.deps.signer);
         sourceMarker = verified.header.source.changeMarker;
         footer = verified.footer;
       } else {
         const artifact = this.deps.backups.create(key);
         const exported = await exportGraph(blueDb, artifact.stream, {
+          signer: this.deps.signer,
           pageSize: this.options.pageSize,
           clock: this.deps.clock,
           onProgress: (p) => onProgress({ phase: 'backup', ...p }),
@@ -269,6 +273,7 @@ export class BlueGreenMigrator {
       if (!finished) {
         // Green is fresh and discarded if anything fails, so it may be written before the file's end is checked.
         await restoreGraph(greenDb, () => this.deps.backups.open(key), {
+          signer: this.deps.signer,
           verified: footer,
           keepBookkeeping: true,
           batchSize: this.options.batchSize,
@@ -328,11 +333,12 @@ export class BlueGreenMigrator {
       let sourceMarker: string;
       let sourceDigest: GraphDigest | undefined;
       if (await this.deps.backups.exists(`${prefix}/${MANIFEST_FILE}`)) {
-        sourceMarker = (await readBulkManifest(this.deps.backups, prefix)).source.changeMarker;
+        sourceMarker = (await readBulkManifest(this.deps.backups, prefix, this.deps.signer)).source.changeMarker;
       } else {
         const reader = blue.boltUri.startsWith('bolt') ? new BoltBlockReader(blue.boltUri) : undefined;
         try {
           const exported = await exportBulk(blueDb, this.deps.backups, prefix, {
+            signer: this.deps.signer,
             pageSize: this.options.pageSize,
             readAhead: this.options.readAhead,
             reader,
@@ -346,7 +352,7 @@ export class BlueGreenMigrator {
         }
       }
       onProgress({ phase: 'restore', done: 0, total: 1 });
-      await restorer.restore(green, this.deps.backups, prefix);
+      await restorer.restore(green, this.deps.backups, prefix, this.deps.signer);
       onProgress({ phase: 'restore', done: 1, total: 1 });
       const unchanged = async () => (await blueDb.changeMarker()) === sourceMarker;
       const stale = { green, copy: { nodes: 0, relationships: 0, checksum: '', sourceMarker }, changed: true };

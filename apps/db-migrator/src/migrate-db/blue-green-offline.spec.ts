@@ -15,6 +15,7 @@ import {
   restoreGraph,
 } from '@dco/neo4j';
 import { BlueGreenMigrator, OfflineGreenRestorer } from './blue-green-migrator';
+import { testBackupSigner } from '../../../../libs/neo4j/src/testing/test-backup-signer.fixture';
 
 const BLUE = { instanceId: 'i-blue', boltUri: 'memory://i-blue', version: '5.20.0' };
 
@@ -31,14 +32,14 @@ class FakeRestorer implements OfflineGreenRestorer {
   ) {}
 
   async restore(green: Neo4jInstance, backups: BackupStore, prefix: string): Promise<void> {
-    const manifest = await readBulkManifest(backups, prefix);
+    const manifest = await readBulkManifest(backups, prefix, testBackupSigner);
     this.calls.push({ green: green.instanceId, prefix, nodes: manifest.nodes });
     const scratch = new InMemoryBackupStore();
     const artifact = scratch.create('copy');
-    await exportGraph(this.blue, artifact.stream);
+    await exportGraph(this.blue, artifact.stream, { signer: testBackupSigner });
     await artifact.commit();
     const target = this.servers.get(green.boltUri) as InMemoryGraphDatabase;
-    await restoreGraph(target, () => scratch.open('copy'), { keepBookkeeping: this.sloppy });
+    await restoreGraph(target, () => scratch.open('copy'), { signer: testBackupSigner, keepBookkeeping: this.sloppy });
   }
 }
 
@@ -60,6 +61,7 @@ function setup(sloppy = false, restoreMode: 'offline-import' | 'online' = 'offli
       pointer: new InMemoryConnectionPointerStore(),
       consumers: pointerOnlyConsumers,
       backups,
+      signer: testBackupSigner,
       clock: { now: () => new Date('2026-01-01T00:00:00Z') },
       offlineRestorer: restorer,
     },

@@ -4,6 +4,7 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 
 import { AwsClientConfig } from '@dco/aws';
 import { ConnectionPointerConfig, DEFAULT_BATCH_SIZE, DEFAULT_PAGE_SIZE, READ_AHEAD } from '@dco/neo4j';
 import { IsParsedBy, Neo4jFleetConfig } from '@dco/platform';
+import { BackupSigningConfig } from './backup-signing.config';
 import { parseConsumerServices } from './consumer-services';
 
 export const DEFAULT_BLUE_URI = 'bolt://127.0.0.1:17687';
@@ -15,7 +16,7 @@ export type RestoreMode = (typeof RESTORE_MODES)[number];
 const milliseconds = (name: string) => ({ message: `${name} must be a non-negative integer number of milliseconds` });
 
 /** The migration's variables; the connection pointer's (shared with the dco-runner) come from ConnectionPointerConfig. */
-export class BlueGreenConfig extends IntersectionType(AwsClientConfig, ConnectionPointerConfig) {
+export class BlueGreenConfig extends IntersectionType(AwsClientConfig, ConnectionPointerConfig, BackupSigningConfig) {
   /** Blue before the first migration (the connection pointer wins once it exists). */
   @IsString()
   NEO4J_URI = DEFAULT_BLUE_URI;
@@ -120,6 +121,12 @@ export class BlueGreenConfig extends IntersectionType(AwsClientConfig, Connectio
   @IsString()
   DCO_STATE_DIR = '.stack';
 }
+
+/** What the operator CLI's `db backup|restore` read: the profile, the state directory and the backup keys. */
+export class BackupSigningEnvironmentConfig extends IntersectionType(
+  PickType(Neo4jFleetConfig, ['DCO_PROFILE'] as const),
+  PickType(BlueGreenConfig, ['DCO_STATE_DIR', 'DCO_BACKUP_SIGNING_KEY', 'DCO_BACKUP_VERIFY_KEYS'] as const),
+) {}
 
 /** What the blue-green composition reads: the profile, the fleet's scope and BlueGreenConfig (the operator CLI loads this). */
 export class BlueGreenEnvironmentConfig extends IntersectionType(

@@ -8,6 +8,7 @@ import { Clock, CodedError, systemClock } from '@dco/contracts';
 import { awsClientOptions, embeddedCloud, localEmulatorOptions, SdkEcsServices } from '@dco/aws';
 import {
   awsHostRuntime,
+  BackupSigner,
   BackupStore,
   BoltGraphDatabase,
   boltGraphDatabaseFactory,
@@ -35,6 +36,7 @@ import {
 } from '@dco/neo4j';
 import { freePort } from '@dco/probes';
 import { loadConfig } from '@dco/platform';
+import { backupSignerOf } from './backup-signing.config';
 import { BlueGreenMigrator, BlueGreenOptions } from './blue-green-migrator';
 import { BlueGreenEnvironmentConfig, RestoreMode } from './blue-green.config';
 import { parseConsumerServices } from './consumer-services';
@@ -45,6 +47,7 @@ export interface BlueGreenEnvironment {
   graphs: GraphDatabaseFactory;
   pointer: ConnectionPointerStore;
   backups: BackupStore;
+  signer: BackupSigner;
   /** Only in the embedded profile: the in-memory servers (the demo seeds blue through it). */
   memory?: InMemoryGraphServers;
 }
@@ -94,6 +97,7 @@ export async function buildBlueGreenEnvironment(
     restoreMode: restoreModeOf(profile, config.DCO_NEO4J_RESTORE_MODE),
     readAhead: config.DCO_NEO4J_READ_AHEAD,
   };
+  const signer = backupSignerOf(config, profile, stateDir);
 
   if (profile === 'embedded') {
     const memory = new InMemoryGraphServers();
@@ -121,10 +125,10 @@ export async function buildBlueGreenEnvironment(
     const pointer = new InMemoryConnectionPointerStore();
     const backups = new InMemoryBackupStore();
     const migrator = new BlueGreenMigrator(
-      { fleet, graphs: memory, pointer, consumers: pointerOnlyConsumers, backups, clock },
+      { fleet, graphs: memory, pointer, consumers: pointerOnlyConsumers, backups, signer, clock },
       { ...options, initialEndpoint: blueEndpoint },
     );
-    return { migrator, fleet, graphs: memory, pointer, backups, memory };
+    return { migrator, fleet, graphs: memory, pointer, backups, signer, memory };
   }
 
   const aws = profile === 'aws' ? awsClientOptions(config) : localEmulatorOptions(config);
@@ -178,6 +182,7 @@ export async function buildBlueGreenEnvironment(
       pointer,
       consumers,
       backups,
+      signer,
       clock,
       // The local runtime imports next to green's home; the EC2 runtime has no offline import yet (ADR 0018).
       ...(profile === 'local'
@@ -194,7 +199,7 @@ export async function buildBlueGreenEnvironment(
     },
     { ...options, initialEndpoint: existing?.current ?? (await initialEndpoint()) },
   );
-  return { migrator, fleet, graphs: boltGraphDatabaseFactory, pointer, backups };
+  return { migrator, fleet, graphs: boltGraphDatabaseFactory, pointer, backups, signer };
 }
 
 /** The embedded demo's blue graph: accounts, each with a contribution and a referral to the next, so a migration copies real data. */

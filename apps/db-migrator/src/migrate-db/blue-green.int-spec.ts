@@ -28,6 +28,7 @@ import { freePort, isProcessAlive } from '@dco/probes';
 import { bulkStatement, everyTypeGraphStatements } from '../../../../libs/neo4j/src/testing/every-type-graph.fixture';
 import { ScratchServer, startScratchServer } from '../../../../libs/neo4j/src/testing/scratch-servers';
 import { BlueGreenMigrator, MigrationProgress, OfflineGreenRestorer } from './blue-green-migrator';
+import { testBackupSigner } from '../../../../libs/neo4j/src/testing/test-backup-signer.fixture';
 
 const aws = localEmulatorOptions();
 const ec2 = new EC2Client(aws);
@@ -66,6 +67,7 @@ describe('blue-green migration on real servers', () => {
         pointer,
         consumers: new EcsNeo4jConsumers(ecs, [{ cluster, serviceName: service }], { rolloutTimeoutMs: 60_000 }),
         backups: new FileBackupStore(join(dir, 'backups')),
+        signer: testBackupSigner,
         clock: systemClock,
         offlineRestorer: offline?.restorer,
       },

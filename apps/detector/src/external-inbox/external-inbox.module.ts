@@ -12,8 +12,8 @@ import {
 } from '@nestjs/common';
 import { json } from 'express';
 import { Clock, IdGenerator } from '@dco/contracts';
-import { Kafka, logLevel } from 'kafkajs';
-import { KafkaMessageBus, MessageBus, kafkaSecurityConfig } from '@dco/messaging';
+import { Kafka } from 'kafkajs';
+import { KafkaMessageBus, MessageBus, kafkaLogging, kafkaSecurityConfig } from '@dco/messaging';
 import { CLOCK, CommonConfig, ID_GENERATOR, MESSAGE_BUS, PLATFORM_CONFIG, kafkaSecurity } from '@dco/platform';
 import { EXTERNAL_CHANGES_INTAKE, ExternalChangesController } from './external-changes.controller';
 import { ExternalChangesIntake, MAX_EXTERNAL_REPORT_BYTES } from './external-changes.intake';
@@ -57,7 +57,7 @@ function cloudEventsConsumer(
     clientId: 'detector-external-cloudevents',
     brokers: config.KAFKA_BROKERS.split(','),
     ...kafkaSecurityConfig(kafkaSecurity(config)),
-    logLevel: logLevel.NOTHING,
+    ...kafkaLogging(bus.logger, 'error'),
   });
   return new ExternalCloudEventsConsumer(intake, {
     kafka,

@@ -1,7 +1,7 @@
 // Which orchestrator is the active one: a KafkaLease on the OrchestratorLease topic where the saga runs on Kafka, and a
 // lease that is always held where it runs in memory (embedded: one process, nobody to share with). ADR 0004.
-import { Kafka, logLevel } from 'kafkajs';
-import { KafkaLease } from '@dco/messaging';
+import { Kafka } from 'kafkajs';
+import { BusLogger, KafkaLease, KafkaSecurity, kafkaLogging, kafkaSecurityConfig } from '@dco/messaging';
 
 export const ORCHESTRATOR_LEASE = Symbol('OrchestratorLease');
 
@@ -43,6 +43,10 @@ export interface KafkaOrchestratorLeaseOptions {
   groupId: string;
   sessionTimeoutMs: number;
   log(level: 'info' | 'warn', message: string): void;
+  /** The service principal's SASL/TLS settings (ADR 0019), as the bus has them. */
+  security?: KafkaSecurity;
+  /** The Kafka client's error lines: the service's structured logger. */
+  logger?: BusLogger;
 }
 
 export class KafkaOrchestratorLease implements OrchestratorLease {
@@ -55,7 +59,8 @@ export class KafkaOrchestratorLease implements OrchestratorLease {
     this.kafka = new Kafka({
       clientId: `orchestrator-lease-${options.name}`,
       brokers: options.brokers,
-      logLevel: logLevel.ERROR,
+      ...kafkaSecurityConfig(options.security),
+      ...kafkaLogging(options.logger, 'error'),
     });
   }
 

@@ -1,9 +1,9 @@
 // The SagaStore on Kafka: a compacted topic keyed by runId, read from the beginning (read-committed) up to its stable end at start.
 import { CodedError } from '@dco/contracts';
-import { KafkaSecurity, OutputRecord, kafkaSecurityConfig } from '@dco/messaging';
+import { BusLogger, KafkaSecurity, OutputRecord, kafkaLogging, kafkaSecurityConfig } from '@dco/messaging';
 import { RunState } from '@dco/saga';
 import { randomUUID } from 'node:crypto';
-import { Admin, Kafka, logLevel } from 'kafkajs';
+import { Admin, Kafka } from 'kafkajs';
 import { SAGA_STATE_TOPIC, SagaFollower, SagaStateSink, SagaStore } from './saga-store.port';
 import { decodeSnapshot, encodeSnapshot, newestByRun } from './saga-snapshot.codec';
 
@@ -21,6 +21,8 @@ export interface KafkaSagaStoreOptions {
   replicationFactor?: number;
   /** Give up loading after this long (e.g. the broker is down) instead of starting with runs missing. */
   loadTimeoutMs?: number;
+  /** The Kafka client's error lines: the service's structured logger (default: redacted JSON lines on stderr). */
+  logger?: BusLogger;
 }
 
 export class KafkaSagaStore implements SagaStore {
@@ -33,7 +35,7 @@ export class KafkaSagaStore implements SagaStore {
       clientId: `${options.clientId}-saga-store`,
       brokers: options.brokers,
       ...kafkaSecurityConfig(options.security),
-      logLevel: logLevel.ERROR,
+      ...kafkaLogging(options.logger, 'error'),
     });
   }
 

@@ -1,4 +1,5 @@
-// The backup artifact: gzip'd NDJSON with a versioned header, one line per schema statement, node and relationship, and a footer with counts + sha256.
+// The backup artifact: gzip'd NDJSON with a versioned header, one line per schema statement, node and relationship, and a
+// footer with counts, sha256 and the HMAC signature of both (the manifest of this format).
 import { createHash, Hash } from 'node:crypto';
 import { once } from 'node:events';
 import { Readable, Writable } from 'node:stream';
@@ -7,6 +8,7 @@ import { CodedError } from '@dco/contracts';
 import { NodeRecord, RelationshipRecord, reservedNameOf } from '../domain/graph-value';
 import { propertyListProblem } from '../domain/value-codec';
 import { jsonLines } from './json-lines.format';
+import { BackupSignature, BackupSigner } from './backup-signature';
 
 export const BACKUP_FORMAT = 'dco-neo4j-backup';
 export const BACKUP_FORMAT_VERSION = 1;
@@ -25,6 +27,16 @@ export interface BackupFooter {
   schemaStatements: number;
   /** sha256 (hex) of every uncompressed byte before the footer line. */
   sha256: string;
+  /** HMAC-SHA256 of `signedFooterPayload` (counts and sha256, so of the header and every record too). */
+  signature?: BackupSignature;
+}
+
+/** What the footer's signature covers: a format tag (a bulk manifest cannot pass for it), the counts and the sha256. */
+export function signedFooterPayload(footer: Omit<BackupFooter, 'end' | 'signature'>): string {
+  const { nodes, relationships, schemaStatements, sha256 } = footer;
+  return (
+    `${BACKUP_FORMAT}/${BACKUP_FORMAT_VERSION}\n` + JSON.stringify({ nodes, relationships, schemaStatements, sha256 })
+  );
 }
 
 export type BackupRecord =
@@ -46,7 +58,11 @@ export class BackupWriter {
   private schemaStatements = 0;
   private readonly done: Promise<void>;
 
-  constructor(output: Writable, header: Omit<BackupHeader, 'format' | 'version'>) {
+  constructor(
+    output: Writable,
+    header: Omit<BackupHeader, 'format' | 'version'>,
+    private readonly signer: BackupSigner,
+  ) {
     this.done = new Promise<void>((resolve, reject) => {
       this.gzip.on('error', reject);
       output.on('error', reject);
@@ -89,13 +105,13 @@ export class BackupWriter {
 
   /** Writes the footer and waits until the output has flushed everything. */
   async finish(): Promise<BackupFooter> {
-    const footer: BackupFooter = {
-      end: true,
+    const counted = {
       nodes: this.nodes,
       relationships: this.relationships,
       schemaStatements: this.schemaStatements,
       sha256: this.hash.digest('hex'),
     };
+    const footer: BackupFooter = { end: true, ...counted, signature: this.signer.sign(signedFooterPayload(counted)) };
     this.gzip.end(JSON.stringify(footer) + '\n');
     await this.done;
     return footer;
@@ -171,10 +187,10 @@ export interface BackupReader {
 }
 
 /**
- * Reads a backup as a stream of records. The footer (counts and sha256) is checked when the stream ends, so callers that
- * must not act on a damaged file run `verifyBackup` first and read again.
+ * Reads a backup as a stream of records. The footer (counts, sha256 and signature) is checked when the stream ends, so
+ * callers that must not act on a damaged or forged file run `verifyBackup` first and read again.
  */
-export async function openBackup(input: Readable): Promise<BackupReader> {
+export async function openBackup(input: Readable, signer: BackupSigner): Promise<BackupReader> {
   const gunzip = createGunzip();
   let streamError: Error | undefined;
   input.on('error', (error) => {
@@ -210,6 +226,8 @@ export async function openBackup(input: Readable): Promise<BackupReader> {
       if (line === undefined) throw corrupt('the backup ends without a footer (truncated)');
       const parsed = parseRecord(line, lineNumber);
       if ('end' in parsed) {
+        // The signature first: a forged backup is refused as forged, whatever else is wrong with it.
+        signer.verify(signedFooterPayload(parsed), parsed.signature, 'the backup');
         const actual = hash.digest('hex');
         if (parsed.sha256 !== actual)
           throw corrupt(
@@ -249,9 +267,12 @@ export async function openBackup(input: Readable): Promise<BackupReader> {
   };
 }
 
-/** Reads a whole backup and checks header, every record, counts and sha256, without keeping records in memory. */
-export async function verifyBackup(input: Readable): Promise<{ header: BackupHeader; footer: BackupFooter }> {
-  const reader = await openBackup(input);
+/** Reads a whole backup and checks header, every record, counts, sha256 and signature, without keeping records in memory. */
+export async function verifyBackup(
+  input: Readable,
+  signer: BackupSigner,
+): Promise<{ header: BackupHeader; footer: BackupFooter }> {
+  const reader = await openBackup(input, signer);
   for await (const _record of reader.records) {
     // Reading is the check.
   }

@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import { createGzip, Gzip } from 'node:zlib';
 import { Clock, CodedError, systemClock } from '@dco/contracts';
 import { BackupStore } from '../backup/backup-store.port';
+import { BackupSignature, BackupSigner } from '../backup/backup-signature';
 import { GraphDigest, GraphDigester } from '../domain/graph-checksum';
 import { NodeRecord, RelationshipRecord, RESTORED_LABEL } from '../domain/graph-value';
 import { GraphDatabase } from '../graph-database.port';
@@ -33,6 +34,14 @@ export interface BulkManifest {
   relationships: number;
   parts: BulkPart[];
   patch: { file: string; entries: number; sha256: string };
+  /** HMAC-SHA256 of `signedManifestPayload`: every part's sha256 is in the manifest, so it covers the whole backup. */
+  signature?: BackupSignature;
+}
+
+/** What the manifest's signature covers: a format tag and the manifest without its signature, as JSON. */
+export function signedManifestPayload(manifest: BulkManifest): string {
+  const { signature: _signature, ...signed } = manifest;
+  return `${BULK_FORMAT}/1\n` + JSON.stringify(signed);
 }
 
 /** The reads of an export: by default the GraphDatabase's own; `BoltBlockReader` reads one aggregated record per range. */
@@ -42,6 +51,8 @@ export interface GraphRangeReader {
 }
 
 export interface BulkExportOptions {
+  /** Signs the manifest: a restore takes only a backup signed by one of its verification keys. */
+  signer: BackupSigner;
   pageSize?: number;
   /** Ranges requested ahead of the one being written (concurrent reads on the server). */
   readAhead?: number;
@@ -143,7 +154,7 @@ export async function exportBulk(
   source: GraphDatabase,
   store: BackupStore,
   prefix: string,
-  options: BulkExportOptions = {},
+  options: BulkExportOptions,
 ): Promise<BulkExportResult> {
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
   const readAhead = options.readAhead ?? READ_AHEAD;
@@ -204,7 +215,7 @@ export async function exportBulk(
     await relationships.close();
     const patchEntries = patch.rows;
     const patchSha = await patch.close();
-    const manifest: BulkManifest = {
+    const unsigned: BulkManifest = {
       format: BULK_FORMAT,
       version: 1,
       createdAt: clock.now().toISOString(),
@@ -215,6 +226,7 @@ export async function exportBulk(
       parts: [...nodes.parts, ...relationships.parts],
       patch: { file: PATCH_FILE, entries: patchEntries, sha256: patchSha },
     };
+    const manifest: BulkManifest = { ...unsigned, signature: options.signer.sign(signedManifestPayload(unsigned)) };
     const out = store.create(`${prefix}/${MANIFEST_FILE}`);
     await new Promise<void>((resolve, reject) => {
       out.stream.on('error', reject);

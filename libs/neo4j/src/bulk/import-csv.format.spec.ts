@@ -7,6 +7,8 @@ import { InMemoryBackupStore } from '../memory/in-memory-backup-store.fake';
 import { InMemoryGraphDatabase } from '../memory/in-memory-graph-database.fake';
 import { BulkManifest, exportBulk } from './bulk-export';
 import { csvCell, csvTypeOf, nodeRow, relationshipRow } from './import-csv.format';
+import { readBulkManifest } from './offline-import';
+import { testBackupSigner } from '../testing/test-backup-signer.fixture';
 
 describe('import CSV format', () => {
   it.each<[string, GraphValue, string | undefined]>([
@@ -152,7 +154,7 @@ describe('exportBulk', () => {
     blue.createRelationship('R', a, b, [['w', ['f', 0.5]]]);
     blue.createRelationship('R', b, c, [['y', ['y', 'AQ==']]]);
     const store = new InMemoryBackupStore();
-    const { manifest, digest } = await exportBulk(blue, store, 'x', { pageSize: 2 });
+    const { manifest, digest } = await exportBulk(blue, store, 'x', { signer: testBackupSigner, pageSize: 2 });
     const saved = JSON.parse(String(store.objects.get('x/manifest.json'))) as BulkManifest;
     expect(saved).toEqual(manifest);
     expect(manifest).toMatchObject({ nodes: 3, relationships: 2, patch: { entries: 2 } });
@@ -180,5 +182,30 @@ describe('exportBulk', () => {
       { kind: 'node', id: '2', props: [['e', ['l', []]]] },
       { kind: 'relationship', id: '1', type: 'R', props: [['y', ['y', 'AQ==']]] },
     ]);
+  });
+
+  it('signs the manifest; reading it refuses an unsigned or edited one before any part is read', async () => {
+    const blue = new InMemoryGraphDatabase('memory://blue', '5.20.0');
+    blue.createNode(['P'], [['n', ['i', '1']]]);
+    const store = new InMemoryBackupStore();
+    const { manifest } = await exportBulk(blue, store, 'x', { signer: testBackupSigner });
+    expect(manifest.signature).toEqual({ keyId: 'test', hmacSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(await readBulkManifest(store, 'x', testBackupSigner)).toEqual(manifest);
+    const codeWith = (edited: object) => {
+      store.objects.set('y/manifest.json', Buffer.from(JSON.stringify(edited)));
+      return readBulkManifest(store, 'y', testBackupSigner).then(
+        () => 'read',
+        (e: unknown) => (e as CodedError).code,
+      );
+    };
+    const { signature, ...unsigned } = manifest;
+    expect(await codeWith(unsigned)).toBe('DB.BACKUP_UNSIGNED');
+    // A part swapped for another with its sha256 put in the manifest: the signature no longer matches.
+    const swapped = { ...manifest, parts: [{ ...manifest.parts[0], sha256: 'f'.repeat(64) }] };
+    expect(await codeWith(swapped)).toBe('DB.BACKUP_SIGNATURE_INVALID');
+    expect(await codeWith({ ...manifest, signature: { ...signature, keyId: 'other' } })).toBe(
+      'DB.BACKUP_SIGNATURE_INVALID',
+    );
+    expect(await codeWith(['not', 'a', 'manifest'])).toBe('DB.BACKUP_CORRUPT');
   });
 });

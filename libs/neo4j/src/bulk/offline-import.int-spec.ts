@@ -16,6 +16,7 @@ import { validateGraphs } from '../transfer/validate-graph';
 import { BoltBlockReader } from './bolt-block.reader';
 import { exportBulk } from './bulk-export';
 import { restoreBulkOffline } from './offline-import';
+import { testBackupSigner } from '../testing/test-backup-signer.fixture';
 
 /** Values the CSV path cannot carry exactly, beyond the every-type fixture's. */
 const AWKWARD = `
@@ -65,7 +66,7 @@ describe('offline bulk restore (neo4j-admin import into a stopped green)', () =>
   });
 
   it('exports typed CSV parts, a patch of what CSV cannot carry, and a manifest with a sha256 per part', async () => {
-    const result = await exportBulk(blue, store, 'b1', { reader, pageSize: 7, readAhead: 2 });
+    const result = await exportBulk(blue, store, 'b1', { signer: testBackupSigner, reader, pageSize: 7, readAhead: 2 });
     const { manifest } = result;
     expect(manifest).toMatchObject({ nodes: 111, relationships: 59, source: { serverVersion: '5.20.0' } });
     expect(manifest.schema.join('\n')).toContain('offering_day');
@@ -83,13 +84,35 @@ describe('offline bulk restore (neo4j-admin import into a stopped green)', () =>
     expect(everyType).toMatch(/dtoffset:datetime.*dtzone:datetime.*ldt:localdatetime/);
   });
 
+  it('refuses an unsigned or tampered manifest before green is stopped or any part is read', async () => {
+    const manifestOf = (prefix: string) => JSON.parse(readFileSync(store.locate(`${prefix}/manifest.json`), 'utf8'));
+    const attempt = async (prefix: string, edit: (manifest: { signature?: unknown; nodes: number }) => object) => {
+      cpSync(store.locate('b1'), store.locate(prefix), { recursive: true });
+      writeFileSync(store.locate(`${prefix}/manifest.json`), JSON.stringify(edit(manifestOf(prefix))));
+      return restoreBulkOffline(store, prefix, { pid: green.pid, spec: greenSpec }, { signer: testBackupSigner }).then(
+        () => 'restored',
+        (e: unknown) => (e as CodedError).code,
+      );
+    };
+    expect(await attempt('unsigned', ({ signature: _signature, ...rest }) => rest)).toBe('DB.BACKUP_UNSIGNED');
+    expect(
+      await attempt('tampered', (manifest) => ({ ...manifest, schema: ['CREATE INDEX evil FOR (n:X) ON (n.x)'] })),
+    ).toBe('DB.BACKUP_SIGNATURE_INVALID');
+    expect(isProcessAlive(green.pid)).toBe(true);
+  });
+
   it('fails a damaged part with DB.BACKUP_CORRUPT before green is stopped or anything imported', async () => {
     cpSync(store.locate('b1'), store.locate('bad'), { recursive: true });
     const part = store.locate('bad/nodes-0001.csv.gz');
     const bytes = readFileSync(part);
     bytes[bytes.length - 5] ^= 0xff;
     writeFileSync(part, bytes);
-    const error = await restoreBulkOffline(store, 'bad', { pid: green.pid, spec: greenSpec }).then(
+    const error = await restoreBulkOffline(
+      store,
+      'bad',
+      { pid: green.pid, spec: greenSpec },
+      { signer: testBackupSigner },
+    ).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -99,7 +122,12 @@ describe('offline bulk restore (neo4j-admin import into a stopped green)', () =>
   });
 
   it('imports into green, applies schema and patch, and leaves exactly the source graph (strict validation)', async () => {
-    const restored = await restoreBulkOffline(store, 'b1', { pid: green.pid, spec: greenSpec });
+    const restored = await restoreBulkOffline(
+      store,
+      'b1',
+      { pid: green.pid, spec: greenSpec },
+      { signer: testBackupSigner },
+    );
     green = restored.server;
     const target = new BoltGraphDatabase(green.boltUri);
     try {
@@ -122,7 +150,12 @@ describe('offline bulk restore (neo4j-admin import into a stopped green)', () =>
   });
 
   it('resumes by importing the same parts again over the store it wrote', async () => {
-    const restored = await restoreBulkOffline(store, 'b1', { pid: green.pid, spec: greenSpec });
+    const restored = await restoreBulkOffline(
+      store,
+      'b1',
+      { pid: green.pid, spec: greenSpec },
+      { signer: testBackupSigner },
+    );
     green = restored.server;
     const target = new BoltGraphDatabase(green.boltUri);
     try {

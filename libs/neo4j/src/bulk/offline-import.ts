@@ -20,6 +20,7 @@ import neo4j from 'neo4j-driver';
 import { CodedError } from '@dco/contracts';
 import { BackupStore } from '../backup/backup-store.port';
 import { jsonLines } from '../backup/json-lines.format';
+import { BackupSigner } from '../backup/backup-signature';
 import { BoltGraphDatabase } from '../bolt/bolt-graph-database.adapter';
 import { fromPropertyList } from '../bolt/driver-value.mapper';
 import { RESTORED_LABEL, SOURCE_ID_PROPERTY } from '../domain/graph-value';
@@ -32,7 +33,7 @@ import {
   neo4jLibDir,
   stopNeo4jProcess,
 } from '../fleet/neo4j-process.launcher';
-import { BULK_FORMAT, BulkManifest, MANIFEST_FILE } from './bulk-export';
+import { BULK_FORMAT, BulkManifest, MANIFEST_FILE, signedManifestPayload } from './bulk-export';
 import { ARRAY_DELIMITER, PatchEntry } from './import-csv.format';
 
 const SAFE_FILE = /^[a-z]+-?\d*\.(csv|jsonl)\.gz$/;
@@ -40,8 +41,15 @@ const SHA256 = /^[0-9a-f]{64}$/;
 
 const corrupt = (message: string, detail?: string) => new CodedError('DB.BACKUP_CORRUPT', message, detail);
 
-/** Reads and checks the manifest's shape (untrusted input: file names end up on a command line). */
-export async function readBulkManifest(store: BackupStore, prefix: string): Promise<BulkManifest> {
+/**
+ * Reads the manifest and checks its signature, then its shape (untrusted input: file names end up on a command line).
+ * An unsigned or wrongly signed manifest is refused before any part is read.
+ */
+export async function readBulkManifest(
+  store: BackupStore,
+  prefix: string,
+  signer: BackupSigner,
+): Promise<BulkManifest> {
   const chunks: Buffer[] = [];
   try {
     for await (const chunk of store.open(`${prefix}/${MANIFEST_FILE}`)) chunks.push(chunk as Buffer);
@@ -54,6 +62,9 @@ export async function readBulkManifest(store: BackupStore, prefix: string): Prom
   } catch {
     throw corrupt(`the manifest of ${prefix} is not JSON`);
   }
+  if (manifest === null || typeof manifest !== 'object' || Array.isArray(manifest))
+    throw corrupt(`the manifest of ${prefix} is not a ${BULK_FORMAT} v1 manifest`);
+  signer.verify(signedManifestPayload(manifest), manifest.signature, `the bulk backup ${prefix}`);
   const files = [...(manifest.parts ?? []), manifest.patch];
   if (
     manifest.format !== BULK_FORMAT ||
@@ -76,8 +87,13 @@ export async function readBulkManifest(store: BackupStore, prefix: string): Prom
  * Copies every part and the patch into `dir`, checking each one's sha256 on the way; any difference fails with
  * DB.BACKUP_CORRUPT before anything is imported.
  */
-export async function stageBulkBackup(store: BackupStore, prefix: string, dir: string): Promise<BulkManifest> {
-  const manifest = await readBulkManifest(store, prefix);
+export async function stageBulkBackup(
+  store: BackupStore,
+  prefix: string,
+  dir: string,
+  signer: BackupSigner,
+): Promise<BulkManifest> {
+  const manifest = await readBulkManifest(store, prefix, signer);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   for (const file of [...manifest.parts, manifest.patch]) {
@@ -262,10 +278,10 @@ export async function restoreBulkOffline(
   store: BackupStore,
   prefix: string,
   server: { pid: number; spec: Neo4jProcessSpec },
-  options: { readyTimeoutMs?: number } = {},
+  options: { signer: BackupSigner; readyTimeoutMs?: number },
 ): Promise<OfflineRestoreResult> {
   const dir = join(server.spec.home, 'import');
-  const manifest = await stageBulkBackup(store, prefix, dir);
+  const manifest = await stageBulkBackup(store, prefix, dir, options.signer);
   await stopNeo4jProcess(server.pid);
   const { seconds } = await runAdminImport({ version: server.spec.version, home: server.spec.home, dir, manifest });
   const started = await launchNeo4jProcess(server.spec, options);
@@ -302,6 +318,7 @@ export class LocalOfflineGreenRestorer {
     green: { instanceId: string; boltUri: string; version: string },
     store: BackupStore,
     prefix: string,
+    signer: BackupSigner,
   ): Promise<OfflineRestoreResult> {
     const home = join(this.options.homeRoot, green.instanceId);
     const pid = recordedPid(home);
@@ -322,7 +339,7 @@ export class LocalOfflineGreenRestorer {
           quickStart: this.options.quickStart,
         },
       },
-      { readyTimeoutMs: this.options.readyTimeoutMs },
+      { signer, readyTimeoutMs: this.options.readyTimeoutMs },
     );
   }
 }

@@ -8,6 +8,7 @@ import { S3BackupStore } from '../backup/s3-backup-store.adapter';
 import { BackupWriter, verifyBackup } from '../backup/backup-file.format';
 import { connectionPointerContract } from './connection-pointer.contract';
 import { SsmConnectionPointerStore } from './ssm-connection-pointer.adapter';
+import { testBackupSigner } from '../testing/test-backup-signer.fixture';
 
 const aws = localEmulatorOptions();
 const ssm = new SSMClient(aws);
@@ -30,17 +31,23 @@ describe('S3 backup store on the emulator', () => {
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     const store = new S3BackupStore(s3, bucket);
     const artifact = store.create('run-1/blue.backup.gz');
-    const writer = new BackupWriter(artifact.stream, {
-      createdAt: new Date().toISOString(),
-      source: { uri: 'bolt://x', serverVersion: '5.20.0', changeMarker: 'm' },
-    });
+    const writer = new BackupWriter(
+      artifact.stream,
+      {
+        createdAt: new Date().toISOString(),
+        source: { uri: 'bolt://x', serverVersion: '5.20.0', changeMarker: 'm' },
+      },
+      testBackupSigner,
+    );
     await writer.node({ id: '0', labels: ['A'], props: [['s', ['s', 'ü']]] });
     const footer = await writer.finish();
     await artifact.commit();
     expect(await store.exists('run-1/blue.backup.gz')).toBe(true);
     expect(await store.exists('run-1/other.backup.gz')).toBe(false);
-    expect((await verifyBackup(store.open('run-1/blue.backup.gz'))).footer).toEqual(footer);
-    const missing = await verifyBackup(store.open('run-1/other.backup.gz') as Readable).catch((e: unknown) => e);
+    expect((await verifyBackup(store.open('run-1/blue.backup.gz'), testBackupSigner)).footer).toEqual(footer);
+    const missing = await verifyBackup(store.open('run-1/other.backup.gz') as Readable, testBackupSigner).catch(
+      (e: unknown) => e,
+    );
     expect((missing as CodedError).code).toBe('DB.BACKUP_CORRUPT');
   });
 });

@@ -2,6 +2,7 @@
 // digests the graph from the same reads, so that validation need not read the source again.
 import { Writable } from 'node:stream';
 import { BackupFooter, BackupHeader, BackupWriter } from '../backup/backup-file.format';
+import { BackupSigner } from '../backup/backup-signature';
 import { Clock, CodedError, systemClock } from '@dco/contracts';
 import { GraphDigest, GraphDigester } from '../domain/graph-checksum';
 import { GraphDatabase } from '../graph-database.port';
@@ -16,6 +17,8 @@ export interface TransferProgress {
 }
 
 export interface ExportOptions {
+  /** Signs the footer: a restore takes only a backup signed by one of its verification keys. */
+  signer: BackupSigner;
   pageSize?: number;
   clock?: Clock;
   onProgress?: (progress: TransferProgress) => void;
@@ -47,7 +50,7 @@ export function refuseReserved(kind: 'node' | 'relationship', record: NodeRecord
 export async function exportGraph(
   source: GraphDatabase,
   output: Writable,
-  options: ExportOptions = {},
+  options: ExportOptions,
 ): Promise<ExportResult> {
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
   const clock = options.clock ?? systemClock;
@@ -57,7 +60,7 @@ export async function exportGraph(
     const schema = await source.schemaStatements();
     const maxNode = await source.maxNodeId();
     const header = { createdAt: clock.now().toISOString(), source: { uri: source.uri, serverVersion, changeMarker } };
-    const writer = new BackupWriter(output, header);
+    const writer = new BackupWriter(output, header, options.signer);
     const digester = new GraphDigester(maxNode + 1);
     for (const statement of schema) await writer.schema(statement);
     // Two passes over the node id space: nodes, then relationships by start node (restore needs every endpoint first).

@@ -9,13 +9,14 @@ import { InMemoryGraphDatabase } from '../memory/in-memory-graph-database.fake';
 import { exportGraph } from './export-graph';
 import { restoreGraph } from './restore-graph';
 import { validateGraphs } from './validate-graph';
+import { forgeBackup, forgingBackupSigner, testBackupSigner } from '../testing/test-backup-signer.fixture';
 
 async function backupOf(
   blue: InMemoryGraphDatabase,
 ): Promise<{ store: InMemoryBackupStore; total: number; footer: BackupFooter }> {
   const store = new InMemoryBackupStore();
   const artifact = store.create('b');
-  const exported = await exportGraph(blue, artifact.stream, { pageSize: 3 });
+  const exported = await exportGraph(blue, artifact.stream, { signer: testBackupSigner, pageSize: 3 });
   await artifact.commit();
   return { store, total: exported.footer.nodes + exported.footer.relationships, footer: exported.footer };
 }
@@ -65,7 +66,11 @@ describe('restoreGraph (pipelined batches)', () => {
     const { store, total } = await backupOf(blue);
     const green = new FailingTarget(0);
     const progress: number[] = [];
-    await restoreGraph(green, () => store.open('b'), { batchSize: 4, onProgress: (p) => progress.push(p.done) });
+    await restoreGraph(green, () => store.open('b'), {
+      signer: testBackupSigner,
+      batchSize: 4,
+      onProgress: (p) => progress.push(p.done),
+    });
     // 10 nodes then 10 relationships, never mixed in one batch.
     expect(green.started).toEqual([4, 8, 10, 14, 18, 20]);
     expect(progress).toEqual([4, 8, 10, 14, 18, 20]);
@@ -77,11 +82,13 @@ describe('restoreGraph (pipelined batches)', () => {
     const blue = graph();
     const { store } = await backupOf(blue);
     const green = new FailingTarget(3);
-    await expect(restoreGraph(green, () => store.open('b'), { batchSize: 4 })).rejects.toThrow('write 3 failed');
+    await expect(
+      restoreGraph(green, () => store.open('b'), { signer: testBackupSigner, batchSize: 4 }),
+    ).rejects.toThrow('write 3 failed');
     // No batch after the failed one was started.
     expect(green.started).toEqual([4, 8, 10]);
     expect((await green.readRestoreProgress())?.recordsDone).toBe(8);
-    const resumed = await restoreGraph(green, () => store.open('b'), { batchSize: 4 });
+    const resumed = await restoreGraph(green, () => store.open('b'), { signer: testBackupSigner, batchSize: 4 });
     expect(resumed.resumedFrom).toBe(8);
     expect(await green.countEntities()).toEqual({ nodes: 10, relationships: 10 });
     expect((await validateGraphs(blue, green)).verdict.equal).toBe(true);
@@ -92,7 +99,11 @@ describe('restoreGraph (pipelined batches)', () => {
     const { store, footer } = await backupOf(blue);
     let opened = 0;
     const green = new InMemoryGraphDatabase('memory://green', '5.26.19');
-    await restoreGraph(green, () => ((opened += 1), store.open('b')), { verified: footer, batchSize: 4 });
+    await restoreGraph(green, () => ((opened += 1), store.open('b')), {
+      signer: testBackupSigner,
+      verified: footer,
+      batchSize: 4,
+    });
     expect(opened).toBe(1);
     expect((await validateGraphs(blue, green)).verdict.equal).toBe(true);
 
@@ -104,7 +115,11 @@ describe('restoreGraph (pipelined batches)', () => {
     lines[last] = lines[last].replace('"9"', '"99"');
     store.objects.set('tampered', gzipSync(lines.join('\n')));
     const target = new InMemoryGraphDatabase('memory://green2', '5.26.19');
-    const error = await restoreGraph(target, () => store.open('tampered'), { verified: footer, batchSize: 4 }).then(
+    const error = await restoreGraph(target, () => store.open('tampered'), {
+      signer: testBackupSigner,
+      verified: footer,
+      batchSize: 4,
+    }).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -118,7 +133,7 @@ describe('restoreGraph (pipelined batches)', () => {
     const mixedUp = await restoreGraph(
       new InMemoryGraphDatabase('memory://green3', '5.26.19'),
       () => otherStore.open('b'),
-      { verified: footer },
+      { signer: testBackupSigner, verified: footer },
     ).then(
       () => undefined,
       (e: unknown) => e,
@@ -131,7 +146,7 @@ describe('restoreGraph (pipelined batches)', () => {
     const blue = graph();
     const { store } = await backupOf(blue);
     const green = new InMemoryGraphDatabase('memory://green', '5.26.19');
-    await restoreGraph(green, () => store.open('b'), { batchSize: 4 });
+    await restoreGraph(green, () => store.open('b'), { signer: testBackupSigner, batchSize: 4 });
     expect(await green.readRestoreProgress()).toBeUndefined();
     const names = (await green.readNodes(0, 100)).flatMap((n) => [...n.labels, ...n.props.map(([key]) => key)]);
     expect(names.filter((name) => name.startsWith('__dco'))).toEqual([]);
@@ -142,7 +157,7 @@ describe('restoreGraph (pipelined batches)', () => {
     const blue = graph();
     const { store } = await backupOf(blue);
     const green = new InMemoryGraphDatabase('memory://green', '5.26.19');
-    await restoreGraph(green, () => store.open('b'), { batchSize: 4, keepBookkeeping: true });
+    await restoreGraph(green, () => store.open('b'), { signer: testBackupSigner, batchSize: 4, keepBookkeeping: true });
     expect((await validateGraphs(blue, green, { restoreInProgress: true })).verdict.equal).toBe(true);
     const error = (await validateGraphs(blue, green).then(
       () => undefined,
@@ -182,5 +197,30 @@ describe('restoreGraph (pipelined batches)', () => {
         message: expect.stringContaining('reserved for the migrator'),
       });
     }
+  });
+
+  it('refuses an unsigned or wrongly signed backup before writing anything, also with a footer given as verified', async () => {
+    const { store, footer } = await backupOf(graph());
+    const original = store.objects.get('b') as Buffer;
+    store.objects.set(
+      'unsigned',
+      forgeBackup(original, (text) => text),
+    );
+    store.objects.set(
+      'forged',
+      forgeBackup(original, (text) => text.replace('"9"', '"99"'), forgingBackupSigner),
+    );
+    const codeOf = (key: string, verified?: BackupFooter) => {
+      const target = new InMemoryGraphDatabase(`memory://${key}`, '5.26.19');
+      return restoreGraph(target, () => store.open(key), { signer: testBackupSigner, verified }).then(
+        async () => ['restored', await target.countEntities()],
+        async (e: unknown) => [(e as CodedError).code, await target.countEntities()],
+      );
+    };
+    const nothing = { nodes: 0, relationships: 0 };
+    expect(await codeOf('unsigned')).toEqual(['DB.BACKUP_UNSIGNED', nothing]);
+    expect(await codeOf('forged')).toEqual(['DB.BACKUP_SIGNATURE_INVALID', nothing]);
+    const { signature: _signature, ...unsignedFooter } = footer;
+    expect(await codeOf('b', { ...unsignedFooter, end: true })).toEqual(['DB.BACKUP_UNSIGNED', nothing]);
   });
 });

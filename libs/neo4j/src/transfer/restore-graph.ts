@@ -1,12 +1,21 @@
 // Restores a verified backup into an empty GraphDatabase: schema first, then batched upserts, resumable from the last committed batch.
 import { Readable } from 'node:stream';
 import { CodedError } from '@dco/contracts';
-import { BackupFooter, BackupRecord, openBackup, verifyBackup } from '../backup/backup-file.format';
+import {
+  BackupFooter,
+  BackupRecord,
+  openBackup,
+  signedFooterPayload,
+  verifyBackup,
+} from '../backup/backup-file.format';
+import { BackupSigner } from '../backup/backup-signature';
 import { NodeRecord, RelationshipRecord } from '../domain/graph-value';
 import { GraphDatabase } from '../graph-database.port';
 import { TransferProgress } from './export-graph';
 
 export interface RestoreOptions {
+  /** Verifies the footer's signature: an unsigned or wrongly signed backup is refused before anything is written. */
+  signer: BackupSigner;
   batchSize?: number;
   onProgress?: (progress: TransferProgress) => void;
   /**
@@ -36,16 +45,19 @@ export const DEFAULT_BATCH_SIZE = 10_000;
 type Batch = { kind: 'node'; items: NodeRecord[] } | { kind: 'relationship'; items: RelationshipRecord[] };
 
 /**
- * `open` is called twice: the whole file is verified (header, records, counts, sha256) before anything is written,
- * so a truncated or tampered backup changes nothing on the target. With `verified`, once: see there.
+ * `open` is called twice: the whole file is verified (header, records, counts, sha256, signature) before anything is
+ * written, so a truncated, tampered or unsigned backup changes nothing on the target. With `verified`, once: see there.
  */
 export async function restoreGraph(
   target: GraphDatabase,
   open: () => Readable,
-  options: RestoreOptions = {},
+  options: RestoreOptions,
 ): Promise<RestoreResult> {
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-  const footer = options.verified ?? (await verifyBackup(open())).footer;
+  // A footer the caller holds is checked too: only a signed one may skip the pass before.
+  if (options.verified)
+    options.signer.verify(signedFooterPayload(options.verified), options.verified.signature, 'the backup');
+  const footer = options.verified ?? (await verifyBackup(open(), options.signer)).footer;
   const total = footer.nodes + footer.relationships;
   const progress = await target.readRestoreProgress();
   if (progress && progress.backupSha256 !== footer.sha256) {
@@ -90,7 +102,7 @@ export async function restoreGraph(
   };
 
   try {
-    const reader = await openBackup(open());
+    const reader = await openBackup(open(), options.signer);
     let seen = 0;
     for await (const record of reader.records as AsyncGenerator<BackupRecord>) {
       if (record.kind === 'schema') {

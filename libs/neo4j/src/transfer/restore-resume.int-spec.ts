@@ -10,6 +10,7 @@ import { bulkStatement, everyTypeGraphStatements } from '../testing/every-type-g
 import { ScratchServer, startScratchServer } from '../testing/scratch-servers';
 import { exportGraph } from './export-graph';
 import { validateGraphs } from './validate-graph';
+import { TEST_BACKUP_KEY_ENTRY, testBackupSigner } from '../testing/test-backup-signer.fixture';
 
 const ROOT = resolve(__dirname, '../../../..');
 
@@ -34,6 +35,8 @@ function restoreProcess(
     ],
     {
       cwd: ROOT,
+      // The CLI verifies the backup with the key the spec signed it with.
+      env: { ...process.env, DCO_BACKUP_SIGNING_KEY: TEST_BACKUP_KEY_ENTRY },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -70,7 +73,7 @@ describe('restore killed with SIGKILL', () => {
     const green = new BoltGraphDatabase(greenServer.boltUri);
     try {
       const file = join(dir, 'blue.backup.gz');
-      const exported = await exportGraph(blue, createWriteStream(file));
+      const exported = await exportGraph(blue, createWriteStream(file), { signer: testBackupSigner });
       const total = exported.footer.nodes + exported.footer.relationships;
 
       const first = restoreProcess(file, greenServer.boltUri);

@@ -13,6 +13,7 @@ import { ScratchServer, startScratchServer } from '../testing/scratch-servers';
 import { exportGraph } from './export-graph';
 import { restoreGraph } from './restore-graph';
 import { digestGraph, validateGraphs } from './validate-graph';
+import { forgeBackup, forgingBackupSigner, testBackupSigner } from '../testing/test-backup-signer.fixture';
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
   try {
@@ -57,7 +58,7 @@ describe('export, restore and validate across Neo4j versions', () => {
   });
 
   it('exports every property type into a verified backup', async () => {
-    const result = await exportGraph(blue, createWriteStream(backupFile), { pageSize: 3 });
+    const result = await exportGraph(blue, createWriteStream(backupFile), { signer: testBackupSigner, pageSize: 3 });
     expect(result.footer).toMatchObject({ nodes: 9, relationships: 7, schemaStatements: 3 });
     expect(result.header.source.serverVersion).toBe('5.20.0');
   });
@@ -66,7 +67,9 @@ describe('export, restore and validate across Neo4j versions', () => {
     const truncated = join(dir, 'truncated.gz');
     const bytes = readFileSync(backupFile);
     writeFileSync(truncated, bytes.subarray(0, Math.floor(bytes.length / 2)));
-    expect(await codeOf(restoreGraph(green, () => createReadStream(truncated)))).toBe('DB.BACKUP_CORRUPT');
+    expect(await codeOf(restoreGraph(green, () => createReadStream(truncated), { signer: testBackupSigner }))).toBe(
+      'DB.BACKUP_CORRUPT',
+    );
     expect(await green.countEntities()).toEqual({ nodes: 0, relationships: 0 });
   });
 
@@ -76,13 +79,34 @@ describe('export, restore and validate across Neo4j versions', () => {
       tampered,
       gzipSync(Buffer.from(gunzipSync(readFileSync(backupFile)).toString('utf8').replace('"Bob"', '"Rob"'))),
     );
-    expect(await codeOf(restoreGraph(green, () => createReadStream(tampered)))).toBe('DB.BACKUP_CORRUPT');
+    expect(await codeOf(restoreGraph(green, () => createReadStream(tampered), { signer: testBackupSigner }))).toBe(
+      'DB.BACKUP_CORRUPT',
+    );
+    expect(await green.countEntities()).toEqual({ nodes: 0, relationships: 0 });
+  });
+
+  it('refuses an unsigned backup and one re-checksummed and signed without the key, without writing anything', async () => {
+    const bytes = readFileSync(backupFile);
+    const unsigned = join(dir, 'unsigned.gz');
+    writeFileSync(
+      unsigned,
+      forgeBackup(bytes, (text) => text),
+    );
+    const forged = join(dir, 'forged.gz');
+    writeFileSync(
+      forged,
+      forgeBackup(bytes, (text) => text.replace('"Bob"', '"Rob"'), forgingBackupSigner),
+    );
+    const restore = (file: string) => restoreGraph(green, () => createReadStream(file), { signer: testBackupSigner });
+    expect(await codeOf(restore(unsigned))).toBe('DB.BACKUP_UNSIGNED');
+    expect(await codeOf(restore(forged))).toBe('DB.BACKUP_SIGNATURE_INVALID');
     expect(await green.countEntities()).toEqual({ nodes: 0, relationships: 0 });
   });
 
   it('restores into 5.26 with equal checksums and identical values', async () => {
     // The bookkeeping stays until the last test, so that the validation examples below can match entities by source id.
     const result = await restoreGraph(green, () => createReadStream(backupFile), {
+      signer: testBackupSigner,
       batchSize: 2,
       keepBookkeeping: true,
     });
@@ -110,7 +134,9 @@ describe('export, restore and validate across Neo4j versions', () => {
   });
 
   it('refuses to restore into a non-empty target', async () => {
-    expect(await codeOf(restoreGraph(blue, () => createReadStream(backupFile)))).toBe('DB.TARGET_NOT_EMPTY');
+    expect(await codeOf(restoreGraph(blue, () => createReadStream(backupFile), { signer: testBackupSigner }))).toBe(
+      'DB.TARGET_NOT_EMPTY',
+    );
   });
 
   it.each([

@@ -23,7 +23,7 @@ export class ApiAuthGuard implements CanActivate {
     private readonly authenticator: ApiAuthenticator,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     // Command handlers on the bus transport are not HTTP: the bus has its own boundary.
     if (context.getType() !== 'http') return true;
     const targets = [context.getHandler(), context.getClass()];
@@ -33,7 +33,7 @@ export class ApiAuthGuard implements CanActivate {
       if (bucket) this.limit(context, bucket, clientAddress(request));
       return true;
     }
-    const actor = this.authenticator.authenticate(request.headers);
+    const actor = await this.authenticator.authenticate(request.headers);
     const required =
       this.reflector.getAllAndOverride<ApiRole | undefined>(REQUIRED_ROLE, targets) ??
       (READS.has(request.method) ? 'viewer' : 'operator');

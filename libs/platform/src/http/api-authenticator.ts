@@ -1,5 +1,6 @@
-// Who a request comes from: a bearer token of a named credential, or the dashboard's session cookie that a token was
-// exchanged for (POST /api/session); plus the per-process rate limits of the intake and decision endpoints.
+// Who a request comes from: a bearer token of a named credential, an OIDC bearer JWT of the configured issuer, or the
+// dashboard's session cookie that either was exchanged for (POST /api/session); plus the per-process rate limits of the
+// intake and decision endpoints.
 import { HttpStatus } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -9,11 +10,12 @@ import { ApiHttpError } from './api-error';
 import { ApiActor, ApiCredential, findCredential, parseApiCredentials } from './api-credentials';
 import { RateLimitBucket } from './api-auth.decorators';
 import { RateLimiter } from './rate-limiter';
+import { JWT_SHAPE, OidcSettings, OidcVerifier, oidcVerifierOf } from './oidc-verifier';
 
 export const SESSION_COOKIE = 'dco_session';
 export const SESSION_TTL_MS = 12 * 3_600_000;
 
-export interface ApiAuthSettings {
+export interface ApiAuthSettings extends OidcSettings {
   DCO_API_CREDENTIALS?: string;
   DCO_API_CREDENTIALS_FILE?: string;
   DCO_API_TLS_CERT_FILE?: string;
@@ -43,12 +45,16 @@ export class ApiAuthenticator {
   private readonly sessions = new Map<string, { actor: ApiActor; expiresAt: number }>();
   private readonly limiters: Record<RateLimitBucket, RateLimiter>;
   readonly secureCookies: boolean;
+  private readonly oidc: OidcVerifier | undefined;
 
   constructor(
     settings: ApiAuthSettings,
     private readonly now: () => number = Date.now,
+    /** The OIDC verifier; by default the configured issuer's (none when DCO_OIDC_* are unset). */
+    oidc?: OidcVerifier,
   ) {
     this.credentials = loadApiCredentials(settings);
+    this.oidc = oidc ?? oidcVerifierOf(settings, now);
     this.secureCookies = Boolean(settings.DCO_API_TLS_CERT_FILE);
     this.limiters = {
       intake: new RateLimiter(settings.DCO_API_RATE_LIMIT_INTAKE, now),
@@ -57,17 +63,27 @@ export class ApiAuthenticator {
     };
   }
 
-  /** The caller of a request, or API.UNAUTHORIZED saying what is missing. */
-  authenticate(headers: IncomingHttpHeaders): ApiActor {
-    if (this.credentials.length === 0)
+  /** The caller of a request, or API.UNAUTHORIZED saying what is missing (API.TOKEN_* for a refused OIDC token). */
+  async authenticate(headers: IncomingHttpHeaders): Promise<ApiActor> {
+    return (await this.authenticateUntil(headers)).actor;
+  }
+
+  private async authenticateUntil(headers: IncomingHttpHeaders): Promise<{ actor: ApiActor; expiresAt?: number }> {
+    if (this.credentials.length === 0 && !this.oidc)
       throw unauthorized(
-        'this service has no API credentials configured (DCO_API_CREDENTIALS or DCO_API_CREDENTIALS_FILE), so it answers no one',
+        'this service has no API credentials configured (DCO_API_CREDENTIALS, DCO_API_CREDENTIALS_FILE or DCO_OIDC_*), so it answers no one',
       );
-    const bearer = /^Bearer ([\x21-\x7e]{1,512})$/.exec(headers.authorization ?? '');
+    // An identity provider's JWT is a few kB; a named credential's token is short.
+    const bearer = /^Bearer ([\x21-\x7e]{1,8192})$/.exec(headers.authorization ?? '');
     if (headers.authorization !== undefined) {
-      const credential = bearer ? findCredential(this.credentials, bearer[1]) : undefined;
+      // A named credential's token is never a JWT: three dot-separated base64url parts go to the identity provider.
+      if (bearer && this.oidc && JWT_SHAPE.test(bearer[1])) {
+        const { expiresAt, ...actor } = await this.oidc.verify(bearer[1]);
+        return { actor, expiresAt };
+      }
+      const credential = bearer && bearer[1].length <= 512 ? findCredential(this.credentials, bearer[1]) : undefined;
       if (!credential) throw unauthorized('the bearer token is not one of the configured API credentials');
-      return { name: credential.name, role: credential.role };
+      return { actor: { name: credential.name, role: credential.role } };
     }
     const sessionId = cookieValue(headers.cookie, SESSION_COOKIE);
     if (sessionId !== undefined) {
@@ -76,16 +92,16 @@ export class ApiAuthenticator {
         this.sessions.delete(sessionId);
         throw unauthorized('the session has expired or is unknown: sign in again with a token (POST /api/session)');
       }
-      return session.actor;
+      return { actor: session.actor };
     }
     throw unauthorized('missing "Authorization: Bearer <token>" header (DCO_API_TOKEN for the dco CLI)');
   }
 
-  /** Exchanges a token for a session id (the dashboard's cookie). */
-  openSession(token: string): { id: string; actor: ApiActor; expiresAt: number } {
-    const actor = this.authenticate({ authorization: `Bearer ${token}` });
+  /** Exchanges a token for a session id (the dashboard's cookie); a session of an OIDC token ends when the token does. */
+  async openSession(token: string): Promise<{ id: string; actor: ApiActor; expiresAt: number }> {
+    const { actor, expiresAt: tokenExpiresAt } = await this.authenticateUntil({ authorization: `Bearer ${token}` });
     const id = randomBytes(32).toString('base64url');
-    const expiresAt = this.now() + SESSION_TTL_MS;
+    const expiresAt = Math.min(this.now() + SESSION_TTL_MS, tokenExpiresAt ?? Infinity);
     this.sessions.set(id, { actor, expiresAt });
     for (const [key, session] of this.sessions) if (session.expiresAt <= this.now()) this.sessions.delete(key);
     return { id, actor, expiresAt };

@@ -32,12 +32,13 @@ export class SessionController {
   @ApiResponse({ status: 400, description: 'API.VALIDATION_FAILED', ...ERROR })
   @ApiResponse({ status: 401, description: 'API.UNAUTHORIZED', ...ERROR })
   @ApiResponse({ status: 429, description: 'API.RATE_LIMITED', ...ERROR })
-  open(@Body() body: unknown, @Res({ passthrough: true }) response: Response): ApiActor {
+  async open(@Body() body: unknown, @Res({ passthrough: true }) response: Response): Promise<ApiActor> {
     const token = (body as { token?: unknown } | undefined)?.token;
-    if (typeof token !== 'string' || token.length === 0 || token.length > 512)
+    if (typeof token !== 'string' || token.length === 0 || token.length > 8192)
       throw new ApiHttpError('API.VALIDATION_FAILED', 'the body must be {"token": "<API token>"}', 400);
-    const session = this.authenticator.openSession(token);
-    response.setHeader('Set-Cookie', this.cookie(session.id, SESSION_TTL_MS / 1000));
+    const session = await this.authenticator.openSession(token);
+    const maxAgeSeconds = Math.floor(Math.min(SESSION_TTL_MS, session.expiresAt - Date.now()) / 1000);
+    response.setHeader('Set-Cookie', this.cookie(session.id, maxAgeSeconds));
     return session.actor;
   }
 
