@@ -5,7 +5,10 @@ import { Clock } from '@dco/contracts';
 import {
   AwsClientVariables,
   EcsServices,
+  HealthMeter,
+  HealthMetricNames,
   HealthProbe,
+  HttpHealthMeter,
   HttpHealthProbe,
   RolloutPolicy,
   SdkEcsServices,
@@ -36,6 +39,8 @@ export interface InfraSettings {
   env?: Record<string, string>;
   /** State, plans and records in S3 (DCO_INFRA_BUCKET); unset = the local backend and files in stateDir. */
   remote?: RemoteState;
+  /** The metrics the health comparison reads (DCO_HEALTH_*_COUNTER/HISTOGRAM); defaults when absent. */
+  healthMetrics?: HealthMetricNames;
 }
 
 /** Settings from the validated config (DCO_INFRA_*, DCO_ROLLOUT_*, DCO_ECS_CLUSTER, DCO_AWS_ENDPOINT). */
@@ -53,6 +58,21 @@ export function infraSettingsOf(config: ApplyInfraConfig, repoRoot = resolve(__d
       pollIntervalMs: config.DCO_ROLLOUT_POLL_MS,
       steadyStateTimeoutMs: config.DCO_ROLLOUT_STEADY_TIMEOUT_MS,
       maxErrorRate: config.DCO_ROLLOUT_MAX_ERROR_RATE,
+      health: {
+        windowMs: config.DCO_HEALTH_WINDOW_MS,
+        onRegression: config.DCO_HEALTH_REGRESSION_POLICY,
+        thresholds: {
+          latencyRatio: config.DCO_HEALTH_MAX_LATENCY_RATIO,
+          errorRateIncrease: config.DCO_HEALTH_MAX_ERROR_RATE_INCREASE,
+          neo4jLatencyRatio: config.DCO_HEALTH_MAX_NEO4J_LATENCY_RATIO,
+          minRequests: config.DCO_HEALTH_MIN_REQUESTS,
+        },
+      },
+    },
+    healthMetrics: {
+      requestCounter: config.DCO_HEALTH_REQUEST_COUNTER,
+      latencyHistogram: config.DCO_HEALTH_LATENCY_HISTOGRAM,
+      neo4jHistogram: config.DCO_HEALTH_NEO4J_HISTOGRAM,
     },
     ...(config.DCO_AWS_ENDPOINT ? { env: { DCO_AWS_ENDPOINT: config.DCO_AWS_ENDPOINT } } : {}),
     remote: remoteStateOf(config),
@@ -63,6 +83,8 @@ export interface InfraDependencies {
   clock: Clock;
   ecs?: EcsServices;
   probe?: HealthProbe;
+  /** Reads health for the before/after comparison; default: the metrics URLs of DCO_HEALTH_ENDPOINTS. */
+  meter?: HealthMeter;
   tofu?: TofuRunner;
   log?: RolloutLog;
 }
@@ -93,8 +115,10 @@ export function buildInfraUseCases(settings: InfraSettings, deps: InfraDependenc
     deps.clock,
   );
   const ecs = deps.ecs ?? SdkEcsServices.fromOptions(awsClientOptions({ ...clients, ...settings.env }));
-  const probe = deps.probe ?? new HttpHealthProbe({ endpoints: parseHealthEndpoints(clients.DCO_HEALTH_ENDPOINTS) });
-  const rollout = new EcsRollout(ecs, probe, settings.rollout, deps.log);
+  const endpoints = parseHealthEndpoints(clients.DCO_HEALTH_ENDPOINTS);
+  const probe = deps.probe ?? new HttpHealthProbe({ endpoints, requestCounter: settings.healthMetrics?.requestCounter });
+  const meter = deps.meter ?? new HttpHealthMeter(endpoints, settings.healthMetrics);
+  const rollout = new EcsRollout(ecs, probe, settings.rollout, deps.log, meter);
   return {
     workspace,
     rollout,
