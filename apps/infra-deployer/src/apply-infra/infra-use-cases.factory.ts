@@ -116,7 +116,8 @@ export function buildInfraUseCases(settings: InfraSettings, deps: InfraDependenc
   );
   const ecs = deps.ecs ?? SdkEcsServices.fromOptions(awsClientOptions({ ...clients, ...settings.env }));
   const endpoints = parseHealthEndpoints(clients.DCO_HEALTH_ENDPOINTS);
-  const probe = deps.probe ?? new HttpHealthProbe({ endpoints, requestCounter: settings.healthMetrics?.requestCounter });
+  const probe =
+    deps.probe ?? new HttpHealthProbe({ endpoints, requestCounter: settings.healthMetrics?.requestCounter });
   const meter = deps.meter ?? new HttpHealthMeter(endpoints, settings.healthMetrics);
   const rollout = new EcsRollout(ecs, probe, settings.rollout, deps.log, meter);
   return {

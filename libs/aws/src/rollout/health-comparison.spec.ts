@@ -1,8 +1,19 @@
 // The before/after health comparator: what counts as a regression, what is too little traffic to judge, which thresholds are usable.
 import { HealthMeasurement } from '@dco/contracts';
-import { DEFAULT_HEALTH_THRESHOLDS, compareHealth, describeRegressions, healthThresholdProblems } from './health-comparison';
+import {
+  DEFAULT_HEALTH_THRESHOLDS,
+  compareHealth,
+  describeRegressions,
+  healthThresholdProblems,
+} from './health-comparison';
 
-const steady: HealthMeasurement = { requests: 500, latencyP99Ms: 100, errorRate: 0.002, neo4jQueries: 500, neo4jQueryP99Ms: 20 };
+const steady: HealthMeasurement = {
+  requests: 500,
+  latencyP99Ms: 100,
+  errorRate: 0.002,
+  neo4jQueries: 500,
+  neo4jQueryP99Ms: 20,
+};
 const after = (change: Partial<HealthMeasurement>): HealthMeasurement => ({ ...steady, ...change });
 
 describe('compareHealth', () => {
@@ -12,11 +23,7 @@ describe('compareHealth', () => {
     ['a release that doubles latency', { latencyP99Ms: 200 }, ['latency p99 100 ms -> 200 ms (2.00x, limit 1.50x)']],
     ['faster after', { latencyP99Ms: 40, neo4jQueryP99Ms: 5 }, []],
     ['error rate up by one point exactly', { errorRate: 0.012 }, []],
-    [
-      'error rate up by five points',
-      { errorRate: 0.052 },
-      ['error rate 0.20% -> 5.20% (+5.00 points, limit +1.00)'],
-    ],
+    ['error rate up by five points', { errorRate: 0.052 }, ['error rate 0.20% -> 5.20% (+5.00 points, limit +1.00)']],
     ['Neo4j queries twice as slow', { neo4jQueryP99Ms: 40 }, ['Neo4j query p99 20 ms -> 40 ms (2.00x, limit 1.50x)']],
     [
       'everything worse',

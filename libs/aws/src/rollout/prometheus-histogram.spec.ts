@@ -90,12 +90,7 @@ describe('HttpHealthMeter.between', () => {
 
   it('measures requests, error rate and both p99s over the window between two scrapes', () => {
     const first = metrics(100, 0, { '0.1': 100, '0.2': 100, '+Inf': 100 }, { '0.01': 50, '0.02': 50, '+Inf': 50 });
-    const second = metrics(
-      290,
-      10,
-      { '0.1': 100, '0.2': 300, '+Inf': 300 },
-      { '0.01': 50, '0.02': 150, '+Inf': 150 },
-    );
+    const second = metrics(290, 10, { '0.1': 100, '0.2': 300, '+Inf': 300 }, { '0.01': 50, '0.02': 150, '+Inf': 150 });
     expect(meter.between(first, second)).toEqual({
       requests: 200,
       latencyP99Ms: 199,
