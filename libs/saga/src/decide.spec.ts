@@ -284,8 +284,7 @@ const transitions: Array<[string, Arrival[], Arrival, Then]> = [
     {
       status: 'RunningDco',
       sends: ['RunDco'],
-      check: (s) =>
-        expect(s.health).toEqual([{ ...FIXTURE_DATA.InfraApplied.health?.[0], step: 'apply-infra' }]),
+      check: (s) => expect(s.health).toEqual([{ ...FIXTURE_DATA.InfraApplied.health?.[0], step: 'apply-infra' }]),
     },
   ],
   [

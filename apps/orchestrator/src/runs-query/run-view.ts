@@ -96,7 +96,10 @@ export class RunView extends RunSummaryView {
   @ApiProperty({ type: [AlertView] }) alerts!: AlertView[];
   @ApiPropertyOptional({ type: [ResumeView], description: 'operator resumes of the run from Failed, oldest first' })
   resumes?: ResumeView[];
-  @ApiPropertyOptional({ type: [HealthView], description: "each rolled-out service's health before and after its update" })
+  @ApiPropertyOptional({
+    type: [HealthView],
+    description: "each rolled-out service's health before and after its update",
+  })
   health?: HealthView[];
   @ApiProperty({ type: [String] }) rolledBack!: string[];
   @ApiProperty({ type: [String], description: 'compensations an operator still has to finish (a parked run)' })
