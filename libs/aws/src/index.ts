@@ -14,6 +14,7 @@ export * from './rollout/http-health-probe.adapter';
 export * from './rollout/rollout-policy';
 export * from './rollout/ecs-status-health-probe.adapter';
 export * from './rollout/health-comparison';
+export * from './rollout/health-comparison.config';
 export * from './rollout/health-meter.port';
 export * from './rollout/http-health-meter.adapter';
 export * from './rollout/prometheus-histogram';

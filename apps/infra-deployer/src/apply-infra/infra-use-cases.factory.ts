@@ -13,6 +13,8 @@ import {
   RolloutPolicy,
   SdkEcsServices,
   awsClientOptions,
+  healthComparisonPolicyOf,
+  healthMetricNamesOf,
   parseHealthEndpoints,
 } from '@dco/aws';
 import {
@@ -58,22 +60,9 @@ export function infraSettingsOf(config: ApplyInfraConfig, repoRoot = resolve(__d
       pollIntervalMs: config.DCO_ROLLOUT_POLL_MS,
       steadyStateTimeoutMs: config.DCO_ROLLOUT_STEADY_TIMEOUT_MS,
       maxErrorRate: config.DCO_ROLLOUT_MAX_ERROR_RATE,
-      health: {
-        windowMs: config.DCO_HEALTH_WINDOW_MS,
-        onRegression: config.DCO_HEALTH_REGRESSION_POLICY,
-        thresholds: {
-          latencyRatio: config.DCO_HEALTH_MAX_LATENCY_RATIO,
-          errorRateIncrease: config.DCO_HEALTH_MAX_ERROR_RATE_INCREASE,
-          neo4jLatencyRatio: config.DCO_HEALTH_MAX_NEO4J_LATENCY_RATIO,
-          minRequests: config.DCO_HEALTH_MIN_REQUESTS,
-        },
-      },
+      health: healthComparisonPolicyOf(config),
     },
-    healthMetrics: {
-      requestCounter: config.DCO_HEALTH_REQUEST_COUNTER,
-      latencyHistogram: config.DCO_HEALTH_LATENCY_HISTOGRAM,
-      neo4jHistogram: config.DCO_HEALTH_NEO4J_HISTOGRAM,
-    },
+    healthMetrics: healthMetricNamesOf(config),
     ...(config.DCO_AWS_ENDPOINT ? { env: { DCO_AWS_ENDPOINT: config.DCO_AWS_ENDPOINT } } : {}),
     remote: remoteStateOf(config),
   };
