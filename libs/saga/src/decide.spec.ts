@@ -316,6 +316,28 @@ const transitions: Array<[string, Arrival[], Arrival, Then]> = [
     },
   ],
   [
+    'a migration whose consumers regressed (policy alert) alerts HEALTH_REGRESSED and the DCO runs',
+    MIGRATING,
+    answer('DbMigrated', { ...FIXTURE_DATA.DbMigrated, health: [slowRelease] }),
+    {
+      status: 'RunningDco',
+      sends: ['AlertRaised:HEALTH_REGRESSED:warning', 'RunDco'],
+      check: (s) => expect(s.health?.map((entry) => entry.step)).toEqual(['apply-infra', 'migrate-db']),
+    },
+  ],
+  [
+    "a migration rolled back for its consumers' health (policy rollback) alerts HEALTH_REGRESSED and rolls the database back",
+    MIGRATING,
+    answer('DbMigrationFailed', {
+      failure: { code: 'DB.HEALTH_REGRESSED', message: 'dco-runner regressed after the switch' },
+      phase: 'switch',
+    }),
+    {
+      status: 'RollingBackDb',
+      sends: ['AlertRaised:HEALTH_REGRESSED:warning', 'RollbackDb', 'AlertRaised:ROLLBACK:warning'],
+    },
+  ],
+  [
     'a plan that destroys waits for approval and owes no rollback',
     APPLYING,
     answer('InfraApprovalRequired'),

@@ -278,6 +278,7 @@ function outcome(state: RunState, message: OutcomeMessage, deps: DecideDeps): De
       t.progress(`${message.data.phase} ${message.data.done}/${message.data.total}`);
       break;
     case 'InfraApplied':
+    case 'DbMigrated':
       t.recordHealth(expected, message.data.health ?? []);
       t.endStep('succeeded');
       t.advance();
@@ -610,7 +611,7 @@ class Transition {
     }
     this.alert(
       'warning',
-      overdue ? 'STEP_OVERDUE' : failure.code === 'INFRA.HEALTH_REGRESSED' ? 'HEALTH_REGRESSED' : 'STEP_FAILED',
+      overdue ? 'STEP_OVERDUE' : failure.code.endsWith('.HEALTH_REGRESSED') ? 'HEALTH_REGRESSED' : 'STEP_FAILED',
       `${this.state.runId}: ${pending.step} ${overdue ? 'timed out' : 'failed'}: ${failure.code}`,
       failure.message,
     );
