@@ -1,11 +1,6 @@
-// The before/after health comparator: what counts as a regression, what is too little traffic to judge, which thresholds are usable.
+// The before/after health comparator: what counts as a regression, and what is too little traffic to judge.
 import { HealthMeasurement } from '@dco/contracts';
-import {
-  DEFAULT_HEALTH_THRESHOLDS,
-  compareHealth,
-  describeRegressions,
-  healthThresholdProblems,
-} from './health-comparison';
+import { DEFAULT_HEALTH_THRESHOLDS, compareHealth, describeRegressions } from './health-comparison';
 
 const steady: HealthMeasurement = {
   requests: 500,
@@ -92,20 +87,5 @@ describe('compareHealth', () => {
     const slow = compareHealth('dco-runner', steady, after({ latencyP99Ms: 250 }), DEFAULT_HEALTH_THRESHOLDS);
     const fine = compareHealth('detector', steady, steady, DEFAULT_HEALTH_THRESHOLDS);
     expect(describeRegressions([fine, slow])).toBe('dco-runner: latency p99 100 ms -> 250 ms (2.50x, limit 1.50x)');
-  });
-});
-
-describe('healthThresholdProblems', () => {
-  it('accepts the defaults', () => expect(healthThresholdProblems(DEFAULT_HEALTH_THRESHOLDS)).toEqual([]));
-
-  it('names each unusable threshold', () => {
-    expect(
-      healthThresholdProblems({ latencyRatio: 0.9, errorRateIncrease: 2, neo4jLatencyRatio: NaN, minRequests: 0.5 }),
-    ).toEqual([
-      'latencyRatio must be a ratio of at least 1 (got 0.9)',
-      'neo4jLatencyRatio must be a ratio of at least 1 (got NaN)',
-      'errorRateIncrease must be a share between 0 and 1 (got 2)',
-      'minRequests must be a whole number of at least 1 (got 0.5)',
-    ]);
   });
 });

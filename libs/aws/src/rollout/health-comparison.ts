@@ -24,21 +24,6 @@ export const HEALTH_REGRESSION_POLICIES = ['rollback', 'alert'] as const;
 /** What a regression leads to: the service back on its previous revision (and the step failed), or only an alert. */
 export type HealthRegressionPolicy = (typeof HEALTH_REGRESSION_POLICIES)[number];
 
-/** Why thresholds cannot be used, one line each (empty: they can). */
-export function healthThresholdProblems(thresholds: HealthThresholds): string[] {
-  const problems: string[] = [];
-  const ratio = (name: string, value: number) => {
-    if (!Number.isFinite(value) || value < 1) problems.push(`${name} must be a ratio of at least 1 (got ${value})`);
-  };
-  ratio('latencyRatio', thresholds.latencyRatio);
-  ratio('neo4jLatencyRatio', thresholds.neo4jLatencyRatio);
-  if (!(thresholds.errorRateIncrease >= 0 && thresholds.errorRateIncrease <= 1))
-    problems.push(`errorRateIncrease must be a share between 0 and 1 (got ${thresholds.errorRateIncrease})`);
-  if (!Number.isInteger(thresholds.minRequests) || thresholds.minRequests < 1)
-    problems.push(`minRequests must be a whole number of at least 1 (got ${thresholds.minRequests})`);
-  return problems;
-}
-
 export function compareHealth(
   service: string,
   before: HealthMeasurement,
