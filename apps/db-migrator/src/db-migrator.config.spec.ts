@@ -89,3 +89,34 @@ describe('DbMigratorConfig: the migration lease (ADR 0016)', () => {
     for (const [env, message] of refused) expect(() => loadConfig(DbMigratorConfig, env)).toThrow(message);
   });
 });
+
+describe('DbMigratorConfig: health of the Neo4j consumers before and after (ADR 0025)', () => {
+  it('takes the same comparison variables as the infra-deployer, with the same defaults', () => {
+    expect(loadConfig(DbMigratorConfig, {})).toMatchObject({
+      DCO_HEALTH_REGRESSION_POLICY: 'rollback',
+      DCO_HEALTH_WINDOW_MS: 60_000,
+      DCO_HEALTH_MAX_NEO4J_LATENCY_RATIO: 1.5,
+    });
+    expect(
+      loadConfig(DbMigratorConfig, {
+        DCO_HEALTH_REGRESSION_POLICY: 'alert',
+        DCO_HEALTH_ENDPOINTS: 'dco-runner=http://h/health|http://h/metrics',
+      }),
+    ).toMatchObject({ DCO_HEALTH_REGRESSION_POLICY: 'alert' });
+  });
+
+  it('refuses a malformed policy, ratio or endpoint list at boot, naming it', () => {
+    const refused: [Record<string, string>, string][] = [
+      [{ DCO_HEALTH_REGRESSION_POLICY: 'pray' }, 'DCO_HEALTH_REGRESSION_POLICY must be one of rollback, alert'],
+      [
+        { DCO_HEALTH_MAX_NEO4J_LATENCY_RATIO: '0.5' },
+        'DCO_HEALTH_MAX_NEO4J_LATENCY_RATIO must be a ratio of at least 1',
+      ],
+      [
+        { DCO_HEALTH_ENDPOINTS: 'dco-runner' },
+        'DCO_HEALTH_ENDPOINTS entry "dco-runner" is not service=url[|metricsUrl]',
+      ],
+    ];
+    for (const [env, message] of refused) expect(() => loadConfig(DbMigratorConfig, env)).toThrow(message);
+  });
+});

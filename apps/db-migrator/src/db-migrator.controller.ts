@@ -18,7 +18,7 @@ export function phaseOfFailure(code: string): MigrationPhase {
   if (code === 'DB.BACKUP_FAILED' || code === 'DB.BACKUP_CORRUPT' || code === 'DB.SOURCE_CHANGED') return 'backup';
   if (code === 'DB.RESTORE_FAILED' || code === 'DB.TARGET_NOT_EMPTY') return 'restore';
   if (code === 'DB.VALIDATION_MISMATCH') return 'validate';
-  if (code === 'DB.SWITCH_FAILED') return 'switch';
+  if (code === 'DB.SWITCH_FAILED' || code === 'DB.HEALTH_REGRESSED') return 'switch';
   return 'provision';
 }
 

@@ -54,3 +54,56 @@ describe('InfraDeployerConfig: remote state (ADR 0016)', () => {
     for (const [env, message] of refused) expect(() => loadConfig(InfraDeployerConfig, env)).toThrow(message);
   });
 });
+
+describe('InfraDeployerConfig: health before and after a rollout (ADR 0025)', () => {
+  it('defaults to rolling a regression back, with 1.5x latency, +1 point of errors and 60 s windows', () => {
+    expect(loadConfig(InfraDeployerConfig, {})).toMatchObject({
+      DCO_HEALTH_REGRESSION_POLICY: 'rollback',
+      DCO_HEALTH_WINDOW_MS: 60_000,
+      DCO_HEALTH_MAX_LATENCY_RATIO: 1.5,
+      DCO_HEALTH_MAX_NEO4J_LATENCY_RATIO: 1.5,
+      DCO_HEALTH_MAX_ERROR_RATE_INCREASE: 0.01,
+      DCO_HEALTH_MIN_REQUESTS: 20,
+      DCO_HEALTH_LATENCY_HISTOGRAM: 'http_request_duration_seconds',
+    });
+    expect(
+      loadConfig(InfraDeployerConfig, {
+        DCO_HEALTH_REGRESSION_POLICY: 'alert',
+        DCO_HEALTH_MAX_LATENCY_RATIO: '2',
+        DCO_HEALTH_WINDOW_MS: '0',
+      }),
+    ).toMatchObject({
+      DCO_HEALTH_REGRESSION_POLICY: 'alert',
+      DCO_HEALTH_MAX_LATENCY_RATIO: 2,
+      DCO_HEALTH_WINDOW_MS: 0,
+    });
+  });
+
+  it('refuses each unusable threshold or policy at boot, naming it', () => {
+    const refused: [Record<string, string>, string][] = [
+      [{ DCO_HEALTH_REGRESSION_POLICY: 'ignore' }, 'DCO_HEALTH_REGRESSION_POLICY must be one of rollback, alert'],
+      [{ DCO_HEALTH_MAX_LATENCY_RATIO: '0.8' }, 'DCO_HEALTH_MAX_LATENCY_RATIO must be a ratio of at least 1'],
+      [{ DCO_HEALTH_MAX_LATENCY_RATIO: 'double' }, 'DCO_HEALTH_MAX_LATENCY_RATIO must be a ratio of at least 1'],
+      [{ DCO_HEALTH_MAX_NEO4J_LATENCY_RATIO: '0' }, 'DCO_HEALTH_MAX_NEO4J_LATENCY_RATIO must be a ratio of at least 1'],
+      [
+        { DCO_HEALTH_MAX_ERROR_RATE_INCREASE: '5' },
+        'DCO_HEALTH_MAX_ERROR_RATE_INCREASE must be a share between 0 and 1',
+      ],
+      [
+        { DCO_HEALTH_MAX_ERROR_RATE_INCREASE: '-0.1' },
+        'DCO_HEALTH_MAX_ERROR_RATE_INCREASE must be a non-negative number',
+      ],
+      [{ DCO_HEALTH_WINDOW_MS: '1m' }, 'DCO_HEALTH_WINDOW_MS must be a non-negative number'],
+      [{ DCO_HEALTH_MIN_REQUESTS: '0' }, 'DCO_HEALTH_MIN_REQUESTS must be at least 1'],
+      [{ DCO_HEALTH_MIN_REQUESTS: '2.5' }, 'DCO_HEALTH_MIN_REQUESTS must be a whole number'],
+      [
+        { DCO_HEALTH_LATENCY_HISTOGRAM: 'p99 latency' },
+        'DCO_HEALTH_LATENCY_HISTOGRAM must be a Prometheus metric name',
+      ],
+    ];
+    for (const [env, message] of refused) {
+      expect(() => loadConfig(InfraDeployerConfig, env)).toThrow(expect.objectContaining({ code: 'CONFIG.INVALID' }));
+      expect(() => loadConfig(InfraDeployerConfig, env)).toThrow(message);
+    }
+  });
+});

@@ -14,6 +14,7 @@ export * from './metrics/dco-metrics';
 export * from './metrics/prometheus-bus.observer';
 export * from './metrics/run-telemetry.projector';
 export * from './metrics/metrics.controller';
+export * from './metrics/http-metrics.middleware';
 export * from './observability.module';
 export * from './alerts/alert-publisher.port';
 export * from './alerts/in-memory-alert.publisher';

@@ -1,6 +1,16 @@
-// Nest module every app imports: the process's metrics registry (injectable as DcoMetrics) and GET /metrics.
-import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+// Nest module every app imports: the process's metrics registry (injectable as DcoMetrics), GET /metrics, and the HTTP request metrics.
+import {
+  DynamicModule,
+  Global,
+  Inject,
+  Injectable,
+  MiddlewareConsumer,
+  Module,
+  NestModule,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { DcoMetrics } from './metrics/dco-metrics';
+import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { MetricsController } from './metrics/metrics.controller';
 import { PrometheusBusObserver } from './metrics/prometheus-bus.observer';
 
@@ -28,7 +38,11 @@ class ObservabilityLifecycle implements OnApplicationShutdown {
 
 @Global()
 @Module({})
-export class ObservabilityModule {
+export class ObservabilityModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(HttpMetricsMiddleware).forRoutes('{*path}');
+  }
+
   static forRoot(options: ObservabilityModuleOptions): DynamicModule {
     const metrics =
       options.metrics ?? new DcoMetrics({ service: options.service, defaultMetrics: options.defaultMetrics ?? true });

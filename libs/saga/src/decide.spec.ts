@@ -35,6 +35,12 @@ const majorNeo4j: Change = {
   risk: 'medium',
   reason: 'newer AMI',
 };
+const slowRelease = {
+  service: 'dco-runner',
+  before: { requests: 400, latencyP99Ms: 100, errorRate: 0, neo4jQueries: 0 },
+  after: { requests: 380, latencyP99Ms: 210, errorRate: 0, neo4jQueries: 0 },
+  regressions: ['latency p99 100 ms -> 210 ms (2.10x, limit 1.50x)'],
+};
 const highRisk: Change = { ...infraChange, risk: 'high', reason: 'replaces the VPC' };
 
 /** A run under test: a fixed clock, sequential ids, and the messages the saga sent so far. */
@@ -270,6 +276,66 @@ const transitions: Array<[string, Arrival[], Arrival, Then]> = [
     APPLYING_ONLY,
     answer('InfraApplied'),
     { status: 'RunningDco', sends: ['RunDco'] },
+  ],
+  [
+    'applied infra keeps the health comparison for the run view, without an alert when nothing regressed',
+    APPLYING_ONLY,
+    answer('InfraApplied'),
+    {
+      status: 'RunningDco',
+      sends: ['RunDco'],
+      check: (s) => expect(s.health).toEqual([{ ...FIXTURE_DATA.InfraApplied.health?.[0], step: 'apply-infra' }]),
+    },
+  ],
+  [
+    'a regression the policy left in place (alert) raises HEALTH_REGRESSED and the run goes on',
+    APPLYING_ONLY,
+    answer('InfraApplied', { ...FIXTURE_DATA.InfraApplied, health: [slowRelease] }),
+    {
+      status: 'RunningDco',
+      sends: ['AlertRaised:HEALTH_REGRESSED:warning', 'RunDco'],
+      check: (s, sent) => {
+        expect(s.health?.[0]).toMatchObject({ service: 'dco-runner', regressions: slowRelease.regressions });
+        expect(sent[0].data).toMatchObject({
+          dedupeKey: `${RUN}:apply-infra:1:HEALTH_REGRESSED`,
+          detail: `dco-runner: ${slowRelease.regressions[0]}`,
+        });
+      },
+    },
+  ],
+  [
+    'a regression rolled back by the infra-deployer (policy rollback) alerts HEALTH_REGRESSED and compensates',
+    APPLYING_ONLY,
+    answer('InfraApplyFailed', {
+      failure: { code: 'INFRA.HEALTH_REGRESSED', message: 'dco-runner regressed on dco-runner:3; rolled back' },
+    }),
+    {
+      status: 'RollingBackInfra',
+      sends: ['AlertRaised:HEALTH_REGRESSED:warning', 'RollbackInfra', 'AlertRaised:ROLLBACK:warning'],
+      check: (s) => expect(s.alerts.map((alert) => alert.cause)).toEqual(['HEALTH_REGRESSED', 'ROLLBACK']),
+    },
+  ],
+  [
+    'a migration whose consumers regressed (policy alert) alerts HEALTH_REGRESSED and the DCO runs',
+    MIGRATING,
+    answer('DbMigrated', { ...FIXTURE_DATA.DbMigrated, health: [slowRelease] }),
+    {
+      status: 'RunningDco',
+      sends: ['AlertRaised:HEALTH_REGRESSED:warning', 'RunDco'],
+      check: (s) => expect(s.health?.map((entry) => entry.step)).toEqual(['apply-infra', 'migrate-db']),
+    },
+  ],
+  [
+    "a migration rolled back for its consumers' health (policy rollback) alerts HEALTH_REGRESSED and rolls the database back",
+    MIGRATING,
+    answer('DbMigrationFailed', {
+      failure: { code: 'DB.HEALTH_REGRESSED', message: 'dco-runner regressed after the switch' },
+      phase: 'switch',
+    }),
+    {
+      status: 'RollingBackDb',
+      sends: ['AlertRaised:HEALTH_REGRESSED:warning', 'RollbackDb', 'AlertRaised:ROLLBACK:warning'],
+    },
   ],
   [
     'a plan that destroys waits for approval and owes no rollback',

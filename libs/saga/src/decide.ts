@@ -7,6 +7,7 @@ import {
   DataOf,
   Failure,
   IdGenerator,
+  ServiceHealthComparison,
   Step,
   createMessage,
   dayOfRunId,
@@ -275,6 +276,12 @@ function outcome(state: RunState, message: OutcomeMessage, deps: DecideDeps): De
       break;
     case 'DbMigrationProgress':
       t.progress(`${message.data.phase} ${message.data.done}/${message.data.total}`);
+      break;
+    case 'InfraApplied':
+    case 'DbMigrated':
+      t.recordHealth(expected, message.data.health ?? []);
+      t.endStep('succeeded');
+      t.advance();
       break;
     case 'DcoCompleted':
       t.endStep('succeeded');
@@ -572,6 +579,20 @@ class Transition {
     this.emit('RunCompleted', { day: this.state.day, steps, resultHash, deferred: this.state.deferred });
   }
 
+  /** Keeps the step's health comparison for the run view; a regression the policy left in place is alerted. */
+  recordHealth(step: Step, comparisons: readonly ServiceHealthComparison[]): void {
+    if (comparisons.length === 0) return;
+    this.state.health = [...(this.state.health ?? []), ...comparisons.map((comparison) => ({ ...comparison, step }))];
+    const regressed = comparisons.filter((comparison) => comparison.regressions.length > 0);
+    if (regressed.length === 0) return;
+    this.alert(
+      'warning',
+      'HEALTH_REGRESSED',
+      `${this.state.runId}: ${regressed.map((comparison) => comparison.service).join(', ')} regressed after ${step} and ${regressed.length === 1 ? 'stays' : 'stay'} on the new release (policy alert)`,
+      regressed.map((comparison) => `${comparison.service}: ${comparison.regressions.join('; ')}`).join('\n'),
+    );
+  }
+
   /** The pending step failed or timed out: alert, then compensate, retry the DCO, or park the run. */
   fail(failure: Failure, outcome: 'failed' | 'timed-out'): void {
     const pending = this.state.pending;
@@ -590,7 +611,7 @@ class Transition {
     }
     this.alert(
       'warning',
-      overdue ? 'STEP_OVERDUE' : 'STEP_FAILED',
+      overdue ? 'STEP_OVERDUE' : failure.code.endsWith('.HEALTH_REGRESSED') ? 'HEALTH_REGRESSED' : 'STEP_FAILED',
       `${this.state.runId}: ${pending.step} ${overdue ? 'timed out' : 'failed'}: ${failure.code}`,
       failure.message,
     );

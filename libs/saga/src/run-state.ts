@@ -1,5 +1,5 @@
 // The state of one daily run as the saga keeps it: where the run is, what it changed, what is left to undo, and its timeline.
-import { AlertSeverity, Change, Failure, Step } from '@dco/contracts';
+import { AlertSeverity, Change, Failure, ServiceHealthComparison, Step } from '@dco/contracts';
 
 export const RUN_STATUSES = [
   // Waits for the runs of earlier days to end (missed days run first, oldest first: ADR 0023).
@@ -122,6 +122,8 @@ export interface RunState {
   /** Operator resumes of a Failed run, oldest first (absent in runs stored before resumes existed). */
   resumes?: ResumeRecord[];
   alerts: AlertRecord[];
+  /** Health before vs after each service's rollout, as the update step reported it (absent until one did, ADR 0025). */
+  health?: Array<ServiceHealthComparison & { step: Step }>;
   attempts: Partial<Record<Step, number>>;
   /** True once the DCO is asked to run on the old infrastructure after a failure. */
   dcoAfterRollback: boolean;

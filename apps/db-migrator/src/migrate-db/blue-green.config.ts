@@ -1,7 +1,7 @@
 // The variables of the blue-green migration (validated at boot): where blue is, the pointer, backups, consumers, timings, the local fleet.
 import { IntersectionType, PickType } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { AwsClientConfig } from '@dco/aws';
+import { AwsClientConfig, HealthComparisonConfig, parseHealthEndpoints } from '@dco/aws';
 import { ConnectionPointerConfig, DEFAULT_BATCH_SIZE, DEFAULT_PAGE_SIZE, READ_AHEAD } from '@dco/neo4j';
 import { IsParsedBy, Neo4jFleetConfig } from '@dco/platform';
 import { BackupSigningConfig } from './backup-signing.config';
@@ -16,7 +16,12 @@ export type RestoreMode = (typeof RESTORE_MODES)[number];
 const milliseconds = (name: string) => ({ message: `${name} must be a non-negative integer number of milliseconds` });
 
 /** The migration's variables; the connection pointer's (shared with the dco-runner) come from ConnectionPointerConfig. */
-export class BlueGreenConfig extends IntersectionType(AwsClientConfig, ConnectionPointerConfig, BackupSigningConfig) {
+export class BlueGreenConfig extends IntersectionType(
+  AwsClientConfig,
+  ConnectionPointerConfig,
+  BackupSigningConfig,
+  HealthComparisonConfig,
+) {
   /** Blue before the first migration (the connection pointer wins once it exists). */
   @IsString()
   NEO4J_URI = DEFAULT_BLUE_URI;
@@ -37,6 +42,11 @@ export class BlueGreenConfig extends IntersectionType(AwsClientConfig, Connectio
   @IsOptional()
   @IsParsedBy(parseConsumerServices)
   DCO_NEO4J_CONSUMER_SERVICES?: string;
+
+  /** Where the consumer services' health and metrics are read for the before/after comparison (ADR 0025), "service=healthUrl|metricsUrl". */
+  @IsOptional()
+  @IsParsedBy(parseHealthEndpoints)
+  DCO_HEALTH_ENDPOINTS?: string;
 
   /** How long blue stays for a rollback after the switch; default 24 h in aws, 15 min elsewhere (it must outlive the run). */
   @IsOptional()

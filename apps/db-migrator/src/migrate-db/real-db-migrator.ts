@@ -1,11 +1,14 @@
 // The real db-migrator use cases for DCO_STAGE_ENGINE=real: one lazily built blue-green migrator, plus the timer that retires blue.
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit, Provider } from '@nestjs/common';
+import { HttpHealthMeter, healthComparisonPolicyOf, healthMetricNamesOf, parseHealthEndpoints } from '@dco/aws';
 import { MigrateDbPort, RollbackDbPort } from '@dco/platform';
 import { BlueGreenMigrator } from './blue-green-migrator';
 import { BlueGreenEnvironmentConfig } from './blue-green.config';
 import { buildBlueGreenEnvironment } from './blue-green.environment';
 import { rollbackDbHandler } from '../rollback-db/rollback-db.handler';
+import { parseConsumerServices } from './consumer-services';
 import { migrateDbHandler } from './migrate-db.handler';
+import { MigrationHealthCheck } from './migration-health';
 import { MigrationLeaseEnvironment, migrationLeaseOf, underLease } from '../migration-lease/migration-lease.factory';
 
 /** Checks every minute whether blue's grace period is over; a failure is logged loudly and retried, never hidden. */
@@ -54,8 +57,14 @@ export function realDbMigrator(config: BlueGreenEnvironmentConfig & MigrationLea
     return built;
   };
   const lease = migrationLeaseOf(config);
+  // The services that follow the database are the ones whose health the migration is judged by.
+  const health = new MigrationHealthCheck(
+    new HttpHealthMeter(parseHealthEndpoints(config.DCO_HEALTH_ENDPOINTS), healthMetricNamesOf(config)),
+    parseConsumerServices(config.DCO_NEO4J_CONSUMER_SERVICES).map((consumer) => consumer.serviceName),
+    healthComparisonPolicyOf(config),
+  );
   return {
-    migrateDb: underLease(lease, migrateDbHandler(migrator)),
+    migrateDb: underLease(lease, migrateDbHandler(migrator, health)),
     rollbackDb: underLease(lease, rollbackDbHandler(migrator)),
     providers: [{ provide: BlueRetirementTimer, useFactory: () => new BlueRetirementTimer(migrator, 60_000) }],
   };

@@ -1,7 +1,7 @@
 // The variables of the real ApplyInfra / RollbackInfra use cases (validated at boot): the workspace, the rollout policy, health endpoints, AWS.
 import { IntersectionType, PickType } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
-import { AwsClientConfig, DEFAULT_ROLLOUT_POLICY, parseHealthEndpoints } from '@dco/aws';
+import { AwsClientConfig, DEFAULT_ROLLOUT_POLICY, HealthComparisonConfig, parseHealthEndpoints } from '@dco/aws';
 import { CommonConfig, IsNonNegativeNumber, IsParsedBy } from '@dco/platform';
 import { InfraWorkspaceConfig } from '@dco/terraform';
 
@@ -31,7 +31,11 @@ export class RolloutConfig {
 }
 
 /** The workspace, the rollout and the AWS clients: what the real use cases read besides the common variables. */
-export class ApplyInfraConfig extends IntersectionType(InfraWorkspaceConfig, RolloutConfig, AwsClientConfig) {}
+export class ApplyInfraConfig extends IntersectionType(
+  InfraWorkspaceConfig,
+  IntersectionType(RolloutConfig, HealthComparisonConfig),
+  AwsClientConfig,
+) {}
 
 /** What the operator CLI needs to build the use cases (no broker). */
 export class InfraEnvironmentConfig extends IntersectionType(

@@ -1,6 +1,6 @@
 // The ApplyInfra use case: plan the configuration, ask for approval when policy says so, apply exactly the saved plan,
 // replacing the resources that drifted, record it as last good, then roll the services named by app-release changes out (canary + health gates).
-import { ApplyInfraData, CodedError, DataOf, ServiceRevision } from '@dco/contracts';
+import { ApplyInfraData, CodedError, DataOf, ServiceHealthComparison, ServiceRevision } from '@dco/contracts';
 import {
   ApprovalPolicy,
   DEFAULT_APPROVAL_POLICY,
@@ -73,6 +73,7 @@ export class ApplyInfraHandler {
     await this.workspace.prune();
 
     const services: ServiceRevision[] = [];
+    const health: ServiceHealthComparison[] = [];
     for (const change of command.changes.filter((candidate) => candidate.kind === 'app-release')) {
       await this.workspace.rememberPreviousRevision(
         command.day,
@@ -85,10 +86,16 @@ export class ApplyInfraHandler {
         () => this.rollout.deploy({ service: change.subject, image: change.to }),
       );
       services.push({ service: result.service, taskDefinition: result.taskDefinition });
+      if (result.health) health.push(result.health);
     }
     return {
       type: 'InfraApplied',
-      data: { plan: applied.record.summary, services, configHash: applied.record.configHash },
+      data: {
+        plan: applied.record.summary,
+        services,
+        configHash: applied.record.configHash,
+        ...(health.length > 0 ? { health } : {}),
+      },
     };
   }
 }

@@ -1,5 +1,8 @@
 // ECS rollout: canary first, health gates, automatic rollback to the previous revision.
+import { HealthMeasurement } from '@dco/contracts';
 import {
+  DEFAULT_HEALTH_COMPARISON_POLICY,
+  HealthMeter,
   HealthProbe,
   HealthSample,
   InMemoryEcsServices,
@@ -55,6 +58,27 @@ async function deployedService() {
   await ecs.createService({ cluster: 'dco', serviceName: 'dco-runner', taskDefinition: v1.arn, desiredCount: 4 });
   return { ecs, v1 };
 }
+
+/** Measures the latency of whatever image ECS says the service runs: a slow image is a slow release. */
+class ImageLatencyMeter implements HealthMeter {
+  readonly measured: string[] = [];
+  constructor(
+    private readonly ecs: InMemoryEcsServices,
+    private readonly latencyMsByImage: Record<string, number>,
+  ) {}
+  async measure(service: string): Promise<HealthMeasurement | undefined> {
+    const status = await this.ecs.describeService('dco', service);
+    const image = (await this.ecs.describeTaskDefinition(status?.taskDefinition ?? ''))?.image ?? '';
+    this.measured.push(image);
+    const latencyP99Ms = this.latencyMsByImage[image];
+    return latencyP99Ms === undefined ? undefined : { requests: 100, latencyP99Ms, errorRate: 0, neo4jQueries: 0 };
+  }
+}
+
+const comparing = (onRegression: 'rollback' | 'alert'): RolloutPolicy => ({
+  ...policy,
+  health: { ...DEFAULT_HEALTH_COMPARISON_POLICY, windowMs: 1, onRegression },
+});
 
 const healthy = (): HealthSample => ({ healthy: true, errorRate: 0, detail: '200' });
 
@@ -122,5 +146,67 @@ describe('EcsRollout', () => {
     });
     expect(result.taskDefinition).toBe(v1.arn);
     expect(ecs.updates).toEqual([]);
+  });
+
+  describe('health before and after', () => {
+    const log = () => {
+      const events: string[] = [];
+      return { events, write: (event: string) => void events.push(event) };
+    };
+
+    it('policy rollback: a release that doubles latency goes back to the previous revision and fails the step', async () => {
+      const { ecs, v1 } = await deployedService();
+      const meter = new ImageLatencyMeter(ecs, { 'dco-runner:1': 100, 'dco-runner:2': 200 });
+      const events = log();
+      const rollout = new EcsRollout(ecs, new ScriptedProbe(healthy), comparing('rollback'), events.write, meter);
+      await expect(rollout.deploy({ service: 'dco-runner', image: 'dco-runner:2' })).rejects.toMatchObject({
+        code: 'INFRA.HEALTH_REGRESSED',
+        message: expect.stringContaining('latency p99 100 ms -> 200 ms (2.00x, limit 1.50x)'),
+        detail: 'dco-runner: latency p99 100 ms -> 200 ms (2.00x, limit 1.50x)',
+      });
+      expect(meter.measured).toEqual(['dco-runner:1', 'dco-runner:2']);
+      expect(await ecs.describeService('dco', 'dco-runner')).toMatchObject({ taskDefinition: v1.arn });
+      expect(events.events).toContain('rollout.health_regressed');
+      expect(events.events.at(-1)).toBe('rollout.rolled_back');
+    });
+
+    it('policy alert: the regressed release stays, and the result carries the comparison', async () => {
+      const { ecs } = await deployedService();
+      const meter = new ImageLatencyMeter(ecs, { 'dco-runner:1': 100, 'dco-runner:2': 200 });
+      const rollout = new EcsRollout(ecs, new ScriptedProbe(healthy), comparing('alert'), undefined, meter);
+      const result = await rollout.deploy({ service: 'dco-runner', image: 'dco-runner:2' });
+      expect(await ecs.describeService('dco', 'dco-runner')).toMatchObject({ taskDefinition: result.taskDefinition });
+      expect(result.health).toMatchObject({
+        service: 'dco-runner',
+        before: { latencyP99Ms: 100 },
+        after: { latencyP99Ms: 200 },
+        regressions: ['latency p99 100 ms -> 200 ms (2.00x, limit 1.50x)'],
+      });
+    });
+
+    it('a release as fast as before goes through with its comparison', async () => {
+      const { ecs } = await deployedService();
+      const meter = new ImageLatencyMeter(ecs, { 'dco-runner:1': 100, 'dco-runner:2': 110 });
+      const rollout = new EcsRollout(ecs, new ScriptedProbe(healthy), comparing('rollback'), undefined, meter);
+      const result = await rollout.deploy({ service: 'dco-runner', image: 'dco-runner:2' });
+      expect(result.health?.regressions).toEqual([]);
+    });
+
+    it('compares nothing when the metrics cannot be read, or the window is 0', async () => {
+      const { ecs } = await deployedService();
+      const unreadable = new ImageLatencyMeter(ecs, {});
+      const events = log();
+      const rollout = new EcsRollout(ecs, new ScriptedProbe(healthy), comparing('rollback'), events.write, unreadable);
+      expect(await rollout.deploy({ service: 'dco-runner', image: 'dco-runner:2' })).not.toHaveProperty('health');
+      expect(events.events).toContain('rollout.health_unmeasured');
+      const off = new ImageLatencyMeter(ecs, { 'dco-runner:2': 100, 'dco-runner:3': 900 });
+      const noWindow = { ...policy, health: { ...DEFAULT_HEALTH_COMPARISON_POLICY, windowMs: 0 } };
+      const result = await new EcsRollout(ecs, new ScriptedProbe(healthy), noWindow, undefined, off).deploy({
+        service: 'dco-runner',
+        image: 'dco-runner:3',
+      });
+      expect(result).not.toHaveProperty('health');
+      expect(off.measured).toEqual([]);
+    });
   });
 });

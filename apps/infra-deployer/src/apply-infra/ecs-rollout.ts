@@ -1,8 +1,19 @@
 // ECS rollout of one service: a new task-definition revision, a canary slice analysed first, then the rest, each gated
-// on health (circuit breaker, health endpoint, error rate); a failed gate rolls back to the previous revision.
+// on health (circuit breaker, health endpoint, error rate); a failed gate rolls back to the previous revision. Health
+// measured before and after (latency p99, error rate, Neo4j query p99) is compared; a regression rolls back or alerts.
 import { setTimeout as delay } from 'node:timers/promises';
-import { CodedError, ServiceRevision } from '@dco/contracts';
-import { EcsServices, HealthProbe, HealthSample, RolloutPolicy, ServiceStatus, TaskDefinitionInfo } from '@dco/aws';
+import { CodedError, HealthMeasurement, ServiceHealthComparison, ServiceRevision } from '@dco/contracts';
+import {
+  EcsServices,
+  HealthMeter,
+  HealthProbe,
+  HealthSample,
+  RolloutPolicy,
+  ServiceStatus,
+  TaskDefinitionInfo,
+  compareHealth,
+  describeRegressions,
+} from '@dco/aws';
 
 export interface RolloutRequest {
   service: string;
@@ -12,6 +23,8 @@ export interface RolloutRequest {
 
 export interface RolloutResult extends ServiceRevision {
   previousTaskDefinition: string;
+  /** Health before vs after, when the policy compares it and both measurements could be taken. */
+  health?: ServiceHealthComparison;
 }
 
 export const canaryName = (service: string) => `${service}-canary`;
@@ -25,6 +38,8 @@ export class EcsRollout {
     private readonly probe: HealthProbe,
     private readonly policy: RolloutPolicy,
     private readonly log: RolloutLog = () => undefined,
+    /** Reads the services' metrics for the health comparison (policy.health); none = not compared. */
+    private readonly meter?: HealthMeter,
   ) {}
 
   /** The task definition the service runs now (before any rollout). */
@@ -47,6 +62,7 @@ export class EcsRollout {
     if (wanted.image === current.image && sameEnvironment(wanted.environment, current.environment)) {
       return { service: request.service, taskDefinition: current.arn, previousTaskDefinition: current.arn };
     }
+    const baseline = await this.measure(request.service, 'before');
     const next = await this.ecs.registerTaskDefinition({
       family: current.family,
       image: wanted.image,
@@ -76,26 +92,70 @@ export class EcsRollout {
         reason: failure,
         rollingBackTo: current.arn,
       });
-      await this.ecs.updateService({
-        cluster: this.policy.cluster,
-        serviceName: request.service,
-        taskDefinition: current.arn,
-        desiredCount: before.desiredCount,
-      });
-      const restored = await this.waitForSteadyState(request.service, current.arn);
-      this.log('rollout.rolled_back', {
-        ecsService: request.service,
-        revision: current.arn,
-        steady: restored === true,
-      });
+      const restored = await this.rollBack(request.service, current.arn, before.desiredCount);
       throw new CodedError(
         'INFRA.HEALTH_GATE_FAILED',
         `${request.service} failed its health gate on ${revisionName(next.arn)}; rolled back to ${revisionName(current.arn)}`,
         `${failure}${restored ? '' : `\nrollback to ${current.arn} did not reach steady state in time`}`,
       );
     }
+    const health = await this.compare(request.service, baseline);
+    if (health && health.regressions.length > 0) {
+      const rollingBack = this.policy.health?.onRegression === 'rollback';
+      this.log('rollout.health_regressed', {
+        ecsService: request.service,
+        revision: next.arn,
+        regressions: health.regressions,
+        policy: this.policy.health?.onRegression,
+        ...(rollingBack ? { rollingBackTo: current.arn } : {}),
+      });
+      if (rollingBack) {
+        const restored = await this.rollBack(request.service, current.arn, before.desiredCount);
+        throw new CodedError(
+          'INFRA.HEALTH_REGRESSED',
+          `${request.service} regressed on ${revisionName(next.arn)} (${health.regressions.join('; ')}); rolled back to ${revisionName(current.arn)}`.slice(
+            0,
+            4000,
+          ),
+          `${describeRegressions([health])}${restored ? '' : `\nrollback to ${current.arn} did not reach steady state in time`}`,
+        );
+      }
+    }
     this.log('rollout.completed', { ecsService: request.service, revision: next.arn });
-    return { service: request.service, taskDefinition: next.arn, previousTaskDefinition: current.arn };
+    return {
+      service: request.service,
+      taskDefinition: next.arn,
+      previousTaskDefinition: current.arn,
+      ...(health ? { health } : {}),
+    };
+  }
+
+  /** Back to the previous revision after a failed gate or a regression; true when it reached steady state. */
+  private async rollBack(service: string, taskDefinition: string, desiredCount: number): Promise<boolean> {
+    await this.ecs.updateService({ cluster: this.policy.cluster, serviceName: service, taskDefinition, desiredCount });
+    const restored = await this.waitForSteadyState(service, taskDefinition);
+    this.log('rollout.rolled_back', { ecsService: service, revision: taskDefinition, steady: restored === true });
+    return restored === true;
+  }
+
+  /** The service's health over the policy's window, when the policy compares health and the metrics can be read. */
+  private async measure(service: string, moment: 'before' | 'after'): Promise<HealthMeasurement | undefined> {
+    const policy = this.policy.health;
+    if (!this.meter || !policy || policy.windowMs <= 0) return undefined;
+    const measured = await this.meter.measure(service, policy.windowMs);
+    this.log(measured ? 'rollout.health_measured' : 'rollout.health_unmeasured', {
+      ecsService: service,
+      moment,
+      ...(measured ? { ...measured } : { reason: 'metrics unreadable or not configured (DCO_HEALTH_ENDPOINTS)' }),
+    });
+    return measured;
+  }
+
+  private async compare(service: string, baseline: HealthMeasurement | undefined) {
+    const policy = this.policy.health;
+    if (!baseline || !policy) return undefined;
+    const after = await this.measure(service, 'after');
+    return after ? compareHealth(service, baseline, after, policy.thresholds) : undefined;
   }
 
   /** Puts the service back on a given revision (RollbackInfra), waits for steady state and its health. */

@@ -5,11 +5,16 @@ import { Clock } from '@dco/contracts';
 import {
   AwsClientVariables,
   EcsServices,
+  HealthMeter,
+  HealthMetricNames,
   HealthProbe,
+  HttpHealthMeter,
   HttpHealthProbe,
   RolloutPolicy,
   SdkEcsServices,
   awsClientOptions,
+  healthComparisonPolicyOf,
+  healthMetricNamesOf,
   parseHealthEndpoints,
 } from '@dco/aws';
 import {
@@ -36,6 +41,8 @@ export interface InfraSettings {
   env?: Record<string, string>;
   /** State, plans and records in S3 (DCO_INFRA_BUCKET); unset = the local backend and files in stateDir. */
   remote?: RemoteState;
+  /** The metrics the health comparison reads (DCO_HEALTH_*_COUNTER/HISTOGRAM); defaults when absent. */
+  healthMetrics?: HealthMetricNames;
 }
 
 /** Settings from the validated config (DCO_INFRA_*, DCO_ROLLOUT_*, DCO_ECS_CLUSTER, DCO_AWS_ENDPOINT). */
@@ -53,7 +60,9 @@ export function infraSettingsOf(config: ApplyInfraConfig, repoRoot = resolve(__d
       pollIntervalMs: config.DCO_ROLLOUT_POLL_MS,
       steadyStateTimeoutMs: config.DCO_ROLLOUT_STEADY_TIMEOUT_MS,
       maxErrorRate: config.DCO_ROLLOUT_MAX_ERROR_RATE,
+      health: healthComparisonPolicyOf(config),
     },
+    healthMetrics: healthMetricNamesOf(config),
     ...(config.DCO_AWS_ENDPOINT ? { env: { DCO_AWS_ENDPOINT: config.DCO_AWS_ENDPOINT } } : {}),
     remote: remoteStateOf(config),
   };
@@ -63,6 +72,8 @@ export interface InfraDependencies {
   clock: Clock;
   ecs?: EcsServices;
   probe?: HealthProbe;
+  /** Reads health for the before/after comparison; default: the metrics URLs of DCO_HEALTH_ENDPOINTS. */
+  meter?: HealthMeter;
   tofu?: TofuRunner;
   log?: RolloutLog;
 }
@@ -93,8 +104,11 @@ export function buildInfraUseCases(settings: InfraSettings, deps: InfraDependenc
     deps.clock,
   );
   const ecs = deps.ecs ?? SdkEcsServices.fromOptions(awsClientOptions({ ...clients, ...settings.env }));
-  const probe = deps.probe ?? new HttpHealthProbe({ endpoints: parseHealthEndpoints(clients.DCO_HEALTH_ENDPOINTS) });
-  const rollout = new EcsRollout(ecs, probe, settings.rollout, deps.log);
+  const endpoints = parseHealthEndpoints(clients.DCO_HEALTH_ENDPOINTS);
+  const probe =
+    deps.probe ?? new HttpHealthProbe({ endpoints, requestCounter: settings.healthMetrics?.requestCounter });
+  const meter = deps.meter ?? new HttpHealthMeter(endpoints, settings.healthMetrics);
+  const rollout = new EcsRollout(ecs, probe, settings.rollout, deps.log, meter);
   return {
     workspace,
     rollout,

@@ -6,7 +6,15 @@ import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ECSClient } from '@aws-sdk/client-ecs';
-import { DEFAULT_ROLLOUT_POLICY, HttpHealthProbe, SdkEcsServices, localEmulatorOptions } from '@dco/aws';
+import {
+  DEFAULT_ROLLOUT_POLICY,
+  HealthComparisonPolicy,
+  HttpHealthEndpoint,
+  HttpHealthMeter,
+  HttpHealthProbe,
+  SdkEcsServices,
+  localEmulatorOptions,
+} from '@dco/aws';
 import { snapshotConfig } from '@dco/terraform';
 import { buildInfraUseCases } from './infra-use-cases.factory';
 
@@ -61,7 +69,15 @@ function clockFrom(epoch: string): { now(): Date } {
   return { now: () => new Date(Date.now() + offset) };
 }
 
-export async function localInfra(options: { apps?: string[] } = {}) {
+export interface LocalInfraOptions {
+  apps?: string[];
+  /** Health before vs after each rollout (absent: not compared, as before ADR 0025). */
+  health?: HealthComparisonPolicy;
+  /** Where some services' health and metrics are read instead of the doubles, once the cluster's name is known. */
+  endpoints?: (cluster: string, ecs: SdkEcsServices) => Promise<Record<string, HttpHealthEndpoint>>;
+}
+
+export async function localInfra(options: LocalInfraOptions = {}) {
   const root = await mkdtemp(join(tmpdir(), 'dco-infra-'));
   const configDir = join(root, 'config');
   await snapshotConfig(join(REPO_ROOT, 'infra'), configDir);
@@ -95,6 +111,7 @@ export async function localInfra(options: { apps?: string[] } = {}) {
   );
   const client = new ECSClient(localEmulatorOptions());
   const ecs = new SdkEcsServices(client);
+  Object.assign(endpoints, await options.endpoints?.(cluster, ecs));
   const endpoint = localEmulatorOptions().endpoint ?? '';
   const useCases = buildInfraUseCases(
     {
@@ -110,12 +127,18 @@ export async function localInfra(options: { apps?: string[] } = {}) {
         gateMs: 300,
         pollIntervalMs: 50,
         steadyStateTimeoutMs: 20_000,
+        ...(options.health ? { health: options.health } : {}),
       },
       env: { DCO_AWS_ENDPOINT: endpoint },
     },
     // The specs' days are fixed (2026-11-0x): the workspace's clock runs from just after them, so its 30-day retention
     // never prunes a run record a spec is about to roll back (it did once the calendar passed 2026-12-05).
-    { clock: clockFrom(SPEC_EPOCH), ecs, probe: new HttpHealthProbe({ endpoints }) },
+    {
+      clock: clockFrom(SPEC_EPOCH),
+      ecs,
+      probe: new HttpHealthProbe({ endpoints }),
+      meter: new HttpHealthMeter(endpoints),
+    },
     process.env,
   );
   return {

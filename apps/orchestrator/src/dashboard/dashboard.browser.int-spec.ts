@@ -221,6 +221,12 @@ describe('dashboard in a browser', () => {
     workers.release('ApplyInfra');
     await page.getByTestId('current-status').filter({ hasText: 'MigratingDb' }).waitFor({ timeout: WAIT_MS });
     await page.getByTestId('ecs-row').filter({ hasText: 'dco-runner' }).waitFor({ timeout: WAIT_MS });
+    // The rollout's health before -> after (ADR 0025), as InfraApplied carried it.
+    const health = page.locator('[data-testid="health-row"][data-service="dco-runner"]');
+    await health.waitFor({ timeout: WAIT_MS });
+    await expect(health.textContent()).resolves.toMatch(
+      /apply-infra.*48 ms -> 51 ms.*0\.00% -> 0\.10%.*12 ms -> 13 ms.*ok/,
+    );
     await bus.publish(
       createMessage(
         'DbMigrationProgress',

@@ -336,6 +336,27 @@ export interface components {
             /** @description the compensation failure that had parked the run */
             failure?: Record<string, never>;
         };
+        HealthMeasurementView: {
+            /** @description requests in the measurement window */
+            requests: number;
+            latencyP99Ms?: number;
+            /** @description failed / all requests, 0..1 */
+            errorRate?: number;
+            neo4jQueries: number;
+            neo4jQueryP99Ms?: number;
+        };
+        HealthView: {
+            /** @example apply-infra */
+            step: string;
+            /** @example dco-runner */
+            service: string;
+            before: components["schemas"]["HealthMeasurementView"];
+            after: components["schemas"]["HealthMeasurementView"];
+            /** @description what regressed beyond the thresholds (empty: nothing) */
+            regressions: string[];
+            /** @description measures not judged for lack of traffic */
+            inconclusive?: string;
+        };
         RunView: {
             /** @example dco-2026-11-26 */
             runId: string;
@@ -361,6 +382,8 @@ export interface components {
             alerts: components["schemas"]["AlertView"][];
             /** @description operator resumes of the run from Failed, oldest first */
             resumes?: components["schemas"]["ResumeView"][];
+            /** @description each rolled-out service's health before and after its update */
+            health?: components["schemas"]["HealthView"][];
             rolledBack: string[];
             /** @description compensations an operator still has to finish (a parked run) */
             pendingCompensations: string[];

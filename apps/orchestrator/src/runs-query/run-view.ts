@@ -53,6 +53,24 @@ export class ResumeView {
   };
 }
 
+export class HealthMeasurementView {
+  @ApiProperty({ description: 'requests in the measurement window' }) requests!: number;
+  @ApiPropertyOptional() latencyP99Ms?: number;
+  @ApiPropertyOptional({ description: 'failed / all requests, 0..1' }) errorRate?: number;
+  @ApiProperty() neo4jQueries!: number;
+  @ApiPropertyOptional() neo4jQueryP99Ms?: number;
+}
+
+export class HealthView {
+  @ApiProperty({ example: 'apply-infra' }) step!: string;
+  @ApiProperty({ example: 'dco-runner' }) service!: string;
+  @ApiProperty({ type: HealthMeasurementView }) before!: HealthMeasurementView;
+  @ApiProperty({ type: HealthMeasurementView }) after!: HealthMeasurementView;
+  @ApiProperty({ type: [String], description: 'what regressed beyond the thresholds (empty: nothing)' })
+  regressions!: string[];
+  @ApiPropertyOptional({ description: 'measures not judged for lack of traffic' }) inconclusive?: string;
+}
+
 export class RunSummaryView {
   @ApiProperty({ example: 'dco-2026-11-26' }) runId!: string;
   @ApiProperty({ example: '2026-11-26' }) day!: string;
@@ -78,6 +96,11 @@ export class RunView extends RunSummaryView {
   @ApiProperty({ type: [AlertView] }) alerts!: AlertView[];
   @ApiPropertyOptional({ type: [ResumeView], description: 'operator resumes of the run from Failed, oldest first' })
   resumes?: ResumeView[];
+  @ApiPropertyOptional({
+    type: [HealthView],
+    description: "each rolled-out service's health before and after its update",
+  })
+  health?: HealthView[];
   @ApiProperty({ type: [String] }) rolledBack!: string[];
   @ApiProperty({ type: [String], description: 'compensations an operator still has to finish (a parked run)' })
   pendingCompensations!: string[];
@@ -117,6 +140,7 @@ export function toView(state: RunState): RunView {
     approvals: state.approvals,
     alerts: state.alerts,
     resumes: state.resumes ?? [],
+    ...(state.health ? { health: state.health } : {}),
     rolledBack: state.rolledBack,
     pendingCompensations: state.status === 'Failed' ? state.compensations : [],
     ...(state.compensationFailure ? { compensationFailure: state.compensationFailure } : {}),

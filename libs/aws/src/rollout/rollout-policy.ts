@@ -1,4 +1,20 @@
-// How an ECS rollout proceeds (canary share, analysis and gate times, tolerated error rate), and the defaults.
+// How an ECS rollout proceeds (canary share, analysis and gate times, tolerated error rate, health before vs after), and the defaults.
+import { DEFAULT_HEALTH_THRESHOLDS, HealthRegressionPolicy, HealthThresholds } from './health-comparison';
+
+/** Health measured before and after each update and compared (ADR 0025). */
+export interface HealthComparisonPolicy {
+  /** How long each of the two measurements (before, after) watches the service; 0 = no comparison. */
+  windowMs: number;
+  thresholds: HealthThresholds;
+  onRegression: HealthRegressionPolicy;
+}
+
+export const DEFAULT_HEALTH_COMPARISON_POLICY: HealthComparisonPolicy = {
+  windowMs: 60_000,
+  thresholds: DEFAULT_HEALTH_THRESHOLDS,
+  onRegression: 'rollback',
+};
+
 export interface RolloutPolicy {
   cluster: string;
   /** Share of the service's tasks the canary runs (0 = no canary). */
@@ -11,6 +27,8 @@ export interface RolloutPolicy {
   steadyStateTimeoutMs: number;
   /** Highest tolerated share of failed requests, 0..1. */
   maxErrorRate: number;
+  /** Health before vs after the rollout; absent = not compared. */
+  health?: HealthComparisonPolicy;
 }
 
 export const DEFAULT_ROLLOUT_POLICY: Omit<RolloutPolicy, 'cluster'> = {

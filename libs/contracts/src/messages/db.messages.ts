@@ -1,7 +1,8 @@
 // Messages of the Neo4j blue-green stage.
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
-import { Failure, IsDay } from './common';
+import { Failure, IsDay, IsListOf } from './common';
+import { ServiceHealthComparison } from './infra.messages';
 
 export class MigrateDbData {
   @IsDay()
@@ -55,6 +56,11 @@ export class DbMigratedData {
 
   @IsString()
   checksum!: string;
+
+  /** The Neo4j consumer services' health before the migration and after its switch, when measured (ADR 0025). */
+  @IsOptional()
+  @IsListOf(() => ServiceHealthComparison)
+  health?: ServiceHealthComparison[];
 }
 
 export class DbMigrationFailedData {

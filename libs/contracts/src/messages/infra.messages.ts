@@ -1,6 +1,18 @@
 // Messages of the infrastructure stage: Terraform/OpenTofu plan and apply, ECS rollouts, and their rollback.
 import { Type } from 'class-transformer';
-import { IsArray, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Min, ValidateNested } from 'class-validator';
+import {
+  IsArray,
+  IsInt,
+  IsNotEmpty,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { PLAN_ID_PATTERN } from '../identifiers';
 import { Change, Failure, IsDay, IsListOf } from './common';
 
@@ -49,6 +61,61 @@ export class ServiceRevision {
   taskDefinition!: string;
 }
 
+/** A service's health over one measurement window, read from its Prometheus metrics (ADR 0025). */
+export class HealthMeasurement {
+  /** Requests served in the window (the latency and error rate mean nothing without enough of them). */
+  @IsInt()
+  @Min(0)
+  requests!: number;
+
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  latencyP99Ms?: number;
+
+  /** Failed (5xx) / all requests in the window, 0..1. */
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  errorRate?: number;
+
+  @IsInt()
+  @Min(0)
+  neo4jQueries!: number;
+
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  neo4jQueryP99Ms?: number;
+}
+
+/** A service's health before and after an update, and what regressed beyond the thresholds (empty: nothing). */
+export class ServiceHealthComparison {
+  @IsString()
+  @IsNotEmpty()
+  service!: string;
+
+  @ValidateNested()
+  @Type(() => HealthMeasurement)
+  before!: HealthMeasurement;
+
+  @ValidateNested()
+  @Type(() => HealthMeasurement)
+  after!: HealthMeasurement;
+
+  @IsArray()
+  @IsString({ each: true })
+  @MaxLength(500, { each: true })
+  regressions!: string[];
+
+  /** Why a measure was not judged (too little traffic), if one was not. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  inconclusive?: string;
+}
+
 export class InfraAppliedData {
   @ValidateNested()
   @Type(() => PlanSummary)
@@ -59,6 +126,11 @@ export class InfraAppliedData {
 
   @IsString()
   configHash!: string;
+
+  /** Each rolled-out service's health before and after its rollout, when its metrics were measured. */
+  @IsOptional()
+  @IsListOf(() => ServiceHealthComparison)
+  health?: ServiceHealthComparison[];
 }
 
 export class InfraApprovalRequiredData {

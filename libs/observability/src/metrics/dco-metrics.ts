@@ -24,6 +24,8 @@ export class DcoMetrics {
   readonly alerts: Counter<'cause' | 'severity' | 'delivery'>;
   readonly messagesPublished: Counter<'type'>;
   readonly retries: Counter<'type' | 'group'>;
+  readonly httpRequests: Counter<'method' | 'code'>;
+  readonly httpRequestDuration: Histogram<'method'>;
 
   constructor(options: DcoMetricsOptions) {
     this.registry.setDefaultLabels({ service: options.service });
@@ -104,6 +106,20 @@ export class DcoMetrics {
       name: 'dco_message_retries_total',
       help: 'Handler attempts that failed and were retried.',
       labelNames: ['type', 'group'],
+      registers,
+    });
+    // What a rollout's health comparison reads (ADR 0025): requests by status code, and their latency.
+    this.httpRequests = new Counter({
+      name: 'http_requests_total',
+      help: 'HTTP requests answered (scrapes of /metrics and event streams excluded), by method and status code.',
+      labelNames: ['method', 'code'],
+      registers,
+    });
+    this.httpRequestDuration = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'Time from an HTTP request to the end of its answer (scrapes of /metrics and event streams excluded).',
+      labelNames: ['method'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 0.75, 1, 2.5, 5, 10],
       registers,
     });
     if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry });

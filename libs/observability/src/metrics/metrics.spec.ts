@@ -219,6 +219,25 @@ describe('ObservabilityModule', () => {
     }
   });
 
+  it('counts and times the HTTP requests the service answers, by status code, but not the scrapes of /metrics', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [ObservabilityModule.forRoot({ service: 'orchestrator', defaultMetrics: false })],
+    }).compile();
+    const app = moduleRef.createNestApplication({ logger: false });
+    await app.init();
+    try {
+      const metrics = app.get(DcoMetrics);
+      await request(app.getHttpServer()).get('/metrics').expect(200);
+      await request(app.getHttpServer()).get('/nowhere').expect(404);
+      await request(app.getHttpServer()).get('/nowhere').expect(404);
+      expect(await value(metrics, 'http_requests_total', { method: 'GET', code: '404' })).toBe(2);
+      expect(await value(metrics, 'http_requests_total', { code: '200' })).toBeUndefined();
+      expect(await value(metrics, 'http_request_duration_seconds', { method: 'GET', le: '+Inf' })).toBe(2);
+    } finally {
+      await app.close();
+    }
+  });
+
   it("serves an exposition that a port of Prometheus's own text-format parser reads, every family typed", async () => {
     const metrics = new DcoMetrics({ service: 'detector', defaultMetrics: true });
     const moduleRef = await Test.createTestingModule({

@@ -183,6 +183,53 @@
         ),
       );
     }
+    if (run.health && run.health.length) {
+      const ms = (value) => (typeof value === 'number' ? `${value} ms` : '-');
+      const share = (value) => (typeof value === 'number' ? `${(value * 100).toFixed(2)}%` : '-');
+      const pair = (before, after, format) => `${format(before)} -> ${format(after)}`;
+      parts.push(
+        el('h3', { text: 'Health before -> after' }),
+        el(
+          'table',
+          { 'data-testid': 'health' },
+          el(
+            'thead',
+            {},
+            el(
+              'tr',
+              {},
+              ['Step', 'Service', 'Latency p99', 'Error rate', 'Neo4j query p99', 'Verdict'].map((name) =>
+                el('th', { text: name }),
+              ),
+            ),
+          ),
+          el(
+            'tbody',
+            {},
+            run.health.map((entry) =>
+              el(
+                'tr',
+                { 'data-testid': 'health-row', 'data-service': entry.service },
+                el('td', { text: entry.step }),
+                el('td', { text: entry.service }),
+                el('td', { text: pair(entry.before.latencyP99Ms, entry.after.latencyP99Ms, ms) }),
+                el('td', { text: pair(entry.before.errorRate, entry.after.errorRate, share) }),
+                el('td', { text: pair(entry.before.neo4jQueryP99Ms, entry.after.neo4jQueryP99Ms, ms) }),
+                el(
+                  'td',
+                  {},
+                  el('span', {
+                    className: badgeClass(entry.regressions.length ? 'failed' : 'succeeded'),
+                    text: entry.regressions.length ? `regressed: ${entry.regressions.join('; ')}` : 'ok',
+                  }),
+                  entry.inconclusive ? ` (${entry.inconclusive})` : '',
+                ),
+              ),
+            ),
+          ),
+        ),
+      );
+    }
     if (run.changes && run.changes.length) {
       parts.push(
         el('h3', { text: 'Changes' }),
