@@ -1,6 +1,6 @@
 // `npm run bench -- dr`: the three DR drills once each on the local stack (ADR 0024); the figures are `dco drill all`'s
 // (bench/results/dr.json): RTO and RPO per kind, the baseline each drill times on the healthy system, the machine load.
-// DCO_DRILL_NEO4J_NODES sizes the neo4j-loss graph (default 20,000; the issue's target is stated for 1,000,000).
+// The neo4j-loss graph has 1,000,000 nodes here (the issue's target: RTO <= 5 min for it); DCO_DRILL_NEO4J_NODES overrides.
 import 'reflect-metadata';
 import { loadConfig } from '@dco/platform';
 import { LOCAL_AWS_ENDPOINT } from '@dco/aws';
@@ -10,7 +10,7 @@ import { alertMisses, drillReport, loadNow, runDrills } from '../apps/cli/src/dr
 import { BenchResult } from './support/result';
 
 export async function run(): Promise<BenchResult> {
-  const env = { DCO_AWS_ENDPOINT: LOCAL_AWS_ENDPOINT, ...process.env };
+  const env = { DCO_AWS_ENDPOINT: LOCAL_AWS_ENDPOINT, DCO_DRILL_NEO4J_NODES: '1000000', ...process.env };
   const config = loadConfig(DrillConfig, env);
   const atStart = loadNow();
   const outcomes = await runDrills(DRILL_KINDS, config, env);
