@@ -1,52 +1,30 @@
-// Drill `orchestrator-loss`: an orchestrator writes run snapshots as it commits them, is lost with its memory mid-transaction,
-// and a fresh one recovers every acknowledged run from the compacted SagaState topic (on a private topic of the drill).
+// Drill `orchestrator-loss`: a process writing run snapshots as the orchestrator commits them is killed -9 (its memory
+// and any open transaction with it), and a fresh store recovers every acknowledged run from the compacted SagaState topic
+// (a private topic of the drill).
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, Producer } from 'kafkajs';
+import { createInterface } from 'node:readline';
+import { Kafka, logLevel } from 'kafkajs';
 import { KafkaSecurity, kafkaSecurityConfig } from '@dco/messaging';
-import { RunState } from '@dco/saga';
+import { waitFor } from '@dco/probes';
 import { KafkaSagaStore } from '../../../orchestrator/src';
 import { DrillObservation } from './drill.model';
+import { WRITER_ENV } from './orchestrator-loss.writer';
 
 export interface OrchestratorLossOptions {
   brokers: string[];
   security?: KafkaSecurity;
-  /** Run snapshots committed before the loss. */
+  /** Run snapshots acknowledged before the loss (at least). */
   writes?: number;
   now?: () => number;
-}
-
-/** A finished run of a far-future day: a snapshot the saga's codec reads like any other. */
-function runOf(index: number): RunState {
-  const day = new Date(Date.UTC(2100, 0, 1) + index * 86_400_000).toISOString().slice(0, 10);
-  const at = new Date().toISOString();
-  return {
-    runId: `dco-${day}`,
-    day,
-    trigger: 'schedule',
-    status: 'Completed',
-    startedAt: at,
-    updatedAt: at,
-    version: 1,
-    dcoDeadline: at,
-    changes: [],
-    plan: { infra: false },
-    deferred: [],
-    timeline: [],
-    touched: [],
-    compensations: [],
-    rolledBack: [],
-    approvals: [],
-    alerts: [],
-    attempts: {},
-    dcoAfterRollback: false,
-  };
 }
 
 export async function orchestratorLossDrill(options: OrchestratorLossOptions): Promise<DrillObservation> {
   const now = options.now ?? (() => performance.now());
   const writes = options.writes ?? 50;
-  const drillId = randomUUID().slice(0, 8);
+  const drillId = randomUUID().replace(/-/g, '').slice(0, 8);
   const topicPrefix = `dr-drill-${drillId}.`;
+  const transactionalId = `${topicPrefix}orchestrator`;
   const store = (clientId: string) =>
     new KafkaSagaStore({
       brokers: options.brokers,
@@ -63,45 +41,41 @@ export async function orchestratorLossDrill(options: OrchestratorLossOptions): P
     ...kafkaSecurityConfig(options.security),
     logLevel: logLevel.NOTHING,
   });
-  const transactionalId = `dr-drill-${drillId}.orchestrator`;
-  const producerOf = async (): Promise<Producer> => {
-    const producer = kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-    return producer;
-  };
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const lost = store('orchestrator');
-    await lost.loadAll(); // creates the compacted topic the way the orchestrator does at start
-    const producer = await producerOf();
+    await store('orchestrator').loadAll(); // creates the compacted topic the way the orchestrator does at start
+    // The victim runs under this process's loader (the CLI runs its TypeScript sources).
+    const writer = spawn(process.execPath, [...process.execArgv, require.resolve('./orchestrator-loss.writer')], {
+      env: { ...process.env, [WRITER_ENV.prefix]: topicPrefix, [WRITER_ENV.transactionalId]: transactionalId },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const acknowledged: string[] = [];
-    const send = async (state: RunState) => {
-      const transaction = await producer.transaction();
-      const record = lost.recordOf(state);
-      await transaction.send({
-        topic: `${topicPrefix}${record.topic}`,
-        messages: [{ key: record.key, value: record.value }],
-      });
-      return transaction;
-    };
-    for (let index = 0; index < writes; index += 1) {
-      const transaction = await send(runOf(index));
-      await transaction.commit();
-      acknowledged.push(runOf(index).runId);
-    }
-    // Baseline: a standby-style load of the same topic while the orchestrator is healthy.
+    const exited = new Promise<void>((resolve) => writer.on('close', () => resolve()));
+    createInterface({ input: writer.stdout }).on('line', (line) => {
+      const match = /^acked (\S+)$/.exec(line);
+      if (match) acknowledged.push(match[1]);
+    });
+    await waitFor(() => acknowledged.length >= writes || writer.exitCode !== null, {
+      description: `${writes} acknowledged run snapshots`,
+      timeoutMs: 120_000,
+      intervalMs: 20,
+    });
+    if (writer.exitCode !== null) throw new Error(`the drill's writer exited with status ${writer.exitCode}`);
+    // Baseline: a standby-style load of the same topic while the writer is healthy.
     const baselineStarted = now();
     await store('orchestrator-baseline').loadAll();
     const baselineMs = now() - baselineStarted;
 
-    // The loss: a snapshot is in an open transaction when the process and its memory vanish (never committed, never acked).
-    await send(runOf(writes));
+    // The loss: kill -9 mid-stream; every ack it printed before dying still counts (read to the pipe's end).
     const lossAtMs = now();
-    await producer.disconnect();
+    writer.kill('SIGKILL');
+    await exited;
 
-    // Recovery: a fresh process with the same transactional id fences the lost one, then loads every run.
-    const fresh = await producerOf();
+    // Recovery: a fresh process with the same transactional id fences the lost one (aborting its open transaction),
+    // then loads every run.
+    const fresh = kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1 });
+    await fresh.connect();
     const recovered = (await store('orchestrator').loadAll()).map((state) => state.runId);
     const servingAtMs = now();
     await fresh.disconnect();
@@ -113,7 +87,7 @@ export async function orchestratorLossDrill(options: OrchestratorLossOptions): P
       covered: acknowledged,
       recovered,
       baselineMs,
-      parameters: { run_snapshots: writes, in_flight_at_loss: 1 },
+      parameters: { run_snapshots_acknowledged: acknowledged.length },
     };
   } finally {
     await admin.deleteTopics({ topics: [`${topicPrefix}SagaState`] }).catch(() => undefined);
