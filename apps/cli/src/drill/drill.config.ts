@@ -1,9 +1,12 @@
 // Environment of `dco drill` and the scheduled drill (validated; a bad value is CONFIG.INVALID naming the variable).
-import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IntersectionType } from '@nestjs/swagger';
+import { AwsClientConfig } from '@dco/aws';
 import { KafkaClientConfig } from '@dco/platform';
 import { DrillKind, DrillObjective } from './drill.model';
 
-export class DrillConfig extends KafkaClientConfig {
+/** The Kafka client's and the AWS clients' variables (their validators), and the drill's own. */
+export class DrillConfig extends IntersectionType(KafkaClientConfig, AwsClientConfig) {
   /** RTO objective of `neo4j-loss` in seconds: a fresh server restored from the latest backup answers the probe. */
   @IsInt({ message: 'DCO_DRILL_NEO4J_LOSS_RTO_S must be an integer' })
   @Min(1)
@@ -43,15 +46,6 @@ export class DrillConfig extends KafkaClientConfig {
   /** Bucket of the `deployer-state-loss` drill's shared tofu state (its own prefix dr-drill/<id>, removed after). */
   @Matches(/^[a-z0-9][a-z0-9.-]{2,62}$/, { message: 'DCO_INFRA_BUCKET must be an S3 bucket name' })
   DCO_INFRA_BUCKET = 'dco-dr-drill';
-
-  /** The AWS emulator's URL (the local stack's moto); unset = real AWS. */
-  @IsOptional()
-  @IsString()
-  DCO_AWS_ENDPOINT?: string;
-
-  @IsOptional()
-  @IsString()
-  DCO_AWS_REGION?: string;
 
   /** The orchestrators' namespace (the refusal's throw-away consumer group is named after it). */
   @Matches(/^[a-z0-9-]{1,40}$/, { message: 'DCO_NAMESPACE must be 1-40 lowercase letters, digits or dashes' })

@@ -57,8 +57,9 @@ async function runOne(kind: DrillKind, config: DrillConfig, env: NodeJS.ProcessE
           aws: {
             DCO_AWS_ENDPOINT: config.DCO_AWS_ENDPOINT,
             DCO_AWS_REGION: config.DCO_AWS_REGION,
-            AWS_ACCESS_KEY_ID: env.AWS_ACCESS_KEY_ID,
-            AWS_SECRET_ACCESS_KEY: env.AWS_SECRET_ACCESS_KEY,
+            AWS_REGION: config.AWS_REGION,
+            AWS_ACCESS_KEY_ID: config.AWS_ACCESS_KEY_ID,
+            AWS_SECRET_ACCESS_KEY: config.AWS_SECRET_ACCESS_KEY,
             DCO_INFRA_BUCKET: config.DCO_INFRA_BUCKET,
           },
         }),
