@@ -4,3 +4,5 @@ export { OrchestratorModule } from './orchestrator.module';
 export { AsyncApiController } from './bus-contract/asyncapi.controller';
 export { DashboardController } from './dashboard/dashboard.controller';
 export { RunsController } from './runs-api/runs.controller';
+export { KafkaSagaStore } from './run-saga/kafka-saga-store.adapter';
+export { SAGA_STATE_TOPIC } from './run-saga/saga-store.port';

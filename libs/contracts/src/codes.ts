@@ -185,6 +185,10 @@ export const CLI_ERROR_CODES = [
   'DCO.OFFERING_NOT_FOUND',
   'DCO.VERIFY_FAILED',
   'DEPLOY.INVALID',
+  // DR drills (`dco drill`, the scheduled drill): a run is active, a drill missed its objective, an unknown kind.
+  'DR.RUN_ACTIVE',
+  'DR.OBJECTIVE_MISSED',
+  'DR.UNKNOWN_KIND',
 ] as const;
 export type CliErrorCode = (typeof CLI_ERROR_CODES)[number];
 
