@@ -1,4 +1,4 @@
-// `npm run bench -- dr`: the three DR drills once each on the local stack (ADR 0024); the figures are `dco drill all`'s
+// `npm run bench -- dr`: the three DR drills once each on the local stack (ADR 0026); the figures are `dco drill all`'s
 // (bench/results/dr.json): RTO and RPO per kind, the baseline each drill times on the healthy system, the machine load.
 // The neo4j-loss graph has 1,000,000 nodes here (the issue's target: RTO <= 5 min for it); DCO_DRILL_NEO4J_NODES overrides.
 import 'reflect-metadata';
