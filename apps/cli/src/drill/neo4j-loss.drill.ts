@@ -1,10 +1,12 @@
 // Drill `neo4j-loss`: the serving Neo4j (a server of the drill's own, never the stack's blue) dies under a writer; a fresh
 // server is started and restored from the latest backup, and the probe times it until it answers again.
+import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import neo4j, { Driver } from 'neo4j-driver';
 import {
+  BackupSigner,
   BoltGraphDatabase,
   exportGraph,
   launchNeo4jProcess,
@@ -97,8 +99,10 @@ export async function neo4jLossDrill(options: Neo4jLossOptions): Promise<DrillOb
     // The latest backup, taken online while the writer goes on: what was acknowledged before it began must come back.
     const covered = [...writer.acknowledged];
     const backupFile = join(root, 'latest.backup.gz');
+    // Signed like every backup (ADR 0019): the drill's own key, made for this scratch backup and dropped with it.
+    const signer = new BackupSigner({ keyId: 'drill', secret: randomBytes(32) });
     const source = new BoltGraphDatabase(serving.boltUri);
-    await exportGraph(source, createWriteStream(backupFile)).finally(() => source.close());
+    await exportGraph(source, createWriteStream(backupFile), { signer }).finally(() => source.close());
     const afterBackup = writer.acknowledged.length + (options.writesAfterBackup ?? 20);
     await waitFor(acked(afterBackup), {
       description: 'writes after the backup',
@@ -117,7 +121,7 @@ export async function neo4jLossDrill(options: Neo4jLossOptions): Promise<DrillOb
     servers.push(fresh);
     const target = new BoltGraphDatabase(fresh.boltUri);
     try {
-      await restoreGraph(target, () => createReadStream(backupFile));
+      await restoreGraph(target, () => createReadStream(backupFile), { signer });
       await target.ping();
       await target.countEntities();
     } finally {
