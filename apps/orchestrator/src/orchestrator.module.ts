@@ -26,6 +26,7 @@ import { ApiFallbacksInstaller } from './runs-api/api-fallbacks';
 import { RunCommandsService } from './runs-api/run-commands.service';
 import { RunsController } from './runs-api/runs.controller';
 import { RunsQuery } from './runs-query/runs-query.service';
+import { LoadForecastService } from './update-window/load-forecast.service';
 
 /** The saga store that matches the bus: snapshots live where the bus writes them atomically with the commands. */
 function sagaStoreFor(bus: MessageBus, config: OrchestratorConfig): SagaStore {
@@ -71,6 +72,7 @@ export class OrchestratorModule {
         Leadership,
         { provide: APP_GUARD, useClass: ActiveOnlyGuard },
         RunRegistry,
+        LoadForecastService,
         SagaConsumerService,
         RunsQuery,
         RunCommandsService,

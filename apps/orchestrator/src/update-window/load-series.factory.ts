@@ -1,0 +1,31 @@
+// Chooses the LoadSeries the update window is forecast from: this process's metrics, or a CloudWatch metric (ADR 0024).
+import { awsClientOptions } from '@dco/aws';
+import {
+  DcoMetrics,
+  LoadSeries,
+  MetricsLoadSeries,
+  cloudWatchLoadSeries,
+  parseCloudWatchMetric,
+} from '@dco/observability';
+import { ConfigError } from '@dco/platform';
+import { OrchestratorConfig } from '../orchestrator.config';
+
+export interface LoadSource {
+  series: LoadSeries;
+  /** Takes one sample, for sources this process fills itself. */
+  sample?: () => Promise<void>;
+  close(): void;
+}
+
+export function loadSourceFor(config: OrchestratorConfig, metrics: DcoMetrics, now: () => Date): LoadSource {
+  if (config.DCO_LOAD_SOURCE === 'cloudwatch') {
+    const metric = config.DCO_LOAD_CLOUDWATCH_METRIC && parseCloudWatchMetric(config.DCO_LOAD_CLOUDWATCH_METRIC);
+    if (!metric)
+      throw new ConfigError([
+        'DCO_LOAD_CLOUDWATCH_METRIC must be set (Namespace:MetricName[:Name=Value,...]) when DCO_LOAD_SOURCE=cloudwatch',
+      ]);
+    return cloudWatchLoadSeries(awsClientOptions(config), metric);
+  }
+  const series = new MetricsLoadSeries(() => metrics.registry.getMetricsAsJSON(), now);
+  return { series, sample: () => series.sample(), close: () => undefined };
+}
