@@ -1,6 +1,13 @@
 // Keeps the load forecast the saga chooses update windows from (ADR 0024): samples the load source every minute and
 // forecasts the next day every quarter hour, so that the saga's decision reads it synchronously.
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  Optional,
+} from '@nestjs/common';
 import { Clock } from '@dco/contracts';
 import { DcoMetrics } from '@dco/observability';
 import { CLOCK } from '@dco/platform';
@@ -25,7 +32,8 @@ export class LoadForecastService implements OnApplicationBootstrap, BeforeApplic
   constructor(
     @Inject(ORCHESTRATOR_CONFIG) private readonly config: OrchestratorConfig,
     @Inject(CLOCK) private readonly clock: Clock,
-    metrics: DcoMetrics,
+    // Every app's ObservabilityModule provides it; specs that compose the orchestrator alone may not.
+    @Optional() metrics?: DcoMetrics,
   ) {
     // With the tick policy nobody reads a forecast: no source, no timers.
     if (config.DCO_UPDATE_WINDOW === 'forecast') this.source = loadSourceFor(config, metrics, () => clock.now());

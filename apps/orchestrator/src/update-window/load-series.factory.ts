@@ -17,7 +17,7 @@ export interface LoadSource {
   close(): void;
 }
 
-export function loadSourceFor(config: OrchestratorConfig, metrics: DcoMetrics, now: () => Date): LoadSource {
+export function loadSourceFor(config: OrchestratorConfig, metrics: DcoMetrics | undefined, now: () => Date): LoadSource {
   if (config.DCO_LOAD_SOURCE === 'cloudwatch') {
     const metric = config.DCO_LOAD_CLOUDWATCH_METRIC && parseCloudWatchMetric(config.DCO_LOAD_CLOUDWATCH_METRIC);
     if (!metric)
@@ -26,6 +26,8 @@ export function loadSourceFor(config: OrchestratorConfig, metrics: DcoMetrics, n
       ]);
     return cloudWatchLoadSeries(awsClientOptions(config), metric);
   }
-  const series = new MetricsLoadSeries(() => metrics.registry.getMetricsAsJSON(), now);
+  if (!metrics) throw new ConfigError(['DCO_LOAD_SOURCE=metrics needs the process metrics (the ObservabilityModule)']);
+  const registry = metrics.registry;
+  const series = new MetricsLoadSeries(() => registry.getMetricsAsJSON(), now);
   return { series, sample: () => series.sample(), close: () => undefined };
 }

@@ -88,8 +88,13 @@ export function forecastLoad(
   let trend = 0;
   const season = new Array<number>(WEEK_HOURS).fill(0);
   for (let hour = first; hour < first + WEEK_HOURS; hour += 1) {
-    const value = usable(hour);
-    if (value !== undefined) season[slotOf(hour)] = value - level;
+    // An hour missing in the first week starts from its first later observation, so it is not learnt as an outlier.
+    for (let seen = hour; seen <= last; seen += WEEK_HOURS) {
+      const value = usable(seen);
+      if (value === undefined) continue;
+      season[slotOf(hour)] = value - level;
+      break;
+    }
   }
   // Mean absolute one-step error, to recognise an outlier; starts at a tenth of the level.
   let typicalError = Math.abs(level) * 0.1 || 1;
