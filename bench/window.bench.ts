@@ -3,14 +3,7 @@
 // forecaster sees only the load before the tick and the chooser picks the window; the actual load in that window is
 // compared with applying at the daily tick and with the best window in hindsight, all measured in the same run.
 import { loadavg } from 'node:os';
-import {
-  DEFAULT_FORECAST_OPTIONS,
-  LoadForecast,
-  LoadPoint,
-  chooseWindow,
-  forecastLoad,
-  meanLoadOver,
-} from '@dco/saga';
+import { DEFAULT_FORECAST_OPTIONS, LoadForecast, LoadPoint, chooseWindow, forecastLoad, meanLoadOver } from '@dco/saga';
 import { SLOT_MS, generateLoadSeries } from './support/load-series.generator';
 import { BenchResult, benchResult, round } from './support/result';
 
@@ -109,6 +102,6 @@ export async function run(): Promise<BenchResult> {
     loadAverageAtStart: loadAtStart,
     loadAverageAtEnd: round(loadavg()[0], 2),
     notes:
-      'load = the mean of the actual generated load over the change set\'s 45 minutes; window = the chooser on the forecast from the history before the tick, tick = starting at the tick, oracle = the lowest-load 15-minute-aligned window that ends before deadline - DCO in hindsight; ratios = sums over all evaluated days',
+      "load = the mean of the actual generated load over the change set's 45 minutes; window = the chooser on the forecast from the history before the tick, tick = starting at the tick, oracle = the lowest-load 15-minute-aligned window that ends before deadline - DCO in hindsight; ratios = sums over all evaluated days",
   });
 }

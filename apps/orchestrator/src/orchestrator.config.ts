@@ -4,7 +4,13 @@ import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-vali
 import { AwsClientConfig } from '@dco/aws';
 import { CommonConfig } from '@dco/platform';
 import { CLOUDWATCH_METRIC_PATTERN } from '@dco/observability';
-import { CATCH_UP_POLICIES, CatchUpPolicy, MAX_CATCH_UP_DAYS, UPDATE_WINDOW_POLICIES, UpdateWindowPolicy } from '@dco/saga';
+import {
+  CATCH_UP_POLICIES,
+  CatchUpPolicy,
+  MAX_CATCH_UP_DAYS,
+  UPDATE_WINDOW_POLICIES,
+  UpdateWindowPolicy,
+} from '@dco/saga';
 import { DashboardConfig } from './dashboard/dashboard.config';
 
 /** The orchestrator's own validated config (PLATFORM_CONFIG holds only the common part when embedded). */

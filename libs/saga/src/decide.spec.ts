@@ -1278,7 +1278,12 @@ describe('the update window predicted from load (ADR 0024)', () => {
   });
 
   it('Given the window is chosen, When the plan then needs approval and is granted, Then the run does not wait again', () => {
-    const h = given([...DETECTING, detected(infraChange), timeout, answer('InfraApprovalRequired')], {}, FORECAST, quietAtSeven);
+    const h = given(
+      [...DETECTING, detected(infraChange), timeout, answer('InfraApprovalRequired')],
+      {},
+      FORECAST,
+      quietAtSeven,
+    );
     thenAccepts(h, approve, { status: 'ApplyingInfra', sends: ['ApplyInfra'] });
   });
 });

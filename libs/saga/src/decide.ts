@@ -457,7 +457,10 @@ class Transition {
         if (this.state.updateWindow) this.state.updateWindow.openedBy = by;
         return this.openWindow();
       }
-      this.endStep('rejected', { code: 'SAGA.REJECTED', message: `${by} deferred the change set: ${reason}`.slice(0, 4000) });
+      this.endStep('rejected', {
+        code: 'SAGA.REJECTED',
+        message: `${by} deferred the change set: ${reason}`.slice(0, 4000),
+      });
       return this.defer(
         this.remainingStages(),
         `${by} deferred them instead of waiting for the update window (${reason})`,

@@ -74,7 +74,10 @@ export class LoadForecastService implements OnApplicationBootstrap, BeforeApplic
   private every(ms: number, task: () => Promise<void>): void {
     const timer = setInterval(() => {
       task().catch((error: unknown) =>
-        this.logger.warn({ msg: 'load forecast step failed', error: error instanceof Error ? error.message : String(error) }),
+        this.logger.warn({
+          msg: 'load forecast step failed',
+          error: error instanceof Error ? error.message : String(error),
+        }),
       );
     }, ms);
     timer.unref();

@@ -17,7 +17,11 @@ export interface LoadSource {
   close(): void;
 }
 
-export function loadSourceFor(config: OrchestratorConfig, metrics: DcoMetrics | undefined, now: () => Date): LoadSource {
+export function loadSourceFor(
+  config: OrchestratorConfig,
+  metrics: DcoMetrics | undefined,
+  now: () => Date,
+): LoadSource {
   if (config.DCO_LOAD_SOURCE === 'cloudwatch') {
     const metric = config.DCO_LOAD_CLOUDWATCH_METRIC && parseCloudWatchMetric(config.DCO_LOAD_CLOUDWATCH_METRIC);
     if (!metric)

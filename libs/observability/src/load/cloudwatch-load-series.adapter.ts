@@ -10,7 +10,8 @@ export interface CloudWatchMetricRef {
 }
 
 /** `Namespace:MetricName[:Name=Value,...]`, e.g. `AWS/ECS:CPUUtilization:ClusterName=dco-autopilot`. */
-export const CLOUDWATCH_METRIC_PATTERN = /^[A-Za-z0-9/._#:-]{1,255}?:[A-Za-z0-9._-]{1,255}(:[A-Za-z0-9._-]{1,255}=[^,=:]{1,1024}(,[A-Za-z0-9._-]{1,255}=[^,=:]{1,1024})*)?$/;
+export const CLOUDWATCH_METRIC_PATTERN =
+  /^[A-Za-z0-9/._#:-]{1,255}?:[A-Za-z0-9._-]{1,255}(:[A-Za-z0-9._-]{1,255}=[^,=:]{1,1024}(,[A-Za-z0-9._-]{1,255}=[^,=:]{1,1024})*)?$/;
 
 /** Parses DCO_LOAD_CLOUDWATCH_METRIC; undefined when it does not have the documented form. */
 export function parseCloudWatchMetric(text: string): CloudWatchMetricRef | undefined {
@@ -46,7 +47,11 @@ export class CloudWatchLoadSeries implements LoadSeries {
               Id: 'load',
               ReturnData: true,
               MetricStat: {
-                Metric: { Namespace: this.metric.namespace, MetricName: this.metric.metricName, Dimensions: dimensions },
+                Metric: {
+                  Namespace: this.metric.namespace,
+                  MetricName: this.metric.metricName,
+                  Dimensions: dimensions,
+                },
                 // CloudWatch periods are whole seconds (multiples of 60 above a minute).
                 Period: Math.max(1, Math.round(periodMs / 1000)),
                 Stat: 'Average',

@@ -11,7 +11,11 @@ afterAll(() => client.destroy());
 loadSeriesContract('CloudWatch adapter on the emulator', async () => {
   const run = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
   // A metric name of its own too: the emulator matches GetMetricData queries by name and dimensions, not namespace.
-  const metric = { namespace: `DCO/LoadSpec/${run}`, metricName: `RequestRate-${run}`, dimensions: { Service: 'orchestrator' } };
+  const metric = {
+    namespace: `DCO/LoadSpec/${run}`,
+    metricName: `RequestRate-${run}`,
+    dimensions: { Service: 'orchestrator' },
+  };
   return {
     series: new CloudWatchLoadSeries(client, metric),
     record: async (points) => {

@@ -18,7 +18,5 @@ export function periodMeans(samples: readonly LoadPoint[], from: Date, to: Date,
     entry.count += 1;
     sums.set(at, entry);
   }
-  return [...sums]
-    .map(([at, { sum, count }]) => ({ at, value: sum / count }))
-    .sort((a, b) => a.at - b.at);
+  return [...sums].map(([at, { sum, count }]) => ({ at, value: sum / count })).sort((a, b) => a.at - b.at);
 }

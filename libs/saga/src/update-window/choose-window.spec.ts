@@ -27,7 +27,11 @@ describe('chooseWindow', () => {
   });
 
   it('Given an urgent change set, When chosen, Then it runs at once', () => {
-    expect(chooseWindow({ ...request, urgent: true })).toEqual({ reason: 'urgent', start: SIX, end: SIX + 45 * MINUTE });
+    expect(chooseWindow({ ...request, urgent: true })).toEqual({
+      reason: 'urgent',
+      start: SIX,
+      end: SIX + 45 * MINUTE,
+    });
   });
 
   it('Given the tick policy, When chosen, Then it runs at once whatever the forecast', () => {

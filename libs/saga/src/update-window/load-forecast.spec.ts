@@ -14,7 +14,10 @@ function typicalLoad(at: number): number {
 }
 
 function history(weeks: number, load: (at: number) => number = typicalLoad, from = MONDAY): LoadPoint[] {
-  return Array.from({ length: weeks * 168 }, (_, hour) => ({ at: from + hour * HOUR_MS, value: load(from + hour * HOUR_MS) }));
+  return Array.from({ length: weeks * 168 }, (_, hour) => ({
+    at: from + hour * HOUR_MS,
+    value: load(from + hour * HOUR_MS),
+  }));
 }
 
 const argmin = (values: number[]): number => values.indexOf(Math.min(...values));
@@ -37,7 +40,11 @@ describe('forecastLoad', () => {
 
   it('Given a weekly shape, When a Saturday is forecast, Then it is the weekend level, not the weekday one', () => {
     const saturday = MONDAY + 21 * DAY_MS + 5 * DAY_MS;
-    const forecast = forecastLoad(history(3).filter((p) => p.at < saturday), saturday, 24);
+    const forecast = forecastLoad(
+      history(3).filter((p) => p.at < saturday),
+      saturday,
+      24,
+    );
     expect(forecast?.values[16]).toBeCloseTo(typicalLoad(saturday + 16 * HOUR_MS), 0);
   });
 
@@ -72,7 +79,12 @@ describe('forecastLoad', () => {
 
   it('Given gaps and points within an hour, When forecast, Then an hour is the mean of its points and gaps are skipped', () => {
     const points = history(3).flatMap((p) =>
-      p.at % (7 * HOUR_MS) === 0 ? [] : [{ at: p.at, value: p.value - 10 }, { at: p.at + 30 * 60_000, value: p.value + 10 }],
+      p.at % (7 * HOUR_MS) === 0
+        ? []
+        : [
+            { at: p.at, value: p.value - 10 },
+            { at: p.at + 30 * 60_000, value: p.value + 10 },
+          ],
     );
     expect(argmin(forecastLoad(points, MONDAY + 21 * DAY_MS, 24)?.values ?? [])).toBe(4);
   });

@@ -74,8 +74,7 @@ export function forecastLoad(
   const last = Math.max(...hoursSeen);
   if (last - first + 1 < MIN_HISTORY_HOURS) return undefined;
   const holidays = new Set(options.holidays);
-  const usable = (hour: number): number | undefined =>
-    holidays.has(dayOf(hour)) ? undefined : observed.get(hour);
+  const usable = (hour: number): number | undefined => (holidays.has(dayOf(hour)) ? undefined : observed.get(hour));
 
   // The first week starts the model: its mean is the level, each hour's difference from it the season.
   const firstWeek: number[] = [];
