@@ -1,19 +1,11 @@
 // Keeps the load forecast the saga chooses update windows from (ADR 0024): samples the load source every minute and
 // forecasts the next day every quarter hour, so that the saga's decision reads it synchronously.
-import {
-  BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  Optional,
-} from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Clock } from '@dco/contracts';
-import { DcoMetrics } from '@dco/observability';
 import { CLOCK } from '@dco/platform';
 import { DEFAULT_FORECAST_OPTIONS, LoadForecast, WEEK_HOURS, forecastLoad } from '@dco/saga';
 import { ORCHESTRATOR_CONFIG, OrchestratorConfig } from '../orchestrator.config';
-import { LoadSource, loadSourceFor } from './load-series.factory';
+import { LOAD_SOURCE, LoadSource } from './load-series.factory';
 
 const HOUR_MS = 3_600_000;
 const SAMPLE_EVERY_MS = 60_000;
@@ -25,19 +17,15 @@ const HORIZON_HOURS = 36;
 @Injectable()
 export class LoadForecastService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('UpdateWindow');
-  private readonly source?: LoadSource;
   private forecast?: LoadForecast;
   private timers: NodeJS.Timeout[] = [];
 
   constructor(
+    /** None with the tick policy: nobody reads a forecast, so nothing is sampled or read. */
+    @Inject(LOAD_SOURCE) private readonly source: LoadSource | null,
     @Inject(ORCHESTRATOR_CONFIG) private readonly config: OrchestratorConfig,
     @Inject(CLOCK) private readonly clock: Clock,
-    // Every app's ObservabilityModule provides it; specs that compose the orchestrator alone may not.
-    @Optional() metrics?: DcoMetrics,
-  ) {
-    // With the tick policy nobody reads a forecast: no source, no timers.
-    if (config.DCO_UPDATE_WINDOW === 'forecast') this.source = loadSourceFor(config, metrics, () => clock.now());
-  }
+  ) {}
 
   /** The latest forecast; undefined while there is too little load history (then the saga applies at once). */
   current(): LoadForecast | undefined {

@@ -10,6 +10,9 @@ import {
 import { ConfigError } from '@dco/platform';
 import { OrchestratorConfig } from '../orchestrator.config';
 
+/** The LoadSource of the forecast policy; null with the tick policy. */
+export const LOAD_SOURCE = Symbol('LoadSource');
+
 export interface LoadSource {
   series: LoadSeries;
   /** Takes one sample, for sources this process fills itself. */
@@ -34,4 +37,13 @@ export function loadSourceFor(
   const registry = metrics.registry;
   const series = new MetricsLoadSeries(() => registry.getMetricsAsJSON(), now);
   return { series, sample: () => series.sample(), close: () => undefined };
+}
+
+/** The source the configured policy needs: none for `tick`. */
+export function loadSourceForPolicy(
+  config: OrchestratorConfig,
+  metrics: DcoMetrics | undefined,
+  now: () => Date,
+): LoadSource | null {
+  return config.DCO_UPDATE_WINDOW === 'forecast' ? loadSourceFor(config, metrics, now) : null;
 }
