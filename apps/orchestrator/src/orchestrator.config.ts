@@ -3,7 +3,14 @@ import { IntersectionType } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { AwsClientConfig } from '@dco/aws';
 import { CommonConfig } from '@dco/platform';
-import { CATCH_UP_POLICIES, CatchUpPolicy, MAX_CATCH_UP_DAYS } from '@dco/saga';
+import { CLOUDWATCH_METRIC_PATTERN } from '@dco/observability';
+import {
+  CATCH_UP_POLICIES,
+  CatchUpPolicy,
+  MAX_CATCH_UP_DAYS,
+  UPDATE_WINDOW_POLICIES,
+  UpdateWindowPolicy,
+} from '@dco/saga';
 import { DashboardConfig } from './dashboard/dashboard.config';
 
 /** The orchestrator's own validated config (PLATFORM_CONFIG holds only the common part when embedded). */
@@ -50,6 +57,31 @@ export class OrchestratorConfig extends IntersectionType(CommonConfig, Dashboard
   @Min(0, { message: 'DCO_CATCH_UP_MAX_DAYS must be at least 0' })
   @Max(MAX_CATCH_UP_DAYS, { message: `DCO_CATCH_UP_MAX_DAYS must be at most ${MAX_CATCH_UP_DAYS}` })
   DCO_CATCH_UP_MAX_DAYS = 7;
+
+  /**
+   * When a non-urgent change set is applied (ADR 0027): `tick` at once, when the run gets to it; `forecast` in the
+   * predicted lowest-load window that still ends, at the stages' expected durations, before the DCO deadline.
+   */
+  @IsIn(UPDATE_WINDOW_POLICIES, { message: 'DCO_UPDATE_WINDOW must be tick or forecast' })
+  DCO_UPDATE_WINDOW: UpdateWindowPolicy = 'tick';
+
+  /** Where the load is read from for the forecast: this process's metrics (`metrics`) or CloudWatch (`cloudwatch`). */
+  @IsIn(['metrics', 'cloudwatch'], { message: 'DCO_LOAD_SOURCE must be metrics or cloudwatch' })
+  DCO_LOAD_SOURCE: 'metrics' | 'cloudwatch' = 'metrics';
+
+  /** With DCO_LOAD_SOURCE=cloudwatch: `Namespace:MetricName[:Name=Value,...]`, e.g. `AWS/ECS:CPUUtilization:ClusterName=dco`. */
+  @IsOptional()
+  @Matches(CLOUDWATCH_METRIC_PATTERN, {
+    message: 'DCO_LOAD_CLOUDWATCH_METRIC must be Namespace:MetricName[:Name=Value,...]',
+  })
+  DCO_LOAD_CLOUDWATCH_METRIC?: string;
+
+  /** UTC days whose load the forecast does not learn from (public holidays), comma-separated YYYY-MM-DD. */
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}(,\d{4}-\d{2}-\d{2})*$/, {
+    message: 'DCO_LOAD_HOLIDAYS must be comma-separated days YYYY-MM-DD',
+  })
+  DCO_LOAD_HOLIDAYS?: string;
 
   /** Change risks that need an operator's approval, comma-separated (low, medium, high); "none" for none. */
   @Matches(/^(none|(low|medium|high)(,(low|medium|high))*)$/, {

@@ -3,7 +3,9 @@ import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { hostname } from 'node:os';
 import { InMemoryMessageBus, KafkaMessageBus, MessageBus } from '@dco/messaging';
-import { MESSAGE_BUS, kafkaSecurity } from '@dco/platform';
+import { Clock } from '@dco/contracts';
+import { DcoMetrics } from '@dco/observability';
+import { CLOCK, MESSAGE_BUS, kafkaSecurity } from '@dco/platform';
 import { ORCHESTRATOR_CONFIG, OrchestratorConfig } from './orchestrator.config';
 import { AsyncApiController } from './bus-contract/asyncapi.controller';
 import { DASHBOARD_CONTROLLERS, dashboardProviders } from './dashboard/dashboard.providers';
@@ -26,6 +28,8 @@ import { ApiFallbacksInstaller } from './runs-api/api-fallbacks';
 import { RunCommandsService } from './runs-api/run-commands.service';
 import { RunsController } from './runs-api/runs.controller';
 import { RunsQuery } from './runs-query/runs-query.service';
+import { LoadForecastService } from './update-window/load-forecast.service';
+import { LOAD_SOURCE, loadSourceForPolicy } from './update-window/load-series.factory';
 
 /** The saga store that matches the bus: snapshots live where the bus writes them atomically with the commands. */
 function sagaStoreFor(bus: MessageBus, config: OrchestratorConfig): SagaStore {
@@ -74,6 +78,13 @@ export class OrchestratorModule {
         Leadership,
         { provide: APP_GUARD, useClass: ActiveOnlyGuard },
         RunRegistry,
+        {
+          provide: LOAD_SOURCE,
+          // DcoMetrics comes from every app's ObservabilityModule; specs that compose the orchestrator alone lack it.
+          useFactory: (clock: Clock, metrics?: DcoMetrics) => loadSourceForPolicy(config, metrics, () => clock.now()),
+          inject: [CLOCK, { token: DcoMetrics, optional: true }],
+        },
+        LoadForecastService,
         SagaConsumerService,
         RunsQuery,
         RunCommandsService,

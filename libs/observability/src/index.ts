@@ -26,3 +26,7 @@ export * from './alerts/alert-forwarding.subscription';
 export * from './service-observability';
 export * from './alerts/dlq-alerting.observer';
 export * from './tracing/phase-spans';
+export * from './load/load-series.port';
+export * from './load/in-memory-load-series.fake';
+export * from './load/metrics-load-series.adapter';
+export * from './load/cloudwatch-load-series.adapter';

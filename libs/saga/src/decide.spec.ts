@@ -6,6 +6,7 @@ import { DEFAULT_POLICY, RunPolicy } from './run-policy';
 import { RunState, RunStatus } from './run-state';
 import { SagaRejectionCode } from './saga-rejection';
 import { timeoutFor } from './timers';
+import { LoadForecast } from './update-window/load-forecast';
 
 const DAY = '2026-11-26';
 const RUN = `dco-${DAY}`;
@@ -54,10 +55,17 @@ class Harness {
   constructor(
     public day: DayContext = {},
     public policy: RunPolicy = DEFAULT_POLICY,
+    public loadForecast?: LoadForecast,
   ) {}
 
   apply(message: AnyMessage): Decision {
-    const decision = decide(this.state, message, { now: this.now, ids: this.ids, policy: this.policy, day: this.day });
+    const decision = decide(this.state, message, {
+      now: this.now,
+      ids: this.ids,
+      policy: this.policy,
+      day: this.day,
+      loadForecast: this.loadForecast,
+    });
     if (decision.ok) {
       this.state = decision.state;
       this.sent.push(...decision.messages);
@@ -136,8 +144,8 @@ function summarize(messages: AnyMessage[]): string[] {
   });
 }
 
-function given(history: Arrival[], day?: DayContext, policy?: RunPolicy): Harness {
-  const h = new Harness(day, policy);
+function given(history: Arrival[], day?: DayContext, policy?: RunPolicy, loadForecast?: LoadForecast): Harness {
+  const h = new Harness(day, policy, loadForecast);
   for (const arrival of history) {
     const decision = h.apply(arrival(h));
     if (!decision.ok)
@@ -1221,5 +1229,127 @@ describe('every missed day (ADR 0023)', () => {
       ok: false,
       rejection: expect.objectContaining({ code: 'SAGA.DUPLICATE_START' }),
     });
+  });
+});
+
+describe('the update window predicted from load (ADR 0027)', () => {
+  const FORECAST: RunPolicy = { ...DEFAULT_POLICY, updateWindow: { policy: 'forecast' } };
+  /** From the tick at 06:00: busy, quiet at 07:00, busy again at 08:00. */
+  const quietAtSeven: LoadForecast = { from: T0.getTime(), stepMs: 3_600_000, values: [100, 40, 90] };
+  const at = (hhmm: string) => `${DAY}T${hhmm}:00.000Z`;
+
+  it('Given the forecast policy and a quiet hour ahead, When the changes are known, Then the run waits for that window', () => {
+    const h = given(DETECTING, {}, FORECAST, quietAtSeven);
+    thenAccepts(h, detected(infraChange, minorNeo4j), {
+      status: 'AwaitingWindow',
+      sends: ['ApprovalRequested', 'AlertRaised:UPDATE_WINDOW_WAIT:info'],
+      check: (state) => {
+        expect(state.updateWindow).toEqual({
+          policy: 'forecast',
+          reason: 'forecast',
+          start: at('07:00'),
+          end: at('07:45'),
+          decidedAt: T0.toISOString(),
+          predictedLoad: 40,
+          predictedLoadNow: 100,
+        });
+        expect(state.pending).toMatchObject({ step: 'approval', deadline: at('07:00') });
+        expect(state.approvals[0]).toMatchObject({ gate: 'window' });
+      },
+    });
+  });
+
+  it('Given a run waiting for its window, When the window opens, Then the change set starts', () => {
+    const h = given([...DETECTING, detected(infraChange, minorNeo4j)], {}, FORECAST, quietAtSeven);
+    thenAccepts(h, timeout, {
+      status: 'ApplyingInfra',
+      sends: ['ApplyInfra'],
+      check: (state) => expect(state.timeline.find((r) => r.step === 'approval')?.outcome).toBe('succeeded'),
+    });
+    thenAccepts(h, answer('InfraApplied'), { status: 'MigratingDb', sends: ['MigrateDb'] });
+  });
+
+  it('Given a run waiting for its window, When its deadline has not come, Then a StepTimedOut is refused', () => {
+    const h = given([...DETECTING, detected(infraChange)], {}, FORECAST, quietAtSeven);
+    const early: Arrival = (x) =>
+      x.incoming(
+        'StepTimedOut',
+        { step: 'approval', attempt: 1, deadline: at('07:00') },
+        { producer: 'orchestrator', causationId: x.state?.pending?.commandId },
+      );
+    thenRejects(h, early, 'SAGA.OUT_OF_ORDER');
+  });
+
+  it('Given a run waiting for its window, When an operator grants, Then it starts at once and records who', () => {
+    const h = given([...DETECTING, detected(infraChange)], {}, FORECAST, quietAtSeven);
+    thenAccepts(h, approve, {
+      status: 'ApplyingInfra',
+      sends: ['ApplyInfra'],
+      check: (state) => expect(state.updateWindow?.openedBy).toBe('alice'),
+    });
+  });
+
+  it('Given a run waiting for its window, When an operator rejects, Then its changes are deferred and the DCO runs', () => {
+    const h = given([...DETECTING, detected(infraChange, minorNeo4j)], {}, FORECAST, quietAtSeven);
+    thenAccepts(h, rejectIt, {
+      status: 'RunningDco',
+      sends: ['AlertRaised:UPDATES_DEFERRED:warning', 'RunDco'],
+      check: (state) => {
+        expect(state.deferred).toEqual([infraChange, minorNeo4j]);
+        expect(state.failure).toBeUndefined();
+      },
+    });
+  });
+
+  it('Given an urgent run (requested by a person), When the changes are known, Then they apply at once', () => {
+    const h = given([request(`${RUN}-r1`)], {}, FORECAST, quietAtSeven);
+    thenAccepts(h, (x) => detected(infraChange)(x), {
+      status: 'ApplyingInfra',
+      sends: ['ApplyInfra'],
+      check: (state) => expect(state.updateWindow).toMatchObject({ reason: 'urgent', start: T0.toISOString() }),
+    });
+  });
+
+  it('Given no load history yet, When the changes are known, Then they apply at once', () => {
+    const h = given(DETECTING, {}, FORECAST);
+    thenAccepts(h, detected(infraChange), {
+      status: 'ApplyingInfra',
+      sends: ['ApplyInfra'],
+      check: (state) => expect(state.updateWindow?.reason).toBe('no-forecast'),
+    });
+  });
+
+  it('Given no window fits before the deadline, When the changes are known, Then they start at once and the deadline rule defers what does not fit', () => {
+    const h = given(DETECTING, {}, FORECAST, quietAtSeven);
+    // 08:30: 30 minutes left; the infra apply (15) and the DCO (10) fit, the migration (30) does not.
+    thenAccepts(h, later(150 * 60_000, detected(infraChange, minorNeo4j)), {
+      status: 'ApplyingInfra',
+      sends: ['ApplyInfra'],
+      check: (state) => expect(state.updateWindow?.reason).toBe('no-fit'),
+    });
+    thenAccepts(h, answer('InfraApplied'), {
+      status: 'RunningDco',
+      sends: ['AlertRaised:DEADLINE_AT_RISK:warning', 'RunDco'],
+      check: (state) => expect(state.deferred).toEqual([minorNeo4j]),
+    });
+  });
+
+  it('Given the tick policy (the default), When the changes are known, Then they apply at once and the window says so', () => {
+    const h = given(DETECTING, {}, DEFAULT_POLICY, quietAtSeven);
+    thenAccepts(h, detected(infraChange), {
+      status: 'ApplyingInfra',
+      sends: ['ApplyInfra'],
+      check: (state) => expect(state.updateWindow).toMatchObject({ policy: 'tick', reason: 'tick', end: at('06:15') }),
+    });
+  });
+
+  it('Given the window is chosen, When the plan then needs approval and is granted, Then the run does not wait again', () => {
+    const h = given(
+      [...DETECTING, detected(infraChange), timeout, answer('InfraApprovalRequired')],
+      {},
+      FORECAST,
+      quietAtSeven,
+    );
+    thenAccepts(h, approve, { status: 'ApplyingInfra', sends: ['ApplyInfra'] });
   });
 });

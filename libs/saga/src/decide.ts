@@ -34,7 +34,9 @@ import {
   runTimeExceeded,
   stepDeadlineOf,
 } from './run-deadlines';
-import { RunState, StepOutcome, isTerminal } from './run-state';
+import { PendingStep, RunState, StepOutcome, isTerminal } from './run-state';
+import { chooseWindow } from './update-window/choose-window';
+import { LoadForecast } from './update-window/load-forecast';
 import { SagaRejection, rejection } from './saga-rejection';
 
 /** What the saga knows about other runs of the same day (derived from stored state, so it replays identically). */
@@ -54,6 +56,8 @@ export interface DecideDeps {
   ids: IdGenerator;
   policy: RunPolicy;
   day: DayContext;
+  /** The load predicted for the coming hours (ADR 0027); without it the forecast policy applies at once. */
+  loadForecast?: LoadForecast;
 }
 
 export type Decision = { ok: true; state: RunState; messages: AnyMessage[] } | { ok: false; rejection: SagaRejection };
@@ -208,7 +212,13 @@ function timedOut(state: RunState, message: AnyMessage & { type: 'StepTimedOut' 
     return reject('SAGA.OUT_OF_ORDER', `StepTimedOut for ${pending.step} before its deadline ${pending.deadline}`);
   }
   const t = new Transition(state, message, deps);
-  if (pending.step === 'approval' && state.approvals[state.approvals.length - 1]?.gate === 'catch-up') {
+  const gate = pending.step === 'approval' ? state.approvals[state.approvals.length - 1]?.gate : undefined;
+  if (gate === 'window') {
+    // The wait for the update window ends at its start: the change set starts now.
+    t.openWindow();
+    return t.done();
+  }
+  if (gate === 'catch-up') {
     // Nobody answered: the missed days are refused so that this day's own DCO still runs (a person may rerun them).
     t.skipCatchUp('nobody', `no decision by ${pending.deadline}`, 'timed-out');
     return t.done();
@@ -449,6 +459,21 @@ class Transition {
       this.endStep('succeeded');
       return this.queue(`${by} approved the catch-up of ${this.state.catchUp?.missed ?? 0} missed day(s)`);
     }
+    if (approval.gate === 'window') {
+      if (granted) {
+        if (this.state.updateWindow) this.state.updateWindow.openedBy = by;
+        return this.openWindow();
+      }
+      this.endStep('rejected', {
+        code: 'SAGA.REJECTED',
+        message: `${by} deferred the change set: ${reason}`.slice(0, 4000),
+      });
+      return this.defer(
+        this.remainingStages(),
+        `${by} deferred them instead of waiting for the update window (${reason})`,
+        'UPDATES_DEFERRED',
+      );
+    }
     if (granted) {
       this.endStep('succeeded');
       this.advance();
@@ -486,19 +511,74 @@ class Transition {
 
   /** Starts the plan's next update stage that is planned and not yet done, unless it cannot finish before the DCO deadline. */
   advance(): void {
-    const remaining = UPDATE_STAGES.filter(
-      (stage) => RUN_PLAN[stage].update.planned(this.state) && !this.succeeded(stage),
-    );
+    const remaining = this.remainingStages();
     const next = remaining[0];
     if (!next) return this.runDco();
     if (runTimeExceeded(this.state, this.deps.now)) return this.stopForRunTime(next);
+    if (!this.state.updateWindow && this.waitForWindow(remaining)) return;
     const atRisk = dcoDeadlineAtRisk(this.state, next, this.deps.now, this.deps.policy);
-    if (atRisk) return this.defer(remaining, atRisk.leftMs, atRisk.neededMs);
+    if (atRisk) {
+      const { leftMs, neededMs } = atRisk;
+      return this.defer(
+        remaining,
+        `${Math.max(0, Math.round(leftMs / 60_000))} min left before the DCO deadline ${this.state.dcoDeadline}, ${Math.round(neededMs / 60_000)} min needed`,
+      );
+    }
     this.state.touched.push(next);
     this.startStep(next);
   }
 
-  private defer(stages: UpdateStage[], leftMs: number, neededMs: number): void {
+  private remainingStages(): UpdateStage[] {
+    return UPDATE_STAGES.filter((stage) => RUN_PLAN[stage].update.planned(this.state) && !this.succeeded(stage));
+  }
+
+  /**
+   * Chooses the change set's window once, before its first update stage (ADR 0027): it must end, at the stages' expected
+   * durations, early enough for the DCO to finish before its deadline, and within the run deadline. True when the run
+   * now waits for it: an approval step of gate `window` whose deadline is the window's start.
+   */
+  private waitForWindow(stages: UpdateStage[]): boolean {
+    const { policy, now } = this.deps;
+    const durationMs = stages.reduce((sum, stage) => sum + policy.steps[stage].expectedMs, 0);
+    const runDeadline = this.state.runDeadline ? Date.parse(this.state.runDeadline) : Number.POSITIVE_INFINITY;
+    const latestEnd = Math.min(Date.parse(this.state.dcoDeadline) - policy.steps['run-dco'].expectedMs, runDeadline);
+    const choice = chooseWindow({
+      now: now.getTime(),
+      latestEnd,
+      durationMs,
+      // A person (an operator's run, an urgent external report, a manual tick) asked for this run now.
+      urgent: this.state.trigger === 'request' || this.state.trigger === 'manual',
+      policy: policy.updateWindow.policy,
+      forecast: this.deps.loadForecast,
+    });
+    const start = new Date(choice.start).toISOString();
+    const end = new Date(choice.end).toISOString();
+    this.state.updateWindow = {
+      policy: policy.updateWindow.policy,
+      reason: choice.reason,
+      start,
+      end,
+      decidedAt: this.now,
+      ...(choice.predictedLoad !== undefined ? { predictedLoad: round(choice.predictedLoad) } : {}),
+      ...(choice.predictedLoadNow !== undefined ? { predictedLoadNow: round(choice.predictedLoadNow) } : {}),
+    };
+    if (choice.start <= now.getTime()) return false;
+    const reason = `${stages.join(', ')} (${Math.round(durationMs / 60_000)} min) wait for the predicted lowest-load window ${start}..${end} (load ${round(choice.predictedLoad ?? 0)}, ${round(choice.predictedLoadNow ?? 0)} now): grant to apply now, reject to defer them`;
+    this.state.approvals.push({ gate: 'window', reasons: [reason], requestedAt: this.now });
+    this.startStep('approval');
+    (this.state.pending as PendingStep).deadline = start;
+    this.state.status = 'AwaitingWindow';
+    this.alert('info', 'UPDATE_WINDOW_WAIT', `${this.state.runId}: ${reason}`);
+    return true;
+  }
+
+  /** The update window opened (or an operator opened it early): the change set starts. */
+  openWindow(): void {
+    this.endStep('succeeded');
+    this.advance();
+  }
+
+  private defer(stages: UpdateStage[], why: string, cause = 'DEADLINE_AT_RISK'): void {
     const deferred = deferredChangesOf(this.state, stages);
     this.state.deferred.push(...deferred);
     for (const stage of stages) {
@@ -513,8 +593,8 @@ class Transition {
     }
     this.alert(
       'warning',
-      'DEADLINE_AT_RISK',
-      `${this.state.runId}: deferred ${stages.join(', ')} (${deferred.length} changes): ${Math.max(0, Math.round(leftMs / 60_000))} min left before the DCO deadline ${this.state.dcoDeadline}, ${Math.round(neededMs / 60_000)} min needed`,
+      cause,
+      `${this.state.runId}: deferred ${stages.join(', ')} (${deferred.length} changes): ${why}`,
     );
     this.runDco();
   }
@@ -660,6 +740,8 @@ class Transition {
     return this.state.timeline.some((r) => r.step === step && (r.outcome === 'succeeded' || r.outcome === 'deferred'));
   }
 }
+
+const round = (value: number): number => Math.round(value * 100) / 100;
 
 function describePending(state: RunState): string {
   return state.pending ? `${state.pending.step}#${state.pending.attempt}` : `nothing (${state.status})`;

@@ -8,3 +8,5 @@ export * from './timers';
 export * from './zoned-time';
 export * from './day-context';
 export * from './catch-up';
+export * from './update-window/load-forecast';
+export * from './update-window/choose-window';

@@ -1,6 +1,7 @@
 // The run policy: which changes need a person's approval, the DCO deadline, and each step's expected duration and timeout.
 import { Change, Risk, STEPS, Step } from '@dco/contracts';
 import { CATCH_UP_POLICIES, CatchUpSettings, MAX_CATCH_UP_DAYS } from './catch-up';
+import { UPDATE_WINDOW_POLICIES, UpdateWindowPolicy } from './update-window/choose-window';
 import { isValidTimeZone, zonedTimeToInstant } from './zoned-time';
 
 export interface StepTiming {
@@ -22,6 +23,8 @@ export interface RunPolicy {
   maxRunMs: number;
   /** What a tick does about the days missed since the last run (ADR 0023). */
   catchUp: CatchUpSettings;
+  /** When a non-urgent change set is applied: at once (`tick`) or in the predicted lowest-load window (ADR 0027). */
+  updateWindow: { policy: UpdateWindowPolicy };
   approval: {
     /** Changes of these risks need approval. */
     risks: Risk[];
@@ -46,6 +49,7 @@ export const DEFAULT_POLICY: RunPolicy = {
   // Above the sum of the forward steps' timeouts (295 min): a run past it is stuck rather than slow.
   maxRunMs: minutes(360),
   catchUp: { policy: 'all', maxDays: 7 },
+  updateWindow: { policy: 'tick' },
   approval: { risks: ['high'], neo4jMajorVersionChange: true },
 };
 
@@ -74,6 +78,10 @@ export function validatePolicy(policy: RunPolicy): string[] {
   const maxDays = policy.catchUp.maxDays;
   if (!(Number.isInteger(maxDays) && maxDays >= 0 && maxDays <= MAX_CATCH_UP_DAYS))
     problems.push(`catchUp.maxDays must be an integer from 0 to ${MAX_CATCH_UP_DAYS}, got ${String(maxDays)}`);
+  if (!UPDATE_WINDOW_POLICIES.includes(policy.updateWindow.policy))
+    problems.push(
+      `updateWindow.policy must be one of ${UPDATE_WINDOW_POLICIES.join(', ')}, got "${String(policy.updateWindow.policy)}"`,
+    );
   return problems;
 }
 

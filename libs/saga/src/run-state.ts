@@ -1,5 +1,6 @@
 // The state of one daily run as the saga keeps it: where the run is, what it changed, what is left to undo, and its timeline.
 import { AlertSeverity, Change, Failure, ServiceHealthComparison, Step } from '@dco/contracts';
+import { UpdateWindowPolicy, WindowReason } from './update-window/choose-window';
 
 export const RUN_STATUSES = [
   // Waits for the runs of earlier days to end (missed days run first, oldest first: ADR 0023).
@@ -7,6 +8,8 @@ export const RUN_STATUSES = [
   'Started',
   'Detecting',
   'AwaitingApproval',
+  // Waits for the change set's update window (ADR 0027).
+  'AwaitingWindow',
   'ApplyingInfra',
   'MigratingDb',
   'RunningDco',
@@ -58,9 +61,10 @@ export interface PendingStep {
 export interface ApprovalRecord {
   /**
    * `changes`: the detected changes need a person; `plan`: the Terraform plan destroys or replaces something; `catch-up`:
-   * more missed days than DCO_CATCH_UP_MAX_DAYS would run before this day (ADR 0023).
+   * more missed days than DCO_CATCH_UP_MAX_DAYS would run before this day (ADR 0023); `window`: the change set waits for
+   * its update window, which opens at the step's deadline; granted, it starts at once; rejected, it is deferred (ADR 0027).
    */
-  gate: 'changes' | 'plan' | 'catch-up';
+  gate: 'changes' | 'plan' | 'catch-up' | 'window';
   reasons: string[];
   requestedAt: string;
   planId?: string;
@@ -81,6 +85,19 @@ export interface ResumeRecord {
   reason: string;
   at: string;
   failure?: Failure;
+}
+
+/** When the run's change set is applied and why (ADR 0027); predicted loads only with the forecast policy. */
+export interface UpdateWindowRecord {
+  policy: UpdateWindowPolicy;
+  reason: WindowReason;
+  start: string;
+  end: string;
+  decidedAt: string;
+  predictedLoad?: number;
+  predictedLoadNow?: number;
+  /** An operator started the change set before its window opened. */
+  openedBy?: string;
 }
 
 export type RunTrigger = 'schedule' | 'catch-up' | 'manual' | 'request';
@@ -106,6 +123,8 @@ export interface RunState {
   /** What the run will update: set once the changes are known. */
   plan: { infra: boolean; dbTargetImageId?: string };
   deferred: Change[];
+  /** When the change set is applied (absent until the changes are known, and in runs stored before ADR 0027). */
+  updateWindow?: UpdateWindowRecord;
   pending?: PendingStep;
   timeline: StepRecord[];
   /** Update steps that may have changed something and therefore need a compensation on failure, in order. */

@@ -212,6 +212,11 @@ describe('dashboard in a browser', () => {
     await page.getByTestId('current-run-id').filter({ hasText: runId }).waitFor({ timeout: WAIT_MS });
     await page.getByTestId('current-status').filter({ hasText: 'ApplyingInfra' }).waitFor({ timeout: WAIT_MS });
     await page.getByTestId('current-step').filter({ hasText: 'apply-infra' }).waitFor({ timeout: WAIT_MS });
+    // The policy and the chosen window (ADR 0027): the default applies at the tick.
+    await page
+      .getByTestId('update-window')
+      .filter({ hasText: 'update window (tick, tick)' })
+      .waitFor({ timeout: WAIT_MS });
     const traceHref = await page.getByTestId('current-run').getByTestId('trace-link').getAttribute('href');
     expect(traceHref).toBe(`http://127.0.0.1:16686/trace/${runTraceIds(runId).traceId}`);
     await expect(page.locator('[data-testid="timeline-row"][data-step="detect"]').textContent()).resolves.toContain(

@@ -52,3 +52,23 @@ describe('policyFromConfig: every missed day (ADR 0023)', () => {
     );
   });
 });
+
+describe('policyFromConfig: the update window (ADR 0027)', () => {
+  it('defaults to tick and takes DCO_UPDATE_WINDOW=forecast', () => {
+    expect(policyFromConfig(loadConfig(OrchestratorConfig, {})).updateWindow).toEqual({ policy: 'tick' });
+    expect(
+      policyFromConfig(loadConfig(OrchestratorConfig, { DCO_UPDATE_WINDOW: 'forecast' })).updateWindow.policy,
+    ).toBe('forecast');
+  });
+
+  it.each([
+    ['DCO_UPDATE_WINDOW', 'Forecast'],
+    ['DCO_UPDATE_WINDOW', 'cheapest'],
+    ['DCO_LOAD_SOURCE', 'prometheus'],
+    ['DCO_LOAD_CLOUDWATCH_METRIC', 'CPUUtilization'],
+    ['DCO_LOAD_HOLIDAYS', '2026-12-25,christmas'],
+  ])('refuses %s=%s at boot with CONFIG.INVALID, naming the variable', (variable, value) => {
+    expect(() => loadConfig(OrchestratorConfig, { [variable]: value })).toThrow(ConfigError);
+    expect(() => loadConfig(OrchestratorConfig, { [variable]: value })).toThrow(variable);
+  });
+});

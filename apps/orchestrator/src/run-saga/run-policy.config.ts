@@ -21,6 +21,7 @@ export function policyFromConfig(config: OrchestratorConfig): RunPolicy {
     steps,
     maxRunMs: config.SAGA_MAX_RUN_MS,
     catchUp: { policy: config.DCO_CATCH_UP, maxDays: config.DCO_CATCH_UP_MAX_DAYS },
+    updateWindow: { policy: config.DCO_UPDATE_WINDOW },
     approval: {
       risks: config.SAGA_APPROVAL_RISKS === 'none' ? [] : (config.SAGA_APPROVAL_RISKS.split(',') as Risk[]),
       neo4jMajorVersionChange: DEFAULT_POLICY.approval.neo4jMajorVersionChange,
@@ -34,7 +35,8 @@ export function policyFromConfig(config: OrchestratorConfig): RunPolicy {
         .replace(/^steps\./, 'SAGA_STEP_TIMEOUTS/SAGA_STEP_EXPECTED: ')
         .replace(/^maxRunMs/, 'SAGA_MAX_RUN_MS')
         .replace(/^catchUp\.policy/, 'DCO_CATCH_UP')
-        .replace(/^catchUp\.maxDays/, 'DCO_CATCH_UP_MAX_DAYS'),
+        .replace(/^catchUp\.maxDays/, 'DCO_CATCH_UP_MAX_DAYS')
+        .replace(/^updateWindow\.policy/, 'DCO_UPDATE_WINDOW'),
     );
   }
   if (problems.length > 0) throw new ConfigError(problems);

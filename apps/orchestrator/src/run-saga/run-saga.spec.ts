@@ -2,7 +2,7 @@
 // redelivery after an aborted commit, and the step timer.
 import { AnyMessage, Clock, DataOf, FIXTURE_DATA, MessageType, createMessage } from '@dco/contracts';
 import { InMemoryMessageBus } from '@dco/messaging';
-import { DEFAULT_POLICY, RunState, SAGA_INPUT_TYPES } from '@dco/saga';
+import { DEFAULT_POLICY, LoadForecast, RunPolicy, RunState, SAGA_INPUT_TYPES } from '@dco/saga';
 import { InMemorySagaStore } from './in-memory-saga-store.adapter';
 import { RunRegistry } from './run-registry';
 import { SagaHandler } from './saga.handler';
@@ -52,9 +52,20 @@ class Orchestrator {
   constructor(
     readonly bus: InMemoryMessageBus,
     readonly clock: TestClock,
+    policy: RunPolicy = DEFAULT_POLICY,
+    loadForecast?: LoadForecast,
   ) {
     this.store = new InMemorySagaStore(bus);
-    this.handler = new SagaHandler(this.registry, this.store, DEFAULT_POLICY, clock, ids);
+    this.handler = new SagaHandler(
+      this.registry,
+      this.store,
+      policy,
+      clock,
+      ids,
+      undefined,
+      undefined,
+      () => loadForecast,
+    );
     this.timer = new StepTimer(this.registry, bus, clock, ids, 1_000);
   }
 
@@ -109,6 +120,32 @@ const finals = (bus: InMemoryMessageBus) =>
   bus.broker.records('RunFailed').length;
 
 describe('the saga in the orchestrator', () => {
+  it('given the forecast policy and a quiet hour ahead, when the day ticks, then the run waits for its window and the step timer opens it', async () => {
+    const bus = new InMemoryMessageBus();
+    const clock = new TestClock();
+    // From the 06:00 tick: busy, quiet at 07:00, busy at 08:00.
+    const forecast = { from: clock.time.getTime(), stepMs: 3_600_000, values: [100, 40, 90] };
+    const policy: RunPolicy = { ...DEFAULT_POLICY, updateWindow: { policy: 'forecast' } };
+    const orchestrator = new Orchestrator(bus, clock, policy, forecast);
+    const handled: AnyMessage[] = [];
+    await orchestrator.start();
+    await startWorkers(bus, clock, HAPPY, handled);
+
+    await bus.publish(tick(clock));
+    await bus.broker.idle();
+    expect(orchestrator.registry.get(RUN)).toMatchObject({
+      status: 'AwaitingWindow',
+      updateWindow: { policy: 'forecast', reason: 'forecast', start: '2026-11-26T07:00:00.000Z' },
+    });
+    expect(await orchestrator.timer.tick()).toBe(0);
+
+    clock.time = new Date('2026-11-26T07:00:00.000Z');
+    expect(await orchestrator.timer.tick()).toBe(1);
+    await bus.broker.idle();
+    expect(handled.map((m) => m.type)).toEqual(['DetectChanges', 'ApplyInfra', 'MigrateDb', 'RunDco']);
+    expect(orchestrator.registry.get(RUN)?.status).toBe('Completed');
+  });
+
   it('given scripted workers, when the day ticks twice, then one run completes with a causation chain and its snapshot is stored', async () => {
     const bus = new InMemoryMessageBus();
     const clock = new TestClock();

@@ -20,6 +20,7 @@ import { SAGA_STORE, SagaFollower, SagaStore } from './saga-store.port';
 import { Leadership } from '../leadership/leadership';
 import { ORCHESTRATOR_LEASE, OrchestratorLease } from '../leadership/orchestrator-lease';
 import { StepTimer } from './step-timer';
+import { LoadForecastService } from '../update-window/load-forecast.service';
 
 export const RUN_POLICY = Symbol('RunPolicy');
 
@@ -66,6 +67,7 @@ export class SagaConsumerService implements OnApplicationBootstrap, BeforeApplic
     private readonly health: HealthRegistry,
     private readonly leadership: Leadership,
     @Inject(ORCHESTRATOR_LEASE) private readonly lease: OrchestratorLease,
+    forecasts: LoadForecastService,
   ) {
     const log = (line: Record<string, unknown>) => writeSagaLog(this.logger, line);
     // Redeliveries after an aborted commit are answered from memory: remember every input the bus may hold uncommitted.
@@ -73,7 +75,7 @@ export class SagaConsumerService implements OnApplicationBootstrap, BeforeApplic
       DEFAULT_REMEMBERED_OUTPUTS,
       2 * maxUncommittedRecords({ partitionsConsumedConcurrently: config.KAFKA_PARTITIONS_CONCURRENTLY }),
     );
-    this.handler = new SagaHandler(registry, store, policy, clock, ids, log, remembered);
+    this.handler = new SagaHandler(registry, store, policy, clock, ids, log, remembered, () => forecasts.current());
     this.timer = new StepTimer(registry, bus, clock, ids, config.SAGA_TIMER_INTERVAL_MS, log);
   }
 

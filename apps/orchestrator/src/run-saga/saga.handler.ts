@@ -2,7 +2,15 @@
 // returned to the bus so that all of them commit atomically with the consumed offset.
 import { AnyMessage, Clock, IdGenerator, dayOfRunId } from '@dco/contracts';
 import { HandlerOutput } from '@dco/messaging';
-import { RunPolicy, SagaRejection, catchUpRequestOf, decide, isTerminal, nextCatchUpRun } from '@dco/saga';
+import {
+  LoadForecast,
+  RunPolicy,
+  SagaRejection,
+  catchUpRequestOf,
+  decide,
+  isTerminal,
+  nextCatchUpRun,
+} from '@dco/saga';
 import { RunRegistry } from './run-registry';
 import { SagaStore } from './saga-store.port';
 
@@ -41,6 +49,8 @@ export class SagaHandler {
     private readonly ids: IdGenerator,
     private readonly log: (line: Record<string, unknown>) => void = () => undefined,
     private readonly rememberedOutputs = DEFAULT_REMEMBERED_OUTPUTS,
+    /** The load forecast update windows are chosen from (ADR 0027); none: the forecast policy applies at once. */
+    private readonly loadForecast: () => LoadForecast | undefined = () => undefined,
   ) {}
 
   handle(message: AnyMessage): HandlerOutput {
@@ -48,7 +58,13 @@ export class SagaHandler {
     if (remembered) return remembered;
     const state = this.registry.get(message.runId);
     const day = this.registry.dayContext(dayOfRunId(message.runId), message.runId);
-    const decision = decide(state, message, { now: this.clock.now(), ids: this.ids, policy: this.policy, day });
+    const decision = decide(state, message, {
+      now: this.clock.now(),
+      ids: this.ids,
+      policy: this.policy,
+      day,
+      loadForecast: this.loadForecast(),
+    });
     if (!decision.ok) {
       this.reject(message, decision.rejection);
       if (message.type === 'RunRequested') this.registry.release(message.runId);

@@ -48,9 +48,13 @@ export class StepTimer {
         await this.bus.publish(message);
         this.published.set(key, now.getTime());
         count += 1;
+        // The wait for an update window ends by design at its deadline (ADR 0027): that is not an overdue step.
+        const window = state.status === 'AwaitingWindow';
         this.log({
-          level: 'warn',
-          msg: `step ${state.pending.step} of ${state.runId} is overdue`,
+          level: window ? 'info' : 'warn',
+          msg: window
+            ? `the update window of ${state.runId} opens`
+            : `step ${state.pending.step} of ${state.runId} is overdue`,
           runId: state.runId,
           deadline: state.pending.deadline,
         });

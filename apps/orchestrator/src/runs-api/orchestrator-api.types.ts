@@ -274,7 +274,7 @@ export interface components {
             /** @example 2026-11-26 */
             day: string;
             /** @enum {string} */
-            status: "Queued" | "Started" | "Detecting" | "AwaitingApproval" | "ApplyingInfra" | "MigratingDb" | "RunningDco" | "RollingBackDb" | "RollingBackInfra" | "Completed" | "CompletedAfterRollback" | "Failed";
+            status: "Queued" | "Started" | "Detecting" | "AwaitingApproval" | "AwaitingWindow" | "ApplyingInfra" | "MigratingDb" | "RunningDco" | "RollingBackDb" | "RollingBackInfra" | "Completed" | "CompletedAfterRollback" | "Failed";
             finished: boolean;
             trigger: string;
             startedAt: string;
@@ -307,9 +307,32 @@ export interface components {
             risk: string;
             reason: string;
         };
+        UpdateWindowView: {
+            /**
+             * @description DCO_UPDATE_WINDOW when the window was chosen
+             * @enum {string}
+             */
+            policy: "tick" | "forecast";
+            /**
+             * @description why the window is what it is: the policy, an urgent run, no forecast, no window fits, the forecast
+             * @enum {string}
+             */
+            reason: "tick" | "urgent" | "no-forecast" | "no-fit" | "forecast";
+            /** @description when the change set starts */
+            start: string;
+            /** @description when it ends at the stages expected durations */
+            end: string;
+            decidedAt: string;
+            /** @description predicted mean load in the window */
+            predictedLoad?: number;
+            /** @description predicted mean load had it started when the window was chosen */
+            predictedLoadNow?: number;
+            /** @description the operator who opened the window early */
+            openedBy?: string;
+        };
         ApprovalView: {
             /** @enum {string} */
-            gate: "changes" | "plan" | "catch-up";
+            gate: "changes" | "plan" | "catch-up" | "window";
             reasons: string[];
             requestedAt: string;
             planId?: string;
@@ -363,7 +386,7 @@ export interface components {
             /** @example 2026-11-26 */
             day: string;
             /** @enum {string} */
-            status: "Queued" | "Started" | "Detecting" | "AwaitingApproval" | "ApplyingInfra" | "MigratingDb" | "RunningDco" | "RollingBackDb" | "RollingBackInfra" | "Completed" | "CompletedAfterRollback" | "Failed";
+            status: "Queued" | "Started" | "Detecting" | "AwaitingApproval" | "AwaitingWindow" | "ApplyingInfra" | "MigratingDb" | "RunningDco" | "RollingBackDb" | "RollingBackInfra" | "Completed" | "CompletedAfterRollback" | "Failed";
             finished: boolean;
             trigger: string;
             startedAt: string;
@@ -378,6 +401,8 @@ export interface components {
             steps: components["schemas"]["StepView"][];
             changes: components["schemas"]["ChangeView"][];
             deferred: components["schemas"]["ChangeView"][];
+            /** @description when the change set is applied (ADR 0027) */
+            updateWindow?: components["schemas"]["UpdateWindowView"];
             approvals: components["schemas"]["ApprovalView"][];
             alerts: components["schemas"]["AlertView"][];
             /** @description operator resumes of the run from Failed, oldest first */
@@ -462,7 +487,7 @@ export interface operations {
         parameters: {
             query?: {
                 day?: string;
-                status?: "Queued" | "Started" | "Detecting" | "AwaitingApproval" | "ApplyingInfra" | "MigratingDb" | "RunningDco" | "RollingBackDb" | "RollingBackInfra" | "Completed" | "CompletedAfterRollback" | "Failed";
+                status?: "Queued" | "Started" | "Detecting" | "AwaitingApproval" | "AwaitingWindow" | "ApplyingInfra" | "MigratingDb" | "RunningDco" | "RollingBackDb" | "RollingBackInfra" | "Completed" | "CompletedAfterRollback" | "Failed";
                 limit?: number;
             };
             header?: never;

@@ -67,10 +67,12 @@ export class RunCommandsService {
   async decide(runId: string, granted: boolean, decision: DecisionDto, actor: ApiActor): Promise<DecisionAcceptedView> {
     const run = this.registry.get(runId);
     if (!run) throw new ApiError('RUN.NOT_FOUND', `no run ${runId}`, HttpStatus.NOT_FOUND);
-    if (run.status !== 'AwaitingApproval' || !run.pending || isTerminal(run.status)) {
+    // A run waiting for its update window may be opened early (granted) or have its changes deferred (rejected).
+    const decidable = run.status === 'AwaitingApproval' || run.status === 'AwaitingWindow';
+    if (!decidable || !run.pending || isTerminal(run.status)) {
       throw new ApiError(
         'RUN.NOT_AWAITING_APPROVAL',
-        `${runId} is ${run.status}, not AwaitingApproval`,
+        `${runId} is ${run.status}, not AwaitingApproval or AwaitingWindow`,
         HttpStatus.CONFLICT,
       );
     }

@@ -1,6 +1,6 @@
 // The read model of a run as the REST API and the dashboard show it: status, step timeline, changes, approvals, alerts.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { RUN_STATUSES, RunState, isTerminal } from '@dco/saga';
+import { RUN_STATUSES, RunState, UPDATE_WINDOW_POLICIES, isTerminal } from '@dco/saga';
 
 export class StepView {
   @ApiProperty({ example: 'apply-infra' }) step!: string;
@@ -28,7 +28,7 @@ export class ChangeView {
 }
 
 export class ApprovalView {
-  @ApiProperty({ enum: ['changes', 'plan', 'catch-up'] }) gate!: string;
+  @ApiProperty({ enum: ['changes', 'plan', 'catch-up', 'window'] }) gate!: string;
   @ApiProperty({ type: [String] }) reasons!: string[];
   @ApiProperty() requestedAt!: string;
   @ApiPropertyOptional() planId?: string;
@@ -71,6 +71,23 @@ export class HealthView {
   @ApiPropertyOptional({ description: 'measures not judged for lack of traffic' }) inconclusive?: string;
 }
 
+export class UpdateWindowView {
+  @ApiProperty({ enum: UPDATE_WINDOW_POLICIES, description: 'DCO_UPDATE_WINDOW when the window was chosen' })
+  policy!: string;
+  @ApiProperty({
+    enum: ['tick', 'urgent', 'no-forecast', 'no-fit', 'forecast'],
+    description: 'why the window is what it is: the policy, an urgent run, no forecast, no window fits, the forecast',
+  })
+  reason!: string;
+  @ApiProperty({ description: 'when the change set starts' }) start!: string;
+  @ApiProperty({ description: 'when it ends at the stages expected durations' }) end!: string;
+  @ApiProperty() decidedAt!: string;
+  @ApiPropertyOptional({ description: 'predicted mean load in the window' }) predictedLoad?: number;
+  @ApiPropertyOptional({ description: 'predicted mean load had it started when the window was chosen' })
+  predictedLoadNow?: number;
+  @ApiPropertyOptional({ description: 'the operator who opened the window early' }) openedBy?: string;
+}
+
 export class RunSummaryView {
   @ApiProperty({ example: 'dco-2026-11-26' }) runId!: string;
   @ApiProperty({ example: '2026-11-26' }) day!: string;
@@ -92,6 +109,8 @@ export class RunView extends RunSummaryView {
   @ApiProperty({ type: [StepView] }) steps!: StepView[];
   @ApiProperty({ type: [ChangeView] }) changes!: ChangeView[];
   @ApiProperty({ type: [ChangeView] }) deferred!: ChangeView[];
+  @ApiPropertyOptional({ type: UpdateWindowView, description: 'when the change set is applied (ADR 0027)' })
+  updateWindow?: UpdateWindowView;
   @ApiProperty({ type: [ApprovalView] }) approvals!: ApprovalView[];
   @ApiProperty({ type: [AlertView] }) alerts!: AlertView[];
   @ApiPropertyOptional({ type: [ResumeView], description: 'operator resumes of the run from Failed, oldest first' })
@@ -137,6 +156,7 @@ export function toView(state: RunState): RunView {
     })),
     changes: state.changes,
     deferred: state.deferred,
+    ...(state.updateWindow ? { updateWindow: state.updateWindow } : {}),
     approvals: state.approvals,
     alerts: state.alerts,
     resumes: state.resumes ?? [],

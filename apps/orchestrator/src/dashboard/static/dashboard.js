@@ -52,6 +52,19 @@
     return `${s}s`;
   }
 
+  /** The run's update window (ADR 0027): the policy, why, and when the change set starts and ends. */
+  function updateWindowText(run) {
+    const window = run.updateWindow;
+    if (!window) return '';
+    const loads =
+      typeof window.predictedLoad === 'number'
+        ? `, predicted load ${window.predictedLoad}` +
+          (typeof window.predictedLoadNow === 'number' ? ` (${window.predictedLoadNow} at once)` : '')
+        : '';
+    const opened = window.openedBy ? `, opened early by ${window.openedBy}` : '';
+    return `update window (${window.policy}, ${window.reason}) ${formatTime(window.start)}-${formatTime(window.end)}${loads}${opened}`;
+  }
+
   function formatTime(iso) {
     const date = new Date(iso);
     return isNaN(date.getTime()) ? '' : date.toISOString().replace('T', ' ').slice(0, 19) + 'Z';
@@ -72,6 +85,7 @@
     if (
       status === 'CompletedAfterRollback' ||
       status === 'AwaitingApproval' ||
+      status === 'AwaitingWindow' ||
       status === 'needs-approval' ||
       status === 'deferred' ||
       status === 'warning'
@@ -125,6 +139,9 @@
         text: `elapsed ${formatDuration(runDurationMs(run))}`,
       }),
       el('span', { text: `DCO deadline ${formatTime(run.dcoDeadline)}` }),
+      updateWindowText(run)
+        ? el('span', { 'data-testid': 'update-window', text: updateWindowText(run) })
+        : el('span', { 'data-testid': 'update-window', className: 'muted', text: 'update window: not chosen yet' }),
       pendingStep
         ? el('span', { 'data-testid': 'current-step', text: `current step: ${pendingStep}` })
         : el('span', { 'data-testid': 'current-step', text: 'no step running' }),
@@ -257,7 +274,7 @@
 
   function renderApprovals() {
     const host = $('approval-list');
-    const waiting = sortedRuns().filter((run) => run.status === 'AwaitingApproval');
+    const waiting = sortedRuns().filter((run) => run.status === 'AwaitingApproval' || run.status === 'AwaitingWindow');
     if (!waiting.length) {
       host.replaceChildren(el('p', { className: 'muted', text: 'Nothing waits for a decision.' }));
       return;
