@@ -8,3 +8,4 @@ export * from './timers';
 export * from './zoned-time';
 export * from './day-context';
 export * from './catch-up';
+export * from './audit';

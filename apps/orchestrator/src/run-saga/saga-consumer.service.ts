@@ -96,7 +96,7 @@ export class SagaConsumerService implements OnApplicationBootstrap, BeforeApplic
     });
     // Every topic the saga reads or writes exists before the first run, so that workers can subscribe to their commands.
     await this.withRetry('creating the saga topics', () =>
-      this.bus.ensureTopics([...SAGA_INPUT_TYPES, ...SAGA_OUTPUT_TYPES]),
+      this.bus.ensureTopics([...SAGA_INPUT_TYPES, ...SAGA_OUTPUT_TYPES, 'AuditRecorded']),
     );
     // A standby until the lease says otherwise: it follows the committed states and serves them to the API.
     if (this.store.follow) await this.follow();
