@@ -4,3 +4,4 @@ export { OrchestratorModule } from './orchestrator.module';
 export { AsyncApiController } from './bus-contract/asyncapi.controller';
 export { DashboardController } from './dashboard/dashboard.controller';
 export { RunsController } from './runs-api/runs.controller';
+export { AuditController } from './audit-query/audit.controller';

@@ -1,6 +1,6 @@
 // The audit trail's mapping (ADR 0024): an accepted message and the transition it caused -> the entries to record. Pure.
 import { AnyMessage, AuditRecordedData, Change, Failure, STEPS, Step } from '@dco/contracts';
-import { RUN_PLAN } from './run-plan';
+import { OUTCOMES, RUN_PLAN, isOutcome } from './run-plan';
 import { RunState } from './run-state';
 
 /** An entry before its envelope: `version` and `seq` are filled in by `auditEntriesOf`. */
@@ -66,13 +66,24 @@ function reported(input: AnyMessage, after: RunState, actor: string): Entry[] {
     }
     case 'RunResumeRequested':
       return [
-        { kind: 'resume-requested', actor, summary: `${actor} resumed the run: ${input.data.reason}`, reason: input.data.reason },
+        {
+          kind: 'resume-requested',
+          actor,
+          summary: `${actor} resumed the run: ${input.data.reason}`,
+          reason: input.data.reason,
+        },
       ];
     case 'InfraApplied': {
       const { plan, services } = input.data;
       const counts = `${plan.adds} to add, ${plan.changes} to change, ${plan.destroys} to destroy`;
       return [
-        { kind: 'apply', actor, step: 'apply-infra', planId: plan.planId, summary: `applied plan ${plan.planId}: ${counts}` },
+        {
+          kind: 'apply',
+          actor,
+          step: 'apply-infra',
+          planId: plan.planId,
+          summary: `applied plan ${plan.planId}: ${counts}`,
+        },
         ...services.map(
           (service): Entry => ({
             kind: 'rollout',
@@ -108,7 +119,12 @@ function reported(input: AnyMessage, after: RunState, actor: string): Entry[] {
     }
     case 'InfraRolledBack':
       return [
-        { kind: 'rollback', actor, step: 'rollback-infra', summary: `infrastructure back to config ${input.data.configHash}` },
+        {
+          kind: 'rollback',
+          actor,
+          step: 'rollback-infra',
+          summary: `infrastructure back to config ${input.data.configHash}`,
+        },
       ];
     case 'DbRolledBack':
       return [
@@ -129,7 +145,9 @@ function reported(input: AnyMessage, after: RunState, actor: string): Entry[] {
         },
       ];
     default:
-      return 'failure' in input.data ? [failureEntry(input.data.failure, after.pending?.step, actor)] : [];
+      return 'failure' in input.data
+        ? [failureEntry(input.data.failure, isOutcome(input.type) ? OUTCOMES[input.type].step : undefined, actor)]
+        : [];
   }
 }
 

@@ -51,7 +51,6 @@ export function auditOfDay(messages: Iterable<AnyMessage>, filter: AuditFilter):
   return [...byId.values()]
     .filter((entry) => dayOfRunId(entry.runId) === filter.day)
     .sort(
-      (a, b) =>
-        a.runId.localeCompare(b.runId) || a.version - b.version || a.seq - b.seq || a.at.localeCompare(b.at),
+      (a, b) => a.runId.localeCompare(b.runId) || a.version - b.version || a.seq - b.seq || a.at.localeCompare(b.at),
     );
 }

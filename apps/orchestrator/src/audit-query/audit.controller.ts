@@ -18,7 +18,8 @@ export class AuditController {
 
   @Get()
   @ApiOperation({
-    summary: "the audit trail of a day's runs: changes, transitions, decisions (who, why, which plan), applies, rollouts, migrations, DCOs, rollbacks",
+    summary:
+      "the audit trail of a day's runs: changes, transitions, decisions (who, why, which plan), applies, rollouts, migrations, DCOs, rollbacks",
   })
   @ApiOkResponse({ type: [AuditEntryView] })
   @ApiResponse({ status: 400, description: 'API.VALIDATION_FAILED (day missing or malformed, runId malformed)' })
