@@ -1,6 +1,12 @@
 // The day scenarios' pure parts: the catalogue is consistent, an observation is judged against its expectation, and
 // each service gets the environment its config class and stage factory read.
-import { DayObservation, compareWithExpectation, expectedTraceServices, stepDurations } from './day-outcome';
+import {
+  DayObservation,
+  compareWithExpectation,
+  expectedAudit,
+  expectedTraceServices,
+  stepDurations,
+} from './day-outcome';
 import { closeDeadline, createWorkspace, justPassedCron, serviceEnvironment } from './day-workspace';
 import { DAY_SCENARIOS, ScenarioExpectation, findScenario } from './scenario-catalogue';
 import { DailySchedule } from '../../apps/scheduler/src';
@@ -53,6 +59,7 @@ function observed(expect: ScenarioExpectation): DayObservation {
     terraform: { before: ['a', 'b'], after: expect.terraformState === 'changed' ? ['a', 'b', 'c'] : ['a', 'b'] },
     alerts: [...expect.alerts],
     trace: { traceId: 't', url: 'u', services: expectedTraceServices(expect), spans: 20 },
+    audit: ['transition by scheduler', ...expectedAudit(expect)],
     dashboardUrl: 'd',
   };
 }
@@ -124,6 +131,29 @@ describe('compareWithExpectation', () => {
       '2 Offering(s) for the day on the serving server, expected exactly 1',
       'RunDco sent 2 time(s), DcoCompleted 1 time(s), expected once each',
       'trace t has no spans of detector, db-migrator, dco-runner, scheduler',
+    ]);
+  });
+
+  it('asks the audit trail for the changes, the decision by the credential, each stage, each rollback and the DCO', () => {
+    const rejected = (findScenario('approval-rejected') ?? DAY_SCENARIOS[0]).expect;
+    expect(expectedAudit(rejected)).toEqual([
+      'change-detected by detector',
+      'approval-rejected by day-scenario',
+      'dco by dco-runner',
+    ]);
+    expect(expectedAudit(corrupt)).toEqual([
+      'change-detected by detector',
+      'apply by infra-deployer',
+      'rollback by db-migrator',
+      'rollback by infra-deployer',
+      'dco by dco-runner',
+    ]);
+    const quiet = (findScenario('quiet-day') ?? DAY_SCENARIOS[0]).expect;
+    expect(expectedAudit(quiet)).toEqual(['dco by dco-runner']);
+    const seen = observed(rejected);
+    seen.audit = seen.audit.map((entry) => entry.replace('by day-scenario', 'by mallory'));
+    expect(compareWithExpectation(rejected, seen)).toEqual([
+      expect.stringContaining('the audit trail lacks [approval-rejected by day-scenario]'),
     ]);
   });
 
