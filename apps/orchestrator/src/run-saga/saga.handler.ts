@@ -71,7 +71,12 @@ export class SagaHandler {
     if (next) messages.push(catchUpRequestOf(next, message, this.clock.now(), this.ids));
     // The audit trail commits with the state it describes (ADR 0024): no entry without its transition, and none lost.
     const audit = auditEntriesOf(message, state, decision.state, messages).map((entry) =>
-      createMessage('AuditRecorded', entry, { runId: message.runId, producer: 'orchestrator', causedBy: message }, { clock: this.clock, ids: this.ids }),
+      createMessage(
+        'AuditRecorded',
+        entry,
+        { runId: message.runId, producer: 'orchestrator', causedBy: message },
+        { clock: this.clock, ids: this.ids },
+      ),
     );
     const output: HandlerOutput = {
       messages: [...messages, ...audit],
@@ -87,7 +92,12 @@ export class SagaHandler {
       sent: messages.map((m) => m.type),
     });
     for (const entry of audit)
-      this.log({ level: 'info', msg: `audit ${entry.data.kind}: ${entry.data.summary}`, runId: message.runId, audit: entry.data });
+      this.log({
+        level: 'info',
+        msg: `audit ${entry.data.kind}: ${entry.data.summary}`,
+        runId: message.runId,
+        audit: entry.data,
+      });
     return output;
   }
 
