@@ -7,6 +7,10 @@ export interface ReadTopicOptions {
   /** A unique group (deleted afterwards): nothing is committed, the reader starts from the beginning each time. */
   groupId: string;
   timeoutMs: number;
+  /** The end offset to read up to per partition, when the caller has them already (else the stable ends now). */
+  ends?: ReadonlyMap<number, bigint>;
+  /** The error of a read that did not reach its end in time (default MSG.TOPIC_READ_TIMEOUT). */
+  timeoutError?: (partitionsLeft: number[]) => Error;
 }
 
 /**
@@ -19,17 +23,7 @@ export async function readTopicToEnd(
   options: ReadTopicOptions,
   onRecord: (message: KafkaMessage, partition: number) => void,
 ): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const remaining = new Map<number, bigint>();
-  try {
-    if (!(await admin.listTopics()).includes(options.topic)) return;
-    // fetchTopicOffsets answers read-committed: `high` is the last stable offset, so open transactions are not waited for.
-    for (const { partition, high, low } of await admin.fetchTopicOffsets(options.topic))
-      if (BigInt(high) > BigInt(low)) remaining.set(partition, BigInt(high));
-  } finally {
-    await admin.disconnect();
-  }
+  const remaining = new Map(options.ends ?? (await stableEnds(kafka, options.topic)));
   if (remaining.size === 0) return;
   const consumer = kafka.consumer({ groupId: options.groupId, readUncommitted: false, allowAutoTopicCreation: false });
   let timer: NodeJS.Timeout | undefined;
@@ -43,16 +37,16 @@ export async function readTopicToEnd(
         if (failure) reject(failure);
         else if (remaining.size === 0) resolve();
       });
-      timer = setTimeout(
-        () =>
-          reject(
+      timer = setTimeout(() => {
+        const left = [...remaining.keys()];
+        reject(
+          options.timeoutError?.(left) ??
             new CodedError(
               'MSG.TOPIC_READ_TIMEOUT',
-              `could not read ${options.topic} to its end within ${options.timeoutMs} ms (partitions left: ${[...remaining.keys()].join(',')})`,
+              `could not read ${options.topic} to its end within ${options.timeoutMs} ms (partitions left: ${left.join(',')})`,
             ),
-          ),
-        options.timeoutMs,
-      );
+        );
+      }, options.timeoutMs);
     });
     await consumer.connect();
     await consumer.subscribe({ topic: options.topic, fromBeginning: true });
@@ -77,5 +71,21 @@ export async function readTopicToEnd(
       .then(() => cleanup.deleteGroups([options.groupId]))
       .catch(() => undefined)
       .finally(() => cleanup.disconnect());
+  }
+}
+
+/** The last stable offset of each non-empty partition; none for a topic that does not exist. */
+async function stableEnds(kafka: Kafka, topic: string): Promise<Map<number, bigint>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = new Map<number, bigint>();
+  try {
+    if (!(await admin.listTopics()).includes(topic)) return ends;
+    // fetchTopicOffsets answers read-committed: `high` is the last stable offset, so open transactions are not waited for.
+    for (const { partition, high, low } of await admin.fetchTopicOffsets(topic))
+      if (BigInt(high) > BigInt(low)) ends.set(partition, BigInt(high));
+    return ends;
+  } finally {
+    await admin.disconnect();
   }
 }
