@@ -31,13 +31,14 @@ export const SAGA_GROUP = 'orchestrator';
  * paths then reach every field, and log pipelines can query them.
  */
 export function writeSagaLog(
-  logger: Pick<LoggerService, 'error' | 'warn' | 'debug'>,
+  logger: Pick<LoggerService, 'error' | 'warn' | 'log' | 'debug'>,
   line: Record<string, unknown>,
 ): void {
   const { level, ...fields } = line;
   const entry = { ...fields, msg: String(fields.msg ?? '') };
   if (level === 'error') logger.error(entry);
   else if (level === 'warn') logger.warn(entry);
+  else if (level === 'info') logger.log(entry);
   else logger.debug?.(entry);
 }
 

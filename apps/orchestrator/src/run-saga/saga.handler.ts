@@ -84,8 +84,9 @@ export class SagaHandler {
     };
     this.remember(message.eventId, output);
     this.accepted += 1;
+    // The handling itself at debug; what it changed is the audit trail's, at info.
     this.log({
-      level: 'info',
+      level: 'debug',
       msg: `${message.type} -> ${decision.state.status}`,
       runId: message.runId,
       eventId: message.eventId,
