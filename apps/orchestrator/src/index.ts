@@ -5,3 +5,5 @@ export { AsyncApiController } from './bus-contract/asyncapi.controller';
 export { DashboardController } from './dashboard/dashboard.controller';
 export { RunsController } from './runs-api/runs.controller';
 export { AuditController } from './audit-query/audit.controller';
+export { AuditQuery } from './audit-query/audit-query.service';
+export { AuditEntryView } from './audit-query/audit-entry.view';
