@@ -1,11 +1,12 @@
 // The audit trail on the in-memory bus (ADR 0024): the saga writes each entry with the transition that causes it, and
 // the query reads back a day's entries (or one run's) in the saga's order, each once.
-import { AnyMessage, Clock, FIXTURE_DATA, MessageType, createMessage } from '@dco/contracts';
+import { AnyMessage, Clock, CodedError, FIXTURE_DATA, MessageType, createMessage } from '@dco/contracts';
 import { HandlerOutput, InMemoryMessageBus } from '@dco/messaging';
 import { DEFAULT_POLICY, SAGA_INPUT_TYPES } from '@dco/saga';
 import { InMemorySagaStore } from '../run-saga/in-memory-saga-store.adapter';
 import { RunRegistry } from '../run-saga/run-registry';
 import { SagaHandler } from '../run-saga/saga.handler';
+import { AuditController } from './audit.controller';
 import { AuditQuery } from './audit-query.service';
 import { auditOfDay } from './audit-entry.view';
 import { InMemoryAuditLog } from './in-memory-audit-log.adapter';
@@ -119,5 +120,18 @@ describe('the audit trail through the saga (in memory)', () => {
     expect(auditOfDay(messages, { day: '2026-11-26', runId: 'dco-2026-11-26-r1' })).toHaveLength(1);
     // A run of another day is not part of this day even when named.
     expect(auditOfDay(messages, { day: '2026-11-26', runId: 'dco-2026-11-27' })).toEqual([]);
+  });
+});
+
+describe('the audit API when the topic cannot be read', () => {
+  it('answers API.UNAVAILABLE (503) with the cause, not an internal error', async () => {
+    const failing = new AuditQuery({
+      read: () => Promise.reject(new CodedError('MSG.TOPIC_READ_TIMEOUT', 'could not read AuditRecorded to its end')),
+    });
+    await expect(new AuditController(failing).list({ day: '2026-11-26' })).rejects.toMatchObject({
+      code: 'API.UNAVAILABLE',
+      status: 503,
+      message: expect.stringContaining('could not read AuditRecorded to its end'),
+    });
   });
 });

@@ -1,7 +1,7 @@
 // REST API of the audit trail: a day's entries (a viewer's read, like the runs).
-import { Controller, Get, Query, UseFilters, UsePipes } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Query, UseFilters, UsePipes } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrorFilter } from '../runs-api/api-error';
+import { ApiError, ApiErrorFilter } from '../runs-api/api-error';
 import { apiValidationPipe } from '../runs-api/runs.controller';
 import { AuditEntryView } from './audit-entry.view';
 import { AuditQueryParams } from './audit.dto';
@@ -23,7 +23,16 @@ export class AuditController {
   })
   @ApiOkResponse({ type: [AuditEntryView] })
   @ApiResponse({ status: 400, description: 'API.VALIDATION_FAILED (day missing or malformed, runId malformed)' })
-  list(@Query() query: AuditQueryParams): Promise<AuditEntryView[]> {
-    return this.audit.ofDay(query);
+  @ApiResponse({ status: 503, description: 'API.UNAVAILABLE (the audit topic cannot be read now, e.g. Kafka is down)' })
+  async list(@Query() query: AuditQueryParams): Promise<AuditEntryView[]> {
+    try {
+      return await this.audit.ofDay(query);
+    } catch (error) {
+      throw new ApiError(
+        'API.UNAVAILABLE',
+        `the audit trail cannot be read now: ${error instanceof Error ? error.message : String(error)}`,
+        HttpStatus.SERVICE_UNAVAILABLE,
+      );
+    }
   }
 }

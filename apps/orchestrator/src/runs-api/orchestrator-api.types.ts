@@ -975,6 +975,13 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description API.UNAVAILABLE (the audit topic cannot be read now, e.g. Kafka is down) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     AsyncApi_asyncApi: {
