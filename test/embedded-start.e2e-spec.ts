@@ -26,6 +26,16 @@ describe('npm start (embedded profile)', () => {
     expect(output).toMatch(/Neo4j migrated 5\.20\.0 -> 5\.26\.19: [1-9]\d* nodes/);
     expect(output).toMatch(new RegExp(`DCO ${day}: offered (\\d+), allocated \\1 to [1-9]\\d* accounts`));
     expect(output).toContain(`RUN COMPLETED ${day}: steps detect -> apply-infra -> migrate-db -> run-dco`);
+    // The run's audit trail (ADR 0028), read back at the end: the change, the apply, the migration and the DCO, each
+    // by its service.
+    const audit = output.slice(output.indexOf('Audit trail of'));
+    for (const [actor, kind] of [
+      ['detector', 'change-detected'],
+      ['infra-deployer', 'apply'],
+      ['db-migrator', 'migration'],
+      ['dco-runner', 'dco'],
+    ])
+      expect(audit).toMatch(new RegExp(`${actor}\\s+${kind}: `));
     // No set-up: an admin credential is generated and its token printed once, nowhere else.
     const token = /export DCO_API_TOKEN=([\w-]{32})\)/.exec(output)?.[1];
     expect(token).toBeDefined();

@@ -59,6 +59,24 @@ describe('orchestrator faults (each app its own process, real Kafka)', () => {
     ] as MessageType[]) {
       expect([type, env.distinct(runId, type).length]).toEqual([type, 1]);
     }
+    // The audit trail commits with the states (ADR 0028): after four crashes, each entry of each transition once.
+    type Entry = { kind: string; version: number; seq: number; to?: string };
+    const audit = await waitFor(
+      () => {
+        const entries = env.distinct(runId, 'AuditRecorded').map((m) => m.data as Entry);
+        return entries.some((e) => e.kind === 'transition' && e.to === 'Completed') && entries;
+      },
+      { description: `the audit trail of ${runId} up to Completed`, timeoutMs: 30_000, intervalMs: 100 },
+    );
+    const positions = audit.map((e) => `${e.version}.${e.seq}`);
+    expect(new Set(positions).size).toBe(positions.length);
+    expect(audit.filter((e) => e.kind === 'transition').map((e) => e.to)).toEqual([
+      'Detecting',
+      'ApplyingInfra',
+      'MigratingDb',
+      'RunningDco',
+      'Completed',
+    ]);
     expect(await workers.detector.handled()).toEqual({ DetectChanges: 1 });
     expect(await workers['infra-deployer'].handled()).toEqual({ ApplyInfra: 1 });
     expect(await workers['db-migrator'].handled()).toEqual({ MigrateDb: 1 });

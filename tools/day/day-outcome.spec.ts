@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import {
   DayObservation,
   compareWithExpectation,
+  expectedAudit,
   expectedTraceServices,
   processWarningsIn,
   secretsInLogs,
@@ -64,6 +65,7 @@ function observed(expect: ScenarioExpectation): DayObservation {
     alerts: [...expect.alerts],
     trace: { traceId: 't', url: 'u', services: expectedTraceServices(expect), spans: 20 },
     processWarnings: [],
+    audit: ['transition by scheduler', ...expectedAudit(expect)],
     dashboardUrl: 'd',
     secretsInLogs: [],
   };
@@ -152,6 +154,29 @@ describe('compareWithExpectation', () => {
       '2 Offering(s) for the day on the serving server, expected exactly 1',
       'RunDco sent 2 time(s), DcoCompleted 1 time(s), expected once each',
       'trace t has no spans of detector, db-migrator, dco-runner, scheduler',
+    ]);
+  });
+
+  it('asks the audit trail for the changes, the decision by the credential, each stage, each rollback and the DCO', () => {
+    const rejected = (findScenario('approval-rejected') ?? DAY_SCENARIOS[0]).expect;
+    expect(expectedAudit(rejected)).toEqual([
+      'change-detected by detector',
+      'approval-rejected by day-scenario',
+      'dco by dco-runner',
+    ]);
+    expect(expectedAudit(corrupt)).toEqual([
+      'change-detected by detector',
+      'apply by infra-deployer',
+      'rollback by db-migrator',
+      'rollback by infra-deployer',
+      'dco by dco-runner',
+    ]);
+    const quiet = (findScenario('quiet-day') ?? DAY_SCENARIOS[0]).expect;
+    expect(expectedAudit(quiet)).toEqual(['dco by dco-runner']);
+    const seen = observed(rejected);
+    seen.audit = seen.audit.map((entry) => entry.replace('by day-scenario', 'by mallory'));
+    expect(compareWithExpectation(rejected, seen)).toEqual([
+      expect.stringContaining('the audit trail lacks [approval-rejected by day-scenario]'),
     ]);
   });
 

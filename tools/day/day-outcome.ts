@@ -50,6 +50,8 @@ export interface DayObservation {
   trace: { traceId: string; url: string; services: string[]; spans: number };
   /** Node process warnings in the services' logs, `<service>: <line>` (none expected: ADR 0024). */
   processWarnings: string[];
+  /** The run's audit trail from `GET /api/audit` (ADR 0028), each entry as `<kind> by <actor>`, in order. */
+  audit: string[];
   dashboardUrl: string;
   /** "<log file>: <secret>" for every configured secret found in a service's log (none expected). */
   secretsInLogs: string[];
@@ -95,6 +97,42 @@ export async function fetchRun(
     signal: AbortSignal.timeout(5_000),
   });
   return response.status === 200 ? ((await response.json()) as RunViewJson) : undefined;
+}
+
+/** The run's audit trail through the API, as `<kind> by <actor>` per entry. */
+export async function fetchAudit(
+  orchestratorUrl: string,
+  day: string,
+  runId: string,
+  apiToken: string,
+): Promise<string[]> {
+  const query = new URLSearchParams({ day, runId });
+  const response = await fetch(`${orchestratorUrl}/api/audit?${query.toString()}`, {
+    headers: { authorization: `Bearer ${apiToken}` },
+    signal: AbortSignal.timeout(20_000),
+  });
+  if (response.status !== 200)
+    throw new DayError('DAY.UNEXPECTED', `GET /api/audit answered ${response.status}: ${await response.text()}`);
+  const entries = (await response.json()) as Array<{ kind: string; actor: string }>;
+  return entries.map((entry) => `${entry.kind} by ${entry.actor}`);
+}
+
+/**
+ * What the run's audit trail must hold, from the steps the catalogue expects: the changes (when a stage had something
+ * to do), the operator's decision under the scenario's credential, each stage's outcome by its service, each rollback.
+ */
+export function expectedAudit(expect: Pick<ScenarioExpectation, 'steps' | 'rolledBack' | 'deferredChanges'>): string[] {
+  const has = (entry: string) => expect.steps.includes(entry);
+  const changed = expect.deferredChanges > 0 || expect.steps.some((entry) => !/^(detect|run-dco):/.test(entry));
+  return [
+    ...(changed ? ['change-detected by detector'] : []),
+    ...(has('approval:succeeded') ? ['approval-granted by day-scenario'] : []),
+    ...(has('approval:rejected') ? ['approval-rejected by day-scenario'] : []),
+    ...(has('apply-infra:succeeded') ? ['apply by infra-deployer'] : []),
+    ...(has('migrate-db:succeeded') ? ['migration by db-migrator'] : []),
+    ...expect.rolledBack.map((step) => `rollback by ${step === 'rollback-db' ? 'db-migrator' : 'infra-deployer'}`),
+    'dco by dco-runner',
+  ];
 }
 
 export async function offeringsOn(
@@ -231,6 +269,7 @@ export async function observeDay(
   );
   const runDco = follower.distinct(ws.runId, 'RunDco');
   const processWarnings = await serviceLogWarnings(services);
+  const audit = await fetchAudit(orchestrator.url, ws.day, ws.runId, ws.apiToken);
   return {
     run: {
       runId: run.runId,
@@ -266,6 +305,7 @@ export async function observeDay(
     alerts,
     trace,
     processWarnings,
+    audit,
     dashboardUrl: `${orchestrator.url}/dashboard`,
     secretsInLogs: secretsInLogs(ws.logsDir, workspaceSecrets(ws)),
   };
@@ -384,5 +424,7 @@ export function compareWithExpectation(expect: ScenarioExpectation, seen: DayObs
   const missing = expectedTraceServices(expect).filter((app) => !seen.trace.services.includes(app));
   check(missing.length === 0, `trace ${seen.trace.traceId} has no spans of ${missing.join(', ')}`);
   check(seen.processWarnings.length === 0, `Node warnings in the service logs: ${seen.processWarnings.join('; ')}`);
+  const unaudited = expectedAudit(expect).filter((entry) => !seen.audit.includes(entry));
+  check(unaudited.length === 0, `the audit trail lacks ${list(unaudited)} (it holds ${list(seen.audit)})`);
   return problems;
 }

@@ -9,7 +9,7 @@ import { runCli } from './main';
 
 const SEED = 15_008;
 const RUNS = 2_000;
-const COMMANDS = new Set(['db', 'dlq', 'drill', 'external', 'infra', 'offering', 'run', 'version', 'help']);
+const COMMANDS = new Set(['audit', 'db', 'dlq', 'drill', 'external', 'infra', 'offering', 'run', 'version', 'help']);
 
 describe('bad input: generated CLI arguments', () => {
   let silence: jest.SpyInstance[] = [];

@@ -131,9 +131,21 @@ describe('the AsyncAPI document of the bus', () => {
           'RunDco',
           'DcoCompleted',
           'RunCompleted',
+          'AuditRecorded',
         ]),
       );
       expect(messages.flatMap(validate)).toEqual([]);
+      // npm start records the audit trail too (ADR 0028): the day's change, apply, migration and DCO, each by its service.
+      const audit = messages.filter((message) => message.type === 'AuditRecorded') as unknown as {
+        data: { kind: string; actor: string };
+      }[];
+      for (const expected of [
+        'change-detected by detector',
+        'apply by infra-deployer',
+        'migration by db-migrator',
+        'dco by dco-runner',
+      ])
+        expect(audit.map(({ data }) => `${data.kind} by ${data.actor}`)).toContain(expected);
       expect(bus.broker.deadLetters()).toEqual([]);
     } finally {
       await app.close();

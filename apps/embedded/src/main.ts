@@ -19,11 +19,11 @@ import {
   startCommandWorkers,
   uuidGenerator,
 } from '@dco/platform';
-import { OrchestratorConfig } from '../../orchestrator/src';
+import { AuditQuery, OrchestratorConfig } from '../../orchestrator/src';
 import { dayInZone, zonedTimeToInstant } from '@dco/saga';
 import { nextOfferingDay, parseEmbeddedArgs } from './embedded-args';
 import { EMBEDDED_DEFAULTS, serviceModules } from './embedded.modules';
-import { FINAL_TYPES, formatLine } from './run-console';
+import { FINAL_TYPES, formatAuditLine, formatLine } from './run-console';
 
 /** The demo needs the updates' expected duration before the deadline, or the saga rightly defers them. */
 const DEMO_LEAD_MS = 60 * 60 * 1000;
@@ -112,6 +112,12 @@ async function main(): Promise<void> {
   );
 
   const outcome = await finished;
+  // The run's audit trail as the API serves it (ADR 0028): written with each transition, read back from the bus.
+  const audit = await app.get(AuditQuery).ofDay({ day, runId });
+  console.log(
+    `\nAudit trail of ${runId} (also: dco audit --day ${day}, GET ${url}/api/audit?day=${day}, the dashboard's run view):`,
+  );
+  for (const entry of audit) console.log(formatAuditLine(entry));
   console.log(
     `\n${runId} finished: ${outcome}. ${args.once ? 'Exiting (--once).' : `API and dashboard stay up on ${url}; Ctrl-C to stop.`}`,
   );

@@ -1,5 +1,6 @@
 // Renders a run's messages as a readable live log line each (npm start, npm run day).
 import { AnyMessage } from '@dco/contracts';
+import { AuditEntryView } from '../../orchestrator/src';
 import { consoleLine } from '@dco/observability';
 
 export function describeMessage(message: AnyMessage): string | undefined {
@@ -78,6 +79,12 @@ export function describeMessage(message: AnyMessage): string | undefined {
 export function formatLine(message: AnyMessage): string | undefined {
   const text = describeMessage(message);
   return text === undefined ? undefined : consoleLine(message.occurredAt, message.runId, message.producer, text);
+}
+
+/** An audit entry as a console line: when, which run, who, what (and why when the summary does not say it). */
+export function formatAuditLine(entry: AuditEntryView): string {
+  const why = entry.reason && !entry.summary.includes(entry.reason) ? ` (why: ${entry.reason})` : '';
+  return consoleLine(entry.at, entry.runId, entry.actor, `${entry.kind}: ${entry.summary}${why}`);
 }
 
 export const FINAL_TYPES = ['RunCompleted', 'RunCompletedAfterRollback', 'RunFailed'] as const;

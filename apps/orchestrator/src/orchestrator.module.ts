@@ -8,6 +8,11 @@ import { DcoMetrics } from '@dco/observability';
 import { CLOCK, MESSAGE_BUS, kafkaSecurity } from '@dco/platform';
 import { ORCHESTRATOR_CONFIG, OrchestratorConfig } from './orchestrator.config';
 import { AsyncApiController } from './bus-contract/asyncapi.controller';
+import { AUDIT_LOG, AuditLog } from './audit-query/audit-log.port';
+import { AuditController } from './audit-query/audit.controller';
+import { AuditQuery } from './audit-query/audit-query.service';
+import { InMemoryAuditLog } from './audit-query/in-memory-audit-log.adapter';
+import { KafkaAuditLog } from './audit-query/kafka-audit-log.adapter';
 import { DASHBOARD_CONTROLLERS, dashboardProviders } from './dashboard/dashboard.providers';
 import { ActiveOnlyGuard } from './leadership/active-only.guard';
 import { Leadership } from './leadership/leadership';
@@ -46,6 +51,19 @@ function sagaStoreFor(bus: MessageBus, config: OrchestratorConfig): SagaStore {
   });
 }
 
+/** The audit trail's reader on the bus's own topic (ADR 0028). */
+function auditLogFor(bus: MessageBus, config: OrchestratorConfig): AuditLog {
+  if (bus instanceof InMemoryMessageBus) return new InMemoryAuditLog(bus);
+  return new KafkaAuditLog({
+    brokers: (config.KAFKA_BROKERS ?? '').split(','),
+    clientId: 'orchestrator',
+    security: kafkaSecurity(config),
+    namespace: config.DCO_NAMESPACE,
+    topicPrefix: bus instanceof KafkaMessageBus ? bus.topicPrefix : '',
+    timeoutMs: config.SAGA_STATE_LOAD_TIMEOUT_MS,
+  });
+}
+
 /** The lease that elects the active orchestrator: through Kafka where the bus is Kafka, always held in memory. */
 function leaseFor(bus: MessageBus, config: OrchestratorConfig): OrchestratorLease {
   const name = config.DCO_INSTANCE_ID ?? hostname();
@@ -69,7 +87,7 @@ export class OrchestratorModule {
     const policy = policyFromConfig(config);
     return {
       module: OrchestratorModule,
-      controllers: [RunsController, AsyncApiController, ...DASHBOARD_CONTROLLERS],
+      controllers: [RunsController, AuditController, AsyncApiController, ...DASHBOARD_CONTROLLERS],
       providers: [
         { provide: ORCHESTRATOR_CONFIG, useValue: config },
         { provide: RUN_POLICY, useValue: policy },
@@ -87,6 +105,8 @@ export class OrchestratorModule {
         LoadForecastService,
         SagaConsumerService,
         RunsQuery,
+        { provide: AUDIT_LOG, useFactory: (bus: MessageBus) => auditLogFor(bus, config), inject: [MESSAGE_BUS] },
+        AuditQuery,
         RunCommandsService,
         ApiFallbacksInstaller,
         ...dashboardProviders(config),

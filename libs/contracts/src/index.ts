@@ -15,5 +15,6 @@ export * from './messages/infra.messages';
 export * from './messages/db.messages';
 export * from './messages/dco.messages';
 export * from './messages/run.messages';
+export * from './messages/audit.messages';
 export * from './fixtures';
 export * from './errors';

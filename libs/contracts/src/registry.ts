@@ -36,6 +36,7 @@ import {
   RunStartedData,
   StepTimedOutData,
 } from './messages/run.messages';
+import { AuditRecordedData } from './messages/audit.messages';
 
 export interface MessageSpec<TData = object> {
   kind: 'command' | 'event';
@@ -78,6 +79,7 @@ export const MESSAGE_TYPES = {
   RunCompletedAfterRollback: { kind: 'event', version: 1, data: RunCompletedAfterRollbackData },
   RunFailed: { kind: 'event', version: 1, data: RunFailedData },
   AlertRaised: { kind: 'event', version: 1, data: AlertRaisedData },
+  AuditRecorded: { kind: 'event', version: 1, data: AuditRecordedData },
 } as const satisfies Record<string, MessageSpec>;
 
 export type MessageType = keyof typeof MESSAGE_TYPES;

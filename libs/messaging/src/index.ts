@@ -18,3 +18,4 @@ export * from './kafka-topics';
 export * from './kafka-lease';
 export * from './kafka-security';
 export * from './kafka-acls';
+export * from './kafka-topic-reader';

@@ -66,6 +66,15 @@ describe('kafkaAclTable', () => {
     expect(writersOf(rules, 'OrchestratorLease')).toEqual([]);
   });
 
+  it('lets only the orchestrator write the audit trail and read it back with its throw-away groups (ADR 0028)', () => {
+    expect(writersOf(rules, 'AuditRecorded')).toEqual(['User:cli', 'User:orchestrator']);
+    expect(allowed('User:orchestrator', 'TOPIC', 'AuditRecorded', 'READ')).toBe(true);
+    expect(allowed('User:orchestrator', 'GROUP', 'dco.orchestrator-audit-reader.9a2b', 'READ')).toBe(true);
+    expect(allowed('User:orchestrator', 'GROUP', 'dco.orchestrator-audit-reader.9a2b', 'DELETE')).toBe(true);
+    expect(allowed('User:infra-deployer', 'TOPIC', 'AuditRecorded', 'WRITE')).toBe(false);
+    expect(allowed('User:detector', 'GROUP', 'dco.orchestrator-audit-reader.9a2b', 'READ')).toBe(false);
+  });
+
   it('namespaces topics with the topic prefix, and converts to kafkajs createAcls entries', () => {
     const prefixed = kafkaAclTable({ namespace: 'stg', topicPrefix: 'stg.' });
     expect(writersOf(prefixed, 'stg.ApplyInfra')).toEqual(['User:cli', 'User:orchestrator']);

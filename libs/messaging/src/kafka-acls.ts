@@ -60,6 +60,7 @@ export const WRITER_OF: Readonly<Record<MessageType, Exclude<KafkaPrincipal, 'cl
   RunCompletedAfterRollback: 'orchestrator',
   RunFailed: 'orchestrator',
   AlertRaised: 'orchestrator',
+  AuditRecorded: 'orchestrator',
 };
 
 /** What each worker consumes (its commands; the detector also its external inbox). The orchestrator reads every type. */
@@ -156,6 +157,8 @@ export function kafkaAclTable(options: AclTableOptions = {}): AclRule[] {
     'DESCRIBE',
   ]);
   allow('orchestrator', 'GROUP', 'PREFIXED', `${ns}.orchestrator-follower.`, ['READ', 'DELETE']);
+  // The audit reader (ADR 0028): a throw-away group per query of the retained AuditRecorded topic.
+  allow('orchestrator', 'GROUP', 'PREFIXED', `${ns}.orchestrator-audit-reader.`, ['READ', 'DELETE']);
 
   for (const [worker, inputs] of Object.entries(WORKER_INPUTS) as [Worker, readonly MessageType[]][]) {
     for (const type of inputs) reads(worker, type);

@@ -26,7 +26,7 @@ import {
 import { MessageProcessor } from './message-processor';
 import { ChunkCommit, ChunkEntry, CommitQueue } from './kafka-commit-queue';
 import { Sleep, realSleep } from './retry-backoff';
-import { createTopicsAndWait } from './kafka-topics';
+import { createTopicsAndWait, topicConfigOf } from './kafka-topics';
 import { safeNotify } from './safe-notify';
 import { KafkaSecurity, authorized, kafkaSecurityConfig } from './kafka-security';
 import { kafkaLogging, stderrBusLogger } from './kafka-logging';
@@ -277,7 +277,12 @@ export class KafkaMessageBus implements MessageBus {
       // createTopics is idempotent here: "already exists" (another replica raced us) resolves to false.
       await createTopicsAndWait(
         admin,
-        toCreate.map((topic) => ({ topic, numPartitions: this.partitions, replicationFactor: this.replicationFactor })),
+        toCreate.map((topic) => ({
+          topic,
+          numPartitions: this.partitions,
+          replicationFactor: this.replicationFactor,
+          configEntries: topicConfigOf(topic, this.topicPrefix),
+        })),
       );
     }
     for (const name of missing) this.knownTopics.add(name);

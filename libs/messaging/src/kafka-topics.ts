@@ -6,6 +6,29 @@ export interface TopicSpec {
   topic: string;
   numPartitions: number;
   replicationFactor: number;
+  configEntries?: Array<{ name: string; value: string }>;
+}
+
+/** How long the audit trail is kept: 400 days, a year of audits and a quarter to close it (ADR 0028). */
+export const AUDIT_RETENTION_MS = 400 * 86_400_000;
+
+/**
+ * The message topics whose configuration differs from the broker's defaults (by type, before any prefix). The audit
+ * trail is deleted by age only: never compacted (every entry counts) and never cut by size.
+ */
+export const TOPIC_CONFIGS: Readonly<Record<string, ReadonlyArray<{ name: string; value: string }>>> = {
+  AuditRecorded: [
+    { name: 'cleanup.policy', value: 'delete' },
+    { name: 'retention.ms', value: String(AUDIT_RETENTION_MS) },
+    { name: 'retention.bytes', value: '-1' },
+  ],
+};
+
+/** The declared configuration of a (possibly prefixed) topic, none for a `.dlq` or an undeclared one. */
+export function topicConfigOf(topic: string, prefix = ''): Array<{ name: string; value: string }> | undefined {
+  const name = topic.startsWith(prefix) ? topic.slice(prefix.length) : topic;
+  const entries = TOPIC_CONFIGS[name];
+  return entries ? [...entries] : undefined;
 }
 
 /**

@@ -10,3 +10,4 @@ export * from './day-context';
 export * from './catch-up';
 export * from './update-window/load-forecast';
 export * from './update-window/choose-window';
+export * from './audit';

@@ -106,6 +106,54 @@ describe('dco run commands', () => {
     expect(JSON.parse(logs[1]).steps[0].step).toBe('detect');
   });
 
+  it('dco audit --day reads the day from the API and prints one line per entry, who and why', async () => {
+    reply = () => [
+      200,
+      [
+        {
+          runId: 'dco-2026-11-26',
+          at: '2026-11-26T06:01:00.000Z',
+          kind: 'approval-granted',
+          actor: 'alice',
+          summary: 'alice approved the plan plan-1: reviewed',
+          reason: 'reviewed',
+          planId: 'plan-1',
+        },
+        {
+          runId: 'dco-2026-11-26',
+          at: '2026-11-26T06:00:00.000Z',
+          kind: 'change-detected',
+          actor: 'detector',
+          summary: 'neo4j-ami neo4j: a -> b (high risk)',
+          reason: 'a newer AMI',
+        },
+      ],
+    ];
+    expect(await runCli(['audit', '--day', '2026-11-26', '--api', base])).toBe(EXIT.OK);
+    expect(seen[0]).toMatchObject({
+      method: 'GET',
+      url: '/api/audit?day=2026-11-26',
+      authorization: `Bearer ${TOKEN}`,
+    });
+    expect(logs[0]).toMatch(/approval-granted\s+alice\s+alice approved the plan plan-1: reviewed$/);
+    expect(logs[1]).toContain('(why: a newer AMI)');
+    expect(await runCli(['audit', '--day', '2026-11-26', '--run', 'dco-2026-11-26-r1', '--json', '--api', base])).toBe(
+      EXIT.OK,
+    );
+    expect(seen[1].url).toBe('/api/audit?day=2026-11-26&runId=dco-2026-11-26-r1');
+    expect(JSON.parse(logs[2])).toHaveLength(2);
+  });
+
+  it.each([
+    ['no --day', ['audit'], undefined],
+    ['a malformed day', ['audit', '--day', '2026-02-30x'], 'CLI.INVALID_DAY'],
+    ['a malformed run id', ['audit', '--day', '2026-11-26', '--run', '../x'], 'CLI.INVALID_RUN_ID'],
+  ])('dco audit refuses %s with the usage status, asking nothing', async (_name, args, code) => {
+    expect(await runCli([...args, '--api', base])).toBe(EXIT.USAGE);
+    expect(seen).toEqual([]);
+    if (code) expect(errors.join('')).toContain(code);
+  });
+
   it('dco approve sends why and the API token, and prints who the API recorded', async () => {
     reply = () => [202, { runId: 'dco-2026-11-26', decision: 'granted', by: 'alice' }];
     expect(await runCli(['approve', 'dco-2026-11-26', '--reason', 'reviewed', '--api', base])).toBe(EXIT.OK);

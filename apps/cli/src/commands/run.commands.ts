@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { isErrorCode, RUN_ID_PATTERN } from '@dco/contracts';
 import { CliError, EXIT, parseDayOption } from '../cli-error';
 
-const DEFAULT_API = 'http://127.0.0.1:3000';
+export const DEFAULT_API = 'http://127.0.0.1:3000';
 const REQUEST_TIMEOUT_MS = 15_000;
 
 interface ApiOptions {
@@ -59,7 +59,7 @@ export function apiBase(option: string | undefined, env: NodeJS.ProcessEnv = pro
   return value.replace(/\/+$/, '');
 }
 
-function parseRunId(value: string): string {
+export function parseRunId(value: string): string {
   if (!RUN_ID_PATTERN.test(value))
     throw new CliError(
       'CLI.INVALID_RUN_ID',
@@ -86,7 +86,7 @@ const EXIT_OF_STATUS: Record<number, number> = {
   409: EXIT.CONFLICT,
 };
 
-async function call<T>(base: string, method: 'GET' | 'POST', path: string, body?: object): Promise<T> {
+export async function call<T>(base: string, method: 'GET' | 'POST', path: string, body?: object): Promise<T> {
   const token = apiToken();
   let response: Response;
   try {

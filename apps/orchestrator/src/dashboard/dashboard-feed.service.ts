@@ -27,7 +27,7 @@ import { DASHBOARD_SOURCE } from './dashboard.port';
 
 export const ALERT_PUBLISHER = Symbol('AlertPublisher');
 
-/** What the dashboard and the run telemetry read: every step's command and outcome, progress, alerts and final states. */
+/** What the dashboard and the run telemetry read: every step's command and outcome, progress, alerts, final states, audit. */
 export const DASHBOARD_FEED_TYPES: readonly MessageType[] = [
   'RunStarted',
   'DetectChanges',
@@ -57,6 +57,7 @@ export const DASHBOARD_FEED_TYPES: readonly MessageType[] = [
   'RunCompletedAfterRollback',
   'RunFailed',
   'AlertRaised',
+  'AuditRecorded',
 ];
 
 @Injectable()

@@ -2,6 +2,7 @@
 import { Observable, Subject, map, merge } from 'rxjs';
 import { AnyMessage, Clock, systemClock } from '@dco/contracts';
 import { jaegerTraceUrl } from '@dco/observability';
+import { toAuditView } from '../audit-query/audit-entry.view';
 import { RunView } from '../runs-query/run-view';
 import {
   AlertView,
@@ -81,7 +82,7 @@ export class DashboardBoard implements DashboardSource {
     }
   }
 
-  /** Folds a bus message in: alerts, migration progress, Neo4j blue/green and ECS revisions. */
+  /** Folds a bus message in: alerts, migration progress, Neo4j blue/green and ECS revisions; passes audit entries on. */
   observe(message: AnyMessage): void {
     switch (message.type) {
       case 'RunCompleted':
@@ -90,6 +91,8 @@ export class DashboardBoard implements DashboardSource {
         return this.runEnded(message.runId);
       case 'AlertRaised':
         return this.raise(message.eventId, message.runId, message.occurredAt, message.data);
+      case 'AuditRecorded':
+        return this.local.next({ kind: 'audit', entry: toAuditView(message) });
       case 'DbMigrationProgress': {
         this.migrations.set(message.runId, { ...message.data, at: message.occurredAt });
         const run = this.runs.get(message.runId);

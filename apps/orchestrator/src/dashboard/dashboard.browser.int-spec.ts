@@ -304,6 +304,13 @@ describe('dashboard in a browser', () => {
       .filter({ hasText: /^Completed$/ })
       .waitFor({ timeout: WAIT_MS });
     await expect(page.getByTestId('approvals').textContent()).resolves.toContain('Nothing waits for a decision');
+    // The run view's audit trail (ADR 0028), loaded and then extended live: the decision under the operator's
+    // credential with its reason, the DCO that ended the run.
+    const audit = page.getByTestId('audit');
+    await audit.locator('[data-testid="audit-row"][data-kind="dco"]').waitFor({ timeout: WAIT_MS });
+    const decision = audit.locator('[data-testid="audit-row"][data-kind="approval-granted"]');
+    await expect(decision.getByTestId('audit-actor').textContent()).resolves.toBe('alice');
+    await expect(decision.textContent()).resolves.toContain('reviewed the plan with the DBA');
     // The run ended: its APPROVAL_REQUIRED notice is no longer open.
     await page
       .locator('[data-testid="alert"][data-cause="APPROVAL_REQUIRED"]')

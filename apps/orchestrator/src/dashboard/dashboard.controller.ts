@@ -82,7 +82,8 @@ export class DashboardController implements BeforeApplicationShutdown {
   /** First a full snapshot, then each change as it happens; the browser reconnects (and gets a fresh snapshot) on its own. */
   @Sse('api/events')
   @ApiOperation({
-    summary: 'server-sent events: a snapshot, then run, alert, alert-closed, infrastructure and heartbeat events',
+    summary:
+      'server-sent events: a snapshot, then run, alert, alert-closed, infrastructure, audit and heartbeat events',
   })
   @ApiProduces('text/event-stream')
   @ApiOkResponse(TEXT)
@@ -98,6 +99,8 @@ export class DashboardController implements BeforeApplicationShutdown {
             return { type: 'alert-closed', data: { dedupeKey: change.dedupeKey } };
           case 'infrastructure':
             return { type: 'infrastructure', data: change.infrastructure };
+          case 'audit':
+            return { type: 'audit', data: change.entry };
         }
       }),
     );

@@ -1,6 +1,7 @@
 // What the dashboard shows and where it comes from: the views sent to the browser and the source that keeps them current.
 import { Observable } from 'rxjs';
 import { AlertSeverity, MigrationPhase } from '@dco/contracts';
+import { AuditEntryView } from '../audit-query/audit-entry.view';
 import { RunSummaryView, RunView } from '../runs-query/run-view';
 
 /** A run as the runs API shows it, plus the link to its trace and the live migration progress. */
@@ -63,7 +64,9 @@ export type DashboardChange =
   | { kind: 'run'; run: DashboardRun }
   | { kind: 'alert'; alert: AlertView }
   | { kind: 'alert-closed'; dedupeKey: string }
-  | { kind: 'infrastructure'; infrastructure: InfrastructureView };
+  | { kind: 'infrastructure'; infrastructure: InfrastructureView }
+  /** A committed audit entry (the run view loads the earlier ones from /api/audit). */
+  | { kind: 'audit'; entry: AuditEntryView };
 
 export interface DashboardSource {
   snapshot(): Promise<DashboardSnapshot>;

@@ -146,6 +146,8 @@ describe('every missed day through the saga (ADR 0023)', () => {
     expect(output.messages?.map((m) => `${m.type}:${m.runId}`)).toEqual([
       'RunCompleted:dco-2026-11-27',
       'RunRequested:dco-2026-11-28',
+      'AuditRecorded:dco-2026-11-27',
+      'AuditRecorded:dco-2026-11-27',
     ]);
   });
 

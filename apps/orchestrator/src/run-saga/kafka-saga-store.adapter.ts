@@ -1,6 +1,6 @@
 // The SagaStore on Kafka: a compacted topic keyed by runId, read from the beginning (read-committed) up to its stable end at start.
 import { CodedError } from '@dco/contracts';
-import { BusLogger, KafkaSecurity, OutputRecord, kafkaLogging, kafkaSecurityConfig } from '@dco/messaging';
+import { BusLogger, KafkaSecurity, OutputRecord, kafkaLogging, kafkaSecurityConfig, readTopicToEnd } from '@dco/messaging';
 import { RunState } from '@dco/saga';
 import { randomUUID } from 'node:crypto';
 import { Admin, Kafka } from 'kafkajs';
@@ -140,65 +140,35 @@ export class KafkaSagaStore implements SagaStore {
   }
 
   private async readUntil(topic: string, remaining: Map<number, bigint>): Promise<RunState[]> {
-    const groupId = `${this.options.namespace}.orchestrator-state-loader.${randomUUID()}`;
-    const consumer = this.kafka.consumer({ groupId, readUncommitted: false, allowAutoTopicCreation: false });
     const states: RunState[] = [];
     const tombstones = new Set<string>();
-    let failure: unknown;
-    let timer: NodeJS.Timeout | undefined;
     const timeoutMs = this.options.loadTimeoutMs ?? 60_000;
-    try {
-      const caughtUp = new Promise<void>((resolve, reject) => {
-        // Batch events carry the last offset including transaction markers, which eachMessage never sees.
-        consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-          const target = remaining.get(payload.partition);
-          if (target !== undefined && BigInt(payload.lastOffset) + 1n >= target) remaining.delete(payload.partition);
-          if (failure) reject(failure);
-          else if (remaining.size === 0) resolve();
-        });
-        timer = setTimeout(
-          () =>
-            reject(
-              new CodedError(
-                'SAGA.STATE_LOAD_TIMEOUT',
-                `could not read ${topic} to its end within ${timeoutMs} ms (partitions left: ${[...remaining.keys()].join(',')})`,
-              ),
-            ),
-          timeoutMs,
-        );
-      });
-      await consumer.connect();
-      await consumer.subscribe({ topic, fromBeginning: true });
-      await consumer.run({
-        autoCommit: false,
-        eachMessage: async ({ message }) => {
-          const key = message.key?.toString('utf8');
-          if (!key) return;
-          if (message.value === null) {
-            tombstones.add(key);
-            return;
-          }
-          tombstones.delete(key);
-          try {
-            states.push(decodeSnapshot(key, message.value));
-          } catch (error) {
-            failure = error;
-          }
-        },
-      });
-      await caughtUp;
-      if (failure) throw failure;
-      return newestByRun(states).filter((state) => !tombstones.has(state.runId));
-    } finally {
-      clearTimeout(timer);
-      await consumer.disconnect().catch(() => undefined);
-      const admin = this.kafka.admin();
-      await admin
-        .connect()
-        .then(() => admin.deleteGroups([groupId]))
-        .catch(() => undefined)
-        .finally(() => admin.disconnect());
-    }
+    await readTopicToEnd(
+      this.kafka,
+      {
+        topic,
+        groupId: `${this.options.namespace}.orchestrator-state-loader.${randomUUID()}`,
+        timeoutMs,
+        ends: remaining,
+        timeoutError: (left) =>
+          new CodedError(
+            'SAGA.STATE_LOAD_TIMEOUT',
+            `could not read ${topic} to its end within ${timeoutMs} ms (partitions left: ${left.join(',')})`,
+          ),
+      },
+      (message) => {
+        const key = message.key?.toString('utf8');
+        if (!key) return;
+        if (message.value === null) {
+          tombstones.add(key);
+          return;
+        }
+        tombstones.delete(key);
+        // A snapshot that cannot be decoded fails the load (SAGA.SNAPSHOT_UNREADABLE) once the batch ends.
+        states.push(decodeSnapshot(key, message.value));
+      },
+    );
+    return newestByRun(states).filter((state) => !tombstones.has(state.runId));
   }
 
   /**

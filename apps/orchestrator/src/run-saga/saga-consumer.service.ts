@@ -32,13 +32,14 @@ export const SAGA_GROUP = 'orchestrator';
  * paths then reach every field, and log pipelines can query them.
  */
 export function writeSagaLog(
-  logger: Pick<LoggerService, 'error' | 'warn' | 'debug'>,
+  logger: Pick<LoggerService, 'error' | 'warn' | 'log' | 'debug'>,
   line: Record<string, unknown>,
 ): void {
   const { level, ...fields } = line;
   const entry = { ...fields, msg: String(fields.msg ?? '') };
   if (level === 'error') logger.error(entry);
   else if (level === 'warn') logger.warn(entry);
+  else if (level === 'info') logger.log(entry);
   else logger.debug?.(entry);
 }
 
@@ -98,7 +99,7 @@ export class SagaConsumerService implements OnApplicationBootstrap, BeforeApplic
     });
     // Every topic the saga reads or writes exists before the first run, so that workers can subscribe to their commands.
     await this.withRetry('creating the saga topics', () =>
-      this.bus.ensureTopics([...SAGA_INPUT_TYPES, ...SAGA_OUTPUT_TYPES]),
+      this.bus.ensureTopics([...SAGA_INPUT_TYPES, ...SAGA_OUTPUT_TYPES, 'AuditRecorded']),
     );
     // A standby until the lease says otherwise: it follows the committed states and serves them to the API.
     if (this.store.follow) await this.follow();

@@ -35,4 +35,27 @@ describe('saga log lines', () => {
     expect(lines[0]).not.toContain('secret-token-0123');
     expect(lines[0]).not.toContain('ab'.repeat(32));
   });
+
+  it('writes an audit entry at info and the handling of a message at debug (ADR 0028)', () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write: (chunk: Buffer, _encoding, done) => {
+        lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+        done();
+      },
+    });
+    const logger = new PinoNestLogger(
+      createLogger({ service: 'orchestrator', level: 'info', format: 'json', destination }),
+    );
+    writeSagaLog(logger, { level: 'debug', msg: 'ChangesDetected -> ApplyingInfra', runId: 'dco-2026-11-26' });
+    writeSagaLog(logger, {
+      level: 'info',
+      msg: 'audit approval-granted: alice approved the changes: ok',
+      runId: 'dco-2026-11-26',
+      audit: { kind: 'approval-granted', actor: 'alice' },
+    });
+    expect(lines.map((line) => JSON.parse(line) as Record<string, unknown>)).toEqual([
+      expect.objectContaining({ level: 'info', audit: { kind: 'approval-granted', actor: 'alice' } }),
+    ]);
+  });
 });

@@ -1,11 +1,12 @@
 // Turns each consumed message into the saga's decision: the next state, its snapshot record and the commands to send,
 // returned to the bus so that all of them commit atomically with the consumed offset.
-import { AnyMessage, Clock, IdGenerator, dayOfRunId } from '@dco/contracts';
+import { AnyMessage, Clock, IdGenerator, createMessage, dayOfRunId } from '@dco/contracts';
 import { HandlerOutput } from '@dco/messaging';
 import {
   LoadForecast,
   RunPolicy,
   SagaRejection,
+  auditEntriesOf,
   catchUpRequestOf,
   decide,
   isTerminal,
@@ -77,16 +78,36 @@ export class SagaHandler {
     const queued = decision.state.status === 'Queued' && state?.status !== 'Queued';
     const next = ended || queued ? nextCatchUpRun(this.registry.all()) : undefined;
     if (next) messages.push(catchUpRequestOf(next, message, this.clock.now(), this.ids));
-    const output: HandlerOutput = { messages, records: [this.store.recordOf(decision.state)] };
+    // The audit trail commits with the state it describes (ADR 0028): no entry without its transition, and none lost.
+    const audit = auditEntriesOf(message, state, decision.state, messages).map((entry) =>
+      createMessage(
+        'AuditRecorded',
+        entry,
+        { runId: message.runId, producer: 'orchestrator', causedBy: message },
+        { clock: this.clock, ids: this.ids },
+      ),
+    );
+    const output: HandlerOutput = {
+      messages: [...messages, ...audit],
+      records: [this.store.recordOf(decision.state)],
+    };
     this.remember(message.eventId, output);
     this.accepted += 1;
+    // The handling itself at debug; what it changed is the audit trail's, at info.
     this.log({
-      level: 'info',
+      level: 'debug',
       msg: `${message.type} -> ${decision.state.status}`,
       runId: message.runId,
       eventId: message.eventId,
       sent: messages.map((m) => m.type),
     });
+    for (const entry of audit)
+      this.log({
+        level: 'info',
+        msg: `audit ${entry.data.kind}: ${entry.data.summary}`,
+        runId: message.runId,
+        audit: entry.data,
+      });
     return output;
   }
 

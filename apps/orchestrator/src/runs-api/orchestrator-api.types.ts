@@ -92,6 +92,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** the audit trail of a day's runs: changes, transitions, decisions (who, why, which plan), applies, rollouts, migrations, DCOs, rollbacks */
+        get: operations["Audit_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/asyncapi.json": {
         parameters: {
             query?: never;
@@ -201,7 +218,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** server-sent events: a snapshot, then run, alert, alert-closed, infrastructure and heartbeat events */
+        /** server-sent events: a snapshot, then run, alert, alert-closed, infrastructure, audit and heartbeat events */
         get: operations["Dashboard_events"];
         put?: never;
         post?: never;
@@ -473,6 +490,35 @@ export interface components {
             by: string;
             /** @description eventId of the RunResumeRequested */
             eventId: string;
+        };
+        AuditEntryView: {
+            /** @description the AuditRecorded eventId */
+            eventId: string;
+            /** @example dco-2026-11-26 */
+            runId: string;
+            /** @example 2026-11-26T06:00:01.000Z */
+            at: string;
+            /** @enum {string} */
+            kind: "change-detected" | "transition" | "step-started" | "approval-requested" | "approval-granted" | "approval-rejected" | "resume-requested" | "apply" | "rollout" | "migration" | "dco" | "rollback" | "failure";
+            /**
+             * @description a credential's name for an operator's decision, else a service
+             * @example alice
+             */
+            actor: string;
+            summary: string;
+            /** @example ApprovalGranted */
+            cause: string;
+            /** @description eventId of the message that caused the entry */
+            causationId?: string;
+            /** @description the run's version after the transition */
+            version: number;
+            seq: number;
+            step?: string;
+            reason?: string;
+            planId?: string;
+            from?: string;
+            to?: string;
+            code?: string;
         };
     };
     responses: never;
@@ -938,6 +984,51 @@ export interface operations {
                         message?: string;
                     };
                 };
+            };
+        };
+    };
+    Audit_list: {
+        parameters: {
+            query: {
+                /** @description the day of the runs whose audit trail to read */
+                day: string;
+                /** @description only this run of the day */
+                runId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEntryView"][];
+                };
+            };
+            /** @description API.VALIDATION_FAILED (day missing or malformed, runId malformed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description API.UNAUTHORIZED (no or an unknown credential) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description API.UNAVAILABLE (the audit topic cannot be read now, e.g. Kafka is down) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

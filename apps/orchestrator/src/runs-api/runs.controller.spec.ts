@@ -170,6 +170,20 @@ describe('runs API', () => {
       const run = registry.get(`dco-${DAY}`);
       expect(run?.status).toBe('ApplyingInfra');
       expect(run?.approvals[0].decision).toMatchObject({ granted: true, by: 'alice', reason: 'reviewed' });
+      // The audit trail (ADR 0028) names the credential, not anything the body said, and a viewer may read it.
+      const audit = await api(VIEWER).get(`/api/audit?day=${DAY}`).expect(200);
+      expect(audit.body).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ kind: 'change-detected', actor: 'detector', reason: 'schema change' }),
+          expect.objectContaining({ kind: 'approval-granted', actor: 'alice', reason: 'reviewed' }),
+          expect.objectContaining({
+            kind: 'transition',
+            actor: 'alice',
+            from: 'AwaitingApproval',
+            to: 'ApplyingInfra',
+          }),
+        ]),
+      );
     });
 
     it('accepts the old and the new token of a credential during a rotation', async () => {
@@ -328,6 +342,18 @@ describe('runs API', () => {
       expect((await api('not-a-token-at-all').get('/api/runs').expect(401)).body.code).toBe('API.UNAUTHORIZED');
       await api(VIEWER).get('/api/runs').expect(200);
       expect((await api(null).get('/api/events').expect(401)).body.code).toBe('API.UNAUTHORIZED');
+      expect((await api(null).get(`/api/audit?day=${DAY}`).expect(401)).body.code).toBe('API.UNAUTHORIZED');
+      expect((await api(VIEWER).get(`/api/audit?day=${DAY}`).expect(200)).body).toEqual([]);
+    });
+
+    it.each([
+      ['no day', '/api/audit', 'day must be a day'],
+      ['a malformed day', '/api/audit?day=2026-13-01', 'day must be a day'],
+      ['a malformed run id', `/api/audit?day=${DAY}&runId=../etc`, 'runId must look like'],
+      ['an unknown parameter', `/api/audit?day=${DAY}&limit=5`, 'limit'],
+    ])('refuses an audit read with %s (API.VALIDATION_FAILED)', async (_name, path, message) => {
+      const response = await api(VIEWER).get(path).expect(400);
+      expect(response.body).toEqual({ code: 'API.VALIDATION_FAILED', message: expect.stringContaining(message) });
     });
 
     it('lets a viewer read but not start a run (API.FORBIDDEN)', async () => {

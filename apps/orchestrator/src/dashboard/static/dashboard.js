@@ -10,6 +10,8 @@
     /** The signed-in credential ({name, role}); the session itself is an HttpOnly cookie this script never sees. */
     actor: undefined,
     source: undefined,
+    /** The audit trail of the run shown: loaded from /api/audit when that run changes, then extended by `audit` events. */
+    audit: { runId: undefined, entries: new Map() },
   };
   const TERMINAL = ['Completed', 'CompletedAfterRollback', 'Failed'];
   const $ = (id) => document.getElementById(id);
@@ -272,6 +274,64 @@
     host.replaceChildren(...parts);
   }
 
+  /** Loads the shown run's earlier entries once; entries arriving meanwhile as events are kept (by eventId). */
+  async function loadAudit() {
+    const run = currentRun();
+    if (!run || state.audit.runId === run.runId) return;
+    state.audit = { runId: run.runId, entries: new Map() };
+    renderAudit();
+    try {
+      const query = new URLSearchParams({ day: run.day, runId: run.runId });
+      const response = await fetch(`${API_BASE}/audit?${query}`, { headers: { accept: 'application/json' } });
+      if (!response.ok || state.audit.runId !== run.runId) return;
+      for (const entry of await response.json()) state.audit.entries.set(entry.eventId, entry);
+      renderAudit();
+    } catch {
+      // The next change of the shown run loads it again.
+      state.audit.runId = undefined;
+    }
+  }
+
+  function renderAudit() {
+    const host = $('current-audit');
+    const entries = [...state.audit.entries.values()].sort((a, b) => a.version - b.version || a.seq - b.seq);
+    if (!entries.length) {
+      host.replaceChildren(el('p', { className: 'muted', text: 'No entry yet.' }));
+      return;
+    }
+    const rows = entries.map((entry) =>
+      el(
+        'tr',
+        { 'data-testid': 'audit-row', 'data-kind': entry.kind },
+        el('td', { text: formatTime(entry.at) }),
+        el('td', { text: entry.kind }),
+        el('td', { 'data-testid': 'audit-actor', text: entry.actor }),
+        el('td', {
+          text:
+            entry.reason && !entry.summary.includes(entry.reason)
+              ? `${entry.summary} (why: ${entry.reason})`
+              : entry.summary,
+        }),
+      ),
+    );
+    host.replaceChildren(
+      el(
+        'table',
+        {},
+        el(
+          'thead',
+          {},
+          el(
+            'tr',
+            {},
+            ['Time', 'Kind', 'Who', 'What'].map((name) => el('th', { text: name })),
+          ),
+        ),
+        el('tbody', {}, rows),
+      ),
+    );
+  }
+
   function renderApprovals() {
     const host = $('approval-list');
     const waiting = sortedRuns().filter((run) => run.status === 'AwaitingApproval' || run.status === 'AwaitingWindow');
@@ -440,6 +500,7 @@
 
   function renderAll() {
     renderCurrent();
+    void loadAudit();
     renderApprovals();
     renderAlerts();
     renderInfrastructure();
@@ -467,6 +528,8 @@
       const snapshot = JSON.parse(event.data);
       state.runs.clear();
       state.alerts.clear();
+      // Entries written while disconnected came as no event: reload the shown run's trail.
+      state.audit.runId = undefined;
       (snapshot.runs || []).forEach(upsertRun);
       (snapshot.alerts || []).forEach((alert) => state.alerts.set(alert.dedupeKey, alert));
       state.infrastructure = snapshot.infrastructure || { neo4j: [], ecs: [] };
@@ -476,6 +539,7 @@
     source.addEventListener('run', (event) => {
       upsertRun(JSON.parse(event.data));
       renderCurrent();
+      void loadAudit();
       renderApprovals();
       renderHistory();
     });
@@ -487,6 +551,12 @@
     source.addEventListener('alert-closed', (event) => {
       state.alerts.delete(JSON.parse(event.data).dedupeKey);
       renderAlerts();
+    });
+    source.addEventListener('audit', (event) => {
+      const entry = JSON.parse(event.data);
+      if (entry.runId !== state.audit.runId) return;
+      state.audit.entries.set(entry.eventId, entry);
+      renderAudit();
     });
     source.addEventListener('infrastructure', (event) => {
       state.infrastructure = JSON.parse(event.data);

@@ -1,0 +1,17 @@
+// The AuditLog on the in-memory bus (npm start): the broker's committed AuditRecorded records.
+import { AnyMessage, parseMessage } from '@dco/contracts';
+import { InMemoryMessageBus } from '@dco/messaging';
+import { AUDIT_TOPIC, AuditLog } from './audit-log.port';
+
+export class InMemoryAuditLog implements AuditLog {
+  constructor(private readonly bus: InMemoryMessageBus) {}
+
+  async read(keep: (message: AnyMessage) => boolean): Promise<AnyMessage[]> {
+    const kept: AnyMessage[] = [];
+    for (const record of this.bus.broker.records(`${this.bus.topicPrefix}${AUDIT_TOPIC}`)) {
+      const parsed = parseMessage(record.value);
+      if (parsed.ok && keep(parsed.message)) kept.push(parsed.message);
+    }
+    return kept;
+  }
+}
