@@ -1,6 +1,13 @@
 // The SagaStore on Kafka: a compacted topic keyed by runId, read from the beginning (read-committed) up to its stable end at start.
 import { CodedError } from '@dco/contracts';
-import { BusLogger, KafkaSecurity, OutputRecord, kafkaLogging, kafkaSecurityConfig, readTopicToEnd } from '@dco/messaging';
+import {
+  BusLogger,
+  KafkaSecurity,
+  OutputRecord,
+  kafkaLogging,
+  kafkaSecurityConfig,
+  readTopicToEnd,
+} from '@dco/messaging';
 import { RunState } from '@dco/saga';
 import { randomUUID } from 'node:crypto';
 import { Admin, Kafka } from 'kafkajs';
