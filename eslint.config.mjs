@@ -88,6 +88,7 @@ export default tseslint.config(
       'libs/dco/src/domain/**/*.ts',
       'libs/contracts/src/**/*.ts',
       'libs/neo4j/src/domain/**/*.ts',
+      'apps/detector/src/detect-changes/dependency-updates/domain/**/*.ts',
       'libs/aws/src/rollout/health-comparison.ts',
       'libs/aws/src/rollout/prometheus-histogram.ts',
     ],
