@@ -49,6 +49,8 @@ export interface StackConfig {
   awsCli: { version: string };
   tofu: { version: string };
   jaeger: { version: string; otlpGrpcPort: number; otlpHttpPort: number; queryPort: number; queryGrpcPort: number };
+  /** The npm registry the dependency source is tested against (ADR 0029). */
+  verdaccio: { version: string; port: number };
 }
 
 /** Where everything of the stack lives on disk. */
@@ -77,6 +79,9 @@ export interface StackPaths {
   tofuProviderMirror: string;
   jaeger: string;
   jaegerHome: string;
+  /** Verdaccio's npm install prefix in the cache (version-keyed) and its config and storage in the state dir. */
+  verdaccioPrefix: string;
+  verdaccioHome: string;
   /** The jar folder of one Neo4j version. */
   neo4jLib(version: string): string;
 }
@@ -175,6 +180,8 @@ export function stackPaths(config: StackConfig = stackConfig()): StackPaths {
     tofuProviderMirror: join(cacheDir, 'tofu-providers'),
     jaeger: join(cacheDir, 'bin', `jaeger-${config.jaeger.version}`),
     jaegerHome: join(stateDir, 'jaeger'),
+    verdaccioPrefix: join(cacheDir, 'verdaccio', `verdaccio-${config.verdaccio.version}`),
+    verdaccioHome: join(stateDir, 'verdaccio'),
     neo4jLib: (version: string) => join(cacheDir, `neo4j-${version}`, 'lib'),
   };
 }

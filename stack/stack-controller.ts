@@ -9,6 +9,7 @@ import { motoComponent } from './components/moto.component';
 import { neo4jComponent, neo4jComponentName, neo4jHome } from './components/neo4j.component';
 import { ComponentStatus, logFileOf, pidFileOf, StackComponent, StackContext } from './components/stack-component';
 import { tofuComponent } from './components/tofu.component';
+import { verdaccioComponent } from './components/verdaccio.component';
 import { Neo4jServerConfig, neo4jTransactionLimits, StackConfig, stackConfig, stackPaths } from './stack-config';
 import { StackError } from './stack-error';
 import { freePort } from '@dco/probes';
@@ -38,6 +39,7 @@ export function stackComponents(config: StackConfig): StackComponent[] {
     motoComponent,
     tofuComponent,
     jaegerComponent,
+    verdaccioComponent,
     kafkaToolsComponent,
     awsCliComponent,
   ];
