@@ -126,7 +126,13 @@ function verdaccioDefinition(ctx: StackContext): DaemonDefinition {
     // Verdaccio 6 needs Node >= 22: the project's own Node (ADR 0024) runs it, whatever the system has.
     launch: () => ({
       command: process.execPath,
-      args: [verdaccioEntry(ctx.paths.verdaccioPrefix), '--config', configFile, '--listen', `${host}:${verdaccio.port}`],
+      args: [
+        verdaccioEntry(ctx.paths.verdaccioPrefix),
+        '--config',
+        configFile,
+        '--listen',
+        `${host}:${verdaccio.port}`,
+      ],
       cwd: ctx.paths.verdaccioHome,
     }),
     probe: () => probeVerdaccio(url),

@@ -102,7 +102,10 @@ export class NpmRegistryClient implements PackageRegistry {
     }
     if (response.status >= 500 || response.status === 429) {
       await response.body?.cancel();
-      throw new CodedError('DETECT.REGISTRY_UNREACHABLE', `${this.where} answered ${response.status} to ${method} ${path}`);
+      throw new CodedError(
+        'DETECT.REGISTRY_UNREACHABLE',
+        `${this.where} answered ${response.status} to ${method} ${path}`,
+      );
     }
     if (!response.ok) {
       await response.body?.cancel();
@@ -149,7 +152,8 @@ export function readPackument(name: string, document: unknown, where: string): P
   }
   const versions: PublishedPackage['versions'] = {};
   for (const [version, manifest] of Object.entries(document.versions)) {
-    if (!isObject(manifest) || version.length > 256) throw invalid(where, `${name}: version ${version.slice(0, 50)} is not a manifest`);
+    if (!isObject(manifest) || version.length > 256)
+      throw invalid(where, `${name}: version ${version.slice(0, 50)} is not a manifest`);
     const deprecated = manifest.deprecated;
     if (deprecated !== undefined && typeof deprecated !== 'string') {
       throw invalid(where, `${name}@${version}: deprecated is not a message`);
@@ -159,7 +163,8 @@ export function readPackument(name: string, document: unknown, where: string): P
   }
   const tags = document['dist-tags'];
   const latest = isObject(tags) ? tags.latest : undefined;
-  if (latest !== undefined && typeof latest !== 'string') throw invalid(where, `${name}: dist-tags.latest is not a version`);
+  if (latest !== undefined && typeof latest !== 'string')
+    throw invalid(where, `${name}: dist-tags.latest is not a version`);
   return { name, versions, ...(latest !== undefined ? { latest } : {}) };
 }
 

@@ -23,7 +23,10 @@ describe('package names', () => {
 
   it('rejects a bad name with DETECT.PACKAGE_NAME_INVALID naming its origin', () => {
     expect(() => parsePackageName('../x', 'lockfile a.json')).toThrow(
-      expect.objectContaining({ code: 'DETECT.PACKAGE_NAME_INVALID', message: expect.stringContaining('lockfile a.json') }),
+      expect.objectContaining({
+        code: 'DETECT.PACKAGE_NAME_INVALID',
+        message: expect.stringContaining('lockfile a.json'),
+      }),
     );
   });
 

@@ -132,11 +132,9 @@ describe('decideUpdate', () => {
   });
 
   it('names the advisory and the deprecation in the reason', () => {
-    const update = decideUpdate(
-      '2.2.4',
-      published(['2.2.4', '2.2.5'], { deprecated: { '2.2.4': 'use 2.2.5' } }),
-      [advisory('<2.2.5', 'GHSA-abcd')],
-    );
+    const update = decideUpdate('2.2.4', published(['2.2.4', '2.2.5'], { deprecated: { '2.2.4': 'use 2.2.5' } }), [
+      advisory('<2.2.5', 'GHSA-abcd'),
+    ]);
     expect(update?.reason).toBe(
       'kafkajs 2.2.4 -> 2.2.5 (patch); advisory GHSA-abcd (high): prototype pollution; 2.2.4 is deprecated: use 2.2.5',
     );
