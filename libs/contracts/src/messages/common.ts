@@ -2,6 +2,7 @@
 import { ClassConstructor, Type } from 'class-transformer';
 import {
   IsArray,
+  IsBoolean,
   IsIn,
   IsNotEmpty,
   IsObject,
@@ -85,6 +86,66 @@ export class ChangeDrift {
   address!: string;
 }
 
+/** A published security advisory that covers an installed package version (kind `dependency`). */
+export class ChangeAdvisory {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  id!: string;
+
+  @IsString()
+  @MaxLength(20)
+  severity!: string;
+
+  @IsString()
+  @MaxLength(300)
+  title!: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  url?: string;
+}
+
+/** A service and the image that carries the update, as its release manifest maps it. */
+export class ServiceImage {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  service!: string;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  image!: string;
+}
+
+/**
+ * What a registry-detected dependency update concerns (kind `dependency`, ADR 0029): the services that run the package
+ * at `from`, the advisories on it, and the images the release manifest maps `package@to` to (what the infra-deployer
+ * rolls out; a service without one waits for a release).
+ */
+export class ChangeDependency {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(214)
+  package!: string;
+
+  @IsIn(['published', 'deprecated', 'yanked'])
+  installed!: 'published' | 'deprecated' | 'yanked';
+
+  @IsArray()
+  @IsString({ each: true })
+  @MaxLength(200, { each: true })
+  services!: string[];
+
+  @IsListOf(() => ChangeAdvisory)
+  advisories!: ChangeAdvisory[];
+
+  @IsListOf(() => ServiceImage)
+  rollouts!: ServiceImage[];
+}
+
 /** One detected change: what, from which value to which, how risky and why it matters. */
 export class Change {
   @IsIn(CHANGE_KINDS)
@@ -117,6 +178,18 @@ export class Change {
   @ValidateNested()
   @Type(() => ChangeDrift)
   drift?: ChangeDrift;
+
+  /** Apply at once rather than in a predicted quieter window (a security advisory covers what runs). */
+  @IsOptional()
+  @IsBoolean()
+  urgent?: boolean;
+
+  /** Only on registry-detected `dependency` changes. */
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ChangeDependency)
+  dependency?: ChangeDependency;
 }
 
 /** Why a step failed: a stable code, a message a person can act on, optional structured detail. */
