@@ -98,3 +98,29 @@ describe('DetectorConfig: AWS offering changes from AWS (ADR 0022)', () => {
     );
   });
 });
+
+describe('DetectorConfig: the npm registry (ADR 0029)', () => {
+  it('takes a registry URL and an advisory feed package', () => {
+    expect(
+      loadConfig(DetectorConfig, {
+        DCO_NPM_REGISTRY_URL: 'http://127.0.0.1:14873',
+        DCO_NPM_ADVISORY_FEED: 'dco-advisories',
+      }),
+    ).toMatchObject({ DCO_NPM_REGISTRY_URL: 'http://127.0.0.1:14873', DCO_NPM_ADVISORY_FEED: 'dco-advisories' });
+  });
+
+  it('refuses a bad URL or feed name at boot naming the variable, never printing a URL password', () => {
+    expect(() => loadConfig(DetectorConfig, { DCO_NPM_REGISTRY_URL: 'registry.npmjs.org' })).toThrow(
+      'DCO_NPM_REGISTRY_URL',
+    );
+    let message = '';
+    try {
+      loadConfig(DetectorConfig, { DCO_NPM_REGISTRY_URL: 'https://me:hunter2@npm.example.com' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('must not carry credentials');
+    expect(message).not.toContain('hunter2');
+    expect(() => loadConfig(DetectorConfig, { DCO_NPM_ADVISORY_FEED: '../x' })).toThrow('DCO_NPM_ADVISORY_FEED');
+  });
+});

@@ -352,5 +352,8 @@ function convert(value: string, example: unknown): unknown {
 }
 
 function redact(name: string, value: string): string {
-  return /TOKEN|KEY|SECRET|PASSWORD|CREDENTIALS/i.test(name) ? '***' : value.slice(0, 80);
+  // A URL's user:password is a secret whatever the variable is called.
+  return /TOKEN|KEY|SECRET|PASSWORD|CREDENTIALS/i.test(name)
+    ? '***'
+    : value.replace(/\/\/[^/@\s]*@/, '//***@').slice(0, 80);
 }

@@ -6,6 +6,8 @@ import { IsNonNegativeNumber, IsParsedBy, Neo4jFleetConfig } from '@dco/platform
 import { InfraWorkspaceConfig } from '@dco/terraform';
 import { DRIFT_POLICIES, DriftPolicy } from './drift/drift-comparison';
 import { parseEngineSupport, parseRetiringInstanceTypes } from './sources/aws-offering.source';
+import { parseRegistryUrl } from './dependency-updates/domain/registry-url';
+import { parsePackageName } from './dependency-updates/domain/package-name';
 
 export class DetectSourcesConfig {
   /** The Neo4j images: owners (comma-separated) and name pattern. */
@@ -35,6 +37,22 @@ export class DetectSourcesConfig {
   @IsOptional()
   @IsString()
   DCO_DEPENDENCY_MANIFEST?: string;
+
+  /**
+   * The npm registry the dependency source asks (ADR 0029); set (default https://registry.npmjs.org in the aws profile),
+   * dependency updates come from the release's lockfiles against it instead of DCO_DEPENDENCY_MANIFEST.
+   */
+  @IsOptional()
+  @IsParsedBy(parseRegistryUrl)
+  DCO_NPM_REGISTRY_URL?: string;
+
+  /**
+   * A package on that registry whose latest version's package.json field `advisories` is the advisory feed, for a
+   * registry that serves no bulk advisory endpoint itself (Verdaccio); unset = POST /-/npm/v1/security/advisories/bulk.
+   */
+  @IsOptional()
+  @IsParsedBy((name) => parsePackageName(name, 'DCO_NPM_ADVISORY_FEED'))
+  DCO_NPM_ADVISORY_FEED?: string;
 
   /**
    * Operator override, "type:YYYY-MM-DD,type": types to leave although the region still offers them (what AWS no longer

@@ -45,6 +45,10 @@ import { FileDocumentReader } from './document-reader.port';
 import { AppReleaseSource } from './sources/app-release.source';
 import { AwsOfferingSource, parseEngineSupport, parseRetiringInstanceTypes } from './sources/aws-offering.source';
 import { DependencySource } from './sources/dependency.source';
+import { RegistryDependencySource } from './sources/registry-dependency.source';
+import { NpmRegistryClient } from './dependency-updates/npm-registry.adapter';
+import { PackageRegistry } from './dependency-updates/package-registry.port';
+import { PUBLIC_NPM_REGISTRY, parseRegistryUrl } from './dependency-updates/domain/registry-url';
 import { DriftSource } from './sources/drift.source';
 import { ExternalSource } from './sources/external.source';
 import { Neo4jAmiSource } from './sources/neo4j-ami.source';
@@ -59,6 +63,7 @@ export interface DetectorDependencies {
   imageParameters?: ImageParameters;
   tofu?: TofuRunner;
   store?: ExternalReportStore;
+  registry?: PackageRegistry;
 }
 
 const REPO_ROOT = resolve(__dirname, '../../../..');
@@ -168,20 +173,33 @@ export function buildDetectChanges(config: DetectChangesEnvironmentConfig, deps:
     ...(config.DCO_NEO4J_AMI_SSM_PATH ? { ssmPath: parseImageParameterPath(config.DCO_NEO4J_AMI_SSM_PATH) } : {}),
   };
 
+  const releaseManifest = config.DCO_RELEASE_MANIFEST ?? join(configDir, 'release', 'release-manifest.json');
+  const registryUrl = config.DCO_NPM_REGISTRY_URL ?? (config.DCO_PROFILE === 'aws' ? PUBLIC_NPM_REGISTRY : undefined);
+  const registry =
+    deps.registry ??
+    (registryUrl
+      ? new NpmRegistryClient({ url: parseRegistryUrl(registryUrl), advisoryFeed: config.DCO_NPM_ADVISORY_FEED })
+      : undefined);
+  // ADR 0029: with a registry, dependency updates come from the release's lockfiles; without one (embedded, and local
+  // unless DCO_NPM_REGISTRY_URL names the stack's Verdaccio), from the hand-kept dependency manifest.
+  const dependencySource: ChangeSource = registry
+    ? new RegistryDependencySource(documents, ecs, registry, {
+        manifestPath: releaseManifest,
+        cluster: config.DCO_ECS_CLUSTER,
+      })
+    : new DependencySource(documents, {
+        manifestPath: config.DCO_DEPENDENCY_MANIFEST ?? join(configDir, 'release', 'dependencies.json'),
+        deployedPath: async () => {
+          const good = await workspace.lastGood();
+          return good ? join(good.snapshotDir, 'release', 'dependencies.json') : undefined;
+        },
+      });
+
   const sources: ChangeSource[] = [
     new Neo4jAmiSource(ec2, { ...images, fleetTags }, imageParameters),
     new TerraformConfigSource(workspace),
-    new AppReleaseSource(documents, ecs, {
-      manifestPath: config.DCO_RELEASE_MANIFEST ?? join(configDir, 'release', 'release-manifest.json'),
-      cluster: config.DCO_ECS_CLUSTER,
-    }),
-    new DependencySource(documents, {
-      manifestPath: config.DCO_DEPENDENCY_MANIFEST ?? join(configDir, 'release', 'dependencies.json'),
-      deployedPath: async () => {
-        const good = await workspace.lastGood();
-        return good ? join(good.snapshotDir, 'release', 'dependencies.json') : undefined;
-      },
-    }),
+    new AppReleaseSource(documents, ecs, { manifestPath: releaseManifest, cluster: config.DCO_ECS_CLUSTER }),
+    dependencySource,
     new AwsOfferingSource(
       ec2,
       offerings,

@@ -55,3 +55,16 @@ describe('AppReleaseSource', () => {
     await expect(source.detect()).rejects.toMatchObject({ code: 'DETECT.MANIFEST_INVALID' });
   });
 });
+
+describe('AppReleaseSource and dependency-update builds', () => {
+  it('leaves a service that runs one of its builds (ADR 0029) on it', async () => {
+    const ecs = await deployed('dco/dco-runner:1.4.1');
+    const text = JSON.stringify({
+      services: {
+        'dco-runner': { image: 'dco/dco-runner:1.4.0', builds: { 'kafkajs@2.2.5': 'dco/dco-runner:1.4.1' } },
+      },
+    });
+    const source = new AppReleaseSource(manifest(text), ecs, { manifestPath: 'release.json', cluster });
+    await expect(source.detect()).resolves.toEqual([]);
+  });
+});

@@ -3,6 +3,7 @@ import { Change, CodedError } from '@dco/contracts';
 import { EcsServices } from '@dco/aws';
 import { ChangeSource } from '../change-source.port';
 import { DocumentReader, parseStringMap } from '../document-reader.port';
+import { buildImagesOf } from '../dependency-updates/domain/release-manifest';
 
 export interface AppReleaseOptions {
   manifestPath: string;
@@ -25,13 +26,15 @@ export class AppReleaseSource implements ChangeSource {
       throw new CodedError('DETECT.MANIFEST_INVALID', `release manifest ${this.options.manifestPath} does not exist`);
     }
     const desired = parseStringMap(text, 'services', 'image', `release manifest ${this.options.manifestPath}`);
+    // A service running one of its dependency-update builds (ADR 0029) is not rolled back to the manifest's image.
+    const builds = buildImagesOf(text);
     const changes = await Promise.all(
       Object.entries(desired)
         .sort(([a], [b]) => a.localeCompare(b))
         .map(async ([service, image]): Promise<Change | undefined> => {
           const status = await this.ecs.describeService(this.options.cluster, service);
           const running = status ? await this.ecs.describeTaskDefinition(status.taskDefinition) : undefined;
-          if (running?.image === image) return undefined;
+          if (running?.image === image || (running && builds[service]?.includes(running.image))) return undefined;
           return {
             kind: 'app-release',
             subject: service,

@@ -78,3 +78,26 @@ export function runningBuild(release: ServiceRelease, runningImage: string | und
   const at = key.lastIndexOf('@');
   return [key.slice(0, at), key.slice(at + 1)];
 }
+
+/**
+ * service -> the images of its builds, read leniently (app-release only needs to know a running build is not a stray
+ * image; the dependency source validates the builds strictly).
+ */
+export function buildImagesOf(text: string): Record<string, string[]> {
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch {
+    return {};
+  }
+  const services = isObject(document) ? document.services : undefined;
+  if (!isObject(services)) return {};
+  return Object.fromEntries(
+    Object.entries(services).map(([service, entry]) => [
+      service,
+      isObject(entry) && isObject(entry.builds)
+        ? Object.values(entry.builds).filter((image): image is string => typeof image === 'string')
+        : [],
+    ]),
+  );
+}
