@@ -1310,6 +1310,24 @@ describe('the update window predicted from load (ADR 0027)', () => {
     });
   });
 
+  it('Given a change a security advisory makes urgent, When the changes are known, Then they apply at once (ADR 0029)', () => {
+    const advised: Change = {
+      kind: 'dependency',
+      subject: 'kafkajs',
+      from: '2.2.4',
+      to: '2.2.5',
+      risk: 'low',
+      urgent: true,
+      reason: 'kafkajs 2.2.4 -> 2.2.5 (patch); advisory GHSA-x (high): denial of service',
+    };
+    const h = given(DETECTING, {}, FORECAST, quietAtSeven);
+    thenAccepts(h, detected(advised), {
+      status: 'ApplyingInfra',
+      sends: ['ApplyInfra'],
+      check: (state) => expect(state.updateWindow).toMatchObject({ reason: 'urgent', start: T0.toISOString() }),
+    });
+  });
+
   it('Given no load history yet, When the changes are known, Then they apply at once', () => {
     const h = given(DETECTING, {}, FORECAST);
     thenAccepts(h, detected(infraChange), {

@@ -546,8 +546,12 @@ class Transition {
       now: now.getTime(),
       latestEnd,
       durationMs,
-      // A person (an operator's run, an urgent external report, a manual tick) asked for this run now.
-      urgent: this.state.trigger === 'request' || this.state.trigger === 'manual',
+      // A person (an operator's run, an urgent external report, a manual tick) asked for this run now, or a change is
+      // urgent (a security advisory covers what runs, ADR 0029).
+      urgent:
+        this.state.trigger === 'request' ||
+        this.state.trigger === 'manual' ||
+        this.state.changes.some((change) => change.urgent === true),
       policy: policy.updateWindow.policy,
       forecast: this.deps.loadForecast,
     });

@@ -1,6 +1,7 @@
 // The ApplyInfra use case: plan the configuration, ask for approval when policy says so, apply exactly the saved plan,
-// replacing the resources that drifted, record it as last good, then roll the services named by app-release changes out (canary + health gates).
-import { ApplyInfraData, CodedError, DataOf, ServiceHealthComparison, ServiceRevision } from '@dco/contracts';
+// replacing the resources that drifted, record it as last good, then roll out the services named by app-release changes
+// and dependency builds (canary + health gates).
+import { ApplyInfraData, Change, CodedError, DataOf, ServiceHealthComparison, ServiceRevision } from '@dco/contracts';
 import {
   ApprovalPolicy,
   DEFAULT_APPROVAL_POLICY,
@@ -11,6 +12,22 @@ import {
 } from '@dco/terraform';
 import { EcsRollout, RolloutLog } from './ecs-rollout';
 import { withSpan } from '@dco/observability';
+
+/**
+ * The images to roll out: each app-release change's, then the builds the release manifest maps a dependency update to
+ * (ADR 0029) for services no app-release change already moves (the release wins: it is what the manifest names).
+ */
+export function rolloutsOf(changes: Change[]): { service: string; image: string }[] {
+  const releases = changes
+    .filter((change) => change.kind === 'app-release')
+    .map((change) => ({ service: change.subject, image: change.to }));
+  const builds = changes
+    .filter((change) => change.kind === 'dependency')
+    .flatMap((change) => change.dependency?.rollouts ?? [])
+    .filter((rollout, index, all) => all.findIndex((other) => other.service === rollout.service) === index)
+    .filter((rollout) => !releases.some((release) => release.service === rollout.service));
+  return [...releases, ...builds];
+}
 
 export type ApplyInfraOutcome =
   | { type: 'InfraApplied'; data: DataOf<'InfraApplied'> }
@@ -74,16 +91,10 @@ export class ApplyInfraHandler {
 
     const services: ServiceRevision[] = [];
     const health: ServiceHealthComparison[] = [];
-    for (const change of command.changes.filter((candidate) => candidate.kind === 'app-release')) {
-      await this.workspace.rememberPreviousRevision(
-        command.day,
-        change.subject,
-        await this.rollout.currentRevision(change.subject),
-      );
-      const result = await withSpan(
-        'rollout',
-        { runId, day: command.day, service: change.subject, image: change.to },
-        () => this.rollout.deploy({ service: change.subject, image: change.to }),
+    for (const { service, image } of rolloutsOf(command.changes)) {
+      await this.workspace.rememberPreviousRevision(command.day, service, await this.rollout.currentRevision(service));
+      const result = await withSpan('rollout', { runId, day: command.day, service, image }, () =>
+        this.rollout.deploy({ service, image }),
       );
       services.push({ service: result.service, taskDefinition: result.taskDefinition });
       if (result.health) health.push(result.health);
