@@ -35,6 +35,7 @@ function observed(expect: ScenarioExpectation): DayObservation {
       rolledBack: [...expect.rolledBack],
       resultHash: 'h1',
       deferred: expect.deferredChanges,
+      urgentChanges: [...(expect.urgentChanges ?? [])],
     },
     stepDurations: {},
     serving: {
@@ -192,6 +193,14 @@ describe('compareWithExpectation', () => {
       'Terraform state [a, b, c] (before [a, b]), expected baseline',
       'alerts delivered [STEP_FAILED], expected [ROLLBACK, STEP_FAILED]',
     ]);
+  });
+
+  it('checks that the advisory-driven update was urgent (ADR 0029)', () => {
+    const full = findScenario('full-change')?.expect;
+    expect(full?.urgentChanges).toEqual(['dependency']);
+    const seen = observed(full!);
+    seen.run.urgentChanges = [];
+    expect(compareWithExpectation(full!, seen)).toEqual(['urgent changes [], expected [dependency]']);
   });
 
   it('checks the desired count a drift scenario restores', () => {

@@ -27,6 +27,7 @@ export interface RunViewJson {
   resultHash?: string;
   rolledBack: string[];
   deferred: unknown[];
+  changes: Array<{ kind: string; urgent?: boolean }>;
 }
 
 export interface DayObservation {
@@ -38,6 +39,8 @@ export interface DayObservation {
     rolledBack: string[];
     resultHash?: string;
     deferred: number;
+    /** The kinds of the run's urgent changes, sorted. */
+    urgentChanges: string[];
   };
   stepDurations: Record<string, number>;
   serving: { server: 'blue' | 'green'; instanceId: string; boltUri: string; version: string };
@@ -279,6 +282,10 @@ export async function observeDay(
       rolledBack: run.rolledBack,
       ...(run.resultHash ? { resultHash: run.resultHash } : {}),
       deferred: run.deferred.length,
+      urgentChanges: run.changes
+        .filter((change) => change.urgent === true)
+        .map((change) => change.kind)
+        .sort(),
     },
     stepDurations: stepDurations(run),
     serving: { server: onBlue ? 'blue' : 'green', instanceId: current.instanceId, boltUri: current.boltUri, version },
@@ -404,6 +411,11 @@ export function compareWithExpectation(expect: ScenarioExpectation, seen: DayObs
     expect.ecsRevision === 'moved' ? seen.ecs.after > seen.ecs.before : seen.ecs.after === seen.ecs.before,
     `dco-runner runs revision ${seen.ecs.after} (before ${seen.ecs.before}), expected ${expect.ecsRevision}`,
   );
+  if (expect.urgentChanges !== undefined)
+    check(
+      list(seen.run.urgentChanges) === list(expect.urgentChanges),
+      `urgent changes ${list(seen.run.urgentChanges)}, expected ${list(expect.urgentChanges)}`,
+    );
   if (expect.ecsDesiredCount !== undefined)
     check(
       seen.ecs.desiredCount === expect.ecsDesiredCount,

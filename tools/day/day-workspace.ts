@@ -23,6 +23,8 @@ export interface StackEndpoints {
   awsEndpoint: string;
   otlpTracesUrl: string;
   jaegerQueryUrl: string;
+  /** The stack's npm registry (Verdaccio, ADR 0029), for the scenarios whose change comes from it. */
+  npmRegistryUrl?: string;
 }
 
 /** The local stack's addresses from stack/stack.config.json (the environment's usual variables win). */
@@ -34,6 +36,7 @@ export function localEndpoints(env: NodeJS.ProcessEnv = process.env): StackEndpo
     awsEndpoint: env.DCO_AWS_ENDPOINT || `http://${host}:${config.moto.port}`,
     otlpTracesUrl: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || `http://${host}:${config.jaeger.otlpHttpPort}/v1/traces`,
     jaegerQueryUrl: env.JAEGER_QUERY_URL || `http://${host}:${config.jaeger.queryPort}`,
+    npmRegistryUrl: env.DCO_NPM_REGISTRY_URL || `http://${host}:${config.verdaccio.port}`,
   };
 }
 
@@ -51,6 +54,8 @@ export interface DayWorkspace {
   stateDir: string;
   logsDir: string;
   releaseManifest: string;
+  /** The npm package whose advisory an `advisory` scenario publishes, and the advisory feed package (ADR 0029). */
+  npm: { package: string; advisoryFeed: string };
   envTag: string;
   cluster: string;
   eventBus: string;
@@ -107,6 +112,7 @@ export function createWorkspace(
     stateDir: join(dir, 'state'),
     logsDir: join(dir, 'logs'),
     releaseManifest: join(dir, 'release-manifest.json'),
+    npm: { package: `dco-day-lib-${id}`, advisoryFeed: `dco-day-advisories-${id}` },
     envTag: name,
     cluster: `dco-${name}`,
     eventBus: `dco-${name}`,
@@ -202,6 +208,10 @@ export function serviceEnvironment(
         DCO_NEO4J_AMI_NAME: `${ws.amiPrefix}-*`,
         DCO_NEO4J_FLEET_TAGS: `dco:env=${ws.envTag}`,
         DCO_RELEASE_MANIFEST: ws.releaseManifest,
+        // Dependency updates from the stack's npm registry where the scenario publishes one (ADR 0029).
+        ...(ws.scenario.changes.advisory && ws.endpoints.npmRegistryUrl
+          ? { DCO_NPM_REGISTRY_URL: ws.endpoints.npmRegistryUrl, DCO_NPM_ADVISORY_FEED: ws.npm.advisoryFeed }
+          : {}),
         // Reports shared by every detector replica (ADR 0016).
         DCO_EXTERNAL_BUCKET: DAY_STATE_BUCKET,
         DCO_EXTERNAL_PREFIX: `${ws.id}/detector`,

@@ -15,6 +15,11 @@ export interface ScenarioChanges {
   terraform?: 'add-service' | 'broken-provisioner';
   /** The release manifest moves dco-runner to this image. */
   release?: string;
+  /**
+   * A security advisory is published on the npm registry (the stack's Verdaccio) for a package dco-runner's lockfile
+   * pins, with a fixed patch, and the release manifest maps that fix to this image (ADR 0029).
+   */
+  advisory?: string;
   /** After the baseline apply ("yesterday"), dco-runner is scaled to this count by hand (UpdateService): drift. */
   scaleByHand?: number;
 }
@@ -47,6 +52,8 @@ export interface ScenarioExpectation {
   deferredChanges: number;
   /** Alert causes (EventBridge detail-type) delivered to the SQS target, sorted. */
   alerts: string[];
+  /** The kinds of the run's urgent changes, sorted, where the scenario cares. */
+  urgentChanges?: string[];
 }
 
 export interface DayScenario {
@@ -122,8 +129,9 @@ export const DAY_SCENARIOS: readonly DayScenario[] = [
   },
   {
     name: 'full-change',
-    summary: 'a new Neo4j AMI, a Terraform change and a new dco-runner release on the same day',
-    changes: { neo4jAmi: true, terraform: 'add-service', release: RELEASE_IMAGE },
+    summary:
+      'a new Neo4j AMI, a Terraform change and a security advisory on a package dco-runner runs (from the npm registry) on the same day: the fixed build rolls out',
+    changes: { neo4jAmi: true, terraform: 'add-service', advisory: RELEASE_IMAGE },
     graph: SMALL_GRAPH,
     slowBecause: 'tofu apply with provisioners, an ECS canary rollout and a green Neo4j JVM',
     expect: {
@@ -136,6 +144,7 @@ export const DAY_SCENARIOS: readonly DayScenario[] = [
       dcoAfterRollback: false,
       deferredChanges: 0,
       alerts: [],
+      urgentChanges: ['dependency'],
     },
   },
   {

@@ -32,6 +32,7 @@ import { DayWorkspace, PreparedInfo, REPO_ROOT, StackEndpoints, dayRemoteState, 
 import { GraphSnapshot, snapshotGraph } from './graph-snapshot';
 import { BASE_IMAGE, BROKEN_IMAGE, NEW_NEO4J_VERSION, OLD_NEO4J_VERSION } from './scenario-catalogue';
 import { ServiceHealthDouble, startServiceHealthDouble } from './service-health.double';
+import { VerdaccioSeeder } from '@dco/testing';
 
 /**
  * Fails with DAY.STACK_NOT_READY (exit 5) naming what is down, before anything is created. The checks are the
@@ -56,6 +57,15 @@ export async function requireStack(endpoints: StackEndpoints = localEndpoints())
       async () => (await fetch(`${endpoints.jaegerQueryUrl}/api/services`, { signal: AbortSignal.timeout(5_000) })).ok,
     ],
     ['tofu', stackPaths().tofu, async () => existsSync(stackPaths().tofu)],
+    ...(endpoints.npmRegistryUrl
+      ? [
+          [
+            'verdaccio',
+            endpoints.npmRegistryUrl,
+            async () => (await fetch(`${endpoints.npmRegistryUrl}/-/ping`, { signal: AbortSignal.timeout(5_000) })).ok,
+          ] as [string, string, () => Promise<boolean>],
+        ]
+      : []),
   ];
   try {
     const results = await Promise.all(
@@ -163,7 +173,8 @@ export async function prepareScenario(ws: DayWorkspace, log: (line: string) => v
     if (infraResult.status === 'rejected') throw infraResult.reason;
     const { instance: blue, before: blueBefore } = blueResult.value;
     const { workspace, vars: baseVars } = infraResult.value;
-    await writeJson(ws.releaseManifest, { services: { 'dco-runner': { image: BASE_IMAGE } } });
+    const npm = scenario.changes.advisory ? await publishedDependency(ws, scenario.changes.advisory) : undefined;
+    await writeJson(ws.releaseManifest, { services: { 'dco-runner': { image: BASE_IMAGE, ...npm?.release } } });
     const service = await ecs.describeService(ws.cluster, 'dco-runner');
     const definition = service ? await ecs.describeTaskDefinition(service.taskDefinition) : undefined;
     if (!service || !definition)
@@ -201,6 +212,10 @@ export async function prepareScenario(ws: DayWorkspace, log: (line: string) => v
       log('adding a broken resource to the Terraform configuration (its provisioner exits 3 on apply)');
       await writeFile(join(ws.configDir, 'broken.tf'), BROKEN_TERRAFORM);
     }
+    if (npm) {
+      log(`publishing ${ws.npm.package} 1.0.1 and a security advisory on 1.0.0 (which dco-runner runs) to ${npm.url}`);
+      await npm.publishAdvisory();
+    }
     if (scenario.changes.release) {
       log(`publishing a release manifest: dco-runner -> ${scenario.changes.release}`);
       await writeJson(ws.releaseManifest, { services: { 'dco-runner': { image: scenario.changes.release } } });
@@ -226,6 +241,40 @@ export async function prepareScenario(ws: DayWorkspace, log: (line: string) => v
     if (error instanceof DayError) throw error;
     throw new DayError('DAY.PREPARATION_FAILED', `preparing ${ws.scenario.name} failed: ${(error as Error).message}`);
   }
+}
+
+/**
+ * The npm side of an `advisory` scenario (ADR 0029): the package dco-runner's lockfile pins at 1.0.0, published on the
+ * stack's Verdaccio, and the build of its fix; publishAdvisory() is the day's change (1.0.1 and an advisory on < 1.0.1).
+ */
+async function publishedDependency(ws: DayWorkspace, fixedImage: string) {
+  const url = ws.endpoints.npmRegistryUrl;
+  if (!url) throw new DayError('DAY.PREPARATION_FAILED', 'the advisory scenario needs the stack npm registry URL');
+  const seeder = new VerdaccioSeeder(url, ws.npm.advisoryFeed);
+  const name = ws.npm.package;
+  await seeder.publish(name, '1.0.0');
+  const lockfile = 'dco-runner.package-lock.json';
+  await writeJson(join(ws.dir, lockfile), {
+    name: 'dco-runner',
+    lockfileVersion: 3,
+    packages: {
+      '': { name: 'dco-runner', dependencies: { [name]: '^1.0.0' } },
+      [`node_modules/${name}`]: { version: '1.0.0' },
+    },
+  });
+  return {
+    url,
+    release: { lockfile, builds: { [`${name}@1.0.1`]: fixedImage } },
+    publishAdvisory: async () => {
+      await seeder.publish(name, '1.0.1');
+      await seeder.advise(name, {
+        id: `GHSA-day-${ws.id}`,
+        title: 'prototype pollution in the day library',
+        severity: 'high',
+        vulnerableVersions: '<1.0.1',
+      });
+    },
+  };
 }
 
 const BROKEN_TERRAFORM = `# Added by the tofu-broken day scenario: plans fine, fails on apply, as a bad provisioner does.

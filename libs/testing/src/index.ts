@@ -9,3 +9,4 @@ export * from './stack-endpoints';
 export * from './private-kafka';
 export * from './asyncapi-messages';
 export * from './standard-tools';
+export * from './verdaccio-seeder';

@@ -323,6 +323,10 @@ export interface components {
             to: string;
             risk: string;
             reason: string;
+            /** @description applied at once, not in a quieter window: a security advisory covers what runs */
+            urgent?: boolean;
+            /** @description registry-detected dependency updates: package, installed state, services, advisories, rollouts */
+            dependency?: Record<string, never>;
         };
         UpdateWindowView: {
             /**

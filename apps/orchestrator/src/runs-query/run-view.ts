@@ -25,6 +25,20 @@ export class ChangeView {
   @ApiProperty() to!: string;
   @ApiProperty() risk!: string;
   @ApiProperty() reason!: string;
+  @ApiPropertyOptional({
+    description: 'applied at once, not in a quieter window: a security advisory covers what runs',
+  })
+  urgent?: boolean;
+  @ApiPropertyOptional({
+    description: 'registry-detected dependency updates: package, installed state, services, advisories, rollouts',
+  })
+  dependency?: {
+    package: string;
+    installed: string;
+    services: string[];
+    advisories: { id: string; severity: string; title: string; url?: string }[];
+    rollouts: { service: string; image: string }[];
+  };
 }
 
 export class ApprovalView {

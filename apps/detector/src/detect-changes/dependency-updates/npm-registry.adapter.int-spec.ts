@@ -5,7 +5,7 @@ import { AddressInfo } from 'node:net';
 import { freePort } from '@dco/probes';
 import { NpmRegistryClient } from './npm-registry.adapter';
 import { packageRegistryContract } from './package-registry.contract';
-import { VerdaccioSeeder, stackVerdaccioUrl } from './verdaccio.fixture';
+import { VerdaccioSeeder, stackVerdaccioUrl } from '@dco/testing';
 
 jest.setTimeout(60_000);
 

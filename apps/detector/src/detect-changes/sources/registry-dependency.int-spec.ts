@@ -11,7 +11,7 @@ import { freePort } from '@dco/probes';
 import { DetectChangesHandler } from '../detect-changes.handler';
 import { FileDocumentReader } from '../document-reader.port';
 import { NpmRegistryClient } from '../dependency-updates/npm-registry.adapter';
-import { VerdaccioSeeder, stackVerdaccioUrl } from '../dependency-updates/verdaccio.fixture';
+import { VerdaccioSeeder, stackVerdaccioUrl } from '@dco/testing';
 import { ChangeSource } from '../change-source.port';
 import { RegistryDependencySource } from './registry-dependency.source';
 

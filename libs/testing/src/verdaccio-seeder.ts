@@ -1,12 +1,21 @@
 // Seeds the stack's Verdaccio as a publisher would, through npm's HTTP API: a registered user publishes versions
 // (PUT /<name> with the tarball attached, what `npm publish` sends), deprecates them (PUT /<name>/-rev/<rev>, what
-// `npm deprecate` sends) and publishes the advisory feed package. Int-specs only.
+// `npm deprecate` sends) and publishes the advisory feed package (ADR 0029). Int-specs and the day scenarios only.
 import { createHash, randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { startComponent, stackConfig } from '@dco/stack';
-import { packumentPath } from './domain/package-name';
-import { Advisory } from './domain/update-policy';
-import { RegistrySeeder } from './package-registry.contract';
+import { startComponent } from '@dco/stack';
+
+/** An advisory as the seeder publishes it in the feed (the bulk advisory endpoint's entry, range in npm syntax). */
+export interface SeededAdvisory {
+  id: string;
+  title: string;
+  severity: string;
+  url?: string;
+  vulnerableVersions: string;
+}
+
+/** npm's packument path: a scope's slash escaped. */
+const packumentPath = (name: string) => `/${name.replace('/', '%2f')}`;
 
 /** The stack's Verdaccio (started through the stack's own code when it is not running yet). */
 export async function stackVerdaccioUrl(): Promise<string> {
@@ -42,7 +51,7 @@ export function packageTarball(manifest: object): Buffer {
   return gzipSync(Buffer.concat([header, content, padding, Buffer.alloc(1024)]));
 }
 
-export class VerdaccioSeeder implements RegistrySeeder {
+export class VerdaccioSeeder {
   private token?: string;
   private readonly advised: Record<string, object[]> = {};
   private feedVersion = 0;
@@ -104,7 +113,7 @@ export class VerdaccioSeeder implements RegistrySeeder {
   }
 
   /** Publishes the next version of the feed, whose `advisories` holds every advisory given so far. */
-  async advise(name: string, advisory: Advisory): Promise<void> {
+  async advise(name: string, advisory: SeededAdvisory): Promise<void> {
     const { vulnerableVersions, ...rest } = advisory;
     this.advised[name] = [...(this.advised[name] ?? []), { ...rest, vulnerable_versions: vulnerableVersions }];
     this.feedVersion += 1;
@@ -120,9 +129,4 @@ export class VerdaccioSeeder implements RegistrySeeder {
     const text = await response.text();
     if (!response.ok) throw new Error(`verdaccio refused to ${what}: ${response.status} ${text.slice(0, 300)}`);
   }
-}
-
-/** The stack's Verdaccio address from stack.config.json, without starting it (rejection specs point next to it). */
-export function stackVerdaccioPort(): number {
-  return stackConfig().verdaccio.port;
 }
