@@ -45,6 +45,8 @@ describe('stackConfig and stackPaths', () => {
     expect(paths.kafkaConsoleConsumer).toBe(join(root, '.stack', 'bin', 'kafka-console-consumer'));
     expect(paths.aws).toBe(join(root, '.stack', 'bin', 'aws'));
     expect(paths.logsDir).toBe(join(root, '.stack', 'logs'));
+    expect(paths.verdaccioPrefix).toBe(`/home/a/.cache/dco-autopilot/verdaccio/verdaccio-${config.verdaccio.version}`);
+    expect(paths.verdaccioHome).toBe(join(root, '.stack', 'verdaccio'));
   });
 
   it('honours DCO_STACK_CACHE_DIR and DCO_STACK_STATE_DIR', () => {
