@@ -3,6 +3,7 @@
 import { CodedError } from '@dco/contracts';
 import { Advisory, PublishedPackage } from './domain/update-policy';
 import { packumentPath, parsePackageName } from './domain/package-name';
+import { isObject } from './domain/json-document';
 import { PackageRegistry } from './package-registry.port';
 
 export interface NpmRegistryOptions {
@@ -139,10 +140,6 @@ function causeOf(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = (error as Error & { cause?: unknown }).cause;
   return cause instanceof Error ? `${error.message}: ${cause.message}` : error.message;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A packument reduced to what the policy reads; anything not of the npm format is DETECT.REGISTRY_ANSWER_INVALID. */

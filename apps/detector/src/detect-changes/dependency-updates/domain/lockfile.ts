@@ -1,14 +1,11 @@
 // What a service's release runs from npm: the direct dependencies of its package-lock.json (lockfileVersion 2 or 3) and
 // their installed versions. Pure: the text comes in; names are validated here, before they can reach a registry URL.
 import { CodedError } from '@dco/contracts';
+import { isObject, parseJsonDocument } from './json-document';
 import { parsePackageName } from './package-name';
 
 /** A release declaring more direct dependencies than this is refused rather than asked about one by one. */
 export const MAX_DIRECT_DEPENDENCIES = 500;
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * name -> installed version of the root package's dependencies and optionalDependencies (what the image runs; dev
@@ -16,12 +13,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * DETECT.MANIFEST_INVALID / DETECT.PACKAGE_NAME_INVALID naming the lockfile.
  */
 export function installedDependencies(text: string, label: string): Record<string, string> {
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch (error) {
-    throw new CodedError('DETECT.MANIFEST_INVALID', `${label} is not valid JSON`, (error as Error).message);
-  }
+  const document = parseJsonDocument(text, label);
   const packages = isObject(document) ? document.packages : undefined;
   const root = isObject(packages) ? packages[''] : undefined;
   if (!isObject(packages) || !isObject(root)) {

@@ -1,6 +1,7 @@
 // The release manifest as the dependency source reads it (ADR 0029): per service its image, the lockfile its image was
 // built from, and the builds that carry one package update each. Pure: the text comes in.
 import { CodedError } from '@dco/contracts';
+import { isObject, parseJsonDocument } from './json-document';
 import { parseSemVer } from './semver';
 import { isPackageName } from './package-name';
 
@@ -16,10 +17,6 @@ export interface ServiceRelease {
 const RELATIVE_PATH = /^(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
 const IMAGE = /^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$/;
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function invalid(label: string, what: string): CodedError {
   return new CodedError('DETECT.MANIFEST_INVALID', `${label}: ${what}`);
 }
@@ -33,12 +30,7 @@ function image(value: unknown, label: string, where: string): string {
 
 /** `{"services": {"<service>": {"image", "lockfile"?, "builds"?}}}`; anything else is DETECT.MANIFEST_INVALID. */
 export function parseReleaseManifest(text: string, label: string): Record<string, ServiceRelease> {
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch (error) {
-    throw new CodedError('DETECT.MANIFEST_INVALID', `${label} is not valid JSON`, (error as Error).message);
-  }
+  const document = parseJsonDocument(text, label);
   const services = isObject(document) ? document.services : undefined;
   if (!isObject(services)) throw invalid(label, 'no "services" object');
   const result: Record<string, ServiceRelease> = {};
