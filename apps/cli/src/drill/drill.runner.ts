@@ -134,7 +134,7 @@ export async function writeDrillReport(file: string, report: DrillReport): Promi
 
 /**
  * Publishes every drill's figures (DrDrillCompleted: the dashboard's last drill) and one AlertRaised per drill that missed
- * an objective (forwarded to EventBridge like every alert), in one transaction; returns how many alerts were raised.
+ * an objective (forwarded to EventBridge like every alert), in one batch; returns how many of each were published.
  */
 export async function publishDrillOutcomes(
   outcomes: readonly DrillOutcome[],
