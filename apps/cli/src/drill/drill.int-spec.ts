@@ -95,7 +95,13 @@ describe('DR drills (real Neo4j servers, real Kafka)', () => {
       );
       expect(published).toEqual(
         expect.arrayContaining([
-          expect.objectContaining({ kind: 'orchestrator-loss', rtoS: 90, rtoObjectiveS: 60, rpoWritesLost: 1, met: false }),
+          expect.objectContaining({
+            kind: 'orchestrator-loss',
+            rtoS: 90,
+            rtoObjectiveS: 60,
+            rpoWritesLost: 1,
+            met: false,
+          }),
           expect.objectContaining({ kind: 'deployer-state-loss', met: true, misses: [] }),
         ]),
       );

@@ -32,7 +32,11 @@ async function until(condition: () => boolean, what: string, deadlineMs = 5_000)
 async function liveReader(clock: { now: () => Date }) {
   const ecs = new InMemoryEcsServices();
   await ecs.ensureCluster('dco-autopilot');
-  const definition = await ecs.registerTaskDefinition({ family: 'dco-local-dco-runner', image: 'r:1', environment: {} });
+  const definition = await ecs.registerTaskDefinition({
+    family: 'dco-local-dco-runner',
+    image: 'r:1',
+    environment: {},
+  });
   await ecs.createService({
     cluster: 'dco-autopilot',
     serviceName: 'dco-runner',
@@ -98,10 +102,19 @@ describe('DashboardFeedService', () => {
     try {
       await until(() => board.lastDrills().length === 1, 'the earlier drill on the board');
       // The live read at start: the ECS service as the port reports it.
-      await until(() => (board as unknown as { infrastructure: { live?: unknown } }).infrastructure.live !== undefined, 'the first live read');
+      await until(
+        () => (board as unknown as { infrastructure: { live?: unknown } }).infrastructure.live !== undefined,
+        'the first live read',
+      );
       const { infrastructure } = await board.snapshot();
       expect(infrastructure.ecs).toEqual([
-        expect.objectContaining({ service: 'dco-runner', revision: 1, desiredCount: 2, runningCount: 2, health: 'healthy' }),
+        expect.objectContaining({
+          service: 'dco-runner',
+          revision: 1,
+          desiredCount: 2,
+          runningCount: 2,
+          health: 'healthy',
+        }),
       ]);
       expect(infrastructure.live?.errors).toEqual([]);
 

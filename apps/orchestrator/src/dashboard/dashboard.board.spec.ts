@@ -149,16 +149,36 @@ describe('DashboardBoard', () => {
     board.applyLive(live('2026-11-26T07:00:00.000Z'));
     let { infrastructure } = await board.snapshot();
     expect(infrastructure.ecs).toEqual([
-      expect.objectContaining({ service: 'dco-runner', revision: 7, runningCount: 1, desiredCount: 2, health: 'degraded' }),
+      expect.objectContaining({
+        service: 'dco-runner',
+        revision: 7,
+        runningCount: 1,
+        desiredCount: 2,
+        health: 'degraded',
+      }),
     ]);
     expect(infrastructure.neo4j).toEqual([
-      expect.objectContaining({ instanceId: 'i-0a', role: 'green', serving: true, version: '5.26.19', ec2State: 'running' }),
+      expect.objectContaining({
+        instanceId: 'i-0a',
+        role: 'green',
+        serving: true,
+        version: '5.26.19',
+        ec2State: 'running',
+      }),
     ]);
-    expect(infrastructure.pointer).toMatchObject({ instanceId: 'i-0a', generation: 3, location: '.stack/neo4j-pointer.json' });
+    expect(infrastructure.pointer).toMatchObject({
+      instanceId: 'i-0a',
+      generation: 3,
+      location: '.stack/neo4j-pointer.json',
+    });
 
     // ECS timed out, the pointer file is unreadable: their last values stay, beside the errors.
     const errors = [
-      { source: 'ecs' as const, code: 'DASHBOARD.INFRA_TIMEOUT', message: 'ECS (the services) did not answer within 5000 ms' },
+      {
+        source: 'ecs' as const,
+        code: 'DASHBOARD.INFRA_TIMEOUT',
+        message: 'ECS (the services) did not answer within 5000 ms',
+      },
       { source: 'pointer' as const, code: 'DASHBOARD.INFRA_UNAVAILABLE', message: 'malformed' },
     ];
     board.applyLive(
@@ -189,7 +209,13 @@ describe('DashboardBoard', () => {
     const drill = (kind: string, completedAt: string, met = true, eventId?: string) =>
       message('DrDrillCompleted', {
         ...(eventId ? { eventId } : {}),
-        data: { ...FIXTURE_DATA.DrDrillCompleted, kind, completedAt, met, misses: met ? [] : ['RTO 90 s exceeds 60 s'] },
+        data: {
+          ...FIXTURE_DATA.DrDrillCompleted,
+          kind,
+          completedAt,
+          met,
+          misses: met ? [] : ['RTO 90 s exceeds 60 s'],
+        },
       } as Partial<MessageOf<'DrDrillCompleted'>>);
     const changes = firstValueFrom(board.changes().pipe(take(3), toArray()));
     board.observe(drill('neo4j-loss', '2026-11-29T18:02:00.000Z'));

@@ -1,6 +1,5 @@
 // The providers and controller the orchestrator module adds for the dashboard, the alert route and the run telemetry.
 import { Provider, Type } from '@nestjs/common';
-import { join } from 'node:path';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -47,13 +46,21 @@ export function createLiveInfrastructureReader(config: OrchestratorConfig, clock
   };
   if (config.DCO_PROFILE === 'embedded') {
     const cloud = embeddedCloud();
-    return new LiveInfrastructureReader({ ...common, ec2: cloud.ec2, ecs: cloud.ecs, pointer: embeddedConnectionPointer() });
+    return new LiveInfrastructureReader({
+      ...common,
+      ec2: cloud.ec2,
+      ecs: cloud.ecs,
+      pointer: embeddedConnectionPointer(),
+    });
   }
   // One attempt per call, bounded by the socket's timeout: the panel's timeout, not the SDK's retries, decides.
   const options = {
     ...(config.DCO_PROFILE === 'aws' ? awsClientOptions(config) : localEmulatorOptions(config)),
     maxAttempts: 1,
-    requestHandler: { connectionTimeout: config.DCO_DASHBOARD_INFRA_TIMEOUT_MS, requestTimeout: config.DCO_DASHBOARD_INFRA_TIMEOUT_MS },
+    requestHandler: {
+      connectionTimeout: config.DCO_DASHBOARD_INFRA_TIMEOUT_MS,
+      requestTimeout: config.DCO_DASHBOARD_INFRA_TIMEOUT_MS,
+    },
   };
   return new LiveInfrastructureReader({
     ...common,

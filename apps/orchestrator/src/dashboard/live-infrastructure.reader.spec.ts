@@ -25,8 +25,17 @@ async function sources(): Promise<LiveInfrastructureSources & { ec2: InMemoryEc2
   const ecs = new InMemoryEcsServices();
   await ecs.ensureCluster('dco-autopilot');
   for (const app of ['orchestrator', 'dco-runner']) {
-    const definition = await ecs.registerTaskDefinition({ family: `dco-prod-${app}`, image: `${app}:1`, environment: {} });
-    await ecs.createService({ cluster: 'dco-autopilot', serviceName: app, taskDefinition: definition.arn, desiredCount: 2 });
+    const definition = await ecs.registerTaskDefinition({
+      family: `dco-prod-${app}`,
+      image: `${app}:1`,
+      environment: {},
+    });
+    await ecs.createService({
+      cluster: 'dco-autopilot',
+      serviceName: app,
+      taskDefinition: definition.arn,
+      desiredCount: 2,
+    });
   }
   const pointer = new InMemoryConnectionPointerStore();
   return { ec2, ecs, pointer, cluster: 'dco-autopilot', fleetTags: { 'dco:env': 'prod' }, timeoutMs: 200, clock };
@@ -37,7 +46,9 @@ describe('LiveInfrastructureReader', () => {
     const read = await new LiveInfrastructureReader(await sources()).read();
     expect(read.errors).toEqual([]);
     expect(read.readAt).toBe('2026-11-26T07:00:00.000Z');
-    expect(read.instances?.map((i) => [i.tags['dco:color'], i.version, i.state])).toEqual([['blue', '5.26.19', 'running']]);
+    expect(read.instances?.map((i) => [i.tags['dco:color'], i.version, i.state])).toEqual([
+      ['blue', '5.26.19', 'running'],
+    ]);
     expect(read.services?.map((s) => [s.serviceName, s.desiredCount, s.runningCount])).toEqual([
       ['orchestrator', 2, 2],
       ['dco-runner', 2, 2],

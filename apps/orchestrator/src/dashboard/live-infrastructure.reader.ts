@@ -60,7 +60,11 @@ export class LiveInfrastructureReader {
   }
 
   /** The part's value, or undefined with its error recorded: DASHBOARD.INFRA_TIMEOUT or DASHBOARD.INFRA_UNAVAILABLE. */
-  private async bounded<T>(source: LiveSource, read: () => Promise<T>, errors: LiveReadError[]): Promise<T | undefined> {
+  private async bounded<T>(
+    source: LiveSource,
+    read: () => Promise<T>,
+    errors: LiveReadError[],
+  ): Promise<T | undefined> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -83,10 +87,11 @@ export class LiveInfrastructureReader {
           : {
               source,
               code: 'DASHBOARD.INFRA_UNAVAILABLE',
-              message: `${LABELS[source]} could not be read: ${error instanceof Error ? error.message : String(error)}`.slice(
-                0,
-                500,
-              ),
+              message:
+                `${LABELS[source]} could not be read: ${error instanceof Error ? error.message : String(error)}`.slice(
+                  0,
+                  500,
+                ),
             },
       );
       return undefined;

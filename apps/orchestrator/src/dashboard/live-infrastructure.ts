@@ -75,7 +75,11 @@ function ecsRow(service: ServiceStatus, readAt: string): EcsServiceView {
  */
 export function infrastructureFromLive(read: LiveInfrastructureRead, previous: InfrastructureView): InfrastructureView {
   const pointer =
-    read.pointer === undefined ? previous.pointer : read.pointer ? pointerView(read.pointer, read.pointerLocation) : undefined;
+    read.pointer === undefined
+      ? previous.pointer
+      : read.pointer
+        ? pointerView(read.pointer, read.pointerLocation)
+        : undefined;
   return {
     neo4j: read.instances ? neo4jRows(read.instances, pointer) : previous.neo4j,
     ecs: read.services
