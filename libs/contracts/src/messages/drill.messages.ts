@@ -1,5 +1,4 @@
 // The figures of one DR drill (ADR 0026), published by `dco drill` so that the dashboard shows the last drill of each kind.
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -64,6 +63,5 @@ export class DrDrillCompletedData {
   @ArrayMaxSize(10)
   @IsString({ each: true })
   @MaxLength(500, { each: true })
-  @Type(() => String)
   misses!: string[];
 }
