@@ -6,7 +6,7 @@ import { loadConfig } from '@dco/platform';
 import { LOCAL_AWS_ENDPOINT } from '@dco/aws';
 import { DrillConfig } from '../apps/cli/src/drill/drill.config';
 import { DRILL_KINDS } from '../apps/cli/src/drill/drill.model';
-import { alertMisses, drillReport, loadNow, runDrills } from '../apps/cli/src/drill/drill.runner';
+import { drillReport, loadNow, publishDrillOutcomes, runDrills } from '../apps/cli/src/drill/drill.runner';
 import { BenchResult } from './support/result';
 
 export async function run(): Promise<BenchResult> {
@@ -15,7 +15,7 @@ export async function run(): Promise<BenchResult> {
   const atStart = loadNow();
   const outcomes = await runDrills(DRILL_KINDS, config, env);
   const report = drillReport(outcomes, config, { atStart, atEnd: loadNow() });
-  await alertMisses(outcomes, config);
+  await publishDrillOutcomes(outcomes, config);
   for (const miss of report.misses) process.stderr.write(`missed: ${miss}\n`);
   return report;
 }

@@ -1,8 +1,9 @@
 // Environment of the orchestrator service (validated at boot).
-import { IntersectionType } from '@nestjs/swagger';
+import { IntersectionType, PickType } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { AwsClientConfig } from '@dco/aws';
-import { CommonConfig } from '@dco/platform';
+import { ConnectionPointerConfig } from '@dco/neo4j';
+import { CommonConfig, Neo4jFleetConfig } from '@dco/platform';
 import { CLOUDWATCH_METRIC_PATTERN } from '@dco/observability';
 import {
   CATCH_UP_POLICIES,
@@ -16,8 +17,17 @@ import { DashboardConfig } from './dashboard/dashboard.config';
 /** The orchestrator's own validated config (PLATFORM_CONFIG holds only the common part when embedded). */
 export const ORCHESTRATOR_CONFIG = Symbol('OrchestratorConfig');
 
-/** Every variable the orchestrator reads: the common ones, the saga's, the dashboard's and alerts', and AWS (EventBridge). */
-export class OrchestratorConfig extends IntersectionType(CommonConfig, DashboardConfig, AwsClientConfig) {
+/**
+ * Every variable the orchestrator reads: the common ones, the saga's, the dashboard's and alerts', AWS (EventBridge, and the
+ * infrastructure panel's EC2/ECS reads), the Neo4j fleet's tags and the connection pointer's location (the panel's too).
+ */
+export class OrchestratorConfig extends IntersectionType(
+  CommonConfig,
+  DashboardConfig,
+  AwsClientConfig,
+  PickType(Neo4jFleetConfig, ['DCO_ENV', 'DCO_NEO4J_FLEET_TAGS'] as const),
+  ConnectionPointerConfig,
+) {
   /** Wall-clock time by which the day's DCO must have run (HH:MM, in DCO_TIME_ZONE). */
   @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'DCO_DEADLINE must be HH:MM (24 h)' })
   DCO_DEADLINE = '09:00';

@@ -14,6 +14,7 @@ import { AuditQuery } from './audit-query/audit-query.service';
 import { InMemoryAuditLog } from './audit-query/in-memory-audit-log.adapter';
 import { KafkaAuditLog } from './audit-query/kafka-audit-log.adapter';
 import { DASHBOARD_CONTROLLERS, dashboardProviders } from './dashboard/dashboard.providers';
+import { DRILL_LOG, DRILL_READER_GROUP, DRILL_TOPIC } from './dashboard/dashboard-feed.service';
 import { ActiveOnlyGuard } from './leadership/active-only.guard';
 import { Leadership } from './leadership/leadership';
 import {
@@ -51,10 +52,15 @@ function sagaStoreFor(bus: MessageBus, config: OrchestratorConfig): SagaStore {
   });
 }
 
-/** The audit trail's reader on the bus's own topic (ADR 0028). */
-function auditLogFor(bus: MessageBus, config: OrchestratorConfig): AuditLog {
-  if (bus instanceof InMemoryMessageBus) return new InMemoryAuditLog(bus);
+/** The audit trail's reader on the bus's own topic (ADR 0028); the same reader for the retained DR drill figures. */
+function auditLogFor(
+  bus: MessageBus,
+  config: OrchestratorConfig,
+  retained?: { topic: string; readerGroup: string },
+): AuditLog {
+  if (bus instanceof InMemoryMessageBus) return new InMemoryAuditLog(bus, retained?.topic);
   return new KafkaAuditLog({
+    ...retained,
     brokers: (config.KAFKA_BROKERS ?? '').split(','),
     clientId: 'orchestrator',
     security: kafkaSecurity(config),
@@ -106,6 +112,12 @@ export class OrchestratorModule {
         SagaConsumerService,
         RunsQuery,
         { provide: AUDIT_LOG, useFactory: (bus: MessageBus) => auditLogFor(bus, config), inject: [MESSAGE_BUS] },
+        {
+          provide: DRILL_LOG,
+          useFactory: (bus: MessageBus) =>
+            auditLogFor(bus, config, { topic: DRILL_TOPIC, readerGroup: DRILL_READER_GROUP }),
+          inject: [MESSAGE_BUS],
+        },
         AuditQuery,
         RunCommandsService,
         ApiFallbacksInstaller,

@@ -99,6 +99,9 @@ export type ConfigErrorCode = (typeof CONFIG_ERROR_CODES)[number];
 export const SERVICE_ERROR_CODES = [
   'ALERT.PUBLISH_FAILED',
   'ALERT.PROVISION_FAILED',
+  // The dashboard's live infrastructure read (EC2 fleet, ECS services, Neo4j pointer): a read failed or timed out.
+  'DASHBOARD.INFRA_UNAVAILABLE',
+  'DASHBOARD.INFRA_TIMEOUT',
   'DB.POINTER_MALFORMED',
   'MSG.BUS_CLOSED',
   'MSG.DLQ_READ_TIMEOUT',

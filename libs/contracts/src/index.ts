@@ -16,5 +16,6 @@ export * from './messages/db.messages';
 export * from './messages/dco.messages';
 export * from './messages/run.messages';
 export * from './messages/audit.messages';
+export * from './messages/drill.messages';
 export * from './fixtures';
 export * from './errors';

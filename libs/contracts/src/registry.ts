@@ -37,6 +37,7 @@ import {
   StepTimedOutData,
 } from './messages/run.messages';
 import { AuditRecordedData } from './messages/audit.messages';
+import { DrDrillCompletedData } from './messages/drill.messages';
 
 export interface MessageSpec<TData = object> {
   kind: 'command' | 'event';
@@ -80,6 +81,7 @@ export const MESSAGE_TYPES = {
   RunFailed: { kind: 'event', version: 1, data: RunFailedData },
   AlertRaised: { kind: 'event', version: 1, data: AlertRaisedData },
   AuditRecorded: { kind: 'event', version: 1, data: AuditRecordedData },
+  DrDrillCompleted: { kind: 'event', version: 1, data: DrDrillCompletedData },
 } as const satisfies Record<string, MessageSpec>;
 
 export type MessageType = keyof typeof MESSAGE_TYPES;

@@ -75,6 +75,14 @@ describe('kafkaAclTable', () => {
     expect(allowed('User:detector', 'GROUP', 'dco.orchestrator-audit-reader.9a2b', 'READ')).toBe(false);
   });
 
+  it("lets the scheduler's drill (and the operator's) write the drill figures, and the orchestrator read them back", () => {
+    expect(writersOf(rules, 'DrDrillCompleted')).toEqual(['User:cli', 'User:scheduler']);
+    expect(allowed('User:scheduler', 'TOPIC', 'AlertRaised', 'WRITE')).toBe(false);
+    expect(allowed('User:orchestrator', 'TOPIC', 'DrDrillCompleted', 'READ')).toBe(true);
+    expect(allowed('User:orchestrator', 'GROUP', 'dco.orchestrator-drill-reader.9a2b', 'DELETE')).toBe(true);
+    expect(allowed('User:db-migrator', 'TOPIC', 'DrDrillCompleted', 'WRITE')).toBe(false);
+  });
+
   it('namespaces topics with the topic prefix, and converts to kafkajs createAcls entries', () => {
     const prefixed = kafkaAclTable({ namespace: 'stg', topicPrefix: 'stg.' });
     expect(writersOf(prefixed, 'stg.ApplyInfra')).toEqual(['User:cli', 'User:orchestrator']);

@@ -61,6 +61,9 @@ export const WRITER_OF: Readonly<Record<MessageType, Exclude<KafkaPrincipal, 'cl
   RunFailed: 'orchestrator',
   AlertRaised: 'orchestrator',
   AuditRecorded: 'orchestrator',
+  // A drill's figures: `dco drill` writes them, run by the scheduler on DR_DRILL_CRON (its principal) or by an operator
+  // (`cli`, which writes every topic anyway); the orchestrator reads them for the dashboard.
+  DrDrillCompleted: 'scheduler',
 };
 
 /** What each worker consumes (its commands; the detector also its external inbox). The orchestrator reads every type. */
@@ -159,6 +162,8 @@ export function kafkaAclTable(options: AclTableOptions = {}): AclRule[] {
   allow('orchestrator', 'GROUP', 'PREFIXED', `${ns}.orchestrator-follower.`, ['READ', 'DELETE']);
   // The audit reader (ADR 0028): a throw-away group per query of the retained AuditRecorded topic.
   allow('orchestrator', 'GROUP', 'PREFIXED', `${ns}.orchestrator-audit-reader.`, ['READ', 'DELETE']);
+  // The dashboard's last DR drills: a throw-away group reads the retained DrDrillCompleted topic at start.
+  allow('orchestrator', 'GROUP', 'PREFIXED', `${ns}.orchestrator-drill-reader.`, ['READ', 'DELETE']);
 
   for (const [worker, inputs] of Object.entries(WORKER_INPUTS) as [Worker, readonly MessageType[]][]) {
     for (const type of inputs) reads(worker, type);

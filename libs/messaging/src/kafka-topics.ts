@@ -14,10 +14,16 @@ export const AUDIT_RETENTION_MS = 400 * 86_400_000;
 
 /**
  * The message topics whose configuration differs from the broker's defaults (by type, before any prefix). The audit
- * trail is deleted by age only: never compacted (every entry counts) and never cut by size.
+ * trail is deleted by age only: never compacted (every entry counts) and never cut by size. The DR drills' figures are
+ * kept as long (a weekly drill would otherwise age out of the broker's default week before the dashboard reads it).
  */
 export const TOPIC_CONFIGS: Readonly<Record<string, ReadonlyArray<{ name: string; value: string }>>> = {
   AuditRecorded: [
+    { name: 'cleanup.policy', value: 'delete' },
+    { name: 'retention.ms', value: String(AUDIT_RETENTION_MS) },
+    { name: 'retention.bytes', value: '-1' },
+  ],
+  DrDrillCompleted: [
     { name: 'cleanup.policy', value: 'delete' },
     { name: 'retention.ms', value: String(AUDIT_RETENTION_MS) },
     { name: 'retention.bytes', value: '-1' },

@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { loadConfig } from '@dco/platform';
 import { DrillConfig } from '../drill/drill.config';
 import { DRILL_KINDS, DrillKind, isDrillKind } from '../drill/drill.model';
-import { alertMisses, drillReport, loadNow, runDrills, writeDrillReport } from '../drill/drill.runner';
+import { drillReport, publishDrillOutcomes, loadNow, runDrills, writeDrillReport } from '../drill/drill.runner';
 import { CliError, EXIT, runCoded } from '../cli-error';
 
 /** `all` or a list of known kinds, in the order given, each once; DR.UNKNOWN_KIND otherwise. */
@@ -46,7 +46,7 @@ export function register(program: Command): void {
           const outcomes = await runDrills(kinds, config);
           const report = drillReport(outcomes, config, { atStart, atEnd: loadNow() });
           await writeDrillReport(out, report);
-          const alerts = await alertMisses(outcomes, config);
+          const { alerts } = await publishDrillOutcomes(outcomes, config);
           misses = report.misses;
           return { file: out, metrics: report.metrics, met: report.target.met, misses: report.misses, alerts };
         },

@@ -8,7 +8,7 @@ import { waitFor } from '@dco/probes';
 import { encodeSnapshot } from '../../../orchestrator/src/run-saga/saga-snapshot.codec';
 import { DrillConfig, objectiveOf } from './drill.config';
 import { judge, measure } from './drill.model';
-import { alertMisses, refuseWhileRunActive } from './drill.runner';
+import { publishDrillOutcomes, refuseWhileRunActive } from './drill.runner';
 import { neo4jLossDrill } from './neo4j-loss.drill';
 
 describe('DR drills (real Neo4j servers, real Kafka)', () => {
@@ -34,7 +34,7 @@ describe('DR drills (real Neo4j servers, real Kafka)', () => {
     let namespace: KafkaTestNamespace;
     let config: DrillConfig;
     beforeAll(async () => {
-      namespace = await new KafkaTestNamespace(['SagaState', 'AlertRaised']).open();
+      namespace = await new KafkaTestNamespace(['SagaState', 'AlertRaised', 'DrDrillCompleted']).open();
       config = loadConfig(DrillConfig, { KAFKA_BROKERS: testBrokers().join(','), DCO_TOPIC_PREFIX: namespace.prefix });
     }, 60_000);
     afterAll(() => namespace.close());
@@ -57,7 +57,7 @@ describe('DR drills (real Neo4j servers, real Kafka)', () => {
       expect((refusal as Error).message).toContain('dco-2026-12-05 (RunningDco)');
     }, 60_000);
 
-    it('raises one critical DR_DRILL_FAILED alert per drill that missed an objective, none for one that met them', async () => {
+    it("publishes every drill's figures and one critical DR_DRILL_FAILED alert per drill that missed an objective", async () => {
       const missed = measure({
         kind: 'orchestrator-loss',
         lossAtMs: 0,
@@ -73,7 +73,7 @@ describe('DR drills (real Neo4j servers, real Kafka)', () => {
         measurement,
         verdict: judge(measurement, objectiveOf(measurement.kind, config)),
       }));
-      expect(await alertMisses(outcomes, config)).toBe(1);
+      expect(await publishDrillOutcomes(outcomes, config)).toEqual({ figures: 2, alerts: 1 });
       const [alert] = await waitFor(
         () => namespace.records('AlertRaised').length > 0 && namespace.records('AlertRaised'),
         {
@@ -86,6 +86,25 @@ describe('DR drills (real Neo4j servers, real Kafka)', () => {
       expect(message.data).toMatchObject({ severity: 'critical', cause: 'DR_DRILL_FAILED' });
       expect(message.data.summary).toContain('orchestrator-loss: RTO 90 s exceeds the objective of 60 s');
       expect(namespace.records('AlertRaised')).toHaveLength(1);
+      const figures = await waitFor(
+        () => namespace.records('DrDrillCompleted').length === 2 && namespace.records('DrDrillCompleted'),
+        { description: 'the DrDrillCompleted of both drills', timeoutMs: 30_000 },
+      );
+      const published = figures.map(
+        (record) => (JSON.parse(record.value!.toString('utf8')) as { data: Record<string, unknown> }).data,
+      );
+      expect(published).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            kind: 'orchestrator-loss',
+            rtoS: 90,
+            rtoObjectiveS: 60,
+            rpoWritesLost: 1,
+            met: false,
+          }),
+          expect.objectContaining({ kind: 'deployer-state-loss', met: true, misses: [] }),
+        ]),
+      );
     }, 60_000);
   });
 });

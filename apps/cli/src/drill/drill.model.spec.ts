@@ -1,5 +1,5 @@
 // DR drills' pure part: RTO and RPO from an observation, the objectives verdict, the refusal rule and the result's keys.
-import { activeRuns, DrillObservation, drillMetrics, judge, measure } from './drill.model';
+import { activeRuns, DrillObservation, drillFigures, drillMetrics, judge, measure } from './drill.model';
 
 const observation = (over: Partial<DrillObservation> = {}): DrillObservation => ({
   kind: 'orchestrator-loss',
@@ -102,5 +102,26 @@ describe('drillMetrics', () => {
       'neo4j-loss_rpo_writes_lost': 2,
     });
     expect(drillMetrics([])).toEqual({});
+  });
+});
+
+describe('drillFigures', () => {
+  it('carries the measurement, its objectives and the verdict as the DrDrillCompleted data the dashboard shows', () => {
+    const measurement = measure(observation({ servingAtMs: 80_000, recovered: ['a'] }));
+    const objective = { rtoS: 60, rpo: 'zero' as const };
+    const verdict = judge(measurement, objective);
+    expect(drillFigures(measurement, objective, verdict, new Date('2026-12-06T18:04:09.000Z'))).toEqual({
+      kind: 'orchestrator-loss',
+      completedAt: '2026-12-06T18:04:09.000Z',
+      rtoS: 70,
+      rtoObjectiveS: 60,
+      rpoWritesLost: 2,
+      coveredWritesLost: 2,
+      acknowledgedWrites: 3,
+      rpoObjective: 'zero',
+      met: false,
+      misses: verdict.misses,
+    });
+    expect(verdict.misses).toHaveLength(3);
   });
 });

@@ -1,7 +1,9 @@
 // DR drills, the pure part: the kinds, what a drill observed, RTO/RPO from it, the objectives verdict and the refusal rule.
+import { DR_DRILL_KINDS, DrDrillCompletedData, DrDrillKind } from '@dco/contracts';
 
-export const DRILL_KINDS = ['neo4j-loss', 'orchestrator-loss', 'deployer-state-loss'] as const;
-export type DrillKind = (typeof DRILL_KINDS)[number];
+/** The kinds are the contract's: the figures of each are published as DrDrillCompleted. */
+export const DRILL_KINDS = DR_DRILL_KINDS;
+export type DrillKind = DrDrillKind;
 
 export const isDrillKind = (value: string): value is DrillKind => (DRILL_KINDS as readonly string[]).includes(value);
 
@@ -78,6 +80,27 @@ export function judge(measurement: DrillMeasurement, objective: DrillObjective):
       `${measurement.kind}: ${measurement.coveredWritesLost} writes acknowledged before the recovery point were lost`,
     );
   return { met: misses.length === 0, misses };
+}
+
+/** A judged drill as its DrDrillCompleted event carries it (the dashboard shows the last one of each kind). */
+export function drillFigures(
+  measurement: DrillMeasurement,
+  objective: DrillObjective,
+  verdict: DrillVerdict,
+  completedAt: Date,
+): DrDrillCompletedData {
+  return {
+    kind: measurement.kind,
+    completedAt: completedAt.toISOString(),
+    rtoS: measurement.rtoS,
+    rtoObjectiveS: objective.rtoS,
+    rpoWritesLost: measurement.rpoWritesLost,
+    coveredWritesLost: measurement.coveredWritesLost,
+    acknowledgedWrites: measurement.acknowledgedWrites,
+    rpoObjective: objective.rpo,
+    met: verdict.met,
+    misses: verdict.misses.slice(0, 10).map((miss) => miss.slice(0, 500)),
+  };
 }
 
 /** A run that has not ended, as the saga stores it: its id and status. */

@@ -1,16 +1,26 @@
 // Runs DR drills: refuses while a run is active, runs each drill, judges it against its objectives, writes the figures
-// (bench/results/dr.json's shape) and raises an AlertRaised (DR_DRILL_FAILED) for a drill that missed one.
+// (bench/results/dr.json's shape), publishes them (DrDrillCompleted) and raises an AlertRaised (DR_DRILL_FAILED) for a
+// drill that missed one.
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname } from 'node:path';
 import { CodedError, createMessage, runIdOf, systemClock } from '@dco/contracts';
-import { KafkaMessageBus } from '@dco/messaging';
+import { KafkaMessageBus, MessageBus } from '@dco/messaging';
 import { kafkaSecurity } from '@dco/platform';
 import { defaultTofuBinary } from '@dco/terraform';
 import { KafkaSagaStore } from '../../../orchestrator/src';
 import { DrillConfig, objectiveOf } from './drill.config';
-import { activeRuns, DrillKind, DrillMeasurement, drillMetrics, DrillVerdict, judge, measure } from './drill.model';
+import {
+  activeRuns,
+  DrillKind,
+  DrillMeasurement,
+  drillFigures,
+  drillMetrics,
+  DrillVerdict,
+  judge,
+  measure,
+} from './drill.model';
 import { deployerStateLossDrill } from './deployer-state-loss.drill';
 import { neo4jLossDrill } from './neo4j-loss.drill';
 import { orchestratorLossDrill } from './orchestrator-loss.drill';
@@ -122,40 +132,59 @@ export async function writeDrillReport(file: string, report: DrillReport): Promi
   await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
 }
 
-/** One AlertRaised per drill that missed an objective (forwarded to EventBridge like every alert). */
-export async function alertMisses(outcomes: readonly DrillOutcome[], config: DrillConfig): Promise<number> {
-  const missed = outcomes.filter((o) => !o.verdict.met);
-  if (missed.length === 0) return 0;
-  const bus = new KafkaMessageBus({
-    brokers: brokersOf(config),
-    clientId: 'dco-drill',
-    security: kafkaSecurity(config),
-    namespace: config.DCO_NAMESPACE,
-    topicPrefix: config.DCO_TOPIC_PREFIX,
-  });
-  try {
-    const now = systemClock.now();
-    await bus.publish(
-      ...missed.map(({ measurement, verdict }) =>
-        createMessage(
-          'AlertRaised',
-          {
-            severity: 'critical',
-            cause: 'DR_DRILL_FAILED',
-            dedupeKey: `dr-drill:${measurement.kind}:${now.toISOString()}`,
-            summary: verdict.misses.join('; ').slice(0, 500),
-            detail: JSON.stringify(measurement).slice(0, 4000),
-          },
-          // Drills belong to no run; their alerts are filed under the day's run id, like the bus's own alerts.
-          { runId: runIdOf(now.toISOString().slice(0, 10)), producer: 'cli' },
-          { clock: systemClock, ids: { next: () => randomUUID() } },
-        ),
+/**
+ * Publishes every drill's figures (DrDrillCompleted: the dashboard's last drill) and one AlertRaised per drill that missed
+ * an objective (forwarded to EventBridge like every alert), in one batch; returns how many of each were published.
+ */
+export async function publishDrillOutcomes(
+  outcomes: readonly DrillOutcome[],
+  config: DrillConfig,
+  bus?: MessageBus,
+): Promise<{ figures: number; alerts: number }> {
+  if (outcomes.length === 0) return { figures: 0, alerts: 0 };
+  const now = systemClock.now();
+  // Drills belong to no run; their events are filed under the day's run id, like the bus's own alerts.
+  const envelope = { runId: runIdOf(now.toISOString().slice(0, 10)), producer: 'cli' as const };
+  const factory = { clock: systemClock, ids: { next: () => randomUUID() } };
+  const figures = outcomes.map(({ measurement, verdict }) =>
+    createMessage(
+      'DrDrillCompleted',
+      drillFigures(measurement, objectiveOf(measurement.kind, config), verdict, now),
+      envelope,
+      factory,
+    ),
+  );
+  const alerts = outcomes
+    .filter((o) => !o.verdict.met)
+    .map(({ measurement, verdict }) =>
+      createMessage(
+        'AlertRaised',
+        {
+          severity: 'critical',
+          cause: 'DR_DRILL_FAILED',
+          dedupeKey: `dr-drill:${measurement.kind}:${now.toISOString()}`,
+          summary: verdict.misses.join('; ').slice(0, 500),
+          detail: JSON.stringify(measurement).slice(0, 4000),
+        },
+        envelope,
+        factory,
       ),
     );
+  const target =
+    bus ??
+    new KafkaMessageBus({
+      brokers: brokersOf(config),
+      clientId: 'dco-drill',
+      security: kafkaSecurity(config),
+      namespace: config.DCO_NAMESPACE,
+      topicPrefix: config.DCO_TOPIC_PREFIX,
+    });
+  try {
+    await target.publish(...figures, ...alerts);
   } finally {
-    await bus.close();
+    if (!bus) await target.close();
   }
-  return missed.length;
+  return { figures: figures.length, alerts: alerts.length };
 }
 
 export const loadNow = (): number => Math.round(loadavg()[0] * 100) / 100;

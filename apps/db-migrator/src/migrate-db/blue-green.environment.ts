@@ -78,6 +78,8 @@ export function restoreModeOf(profile: string, configured: RestoreMode | undefin
 export async function buildBlueGreenEnvironment(
   config: BlueGreenEnvironmentConfig,
   clock: Clock = systemClock,
+  /** Embedded only: the process's shared pointer (the service's, which the dashboard reads); else a fresh one. */
+  embeddedPointer?: ConnectionPointerStore,
 ): Promise<BlueGreenEnvironment> {
   const profile = config.DCO_PROFILE;
   const stateDir = resolve(config.DCO_STATE_DIR);
@@ -122,7 +124,7 @@ export async function buildBlueGreenEnvironment(
     const blue = new InMemoryGraphDatabase(blueEndpoint.boltUri, blueEndpoint.version);
     seedDemoGraph(blue, config.DCO_DEMO_ACCOUNTS);
     fleet.adopt({ ...blueEndpoint, imageId: 'ami-embedded-blue', color: 'blue' }, blue);
-    const pointer = new InMemoryConnectionPointerStore();
+    const pointer = embeddedPointer ?? new InMemoryConnectionPointerStore();
     const backups = new InMemoryBackupStore();
     const migrator = new BlueGreenMigrator(
       { fleet, graphs: memory, pointer, consumers: pointerOnlyConsumers, backups, signer, clock },

@@ -1,6 +1,7 @@
 // The real db-migrator use cases for DCO_STAGE_ENGINE=real: one lazily built blue-green migrator, plus the timer that retires blue.
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit, Provider } from '@nestjs/common';
 import { HttpHealthMeter, healthComparisonPolicyOf, healthMetricNamesOf, parseHealthEndpoints } from '@dco/aws';
+import { embeddedConnectionPointer } from '@dco/neo4j';
 import { MigrateDbPort, RollbackDbPort } from '@dco/platform';
 import { BlueGreenMigrator } from './blue-green-migrator';
 import { BlueGreenEnvironmentConfig } from './blue-green.config';
@@ -51,7 +52,11 @@ export function realDbMigrator(config: BlueGreenEnvironmentConfig & MigrationLea
 } {
   let built: Promise<BlueGreenMigrator> | undefined;
   const migrator = () => {
-    built ??= buildBlueGreenEnvironment(config).then((environment) => environment.migrator);
+    built ??= buildBlueGreenEnvironment(
+      config,
+      undefined,
+      config.DCO_PROFILE === 'embedded' ? embeddedConnectionPointer() : undefined,
+    ).then((environment) => environment.migrator);
     // A failed build (e.g. the emulator was down) is retried on the next command.
     built.catch(() => (built = undefined));
     return built;

@@ -13,6 +13,9 @@ export interface KafkaAuditLogOptions {
   namespace: string;
   topicPrefix?: string;
   timeoutMs: number;
+  /** Another retained topic read the same way (default the audit trail's), with its own reader group prefix. */
+  topic?: string;
+  readerGroup?: string;
 }
 
 /** The group prefix of the audit reader (the ACL table grants it). */
@@ -35,8 +38,8 @@ export class KafkaAuditLog implements AuditLog {
     await readTopicToEnd(
       this.kafka,
       {
-        topic: `${this.options.topicPrefix ?? ''}${AUDIT_TOPIC}`,
-        groupId: `${this.options.namespace}.${AUDIT_READER_GROUP}${randomUUID()}`,
+        topic: `${this.options.topicPrefix ?? ''}${this.options.topic ?? AUDIT_TOPIC}`,
+        groupId: `${this.options.namespace}.${this.options.readerGroup ?? AUDIT_READER_GROUP}${randomUUID()}`,
         timeoutMs: this.options.timeoutMs,
       },
       (record) => {

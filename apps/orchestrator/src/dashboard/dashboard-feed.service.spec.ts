@@ -1,7 +1,9 @@
 // DashboardFeedService on the in-memory bus: feeds the board, forwards alerts once through the publisher, raises overdue
-// stages (on the active orchestrator only).
+// stages (on the active orchestrator only), reads the live infrastructure at start and loads the drills published before.
 import { Subject } from 'rxjs';
 import { AnyMessage, createMessage, fixtureMessage } from '@dco/contracts';
+import { InMemoryEc2Inventory, InMemoryEcsServices } from '@dco/aws';
+import { InMemoryConnectionPointerStore } from '@dco/neo4j';
 import { InMemoryMessageBus } from '@dco/messaging';
 import { DcoMetrics, DeduplicatingAlertPublisher, InMemoryAlertPublisher } from '@dco/observability';
 import { CommonConfig, loadConfig } from '@dco/platform';
@@ -10,7 +12,9 @@ import { RunView } from '../runs-query/run-view';
 import { DashboardBoard } from './dashboard.board';
 import { DashboardConfig } from './dashboard.config';
 import { DashboardFeedService } from './dashboard-feed.service';
+import { InMemoryAuditLog } from '../audit-query/in-memory-audit-log.adapter';
 import { Leadership } from '../leadership/leadership';
+import { LiveInfrastructureReader } from './live-infrastructure.reader';
 import { SoleLease } from '../leadership/orchestrator-lease';
 
 const RUN = 'dco-2026-11-26';
@@ -23,6 +27,31 @@ async function until(condition: () => boolean, what: string, deadlineMs = 5_000)
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
+}
+
+async function liveReader(clock: { now: () => Date }) {
+  const ecs = new InMemoryEcsServices();
+  await ecs.ensureCluster('dco-autopilot');
+  const definition = await ecs.registerTaskDefinition({
+    family: 'dco-local-dco-runner',
+    image: 'r:1',
+    environment: {},
+  });
+  await ecs.createService({
+    cluster: 'dco-autopilot',
+    serviceName: 'dco-runner',
+    taskDefinition: definition.arn,
+    desiredCount: 2,
+  });
+  return new LiveInfrastructureReader({
+    ec2: new InMemoryEc2Inventory(),
+    ecs,
+    pointer: new InMemoryConnectionPointerStore(),
+    cluster: 'dco-autopilot',
+    fleetTags: {},
+    timeoutMs: 1_000,
+    clock,
+  });
 }
 
 describe('DashboardFeedService', () => {
@@ -54,6 +83,8 @@ describe('DashboardFeedService', () => {
       DEFAULT_POLICY,
       clock,
       ids,
+      await liveReader(clock),
+      new InMemoryAuditLog(bus, 'DrDrillCompleted'),
       metrics,
       leadership,
     );
@@ -64,8 +95,29 @@ describe('DashboardFeedService', () => {
       types: ['AlertRaised'],
       handler: async (message) => void raised.push(message),
     });
+    // A drill that ended before the orchestrator started: read back from the retained topic.
+    await bus.ensureTopics(['DrDrillCompleted']);
+    await bus.publish(fixtureMessage('DrDrillCompleted', { runId: RUN }));
     await feed.onApplicationBootstrap();
     try {
+      await until(() => board.lastDrills().length === 1, 'the earlier drill on the board');
+      // The live read at start: the ECS service as the port reports it.
+      await until(
+        () => (board as unknown as { infrastructure: { live?: unknown } }).infrastructure.live !== undefined,
+        'the first live read',
+      );
+      const { infrastructure } = await board.snapshot();
+      expect(infrastructure.ecs).toEqual([
+        expect.objectContaining({
+          service: 'dco-runner',
+          revision: 1,
+          desiredCount: 2,
+          runningCount: 2,
+          health: 'healthy',
+        }),
+      ]);
+      expect(infrastructure.live?.errors).toEqual([]);
+
       // migrate-db is expected to take 30 minutes; it started 45 minutes ago.
       await bus.publish(
         fixtureMessage('RunStarted', { runId: RUN, occurredAt: '2026-11-26T06:00:00.000Z' }),

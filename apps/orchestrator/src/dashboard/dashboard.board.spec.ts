@@ -1,10 +1,11 @@
 // DashboardBoard: runs come from the runs read side with their trace link; alerts, progress and infrastructure from messages.
 import { Subject, firstValueFrom, take, toArray } from 'rxjs';
-import { AnyMessage, MessageOf, MessageType, fixtureMessage } from '@dco/contracts';
+import { AnyMessage, FIXTURE_DATA, MessageOf, MessageType, fixtureMessage } from '@dco/contracts';
 import { runTraceIds } from '@dco/observability';
 import { RunSummaryView, RunView } from '../runs-query/run-view';
 import { DashboardBoard } from './dashboard.board';
 import { DashboardChange, RunsReader } from './dashboard.port';
+import { LiveInfrastructureRead } from './live-infrastructure';
 
 const RUN = 'dco-2026-11-26';
 const view = (runId: string, status: string, startedAt: string): RunView => ({
@@ -106,5 +107,129 @@ describe('DashboardBoard', () => {
     expect(alerts.map((alert) => alert.cause)).toEqual(['STEP_FAILED']);
     now += 2 * 3_600_000;
     expect((await board.snapshot()).alerts).toEqual([]);
+  });
+
+  it('replaces the message-folded infrastructure with a live read, and keeps a failed part with its coded error', async () => {
+    const board = new DashboardBoard(new FakeRuns());
+    board.observe(message('InfraApplied'));
+    const live = (readAt: string, over: Partial<LiveInfrastructureRead> = {}): LiveInfrastructureRead => ({
+      readAt,
+      instances: [
+        {
+          instanceId: 'i-0a',
+          imageId: 'ami-1',
+          instanceType: 'r6i.large',
+          state: 'running',
+          tags: { 'dco:role': 'neo4j', 'dco:color': 'green', 'dco:bolt-uri': 'bolt://10.0.0.7:7687' },
+          version: '5.26.19',
+        },
+      ],
+      services: [
+        {
+          cluster: 'dco-autopilot',
+          serviceName: 'dco-runner',
+          taskDefinition: 'arn:aws:ecs:us-east-1:1:task-definition/dco-local-dco-runner:7',
+          desiredCount: 2,
+          runningCount: 1,
+          pendingCount: 1,
+          deployments: [],
+        },
+      ],
+      pointer: {
+        current: { instanceId: 'i-0a', boltUri: 'bolt://10.0.0.7:7687', version: '5.26.19' },
+        writes: 'open',
+        generation: 3,
+        updatedAt: '2026-11-26T06:40:00.000Z',
+      },
+      pointerLocation: '.stack/neo4j-pointer.json',
+      errors: [],
+      ...over,
+    });
+    const changes = firstValueFrom(board.changes().pipe(take(2), toArray()));
+    board.applyLive(live('2026-11-26T07:00:00.000Z'));
+    let { infrastructure } = await board.snapshot();
+    expect(infrastructure.ecs).toEqual([
+      expect.objectContaining({
+        service: 'dco-runner',
+        revision: 7,
+        runningCount: 1,
+        desiredCount: 2,
+        health: 'degraded',
+      }),
+    ]);
+    expect(infrastructure.neo4j).toEqual([
+      expect.objectContaining({
+        instanceId: 'i-0a',
+        role: 'green',
+        serving: true,
+        version: '5.26.19',
+        ec2State: 'running',
+      }),
+    ]);
+    expect(infrastructure.pointer).toMatchObject({
+      instanceId: 'i-0a',
+      generation: 3,
+      location: '.stack/neo4j-pointer.json',
+    });
+
+    // ECS timed out, the pointer file is unreadable: their last values stay, beside the errors.
+    const errors = [
+      {
+        source: 'ecs' as const,
+        code: 'DASHBOARD.INFRA_TIMEOUT',
+        message: 'ECS (the services) did not answer within 5000 ms',
+      },
+      { source: 'pointer' as const, code: 'DASHBOARD.INFRA_UNAVAILABLE', message: 'malformed' },
+    ];
+    board.applyLive(
+      live('2026-11-26T07:00:30.000Z', { services: undefined, pointer: undefined, instances: [], errors }),
+    );
+    ({ infrastructure } = await board.snapshot());
+    expect(infrastructure.live).toEqual({ readAt: '2026-11-26T07:00:30.000Z', errors });
+    expect(infrastructure.ecs.map((service) => service.revision)).toEqual([7]);
+    expect(infrastructure.pointer?.instanceId).toBe('i-0a');
+    // The fleet no longer has the pointer's server: it is still shown, as what the services use.
+    expect(infrastructure.neo4j).toEqual([
+      expect.objectContaining({ instanceId: 'i-0a', role: 'unknown', serving: true, boltUri: 'bolt://10.0.0.7:7687' }),
+    ]);
+    expect((await changes).map((change) => change.kind)).toEqual(['infrastructure', 'infrastructure']);
+  });
+
+  it('asks for a live read on every snapshot (page load) without waiting for it', async () => {
+    const board = new DashboardBoard(new FakeRuns());
+    let requests = 0;
+    board.snapshotRequested().subscribe(() => (requests += 1));
+    await board.snapshot();
+    await board.snapshot();
+    expect(requests).toBe(2);
+  });
+
+  it('keeps the last drill of each kind, newest first, and ignores a replayed or older one', async () => {
+    const board = new DashboardBoard(new FakeRuns());
+    const drill = (kind: string, completedAt: string, met = true, eventId?: string) =>
+      message('DrDrillCompleted', {
+        ...(eventId ? { eventId } : {}),
+        data: {
+          ...FIXTURE_DATA.DrDrillCompleted,
+          kind,
+          completedAt,
+          met,
+          misses: met ? [] : ['RTO 90 s exceeds 60 s'],
+        },
+      } as Partial<MessageOf<'DrDrillCompleted'>>);
+    const changes = firstValueFrom(board.changes().pipe(take(3), toArray()));
+    board.observe(drill('neo4j-loss', '2026-11-29T18:02:00.000Z'));
+    board.observe(drill('orchestrator-loss', '2026-11-29T18:05:00.000Z', false));
+    const newer = drill('neo4j-loss', '2026-12-06T18:02:00.000Z', true, '30000000-0000-4000-8000-000000000001');
+    board.observe(newer);
+    board.observe(newer);
+    board.observe(drill('neo4j-loss', '2026-11-22T18:02:00.000Z'));
+    expect((await changes).map((change) => change.kind)).toEqual(['drill', 'drill', 'drill']);
+    const { drills } = await board.snapshot();
+    expect(drills.map((d) => [d.kind, d.completedAt, d.met])).toEqual([
+      ['neo4j-loss', '2026-12-06T18:02:00.000Z', true],
+      ['orchestrator-loss', '2026-11-29T18:05:00.000Z', false],
+    ]);
+    expect(drills[1].misses).toEqual(['RTO 90 s exceeds 60 s']);
   });
 });

@@ -1,15 +1,18 @@
-// The dashboard's read model: runs from RunsQuery, plus open alerts, migration progress and infrastructure state folded from bus messages.
+// The dashboard's read model: runs from RunsQuery, open alerts, migration progress and the last DR drills folded from bus
+// messages, and the infrastructure from live reads (EC2/ECS/pointer) patched by messages between two reads.
 import { Observable, Subject, map, merge } from 'rxjs';
 import { AnyMessage, Clock, systemClock } from '@dco/contracts';
 import { jaegerTraceUrl } from '@dco/observability';
 import { toAuditView } from '../audit-query/audit-entry.view';
 import { RunView } from '../runs-query/run-view';
+import { infrastructureFromLive, LiveInfrastructureRead, revisionOf } from './live-infrastructure';
 import {
   AlertView,
   DashboardChange,
   DashboardRun,
   DashboardSnapshot,
   DashboardSource,
+  DrillView,
   EcsServiceView,
   InfrastructureView,
   Neo4jServerView,
@@ -23,21 +26,16 @@ export interface DashboardBoardOptions {
   maxRuns?: number;
   /** How long an alert stays open. */
   alertRetentionMs?: number;
-  /** Infrastructure as read at start (EC2/ECS), before any message changed it. */
-  initialInfrastructure?: InfrastructureView;
 }
-
-const revisionOf = (taskDefinition: string): number | undefined => {
-  const match = /:(\d+)$/.exec(taskDefinition);
-  return match ? Number(match[1]) : undefined;
-};
 
 export class DashboardBoard implements DashboardSource {
   private readonly alerts = new Map<string, AlertView>();
   private readonly alertEvents = new Map<string, Set<string>>();
   private readonly migrations = new Map<string, NonNullable<DashboardRun['migration']>>();
   private infrastructure: InfrastructureView;
+  private readonly drills = new Map<string, DrillView>();
   private readonly local = new Subject<DashboardChange>();
+  private readonly snapshotRequests = new Subject<void>();
   private readonly jaegerUiBase: string;
   private readonly clock: Clock;
 
@@ -47,10 +45,12 @@ export class DashboardBoard implements DashboardSource {
   ) {
     this.jaegerUiBase = options.jaegerUiBase ?? 'http://127.0.0.1:16686';
     this.clock = options.clock ?? systemClock;
-    this.infrastructure = options.initialInfrastructure ?? { neo4j: [], ecs: [] };
+    this.infrastructure = { neo4j: [], ecs: [] };
   }
 
   async snapshot(): Promise<DashboardSnapshot> {
+    // A page (re)loads: the live infrastructure is read again, and arrives as an event; the snapshot never waits for it.
+    this.snapshotRequests.next();
     this.expireAlerts();
     const runs = this.runs
       .list({ limit: this.options.maxRuns ?? 60 })
@@ -61,8 +61,24 @@ export class DashboardBoard implements DashboardSource {
       runs,
       alerts: [...this.alerts.values()].sort((a, b) => b.at.localeCompare(a.at)),
       infrastructure: this.infrastructure,
+      drills: this.lastDrills(),
       jaegerUiBase: this.jaegerUiBase,
     };
+  }
+
+  /** Emits on every snapshot read (page load); the live refresh listens. */
+  snapshotRequested(): Observable<void> {
+    return this.snapshotRequests.asObservable();
+  }
+
+  /** A live read of the fleet, services and pointer replaces what messages folded in (a failed part keeps it). */
+  applyLive(read: LiveInfrastructureRead): void {
+    this.setInfrastructure(infrastructureFromLive(read, this.infrastructure));
+  }
+
+  /** The last drill of each kind, newest first. */
+  lastDrills(): DrillView[] {
+    return [...this.drills.values()].sort((a, b) => b.completedAt.localeCompare(a.completedAt));
   }
 
   changes(): Observable<DashboardChange> {
@@ -82,7 +98,7 @@ export class DashboardBoard implements DashboardSource {
     }
   }
 
-  /** Folds a bus message in: alerts, migration progress, Neo4j blue/green and ECS revisions; passes audit entries on. */
+  /** Folds a bus message in: alerts, migration progress, Neo4j blue/green, ECS revisions, DR drills; passes audit entries on. */
   observe(message: AnyMessage): void {
     switch (message.type) {
       case 'RunCompleted':
@@ -93,6 +109,14 @@ export class DashboardBoard implements DashboardSource {
         return this.raise(message.eventId, message.runId, message.occurredAt, message.data);
       case 'AuditRecorded':
         return this.local.next({ kind: 'audit', entry: toAuditView(message) });
+      case 'DrDrillCompleted': {
+        // Replays (the start's read of the retained topic, a redelivery) never replace a newer drill of the kind.
+        const known = this.drills.get(message.data.kind);
+        if (known && (known.eventId === message.eventId || known.completedAt > message.data.completedAt)) return;
+        const drill: DrillView = { ...message.data, misses: [...message.data.misses], eventId: message.eventId };
+        this.drills.set(drill.kind, drill);
+        return this.local.next({ kind: 'drill', drill });
+      }
       case 'DbMigrationProgress': {
         this.migrations.set(message.runId, { ...message.data, at: message.occurredAt });
         const run = this.runs.get(message.runId);

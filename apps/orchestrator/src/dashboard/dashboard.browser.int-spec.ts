@@ -1,11 +1,21 @@
 // The dashboard in a real browser (Debian chromium, headless) against the orchestrator with its real saga and REST API on the
 // in-memory bus: a run updating live to completed, a gated run approved by a click, alerts appearing, hostile values escaped.
+// Then a second orchestrator on the local profile: the infrastructure panel read live from the AWS emulator (an EC2 Neo4j
+// fleet and ECS services made for the spec) and a real pointer file, refreshed as they change by hand, a broken pointer
+// shown as its coded error; and the last DR drills as `dco drill` publishes them.
 import { INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrowserContext, Page, chromium } from 'playwright-core';
+import { EC2Client, RegisterImageCommand, RunInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { LOCAL_AWS_ENDPOINT, SdkEcsServices, localEmulatorOptions } from '@dco/aws';
+import { FileConnectionPointerStore } from '@dco/neo4j';
+import { DrillConfig, objectiveOf } from '../../../cli/src/drill/drill.config';
+import { judge, measure } from '../../../cli/src/drill/drill.model';
+import { publishDrillOutcomes } from '../../../cli/src/drill/drill.runner';
 import { AnyMessage, DataOf, FIXTURE_DATA, MessageType, createMessage, systemClock } from '@dco/contracts';
 import { InMemoryMessageBus } from '@dco/messaging';
 import { PlatformModule, loadConfig, sha256Hex, uuidGenerator } from '@dco/platform';
@@ -136,6 +146,8 @@ beforeAll(async () => {
     DCO_DEADLINE: '23:59',
     PORT: '0',
     DCO_ALERT_CHECK_INTERVAL_MS: '60000',
+    // This app's panel shows what the bus reports; the live reads are the second app's (below).
+    DCO_DASHBOARD_INFRA_REFRESH_MS: '3600000',
   });
   bus = new InMemoryMessageBus();
 
@@ -255,6 +267,7 @@ describe('dashboard in a browser', () => {
     await expect(page.locator('[data-testid="neo4j-row"][data-role="green"]').textContent()).resolves.toContain(
       '5.26.19',
     );
+    // A run's messages update the panel between two live reads (they are the second app's).
     await expect(
       page.locator(`[data-testid="history-row"][data-run-id="${runId}"] [data-testid="history-status"]`).textContent(),
     ).resolves.toBe('Completed');
@@ -411,5 +424,244 @@ describe('dashboard in a browser', () => {
     await closing;
     appClosed = true;
     await page.getByTestId('connection').filter({ hasText: 'reconnecting' }).waitFor({ timeout: WAIT_MS });
+  });
+});
+
+describe('infrastructure and DR drill panels on the real stack (AWS emulator, pointer file)', () => {
+  const suffix = ids.next().slice(0, 8);
+  const cluster = `dash-${suffix}`;
+  const environment = `dash-${suffix}`;
+  const aws = localEmulatorOptions({ DCO_AWS_ENDPOINT: process.env.DCO_AWS_ENDPOINT ?? LOCAL_AWS_ENDPOINT });
+  const ec2 = new EC2Client(aws);
+  const ecsClient = new ECSClient(aws);
+  const ecs = new SdkEcsServices(ecsClient);
+  const stateDir = mkdtempSync(join(tmpdir(), 'dco-dashboard-state-'));
+  const pointer = new FileConnectionPointerStore(join(stateDir, 'neo4j-pointer.json'));
+  const liveBus = new InMemoryMessageBus();
+  let liveApp: INestApplication;
+  let livePage: Page;
+  let blueId: string;
+  let greenId: string;
+
+  const launch = async (imageId: string, color: string, version: string) => {
+    const result = await ec2.send(
+      new RunInstancesCommand({
+        ImageId: imageId,
+        InstanceType: 'r6i.large',
+        MinCount: 1,
+        MaxCount: 1,
+        TagSpecifications: [
+          {
+            ResourceType: 'instance',
+            Tags: Object.entries({
+              'dco:role': 'neo4j',
+              'dco:env': environment,
+              'dco:color': color,
+              'dco:neo4j-version': version,
+              'dco:bolt-uri': `bolt://10.0.0.${color === 'blue' ? 7 : 8}:7687`,
+            }).map(([Key, Value]) => ({ Key, Value })),
+          },
+        ],
+      }),
+    );
+    const id = result.Instances?.[0]?.InstanceId;
+    if (!id) throw new Error('RunInstances returned no instance');
+    return id;
+  };
+  const endpoint = (instanceId: string, version: string, last: string) => ({
+    instanceId,
+    boltUri: `bolt://10.0.0.${last}:7687`,
+    version,
+  });
+  const row = (selector: string) => livePage.locator(selector);
+
+  beforeAll(async () => {
+    // The emulator's resources, made through the SDK as the infra-deployer and the db-migrator would leave them.
+    const { ImageId } = await ec2.send(
+      new RegisterImageCommand({ Name: `neo4j-5.20.0-${suffix}`, RootDeviceName: '/dev/xvda' }),
+    );
+    if (!ImageId) throw new Error('RegisterImage returned no ImageId');
+    blueId = await launch(ImageId, 'blue', '5.20.0');
+    await ecs.ensureCluster(cluster);
+    for (const app of ['orchestrator', 'dco-runner']) {
+      const definition = await ecs.registerTaskDefinition({
+        family: `dco-${environment}-${app}`,
+        image: `dco-autopilot/${app}:0.1.0`,
+        environment: { DCO_APP: app },
+      });
+      await ecs.createService({ cluster, serviceName: app, taskDefinition: definition.arn, desiredCount: 1 });
+    }
+    await pointer.write({
+      current: endpoint(blueId, '5.20.0', '7'),
+      writes: 'open',
+      generation: 1,
+      updatedAt: new Date().toISOString(),
+    });
+
+    const config = loadConfig(OrchestratorConfig, {
+      DCO_PROFILE: 'local',
+      // The bus is the in-memory one passed below; Kafka is never dialled.
+      KAFKA_BROKERS: '127.0.0.1:9',
+      DCO_AWS_ENDPOINT: process.env.DCO_AWS_ENDPOINT ?? LOCAL_AWS_ENDPOINT,
+      DCO_API_CREDENTIALS: `wall:viewer:${sha256Hex(VIEWER_TOKEN)}`,
+      PORT: '0',
+      DCO_ALERT_CHECK_INTERVAL_MS: '60000',
+      DCO_DASHBOARD_INFRA_REFRESH_MS: '1000',
+      DCO_ECS_CLUSTER: cluster,
+      DCO_ENV: environment,
+      DCO_STATE_DIR: stateDir,
+    });
+
+    @Module({
+      imports: [
+        PlatformModule.forRoot({ service: 'orchestrator', config, bus: liveBus }),
+        OrchestratorModule.register(config),
+      ],
+    })
+    class LiveDashboardSpecRoot {}
+
+    liveApp = await NestFactory.create(LiveDashboardSpecRoot, { logger: ['error'] });
+    await liveApp.listen(0, '127.0.0.1');
+    const url = (await liveApp.getUrl()).replace('[::1]', '127.0.0.1');
+    livePage = await context.newPage();
+    livePage.on('pageerror', (error) => pageErrors.push(error.message));
+    await livePage.goto(`${url}/dashboard`);
+    await livePage.getByTestId('token').fill(VIEWER_TOKEN);
+    await livePage.getByTestId('token-save').click();
+    await livePage.getByTestId('connection').filter({ hasText: 'live' }).waitFor({ timeout: WAIT_MS });
+  }, 60_000);
+
+  afterAll(async () => {
+    await liveApp?.close();
+    const instances = [blueId, greenId].filter(Boolean);
+    if (instances.length) await ec2.send(new TerminateInstancesCommand({ InstanceIds: instances }));
+    for (const app of ['orchestrator', 'dco-runner']) await ecs.deleteService(cluster, app).catch(() => undefined);
+    ec2.destroy();
+    ecsClient.destroy();
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  it("shows the emulator's Neo4j fleet and ECS services and the pointer file, and follows them as they change", async () => {
+    const blue = row(`[data-testid="neo4j-row"][data-instance="${blueId}"]`);
+    await blue.filter({ hasText: 'serving' }).waitFor({ timeout: WAIT_MS });
+    await expect(blue.textContent()).resolves.toMatch(/^blue.*5\.20\.0.*bolt:\/\/10\.0\.0\.7:7687.*running r6i\.large/);
+    await livePage
+      .getByTestId('neo4j-pointer')
+      .filter({ hasText: `generation 1): ${blueId} 5.20.0` })
+      .waitFor({ timeout: WAIT_MS });
+    await expect(livePage.getByTestId('neo4j-pointer').textContent()).resolves.toContain(pointer.location);
+    // Each service as DescribeServices answers it: revision, running/desired tasks.
+    for (const app of ['orchestrator', 'dco-runner']) {
+      const status = await ecs.describeService(cluster, app);
+      const service = row(`[data-testid="ecs-row"][data-service="${app}"]`);
+      await service.waitFor({ timeout: WAIT_MS });
+      await expect(service.getByTestId('ecs-revision').textContent()).resolves.toBe('1');
+      await expect(service.getByTestId('ecs-tasks').textContent()).resolves.toMatch(
+        new RegExp(`^${status?.runningCount}/${status?.desiredCount}`),
+      );
+    }
+    await expect(livePage.getByTestId('infra-live').textContent()).resolves.toContain('read live from EC2, ECS');
+    await expect(livePage.getByTestId('infra-error').count()).resolves.toBe(0);
+    await livePage.screenshot({ path: join(ARTIFACTS, '05-infrastructure-live.png'), fullPage: true });
+
+    // By hand, between two reads: a green server launched, the pointer switched with writes frozen, a service scaled
+    // to a new revision. The panel follows on its interval, without a reload.
+    const image = await ec2.send(
+      new RegisterImageCommand({ Name: `neo4j-5.26.19-${suffix}`, RootDeviceName: '/dev/xvda' }),
+    );
+    greenId = await launch(image.ImageId as string, 'green', '5.26.19');
+    await pointer.write({
+      current: endpoint(greenId, '5.26.19', '8'),
+      previous: { ...endpoint(blueId, '5.20.0', '7'), retireAfter: new Date(Date.now() + 3_600_000).toISOString() },
+      writes: 'frozen',
+      generation: 2,
+      updatedAt: new Date().toISOString(),
+    });
+    const next = await ecs.registerTaskDefinition({
+      family: `dco-${environment}-dco-runner`,
+      image: 'dco-autopilot/dco-runner:0.2.0',
+      environment: { DCO_APP: 'dco-runner' },
+    });
+    await ecs.updateService({ cluster, serviceName: 'dco-runner', taskDefinition: next.arn, desiredCount: 3 });
+    const scaled = await ecs.describeService(cluster, 'dco-runner');
+
+    const green = row(`[data-testid="neo4j-row"][data-instance="${greenId}"]`);
+    await green.filter({ hasText: 'serving' }).waitFor({ timeout: WAIT_MS });
+    await expect(green.textContent()).resolves.toMatch(/^green.*5\.26\.19/);
+    await blue.filter({ hasText: 'standby' }).waitFor({ timeout: WAIT_MS });
+    await livePage.getByTestId('pointer-writes').filter({ hasText: 'frozen' }).waitFor({ timeout: WAIT_MS });
+    await expect(livePage.getByTestId('neo4j-pointer').textContent()).resolves.toContain(
+      `previous ${blueId} kept for rollback`,
+    );
+    const runner = row('[data-testid="ecs-row"][data-service="dco-runner"]');
+    await runner.getByTestId('ecs-revision').filter({ hasText: /^2$/ }).waitFor({ timeout: WAIT_MS });
+    await expect(runner.getByTestId('ecs-tasks').textContent()).resolves.toMatch(
+      new RegExp(`^${scaled?.runningCount}/3`),
+    );
+  });
+
+  it('shows a pointer it cannot read as DASHBOARD.INFRA_UNAVAILABLE beside the last values, and recovers', async () => {
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(pointer.location, '{"current": "half a pointer"');
+    const error = livePage.locator('[data-testid="infra-error"][data-source="pointer"]');
+    await error.filter({ hasText: 'DASHBOARD.INFRA_UNAVAILABLE' }).waitFor({ timeout: WAIT_MS });
+    // The fleet and services are still read; the pointer keeps its last value.
+    await expect(livePage.getByTestId('neo4j-pointer').textContent()).resolves.toContain(`${greenId} 5.26.19`);
+    await expect(livePage.locator('[data-testid="ecs-row"]').count()).resolves.toBe(2);
+    await livePage.screenshot({ path: join(ARTIFACTS, '06-infrastructure-error.png'), fullPage: true });
+
+    await pointer.write({
+      current: endpoint(greenId, '5.26.19', '8'),
+      writes: 'open',
+      generation: 3,
+      updatedAt: new Date().toISOString(),
+    });
+    await error.waitFor({ state: 'detached', timeout: WAIT_MS });
+    await livePage.getByTestId('pointer-writes').filter({ hasText: 'open' }).waitFor({ timeout: WAIT_MS });
+  });
+
+  it('shows the last drill of each kind as `dco drill` publishes it: RTO and RPO against the objectives, met or missed', async () => {
+    const drillConfig = loadConfig(DrillConfig, { KAFKA_BROKERS: '127.0.0.1:9' });
+    const outcome = (kind: 'neo4j-loss' | 'orchestrator-loss', servingAtMs: number, recovered: string[]) => {
+      const measurement = measure({
+        kind,
+        lossAtMs: 0,
+        servingAtMs,
+        acknowledged: ['w1', 'w2', 'w3'],
+        covered: kind === 'neo4j-loss' ? ['w1'] : ['w1', 'w2', 'w3'],
+        recovered,
+        baselineMs: 500,
+        parameters: {},
+      });
+      return { measurement, verdict: judge(measurement, objectiveOf(kind, drillConfig)) };
+    };
+    await expect(
+      publishDrillOutcomes(
+        [outcome('neo4j-loss', 129_400, ['w1']), outcome('orchestrator-loss', 75_000, ['w1', 'w2', 'w3'])],
+        drillConfig,
+        liveBus,
+      ),
+    ).resolves.toEqual({ figures: 2, alerts: 1 });
+
+    const neo4j = row('[data-testid="drill-row"][data-kind="neo4j-loss"]');
+    await neo4j.waitFor({ timeout: WAIT_MS });
+    await expect(neo4j.getByTestId('drill-rto').textContent()).resolves.toBe('129.4 s (objective 300 s)');
+    await expect(neo4j.getByTestId('drill-rpo').textContent()).resolves.toBe(
+      '2 of 3 writes lost (0 before the recovery point; objective 0 of those)',
+    );
+    await expect(neo4j.getByTestId('drill-verdict').textContent()).resolves.toBe('met');
+    const orchestrator = row('[data-testid="drill-row"][data-kind="orchestrator-loss"]');
+    await expect(orchestrator.getByTestId('drill-verdict').textContent()).resolves.toBe('missed');
+    await expect(orchestrator.getByTestId('drill-misses').textContent()).resolves.toContain(
+      'orchestrator-loss: RTO 75 s exceeds the objective of 60 s',
+    );
+    // The missed objective's alert is on the same page.
+    await livePage.locator('[data-testid="alert"][data-cause="DR_DRILL_FAILED"]').waitFor({ timeout: WAIT_MS });
+    await livePage.screenshot({ path: join(ARTIFACTS, '07-dr-drills.png'), fullPage: true });
+
+    // A page opened later (a restart reads the retained figures the same way) shows them from its first snapshot.
+    await livePage.reload();
+    await neo4j.getByTestId('drill-verdict').filter({ hasText: 'met' }).waitFor({ timeout: WAIT_MS });
+    expect(pageErrors).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 // Environment of the dashboard and alerting part of the orchestrator (validated at boot).
-import { IsInt, IsOptional, IsUrl, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 
 export const DASHBOARD_CONFIG = Symbol('DashboardConfig');
 
@@ -32,4 +32,24 @@ export class DashboardConfig {
   @IsInt({ message: 'DCO_RUN_EXPECTED_MS must be an integer' })
   @Min(1_000)
   DCO_RUN_EXPECTED_MS = 3 * 3_600_000;
+
+  /** How often the infrastructure panel reads the live fleet (EC2), services (ECS) and Neo4j pointer; also on page load. */
+  @IsInt({ message: 'DCO_DASHBOARD_INFRA_REFRESH_MS must be an integer' })
+  @Min(1_000, { message: 'DCO_DASHBOARD_INFRA_REFRESH_MS must be at least 1000 (ms)' })
+  @Max(3_600_000, { message: 'DCO_DASHBOARD_INFRA_REFRESH_MS must be at most 3600000 (ms)' })
+  DCO_DASHBOARD_INFRA_REFRESH_MS = 30_000;
+
+  /** How long each part of that read (EC2, ECS, pointer) may take before the panel shows DASHBOARD.INFRA_TIMEOUT. */
+  @IsInt({ message: 'DCO_DASHBOARD_INFRA_TIMEOUT_MS must be an integer' })
+  @Min(100, { message: 'DCO_DASHBOARD_INFRA_TIMEOUT_MS must be at least 100 (ms)' })
+  @Max(120_000, { message: 'DCO_DASHBOARD_INFRA_TIMEOUT_MS must be at most 120000 (ms)' })
+  DCO_DASHBOARD_INFRA_TIMEOUT_MS = 5_000;
+
+  /** The ECS cluster whose services the infrastructure panel shows (infra/'s cluster_name). */
+  @Matches(/^[A-Za-z0-9_-]{1,255}$/, { message: 'DCO_ECS_CLUSTER must be an ECS cluster name' })
+  DCO_ECS_CLUSTER = 'dco-autopilot';
+
+  /** Where the services' state lives; the Neo4j pointer file defaults to <DCO_STATE_DIR>/neo4j-pointer.json. */
+  @IsString()
+  DCO_STATE_DIR = '.stack';
 }

@@ -73,7 +73,7 @@ export class DashboardController implements BeforeApplicationShutdown {
   }
 
   @Get('api/dashboard')
-  @ApiOperation({ summary: 'what the dashboard shows: runs, open alerts, infrastructure' })
+  @ApiOperation({ summary: 'what the dashboard shows: runs, open alerts, infrastructure, the last DR drills' })
   @ApiOkResponse({ schema: { type: 'object' } })
   snapshot(): Promise<DashboardSnapshot> {
     return this.source.snapshot();
@@ -83,7 +83,7 @@ export class DashboardController implements BeforeApplicationShutdown {
   @Sse('api/events')
   @ApiOperation({
     summary:
-      'server-sent events: a snapshot, then run, alert, alert-closed, infrastructure, audit and heartbeat events',
+      'server-sent events: a snapshot, then run, alert, alert-closed, infrastructure, audit, drill and heartbeat events',
   })
   @ApiProduces('text/event-stream')
   @ApiOkResponse(TEXT)
@@ -101,6 +101,8 @@ export class DashboardController implements BeforeApplicationShutdown {
             return { type: 'infrastructure', data: change.infrastructure };
           case 'audit':
             return { type: 'audit', data: change.entry };
+          case 'drill':
+            return { type: 'drill', data: change.drill };
         }
       }),
     );

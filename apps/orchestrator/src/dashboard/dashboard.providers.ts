@@ -1,8 +1,22 @@
 // The providers and controller the orchestrator module adds for the dashboard, the alert route and the run telemetry.
 import { Provider, Type } from '@nestjs/common';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { ECSClient } from '@aws-sdk/client-ecs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { InMemoryEventBus, SdkEventBus, awsClientOptions } from '@dco/aws';
+import { Clock } from '@dco/contracts';
+import {
+  InMemoryEventBus,
+  SdkEc2Inventory,
+  SdkEcsServices,
+  SdkEventBus,
+  awsClientOptions,
+  embeddedCloud,
+  localEmulatorOptions,
+} from '@dco/aws';
+import { connectionPointerStoreOf, embeddedConnectionPointer, fleetTagsFromEnv } from '@dco/neo4j';
+import { CLOCK } from '@dco/platform';
 import {
   AlertPublisher,
   DeduplicatingAlertPublisher,
@@ -16,6 +30,48 @@ import { DASHBOARD_CONFIG, DashboardConfig } from './dashboard.config';
 import { DashboardController } from './dashboard.controller';
 import { ALERT_PUBLISHER, DashboardFeedService } from './dashboard-feed.service';
 import { DASHBOARD_SOURCE } from './dashboard.port';
+import { LIVE_INFRASTRUCTURE_READER } from './dashboard.tokens';
+import { LiveInfrastructureReader } from './live-infrastructure.reader';
+
+/**
+ * The infrastructure panel's reader on the profile's ports: the embedded cloud's fakes and the process's pointer when
+ * embedded, else the SDK (the emulator for local, the credential chain for aws) and the pointer the services share.
+ */
+export function createLiveInfrastructureReader(config: OrchestratorConfig, clock: Clock): LiveInfrastructureReader {
+  const common = {
+    cluster: config.DCO_ECS_CLUSTER,
+    fleetTags: fleetTagsFromEnv(config),
+    timeoutMs: config.DCO_DASHBOARD_INFRA_TIMEOUT_MS,
+    clock,
+  };
+  if (config.DCO_PROFILE === 'embedded') {
+    const cloud = embeddedCloud();
+    return new LiveInfrastructureReader({
+      ...common,
+      ec2: cloud.ec2,
+      ecs: cloud.ecs,
+      pointer: embeddedConnectionPointer(),
+    });
+  }
+  // One attempt per call, bounded by the socket's timeout: the panel's timeout, not the SDK's retries, decides.
+  const options = {
+    ...(config.DCO_PROFILE === 'aws' ? awsClientOptions(config) : localEmulatorOptions(config)),
+    maxAttempts: 1,
+    requestHandler: {
+      connectionTimeout: config.DCO_DASHBOARD_INFRA_TIMEOUT_MS,
+      requestTimeout: config.DCO_DASHBOARD_INFRA_TIMEOUT_MS,
+    },
+  };
+  return new LiveInfrastructureReader({
+    ...common,
+    ec2: new SdkEc2Inventory(new EC2Client(options)),
+    ecs: new SdkEcsServices(new ECSClient(options)),
+    pointer: connectionPointerStoreOf(config, {
+      stateDir: config.DCO_STATE_DIR,
+      ssm: () => new SSMClient(options),
+    }),
+  });
+}
 
 export const DASHBOARD_CONTROLLERS: Type[] = [DashboardController];
 
@@ -53,6 +109,11 @@ export function dashboardProviders(config: OrchestratorConfig): Provider[] {
       useFactory: (runs: RunsQuery, config: DashboardConfig) =>
         new DashboardBoard(runs, { jaegerUiBase: config.JAEGER_UI_URL }),
       inject: [RunsQuery, DASHBOARD_CONFIG],
+    },
+    {
+      provide: LIVE_INFRASTRUCTURE_READER,
+      useFactory: (clock: Clock) => createLiveInfrastructureReader(config, clock),
+      inject: [CLOCK],
     },
     {
       provide: ALERT_PUBLISHER,

@@ -201,7 +201,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** what the dashboard shows: runs, open alerts, infrastructure */
+        /** what the dashboard shows: runs, open alerts, infrastructure, the last DR drills */
         get: operations["Dashboard_snapshot"];
         put?: never;
         post?: never;
@@ -218,7 +218,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** server-sent events: a snapshot, then run, alert, alert-closed, infrastructure, audit and heartbeat events */
+        /** server-sent events: a snapshot, then run, alert, alert-closed, infrastructure, audit, drill and heartbeat events */
         get: operations["Dashboard_events"];
         put?: never;
         post?: never;

@@ -24,3 +24,11 @@ export class InMemoryConnectionPointerStore implements ConnectionPointerStore {
     return () => this.listeners.delete(listener);
   }
 }
+
+let embedded: InMemoryConnectionPointerStore | undefined;
+
+/** The embedded profile's one pointer per process: the db-migrator service writes it, the orchestrator's dashboard reads it. */
+export function embeddedConnectionPointer(): InMemoryConnectionPointerStore {
+  embedded ??= new InMemoryConnectionPointerStore();
+  return embedded;
+}

@@ -7,6 +7,8 @@
     runs: new Map(),
     alerts: new Map(),
     infrastructure: { neo4j: [], ecs: [] },
+    /** The last DR drill of each kind, by kind. */
+    drills: new Map(),
     /** The signed-in credential ({name, role}); the session itself is an HttpOnly cookie this script never sees. */
     actor: undefined,
     source: undefined,
@@ -73,7 +75,14 @@
   }
 
   function badgeClass(status) {
-    if (status === 'Completed' || status === 'succeeded' || status === 'serving' || status === 'healthy')
+    if (
+      status === 'Completed' ||
+      status === 'succeeded' ||
+      status === 'serving' ||
+      status === 'healthy' ||
+      status === 'met' ||
+      status === 'open'
+    )
       return 'badge badge-ok';
     if (
       status === 'Failed' ||
@@ -86,6 +95,9 @@
       return 'badge badge-bad';
     if (
       status === 'CompletedAfterRollback' ||
+      status === 'degraded' ||
+      status === 'missed' ||
+      status === 'frozen' ||
       status === 'AwaitingApproval' ||
       status === 'AwaitingWindow' ||
       status === 'needs-approval' ||
@@ -441,17 +453,43 @@
   }
 
   function renderInfrastructure() {
-    const { neo4j, ecs } = state.infrastructure;
+    const { neo4j, ecs, pointer, live } = state.infrastructure;
+    $('infra-live').textContent = live
+      ? `read live from EC2, ECS and the Neo4j pointer at ${formatTime(live.readAt)}`
+      : 'Not read live yet: showing what the bus reported.';
+    $('infra-errors').replaceChildren(
+      ...((live && live.errors) || []).map((error) =>
+        el(
+          'li',
+          { className: 'error', 'data-testid': 'infra-error', 'data-source': error.source },
+          el('strong', { text: error.code }),
+          ` ${error.message}`,
+        ),
+      ),
+    );
+    const pointerHost = $('neo4j-pointer');
+    if (pointer) {
+      pointerHost.className = '';
+      pointerHost.replaceChildren(
+        `Neo4j pointer (${pointer.location}, generation ${pointer.generation}): ${pointer.instanceId} ${pointer.version} at ${pointer.boltUri}, writes `,
+        el('span', { className: badgeClass(pointer.writes), 'data-testid': 'pointer-writes', text: pointer.writes }),
+        pointer.previousInstanceId ? ` (previous ${pointer.previousInstanceId} kept for rollback)` : '',
+      );
+    } else {
+      pointerHost.className = 'muted';
+      pointerHost.textContent = live ? 'Neo4j pointer: none written yet.' : 'Neo4j pointer: not read yet.';
+    }
     $('neo4j-rows').replaceChildren(
       ...(neo4j.length
         ? neo4j.map((server) =>
             el(
               'tr',
-              { 'data-testid': 'neo4j-row', 'data-role': server.role },
+              { 'data-testid': 'neo4j-row', 'data-role': server.role, 'data-instance': server.instanceId },
               el('td', { text: server.role }),
               el('td', { text: server.instanceId }),
               el('td', { text: server.version || '' }),
               el('td', { text: server.boltUri || '' }),
+              el('td', { text: [server.ec2State, server.instanceType].filter(Boolean).join(' ') }),
               el(
                 'td',
                 {},
@@ -459,21 +497,64 @@
               ),
             ),
           )
-        : [el('tr', {}, el('td', { colspan: 5, className: 'muted', text: 'No blue/green state reported yet.' }))]),
+        : [el('tr', {}, el('td', { colspan: 6, className: 'muted', text: 'No Neo4j server found.' }))]),
     );
     $('ecs-rows').replaceChildren(
       ...(ecs.length
         ? ecs.map((service) =>
             el(
               'tr',
-              { 'data-testid': 'ecs-row' },
+              { 'data-testid': 'ecs-row', 'data-service': service.service },
               el('td', { text: service.service }),
-              el('td', { text: service.revision ?? '' }),
+              el('td', { 'data-testid': 'ecs-revision', text: service.revision ?? '' }),
+              el('td', {
+                'data-testid': 'ecs-tasks',
+                text:
+                  typeof service.desiredCount === 'number'
+                    ? `${service.runningCount}/${service.desiredCount}${service.rolloutState ? ` ${service.rolloutState}` : ''}`
+                    : '',
+              }),
               el('td', { text: service.taskDefinition }),
               el('td', {}, el('span', { className: badgeClass(service.health), text: service.health })),
             ),
           )
-        : [el('tr', {}, el('td', { colspan: 4, className: 'muted', text: 'No ECS deployment reported yet.' }))]),
+        : [el('tr', {}, el('td', { colspan: 5, className: 'muted', text: 'No ECS service found.' }))]),
+    );
+  }
+
+  /** The last drill of each kind (ADR 0026): when, RTO against its objective, writes lost, met or missed and why. */
+  function renderDrills() {
+    const drills = [...state.drills.values()].sort((a, b) => (b.completedAt > a.completedAt ? 1 : -1));
+    $('drill-rows').replaceChildren(
+      ...(drills.length
+        ? drills.map((drill) =>
+            el(
+              'tr',
+              { 'data-testid': 'drill-row', 'data-kind': drill.kind },
+              el('td', { text: drill.kind }),
+              el('td', { text: formatTime(drill.completedAt) }),
+              el('td', { 'data-testid': 'drill-rto', text: `${drill.rtoS} s (objective ${drill.rtoObjectiveS} s)` }),
+              el('td', {
+                'data-testid': 'drill-rpo',
+                text:
+                  `${drill.rpoWritesLost} of ${drill.acknowledgedWrites} writes lost` +
+                  (drill.rpoObjective === 'covered'
+                    ? ` (${drill.coveredWritesLost} before the recovery point; objective 0 of those)`
+                    : ' (objective 0)'),
+              }),
+              el(
+                'td',
+                {},
+                el('span', {
+                  className: badgeClass(drill.met ? 'met' : 'failed'),
+                  'data-testid': 'drill-verdict',
+                  text: drill.met ? 'met' : 'missed',
+                }),
+                drill.misses.length ? el('div', { 'data-testid': 'drill-misses', text: drill.misses.join('; ') }) : '',
+              ),
+            ),
+          )
+        : [el('tr', {}, el('td', { colspan: 5, className: 'muted', text: 'No drill reported yet.' }))]),
     );
   }
 
@@ -504,6 +585,7 @@
     renderApprovals();
     renderAlerts();
     renderInfrastructure();
+    renderDrills();
     renderHistory();
   }
 
@@ -533,6 +615,7 @@
       (snapshot.runs || []).forEach(upsertRun);
       (snapshot.alerts || []).forEach((alert) => state.alerts.set(alert.dedupeKey, alert));
       state.infrastructure = snapshot.infrastructure || { neo4j: [], ecs: [] };
+      state.drills = new Map((snapshot.drills || []).map((drill) => [drill.kind, drill]));
       setConnection('live', 'badge badge-ok');
       renderAll();
     });
@@ -561,6 +644,11 @@
     source.addEventListener('infrastructure', (event) => {
       state.infrastructure = JSON.parse(event.data);
       renderInfrastructure();
+    });
+    source.addEventListener('drill', (event) => {
+      const drill = JSON.parse(event.data);
+      state.drills.set(drill.kind, drill);
+      renderDrills();
     });
   }
 
