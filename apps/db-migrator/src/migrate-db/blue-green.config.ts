@@ -120,7 +120,8 @@ export class BlueGreenConfig extends IntersectionType(
 
   /** ECS fleet: the container repository; a member of Neo4j version V runs <repository>:V. */
   @Matches(CONTAINER_REPOSITORY, {
-    message: 'DCO_NEO4J_CONTAINER_IMAGE must be a container repository without a tag (e.g. neo4j or 123.dkr.ecr.../neo4j)',
+    message:
+      'DCO_NEO4J_CONTAINER_IMAGE must be a container repository without a tag (e.g. neo4j or 123.dkr.ecr.../neo4j)',
   })
   DCO_NEO4J_CONTAINER_IMAGE = 'neo4j';
 

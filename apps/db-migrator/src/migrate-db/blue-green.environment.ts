@@ -215,30 +215,26 @@ export function neo4jFleetOf(
       probe: probeBolt,
     });
   const missing = [
-    ...(config.DCO_NEO4J_EFS_FILE_SYSTEM_ID ? [] : ['DCO_NEO4J_EFS_FILE_SYSTEM_ID (the store\'s EFS file system)']),
-    ...(aws && !subnetIds ? ['DCO_NEO4J_SUBNET_ID (the tasks\' awsvpc subnet)'] : []),
+    ...(config.DCO_NEO4J_EFS_FILE_SYSTEM_ID ? [] : ["DCO_NEO4J_EFS_FILE_SYSTEM_ID (the store's EFS file system)"]),
+    ...(aws && !subnetIds ? ["DCO_NEO4J_SUBNET_ID (the tasks' awsvpc subnet)"] : []),
   ];
   if (missing.length > 0)
     throw new CodedError('CONFIG.INVALID', `DCO_NEO4J_FLEET=ecs needs ${missing.join(' and ')}; set it or use ec2`);
   const cluster = config.DCO_NEO4J_ECS_CLUSTER;
-  return new EcsNeo4jFleet(
-    ecs,
-    aws ? new EcsTaskAddressRuntime(ecs, cluster, { timeoutMs: readyTimeoutMs }) : local,
-    {
-      cluster,
-      containerRepository: config.DCO_NEO4J_CONTAINER_IMAGE,
-      fileSystemId: config.DCO_NEO4J_EFS_FILE_SYSTEM_ID as string,
-      ...(aws ? { subnetIds, securityGroupIds } : {}),
-      cpuUnits: config.DCO_NEO4J_TASK_CPU,
-      memoryMiB: config.DCO_NEO4J_TASK_MEMORY_MIB,
-      heapMb: config.DCO_NEO4J_HEAP_MB,
-      pageCacheMb: config.DCO_NEO4J_PAGECACHE_MB,
-      executionRoleArn: config.DCO_NEO4J_EXECUTION_ROLE_ARN,
-      fleetTags,
-      versionOf: (imageId) => neo4jVersionOfAmi(ec2, imageId),
-      probe: probeBolt,
-    },
-  );
+  return new EcsNeo4jFleet(ecs, aws ? new EcsTaskAddressRuntime(ecs, cluster, { timeoutMs: readyTimeoutMs }) : local, {
+    cluster,
+    containerRepository: config.DCO_NEO4J_CONTAINER_IMAGE,
+    fileSystemId: config.DCO_NEO4J_EFS_FILE_SYSTEM_ID as string,
+    ...(aws ? { subnetIds, securityGroupIds } : {}),
+    cpuUnits: config.DCO_NEO4J_TASK_CPU,
+    memoryMiB: config.DCO_NEO4J_TASK_MEMORY_MIB,
+    heapMb: config.DCO_NEO4J_HEAP_MB,
+    pageCacheMb: config.DCO_NEO4J_PAGECACHE_MB,
+    executionRoleArn: config.DCO_NEO4J_EXECUTION_ROLE_ARN,
+    fleetTags,
+    versionOf: (imageId) => neo4jVersionOfAmi(ec2, imageId),
+    probe: probeBolt,
+  });
 }
 
 /** The embedded demo's blue graph: accounts, each with a contribution and a referral to the next, so a migration copies real data. */

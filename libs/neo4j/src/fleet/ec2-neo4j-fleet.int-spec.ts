@@ -2,7 +2,7 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { localEmulatorOptions } from '@dco/aws';
 import { awsHostRuntime, Ec2Neo4jFleet } from './ec2-neo4j-fleet.adapter';
-import { emulatedFleetUnderTest, emulatedProbe } from './emulated-fleet.fixture';
+import { emulatedFleetUnderTest, emulatedProbe } from '../testing/emulated-fleet.fixture';
 import { neo4jFleetContract } from './neo4j-fleet.contract';
 
 const ec2 = new EC2Client(localEmulatorOptions());

@@ -164,12 +164,10 @@ export class EcsNeo4jFleet implements Neo4jFleet {
     let nextToken: string | undefined;
     do {
       const page = await this.call('ListServices', () =>
-        this.ecs
-          .send(new ListServicesCommand({ cluster: this.options.cluster, nextToken }))
-          .catch((error: Error) => {
-            if (error.name === 'ClusterNotFoundException') return { serviceArns: [], nextToken: undefined };
-            throw error;
-          }),
+        this.ecs.send(new ListServicesCommand({ cluster: this.options.cluster, nextToken })).catch((error: Error) => {
+          if (error.name === 'ClusterNotFoundException') return { serviceArns: [], nextToken: undefined };
+          throw error;
+        }),
       );
       names.push(...(page.serviceArns ?? []).map((arn) => arn.split('/').at(-1) ?? arn));
       nextToken = page.nextToken;

@@ -3,7 +3,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { localEmulatorOptions } from '@dco/aws';
 import { EcsNeo4jFleet } from './ecs-neo4j-fleet.adapter';
-import { emulatedFleetUnderTest, emulatedProbe } from './emulated-fleet.fixture';
+import { emulatedFleetUnderTest, emulatedProbe } from '../testing/emulated-fleet.fixture';
 import { neo4jFleetContract } from './neo4j-fleet.contract';
 import { Neo4jHostRuntime } from './neo4j-host.runtime';
 import { neo4jVersionOfAmi } from './neo4j-fleet.support';

@@ -21,7 +21,12 @@ export function neo4jFleetContract(label: string, make: () => Promise<FleetUnder
       const { fleet, imageOf } = await make();
       const image = await imageOf('5.26.19');
       const green = await fleet.provision(image, { clientToken: `${run}-green-1` });
-      expect(green).toMatchObject({ imageId: image, version: '5.26.19', color: 'green', clientToken: `${run}-green-1` });
+      expect(green).toMatchObject({
+        imageId: image,
+        version: '5.26.19',
+        color: 'green',
+        clientToken: `${run}-green-1`,
+      });
       expect(green.boltUri).not.toBe('');
       const again = await fleet.provision(image, { clientToken: `${run}-green-1` });
       expect(again.instanceId).toBe(green.instanceId);
