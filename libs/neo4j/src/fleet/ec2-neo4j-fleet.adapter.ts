@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { CodedError } from '@dco/contracts';
 import { LaunchedHost, Neo4jHostRuntime } from './neo4j-host.runtime';
-import { awaitBolt, fleetScopeDigest, neo4jVersionOfAmi } from './neo4j-fleet.support';
+import { asProvisionFailure, awaitBolt, fleetScopeDigest, neo4jVersionOfAmi, fleetCall } from './neo4j-fleet.support';
 import {
   BOLT_URI_TAG,
   CLIENT_TOKEN_TAG,
@@ -129,9 +129,7 @@ export class Ec2Neo4jFleet implements Neo4jFleet {
     } catch (error) {
       // A green that never serves is not left running (and billed).
       await this.terminate(host.instanceId);
-      throw error instanceof CodedError
-        ? error
-        : new CodedError('DB.PROVISION_FAILED', (error as Error).message, undefined, { cause: error });
+      throw asProvisionFailure(error);
     }
   }
 
@@ -232,14 +230,7 @@ export class Ec2Neo4jFleet implements Neo4jFleet {
     );
   }
 
-  private async call<T>(operation: string, send: () => Promise<T>): Promise<T> {
-    try {
-      return await send();
-    } catch (error) {
-      if (error instanceof CodedError) throw error;
-      throw new CodedError('DB.PROVISION_FAILED', `EC2 ${operation} failed: ${(error as Error).message}`, undefined, {
-        cause: error,
-      });
-    }
+  private call<T>(operation: string, send: () => Promise<T>): Promise<T> {
+    return fleetCall('EC2', operation, send);
   }
 }

@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { CodedError } from '@dco/contracts';
 import { LaunchedHost, Neo4jHostRuntime } from './neo4j-host.runtime';
-import { awaitBolt, fleetScopeDigest } from './neo4j-fleet.support';
+import { asProvisionFailure, awaitBolt, fleetScopeDigest, fleetCall } from './neo4j-fleet.support';
 import {
   BOLT_URI_TAG,
   CLIENT_TOKEN_TAG,
@@ -137,9 +137,7 @@ export class EcsNeo4jFleet implements Neo4jFleet {
     } catch (error) {
       // A green that never serves is not left running (and billed).
       await this.terminate(serviceName);
-      throw error instanceof CodedError
-        ? error
-        : new CodedError('DB.PROVISION_FAILED', (error as Error).message, undefined, { cause: error });
+      throw asProvisionFailure(error);
     }
   }
 
@@ -311,14 +309,7 @@ export class EcsNeo4jFleet implements Neo4jFleet {
     );
   }
 
-  private async call<T>(operation: string, send: () => Promise<T>): Promise<T> {
-    try {
-      return await send();
-    } catch (error) {
-      if (error instanceof CodedError) throw error;
-      throw new CodedError('DB.PROVISION_FAILED', `ECS ${operation} failed: ${(error as Error).message}`, undefined, {
-        cause: error,
-      });
-    }
+  private call<T>(operation: string, send: () => Promise<T>): Promise<T> {
+    return fleetCall('ECS', operation, send);
   }
 }

@@ -67,3 +67,22 @@ export async function awaitBolt(
     );
   });
 }
+
+/** A provisioning error as DB.PROVISION_FAILED, a coded one as it is. */
+export function asProvisionFailure(error: unknown): CodedError {
+  return error instanceof CodedError
+    ? error
+    : new CodedError('DB.PROVISION_FAILED', (error as Error).message, undefined, { cause: error });
+}
+
+/** Sends one cloud API call; its failure is DB.PROVISION_FAILED naming the API and the operation. */
+export async function fleetCall<T>(api: 'EC2' | 'ECS', operation: string, send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (error) {
+    if (error instanceof CodedError) throw error;
+    throw new CodedError('DB.PROVISION_FAILED', `${api} ${operation} failed: ${(error as Error).message}`, undefined, {
+      cause: error,
+    });
+  }
+}
