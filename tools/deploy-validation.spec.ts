@@ -111,6 +111,36 @@ describe('deployment descriptors', () => {
     expect(problems).toContain('k8s: dco-runner may scale to 12 replicas but topics have 6 partitions');
   });
 
+  it('catch a Neo4j StatefulSet without its headless Service, a mounted claim, a pinned image, probes or limits', () => {
+    const broken = {
+      ...k8s,
+      'neo4j.yaml': k8s['neo4j.yaml']
+        .replace('clusterIP: None', 'clusterIP: 10.0.0.10')
+        .replace('image: neo4j:5.26.19', 'image: neo4j:latest')
+        .replace('- { name: data, mountPath: /data }', '- { name: logs, mountPath: /logs }')
+        .replace(/ {10}startupProbe:\n(?: {12}.*\n)+/, '')
+        .replace(/ {12}limits: .*\n/, ''),
+    };
+    expect(validateKubernetes(broken, declared)).toEqual(
+      expect.arrayContaining([
+        "k8s: StatefulSet neo4j's Service neo4j must be headless (clusterIP: None)",
+        'k8s: StatefulSet neo4j container neo4j image neo4j:latest is not pinned to an exact version',
+        "k8s: StatefulSet neo4j's claim data is mounted by no container",
+        'k8s: StatefulSet neo4j container neo4j has no startupProbe',
+        'k8s: StatefulSet neo4j container neo4j needs resource requests and limits',
+      ]),
+    );
+    const withoutClaims = {
+      ...k8s,
+      'neo4j.yaml': k8s['neo4j.yaml'].replace(/ {2}volumeClaimTemplates:\n[\s\S]*$/, ''),
+    };
+    expect(validateKubernetes(withoutClaims, declared)).toContain(
+      'k8s: StatefulSet neo4j has no volumeClaimTemplates (its store would not persist)',
+    );
+    const schema = { ...k8s, 'neo4j.yaml': k8s['neo4j.yaml'].replace('replicas: 1', 'replicas: one') };
+    expect(validateKubernetes(schema, declared).join('\n')).toContain('StatefulSet neo4j');
+  });
+
   it('catch a Kubernetes schema violation', () => {
     const broken = { ...k8s, 'scheduler.yaml': k8s['scheduler.yaml'].replace('replicas: 2', 'replicas: two') };
     expect(validateKubernetes(broken, declared).join('\n')).toContain('replicas must be integer');

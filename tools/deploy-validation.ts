@@ -1,6 +1,7 @@
 // Static checks of docker-compose.yml, k8s/, infra/terraform.tfvars.json and the Dockerfile: schema-valid, and in step
 // with the code (one service per app, env vars the app's config class declares and requires, probes on /health,
-// replica counts within what each service supports (tools/replica-limits.ts), partitions >= max replicas, one Node version).
+// replica counts within what each service supports (tools/replica-limits.ts), partitions >= max replicas, one Node version,
+// and a stateful server (k8s/neo4j.yaml) with its headless Service, mounted claim template, pinned image, probes and resources).
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2019 from 'ajv/dist/2019';
@@ -147,6 +148,7 @@ interface K8sDocument {
 
 const K8S_MODELS: Record<string, [string, string]> = {
   'apps/v1/Deployment': ['kubernetes-models/apps/v1', 'Deployment'],
+  'apps/v1/StatefulSet': ['kubernetes-models/apps/v1', 'StatefulSet'],
   'v1/Service': ['kubernetes-models/v1', 'Service'],
   'v1/ConfigMap': ['kubernetes-models/v1', 'ConfigMap'],
   'v1/Namespace': ['kubernetes-models/v1', 'Namespace'],
@@ -158,6 +160,48 @@ interface EnvVar {
   name: string;
   value?: string;
   valueFrom?: Json;
+}
+
+/**
+ * A stateful server (Neo4j): a headless Service for its pods' stable names, a claim template per store that a container
+ * mounts, an image pinned to an exact version, the three probes (recovery can outlast a liveness probe) and resources.
+ */
+function checkStatefulSet(statefulSet: K8sDocument, service: (name: string) => K8sDocument | undefined): string[] {
+  const name = statefulSet.metadata.name;
+  const spec = (statefulSet.spec ?? {}) as {
+    serviceName?: string;
+    volumeClaimTemplates?: Array<{ metadata?: { name?: string }; spec?: { resources?: { requests?: Json } } }>;
+    template?: { spec?: { containers?: Json[] } };
+  };
+  const problems: string[] = [];
+  const headless = spec.serviceName ? service(spec.serviceName) : undefined;
+  if (!headless) problems.push(`k8s: StatefulSet ${name} has no Service ${spec.serviceName ?? '(serviceName unset)'}`);
+  else if ((headless.spec as Json | undefined)?.clusterIP !== 'None')
+    problems.push(`k8s: StatefulSet ${name}'s Service ${spec.serviceName} must be headless (clusterIP: None)`);
+  const claims = spec.volumeClaimTemplates ?? [];
+  if (claims.length === 0)
+    problems.push(`k8s: StatefulSet ${name} has no volumeClaimTemplates (its store would not persist)`);
+  const containers = spec.template?.spec?.containers ?? [];
+  const mounted = new Set(
+    containers.flatMap((c) => ((c.volumeMounts as Array<{ name: string }> | undefined) ?? []).map((m) => m.name)),
+  );
+  for (const claim of claims) {
+    const claimName = claim.metadata?.name ?? '';
+    if (!claim.spec?.resources?.requests?.storage)
+      problems.push(`k8s: StatefulSet ${name}'s claim ${claimName} requests no storage`);
+    if (!mounted.has(claimName))
+      problems.push(`k8s: StatefulSet ${name}'s claim ${claimName} is mounted by no container`);
+  }
+  for (const container of containers) {
+    const label = `StatefulSet ${name} container ${String(container.name)}`;
+    if (!/:\d+\.\d+\.\d+[\w.-]*$/.test(String(container.image ?? '')))
+      problems.push(`k8s: ${label} image ${String(container.image)} is not pinned to an exact version`);
+    for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe'])
+      if (!container[probe]) problems.push(`k8s: ${label} has no ${probe}`);
+    const resources = container.resources as { requests?: Json; limits?: Json } | undefined;
+    if (!resources?.requests || !resources.limits) problems.push(`k8s: ${label} needs resource requests and limits`);
+  }
+  return problems;
 }
 
 export function validateKubernetes(files: Record<string, string>, configOf: (app: string) => AppConfigCheck): string[] {
@@ -192,6 +236,8 @@ export function validateKubernetes(files: Record<string, string>, configOf: (app
     }
   }
   const find = (kind: string, name: string) => documents.find((d) => d.kind === kind && d.metadata?.name === name);
+  for (const statefulSet of documents.filter((d) => d.kind === 'StatefulSet'))
+    problems.push(...checkStatefulSet(statefulSet, (name) => find('Service', name)));
   const config = documents.find((d) => d.kind === 'ConfigMap');
   const partitions = Number(config?.data?.KAFKA_PARTITIONS ?? NaN);
   const configMaps = (name: unknown) =>

@@ -43,6 +43,7 @@ function observed(expect: ScenarioExpectation): DayObservation {
       instanceId: 'i-1',
       boltUri: 'bolt://127.0.0.1:1',
       version: expect.serving.version,
+      fleet: expect.serving.fleet ?? 'ec2',
     },
     data: {
       blueBefore: snapshot,
@@ -120,6 +121,14 @@ describe('compareWithExpectation', () => {
   it('accepts an observation that matches', () => {
     for (const scenario of DAY_SCENARIOS)
       expect(compareWithExpectation(scenario.expect, observed(scenario.expect))).toEqual([]);
+  });
+
+  it('reports green served from the EC2 fleet where the scenario runs it on ECS', () => {
+    expect(upgrade.serving.fleet).toBe('ecs');
+    const seen = observed(upgrade);
+    expect(
+      compareWithExpectation(upgrade, { ...seen, serving: { ...seen.serving, instanceId: 'i-green', fleet: 'ec2' } }),
+    ).toEqual(['the serving Neo4j i-green is on the ec2 fleet, expected ecs']);
   });
 
   it('finds a configured secret in any service log, naming the file and the secret but not its value', () => {
@@ -329,6 +338,14 @@ describe('day workspace', () => {
     expect(serviceEnvironment('infra-deployer', ws, info, 1, now).DCO_HEALTH_ENDPOINTS).toContain(
       'dco-runner-canary=http://127.0.0.1:9000/dco-runner-canary/health',
     );
+  });
+
+  it("runs green on the ECS fleet where the scenario says so, in the scenario's own cluster, and on EC2 elsewhere", () => {
+    const upgrade = createWorkspace(findScenario('neo4j-upgrade') ?? scenario, now, ws.endpoints, '/tmp/day-root');
+    const migrator = serviceEnvironment('db-migrator', upgrade, info, 1, now);
+    expect(migrator).toMatchObject({ DCO_NEO4J_FLEET: 'ecs', DCO_NEO4J_ECS_CLUSTER: `dco-day-${upgrade.id}-neo4j` });
+    expect(migrator.DCO_NEO4J_EFS_FILE_SYSTEM_ID).toMatch(/^fs-[0-9a-f]+$/);
+    expect(serviceEnvironment('db-migrator', ws, info, 1, now).DCO_NEO4J_FLEET).toBeUndefined();
   });
 
   it('sizes every Neo4j server of the scenario for a bulk graph, and keeps them small and quick to start without one', () => {

@@ -43,7 +43,7 @@ export interface DayObservation {
     urgentChanges: string[];
   };
   stepDurations: Record<string, number>;
-  serving: { server: 'blue' | 'green'; instanceId: string; boltUri: string; version: string };
+  serving: { server: 'blue' | 'green'; instanceId: string; boltUri: string; version: string; fleet: 'ec2' | 'ecs' };
   data: { blueBefore: GraphSnapshot; base: GraphSnapshot; offering: GraphSnapshot };
   offerings: { onServing: number; elsewhere: number; resultHash?: string; allocationCount?: number };
   dco: { runDcoCommands: number; completed: number; afterRollback: boolean[] };
@@ -263,6 +263,7 @@ export async function observeDay(
     deliveredAlerts(ws, expect.alerts.length, 20_000),
   ]);
   const elsewhere = onBlue ? 0 : (await offeringsOn(prepared.blue.boltUri, ws.day)).count;
+  const onEcs = (await prepared.neo4jEcs?.describe())?.some((member) => member.instanceId === current.instanceId);
   const ecsDefinition = ecsService ? await prepared.ecs.describeTaskDefinition(ecsService.taskDefinition) : undefined;
   const trace = await traceOf(
     ws,
@@ -288,7 +289,13 @@ export async function observeDay(
         .sort(),
     },
     stepDurations: stepDurations(run),
-    serving: { server: onBlue ? 'blue' : 'green', instanceId: current.instanceId, boltUri: current.boltUri, version },
+    serving: {
+      server: onBlue ? 'blue' : 'green',
+      instanceId: current.instanceId,
+      boltUri: current.boltUri,
+      version,
+      fleet: onEcs ? 'ecs' : 'ec2',
+    },
     data: { blueBefore: prepared.blueBefore, base: split.base, offering: split.offering },
     offerings: {
       onServing: serving.count,
@@ -376,6 +383,10 @@ export function compareWithExpectation(expect: ScenarioExpectation, seen: DayObs
   check(
     seen.serving.version === expect.serving.version,
     `the serving Neo4j is ${seen.serving.version}, expected ${expect.serving.version}`,
+  );
+  check(
+    expect.serving.fleet === undefined || seen.serving.fleet === expect.serving.fleet,
+    `the serving Neo4j ${seen.serving.instanceId} is on the ${seen.serving.fleet} fleet, expected ${expect.serving.fleet}`,
   );
   check(
     sameSnapshot(seen.data.base, seen.data.blueBefore),

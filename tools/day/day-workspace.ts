@@ -58,6 +58,8 @@ export interface DayWorkspace {
   npm: { package: string; advisoryFeed: string };
   envTag: string;
   cluster: string;
+  /** The ECS cluster of the scenario's Neo4j services (a scenario whose green runs on the ECS fleet). */
+  neo4jCluster: string;
   eventBus: string;
   alertQueue: string;
   amiPrefix: string;
@@ -115,6 +117,7 @@ export function createWorkspace(
     npm: { package: `dco-day-lib-${id}`, advisoryFeed: `dco-day-advisories-${id}` },
     envTag: name,
     cluster: `dco-${name}`,
+    neo4jCluster: `dco-${name}-neo4j`,
     eventBus: `dco-${name}`,
     alertQueue: `dco-${name}-alerts`,
     amiPrefix: `dco-${name}-neo4j`,
@@ -128,6 +131,9 @@ export function createWorkspace(
     neo4jServer: bulkGraph && bulkGraph.nodes > 0 ? BULK_NEO4J : SMALL_NEO4J,
   };
 }
+
+/** The emulator records it in green's task definition; the local runtime keeps the store in the member's home. */
+export const DAY_EFS_FILE_SYSTEM_ID = 'fs-00000000000da7e0';
 
 /** What the preparation hands the launcher: where blue runs and what the health double listens on. */
 export interface PreparedInfo {
@@ -247,6 +253,13 @@ export function serviceEnvironment(
         // Blue stays for the whole session (rollback and inspection); the runner retires it on teardown.
         DCO_NEO4J_RETIRE_GRACE_MS: String(24 * 3_600_000),
         ...(ws.scenario.fault === 'kill-migrator' ? { DCO_NEO4J_BATCH_SIZE: '50', DCO_NEO4J_PAGE_SIZE: '500' } : {}),
+        ...(ws.scenario.neo4jFleet === 'ecs'
+          ? {
+              DCO_NEO4J_FLEET: 'ecs',
+              DCO_NEO4J_ECS_CLUSTER: ws.neo4jCluster,
+              DCO_NEO4J_EFS_FILE_SYSTEM_ID: DAY_EFS_FILE_SYSTEM_ID,
+            }
+          : {}),
       };
     case 'dco-runner':
       return {

@@ -38,8 +38,8 @@ export interface ScenarioExpectation {
   failureCode?: string;
   /** Compensations in the order they ran. */
   rolledBack: string[];
-  /** The Neo4j server that serves afterwards (through the connection pointer) and its version. */
-  serving: { server: 'blue' | 'green'; version: string };
+  /** The Neo4j server that serves afterwards (through the connection pointer), its version and, where it matters, its fleet. */
+  serving: { server: 'blue' | 'green'; version: string; fleet?: 'ec2' | 'ecs' };
   /** The dco-runner ECS service's revision afterwards compared with before the run. */
   ecsRevision: 'unchanged' | 'moved';
   /** The dco-runner ECS service's desiredCount afterwards, where the scenario cares (drift restored). */
@@ -65,6 +65,8 @@ export interface DayScenario {
   policy?: { approvalRisks?: string; deadline?: 'far' | 'too-close' };
   /** Contributions seeded for the day (bigger where a fault must land in the middle of the restore). */
   graph: { accounts: number; contributions: number };
+  /** Green's fleet (the db-migrator's DCO_NEO4J_FLEET, ADR 0031): EC2 unless the scenario says ECS. Blue is always on EC2. */
+  neo4jFleet?: 'ecs';
   /** Why the scenario takes the time it takes (reported by the e2e spec and the bench). */
   slowBecause?: string;
   expect: ScenarioExpectation;
@@ -111,15 +113,17 @@ export const DAY_SCENARIOS: readonly DayScenario[] = [
   },
   {
     name: 'neo4j-upgrade',
-    summary: `a newer Neo4j AMI: blue-green from ${OLD_NEO4J_VERSION} to ${NEW_NEO4J_VERSION}, then the DCO on green`,
+    summary: `a newer Neo4j AMI: blue-green from ${OLD_NEO4J_VERSION} to ${NEW_NEO4J_VERSION} (green an ECS service), then the DCO on green`,
     changes: { neo4jAmi: true },
+    // The other migrating scenarios keep green on EC2; this one runs it on the ECS fleet at no extra cost (the same JVMs).
+    neo4jFleet: 'ecs',
     graph: SMALL_GRAPH,
     slowBecause: 'starts a second Neo4j JVM (green) and copies the graph',
     expect: {
       status: 'Completed',
       steps: ['detect:succeeded', 'migrate-db:succeeded', 'run-dco:succeeded'],
       rolledBack: [],
-      serving: { server: 'green', version: NEW_NEO4J_VERSION },
+      serving: { server: 'green', version: NEW_NEO4J_VERSION, fleet: 'ecs' },
       ecsRevision: 'unchanged',
       terraformState: 'baseline',
       dcoAfterRollback: false,

@@ -22,13 +22,30 @@ import {
   generateDemoAccounts,
   generateDemoContributions,
 } from '@dco/dco';
-import { BoltGraphDatabase, Ec2Neo4jFleet, LocalNeo4jHostRuntime, generateBulkGraph, probeBolt } from '@dco/neo4j';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import {
+  BoltGraphDatabase,
+  Ec2Neo4jFleet,
+  EcsNeo4jFleet,
+  LocalNeo4jHostRuntime,
+  generateBulkGraph,
+  neo4jVersionOfAmi,
+  probeBolt,
+} from '@dco/neo4j';
 import { TerraformWorkspace, remoteStateOf, snapshotConfig } from '@dco/terraform';
 import { buildInfraUseCases } from '../../apps/infra-deployer/src';
 import { stackPaths } from '@dco/stack';
 import { canConnect, freePort } from '@dco/probes';
 import { DayError } from './day-error';
-import { DayWorkspace, PreparedInfo, REPO_ROOT, StackEndpoints, dayRemoteState, localEndpoints } from './day-workspace';
+import {
+  DAY_EFS_FILE_SYSTEM_ID,
+  DayWorkspace,
+  PreparedInfo,
+  REPO_ROOT,
+  StackEndpoints,
+  dayRemoteState,
+  localEndpoints,
+} from './day-workspace';
 import { GraphSnapshot, snapshotGraph } from './graph-snapshot';
 import { BASE_IMAGE, BROKEN_IMAGE, NEW_NEO4J_VERSION, OLD_NEO4J_VERSION } from './scenario-catalogue';
 import { ServiceHealthDouble, startServiceHealthDouble } from './service-health.double';
@@ -95,6 +112,8 @@ export interface PreparedScenario extends PreparedInfo {
   terraformBefore: string[];
   workspace: TerraformWorkspace;
   ecs: EcsServices;
+  /** The scenario's ECS Neo4j fleet, where green runs on it (the db-migrator's own is configured alike). */
+  neo4jEcs?: EcsNeo4jFleet;
   health: ServiceHealthDouble;
   teardown(options?: { keepFiles?: boolean }): Promise<void>;
 }
@@ -103,16 +122,33 @@ export async function prepareScenario(ws: DayWorkspace, log: (line: string) => v
   const aws = localEmulatorOptions({ DCO_AWS_ENDPOINT: ws.endpoints.awsEndpoint });
   const ec2 = new EC2Client(aws);
   const ecs = SdkEcsServices.fromOptions(aws);
-  const fleet = new Ec2Neo4jFleet(
-    ec2,
-    new LocalNeo4jHostRuntime({ homeRoot: join(ws.stateDir, 'fleet'), allocatePort: freePort, ...ws.neo4jServer }),
-    { instanceType: 'r6i.large', probe: probeBolt, fleetTags: { 'dco:env': ws.envTag } },
-  );
+  const runtime = new LocalNeo4jHostRuntime({
+    homeRoot: join(ws.stateDir, 'fleet'),
+    allocatePort: freePort,
+    ...ws.neo4jServer,
+  });
+  const fleetTags = { 'dco:env': ws.envTag };
+  const fleet = new Ec2Neo4jFleet(ec2, runtime, { instanceType: 'r6i.large', probe: probeBolt, fleetTags });
+  const ecsClient = new ECSClient(aws);
+  const neo4jEcs =
+    ws.scenario.neo4jFleet === 'ecs'
+      ? new EcsNeo4jFleet(ecsClient, runtime, {
+          cluster: ws.neo4jCluster,
+          containerRepository: 'neo4j',
+          fileSystemId: DAY_EFS_FILE_SYSTEM_ID,
+          fleetTags,
+          versionOf: (imageId) => neo4jVersionOfAmi(ec2, imageId),
+          probe: probeBolt,
+        })
+      : undefined;
   let health: ServiceHealthDouble | undefined;
   const teardown = async (options: { keepFiles?: boolean } = {}) => {
     await health?.close();
     await terminateFleetOf(ws, ec2, fleet);
+    // The scenario's cluster holds only its own members.
+    for (const member of (await neo4jEcs?.describe()) ?? []) await neo4jEcs?.terminate(member.instanceId);
     ec2.destroy();
+    ecsClient.destroy();
     if (!options.keepFiles) await rm(ws.dir, { recursive: true, force: true });
   };
   try {
@@ -228,6 +264,7 @@ export async function prepareScenario(ws: DayWorkspace, log: (line: string) => v
       blueBefore,
       ecsBefore: { taskDefinition: definition.arn, revision: definition.revision },
       terraformBefore,
+      ...(neo4jEcs ? { neo4jEcs } : {}),
       workspace,
       ecs,
       health,

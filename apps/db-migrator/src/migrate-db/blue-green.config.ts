@@ -11,6 +11,11 @@ export const DEFAULT_BLUE_URI = 'bolt://127.0.0.1:17687';
 
 const MILLISECONDS = /^\d+$/;
 
+export const NEO4J_FLEETS = ['ec2', 'ecs'] as const;
+export type Neo4jFleetKind = (typeof NEO4J_FLEETS)[number];
+const ECS_NAME = /^[A-Za-z0-9_-]{1,255}$/;
+const CONTAINER_REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
+
 export const RESTORE_MODES = ['offline-import', 'online'] as const;
 export type RestoreMode = (typeof RESTORE_MODES)[number];
 const milliseconds = (name: string) => ({ message: `${name} must be a non-negative integer number of milliseconds` });
@@ -101,6 +106,44 @@ export class BlueGreenConfig extends IntersectionType(
   @Min(0)
   DCO_DEMO_ACCOUNTS = 0;
 
+  /**
+   * What green runs on (ADR 0031): EC2 instances of the released AMI, or ECS services running the Neo4j container of its
+   * version. The profile still decides how: AWS starts it, locally a server process does. The embedded profile has its fleet
+   * in memory whatever this says.
+   */
+  @IsIn(NEO4J_FLEETS, { message: 'DCO_NEO4J_FLEET must be ec2 or ecs' })
+  DCO_NEO4J_FLEET: Neo4jFleetKind = 'ec2';
+
+  /** ECS fleet: the cluster its services run in. */
+  @Matches(ECS_NAME, { message: 'DCO_NEO4J_ECS_CLUSTER must be 1-255 letters, digits, hyphens or underscores' })
+  DCO_NEO4J_ECS_CLUSTER = 'dco-neo4j';
+
+  /** ECS fleet: the container repository; a member of Neo4j version V runs <repository>:V. */
+  @Matches(CONTAINER_REPOSITORY, {
+    message:
+      'DCO_NEO4J_CONTAINER_IMAGE must be a container repository without a tag (e.g. neo4j or 123.dkr.ecr.../neo4j)',
+  })
+  DCO_NEO4J_CONTAINER_IMAGE = 'neo4j';
+
+  /** ECS fleet: the EFS file system the members' stores live on (required with DCO_NEO4J_FLEET=ecs). */
+  @IsOptional()
+  @Matches(/^fs-[0-9a-f]{8,40}$/, { message: 'DCO_NEO4J_EFS_FILE_SYSTEM_ID must be an EFS id (fs-...)' })
+  DCO_NEO4J_EFS_FILE_SYSTEM_ID?: string;
+
+  /** ECS fleet: the Fargate task size, a valid CPU/memory pair. */
+  @IsInt({ message: 'DCO_NEO4J_TASK_CPU must be an integer (CPU units)' })
+  @Min(256, { message: 'DCO_NEO4J_TASK_CPU must be at least 256' })
+  DCO_NEO4J_TASK_CPU = 2_048;
+
+  @IsInt({ message: 'DCO_NEO4J_TASK_MEMORY_MIB must be an integer' })
+  @Min(512, { message: 'DCO_NEO4J_TASK_MEMORY_MIB must be at least 512' })
+  DCO_NEO4J_TASK_MEMORY_MIB = 8_192;
+
+  /** ECS fleet: the role the task pulls its image and writes its logs with. */
+  @IsOptional()
+  @Matches(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { message: 'DCO_NEO4J_EXECUTION_ROLE_ARN must be an IAM role ARN' })
+  DCO_NEO4J_EXECUTION_ROLE_ARN?: string;
+
   /** aws profile: where green runs. */
   @IsOptional()
   @IsString()
@@ -115,7 +158,7 @@ export class BlueGreenConfig extends IntersectionType(
   @IsString()
   DCO_NEO4J_SECURITY_GROUP_IDS?: string;
 
-  /** local profile: the local servers' memory, and C1-only JIT for short-lived test servers. */
+  /** The servers' memory (local processes, ECS tasks), and C1-only JIT for short-lived local test servers. */
   @IsInt({ message: 'DCO_NEO4J_HEAP_MB must be an integer' })
   @Min(0)
   DCO_NEO4J_HEAP_MB = 768;

@@ -2,8 +2,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { ECSClient } from '@aws-sdk/client-ecs';
 import { CodedError } from '@dco/contracts';
-import { blueGreenEnvironmentFromEnv, restoreModeOf } from './blue-green.environment';
+import { Ec2Neo4jFleet, EcsNeo4jFleet } from '@dco/neo4j';
+import { loadConfig } from '@dco/platform';
+import { BlueGreenEnvironmentConfig } from './blue-green.config';
+import { blueGreenEnvironmentFromEnv, neo4jFleetOf, restoreModeOf } from './blue-green.environment';
 
 describe('blueGreenEnvironmentFromEnv', () => {
   let cache: string;
@@ -40,5 +45,53 @@ describe('blueGreenEnvironmentFromEnv', () => {
     await expect(
       blueGreenEnvironmentFromEnv({ DCO_PROFILE: 'embedded', DCO_NEO4J_RESTORE_MODE: 'offline-import' }),
     ).rejects.toMatchObject({ code: 'CONFIG.INVALID' });
+  });
+
+  describe('DCO_NEO4J_FLEET', () => {
+    const fleetFor = (env: NodeJS.ProcessEnv) =>
+      neo4jFleetOf(
+        loadConfig(BlueGreenEnvironmentConfig, { DCO_STATE_DIR: cache, ...env }),
+        new EC2Client({ region: 'eu-central-1' }),
+        new ECSClient({ region: 'eu-central-1' }),
+        {},
+        1_000,
+      );
+    const efs = { DCO_NEO4J_EFS_FILE_SYSTEM_ID: 'fs-0123456789abcdef0' };
+
+    it('selects the EC2 fleet by default and the ECS fleet when asked, in either profile', () => {
+      expect(fleetFor({ DCO_PROFILE: 'local' })).toBeInstanceOf(Ec2Neo4jFleet);
+      expect(fleetFor({ DCO_PROFILE: 'local', DCO_NEO4J_FLEET: 'ec2' })).toBeInstanceOf(Ec2Neo4jFleet);
+      expect(fleetFor({ DCO_PROFILE: 'local', DCO_NEO4J_FLEET: 'ecs', ...efs })).toBeInstanceOf(EcsNeo4jFleet);
+      expect(
+        fleetFor({ DCO_PROFILE: 'aws', DCO_NEO4J_FLEET: 'ecs', DCO_NEO4J_SUBNET_ID: 'subnet-1', ...efs }),
+      ).toBeInstanceOf(EcsNeo4jFleet);
+    });
+
+    it('refuses a fleet that is neither ec2 nor ecs, and malformed ECS settings, naming the variable', async () => {
+      for (const [name, value] of [
+        ['DCO_NEO4J_FLEET', 'k8s'],
+        ['DCO_NEO4J_EFS_FILE_SYSTEM_ID', 'my-volume'],
+        ['DCO_NEO4J_ECS_CLUSTER', 'dco/neo4j'],
+        ['DCO_NEO4J_CONTAINER_IMAGE', 'neo4j:5.26.19'],
+        ['DCO_NEO4J_TASK_CPU', 'lots'],
+        ['DCO_NEO4J_EXECUTION_ROLE_ARN', 'neo4j-task-role'],
+      ]) {
+        await expect(
+          blueGreenEnvironmentFromEnv({ DCO_PROFILE: 'local', DCO_STATE_DIR: cache, [name]: value }),
+        ).rejects.toMatchObject({ code: 'CONFIG.INVALID', message: expect.stringContaining(name) });
+      }
+    });
+
+    it('refuses the ECS fleet without its EFS file system, and in aws without its subnet', () => {
+      expect(() => fleetFor({ DCO_PROFILE: 'local', DCO_NEO4J_FLEET: 'ecs' })).toThrow(
+        expect.objectContaining({
+          code: 'CONFIG.INVALID',
+          message: expect.stringContaining('DCO_NEO4J_EFS_FILE_SYSTEM_ID'),
+        }),
+      );
+      expect(() => fleetFor({ DCO_PROFILE: 'aws', DCO_NEO4J_FLEET: 'ecs', ...efs })).toThrow(
+        expect.objectContaining({ code: 'CONFIG.INVALID', message: expect.stringContaining('DCO_NEO4J_SUBNET_ID') }),
+      );
+    });
   });
 });

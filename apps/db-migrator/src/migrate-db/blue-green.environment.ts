@@ -16,6 +16,8 @@ import {
   ConnectionPointerStore,
   Ec2Neo4jFleet,
   EcsNeo4jConsumers,
+  EcsNeo4jFleet,
+  EcsTaskAddressRuntime,
   FileBackupStore,
   fleetTagsFromEnv,
   GraphDatabaseFactory,
@@ -33,6 +35,7 @@ import {
   S3BackupStore,
   versionOfImage,
   LocalOfflineGreenRestorer,
+  neo4jVersionOfAmi,
 } from '@dco/neo4j';
 import { freePort } from '@dco/probes';
 import { loadConfig } from '@dco/platform';
@@ -137,26 +140,7 @@ export async function buildBlueGreenEnvironment(
   const ec2 = new EC2Client(aws);
   // dco:env and DCO_NEO4J_FLEET_TAGS separate environments (or test runs) sharing one account or emulator.
   const fleetTags = fleetTagsFromEnv(config);
-  const fleet =
-    profile === 'aws'
-      ? new Ec2Neo4jFleet(ec2, awsHostRuntime, {
-          instanceType: config.DCO_NEO4J_INSTANCE_TYPE,
-          subnetId: config.DCO_NEO4J_SUBNET_ID,
-          securityGroupIds: config.DCO_NEO4J_SECURITY_GROUP_IDS?.split(','),
-          fleetTags,
-          probe: probeBolt,
-        })
-      : new Ec2Neo4jFleet(
-          ec2,
-          new LocalNeo4jHostRuntime({
-            homeRoot: join(stateDir, 'fleet'),
-            allocatePort: freePort,
-            heapMb: config.DCO_NEO4J_HEAP_MB,
-            pageCacheMb: config.DCO_NEO4J_PAGECACHE_MB,
-            quickStart: config.DCO_NEO4J_QUICK_START,
-          }),
-          { instanceType: 'r6i.large', fleetTags, probe: probeBolt },
-        );
+  const fleet = neo4jFleetOf(config, ec2, new ECSClient(aws), fleetTags, options.readyTimeoutMs);
   const pointer = connectionPointerStoreOf(config, { stateDir, ssm: () => new SSMClient(aws) });
   const backups: BackupStore = config.DCO_BACKUP_BUCKET
     ? new S3BackupStore(new S3Client({ ...aws, forcePathStyle: true }), config.DCO_BACKUP_BUCKET)
@@ -202,6 +186,57 @@ export async function buildBlueGreenEnvironment(
     { ...options, initialEndpoint: existing?.current ?? (await initialEndpoint()) },
   );
   return { migrator, fleet, graphs: boltGraphDatabaseFactory, pointer, backups, signer };
+}
+
+/**
+ * The fleet green is provisioned in (DCO_NEO4J_FLEET, ADR 0031): EC2 instances of the AMI or ECS services of the container of
+ * its version; in AWS the platform starts Neo4j, locally the same process runtime does for either, recorded in the emulator.
+ */
+export function neo4jFleetOf(
+  config: BlueGreenEnvironmentConfig,
+  ec2: EC2Client,
+  ecs: ECSClient,
+  fleetTags: Record<string, string>,
+  readyTimeoutMs: number,
+): Neo4jFleet {
+  const local = new LocalNeo4jHostRuntime({
+    homeRoot: join(resolve(config.DCO_STATE_DIR), 'fleet'),
+    allocatePort: freePort,
+    heapMb: config.DCO_NEO4J_HEAP_MB,
+    pageCacheMb: config.DCO_NEO4J_PAGECACHE_MB,
+    quickStart: config.DCO_NEO4J_QUICK_START,
+  });
+  const aws = config.DCO_PROFILE === 'aws';
+  const subnetIds = config.DCO_NEO4J_SUBNET_ID ? [config.DCO_NEO4J_SUBNET_ID] : undefined;
+  const securityGroupIds = config.DCO_NEO4J_SECURITY_GROUP_IDS?.split(',');
+  if (config.DCO_NEO4J_FLEET === 'ec2')
+    return new Ec2Neo4jFleet(ec2, aws ? awsHostRuntime : local, {
+      instanceType: aws ? config.DCO_NEO4J_INSTANCE_TYPE : 'r6i.large',
+      ...(aws ? { subnetId: config.DCO_NEO4J_SUBNET_ID, securityGroupIds } : {}),
+      fleetTags,
+      probe: probeBolt,
+    });
+  const missing = [
+    ...(config.DCO_NEO4J_EFS_FILE_SYSTEM_ID ? [] : ["DCO_NEO4J_EFS_FILE_SYSTEM_ID (the store's EFS file system)"]),
+    ...(aws && !subnetIds ? ["DCO_NEO4J_SUBNET_ID (the tasks' awsvpc subnet)"] : []),
+  ];
+  if (missing.length > 0)
+    throw new CodedError('CONFIG.INVALID', `DCO_NEO4J_FLEET=ecs needs ${missing.join(' and ')}; set it or use ec2`);
+  const cluster = config.DCO_NEO4J_ECS_CLUSTER;
+  return new EcsNeo4jFleet(ecs, aws ? new EcsTaskAddressRuntime(ecs, cluster, { timeoutMs: readyTimeoutMs }) : local, {
+    cluster,
+    containerRepository: config.DCO_NEO4J_CONTAINER_IMAGE,
+    fileSystemId: config.DCO_NEO4J_EFS_FILE_SYSTEM_ID as string,
+    ...(aws ? { subnetIds, securityGroupIds } : {}),
+    cpuUnits: config.DCO_NEO4J_TASK_CPU,
+    memoryMiB: config.DCO_NEO4J_TASK_MEMORY_MIB,
+    heapMb: config.DCO_NEO4J_HEAP_MB,
+    pageCacheMb: config.DCO_NEO4J_PAGECACHE_MB,
+    executionRoleArn: config.DCO_NEO4J_EXECUTION_ROLE_ARN,
+    fleetTags,
+    versionOf: (imageId) => neo4jVersionOfAmi(ec2, imageId),
+    probe: probeBolt,
+  });
 }
 
 /** The embedded demo's blue graph: accounts, each with a contribution and a referral to the next, so a migration copies real data. */

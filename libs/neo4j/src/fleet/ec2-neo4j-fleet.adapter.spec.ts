@@ -8,7 +8,8 @@ import {
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { CodedError } from '@dco/contracts';
-import { Ec2Neo4jFleet, EC2_CLIENT_TOKEN_MAX, Neo4jHostRuntime, ec2ClientToken } from './ec2-neo4j-fleet.adapter';
+import { Ec2Neo4jFleet, EC2_CLIENT_TOKEN_MAX, ec2ClientToken } from './ec2-neo4j-fleet.adapter';
+import { Neo4jHostRuntime } from './neo4j-host.runtime';
 import { CLIENT_TOKEN_TAG, EC2_CLIENT_TOKEN_TAG, fleetTagsFromEnv } from './neo4j-fleet.port';
 
 interface FakeInstance {

@@ -1,8 +1,6 @@
 // Neo4jFleet over the EC2 API: RunInstances of the AMI with a ClientToken and tags; a host runtime decides how Neo4j starts on it.
-import { createHash } from 'node:crypto';
 import {
   CreateTagsCommand,
-  DescribeImagesCommand,
   DescribeInstancesCommand,
   EC2Client,
   Instance,
@@ -11,7 +9,8 @@ import {
   _InstanceType,
 } from '@aws-sdk/client-ec2';
 import { CodedError } from '@dco/contracts';
-import { waitFor } from '@dco/probes';
+import { LaunchedHost, Neo4jHostRuntime } from './neo4j-host.runtime';
+import { asProvisionFailure, awaitBolt, fleetScopeDigest, neo4jVersionOfAmi, fleetCall } from './neo4j-fleet.support';
 import {
   BOLT_URI_TAG,
   CLIENT_TOKEN_TAG,
@@ -23,25 +22,7 @@ import {
   Neo4jInstance,
   ProvisionOptions,
   VERSION_TAG,
-  versionOfImage,
 } from './neo4j-fleet.port';
-
-export interface LaunchedHost {
-  instanceId: string;
-  privateIp?: string;
-  tags: Record<string, string>;
-}
-
-/**
- * Where Neo4j actually runs for an instance. In AWS the AMI's user data starts it on the instance; locally a server process of the
- * AMI's version is started on this machine and its Bolt URI recorded as a tag on the emulator's instance.
- */
-export interface Neo4jHostRuntime {
-  userData(version: string): string;
-  /** Starts (or finds) Neo4j for the instance; returns its Bolt URI and tags to record. */
-  start(host: LaunchedHost, version: string): Promise<{ boltUri: string; tags: Record<string, string> }>;
-  stop(host: LaunchedHost): Promise<void>;
-}
 
 export interface Ec2FleetOptions {
   instanceType?: string;
@@ -82,11 +63,7 @@ export const EC2_CLIENT_TOKEN_MAX = 64;
  * (staging and prod, two test namespaces) that migrate the same runId never share an idempotency key. Deterministic, <= 64.
  */
 export function ec2ClientToken(token: string, fleetTags: Record<string, string>): string {
-  const scope = Object.keys(fleetTags)
-    .sort()
-    .map((key) => `${key}=${fleetTags[key]}`)
-    .join(',');
-  const digest = createHash('sha256').update(`${scope}\n${token}`).digest('hex').slice(0, 16);
+  const digest = fleetScopeDigest(token, fleetTags);
   const readable = token.replace(/[^A-Za-z0-9._:-]/g, '_').slice(0, EC2_CLIENT_TOKEN_MAX - digest.length - 1);
   return `${readable}.${digest}`;
 }
@@ -140,25 +117,7 @@ export class Ec2Neo4jFleet implements Neo4jFleet {
       const started = await this.runtime.start(host, version);
       await this.tag(host.instanceId, { ...started.tags, [BOLT_URI_TAG]: started.boltUri });
       const timeoutMs = options.readyTimeoutMs ?? this.options.readyTimeoutMs ?? 300_000;
-      let lastProblem = '';
-      await waitFor(
-        async () => {
-          try {
-            await this.options.probe(started.boltUri, version);
-            return true;
-          } catch (error) {
-            lastProblem = (error as Error).message;
-            return undefined;
-          }
-        },
-        { timeoutMs, intervalMs: 1_000, description: `Neo4j ${version} on ${started.boltUri}` },
-      ).catch(() => {
-        throw new CodedError(
-          'DB.PROVISION_FAILED',
-          `Neo4j ${version} on ${host?.instanceId} (${started.boltUri}) did not answer within ${timeoutMs} ms`,
-          lastProblem,
-        );
-      });
+      await awaitBolt(this.options.probe, { id: host.instanceId, boltUri: started.boltUri, version, timeoutMs });
       return {
         instanceId: host.instanceId,
         imageId,
@@ -170,9 +129,7 @@ export class Ec2Neo4jFleet implements Neo4jFleet {
     } catch (error) {
       // A green that never serves is not left running (and billed).
       await this.terminate(host.instanceId);
-      throw error instanceof CodedError
-        ? error
-        : new CodedError('DB.PROVISION_FAILED', (error as Error).message, undefined, { cause: error });
+      throw asProvisionFailure(error);
     }
   }
 
@@ -221,22 +178,8 @@ export class Ec2Neo4jFleet implements Neo4jFleet {
     return { [FLEET_ROLE_TAG.key]: FLEET_ROLE_TAG.value, ...this.options.fleetTags };
   }
 
-  private async versionOf(imageId: string): Promise<string> {
-    const result = await this.call('DescribeImages', () =>
-      this.ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] })),
-    );
-    const image = result.Images?.[0];
-    if (!image) throw new CodedError('DB.PROVISION_FAILED', `image ${imageId} does not exist`);
-    const version = versionOfImage({
-      name: image.Name,
-      tags: Object.fromEntries((image.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
-    });
-    if (!version)
-      throw new CodedError(
-        'DB.PROVISION_FAILED',
-        `image ${imageId} (${image.Name}) has no ${VERSION_TAG} tag and no version in its name`,
-      );
-    return version;
+  private versionOf(imageId: string): Promise<string> {
+    return neo4jVersionOfAmi(this.ec2, imageId);
   }
 
   /**
@@ -287,14 +230,7 @@ export class Ec2Neo4jFleet implements Neo4jFleet {
     );
   }
 
-  private async call<T>(operation: string, send: () => Promise<T>): Promise<T> {
-    try {
-      return await send();
-    } catch (error) {
-      if (error instanceof CodedError) throw error;
-      throw new CodedError('DB.PROVISION_FAILED', `EC2 ${operation} failed: ${(error as Error).message}`, undefined, {
-        cause: error,
-      });
-    }
+  private call<T>(operation: string, send: () => Promise<T>): Promise<T> {
+    return fleetCall('EC2', operation, send);
   }
 }

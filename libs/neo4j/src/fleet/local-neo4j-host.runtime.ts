@@ -2,7 +2,8 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isProcessAlive } from '@dco/probes';
-import { awsUserData, LaunchedHost, Neo4jHostRuntime } from './ec2-neo4j-fleet.adapter';
+import { awsUserData } from './ec2-neo4j-fleet.adapter';
+import { LaunchedHost, Neo4jHostRuntime } from './neo4j-host.runtime';
 import { LOCAL_HOME_TAG, LOCAL_PID_TAG } from './neo4j-fleet.port';
 import { launchNeo4jProcess, stopNeo4jProcess } from './neo4j-process.launcher';
 
