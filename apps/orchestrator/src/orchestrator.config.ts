@@ -8,7 +8,11 @@ import { CLOUDWATCH_METRIC_PATTERN } from '@dco/observability';
 import {
   CATCH_UP_POLICIES,
   CatchUpPolicy,
+  DEFAULT_POLICY,
   MAX_CATCH_UP_DAYS,
+  MAX_SOAK_MS,
+  PROMOTION_POLICIES,
+  PromotionPolicy,
   UPDATE_WINDOW_POLICIES,
   UpdateWindowPolicy,
 } from '@dco/saga';
@@ -74,6 +78,19 @@ export class OrchestratorConfig extends IntersectionType(
    */
   @IsIn(UPDATE_WINDOW_POLICIES, { message: 'DCO_UPDATE_WINDOW must be tick or forecast' })
   DCO_UPDATE_WINDOW: UpdateWindowPolicy = 'tick';
+
+  /**
+   * Where a day's infrastructure change set goes first (ADR 0032): `direct` to production; `staging-first` to the staging
+   * environment, soaked for DCO_STAGING_SOAK_MS with its health compared to before, then to production in the same window.
+   */
+  @IsIn(PROMOTION_POLICIES, { message: 'DCO_PROMOTION must be direct or staging-first' })
+  DCO_PROMOTION: PromotionPolicy = DEFAULT_POLICY.promotion.policy;
+
+  /** With DCO_PROMOTION=staging-first: how long staging runs the change set before it is judged (0: judged at once). */
+  @IsInt({ message: 'DCO_STAGING_SOAK_MS must be an integer number of milliseconds' })
+  @Min(0, { message: 'DCO_STAGING_SOAK_MS must be at least 0' })
+  @Max(MAX_SOAK_MS, { message: `DCO_STAGING_SOAK_MS must be at most ${MAX_SOAK_MS} (6 h)` })
+  DCO_STAGING_SOAK_MS = DEFAULT_POLICY.promotion.soakMs;
 
   /** Where the load is read from for the forecast: this process's metrics (`metrics`) or CloudWatch (`cloudwatch`). */
   @IsIn(['metrics', 'cloudwatch'], { message: 'DCO_LOAD_SOURCE must be metrics or cloudwatch' })

@@ -43,6 +43,10 @@ export const FAILURE_CODES = [
   'INFRA.HEALTH_GATE_FAILED',
   'INFRA.CANARY_FAILED',
   'INFRA.HEALTH_REGRESSED',
+  // Staging-first promotion (ADR 0032): staging's health across the soak regressed from before, or it ended unhealthy.
+  'INFRA.STAGING_REGRESSED',
+  'INFRA.STAGING_UNHEALTHY',
+  'INFRA.STAGING_NOT_CONFIGURED',
   'INFRA.ROLLBACK_FAILED',
   'INFRA.NOT_APPROVED',
   'INFRA.PLAN_STALE',

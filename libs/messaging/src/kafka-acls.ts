@@ -33,6 +33,9 @@ export const WRITER_OF: Readonly<Record<MessageType, Exclude<KafkaPrincipal, 'cl
   ChangesDetected: 'detector',
   DetectionFailed: 'detector',
   ExternalChangeReported: 'detector',
+  ApplyToStaging: 'orchestrator',
+  StagingSoaked: 'infra-deployer',
+  StagingFailed: 'infra-deployer',
   ApplyInfra: 'orchestrator',
   InfraApprovalRequired: 'infra-deployer',
   InfraApplied: 'infra-deployer',
@@ -69,7 +72,7 @@ export const WRITER_OF: Readonly<Record<MessageType, Exclude<KafkaPrincipal, 'cl
 /** What each worker consumes (its commands; the detector also its external inbox). The orchestrator reads every type. */
 export const WORKER_INPUTS: Readonly<Record<Worker, readonly MessageType[]>> = {
   detector: ['DetectChanges', 'ExternalChangeReported'],
-  'infra-deployer': ['ApplyInfra', 'RollbackInfra'],
+  'infra-deployer': ['ApplyToStaging', 'ApplyInfra', 'RollbackInfra'],
   'db-migrator': ['MigrateDb', 'RollbackDb'],
   'dco-runner': ['RunDco'],
 };
