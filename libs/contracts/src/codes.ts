@@ -43,9 +43,8 @@ export const FAILURE_CODES = [
   'INFRA.HEALTH_GATE_FAILED',
   'INFRA.CANARY_FAILED',
   'INFRA.HEALTH_REGRESSED',
-  // Staging-first promotion (ADR 0032): staging's health across the soak regressed from before, or it ended unhealthy.
+  // Staging-first promotion (ADR 0032): staging's health across the soak regressed, or staging has no definition.
   'INFRA.STAGING_REGRESSED',
-  'INFRA.STAGING_UNHEALTHY',
   'INFRA.STAGING_NOT_CONFIGURED',
   'INFRA.ROLLBACK_FAILED',
   'INFRA.NOT_APPROVED',
