@@ -1,6 +1,6 @@
 // Builds staging from production's infra-deployer settings: a copy of the current configuration whose variables are
 // staging's definition, its own state, cluster and health endpoints; the same use cases (ADR 0032).
-import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -16,7 +16,7 @@ import {
   parseHealthEndpoints,
   seedEmbeddedCloud,
 } from '@dco/aws';
-import { RemoteState } from '@dco/terraform';
+import { RemoteState, snapshotConfig } from '@dco/terraform';
 import { ApplyInfraHandler } from '../apply-infra/apply-infra.handler';
 import {
   InfraClientVariables,
@@ -40,13 +40,8 @@ export async function prepareStagingConfig(
       `staging has no environment definition: ${source} does not exist (DCO_STAGING_TFVARS)`,
     );
   const vars = await readFile(source, 'utf8');
-  await rm(targetDir, { recursive: true, force: true });
-  await mkdir(targetDir, { recursive: true });
-  await cp(configDir, targetDir, {
-    recursive: true,
-    // Tofu's own working files stay behind; the workspace makes its snapshots from this copy.
-    filter: (path) => !path.includes(`${join(configDir, '.terraform')}`) && !path.endsWith('.tfstate'),
-  });
+  // Without tofu's working files; the workspace makes its plans' snapshots from this copy.
+  await snapshotConfig(configDir, targetDir);
   await writeFile(join(targetDir, 'terraform.tfvars.json'), vars);
   return { cluster: (JSON.parse(vars) as { cluster_name: string }).cluster_name };
 }
