@@ -291,7 +291,7 @@ export interface components {
             /** @example 2026-11-26 */
             day: string;
             /** @enum {string} */
-            status: "Queued" | "Started" | "Detecting" | "AwaitingApproval" | "AwaitingWindow" | "ApplyingInfra" | "MigratingDb" | "RunningDco" | "RollingBackDb" | "RollingBackInfra" | "Completed" | "CompletedAfterRollback" | "Failed";
+            status: "Queued" | "Started" | "Detecting" | "AwaitingApproval" | "AwaitingWindow" | "Staging" | "ApplyingInfra" | "MigratingDb" | "RunningDco" | "RollingBackDb" | "RollingBackInfra" | "Completed" | "CompletedAfterRollback" | "Failed";
             finished: boolean;
             trigger: string;
             startedAt: string;
@@ -407,7 +407,7 @@ export interface components {
             /** @example 2026-11-26 */
             day: string;
             /** @enum {string} */
-            status: "Queued" | "Started" | "Detecting" | "AwaitingApproval" | "AwaitingWindow" | "ApplyingInfra" | "MigratingDb" | "RunningDco" | "RollingBackDb" | "RollingBackInfra" | "Completed" | "CompletedAfterRollback" | "Failed";
+            status: "Queued" | "Started" | "Detecting" | "AwaitingApproval" | "AwaitingWindow" | "Staging" | "ApplyingInfra" | "MigratingDb" | "RunningDco" | "RollingBackDb" | "RollingBackInfra" | "Completed" | "CompletedAfterRollback" | "Failed";
             finished: boolean;
             trigger: string;
             startedAt: string;
@@ -537,7 +537,7 @@ export interface operations {
         parameters: {
             query?: {
                 day?: string;
-                status?: "Queued" | "Started" | "Detecting" | "AwaitingApproval" | "AwaitingWindow" | "ApplyingInfra" | "MigratingDb" | "RunningDco" | "RollingBackDb" | "RollingBackInfra" | "Completed" | "CompletedAfterRollback" | "Failed";
+                status?: "Queued" | "Started" | "Detecting" | "AwaitingApproval" | "AwaitingWindow" | "Staging" | "ApplyingInfra" | "MigratingDb" | "RunningDco" | "RollingBackDb" | "RollingBackInfra" | "Completed" | "CompletedAfterRollback" | "Failed";
                 limit?: number;
             };
             header?: never;
