@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CodedError } from '@dco/contracts';
 import {
+  DEFAULT_HEALTH_THRESHOLDS,
   EmbeddedCloud,
   EcsStatusHealthProbe,
   HttpHealthMeter,
@@ -60,12 +61,7 @@ export function stagingEnvironment(
   let cloud: EmbeddedCloud | undefined;
   return {
     meter,
-    thresholds: production.rollout.health?.thresholds ?? {
-      latencyRatio: 1.5,
-      errorRateIncrease: 0.01,
-      neo4jLatencyRatio: 1.5,
-      minRequests: 20,
-    },
+    thresholds: production.rollout.health?.thresholds ?? DEFAULT_HEALTH_THRESHOLDS,
     now: () => deps.clock.now().getTime(),
     wait: (ms) => delay(ms),
     prepare: async (): Promise<ApplyInfraHandler> => {
