@@ -1,6 +1,7 @@
 // The fault definitions as Given / When / Then rows: a stuck group, fixed dead letters, a pointer at a lost server, fail-back.
 import {
   DeadLetterFacts,
+  ecsServiceUnhealthy,
   GroupSample,
   PointerFacts,
   failedBack,
@@ -113,5 +114,34 @@ describe('the Neo4j pointer', () => {
       updatedAt: T0.toISOString(),
     });
     expect(failedBack({ ...pointer, previous: undefined }, T0)).toEqual({ ...pointer, previous: undefined });
+  });
+});
+
+describe('ecsServiceUnhealthy', () => {
+  const deployment = (rolloutState: string, failedTasks = 0) => ({ status: 'PRIMARY', rolloutState, failedTasks });
+  it.each<[string, Parameters<typeof ecsServiceUnhealthy>[0], string | undefined]>([
+    [
+      'every desired task running',
+      { desiredCount: 2, runningCount: 2, deployments: [deployment('COMPLETED')] },
+      undefined,
+    ],
+    [
+      'more running than desired (a rollout replacing tasks)',
+      { desiredCount: 2, runningCount: 3, deployments: [deployment('IN_PROGRESS')] },
+      undefined,
+    ],
+    [
+      'fewer running than desired',
+      { desiredCount: 12, runningCount: 10, deployments: [deployment('IN_PROGRESS')] },
+      '10 of 12 tasks running',
+    ],
+    [
+      'the deployment failed',
+      { desiredCount: 2, runningCount: 2, deployments: [deployment('FAILED', 4)] },
+      'its deployment failed (4 tasks failed)',
+    ],
+    ['gone', undefined, 'the service does not exist'],
+  ])('Given %s, Then %s', (_given, service, detail) => {
+    expect(ecsServiceUnhealthy(service)).toBe(detail);
   });
 });

@@ -122,3 +122,23 @@ export function failedBack<P extends PointerFacts & { updatedAt: string }>(point
     updatedAt: now.toISOString(),
   };
 }
+
+/** What the healer reads of an ECS service: its task counts and deployments. */
+export interface EcsServiceFacts {
+  desiredCount: number;
+  runningCount: number;
+  deployments: Array<{ status: string; rolloutState?: string; failedTasks: number }>;
+}
+
+/**
+ * Why an ECS service is unhealthy, or undefined: fewer tasks running than desired (ECS stopped tasks that failed their
+ * health check and could not start healthy ones), or its primary deployment failed (the circuit breaker tripped).
+ */
+export function ecsServiceUnhealthy(service: EcsServiceFacts | undefined): string | undefined {
+  if (!service) return 'the service does not exist';
+  const primary = service.deployments.find((deployment) => deployment.status === 'PRIMARY');
+  if (primary?.rolloutState === 'FAILED') return `its deployment failed (${primary.failedTasks} tasks failed)`;
+  if (service.runningCount < service.desiredCount)
+    return `${service.runningCount} of ${service.desiredCount} tasks running`;
+  return undefined;
+}

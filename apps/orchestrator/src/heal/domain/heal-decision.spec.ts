@@ -14,7 +14,14 @@ import {
 
 const NOW = new Date('2026-11-26T06:00:00.000Z');
 const ago = (ms: number) => new Date(NOW.getTime() - ms);
-const base: HealContext = { now: NOW, approved: false, cooldownMs: 60_000, maxAttempts: 3 };
+const base: HealContext = {
+  now: NOW,
+  seenSince: ago(30_000),
+  graceMs: 30_000,
+  approved: false,
+  cooldownMs: 60_000,
+  maxAttempts: 3,
+};
 const DCO = { dcoRunning: { runId: 'dco-2026-11-26' } };
 const seen = (fault: Detection['fault']): Detection => ({ fault, target: 't', detail: 'd' });
 
@@ -101,7 +108,21 @@ const rows: Row[] = [
     context: DCO,
     then: { kind: 'alert', reason: 'policy-alert', cause: 'HEAL_NEEDED' },
   },
-  // Cooldown and attempts
+  // Grace, cooldown and attempts
+  {
+    given: 'seen 10 s ago',
+    fault: 'ecs-unhealthy',
+    policy: 'act',
+    context: { seenSince: ago(10_000) },
+    then: { kind: 'hold', reason: 'grace' },
+  },
+  {
+    given: 'seen 10 s ago, no grace',
+    fault: 'ecs-unhealthy',
+    policy: 'act',
+    context: { seenSince: ago(10_000), graceMs: 0 },
+    then: { kind: 'act', action: 'redeploy' },
+  },
   {
     given: 'acted 10 s ago',
     fault: 'ecs-unhealthy',
@@ -150,7 +171,10 @@ describe('decideHeal', () => {
   it('links every fault to a section of the self-healing runbook that exists', () => {
     const runbook = readFileSync(join(__dirname, '../../../../../docs/runbooks/self-healing.md'), 'utf8');
     const anchors = [...runbook.matchAll(/^## (.+)$/gm)].map(([, title]) =>
-      title.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-'),
+      title
+        .toLowerCase()
+        .replace(/[^a-z0-9 -]/g, '')
+        .replace(/ /g, '-'),
     );
     for (const fault of HEAL_FAULTS) {
       const [file, anchor] = HEAL_RULES[fault].runbook.split('#');

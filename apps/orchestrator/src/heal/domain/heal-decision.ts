@@ -75,6 +75,10 @@ export interface Detection {
 
 export interface HealContext {
   now: Date;
+  /** When the fault was first seen on this target (in the current spell). */
+  seenSince: Date;
+  /** How long a fault must persist before it counts. */
+  graceMs: number;
   /** The run whose DCO step is running, from the saga's state. */
   dcoRunning?: { runId: string };
   /** An operator approved acting on this fault and target during the DCO. */
@@ -87,7 +91,7 @@ export interface HealContext {
 
 export type HealDecision =
   | { kind: 'ignore'; reason: 'policy-off' }
-  | { kind: 'hold'; reason: 'cooldown' }
+  | { kind: 'hold'; reason: 'grace' | 'cooldown' }
   | { kind: 'alert'; reason: 'policy-alert' | 'attempts-exhausted'; cause: HealAlertCause }
   | { kind: 'refuse'; code: 'HEAL.DCO_RUNNING'; runId: string; cause: 'HEAL_REFUSED' }
   | { kind: 'act'; action: HealAction; alert?: HealAlertCause };
@@ -96,13 +100,14 @@ export type HealDecision =
 export type HealAlertCause = 'HEAL_NEEDED' | 'HEAL_ACTED' | 'HEAL_EXHAUSTED' | 'HEAL_REFUSED';
 
 /**
- * The table, in order: a fault switched off is ignored; an action taken less than a cooldown ago is given time to work
+ * The table, in order: a fault switched off is ignored; one seen for less than the grace is not one yet; an action taken less than a cooldown ago is given time to work
  * (its alert already went out); after `maxAttempts` actions that did not clear the fault only a person can; `alert`
  * alerts; `act` acts, unless a DCO is running and the action could disturb it without an operator's approval.
  */
 export function decideHeal(detection: Detection, policy: HealPolicy, context: HealContext): HealDecision {
   const rule = HEAL_RULES[detection.fault];
   if (policy === 'off') return { kind: 'ignore', reason: 'policy-off' };
+  if (context.now.getTime() - context.seenSince.getTime() < context.graceMs) return { kind: 'hold', reason: 'grace' };
   const last = context.lastAction;
   if (last && context.now.getTime() - last.at.getTime() < context.cooldownMs)
     return { kind: 'hold', reason: 'cooldown' };
