@@ -1,13 +1,24 @@
 // Environment of the orchestrator's healer (ADR 0033), validated at boot: on or off, one policy per fault, what it watches.
-import { IsIn, IsInt, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, Matches, Max, Min, ValidateBy } from 'class-validator';
+import { MessageType, isMessageType } from '@dco/contracts';
+import { WRITER_OF } from '@dco/messaging';
 import { HealFault, HealPolicy, HEAL_POLICIES } from './domain/heal-decision';
 
 const POLICY_MESSAGE = (name: string) => `${name} must be act, alert or off`;
 const NAME = '[A-Za-z0-9][A-Za-z0-9._-]{0,254}';
 
 export class HealConfig {
-  /** Whether the healer runs at all (in the active orchestrator only). */
+  /** Whether the healer runs at all (in the active orchestrator only); never in the embedded profile, which has no infrastructure. */
   @IsIn(['on', 'off'], { message: 'DCO_HEALER must be on or off' })
+  @ValidateBy({
+    name: 'healerOutsideEmbedded',
+    validator: {
+      validate: (value, args) =>
+        value !== 'on' || (args?.object as { DCO_PROFILE?: string }).DCO_PROFILE !== 'embedded',
+      defaultMessage: () =>
+        'DCO_HEALER=on watches real infrastructure (ECS, Kafka, Neo4j), which the embedded profile does not have',
+    },
+  })
   DCO_HEALER: 'on' | 'off' = 'off';
 
   @IsIn(HEAL_POLICIES, { message: POLICY_MESSAGE('DCO_HEAL_ECS_UNHEALTHY') })
@@ -74,7 +85,25 @@ export class HealConfig {
   )
   DCO_HEAL_CONSUMER_GROUPS = '';
 
-  /** `Type=group`: message types whose dead letters are re-driven once that group handles the topic again. */
+  /**
+   * `Type=group`: commands whose dead letters are re-driven once that group handles the topic again. Only types the
+   * orchestrator writes: its Kafka principal writes no other topic (ADR 0019); an operator re-drives the others.
+   */
+  @ValidateBy({
+    name: 'healRedrivableTypes',
+    validator: {
+      validate: (value) =>
+        typeof value !== 'string' ||
+        value
+          .split(',')
+          .filter(Boolean)
+          .every((entry) => {
+            const type = entry.split('=')[0];
+            return isMessageType(type) && WRITER_OF[type as MessageType] === 'orchestrator';
+          }),
+      defaultMessage: () => 'DCO_HEAL_DEAD_LETTER_TYPES may name only message types the orchestrator writes (commands)',
+    },
+  })
   @Matches(new RegExp(`^([A-Z][A-Za-z]+=${NAME}(,[A-Z][A-Za-z]+=${NAME})*)?$`), {
     message: 'DCO_HEAL_DEAD_LETTER_TYPES must be comma-separated Type=group',
   })
