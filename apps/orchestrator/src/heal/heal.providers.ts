@@ -18,15 +18,8 @@ import { HealController } from './heal.controller';
 import { healSettingsOf } from './heal.config';
 import { Healer } from './healer.use-case';
 import { HealerService } from './healer.service';
+import { HEALER, HealerHandle } from './heal.tokens';
 import { TcpBrokerReachability } from './tcp-broker-reachability.adapter';
-
-export const HEALER = Symbol('Healer');
-
-export interface HealerHandle {
-  healer: Healer;
-  intervalMs: number;
-  close(): Promise<void>;
-}
 
 /** The healer of a non-embedded orchestrator with DCO_HEALER=on (the config refuses it embedded), else null. */
 export function createHealer(

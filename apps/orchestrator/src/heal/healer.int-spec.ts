@@ -98,7 +98,7 @@ function healer(env: Partial<HealConfig>, extra: { runs?: RunState[]; brokers?: 
     groups,
     deadLetters,
     ...(extra.pointer ? { pointer: new FileConnectionPointerStore(extra.pointer) } : {}),
-    neo4j: new BoltNeo4jReachability(2_000),
+    neo4j: new BoltNeo4jReachability(1_000),
     broker: new TcpBrokerReachability(1_000),
     brokers: extra.brokers ?? brokers,
     bus,

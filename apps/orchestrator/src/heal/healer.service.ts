@@ -2,7 +2,7 @@
 // authoritative, and two healers would act twice), one check at a time.
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Leadership } from '../leadership/leadership';
-import { HEALER, HealerHandle } from './heal.providers';
+import { HEALER, HealerHandle } from './heal.tokens';
 
 @Injectable()
 export class HealerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
