@@ -87,6 +87,7 @@ async function harness(env: Partial<HealConfig> = {}) {
   const raised = () => published('AlertRaised').map((m) => (m.type === 'AlertRaised' ? m.data.cause : undefined));
   const deployment = async () => (await ecs.describeService(CLUSTER, 'dco-runner'))?.deployments[0]?.id;
   const dcoRunning = () => runs.push({ runId: 'dco-2026-11-26', status: 'RunningDco', version: 9 } as RunState);
+  const endDco = () => runs.splice(0, runs.length, { ...runs[0], status: 'Completed', version: 10 });
   return {
     healer,
     ecs,
@@ -101,6 +102,7 @@ async function harness(env: Partial<HealConfig> = {}) {
     raised,
     deployment,
     dcoRunning,
+    endDco,
   };
 }
 
@@ -144,6 +146,15 @@ describe('Healer', () => {
       expect(h.audit()).toEqual([
         expect.objectContaining({ kind: 'heal-refused', code: 'HEAL.DCO_RUNNING', version: 9, seq: 1_000 }),
       ]);
+      // Refused again only after a cooldown; acted at the first check after the DCO.
+      h.clock.advance(30_000);
+      expect(await h.healer.check()).toEqual([]);
+      h.clock.advance(30_000);
+      expect((await h.healer.check())[0]).toMatchObject({ decision: 'refuse' });
+      h.clock.advance(1_000);
+      h.endDco();
+      expect((await h.healer.check())[0]).toMatchObject({ decision: 'act' });
+      expect(await h.deployment()).not.toBe(before);
     });
 
     it("Given the DCO is running and an operator's approval, Then it acts once and names the approver", async () => {

@@ -72,7 +72,12 @@ interface Spell {
   seenSince: Date;
   lastAt?: Date;
   attempts: number;
+  /** The last refusal recorded: repeated each cooldown, not each check, while the DCO runs. */
+  refusedAt?: Date;
 }
+
+/** Audit entries kept while the broker is unreachable; older ones are dropped (their alerts went out). */
+const MAX_UNPUBLISHED = 1_000;
 
 export class Healer {
   private readonly spells = new Map<string, Spell>();
@@ -209,18 +214,25 @@ export class Healer {
     this.spells.set(spellKey, spell);
     const dco = this.deps.runs().find((run) => run.status === 'RunningDco');
     const approval = this.deps.approvals.peek(detection.fault, detection.target);
-    const decision = decideHeal(detection, this.deps.settings.policies[detection.fault], {
+    const policy = this.deps.settings.policies[detection.fault];
+    // Backing off is paced by its own pause, not by the cooldown; an unreachable broker under `alert` is.
+    const paced = detection.fault === 'broker-unreachable' && policy === 'act';
+    const decision = decideHeal(detection, policy, {
       now,
       seenSince: spell.seenSince,
       graceMs: detection.fault === 'broker-unreachable' ? 0 : this.deps.settings.graceMs,
       ...(dco ? { dcoRunning: { runId: dco.runId } } : {}),
       approved: !!approval,
       ...(spell.lastAt ? { lastAction: { at: spell.lastAt, attempts: spell.attempts } } : {}),
-      cooldownMs: detection.fault === 'broker-unreachable' ? 0 : this.deps.settings.cooldownMs,
+      cooldownMs: paced ? 0 : this.deps.settings.cooldownMs,
       maxAttempts: this.deps.settings.maxAttempts,
     });
     if (decision.kind === 'ignore' || decision.kind === 'hold') return;
-    spell.lastAt = now;
+    if (decision.kind === 'refuse') {
+      // No cooldown for the action: it follows at the first check after the DCO.
+      if (spell.refusedAt && now.getTime() - spell.refusedAt.getTime() < this.deps.settings.cooldownMs) return;
+      spell.refusedAt = now;
+    } else spell.lastAt = now;
     const rule = HEAL_RULES[detection.fault];
     const runId = dco?.runId ?? runIdOf(now.toISOString().slice(0, 10));
     const version = this.deps.runs().find((run) => run.runId === runId)?.version ?? 0;
@@ -283,7 +295,7 @@ export class Healer {
     );
     if (alert) await this.raise(detection, alert, record.summary, runId, brokerUp);
     if (brokerUp) await this.deps.bus.publish(entry);
-    else this.unpublished.push(entry);
+    else if (this.unpublished.push(entry) > MAX_UNPUBLISHED) this.unpublished.shift();
   }
 
   /** Takes the action; returns what it did, in a few words for the audit entry. */
