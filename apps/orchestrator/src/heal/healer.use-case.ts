@@ -9,6 +9,7 @@ import { RunState } from '@dco/saga';
 import {
   Detection,
   HEAL_RULES,
+  HealAction,
   HealAlertCause,
   HealDecision,
   HealFault,
@@ -170,25 +171,30 @@ export class Healer {
   private async fixedDeadLetters(): Promise<Detection[]> {
     const found: Detection[] = [];
     for (const { type, group } of this.deps.settings.deadLetterTypes) {
-      const entries = await this.deps.deadLetters.list(type);
-      if (entries.length === 0) continue;
-      const facts: DeadLetterFacts[] = entries.map((entry) => ({
-        position: `${type}@${entry.partition}:${entry.offset}`,
-        code: entry.code,
-        truncated: !!entry.truncated,
-        originalPartition: numberOf(entry.headers[HEADERS.dlqOriginalPartition]),
-        originalOffset: numberOf(entry.headers[HEADERS.dlqOriginalOffset]),
-      }));
-      const offsets = await this.deps.groups.offsets(group, [type]);
-      const fixed = fixedDeadLetters(facts, offsets, this.deps.settings.redriveCodes, this.redriven);
+      const fixed = await this.fixedOf(type, group);
       if (fixed.length > 0)
         found.push({
           fault: 'dead-letters',
           target: type,
-          detail: `${fixed.length} dead letter(s) of ${type} (${fixed.map((f) => f.position.split('@')[1]).join(', ')}) after which ${group} handled ${type} again`,
+          detail: `${fixed.length} dead letter(s) of ${type} (${fixed.map(positionOf).join(', ')}) after which ${group} handled ${type} again`,
         });
     }
     return found;
+  }
+
+  /** The dead letters of a type whose cause is fixed, read afresh (the probe's and the action's view are the same). */
+  private async fixedOf(type: string, group: string): Promise<DeadLetterFacts[]> {
+    const entries = await this.deps.deadLetters.list(type);
+    if (entries.length === 0) return [];
+    const facts: DeadLetterFacts[] = entries.map((entry) => ({
+      position: `${type}@${entry.partition}:${entry.offset}`,
+      code: entry.code,
+      truncated: !!entry.truncated,
+      originalPartition: numberOf(entry.headers[HEADERS.dlqOriginalPartition]),
+      originalOffset: numberOf(entry.headers[HEADERS.dlqOriginalOffset]),
+    }));
+    const offsets = await this.deps.groups.offsets(group, [type]);
+    return fixedDeadLetters(facts, offsets, this.deps.settings.redriveCodes, this.redriven);
   }
 
   private async lostPointer(): Promise<Detection[]> {
@@ -299,7 +305,7 @@ export class Healer {
   }
 
   /** Takes the action; returns what it did, in a few words for the audit entry. */
-  private async act(action: HEAL_ACTION, detection: Detection, now: Date, attempts: number): Promise<string> {
+  private async act(action: HealAction, detection: Detection, now: Date, attempts: number): Promise<string> {
     switch (action) {
       case 'redeploy':
       case 'restart': {
@@ -316,22 +322,8 @@ export class Healer {
       }
       case 'redrive': {
         const type = detection.target;
-        const { group } = this.deps.settings.deadLetterTypes.find((t) => t.type === type) ?? { group: '' };
-        const entries = await this.deps.deadLetters.list(type);
-        const facts = entries.map((entry) => ({
-          position: `${type}@${entry.partition}:${entry.offset}`,
-          code: entry.code,
-          truncated: !!entry.truncated,
-          originalPartition: numberOf(entry.headers[HEADERS.dlqOriginalPartition]),
-          originalOffset: numberOf(entry.headers[HEADERS.dlqOriginalOffset]),
-        }));
-        const fixed = fixedDeadLetters(
-          facts,
-          await this.deps.groups.offsets(group, [type]),
-          this.deps.settings.redriveCodes,
-          this.redriven,
-        );
-        const positions = fixed.map((f) => f.position.split('@')[1]);
+        const group = this.deps.settings.deadLetterTypes.find((t) => t.type === type)?.group ?? '';
+        const positions = (await this.fixedOf(type, group)).map(positionOf);
         const redriven = positions.length > 0 ? await this.deps.deadLetters.redrive(type, { positions }) : [];
         for (const entry of redriven) this.redriven.add(`${type}@${entry.partition}:${entry.offset}`);
         return `re-drove ${redriven.length} dead letter(s) to ${type}`;
@@ -384,13 +376,13 @@ export class Healer {
   }
 }
 
-type HEAL_ACTION = (typeof HEAL_RULES)[HealFault]['action'];
-
 const key = (detection: Detection) => `${detection.fault}|${detection.target}`;
 const base = (detection: Detection, decision: HealRecord['decision']) => ({
   fault: detection.fault,
   target: detection.target,
   decision,
 });
+/** `partition:offset` in the `.dlq` topic, as `dco dlq list` shows it. */
+const positionOf = (facts: DeadLetterFacts) => facts.position.split('@')[1];
 const numberOf = (value: string | undefined) => (value === undefined ? undefined : Number(value));
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
