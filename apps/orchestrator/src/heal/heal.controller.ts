@@ -1,11 +1,11 @@
 // REST API of the healer: an operator approves one action on a fault during a run's DCO; anyone with a viewer's
 // credential lists the approvals not used yet (ADR 0033).
-import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Post, UseFilters, UsePipes } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Post, UseFilters, UsePipes } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Clock } from '@dco/contracts';
-import { Actor, ApiActor, CLOCK, RateLimited } from '@dco/platform';
+import { Actor, ApiActor, RateLimited } from '@dco/platform';
 import { ApiErrorFilter } from '../runs-api/api-error';
 import { apiValidationPipe } from '../runs-api/runs.controller';
+import { HealApprovalService } from './heal-approval.service';
 import { HealApprovals } from './heal-approvals';
 import { HealApprovalDto, HealApprovalView } from './heal.dto';
 
@@ -17,7 +17,7 @@ import { HealApprovalDto, HealApprovalView } from './heal.dto';
 export class HealController {
   constructor(
     private readonly approvals: HealApprovals,
-    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly approval: HealApprovalService,
   ) {}
 
   @Get('approvals')
@@ -36,9 +36,7 @@ export class HealController {
   })
   @ApiAcceptedResponse({ type: HealApprovalView })
   @ApiResponse({ status: 400, description: 'API.VALIDATION_FAILED' })
-  approve(@Body() body: HealApprovalDto, @Actor() actor: ApiActor): HealApprovalView {
-    const approval = { ...body, actor: actor.name, at: this.clock.now().toISOString() };
-    this.approvals.grant(approval);
-    return approval;
+  approve(@Body() body: HealApprovalDto, @Actor() actor: ApiActor): Promise<HealApprovalView> {
+    return this.approval.grant(body, actor);
   }
 }

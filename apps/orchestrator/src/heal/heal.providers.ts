@@ -13,6 +13,7 @@ import { ALERT_PUBLISHER } from '../dashboard/dashboard-feed.service';
 import { OrchestratorConfig } from '../orchestrator.config';
 import { RunRegistry } from '../run-saga/run-registry';
 import { BoltNeo4jReachability } from './bolt-neo4j-reachability.adapter';
+import { HealApprovalService } from './heal-approval.service';
 import { HealApprovals } from './heal-approvals';
 import { HealController } from './heal.controller';
 import { healSettingsOf } from './heal.config';
@@ -83,6 +84,7 @@ export const HEAL_CONTROLLERS = [HealController];
 export function healProviders(config: OrchestratorConfig): Provider[] {
   return [
     HealApprovals,
+    HealApprovalService,
     {
       provide: HEALER,
       useFactory: (

@@ -1,6 +1,6 @@
 // The healer (ADR 0033): each check probes for the known faults, decides by the table and acts, alerts, or refuses,
 // writing every decision but a hold to the audit trail. Probes and actions are ports; the decisions are pure.
-import { AlertSeverity, Clock, IdGenerator, createMessage, runIdOf } from '@dco/contracts';
+import { AlertSeverity, Clock, IdGenerator, createMessage } from '@dco/contracts';
 import { EcsServices } from '@dco/aws';
 import { ConsumerGroupOffsets, DeadLetterQueue, HEADERS, MessageBus } from '@dco/messaging';
 import { ConnectionPointerStore } from '@dco/neo4j';
@@ -27,6 +27,7 @@ import {
   pointerAtLostServer,
   stuckSince,
 } from './domain/fault-detection';
+import { HEAL_AUDIT_SEQ_BASE, auditPlace, dcoRunningIn } from './heal-audit';
 import { HealApprovals } from './heal-approvals';
 import { HealSettings } from './heal.config';
 import { Reachability } from './reachability.port';
@@ -218,7 +219,7 @@ export class Healer {
     const spellKey = key(detection);
     const spell = this.spells.get(spellKey) ?? { seenSince: now, attempts: 0 };
     this.spells.set(spellKey, spell);
-    const dco = this.deps.runs().find((run) => run.status === 'RunningDco');
+    const dco = dcoRunningIn(this.deps.runs());
     const approval = this.deps.approvals.peek(detection.fault, detection.target);
     const policy = this.deps.settings.policies[detection.fault];
     // Backing off is paced by its own pause, not by the cooldown; an unreachable broker under `alert` is.
@@ -240,8 +241,7 @@ export class Healer {
       spell.refusedAt = now;
     } else spell.lastAt = now;
     const rule = HEAL_RULES[detection.fault];
-    const runId = dco?.runId ?? runIdOf(now.toISOString().slice(0, 10));
-    const version = this.deps.runs().find((run) => run.runId === runId)?.version ?? 0;
+    const { runId, version } = auditPlace(this.deps.runs(), now);
     let record: HealRecord;
     let alert: { cause: HealAlertCause | 'HEAL_FAILED'; severity: AlertSeverity } | undefined;
     if (decision.kind === 'alert') {
@@ -291,8 +291,7 @@ export class Healer {
         summary: record.summary.slice(0, 1000),
         cause: detection.fault,
         version,
-        // After the entries of the saga's own transition at that version.
-        seq: 1_000 + (this.seq++ % 1_000_000),
+        seq: HEAL_AUDIT_SEQ_BASE + (this.seq++ % 1_000_000),
         reason: `runbook ${rule.runbook}`,
         ...(record.code ? { code: record.code } : {}),
       },

@@ -521,7 +521,7 @@ export interface components {
             /** @example 2026-11-26T06:00:01.000Z */
             at: string;
             /** @enum {string} */
-            kind: "change-detected" | "transition" | "step-started" | "approval-requested" | "approval-granted" | "approval-rejected" | "resume-requested" | "apply" | "rollout" | "migration" | "dco" | "rollback" | "failure" | "heal" | "heal-refused";
+            kind: "change-detected" | "transition" | "step-started" | "approval-requested" | "approval-granted" | "approval-rejected" | "resume-requested" | "apply" | "rollout" | "migration" | "dco" | "rollback" | "failure" | "heal" | "heal-refused" | "heal-approved";
             /**
              * @description a credential's name for an operator's decision, else a service
              * @example alice

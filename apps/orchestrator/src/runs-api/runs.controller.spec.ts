@@ -364,6 +364,9 @@ describe('runs API', () => {
       const granted = await api(TOKEN).post('/api/heal/approvals').send(approval).expect(202);
       expect(granted.body).toEqual({ ...approval, actor: 'alice', at: expect.any(String) });
       expect((await api(VIEWER).get('/api/heal/approvals').expect(200)).body).toEqual([granted.body]);
+      expect(published('AuditRecorded').at(-1)).toMatchObject({
+        data: { kind: 'heal-approved', actor: 'alice', cause: 'ecs-unhealthy', reason: 'the runner lost its tasks' },
+      });
     });
 
     it.each([

@@ -20,9 +20,11 @@ export const AUDIT_KINDS = [
   'dco',
   'rollback',
   'failure',
-  // The healer (ADR 0033): an action taken or an alert raised on a known fault, and an action refused during the DCO.
+  // The healer (ADR 0033): an action taken or an alert raised on a known fault, an action refused during the DCO, and an
+  // operator's approval to act during it.
   'heal',
   'heal-refused',
+  'heal-approved',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
