@@ -14,6 +14,7 @@ consumerGroupOffsetsContract(
     await Promise.all([admin.connect(), producer.connect()]);
     const prefix = `it-go-${Date.now().toString(36)}.`;
     const created: string[] = [];
+    const groupIds = new Set<string>();
     const offsets = new KafkaConsumerGroupOffsets({ brokers: testBrokers(), topicPrefix: prefix });
     return {
       offsets,
@@ -30,6 +31,7 @@ consumerGroupOffsetsContract(
         });
       },
       commit: async (groupId, type, partition, offset) => {
+        groupIds.add(groupId);
         await admin.setOffsets({
           groupId,
           topic: `${prefix}${type}`,
@@ -39,6 +41,7 @@ consumerGroupOffsetsContract(
       close: async () => {
         await offsets.close();
         await admin.deleteTopics({ topics: created }).catch(() => undefined);
+        await admin.deleteGroups([...groupIds]).catch(() => undefined);
         await Promise.all([admin.disconnect(), producer.disconnect()]);
       },
     };

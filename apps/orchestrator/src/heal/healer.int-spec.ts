@@ -70,7 +70,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.allSettled([groups?.close(), deadLetters?.close(), bus?.close()]);
+  await admin?.deleteGroups([`${namespace.prefix}stuck`, `${namespace.prefix}runner`]).catch(() => undefined);
   await admin?.disconnect();
+  for (const name of [`runner-${run}`, `stuck-${run}`]) await ecs.deleteService(cluster, name).catch(() => undefined);
   await namespace?.close();
   await sqs.send(new DeleteQueueCommand({ QueueUrl: routing.queueUrl })).catch(() => undefined);
   await rm(stateDir, { recursive: true, force: true });
