@@ -8,7 +8,7 @@ import {
   InMemoryMessageBus,
 } from '@dco/messaging';
 import { ConnectionPointer, InMemoryConnectionPointerStore } from '@dco/neo4j';
-import { InMemoryAlertPublisher } from '@dco/observability';
+import { DcoMetrics, InMemoryAlertPublisher } from '@dco/observability';
 import { RunState } from '@dco/saga';
 import { HealApprovals } from './heal-approvals';
 import { HealConfig, healSettingsOf } from './heal.config';
@@ -59,6 +59,7 @@ async function harness(env: Partial<HealConfig> = {}) {
   const approvals = new HealApprovals();
   const clock = new StepClock(T0);
   const runs: RunState[] = [];
+  const metrics = new DcoMetrics({ service: 'orchestrator' });
   let id = 0;
   const healer = new Healer({
     settings: healSettingsOf(config),
@@ -75,6 +76,7 @@ async function harness(env: Partial<HealConfig> = {}) {
     runs: () => runs,
     approvals,
     clock,
+    metrics,
     ids: { next: () => `00000000-0000-4000-8000-${String(++id).padStart(12, '0')}` },
   });
   const published = (type: string): AnyMessage[] =>
@@ -103,6 +105,7 @@ async function harness(env: Partial<HealConfig> = {}) {
     deployment,
     dcoRunning,
     endDco,
+    counted: async () => (await metrics.healDecisions.get()).values.map((v) => ({ ...v.labels, n: v.value })),
   };
 }
 
@@ -155,6 +158,10 @@ describe('Healer', () => {
       h.endDco();
       expect((await h.healer.check())[0]).toMatchObject({ decision: 'act' });
       expect(await h.deployment()).not.toBe(before);
+      expect(await h.counted()).toEqual([
+        { fault: 'ecs-unhealthy', decision: 'refuse', n: 2 },
+        { fault: 'ecs-unhealthy', decision: 'act', n: 1 },
+      ]);
     });
 
     it("Given the DCO is running and an operator's approval, Then it acts once and names the approver", async () => {
@@ -205,6 +212,21 @@ describe('Healer', () => {
       expect(await attempt()).toEqual(['alert']);
       expect(h.raised()).toEqual(['HEAL_EXHAUSTED']);
     });
+  });
+
+  it('Given an action that fails, Then HEAL.ACTION_FAILED in the entry, HEAL_FAILED raised, counted as action-failed', async () => {
+    const h = await harness();
+    await h.ecs.deleteService(CLUSTER, 'dco-runner');
+    expect(await h.healer.check()).toEqual([
+      expect.objectContaining({
+        decision: 'act',
+        code: 'HEAL.ACTION_FAILED',
+        summary: expect.stringMatching(/^redeploy failed: /),
+      }),
+    ]);
+    expect(h.audit()).toEqual([expect.objectContaining({ kind: 'heal', code: 'HEAL.ACTION_FAILED' })]);
+    expect(h.raised()).toEqual(['HEAL_FAILED']);
+    expect(await h.counted()).toEqual([{ fault: 'ecs-unhealthy', decision: 'action-failed', n: 1 }]);
   });
 
   it('Given a group that commits nothing while its lag grows, Then its service gets a new deployment', async () => {
