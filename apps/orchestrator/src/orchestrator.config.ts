@@ -17,13 +17,15 @@ import {
   UpdateWindowPolicy,
 } from '@dco/saga';
 import { DashboardConfig } from './dashboard/dashboard.config';
+import { HealConfig } from './heal/heal.config';
 
 /** The orchestrator's own validated config (PLATFORM_CONFIG holds only the common part when embedded). */
 export const ORCHESTRATOR_CONFIG = Symbol('OrchestratorConfig');
 
 /**
  * Every variable the orchestrator reads: the common ones, the saga's, the dashboard's and alerts', AWS (EventBridge, and the
- * infrastructure panel's EC2/ECS reads), the Neo4j fleet's tags and the connection pointer's location (the panel's too).
+ * infrastructure panel's EC2/ECS reads), the Neo4j fleet's tags, the connection pointer's location (the panel's too) and
+ * the healer's (ADR 0033).
  */
 export class OrchestratorConfig extends IntersectionType(
   CommonConfig,
@@ -31,6 +33,7 @@ export class OrchestratorConfig extends IntersectionType(
   AwsClientConfig,
   PickType(Neo4jFleetConfig, ['DCO_ENV', 'DCO_NEO4J_FLEET_TAGS'] as const),
   ConnectionPointerConfig,
+  HealConfig,
 ) {
   /** Wall-clock time by which the day's DCO must have run (HH:MM, in DCO_TIME_ZONE). */
   @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'DCO_DEADLINE must be HH:MM (24 h)' })

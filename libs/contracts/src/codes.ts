@@ -106,6 +106,9 @@ export const SERVICE_ERROR_CODES = [
   'DASHBOARD.INFRA_UNAVAILABLE',
   'DASHBOARD.INFRA_TIMEOUT',
   'DB.POINTER_MALFORMED',
+  // The healer (ADR 0033): an action refused during a run's DCO without approval; an action that failed.
+  'HEAL.DCO_RUNNING',
+  'HEAL.ACTION_FAILED',
   'MSG.BUS_CLOSED',
   'MSG.DLQ_READ_TIMEOUT',
   'MSG.GROUP_JOIN_TIMEOUT',

@@ -167,6 +167,13 @@ export function kafkaAclTable(options: AclTableOptions = {}): AclRule[] {
   allow('orchestrator', 'GROUP', 'PREFIXED', `${ns}.orchestrator-audit-reader.`, ['READ', 'DELETE']);
   // The dashboard's last DR drills: a throw-away group reads the retained DrDrillCompleted topic at start.
   allow('orchestrator', 'GROUP', 'PREFIXED', `${ns}.orchestrator-drill-reader.`, ['READ', 'DELETE']);
+  // The healer (ADR 0033): re-drives dead letters of the commands it writes (read with a throw-away DLQ reader group,
+  // written to a topic it writes anyway) and reads the services' groups' committed offsets.
+  for (const type of ALL_MESSAGE_TYPES)
+    if (WRITER_OF[type] === 'orchestrator')
+      allow('orchestrator', 'TOPIC', 'LITERAL', dlqTopicOf(topic(type)), ['READ']);
+  allow('orchestrator', 'GROUP', 'PREFIXED', 'dco-dlq-reader-', ['READ', 'DELETE']);
+  allow('orchestrator', 'GROUP', 'PREFIXED', `${ns}.${ns}.`, ['DESCRIBE']);
 
   for (const [worker, inputs] of Object.entries(WORKER_INPUTS) as [Worker, readonly MessageType[]][]) {
     for (const type of inputs) reads(worker, type);

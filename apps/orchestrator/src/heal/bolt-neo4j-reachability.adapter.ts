@@ -1,0 +1,27 @@
+// Reachability of a Neo4j server: it answers a Bolt query (its version) within the timeout, not merely a TCP connect.
+import { BoltGraphDatabase } from '@dco/neo4j';
+import { Reachability } from './reachability.port';
+
+export class BoltNeo4jReachability implements Reachability {
+  constructor(private readonly timeoutMs = 3_000) {}
+
+  async reachable(boltUri: string): Promise<boolean> {
+    const db = new BoltGraphDatabase(boltUri, { connectionTimeoutMs: this.timeoutMs });
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), this.timeoutMs);
+    });
+    try {
+      return await Promise.race([
+        db.serverVersion().then(
+          () => true,
+          () => false,
+        ),
+        timedOut,
+      ]);
+    } finally {
+      clearTimeout(timer);
+      await db.close().catch(() => undefined);
+    }
+  }
+}
