@@ -10,6 +10,7 @@ import {
   expectedTraceServices,
   processWarningsIn,
   secretsInLogs,
+  auditLinesIn,
   stepDurations,
 } from './day-outcome';
 import { closeDeadline, createWorkspace, justPassedCron, serviceEnvironment, workspaceSecrets } from './day-workspace';
@@ -71,6 +72,7 @@ function observed(expect: ScenarioExpectation): DayObservation {
     trace: { traceId: 't', url: 'u', services: expectedTraceServices(expect), spans: 20 },
     processWarnings: [],
     audit: ['transition by scheduler', ...expectedAudit(expect)],
+    auditLogged: ['transition by scheduler'],
     dashboardUrl: 'd',
     secretsInLogs: [],
   };
@@ -132,6 +134,47 @@ describe('compareWithExpectation', () => {
     expect(
       compareWithExpectation(upgrade, { ...seen, serving: { ...seen.serving, instanceId: 'i-green', fleet: 'ec2' } }),
     ).toEqual(['the serving Neo4j i-green is on the ec2 fleet, expected ecs']);
+  });
+
+  it("reads the run's audit entries from the orchestrators' info lines, and misses them when the logger was silenced", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dco-day-logs-'));
+    try {
+      const line = (fields: object) => JSON.stringify({ time: 't', service: 'orchestrator', ...fields });
+      writeFileSync(
+        join(dir, 'orchestrator.log'),
+        [
+          'orchestrator listening on http://127.0.0.1:1 (profile local)',
+          line({
+            level: 'info',
+            runId: 'dco-2026-12-06',
+            msg: 'audit transition: x',
+            audit: { kind: 'transition', actor: 'scheduler' },
+          }),
+          line({
+            level: 'debug',
+            runId: 'dco-2026-12-06',
+            msg: 'audit approval: y',
+            audit: { kind: 'approval', actor: 'alice' },
+          }),
+          line({
+            level: 'info',
+            runId: 'dco-2026-12-05',
+            msg: 'audit transition: z',
+            audit: { kind: 'transition', actor: 'scheduler' },
+          }),
+        ].join('\n'),
+      );
+      writeFileSync(
+        join(dir, 'dco-runner.log'),
+        line({ level: 'info', runId: 'dco-2026-12-06', audit: { kind: 'x' } }),
+      );
+      expect(auditLinesIn(dir, 'dco-2026-12-06')).toEqual(['transition by scheduler']);
+      expect(compareWithExpectation(upgrade, { ...observed(upgrade), auditLogged: [] })).toEqual([
+        "the orchestrators' logs hold none of the run's audit entries at info (ADR 0028: every entry is also a log line)",
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('finds a configured secret in any service log, naming the file and the secret but not its value', () => {

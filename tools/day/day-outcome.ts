@@ -57,6 +57,8 @@ export interface DayObservation {
   processWarnings: string[];
   /** The run's audit trail from `GET /api/audit` (ADR 0028), each entry as `<kind> by <actor>`, in order. */
   audit: string[];
+  /** The run's audit entries the orchestrators logged at info (their log lines), as `<kind> by <actor>`. */
+  auditLogged: string[];
   dashboardUrl: string;
   /** "<log file>: <secret>" for every configured secret found in a service's log (none expected). */
   secretsInLogs: string[];
@@ -71,6 +73,30 @@ export function secretsInLogs(dir: string, secrets: Record<string, string>): str
       .filter(([, value]) => value.length > 0 && text.includes(value))
       .map(([name]) => `${file}: ${name}`);
   });
+}
+
+/** The audit entries of a run in the orchestrators' JSON log lines (`audit <kind>: ...` at info), as `<kind> by <actor>`. */
+export function auditLinesIn(dir: string, runId: string): string[] {
+  const files = existsSync(dir) ? readdirSync(dir).filter((name) => name.startsWith('orchestrator')) : [];
+  return files.flatMap((file) =>
+    readFileSync(join(dir, file), 'utf8')
+      .split('\n')
+      .flatMap((line) => {
+        if (!line.startsWith('{')) return [];
+        try {
+          const record = JSON.parse(line) as {
+            level?: string;
+            runId?: string;
+            audit?: { kind?: string; actor?: string };
+          };
+          return record.level === 'info' && record.runId === runId && record.audit?.kind
+            ? [`${record.audit.kind} by ${record.audit.actor ?? '?'}`]
+            : [];
+        } catch {
+          return [];
+        }
+      }),
+  );
 }
 
 /**
@@ -329,6 +355,7 @@ export async function observeDay(
     trace,
     processWarnings,
     audit,
+    auditLogged: auditLinesIn(ws.logsDir, ws.runId),
     dashboardUrl: `${orchestrator.url}/dashboard`,
     secretsInLogs: secretsInLogs(ws.logsDir, workspaceSecrets(ws)),
   };
@@ -402,6 +429,10 @@ export function compareWithExpectation(expect: ScenarioExpectation, seen: DayObs
     `the serving graph (without the offering) differs from blue before the run: ${seen.data.base.nodes}/${seen.data.base.relationships} checksum ${seen.data.base.checksum.slice(0, 12)} vs ${seen.data.blueBefore.nodes}/${seen.data.blueBefore.relationships} checksum ${seen.data.blueBefore.checksum.slice(0, 12)}`,
   );
   check(seen.secretsInLogs.length === 0, `secrets in the service logs: ${seen.secretsInLogs.join('; ')}`);
+  check(
+    seen.auditLogged.length > 0,
+    "the orchestrators' logs hold none of the run's audit entries at info (ADR 0028: every entry is also a log line)",
+  );
   check(
     seen.offerings.onServing === 1,
     `${seen.offerings.onServing} Offering(s) for the day on the serving server, expected exactly 1`,

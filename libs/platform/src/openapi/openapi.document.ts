@@ -1,6 +1,6 @@
 // Builds a service's OpenAPI document from its controllers' decorators, in a preview (never instantiated) application
 // whose dependencies are stand-ins: the document describes routes, not the running service's state.
-import { Module, Type } from '@nestjs/common';
+import { Logger, LoggerService, Module, Type } from '@nestjs/common';
 import { GUARDS_METADATA } from '@nestjs/common/constants';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
@@ -14,6 +14,8 @@ export interface OpenApiDocumentInfo {
 
 const DEFAULT_DESCRIPTION =
   'The HTTP endpoints of one DCO Autopilot process. Errors of the /api routes are JSON {code, message}; /health answers 503 while unhealthy or draining.';
+
+const SILENT: LoggerService = { log: () => undefined, error: () => undefined, warn: () => undefined };
 
 /** Every injection token a class's constructor asks for: its parameter types, replaced by their @Inject tokens. */
 function injectionTokens(type: Type): unknown[] {
@@ -65,7 +67,16 @@ export async function buildOpenApiDocument(info: OpenApiDocumentInfo, controller
   @Module({ controllers, providers: [...tokens].map((token) => ({ provide: token as string, useValue: {} })) })
   class ApiDocumentModule {}
 
-  const preview = await NestFactory.create(ApiDocumentModule, { preview: true, logger: false, abortOnError: false });
+  // `logger: false` would replace Nest's process-wide logger for good (Logger.overrideLogger is static): every Nest log
+  // line of the running service after its start went nowhere. The preview logs into a silent logger instead, and the
+  // process's logger is put back once the preview exists.
+  const processLogger = (Logger as unknown as { staticInstanceRef?: LoggerService }).staticInstanceRef;
+  let preview: Awaited<ReturnType<typeof NestFactory.create>>;
+  try {
+    preview = await NestFactory.create(ApiDocumentModule, { preview: true, logger: SILENT, abortOnError: false });
+  } finally {
+    Logger.overrideLogger(processLogger ?? false);
+  }
   try {
     const config = new DocumentBuilder()
       .setTitle(`DCO Autopilot ${info.service}`)
