@@ -8,7 +8,14 @@ import { AnyMessage, createMessage, parseMessage, systemClock } from '@dco/contr
 import { INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { InMemoryMessageBus, startBusTransport } from '@dco/messaging';
-import { APPLY_INFRA_PORT, ApplyInfraPort, ROLLBACK_INFRA_PORT, RollbackInfraPort } from '@dco/platform';
+import {
+  APPLY_INFRA_PORT,
+  APPLY_TO_STAGING_PORT,
+  ApplyInfraPort,
+  ApplyToStagingPort,
+  ROLLBACK_INFRA_PORT,
+  RollbackInfraPort,
+} from '@dco/platform';
 import { InfraDeployerController } from '../infra-deployer.controller';
 import { localInfra } from './local-infra.fixture';
 
@@ -24,11 +31,15 @@ describe('infra-deployer worker with the real ApplyInfra', () => {
     infra = await localInfra();
     const applyInfra: ApplyInfraPort = (command) => infra.applyInfra.execute(command.runId, command.data);
     const rollbackInfra: RollbackInfraPort = (command) => infra.rollbackInfra.execute(command.runId, command.data);
+    // The controller also takes ApplyToStaging (ADR 0032); this spec sends none.
+    const applyToStaging: ApplyToStagingPort = (command) =>
+      Promise.reject(new Error(`ApplyToStaging ${command.eventId} is not part of this spec`));
     @Module({
       controllers: [InfraDeployerController],
       providers: [
         { provide: APPLY_INFRA_PORT, useValue: applyInfra },
         { provide: ROLLBACK_INFRA_PORT, useValue: rollbackInfra },
+        { provide: APPLY_TO_STAGING_PORT, useValue: applyToStaging },
       ],
     })
     class WorkerModule {}
