@@ -20,6 +20,7 @@ import {
 } from '@dco/dco';
 import { DEFAULT_ALLOCATION_BATCH_SIZE, verifyStoredOffering } from '../apps/dco-runner/src';
 import { deleteLedgerTestData } from '../libs/dco/src/neo4j/neo4j-ledger-test-data';
+import { stackNeo4jEnv } from '@dco/testing';
 import { BenchResult, benchResult, progress, round, writeResult } from './support/result';
 
 const ACCOUNTS = Number(process.env.DCO_BENCH_ACCOUNTS ?? 100_000);
@@ -102,7 +103,12 @@ interface RunnerReport {
   peakRssMb: number;
 }
 
-/** The offering in a runner process of its own (bench/support/dco-runner.child.ts). */
+/** The login: NEO4J_USER / NEO4J_PASSWORD when set (another server), else the local stack's. */
+const LOGIN_ENV: Record<string, string> = process.env.NEO4J_PASSWORD
+  ? { NEO4J_USER: process.env.NEO4J_USER ?? 'neo4j', NEO4J_PASSWORD: process.env.NEO4J_PASSWORD }
+  : stackNeo4jEnv();
+
+/** The offering in a runner process of its own (bench/support/dco-runner.child.ts); the login goes in its environment. */
 function runRunner(uri: string, day: string): Promise<RunnerReport> {
   const root = join(__dirname, '..');
   const child = spawn(
@@ -117,7 +123,7 @@ function runRunner(uri: string, day: string): Promise<RunnerReport> {
       String(BATCH_SIZE),
       String(PAGE_ROWS),
     ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...LOGIN_ENV } },
   );
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -132,7 +138,7 @@ function runRunner(uri: string, day: string): Promise<RunnerReport> {
 export async function run(): Promise<BenchResult> {
   const loadAtStart = loadavg()[0];
   const uri = process.env.NEO4J_URI ?? DEFAULT_NEO4J_URI;
-  const driver = createNeo4jDriver({ uri });
+  const driver = createNeo4jDriver({ uri, user: LOGIN_ENV.NEO4J_USER, password: LOGIN_ENV.NEO4J_PASSWORD });
   const ledger = new Neo4jDcoLedger(driver);
   const tag = randomUUID().slice(0, 8);
   // DCO_BENCH_REUSE_DAY: measure again on a day seeded by an earlier run kept with DCO_BENCH_KEEP=1 (its offering is reset).

@@ -65,6 +65,8 @@ export interface StackPaths {
   kafkaLibs: string;
   kafkaHome: string;
   neo4jHomes: string;
+  /** The generated password of the `neo4j` user on every stack server (git-ignored; the local profile's default). */
+  neo4jPasswordFile: string;
   motoVenv: string;
   /** Kafka's command-line tools (kafka-tools and its dependencies) of the broker's version. */
   kafkaToolsLibs: string;
@@ -168,6 +170,7 @@ export function stackPaths(config: StackConfig = stackConfig()): StackPaths {
     kafkaLibs: join(cacheDir, `kafka-${config.kafka.version}`, 'libs'),
     kafkaHome: join(stateDir, 'kafka'),
     neo4jHomes: join(stateDir, 'neo4j'),
+    neo4jPasswordFile: join(stateDir, 'neo4j-password'),
     motoVenv: join(cacheDir, 'moto', `venv-${config.moto.version}`),
     kafkaToolsLibs: join(cacheDir, `kafka-${config.kafka.version}`, 'tools-libs'),
     kafkaToolsLog4j: join(cacheDir, `kafka-${config.kafka.version}`, 'tools-log4j.properties'),

@@ -49,6 +49,8 @@ export const FAILURE_CODES = [
   'INFRA.STORE_FAILED',
   'DB.PROVISION_FAILED',
   'DB.UNREACHABLE',
+  // Neo4j refused the login (ADR 0034): no credentials, a wrong user or password.
+  'DB.UNAUTHORIZED',
   'DB.BACKUP_FAILED',
   'DB.BACKUP_CORRUPT',
   'DB.BACKUP_UNSIGNED',

@@ -12,6 +12,8 @@ export * from './graph-database.port';
 export * from './bolt/bolt-graph-database.adapter';
 export * from './bolt/driver-value.mapper';
 export * from './bolt/bolt-probe';
+export * from './bolt/neo4j-credentials';
+export * from './bolt/neo4j-credentials.config';
 export * from './transfer/export-graph';
 export * from './transfer/restore-graph';
 export * from './transfer/validate-graph';

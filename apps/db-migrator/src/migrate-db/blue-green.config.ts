@@ -2,7 +2,13 @@
 import { IntersectionType, PickType } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { AwsClientConfig, HealthComparisonConfig, parseHealthEndpoints } from '@dco/aws';
-import { ConnectionPointerConfig, DEFAULT_BATCH_SIZE, DEFAULT_PAGE_SIZE, READ_AHEAD } from '@dco/neo4j';
+import {
+  ConnectionPointerConfig,
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_PAGE_SIZE,
+  Neo4jCredentialsConfig,
+  READ_AHEAD,
+} from '@dco/neo4j';
 import { IsParsedBy, Neo4jFleetConfig } from '@dco/platform';
 import { BackupSigningConfig } from './backup-signing.config';
 import { parseConsumerServices } from './consumer-services';
@@ -23,7 +29,7 @@ const milliseconds = (name: string) => ({ message: `${name} must be a non-negati
 /** The migration's variables; the connection pointer's (shared with the dco-runner) come from ConnectionPointerConfig. */
 export class BlueGreenConfig extends IntersectionType(
   AwsClientConfig,
-  ConnectionPointerConfig,
+  IntersectionType(ConnectionPointerConfig, Neo4jCredentialsConfig),
   BackupSigningConfig,
   HealthComparisonConfig,
 ) {
@@ -179,6 +185,12 @@ export class BlueGreenConfig extends IntersectionType(
 export class BackupSigningEnvironmentConfig extends IntersectionType(
   PickType(Neo4jFleetConfig, ['DCO_PROFILE'] as const),
   PickType(BlueGreenConfig, ['DCO_STATE_DIR', 'DCO_BACKUP_SIGNING_KEY', 'DCO_BACKUP_VERIFY_KEYS'] as const),
+) {}
+
+/** The Neo4j login of the operator CLI's `db` and `offering` commands: as the db-migrator of the profile logs in. */
+export class Neo4jLoginEnvironmentConfig extends IntersectionType(
+  PickType(Neo4jFleetConfig, ['DCO_PROFILE'] as const),
+  PickType(BlueGreenConfig, ['DCO_STATE_DIR', 'NEO4J_USER', 'NEO4J_PASSWORD'] as const),
 ) {}
 
 /** What the blue-green composition reads: the profile, the fleet's scope and BlueGreenConfig (the operator CLI loads this). */

@@ -55,6 +55,7 @@ describe('blueGreenEnvironmentFromEnv', () => {
         new ECSClient({ region: 'eu-central-1' }),
         {},
         1_000,
+        { user: 'neo4j', password: 'a-password-for-the-spec' },
       );
     const efs = { DCO_NEO4J_EFS_FILE_SYSTEM_ID: 'fs-0123456789abcdef0' };
 

@@ -105,6 +105,7 @@ beforeAll(async () => {
       version: blue.version,
       boltPort: await freePort(),
       home,
+      password: 'bounded-Memory-0123',
       heapMb: blue.heapMb,
       pageCacheMb: blue.pageCacheMb,
       transactionTotalMaxMb: blue.transactionTotalMaxMb,
@@ -113,7 +114,7 @@ beforeAll(async () => {
     },
     { readyTimeoutMs: 240_000 },
   );
-  driver = createNeo4jDriver({ uri: server.boltUri });
+  driver = createNeo4jDriver({ uri: server.boltUri, ...server.credentials });
   // Seeding batches small enough for the small transaction limit.
   ledger = new Neo4jDcoLedger(driver, { writeBatchSize: 500 });
   await applySchemaMigrations(driver, DCO_SCHEMA_MIGRATIONS, { clock: systemClock });

@@ -1,17 +1,23 @@
 // Starts and stops a local Neo4j Community server process (one JVM from the cached jars) for the local fleet and the tests.
-import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CodedError } from '@dco/contracts';
 import { abortWaiting, isProcessAlive, signalGroup, stopProcessGroup, waitFor } from '@dco/probes';
 import { BoltGraphDatabase } from '../bolt/bolt-graph-database.adapter';
+import { NEO4J_ADMIN_USER, NEO4J_MIN_PASSWORD_LENGTH, Neo4jCredentials } from '../bolt/neo4j-credentials';
 
 export interface Neo4jProcessSpec {
   version: string;
   boltPort: number;
   /** Home directory: conf, data, logs, run. Reusing a home restarts the same database. */
   home: string;
+  /**
+   * The password of the `neo4j` user, set before the store's first start (authentication is always on). A home started
+   * before keeps the password it was given then.
+   */
+  password: string;
   heapMb?: number;
   pageCacheMb?: number;
   /** dbms.memory.transaction.total.max: all transactions together; above it a query fails instead of the heap. */
@@ -33,6 +39,8 @@ export interface Neo4jProcess {
   boltUri: string;
   version: string;
   home: string;
+  /** What a client logs in with. */
+  credentials: Neo4jCredentials;
 }
 
 export function neo4jLibDir(version: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -81,7 +89,7 @@ export function neo4jConf(spec: Neo4jProcessSpec): string {
     `server.memory.pagecache.size=${spec.pageCacheMb ?? 512}m`,
     ...(spec.transactionTotalMaxMb ? [`dbms.memory.transaction.total.max=${spec.transactionTotalMaxMb}m`] : []),
     ...(spec.transactionMaxMb ? [`db.memory.transaction.max=${spec.transactionMaxMb}m`] : []),
-    'dbms.security.auth_enabled=false',
+    'dbms.security.auth_enabled=true',
     'dbms.usage_report.enabled=false',
     'db.tx_log.rotation.retention_policy=2 files',
     '',
@@ -93,6 +101,43 @@ function logTail(home: string): string {
     if (existsSync(file)) return readFileSync(file, 'utf8').split('\n').slice(-15).join('\n');
   }
   return '';
+}
+
+/**
+ * Sets the `neo4j` user's password of a store that has never started (`neo4j-admin dbms set-initial-password`, which only
+ * takes effect on the first start; a home that already has databases keeps its password). The password goes to the tool
+ * in an argument file (picocli's @file), never on the command line where `ps` shows it, and the file is removed at once.
+ */
+export function setInitialPassword(spec: { home: string; password: string; lib: string }): void {
+  if (spec.password.length < NEO4J_MIN_PASSWORD_LENGTH)
+    throw new CodedError(
+      'DB.PROVISION_FAILED',
+      `the Neo4j password must have at least ${NEO4J_MIN_PASSWORD_LENGTH} characters`,
+    );
+  if (existsSync(join(spec.home, 'data', 'databases'))) return;
+  mkdirSync(join(spec.home, 'data'), { recursive: true });
+  const argFile = join(spec.home, 'set-initial-password.args');
+  const quoted = '"' + spec.password.replace(/\\/g, '\\\\').replace(/"/g, '\\"') + '"';
+  writeFileSync(argFile, `dbms\nset-initial-password\n${quoted}\n`, { mode: 0o600 });
+  try {
+    const result = spawnSync(
+      'java',
+      ['-XX:TieredStopAtLevel=1', '-cp', `${spec.lib}/*`, 'org.neo4j.cli.AdminTool', `@${argFile}`],
+      {
+        env: { ...process.env, NEO4J_HOME: spec.home, NEO4J_CONF: join(spec.home, 'conf') },
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
+    if (result.status !== 0)
+      throw new CodedError(
+        'DB.PROVISION_FAILED',
+        `neo4j-admin dbms set-initial-password in ${spec.home} exited with ${result.status}`,
+        `${result.stderr ?? ''}${result.error ? String(result.error) : ''}`.slice(-2_000),
+      );
+  } finally {
+    rmSync(argFile, { force: true });
+  }
 }
 
 /** Spawns the server detached (it outlives this process, like an instance) and resolves once Bolt answers with the version. */
@@ -109,6 +154,8 @@ export async function launchNeo4jProcess(
   }
   mkdirSync(join(spec.home, 'conf'), { recursive: true });
   writeFileSync(join(spec.home, 'conf', 'neo4j.conf'), neo4jConf(spec));
+  setInitialPassword({ home: spec.home, password: spec.password, lib });
+  const credentials = { user: NEO4J_ADMIN_USER, password: spec.password };
   const out = openSync(join(spec.home, 'console.log'), 'a');
   const child = spawn(
     'java',
@@ -128,7 +175,7 @@ export async function launchNeo4jProcess(
   if (pid === undefined) throw new CodedError('DB.PROVISION_FAILED', 'java could not be started');
   writeFileSync(join(spec.home, 'neo4j.pid'), String(pid));
   const boltUri = `bolt://${spec.host ?? '127.0.0.1'}:${spec.boltPort}`;
-  const db = new BoltGraphDatabase(boltUri, { connectionTimeoutMs: 1_000 });
+  const db = new BoltGraphDatabase(boltUri, credentials, { connectionTimeoutMs: 1_000 });
   try {
     const version = await waitFor(
       async () => {
@@ -138,7 +185,9 @@ export async function launchNeo4jProcess(
           );
         try {
           return await db.serverVersion();
-        } catch {
+        } catch (error) {
+          // A home whose store has another password never becomes ready: say so now.
+          if (error instanceof CodedError && error.code === 'DB.UNAUTHORIZED') abortWaiting(error);
           return undefined;
         }
       },
@@ -149,7 +198,7 @@ export async function launchNeo4jProcess(
         'DB.PROVISION_FAILED',
         `${boltUri} answers as Neo4j ${version}, not ${spec.version} (port in use?)`,
       );
-    return { pid, boltUri, version, home: spec.home };
+    return { pid, boltUri, version, home: spec.home, credentials };
   } catch (error) {
     signalGroup(pid, 'SIGKILL');
     if (error instanceof CodedError) throw error;

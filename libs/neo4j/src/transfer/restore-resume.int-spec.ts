@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import neo4j from 'neo4j-driver';
 import { BoltGraphDatabase } from '../bolt/bolt-graph-database.adapter';
+import { boltAuth } from '../bolt/neo4j-credentials';
 import { waitFor } from '@dco/probes';
 import { bulkStatement, everyTypeGraphStatements } from '../testing/every-type-graph.fixture';
 import { ScratchServer, startScratchServer } from '../testing/scratch-servers';
@@ -56,7 +57,7 @@ describe('restore killed with SIGKILL', () => {
 
   beforeAll(async () => {
     [blueServer, greenServer] = await Promise.all([startScratchServer('5.20.0'), startScratchServer('5.26.19')]);
-    const driver = neo4j.driver(blueServer.boltUri);
+    const driver = neo4j.driver(blueServer.boltUri, boltAuth(blueServer.credentials));
     for (const statement of [...everyTypeGraphStatements, bulkStatement(15_000)])
       await driver.executeQuery(statement.query, statement.params ?? {});
     await driver.close();
@@ -69,8 +70,8 @@ describe('restore killed with SIGKILL', () => {
   });
 
   it('resumes from the last committed batch and finishes with equal checksums', async () => {
-    const blue = new BoltGraphDatabase(blueServer.boltUri);
-    const green = new BoltGraphDatabase(greenServer.boltUri);
+    const blue = new BoltGraphDatabase(blueServer.boltUri, blueServer.credentials);
+    const green = new BoltGraphDatabase(greenServer.boltUri, greenServer.credentials);
     try {
       const file = join(dir, 'blue.backup.gz');
       const exported = await exportGraph(blue, createWriteStream(file), { signer: testBackupSigner });
