@@ -4,12 +4,12 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import neo4j from 'neo4j-driver';
+// Only this dependency-free file of libs/neo4j: the stack installer must not load the libs (and their decorators).
 import {
   generateNeo4jPassword,
   NEO4J_ADMIN_USER,
-  Neo4jCredentials,
-  setInitialPassword,
-} from '@dco/neo4j';
+  setNeo4jInitialPassword,
+} from '../../libs/neo4j/src/fleet/neo4j-initial-password';
 import type { Neo4jServerConfig } from '../stack-config';
 import { StackError } from '../stack-error';
 import { mavenCopyDependencies } from '../support/maven';
@@ -25,6 +25,20 @@ export function neo4jPom(): string {
     <dependency><groupId>org.neo4j.app</groupId><artifactId>neo4j-server</artifactId><version>\${neo4j.version}</version></dependency>
   </dependencies></project>
 `;
+}
+
+export interface Neo4jLogin {
+  user: string;
+  password: string;
+}
+
+/** Sets a new store's password; the tool's failure becomes STACK.START_FAILED. */
+function setInitialPassword(spec: { home: string; password: string; lib: string }): void {
+  try {
+    setNeo4jInitialPassword(spec);
+  } catch (error) {
+    throw new StackError('STACK.START_FAILED', (error as Error).message);
+  }
 }
 
 /** Server names become directory and pid-file names. */
@@ -214,7 +228,7 @@ export function neo4jConf(home: string, host: string, server: Neo4jServerConfig)
 export async function probeNeo4j(
   boltUri: string,
   version: string,
-  credentials: Neo4jCredentials,
+  credentials: Neo4jLogin,
 ): Promise<string | undefined> {
   const driver = neo4j.driver(boltUri, neo4j.auth.basic(credentials.user, credentials.password), {
     connectionTimeout: 5000,
@@ -236,7 +250,7 @@ export async function probeNeo4j(
 }
 
 /** The login of every stack server: `neo4j` with the password generated once into .stack/neo4j-password. */
-export function stackNeo4jCredentials(ctx: StackContext): Neo4jCredentials {
+export function stackNeo4jLogin(ctx: StackContext): Neo4jLogin {
   return {
     user: NEO4J_ADMIN_USER,
     password: readOrCreateSecretFile(ctx.paths.neo4jPasswordFile, generateNeo4jPassword),
@@ -259,7 +273,7 @@ function prepareAuthentication(ctx: StackContext, serverName: string, home: stri
     ctx.log(`neo4j: ${serverName}'s store predates authentication; re-creating it with the stack's password`);
     rmSync(data, { recursive: true, force: true });
   }
-  setInitialPassword({ home, password: stackNeo4jCredentials(ctx).password, lib: ctx.paths.neo4jLib(version) });
+  setInitialPassword({ home, password: stackNeo4jLogin(ctx).password, lib: ctx.paths.neo4jLib(version) });
   writeFileSync(marker, 'the neo4j user has the password in .stack/neo4j-password\n');
 }
 
@@ -310,7 +324,7 @@ function neo4jDefinition(ctx: StackContext, serverName: string, server: Neo4jSer
         cwd: home,
       };
     },
-    probe: () => probeNeo4j(boltUri, server.version, stackNeo4jCredentials(ctx)),
+    probe: () => probeNeo4j(boltUri, server.version, stackNeo4jLogin(ctx)),
   };
 }
 

@@ -113,6 +113,8 @@ export const SERVICE_ERROR_CODES = [
   'MSG.TOPICS_NOT_READY',
   'MSG.TOPIC_READ_TIMEOUT',
   'PATH.OUTSIDE_ROOT',
+  // Secrets Manager (ADR 0034): a secret held as binary, or one that could not be read (permissions, network).
+  'SECRETS.UNREADABLE',
   'SAGA.SNAPSHOT_UNREADABLE',
   'SAGA.STATE_LOAD_TIMEOUT',
   'WAIT.TIMED_OUT',

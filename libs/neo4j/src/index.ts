@@ -25,6 +25,7 @@ export * from './fleet/ecs-neo4j-fleet.adapter';
 export * from './fleet/ecs-task-address.runtime';
 export * from './fleet/local-neo4j-host.runtime';
 export * from './fleet/neo4j-process.launcher';
+export * from './fleet/neo4j-initial-password';
 export * from './pointer/connection-pointer.port';
 export * from './pointer/file-connection-pointer.adapter';
 export * from './pointer/ssm-connection-pointer.adapter';

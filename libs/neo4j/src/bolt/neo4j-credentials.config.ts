@@ -1,10 +1,10 @@
 // The Neo4j login of a service or tool (validated at boot): NEO4J_USER and NEO4J_PASSWORD, or the local profile's password file.
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { IsOptional, Matches, MinLength } from 'class-validator';
 import { CodedError } from '@dco/contracts';
 import { readOrCreateSecretFile } from '@dco/probes';
-import { NEO4J_ADMIN_USER, NEO4J_MIN_PASSWORD_LENGTH, Neo4jCredentials } from './neo4j-credentials';
+import { generateNeo4jPassword, NEO4J_ADMIN_USER, NEO4J_MIN_PASSWORD_LENGTH } from '../fleet/neo4j-initial-password';
+import { Neo4jCredentials } from './neo4j-credentials';
 
 export class Neo4jCredentialsConfig {
   /** The Neo4j user (default neo4j, the admin user every server the fleet starts has). */
@@ -25,8 +25,6 @@ export class Neo4jCredentialsConfig {
 
 /** Where the local profile and the stack keep the generated password (git-ignored, read by its owner only). */
 export const LOCAL_NEO4J_PASSWORD_FILE = 'neo4j-password';
-
-export const generateNeo4jPassword = (): string => randomBytes(24).toString('base64url');
 
 /**
  * The login a profile uses: the configured password; none in embedded (no Neo4j); in local the state directory's password

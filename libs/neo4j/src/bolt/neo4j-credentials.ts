@@ -7,12 +7,6 @@ export interface Neo4jCredentials {
   password: string;
 }
 
-/** The initial admin user of a new store; `neo4j-admin dbms set-initial-password` sets its password. */
-export const NEO4J_ADMIN_USER = 'neo4j';
-
-/** Neo4j refuses a shorter password (dbms.security.auth_minimum_password_length). */
-export const NEO4J_MIN_PASSWORD_LENGTH = 8;
-
 /** The driver's auth token; none for a client without credentials (an auth-on server refuses it). */
 export function boltAuth(credentials: Neo4jCredentials | undefined): AuthToken | undefined {
   return credentials ? neo4j.auth.basic(credentials.user, credentials.password) : undefined;

@@ -1,12 +1,13 @@
 // Starts and stops a local Neo4j Community server process (one JVM from the cached jars) for the local fleet and the tests.
-import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CodedError } from '@dco/contracts';
 import { abortWaiting, isProcessAlive, signalGroup, stopProcessGroup, waitFor } from '@dco/probes';
 import { BoltGraphDatabase } from '../bolt/bolt-graph-database.adapter';
-import { NEO4J_ADMIN_USER, NEO4J_MIN_PASSWORD_LENGTH, Neo4jCredentials } from '../bolt/neo4j-credentials';
+import { Neo4jCredentials } from '../bolt/neo4j-credentials';
+import { NEO4J_ADMIN_USER, setNeo4jInitialPassword } from './neo4j-initial-password';
 
 export interface Neo4jProcessSpec {
   version: string;
@@ -103,43 +104,6 @@ function logTail(home: string): string {
   return '';
 }
 
-/**
- * Sets the `neo4j` user's password of a store that has never started (`neo4j-admin dbms set-initial-password`, which only
- * takes effect on the first start; a home that already has databases keeps its password). The password goes to the tool
- * in an argument file (picocli's @file), never on the command line where `ps` shows it, and the file is removed at once.
- */
-export function setInitialPassword(spec: { home: string; password: string; lib: string }): void {
-  if (spec.password.length < NEO4J_MIN_PASSWORD_LENGTH)
-    throw new CodedError(
-      'DB.PROVISION_FAILED',
-      `the Neo4j password must have at least ${NEO4J_MIN_PASSWORD_LENGTH} characters`,
-    );
-  if (existsSync(join(spec.home, 'data', 'databases'))) return;
-  mkdirSync(join(spec.home, 'data'), { recursive: true });
-  const argFile = join(spec.home, 'set-initial-password.args');
-  const quoted = '"' + spec.password.replace(/\\/g, '\\\\').replace(/"/g, '\\"') + '"';
-  writeFileSync(argFile, `dbms\nset-initial-password\n${quoted}\n`, { mode: 0o600 });
-  try {
-    const result = spawnSync(
-      'java',
-      ['-XX:TieredStopAtLevel=1', '-cp', `${spec.lib}/*`, 'org.neo4j.cli.AdminTool', `@${argFile}`],
-      {
-        env: { ...process.env, NEO4J_HOME: spec.home, NEO4J_CONF: join(spec.home, 'conf') },
-        encoding: 'utf8',
-        timeout: 120_000,
-      },
-    );
-    if (result.status !== 0)
-      throw new CodedError(
-        'DB.PROVISION_FAILED',
-        `neo4j-admin dbms set-initial-password in ${spec.home} exited with ${result.status}`,
-        `${result.stderr ?? ''}${result.error ? String(result.error) : ''}`.slice(-2_000),
-      );
-  } finally {
-    rmSync(argFile, { force: true });
-  }
-}
-
 /** Spawns the server detached (it outlives this process, like an instance) and resolves once Bolt answers with the version. */
 export async function launchNeo4jProcess(
   spec: Neo4jProcessSpec,
@@ -154,7 +118,11 @@ export async function launchNeo4jProcess(
   }
   mkdirSync(join(spec.home, 'conf'), { recursive: true });
   writeFileSync(join(spec.home, 'conf', 'neo4j.conf'), neo4jConf(spec));
-  setInitialPassword({ home: spec.home, password: spec.password, lib });
+  try {
+    setNeo4jInitialPassword({ home: spec.home, password: spec.password, lib });
+  } catch (error) {
+    throw new CodedError('DB.PROVISION_FAILED', (error as Error).message, undefined, { cause: error });
+  }
   const credentials = { user: NEO4J_ADMIN_USER, password: spec.password };
   const out = openSync(join(spec.home, 'console.log'), 'a');
   const child = spawn(
