@@ -228,9 +228,10 @@ export function neo4jConf(home: string, host: string, server: Neo4jServerConfig)
 export async function probeNeo4j(
   boltUri: string,
   version: string,
-  credentials: Neo4jLogin,
+  credentials: Neo4jLogin | undefined,
 ): Promise<string | undefined> {
-  const driver = neo4j.driver(boltUri, neo4j.auth.basic(credentials.user, credentials.password), {
+  const auth = credentials && neo4j.auth.basic(credentials.user, credentials.password);
+  const driver = neo4j.driver(boltUri, auth, {
     connectionTimeout: 5000,
     maxConnectionPoolSize: 1,
     logging: { level: 'error', logger: () => undefined },
@@ -324,7 +325,9 @@ function neo4jDefinition(ctx: StackContext, serverName: string, server: Neo4jSer
         cwd: home,
       };
     },
-    probe: () => probeNeo4j(boltUri, server.version, stackNeo4jLogin(ctx)),
+    // Read-only (a status check creates nothing): a stack started before authentication has no password file yet.
+    probe: () =>
+      probeNeo4j(boltUri, server.version, existsSync(ctx.paths.neo4jPasswordFile) ? stackNeo4jLogin(ctx) : undefined),
   };
 }
 

@@ -131,6 +131,16 @@ export class BlueGreenConfig extends IntersectionType(
   })
   DCO_NEO4J_CONTAINER_IMAGE = 'neo4j';
 
+  /**
+   * ECS fleet in aws: the Secrets Manager secret (ARN) holding `neo4j/<password>` that each Neo4j task gets as NEO4J_AUTH
+   * (the same password as NEO4J_PASSWORD).
+   */
+  @IsOptional()
+  @Matches(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/, {
+    message: 'DCO_NEO4J_AUTH_SECRET_ARN must be a Secrets Manager secret ARN',
+  })
+  DCO_NEO4J_AUTH_SECRET_ARN?: string;
+
   /** ECS fleet: the EFS file system the members' stores live on (required with DCO_NEO4J_FLEET=ecs). */
   @IsOptional()
   @Matches(/^fs-[0-9a-f]{8,40}$/, { message: 'DCO_NEO4J_EFS_FILE_SYSTEM_ID must be an EFS id (fs-...)' })

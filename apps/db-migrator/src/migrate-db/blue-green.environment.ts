@@ -237,6 +237,9 @@ export function neo4jFleetOf(
   const missing = [
     ...(config.DCO_NEO4J_EFS_FILE_SYSTEM_ID ? [] : ["DCO_NEO4J_EFS_FILE_SYSTEM_ID (the store's EFS file system)"]),
     ...(aws && !subnetIds ? ["DCO_NEO4J_SUBNET_ID (the tasks' awsvpc subnet)"] : []),
+    ...(aws && !config.DCO_NEO4J_AUTH_SECRET_ARN
+      ? ["DCO_NEO4J_AUTH_SECRET_ARN (the secret the tasks' NEO4J_AUTH comes from)"]
+      : []),
   ];
   if (missing.length > 0)
     throw new CodedError('CONFIG.INVALID', `DCO_NEO4J_FLEET=ecs needs ${missing.join(' and ')}; set it or use ec2`);
@@ -251,6 +254,7 @@ export function neo4jFleetOf(
     heapMb: config.DCO_NEO4J_HEAP_MB,
     pageCacheMb: config.DCO_NEO4J_PAGECACHE_MB,
     executionRoleArn: config.DCO_NEO4J_EXECUTION_ROLE_ARN,
+    authSecretArn: config.DCO_NEO4J_AUTH_SECRET_ARN,
     fleetTags,
     versionOf: (imageId) => neo4jVersionOfAmi(ec2, imageId),
     probe: (boltUri, version) => probeBolt(boltUri, version, credentials),
@@ -262,7 +266,8 @@ export function neo4jFleetOf(
  * Only the local and aws profiles build a fleet, and both have credentials (neo4jCredentialsOf).
  */
 function localPassword(credentials: Neo4jCredentials | undefined): string {
-  if (!credentials) throw new CodedError('CONFIG.INVALID', 'NEO4J_PASSWORD (not set): the local fleet needs a password');
+  if (!credentials)
+    throw new CodedError('CONFIG.INVALID', 'NEO4J_PASSWORD (not set): the local fleet needs a password');
   return credentials.password;
 }
 
