@@ -38,6 +38,8 @@ describe('stack Neo4j servers with authentication on', () => {
   it('generates the password into the state directory, readable by its owner only, and lets only it in', async () => {
     const server = await start();
     expect(statSync(stackPaths(config).neo4jPasswordFile).mode & 0o077).toBe(0);
+    expect(statSync(stackPaths(config).neo4jSharedPasswordFile).mode & 0o077).toBe(0);
+    expect(readFileSync(stackPaths(config).neo4jSharedPasswordFile, 'utf8').trim()).toBe(password());
     expect(password().length).toBeGreaterThanOrEqual(32);
     const records = await query(
       server.boltUri,

@@ -1,7 +1,18 @@
 // Neo4j Community servers of any 5.x version from Maven Central jars, one JVM per server (CommunityEntryPoint), home under .stack/neo4j/<name>.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import neo4j from 'neo4j-driver';
 // Only this dependency-free file of libs/neo4j: the stack installer must not load the libs (and their decorators).
@@ -250,12 +261,20 @@ export async function probeNeo4j(
   }
 }
 
-/** The login of every stack server: `neo4j` with the password generated once into .stack/neo4j-password. */
+/**
+ * The login of every stack server: `neo4j` with the password generated once per machine (beside the shared caches, so
+ * that a clone using another clone's running servers has it too), copied into this clone's .stack/neo4j-password where
+ * the local profile and the specs read it. Both files are readable by their owner only.
+ */
 export function stackNeo4jLogin(ctx: StackContext): Neo4jLogin {
-  return {
-    user: NEO4J_ADMIN_USER,
-    password: readOrCreateSecretFile(ctx.paths.neo4jPasswordFile, generateNeo4jPassword),
-  };
+  const password = readOrCreateSecretFile(ctx.paths.neo4jSharedPasswordFile, generateNeo4jPassword);
+  const copy = ctx.paths.neo4jPasswordFile;
+  if (!existsSync(copy) || readFileSync(copy, 'utf8').trim() !== password) {
+    mkdirSync(dirname(copy), { recursive: true });
+    writeFileSync(copy, password + '\n', { mode: 0o600 });
+    chmodSync(copy, 0o600);
+  }
+  return { user: NEO4J_ADMIN_USER, password };
 }
 
 /** Marks a home whose store was created with the stack's password (a store without it predates authentication). */
@@ -325,9 +344,13 @@ function neo4jDefinition(ctx: StackContext, serverName: string, server: Neo4jSer
         cwd: home,
       };
     },
-    // Read-only (a status check creates nothing): a stack started before authentication has no password file yet.
+    // A status check generates no password: a stack started before authentication has none yet (its servers take any).
     probe: () =>
-      probeNeo4j(boltUri, server.version, existsSync(ctx.paths.neo4jPasswordFile) ? stackNeo4jLogin(ctx) : undefined),
+      probeNeo4j(
+        boltUri,
+        server.version,
+        existsSync(ctx.paths.neo4jSharedPasswordFile) ? stackNeo4jLogin(ctx) : undefined,
+      ),
   };
 }
 

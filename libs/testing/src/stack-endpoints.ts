@@ -41,11 +41,14 @@ export function stackEndpoints(config: StackConfig = stackConfig()): StackEndpoi
   };
 }
 
-/** The stack servers' login, read (never generated: `npm run stack:up` writes it) from .stack/neo4j-password. */
+/**
+ * The stack servers' login, read (never generated: `npm run stack:up` writes it) from the machine's password file beside
+ * the shared caches, which this clone's .stack/neo4j-password copies; none before the stack turned authentication on.
+ */
 export function stackNeo4jCredentials(
   config: StackConfig = stackConfig(),
 ): { user: string; password: string } | undefined {
-  const file = stackPaths(config).neo4jPasswordFile;
+  const file = stackPaths(config).neo4jSharedPasswordFile;
   return existsSync(file) ? { user: 'neo4j', password: readFileSync(file, 'utf8').trim() } : undefined;
 }
 
