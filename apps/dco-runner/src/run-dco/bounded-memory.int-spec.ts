@@ -76,7 +76,12 @@ function allocate(day: string, batchSize: number): ChildProcess {
       server.boltUri,
       '--json',
     ],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // The login of the private server, in the environment (never an argument, which ps shows).
+      env: { ...process.env, NEO4J_USER: server.credentials.user, NEO4J_PASSWORD: server.credentials.password },
+    },
   );
   children.push(child);
   return child;

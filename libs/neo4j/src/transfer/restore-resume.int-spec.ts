@@ -17,7 +17,7 @@ const ROOT = resolve(__dirname, '../../../..');
 
 function restoreProcess(
   file: string,
-  target: string,
+  target: { boltUri: string; credentials: { user: string; password: string } },
 ): { child: ChildProcess; output: Promise<{ code: number | null; stdout: string }> } {
   const child = spawn(
     process.execPath,
@@ -29,15 +29,20 @@ function restoreProcess(
       'restore',
       file,
       '--target',
-      target,
+      target.boltUri,
       '--batch-size',
       '250',
       '--json',
     ],
     {
       cwd: ROOT,
-      // The CLI verifies the backup with the key the spec signed it with.
-      env: { ...process.env, DCO_BACKUP_SIGNING_KEY: TEST_BACKUP_KEY_ENTRY },
+      // The CLI verifies the backup with the key the spec signed it with, and logs in to the scratch green.
+      env: {
+        ...process.env,
+        DCO_BACKUP_SIGNING_KEY: TEST_BACKUP_KEY_ENTRY,
+        NEO4J_USER: target.credentials.user,
+        NEO4J_PASSWORD: target.credentials.password,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -77,7 +82,7 @@ describe('restore killed with SIGKILL', () => {
       const exported = await exportGraph(blue, createWriteStream(file), { signer: testBackupSigner });
       const total = exported.footer.nodes + exported.footer.relationships;
 
-      const first = restoreProcess(file, greenServer.boltUri);
+      const first = restoreProcess(file, greenServer);
       const reached = await waitFor(
         async () => {
           const progress = await green.readRestoreProgress().catch(() => undefined);
@@ -92,7 +97,7 @@ describe('restore killed with SIGKILL', () => {
       expect(left?.recordsDone).toBeGreaterThanOrEqual(reached);
       expect(left?.recordsDone).toBeLessThan(total);
 
-      const second = restoreProcess(file, greenServer.boltUri);
+      const second = restoreProcess(file, greenServer);
       const finished = await second.output;
       expect(finished.code).toBe(0);
       const result = JSON.parse(finished.stdout) as { resumedFrom: number; nodes: number; relationships: number };
