@@ -52,4 +52,10 @@ describe('neo4jConf', () => {
     );
     expect(neo4jConf(spec)).not.toContain('memory.transaction');
   });
+
+  it('always turns authentication on (ADR 0034)', () => {
+    const conf = neo4jConf({ version: '5.20.0', boltPort: 7687, home: '/tmp/h', password: 'a-password' }).split('\n');
+    expect(conf).toContain('dbms.security.auth_enabled=true');
+    expect(conf.join('\n')).not.toContain('a-password');
+  });
 });
