@@ -148,7 +148,8 @@ describe('the deployed topology under chaos', () => {
     ws = createWorkspace(SCENARIO, new Date(), { ...localEndpoints(), kafkaBrokers: kafka.brokers.join(',') });
     prepared = await prepareScenario(ws, (line) => print(`prepare: ${line}`));
     // The next two days' contributions, on blue before anything runs: the migration carries them to green.
-    for (const offset of [1, 2]) await seedGraph(prepared.blue.boltUri, dayNeo4jLogin(ws), addDays(ws.day, offset), GRAPH);
+    for (const offset of [1, 2])
+      await seedGraph(prepared.blue.boltUri, dayNeo4jLogin(ws), addDays(ws.day, offset), GRAPH);
     follower = await RunFollower.start(ws, print);
     services = await DayServices.launch(ws, prepared, new Date(), print, topology);
   });

@@ -76,7 +76,10 @@ export async function neo4jLossDrill(options: Neo4jLossOptions): Promise<DrillOb
   const drivers: Driver[] = [];
   const password = randomBytes(18).toString('base64url');
   const driverOf = (server: Neo4jProcess) => {
-    const driver = neo4j.driver(server.boltUri, boltAuth(server.credentials), { connectionTimeout: 2_000, maxTransactionRetryTime: 0 });
+    const driver = neo4j.driver(server.boltUri, boltAuth(server.credentials), {
+      connectionTimeout: 2_000,
+      maxTransactionRetryTime: 0,
+    });
     drivers.push(driver);
     return driver;
   };

@@ -47,5 +47,8 @@ export function backupSignerOf(config: BackupSigningConfig, profile: string, sta
       'DCO_BACKUP_SIGNING_KEY (not set): the aws profile signs backups with a configured key (keyId:base64secret)',
     );
   if (profile === 'embedded') return new BackupSigner(oneKey(generateBackupKeyEntry('embedded')), verify);
-  return new BackupSigner(oneKey(readOrCreateSecretFile(join(stateDir, LOCAL_BACKUP_KEY_FILE), () => generateBackupKeyEntry('local'))), verify);
+  return new BackupSigner(
+    oneKey(readOrCreateSecretFile(join(stateDir, LOCAL_BACKUP_KEY_FILE), () => generateBackupKeyEntry('local'))),
+    verify,
+  );
 }

@@ -135,7 +135,9 @@ describe('blue-green migration on real servers', () => {
     expect(terminated.Reservations?.flatMap((r) => r.Instances ?? []).map((i) => i.State?.Name)).toEqual([
       'terminated',
     ]);
-    expect(checksumOf(await digestGraph(new BoltGraphDatabase(blueServer.boltUri, blueServer.credentials)))).toBe(before);
+    expect(checksumOf(await digestGraph(new BoltGraphDatabase(blueServer.boltUri, blueServer.credentials)))).toBe(
+      before,
+    );
   });
 
   it('migrates to 5.26 with a write to blue during the restore present on green, then rolls back', async () => {

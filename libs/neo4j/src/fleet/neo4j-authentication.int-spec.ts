@@ -27,7 +27,9 @@ describe('a launched Neo4j server with authentication on', () => {
 
   beforeAll(async () => {
     home = mkdtempSync(join(tmpdir(), 'dco-neo4j-auth-'));
-    server = await launchNeo4jProcess({ ...specOf({ boltUri: `bolt://127.0.0.1:${await freePort()}` } as Neo4jProcess) });
+    server = await launchNeo4jProcess({
+      ...specOf({ boltUri: `bolt://127.0.0.1:${await freePort()}` } as Neo4jProcess),
+    });
   });
   afterAll(async () => {
     if (server) await stopNeo4jProcess(server.pid);
