@@ -91,6 +91,7 @@ export default tseslint.config(
       'apps/detector/src/detect-changes/dependency-updates/domain/**/*.ts',
       'libs/aws/src/rollout/health-comparison.ts',
       'libs/aws/src/rollout/prometheus-histogram.ts',
+      'apps/orchestrator/src/heal/domain/**/*.ts',
     ],
     ignores: ['**/*.spec.ts'],
     rules: {

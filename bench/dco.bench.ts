@@ -1,14 +1,33 @@
 // Benchmark "dco": the reference offering of 1M contributions over 100k accounts (10M over 1M with DCO_BENCH_CONTRIBUTIONS
 // and DCO_BENCH_ACCOUNTS) read from Neo4j in pages, allocated and written back (read / compute / write split) by a runner
 // process of its own (its peak RSS), the server's heap sampled meanwhile, next to a naive one-statement-per-row write of
-// a sample measured in the same run.
+// a sample measured in the same run. The result hash must equal the in-memory reference computed from the generated day
+// and `verifyStoredOffering` must pass; the server must answer a query after the run.
+//
+// Seeding (DCO_BENCH_SEED, not part of the measured run; its time is seed_s):
+// - `import` (the default from 500,000 contributions): a private server of this bench, configured as stack.config.json's
+//   blue (ADR 0020), in $DCO_BENCH_HOME/dco-<day> (default <tmpdir>/dco-bench), its day written as neo4j-admin import CSV
+//   and imported offline (ADR 0018's writer and importer), then the ledger's own schema migrations. Never the shared
+//   stack's blue or green.
+// - `unwind` (the default below): the ledger's upsertAccounts / addContributions over Bolt into NEO4J_URI (the shared
+//   stack's blue by default); 1M contributions took 409 s on a loaded host.
+// Seed once, measure later (e.g. on an idle machine):
+//   DCO_BENCH_KEEP=1 DCO_BENCH_CONTRIBUTIONS=10000000 DCO_BENCH_ACCOUNTS=1000000 npm run bench -- dco
+// keeps the day (and, with import, its server running) and prints its day; then
+//   DCO_BENCH_REUSE_DAY=<day> DCO_BENCH_KEEP=1 npm run bench -- dco
+// measures it again (its offering reset first; the kept home gives the sizes, DCO_BENCH_HOME must be the same). Without
+// DCO_BENCH_KEEP=1 a reused private server is stopped at the end, its home kept (started again by the next reuse). A kept
+// private day is removed by stopping its server (kill <pid in its home's neo4j.pid>) and deleting its home.
 import 'reflect-metadata';
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { systemClock } from '@dco/contracts';
+import { CodedError, systemClock } from '@dco/contracts';
+import { Neo4jCredentials, Neo4jProcess, stopNeo4jProcess } from '@dco/neo4j';
+import { stackNeo4jCredentials } from '@dco/testing';
+import { freePort, isProcessAlive } from '@dco/probes';
 import {
   applySchemaMigrations,
   createNeo4jDriver,
@@ -20,7 +39,17 @@ import {
 } from '@dco/dco';
 import { DEFAULT_ALLOCATION_BATCH_SIZE, verifyStoredOffering } from '../apps/dco-runner/src';
 import { deleteLedgerTestData } from '../libs/dco/src/neo4j/neo4j-ledger-test-data';
-import { stackNeo4jEnv } from '@dco/testing';
+import {
+  BenchDay,
+  benchHomeOf,
+  benchRoot,
+  benchServerSpec,
+  discardBenchServer,
+  referenceResultHash,
+  reuseKeptDay,
+  seedDayByImport,
+  serverAnswers,
+} from './support/dco-bench-server';
 import { BenchResult, benchResult, progress, round, writeResult } from './support/result';
 
 const ACCOUNTS = Number(process.env.DCO_BENCH_ACCOUNTS ?? 100_000);
@@ -29,8 +58,6 @@ const NAIVE_SAMPLE = Number(process.env.DCO_BENCH_NAIVE_SAMPLE ?? 2_000);
 const BATCH_SIZE = Number(process.env.DCO_BENCH_BATCH_SIZE ?? DEFAULT_ALLOCATION_BATCH_SIZE);
 const PAGE_ROWS = Number(process.env.DCO_BENCH_READ_PAGE_ROWS ?? 20_000);
 const OFFERED = 10n ** 24n;
-/** Issue 21: 1M contributions in 3 s, 10M in 30 s on this machine. */
-const TARGET_TOTAL_S = (3 * CONTRIBUTIONS) / 1_000_000;
 
 const seconds = (started: bigint): number => Number(process.hrtime.bigint() - started) / 1e9;
 const note = (text: string): void => void process.stderr.write(`${text}\n`);
@@ -103,13 +130,15 @@ interface RunnerReport {
   peakRssMb: number;
 }
 
-/** The login: NEO4J_USER / NEO4J_PASSWORD when set (another server), else the local stack's. */
-const LOGIN_ENV: Record<string, string> = process.env.NEO4J_PASSWORD
-  ? { NEO4J_USER: process.env.NEO4J_USER ?? 'neo4j', NEO4J_PASSWORD: process.env.NEO4J_PASSWORD }
-  : stackNeo4jEnv();
+/** The login of a server that is not the bench's own: NEO4J_USER / NEO4J_PASSWORD when set, else the local stack's. */
+function configuredLogin(): Neo4jCredentials | undefined {
+  return process.env.NEO4J_PASSWORD
+    ? { user: process.env.NEO4J_USER ?? 'neo4j', password: process.env.NEO4J_PASSWORD }
+    : stackNeo4jCredentials();
+}
 
 /** The offering in a runner process of its own (bench/support/dco-runner.child.ts); the login goes in its environment. */
-function runRunner(uri: string, day: string): Promise<RunnerReport> {
+function runRunner(uri: string, day: string, login: Neo4jCredentials | undefined): Promise<RunnerReport> {
   const root = join(__dirname, '..');
   const child = spawn(
     process.execPath,
@@ -123,7 +152,11 @@ function runRunner(uri: string, day: string): Promise<RunnerReport> {
       String(BATCH_SIZE),
       String(PAGE_ROWS),
     ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...LOGIN_ENV } },
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, ...(login ? { NEO4J_USER: login.user, NEO4J_PASSWORD: login.password } : {}) },
+    },
   );
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -137,52 +170,81 @@ function runRunner(uri: string, day: string): Promise<RunnerReport> {
 
 export async function run(): Promise<BenchResult> {
   const loadAtStart = loadavg()[0];
-  const uri = process.env.NEO4J_URI ?? DEFAULT_NEO4J_URI;
-  const driver = createNeo4jDriver({ uri, user: LOGIN_ENV.NEO4J_USER, password: LOGIN_ENV.NEO4J_PASSWORD });
-  const ledger = new Neo4jDcoLedger(driver);
-  const tag = randomUUID().slice(0, 8);
+  const keep = process.env.DCO_BENCH_KEEP === '1';
   // DCO_BENCH_REUSE_DAY: measure again on a day seeded by an earlier run kept with DCO_BENCH_KEEP=1 (its offering is reset).
   const reuseDay = process.env.DCO_BENCH_REUSE_DAY;
-  const day =
+  const reused = reuseDay ? await reuseKeptDay(reuseDay) : undefined;
+  const method = reused ? 'import' : seedMethod();
+  const dayName =
     reuseDay ??
     `2${String(100 + Math.floor(Math.random() * 800)).padStart(3, '0')}-0${1 + Math.floor(Math.random() * 9)}-1${Math.floor(Math.random() * 9)}`;
-  const naiveDay = `${day.slice(0, 8)}2${day.slice(9)}`;
-  const generator = {
-    day,
+  const generator: BenchDay = reused?.kept.day ?? {
+    day: dayName,
     accounts: ACCOUNTS,
     contributions: CONTRIBUTIONS,
     seed: 2026,
-    accountPrefix: `bench-${tag}-`,
+    accountPrefix: `bench-${dayName}-`,
     capEvery: 20,
     cap: 10n ** 19n,
   };
-  const accounts = generateDemoAccounts(generator);
-  const created = { days: [day, naiveDay], accountIds: accounts.map((account) => account.accountId) };
+  const { day } = generator;
+  const naiveDay = `${day.slice(0, 8)}2${day.slice(9)}`;
+  const targetTotalS = (3 * generator.contributions) / 1_000_000;
+  let server: Neo4jProcess | undefined = reused?.server;
+  let seed: { method: string; seconds?: number; phases?: Record<string, number>; at?: string } = reused
+    ? { ...reused.kept.seed, method: `reused (${reused.kept.seed.method})` }
+    : reuseDay
+      ? { method: 'reused (shared server)' }
+      : { method: method === 'import' ? 'neo4j-admin-import' : 'unwind' };
+  let started = process.hrtime.bigint();
+  if (!reuseDay && method === 'import') {
+    const spec = benchServerSpec(benchHomeOf(day), await freePort());
+    note(
+      `dco bench: seeding ${generator.accounts} accounts and ${generator.contributions} contributions for ${day} ` +
+        `by neo4j-admin import into a private Neo4j ${spec.version} in ${spec.home} (heap ${spec.heapMb} MiB, page cache ${spec.pageCacheMb} MiB)`,
+    );
+    const seeded = await seedDayByImport(generator, spec, note);
+    server = seeded.server;
+    seed = seeded.kept.seed;
+  }
+  const uri = server?.boltUri ?? process.env.NEO4J_URI ?? DEFAULT_NEO4J_URI;
+  const login = server ? server.credentials : configuredLogin();
+  const serverSpec = reused?.kept.spec ?? (server ? benchServerSpec(server.home, 0) : undefined);
+  const driver = createNeo4jDriver({ uri, ...login });
+  const ledger = new Neo4jDcoLedger(driver);
+  const accountIds = () => generateDemoAccounts(generator).map((account) => account.accountId);
   try {
     await applySchemaMigrations(driver, DCO_SCHEMA_MIGRATIONS, { clock: systemClock });
-    let started = process.hrtime.bigint();
     if (reuseDay) {
-      note(`dco bench: reusing the contributions of ${day}; resetting its offering`);
+      note(`dco bench: reusing the contributions of ${day} on ${uri}; resetting its offering`);
       await deleteLedgerTestData(driver, { days: [], accountIds: [], offeringsOfDays: [day, naiveDay] });
-    } else {
+    } else if (method === 'unwind') {
       note(
-        `dco bench: seeding ${ACCOUNTS} accounts and ${CONTRIBUTIONS} contributions for ${day} on ${uri} (not timed)`,
+        `dco bench: seeding ${generator.accounts} accounts and ${generator.contributions} contributions for ${day} on ${uri} by UNWIND`,
       );
-      await ledger.upsertAccounts(accounts);
+      started = process.hrtime.bigint();
+      await ledger.upsertAccounts(generateDemoAccounts(generator));
       const contributions = generateDemoContributions(generator);
       for (let from = 0; from < contributions.length; from += 100_000) {
         await ledger.addContributions(day, contributions.slice(from, from + 100_000));
         progressLine('seeded contributions')(Math.min(from + 100_000, contributions.length), contributions.length);
       }
+      seed = { ...seed, seconds: seconds(started), at: new Date().toISOString() };
     }
-    const seedSeconds = seconds(started);
+    if (keep && !reuseDay)
+      note(
+        `dco bench: ${day} is kept; measure it again with DCO_BENCH_REUSE_DAY=${day}` +
+          (server ? ` DCO_BENCH_HOME=${benchRoot()} (private server pid ${server.pid}, ${uri})` : ` NEO4J_URI=${uri}`),
+      );
 
     note(`dco bench: allocating ${day} in a runner process (pages of ${PAGE_ROWS}, batches of ${BATCH_SIZE})`);
+    const loadAtMeasureStart = loadavg()[0];
     const serverCpuBefore = serverCpuSeconds(uri);
     const heap = sampleServerHeap(uri);
     let neo4jHeapPeakMb: number | undefined;
-    const runner = await runRunner(uri, day).finally(() => (neo4jHeapPeakMb = heap.stop()));
+    const runner = await runRunner(uri, day, login).finally(() => (neo4jHeapPeakMb = heap.stop()));
     const serverCpuAfter = serverCpuSeconds(uri);
+    const loadAtMeasureEnd = loadavg()[0];
     const { phases, result } = runner;
     const totalSeconds = runner.totalSeconds;
 
@@ -191,12 +253,16 @@ export async function run(): Promise<BenchResult> {
     const verifySeconds = seconds(started);
     if (!verification.ok)
       throw new Error(`the benchmarked offering does not verify: ${verification.violations.join('; ')}`);
+    note('dco bench: the in-memory reference of the generated day');
+    const referenceHash = referenceResultHash(generator, OFFERED);
+    if (referenceHash !== result.resultHash)
+      throw new Error(`the result hash ${result.resultHash} differs from the in-memory reference ${referenceHash}`);
 
     // Baseline: the same allocation rows, one auto-committed statement per row, for a sample of them.
     note(`dco bench: naive baseline, ${NAIVE_SAMPLE} allocations one statement per row`);
     const naive = await ledger.beginOffering({
       day: naiveDay,
-      offeringId: `bench-${tag}-naive`,
+      offeringId: `bench-${day}-naive-${randomUUID().slice(0, 8)}`,
       offered: OFFERED,
       startedAt: systemClock.now().toISOString(),
     });
@@ -220,6 +286,13 @@ export async function run(): Promise<BenchResult> {
     }
     const naiveSeconds = seconds(started);
 
+    // Healthy afterwards: the server answers a query on a new connection (and its process is the one it was).
+    const health = {
+      answeredQueryAfterRun: await serverAnswers(uri, login),
+      ...(server ? { processAlive: isProcessAlive(server.pid), pid: server.pid } : {}),
+    };
+    const healthy = health.answeredQueryAfterRun && health.processAlive !== false;
+
     const batchedRowsPerSecond = result.allocationCount / phases.write;
     const naiveRowsPerSecond = sample.length / naiveSeconds;
     const metrics = {
@@ -237,7 +310,7 @@ export async function run(): Promise<BenchResult> {
       ...(serverCpuBefore !== undefined && serverCpuAfter !== undefined
         ? { neo4j_cpu_s: round(serverCpuAfter - serverCpuBefore) }
         : {}),
-      ...(reuseDay ? {} : { seed_s: round(seedSeconds) }),
+      ...(!reuseDay && seed.seconds !== undefined ? { seed_s: round(seed.seconds) } : {}),
       write_rows_per_s: Math.round(batchedRowsPerSecond),
       naive_write_rows_per_s: Math.round(naiveRowsPerSecond),
       contributions_count: result.contributionCount,
@@ -247,20 +320,43 @@ export async function run(): Promise<BenchResult> {
       write_rows_per_s: Math.round(naiveRowsPerSecond),
       write_s_extrapolated: round(result.allocationCount / naiveRowsPerSecond),
     };
-    const ratios = { write_speedup_vs_naive: round(batchedRowsPerSecond / naiveRowsPerSecond, 1) };
+    const ratios = {
+      write_speedup_vs_naive: round(batchedRowsPerSecond / naiveRowsPerSecond, 1),
+      total_vs_target: round(totalSeconds / targetTotalS, 2),
+    };
     const output = benchResult('dco', {
       // The machine is shared: the load average says how much of it the benchmark really had.
-      load: { loadavg1AtStart: round(loadAtStart, 2), loadavg1AtEnd: round(loadavg()[0], 2) },
+      load: {
+        loadavg1AtStart: round(loadAtStart, 2),
+        loadavg1AtMeasureStart: round(loadAtMeasureStart, 2),
+        loadavg1AtMeasureEnd: round(loadAtMeasureEnd, 2),
+        loadavg1AtEnd: round(loadavg()[0], 2),
+      },
       setup: {
-        accounts: ACCOUNTS,
-        contributions: CONTRIBUTIONS,
+        day,
+        accounts: generator.accounts,
+        contributions: generator.contributions,
         batchSize: BATCH_SIZE,
         readPageRows: PAGE_ROWS,
         naiveSample: sample.length,
-        neo4j: uri,
+        neo4j: {
+          uri,
+          server: server ? 'private (this bench)' : 'shared (NEO4J_URI)',
+          ...(serverSpec
+            ? {
+                version: serverSpec.version,
+                heapMb: serverSpec.heapMb,
+                pageCacheMb: serverSpec.pageCacheMb,
+                transactionTotalMaxMb: serverSpec.transactionTotalMaxMb,
+                transactionMaxMb: serverSpec.transactionMaxMb,
+                home: server?.home,
+              }
+            : {}),
+        },
         offered: OFFERED.toString(),
       },
-      target: { total_s: TARGET_TOTAL_S },
+      seed,
+      target: { total_s: targetTotalS },
       total_s: metrics.total_s,
       read_s: metrics.read_s,
       compute_s: metrics.compute_s,
@@ -268,21 +364,50 @@ export async function run(): Promise<BenchResult> {
       metrics,
       baseline,
       ratios,
+      verification: {
+        storedOfferingVerified: verification.ok,
+        resultHash: result.resultHash,
+        inMemoryReferenceHash: referenceHash,
+        equalToReference: referenceHash === result.resultHash,
+      },
+      health,
       resultHash: result.resultHash,
     });
     console.log(
-      `dco: ${CONTRIBUTIONS} contributions / ${result.allocationCount} allocations in ${metrics.total_s}s ` +
-        `(read ${metrics.read_s}s, compute ${metrics.compute_s}s, write ${metrics.write_s}s; cpu: runner ${metrics.runner_cpu_s}s, neo4j ${metrics.neo4j_cpu_s ?? '?'}s; runner peak RSS ${metrics.runner_peak_rss_mb} MB, neo4j heap peak ${metrics.neo4j_heap_peak_mb ?? '?'} MB; target <= ${TARGET_TOTAL_S}s: ${metrics.total_s <= TARGET_TOTAL_S ? 'met' : 'MISSED'}, load average ${round(loadavg()[0], 1)} on ${output.host.cpus} cpus); ` +
-        `batched writes ${ratios.write_speedup_vs_naive}x the naive per-row rate`,
+      `dco: ${generator.contributions} contributions / ${result.allocationCount} allocations in ${metrics.total_s}s ` +
+        `(read ${metrics.read_s}s, compute ${metrics.compute_s}s, write ${metrics.write_s}s; cpu: runner ${metrics.runner_cpu_s}s, neo4j ${metrics.neo4j_cpu_s ?? '?'}s; runner peak RSS ${metrics.runner_peak_rss_mb} MB, neo4j heap peak ${metrics.neo4j_heap_peak_mb ?? '?'} MB; target <= ${targetTotalS}s: ${metrics.total_s <= targetTotalS ? 'met' : 'MISSED'}, load average ${round(loadAtMeasureStart, 1)} to ${round(loadAtMeasureEnd, 1)} on ${output.host.cpus} cpus); ` +
+        `batched writes ${ratios.write_speedup_vs_naive}x the naive per-row rate; seeded by ${seed.method}` +
+        (seed.seconds !== undefined ? ` in ${round(seed.seconds, 1)}s` : '') +
+        `; hash equal to the in-memory reference; server ${healthy ? 'healthy' : 'NOT HEALTHY'} after the run`,
     );
+    if (!healthy) throw new Error(`the Neo4j server on ${uri} is not healthy after the run: ${JSON.stringify(health)}`);
     return output;
   } finally {
-    if (process.env.DCO_BENCH_KEEP !== '1' && !reuseDay) {
-      note('dco bench: removing the benchmark data');
-      await deleteLedgerTestData(driver, created);
-    }
     await driver.close();
+    if (server) {
+      if (!reuseDay && !keep) {
+        note(`dco bench: removing the private server and its home ${server.home}`);
+        await discardBenchServer(server);
+      } else if (!keep) {
+        note(`dco bench: stopping the private server (the day stays in ${server.home})`);
+        await stopNeo4jProcess(server.pid);
+      }
+    } else if (!keep && !reuseDay) {
+      note('dco bench: removing the benchmark data');
+      const cleanup = createNeo4jDriver({ uri, ...login });
+      await deleteLedgerTestData(cleanup, { days: [day, naiveDay], accountIds: accountIds() }).finally(() =>
+        cleanup.close(),
+      );
+    }
   }
+}
+
+/** DCO_BENCH_SEED: `import` or `unwind`; by default import from 500,000 contributions (UNWIND is faster below). */
+function seedMethod(): 'import' | 'unwind' {
+  const raw = process.env.DCO_BENCH_SEED;
+  if (raw === undefined || raw === '') return CONTRIBUTIONS >= 500_000 ? 'import' : 'unwind';
+  if (raw === 'import' || raw === 'unwind') return raw;
+  throw new CodedError('CONFIG.INVALID', `DCO_BENCH_SEED must be import or unwind, not ${JSON.stringify(raw)}`);
 }
 
 if (require.main === module) {

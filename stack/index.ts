@@ -18,7 +18,7 @@ export {
 } from './stack-controller';
 export type { StackOptions, Neo4jServerRequest, Neo4jServerHandle } from './stack-controller';
 export type { ComponentStatus, ComponentState, StackComponent, StackContext } from './components/stack-component';
-export { stackConfig, stackPaths, findRepoRoot } from './stack-config';
+export { stackConfig, stackPaths, findRepoRoot, neo4jTransactionLimits } from './stack-config';
 export type { StackConfig, StackPaths, Neo4jServerConfig, KafkaConfig } from './stack-config';
 export { StackError } from './stack-error';
 export type { StackErrorCode } from './stack-error';

@@ -1,21 +1,26 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   appConfigCheck,
   validateCompose,
   validateDockerfile,
+  validateEnvironments,
   validateKubernetes,
   validateNodeRuntime,
   validateReplicaDocs,
   validateRepository,
   validateTerraformVariables,
 } from './deploy-validation';
+import { merge, renderKustomization } from './kustomize-render';
 
 const root = join(__dirname, '..');
 const declared = (app: string) => appConfigCheck(root, app);
 const compose = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
 const k8s = Object.fromEntries(
-  readdirSync(join(root, 'k8s')).map((name) => [name, readFileSync(join(root, 'k8s', name), 'utf8')]),
+  readdirSync(join(root, 'k8s'))
+    .filter((name) => name.endsWith('.yaml') && name !== 'kustomization.yaml')
+    .map((name) => [name, readFileSync(join(root, 'k8s', name), 'utf8')]),
 );
 
 describe('deployment descriptors', () => {
@@ -216,5 +221,124 @@ describe('deployment descriptors', () => {
         `package.json: engines.node must be >=${pinned().split('.')[0]}.x.y (got >=20.11)`,
       ]);
     });
+  });
+});
+
+describe('environment overlays (ADR 0032)', () => {
+  /** A copy of k8s/ and infra/environments/ in a temporary root, changed by `edit`, validated against the real apps. */
+  function validateCopy(edit: (copy: string) => void): string[] {
+    const copy = mkdtempSync(join(tmpdir(), 'dco-overlays-'));
+    try {
+      cpSync(join(root, 'k8s'), join(copy, 'k8s'), { recursive: true });
+      cpSync(join(root, 'infra', 'environments'), join(copy, 'infra', 'environments'), { recursive: true });
+      edit(copy);
+      return validateEnvironments(copy, declared);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  }
+  const change = (copy: string, file: string, from: string | RegExp, to: string) => {
+    const path = join(copy, file);
+    const text = readFileSync(path, 'utf8');
+    const changed = text.replace(from, to);
+    if (changed === text) throw new Error(`${file} does not contain ${String(from)}`);
+    writeFileSync(path, changed);
+  };
+
+  it('render staging over the base: its namespace, topic namespace, fleet tag and names, production for the rest', () => {
+    const { documents, problems } = renderKustomization(join(root, 'k8s', 'overlays', 'staging'), join(root, 'k8s'));
+    expect(problems).toEqual([]);
+    expect(documents.find((d) => d.kind === 'Namespace')?.metadata.name).toBe('dco-autopilot-staging');
+    expect(new Set(documents.filter((d) => d.kind !== 'Namespace').map((d) => d.metadata.namespace))).toEqual(
+      new Set(['dco-autopilot-staging']),
+    );
+    expect(documents.find((d) => d.kind === 'ConfigMap')).toMatchObject({
+      data: { DCO_TOPIC_PREFIX: 'staging.', DCO_NAMESPACE: 'dco-staging', KAFKA_PARTITIONS: '6' },
+    });
+  });
+
+  it('merge a patch like kustomize: maps by key, named lists by name, other lists replaced', () => {
+    expect(
+      merge(
+        {
+          a: 1,
+          env: [
+            { name: 'X', value: '1' },
+            { name: 'Y', value: '2' },
+          ],
+          args: ['a'],
+        },
+        {
+          b: 2,
+          env: [
+            { name: 'Y', value: '3' },
+            { name: 'Z', value: '4' },
+          ],
+          args: ['b'],
+        },
+      ),
+    ).toEqual({
+      a: 1,
+      b: 2,
+      env: [
+        { name: 'X', value: '1' },
+        { name: 'Y', value: '3' },
+        { name: 'Z', value: '4' },
+      ],
+      args: ['b'],
+    });
+  });
+
+  it('are valid, tied to their environment definitions, and staging mirrors production', () => {
+    expect(validateEnvironments(root, declared)).toEqual([]);
+  });
+
+  it('catch a patch of a resource the base does not declare', () => {
+    const problems = validateCopy((copy) =>
+      change(copy, 'k8s/overlays/staging/environment.yaml', 'name: detector\n', 'name: detectorr\n'),
+    );
+    expect(problems).toContain(
+      'k8s overlay: overlays/staging/environment.yaml: patches Deployment detectorr, which no resource declares',
+    );
+  });
+
+  it('catch staging on production topics', () => {
+    const problems = validateCopy((copy) =>
+      change(copy, 'k8s/overlays/staging/environment.yaml', /\n {2}DCO_TOPIC_PREFIX: staging\.\n/, '\n'),
+    );
+    expect(problems).toContain(
+      'k8s/overlays: staging shares DCO_TOPIC_PREFIX (scheduler) with production; each needs its own',
+    );
+  });
+
+  it('catch a fleet tag or a cluster that is not the environment definition', () => {
+    const problems = validateCopy((copy) => {
+      change(copy, 'k8s/overlays/staging/environment.yaml', /value: staging\n/, 'value: production\n');
+      change(copy, 'infra/environments/staging.tfvars.json', '"dco-autopilot-staging",', '"dco-staging",');
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'k8s/overlays/staging: orchestrator\'s fleet tag DCO_ENV is "production", its environment is "staging"',
+        expect.stringContaining('k8s/overlays/staging: infra-deployer\'s DCO_ECS_CLUSTER is "dco-autopilot-staging"'),
+      ]),
+    );
+  });
+
+  it('catch a staging that is sized differently from production', () => {
+    const problems = validateCopy((copy) =>
+      change(copy, 'infra/environments/staging.tfvars.json', '"r6i.large"', '"t3.medium"'),
+    );
+    expect(problems).toEqual([
+      'infra/environments: staging.tfvars.json must mirror production.tfvars.json but for environment, cluster_name, neo4j_uri, event_bus_name',
+    ]);
+  });
+
+  it("catch production promoting into a state that is not staging's", () => {
+    const problems = validateCopy((copy) =>
+      change(copy, 'k8s/overlays/production/promotion.yaml', 'value: staging/infra', 'value: staging-infra'),
+    );
+    expect(problems).toEqual([
+      'k8s/overlays/production: DCO_STAGING_INFRA_PREFIX "staging-infra" is not staging\'s DCO_INFRA_PREFIX "staging/infra"',
+    ]);
   });
 });

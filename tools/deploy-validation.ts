@@ -2,12 +2,13 @@
 // with the code (one service per app, env vars the app's config class declares and requires, probes on /health,
 // replica counts within what each service supports (tools/replica-limits.ts), partitions >= max replicas, one Node version,
 // and a stateful server (k8s/neo4j.yaml) with its headless Service, mounted claim template, pinned image, probes and resources).
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2019 from 'ajv/dist/2019';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { ConfigError, declaredVariables, loadConfig } from '@dco/platform';
 import { REPLICA_LIMITS } from './replica-limits';
+import { renderKustomization } from './kustomize-render';
 
 export const SERVICES = [
   'scheduler',
@@ -138,7 +139,7 @@ function withoutLegacyIds(value: unknown): unknown {
   );
 }
 
-interface K8sDocument {
+export interface K8sDocument {
   apiVersion: string;
   kind: string;
   metadata: { name: string; namespace?: string };
@@ -214,6 +215,15 @@ export function validateKubernetes(files: Record<string, string>, configOf: (app
       if (value) documents.push(value);
     }
   }
+  return [...problems, ...validateKubernetesDocuments(documents, configOf)];
+}
+
+/** The checks of validateKubernetes on parsed (or rendered) documents; `k8s` names where they come from. */
+export function validateKubernetesDocuments(
+  documents: K8sDocument[],
+  configOf: (app: string) => AppConfigCheck,
+): string[] {
+  const problems: string[] = [];
   for (const document of documents) {
     const key = `${document.apiVersion}/${document.kind}`;
     const model = K8S_MODELS[key];
@@ -389,12 +399,13 @@ export function validateRepository(root: string): string[] {
   const k8sDir = join(root, 'k8s');
   const k8sFiles = Object.fromEntries(
     readdirSync(k8sDir)
-      .filter((name) => name.endsWith('.yaml'))
+      .filter((name) => name.endsWith('.yaml') && name !== 'kustomization.yaml')
       .map((name) => [name, readFileSync(join(k8sDir, name), 'utf8')]),
   );
   return [
     ...validateCompose(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), configOf),
     ...validateKubernetes(k8sFiles, configOf),
+    ...validateEnvironments(root, configOf),
     ...validateTerraformVariables(readFileSync(join(root, 'infra', 'terraform.tfvars.json'), 'utf8')),
     ...validateReplicaDocs(readFileSync(join(root, 'docs', 'deployment.md'), 'utf8')),
     ...validateDockerfile(readFileSync(join(root, 'Dockerfile'), 'utf8')),
@@ -404,4 +415,117 @@ export function validateRepository(root: string): string[] {
       dockerfile: readFileSync(join(root, 'Dockerfile'), 'utf8'),
     }),
   ];
+}
+
+/** Values that name an environment rather than size it: the only tfvars staging may differ from production in. */
+const ENVIRONMENT_NAMES = ['environment', 'cluster_name', 'neo4j_uri', 'event_bus_name'];
+
+/** A container's literal env value in a rendered Deployment, or the ConfigMap's when the container does not set it. */
+function variableOf(documents: K8sDocument[], app: string, name: string): string | undefined {
+  const deployment = documents.find((d) => d.kind === 'Deployment' && d.metadata.name === app);
+  const containers = ((deployment?.spec?.template as Json | undefined)?.spec as Json | undefined)?.containers as
+    | Array<{ env?: EnvVar[] }>
+    | undefined;
+  const literal = containers?.[0]?.env?.find((variable) => variable.name === name)?.value;
+  return literal ?? documents.find((d) => d.kind === 'ConfigMap')?.data?.[name];
+}
+
+/** Each Deployment's image and replicas: what staging must share with production to mirror it. */
+function shapeOf(documents: K8sDocument[]): Record<string, unknown> {
+  return Object.fromEntries(
+    documents
+      .filter((d) => d.kind === 'Deployment' || d.kind === 'StatefulSet')
+      .map((d) => {
+        const containers = ((d.spec?.template as Json)?.spec as Json)?.containers as Array<{ image?: string }>;
+        return [d.metadata.name, { replicas: d.spec?.replicas, images: containers.map((c) => c.image) }];
+      }),
+  );
+}
+
+/**
+ * The environments (ADR 0032): each k8s/overlays/<environment> renders over the base into a valid deployment in its own
+ * namespace, and matches infra/environments/<environment>.tfvars.json (its fleet tag dco:env, ECS cluster); staging
+ * mirrors production (same images, replicas and tfvars but for the names) under its own topic namespace and state; and
+ * production's promotion points at staging's definition and state.
+ */
+export function validateEnvironments(root: string, configOf: (app: string) => AppConfigCheck): string[] {
+  const overlaysDir = join(root, 'k8s', 'overlays');
+  const environments = readdirSync(overlaysDir).sort();
+  const problems: string[] = [];
+  const rendered: Record<string, K8sDocument[]> = {};
+  const tfvars: Record<string, Json> = {};
+  for (const environment of environments) {
+    const where = `k8s/overlays/${environment}`;
+    const { documents, problems: renderProblems } = renderKustomization(
+      join(overlaysDir, environment),
+      join(root, 'k8s'),
+    );
+    rendered[environment] = documents as K8sDocument[];
+    problems.push(...renderProblems.map((problem) => `k8s overlay: ${problem}`));
+    problems.push(...validateKubernetesDocuments(documents as K8sDocument[], configOf).map((p) => `${where}: ${p}`));
+    const namespaces = new Set(documents.map((d) => (d.kind === 'Namespace' ? d.metadata.name : d.metadata.namespace)));
+    if (namespaces.size !== 1)
+      problems.push(`${where}: renders into several namespaces (${[...namespaces].join(', ')})`);
+    const tfvarsPath = join(root, 'infra', 'environments', `${environment}.tfvars.json`);
+    if (!existsSync(tfvarsPath)) {
+      problems.push(`${where}: no environment definition infra/environments/${environment}.tfvars.json`);
+      continue;
+    }
+    const text = readFileSync(tfvarsPath, 'utf8');
+    tfvars[environment] = JSON.parse(text) as Json;
+    problems.push(
+      ...validateTerraformVariables(text).map((p) => `infra/environments/${environment}.tfvars.json: ${p}`),
+    );
+    if (tfvars[environment].environment !== environment)
+      problems.push(`infra/environments/${environment}.tfvars.json: environment must be "${environment}"`);
+    for (const app of ['detector', 'db-migrator', 'orchestrator']) {
+      const tag = variableOf(rendered[environment], app, 'DCO_ENV');
+      if (tag !== undefined && tag !== environment)
+        problems.push(`${where}: ${app}'s fleet tag DCO_ENV is "${tag}", its environment is "${environment}"`);
+    }
+    for (const app of ['detector', 'infra-deployer']) {
+      const cluster = variableOf(rendered[environment], app, 'DCO_ECS_CLUSTER');
+      if (cluster !== tfvars[environment].cluster_name)
+        problems.push(
+          `${where}: ${app}'s DCO_ECS_CLUSTER is "${cluster}", infra/environments/${environment}.tfvars.json's cluster_name "${String(tfvars[environment].cluster_name)}"`,
+        );
+    }
+  }
+  const [staging, production] = [rendered.staging, rendered.production];
+  if (!staging || !production) return [...problems, 'k8s/overlays: needs a staging and a production overlay'];
+  const names = (environment: string, app: string, variable: string) =>
+    variableOf(rendered[environment], app, variable);
+  for (const [app, variable] of [
+    ['scheduler', 'DCO_TOPIC_PREFIX'],
+    ['scheduler', 'DCO_NAMESPACE'],
+    ['infra-deployer', 'DCO_INFRA_PREFIX'],
+    ['detector', 'DCO_EXTERNAL_PREFIX'],
+    ['db-migrator', 'DCO_NEO4J_POINTER_PARAMETER'],
+    ['db-migrator', 'DCO_MIGRATION_LEASE_PREFIX'],
+  ]) {
+    if ((names('staging', app, variable) ?? '') === (names('production', app, variable) ?? ''))
+      problems.push(`k8s/overlays: staging shares ${variable} (${app}) with production; each needs its own`);
+  }
+  if (JSON.stringify(shapeOf(staging)) !== JSON.stringify(shapeOf(production)))
+    problems.push("k8s/overlays: staging does not mirror production (a Deployment's image or replicas differ)");
+  if (tfvars.staging && tfvars.production) {
+    const sized = (vars: Json) =>
+      JSON.stringify({ ...vars, ...Object.fromEntries(ENVIRONMENT_NAMES.map((k) => [k, null])) });
+    if (sized(tfvars.staging) !== sized(tfvars.production))
+      problems.push(
+        `infra/environments: staging.tfvars.json must mirror production.tfvars.json but for ${ENVIRONMENT_NAMES.join(', ')}`,
+      );
+  }
+  if (names('production', 'orchestrator', 'DCO_PROMOTION') === 'staging-first') {
+    const definition =
+      names('production', 'infra-deployer', 'DCO_STAGING_TFVARS') ?? 'environments/staging.tfvars.json';
+    if (!existsSync(join(root, 'infra', definition)))
+      problems.push(`k8s/overlays/production: DCO_STAGING_TFVARS names infra/${definition}, which does not exist`);
+    const state = names('production', 'infra-deployer', 'DCO_STAGING_INFRA_PREFIX') ?? 'staging/infra';
+    if (state !== names('staging', 'infra-deployer', 'DCO_INFRA_PREFIX'))
+      problems.push(
+        `k8s/overlays/production: DCO_STAGING_INFRA_PREFIX "${state}" is not staging's DCO_INFRA_PREFIX "${names('staging', 'infra-deployer', 'DCO_INFRA_PREFIX')}"`,
+      );
+  }
+  return problems;
 }

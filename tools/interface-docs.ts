@@ -7,13 +7,26 @@ import { buildAsyncApiDocument } from '@dco/messaging';
 import { MetricsController } from '@dco/observability';
 import { HealthController, SessionController, buildOpenApiDocument } from '@dco/platform';
 import { EXTERNAL_CLOUD_EVENTS_ASYNCAPI, ExternalChangesController } from '../apps/detector/src';
-import { AsyncApiController, AuditController, DashboardController, RunsController } from '../apps/orchestrator/src';
+import {
+  AsyncApiController,
+  AuditController,
+  DashboardController,
+  HealController,
+  RunsController,
+} from '../apps/orchestrator/src';
 
 const OPERATIONS: Type[] = [HealthController, SessionController, MetricsController];
 
 /** The HTTP controllers of each service process; the embedded process serves all of them. */
 export const SERVICE_CONTROLLERS: Record<string, Type[]> = {
-  orchestrator: [RunsController, AuditController, AsyncApiController, DashboardController, ...OPERATIONS],
+  orchestrator: [
+    RunsController,
+    AuditController,
+    AsyncApiController,
+    DashboardController,
+    HealController,
+    ...OPERATIONS,
+  ],
   detector: [ExternalChangesController, ...OPERATIONS],
   scheduler: OPERATIONS,
   'infra-deployer': OPERATIONS,

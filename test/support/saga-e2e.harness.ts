@@ -1,6 +1,8 @@
 // Process-level harness of the saga e2e and fault specs: each app as its own OS process on the real Kafka, in a topic
 // namespace of its own, with a read-committed tap on every message and helpers to wait on runs and worker counts.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Admin, Consumer, Kafka, logLevel } from 'kafkajs';
 import {
   ALL_MESSAGE_TYPES,
@@ -15,6 +17,8 @@ import {
 import { sha256Hex, uuidGenerator } from '@dco/platform';
 import { KafkaMessageBus } from '@dco/messaging';
 import { AppProcess, freePort, waitFor } from '@dco/testing';
+
+const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts', 'saga');
 
 export const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(',');
 
@@ -119,11 +123,19 @@ export class SagaE2eEnvironment {
       name,
       port,
       this.envFor({ PORT: String(port), DCO_INSTANCE_ID: `${name}-${port}`, ...env }),
+      { logFile: this.logFileFor(`${name}-${port}`) },
     );
     this.apps.push(app);
     app.start();
     await app.waitHealthy();
     return app;
+  }
+
+  /** Each process's output, kept under test-artifacts/saga/<environment>/ for the post-mortem of a failed spec. */
+  private logFileFor(instance: string): string {
+    const directory = join(ARTIFACTS, this.namespace);
+    mkdirSync(directory, { recursive: true });
+    return join(directory, `${instance}.log`);
   }
 
   /** Starts a replacement for a killed app on the same port and settings. */

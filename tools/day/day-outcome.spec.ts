@@ -13,7 +13,7 @@ import {
   stepDurations,
 } from './day-outcome';
 import { closeDeadline, createWorkspace, justPassedCron, serviceEnvironment, workspaceSecrets } from './day-workspace';
-import { DAY_SCENARIOS, ScenarioExpectation, findScenario } from './scenario-catalogue';
+import { BASE_IMAGE, DAY_SCENARIOS, ScenarioExpectation, findScenario } from './scenario-catalogue';
 import { DailySchedule } from '../../apps/scheduler/src';
 
 const snapshot = {
@@ -64,6 +64,9 @@ function observed(expect: ScenarioExpectation): DayObservation {
       ...(expect.ecsDesiredCount !== undefined ? { desiredCount: expect.ecsDesiredCount } : {}),
     },
     terraform: { before: ['a', 'b'], after: expect.terraformState === 'changed' ? ['a', 'b', 'c'] : ['a', 'b'] },
+    ...(expect.stagingRevision
+      ? { staging: { image: expect.stagingRevision === 'moved' ? 'dco-autopilot/dco-runner:0.2.0' : BASE_IMAGE } }
+      : {}),
     alerts: [...expect.alerts],
     trace: { traceId: 't', url: 'u', services: expectedTraceServices(expect), spans: 20 },
     processWarnings: [],
@@ -362,5 +365,22 @@ describe('day workspace', () => {
       DCO_NEO4J_PAGECACHE_MB: '1536',
       DCO_NEO4J_QUICK_START: 'false',
     });
+  });
+});
+
+describe('compareWithExpectation: staging first (ADR 0032)', () => {
+  const expected = (findScenario('staging-fails') as { expect: ScenarioExpectation }).expect;
+
+  it('reports a staging that kept the release its canary failed on', () => {
+    const seen = { ...observed(expected), staging: { image: 'dco-autopilot/dco-runner:0.2.0-broken' } };
+    expect(compareWithExpectation(expected, seen)).toEqual([
+      `staging's dco-runner runs dco-autopilot/dco-runner:0.2.0-broken, expected unchanged from ${BASE_IMAGE}`,
+    ]);
+  });
+
+  it('reports production moved although staging failed', () => {
+    const seen = observed(expected);
+    const moved = { ...seen, ecs: { ...seen.ecs, after: seen.ecs.before + 1 } };
+    expect(compareWithExpectation(expected, moved)).toEqual([expect.stringContaining('expected unchanged')]);
   });
 });

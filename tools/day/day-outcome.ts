@@ -11,10 +11,10 @@ import { WaitTimeoutError, waitFor } from '@dco/probes';
 import { readFile } from 'node:fs/promises';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { APP_NAMES, DayWorkspace, dayNeo4jLogin, workspaceSecrets } from './day-workspace';
+import { APP_NAMES, DayWorkspace, dayNeo4jLogin, stagingNames, workspaceSecrets } from './day-workspace';
 import { GraphSnapshot, splitSnapshot } from './graph-snapshot';
 import { RunFollower } from './run-follower';
-import { ScenarioExpectation } from './scenario-catalogue';
+import { BASE_IMAGE, ScenarioExpectation } from './scenario-catalogue';
 import { DayServices } from './service-launcher';
 import { PreparedScenario, serverVersion } from './stack-preparation';
 
@@ -48,6 +48,8 @@ export interface DayObservation {
   offerings: { onServing: number; elsewhere: number; resultHash?: string; allocationCount?: number };
   dco: { runDcoCommands: number; completed: number; afterRollback: boolean[] };
   ecs: { before: number; after: number; desiredCount?: number };
+  /** Staging's dco-runner image afterwards (promotion staging-first; undefined: staging has no such service). */
+  staging?: { image?: string };
   terraform: { before: string[]; after: string[] };
   alerts: string[];
   trace: { traceId: string; url: string; services: string[]; spans: number };
@@ -266,6 +268,12 @@ export async function observeDay(
   const elsewhere = onBlue ? 0 : (await offeringsOn(prepared.blue.boltUri, dayNeo4jLogin(ws), ws.day)).count;
   const onEcs = (await prepared.neo4jEcs?.describe())?.some((member) => member.instanceId === current.instanceId);
   const ecsDefinition = ecsService ? await prepared.ecs.describeTaskDefinition(ecsService.taskDefinition) : undefined;
+  const stagingService = ws.scenario.promotion
+    ? await prepared.ecs.describeService(stagingNames(ws).cluster, 'dco-runner')
+    : undefined;
+  const stagingDefinition = stagingService
+    ? await prepared.ecs.describeTaskDefinition(stagingService.taskDefinition)
+    : undefined;
   const trace = await traceOf(
     ws,
     new Set(follower.seen.filter((m) => m.runId === ws.runId).map((m) => m.eventId)),
@@ -317,6 +325,7 @@ export async function observeDay(
       ...(ecsService ? { desiredCount: ecsService.desiredCount } : {}),
     },
     terraform: { before: prepared.terraformBefore, after },
+    ...(ws.scenario.promotion ? { staging: { image: stagingDefinition?.image } } : {}),
     alerts,
     trace,
     processWarnings,
@@ -343,7 +352,7 @@ export function expectedTraceServices(expect: Pick<ScenarioExpectation, 'steps'>
       (entry) => entry.startsWith(`${step}:`) && !entry.endsWith(':deferred') && !entry.endsWith(':rejected'),
     );
   return APP_NAMES.filter((app) => {
-    if (app === 'infra-deployer') return ran('apply-infra') || ran('rollback-infra');
+    if (app === 'infra-deployer') return ran('staging') || ran('apply-infra') || ran('rollback-infra');
     if (app === 'db-migrator') return ran('migrate-db') || ran('rollback-db');
     return true;
   });
@@ -423,6 +432,13 @@ export function compareWithExpectation(expect: ScenarioExpectation, seen: DayObs
     expect.ecsRevision === 'moved' ? seen.ecs.after > seen.ecs.before : seen.ecs.after === seen.ecs.before,
     `dco-runner runs revision ${seen.ecs.after} (before ${seen.ecs.before}), expected ${expect.ecsRevision}`,
   );
+  if (expect.stagingRevision !== undefined)
+    check(
+      expect.stagingRevision === 'moved'
+        ? seen.staging?.image !== undefined && seen.staging.image !== BASE_IMAGE
+        : seen.staging?.image === BASE_IMAGE,
+      `staging's dco-runner runs ${seen.staging?.image ?? 'nothing'}, expected ${expect.stagingRevision} from ${BASE_IMAGE}`,
+    );
   if (expect.urgentChanges !== undefined)
     check(
       list(seen.run.urgentChanges) === list(expect.urgentChanges),

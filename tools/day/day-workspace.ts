@@ -145,7 +145,24 @@ export const DAY_EFS_FILE_SYSTEM_ID = 'fs-00000000000da7e0';
 export interface PreparedInfo {
   blue: { instanceId: string; boltUri: string };
   healthUrl: string;
+  /** Staging's health endpoint (scenarios with promotion staging-first, ADR 0032). */
+  stagingHealthUrl?: string;
 }
+
+/** The health endpoints of dco-runner and its canary as the rollout reads them, on one health double. */
+const healthEndpoints = (url: string) =>
+  `dco-runner=${url}/dco-runner/health,dco-runner-canary=${url}/dco-runner-canary/health`;
+
+/** A scenario's staging (ADR 0032): production's definition with the scenario's staging names. */
+export const stagingNames = (ws: Pick<DayWorkspace, 'id' | 'cluster' | 'envTag' | 'eventBus'>) => ({
+  environment: `${ws.envTag}-staging`,
+  cluster: `${ws.cluster}-staging`,
+  eventBus: `${ws.eventBus}-staging`,
+  infraPrefix: `${ws.id}/staging-infra`,
+});
+
+/** A soak long enough to measure across, short enough for a day scenario. */
+export const DAY_STAGING_SOAK_MS = 2_000;
 
 /**
  * A daily 5-field cron of the minute `now` is in (its :00 has passed), so the scheduler's catch-up ticks the workspace's
@@ -212,6 +229,9 @@ export function serviceEnvironment(
         DCO_ALERT_QUEUE: ws.alertQueue,
         SAGA_APPROVAL_RISKS: policy.approvalRisks ?? 'high',
         SAGA_TIMER_INTERVAL_MS: '500',
+        ...(ws.scenario.promotion
+          ? { DCO_PROMOTION: ws.scenario.promotion, DCO_STAGING_SOAK_MS: String(DAY_STAGING_SOAK_MS) }
+          : {}),
         // Far west, 23:59: today's deadline is hours ahead unless the scenario wants it close.
         ...(policy.deadline === 'too-close'
           ? { DCO_TIME_ZONE: 'UTC', DCO_DEADLINE: closeDeadline(now) }
@@ -238,7 +258,13 @@ export function serviceEnvironment(
         ...common,
         ...infra,
         DCO_STAGE_ENGINE: 'real',
-        DCO_HEALTH_ENDPOINTS: `dco-runner=${info.healthUrl}/dco-runner/health,dco-runner-canary=${info.healthUrl}/dco-runner-canary/health`,
+        DCO_HEALTH_ENDPOINTS: healthEndpoints(info.healthUrl),
+        ...(info.stagingHealthUrl
+          ? {
+              DCO_STAGING_HEALTH_ENDPOINTS: healthEndpoints(info.stagingHealthUrl),
+              DCO_STAGING_INFRA_PREFIX: stagingNames(ws).infraPrefix,
+            }
+          : {}),
         DCO_ROLLOUT_CANARY_FRACTION: '0.5',
         DCO_ROLLOUT_CANARY_ANALYSIS_MS: '1000',
         DCO_ROLLOUT_GATE_MS: '1000',

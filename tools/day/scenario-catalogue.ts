@@ -42,6 +42,11 @@ export interface ScenarioExpectation {
   serving: { server: 'blue' | 'green'; version: string; fleet?: 'ec2' | 'ecs' };
   /** The dco-runner ECS service's revision afterwards compared with before the run. */
   ecsRevision: 'unchanged' | 'moved';
+  /**
+   * Staging's dco-runner afterwards (promotion staging-first): `moved` off the release it was created on, or
+   * `unchanged` (a failed canary put it back).
+   */
+  stagingRevision?: 'unchanged' | 'moved';
   /** The dco-runner ECS service's desiredCount afterwards, where the scenario cares (drift restored). */
   ecsDesiredCount?: number;
   /** The Terraform state afterwards: the baseline resources, or the baseline plus the change's. */
@@ -65,6 +70,11 @@ export interface DayScenario {
   policy?: { approvalRisks?: string; deadline?: 'far' | 'too-close' };
   /** Contributions seeded for the day (bigger where a fault must land in the middle of the restore). */
   graph: { accounts: number; contributions: number };
+  /**
+   * `staging-first` (ADR 0032): a staging environment of the scenario's own (its cluster, state and health endpoint,
+   * namespaced by the scenario) gets the change set first and soaks it briefly; production follows only if it passed.
+   */
+  promotion?: 'staging-first';
   /** Green's fleet (the db-migrator's DCO_NEO4J_FLEET, ADR 0031): EC2 unless the scenario says ECS. Blue is always on EC2. */
   neo4jFleet?: 'ecs';
   /** Why the scenario takes the time it takes (reported by the e2e spec and the bench). */
@@ -177,6 +187,48 @@ export const DAY_SCENARIOS: readonly DayScenario[] = [
       dcoAfterRollback: true,
       deferredChanges: 0,
       alerts: ['ROLLBACK', 'STEP_FAILED'],
+    },
+  },
+  {
+    name: 'staging-then-production',
+    summary:
+      "a dco-runner release with promotion staging-first: staging (the scenario's own cluster and state) gets it and soaks it, then production, the same day",
+    changes: { release: RELEASE_IMAGE },
+    promotion: 'staging-first',
+    graph: SMALL_GRAPH,
+    slowBecause: 'two tofu applies (staging is created by its first apply) and two canary rollouts',
+    expect: {
+      status: 'Completed',
+      steps: ['detect:succeeded', 'staging:succeeded', 'apply-infra:succeeded', 'run-dco:succeeded'],
+      rolledBack: [],
+      serving: { server: 'blue', version: OLD_NEO4J_VERSION },
+      ecsRevision: 'moved',
+      stagingRevision: 'moved',
+      terraformState: 'baseline',
+      dcoAfterRollback: false,
+      deferredChanges: 0,
+      alerts: [],
+    },
+  },
+  {
+    name: 'staging-fails',
+    summary:
+      'a broken dco-runner release with promotion staging-first: its canary fails on staging, production is never touched, an alert, the DCO runs on production as it is',
+    changes: { release: BROKEN_IMAGE },
+    promotion: 'staging-first',
+    graph: SMALL_GRAPH,
+    expect: {
+      status: 'CompletedAfterRollback',
+      steps: ['detect:succeeded', 'staging:failed', 'run-dco:succeeded'],
+      failureCode: 'INFRA.CANARY_FAILED',
+      rolledBack: [],
+      serving: { server: 'blue', version: OLD_NEO4J_VERSION },
+      ecsRevision: 'unchanged',
+      stagingRevision: 'unchanged',
+      terraformState: 'baseline',
+      dcoAfterRollback: true,
+      deferredChanges: 0,
+      alerts: ['STAGING_FAILED'],
     },
   },
   {

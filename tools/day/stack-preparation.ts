@@ -47,6 +47,7 @@ import {
   StackEndpoints,
   dayRemoteState,
   localEndpoints,
+  stagingNames,
 } from './day-workspace';
 import { GraphSnapshot, snapshotGraph } from './graph-snapshot';
 import { BASE_IMAGE, BROKEN_IMAGE, NEW_NEO4J_VERSION, OLD_NEO4J_VERSION } from './scenario-catalogue';
@@ -147,8 +148,10 @@ export async function prepareScenario(ws: DayWorkspace, log: (line: string) => v
         })
       : undefined;
   let health: ServiceHealthDouble | undefined;
+  let stagingHealth: ServiceHealthDouble | undefined;
   const teardown = async (options: { keepFiles?: boolean } = {}) => {
     await health?.close();
+    await stagingHealth?.close();
     await terminateFleetOf(ws, ec2, fleet);
     // The scenario's cluster holds only its own members.
     for (const member of (await neo4jEcs?.describe()) ?? []) await neo4jEcs?.terminate(member.instanceId);
@@ -189,6 +192,18 @@ export async function prepareScenario(ws: DayWorkspace, log: (line: string) => v
       await snapshotConfig(join(REPO_ROOT, 'infra'), ws.configDir);
       const vars = await baselineVars(ws, oldAmi);
       await writeJson(join(ws.configDir, 'terraform.tfvars.json'), vars);
+      if (scenario.promotion) {
+        // Staging is production's definition under the scenario's staging names, part of the last good configuration
+        // (so it is no change of the day); the infra-deployer applies the day's change set to it first (ADR 0032).
+        const names = stagingNames(ws);
+        log(`defining staging: cluster ${names.cluster}, state ${names.infraPrefix}`);
+        await writeJson(join(ws.configDir, 'environments', 'staging.tfvars.json'), {
+          ...vars,
+          environment: names.environment,
+          cluster_name: names.cluster,
+          event_bus_name: names.eventBus,
+        });
+      }
       // The same S3 state and records the scenario's infra-deployer and detector replicas use (ADR 0016).
       const remote = remoteStateOf({ ...dayRemoteState(ws), DCO_AWS_ENDPOINT: ws.endpoints.awsEndpoint });
       await remote.prepare();
@@ -223,6 +238,9 @@ export async function prepareScenario(ws: DayWorkspace, log: (line: string) => v
     const terraformBefore = await workspace.resources();
 
     health = await startServiceHealthDouble(ecs, ws.cluster, [BROKEN_IMAGE]);
+    if (scenario.promotion) {
+      stagingHealth = await startServiceHealthDouble(ecs, stagingNames(ws).cluster, [BROKEN_IMAGE]);
+    }
 
     if (scenario.changes.scaleByHand !== undefined) {
       log(`scaling dco-runner to ${scenario.changes.scaleByHand} by hand, outside Terraform (drift)`);
@@ -265,6 +283,7 @@ export async function prepareScenario(ws: DayWorkspace, log: (line: string) => v
       blue: { instanceId: blue.instanceId, boltUri: blue.boltUri },
       blueVersion: blue.version,
       healthUrl: health.url,
+      ...(stagingHealth ? { stagingHealthUrl: stagingHealth.url } : {}),
       amis: { old: oldAmi, ...(newAmi ? { new: newAmi } : {}) },
       blueBefore,
       ecsBefore: { taskDefinition: definition.arn, revision: definition.revision },

@@ -8,7 +8,9 @@ import {
   handledBy,
   outcome,
   APPLY_INFRA_PORT,
+  APPLY_TO_STAGING_PORT,
   ApplyInfraPort,
+  ApplyToStagingPort,
   ROLLBACK_INFRA_PORT,
   RollbackInfraPort,
 } from '@dco/platform';
@@ -16,9 +18,19 @@ import {
 @CommandController()
 export class InfraDeployerController {
   constructor(
+    @Inject(APPLY_TO_STAGING_PORT) private readonly applyToStaging: ApplyToStagingPort,
     @Inject(APPLY_INFRA_PORT) private readonly applyInfra: ApplyInfraPort,
     @Inject(ROLLBACK_INFRA_PORT) private readonly rollbackInfra: RollbackInfraPort,
   ) {}
+
+  /** Answers StagingSoaked, or StagingFailed when staging failed or regressed across its soak (ADR 0032). */
+  @EventPattern(
+    'ApplyToStaging',
+    handledBy('infra-deployer', { onFailure: (failure) => ({ type: 'StagingFailed', data: { failure } }) }),
+  )
+  async onApplyToStaging(@Payload() command: MessageOf<'ApplyToStaging'>, @Ctx() context: CommandContext) {
+    return this.applyToStaging(command, context);
+  }
 
   /** Answers InfraApplied, or InfraApprovalRequired when the plan needs a person's approval. */
   @EventPattern(

@@ -1,6 +1,6 @@
 // The infra-deployer service: applies infrastructure changes (OpenTofu plan/apply, ECS rollouts) and rolls them back.
 import { DynamicModule, Module } from '@nestjs/common';
-import { APPLY_INFRA_PORT, ROLLBACK_INFRA_PORT } from '@dco/platform';
+import { APPLY_INFRA_PORT, APPLY_TO_STAGING_PORT, ROLLBACK_INFRA_PORT } from '@dco/platform';
 import { InfraDeployerConfig } from './infra-deployer.config';
 import { InfraDeployerController } from './infra-deployer.controller';
 import { simulatedInfraDeployer } from './simulated/simulated-infra-deployer';
@@ -14,6 +14,7 @@ export class InfraDeployerModule {
       module: InfraDeployerModule,
       controllers: [InfraDeployerController],
       providers: [
+        { provide: APPLY_TO_STAGING_PORT, useValue: stage.applyToStaging },
         { provide: APPLY_INFRA_PORT, useValue: stage.applyInfra },
         { provide: ROLLBACK_INFRA_PORT, useValue: stage.rollbackInfra },
       ],

@@ -9,3 +9,4 @@ export { SAGA_STATE_TOPIC } from './run-saga/saga-store.port';
 export { AuditController } from './audit-query/audit.controller';
 export { AuditQuery } from './audit-query/audit-query.service';
 export { AuditEntryView } from './audit-query/audit-entry.view';
+export { HealController } from './heal/heal.controller';

@@ -8,18 +8,24 @@ import { CLOUDWATCH_METRIC_PATTERN } from '@dco/observability';
 import {
   CATCH_UP_POLICIES,
   CatchUpPolicy,
+  DEFAULT_POLICY,
   MAX_CATCH_UP_DAYS,
+  MAX_SOAK_MS,
+  PROMOTION_POLICIES,
+  PromotionPolicy,
   UPDATE_WINDOW_POLICIES,
   UpdateWindowPolicy,
 } from '@dco/saga';
 import { DashboardConfig } from './dashboard/dashboard.config';
+import { HealConfig } from './heal/heal.config';
 
 /** The orchestrator's own validated config (PLATFORM_CONFIG holds only the common part when embedded). */
 export const ORCHESTRATOR_CONFIG = Symbol('OrchestratorConfig');
 
 /**
  * Every variable the orchestrator reads: the common ones, the saga's, the dashboard's and alerts', AWS (EventBridge, and the
- * infrastructure panel's EC2/ECS reads), the Neo4j fleet's tags and the connection pointer's location (the panel's too).
+ * infrastructure panel's EC2/ECS reads), the Neo4j fleet's tags, the connection pointer's location (the panel's too) and
+ * the healer's (ADR 0033).
  */
 export class OrchestratorConfig extends IntersectionType(
   CommonConfig,
@@ -27,6 +33,7 @@ export class OrchestratorConfig extends IntersectionType(
   AwsClientConfig,
   PickType(Neo4jFleetConfig, ['DCO_ENV', 'DCO_NEO4J_FLEET_TAGS'] as const),
   ConnectionPointerConfig,
+  HealConfig,
 ) {
   /** Wall-clock time by which the day's DCO must have run (HH:MM, in DCO_TIME_ZONE). */
   @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'DCO_DEADLINE must be HH:MM (24 h)' })
@@ -74,6 +81,19 @@ export class OrchestratorConfig extends IntersectionType(
    */
   @IsIn(UPDATE_WINDOW_POLICIES, { message: 'DCO_UPDATE_WINDOW must be tick or forecast' })
   DCO_UPDATE_WINDOW: UpdateWindowPolicy = 'tick';
+
+  /**
+   * Where a day's infrastructure change set goes first (ADR 0032): `direct` to production; `staging-first` to the staging
+   * environment, soaked for DCO_STAGING_SOAK_MS with its health compared to before, then to production in the same window.
+   */
+  @IsIn(PROMOTION_POLICIES, { message: 'DCO_PROMOTION must be direct or staging-first' })
+  DCO_PROMOTION: PromotionPolicy = DEFAULT_POLICY.promotion.policy;
+
+  /** With DCO_PROMOTION=staging-first: how long staging runs the change set before it is judged (0: judged at once). */
+  @IsInt({ message: 'DCO_STAGING_SOAK_MS must be an integer number of milliseconds' })
+  @Min(0, { message: 'DCO_STAGING_SOAK_MS must be at least 0' })
+  @Max(MAX_SOAK_MS, { message: `DCO_STAGING_SOAK_MS must be at most ${MAX_SOAK_MS} (6 h)` })
+  DCO_STAGING_SOAK_MS = DEFAULT_POLICY.promotion.soakMs;
 
   /** Where the load is read from for the forecast: this process's metrics (`metrics`) or CloudWatch (`cloudwatch`). */
   @IsIn(['metrics', 'cloudwatch'], { message: 'DCO_LOAD_SOURCE must be metrics or cloudwatch' })

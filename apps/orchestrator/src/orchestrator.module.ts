@@ -14,6 +14,7 @@ import { AuditQuery } from './audit-query/audit-query.service';
 import { InMemoryAuditLog } from './audit-query/in-memory-audit-log.adapter';
 import { KafkaAuditLog } from './audit-query/kafka-audit-log.adapter';
 import { DASHBOARD_CONTROLLERS, dashboardProviders } from './dashboard/dashboard.providers';
+import { HEAL_CONTROLLERS, healProviders } from './heal/heal.providers';
 import { DRILL_LOG, DRILL_READER_GROUP, DRILL_TOPIC } from './dashboard/dashboard-feed.service';
 import { ActiveOnlyGuard } from './leadership/active-only.guard';
 import { Leadership } from './leadership/leadership';
@@ -93,7 +94,7 @@ export class OrchestratorModule {
     const policy = policyFromConfig(config);
     return {
       module: OrchestratorModule,
-      controllers: [RunsController, AuditController, AsyncApiController, ...DASHBOARD_CONTROLLERS],
+      controllers: [RunsController, AuditController, AsyncApiController, ...DASHBOARD_CONTROLLERS, ...HEAL_CONTROLLERS],
       providers: [
         { provide: ORCHESTRATOR_CONFIG, useValue: config },
         { provide: RUN_POLICY, useValue: policy },
@@ -122,6 +123,7 @@ export class OrchestratorModule {
         RunCommandsService,
         ApiFallbacksInstaller,
         ...dashboardProviders(config),
+        ...healProviders(config),
       ],
       exports: [RunsQuery, RunCommandsService],
     };

@@ -43,6 +43,9 @@ export const FAILURE_CODES = [
   'INFRA.HEALTH_GATE_FAILED',
   'INFRA.CANARY_FAILED',
   'INFRA.HEALTH_REGRESSED',
+  // Staging-first promotion (ADR 0032): staging's health across the soak regressed, or staging has no definition.
+  'INFRA.STAGING_REGRESSED',
+  'INFRA.STAGING_NOT_CONFIGURED',
   'INFRA.ROLLBACK_FAILED',
   'INFRA.NOT_APPROVED',
   'INFRA.PLAN_STALE',
@@ -105,6 +108,9 @@ export const SERVICE_ERROR_CODES = [
   'DASHBOARD.INFRA_UNAVAILABLE',
   'DASHBOARD.INFRA_TIMEOUT',
   'DB.POINTER_MALFORMED',
+  // The healer (ADR 0033): an action refused during a run's DCO without approval; an action that failed.
+  'HEAL.DCO_RUNNING',
+  'HEAL.ACTION_FAILED',
   'MSG.BUS_CLOSED',
   'MSG.DLQ_READ_TIMEOUT',
   'MSG.GROUP_JOIN_TIMEOUT',

@@ -10,6 +10,9 @@ import {
 import { DailyTickData } from './messages/scheduler.messages';
 import {
   ApplyInfraData,
+  ApplyToStagingData,
+  StagingSoakedData,
+  StagingFailedData,
   InfraAppliedData,
   InfraApplyFailedData,
   InfraApprovalRequiredData,
@@ -53,6 +56,9 @@ export const MESSAGE_TYPES = {
   ChangesDetected: { kind: 'event', version: 1, data: ChangesDetectedData },
   DetectionFailed: { kind: 'event', version: 1, data: DetectionFailedData },
   ExternalChangeReported: { kind: 'event', version: 1, data: ExternalChangeReportedData },
+  ApplyToStaging: { kind: 'command', version: 1, data: ApplyToStagingData },
+  StagingSoaked: { kind: 'event', version: 1, data: StagingSoakedData },
+  StagingFailed: { kind: 'event', version: 1, data: StagingFailedData },
   ApplyInfra: { kind: 'command', version: 1, data: ApplyInfraData },
   InfraApprovalRequired: { kind: 'event', version: 1, data: InfraApprovalRequiredData },
   InfraApplied: { kind: 'event', version: 1, data: InfraAppliedData },

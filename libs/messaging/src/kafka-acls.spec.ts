@@ -83,6 +83,15 @@ describe('kafkaAclTable', () => {
     expect(allowed('User:db-migrator', 'TOPIC', 'DrDrillCompleted', 'WRITE')).toBe(false);
   });
 
+  it("lets the healer read its commands' dead letters and the services' group offsets, and write nothing more (ADR 0033)", () => {
+    expect(allowed('User:orchestrator', 'TOPIC', 'RunDco.dlq', 'READ')).toBe(true);
+    expect(allowed('User:orchestrator', 'GROUP', 'dco-dlq-reader-9a2b', 'READ')).toBe(true);
+    expect(allowed('User:orchestrator', 'GROUP', 'dco.dco.dco-runner', 'DESCRIBE')).toBe(true);
+    expect(allowed('User:orchestrator', 'TOPIC', 'DcoCompleted.dlq', 'READ')).toBe(false);
+    expect(allowed('User:orchestrator', 'GROUP', 'dco.dco.dco-runner', 'READ')).toBe(false);
+    expect(writersOf(rules, 'DcoCompleted')).toEqual(['User:cli', 'User:dco-runner']);
+  });
+
   it('namespaces topics with the topic prefix, and converts to kafkajs createAcls entries', () => {
     const prefixed = kafkaAclTable({ namespace: 'stg', topicPrefix: 'stg.' });
     expect(writersOf(prefixed, 'stg.ApplyInfra')).toEqual(['User:cli', 'User:orchestrator']);

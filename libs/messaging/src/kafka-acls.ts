@@ -33,6 +33,9 @@ export const WRITER_OF: Readonly<Record<MessageType, Exclude<KafkaPrincipal, 'cl
   ChangesDetected: 'detector',
   DetectionFailed: 'detector',
   ExternalChangeReported: 'detector',
+  ApplyToStaging: 'orchestrator',
+  StagingSoaked: 'infra-deployer',
+  StagingFailed: 'infra-deployer',
   ApplyInfra: 'orchestrator',
   InfraApprovalRequired: 'infra-deployer',
   InfraApplied: 'infra-deployer',
@@ -69,7 +72,7 @@ export const WRITER_OF: Readonly<Record<MessageType, Exclude<KafkaPrincipal, 'cl
 /** What each worker consumes (its commands; the detector also its external inbox). The orchestrator reads every type. */
 export const WORKER_INPUTS: Readonly<Record<Worker, readonly MessageType[]>> = {
   detector: ['DetectChanges', 'ExternalChangeReported'],
-  'infra-deployer': ['ApplyInfra', 'RollbackInfra'],
+  'infra-deployer': ['ApplyToStaging', 'ApplyInfra', 'RollbackInfra'],
   'db-migrator': ['MigrateDb', 'RollbackDb'],
   'dco-runner': ['RunDco'],
 };
@@ -164,6 +167,13 @@ export function kafkaAclTable(options: AclTableOptions = {}): AclRule[] {
   allow('orchestrator', 'GROUP', 'PREFIXED', `${ns}.orchestrator-audit-reader.`, ['READ', 'DELETE']);
   // The dashboard's last DR drills: a throw-away group reads the retained DrDrillCompleted topic at start.
   allow('orchestrator', 'GROUP', 'PREFIXED', `${ns}.orchestrator-drill-reader.`, ['READ', 'DELETE']);
+  // The healer (ADR 0033): re-drives dead letters of the commands it writes (read with a throw-away DLQ reader group,
+  // written to a topic it writes anyway) and reads the services' groups' committed offsets.
+  for (const type of ALL_MESSAGE_TYPES)
+    if (WRITER_OF[type] === 'orchestrator')
+      allow('orchestrator', 'TOPIC', 'LITERAL', dlqTopicOf(topic(type)), ['READ']);
+  allow('orchestrator', 'GROUP', 'PREFIXED', 'dco-dlq-reader-', ['READ', 'DELETE']);
+  allow('orchestrator', 'GROUP', 'PREFIXED', `${ns}.${ns}.`, ['DESCRIBE']);
 
   for (const [worker, inputs] of Object.entries(WORKER_INPUTS) as [Worker, readonly MessageType[]][]) {
     for (const type of inputs) reads(worker, type);

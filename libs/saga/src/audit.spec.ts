@@ -2,7 +2,7 @@
 import { AnyMessage, AuditRecordedData, Change, DataOf, FIXTURE_DATA, MessageType, Producer } from '@dco/contracts';
 import { actorOf, auditEntriesOf } from './audit';
 import { decide } from './decide';
-import { DEFAULT_POLICY } from './run-policy';
+import { DEFAULT_POLICY, RunPolicy } from './run-policy';
 import { RunState } from './run-state';
 
 const DAY = '2026-11-26';
@@ -17,6 +17,7 @@ const highRisk: Change = {
   risk: 'high',
   reason: 'replaces the VPC',
 };
+const infra: Change = { ...highRisk, risk: 'low', reason: 'config changed' };
 const neo4j: Change = {
   kind: 'neo4j-ami',
   subject: 'neo4j',
@@ -33,6 +34,8 @@ class Day {
   private seq = 0;
   private readonly ids = { next: () => `00000000-0000-4000-8000-${String(++this.seq).padStart(12, '0')}` };
 
+  constructor(private readonly policy: RunPolicy = DEFAULT_POLICY) {}
+
   accept<T extends MessageType>(type: T, data: DataOf<T>, producer: Producer = 'detector'): AuditRecordedData[] {
     const message = {
       eventId: this.ids.next(),
@@ -43,7 +46,7 @@ class Day {
       runId: RUN,
       data,
     } as AnyMessage;
-    const decision = decide(this.state, message, { now: NOW, ids: this.ids, policy: DEFAULT_POLICY, day: {} });
+    const decision = decide(this.state, message, { now: NOW, ids: this.ids, policy: this.policy, day: {} });
     if (!decision.ok) throw new Error(`${type} rejected: ${decision.rejection.message}`);
     const entries = auditEntriesOf(message, this.state, decision.state, decision.messages);
     this.state = decision.state;
@@ -138,6 +141,21 @@ describe('audit entries of a run', () => {
     const dco = day.accept('DcoCompleted', { ...FIXTURE_DATA.DcoCompleted, day: DAY }, 'dco-runner');
     expect(dco[0]).toMatchObject({ kind: 'dco', actor: 'dco-runner', step: 'run-dco' });
     expect(dco.find((e) => e.kind === 'transition')).toMatchObject({ to: 'Completed' });
+  });
+
+  it("Given staging-first, When staging soaked, Then its apply and rollouts are recorded as staging's, before production's", () => {
+    const day = new Day({ ...DEFAULT_POLICY, promotion: { policy: 'staging-first', soakMs: 60_000 } });
+    day.accept('DailyTick', { day: DAY, trigger: 'schedule', scheduledAt: NOW.toISOString() }, 'scheduler');
+    const detected = day.accept('ChangesDetected', { day: DAY, changes: [infra], sources: [] });
+    expect(detected.find((e) => e.kind === 'step-started')).toMatchObject({ step: 'staging' });
+    const soaked = day.accept('StagingSoaked', { ...FIXTURE_DATA.StagingSoaked, soakMs: 60_000 }, 'infra-deployer');
+    expect(soaked.filter((e) => ['apply', 'rollout'].includes(e.kind)).map((e) => [e.kind, e.step, e.summary])).toEqual(
+      [
+        ['apply', 'staging', 'on staging, soaked 60 s: applied plan plan-1: 1 to add, 2 to change, 0 to destroy'],
+        ['rollout', 'staging', expect.stringMatching(/^on staging, soaked 60 s: rolled out dco-runner on /)],
+      ],
+    );
+    expect(soaked.find((e) => e.kind === 'step-started')).toMatchObject({ step: 'apply-infra' });
   });
 
   it('When a stage fails and compensations run, Then the failure with its code and each rollback are recorded', () => {

@@ -1,5 +1,5 @@
 // The audit trail's mapping (ADR 0028): an accepted message and the transition it caused -> the entries to record. Pure.
-import { AnyMessage, AuditRecordedData, Change, Failure, STEPS, Step } from '@dco/contracts';
+import { AnyMessage, AuditRecordedData, Change, DataOf, Failure, STEPS, Step } from '@dco/contracts';
 import { OUTCOMES, RUN_PLAN, isOutcome } from './run-plan';
 import { RunState } from './run-state';
 
@@ -73,28 +73,16 @@ function reported(input: AnyMessage, after: RunState, actor: string): Entry[] {
           reason: input.data.reason,
         },
       ];
-    case 'InfraApplied': {
-      const { plan, services } = input.data;
-      const counts = `${plan.adds} to add, ${plan.changes} to change, ${plan.destroys} to destroy`;
-      return [
-        {
-          kind: 'apply',
-          actor,
-          step: 'apply-infra',
-          planId: plan.planId,
-          summary: `applied plan ${plan.planId}: ${counts}`,
-        },
-        ...services.map(
-          (service): Entry => ({
-            kind: 'rollout',
-            actor,
-            step: 'apply-infra',
-            planId: plan.planId,
-            summary: `rolled out ${service.service} on ${service.taskDefinition}`,
-          }),
-        ),
-      ];
-    }
+    case 'InfraApplied':
+      return applyEntries(actor, 'apply-infra', input.data, '');
+    case 'StagingSoaked':
+      // Staging's apply and rollouts (ADR 0032), and the soak that judged them.
+      return applyEntries(
+        actor,
+        'staging',
+        input.data,
+        `on staging, soaked ${Math.round(input.data.soakMs / 1000)} s: `,
+      );
     case 'DbMigrated': {
       const d = input.data;
       return [
@@ -191,4 +179,26 @@ function failureEntry(failure: Failure, step: Step | undefined, actor: string): 
     code: failure.code,
     ...(failure.detail ? { reason: failure.detail.slice(0, 2000) } : {}),
   };
+}
+
+/** An apply and each rollout it did, on production or (with `where`) on staging. */
+function applyEntries(
+  actor: string,
+  step: Step,
+  { plan, services }: Pick<DataOf<'InfraApplied'>, 'plan' | 'services'>,
+  where: string,
+): Entry[] {
+  const counts = `${plan.adds} to add, ${plan.changes} to change, ${plan.destroys} to destroy`;
+  return [
+    { kind: 'apply', actor, step, planId: plan.planId, summary: `${where}applied plan ${plan.planId}: ${counts}` },
+    ...services.map(
+      (service): Entry => ({
+        kind: 'rollout',
+        actor,
+        step,
+        planId: plan.planId,
+        summary: `${where}rolled out ${service.service} on ${service.taskDefinition}`,
+      }),
+    ),
+  ];
 }

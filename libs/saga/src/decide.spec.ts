@@ -1371,3 +1371,139 @@ describe('the update window predicted from load (ADR 0027)', () => {
     thenAccepts(h, approve, { status: 'ApplyingInfra', sends: ['ApplyInfra'] });
   });
 });
+
+describe('staging before production (ADR 0032)', () => {
+  const SOAK_MS = 20 * 60_000;
+  const STAGING_FIRST: RunPolicy = { ...DEFAULT_POLICY, promotion: { policy: 'staging-first', soakMs: SOAK_MS } };
+  const staged = (history: Arrival[], policy = STAGING_FIRST) => given(history, {}, policy);
+  const STAGING = [...DETECTING, detected(infraChange, minorNeo4j)];
+  const soaked = answer('StagingSoaked', { ...FIXTURE_DATA.StagingSoaked, soakMs: SOAK_MS });
+  const stagingFailed = answer('StagingFailed', {
+    failure: { code: 'INFRA.STAGING_REGRESSED', message: 'dco-runner: latency p99 100 ms -> 210 ms' },
+    health: [slowRelease],
+  });
+  const steps = (state: RunState | undefined) => state?.timeline.map((r) => `${r.step}:${r.outcome}`);
+
+  it('Given staging-first, When the changes are known, Then the infrastructure changes go to staging with the soak, and nothing is owed to production', () => {
+    thenAccepts(staged(DETECTING), detected(infraChange, minorNeo4j), {
+      status: 'Staging',
+      sends: ['ApplyToStaging'],
+      check: (state, sent) => {
+        expect(sent[0].data).toEqual({ day: DAY, changes: [infraChange], soakMs: SOAK_MS });
+        expect(state.plan.staging).toEqual({ soakMs: SOAK_MS });
+        expect(state.touched).toEqual([]);
+        // The saga waits on staging for its timeout plus the soak.
+        expect(state.pending).toMatchObject({
+          step: 'staging',
+          deadline: new Date(T0.getTime() + DEFAULT_POLICY.steps.staging.timeoutMs + SOAK_MS).toISOString(),
+        });
+      },
+    });
+  });
+
+  it('Given staging soaked and healthy, When its outcome arrives, Then production gets the change set and staging health is kept', () => {
+    thenAccepts(staged(STAGING), soaked, {
+      status: 'ApplyingInfra',
+      sends: ['ApplyInfra'],
+      check: (state, sent) => {
+        expect(sent[0].data).toEqual({ day: DAY, changes: [infraChange] });
+        expect(state.touched).toEqual(['apply-infra']);
+        expect(state.health?.map((h) => `${h.step}:${h.service}`)).toEqual(['staging:dco-runner']);
+      },
+    });
+  });
+
+  it('Given staging-first, When every environment succeeds, Then staging, production infra, the database and the DCO run in that order', () => {
+    const h = staged([...STAGING, soaked, answer('InfraApplied'), answer('DbMigrated'), dcoDone]);
+    expect(h.sent.filter((m) => !['AlertRaised', 'RunStarted'].includes(m.type)).map((m) => m.type)).toEqual([
+      'DetectChanges',
+      'ApplyToStaging',
+      'ApplyInfra',
+      'MigrateDb',
+      'RunDco',
+      'RunCompleted',
+    ]);
+    expect(steps(h.state)).toEqual([
+      'detect:succeeded',
+      'staging:succeeded',
+      'apply-infra:succeeded',
+      'migrate-db:succeeded',
+      'run-dco:succeeded',
+    ]);
+  });
+
+  it('Given staging regressed, When its failure arrives, Then production is untouched, a critical alert is raised and the DCO runs on production as it is', () => {
+    thenAccepts(staged(STAGING), stagingFailed, {
+      status: 'RunningDco',
+      sends: ['AlertRaised:STAGING_FAILED:critical', 'RunDco(afterRollback)'],
+      check: (state) => {
+        expect(state.compensations).toEqual([]);
+        expect(state.failure?.code).toBe('INFRA.STAGING_REGRESSED');
+        // The regression is the step's failure and its alert: kept for the run view, not alerted twice.
+        expect(state.health?.[0]).toMatchObject({ step: 'staging', regressions: slowRelease.regressions });
+      },
+    });
+  });
+
+  it('Given staging failed, When the DCO completes, Then the run ends after rollback with nothing rolled back and production never asked', () => {
+    const h = staged([...STAGING, stagingFailed, dcoDone]);
+    expect(h.state?.status).toBe('CompletedAfterRollback');
+    expect(steps(h.state)).toEqual(['detect:succeeded', 'staging:failed', 'run-dco:succeeded']);
+    expect(h.sent.map((m) => m.type)).not.toEqual(expect.arrayContaining(['ApplyInfra']));
+    expect(h.sent.map((m) => m.type)).not.toEqual(expect.arrayContaining(['MigrateDb']));
+    expect(h.sent.find((m) => m.type === 'RunCompletedAfterRollback')?.data).toMatchObject({
+      rolledBack: [],
+      failure: { code: 'INFRA.STAGING_REGRESSED' },
+    });
+  });
+
+  it('Given staging does not answer, When its deadline passes, Then it counts as a staging failure and production is untouched', () => {
+    thenAccepts(staged(STAGING), timeout, {
+      status: 'RunningDco',
+      sends: ['AlertRaised:STAGING_FAILED:critical', 'RunDco(afterRollback)'],
+      check: (state) => expect(state.failure?.code).toBe('SAGA.STEP_TIMED_OUT'),
+    });
+  });
+
+  it('Given staging-first and only a Neo4j AMI change, When the changes are known, Then the migration starts without staging', () => {
+    thenAccepts(staged(DETECTING), detected(minorNeo4j), {
+      status: 'MigratingDb',
+      sends: ['MigrateDb'],
+      check: (state) => expect(state.plan.staging).toBeUndefined(),
+    });
+  });
+
+  it('Given the direct policy (the default), When the changes are known, Then production gets them at once', () => {
+    thenAccepts(staged(DETECTING, DEFAULT_POLICY), detected(infraChange), {
+      status: 'ApplyingInfra',
+      sends: ['ApplyInfra'],
+      check: (state) => expect(state.plan.staging).toBeUndefined(),
+    });
+  });
+
+  it('Given a soak after which production could not finish before the DCO deadline, When the changes are known, Then staging and production are deferred together', () => {
+    const longSoak: RunPolicy = { ...STAGING_FIRST, promotion: { policy: 'staging-first', soakMs: 2 * 3_600_000 } };
+    thenAccepts(staged(DETECTING, longSoak), detected(infraChange, minorNeo4j), {
+      status: 'RunningDco',
+      sends: ['AlertRaised:DEADLINE_AT_RISK:warning', 'RunDco'],
+      check: (state) => {
+        expect(state.deferred).toEqual([infraChange, minorNeo4j]);
+        expect(steps(state)).toEqual([
+          'detect:succeeded',
+          'staging:deferred',
+          'apply-infra:deferred',
+          'migrate-db:deferred',
+          'run-dco:running',
+        ]);
+      },
+    });
+  });
+
+  it('Given staging-first, When a production outcome arrives while staging runs, Then it is out of order', () => {
+    thenRejects(staged(STAGING), answer('InfraApplied'), 'SAGA.OUT_OF_ORDER');
+  });
+
+  it('Given a run waiting on production, When a late staging outcome arrives, Then it is out of order', () => {
+    thenRejects(staged([...STAGING, soaked]), soaked, 'SAGA.OUT_OF_ORDER');
+  });
+});

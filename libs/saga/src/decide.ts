@@ -29,6 +29,7 @@ import {
 import {
   dcoDeadlineAtRisk,
   deferredChangesOf,
+  expectedMsOf,
   endsAtRunDeadline,
   runDeadlineOf,
   runTimeExceeded,
@@ -287,6 +288,12 @@ function outcome(state: RunState, message: OutcomeMessage, deps: DecideDeps): De
     case 'DbMigrationProgress':
       t.progress(`${message.data.phase} ${message.data.done}/${message.data.total}`);
       break;
+    case 'StagingFailed':
+      // Production is untouched: the failure is alerted and the DCO runs on production as it is (ADR 0032).
+      t.recordHealth(expected, message.data.health ?? [], 'kept');
+      t.fail(message.data.failure, 'failed');
+      break;
+    case 'StagingSoaked':
     case 'InfraApplied':
     case 'DbMigrated':
       t.recordHealth(expected, message.data.health ?? []);
@@ -393,9 +400,12 @@ class Transition {
   planUpdates(changes: Change[]): void {
     const dbChanges = changes.filter(isDbChange);
     this.state.changes = changes;
+    const infra = changes.some(isInfraChange);
+    const promotion = this.deps.policy.promotion;
     this.state.plan = {
-      infra: changes.some(isInfraChange),
+      infra,
       ...(dbChanges.length > 0 ? { dbTargetImageId: dbChanges[dbChanges.length - 1].to } : {}),
+      ...(infra && promotion.policy === 'staging-first' ? { staging: { soakMs: promotion.soakMs } } : {}),
     };
     const reasons = approvalReasons(changes, this.deps.policy);
     if (reasons.length > 0) this.requestApproval('changes', reasons);
@@ -516,7 +526,7 @@ class Transition {
     if (!next) return this.runDco();
     if (runTimeExceeded(this.state, this.deps.now)) return this.stopForRunTime(next);
     if (!this.state.updateWindow && this.waitForWindow(remaining)) return;
-    const atRisk = dcoDeadlineAtRisk(this.state, next, this.deps.now, this.deps.policy);
+    const atRisk = dcoDeadlineAtRisk(this.state, next, this.deps.now, this.deps.policy, remaining);
     if (atRisk) {
       const { leftMs, neededMs } = atRisk;
       return this.defer(
@@ -524,7 +534,8 @@ class Transition {
         `${Math.max(0, Math.round(leftMs / 60_000))} min left before the DCO deadline ${this.state.dcoDeadline}, ${Math.round(neededMs / 60_000)} min needed`,
       );
     }
-    this.state.touched.push(next);
+    // Staging has no compensation: what it changed is staging's, production owes nothing for it.
+    if (compensationOf(next)) this.state.touched.push(next);
     this.startStep(next);
   }
 
@@ -539,7 +550,7 @@ class Transition {
    */
   private waitForWindow(stages: UpdateStage[]): boolean {
     const { policy, now } = this.deps;
-    const durationMs = stages.reduce((sum, stage) => sum + policy.steps[stage].expectedMs, 0);
+    const durationMs = stages.reduce((sum, stage) => sum + expectedMsOf(this.state, stage, policy), 0);
     const runDeadline = this.state.runDeadline ? Date.parse(this.state.runDeadline) : Number.POSITIVE_INFINITY;
     const latestEnd = Math.min(Date.parse(this.state.dcoDeadline) - policy.steps['run-dco'].expectedMs, runDeadline);
     const choice = chooseWindow({
@@ -663,12 +674,15 @@ class Transition {
     this.emit('RunCompleted', { day: this.state.day, steps, resultHash, deferred: this.state.deferred });
   }
 
-  /** Keeps the step's health comparison for the run view; a regression the policy left in place is alerted. */
-  recordHealth(step: Step, comparisons: readonly ServiceHealthComparison[]): void {
+  /**
+   * Keeps the step's health comparison for the run view; a regression the policy left in place is alerted (`kept`: the
+   * step failed for it and its failure is the alert).
+   */
+  recordHealth(step: Step, comparisons: readonly ServiceHealthComparison[], alert: 'alert' | 'kept' = 'alert'): void {
     if (comparisons.length === 0) return;
     this.state.health = [...(this.state.health ?? []), ...comparisons.map((comparison) => ({ ...comparison, step }))];
     const regressed = comparisons.filter((comparison) => comparison.regressions.length > 0);
-    if (regressed.length === 0) return;
+    if (regressed.length === 0 || alert === 'kept') return;
     this.alert(
       'warning',
       'HEALTH_REGRESSED',
@@ -693,12 +707,21 @@ class Transition {
       this.state.compensationFailure = failure;
       return this.park(failure, this.state.compensations);
     }
-    this.alert(
-      'warning',
-      overdue ? 'STEP_OVERDUE' : failure.code.endsWith('.HEALTH_REGRESSED') ? 'HEALTH_REGRESSED' : 'STEP_FAILED',
-      `${this.state.runId}: ${pending.step} ${overdue ? 'timed out' : 'failed'}: ${failure.code}`,
-      failure.message,
-    );
+    if (pending.step === 'staging') {
+      this.alert(
+        'critical',
+        'STAGING_FAILED',
+        `${this.state.runId}: the change set ${overdue ? 'timed out' : 'failed'} on staging (${failure.code}); production is untouched and the DCO runs on it as it is`,
+        failure.message,
+      );
+    } else {
+      this.alert(
+        'warning',
+        overdue ? 'STEP_OVERDUE' : failure.code.endsWith('.HEALTH_REGRESSED') ? 'HEALTH_REGRESSED' : 'STEP_FAILED',
+        `${this.state.runId}: ${pending.step} ${overdue ? 'timed out' : 'failed'}: ${failure.code}`,
+        failure.message,
+      );
+    }
     this.endStep(outcome, failure);
     if (pending.step === 'run-dco' && (this.state.dcoAfterRollback || this.state.touched.length === 0)) {
       // Nothing left to undo and the offering itself failed: only a person can help now.

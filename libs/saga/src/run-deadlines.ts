@@ -15,9 +15,16 @@ export const boundByRunDeadline = (step: Step): boolean => step !== 'run-dco' &&
 export const runTimeExceeded = (run: RunState, now: Date): boolean =>
   run.runDeadline !== undefined && now.getTime() >= Date.parse(run.runDeadline);
 
+/** The soak the staging step adds to its apply (ADR 0032); nothing for the other steps. */
+const soakMsOf = (run: RunState, step: Step): number => (step === 'staging' ? (run.plan.staging?.soakMs ?? 0) : 0);
+
+/** A step's expected duration for this run: the policy's, and for staging its soak on top. */
+export const expectedMsOf = (run: RunState, step: Step, policy: RunPolicy): number =>
+  policy.steps[step].expectedMs + soakMsOf(run, step);
+
 /** How long a step started now is waited on: the policy's timeout, cut to the run deadline for the steps it binds. */
 export function stepDeadlineOf(run: RunState, step: Step, now: Date, policy: RunPolicy): string {
-  const deadline = new Date(now.getTime() + policy.steps[step].timeoutMs).toISOString();
+  const deadline = new Date(now.getTime() + policy.steps[step].timeoutMs + soakMsOf(run, step)).toISOString();
   const runDeadline = run.runDeadline;
   return runDeadline && boundByRunDeadline(step) && Date.parse(runDeadline) < Date.parse(deadline)
     ? runDeadline
@@ -30,15 +37,20 @@ export const endsAtRunDeadline = (run: RunState, pending: PendingStep): boolean 
 
 /**
  * An update stage fits when the stage and then the DCO can finish, at their expected durations, before the DCO deadline.
- * Returns the time left and the time needed when it does not fit (the stage and those after it are then deferred).
+ * Staging fits only if production's stages after it fit too (`remaining`): staging is worth nothing if production cannot
+ * follow in the same day's window. Returns the time left and the time needed when it does not fit (the stage and those
+ * after it are then deferred).
  */
 export function dcoDeadlineAtRisk(
   run: RunState,
   stage: UpdateStage,
   now: Date,
   policy: RunPolicy,
+  remaining: readonly UpdateStage[] = [stage],
 ): { leftMs: number; neededMs: number } | undefined {
-  const neededMs = policy.steps[stage].expectedMs + policy.steps['run-dco'].expectedMs;
+  const stages = stage === 'staging' ? remaining : [stage];
+  const neededMs =
+    stages.reduce((sum, next) => sum + expectedMsOf(run, next, policy), 0) + policy.steps['run-dco'].expectedMs;
   const leftMs = Date.parse(run.dcoDeadline) - now.getTime();
   return leftMs < neededMs ? { leftMs, neededMs } : undefined;
 }

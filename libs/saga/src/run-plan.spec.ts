@@ -28,6 +28,8 @@ describe('run plan: the saga topics', () => {
         'StepTimedOut',
         'ChangesDetected',
         'DetectionFailed',
+        'StagingSoaked',
+        'StagingFailed',
         'InfraApplied',
         'InfraApprovalRequired',
         'InfraApplyFailed',
@@ -52,6 +54,7 @@ describe('run plan: the saga topics', () => {
       new Set([
         'RunStarted',
         'DetectChanges',
+        'ApplyToStaging',
         'ApplyInfra',
         'MigrateDb',
         'RunDco',
@@ -79,13 +82,16 @@ describe('run plan: steps, stages and compensations', () => {
     expect(new Set(STEP_COMMAND_TYPES).size).toBe(STEPS.length);
   });
 
-  it('applies infra, then the database, as the update stages', () => {
-    expect(UPDATE_STAGES).toEqual(['apply-infra', 'migrate-db']);
+  it('soaks on staging, then applies infra, then the database, as the update stages', () => {
+    expect(UPDATE_STAGES).toEqual(['staging', 'apply-infra', 'migrate-db']);
   });
 
-  it('gives every update stage a compensation, and only update stages', () => {
+  it('gives every update stage of production a compensation, and only those: staging leaves production untouched', () => {
     for (const step of STEPS)
-      expect([step, compensationOf(step) !== undefined]).toEqual([step, plan[step].update !== undefined]);
+      expect([step, compensationOf(step) !== undefined]).toEqual([
+        step,
+        plan[step].update !== undefined && step !== 'staging',
+      ]);
   });
 
   it('makes every compensation a step of the plan with a command, which changes nothing that needs undoing itself', () => {
@@ -160,7 +166,7 @@ describe('run plan: commands', () => {
     version: 3,
     dcoDeadline: '2026-11-26T09:00:00.000Z',
     changes: [infra, neo4j],
-    plan: { infra: true, dbTargetImageId: 'neo4j-5.26.19' },
+    plan: { infra: true, dbTargetImageId: 'neo4j-5.26.19', staging: { soakMs: 600_000 } },
     deferred: [],
     timeline: [],
     touched: [],
@@ -190,6 +196,7 @@ describe('run plan: commands', () => {
     expect(Object.fromEntries(STEPS.map((step) => [step, plan[step].command.data(run)]))).toEqual({
       detect: { day: '2026-11-26' },
       approval: { reasons: ['replaces the VPC'], changes: [infra, neo4j] },
+      staging: { day: '2026-11-26', changes: [infra], soakMs: 600_000 },
       'apply-infra': { day: '2026-11-26', changes: [infra], approvedPlanId: 'plan-1' },
       'migrate-db': { day: '2026-11-26', targetImageId: 'neo4j-5.26.19' },
       'run-dco': { day: '2026-11-26', afterRollback: true },

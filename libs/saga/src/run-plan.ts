@@ -22,7 +22,10 @@ export interface StepOutcomes {
   progress?: MessageType;
 }
 
-/** What makes a step an update stage: the detected changes it applies, and whether this run's plan includes it. */
+/**
+ * What makes a step an update stage: the detected changes it applies, and whether this run's plan includes it. An update
+ * stage of production has a compensation; the staging stage has none: it leaves production untouched.
+ */
 export interface UpdateDefinition {
   applies: (change: Change) => boolean;
   planned: (run: RunState) => boolean;
@@ -53,7 +56,7 @@ const rollback = (run: RunState): DataOf<'RollbackDb' | 'RollbackInfra'> => ({
 });
 
 /**
- * Detect the changes, have a person approve the risky ones, apply infra, migrate the database, run the DCO; on a
+ * Detect the changes, have a person approve the risky ones, soak the infrastructure changes on staging (by policy), apply infra, migrate the database, run the DCO; on a
  * failure undo the update stages in reverse order and run the DCO on the old infrastructure.
  */
 export const RUN_PLAN = {
@@ -70,6 +73,18 @@ export const RUN_PLAN = {
       changes: run.changes,
     })),
     outcomes: { succeeded: 'ApprovalGranted', failed: 'ApprovalRejected' },
+  },
+  // Staging-first promotion (ADR 0032): production's infrastructure change set on staging, soaked and judged by its
+  // health; production's stages wait on its outcome. A failure there leaves production untouched: nothing to undo.
+  staging: {
+    status: 'Staging',
+    command: command('ApplyToStaging', (run) => ({
+      day: run.day,
+      changes: run.changes.filter(isInfraChange),
+      soakMs: run.plan.staging?.soakMs ?? 0,
+    })),
+    outcomes: { succeeded: 'StagingSoaked', failed: 'StagingFailed' },
+    update: { applies: isInfraChange, planned: (run) => run.plan.staging !== undefined },
   },
   'apply-infra': {
     status: 'ApplyingInfra',

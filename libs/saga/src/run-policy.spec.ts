@@ -1,7 +1,7 @@
 // Policy, time-zone and day-context helpers: approval reasons, deadlines across DST, run ids of reruns.
 import { Change } from '@dco/contracts';
 import { dayContextOf, nextRunIdOf } from './day-context';
-import { DEFAULT_POLICY, approvalReasons, dcoDeadlineOf, isInfraChange, validatePolicy } from './run-policy';
+import { DEFAULT_POLICY, RunPolicy, approvalReasons, dcoDeadlineOf, isInfraChange, validatePolicy } from './run-policy';
 import { RunState } from './run-state';
 import { dayInZone, zonedTimeToInstant } from './zoned-time';
 
@@ -70,6 +70,17 @@ describe('deadlines', () => {
       expect.stringContaining('steps.detect.timeoutMs'),
     ]);
     expect(validatePolicy(DEFAULT_POLICY)).toEqual([]);
+  });
+
+  it('names a bad promotion policy and a soak outside 0..6 h (ADR 0032)', () => {
+    const bad = (promotion: object) => validatePolicy({ ...DEFAULT_POLICY, promotion } as RunPolicy);
+    expect(bad({ policy: 'canary', soakMs: 0 })).toEqual([expect.stringContaining('promotion.policy')]);
+    expect(bad({ policy: 'staging-first', soakMs: -1 })).toEqual([expect.stringContaining('promotion.soakMs')]);
+    expect(bad({ policy: 'staging-first', soakMs: 1.5 })).toEqual([expect.stringContaining('promotion.soakMs')]);
+    expect(bad({ policy: 'staging-first', soakMs: 6 * 3_600_000 + 1 })).toEqual([
+      expect.stringContaining('promotion.soakMs'),
+    ]);
+    expect(bad({ policy: 'staging-first', soakMs: 0 })).toEqual([]);
   });
 });
 

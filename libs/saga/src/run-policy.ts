@@ -23,6 +23,8 @@ export interface RunPolicy {
   maxRunMs: number;
   /** What a tick does about the days missed since the last run (ADR 0023). */
   catchUp: CatchUpSettings;
+  /** Where a change set goes first: staging, soaked for soakMs, then production; or production directly (ADR 0032). */
+  promotion: { policy: PromotionPolicy; soakMs: number };
   /** When a non-urgent change set is applied: at once (`tick`) or in the predicted lowest-load window (ADR 0027). */
   updateWindow: { policy: UpdateWindowPolicy };
   approval: {
@@ -35,11 +37,19 @@ export interface RunPolicy {
 
 const minutes = (n: number): number => n * 60_000;
 
+export const PROMOTION_POLICIES = ['direct', 'staging-first'] as const;
+/** `staging-first`: each infrastructure change set runs on staging and soaks before production gets it (ADR 0032). */
+export type PromotionPolicy = (typeof PROMOTION_POLICIES)[number];
+/** The longest soak a run accepts: a day's change set must still reach production in the day's window. */
+export const MAX_SOAK_MS = 6 * 60 * 60_000;
+
 export const DEFAULT_POLICY: RunPolicy = {
   dcoDeadline: { time: '09:00', timeZone: 'UTC' },
   steps: {
     detect: { expectedMs: minutes(1), timeoutMs: minutes(10) },
     approval: { expectedMs: minutes(60), timeoutMs: minutes(120) },
+    // The apply on staging; its soak (promotion.soakMs) comes on top of both.
+    staging: { expectedMs: minutes(15), timeoutMs: minutes(45) },
     'apply-infra': { expectedMs: minutes(15), timeoutMs: minutes(45) },
     'migrate-db': { expectedMs: minutes(30), timeoutMs: minutes(90) },
     'run-dco': { expectedMs: minutes(10), timeoutMs: minutes(30) },
@@ -50,6 +60,8 @@ export const DEFAULT_POLICY: RunPolicy = {
   maxRunMs: minutes(360),
   catchUp: { policy: 'all', maxDays: 7 },
   updateWindow: { policy: 'tick' },
+  // Direct unless configured: an environment without a staging environment (npm start, the day scenarios) works as is.
+  promotion: { policy: 'direct', soakMs: minutes(30) },
   approval: { risks: ['high'], neo4jMajorVersionChange: true },
 };
 
@@ -82,6 +94,13 @@ export function validatePolicy(policy: RunPolicy): string[] {
     problems.push(
       `updateWindow.policy must be one of ${UPDATE_WINDOW_POLICIES.join(', ')}, got "${String(policy.updateWindow.policy)}"`,
     );
+  if (!PROMOTION_POLICIES.includes(policy.promotion.policy))
+    problems.push(
+      `promotion.policy must be one of ${PROMOTION_POLICIES.join(', ')}, got "${String(policy.promotion.policy)}"`,
+    );
+  const soakMs = policy.promotion.soakMs;
+  if (!(Number.isInteger(soakMs) && soakMs >= 0 && soakMs <= MAX_SOAK_MS))
+    problems.push(`promotion.soakMs must be an integer from 0 to ${MAX_SOAK_MS} milliseconds, got ${String(soakMs)}`);
   return problems;
 }
 

@@ -10,6 +10,8 @@ export const RUN_STATUSES = [
   'AwaitingApproval',
   // Waits for the change set's update window (ADR 0027).
   'AwaitingWindow',
+  // Production's change set runs on staging and soaks there first (ADR 0032).
+  'Staging',
   'ApplyingInfra',
   'MigratingDb',
   'RunningDco',
@@ -121,7 +123,12 @@ export interface RunState {
   runDeadline?: string;
   changes: Change[];
   /** What the run will update: set once the changes are known. */
-  plan: { infra: boolean; dbTargetImageId?: string };
+  plan: {
+    infra: boolean;
+    dbTargetImageId?: string;
+    /** Promotion staging-first (ADR 0032): the infrastructure change set soaks this long on staging before production. */
+    staging?: { soakMs: number };
+  };
   deferred: Change[];
   /** When the change set is applied (absent until the changes are known, and in runs stored before ADR 0027). */
   updateWindow?: UpdateWindowRecord;

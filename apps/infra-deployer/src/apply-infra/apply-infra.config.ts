@@ -4,6 +4,7 @@ import { IsOptional } from 'class-validator';
 import { AwsClientConfig, DEFAULT_ROLLOUT_POLICY, HealthComparisonConfig, parseHealthEndpoints } from '@dco/aws';
 import { CommonConfig, IsNonNegativeNumber, IsParsedBy } from '@dco/platform';
 import { InfraWorkspaceConfig } from '@dco/terraform';
+import { StagingConfig } from '../apply-to-staging/staging.config';
 
 export class RolloutConfig {
   @IsNonNegativeNumber('DCO_ROLLOUT_CANARY_FRACTION')
@@ -34,7 +35,7 @@ export class RolloutConfig {
 export class ApplyInfraConfig extends IntersectionType(
   InfraWorkspaceConfig,
   IntersectionType(RolloutConfig, HealthComparisonConfig),
-  AwsClientConfig,
+  IntersectionType(AwsClientConfig, StagingConfig),
 ) {}
 
 /** What the operator CLI needs to build the use cases (no broker). */

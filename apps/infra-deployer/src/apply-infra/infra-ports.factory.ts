@@ -2,8 +2,10 @@
 import { systemClock } from '@dco/contracts';
 import { createLogger } from '@dco/observability';
 import { EcsStatusHealthProbe, seededEmbeddedCloud } from '@dco/aws';
-import { ApplyInfraPort, RollbackInfraPort, loadConfig } from '@dco/platform';
-import { SimulatedTofuRunner, embeddedStateDir } from '@dco/terraform';
+import { ApplyInfraPort, ApplyToStagingPort, RollbackInfraPort, loadConfig } from '@dco/platform';
+import { SimulatedTofuRunner, embeddedStateDir, remoteStateOf } from '@dco/terraform';
+import { ApplyToStagingHandler } from '../apply-to-staging/apply-to-staging.handler';
+import { stagingEnvironment } from '../apply-to-staging/staging-environment.factory';
 import { InfraEnvironmentConfig } from './apply-infra.config';
 import { InfraDependencies, buildInfraUseCases, infraSettingsOf } from './infra-use-cases.factory';
 
@@ -55,7 +57,17 @@ export function realInfraDeployer(
     await prepared();
     return useCases.rollbackInfra.execute(command.runId, command.data);
   };
-  return { applyInfra, rollbackInfra, useCases };
+  const staging = new ApplyToStagingHandler(
+    stagingEnvironment(settings, config, deps, config, {
+      embedded: config.DCO_PROFILE === 'embedded',
+      ...(remote ? { remote: remoteStateOf({ ...config, DCO_INFRA_PREFIX: config.DCO_STAGING_INFRA_PREFIX }) } : {}),
+    }),
+  );
+  const applyToStaging: ApplyToStagingPort = async (command) => {
+    await prepared();
+    return staging.execute(command.runId, command.data);
+  };
+  return { applyToStaging, applyInfra, rollbackInfra, useCases };
 }
 
 /** The use cases for the variables in `env` (the operator CLI and specs); throws ConfigError naming bad ones. */

@@ -1,6 +1,6 @@
 // In-memory stand-in of the infra stage with outcomes from config (DCO_SIMULATE_APPLY_INFRA, DCO_SIMULATE_ROLLBACK_INFRA).
 import { createHash } from 'node:crypto';
-import { ApplyInfraPort, RollbackInfraPort, actOut, parseSimulatedBehaviour } from '@dco/platform';
+import { ApplyInfraPort, ApplyToStagingPort, RollbackInfraPort, actOut, parseSimulatedBehaviour } from '@dco/platform';
 import { InfraDeployerConfig } from '../infra-deployer.config';
 
 const hash = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -21,9 +21,27 @@ export function simulatedInfraDeployer(config: InfraDeployerConfig) {
       },
     };
   };
+  // Staging rehearses the same stand-in apply (its outcome from DCO_SIMULATE_APPLY_INFRA), without waiting the soak.
+  const applyToStaging: ApplyToStagingPort = async (command) => {
+    if ((await actOut(apply, 'staging')) === 'silent') return null;
+    return {
+      type: 'StagingSoaked',
+      data: {
+        plan: {
+          planId: `staging-plan-${command.runId}`,
+          adds: 0,
+          changes: command.data.changes.length,
+          destroys: 0,
+          replaced: [],
+        },
+        services: services(command.data.day),
+        soakMs: command.data.soakMs,
+      },
+    };
+  };
   const rollbackInfra: RollbackInfraPort = async (command) => {
     if ((await actOut(rollback, 'rollback-infra')) === 'silent') return null;
     return { configHash: hash('last-good'), services: services(command.data.day) };
   };
-  return { applyInfra, rollbackInfra };
+  return { applyToStaging, applyInfra, rollbackInfra };
 }

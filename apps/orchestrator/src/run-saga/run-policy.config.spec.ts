@@ -72,3 +72,29 @@ describe('policyFromConfig: the update window (ADR 0027)', () => {
     expect(() => loadConfig(OrchestratorConfig, { [variable]: value })).toThrow(variable);
   });
 });
+
+describe('policyFromConfig: the promotion through staging (ADR 0032)', () => {
+  it('defaults to direct with a 30 min soak and takes DCO_PROMOTION and DCO_STAGING_SOAK_MS', () => {
+    expect(policyFromConfig(loadConfig(OrchestratorConfig, {})).promotion).toEqual({
+      policy: 'direct',
+      soakMs: 1_800_000,
+    });
+    expect(
+      policyFromConfig(loadConfig(OrchestratorConfig, { DCO_PROMOTION: 'staging-first', DCO_STAGING_SOAK_MS: '0' }))
+        .promotion,
+    ).toEqual({ policy: 'staging-first', soakMs: 0 });
+  });
+
+  it.each([
+    ['DCO_PROMOTION', 'Staging-First'],
+    ['DCO_PROMOTION', 'canary'],
+    ['DCO_STAGING_SOAK_MS', 'half an hour'],
+    ['DCO_STAGING_SOAK_MS', '1.5'],
+    ['DCO_STAGING_SOAK_MS', '-1'],
+    ['DCO_STAGING_SOAK_MS', String(6 * 3_600_000 + 1)],
+  ])('refuses %s=%s at boot with CONFIG.INVALID, naming the variable', (variable, value) => {
+    const load = () => loadConfig(OrchestratorConfig, { [variable]: value });
+    expect(load).toThrow(expect.objectContaining({ code: 'CONFIG.INVALID' }));
+    expect(load).toThrow(variable);
+  });
+});

@@ -22,6 +22,7 @@ export function policyFromConfig(config: OrchestratorConfig): RunPolicy {
     maxRunMs: config.SAGA_MAX_RUN_MS,
     catchUp: { policy: config.DCO_CATCH_UP, maxDays: config.DCO_CATCH_UP_MAX_DAYS },
     updateWindow: { policy: config.DCO_UPDATE_WINDOW },
+    promotion: { policy: config.DCO_PROMOTION, soakMs: config.DCO_STAGING_SOAK_MS },
     approval: {
       risks: config.SAGA_APPROVAL_RISKS === 'none' ? [] : (config.SAGA_APPROVAL_RISKS.split(',') as Risk[]),
       neo4jMajorVersionChange: DEFAULT_POLICY.approval.neo4jMajorVersionChange,
@@ -36,7 +37,9 @@ export function policyFromConfig(config: OrchestratorConfig): RunPolicy {
         .replace(/^maxRunMs/, 'SAGA_MAX_RUN_MS')
         .replace(/^catchUp\.policy/, 'DCO_CATCH_UP')
         .replace(/^catchUp\.maxDays/, 'DCO_CATCH_UP_MAX_DAYS')
-        .replace(/^updateWindow\.policy/, 'DCO_UPDATE_WINDOW'),
+        .replace(/^updateWindow\.policy/, 'DCO_UPDATE_WINDOW')
+        .replace(/^promotion\.policy/, 'DCO_PROMOTION')
+        .replace(/^promotion\.soakMs/, 'DCO_STAGING_SOAK_MS'),
     );
   }
   if (problems.length > 0) throw new ConfigError(problems);

@@ -228,6 +228,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/heal/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** the approvals to heal during a DCO not used yet */
+        get: operations["Heal_list"];
+        put?: never;
+        /** let the healer act once on this fault and target while a run's DCO runs (the credential's name is recorded) */
+        post: operations["Heal_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -291,7 +309,7 @@ export interface components {
             /** @example 2026-11-26 */
             day: string;
             /** @enum {string} */
-            status: "Queued" | "Started" | "Detecting" | "AwaitingApproval" | "AwaitingWindow" | "ApplyingInfra" | "MigratingDb" | "RunningDco" | "RollingBackDb" | "RollingBackInfra" | "Completed" | "CompletedAfterRollback" | "Failed";
+            status: "Queued" | "Started" | "Detecting" | "AwaitingApproval" | "AwaitingWindow" | "Staging" | "ApplyingInfra" | "MigratingDb" | "RunningDco" | "RollingBackDb" | "RollingBackInfra" | "Completed" | "CompletedAfterRollback" | "Failed";
             finished: boolean;
             trigger: string;
             startedAt: string;
@@ -407,7 +425,7 @@ export interface components {
             /** @example 2026-11-26 */
             day: string;
             /** @enum {string} */
-            status: "Queued" | "Started" | "Detecting" | "AwaitingApproval" | "AwaitingWindow" | "ApplyingInfra" | "MigratingDb" | "RunningDco" | "RollingBackDb" | "RollingBackInfra" | "Completed" | "CompletedAfterRollback" | "Failed";
+            status: "Queued" | "Started" | "Detecting" | "AwaitingApproval" | "AwaitingWindow" | "Staging" | "ApplyingInfra" | "MigratingDb" | "RunningDco" | "RollingBackDb" | "RollingBackInfra" | "Completed" | "CompletedAfterRollback" | "Failed";
             finished: boolean;
             trigger: string;
             startedAt: string;
@@ -503,7 +521,7 @@ export interface components {
             /** @example 2026-11-26T06:00:01.000Z */
             at: string;
             /** @enum {string} */
-            kind: "change-detected" | "transition" | "step-started" | "approval-requested" | "approval-granted" | "approval-rejected" | "resume-requested" | "apply" | "rollout" | "migration" | "dco" | "rollback" | "failure";
+            kind: "change-detected" | "transition" | "step-started" | "approval-requested" | "approval-granted" | "approval-rejected" | "resume-requested" | "apply" | "rollout" | "migration" | "dco" | "rollback" | "failure" | "heal" | "heal-refused" | "heal-approved";
             /**
              * @description a credential's name for an operator's decision, else a service
              * @example alice
@@ -524,6 +542,29 @@ export interface components {
             to?: string;
             code?: string;
         };
+        HealApprovalView: {
+            /** @enum {string} */
+            fault: "ecs-unhealthy" | "consumer-stuck" | "dead-letters" | "neo4j-pointer" | "broker-unreachable";
+            target: string;
+            /** @description the credential's name */
+            actor: string;
+            reason: string;
+            at: string;
+        };
+        HealApprovalDto: {
+            /**
+             * @example ecs-unhealthy
+             * @enum {string}
+             */
+            fault: "ecs-unhealthy" | "consumer-stuck" | "dead-letters" | "neo4j-pointer" | "broker-unreachable";
+            /**
+             * @description what the fault is on: the ECS service, the consumer group, the message type, the pointer location
+             * @example dco-runner
+             */
+            target: string;
+            /** @example the runner lost its tasks; the DCO cannot finish without them */
+            reason: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -537,7 +578,7 @@ export interface operations {
         parameters: {
             query?: {
                 day?: string;
-                status?: "Queued" | "Started" | "Detecting" | "AwaitingApproval" | "AwaitingWindow" | "ApplyingInfra" | "MigratingDb" | "RunningDco" | "RollingBackDb" | "RollingBackInfra" | "Completed" | "CompletedAfterRollback" | "Failed";
+                status?: "Queued" | "Started" | "Detecting" | "AwaitingApproval" | "AwaitingWindow" | "Staging" | "ApplyingInfra" | "MigratingDb" | "RunningDco" | "RollingBackDb" | "RollingBackInfra" | "Completed" | "CompletedAfterRollback" | "Failed";
                 limit?: number;
             };
             header?: never;
@@ -1165,6 +1206,55 @@ export interface operations {
                 content: {
                     "text/event-stream": string;
                 };
+            };
+        };
+    };
+    Heal_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealApprovalView"][];
+                };
+            };
+        };
+    };
+    Heal_approve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HealApprovalDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealApprovalView"];
+                };
+            };
+            /** @description API.VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

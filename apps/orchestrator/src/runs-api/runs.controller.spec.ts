@@ -356,6 +356,29 @@ describe('runs API', () => {
       expect(response.body).toEqual({ code: 'API.VALIDATION_FAILED', message: expect.stringContaining(message) });
     });
 
+    it("records an operator's approval to heal during the DCO under the credential's name; a viewer may only list them", async () => {
+      const approval = { fault: 'ecs-unhealthy', target: 'dco-runner', reason: 'the runner lost its tasks' };
+      const forbidden = await api(VIEWER).post('/api/heal/approvals').send(approval).expect(403);
+      expect(forbidden.body.code).toBe('API.FORBIDDEN');
+      expect((await api(null).get('/api/heal/approvals').expect(401)).body.code).toBe('API.UNAUTHORIZED');
+      const granted = await api(TOKEN).post('/api/heal/approvals').send(approval).expect(202);
+      expect(granted.body).toEqual({ ...approval, actor: 'alice', at: expect.any(String) });
+      expect((await api(VIEWER).get('/api/heal/approvals').expect(200)).body).toEqual([granted.body]);
+      expect(published('AuditRecorded').at(-1)).toMatchObject({
+        data: { kind: 'heal-approved', actor: 'alice', cause: 'ecs-unhealthy', reason: 'the runner lost its tasks' },
+      });
+    });
+
+    it.each([
+      ['an unknown fault', { fault: 'disk-full', target: 'x', reason: 'r' }, 'fault must be one of'],
+      ['a target with a space', { fault: 'ecs-unhealthy', target: 'dco runner', reason: 'r' }, 'target must be'],
+      ['no reason', { fault: 'ecs-unhealthy', target: 'dco-runner' }, 'reason must'],
+      ['an actor in the body', { fault: 'ecs-unhealthy', target: 'dco-runner', reason: 'r', actor: 'bob' }, 'actor'],
+    ])('refuses a heal approval with %s (API.VALIDATION_FAILED)', async (_name, body, message) => {
+      const response = await api(TOKEN).post('/api/heal/approvals').send(body).expect(400);
+      expect(response.body).toEqual({ code: 'API.VALIDATION_FAILED', message: expect.stringContaining(message) });
+    });
+
     it('lets a viewer read but not start a run (API.FORBIDDEN)', async () => {
       const response = await api(VIEWER).post('/api/runs').send({ day: today() }).expect(403);
       expect(response.body).toEqual({ code: 'API.FORBIDDEN', message: expect.stringContaining('needs operator') });

@@ -51,6 +51,20 @@ export function ecsServicesContract(label: string, make: () => Promise<EcsServic
       expect(await ecs.listServices(cluster)).not.toContain(`svc-${run}`);
     });
 
+    it('starts a new deployment of the same revision when forced', async () => {
+      const ecs = await make();
+      await ecs.ensureCluster(cluster);
+      const v1 = await ecs.registerTaskDefinition({ family: `forced-${run}`, image: 'repo/f:1', environment: {} });
+      await ecs.createService({ cluster, serviceName: `forced-${run}`, taskDefinition: v1.arn, desiredCount: 1 });
+      const before = await ecs.describeService(cluster, `forced-${run}`);
+      const after = await ecs.updateService({ cluster, serviceName: `forced-${run}`, forceNewDeployment: true });
+      expect(after.taskDefinition).toBe(v1.arn);
+      expect(after.deployments[0]?.id).toBeTruthy();
+      expect(after.deployments[0]?.id).not.toBe(before?.deployments[0]?.id);
+      expect((await ecs.describeService(cluster, `forced-${run}`))?.deployments[0]?.id).toBe(after.deployments[0]?.id);
+      await ecs.deleteService(cluster, `forced-${run}`);
+    });
+
     it('rejects an update of a service that does not exist', async () => {
       const ecs = await make();
       await ecs.ensureCluster(cluster);

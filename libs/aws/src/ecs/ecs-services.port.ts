@@ -52,6 +52,8 @@ export interface UpdateServiceSpec {
   serviceName: string;
   taskDefinition?: string;
   desiredCount?: number;
+  /** A new deployment of the same revision: ECS replaces every task (the healer's redeploy, ADR 0033). */
+  forceNewDeployment?: boolean;
 }
 
 export interface EcsServices {

@@ -75,6 +75,17 @@ export class InMemoryEcsServices implements EcsServices {
     return structuredClone(service);
   }
 
+  /**
+   * Tasks that failed their health checks and were stopped: fewer run than desired until the next deployment starts
+   * healthy ones (what the healer's specs inject; ECS' own replacement is out of this fake's scope).
+   */
+  stopTasks(cluster: string, serviceName: string, count: number): void {
+    const service = this.services.get(`${cluster}/${serviceName}`);
+    if (!service) throw new Error(`ServiceNotFoundException: ${serviceName} in ${cluster}`);
+    service.runningCount = Math.max(0, service.runningCount - count);
+    service.pendingCount = service.desiredCount - service.runningCount;
+  }
+
   async listServices(cluster: string): Promise<string[]> {
     return [...this.services.values()]
       .filter((service) => service.cluster === cluster)

@@ -118,6 +118,7 @@ export class SdkEcsServices implements EcsServices {
         service: spec.serviceName,
         ...(spec.taskDefinition ? { taskDefinition: await this.fullArn(spec.taskDefinition) } : {}),
         ...(spec.desiredCount !== undefined ? { desiredCount: spec.desiredCount } : {}),
+        ...(spec.forceNewDeployment ? { forceNewDeployment: true } : {}),
       }),
     );
     if (!result.service)

@@ -4,7 +4,7 @@ import { STEPS, Step } from './run.messages';
 
 /**
  * What an entry records: a detected change, a saga transition (run status) or step start, an operator's decision or
- * resume, a stage's outcome (apply with its rollout, migration, DCO), a rollback, a failure.
+ * resume, a stage's outcome (apply with its rollout, migration, DCO), a rollback, a failure, and the healer's work.
  */
 export const AUDIT_KINDS = [
   'change-detected',
@@ -20,6 +20,11 @@ export const AUDIT_KINDS = [
   'dco',
   'rollback',
   'failure',
+  // The healer (ADR 0033): an action taken or an alert raised on a known fault, an action refused during the DCO, and an
+  // operator's approval to act during it.
+  'heal',
+  'heal-refused',
+  'heal-approved',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 

@@ -174,3 +174,47 @@ export class StepFailedData {
   @Type(() => Failure)
   failure!: Failure;
 }
+
+/** Production's change set, applied to the staging environment first and soaked there (ADR 0032). */
+export class ApplyToStagingData {
+  @IsDay()
+  day!: string;
+
+  /** The infrastructure changes production will receive after staging passed. */
+  @IsListOf(() => Change)
+  changes!: Change[];
+
+  /** How long staging runs the change set, its health measured across that time, before it is judged. */
+  @IsInt()
+  @Min(0)
+  @Max(86_400_000)
+  soakMs!: number;
+}
+
+export class StagingSoakedData {
+  @ValidateNested()
+  @Type(() => PlanSummary)
+  plan!: PlanSummary;
+
+  @IsListOf(() => ServiceRevision)
+  services!: ServiceRevision[];
+
+  @IsInt()
+  @Min(0)
+  soakMs!: number;
+
+  /** Each rolled-out staging service's health before the apply and across the soak, when its metrics were measured. */
+  @IsOptional()
+  @IsListOf(() => ServiceHealthComparison)
+  health?: ServiceHealthComparison[];
+}
+
+export class StagingFailedData {
+  @ValidateNested()
+  @Type(() => Failure)
+  failure!: Failure;
+
+  @IsOptional()
+  @IsListOf(() => ServiceHealthComparison)
+  health?: ServiceHealthComparison[];
+}

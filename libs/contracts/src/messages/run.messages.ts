@@ -18,6 +18,8 @@ import { Change, Failure, IsDay, IsListOf } from './common';
 export const STEPS = [
   'detect',
   'approval',
+  // Production's infrastructure change set on the staging environment first, soaked (ADR 0032).
+  'staging',
   'apply-infra',
   'migrate-db',
   'run-dco',

@@ -1,6 +1,11 @@
 // The demo generator is deterministic per seed and produces valid input.
 import { validateOfferingInput } from '../domain';
-import { generateDemoAccounts, generateDemoContributions } from './demo-data.generator';
+import {
+  demoAccountId,
+  demoContributions,
+  generateDemoAccounts,
+  generateDemoContributions,
+} from './demo-data.generator';
 
 const options = { day: '2026-11-26', accounts: 50, contributions: 500, seed: 42, capEvery: 10, cap: 1000n };
 
@@ -21,5 +26,15 @@ describe('demo data generator', () => {
     });
     expect(valid.contributionCount).toBe(500);
     expect(valid.weights.size).toBeGreaterThan(40);
+  });
+
+  it('streams the same contributions one at a time, each with the index of its account', () => {
+    const streamed = [...demoContributions({ ...options, accountPrefix: 'p-' })];
+    expect(streamed.map(({ contribution }) => contribution)).toEqual(
+      generateDemoContributions({ ...options, accountPrefix: 'p-' }),
+    );
+    for (const { contribution, accountIndex } of streamed)
+      expect(contribution.accountId).toBe(demoAccountId('p-', accountIndex));
+    expect(() => [...demoContributions({ ...options, accounts: 0 })]).toThrow('at least one account');
   });
 });

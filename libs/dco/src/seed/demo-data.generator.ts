@@ -46,6 +46,16 @@ export function generateDemoAccounts(options: DemoDataOptions): AccountRecord[] 
 
 /** Contribution ids are `<day>-<seed>-<index>`; amounts are skewed (many small, a few large), all positive. */
 export function generateDemoContributions(options: DemoDataOptions): ContributionRecord[] {
+  return Array.from(demoContributions(options), ({ contribution }) => contribution);
+}
+
+/**
+ * The contributions of `generateDemoContributions` one at a time, each with the index of its account (`demoAccountId`):
+ * a day of ten million is generated without holding it.
+ */
+export function* demoContributions(
+  options: DemoDataOptions,
+): Generator<{ contribution: ContributionRecord; accountIndex: number }> {
   if (options.accounts < 1)
     throw new CodedError('INTERNAL.UNEXPECTED', 'at least one account is needed for contributions');
   const prefix = options.accountPrefix ?? 'acct-';
@@ -53,16 +63,17 @@ export function generateDemoContributions(options: DemoDataOptions): Contributio
   const max = options.maxAmount ?? 10n ** 18n;
   // Amounts are drawn as a fraction of `max` with 2^26 steps, then squared for skew: exact BigInt arithmetic throughout.
   const steps = 1n << 26n;
-  const contributions: ContributionRecord[] = [];
   for (let index = 0; index < options.contributions; index += 1) {
     const account = Math.floor(next() * options.accounts);
     const step = BigInt(Math.floor(next() * Number(steps)));
     const amount = 1n + (max * step * step) / (steps * steps);
-    contributions.push({
-      contributionId: `${options.day}-${options.seed}-${index}`,
-      accountId: demoAccountId(prefix, account),
-      amount: amount.toString(),
-    });
+    yield {
+      contribution: {
+        contributionId: `${options.day}-${options.seed}-${index}`,
+        accountId: demoAccountId(prefix, account),
+        amount: amount.toString(),
+      },
+      accountIndex: account,
+    };
   }
-  return contributions;
 }

@@ -97,6 +97,12 @@ export function neo4jConf(spec: Neo4jProcessSpec): string {
   ].join('\n');
 }
 
+/** Writes the server's conf/neo4j.conf into its home (before a start, or before an offline import into that home). */
+export function writeNeo4jConf(spec: Neo4jProcessSpec): void {
+  mkdirSync(join(spec.home, 'conf'), { recursive: true });
+  writeFileSync(join(spec.home, 'conf', 'neo4j.conf'), neo4jConf(spec));
+}
+
 function logTail(home: string): string {
   for (const file of [join(home, 'console.log'), join(home, 'logs', 'neo4j.log')]) {
     if (existsSync(file)) return readFileSync(file, 'utf8').split('\n').slice(-15).join('\n');
@@ -116,8 +122,7 @@ export async function launchNeo4jProcess(
       `no Neo4j ${spec.version} jars in ${lib} (npm run stack:up downloads the configured versions)`,
     );
   }
-  mkdirSync(join(spec.home, 'conf'), { recursive: true });
-  writeFileSync(join(spec.home, 'conf', 'neo4j.conf'), neo4jConf(spec));
+  writeNeo4jConf(spec);
   try {
     setNeo4jInitialPassword({ home: spec.home, password: spec.password, lib });
   } catch (error) {

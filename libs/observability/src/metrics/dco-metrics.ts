@@ -22,6 +22,7 @@ export class DcoMetrics {
   readonly offeringAllocatedBaseUnits: Gauge<string>;
   readonly offeringAllocations: Gauge<string>;
   readonly alerts: Counter<'cause' | 'severity' | 'delivery'>;
+  readonly healDecisions: Counter<'fault' | 'decision'>;
   readonly messagesPublished: Counter<'type'>;
   readonly retries: Counter<'type' | 'group'>;
   readonly httpRequests: Counter<'method' | 'code'>;
@@ -94,6 +95,12 @@ export class DcoMetrics {
       name: 'dco_alerts_total',
       help: 'Alerts seen by the publisher, by cause, severity and delivery (published, deduplicated, failed).',
       labelNames: ['cause', 'severity', 'delivery'],
+      registers,
+    });
+    this.healDecisions = new Counter({
+      name: 'dco_heal_decisions_total',
+      help: "The healer's decisions on a fault it saw (ADR 0033): acted, action-failed, alerted, refused.",
+      labelNames: ['fault', 'decision'],
       registers,
     });
     this.messagesPublished = new Counter({
