@@ -25,7 +25,8 @@ import { loadavg } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { CodedError, systemClock } from '@dco/contracts';
-import { Neo4jProcess, stopNeo4jProcess } from '@dco/neo4j';
+import { Neo4jCredentials, Neo4jProcess, stopNeo4jProcess } from '@dco/neo4j';
+import { stackNeo4jCredentials } from '@dco/testing';
 import { freePort, isProcessAlive } from '@dco/probes';
 import {
   applySchemaMigrations,
@@ -129,8 +130,15 @@ interface RunnerReport {
   peakRssMb: number;
 }
 
-/** The offering in a runner process of its own (bench/support/dco-runner.child.ts). */
-function runRunner(uri: string, day: string): Promise<RunnerReport> {
+/** The login of a server that is not the bench's own: NEO4J_USER / NEO4J_PASSWORD when set, else the local stack's. */
+function configuredLogin(): Neo4jCredentials | undefined {
+  return process.env.NEO4J_PASSWORD
+    ? { user: process.env.NEO4J_USER ?? 'neo4j', password: process.env.NEO4J_PASSWORD }
+    : stackNeo4jCredentials();
+}
+
+/** The offering in a runner process of its own (bench/support/dco-runner.child.ts); the login goes in its environment. */
+function runRunner(uri: string, day: string, login: Neo4jCredentials | undefined): Promise<RunnerReport> {
   const root = join(__dirname, '..');
   const child = spawn(
     process.execPath,
@@ -144,7 +152,11 @@ function runRunner(uri: string, day: string): Promise<RunnerReport> {
       String(BATCH_SIZE),
       String(PAGE_ROWS),
     ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, ...(login ? { NEO4J_USER: login.user, NEO4J_PASSWORD: login.password } : {}) },
+    },
   );
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -196,8 +208,9 @@ export async function run(): Promise<BenchResult> {
     seed = seeded.kept.seed;
   }
   const uri = server?.boltUri ?? process.env.NEO4J_URI ?? DEFAULT_NEO4J_URI;
+  const login = server ? server.credentials : configuredLogin();
   const serverSpec = reused?.kept.spec ?? (server ? benchServerSpec(server.home, 0) : undefined);
-  const driver = createNeo4jDriver({ uri });
+  const driver = createNeo4jDriver({ uri, ...login });
   const ledger = new Neo4jDcoLedger(driver);
   const accountIds = () => generateDemoAccounts(generator).map((account) => account.accountId);
   try {
@@ -229,7 +242,7 @@ export async function run(): Promise<BenchResult> {
     const serverCpuBefore = serverCpuSeconds(uri);
     const heap = sampleServerHeap(uri);
     let neo4jHeapPeakMb: number | undefined;
-    const runner = await runRunner(uri, day).finally(() => (neo4jHeapPeakMb = heap.stop()));
+    const runner = await runRunner(uri, day, login).finally(() => (neo4jHeapPeakMb = heap.stop()));
     const serverCpuAfter = serverCpuSeconds(uri);
     const loadAtMeasureEnd = loadavg()[0];
     const { phases, result } = runner;
@@ -275,7 +288,7 @@ export async function run(): Promise<BenchResult> {
 
     // Healthy afterwards: the server answers a query on a new connection (and its process is the one it was).
     const health = {
-      answeredQueryAfterRun: await serverAnswers(uri),
+      answeredQueryAfterRun: await serverAnswers(uri, login),
       ...(server ? { processAlive: isProcessAlive(server.pid), pid: server.pid } : {}),
     };
     const healthy = health.answeredQueryAfterRun && health.processAlive !== false;
@@ -381,7 +394,7 @@ export async function run(): Promise<BenchResult> {
       }
     } else if (!keep && !reuseDay) {
       note('dco bench: removing the benchmark data');
-      const cleanup = createNeo4jDriver({ uri });
+      const cleanup = createNeo4jDriver({ uri, ...login });
       await deleteLedgerTestData(cleanup, { days: [day, naiveDay], accountIds: accountIds() }).finally(() =>
         cleanup.close(),
       );

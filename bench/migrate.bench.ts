@@ -5,6 +5,7 @@
 // With the offline restore (ADR 0018, DCO_BENCH_RESTORE_MODE=offline-import, the default), the ceiling of the restore is
 // neo4j-admin import alone of the same CSV parts into a scratch home, measured in the same run.
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { systemClock } from '@dco/contracts';
 import { localEmulatorOptions } from '@dco/aws';
 import { freePort } from '@dco/probes';
 import {
+  boltAuth,
   boltGraphDatabaseFactory,
   Ec2Neo4jFleet,
   FileBackupStore,
@@ -83,19 +85,23 @@ async function naiveRestore(driver: Driver, sample: number): Promise<{ nodesPerS
 export async function run(): Promise<BenchResult> {
   const dir = mkdtempSync(join(tmpdir(), 'dco-migrate-bench-'));
   const ec2 = new EC2Client(localEmulatorOptions());
+  // One login for blue and the green the local runtime starts, as a configured migrator has.
+  const password = randomBytes(18).toString('base64url');
   const blue = await launchNeo4jProcess(
     {
       version: '5.20.0',
       boltPort: await freePort(),
       home: join(dir, 'blue'),
+      password,
       heapMb: HEAP_MB,
       pageCacheMb: PAGECACHE_MB,
     },
     { readyTimeoutMs: 300_000 },
   );
-  const blueDriver = neo4j.driver(blue.boltUri);
+  const blueDriver = neo4j.driver(blue.boltUri, boltAuth(blue.credentials));
   const runtime = new LocalNeo4jHostRuntime({
     homeRoot: join(dir, 'fleet'),
+    password,
     allocatePort: freePort,
     heapMb: HEAP_MB,
     pageCacheMb: PAGECACHE_MB,
@@ -103,7 +109,7 @@ export async function run(): Promise<BenchResult> {
   });
   const fleet = new Ec2Neo4jFleet(ec2, runtime, {
     fleetTags: { 'dco:env': `bench-${Date.now().toString(36)}` },
-    probe: probeBolt,
+    probe: (boltUri, version) => probeBolt(boltUri, version, blue.credentials),
     readyTimeoutMs: 300_000,
   });
   let greenInstance: string | undefined;
@@ -129,7 +135,8 @@ export async function run(): Promise<BenchResult> {
     const migrator = new BlueGreenMigrator(
       {
         fleet,
-        graphs: boltGraphDatabaseFactory,
+        graphs: boltGraphDatabaseFactory(blue.credentials),
+        credentials: blue.credentials,
         pointer: new FileConnectionPointerStore(join(dir, 'neo4j-pointer.json')),
         consumers: pointerOnlyConsumers,
         backups,
@@ -137,6 +144,7 @@ export async function run(): Promise<BenchResult> {
         clock: systemClock,
         offlineRestorer: new LocalOfflineGreenRestorer({
           homeRoot: join(dir, 'fleet'),
+          password,
           heapMb: HEAP_MB,
           pageCacheMb: PAGECACHE_MB,
           readyTimeoutMs: 300_000,
@@ -185,7 +193,7 @@ export async function run(): Promise<BenchResult> {
     const records = migrated.nodes + migrated.relationships;
 
     note(`naive baseline: ${NAIVE_SAMPLE} nodes and relationships, one statement each, on the green server`);
-    const greenDriver = neo4j.driver(migrated.boltUri);
+    const greenDriver = neo4j.driver(migrated.boltUri, boltAuth(blue.credentials));
     const naive = await naiveRestore(greenDriver, NAIVE_SAMPLE).finally(() => greenDriver.close());
 
     // The ceilings: what the driver and these servers do with bare queries, so that the export and restore rates can be read
@@ -199,7 +207,7 @@ export async function run(): Promise<BenchResult> {
     note(
       `create ceiling: ${CEILING_SAMPLE} nodes and relationships, bare UNWIND CREATE in batches of ${BATCH_SIZE}, on the green server`,
     );
-    const ceilingDriver = neo4j.driver(migrated.boltUri);
+    const ceilingDriver = neo4j.driver(migrated.boltUri, boltAuth(blue.credentials));
     const createCeiling = await measureCreateCeiling(ceilingDriver, {
       sample: CEILING_SAMPLE,
       batch: BATCH_SIZE,

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import neo4j from 'neo4j-driver';
-import { canConnect, stackPaths } from '@dco/testing';
+import { canConnect, stackNeo4jCredentials, stackPaths } from '@dco/testing';
 import { listNeo4jServers, stackStatus, startNeo4jServer, stopNeo4jServer } from '@dco/stack';
 
 describe('extra Neo4j servers', () => {
@@ -25,7 +25,8 @@ describe('extra Neo4j servers', () => {
       code: 'STACK.CONFIG_INVALID',
     });
 
-    const driver = neo4j.driver(server.boltUri);
+    const login = stackNeo4jCredentials();
+    const driver = neo4j.driver(server.boltUri, login && neo4j.auth.basic(login.user, login.password));
     try {
       const { records } = await driver.executeQuery(
         'CREATE (n:Probe {v: 1}) WITH n CALL dbms.components() YIELD versions RETURN versions[0] AS version, n.v AS v',

@@ -14,7 +14,8 @@ describe.each([
   let driver: Driver;
 
   beforeAll(() => {
-    driver = neo4j.driver(endpoints.neo4j[name].boltUri);
+    const login = endpoints.neo4jCredentials;
+    driver = neo4j.driver(endpoints.neo4j[name].boltUri, login && neo4j.auth.basic(login.user, login.password));
   });
 
   afterAll(async () => {

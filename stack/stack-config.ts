@@ -65,6 +65,13 @@ export interface StackPaths {
   kafkaLibs: string;
   kafkaHome: string;
   neo4jHomes: string;
+  /** This clone's copy of the stack servers' `neo4j` password (git-ignored; the local profile's default). */
+  neo4jPasswordFile: string;
+  /**
+   * Where the password is generated, once per machine beside the shared caches: a fresh clone (CI) that uses the servers
+   * another clone started (see DaemonComponent.up) logs in with the same password.
+   */
+  neo4jSharedPasswordFile: string;
   motoVenv: string;
   /** Kafka's command-line tools (kafka-tools and its dependencies) of the broker's version. */
   kafkaToolsLibs: string;
@@ -168,6 +175,8 @@ export function stackPaths(config: StackConfig = stackConfig()): StackPaths {
     kafkaLibs: join(cacheDir, `kafka-${config.kafka.version}`, 'libs'),
     kafkaHome: join(stateDir, 'kafka'),
     neo4jHomes: join(stateDir, 'neo4j'),
+    neo4jPasswordFile: join(stateDir, 'neo4j-password'),
+    neo4jSharedPasswordFile: join(cacheDir, 'neo4j-password'),
     motoVenv: join(cacheDir, 'moto', `venv-${config.moto.version}`),
     kafkaToolsLibs: join(cacheDir, `kafka-${config.kafka.version}`, 'tools-libs'),
     kafkaToolsLog4j: join(cacheDir, `kafka-${config.kafka.version}`, 'tools-log4j.properties'),

@@ -18,7 +18,7 @@ import {
   generateDemoContributions,
 } from '@dco/dco';
 import { addDays } from '@dco/saga';
-import { waitFor } from '@dco/testing';
+import { stackNeo4jCredentials, stackNeo4jEnv, waitFor } from '@dco/testing';
 import { uniqueTestDay } from '../libs/dco/src/ledger/dco-ledger.contract';
 import { deleteLedgerTestData } from '../libs/dco/src/neo4j/neo4j-ledger-test-data';
 import { SagaE2eEnvironment, finished, startWorkers, waitForRun } from './support/saga-e2e.harness';
@@ -26,7 +26,7 @@ import { SagaE2eEnvironment, finished, startWorkers, waitForRun } from './suppor
 jest.setTimeout(600_000);
 
 const NEO4J_URI = process.env.NEO4J_URI ?? DEFAULT_NEO4J_URI;
-const driver = createNeo4jDriver({ uri: NEO4J_URI });
+const driver = createNeo4jDriver({ uri: NEO4J_URI, ...stackNeo4jCredentials() });
 const created = { days: [] as string[], accountIds: [] as string[] };
 
 /** A small day of contributions for each day, as the ledger holds them before the offering. */
@@ -93,6 +93,7 @@ describe('three-days-down (each app its own process, real Kafka, the real offeri
           DCO_EXECUTOR: 'reference',
           DCO_DAILY_AMOUNT: '1000000',
           NEO4J_URI,
+          ...stackNeo4jEnv(),
           DCO_STATE_DIR: stateDir,
         },
       }),

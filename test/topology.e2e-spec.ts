@@ -21,7 +21,7 @@ import { FileConnectionPointerStore } from '@dco/neo4j';
 import { AppProcess, PrivateKafka, startPrivateKafka, waitFor } from '@dco/testing';
 import { Chaos, KillRecord } from '../tools/day/chaos';
 import { fetchRun, offeringsOn } from '../tools/day/day-outcome';
-import { DayWorkspace, createWorkspace, localEndpoints } from '../tools/day/day-workspace';
+import { DayWorkspace, createWorkspace, dayNeo4jLogin, localEndpoints } from '../tools/day/day-workspace';
 import { Topology, deployedTopology } from '../tools/day/deployed-topology';
 import { RunFollower } from '../tools/day/run-follower';
 import { DayScenario, NEW_NEO4J_VERSION } from '../tools/day/scenario-catalogue';
@@ -148,7 +148,8 @@ describe('the deployed topology under chaos', () => {
     ws = createWorkspace(SCENARIO, new Date(), { ...localEndpoints(), kafkaBrokers: kafka.brokers.join(',') });
     prepared = await prepareScenario(ws, (line) => print(`prepare: ${line}`));
     // The next two days' contributions, on blue before anything runs: the migration carries them to green.
-    for (const offset of [1, 2]) await seedGraph(prepared.blue.boltUri, addDays(ws.day, offset), GRAPH);
+    for (const offset of [1, 2])
+      await seedGraph(prepared.blue.boltUri, dayNeo4jLogin(ws), addDays(ws.day, offset), GRAPH);
     follower = await RunFollower.start(ws, print);
     services = await DayServices.launch(ws, prepared, new Date(), print, topology);
   });
@@ -211,8 +212,8 @@ describe('the deployed topology under chaos', () => {
     );
     const pointer = await new FileConnectionPointerStore(join(ws.stateDir, 'neo4j-pointer.json')).read();
     const serving = pointer?.current ?? (prepared as PreparedScenario).blue;
-    const offerings = await Promise.all(days.map((day) => offeringsOn(serving.boltUri, day)));
-    const version = await serverVersion(serving.boltUri);
+    const offerings = await Promise.all(days.map((day) => offeringsOn(serving.boltUri, dayNeo4jLogin(ws), day)));
+    const version = await serverVersion(serving.boltUri, dayNeo4jLogin(ws));
     const reporter = await (prepared as PreparedScenario).ecs.describeService(ws.cluster, 'dco-reporter');
     const reporterRevision = reporter
       ? (await (prepared as PreparedScenario).ecs.describeTaskDefinition(reporter.taskDefinition))?.revision

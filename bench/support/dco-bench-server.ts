@@ -21,7 +21,10 @@ import {
 import {
   BulkBackupWriter,
   FileBackupStore,
+  generateNeo4jPassword,
   launchNeo4jProcess,
+  NEO4J_ADMIN_USER,
+  Neo4jCredentials,
   Neo4jProcess,
   Neo4jProcessSpec,
   recordedPid,
@@ -29,7 +32,7 @@ import {
   stopNeo4jProcess,
   writeNeo4jConf,
 } from '@dco/neo4j';
-import { canConnect, freePort, isProcessAlive } from '@dco/probes';
+import { canConnect, freePort, isProcessAlive, readOrCreateSecretFile } from '@dco/probes';
 import { neo4jTransactionLimits, stackConfig } from '@dco/stack';
 import { progress } from './result';
 
@@ -46,10 +49,15 @@ export interface KeptBenchDay {
 }
 
 const STATE_FILE = 'bench-day.json';
+/** The state file keeps no password: it is the bench root's own (benchPassword). */
 const writeState = (file: string, kept: KeptBenchDay): void =>
   writeFileSync(
     file,
-    JSON.stringify(kept, (_key, value) => (typeof value === 'bigint' ? String(value) : value), 2) + '\n',
+    JSON.stringify(
+      { ...kept, spec: { ...kept.spec, password: undefined } },
+      (_key, value) => (typeof value === 'bigint' ? String(value) : value),
+      2,
+    ) + '\n',
   );
 const ENV_INT = (name: string): number | undefined => {
   const raw = process.env[name];
@@ -67,6 +75,11 @@ const ENV_INT = (name: string): number | undefined => {
 export const benchRoot = (): string => process.env.DCO_BENCH_HOME ?? join(tmpdir(), 'dco-bench');
 export const benchHomeOf = (day: string): string => join(benchRoot(), `dco-${day}`);
 
+/** The bench servers' `neo4j` password: generated once into <bench root>/neo4j-password (owner-only), as the stack's. */
+export const benchPassword = (): string =>
+  readOrCreateSecretFile(join(benchRoot(), 'neo4j-password'), generateNeo4jPassword);
+export const benchCredentials = (): Neo4jCredentials => ({ user: NEO4J_ADMIN_USER, password: benchPassword() });
+
 /**
  * The server as the stack's blue is configured (production-like for this machine, ADR 0020), on a home and port of its
  * own; DCO_BENCH_NEO4J_HEAP_MB / DCO_BENCH_NEO4J_PAGE_CACHE_MB size it otherwise (transaction limits follow the heap).
@@ -78,6 +91,7 @@ export function benchServerSpec(home: string, boltPort: number): Neo4jProcessSpe
     version: blue.version,
     boltPort,
     home,
+    password: benchPassword(),
     heapMb: heapMb ?? blue.heapMb,
     pageCacheMb: ENV_INT('DCO_BENCH_NEO4J_PAGE_CACHE_MB') ?? blue.pageCacheMb,
     ...(heapMb === undefined
@@ -187,7 +201,7 @@ export async function seedDayByImport(
  * (ten minutes); a population slower than that on a loaded host is waited for and the (idempotent) migrations run again.
  */
 async function createLedgerSchema(boltUri: string): Promise<void> {
-  const driver = createNeo4jDriver({ uri: boltUri });
+  const driver = createNeo4jDriver({ uri: boltUri, ...benchCredentials() });
   try {
     try {
       await applySchemaMigrations(driver, DCO_SCHEMA_MIGRATIONS, { clock: systemClock });
@@ -208,10 +222,11 @@ export async function reuseKeptDay(day: string): Promise<{ server: Neo4jProcess;
   if (!existsSync(file)) return undefined;
   const kept = JSON.parse(readFileSync(file, 'utf8')) as KeptBenchDay;
   if (kept.day.cap !== undefined) kept.day.cap = BigInt(kept.day.cap);
+  kept.spec = { ...kept.spec, password: benchPassword() };
   const boltUri = `bolt://127.0.0.1:${kept.spec.boltPort}`;
   const pid = recordedPid(home);
-  if (pid !== undefined && isProcessAlive(pid) && (await serverAnswers(boltUri)))
-    return { server: { pid, boltUri, version: kept.spec.version, home }, kept };
+  if (pid !== undefined && isProcessAlive(pid) && (await serverAnswers(boltUri, benchCredentials())))
+    return { server: { pid, boltUri, version: kept.spec.version, home, credentials: benchCredentials() }, kept };
   const port = (await canConnect('127.0.0.1', kept.spec.boltPort)) ? await freePort() : kept.spec.boltPort;
   kept.spec = { ...kept.spec, boltPort: port };
   writeState(file, kept);
@@ -219,8 +234,9 @@ export async function reuseKeptDay(day: string): Promise<{ server: Neo4jProcess;
 }
 
 /** Whether the server answers a query (`RETURN 1`) within 30 s: the bench's health check after the run. */
-export async function serverAnswers(boltUri: string): Promise<boolean> {
-  const driver = neo4j.driver(boltUri, undefined, { connectionTimeout: 10_000, connectionAcquisitionTimeout: 30_000 });
+export async function serverAnswers(boltUri: string, credentials: Neo4jCredentials | undefined): Promise<boolean> {
+  const auth = credentials && neo4j.auth.basic(credentials.user, credentials.password);
+  const driver = neo4j.driver(boltUri, auth, { connectionTimeout: 10_000, connectionAcquisitionTimeout: 30_000 });
   try {
     const { records } = await driver.executeQuery('RETURN 1 AS ok', {}, { database: 'neo4j' });
     return Number(records[0]?.get('ok')) === 1;

@@ -8,7 +8,8 @@ import { ReferenceDcoExecutor } from '../../apps/dco-runner/src';
 
 async function main(): Promise<void> {
   const [uri, day, amount, batchSize, pageRows] = process.argv.slice(2);
-  const driver = createNeo4jDriver({ uri });
+  // The login comes in the environment (never an argument, which ps shows).
+  const driver = createNeo4jDriver({ uri, user: process.env.NEO4J_USER, password: process.env.NEO4J_PASSWORD });
   try {
     const executor = new ReferenceDcoExecutor(
       new Neo4jDcoLedger(driver),

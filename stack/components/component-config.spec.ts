@@ -66,7 +66,7 @@ describe('neo4j.conf', () => {
     expect(props.get('server.bolt.listen_address')).toBe(`127.0.0.1:${config.neo4j.blue.boltPort}`);
     expect(props.get('server.http.enabled')).toBe('false');
     expect(props.get('server.https.enabled')).toBe('false');
-    expect(props.get('dbms.security.auth_enabled')).toBe('false');
+    expect(props.get('dbms.security.auth_enabled')).toBe('true');
   });
 
   it('keeps everything under the server home and sizes memory explicitly', () => {

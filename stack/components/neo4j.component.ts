@@ -1,12 +1,30 @@
 // Neo4j Community servers of any 5.x version from Maven Central jars, one JVM per server (CommunityEntryPoint), home under .stack/neo4j/<name>.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import neo4j from 'neo4j-driver';
+// Only this dependency-free file of libs/neo4j: the stack installer must not load the libs (and their decorators).
+import {
+  generateNeo4jPassword,
+  NEO4J_ADMIN_USER,
+  setNeo4jInitialPassword,
+} from '../../libs/neo4j/src/fleet/neo4j-initial-password';
 import type { Neo4jServerConfig } from '../stack-config';
 import { StackError } from '../stack-error';
 import { mavenCopyDependencies } from '../support/maven';
-import { freePort, waitFor } from '@dco/probes';
+import { freePort, readOrCreateSecretFile, waitFor } from '@dco/probes';
 import { DaemonComponent, DaemonDefinition, logFileOf, StackContext } from './stack-component';
 
 export function neo4jPom(): string {
@@ -18,6 +36,20 @@ export function neo4jPom(): string {
     <dependency><groupId>org.neo4j.app</groupId><artifactId>neo4j-server</artifactId><version>\${neo4j.version}</version></dependency>
   </dependencies></project>
 `;
+}
+
+export interface Neo4jLogin {
+  user: string;
+  password: string;
+}
+
+/** Sets a new store's password; the tool's failure becomes STACK.START_FAILED. */
+function setInitialPassword(spec: { home: string; password: string; lib: string }): void {
+  try {
+    setNeo4jInitialPassword(spec);
+  } catch (error) {
+    throw new StackError('STACK.START_FAILED', (error as Error).message);
+  }
 }
 
 /** Server names become directory and pid-file names. */
@@ -97,6 +129,9 @@ export async function ensureNeo4jClassArchive(ctx: StackContext, version: string
     transactionTotalMaxMb: 128,
     transactionMaxMb: 64,
   });
+  // Authentication on as on every server, so the recording loads the same classes; its password dies with the home.
+  const credentials = { user: NEO4J_ADMIN_USER, password: randomBytes(18).toString('base64url') };
+  setInitialPassword({ home, password: credentials.password, lib });
   const logFile = logFileOf(ctx.paths, `neo4j-${version}-class-archive`);
   const log = openSync(logFile, 'a');
   const child = spawn(
@@ -111,7 +146,7 @@ export async function ensureNeo4jClassArchive(ctx: StackContext, version: string
   try {
     const ready = async () => {
       if (gone) throw new StackError('STACK.START_FAILED', 'the recording start exited early', { logFile });
-      return (await probeNeo4j(`bolt://${host}:${boltPort}`, version)) === undefined;
+      return (await probeNeo4j(`bolt://${host}:${boltPort}`, version, credentials)) === undefined;
     };
     await waitFor(ready, { timeoutMs: 240_000, intervalMs: 500, description: `the Neo4j ${version} recording start` });
     child.kill('SIGTERM');
@@ -193,7 +228,7 @@ export function neo4jConf(home: string, host: string, server: Neo4jServerConfig)
     `server.memory.pagecache.size=${server.pageCacheMb}m`,
     `dbms.memory.transaction.total.max=${server.transactionTotalMaxMb}m`,
     `db.memory.transaction.max=${server.transactionMaxMb}m`,
-    'dbms.security.auth_enabled=false',
+    'dbms.security.auth_enabled=true',
     'dbms.usage_report.enabled=false',
     'db.tx_log.rotation.retention_policy=2 files',
     '',
@@ -201,8 +236,13 @@ export function neo4jConf(home: string, host: string, server: Neo4jServerConfig)
 }
 
 /** Bolt probe: connectivity plus `CALL dbms.components()` reporting the expected version. */
-export async function probeNeo4j(boltUri: string, version: string): Promise<string | undefined> {
-  const driver = neo4j.driver(boltUri, undefined, {
+export async function probeNeo4j(
+  boltUri: string,
+  version: string,
+  credentials: Neo4jLogin | undefined,
+): Promise<string | undefined> {
+  const auth = credentials && neo4j.auth.basic(credentials.user, credentials.password);
+  const driver = neo4j.driver(boltUri, auth, {
     connectionTimeout: 5000,
     maxConnectionPoolSize: 1,
     logging: { level: 'error', logger: () => undefined },
@@ -219,6 +259,42 @@ export async function probeNeo4j(boltUri: string, version: string): Promise<stri
   } finally {
     await driver.close().catch(() => undefined);
   }
+}
+
+/**
+ * The login of every stack server: `neo4j` with the password generated once per machine (beside the shared caches, so
+ * that a clone using another clone's running servers has it too), copied into this clone's .stack/neo4j-password where
+ * the local profile and the specs read it. Both files are readable by their owner only.
+ */
+export function stackNeo4jLogin(ctx: StackContext): Neo4jLogin {
+  const password = readOrCreateSecretFile(ctx.paths.neo4jSharedPasswordFile, generateNeo4jPassword);
+  const copy = ctx.paths.neo4jPasswordFile;
+  if (!existsSync(copy) || readFileSync(copy, 'utf8').trim() !== password) {
+    mkdirSync(dirname(copy), { recursive: true });
+    writeFileSync(copy, password + '\n', { mode: 0o600 });
+    chmodSync(copy, 0o600);
+  }
+  return { user: NEO4J_ADMIN_USER, password };
+}
+
+/** Marks a home whose store was created with the stack's password (a store without it predates authentication). */
+const AUTH_MARKER = 'authentication-on';
+
+/**
+ * Before a start: a new store gets the stack's password (`neo4j-admin dbms set-initial-password`); a store created before
+ * the stack turned authentication on (its neo4j user has no password we know) is re-created, as an upgrade of .stack
+ * would; a store with the marker keeps its password. Idempotent: the next start finds the marker.
+ */
+function prepareAuthentication(ctx: StackContext, serverName: string, home: string, version: string): void {
+  const marker = join(home, AUTH_MARKER);
+  if (existsSync(marker)) return;
+  const data = join(home, 'data');
+  if (existsSync(join(data, 'databases'))) {
+    ctx.log(`neo4j: ${serverName}'s store predates authentication; re-creating it with the stack's password`);
+    rmSync(data, { recursive: true, force: true });
+  }
+  setInitialPassword({ home, password: stackNeo4jLogin(ctx).password, lib: ctx.paths.neo4jLib(version) });
+  writeFileSync(marker, 'the neo4j user has the password in .stack/neo4j-password\n');
 }
 
 export function neo4jHome(ctx: StackContext, serverName: string): string {
@@ -250,7 +326,10 @@ function neo4jDefinition(ctx: StackContext, serverName: string, server: Neo4jSer
       await ensureNeo4jJars(ctx, server.version);
       await ensureNeo4jClassArchive(ctx, server.version);
     },
-    prepare: async () => writeNeo4jHome(home, host, server),
+    prepare: async () => {
+      writeNeo4jHome(home, host, server);
+      prepareAuthentication(ctx, serverName, home, server.version);
+    },
     launch: () => {
       const archive = neo4jClassArchive(ctx, server.version);
       return {
@@ -265,7 +344,13 @@ function neo4jDefinition(ctx: StackContext, serverName: string, server: Neo4jSer
         cwd: home,
       };
     },
-    probe: () => probeNeo4j(boltUri, server.version),
+    // A status check generates no password: a stack started before authentication has none yet (its servers take any).
+    probe: () =>
+      probeNeo4j(
+        boltUri,
+        server.version,
+        existsSync(ctx.paths.neo4jSharedPasswordFile) ? stackNeo4jLogin(ctx) : undefined,
+      ),
   };
 }
 

@@ -5,13 +5,13 @@ import { localEmulatorOptions } from '@dco/aws';
 import { AnyMessage } from '@dco/contracts';
 import { DayError } from './day-error';
 import { createNeo4jDriver } from '@dco/dco';
-import { FileConnectionPointerStore } from '@dco/neo4j';
+import { FileConnectionPointerStore, Neo4jCredentials } from '@dco/neo4j';
 import { runTraceIds } from '@dco/observability';
 import { WaitTimeoutError, waitFor } from '@dco/probes';
 import { readFile } from 'node:fs/promises';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { APP_NAMES, DayWorkspace, stagingNames, workspaceSecrets } from './day-workspace';
+import { APP_NAMES, DayWorkspace, dayNeo4jLogin, stagingNames, workspaceSecrets } from './day-workspace';
 import { GraphSnapshot, splitSnapshot } from './graph-snapshot';
 import { RunFollower } from './run-follower';
 import { BASE_IMAGE, ScenarioExpectation } from './scenario-catalogue';
@@ -168,9 +168,10 @@ export function expectedAudit(expect: Pick<ScenarioExpectation, 'steps' | 'rolle
 
 export async function offeringsOn(
   boltUri: string,
+  credentials: Neo4jCredentials,
   day: string,
 ): Promise<{ count: number; resultHash?: string; allocationCount?: number }> {
-  const driver = createNeo4jDriver({ uri: boltUri });
+  const driver = createNeo4jDriver({ uri: boltUri, ...credentials });
   const session = driver.session();
   try {
     const result = await session.run(
@@ -283,14 +284,14 @@ export async function observeDay(
   const current = pointer?.current ?? { instanceId: prepared.blue.instanceId, boltUri: prepared.blue.boltUri };
   const onBlue = current.instanceId === prepared.blue.instanceId;
   const [version, split, serving, ecsService, after, alerts] = await Promise.all([
-    serverVersion(current.boltUri),
-    splitSnapshot(current.boltUri),
-    offeringsOn(current.boltUri, ws.day),
+    serverVersion(current.boltUri, dayNeo4jLogin(ws)),
+    splitSnapshot(current.boltUri, dayNeo4jLogin(ws)),
+    offeringsOn(current.boltUri, dayNeo4jLogin(ws), ws.day),
     prepared.ecs.describeService(ws.cluster, 'dco-runner'),
     prepared.workspace.resources(),
     deliveredAlerts(ws, expect.alerts.length, 20_000),
   ]);
-  const elsewhere = onBlue ? 0 : (await offeringsOn(prepared.blue.boltUri, ws.day)).count;
+  const elsewhere = onBlue ? 0 : (await offeringsOn(prepared.blue.boltUri, dayNeo4jLogin(ws), ws.day)).count;
   const onEcs = (await prepared.neo4jEcs?.describe())?.some((member) => member.instanceId === current.instanceId);
   const ecsDefinition = ecsService ? await prepared.ecs.describeTaskDefinition(ecsService.taskDefinition) : undefined;
   const stagingService = ws.scenario.promotion

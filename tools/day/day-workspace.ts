@@ -3,6 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { runIdOf } from '@dco/contracts';
+import { NEO4J_ADMIN_USER, Neo4jCredentials } from '@dco/neo4j';
 import { stackConfig } from '@dco/stack';
 import { DayScenario } from './scenario-catalogue';
 import { dailyUtcCron } from '../../apps/scheduler/src';
@@ -70,8 +71,8 @@ export interface DayWorkspace {
   /** The db-migrator's backup signing key (`keyId:base64secret`). */
   backupSigningKey: string;
   /**
-   * The dco-runner's Neo4j password. The local servers run without authentication (they accept any credentials), so it
-   * is configured only for the log scan: a service that printed it would be found out.
+   * The `neo4j` password of the scenario's servers (blue and every green its fleet starts have authentication on); the
+   * db-migrator and the dco-runner log in with it, and the log scan looks for it.
    */
   neo4jPassword: string;
   endpoints: StackEndpoints;
@@ -130,6 +131,11 @@ export function createWorkspace(
     bulkGraph,
     neo4jServer: bulkGraph && bulkGraph.nodes > 0 ? BULK_NEO4J : SMALL_NEO4J,
   };
+}
+
+/** How the scenario's tools log in to its servers (the services get the same as NEO4J_USER / NEO4J_PASSWORD). */
+export function dayNeo4jLogin(ws: Pick<DayWorkspace, 'neo4jPassword'>): Neo4jCredentials {
+  return { user: NEO4J_ADMIN_USER, password: ws.neo4jPassword };
 }
 
 /** The emulator records it in green's task definition; the local runtime keeps the store in the member's home. */
@@ -206,7 +212,12 @@ export function serviceEnvironment(
     DCO_ECS_CLUSTER: ws.cluster,
     ...dayRemoteState(ws),
   };
-  const graph = { DCO_STATE_DIR: ws.stateDir, NEO4J_URI: info.blue.boltUri };
+  const graph = {
+    DCO_STATE_DIR: ws.stateDir,
+    NEO4J_URI: info.blue.boltUri,
+    NEO4J_USER: NEO4J_ADMIN_USER,
+    NEO4J_PASSWORD: ws.neo4jPassword,
+  };
   const policy = ws.scenario.policy ?? {};
   switch (app) {
     case 'scheduler':
@@ -293,8 +304,6 @@ export function serviceEnvironment(
         ...graph,
         DCO_STAGE_ENGINE: 'real',
         DCO_LEDGER: 'neo4j',
-        NEO4J_USER: 'neo4j',
-        NEO4J_PASSWORD: ws.neo4jPassword,
         DCO_DAILY_AMOUNT: '1000000000000000000000',
       };
   }

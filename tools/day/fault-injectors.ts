@@ -7,7 +7,7 @@ import { BoltGraphDatabase } from '@dco/neo4j';
 import { waitFor } from '@dco/probes';
 import { restartComponent } from '@dco/stack';
 import { DayError } from './day-error';
-import { DayWorkspace } from './day-workspace';
+import { DayWorkspace, dayNeo4jLogin } from './day-workspace';
 import { RunFollower } from './run-follower';
 import { DayServices } from './service-launcher';
 
@@ -63,8 +63,8 @@ async function corruptGreen(ctx: FaultContext): Promise<FaultRecord> {
     description: 'green to be provisioned',
     timeoutMs: 300_000,
   });
-  const db = new BoltGraphDatabase(boltUri);
-  const driver = createNeo4jDriver({ uri: boltUri });
+  const db = new BoltGraphDatabase(boltUri, dayNeo4jLogin(ctx.ws));
+  const driver = createNeo4jDriver({ uri: boltUri, ...dayNeo4jLogin(ctx.ws) });
   try {
     await waitFor(async () => (await db.countEntities()).nodes > 0, {
       description: 'accounts restored on green',
@@ -103,7 +103,7 @@ async function killMigrator(ctx: FaultContext): Promise<FaultRecord> {
     description: 'green to be provisioned',
     timeoutMs: 300_000,
   });
-  const db = new BoltGraphDatabase(boltUri);
+  const db = new BoltGraphDatabase(boltUri, dayNeo4jLogin(ctx.ws));
   let restored: number;
   try {
     restored = await waitFor(

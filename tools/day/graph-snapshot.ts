@@ -1,7 +1,15 @@
 // Reads a Neo4j graph into counts and the identity-free checksum of libs/neo4j, split into what the day's DCO wrote
 // (its Offering, Allocations and their relationships) and everything else, so "blue before + the day's allocations"
 // can be checked on whichever server serves afterwards.
-import { BoltGraphDatabase, DigestFilter, GraphDigest, NodeContent, checksumOf, digestGraphParts } from '@dco/neo4j';
+import {
+  BoltGraphDatabase,
+  DigestFilter,
+  GraphDigest,
+  NodeContent,
+  Neo4jCredentials,
+  checksumOf,
+  digestGraphParts,
+} from '@dco/neo4j';
 
 export interface GraphSnapshot {
   nodes: number;
@@ -38,8 +46,8 @@ const baseFilter: DigestFilter = {
 /** The DCO's output: its nodes and every relationship touching one of them. */
 const offeringFilter: DigestFilter = { node: isOutput, relationship: (startKept, endKept) => startKept || endKept };
 
-export async function splitSnapshot(boltUri: string): Promise<SplitSnapshot> {
-  const db = new BoltGraphDatabase(boltUri);
+export async function splitSnapshot(boltUri: string, credentials: Neo4jCredentials): Promise<SplitSnapshot> {
+  const db = new BoltGraphDatabase(boltUri, credentials);
   try {
     const { base, offering } = await digestGraphParts(db, { base: baseFilter, offering: offeringFilter });
     return { base: toSnapshot(base), offering: toSnapshot(offering) };
@@ -48,6 +56,6 @@ export async function splitSnapshot(boltUri: string): Promise<SplitSnapshot> {
   }
 }
 
-export async function snapshotGraph(boltUri: string): Promise<GraphSnapshot> {
-  return (await splitSnapshot(boltUri)).base;
+export async function snapshotGraph(boltUri: string, credentials: Neo4jCredentials): Promise<GraphSnapshot> {
+  return (await splitSnapshot(boltUri, credentials)).base;
 }

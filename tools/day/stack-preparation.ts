@@ -31,6 +31,7 @@ import {
   generateBulkGraph,
   neo4jVersionOfAmi,
   probeBolt,
+  Neo4jCredentials,
 } from '@dco/neo4j';
 import { TerraformWorkspace, remoteStateOf, snapshotConfig } from '@dco/terraform';
 import { buildInfraUseCases } from '../../apps/infra-deployer/src';
@@ -40,6 +41,7 @@ import { DayError } from './day-error';
 import {
   DAY_EFS_FILE_SYSTEM_ID,
   DayWorkspace,
+  dayNeo4jLogin,
   PreparedInfo,
   REPO_ROOT,
   StackEndpoints,
@@ -123,13 +125,16 @@ export async function prepareScenario(ws: DayWorkspace, log: (line: string) => v
   const aws = localEmulatorOptions({ DCO_AWS_ENDPOINT: ws.endpoints.awsEndpoint });
   const ec2 = new EC2Client(aws);
   const ecs = SdkEcsServices.fromOptions(aws);
+  const login = dayNeo4jLogin(ws);
+  const probe = (boltUri: string, version: string) => probeBolt(boltUri, version, login);
   const runtime = new LocalNeo4jHostRuntime({
     homeRoot: join(ws.stateDir, 'fleet'),
+    password: login.password,
     allocatePort: freePort,
     ...ws.neo4jServer,
   });
   const fleetTags = { 'dco:env': ws.envTag };
-  const fleet = new Ec2Neo4jFleet(ec2, runtime, { instanceType: 'r6i.large', probe: probeBolt, fleetTags });
+  const fleet = new Ec2Neo4jFleet(ec2, runtime, { instanceType: 'r6i.large', probe, fleetTags });
   const ecsClient = new ECSClient(aws);
   const neo4jEcs =
     ws.scenario.neo4jFleet === 'ecs'
@@ -139,7 +144,7 @@ export async function prepareScenario(ws: DayWorkspace, log: (line: string) => v
           fileSystemId: DAY_EFS_FILE_SYSTEM_ID,
           fleetTags,
           versionOf: (imageId) => neo4jVersionOfAmi(ec2, imageId),
-          probe: probeBolt,
+          probe,
         })
       : undefined;
   let health: ServiceHealthDouble | undefined;
@@ -171,16 +176,16 @@ export async function prepareScenario(ws: DayWorkspace, log: (line: string) => v
       log(
         `seeding blue with ${scenario.graph.accounts} accounts and ${scenario.graph.contributions} contributions for ${ws.day}`,
       );
-      await seedGraph(instance.boltUri, ws.day, scenario.graph);
+      await seedGraph(instance.boltUri, login, ws.day, scenario.graph);
       if (ws.bulkGraph && ws.bulkGraph.nodes > 0) {
         const bulk = ws.bulkGraph;
         log(
           `adding a generated graph of ${bulk.nodes} nodes and ${bulk.nodes * bulk.relsPerNode} relationships to blue`,
         );
-        const driver = createNeo4jDriver({ uri: instance.boltUri });
+        const driver = createNeo4jDriver({ uri: instance.boltUri, ...login });
         await generateBulkGraph(driver, { ...bulk, label: 'Holder' }).finally(() => driver.close());
       }
-      return { instance, before: await snapshotGraph(instance.boltUri) };
+      return { instance, before: await snapshotGraph(instance.boltUri, login) };
     })();
     const infraReady = (async () => {
       log('applying the baseline Terraform configuration (the last good one)');
@@ -380,10 +385,11 @@ async function registerAmi(ec2: EC2Client, name: string, version: string): Promi
 
 export async function seedGraph(
   boltUri: string,
+  credentials: Neo4jCredentials,
   day: string,
   graph: { accounts: number; contributions: number },
 ): Promise<void> {
-  const driver = createNeo4jDriver({ uri: boltUri });
+  const driver = createNeo4jDriver({ uri: boltUri, ...credentials });
   try {
     await applySchemaMigrations(driver, DCO_SCHEMA_MIGRATIONS, { clock: systemClock });
     const ledger = new Neo4jDcoLedger(driver);
@@ -426,8 +432,8 @@ async function writeJson(path: string, value: unknown): Promise<void> {
 }
 
 /** The server's version as it reports itself over Bolt. */
-export async function serverVersion(boltUri: string): Promise<string> {
-  const db = new BoltGraphDatabase(boltUri);
+export async function serverVersion(boltUri: string, credentials: Neo4jCredentials): Promise<string> {
+  const db = new BoltGraphDatabase(boltUri, credentials);
   try {
     return await db.serverVersion();
   } finally {

@@ -29,6 +29,11 @@ export function buildProgram(): Command {
 export async function runCli(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
+    // Secrets named by *_SECRET_ID variables (ADR 0034) become the variables every command reads.
+    if (Object.keys(process.env).some((name) => name.endsWith('_SECRET_ID'))) {
+      const { withSecretsFromStore } = await import('@dco/aws');
+      Object.assign(process.env, await withSecretsFromStore(process.env));
+    }
     await program.parseAsync(argv, { from: 'user' });
     return process.exitCode === undefined ? EXIT.OK : Number(process.exitCode);
   } catch (error) {

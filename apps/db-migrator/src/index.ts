@@ -6,8 +6,16 @@ export {
   MigrationProgress,
   ProgressListener,
 } from './migrate-db/blue-green-migrator';
-export { BackupSigningEnvironmentConfig, DEFAULT_BLUE_URI } from './migrate-db/blue-green.config';
+export {
+  BackupSigningEnvironmentConfig,
+  DEFAULT_BLUE_URI,
+  Neo4jLoginEnvironmentConfig,
+} from './migrate-db/blue-green.config';
 export { backupSignerOf, BackupSigningConfig } from './migrate-db/backup-signing.config';
-export { BlueGreenEnvironment, blueGreenEnvironmentFromEnv } from './migrate-db/blue-green.environment';
+export {
+  BlueGreenEnvironment,
+  blueGreenEnvironmentFromEnv,
+  neo4jCredentialsFromEnv,
+} from './migrate-db/blue-green.environment';
 export { DbMigratorConfig } from './db-migrator.config';
 export { DbMigratorModule } from './db-migrator.module';

@@ -3,14 +3,14 @@
 import { IntersectionType } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { AwsClientConfig } from '@dco/aws';
-import { ConnectionPointerConfig } from '@dco/neo4j';
+import { ConnectionPointerConfig, Neo4jCredentialsConfig } from '@dco/neo4j';
 import { CommonConfig, IsParsedBy, parseSimulatedBehaviour, StageEngineConfig } from '@dco/platform';
 
 /** Every variable the dco-runner reads; the blue-green connection pointer's (shared with the db-migrator) come from ConnectionPointerConfig. */
 export class DcoRunnerConfig extends IntersectionType(
   CommonConfig,
   AwsClientConfig,
-  ConnectionPointerConfig,
+  IntersectionType(ConnectionPointerConfig, Neo4jCredentialsConfig),
   StageEngineConfig,
 ) {
   /** Outcome of the in-memory RunDco stand-in: ok, ok:<ms>, fail:<CODE>[:<ms>] or hang. */
@@ -64,14 +64,6 @@ export class DcoRunnerConfig extends IntersectionType(
   @IsOptional()
   @Matches(/^(bolt|neo4j)(\+s|\+ssc)?:\/\/.+/, { message: 'NEO4J_URI must be a bolt:// or neo4j:// URI' })
   NEO4J_URI?: string;
-
-  @IsOptional()
-  @IsString()
-  NEO4J_USER?: string;
-
-  @IsOptional()
-  @IsString()
-  NEO4J_PASSWORD?: string;
 
   @IsString()
   DCO_STATE_DIR = '.stack';

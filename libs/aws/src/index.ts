@@ -1,4 +1,4 @@
-// AWS ports (EC2 inventory, ECS services, EventBridge, S3 objects with conditional writes) with their SDK adapters and in-memory fakes.
+// AWS ports (EC2 inventory, ECS services, EventBridge, S3 objects with conditional writes, Secrets Manager) with their SDK adapters and in-memory fakes.
 export * from './aws-client.config';
 export * from './ec2/ec2-inventory.port';
 export * from './ec2/in-memory-ec2-inventory.fake';
@@ -28,3 +28,7 @@ export * from './ec2/sdk-instance-type-offerings.adapter';
 export * from './ssm/image-parameters.port';
 export * from './ssm/in-memory-image-parameters.fake';
 export * from './ssm/sdk-image-parameters.adapter';
+export * from './secrets/secret-store.port';
+export * from './secrets/in-memory-secret-store.fake';
+export * from './secrets/sdk-secret-store.adapter';
+export * from './secrets/secret-references';

@@ -52,6 +52,8 @@ export const FAILURE_CODES = [
   'INFRA.STORE_FAILED',
   'DB.PROVISION_FAILED',
   'DB.UNREACHABLE',
+  // Neo4j refused the login (ADR 0034): no credentials, a wrong user or password.
+  'DB.UNAUTHORIZED',
   'DB.BACKUP_FAILED',
   'DB.BACKUP_CORRUPT',
   'DB.BACKUP_UNSIGNED',
@@ -117,6 +119,8 @@ export const SERVICE_ERROR_CODES = [
   'MSG.TOPICS_NOT_READY',
   'MSG.TOPIC_READ_TIMEOUT',
   'PATH.OUTSIDE_ROOT',
+  // Secrets Manager (ADR 0034): a secret held as binary, or one that could not be read (permissions, network).
+  'SECRETS.UNREADABLE',
   'SAGA.SNAPSHOT_UNREADABLE',
   'SAGA.STATE_LOAD_TIMEOUT',
   'WAIT.TIMED_OUT',

@@ -23,11 +23,21 @@ export interface ServiceDefinition<TConfig extends CommonConfig> {
 
 export const EXIT_CONFIG = 78;
 
+/**
+ * The environment with the secrets its `<VARIABLE>_SECRET_ID` variables name, read from Secrets Manager (ADR 0034); the
+ * SDK loads only when there is one. A missing, empty, binary or unreadable secret is CONFIG.INVALID.
+ */
+export async function environmentWithSecrets(env: NodeJS.ProcessEnv): Promise<NodeJS.ProcessEnv> {
+  if (!Object.keys(env).some((name) => name.endsWith('_SECRET_ID'))) return env;
+  const { withSecretsFromStore } = await import('@dco/aws');
+  return withSecretsFromStore(env);
+}
+
 export async function createServiceApp<TConfig extends CommonConfig>(
   definition: ServiceDefinition<TConfig>,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ app: INestApplication; config: TConfig }> {
-  const config = loadConfig(definition.config, env);
+  const config = loadConfig(definition.config, await environmentWithSecrets(env));
   const httpsOptions = httpsOptionsOf(config);
   // Tracing, JSON logs, /metrics and the bus hooks (trace context in Kafka headers, bus metrics, DLQ growth alerts).
   const observability = setupServiceObservability({

@@ -10,6 +10,7 @@ import {
   BackupSigningEnvironmentConfig,
   blueGreenEnvironmentFromEnv,
   DEFAULT_BLUE_URI,
+  neo4jCredentialsFromEnv,
 } from '../../../db-migrator/src';
 import { CliError, EXIT, runCoded, parsePositiveInt } from '../cli-error';
 
@@ -68,7 +69,7 @@ export function progressPrinter(
 }
 
 function exitCodeOf(code: string): number {
-  if (code === 'DB.UNREACHABLE') return EXIT.UNAVAILABLE;
+  if (code === 'DB.UNREACHABLE' || code === 'DB.UNAUTHORIZED') return EXIT.UNAVAILABLE;
   if (code === 'DB.TARGET_NOT_EMPTY') return EXIT.CONFLICT;
   return EXIT.FAILURE;
 }
@@ -77,7 +78,8 @@ const run = <T>(json: boolean | undefined, work: () => Promise<T>, text: (result
   runCoded(json, work, text, exitCodeOf);
 
 async function withDatabases<T>(uris: string[], work: (dbs: BoltGraphDatabase[]) => Promise<T>): Promise<T> {
-  const dbs = uris.map((uri) => new BoltGraphDatabase(uri));
+  const credentials = neo4jCredentialsFromEnv(process.env);
+  const dbs = uris.map((uri) => new BoltGraphDatabase(uri, credentials));
   try {
     for (const db of dbs) await db.ping();
     return await work(dbs);

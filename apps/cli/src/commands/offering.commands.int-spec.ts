@@ -1,13 +1,14 @@
 // `dco seed | allocate | offering show | offering verify` against the real Neo4j, including a tampered ledger.
 import { systemClock } from '@dco/contracts';
 import { createNeo4jDriver, DEFAULT_NEO4J_URI, demoAccountId } from '@dco/dco';
+import { stackNeo4jCredentials } from '@dco/testing';
 import { uniqueTestDay } from '../../../../libs/dco/src/ledger/dco-ledger.contract';
 import { deleteLedgerTestData } from '../../../../libs/dco/src/neo4j/neo4j-ledger-test-data';
 import { EXIT } from '../cli-error';
 import { runCli } from '../main';
 
 const NEO4J_URI = process.env.NEO4J_URI ?? DEFAULT_NEO4J_URI;
-const driver = createNeo4jDriver({ uri: NEO4J_URI });
+const driver = createNeo4jDriver({ uri: NEO4J_URI, ...stackNeo4jCredentials() });
 const day = uniqueTestDay();
 const prefix = `cli-${systemClock.now().getTime().toString(36)}-`;
 const ACCOUNTS = 300;

@@ -8,6 +8,7 @@ import { CliError, EXIT, parseDayOption, parsePositiveInt } from '../cli-error';
 // the CLI starts as fast as before.
 const dcoLib = () => import('@dco/dco');
 const dcoRunner = () => import('../../../dco-runner/src');
+const dbMigrator = () => import('../../../db-migrator/src');
 const DEFAULT_URI = 'bolt://127.0.0.1:17687';
 const DEFAULT_BATCH = '5000';
 
@@ -28,7 +29,8 @@ async function withLedger<T>(
   const { CodedError, systemClock } = await import('@dco/contracts');
   const { Neo4jError } = await import('neo4j-driver');
   const uri = options.neo4j ?? process.env.NEO4J_URI ?? DEFAULT_URI;
-  const driver = createNeo4jDriver({ uri, user: process.env.NEO4J_USER, password: process.env.NEO4J_PASSWORD });
+  const credentials = (await dbMigrator()).neo4jCredentialsFromEnv(process.env);
+  const driver = createNeo4jDriver({ uri, user: credentials?.user, password: credentials?.password });
   try {
     if (migrate) await applySchemaMigrations(driver, DCO_SCHEMA_MIGRATIONS, { clock: systemClock });
     return await work(new Neo4jDcoLedger(driver));
@@ -52,6 +54,13 @@ function asCliError(
   }
   if (error instanceof Neo4jError && (error.code === 'ServiceUnavailable' || error.code === 'SessionExpired')) {
     return new CliError('DCO.NEO4J_UNAVAILABLE', `cannot reach Neo4j at ${uri}: ${error.message}`, EXIT.UNAVAILABLE);
+  }
+  if (error instanceof Neo4jError && error.code.startsWith('Neo.ClientError.Security.')) {
+    return new CliError(
+      'DB.UNAUTHORIZED',
+      `Neo4j at ${uri} refused the login: check NEO4J_USER and NEO4J_PASSWORD`,
+      EXIT.UNAVAILABLE,
+    );
   }
   return error;
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import neo4j, { Driver } from 'neo4j-driver';
 import {
   BackupSigner,
+  boltAuth,
   BoltGraphDatabase,
   exportGraph,
   launchNeo4jProcess,
@@ -60,9 +61,10 @@ class Writer {
   }
 }
 
-async function launch(version: string, home: string): Promise<Neo4jProcess> {
+/** The drill's servers have authentication on like every other; their password is the drill's own, dropped with them. */
+async function launch(version: string, home: string, password: string): Promise<Neo4jProcess> {
   return launchNeo4jProcess(
-    { version, boltPort: await freePort(), home, heapMb: 512, pageCacheMb: 128, quickStart: true },
+    { version, boltPort: await freePort(), home, password, heapMb: 512, pageCacheMb: 128, quickStart: true },
     { readyTimeoutMs: 180_000 },
   );
 }
@@ -72,17 +74,21 @@ export async function neo4jLossDrill(options: Neo4jLossOptions): Promise<DrillOb
   const root = mkdtempSync(join(tmpdir(), 'dco-dr-neo4j-'));
   const servers: Neo4jProcess[] = [];
   const drivers: Driver[] = [];
-  const driverOf = (uri: string) => {
-    const driver = neo4j.driver(uri, undefined, { connectionTimeout: 2_000, maxTransactionRetryTime: 0 });
+  const password = randomBytes(18).toString('base64url');
+  const driverOf = (server: Neo4jProcess) => {
+    const driver = neo4j.driver(server.boltUri, boltAuth(server.credentials), {
+      connectionTimeout: 2_000,
+      maxTransactionRetryTime: 0,
+    });
     drivers.push(driver);
     return driver;
   };
   try {
     const baselineStarted = now();
-    const serving = await launch(options.version, join(root, 'serving'));
+    const serving = await launch(options.version, join(root, 'serving'), password);
     const baselineMs = now() - baselineStarted;
     servers.push(serving);
-    const servingDriver = driverOf(serving.boltUri);
+    const servingDriver = driverOf(serving);
     for (let from = 1; from <= options.nodes; from += SEED_CHUNK)
       await servingDriver.executeQuery('UNWIND range($from, $to) AS i CREATE (:DrillSeed {i: i})', {
         from,
@@ -101,7 +107,7 @@ export async function neo4jLossDrill(options: Neo4jLossOptions): Promise<DrillOb
     const backupFile = join(root, 'latest.backup.gz');
     // Signed like every backup (ADR 0019): the drill's own key, made for this scratch backup and dropped with it.
     const signer = new BackupSigner({ keyId: 'drill', secret: randomBytes(32) });
-    const source = new BoltGraphDatabase(serving.boltUri);
+    const source = new BoltGraphDatabase(serving.boltUri, serving.credentials);
     await exportGraph(source, createWriteStream(backupFile), { signer }).finally(() => source.close());
     const afterBackup = writer.acknowledged.length + (options.writesAfterBackup ?? 20);
     await waitFor(acked(afterBackup), {
@@ -117,9 +123,9 @@ export async function neo4jLossDrill(options: Neo4jLossOptions): Promise<DrillOb
     rmSync(serving.home, { recursive: true, force: true });
 
     // Recovery onto a fresh server from the latest backup; serving again once the probe reads the graph.
-    const fresh = await launch(options.version, join(root, 'fresh'));
+    const fresh = await launch(options.version, join(root, 'fresh'), password);
     servers.push(fresh);
-    const target = new BoltGraphDatabase(fresh.boltUri);
+    const target = new BoltGraphDatabase(fresh.boltUri, fresh.credentials);
     try {
       await restoreGraph(target, () => createReadStream(backupFile), { signer });
       await target.ping();
@@ -128,7 +134,7 @@ export async function neo4jLossDrill(options: Neo4jLossOptions): Promise<DrillOb
       await target.close();
     }
     const servingAtMs = now();
-    const { records } = await driverOf(fresh.boltUri).executeQuery('MATCH (n:DrillWrite) RETURN n.seq AS seq');
+    const { records } = await driverOf(fresh).executeQuery('MATCH (n:DrillWrite) RETURN n.seq AS seq');
     const recovered = records.map((record) => String(record.get('seq')));
     return {
       kind: 'neo4j-loss',

@@ -1,11 +1,11 @@
 // The keys that sign and verify backups (validated at boot), and the signer the profile gets: configured, or generated
 // where no one configures anything (embedded: per process; local: once per state directory).
-import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { IsOptional } from 'class-validator';
 import { CodedError } from '@dco/contracts';
 import { BackupSigner, generateBackupKeyEntry, parseBackupKeys } from '@dco/neo4j';
 import { IsParsedBy } from '@dco/platform';
+import { readOrCreateSecretFile } from '@dco/probes';
 
 const oneKey = (text: string) => {
   const keys = parseBackupKeys(text, 'DCO_BACKUP_SIGNING_KEY');
@@ -47,23 +47,8 @@ export function backupSignerOf(config: BackupSigningConfig, profile: string, sta
       'DCO_BACKUP_SIGNING_KEY (not set): the aws profile signs backups with a configured key (keyId:base64secret)',
     );
   if (profile === 'embedded') return new BackupSigner(oneKey(generateBackupKeyEntry('embedded')), verify);
-  return new BackupSigner(oneKey(localKeyEntry(join(stateDir, LOCAL_BACKUP_KEY_FILE))), verify);
-}
-
-function localKeyEntry(file: string): string {
-  if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true });
-    // Written aside and linked into place: a process starting at the same time sees no file or a whole one, and the
-    // first link wins.
-    const aside = `${file}.${process.pid}.tmp`;
-    writeFileSync(aside, generateBackupKeyEntry('local') + '\n', { mode: 0o600 });
-    try {
-      linkSync(aside, file);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    } finally {
-      unlinkSync(aside);
-    }
-  }
-  return readFileSync(file, 'utf8').trim();
+  return new BackupSigner(
+    oneKey(readOrCreateSecretFile(join(stateDir, LOCAL_BACKUP_KEY_FILE), () => generateBackupKeyEntry('local'))),
+    verify,
+  );
 }

@@ -1,6 +1,7 @@
 // The blue-green migration, unchanged, on the ECS fleet (DCO_NEO4J_FLEET=ecs, ADR 0031): blue 5.20.0 and green 5.26.19 are
 // ECS services in the emulator whose real servers the local runtime starts; green is created, filled, switched to, and blue's
 // service and server are gone at the end.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import { CreateTagsCommand, EC2Client, RegisterImageCommand } from '@aws-sdk/cli
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import neo4j from 'neo4j-driver';
 import { localEmulatorOptions } from '@dco/aws';
-import { BoltGraphDatabase, checksumOf, digestGraph, EcsNeo4jFleet, LOCAL_PID_TAG } from '@dco/neo4j';
+import { boltAuth, BoltGraphDatabase, checksumOf, digestGraph, EcsNeo4jFleet, LOCAL_PID_TAG } from '@dco/neo4j';
 import { isProcessAlive } from '@dco/probes';
 import { bulkStatement, everyTypeGraphStatements } from '../../../../libs/neo4j/src/testing/every-type-graph.fixture';
 import { blueGreenEnvironmentFromEnv } from './blue-green.environment';
@@ -18,6 +19,8 @@ const ec2 = new EC2Client(aws);
 const ecs = new ECSClient(aws);
 const env = `bgecs${Date.now().toString(36)}`;
 const cluster = `dco-neo4j-${env}`;
+/** The migrator's login, which the local runtime gives blue and green too. */
+const LOGIN = { user: 'neo4j', password: randomBytes(18).toString('base64url') };
 
 async function image(version: string): Promise<string> {
   const registered = await ec2.send(new RegisterImageCommand({ Name: `neo4j-${version}-${env}` }));
@@ -45,6 +48,8 @@ describe('blue-green migration on the ECS fleet', () => {
     DCO_NEO4J_PAGECACHE_MB: '128',
     DCO_NEO4J_QUICK_START: 'true',
     DCO_NEO4J_FREEZE_DRAIN_MS: '200',
+    NEO4J_USER: LOGIN.user,
+    NEO4J_PASSWORD: LOGIN.password,
     // Blue is retired as soon as green serves: the run shows the whole cycle.
     DCO_NEO4J_RETIRE_GRACE_MS: '0',
     ...extra,
@@ -70,14 +75,14 @@ describe('blue-green migration on the ECS fleet', () => {
     const blue = await fleet.provision(await image('5.20.0'), { clientToken: `${env}-blue`, readyTimeoutMs: 120_000 });
     provisioned.push(blue.instanceId);
     await fleet.setColor(blue.instanceId, 'blue');
-    const driver = neo4j.driver(blue.boltUri);
+    const driver = neo4j.driver(blue.boltUri, boltAuth(LOGIN));
     try {
       for (const statement of [...everyTypeGraphStatements, bulkStatement(200)])
         await driver.executeQuery(statement.query, statement.params ?? {});
     } finally {
       await driver.close();
     }
-    const blueChecksum = checksumOf(await digestGraph(new BoltGraphDatabase(blue.boltUri)));
+    const blueChecksum = checksumOf(await digestGraph(new BoltGraphDatabase(blue.boltUri, LOGIN)));
     const bluePid = Number((await serviceOf(blue.instanceId)).tags[LOCAL_PID_TAG]);
     expect(isProcessAlive(bluePid)).toBe(true);
 
@@ -97,7 +102,7 @@ describe('blue-green migration on the ECS fleet', () => {
       current: { instanceId: result.toInstanceId, boltUri: result.boltUri },
       writes: 'open',
     });
-    const green = new BoltGraphDatabase(result.boltUri);
+    const green = new BoltGraphDatabase(result.boltUri, LOGIN);
     try {
       expect(checksumOf(await digestGraph(green))).toBe(blueChecksum);
     } finally {

@@ -14,6 +14,7 @@ import {
   exportGraph,
   GraphDatabase,
   GraphDatabaseFactory,
+  Neo4jCredentials,
   GraphDigest,
   MigrationRecord,
   Neo4jConsumers,
@@ -54,6 +55,8 @@ export interface BlueGreenDependencies {
   clock: Clock;
   /** The fleet runtime's offline restore; the migrator uses it when `restoreMode` is offline-import. */
   offlineRestorer?: OfflineGreenRestorer;
+  /** The login of blue and every green over Bolt (the graphs factory has it too): the range readers of the offline copy. */
+  credentials?: Neo4jCredentials;
 }
 
 export interface BlueGreenOptions {
@@ -335,7 +338,9 @@ export class BlueGreenMigrator {
       if (await this.deps.backups.exists(`${prefix}/${MANIFEST_FILE}`)) {
         sourceMarker = (await readBulkManifest(this.deps.backups, prefix, this.deps.signer)).source.changeMarker;
       } else {
-        const reader = blue.boltUri.startsWith('bolt') ? new BoltBlockReader(blue.boltUri) : undefined;
+        const reader = blue.boltUri.startsWith('bolt')
+          ? new BoltBlockReader(blue.boltUri, this.deps.credentials)
+          : undefined;
         try {
           const exported = await exportBulk(blueDb, this.deps.backups, prefix, {
             signer: this.deps.signer,
@@ -359,7 +364,9 @@ export class BlueGreenMigrator {
       if (!(await unchanged())) return stale;
       greenDb = this.deps.graphs.connect(green.boltUri);
       // Green read as blue was: one aggregated record per id range.
-      greenReader = green.boltUri.startsWith('bolt') ? new BoltBlockReader(green.boltUri) : undefined;
+      greenReader = green.boltUri.startsWith('bolt')
+        ? new BoltBlockReader(green.boltUri, this.deps.credentials)
+        : undefined;
       const target = greenDb;
       const validation = await validateUnlessMoved(unchanged, () =>
         validateGraphs(blueDb, target, {

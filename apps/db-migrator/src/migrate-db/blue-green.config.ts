@@ -2,7 +2,13 @@
 import { IntersectionType, PickType } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { AwsClientConfig, HealthComparisonConfig, parseHealthEndpoints } from '@dco/aws';
-import { ConnectionPointerConfig, DEFAULT_BATCH_SIZE, DEFAULT_PAGE_SIZE, READ_AHEAD } from '@dco/neo4j';
+import {
+  ConnectionPointerConfig,
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_PAGE_SIZE,
+  Neo4jCredentialsConfig,
+  READ_AHEAD,
+} from '@dco/neo4j';
 import { IsParsedBy, Neo4jFleetConfig } from '@dco/platform';
 import { BackupSigningConfig } from './backup-signing.config';
 import { parseConsumerServices } from './consumer-services';
@@ -23,7 +29,7 @@ const milliseconds = (name: string) => ({ message: `${name} must be a non-negati
 /** The migration's variables; the connection pointer's (shared with the dco-runner) come from ConnectionPointerConfig. */
 export class BlueGreenConfig extends IntersectionType(
   AwsClientConfig,
-  ConnectionPointerConfig,
+  IntersectionType(ConnectionPointerConfig, Neo4jCredentialsConfig),
   BackupSigningConfig,
   HealthComparisonConfig,
 ) {
@@ -125,6 +131,16 @@ export class BlueGreenConfig extends IntersectionType(
   })
   DCO_NEO4J_CONTAINER_IMAGE = 'neo4j';
 
+  /**
+   * ECS fleet in aws: the Secrets Manager secret (ARN) holding `neo4j/<password>` that each Neo4j task gets as NEO4J_AUTH
+   * (the same password as NEO4J_PASSWORD).
+   */
+  @IsOptional()
+  @Matches(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/, {
+    message: 'DCO_NEO4J_AUTH_SECRET_ARN must be a Secrets Manager secret ARN',
+  })
+  DCO_NEO4J_AUTH_SECRET_ARN?: string;
+
   /** ECS fleet: the EFS file system the members' stores live on (required with DCO_NEO4J_FLEET=ecs). */
   @IsOptional()
   @Matches(/^fs-[0-9a-f]{8,40}$/, { message: 'DCO_NEO4J_EFS_FILE_SYSTEM_ID must be an EFS id (fs-...)' })
@@ -179,6 +195,12 @@ export class BlueGreenConfig extends IntersectionType(
 export class BackupSigningEnvironmentConfig extends IntersectionType(
   PickType(Neo4jFleetConfig, ['DCO_PROFILE'] as const),
   PickType(BlueGreenConfig, ['DCO_STATE_DIR', 'DCO_BACKUP_SIGNING_KEY', 'DCO_BACKUP_VERIFY_KEYS'] as const),
+) {}
+
+/** The Neo4j login of the operator CLI's `db` and `offering` commands: as the db-migrator of the profile logs in. */
+export class Neo4jLoginEnvironmentConfig extends IntersectionType(
+  PickType(Neo4jFleetConfig, ['DCO_PROFILE'] as const),
+  PickType(BlueGreenConfig, ['DCO_STATE_DIR', 'NEO4J_USER', 'NEO4J_PASSWORD'] as const),
 ) {}
 
 /** What the blue-green composition reads: the profile, the fleet's scope and BlueGreenConfig (the operator CLI loads this). */

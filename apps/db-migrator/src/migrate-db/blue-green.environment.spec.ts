@@ -55,6 +55,7 @@ describe('blueGreenEnvironmentFromEnv', () => {
         new ECSClient({ region: 'eu-central-1' }),
         {},
         1_000,
+        { user: 'neo4j', password: 'a-password-for-the-spec' },
       );
     const efs = { DCO_NEO4J_EFS_FILE_SYSTEM_ID: 'fs-0123456789abcdef0' };
 
@@ -63,7 +64,13 @@ describe('blueGreenEnvironmentFromEnv', () => {
       expect(fleetFor({ DCO_PROFILE: 'local', DCO_NEO4J_FLEET: 'ec2' })).toBeInstanceOf(Ec2Neo4jFleet);
       expect(fleetFor({ DCO_PROFILE: 'local', DCO_NEO4J_FLEET: 'ecs', ...efs })).toBeInstanceOf(EcsNeo4jFleet);
       expect(
-        fleetFor({ DCO_PROFILE: 'aws', DCO_NEO4J_FLEET: 'ecs', DCO_NEO4J_SUBNET_ID: 'subnet-1', ...efs }),
+        fleetFor({
+          DCO_PROFILE: 'aws',
+          DCO_NEO4J_FLEET: 'ecs',
+          DCO_NEO4J_SUBNET_ID: 'subnet-1',
+          DCO_NEO4J_AUTH_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:dco/neo4j-auth-AbCdEf',
+          ...efs,
+        }),
       ).toBeInstanceOf(EcsNeo4jFleet);
     });
 
@@ -75,6 +82,9 @@ describe('blueGreenEnvironmentFromEnv', () => {
         ['DCO_NEO4J_CONTAINER_IMAGE', 'neo4j:5.26.19'],
         ['DCO_NEO4J_TASK_CPU', 'lots'],
         ['DCO_NEO4J_EXECUTION_ROLE_ARN', 'neo4j-task-role'],
+        ['DCO_NEO4J_AUTH_SECRET_ARN', 'neo4j/password'],
+        ['NEO4J_PASSWORD', 'short'],
+        ['NEO4J_USER', 'bad user'],
       ]) {
         await expect(
           blueGreenEnvironmentFromEnv({ DCO_PROFILE: 'local', DCO_STATE_DIR: cache, [name]: value }),
@@ -82,7 +92,7 @@ describe('blueGreenEnvironmentFromEnv', () => {
       }
     });
 
-    it('refuses the ECS fleet without its EFS file system, and in aws without its subnet', () => {
+    it('refuses the ECS fleet without its EFS file system, and in aws without its subnet or auth secret', () => {
       expect(() => fleetFor({ DCO_PROFILE: 'local', DCO_NEO4J_FLEET: 'ecs' })).toThrow(
         expect.objectContaining({
           code: 'CONFIG.INVALID',
@@ -91,6 +101,9 @@ describe('blueGreenEnvironmentFromEnv', () => {
       );
       expect(() => fleetFor({ DCO_PROFILE: 'aws', DCO_NEO4J_FLEET: 'ecs', ...efs })).toThrow(
         expect.objectContaining({ code: 'CONFIG.INVALID', message: expect.stringContaining('DCO_NEO4J_SUBNET_ID') }),
+      );
+      expect(() => fleetFor({ DCO_PROFILE: 'aws', DCO_NEO4J_FLEET: 'ecs', ...efs })).toThrow(
+        expect.objectContaining({ message: expect.stringContaining('DCO_NEO4J_AUTH_SECRET_ARN') }),
       );
     });
   });

@@ -36,12 +36,14 @@ import {
   versionOfImage,
   LocalOfflineGreenRestorer,
   neo4jVersionOfAmi,
+  Neo4jCredentials,
+  neo4jCredentialsOf,
 } from '@dco/neo4j';
 import { freePort } from '@dco/probes';
 import { loadConfig } from '@dco/platform';
 import { backupSignerOf } from './backup-signing.config';
 import { BlueGreenMigrator, BlueGreenOptions } from './blue-green-migrator';
-import { BlueGreenEnvironmentConfig, RestoreMode } from './blue-green.config';
+import { BlueGreenEnvironmentConfig, Neo4jLoginEnvironmentConfig, RestoreMode } from './blue-green.config';
 import { parseConsumerServices } from './consumer-services';
 
 export interface BlueGreenEnvironment {
@@ -61,6 +63,16 @@ export async function blueGreenEnvironmentFromEnv(
   clock: Clock = systemClock,
 ): Promise<BlueGreenEnvironment> {
   return buildBlueGreenEnvironment(loadConfig(BlueGreenEnvironmentConfig, env), clock);
+}
+
+/**
+ * The Neo4j login of the operator CLI for the variables in `env`: the configured one, or outside aws the state directory's
+ * password file, as the local db-migrator and the stack use.
+ */
+export function neo4jCredentialsFromEnv(env: NodeJS.ProcessEnv): Neo4jCredentials | undefined {
+  const config = loadConfig(Neo4jLoginEnvironmentConfig, env);
+  // The CLI's db and offering commands always speak Bolt: outside aws they log in as the local stack's clients do.
+  return neo4jCredentialsOf(config, config.DCO_PROFILE === 'aws' ? 'aws' : 'local', resolve(config.DCO_STATE_DIR));
 }
 
 /**
@@ -103,6 +115,7 @@ export async function buildBlueGreenEnvironment(
     readAhead: config.DCO_NEO4J_READ_AHEAD,
   };
   const signer = backupSignerOf(config, profile, stateDir);
+  const credentials = neo4jCredentialsOf(config, profile, stateDir);
 
   if (profile === 'embedded') {
     const memory = new InMemoryGraphServers();
@@ -140,7 +153,8 @@ export async function buildBlueGreenEnvironment(
   const ec2 = new EC2Client(aws);
   // dco:env and DCO_NEO4J_FLEET_TAGS separate environments (or test runs) sharing one account or emulator.
   const fleetTags = fleetTagsFromEnv(config);
-  const fleet = neo4jFleetOf(config, ec2, new ECSClient(aws), fleetTags, options.readyTimeoutMs);
+  const fleet = neo4jFleetOf(config, ec2, new ECSClient(aws), fleetTags, options.readyTimeoutMs, credentials);
+  const graphs = boltGraphDatabaseFactory(credentials);
   const pointer = connectionPointerStoreOf(config, { stateDir, ssm: () => new SSMClient(aws) });
   const backups: BackupStore = config.DCO_BACKUP_BUCKET
     ? new S3BackupStore(new S3Client({ ...aws, forcePathStyle: true }), config.DCO_BACKUP_BUCKET)
@@ -151,7 +165,7 @@ export async function buildBlueGreenEnvironment(
     : pointerOnlyConsumers;
   const blueUri = config.NEO4J_URI;
   const initialEndpoint = async (): Promise<Neo4jEndpoint> => {
-    const db = new BoltGraphDatabase(blueUri);
+    const db = new BoltGraphDatabase(blueUri, credentials);
     try {
       return { instanceId: config.DCO_NEO4J_INSTANCE_ID, boltUri: blueUri, version: await db.serverVersion() };
     } catch {
@@ -164,17 +178,19 @@ export async function buildBlueGreenEnvironment(
   const migrator = new BlueGreenMigrator(
     {
       fleet,
-      graphs: boltGraphDatabaseFactory,
+      graphs,
       pointer,
       consumers,
       backups,
       signer,
       clock,
+      credentials,
       // The local runtime imports next to green's home; the EC2 runtime has no offline import yet (ADR 0018).
       ...(profile === 'local'
         ? {
             offlineRestorer: new LocalOfflineGreenRestorer({
               homeRoot: join(stateDir, 'fleet'),
+              password: localPassword(credentials),
               heapMb: config.DCO_NEO4J_HEAP_MB,
               pageCacheMb: config.DCO_NEO4J_PAGECACHE_MB,
               quickStart: config.DCO_NEO4J_QUICK_START,
@@ -185,7 +201,7 @@ export async function buildBlueGreenEnvironment(
     },
     { ...options, initialEndpoint: existing?.current ?? (await initialEndpoint()) },
   );
-  return { migrator, fleet, graphs: boltGraphDatabaseFactory, pointer, backups, signer };
+  return { migrator, fleet, graphs, pointer, backups, signer };
 }
 
 /**
@@ -198,9 +214,11 @@ export function neo4jFleetOf(
   ecs: ECSClient,
   fleetTags: Record<string, string>,
   readyTimeoutMs: number,
+  credentials: Neo4jCredentials | undefined,
 ): Neo4jFleet {
   const local = new LocalNeo4jHostRuntime({
     homeRoot: join(resolve(config.DCO_STATE_DIR), 'fleet'),
+    password: localPassword(credentials),
     allocatePort: freePort,
     heapMb: config.DCO_NEO4J_HEAP_MB,
     pageCacheMb: config.DCO_NEO4J_PAGECACHE_MB,
@@ -214,11 +232,14 @@ export function neo4jFleetOf(
       instanceType: aws ? config.DCO_NEO4J_INSTANCE_TYPE : 'r6i.large',
       ...(aws ? { subnetId: config.DCO_NEO4J_SUBNET_ID, securityGroupIds } : {}),
       fleetTags,
-      probe: probeBolt,
+      probe: (boltUri, version) => probeBolt(boltUri, version, credentials),
     });
   const missing = [
     ...(config.DCO_NEO4J_EFS_FILE_SYSTEM_ID ? [] : ["DCO_NEO4J_EFS_FILE_SYSTEM_ID (the store's EFS file system)"]),
     ...(aws && !subnetIds ? ["DCO_NEO4J_SUBNET_ID (the tasks' awsvpc subnet)"] : []),
+    ...(aws && !config.DCO_NEO4J_AUTH_SECRET_ARN
+      ? ["DCO_NEO4J_AUTH_SECRET_ARN (the secret the tasks' NEO4J_AUTH comes from)"]
+      : []),
   ];
   if (missing.length > 0)
     throw new CodedError('CONFIG.INVALID', `DCO_NEO4J_FLEET=ecs needs ${missing.join(' and ')}; set it or use ec2`);
@@ -233,10 +254,21 @@ export function neo4jFleetOf(
     heapMb: config.DCO_NEO4J_HEAP_MB,
     pageCacheMb: config.DCO_NEO4J_PAGECACHE_MB,
     executionRoleArn: config.DCO_NEO4J_EXECUTION_ROLE_ARN,
+    authSecretArn: config.DCO_NEO4J_AUTH_SECRET_ARN,
     fleetTags,
     versionOf: (imageId) => neo4jVersionOfAmi(ec2, imageId),
-    probe: probeBolt,
+    probe: (boltUri, version) => probeBolt(boltUri, version, credentials),
   });
+}
+
+/**
+ * The password the local runtime gives the servers it starts: the migrator's own, so that it logs in to green as to blue.
+ * Only the local and aws profiles build a fleet, and both have credentials (neo4jCredentialsOf).
+ */
+function localPassword(credentials: Neo4jCredentials | undefined): string {
+  if (!credentials)
+    throw new CodedError('CONFIG.INVALID', 'NEO4J_PASSWORD (not set): the local fleet needs a password');
+  return credentials.password;
 }
 
 /** The embedded demo's blue graph: accounts, each with a contribution and a referral to the next, so a migration copies real data. */

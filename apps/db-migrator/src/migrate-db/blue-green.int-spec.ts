@@ -9,6 +9,7 @@ import { CodedError, systemClock } from '@dco/contracts';
 import { localEmulatorOptions, SdkEcsServices } from '@dco/aws';
 import {
   awsHostRuntime,
+  boltAuth,
   BoltGraphDatabase,
   boltGraphDatabaseFactory,
   checksumOf,
@@ -62,8 +63,13 @@ describe('blue-green migration on real servers', () => {
   ) =>
     new BlueGreenMigrator(
       {
-        fleet: new Ec2Neo4jFleet(ec2, runtime, { fleetTags: { 'dco:env': env }, probe: probeBolt }),
-        graphs: boltGraphDatabaseFactory,
+        fleet: new Ec2Neo4jFleet(ec2, runtime, {
+          fleetTags: { 'dco:env': env },
+          probe: (boltUri, version) => probeBolt(boltUri, version, blueServer.credentials),
+        }),
+        // Green gets blue's password from the runtime: one login for both, as a configured migrator has.
+        graphs: boltGraphDatabaseFactory(blueServer.credentials),
+        credentials: blueServer.credentials,
         pointer,
         consumers: new EcsNeo4jConsumers(ecs, [{ cluster, serviceName: service }], { rolloutTimeoutMs: 60_000 }),
         backups: new FileBackupStore(join(dir, 'backups')),
@@ -89,7 +95,7 @@ describe('blue-green migration on real servers', () => {
     dir = mkdtempSync(join(tmpdir(), 'dco-blue-green-'));
     pointer = new FileConnectionPointerStore(join(dir, 'neo4j-pointer.json'));
     blueServer = await startScratchServer('5.20.0');
-    blueDriver = neo4j.driver(blueServer.boltUri);
+    blueDriver = neo4j.driver(blueServer.boltUri, boltAuth(blueServer.credentials));
     for (const statement of [...everyTypeGraphStatements, bulkStatement(2_000)])
       await blueDriver.executeQuery(statement.query, statement.params ?? {});
     const image = await ec2.send(new RegisterImageCommand({ Name: `neo4j-5.26.19-${env}` }));
@@ -112,7 +118,7 @@ describe('blue-green migration on real servers', () => {
   });
 
   it('times out a green that never answers into a rollback: blue keeps serving, the instance is terminated', async () => {
-    const before = checksumOf(await digestGraph(new BoltGraphDatabase(blueServer.boltUri)));
+    const before = checksumOf(await digestGraph(new BoltGraphDatabase(blueServer.boltUri, blueServer.credentials)));
     const error = await migrator(awsHostRuntime, 3_000)
       .migrate({ runId: `${env}-dead`, targetImageId: imageId })
       .catch((e: unknown) => e);
@@ -129,12 +135,15 @@ describe('blue-green migration on real servers', () => {
     expect(terminated.Reservations?.flatMap((r) => r.Instances ?? []).map((i) => i.State?.Name)).toEqual([
       'terminated',
     ]);
-    expect(checksumOf(await digestGraph(new BoltGraphDatabase(blueServer.boltUri)))).toBe(before);
+    expect(checksumOf(await digestGraph(new BoltGraphDatabase(blueServer.boltUri, blueServer.credentials)))).toBe(
+      before,
+    );
   });
 
   it('migrates to 5.26 with a write to blue during the restore present on green, then rolls back', async () => {
     const runtime = new LocalNeo4jHostRuntime({
       homeRoot: join(dir, 'fleet'),
+      password: blueServer.credentials.password,
       allocatePort: freePort,
       heapMb: 512,
       pageCacheMb: 128,
@@ -159,13 +168,13 @@ describe('blue-green migration on real servers', () => {
       previous: { instanceId: 'scratch-blue' },
     });
     expect(await serviceUri()).toBe(result.boltUri);
-    const green = new BoltGraphDatabase(result.boltUri);
-    const greenDriver = neo4j.driver(result.boltUri);
+    const green = new BoltGraphDatabase(result.boltUri, blueServer.credentials);
+    const greenDriver = neo4j.driver(result.boltUri, boltAuth(blueServer.credentials));
     try {
       const late = await greenDriver.executeQuery('MATCH (n:LateWrite) RETURN n.at AS at');
       expect(late.records.map((r) => r.get('at'))).toEqual(['during restore']);
       expect(checksumOf(await digestGraph(green))).toBe(
-        checksumOf(await digestGraph(new BoltGraphDatabase(blueServer.boltUri))),
+        checksumOf(await digestGraph(new BoltGraphDatabase(blueServer.boltUri, blueServer.credentials))),
       );
       expect(result.checksum).toBe(checksumOf(await digestGraph(green)));
     } finally {
@@ -199,17 +208,17 @@ describe('blue-green migration on real servers', () => {
 
   it('migrates by offline import into green (local runtime), equal to blue, and rollback stops the restarted server', async () => {
     const homeRoot = join(dir, 'fleet-offline');
-    const server = { heapMb: 512, pageCacheMb: 128, quickStart: true };
+    const server = { heapMb: 512, pageCacheMb: 128, quickStart: true, password: blueServer.credentials.password };
     const runtime = new LocalNeo4jHostRuntime({ homeRoot, allocatePort: freePort, ...server });
     const restorer = new LocalOfflineGreenRestorer({ homeRoot, ...server });
     // The previous test rolled back to blue: the pointer names blue again.
     const m = migrator(runtime, 120_000, { restorer });
     const result = await m.migrate({ runId: `${env}-offline`, targetImageId: imageId });
     expect(result).toMatchObject({ fromVersion: '5.20.0', toVersion: '5.26.19' });
-    const green = new BoltGraphDatabase(result.boltUri);
+    const green = new BoltGraphDatabase(result.boltUri, blueServer.credentials);
     try {
       expect(checksumOf(await digestGraph(green))).toBe(
-        checksumOf(await digestGraph(new BoltGraphDatabase(blueServer.boltUri))),
+        checksumOf(await digestGraph(new BoltGraphDatabase(blueServer.boltUri, blueServer.credentials))),
       );
       expect(await green.readRestoreProgress()).toBeUndefined();
     } finally {

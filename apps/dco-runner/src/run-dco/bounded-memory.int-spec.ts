@@ -80,7 +80,12 @@ function allocate(day: string, batchSize: number): ChildProcess {
       server.boltUri,
       '--json',
     ],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // The login of the private server, in the environment (never an argument, which ps shows).
+      env: { ...process.env, NEO4J_USER: server.credentials.user, NEO4J_PASSWORD: server.credentials.password },
+    },
   );
   children.push(child);
   return child;
@@ -109,6 +114,7 @@ beforeAll(async () => {
       version: blue.version,
       boltPort: await freePort(),
       home,
+      password: 'bounded-Memory-0123',
       heapMb: blue.heapMb,
       pageCacheMb: blue.pageCacheMb,
       transactionTotalMaxMb: blue.transactionTotalMaxMb,
@@ -117,7 +123,7 @@ beforeAll(async () => {
     },
     { readyTimeoutMs: 240_000 },
   );
-  driver = createNeo4jDriver({ uri: server.boltUri });
+  driver = createNeo4jDriver({ uri: server.boltUri, ...server.credentials });
   // Seeding batches small enough for the small transaction limit.
   ledger = new Neo4jDcoLedger(driver, { writeBatchSize: 500 });
   await applySchemaMigrations(driver, DCO_SCHEMA_MIGRATIONS, { clock: systemClock });

@@ -2,10 +2,12 @@
 import { systemClock } from '@dco/contracts';
 import { DEFAULT_NEO4J_URI } from '@dco/dco';
 import { ConnectionPointer, InMemoryConnectionPointerStore } from '@dco/neo4j';
+import { stackNeo4jCredentials } from '@dco/testing';
 import { Neo4jLedgerSource } from './neo4j-ledger.source';
 
 const BLUE = process.env.NEO4J_URI ?? DEFAULT_NEO4J_URI;
 const UNREACHABLE = 'bolt://127.0.0.1:1';
+const LOGIN = stackNeo4jCredentials();
 
 const pointerTo = (boltUri: string, writes: 'open' | 'frozen', generation: number): ConnectionPointer => ({
   current: { instanceId: 'local-blue', boltUri, version: '5.20.0' },
@@ -18,7 +20,13 @@ describe('Neo4jLedgerSource', () => {
   it('uses the server the pointer names, not the configured default', async () => {
     const pointer = new InMemoryConnectionPointerStore();
     await pointer.write(pointerTo(BLUE, 'open', 1));
-    const source = new Neo4jLedgerSource({ defaultUri: UNREACHABLE, pointer, freezeWaitMs: 1_000, clock: systemClock });
+    const source = new Neo4jLedgerSource({
+      defaultUri: UNREACHABLE,
+      pointer,
+      ...LOGIN,
+      freezeWaitMs: 1_000,
+      clock: systemClock,
+    });
     try {
       const ledger = await source.ledger();
       expect(await ledger.findOffering('2026-02-28')).toBeNull();
@@ -34,6 +42,7 @@ describe('Neo4jLedgerSource', () => {
     const source = new Neo4jLedgerSource({
       defaultUri: UNREACHABLE,
       pointer,
+      ...LOGIN,
       freezeWaitMs: 30_000,
       clock: systemClock,
     });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { CodedError, systemClock } from '@dco/contracts';
 import { Driver } from 'neo4j-driver';
 import { abortWaiting, waitFor } from '@dco/probes';
+import { stackNeo4jCredentials } from '@dco/testing';
 import {
   applySchemaMigrations,
   createNeo4jDriver,
@@ -23,7 +24,7 @@ import { verifyStoredOffering } from './verify-stored-offering';
 const ROOT = join(__dirname, '../../../..');
 const NEO4J_URI = process.env.NEO4J_URI ?? DEFAULT_NEO4J_URI;
 const AMOUNT = '1000000000000000000000000'; // 10^24 base units, beyond int64
-const driver: Driver = createNeo4jDriver({ uri: NEO4J_URI });
+const driver: Driver = createNeo4jDriver({ uri: NEO4J_URI, ...stackNeo4jCredentials() });
 const ledger = new Neo4jDcoLedger(driver);
 const created = { days: [] as string[], accountIds: [] as string[] };
 const children: ChildProcess[] = [];

@@ -11,7 +11,7 @@ import {
   generateDemoContributions,
   InMemoryDcoLedger,
 } from '@dco/dco';
-import { connectionPointerStoreOf } from '@dco/neo4j';
+import { connectionPointerStoreOf, neo4jCredentialsOf } from '@dco/neo4j';
 import { RunDcoPort } from '@dco/platform';
 import { DcoRunnerConfig } from '../dco-runner.config';
 import { EcsTaskDcoExecutor, sdkEcsTaskApi } from './ecs-task-dco.executor';
@@ -77,11 +77,12 @@ function ledgerSource(config: DcoRunnerConfig, clock: Clock): LedgerSource {
     stateDir: config.DCO_STATE_DIR,
     ssm: () => new SSMClient(awsClientOptions(config)),
   });
+  const credentials = neo4jCredentialsOf(config, config.DCO_PROFILE, config.DCO_STATE_DIR);
   return new Neo4jLedgerSource({
     defaultUri: config.NEO4J_URI ?? DEFAULT_NEO4J_URI,
     pointer,
-    user: config.NEO4J_USER,
-    password: config.NEO4J_PASSWORD,
+    user: credentials?.user,
+    password: credentials?.password,
     freezeWaitMs: config.DCO_NEO4J_FREEZE_WAIT_MS,
     clock,
   });

@@ -1,4 +1,5 @@
 // Reachability of a Neo4j server: it answers a Bolt query (its version) within the timeout, not merely a TCP connect.
+import { CodedError } from '@dco/contracts';
 import { BoltGraphDatabase } from '@dco/neo4j';
 import { Reachability } from './reachability.port';
 
@@ -6,7 +7,8 @@ export class BoltNeo4jReachability implements Reachability {
   constructor(private readonly timeoutMs = 3_000) {}
 
   async reachable(boltUri: string): Promise<boolean> {
-    const db = new BoltGraphDatabase(boltUri, { connectionTimeoutMs: this.timeoutMs });
+    // No login: a server that refuses it (DB.UNAUTHORIZED, authentication is on, ADR 0034) has answered over Bolt.
+    const db = new BoltGraphDatabase(boltUri, undefined, { connectionTimeoutMs: this.timeoutMs });
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<false>((resolve) => {
       timer = setTimeout(() => resolve(false), this.timeoutMs);
@@ -15,7 +17,7 @@ export class BoltNeo4jReachability implements Reachability {
       return await Promise.race([
         db.serverVersion().then(
           () => true,
-          () => false,
+          (error: unknown) => error instanceof CodedError && error.code === 'DB.UNAUTHORIZED',
         ),
         timedOut,
       ]);

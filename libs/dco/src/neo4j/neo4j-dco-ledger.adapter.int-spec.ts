@@ -1,5 +1,6 @@
 // Runs the ledger contract against the real Neo4j (blue) of the local stack, plus the schema migrations.
 import { systemClock } from '@dco/contracts';
+import { stackNeo4jCredentials } from '@dco/testing';
 import { randomUUID } from 'node:crypto';
 import { Driver } from 'neo4j-driver';
 import { AccountDayContributions } from '../domain';
@@ -10,7 +11,10 @@ import { DAY_PAGE_STATEMENTS, Neo4jDcoLedger } from './neo4j-dco-ledger.adapter'
 import { deleteLedgerTestData } from './neo4j-ledger-test-data';
 import { applySchemaMigrations } from './schema-migration-runner';
 
-const driver: Driver = createNeo4jDriver({ uri: process.env.NEO4J_URI ?? DEFAULT_NEO4J_URI });
+const driver: Driver = createNeo4jDriver({
+  uri: process.env.NEO4J_URI ?? DEFAULT_NEO4J_URI,
+  ...stackNeo4jCredentials(),
+});
 const ledger = new Neo4jDcoLedger(driver);
 
 beforeAll(async () => {

@@ -14,6 +14,7 @@ import {
 import { groupBy } from '../domain/group-by';
 import { GraphDatabase, GraphDatabaseFactory, OfferingLedgerRow, RestoreProgress } from '../graph-database.port';
 import { fromGraphValue, toPropertyList } from './driver-value.mapper';
+import { boltAuth, isAuthenticationError, Neo4jCredentials, unauthorizedError } from './neo4j-credentials';
 
 const RESTORED = `\`${RESTORED_LABEL}\``;
 const PROGRESS = `\`${PROGRESS_LABEL}\``;
@@ -54,9 +55,10 @@ export class BoltGraphDatabase implements GraphDatabase {
 
   constructor(
     readonly uri: string,
+    private readonly credentials: Neo4jCredentials | undefined,
     options: { connectionTimeoutMs?: number } = {},
   ) {
-    this.driver = neo4j.driver(uri, undefined, {
+    this.driver = neo4j.driver(uri, boltAuth(credentials), {
       connectionTimeout: options.connectionTimeoutMs ?? 5_000,
       connectionAcquisitionTimeout: 60_000,
       maxTransactionRetryTime: 5_000,
@@ -343,6 +345,7 @@ export class BoltGraphDatabase implements GraphDatabase {
 
   private wrap(error: unknown): unknown {
     if (error instanceof CodedError) return error;
+    if (isAuthenticationError(error)) return unauthorizedError(this.uri, this.credentials, error);
     if (isConnectionError(error))
       return new CodedError('DB.UNREACHABLE', `Neo4j at ${this.uri} is unreachable`, String((error as Error).message), {
         cause: error,
@@ -351,4 +354,7 @@ export class BoltGraphDatabase implements GraphDatabase {
   }
 }
 
-export const boltGraphDatabaseFactory: GraphDatabaseFactory = { connect: (uri) => new BoltGraphDatabase(uri) };
+/** Connects to every server (blue, each green) with the same credentials: the fleet sets them on the servers it starts. */
+export const boltGraphDatabaseFactory = (credentials: Neo4jCredentials | undefined): GraphDatabaseFactory => ({
+  connect: (uri) => new BoltGraphDatabase(uri, credentials),
+});

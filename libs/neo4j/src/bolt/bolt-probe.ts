@@ -1,10 +1,15 @@
 // Readiness probe of a Neo4j server a fleet starts: Bolt answers and reports the expected version.
 import { CodedError } from '@dco/contracts';
 import { BoltGraphDatabase } from './bolt-graph-database.adapter';
+import { Neo4jCredentials } from './neo4j-credentials';
 
 /** Bolt answers and reports the expected version. */
-export async function probeBolt(boltUri: string, version: string): Promise<void> {
-  const db = new BoltGraphDatabase(boltUri, { connectionTimeoutMs: 2_000 });
+export async function probeBolt(
+  boltUri: string,
+  version: string,
+  credentials: Neo4jCredentials | undefined,
+): Promise<void> {
+  const db = new BoltGraphDatabase(boltUri, credentials, { connectionTimeoutMs: 2_000 });
   try {
     const actual = await db.serverVersion();
     if (actual !== version)

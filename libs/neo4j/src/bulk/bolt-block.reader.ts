@@ -4,6 +4,7 @@ import neo4j, { Driver, Integer } from 'neo4j-driver';
 import { CodedError } from '@dco/contracts';
 import { NodeRecord, PROGRESS_LABEL, RelationshipRecord } from '../domain/graph-value';
 import { toPropertyList } from '../bolt/driver-value.mapper';
+import { boltAuth, Neo4jCredentials } from '../bolt/neo4j-credentials';
 import { GraphRangeReader } from './bulk-export';
 
 const idOf = (value: unknown): string => (neo4j.isInt(value) ? (value as Integer).toString() : String(value));
@@ -11,8 +12,11 @@ const idOf = (value: unknown): string => (neo4j.isInt(value) ? (value as Integer
 export class BoltBlockReader implements GraphRangeReader {
   private readonly driver: Driver;
 
-  constructor(readonly uri: string) {
-    this.driver = neo4j.driver(uri, undefined, {
+  constructor(
+    readonly uri: string,
+    credentials: Neo4jCredentials | undefined,
+  ) {
+    this.driver = neo4j.driver(uri, boltAuth(credentials), {
       connectionTimeout: 5_000,
       maxTransactionRetryTime: 5_000,
       notificationFilter: { minimumSeverityLevel: 'OFF' },

@@ -9,6 +9,7 @@ import { CodedError } from '@dco/contracts';
 import { freePort, isProcessAlive } from '@dco/probes';
 import { FileBackupStore } from '../backup/file-backup-store.adapter';
 import { BoltGraphDatabase } from '../bolt/bolt-graph-database.adapter';
+import { boltAuth } from '../bolt/neo4j-credentials';
 import { launchNeo4jProcess, Neo4jProcess, Neo4jProcessSpec, stopNeo4jProcess } from '../fleet/neo4j-process.launcher';
 import { bulkStatement, everyTypeGraphStatements } from '../testing/every-type-graph.fixture';
 import { ScratchServer, startScratchServer } from '../testing/scratch-servers';
@@ -42,14 +43,15 @@ describe('offline bulk restore (neo4j-admin import into a stopped green)', () =>
       version: '5.26.19',
       boltPort: await freePort(),
       home: join(dir, 'green'),
+      password: 'green-Password-0123',
       heapMb: 512,
       pageCacheMb: 128,
       quickStart: true,
     };
     [blueServer, green] = await Promise.all([startScratchServer('5.20.0'), launchNeo4jProcess(greenSpec)]);
-    blue = new BoltGraphDatabase(blueServer.boltUri);
-    reader = new BoltBlockReader(blueServer.boltUri);
-    const driver: Driver = neo4j.driver(blueServer.boltUri);
+    blue = new BoltGraphDatabase(blueServer.boltUri, blueServer.credentials);
+    reader = new BoltBlockReader(blueServer.boltUri, blueServer.credentials);
+    const driver: Driver = neo4j.driver(blueServer.boltUri, boltAuth(blueServer.credentials));
     for (const statement of [...everyTypeGraphStatements, bulkStatement(50)])
       await driver.executeQuery(statement.query, statement.params ?? {});
     await driver.executeQuery(AWKWARD, { bytes: new Int8Array([1, -2, 3]) });
@@ -129,9 +131,9 @@ describe('offline bulk restore (neo4j-admin import into a stopped green)', () =>
       { signer: testBackupSigner },
     );
     green = restored.server;
-    const target = new BoltGraphDatabase(green.boltUri);
+    const target = new BoltGraphDatabase(green.boltUri, green.credentials);
     try {
-      const greenReader = new BoltBlockReader(green.boltUri);
+      const greenReader = new BoltBlockReader(green.boltUri, green.credentials);
       const validation = await validateGraphs(blue, target, { targetReader: greenReader }).finally(() =>
         greenReader.close(),
       );
@@ -157,7 +159,7 @@ describe('offline bulk restore (neo4j-admin import into a stopped green)', () =>
       { signer: testBackupSigner },
     );
     green = restored.server;
-    const target = new BoltGraphDatabase(green.boltUri);
+    const target = new BoltGraphDatabase(green.boltUri, green.credentials);
     try {
       expect((await validateGraphs(blue, target)).verdict.equal).toBe(true);
     } finally {

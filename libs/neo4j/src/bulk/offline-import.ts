@@ -23,6 +23,7 @@ import { jsonLines } from '../backup/json-lines.format';
 import { BackupSigner } from '../backup/backup-signature';
 import { BoltGraphDatabase } from '../bolt/bolt-graph-database.adapter';
 import { fromPropertyList } from '../bolt/driver-value.mapper';
+import { boltAuth, Neo4jCredentials } from '../bolt/neo4j-credentials';
 import { RESTORED_LABEL, SOURCE_ID_PROPERTY } from '../domain/graph-value';
 import { propertyListProblem } from '../domain/value-codec';
 import { groupBy } from '../domain/group-by';
@@ -190,11 +191,12 @@ const PATCH_BATCH = 1_000;
  */
 export async function applyBulkPatch(
   boltUri: string,
+  credentials: Neo4jCredentials,
   dir: string,
   manifest: BulkManifest,
 ): Promise<{ entries: number }> {
-  const target = new BoltGraphDatabase(boltUri);
-  const driver = neo4j.driver(boltUri, undefined, { notificationFilter: { minimumSeverityLevel: 'OFF' } });
+  const target = new BoltGraphDatabase(boltUri, credentials);
+  const driver = neo4j.driver(boltUri, boltAuth(credentials), { notificationFilter: { minimumSeverityLevel: 'OFF' } });
   const session = driver.session();
   const relIndexes: string[] = [];
   let entries = 0;
@@ -285,7 +287,7 @@ export async function restoreBulkOffline(
   await stopNeo4jProcess(server.pid);
   const { seconds } = await runAdminImport({ version: server.spec.version, home: server.spec.home, dir, manifest });
   const started = await launchNeo4jProcess(server.spec, options);
-  const patched = await applyBulkPatch(started.boltUri, dir, manifest);
+  const patched = await applyBulkPatch(started.boltUri, started.credentials, dir, manifest);
   rmSync(dir, { recursive: true, force: true });
   return { manifest, server: started, importSeconds: seconds, patchEntries: patched.entries };
 }
@@ -301,6 +303,8 @@ export function recordedPid(home: string): number | undefined {
 export interface LocalOfflineRestoreOptions {
   /** The local fleet's parent directory of the servers' homes (LocalHostOptions.homeRoot). */
   homeRoot: string;
+  /** The `neo4j` password the runtime gave green (LocalHostOptions.password). */
+  password: string;
   heapMb?: number;
   pageCacheMb?: number;
   quickStart?: boolean;
@@ -334,6 +338,7 @@ export class LocalOfflineGreenRestorer {
           version: green.version,
           boltPort: port,
           home,
+          password: this.options.password,
           heapMb: this.options.heapMb,
           pageCacheMb: this.options.pageCacheMb,
           quickStart: this.options.quickStart,

@@ -45,6 +45,13 @@ export interface EcsFleetOptions {
   pageCacheMb?: number;
   /** Lets the task pull the image and write logs (required by Fargate for private registries and awslogs). */
   executionRoleArn?: string;
+  /**
+   * The Secrets Manager secret (ARN) holding `neo4j/<password>`: ECS puts it into the container's NEO4J_AUTH (the image
+   * sets that password on the store's first start), so the password is in no task definition. The execution role must
+   * be allowed to read it. Required in aws (the migrator logs in with NEO4J_PASSWORD); the local runtime sets the
+   * password itself.
+   */
+  authSecretArn?: string;
   /** Extra tags (dco:env, DCO_NEO4J_FLEET_TAGS) put on every service; they also select the fleet and scope its names. */
   fleetTags?: Record<string, string>;
   readyTimeoutMs?: number;
@@ -223,9 +230,10 @@ export class EcsNeo4jFleet implements Neo4jFleet {
             { name: 'http', containerPort: HTTP_PORT, protocol: 'tcp' as const },
           ],
           mountPoints: [{ sourceVolume: NEO4J_DATA_VOLUME, containerPath: '/data', readOnly: false }],
+          ...(this.options.authSecretArn
+            ? { secrets: [{ name: 'NEO4J_AUTH', valueFrom: this.options.authSecretArn }] }
+            : {}),
           environment: Object.entries({
-            // The migrator connects without credentials, as to the EC2 members; Bolt is reachable only in the security group.
-            NEO4J_AUTH: 'none',
             // Blue and green share the file system, never a store.
             NEO4J_server_directories_data: `/data/${family}`,
             NEO4J_server_memory_heap_initial__size: `${heapMb}m`,

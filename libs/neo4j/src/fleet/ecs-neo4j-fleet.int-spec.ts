@@ -24,8 +24,11 @@ const addressOnly: Neo4jHostRuntime = {
   stop: async () => undefined,
 };
 
-const fleetIn = (scope: string) =>
+const AUTH_SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:dco/neo4j-auth-AbCdEf';
+
+const fleetIn = (scope: string, authSecretArn?: string) =>
   new EcsNeo4jFleet(ecs, addressOnly, {
+    authSecretArn,
     cluster: `dco-neo4j-${run}`,
     containerRepository: 'neo4j',
     fileSystemId: 'fs-0123456789abcdef0',
@@ -41,9 +44,9 @@ neo4jFleetContract('ECS adapter on the emulator', async () => {
 });
 
 describe('ECS fleet records on the emulator', () => {
-  it('runs a member as its own service, from a task definition with the image version, EFS store and Bolt port', async () => {
+  it('runs a member as its own service, from a task definition with the image version, EFS store, Bolt port and auth secret', async () => {
     const scope = `${run}-records`;
-    const { fleet, imageOf } = emulatedFleetUnderTest(ec2, fleetIn(scope), scope);
+    const { fleet, imageOf } = emulatedFleetUnderTest(ec2, fleetIn(scope, AUTH_SECRET), scope);
     const green = await fleet.provision(await imageOf('5.26.19'), { clientToken: 'dco-2026-12-05-green-1' });
     const services = await ecs.send(
       new DescribeServicesCommand({ cluster: `dco-neo4j-${run}`, services: [green.instanceId], include: ['TAGS'] }),
@@ -80,6 +83,9 @@ describe('ECS fleet records on the emulator', () => {
       name: 'NEO4J_server_directories_data',
       value: `/data/${green.instanceId}`,
     });
+    // The password reaches the container from Secrets Manager, never through the task definition.
+    expect(container?.secrets).toEqual([{ name: 'NEO4J_AUTH', valueFrom: AUTH_SECRET }]);
+    expect(container?.environment?.map((variable) => variable.name)).not.toContain('NEO4J_AUTH');
     await fleet.terminate(green.instanceId);
   });
 });

@@ -10,6 +10,8 @@ import { launchNeo4jProcess, stopNeo4jProcess } from './neo4j-process.launcher';
 export interface LocalHostOptions {
   /** Parent directory of the servers' homes (e.g. .stack/fleet). */
   homeRoot: string;
+  /** The `neo4j` user's password on every server this runtime starts (the migrator connects with it). */
+  password: string;
   /** A free port for a new server. */
   allocatePort(): Promise<number>;
   heapMb?: number;
@@ -48,6 +50,7 @@ export class LocalNeo4jHostRuntime implements Neo4jHostRuntime {
         version,
         boltPort: await this.options.allocatePort(),
         home,
+        password: this.options.password,
         heapMb: this.options.heapMb,
         pageCacheMb: this.options.pageCacheMb,
         quickStart: this.options.quickStart,

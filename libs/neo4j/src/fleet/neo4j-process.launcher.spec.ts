@@ -13,7 +13,7 @@ describe('neo4jJvmOptions', () => {
   const env = () => ({ DCO_CACHE_DIR: cache });
 
   it('maps the recorded class-data archive of the version, and none when there is none yet', () => {
-    const spec = { version: '5.20.0', boltPort: 7687, home: '/tmp/h', heapMb: 256 };
+    const spec = { version: '5.20.0', boltPort: 7687, home: '/tmp/h', password: 'a-password', heapMb: 256 };
     expect(neo4jJvmOptions(spec, env())).toEqual(['-Xms256m', '-Xmx256m', '-XX:+UseG1GC']);
     const archive = neo4jClassArchive('5.20.0', env());
     expect(archive).toBe(join(cache, 'neo4j-5.20.0', 'neo4j-classes.jsa'));
@@ -31,13 +31,13 @@ describe('neo4jJvmOptions', () => {
   });
 
   it('stops the JIT at C1 for a quick start only', () => {
-    const spec = { version: '5.20.0', boltPort: 7687, home: '/tmp/h' };
+    const spec = { version: '5.20.0', boltPort: 7687, home: '/tmp/h', password: 'a-password' };
     expect(neo4jJvmOptions({ ...spec, quickStart: true }, env())).toContain('-XX:TieredStopAtLevel=1');
     expect(neo4jJvmOptions(spec, env())).not.toContain('-XX:TieredStopAtLevel=1');
   });
 
   it('exits on OutOfMemoryError only when asked (as the stack servers are)', () => {
-    const spec = { version: '5.20.0', boltPort: 7687, home: '/tmp/h' };
+    const spec = { version: '5.20.0', boltPort: 7687, home: '/tmp/h', password: 'a-password' };
     expect(neo4jJvmOptions({ ...spec, exitOnOutOfMemory: true }, env())).toContain('-XX:+ExitOnOutOfMemoryError');
     expect(neo4jJvmOptions(spec, env())).not.toContain('-XX:+ExitOnOutOfMemoryError');
   });
@@ -45,11 +45,17 @@ describe('neo4jJvmOptions', () => {
 
 describe('neo4jConf', () => {
   it('writes the transaction memory limits it is given, and none by default', () => {
-    const spec = { version: '5.20.0', boltPort: 7687, home: '/tmp/h' };
+    const spec = { version: '5.20.0', boltPort: 7687, home: '/tmp/h', password: 'a-password' };
     const limited = neo4jConf({ ...spec, transactionTotalMaxMb: 614, transactionMaxMb: 153 }).split('\n');
     expect(limited).toEqual(
       expect.arrayContaining(['dbms.memory.transaction.total.max=614m', 'db.memory.transaction.max=153m']),
     );
     expect(neo4jConf(spec)).not.toContain('memory.transaction');
+  });
+
+  it('always turns authentication on (ADR 0034)', () => {
+    const conf = neo4jConf({ version: '5.20.0', boltPort: 7687, home: '/tmp/h', password: 'a-password' }).split('\n');
+    expect(conf).toContain('dbms.security.auth_enabled=true');
+    expect(conf.join('\n')).not.toContain('a-password');
   });
 });

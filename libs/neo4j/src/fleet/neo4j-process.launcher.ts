@@ -6,12 +6,19 @@ import { dirname, join } from 'node:path';
 import { CodedError } from '@dco/contracts';
 import { abortWaiting, isProcessAlive, signalGroup, stopProcessGroup, waitFor } from '@dco/probes';
 import { BoltGraphDatabase } from '../bolt/bolt-graph-database.adapter';
+import { Neo4jCredentials } from '../bolt/neo4j-credentials';
+import { NEO4J_ADMIN_USER, setNeo4jInitialPassword } from './neo4j-initial-password';
 
 export interface Neo4jProcessSpec {
   version: string;
   boltPort: number;
   /** Home directory: conf, data, logs, run. Reusing a home restarts the same database. */
   home: string;
+  /**
+   * The password of the `neo4j` user, set before the store's first start (authentication is always on). A home started
+   * before keeps the password it was given then.
+   */
+  password: string;
   heapMb?: number;
   pageCacheMb?: number;
   /** dbms.memory.transaction.total.max: all transactions together; above it a query fails instead of the heap. */
@@ -33,6 +40,8 @@ export interface Neo4jProcess {
   boltUri: string;
   version: string;
   home: string;
+  /** What a client logs in with. */
+  credentials: Neo4jCredentials;
 }
 
 export function neo4jLibDir(version: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -81,7 +90,7 @@ export function neo4jConf(spec: Neo4jProcessSpec): string {
     `server.memory.pagecache.size=${spec.pageCacheMb ?? 512}m`,
     ...(spec.transactionTotalMaxMb ? [`dbms.memory.transaction.total.max=${spec.transactionTotalMaxMb}m`] : []),
     ...(spec.transactionMaxMb ? [`db.memory.transaction.max=${spec.transactionMaxMb}m`] : []),
-    'dbms.security.auth_enabled=false',
+    'dbms.security.auth_enabled=true',
     'dbms.usage_report.enabled=false',
     'db.tx_log.rotation.retention_policy=2 files',
     '',
@@ -114,6 +123,12 @@ export async function launchNeo4jProcess(
     );
   }
   writeNeo4jConf(spec);
+  try {
+    setNeo4jInitialPassword({ home: spec.home, password: spec.password, lib });
+  } catch (error) {
+    throw new CodedError('DB.PROVISION_FAILED', (error as Error).message, undefined, { cause: error });
+  }
+  const credentials = { user: NEO4J_ADMIN_USER, password: spec.password };
   const out = openSync(join(spec.home, 'console.log'), 'a');
   const child = spawn(
     'java',
@@ -133,7 +148,7 @@ export async function launchNeo4jProcess(
   if (pid === undefined) throw new CodedError('DB.PROVISION_FAILED', 'java could not be started');
   writeFileSync(join(spec.home, 'neo4j.pid'), String(pid));
   const boltUri = `bolt://${spec.host ?? '127.0.0.1'}:${spec.boltPort}`;
-  const db = new BoltGraphDatabase(boltUri, { connectionTimeoutMs: 1_000 });
+  const db = new BoltGraphDatabase(boltUri, credentials, { connectionTimeoutMs: 1_000 });
   try {
     const version = await waitFor(
       async () => {
@@ -143,7 +158,9 @@ export async function launchNeo4jProcess(
           );
         try {
           return await db.serverVersion();
-        } catch {
+        } catch (error) {
+          // A home whose store has another password never becomes ready: say so now.
+          if (error instanceof CodedError && error.code === 'DB.UNAUTHORIZED') abortWaiting(error);
           return undefined;
         }
       },
@@ -154,7 +171,7 @@ export async function launchNeo4jProcess(
         'DB.PROVISION_FAILED',
         `${boltUri} answers as Neo4j ${version}, not ${spec.version} (port in use?)`,
       );
-    return { pid, boltUri, version, home: spec.home };
+    return { pid, boltUri, version, home: spec.home, credentials };
   } catch (error) {
     signalGroup(pid, 'SIGKILL');
     if (error instanceof CodedError) throw error;

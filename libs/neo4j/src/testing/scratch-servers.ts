@@ -1,4 +1,5 @@
 // Test support: disposable Neo4j servers of a given version on free ports, so destructive specs never touch the stack's blue.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,8 @@ export async function startScratchServer(
     version,
     boltPort: await freePort(),
     home,
+    // Each scratch server its own password: a spec connects with server.credentials.
+    password: randomBytes(18).toString('base64url'),
     heapMb: options.heapMb ?? 512,
     pageCacheMb: options.pageCacheMb ?? 128,
     quickStart: true,

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import neo4j from 'neo4j-driver';
 import { BoltGraphDatabase } from '../bolt/bolt-graph-database.adapter';
+import { boltAuth } from '../bolt/neo4j-credentials';
 import { waitFor } from '@dco/probes';
 import { bulkStatement, everyTypeGraphStatements } from '../testing/every-type-graph.fixture';
 import { ScratchServer, startScratchServer } from '../testing/scratch-servers';
@@ -16,7 +17,7 @@ const ROOT = resolve(__dirname, '../../../..');
 
 function restoreProcess(
   file: string,
-  target: string,
+  target: { boltUri: string; credentials: { user: string; password: string } },
 ): { child: ChildProcess; output: Promise<{ code: number | null; stdout: string }> } {
   const child = spawn(
     process.execPath,
@@ -28,15 +29,20 @@ function restoreProcess(
       'restore',
       file,
       '--target',
-      target,
+      target.boltUri,
       '--batch-size',
       '250',
       '--json',
     ],
     {
       cwd: ROOT,
-      // The CLI verifies the backup with the key the spec signed it with.
-      env: { ...process.env, DCO_BACKUP_SIGNING_KEY: TEST_BACKUP_KEY_ENTRY },
+      // The CLI verifies the backup with the key the spec signed it with, and logs in to the scratch green.
+      env: {
+        ...process.env,
+        DCO_BACKUP_SIGNING_KEY: TEST_BACKUP_KEY_ENTRY,
+        NEO4J_USER: target.credentials.user,
+        NEO4J_PASSWORD: target.credentials.password,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -56,7 +62,7 @@ describe('restore killed with SIGKILL', () => {
 
   beforeAll(async () => {
     [blueServer, greenServer] = await Promise.all([startScratchServer('5.20.0'), startScratchServer('5.26.19')]);
-    const driver = neo4j.driver(blueServer.boltUri);
+    const driver = neo4j.driver(blueServer.boltUri, boltAuth(blueServer.credentials));
     for (const statement of [...everyTypeGraphStatements, bulkStatement(15_000)])
       await driver.executeQuery(statement.query, statement.params ?? {});
     await driver.close();
@@ -69,14 +75,14 @@ describe('restore killed with SIGKILL', () => {
   });
 
   it('resumes from the last committed batch and finishes with equal checksums', async () => {
-    const blue = new BoltGraphDatabase(blueServer.boltUri);
-    const green = new BoltGraphDatabase(greenServer.boltUri);
+    const blue = new BoltGraphDatabase(blueServer.boltUri, blueServer.credentials);
+    const green = new BoltGraphDatabase(greenServer.boltUri, greenServer.credentials);
     try {
       const file = join(dir, 'blue.backup.gz');
       const exported = await exportGraph(blue, createWriteStream(file), { signer: testBackupSigner });
       const total = exported.footer.nodes + exported.footer.relationships;
 
-      const first = restoreProcess(file, greenServer.boltUri);
+      const first = restoreProcess(file, greenServer);
       const reached = await waitFor(
         async () => {
           const progress = await green.readRestoreProgress().catch(() => undefined);
@@ -91,7 +97,7 @@ describe('restore killed with SIGKILL', () => {
       expect(left?.recordsDone).toBeGreaterThanOrEqual(reached);
       expect(left?.recordsDone).toBeLessThan(total);
 
-      const second = restoreProcess(file, greenServer.boltUri);
+      const second = restoreProcess(file, greenServer);
       const finished = await second.output;
       expect(finished.code).toBe(0);
       const result = JSON.parse(finished.stdout) as { resumedFrom: number; nodes: number; relationships: number };

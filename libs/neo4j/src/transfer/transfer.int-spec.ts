@@ -6,6 +6,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import neo4j, { Driver } from 'neo4j-driver';
 import { CodedError } from '@dco/contracts';
 import { BoltGraphDatabase } from '../bolt/bolt-graph-database.adapter';
+import { boltAuth } from '../bolt/neo4j-credentials';
 import { checksumOf } from '../domain/graph-checksum';
 import { canonicalNode, withoutRestoreBookkeeping } from '../domain/value-codec';
 import { everyTypeGraphStatements } from '../testing/every-type-graph.fixture';
@@ -38,13 +39,13 @@ describe('export, restore and validate across Neo4j versions', () => {
 
   beforeAll(async () => {
     [blueServer, greenServer] = await Promise.all([startScratchServer('5.20.0'), startScratchServer('5.26.19')]);
-    blue = new BoltGraphDatabase(blueServer.boltUri);
-    green = new BoltGraphDatabase(greenServer.boltUri);
-    const blueDriver = neo4j.driver(blueServer.boltUri);
+    blue = new BoltGraphDatabase(blueServer.boltUri, blueServer.credentials);
+    green = new BoltGraphDatabase(greenServer.boltUri, greenServer.credentials);
+    const blueDriver = neo4j.driver(blueServer.boltUri, boltAuth(blueServer.credentials));
     for (const statement of everyTypeGraphStatements)
       await blueDriver.executeQuery(statement.query, statement.params ?? {});
     await blueDriver.close();
-    greenDriver = neo4j.driver(greenServer.boltUri);
+    greenDriver = neo4j.driver(greenServer.boltUri, boltAuth(greenServer.credentials));
     dir = mkdtempSync(join(tmpdir(), 'dco-transfer-'));
     backupFile = join(dir, 'blue.backup.gz');
   }, 240_000);
@@ -232,7 +233,7 @@ describe('export, restore and validate across Neo4j versions', () => {
   });
 
   it('reports an unreachable server as DB.UNREACHABLE', async () => {
-    const nowhere = new BoltGraphDatabase('bolt://127.0.0.1:1');
+    const nowhere = new BoltGraphDatabase('bolt://127.0.0.1:1', undefined);
     expect(await codeOf(nowhere.ping())).toBe('DB.UNREACHABLE');
     await nowhere.close();
   });
