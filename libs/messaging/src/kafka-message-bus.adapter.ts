@@ -2,6 +2,7 @@
 import { Envelope, MAX_MESSAGE_BYTES, MessageType, dlqTopicOf, CodedError } from '@dco/contracts';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { withDeadline } from '@dco/probes';
 import {
   Admin,
   Consumer,
@@ -415,24 +416,15 @@ class KafkaSubscription {
       eachBatch: (payload) => this.eachBatch(payload),
     });
     const timeoutMs = this.deps.joinTimeoutMs ?? 60_000;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new CodedError(
-              'MSG.GROUP_JOIN_TIMEOUT',
-              `group ${this.subscription.group} (${this.deps.groupId}) did not assign partitions within ${timeoutMs} ms`,
-            ),
-          ),
-        timeoutMs,
-      );
-    });
-    try {
-      await Promise.race([joined, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await withDeadline(
+      joined,
+      timeoutMs,
+      () =>
+        new CodedError(
+          'MSG.GROUP_JOIN_TIMEOUT',
+          `group ${this.subscription.group} (${this.deps.groupId}) did not assign partitions within ${timeoutMs} ms`,
+        ),
+    );
   }
 
   /** Stops fetching; kafkajs waits for the running batch, which commits what it finished; then leaves the group. */

@@ -1,5 +1,6 @@
 // Unit spec of waitFor: returns the first truthy value, retries thrown errors, times out with the description and the last error.
-import { abortWaiting, waitFor, WaitTimeoutError } from './wait-for';
+import { CodedError } from '../../contracts/src/errors';
+import { abortWaiting, waitFor, WaitTimeoutError, withDeadline } from './wait-for';
 
 describe('waitFor', () => {
   it('returns the first value that is neither undefined nor false', async () => {
@@ -50,5 +51,23 @@ describe('waitFor', () => {
     });
     controller.abort(new Error('test over'));
     await expect(waiting).rejects.toThrow('test over');
+  });
+});
+
+describe('withDeadline', () => {
+  it("answers the work's outcome when it comes first, its failure included", async () => {
+    await expect(withDeadline(Promise.resolve(7), 1_000, () => new Error('late'))).resolves.toBe(7);
+    await expect(withDeadline(Promise.reject(new Error('broken')), 1_000, () => new Error('late'))).rejects.toThrow(
+      'broken',
+    );
+  });
+
+  it('fails with the deadline error when the work does not answer in time', async () => {
+    const never = new Promise<number>(() => undefined);
+    await expect(
+      withDeadline(never, 10, () => new CodedError('DASHBOARD.INFRA_TIMEOUT', 'no answer')),
+    ).rejects.toMatchObject({
+      code: 'DASHBOARD.INFRA_TIMEOUT',
+    });
   });
 });

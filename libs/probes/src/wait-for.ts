@@ -77,3 +77,19 @@ class FatalWaitError extends CodedError {
 export function abortWaiting(error: unknown): never {
   throw new FatalWaitError(error);
 }
+
+/**
+ * The work's outcome, or the error `onTimeout` makes once `timeoutMs` passed first (the work is not cancelled: its
+ * late outcome is ignored). The timer never outlives the race.
+ */
+export async function withDeadline<T>(work: Promise<T>, timeoutMs: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), timeoutMs);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

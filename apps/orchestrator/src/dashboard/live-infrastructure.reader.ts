@@ -1,6 +1,7 @@
 // Reads the live infrastructure through the ports (EC2 inventory, ECS services, connection pointer), each part bounded by
 // a timeout; a part that fails or times out becomes a coded error on the panel, never an exception.
 import { Clock, CodedError } from '@dco/contracts';
+import { withDeadline } from '@dco/probes';
 import { Ec2Inventory, EcsServices } from '@dco/aws';
 import { ConnectionPointerStore, FLEET_ROLE_TAG, VERSION_TAG, versionOfImage } from '@dco/neo4j';
 import { LiveReadError, LiveSource } from './dashboard.port';
@@ -65,21 +66,16 @@ export class LiveInfrastructureReader {
     read: () => Promise<T>,
     errors: LiveReadError[],
   ): Promise<T | undefined> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new CodedError(
-              'DASHBOARD.INFRA_TIMEOUT',
-              `${LABELS[source]} did not answer within ${this.sources.timeoutMs} ms`,
-            ),
-          ),
-        this.sources.timeoutMs,
-      );
-    });
     try {
-      return await Promise.race([read(), timeout]);
+      return await withDeadline(
+        read(),
+        this.sources.timeoutMs,
+        () =>
+          new CodedError(
+            'DASHBOARD.INFRA_TIMEOUT',
+            `${LABELS[source]} did not answer within ${this.sources.timeoutMs} ms`,
+          ),
+      );
     } catch (error) {
       errors.push(
         error instanceof CodedError && error.code === 'DASHBOARD.INFRA_TIMEOUT'
@@ -95,8 +91,6 @@ export class LiveInfrastructureReader {
             },
       );
       return undefined;
-    } finally {
-      clearTimeout(timer);
     }
   }
 }
