@@ -1,10 +1,11 @@
 // A launched server has authentication on: its own credentials get in, no credentials or a wrong password get DB.UNAUTHORIZED.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@dco/probes';
 import { BoltGraphDatabase } from '../bolt/bolt-graph-database.adapter';
-import { launchNeo4jProcess, Neo4jProcess, stopNeo4jProcess } from './neo4j-process.launcher';
+import { setNeo4jInitialPassword } from './neo4j-initial-password';
+import { launchNeo4jProcess, neo4jLibDir, Neo4jProcess, stopNeo4jProcess } from './neo4j-process.launcher';
 
 jest.setTimeout(180_000);
 
@@ -77,5 +78,16 @@ describe('a launched Neo4j server with authentication on', () => {
     const outsideStore = files(home).filter((file) => !file.startsWith(join(home, 'data') + '/'));
     expect(outsideStore.length).toBeGreaterThan(3);
     for (const file of outsideStore) expect(readFileSync(file, 'latin1')).not.toContain(PASSWORD);
+  });
+
+  it('sets the password of a home filled by neo4j-admin import before its first start (no system database yet)', () => {
+    const imported = mkdtempSync(join(tmpdir(), 'dco-neo4j-imported-'));
+    try {
+      mkdirSync(join(imported, 'data', 'databases', 'neo4j'), { recursive: true });
+      setNeo4jInitialPassword({ home: imported, password: PASSWORD, lib: neo4jLibDir(VERSION) });
+      expect(existsSync(join(imported, 'data', 'dbms', 'auth.ini'))).toBe(true);
+    } finally {
+      rmSync(imported, { recursive: true, force: true });
+    }
   });
 });

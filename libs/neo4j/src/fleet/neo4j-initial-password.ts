@@ -21,7 +21,9 @@ export const generateNeo4jPassword = (): string => randomBytes(24).toString('bas
 export function setNeo4jInitialPassword(spec: { home: string; password: string; lib: string }): void {
   if (spec.password.length < NEO4J_MIN_PASSWORD_LENGTH)
     throw new Error(`the Neo4j password must have at least ${NEO4J_MIN_PASSWORD_LENGTH} characters`);
-  if (existsSync(join(spec.home, 'data', 'databases'))) return;
+  // The system database appears on the first start; a home filled by `neo4j-admin database import` before it (the
+  // offline restore, the dco bench) already has data/databases/neo4j and still needs its password.
+  if (existsSync(join(spec.home, 'data', 'databases', 'system'))) return;
   mkdirSync(join(spec.home, 'data'), { recursive: true });
   const argFile = join(spec.home, 'set-initial-password.args');
   const quoted = '"' + spec.password.replace(/\\/g, '\\\\').replace(/"/g, '\\"') + '"';
