@@ -17,22 +17,5 @@ if [ "$started_stack" = 1 ] && [ -z "${DCO_KEEP_STACK:-}" ]; then
 fi
 
 step "integration"; npx jest -c jest.int.config.js --ci
-step "end-to-end"
-# The day scenarios (two lanes of their own, mostly waiting on JVM and process starts) run beside the other e2e specs,
-# which run one at a time: the level's wall time is the longer of the two instead of their sum. Each side keeps its
-# retry-once; the scenarios' output is printed when both have finished.
-mkdir -p test-artifacts
-scenarios_log=test-artifacts/e2e-day-scenarios.log
-npx jest -c jest.e2e.config.js --ci test/scenarios/day-scenarios >"$scenarios_log" 2>&1 &
-scenarios_pid=$!
-others=0
-npx jest -c jest.e2e.config.js --ci --testPathIgnorePatterns /node_modules/ /test/scenarios/day-scenarios || others=$?
-scenarios=0
-wait "$scenarios_pid" || scenarios=$?
-printf '\n--- the day scenarios (%s) ---\n' "$scenarios_log"
-cat "$scenarios_log"
-if [ "$others" != 0 ] || [ "$scenarios" != 0 ]; then
-  echo "end-to-end failed: the other specs exited with $others, the day scenarios with $scenarios" >&2
-  exit 1
-fi
+step "end-to-end";  npx jest -c jest.e2e.config.js --ci
 step "done"
