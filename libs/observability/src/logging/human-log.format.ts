@@ -1,6 +1,7 @@
 // Renders pino's JSON records as human console lines (LOG_FORMAT=human): the embedded profile's console stays readable
 // while services keep structured JSON by default.
 import type { DestinationStream } from 'pino';
+import { CodedError } from '@dco/contracts';
 import { consoleLine } from './console-line';
 
 export const LOG_FORMATS = ['json', 'human'] as const;
@@ -58,6 +59,6 @@ export function humanLogDestination(out: { write(text: string): unknown } = proc
 export function parseLogFormat(text: string | undefined): LogFormat {
   const format = text ?? 'json';
   if (!(LOG_FORMATS as readonly string[]).includes(format))
-    throw new Error(`CONFIG.INVALID: LOG_FORMAT must be ${LOG_FORMATS.join(' or ')}, got "${format}"`);
+    throw new CodedError('CONFIG.INVALID', `LOG_FORMAT must be ${LOG_FORMATS.join(' or ')}, got "${format}"`);
   return format as LogFormat;
 }
