@@ -4,6 +4,7 @@ import 'reflect-metadata';
 import { Kafka, logLevel } from 'kafkajs';
 import { kafkaSecurityConfig } from '@dco/messaging';
 import { kafkaSecurity, loadConfig } from '@dco/platform';
+import { runIdOf } from '@dco/contracts';
 import { RunState } from '@dco/saga';
 import { KafkaSagaStore } from '../../../orchestrator/src';
 import { DrillConfig } from './drill.config';
@@ -13,7 +14,7 @@ export function drillRunOf(index: number): RunState {
   const day = new Date(Date.UTC(2100, 0, 1) + index * 86_400_000).toISOString().slice(0, 10);
   const at = new Date().toISOString();
   return {
-    runId: `dco-${day}`,
+    runId: runIdOf(day),
     day,
     trigger: 'schedule',
     status: 'Completed',
