@@ -10,7 +10,8 @@ import { launchNeo4jProcess, neo4jLibDir, Neo4jProcess, stopNeo4jProcess } from 
 jest.setTimeout(180_000);
 
 const VERSION = '5.26.19';
-const PASSWORD = 'first-Password-0123';
+// Starts with '-' and holds a quote and a backslash: the argument file must carry it as the parameter, verbatim.
+const PASSWORD = '-first-"Pass\\word"-0123';
 
 describe('a launched Neo4j server with authentication on', () => {
   let home: string;

@@ -27,7 +27,8 @@ export function setNeo4jInitialPassword(spec: { home: string; password: string; 
   mkdirSync(join(spec.home, 'data'), { recursive: true });
   const argFile = join(spec.home, 'set-initial-password.args');
   const quoted = '"' + spec.password.replace(/\\/g, '\\\\').replace(/"/g, '\\"') + '"';
-  writeFileSync(argFile, `dbms\nset-initial-password\n${quoted}\n`, { mode: 0o600 });
+  // `--` ends the options: a password that starts with '-' (base64url generates one in 32) is still the parameter.
+  writeFileSync(argFile, `dbms\nset-initial-password\n--\n${quoted}\n`, { mode: 0o600 });
   try {
     const result = spawnSync(
       'java',
