@@ -58,7 +58,9 @@ async function play(scenario: DayScenario, lane: string): Promise<void> {
     print(`FAILED: ${(error as Error).message}`);
     reports.set(scenario.name, error as Error);
   } finally {
+    const closing = Date.now();
     await session?.close().catch((error: Error) => print(`close failed: ${error.message}`));
+    if (session) print(`closed in ${((Date.now() - closing) / 1000).toFixed(1)} s`);
   }
 }
 

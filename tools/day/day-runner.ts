@@ -37,7 +37,7 @@ export interface DayReport {
   problems: string[];
   faults: FaultRecord[];
   /** Wall time in seconds: preparation, service start, the run itself (tick to final event), total. */
-  timings: { prepare_s: number; services_s: number; run_s: number; total_s: number };
+  timings: { prepare_s: number; services_s: number; run_s: number; observe_s: number; total_s: number };
 }
 
 /** A finished day whose services still run (for the dashboard and Jaeger) until `close()`. */
@@ -131,6 +131,7 @@ export async function runDay(options: DayOptions): Promise<DaySession> {
     }).catch((error: unknown) => {
       throw error instanceof WaitTimeoutError ? new DayError('DAY.TIMED_OUT', error.message) : error;
     });
+    const settledAt = Date.now();
     const observation = await observeDay(ws, prepared, services, follower, scenario.expect);
     const problems = compareWithExpectation(scenario.expect, observation);
     if (scenario.fault && faults.length === 0) problems.push(`the fault ${scenario.fault} was not injected`);
@@ -144,6 +145,7 @@ export async function runDay(options: DayOptions): Promise<DaySession> {
         prepare_s: seconds(started, preparedAt),
         services_s: seconds(preparedAt, servicesAt),
         run_s: seconds(servicesAt, finishedAt),
+        observe_s: seconds(settledAt),
         total_s: seconds(started),
       },
     };
@@ -169,7 +171,7 @@ export function describeReport(report: DayReport): string[] {
     `terraform   ${seen.terraform.after.length} resources (before ${seen.terraform.before.length})`,
     `alerts      ${seen.alerts.join(', ') || 'none'} (EventBridge -> SQS ${report.workspace.alertQueue})`,
     `faults      ${report.faults.map((fault) => `${fault.fault}: ${fault.detail}`).join('; ') || 'none'}`,
-    `timings     prepare ${report.timings.prepare_s} s, services ${report.timings.services_s} s, run ${report.timings.run_s} s; steps ${Object.entries(
+    `timings     prepare ${report.timings.prepare_s} s, services ${report.timings.services_s} s, run ${report.timings.run_s} s, observe ${report.timings.observe_s} s, total ${report.timings.total_s} s; steps ${Object.entries(
       seen.stepDurations,
     )
       .map(([step, s]) => `${step} ${s.toFixed(1)} s`)
