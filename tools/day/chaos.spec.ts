@@ -1,6 +1,7 @@
-// The chaos planner: reproducible victims per seed, spread over every candidate, pauses within bounds.
-import { planKills, seededRandom } from './chaos';
-import { Victim } from './chaos';
+// The chaos planner: reproducible victims per seed, spread over every candidate, pauses within bounds; and its stop.
+import { AppProcess } from '@dco/testing';
+import { Chaos, planKills, seededRandom, Victim } from './chaos';
+import { DayServices } from './service-launcher';
 
 const candidates: Victim[] = [
   { app: 'orchestrator', index: 0 },
@@ -31,5 +32,46 @@ describe('chaos planning', () => {
     const draws = Array.from({ length: 1_000 }, random);
     expect(Math.min(...draws)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...draws)).toBeLessThan(1);
+  });
+});
+
+describe('stopping the chaos', () => {
+  /** One detector replica whose first restart waits for `release`; later restarts come back at once. */
+  function services() {
+    const restarts: string[] = [];
+    let release!: () => void;
+    const firstBack = new Promise<void>((resolve) => (release = resolve));
+    const replica = { name: 'detector', pid: 1 } as unknown as AppProcess;
+    const fake = {
+      replicas: () => [replica],
+      restart: async (app: string, index: number) => {
+        restarts.push(`${app}-${index}`);
+        if (restarts.length === 1) await firstBack;
+        return replica;
+      },
+    } as unknown as DayServices;
+    return { fake, restarts, release: () => release() };
+  }
+
+  it('waits for the kill in progress and drops a planned kill queued behind it (the topology spec waited for one more)', async () => {
+    const { fake, restarts, release } = services();
+    const chaos = Chaos.start(fake, {
+      seed: 1,
+      apps: ['detector'],
+      kills: 3,
+      minGapMs: 0,
+      maxGapMs: 0,
+      isActive: async () => false,
+      log: () => undefined,
+    });
+    // killNext takes the chain first; the loop's first planned kill (after its 0 ms pause, a timer created before this
+    // one, so it fires first) then queues behind it.
+    const inProgress = chaos.killNext(['detector']);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const stopped = chaos.stop();
+    release();
+    await inProgress;
+    expect((await stopped).map((kill) => kill.app)).toEqual(['detector']);
+    expect(restarts).toEqual(['detector-0']);
   });
 });

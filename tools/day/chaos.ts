@@ -119,10 +119,12 @@ export class Chaos {
       await this.pause(gapOf(this.random, this.options));
       if (this.stopped) return;
       const planned = pick(this.random, this.candidates(this.options.apps));
-      // A kill that failed (its replica never came back) is logged by enqueue and reported by the spec's checks.
-      await this.enqueue(async () => (position === 0 ? ((await this.activeOrchestrator()) ?? planned) : planned)).catch(
-        () => undefined,
-      );
+      // A kill that failed (its replica never came back) is logged by enqueue and reported by the spec's checks. A planned
+      // kill still queued behind another when stop() comes is dropped: stop() waits for the kill in progress only.
+      await this.enqueue(async () => {
+        if (this.stopped) return undefined;
+        return position === 0 ? ((await this.activeOrchestrator()) ?? planned) : planned;
+      }).catch(() => undefined);
     }
   }
 
@@ -163,6 +165,7 @@ export class Chaos {
 
   /** A pause between kills that stop() cuts short (fault pacing, not a test waiting on time). */
   private pause(ms: number): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(resolve, ms);
       this.wake = () => {
