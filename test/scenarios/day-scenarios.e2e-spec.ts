@@ -14,6 +14,7 @@
 // another lane's. kafka-restart is left out by default: test/topology.e2e-spec.ts restarts a (private) broker in the
 // middle of a migration with every replica running and kills besides, and asserts more; DAY_SCENARIOS=kafka-restart
 // still plays it, alone at the end, because the broker it restarts is the shared one. DAY_SCENARIOS=a,b runs a subset. A scenario whose outcome check fails is played once more, alone, on the retry (<name>.retry.log).
+// A lane starts its next scenario while the last one's processes and servers stop.
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DayReport, DaySession, describeReport, runDay } from '../../tools/day/day-runner';
@@ -40,7 +41,12 @@ function balance(scenarios: DayScenario[]): [DayScenario[], DayScenario[]] {
 
 const reports = new Map<string, DayReport | Error>();
 
-async function play(scenario: DayScenario, lane: string): Promise<void> {
+/**
+ * Plays a scenario and returns once its report is in; the promise it returns settles when everything the scenario made is
+ * removed again. A lane starts its next scenario while the last one closes (stopping six processes and a Neo4j JVM is
+ * mostly waiting, about 7-16 s a scenario): each scenario has its own workspace, namespace, fleet tag and lock.
+ */
+async function play(scenario: DayScenario, lane: string): Promise<{ closed: Promise<void> }> {
   const log = join(ARTIFACTS, lane === 'retry' ? `${scenario.name}.retry.log` : `${scenario.name}.log`);
   writeFileSync(log, '');
   const print = (line: string) => appendFileSync(log, `${line}\n`);
@@ -49,7 +55,7 @@ async function play(scenario: DayScenario, lane: string): Promise<void> {
     session = await runDay({
       scenario: scenario.name,
       print,
-      lockFile: join(ARTIFACTS, `lane-${lane}.lock`),
+      lockFile: join(ARTIFACTS, `${scenario.name}.lock`),
       timeoutMs: 480_000,
     });
     reports.set(scenario.name, session.report);
@@ -57,11 +63,15 @@ async function play(scenario: DayScenario, lane: string): Promise<void> {
   } catch (error) {
     print(`FAILED: ${(error as Error).message}`);
     reports.set(scenario.name, error as Error);
-  } finally {
-    const closing = Date.now();
-    await session?.close().catch((error: Error) => print(`close failed: ${error.message}`));
-    if (session) print(`closed in ${((Date.now() - closing) / 1000).toFixed(1)} s`);
   }
+  const closing = Date.now();
+  const closed = (session?.close() ?? Promise.resolve()).then(
+    () => {
+      if (session) print(`closed in ${((Date.now() - closing) / 1000).toFixed(1)} s`);
+    },
+    (error: Error) => print(`close failed: ${error.message}`),
+  );
+  return { closed };
 }
 
 /** DAY_SCENARIOS, or by default every scenario but the shared-broker restart (covered by the topology spec). */
@@ -73,12 +83,15 @@ function isSelected(scenario: DayScenario): boolean {
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   const selected = DAY_SCENARIOS.filter(isSelected);
+  const closing: Array<Promise<void>> = [];
   const lane = async (name: string, scenarios: DayScenario[]) => {
-    for (const scenario of scenarios) await play(scenario, name);
+    for (const scenario of scenarios) closing.push((await play(scenario, name)).closed);
   };
   const [first, second] = balance(selected.filter((scenario) => !alone(scenario)));
   await Promise.all([lane('a', first), lane('b', second)]);
-  await lane('alone', selected.filter(alone));
+  await Promise.all(closing);
+  // The shared broker's restart comes after every other scenario has closed.
+  for (const scenario of selected.filter(alone)) await (await play(scenario, 'alone')).closed;
 });
 
 describe.each(DAY_SCENARIOS.map((scenario) => [scenario.name, scenario] as const))(
@@ -98,7 +111,7 @@ describe.each(DAY_SCENARIOS.map((scenario) => [scenario.name, scenario] as const
     let outcomeChecks = 0;
     maybe('ends as the catalogue expects, seen from outside', async () => {
       outcomeChecks += 1;
-      if (outcomeChecks > 1) await play(scenario, 'retry');
+      if (outcomeChecks > 1) await (await play(scenario, 'retry')).closed;
       const { observation: seen, problems } = report();
       const expected = scenario.expect;
       expect(seen.run.status).toBe(expected.status);
