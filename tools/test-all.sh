@@ -5,8 +5,20 @@ cd "$(dirname "$0")/.."
 start=$(date +%s)
 step() { printf '\n=== %s (%ss)\n' "$1" "$(( $(date +%s) - start ))"; }
 
-step "lint";        npm run --silent lint
-step "type-check";  npm run --silent typecheck
+# Lint and the type-check are one process each: side by side on two cores, each with its own output.
+step "lint + type-check"
+mkdir -p test-artifacts
+npm run --silent typecheck >test-artifacts/typecheck.log 2>&1 &
+typecheck_pid=$!
+lint=0
+npm run --silent lint || lint=$?
+typecheck=0
+wait "$typecheck_pid" || typecheck=$?
+cat test-artifacts/typecheck.log
+if [ "$lint" != 0 ] || [ "$typecheck" != 0 ]; then
+  echo "lint exited with $lint, the type-check with $typecheck" >&2
+  exit 1
+fi
 step "unit";        npx jest -c jest.unit.config.js --ci
 
 started_stack=0
