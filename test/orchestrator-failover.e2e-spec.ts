@@ -107,6 +107,8 @@ describe('orchestrator failover (two orchestrator processes, real Kafka)', () =>
     });
 
     it('a broker restart mid-run: an orchestrator holds the lease again and the run completes with every command once', async () => {
+      // The level's retry runs this test again: the failed attempt's processes are stopped first, not orphaned.
+      await privateEnv?.close();
       privateEnv = await new SagaE2eEnvironment(kafka.brokers).open();
       await startWorkers(privateEnv, { 'infra-deployer': { DCO_SIMULATE_APPLY_INFRA: 'ok:3000' } });
       const first = await privateEnv.start('orchestrator');
