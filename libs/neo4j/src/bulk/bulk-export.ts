@@ -153,8 +153,7 @@ class PartWriter {
       await part.file.write(row.header + '\n');
     }
     part.file.rows += 1;
-    const flushed = part.file.write(row.line + '\n');
-    if (flushed) await flushed;
+    await part.file.write(row.line + '\n');
   }
 
   async close(): Promise<void> {
