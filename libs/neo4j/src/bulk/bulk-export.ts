@@ -153,7 +153,8 @@ class PartWriter {
       await part.file.write(row.header + '\n');
     }
     part.file.rows += 1;
-    await part.file.write(row.line + '\n');
+    const flushed = part.file.write(row.line + '\n');
+    if (flushed) await flushed;
   }
 
   async close(): Promise<void> {
