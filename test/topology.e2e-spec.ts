@@ -179,7 +179,11 @@ describe('the deployed topology under chaos', () => {
       log: print,
     });
 
-    // Day 1 (the scheduler's tick): the broker restarts once the migration has started.
+    // Day 1 (the scheduler's tick): the active orchestrator is killed once the infra step has started (a takeover
+    // whatever the seed's timing; CI once saw the timed loop's first kill miss the active one), and the broker restarts
+    // once the migration has started.
+    await seen.waitForType(runIdOf(days[0]), 'ApplyInfra', RUN_TIMEOUT_MS);
+    await chaos.killActiveOrchestrator(120_000);
     await seen.waitForType(runIdOf(days[0]), 'MigrateDb', RUN_TIMEOUT_MS);
     print('FAULT restarting the private Kafka broker');
     const restartStarted = Date.now();

@@ -75,3 +75,55 @@ describe('stopping the chaos', () => {
     expect(restarts).toEqual(['detector-0']);
   });
 });
+
+describe('killing the active orchestrator', () => {
+  it('waits until a replica says it is active, kills that one and records the takeover (CI once saw none)', async () => {
+    const replicas = [
+      { name: 'orchestrator-0', pid: 10 },
+      { name: 'orchestrator-1', pid: 11 },
+    ] as unknown as AppProcess[];
+    const restarted: string[] = [];
+    const fake = {
+      replicas: () => replicas,
+      restart: async (app: string, index: number) => {
+        restarted.push(`${app}-${index}`);
+        return replicas[index];
+      },
+    } as unknown as DayServices;
+    let looks = 0;
+    const chaos = Chaos.start(fake, {
+      seed: 3,
+      apps: ['orchestrator'],
+      kills: 0,
+      minGapMs: 0,
+      maxGapMs: 0,
+      // Nobody is active for the first looks (a lease changing hands); then replica 1 is.
+      isActive: async (replica) => {
+        looks += 1;
+        return looks > 4 && replica === replicas[1];
+      },
+      log: () => undefined,
+    });
+    await chaos.killActiveOrchestrator(10_000);
+    const kills = await chaos.stop();
+    expect(restarted).toEqual(['orchestrator-1']);
+    expect(kills).toEqual([expect.objectContaining({ app: 'orchestrator', index: 1, activeOrchestrator: true })]);
+  });
+
+  it('fails the kill (reported in failures) when no replica becomes active in time', async () => {
+    const replica = { name: 'orchestrator-0', pid: 10 } as unknown as AppProcess;
+    const fake = { replicas: () => [replica], restart: async () => replica } as unknown as DayServices;
+    const chaos = Chaos.start(fake, {
+      seed: 3,
+      apps: ['orchestrator'],
+      kills: 0,
+      minGapMs: 0,
+      maxGapMs: 0,
+      isActive: async () => false,
+      log: () => undefined,
+    });
+    await expect(chaos.killActiveOrchestrator(300)).rejects.toMatchObject({ code: 'WAIT.TIMED_OUT' });
+    expect(await chaos.stop()).toEqual([]);
+    expect(chaos.failures).toHaveLength(1);
+  });
+});

@@ -1,7 +1,7 @@
 // The topology spec's fault injector: kill -9 of random replicas (the active orchestrator first) while days run, each
 // replica started again in place (same port and instance id, so it fences its predecessor), at seeded random moments.
 // Seeded: a failing run names its seed, and the same seed replays the same victims in the same order.
-import { AppProcess } from '@dco/testing';
+import { AppProcess, waitFor } from '@dco/testing';
 import { AppName } from './day-workspace';
 import { DayServices } from './service-launcher';
 
@@ -110,6 +110,22 @@ export class Chaos {
     });
   }
 
+  /**
+   * One kill now of the active orchestrator, after any kill in progress: waits (up to `timeoutMs`) until a replica says
+   * it is active, so that a takeover happens whatever the seed and the timing (a lone replica without roles is active).
+   */
+  killActiveOrchestrator(timeoutMs: number): Promise<void> {
+    return this.enqueue(
+      () =>
+        waitFor(() => this.activeOrchestrator(), {
+          description: 'an orchestrator replica to say it is active',
+          timeoutMs,
+          intervalMs: 500,
+        }),
+      true,
+    );
+  }
+
   private candidates(apps: AppName[]): Victim[] {
     return apps.flatMap((app) => this.services.replicas(app).map((_, index) => ({ app, index })));
   }
@@ -128,10 +144,13 @@ export class Chaos {
     }
   }
 
-  private enqueue(choose: () => Victim | undefined | Promise<Victim | undefined>): Promise<void> {
+  private enqueue(
+    choose: () => Victim | undefined | Promise<Victim | undefined>,
+    knownActive?: boolean,
+  ): Promise<void> {
     const next = this.chain.then(async () => {
       const victim = await choose();
-      if (victim) await this.kill(victim);
+      if (victim) await this.kill(victim, knownActive);
     });
     this.chain = next.catch((error: Error) => {
       this.failures.push(error.message);
@@ -147,10 +166,11 @@ export class Chaos {
     return undefined;
   }
 
-  private async kill(victim: Victim): Promise<void> {
+  /** `knownActive`: the victim was just found active, so a second look (which may race a lease renewal) is not needed. */
+  private async kill(victim: Victim, knownActive?: boolean): Promise<void> {
     const replica = this.services.replicas(victim.app)[victim.index];
     const activeOrchestrator =
-      victim.app === 'orchestrator' && (await this.options.isActive(replica).catch(() => false));
+      victim.app === 'orchestrator' && (knownActive ?? (await this.options.isActive(replica).catch(() => false)));
     const pid = replica.pid;
     const started = Date.now();
     this.options.log(
