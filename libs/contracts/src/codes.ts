@@ -108,9 +108,11 @@ export const SERVICE_ERROR_CODES = [
   'DASHBOARD.INFRA_UNAVAILABLE',
   'DASHBOARD.INFRA_TIMEOUT',
   'DB.POINTER_MALFORMED',
-  // The healer (ADR 0033): an action refused during a run's DCO without approval; an action that failed.
+  // The healer (ADR 0033): an action refused during a run's DCO without approval; an action that failed; a fail-back
+  // not taken because the pointer moved after the fault was seen (its message is in the HEAL.ACTION_FAILED entry).
   'HEAL.DCO_RUNNING',
   'HEAL.ACTION_FAILED',
+  'HEAL.TARGET_CHANGED',
   'MSG.BUS_CLOSED',
   'MSG.DLQ_READ_TIMEOUT',
   'MSG.GROUP_JOIN_TIMEOUT',

@@ -301,6 +301,38 @@ describe('Healer', () => {
     expect(h.raised()).toEqual(['HEAL_ACTED']);
   });
 
+  it('Given the pointer switched by a migration after the fault was seen, Then it does not fail back over the switch', async () => {
+    const h = await harness();
+    const lostGreen: ConnectionPointer = {
+      current: { instanceId: 'i-green', boltUri: 'bolt://green:7687', version: '5.26.19' },
+      previous: { instanceId: 'i-blue', boltUri: 'bolt://blue:7687', version: '5.20.0', retireAfter: T0.toISOString() },
+      writes: 'open',
+      generation: 4,
+      updatedAt: T0.toISOString(),
+    };
+    const switched: ConnectionPointer = {
+      ...lostGreen,
+      current: { instanceId: 'i-green2', boltUri: 'bolt://green2:7687', version: '5.26.19' },
+      previous: { ...lostGreen.current, retireAfter: T0.toISOString() },
+      generation: 5,
+    };
+    await h.pointer.write(lostGreen);
+    h.reach.setUp('bolt://blue:7687', true);
+    // The healer's first read sees green lost; a migration then switches the pointer before the healer acts.
+    const read = h.pointer.read.bind(h.pointer);
+    let reads = 0;
+    h.pointer.read = async () => {
+      const seen = await read();
+      if ((reads += 1) === 1) await h.pointer.write(switched);
+      return seen;
+    };
+    const [record] = await h.healer.check();
+    expect(record).toMatchObject({ fault: 'neo4j-pointer', decision: 'act', code: 'HEAL.ACTION_FAILED' });
+    expect(record.summary).toContain('HEAL.TARGET_CHANGED');
+    expect(await read()).toEqual(switched);
+    expect(h.raised()).toEqual(['HEAL_FAILED']);
+  });
+
   it('Given the broker unreachable, Then it backs off, alerts through EventBridge, and audits once the broker answers', async () => {
     const h = await harness({ DCO_HEAL_INTERVAL_MS: 1_000, DCO_HEAL_BACKOFF_MAX_MS: 4_000 });
     h.reach.setUp(BROKERS, false);

@@ -1,6 +1,6 @@
 // The healer (ADR 0033): each check probes for the known faults, decides by the table and acts, alerts, or refuses,
 // writing every decision but a hold to the audit trail. Probes and actions are ports; the decisions are pure.
-import { AlertSeverity, Clock, IdGenerator, createMessage } from '@dco/contracts';
+import { AlertSeverity, Clock, CodedError, IdGenerator, createMessage } from '@dco/contracts';
 import { EcsServices } from '@dco/aws';
 import { ConsumerGroupOffsets, DeadLetterQueue, HEADERS, MessageBus } from '@dco/messaging';
 import { ConnectionPointerStore } from '@dco/neo4j';
@@ -211,6 +211,7 @@ export class Healer {
         fault: 'neo4j-pointer',
         target: this.deps.pointer?.location ?? 'pointer',
         detail: `the pointer names ${pointer.current.instanceId} (${pointer.current.boltUri}), which does not answer; the previous server ${pointer.previous.instanceId} (${pointer.previous.boltUri}) does`,
+        seenVersion: pointer.generation,
       },
     ];
   }
@@ -331,6 +332,14 @@ export class Healer {
         const store = this.deps.pointer;
         const pointer = await store?.read();
         if (!store || !pointer?.previous) throw new Error('the pointer has no previous server any more');
+        // Read again just before the write: failing back a pointer that a migration or a rollback has moved since the
+        // fault was seen would undo that switch, onto a server nobody checked. The store has no compare-and-set (an SSM
+        // parameter has none), so a switch landing between this read and the write below is still not caught.
+        if (pointer.generation !== detection.seenVersion)
+          throw new CodedError(
+            'HEAL.TARGET_CHANGED',
+            `the pointer moved from generation ${detection.seenVersion} to ${pointer.generation} (now ${pointer.current.instanceId}) since the fault was seen; not failing back`,
+          );
         const next = failedBack(pointer, now);
         await store.write(next);
         return `the pointer names ${next.current.instanceId} again (generation ${next.generation})`;
@@ -384,4 +393,10 @@ const base = (detection: Detection, decision: HealRecord['decision']) => ({
 /** `partition:offset` in the `.dlq` topic, as `dco dlq list` shows it. */
 const positionOf = (facts: DeadLetterFacts) => facts.position.split('@')[1];
 const numberOf = (value: string | undefined) => (value === undefined ? undefined : Number(value));
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+/** The error's message, after its code when it has one (an entry then names why, e.g. HEAL.TARGET_CHANGED). */
+const messageOf = (error: unknown) =>
+  error instanceof CodedError
+    ? `${error.code}: ${error.message}`
+    : error instanceof Error
+      ? error.message
+      : String(error);

@@ -71,6 +71,11 @@ export interface Detection {
   fault: HealFault;
   target: string;
   detail: string;
+  /**
+   * The version of the target's state the fault was seen in (the pointer's generation): an action on a target that
+   * changed since (a migration or a rollback switched the pointer meanwhile) is not taken.
+   */
+  seenVersion?: number;
 }
 
 export interface HealContext {
