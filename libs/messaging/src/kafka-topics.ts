@@ -1,6 +1,7 @@
 // Topic creation that also works on KRaft clusters, where new topics reach the metadata cache a moment after creation.
 import { CodedError } from '@dco/contracts';
 import { Admin } from 'kafkajs';
+import { authorizationFailureOf } from './kafka-security';
 
 export interface TopicSpec {
   topic: string;
@@ -47,11 +48,23 @@ export async function createTopicsAndWait(
   timeoutMs = 30_000,
 ): Promise<void> {
   if (topics.length === 0) return;
-  await admin.createTopics({ waitForLeaders: false, topics: [...topics] });
-  const names = topics.map((t) => t.topic);
   const deadline = Date.now() + timeoutMs;
+  // kafkajs retries only NOT_CONTROLLER itself: a busy controller's REQUEST_TIMED_OUT or a dropped connection reached
+  // the caller, and a service starting on a loaded host exited. Another try is safe: what the first one created answers
+  // TOPIC_ALREADY_EXISTS, which createTopics takes as done.
+  for (;;) {
+    try {
+      await admin.createTopics({ waitForLeaders: false, topics: [...topics] });
+      break;
+    } catch (error) {
+      if (!isTransientBrokerFailure(error) || Date.now() >= deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, CREATE_RETRY_MS));
+    }
+  }
+  const names = topics.map((t) => t.topic);
   let lastError: unknown;
-  while (Date.now() < deadline) {
+  // At least one look, even when creating took the whole deadline.
+  for (let first = true; first || Date.now() < deadline; first = false) {
     try {
       const { topics: metadata } = await admin.fetchTopicMetadata({ topics: names });
       const led = metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
@@ -69,4 +82,40 @@ export async function createTopicsAndWait(
     'MSG.TOPICS_NOT_READY',
     `topics ${names.join(', ')} have no leaders after ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ''}`,
   );
+}
+
+const CREATE_RETRY_MS = 250;
+
+/** kafkajs' errors for a request that may succeed when tried again: timed out, connection lost, no metadata yet. */
+const TRANSIENT_NAMES = new Set([
+  'KafkaJSConnectionError',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSRequestTimeoutError',
+  'KafkaJSMetadataNotLoaded',
+  'KafkaJSTopicMetadataNotLoaded',
+]);
+
+/**
+ * Whether a broker call's failure is worth another try: a timeout or a lost connection (also inside kafkajs' "retries
+ * exceeded" and its per-topic aggregate, where an "already exists" counts as done), never a refusal or a bad request.
+ */
+export function isTransientBrokerFailure(error: unknown, depth = 0): boolean {
+  if (typeof error !== 'object' || error === null || depth > 5) return false;
+  if (authorizationFailureOf(error) !== undefined) return false;
+  const { name, type, retriable, cause, errors } = error as {
+    name?: unknown;
+    type?: unknown;
+    retriable?: unknown;
+    cause?: unknown;
+    errors?: unknown;
+  };
+  if (Array.isArray(errors) && errors.length > 0)
+    return errors.every(
+      (inner) =>
+        (inner as { type?: unknown }).type === 'TOPIC_ALREADY_EXISTS' || isTransientBrokerFailure(inner, depth + 1),
+    );
+  // A broker's error code says itself whether it is retriable (REQUEST_TIMED_OUT is; INVALID_CONFIG is not).
+  if (typeof type === 'string') return retriable === true;
+  if (name === 'KafkaJSNumberOfRetriesExceeded') return isTransientBrokerFailure(cause, depth + 1);
+  return typeof name === 'string' && TRANSIENT_NAMES.has(name);
 }
