@@ -1,5 +1,5 @@
 // Health before and after a rollout on the real stack (ADR 0025): ECS on the emulator, a real HTTP service whose latency
-// follows the image ECS runs, measured from its real /metrics. A release that doubles latency is detected and, by
+// follows the image ECS runs, measured from its real /metrics. A release that triples latency is detected and, by
 // policy rollback, the service is back on its previous revision and answers as fast as before; a release as fast as
 // before goes through with its comparison in InfraApplied.
 import { DEFAULT_HEALTH_COMPARISON_POLICY, HttpHealthMeter } from '@dco/aws';
@@ -12,11 +12,14 @@ jest.setTimeout(180_000);
 const LATENCY_MS = {
   'dco-autopilot/dco-runner:0.1.0': 200,
   'dco-autopilot/dco-runner:0.2.0': 200,
-  'dco-autopilot/dco-runner:0.3.0-slow': 400,
+  'dco-autopilot/dco-runner:0.3.0-slow': 600,
 };
 const WINDOW_MS = 2_000;
-// 1.3x: a doubled latency is far above it, the load of a shared 2-core machine on a 200 ms service stays below it.
-const thresholds = { ...DEFAULT_HEALTH_COMPARISON_POLICY.thresholds, latencyRatio: 1.3, neo4jLatencyRatio: 1.3 };
+// 2x: a tripled latency is far above it; the load of a shared 2-core machine on a 200 ms service stays below it. (At
+// 1.3x, CI saw an integration level's load take the same release from 234 to 314 ms p99 and roll it back.)
+const thresholds = { ...DEFAULT_HEALTH_COMPARISON_POLICY.thresholds, latencyRatio: 2, neo4jLatencyRatio: 2 };
+// Concurrent requests: even the slow release answers minRequests (20) within a window (12 / 0.6 s * 2 s = 40).
+const TRAFFIC = 12;
 
 describe('health before and after a rollout, on the emulator with a real service', () => {
   let infra: Awaited<ReturnType<typeof localInfra>>;
@@ -33,7 +36,7 @@ describe('health before and after a rollout, on the emulator with a real service
       },
     });
     await infra.applyInfra.execute('dco-2026-12-01', { day: '2026-12-01', changes: [] });
-    traffic = startTraffic(`${service?.url}/dco-runner/work`, 8);
+    traffic = startTraffic(`${service?.url}/dco-runner/work`, TRAFFIC);
   });
   afterAll(async () => {
     await traffic?.stop();
@@ -64,7 +67,7 @@ describe('health before and after a rollout, on the emulator with a real service
     expect(await imageRunning()).toBe('dco-autopilot/dco-runner:0.2.0');
   });
 
-  it('a release that doubles latency is detected and rolled back: the service runs, and answers as, the old release', async () => {
+  it('a release that triples latency is detected and rolled back: the service runs, and answers as, the old release', async () => {
     const before = (await infra.ecs.describeService(infra.cluster, 'dco-runner'))?.taskDefinition;
     const failure = await release('2026-12-03', 'dco-autopilot/dco-runner:0.3.0-slow').then(
       () => undefined,
@@ -86,7 +89,7 @@ describe('health before and after a rollout, on the emulator with a real service
     const fastAgain = await waitFor(
       async () => {
         const measured = await meter.measure('dco-runner', 1_000);
-        return measured?.latencyP99Ms !== undefined && measured.latencyP99Ms < 300 && measured;
+        return measured?.latencyP99Ms !== undefined && measured.latencyP99Ms < 400 && measured;
       },
       { timeoutMs: 15_000, intervalMs: 0, description: 'dco-runner answering at the old release latency' },
     );
