@@ -168,6 +168,7 @@ export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
 /** The dco CLI, npm start and the repository's tools print one of these before exiting non-zero. */
 export const CLI_ERROR_CODES = [
+  'CLI.ACLS_INCOMPLETE',
   'CLI.API_UNREACHABLE',
   'CLI.FILTER_REQUIRED',
   'CLI.INVALID_ARGUMENT',

@@ -3,8 +3,8 @@
 import { Command } from 'commander';
 import { isMessageType } from '@dco/contracts';
 import { DeadLetterEntry, DeadLetterQueue, KafkaDeadLetterQueue, RedriveFilter } from '@dco/messaging';
-import { KafkaClientConfig, isConfigError, kafkaSecurity, loadConfig } from '@dco/platform';
 import { CliError, EXIT, parsePositiveInt } from '../cli-error';
+import { kafkaConnectionOf } from '../kafka-connection';
 
 interface QueueOptions {
   brokers?: string;
@@ -15,28 +15,8 @@ interface QueueOptions {
 export type QueueFactory = (options: QueueOptions) => DeadLetterQueue;
 
 const kafkaQueue: QueueFactory = (options) => {
-  const brokers = options.brokers ?? process.env.KAFKA_BROKERS;
-  if (!brokers || !/^[\w.-]+:\d+(,[\w.-]+:\d+)*$/.test(brokers)) {
-    throw new CliError(
-      'CLI.NO_BROKERS',
-      'give the Kafka brokers as --brokers host:port[,host:port] or KAFKA_BROKERS',
-      EXIT.USAGE,
-    );
-  }
-  let security;
-  try {
-    // The operator's principal (KAFKA_SASL_* / KAFKA_TLS*), validated as the services validate theirs.
-    security = kafkaSecurity(loadConfig(KafkaClientConfig));
-  } catch (error) {
-    if (isConfigError(error)) throw new CliError('CONFIG.INVALID', error.message, EXIT.USAGE);
-    throw error;
-  }
-  return new KafkaDeadLetterQueue({
-    brokers: brokers.split(','),
-    clientId: 'dco-cli',
-    security,
-    topicPrefix: options.topicPrefix,
-  });
+  const { brokers, security } = kafkaConnectionOf(options.brokers);
+  return new KafkaDeadLetterQueue({ brokers, clientId: 'dco-cli', security, topicPrefix: options.topicPrefix });
 };
 
 function messageType(value: string): string {
