@@ -7,14 +7,19 @@ import { createNeo4jDriver, Neo4jDcoLedger } from '@dco/dco';
 import { ReferenceDcoExecutor } from '../../apps/dco-runner/src';
 
 async function main(): Promise<void> {
-  const [uri, day, amount, batchSize, pageRows] = process.argv.slice(2);
+  const [uri, day, amount, batchSize, pageRows, writeConcurrency] = process.argv.slice(2);
   // The login comes in the environment (never an argument, which ps shows).
   const driver = createNeo4jDriver({ uri, user: process.env.NEO4J_USER, password: process.env.NEO4J_PASSWORD });
   try {
     const executor = new ReferenceDcoExecutor(
       new Neo4jDcoLedger(driver),
       { clock: systemClock, ids: { next: () => `bench-${randomUUID()}` } },
-      { dailyAmount: amount, batchSize: Number(batchSize), readPageRows: Number(pageRows) },
+      {
+        dailyAmount: amount,
+        batchSize: Number(batchSize),
+        readPageRows: Number(pageRows),
+        writeConcurrency: Number(writeConcurrency),
+      },
     );
     const phases: Record<string, number> = {};
     const started = process.hrtime.bigint();
