@@ -77,6 +77,18 @@ describe('stopping the chaos', () => {
 });
 
 describe('killing the active orchestrator', () => {
+  /** A chaos without timed kills: only the explicit ones. */
+  const orchestratorChaos = (services: DayServices, isActive: (replica: AppProcess) => Promise<boolean>) =>
+    Chaos.start(services, {
+      seed: 3,
+      apps: ['orchestrator'],
+      kills: 0,
+      minGapMs: 0,
+      maxGapMs: 0,
+      isActive,
+      log: () => undefined,
+    });
+
   it('waits until a replica says it is active, kills that one and records the takeover (CI once saw none)', async () => {
     const replicas = [
       { name: 'orchestrator-0', pid: 10 },
@@ -91,18 +103,10 @@ describe('killing the active orchestrator', () => {
       },
     } as unknown as DayServices;
     let looks = 0;
-    const chaos = Chaos.start(fake, {
-      seed: 3,
-      apps: ['orchestrator'],
-      kills: 0,
-      minGapMs: 0,
-      maxGapMs: 0,
-      // Nobody is active for the first looks (a lease changing hands); then replica 1 is.
-      isActive: async (replica) => {
-        looks += 1;
-        return looks > 4 && replica === replicas[1];
-      },
-      log: () => undefined,
+    // Nobody is active for the first looks (a lease changing hands); then replica 1 is.
+    const chaos = orchestratorChaos(fake, async (replica) => {
+      looks += 1;
+      return looks > 4 && replica === replicas[1];
     });
     await chaos.killActiveOrchestrator(10_000);
     const kills = await chaos.stop();
@@ -113,15 +117,7 @@ describe('killing the active orchestrator', () => {
   it('fails the kill (reported in failures) when no replica becomes active in time', async () => {
     const replica = { name: 'orchestrator-0', pid: 10 } as unknown as AppProcess;
     const fake = { replicas: () => [replica], restart: async () => replica } as unknown as DayServices;
-    const chaos = Chaos.start(fake, {
-      seed: 3,
-      apps: ['orchestrator'],
-      kills: 0,
-      minGapMs: 0,
-      maxGapMs: 0,
-      isActive: async () => false,
-      log: () => undefined,
-    });
+    const chaos = orchestratorChaos(fake, async () => false);
     await expect(chaos.killActiveOrchestrator(300)).rejects.toMatchObject({ code: 'WAIT.TIMED_OUT' });
     expect(await chaos.stop()).toEqual([]);
     expect(chaos.failures).toHaveLength(1);
