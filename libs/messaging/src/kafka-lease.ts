@@ -143,12 +143,17 @@ export class KafkaLease {
       maxWaitTimeInMs: Math.min(1_000, heartbeatInterval),
       partitionAssigners: [stickyLeaseAssigner(() => ({ name: this.options.name, holding: this.held }))],
       allowAutoTopicCreation: false,
-      retry: { retries: 5, restartOnFailure: async () => !this.stopped },
+      // Only the current member restarts after a crash. kafkajs restarts a crashed consumer even after disconnect() (the
+      // crash of a run in flight comes after it): a member abandoned by rejoin() came back into the group as a zombie
+      // whose assignment nobody read. When the group gave it partition 0, no replica was active until it was killed
+      // (the topology spec, a broker restart right after a takeover).
+      retry: { retries: 5, restartOnFailure: async () => !this.stopped && this.consumer === consumer },
     });
     this.consumer = consumer;
     this.lastHeartbeat = Date.now();
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      if (this.consumer !== consumer) return;
+      // An abandoned member that joined anyway (its join was in flight) leaves again at once: it must not sit on the lease.
+      if (this.consumer !== consumer) return void consumer.disconnect().catch(() => undefined);
       this.lastHeartbeat = Date.now();
       this.set((payload.memberAssignment[topic] ?? []).includes(0));
     });
