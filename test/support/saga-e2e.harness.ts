@@ -158,7 +158,8 @@ export class SagaE2eEnvironment {
       KAFKA_SESSION_TIMEOUT_MS: '10000',
       DCO_NAMESPACE: this.namespace,
       DCO_TOPIC_PREFIX: this.prefix,
-      LOG_LEVEL: 'warn',
+      // info: each process's log file (test-artifacts/saga/<namespace>) shows the lease and saga transitions of a failure.
+      LOG_LEVEL: 'info',
       // The saga specs drive the workers' in-memory stand-ins; outside the embedded profile only this opt-in admits them (ADR 0014).
       DCO_STAGE_ENGINE: 'simulated',
       DCO_ALLOW_SIMULATED: 'test',
