@@ -1,7 +1,7 @@
 // The operator's Kafka connection for the commands that talk to the broker: --brokers or KAFKA_BROKERS, and the operator's
 // principal (KAFKA_SASL_* / KAFKA_TLS*), validated as the services validate theirs.
 import { KafkaSecurity } from '@dco/messaging';
-import { KafkaClientConfig, isConfigError, kafkaSecurity, loadConfig } from '@dco/platform';
+import { BROKERS_PATTERN, KafkaClientConfig, isConfigError, kafkaSecurity, loadConfig } from '@dco/platform';
 import { CliError, EXIT } from './cli-error';
 
 export interface KafkaConnection {
@@ -11,7 +11,7 @@ export interface KafkaConnection {
 
 export function kafkaConnectionOf(brokersOption: string | undefined): KafkaConnection {
   const brokers = brokersOption ?? process.env.KAFKA_BROKERS;
-  if (!brokers || !/^[\w.-]+:\d+(,[\w.-]+:\d+)*$/.test(brokers)) {
+  if (!brokers || !BROKERS_PATTERN.test(brokers)) {
     throw new CliError(
       'CLI.NO_BROKERS',
       'give the Kafka brokers as --brokers host:port[,host:port] or KAFKA_BROKERS',

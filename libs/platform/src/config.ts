@@ -65,6 +65,13 @@ export function IsParsedBy(parse: (value: string) => unknown): PropertyDecorator
   };
 }
 
+/** KAFKA_BROKERS: a comma-separated list of host:port. */
+export const BROKERS_PATTERN = /^[\w.-]+:\d+(,[\w.-]+:\d+)*$/;
+/** DCO_NAMESPACE: 1-40 lowercase letters, digits or dashes (it starts consumer groups and transactional ids). */
+export const NAMESPACE_PATTERN = /^[a-z0-9-]{1,40}$/;
+/** DCO_TOPIC_PREFIX: up to 41 lowercase letters, digits, dots or dashes (it starts every topic name). */
+export const TOPIC_PREFIX_PATTERN = /^[a-z0-9][a-z0-9.-]{0,40}$/;
+
 export const PROFILES = ['embedded', 'local', 'aws'] as const;
 export type Profile = (typeof PROFILES)[number];
 
@@ -150,7 +157,7 @@ export class CommonConfig extends KafkaClientConfig {
 
   /** Comma-separated host:port list; required outside the embedded profile. */
   @ValidateIf((config: CommonConfig) => config.DCO_PROFILE !== 'embedded')
-  @Matches(/^[\w.-]+:\d+(,[\w.-]+:\d+)*$/, { message: 'KAFKA_BROKERS must be a comma-separated list of host:port' })
+  @Matches(BROKERS_PATTERN, { message: 'KAFKA_BROKERS must be a comma-separated list of host:port' })
   KAFKA_BROKERS?: string;
 
   @IsInt({ message: 'KAFKA_PARTITIONS must be an integer' })
@@ -176,7 +183,7 @@ export class CommonConfig extends KafkaClientConfig {
   KAFKA_SESSION_TIMEOUT_MS = 30_000;
 
   /** Prefix for consumer groups and transactional ids, so several deployments can share a cluster. */
-  @Matches(/^[a-z0-9-]{1,40}$/, { message: 'DCO_NAMESPACE must be 1-40 lowercase letters, digits or dashes' })
+  @Matches(NAMESPACE_PATTERN, { message: 'DCO_NAMESPACE must be 1-40 lowercase letters, digits or dashes' })
   DCO_NAMESPACE = 'dco';
 
   /** OTLP/HTTP traces endpoint, e.g. http://127.0.0.1:4318/v1/traces; tracing is off when unset. */
@@ -189,7 +196,7 @@ export class CommonConfig extends KafkaClientConfig {
 
   /** Prefix of every topic name (e.g. `e2e-1a2b.`), so that test runs or environments can share one cluster. */
   @IsOptional()
-  @Matches(/^[a-z0-9][a-z0-9.-]{0,40}$/, {
+  @Matches(TOPIC_PREFIX_PATTERN, {
     message: 'DCO_TOPIC_PREFIX must be up to 41 lowercase letters, digits, dots or dashes',
   })
   DCO_TOPIC_PREFIX?: string;

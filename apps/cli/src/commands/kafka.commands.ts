@@ -21,6 +21,7 @@ import {
   kafkaSecurityConfig,
   toKafkajsAcls,
 } from '@dco/messaging';
+import { NAMESPACE_PATTERN, TOPIC_PREFIX_PATTERN } from '@dco/platform';
 import { CliError, EXIT } from '../cli-error';
 import { kafkaConnectionOf } from '../kafka-connection';
 
@@ -45,10 +46,8 @@ const kafkaAdmin: AdminFactory = (brokersOption) => {
   }).admin();
 };
 
-// The services' own checks of DCO_NAMESPACE and DCO_TOPIC_PREFIX (libs/platform/src/config.ts): a table for a name no
-// service accepts would protect nothing.
-const NAMESPACE = /^[a-z0-9-]{1,40}$/;
-const TOPIC_PREFIX = /^[a-z0-9][a-z0-9.-]{0,40}$/;
+// The names are checked as the services check DCO_NAMESPACE and DCO_TOPIC_PREFIX: a table for a name no service
+// accepts would protect nothing.
 const PRINCIPAL = /^User:[A-Za-z0-9._@-]*\{service\}[A-Za-z0-9._@-]*$/;
 
 export interface AclTableChoice {
@@ -62,13 +61,13 @@ export function aclTableFor(options: AclsOptions, env: NodeJS.ProcessEnv = proce
   const namespace = options.namespace ?? env.DCO_NAMESPACE ?? 'dco';
   const topicPrefix = options.topicPrefix ?? env.DCO_TOPIC_PREFIX ?? '';
   const template = options.principal ?? 'User:{service}';
-  if (!NAMESPACE.test(namespace))
+  if (!NAMESPACE_PATTERN.test(namespace))
     throw new CliError(
       'CLI.INVALID_ARGUMENT',
       `--namespace (DCO_NAMESPACE) must be 1-40 lowercase letters, digits or dashes, got "${namespace}"`,
       EXIT.USAGE,
     );
-  if (topicPrefix !== '' && !TOPIC_PREFIX.test(topicPrefix))
+  if (topicPrefix !== '' && !TOPIC_PREFIX_PATTERN.test(topicPrefix))
     throw new CliError(
       'CLI.INVALID_ARGUMENT',
       `--topic-prefix (DCO_TOPIC_PREFIX) must be up to 41 lowercase letters, digits, dots or dashes, got "${topicPrefix}"`,

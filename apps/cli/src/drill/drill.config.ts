@@ -2,7 +2,7 @@
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { IntersectionType } from '@nestjs/swagger';
 import { AwsClientConfig } from '@dco/aws';
-import { KafkaClientConfig } from '@dco/platform';
+import { BROKERS_PATTERN, KafkaClientConfig, NAMESPACE_PATTERN, TOPIC_PREFIX_PATTERN } from '@dco/platform';
 import { DrillKind, DrillObjective } from './drill.model';
 
 /** The Kafka client's and the AWS clients' variables (their validators), and the drill's own. */
@@ -33,12 +33,12 @@ export class DrillConfig extends IntersectionType(KafkaClientConfig, AwsClientCo
   DCO_DRILL_NEO4J_VERSION = '5.26.19';
 
   /** Comma-separated host:port list of the Kafka the saga stores its runs in (the refusal reads it; so does a drill). */
-  @Matches(/^[\w.-]+:\d+(,[\w.-]+:\d+)*$/, { message: 'KAFKA_BROKERS must be a comma-separated list of host:port' })
+  @Matches(BROKERS_PATTERN, { message: 'KAFKA_BROKERS must be a comma-separated list of host:port' })
   KAFKA_BROKERS = '127.0.0.1:19092';
 
   /** The orchestrators' topic prefix (the saga's SagaState topic the refusal reads). */
   @IsOptional()
-  @Matches(/^[a-z0-9][a-z0-9.-]{0,40}$/, {
+  @Matches(TOPIC_PREFIX_PATTERN, {
     message: 'DCO_TOPIC_PREFIX must be up to 41 lowercase letters, digits, dots or dashes',
   })
   DCO_TOPIC_PREFIX?: string;
@@ -48,7 +48,7 @@ export class DrillConfig extends IntersectionType(KafkaClientConfig, AwsClientCo
   DCO_INFRA_BUCKET = 'dco-dr-drill';
 
   /** The orchestrators' namespace (the refusal's throw-away consumer group is named after it). */
-  @Matches(/^[a-z0-9-]{1,40}$/, { message: 'DCO_NAMESPACE must be 1-40 lowercase letters, digits or dashes' })
+  @Matches(NAMESPACE_PATTERN, { message: 'DCO_NAMESPACE must be 1-40 lowercase letters, digits or dashes' })
   DCO_NAMESPACE = 'dco';
 }
 
