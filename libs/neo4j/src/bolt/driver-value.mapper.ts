@@ -14,15 +14,19 @@ import { GraphValue, PropertyList } from '../domain/graph-value';
 import { decodeFloat, encodeFloat } from '../domain/value-codec';
 
 type Numberish = number | Integer | bigint;
-const num = (value: Numberish): number => (typeof value === 'number' ? value : Number(value.toString()));
+// Temporal components are small: an Integer's own toNumber is exact for them, and several times cheaper than its decimal text.
+const num = (value: Numberish): number =>
+  typeof value === 'number' ? value : neo4j.isInt(value) ? (value as Integer).toNumber() : Number(value);
 const str = (value: Numberish): string => value.toString();
+/** An int64's exact decimal text; a safe-range Integer goes through a double (Integer.toString divides by 10 repeatedly). */
+const intText = (value: Integer): string => (value.inSafeRange() ? String(value.toNumber()) : value.toString());
 
 export function toGraphValue(value: unknown): GraphValue {
   if (typeof value === 'string') return ['s', value];
   if (typeof value === 'boolean') return ['b', value];
   if (typeof value === 'number') return ['f', encodeFloat(value)];
   if (typeof value === 'bigint') return ['i', value.toString()];
-  if (neo4j.isInt(value)) return ['i', (value as Integer).toString()];
+  if (neo4j.isInt(value)) return ['i', intText(value as Integer)];
   if (value instanceof Int8Array || value instanceof Uint8Array)
     return ['y', Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')];
   if (Array.isArray(value)) return ['l', value.map(toGraphValue)];

@@ -1,5 +1,5 @@
 // Unit specs of the pure graph codec, checksum and diff summary.
-import { checksumOf, DigestAccumulator, GraphDigester } from './graph-checksum';
+import { checksumOf, DigestAccumulator, emptyDigest, entityHash, GraphDigester, nodeHash } from './graph-checksum';
 import { NodeContent, RelationshipContent } from './graph-value';
 import { compareDigests, ledgerViolation, summarizeVerdict } from './validation-diff';
 import { canonicalNode, decodeFloat, encodeFloat, graphValueProblem, withoutRestoreBookkeeping } from './value-codec';
@@ -83,6 +83,18 @@ describe('value codec', () => {
 });
 
 describe('graph checksum', () => {
+  it('hashes an entity as the first 128 bits of sha256 over its canonical text (stable across releases)', () => {
+    expect(entityHash('abc').toString('hex')).toBe('ba7816bf8f01cfea414140de5dae2223');
+    // Values computed by the released code (createHash): a digest stored by one release is compared by the next.
+    expect(nodeHash({ labels: ['Account'], props: [['id', ['i', '7']]] }).toString('hex')).toBe(
+      'be552aa4bfdbfb034d488cb0c631925d',
+    );
+    expect(checksumOf({ ...emptyDigest(), nodes: 1, relationships: 2, nodeSum: 5n, relationshipSum: 7n })).toBe(
+      'db5badae61a071eb7492eb989cf5f8babae8202c02688e7ce4f0dfc15cb2a4d9',
+    );
+  });
+
+
   it('is independent of read order', () => {
     expect(checksumOf(digestOf([alice, bob], [knows]))).toBe(checksumOf(digestOf([bob, alice], [knows])));
   });
