@@ -4,5 +4,5 @@
 export { waitFor, WaitTimeoutError, abortWaiting, withDeadline } from './wait-for';
 export type { WaitForOptions } from './wait-for';
 export { freePort, freePorts, canConnect, httpGet } from './net';
-export { hasExited, isProcessAlive, signalGroup, stopProcessGroup } from './process-group';
+export { hasExited, isProcessAlive, killProcessGroup, signalGroup, stopProcessGroup } from './process-group';
 export { readOrCreateSecretFile } from './secret-file';

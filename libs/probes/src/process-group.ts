@@ -65,10 +65,11 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): void {
 }
 
 /**
- * SIGTERM to the group of `pid`, SIGKILL after `graceMs`; resolves once the process has exited completely (not only
- * once it stops looking alive): its ports are free only then.
+ * SIGTERM to the group of `pid`, SIGKILL after `graceMs` (at once when it is 0); resolves once the process has exited
+ * completely (not only once it stops looking alive): its ports are free only then.
  */
 export async function stopProcessGroup(pid: number, options: { graceMs: number; name: string }): Promise<void> {
+  if (options.graceMs <= 0) return killProcessGroup(pid, options.name);
   signalGroup(pid, 'SIGTERM');
   try {
     await waitFor(() => hasExited(pid), {
@@ -78,11 +79,16 @@ export async function stopProcessGroup(pid: number, options: { graceMs: number; 
     });
   } catch (error) {
     if (!(error instanceof WaitTimeoutError)) throw error;
-    signalGroup(pid, 'SIGKILL');
-    await waitFor(() => hasExited(pid), {
-      timeoutMs: 10000,
-      intervalMs: 100,
-      description: `${options.name} (pid ${pid}) to exit after SIGKILL`,
-    });
+    await killProcessGroup(pid, options.name);
   }
+}
+
+/** SIGKILL to the group of `pid`, no shutdown at all; resolves once the process has exited completely. */
+export async function killProcessGroup(pid: number, name: string): Promise<void> {
+  signalGroup(pid, 'SIGKILL');
+  await waitFor(() => hasExited(pid), {
+    timeoutMs: 10000,
+    intervalMs: 100,
+    description: `${name} (pid ${pid}) to exit after SIGKILL`,
+  });
 }

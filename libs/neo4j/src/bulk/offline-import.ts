@@ -284,7 +284,8 @@ export async function restoreBulkOffline(
 ): Promise<OfflineRestoreResult> {
   const dir = join(server.spec.home, 'import');
   const manifest = await stageBulkBackup(store, prefix, dir, options.signer);
-  await stopNeo4jProcess(server.pid);
+  // Its database is replaced by the import: no clean shutdown (10 s) for a store about to be overwritten.
+  await stopNeo4jProcess(server.pid, { discardStore: true });
   const { seconds } = await runAdminImport({ version: server.spec.version, home: server.spec.home, dir, manifest });
   const started = await launchNeo4jProcess(server.spec, options);
   const patched = await applyBulkPatch(started.boltUri, started.credentials, dir, manifest);
