@@ -23,7 +23,13 @@ describe('toGraphValue', () => {
     expect(toGraphValue(asInteger)).toEqual(['date', -12, 2, 29]);
     expect(toGraphValue(asNumber)).toEqual(['date', -12, 2, 29]);
     expect(toGraphValue(asBigInt)).toEqual(['date', -12, 2, 29]);
-    const time = new neo4j.types.Time(neo4j.int(23), neo4j.int(59), neo4j.int(59), neo4j.int(999_999_999), neo4j.int(-3600));
+    const time = new neo4j.types.Time(
+      neo4j.int(23),
+      neo4j.int(59),
+      neo4j.int(59),
+      neo4j.int(999_999_999),
+      neo4j.int(-3600),
+    );
     expect(toGraphValue(time)).toEqual(['time', 23, 59, 59, 999_999_999, -3600]);
   });
 });

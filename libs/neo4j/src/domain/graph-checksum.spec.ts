@@ -94,7 +94,6 @@ describe('graph checksum', () => {
     );
   });
 
-
   it('is independent of read order', () => {
     expect(checksumOf(digestOf([alice, bob], [knows]))).toBe(checksumOf(digestOf([bob, alice], [knows])));
   });
