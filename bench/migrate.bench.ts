@@ -178,7 +178,8 @@ export async function run(): Promise<BenchResult> {
     const migrated = await migrator.migrate({ runId: 'bench-migrate', targetImageId: image.ImageId ?? '' }, onProgress);
     greenInstance = migrated.toInstanceId;
     const totalS = now() - started;
-    // Phase boundaries: export runs from its first to its last progress event; restore from there (so it includes verifying
+    // Phase boundaries: export runs from its first to its last progress event (on the offline path green is provisioned
+    // meanwhile, so provision_s is ~0 there and the restore waits for whichever of the two ends last); restore from there (so it includes verifying
     // the backup and applying the schema) to its last event; validation from there to the switch (so it includes the
     // change-marker checks and removing the restore bookkeeping).
     const exportS = marks.backup_end - marks.backup_start;

@@ -238,13 +238,20 @@ export class BlueGreenMigrator {
     onProgress: ProgressListener,
   ): Promise<{ green: Neo4jInstance; copy: CopyResult; changed: boolean }> {
     onProgress({ phase: 'provision', done: 0, total: 1 });
-    const green = await this.deps.fleet.provision(request.targetImageId, {
-      clientToken: `${request.runId}-green-${attempt}`,
-      readyTimeoutMs: this.options.readyTimeoutMs,
-    });
-    onProgress({ phase: 'provision', done: 1, total: 1 });
+    const provisioning = this.deps.fleet
+      .provision(request.targetImageId, {
+        clientToken: `${request.runId}-green-${attempt}`,
+        readyTimeoutMs: this.options.readyTimeoutMs,
+      })
+      .then((provisioned) => {
+        onProgress({ phase: 'provision', done: 1, total: 1 });
+        return provisioned;
+      });
+    // Awaited below, after the offline path's backup: its failure must not count as unhandled meanwhile.
+    provisioning.catch(() => undefined);
     const offline = this.options.restoreMode === 'offline-import' ? this.deps.offlineRestorer : undefined;
-    if (offline) return this.copyOffline(offline, request, attempt, blue, blueDb, green, onProgress);
+    if (offline) return this.copyOffline(offline, request, attempt, blue, blueDb, provisioning, onProgress);
+    const green = await provisioning;
     const greenDb = this.deps.graphs.connect(green.boltUri);
     try {
       const key = `${request.runId}/${blue.instanceId}-attempt-${attempt}.backup.gz`;
@@ -317,8 +324,9 @@ export class BlueGreenMigrator {
   }
 
   /**
-   * The offline path (ADR 0018): a bulk backup of blue (or this attempt's, when it is complete), imported into green before
-   * green serves, then validated strictly: a finished restore leaves exactly blue's graph.
+   * The offline path (ADR 0018): a bulk backup of blue (or this attempt's, when it is complete), taken while green is being
+   * provisioned, imported into green before green serves, then validated strictly: a finished restore leaves exactly
+   * blue's graph. A failed backup still waits for the provisioning, so that the green it made is terminated with the rest.
    */
   private async copyOffline(
     restorer: OfflineGreenRestorer,
@@ -326,36 +334,23 @@ export class BlueGreenMigrator {
     attempt: number,
     blue: Neo4jEndpoint,
     blueDb: GraphDatabase,
-    green: Neo4jInstance,
+    provisioning: Promise<Neo4jInstance>,
     onProgress: ProgressListener,
   ): Promise<{ green: Neo4jInstance; copy: CopyResult; changed: boolean }> {
     const prefix = `${request.runId}/${blue.instanceId}-attempt-${attempt}.bulk`;
+    let backup: { sourceMarker: string; sourceDigest?: GraphDigest };
+    try {
+      backup = await this.bulkBackup(prefix, blue, blueDb, onProgress);
+    } catch (error) {
+      const provisioned = await provisioning.catch(() => undefined);
+      if (provisioned) (error as { green?: Neo4jInstance }).green = provisioned;
+      throw error;
+    }
+    const green = await provisioning;
+    const { sourceMarker, sourceDigest } = backup;
     let greenDb: GraphDatabase | undefined;
     let greenReader: BoltBlockReader | undefined;
     try {
-      let sourceMarker: string;
-      let sourceDigest: GraphDigest | undefined;
-      if (await this.deps.backups.exists(`${prefix}/${MANIFEST_FILE}`)) {
-        sourceMarker = (await readBulkManifest(this.deps.backups, prefix, this.deps.signer)).source.changeMarker;
-      } else {
-        const reader = blue.boltUri.startsWith('bolt')
-          ? new BoltBlockReader(blue.boltUri, this.deps.credentials)
-          : undefined;
-        try {
-          const exported = await exportBulk(blueDb, this.deps.backups, prefix, {
-            signer: this.deps.signer,
-            pageSize: this.options.pageSize,
-            readAhead: this.options.readAhead,
-            reader,
-            clock: this.deps.clock,
-            onProgress: (p) => onProgress({ phase: 'backup', ...p }),
-          });
-          sourceMarker = exported.changeMarker;
-          sourceDigest = exported.digest;
-        } finally {
-          await reader?.close();
-        }
-      }
       onProgress({ phase: 'restore', done: 0, total: 1 });
       await restorer.restore(green, this.deps.backups, prefix, this.deps.signer);
       onProgress({ phase: 'restore', done: 1, total: 1 });
@@ -363,7 +358,7 @@ export class BlueGreenMigrator {
       const stale = { green, copy: { nodes: 0, relationships: 0, checksum: '', sourceMarker }, changed: true };
       if (!(await unchanged())) return stale;
       greenDb = this.deps.graphs.connect(green.boltUri);
-      // Green read as blue was: one aggregated record per id range.
+      // Green read as blue was: through the same range reader as the export.
       greenReader = green.boltUri.startsWith('bolt')
         ? new BoltBlockReader(green.boltUri, this.deps.credentials)
         : undefined;
@@ -393,6 +388,35 @@ export class BlueGreenMigrator {
     } finally {
       await greenReader?.close();
       await greenDb?.close();
+    }
+  }
+
+  /** This attempt's bulk backup of blue: reused when its manifest is there (resume), else exported now with its digest. */
+  private async bulkBackup(
+    prefix: string,
+    blue: Neo4jEndpoint,
+    blueDb: GraphDatabase,
+    onProgress: ProgressListener,
+  ): Promise<{ sourceMarker: string; sourceDigest?: GraphDigest }> {
+    if (await this.deps.backups.exists(`${prefix}/${MANIFEST_FILE}`))
+      return {
+        sourceMarker: (await readBulkManifest(this.deps.backups, prefix, this.deps.signer)).source.changeMarker,
+      };
+    const reader = blue.boltUri.startsWith('bolt')
+      ? new BoltBlockReader(blue.boltUri, this.deps.credentials)
+      : undefined;
+    try {
+      const exported = await exportBulk(blueDb, this.deps.backups, prefix, {
+        signer: this.deps.signer,
+        pageSize: this.options.pageSize,
+        readAhead: this.options.readAhead,
+        reader,
+        clock: this.deps.clock,
+        onProgress: (p) => onProgress({ phase: 'backup', ...p }),
+      });
+      return { sourceMarker: exported.changeMarker, sourceDigest: exported.digest };
+    } finally {
+      await reader?.close();
     }
   }
 

@@ -75,7 +75,7 @@ function setup(sloppy = false, restoreMode: 'offline-import' | 'online' = 'offli
       restoreMode,
     },
   );
-  return { migrator, restorer, fleet, backups };
+  return { migrator, restorer, fleet, backups, blue };
 }
 
 describe('BlueGreenMigrator (offline-import)', () => {
@@ -103,5 +103,46 @@ describe('BlueGreenMigrator (offline-import)', () => {
     const { migrator, restorer } = setup(false, 'online');
     await migrator.migrate({ runId: 'run-3', targetImageId: 'ami-new' });
     expect(restorer.calls).toEqual([]);
+  });
+
+  it('backs blue up while green is being provisioned', async () => {
+    const { migrator, fleet } = setup();
+    let backupStarted!: () => void;
+    const backupSeen = new Promise<void>((resolve) => (backupStarted = resolve));
+    const provision = fleet.provision.bind(fleet);
+    // Green becomes ready only once the backup has started: a migrator that waited for green first would never finish.
+    fleet.provision = async (...args) => {
+      await backupSeen;
+      return provision(...args);
+    };
+    const result = await migrator.migrate({ runId: 'run-4', targetImageId: 'ami-new' }, (p) => {
+      if (p.phase === 'backup') backupStarted();
+    });
+    expect(result).toMatchObject({ nodes: 2, relationships: 1 });
+  }, 5_000);
+
+  it('terminates the green provisioned meanwhile when the backup fails, and leaves blue serving', async () => {
+    const { migrator, fleet, blue } = setup();
+    blue.readNodes = () => Promise.reject(new Error('blue went away'));
+    const error = await migrator.migrate({ runId: 'run-5', targetImageId: 'ami-new' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(CodedError);
+    expect((error as CodedError).code).toBe('DB.BACKUP_FAILED');
+    expect((await fleet.describe()).map((i) => i.instanceId)).toEqual([BLUE.instanceId]);
+  });
+
+  it('fails with the provisioning error once the backup is done, when green cannot be provisioned', async () => {
+    const { migrator, fleet, backups } = setup();
+    fleet.provision = () => Promise.reject(new CodedError('DB.PROVISION_FAILED', 'no capacity'));
+    const error = await migrator.migrate({ runId: 'run-6', targetImageId: 'ami-new' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((error as CodedError).code).toBe('DB.PROVISION_FAILED');
+    // The backup was written whole (a resume reuses it), not left half-written by the failure next to it.
+    expect(await backups.exists('run-6/i-blue-attempt-1.bulk/manifest.json')).toBe(true);
+    expect((await fleet.describe()).map((i) => i.instanceId)).toEqual([BLUE.instanceId]);
   });
 });
