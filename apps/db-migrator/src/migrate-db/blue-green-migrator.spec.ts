@@ -10,6 +10,7 @@ import {
   InMemoryGraphDatabase,
   InMemoryGraphServers,
   InMemoryNeo4jFleet,
+  Neo4jConsumers,
 } from '@dco/neo4j';
 import { BlueGreenMigrator, BlueGreenOptions, MigrationProgress } from './blue-green-migrator';
 import { testBackupSigner } from '../../../../libs/neo4j/src/testing/test-backup-signer.fixture';
@@ -41,6 +42,7 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 function setup(
   options: Partial<BlueGreenOptions> = {},
   wrap: (uri: string, db: GraphDatabase) => GraphDatabase = (_uri, db) => db,
+  wrapConsumers: (consumers: Neo4jConsumers, blue: InMemoryGraphDatabase) => Neo4jConsumers = (consumers) => consumers,
 ) {
   const servers = new InMemoryGraphServers();
   const blue = new InMemoryGraphDatabase(BLUE.boltUri, BLUE.version);
@@ -58,9 +60,10 @@ function setup(
       fleet,
       graphs,
       pointer,
-      consumers: new EcsNeo4jConsumers(ecs, [{ cluster: 'dco', serviceName: 'dco-runner' }], {
-        rolloutTimeoutMs: 1_000,
-      }),
+      consumers: wrapConsumers(
+        new EcsNeo4jConsumers(ecs, [{ cluster: 'dco', serviceName: 'dco-runner' }], { rolloutTimeoutMs: 1_000 }),
+        blue,
+      ),
       backups: new InMemoryBackupStore(),
       signer: testBackupSigner,
       clock: { now: () => new Date('2026-01-01T00:00:00Z') },
@@ -244,6 +247,28 @@ describe('BlueGreenMigrator', () => {
       expect(await migrator.currentPointer()).toMatchObject({ current: BLUE, writes: 'open' });
       expect(fleet.terminated).toHaveLength(1);
     });
+  });
+
+  it('stays on blue when a write reaches it while the consumers roll over to green (marker checked at steady state)', async () => {
+    const rollouts: string[] = [];
+    // A consumer task of the old revision that ignores the freeze and writes to blue while the rollout drains it.
+    const { migrator, blue, fleet, pointer, serviceUri, ready } = setup({}, undefined, (consumers, blueDb) => ({
+      pointTo: async (endpoint, context) => {
+        rollouts.push(endpoint.boltUri);
+        const done = await consumers.pointTo(endpoint, context);
+        if (endpoint.boltUri !== BLUE.boltUri) blueDb.createNode(['LateWrite'], [['n', ['i', '1']]]);
+        return done;
+      },
+      currentUris: () => consumers.currentUris(),
+    }));
+    await ready;
+    expect(await codeOf(migrator.migrate({ runId: 'r-late', targetImageId: 'ami-new' }))).toBe('DB.SOURCE_CHANGED');
+    // The write stays where it landed: blue serves again with writes open, the consumers are sent back, green goes.
+    expect((await blue.readNodes(0, 100)).some((n) => n.labels.includes('LateWrite'))).toBe(true);
+    expect(await pointer.read()).toMatchObject({ current: BLUE, writes: 'open' });
+    expect(rollouts.at(-1)).toBe(BLUE.boltUri);
+    expect(fleet.terminated).toHaveLength(1);
+    expect(await serviceUri()).toBe(BLUE.boltUri);
   });
 
   it('rolls back after the switch: pointer and services on blue, green terminated', async () => {

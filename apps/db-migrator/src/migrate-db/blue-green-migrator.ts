@@ -195,6 +195,14 @@ export class BlueGreenMigrator {
       }
       onProgress({ phase: 'switch', done: 2, total: 4 });
       await this.deps.consumers.pointTo(greenEndpoint, { runId: request.runId });
+      // The rollout replaced every consumer task: a task of the old revision that wrote to blue while it drained (ignoring
+      // the freeze) would be lost on green once writes open. Checked again at steady state; the abandon below keeps blue.
+      if ((await blueDb.changeMarker()) !== markerBeforeSwitch) {
+        throw new CodedError(
+          'DB.SOURCE_CHANGED',
+          `blue (${blue.boltUri}) took a write while the consumers rolled over to green; staying on blue`,
+        );
+      }
       onProgress({ phase: 'switch', done: 3, total: 4 });
       const record = {
         runId: request.runId,
