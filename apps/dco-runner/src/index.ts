@@ -1,4 +1,5 @@
-// The dco-runner's public API for the operator CLI and the benchmarks: the reference offering and its verification.
+// The dco-runner's public API for the operator CLI, the benchmarks and the migrator's no-lost-write spec: the reference
+// offering, its verification, and the ledger source that follows the blue-green pointer.
 export {
   DEFAULT_ALLOCATION_BATCH_SIZE,
   DEFAULT_WRITE_CONCURRENCY,
@@ -7,5 +8,6 @@ export {
   ReferenceDcoOptions,
 } from './run-dco/reference-dco.executor';
 export { StoredOfferingVerification, verifyStoredOffering } from './run-dco/verify-stored-offering';
+export { Neo4jLedgerSource, Neo4jLedgerSourceOptions } from './run-dco/neo4j-ledger.source';
 export { DcoRunnerConfig } from './dco-runner.config';
 export { DcoRunnerModule } from './dco-runner.module';

@@ -28,6 +28,7 @@ import {
 import { freePort, isProcessAlive } from '@dco/probes';
 import { bulkStatement, everyTypeGraphStatements } from '../../../../libs/neo4j/src/testing/every-type-graph.fixture';
 import { ScratchServer, startScratchServer } from '../../../../libs/neo4j/src/testing/scratch-servers';
+import { Neo4jLedgerSource } from '../../../dco-runner/src';
 import { BlueGreenMigrator, MigrationProgress, OfflineGreenRestorer } from './blue-green-migrator';
 import { testBackupSigner } from '../../../../libs/neo4j/src/testing/test-backup-signer.fixture';
 
@@ -60,6 +61,7 @@ describe('blue-green migration on real servers', () => {
     runtime: Neo4jHostRuntime,
     readyTimeoutMs = 120_000,
     offline?: { restorer: OfflineGreenRestorer },
+    freezeDrainMs = 200,
   ) =>
     new BlueGreenMigrator(
       {
@@ -82,7 +84,7 @@ describe('blue-green migration on real servers', () => {
         restoreMode: offline ? 'offline-import' : 'online',
         retireGraceMs: 600_000,
         readyTimeoutMs,
-        freezeDrainMs: 200,
+        freezeDrainMs,
         onSourceChanged: 'recopy-frozen',
         pageSize: 1_000,
         batchSize: 500,
@@ -230,5 +232,79 @@ describe('blue-green migration on real servers', () => {
     await m.rollback({ runId: `${env}-offline` });
     expect((await instanceState(result.toInstanceId)).state).toBe('terminated');
     expect(isProcessAlive(restarted)).toBe(false);
+  }, 600_000);
+
+  it('loses no write of a writer that follows the pointer, written in every phase of an offline migration, and none lands on blue after the switch', async () => {
+    const homeRoot = join(dir, 'fleet-writes');
+    const server = { heapMb: 512, pageCacheMb: 128, quickStart: true, password: blueServer.credentials.password };
+    const runtime = new LocalNeo4jHostRuntime({ homeRoot, allocatePort: freePort, ...server });
+    const restorer = new LocalOfflineGreenRestorer({ homeRoot, ...server });
+    // The dco-runner's own ledger source: it checks the pointer (watched every 500 ms) before each write transaction, so the
+    // drain is that interval plus the longest write, as the local profile's 1.5 s.
+    const writer = new Neo4jLedgerSource({
+      defaultUri: blueServer.boltUri,
+      pointer,
+      user: blueServer.credentials.user,
+      password: blueServer.credentials.password,
+      freezeWaitMs: 300_000,
+      clock: systemClock,
+    });
+    const acknowledged: string[] = [];
+    const pending: Array<Promise<void>> = [];
+    /** Writes one account as a run would, retried the way the bus retries DB.WRITES_FROZEN; resolves once acknowledged. */
+    const write = (accountId: string) => {
+      const done = (async () => {
+        for (;;) {
+          try {
+            const ledger = await writer.ledger();
+            await ledger.upsertAccounts([{ accountId }]);
+            acknowledged.push(accountId);
+            return;
+          } catch (error) {
+            if ((error as CodedError).code !== 'DB.WRITES_FROZEN') throw error;
+          }
+        }
+      })();
+      pending.push(done);
+      return done;
+    };
+    const written = new Set<string>();
+    const afterSwitch = `${env}-w-switch-moved`;
+    const onProgress = (p: MigrationProgress) => {
+      const key = p.phase === 'switch' && p.done >= 1 ? 'switch-moved' : p.phase;
+      if (written.has(key)) return;
+      written.add(key);
+      void write(`${env}-w-${key}`);
+    };
+    try {
+      const m = migrator(runtime, 120_000, { restorer }, 1_500);
+      const result = await m.migrate({ runId: `${env}-writes`, targetImageId: imageId }, (p) => {
+        onProgress(p);
+      });
+      await Promise.all(pending);
+      await write(`${env}-w-after`);
+      expect([...written]).toEqual(expect.arrayContaining(['backup', 'restore', 'validate', 'switch', 'switch-moved']));
+      const accountsOn = async (boltUri: string) => {
+        const driver = neo4j.driver(boltUri, boltAuth(blueServer.credentials));
+        try {
+          const { records } = await driver.executeQuery(
+            'MATCH (a:Account) WHERE a.accountId STARTS WITH $prefix RETURN a.accountId AS id',
+            { prefix: `${env}-w-` },
+          );
+          return records.map((r) => String(r.get('id'))).sort();
+        } finally {
+          await driver.close();
+        }
+      };
+      // Every acknowledged write is on the server that serves now; writes taken after the pointer moved never reached blue.
+      expect(await accountsOn(result.boltUri)).toEqual([...acknowledged].sort());
+      const onBlue = await accountsOn(blueServer.boltUri);
+      expect(onBlue).not.toContain(afterSwitch);
+      expect(onBlue).not.toContain(`${env}-w-after`);
+      await writer.close();
+      await m.rollback({ runId: `${env}-writes` });
+    } finally {
+      await writer.close();
+    }
   }, 600_000);
 });

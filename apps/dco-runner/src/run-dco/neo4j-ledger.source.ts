@@ -1,8 +1,9 @@
-// Hands out the Neo4j ledger the blue-green connection pointer names, migrated, waiting out a cutover's write freeze.
+// Hands out the Neo4j ledger the blue-green connection pointer names, migrated, waiting out a cutover's write freeze, and
+// checks the pointer (watched) before every write transaction of that ledger.
 import { setTimeout as delay } from 'node:timers/promises';
 import { Clock, CodedError } from '@dco/contracts';
 import { applySchemaMigrations, createNeo4jDriver, DCO_SCHEMA_MIGRATIONS, Neo4jDcoLedger } from '@dco/dco';
-import { ConnectionPointerStore } from '@dco/neo4j';
+import { ConnectionPointer, ConnectionPointerStore } from '@dco/neo4j';
 import { Driver } from 'neo4j-driver';
 
 export interface Neo4jLedgerSourceOptions {
@@ -19,12 +20,35 @@ const FREEZE_POLL_MS = 500;
 
 export class Neo4jLedgerSource {
   private current?: { uri: string; driver: Driver; ledger: Neo4jDcoLedger };
+  private opening?: { uri: string; ledger: Promise<Neo4jDcoLedger> };
+  /** The newest pointer seen (by the watch or a read): what every write transaction is checked against. */
+  private latest?: ConnectionPointer;
+  private stopWatching?: () => void;
 
   constructor(private readonly options: Neo4jLedgerSourceOptions) {}
 
   async ledger(): Promise<Neo4jDcoLedger> {
+    this.watchPointer();
     const uri = await this.writableUri();
     if (this.current?.uri === uri) return this.current.ledger;
+    // Callers that ask at once share one opening: a second driver would replace the first and close it under its caller,
+    // whose next statement then never returns.
+    if (this.opening?.uri !== uri) {
+      const ledger = this.open(uri);
+      this.opening = { uri, ledger };
+      void ledger.then(
+        () => this.settle(ledger),
+        () => this.settle(ledger),
+      );
+    }
+    return this.opening.ledger;
+  }
+
+  private settle(ledger: Promise<Neo4jDcoLedger>): void {
+    if (this.opening?.ledger === ledger) this.opening = undefined;
+  }
+
+  private async open(uri: string): Promise<Neo4jDcoLedger> {
     const driver = createNeo4jDriver({ uri, user: this.options.user, password: this.options.password });
     try {
       await applySchemaMigrations(driver, DCO_SCHEMA_MIGRATIONS, { clock: this.options.clock });
@@ -33,14 +57,47 @@ export class Neo4jLedgerSource {
       throw error;
     }
     const previous = this.current;
-    this.current = { uri, driver, ledger: new Neo4jDcoLedger(driver) };
+    this.current = { uri, driver, ledger: new Neo4jDcoLedger(driver, { beforeWrite: () => this.assertWritable(uri) }) };
     await previous?.driver.close();
     return this.current.ledger;
   }
 
   async close(): Promise<void> {
+    this.stopWatching?.();
+    this.stopWatching = undefined;
     await this.current?.driver.close();
     this.current = undefined;
+  }
+
+  /**
+   * Whether `uri` may take a write transaction now: not while the pointer freezes writes or names another server. The
+   * migrator waits DCO_NEO4J_FREEZE_DRAIN_MS (this watch's interval plus the longest write transaction) after freezing
+   * before it reads blue's change marker, so no transaction begun after the freeze was seen can slip past it.
+   */
+  writesOpenOn(uri: string): boolean {
+    const pointer = this.latest;
+    return !pointer || (pointer.writes === 'open' && pointer.current.boltUri === uri);
+  }
+
+  private assertWritable(uri: string): void {
+    if (this.writesOpenOn(uri)) return;
+    const pointer = this.latest as ConnectionPointer;
+    // Transient, like the wait in writableUri: the bus retries the command, which then follows the pointer.
+    throw new CodedError(
+      'DB.WRITES_FROZEN',
+      pointer.writes === 'frozen'
+        ? `Neo4j writes are frozen by the connection pointer at ${this.options.pointer?.location}; this write transaction was not begun`
+        : `the connection pointer at ${this.options.pointer?.location} moved writes from ${uri} to ${pointer.current.boltUri}; this write transaction was not begun`,
+    );
+  }
+
+  private see(pointer: ConnectionPointer | undefined): void {
+    if (pointer && pointer.generation >= (this.latest?.generation ?? -1)) this.latest = pointer;
+  }
+
+  private watchPointer(): void {
+    if (this.stopWatching || !this.options.pointer) return;
+    this.stopWatching = this.options.pointer.watch((pointer) => this.see(pointer), FREEZE_POLL_MS);
   }
 
   /** The pointer's server once writes are open; a freeze longer than freezeWaitMs fails this attempt (the bus retries). */
@@ -48,6 +105,7 @@ export class Neo4jLedgerSource {
     const deadline = Date.now() + this.options.freezeWaitMs;
     for (;;) {
       const pointer = await this.options.pointer?.read();
+      this.see(pointer);
       if (!pointer) return this.options.defaultUri;
       if (pointer.writes === 'open') return pointer.current.boltUri;
       if (Date.now() >= deadline) {

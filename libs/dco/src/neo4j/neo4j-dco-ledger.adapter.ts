@@ -24,6 +24,11 @@ export interface Neo4jDcoLedgerOptions {
   database?: string;
   /** Rows per write transaction for accounts and contributions (bulk seeding). */
   writeBatchSize?: number;
+  /**
+   * Called before every write transaction begins (each retry too); throws to refuse it. The dco-runner checks the
+   * blue-green write freeze here (ADR 0006), so a freeze stops a run's writes between two transactions, not only at its start.
+   */
+  beforeWrite?: () => void;
 }
 
 const DEFAULT_WRITE_BATCH = 10_000;
@@ -443,6 +448,7 @@ export class Neo4jDcoLedger implements DcoLedger {
    */
   private async writeUnlessOutOfMemory(work: (tx: Transaction) => Promise<void>): Promise<void> {
     for (let attempt = 1; ; attempt += 1) {
+      this.options.beforeWrite?.();
       const session = this.driver.session({ database: this.options.database });
       const tx = session.beginTransaction();
       try {
@@ -463,7 +469,11 @@ export class Neo4jDcoLedger implements DcoLedger {
   private async write<T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
     const session = this.driver.session({ database: this.options.database });
     try {
-      return await session.executeWrite(work);
+      return await session.executeWrite((tx) => {
+        // Checked in the transaction function: each of the driver's retries is a new transaction and is checked again.
+        this.options.beforeWrite?.();
+        return work(tx);
+      });
     } finally {
       await session.close();
     }
