@@ -1,5 +1,6 @@
 // The offline restore end to end on private servers started for this spec (never the stack's blue or green: it stops and
-// starts green): bulk export of 5.20.0 through aggregated reads, neo4j-admin import of 5.26.19 into green, patch, validation.
+// starts green): bulk export of 5.20.0 through range reads, neo4j-admin import of 5.26.19 into green, patch, validation,
+// and a restore killed -9 during its import resumed.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +17,10 @@ import { ScratchServer, startScratchServer } from '../testing/scratch-servers';
 import { validateGraphs } from '../transfer/validate-graph';
 import { BoltBlockReader } from './bolt-block.reader';
 import { exportBulk } from './bulk-export';
-import { restoreBulkOffline } from './offline-import';
+import { IMPORT_PID_FILE, recordedPid, restoreBulkOffline } from './offline-import';
+import { spawnTs } from '@dco/testing';
+import { existsSync } from 'node:fs';
+import { waitFor } from '@dco/probes';
 import { testBackupSigner } from '../testing/test-backup-signer.fixture';
 
 /** Values the CSV path cannot carry exactly, beyond the every-type fixture's. */
@@ -138,7 +142,7 @@ describe('offline bulk restore (neo4j-admin import into a stopped green)', () =>
         greenReader.close(),
       );
       expect(validation.verdict.equal).toBe(true);
-      // The aggregated reads digest green exactly as the per-record ones do.
+      // The range reads digest green exactly as the per-record ones do.
       expect((await validateGraphs(blue, target)).checksum).toBe(validation.checksum);
       expect(validation.target).toMatchObject({ nodes: 111, relationships: 59 });
       const schema = (await target.schemaStatements()).join('\n');
@@ -159,6 +163,44 @@ describe('offline bulk restore (neo4j-admin import into a stopped green)', () =>
       { signer: testBackupSigner },
     );
     green = restored.server;
+    const target = new BoltGraphDatabase(green.boltUri, green.credentials);
+    try {
+      expect((await validateGraphs(blue, target)).verdict.equal).toBe(true);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('resumes a restore killed -9 during the import: the orphaned importer is stopped first, then it imports again', async () => {
+    const child = spawnTs('libs/neo4j/src/testing/offline-restore.child.ts', {
+      env: {
+        DCO_SPEC_RESTORE: JSON.stringify({
+          storeDir: join(dir, 'backups'),
+          prefix: 'b1',
+          pid: green.pid,
+          spec: greenSpec,
+        }),
+      },
+    });
+    const pidFile = join(greenSpec.home, IMPORT_PID_FILE);
+    await waitFor(() => existsSync(pidFile) || !isProcessAlive(child.pid), {
+      timeoutMs: 120_000,
+      description: 'the restore in its own process to start its importer',
+    });
+    if (!existsSync(pidFile)) throw new Error(`the restore ended before its import began:\n${child.output()}`);
+    const importer = Number(readFileSync(pidFile, 'utf8'));
+    await child.kill('SIGKILL');
+    // The importer outlives the restore that started it: a resume that imported at once would race it on the store.
+    expect(isProcessAlive(importer)).toBe(true);
+    const restored = await restoreBulkOffline(
+      store,
+      'b1',
+      { pid: recordedPid(greenSpec.home) ?? green.pid, spec: greenSpec },
+      { signer: testBackupSigner },
+    );
+    green = restored.server;
+    expect(isProcessAlive(importer)).toBe(false);
+    expect(existsSync(pidFile)).toBe(false);
     const target = new BoltGraphDatabase(green.boltUri, green.credentials);
     try {
       expect((await validateGraphs(blue, target)).verdict.equal).toBe(true);

@@ -12,12 +12,14 @@ import {
   openSync,
   readFileSync,
   rmSync,
+  writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import neo4j from 'neo4j-driver';
 import { CodedError } from '@dco/contracts';
+import { isProcessAlive, killProcessGroup } from '@dco/probes';
 import { BackupStore } from '../backup/backup-store.port';
 import { jsonLines } from '../backup/json-lines.format';
 import { BackupSigner } from '../backup/backup-signature';
@@ -137,8 +139,34 @@ function tail(file: string): string {
   return existsSync(file) ? readFileSync(file, 'utf8').split('\n').slice(-20).join('\n') : '';
 }
 
+/** Where a running import's pid is kept (the importer leads its own process group; the file goes when it exits). */
+export const IMPORT_PID_FILE = 'import.pid';
+
+/**
+ * Stops an importer a killed restore left running on this home (it outlives its parent: it leads its own process group),
+ * so that importing again never races it on the same store. Only a process whose environment names this home is stopped.
+ */
+export async function stopOrphanedImport(home: string): Promise<number | undefined> {
+  const file = join(home, IMPORT_PID_FILE);
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  rmSync(file, { force: true });
+  if (!Number.isSafeInteger(pid) || pid <= 0 || !isProcessAlive(pid) || !importsInto(pid, home)) return undefined;
+  await killProcessGroup(pid, 'neo4j-admin import');
+  return pid;
+}
+
+function importsInto(pid: number, home: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`NEO4J_HOME=${home}`);
+  } catch {
+    return false;
+  }
+}
+
 /** `neo4j-admin database import full` into the default database of a stopped server (overwriting it: resume = again). */
 export async function runAdminImport(spec: AdminImportSpec): Promise<{ seconds: number }> {
+  await stopOrphanedImport(spec.home);
   const started = Date.now();
   const log = join(spec.home, 'import.log');
   const args = [
@@ -159,14 +187,21 @@ export async function runAdminImport(spec: AdminImportSpec): Promise<{ seconds: 
     ...spec.manifest.parts.map((p) => `--${p.kind}=${join(spec.dir, p.file)}`),
   ];
   const out = openSync(log, 'w');
+  const pidFile = join(spec.home, IMPORT_PID_FILE);
   const code = await new Promise<number | null>((resolve, reject) => {
+    // Its own process group, its pid next to the store: a restore killed meanwhile leaves it findable by the next one.
     const child = spawn('java', args, {
+      detached: true,
       stdio: ['ignore', out, out],
       env: { ...process.env, NEO4J_HOME: spec.home, NEO4J_CONF: join(spec.home, 'conf') },
     });
+    if (child.pid !== undefined) writeFileSync(pidFile, String(child.pid));
     child.on('error', reject);
     child.on('exit', resolve);
-  }).finally(() => closeSync(out));
+  }).finally(() => {
+    closeSync(out);
+    rmSync(pidFile, { force: true });
+  });
   if (code !== 0)
     throw new CodedError('DB.RESTORE_FAILED', `neo4j-admin import into ${spec.home} exited with ${code}`, tail(log));
   return { seconds: (Date.now() - started) / 1000 };
