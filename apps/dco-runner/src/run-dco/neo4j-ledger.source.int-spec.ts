@@ -22,16 +22,21 @@ const pointerTo = (boltUri: string, writes: 'open' | 'frozen', generation: numbe
 });
 
 describe('Neo4jLedgerSource', () => {
-  it('uses the server the pointer names, not the configured default', async () => {
+  /** A source whose pointer names blue with writes open, its configured default unreachable. */
+  const sourceOnBlue = async () => {
     const pointer = new InMemoryConnectionPointerStore();
     await pointer.write(pointerTo(BLUE, 'open', 1));
-    const source = new Neo4jLedgerSource({
+    return new Neo4jLedgerSource({
       defaultUri: UNREACHABLE,
       pointer,
       ...LOGIN,
       freezeWaitMs: 1_000,
       clock: systemClock,
     });
+  };
+
+  it('uses the server the pointer names, not the configured default', async () => {
+    const source = await sourceOnBlue();
     try {
       const ledger = await source.ledger();
       expect(await ledger.findOffering('2026-02-28')).toBeNull();
@@ -42,15 +47,7 @@ describe('Neo4jLedgerSource', () => {
   });
 
   it('hands callers that ask at once one ledger, none of them left on a driver closed under it', async () => {
-    const pointer = new InMemoryConnectionPointerStore();
-    await pointer.write(pointerTo(BLUE, 'open', 1));
-    const source = new Neo4jLedgerSource({
-      defaultUri: UNREACHABLE,
-      pointer,
-      ...LOGIN,
-      freezeWaitMs: 1_000,
-      clock: systemClock,
-    });
+    const source = await sourceOnBlue();
     try {
       const [first, second] = await Promise.all([source.ledger(), source.ledger()]);
       expect(second).toBe(first);
