@@ -4,5 +4,12 @@
 export { waitFor, WaitTimeoutError, abortWaiting, withDeadline } from './wait-for';
 export type { WaitForOptions } from './wait-for';
 export { freePort, freePorts, canConnect, httpGet } from './net';
-export { hasExited, isProcessAlive, killProcessGroup, signalGroup, stopProcessGroup } from './process-group';
+export {
+  hasEnvironmentEntry,
+  hasExited,
+  isProcessAlive,
+  killProcessGroup,
+  signalGroup,
+  stopProcessGroup,
+} from './process-group';
 export { readOrCreateSecretFile } from './secret-file';

@@ -43,9 +43,13 @@ export function isProcessAlive(pid: number, owner?: string): boolean {
   const state = processState(pid);
   if (state === undefined) return existsSync('/proc') ? false : true;
   if (state === 'Z' || state === 'X') return false;
-  if (owner === undefined) return true;
+  return owner === undefined || hasEnvironmentEntry(pid, `DCO_STACK_OWNER=${owner}`);
+}
+
+/** True when the environment `pid` was started with holds `entry` (`NAME=value`); false when it cannot be read. */
+export function hasEnvironmentEntry(pid: number, entry: string): boolean {
   try {
-    return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`DCO_STACK_OWNER=${owner}`);
+    return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(entry);
   } catch {
     return false;
   }

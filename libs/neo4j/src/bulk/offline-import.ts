@@ -19,7 +19,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import neo4j from 'neo4j-driver';
 import { CodedError } from '@dco/contracts';
-import { isProcessAlive, killProcessGroup } from '@dco/probes';
+import { hasEnvironmentEntry, isProcessAlive, killProcessGroup } from '@dco/probes';
 import { BackupStore } from '../backup/backup-store.port';
 import { jsonLines } from '../backup/json-lines.format';
 import { BackupSigner } from '../backup/backup-signature';
@@ -151,17 +151,10 @@ export async function stopOrphanedImport(home: string): Promise<number | undefin
   if (!existsSync(file)) return undefined;
   const pid = Number(readFileSync(file, 'utf8').trim());
   rmSync(file, { force: true });
-  if (!Number.isSafeInteger(pid) || pid <= 0 || !isProcessAlive(pid) || !importsInto(pid, home)) return undefined;
+  if (!Number.isSafeInteger(pid) || pid <= 0 || !isProcessAlive(pid) || !hasEnvironmentEntry(pid, `NEO4J_HOME=${home}`))
+    return undefined;
   await killProcessGroup(pid, 'neo4j-admin import');
   return pid;
-}
-
-function importsInto(pid: number, home: string): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`NEO4J_HOME=${home}`);
-  } catch {
-    return false;
-  }
 }
 
 /** `neo4j-admin database import full` into the default database of a stopped server (overwriting it: resume = again). */
