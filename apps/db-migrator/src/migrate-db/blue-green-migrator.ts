@@ -179,6 +179,10 @@ export class BlueGreenMigrator {
       onProgress({ phase: 'switch', done: 1, total: 4 });
       const greenEndpoint = endpointOf(green);
       const markerBeforeSwitch = copy.sourceMarker;
+      // A write blue took since the copy would be lost on green: the abandon below keeps blue instead.
+      const stayOnBlueIfWritten = async (what: string) => {
+        if ((await blueDb.changeMarker()) !== markerBeforeSwitch) throw new CodedError('DB.SOURCE_CHANGED', what);
+      };
       pointer = await this.writePointer(pointer, {
         current: greenEndpoint,
         writes: 'frozen',
@@ -187,22 +191,14 @@ export class BlueGreenMigrator {
           retireAfter: new Date(this.deps.clock.now().getTime() + this.options.retireGraceMs).toISOString(),
         },
       });
-      if ((await blueDb.changeMarker()) !== markerBeforeSwitch) {
-        throw new CodedError(
-          'DB.SOURCE_CHANGED',
-          `a writer ignored the write freeze on ${blue.boltUri}; staying on blue`,
-        );
-      }
+      await stayOnBlueIfWritten(`a writer ignored the write freeze on ${blue.boltUri}; staying on blue`);
       onProgress({ phase: 'switch', done: 2, total: 4 });
       await this.deps.consumers.pointTo(greenEndpoint, { runId: request.runId });
-      // The rollout replaced every consumer task: a task of the old revision that wrote to blue while it drained (ignoring
-      // the freeze) would be lost on green once writes open. Checked again at steady state; the abandon below keeps blue.
-      if ((await blueDb.changeMarker()) !== markerBeforeSwitch) {
-        throw new CodedError(
-          'DB.SOURCE_CHANGED',
-          `blue (${blue.boltUri}) took a write while the consumers rolled over to green; staying on blue`,
-        );
-      }
+      // The rollout replaced every consumer task: one of the old revision may have written to blue while it drained
+      // (ignoring the freeze). Checked again at steady state, before writes open on green.
+      await stayOnBlueIfWritten(
+        `blue (${blue.boltUri}) took a write while the consumers rolled over to green; staying on blue`,
+      );
       onProgress({ phase: 'switch', done: 3, total: 4 });
       const record = {
         runId: request.runId,
