@@ -128,7 +128,11 @@ describe.each(DAY_SCENARIOS.map((scenario) => [scenario.name, scenario] as const
       // Blue's data is all there, unchanged, next to the day's allocations.
       expect(seen.data.base.checksum).toBe(seen.data.blueBefore.checksum);
       expect(seen.data.base.labelCounts).toEqual(seen.data.blueBefore.labelCounts);
-      expect(seen.data.offering.labelCounts).toEqual({ Offering: 1, Allocation: seen.offerings.allocationCount });
+      expect(seen.data.offering.labelCounts).toEqual({
+        Offering: 1,
+        AllocationPage: expect.any(Number) as number,
+      });
+      expect(seen.data.offering.allocations).toBe(seen.offerings.allocationCount);
       expect([...new Set(seen.alerts)].sort()).toEqual(expected.alerts);
       // Everything else the catalogue says (ECS revision, Terraform state, trace services, deferrals).
       expect(problems).toEqual([]);

@@ -52,9 +52,10 @@ function observed(expect: ScenarioExpectation): DayObservation {
       offering: {
         nodes: 4,
         relationships: 6,
-        labelCounts: { Offering: 1, Allocation: 3 },
+        labelCounts: { Offering: 1, AllocationPage: 1 },
         typeCounts: {},
         checksum: 'x',
+        allocations: 3,
       },
     },
     offerings: { onServing: 1, elsewhere: 0, resultHash: 'h1', allocationCount: 3 },

@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { APP_NAMES, DayWorkspace, dayNeo4jLogin, stagingNames, workspaceSecrets } from './day-workspace';
-import { GraphSnapshot, splitSnapshot } from './graph-snapshot';
+import { GraphSnapshot, OutputSnapshot, splitSnapshot } from './graph-snapshot';
 import { RunFollower } from './run-follower';
 import { BASE_IMAGE, ScenarioExpectation } from './scenario-catalogue';
 import { DayServices } from './service-launcher';
@@ -44,7 +44,7 @@ export interface DayObservation {
   };
   stepDurations: Record<string, number>;
   serving: { server: 'blue' | 'green'; instanceId: string; boltUri: string; version: string; fleet: 'ec2' | 'ecs' };
-  data: { blueBefore: GraphSnapshot; base: GraphSnapshot; offering: GraphSnapshot };
+  data: { blueBefore: GraphSnapshot; base: GraphSnapshot; offering: OutputSnapshot };
   offerings: { onServing: number; elsewhere: number; resultHash?: string; allocationCount?: number };
   dco: { runDcoCommands: number; completed: number; afterRollback: boolean[] };
   ecs: { before: number; after: number; desiredCount?: number };
@@ -447,9 +447,8 @@ export function compareWithExpectation(expect: ScenarioExpectation, seen: DayObs
     `stored result hash ${seen.offerings.resultHash ?? 'none'} vs the run's ${seen.run.resultHash ?? 'none'}`,
   );
   check(
-    seen.data.offering.labelCounts.Offering === 1 &&
-      seen.data.offering.labelCounts.Allocation === seen.offerings.allocationCount,
-    `the day's output on the serving server is ${JSON.stringify(seen.data.offering.labelCounts)}, expected 1 Offering and ${seen.offerings.allocationCount ?? '?'} Allocations`,
+    seen.data.offering.labelCounts.Offering === 1 && seen.data.offering.allocations === seen.offerings.allocationCount,
+    `the day's output on the serving server is ${JSON.stringify(seen.data.offering.labelCounts)} holding ${seen.data.offering.allocations} allocations, expected 1 Offering and ${seen.offerings.allocationCount ?? '?'} allocations`,
   );
   check(
     seen.dco.runDcoCommands === 1 && seen.dco.completed === 1,

@@ -1,5 +1,5 @@
 // Reads a Neo4j graph into counts and the identity-free checksum of libs/neo4j, split into what the day's DCO wrote
-// (its Offering, Allocations and their relationships) and everything else, so "blue before + the day's allocations"
+// (its Offering, its allocation pages and their relationships) and everything else, so "blue before + the day's allocations"
 // can be checked on whichever server serves afterwards.
 import {
   BoltGraphDatabase,
@@ -22,11 +22,16 @@ export interface GraphSnapshot {
 export interface SplitSnapshot {
   /** Everything but the DCO's output: must equal blue's snapshot from before the run. */
   base: GraphSnapshot;
-  /** The DCO's output: Offering and Allocation nodes, OF and TO relationships of allocations. */
-  offering: GraphSnapshot;
+  /** The DCO's output: Offering and allocation nodes and their relationships, with the allocations they hold. */
+  offering: OutputSnapshot;
 }
 
-const OUTPUT_LABELS = new Set(['Offering', 'Allocation']);
+export interface OutputSnapshot extends GraphSnapshot {
+  /** Allocations held by every offering of the graph (in pages, ADR 0035, or one node each before them). */
+  allocations: number;
+}
+
+const OUTPUT_LABELS = new Set(['Offering', 'AllocationPage', 'Allocation']);
 
 const toSnapshot = (digest: GraphDigest): GraphSnapshot => ({
   nodes: digest.nodes,
@@ -50,7 +55,8 @@ export async function splitSnapshot(boltUri: string, credentials: Neo4jCredentia
   const db = new BoltGraphDatabase(boltUri, credentials);
   try {
     const { base, offering } = await digestGraphParts(db, { base: baseFilter, offering: offeringFilter });
-    return { base: toSnapshot(base), offering: toSnapshot(offering) };
+    const allocations = (await db.ledger()).reduce((sum, row) => sum + row.amounts.length, 0);
+    return { base: toSnapshot(base), offering: { ...toSnapshot(offering), allocations } };
   } finally {
     await db.close();
   }

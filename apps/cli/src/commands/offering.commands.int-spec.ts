@@ -95,8 +95,8 @@ describe('dco offering commands on Neo4j', () => {
     const session = driver.session();
     try {
       await session.run(
-        `MATCH (:Offering {day: $day})<-[:OF]-(al:Allocation) WITH al ORDER BY al.accountId LIMIT 1
-         SET al.amount = '99999999999999999999999999'`,
+        `MATCH (:Offering {day: $day})<-[:OF]-(p:AllocationPage) WITH p ORDER BY p.first LIMIT 1
+         SET p.amounts = ['99999999999999999999999999'] + tail(p.amounts)`,
         { day },
       );
     } finally {

@@ -210,6 +210,36 @@ export function describeDcoLedgerContract(name: string, harness: () => LedgerCon
       ]);
     });
 
+    it('keeps one allocation per account whatever the batches: interleaved, overlapping, rewritten, racing', async () => {
+      const today = day();
+      const ids = Array.from({ length: 12 }, (_, i) => account(`m${String(i).padStart(2, '0')}`));
+      await ledger.upsertAccounts(ids.map((accountId) => ({ accountId })));
+      const offering = await ledger.beginOffering({
+        day: today,
+        offeringId: `${prefix}om`,
+        offered: 1000n,
+        startedAt: '2026-11-26T10:00:00.000Z',
+      });
+      const write = (indexes: number[], amount: (i: number) => bigint) =>
+        ledger.writeAllocations(
+          offering.offeringId,
+          indexes.map((i) => ({ accountId: ids[i], amount: amount(i) })),
+        );
+      // Every other account, then the ones between (their ranges meet, their accounts do not).
+      await write([0, 2, 4, 6, 8, 10], (i) => BigInt(i));
+      await write([1, 3, 5, 7, 9, 11], (i) => BigInt(i));
+      // A batch spanning parts of both, rewriting some amounts; then two batches at once over the same accounts.
+      await write([3, 4, 5, 6], (i) => BigInt(100 + i));
+      await Promise.all([write([8, 9, 10], (i) => BigInt(200 + i)), write([9, 10, 11], (i) => BigInt(200 + i))]);
+      const expected = ids.map((accountId, i) => ({
+        accountId,
+        amount: BigInt(i >= 8 ? 200 + i : i >= 3 && i <= 6 ? 100 + i : i),
+      }));
+      expect(await ledger.readAllocations(today)).toEqual(expected);
+      const completed = await ledger.completeOffering(today, completion(12));
+      expect(completed.completion?.allocationCount).toBe(12);
+    });
+
     it('completes only with the expected number of allocations, once, and then refuses more writes', async () => {
       const today = day();
       const gina = account('gina');

@@ -58,6 +58,52 @@ describe('DCO schema migrations', () => {
   });
 });
 
+describe('DCO schema migration 4 (allocations in pages, ADR 0035)', () => {
+  const pages = DCO_SCHEMA_MIGRATIONS.find((migration) => migration.version === 4);
+  const day = uniqueTestDay();
+  const accountIds = Array.from({ length: 12_345 }, (_, i) => `legacy-${day}-${String(i).padStart(5, '0')}`);
+  afterAll(() => deleteLedgerTestData(driver, { days: [day], accountIds }));
+
+  it('moves an offering written one Allocation node per account into pages, in account order, exactly', async () => {
+    const offeringId = `legacy-${randomUUID()}`;
+    await ledger.upsertAccounts(accountIds.map((accountId) => ({ accountId })));
+    await ledger.beginOffering({ day, offeringId, offered: 10n ** 30n, startedAt: '2026-12-07T00:00:00.000Z' });
+    // The model before this migration: one Allocation node per account, linked to its Offering and its Account.
+    const amounts = accountIds.map((_, i) => (10n ** 25n + BigInt(i) * 7919n).toString());
+    const session = driver.session();
+    try {
+      await session.run(
+        `MATCH (o:Offering {offeringId: $offeringId})
+         UNWIND range(0, size($ids) - 1) AS i
+         CREATE (o)<-[:OF]-(al:Allocation {offeringId: $offeringId, accountId: $ids[i], amount: $amounts[i]})
+         WITH al, i MATCH (acc:Account {accountId: $ids[i]}) CREATE (al)-[:TO]->(acc)`,
+        { offeringId, ids: [...accountIds].reverse(), amounts: [...amounts].reverse() },
+      );
+      for (const statement of pages?.statements ?? []) await session.run(statement);
+      // Applied again (a migration stopped half-way and resumed): nothing left to move, nothing moved twice.
+      for (const statement of pages?.statements ?? []) await session.run(statement);
+      const shape = await session.run(
+        `MATCH (p:AllocationPage {offeringId: $offeringId})
+         RETURN count(p) AS pages, sum(p.count) AS stored, min(p.count) AS smallest, max(p.count) AS largest,
+                COUNT { (al:Allocation) WHERE al.offeringId = $offeringId } AS legacy`,
+        { offeringId },
+      );
+      expect(shape.records[0].toObject()).toEqual({
+        pages: 3n,
+        stored: 12_345n,
+        smallest: 2_345n,
+        largest: 5_000n,
+        legacy: 0n,
+      });
+    } finally {
+      await session.close();
+    }
+    expect(await ledger.readAllocations(day)).toEqual(
+      accountIds.map((accountId, i) => ({ accountId, amount: BigInt(amounts[i]) })),
+    );
+  });
+});
+
 describeDcoLedgerContract('neo4j', () => ({
   ledger: () => ledger,
   cleanup: (created) => deleteLedgerTestData(driver, created),

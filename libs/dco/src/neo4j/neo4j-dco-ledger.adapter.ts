@@ -1,4 +1,5 @@
-// The ledger in Neo4j: amounts as decimal strings (they outgrow int64), batched UNWIND writes, idempotent MERGEs.
+// The ledger in Neo4j: amounts as decimal strings (they outgrow int64), batched UNWIND writes, idempotent MERGEs, an
+// offering's allocations in pages (ADR 0035).
 import { setTimeout as delay } from 'node:timers/promises';
 import { Driver, ManagedTransaction, Neo4jError, Transaction } from 'neo4j-driver';
 import {
@@ -130,33 +131,53 @@ MERGE (o:Offering {day: $day})
 ON CREATE SET o.offeringId = $offeringId, o.status = 'PENDING', o.offered = $offered, o.startedAt = $startedAt
 RETURN o {.*} AS offering`;
 
-const OFFERING_STATUS = 'MATCH (o:Offering {offeringId: $offeringId}) RETURN o.status AS status';
+// Allocations are stored in pages (ADR 0035): one AllocationPage node per written batch, holding its account ids and
+// amounts as two parallel lists, with the least and greatest account id of the page (by the server's own string order)
+// and its size. A page costs one node and one index entry for thousands of allocations, where a node per allocation
+// with its OF and TO links capped the write at the server's UNWIND CREATE rate.
+//
+// Invariant: the pages of an offering hold disjoint sets of accounts. A batch first takes the Offering's write lock (so
+// writers of one offering go one at a time), then looks for pages whose [first, last] range meets its own: none (every
+// batch of a first run), and it is stored as a new page in the same statement; some (a resumed run, a racing runner, a
+// rewritten account), and the caller merges them with the batch (the batch wins per account) in the same transaction.
+// Any page holding one of the batch's accounts has a range containing it, so it is always found, whatever order the
+// client sorted the batch in.
+const pageBound = (pick: '<' | '>', ids: string) =>
+  `reduce(bound = head(${ids}), id IN ${ids} | CASE WHEN id ${pick} bound THEN id ELSE bound END)`;
 
-// First write of a batch: plain CREATEs, which the composite unique constraint turns into an error (and a MERGE retry)
-// if any of these allocations exists already (a resumed run, a racing runner).
-const CREATE_ALLOCATIONS = `
+const WRITE_ALLOCATION_PAGE = `
 MATCH (o:Offering {offeringId: $offeringId})
-UNWIND $rows AS row
-CREATE (o)<-[:OF]-(al:Allocation {offeringId: $offeringId, accountId: row.accountId, amount: row.amount})
-WITH al, row
-MATCH (acc:Account {accountId: row.accountId})
-CREATE (al)-[:TO]->(acc)`;
+SET o.status = o.status
+WITH o, ${pageBound('<', '$ids')} AS first, ${pageBound('>', '$ids')} AS last
+OPTIONAL MATCH (p:AllocationPage)
+WHERE p.offeringId = $offeringId AND p.first <= last AND p.last >= first
+WITH o, first, last, collect(p) AS overlapping
+CALL {
+  WITH o, first, last, overlapping
+  WITH o, first, last WHERE o.status = 'PENDING' AND size(overlapping) = 0
+  CREATE (o)<-[:OF]-(:AllocationPage {offeringId: $offeringId, first: first, last: last, accountIds: $ids, amounts: $amounts, count: size($ids)})
+}
+RETURN o.status AS status, [p IN overlapping | [elementId(p), p.accountIds, p.amounts]] AS overlapping`;
 
-const MERGE_ALLOCATIONS = `
+const REPLACE_ALLOCATION_PAGES = `
 MATCH (o:Offering {offeringId: $offeringId})
-UNWIND $rows AS row
-MERGE (al:Allocation {offeringId: $offeringId, accountId: row.accountId})
-SET al.amount = row.amount
-MERGE (al)-[:OF]->(o)
-WITH al, row
-MATCH (acc:Account {accountId: row.accountId})
-MERGE (al)-[:TO]->(acc)`;
+CALL {
+  WITH o
+  MATCH (old:AllocationPage) WHERE elementId(old) IN $replaced
+  DETACH DELETE old
+}
+WITH o
+UNWIND $pages AS page
+CREATE (o)<-[:OF]-(:AllocationPage {offeringId: $offeringId, first: ${pageBound('<', 'page.ids')},
+  last: ${pageBound('>', 'page.ids')}, accountIds: page.ids, amounts: page.amounts, count: size(page.ids)})`;
 
 // Setting a property takes the Offering's write lock, so two completions of one day run one after the other.
 const LOCK_OFFERING = `
 MATCH (o:Offering {day: $day})
 SET o.status = o.status
-RETURN o {.*} AS offering, COUNT { (o)<-[:OF]-() } AS stored`;
+WITH o
+OPTIONAL MATCH (o)<-[:OF]-(p:AllocationPage)
+RETURN o {.*} AS offering, sum(p.count) AS stored`;
 
 const COMPLETE_OFFERING = `
 MATCH (o:Offering {day: $day})
@@ -165,8 +186,8 @@ SET o.status = 'COMPLETED', o.allocated = $allocated, o.undistributed = $undistr
 RETURN o {.*} AS offering`;
 
 const READ_ALLOCATIONS = `
-MATCH (:Offering {day: $day})<-[:OF]-(al:Allocation)
-RETURN al.accountId AS accountId, al.amount AS amount`;
+MATCH (:Offering {day: $day})<-[:OF]-(p:AllocationPage)
+RETURN p.accountIds AS ids, p.amounts AS amounts`;
 
 export class Neo4jDcoLedger implements DcoLedger {
   private readonly writeBatchSize: number;
@@ -380,21 +401,27 @@ export class Neo4jDcoLedger implements DcoLedger {
   }
 
   private async writeAllocationsOnce(offeringId: string, allocations: readonly Allocation[]): Promise<void> {
-    const rows = allocations.map(({ accountId, amount }) => ({ accountId, amount: amount.toString() }));
-    const write = (statement: string) =>
-      this.writeUnlessOutOfMemory(async (tx) => {
-        const status = await tx.run(OFFERING_STATUS, { offeringId });
-        if (status.records.length === 0) throw offeringNotFound(`with id ${offeringId}`);
-        const current = status.records[0].get('status') as string;
-        if (current !== 'PENDING') throw offeringNotPending(offeringId, current);
-        await tx.run(statement, { offeringId, rows });
-      });
-    try {
-      await write(CREATE_ALLOCATIONS);
-    } catch (error) {
-      if (!isConstraintViolation(error)) throw error;
-      await write(MERGE_ALLOCATIONS);
-    }
+    if (allocations.length === 0) return;
+    const ids = allocations.map((allocation) => allocation.accountId);
+    const amounts = allocations.map((allocation) => allocation.amount.toString());
+    await this.writeUnlessOutOfMemory(async (tx) => {
+      const written = await tx.run(WRITE_ALLOCATION_PAGE, { offeringId, ids, amounts });
+      if (written.records.length === 0) throw offeringNotFound(`with id ${offeringId}`);
+      const status = written.records[0].get('status') as string;
+      if (status !== 'PENDING') throw offeringNotPending(offeringId, status);
+      const overlapping = written.records[0].get('overlapping') as [string, string[], string[]][];
+      if (overlapping.length === 0) return;
+      const merged = new Map<string, string>();
+      for (const [, pageIds, pageAmounts] of overlapping) pageIds.forEach((id, i) => merged.set(id, pageAmounts[i]));
+      ids.forEach((id, i) => merged.set(id, amounts[i]));
+      const sorted = [...merged.keys()].sort(compareIds);
+      const pageSize = Math.max(allocations.length, DEFAULT_ALLOCATION_ROWS);
+      const pages = [...chunks(sorted, pageSize)].map((page) => ({
+        ids: page,
+        amounts: page.map((id) => merged.get(id) as string),
+      }));
+      await tx.run(REPLACE_ALLOCATION_PAGES, { offeringId, replaced: overlapping.map(([id]) => id), pages });
+    });
   }
 
   async completeOffering(day: string, completion: OfferingCompletion): Promise<OfferingRecord> {
@@ -420,12 +447,14 @@ export class Neo4jDcoLedger implements DcoLedger {
 
   async readAllocations(day: string): Promise<Allocation[]> {
     const result = await this.read((tx) => tx.run(READ_ALLOCATIONS, { day }));
-    return result.records
-      .map((record) => ({
-        accountId: record.get('accountId') as string,
-        amount: BigInt(record.get('amount') as string),
-      }))
-      .sort((a, b) => compareIds(a.accountId, b.accountId));
+    const allocations: Allocation[] = [];
+    for (const record of result.records) {
+      const amounts = record.get('amounts') as string[];
+      (record.get('ids') as string[]).forEach((accountId, i) =>
+        allocations.push({ accountId, amount: BigInt(amounts[i]) }),
+      );
+    }
+    return allocations.sort((a, b) => compareIds(a.accountId, b.accountId));
   }
 
   async close(): Promise<void> {

@@ -10,7 +10,7 @@ export async function deleteLedgerTestData(
   const offeringDays = [...created.days, ...(created.offeringsOfDays ?? [])];
   try {
     await session.run(
-      `UNWIND $days AS day MATCH (o:Offering {day: day}) MATCH (al:Allocation {offeringId: o.offeringId})
+      `UNWIND $days AS day MATCH (o:Offering {day: day})<-[:OF]-(al)
        CALL { WITH al DETACH DELETE al } IN TRANSACTIONS OF 5000 ROWS`,
       { days: offeringDays },
     );

@@ -296,12 +296,17 @@ export class BoltGraphDatabase implements GraphDatabase {
   async ledger(): Promise<OfferingLedgerRow[]> {
     return this.read(async (tx) => {
       const result = await tx.run(
-        'MATCH (o:Offering) OPTIONAL MATCH (a:Allocation)-[:OF]->(o) RETURN toString(o.day) AS day, toString(o.allocated) AS allocated, collect(toString(a.amount)) AS amounts ORDER BY day',
+        // Allocations in pages (ADR 0035), and one node each on a server whose ledger predates them.
+        `MATCH (o:Offering)
+         RETURN toString(o.day) AS day, toString(o.allocated) AS allocated,
+                COLLECT { MATCH (o)<-[:OF]-(p:AllocationPage) UNWIND p.amounts AS amount RETURN toString(amount) } AS paged,
+                COLLECT { MATCH (o)<-[:OF]-(a:Allocation) RETURN toString(a.amount) } AS amounts
+         ORDER BY day`,
       );
       return result.records.map((r) => ({
         day: String(r.get('day')),
         allocated: String(r.get('allocated')),
-        amounts: (r.get('amounts') as string[]).map(String),
+        amounts: [...(r.get('paged') as string[]), ...(r.get('amounts') as string[])].map(String),
       }));
     });
   }

@@ -238,9 +238,13 @@ export class InMemoryGraphDatabase implements GraphDatabase {
     const rows: OfferingLedgerRow[] = [];
     for (const [id, node] of this.nodes) {
       if (!node.labels.has('Offering')) continue;
-      const amounts = [...this.relationships.values()]
-        .filter((r) => r.type === 'OF' && r.end === id && this.nodes.get(r.start)?.labels.has('Allocation'))
-        .map((r) => text(this.nodes.get(r.start)?.props.get('amount')));
+      const amounts: string[] = [];
+      for (const r of this.relationships.values()) {
+        const allocation = r.type === 'OF' && r.end === id ? this.nodes.get(r.start) : undefined;
+        if (allocation?.labels.has('Allocation')) amounts.push(text(allocation.props.get('amount')));
+        const paged = allocation?.labels.has('AllocationPage') ? allocation.props.get('amounts') : undefined;
+        if (paged?.[0] === 'l') amounts.push(...paged[1].map(text));
+      }
       rows.push({ day: text(node.props.get('day')), allocated: text(node.props.get('allocated')), amounts });
     }
     return rows.sort((a, b) => (a.day < b.day ? -1 : 1));

@@ -208,6 +208,22 @@ describe('export, restore and validate across Neo4j versions', () => {
     );
   });
 
+  it('catches a broken ledger invariant in allocation pages (ADR 0035)', async () => {
+    await run(
+      greenDriver,
+      `CREATE (o:Offering {day: '2026-01-02', allocated: '100000000000000000001'})
+       CREATE (:AllocationPage {accountIds: ['x', 'y'], amounts: ['100000000000000000000', '2']})-[:OF]->(o)`,
+    );
+    const error = await validateGraphs(blue, green, { restoreInProgress: true }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    await run(greenDriver, "MATCH (o:Offering {day: '2026-01-02'}) OPTIONAL MATCH (o)<-[:OF]-(p) DETACH DELETE o, p");
+    expect((error as CodedError).detail).toContain(
+      'ledger: Offering 2026-01-02 allocated 100000000000000000001 but its allocations sum to 100000000000000000002',
+    );
+  });
+
   it('counts restore bookkeeping left on a target as a difference, and removes it so that the target validates equal', async () => {
     const error = await validateGraphs(blue, green).then(
       () => undefined,
