@@ -52,6 +52,7 @@ import {
   seedDayByImport,
   serverAnswers,
 } from './support/dco-bench-server';
+import { deployedNodeOptions } from '../tools/day/deployed-topology';
 import { BenchResult, benchResult, progress, round, writeResult } from './support/result';
 
 const ACCOUNTS = Number(process.env.DCO_BENCH_ACCOUNTS ?? 100_000);
@@ -60,6 +61,8 @@ const NAIVE_SAMPLE = Number(process.env.DCO_BENCH_NAIVE_SAMPLE ?? 2_000);
 const BATCH_SIZE = Number(process.env.DCO_BENCH_BATCH_SIZE ?? DEFAULT_ALLOCATION_BATCH_SIZE);
 const PAGE_ROWS = Number(process.env.DCO_BENCH_READ_PAGE_ROWS ?? 20_000);
 const WRITE_CONCURRENCY = Number(process.env.DCO_BENCH_WRITE_CONCURRENCY ?? DEFAULT_WRITE_CONCURRENCY);
+// The runner runs with the V8 heap its k8s Deployment gives it (tools/heap-sizing.ts), as deployed.
+const RUNNER_NODE_OPTIONS = deployedNodeOptions()['dco-runner'] ?? '';
 const OFFERED = 10n ** 24n;
 
 const seconds = (started: bigint): number => Number(process.hrtime.bigint() - started) / 1e9;
@@ -159,7 +162,11 @@ function runRunner(uri: string, day: string, login: Neo4jCredentials | undefined
     {
       cwd: root,
       stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, ...(login ? { NEO4J_USER: login.user, NEO4J_PASSWORD: login.password } : {}) },
+      env: {
+        ...process.env,
+        NODE_OPTIONS: RUNNER_NODE_OPTIONS,
+        ...(login ? { NEO4J_USER: login.user, NEO4J_PASSWORD: login.password } : {}),
+      },
     },
   );
   let out = '';
@@ -359,6 +366,7 @@ export async function run(): Promise<BenchResult> {
         batchSize: BATCH_SIZE,
         readPageRows: PAGE_ROWS,
         writeConcurrency: WRITE_CONCURRENCY,
+        runnerNodeOptions: RUNNER_NODE_OPTIONS,
         naiveSample: sample.length,
         neo4j: {
           uri,

@@ -32,6 +32,8 @@ resource "terraform_data" "task_definition" {
     environment = {
       DCO_APP   = each.key
       NEO4J_URI = var.neo4j_uri
+      # The V8 heap at 5/8 of the task's memory (ADR 0035, tools/heap-sizing.ts).
+      NODE_OPTIONS = "--max-old-space-size=${floor(each.value.memory * 5 / 8)}"
     }
   }
 

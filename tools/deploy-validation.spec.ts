@@ -70,6 +70,20 @@ describe('deployment descriptors', () => {
     );
   });
 
+  it('catch a V8 heap that is not 5/8 of the container (tools/heap-sizing.ts): missing, other, or a limit changed alone', () => {
+    const broken = {
+      ...k8s,
+      'dco-runner.yaml': k8s['dco-runner.yaml'].replace('--max-old-space-size=640', '--max-old-space-size=900'),
+      'detector.yaml': k8s['detector.yaml'].replace('value: --max-old-space-size=320', 'value: --enable-source-maps'),
+      'db-migrator.yaml': k8s['db-migrator.yaml'].replace('memory: 1Gi }', 'memory: 2Gi }'),
+    };
+    expect(validateKubernetes(broken, declared).filter((problem) => problem.includes('NODE_OPTIONS'))).toEqual([
+      'k8s: detector: NODE_OPTIONS must set --max-old-space-size=320 (5/8 of its 512 MiB), got none',
+      'k8s: db-migrator: NODE_OPTIONS must set --max-old-space-size=1280 (5/8 of its 2048 MiB), got 640',
+      'k8s: dco-runner: NODE_OPTIONS must set --max-old-space-size=640 (5/8 of its 1024 MiB), got 900',
+    ]);
+  });
+
   it('catch replica counts beyond what a service supports (tools/replica-limits.ts)', () => {
     const broken = {
       ...k8s,

@@ -1,12 +1,14 @@
 // Static checks of docker-compose.yml, k8s/, infra/terraform.tfvars.json and the Dockerfile: schema-valid, and in step
 // with the code (one service per app, env vars the app's config class declares and requires, probes on /health,
 // replica counts within what each service supports (tools/replica-limits.ts), partitions >= max replicas, one Node version,
+// a V8 heap of 5/8 of each container's memory limit (tools/heap-sizing.ts),
 // and a stateful server (k8s/neo4j.yaml) with its headless Service, mounted claim template, pinned image, probes and resources).
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2019 from 'ajv/dist/2019';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { ConfigError, declaredVariables, loadConfig } from '@dco/platform';
+import { heapProblems } from './heap-sizing';
 import { REPLICA_LIMITS } from './replica-limits';
 import { renderKustomization } from './kustomize-render';
 
@@ -20,7 +22,7 @@ export const SERVICES = [
 ] as const;
 export const WORKERS = ['detector', 'infra-deployer', 'db-migrator', 'dco-runner'] as const;
 /** Variables read by the container or the runtime rather than by an app's config class. */
-const RUNTIME_VARIABLES = new Set(['APP', 'NODE_ENV']);
+const RUNTIME_VARIABLES = new Set(['APP', 'NODE_ENV', 'NODE_OPTIONS']);
 
 type Json = Record<string, unknown>;
 
@@ -291,6 +293,8 @@ export function validateKubernetesDocuments(
         env[variable.name] = variable.valueFrom ? FROM_ELSEWHERE : (variable.value ?? '');
       }
       problems.push(...checkEnvironment('k8s', app, env, fromElsewhere, configOf(app)));
+      const limits = (container.resources as Json | undefined)?.limits as Json | undefined;
+      if (limits) problems.push(...heapProblems(`k8s: ${app}`, limits.memory, env.NODE_OPTIONS));
     }
     if (!find('Service', app)) problems.push(`k8s: no Service for ${app}`);
     const budget = find('PodDisruptionBudget', app)?.spec as

@@ -1,6 +1,6 @@
 // The manifests' topology: replicas per app from the Deployments, and a clear refusal of manifests it cannot read.
 import { REPLICA_LIMITS } from '../replica-limits';
-import { deployedTopology, topologyOf } from './deployed-topology';
+import { deployedNodeOptions, deployedTopology, topologyOf } from './deployed-topology';
 
 const deployment = (name: string, replicas?: unknown) =>
   `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n${replicas === undefined ? '  selector: {}' : `  replicas: ${String(replicas)}`}\n`;
@@ -31,6 +31,17 @@ describe('deployed topology', () => {
     const topology = deployedTopology();
     for (const [app, replicas] of Object.entries(topology))
       expect([app, replicas]).toEqual([app, REPLICA_LIMITS[app as keyof typeof REPLICA_LIMITS].replicas]);
+  });
+
+  it("gives every app the heap its k8s/ Deployment sets: 5/8 of the container's memory", () => {
+    expect(deployedNodeOptions()).toEqual({
+      scheduler: '--max-old-space-size=320',
+      orchestrator: '--max-old-space-size=320',
+      detector: '--max-old-space-size=320',
+      'infra-deployer': '--max-old-space-size=320',
+      'db-migrator': '--max-old-space-size=640',
+      'dco-runner': '--max-old-space-size=640',
+    });
   });
 
   it.each([

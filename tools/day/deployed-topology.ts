@@ -11,7 +11,10 @@ export type Topology = Record<AppName, number>;
 interface ManifestDocument {
   kind?: string;
   metadata?: { name?: string };
-  spec?: { replicas?: unknown };
+  spec?: {
+    replicas?: unknown;
+    template?: { spec?: { containers?: { env?: { name?: string; value?: unknown }[] }[] } };
+  };
 }
 
 /** Replicas per app from the Deployments in `files` (name -> YAML text); every app must have exactly one Deployment. */
@@ -47,4 +50,23 @@ export function deployedTopology(dir = join(REPO_ROOT, 'k8s')): Topology {
       .map((name) => [name, readFileSync(join(dir, name), 'utf8')]),
   );
   return topologyOf(files);
+}
+
+/**
+ * The NODE_OPTIONS each app's Deployment gives its container (its V8 heap, tools/heap-sizing.ts), read from the same
+ * manifests: the day scenarios and the topology spec start every app process with it.
+ */
+export function deployedNodeOptions(dir = join(REPO_ROOT, 'k8s')): Partial<Record<AppName, string>> {
+  const options: Partial<Record<AppName, string>> = {};
+  for (const name of readdirSync(dir).filter((file) => /\.ya?ml$/.test(file))) {
+    for (const document of parseAllDocuments(readFileSync(join(dir, name), 'utf8'))) {
+      const manifest = document.toJS() as ManifestDocument | null;
+      const app = manifest?.metadata?.name as AppName;
+      if (manifest?.kind !== 'Deployment' || !APP_NAMES.includes(app)) continue;
+      const env = manifest.spec?.template?.spec?.containers?.[0]?.env ?? [];
+      const value = env.find((variable) => variable.name === 'NODE_OPTIONS')?.value;
+      if (typeof value === 'string') options[app] = value;
+    }
+  }
+  return options;
 }

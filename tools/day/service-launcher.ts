@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { AppProcess, freePort } from '@dco/testing';
 import { DayError } from './day-error';
+import { deployedNodeOptions } from './deployed-topology';
 import { APP_NAMES, AppName, DayWorkspace, PreparedInfo, serviceEnvironment } from './day-workspace';
 
 /** SIGTERM lets a service finish and commit its in-flight message; SIGKILL after this. */
@@ -28,6 +29,8 @@ export class DayServices {
     replicas: Replicas = {},
   ): Promise<DayServices> {
     const processes = new Map<AppName, AppProcess[]>();
+    // Each process gets the V8 heap its Deployment gives its container, as deployed.
+    const nodeOptions = deployedNodeOptions();
     for (const app of APP_NAMES) {
       const count = replicas[app] ?? 1;
       if (!Number.isInteger(count) || count < 1)
@@ -36,7 +39,11 @@ export class DayServices {
       for (let index = 0; index < count; index += 1) {
         const port = await freePort();
         const name = index === 0 ? app : `${app}-${index}`;
-        const env = serviceEnvironment(app, ws, info, port, now);
+        const heap = nodeOptions[app];
+        const env: Record<string, string> = {
+          ...serviceEnvironment(app, ws, info, port, now),
+          ...(heap ? { NODE_OPTIONS: heap } : {}),
+        };
         instances.push(
           new AppProcess(
             name,

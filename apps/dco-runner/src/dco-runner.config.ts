@@ -53,7 +53,8 @@ export class DcoRunnerConfig extends IntersectionType(
 
   /**
    * Most contributing accounts a day may have: above it the run fails with DCO.DAY_TOO_LARGE before writing anything,
-   * instead of outgrowing the runner's memory (about 1 KiB per account, ADR 0020).
+   * instead of outgrowing the runner's memory (about 400 bytes of heap per account, ADR 0020; the runner also refuses a day its heap
+   * limit would not hold).
    */
   @IsInt({ message: 'DCO_MAX_DAY_ACCOUNTS must be a whole number of accounts' })
   @Min(1, { message: 'DCO_MAX_DAY_ACCOUNTS must be at least 1' })

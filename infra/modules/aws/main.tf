@@ -42,6 +42,8 @@ resource "aws_ecs_task_definition" "app" {
     environment = [
       { name = "DCO_APP", value = each.key },
       { name = "NEO4J_URI", value = var.neo4j_uri },
+      # The V8 heap at 5/8 of the task's memory (ADR 0035, tools/heap-sizing.ts).
+      { name = "NODE_OPTIONS", value = "--max-old-space-size=${floor(each.value.memory * 5 / 8)}" },
     ]
     logConfiguration = {
       logDriver = "awslogs"

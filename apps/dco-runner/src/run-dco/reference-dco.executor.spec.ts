@@ -2,6 +2,7 @@
 import { CodedError, Clock, IdGenerator } from '@dco/contracts';
 import { AccountRecord, Allocation, ContributionRecord, DcoLedger, InMemoryDcoLedger, resultHash } from '@dco/dco';
 import { ReferenceDcoExecutor } from './reference-dco.executor';
+import { HEAP_BYTES_PER_ACCOUNT, RUNNER_BASE_HEAP_BYTES } from './read-offering-input';
 import { verifyStoredOffering } from './verify-stored-offering';
 
 const DAY = '2026-11-26';
@@ -296,6 +297,29 @@ describe('ReferenceDcoExecutor', () => {
       expect(error.message).toContain(`the offering of ${DAY} has more than 29 contributing accounts`);
       expect(await ledger.findOffering(DAY)).toBeNull();
       expect((await limited(30).execute(request)).allocationCount).toBe(30);
+    });
+
+    it("a day with more contributing accounts than the runner's heap holds: DCO.DAY_TOO_LARGE naming the heap, no offering", async () => {
+      const ledger = new InMemoryDcoLedger();
+      await seed(ledger, manyAccounts(30), manyContributions(300, 30));
+      const withHeap = (accounts: number) =>
+        new ReferenceDcoExecutor(
+          ledger,
+          { clock, ids: sequentialIds() },
+          {
+            dailyAmount: '100',
+            batchSize: 10,
+            readPageRows: 20,
+            heapLimitBytes: RUNNER_BASE_HEAP_BYTES + accounts * HEAP_BYTES_PER_ACCOUNT,
+          },
+        );
+      const error = await rejection(withHeap(29).execute(request));
+      expect(error.code).toBe('DCO.DAY_TOO_LARGE');
+      expect(error.message).toContain(
+        `the offering of ${DAY} has more than 29 contributing accounts, more than the runner's 64 MiB heap holds at 400 bytes each`,
+      );
+      expect(await ledger.findOffering(DAY)).toBeNull();
+      expect((await withHeap(30).execute(request)).allocationCount).toBe(30);
     });
 
     it('a duplicated contribution id (refused by the ledger when recorded)', async () => {

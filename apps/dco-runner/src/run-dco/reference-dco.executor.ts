@@ -30,6 +30,8 @@ export interface ReferenceDcoOptions {
   readPageRows?: number;
   /** A day with more contributing accounts is refused with DCO.DAY_TOO_LARGE (DCO_MAX_DAY_ACCOUNTS, default 2M). */
   maxDayAccounts?: number;
+  /** The heap limit the day must fit (default: this process's V8 heap limit); a day it would not hold is refused too. */
+  heapLimitBytes?: number;
 }
 
 export interface OfferingPlan {
@@ -53,7 +55,7 @@ export class ReferenceDcoExecutor implements DcoExecutor {
     if (!Number.isSafeInteger(options.batchSize) || options.batchSize < 1) {
       throw new ConfigError(`batchSize must be a positive integer, got ${options.batchSize}`);
     }
-    for (const name of ['writeConcurrency', 'readPageRows', 'maxDayAccounts'] as const) {
+    for (const name of ['writeConcurrency', 'readPageRows', 'maxDayAccounts', 'heapLimitBytes'] as const) {
       const value = options[name];
       if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) {
         throw new ConfigError(`${name} must be a positive integer, got ${value}`);
@@ -71,6 +73,7 @@ export class ReferenceDcoExecutor implements DcoExecutor {
     const input = await readValidDayInput(this.ledger, day, offered, {
       pageRows: this.options.readPageRows ?? DEFAULT_READ_PAGE_ROWS,
       maxAccounts: this.options.maxDayAccounts ?? DEFAULT_MAX_DAY_ACCOUNTS,
+      heapLimitBytes: this.options.heapLimitBytes,
     });
     observer.phase?.('read', secondsSince(started));
     started = process.hrtime.bigint();

@@ -17,6 +17,7 @@ interface CliTaskDefinition {
   taskDefinitionArn: string;
   family: string;
   revision: number;
+  memory: string;
   containerDefinitions: Array<{ image: string; environment?: Array<{ name: string; value: string }> }>;
 }
 
@@ -109,7 +110,11 @@ describe('AWS CLI on the ECS resources of a rollout', () => {
     const first = await describeTaskDefinition(`${family()}:1`);
     expect(first.containerDefinitions[0].image).toBe('dco-autopilot/dco-runner:0.1.0');
     expect(first.containerDefinitions[0].environment).toEqual(
-      expect.arrayContaining([{ name: 'DCO_APP', value: 'dco-runner' }]),
+      expect.arrayContaining([
+        { name: 'DCO_APP', value: 'dco-runner' },
+        // 5/8 of the task's memory (tools/heap-sizing.ts), as the k8s Deployment sets it.
+        { name: 'NODE_OPTIONS', value: `--max-old-space-size=${Math.floor((Number(first.memory) * 5) / 8)}` },
+      ]),
     );
   });
 });

@@ -10,6 +10,8 @@ export const MAX_PROBLEM_ACCOUNTS = 50;
 export interface DayInputLimits {
   /** Most contributing accounts a day may have (DCO_MAX_DAY_ACCOUNTS): the runner's memory grows with accounts only. */
   maxAccounts?: number;
+  /** What sets `maxAccounts`, named in the refusal (default DCO_MAX_DAY_ACCOUNTS). */
+  limitedBy?: string;
 }
 
 /** What the accumulator found wrong: the accounts to read row by row, and how many contributions it folded. */
@@ -91,11 +93,14 @@ export class DayInputAccumulator {
   }
 
   private requireRoom(): void {
-    const { maxAccounts } = this.limits;
+    const { maxAccounts, limitedBy } = this.limits;
     if (maxAccounts === undefined || this.weights.size < maxAccounts) return;
+    const reason = limitedBy ?? 'DCO_MAX_DAY_ACCOUNTS';
     throw new CodedError(
       'DCO.DAY_TOO_LARGE',
-      `the offering of ${this.day} has more than ${maxAccounts} contributing accounts (DCO_MAX_DAY_ACCOUNTS): refused before writing anything; raise the limit only with the runner's memory (about 1 KiB per account)`,
+      reason === 'DCO_MAX_DAY_ACCOUNTS'
+        ? `the offering of ${this.day} has more than ${maxAccounts} contributing accounts (DCO_MAX_DAY_ACCOUNTS): refused before writing anything; raise the limit only with the runner's memory (about 400 bytes per account)`
+        : `the offering of ${this.day} has more than ${maxAccounts} contributing accounts, more than ${reason}: refused before writing anything`,
     );
   }
 
