@@ -57,8 +57,12 @@ export async function readValidDayInput(
   limits: DayReadLimits = { pageRows: DEFAULT_READ_PAGE_ROWS },
 ): Promise<ValidOfferingInput> {
   const accumulator = new DayInputAccumulator(day, offered, dayAccountLimit(limits));
-  const stored = await ledger.countDayContributions(day);
+  // The count runs beside the pages (its own read transaction; the server has a core for it): both only need to be
+  // done before the comparison.
+  const counting = ledger.countDayContributions(day);
+  counting.catch(() => undefined); // awaited below; a failed page read must not leave it unhandled
   for await (const page of ledger.readDayPages(day, limits.pageRows)) accumulator.add(page);
+  const stored = await counting;
   const folded = accumulator.result();
   if ('input' in folded && folded.input.contributionCount === stored) return folded.input;
   const accountIds = 'problems' in folded ? folded.problems.accountIds : [];
