@@ -35,21 +35,24 @@ export const DCO_SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
     name: 'dco allocations in pages',
     // ADR 0035: an offering's allocations live in AllocationPage nodes (parallel lists of account ids and amounts). The
     // index finds the pages a written batch overlaps. Offerings written before keep their allocations: each is moved
-    // into pages of 5,000 (in account order, straight from the composite unique index) and its Allocation nodes
-    // deleted, one page per transaction, so a migration stopped half-way resumes where it stopped.
+    // into pages of 5,000 (in account order) and its Allocation nodes deleted, one page per transaction, so a migration
+    // stopped half-way resumes where it stopped. An Allocation node without an account id or an amount was never one
+    // the ledger wrote: it is left where it is (the ledger invariant still counts its amount).
     statements: [
       'CREATE INDEX dco_allocation_page IF NOT EXISTS FOR (p:AllocationPage) ON (p.offeringId, p.first)',
       "CALL db.awaitIndex('dco_allocation_page', 600)",
       `MATCH (o:Offering)
-       WITH o, COUNT { (o)<-[:OF]-(:Allocation) } AS legacy
+       WITH o, COUNT { (o)<-[:OF]-(al:Allocation) WHERE al.accountId IS NOT NULL AND al.amount IS NOT NULL } AS legacy
        WHERE legacy > 0
        UNWIND range(1, (legacy + 4999) / 5000) AS step
        CALL {
          WITH o
          MATCH (o)<-[:OF]-(al:Allocation)
+         WHERE al.accountId IS NOT NULL AND al.amount IS NOT NULL
          WITH o, al ORDER BY al.accountId
          LIMIT 5000
          WITH o, collect(al) AS moved
+         WHERE size(moved) > 0
          WITH o, moved, [al IN moved | al.accountId] AS ids
          CREATE (o)<-[:OF]-(:AllocationPage {offeringId: o.offeringId, first: head(ids), last: last(ids), accountIds: ids,
                                              amounts: [al IN moved | al.amount], count: size(ids)})

@@ -79,13 +79,19 @@ describe('DCO schema migration 4 (allocations in pages, ADR 0035)', () => {
          WITH al, i MATCH (acc:Account {accountId: $ids[i]}) CREATE (al)-[:TO]->(acc)`,
         { offeringId, ids: [...accountIds].reverse(), amounts: [...amounts].reverse() },
       );
+      // Not one the ledger wrote (no account id): stays as it is, and does not stop the migration.
+      await session.run(
+        "MATCH (o:Offering {offeringId: $offeringId}) CREATE (:Allocation {offeringId: $offeringId, amount: '1'})-[:OF]->(o)",
+        { offeringId },
+      );
       for (const statement of pages?.statements ?? []) await session.run(statement);
       // Applied again (a migration stopped half-way and resumed): nothing left to move, nothing moved twice.
       for (const statement of pages?.statements ?? []) await session.run(statement);
       const shape = await session.run(
         `MATCH (p:AllocationPage {offeringId: $offeringId})
          RETURN count(p) AS pages, sum(p.count) AS stored, min(p.count) AS smallest, max(p.count) AS largest,
-                COUNT { (al:Allocation) WHERE al.offeringId = $offeringId } AS legacy`,
+                COUNT { (al:Allocation) WHERE al.offeringId = $offeringId AND al.accountId IS NOT NULL } AS legacy,
+                COUNT { (al:Allocation) WHERE al.offeringId = $offeringId AND al.accountId IS NULL } AS odd`,
         { offeringId },
       );
       expect(shape.records[0].toObject()).toEqual({
@@ -94,6 +100,7 @@ describe('DCO schema migration 4 (allocations in pages, ADR 0035)', () => {
         smallest: 2_345n,
         largest: 5_000n,
         legacy: 0n,
+        odd: 1n,
       });
     } finally {
       await session.close();
