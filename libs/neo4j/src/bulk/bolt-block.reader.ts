@@ -2,10 +2,13 @@
 // batch (fetchSize -1) and mapped straight to records, ids as decimal strings from the server (no driver Integer per id).
 // An earlier version had the server aggregate each range into one Bolt record (`collect(...)`): the JS driver decodes a
 // record larger than a Bolt chunk (64 KiB) through a CombinedBuffer byte by byte, so that read was 1.8x slower (ADR 0018).
-import neo4j, { Driver } from 'neo4j-driver';
+// Temporal values (but durations) come as their fields, computed by the server (`temporalFields`): the driver would
+// rebuild them from epoch values, through Intl for a zoned date-time, which was most of the client's time.
+import neo4j, { Driver, Neo4jError } from 'neo4j-driver';
 import { CodedError } from '@dco/contracts';
-import { NodeRecord, PROGRESS_LABEL, RelationshipRecord } from '../domain/graph-value';
-import { toPropertyList } from '../bolt/driver-value.mapper';
+import { NodeRecord, PROGRESS_LABEL, PropertyList, RelationshipRecord } from '../domain/graph-value';
+import { toGraphValue, toPropertyList } from '../bolt/driver-value.mapper';
+import { fromTemporalFields, temporalFields } from './temporal-fields';
 import { boltAuth, Neo4jCredentials } from '../bolt/neo4j-credentials';
 import { GraphRangeReader } from './bulk-export';
 
@@ -27,32 +30,32 @@ export class BoltBlockReader implements GraphRangeReader {
   async readNodes(from: number, to: number): Promise<NodeRecord[]> {
     if (to <= from) return [];
     const rows = await this.block(
-      `UNWIND range($from, $to - 1) AS i MATCH (n) WHERE id(n) = i AND NOT n:\`${PROGRESS_LABEL}\`
-       RETURN toString(i), labels(n), properties(n)`,
+      () => `UNWIND range($from, $to - 1) AS i MATCH (n) WHERE id(n) = i AND NOT n:\`${PROGRESS_LABEL}\`
+       RETURN toString(i), labels(n), ${this.propertiesOf('n')}`,
       from,
       to,
     );
-    return rows.map(([id, labels, props]) => ({
+    return rows.map(([id, labels, ...props]) => ({
       id: id as string,
       labels: labels as string[],
-      props: toPropertyList(props as Record<string, unknown>),
+      props: this.propertyList(props),
     }));
   }
 
   async readRelationships(from: number, to: number): Promise<RelationshipRecord[]> {
     if (to <= from) return [];
     const rows = await this.block(
-      `UNWIND range($from, $to - 1) AS i MATCH (a) WHERE id(a) = i MATCH (a)-[r]->(b)
-       RETURN toString(id(r)), type(r), toString(i), toString(id(b)), properties(r)`,
+      () => `UNWIND range($from, $to - 1) AS i MATCH (a) WHERE id(a) = i MATCH (a)-[r]->(b)
+       RETURN toString(id(r)), type(r), toString(i), toString(id(b)), ${this.propertiesOf('r')}`,
       from,
       to,
     );
-    return rows.map(([id, type, start, end, props]) => ({
+    return rows.map(([id, type, start, end, ...props]) => ({
       id: id as string,
       type: type as string,
       start: start as string,
       end: end as string,
-      props: toPropertyList(props as Record<string, unknown>),
+      props: this.propertyList(props),
     }));
   }
 
@@ -60,12 +63,44 @@ export class BoltBlockReader implements GraphRangeReader {
     await this.driver.close();
   }
 
-  private async block(query: string, from: number, to: number): Promise<unknown[][]> {
+  /** Whether the server evaluates type predicates (Neo4j 5.9+), decided by its first answer. */
+  private serverFields?: boolean;
+
+  /** Whether temporal values are read as fields computed by the server (undefined before the first read). */
+  get temporalFieldsOnServer(): boolean | undefined {
+    return this.serverFields;
+  }
+
+  /** The properties of `entity` as the RETURN items: keys and values with temporal fields, or the plain map. */
+  private propertiesOf(entity: string): string {
+    return this.serverFields === false
+      ? `properties(${entity})`
+      : `keys(${entity}), [key IN keys(${entity}) | ${temporalFields(`${entity}[key]`)}]`;
+  }
+
+  private propertyList(items: unknown[]): PropertyList {
+    if (items.length === 1) return toPropertyList(items[0] as Record<string, unknown>);
+    const [keys, values] = items as [string[], unknown[]];
+    const list: PropertyList = keys.map((key, i) => [key, fromTemporalFields(values[i]) ?? toGraphValue(values[i])]);
+    return list.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  private async block(query: () => string, from: number, to: number): Promise<unknown[][]> {
     const session = this.driver.session({ defaultAccessMode: neo4j.session.READ });
     try {
-      const result = await session.executeRead((tx) => tx.run(query, { from: neo4j.int(from), to: neo4j.int(to) }));
+      const result = await session.executeRead((tx) => tx.run(query(), { from: neo4j.int(from), to: neo4j.int(to) }));
+      this.serverFields ??= true;
       return result.records.map((record) => record.map((value) => value as unknown));
     } catch (error) {
+      // A server before 5.9 has no type predicates: read the plain properties from then on.
+      if (
+        this.serverFields === undefined &&
+        error instanceof Neo4jError &&
+        error.code === 'Neo.ClientError.Statement.SyntaxError'
+      ) {
+        this.serverFields = false;
+        return this.block(query, from, to);
+      }
       const code = (error as { code?: string }).code;
       if (code === 'ServiceUnavailable' || code === 'SessionExpired')
         throw new CodedError(
