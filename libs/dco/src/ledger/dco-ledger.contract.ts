@@ -231,6 +231,11 @@ export function describeDcoLedgerContract(name: string, harness: () => LedgerCon
       // A batch spanning parts of both, rewriting some amounts; then two batches at once over the same accounts.
       await write([3, 4, 5, 6], (i) => BigInt(100 + i));
       await Promise.all([write([8, 9, 10], (i) => BigInt(200 + i)), write([9, 10, 11], (i) => BigInt(200 + i))]);
+      // An account twice in one batch: the later entry stands.
+      await ledger.writeAllocations(offering.offeringId, [
+        { accountId: ids[0], amount: 1n },
+        { accountId: ids[0], amount: 0n },
+      ]);
       const expected = ids.map((accountId, i) => ({
         accountId,
         amount: BigInt(i >= 8 ? 200 + i : i >= 3 && i <= 6 ? 100 + i : i),

@@ -402,8 +402,10 @@ export class Neo4jDcoLedger implements DcoLedger {
 
   private async writeAllocationsOnce(offeringId: string, allocations: readonly Allocation[]): Promise<void> {
     if (allocations.length === 0) return;
-    const ids = allocations.map((allocation) => allocation.accountId);
-    const amounts = allocations.map((allocation) => allocation.amount.toString());
+    // One entry per account, the last one winning, as a rewrite of that account would.
+    const unique = new Map(allocations.map(({ accountId, amount }) => [accountId, amount.toString()]));
+    const ids = [...unique.keys()];
+    const amounts = [...unique.values()];
     await this.writeUnlessOutOfMemory(async (tx) => {
       const written = await tx.run(WRITE_ALLOCATION_PAGE, { offeringId, ids, amounts });
       if (written.records.length === 0) throw offeringNotFound(`with id ${offeringId}`);
@@ -415,7 +417,7 @@ export class Neo4jDcoLedger implements DcoLedger {
       for (const [, pageIds, pageAmounts] of overlapping) pageIds.forEach((id, i) => merged.set(id, pageAmounts[i]));
       ids.forEach((id, i) => merged.set(id, amounts[i]));
       const sorted = [...merged.keys()].sort(compareIds);
-      const pageSize = Math.max(allocations.length, DEFAULT_ALLOCATION_ROWS);
+      const pageSize = Math.max(ids.length, DEFAULT_ALLOCATION_ROWS);
       const pages = [...chunks(sorted, pageSize)].map((page) => ({
         ids: page,
         amounts: page.map((id) => merged.get(id) as string),
