@@ -13,9 +13,9 @@ import neo4j, {
 import { GraphValue, PropertyList } from '../domain/graph-value';
 import { decodeFloat, encodeFloat } from '../domain/value-codec';
 
-type Numberish = number | Integer | bigint;
+export type Numberish = number | Integer | bigint;
 // Temporal components are small: an Integer's own toNumber is exact for them, and several times cheaper than its decimal text.
-const num = (value: Numberish): number =>
+export const num = (value: Numberish): number =>
   typeof value === 'number' ? value : neo4j.isInt(value) ? (value as Integer).toNumber() : Number(value);
 const str = (value: Numberish): string => value.toString();
 /** An int64's exact decimal text; a safe-range Integer goes through a double (Integer.toString divides by 10 repeatedly). */

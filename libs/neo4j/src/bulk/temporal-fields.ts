@@ -5,7 +5,8 @@
 // date-time ends with its zone, a string); lists of temporal values as lists of those. Neither can be a stored
 // property (a stored list is never of mixed types, nor of lists), so the client tells them apart from stored lists.
 // Durations stay as the driver reads them: four integers, nothing to rebuild.
-import neo4j, { Integer } from 'neo4j-driver';
+import neo4j from 'neo4j-driver';
+import { num, Numberish } from '../bolt/driver-value.mapper';
 import { GraphValue } from '../domain/graph-value';
 
 const FIELDS = {
@@ -47,9 +48,6 @@ export function temporalFields(value: string): string {
   ].join(' ');
 }
 
-const num = (value: unknown): number =>
-  typeof value === 'number' ? value : neo4j.isInt(value) ? (value as Integer).toNumber() : Number(value);
-
 /** An offset-based zone reads as 'Z' or '+01:00': a date-time with an offset only, which the driver gives no zone id. */
 const zoneIdOf = (zone: string): string | null => (zone === 'Z' || /^[+-]/.test(zone) ? null : zone);
 
@@ -59,18 +57,21 @@ export function fromTemporalFields(value: unknown): GraphValue | undefined {
   const [tag, first] = value as unknown[];
   if (Array.isArray(tag)) return ['l', value.map((item) => fromTemporalFields(item) as GraphValue)];
   if (typeof tag !== 'string' || !(tag in FIELDS) || !neo4j.isInt(first)) return undefined;
+  const fields = (from: number, to: number) => (value as Numberish[]).slice(from, to).map(num);
   switch (tag as Tag) {
-    case 'dt': {
-      const [, y, mo, d, h, mi, s, ns, offset, zone] = value as unknown[];
-      return ['dt', num(y), num(mo), num(d), num(h), num(mi), num(s), num(ns), num(offset), zoneIdOf(zone as string)];
-    }
+    case 'dt':
+      return [
+        'dt',
+        ...(fields(1, 9) as [number, number, number, number, number, number, number, number]),
+        zoneIdOf(value[9] as string),
+      ];
     case 'date':
-      return ['date', num(value[1]), num(value[2]), num(value[3])];
+      return ['date', ...(fields(1, 4) as [number, number, number])];
     case 'ldt':
-      return ['ldt', ...(value.slice(1, 8).map(num) as [number, number, number, number, number, number, number])];
+      return ['ldt', ...(fields(1, 8) as [number, number, number, number, number, number, number])];
     case 'time':
-      return ['time', ...(value.slice(1, 6).map(num) as [number, number, number, number, number])];
+      return ['time', ...(fields(1, 6) as [number, number, number, number, number])];
     case 'ltime':
-      return ['ltime', ...(value.slice(1, 5).map(num) as [number, number, number, number])];
+      return ['ltime', ...(fields(1, 5) as [number, number, number, number])];
   }
 }
