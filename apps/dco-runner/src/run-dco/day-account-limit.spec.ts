@@ -13,7 +13,6 @@ describe('dayAccountLimit', () => {
   it('keeps DCO_MAX_DAY_ACCOUNTS when the heap holds it', () => {
     expect(dayAccountLimit({ pageRows: 1, heapLimitBytes: 4096 * MIB })).toEqual({
       maxAccounts: DEFAULT_MAX_DAY_ACCOUNTS,
-      limitedBy: 'DCO_MAX_DAY_ACCOUNTS',
     });
     expect(dayAccountLimit({ pageRows: 1, maxAccounts: 1_000, heapLimitBytes: 80 * MIB }).maxAccounts).toBe(1_000);
   });

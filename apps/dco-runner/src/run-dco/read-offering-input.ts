@@ -1,7 +1,14 @@
 // The day's validated offering input, read in bounded pages (ADR 0020), and row by row only for the accounts to blame.
 import { getHeapStatistics } from 'node:v8';
 import { CodedError } from '@dco/contracts';
-import { DayInputAccumulator, DcoLedger, RawAmount, validateOfferingInput, ValidOfferingInput } from '@dco/dco';
+import {
+  DayInputAccumulator,
+  DayInputLimits,
+  DcoLedger,
+  RawAmount,
+  validateOfferingInput,
+  ValidOfferingInput,
+} from '@dco/dco';
 
 export interface DayReadLimits {
   /** Contributions per read transaction (DCO_READ_PAGE_ROWS). */
@@ -33,11 +40,11 @@ export function accountsTheHeapHolds(heapLimitBytes: number): number {
  * The most contributing accounts this runner takes: DCO_MAX_DAY_ACCOUNTS, or fewer when its heap would not hold them
  * (a day refused with DCO.DAY_TOO_LARGE is an alert; a heap run out is a crashed runner and no offering at all).
  */
-export function dayAccountLimit(limits: DayReadLimits): { maxAccounts: number; limitedBy: string } {
+export function dayAccountLimit(limits: DayReadLimits): DayInputLimits {
   const configured = limits.maxAccounts ?? DEFAULT_MAX_DAY_ACCOUNTS;
   const heapLimit = limits.heapLimitBytes ?? getHeapStatistics().heap_size_limit;
   const heldByHeap = accountsTheHeapHolds(heapLimit);
-  if (heldByHeap >= configured) return { maxAccounts: configured, limitedBy: 'DCO_MAX_DAY_ACCOUNTS' };
+  if (heldByHeap >= configured) return { maxAccounts: configured };
   return {
     maxAccounts: heldByHeap,
     limitedBy: `the runner's ${Math.round(heapLimit / MIB)} MiB heap holds at ${HEAP_BYTES_PER_ACCOUNT} bytes each (give the runner more memory and a larger --max-old-space-size)`,

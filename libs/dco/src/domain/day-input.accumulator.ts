@@ -10,7 +10,7 @@ export const MAX_PROBLEM_ACCOUNTS = 50;
 export interface DayInputLimits {
   /** Most contributing accounts a day may have (DCO_MAX_DAY_ACCOUNTS): the runner's memory grows with accounts only. */
   maxAccounts?: number;
-  /** What sets `maxAccounts`, named in the refusal (default DCO_MAX_DAY_ACCOUNTS). */
+  /** What sets `maxAccounts` when it is not DCO_MAX_DAY_ACCOUNTS (the runner's heap), named in the refusal. */
   limitedBy?: string;
 }
 
@@ -95,12 +95,11 @@ export class DayInputAccumulator {
   private requireRoom(): void {
     const { maxAccounts, limitedBy } = this.limits;
     if (maxAccounts === undefined || this.weights.size < maxAccounts) return;
-    const reason = limitedBy ?? 'DCO_MAX_DAY_ACCOUNTS';
     throw new CodedError(
       'DCO.DAY_TOO_LARGE',
-      reason === 'DCO_MAX_DAY_ACCOUNTS'
+      limitedBy === undefined
         ? `the offering of ${this.day} has more than ${maxAccounts} contributing accounts (DCO_MAX_DAY_ACCOUNTS): refused before writing anything; raise the limit only with the runner's memory (about 400 bytes per account)`
-        : `the offering of ${this.day} has more than ${maxAccounts} contributing accounts, more than ${reason}: refused before writing anything`,
+        : `the offering of ${this.day} has more than ${maxAccounts} contributing accounts, more than ${limitedBy}: refused before writing anything`,
     );
   }
 
