@@ -17,9 +17,8 @@ interface ManifestDocument {
   };
 }
 
-/** Replicas per app from the Deployments in `files` (name -> YAML text); every app must have exactly one Deployment. */
-export function topologyOf(files: Record<string, string>): Topology {
-  const found = new Map<AppName, number>();
+/** Each app's Deployment in `files` (name -> YAML text), with the file it is in; broken YAML is DAY.TOPOLOGY_INVALID. */
+function* appDeployments(files: Record<string, string>): Generator<[string, AppName, ManifestDocument]> {
   for (const [file, text] of Object.entries(files)) {
     for (const document of parseAllDocuments(text)) {
       if (document.errors.length > 0)
@@ -27,14 +26,28 @@ export function topologyOf(files: Record<string, string>): Topology {
       const manifest = document.toJS() as ManifestDocument | null;
       if (manifest?.kind !== 'Deployment') continue;
       const name = manifest.metadata?.name;
-      if (!APP_NAMES.includes(name as AppName)) continue;
-      const replicas = manifest.spec?.replicas ?? 1; // Kubernetes' own default
-      if (!Number.isInteger(replicas) || (replicas as number) < 1)
-        throw new DayError('DAY.TOPOLOGY_INVALID', `${file}: Deployment ${name} has replicas ${String(replicas)}`);
-      if (found.has(name as AppName))
-        throw new DayError('DAY.TOPOLOGY_INVALID', `${file}: a second Deployment for ${name}`);
-      found.set(name as AppName, replicas as number);
+      if (APP_NAMES.includes(name as AppName)) yield [file, name as AppName, manifest];
     }
+  }
+}
+
+/** The YAML files of a manifests directory (name -> text). */
+const manifestFiles = (dir: string): Record<string, string> =>
+  Object.fromEntries(
+    readdirSync(dir)
+      .filter((name) => /\.ya?ml$/.test(name))
+      .map((name) => [name, readFileSync(join(dir, name), 'utf8')]),
+  );
+
+/** Replicas per app from the Deployments in `files` (name -> YAML text); every app must have exactly one Deployment. */
+export function topologyOf(files: Record<string, string>): Topology {
+  const found = new Map<AppName, number>();
+  for (const [file, name, manifest] of appDeployments(files)) {
+    const replicas = manifest.spec?.replicas ?? 1; // Kubernetes' own default
+    if (!Number.isInteger(replicas) || (replicas as number) < 1)
+      throw new DayError('DAY.TOPOLOGY_INVALID', `${file}: Deployment ${name} has replicas ${String(replicas)}`);
+    if (found.has(name)) throw new DayError('DAY.TOPOLOGY_INVALID', `${file}: a second Deployment for ${name}`);
+    found.set(name, replicas as number);
   }
   const missing = APP_NAMES.filter((app) => !found.has(app));
   if (missing.length > 0)
@@ -44,12 +57,7 @@ export function topologyOf(files: Record<string, string>): Topology {
 
 /** The topology of the repository's k8s/ directory. */
 export function deployedTopology(dir = join(REPO_ROOT, 'k8s')): Topology {
-  const files = Object.fromEntries(
-    readdirSync(dir)
-      .filter((name) => /\.ya?ml$/.test(name))
-      .map((name) => [name, readFileSync(join(dir, name), 'utf8')]),
-  );
-  return topologyOf(files);
+  return topologyOf(manifestFiles(dir));
 }
 
 /**
@@ -58,15 +66,10 @@ export function deployedTopology(dir = join(REPO_ROOT, 'k8s')): Topology {
  */
 export function deployedNodeOptions(dir = join(REPO_ROOT, 'k8s')): Partial<Record<AppName, string>> {
   const options: Partial<Record<AppName, string>> = {};
-  for (const name of readdirSync(dir).filter((file) => /\.ya?ml$/.test(file))) {
-    for (const document of parseAllDocuments(readFileSync(join(dir, name), 'utf8'))) {
-      const manifest = document.toJS() as ManifestDocument | null;
-      const app = manifest?.metadata?.name as AppName;
-      if (manifest?.kind !== 'Deployment' || !APP_NAMES.includes(app)) continue;
-      const env = manifest.spec?.template?.spec?.containers?.[0]?.env ?? [];
-      const value = env.find((variable) => variable.name === 'NODE_OPTIONS')?.value;
-      if (typeof value === 'string') options[app] = value;
-    }
+  for (const [, app, manifest] of appDeployments(manifestFiles(dir))) {
+    const env = manifest.spec?.template?.spec?.containers?.[0]?.env ?? [];
+    const value = env.find((variable) => variable.name === 'NODE_OPTIONS')?.value;
+    if (typeof value === 'string') options[app] = value;
   }
   return options;
 }
