@@ -77,6 +77,74 @@ describe('Neo4jLedgerSource', () => {
     }
   });
 
+  describe('warmUp (the service opens its ledger at start)', () => {
+    it('opens the ledger the pointer names before any command, which then gets that same ledger', async () => {
+      const source = await sourceOnBlue();
+      try {
+        expect(await source.warmUp()).toBe(true);
+        const ledger = await source.ledger();
+        expect(await source.ledger()).toBe(ledger);
+        expect(await ledger.findOffering('2026-02-28')).toBeNull();
+      } finally {
+        await source.close();
+      }
+    });
+
+    it('opens nothing while writes are frozen, and leaves the opening to the first command', async () => {
+      const pointer = new InMemoryConnectionPointerStore();
+      await pointer.write(pointerTo(UNREACHABLE, 'frozen', 1));
+      const source = new Neo4jLedgerSource({
+        defaultUri: UNREACHABLE,
+        pointer,
+        ...LOGIN,
+        freezeWaitMs: 1_000,
+        clock: systemClock,
+      });
+      try {
+        expect(await source.warmUp()).toBe(false);
+        await pointer.write(pointerTo(BLUE, 'open', 2));
+        expect(await (await source.ledger()).findOffering('2026-02-28')).toBeNull();
+      } finally {
+        await source.close();
+      }
+    });
+
+    it('fails on a server that does not answer yet, and the first command opens the ledger once it does', async () => {
+      const pointer = new InMemoryConnectionPointerStore();
+      await pointer.write(pointerTo(UNREACHABLE, 'open', 1));
+      const source = new Neo4jLedgerSource({
+        defaultUri: UNREACHABLE,
+        pointer,
+        ...LOGIN,
+        freezeWaitMs: 1_000,
+        clock: systemClock,
+      });
+      try {
+        await expect(source.warmUp()).rejects.toThrow();
+        await pointer.write(pointerTo(BLUE, 'open', 2));
+        expect(await (await source.ledger()).findOffering('2026-02-28')).toBeNull();
+      } finally {
+        await source.close();
+      }
+    });
+
+    it('closed while it opens: the opening fails, and no ledger is handed out after the close', async () => {
+      const source = await sourceOnBlue();
+      const warming = source.warmUp().then(
+        (opened) => (opened ? 'opened' : 'skipped'),
+        () => 'failed',
+      );
+      const asking = source.ledger().then(
+        () => 'opened',
+        (error: unknown) => (error instanceof Error ? error.message : String(error)),
+      );
+      await source.close();
+      expect(await warming).not.toBe('opened');
+      expect(await asking).toContain('the Neo4j ledger source is closed');
+      await expect(source.ledger()).rejects.toThrow('the Neo4j ledger source is closed');
+    });
+  });
+
   it('gives up on a freeze that outlasts its patience', async () => {
     const pointer = new InMemoryConnectionPointerStore();
     await pointer.write(pointerTo(BLUE, 'frozen', 1));
@@ -149,7 +217,6 @@ describe('Neo4jLedgerSource', () => {
       await waitFor(() => !source.writesOpenOn(BLUE), { timeoutMs: 10_000, description: 'the move to be seen' });
       expect(await codeOf(ledger.upsertAccounts([{ accountId: `${account}-moved` }]))).toBe('DB.WRITES_FROZEN');
       expect(await accountsNamed(`${account}-moved`)).toBe(0);
-      await source.close();
       // The next ledger follows the pointer to the server it names now.
       await pointer.write(pointerTo(BLUE, 'open', 3));
       const next = await source.ledger();

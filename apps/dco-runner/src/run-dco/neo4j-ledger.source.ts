@@ -24,6 +24,9 @@ export class Neo4jLedgerSource {
   /** The newest pointer seen (by the watch or a read): what every write transaction is checked against. */
   private latest?: ConnectionPointer;
   private stopWatching?: () => void;
+  /** The driver of an opening in progress, closed by close() so that no opening outlives the source. */
+  private openingDriver?: Driver;
+  private closed = false;
 
   constructor(private readonly options: Neo4jLedgerSourceOptions) {}
 
@@ -48,23 +51,46 @@ export class Neo4jLedgerSource {
     if (this.opening?.ledger === ledger) this.opening = undefined;
   }
 
+  /**
+   * Opens the ledger ahead of the first command when the pointer's writes are open (at the service's start): its schema
+   * migrated and the offering's statements planned, so that the day's command does not spend its first second planning
+   * on a server that has just started (a green just switched to). Resolves to whether it opened; a freeze leaves the
+   * opening to the first command, and a failure (a server not up yet) is the caller's to log: the first command opens again.
+   */
+  async warmUp(): Promise<boolean> {
+    const pointer = await this.options.pointer?.read();
+    this.see(pointer);
+    if (this.closed || (pointer && pointer.writes !== 'open')) return false;
+    await this.ledger();
+    return true;
+  }
+
   private async open(uri: string): Promise<Neo4jDcoLedger> {
+    if (this.closed) throw new CodedError('DB.UNREACHABLE', `the Neo4j ledger source is closed; ${uri} was not opened`);
     const driver = createNeo4jDriver({ uri, user: this.options.user, password: this.options.password });
+    this.openingDriver = driver;
+    const ledger = new Neo4jDcoLedger(driver, { beforeWrite: () => this.assertWritable(uri) });
     try {
       await applySchemaMigrations(driver, DCO_SCHEMA_MIGRATIONS, { clock: this.options.clock });
+      await ledger.prepare();
+      if (this.closed) throw new CodedError('DB.UNREACHABLE', `the Neo4j ledger source was closed while ${uri} opened`);
     } catch (error) {
       await driver.close();
       throw error;
+    } finally {
+      if (this.openingDriver === driver) this.openingDriver = undefined;
     }
     const previous = this.current;
-    this.current = { uri, driver, ledger: new Neo4jDcoLedger(driver, { beforeWrite: () => this.assertWritable(uri) }) };
+    this.current = { uri, driver, ledger };
     await previous?.driver.close();
-    return this.current.ledger;
+    return ledger;
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     this.stopWatching?.();
     this.stopWatching = undefined;
+    await this.openingDriver?.close();
     await this.current?.driver.close();
     this.current = undefined;
   }

@@ -141,6 +141,28 @@ afterAll(async () => {
   await driver.close();
 });
 
+/** The driver, recording the text of every statement run through it (sessions, managed and explicit transactions). */
+function recording<T extends object>(target: T, statements: Set<string>): T {
+  return new Proxy(target, {
+    get(object, key) {
+      const value: unknown = Reflect.get(object, key, object);
+      if (typeof value !== 'function') return value;
+      const method = value as (...args: unknown[]) => unknown;
+      if (key === 'run')
+        return (statement: string, ...rest: unknown[]) => {
+          statements.add(statement);
+          return method.call(object, statement, ...rest);
+        };
+      if (key === 'session' || key === 'beginTransaction')
+        return (...args: unknown[]) => recording(method.apply(object, args) as object, statements);
+      if (key === 'executeRead' || key === 'executeWrite')
+        return (work: (tx: object) => unknown, ...rest: unknown[]) =>
+          method.call(object, (tx: object) => work(recording(tx, statements)), ...rest);
+      return method.bind(object);
+    },
+  });
+}
+
 describe('ReferenceDcoExecutor on Neo4j', () => {
   it('completes a day and returns the stored result on a rerun without writing', async () => {
     const { day } = await seedDay(300, 3000, { capEvery: 7 });
@@ -156,6 +178,23 @@ describe('ReferenceDcoExecutor on Neo4j', () => {
     expect(await allocationShape(day)).toEqual(wellFormed(300));
     expect(await writtenPages(first.offeringId)).toEqual(writtenBefore);
     expect((await verifyStoredOffering(ledger, day)).violations).toEqual([]);
+  });
+
+  it('runs only statements that prepare() planned, so a runner opened at start plans nothing during the day', async () => {
+    const { day } = await seedDay(40, 400, { capEvery: 7 });
+    const prepared = new Set<string>();
+    await new Neo4jDcoLedger(recording(driver, prepared)).prepare();
+    const ran = new Set<string>();
+    const recorded = new ReferenceDcoExecutor(
+      new Neo4jDcoLedger(recording(driver, ran)),
+      { clock: systemClock, ids: { next: () => `spec-offering-${randomUUID()}` } },
+      { dailyAmount: AMOUNT, batchSize: 16, readPageRows: 100 },
+    );
+    await recorded.execute({ day, runId: `dco-${day}`, afterRollback: false });
+    const planned = new Set([...prepared].map((statement) => statement.replace(/^EXPLAIN /, '')));
+    expect([...prepared].every((statement) => statement.startsWith('EXPLAIN '))).toBe(true);
+    expect(ran.size).toBeGreaterThanOrEqual(6);
+    expect([...ran].filter((statement) => !planned.has(statement))).toEqual([]);
   });
 
   it('resumes a runner killed mid-write: same hash, no duplicate allocation', async () => {

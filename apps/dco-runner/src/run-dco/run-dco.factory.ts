@@ -21,6 +21,8 @@ import { runDcoUseCase } from './run-dco.use-case';
 
 export interface RealDcoRunner {
   runDco: RunDcoPort;
+  /** Opens the ledger before the first command (Neo4jLedgerSource.warmUp); whether it did. */
+  warmUp(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -54,12 +56,13 @@ export function realDcoRunner(config: DcoRunnerConfig, deps: { clock: Clock; ids
     ecs?.destroy();
     await ledgers.close();
   };
-  return { runDco: runDcoUseCase(executorFor), close };
+  return { runDco: runDcoUseCase(executorFor), warmUp: async () => (await ledgers.warmUp?.()) ?? false, close };
 }
 
 interface LedgerSource {
   ledger(): Promise<DcoLedger>;
   prepareDay?(ledger: DcoLedger, day: string): Promise<void>;
+  warmUp?(): Promise<boolean>;
   close(): Promise<void>;
 }
 

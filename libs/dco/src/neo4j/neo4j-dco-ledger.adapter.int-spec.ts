@@ -138,6 +138,44 @@ describe('Neo4jDcoLedger.readDayPages', () => {
     },
   );
 
+  it('asks for the next page before the caller is done with this one, and a caller that stops leaves nothing behind', async () => {
+    const day = uniqueTestDay();
+    const prefix = `pre-${randomUUID().slice(0, 8)}`;
+    const ids = ['a', 'b', 'c'].map((name) => `${prefix}-${name}`);
+    // The real driver, except that the second page's read fails: a page asked for ahead, which nobody will await.
+    let sessions = 0;
+    const failingSecondPage = new Proxy(driver, {
+      get(target, key) {
+        if (key !== 'session') return Reflect.get(target, key, target) as unknown;
+        return (...args: Parameters<Driver['session']>) => {
+          sessions += 1;
+          if (sessions !== 2) return target.session(...args);
+          return { executeRead: () => Promise.reject(new Error('the next page failed')), close: async () => {} };
+        };
+      },
+    });
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', record);
+    try {
+      await ledger.upsertAccounts(ids.map((accountId) => ({ accountId })));
+      await ledger.addContributions(
+        day,
+        ids.map((accountId) => ({ contributionId: `${accountId}-c`, accountId, amount: '1' })),
+      );
+      const pages = new Neo4jDcoLedger(failingSecondPage).readDayPages(day, 2);
+      const first = await pages.next();
+      expect(first.value).toEqual([{ accountId: ids[0], known: true, amounts: ['1'] }]);
+      expect(sessions).toBe(2);
+      await pages.return(undefined);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', record);
+      await deleteLedgerTestData(driver, { days: [day], accountIds: ids });
+    }
+  });
+
   it('leaves out a contribution that lacks its amount (outside the index it pages), which the count and the rows show', async () => {
     const day = uniqueTestDay();
     const bob = `nul-${randomUUID().slice(0, 8)}-bob`;

@@ -189,6 +189,30 @@ const READ_ALLOCATIONS = `
 MATCH (:Offering {day: $day})<-[:OF]-(p:AllocationPage)
 RETURN p.accountIds AS ids, p.amounts AS amounts`;
 
+// The statements of a day's offering, each with parameters of the types it runs with: the server caches a plan per
+// statement and parameter types, so planning them once (prepare) plans them for every later day.
+const OFFERING_STATEMENTS: readonly (readonly [string, Record<string, unknown>])[] = [
+  [COUNT_DAY, { day: '' }],
+  [FIRST_DAY_PAGE, { day: '', after: '', rows: 1n }],
+  [NEXT_DAY_PAGE, { day: '', after: '', rows: 1n }],
+  [FIND_OFFERING, { day: '' }],
+  [BEGIN_OFFERING, { day: '', offeringId: '', offered: '', startedAt: '' }],
+  [WRITE_ALLOCATION_PAGE, { offeringId: '', ids: [''], amounts: [''] }],
+  [LOCK_OFFERING, { day: '' }],
+  [
+    COMPLETE_OFFERING,
+    {
+      day: '',
+      allocated: '',
+      undistributed: '',
+      resultHash: '',
+      allocationCount: 0n,
+      contributionCount: 0n,
+      completedAt: '',
+    },
+  ],
+];
+
 export class Neo4jDcoLedger implements DcoLedger {
   private readonly writeBatchSize: number;
   private allocationRowsPerTransaction = DEFAULT_ALLOCATION_ROWS;
@@ -274,9 +298,11 @@ export class Neo4jDcoLedger implements DcoLedger {
   async *readDayPages(day: string, pageRows: number): AsyncGenerator<AccountDayContributions[]> {
     if (!Number.isSafeInteger(pageRows) || pageRows < 1)
       throw new RangeError(`pageRows must be positive, got ${pageRows}`);
-    let after: string | undefined;
+    // The next page is asked for as soon as its first key is known, before the caller folds this one: the server reads
+    // a page while the runner folds the previous one, two pages in memory at most.
+    let next = this.prefetchPage(day, undefined, pageRows);
     for (;;) {
-      const groups = await this.readPage(day, after, pageRows);
+      const groups = await next;
       const rows = groups.reduce((sum, group) => sum + group.amounts.length, 0);
       // A short page is the day's last; a full one may have cut its last account short, which the next page reads again.
       if (rows < pageRows) {
@@ -285,14 +311,21 @@ export class Neo4jDcoLedger implements DcoLedger {
       }
       if (groups.length > 1) {
         groups.pop();
+        next = this.prefetchPage(day, groups[groups.length - 1].accountId, pageRows);
         yield groups;
-        after = groups[groups.length - 1].accountId;
         continue;
       }
       const [only] = groups;
       yield* this.readLargeAccount(day, only, pageRows);
-      after = only.accountId;
+      next = this.prefetchPage(day, only.accountId, pageRows);
     }
+  }
+
+  /** readPage, started now; a caller that stops iterating before awaiting it leaves no unhandled rejection behind. */
+  private prefetchPage(day: string, after: string | undefined, rows: number): Promise<AccountDayContributions[]> {
+    const page = this.readPage(day, after, rows);
+    page.catch(() => undefined);
+    return page;
   }
 
   async countDayContributions(day: string): Promise<number> {
@@ -350,6 +383,20 @@ export class Neo4jDcoLedger implements DcoLedger {
       const amounts = result.records[0].get('amounts') as RawAmount[];
       if (amounts.length > 0) yield [skip === 0 ? { ...group, amounts } : { ...group, amounts, continued: true }];
       if (amounts.length < rows) return;
+    }
+  }
+
+  /**
+   * Plans the statements of a day's offering on the server (EXPLAIN: nothing is read or written), so that the first
+   * offering after the server starts (a green just switched to, a restart) does not spend its first second planning.
+   * The dco-runner calls it when it opens the ledger, long before the day's command.
+   */
+  async prepare(): Promise<void> {
+    const session = this.driver.session({ database: this.options.database });
+    try {
+      for (const [statement, params] of OFFERING_STATEMENTS) await session.run(`EXPLAIN ${statement}`, params);
+    } finally {
+      await session.close();
     }
   }
 
