@@ -5,6 +5,7 @@ import {
   BoltGraphDatabase,
   DigestFilter,
   GraphDigest,
+  LEDGER_WRITE_FENCE,
   NodeContent,
   Neo4jCredentials,
   checksumOf,
@@ -42,10 +43,15 @@ const toSnapshot = (digest: GraphDigest): GraphSnapshot => ({
 });
 
 const isOutput = (node: NodeContent) => node.labels.some((label) => OUTPUT_LABELS.has(label));
+/**
+ * The ledger's write fence (ADR 0006) counts every ledger write transaction, the day's own among them, and is closed on
+ * blue at a switch: bookkeeping of the writes, neither blue's data nor the DCO's output.
+ */
+const isWriteFence = (node: NodeContent) => node.labels.includes(LEDGER_WRITE_FENCE.label);
 
-/** Everything but the DCO's output: non-output nodes and the relationships between them. */
+/** Everything but the DCO's output and the write fence: the other nodes and the relationships between them. */
 const baseFilter: DigestFilter = {
-  node: (node) => !isOutput(node),
+  node: (node) => !isOutput(node) && !isWriteFence(node),
   relationship: (startKept, endKept) => startKept && endKept,
 };
 /** The DCO's output: its nodes and every relationship touching one of them. */

@@ -56,7 +56,41 @@ export interface GraphDatabase {
   /** Removes the nodes' source ids, the restored label, the source-id constraint and the progress marker. */
   finishRestore(): Promise<void>;
   ledger(): Promise<OfferingLedgerRow[]>;
+  /**
+   * Opens the DCO ledger's write fence (ADR 0006) and returns how many ledger write transactions it has counted (0
+   * without a fence). A fence that closeLedgerWrites created is removed, leaving the graph as it was before the close.
+   * Writes nothing when the fence is open already.
+   */
+  openLedgerWrites(): Promise<number>;
+  /**
+   * Closes the ledger's write fence, waiting for the ledger writes in flight (they hold its lock), so that every later
+   * ledger write transaction on this server is refused; creates it closed when there is none. Only if the fence has
+   * counted exactly `expectedWrites`: otherwise DB.SOURCE_CHANGED, and the fence stays as it was.
+   */
+  closeLedgerWrites(fence: LedgerWriteFenceClose): Promise<void>;
+  /** The ledger's write fence as it stands; undefined without one. */
+  readLedgerWriteFence(): Promise<LedgerWriteFenceState | undefined>;
   close(): Promise<void>;
+}
+
+export interface LedgerWriteFenceClose {
+  /** Who closes it (the migration's run id), kept on the fence and named to the writers it refuses. */
+  closedBy: string;
+  closedAt: string;
+  /** The count of the copy the server is being left for: any other count means a ledger write the copy lacks. */
+  expectedWrites: number;
+  /**
+   * The connection pointer's generation at the close. A pointer of a later generation that names this server for writes
+   * (a fail-back) is the authority over the fence: the dco-runner opens it then.
+   */
+  generation: number;
+}
+
+export interface LedgerWriteFenceState {
+  closed: boolean;
+  writes: number;
+  closedBy?: string;
+  closedGeneration?: number;
 }
 
 export interface GraphDatabaseFactory {

@@ -9,6 +9,7 @@ export * from './backup/backup-store.port';
 export * from './backup/file-backup-store.adapter';
 export * from './backup/s3-backup-store.adapter';
 export * from './graph-database.port';
+export * from './ledger-write-fence';
 export * from './bolt/bolt-graph-database.adapter';
 export * from './bolt/driver-value.mapper';
 export * from './bolt/bolt-probe';

@@ -10,6 +10,7 @@ import {
   InMemoryGraphDatabase,
   InMemoryGraphServers,
   InMemoryNeo4jFleet,
+  LEDGER_WRITE_FENCE,
   Neo4jConsumers,
 } from '@dco/neo4j';
 import { BlueGreenMigrator, BlueGreenOptions, MigrationProgress } from './blue-green-migrator';
@@ -304,5 +305,121 @@ describe('BlueGreenMigrator', () => {
       terminatedInstanceId: expect.stringMatching(/^i-mem/),
     });
     expect((await fleet.describe()).map((i) => i.instanceId)).toEqual(['i-blue']);
+  });
+
+  describe("blue's ledger write fence (ADR 0006)", () => {
+    /** A ledger write on the fake server as the Neo4j ledger makes one: 'written' or the refusal's code. */
+    const ledgerWrite = (db: InMemoryGraphDatabase | undefined, accountId: string) =>
+      codeOf(Promise.resolve().then(() => db?.ledgerWrite(['Account'], [['accountId', ['s', accountId]]])));
+    /** The fence as the ledger's schema migration 5 creates it, open. */
+    const fenceOn = (db: InMemoryGraphDatabase) =>
+      db.createNode(
+        [LEDGER_WRITE_FENCE.label],
+        [
+          ['closed', ['b', false]],
+          ['name', ['s', LEDGER_WRITE_FENCE.name]],
+          ['writes', ['i', '0']],
+        ],
+      );
+
+    it('is closed at the switch: a runner that missed the pointer is refused by blue itself, green takes the write', async () => {
+      const { migrator, blue, servers, ready } = setup();
+      await ready;
+      fenceOn(blue);
+      expect(await ledgerWrite(blue, 'before')).toBe('resolved');
+      const result = await migrator.migrate({ runId: 'r-fence', targetImageId: 'ami-new' });
+      expect(await ledgerWrite(blue, 'stale')).toBe('DB.WRITES_FROZEN');
+      expect(await ledgerWrite(servers.get(result.boltUri), 'follows')).toBe('resolved');
+      expect((await blue.readNodes(0, 100)).some((n) => n.props.some(([, v]) => v[1] === 'stale'))).toBe(false);
+    });
+
+    it('stays on blue, its fence open, when blue counted a ledger write after the copy that green lacks', async () => {
+      const late: { blue?: InMemoryGraphDatabase } = {};
+      // A runner that ignores the pointer writes to blue after the last marker check, just before the close.
+      const { migrator, blue, pointer, fleet, ready } = setup({}, (uri, db) =>
+        uri === BLUE.boltUri
+          ? db
+          : Object.assign(Object.create(db) as GraphDatabase, {
+              openLedgerWrites: async () => {
+                const copied = await db.openLedgerWrites();
+                late.blue?.ledgerWrite(['Account'], [['accountId', ['s', 'slipped-in']]]);
+                return copied;
+              },
+            }),
+      );
+      late.blue = blue;
+      await ready;
+      fenceOn(blue);
+      expect(await codeOf(migrator.migrate({ runId: 'r-slip', targetImageId: 'ami-new' }))).toBe('DB.SOURCE_CHANGED');
+      expect(await pointer.read()).toMatchObject({ current: BLUE, writes: 'open' });
+      expect(fleet.terminated).toHaveLength(1);
+      expect(await ledgerWrite(blue, 'after')).toBe('resolved');
+    });
+
+    it('opens again when opening writes on green fails after the close: blue serves and takes ledger writes', async () => {
+      const { migrator, blue, pointer, ready } = setup();
+      await ready;
+      const write = pointer.write.bind(pointer);
+      pointer.write = async (next) => {
+        if (next.writes === 'open' && next.current.instanceId !== BLUE.instanceId)
+          throw new Error('pointer store down');
+        return write(next);
+      };
+      expect(await codeOf(migrator.migrate({ runId: 'r-open-fails', targetImageId: 'ami-new' }))).toBe(
+        'DB.SWITCH_FAILED',
+      );
+      expect(await pointer.read()).toMatchObject({ current: BLUE, writes: 'open' });
+      expect(await ledgerWrite(blue, 'after')).toBe('resolved');
+    });
+
+    it('opens again on rollback, leaving blue as it was when the switch created the fence', async () => {
+      const { migrator, blue, ready } = setup();
+      await ready;
+      const before = await blue.countEntities();
+      await migrator.migrate({ runId: 'r-back', targetImageId: 'ami-new' });
+      expect(await blue.countEntities()).toEqual({ ...before, nodes: before.nodes + 1 });
+      await migrator.rollback({ runId: 'r-back' });
+      expect(await blue.countEntities()).toEqual(before);
+      expect(await ledgerWrite(blue, 'after-rollback')).toBe('resolved');
+    });
+
+    it('after a migrator stopped between the close and opening green: rollback, or the redelivered command, opens blue first', async () => {
+      for (const recover of ['rollback', 'migrate', 'migrate-fails'] as const) {
+        const { migrator, blue, pointer, fleet, servers, ready } = setup();
+        await ready;
+        fenceOn(blue);
+        // The state such a stop leaves: green provisioned, the pointer frozen on it with blue as previous, blue fenced.
+        const green = await fleet.provision('ami-new', { clientToken: `r-stop-green-1` });
+        await pointer.write({
+          current: { instanceId: green.instanceId, boltUri: green.boltUri, version: green.version },
+          previous: { ...BLUE, retireAfter: '2026-01-02T00:00:00.000Z' },
+          writes: 'frozen',
+          generation: 5,
+          updatedAt: '2026-01-01T00:00:00.000Z',
+        });
+        await blue.closeLedgerWrites({
+          closedBy: 'r-stop',
+          closedAt: '2026-01-01T00:00:00.000Z',
+          expectedWrites: 0,
+          generation: 5,
+        });
+        if (recover === 'rollback') {
+          await migrator.rollback({ runId: 'r-stop' });
+          expect(await pointer.read()).toMatchObject({ current: BLUE, writes: 'open' });
+          expect(await ledgerWrite(blue, 'rolled-back')).toBe('resolved');
+        } else if (recover === 'migrate-fails') {
+          // The redelivered command fails too (its green stops answering): blue serves again, and takes ledger writes.
+          (servers.get(green.boltUri) as InMemoryGraphDatabase).reachable = false;
+          expect(await codeOf(migrator.migrate({ runId: 'r-stop', targetImageId: 'ami-new' }))).toBe('DB.UNREACHABLE');
+          expect(await pointer.read()).toMatchObject({ current: BLUE, writes: 'open' });
+          expect(await ledgerWrite(blue, 'after-failed-retry')).toBe('resolved');
+        } else {
+          const result = await migrator.migrate({ runId: 'r-stop', targetImageId: 'ami-new' });
+          // The copy carried an open fence to green: green takes ledger writes, blue (closed again) does not.
+          expect(await ledgerWrite(servers.get(result.boltUri), 'on-green')).toBe('resolved');
+          expect(await ledgerWrite(blue, 'stale')).toBe('DB.WRITES_FROZEN');
+        }
+      }
+    });
   });
 });

@@ -144,8 +144,11 @@ export class BlueGreenMigrator {
     let green: Neo4jInstance | undefined;
     let frozen = pointer.writes === 'frozen';
     let switched: { green: Neo4jEndpoint; record: MigrationRecord };
+    let blueFenced = false;
     try {
-      await blueDb.ping();
+      // Blue serves: a fence an earlier attempt closed before it crashed (between the close and opening green) opens again
+      // before anything is copied, so that no copy carries a closed fence to green. Writes nothing when it is open.
+      await blueDb.openLedgerWrites();
       let attempt = 1;
       let copy: CopyResult;
       for (;;) {
@@ -199,6 +202,11 @@ export class BlueGreenMigrator {
       await stayOnBlueIfWritten(
         `blue (${blue.boltUri}) took a write while the consumers rolled over to green; staying on blue`,
       );
+      // From here blue itself refuses ledger writes (ADR 0006): a runner that missed the pointer gets DB.WRITES_FROZEN from
+      // blue. The close waits for the ledger writes in flight, and is refused (blue stays open, the run stays on it) if
+      // blue's fence counted a ledger write that green's copy of it lacks.
+      await this.closeBlueWrites(blueDb, greenEndpoint, request.runId, pointer.generation);
+      blueFenced = true;
       onProgress({ phase: 'switch', done: 3, total: 4 });
       const record = {
         runId: request.runId,
@@ -212,7 +220,7 @@ export class BlueGreenMigrator {
       frozen = false;
       switched = { green: greenEndpoint, record };
     } catch (error) {
-      await this.abandon(request.runId, blue, green, frozen, error);
+      await this.abandon(request.runId, blue, green, frozen, error, blueFenced ? blueDb : undefined);
       throw error instanceof CodedError
         ? error
         : new CodedError(
@@ -424,6 +432,27 @@ export class BlueGreenMigrator {
     }
   }
 
+  /** Green's fence opened (its copy's count read), then blue's closed at that count (ADR 0006). */
+  private async closeBlueWrites(
+    blueDb: GraphDatabase,
+    green: Neo4jEndpoint,
+    runId: string,
+    generation: number,
+  ): Promise<void> {
+    const greenDb = this.deps.graphs.connect(green.boltUri);
+    try {
+      const copied = await greenDb.openLedgerWrites();
+      await blueDb.closeLedgerWrites({
+        closedBy: runId,
+        closedAt: this.deps.clock.now().toISOString(),
+        expectedWrites: copied,
+        generation,
+      });
+    } finally {
+      await greenDb.close();
+    }
+  }
+
   /** Consumers hold writes, then get time to notice and finish in-flight transactions. */
   private async freeze(pointer: ConnectionPointer): Promise<ConnectionPointer> {
     const frozen = await this.writePointer(pointer, { writes: 'frozen' });
@@ -438,9 +467,12 @@ export class BlueGreenMigrator {
     green: Neo4jInstance | undefined,
     frozen: boolean,
     error: unknown,
+    fencedBlue?: GraphDatabase,
   ): Promise<void> {
     const failedGreen = green ?? (error as { green?: Neo4jInstance }).green;
     try {
+      // Blue's fence was closed for a switch that did not happen: blue takes ledger writes again before writes open on it.
+      await fencedBlue?.openLedgerWrites();
       const pointer = await this.currentPointer();
       if (pointer.current.instanceId !== blue.instanceId || frozen || pointer.writes === 'frozen') {
         await this.writePointer(pointer, { current: blue, writes: 'open', previous: undefined });

@@ -10,6 +10,7 @@ import { localEmulatorOptions, SdkEcsServices } from '@dco/aws';
 import {
   awsHostRuntime,
   boltAuth,
+  ConnectionPointer,
   BoltGraphDatabase,
   boltGraphDatabaseFactory,
   checksumOf,
@@ -28,6 +29,7 @@ import {
 import { freePort, isProcessAlive } from '@dco/probes';
 import { bulkStatement, everyTypeGraphStatements } from '../../../../libs/neo4j/src/testing/every-type-graph.fixture';
 import { ScratchServer, startScratchServer } from '../../../../libs/neo4j/src/testing/scratch-servers';
+import { createNeo4jDriver, Neo4jDcoLedger } from '@dco/dco';
 import { Neo4jLedgerSource } from '../../../dco-runner/src';
 import { BlueGreenMigrator, MigrationProgress, OfflineGreenRestorer } from './blue-green-migrator';
 import { testBackupSigner } from '../../../../libs/neo4j/src/testing/test-backup-signer.fixture';
@@ -172,13 +174,12 @@ describe('blue-green migration on real servers', () => {
     expect(await serviceUri()).toBe(result.boltUri);
     const green = new BoltGraphDatabase(result.boltUri, blueServer.credentials);
     const greenDriver = neo4j.driver(result.boltUri, boltAuth(blueServer.credentials));
+    let greenChecksum: string;
     try {
       const late = await greenDriver.executeQuery('MATCH (n:LateWrite) RETURN n.at AS at');
       expect(late.records.map((r) => r.get('at'))).toEqual(['during restore']);
-      expect(checksumOf(await digestGraph(green))).toBe(
-        checksumOf(await digestGraph(new BoltGraphDatabase(blueServer.boltUri, blueServer.credentials))),
-      );
-      expect(result.checksum).toBe(checksumOf(await digestGraph(green)));
+      greenChecksum = checksumOf(await digestGraph(green));
+      expect(result.checksum).toBe(greenChecksum);
     } finally {
       await greenDriver.close();
       await green.close();
@@ -196,6 +197,11 @@ describe('blue-green migration on real servers', () => {
       terminatedInstanceId: result.toInstanceId,
     });
     expect(await pointer.read()).toMatchObject({ current: { boltUri: blueServer.boltUri }, writes: 'open' });
+    // Green held blue exactly, and blue is as it was at the switch again: the ledger write fence the switch created on it
+    // (this blue never ran the ledger's schema) went with the rollback.
+    expect(checksumOf(await digestGraph(new BoltGraphDatabase(blueServer.boltUri, blueServer.credentials)))).toBe(
+      greenChecksum,
+    );
     expect(await serviceUri()).toBe(blueServer.boltUri);
     expect((await instanceState(result.toInstanceId)).state).toBe('terminated');
     expect(isProcessAlive(Number(greenInstance.tags[LOCAL_PID_TAG]))).toBe(false);
@@ -215,13 +221,12 @@ describe('blue-green migration on real servers', () => {
     const restorer = new LocalOfflineGreenRestorer({ homeRoot, ...server });
     // The previous test rolled back to blue: the pointer names blue again.
     const m = migrator(runtime, 120_000, { restorer });
+    const blueBefore = checksumOf(await digestGraph(new BoltGraphDatabase(blueServer.boltUri, blueServer.credentials)));
     const result = await m.migrate({ runId: `${env}-offline`, targetImageId: imageId });
     expect(result).toMatchObject({ fromVersion: '5.20.0', toVersion: '5.26.19' });
     const green = new BoltGraphDatabase(result.boltUri, blueServer.credentials);
     try {
-      expect(checksumOf(await digestGraph(green))).toBe(
-        checksumOf(await digestGraph(new BoltGraphDatabase(blueServer.boltUri, blueServer.credentials))),
-      );
+      expect(checksumOf(await digestGraph(green))).toBe(blueBefore);
       expect(await green.readRestoreProgress()).toBeUndefined();
     } finally {
       await green.close();
@@ -249,6 +254,8 @@ describe('blue-green migration on real servers', () => {
       freezeWaitMs: 300_000,
       clock: systemClock,
     });
+    const staleDriver = createNeo4jDriver({ uri: blueServer.boltUri, ...blueServer.credentials });
+    const stale = new Neo4jDcoLedger(staleDriver);
     const acknowledged: string[] = [];
     const pending: Array<Promise<void>> = [];
     /** Writes one account as a run would, retried the way the bus retries DB.WRITES_FROZEN; resolves once acknowledged. */
@@ -301,10 +308,36 @@ describe('blue-green migration on real servers', () => {
       const onBlue = await accountsOn(blueServer.boltUri);
       expect(onBlue).not.toContain(afterSwitch);
       expect(onBlue).not.toContain(`${env}-w-after`);
+      // A runner that missed the pointer and still writes to blue is refused by blue itself: its write fence closed at the
+      // switch (ADR 0006). After the rollback blue takes it again.
+      const staleCode = () =>
+        stale.upsertAccounts([{ accountId: `${env}-w-stale` }]).then(
+          () => 'written',
+          (error: unknown) => (error instanceof CodedError ? error.code : String(error)),
+        );
+      expect(await staleCode()).toBe('DB.WRITES_FROZEN');
+      expect(await accountsOn(blueServer.boltUri)).toEqual(onBlue);
+      // The healer's fail-back writes only the pointer: blue again, a later generation, its fence still closed. The runner
+      // that follows the pointer opens the fence (the pointer is the authority), and writes there.
+      const switchedPointer = (await pointer.read()) as ConnectionPointer;
+      await pointer.write({
+        ...switchedPointer,
+        current: blueEndpoint(),
+        previous: undefined,
+        writes: 'open',
+        generation: switchedPointer.generation + 1,
+        updatedAt: new Date().toISOString(),
+      });
+      await write(`${env}-w-failed-back`);
+      expect(await accountsOn(blueServer.boltUri)).toContain(`${env}-w-failed-back`);
+      expect(await staleCode()).toBe('written');
       await writer.close();
+      // Green, which the fail-back left running, goes with the rollback of the run.
       await m.rollback({ runId: `${env}-writes` });
+      expect((await instanceState(result.toInstanceId)).state).toBe('terminated');
     } finally {
       await writer.close();
+      await staleDriver.close();
     }
   }, 600_000);
 });

@@ -31,12 +31,9 @@ export async function rollBackToBlue(
         boltUri: migration.from.boltUri,
         version: migration.from.version,
       };
-      const blueDb = deps.graphs.connect(blue.boltUri);
-      try {
-        await blueDb.ping();
-      } finally {
-        await blueDb.close();
-      }
+      // Blue's write fence, closed at the switch (ADR 0006), opens before the pointer sends writes back to it; this also
+      // proves blue answers.
+      await openLedgerWritesOn(deps, blue.boltUri);
       await pointers.write(pointer, { current: blue, writes: 'open', previous: undefined, lastMigration: undefined });
       await deps.consumers.pointTo(blue, { runId: request.runId });
       await deps.fleet.setColor(blue.instanceId, 'blue');
@@ -48,6 +45,9 @@ export async function rollBackToBlue(
       };
     }
     // The migration never switched (or was rolled back already): make sure blue is open and no green of this run is left.
+    // A migrator that stopped between closing blue's fence and opening writes on green left the pointer frozen on green,
+    // blue as its previous server: blue's fence opens before writes go back to it.
+    if (pointer.writes === 'frozen' && pointer.previous) await openLedgerWritesOn(deps, pointer.previous.boltUri);
     if (pointer.writes === 'frozen')
       await pointers.write(pointer, {
         writes: 'open',
@@ -71,5 +71,14 @@ export async function rollBackToBlue(
       String((error as Error).stack),
       { cause: error },
     );
+  }
+}
+
+async function openLedgerWritesOn(deps: Pick<BlueGreenDependencies, 'graphs'>, boltUri: string): Promise<void> {
+  const db = deps.graphs.connect(boltUri);
+  try {
+    await db.openLedgerWrites();
+  } finally {
+    await db.close();
   }
 }

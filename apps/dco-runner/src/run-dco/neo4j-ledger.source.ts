@@ -3,7 +3,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Clock, CodedError } from '@dco/contracts';
 import { applySchemaMigrations, createNeo4jDriver, DCO_SCHEMA_MIGRATIONS, Neo4jDcoLedger } from '@dco/dco';
-import { ConnectionPointer, ConnectionPointerStore } from '@dco/neo4j';
+import { BoltGraphDatabase, ConnectionPointer, ConnectionPointerStore } from '@dco/neo4j';
 import { Driver } from 'neo4j-driver';
 
 export interface Neo4jLedgerSourceOptions {
@@ -19,7 +19,7 @@ export interface Neo4jLedgerSourceOptions {
 const FREEZE_POLL_MS = 500;
 
 export class Neo4jLedgerSource {
-  private current?: { uri: string; driver: Driver; ledger: Neo4jDcoLedger };
+  private current?: { uri: string; driver: Driver; ledger: Neo4jDcoLedger; graph: BoltGraphDatabase };
   private opening?: { uri: string; ledger: Promise<Neo4jDcoLedger> };
   /** The newest pointer seen (by the watch or a read): what every write transaction is checked against. */
   private latest?: ConnectionPointer;
@@ -32,7 +32,13 @@ export class Neo4jLedgerSource {
 
   async ledger(): Promise<Neo4jDcoLedger> {
     this.watchPointer();
-    const uri = await this.writableUri();
+    const { uri, pointer } = await this.writableUri();
+    const ledger = await this.ledgerOn(uri);
+    if (pointer) await this.openFenceAfterFailBack(uri, pointer);
+    return ledger;
+  }
+
+  private async ledgerOn(uri: string): Promise<Neo4jDcoLedger> {
     if (this.current?.uri === uri) return this.current.ledger;
     // Callers that ask at once share one opening: a second driver would replace the first and close it under its caller,
     // whose next statement then never returns.
@@ -45,6 +51,18 @@ export class Neo4jLedgerSource {
       );
     }
     return this.opening.ledger;
+  }
+
+  /**
+   * The server the pointer names for writes, fenced by a switch the pointer has since undone without opening the fence
+   * (the healer's fail-back writes only the pointer): the pointer is the authority, so the fence opens (ADR 0006). A
+   * runner that missed the pointer cannot do this on blue: only a pointer later than the close names blue again.
+   */
+  private async openFenceAfterFailBack(uri: string, pointer: ConnectionPointer): Promise<void> {
+    const graph = this.current?.uri === uri ? this.current.graph : undefined;
+    const fence = await graph?.readLedgerWriteFence();
+    if (!graph || !fence?.closed || fence.closedGeneration === undefined) return;
+    if (fence.closedGeneration < pointer.generation) await graph.openLedgerWrites();
   }
 
   private settle(ledger: Promise<Neo4jDcoLedger>): void {
@@ -81,8 +99,13 @@ export class Neo4jLedgerSource {
       if (this.openingDriver === driver) this.openingDriver = undefined;
     }
     const previous = this.current;
-    this.current = { uri, driver, ledger };
+    const credentials =
+      this.options.user === undefined || this.options.password === undefined
+        ? undefined
+        : { user: this.options.user, password: this.options.password };
+    this.current = { uri, driver, ledger, graph: new BoltGraphDatabase(uri, credentials) };
     await previous?.driver.close();
+    await previous?.graph.close();
     return ledger;
   }
 
@@ -92,6 +115,7 @@ export class Neo4jLedgerSource {
     this.stopWatching = undefined;
     await this.openingDriver?.close();
     await this.current?.driver.close();
+    await this.current?.graph.close();
     this.current = undefined;
   }
 
@@ -127,13 +151,13 @@ export class Neo4jLedgerSource {
   }
 
   /** The pointer's server once writes are open; a freeze longer than freezeWaitMs fails this attempt (the bus retries). */
-  private async writableUri(): Promise<string> {
+  private async writableUri(): Promise<{ uri: string; pointer?: ConnectionPointer }> {
     const deadline = Date.now() + this.options.freezeWaitMs;
     for (;;) {
       const pointer = await this.options.pointer?.read();
       this.see(pointer);
-      if (!pointer) return this.options.defaultUri;
-      if (pointer.writes === 'open') return pointer.current.boltUri;
+      if (!pointer) return { uri: this.options.defaultUri };
+      if (pointer.writes === 'open') return { uri: pointer.current.boltUri, pointer };
       if (Date.now() >= deadline) {
         // A transient code: the bus retries the command (the freeze lifts once the migration switches) instead of DcoFailed.
         throw new CodedError(

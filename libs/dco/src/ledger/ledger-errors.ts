@@ -22,3 +22,11 @@ export const duplicateContributions = (ids: readonly string[]): CodedError =>
     `contribution ${ids[0]} is duplicated: a contribution with that id is already recorded${ids.length > 1 ? ` (and ${ids.length - 1} more)` : ''}`,
     ids.length > 1 ? ids.slice(0, 50).join('\n') : undefined,
   );
+
+/** The server's write fence is closed (ADR 0006): transient, the bus retries the command, which follows the pointer. */
+export const writeFenceClosed = (closedBy: unknown, closedAt: unknown): CodedError =>
+  new CodedError(
+    'DB.WRITES_FROZEN',
+    `this Neo4j server takes no more ledger writes: its write fence was closed by ${String(closedBy)} at ` +
+      `${String(closedAt)} (a blue-green switch); the connection pointer names the server to write to`,
+  );

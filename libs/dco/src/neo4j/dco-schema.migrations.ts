@@ -60,4 +60,15 @@ export const DCO_SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
        } IN TRANSACTIONS OF 1 ROW`,
     ],
   },
+  {
+    version: 5,
+    name: 'dco ledger write fence',
+    // ADR 0006: every ledger write transaction passes this node first (its write lock, a count of writes, and whether the
+    // server still takes ledger writes). The blue-green migrator closes it on blue at the switch, so a runner that missed
+    // the connection pointer is refused by blue itself. Created open; one that a migrator created closed stays closed.
+    statements: [
+      'CREATE CONSTRAINT dco_write_fence_name IF NOT EXISTS FOR (f:DcoWriteFence) REQUIRE f.name IS UNIQUE',
+      "MERGE (f:DcoWriteFence {name: 'ledger'}) ON CREATE SET f.closed = false, f.writes = 0",
+    ],
+  },
 ];

@@ -19,6 +19,7 @@ import {
   duplicateContributions,
   offeringNotFound,
   offeringNotPending,
+  writeFenceClosed,
 } from '../ledger/ledger-errors';
 
 export interface Neo4jDcoLedgerOptions {
@@ -189,9 +190,19 @@ const READ_ALLOCATIONS = `
 MATCH (:Offering {day: $day})<-[:OF]-(p:AllocationPage)
 RETURN p.accountIds AS ids, p.amounts AS amounts`;
 
+// The write fence (ADR 0006, schema migration 5): each write transaction first takes the fence's write lock and counts
+// itself, so that a migrator closing the fence waits for the writes in flight and every later one sees it closed, and
+// the migrator can tell from the count whether blue took a ledger write after its copy. No fence (a ledger not migrated
+// to version 5 yet) is an open one.
+const PASS_WRITE_FENCE = `
+OPTIONAL MATCH (f:DcoWriteFence {name: 'ledger'})
+SET f.writes = coalesce(f.writes, 0) + 1
+RETURN coalesce(f.closed, false) AS closed, f.closedBy AS closedBy, f.closedAt AS closedAt`;
+
 // The statements of a day's offering, each with parameters of the types it runs with: the server caches a plan per
 // statement and parameter types, so planning them once (prepare) plans them for every later day.
 const OFFERING_STATEMENTS: readonly (readonly [string, Record<string, unknown>])[] = [
+  [PASS_WRITE_FENCE, {}],
   [COUNT_DAY, { day: '' }],
   [FIRST_DAY_PAGE, { day: '', after: '', rows: 1n }],
   [NEXT_DAY_PAGE, { day: '', after: '', rows: 1n }],
@@ -530,6 +541,7 @@ export class Neo4jDcoLedger implements DcoLedger {
       const session = this.driver.session({ database: this.options.database });
       const tx = session.beginTransaction();
       try {
+        await this.passWriteFence(tx);
         await work(tx);
         await tx.commit();
         return;
@@ -544,12 +556,19 @@ export class Neo4jDcoLedger implements DcoLedger {
     }
   }
 
+  /** Refuses the transaction (DB.WRITES_FROZEN, transient: the bus retries, following the pointer) once the fence is closed. */
+  private async passWriteFence(tx: ManagedTransaction | Transaction): Promise<void> {
+    const [fence] = (await tx.run(PASS_WRITE_FENCE)).records;
+    if (fence?.get('closed') === true) throw writeFenceClosed(fence.get('closedBy'), fence.get('closedAt'));
+  }
+
   private async write<T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
     const session = this.driver.session({ database: this.options.database });
     try {
-      return await session.executeWrite((tx) => {
+      return await session.executeWrite(async (tx) => {
         // Checked in the transaction function: each of the driver's retries is a new transaction and is checked again.
         this.options.beforeWrite?.();
+        await this.passWriteFence(tx);
         return work(tx);
       });
     } finally {

@@ -12,7 +12,15 @@ import {
   SOURCE_ID_PROPERTY,
 } from '../domain/graph-value';
 import { groupBy } from '../domain/group-by';
-import { GraphDatabase, GraphDatabaseFactory, OfferingLedgerRow, RestoreProgress } from '../graph-database.port';
+import {
+  GraphDatabase,
+  GraphDatabaseFactory,
+  LedgerWriteFenceClose,
+  LedgerWriteFenceState,
+  OfferingLedgerRow,
+  RestoreProgress,
+} from '../graph-database.port';
+import { LEDGER_WRITE_FENCE, ledgerWritesSinceCopy } from '../ledger-write-fence';
 import { fromGraphValue, toPropertyList } from './driver-value.mapper';
 import { boltAuth, isAuthenticationError, Neo4jCredentials, unauthorizedError } from './neo4j-credentials';
 
@@ -308,6 +316,61 @@ export class BoltGraphDatabase implements GraphDatabase {
         allocated: String(r.get('allocated')),
         amounts: [...(r.get('paged') as string[]), ...(r.get('amounts') as string[])].map(String),
       }));
+    });
+  }
+
+  async openLedgerWrites(): Promise<number> {
+    return this.write(async (tx) => {
+      const { records } = await tx.run(
+        `MATCH (f:${LEDGER_WRITE_FENCE.label} {name: $name})
+         WITH f, coalesce(f.writes, 0) AS writes, f.closed = true AS closed, f.createdBy IS NOT NULL AS created
+         CALL { WITH f, closed, created WITH f WHERE closed AND created DELETE f }
+         CALL { WITH f, closed, created WITH f WHERE closed AND NOT created REMOVE f.closedBy, f.closedAt, f.closedGeneration SET f.closed = false }
+         RETURN writes`,
+        { name: LEDGER_WRITE_FENCE.name },
+      );
+      return records.length === 0 ? 0 : toNumber(records[0].get('writes'));
+    });
+  }
+
+  async closeLedgerWrites(fence: LedgerWriteFenceClose): Promise<void> {
+    await this.write(async (tx) => {
+      // SET takes the fence's write lock: the ledger writes in flight (which hold it) commit first, later ones see it closed.
+      const { records } = await tx.run(
+        `MERGE (f:${LEDGER_WRITE_FENCE.label} {name: $name})
+         ON CREATE SET f.writes = 0, f.createdBy = $closedBy
+         SET f.closed = true, f.closedBy = $closedBy, f.closedAt = $closedAt, f.closedGeneration = $generation
+         RETURN coalesce(f.writes, 0) AS writes`,
+        {
+          name: LEDGER_WRITE_FENCE.name,
+          closedBy: fence.closedBy,
+          closedAt: fence.closedAt,
+          generation: neo4j.int(fence.generation),
+        },
+      );
+      const writes = toNumber(records[0].get('writes'));
+      // Thrown inside the transaction function: the driver rolls the close back and does not retry it.
+      if (writes !== fence.expectedWrites) throw ledgerWritesSinceCopy(this.uri, writes, fence.expectedWrites);
+    });
+  }
+
+  async readLedgerWriteFence(): Promise<LedgerWriteFenceState | undefined> {
+    return this.read(async (tx) => {
+      const { records } = await tx.run(
+        `MATCH (f:${LEDGER_WRITE_FENCE.label} {name: $name})
+         RETURN f.closed = true AS closed, coalesce(f.writes, 0) AS writes, f.closedBy AS closedBy, f.closedGeneration AS generation`,
+        { name: LEDGER_WRITE_FENCE.name },
+      );
+      if (records.length === 0) return undefined;
+      const [record] = records;
+      const closedBy = record.get('closedBy') as string | null;
+      const generation = record.get('generation') as unknown;
+      return {
+        closed: record.get('closed') === true,
+        writes: toNumber(record.get('writes')),
+        ...(closedBy === null ? {} : { closedBy }),
+        ...(generation === null ? {} : { closedGeneration: toNumber(generation) }),
+      };
     });
   }
 

@@ -11,7 +11,15 @@ import {
   SOURCE_ID_PROPERTY,
 } from '../domain/graph-value';
 import { groupBy } from '../domain/group-by';
-import { GraphDatabase, GraphDatabaseFactory, OfferingLedgerRow, RestoreProgress } from '../graph-database.port';
+import {
+  GraphDatabase,
+  GraphDatabaseFactory,
+  LedgerWriteFenceClose,
+  LedgerWriteFenceState,
+  OfferingLedgerRow,
+  RestoreProgress,
+} from '../graph-database.port';
+import { LEDGER_WRITE_FENCE, ledgerWritesSinceCopy } from '../ledger-write-fence';
 
 interface StoredNode {
   labels: Set<string>;
@@ -77,6 +85,19 @@ export class InMemoryGraphDatabase implements GraphDatabase {
       if (rel.start === Number(nodeId) || rel.end === Number(nodeId)) this.relationships.delete(id);
     this.nodes.delete(Number(nodeId));
     this.commits += 1;
+  }
+
+  /**
+   * A DCO ledger write transaction as the Neo4j ledger makes one (ADR 0006): it passes the write fence first, counted,
+   * and is refused with DB.WRITES_FROZEN once the fence is closed. Returns the id of the node it creates.
+   */
+  ledgerWrite(labels: string[], props: PropertyList): string {
+    this.check();
+    const fence = this.fence();
+    if (fence?.props.get('closed')?.[1] === true)
+      throw new CodedError('DB.WRITES_FROZEN', `${this.uri} takes no more ledger writes: its write fence is closed`);
+    if (fence) fence.props.set('writes', ['i', String(Number(fence.props.get('writes')?.[1] ?? 0) + 1)]);
+    return this.createNode(labels, props);
   }
 
   // --- GraphDatabase ---
@@ -250,6 +271,63 @@ export class InMemoryGraphDatabase implements GraphDatabase {
     return rows.sort((a, b) => (a.day < b.day ? -1 : 1));
   }
 
+  async openLedgerWrites(): Promise<number> {
+    this.check();
+    const found = this.fenceEntry();
+    if (!found) return 0;
+    const [id, fence] = found;
+    const writes = Number(fence.props.get('writes')?.[1] ?? 0);
+    if (fence.props.get('closed')?.[1] !== true) return writes;
+    if (fence.props.has('createdBy')) this.deleteNode(String(id));
+    else {
+      fence.props.set('closed', ['b', false]);
+      for (const key of ['closedBy', 'closedAt', 'closedGeneration']) fence.props.delete(key);
+      this.commits += 1;
+    }
+    return writes;
+  }
+
+  async closeLedgerWrites(close: LedgerWriteFenceClose): Promise<void> {
+    this.check();
+    const fence = this.fence();
+    const writes = Number(fence?.props.get('writes')?.[1] ?? 0);
+    if (writes !== close.expectedWrites) throw ledgerWritesSinceCopy(this.uri, writes, close.expectedWrites);
+    const closed: PropertyList = [
+      ['closed', ['b', true]],
+      ['closedAt', ['s', close.closedAt]],
+      ['closedBy', ['s', close.closedBy]],
+      ['closedGeneration', ['i', String(close.generation)]],
+    ];
+    if (!fence) {
+      this.createNode(
+        [LEDGER_WRITE_FENCE.label],
+        [
+          ['createdBy', ['s', close.closedBy]],
+          ['name', ['s', LEDGER_WRITE_FENCE.name]],
+          ['writes', ['i', '0']],
+          ...closed,
+        ],
+      );
+      return;
+    }
+    for (const [key, value] of closed) fence.props.set(key, value);
+    this.commits += 1;
+  }
+
+  async readLedgerWriteFence(): Promise<LedgerWriteFenceState | undefined> {
+    this.check();
+    const fence = this.fence();
+    if (!fence) return undefined;
+    const closedBy = fence.props.get('closedBy');
+    const generation = fence.props.get('closedGeneration');
+    return {
+      closed: fence.props.get('closed')?.[1] === true,
+      writes: Number(fence.props.get('writes')?.[1] ?? 0),
+      ...(closedBy ? { closedBy: String(closedBy[1]) } : {}),
+      ...(generation ? { closedGeneration: Number(generation[1]) } : {}),
+    };
+  }
+
   async close(): Promise<void> {
     // Nothing to release: the "server" outlives its clients.
   }
@@ -271,6 +349,17 @@ export class InMemoryGraphDatabase implements GraphDatabase {
   private commit(progress: RestoreProgress): void {
     this.progress = { ...progress };
     this.commits += 1;
+  }
+
+  private fenceEntry(): [number, StoredNode] | undefined {
+    for (const entry of this.nodes)
+      if (entry[1].labels.has(LEDGER_WRITE_FENCE.label) && entry[1].props.get('name')?.[1] === LEDGER_WRITE_FENCE.name)
+        return entry;
+    return undefined;
+  }
+
+  private fence(): StoredNode | undefined {
+    return this.fenceEntry()?.[1];
   }
 
   private check(): void {
