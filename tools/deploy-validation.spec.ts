@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import {
   appConfigCheck,
   validateCompose,
+  validateComposeMatchesKubernetes,
   validateDockerfile,
   validateEnvironments,
   validateKubernetes,
@@ -81,6 +82,40 @@ describe('deployment descriptors', () => {
       'k8s: detector: NODE_OPTIONS must set --max-old-space-size=320 (5/8 of its 512 MiB), got none',
       'k8s: db-migrator: NODE_OPTIONS must set --max-old-space-size=1280 (5/8 of its 2048 MiB), got 640',
       'k8s: dco-runner: NODE_OPTIONS must set --max-old-space-size=640 (5/8 of its 1024 MiB), got 900',
+    ]);
+  });
+
+  it('catch a compose service without a memory limit, or whose heap is not 5/8 of it', () => {
+    const broken = compose
+      .replace('deploy: { resources: { limits: { memory: 512m } } }', 'deploy: {}')
+      .replace(
+        'APP: dco-runner, NODE_OPTIONS: --max-old-space-size=640',
+        'APP: dco-runner, NODE_OPTIONS: --max-old-space-size=900',
+      );
+    expect(validateCompose(broken, declared).filter((p) => /memory limit|NODE_OPTIONS/.test(p))).toEqual([
+      'compose: scheduler needs a memory limit (deploy.resources.limits.memory, e.g. 512m)',
+      'compose: dco-runner: NODE_OPTIONS must set --max-old-space-size=640 (5/8 of its 1024 MiB), got 900',
+    ]);
+  });
+
+  it('catch a compose Neo4j server without authentication', () => {
+    const broken = compose.replace(/NEO4J_AUTH: neo4j\/\$\{NEO4J_PASSWORD[^}]*\}/, 'NEO4J_AUTH: none');
+    expect(validateCompose(broken, declared)).toContain(
+      'compose: neo4j-blue runs Neo4j without authentication; set NEO4J_AUTH to neo4j/${NEO4J_PASSWORD...}',
+    );
+  });
+
+  it('catch compose running a service with another memory limit or heap than its k8s Deployment', () => {
+    expect(validateComposeMatchesKubernetes(compose, k8s)).toEqual([]);
+    const resized = {
+      ...k8s,
+      'detector.yaml': k8s['detector.yaml']
+        .replace('memory: 512Mi }', 'memory: 1Gi }')
+        .replace('--max-old-space-size=320', '--max-old-space-size=640'),
+    };
+    expect(validateComposeMatchesKubernetes(compose, resized)).toEqual([
+      'compose: detector has a 512 MiB memory limit, its k8s Deployment 1024',
+      'compose: detector sets NODE_OPTIONS --max-old-space-size=320, its k8s Deployment --max-old-space-size=640',
     ]);
   });
 

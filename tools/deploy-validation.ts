@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import Ajv2019 from 'ajv/dist/2019';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { ConfigError, declaredVariables, loadConfig } from '@dco/platform';
-import { heapProblems } from './heap-sizing';
+import { composeMemoryMiB, heapProblems, memoryMiB } from './heap-sizing';
 import { REPLICA_LIMITS } from './replica-limits';
 import { renderKustomization } from './kustomize-render';
 
@@ -119,7 +119,7 @@ export function validateCompose(text: string, configOf: (app: string) => AppConf
     // "${VARIABLE:-}" is taken from the shell or an .env file when compose runs: set, but not a literal to validate.
     const interpolated = new Set(
       Object.entries(env)
-        .filter(([, value]) => /^\$\{[A-Z0-9_]+(:?-[^}]*)?\}$/.test(value))
+        .filter(([, value]) => /^\$\{[A-Z0-9_]+(:?[-?][^}]*)?\}$/.test(value))
         .map(([name]) => name),
     );
     problems.push(...checkEnvironment('compose', app, env, interpolated, configOf(app)));
@@ -127,6 +127,57 @@ export function validateCompose(text: string, configOf: (app: string) => AppConf
       ...checkReplicas('compose', app, ((service.deploy as Json | undefined)?.replicas as number | undefined) ?? 1),
     );
     if (!service.healthcheck) problems.push(`compose: ${app} has no healthcheck`);
+    const memory = composeMemoryMiB(composeMemoryLimit(service));
+    if (memory === undefined)
+      problems.push(`compose: ${app} needs a memory limit (deploy.resources.limits.memory, e.g. 512m)`);
+    else problems.push(...heapProblems(`compose: ${app}`, `${memory}Mi`, env.NODE_OPTIONS));
+  }
+  for (const [name, service] of Object.entries(services)) {
+    const image = String(service.image ?? '');
+    const auth = String(((service.environment ?? {}) as Json).NEO4J_AUTH ?? 'none');
+    if (image.startsWith('neo4j:') && auth.trim().toLowerCase() === 'none')
+      problems.push(
+        `compose: ${name} runs Neo4j without authentication; set NEO4J_AUTH to neo4j/\${NEO4J_PASSWORD...}`,
+      );
+  }
+  return problems;
+}
+
+const composeMemoryLimit = (service: Json): unknown =>
+  ((((service.deploy as Json | undefined)?.resources as Json | undefined)?.limits as Json | undefined) ?? {}).memory;
+
+/**
+ * docker-compose.yml runs each app with its k8s Deployment's memory limit and NODE_OPTIONS: the heap the day scenarios
+ * and the benches run (from the manifests) is the one compose deploys.
+ */
+export function validateComposeMatchesKubernetes(composeText: string, files: Record<string, string>): string[] {
+  const services = ((parseYaml(composeText, { merge: true }) as Json).services ?? {}) as Record<string, Json>;
+  const deployments = Object.values(files)
+    .flatMap((text) => parseAllDocuments(text).map((document) => document.toJSON() as K8sDocument | null))
+    .filter((document): document is K8sDocument => document?.kind === 'Deployment');
+  const problems: string[] = [];
+  for (const app of SERVICES) {
+    const service = services[app];
+    const container = (
+      (
+        (deployments.find((d) => d.metadata?.name === app)?.spec?.template as Json | undefined)?.spec as
+          | Json
+          | undefined
+      )?.containers as Json[] | undefined
+    )?.[0];
+    if (!service || !container) continue;
+    const k8sMemory = memoryMiB((((container.resources as Json | undefined)?.limits ?? {}) as Json).memory);
+    const composeMemory = composeMemoryMiB(composeMemoryLimit(service));
+    if (k8sMemory !== composeMemory)
+      problems.push(
+        `compose: ${app} has a ${composeMemory ?? 'no'} MiB memory limit, its k8s Deployment ${k8sMemory ?? 'none'}`,
+      );
+    const k8sOptions = ((container.env as EnvVar[] | undefined) ?? []).find((v) => v.name === 'NODE_OPTIONS')?.value;
+    const composeOptions = ((service.environment ?? {}) as Json).NODE_OPTIONS as string | undefined;
+    if (k8sOptions !== composeOptions)
+      problems.push(
+        `compose: ${app} sets NODE_OPTIONS ${composeOptions ?? '(none)'}, its k8s Deployment ${k8sOptions ?? '(none)'}`,
+      );
   }
   return problems;
 }
@@ -409,6 +460,7 @@ export function validateRepository(root: string): string[] {
   return [
     ...validateCompose(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), configOf),
     ...validateKubernetes(k8sFiles, configOf),
+    ...validateComposeMatchesKubernetes(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), k8sFiles),
     ...validateEnvironments(root, configOf),
     ...validateTerraformVariables(readFileSync(join(root, 'infra', 'terraform.tfvars.json'), 'utf8')),
     ...validateReplicaDocs(readFileSync(join(root, 'docs', 'deployment.md'), 'utf8')),

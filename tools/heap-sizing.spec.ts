@@ -1,4 +1,4 @@
-import { heapMibFor, heapMibOf, heapProblems, memoryMiB } from './heap-sizing';
+import { composeMemoryMiB, heapMibFor, heapMibOf, heapProblems, memoryMiB } from './heap-sizing';
 
 describe('heap sizing', () => {
   it('reads Kubernetes memory quantities in MiB', () => {
@@ -8,6 +8,16 @@ describe('heap sizing', () => {
     expect(memoryMiB('1G')).toBeCloseTo(953.67, 2);
     expect(memoryMiB('lots')).toBeUndefined();
     expect(memoryMiB(undefined)).toBeUndefined();
+  });
+
+  it("reads compose memory limits in MiB, Docker's units being binary", () => {
+    expect(composeMemoryMiB('512m')).toBe(512);
+    expect(composeMemoryMiB('1g')).toBe(1024);
+    expect(composeMemoryMiB('1GB')).toBe(1024);
+    expect(composeMemoryMiB('524288k')).toBe(512);
+    expect(composeMemoryMiB(1073741824)).toBe(1024);
+    expect(composeMemoryMiB('1Gi')).toBeUndefined();
+    expect(composeMemoryMiB(undefined)).toBeUndefined();
   });
 
   it('gives the heap 5/8 of the memory, and reads it back from NODE_OPTIONS (the last setting wins)', () => {

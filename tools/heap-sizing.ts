@@ -28,6 +28,14 @@ export function memoryMiB(quantity: unknown): number | undefined {
   return Number(match[1]) * factor[match[2] ?? ''];
 }
 
+/** A compose memory limit in MiB ('512m', '1g', '1073741824': Docker's units, binary); undefined when not one. */
+export function composeMemoryMiB(limit: unknown): number | undefined {
+  const match = /^(\d+)\s*(b|k|kb|m|mb|g|gb)?$/i.exec(String(limit ?? ''));
+  if (!match) return undefined;
+  const exponent = { b: 0, k: 1, m: 2, g: 3 }[(match[2] ?? 'b')[0].toLowerCase() as 'b' | 'k' | 'm' | 'g'];
+  return (Number(match[1]) * 1024 ** exponent) / 2 ** 20;
+}
+
 /** The heap NODE_OPTIONS sets (`--max-old-space-size=N`, the last one wins as in Node), or undefined. */
 export function heapMibOf(nodeOptions: string | undefined): number | undefined {
   const sizes = [...(nodeOptions ?? '').matchAll(/--max-old-space-size=(\d+)/g)];
