@@ -1,14 +1,9 @@
-// Every service's V8 heap is 5/8 of its container's memory (ADR 0035), set with NODE_OPTIONS=--max-old-space-size in the
-// k8s Deployments and by Terraform in the ECS task definitions. Left to itself, V8 in a container sizes its heap to about a
-// quarter of the container's memory, less than the dco-runner needs for a day of a million accounts; the rest of the
-// container is code, Bolt and Kafka buffers and native memory. The deploy check, the day scenarios and the dco bench read
-// the heap from here and from the manifests, so what runs in the tests is what is deployed.
+// Reading the heap settings of the manifests (ADR 0035). The rule itself (5/8 of the container) is in @dco/contracts,
+// shared with the drift detector and the ECS int-spec. The deploy check, the day scenarios and the dco bench read the heap
+// from the manifests, so what runs in the tests is what is deployed.
+import { heapMibFor } from '@dco/contracts';
 
-/** The share of a container's memory given to the V8 heap. */
-export const HEAP_SHARE_OF_MEMORY = 5 / 8;
-
-/** The heap (MiB) for a container of `memoryMiB`. */
-export const heapMibFor = (memoryMiB: number): number => Math.floor(memoryMiB * HEAP_SHARE_OF_MEMORY);
+export { HEAP_SHARE_OF_MEMORY, heapMibFor } from '@dco/contracts';
 
 /** A Kubernetes memory quantity in MiB ('512Mi', '1Gi', '1G', '1073741824'); undefined when not one. */
 export function memoryMiB(quantity: unknown): number | undefined {

@@ -19,3 +19,4 @@ export * from './messages/audit.messages';
 export * from './messages/drill.messages';
 export * from './fixtures';
 export * from './errors';
+export * from './heap-sizing';

@@ -1,5 +1,6 @@
 // The AWS CLI (stack component aws-cli) reads what ApplyInfra and the ECS rollout leave on the emulator, as an operator
 // would: the cluster, the service and its canary on the revisions the rollout chose, and the task-definition revisions.
+import { nodeOptionsFor } from '@dco/contracts';
 import { awsCliJson } from '@dco/testing';
 import { localInfra } from './local-infra.fixture';
 
@@ -112,8 +113,8 @@ describe('AWS CLI on the ECS resources of a rollout', () => {
     expect(first.containerDefinitions[0].environment).toEqual(
       expect.arrayContaining([
         { name: 'DCO_APP', value: 'dco-runner' },
-        // 5/8 of the task's memory (tools/heap-sizing.ts), as the k8s Deployment sets it.
-        { name: 'NODE_OPTIONS', value: `--max-old-space-size=${Math.floor((Number(first.memory) * 5) / 8)}` },
+        // 5/8 of the task's memory (heapMibFor in @dco/contracts), as the k8s Deployment sets it.
+        { name: 'NODE_OPTIONS', value: nodeOptionsFor(Number(first.memory)) },
       ]),
     );
   });

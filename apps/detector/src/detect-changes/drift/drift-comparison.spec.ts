@@ -53,6 +53,7 @@ describe('expectedResources', () => {
     ['a negative desired count', { ...VARS, apps: { a: { desired_count: -1 } } }],
     ['a fractional desired count', { ...VARS, apps: { a: { desired_count: 1.5 } } }],
     ['an app name that is no identifier', { ...VARS, apps: { 'a/b': { desired_count: 1 } } }],
+    ['a memory that is no positive whole number of MiB', { ...VARS, apps: { a: { desired_count: 1, memory: '1Gi' } } }],
   ])('rejects a baseline with %s (DETECT.DRIFT_BASELINE_INVALID)', (_, vars) => {
     expect(codeOf(() => expectedResources(vars))).toBe('DETECT.DRIFT_BASELINE_INVALID');
   });
@@ -60,6 +61,32 @@ describe('expectedResources', () => {
 
 describe('compareDrift', () => {
   const expected = expectedResources(VARS);
+
+  it("expects the heap infra/main.tf derives from an app's memory (5/8 of it), and finds a task running another", () => {
+    const sized = expectedResources({ ...VARS, apps: { 'dco-runner': { desired_count: 1, memory: 1024 } } });
+    expect(sized.services[0].environment).toEqual({ DCO_APP: 'dco-runner', NODE_OPTIONS: '--max-old-space-size=640' });
+    const live = (NODE_OPTIONS?: string) => ({
+      services: [
+        {
+          app: 'dco-runner',
+          desiredCount: 1,
+          taskEnvironment: { DCO_APP: 'dco-runner', ...(NODE_OPTIONS ? { NODE_OPTIONS } : {}) },
+        },
+      ],
+      rules: ['dco-alerts'],
+    });
+    expect(compareDrift(sized, live('--max-old-space-size=640'))).toEqual([]);
+    expect(compareDrift(sized, live('--max-old-space-size=4096'))).toEqual([
+      {
+        resource: 'ecs-task-definition dco-local-dco-runner',
+        attribute: 'environment.NODE_OPTIONS',
+        expected: '--max-old-space-size=640',
+        live: '--max-old-space-size=4096',
+        address: 'terraform_data.task_definition["dco-runner"]',
+      },
+    ]);
+    expect(compareDrift(sized, live()).map((finding) => finding.live)).toEqual(['(unset)']);
+  });
 
   it('finds nothing when the live resources are as applied (other rules on the bus are not ours)', () => {
     expect(compareDrift(expected, IN_SYNC)).toEqual([]);

@@ -1,6 +1,6 @@
 // Drift, pure: what the last apply left (its terraform.tfvars.json, read as infra/main.tf declares the resources) against
 // the live resources read through the SDK; each differing attribute becomes a change of kind `drift`.
-import { Change, CodedError } from '@dco/contracts';
+import { Change, CodedError, nodeOptionsFor } from '@dco/contracts';
 
 export const DRIFT_POLICIES = ['reapply', 'approve', 'ignore'] as const;
 /** reapply: the next apply restores the declared value; approve: a person decides first; ignore: not checked. */
@@ -68,14 +68,17 @@ export function expectedResources(vars: unknown): ExpectedResources {
   if (typeof apps !== 'object' || apps === null || Array.isArray(apps)) return invalid('has no apps object');
   const services = Object.entries(apps as Record<string, unknown>).map(([app, spec]): ExpectedService => {
     nameAt(app, 'app name');
-    const count = (spec as { desired_count?: unknown } | null)?.desired_count;
+    const { desired_count: count, memory } = (spec ?? {}) as { desired_count?: unknown; memory?: unknown };
     if (typeof count !== 'number' || !Number.isInteger(count) || count < 0)
       return invalid(`has no valid apps.${app}.desired_count`);
+    if (memory !== undefined && (typeof memory !== 'number' || !Number.isInteger(memory) || memory <= 0))
+      return invalid(`has no valid apps.${app}.memory`);
     return {
       app,
       family: `dco-${environment}-${app}`,
       desiredCount: count,
-      environment: { DCO_APP: app },
+      // The heap infra/main.tf derives from the task's memory (ADR 0035): a task running another heap is drift.
+      environment: { DCO_APP: app, ...(memory === undefined ? {} : { NODE_OPTIONS: nodeOptionsFor(memory) }) },
     };
   });
   return { cluster, services: services.sort((a, b) => a.app.localeCompare(b.app)), eventBus, rules: [ALERT_RULE_NAME] };

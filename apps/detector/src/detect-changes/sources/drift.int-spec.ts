@@ -3,6 +3,7 @@
 // and live values, and the next day's apply (replacing the drifted resource) restoring the declared count.
 import { join } from 'node:path';
 import { localEmulatorOptions } from '@dco/aws';
+import { Change } from '@dco/contracts';
 import { localInfra } from '../../../../infra-deployer/src/apply-infra/local-infra.fixture';
 import { detectorFromEnv } from '../detect-changes.factory';
 
@@ -34,6 +35,12 @@ describe('drift: a service scaled by hand between two days', () => {
     return detected.changes.filter((change) => change.kind === 'drift');
   };
 
+  /** The next day's run applies with the drift among its changes: only the drifted resource is replaced. */
+  const reapplied = async (found: Change[], address: string) => {
+    const outcome = await infra.applyInfra.execute('dco-2026-11-21', { day: '2026-11-21', changes: found });
+    expect(outcome).toMatchObject({ type: 'InfraApplied', data: { plan: { replaced: [address], destroys: 0 } } });
+  };
+
   it('is detected with resource, attribute, expected and live, and the next apply restores it', async () => {
     await infra.applyInfra.execute('dco-2026-11-20', { day: '2026-11-20', changes: [] });
     await expect(drifts('2026-11-21')).resolves.toEqual([]);
@@ -60,12 +67,37 @@ describe('drift: a service scaled by hand between two days', () => {
 
     // The day's run applies with the drift among its changes: the drifted resource is replaced, its provisioner
     // writes the declared count again.
-    const outcome = await infra.applyInfra.execute('dco-2026-11-21', { day: '2026-11-21', changes: found });
-    expect(outcome).toMatchObject({
-      type: 'InfraApplied',
-      data: { plan: { replaced: ['terraform_data.service_scale["dco-runner"]'], destroys: 0 } },
-    });
+    await reapplied(found, 'terraform_data.service_scale["dco-runner"]');
     expect((await infra.ecs.describeService(infra.cluster, 'dco-runner'))?.desiredCount).toBe(2);
+    await expect(drifts('2026-11-22')).resolves.toEqual([]);
+  });
+
+  it('finds a task definition whose heap is not the one its memory gives (NODE_OPTIONS), and the next apply restores it', async () => {
+    await infra.applyInfra.execute('dco-2026-11-20', { day: '2026-11-20', changes: [] });
+    await expect(drifts('2026-11-21')).resolves.toEqual([]);
+    const family = `dco-${infra.tfvars.environment}-dco-runner`;
+    const declared = await infra.ecs.describeTaskDefinition(family);
+    expect(declared?.environment.NODE_OPTIONS).toBe('--max-old-space-size=320');
+
+    // By hand: a revision whose heap is larger than its 512 MiB task holds (the container would be killed, not the day).
+    await infra.ecs.registerTaskDefinition({
+      family,
+      image: declared?.image ?? '',
+      environment: { ...declared?.environment, NODE_OPTIONS: '--max-old-space-size=4096' },
+      memoryMiB: 512,
+    });
+    const found = await drifts('2026-11-21');
+    expect(found.map((change) => change.drift)).toEqual([
+      {
+        resource: `ecs-task-definition ${family}`,
+        attribute: 'environment.NODE_OPTIONS',
+        expected: '--max-old-space-size=320',
+        live: '--max-old-space-size=4096',
+        address: 'terraform_data.task_definition["dco-runner"]',
+      },
+    ]);
+    await reapplied(found, 'terraform_data.task_definition["dco-runner"]');
+    expect((await infra.ecs.describeTaskDefinition(family))?.environment.NODE_OPTIONS).toBe('--max-old-space-size=320');
     await expect(drifts('2026-11-22')).resolves.toEqual([]);
   });
 });
