@@ -4,6 +4,7 @@ export {
   BlueGreenOptions,
   BlueGreenDependencies,
   MigrationProgress,
+  OfflineGreenRestorer,
   ProgressListener,
 } from './migrate-db/blue-green-migrator';
 export {

@@ -90,43 +90,38 @@ describe('Neo4jLedgerSource', () => {
       }
     });
 
-    it('opens nothing while writes are frozen, and leaves the opening to the first command', async () => {
-      const pointer = new InMemoryConnectionPointerStore();
-      await pointer.write(pointerTo(UNREACHABLE, 'frozen', 1));
-      const source = new Neo4jLedgerSource({
-        defaultUri: UNREACHABLE,
-        pointer,
-        ...LOGIN,
-        freezeWaitMs: 1_000,
-        clock: systemClock,
-      });
-      try {
-        expect(await source.warmUp()).toBe(false);
-        await pointer.write(pointerTo(BLUE, 'open', 2));
-        expect(await (await source.ledger()).findOffering('2026-02-28')).toBeNull();
-      } finally {
-        await source.close();
-      }
-    });
-
-    it('fails on a server that does not answer yet, and the first command opens the ledger once it does', async () => {
-      const pointer = new InMemoryConnectionPointerStore();
-      await pointer.write(pointerTo(UNREACHABLE, 'open', 1));
-      const source = new Neo4jLedgerSource({
-        defaultUri: UNREACHABLE,
-        pointer,
-        ...LOGIN,
-        freezeWaitMs: 1_000,
-        clock: systemClock,
-      });
-      try {
-        await expect(source.warmUp()).rejects.toThrow();
-        await pointer.write(pointerTo(BLUE, 'open', 2));
-        expect(await (await source.ledger()).findOffering('2026-02-28')).toBeNull();
-      } finally {
-        await source.close();
-      }
-    });
+    it.each([
+      [
+        'opens nothing while writes are frozen',
+        'frozen',
+        (warming: Promise<boolean>) => expect(warming).resolves.toBe(false),
+      ],
+      [
+        'fails on a server that does not answer yet',
+        'open',
+        (warming: Promise<boolean>) => expect(warming).rejects.toThrow(),
+      ],
+    ] as const)(
+      '%s, and the first command opens the ledger once the pointer names blue, open',
+      async (_, writes, check) => {
+        const pointer = new InMemoryConnectionPointerStore();
+        await pointer.write(pointerTo(UNREACHABLE, writes, 1));
+        const source = new Neo4jLedgerSource({
+          defaultUri: UNREACHABLE,
+          pointer,
+          ...LOGIN,
+          freezeWaitMs: 1_000,
+          clock: systemClock,
+        });
+        try {
+          await check(source.warmUp());
+          await pointer.write(pointerTo(BLUE, 'open', 2));
+          expect(await (await source.ledger()).findOffering('2026-02-28')).toBeNull();
+        } finally {
+          await source.close();
+        }
+      },
+    );
 
     it('closed while it opens: the opening fails, and no ledger is handed out after the close', async () => {
       const source = await sourceOnBlue();
