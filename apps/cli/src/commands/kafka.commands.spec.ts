@@ -116,7 +116,8 @@ describe('dco kafka acls', () => {
     ]);
     const held = [...beyond];
     await run(stubAdmin(held), 'kafka', 'acls', '--apply', '--json');
-    const output = JSON.parse(logs[0]) as { created: number; extra: AclRule[] };
+    const output = JSON.parse(logs[0]) as { held: number; created: number; extra: AclRule[] };
+    expect(output.held).toBe(aclTableFor({}, {}).rules.length);
     expect(output.created).toBe(aclTableFor({}, {}).rules.length);
     expect(output.extra).toEqual([
       {
@@ -128,6 +129,17 @@ describe('dco kafka acls', () => {
       },
     ]);
     expect(held.slice(0, 2)).toEqual(beyond);
+  });
+
+  it('creates only what the broker lacks: applied again, every rule is held and none is created', async () => {
+    const held: KafkajsAcl[] = [];
+    await run(stubAdmin(held), 'kafka', 'acls', '--apply', '--json');
+    const table = held.length;
+    await run(stubAdmin(held), 'kafka', 'acls', '--apply', '--json');
+    expect(JSON.parse(logs[1])).toMatchObject({ held: table, created: 0, extra: [] });
+    expect(held).toHaveLength(table);
+    await run(stubAdmin(held), 'kafka', 'acls', '--apply');
+    expect(logs[2]).toBe(`${table} rules held (0 created now) for namespace dco, topic prefix ""`);
   });
 
   it('fails with CLI.ACLS_INCOMPLETE when the broker does not hold a rule after creating it', async () => {

@@ -84,6 +84,9 @@ export function aclTableFor(options: AclsOptions, env: NodeJS.ProcessEnv = proce
 }
 
 export interface AppliedAcls {
+  /** Rules of the table the broker holds after the apply: all of them, or CLI.ACLS_INCOMPLETE. */
+  held: number;
+  /** Of those, the ones the broker did not hold before (0 when the table was applied already). */
   created: number;
   /** ACLs the table's principals hold on the broker that the table does not list. */
   extra: AclRule[];
@@ -93,29 +96,39 @@ const nameOf = <T extends Record<string, string | number>>(enumeration: T, value
   Object.entries(enumeration).find(([, candidate]) => candidate === value)?.[0] ?? String(value);
 const keyOf = (rule: AclRule) => [rule.principal, rule.resourceType, rule.pattern, rule.name, rule.operation].join(' ');
 
-/** Creates the rules (creating an ACL the broker holds already changes nothing), then compares what the broker holds. */
+/** Every ALLOW rule the broker holds. */
+async function heldAcls(admin: Admin): Promise<AclRule[]> {
+  const described = await admin.describeAcls({
+    resourceType: AclResourceTypes.ANY,
+    resourcePatternType: ResourcePatternTypes.ANY,
+    operation: AclOperationTypes.ANY,
+    permissionType: AclPermissionTypes.ALLOW,
+  });
+  return described.resources.flatMap((resource) =>
+    resource.acls.map(
+      (acl) =>
+        ({
+          principal: acl.principal,
+          resourceType: nameOf(AclResourceTypes, resource.resourceType),
+          pattern: nameOf(ResourcePatternTypes, resource.resourcePatternType),
+          name: resource.resourceName,
+          operation: nameOf(AclOperationTypes, acl.operation),
+        }) as AclRule,
+    ),
+  );
+}
+
+/**
+ * Creates the rules the broker does not hold yet (creating one it holds would change nothing), then compares what the
+ * broker holds with the table.
+ */
 export async function applyAcls(admin: Admin, rules: readonly AclRule[]): Promise<AppliedAcls> {
   await admin.connect();
   try {
-    await admin.createAcls({ acl: toKafkajsAcls(rules) });
-    const described = await admin.describeAcls({
-      resourceType: AclResourceTypes.ANY,
-      resourcePatternType: ResourcePatternTypes.ANY,
-      operation: AclOperationTypes.ANY,
-      permissionType: AclPermissionTypes.ALLOW,
-    });
-    const held = described.resources.flatMap((resource) =>
-      resource.acls.map(
-        (acl) =>
-          ({
-            principal: acl.principal,
-            resourceType: nameOf(AclResourceTypes, resource.resourceType),
-            pattern: nameOf(ResourcePatternTypes, resource.resourcePatternType),
-            name: resource.resourceName,
-            operation: nameOf(AclOperationTypes, acl.operation),
-          }) as AclRule,
-      ),
-    );
+    const before = new Set((await heldAcls(admin)).map(keyOf));
+    const absent = rules.filter((rule) => !before.has(keyOf(rule)));
+    if (absent.length > 0) await admin.createAcls({ acl: toKafkajsAcls(absent) });
+    const held = await heldAcls(admin);
     const heldKeys = new Set(held.map(keyOf));
     const missing = rules.filter((rule) => !heldKeys.has(keyOf(rule)));
     if (missing.length > 0)
@@ -127,7 +140,7 @@ export async function applyAcls(admin: Admin, rules: readonly AclRule[]): Promis
     const principals = new Set(rules.map((rule) => rule.principal));
     const wanted = new Set(rules.map(keyOf));
     const extra = held.filter((rule) => principals.has(rule.principal) && !wanted.has(keyOf(rule)));
-    return { created: rules.length, extra };
+    return { held: rules.length, created: absent.length, extra };
   } catch (error) {
     if (error instanceof CliError) throw error;
     const message = error instanceof Error ? error.message : String(error);
@@ -161,7 +174,9 @@ export function register(program: Command, adminOf: AdminFactory = kafkaAdmin): 
       const applied = await applyAcls(adminOf(options.brokers), rules);
       if (options.json) console.log(JSON.stringify({ namespace, topicPrefix, ...applied }));
       else {
-        console.log(`${applied.created} rules held for namespace ${namespace}, topic prefix "${topicPrefix}"`);
+        console.log(
+          `${applied.held} rules held (${applied.created} created now) for namespace ${namespace}, topic prefix "${topicPrefix}"`,
+        );
         for (const rule of applied.extra) console.log(`beyond the table: ${line(rule)}`);
       }
     });
