@@ -5,35 +5,28 @@
 // With the offline restore (ADR 0018, DCO_BENCH_RESTORE_MODE=offline-import, the default), the ceiling of the restore is
 // neo4j-admin import alone of the same CSV parts into a scratch home, measured in the same run.
 import 'reflect-metadata';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTagsCommand, EC2Client, RegisterImageCommand } from '@aws-sdk/client-ec2';
 import neo4j, { Driver } from 'neo4j-driver';
-import { systemClock } from '@dco/contracts';
 import { localEmulatorOptions } from '@dco/aws';
 import { freePort } from '@dco/probes';
 import {
   boltAuth,
-  boltGraphDatabaseFactory,
-  Ec2Neo4jFleet,
   FileBackupStore,
-  FileConnectionPointerStore,
   generateBulkGraph,
   launchNeo4jProcess,
-  LocalNeo4jHostRuntime,
-  LocalOfflineGreenRestorer,
   runAdminImport,
   stageBulkBackup,
-  pointerOnlyConsumers,
-  probeBolt,
   stopNeo4jProcess,
   LEDGER_WRITE_FENCE,
-  OfflineRestoreResult,
 } from '@dco/neo4j';
-import { BlueGreenMigrator, MigrationProgress, OfflineGreenRestorer } from '../apps/db-migrator/src';
 import { measureCreateCeiling, measureReadCeiling } from './support/bolt-ceilings';
+import { benchFleet, BenchMigrationOutcome, BenchMigrationSpec } from './support/bench-migration';
+import { deployedNodeOptions } from '../tools/day/deployed-topology';
 import { benchResult, BenchResult, now, progress, round } from './support/result';
 import { testBackupSigner } from '../libs/neo4j/src/testing/test-backup-signer.fixture';
 
@@ -53,6 +46,10 @@ const RESTORE_MODE = (process.env.DCO_BENCH_RESTORE_MODE ?? 'offline-import') as
 const READ_AHEAD = Number(process.env.DCO_BENCH_READ_AHEAD ?? 1);
 /** `skip`: no read ceiling (it reads the whole graph once more: 5 min at 10M nodes); its ratio is then left out. */
 const READ_CEILING = process.env.DCO_BENCH_READ_CEILING === 'skip' ? 'skip' : 'measure';
+
+// The migration runs with the V8 heap the db-migrator's k8s Deployment gives it (tools/heap-sizing.ts), as deployed;
+// DCO_BENCH_MIGRATOR_NODE_OPTIONS overrides it ('' for V8's own, host-sized heap).
+const MIGRATOR_NODE_OPTIONS = process.env.DCO_BENCH_MIGRATOR_NODE_OPTIONS ?? deployedNodeOptions()['db-migrator'] ?? '';
 
 const note = (text: string): void => void process.stderr.write(`${text}\n`);
 
@@ -103,19 +100,10 @@ export async function run(): Promise<BenchResult> {
     { readyTimeoutMs: 300_000 },
   );
   const blueDriver = neo4j.driver(blue.boltUri, boltAuth(blue.credentials));
-  const runtime = new LocalNeo4jHostRuntime({
-    homeRoot: join(dir, 'fleet'),
-    password,
-    allocatePort: freePort,
-    heapMb: HEAP_MB,
-    pageCacheMb: PAGECACHE_MB,
-    readyTimeoutMs: 300_000,
-  });
-  const fleet = new Ec2Neo4jFleet(ec2, runtime, {
-    fleetTags: { 'dco:env': `bench-${Date.now().toString(36)}` },
-    probe: (boltUri, version) => probeBolt(boltUri, version, blue.credentials),
-    readyTimeoutMs: 300_000,
-  });
+  const fleetTag = `bench-${Date.now().toString(36)}`;
+  const sizing = { dir, fleetTag, heapMb: HEAP_MB, pageCacheMb: PAGECACHE_MB };
+  // The parent's view of the same fleet: it terminates the green the migration's process started.
+  const fleet = benchFleet(ec2, sizing, { password, blue: blue.credentials });
   let greenInstance: string | undefined;
   try {
     note(`generating ${NODES} nodes and ${NODES * RELS_PER_NODE} relationships on Neo4j 5.20.0 (${blue.boltUri})`);
@@ -136,56 +124,21 @@ export async function run(): Promise<BenchResult> {
       }),
     );
     const backups = new FileBackupStore(join(dir, 'backups'));
-    const restorePhases: Partial<OfflineRestoreResult['phases']> = {};
-    const migrator = new BlueGreenMigrator(
+    const loadAtStart = loadavg()[0];
+    const { migrated, marks, restoreNodesDoneAt, totalS, peakRssMb, restorePhases } = await migrateInChild(
       {
-        fleet,
-        graphs: boltGraphDatabaseFactory(blue.credentials),
-        credentials: blue.credentials,
-        pointer: new FileConnectionPointerStore(join(dir, 'neo4j-pointer.json')),
-        consumers: pointerOnlyConsumers,
-        backups,
-        signer: testBackupSigner,
-        clock: systemClock,
-        offlineRestorer: timedRestorer(
-          new LocalOfflineGreenRestorer({
-            homeRoot: join(dir, 'fleet'),
-            password,
-            heapMb: HEAP_MB,
-            pageCacheMb: PAGECACHE_MB,
-            readyTimeoutMs: 300_000,
-          }),
-          restorePhases,
-        ),
-      },
-      {
-        initialEndpoint: { instanceId: 'bench-blue', boltUri: blue.boltUri, version: '5.20.0' },
-        retireGraceMs: 3_600_000,
-        readyTimeoutMs: 300_000,
-        freezeDrainMs: 0,
-        onSourceChanged: 'abort',
+        ...sizing,
+        blueBoltUri: blue.boltUri,
+        imageId: image.ImageId ?? '',
+        nodes: NODES,
         pageSize: PAGE_SIZE,
         batchSize: BATCH_SIZE,
         restoreMode: RESTORE_MODE,
         readAhead: READ_AHEAD,
       },
+      password,
     );
-    const marks: Record<string, number> = {};
-    let restoreNodesDoneAt: number | undefined;
-    let peakRssMb = 0;
-    const onProgress = (p: MigrationProgress) => {
-      const t = now();
-      marks[`${p.phase}_start`] ??= t;
-      marks[`${p.phase}_end`] = t;
-      if (p.phase === 'restore' && restoreNodesDoneAt === undefined && p.done >= NODES) restoreNodesDoneAt = t;
-      peakRssMb = Math.max(peakRssMb, process.memoryUsage().rss / 2 ** 20);
-      progress(p.phase.padEnd(9), p.done, p.total);
-    };
-    const loadAtStart = loadavg()[0];
-    const started = now();
-    const migrated = await migrator.migrate({ runId: 'bench-migrate', targetImageId: image.ImageId ?? '' }, onProgress);
     greenInstance = migrated.toInstanceId;
-    const totalS = now() - started;
     // Phase boundaries: export runs from its first to its last progress event (on the offline path green is provisioned
     // meanwhile, so provision_s is ~0 there and the restore waits for whichever of the two ends last); restore from there (so it includes verifying
     // the backup and applying the schema) to its last event; validation from there to the switch (so it includes the
@@ -324,6 +277,8 @@ export async function run(): Promise<BenchResult> {
         restoreMode: RESTORE_MODE,
         readAhead: READ_AHEAD,
         readCeiling: READ_CEILING,
+        // The migration's own process, with the db-migrator's deployed heap unless overridden.
+        migratorNodeOptions: MIGRATOR_NODE_OPTIONS,
         heapMb: HEAP_MB,
         pageCacheMb: PAGECACHE_MB,
         from: '5.20.0',
@@ -353,18 +308,25 @@ export async function run(): Promise<BenchResult> {
   }
 }
 
-/** The restorer, its phases copied out as it returns (the migrator keeps only what it needs of the result). */
-function timedRestorer(
-  restorer: LocalOfflineGreenRestorer,
-  into: Partial<OfflineRestoreResult['phases']>,
-): OfflineGreenRestorer {
-  return {
-    restore: async (...args: Parameters<LocalOfflineGreenRestorer['restore']>) => {
-      const result = await restorer.restore(...args);
-      Object.assign(into, result.phases);
-      return result;
+/** The migration in a process of its own with the db-migrator's deployed heap (bench/support/migrate-migration.child.ts). */
+function migrateInChild(spec: BenchMigrationSpec, password: string): Promise<BenchMigrationOutcome> {
+  const child = spawn(
+    process.execPath,
+    ['-r', './tools/register.js', 'bench/support/migrate-migration.child.ts', JSON.stringify(spec)],
+    {
+      cwd: join(__dirname, '..'),
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, NODE_OPTIONS: MIGRATOR_NODE_OPTIONS, DCO_BENCH_NEO4J_PASSWORD: password },
     },
-  };
+  );
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  return new Promise((resolve, reject) =>
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`the migration's process exited with ${code}`));
+      resolve(JSON.parse(out.trim().split('\n').pop() as string) as BenchMigrationOutcome);
+    }),
+  );
 }
 
 const snake = (name: string): string => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
