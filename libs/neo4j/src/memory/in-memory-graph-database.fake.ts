@@ -39,6 +39,10 @@ const toList = (props: Map<string, GraphValue>): PropertyList =>
 const text = (value: GraphValue | undefined): string =>
   value === undefined ? 'null' : value[0] === 'i' || value[0] === 's' ? value[1] : JSON.stringify(value[1]);
 
+/** The ledger write fence's count and state, as the Bolt adapter reads them (coalesce(writes, 0), closed = true). */
+const writesOf = (fence: StoredNode): number => Number(fence.props.get('writes')?.[1] ?? 0);
+const closedOf = (fence: StoredNode): boolean => fence.props.get('closed')?.[1] === true;
+
 export class InMemoryGraphDatabase implements GraphDatabase {
   private readonly nodes = new Map<number, StoredNode>();
   private readonly relationships = new Map<number, StoredRelationship>();
@@ -94,9 +98,9 @@ export class InMemoryGraphDatabase implements GraphDatabase {
   ledgerWrite(labels: string[], props: PropertyList): string {
     this.check();
     const fence = this.fence();
-    if (fence?.props.get('closed')?.[1] === true)
+    if (fence && closedOf(fence))
       throw new CodedError('DB.WRITES_FROZEN', `${this.uri} takes no more ledger writes: its write fence is closed`);
-    if (fence) fence.props.set('writes', ['i', String(Number(fence.props.get('writes')?.[1] ?? 0) + 1)]);
+    if (fence) fence.props.set('writes', ['i', String(writesOf(fence) + 1)]);
     return this.createNode(labels, props);
   }
 
@@ -276,8 +280,8 @@ export class InMemoryGraphDatabase implements GraphDatabase {
     const found = this.fenceEntry();
     if (!found) return 0;
     const [id, fence] = found;
-    const writes = Number(fence.props.get('writes')?.[1] ?? 0);
-    if (fence.props.get('closed')?.[1] !== true) return writes;
+    const writes = writesOf(fence);
+    if (!closedOf(fence)) return writes;
     if (fence.props.has('createdBy')) this.deleteNode(String(id));
     else {
       fence.props.set('closed', ['b', false]);
@@ -290,7 +294,7 @@ export class InMemoryGraphDatabase implements GraphDatabase {
   async closeLedgerWrites(close: LedgerWriteFenceClose): Promise<void> {
     this.check();
     const fence = this.fence();
-    const writes = Number(fence?.props.get('writes')?.[1] ?? 0);
+    const writes = fence ? writesOf(fence) : 0;
     if (writes !== close.expectedWrites) throw ledgerWritesSinceCopy(this.uri, writes, close.expectedWrites);
     const closed: PropertyList = [
       ['closed', ['b', true]],
@@ -321,8 +325,8 @@ export class InMemoryGraphDatabase implements GraphDatabase {
     const closedBy = fence.props.get('closedBy');
     const generation = fence.props.get('closedGeneration');
     return {
-      closed: fence.props.get('closed')?.[1] === true,
-      writes: Number(fence.props.get('writes')?.[1] ?? 0),
+      closed: closedOf(fence),
+      writes: writesOf(fence),
       ...(closedBy ? { closedBy: String(closedBy[1]) } : {}),
       ...(generation ? { closedGeneration: Number(generation[1]) } : {}),
     };
