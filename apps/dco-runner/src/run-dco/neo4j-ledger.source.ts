@@ -27,6 +27,8 @@ export class Neo4jLedgerSource {
   /** The driver of an opening in progress, closed by close() so that no opening outlives the source. */
   private openingDriver?: Driver;
   private closed = false;
+  /** The server and pointer generation whose write fence was last looked at (openFenceAfterFailBack). */
+  private fenceCheckedFor?: string;
 
   constructor(private readonly options: Neo4jLedgerSourceOptions) {}
 
@@ -60,9 +62,14 @@ export class Neo4jLedgerSource {
    */
   private async openFenceAfterFailBack(uri: string, pointer: ConnectionPointer): Promise<void> {
     const graph = this.current?.uri === uri ? this.current.graph : undefined;
-    const fence = await graph?.readLedgerWriteFence();
-    if (!graph || !fence?.closed || fence.closedGeneration === undefined) return;
-    if (fence.closedGeneration < pointer.generation) await graph.openLedgerWrites();
+    // Once per server and pointer generation, not per command: only a later pointer can undo a switch's close.
+    const key = `${uri}#${pointer.generation}`;
+    if (!graph || this.fenceCheckedFor === key) return;
+    const fence = await graph.readLedgerWriteFence();
+    if (fence?.closed && fence.closedGeneration !== undefined && fence.closedGeneration < pointer.generation)
+      await graph.openLedgerWrites();
+    // Remembered only once looked at (and opened where due): a failure is tried again by the next command.
+    this.fenceCheckedFor = key;
   }
 
   private settle(ledger: Promise<Neo4jDcoLedger>): void {
