@@ -88,16 +88,31 @@ export interface KafkaLeaseOptions {
   log?(level: 'info' | 'warn', message: string): void;
 }
 
+/** Delay before a member whose consumer crashed joins again; doubled per crash in a row, up to REJOIN_MAX_MS. */
+const REJOIN_FIRST_MS = 500;
+const REJOIN_MAX_MS = 8_000;
+
 /**
  * One member of a lease group. It reports "held" when the group assigns it partition 0, and "lost" when a rebalance
- * gives it nothing, when its consumer crashes for good, or when no heartbeat succeeded for a whole session (the group
- * has evicted it by then, so another member may hold the lease).
+ * gives it nothing, when its consumer crashes, or when no heartbeat succeeded for a whole session (the group has
+ * evicted it by then, so another member may hold the lease). A crashed or silent member joins again as a fresh consumer.
+ *
+ * kafkajs never restarts a lease consumer here (restartOnFailure is always false): kafkajs's disconnect() does not stop a
+ * run whose join is still in flight (its runner is not running yet, so stop() returns at once and drops the runner), and
+ * that join then goes on heartbeating as a member nobody reads. A restart kafkajs had scheduled before this member
+ * stepped down was such a run: it had claimed the lease in its join, the group kept partition 0 with it, and no replica
+ * was active until its process died (the topology spec, a broker restart right after a takeover). So every consumer is
+ * disconnected only once its own start has settled (`abandon`).
  */
 export class KafkaLease {
   private consumer?: Consumer;
+  /** Each consumer's start (connect, subscribe, run): settled once its join ended in a running member or a crash. */
+  private readonly starts = new WeakMap<Consumer, Promise<void>>();
   private held = false;
   private lastHeartbeat = Date.now();
   private watchdog?: NodeJS.Timeout;
+  private retryTimer?: NodeJS.Timeout;
+  private crashesInARow = 0;
   private stopped = false;
 
   constructor(private readonly options: KafkaLeaseOptions) {}
@@ -143,18 +158,17 @@ export class KafkaLease {
       maxWaitTimeInMs: Math.min(1_000, heartbeatInterval),
       partitionAssigners: [stickyLeaseAssigner(() => ({ name: this.options.name, holding: this.held }))],
       allowAutoTopicCreation: false,
-      // Only the current member restarts after a crash. kafkajs restarts a crashed consumer even after disconnect() (the
-      // crash of a run in flight comes after it): a member abandoned by rejoin() came back into the group as a zombie
-      // whose assignment nobody read. When the group gave it partition 0, no replica was active until it was killed
-      // (the topology spec, a broker restart right after a takeover).
-      retry: { retries: 5, restartOnFailure: async () => !this.stopped && this.consumer === consumer },
+      // Never restarted by kafkajs (see the class comment): a crash ends this consumer, and the member joins afresh.
+      retry: { retries: 5, restartOnFailure: async () => false },
     });
     this.consumer = consumer;
     this.lastHeartbeat = Date.now();
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      // An abandoned member that joined anyway (its join was in flight) leaves again at once: it must not sit on the lease.
-      if (this.consumer !== consumer) return void consumer.disconnect().catch(() => undefined);
+      // An abandoned consumer whose join was in flight: it leaves once that start settles (abandon), and its assignment
+      // says nothing about this member.
+      if (this.consumer !== consumer) return;
       this.lastHeartbeat = Date.now();
+      this.crashesInARow = 0;
       this.set((payload.memberAssignment[topic] ?? []).includes(0));
     });
     consumer.on(consumer.events.HEARTBEAT, () => {
@@ -162,33 +176,69 @@ export class KafkaLease {
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (this.consumer !== consumer) return;
-      this.options.log?.('warn', `lease consumer crashed${payload.restart ? ', restarting' : ''}: ${payload.error}`);
-      if (!payload.restart) this.set(false);
+      this.options.log?.('warn', `lease consumer crashed, joining again: ${payload.error}`);
+      this.set(false);
+      this.rejoinLater();
     });
-    await consumer.connect();
-    await consumer.subscribe({ topics: [topic], fromBeginning: false });
-    // Nothing is ever written to the lease topic: the run loop is there for the heartbeats and rebalances.
-    await consumer.run({ autoCommit: false, eachBatch: async () => undefined });
+    const started = (async () => {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topic], fromBeginning: false });
+      // Nothing is ever written to the lease topic: the run loop is there for the heartbeats and rebalances.
+      await consumer.run({ autoCommit: false, eachBatch: async () => undefined });
+    })();
+    this.starts.set(consumer, started);
+    await started;
+  }
+
+  /** Joins again after a crash, later each time it crashes again before a join succeeds. */
+  private rejoinLater(): void {
+    if (this.stopped || this.retryTimer) return;
+    const delay = Math.min(REJOIN_MAX_MS, REJOIN_FIRST_MS * 2 ** this.crashesInARow);
+    this.crashesInARow += 1;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.rejoin();
+    }, delay);
+    this.retryTimer.unref();
   }
 
   /** A fresh member: the old one may still be assigned partition 0 in a generation nobody else knows is over. */
   private async rejoin(): Promise<void> {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
     const previous = this.consumer;
     this.consumer = undefined;
-    void previous?.disconnect().catch(() => undefined);
+    if (previous) this.abandon(previous);
     if (this.stopped) return;
     await this.join().catch((error: unknown) => {
-      this.options.log?.('warn', `could not rejoin the lease group: ${(error as Error).message}`);
-      if (!this.stopped) setTimeout(() => void this.rejoin(), 1_000).unref();
+      this.options.log?.('warn', `could not join the lease group again: ${(error as Error).message}`);
+      this.rejoinLater();
     });
+  }
+
+  /** Disconnects `consumer` once its start has settled: a disconnect() during its join would leave that join running. */
+  private abandon(consumer: Consumer): Promise<void> {
+    const started = this.starts.get(consumer) ?? Promise.resolve();
+    return started
+      .catch(() => undefined)
+      .then(() => consumer.disconnect())
+      .catch(() => undefined);
   }
 
   /** Leaves the group at once (the next member takes over without waiting for a session to expire). */
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.watchdog);
-    await this.consumer?.disconnect().catch(() => undefined);
+    clearTimeout(this.retryTimer);
+    const current = this.consumer;
+    this.consumer = undefined;
     this.set(false);
+    if (!current) return;
+    // A start still joining is waited for a session at most; the process is leaving anyway.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.options.sessionTimeoutMs)));
+    await Promise.race([this.abandon(current), late.then(() => current.disconnect().catch(() => undefined))]);
+    clearTimeout(timer);
   }
 
   /**

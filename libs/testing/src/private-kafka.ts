@@ -20,6 +20,10 @@ export interface PrivateKafka {
   brokers: string[];
   /** Stops the broker (SIGTERM, as a rolling restart does) and starts it again on the same data. */
   restart(): Promise<void>;
+  /** Stops the broker and keeps its data (an outage of a length the spec decides); start() brings it back. */
+  stop(): Promise<void>;
+  /** Starts the stopped broker again on the same data; returns when it answers describeCluster. */
+  start(): Promise<void>;
   /** Stops the broker and removes its data. */
   close(): Promise<void>;
 }
@@ -50,6 +54,8 @@ export async function startPrivateKafka(heapMb = 384): Promise<PrivateKafka> {
   return {
     brokers: [`${config.host}:${config.kafka.port}`],
     restart: async () => void (await restartComponent('kafka', { config, log })),
+    stop: async () => void (await stopKafka({ config, log })),
+    start: async () => void (await startKafka({ config, log })),
     close: async () => {
       await stopKafka({ config, log });
       rmSync(stateDir, { recursive: true, force: true });
