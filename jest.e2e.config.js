@@ -2,7 +2,10 @@
 module.exports = require('./jest.base.config')({
   testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
   testTimeout: 300000,
-  maxWorkers: 1,
+  // Two suites side by side: most of an e2e suite is waiting (service starts, group sessions, Neo4j and tofu). On this
+  // 2-core machine (2026-12-07) the level took 480 s with two workers against 757 s with one; no spec shares state with
+  // another (each has its namespace, fleet tag and workspace; a spec that restarts a broker restarts a private one).
+  maxWorkers: 2,
   globalSetup: '<rootDir>/test/support/require-stack.setup.ts',
   globalTeardown: '<rootDir>/test/support/open-handles.teardown.ts',
   setupFilesAfterEnv: ['<rootDir>/test/support/retry-once.setup.ts', '<rootDir>/test/support/socket-origins.setup.ts'],
