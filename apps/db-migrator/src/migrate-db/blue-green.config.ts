@@ -87,8 +87,9 @@ export class BlueGreenConfig extends IntersectionType(
   DCO_NEO4J_BATCH_SIZE = DEFAULT_BATCH_SIZE;
 
   /**
-   * How green is filled (ADR 0018): offline-import (neo4j-admin import into green before it serves; the local default) or
-   * online (batched UNWIND over Bolt; the default elsewhere, and for a green that must already serve).
+   * How green is filled (ADR 0018): offline-import (neo4j-admin import into green before it serves: locally next to its
+   * home, in AWS on its EC2 instance through SSM Run Command) or online (batched UNWIND over Bolt; the default, and for a
+   * green that must already serve).
    */
   @IsOptional()
   @IsIn(RESTORE_MODES, { message: 'DCO_NEO4J_RESTORE_MODE must be offline-import or online' })

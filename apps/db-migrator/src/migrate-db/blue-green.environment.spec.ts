@@ -31,17 +31,25 @@ describe('blueGreenEnvironmentFromEnv', () => {
     });
   });
 
-  it('imports offline by default on the local runtime only, and refuses offline-import where there is none', async () => {
+  it('imports offline where a machine can run the import: the local runtime, or an EC2 green with backups in S3', async () => {
     expect(restoreModeOf('local', undefined)).toBe('online');
     expect(restoreModeOf('local', 'offline-import')).toBe('offline-import');
     expect(restoreModeOf('local', 'online')).toBe('online');
     expect(restoreModeOf('aws', undefined)).toBe('online');
     expect(restoreModeOf('embedded', undefined)).toBe('online');
-    for (const profile of ['aws', 'embedded']) {
-      expect(() => restoreModeOf(profile, 'offline-import')).toThrow(
-        expect.objectContaining({ code: 'CONFIG.INVALID', message: expect.stringContaining('DCO_NEO4J_RESTORE_MODE') }),
-      );
-    }
+    expect(restoreModeOf('aws', 'offline-import', { fleet: 'ec2', backupBucket: 'dco-backups' })).toBe(
+      'offline-import',
+    );
+    const refused = (why: string) =>
+      expect.objectContaining({
+        code: 'CONFIG.INVALID',
+        message: expect.stringMatching(new RegExp(`DCO_NEO4J_RESTORE_MODE.*${why}`)),
+      });
+    expect(() => restoreModeOf('embedded', 'offline-import')).toThrow(refused('embedded profile'));
+    expect(() => restoreModeOf('aws', 'offline-import', { fleet: 'ecs', backupBucket: 'b' })).toThrow(
+      refused('ecs fleet has no instance'),
+    );
+    expect(() => restoreModeOf('aws', 'offline-import', { fleet: 'ec2' })).toThrow(refused('DCO_BACKUP_BUCKET'));
     await expect(
       blueGreenEnvironmentFromEnv({ DCO_PROFILE: 'embedded', DCO_NEO4J_RESTORE_MODE: 'offline-import' }),
     ).rejects.toMatchObject({ code: 'CONFIG.INVALID' });

@@ -32,6 +32,8 @@ import {
   Neo4jFleet,
   pointerOnlyConsumers,
   probeBolt,
+  InstanceOfflineGreenRestorer,
+  SsmInstanceCommands,
   S3BackupStore,
   versionOfImage,
   LocalOfflineGreenRestorer,
@@ -76,18 +78,26 @@ export function neo4jCredentialsFromEnv(env: NodeJS.ProcessEnv): Neo4jCredential
 }
 
 /**
- * How green is filled: online by default; offline-import when asked for, on the local fleet runtime only. The default stays
- * online until the offline path has run through the kill -9 resume and the day scenarios (ADR 0018). Only the local runtime can
- * import offline (the EC2 one would pull the parts in user data or SSM Run Command: not built), so asking for it elsewhere
- * is refused rather than silently done online.
+ * How green is filled: online by default; offline-import when asked for (ADR 0018). The local runtime imports next to
+ * green's home; in AWS green's own instance imports (SSM Run Command), which needs the EC2 fleet (an ECS task has no
+ * instance to run it) and the backups in S3 (the instance pulls the parts from there). Asking for it where it cannot
+ * run is refused rather than silently done online.
  */
-export function restoreModeOf(profile: string, configured: RestoreMode | undefined): RestoreMode {
-  if (configured === 'offline-import' && profile !== 'local')
-    throw new CodedError(
-      'CONFIG.INVALID',
-      `DCO_NEO4J_RESTORE_MODE (got "offline-import"): the ${profile} profile has no offline import; use online`,
-    );
-  return configured ?? 'online';
+export function restoreModeOf(
+  profile: string,
+  configured: RestoreMode | undefined,
+  where: { fleet?: string; backupBucket?: string } = {},
+): RestoreMode {
+  if (configured !== 'offline-import') return configured ?? 'online';
+  const refuse = (why: string) =>
+    new CodedError('CONFIG.INVALID', `DCO_NEO4J_RESTORE_MODE (got "offline-import"): ${why}; use online`);
+  if (profile === 'aws') {
+    if (where.fleet !== 'ec2') throw refuse(`the ${where.fleet ?? 'ecs'} fleet has no instance to import on`);
+    if (!where.backupBucket) throw refuse('the instance pulls the parts from S3, and DCO_BACKUP_BUCKET is not set');
+    return configured;
+  }
+  if (profile !== 'local') throw refuse(`the ${profile} profile has no offline import`);
+  return configured;
 }
 
 export async function buildBlueGreenEnvironment(
@@ -111,7 +121,10 @@ export async function buildBlueGreenEnvironment(
     onSourceChanged: config.DCO_NEO4J_ON_SOURCE_CHANGED,
     pageSize: config.DCO_NEO4J_PAGE_SIZE,
     batchSize: config.DCO_NEO4J_BATCH_SIZE,
-    restoreMode: restoreModeOf(profile, config.DCO_NEO4J_RESTORE_MODE),
+    restoreMode: restoreModeOf(profile, config.DCO_NEO4J_RESTORE_MODE, {
+      fleet: config.DCO_NEO4J_FLEET,
+      backupBucket: config.DCO_BACKUP_BUCKET,
+    }),
     readAhead: config.DCO_NEO4J_READ_AHEAD,
   };
   const signer = backupSignerOf(config, profile, stateDir);
@@ -185,7 +198,7 @@ export async function buildBlueGreenEnvironment(
       signer,
       clock,
       credentials,
-      // The local runtime imports next to green's home; the EC2 runtime has no offline import yet (ADR 0018).
+      // The local runtime imports next to green's home; in AWS, green's instance does (ADR 0018).
       ...(profile === 'local'
         ? {
             offlineRestorer: new LocalOfflineGreenRestorer({
@@ -197,7 +210,16 @@ export async function buildBlueGreenEnvironment(
               readyTimeoutMs: options.readyTimeoutMs,
             }),
           }
-        : {}),
+        : options.restoreMode === 'offline-import' && credentials
+          ? {
+              offlineRestorer: new InstanceOfflineGreenRestorer({
+                commands: new SsmInstanceCommands(new SSMClient(aws)),
+                credentials,
+                probe: (boltUri, version) => probeBolt(boltUri, version, credentials),
+                readyTimeoutMs: options.readyTimeoutMs,
+              }),
+            }
+          : {}),
     },
     { ...options, initialEndpoint: existing?.current ?? (await initialEndpoint()) },
   );

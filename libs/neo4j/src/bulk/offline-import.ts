@@ -99,27 +99,35 @@ export async function stageBulkBackup(
   const manifest = await readBulkManifest(store, prefix, signer);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  for (const file of [...manifest.parts, manifest.patch]) {
-    const hash = createHash('sha256');
-    try {
-      await pipeline(
-        store.open(`${prefix}/${file.file}`),
-        async function* (source: AsyncIterable<Buffer>) {
-          for await (const chunk of source) {
-            hash.update(chunk);
-            yield chunk;
-          }
-        },
-        createWriteStream(join(dir, file.file)),
-      );
-    } catch (error) {
-      throw corrupt(`the part ${file.file} of ${prefix} cannot be read`, String((error as Error).message));
-    }
-    const actual = hash.digest('hex');
-    if (actual !== file.sha256)
-      throw corrupt(`the part ${file.file} of ${prefix} is damaged`, `expected sha256 ${file.sha256}, got ${actual}`);
-  }
+  for (const file of [...manifest.parts, manifest.patch]) await stageBackupFile(store, prefix, dir, file);
   return manifest;
+}
+
+/** Copies one file of a bulk backup into `dir`, checking its sha256 on the way (DB.BACKUP_CORRUPT when it differs). */
+export async function stageBackupFile(
+  store: BackupStore,
+  prefix: string,
+  dir: string,
+  file: { file: string; sha256: string },
+): Promise<void> {
+  const hash = createHash('sha256');
+  try {
+    await pipeline(
+      store.open(`${prefix}/${file.file}`),
+      async function* (source: AsyncIterable<Buffer>) {
+        for await (const chunk of source) {
+          hash.update(chunk);
+          yield chunk;
+        }
+      },
+      createWriteStream(join(dir, file.file)),
+    );
+  } catch (error) {
+    throw corrupt(`the part ${file.file} of ${prefix} cannot be read`, String((error as Error).message));
+  }
+  const actual = hash.digest('hex');
+  if (actual !== file.sha256)
+    throw corrupt(`the part ${file.file} of ${prefix} is damaged`, `expected sha256 ${file.sha256}, got ${actual}`);
 }
 
 export interface AdminImportSpec {
