@@ -50,6 +50,7 @@ describe('blueGreenEnvironmentFromEnv', () => {
       refused('ecs fleet has no instance'),
     );
     expect(() => restoreModeOf('aws', 'offline-import', { fleet: 'ec2' })).toThrow(refused('DCO_BACKUP_BUCKET'));
+    expect(() => restoreModeOf('local', 'offline-import', { fleet: 'ecs' })).toThrow(refused('ecs fleet'));
     await expect(
       blueGreenEnvironmentFromEnv({ DCO_PROFILE: 'embedded', DCO_NEO4J_RESTORE_MODE: 'offline-import' }),
     ).rejects.toMatchObject({ code: 'CONFIG.INVALID' });

@@ -91,12 +91,10 @@ export function restoreModeOf(
   if (configured !== 'offline-import') return configured ?? 'online';
   const refuse = (why: string) =>
     new CodedError('CONFIG.INVALID', `DCO_NEO4J_RESTORE_MODE (got "offline-import"): ${why}; use online`);
-  if (profile === 'aws') {
-    if (where.fleet !== 'ec2') throw refuse(`the ${where.fleet ?? 'ecs'} fleet has no instance to import on`);
-    if (!where.backupBucket) throw refuse('the instance pulls the parts from S3, and DCO_BACKUP_BUCKET is not set');
-    return configured;
-  }
-  if (profile !== 'local') throw refuse(`the ${profile} profile has no offline import`);
+  if (profile !== 'aws' && profile !== 'local') throw refuse(`the ${profile} profile has no offline import`);
+  if ((where.fleet ?? 'ec2') !== 'ec2') throw refuse(`the ${where.fleet} fleet has no instance to import on`);
+  if (profile === 'aws' && !where.backupBucket)
+    throw refuse('the instance pulls the parts from S3, and DCO_BACKUP_BUCKET is not set');
   return configured;
 }
 
