@@ -45,6 +45,9 @@ function observed(expect: ScenarioExpectation): DayObservation {
       boltUri: 'bolt://127.0.0.1:1',
       version: expect.serving.version,
       fleet: expect.serving.fleet ?? 'ec2',
+      ...(expect.serving.server === 'green' && expect.serving.fleet !== 'ecs'
+        ? { filledBy: expect.serving.filledBy ?? 'online' }
+        : {}),
     },
     data: {
       blueBefore: snapshot,
@@ -135,6 +138,14 @@ describe('compareWithExpectation', () => {
     expect(
       compareWithExpectation(upgrade, { ...seen, serving: { ...seen.serving, instanceId: 'i-green', fleet: 'ec2' } }),
     ).toEqual(['the serving Neo4j i-green is on the ec2 fleet, expected ecs']);
+  });
+
+  it('reports a green the scenario fills offline that was copied online', () => {
+    const fullChange = DAY_SCENARIOS.find((s) => s.name === 'full-change')!;
+    const seen = observed(fullChange.expect);
+    expect(
+      compareWithExpectation(fullChange.expect, { ...seen, serving: { ...seen.serving, filledBy: 'online' } }),
+    ).toEqual(['green i-1 was filled online, expected offline-import']);
   });
 
   it("reads the run's audit entries from the orchestrators' info lines, and misses them when the logger was silenced", () => {
@@ -393,6 +404,13 @@ describe('day workspace', () => {
     expect(migrator).toMatchObject({ DCO_NEO4J_FLEET: 'ecs', DCO_NEO4J_ECS_CLUSTER: `dco-day-${upgrade.id}-neo4j` });
     expect(migrator.DCO_NEO4J_EFS_FILE_SYSTEM_ID).toMatch(/^fs-[0-9a-f]+$/);
     expect(serviceEnvironment('db-migrator', ws, info, 1, now).DCO_NEO4J_FLEET).toBeUndefined();
+  });
+
+  it('fills green by the offline import where the scenario says so, and online elsewhere', () => {
+    const fullChange = createWorkspace(findScenario('full-change') ?? scenario, now, ws.endpoints, '/tmp/day-root');
+    expect(serviceEnvironment('db-migrator', fullChange, info, 1, now).DCO_NEO4J_RESTORE_MODE).toBe('offline-import');
+    expect(findScenario('full-change')?.expect.serving.filledBy).toBe('offline-import');
+    expect(serviceEnvironment('db-migrator', ws, info, 1, now).DCO_NEO4J_RESTORE_MODE).toBeUndefined();
   });
 
   it('sizes every Neo4j server of the scenario for a bulk graph, and keeps them small and quick to start without one', () => {

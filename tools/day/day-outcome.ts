@@ -43,7 +43,15 @@ export interface DayObservation {
     urgentChanges: string[];
   };
   stepDurations: Record<string, number>;
-  serving: { server: 'blue' | 'green'; instanceId: string; boltUri: string; version: string; fleet: 'ec2' | 'ecs' };
+  serving: {
+    server: 'blue' | 'green';
+    instanceId: string;
+    boltUri: string;
+    version: string;
+    fleet: 'ec2' | 'ecs';
+    /** Green on the local EC2 runtime: offline-import when neo4j-admin's import report is in its home, else online. */
+    filledBy?: 'offline-import' | 'online';
+  };
   data: { blueBefore: GraphSnapshot; base: GraphSnapshot; offering: OutputSnapshot };
   offerings: { onServing: number; elsewhere: number; resultHash?: string; allocationCount?: number };
   dco: { runDcoCommands: number; completed: number; afterRollback: boolean[] };
@@ -330,6 +338,13 @@ export async function observeDay(
       boltUri: current.boltUri,
       version,
       fleet: onEcs ? 'ecs' : 'ec2',
+      ...(onBlue || onEcs
+        ? {}
+        : {
+            filledBy: existsSync(join(ws.stateDir, 'fleet', current.instanceId, 'import.report'))
+              ? ('offline-import' as const)
+              : ('online' as const),
+          }),
     },
     data: { blueBefore: prepared.blueBefore, base: split.base, offering: split.offering },
     offerings: {
@@ -424,6 +439,10 @@ export function compareWithExpectation(expect: ScenarioExpectation, seen: DayObs
   check(
     expect.serving.fleet === undefined || seen.serving.fleet === expect.serving.fleet,
     `the serving Neo4j ${seen.serving.instanceId} is on the ${seen.serving.fleet} fleet, expected ${expect.serving.fleet}`,
+  );
+  check(
+    expect.serving.filledBy === undefined || seen.serving.filledBy === expect.serving.filledBy,
+    `green ${seen.serving.instanceId} was filled ${seen.serving.filledBy ?? 'by nothing seen'}, expected ${expect.serving.filledBy}`,
   );
   check(
     sameSnapshot(seen.data.base, seen.data.blueBefore),

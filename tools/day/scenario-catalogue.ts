@@ -39,7 +39,8 @@ export interface ScenarioExpectation {
   /** Compensations in the order they ran. */
   rolledBack: string[];
   /** The Neo4j server that serves afterwards (through the connection pointer), its version and, where it matters, its fleet. */
-  serving: { server: 'blue' | 'green'; version: string; fleet?: 'ec2' | 'ecs' };
+  /** `filledBy`: how green got blue's graph, where the scenario says (offline-import leaves neo4j-admin's report in its home). */
+  serving: { server: 'blue' | 'green'; version: string; fleet?: 'ec2' | 'ecs'; filledBy?: 'offline-import' | 'online' };
   /** The dco-runner ECS service's revision afterwards compared with before the run. */
   ecsRevision: 'unchanged' | 'moved';
   /**
@@ -77,6 +78,8 @@ export interface DayScenario {
   promotion?: 'staging-first';
   /** Green's fleet (the db-migrator's DCO_NEO4J_FLEET, ADR 0031): EC2 unless the scenario says ECS. Blue is always on EC2. */
   neo4jFleet?: 'ecs';
+  /** How the db-migrator fills green (DCO_NEO4J_RESTORE_MODE, ADR 0018): online unless the scenario says offline-import. */
+  restoreMode?: 'offline-import';
   /** Why the scenario takes the time it takes (reported by the e2e spec and the bench). */
   slowBecause?: string;
   expect: ScenarioExpectation;
@@ -146,13 +149,16 @@ export const DAY_SCENARIOS: readonly DayScenario[] = [
     summary:
       'a new Neo4j AMI, a Terraform change and a security advisory on a package dco-runner runs (from the npm registry) on the same day: the fixed build rolls out',
     changes: { neo4jAmi: true, terraform: 'add-service', advisory: RELEASE_IMAGE },
+    // Green on EC2 filled by the offline import (neo4j-admin into its stopped store); the other migrations copy online.
+    restoreMode: 'offline-import',
     graph: SMALL_GRAPH,
-    slowBecause: 'tofu apply with provisioners, an ECS canary rollout and a green Neo4j JVM',
+    slowBecause:
+      'tofu apply with provisioners, an ECS canary rollout, and a green Neo4j JVM started twice (the import)',
     expect: {
       status: 'Completed',
       steps: ['detect:succeeded', 'apply-infra:succeeded', 'migrate-db:succeeded', 'run-dco:succeeded'],
       rolledBack: [],
-      serving: { server: 'green', version: NEW_NEO4J_VERSION },
+      serving: { server: 'green', version: NEW_NEO4J_VERSION, filledBy: 'offline-import' },
       ecsRevision: 'moved',
       terraformState: 'changed',
       dcoAfterRollback: false,
