@@ -27,7 +27,9 @@ const SAFE_FILE = /^[a-z]+-?\d*\.(csv|jsonl)\.gz$/;
 const SHA256 = /^[0-9a-f]{64}$/;
 
 const refuse = (message: string) => new CodedError('DB.RESTORE_FAILED', message);
-const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
+/** A POSIX-shell single-quoted word: safe for any value. */
+export const shellQuote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
+const quote = shellQuote;
 
 /** The script, one command per line (AWS-RunShellScript takes them as its `commands` list, and so does bash). */
 export function instanceImportScript(spec: InstanceImportScriptSpec): string {

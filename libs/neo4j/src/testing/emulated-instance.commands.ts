@@ -7,10 +7,9 @@ import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { shellQuote as quote } from '../bulk/instance-import.script';
 import { InstanceCommandResult, InstanceCommands } from '../fleet/instance-commands.port';
 import { neo4jJvmOptions, neo4jLibDir, Neo4jProcessSpec } from '../fleet/neo4j-process.launcher';
-
-const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
 
 export class EmulatedInstanceCommands implements InstanceCommands {
   private readonly bin = mkdtempSync(join(tmpdir(), 'dco-instance-bin-'));
