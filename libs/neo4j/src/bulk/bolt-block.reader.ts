@@ -28,35 +28,45 @@ export class BoltBlockReader implements GraphRangeReader {
   }
 
   async readNodes(from: number, to: number): Promise<NodeRecord[]> {
-    if (to <= from) return [];
-    const rows = await this.block(
+    return this.gathered((each) => this.streamNodes(from, to, each));
+  }
+
+  async readRelationships(from: number, to: number): Promise<RelationshipRecord[]> {
+    return this.gathered((each) => this.streamRelationships(from, to, each));
+  }
+
+  async streamNodes(from: number, to: number, each: (node: NodeRecord) => void): Promise<void> {
+    if (to <= from) return;
+    await this.stream(
       () => `UNWIND range($from, $to - 1) AS i MATCH (n) WHERE id(n) = i AND NOT n:\`${PROGRESS_LABEL}\`
        RETURN toString(i), labels(n), ${this.propertiesOf('n')}`,
       from,
       to,
+      ([id, labels, ...props]) =>
+        each({
+          id: id as string,
+          labels: labels as string[],
+          props: this.propertyList(props),
+        }),
     );
-    return rows.map(([id, labels, ...props]) => ({
-      id: id as string,
-      labels: labels as string[],
-      props: this.propertyList(props),
-    }));
   }
 
-  async readRelationships(from: number, to: number): Promise<RelationshipRecord[]> {
-    if (to <= from) return [];
-    const rows = await this.block(
+  async streamRelationships(from: number, to: number, each: (rel: RelationshipRecord) => void): Promise<void> {
+    if (to <= from) return;
+    await this.stream(
       () => `UNWIND range($from, $to - 1) AS i MATCH (a) WHERE id(a) = i MATCH (a)-[r]->(b)
        RETURN toString(id(r)), type(r), toString(i), toString(id(b)), ${this.propertiesOf('r')}`,
       from,
       to,
+      ([id, type, start, end, ...props]) =>
+        each({
+          id: id as string,
+          type: type as string,
+          start: start as string,
+          end: end as string,
+          props: this.propertyList(props),
+        }),
     );
-    return rows.map(([id, type, start, end, ...props]) => ({
-      id: id as string,
-      type: type as string,
-      start: start as string,
-      end: end as string,
-      props: this.propertyList(props),
-    }));
   }
 
   async close(): Promise<void> {
@@ -85,21 +95,64 @@ export class BoltBlockReader implements GraphRangeReader {
     return list.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   }
 
-  private async block(query: () => string, from: number, to: number): Promise<unknown[][]> {
+  private async gathered<T>(read: (each: (item: T) => void) => Promise<void>): Promise<T[]> {
+    const items: T[] = [];
+    await read((item) => items.push(item));
+    return items;
+  }
+
+  /**
+   * Runs the range's statement and hands each row to `each` as the driver decodes it. A read the driver retries (a
+   * transient error) is retried only while no row was handed over; after that the range fails as a whole.
+   */
+  private async stream(query: () => string, from: number, to: number, each: (row: unknown[]) => void): Promise<void> {
     const session = this.driver.session({ defaultAccessMode: neo4j.session.READ });
+    let handed = false;
+    let lastError: unknown;
     try {
-      const result = await session.executeRead((tx) => tx.run(query(), { from: neo4j.int(from), to: neo4j.int(to) }));
+      await session.executeRead(
+        (tx) =>
+          new Promise<void>((resolve, reject) => {
+            if (handed)
+              return reject(
+                new CodedError(
+                  'DB.UNREACHABLE',
+                  `Neo4j at ${this.uri}: the read of ids [${from}, ${to}) failed after its first rows were handled`,
+                  String((lastError as Error).message),
+                  { cause: lastError },
+                ),
+              );
+            let failed = false;
+            tx.run(query(), { from: neo4j.int(from), to: neo4j.int(to) }).subscribe({
+              onNext: (record) => {
+                if (failed) return;
+                handed = true;
+                try {
+                  each(record.map((value) => value as unknown));
+                } catch (error) {
+                  failed = true;
+                  reject(error);
+                }
+              },
+              onCompleted: () => resolve(),
+              onError: (error) => {
+                lastError = error;
+                reject(error);
+              },
+            });
+          }),
+      );
       this.serverFields ??= true;
-      return result.records.map((record) => record.map((value) => value as unknown));
     } catch (error) {
       // A server before 5.9 has no type predicates: read the plain properties from then on.
       if (
         this.serverFields === undefined &&
+        !handed &&
         error instanceof Neo4jError &&
         error.code === 'Neo.ClientError.Statement.SyntaxError'
       ) {
         this.serverFields = false;
-        return this.block(query, from, to);
+        return this.stream(query, from, to, each);
       }
       const code = (error as { code?: string }).code;
       if (code === 'ServiceUnavailable' || code === 'SessionExpired')

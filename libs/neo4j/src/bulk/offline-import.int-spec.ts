@@ -106,6 +106,26 @@ describe('offline bulk restore (neo4j-admin import into a stopped green)', () =>
       expect([kind, kinds.has(kind)]).toEqual([kind, true]);
   });
 
+  it('streams a range record by record, and a handler that throws fails the range with nothing handed over after it', async () => {
+    const max = await blue.maxNodeId();
+    const streamed: string[] = [];
+    await reader.streamNodes(0, max + 1, (node) => streamed.push(node.id));
+    expect(streamed).toEqual((await reader.readNodes(0, max + 1)).map((node) => node.id));
+    expect(streamed.length).toBeGreaterThan(2);
+
+    const handed: string[] = [];
+    const refused = reader.streamRelationships(0, max + 1, (rel) => {
+      handed.push(rel.id);
+      throw new CodedError('DB.RESERVED_NAME', `refused ${rel.id}`);
+    });
+    const error = await refused.then(
+      () => undefined,
+      (failure: unknown) => failure,
+    );
+    expect(handed).toHaveLength(1);
+    expect(error).toMatchObject({ code: 'DB.RESERVED_NAME', message: `refused ${handed[0]}` });
+  });
+
   it('refuses an unsigned or tampered manifest before green is stopped or any part is read', async () => {
     const manifestOf = (prefix: string) => JSON.parse(readFileSync(store.locate(`${prefix}/manifest.json`), 'utf8'));
     const attempt = async (prefix: string, edit: (manifest: { signature?: unknown; nodes: number }) => object) => {

@@ -13,10 +13,10 @@ import {
   ValidationVerdict,
 } from '../domain/validation-diff';
 import { GraphDatabase } from '../graph-database.port';
-import type { GraphRangeReader } from '../bulk/bulk-export';
+import { GraphRangeReader, nodeStream, relationshipStream } from '../bulk/bulk-export';
 import { NodeRecord } from '../domain/graph-value';
 import { DEFAULT_PAGE_SIZE, TransferProgress } from './export-graph';
-import { forEachPage } from './paging';
+import { forEachRange } from './paging';
 
 export interface DigestOptions {
   pageSize?: number;
@@ -34,7 +34,8 @@ export interface DigestOptions {
 
 /**
  * Reads every node once and every relationship once (without its endpoints' content: their hashes come from the node pass),
- * one page read ahead, and folds them into a digest. Memory: the page plus 17 bytes per node id.
+ * two ranges read at once, and folds them into a digest as they arrive. Memory: 17 bytes per node id (and a page for
+ * readers that cannot stream).
  */
 export async function digestGraph(db: GraphDatabase, options: DigestOptions = {}): Promise<GraphDigest> {
   return (await digestGraphParts(db, { all: options.filter }, options)).all;
@@ -57,27 +58,31 @@ export async function digestGraphParts<K extends string>(
   const names = Object.keys(parts) as K[];
   const digesters = names.map((name) => new GraphDigester(max + 1, parts[name]));
   const total = 2 * (max + 1);
-  await forEachPage(
+  const reader = options.reader ?? db;
+  let done = 0;
+  const progress = (count: number) => {
+    done += count;
+    options.onProgress?.({ done, total });
+  };
+  await forEachRange(
     max,
     pageSize,
-    (f, t) => (options.reader ?? db).readNodes(f, t),
-    (nodes, to) => {
-      for (const read of nodes) {
-        const node = asSourceHadIt(read);
-        const hash = nodeHash(node);
-        for (const digester of digesters) digester.addNode(node, hash);
-      }
-      options.onProgress?.({ done: to, total });
+    nodeStream(reader),
+    (read) => {
+      const node = asSourceHadIt(read);
+      const hash = nodeHash(node);
+      for (const digester of digesters) digester.addNode(node, hash);
     },
+    progress,
   );
-  await forEachPage(
+  await forEachRange(
     max,
     pageSize,
-    (f, t) => (options.reader ?? db).readRelationships(f, t),
-    (rels, to) => {
-      for (const rel of rels) for (const digester of digesters) digester.addRelationship(rel);
-      options.onProgress?.({ done: max + 1 + to, total });
+    relationshipStream(reader),
+    (rel) => {
+      for (const digester of digesters) digester.addRelationship(rel);
     },
+    progress,
   );
   return Object.fromEntries(names.map((name, i) => [name, digesters[i].result()])) as Record<K, GraphDigest>;
 }
