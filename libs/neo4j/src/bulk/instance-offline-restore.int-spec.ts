@@ -6,19 +6,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import neo4j from 'neo4j-driver';
 import { CodedError } from '@dco/contracts';
 import { localEmulatorOptions } from '@dco/aws';
-import { freePort, isProcessAlive } from '@dco/probes';
+import { isProcessAlive } from '@dco/probes';
 import { awsCliEnv, stackEndpoints, standardTools } from '@dco/testing';
 import { S3BackupStore } from '../backup/s3-backup-store.adapter';
 import { BoltGraphDatabase } from '../bolt/bolt-graph-database.adapter';
-import { boltAuth } from '../bolt/neo4j-credentials';
 import { probeBolt } from '../bolt/bolt-probe';
-import { launchNeo4jProcess, Neo4jProcess, Neo4jProcessSpec, stopNeo4jProcess } from '../fleet/neo4j-process.launcher';
+import { Neo4jProcess, Neo4jProcessSpec, stopNeo4jProcess } from '../fleet/neo4j-process.launcher';
 import { EmulatedInstanceCommands } from '../testing/emulated-instance.commands';
-import { bulkStatement, everyTypeGraphStatements } from '../testing/every-type-graph.fixture';
-import { ScratchServer, startScratchServer } from '../testing/scratch-servers';
+import { ScratchServer } from '../testing/scratch-servers';
+import { startOfflineRestoreServers } from '../testing/offline-restore-servers.fixture';
 import { testBackupSigner } from '../testing/test-backup-signer.fixture';
 import { validateGraphs } from '../transfer/validate-graph';
 import { BoltBlockReader } from './bolt-block.reader';
@@ -27,12 +25,6 @@ import { InstanceOfflineGreenRestorer } from './instance-offline-restore';
 import { recordedPid } from './offline-import';
 
 jest.setTimeout(240_000);
-
-const AWKWARD = `
-  CREATE (x:Awkward:\`semi;colon\` {key: 'awk', semis: ['a;b', 'c'], lines: 'one\ntwo', quote: 'say "hi", ok',
-          emptyStrs: [''], oneEmpty: [], bigDate: date('+20000-01-01')})
-  CREATE (y:Awkward {key: 'awk2'})
-  CREATE (x)-[:\`TYPE WITH SPACE\` {bytes: $bytes, emptyList: []}]->(y)`;
 
 describe('offline restore on green instance (the instance import script, as SSM Run Command would run it)', () => {
   const aws = localEmulatorOptions();
@@ -50,22 +42,7 @@ describe('offline restore on green instance (the instance import script, as SSM 
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'dco-instance-import-'));
-    greenSpec = {
-      version: '5.26.19',
-      boltPort: await freePort(),
-      home: join(dir, 'green'),
-      password: 'green-Password-0123',
-      heapMb: 512,
-      pageCacheMb: 128,
-      quickStart: true,
-    };
-    [blueServer, green] = await Promise.all([startScratchServer('5.20.0'), launchNeo4jProcess(greenSpec)]);
-    blue = new BoltGraphDatabase(blueServer.boltUri, blueServer.credentials);
-    const driver = neo4j.driver(blueServer.boltUri, boltAuth(blueServer.credentials));
-    for (const statement of [...everyTypeGraphStatements, bulkStatement(40)])
-      await driver.executeQuery(statement.query, statement.params ?? {});
-    await driver.executeQuery(AWKWARD, { bytes: new Int8Array([1, -2, 3]) });
-    await driver.close();
+    ({ blueServer, blue, green, greenSpec } = await startOfflineRestoreServers(dir, 40));
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     store = new S3BackupStore(s3, bucket);
     const reader = new BoltBlockReader(blueServer.boltUri, blueServer.credentials);

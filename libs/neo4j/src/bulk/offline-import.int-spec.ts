@@ -5,15 +5,12 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import neo4j, { Driver } from 'neo4j-driver';
 import { CodedError } from '@dco/contracts';
-import { freePort, isProcessAlive } from '@dco/probes';
+import { isProcessAlive } from '@dco/probes';
 import { FileBackupStore } from '../backup/file-backup-store.adapter';
 import { BoltGraphDatabase } from '../bolt/bolt-graph-database.adapter';
-import { boltAuth } from '../bolt/neo4j-credentials';
-import { launchNeo4jProcess, Neo4jProcess, Neo4jProcessSpec, stopNeo4jProcess } from '../fleet/neo4j-process.launcher';
-import { bulkStatement, everyTypeGraphStatements } from '../testing/every-type-graph.fixture';
-import { ScratchServer, startScratchServer } from '../testing/scratch-servers';
+import { Neo4jProcess, Neo4jProcessSpec, stopNeo4jProcess } from '../fleet/neo4j-process.launcher';
+import { ScratchServer } from '../testing/scratch-servers';
 import { validateGraphs } from '../transfer/validate-graph';
 import { BoltBlockReader } from './bolt-block.reader';
 import { exportBulk } from './bulk-export';
@@ -21,16 +18,8 @@ import { IMPORT_PID_FILE, recordedPid, restoreBulkOffline } from './offline-impo
 import { spawnTs } from '@dco/testing';
 import { existsSync } from 'node:fs';
 import { waitFor } from '@dco/probes';
+import { startOfflineRestoreServers } from '../testing/offline-restore-servers.fixture';
 import { testBackupSigner } from '../testing/test-backup-signer.fixture';
-
-/** Values the CSV path cannot carry exactly, beyond the every-type fixture's. */
-const AWKWARD = `
-  CREATE (x:Awkward:\`semi;colon\` {key: 'awk', \`odd name: with, comma\`: 1, semis: ['a;b', 'c'], lines: 'one\ntwo',
-          crlf: 'a\r\nb', quote: 'say "hi", ok', tab: 'a\tb', lead: ' spaced ', emptyStrs: [''], oneEmpty: [],
-          bigDate: date('+20000-01-01'), oldDate: date('0000-01-01'), nums: [1.5, 2.0], fneg: [-0.0], tiny: 5e-324})
-  CREATE (y:Awkward {key: 'awk2', plain: 'fine'})
-  CREATE (x)-[:\`TYPE WITH SPACE\` {bytes: $bytes, emptyList: [], s: 'a\nb', plain: 3}]->(y)
-  CREATE (y)-[:PLAIN {w: 1.25}]->(x)`;
 
 describe('offline bulk restore (neo4j-admin import into a stopped green)', () => {
   let blueServer: ScratchServer;
@@ -43,23 +32,8 @@ describe('offline bulk restore (neo4j-admin import into a stopped green)', () =>
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'dco-bulk-'));
-    greenSpec = {
-      version: '5.26.19',
-      boltPort: await freePort(),
-      home: join(dir, 'green'),
-      password: 'green-Password-0123',
-      heapMb: 512,
-      pageCacheMb: 128,
-      quickStart: true,
-    };
-    [blueServer, green] = await Promise.all([startScratchServer('5.20.0'), launchNeo4jProcess(greenSpec)]);
-    blue = new BoltGraphDatabase(blueServer.boltUri, blueServer.credentials);
+    ({ blueServer, blue, green, greenSpec } = await startOfflineRestoreServers(dir, 50));
     reader = new BoltBlockReader(blueServer.boltUri, blueServer.credentials);
-    const driver: Driver = neo4j.driver(blueServer.boltUri, boltAuth(blueServer.credentials));
-    for (const statement of [...everyTypeGraphStatements, bulkStatement(50)])
-      await driver.executeQuery(statement.query, statement.params ?? {});
-    await driver.executeQuery(AWKWARD, { bytes: new Int8Array([1, -2, 3]) });
-    await driver.close();
     store = new FileBackupStore(join(dir, 'backups'));
   }, 240_000);
 
