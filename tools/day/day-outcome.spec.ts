@@ -413,6 +413,12 @@ describe('day workspace', () => {
     expect(serviceEnvironment('db-migrator', ws, info, 1, now).DCO_NEO4J_RESTORE_MODE).toBeUndefined();
   });
 
+  it('restores in small batches where a fault must land on green while it fills, in the default batches elsewhere', () => {
+    const corrupt = createWorkspace(findScenario('green-corrupt') ?? scenario, now, ws.endpoints, '/tmp/day-root');
+    expect(serviceEnvironment('db-migrator', corrupt, info, 1, now).DCO_NEO4J_BATCH_SIZE).toBe('2');
+    expect(serviceEnvironment('db-migrator', ws, info, 1, now).DCO_NEO4J_BATCH_SIZE).toBeUndefined();
+  });
+
   it('sizes every Neo4j server of the scenario for a bulk graph, and keeps them small and quick to start without one', () => {
     expect(ws.neo4jServer).toEqual({ heapMb: 256, pageCacheMb: 64, quickStart: true });
     expect(serviceEnvironment('db-migrator', ws, info, 1, now)).toMatchObject({

@@ -55,35 +55,32 @@ const migrationEnded = (ctx: FaultContext) =>
   );
 
 /**
- * Once green holds restored accounts, keeps changing one of them through Bolt until the migration ends, so the
- * validation compares a corrupted green with blue.
+ * From green's provisioning on, keeps changing the first restored account through Bolt (every 50 ms) until the migration
+ * ends, so the validation compares a corrupted green with blue. It does not wait to see the restore in progress first:
+ * on a small graph the restore is over within a second, and a fault that started late missed it (the validation had
+ * read the account already). The scenario restores in small batches (restoreBatchSize) so the restore lasts seconds.
  */
 async function corruptGreen(ctx: FaultContext): Promise<FaultRecord> {
   const boltUri = await waitFor(() => findGreen(ctx.ws), {
     description: 'green to be provisioned',
     timeoutMs: 300_000,
   });
-  const db = new BoltGraphDatabase(boltUri, dayNeo4jLogin(ctx.ws));
   const driver = createNeo4jDriver({ uri: boltUri, ...dayNeo4jLogin(ctx.ws) });
   try {
-    await waitFor(async () => (await db.countEntities()).nodes > 0, {
-      description: 'accounts restored on green',
-      timeoutMs: 300_000,
-      intervalMs: 50,
-    });
-    ctx.log(`FAULT corrupting green at ${boltUri}: an account's data is changed behind the migrator's back`);
     let writes = 0;
     while (!migrationEnded(ctx)) {
       const session = driver.session();
-      await session
+      const changed = await session
         .executeWrite((tx) =>
           tx.run(
             "MATCH (a:Account) WITH a ORDER BY a.accountId LIMIT 1 SET a.cap = '1', a.corruptedBy = 'day scenario green-corrupt'",
           ),
         )
-        .then(() => (writes += 1))
-        .catch(() => undefined)
+        .then((result) => result.summary.counters.updates().propertiesSet > 0)
+        .catch(() => false)
         .finally(() => session.close());
+      if (changed && writes++ === 0)
+        ctx.log(`FAULT corrupting green at ${boltUri}: an account's data is changed behind the migrator's back`);
       await pause(50);
     }
     return {
@@ -92,7 +89,6 @@ async function corruptGreen(ctx: FaultContext): Promise<FaultRecord> {
       detail: `${writes} corrupting writes on ${boltUri}`,
     };
   } finally {
-    await db.close();
     await driver.close();
   }
 }

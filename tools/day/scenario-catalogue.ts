@@ -80,6 +80,11 @@ export interface DayScenario {
   neo4jFleet?: 'ecs';
   /** How the db-migrator fills green (DCO_NEO4J_RESTORE_MODE, ADR 0018): online unless the scenario says offline-import. */
   restoreMode?: 'offline-import';
+  /**
+   * Records per batch of the online restore (DCO_NEO4J_BATCH_SIZE): small where a fault must land on green while it
+   * fills, so that the restore of a small graph lasts seconds instead of one batch.
+   */
+  restoreBatchSize?: number;
   /** Why the scenario takes the time it takes (reported by the e2e spec and the bench). */
   slowBecause?: string;
   expect: ScenarioExpectation;
@@ -174,6 +179,7 @@ export const DAY_SCENARIOS: readonly DayScenario[] = [
     changes: { neo4jAmi: true, terraform: 'add-service' },
     fault: 'corrupt-green',
     graph: SMALL_GRAPH,
+    restoreBatchSize: 2,
     slowBecause: 'tofu apply and rollback, a green Neo4j JVM that is thrown away',
     expect: {
       status: 'CompletedAfterRollback',
