@@ -3,6 +3,10 @@
 // line: the outcome.
 import 'reflect-metadata';
 import { BenchMigrationSpec, runBenchMigration } from './bench-migration';
+import { tuneV8ForMigrations } from '../../apps/db-migrator/src/heap-tuning';
+
+// As the db-migrator's process does at start.
+tuneV8ForMigrations();
 
 async function main(): Promise<void> {
   const spec = JSON.parse(process.argv[2] ?? '') as BenchMigrationSpec;
