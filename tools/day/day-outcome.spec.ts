@@ -416,6 +416,11 @@ describe('day workspace', () => {
   it('restores in small batches where a fault must land on green while it fills, in the default batches elsewhere', () => {
     const corrupt = createWorkspace(findScenario('green-corrupt') ?? scenario, now, ws.endpoints, '/tmp/day-root');
     expect(serviceEnvironment('db-migrator', corrupt, info, 1, now).DCO_NEO4J_BATCH_SIZE).toBe('2');
+    const killed = createWorkspace(findScenario('migrator-killed') ?? scenario, now, ws.endpoints, '/tmp/day-root');
+    expect(serviceEnvironment('db-migrator', killed, info, 1, now)).toMatchObject({
+      DCO_NEO4J_BATCH_SIZE: '50',
+      DCO_NEO4J_PAGE_SIZE: '500',
+    });
     expect(serviceEnvironment('db-migrator', ws, info, 1, now).DCO_NEO4J_BATCH_SIZE).toBeUndefined();
   });
 

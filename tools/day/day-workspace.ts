@@ -289,7 +289,7 @@ export function serviceEnvironment(
         DCO_NEO4J_READY_TIMEOUT_MS: '240000',
         // Blue stays for the whole session (rollback and inspection); the runner retires it on teardown.
         DCO_NEO4J_RETIRE_GRACE_MS: String(24 * 3_600_000),
-        ...(ws.scenario.fault === 'kill-migrator' ? { DCO_NEO4J_BATCH_SIZE: '50', DCO_NEO4J_PAGE_SIZE: '500' } : {}),
+        ...(ws.scenario.fault === 'kill-migrator' ? { DCO_NEO4J_PAGE_SIZE: '500' } : {}),
         ...(ws.scenario.restoreMode ? { DCO_NEO4J_RESTORE_MODE: ws.scenario.restoreMode } : {}),
         ...(ws.scenario.restoreBatchSize ? { DCO_NEO4J_BATCH_SIZE: String(ws.scenario.restoreBatchSize) } : {}),
         ...(ws.scenario.neo4jFleet === 'ecs'

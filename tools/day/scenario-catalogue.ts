@@ -38,8 +38,10 @@ export interface ScenarioExpectation {
   failureCode?: string;
   /** Compensations in the order they ran. */
   rolledBack: string[];
-  /** The Neo4j server that serves afterwards (through the connection pointer), its version and, where it matters, its fleet. */
-  /** `filledBy`: how green got blue's graph, where the scenario says (offline-import leaves neo4j-admin's report in its home). */
+  /**
+   * The Neo4j server that serves afterwards (through the connection pointer), its version and, where it matters, its fleet
+   * and how green got blue's graph (`filledBy`: offline-import leaves neo4j-admin's report in its home).
+   */
   serving: { server: 'blue' | 'green'; version: string; fleet?: 'ec2' | 'ecs'; filledBy?: 'offline-import' | 'online' };
   /** The dco-runner ECS service's revision afterwards compared with before the run. */
   ecsRevision: 'unchanged' | 'moved';
@@ -82,7 +84,7 @@ export interface DayScenario {
   restoreMode?: 'offline-import';
   /**
    * Records per batch of the online restore (DCO_NEO4J_BATCH_SIZE): small where a fault must land on green while it
-   * fills, so that the restore of a small graph lasts seconds instead of one batch.
+   * fills (a corrupting write, a kill), so that the restore lasts seconds instead of a few batches.
    */
   restoreBatchSize?: number;
   /** Why the scenario takes the time it takes (reported by the e2e spec and the bench). */
@@ -288,6 +290,7 @@ export const DAY_SCENARIOS: readonly DayScenario[] = [
     changes: { neo4jAmi: true },
     fault: 'kill-migrator',
     graph: { accounts: 500, contributions: 6_000 },
+    restoreBatchSize: 50,
     slowBecause: 'a bigger graph restored in small batches so that the kill lands mid-restore, plus a service restart',
     expect: {
       status: 'Completed',
