@@ -118,7 +118,7 @@ export class BoltBlockReader implements GraphRangeReader {
                 new CodedError(
                   'DB.UNREACHABLE',
                   `Neo4j at ${this.uri}: the read of ids [${from}, ${to}) failed after its first rows were handled`,
-                  String((lastError as Error).message),
+                  String((lastError as Error | undefined)?.message ?? lastError),
                   { cause: lastError },
                 ),
               );

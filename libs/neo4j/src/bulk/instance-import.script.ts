@@ -29,7 +29,6 @@ const SHA256 = /^[0-9a-f]{64}$/;
 const refuse = (message: string) => new CodedError('DB.RESTORE_FAILED', message);
 /** A POSIX-shell single-quoted word: safe for any value. */
 export const shellQuote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
-const quote = shellQuote;
 
 /** The script, one command per line (AWS-RunShellScript takes them as its `commands` list, and so does bash). */
 export function instanceImportScript(spec: InstanceImportScriptSpec): string {
@@ -46,17 +45,17 @@ export function instanceImportScript(spec: InstanceImportScriptSpec): string {
     if (!S3_URL.test(url) || url.includes('/../'))
       throw refuse(`the instance import pulls parts from S3 only (DCO_BACKUP_BUCKET): ${JSON.stringify(url)}`);
     return (
-      `aws s3 cp --only-show-errors ${quote(url)} "$dir"/${quote(part.file)} || ` +
-      `{ echo ${quote(`dco: the part ${part.file} cannot be fetched: nothing was imported`)} >&2; exit ${PART_DAMAGED_EXIT}; }`
+      `aws s3 cp --only-show-errors ${shellQuote(url)} "$dir"/${shellQuote(part.file)} || ` +
+      `{ echo ${shellQuote(`dco: the part ${part.file} cannot be fetched: nothing was imported`)} >&2; exit ${PART_DAMAGED_EXIT}; }`
     );
   });
   const sums = manifest.parts.map((part) => `${part.sha256}  ${part.file}`);
-  const inputs = manifest.parts.map((part) => `--${part.kind}="$dir"/${quote(part.file)}`).join(' ');
+  const inputs = manifest.parts.map((part) => `--${part.kind}="$dir"/${shellQuote(part.file)}`).join(' ');
   return [
     '#!/bin/bash',
     `# dco: offline import of ${manifest.nodes} nodes and ${manifest.relationships} relationships into this green (ADR 0018)`,
     'set -euo pipefail',
-    `dir=${quote(dir)}`,
+    `dir=${shellQuote(dir)}`,
     'rm -rf "$dir"',
     'mkdir -p "$dir"',
     ...fetches,
@@ -73,12 +72,12 @@ export function instanceImportScript(spec: InstanceImportScriptSpec): string {
     'if [ "$(id -u)" = 0 ] && id -u neo4j >/dev/null 2>&1; then chown -R neo4j:neo4j "$dir"; as_neo4j=(runuser -u neo4j --); fi',
     'systemctl stop neo4j',
     '"${as_neo4j[@]}" neo4j-admin database import full neo4j --overwrite-destination=true --id-type=integer ' +
-      `--array-delimiter=${quote(ARRAY_DELIMITER)} --report-file="$dir"/import.report ${inputs}`,
+      `--array-delimiter=${shellQuote(ARRAY_DELIMITER)} --report-file="$dir"/import.report ${inputs}`,
     // Out of the directory removed next (a process started from inside it would have no working directory).
     'cd /',
     'systemctl start neo4j',
     'rm -rf "$dir"',
-    `echo ${quote(`dco: imported ${manifest.nodes} nodes and ${manifest.relationships} relationships`)}`,
+    `echo ${shellQuote(`dco: imported ${manifest.nodes} nodes and ${manifest.relationships} relationships`)}`,
     '',
   ].join('\n');
 }
