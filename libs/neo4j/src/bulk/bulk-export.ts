@@ -92,6 +92,8 @@ class GzipFile {
   /** The text written since the last flush, as UTF-8 (off V8's heap: a row's string dies young, ADR 0018). */
   private pending = Buffer.allocUnsafe(FLUSH_BYTES);
   private pendingBytes = 0;
+  /** The compressor's next drain, once a flush found it full: every flush until then waits on that one. */
+  private drained?: Promise<void>;
   rows = 0;
 
   constructor(store: BackupStore, key: string) {
@@ -150,7 +152,14 @@ class GzipFile {
     this.pending = Buffer.allocUnsafe(Math.max(FLUSH_BYTES, room));
     this.pendingBytes = 0;
     if (this.gzip.write(chunk)) return undefined;
-    return new Promise((resolve) => this.gzip.once('drain', resolve));
+    // One listener for all of them (a listener per waiting flush went past Node's limit of 10 on fast reads).
+    this.drained ??= new Promise((resolve) =>
+      this.gzip.once('drain', () => {
+        this.drained = undefined;
+        resolve();
+      }),
+    );
+    return this.drained;
   }
 }
 
