@@ -12,7 +12,7 @@ import { BoltGraphDatabase } from '../bolt/bolt-graph-database.adapter';
 import { Neo4jProcess, Neo4jProcessSpec, stopNeo4jProcess } from '../fleet/neo4j-process.launcher';
 import { ScratchServer } from '../testing/scratch-servers';
 import { validateGraphs } from '../transfer/validate-graph';
-import { BoltBlockReader } from './bolt-block.reader';
+import { BoltBlockReader, RECORD_GROUP } from './bolt-block.reader';
 import { exportBulk } from './bulk-export';
 import { IMPORT_PID_FILE, recordedPid, restoreBulkOffline } from './offline-import';
 import { spawnTs } from '@dco/testing';
@@ -70,6 +70,12 @@ describe('offline bulk restore (neo4j-admin import into a stopped green)', () =>
     expect(nodes).toEqual(await blue.readNodes(0, max + 1));
     const byId = (a: { id: string }, b: { id: string }) => Number(a.id) - Number(b.id);
     expect([...relationships].sort(byId)).toEqual([...(await blue.readRelationships(0, max + 1))].sort(byId));
+    // Ranges that end inside a group of RECORD_GROUP ids read each id once: together they are the whole read.
+    const bounds = [0, 5, RECORD_GROUP + 13, max + 1];
+    const ranges = bounds.slice(1).map((to, k) => [bounds[k], to]);
+    expect((await Promise.all(ranges.map(([f, t]) => reader.readNodes(f, t)))).flat()).toEqual(nodes);
+    const split = (await Promise.all(ranges.map(([f, t]) => reader.readRelationships(f, t)))).flat();
+    expect(split.sort(byId)).toEqual([...relationships].sort(byId));
     // Every temporal kind was read, in lists too (the every-type node's `dates`, `times`, `dts`).
     const kinds = new Set<string>(
       nodes.flatMap((node) =>
