@@ -10,7 +10,7 @@ import { GraphDigest, GraphDigester } from '../domain/graph-checksum';
 import { NodeRecord, RelationshipRecord, RESTORED_LABEL } from '../domain/graph-value';
 import { GraphDatabase } from '../graph-database.port';
 import { DEFAULT_PAGE_SIZE, refuseReserved, TransferProgress } from '../transfer/export-graph';
-import { forEachRange, RangeStream, READ_AHEAD, streamOfPages } from '../transfer/paging';
+import { forEachRange, RangeStream, rangeProgress, READ_AHEAD, streamOfPages } from '../transfer/paging';
 import { CsvRow, nodeRow, PatchEntry, relationshipRow } from './import-csv.format';
 
 export const BULK_FORMAT = 'dco-neo4j-bulk';
@@ -313,13 +313,10 @@ export async function exportBulk(
       flush.catch(() => undefined);
       flushes.push(flush);
     };
-    const rangeDone = (base: number) => {
-      let done = base;
-      return async (count: number) => {
-        await Promise.all(flushes.splice(0));
-        done += count;
-        options.onProgress?.({ done, total });
-      };
+    const progress = rangeProgress(total, options.onProgress);
+    const rangeDone = async (count: number) => {
+      await Promise.all(flushes.splice(0));
+      progress(count);
     };
     await forEachRange(
       maxNode,
@@ -330,7 +327,7 @@ export async function exportBulk(
         digester.addNode(node);
         flushed(writer.addNode(node));
       },
-      rangeDone(0),
+      rangeDone,
       readAhead + 1,
     );
     await forEachRange(
@@ -342,10 +339,9 @@ export async function exportBulk(
         digester.addRelationship(rel);
         flushed(writer.addRelationship(rel));
       },
-      rangeDone(maxNode + 1),
+      rangeDone,
       readAhead + 1,
     );
-    await Promise.all(flushes.splice(0));
     const manifest = await writer.finish(
       { createdAt: clock.now().toISOString(), source: { uri: source.uri, serverVersion, changeMarker }, schema },
       options.signer,

@@ -1,4 +1,4 @@
-import { forEachRange, RangeStream, streamOfPages } from './paging';
+import { forEachRange, RangeStream, rangeProgress, streamOfPages } from './paging';
 
 /** A stream of the ids of each range, whose ranges settle when the test says so. */
 function controlledStream() {
@@ -140,5 +140,17 @@ describe('forEachRange', () => {
       () => undefined,
     );
     expect(read).not.toHaveBeenCalled();
+  });
+});
+
+describe('rangeProgress', () => {
+  it('reports one running count over both passes, ending at the total', async () => {
+    const reported: Array<{ done: number; total: number }> = [];
+    const progress = rangeProgress(50, (p) => reported.push(p));
+    const stream: RangeStream<number> = async () => undefined;
+    await forEachRange(24, 10, stream, () => undefined, progress, 1);
+    await forEachRange(24, 10, stream, () => undefined, progress, 1);
+    expect(reported.map((p) => p.done)).toEqual([10, 20, 25, 35, 45, 50]);
+    expect(reported.every((p) => p.total === 50)).toBe(true);
   });
 });

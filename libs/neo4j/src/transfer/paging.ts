@@ -76,6 +76,21 @@ export async function forEachRange<T>(
   if (failure) throw failure.error;
 }
 
+/**
+ * A `done` for `forEachRange` that adds each range's width to a running count and reports it against `total` (one count
+ * for both passes over the id space: nodes, then relationships).
+ */
+export function rangeProgress(
+  total: number,
+  onProgress?: (progress: { done: number; total: number }) => void,
+): (count: number) => void {
+  let done = 0;
+  return (count) => {
+    done += count;
+    onProgress?.({ done, total });
+  };
+}
+
 /** A page read as a stream: the page whole, then each of its items (for readers that only read whole pages). */
 export function streamOfPages<T>(read: (from: number, to: number) => Promise<T[]>): RangeStream<T> {
   return async (from, to, each) => {

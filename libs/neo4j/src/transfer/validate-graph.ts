@@ -16,7 +16,7 @@ import { GraphDatabase } from '../graph-database.port';
 import { GraphRangeReader, nodeStream, relationshipStream } from '../bulk/bulk-export';
 import { NodeRecord } from '../domain/graph-value';
 import { DEFAULT_PAGE_SIZE, TransferProgress } from './export-graph';
-import { forEachRange } from './paging';
+import { forEachRange, rangeProgress } from './paging';
 
 export interface DigestOptions {
   pageSize?: number;
@@ -59,11 +59,7 @@ export async function digestGraphParts<K extends string>(
   const digesters = names.map((name) => new GraphDigester(max + 1, parts[name]));
   const total = 2 * (max + 1);
   const reader = options.reader ?? db;
-  let done = 0;
-  const progress = (count: number) => {
-    done += count;
-    options.onProgress?.({ done, total });
-  };
+  const progress = rangeProgress(total, options.onProgress);
   await forEachRange(
     max,
     pageSize,
