@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { shellQuote as quote } from '../bulk/instance-import.script';
+import { shellQuote } from '../bulk/instance-import.script';
 import { InstanceCommandResult, InstanceCommands } from '../fleet/instance-commands.port';
 import { neo4jJvmOptions, neo4jLibDir, Neo4jProcessSpec } from '../fleet/neo4j-process.launcher';
 
@@ -32,13 +32,13 @@ export class EmulatedInstanceCommands implements InstanceCommands {
       writeFileSync(file, ['#!/bin/bash', 'set -euo pipefail', ...lines, ''].join('\n'));
       chmodSync(file, 0o755);
     };
-    tool('aws', [`exec ${quote(aws.cli)} --endpoint-url ${quote(aws.endpoint)} "$@"`]);
+    tool('aws', [`exec ${shellQuote(aws.cli)} --endpoint-url ${shellQuote(aws.endpoint)} "$@"`]);
     tool('neo4j-admin', [
-      `export NEO4J_HOME=${quote(home)} NEO4J_CONF=${quote(join(home, 'conf'))}`,
-      `exec java -Xmx512m -cp ${quote(lib)} org.neo4j.cli.AdminTool "$@"`,
+      `export NEO4J_HOME=${shellQuote(home)} NEO4J_CONF=${shellQuote(join(home, 'conf'))}`,
+      `exec java -Xmx512m -cp ${shellQuote(lib)} org.neo4j.cli.AdminTool "$@"`,
     ]);
     tool('systemctl', [
-      `home=${quote(home)}`,
+      `home=${shellQuote(home)}`,
       '[ "${2:-}" = neo4j ] || { echo "systemctl here knows the neo4j unit only" >&2; exit 2; }',
       'pid="$(cat "$home/neo4j.pid" 2>/dev/null || true)"',
       'case "$1" in',
@@ -51,7 +51,7 @@ export class EmulatedInstanceCommands implements InstanceCommands {
       '    ;;',
       '  start)',
       '    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && exit 0',
-      `    setsid java ${neo4jJvmOptions(spec).map(quote).join(' ')} -cp ${quote(lib)} ` +
+      `    setsid java ${neo4jJvmOptions(spec).map(shellQuote).join(' ')} -cp ${shellQuote(lib)} ` +
         `org.neo4j.server.CommunityEntryPoint --home-dir="$home" --config-dir="$home/conf" ` +
         '>>"$home/console.log" 2>&1 </dev/null &',
       '    echo "$!" >"$home/neo4j.pid"',
