@@ -94,6 +94,11 @@ class GzipFile {
   private pendingBytes = 0;
   /** The compressor's next drain, once a flush found it full: every flush until then waits on that one. */
   private drained?: Promise<void>;
+  /**
+   * Rejects with the first error of the compressor, the tee or the store. A store that fails mid-write never drains:
+   * without this, a flush waiting for the compressor's drain, and the export with it, waited forever.
+   */
+  private readonly failed: Promise<never>;
   rows = 0;
 
   constructor(store: BackupStore, key: string) {
@@ -102,20 +107,33 @@ class GzipFile {
     const tee = new Writable({
       write(chunk: Buffer, _encoding, callback) {
         hash.update(chunk);
-        if (artifact.stream.write(chunk)) callback();
-        else artifact.stream.once('drain', () => callback());
+        if (artifact.stream.write(chunk)) return callback();
+        // The store's drain, or its error: a failed stream never drains.
+        const drained = () => {
+          artifact.stream.off('error', failed);
+          callback();
+        };
+        const failed = (error: Error) => {
+          artifact.stream.off('drain', drained);
+          callback(error);
+        };
+        artifact.stream.once('drain', drained);
+        artifact.stream.once('error', failed);
       },
       final(callback) {
         artifact.stream.end(() => callback());
       },
     });
     this.gzip.pipe(tee);
-    this.done = new Promise<void>((resolve, reject) => {
-      tee.on('finish', resolve);
+    this.failed = new Promise<never>((_resolve, reject) => {
       tee.on('error', reject);
       this.gzip.on('error', reject);
       artifact.stream.on('error', reject);
-    }).then(() => artifact.commit());
+    });
+    this.failed.catch(() => undefined);
+    this.done = Promise.race([new Promise<void>((resolve) => tee.on('finish', resolve)), this.failed]).then(() =>
+      artifact.commit(),
+    );
     this.done.catch(() => undefined);
   }
 
@@ -153,12 +171,15 @@ class GzipFile {
     this.pendingBytes = 0;
     if (this.gzip.write(chunk)) return undefined;
     // One listener for all of them (a listener per waiting flush went past Node's limit of 10 on fast reads).
-    this.drained ??= new Promise((resolve) =>
-      this.gzip.once('drain', () => {
-        this.drained = undefined;
-        resolve();
-      }),
-    );
+    this.drained ??= Promise.race([
+      new Promise<void>((resolve) =>
+        this.gzip.once('drain', () => {
+          this.drained = undefined;
+          resolve();
+        }),
+      ),
+      this.failed,
+    ]);
     return this.drained;
   }
 }
