@@ -71,7 +71,9 @@ export function csvTypeOf(value: GraphValue): CsvColumnType | undefined {
   return type && plainScalar(value) ? type : undefined;
 }
 
-const pad = (n: number, width: number) => String(n).padStart(width, '0');
+/** `n` (not negative) zero-padded to `width` digits; two-digit fields, most of a temporal's, without `padStart`. */
+const pad = (n: number, width: number) =>
+  width === 2 && n < 100 ? (n < 10 ? '0' + n : '' + n) : String(n).padStart(width, '0');
 
 function localDateTimeText(y: number, mo: number, d: number, h: number, mi: number, s: number, ns: number): string {
   return `${pad(y, 4)}-${pad(mo, 2)}-${pad(d, 2)}T${pad(h, 2)}:${pad(mi, 2)}:${pad(s, 2)}.${pad(ns, 9)}`;
@@ -111,7 +113,7 @@ function scalarText(value: GraphValue): string {
 
 /** One CSV cell, always quoted (a quote doubled inside): the importer then never splits or trims it. */
 export function quoteCell(text: string): string {
-  return '"' + text.replace(/"/g, '""') + '"';
+  return '"' + (text.includes('"') ? text.replace(/"/g, '""') : text) + '"';
 }
 
 export function csvCell(value: GraphValue): string {
@@ -144,51 +146,72 @@ export interface CsvRow {
 // eslint-disable-next-line no-control-regex -- as above
 const PLAIN_LABEL = /^[^;\u0000-\u001f\u007f\u2028\u2029]+$/;
 
-function splitProps(props: PropertyList): { columns: Array<[string, CsvColumnType, GraphValue]>; rest: PropertyList } {
-  const columns: Array<[string, CsvColumnType, GraphValue]> = [];
-  const rest: PropertyList = [];
-  for (const [key, value] of props) {
-    const type = PLAIN_NAME.test(key) ? csvTypeOf(value) : undefined;
-    if (type) columns.push([key, type, value]);
-    else rest.push([key, value]);
-  }
-  return { columns, rest };
-}
-
 /**
  * Bookkeeping of the patch: a patched entity carries its source id in this property until the patch is applied (a patched
  * node also the restore label, so that an index finds it); `finishBulkRestore` removes both.
  */
 export const PATCH_ID_COLUMN = '__dcoSourceId:long';
 
+/**
+ * The typed columns of `props` in one pass: `typed` the header's `,key:type` list, `cells` the row's `,"value"` list, `rest`
+ * what only the patch carries. The row builders run once per exported record, so nothing here is built twice.
+ */
+function columnsOf(props: PropertyList): { typed: string; cells: string; rest: PropertyList | undefined } {
+  let typed = '';
+  let cells = '';
+  let rest: PropertyList | undefined;
+  for (const prop of props) {
+    const type = plainName(prop[0]) ? csvTypeOf(prop[1]) : undefined;
+    if (type) {
+      typed += ',' + prop[0] + ':' + type;
+      cells += ',' + csvCell(prop[1]);
+    } else (rest ??= []).push(prop);
+  }
+  return { typed, cells, rest };
+}
+
+/** Property names seen so far and whether a header carries them (a graph has few names, each tested once). */
+const plainNames = new Map<string, boolean>();
+const MAX_REMEMBERED_NAMES = 10_000;
+
+function plainName(key: string): boolean {
+  let plain = plainNames.get(key);
+  if (plain === undefined) {
+    plain = PLAIN_NAME.test(key);
+    if (plainNames.size < MAX_REMEMBERED_NAMES) plainNames.set(key, plain);
+  }
+  return plain;
+}
+
+// Part keys join their pieces with \u0001, which no plain label, type or column name holds (controls go to the patch); a
+// typed column list (`,key:type`...) is unambiguous as it is, since a plain name holds no `,` or `:`.
 export function nodeRow(node: NodeRecord, restoredLabel: string): CsvRow {
-  const { columns, rest } = splitProps(node.props);
-  const labels = [...node.labels].sort();
-  const plainLabels = labels.filter((label) => PLAIN_LABEL.test(label));
-  const otherLabels = labels.filter((label) => !PLAIN_LABEL.test(label));
-  const patched = rest.length > 0 || otherLabels.length > 0;
-  const typed = columns.map(([key, type]) => `${key}:${type}`);
-  const header = [':ID', ':LABEL', ...(patched ? [PATCH_ID_COLUMN] : []), ...typed].join(',');
-  const cells = [
-    node.id,
-    quoteCell([...plainLabels, ...(patched ? [restoredLabel] : [])].join(ARRAY_DELIMITER)),
-    ...(patched ? [node.id] : []),
-    ...columns.map(([, , value]) => csvCell(value)),
-  ];
+  const { typed, cells, rest } = columnsOf(node.props);
+  const labels = node.labels.length > 1 ? [...node.labels].sort() : node.labels;
+  let plainLabels = '';
+  let otherLabels: string[] | undefined;
+  for (const label of labels) {
+    if (!PLAIN_LABEL.test(label)) (otherLabels ??= []).push(label);
+    else plainLabels = plainLabels === '' ? label : plainLabels + ARRAY_DELIMITER + label;
+  }
+  const patched = rest !== undefined || otherLabels !== undefined;
+  if (!patched)
+    return {
+      partKey: 'n\u0001' + plainLabels + '\u0001\u0001' + typed,
+      header: ':ID,:LABEL' + typed,
+      line: node.id + ',' + quoteCell(plainLabels) + cells,
+    };
+  const cellLabels = plainLabels === '' ? restoredLabel : plainLabels + ARRAY_DELIMITER + restoredLabel;
   return {
-    partKey: `n\u0001${plainLabels.join('\u0000')}\u0001${patched ? 'p' : ''}\u0001${typed.join('\u0000')}`,
-    header,
-    line: cells.join(','),
-    ...(patched
-      ? {
-          patch: {
-            kind: 'node' as const,
-            id: node.id,
-            ...(otherLabels.length > 0 ? { labels: otherLabels } : {}),
-            props: rest,
-          },
-        }
-      : {}),
+    partKey: 'n\u0001' + plainLabels + '\u0001p\u0001' + typed,
+    header: ':ID,:LABEL,' + PATCH_ID_COLUMN + typed,
+    line: node.id + ',' + quoteCell(cellLabels) + ',' + node.id + cells,
+    patch: {
+      kind: 'node',
+      id: node.id,
+      ...(otherLabels !== undefined ? { labels: otherLabels } : {}),
+      props: rest ?? [],
+    },
   };
 }
 
@@ -199,21 +222,18 @@ export function relationshipRow(rel: RelationshipRecord): CsvRow {
       `relationship ${rel.id} has the type ${JSON.stringify(rel.type)}, which the import CSV cannot carry (a line break, control character or "${ARRAY_DELIMITER}")`,
     );
   }
-  const { columns, rest } = splitProps(rel.props);
-  const patched = rest.length > 0;
-  const typed = columns.map(([key, type]) => `${key}:${type}`);
-  const header = [':START_ID', ':END_ID', ':TYPE', ...(patched ? [PATCH_ID_COLUMN] : []), ...typed].join(',');
-  const cells = [
-    rel.start,
-    rel.end,
-    quoteCell(rel.type),
-    ...(patched ? [rel.id] : []),
-    ...columns.map(([, , value]) => csvCell(value)),
-  ];
+  const { typed, cells, rest } = columnsOf(rel.props);
+  const ends = rel.start + ',' + rel.end + ',' + quoteCell(rel.type);
+  if (rest === undefined)
+    return {
+      partKey: 'r\u0001' + rel.type + '\u0001\u0001' + typed,
+      header: ':START_ID,:END_ID,:TYPE' + typed,
+      line: ends + cells,
+    };
   return {
-    partKey: `r\u0001${rel.type}\u0001${patched ? 'p' : ''}\u0001${typed.join('\u0000')}`,
-    header,
-    line: cells.join(','),
-    ...(patched ? { patch: { kind: 'relationship' as const, id: rel.id, type: rel.type, props: rest } } : {}),
+    partKey: 'r\u0001' + rel.type + '\u0001p\u0001' + typed,
+    header: ':START_ID,:END_ID,:TYPE,' + PATCH_ID_COLUMN + typed,
+    line: ends + ',' + rel.id + cells,
+    patch: { kind: 'relationship', id: rel.id, type: rel.type, props: rest },
   };
 }

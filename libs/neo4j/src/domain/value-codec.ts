@@ -30,11 +30,14 @@ export function decodeFloat(value: EncodedFloat): number {
  * refuses reserved names).
  */
 export function canonicalProps(props: PropertyList): PropertyList {
-  return [...props].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  // Readers hand over properties sorted already: the list itself then, not a sorted copy (once per digested entity).
+  for (let i = 1; i < props.length; i++)
+    if (!(props[i - 1][0] < props[i][0])) return [...props].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return props;
 }
 
 export function canonicalLabels(labels: string[]): string[] {
-  return [...labels].sort();
+  return labels.length < 2 ? labels : [...labels].sort();
 }
 
 /**
