@@ -83,6 +83,32 @@ describe('createTopicsAndWait', () => {
     expect(calls.create).toBeLessThan(10);
   });
 
+  it('looks again only at the topics whose leader did not serve yet, and names those at its deadline', async () => {
+    const looked: string[][] = [];
+    let refusals = 3;
+    const fake = {
+      createTopics: async () => true,
+      fetchTopicMetadata: async ({ topics }: { topics: string[] }) => {
+        looked.push(topics);
+        return { topics: topics.map((name) => ({ name, partitions: [{ partitionId: 0, leader: 1 }] })) };
+      },
+      fetchTopicOffsets: async (topic: string) => {
+        if (topic === 't2' && refusals-- > 0) throw protocolError('NOT_LEADER_FOR_PARTITION', true);
+        return [];
+      },
+    } as unknown as Admin;
+    const specs = ['t1', 't2', 't3'].map((topic) => ({ ...spec, topic }));
+    await createTopicsAndWait(fake, specs, 10_000);
+    expect(looked).toEqual([['t1', 't2', 't3'], ['t2'], ['t2'], ['t2']]);
+
+    refusals = Infinity;
+    looked.length = 0;
+    const failure = await createTopicsAndWait(fake, specs, 300).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: 'MSG.TOPICS_NOT_READY' });
+    expect((failure as Error).message).toMatch(/^topics t2 have no serving leaders after 300 ms: .*NOT_LEADER/);
+    expect(looked.length).toBeLessThan(10);
+  });
+
   it('counts "already exists" next to a timeout as done, and an authorization failure inside a wrapper as final', () => {
     expect(
       isTransientBrokerFailure(

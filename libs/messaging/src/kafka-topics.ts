@@ -45,7 +45,8 @@ export function topicConfigOf(topic: string, prefix = ''): Array<{ name: string;
 export async function createTopicsAndWait(
   admin: Admin,
   topics: readonly TopicSpec[],
-  timeoutMs = 30_000,
+  // A service starting on a loaded host waits rather than exits (its restart would only ask again).
+  timeoutMs = 60_000,
 ): Promise<void> {
   if (topics.length === 0) return;
   const deadline = Date.now() + timeoutMs;
@@ -61,29 +62,41 @@ export async function createTopicsAndWait(
       await new Promise((resolve) => setTimeout(resolve, CREATE_RETRY_MS));
     }
   }
-  const names = topics.map((t) => t.topic);
+  // Topics whose every partition has a leader that answers; only the others are looked at again, less often each time:
+  // a fresh broker on a loaded host answered NOT_LEADER for one of 80 new topics for 30 s while every look asked all 80.
+  const pending = new Set(topics.map((t) => t.topic));
   let lastError: unknown;
+  let pause = READY_POLL_MS;
   // At least one look, even when creating took the whole deadline.
   for (let first = true; first || Date.now() < deadline; first = false) {
     try {
-      const { topics: metadata } = await admin.fetchTopicMetadata({ topics: names });
-      const led = metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
-      // A leader in the metadata may not serve yet; a successful ListOffsets on every topic shows that it does.
-      if (led) {
-        await Promise.all(names.map((topic) => admin.fetchTopicOffsets(topic)));
-        return;
-      }
+      const { topics: metadata } = await admin.fetchTopicMetadata({ topics: [...pending] });
+      const led = metadata
+        .filter((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))
+        .map((t) => t.name);
+      // A leader in the metadata may not serve yet; a successful ListOffsets on a topic shows that it does.
+      const served = await Promise.allSettled(led.map((topic) => admin.fetchTopicOffsets(topic)));
+      served.forEach((outcome, i) => {
+        if (outcome.status === 'fulfilled') pending.delete(led[i]);
+        else lastError = outcome.reason;
+      });
+      if (pending.size === 0) return;
     } catch (error) {
       lastError = error;
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, Math.min(pause, Math.max(0, deadline - Date.now()))));
+    pause = Math.min(2 * pause, READY_POLL_MAX_MS);
   }
   throw new CodedError(
     'MSG.TOPICS_NOT_READY',
-    `topics ${names.join(', ')} have no leaders after ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ''}`,
+    `topics ${[...pending].join(', ')} have no serving leaders after ${timeoutMs} ms` +
+      (lastError ? `: ${String(lastError)}` : ''),
   );
 }
 
+/** The first pause between looks at new topics' leaders, doubled after each look up to READY_POLL_MAX_MS. */
+const READY_POLL_MS = 50;
+const READY_POLL_MAX_MS = 1_000;
 const CREATE_RETRY_MS = 250;
 
 /** kafkajs' errors for a request that may succeed when tried again: timed out, connection lost, no metadata yet. */
