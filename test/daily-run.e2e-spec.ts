@@ -54,8 +54,9 @@ describe('daily run (each app its own process, real Kafka)', () => {
     ]);
     const completed = await env.waitForMessage(runId, 'RunCompleted');
     expect(env.causationChain(completed)).toEqual(HAPPY_PATH_CHAIN);
-    for (const type of ['DetectChanges', 'ApplyInfra', 'MigrateDb', 'RunDco', 'RunStarted'] as const)
-      expect(env.distinct(runId, type)).toHaveLength(1);
+    const commands = ['DetectChanges', 'ApplyInfra', 'MigrateDb', 'RunDco', 'RunStarted'] as const;
+    await env.waitForEach(runId, commands);
+    for (const type of commands) expect(env.distinct(runId, type)).toHaveLength(1);
     expect(new Set(env.seen.filter((m) => m.type !== 'DailyTick').map((m) => m.runId))).toEqual(new Set([runId]));
   });
 

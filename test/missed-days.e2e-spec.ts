@@ -117,6 +117,7 @@ describe('three-days-down (each app its own process, real Kafka, the real offeri
       const run = await waitForRun(orchestrator, runIdOf(day), finished);
       expect([day, run.status]).toEqual([day, 'Completed']);
       // Exactly one DCO per day, from outside: one RunDco asked, one DcoCompleted for it (redeliveries share an eventId).
+      await env.waitForEach(runIdOf(day), ['RunDco', 'DcoCompleted']);
       expect([day, env.distinct(runIdOf(day), 'RunDco').length]).toEqual([day, 1]);
       expect([day, env.distinct(runIdOf(day), 'DcoCompleted').length]).toEqual([day, 1]);
     }

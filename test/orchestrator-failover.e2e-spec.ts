@@ -70,16 +70,16 @@ describe('orchestrator failover (two orchestrator processes, real Kafka)', () =>
       'migrate-db:succeeded',
       'run-dco:succeeded',
     ]);
-    for (const type of [
+    const commands: MessageType[] = [
       'RunStarted',
       'DetectChanges',
       'ApplyInfra',
       'MigrateDb',
       'RunDco',
       'RunCompleted',
-    ] as MessageType[]) {
-      expect([type, env.distinct(runId, type).length]).toEqual([type, 1]);
-    }
+    ];
+    await env.waitForEach(runId, commands);
+    for (const type of commands) expect([type, env.distinct(runId, type).length]).toEqual([type, 1]);
     expect(await workers['db-migrator'].handled()).toEqual({ MigrateDb: 1 });
     expect(await workers['dco-runner'].handled()).toEqual({ RunDco: 1 });
 
@@ -121,9 +121,9 @@ describe('orchestrator failover (two orchestrator processes, real Kafka)', () =>
       await kafka.restart();
       const run = await waitForRun(first, runId, finished, 300_000);
       expect(run.status).toBe('Completed');
-      await privateEnv.waitForMessage(runId, 'RunCompleted', 120_000);
-      for (const type of ['RunStarted', 'ApplyInfra', 'MigrateDb', 'RunDco', 'RunCompleted'] as MessageType[])
-        expect([type, privateEnv.distinct(runId, type).length]).toEqual([type, 1]);
+      const commands: MessageType[] = ['RunStarted', 'ApplyInfra', 'MigrateDb', 'RunDco', 'RunCompleted'];
+      await privateEnv.waitForEach(runId, commands);
+      for (const type of commands) expect([type, privateEnv.distinct(runId, type).length]).toEqual([type, 1]);
       // Exactly one of the two is active afterwards.
       const roles = [await roleOf(first), await roleOf(second)].sort();
       expect(roles).toEqual(['active', 'standby']);

@@ -49,16 +49,16 @@ describe('orchestrator faults (each app its own process, real Kafka)', () => {
       'migrate-db:succeeded',
       'run-dco:succeeded',
     ]);
-    for (const type of [
+    const commands: MessageType[] = [
       'RunStarted',
       'DetectChanges',
       'ApplyInfra',
       'MigrateDb',
       'RunDco',
       'RunCompleted',
-    ] as MessageType[]) {
-      expect([type, env.distinct(runId, type).length]).toEqual([type, 1]);
-    }
+    ];
+    await env.waitForEach(runId, commands);
+    for (const type of commands) expect([type, env.distinct(runId, type).length]).toEqual([type, 1]);
     // The audit trail commits with the states (ADR 0028): after four crashes, each entry of each transition once.
     type Entry = { kind: string; version: number; seq: number; to?: string };
     const audit = await waitFor(
@@ -101,7 +101,7 @@ describe('orchestrator faults (each app its own process, real Kafka)', () => {
     const migrator = await env.restart(workers['db-migrator']);
     const run = await waitForRun(orchestrator, runId, finished);
     expect(run.status).toBe('Completed');
-    await env.waitForMessage(runId, 'RunCompleted');
+    await env.waitForEach(runId, ['RunCompleted', 'DbMigrated', 'MigrateDb']);
     expect(await migrator.handled()).toEqual({ MigrateDb: 1 });
     expect(env.distinct(runId, 'DbMigrated')).toHaveLength(1);
     expect(env.distinct(runId, 'MigrateDb')).toHaveLength(1);

@@ -82,6 +82,8 @@ describe('run recovery (each app its own process, real Kafka)', () => {
       'run-dco:succeeded',
     ]);
     await env.waitForMessage(runId, 'RunCompletedAfterRollback');
+    await env.waitForEach(runId, ['RunResumeRequested', 'RunDco']);
+    await env.waitForCount(runId, 'RollbackDb', 2);
     const rollbacks = env.distinct(runId, 'RollbackDb');
     expect(rollbacks).toHaveLength(2);
     const resumed = env.distinct(runId, 'RunResumeRequested');
@@ -104,6 +106,7 @@ describe('run recovery (each app its own process, real Kafka)', () => {
     const timedOut = run.steps.find((s) => s.outcome === 'timed-out');
     expect(timedOut?.failure?.code).toBe('SAGA.RUN_TIME_EXCEEDED');
     expect(stepsOf(run).at(-1)).toBe('run-dco:succeeded');
+    await env.waitForEach(runId, ['AlertRaised', 'RunDco']);
     const alerts = env.distinct(runId, 'AlertRaised').map((m) => (m.type === 'AlertRaised' ? m.data.cause : ''));
     expect(alerts).toContain('RUN_TIME_EXCEEDED');
     expect(env.distinct(runId, 'RunDco').map((m) => m.type === 'RunDco' && m.data.afterRollback)).toEqual([true]);

@@ -214,6 +214,28 @@ export class SagaE2eEnvironment {
     });
   }
 
+  /**
+   * Waits until the tap has seen each of `types` for the run. The tap reads every topic on its own, so a run's last
+   * message can arrive before an earlier one on another topic (a CI rehearsal saw RunCompleted while MigrateDb, and once
+   * RunDco, were still on their way): counts are asserted once every type asserted on is in.
+   */
+  async waitForEach(runId: string, types: readonly MessageType[], timeoutMs = 120_000): Promise<void> {
+    await waitFor(() => types.every((type) => this.messagesOf(runId, type).length > 0), {
+      description: `${types.join(', ')} of ${runId}`,
+      timeoutMs,
+      intervalMs: 100,
+    });
+  }
+
+  /** As `waitForEach`, for `count` distinct messages of one type. */
+  async waitForCount(runId: string, type: MessageType, count: number, timeoutMs = 120_000): Promise<void> {
+    await waitFor(() => this.distinct(runId, type).length >= count, {
+      description: `${count} ${type} of ${runId}`,
+      timeoutMs,
+      intervalMs: 100,
+    });
+  }
+
   /** Follows causationId links from `message` back to the start of its chain. */
   causationChain(message: AnyMessage): string[] {
     const byId = new Map(this.seen.map((m) => [m.eventId, m]));
