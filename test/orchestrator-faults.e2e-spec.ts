@@ -162,6 +162,8 @@ describe('orchestrator faults (each app its own process, real Kafka)', () => {
       400,
       'API.VALIDATION_FAILED',
     ]);
+    // The service keeps its connections longer than fetch does: a request on one it was closing failed here once.
+    expect(malformed.headers.get('keep-alive')).toBe('timeout=65');
     const noReason = await fetch(`${orchestrator.url}/api/runs/${runId}/approve`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...E2E_AUTHORIZATION },

@@ -11,6 +11,7 @@ import {
   CommonConfig,
   EXIT_CONFIG,
   httpsOptionsOf,
+  keepConnectionsAlive,
   sha256Hex,
   isConfigError,
   PlatformModule,
@@ -78,6 +79,7 @@ async function main(): Promise<void> {
   });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   await startCommandWorkers(app);
+  keepConnectionsAlive(app.getHttpServer());
   await app.listen(common.PORT, common.HOST);
   const url = `${common.DCO_API_TLS_CERT_FILE ? 'https' : 'http'}://${common.HOST}:${common.PORT}`;
   console.log(

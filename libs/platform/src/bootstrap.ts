@@ -11,6 +11,7 @@ import { startCommandWorkers } from './command-worker';
 import { uuidGenerator } from './ids';
 import { PlatformModule } from './platform.module';
 import { httpsOptionsOf } from './http/tls';
+import { keepConnectionsAlive } from './http/keep-alive';
 
 export interface ServiceDefinition<TConfig extends CommonConfig> {
   service: string;
@@ -77,6 +78,7 @@ export async function runService<TConfig extends CommonConfig>(definition: Servi
   try {
     const { app, config } = await createServiceApp(definition);
     await startCommandWorkers(app);
+    keepConnectionsAlive(app.getHttpServer());
     await app.listen(config.PORT, config.HOST);
     console.log(
       `${definition.service} listening on ${config.DCO_API_TLS_CERT_FILE ? 'https' : 'http'}://${config.HOST}:${config.PORT} (profile ${config.DCO_PROFILE})`,

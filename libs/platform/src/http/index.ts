@@ -7,3 +7,4 @@ export * from './oidc-verifier';
 export * from './api-auth.guard';
 export * from './session.controller';
 export * from './tls';
+export * from './keep-alive';
