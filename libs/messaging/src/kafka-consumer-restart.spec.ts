@@ -5,13 +5,24 @@ import { KafkaMessageBus } from './kafka-message-bus.adapter';
 
 type RestartOnFailure = (error: Error) => Promise<boolean>;
 
+/** What a fake consumer was asked: how often it was run, and its listeners (to emit a crash). */
+interface FakeConsumer {
+  runs: number;
+  emit(name: string, event: unknown): void;
+}
+
 /** The kafkajs surface the bus touches, recording the consumer config it is given. */
-function fakeKafka(configs: Array<{ retry?: { restartOnFailure?: RestartOnFailure } }>): Kafka {
+function fakeKafka(
+  configs: Array<{ retry?: { restartOnFailure?: RestartOnFailure } }>,
+  consumers: FakeConsumer[] = [],
+): Kafka {
   const events = { CRASH: 'consumer.crash', GROUP_JOIN: 'consumer.group_join' };
   return {
     consumer: (config: { retry?: { restartOnFailure?: RestartOnFailure } }) => {
       configs.push(config);
       const listeners = new Map<string, (event: unknown) => void>();
+      const fake: FakeConsumer = { runs: 0, emit: (name, event) => listeners.get(name)?.(event) };
+      consumers.push(fake);
       return {
         events,
         connect: async () => undefined,
@@ -20,7 +31,10 @@ function fakeKafka(configs: Array<{ retry?: { restartOnFailure?: RestartOnFailur
           listeners.set(name, listener);
           return () => listeners.delete(name);
         },
-        run: async () => listeners.get(events.GROUP_JOIN)?.({}),
+        run: async () => {
+          fake.runs += 1;
+          listeners.get(events.GROUP_JOIN)?.({});
+        },
         stop: async () => undefined,
         disconnect: async () => undefined,
       };
@@ -50,5 +64,52 @@ describe('KafkaMessageBus consumer restarts', () => {
     await handle.stop();
     await expect(restartOnFailure?.(new Error('broker gone during shutdown'))).resolves.toBe(false);
     await bus.close();
+  });
+
+  it('runs a consumer again after a crash kafkajs calls final but a broker coming back ends, not after a refusal', async () => {
+    jest.useFakeTimers();
+    try {
+      const consumers: FakeConsumer[] = [];
+      const crashes: Array<{ restarting: boolean }> = [];
+      const bus = new KafkaMessageBus({
+        brokers: ['unused:1'],
+        clientId: 'spec',
+        kafka: fakeKafka([], consumers),
+        logLevel: 'error',
+        logger: () => undefined,
+        observer: { onSubscriptionCrashed: (event) => void crashes.push(event) },
+      });
+      const handle = await bus.subscribe({ group: 'g', types: ['DetectChanges'], handler: async () => undefined });
+      const [consumer] = consumers;
+      expect(consumer.runs).toBe(1);
+      // As kafkajs reports a member that found no group coordinator while the broker restarted: no restart of its own.
+      const noCoordinator = Object.assign(new Error('Failed to find group coordinator'), {
+        name: 'KafkaJSGroupCoordinatorNotFound',
+      });
+      consumer.emit('consumer.crash', { payload: { error: noCoordinator, restart: false } });
+      expect(crashes).toEqual([expect.objectContaining({ restarting: true })]);
+      await jest.advanceTimersByTimeAsync(1_000);
+      expect(consumer.runs).toBe(2);
+
+      // A refusal stays final: the member is down and says so (health fails).
+      const refused = Object.assign(new Error('Not authorized to access group'), {
+        name: 'KafkaJSProtocolError',
+        type: 'GROUP_AUTHORIZATION_FAILED',
+        retriable: false,
+      });
+      consumer.emit('consumer.crash', { payload: { error: refused, restart: false } });
+      expect(crashes.at(-1)).toEqual(expect.objectContaining({ restarting: false }));
+      await jest.advanceTimersByTimeAsync(20_000);
+      expect(consumer.runs).toBe(2);
+
+      // Nor once the subscription stops.
+      await handle.stop();
+      consumer.emit('consumer.crash', { payload: { error: noCoordinator, restart: false } });
+      await jest.advanceTimersByTimeAsync(20_000);
+      expect(consumer.runs).toBe(2);
+      await bus.close();
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

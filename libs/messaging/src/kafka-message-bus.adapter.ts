@@ -6,6 +6,7 @@ import { withDeadline } from '@dco/probes';
 import {
   Admin,
   Consumer,
+  ConsumerRunConfig,
   EachBatchPayload,
   IHeaders,
   Kafka,
@@ -27,7 +28,7 @@ import {
 import { MessageProcessor } from './message-processor';
 import { ChunkCommit, ChunkEntry, CommitQueue } from './kafka-commit-queue';
 import { Sleep, realSleep } from './retry-backoff';
-import { createTopicsAndWait, topicConfigOf } from './kafka-topics';
+import { createTopicsAndWait, isTransientBrokerFailure, topicConfigOf } from './kafka-topics';
 import { safeNotify } from './safe-notify';
 import { KafkaSecurity, authorized, kafkaSecurityConfig } from './kafka-security';
 import { kafkaLogging, stderrBusLogger } from './kafka-logging';
@@ -327,6 +328,18 @@ interface SubscriptionDeps extends KafkaMessageBusOptions {
   ensureTopics(names: readonly string[], withDeadLetters: boolean): Promise<void>;
 }
 
+/** First delay before a member whose consumer crashed for good joins again; doubled per failed try up to the max. */
+const REJOIN_FIRST_MS = 1_000;
+const REJOIN_MAX_MS = 10_000;
+
+/** A crash kafkajs calls final that a broker coming back ends: no group coordinator yet, a connection or a timeout. */
+function isTransientCrash(error: unknown): boolean {
+  return (
+    (error as { name?: string } | undefined)?.name === 'KafkaJSGroupCoordinatorNotFound' ||
+    isTransientBrokerFailure(error)
+  );
+}
+
 /** One consumer-group member with its own transactional producer. */
 class KafkaSubscription {
   private readonly consumer: Consumer;
@@ -389,19 +402,19 @@ class KafkaSubscription {
     await this.consumer.subscribe({ topics: this.topics, fromBeginning: this.subscription.fromBeginning ?? true });
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       const error = errorText(payload.error);
+      // kafkajs restarts a consumer only after a retriable failure. A broker restart can also end one in a failure it
+      // calls final, "Failed to find group coordinator" while the broker comes back: the member stayed down for good
+      // and its commands waited forever (an e2e's db-migrator after a broker restart). Such a member joins again.
+      const rejoin = !payload.restart && this.stopping === undefined && isTransientCrash(payload.error);
+      const restarting = payload.restart || rejoin;
       const logger = this.deps.logger ?? stderrBusLogger;
-      logger(
-        'error',
-        `consumer of group ${this.deps.groupId} crashed${payload.restart ? ', restarting' : ''}: ${error}`,
-        { groupId: this.deps.groupId },
-      );
+      logger('error', `consumer of group ${this.deps.groupId} crashed${restarting ? ', restarting' : ''}: ${error}`, {
+        groupId: this.deps.groupId,
+      });
       safeNotify(() =>
-        this.deps.observer?.onSubscriptionCrashed?.({
-          group: this.subscription.group,
-          error,
-          restarting: payload.restart,
-        }),
+        this.deps.observer?.onSubscriptionCrashed?.({ group: this.subscription.group, error, restarting }),
       );
+      if (rejoin) this.rejoinLater(REJOIN_FIRST_MS);
     });
     const joined = new Promise<void>((resolve) => {
       const remove = this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
@@ -409,12 +422,7 @@ class KafkaSubscription {
         resolve();
       });
     });
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: Math.max(1, this.deps.partitionsConsumedConcurrently ?? 1),
-      eachBatch: (payload) => this.eachBatch(payload),
-    });
+    await this.consumer.run(this.runOptions());
     const timeoutMs = this.deps.joinTimeoutMs ?? 60_000;
     await withDeadline(
       joined,
@@ -428,8 +436,47 @@ class KafkaSubscription {
   }
 
   /** Stops fetching; kafkajs waits for the running batch, which commits what it finished; then leaves the group. */
+  private runOptions(): ConsumerRunConfig {
+    return {
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: Math.max(1, this.deps.partitionsConsumedConcurrently ?? 1),
+      eachBatch: (payload) => this.eachBatch(payload),
+    };
+  }
+
+  /**
+   * Runs the crashed consumer again after `delayMs` (kafkajs disconnected it and keeps its subscription); a failed try
+   * is tried again, twice as late each time up to REJOIN_MAX_MS, until it runs or the subscription stops.
+   */
+  private rejoinLater(delayMs: number): void {
+    const timer = setTimeout(() => {
+      if (this.stopping) return;
+      this.rejoining = (async () => {
+        try {
+          await this.consumer.connect();
+          // A stop that began meanwhile has disconnected it (or will): running it now would outlive the stop.
+          if (this.stopping) return;
+          await this.consumer.run(this.runOptions());
+        } catch (error) {
+          (this.deps.logger ?? stderrBusLogger)(
+            'warn',
+            `consumer of group ${this.deps.groupId} could not join again: ${errorText(error)}`,
+            { groupId: this.deps.groupId },
+          );
+          this.rejoinLater(Math.min(2 * delayMs, REJOIN_MAX_MS));
+        }
+      })();
+    }, delayMs);
+    timer.unref();
+  }
+
+  /** A rejoin in flight: a stop waits for its start to settle, since kafkajs does not stop a run still joining (ADR 0004). */
+  private rejoining?: Promise<void>;
+
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      await this.rejoining;
       await this.consumer.stop().catch(() => undefined);
       await this.consumer.disconnect();
       await this.producer.disconnect();
