@@ -332,20 +332,14 @@ interface SubscriptionDeps extends KafkaMessageBusOptions {
 const REJOIN_FIRST_MS = 1_000;
 const REJOIN_MAX_MS = 10_000;
 
-/** A crash kafkajs calls final that a broker coming back ends: no group coordinator yet, a connection or a timeout. */
-function isTransientCrash(error: unknown): boolean {
-  return (
-    (error as { name?: string } | undefined)?.name === 'KafkaJSGroupCoordinatorNotFound' ||
-    isTransientBrokerFailure(error)
-  );
-}
-
 /** One consumer-group member with its own transactional producer. */
 class KafkaSubscription {
   private readonly consumer: Consumer;
   private producer: Producer;
   private readonly commits: CommitQueue;
   private stopping?: Promise<void>;
+  /** A rejoin in flight: a stop waits for its start to settle, since kafkajs does not stop a run still joining (ADR 0004). */
+  private rejoining?: Promise<void>;
 
   constructor(
     private readonly kafka: Kafka,
@@ -405,7 +399,7 @@ class KafkaSubscription {
       // kafkajs restarts a consumer only after a retriable failure. A broker restart can also end one in a failure it
       // calls final, "Failed to find group coordinator" while the broker comes back: the member stayed down for good
       // and its commands waited forever (an e2e's db-migrator after a broker restart). Such a member joins again.
-      const rejoin = !payload.restart && this.stopping === undefined && isTransientCrash(payload.error);
+      const rejoin = !payload.restart && this.stopping === undefined && isTransientBrokerFailure(payload.error);
       const restarting = payload.restart || rejoin;
       const logger = this.deps.logger ?? stderrBusLogger;
       logger('error', `consumer of group ${this.deps.groupId} crashed${restarting ? ', restarting' : ''}: ${error}`, {
@@ -435,7 +429,6 @@ class KafkaSubscription {
     );
   }
 
-  /** Stops fetching; kafkajs waits for the running batch, which commits what it finished; then leaves the group. */
   private runOptions(): ConsumerRunConfig {
     return {
       autoCommit: false,
@@ -471,9 +464,7 @@ class KafkaSubscription {
     timer.unref();
   }
 
-  /** A rejoin in flight: a stop waits for its start to settle, since kafkajs does not stop a run still joining (ADR 0004). */
-  private rejoining?: Promise<void>;
-
+  /** Stops fetching; kafkajs waits for the running batch, which commits what it finished; then leaves the group. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       await this.rejoining;

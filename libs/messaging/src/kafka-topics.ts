@@ -99,13 +99,17 @@ const READY_POLL_MS = 50;
 const READY_POLL_MAX_MS = 1_000;
 const CREATE_RETRY_MS = 250;
 
-/** kafkajs' errors for a request that may succeed when tried again: timed out, connection lost, no metadata yet. */
+/**
+ * kafkajs' errors for a request that may succeed when tried again: timed out, connection lost, no metadata yet, no group
+ * coordinator yet (a broker coming back; kafkajs itself calls that one final).
+ */
 const TRANSIENT_NAMES = new Set([
   'KafkaJSConnectionError',
   'KafkaJSConnectionClosedError',
   'KafkaJSRequestTimeoutError',
   'KafkaJSMetadataNotLoaded',
   'KafkaJSTopicMetadataNotLoaded',
+  'KafkaJSGroupCoordinatorNotFound',
 ]);
 
 /**
