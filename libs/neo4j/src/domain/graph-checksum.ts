@@ -161,25 +161,31 @@ export class GraphDigester {
   }
 
   addRelationship(rel: RelationshipRecord): void {
-    const start = this.stateOf(rel.start);
-    const end = this.stateOf(rel.end);
-    if (this.filter && !this.filter.relationship(start === 2, end === 2)) return;
-    this.acc.addRelationshipHashes(rel.type, rel.props, this.hexOf(rel.start, start), this.hexOf(rel.end, end));
+    const start = this.readIdOf(rel.start);
+    const end = this.readIdOf(rel.end);
+    if (this.filter && !this.filter.relationship(this.counted(start), this.counted(end))) return;
+    this.acc.addRelationshipHashes(rel.type, rel.props, this.hexOf(start), this.hexOf(end));
   }
 
   result(): GraphDigest {
     return this.acc.result();
   }
 
-  private stateOf(idText: string): number {
+  /** The endpoint's id when its node was read in the node pass, else -1. */
+  private readIdOf(idText: string): number {
     const id = Number(idText);
-    return Number.isInteger(id) && id >= 0 && id < this.capacity ? this.state[id] : 0;
+    return Number.isInteger(id) && id >= 0 && id < this.capacity && this.state[id] !== 0 ? id : -1;
   }
 
-  /** The endpoint's content hash in hex, read straight from the table (no Buffer view per endpoint). */
-  private hexOf(idText: string, state: number): string {
-    if (state === 0) return UNKNOWN_ENDPOINT;
-    const offset = Number(idText) * ENTITY_HASH_BYTES;
+  /** Whether the node read as `id` (`readIdOf`) was counted by the filter. */
+  private counted(id: number): boolean {
+    return id >= 0 && this.state[id] === 2;
+  }
+
+  /** The content hash in hex of a node read (`readIdOf`), straight from the table (no Buffer view per endpoint). */
+  private hexOf(id: number): string {
+    if (id < 0) return UNKNOWN_ENDPOINT;
+    const offset = id * ENTITY_HASH_BYTES;
     return this.hashes.toString('hex', offset, offset + ENTITY_HASH_BYTES);
   }
 }
