@@ -97,14 +97,19 @@ export class ApiAuthenticator {
     throw unauthorized('missing "Authorization: Bearer <token>" header (DCO_API_TOKEN for the dco CLI)');
   }
 
-  /** Exchanges a token for a session id (the dashboard's cookie); a session of an OIDC token ends when the token does. */
-  async openSession(token: string): Promise<{ id: string; actor: ApiActor; expiresAt: number }> {
+  /**
+   * Exchanges a token for a session id (the dashboard's cookie); a session of an OIDC token ends when the token does.
+   * maxAgeSeconds is the cookie's lifetime, whole seconds that do not outlive the session, read from the same instant as
+   * expiresAt (a second reading of the clock would make a fresh 12 h session's cookie 43199 s whenever a millisecond passed).
+   */
+  async openSession(token: string): Promise<{ id: string; actor: ApiActor; expiresAt: number; maxAgeSeconds: number }> {
     const { actor, expiresAt: tokenExpiresAt } = await this.authenticateUntil({ authorization: `Bearer ${token}` });
     const id = randomBytes(32).toString('base64url');
-    const expiresAt = Math.min(this.now() + SESSION_TTL_MS, tokenExpiresAt ?? Infinity);
+    const openedAt = this.now();
+    const expiresAt = Math.min(openedAt + SESSION_TTL_MS, tokenExpiresAt ?? Infinity);
     this.sessions.set(id, { actor, expiresAt });
-    for (const [key, session] of this.sessions) if (session.expiresAt <= this.now()) this.sessions.delete(key);
-    return { id, actor, expiresAt };
+    for (const [key, session] of this.sessions) if (session.expiresAt <= openedAt) this.sessions.delete(key);
+    return { id, actor, expiresAt, maxAgeSeconds: Math.max(0, Math.floor((expiresAt - openedAt) / 1000)) };
   }
 
   closeSession(headers: IncomingHttpHeaders): void {

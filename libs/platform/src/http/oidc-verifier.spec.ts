@@ -160,10 +160,19 @@ describe('OIDC bearer tokens', () => {
       expect(await bearer(await token())).toEqual({ name: 'alice', role: 'operator' });
       const session = await authenticator.openSession(await token({}, { expiresAt: NOW + 60_000 }));
       expect(session.expiresAt).toBe(NOW + 60_000);
+      expect(session.maxAgeSeconds).toBe(60);
       expect(await refusal(bearer(await token({}, { audience: 'x' })))).toEqual({
         code: 'API.TOKEN_AUDIENCE_INVALID',
         status: 401,
       });
+    });
+
+    it("gives a named credential's session a cookie of the whole 12 h, however the clock ticks while it opens", async () => {
+      let clock = NOW;
+      const authenticator = new ApiAuthenticator(settings(), () => (clock += 1));
+      const session = await authenticator.openSession('ci-token');
+      expect(session.maxAgeSeconds).toBe(12 * 3600);
+      expect(session.expiresAt - clock).toBeLessThanOrEqual(12 * 3_600_000);
     });
 
     it('refuses a JWT with API.UNAUTHORIZED when no identity provider is configured', async () => {

@@ -6,7 +6,7 @@ import type { Request, Response } from 'express';
 import { ApiHttpError } from './api-error';
 import { ApiActor } from './api-credentials';
 import { Actor, Public, RateLimited } from './api-auth.decorators';
-import { ApiAuthenticator, SESSION_COOKIE, SESSION_TTL_MS } from './api-authenticator';
+import { ApiAuthenticator, SESSION_COOKIE } from './api-authenticator';
 
 const ERROR = { schema: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } } };
 const SESSION = {
@@ -37,8 +37,7 @@ export class SessionController {
     if (typeof token !== 'string' || token.length === 0 || token.length > 8192)
       throw new ApiHttpError('API.VALIDATION_FAILED', 'the body must be {"token": "<API token>"}', 400);
     const session = await this.authenticator.openSession(token);
-    const maxAgeSeconds = Math.floor(Math.min(SESSION_TTL_MS, session.expiresAt - Date.now()) / 1000);
-    response.setHeader('Set-Cookie', this.cookie(session.id, maxAgeSeconds));
+    response.setHeader('Set-Cookie', this.cookie(session.id, session.maxAgeSeconds));
     return session.actor;
   }
 
