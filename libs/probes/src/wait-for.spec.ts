@@ -6,7 +6,8 @@ describe('waitFor', () => {
   it('returns the first value that is neither undefined nor false', async () => {
     let calls = 0;
     const value = await waitFor(() => (++calls < 3 ? undefined : `ready after ${calls}`), {
-      timeoutMs: 2000,
+      // Only stops a hang: on a loaded machine the two 1 ms pauses may take seconds.
+      timeoutMs: 20_000,
       intervalMs: 1,
       description: 'three calls',
     });

@@ -13,6 +13,9 @@ const options: EcsTaskDcoOptions = {
   containerName: 'job',
   pollIntervalMs: 1,
   timeoutMs: 2_000,
+  // A clock that stands still: however late a loaded machine runs the polls, a task that stops is never "still running
+  // at the deadline". The deadline itself is specified on the system clock below.
+  now: () => 0,
 };
 const ARN = 'arn:aws:ecs:us-east-1:123456789012:task/dco/abc';
 
@@ -154,6 +157,7 @@ describe('EcsTaskDcoExecutor', () => {
       new EcsTaskDcoExecutor(new ScriptedEcs([{ lastStatus: 'RUNNING' }]), ledger, {
         ...options,
         timeoutMs: 20,
+        now: undefined,
       }).execute(request),
     );
     expect(error.message).toBe(`DCO task ${ARN} still RUNNING after 20 ms`);

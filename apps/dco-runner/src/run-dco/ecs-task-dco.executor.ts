@@ -41,6 +41,8 @@ export interface EcsTaskDcoOptions {
   securityGroups?: string[];
   pollIntervalMs: number;
   timeoutMs: number;
+  /** The clock the wait for STOPPED measures its timeout on (the system's by default). */
+  now?: () => number;
 }
 
 const STARTED_BY_PREFIX = 'dco-offering-';
@@ -126,7 +128,8 @@ export class EcsTaskDcoExecutor implements DcoExecutor {
   }
 
   private async waitUntilStopped(taskArn: string): Promise<Task> {
-    const deadline = Date.now() + this.options.timeoutMs;
+    const now = this.options.now ?? Date.now;
+    const deadline = now() + this.options.timeoutMs;
     for (;;) {
       const described = await this.call('DescribeTasks', () =>
         this.ecs.describeTasks({ cluster: this.options.cluster, tasks: [taskArn] }),
@@ -138,13 +141,13 @@ export class EcsTaskDcoExecutor implements DcoExecutor {
           `DescribeTasks does not know task ${taskArn}: ${described.failures?.[0]?.reason ?? 'not found'}`,
         );
       if (task.lastStatus === 'STOPPED') return task;
-      if (Date.now() >= deadline) {
+      if (now() >= deadline) {
         throw new CodedError(
           'DCO.TASK_FAILED',
           `DCO task ${taskArn} still ${task.lastStatus} after ${this.options.timeoutMs} ms`,
         );
       }
-      await delay(Math.min(this.options.pollIntervalMs, Math.max(deadline - Date.now(), 0)));
+      await delay(Math.min(this.options.pollIntervalMs, Math.max(deadline - now(), 0)));
     }
   }
 

@@ -7,7 +7,7 @@ import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { AnyMessage, FIXTURE_DATA, createMessage, systemClock } from '@dco/contracts';
 import { InMemoryMessageBus } from '@dco/messaging';
-import { PlatformModule, loadConfig, sha256Hex, uuidGenerator } from '@dco/platform';
+import { CLOCK, PlatformModule, loadConfig, sha256Hex, uuidGenerator } from '@dco/platform';
 import { OrchestratorConfig } from '../orchestrator.config';
 import { OrchestratorModule } from '../orchestrator.module';
 import { RunRegistry } from '../run-saga/run-registry';
@@ -32,6 +32,8 @@ describe('runs API', () => {
   let app: INestApplication;
   let bus: InMemoryMessageBus;
   let registry: RunRegistry;
+  /** The orchestrator's clock reads this instant when a test pins it, else the system time. */
+  let pinnedNow: Date | undefined;
   /** Requests with a credential (the admin's by default: DAY is years ahead, which an operator may not start). */
   const api = (token: string | null = ADMIN) => {
     const auth = (call: request.Test): request.Test => (token ? call.set('authorization', `Bearer ${token}`) : call);
@@ -60,6 +62,7 @@ describe('runs API', () => {
   };
 
   beforeEach(async () => {
+    pinnedNow = undefined;
     bus = new InMemoryMessageBus();
     const config = loadConfig(OrchestratorConfig, {
       DCO_PROFILE: 'embedded',
@@ -70,7 +73,10 @@ describe('runs API', () => {
       imports: [PlatformModule.forRoot({ service: 'orchestrator', config, bus }), OrchestratorModule.register(config)],
     })
     class TestRoot {}
-    const moduleRef = await Test.createTestingModule({ imports: [TestRoot] }).compile();
+    const moduleRef = await Test.createTestingModule({ imports: [TestRoot] })
+      .overrideProvider(CLOCK)
+      .useValue({ now: () => (pinnedNow ? new Date(pinnedNow) : new Date()) })
+      .compile();
     app = moduleRef.createNestApplication({ logger: false });
     await app.init();
     registry = app.get(RunRegistry);
@@ -332,7 +338,14 @@ describe('runs API', () => {
   });
 
   describe('credentials', () => {
-    const today = () => new Date().toISOString().slice(0, 10);
+    /**
+     * Pins the orchestrator's clock to the last millisecond of a UTC day and answers that day: the service's "today" and
+     * the spec's are one reading, which a midnight passing while the test runs cannot split.
+     */
+    const pinToday = (): string => {
+      pinnedNow = new Date('2026-11-26T23:59:59.999Z');
+      return '2026-11-26';
+    };
     const dayAfter = (day: string, days: number) =>
       new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
@@ -380,19 +393,20 @@ describe('runs API', () => {
     });
 
     it('lets a viewer read but not start a run (API.FORBIDDEN)', async () => {
-      const response = await api(VIEWER).post('/api/runs').send({ day: today() }).expect(403);
+      const response = await api(VIEWER).post('/api/runs').send({ day: pinToday() }).expect(403);
       expect(response.body).toEqual({ code: 'API.FORBIDDEN', message: expect.stringContaining('needs operator') });
       expect(published('RunRequested')).toHaveLength(0);
     });
 
     it('lets an operator start a run of today or tomorrow only; another day needs an admin', async () => {
       // The orchestrator's time zone is UTC here.
-      await api(TOKEN).post('/api/runs').send({ day: today() }).expect(202);
+      const today = pinToday();
+      await api(TOKEN).post('/api/runs').send({ day: today }).expect(202);
       await api(TOKEN)
         .post('/api/runs')
-        .send({ day: dayAfter(today(), 1) })
+        .send({ day: dayAfter(today, 1) })
         .expect(202);
-      for (const day of [dayAfter(today(), 2), dayAfter(today(), -1)]) {
+      for (const day of [dayAfter(today, 2), dayAfter(today, -1)]) {
         const refused = await api(TOKEN).post('/api/runs').send({ day }).expect(403);
         expect(refused.body.code).toBe('API.FORBIDDEN');
       }
@@ -402,7 +416,7 @@ describe('runs API', () => {
       ]);
       await api(ADMIN)
         .post('/api/runs')
-        .send({ day: dayAfter(today(), 2) })
+        .send({ day: dayAfter(today, 2) })
         .expect(202);
     });
 

@@ -31,7 +31,8 @@ const task = (lastStatus: string, ip?: string): Task => ({
   ],
 });
 
-const runtimeOn = (ecs: FakeEcs, timeoutMs = 1_000) =>
+// The default budget only stops a hang: on a loaded machine the three 10 ms polls of the first spec may take seconds.
+const runtimeOn = (ecs: FakeEcs, timeoutMs = 20_000) =>
   new EcsTaskAddressRuntime(ecs as unknown as ECSClient, 'dco-neo4j', { timeoutMs, intervalMs: 10 });
 
 describe('EcsTaskAddressRuntime', () => {
