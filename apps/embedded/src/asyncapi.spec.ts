@@ -27,7 +27,7 @@ import { unsignedReport } from '../../detector/src/external-inbox/external-repor
 import { EMBEDDED_DEFAULTS, serviceModules } from './embedded.modules';
 
 jest.setTimeout(120_000);
-const DAY = '2030-06-01';
+const DAY = '2099-06-01';
 
 describe('the AsyncAPI document of the bus', () => {
   let document: AsyncAPIDocumentInterface;

@@ -76,8 +76,8 @@ describe('the generated orchestrator API client', () => {
   });
 
   it('approves a run waiting for approval', async () => {
-    const runId = await startRun('2030-06-01');
-    await reply('DetectChanges', 'ChangesDetected', risky('2030-06-01'), 'detector');
+    const runId = await startRun('2099-06-01');
+    await reply('DetectChanges', 'ChangesDetected', risky('2099-06-01'), 'detector');
     expect(await statusOf(runId)).toBe('AwaitingApproval');
     const { data, response } = await client.POST('/api/runs/{runId}/approve', {
       params: { path: { runId } },
@@ -90,8 +90,8 @@ describe('the generated orchestrator API client', () => {
   });
 
   it('rejects a run waiting for approval, and reads the coded refusal of a second decision', async () => {
-    const runId = await startRun('2030-06-02');
-    await reply('DetectChanges', 'ChangesDetected', risky('2030-06-02'), 'detector');
+    const runId = await startRun('2099-06-02');
+    await reply('DetectChanges', 'ChangesDetected', risky('2099-06-02'), 'detector');
     const decision = { params: { path: { runId } }, body: { reason: 'freeze' } };
     expect((await client.POST('/api/runs/{runId}/reject', decision)).data).toMatchObject({
       runId,
@@ -105,13 +105,13 @@ describe('the generated orchestrator API client', () => {
   });
 
   it('resumes a run parked in Failed by a failed compensation', async () => {
-    const runId = await startRun('2030-06-03');
+    const runId = await startRun('2099-06-03');
     const failure = (code: FailureCode) => ({ failure: { code, message: `${code} in the spec` } });
     await reply(
       'DetectChanges',
       'ChangesDetected',
       {
-        day: '2030-06-03',
+        day: '2099-06-03',
         changes: [
           { kind: 'terraform-config', subject: 'infra/', from: 'a', to: 'b', risk: 'low', reason: 'config changed' },
         ],
