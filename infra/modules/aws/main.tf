@@ -1,4 +1,5 @@
-# ECS cluster, one Fargate service + task definition per app, the Neo4j instance, the EventBridge bus and alert rule.
+# ECS cluster, one Fargate service + task definition per app, the Neo4j instance and its role, the EventBridge bus and
+# alert rule.
 
 locals {
   tags = {
@@ -89,11 +90,57 @@ resource "aws_ecs_service" "app" {
   }
 }
 
+# The Neo4j hosts' role: the AMI's SSM agent registers with it (the db-migrator's offline import runs on green through
+# SSM Run Command) and it reads the backup's parts, nothing else (ADR 0018). The db-migrator launches green with the same
+# profile (DCO_NEO4J_INSTANCE_PROFILE = dco-<environment>-neo4j), so its role needs iam:PassRole on this role.
+data "aws_iam_policy_document" "neo4j_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["ec2.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "neo4j" {
+  name               = "dco-${var.environment}-neo4j"
+  assume_role_policy = data.aws_iam_policy_document.neo4j_assume.json
+  tags               = local.tags
+}
+
+resource "aws_iam_role_policy_attachment" "neo4j_ssm" {
+  role       = aws_iam_role.neo4j.name
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"
+}
+
+data "aws_iam_policy_document" "neo4j_backups" {
+  statement {
+    actions   = ["s3:GetObject"]
+    resources = ["arn:${data.aws_partition.current.partition}:s3:::${var.backup_bucket}/neo4j-backups/*"]
+  }
+}
+
+resource "aws_iam_role_policy" "neo4j_backups" {
+  name   = "read-neo4j-backups"
+  role   = aws_iam_role.neo4j.id
+  policy = data.aws_iam_policy_document.neo4j_backups.json
+}
+
+resource "aws_iam_instance_profile" "neo4j" {
+  name = "dco-${var.environment}-neo4j"
+  role = aws_iam_role.neo4j.name
+  tags = local.tags
+}
+
+data "aws_partition" "current" {}
+
 resource "aws_instance" "neo4j" {
   ami                    = var.neo4j_ami
   instance_type          = var.neo4j_instance_type
   subnet_id              = var.subnet_ids[0]
   vpc_security_group_ids = var.security_group_ids
+  iam_instance_profile   = aws_iam_instance_profile.neo4j.name
 
   tags = merge(local.tags, {
     Name        = "dco-neo4j-${var.environment}"

@@ -29,6 +29,11 @@ variable "execution_role_arn" {
   type        = string
 }
 
+variable "backup_bucket" {
+  description = "The S3 bucket of the Neo4j backups (DCO_BACKUP_BUCKET): the Neo4j hosts read its neo4j-backups/ parts."
+  type        = string
+}
+
 variable "log_retention_days" {
   type    = number
   default = 30

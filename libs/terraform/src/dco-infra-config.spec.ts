@@ -15,7 +15,13 @@ const names = (text: string, kind: 'variable' | 'output') =>
 const root = hcl(infra);
 const awsModule = hcl(join(infra, 'modules', 'aws'));
 const LOCAL_ONLY_VARIABLES = ['local_aws_command'];
-const AWS_ONLY_VARIABLES = ['execution_role_arn', 'log_retention_days', 'security_group_ids', 'subnet_ids'];
+const AWS_ONLY_VARIABLES = [
+  'backup_bucket',
+  'execution_role_arn',
+  'log_retention_days',
+  'security_group_ids',
+  'subnet_ids',
+];
 
 describe('infra/ configuration', () => {
   it('declares the same variables in the local root and the AWS module, apart from the documented ones', () => {

@@ -175,6 +175,16 @@ export class BlueGreenConfig extends IntersectionType(
   @IsString()
   DCO_NEO4J_SECURITY_GROUP_IDS?: string;
 
+  /**
+   * aws profile, EC2 fleet: the instance profile green is launched with (a name or an ARN), as blue's in infra/. Its role
+   * lets the SSM agent register and pull the backup's parts from S3: required with DCO_NEO4J_RESTORE_MODE=offline-import.
+   */
+  @IsOptional()
+  @Matches(/^(?:[\w+=,.@-]{1,128}|arn:aws[a-z-]*:iam::\d{12}:instance-profile\/[\w+=,.@/-]{1,512})$/, {
+    message: 'DCO_NEO4J_INSTANCE_PROFILE must be an IAM instance profile name or ARN',
+  })
+  DCO_NEO4J_INSTANCE_PROFILE?: string;
+
   /** The servers' memory (local processes, ECS tasks), and C1-only JIT for short-lived local test servers. */
   @IsInt({ message: 'DCO_NEO4J_HEAP_MB must be an integer' })
   @Min(0)

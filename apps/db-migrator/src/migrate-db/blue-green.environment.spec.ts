@@ -37,9 +37,8 @@ describe('blueGreenEnvironmentFromEnv', () => {
     expect(restoreModeOf('local', 'online')).toBe('online');
     expect(restoreModeOf('aws', undefined)).toBe('online');
     expect(restoreModeOf('embedded', undefined)).toBe('online');
-    expect(restoreModeOf('aws', 'offline-import', { fleet: 'ec2', backupBucket: 'dco-backups' })).toBe(
-      'offline-import',
-    );
+    const onEc2 = { fleet: 'ec2', backupBucket: 'dco-backups', instanceProfile: 'dco-production-neo4j' };
+    expect(restoreModeOf('aws', 'offline-import', onEc2)).toBe('offline-import');
     const refused = (why: string) =>
       expect.objectContaining({
         code: 'CONFIG.INVALID',
@@ -50,6 +49,10 @@ describe('blueGreenEnvironmentFromEnv', () => {
       refused('ecs fleet has no instance'),
     );
     expect(() => restoreModeOf('aws', 'offline-import', { fleet: 'ec2' })).toThrow(refused('DCO_BACKUP_BUCKET'));
+    expect(() => restoreModeOf('aws', 'offline-import', { ...onEc2, instanceProfile: undefined })).toThrow(
+      refused('DCO_NEO4J_INSTANCE_PROFILE is not set'),
+    );
+    expect(restoreModeOf('local', 'offline-import', { fleet: 'ec2' })).toBe('offline-import');
     expect(() => restoreModeOf('local', 'offline-import', { fleet: 'ecs' })).toThrow(refused('ecs fleet'));
     await expect(
       blueGreenEnvironmentFromEnv({ DCO_PROFILE: 'embedded', DCO_NEO4J_RESTORE_MODE: 'offline-import' }),
@@ -91,6 +94,8 @@ describe('blueGreenEnvironmentFromEnv', () => {
         ['DCO_NEO4J_CONTAINER_IMAGE', 'neo4j:5.26.19'],
         ['DCO_NEO4J_TASK_CPU', 'lots'],
         ['DCO_NEO4J_EXECUTION_ROLE_ARN', 'neo4j-task-role'],
+        ['DCO_NEO4J_INSTANCE_PROFILE', 'arn:aws:iam::123456789012:role/neo4j'],
+        ['DCO_NEO4J_INSTANCE_PROFILE', 'a profile; rm -rf /'],
         ['DCO_NEO4J_AUTH_SECRET_ARN', 'neo4j/password'],
         ['NEO4J_PASSWORD', 'short'],
         ['NEO4J_USER', 'bad user'],

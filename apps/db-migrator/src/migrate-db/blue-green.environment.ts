@@ -86,7 +86,7 @@ export function neo4jCredentialsFromEnv(env: NodeJS.ProcessEnv): Neo4jCredential
 export function restoreModeOf(
   profile: string,
   configured: RestoreMode | undefined,
-  where: { fleet?: string; backupBucket?: string } = {},
+  where: { fleet?: string; backupBucket?: string; instanceProfile?: string } = {},
 ): RestoreMode {
   if (configured !== 'offline-import') return configured ?? 'online';
   const refuse = (why: string) =>
@@ -95,6 +95,10 @@ export function restoreModeOf(
   if ((where.fleet ?? 'ec2') !== 'ec2') throw refuse(`the ${where.fleet} fleet has no instance to import on`);
   if (profile === 'aws' && !where.backupBucket)
     throw refuse('the instance pulls the parts from S3, and DCO_BACKUP_BUCKET is not set');
+  if (profile === 'aws' && !where.instanceProfile)
+    throw refuse(
+      "green's SSM agent and its S3 reads need the instance profile green is launched with, and DCO_NEO4J_INSTANCE_PROFILE is not set",
+    );
   return configured;
 }
 
@@ -122,6 +126,7 @@ export async function buildBlueGreenEnvironment(
     restoreMode: restoreModeOf(profile, config.DCO_NEO4J_RESTORE_MODE, {
       fleet: config.DCO_NEO4J_FLEET,
       backupBucket: config.DCO_BACKUP_BUCKET,
+      instanceProfile: config.DCO_NEO4J_INSTANCE_PROFILE,
     }),
     readAhead: config.DCO_NEO4J_READ_AHEAD,
   };
@@ -250,7 +255,9 @@ export function neo4jFleetOf(
   if (config.DCO_NEO4J_FLEET === 'ec2')
     return new Ec2Neo4jFleet(ec2, aws ? awsHostRuntime : local, {
       instanceType: aws ? config.DCO_NEO4J_INSTANCE_TYPE : 'r6i.large',
-      ...(aws ? { subnetId: config.DCO_NEO4J_SUBNET_ID, securityGroupIds } : {}),
+      ...(aws
+        ? { subnetId: config.DCO_NEO4J_SUBNET_ID, securityGroupIds, instanceProfile: config.DCO_NEO4J_INSTANCE_PROFILE }
+        : {}),
       fleetTags,
       probe: (boltUri, version) => probeBolt(boltUri, version, credentials),
     });

@@ -122,6 +122,22 @@ describe('Ec2Neo4jFleet', () => {
     expect(green.clientToken).toBe('dco-2026-11-26-green-1');
   });
 
+  it('launches green with the configured instance profile, by name or by ARN, and with none when unset', async () => {
+    const launched = async (instanceProfile?: string) => {
+      const ec2 = new FakeEc2();
+      await new Ec2Neo4jFleet(ec2 as unknown as EC2Client, runtime, {
+        ...(instanceProfile ? { instanceProfile } : {}),
+        probe: async () => undefined,
+        readyTimeoutMs: 1_000,
+      }).provision('ami-1', { clientToken: 'dco-2026-11-26-green-1' });
+      return ec2.runInstances[0].IamInstanceProfile;
+    };
+    expect(await launched('dco-production-neo4j')).toEqual({ Name: 'dco-production-neo4j' });
+    const arn = 'arn:aws:iam::123456789012:instance-profile/dco/dco-production-neo4j';
+    expect(await launched(arn)).toEqual({ Arn: arn });
+    expect(await launched()).toBeUndefined();
+  });
+
   it('finds only instances that carry every configured tag', async () => {
     const ec2 = new FakeEc2();
     const data = fleetFor(ec2, { DCO_ENV: 'prod', DCO_NEO4J_FLEET_TAGS: 'team=data' });

@@ -5,6 +5,7 @@ import {
   EC2Client,
   Instance,
   RunInstancesCommand,
+  RunInstancesCommandInput,
   TerminateInstancesCommand,
   _InstanceType,
 } from '@aws-sdk/client-ec2';
@@ -28,6 +29,11 @@ export interface Ec2FleetOptions {
   instanceType?: string;
   subnetId?: string;
   securityGroupIds?: string[];
+  /**
+   * The instance profile green is launched with, by name or ARN (none when unset): its role lets the AMI's SSM agent
+   * register and green pull a backup's parts from S3 for the offline import (ADR 0018).
+   */
+  instanceProfile?: string;
   /** Extra tags (dco:env, DCO_NEO4J_FLEET_TAGS) put on every instance launched; they also select the fleet and scope ClientTokens. */
   fleetTags?: Record<string, string>;
   readyTimeoutMs?: number;
@@ -101,6 +107,7 @@ export class Ec2Neo4jFleet implements Neo4jFleet {
             InstanceType: (this.options.instanceType ?? 'r6i.large') as _InstanceType,
             SubnetId: this.options.subnetId,
             SecurityGroupIds: this.options.securityGroupIds,
+            ...this.instanceProfile(),
             UserData: Buffer.from(this.runtime.userData(version)).toString('base64'),
             TagSpecifications: [
               { ResourceType: 'instance', Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) },
@@ -131,6 +138,12 @@ export class Ec2Neo4jFleet implements Neo4jFleet {
       await this.terminate(host.instanceId);
       throw asProvisionFailure(error);
     }
+  }
+
+  private instanceProfile(): Pick<RunInstancesCommandInput, 'IamInstanceProfile'> {
+    const profile = this.options.instanceProfile;
+    if (!profile) return {};
+    return { IamInstanceProfile: profile.startsWith('arn:') ? { Arn: profile } : { Name: profile } };
   }
 
   async terminate(instanceId: string): Promise<void> {

@@ -1,5 +1,6 @@
 // The AWS CLI (stack component aws-cli) reads the Neo4j instances the EC2 fleet launches on the emulator, as an operator
 // would: filtered by the fleet's tags and state, with every tag the fleet puts on them, and nothing of another environment.
+// Green carries the configured instance profile (its SSM agent and S3 reads for the offline import), one that exists.
 import { EC2Client, RegisterImageCommand } from '@aws-sdk/client-ec2';
 import { localEmulatorOptions } from '@dco/aws';
 import { awsCliJson } from '@dco/testing';
@@ -95,5 +96,50 @@ describe('AWS CLI on the instances of the EC2 Neo4j fleet', () => {
     const other = await describeInstances(`Name=tag:dco:env,Values=${env}-other`);
     expect(other.map((instance) => instance.InstanceId)).toEqual([elsewhere.instanceId]);
     expect(await describeInstances(`Name=tag:dco:env,Values=${env}-nobody`)).toEqual([]);
+  });
+});
+
+describe('the instance profile of green', () => {
+  const profile = `dco-${env}-neo4j`;
+  const launched: string[] = [];
+  const fleet = (instanceProfile: string) =>
+    new Ec2Neo4jFleet(ec2, awsHostRuntime, {
+      fleetTags: { 'dco:env': `${env}-iip` },
+      instanceProfile,
+      probe: async () => undefined,
+    });
+  let imageId: string;
+
+  beforeAll(async () => {
+    imageId = (await ec2.send(new RegisterImageCommand({ Name: `neo4j-5.26.19-${env}-iip` }))).ImageId ?? '';
+    await awsCliJson(['iam', 'create-instance-profile', '--instance-profile-name', profile]);
+  });
+
+  afterAll(async () => {
+    for (const instanceId of launched) await fleet(profile).terminate(instanceId);
+    await awsCliJson(['iam', 'delete-instance-profile', '--instance-profile-name', profile]).catch(() => undefined);
+  });
+
+  it('launches green with the configured profile, as the CLI shows it', async () => {
+    const green = await fleet(profile).provision(imageId, { clientToken: 'dco-2026-12-03-green-1' });
+    launched.push(green.instanceId);
+    const [instance] = await describeInstances(`Name=instance-id,Values=${green.instanceId}`);
+    expect((instance as CliInstance & { IamInstanceProfile?: { Arn: string } }).IamInstanceProfile?.Arn).toMatch(
+      new RegExp(`:instance-profile/${profile}$`),
+    );
+  });
+
+  it('fails provisioning with DB.PROVISION_FAILED when the profile does not exist, launching nothing', async () => {
+    const missing = `${profile}-missing`;
+    await expect(fleet(missing).provision(imageId, { clientToken: 'dco-2026-12-04-green-1' })).rejects.toMatchObject({
+      code: 'DB.PROVISION_FAILED',
+      message: expect.stringContaining(missing),
+    });
+    expect(
+      await describeInstances(
+        `Name=tag:dco:env,Values=${env}-iip`,
+        `Name=tag:${CLIENT_TOKEN_TAG},Values=dco-2026-12-04-green-1`,
+      ),
+    ).toEqual([]);
   });
 });
