@@ -87,6 +87,41 @@ function serverCpuSeconds(uri: string): number | undefined {
   }
 }
 
+/**
+ * The local Neo4j server's JIT so far (`jstat -compiler`): methods compiled and seconds spent compiling, or undefined
+ * (remote server, no jstat). Against neo4j_cpu_s it tells how much of a first run on a fresh JVM is compilation.
+ */
+function serverJit(uri: string): { methods: number; seconds: number } | undefined {
+  try {
+    const pid = serverPid(uri);
+    if (!pid) return undefined;
+    const [header, values] = execFileSync('jstat', ['-compiler', pid], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/));
+    const methods = Number(values[header.indexOf('Compiled')]);
+    const compileSeconds = Number(values[header.indexOf('Time')]);
+    return Number.isFinite(methods) && Number.isFinite(compileSeconds)
+      ? { methods, seconds: compileSeconds }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The JIT work between two readings of serverJit. */
+function jitBetween(
+  before: ReturnType<typeof serverJit>,
+  after: ReturnType<typeof serverJit>,
+  prefix: string,
+): Record<string, number> {
+  if (!before || !after) return {};
+  return {
+    [`${prefix}jit_compile_s`]: round(after.seconds - before.seconds),
+    [`${prefix}jit_methods`]: after.methods - before.methods,
+  };
+}
+
 /** The pid of the local Neo4j server behind `uri`, or undefined (remote server, no ss). */
 function serverPid(uri: string): string | undefined {
   try {
@@ -251,10 +286,12 @@ export async function run(): Promise<BenchResult> {
     note(`dco bench: allocating ${day} in a runner process (pages of ${PAGE_ROWS}, batches of ${BATCH_SIZE})`);
     const loadAtMeasureStart = loadavg()[0];
     const serverCpuBefore = serverCpuSeconds(uri);
+    const jitBefore = serverJit(uri);
     const heap = sampleServerHeap(uri);
     let neo4jHeapPeakMb: number | undefined;
     const runner = await runRunner(uri, day, login).finally(() => (neo4jHeapPeakMb = heap.stop()));
     const serverCpuAfter = serverCpuSeconds(uri);
+    const jitAfter = serverJit(uri);
     const loadAtMeasureEnd = loadavg()[0];
     const { phases, result } = runner;
     const totalSeconds = runner.totalSeconds;
@@ -274,7 +311,9 @@ export async function run(): Promise<BenchResult> {
     // just read every record). The headline total_s stays the first, cold run.
     note('dco bench: the same offering again on the now warm server (its offering reset first)');
     await deleteLedgerTestData(driver, { days: [], accountIds: [], offeringsOfDays: [day] });
+    const warmJitBefore = serverJit(uri);
     const warm = await runRunner(uri, day, login);
+    const warmJitAfter = serverJit(uri);
     if (warm.result.resultHash !== result.resultHash)
       throw new Error(
         `the warm run's hash ${warm.result.resultHash} differs from the first run's ${result.resultHash}`,
@@ -332,11 +371,15 @@ export async function run(): Promise<BenchResult> {
       ...(serverCpuBefore !== undefined && serverCpuAfter !== undefined
         ? { neo4j_cpu_s: round(serverCpuAfter - serverCpuBefore) }
         : {}),
+      // The server's JIT compilation during the run (jstat -compiler; its compiler threads share the cores with the
+      // queries): most of what a first run on a freshly started server spends beyond the warm run.
+      ...jitBetween(jitBefore, jitAfter, 'neo4j_'),
       ...(!reuseDay && seed.seconds !== undefined ? { seed_s: round(seed.seconds) } : {}),
       warm_total_s: round(warm.totalSeconds),
       warm_read_s: round(warm.phases.read),
       warm_compute_s: round(warm.phases.compute),
       warm_write_s: round(warm.phases.write),
+      ...jitBetween(warmJitBefore, warmJitAfter, 'warm_neo4j_'),
       write_rows_per_s: Math.round(batchedRowsPerSecond),
       naive_write_rows_per_s: Math.round(naiveRowsPerSecond),
       contributions_count: result.contributionCount,
@@ -404,7 +447,7 @@ export async function run(): Promise<BenchResult> {
     });
     console.log(
       `dco: ${generator.contributions} contributions / ${result.allocationCount} allocations in ${metrics.total_s}s ` +
-        `(read ${metrics.read_s}s, compute ${metrics.compute_s}s, write ${metrics.write_s}s; cpu: runner ${metrics.runner_cpu_s}s, neo4j ${metrics.neo4j_cpu_s ?? '?'}s; runner peak RSS ${metrics.runner_peak_rss_mb} MB, neo4j heap peak ${metrics.neo4j_heap_peak_mb ?? '?'} MB; target <= ${targetTotalS}s: ${metrics.total_s <= targetTotalS ? 'met' : 'MISSED'}; warm again ${metrics.warm_total_s}s (read ${metrics.warm_read_s}s, write ${metrics.warm_write_s}s): ${metrics.warm_total_s <= targetTotalS ? 'met' : 'MISSED'}; load average ${round(loadAtMeasureStart, 1)} to ${round(loadAtMeasureEnd, 1)} on ${output.host.cpus} cpus); ` +
+        `(read ${metrics.read_s}s, compute ${metrics.compute_s}s, write ${metrics.write_s}s; cpu: runner ${metrics.runner_cpu_s}s, neo4j ${metrics.neo4j_cpu_s ?? '?'}s of which JIT ${'neo4j_jit_compile_s' in metrics ? metrics.neo4j_jit_compile_s : '?'}s; runner peak RSS ${metrics.runner_peak_rss_mb} MB, neo4j heap peak ${metrics.neo4j_heap_peak_mb ?? '?'} MB; target <= ${targetTotalS}s: ${metrics.total_s <= targetTotalS ? 'met' : 'MISSED'}; warm again ${metrics.warm_total_s}s (read ${metrics.warm_read_s}s, write ${metrics.warm_write_s}s): ${metrics.warm_total_s <= targetTotalS ? 'met' : 'MISSED'}; load average ${round(loadAtMeasureStart, 1)} to ${round(loadAtMeasureEnd, 1)} on ${output.host.cpus} cpus); ` +
         `batched writes ${ratios.write_speedup_vs_naive}x the naive per-row rate; seeded by ${seed.method}` +
         (seed.seconds !== undefined ? ` in ${round(seed.seconds, 1)}s` : '') +
         `; hash equal to the in-memory reference; server ${healthy ? 'healthy' : 'NOT HEALTHY'} after the run`,
