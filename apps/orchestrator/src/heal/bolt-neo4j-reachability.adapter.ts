@@ -10,7 +10,7 @@ export class BoltNeo4jReachability implements Reachability {
   async reachable(boltUri: string): Promise<boolean> {
     // No login: a server that refuses it (DB.UNAUTHORIZED, authentication is on, ADR 0034) has answered over Bolt.
     const db = new BoltGraphDatabase(boltUri, undefined, { connectionTimeoutMs: this.timeoutMs });
-    const answered = db.serverVersion().then(
+    const answered = db.probeVersion().then(
       () => true,
       (error: unknown) => error instanceof CodedError && error.code === 'DB.UNAUTHORIZED',
     );

@@ -58,6 +58,9 @@ function nodeContent(record: Neo4jRecord, labels: string, props: string): NodeCo
   };
 }
 
+const SERVER_VERSION =
+  "CALL dbms.components() YIELD name, versions WHERE name = 'Neo4j Kernel' RETURN versions[0] AS v";
+
 export class BoltGraphDatabase implements GraphDatabase {
   private readonly driver: Driver;
 
@@ -81,12 +84,24 @@ export class BoltGraphDatabase implements GraphDatabase {
   }
 
   async serverVersion(): Promise<string> {
-    return this.read(async (tx) => {
-      const result = await tx.run(
-        "CALL dbms.components() YIELD name, versions WHERE name = 'Neo4j Kernel' RETURN versions[0] AS v",
-      );
-      return String(result.records[0]?.get('v'));
-    });
+    return this.read(async (tx) => String((await tx.run(SERVER_VERSION)).records[0]?.get('v')));
+  }
+
+  /**
+   * The server's version from one auto-commit query, failing at once when it does not answer: what a readiness or
+   * reachability poll asks. serverVersion's managed transaction is retried by the driver for up to
+   * maxTransactionRetryTime, backing off 1, 2, 4 s: a poll that began while the server was still starting saw it only
+   * at the next retry, up to 4 s after Bolt was up.
+   */
+  async probeVersion(): Promise<string> {
+    const session = this.session('READ');
+    try {
+      return String((await session.run(SERVER_VERSION)).records[0]?.get('v'));
+    } catch (error) {
+      throw this.wrap(error);
+    } finally {
+      await session.close();
+    }
   }
 
   async changeMarker(): Promise<string> {

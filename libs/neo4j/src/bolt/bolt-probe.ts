@@ -11,7 +11,7 @@ export async function probeBolt(
 ): Promise<void> {
   const db = new BoltGraphDatabase(boltUri, credentials, { connectionTimeoutMs: 2_000 });
   try {
-    const actual = await db.serverVersion();
+    const actual = await db.probeVersion();
     if (actual !== version)
       throw new CodedError('DB.UNREACHABLE', `${boltUri} answers as Neo4j ${actual}, expected ${version}`);
   } finally {

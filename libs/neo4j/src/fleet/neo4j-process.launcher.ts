@@ -157,7 +157,7 @@ export async function launchNeo4jProcess(
             new CodedError('DB.PROVISION_FAILED', `Neo4j ${spec.version} exited during start`, logTail(spec.home)),
           );
         try {
-          return await db.serverVersion();
+          return await db.probeVersion();
         } catch (error) {
           // A home whose store has another password never becomes ready: say so now.
           if (error instanceof CodedError && error.code === 'DB.UNAUTHORIZED') abortWaiting(error);
