@@ -58,4 +58,9 @@ describe('neo4jConf', () => {
     expect(conf).toContain('dbms.security.auth_enabled=true');
     expect(conf.join('\n')).not.toContain('a-password');
   });
+
+  it("stops without Bolt's 5 s network quiet period, twice (the setting both 5.20 and 5.26 know)", () => {
+    const conf = neo4jConf({ version: '5.26.19', boltPort: 7687, home: '/tmp/h', password: 'a-password' }).split('\n');
+    expect(conf).toContain('internal.dbms.bolt.netty_server_shutdown_quiet_period=0');
+  });
 });
