@@ -324,7 +324,7 @@ export async function restoreBulkOffline(
   const clock = stopwatch();
   const manifest = await stageBulkBackup(store, prefix, dir, options.signer);
   const stage = clock.lap();
-  // Its database is replaced by the import: no clean shutdown (10 s) for a store about to be overwritten.
+  // Its database is replaced by the import: no clean shutdown (checkpoints) for a store about to be overwritten.
   await stopNeo4jProcess(server.pid, { discardStore: true });
   const { seconds } = await runAdminImport({ version: server.spec.version, home: server.spec.home, dir, manifest });
   const imported = clock.lap();

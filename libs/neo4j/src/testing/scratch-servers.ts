@@ -28,7 +28,7 @@ export async function startScratchServer(
   return {
     ...server,
     dispose: async () => {
-      // Its home is deleted next: no clean shutdown (10 s of a spec's teardown) for a store about to go.
+      // Its home is deleted next: no clean shutdown (checkpoints) for a store about to go.
       await stopNeo4jProcess(server.pid, { discardStore: true });
       rmSync(home, { recursive: true, force: true });
     },
