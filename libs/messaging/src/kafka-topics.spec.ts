@@ -4,6 +4,8 @@ import {
   Admin,
   KafkaJSAggregateError,
   KafkaJSConnectionError,
+  KafkaJSGroupCoordinatorNotFound,
+  KafkaJSNonRetriableError,
   KafkaJSNumberOfRetriesExceeded,
   KafkaJSProtocolError,
 } from 'kafkajs';
@@ -107,6 +109,19 @@ describe('createTopicsAndWait', () => {
     expect(failure).toMatchObject({ code: 'MSG.TOPICS_NOT_READY' });
     expect((failure as Error).message).toMatch(/^topics t2 have no serving leaders after 300 ms: .*NOT_LEADER/);
     expect(looked.length).toBeLessThan(10);
+  });
+
+  it("looks through kafkajs' final wrapper at its cause: a missing coordinator is transient, a refusal is not", () => {
+    // As kafkajs' retrier rejects what it calls final: new KafkaJSNonRetriableError(e, { cause: e.cause || e }).
+    const final = (error: Error) => new KafkaJSNonRetriableError(error, { cause: error });
+    expect(
+      isTransientBrokerFailure(final(new KafkaJSGroupCoordinatorNotFound('Failed to find group coordinator'))),
+    ).toBe(true);
+    expect(isTransientBrokerFailure(final(new KafkaJSConnectionError('Connection error: connect ECONNREFUSED')))).toBe(
+      true,
+    );
+    expect(isTransientBrokerFailure(final(protocolError('GROUP_AUTHORIZATION_FAILED', false)))).toBe(false);
+    expect(isTransientBrokerFailure(new KafkaJSNonRetriableError('Invalid topics array'))).toBe(false);
   });
 
   it('counts "already exists" next to a timeout as done, and an authorization failure inside a wrapper as final', () => {

@@ -133,6 +133,9 @@ export function isTransientBrokerFailure(error: unknown, depth = 0): boolean {
     );
   // A broker's error code says itself whether it is retriable (REQUEST_TIMED_OUT is; INVALID_CONFIG is not).
   if (typeof type === 'string') return retriable === true;
-  if (name === 'KafkaJSNumberOfRetriesExceeded') return isTransientBrokerFailure(cause, depth + 1);
+  // kafkajs' retrier wraps what it gives up on: retries exhausted, or a failure it calls final (a missing group
+  // coordinator while a broker comes back arrives as KafkaJSNonRetriableError with that cause). The cause decides.
+  if (name === 'KafkaJSNumberOfRetriesExceeded' || name === 'KafkaJSNonRetriableError')
+    return cause !== error && isTransientBrokerFailure(cause, depth + 1);
   return typeof name === 'string' && TRANSIENT_NAMES.has(name);
 }
