@@ -1,7 +1,8 @@
 // The Kafka bus's consumers tell kafkajs not to restart them after a crash once their subscription is stopping: kafkajs
 // restarts a crashed consumer after a delay, which used to reconnect a member that had already been disconnected.
-import { Kafka, KafkaJSGroupCoordinatorNotFound, KafkaJSNonRetriableError } from 'kafkajs';
+import { Kafka } from 'kafkajs';
 import { KafkaMessageBus } from './kafka-message-bus.adapter';
+import { coordinatorNotFound } from './testing/kafkajs-errors';
 
 type RestartOnFailure = (error: Error) => Promise<boolean>;
 
@@ -84,8 +85,7 @@ describe('KafkaMessageBus consumer restarts', () => {
       expect(consumer.runs).toBe(1);
       // As kafkajs reports a member that found no group coordinator while the broker restarted: its retrier's final
       // wrapper around the cause (retry/index.js), and no restart of its own.
-      const notFound = new KafkaJSGroupCoordinatorNotFound('Failed to find group coordinator');
-      const noCoordinator = new KafkaJSNonRetriableError(notFound, { cause: notFound });
+      const noCoordinator = coordinatorNotFound();
       consumer.emit('consumer.crash', { payload: { error: noCoordinator, restart: false } });
       expect(crashes).toEqual([expect.objectContaining({ restarting: true })]);
       await jest.advanceTimersByTimeAsync(1_000);

@@ -4,12 +4,12 @@ import {
   Admin,
   KafkaJSAggregateError,
   KafkaJSConnectionError,
-  KafkaJSGroupCoordinatorNotFound,
   KafkaJSNonRetriableError,
   KafkaJSNumberOfRetriesExceeded,
   KafkaJSProtocolError,
 } from 'kafkajs';
 import { AUDIT_RETENTION_MS, createTopicsAndWait, isTransientBrokerFailure, topicConfigOf } from './kafka-topics';
+import { coordinatorNotFound, finalKafkaError } from './testing/kafkajs-errors';
 
 describe('topicConfigOf', () => {
   it('gives the audit topic its retention, with or without a prefix (ADR 0028)', () => {
@@ -112,15 +112,11 @@ describe('createTopicsAndWait', () => {
   });
 
   it("looks through kafkajs' final wrapper at its cause: a missing coordinator is transient, a refusal is not", () => {
-    // As kafkajs' retrier rejects what it calls final: new KafkaJSNonRetriableError(e, { cause: e.cause || e }).
-    const final = (error: Error) => new KafkaJSNonRetriableError(error, { cause: error });
+    expect(isTransientBrokerFailure(coordinatorNotFound())).toBe(true);
     expect(
-      isTransientBrokerFailure(final(new KafkaJSGroupCoordinatorNotFound('Failed to find group coordinator'))),
+      isTransientBrokerFailure(finalKafkaError(new KafkaJSConnectionError('Connection error: connect ECONNREFUSED'))),
     ).toBe(true);
-    expect(isTransientBrokerFailure(final(new KafkaJSConnectionError('Connection error: connect ECONNREFUSED')))).toBe(
-      true,
-    );
-    expect(isTransientBrokerFailure(final(protocolError('GROUP_AUTHORIZATION_FAILED', false)))).toBe(false);
+    expect(isTransientBrokerFailure(finalKafkaError(protocolError('GROUP_AUTHORIZATION_FAILED', false)))).toBe(false);
     expect(isTransientBrokerFailure(new KafkaJSNonRetriableError('Invalid topics array'))).toBe(false);
   });
 
