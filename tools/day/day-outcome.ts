@@ -36,6 +36,8 @@ export interface DayObservation {
     status: string;
     steps: string[];
     failureCode?: string;
+    /** The run's failure as the orchestrator recorded it: what a surprising outcome is read from. */
+    failureMessage?: string;
     rolledBack: string[];
     resultHash?: string;
     deferred: number;
@@ -322,7 +324,7 @@ export async function observeDay(
       runId: run.runId,
       status: run.status,
       steps: run.steps.map((step) => `${step.step}:${step.outcome}`),
-      ...(run.failure ? { failureCode: run.failure.code } : {}),
+      ...(run.failure ? { failureCode: run.failure.code, failureMessage: run.failure.message } : {}),
       rolledBack: run.rolledBack,
       ...(run.resultHash ? { resultHash: run.resultHash } : {}),
       deferred: run.deferred.length,

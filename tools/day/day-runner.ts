@@ -162,6 +162,7 @@ export function describeReport(report: DayReport): string[] {
   const lines = [
     '',
     `=== ${report.scenario.name}: ${seen.run.status}${seen.run.failureCode ? ` (${seen.run.failureCode})` : ''}`,
+    ...(seen.run.failureMessage ? [`failure     ${seen.run.failureMessage}`] : []),
     `steps       ${seen.run.steps.join(' -> ')}`,
     `rolled back ${seen.run.rolledBack.join(', ') || 'nothing'}`,
     `serving     ${seen.serving.server} Neo4j ${seen.serving.version} at ${seen.serving.boltUri} (${seen.serving.instanceId})`,
