@@ -220,11 +220,7 @@ export class SagaE2eEnvironment {
    * RunDco, were still on their way): counts are asserted once every type asserted on is in.
    */
   async waitForEach(runId: string, types: readonly MessageType[], timeoutMs = 120_000): Promise<void> {
-    await waitFor(() => types.every((type) => this.messagesOf(runId, type).length > 0), {
-      description: `${types.join(', ')} of ${runId}`,
-      timeoutMs,
-      intervalMs: 100,
-    });
+    await Promise.all(types.map((type) => this.waitForMessage(runId, type, timeoutMs)));
   }
 
   /** As `waitForEach`, for `count` distinct messages of one type. */

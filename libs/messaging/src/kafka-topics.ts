@@ -136,6 +136,6 @@ export function isTransientBrokerFailure(error: unknown, depth = 0): boolean {
   // kafkajs' retrier wraps what it gives up on: retries exhausted, or a failure it calls final (a missing group
   // coordinator while a broker comes back arrives as KafkaJSNonRetriableError with that cause). The cause decides.
   if (name === 'KafkaJSNumberOfRetriesExceeded' || name === 'KafkaJSNonRetriableError')
-    return cause !== error && isTransientBrokerFailure(cause, depth + 1);
+    return isTransientBrokerFailure(cause, depth + 1);
   return typeof name === 'string' && TRANSIENT_NAMES.has(name);
 }
