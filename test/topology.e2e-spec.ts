@@ -152,7 +152,7 @@ describe('the deployed topology under chaos', () => {
     for (const offset of [1, 2])
       await seedGraph(prepared.blue.boltUri, dayNeo4jLogin(ws), addDays(ws.day, offset), GRAPH);
     follower = await RunFollower.start(ws, print);
-    services = await DayServices.launch(ws, prepared, new Date(), print, topology);
+    services = await DayServices.launch(ws, prepared, print, topology);
   });
 
   afterAll(async () => {

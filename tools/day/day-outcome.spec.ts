@@ -348,21 +348,28 @@ describe('day workspace', () => {
 
   it('has the scheduler tick the workspace day, in the first minute after midnight too', () => {
     for (const at of [now, new Date('2026-11-27T00:00:30Z'), new Date('2026-11-27T23:59:59Z')]) {
-      const day = createWorkspace(scenario, at, ws.endpoints, '/tmp/day-root').day;
-      const schedule = DailySchedule.parse(
-        String(serviceEnvironment('scheduler', ws, info, 1, at).SCHEDULE_CRON),
-        'UTC',
-      );
+      const day = createWorkspace(scenario, at, ws.endpoints, '/tmp/day-root');
+      const schedule = DailySchedule.parse(String(serviceEnvironment('scheduler', day, info, 1).SCHEDULE_CRON), 'UTC');
       // The scheduler starts a little later and catches up the last scheduled time at or before its start.
       const catchUp = schedule.lastAtOrBefore(new Date(at.getTime() + 20_000));
-      expect([at.toISOString(), schedule.dayOf(catchUp)]).toEqual([at.toISOString(), day]);
+      expect([at.toISOString(), schedule.dayOf(catchUp)]).toEqual([at.toISOString(), day.day]);
       expect(schedule.nextAfter(catchUp).getTime() - catchUp.getTime()).toBe(86_400_000);
     }
     expect(justPassedCron(new Date('2026-11-27T00:00:30Z'))).toBe('0 0 * * *');
   });
 
+  it("ticks the workspace day when the services start after midnight (the cron is the workspace's, not the launch's)", () => {
+    // CI (2026-12-07): the topology spec made its workspace at 23:59 and launched the services at 00:01 with a second
+    // clock reading; the scheduler ticked the next day while the spec waited for this one.
+    const late = createWorkspace(scenario, new Date('2026-12-07T23:59:10Z'), ws.endpoints, '/tmp/day-root');
+    const schedule = DailySchedule.parse(String(serviceEnvironment('scheduler', late, info, 1).SCHEDULE_CRON), 'UTC');
+    const launchedAt = new Date('2026-12-08T00:03:40Z');
+    expect(schedule.dayOf(schedule.lastAtOrBefore(launchedAt))).toBe('2026-12-07');
+    expect(late.day).toBe('2026-12-07');
+  });
+
   it('gives each service the environment its config reads', () => {
-    const orchestrator = serviceEnvironment('orchestrator', ws, info, 3001, now);
+    const orchestrator = serviceEnvironment('orchestrator', ws, info, 3001);
     expect(orchestrator).toMatchObject({
       DCO_PROFILE: 'local',
       PORT: '3001',
@@ -373,67 +380,67 @@ describe('day workspace', () => {
     expect(JSON.stringify(orchestrator)).not.toContain(ws.apiToken);
     // The secrets the log scan looks for are configured where the services read them.
     const secrets = workspaceSecrets(ws);
-    expect(serviceEnvironment('db-migrator', ws, info, 1, now).DCO_BACKUP_SIGNING_KEY).toBe(ws.backupSigningKey);
+    expect(serviceEnvironment('db-migrator', ws, info, 1).DCO_BACKUP_SIGNING_KEY).toBe(ws.backupSigningKey);
     expect(ws.backupSigningKey).toContain(secrets['the backup signing key']);
-    expect(serviceEnvironment('dco-runner', ws, info, 1, now).NEO4J_PASSWORD).toBe(secrets['the Neo4j password']);
+    expect(serviceEnvironment('dco-runner', ws, info, 1).NEO4J_PASSWORD).toBe(secrets['the Neo4j password']);
     for (const worker of ['detector', 'infra-deployer', 'db-migrator', 'dco-runner'] as const) {
-      expect(serviceEnvironment(worker, ws, info, 1, now)).toMatchObject({
+      expect(serviceEnvironment(worker, ws, info, 1)).toMatchObject({
         DCO_STAGE_ENGINE: 'real',
         DCO_TOPIC_PREFIX: ws.topicPrefix,
         KAFKA_BROKERS: 'k:1',
       });
     }
-    expect(serviceEnvironment('db-migrator', ws, info, 1, now)).toMatchObject({
+    expect(serviceEnvironment('db-migrator', ws, info, 1)).toMatchObject({
       NEO4J_URI: 'bolt://127.0.0.1:7000',
       DCO_NEO4J_INSTANCE_ID: 'i-blue',
       DCO_STATE_DIR: ws.stateDir,
       DCO_NEO4J_FLEET_TAGS: `dco:env=${ws.envTag}`,
     });
-    expect(serviceEnvironment('scheduler', ws, info, 1, now)).toMatchObject({
+    expect(serviceEnvironment('scheduler', ws, info, 1)).toMatchObject({
       SCHEDULE_CRON: '40 19 * * *',
       SCHEDULE_CATCH_UP: 'last',
     });
-    expect(serviceEnvironment('infra-deployer', ws, info, 1, now).DCO_HEALTH_ENDPOINTS).toContain(
+    expect(serviceEnvironment('infra-deployer', ws, info, 1).DCO_HEALTH_ENDPOINTS).toContain(
       'dco-runner-canary=http://127.0.0.1:9000/dco-runner-canary/health',
     );
   });
 
   it("runs green on the ECS fleet where the scenario says so, in the scenario's own cluster, and on EC2 elsewhere", () => {
     const upgrade = createWorkspace(findScenario('neo4j-upgrade') ?? scenario, now, ws.endpoints, '/tmp/day-root');
-    const migrator = serviceEnvironment('db-migrator', upgrade, info, 1, now);
+    const migrator = serviceEnvironment('db-migrator', upgrade, info, 1);
     expect(migrator).toMatchObject({ DCO_NEO4J_FLEET: 'ecs', DCO_NEO4J_ECS_CLUSTER: `dco-day-${upgrade.id}-neo4j` });
     expect(migrator.DCO_NEO4J_EFS_FILE_SYSTEM_ID).toMatch(/^fs-[0-9a-f]+$/);
-    expect(serviceEnvironment('db-migrator', ws, info, 1, now).DCO_NEO4J_FLEET).toBeUndefined();
+    expect(serviceEnvironment('db-migrator', ws, info, 1).DCO_NEO4J_FLEET).toBeUndefined();
   });
 
   it('fills green by the offline import where the scenario says so, and online elsewhere', () => {
     const fullChange = createWorkspace(findScenario('full-change') ?? scenario, now, ws.endpoints, '/tmp/day-root');
-    expect(serviceEnvironment('db-migrator', fullChange, info, 1, now).DCO_NEO4J_RESTORE_MODE).toBe('offline-import');
+    expect(serviceEnvironment('db-migrator', fullChange, info, 1).DCO_NEO4J_RESTORE_MODE).toBe('offline-import');
     expect(findScenario('full-change')?.expect.serving.filledBy).toBe('offline-import');
-    expect(serviceEnvironment('db-migrator', ws, info, 1, now).DCO_NEO4J_RESTORE_MODE).toBeUndefined();
+    expect(serviceEnvironment('db-migrator', ws, info, 1).DCO_NEO4J_RESTORE_MODE).toBeUndefined();
   });
 
   it('restores in small batches where a fault must land on green while it fills, in the default batches elsewhere', () => {
     const corrupt = createWorkspace(findScenario('green-corrupt') ?? scenario, now, ws.endpoints, '/tmp/day-root');
-    expect(serviceEnvironment('db-migrator', corrupt, info, 1, now).DCO_NEO4J_BATCH_SIZE).toBe('2');
+    expect(serviceEnvironment('db-migrator', corrupt, info, 1).DCO_NEO4J_BATCH_SIZE).toBe('2');
     const killed = createWorkspace(findScenario('migrator-killed') ?? scenario, now, ws.endpoints, '/tmp/day-root');
-    expect(serviceEnvironment('db-migrator', killed, info, 1, now)).toMatchObject({
+    expect(serviceEnvironment('db-migrator', killed, info, 1)).toMatchObject({
       DCO_NEO4J_BATCH_SIZE: '50',
       DCO_NEO4J_PAGE_SIZE: '500',
     });
-    expect(serviceEnvironment('db-migrator', ws, info, 1, now).DCO_NEO4J_BATCH_SIZE).toBeUndefined();
+    expect(serviceEnvironment('db-migrator', ws, info, 1).DCO_NEO4J_BATCH_SIZE).toBeUndefined();
   });
 
   it('sizes every Neo4j server of the scenario for a bulk graph, and keeps them small and quick to start without one', () => {
     expect(ws.neo4jServer).toEqual({ heapMb: 256, pageCacheMb: 64, quickStart: true });
-    expect(serviceEnvironment('db-migrator', ws, info, 1, now)).toMatchObject({
+    expect(serviceEnvironment('db-migrator', ws, info, 1)).toMatchObject({
       DCO_NEO4J_HEAP_MB: '256',
       DCO_NEO4J_PAGECACHE_MB: '64',
       DCO_NEO4J_QUICK_START: 'true',
     });
     const big = createWorkspace(scenario, now, ws.endpoints, '/tmp/day-root', { nodes: 1_000_000, relsPerNode: 2 });
     expect(big.bulkGraph).toEqual({ nodes: 1_000_000, relsPerNode: 2 });
-    expect(serviceEnvironment('db-migrator', big, info, 1, now)).toMatchObject({
+    expect(serviceEnvironment('db-migrator', big, info, 1)).toMatchObject({
       DCO_NEO4J_HEAP_MB: '2048',
       DCO_NEO4J_PAGECACHE_MB: '1536',
       DCO_NEO4J_QUICK_START: 'false',

@@ -96,7 +96,7 @@ export async function runDay(options: DayOptions): Promise<DaySession> {
     interrupted();
     const preparedAt = Date.now();
     follower = await RunFollower.start(ws, print);
-    services = await DayServices.launch(ws, prepared, now, (line) => print(`  ${line}`));
+    services = await DayServices.launch(ws, prepared, (line) => print(`  ${line}`));
     interrupted();
     const servicesAt = Date.now();
     const faults: FaultRecord[] = [];

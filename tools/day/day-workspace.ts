@@ -46,6 +46,11 @@ export interface DayWorkspace {
   scenario: DayScenario;
   /** Short random id: part of every name below, so scenarios never see each other's resources. */
   id: string;
+  /**
+   * The one clock reading the workspace is made from: its day, the scheduler's cron and a close deadline all derive from
+   * it, so a scenario whose services start after midnight still ticks `day` (the scheduler catches up its last time).
+   */
+  createdAt: Date;
   /** The day the scheduler ticks (today in UTC: the scheduler's catch-up publishes the tick that just passed). */
   day: string;
   runId: string;
@@ -107,6 +112,7 @@ export function createWorkspace(
   return {
     scenario,
     id,
+    createdAt: new Date(now.getTime()),
     day,
     runId: runIdOf(day),
     dir,
@@ -185,8 +191,8 @@ export function serviceEnvironment(
   ws: DayWorkspace,
   info: PreparedInfo,
   port: number,
-  now: Date,
 ): Record<string, string> {
+  const now = ws.createdAt;
   const common: Record<string, string> = {
     DCO_PROFILE: 'local',
     PORT: String(port),

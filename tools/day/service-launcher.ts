@@ -24,7 +24,6 @@ export class DayServices {
   static async launch(
     ws: DayWorkspace,
     info: PreparedInfo,
-    now: Date,
     log: (line: string) => void,
     replicas: Replicas = {},
   ): Promise<DayServices> {
@@ -41,7 +40,7 @@ export class DayServices {
         const name = index === 0 ? app : `${app}-${index}`;
         const heap = nodeOptions[app];
         const env: Record<string, string> = {
-          ...serviceEnvironment(app, ws, info, port, now),
+          ...serviceEnvironment(app, ws, info, port),
           ...(heap ? { NODE_OPTIONS: heap } : {}),
         };
         instances.push(
