@@ -8,6 +8,7 @@ describe('InfraDeployerConfig', () => {
       DCO_ROLLOUT_CANARY_FRACTION: 0.1,
       DCO_ROLLOUT_GATE_MS: 30_000,
       DCO_ROLLOUT_MAX_ERROR_RATE: 0.01,
+      DCO_ROLLOUT_FAILURE_THRESHOLD: 2,
       DCO_INFRA_ENGINE: 'tofu',
     });
     expect(
@@ -19,6 +20,15 @@ describe('InfraDeployerConfig', () => {
     expect(() => loadConfig(InfraDeployerConfig, { DCO_ROLLOUT_GATE_MS: 'soon' })).toThrow(
       'DCO_ROLLOUT_GATE_MS (got "soon"): DCO_ROLLOUT_GATE_MS must be a non-negative number',
     );
+    for (const [value, problem] of [
+      ['0', 'must be at least 1'],
+      ['1.5', 'must be an integer'],
+      ['twice', 'must be an integer'],
+      ['101', 'must be at most 100'],
+    ])
+      expect(() => loadConfig(InfraDeployerConfig, { DCO_ROLLOUT_FAILURE_THRESHOLD: value })).toThrow(
+        new RegExp(`DCO_ROLLOUT_FAILURE_THRESHOLD \\(got "${value}"\\): .*DCO_ROLLOUT_FAILURE_THRESHOLD ${problem}`),
+      );
     expect(() => loadConfig(InfraDeployerConfig, { DCO_HEALTH_ENDPOINTS: 'nonsense' })).toThrow(
       'DCO_HEALTH_ENDPOINTS (got "nonsense"): DCO_HEALTH_ENDPOINTS entry "nonsense" is not service=url[|metricsUrl]',
     );

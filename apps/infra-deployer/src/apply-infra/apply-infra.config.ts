@@ -1,6 +1,6 @@
 // The variables of the real ApplyInfra / RollbackInfra use cases (validated at boot): the workspace, the rollout policy, health endpoints, AWS.
 import { IntersectionType, PickType } from '@nestjs/swagger';
-import { IsOptional } from 'class-validator';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { AwsClientConfig, DEFAULT_ROLLOUT_POLICY, HealthComparisonConfig, parseHealthEndpoints } from '@dco/aws';
 import { CommonConfig, IsNonNegativeNumber, IsParsedBy } from '@dco/platform';
 import { InfraWorkspaceConfig } from '@dco/terraform';
@@ -24,6 +24,12 @@ export class RolloutConfig {
 
   @IsNonNegativeNumber('DCO_ROLLOUT_MAX_ERROR_RATE')
   DCO_ROLLOUT_MAX_ERROR_RATE = DEFAULT_ROLLOUT_POLICY.maxErrorRate;
+
+  /** Consecutive failed health samples that fail a gate (a healthy one resets the count); 1 = the first one does. */
+  @IsInt({ message: 'DCO_ROLLOUT_FAILURE_THRESHOLD must be an integer' })
+  @Min(1, { message: 'DCO_ROLLOUT_FAILURE_THRESHOLD must be at least 1' })
+  @Max(100, { message: 'DCO_ROLLOUT_FAILURE_THRESHOLD must be at most 100' })
+  DCO_ROLLOUT_FAILURE_THRESHOLD = DEFAULT_ROLLOUT_POLICY.failureThreshold;
 
   /** Where a rollout reads each service's health: "service=healthUrl|metricsUrl,other=healthUrl". */
   @IsOptional()

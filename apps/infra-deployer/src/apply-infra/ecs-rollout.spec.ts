@@ -20,6 +20,7 @@ const policy: RolloutPolicy = {
   pollIntervalMs: 5,
   steadyStateTimeoutMs: 200,
   maxErrorRate: 0.05,
+  failureThreshold: 2,
 };
 
 class ScriptedProbe implements HealthProbe {
@@ -136,6 +137,61 @@ describe('EcsRollout', () => {
       detail: expect.stringContaining('circuit breaker'),
     });
     expect(await ecs.describeService('dco', 'dco-runner')).toMatchObject({ taskDefinition: v1.arn });
+  });
+
+  describe('failure threshold', () => {
+    /** Answers from a script per service, then healthy once the script runs out. */
+    const scripted = (script: Record<string, HealthSample[]>) =>
+      new ScriptedProbe((service) => script[service]?.shift() ?? healthy());
+    const blip = (): HealthSample => ({ healthy: false, detail: 'timed out after 2000 ms' });
+    const events = () => {
+      const seen: Array<{ event: string; fields: Record<string, unknown> }> = [];
+      return { seen, write: (event: string, fields: Record<string, unknown>) => void seen.push({ event, fields }) };
+    };
+
+    it('rides out one failed sample: the next healthy one resets the count, and the failure is logged', async () => {
+      const { ecs } = await deployedService();
+      const probe = scripted({ 'dco-runner': [blip()], 'dco-runner-canary': [healthy(), blip()] });
+      const log = events();
+      const result = await new EcsRollout(ecs, probe, policy, log.write).deploy({
+        service: 'dco-runner',
+        image: 'dco-runner:2',
+      });
+      expect(await ecs.describeService('dco', 'dco-runner')).toMatchObject({ taskDefinition: result.taskDefinition });
+      expect(log.seen.filter((e) => e.event === 'rollout.sample_failed').map((e) => e.fields)).toEqual([
+        expect.objectContaining({ ecsService: 'dco-runner-canary', consecutive: 1, threshold: 2 }),
+        expect.objectContaining({ ecsService: 'dco-runner', sample: 1, consecutive: 1, threshold: 2 }),
+      ]);
+    });
+
+    it('fails the gate on failureThreshold failed samples in a row, naming each, and rolls back', async () => {
+      const { ecs, v1 } = await deployedService();
+      const probe = scripted({ 'dco-runner': [blip(), healthy(), blip(), { healthy: false, detail: '503 down' }] });
+      const rollout = new EcsRollout(ecs, probe, { ...policy, gateMs: 10_000 });
+      await expect(rollout.deploy({ service: 'dco-runner', image: 'dco-runner:2' })).rejects.toMatchObject({
+        code: 'INFRA.HEALTH_GATE_FAILED',
+        detail: expect.stringMatching(/^dco-runner sample 3: unhealthy: timed out.*; sample 4: unhealthy: 503 down/),
+      });
+      expect(await ecs.describeService('dco', 'dco-runner')).toMatchObject({ taskDefinition: v1.arn });
+    });
+
+    it('ends a window on a healthy sample only: a failure at its end is confirmed or cleared by one more', async () => {
+      const { ecs } = await deployedService();
+      const probe = scripted({ 'dco-runner': [blip()] });
+      const rollout = new EcsRollout(ecs, probe, { ...policy, canaryFraction: 0, gateMs: 0 });
+      await rollout.deploy({ service: 'dco-runner', image: 'dco-runner:2' });
+      expect(probe.sampled).toEqual(['dco-runner', 'dco-runner']);
+    });
+
+    it('with a threshold of 1, the first failed sample fails the gate', async () => {
+      const { ecs } = await deployedService();
+      const probe = scripted({ 'dco-runner-canary': [blip()] });
+      const rollout = new EcsRollout(ecs, probe, { ...policy, failureThreshold: 1 });
+      await expect(rollout.deploy({ service: 'dco-runner', image: 'dco-runner:2' })).rejects.toMatchObject({
+        code: 'INFRA.CANARY_FAILED',
+      });
+      expect(probe.sampled).toEqual(['dco-runner-canary']);
+    });
   });
 
   it('does nothing when the service already runs the wanted image and environment', async () => {

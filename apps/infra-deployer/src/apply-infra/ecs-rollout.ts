@@ -221,7 +221,10 @@ export class EcsRollout {
     }
   }
 
-  /** Steady state, then health samples for observeMs (at least one); returns why it failed, or undefined. */
+  /**
+   * Steady state, then health samples for observeMs (at least one, and the last one healthy); returns why it failed, or
+   * undefined. `failureThreshold` failed samples in a row fail the gate; each failed sample is logged.
+   */
   private async gate(service: string, taskDefinition: string, observeMs: number): Promise<string | undefined> {
     const steady = await this.waitForSteadyState(service, taskDefinition);
     if (steady !== true)
@@ -229,14 +232,31 @@ export class EcsRollout {
         ? `${service} did not reach steady state on ${revisionName(taskDefinition)} within ${this.policy.steadyStateTimeoutMs} ms`
         : steady;
     const deadline = Date.now() + observeMs;
+    const threshold = Math.max(1, this.policy.failureThreshold);
     let samples = 0;
+    const failed: string[] = [];
     for (;;) {
       const sample = await this.probe.sample({ service });
       samples++;
       const problem = judge(sample, this.policy.maxErrorRate);
-      if (problem) return `${service} sample ${samples}: ${problem}`;
-      if (Date.now() >= deadline) return undefined;
-      await delay(Math.min(this.policy.pollIntervalMs, Math.max(0, deadline - Date.now())));
+      if (problem) {
+        failed.push(`sample ${samples}: ${problem}`);
+        this.log('rollout.sample_failed', {
+          ecsService: service,
+          revision: taskDefinition,
+          sample: samples,
+          consecutive: failed.length,
+          threshold,
+          reason: problem,
+        });
+        if (failed.length >= threshold) return `${service} ${failed.join('; ')}`;
+      } else {
+        failed.length = 0;
+        if (Date.now() >= deadline) return undefined;
+      }
+      // A failed sample is confirmed a full interval later, past the window too; a healthy one waits at most until its end.
+      const poll = this.policy.pollIntervalMs;
+      await delay(failed.length > 0 ? poll : Math.min(poll, Math.max(0, deadline - Date.now())));
     }
   }
 

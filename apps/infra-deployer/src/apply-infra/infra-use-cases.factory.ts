@@ -60,6 +60,7 @@ export function infraSettingsOf(config: ApplyInfraConfig, repoRoot = resolve(__d
       pollIntervalMs: config.DCO_ROLLOUT_POLL_MS,
       steadyStateTimeoutMs: config.DCO_ROLLOUT_STEADY_TIMEOUT_MS,
       maxErrorRate: config.DCO_ROLLOUT_MAX_ERROR_RATE,
+      failureThreshold: config.DCO_ROLLOUT_FAILURE_THRESHOLD,
       health: healthComparisonPolicyOf(config),
     },
     healthMetrics: healthMetricNamesOf(config),

@@ -27,6 +27,12 @@ export interface RolloutPolicy {
   steadyStateTimeoutMs: number;
   /** Highest tolerated share of failed requests, 0..1. */
   maxErrorRate: number;
+  /**
+   * Consecutive failed health samples that fail a gate (a healthy sample resets the count). One sample lost to a slow
+   * answer or a dropped connection does not roll a release back; a service that stays unhealthy fails within
+   * `failureThreshold` polls. A gate's window ends on a healthy sample only.
+   */
+  failureThreshold: number;
   /** Health before vs after the rollout; absent = not compared. */
   health?: HealthComparisonPolicy;
 }
@@ -38,4 +44,5 @@ export const DEFAULT_ROLLOUT_POLICY: Omit<RolloutPolicy, 'cluster'> = {
   pollIntervalMs: 2_000,
   steadyStateTimeoutMs: 600_000,
   maxErrorRate: 0.01,
+  failureThreshold: 2,
 };
