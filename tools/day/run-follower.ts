@@ -9,6 +9,11 @@ import { DayWorkspace } from './day-workspace';
 
 type Listener = (message: AnyMessage) => void;
 
+/** How long a command may trail its run's final message across topics. */
+const LATE_DELIVERY_MS = 10_000;
+
+const isFinalType = (type: string) => (FINAL_TYPES as readonly string[]).includes(type);
+
 export class RunFollower {
   readonly seen: AnyMessage[] = [];
   private readonly listeners = new Set<Listener>();
@@ -73,17 +78,28 @@ export class RunFollower {
     });
   }
 
-  waitForType(runId: string, type: MessageType, timeoutMs: number): Promise<AnyMessage> {
-    return this.waitFor(
-      (message) => message.runId === runId && message.type === type,
+  /**
+   * The first `type` of the run; fails at once when the run ends without one (its final message says how), instead of
+   * waiting out the timeout for a command that can no longer come.
+   */
+  async waitForType(runId: string, type: MessageType, timeoutMs: number): Promise<AnyMessage> {
+    const wanted = (message: AnyMessage) => message.runId === runId && message.type === type;
+    if (isFinalType(type)) return this.waitFor(wanted, `${type} of ${runId}`, timeoutMs);
+    const message = await this.waitFor(
+      (m) => wanted(m) || (m.runId === runId && isFinalType(m.type)),
       `${type} of ${runId}`,
       timeoutMs,
     );
+    if (wanted(message)) return message;
+    // Topics are read side by side, not in one order: the command may still be on its way behind the run's end.
+    const late = await this.waitFor(wanted, `${type} of ${runId}`, LATE_DELIVERY_MS).catch(() => undefined);
+    if (late) return late;
+    throw new Error(`${runId} ended (${message.type}) without ${type}: ${JSON.stringify(message.data).slice(0, 500)}`);
   }
 
   waitForFinal(runId: string, timeoutMs: number): Promise<AnyMessage> {
     return this.waitFor(
-      (message) => message.runId === runId && (FINAL_TYPES as readonly string[]).includes(message.type),
+      (message) => message.runId === runId && isFinalType(message.type),
       `the end of ${runId}`,
       timeoutMs,
     );
