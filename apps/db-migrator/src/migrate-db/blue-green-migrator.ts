@@ -41,7 +41,12 @@ export type ProgressListener = (progress: MigrationProgress) => void;
  * patch applied, the patch's bookkeeping removed. Doing it again imports again from the same parts.
  */
 export interface OfflineGreenRestorer {
-  restore(green: Neo4jInstance, backups: BackupStore, prefix: string, signer: BackupSigner): Promise<unknown>;
+  restore(
+    green: Neo4jInstance,
+    backups: BackupStore,
+    prefix: string,
+    signer: BackupSigner,
+  ): Promise<{ phases?: Record<string, number> }>;
 }
 
 export interface BlueGreenDependencies {
@@ -57,6 +62,8 @@ export interface BlueGreenDependencies {
   offlineRestorer?: OfflineGreenRestorer;
   /** The login of blue and every green over Bolt (the graphs factory has it too): the range readers of the offline copy. */
   credentials?: Neo4jCredentials;
+  /** Where the migrator says how long each step of a copy took (the service's logger; nothing by default). */
+  log?: (message: string) => void;
 }
 
 export interface BlueGreenOptions {
@@ -79,6 +86,8 @@ export interface BlueGreenOptions {
 
 export type DbMigrated = DataOf<'DbMigrated'>;
 export type DbRolledBack = DataOf<'DbRolledBack'>;
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 const endpointOf = (instance: Neo4jInstance): Neo4jEndpoint => ({
   instanceId: instance.instanceId,
@@ -364,7 +373,16 @@ export class BlueGreenMigrator {
     let greenReader: BoltBlockReader | undefined;
     try {
       onProgress({ phase: 'restore', done: 0, total: 1 });
-      await restorer.restore(green, this.deps.backups, prefix, this.deps.signer);
+      const started = performance.now();
+      const { phases } = await restorer.restore(green, this.deps.backups, prefix, this.deps.signer);
+      this.deps.log?.(
+        `green ${green.instanceId} filled by the offline import of ${prefix} in ${seconds(performance.now() - started)}` +
+          (phases
+            ? ` (${Object.entries(phases)
+                .map(([phase, s]) => `${phase} ${s.toFixed(1)} s`)
+                .join(', ')})`
+            : ''),
+      );
       onProgress({ phase: 'restore', done: 1, total: 1 });
       const unchanged = async () => (await blueDb.changeMarker()) === sourceMarker;
       const stale = { green, copy: { nodes: 0, relationships: 0, checksum: '', sourceMarker }, changed: true };
@@ -375,6 +393,7 @@ export class BlueGreenMigrator {
         ? new BoltBlockReader(green.boltUri, this.deps.credentials)
         : undefined;
       const target = greenDb;
+      const validating = performance.now();
       const validation = await validateUnlessMoved(unchanged, () =>
         validateGraphs(blueDb, target, {
           pageSize: this.options.pageSize,
@@ -384,6 +403,7 @@ export class BlueGreenMigrator {
         }),
       );
       if (validation === 'moved') return stale;
+      this.deps.log?.(`green ${green.instanceId} validated against blue in ${seconds(performance.now() - validating)}`);
       return {
         green,
         copy: {
@@ -418,6 +438,7 @@ export class BlueGreenMigrator {
       ? new BoltBlockReader(blue.boltUri, this.deps.credentials)
       : undefined;
     try {
+      const started = performance.now();
       const exported = await exportBulk(blueDb, this.deps.backups, prefix, {
         signer: this.deps.signer,
         pageSize: this.options.pageSize,
@@ -426,6 +447,11 @@ export class BlueGreenMigrator {
         clock: this.deps.clock,
         onProgress: (p) => onProgress({ phase: 'backup', ...p }),
       });
+      const { nodes, relationships, parts } = exported.manifest;
+      this.deps.log?.(
+        `blue ${blue.instanceId} backed up as ${prefix}: ${nodes} nodes, ${relationships} relationships in ` +
+          `${parts.length} parts, ${seconds(performance.now() - started)}`,
+      );
       return { sourceMarker: exported.changeMarker, sourceDigest: exported.digest };
     } finally {
       await reader?.close();

@@ -31,7 +31,7 @@ class FakeRestorer implements OfflineGreenRestorer {
     private readonly sloppy = false,
   ) {}
 
-  async restore(green: Neo4jInstance, backups: BackupStore, prefix: string): Promise<void> {
+  async restore(green: Neo4jInstance, backups: BackupStore, prefix: string): Promise<{ phases: { import: number } }> {
     const manifest = await readBulkManifest(backups, prefix, testBackupSigner);
     this.calls.push({ green: green.instanceId, prefix, nodes: manifest.nodes });
     const scratch = new InMemoryBackupStore();
@@ -40,6 +40,7 @@ class FakeRestorer implements OfflineGreenRestorer {
     await artifact.commit();
     const target = this.servers.get(green.boltUri) as InMemoryGraphDatabase;
     await restoreGraph(target, () => scratch.open('copy'), { signer: testBackupSigner, keepBookkeeping: this.sloppy });
+    return { phases: { import: 0.25 } };
   }
 }
 
@@ -54,6 +55,7 @@ function setup(sloppy = false, restoreMode: 'offline-import' | 'online' = 'offli
   fleet.images.set('ami-new', '5.26.19');
   const restorer = new FakeRestorer(servers, blue, sloppy);
   const backups = new InMemoryBackupStore();
+  const logged: string[] = [];
   const migrator = new BlueGreenMigrator(
     {
       fleet,
@@ -64,6 +66,7 @@ function setup(sloppy = false, restoreMode: 'offline-import' | 'online' = 'offli
       signer: testBackupSigner,
       clock: { now: () => new Date('2026-01-01T00:00:00Z') },
       offlineRestorer: restorer,
+      log: (message) => logged.push(message),
     },
     {
       initialEndpoint: BLUE,
@@ -75,16 +78,28 @@ function setup(sloppy = false, restoreMode: 'offline-import' | 'online' = 'offli
       restoreMode,
     },
   );
-  return { migrator, restorer, fleet, backups, blue };
+  return { migrator, restorer, fleet, backups, blue, logged };
 }
 
 describe('BlueGreenMigrator (offline-import)', () => {
   it('exports a complete bulk backup, has green filled from it, validates and switches', async () => {
-    const { migrator, restorer, backups } = setup();
+    const { migrator, restorer, backups, logged } = setup();
     const result = await migrator.migrate({ runId: 'run-1', targetImageId: 'ami-new' });
     expect(result).toMatchObject({ nodes: 2, relationships: 1, fromVersion: '5.20.0', toVersion: '5.26.19' });
     expect(restorer.calls).toEqual([{ green: result.toInstanceId, prefix: 'run-1/i-blue-attempt-1.bulk', nodes: 2 }]);
     expect([...backups.objects.keys()].filter((k) => k.endsWith('.csv.gz')).length).toBeGreaterThan(0);
+    // How long each step took, for an operator: the backup, the import with the restorer's phases, the validation.
+    expect(logged).toEqual([
+      expect.stringMatching(
+        /^blue i-blue backed up as run-1\/i-blue-attempt-1\.bulk: 2 nodes, 1 relationships in \d+ parts, \d+\.\d s$/,
+      ),
+      expect.stringMatching(
+        new RegExp(
+          `^green ${result.toInstanceId} filled by the offline import of .* in \\d+\\.\\d s \\(import 0\\.3 s\\)$`,
+        ),
+      ),
+      expect.stringMatching(new RegExp(`^green ${result.toInstanceId} validated against blue in \\d+\\.\\d s$`)),
+    ]);
   });
 
   it('fails validation when the restore left bookkeeping on green, and terminates green without switching', async () => {

@@ -4,6 +4,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { Logger } from '@nestjs/common';
 import { Clock, CodedError, systemClock } from '@dco/contracts';
 import { awsClientOptions, embeddedCloud, localEmulatorOptions, SdkEcsServices } from '@dco/aws';
 import {
@@ -48,6 +49,8 @@ import { BlueGreenMigrator, BlueGreenOptions } from './blue-green-migrator';
 import { BlueGreenEnvironmentConfig, Neo4jLoginEnvironmentConfig, RestoreMode } from './blue-green.config';
 import { parseConsumerServices } from './consumer-services';
 
+/** The migration's step timings (backup, offline import and its phases, validation). */
+const migrationLogger = new Logger('BlueGreenMigrator');
 export interface BlueGreenEnvironment {
   migrator: BlueGreenMigrator;
   fleet: Neo4jFleet;
@@ -201,6 +204,7 @@ export async function buildBlueGreenEnvironment(
       signer,
       clock,
       credentials,
+      log: (message) => migrationLogger.log(message),
       // The local runtime imports next to green's home; in AWS, green's instance does (ADR 0018).
       ...(profile === 'local'
         ? {
