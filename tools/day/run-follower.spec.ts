@@ -43,11 +43,11 @@ describe('RunFollower.waitForType', () => {
       deliver({
         runId: 'dco-2026-12-07',
         type: 'RunFailed',
-        data: { day: '2026-12-07', failure: { code: 'DETECT.FAILED' }, pending: [] } as never,
+        data: { day: '2026-12-07', failure: { code: 'DETECT.SOURCE_FAILED' }, pending: [] } as never,
       });
       await jest.advanceTimersByTimeAsync(10_000);
       await expect(outcome).resolves.toMatch(
-        /^dco-2026-12-07 ended \(RunFailed\) without ApplyInfra: .*DETECT\.FAILED/,
+        /^dco-2026-12-07 ended \(RunFailed\) without ApplyInfra: .*DETECT\.SOURCE_FAILED/,
       );
     } finally {
       jest.useRealTimers();
