@@ -31,6 +31,7 @@ import { propertyListProblem } from '../domain/value-codec';
 import { groupBy } from '../domain/group-by';
 import {
   launchNeo4jProcess,
+  neo4jAdminJvmOptions,
   Neo4jProcess,
   Neo4jProcessSpec,
   neo4jLibDir,
@@ -141,6 +142,8 @@ export interface AdminImportSpec {
   heapMb?: number;
   /** The importer's caches and buffers beside the heap (its default takes most of the machine's free memory). */
   offHeapMb?: number;
+  /** A small store: the tool runs on C1 only, as a quick-start server does (neo4jAdminJvmOptions). */
+  quickStart?: boolean;
 }
 
 function tail(file: string): string {
@@ -172,6 +175,7 @@ export async function runAdminImport(spec: AdminImportSpec): Promise<{ seconds: 
   const log = join(spec.home, 'import.log');
   const args = [
     `-Xmx${spec.heapMb ?? 512}m`,
+    ...neo4jAdminJvmOptions(spec),
     '-cp',
     `${neo4jLibDir(spec.version)}/*`,
     'org.neo4j.cli.AdminTool',
@@ -326,7 +330,13 @@ export async function restoreBulkOffline(
   const stage = clock.lap();
   // Its database is replaced by the import: no clean shutdown (checkpoints) for a store about to be overwritten.
   await stopNeo4jProcess(server.pid, { discardStore: true });
-  const { seconds } = await runAdminImport({ version: server.spec.version, home: server.spec.home, dir, manifest });
+  const { seconds } = await runAdminImport({
+    version: server.spec.version,
+    home: server.spec.home,
+    dir,
+    manifest,
+    quickStart: server.spec.quickStart,
+  });
   const imported = clock.lap();
   const started = await launchNeo4jProcess(server.spec, options);
   const start = clock.lap();

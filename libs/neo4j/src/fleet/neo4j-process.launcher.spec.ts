@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { neo4jClassArchive, neo4jConf, neo4jJvmOptions } from './neo4j-process.launcher';
+import { neo4jAdminJvmOptions, neo4jClassArchive, neo4jConf, neo4jJvmOptions } from './neo4j-process.launcher';
 
 describe('neo4jJvmOptions', () => {
   let cache: string;
@@ -40,6 +40,19 @@ describe('neo4jJvmOptions', () => {
     const spec = { version: '5.20.0', boltPort: 7687, home: '/tmp/h', password: 'a-password' };
     expect(neo4jJvmOptions({ ...spec, exitOnOutOfMemory: true }, env())).toContain('-XX:+ExitOnOutOfMemoryError');
     expect(neo4jJvmOptions(spec, env())).not.toContain('-XX:+ExitOnOutOfMemoryError');
+  });
+
+  it("runs neo4j-admin on the version's class-data archive when there is one, and on C1 for a small store only", () => {
+    expect(neo4jAdminJvmOptions({ version: '5.26.19', quickStart: true }, env())).toEqual(['-XX:TieredStopAtLevel=1']);
+    const archive = neo4jClassArchive('5.26.19', env());
+    mkdirSync(join(cache, 'neo4j-5.26.19'), { recursive: true });
+    writeFileSync(archive, '');
+    expect(neo4jAdminJvmOptions({ version: '5.26.19', quickStart: true }, env())).toEqual([
+      `-XX:SharedArchiveFile=${archive}`,
+      '-XX:TieredStopAtLevel=1',
+    ]);
+    expect(neo4jAdminJvmOptions({ version: '5.26.19' }, env())).toEqual([`-XX:SharedArchiveFile=${archive}`]);
+    expect(neo4jAdminJvmOptions({ version: '5.20.0' }, env())).toEqual([]);
   });
 });
 
