@@ -119,6 +119,16 @@ data "aws_iam_policy_document" "neo4j_backups" {
     actions   = ["s3:GetObject"]
     resources = ["arn:${data.aws_partition.current.partition}:s3:::${var.backup_bucket}/neo4j-backups/*"]
   }
+  # The offline import fetches a backup's parts in one `aws s3 cp --recursive` of its folder, which lists it first.
+  statement {
+    actions   = ["s3:ListBucket"]
+    resources = ["arn:${data.aws_partition.current.partition}:s3:::${var.backup_bucket}"]
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["neo4j-backups/*"]
+    }
+  }
 }
 
 resource "aws_iam_role_policy" "neo4j_backups" {

@@ -30,8 +30,13 @@ describe('the instance import script', () => {
       return index;
     };
     const order = [
-      at(`aws s3 cp --only-show-errors '${urlOf('nodes-0001.csv.gz')}' "$dir"/'nodes-0001.csv.gz'`),
-      at(`aws s3 cp --only-show-errors '${urlOf('relationships-0001.csv.gz')}'`),
+      // One CLI run for every part, several at a time, of the backup's folder and nothing else of it.
+      at(
+        `aws s3 cp --only-show-errors --recursive 's3://dco-backups/neo4j-backups/dco-2026-12-07/' "$dir" ` +
+          `--exclude '*' --include 'nodes-0001.csv.gz' --include 'relationships-0001.csv.gz' || `,
+      ),
+      at(`[ -f "$dir"/'nodes-0001.csv.gz' ] || { echo 'dco: the part nodes-0001.csv.gz cannot be fetched`),
+      at(`[ -f "$dir"/'relationships-0001.csv.gz' ] || `),
       at(`${sha('a')}  nodes-0001.csv.gz\n${sha('b')}  relationships-0001.csv.gz\nDCO_SUMS`),
       at(`exit ${PART_DAMAGED_EXIT}\nfi`),
       at('systemctl stop neo4j'),
@@ -53,6 +58,11 @@ describe('the instance import script', () => {
     ['a part outside S3', { urlOf: (file: string) => `/backups/${file}` }],
     ['a URL with a quote', { urlOf: (file: string) => `s3://dco-backups/x'; rm -rf /; '/${file}` }],
     ['a URL climbing out of its prefix', { urlOf: (file: string) => `s3://dco-backups/a/../b/${file}` }],
+    [
+      'parts in two folders',
+      { urlOf: (file: string) => `s3://dco-backups/${file.startsWith('nodes') ? 'a' : 'b'}/${file}` },
+    ],
+    ['a URL that does not end in its part', { urlOf: () => 's3://dco-backups/a/other.csv.gz' }],
     ['a relative import directory', { importDir: 'import' }],
     ['an import directory with ..', { importDir: '/var/lib/../../etc' }],
     ['the root as import directory', { importDir: '/' }],

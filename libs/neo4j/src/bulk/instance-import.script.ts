@@ -30,6 +30,21 @@ const refuse = (message: string) => new CodedError('DB.RESTORE_FAILED', message)
 /** A POSIX-shell single-quoted word: safe for any value. */
 export const shellQuote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
 
+/** The S3 folder all parts are in (`urlOf` of each is `<folder>/<file>`), checked before it reaches a command line. */
+function folderOf(urlOf: (file: string) => string, parts: Array<{ file: string }>): string {
+  const folders = new Set(
+    parts.map((part) => {
+      const url = urlOf(part.file);
+      if (!S3_URL.test(url) || url.includes('/../') || !url.endsWith(`/${part.file}`))
+        throw refuse(`the instance import pulls parts from S3 only (DCO_BACKUP_BUCKET): ${JSON.stringify(url)}`);
+      return url.slice(0, -part.file.length - 1);
+    }),
+  );
+  if (folders.size !== 1)
+    throw refuse(`the parts of one backup are in one S3 folder, not ${folders.size}: ${JSON.stringify([...folders])}`);
+  return [...folders][0];
+}
+
 /** The script, one command per line (AWS-RunShellScript takes them as its `commands` list, and so does bash). */
 export function instanceImportScript(spec: InstanceImportScriptSpec): string {
   const dir = spec.importDir ?? INSTANCE_IMPORT_DIR;
@@ -40,15 +55,23 @@ export function instanceImportScript(spec: InstanceImportScriptSpec): string {
     if (!SAFE_FILE.test(part.file) || !SHA256.test(part.sha256))
       throw refuse(`the manifest names a part ${JSON.stringify(part.file)} the instance import cannot take`);
   }
-  const fetches = manifest.parts.map((part) => {
-    const url = spec.urlOf(part.file);
-    if (!S3_URL.test(url) || url.includes('/../'))
-      throw refuse(`the instance import pulls parts from S3 only (DCO_BACKUP_BUCKET): ${JSON.stringify(url)}`);
-    return (
-      `aws s3 cp --only-show-errors ${shellQuote(url)} "$dir"/${shellQuote(part.file)} || ` +
-      `{ echo ${shellQuote(`dco: the part ${part.file} cannot be fetched: nothing was imported`)} >&2; exit ${PART_DAMAGED_EXIT}; }`
-    );
-  });
+  // One AWS CLI run fetches every part, several at a time, from the backup's folder: a run per part cost about 0.5 s of
+  // CLI start each (20 parts of a small graph: 9 s). The filters name the parts exactly (plain names, no pattern
+  // characters), so nothing else of the folder is fetched; a part the run did not bring is named below.
+  const folder = manifest.parts.length > 0 ? folderOf(spec.urlOf, manifest.parts) : undefined;
+  const fetch =
+    folder === undefined
+      ? []
+      : [
+          `aws s3 cp --only-show-errors --recursive ${shellQuote(folder + '/')} "$dir" --exclude '*' ` +
+            manifest.parts.map((part) => `--include ${shellQuote(part.file)}`).join(' ') +
+            ` || { echo 'dco: the parts cannot be fetched: nothing was imported' >&2; exit ${PART_DAMAGED_EXIT}; }`,
+        ];
+  const present = manifest.parts.map(
+    (part) =>
+      `[ -f "$dir"/${shellQuote(part.file)} ] || ` +
+      `{ echo ${shellQuote(`dco: the part ${part.file} cannot be fetched: nothing was imported`)} >&2; exit ${PART_DAMAGED_EXIT}; }`,
+  );
   const sums = manifest.parts.map((part) => `${part.sha256}  ${part.file}`);
   const inputs = manifest.parts.map((part) => `--${part.kind}="$dir"/${shellQuote(part.file)}`).join(' ');
   return [
@@ -58,7 +81,8 @@ export function instanceImportScript(spec: InstanceImportScriptSpec): string {
     `dir=${shellQuote(dir)}`,
     'rm -rf "$dir"',
     'mkdir -p "$dir"',
-    ...fetches,
+    ...fetch,
+    ...present,
     'cd "$dir"',
     "if ! sha256sum --check --strict --quiet <<'DCO_SUMS'",
     ...sums,

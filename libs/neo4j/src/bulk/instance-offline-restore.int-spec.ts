@@ -102,6 +102,33 @@ describe('offline restore on green instance (the instance import script, as SSM 
     expect(before !== undefined && isProcessAlive(before)).toBe(true);
   });
 
+  it('fails a part missing from S3 with DB.BACKUP_CORRUPT naming it, before green is stopped or anything imported', async () => {
+    const before = recordedPid(greenSpec.home);
+    // The same backup without one part (its manifest still names it).
+    const manifest = JSON.parse((await read('run-1/manifest.json')).toString('utf8')) as { parts: { file: string }[] };
+    const missing = manifest.parts[manifest.parts.length - 1].file;
+    for (const key of ['manifest.json', 'patch.jsonl.gz', ...manifest.parts.map((part) => part.file)])
+      if (key !== missing)
+        await s3.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: `neo4j-backups/missing/${key}`,
+            Body: await read(`run-1/${key}`),
+          }),
+        );
+    const error = await restorer
+      .restore({ ...greenTarget, boltUri: green.boltUri }, store, 'missing', testBackupSigner)
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(error).toBeInstanceOf(CodedError);
+    expect((error as CodedError).code).toBe('DB.BACKUP_CORRUPT');
+    expect((error as CodedError).detail).toContain(`the part ${missing} cannot be fetched: nothing was imported`);
+    expect(recordedPid(greenSpec.home)).toBe(before);
+    expect(before !== undefined && isProcessAlive(before)).toBe(true);
+  });
+
   it('pulls, checks and imports on the instance, restarts green, and leaves exactly the source graph', async () => {
     const before = recordedPid(greenSpec.home);
     const result = await restorer.restore({ ...greenTarget, boltUri: green.boltUri }, store, 'run-1', testBackupSigner);
@@ -111,7 +138,7 @@ describe('offline restore on green instance (the instance import script, as SSM 
     expect(after).not.toBe(before);
     expect(before !== undefined && isProcessAlive(before)).toBe(false);
     const script = machine.scripts.at(-1) ?? '';
-    expect(script).toContain(`aws s3 cp --only-show-errors 's3://${bucket}/neo4j-backups/run-1/nodes-0001.csv.gz'`);
+    expect(script).toContain(`aws s3 cp --only-show-errors --recursive 's3://${bucket}/neo4j-backups/run-1/' "$dir"`);
     expect(script).toContain('neo4j-admin database import full neo4j --overwrite-destination=true');
     const target = new BoltGraphDatabase(green.boltUri, green.credentials);
     try {
