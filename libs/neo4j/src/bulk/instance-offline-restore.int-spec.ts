@@ -73,60 +73,46 @@ describe('offline restore on green instance (the instance import script, as SSM 
 
   const greenTarget = { instanceId, boltUri: '', version: '5.26.19' };
 
-  it('fails a damaged part with DB.BACKUP_CORRUPT on the instance, before green is stopped or anything imported', async () => {
+  /**
+   * Copies run-1's backup to `prefix` with the first part `pick` names replaced by `body` (or left out without one),
+   * restores the copy, and returns the refusal's detail once it has shown that green was neither stopped nor imported into.
+   */
+  async function refusedCopy(prefix: string, pick: (file: string) => boolean, body?: Buffer) {
     const before = recordedPid(greenSpec.home);
-    // The same backup with one part's bytes replaced in S3 (its manifest, and the sha256 in it, unchanged).
-    for (const key of ['manifest.json', 'patch.jsonl.gz', 'nodes-0001.csv.gz']) {
-      const body = key === 'nodes-0001.csv.gz' ? Buffer.from('not the exported part') : await read(`run-1/${key}`);
-      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `neo4j-backups/damaged/${key}`, Body: body }));
-    }
     const manifest = JSON.parse((await read('run-1/manifest.json')).toString('utf8')) as { parts: { file: string }[] };
-    for (const { file } of manifest.parts.filter((part) => part.file !== 'nodes-0001.csv.gz'))
-      await s3.send(
-        new PutObjectCommand({
-          Bucket: bucket,
-          Key: `neo4j-backups/damaged/${file}`,
-          Body: await read(`run-1/${file}`),
-        }),
-      );
+    const edited = manifest.parts.map((p) => p.file).find(pick);
+    for (const key of ['manifest.json', 'patch.jsonl.gz', ...manifest.parts.map((p) => p.file)]) {
+      if (key === edited && !body) continue;
+      const content = key === edited && body ? body : await read(`run-1/${key}`);
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `neo4j-backups/${prefix}/${key}`, Body: content }));
+    }
     const error = await restorer
-      .restore({ ...greenTarget, boltUri: green.boltUri }, store, 'damaged', testBackupSigner)
+      .restore({ ...greenTarget, boltUri: green.boltUri }, store, prefix, testBackupSigner)
       .then(
         () => undefined,
         (e: unknown) => e,
       );
     expect(error).toBeInstanceOf(CodedError);
     expect((error as CodedError).code).toBe('DB.BACKUP_CORRUPT');
-    expect((error as CodedError).detail).toContain('differs from its sha256');
     expect(recordedPid(greenSpec.home)).toBe(before);
     expect(before !== undefined && isProcessAlive(before)).toBe(true);
+    return { detail: (error as CodedError).detail ?? '', edited };
+  }
+
+  it('fails a damaged part with DB.BACKUP_CORRUPT on the instance, before green is stopped or anything imported', async () => {
+    // One part's bytes replaced in S3 (its manifest, and the sha256 in it, unchanged).
+    const { detail } = await refusedCopy(
+      'damaged',
+      (file) => file === 'nodes-0001.csv.gz',
+      Buffer.from('not the exported part'),
+    );
+    expect(detail).toContain('differs from its sha256');
   });
 
   it('fails a part missing from S3 with DB.BACKUP_CORRUPT naming it, before green is stopped or anything imported', async () => {
-    const before = recordedPid(greenSpec.home);
-    // The same backup without one part (its manifest still names it).
-    const manifest = JSON.parse((await read('run-1/manifest.json')).toString('utf8')) as { parts: { file: string }[] };
-    const missing = manifest.parts[manifest.parts.length - 1].file;
-    for (const key of ['manifest.json', 'patch.jsonl.gz', ...manifest.parts.map((part) => part.file)])
-      if (key !== missing)
-        await s3.send(
-          new PutObjectCommand({
-            Bucket: bucket,
-            Key: `neo4j-backups/missing/${key}`,
-            Body: await read(`run-1/${key}`),
-          }),
-        );
-    const error = await restorer
-      .restore({ ...greenTarget, boltUri: green.boltUri }, store, 'missing', testBackupSigner)
-      .then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-    expect(error).toBeInstanceOf(CodedError);
-    expect((error as CodedError).code).toBe('DB.BACKUP_CORRUPT');
-    expect((error as CodedError).detail).toContain(`the part ${missing} cannot be fetched: nothing was imported`);
-    expect(recordedPid(greenSpec.home)).toBe(before);
-    expect(before !== undefined && isProcessAlive(before)).toBe(true);
+    // One part left out (the manifest still names it).
+    const { detail, edited } = await refusedCopy('missing', (file) => file.startsWith('relationships'));
+    expect(detail).toContain(`the part ${edited} cannot be fetched: nothing was imported`);
   });
 
   it('pulls, checks and imports on the instance, restarts green, and leaves exactly the source graph', async () => {
