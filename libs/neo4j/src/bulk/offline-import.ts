@@ -31,7 +31,7 @@ import { propertyListProblem } from '../domain/value-codec';
 import { groupBy } from '../domain/group-by';
 import {
   launchNeo4jProcess,
-  neo4jAdminJvmOptions,
+  neo4jStartupJvmOptions,
   Neo4jProcess,
   Neo4jProcessSpec,
   neo4jLibDir,
@@ -142,7 +142,7 @@ export interface AdminImportSpec {
   heapMb?: number;
   /** The importer's caches and buffers beside the heap (its default takes most of the machine's free memory). */
   offHeapMb?: number;
-  /** A small store: the tool runs on C1 only, as a quick-start server does (neo4jAdminJvmOptions). */
+  /** A small store: the tool runs on C1 only, as a quick-start server does (neo4jStartupJvmOptions). */
   quickStart?: boolean;
 }
 
@@ -175,7 +175,7 @@ export async function runAdminImport(spec: AdminImportSpec): Promise<{ seconds: 
   const log = join(spec.home, 'import.log');
   const args = [
     `-Xmx${spec.heapMb ?? 512}m`,
-    ...neo4jAdminJvmOptions(spec),
+    ...neo4jStartupJvmOptions(spec),
     '-cp',
     `${neo4jLibDir(spec.version)}/*`,
     'org.neo4j.cli.AdminTool',

@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { neo4jAdminJvmOptions, neo4jClassArchive, neo4jConf, neo4jJvmOptions } from './neo4j-process.launcher';
+import { neo4jStartupJvmOptions, neo4jClassArchive, neo4jConf, neo4jJvmOptions } from './neo4j-process.launcher';
 
 describe('neo4jJvmOptions', () => {
   let cache: string;
@@ -43,16 +43,18 @@ describe('neo4jJvmOptions', () => {
   });
 
   it("runs neo4j-admin on the version's class-data archive when there is one, and on C1 for a small store only", () => {
-    expect(neo4jAdminJvmOptions({ version: '5.26.19', quickStart: true }, env())).toEqual(['-XX:TieredStopAtLevel=1']);
+    expect(neo4jStartupJvmOptions({ version: '5.26.19', quickStart: true }, env())).toEqual([
+      '-XX:TieredStopAtLevel=1',
+    ]);
     const archive = neo4jClassArchive('5.26.19', env());
     mkdirSync(join(cache, 'neo4j-5.26.19'), { recursive: true });
     writeFileSync(archive, '');
-    expect(neo4jAdminJvmOptions({ version: '5.26.19', quickStart: true }, env())).toEqual([
+    expect(neo4jStartupJvmOptions({ version: '5.26.19', quickStart: true }, env())).toEqual([
       `-XX:SharedArchiveFile=${archive}`,
       '-XX:TieredStopAtLevel=1',
     ]);
-    expect(neo4jAdminJvmOptions({ version: '5.26.19' }, env())).toEqual([`-XX:SharedArchiveFile=${archive}`]);
-    expect(neo4jAdminJvmOptions({ version: '5.20.0' }, env())).toEqual([]);
+    expect(neo4jStartupJvmOptions({ version: '5.26.19' }, env())).toEqual([`-XX:SharedArchiveFile=${archive}`]);
+    expect(neo4jStartupJvmOptions({ version: '5.20.0' }, env())).toEqual([]);
   });
 });
 

@@ -58,27 +58,25 @@ export function neo4jClassArchive(version: string, env: NodeJS.ProcessEnv = proc
   return join(dirname(neo4jLibDir(version, env)), 'neo4j-classes.jsa');
 }
 
-/** The JVM options of a start: heap, GC, and the start-up savings that apply. */
+/** The JVM options of a start: heap, GC, and the start-up savings that apply (neo4jStartupJvmOptions). */
 export function neo4jJvmOptions(spec: Neo4jProcessSpec, env: NodeJS.ProcessEnv = process.env): string[] {
   const heap = `${spec.heapMb ?? 768}m`;
-  const archive = neo4jClassArchive(spec.version, env);
   return [
     `-Xms${heap}`,
     `-Xmx${heap}`,
     '-XX:+UseG1GC',
     ...(spec.exitOnOutOfMemory ? ['-XX:+ExitOnOutOfMemoryError'] : []),
-    ...(existsSync(archive) ? [`-XX:SharedArchiveFile=${archive}`] : []),
-    ...(spec.quickStart ? ['-XX:TieredStopAtLevel=1'] : []),
+    ...neo4jStartupJvmOptions(spec, env),
   ];
 }
 
 /**
- * The JVM options of a `neo4j-admin` run of a version's jars (the offline import): the server's class-data-sharing
- * archive (the tool loads many of the same classes), and C1 only for a small store (`quickStart`). Measured on a graph of
- * 250 nodes (2026-12-08): 5.3 s and 5.6 s of CPU with neither, 3.4 s and 2.6 s of CPU with both. A large import keeps
- * C2: its throughput is compiled code.
+ * The start-up savings of any JVM on a version's jars, the server's and `neo4j-admin`'s (the offline import): the
+ * class-data-sharing archive (the tool loads many of the server's classes), and C1 only for a small store
+ * (`quickStart`). Measured on a `neo4j-admin` import of 250 nodes (2026-12-08): 5.3 s and 5.6 s of CPU with neither,
+ * 3.4 s and 2.6 s of CPU with both. A large store keeps C2: its throughput is compiled code.
  */
-export function neo4jAdminJvmOptions(
+export function neo4jStartupJvmOptions(
   spec: { version: string; quickStart?: boolean },
   env: NodeJS.ProcessEnv = process.env,
 ): string[] {

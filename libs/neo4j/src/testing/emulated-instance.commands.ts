@@ -9,7 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { shellQuote } from '../bulk/instance-import.script';
 import { InstanceCommandResult, InstanceCommands } from '../fleet/instance-commands.port';
-import { neo4jAdminJvmOptions, neo4jJvmOptions, neo4jLibDir, Neo4jProcessSpec } from '../fleet/neo4j-process.launcher';
+import {
+  neo4jStartupJvmOptions,
+  neo4jJvmOptions,
+  neo4jLibDir,
+  Neo4jProcessSpec,
+} from '../fleet/neo4j-process.launcher';
 
 export class EmulatedInstanceCommands implements InstanceCommands {
   private readonly bin = mkdtempSync(join(tmpdir(), 'dco-instance-bin-'));
@@ -35,7 +40,7 @@ export class EmulatedInstanceCommands implements InstanceCommands {
     tool('aws', [`exec ${shellQuote(aws.cli)} --endpoint-url ${shellQuote(aws.endpoint)} "$@"`]);
     tool('neo4j-admin', [
       `export NEO4J_HOME=${shellQuote(home)} NEO4J_CONF=${shellQuote(join(home, 'conf'))}`,
-      `exec java -Xmx512m ${neo4jAdminJvmOptions(spec).map(shellQuote).join(' ')} -cp ${shellQuote(lib)} org.neo4j.cli.AdminTool "$@"`,
+      `exec java -Xmx512m ${neo4jStartupJvmOptions(spec).map(shellQuote).join(' ')} -cp ${shellQuote(lib)} org.neo4j.cli.AdminTool "$@"`,
     ]);
     tool('systemctl', [
       `home=${shellQuote(home)}`,
